@@ -1,0 +1,51 @@
+/* csvio.h: CSV in and out through libcsv.
+ *
+ * Reading streams rows to a callback with the physical line each row starts
+ * on, so messages can name file and line.  The row and its strings belong to
+ * the reader and are valid only during the callback: copy what you keep.
+ *
+ * Writing quotes a field only when it needs it (comma, quote, CR, LF, or
+ * leading/trailing space), using libcsv's writer for the quoted form. */
+#ifndef ATTUNE_CSVIO_H
+#define ATTUNE_CSVIO_H
+
+#include <stdio.h>
+#include "util.h"
+
+typedef struct csvrow {
+    char **fields;   /* n NUL-terminated strings */
+    size_t n;
+    long line;       /* 1-based line on which the row starts */
+    size_t index;    /* 0-based row number (0 = header) */
+} csvrow;
+
+/* Return 0 to go on, non-zero to stop reading (csvin_* then return AT_OK). */
+typedef int (*csvin_row_fn)(const csvrow *row, void *ctx);
+
+/* Parses the CSV in data[0..len); name is used in messages.  A UTF-8 byte
+ * order mark is skipped.  Unbalanced quotes are an error naming the line. */
+at_status csvin_read_mem(const char *name, const char *data, size_t len,
+                         csvin_row_fn fn, void *ctx, at_err *err);
+
+/* Same for a file ("-" reads standard input). */
+at_status csvin_read_file(const char *path, csvin_row_fn fn, void *ctx, at_err *err);
+
+typedef struct csvout {
+    FILE *fp;      /* when NULL, output goes to buf */
+    sbuf *buf;
+    int nfields;   /* fields written on the current row */
+} csvout;
+
+void csvout_init_file(csvout *w, FILE *fp);
+void csvout_init_buf(csvout *w, sbuf *buf);
+/* NULL and "" both write an empty cell. */
+void csvout_field(csvout *w, const char *s);
+/* NaN and infinities write an empty cell; otherwise %.15g. */
+void csvout_num(csvout *w, double x);
+void csvout_int(csvout *w, long x);
+/* Ends the row with "\n". */
+void csvout_end(csvout *w);
+/* Writes a whole row of n fields. */
+void csvout_row(csvout *w, const char *const *fields, size_t n);
+
+#endif

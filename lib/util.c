@@ -1,0 +1,326 @@
+/* util.c: status codes, growable strings, message lists, small parsers. */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *at_strerror(at_status code)
+{
+    switch (code) {
+    case AT_OK: return "success";
+    case AT_EINVAL: return "invalid input";
+    case AT_EIO: return "input/output error";
+    case AT_ENOMEM: return "out of memory";
+    case AT_EDB: return "database error";
+    case AT_ENOTFOUND: return "not found";
+    case AT_EEXIST: return "already exists";
+    case AT_EVERSION: return "made by a newer attune";
+    case AT_ENOTSTORE: return "not an attune store";
+    }
+    return "unknown error";
+}
+
+at_status at_fail(at_err *err, at_status code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
+void at_err_clear(at_err *err)
+{
+    if (err) {
+        err->code = AT_OK;
+        err->msg[0] = '\0';
+    }
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("attune: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) {
+        fputs("attune: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("attune: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+char *xstrdup(const char *s)
+{
+    return s ? xstrndup(s, strlen(s)) : NULL;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void sbuf_init(sbuf *sb)
+{
+    sb->buf = NULL;
+    sb->len = sb->cap = 0;
+}
+
+void sbuf_release(sbuf *sb)
+{
+    if (!sb)
+        return;
+    free(sb->buf);
+    sbuf_init(sb);
+}
+
+void sbuf_reset(sbuf *sb)
+{
+    sb->len = 0;
+    if (sb->buf)
+        sb->buf[0] = '\0';
+}
+
+static void sbuf_grow(sbuf *sb, size_t extra)
+{
+    if (sb->len + extra + 1 <= sb->cap)
+        return;
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < sb->len + extra + 1)
+        cap *= 2;
+    sb->buf = xrealloc(sb->buf, cap);
+    sb->cap = cap;
+}
+
+void sbuf_add(sbuf *sb, const char *s, size_t n)
+{
+    sbuf_grow(sb, n);
+    memcpy(sb->buf + sb->len, s, n);
+    sb->len += n;
+    sb->buf[sb->len] = '\0';
+}
+
+void sbuf_adds(sbuf *sb, const char *s)
+{
+    sbuf_add(sb, s, strlen(s));
+}
+
+void sbuf_addc(sbuf *sb, char c)
+{
+    sbuf_add(sb, &c, 1);
+}
+
+void sbuf_vaddf(sbuf *sb, const char *fmt, va_list ap)
+{
+    va_list cp;
+    va_copy(cp, ap);
+    int n = vsnprintf(NULL, 0, fmt, cp);
+    va_end(cp);
+    if (n < 0)
+        return;
+    sbuf_grow(sb, (size_t)n);
+    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    sb->len += (size_t)n;
+}
+
+void sbuf_addf(sbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sbuf_vaddf(sb, fmt, ap);
+    va_end(ap);
+}
+
+char *sbuf_detach(sbuf *sb)
+{
+    char *s = sb->buf ? sb->buf : xstrdup("");
+    sbuf_init(sb);
+    return s;
+}
+
+const char *sbuf_str(const sbuf *sb)
+{
+    return sb->buf ? sb->buf : "";
+}
+
+void msgs_addf(at_msgs *m, const char *fmt, ...)
+{
+    sbuf sb = SBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sbuf_vaddf(&sb, fmt, ap);
+    va_end(ap);
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 8;
+        m->items = xrealloc(m->items, m->cap * sizeof *m->items);
+    }
+    m->items[m->n++] = sbuf_detach(&sb);
+}
+
+void msgs_release(at_msgs *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->items[i]);
+    free(m->items);
+    m->items = NULL;
+    m->n = m->cap = 0;
+}
+
+at_status read_file(const char *path, char **out, size_t *len, at_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return at_fail(err, AT_EIO, "'%s': %s", path, strerror(errno));
+    sbuf sb = SBUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        sbuf_add(&sb, chunk, n);
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad) {
+        sbuf_release(&sb);
+        return at_fail(err, AT_EIO, "'%s': read error", path);
+    }
+    if (len)
+        *len = sb.len;
+    *out = sbuf_detach(&sb);
+    return AT_OK;
+}
+
+static const char *skip_space(const char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    return s;
+}
+
+int parse_double(const char *s, double *out)
+{
+    if (!s)
+        return 0;
+    s = skip_space(s);
+    if (!*s)
+        return 0;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno == ERANGE || !isfinite(v))
+        return 0;
+    if (*skip_space(end))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int parse_long(const char *s, long *out)
+{
+    if (!s)
+        return 0;
+    s = skip_space(s);
+    if (!*s)
+        return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || errno == ERANGE)
+        return 0;
+    if (*skip_space(end))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return d[m - 1];
+}
+
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+int valid_iso_date(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return 0;
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+long iso_date_days(const char *s)
+{
+    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    /* days from civil, proleptic Gregorian */
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void today_iso(char buf[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
+void now_iso(char buf[21])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *fmt_num(double x, char buf[32])
+{
+    if (!isfinite(x))
+        buf[0] = '\0';
+    else
+        snprintf(buf, 32, "%.15g", x);
+    return buf;
+}

@@ -1,0 +1,103 @@
+/* util.h: status codes, error messages, growable strings and message lists.
+ *
+ * Ownership: an at_err belongs to the caller; lib/ functions fill it and
+ * return the same status they store in it.  sbuf_detach hands the buffer to
+ * the caller, who frees it with free().  Every *_release accepts a zeroed or
+ * already-released object. */
+#ifndef ATTUNE_UTIL_H
+#define ATTUNE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef enum at_status {
+    AT_OK = 0,
+    AT_EINVAL,    /* bad input: a value, a file, a usage */
+    AT_EIO,       /* a file could not be read or written */
+    AT_ENOMEM,    /* out of memory */
+    AT_EDB,       /* SQLite reported an error */
+    AT_ENOTFOUND, /* a named thing does not exist */
+    AT_EEXIST,    /* a named thing already exists */
+    AT_EVERSION,  /* the store was made by a newer attune */
+    AT_ENOTSTORE  /* the file is not an attune store */
+} at_status;
+
+typedef struct at_err {
+    at_status code;
+    char msg[1024];
+} at_err;
+
+/* Returns a short description of a status code. */
+const char *at_strerror(at_status code);
+
+/* Fills err (may be NULL) with code and a printf-style message; returns code. */
+at_status at_fail(at_err *err, at_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Clears err to AT_OK with an empty message. */
+void at_err_clear(at_err *err);
+
+/* A growable NUL-terminated string. */
+typedef struct sbuf {
+    char *buf;
+    size_t len;
+    size_t cap;
+} sbuf;
+
+#define SBUF_INIT { NULL, 0, 0 }
+
+void sbuf_init(sbuf *sb);
+void sbuf_release(sbuf *sb);
+void sbuf_reset(sbuf *sb);                       /* len = 0, keeps memory */
+void sbuf_add(sbuf *sb, const char *s, size_t n);
+void sbuf_adds(sbuf *sb, const char *s);
+void sbuf_addc(sbuf *sb, char c);
+void sbuf_addf(sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_vaddf(sbuf *sb, const char *fmt, va_list ap);
+/* Returns the string (never NULL) and leaves sb empty; the caller owns it. */
+char *sbuf_detach(sbuf *sb);
+/* Returns the current contents ("" when empty); sb still owns it. */
+const char *sbuf_str(const sbuf *sb);
+
+/* A list of messages, for checks that report every problem, not only the first. */
+typedef struct at_msgs {
+    char **items;
+    size_t n;
+    size_t cap;
+} at_msgs;
+
+#define AT_MSGS_INIT { NULL, 0, 0 }
+
+void msgs_addf(at_msgs *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void msgs_release(at_msgs *m);
+
+/* Allocation helpers: abort the process with a message on out-of-memory,
+ * as an out-of-memory condition cannot be reported usefully. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);          /* NULL stays NULL */
+char *xstrndup(const char *s, size_t n);
+
+/* Reads a whole file into a NUL-terminated buffer the caller frees. */
+at_status read_file(const char *path, char **out, size_t *len, at_err *err);
+
+/* Strict number parsing: the whole string (surrounding spaces allowed) must be
+ * a number.  Return 1 on success, 0 otherwise. */
+int parse_double(const char *s, double *out);
+int parse_long(const char *s, long *out);
+
+/* Checks YYYY-MM-DD and that the day exists (2026-02-30 is refused). */
+int valid_iso_date(const char *s);
+/* Days since 1970-01-01 for a valid ISO date; used for week arithmetic. */
+long iso_date_days(const char *s);
+/* Today's date (local time) as YYYY-MM-DD into buf[11]. */
+void today_iso(char buf[11]);
+/* Current time as YYYY-MM-DDTHH:MM:SSZ (UTC) into buf[21]. */
+void now_iso(char buf[21]);
+
+/* Formats a number with 15 significant digits (%.15g) into buf[32];
+ * NaN and infinities become "". */
+const char *fmt_num(double x, char buf[32]);
+
+#endif
