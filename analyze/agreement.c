@@ -1,0 +1,221 @@
+/* agreement.c: client and therapist views of the same sessions: the 2x2 of
+ * rupture reported by each, Cohen's kappa with its large-sample SE, and the
+ * correlation of their alliance scores; per therapist and overall.
+ *
+ * Each side of a session is the rater's administration of an instrument
+ * with a @ROLE=rupture item (the instruments may differ: the client's
+ * questionnaire and the therapist's); when a rater filled in several such
+ * instruments, the one whose name sorts first is used, its rupture answer
+ * and its alliance score. */
+#include "analyze.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct side {
+    int present;
+    const char *instrument;     /* owned by the catalog */
+    double rupture, alliance;
+} side;
+
+typedef struct tally {
+    char *id;
+    long both, client_only, therapist_only, neither;
+    double *ca, *ta;            /* alliance pairs */
+    size_t n, cap;
+} tally;
+
+typedef struct agree {
+    csvout w;
+    long session;
+    int in_session;
+    char *therapist;            /* of the current session */
+    side cl, th;
+    tally *t;
+    size_t nt, tcap;
+    tally all;
+} agree;
+
+static void *agree_start(const an_ctx *cx, FILE *out, FILE *extra)
+{
+    (void)cx;
+    (void)extra;
+    static const char *const head[] = { "level", "id", "pairs", "both", "client_only",
+                                        "therapist_only", "neither", "kappa", "kappa_se",
+                                        "alliance_r" };
+    agree *a = xcalloc(1, sizeof *a);
+    a->all.id = xstrdup("all");
+    csvout_init_file(&a->w, out);
+    csvout_row(&a->w, head, sizeof head / sizeof head[0]);
+    return a;
+}
+
+static tally *tally_get(agree *a, const char *id)
+{
+    for (size_t i = 0; i < a->nt; i++)
+        if (strcmp(a->t[i].id, id) == 0)
+            return &a->t[i];
+    if (a->nt == a->tcap) {
+        a->tcap = a->tcap ? 2 * a->tcap : 8;
+        a->t = xrealloc(a->t, a->tcap * sizeof *a->t);
+    }
+    tally *t = &a->t[a->nt++];
+    memset(t, 0, sizeof *t);
+    t->id = xstrdup(id);
+    return t;
+}
+
+static void tally_add(tally *t, const side *c, const side *h)
+{
+    if (!isnan(c->rupture) && !isnan(h->rupture)) {
+        int cy = c->rupture == 1, ty = h->rupture == 1;
+        if (cy && ty)
+            t->both++;
+        else if (cy)
+            t->client_only++;
+        else if (ty)
+            t->therapist_only++;
+        else
+            t->neither++;
+    }
+    if (!isnan(c->alliance) && !isnan(h->alliance)) {
+        if (t->n == t->cap) {
+            t->cap = t->cap ? 2 * t->cap : 16;
+            t->ca = xrealloc(t->ca, t->cap * sizeof *t->ca);
+            t->ta = xrealloc(t->ta, t->cap * sizeof *t->ta);
+        }
+        t->ca[t->n] = c->alliance;
+        t->ta[t->n] = h->alliance;
+        t->n++;
+    }
+}
+
+static void session_end(agree *a)
+{
+    if (a->in_session && a->cl.present && a->th.present) {
+        tally_add(tally_get(a, a->therapist ? a->therapist : ""), &a->cl, &a->th);
+        tally_add(&a->all, &a->cl, &a->th);
+    }
+    a->in_session = 0;
+    memset(&a->cl, 0, sizeof a->cl);
+    memset(&a->th, 0, sizeof a->th);
+    free(a->therapist);
+    a->therapist = NULL;
+}
+
+static void agree_row(void *st, const an_row *r)
+{
+    agree *a = st;
+    const admin_view *v = r->v;
+    if (r->form->role[ROLE_RUPTURE] < 0)
+        return;
+    side *s = strcmp(v->rater, "client") == 0      ? &a->cl
+              : strcmp(v->rater, "therapist") == 0 ? &a->th
+                                                   : NULL;
+    if (a->in_session && v->session != a->session)
+        session_end(a);
+    if (!a->in_session) {
+        a->in_session = 1;
+        a->session = v->session;
+        a->therapist = xstrdup(v->therapist ? v->therapist : "");
+    }
+    if (!s)
+        return;
+    if (s->present && strcmp(r->form->in->name, s->instrument) >= 0)
+        return;
+    s->present = 1;
+    s->instrument = r->form->in->name;
+    s->rupture = r->role[ROLE_RUPTURE];
+    s->alliance = r->alliance;
+}
+
+static void agree_client(void *st, const an_client *c)
+{
+    (void)c;
+    session_end(st);
+}
+
+static void tally_write(csvout *w, const char *level, const tally *t)
+{
+    kappa_result k;
+    long pairs = t->both + t->client_only + t->therapist_only + t->neither;
+    if (stats_kappa(t->both, t->client_only, t->therapist_only, t->neither, &k) != 0)
+        k.kappa = k.se = NAN;
+    csvout_field(w, level);
+    csvout_field(w, t->id);
+    csvout_int(w, pairs);
+    csvout_int(w, t->both);
+    csvout_int(w, t->client_only);
+    csvout_int(w, t->therapist_only);
+    csvout_int(w, t->neither);
+    csvout_num(w, k.kappa);
+    csvout_num(w, k.se);
+    csvout_num(w, t->n ? stats_pearson(t->ca, t->ta, t->n) : NAN);
+    csvout_end(w);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const tally *)a)->id, ((const tally *)b)->id);
+}
+
+static int agree_finish(void *st)
+{
+    agree *a = st;
+    qsort(a->t, a->nt, sizeof *a->t, by_id);
+    for (size_t i = 0; i < a->nt; i++)
+        tally_write(&a->w, "therapist", &a->t[i]);
+    if (a->nt)
+        tally_write(&a->w, "all", &a->all);
+    return 0;
+}
+
+static void tally_release(tally *t)
+{
+    free(t->id);
+    free(t->ca);
+    free(t->ta);
+}
+
+static void agree_free(void *st)
+{
+    agree *a = st;
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->nt; i++)
+        tally_release(&a->t[i]);
+    tally_release(&a->all);
+    free(a->t);
+    free(a->therapist);
+    free(a);
+}
+
+static unsigned agree_flags(const an_opts *o)
+{
+    (void)o;
+    return AN_ALL_RATERS;
+}
+
+const an_analysis an_agreement = {
+    .name = "agreement",
+    .summary = "client-therapist agreement on ruptures (kappa) and alliance (r)",
+    .help =
+        "Pairs the client's and the therapist's administrations of the same session\n"
+        "(each side: the rater's instrument with a @ROLE=rupture item; the first by\n"
+        "name when there are several) and counts, over sessions where both answered\n"
+        "the rupture question: both reported a rupture, the client only, the therapist\n"
+        "only, neither.  kappa is Cohen's kappa with its large-sample SE (Fleiss,\n"
+        "Cohen & Everitt 1969); alliance_r the Pearson correlation of the two alliance\n"
+        "scores over sessions where both have one.  One row per therapist (of the\n"
+        "session), then level all.  --rater does not apply: both sides are read.\n"
+        "\n"
+        "columns: level,id,pairs,both,client_only,therapist_only,neither,kappa,kappa_se,\n"
+        "         alliance_r\n",
+    .flags = agree_flags,
+    .start = agree_start,
+    .row = agree_row,
+    .client_end = agree_client,
+    .finish = agree_finish,
+    .free = agree_free,
+};

@@ -1,0 +1,234 @@
+/* all.c: every table of the study into one folder, from one reading of the
+ * store (two when the episode rule needs whole-sample values first), with a
+ * README.txt saying what each file holds and the parameters used. */
+#include "analyze.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *const all_help =
+    "Writes every table into the folder DIR (created when absent; files of the\n"
+    "same names are replaced): scores.csv, reliability.csv, reliability_items.csv,\n"
+    "trajectories.csv, episodes.csv, ruptures.csv, trends.csv, agreement.csv,\n"
+    "report.csv, and README.txt, which says what each file holds and the\n"
+    "parameters used.  Each table is what the command of the same name writes;\n"
+    "trends holds the client, therapist and cohort levels unless --by is given.\n"
+    "\n"
+    "  --out-dir DIR       the folder (required)\n"
+    "  --pairwise          reliability on pairwise-complete covariances\n"
+    "  --by, --over        as for trends\n"
+    "  --resolved-at X     as for ruptures, trends and report\n";
+
+typedef struct table {
+    const an_analysis *a;
+    const char *file, *extra;
+    const char *about;
+    FILE *fp, *xp;
+    void *st;
+    unsigned flags;
+} table;
+
+static table tables[] = {
+    { &an_scores, "scores.csv", NULL,
+      "every scale score of every administration (blank below @MINITEMS)", NULL, NULL, NULL, 0 },
+    { &an_reliability, "reliability.csv", "reliability_items.csv",
+      "Cronbach's alpha (raw, standardized), average r, mean and SD of each scale;\n"
+      "  reliability_items.csv: mean, SD, r_drop and alpha if deleted of each term", NULL, NULL,
+      NULL, 0 },
+    { &an_trajectories, "trajectories.csv", NULL,
+      "each client's OLS line of the alliance score on session number (3+ sessions)", NULL,
+      NULL, NULL, 0 },
+    { &an_episodes, "episodes.csv", NULL,
+      "alliance rupture-repair episodes, one row per rupture", NULL, NULL, NULL, 0 },
+    { &an_ruptures, "ruptures.csv", NULL,
+      "the self-reported rupture items of every administration", NULL, NULL, NULL, 0 },
+    { &an_trends, "trends.csv", NULL,
+      "ruptures, repair rates and slopes per client, therapist and cohort", NULL, NULL, NULL, 0 },
+    { &an_agreement, "agreement.csv", NULL,
+      "client-therapist agreement: 2x2 of ruptures, kappa, alliance r", NULL, NULL, NULL, 0 },
+    { &an_report, "report.csv", NULL,
+      "the clinician's alerts of each client's latest session", NULL, NULL, NULL, 0 },
+};
+enum { NTABLES = sizeof tables / sizeof tables[0] };
+
+static char *path_in(const char *dir, const char *file)
+{
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "%s/%s", dir, file);
+    return sbuf_detach(&sb);
+}
+
+static int make_dir(const char *dir)
+{
+    struct stat sb;
+    if (mkdir(dir, 0777) == 0)
+        return 0;
+    if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return 0;
+    an_fail("'%s': cannot make the folder: %s", dir, errno == EEXIST ? "a file has that name"
+                                                                     : strerror(errno));
+    return -1;
+}
+
+static void write_readme(FILE *fp, const an_run *run)
+{
+    const an_opts *o = run->o;
+    char rule[96];
+    fputs("attune analyze all: the tables of one study\n\n", fp);
+    fprintf(fp, "study file: %s (read-only)\n", store_path(run->s));
+    fprintf(fp, "instrument: %s\n", o->instrument ? o->instrument : "every instrument");
+    fprintf(fp, "rater: %s (agreement and report also read the therapist's side)\n",
+            o->rater ? o->rater : "every rater");
+    if (o->client)
+        fprintf(fp, "client: %s\n", o->client);
+    if (o->therapist)
+        fprintf(fp, "therapist: %s\n", o->therapist);
+    if (o->cohort)
+        fprintf(fp, "cohort: %s\n", o->cohort);
+    if (o->from || o->to)
+        fprintf(fp, "sessions from %s to %s\n", o->from ? o->from : "the first",
+                o->to ? o->to : "the last");
+    fputs("\nparameters:\n", fp);
+    fprintf(fp, "  reliability: %s\n",
+            o->pairwise ? "pairwise-complete covariances (as psych::alpha)" : "complete cases");
+    if (o->ep.rule == RULE_RCI)
+        fputs("  episodes: rule rci, r and threshold per instrument and rater in each row\n", fp);
+    else if (o->ep.rule == RULE_SUDDEN && !o->has_cutoff)
+        fputs("  episodes: rule sudden, cutoff (the RCI threshold) per instrument and rater "
+              "in each row\n", fp);
+    else {
+        opts_rule_text(o, o->ep.cutoff, rule, sizeof rule);
+        fprintf(fp, "  episodes: rule %s\n", rule);
+    }
+    fprintf(fp, "  repair window: %d scored sessions\n", o->ep.window);
+    if (o->has_resolved_at) {
+        char b[32];
+        fprintf(fp, "  resolved: a resolution of %s or more\n", an_fmt(o->resolved_at, b));
+    } else {
+        fputs("  resolved: each resolution field's @RESOLVED-AT\n", fp);
+    }
+    fprintf(fp, "  trends: levels%s%s%s, slopes over %s\n", (o->by & BY_CLIENT) ? " client" : "",
+            (o->by & BY_THERAPIST) ? " therapist" : "", (o->by & BY_COHORT) ? " cohort" : "",
+            o->over_week ? "weeks since the therapist's first session" : "session number");
+    fputs("\nfiles (CSV, one header row, empty cell = missing; 'analyze CMD --help' tells more):\n",
+          fp);
+    for (size_t i = 0; i < NTABLES; i++)
+        fprintf(fp, "  %s: %s\n", tables[i].file, tables[i].about);
+    fputs("\nin R: read.csv(\"scores.csv\"); in pandas: pandas.read_csv(\"scores.csv\")\n", fp);
+}
+
+static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int client_filter)
+{
+    const an_analysis *list[NTABLES + 1];
+    void *sts[NTABLES + 1];
+    size_t n = 0;
+    void *pst = NULL;
+    if (with_prep_pass) {
+        pst = an_prep_pass.start(&run->cx, NULL, NULL);
+        list[n] = &an_prep_pass;
+        sts[n++] = pst;
+    }
+    for (size_t i = 0; i < NTABLES; i++)
+        if ((tables[i].flags & AN_PREP) == want_prep) {
+            list[n] = tables[i].a;
+            sts[n++] = tables[i].st;
+        }
+    int rc = n ? scan_run(&run->cx, list, sts, n, client_filter) : 0;
+    if (pst) {
+        if (rc == 0)
+            rc = an_prep_pass.finish(pst);
+        if (rc == 0) {
+            prep_take(pst, &run->prep);
+            run->cx.prep = &run->prep;
+        }
+        an_prep_pass.free(pst);
+    }
+    return rc;
+}
+
+int an_run_all(int argc, char **argv, const char *db)
+{
+    an_opts o;
+    an_run run;
+    int done = 0, rc, bad = -1;
+    o.db = db;
+    rc = opts_parse(argc, argv,
+                    OPT_PAIRWISE | OPT_EPISODE | OPT_RESOLVED | OPT_BY | OPT_OVER | OPT_OUTDIR,
+                    "usage: analyze all --out-dir DIR [OPTIONS]\n\n", all_help, &o, &done);
+    if (rc != EXIT_OK || done)
+        return rc;
+    if (!o.by_given)
+        o.by = BY_CLIENT | BY_THERAPIST | BY_COHORT;
+    o.items = 1;
+    o.format_csv = 1;
+    if (make_dir(o.out_dir) != 0)
+        return EXIT_FAIL;
+    if (run_open(&run, &o) != 0)
+        return EXIT_FAIL;
+
+    unsigned need = 0;
+    for (size_t i = 0; i < NTABLES; i++) {
+        table *t = &tables[i];
+        t->flags = t->a->flags ? t->a->flags(&o) : 0;
+        need |= t->flags;
+        char *p = path_in(o.out_dir, t->file);
+        t->fp = an_open_out(p);
+        free(p);
+        if (!t->fp)
+            goto out;
+        if (t->extra) {
+            p = path_in(o.out_dir, t->extra);
+            t->xp = an_open_out(p);
+            free(p);
+            if (!t->xp)
+                goto out;
+        }
+        if (!(t->st = t->a->start(&run.cx, t->fp, t->xp)))
+            goto out;
+    }
+
+    if (!(need & AN_PREP)) {
+        bad = run_pass(&run, 0, 0, 1);
+    } else if (o.client) {
+        /* the whole-sample values must not be limited to one client */
+        bad = run_prepare(&run, AN_PREP);
+        if (bad == 0)
+            bad = run_pass(&run, 0, 0, 1);
+        if (bad == 0)
+            bad = run_pass(&run, AN_PREP, 0, 1);
+    } else {
+        bad = run_pass(&run, 0, 1, 1);
+        if (bad == 0)
+            bad = run_pass(&run, AN_PREP, 0, 1);
+    }
+    for (size_t i = 0; i < NTABLES && bad == 0; i++)
+        bad = tables[i].a->finish(tables[i].st);
+
+out:
+    for (size_t i = 0; i < NTABLES; i++) {
+        table *t = &tables[i];
+        if (t->st)
+            t->a->free(t->st);
+        t->st = NULL;
+        if (t->fp && an_close_out(t->fp, t->file) != 0)
+            bad = -1;
+        if (t->xp && an_close_out(t->xp, t->extra) != 0)
+            bad = -1;
+        t->fp = t->xp = NULL;
+    }
+    if (bad == 0) {
+        char *p = path_in(o.out_dir, "README.txt");
+        FILE *fp = an_open_out(p);
+        if (fp) {
+            write_readme(fp, &run);
+            bad = an_close_out(fp, p);
+        } else {
+            bad = -1;
+        }
+        free(p);
+    }
+    run_close(&run);
+    return bad ? EXIT_FAIL : EXIT_OK;
+}

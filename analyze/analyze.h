@@ -1,0 +1,248 @@
+/* analyze.h: what the analyses of the analyze tool share.
+ *
+ * Every analysis is a consumer of one stream of administrations, read from
+ * the store in client, session, rater, rater code order.  The scan (scan.c)
+ * turns each stored administration into an an_row (answers with calc
+ * columns recomputed, scale scores, the alliance score, the rupture roles'
+ * values) and hands it to every consumer; when a client's last row has been
+ * seen it hands each consumer the client's alliance series.  A consumer
+ * keeps per-client state only, plus whatever summary it must write at the
+ * end.  This is how `analyze all` computes every table from one reading of
+ * the store.
+ *
+ * Adding an analysis: write analyze/NAME.c defining an an_analysis, declare
+ * it below, add it to the table in main.c (and to all.c if `all` should
+ * write it), a test in tests/cli/cases/, and a paragraph in the README. */
+#ifndef ANALYZE_H
+#define ANALYZE_H
+
+#include <stdio.h>
+
+#include "csvio.h"
+#include "dict.h"
+#include "record.h"
+#include "stats.h"
+#include "store.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Prints "analyze: <message>" on stderr; returns EXIT_FAIL. */
+int an_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "analyze: <message>" and "try 'analyze CMD --help'"; returns EXIT_USAGE. */
+int an_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "analyze: note: <message>" on stderr: a result left blank, and why. */
+void an_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Levels of `trends --by`, as bits (`all` may ask for several). */
+enum { BY_CLIENT = 1, BY_THERAPIST = 2, BY_COHORT = 4 };
+
+typedef struct an_opts {
+    const char *cmd;
+    const char *db;
+    const char *instrument, *client, *therapist, *cohort, *from, *to;
+    const char *rater;          /* NULL: every rater ("--rater all") */
+    const char *out;            /* -o FILE, NULL: stdout */
+    const char *out_dir;        /* all --out-dir */
+    int pairwise, items;        /* reliability */
+    episode_params ep;          /* rule, k, cutoff (abs/sudden), window */
+    int has_cutoff, has_reliability, rule_given;
+    double reliability;
+    int has_resolved_at;
+    double resolved_at;
+    unsigned by;                /* BY_* bits */
+    int by_given;
+    int over_week;
+    int format_csv;             /* report */
+} an_opts;
+
+/* One scale of an instrument version: a calc field with terms. */
+typedef struct an_scale {
+    size_t field;               /* index into in->fields */
+    char **items;               /* a name per term: the field it scores, "-" appended
+                                   when reverse-keyed (as psych does), else "term N" */
+} an_scale;
+
+/* What the analyses need from one instrument version, worked out once. */
+typedef struct an_form {
+    long id;                    /* instruments.id */
+    const instrument *in;       /* owned by the catalog */
+    an_scale *scales;
+    size_t nscales;
+    long role[ROLE_STRATEGY + 1];   /* field index for each role, -1 when none */
+    long alliance_scale;        /* index into scales of the alliance field, -1 */
+    int has_rupture_roles;      /* rupture, tension, addressed, resolution, followup or kind */
+    int has_resolved_at;        /* from @RESOLVED-AT or --resolved-at */
+    double resolved_at;
+    int has_alert_below;
+    double alert_below;
+} an_form;
+
+/* One administration as the consumers see it; valid during the call. */
+typedef struct an_row {
+    const admin_view *v;
+    const an_form *form;
+    const char *const *vals;    /* in->ncols answers, calc columns recomputed */
+    const double *scale_score;  /* per form scale, NaN when blank (@MINITEMS honoured) */
+    const size_t *scale_answered;
+    int rater_ok;               /* the rater is the one asked for with --rater */
+    double alliance;            /* NaN when none */
+    double role[ROLE_STRATEGY + 1]; /* numeric answer of single-column roles, NaN blank */
+} an_row;
+
+/* A client's alliance scores for one instrument and rater, by session.
+ * When several administrations of the same session qualify (different
+ * rater codes), the session's score is their mean. */
+typedef struct an_series {
+    const char *instrument;     /* names owned by the catalog */
+    const char *scale;
+    char *rater;
+    int rater_ok;
+    long *session;
+    double *score;
+    size_t *therapist;          /* index into an_client.therapists */
+    size_t *count;
+    size_t n, cap;
+} an_series;
+
+typedef struct an_client {
+    char *code;
+    char **therapists;          /* distinct therapist codes seen */
+    size_t ntherapists, tcap;
+    an_series *series;          /* sorted by instrument name, then rater */
+    size_t nseries, scap;
+} an_client;
+
+/* Values that need the whole sample before episodes can be judged: the rci
+ * rule's SD of every client's first score and the alliance scale's
+ * complete-case alpha, per instrument and rater. */
+typedef struct an_prep_entry {
+    const char *instrument;
+    char *rater;
+    double sd0, r, cutoff;      /* cutoff: the RCI threshold, NaN when undefined */
+    size_t nclients;
+} an_prep_entry;
+
+typedef struct an_prep {
+    an_prep_entry *e;
+    size_t n;
+} an_prep;
+
+typedef struct an_forms an_forms;
+
+typedef struct an_ctx {
+    const an_opts *o;
+    store *s;
+    catalog *cat;
+    an_forms *forms;            /* an_form of each version met, kept for the run */
+    const an_prep *prep;        /* NULL until computed */
+} an_ctx;
+
+enum {
+    AN_ALL_RATERS = 1,          /* reads every rater, whatever --rater says */
+    AN_PREP = 2                 /* needs an_prep (rci and sudden rules) */
+};
+
+typedef struct an_analysis {
+    const char *name;
+    const char *summary;
+    const char *help;           /* the text after the usage line */
+    unsigned options;           /* OPT_* bits accepted besides the common ones */
+    unsigned (*flags)(const an_opts *o);
+    /* Opens the analysis, writing the header(s); out and extra may be NULL
+     * when that table is not wanted.  Returns NULL on failure (printed). */
+    void *(*start)(const an_ctx *cx, FILE *out, FILE *extra);
+    void (*row)(void *st, const an_row *r);
+    void (*client_end)(void *st, const an_client *c);
+    /* Writes what is left; returns 0, or -1 after printing an error. */
+    int (*finish)(void *st);
+    void (*free)(void *st);
+} an_analysis;
+
+/* Option bits beyond the common ones. */
+enum {
+    OPT_PAIRWISE = 1 << 0, OPT_ITEMS = 1 << 1, OPT_EPISODE = 1 << 2,
+    OPT_RESOLVED = 1 << 3, OPT_BY = 1 << 4, OPT_OVER = 1 << 5,
+    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7
+};
+
+extern const an_analysis an_scores, an_reliability, an_trajectories, an_episodes,
+    an_ruptures, an_trends, an_agreement, an_report, an_prep_pass;
+
+/* episodes.c: what the episode rule needs (AN_PREP for rci, and for sudden
+ * without --cutoff); the parameters and rule text for one series, or -1
+ * when its threshold is undefined (noted by the whole-sample pass). */
+unsigned episodes_flags(const an_opts *o);
+int episodes_params(const an_ctx *cx, const an_series *s, episode_params *p, char *rule,
+                    size_t rulesz);
+/* The therapist of a series' session ("" when unknown). */
+const char *series_therapist(const an_client *c, const an_series *s, long session);
+
+/* ruptures.c: the raw answer of a role ("" when blank or no such field),
+ * whether a rupture was resolved (1, 0, -1 unknown), and the checked
+ * rupture-kind codes joined by ";" into sb. */
+const char *role_text(const an_row *r, field_role role);
+int role_resolved(const an_row *r);
+void role_kinds(const an_row *r, sbuf *sb);
+
+/* opts.c: parses a command's options into o (defaults first).  Returns
+ * EXIT_OK, or the exit code after printing help (EXIT_OK with *done set) or
+ * a usage error. */
+int opts_parse(int argc, char **argv, unsigned allowed, const char *usage, const char *help,
+               an_opts *o, int *done);
+/* The rule column: "sd k=1 w=3", "rci r=0.85 w=3", "abs cutoff=0.5 w=3",
+ * "sudden cutoff=0.62 w=3".  value is r (rci) or the cutoff (sudden) used. */
+void opts_rule_text(const an_opts *o, double value, char *buf, size_t n);
+
+/* scan.c */
+/* Runs the analyses a[0..n) over one reading of the store, with states
+ * st[i] from their start.  client_filter is --client (NULL for a pass that
+ * must see the whole sample).  Returns 0, or -1 after printing an error. */
+int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, size_t n,
+             int use_client_filter);
+an_forms *forms_new(void);
+void forms_free(an_forms *fs);     /* NULL is fine */
+/* The an_form of an instrument version, built on first use; NULL with err
+ * set when the stored dictionary does not load. */
+const an_form *forms_get(const an_ctx *cx, long id, at_err *err);
+/* The values of the terms of scale number si of r's form into out (NaN
+ * blank); returns how many are answered. */
+size_t an_terms(const an_row *r, size_t si, double *out);
+
+/* Looks up the prep entry of an instrument and rater; NULL when none. */
+const an_prep_entry *prep_find(const an_prep *p, const char *instrument, const char *rater);
+void prep_release(an_prep *p);
+/* Takes the results out of a finished prep pass state. */
+void prep_take(void *st, an_prep *out);
+
+/* The numeric value of an answer: NaN when blank or not a number. */
+double an_num(const char *s);
+/* Formats a number for text as csvout_num does (15 significant digits). */
+const char *an_fmt(double x, char buf[32]);
+
+/* run.c: a run holds the store, the catalog and the forms of one command. */
+typedef struct an_run {
+    an_opts *o;
+    store *s;
+    catalog *cat;
+    an_forms *forms;
+    an_prep prep;
+    an_ctx cx;
+} an_run;
+/* Opens the store read-only; returns -1 after printing an error. */
+int run_open(an_run *r, an_opts *o);
+/* Runs the whole-sample pass when flags has AN_PREP; -1 on error. */
+int run_prepare(an_run *r, unsigned flags);
+void run_close(an_run *r);
+
+/* One analysis on its own: the common driver of every command but `all`. */
+int an_run_single(const an_analysis *a, int argc, char **argv, const char *db);
+/* all.c */
+int an_run_all(int argc, char **argv, const char *db);
+extern const char *const all_help;
+
+/* Opens -o FILE (or stdout); prints and returns NULL on failure. */
+FILE *an_open_out(const char *path);
+/* Closes what an_open_out opened; returns -1 (printed) on a write error. */
+int an_close_out(FILE *fp, const char *path);
+
+#endif

@@ -1,0 +1,63 @@
+/* analyze: scores, reliability, rupture-repair episodes, repair trends,
+ * client-therapist agreement and the clinician's report, from a study store.
+ *
+ * Adding an analysis: write analyze/NAME.c defining an an_analysis (see
+ * analyze.h), add a row to the table below (and to all.c), a test in
+ * tests/cli/, and a paragraph in the README. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze.h"
+
+static const an_analysis *const analyses[] = {
+    &an_scores, &an_reliability, &an_trajectories, &an_episodes,
+    &an_ruptures, &an_trends, &an_agreement, &an_report,
+};
+enum { NANALYSES = sizeof analyses / sizeof analyses[0] };
+
+static void usage(FILE *fp)
+{
+    fputs("usage: analyze [--db FILE] COMMAND [OPTIONS]\n"
+          "\n"
+          "Scores and analyses the answers of a study file (read-only; default\n"
+          "$ATTUNE_DB, else ./attune.db) and writes CSV to standard output or -o FILE.\n"
+          "\n"
+          "commands:\n", fp);
+    for (size_t i = 0; i < NANALYSES; i++)
+        fprintf(fp, "  %-13s %s\n", analyses[i]->name, analyses[i]->summary);
+    fprintf(fp, "  %-13s %s\n", "all", "every table into a folder (--out-dir DIR), with a README");
+    fputs("\n'analyze COMMAND --help' tells more about a command and its options.\n", fp);
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL;
+    int i = 1;
+    stats_init();
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--db") == 0) {
+            if (i + 1 >= argc)
+                return an_usage(NULL, "'--db' needs a file name");
+            db = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            db = argv[i] + 5;
+            i++;
+        } else {
+            return an_usage(NULL, "unknown option '%s'", argv[i]);
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[i], "all") == 0)
+        return an_run_all(argc - i, argv + i, db);
+    for (size_t c = 0; c < NANALYSES; c++)
+        if (strcmp(argv[i], analyses[c]->name) == 0)
+            return an_run_single(analyses[c], argc - i, argv + i, db);
+    return an_usage(NULL, "'%s' is not a command", argv[i]);
+}

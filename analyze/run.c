@@ -1,0 +1,92 @@
+/* run.c: opening the store for a command, the whole-sample pass, and the
+ * driver of a single analysis. */
+#include "analyze.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int run_open(an_run *r, an_opts *o)
+{
+    at_err err;
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    if (store_open(o->db, STORE_READ, &r->s, &err) != AT_OK) {
+        an_fail("%s", err.msg);
+        return -1;
+    }
+    r->cat = catalog_new(r->s);
+    r->forms = forms_new();
+    r->cx.o = o;
+    r->cx.s = r->s;
+    r->cx.cat = r->cat;
+    r->cx.forms = r->forms;
+    r->cx.prep = NULL;
+    return 0;
+}
+
+int run_prepare(an_run *r, unsigned flags)
+{
+    if (!(flags & AN_PREP))
+        return 0;
+    const an_analysis *a = &an_prep_pass;
+    void *st = a->start(&r->cx, NULL, NULL);
+    if (!st)
+        return -1;
+    int rc = scan_run(&r->cx, &a, &st, 1, 0);
+    if (rc == 0)
+        rc = a->finish(st);
+    if (rc == 0) {
+        prep_take(st, &r->prep);
+        r->cx.prep = &r->prep;
+    }
+    a->free(st);
+    return rc;
+}
+
+void run_close(an_run *r)
+{
+    prep_release(&r->prep);
+    forms_free(r->forms);
+    catalog_free(r->cat);
+    store_close(r->s);
+    memset(r, 0, sizeof *r);
+}
+
+int an_run_single(const an_analysis *a, int argc, char **argv, const char *db)
+{
+    an_opts o;
+    an_run run;
+    int done = 0, rc;
+    char usage[160];
+    snprintf(usage, sizeof usage, "usage: analyze %s [OPTIONS]\n\n", a->name);
+    o.db = db;
+    rc = opts_parse(argc, argv, a->options, usage, a->help, &o, &done);
+    if (rc != EXIT_OK || done)
+        return rc;
+    if (run_open(&run, &o) != 0)
+        return EXIT_FAIL;
+
+    unsigned flags = a->flags ? a->flags(&o) : 0;
+    FILE *fp = NULL;
+    void *st = NULL;
+    int bad = -1;
+    if (run_prepare(&run, flags) != 0)
+        goto out;
+    if (!(fp = an_open_out(o.out)))
+        goto out;
+    if (!(st = a->start(&run.cx, fp, NULL)))
+        goto out;
+    bad = scan_run(&run.cx, &a, &st, 1, 1);
+    if (bad == 0)
+        bad = a->finish(st);
+out:
+    if (st)
+        a->free(st);
+    if (fp && an_close_out(fp, o.out) != 0)
+        bad = -1;
+    if (bad && fp && fp != stdout)
+        unlink(o.out);   /* no half-written table left behind */
+    run_close(&run);
+    return bad ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,133 @@
+/* ruptures.c: the self-reported rupture items of every administration in
+ * one tidy table. */
+#include "analyze.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *role_text(const an_row *r, field_role role)
+{
+    long fi = r->form->role[role];
+    if (fi < 0)
+        return "";
+    const field *f = &r->form->in->fields[fi];
+    if (f->ncol != 1)
+        return "";
+    const char *s = r->vals[f->col];
+    return s ? s : "";
+}
+
+int role_resolved(const an_row *r)
+{
+    double res = r->role[ROLE_RESOLUTION];
+    if (isnan(res) || !r->form->has_resolved_at)
+        return -1;
+    return res >= r->form->resolved_at;
+}
+
+void role_kinds(const an_row *r, sbuf *sb)
+{
+    long fi = r->form->role[ROLE_RUPTURE_KIND];
+    if (fi < 0)
+        return;
+    const field *f = &r->form->in->fields[fi];
+    if (f->type != FT_CHECKBOX) {
+        const char *s = r->vals[f->col];
+        if (s)
+            sbuf_adds(sb, s);
+        return;
+    }
+    int first = 1;
+    for (size_t i = 0; i < f->nchoices && i < f->ncol; i++) {
+        const char *s = r->vals[f->col + i];
+        if (s && strcmp(s, "1") == 0) {
+            if (!first)
+                sbuf_addc(sb, ';');
+            sbuf_adds(sb, f->choices[i].code);
+            first = 0;
+        }
+    }
+}
+
+typedef struct rup {
+    csvout w;
+    sbuf kinds;
+} rup;
+
+static void *rup_start(const an_ctx *cx, FILE *out, FILE *extra)
+{
+    (void)cx;
+    (void)extra;
+    static const char *const head[] = { "instrument", "client", "therapist", "session",
+                                        "date", "rater", "rupture", "tension", "addressed",
+                                        "resolution", "resolved", "followup", "kinds" };
+    rup *u = xcalloc(1, sizeof *u);
+    csvout_init_file(&u->w, out);
+    csvout_row(&u->w, head, sizeof head / sizeof head[0]);
+    return u;
+}
+
+static void rup_row(void *st, const an_row *r)
+{
+    rup *u = st;
+    const admin_view *v = r->v;
+    if (!r->rater_ok || !r->form->has_rupture_roles)
+        return;
+    csvout_field(&u->w, r->form->in->name);
+    csvout_field(&u->w, v->client);
+    csvout_field(&u->w, v->therapist);
+    csvout_int(&u->w, v->session);
+    csvout_field(&u->w, v->date);
+    csvout_field(&u->w, v->rater);
+    csvout_field(&u->w, role_text(r, ROLE_RUPTURE));
+    csvout_field(&u->w, role_text(r, ROLE_TENSION));
+    csvout_field(&u->w, role_text(r, ROLE_ADDRESSED));
+    csvout_field(&u->w, role_text(r, ROLE_RESOLUTION));
+    int res = role_resolved(r);
+    if (res < 0)
+        csvout_field(&u->w, NULL);
+    else
+        csvout_int(&u->w, res);
+    csvout_field(&u->w, role_text(r, ROLE_FOLLOWUP));
+    sbuf_reset(&u->kinds);
+    role_kinds(r, &u->kinds);
+    csvout_field(&u->w, sbuf_str(&u->kinds));
+    csvout_end(&u->w);
+}
+
+static int rup_finish(void *st)
+{
+    (void)st;
+    return 0;
+}
+
+static void rup_free(void *st)
+{
+    rup *u = st;
+    if (u)
+        sbuf_release(&u->kinds);
+    free(u);
+}
+
+const an_analysis an_ruptures = {
+    .name = "ruptures",
+    .summary = "the rupture items of every administration in one table",
+    .help =
+        "One row per administration of an instrument with rupture items (@ROLE=\n"
+        "rupture, tension, addressed, resolution, followup, rupture-kind), with the\n"
+        "answers as stored (blank when not answered).  resolved is 1 when the\n"
+        "resolution rating is at least the field's @RESOLVED-AT (or --resolved-at),\n"
+        "0 when under it, blank when there is no rating or no threshold.  kinds\n"
+        "lists the codes of the checked rupture kinds, joined by ';' (e.g. \"1;3\").\n"
+        "\n"
+        "  --resolved-at X     a resolution of X or more counts as resolved\n"
+        "\n"
+        "columns: instrument,client,therapist,session,date,rater,rupture,tension,\n"
+        "         addressed,resolution,resolved,followup,kinds\n",
+    .options = OPT_RESOLVED,
+    .start = rup_start,
+    .row = rup_row,
+    .finish = rup_finish,
+    .free = rup_free,
+};

@@ -1,0 +1,414 @@
+/* scan.c: one reading of the store, fed to every analysis at once.
+ *
+ * Rows arrive in client, session, rater, rater code order.  For each
+ * administration the scan fills the answer array (calc columns recomputed),
+ * scores every scale once, reads the alliance score and the rupture roles,
+ * adds the alliance score to the client's series, and calls each analysis.
+ * When the client changes, each analysis gets the finished client. */
+#include "analyze.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct an_forms {
+    an_form **f;
+    size_t n, cap;
+};
+
+typedef struct scan {
+    const an_ctx *cx;
+    const an_analysis *const *a;
+    void *const *st;
+    size_t n;
+    char **vals;
+    size_t vcap;
+    double *score;
+    size_t *answered;
+    size_t scap;
+    an_client client;
+    int have_client;
+    int failed;
+    at_err err;
+} scan;
+
+/* ---- instrument versions ------------------------------------------------ */
+
+typedef struct refs {
+    long col[2];
+    size_t n;
+} refs;
+
+static void count_ref(long col, void *ctx)
+{
+    refs *r = ctx;
+    for (size_t i = 0; i < r->n && i < 2; i++)
+        if (r->col[i] == col)
+            return;
+    if (r->n < 2)
+        r->col[r->n] = col;
+    r->n++;
+}
+
+static double eval_num(const expr *e, const char *const *vals)
+{
+    xval x = expr_eval(e, vals);
+    if (x.kind == XV_NUM)
+        return x.num;
+    if (x.kind == XV_STR)
+        return an_num(x.str);
+    return NAN;
+}
+
+/* The name of a scale term: the column it scores, with "-" when a higher
+ * answer gives a lower term (reverse-keyed), else "term N". */
+static char *term_name(const instrument *in, const expr *t, size_t i, const char **scratch)
+{
+    refs r = { { -1, -1 }, 0 };
+    expr_each_ref(t, count_ref, &r);
+    if (r.n != 1) {
+        sbuf sb = SBUF_INIT;
+        sbuf_addf(&sb, "term %zu", i + 1);
+        return sbuf_detach(&sb);
+    }
+    long c = r.col[0];
+    scratch[c] = "1";
+    double lo = eval_num(t, scratch);
+    scratch[c] = "2";
+    double hi = eval_num(t, scratch);
+    scratch[c] = NULL;
+    sbuf sb = SBUF_INIT;
+    sbuf_adds(&sb, in->cols[c].name);
+    if (hi < lo)
+        sbuf_addc(&sb, '-');
+    return sbuf_detach(&sb);
+}
+
+static an_form *form_build(const instrument *in, long id, const an_opts *o)
+{
+    an_form *f = xcalloc(1, sizeof *f);
+    f->id = id;
+    f->in = in;
+    f->alliance_scale = -1;
+    for (int r = 0; r <= ROLE_STRATEGY; r++)
+        f->role[r] = r == ROLE_NONE ? -1 : instrument_role(in, (field_role)r);
+    f->has_rupture_roles = 0;
+    for (int r = ROLE_RUPTURE; r <= ROLE_RUPTURE_KIND; r++)
+        if (f->role[r] >= 0)
+            f->has_rupture_roles = 1;
+
+    const char **scratch = xcalloc(in->ncols ? in->ncols : 1, sizeof *scratch);
+    for (size_t i = 0; i < in->nfields; i++) {
+        const field *fd = &in->fields[i];
+        if (fd->type != FT_CALC || !fd->terms || fd->nterms == 0)
+            continue;
+        f->scales = xrealloc(f->scales, (f->nscales + 1) * sizeof *f->scales);
+        an_scale *sc = &f->scales[f->nscales];
+        sc->field = i;
+        sc->items = xcalloc(fd->nterms, sizeof *sc->items);
+        for (size_t t = 0; t < fd->nterms; t++)
+            sc->items[t] = term_name(in, fd->terms[t], t, scratch);
+        if (f->role[ROLE_ALLIANCE] == (long)i)
+            f->alliance_scale = (long)f->nscales;
+        f->nscales++;
+    }
+    free(scratch);
+
+    if (f->role[ROLE_ALLIANCE] >= 0) {
+        const field *a = &in->fields[f->role[ROLE_ALLIANCE]];
+        f->has_alert_below = a->has_alert_below;
+        f->alert_below = a->alert_below;
+    }
+    if (o->has_resolved_at) {
+        f->has_resolved_at = 1;
+        f->resolved_at = o->resolved_at;
+    } else if (f->role[ROLE_RESOLUTION] >= 0) {
+        const field *rf = &in->fields[f->role[ROLE_RESOLUTION]];
+        f->has_resolved_at = rf->has_resolved_at;
+        f->resolved_at = rf->resolved_at;
+    }
+    return f;
+}
+
+static void form_free(an_form *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nscales; i++) {
+        const field *fd = &f->in->fields[f->scales[i].field];
+        for (size_t t = 0; t < fd->nterms; t++)
+            free(f->scales[i].items[t]);
+        free(f->scales[i].items);
+    }
+    free(f->scales);
+    free(f);
+}
+
+an_forms *forms_new(void)
+{
+    return xcalloc(1, sizeof(an_forms));
+}
+
+void forms_free(an_forms *fs)
+{
+    if (!fs)
+        return;
+    for (size_t i = 0; i < fs->n; i++)
+        form_free(fs->f[i]);
+    free(fs->f);
+    free(fs);
+}
+
+const an_form *forms_get(const an_ctx *cx, long id, at_err *err)
+{
+    an_forms *fs = cx->forms;
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->f[i]->id == id)
+            return fs->f[i];
+    const instrument *in = catalog_get(cx->cat, id, err);
+    if (!in)
+        return NULL;
+    if (fs->n == fs->cap) {
+        fs->cap = fs->cap ? 2 * fs->cap : 4;
+        fs->f = xrealloc(fs->f, fs->cap * sizeof *fs->f);
+    }
+    fs->f[fs->n] = form_build(in, id, cx->o);
+    return fs->f[fs->n++];
+}
+
+static const an_form *scan_form(scan *sc, long id)
+{
+    const an_form *f = forms_get(sc->cx, id, &sc->err);
+    if (!f)
+        return NULL;
+    const instrument *in = f->in;
+    if (in->ncols > sc->vcap) {
+        sc->vals = xrealloc(sc->vals, in->ncols * sizeof *sc->vals);
+        for (size_t i = sc->vcap; i < in->ncols; i++)
+            sc->vals[i] = NULL;
+        sc->vcap = in->ncols;
+    }
+    if (f->nscales > sc->scap) {
+        sc->scap = f->nscales;
+        sc->score = xrealloc(sc->score, sc->scap * sizeof *sc->score);
+        sc->answered = xrealloc(sc->answered, sc->scap * sizeof *sc->answered);
+    }
+    return f;
+}
+
+size_t an_terms(const an_row *r, size_t si, double *out)
+{
+    const field *fd = &r->form->in->fields[r->form->scales[si].field];
+    size_t answered = 0;
+    for (size_t t = 0; t < fd->nterms; t++) {
+        out[t] = eval_num(fd->terms[t], r->vals);
+        if (!isnan(out[t]))
+            answered++;
+    }
+    return answered;
+}
+
+/* ---- the client's series ------------------------------------------------ */
+
+static size_t client_therapist(an_client *c, const char *code)
+{
+    for (size_t i = 0; i < c->ntherapists; i++)
+        if (strcmp(c->therapists[i], code) == 0)
+            return i;
+    if (c->ntherapists == c->tcap) {
+        c->tcap = c->tcap ? 2 * c->tcap : 2;
+        c->therapists = xrealloc(c->therapists, c->tcap * sizeof *c->therapists);
+    }
+    c->therapists[c->ntherapists] = xstrdup(code);
+    return c->ntherapists++;
+}
+
+static an_series *client_series(an_client *c, const char *instrument, const char *scale,
+                                const char *rater, int rater_ok)
+{
+    size_t at = 0;
+    for (; at < c->nseries; at++) {
+        an_series *s = &c->series[at];
+        int cmp = strcmp(s->instrument, instrument);
+        if (cmp == 0)
+            cmp = strcmp(s->rater, rater);
+        if (cmp == 0)
+            return s;
+        if (cmp > 0)
+            break;
+    }
+    if (c->nseries == c->scap) {
+        c->scap = c->scap ? 2 * c->scap : 2;
+        c->series = xrealloc(c->series, c->scap * sizeof *c->series);
+    }
+    memmove(&c->series[at + 1], &c->series[at], (c->nseries - at) * sizeof *c->series);
+    c->nseries++;
+    an_series *s = &c->series[at];
+    memset(s, 0, sizeof *s);
+    s->instrument = instrument;
+    s->scale = scale;
+    s->rater = xstrdup(rater);
+    s->rater_ok = rater_ok;
+    return s;
+}
+
+static void series_add(an_client *c, const an_row *r)
+{
+    const admin_view *v = r->v;
+    const instrument *in = r->form->in;
+    an_series *s = client_series(c, in->name, in->fields[r->form->role[ROLE_ALLIANCE]].name,
+                                 v->rater, r->rater_ok);
+    if (s->n && s->session[s->n - 1] == v->session) {
+        s->score[s->n - 1] += r->alliance;   /* a sum until the client ends */
+        s->count[s->n - 1]++;
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 8;
+        s->session = xrealloc(s->session, s->cap * sizeof *s->session);
+        s->score = xrealloc(s->score, s->cap * sizeof *s->score);
+        s->therapist = xrealloc(s->therapist, s->cap * sizeof *s->therapist);
+        s->count = xrealloc(s->count, s->cap * sizeof *s->count);
+    }
+    s->session[s->n] = v->session;
+    s->score[s->n] = r->alliance;
+    s->therapist[s->n] = client_therapist(c, v->therapist ? v->therapist : "");
+    s->count[s->n] = 1;
+    s->n++;
+}
+
+static void client_reset(an_client *c)
+{
+    free(c->code);
+    c->code = NULL;
+    for (size_t i = 0; i < c->ntherapists; i++)
+        free(c->therapists[i]);
+    c->ntherapists = 0;
+    for (size_t i = 0; i < c->nseries; i++) {
+        an_series *s = &c->series[i];
+        free(s->rater);
+        free(s->session);
+        free(s->score);
+        free(s->therapist);
+        free(s->count);
+    }
+    c->nseries = 0;
+}
+
+static void client_release(an_client *c)
+{
+    client_reset(c);
+    free(c->therapists);
+    free(c->series);
+    memset(c, 0, sizeof *c);
+}
+
+static void client_flush(scan *sc)
+{
+    if (!sc->have_client)
+        return;
+    an_client *c = &sc->client;
+    for (size_t i = 0; i < c->nseries; i++) {
+        an_series *s = &c->series[i];
+        for (size_t j = 0; j < s->n; j++)
+            if (s->count[j] > 1)
+                s->score[j] /= (double)s->count[j];
+    }
+    for (size_t i = 0; i < sc->n; i++)
+        if (sc->a[i]->client_end)
+            sc->a[i]->client_end(sc->st[i], c);
+    client_reset(c);
+    sc->have_client = 0;
+}
+
+/* ---- the stream --------------------------------------------------------- */
+
+static int on_admin(const admin_view *v, void *ctx)
+{
+    scan *sc = ctx;
+    const an_opts *o = sc->cx->o;
+    if (sc->have_client && strcmp(sc->client.code, v->client) != 0)
+        client_flush(sc);
+    if (!sc->have_client) {
+        sc->client.code = xstrdup(v->client);
+        sc->have_client = 1;
+    }
+    const an_form *f = scan_form(sc, v->instrument_id);
+    if (!f) {
+        sc->failed = 1;
+        return 1;
+    }
+    const instrument *in = f->in;
+    record_fill(in, v, sc->vals, NULL);
+    const char *const *vals = (const char *const *)sc->vals;
+
+    an_row r;
+    r.v = v;
+    r.form = f;
+    r.vals = vals;
+    r.rater_ok = !o->rater || strcmp(v->rater, o->rater) == 0;
+    for (size_t i = 0; i < f->nscales; i++)
+        sc->score[i] = instrument_scale(in, &in->fields[f->scales[i].field], vals,
+                                        &sc->answered[i]);
+    r.scale_score = sc->score;
+    r.scale_answered = sc->answered;
+    for (int k = 0; k <= ROLE_STRATEGY; k++) {
+        r.role[k] = NAN;
+        if (f->role[k] >= 0) {
+            const field *fd = &in->fields[f->role[k]];
+            if (fd->ncol == 1)
+                r.role[k] = an_num(vals[fd->col]);
+        }
+    }
+    r.alliance = f->alliance_scale >= 0 ? sc->score[f->alliance_scale] : r.role[ROLE_ALLIANCE];
+    if (isnan(r.alliance) == 0 && f->role[ROLE_ALLIANCE] >= 0)
+        series_add(&sc->client, &r);
+
+    for (size_t i = 0; i < sc->n; i++)
+        if (sc->a[i]->row)
+            sc->a[i]->row(sc->st[i], &r);
+    return 0;
+}
+
+int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, size_t n,
+             int use_client_filter)
+{
+    const an_opts *o = cx->o;
+    scan sc;
+    memset(&sc, 0, sizeof sc);
+    sc.cx = cx;
+    sc.a = a;
+    sc.st = st;
+    sc.n = n;
+
+    int all_raters = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i]->flags && (a[i]->flags(o) & AN_ALL_RATERS))
+            all_raters = 1;
+    admin_filter flt;
+    memset(&flt, 0, sizeof flt);
+    flt.instrument = o->instrument;
+    flt.client = use_client_filter ? o->client : NULL;
+    flt.therapist = o->therapist;
+    flt.cohort = o->cohort;
+    flt.rater = all_raters ? NULL : o->rater;
+    flt.from_date = o->from;
+    flt.to_date = o->to;
+
+    at_status st_code = store_admin_each(cx->s, &flt, on_admin, &sc, &sc.err);
+    int rc = 0;
+    if (sc.failed || st_code != AT_OK) {
+        an_fail("%s", sc.err.msg);
+        rc = -1;
+    } else {
+        client_flush(&sc);
+    }
+
+    client_release(&sc.client);
+    if (sc.vals)
+        record_clear(sc.vals, sc.vcap);
+    free(sc.vals);
+    free(sc.score);
+    free(sc.answered);
+    return rc;
+}

@@ -1,0 +1,74 @@
+/* scores.c: every scale of every administration, one row each. */
+#include "analyze.h"
+
+#include <stdlib.h>
+
+typedef struct scores {
+    csvout w;
+} scores;
+
+static void *scores_start(const an_ctx *cx, FILE *out, FILE *extra)
+{
+    (void)cx;
+    (void)extra;
+    static const char *const head[] = { "instrument", "client", "therapist", "session",
+                                        "date", "modality", "rater", "rater_code", "scale",
+                                        "score", "items_answered", "items_total" };
+    scores *s = xcalloc(1, sizeof *s);
+    csvout_init_file(&s->w, out);
+    csvout_row(&s->w, head, sizeof head / sizeof head[0]);
+    return s;
+}
+
+static void scores_row(void *st, const an_row *r)
+{
+    scores *s = st;
+    const admin_view *v = r->v;
+    const instrument *in = r->form->in;
+    if (!r->rater_ok)
+        return;
+    for (size_t i = 0; i < r->form->nscales; i++) {
+        const field *f = &in->fields[r->form->scales[i].field];
+        csvout_field(&s->w, in->name);
+        csvout_field(&s->w, v->client);
+        csvout_field(&s->w, v->therapist);
+        csvout_int(&s->w, v->session);
+        csvout_field(&s->w, v->date);
+        csvout_field(&s->w, v->modality);
+        csvout_field(&s->w, v->rater);
+        csvout_field(&s->w, v->rater_code);
+        csvout_field(&s->w, f->name);
+        csvout_num(&s->w, r->scale_score[i]);
+        csvout_int(&s->w, (long)r->scale_answered[i]);
+        csvout_int(&s->w, (long)f->nterms);
+        csvout_end(&s->w);
+    }
+}
+
+static int scores_finish(void *st)
+{
+    (void)st;
+    return 0;
+}
+
+static void scores_free(void *st)
+{
+    free(st);
+}
+
+const an_analysis an_scores = {
+    .name = "scores",
+    .summary = "every scale score of every administration",
+    .help =
+        "Scores every scale (a calc field whose expression is sum(...) or mean(...) of\n"
+        "item terms) of every administration, as the instrument defines it.  A scale\n"
+        "with fewer answered terms than its @MINITEMS is left blank; items_answered\n"
+        "says how many were answered.\n"
+        "\n"
+        "columns: instrument,client,therapist,session,date,modality,rater,rater_code,\n"
+        "         scale,score,items_answered,items_total\n",
+    .start = scores_start,
+    .row = scores_row,
+    .finish = scores_finish,
+    .free = scores_free,
+};

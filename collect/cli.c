@@ -1,0 +1,119 @@
+/* cli.c: helpers shared by collect's commands. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const cli_wide_lead[7] = { "client", "therapist", "session", "date",
+                                       "modality", "rater", "rater_code" };
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("collect: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return EXIT_FAIL;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("collect: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\ntry 'collect %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
+    return EXIT_USAGE;
+}
+
+void cli_print_msgs(const at_msgs *m, size_t max)
+{
+    size_t shown = m->n < max ? m->n : max;
+    for (size_t i = 0; i < shown; i++)
+        fprintf(stderr, "collect: %s\n", m->items[i]);
+    if (m->n > shown)
+        fprintf(stderr, "collect: ... and %zu more problems\n", m->n - shown);
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return 0;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+store *cli_open(const char *db, store_mode mode)
+{
+    store *s = NULL;
+    at_err err;
+    if (store_open(db, mode, &s, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        return NULL;
+    }
+    return s;
+}
+
+const char *cli_who(void)
+{
+    const char *u = getenv("USER");
+    return u && *u ? u : "unknown";
+}
+
+int cli_col_exported(const instrument *in, size_t c, int include_identifiers)
+{
+    const field *f = &in->fields[in->cols[c].field];
+    if (include_identifiers)
+        return 1;
+    return f->type != FT_NOTES && !f->identifier;
+}
+
+int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
+            const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        (*i)++;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_usage(cmd, "'%s' needs a value", name);
+        return -1;
+    }
+    *val = argv[*i + 1];
+    *i += 2;
+    return 1;
+}
+
+int cli_session_number(const char *text, long *out)
+{
+    long n;
+    if (!parse_long(text, &n) || n < 1) {
+        cli_fail("session number '%s': not a whole number of 1 or more", text);
+        return 0;
+    }
+    *out = n;
+    return 1;
+}
+
+int cli_rater_ok(const char *rater)
+{
+    if (strcmp(rater, "client") == 0 || strcmp(rater, "therapist") == 0 ||
+        strcmp(rater, "observer") == 0)
+        return 1;
+    cli_fail("rater '%s': use client, therapist or observer", rater);
+    return 0;
+}

@@ -1,0 +1,57 @@
+/* cli.h: what collect's commands share: the command signature, messages,
+ * opening the store, loading instruments, the wide CSV's columns. */
+#ifndef COLLECT_CLI_H
+#define COLLECT_CLI_H
+
+#include <stdio.h>
+#include "csvio.h"
+#include "dict.h"
+#include "record.h"
+#include "store.h"
+
+/* Exit codes */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* A command gets its own arguments (argv[0] is the command name) and the
+ * store path given with --db (NULL: the default). */
+typedef int (*cmd_fn)(int argc, char **argv, const char *db);
+
+/* Prints "collect: <message>" on stderr; returns EXIT_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "collect: <message>" and "try 'collect CMD --help'"; returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints every message of a list (the first max, then a count) on stderr. */
+void cli_print_msgs(const at_msgs *m, size_t max);
+
+/* True when argv has -h or --help before any "--". */
+int cli_wants_help(int argc, char **argv);
+
+/* Opens the store; prints the error and returns NULL on failure. */
+store *cli_open(const char *db, store_mode mode);
+
+/* The person making a change, for the audit trail: $USER, else "unknown". */
+const char *cli_who(void);
+
+/* Whether wide column c of in is exported: notes fields and fields marked
+ * Identifier only with include_identifiers. */
+int cli_col_exported(const instrument *in, size_t c, int include_identifiers);
+
+/* The seven leading columns of the wide CSV. */
+extern const char *const cli_wide_lead[7];
+
+/* Option values: when argv[*i] is NAME ("--client") or NAME=VALUE, stores the
+ * value (the next argument, or the text after '='), moves *i past it and
+ * returns 1; returns 0 when argv[*i] is another argument, and -1 after
+ * printing the usage error when the value is missing. */
+int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
+            const char **val);
+
+/* Parses a session number (a whole number of 1 or more); prints the error
+ * and returns 0 when it is not one. */
+int cli_session_number(const char *text, long *out);
+
+/* Checks a rater ("client", "therapist" or "observer"); prints the error
+ * and returns 0 when it is not one. */
+int cli_rater_ok(const char *rater);
+
+#endif

@@ -1,0 +1,343 @@
+/* collect amend: change saved answers with a reason; collect log: the audit
+ * trail as CSV. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static void amend_usage(void)
+{
+    fputs("usage: collect amend INSTRUMENT --client C --session N [--rater R]\n"
+          "                    [--rater-code X] FIELD=VALUE... --reason TEXT\n"
+          "\n"
+          "Changes answers of a saved administration (rater client unless --rater) and\n"
+          "keeps who, when, the old and new value and the reason in the audit trail\n"
+          "('collect log').  Each value is checked as if it had been typed in 'run'.\n"
+          "FIELD= (nothing after '=') clears an answer; a checkbox option is changed\n"
+          "by its column, e.g. rupture_kind___2=1.  Calculated fields are never\n"
+          "stored: they follow from the answers.  All changes are saved together or\n"
+          "not at all; a change that would leave an answer on a question hidden by\n"
+          "branching, or a required question blank, is refused.\n", stdout);
+}
+
+struct amend_args {
+    const char *instrument, *client, *session, *rater, *rater_code, *reason;
+    const char **assign;
+    size_t nassign;
+};
+
+static int parse_args(int argc, char **argv, struct amend_args *a)
+{
+    int i = 1;
+    while (i < argc) {
+        static const char *const names[] = { "--client", "--session", "--rater", "--rater-code",
+                                             "--reason" };
+        const char **vals[] = { &a->client, &a->session, &a->rater, &a->rater_code,
+                                &a->reason };
+        int r = 0;
+        for (size_t k = 0; k < 5 && r == 0; k++)
+            r = cli_opt("amend", argc, argv, &i, names[k], vals[k]);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage("amend", "unknown option '%s'", argv[i]);
+        if (!a->instrument)
+            a->instrument = argv[i++];
+        else if (!strchr(argv[i], '='))
+            return cli_usage("amend", "'%s' is not FIELD=VALUE", argv[i]);
+        else
+            a->assign[a->nassign++] = argv[i++];
+    }
+    if (!a->instrument)
+        return cli_usage("amend", "'amend' needs an INSTRUMENT");
+    if (!a->client || !a->session)
+        return cli_usage("amend", "'amend' needs --client and --session");
+    if (!a->nassign)
+        return cli_usage("amend", "'amend' needs at least one FIELD=VALUE");
+    if (!a->reason || !*a->reason)
+        return cli_usage("amend", "'amend' needs --reason: say why the answers change");
+    if (!a->rater)
+        a->rater = "client";
+    return EXIT_OK;
+}
+
+struct find_ctx {
+    long id;
+    const instrument *in;
+    char **vals;
+    int found;
+};
+
+static int take_admin(const admin_view *v, void *vctx)
+{
+    struct find_ctx *c = vctx;
+    if (v->id != c->id)
+        return 0;
+    record_fill(c->in, v, c->vals, NULL);
+    c->found = 1;
+    return 1;
+}
+
+static int has_msg(const at_msgs *m, const char *s)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->items[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* One FIELD=VALUE: its column and normalised value, or an error printed. */
+static int check_assign(const instrument *in, const char *assign, long *col, char **value)
+{
+    const char *eq = strchr(assign, '=');
+    char *name = xstrndup(assign, (size_t)(eq - assign));
+    int ok = 0;
+    *col = instrument_col(in, name);
+    long fi = *col >= 0 ? (long)in->cols[*col].field : instrument_field(in, name);
+    if (fi < 0) {
+        cli_fail("'%s': no such field in %s", name, in->name);
+        goto out;
+    }
+    const field *f = &in->fields[fi];
+    if (f->type == FT_CALC) {
+        cli_fail("'%s': a calculated field; change the answers it is calculated from", name);
+        goto out;
+    }
+    if (*col < 0 && f->type == FT_CHECKBOX) {
+        cli_fail("'%s': a checkbox; change one option at a time, e.g. %s=1", name,
+                 in->cols[f->col].name);
+        goto out;
+    }
+    if (*col < 0) {
+        cli_fail("'%s': text shown to the person, not an answer", name);
+        goto out;
+    }
+    char why[512];
+    if (!field_normalize(f, eq + 1, value, why, sizeof why)) {
+        cli_fail("'%s': %s", name, why);
+        goto out;
+    }
+    ok = 1;
+out:
+    free(name);
+    return ok;
+}
+
+int cmd_amend(int argc, char **argv, const char *db)
+{
+    if (cli_wants_help(argc, argv)) {
+        amend_usage();
+        return EXIT_OK;
+    }
+    struct amend_args a = { 0 };
+    a.assign = xcalloc((size_t)argc, sizeof *a.assign);
+    int rc = parse_args(argc, argv, &a);
+    if (rc != EXIT_OK) {
+        free(a.assign);
+        return rc;
+    }
+    rc = EXIT_FAIL;
+    long session = 0;
+    store *s = NULL;
+    catalog *cat = NULL;
+    char **vals = NULL, **newv = NULL;
+    long *cols = xcalloc(a.nassign, sizeof *cols);
+    at_msgs before = AT_MSGS_INIT, after = AT_MSGS_INIT;
+    const instrument *in = NULL;
+    at_err err;
+    int bad = 0, open_tx = 0;
+
+    if (!cli_session_number(a.session, &session) || !cli_rater_ok(a.rater))
+        goto out;
+    if (!(s = cli_open(db, STORE_WRITE)))
+        goto out;
+    cat = catalog_new(s);
+    long aid = 0, iid = 0;
+    at_status st = store_admin_find(s, a.instrument, a.client, session, a.rater, a.rater_code,
+                                    &aid, &iid, &err);
+    if (st == AT_ENOTFOUND) {
+        cli_fail("no %s from rater %s%s%s for client '%s' session %ld", a.instrument, a.rater,
+                 a.rater_code ? " " : "", a.rater_code ? a.rater_code : "", a.client, session);
+        goto out;
+    }
+    if (st != AT_OK || !(in = catalog_get(cat, iid, &err))) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+
+    vals = xcalloc(in->ncols ? in->ncols : 1, sizeof *vals);
+    newv = xcalloc(in->ncols ? in->ncols : 1, sizeof *newv);
+    struct find_ctx fc = { aid, in, vals, 0 };
+    admin_filter flt = { .instrument = a.instrument, .client = a.client, .session = session,
+                         .rater = a.rater };
+    if (store_admin_each(s, &flt, take_admin, &fc, &err) != AT_OK || !fc.found) {
+        cli_fail("%s", fc.found ? err.msg : "the administration could not be read back");
+        goto out;
+    }
+
+    /* check every assignment, then the answer set as a whole */
+    for (size_t c = 0; c < in->ncols; c++)
+        newv[c] = xstrdup(vals[c]);
+    for (size_t k = 0; k < a.nassign; k++) {
+        char *v = NULL;
+        if (!check_assign(in, a.assign[k], &cols[k], &v)) {
+            bad = 1;
+            continue;
+        }
+        for (size_t j = 0; j < k; j++)
+            if (cols[j] == cols[k]) {
+                cli_fail("'%s': changed twice", in->cols[cols[k]].name);
+                bad = 1;
+            }
+        free(newv[cols[k]]);
+        newv[cols[k]] = v;
+    }
+    if (bad)
+        goto nothing;
+    instrument_compute(in, newv);
+    instrument_check(in, (const char *const *)vals, "", &before);
+    instrument_check(in, (const char *const *)newv, "", &after);
+    for (size_t i = 0; i < after.n; i++)
+        if (!has_msg(&before, after.items[i])) {
+            cli_fail("after the change, %s", after.items[i]);
+            bad = 1;
+        }
+    if (bad)
+        goto nothing;
+
+    if (store_begin(s, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    open_tx = 1;
+    size_t changed = 0;
+    for (size_t k = 0; k < a.nassign; k++) {
+        const char *old = vals[cols[k]], *nv = newv[cols[k]];
+        if ((!old && !nv) || (old && nv && strcmp(old, nv) == 0))
+            continue;
+        if (store_amend(s, aid, in->cols[cols[k]].name, nv, a.reason, cli_who(), &err) != AT_OK) {
+            cli_fail("%s", err.msg);
+            goto nothing;
+        }
+        changed++;
+    }
+    if (store_commit(s, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto nothing;
+    }
+    open_tx = 0;
+    printf("%s, client %s, session %ld, rater %s%s%s:\n", a.instrument, a.client, session,
+           a.rater, a.rater_code ? " " : "", a.rater_code ? a.rater_code : "");
+    for (size_t k = 0; k < a.nassign; k++) {
+        const char *old = vals[cols[k]], *nv = newv[cols[k]];
+        int same = (!old && !nv) || (old && nv && strcmp(old, nv) == 0);
+        printf("  %s: %s -> %s%s\n", in->cols[cols[k]].name, old ? old : "(blank)",
+               nv ? nv : "(blank)", same ? " (unchanged)" : "");
+    }
+    printf("%zu answer%s changed\n", changed, changed == 1 ? "" : "s");
+    rc = EXIT_OK;
+    goto out;
+nothing:
+    if (open_tx)
+        store_rollback(s);
+    fputs("collect: nothing was changed\n", stderr);
+out:
+    if (in) {
+        record_clear(vals, in->ncols);
+        record_clear(newv, in->ncols);
+    }
+    free(vals);
+    free(newv);
+    free(cols);
+    msgs_release(&before);
+    msgs_release(&after);
+    catalog_free(cat);
+    store_close(s);
+    free(a.assign);
+    return rc;
+}
+
+/* ---- log --------------------------------------------------------------- */
+
+static void log_usage(void)
+{
+    fputs("usage: collect log [-o FILE]\n"
+          "\n"
+          "Prints the audit trail, every change made after answers were first saved,\n"
+          "oldest first, as CSV:\n"
+          "at,who,action,instrument,client,session,rater,rater_code,field,old,new,reason\n",
+          stdout);
+}
+
+static int log_row(const audit_view *v, void *ctx)
+{
+    csvout *w = ctx;
+    csvout_field(w, v->at);
+    csvout_field(w, v->who);
+    csvout_field(w, v->action);
+    csvout_field(w, v->instrument);
+    csvout_field(w, v->client);
+    if (v->session)
+        csvout_int(w, v->session);
+    else
+        csvout_field(w, "");
+    csvout_field(w, v->rater);
+    csvout_field(w, v->rater_code);
+    csvout_field(w, v->field);
+    csvout_field(w, v->old_value);
+    csvout_field(w, v->new_value);
+    csvout_field(w, v->reason);
+    csvout_end(w);
+    return 0;
+}
+
+int cmd_log(int argc, char **argv, const char *db)
+{
+    if (cli_wants_help(argc, argv)) {
+        log_usage();
+        return EXIT_OK;
+    }
+    const char *outfile = NULL;
+    int i = 1;
+    while (i < argc) {
+        int r = cli_opt("log", argc, argv, &i, "-o", &outfile);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-')
+            return cli_usage("log", "unknown option '%s'", argv[i]);
+        return cli_usage("log", "'log' takes no arguments ('%s')", argv[i]);
+    }
+    store *s = cli_open(db, STORE_READ);
+    if (!s)
+        return EXIT_FAIL;
+    int rc = EXIT_FAIL;
+    FILE *fp = stdout;
+    at_err err;
+    csvout w;
+    if (outfile && !(fp = fopen(outfile, "w"))) {
+        cli_fail("'%s': cannot write: %s", outfile, strerror(errno));
+        fp = NULL;
+        goto out;
+    }
+    csvout_init_file(&w, fp);
+    static const char *const head[] = { "at", "who", "action", "instrument", "client",
+                                        "session", "rater", "rater_code", "field", "old",
+                                        "new", "reason" };
+    csvout_row(&w, head, 12);
+    if (store_audit_each(s, log_row, &w, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    if (fp && fp != stdout && fclose(fp) != 0 && rc == EXIT_OK)
+        rc = cli_fail("'%s': cannot write: %s", outfile, strerror(errno));
+    store_close(s);
+    return rc;
+}

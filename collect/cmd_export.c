@@ -1,0 +1,428 @@
+/* collect export: answers out as wide, long or REDCap CSV. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+
+typedef enum { FMT_WIDE, FMT_LONG, FMT_REDCAP } out_format;
+
+typedef struct exporter {
+    catalog *cat;
+    const instrument *latest;
+    out_format format;
+    int ids;                 /* --include-identifiers */
+    const char *rater_code;  /* NULL: every rater code */
+    csvout w;
+    char **vals;
+    size_t nvals;
+    size_t written;          /* administrations written */
+    size_t dropped;          /* answers with no column in the latest version */
+    at_err err;
+    int failed;
+    /* --format redcap: the previous administration, to find two in one instance */
+    char *prev_client, *prev_code;
+    long prev_session;
+} exporter;
+
+static void usage(void)
+{
+    fputs("usage: collect [--db FILE] export INSTRUMENT [--format wide|long|redcap] [-o FILE]\n"
+          "                [--include-identifiers] [--rater R] [--rater-code X]\n"
+          "\n"
+          "Writes the answers given to INSTRUMENT (every version) as CSV, on standard\n"
+          "output or into FILE.  Administrations come in client, session, rater and\n"
+          "rater code order.\n"
+          "\n"
+          "  wide    the layout 'collect import' reads: client, therapist, session, date,\n"
+          "          modality, rater, rater_code, then the latest version's columns in\n"
+          "          dictionary order (a checkbox as name___code columns, calc fields with\n"
+          "          their values recomputed); one row per administration.  Exporting with\n"
+          "          --include-identifiers, importing into a new study and exporting again\n"
+          "          gives the same bytes.\n"
+          "  long    client, therapist, session, date, modality, rater, rater_code,\n"
+          "          instrument, version, field, value: one row per non-blank answer,\n"
+          "          calc values included, each administration in its own version.\n"
+          "  redcap  REDCap's import layout with sessions as a repeating instrument:\n"
+          "          record_id (the client code), redcap_repeat_instrument (the form),\n"
+          "          redcap_repeat_instance (the session number), the answer columns\n"
+          "          (calc fields left out: REDCap computes them) and <form>_complete\n"
+          "          (2 complete, 0 partial).  An instance holds one rater's answers, so\n"
+          "          this format takes one rater (--rater, default client) and fails when\n"
+          "          a session has answers from two rater codes (choose with --rater-code).\n"
+          "\n"
+          "Notes fields and fields marked Identifier are left out unless\n"
+          "--include-identifiers is given.  --rater and --rater-code keep only that\n"
+          "rater's administrations.  -o writes FILE whole or not at all, readable only\n"
+          "by you (answers about therapy are health data even without identifiers).\n",
+          stdout);
+}
+
+static void grow_vals(exporter *ex, size_t n)
+{
+    if (n <= ex->nvals)
+        return;
+    ex->vals = xrealloc(ex->vals, n * sizeof *ex->vals);
+    for (size_t i = ex->nvals; i < n; i++)
+        ex->vals[i] = NULL;
+    ex->nvals = n;
+}
+
+static void write_header(exporter *ex)
+{
+    const instrument *in = ex->latest;
+    csvout *w = &ex->w;
+    if (ex->format == FMT_LONG) {
+        static const char *const cols[] = { "client", "therapist", "session", "date",
+                                            "modality", "rater", "rater_code", "instrument",
+                                            "version", "field", "value" };
+        csvout_row(w, cols, sizeof cols / sizeof cols[0]);
+        return;
+    }
+    if (ex->format == FMT_REDCAP) {
+        csvout_field(w, in->record_id ? in->record_id : "record_id");
+        csvout_field(w, "redcap_repeat_instrument");
+        csvout_field(w, "redcap_repeat_instance");
+    } else {
+        for (size_t l = 0; l < 7; l++)
+            csvout_field(w, cli_wide_lead[l]);
+    }
+    for (size_t c = 0; c < in->ncols; c++) {
+        if (!cli_col_exported(in, c, ex->ids))
+            continue;
+        if (ex->format == FMT_REDCAP && in->fields[in->cols[c].field].type == FT_CALC)
+            continue;
+        csvout_field(w, in->cols[c].name);
+    }
+    if (ex->format == FMT_REDCAP) {
+        sbuf sb = SBUF_INIT;
+        sbuf_addf(&sb, "%s_complete", in->name);
+        csvout_field(w, sbuf_str(&sb));
+        sbuf_release(&sb);
+    }
+    csvout_end(w);
+}
+
+static void write_lead(csvout *w, const admin_view *v)
+{
+    csvout_field(w, v->client);
+    csvout_field(w, v->therapist);
+    csvout_int(w, v->session);
+    csvout_field(w, v->date);
+    csvout_field(w, v->modality);
+    csvout_field(w, v->rater);
+    csvout_field(w, v->rater_code);
+}
+
+static void write_wide(exporter *ex, const admin_view *v)
+{
+    const instrument *in = ex->latest;
+    size_t unknown = 0;
+    record_fill(in, v, ex->vals, &unknown);
+    ex->dropped += unknown;
+    write_lead(&ex->w, v);
+    for (size_t c = 0; c < in->ncols; c++)
+        if (cli_col_exported(in, c, ex->ids))
+            csvout_field(&ex->w, ex->vals[c]);
+    csvout_end(&ex->w);
+    record_clear(ex->vals, in->ncols);
+}
+
+static int write_long(exporter *ex, const admin_view *v)
+{
+    const instrument *in = catalog_get(ex->cat, v->instrument_id, &ex->err);
+    if (!in)
+        return -1;
+    grow_vals(ex, in->ncols);
+    record_fill(in, v, ex->vals, NULL);
+    for (size_t c = 0; c < in->ncols; c++) {
+        if (!ex->vals[c] || !cli_col_exported(in, c, ex->ids))
+            continue;
+        write_lead(&ex->w, v);
+        csvout_field(&ex->w, v->instrument);
+        csvout_int(&ex->w, v->version);
+        csvout_field(&ex->w, in->cols[c].name);
+        csvout_field(&ex->w, ex->vals[c]);
+        csvout_end(&ex->w);
+    }
+    record_clear(ex->vals, in->ncols);
+    return 0;
+}
+
+static void write_redcap(exporter *ex, const admin_view *v)
+{
+    const instrument *in = ex->latest;
+    size_t unknown = 0;
+    record_fill(in, v, ex->vals, &unknown);
+    ex->dropped += unknown;
+    csvout_field(&ex->w, v->client);
+    csvout_field(&ex->w, in->name);
+    csvout_int(&ex->w, v->session);
+    for (size_t c = 0; c < in->ncols; c++)
+        if (cli_col_exported(in, c, ex->ids) && in->fields[in->cols[c].field].type != FT_CALC)
+            csvout_field(&ex->w, ex->vals[c]);
+    csvout_field(&ex->w, strcmp(v->status, "complete") == 0 ? "2" : "0");
+    csvout_end(&ex->w);
+    record_clear(ex->vals, in->ncols);
+}
+
+static int keep(const exporter *ex, const admin_view *v)
+{
+    return !ex->rater_code || strcmp(ex->rater_code, v->rater_code) == 0;
+}
+
+static int on_admin(const admin_view *v, void *ctx)
+{
+    exporter *ex = ctx;
+    if (!keep(ex, v))
+        return 0;
+    switch (ex->format) {
+    case FMT_WIDE:
+        write_wide(ex, v);
+        break;
+    case FMT_LONG:
+        if (write_long(ex, v) != 0) {
+            ex->failed = 1;
+            return 1;
+        }
+        break;
+    case FMT_REDCAP:
+        write_redcap(ex, v);
+        break;
+    }
+    ex->written++;
+    return 0;
+}
+
+/* --format redcap: a REDCap instance (client, session) holds one set of
+ * answers; finds the first session with two administrations left after
+ * filtering. */
+static int on_instance(const admin_view *v, void *ctx)
+{
+    exporter *ex = ctx;
+    if (!keep(ex, v))
+        return 0;
+    if (ex->prev_client && strcmp(ex->prev_client, v->client) == 0 &&
+        ex->prev_session == v->session) {
+        at_fail(&ex->err, AT_EINVAL,
+                "session %ld of client '%s' has two %s ratings (rater codes '%s' and '%s'); a "
+                "REDCap instance holds one: choose one with --rater-code", v->session, v->client,
+                v->rater, ex->prev_code, v->rater_code);
+        ex->failed = 1;
+        return 1;
+    }
+    free(ex->prev_client);
+    free(ex->prev_code);
+    ex->prev_client = xstrdup(v->client);
+    ex->prev_code = xstrdup(v->rater_code);
+    ex->prev_session = v->session;
+    return 0;
+}
+
+/* Output into a temporary file beside path, renamed over it when complete. */
+typedef struct outfile {
+    const char *path;   /* NULL: standard output */
+    sbuf tmp;
+    FILE *fp;
+} outfile;
+
+static int out_open(outfile *o, const char *path)
+{
+    o->path = path;
+    sbuf_init(&o->tmp);
+    if (!path) {
+        o->fp = stdout;
+        return 0;
+    }
+    sbuf_addf(&o->tmp, "%s.XXXXXX", path);
+    int fd = mkstemp(o->tmp.buf);   /* created mode 0600 */
+    if (fd < 0) {
+        cli_fail("cannot write '%s': %s", path, strerror(errno));
+        sbuf_reset(&o->tmp);
+        return -1;
+    }
+    o->fp = fdopen(fd, "w");
+    if (!o->fp) {
+        cli_fail("cannot write '%s': %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return 0;
+}
+
+/* Finishes the output: ok = 0 discards a temporary file. */
+static int out_close(outfile *o, int ok)
+{
+    int rc = 0;
+    if (!o->path) {
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_fail("cannot write the output: %s", strerror(errno));
+            rc = -1;
+        }
+        goto out;
+    }
+    if (o->fp) {
+        int bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
+        int e = errno;
+        if (fclose(o->fp) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
+        o->fp = NULL;
+        if (ok && bad) {
+            cli_fail("cannot write '%s': %s", o->path, strerror(e));
+            ok = 0;
+            rc = -1;
+        }
+    }
+    if (o->tmp.len) {
+        if (ok && rename(o->tmp.buf, o->path) != 0) {
+            cli_fail("cannot write '%s': %s", o->path, strerror(errno));
+            rc = -1;
+            ok = 0;
+        }
+        if (!ok)
+            unlink(o->tmp.buf);
+    }
+out:
+    sbuf_release(&o->tmp);
+    return rc;
+}
+
+static int parse_format(const char *s, out_format *f)
+{
+    if (strcmp(s, "wide") == 0)
+        *f = FMT_WIDE;
+    else if (strcmp(s, "long") == 0)
+        *f = FMT_LONG;
+    else if (strcmp(s, "redcap") == 0)
+        *f = FMT_REDCAP;
+    else
+        return 0;
+    return 1;
+}
+
+/* The value of option argv[*i] (--name VALUE or --name=VALUE), or NULL when
+ * argv[*i] is not that option.  *missing is set when the value is absent. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int cmd_export(int argc, char **argv, const char *db)
+{
+    if (cli_wants_help(argc, argv)) {
+        usage();
+        return EXIT_OK;
+    }
+    exporter ex = { .format = FMT_WIDE };
+    const char *name = NULL, *path = NULL, *rater = NULL;
+    for (int i = 1; i < argc; i++) {
+        int missing = 0;
+        const char *v;
+        if ((v = opt_value(argc, argv, &i, "--format", &missing))) {
+            if (!parse_format(v, &ex.format))
+                return cli_usage("export", "'%s' is not a format (wide, long or redcap)", v);
+        } else if ((v = opt_value(argc, argv, &i, "-o", &missing)) ||
+                   (v = opt_value(argc, argv, &i, "--output", &missing))) {
+            path = strcmp(v, "-") == 0 ? NULL : v;
+        } else if ((v = opt_value(argc, argv, &i, "--rater", &missing))) {
+            if (strcmp(v, "client") != 0 && strcmp(v, "therapist") != 0 &&
+                strcmp(v, "observer") != 0)
+                return cli_usage("export", "'%s' is not a rater (client, therapist or observer)",
+                                 v);
+            rater = v;
+        } else if ((v = opt_value(argc, argv, &i, "--rater-code", &missing))) {
+            ex.rater_code = v;
+        } else if (missing) {
+            return cli_usage("export", "'%s' needs a value", argv[i]);
+        } else if (strcmp(argv[i], "--include-identifiers") == 0) {
+            ex.ids = 1;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return cli_usage("export", "unknown option '%s'", argv[i]);
+        } else if (!name) {
+            name = argv[i];
+        } else {
+            return cli_usage("export", "too many arguments ('%s')", argv[i]);
+        }
+    }
+    if (!name)
+        return cli_usage("export", "export needs an instrument name");
+    if (ex.format == FMT_REDCAP && !rater)
+        rater = "client";
+
+    int rc = EXIT_FAIL;
+    outfile out = { 0 };
+    int opened = 0;
+    store *s = cli_open(db, STORE_READ);
+    if (!s)
+        goto done;
+    ex.cat = catalog_new(s);
+    ex.latest = catalog_latest(ex.cat, name, NULL, &ex.err);
+    if (!ex.latest) {
+        cli_fail("%s", ex.err.msg);
+        goto done;
+    }
+    grow_vals(&ex, ex.latest->ncols);
+    admin_filter flt = { .instrument = name, .rater = rater };
+
+    if (ex.format == FMT_REDCAP) {
+        at_status st = store_admin_each(s, &flt, on_instance, &ex, &ex.err);
+        if (st != AT_OK || ex.failed) {
+            cli_fail("%s", ex.err.msg);
+            goto done;
+        }
+    }
+
+    if (out_open(&out, path) != 0)
+        goto done;
+    opened = 1;
+    if (!path) {
+        static char buf[1 << 16];
+        setvbuf(stdout, buf, _IOFBF, sizeof buf);
+    }
+    csvout_init_file(&ex.w, out.fp);
+    write_header(&ex);
+    at_status st = store_admin_each(s, &flt, on_admin, &ex, &ex.err);
+    if (st != AT_OK || ex.failed) {
+        cli_fail("%s", ex.err.msg);
+        goto done;
+    }
+    opened = 0;
+    if (out_close(&out, 1) != 0)
+        goto done;
+    if (ex.dropped)
+        fprintf(stderr,
+                "collect: warning: %zu answer%s from older versions of '%s' %s no column in the "
+                "latest version and %s left out ('--format long' keeps them)\n",
+                ex.dropped, ex.dropped == 1 ? "" : "s", name, ex.dropped == 1 ? "has" : "have",
+                ex.dropped == 1 ? "is" : "are");
+    if (path)
+        printf("wrote %zu administration%s of '%s' to '%s'\n", ex.written,
+               ex.written == 1 ? "" : "s", name, path);
+    rc = EXIT_OK;
+done:
+    if (opened)
+        out_close(&out, 0);
+    if (ex.vals)
+        record_clear(ex.vals, ex.nvals);
+    free(ex.vals);
+    free(ex.prev_client);
+    free(ex.prev_code);
+    catalog_free(ex.cat);
+    store_close(s);
+    return rc;
+}

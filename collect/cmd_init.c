@@ -1,0 +1,54 @@
+/* collect init: create a new study store. */
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static void usage(void)
+{
+    fputs("usage: collect [--db FILE] init\n"
+          "\n"
+          "Creates a new, empty study file (SQLite, readable only by you): ./attune.db,\n"
+          "$ATTUNE_DB when set, or FILE given with --db.  An existing file is never\n"
+          "touched: init refuses it.\n", stdout);
+}
+
+int cmd_init(int argc, char **argv, const char *db)
+{
+    if (cli_wants_help(argc, argv)) {
+        usage();
+        return EXIT_OK;
+    }
+    if (argc > 1) {
+        if (argv[1][0] == '-')
+            return cli_usage("init", "unknown option '%s'", argv[1]);
+        return cli_usage("init", "init takes no arguments ('%s')", argv[1]);
+    }
+
+    const char *path = db && *db ? db : store_default_path();
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        store *old = NULL;
+        at_err err;
+        if (store_open(path, STORE_READ, &old, &err) == AT_OK) {
+            store_close(old);
+            return cli_fail("'%s': already a study store; nothing was changed", path);
+        }
+        return cli_fail("%s; init leaves it as it is (choose another name with --db)",
+                        err.msg);
+    }
+
+    store *s = cli_open(path, STORE_CREATE);
+    if (!s)
+        return EXIT_FAIL;
+    store_close(s);
+
+    printf("created study store '%s'\n"
+           "next:\n"
+           "  collect instrument add instruments/client_post_session.csv\n"
+           "  collect therapist add T01\n"
+           "  collect client add C001 --therapist T01\n"
+           "  collect run client_post_session --client C001\n", path);
+    return EXIT_OK;
+}

@@ -1,0 +1,390 @@
+/* collect instrument add | list | show: instruments are REDCap data
+ * dictionaries; each form is one instrument, and a changed file is a new
+ * version of it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static void usage(void)
+{
+    fputs("usage: collect instrument add FILE.csv [--record-id NAME]\n"
+          "       collect instrument list [-o FILE]\n"
+          "       collect instrument show NAME [--version N]\n"
+          "\n"
+          "add   reads a REDCap data dictionary; each Form Name in it becomes an\n"
+          "      instrument.  Everything is checked first: every problem is reported\n"
+          "      with its line and nothing is stored when there is any.  A form whose\n"
+          "      text changed becomes a new version; answers stay tied to the version\n"
+          "      they were given with.  The first field is the record identifier when\n"
+          "      it is named record_id (or NAME); it holds the client code, never asked.\n"
+          "list  prints every version as CSV: name,version,sha256,added_at,fields\n"
+          "show  prints an instrument's questions, choices, branching, scales and roles\n"
+          "      (the latest version unless --version)\n", stdout);
+}
+
+static size_t count_questions(const instrument *in)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < in->nfields; i++)
+        if (in->fields[i].type != FT_CALC && in->fields[i].type != FT_DESCRIPTIVE)
+            n++;
+    return n;
+}
+
+/* "14 questions, scales: bond, goal" into sb */
+static void describe(const instrument *in, sbuf *sb)
+{
+    size_t q = count_questions(in);
+    sbuf_addf(sb, "%zu question%s", q, q == 1 ? "" : "s");
+    int first = 1;
+    for (size_t i = 0; i < in->nfields; i++) {
+        if (!in->fields[i].nterms)
+            continue;
+        sbuf_adds(sb, first ? ", scales: " : ", ");
+        sbuf_adds(sb, in->fields[i].name);
+        first = 0;
+    }
+}
+
+/* ---- add --------------------------------------------------------------- */
+
+static int instrument_add(int argc, char **argv, const char *db)
+{
+    const char *file = NULL, *record_id = NULL;
+    int i = 2;
+    while (i < argc) {
+        int r = cli_opt("instrument", argc, argv, &i, "--record-id", &record_id);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage("instrument", "unknown option '%s'", argv[i]);
+        if (file)
+            return cli_usage("instrument", "one file at a time ('%s' and '%s')", file, argv[i]);
+        file = argv[i++];
+    }
+    if (!file)
+        return cli_usage("instrument", "'instrument add' needs a FILE.csv");
+
+    int rc = EXIT_FAIL;
+    char *text = NULL;
+    size_t len = 0;
+    dictionary d = { 0 };
+    at_msgs problems = AT_MSGS_INIT;
+    store *s = NULL;
+    at_err err;
+    long *versions = NULL;
+    int *added = NULL;
+    sbuf form = SBUF_INIT, desc = SBUF_INIT;
+
+    if (read_file(file, &text, &len, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    if (dict_parse(file, text, len, record_id, &d, &problems, &err) != AT_OK) {
+        if (problems.n)
+            cli_print_msgs(&problems, (size_t)-1);
+        else
+            cli_fail("%s", err.msg);
+        fprintf(stderr, "collect: '%s': nothing was stored\n", file);
+        goto out;
+    }
+    for (size_t w = 0; w < d.warnings.n; w++)
+        fprintf(stderr, "collect: warning: %s\n", d.warnings.items[w]);
+
+    s = cli_open(db, STORE_WRITE);
+    if (!s)
+        goto out;
+    versions = xcalloc(d.nforms ? d.nforms : 1, sizeof *versions);
+    added = xcalloc(d.nforms ? d.nforms : 1, sizeof *added);
+    if (store_begin(s, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    for (size_t f = 0; f < d.nforms; f++) {
+        long id;
+        sbuf_reset(&form);
+        dict_write_form(&d.forms[f], &form);
+        if (store_instrument_add(s, d.forms[f].name, sbuf_str(&form), &id, &versions[f],
+                                 &added[f], &err) != AT_OK) {
+            store_rollback(s);
+            cli_fail("%s", err.msg);
+            fprintf(stderr, "collect: '%s': nothing was stored\n", file);
+            goto out;
+        }
+    }
+    if (store_commit(s, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    for (size_t f = 0; f < d.nforms; f++) {
+        if (added[f]) {
+            sbuf_reset(&desc);
+            describe(&d.forms[f], &desc);
+            printf("added %s version %ld (%s)\n", d.forms[f].name, versions[f], sbuf_str(&desc));
+        } else {
+            printf("%s version %ld unchanged\n", d.forms[f].name, versions[f]);
+        }
+    }
+    rc = EXIT_OK;
+out:
+    sbuf_release(&form);
+    sbuf_release(&desc);
+    free(versions);
+    free(added);
+    store_close(s);
+    msgs_release(&problems);
+    dict_release(&d);
+    free(text);
+    return rc;
+}
+
+/* ---- list -------------------------------------------------------------- */
+
+struct list_ctx {
+    csvout w;
+    catalog *cat;
+    int failed;
+};
+
+static int list_one(const instrument_info *ii, void *vctx)
+{
+    struct list_ctx *c = vctx;
+    at_err err;
+    const instrument *in = catalog_get(c->cat, ii->id, &err);
+    if (!in) {
+        cli_fail("%s", err.msg);
+        c->failed = 1;
+        return 1;
+    }
+    csvout_field(&c->w, ii->name);
+    csvout_int(&c->w, ii->version);
+    csvout_field(&c->w, ii->sha256);
+    csvout_field(&c->w, ii->added_at);
+    csvout_int(&c->w, (long)in->nfields);
+    csvout_end(&c->w);
+    return 0;
+}
+
+static int instrument_list(int argc, char **argv, const char *db)
+{
+    const char *outfile = NULL;
+    int i = 2;
+    while (i < argc) {
+        int r = cli_opt("instrument", argc, argv, &i, "-o", &outfile);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-')
+            return cli_usage("instrument", "unknown option '%s'", argv[i]);
+        return cli_usage("instrument", "'instrument list' takes no arguments ('%s')", argv[i]);
+    }
+    store *s = cli_open(db, STORE_READ);
+    if (!s)
+        return EXIT_FAIL;
+    int rc = EXIT_FAIL;
+    FILE *fp = stdout;
+    struct list_ctx c = { 0 };
+    at_err err;
+    if (outfile && !(fp = fopen(outfile, "w"))) {
+        cli_fail("'%s': cannot write: %s", outfile, strerror(errno));
+        fp = NULL;
+        goto out;
+    }
+    c.cat = catalog_new(s);
+    csvout_init_file(&c.w, fp);
+    static const char *const head[] = { "name", "version", "sha256", "added_at", "fields" };
+    csvout_row(&c.w, head, 5);
+    if (store_instrument_each(s, list_one, &c, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    if (!c.failed)
+        rc = EXIT_OK;
+out:
+    if (fp && fp != stdout && fclose(fp) != 0 && rc == EXIT_OK)
+        rc = cli_fail("'%s': cannot write: %s", outfile, strerror(errno));
+    catalog_free(c.cat);
+    store_close(s);
+    return rc;
+}
+
+/* ---- show -------------------------------------------------------------- */
+
+static void show_field(const instrument *in, const field *f, size_t number)
+{
+    if (f->cols[DC_SECTION][0])
+        printf("\n== %s ==\n", f->cols[DC_SECTION]);
+    if (f->type == FT_DESCRIPTIVE) {
+        printf("     %s  (text shown, not answered)\n", f->name);
+        printf("     %s\n", f->label);
+    } else {
+        if (f->type == FT_CALC)
+            printf("     %s  calc", f->name);
+        else
+            printf("%3zu  %s  %s", number, f->name, field_type_name(f->type));
+        if (f->type == FT_TEXT && f->cols[DC_VALIDATION][0])
+            printf(" (%s)", f->cols[DC_VALIDATION]);
+        if (f->has_min || f->has_max)
+            printf(", %s to %s", f->has_min ? f->cols[DC_MIN] : "",
+                   f->has_max ? f->cols[DC_MAX] : "");
+        if (f->required)
+            fputs(", required", stdout);
+        if (f->identifier)
+            fputs(", identifier", stdout);
+        putchar('\n');
+        printf("     %s\n", f->label);
+    }
+    if (f->cols[DC_NOTE][0])
+        printf("     note: %s\n", f->cols[DC_NOTE]);
+    if (f->type == FT_SLIDER && f->cols[DC_CHOICES][0])
+        printf("     labels: %s\n", f->cols[DC_CHOICES]);
+    if (f->type != FT_CALC)
+        for (size_t c = 0; c < f->nchoices; c++) {
+            if (f->type == FT_CHECKBOX)
+                printf("       %-4s %s  (column %s)\n", f->choices[c].code, f->choices[c].label,
+                       in->cols[f->col + c].name);
+            else
+                printf("       %-4s %s\n", f->choices[c].code, f->choices[c].label);
+        }
+    if (f->type == FT_CALC)
+        printf("     = %s\n", f->cols[DC_CHOICES]);
+    if (f->cols[DC_BRANCHING][0])
+        printf("     shown if %s\n", f->cols[DC_BRANCHING]);
+    if (f->cols[DC_ANNOTATION][0])
+        printf("     annotation: %s\n", f->cols[DC_ANNOTATION]);
+}
+
+static void show_scales(const instrument *in)
+{
+    int any = 0;
+    for (size_t i = 0; i < in->nfields; i++) {
+        const field *f = &in->fields[i];
+        if (!f->nterms)
+            continue;
+        if (!any)
+            puts("\nscales:");
+        any = 1;
+        printf("  %s: %s of %zu item%s", f->name, f->scale_is_mean ? "mean" : "sum", f->nterms,
+               f->nterms == 1 ? "" : "s");
+        if (f->minitems)
+            printf(", scored when at least %d are answered", f->minitems);
+        if (f->has_alert_below)
+            printf(", alert below %g", f->alert_below);
+        putchar('\n');
+    }
+    if (!any)
+        puts("\nscales: none");
+}
+
+static void show_roles(const instrument *in)
+{
+    int any = 0;
+    for (size_t i = 0; i < in->nfields; i++) {
+        const field *f = &in->fields[i];
+        if (f->role == ROLE_NONE)
+            continue;
+        if (!any)
+            puts("\nroles:");
+        any = 1;
+        printf("  %-13s %s", field_role_name(f->role), f->name);
+        if (f->has_resolved_at)
+            printf(" (resolved at %g or more)", f->resolved_at);
+        putchar('\n');
+    }
+    if (!any)
+        puts("\nroles: none");
+}
+
+static int instrument_show(int argc, char **argv, const char *db)
+{
+    const char *name = NULL, *vtext = NULL;
+    int i = 2;
+    while (i < argc) {
+        int r = cli_opt("instrument", argc, argv, &i, "--version", &vtext);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage("instrument", "unknown option '%s'", argv[i]);
+        if (name)
+            return cli_usage("instrument", "one instrument at a time ('%s' and '%s')", name,
+                             argv[i]);
+        name = argv[i++];
+    }
+    if (!name)
+        return cli_usage("instrument", "'instrument show' needs a NAME");
+    long version = 0;
+    if (vtext && (!parse_long(vtext, &version) || version < 1))
+        return cli_fail("version '%s': not a whole number of 1 or more", vtext);
+
+    store *s = cli_open(db, STORE_READ);
+    if (!s)
+        return EXIT_FAIL;
+    int rc = EXIT_FAIL;
+    instrument_info ii = { 0 };
+    catalog *cat = catalog_new(s);
+    at_err err;
+    at_status st = store_instrument_get(s, name, version, &ii, &err);
+    if (st == AT_ENOTFOUND) {
+        if (version)
+            cli_fail("instrument '%s' has no version %ld (see 'collect instrument list')", name,
+                     version);
+        else
+            cli_fail("no instrument '%s' (see 'collect instrument list')", name);
+        goto out;
+    }
+    if (st != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    const instrument *in = catalog_get(cat, ii.id, &err);
+    if (!in) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    sbuf desc = SBUF_INIT;
+    describe(in, &desc);
+    printf("%s version %ld: %s\n", ii.name, ii.version, sbuf_str(&desc));
+    sbuf_release(&desc);
+    if (in->record_id)
+        printf("record identifier: %s (holds the client code, never asked)\n", in->record_id);
+    size_t number = 0;
+    for (size_t f = 0; f < in->nfields; f++) {
+        const field *fl = &in->fields[f];
+        if (fl->type != FT_CALC && fl->type != FT_DESCRIPTIVE)
+            number++;
+        show_field(in, fl, number);
+    }
+    show_scales(in);
+    show_roles(in);
+    rc = EXIT_OK;
+out:
+    catalog_free(cat);
+    instrument_info_release(&ii);
+    store_close(s);
+    return rc;
+}
+
+int cmd_instrument(int argc, char **argv, const char *db)
+{
+    if (cli_wants_help(argc, argv)) {
+        usage();
+        return EXIT_OK;
+    }
+    if (argc < 2)
+        return cli_usage("instrument", "'instrument' needs a subcommand: add, list or show");
+    if (strcmp(argv[1], "add") == 0)
+        return instrument_add(argc, argv, db);
+    if (strcmp(argv[1], "list") == 0)
+        return instrument_list(argc, argv, db);
+    if (strcmp(argv[1], "show") == 0)
+        return instrument_show(argc, argv, db);
+    return cli_usage("instrument", "'instrument %s' is not a command", argv[1]);
+}

@@ -1,0 +1,70 @@
+/* collect: post-session questionnaires into a study store.
+ *
+ * Adding a command: write collect/cmd_NAME.c with int cmd_NAME(int, char **,
+ * const char *), declare it in commands.h, add a row to the table below, a
+ * test in tests/cli/, and a paragraph in README.md. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const struct command {
+    const char *name;
+    cmd_fn fn;
+    const char *summary;
+} commands[] = {
+    { "init", cmd_init, "create a new study file" },
+    { "instrument", cmd_instrument, "add, list or show instruments (REDCap data dictionaries)" },
+    { "therapist", cmd_therapist, "add a therapist code (with an optional cohort)" },
+    { "client", cmd_client, "add a client code (with an optional therapist)" },
+    { "session", cmd_session, "add a session for a client" },
+    { "run", cmd_run, "give a questionnaire in the terminal and save the answers" },
+    { "import", cmd_import, "import answers from a wide CSV file" },
+    { "export", cmd_export, "export answers as wide, long or REDCap CSV" },
+    { "amend", cmd_amend, "change saved answers, with a reason kept in the audit trail" },
+    { "log", cmd_log, "print the audit trail as CSV" },
+};
+
+static void usage(FILE *fp)
+{
+    fputs("usage: collect [--db FILE] COMMAND [ARGS]\n"
+          "\n"
+          "Gives post-session rupture-and-repair questionnaires and keeps every answer\n"
+          "in a study file (SQLite; default ./attune.db or $ATTUNE_DB), with an audit trail.\n"
+          "\n"
+          "commands:\n", fp);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n'collect COMMAND --help' tells more about a command.\n", fp);
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL;
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--db") == 0) {
+            if (i + 1 >= argc)
+                return cli_usage(NULL, "'--db' needs a file name");
+            db = argv[i + 1];
+            i += 2;
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            db = argv[i] + 5;
+            i++;
+        } else {
+            return cli_usage(NULL, "unknown option '%s'", argv[i]);
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+        if (strcmp(argv[i], commands[c].name) == 0)
+            return commands[c].fn(argc - i, argv + i, db);
+    return cli_usage(NULL, "'%s' is not a command", argv[i]);
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages attune builds and runs with, when missing.
+# Used by examples/quickstart.sh and tests/run.sh; runs apt-get with sudo
+# when not root.  Extra package names may be given as arguments.
+set -euo pipefail
+pkgs=(cmake make gcc pkg-config libcsv-dev libgsl-dev libsqlite3-dev libcmocka-dev nettle-dev sqlite3 "$@")
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null

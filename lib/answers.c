@@ -1,0 +1,105 @@
+/* answers.c: an answer set against its instrument: branching, calc fields,
+ * checks and scale scores. */
+#include "dict_impl.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int blank_cell(const char *s)
+{
+    if (!s)
+        return 1;
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+int instrument_shown(const instrument *in, size_t i, const char *const *vals)
+{
+    const field *f = &in->fields[i];
+    return !f->branching || xval_truthy(expr_eval(f->branching, vals));
+}
+
+/* A calc's value with @MINITEMS honoured; counts the answered terms. */
+static xval calc_value(const field *f, const char *const *vals, size_t *answered)
+{
+    xval blank = { XV_BLANK, 0.0, NULL };
+    size_t k = 0;
+    double x;
+    for (size_t i = 0; i < f->nterms; i++) {
+        xval v = expr_eval(f->terms[i], vals);
+        if (v.kind == XV_NUM || (v.kind == XV_STR && parse_double(v.str, &x)))
+            k++;
+    }
+    if (answered)
+        *answered = k;
+    if (!f->calc || (f->minitems > 0 && k < (size_t)f->minitems))
+        return blank;
+    return expr_eval(f->calc, vals);
+}
+
+double instrument_scale(const instrument *in, const field *f, const char *const *vals,
+                        size_t *answered)
+{
+    (void)in;
+    double x;
+    xval v = calc_value(f, vals, answered);
+    if (v.kind == XV_NUM)
+        return v.num;
+    if (v.kind == XV_STR && parse_double(v.str, &x))
+        return x;
+    return NAN;
+}
+
+void instrument_compute(const instrument *in, char **vals)
+{
+    for (size_t k = 0; k < in->ncalc; k++) {
+        const field *f = &in->fields[in->calc_order[k]];
+        xval v = calc_value(f, (const char *const *)vals, NULL);
+        char buf[64];
+        char *s = NULL;
+        if (v.kind == XV_STR)
+            s = xstrdup(v.str);
+        else if (v.kind == XV_NUM)
+            s = xstrdup(xval_format(v, buf));
+        free(vals[f->col]);
+        vals[f->col] = s;
+    }
+}
+
+size_t instrument_check(const instrument *in, const char *const *vals, const char *prefix,
+                        at_msgs *problems)
+{
+    size_t before = problems->n;
+    if (!prefix)
+        prefix = "";
+    for (size_t i = 0; i < in->nfields; i++) {
+        const field *f = &in->fields[i];
+        if (f->type == FT_DESCRIPTIVE || f->type == FT_CALC)
+            continue;
+        int answered = 0, invalid = 0;
+        for (size_t k = 0; k < f->ncol; k++) {
+            const char *v = vals[f->col + k];
+            if (blank_cell(v))
+                continue;
+            char *norm, why[512];
+            if (!field_normalize(f, v, &norm, why, sizeof why)) {
+                msgs_addf(problems, "%s'%s': %s", prefix, in->cols[f->col + k].name, why);
+                invalid = 1;
+                continue;
+            }
+            /* an unticked checkbox option is not an answer */
+            if (f->type != FT_CHECKBOX || strcmp(norm, "1") == 0)
+                answered = 1;
+            free(norm);
+        }
+        int shown = instrument_shown(in, i, vals);
+        if (!shown && answered)
+            msgs_addf(problems, "%s'%s': is answered but hidden by its branching logic", prefix, f->name);
+        else if (shown && f->required && !answered && !invalid)
+            msgs_addf(problems, "%s'%s': is required", prefix, f->name);
+    }
+    return problems->n - before;
+}

@@ -1,0 +1,165 @@
+/* dict.h: instruments read from REDCap data dictionaries.
+ *
+ * A dictionary file may hold several forms; each Form Name is one
+ * instrument.  Headers are mapped by name (18 columns, or 17 without Field
+ * Annotation, with header variants such as "Choices OR Calculations").
+ *
+ * The answer model: an instrument has a flat list of *columns*, the cells of
+ * the wide CSV after the seven leading columns (client, therapist, session,
+ * date, modality, rater, rater_code): each non-descriptive field in
+ * dictionary order, a checkbox as one column per option ("name___code", code
+ * lower-cased), calc fields included, the record identifier left out.  An
+ * answer set is an array `char *vals[ncols]`, NULL for blank.  Expressions
+ * are bound to these column indexes.
+ *
+ * Ownership: dict_parse fills a dictionary the caller releases with
+ * dict_release; everything inside belongs to it. */
+#ifndef ATTUNE_DICT_H
+#define ATTUNE_DICT_H
+
+#include <stddef.h>
+#include "expr.h"
+#include "util.h"
+
+typedef enum field_type {
+    FT_TEXT, FT_NOTES, FT_RADIO, FT_DROPDOWN, FT_YESNO, FT_TRUEFALSE,
+    FT_CHECKBOX, FT_SLIDER, FT_DESCRIPTIVE, FT_CALC
+} field_type;
+
+typedef enum field_valid {
+    FV_NONE, FV_INTEGER, FV_NUMBER,
+    FV_NUMBER_1DP, FV_NUMBER_2DP, FV_NUMBER_3DP, FV_NUMBER_4DP,
+    FV_NUMBER_COMMA, FV_NUMBER_1DP_COMMA, FV_NUMBER_2DP_COMMA,
+    FV_NUMBER_3DP_COMMA, FV_NUMBER_4DP_COMMA,
+    FV_DATE_YMD, FV_DATE_MDY, FV_DATE_DMY,
+    FV_DATETIME_YMD, FV_DATETIME_MDY, FV_DATETIME_DMY,
+    FV_DATETIME_SECONDS_YMD, FV_DATETIME_SECONDS_MDY, FV_DATETIME_SECONDS_DMY,
+    FV_TIME, FV_TIME_MM_SS, FV_EMAIL, FV_ALPHA_ONLY, FV_PHONE, FV_ZIPCODE
+} field_valid;
+
+typedef enum field_role {
+    ROLE_NONE, ROLE_ALLIANCE, ROLE_RUPTURE, ROLE_TENSION, ROLE_ADDRESSED,
+    ROLE_RESOLUTION, ROLE_FOLLOWUP, ROLE_RUPTURE_KIND, ROLE_MARKER, ROLE_STRATEGY
+} field_role;
+
+typedef struct choice {
+    char *code;
+    char *label;
+} choice;
+
+/* The 18 standard dictionary columns, in REDCap's order. */
+enum {
+    DC_NAME, DC_FORM, DC_SECTION, DC_TYPE, DC_LABEL, DC_CHOICES, DC_NOTE,
+    DC_VALIDATION, DC_MIN, DC_MAX, DC_IDENTIFIER, DC_BRANCHING, DC_REQUIRED,
+    DC_ALIGNMENT, DC_QUESTION_NUMBER, DC_MATRIX_GROUP, DC_MATRIX_RANKING,
+    DC_ANNOTATION, DC_NCOLS
+};
+
+typedef struct field {
+    char *cols[DC_NCOLS];   /* the raw cells ("" when absent) */
+    const char *name;       /* = cols[DC_NAME] */
+    const char *label;      /* = cols[DC_LABEL] */
+    field_type type;
+    field_valid valid;
+    choice *choices;        /* radio, dropdown, checkbox; yesno/truefalse get theirs filled in */
+    size_t nchoices;
+    int has_min, has_max;
+    double min, max;        /* numeric bounds; dates compare as days, times as seconds */
+    int required;
+    int identifier;
+    expr *branching;        /* NULL when always shown */
+    expr *calc;             /* calc fields */
+    const expr **terms;     /* scale terms (borrowed from calc), NULL when not a scale */
+    size_t nterms;
+    int scale_is_mean;
+    field_role role;
+    int minitems;           /* 0 when not given */
+    int has_alert_below, has_resolved_at;
+    double alert_below, resolved_at;
+    long line;              /* line of the dictionary file */
+    size_t col;             /* first column of this field in the answer array */
+    size_t ncol;            /* columns it spans: nchoices for a checkbox, 0 descriptive, else 1 */
+} field;
+
+typedef struct column {
+    char *name;             /* "tension" or "kind___2" */
+    size_t field;           /* index into fields */
+    long choice;            /* checkbox option index, -1 otherwise */
+} column;
+
+typedef struct instrument {
+    char *name;             /* the Form Name */
+    field *fields;          /* in dictionary order, record identifier excluded */
+    size_t nfields;
+    column *cols;
+    size_t ncols;
+    char *record_id;        /* name of the record identifier field, NULL when none */
+    char *record_id_row[DC_NCOLS]; /* its raw row, kept for writing the form back out */
+    size_t *calc_order;     /* indexes of calc fields in evaluation order */
+    size_t ncalc;
+} instrument;
+
+typedef struct dictionary {
+    instrument *forms;
+    size_t nforms;
+    at_msgs warnings;       /* e.g. "line 9: 'consent_sig' is a signature field, left out" */
+} dictionary;
+
+/* Parses a data dictionary.  name is the file name used in messages.
+ * record_id names the record identifier (NULL = "record_id"): when the first
+ * field has that name it is taken as the identifier and never asked.
+ * Checks everything before returning: every problem is added to problems as
+ * "'FILE' line N: reason" and the result is AT_EINVAL with err summarising
+ * (e.g. "'x.csv': 3 problems").  On success problems is untouched. */
+at_status dict_parse(const char *name, const char *text, size_t len, const char *record_id,
+                     dictionary *out, at_msgs *problems, at_err *err);
+
+void dict_release(dictionary *d);
+
+/* Writes one form as a complete 18-column dictionary (header, the record
+ * identifier row if any, then its fields) into out.  Parsing that text gives
+ * the same instrument; its bytes are what the store hashes. */
+void dict_write_form(const instrument *in, sbuf *out);
+
+/* Looks up a column by name; returns -1 when absent. */
+long instrument_col(const instrument *in, const char *name);
+/* Looks up a field by name; returns -1 when absent. */
+long instrument_field(const instrument *in, const char *name);
+/* Index of the first field with the role, -1 when none. */
+long instrument_role(const instrument *in, field_role role);
+
+/* Checks and normalises one cell of field f (for a checkbox, one option
+ * column, which takes "0" or "1").  On success returns 1 and stores in *out
+ * a new string the caller frees: the value as REDCap stores it (dates and
+ * datetimes as Y-M-D whatever order the validation names, which is also
+ * accepted on input; surrounding spaces trimmed), or NULL for blank.  On
+ * failure returns 0 and writes a reason without the field name into why,
+ * e.g. "is 7, allowed 1-5", "'x' is not a number", "2026-02-30 is not a
+ * date".  Blank is valid here: required answers are checked apart. */
+int field_normalize(const field *f, const char *value, char **out, char *why, size_t whysz);
+
+/* Whether field i is shown for the given answers (its branching is true or
+ * absent). */
+int instrument_shown(const instrument *in, size_t i, const char *const *vals);
+
+/* Recomputes every calc column into vals: frees the old strings there and
+ * stores new ones (NULL for blank).  The caller owns vals' strings. */
+void instrument_compute(const instrument *in, char **vals);
+
+/* Checks a complete answer set: each cell valid, required shown fields
+ * answered, hidden fields blank.  Each problem is added to problems as
+ * "PREFIX'field': reason" (prefix e.g. "'a.csv' line 4: ").  Returns the
+ * number of problems added. */
+size_t instrument_check(const instrument *in, const char *const *vals, const char *prefix,
+                        at_msgs *problems);
+
+/* A scale score: evaluates field f's calc with @MINITEMS honoured.  Stores
+ * the number of answered terms in *answered (may be NULL) and returns the
+ * score, or NaN when it is blank or has too few answered terms. */
+double instrument_scale(const instrument *in, const field *f, const char *const *vals,
+                        size_t *answered);
+
+const char *field_type_name(field_type t);
+const char *field_role_name(field_role r);
+
+#endif

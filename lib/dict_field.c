@@ -1,0 +1,590 @@
+/* dict_field.c: interpreting a dictionary row (choices, validation, flags,
+ * annotation tags) and an instrument's expressions (branching, calc order,
+ * scales, roles). */
+#include "dict_impl.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void add_choice(field *f, const char *code, const char *label)
+{
+    f->choices = xrealloc(f->choices, (f->nchoices + 1) * sizeof *f->choices);
+    f->choices[f->nchoices].code = xstrdup(code);
+    f->choices[f->nchoices].label = xstrdup(label);
+    f->nchoices++;
+}
+
+static int good_code(const char *s, int checkbox)
+{
+    for (; *s; s++) {
+        if (isalnum((unsigned char)*s) || *s == '_')
+            continue;
+        if (!checkbox && (*s == '-' || *s == '.'))
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+/* "code, label | code, label": a '|' (or a line break) between choices, the
+ * first comma between code and label. */
+static void parse_choices(dict_ctx *c, field *f)
+{
+    const char *text = f->cols[DC_CHOICES];
+    int checkbox = f->type == FT_CHECKBOX;
+    char *all = xstrdup(text);
+    if (!*dict_trim(all)) {
+        dict_problem(c, f->line, "'%s': a %s field needs choices", f->name, field_type_name(f->type));
+        goto out;
+    }
+    size_t k = 0;
+    for (char *p = all;; k++) {
+        size_t len = strcspn(p, "|\n");
+        char sep = p[len];
+        p[len] = '\0';
+        char *piece = dict_trim(p);
+        char *comma = strchr(piece, ',');
+        if (!*piece) {
+            dict_problem(c, f->line, "'%s': choice %zu is empty", f->name, k + 1);
+        } else if (!comma) {
+            dict_problem(c, f->line, "'%s': choice '%s' has no comma between code and label",
+                         f->name, piece);
+        } else {
+            *comma = '\0';
+            char *code = dict_trim(piece), *label = dict_trim(comma + 1);
+            if (!*code) {
+                dict_problem(c, f->line, "'%s': choice %zu has no code", f->name, k + 1);
+            } else if (!good_code(code, checkbox)) {
+                dict_problem(c, f->line, "'%s': choice code '%s' may hold only letters, digits and "
+                             "underscores%s", f->name, code, checkbox ? "" : " (and . or -)");
+            } else {
+                int dup = 0;
+                for (size_t i = 0; i < f->nchoices && !dup; i++)
+                    dup = strcasecmp(f->choices[i].code, code) == 0;
+                if (dup)
+                    dict_problem(c, f->line, "'%s': choice code '%s' appears twice", f->name, code);
+                else
+                    add_choice(f, code, label);
+            }
+        }
+        if (!sep)
+            break;
+        p += len + 1;
+        /* a line break right after '|' (or "\r\n") is one separator */
+        if (sep == '|' || sep == '\n') {
+            char *q = p;
+            while (*q == ' ' || *q == '\t' || *q == '\r')
+                q++;
+            if (*q == '\n' || (sep == '\n' && *q == '|'))
+                p = q + 1;
+        }
+    }
+out:
+    free(all);
+}
+
+static void set_bound(dict_ctx *c, field *f, int which)
+{
+    const char *cell = f->cols[which];
+    const char *what = which == DC_MIN ? "Text Validation Min" : "Text Validation Max";
+    char *t = dict_trim(xstrdup(cell));
+    double v;
+    char why[256];
+    if (!*t)
+        goto out;
+    if (f->type == FT_SLIDER) {
+        if (!parse_double(t, &v)) {
+            dict_problem(c, f->line, "'%s': slider %s '%s' is not a number", f->name,
+                         which == DC_MIN ? "minimum" : "maximum", t);
+            goto out;
+        }
+    } else if (!field_valid_ordered(f->valid)) {
+        dict_problem(c, f->line, "'%s': %s is given, but %s", f->name, what,
+                     f->valid == FV_NONE ? "the field has no validation"
+                                         : "its validation takes no range");
+        goto out;
+    } else if (!field_bound(f->valid, t, &v, why, sizeof why)) {
+        dict_problem(c, f->line, "'%s': %s: %s", f->name, what, why);
+        goto out;
+    }
+    if (which == DC_MIN) {
+        f->has_min = 1;
+        f->min = v;
+    } else {
+        f->has_max = 1;
+        f->max = v;
+    }
+out:
+    free(t);
+}
+
+static int flag(dict_ctx *c, field *f, int which, const char *what)
+{
+    char *t = dict_trim(xstrdup(f->cols[which]));
+    int v = 0;
+    if (strcasecmp(t, "y") == 0)
+        v = 1;
+    else if (*t && strcasecmp(t, "n") != 0)
+        dict_problem(c, f->line, "'%s': %s is '%s', expected y or nothing", f->name, what, t);
+    free(t);
+    return v;
+}
+
+enum { TAG_ROLE, TAG_MINITEMS, TAG_ALERT, TAG_RESOLVED, NTAGS };
+static const char *const tag_names[NTAGS] = { "ROLE", "MINITEMS", "ALERT-BELOW", "RESOLVED-AT" };
+
+static void set_tag(dict_ctx *c, field *f, int tag, const char *value)
+{
+    double x;
+    long n;
+    switch (tag) {
+    case TAG_ROLE:
+        for (int r = ROLE_ALLIANCE; r <= ROLE_STRATEGY; r++) {
+            if (strcasecmp(value, field_role_name((field_role)r)) == 0) {
+                f->role = (field_role)r;
+                return;
+            }
+        }
+        dict_problem(c, f->line, "'%s': @ROLE=%s is not a role (alliance, rupture, tension, "
+                     "addressed, resolution, followup, rupture-kind, marker, strategy)", f->name, value);
+        return;
+    case TAG_MINITEMS:
+        if (!parse_long(value, &n) || n < 1 || n > 100000) {
+            dict_problem(c, f->line, "'%s': @MINITEMS=%s is not a positive whole number", f->name, value);
+            return;
+        }
+        f->minitems = (int)n;
+        return;
+    default:
+        if (!parse_double(value, &x)) {
+            dict_problem(c, f->line, "'%s': @%s=%s is not a number", f->name, tag_names[tag], value);
+            return;
+        }
+        if (tag == TAG_ALERT) {
+            f->has_alert_below = 1;
+            f->alert_below = x;
+        } else {
+            f->has_resolved_at = 1;
+            f->resolved_at = x;
+        }
+    }
+}
+
+/* Finds attune's tags among the annotation's action tags; REDCap's own
+ * (@HIDDEN, @DEFAULT='...') are left alone, quoted values skipped. */
+static void parse_tags(dict_ctx *c, field *f)
+{
+    const char *s = f->cols[DC_ANNOTATION], *p = s;
+    int seen[NTAGS] = { 0 };
+    while (*p) {
+        if (*p == '\'' || *p == '"') {
+            const char *q = strchr(p + 1, *p);
+            p = q ? q + 1 : p + strlen(p);
+            continue;
+        }
+        if (*p != '@' || (p > s && !isspace((unsigned char)p[-1]))) {
+            p++;
+            continue;
+        }
+        const char *nm = ++p;
+        while (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
+            p++;
+        size_t nl = (size_t)(p - nm);
+        int tag = -1;
+        for (int t = 0; t < NTAGS; t++)
+            if (strlen(tag_names[t]) == nl && strncasecmp(nm, tag_names[t], nl) == 0)
+                tag = t;
+        if (tag < 0)
+            continue;
+        char value[128] = "";
+        if (*p == '=') {
+            p++;
+            const char *v = p;
+            size_t vl;
+            if (*p == '\'' || *p == '"') {
+                const char *q = strchr(p + 1, *p);
+                v = p + 1;
+                vl = q ? (size_t)(q - v) : strlen(v);
+                p = q ? q + 1 : v + vl;
+            } else {
+                while (*p && !isspace((unsigned char)*p))
+                    p++;
+                vl = (size_t)(p - v);
+            }
+            snprintf(value, sizeof value, "%.*s", (int)vl, v);
+        }
+        if (seen[tag]++)
+            dict_problem(c, f->line, "'%s': @%s is given twice", f->name, tag_names[tag]);
+        else if (!value[0])
+            dict_problem(c, f->line, "'%s': @%s needs a value (@%s=...)", f->name, tag_names[tag],
+                         tag_names[tag]);
+        else
+            set_tag(c, f, tag, value);
+    }
+}
+
+void dict_field_setup(dict_ctx *c, field *f)
+{
+    f->name = f->cols[DC_NAME];
+    f->label = f->cols[DC_LABEL];
+    switch (f->type) {
+    case FT_RADIO:
+    case FT_DROPDOWN:
+    case FT_CHECKBOX:
+        parse_choices(c, f);
+        break;
+    case FT_YESNO:
+        add_choice(f, "1", "Yes");
+        add_choice(f, "0", "No");
+        break;
+    case FT_TRUEFALSE:
+        add_choice(f, "1", "True");
+        add_choice(f, "0", "False");
+        break;
+    case FT_SLIDER:
+        f->has_min = f->has_max = 1;
+        f->min = 0;
+        f->max = 100;
+        set_bound(c, f, DC_MIN);
+        set_bound(c, f, DC_MAX);
+        break;
+    case FT_TEXT:
+        if (*f->cols[DC_VALIDATION] && !field_valid_lookup(f->cols[DC_VALIDATION], &f->valid))
+            dict_problem(c, f->line, "'%s': unknown validation '%s'", f->name, f->cols[DC_VALIDATION]);
+        else {
+            set_bound(c, f, DC_MIN);
+            set_bound(c, f, DC_MAX);
+        }
+        break;
+    case FT_CALC: {
+        char *t = dict_trim(xstrdup(f->cols[DC_CHOICES]));
+        if (!*t)
+            dict_problem(c, f->line, "'%s': a calc field needs a calculation", f->name);
+        free(t);
+        break;
+    }
+    default:
+        break;
+    }
+    if (f->has_min && f->has_max && f->min > f->max)
+        dict_problem(c, f->line, "'%s': the minimum is above the maximum", f->name);
+    f->required = flag(c, f, DC_REQUIRED, "Required Field?");
+    f->identifier = flag(c, f, DC_IDENTIFIER, "Identifier?");
+    parse_tags(c, f);
+}
+
+/* Resolving [name] and [name(code)] against one instrument's columns. */
+typedef struct resolver {
+    dict_ctx *c;
+    const instrument *in;
+    char why[256];
+} resolver;
+
+static long resolve(const char *name, const char *code, void *ctx)
+{
+    resolver *r = ctx;
+    long fi = instrument_field(r->in, name);
+    r->why[0] = '\0';
+    if (fi < 0) {
+        for (size_t i = 0; i < r->c->nnames; i++) {
+            if (strcasecmp(r->c->names[i], name) == 0) {
+                if (r->in->record_id && strcasecmp(r->in->record_id, name) == 0)
+                    snprintf(r->why, sizeof r->why, "'%s' is the record identifier, which has no "
+                             "answer to test", name);
+                else if (strcmp(r->c->forms[i], r->in->name) != 0)
+                    snprintf(r->why, sizeof r->why, "'%s' is on form '%s', not on '%s'", name,
+                             r->c->forms[i], r->in->name);
+                else
+                    snprintf(r->why, sizeof r->why, "'%s' has no answer (it is left out)", name);
+                break;
+            }
+        }
+        return -1;
+    }
+    const field *f = &r->in->fields[fi];
+    if (code) {
+        if (f->type != FT_CHECKBOX) {
+            snprintf(r->why, sizeof r->why, "'%s' is not a checkbox, so [%s(%s)] has no meaning",
+                     name, name, code);
+            return -1;
+        }
+        for (size_t i = 0; i < f->nchoices; i++)
+            if (strcasecmp(f->choices[i].code, code) == 0)
+                return (long)(f->col + i);
+        snprintf(r->why, sizeof r->why, "checkbox '%s' has no option '%s'", name, code);
+        return -1;
+    }
+    if (f->type == FT_CHECKBOX) {
+        snprintf(r->why, sizeof r->why, "'%s' is a checkbox: name one option, as [%s(code)]", name, name);
+        return -1;
+    }
+    if (f->type == FT_DESCRIPTIVE) {
+        snprintf(r->why, sizeof r->why, "'%s' is descriptive text and has no answer", name);
+        return -1;
+    }
+    return (long)f->col;
+}
+
+static expr *load_expr(dict_ctx *c, instrument *in, field *f, const char *src, const char *what)
+{
+    expr *e = NULL;
+    at_err err;
+    size_t pos;
+    resolver r = { .c = c, .in = in };
+    char *t = dict_trim(xstrdup(src));
+    if (!*t)
+        goto out;
+    if (expr_parse(t, &e, &pos, &err) != AT_OK) {
+        dict_problem(c, f->line, "'%s': %s: %s", f->name, what, err.msg);
+        goto out;
+    }
+    if (expr_bind(e, resolve, &r, &err) != AT_OK) {
+        dict_problem(c, f->line, "'%s': %s: %s", f->name, what, r.why[0] ? r.why : err.msg);
+        expr_free(e);
+        e = NULL;
+    }
+out:
+    free(t);
+    return e;
+}
+
+static void layout_columns(dict_ctx *c, instrument *in)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < in->nfields; i++) {
+        field *f = &in->fields[i];
+        f->col = n;
+        f->ncol = f->type == FT_DESCRIPTIVE ? 0 : f->type == FT_CHECKBOX ? f->nchoices : 1;
+        n += f->ncol;
+    }
+    in->cols = xcalloc(n, sizeof *in->cols);
+    in->ncols = n;
+    for (size_t i = 0; i < in->nfields; i++) {
+        field *f = &in->fields[i];
+        for (size_t k = 0; k < f->ncol; k++) {
+            column *col = &in->cols[f->col + k];
+            col->field = i;
+            col->choice = f->type == FT_CHECKBOX ? (long)k : -1;
+            if (f->type == FT_CHECKBOX) {
+                sbuf sb = SBUF_INIT;
+                sbuf_addf(&sb, "%s___", f->name);
+                for (const char *p = f->choices[k].code; *p; p++)
+                    sbuf_addc(&sb, (char)tolower((unsigned char)*p));
+                col->name = sbuf_detach(&sb);
+            } else {
+                col->name = xstrdup(f->name);
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (in->cols[i].choice >= 0 && strcasecmp(in->cols[i].name, in->cols[j].name) == 0) {
+                dict_problem(c, in->fields[in->cols[i].field].line, "'%s': column '%s' clashes "
+                             "with the field on line %ld", in->fields[in->cols[i].field].name,
+                             in->cols[i].name, in->fields[in->cols[j].field].line);
+                break;
+            }
+        }
+    }
+}
+
+/* Depth-first topological order of the calc fields; reports cycles. */
+typedef struct order_state {
+    dict_ctx *c;
+    instrument *in;
+    int *mark;          /* 0 new, 1 on the path, 2 done */
+    size_t *path;
+    size_t depth;
+    size_t from;        /* the calc whose references are being listed */
+} order_state;
+
+typedef struct deplist {
+    const instrument *in;
+    size_t *items;
+    size_t n, cap;
+} deplist;
+
+static void note_dep(long col, void *ctx)
+{
+    deplist *d = ctx;
+    size_t fi = d->in->cols[col].field;
+    if (d->in->fields[fi].type != FT_CALC)
+        return;
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 8;
+        d->items = xrealloc(d->items, d->cap * sizeof *d->items);
+    }
+    d->items[d->n++] = fi;
+}
+
+static void visit(order_state *s, size_t fi)
+{
+    field *f = &s->in->fields[fi];
+    if (s->mark[fi] == 2)
+        return;
+    if (s->mark[fi] == 1) {
+        sbuf sb = SBUF_INIT;
+        size_t k = s->depth;
+        while (k > 0 && s->path[k - 1] != fi)
+            k--;
+        for (size_t i = k ? k - 1 : 0; i < s->depth; i++)
+            sbuf_addf(&sb, "%s -> ", s->in->fields[s->path[i]].name);
+        sbuf_adds(&sb, f->name);
+        dict_problem(s->c, f->line, "'%s': calculations refer to each other in a circle: %s",
+                     f->name, sbuf_str(&sb));
+        sbuf_release(&sb);
+        return;
+    }
+    s->mark[fi] = 1;
+    s->path[s->depth++] = fi;
+    if (f->calc) {
+        deplist d = { .in = s->in };
+        expr_each_ref(f->calc, note_dep, &d);
+        size_t *mine = d.items, n = d.n;
+        for (size_t i = 0; i < n; i++) {
+            if (mine[i] == fi) {
+                dict_problem(s->c, f->line, "'%s': the calculation refers to '%s' itself", f->name, f->name);
+                break;
+            }
+        }
+        for (size_t i = 0; i < n; i++)
+            if (mine[i] != fi)
+                visit(s, mine[i]);
+        free(mine);
+    }
+    s->depth--;
+    s->mark[fi] = 2;
+    s->in->calc_order[s->in->ncalc++] = fi;
+}
+
+static int numeric_codes(const field *f)
+{
+    double x;
+    for (size_t i = 0; i < f->nchoices; i++)
+        if (!parse_double(f->choices[i].code, &x))
+            return 0;
+    return f->nchoices > 0;
+}
+
+static int yes_no_codes(const field *f)
+{
+    for (size_t i = 0; i < f->nchoices; i++)
+        if (strcmp(f->choices[i].code, "0") != 0 && strcmp(f->choices[i].code, "1") != 0)
+            return 0;
+    return f->nchoices > 0;
+}
+
+static void check_roles(dict_ctx *c, instrument *in)
+{
+    for (size_t i = 0; i < in->nfields; i++) {
+        field *f = &in->fields[i];
+        const char *role = field_role_name(f->role);
+        int ok = 1;
+        switch (f->role) {
+        case ROLE_NONE:
+            break;
+        case ROLE_ALLIANCE:
+        case ROLE_TENSION:
+        case ROLE_RESOLUTION:
+            ok = f->type == FT_CALC || f->type == FT_SLIDER ||
+                 (f->type == FT_TEXT && f->valid >= FV_INTEGER && f->valid <= FV_NUMBER_4DP_COMMA) ||
+                 ((f->type == FT_RADIO || f->type == FT_DROPDOWN) && numeric_codes(f));
+            if (!ok)
+                dict_problem(c, f->line, "'%s': @ROLE=%s needs a number: a calc, slider, number "
+                             "field, or choices with number codes", f->name, role);
+            break;
+        case ROLE_RUPTURE:
+        case ROLE_ADDRESSED:
+        case ROLE_FOLLOWUP:
+            ok = f->type == FT_YESNO || f->type == FT_TRUEFALSE ||
+                 ((f->type == FT_RADIO || f->type == FT_DROPDOWN) && yes_no_codes(f));
+            if (!ok)
+                dict_problem(c, f->line, "'%s': @ROLE=%s needs a yesno field", f->name, role);
+            break;
+        default:
+            ok = f->type == FT_CHECKBOX;
+            if (!ok)
+                dict_problem(c, f->line, "'%s': @ROLE=%s needs a checkbox field", f->name, role);
+            break;
+        }
+        if (ok && f->role != ROLE_NONE && f->role < ROLE_RUPTURE_KIND) {
+            for (size_t j = 0; j < i; j++) {
+                if (in->fields[j].role == f->role) {
+                    dict_problem(c, f->line, "'%s': @ROLE=%s is already on '%s' (line %ld)", f->name,
+                                 role, in->fields[j].name, in->fields[j].line);
+                    break;
+                }
+            }
+        }
+        if (f->has_alert_below && f->role != ROLE_ALLIANCE)
+            dict_problem(c, f->line, "'%s': @ALERT-BELOW belongs on the @ROLE=alliance field", f->name);
+        if (f->has_resolved_at && f->role != ROLE_RESOLUTION)
+            dict_problem(c, f->line, "'%s': @RESOLVED-AT belongs on the @ROLE=resolution field", f->name);
+        if (f->minitems && !f->terms)
+            dict_problem(c, f->line, "'%s': @MINITEMS is for a scale (a calc that is a sum, mean "
+                         "or + of items)", f->name);
+        else if (f->minitems && (size_t)f->minitems > f->nterms)
+            dict_problem(c, f->line, "'%s': @MINITEMS=%d is more than the scale's %zu items",
+                         f->name, f->minitems, f->nterms);
+    }
+}
+
+void dict_instrument_setup(dict_ctx *c, instrument *in)
+{
+    layout_columns(c, in);
+    size_t ncalc = 0;
+    for (size_t i = 0; i < in->nfields; i++) {
+        field *f = &in->fields[i];
+        f->branching = load_expr(c, in, f, f->cols[DC_BRANCHING], "branching logic");
+        if (f->type == FT_CALC) {
+            ncalc++;
+            f->calc = load_expr(c, in, f, f->cols[DC_CHOICES], "calculation");
+            if (f->calc)
+                f->nterms = expr_scale_terms(f->calc, &f->terms, &f->scale_is_mean);
+        }
+    }
+    in->calc_order = xmalloc((ncalc ? ncalc : 1) * sizeof *in->calc_order);
+    order_state s = { .c = c, .in = in };
+    s.mark = xcalloc(in->nfields, sizeof *s.mark);
+    s.path = xmalloc((in->nfields + 1) * sizeof *s.path);
+    for (size_t i = 0; i < in->nfields; i++)
+        if (in->fields[i].type == FT_CALC)
+            visit(&s, i);
+    free(s.mark);
+    free(s.path);
+    check_roles(c, in);
+}
+
+void dict_field_release(field *f)
+{
+    for (int d = 0; d < DC_NCOLS; d++)
+        free(f->cols[d]);
+    for (size_t i = 0; i < f->nchoices; i++) {
+        free(f->choices[i].code);
+        free(f->choices[i].label);
+    }
+    free(f->choices);
+    expr_free(f->branching);
+    expr_free(f->calc);
+    free(f->terms);
+    memset(f, 0, sizeof *f);
+}
+
+void dict_instrument_release(instrument *in)
+{
+    for (size_t i = 0; i < in->nfields; i++)
+        dict_field_release(&in->fields[i]);
+    free(in->fields);
+    for (size_t i = 0; i < in->ncols; i++)
+        free(in->cols[i].name);
+    free(in->cols);
+    free(in->name);
+    free(in->record_id);
+    for (int d = 0; d < DC_NCOLS; d++)
+        free(in->record_id_row[d]);
+    free(in->calc_order);
+    memset(in, 0, sizeof *in);
+}

@@ -1,0 +1,66 @@
+/* expr.h: REDCap's expression language (the subset in DESIGN.md), used by
+ * branching logic and calc fields.
+ *
+ * An expression is parsed once into a tree, bound once to an instrument's
+ * columns (so a reference to an unknown field fails at load time), and then
+ * evaluated for each answer set.  Evaluation allocates nothing: strings in a
+ * result point into the answers or into the tree.
+ *
+ * Blank rules follow REDCap: arithmetic and comparisons other than = and <>
+ * with a blank operand give blank; sum, mean, min and max skip blanks (blank
+ * when every argument is blank); [x] = '' is true when x is blank; a blank
+ * condition is false. */
+#ifndef ATTUNE_EXPR_H
+#define ATTUNE_EXPR_H
+
+#include <stddef.h>
+#include "util.h"
+
+typedef struct expr expr;
+
+typedef enum xval_kind { XV_BLANK, XV_NUM, XV_STR } xval_kind;
+
+typedef struct xval {
+    xval_kind kind;
+    double num;        /* XV_NUM */
+    const char *str;   /* XV_STR: borrowed */
+} xval;
+
+/* Parses src.  On error returns AT_EINVAL, sets *errpos to the 1-based
+ * character position and writes the reason into err.  The caller owns *out
+ * and frees it with expr_free. */
+at_status expr_parse(const char *src, expr **out, size_t *errpos, at_err *err);
+
+void expr_free(expr *e);
+
+/* Resolves a reference [field] (code == NULL) or [field(code)] to a column
+ * index of the answer array; returns -1 when there is no such column. */
+typedef long (*expr_resolve_fn)(const char *field, const char *code, void *ctx);
+
+/* Binds every reference in e; on the first unknown one returns AT_EINVAL with
+ * a message naming it (e.g. "unknown field 'sesion'"). */
+at_status expr_bind(expr *e, expr_resolve_fn resolve, void *ctx, at_err *err);
+
+/* Evaluates a bound expression.  vals[i] is the answer in column i as REDCap
+ * stores it, NULL or "" for blank.  A string that parses as a number is a
+ * number in arithmetic and comparisons. */
+xval expr_eval(const expr *e, const char *const *vals);
+
+/* Truth of a value: blank is false, a number is true when non-zero, a string
+ * is true when it is a non-zero number or "true" (case-insensitive). */
+int xval_truthy(xval v);
+
+/* Writes v as REDCap would store it: blank -> "", numbers without a trailing
+ * ".0" and with up to 15 significant digits.  Returns buf. */
+const char *xval_format(xval v, char buf[64]);
+
+/* Calls fn for every column referenced by a bound expression (repeats allowed). */
+void expr_each_ref(const expr *e, void (*fn)(long col, void *ctx), void *ctx);
+
+/* When e is a scale expression, sum(...), mean(...) or a chain of +, stores
+ * its terms (borrowed pointers into e; the caller frees only the array) and
+ * whether it is a mean, and returns the number of terms.  Returns 0 for any
+ * other expression. */
+size_t expr_scale_terms(const expr *e, const expr ***terms, int *is_mean);
+
+#endif

@@ -1,0 +1,296 @@
+/* expr_eval.c: evaluating a bound expression tree with REDCap's blank rules.
+ * Nothing here allocates: strings in results point into the answers or the
+ * tree, and numbers are turned into text in stack buffers. */
+#include "expr_impl.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static xval blank(void)
+{
+    xval v = { XV_BLANK, 0.0, NULL };
+    return v;
+}
+
+/* A number; NaN and infinities (0/0, sqrt(-1), overflow) are blank. */
+static xval number(double x)
+{
+    if (!isfinite(x))
+        return blank();
+    xval v = { XV_NUM, x, NULL };
+    return v;
+}
+
+static xval string(const char *s)
+{
+    xval v = { XV_STR, 0.0, s };
+    return v;
+}
+
+static xval truth(int b)
+{
+    return number(b ? 1.0 : 0.0);
+}
+
+/* A plain decimal number: optional sign, digits with an optional point,
+ * optional exponent, spaces around allowed.  Refuses hex, inf and nan,
+ * which strtod would take. */
+static int decimal_text(const char *s, double *out)
+{
+    const char *p = s;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p == '+' || *p == '-')
+        p++;
+    int digits = 0;
+    while (isdigit((unsigned char)*p)) {
+        p++;
+        digits++;
+    }
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char)*p)) {
+            p++;
+            digits++;
+        }
+    }
+    if (!digits)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!isdigit((unsigned char)*p))
+            return 0;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p)
+        return 0;
+    return parse_double(s, out);
+}
+
+static int as_number(xval v, double *out)
+{
+    if (v.kind == XV_NUM) {
+        *out = v.num;
+        return 1;
+    }
+    if (v.kind == XV_STR)
+        return decimal_text(v.str, out);
+    return 0;
+}
+
+static const char *as_text(xval v, char buf[64])
+{
+    if (v.kind == XV_STR)
+        return v.str;
+    return xval_format(v, buf);
+}
+
+int xval_truthy(xval v)
+{
+    double x;
+    switch (v.kind) {
+    case XV_BLANK:
+        return 0;
+    case XV_NUM:
+        return v.num != 0.0;
+    case XV_STR:
+        if (decimal_text(v.str, &x))
+            return x != 0.0;
+        return strcasecmp(v.str, "true") == 0;
+    }
+    return 0;
+}
+
+const char *xval_format(xval v, char buf[64])
+{
+    switch (v.kind) {
+    case XV_BLANK:
+        buf[0] = '\0';
+        break;
+    case XV_NUM:
+        if (v.num == 0.0)            /* no "-0" */
+            snprintf(buf, 64, "0");
+        else
+            snprintf(buf, 64, "%.15g", v.num);
+        break;
+    case XV_STR:
+        snprintf(buf, 64, "%s", v.str);
+        break;
+    }
+    return buf;
+}
+
+/* = : blank equals only blank; numbers compare as numbers when both sides
+ * are numbers, otherwise the texts are compared. */
+static int values_equal(xval a, xval b)
+{
+    if (a.kind == XV_BLANK || b.kind == XV_BLANK)
+        return a.kind == b.kind;
+    double x, y;
+    if (as_number(a, &x) && as_number(b, &y))
+        return x == y;
+    char ba[64], bb[64];
+    return strcmp(as_text(a, ba), as_text(b, bb)) == 0;
+}
+
+static xval compare(nkind op, xval a, xval b)
+{
+    if (a.kind == XV_BLANK || b.kind == XV_BLANK)
+        return blank();
+    double x, y;
+    int c;
+    if (as_number(a, &x) && as_number(b, &y)) {
+        c = (x > y) - (x < y);
+    } else {
+        char ba[64], bb[64];
+        c = strcmp(as_text(a, ba), as_text(b, bb));
+    }
+    switch (op) {
+    case N_LT: return truth(c < 0);
+    case N_LE: return truth(c <= 0);
+    case N_GT: return truth(c > 0);
+    default:   return truth(c >= 0);
+    }
+}
+
+static xval arith(nkind op, xval a, xval b)
+{
+    double x, y;
+    if (!as_number(a, &x) || !as_number(b, &y))
+        return blank();
+    switch (op) {
+    case N_ADD: return number(x + y);
+    case N_SUB: return number(x - y);
+    case N_MUL: return number(x * y);
+    case N_DIV: return y == 0.0 ? blank() : number(x / y);
+    default:    return number(pow(x, y));
+    }
+}
+
+/* Rounds x to d decimal places (d may be negative): mode 0 half away from
+ * zero, 1 up (towards +infinity), -1 down.  x * 10^d is first taken to 15
+ * significant digits, so that 2.675 rounds to 2.68 as a person expects
+ * although the double closest to 2.675 lies just below it. */
+static double round_places(double x, double d, int mode)
+{
+    if (!isfinite(x) || !isfinite(d))
+        return NAN;
+    d = trunc(d);
+    if (d > 15)
+        d = 15;
+    if (d < -15)
+        d = -15;
+    double scale = pow(10.0, fabs(d));
+    double y = d >= 0 ? x * scale : x / scale;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.15g", y);
+    y = strtod(buf, NULL);
+    y = mode > 0 ? ceil(y) : mode < 0 ? floor(y) : round(y);
+    return d >= 0 ? y / scale : y * scale;
+}
+
+static xval call(const expr *e, const char *const *vals)
+{
+    double x, d = 0.0;
+    switch (e->fn) {
+    case F_IF:
+        return expr_eval(e->kids[xval_truthy(expr_eval(e->kids[0], vals)) ? 1 : 2], vals);
+    case F_SUM:
+    case F_MEAN:
+    case F_MIN:
+    case F_MAX: {
+        double acc = 0.0;
+        size_t n = 0;
+        for (size_t i = 0; i < e->nkids; i++) {
+            if (!as_number(expr_eval(e->kids[i], vals), &x))
+                continue;   /* blanks (and text) are skipped */
+            if (n == 0)
+                acc = e->fn == F_MIN || e->fn == F_MAX ? x : 0.0;
+            if (e->fn == F_MIN)
+                acc = x < acc ? x : acc;
+            else if (e->fn == F_MAX)
+                acc = x > acc ? x : acc;
+            else
+                acc += x;
+            n++;
+        }
+        if (n == 0)
+            return blank();
+        return number(e->fn == F_MEAN ? acc / (double)n : acc);
+    }
+    case F_ABS:
+        return as_number(expr_eval(e->kids[0], vals), &x) ? number(fabs(x)) : blank();
+    case F_SQRT:
+        if (!as_number(expr_eval(e->kids[0], vals), &x) || x < 0.0)
+            return blank();
+        return number(sqrt(x));
+    case F_ROUND:
+    case F_ROUNDUP:
+    case F_ROUNDDOWN:
+        if (!as_number(expr_eval(e->kids[0], vals), &x))
+            return blank();
+        if (e->nkids > 1 && !as_number(expr_eval(e->kids[1], vals), &d))
+            return blank();
+        return number(round_places(x, d, e->fn == F_ROUND ? 0 : e->fn == F_ROUNDUP ? 1 : -1));
+    }
+    return blank();
+}
+
+xval expr_eval(const expr *e, const char *const *vals)
+{
+    xval a, b;
+    double x;
+    switch (e->kind) {
+    case N_NUM:
+        return number(e->num);
+    case N_STR:
+        return e->str[0] ? string(e->str) : blank();
+    case N_REF: {
+        const char *s = e->col >= 0 && vals ? vals[e->col] : NULL;
+        if (!s || !*s)
+            /* an unticked checkbox option is 0 in REDCap, never blank */
+            return e->code ? number(0.0) : blank();
+        return string(s);
+    }
+    case N_NEG:
+        return as_number(expr_eval(e->kids[0], vals), &x) ? number(-x) : blank();
+    case N_NOT:
+        return truth(!xval_truthy(expr_eval(e->kids[0], vals)));
+    case N_AND:
+        if (!xval_truthy(expr_eval(e->kids[0], vals)))
+            return truth(0);
+        return truth(xval_truthy(expr_eval(e->kids[1], vals)));
+    case N_OR:
+        if (xval_truthy(expr_eval(e->kids[0], vals)))
+            return truth(1);
+        return truth(xval_truthy(expr_eval(e->kids[1], vals)));
+    case N_CALL:
+        return call(e, vals);
+    default:
+        break;
+    }
+    a = expr_eval(e->kids[0], vals);
+    b = expr_eval(e->kids[1], vals);
+    switch (e->kind) {
+    case N_EQ:
+        return truth(values_equal(a, b));
+    case N_NE:
+        return truth(!values_equal(a, b));
+    case N_LT:
+    case N_LE:
+    case N_GT:
+    case N_GE:
+        return compare(e->kind, a, b);
+    default:
+        return arith(e->kind, a, b);
+    }
+}

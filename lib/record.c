@@ -1,0 +1,110 @@
+/* record.c: instrument versions cached per store, and answer arrays. */
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct entry {
+    long id;
+    dictionary dict;
+} entry;
+
+struct catalog {
+    store *s;
+    entry *items;
+    size_t n, cap;
+};
+
+catalog *catalog_new(store *s)
+{
+    catalog *c = xcalloc(1, sizeof *c);
+    c->s = s;
+    return c;
+}
+
+void catalog_free(catalog *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        dict_release(&c->items[i].dict);
+    free(c->items);
+    free(c);
+}
+
+const instrument *catalog_get(catalog *c, long instrument_id, at_err *err)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->items[i].id == instrument_id)
+            return &c->items[i].dict.forms[0];
+
+    instrument_info ii = { 0 };
+    at_msgs problems = AT_MSGS_INIT;
+    dictionary d = { 0 };
+    const instrument *out = NULL;
+    if (store_instrument_by_id(c->s, instrument_id, &ii, err) != AT_OK)
+        goto out;
+    if (dict_parse(ii.name, ii.dictionary, strlen(ii.dictionary), NULL, &d, &problems, err) != AT_OK) {
+        at_fail(err, AT_EINVAL, "stored instrument '%s' version %ld does not load: %s", ii.name,
+                ii.version, problems.n ? problems.items[0] : err->msg);
+        dict_release(&d);
+        goto out;
+    }
+    if (d.nforms != 1) {
+        at_fail(err, AT_EINVAL, "stored instrument '%s' version %ld holds %zu forms", ii.name,
+                ii.version, d.nforms);
+        dict_release(&d);
+        goto out;
+    }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 4;
+        c->items = xrealloc(c->items, c->cap * sizeof *c->items);
+    }
+    c->items[c->n].id = instrument_id;
+    c->items[c->n].dict = d;
+    out = &c->items[c->n++].dict.forms[0];
+out:
+    msgs_release(&problems);
+    instrument_info_release(&ii);
+    return out;
+}
+
+const instrument *catalog_latest(catalog *c, const char *name, long *id, at_err *err)
+{
+    instrument_info ii = { 0 };
+    if (store_instrument_get(c->s, name, 0, &ii, err) != AT_OK)
+        return NULL;
+    long found = ii.id;
+    instrument_info_release(&ii);
+    if (id)
+        *id = found;
+    return catalog_get(c, found, err);
+}
+
+void record_clear(char **vals, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(vals[i]);
+        vals[i] = NULL;
+    }
+}
+
+void record_fill(const instrument *in, const admin_view *v, char **vals, size_t *unknown)
+{
+    size_t miss = 0;
+    record_clear(vals, in->ncols);
+    /* responses and columns are both ordered; a lookup per response keeps
+     * this simple and correct when a version has different columns */
+    for (size_t i = 0; i < v->n; i++) {
+        long col = instrument_col(in, v->fields[i]);
+        if (col < 0) {
+            miss++;
+            continue;
+        }
+        if (v->values[i] && v->values[i][0])
+            vals[col] = xstrdup(v->values[i]);
+    }
+    instrument_compute(in, vals);
+    if (unknown)
+        *unknown = miss;
+}

@@ -1,0 +1,508 @@
+/* store.c: opening a study file, its schema and migrations, transactions,
+ * the statement cache, therapists, clients, sessions and instruments.
+ * Administrations, responses and the audit trail are in store_admin.c. */
+#include "store_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Migration steps: migrations[n] takes a store from version n to n + 1.
+ * Version 1 is the first schema.  The meta table and its 'application' row
+ * keep their shape in every version, as they are how a file is recognised. */
+static const char *const migrations[] = {
+    "CREATE TABLE meta("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE therapists("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE CHECK (code <> ''),"
+    "  cohort TEXT"
+    ") STRICT;"
+    "CREATE TABLE clients("
+    "  id INTEGER PRIMARY KEY,"
+    "  code TEXT NOT NULL UNIQUE CHECK (code <> ''),"
+    "  therapist_id INTEGER REFERENCES therapists(id)"
+    ") STRICT;"
+    "CREATE TABLE sessions("
+    "  id INTEGER PRIMARY KEY,"
+    "  client_id INTEGER NOT NULL REFERENCES clients(id),"
+    "  therapist_id INTEGER REFERENCES therapists(id),"
+    "  number INTEGER NOT NULL CHECK (number > 0),"
+    "  date TEXT NOT NULL,"
+    "  modality TEXT CHECK (modality IS NULL OR modality IN ('in-person', 'telehealth')),"
+    "  UNIQUE (client_id, number)"
+    ") STRICT;"
+    "CREATE TABLE instruments("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL CHECK (name <> ''),"
+    "  version INTEGER NOT NULL CHECK (version > 0),"
+    "  sha256 TEXT NOT NULL,"
+    "  dictionary TEXT NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  UNIQUE (name, version),"
+    "  UNIQUE (name, sha256)"
+    ") STRICT;"
+    "CREATE TABLE administrations("
+    "  id INTEGER PRIMARY KEY,"
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  rater TEXT NOT NULL CHECK (rater IN ('client', 'therapist', 'observer')),"
+    "  rater_code TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL CHECK (status IN ('complete', 'partial')),"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT NOT NULL,"
+    "  source TEXT NOT NULL CHECK (source IN ('interactive', 'import'))"
+    ") STRICT;"
+    "CREATE INDEX administrations_by_session"
+    "  ON administrations(session_id, rater, rater_code, id);"
+    "CREATE TABLE responses("
+    "  administration_id INTEGER NOT NULL REFERENCES administrations(id) ON DELETE CASCADE,"
+    "  field TEXT NOT NULL,"
+    "  value TEXT NOT NULL CHECK (value <> ''),"
+    "  PRIMARY KEY (administration_id, field)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  action TEXT NOT NULL CHECK (action IN ('amend', 'replace')),"
+    "  administration_id INTEGER,"
+    "  field TEXT,"
+    "  old TEXT,"
+    "  new TEXT,"
+    "  reason TEXT"
+    ") STRICT;"
+    "CREATE INDEX audit_by_administration ON audit(administration_id);"
+    "INSERT INTO meta(key, value) VALUES ('application', 'attune');",
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
+               "one migration step per schema version");
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SAVEPOINT] = "SAVEPOINT store_call",
+    [ST_RELEASE] = "RELEASE store_call",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO store_call",
+    [ST_THERAPIST_ID] = "SELECT id FROM therapists WHERE code = ?1",
+    [ST_THERAPIST_INS] = "INSERT INTO therapists(code, cohort) VALUES (?1, ?2)",
+    [ST_CLIENT_GET] = "SELECT id, therapist_id FROM clients WHERE code = ?1",
+    [ST_CLIENT_INS] = "INSERT INTO clients(code, therapist_id) VALUES (?1, ?2)",
+    [ST_SESSION_GET] = "SELECT id, therapist_id, date, modality FROM sessions"
+                       " WHERE client_id = ?1 AND number = ?2",
+    [ST_SESSION_NEXT] = "SELECT coalesce(max(number), 0) + 1 FROM sessions WHERE client_id = ?1",
+    [ST_SESSION_INS] = "INSERT INTO sessions(client_id, therapist_id, number, date, modality)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_SESSION_SET_MODALITY] = "UPDATE sessions SET modality = ?2 WHERE id = ?1",
+    [ST_INSTR_NAME] = "SELECT name FROM instruments WHERE id = ?1",
+    [ST_ADMIN_DUP] = "SELECT a.id, a.status FROM administrations a"
+                     " JOIN instruments i ON i.id = a.instrument_id"
+                     " WHERE a.session_id = ?1 AND a.rater = ?2 AND a.rater_code = ?3"
+                     " AND i.name = ?4 ORDER BY a.id LIMIT 1",
+    [ST_ADMIN_INS] = "INSERT INTO administrations(session_id, instrument_id, rater, rater_code,"
+                     " status, started_at, finished_at, source)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_ADMIN_DEL] = "DELETE FROM administrations WHERE id = ?1",
+    [ST_RESP_DEL_ALL] = "DELETE FROM responses WHERE administration_id = ?1",
+    [ST_AUDIT_INS] = "INSERT INTO audit(at, who, action, administration_id, field, old, new, reason)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_AUDIT_REPOINT] = "UPDATE audit SET administration_id = ?2 WHERE administration_id = ?1",
+};
+
+const char *store_default_path(void)
+{
+    const char *p = getenv("ATTUNE_DB");
+    return p && *p ? p : "attune.db";
+}
+
+const char *store_path(const store *s)
+{
+    return s ? s->path : NULL;
+}
+
+sqlite3 *store_db(store *s)
+{
+    return s ? s->db : NULL;
+}
+
+at_status store_dberr(store *s, at_err *err)
+{
+    int rc = sqlite3_errcode(s->db);
+    int sys = sqlite3_system_errno(s->db);
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return at_fail(err, AT_EDB, "'%s' is busy: another program is writing to it",
+                       s->path);
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_FULL:
+        if (sys)
+            return at_fail(err, AT_EIO, "'%s': %s", s->path, strerror(sys));
+        break;
+    default:
+        break;
+    }
+    return at_fail(err, AT_EDB, "'%s': %s", s->path, sqlite3_errmsg(s->db));
+}
+
+sqlite3_stmt *store_stmt(store *s, enum store_stmt id, at_err *err)
+{
+    if (!s->st[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                         &s->st[id], NULL) != SQLITE_OK) {
+        store_dberr(s, err);
+        return NULL;
+    }
+    return s->st[id];
+}
+
+at_status store_exec(store *s, enum store_stmt id, at_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, id, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? AT_OK : store_dberr(s, err);
+}
+
+void store_cache_reset(store *s)
+{
+    free(s->therapist.code);
+    free(s->client.code);
+    free(s->session.date);
+    free(s->session.modality);
+    free(s->instrument.name);
+    memset(&s->therapist, 0, sizeof s->therapist);
+    memset(&s->client, 0, sizeof s->client);
+    memset(&s->session, 0, sizeof s->session);
+    memset(&s->instrument, 0, sizeof s->instrument);
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+/* Runs sql that returns one integer; -1 on error. */
+static long query_long(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+enum file_kind { FILE_EMPTY, FILE_ATTUNE };
+
+/* Looks at an existing file through a read-only connection, so that a file
+ * which is refused is never written. */
+static at_status inspect(const char *path, enum file_kind *kind, at_err *err)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    at_status rc = AT_OK;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        rc = at_fail(err, AT_EIO, "cannot open '%s': %s", path,
+                     db ? sqlite3_errmsg(db) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    int prc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
+    if (prc == SQLITE_OK)
+        prc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(db);
+    if ((prc & 0xff) == SQLITE_NOTADB) {
+        rc = at_fail(err, AT_ENOTSTORE,
+                     "'%s' is not an attune study file (it is not an SQLite database)", path);
+        goto out;
+    }
+    if (prc != SQLITE_OK) {
+        rc = at_fail(err, AT_EDB, "cannot read '%s': %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    long objects = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (objects == 0) {
+        *kind = FILE_EMPTY;
+        goto out;
+    }
+    int marked = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'application'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        marked = v && strcmp((const char *)v, "attune") == 0;
+    }
+    long version = query_long(db, "PRAGMA user_version");
+    if (!marked || version < 1) {
+        rc = at_fail(err, AT_ENOTSTORE,
+                     "'%s' is not an attune study file (it is an SQLite database of "
+                     "another program)", path);
+        goto out;
+    }
+    if (version > STORE_SCHEMA_VERSION) {
+        rc = at_fail(err, AT_EVERSION,
+                     "'%s' was made by a newer attune (schema %ld, this one reads up to %d)",
+                     path, version, STORE_SCHEMA_VERSION);
+        goto out;
+    }
+    *kind = FILE_ATTUNE;
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc;
+}
+
+static at_status exec_sql(store *s, const char *sql, at_err *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_dberr(s, err);
+    return AT_OK;
+}
+
+/* Brings the schema forward one step at a time, each step a transaction. */
+static at_status migrate(store *s, at_err *err)
+{
+    long version = query_long(s->db, "PRAGMA user_version");
+    if (version < 0)
+        return store_dberr(s, err);
+    while (version < STORE_SCHEMA_VERSION) {
+        char bump[48];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %ld", version + 1);
+        at_status rc = exec_sql(s, "BEGIN IMMEDIATE", err);
+        if (rc == AT_OK)
+            rc = exec_sql(s, migrations[version], err);
+        if (rc == AT_OK)
+            rc = exec_sql(s, bump, err);
+        if (rc == AT_OK)
+            rc = exec_sql(s, "COMMIT", err);
+        if (rc != AT_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+        version++;
+    }
+    return AT_OK;
+}
+
+static at_status connect(store *s, at_err *err)
+{
+    int flags = s->mode == STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK)
+        return s->db ? store_dberr(s, err) : at_fail(err, AT_ENOMEM, "out of memory");
+    sqlite3_busy_timeout(s->db, 5000);
+    at_status rc = exec_sql(s, "PRAGMA foreign_keys = ON", err);
+    if (rc != AT_OK || s->mode == STORE_READ)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        rc = store_dberr(s, err);
+    } else if (strcmp(store_col(st, 0), "wal") != 0) {
+        rc = at_fail(err, AT_EIO, "'%s': cannot switch to write-ahead logging", s->path);
+    }
+    sqlite3_finalize(st);
+    if (rc == AT_OK)
+        rc = exec_sql(s, "PRAGMA synchronous = NORMAL", err);
+    if (rc == AT_OK)
+        rc = migrate(s, err);
+    return rc;
+}
+
+at_status store_open(const char *path, store_mode mode, store **out, at_err *err)
+{
+    at_status rc = AT_OK;
+    store *s = NULL;
+    *out = NULL;
+    if (!path || !*path)
+        path = store_default_path();
+
+    enum file_kind kind = FILE_EMPTY;
+    int created = 0;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno != ENOENT)
+            return at_fail(err, AT_EIO, "cannot open '%s': %s", path, strerror(errno));
+        if (mode != STORE_CREATE)
+            return at_fail(err, AT_ENOTFOUND,
+                           "'%s' does not exist (run 'collect init' to create a study file)",
+                           path);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return at_fail(err, AT_EIO, "cannot create '%s': %s", path, strerror(errno));
+        close(fd);
+        created = 1;
+    } else if (S_ISDIR(sb.st_mode)) {
+        return at_fail(err, AT_EIO, "cannot open '%s': it is a directory", path);
+    } else {
+        rc = inspect(path, &kind, err);
+        if (rc != AT_OK)
+            return rc;
+        if (kind == FILE_EMPTY && mode != STORE_CREATE)
+            return at_fail(err, AT_ENOTSTORE,
+                           "'%s' is not an attune study file (it is empty; run 'collect init')",
+                           path);
+        if (kind == FILE_EMPTY && chmod(path, 0600) != 0)
+            return at_fail(err, AT_EIO, "cannot set the mode of '%s': %s", path,
+                           strerror(errno));
+    }
+
+    s = xcalloc(1, sizeof *s);
+    s->path = xstrdup(path);
+    s->mode = mode;
+    rc = connect(s, err);
+    if (rc == AT_OK && mode == STORE_READ &&
+        query_long(s->db, "PRAGMA user_version") < STORE_SCHEMA_VERSION)
+        rc = at_fail(err, AT_EVERSION,
+                     "'%s' has an older schema; open it once for writing to bring it up to %d",
+                     path, STORE_SCHEMA_VERSION);
+    if (rc != AT_OK) {
+        store_close(s);
+        if (created)
+            unlink(path);
+        return rc;
+    }
+    *out = s;
+    return AT_OK;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    if (s->in_txn)
+        store_rollback(s);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    for (int i = 0; i <= STORE_RESP_BATCH; i++)
+        sqlite3_finalize(s->resp_ins[i]);
+    sqlite3_close(s->db);
+    store_cache_reset(s);
+    free(s->path);
+    free(s);
+}
+
+/* ---- transactions ------------------------------------------------------- */
+
+static at_status check_writable(store *s, at_err *err)
+{
+    if (s->mode == STORE_READ)
+        return at_fail(err, AT_EINVAL, "'%s' is open read-only", s->path);
+    return AT_OK;
+}
+
+at_status store_begin(store *s, at_err *err)
+{
+    at_status rc = check_writable(s, err);
+    if (rc != AT_OK)
+        return rc;
+    if (s->in_txn)
+        return at_fail(err, AT_EINVAL, "a transaction is already open on '%s'", s->path);
+    store_cache_reset(s);
+    rc = store_exec(s, ST_BEGIN, err);
+    if (rc == AT_OK)
+        s->in_txn = 1;
+    return rc;
+}
+
+at_status store_commit(store *s, at_err *err)
+{
+    if (!s->in_txn)
+        return at_fail(err, AT_EINVAL, "no transaction is open on '%s'", s->path);
+    at_status rc = store_exec(s, ST_COMMIT, err);
+    if (rc != AT_OK)
+        store_exec(s, ST_ROLLBACK, NULL);
+    s->in_txn = 0;
+    store_cache_reset(s);
+    return rc;
+}
+
+void store_rollback(store *s)
+{
+    if (!s || !s->in_txn)
+        return;
+    store_exec(s, ST_ROLLBACK, NULL);
+    s->in_txn = 0;
+    store_cache_reset(s);
+}
+
+at_status store_wbegin(store *s, at_err *err)
+{
+    at_status rc = check_writable(s, err);
+    if (rc != AT_OK)
+        return rc;
+    if (s->in_txn)
+        return store_exec(s, ST_SAVEPOINT, err);
+    store_cache_reset(s);
+    return store_exec(s, ST_BEGIN, err);
+}
+
+at_status store_wend(store *s, at_status st, at_err *err)
+{
+    if (st == AT_OK)
+        st = store_exec(s, s->in_txn ? ST_RELEASE : ST_COMMIT, err);
+    if (st == AT_OK)
+        return AT_OK;
+    if (s->in_txn) {
+        store_exec(s, ST_ROLLBACK_TO, NULL);
+        store_exec(s, ST_RELEASE, NULL);
+    } else {
+        store_exec(s, ST_ROLLBACK, NULL);
+    }
+    store_cache_reset(s);
+    return st;
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+at_status store_check_code(const char *what, const char *code, at_err *err)
+{
+    if (!code || !*code)
+        return at_fail(err, AT_EINVAL, "a %s code must not be empty", what);
+    for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return at_fail(err, AT_EINVAL, "%s code '%s' has a control character", what, code);
+    return AT_OK;
+}
+
+at_status store_check_date(const char *date, at_err *err)
+{
+    if (date && !valid_iso_date(date))
+        return at_fail(err, AT_EINVAL, "'%s' is not a valid date (YYYY-MM-DD)", date);
+    return AT_OK;
+}
+
+at_status store_check_modality(const char *modality, at_err *err)
+{
+    if (modality && *modality && strcmp(modality, "in-person") != 0 &&
+        strcmp(modality, "telehealth") != 0)
+        return at_fail(err, AT_EINVAL, "'%s' is not a modality (in-person or telehealth)",
+                       modality);
+    return AT_OK;
+}
+
+void store_sha256(const char *text, size_t len, char hex[65])
+{
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    static const char digits[] = "0123456789abcdef";
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, (const uint8_t *)text);
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+    for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[64] = '\0';
+}

@@ -1,0 +1,203 @@
+/* store.h: the study store, one SQLite file per study.
+ *
+ * Schema (STRICT tables, foreign keys on, WAL, busy timeout, version in
+ * PRAGMA user_version, application marker in the meta table):
+ *   meta(key, value)
+ *   therapists(id, code UNIQUE, cohort)
+ *   clients(id, code UNIQUE, therapist_id)
+ *   sessions(id, client_id, therapist_id, number, date, modality; UNIQUE(client_id, number))
+ *   instruments(id, name, version, sha256, dictionary, added_at; UNIQUE(name, version), UNIQUE(name, sha256))
+ *   administrations(id, session_id, instrument_id, rater, rater_code, status,
+ *                   started_at, finished_at, source)
+ *   responses(administration_id, field, value; PRIMARY KEY(administration_id, field))
+ *     one row per non-blank answer column (calc values not stored: they are
+ *     recomputed from the answers whenever they are read)
+ *   audit(id, at, who, action, administration_id, field, old, new, reason)
+ *
+ * Every function that writes runs in one transaction (its own, or the one
+ * opened with store_begin).  Strings returned inside views belong to the
+ * store and are valid only during the callback. */
+#ifndef ATTUNE_STORE_H
+#define ATTUNE_STORE_H
+
+#include <sqlite3.h>
+#include "util.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct store store;
+
+typedef enum store_mode {
+    STORE_READ,     /* read-only; the file must be an attune store */
+    STORE_WRITE,    /* read-write; the file must be an attune store (migrated forward) */
+    STORE_CREATE    /* read-write; creates the file (mode 0600) when absent */
+} store_mode;
+
+/* Opens path ("" or NULL: $ATTUNE_DB, else ./attune.db).  A file that is not
+ * SQLite or not an attune store gets AT_ENOTSTORE, one from a newer attune
+ * AT_EVERSION; either way the file is left untouched. */
+at_status store_open(const char *path, store_mode mode, store **out, at_err *err);
+void store_close(store *s);             /* NULL is fine */
+const char *store_path(const store *s);
+sqlite3 *store_db(store *s);            /* for read queries of analyses */
+
+/* The default path: $ATTUNE_DB or "attune.db". */
+const char *store_default_path(void);
+
+/* Transactions grouping several writes (import).  Nested begin is an error. */
+at_status store_begin(store *s, at_err *err);
+at_status store_commit(store *s, at_err *err);
+void store_rollback(store *s);
+
+/* People.  Duplicates give AT_EEXIST; an unknown therapist AT_ENOTFOUND. */
+at_status store_therapist_add(store *s, const char *code, const char *cohort, at_err *err);
+at_status store_client_add(store *s, const char *code, const char *therapist, at_err *err);
+/* 1 when the client exists, 0 when not; the client's therapist code into
+ * *therapist (caller frees, NULL when none) if therapist is not NULL. */
+int store_client_exists(store *s, const char *code, char **therapist);
+
+/* Sessions.  number 0 = next number for the client; date NULL = today;
+ * therapist NULL = the client's therapist; modality NULL = none recorded,
+ * else "in-person" or "telehealth".  The number used goes to *number_out. */
+at_status store_session_add(store *s, const char *client, const char *therapist, long number,
+                            const char *date, const char *modality, long *number_out,
+                            at_err *err);
+
+typedef struct session_info {
+    long id;
+    long number;
+    char *therapist;   /* caller frees, NULL when none */
+    char *date;        /* caller frees */
+    char *modality;    /* caller frees, NULL when none */
+} session_info;
+/* Finds a client's session; AT_ENOTFOUND when absent. */
+at_status store_session_get(store *s, const char *client, long number, session_info *out,
+                            at_err *err);
+void session_info_release(session_info *si);
+
+/* Instruments.  Adds a version when text's sha256 is new for that name
+ * (*added = 1) or finds the existing one (*added = 0). */
+at_status store_instrument_add(store *s, const char *name, const char *text, long *id,
+                               long *version, int *added, at_err *err);
+
+typedef struct instrument_info {
+    long id;
+    char *name;
+    long version;
+    char *sha256;
+    char *dictionary;
+    char *added_at;
+} instrument_info;
+/* The latest version of name (version 0) or a given version. */
+at_status store_instrument_get(store *s, const char *name, long version, instrument_info *out,
+                               at_err *err);
+/* Fetches a version by its row id. */
+at_status store_instrument_by_id(store *s, long id, instrument_info *out, at_err *err);
+void instrument_info_release(instrument_info *ii);
+/* Calls fn for each instrument version, ordered by name and version. */
+at_status store_instrument_each(store *s, int (*fn)(const instrument_info *ii, void *ctx),
+                                void *ctx, at_err *err);
+
+/* Saving an administration: the session is created when it does not exist
+ * (with the given therapist, date, modality), and refused when it exists
+ * with a different therapist or date.  A second administration for the same
+ * session, instrument name, rater and rater code is AT_EEXIST unless replace,
+ * which deletes the old one and records the replacement in the audit trail. */
+typedef struct admin_rec {
+    const char *client;
+    const char *therapist;   /* NULL: the client's therapist */
+    long session;            /* 0: next number */
+    const char *date;        /* NULL: today for a new session; when given, must match */
+    const char *modality;    /* NULL: not recorded */
+    long instrument_id;
+    const char *rater;       /* "client", "therapist" or "observer" */
+    const char *rater_code;  /* NULL or "" allowed */
+    const char *status;      /* "complete" or "partial" */
+    const char *source;      /* "interactive" or "import" */
+    const char *started_at;  /* NULL: now */
+    const char *finished_at; /* NULL: now */
+    const char *const *fields;
+    const char *const *values; /* n pairs; NULL or "" values are not stored */
+    size_t n;
+} admin_rec;
+
+at_status store_admin_save(store *s, const admin_rec *rec, int replace, const char *who,
+                           long *admin_id, long *session_out, at_err *err);
+
+/* Reading administrations, in client code, session number, rater, rater
+ * code, id order.  A filter field left NULL (or 0) matches all. */
+typedef struct admin_filter {
+    const char *instrument;  /* name, all versions */
+    const char *client;
+    const char *therapist;
+    const char *cohort;
+    const char *rater;
+    const char *from_date;   /* inclusive */
+    const char *to_date;     /* inclusive */
+    long session;
+} admin_filter;
+
+typedef struct admin_view {
+    long id;
+    const char *client;
+    const char *therapist;   /* "" when none */
+    const char *cohort;      /* "" when none */
+    long session;
+    const char *date;
+    const char *modality;    /* "" when none */
+    const char *instrument;
+    long instrument_id;
+    long version;
+    const char *rater;
+    const char *rater_code;
+    const char *status;
+    const char *source;
+    const char *started_at;
+    const char *finished_at;
+    size_t n;                /* responses, ordered by field name */
+    const char *const *fields;
+    const char *const *values;
+} admin_view;
+
+/* Calls fn for each matching administration; a non-zero return stops. */
+at_status store_admin_each(store *s, const admin_filter *flt,
+                           int (*fn)(const admin_view *v, void *ctx), void *ctx, at_err *err);
+
+/* Amends one answer of an existing administration, recording who, when, the
+ * old and new values and the reason in the audit trail.  value NULL or ""
+ * clears it.  AT_ENOTFOUND when there is no such administration. */
+at_status store_amend(store *s, long admin_id, const char *field, const char *value,
+                      const char *reason, const char *who, at_err *err);
+
+/* Finds the administration of instrument (any version) for a client's
+ * session, rater and rater code (NULL = any code, but only when unique). */
+at_status store_admin_find(store *s, const char *instrument, const char *client, long session,
+                           const char *rater, const char *rater_code, long *admin_id,
+                           long *instrument_id, at_err *err);
+
+/* The audit trail in the order it was written.  action "amend": field, old
+ * and new value ("" = no answer).  action "replace": old and new are
+ * "administration N (status)" of the replaced and the replacing one; earlier
+ * rows about the replaced administration move to the one replacing it.  Text
+ * is "" when absent. */
+typedef struct audit_view {
+    long id;
+    const char *at, *who, *action;
+    const char *instrument, *client;   /* "" when not about an administration */
+    long session;                      /* 0 when none */
+    const char *rater, *rater_code, *field, *old_value, *new_value, *reason;
+} audit_view;
+at_status store_audit_each(store *s, int (*fn)(const audit_view *v, void *ctx), void *ctx,
+                           at_err *err);
+
+/* Lists therapists (code, cohort) and clients (code, therapist), ordered by
+ * code; "" stands for no cohort or no therapist.  A non-zero return stops. */
+at_status store_therapist_each(store *s, int (*fn)(const char *code, const char *cohort, void *ctx),
+                               void *ctx, at_err *err);
+at_status store_client_each(store *s, int (*fn)(const char *code, const char *therapist, void *ctx),
+                            void *ctx, at_err *err);
+
+/* Lowercase hex sha256 of text into hex[65]. */
+void store_sha256(const char *text, size_t len, char hex[65]);
+
+#endif

@@ -1,0 +1,485 @@
+/* store_catalog.c: therapists, clients, sessions and instrument versions. */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- lookups shared with the save path ----------------------------------- */
+
+at_status store_therapist_id(store *s, const char *code, int create, long *id, at_err *err)
+{
+    if (s->therapist.code && strcmp(s->therapist.code, code) == 0) {
+        *id = s->therapist.id;
+        return AT_OK;
+    }
+    sqlite3_stmt *st = store_stmt(s, ST_THERAPIST_ID, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    store_bind_str(st, 1, code);
+    int rc = sqlite3_step(st);
+    *id = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_dberr(s, err);
+    if (rc == SQLITE_DONE) {
+        if (!create)
+            return at_fail(err, AT_ENOTFOUND, "therapist '%s' does not exist", code);
+        at_status ast = store_check_code("therapist", code, err);
+        if (ast != AT_OK)
+            return ast;
+        if (!(st = store_stmt(s, ST_THERAPIST_INS, err)))
+            return err ? err->code : AT_EDB;
+        store_bind_str(st, 1, code);
+        sqlite3_bind_null(st, 2);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return store_dberr(s, err);
+        *id = (long)sqlite3_last_insert_rowid(s->db);
+    }
+    free(s->therapist.code);
+    s->therapist.code = xstrdup(code);
+    s->therapist.id = *id;
+    return AT_OK;
+}
+
+at_status store_client_id(store *s, const char *code, long *id, long *therapist_id,
+                          at_err *err)
+{
+    if (s->client.code && strcmp(s->client.code, code) == 0) {
+        *id = s->client.id;
+        *therapist_id = s->client.therapist_id;
+        return AT_OK;
+    }
+    sqlite3_stmt *st = store_stmt(s, ST_CLIENT_GET, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    store_bind_str(st, 1, code);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = (long)sqlite3_column_int64(st, 0);
+        *therapist_id = (long)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return at_fail(err, AT_ENOTFOUND, "client '%s' does not exist", code);
+    if (rc != SQLITE_ROW)
+        return store_dberr(s, err);
+    free(s->client.code);
+    s->client.code = xstrdup(code);
+    s->client.id = *id;
+    s->client.therapist_id = *therapist_id;
+    return AT_OK;
+}
+
+at_status store_client_insert(store *s, const char *code, long therapist_id, long *id,
+                              at_err *err)
+{
+    at_status ast = store_check_code("client", code, err);
+    if (ast != AT_OK)
+        return ast;
+    sqlite3_stmt *st = store_stmt(s, ST_CLIENT_INS, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    store_bind_str(st, 1, code);
+    if (therapist_id)
+        sqlite3_bind_int64(st, 2, therapist_id);
+    else
+        sqlite3_bind_null(st, 2);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return store_dberr(s, err);
+    *id = (long)sqlite3_last_insert_rowid(s->db);
+    free(s->client.code);
+    s->client.code = xstrdup(code);
+    s->client.id = *id;
+    s->client.therapist_id = therapist_id;
+    return AT_OK;
+}
+
+at_status store_session_next(store *s, long client_id, long *number, at_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_SESSION_NEXT, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    sqlite3_bind_int64(st, 1, client_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *number = (long)sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? AT_OK : store_dberr(s, err);
+}
+
+at_status store_session_insert(store *s, long client_id, long therapist_id, long number,
+                               const char *date, const char *modality, long *id,
+                               at_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_SESSION_INS, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    sqlite3_bind_int64(st, 1, client_id);
+    if (therapist_id)
+        sqlite3_bind_int64(st, 2, therapist_id);
+    else
+        sqlite3_bind_null(st, 2);
+    sqlite3_bind_int64(st, 3, number);
+    store_bind_str(st, 4, date);
+    store_bind_str(st, 5, modality && *modality ? modality : NULL);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return store_dberr(s, err);
+    *id = (long)sqlite3_last_insert_rowid(s->db);
+    return AT_OK;
+}
+
+/* ---- people ---------------------------------------------------------------- */
+
+at_status store_therapist_add(store *s, const char *code, const char *cohort, at_err *err)
+{
+    at_status rc = store_check_code("therapist", code, err);
+    if (rc != AT_OK || (rc = store_wbegin(s, err)) != AT_OK)
+        return rc;
+    long id = 0;
+    at_status found = store_therapist_id(s, code, 0, &id, NULL);
+    if (found == AT_OK) {
+        rc = at_fail(err, AT_EEXIST, "therapist '%s' already exists", code);
+    } else {
+        sqlite3_stmt *st = store_stmt(s, ST_THERAPIST_INS, err);
+        if (!st) {
+            rc = err ? err->code : AT_EDB;
+        } else {
+            store_bind_str(st, 1, code);
+            store_bind_str(st, 2, cohort && *cohort ? cohort : NULL);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = store_dberr(s, err);
+            sqlite3_reset(st);
+        }
+    }
+    return store_wend(s, rc, err);
+}
+
+at_status store_client_add(store *s, const char *code, const char *therapist, at_err *err)
+{
+    at_status rc = store_check_code("client", code, err);
+    if (rc != AT_OK || (rc = store_wbegin(s, err)) != AT_OK)
+        return rc;
+    long id = 0, tid = 0;
+    if (store_client_id(s, code, &id, &tid, NULL) == AT_OK)
+        rc = at_fail(err, AT_EEXIST, "client '%s' already exists", code);
+    else if (therapist && *therapist)
+        rc = store_therapist_id(s, therapist, 0, &tid, err);
+    if (rc == AT_OK)
+        rc = store_client_insert(s, code, tid, &id, err);
+    return store_wend(s, rc, err);
+}
+
+int store_client_exists(store *s, const char *code, char **therapist)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (therapist)
+        *therapist = NULL;
+    if (!code || sqlite3_prepare_v2(s->db,
+                                    "SELECT t.code FROM clients c"
+                                    " LEFT JOIN therapists t ON t.id = c.therapist_id"
+                                    " WHERE c.code = ?1", -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    store_bind_str(st, 1, code);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        found = 1;
+        if (therapist && sqlite3_column_type(st, 0) != SQLITE_NULL)
+            *therapist = xstrdup(store_col(st, 0));
+    }
+out:
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* Runs a listing query with two text columns. */
+static at_status each_pair(store *s, const char *sql,
+                           int (*fn)(const char *a, const char *b, void *ctx), void *ctx,
+                           at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = AT_OK;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(store_col(st, 0), store_col(st, 1), ctx))
+            goto out;
+    if (step != SQLITE_DONE)
+        rc = store_dberr(s, err);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+at_status store_therapist_each(store *s, int (*fn)(const char *code, const char *cohort, void *ctx),
+                               void *ctx, at_err *err)
+{
+    return each_pair(s, "SELECT code, cohort FROM therapists ORDER BY code", fn, ctx, err);
+}
+
+at_status store_client_each(store *s, int (*fn)(const char *code, const char *therapist, void *ctx),
+                            void *ctx, at_err *err)
+{
+    return each_pair(s,
+                     "SELECT c.code, t.code FROM clients c"
+                     " LEFT JOIN therapists t ON t.id = c.therapist_id ORDER BY c.code",
+                     fn, ctx, err);
+}
+
+/* ---- sessions -------------------------------------------------------------- */
+
+at_status store_session_add(store *s, const char *client, const char *therapist, long number,
+                            const char *date, const char *modality, long *number_out,
+                            at_err *err)
+{
+    at_status rc = store_check_code("client", client, err);
+    if (rc == AT_OK && number < 0)
+        rc = at_fail(err, AT_EINVAL, "session number %ld is not a positive number", number);
+    if (rc == AT_OK)
+        rc = store_check_date(date, err);
+    if (rc == AT_OK)
+        rc = store_check_modality(modality, err);
+    if (rc != AT_OK || (rc = store_wbegin(s, err)) != AT_OK)
+        return rc;
+    long cid = 0, tid = 0, sid = 0;
+    char today[11];
+    rc = store_client_id(s, client, &cid, &tid, err);
+    if (rc == AT_OK && therapist && *therapist)
+        rc = store_therapist_id(s, therapist, 0, &tid, err);
+    if (rc == AT_OK && number == 0)
+        rc = store_session_next(s, cid, &number, err);
+    else if (rc == AT_OK) {
+        sqlite3_stmt *st = store_stmt(s, ST_SESSION_GET, err);
+        if (!st) {
+            rc = err ? err->code : AT_EDB;
+        } else {
+            sqlite3_bind_int64(st, 1, cid);
+            sqlite3_bind_int64(st, 2, number);
+            int step = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (step == SQLITE_ROW)
+                rc = at_fail(err, AT_EEXIST, "client '%s' already has session %ld", client,
+                             number);
+            else if (step != SQLITE_DONE)
+                rc = store_dberr(s, err);
+        }
+    }
+    if (rc == AT_OK && !date) {
+        today_iso(today);
+        date = today;
+    }
+    if (rc == AT_OK)
+        rc = store_session_insert(s, cid, tid, number, date, modality, &sid, err);
+    if (rc == AT_OK && number_out)
+        *number_out = number;
+    return store_wend(s, rc, err);
+}
+
+at_status store_session_get(store *s, const char *client, long number, session_info *out,
+                            at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = AT_OK;
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT se.id, t.code, se.date, se.modality FROM sessions se"
+                           " JOIN clients c ON c.id = se.client_id"
+                           " LEFT JOIN therapists t ON t.id = se.therapist_id"
+                           " WHERE c.code = ?1 AND se.number = ?2", -1, &st, NULL) != SQLITE_OK) {
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    store_bind_str(st, 1, client);
+    sqlite3_bind_int64(st, 2, number);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE) {
+        rc = at_fail(err, AT_ENOTFOUND, "client '%s' has no session %ld", client ? client : "",
+                     number);
+        goto out;
+    }
+    if (step != SQLITE_ROW) {
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    out->id = (long)sqlite3_column_int64(st, 0);
+    out->number = number;
+    out->therapist = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : xstrdup(store_col(st, 1));
+    out->date = xstrdup(store_col(st, 2));
+    out->modality = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : xstrdup(store_col(st, 3));
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void session_info_release(session_info *si)
+{
+    if (!si)
+        return;
+    free(si->therapist);
+    free(si->date);
+    free(si->modality);
+    memset(si, 0, sizeof *si);
+}
+
+/* ---- instruments ----------------------------------------------------------- */
+
+#define INSTR_COLS "SELECT id, name, version, sha256, dictionary, added_at FROM instruments "
+
+static void instrument_fill(sqlite3_stmt *st, instrument_info *ii)
+{
+    ii->id = (long)sqlite3_column_int64(st, 0);
+    ii->name = xstrdup(store_col(st, 1));
+    ii->version = (long)sqlite3_column_int64(st, 2);
+    ii->sha256 = xstrdup(store_col(st, 3));
+    ii->dictionary = xstrdup(store_col(st, 4));
+    ii->added_at = xstrdup(store_col(st, 5));
+}
+
+at_status store_instrument_add(store *s, const char *name, const char *text, long *id,
+                               long *version, int *added, at_err *err)
+{
+    if (!name || !*name)
+        return at_fail(err, AT_EINVAL, "an instrument name must not be empty");
+    char hex[65], now[21];
+    store_sha256(text, strlen(text), hex);
+    at_status rc = store_wbegin(s, err);
+    if (rc != AT_OK)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    *added = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, version FROM instruments WHERE name = ?1 AND sha256 = ?2",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    store_bind_str(st, 1, name);
+    store_bind_str(st, 2, hex);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *id = (long)sqlite3_column_int64(st, 0);
+        *version = (long)sqlite3_column_int64(st, 1);
+        goto out;
+    }
+    if (step != SQLITE_DONE) {
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO instruments(name, version, sha256, dictionary, added_at)"
+                           " SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4"
+                           " FROM instruments WHERE name = ?1 RETURNING id, version",
+                           -1, &st, NULL) != SQLITE_OK) {
+        st = NULL;
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    now_iso(now);
+    store_bind_str(st, 1, name);
+    store_bind_str(st, 2, hex);
+    store_bind_str(st, 3, text);
+    store_bind_str(st, 4, now);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    *id = (long)sqlite3_column_int64(st, 0);
+    *version = (long)sqlite3_column_int64(st, 1);
+    *added = 1;
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_dberr(s, err);
+out:
+    sqlite3_finalize(st);
+    return store_wend(s, rc, err);
+}
+
+static at_status instrument_one(store *s, const char *sql, const char *name, long num,
+                                instrument_info *out, at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = AT_OK;
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    if (name)
+        store_bind_str(st, 1, name);
+    sqlite3_bind_int64(st, name ? 2 : 1, num);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        instrument_fill(st, out);
+    else if (step != SQLITE_DONE)
+        rc = store_dberr(s, err);
+    else if (!name)
+        rc = at_fail(err, AT_ENOTFOUND, "no instrument version has id %ld", num);
+    else if (num)
+        rc = at_fail(err, AT_ENOTFOUND, "instrument '%s' has no version %ld", name, num);
+    else
+        rc = at_fail(err, AT_ENOTFOUND, "instrument '%s' is not in the store", name);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+at_status store_instrument_get(store *s, const char *name, long version, instrument_info *out,
+                               at_err *err)
+{
+    if (!name)
+        name = "";
+    return instrument_one(s,
+                          INSTR_COLS "WHERE name = ?1 AND (?2 = 0 OR version = ?2)"
+                          " ORDER BY version DESC LIMIT 1",
+                          name, version, out, err);
+}
+
+at_status store_instrument_by_id(store *s, long id, instrument_info *out, at_err *err)
+{
+    return instrument_one(s, INSTR_COLS "WHERE id = ?1", NULL, id, out, err);
+}
+
+void instrument_info_release(instrument_info *ii)
+{
+    if (!ii)
+        return;
+    free(ii->name);
+    free(ii->sha256);
+    free(ii->dictionary);
+    free(ii->added_at);
+    memset(ii, 0, sizeof *ii);
+}
+
+at_status store_instrument_each(store *s, int (*fn)(const instrument_info *ii, void *ctx),
+                                void *ctx, at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = AT_OK;
+    if (sqlite3_prepare_v2(s->db, INSTR_COLS "ORDER BY name, version", -1, &st, NULL) !=
+        SQLITE_OK) {
+        rc = store_dberr(s, err);
+        goto out;
+    }
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        instrument_info ii;
+        instrument_fill(st, &ii);
+        int stop = fn(&ii, ctx);
+        instrument_info_release(&ii);
+        if (stop)
+            goto out;
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(s, err);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}

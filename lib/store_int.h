@@ -1,0 +1,106 @@
+/* store_int.h: what store.c and store_admin.c share; not part of the
+ * public contract (that is store.h).
+ *
+ * Prepared statements are kept in s->st, prepared on first use and reset
+ * after each use.  The lookup caches (last therapist, client, session and
+ * instrument seen) live only inside one transaction: they are cleared when a
+ * transaction starts and whenever anything is rolled back, so a cached id
+ * always names a row that exists. */
+#ifndef ATTUNE_STORE_INT_H
+#define ATTUNE_STORE_INT_H
+
+#include <sqlite3.h>
+#include "store.h"
+
+enum store_stmt {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_SAVEPOINT,
+    ST_RELEASE,
+    ST_ROLLBACK_TO,
+    ST_THERAPIST_ID,
+    ST_THERAPIST_INS,
+    ST_CLIENT_GET,
+    ST_CLIENT_INS,
+    ST_SESSION_GET,
+    ST_SESSION_NEXT,
+    ST_SESSION_INS,
+    ST_SESSION_SET_MODALITY,
+    ST_INSTR_NAME,
+    ST_ADMIN_DUP,
+    ST_ADMIN_INS,
+    ST_ADMIN_DEL,
+    ST_RESP_DEL_ALL,
+    ST_AUDIT_INS,
+    ST_AUDIT_REPOINT,
+    ST_COUNT
+};
+
+/* Answers are inserted up to this many rows per statement. */
+#define STORE_RESP_BATCH 32
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    store_mode mode;
+    int in_txn;                      /* store_begin is open */
+    sqlite3_stmt *st[ST_COUNT];
+    sqlite3_stmt *resp_ins[STORE_RESP_BATCH + 1];   /* [k]: k rows at once */
+    struct { char *code; long id; } therapist;
+    struct { char *code; long id, therapist_id; } client;
+    struct {
+        long id, client_id, number, therapist_id;  /* therapist_id 0: none */
+        char *date, *modality;                     /* modality NULL: none */
+    } session;
+    struct { long id; char *name; } instrument;
+};
+
+/* The statement id, ready to bind; NULL with err filled on failure. */
+sqlite3_stmt *store_stmt(store *s, enum store_stmt id, at_err *err);
+/* Steps a statement that returns no rows, then resets it. */
+at_status store_exec(store *s, enum store_stmt id, at_err *err);
+/* Fills err from the connection's last error. */
+at_status store_dberr(store *s, at_err *err);
+void store_cache_reset(store *s);
+
+/* Write bracket: a transaction of its own, or a savepoint inside the one
+ * store_begin opened.  store_wend commits or releases when st is AT_OK,
+ * otherwise undoes everything since store_wbegin; it returns the final status
+ * and keeps the first error message. */
+at_status store_wbegin(store *s, at_err *err);
+at_status store_wend(store *s, at_status st, at_err *err);
+
+/* Therapist id by code (cached); create: insert when missing, else
+ * AT_ENOTFOUND. */
+at_status store_therapist_id(store *s, const char *code, int create, long *id, at_err *err);
+/* Client id and its therapist id (0 when none) by code (cached);
+ * AT_ENOTFOUND when missing (err may be NULL for a silent probe). */
+at_status store_client_id(store *s, const char *code, long *id, long *therapist_id,
+                          at_err *err);
+at_status store_client_insert(store *s, const char *code, long therapist_id, long *id,
+                              at_err *err);
+/* Next session number of a client. */
+at_status store_session_next(store *s, long client_id, long *number, at_err *err);
+at_status store_session_insert(store *s, long client_id, long therapist_id, long number,
+                               const char *date, const char *modality, long *id,
+                               at_err *err);
+
+/* Checks shared by the public functions. */
+at_status store_check_code(const char *what, const char *code, at_err *err);
+at_status store_check_date(const char *date, at_err *err);
+at_status store_check_modality(const char *modality, at_err *err);
+
+static inline int store_bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* A text column, "" for NULL. */
+static inline const char *store_col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+#endif

@@ -1,0 +1,49 @@
+# amend: checked values, a reason, one transaction, and the audit trail.
+export ATTUNE_DB=attune.db
+collect init >/dev/null
+collect instrument add instruments/client_post_session.csv >/dev/null
+collect therapist add T01 >/dev/null
+collect client add C001 --therapist T01 >/dev/null
+collect session add --client C001 --date 2026-03-02 >/dev/null
+# a rupture with its follow-ups: kind 1 and 3, tension 3, addressed no,
+# resolution 2, followup yes
+printf '4\n4\n5\n4\n4\n2\n1\n1 3\n3\n0\n2\n1\n\ny\n' |
+  collect run client_post_session --client C001 --session 1 >/dev/null
+echo "saved: exit $?"
+
+echo "# log of a store with no changes: only the header"
+run collect log
+
+run collect amend client_post_session --client C001 --session 1 tension=4 resolution=4 --reason "client corrected on paper"
+sql "SELECT field, value FROM responses WHERE field IN ('tension', 'resolution') ORDER BY field"
+run collect amend client_post_session --client C001 --session 1 rupture_kind___3=0 rupture_kind___4=1 comment="felt rushed at the end" --reason "typed from the paper form"
+
+echo "# refusals; the store stays as it was"
+before=$(fingerprint attune.db)
+run collect amend client_post_session --client C001 --session 1 tension=4
+run collect amend client_post_session --client C001 --session 1 tension=4 --reason ""
+run collect amend client_post_session --client C001 --session 1 tension=7 --reason "typo"
+run collect amend client_post_session --client C001 --session 1 tension=7 bond_1=x --reason "typo"
+run collect amend client_post_session --client C001 --session 1 tension=2 tension=3 --reason "typo"
+run collect amend client_post_session --client C001 --session 1 tenshun=2 --reason "typo"
+run collect amend client_post_session --client C001 --session 1 rupture_kind=1 --reason "typo"
+run collect amend client_post_session --client C001 --session 1 rupture_kind___9=1 --reason "typo"
+run collect amend client_post_session --client C001 --session 1 alliance=5 --reason "typo"
+run collect amend client_post_session --client C001 --session 1 intro=hello --reason "typo"
+run collect amend client_post_session --client C001 --session 1 rupture= --reason "typo"
+run collect amend client_post_session --client C001 --session 1 rupture=0 --reason "no rupture after all"
+run collect amend client_post_session --client C001 --session 2 tension=2 --reason "typo"
+run collect amend client_post_session --client C001 --session 1 --rater therapist tension=2 --reason "typo"
+run collect amend client_post_session --client C001 --session 1 --rater boss tension=2 --reason "typo"
+echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+
+echo "# branching: saying there was no rupture needs the follow-ups cleared in the same amend"
+run collect amend client_post_session --client C001 --session 1 rupture=0 rupture_kind___1=0 rupture_kind___4=0 tension= addressed= resolution= followup= --reason "client said it was about another session"
+sql "SELECT field, value FROM responses ORDER BY field"
+echo "# a change to the same value is not recorded"
+run collect amend client_post_session --client C001 --session 1 bond_1=4 --reason "checked"
+
+echo "# the audit trail (the time column is the time of the run)"
+collect log >log.csv; echo "exit $?"
+cut -d, -f2- log.csv
+echo "times look like UTC times: $(tail -n +2 log.csv | cut -d, -f1 | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$') of $(($(wc -l <log.csv) - 1))"

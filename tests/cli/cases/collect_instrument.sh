@@ -1,0 +1,37 @@
+# instrument add, list, show; a re-added file is unchanged, a changed one a
+# new version; every bad dictionary is refused with file and line, and the
+# store is left exactly as it was.
+export ATTUNE_DB=attune.db
+run collect init >/dev/null
+
+run collect instrument add instruments/client_post_session.csv
+run collect instrument add instruments/client_post_session.csv
+sed 's/was on my side\./was on my side and listened./' instruments/client_post_session.csv >changed.csv
+run collect instrument add changed.csv
+echo "# one file, two forms; a signature field is left out with a warning"
+run collect instrument add data/two_forms.csv
+sql "SELECT name, version, length(sha256) FROM instruments ORDER BY name, version"
+
+echo "# list (added_at left out: it is the time of the run)"
+collect instrument list >list.csv; echo "exit $?"
+cut -d, -f1,2,5 list.csv
+echo "sha256 of the stored text matches the list: $(sqlite3 attune.db "SELECT sha256 FROM instruments WHERE name = 'checkin'" | grep -c "$(grep '^checkin,' list.csv | cut -d, -f3)")"
+echo "added_at looks like a UTC time: $(cut -d, -f4 list.csv | tail -n +2 | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$') of 4"
+
+run collect instrument show client_post_session
+run collect instrument show client_post_session --version 1
+run collect instrument show checkin
+run collect instrument show consent
+run collect instrument show client_post_session --version 3
+run collect instrument show nosuch
+
+echo "# bad dictionaries"
+before=$(fingerprint attune.db)
+for f in data/bad/dict_*.csv; do
+  run collect instrument add "$f"
+done
+run collect instrument add data/no_such_file.csv
+printf '' >empty.csv
+run collect instrument add empty.csv
+echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+sql "SELECT count(*) FROM instruments"

@@ -1,0 +1,72 @@
+# collect run driven through piped answers: refused answers, going back,
+# skipping, branching both ways, the review with a change, then saving.
+export ATTUNE_DB=attune.db
+collect init >/dev/null
+collect instrument add instruments/client_post_session.csv >/dev/null
+collect therapist add T01 >/dev/null
+collect client add C001 --therapist T01 >/dev/null
+collect session add --client C001 --date 2026-03-02 >/dev/null
+
+echo "# an unknown client is refused before anything is asked"
+run collect run client_post_session --client C0l --session 1
+echo "# an unknown instrument"
+run collect run client_post_sesion --client C001 --session 1
+run collect run client_post_session --client C001 --rater supervisor
+
+echo "# session 1: a rupture; refused answers, b, a skip, a change at the review"
+# bond_1: 7 refused, then 4; goal_1: 4; task_1: x refused, then 5;
+# bond_2: b goes back to task_1, answer 3 there, then bond_2: 4;
+# goal_2: 4; task_2: 2; rupture: Enter alone refused (required), then 1;
+# rupture_kind: 9 refused, then "1, 3"; (rupture_other stays hidden: 5 not ticked)
+# tension: 3; addressed: 0; resolution: 2; followup: 1; comment: skipped;
+# review: change 5 (goal_2) to 2, then y
+feed '7\n4\n4\nx\n5\nb\n3\n4\n4\n2\n\n1\n9\n1, 3\n3\n0\n2\n1\n\n5\n2\ny\n' \
+  collect run client_post_session --client C001 --session 1
+sql "SELECT field, value FROM responses ORDER BY field"
+sql "SELECT s.number, s.date, a.rater, a.rater_code, a.status, a.source FROM administrations a JOIN sessions s ON s.id = a.session_id"
+
+echo "# the same session again is refused before any question"
+run collect run client_post_session --client C001 --session 1
+
+echo "# session 2 (new, next number): no rupture, then the review turns it into one"
+# 1-6: 5 5 5 5 5 1; rupture 0 hides the follow-ups; comment: a note;
+# review: change 7 (rupture) to 1: the follow-ups are asked (? shows the keys,
+# checkbox "2 4", tension skipped, ...), then y
+feed '5\n5\n5\n5\n5\n1\n0\nshorter session than usual\n7\n1\n?\n2 4\n\n1\n5\n0\ny\n' \
+  collect run client_post_session --client C001 --rater therapist --rater-code T01 >out.txt
+sed "s/$(date +%F)/TODAY/" out.txt
+sql "SELECT s.number, a.rater, a.rater_code, a.status FROM administrations a JOIN sessions s ON s.id = a.session_id ORDER BY a.id"
+sql "SELECT field, value FROM responses WHERE administration_id = 2 ORDER BY field"
+
+echo "# session 3: a rupture answered, then b twice back to rupture and no: follow-ups cleared"
+feed '4\n4\n4\n4\n4\n2\n1\n2\nb\nb\n0\n\ny\n' \
+  collect run client_post_session --client C001 --session 3 --quiet
+sql "SELECT field, value FROM responses WHERE administration_id = 3 ORDER BY field"
+
+echo "# session 5, an observer: b at the first question, a note cleared with - at the review"
+feed 'b\n3\n3\n3\n3\n3\n3\n0\nnote\nzz\n8\n-\ny\n' \
+  collect run client_post_session --client C001 --session 5 --rater observer --rater-code S01 |
+  sed -n '/^1 of 8/,/^> 3/p; /^> zz/,$p'
+sql "SELECT count(*) FROM responses WHERE administration_id = 4 AND field = 'comment'"
+
+echo "# Ctrl-C while a question waits: nothing is saved"
+mkfifo answers.fifo
+collect run client_post_session --client C001 --session 6 <answers.fifo >int.out 2>int.err &
+pid=$!
+exec 3>answers.fifo
+printf '4\n' >&3
+# wait until the second question is on screen: the handler is in place by then
+for _ in $(seq 100); do grep -q '^2 of 8' int.out && break; sleep 0.1; done
+kill -INT $pid
+exec 3>&-
+wait $pid
+echo "exit $?"
+tail -n 3 int.out
+cat int.err
+
+echo "# end of input before saving: nothing is saved"
+before=$(sqlite3 attune.db "SELECT count(*) FROM administrations")
+feed '4\n4\n' collect run client_post_session --client C001 --session 4
+feed '4\n4\n4\n4\n4\n4\n0\n\n' collect run client_post_session --client C001 --session 4
+echo "administrations before $before, after $(sqlite3 attune.db "SELECT count(*) FROM administrations")"
+sql "SELECT count(*) FROM sessions"

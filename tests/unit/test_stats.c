@@ -1,0 +1,417 @@
+/* Unit tests for stats: alpha, OLS, kappa, summaries and the RCI cutoff
+ * (the episode rules are in test_episodes.c).
+ *
+ * Reference values were computed once in R 4 with psych 2.2.9 and are kept
+ * here as numbers; the R code that made each set is in the comment above it.
+ * Where the arithmetic is the same the tolerance is 1e-9 relative. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "stats.h"
+
+#define NA NAN
+#define REL 1e-9
+
+static void check_close_at(double got, double want, double rel, const char *what, int line)
+{
+    double tol = rel * fmax(fabs(want), 1e-300);
+    if (!(fabs(got - want) <= tol))
+        fail_msg("line %d: %s is %.17g, want %.17g (rel tol %g)", line, what, got, want, rel);
+}
+#define check_close(got, want, rel) check_close_at((got), (want), (rel), #got, __LINE__)
+
+static void check_abs_at(double got, double want, double tol, const char *what, int line)
+{
+    if (!(fabs(got - want) <= tol))
+        fail_msg("line %d: %s is %.17g, want %.17g (abs tol %g)", line, what, got, want, tol);
+}
+#define check_abs(got, want, tol) check_abs_at((got), (want), (tol), #got, __LINE__)
+
+#define check_nan(v) do { if (!isnan(v)) fail_msg("line %d: %s is %.17g, want NaN", __LINE__, #v, (v)); } while (0)
+
+/* ---- alpha ---------------------------------------------------------------
+ * The data set, 14 rows x 4 items, NA for a blank:
+ *   xp <- matrix(c(4,5,4,3, 3,3,NA,3, 5,5,4,5, 2,2,3,1, NA,3,4,4, 1,2,1,2,
+ *                  3,4,3,NA, 5,4,5,4, 2,NA,2,NA, 4,4,5,5, 3,2,3,2, 5,NA,5,4,
+ *                  NA,NA,NA,NA, 4,4,3,5), ncol = 4, byrow = TRUE)
+ * 8 rows are complete; row 13 is all blank. */
+static const double XP[14 * 4] = {
+    4, 5, 4, 3,    3, 3, NA, 3,   5, 5, 4, 5,    2, 2, 3, 1,
+    NA, 3, 4, 4,   1, 2, 1, 2,    3, 4, 3, NA,   5, 4, 5, 4,
+    2, NA, 2, NA,  4, 4, 5, 5,    3, 2, 3, 2,    5, NA, 5, 4,
+    NA, NA, NA, NA, 4, 4, 3, 5,
+};
+
+typedef struct alpha_ref {
+    size_t n;
+    double alpha, alpha_std, average_r, mean, sd;
+    double item_mean[4], item_sd[4], r_drop[4], alpha_drop[4];
+} alpha_ref;
+
+static void check_alpha(int pairwise, int is_mean, const alpha_ref *ref)
+{
+    alpha_result a;
+    alpha_item it[4];
+    assert_int_equal(stats_alpha(XP, 14, 4, pairwise, is_mean, &a, it), 0);
+    assert_int_equal(a.n, ref->n);
+    assert_int_equal(a.k, 4);
+    check_close(a.alpha, ref->alpha, REL);
+    check_close(a.alpha_std, ref->alpha_std, REL);
+    check_close(a.average_r, ref->average_r, REL);
+    check_close(a.mean, ref->mean, REL);
+    check_close(a.sd, ref->sd, REL);
+    for (int j = 0; j < 4; j++) {
+        check_close(it[j].mean, ref->item_mean[j], REL);
+        check_close(it[j].sd, ref->item_sd[j], REL);
+        check_close(it[j].r_drop, ref->r_drop[j], REL);
+        check_close(it[j].alpha_if_deleted, ref->alpha_drop[j], REL);
+    }
+}
+
+/* a <- psych::alpha(na.omit(xp)); a$total, a$item.stats[c("r.drop","mean","sd")],
+ * a$alpha.drop$raw_alpha; for the sum scale alpha(na.omit(xp), cumulative = TRUE) */
+static void test_alpha_complete(void **state)
+{
+    (void)state;
+    alpha_ref ref = {
+        8, 0.92144667127390001, 0.92432003573238219, 0.75329257113313053,
+        3.46875, 1.2708089380952816,
+        { 3.5, 3.5, 3.5, 3.375 },
+        { 1.4142135623730951, 1.3093073414159542, 1.3093073414159542, 1.5979898086569353 },
+        { 0.93200703324407408, 0.84771293887050392, 0.74392281113069780, 0.77651043786372709 },
+        { 0.85823754789272022, 0.88991888760139048, 0.92206366630076841, 0.91836734693877553 },
+    };
+    check_alpha(0, 1, &ref);
+    ref.mean = 13.875;
+    ref.sd = 5.0832357523811265;
+    check_alpha(0, 0, &ref);
+}
+
+/* a <- psych::alpha(xp) (its default use = "pairwise": C = cov(xp, use =
+ * "pairwise"), R = cov2cor(C), which differs from cor(xp, use = "pairwise"):
+ * average r 0.7780 here against 0.7391).  Scale score: rowMeans(na.rm = TRUE).
+ * Sum scale: alpha(xp[-13, ], cumulative = TRUE), i.e. the sum of the answered
+ * terms, without the all-blank row (psych would count it as a 0). */
+static void test_alpha_pairwise(void **state)
+{
+    (void)state;
+    alpha_ref ref = {
+        13, 0.93267993971102325, 0.9334140071421505, 0.77800191689654985,
+        3.4166666666666665, 1.1231981455086517,
+        { 3.4166666666666665, 3.4545454545454546, 3.5, 3.4545454545454546 },
+        { 1.3113721705515067, 1.1281521496355325, 1.2431631210161220, 1.3684762594679065 },
+        { 0.98996070442284301, 0.80396786223528915, 0.77632458363513568, 0.81564386421097479 },
+        { 0.86044803525523306, 0.92557876905702996, 0.93275232599222702, 0.92287928745771430 },
+    };
+    check_alpha(1, 1, &ref);
+    ref.mean = 12.23076923076923;
+    ref.sd = 4.9185676464096426;
+    check_alpha(1, 0, &ref);
+}
+
+static void check_alpha_blank(const alpha_result *a, const alpha_item *it, size_t k)
+{
+    check_nan(a->alpha);
+    check_nan(a->alpha_std);
+    check_nan(a->average_r);
+    check_nan(a->mean);
+    check_nan(a->sd);
+    for (size_t j = 0; j < k; j++) {
+        check_nan(it[j].mean);
+        check_nan(it[j].sd);
+        check_nan(it[j].r_drop);
+        check_nan(it[j].alpha_if_deleted);
+    }
+}
+
+/* Two items: cc <- na.omit(xp); alpha(cc[, 1:2]) gives raw 0.91666666666666652,
+ * std 0.91814022829672015, average_r 0.8486684247915055 (= cor(cc[,1], cc[,2]),
+ * which is also each item's r.drop).  psych reports C12/C22 as "alpha if
+ * deleted" here; one item has no alpha, so attune gives NaN. */
+static void test_alpha_two_items(void **state)
+{
+    (void)state;
+    double x[14 * 2];
+    for (int r = 0; r < 14; r++) {
+        x[r * 2] = XP[r * 4];
+        x[r * 2 + 1] = isnan(XP[r * 4 + 2]) || isnan(XP[r * 4 + 3]) ? NA : XP[r * 4 + 1];
+    }
+    alpha_result a;
+    alpha_item it[2];
+    assert_int_equal(stats_alpha(x, 14, 2, 0, 1, &a, it), 0);
+    assert_int_equal(a.n, 8);
+    check_close(a.alpha, 0.91666666666666652, REL);
+    check_close(a.alpha_std, 0.91814022829672015, REL);
+    check_close(a.average_r, 0.8486684247915055, REL);
+    check_close(it[0].r_drop, 0.84866842479150528, REL);
+    check_close(it[1].r_drop, 0.84866842479150528, REL);
+    check_nan(it[0].alpha_if_deleted);
+    check_nan(it[1].alpha_if_deleted);
+    /* items may be NULL */
+    assert_int_equal(stats_alpha(x, 14, 2, 0, 1, &a, NULL), 0);
+    check_close(a.alpha, 0.91666666666666652, REL);
+}
+
+/* An item that never varies: raw alpha is still defined,
+ * z <- cbind(na.omit(xp), 3); C <- cov(z); 5/4 * (1 - sum(diag(C)) / sum(C))
+ * = 0.86385625431928126; correlations with it are not, so alpha_std,
+ * average_r and its r_drop are NaN. */
+static void test_alpha_constant_item(void **state)
+{
+    (void)state;
+    double x[14 * 5];
+    for (int r = 0; r < 14; r++) {
+        memcpy(x + r * 5, XP + r * 4, 4 * sizeof(double));
+        x[r * 5 + 4] = 3;
+    }
+    alpha_result a;
+    alpha_item it[5];
+    assert_int_equal(stats_alpha(x, 14, 5, 0, 1, &a, it), 0);
+    check_close(a.alpha, 0.86385625431928126, REL);
+    check_nan(a.alpha_std);
+    check_nan(a.average_r);
+    check_nan(it[4].r_drop);
+    check_abs(it[4].sd, 0, 0);
+    /* without the constant item the others give the 4-item alpha */
+    check_close(it[4].alpha_if_deleted, 0.92144667127390001, REL);
+    assert_true(isfinite(it[0].r_drop));
+}
+
+static void test_alpha_undefined(void **state)
+{
+    (void)state;
+    alpha_result a;
+    alpha_item it[4];
+
+    /* one item */
+    assert_int_equal(stats_alpha(XP, 56, 1, 0, 1, &a, it), -1);
+    check_alpha_blank(&a, it, 1);
+    /* two complete rows (rows 1 and 3 of xp) */
+    assert_int_equal(stats_alpha(XP, 3, 4, 0, 1, &a, it), -1);
+    assert_int_equal(a.n, 2);
+    check_alpha_blank(&a, it, 4);
+    /* pairwise: the same rows give each pair only 2 shared values */
+    assert_int_equal(stats_alpha(XP, 3, 4, 1, 1, &a, it), -1);
+    check_alpha_blank(&a, it, 4);
+    /* no rows */
+    assert_int_equal(stats_alpha(XP, 0, 4, 0, 1, &a, it), -1);
+    check_alpha_blank(&a, it, 4);
+
+    /* zero total variance: every item constant */
+    double flat[5 * 3] = { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 };
+    assert_int_equal(stats_alpha(flat, 5, 3, 0, 1, &a, it), -1);
+    check_alpha_blank(&a, it, 3);
+    assert_int_equal(stats_alpha(flat, 5, 3, 1, 0, &a, it), -1);
+    check_alpha_blank(&a, it, 3);
+
+    /* the items vary but their sum does not: total variance 0 */
+    double opposed[4 * 2] = { 1, 5, 2, 4, 3, 3, 4, 2 };
+    assert_int_equal(stats_alpha(opposed, 4, 2, 0, 0, &a, it), -1);
+    check_alpha_blank(&a, it, 2);
+
+    /* pairwise: items 1 and 2 answered together in only 2 rows */
+    double sparse[6 * 2] = { 1, 2, 2, 3, 3, NA, 4, NA, NA, 4, NA, 5 };
+    assert_int_equal(stats_alpha(sparse, 6, 2, 1, 1, &a, it), -1);
+    check_alpha_blank(&a, it, 2);
+}
+
+/* ---- OLS -----------------------------------------------------------------
+ * NIST StRD Norris (linear least squares, lower difficulty), 36 observations,
+ * certified values: B0 -0.262323073774029, B1 1.00211681802045,
+ * SD(B1) 0.429796848199937E-03, R-squared 0.999993745883712. */
+static const double NORRIS_X[36] = {
+    0.2, 337.4, 118.2, 884.6, 10.1, 226.5, 666.3, 996.3, 448.6, 777.0, 558.2, 0.4,
+    0.6, 775.5, 666.9, 338.0, 447.5, 11.6, 556.0, 228.1, 995.8, 887.6, 120.2, 0.3,
+    0.3, 556.8, 339.1, 887.2, 999.0, 779.0, 11.1, 118.3, 229.2, 669.1, 448.9, 0.5,
+};
+static const double NORRIS_Y[36] = {
+    0.1, 338.8, 118.1, 888.0, 9.2, 228.1, 668.5, 998.5, 449.1, 778.9, 559.2, 0.3,
+    0.1, 778.1, 668.8, 339.3, 448.9, 10.8, 557.7, 228.3, 998.0, 888.8, 119.6, 0.3,
+    0.6, 557.6, 339.3, 888.0, 998.5, 778.9, 10.2, 117.6, 228.9, 668.4, 449.2, 0.2,
+};
+
+static void test_ols_norris(void **state)
+{
+    (void)state;
+    ols_result o;
+    assert_int_equal(stats_ols(NORRIS_X, NORRIS_Y, 36, 3, &o), 0);
+    assert_int_equal(o.n, 36);
+    check_close(o.intercept, -0.262323073774029, REL);
+    check_close(o.slope, 1.00211681802045, REL);
+    check_close(o.slope_se, 0.429796848199937e-03, REL);
+    check_close(o.r2, 0.999993745883712, REL);
+}
+
+/* Sessions with gaps and one blank score; R:
+ *   s <- c(1,2,4,5,7,8); y <- c(5.2,4.9,4.1,4.4,3.6,3.9); f <- summary(lm(y ~ s))
+ *   coef(f): intercept 5.26800000000000601, slope -0.20400000000000057,
+ *   slope se 0.044301993935563201; f$r.squared 0.84129380053908276 */
+static void test_ols_lm(void **state)
+{
+    (void)state;
+    double s[7] = { 1, 2, 3, 4, 5, 7, 8 };
+    double y[7] = { 5.2, 4.9, NA, 4.1, 4.4, 3.6, 3.9 };
+    ols_result o;
+    assert_int_equal(stats_ols(s, y, 7, 3, &o), 0);
+    assert_int_equal(o.n, 6);
+    check_close(o.intercept, 5.26800000000000601, REL);
+    check_close(o.slope, -0.20400000000000057, REL);
+    check_close(o.slope_se, 0.044301993935563201, REL);
+    check_close(o.r2, 0.84129380053908276, REL);
+    /* too few pairs for the caller's minimum */
+    assert_int_equal(stats_ols(s, y, 7, 7, &o), -1);
+    assert_int_equal(o.n, 6);
+    check_nan(o.slope);
+    check_nan(o.intercept);
+    check_nan(o.slope_se);
+    check_nan(o.r2);
+}
+
+static void test_ols_edges(void **state)
+{
+    (void)state;
+    ols_result o;
+    /* constant x: gsl_fit_linear would report success; stats_ols refuses */
+    double cx[4] = { 3, 3, 3, 3 }, cy[4] = { 1, 2, 4, 3 };
+    assert_int_equal(stats_ols(cx, cy, 4, 3, &o), -1);
+    check_nan(o.slope);
+    check_nan(o.slope_se);
+    check_nan(o.r2);
+    /* constant y: a flat line fitted exactly; r2 is 0/0, NaN as in R's
+     * summary(lm(c(3,3,3,3) ~ c(1,2,3,4)))$r.squared */
+    double x[4] = { 1, 2, 3, 4 }, fy[4] = { 3, 3, 3, 3 };
+    assert_int_equal(stats_ols(x, fy, 4, 3, &o), 0);
+    check_abs(o.slope, 0, 1e-15);
+    check_close(o.intercept, 3, REL);
+    check_abs(o.slope_se, 0, 1e-15);
+    check_nan(o.r2);
+    /* two points: the line is defined, its SE is not (no residual df) */
+    double x2[2] = { 1, 3 }, y2[2] = { 2, 6 };
+    assert_int_equal(stats_ols(x2, y2, 2, 2, &o), 0);
+    check_close(o.slope, 2, REL);
+    check_abs(o.intercept, 0, 1e-15);
+    check_nan(o.slope_se);
+    check_close(o.r2, 1, REL);
+    /* fewer than 2 pairs whatever min_n says */
+    assert_int_equal(stats_ols(x2, y2, 1, 0, &o), -1);
+    assert_int_equal(stats_ols(x2, y2, 0, 0, &o), -1);
+}
+
+/* ---- kappa ---------------------------------------------------------------
+ * Hand computation for both 20, a_only 5, b_only 10, neither 15 (N 50):
+ *   p11 .4, p12 .1, p21 .2, p22 .3; a says yes .5, b says yes .6
+ *   po = .7, pe = .5 * .6 + .5 * .4 = .5, kappa = .2 / .5 = .4
+ *   Fleiss, Cohen & Everitt (1969), 1 - kappa = .6:
+ *   diagonal  .4 (1 - 1.1 * .6)^2 + .3 (1 - .9 * .6)^2        = .10972
+ *   off       .36 (.1 (.6 + .5)^2 + .2 (.4 + .5)^2) = .36 * .283 = .10188
+ *   minus     (.4 - .5 * .6)^2                                = .01
+ *   var = .2016 / (50 * .25) = .016128, se = 0.12699606293110036
+ * R: psych::cohen.kappa(matrix(c(20,5,10,15), 2, byrow = TRUE)) gives
+ * kappa 0.4 and var.kappa 0.016128000000000003: psych uses the same formula.
+ * Putting the off-diagonal marginals the other way round (p_i. + p_.j)
+ * would give .323 in place of .283. */
+static void test_kappa(void **state)
+{
+    (void)state;
+    kappa_result k;
+    assert_int_equal(stats_kappa(20, 5, 10, 15, &k), 0);
+    check_close(k.kappa, 0.4, REL);
+    check_close(k.se, 0.12699606293110036, REL);
+    /* swapping the raters gives the same kappa and se */
+    assert_int_equal(stats_kappa(20, 10, 5, 15, &k), 0);
+    check_close(k.kappa, 0.4, REL);
+    check_close(k.se, 0.12699606293110036, REL);
+
+    /* worse than chance: both 2, a_only 8, b_only 6, neither 4 (N 20):
+     * po .3, pe .5, kappa -.4; 1 - kappa = 1.4:
+     * .1 (1 - .9 * 1.4)^2 + .2 (1 - 1.1 * 1.4)^2 = .06508,
+     * 1.96 (.4 (.4 + .5)^2 + .3 (.6 + .5)^2) = 1.34652, minus (-.4 - .7)^2 = 1.21,
+     * var = .2016 / (20 * .25) = .04032; psych::cohen.kappa(matrix(c(2,8,6,4), 2,
+     * byrow = TRUE)): sqrt(var.kappa) = 0.20079840636817836 */
+    assert_int_equal(stats_kappa(2, 8, 6, 4, &k), 0);
+    check_close(k.kappa, -0.4, REL);
+    check_close(k.se, 0.20079840636817836, REL);
+
+    /* full agreement using both answers: kappa 1, variance 0 (up to the
+     * rounding of a difference of terms near 1) */
+    assert_int_equal(stats_kappa(10, 0, 0, 5, &k), 0);
+    check_close(k.kappa, 1, REL);
+    check_abs(k.se, 0, 1e-7);
+
+    /* undefined: no pairs; expected agreement 1 (one answer throughout) */
+    assert_int_equal(stats_kappa(0, 0, 0, 0, &k), -1);
+    check_nan(k.kappa);
+    check_nan(k.se);
+    assert_int_equal(stats_kappa(7, 0, 0, 0, &k), -1);
+    check_nan(k.kappa);
+    assert_int_equal(stats_kappa(0, 0, 0, 9, &k), -1);
+    check_nan(k.se);
+    assert_int_equal(stats_kappa(-1, 2, 3, 4, &k), -1);
+}
+
+/* ---- pearson, sd, mean ---------------------------------------------------
+ * R: s <- c(1,2,4,5,7,8); y <- c(5.2,4.9,4.1,4.4,3.6,3.9)
+ *   cor(s, y) -0.91722069347517621; sd(y) 0.60909769331364261; mean(y) 4.35 */
+static void test_summaries(void **state)
+{
+    (void)state;
+    double s[8] = { 1, 2, 3, 4, 5, NA, 7, 8 };
+    double y[8] = { 5.2, 4.9, NA, 4.1, 4.4, 9.9, 3.6, 3.9 };
+    check_close(stats_pearson(s, y, 8), -0.91722069347517621, REL);
+    double y6[7] = { 5.2, NA, 4.9, 4.1, 4.4, 3.6, 3.9 };
+    check_close(stats_sd(y6, 7), 0.60909769331364261, REL);
+    check_close(stats_mean(y6, 7), 4.35, REL);
+
+    /* fewer than 3 pairs, or no variance: NaN */
+    check_nan(stats_pearson(s, y, 2));
+    double flat[4] = { 2, 2, 2, 2 }, up[4] = { 1, 2, 3, 4 };
+    check_nan(stats_pearson(flat, up, 4));
+    check_nan(stats_pearson(up, flat, 4));
+    double one[3] = { NA, 4, NA };
+    check_nan(stats_sd(one, 3));
+    check_close(stats_mean(one, 3), 4, REL);
+    double none[2] = { NA, NA };
+    check_nan(stats_mean(none, 2));
+    check_nan(stats_sd(none, 2));
+    check_nan(stats_mean(none, 0));
+    check_abs(stats_sd(flat, 4), 0, 0);
+}
+
+/* ---- reliable change -----------------------------------------------------
+ * DOMAIN.md's known answers (Jacobson & Truax 1991), to their printed
+ * precision: SD 10.5, r .961 -> 5.747681; SD 6.396073, r .931 -> 4.65703. */
+static void test_rci(void **state)
+{
+    (void)state;
+    check_abs(stats_rci_cutoff(10.5, 0.961), 5.747681, 5e-7);
+    check_abs(stats_rci_cutoff(6.396073, 0.931), 4.65703, 5e-6);
+    check_abs(stats_rci_cutoff(4, 1), 0, 0);
+    check_nan(stats_rci_cutoff(NAN, 0.8));
+    check_nan(stats_rci_cutoff(10, NAN));
+    check_nan(stats_rci_cutoff(10, 1.2));
+    check_nan(stats_rci_cutoff(-1, 0.8));
+}
+
+int main(void)
+{
+    stats_init();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_alpha_complete),
+        cmocka_unit_test(test_alpha_pairwise),
+        cmocka_unit_test(test_alpha_two_items),
+        cmocka_unit_test(test_alpha_constant_item),
+        cmocka_unit_test(test_alpha_undefined),
+        cmocka_unit_test(test_ols_norris),
+        cmocka_unit_test(test_ols_lm),
+        cmocka_unit_test(test_ols_edges),
+        cmocka_unit_test(test_kappa),
+        cmocka_unit_test(test_summaries),
+        cmocka_unit_test(test_rci),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,380 @@
+/* Unit tests for the study store: opening and refusing files, people,
+ * sessions, instrument versions, saving and reading administrations,
+ * transactions, amendments and the audit trail. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "store_fixture.h"
+
+/* Opening with mode must fail with code and leave the file's bytes alone. */
+static void check_refused(const char *path, store_mode mode, at_status code, const char *msg)
+{
+    size_t n0, n1;
+    char *before = slurp(path, &n0);
+    store *s = NULL;
+    at_err err;
+    assert_int_equal(store_open(path, mode, &s, &err), code);
+    assert_null(s);
+    if (!strstr(err.msg, msg))
+        fail_msg("message '%s' lacks '%s'", err.msg, msg);
+    char *after = slurp(path, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+}
+
+static void test_sha256_known(void **state)
+{
+    (void)state;
+    /* FIPS 180-2 appendix B.1 and B.2 message digests; the empty string's
+     * digest as published in NIST's example values. */
+    static const struct { const char *in, *hex; } cases[] = {
+        { "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+        { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+          "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+        { "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char hex[65];
+        store_sha256(cases[i].in, strlen(cases[i].in), hex);
+        assert_string_equal(hex, cases[i].hex);
+    }
+}
+
+static void test_create_reopen(void **state)
+{
+    fixture *f = *state;
+    struct stat sb;
+    at_err err;
+    store *s = open_ok(f->db, STORE_CREATE);
+    assert_string_equal(store_path(s), f->db);
+    assert_int_equal(stat(f->db, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(db_long(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    assert_int_equal(db_long(s, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(db_long(s, "PRAGMA busy_timeout"), 5000);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM meta WHERE key = 'application'"
+                                " AND value = 'attune'"), 1);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM pragma_table_list"
+                                " WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0"), 0);
+    assert_int_equal(store_therapist_add(s, "T1", "spring", &err), AT_OK);
+    /* the write-ahead log and shared memory files are private too */
+    char side[160];
+    snprintf(side, sizeof side, "%s-wal", f->db);
+    assert_int_equal(stat(side, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    snprintf(side, sizeof side, "%s-shm", f->db);
+    assert_int_equal(stat(side, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    /* STRICT: a word in an integer column is refused by SQLite itself */
+    assert_int_not_equal(sqlite3_exec(store_db(s), "INSERT INTO sessions(client_id, number, date)"
+                                      " VALUES (1, 'three', '2026-01-01')", NULL, NULL, NULL),
+                         SQLITE_OK);
+    /* CHECK constraints hold against direct SQL as well */
+    assert_int_not_equal(sqlite3_exec(store_db(s), "INSERT INTO clients(code) VALUES ('C1');"
+                                      "INSERT INTO sessions(client_id, number, date, modality)"
+                                      " VALUES (1, 1, '2026-01-01', 'phone')", NULL, NULL, NULL),
+                         SQLITE_OK);
+    store_close(s);
+
+    char *mine = NULL;
+    s = open_ok(f->db, STORE_WRITE);
+    assert_int_equal(store_therapist_add(s, "T1", NULL, &err), AT_EEXIST);
+    store_close(s);
+    s = open_ok(f->db, STORE_CREATE);   /* an existing store opens as it is */
+    assert_int_equal(store_client_add(s, "C01", "T1", &err), AT_OK);
+    store_close(s);
+    s = open_ok(f->db, STORE_READ);
+    assert_int_equal(store_client_exists(s, "C01", &mine), 1);
+    assert_string_equal(mine, "T1");
+    free(mine);
+    char *mode = db_text(s, "PRAGMA journal_mode");
+    assert_string_equal(mode, "wal");
+    free(mode);
+    store_close(s);
+    assert_int_equal(stat(f->db, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+}
+
+static void test_default_path(void **state)
+{
+    (void)state;
+    setenv("ATTUNE_DB", "/somewhere/study.db", 1);
+    assert_string_equal(store_default_path(), "/somewhere/study.db");
+    setenv("ATTUNE_DB", "", 1);
+    assert_string_equal(store_default_path(), "attune.db");
+    unsetenv("ATTUNE_DB");
+    assert_string_equal(store_default_path(), "attune.db");
+}
+
+static void test_missing_and_unwritable(void **state)
+{
+    fixture *f = *state;
+    store *s = NULL;
+    at_err err;
+    struct stat sb;
+    assert_int_equal(store_open(f->db, STORE_WRITE, &s, &err), AT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "collect init"));
+    assert_int_equal(store_open(f->db, STORE_READ, &s, &err), AT_ENOTFOUND);
+    assert_int_not_equal(stat(f->db, &sb), 0);   /* nothing was created */
+
+    char path[200];
+    snprintf(path, sizeof path, "%s/no-such-dir/study.db", f->dir);
+    assert_int_equal(store_open(path, STORE_CREATE, &s, &err), AT_EIO);
+    assert_non_null(strstr(err.msg, strerror(ENOENT)));
+    assert_int_equal(store_open(f->dir, STORE_CREATE, &s, &err), AT_EIO);
+    if (geteuid() != 0) {   /* root may write anywhere */
+        assert_int_equal(chmod(f->dir, 0500), 0);
+        assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), AT_EIO);
+        assert_non_null(strstr(err.msg, strerror(EACCES)));
+        chmod(f->dir, 0700);
+    }
+}
+
+static void test_refuse_foreign_files(void **state)
+{
+    fixture *f = *state;
+    char wal[160];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", f->db);
+
+    /* a text file */
+    write_text(f->db, "client,session\nC01,1\n");
+    for (int m = STORE_READ; m <= STORE_CREATE; m++)
+        check_refused(f->db, (store_mode)m, AT_ENOTSTORE, "is not an attune study file");
+    assert_int_not_equal(stat(wal, &sb), 0);
+    unlink(f->db);
+
+    /* an SQLite database of another program */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE notes(x); INSERT INTO notes VALUES (1);"
+                                  " PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    for (int m = STORE_READ; m <= STORE_CREATE; m++)
+        check_refused(f->db, (store_mode)m, AT_ENOTSTORE, "is not an attune study file");
+    assert_int_not_equal(stat(wal, &sb), 0);
+    unlink(f->db);
+
+    /* an empty file is taken by init only */
+    write_text(f->db, "");
+    check_refused(f->db, STORE_WRITE, AT_ENOTSTORE, "is not an attune study file");
+    store_close(open_ok(f->db, STORE_CREATE));
+    store_close(open_ok(f->db, STORE_READ));
+}
+
+static void test_refuse_newer(void **state)
+{
+    fixture *f = *state;
+    store *s = open_ok(f->db, STORE_CREATE);
+    assert_int_equal(sqlite3_exec(store_db(s), "PRAGMA user_version = 7", NULL, NULL, NULL),
+                     SQLITE_OK);
+    store_close(s);
+    for (int m = STORE_READ; m <= STORE_CREATE; m++)
+        check_refused(f->db, (store_mode)m, AT_EVERSION,
+                      "was made by a newer attune (schema 7, this one reads up to 1)");
+}
+
+static void test_read_only(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    store *s = open_ok(f->db, STORE_CREATE);
+    assert_int_equal(store_therapist_add(s, "T1", NULL, &err), AT_OK);
+    store_close(s);
+    size_t n0, n1;
+    char *before = slurp(f->db, &n0);
+    s = open_ok(f->db, STORE_READ);
+    assert_int_equal(store_therapist_add(s, "T2", NULL, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "read-only"));
+    assert_int_equal(store_begin(s, &err), AT_EINVAL);
+    /* the connection itself is read-only, not only the functions */
+    assert_int_equal(sqlite3_exec(store_db(s), "INSERT INTO therapists(code) VALUES ('T3')",
+                                  NULL, NULL, NULL) & 0xff, SQLITE_READONLY);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists"), 1);
+    store_close(s);
+    char *after = slurp(f->db, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+}
+
+static int list_pairs(const char *a, const char *b, void *ctx)
+{
+    sbuf_addf(ctx, "%s:%s;", a, b);
+    return 0;
+}
+
+static void test_people(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    char *t = NULL;
+    sbuf out = SBUF_INIT;
+    store *s = open_ok(f->db, STORE_CREATE);
+    assert_int_equal(store_therapist_add(s, "T2", "autumn", &err), AT_OK);
+    assert_int_equal(store_therapist_add(s, "T1", "", &err), AT_OK);
+    assert_int_equal(store_therapist_add(s, "T1", "spring", &err), AT_EEXIST);
+    assert_string_equal(err.msg, "therapist 'T1' already exists");
+    assert_int_equal(store_therapist_add(s, "", NULL, &err), AT_EINVAL);
+    assert_int_equal(store_client_add(s, "C02", "T9", &err), AT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "'T9'"));
+    assert_int_equal(store_client_exists(s, "C02", NULL), 0);
+    assert_int_equal(store_client_add(s, "C02", "T2", &err), AT_OK);
+    assert_int_equal(store_client_add(s, "C01", NULL, &err), AT_OK);
+    assert_int_equal(store_client_add(s, "C01", "T1", &err), AT_EEXIST);
+    assert_string_equal(err.msg, "client 'C01' already exists");
+    assert_int_equal(store_client_exists(s, "C01", &t), 1);
+    assert_null(t);
+    assert_int_equal(store_client_exists(s, "C02", &t), 1);
+    assert_string_equal(t, "T2");
+    free(t);
+    assert_int_equal(store_therapist_each(s, list_pairs, &out, &err), AT_OK);
+    assert_string_equal(sbuf_str(&out), "T1:;T2:autumn;");
+    sbuf_reset(&out);
+    assert_int_equal(store_client_each(s, list_pairs, &out, &err), AT_OK);
+    assert_string_equal(sbuf_str(&out), "C01:;C02:T2;");
+    sbuf_release(&out);
+    store_close(s);
+}
+
+static void test_sessions(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    long num = 0;
+    session_info si;
+    char today[11];
+    today_iso(today);
+    store *s = open_ok(f->db, STORE_CREATE);
+    assert_int_equal(store_therapist_add(s, "T1", NULL, &err), AT_OK);
+    assert_int_equal(store_therapist_add(s, "T2", NULL, &err), AT_OK);
+    assert_int_equal(store_client_add(s, "C01", "T1", &err), AT_OK);
+    assert_int_equal(store_client_add(s, "C02", NULL, &err), AT_OK);
+
+    assert_int_equal(store_session_add(s, "C01", NULL, 0, "2026-01-05", "telehealth", &num, &err), AT_OK);
+    assert_int_equal(num, 1);
+    assert_int_equal(store_session_add(s, "C01", "T2", 0, NULL, NULL, &num, &err), AT_OK);
+    assert_int_equal(num, 2);
+    assert_int_equal(store_session_add(s, "C01", NULL, 5, "2026-02-02", "in-person", &num, &err), AT_OK);
+    assert_int_equal(num, 5);
+    assert_int_equal(store_session_add(s, "C01", NULL, 0, NULL, NULL, &num, &err), AT_OK);
+    assert_int_equal(num, 6);
+    assert_int_equal(store_session_add(s, "C02", NULL, 0, NULL, NULL, &num, &err), AT_OK);
+    assert_int_equal(num, 1);   /* numbering is per client */
+    assert_int_equal(store_session_add(s, "C01", NULL, 5, NULL, NULL, &num, &err), AT_EEXIST);
+    assert_string_equal(err.msg, "client 'C01' already has session 5");
+    assert_int_equal(store_session_add(s, "C01", NULL, 7, "2026-02-30", NULL, &num, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "'2026-02-30'"));
+    assert_int_equal(store_session_add(s, "C01", NULL, 7, "2026-2-3", NULL, &num, &err), AT_EINVAL);
+    assert_int_equal(store_session_add(s, "C01", NULL, 7, NULL, "phone", &num, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "'phone'"));
+    assert_int_equal(store_session_add(s, "C01", NULL, -1, NULL, NULL, &num, &err), AT_EINVAL);
+    assert_int_equal(store_session_add(s, "C09", NULL, 0, NULL, NULL, &num, &err), AT_ENOTFOUND);
+    assert_int_equal(store_session_add(s, "C01", "T9", 0, NULL, NULL, &num, &err), AT_ENOTFOUND);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM sessions"), 5);
+
+    assert_int_equal(store_session_get(s, "C01", 1, &si, &err), AT_OK);
+    assert_string_equal(si.therapist, "T1");   /* the client's therapist */
+    assert_string_equal(si.date, "2026-01-05");
+    assert_string_equal(si.modality, "telehealth");
+    session_info_release(&si);
+    assert_int_equal(store_session_get(s, "C01", 2, &si, &err), AT_OK);
+    assert_string_equal(si.therapist, "T2");
+    assert_string_equal(si.date, today);
+    assert_null(si.modality);
+    session_info_release(&si);
+    assert_int_equal(store_session_get(s, "C02", 1, &si, &err), AT_OK);
+    assert_null(si.therapist);
+    session_info_release(&si);
+    assert_int_equal(store_session_get(s, "C01", 3, &si, &err), AT_ENOTFOUND);
+    store_close(s);
+}
+
+static int list_instr(const instrument_info *ii, void *ctx)
+{
+    sbuf_addf(ctx, "%s v%ld %.8s;", ii->name, ii->version, ii->sha256);
+    return 0;
+}
+
+static void test_instrument_versions(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    long id1, v1, id2, v2, id, v;
+    int added;
+    char hex[65];
+    instrument_info ii;
+    const char *a = "record_id,psq,text,Record\n", *b = "record_id,psq,text,Record ID\n";
+    store *s = open_ok(f->db, STORE_CREATE);
+    assert_int_equal(store_instrument_add(s, "psq", a, &id1, &v1, &added, &err), AT_OK);
+    assert_int_equal(v1, 1);
+    assert_int_equal(added, 1);
+    assert_int_equal(store_instrument_add(s, "psq", a, &id, &v, &added, &err), AT_OK);
+    assert_int_equal(id, id1);
+    assert_int_equal(v, 1);
+    assert_int_equal(added, 0);
+    assert_int_equal(store_instrument_add(s, "psq", b, &id2, &v2, &added, &err), AT_OK);
+    assert_int_not_equal(id2, id1);
+    assert_int_equal(v2, 2);
+    assert_int_equal(added, 1);
+    assert_int_equal(store_instrument_add(s, "other", a, &id, &v, &added, &err), AT_OK);
+    assert_int_equal(v, 1);   /* versions count per name */
+
+    assert_int_equal(store_instrument_get(s, "psq", 0, &ii, &err), AT_OK);
+    assert_int_equal(ii.version, 2);
+    assert_string_equal(ii.dictionary, b);
+    store_sha256(b, strlen(b), hex);
+    assert_string_equal(ii.sha256, hex);
+    assert_int_equal(strlen(ii.added_at), 20);
+    instrument_info_release(&ii);
+    assert_int_equal(store_instrument_get(s, "psq", 1, &ii, &err), AT_OK);
+    assert_string_equal(ii.dictionary, a);
+    instrument_info_release(&ii);
+    assert_int_equal(store_instrument_by_id(s, id1, &ii, &err), AT_OK);
+    assert_int_equal(ii.version, 1);
+    assert_string_equal(ii.name, "psq");
+    instrument_info_release(&ii);
+    assert_int_equal(store_instrument_get(s, "psq", 3, &ii, &err), AT_ENOTFOUND);
+    assert_int_equal(store_instrument_get(s, "nope", 0, &ii, &err), AT_ENOTFOUND);
+    assert_int_equal(store_instrument_by_id(s, 999, &ii, &err), AT_ENOTFOUND);
+
+    sbuf out = SBUF_INIT;
+    assert_int_equal(store_instrument_each(s, list_instr, &out, &err), AT_OK);
+    char want[200];
+    char ha[65];
+    store_sha256(a, strlen(a), ha);
+    snprintf(want, sizeof want, "other v1 %.8s;psq v1 %.8s;psq v2 %.8s;", ha, ha, hex);
+    assert_string_equal(sbuf_str(&out), want);
+    sbuf_release(&out);
+    store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sha256_known),
+        cmocka_unit_test(test_default_path),
+        cmocka_unit_test_setup_teardown(test_create_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_and_unwritable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuse_foreign_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuse_newer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_people, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_instrument_versions, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,437 @@
+/* Unit tests for administrations in the store: saving, reading back with
+ * filters, duplicates and --replace, transactions, amendments, the audit
+ * trail. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_fixture.h"
+
+static long psq1, psq2, other1;
+
+/* A study with two therapists in two cohorts, one client and instruments. */
+static store *seed(const fixture *f)
+{
+    at_err err;
+    long v;
+    int added;
+    store *s = open_ok(f->db, STORE_CREATE);
+    assert_int_equal(store_therapist_add(s, "T1", "A", &err), AT_OK);
+    assert_int_equal(store_therapist_add(s, "T2", "B", &err), AT_OK);
+    assert_int_equal(store_client_add(s, "C01", "T1", &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq_client", "one", &psq1, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq_client", "two", &psq2, &v, &added, &err), AT_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(store_instrument_add(s, "other", "one", &other1, &v, &added, &err), AT_OK);
+    return s;
+}
+
+typedef struct save_args {
+    const char *client, *therapist;
+    long session;
+    const char *date, *modality;
+    long instrument;
+    const char *rater, *code, *status;
+    const char *answers;   /* "field=value;field=value" */
+} save_args;
+
+static at_status save(store *s, save_args a, int replace, long *id, long *session, at_err *err)
+{
+    const char *fields[16], *values[16];
+    char buf[256], *save_ptr = NULL;
+    size_t n = 0;
+    snprintf(buf, sizeof buf, "%s", a.answers ? a.answers : "");
+    for (char *tok = strtok_r(buf, ";", &save_ptr); tok && n < 16;
+         tok = strtok_r(NULL, ";", &save_ptr)) {
+        char *eq = strchr(tok, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        fields[n] = tok;
+        values[n++] = eq + 1;
+    }
+    admin_rec r = {
+        .client = a.client, .therapist = a.therapist, .session = a.session, .date = a.date,
+        .modality = a.modality, .instrument_id = a.instrument ? a.instrument : psq1,
+        .rater = a.rater ? a.rater : "client", .rater_code = a.code,
+        .status = a.status ? a.status : "complete", .source = "import",
+        .fields = fields, .values = values, .n = n,
+    };
+    long dummy_id, dummy_session;
+    return store_admin_save(s, &r, replace, "alice", id ? id : &dummy_id,
+                            session ? session : &dummy_session, err);
+}
+
+static void save_ok(store *s, save_args a, long *id)
+{
+    at_err err;
+    if (save(s, a, 0, id, NULL, &err) != AT_OK)
+        fail_msg("save: %s", err.msg);
+}
+
+typedef struct listing {
+    sbuf text;
+    int stop_after;
+    int seen;
+} listing;
+
+static int list_admin(const admin_view *v, void *ctx)
+{
+    listing *l = ctx;
+    sbuf_addf(&l->text, "%s|%s|%s|%ld|%s|%s|%s v%ld|%s|%s|%s|%s:", v->client, v->therapist,
+              v->cohort, v->session, v->date, v->modality, v->instrument, v->version,
+              v->rater, v->rater_code, v->status, v->source);
+    for (size_t i = 0; i < v->n; i++)
+        sbuf_addf(&l->text, " %s=%s", v->fields[i], v->values[i]);
+    sbuf_addc(&l->text, '\n');
+    if (!*v->started_at || !*v->finished_at)
+        sbuf_adds(&l->text, "(no times)\n");
+    return l->stop_after && ++l->seen >= l->stop_after;
+}
+
+static void check_each(store *s, admin_filter flt, const char *want)
+{
+    listing l = { SBUF_INIT, 0, 0 };
+    at_err err;
+    assert_int_equal(store_admin_each(s, &flt, list_admin, &l, &err), AT_OK);
+    assert_string_equal(sbuf_str(&l.text), want);
+    sbuf_release(&l.text);
+}
+
+static void test_save_and_read(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    char *t = NULL;
+    long sess;
+    store *s = seed(f);
+    /* saved out of order; C02 and T3 do not exist yet and are created */
+    save_ok(s, (save_args){ "C02", "T3", 1, "2026-01-10", "telehealth", 0, 0, 0, "partial",
+                            "b=2;a=1;c=" }, NULL);
+    save_ok(s, (save_args){ "C01", "T1", 2, "2026-01-08", 0, 0, "therapist", 0, 0, "a=4" }, NULL);
+    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, 0, 0, 0, "a=3;b=" }, NULL);
+    save_ok(s, (save_args){ "C01", NULL, 1, NULL, 0, 0, "therapist", "", 0, "a=5" }, NULL);
+    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, "observer", "S2", 0, "z=1;y=2" }, NULL);
+    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, "observer", "S1", 0, "a=2" }, NULL);
+    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, other1, 0, 0, 0, "q=7" }, NULL);
+    save_ok(s, (save_args){ "C01", "T1", 2, 0, 0, psq2, 0, 0, 0, "" }, NULL);
+    assert_int_equal(store_client_exists(s, "C02", &t), 1);
+    assert_string_equal(t, "T3");
+    free(t);
+
+    const char *c01s1 =
+        "C01|T1|A|1|2026-01-01||psq_client v1|client||complete|import: a=3\n"
+        "C01|T1|A|1|2026-01-01||other v1|client||complete|import: q=7\n"
+        "C01|T1|A|1|2026-01-01||psq_client v1|observer|S1|complete|import: a=2\n"
+        "C01|T1|A|1|2026-01-01||psq_client v1|observer|S2|complete|import: y=2 z=1\n"
+        "C01|T1|A|1|2026-01-01||psq_client v1|therapist||complete|import: a=5\n";
+    const char *c01s2 =
+        "C01|T1|A|2|2026-01-08||psq_client v2|client||complete|import:\n"
+        "C01|T1|A|2|2026-01-08||psq_client v1|therapist||complete|import: a=4\n";
+    const char *c02 = "C02|T3||1|2026-01-10|telehealth|psq_client v1|client||partial|import: a=1 b=2\n";
+    char all[2048];
+    snprintf(all, sizeof all, "%s%s%s", c01s1, c01s2, c02);
+    check_each(s, (admin_filter){ 0 }, all);
+
+    check_each(s, (admin_filter){ .instrument = "other" },
+               "C01|T1|A|1|2026-01-01||other v1|client||complete|import: q=7\n");
+    check_each(s, (admin_filter){ .client = "C02" }, c02);
+    check_each(s, (admin_filter){ .therapist = "T3" }, c02);
+    check_each(s, (admin_filter){ .cohort = "A", .session = 2 }, c01s2);
+    check_each(s, (admin_filter){ .cohort = "B" }, "");
+    check_each(s, (admin_filter){ .rater = "observer" },
+               "C01|T1|A|1|2026-01-01||psq_client v1|observer|S1|complete|import: a=2\n"
+               "C01|T1|A|1|2026-01-01||psq_client v1|observer|S2|complete|import: y=2 z=1\n");
+    snprintf(all, sizeof all, "%s%s", c01s2, c02);
+    check_each(s, (admin_filter){ .from_date = "2026-01-08" }, all);
+    check_each(s, (admin_filter){ .from_date = "2026-01-02", .to_date = "2026-01-09" }, c01s2);
+    check_each(s, (admin_filter){ .client = "C01", .rater = "therapist", .instrument = "psq_client",
+                                  .to_date = "2026-01-01" },
+               "C01|T1|A|1|2026-01-01||psq_client v1|therapist||complete|import: a=5\n");
+    listing l = { SBUF_INIT, 2, 0 };   /* a non-zero return stops the walk */
+    assert_int_equal(store_admin_each(s, NULL, list_admin, &l, &err), AT_OK);
+    assert_int_equal(l.seen, 2);
+    sbuf_release(&l.text);
+
+    /* session 0 is the client's next session, created with today's date */
+    char today[11];
+    today_iso(today);
+    assert_int_equal(save(s, (save_args){ "C01", NULL, 0, 0, 0, 0, 0, 0, 0, "a=1" }, 0, NULL,
+                          &sess, &err), AT_OK);
+    assert_int_equal(sess, 3);
+    session_info si;
+    assert_int_equal(store_session_get(s, "C01", 3, &si, &err), AT_OK);
+    assert_string_equal(si.date, today);
+    assert_string_equal(si.therapist, "T1");
+    session_info_release(&si);
+    store_close(s);
+}
+
+static void test_save_refusals(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    store *s = seed(f);
+    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, 0, 0, 0, "a=1" }, NULL);
+    long admins = db_long(s, "SELECT count(*) FROM administrations");
+    assert_int_equal(save(s, (save_args){ "C01", "T2", 1, 0, 0, 0, "therapist", 0, 0, "a=1" },
+                          0, NULL, NULL, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "session 1 of client 'C01' exists with therapist 'T1', not 'T2'");
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, "2026-01-02", 0, 0, "therapist", 0, 0,
+                                          "a=1" }, 0, NULL, NULL, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "session 1 of client 'C01' exists with date 2026-01-01, not 2026-01-02");
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, "supervisor", 0, 0, "a=1" }, 0,
+                          NULL, NULL, &err), AT_EINVAL);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, 0, "done", "a=1" }, 0, NULL,
+                          NULL, &err), AT_EINVAL);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 2, "2026-13-01", 0, 0, 0, 0, 0, "a=1" }, 0,
+                          NULL, NULL, &err), AT_EINVAL);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 2, 0, "video", 0, 0, 0, 0, "a=1" }, 0, NULL,
+                          NULL, &err), AT_EINVAL);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 2, 0, 0, 999, 0, 0, 0, "a=1" }, 0, NULL,
+                          NULL, &err), AT_ENOTFOUND);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM sessions"), 1);
+    /* a modality is filled in when the session had none, and then holds */
+    save_ok(s, (save_args){ "C01", 0, 1, 0, "telehealth", 0, "therapist", 0, 0, "a=1" }, NULL);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, "in-person", 0, "observer", 0, 0,
+                                          "a=1" }, 0, NULL, NULL, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "modality telehealth"));
+    store_close(s);
+}
+
+static int list_audit(const audit_view *v, void *ctx)
+{
+    sbuf_addf(ctx, "%s|%s|%s|%s|%ld|%s|%s|%s|%s|%s|%s\n", v->action, v->who, v->instrument,
+              v->client, v->session, v->rater, v->rater_code, v->field, v->old_value,
+              v->new_value, v->reason);
+    if (strlen(v->at) != 20)
+        sbuf_adds(ctx, "(bad time)\n");
+    return 0;
+}
+
+static void check_audit(store *s, const char *want)
+{
+    sbuf out = SBUF_INIT;
+    at_err err;
+    assert_int_equal(store_audit_each(s, list_audit, &out, &err), AT_OK);
+    assert_string_equal(sbuf_str(&out), want);
+    sbuf_release(&out);
+}
+
+static void test_duplicate_and_replace(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    long id1, id2, idx;
+    char want[512];
+    store *s = seed(f);
+    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, 0, 0, "partial", "a=1" }, &id1);
+    check_audit(s, "");   /* a first save is not a change */
+    assert_int_equal(store_amend(s, id1, "a", "2", "typo", "bob", &err), AT_OK);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, 0, 0, "a=9" }, 0, NULL, NULL,
+                          &err), AT_EEXIST);
+    assert_string_equal(err.msg, "client 'C01' session 1 already has a client rating of "
+                                 "'psq_client' (use --replace)");
+    /* another version of the same instrument is the same questionnaire */
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, psq2, 0, 0, 0, "a=9" }, 0, NULL,
+                          NULL, &err), AT_EEXIST);
+    /* a different rater code is a different rating */
+    save_ok(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, "X", 0, "a=5" }, &idx);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, "X", 0, "a=5" }, 0, NULL,
+                          NULL, &err), AT_EEXIST);
+    assert_non_null(strstr(err.msg, "a client rating by 'X' of 'psq_client'"));
+    /* a replacement that fails leaves the old one as it was */
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, psq2, 0, 0, 0, "a=3;a=4" }, 1, NULL,
+                          NULL, &err), AT_EINVAL);
+    check_each(s, (admin_filter){ .rater = "client" },
+               "C01|T1|A|1|2026-01-01||psq_client v1|client||partial|import: a=2\n"
+               "C01|T1|A|1|2026-01-01||psq_client v1|client|X|complete|import: a=5\n");
+
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, psq2, 0, 0, 0, "a=3;b=4" }, 1,
+                          &id2, NULL, &err), AT_OK);
+    assert_int_not_equal(id2, id1);
+    check_each(s, (admin_filter){ .rater = "client" },
+               "C01|T1|A|1|2026-01-01||psq_client v2|client||complete|import: a=3 b=4\n"
+               "C01|T1|A|1|2026-01-01||psq_client v1|client|X|complete|import: a=5\n");
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM responses WHERE administration_id = %ld", id1);
+    assert_int_equal(db_long(s, sql), 0);
+    /* the amendment stays on record, now under the rating that replaced it */
+    snprintf(want, sizeof want,
+             "amend|bob|psq_client|C01|1|client||a|1|2|typo\n"
+             "replace|alice|psq_client|C01|1|client|||administration %ld (partial)|"
+             "administration %ld (complete)|import --replace\n", id1, id2);
+    check_audit(s, want);
+    store_close(s);
+}
+
+static void test_transactions(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    store *s = seed(f);
+    long admins = db_long(s, "SELECT count(*) FROM administrations");
+
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    assert_int_equal(store_begin(s, &err), AT_EINVAL);
+    save_ok(s, (save_args){ "C05", "T5", 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
+    /* fails after creating its therapist, client and session */
+    assert_int_equal(save(s, (save_args){ "C06", "T6", 1, 0, 0, 0, 0, 0, 0, "a=1;a=2" }, 0, NULL,
+                          NULL, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "field 'a' is answered twice");
+    assert_int_equal(store_client_exists(s, "C06", NULL), 0);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T6'"), 0);
+    /* the caches forget what was undone: the same client saves cleanly */
+    save_ok(s, (save_args){ "C06", "T6", 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
+    assert_int_equal(store_commit(s, &err), AT_OK);
+    assert_int_equal(store_commit(s, &err), AT_EINVAL);
+    assert_int_equal(store_client_exists(s, "C05", NULL), 1);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins + 2);
+
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    save_ok(s, (save_args){ "C07", 0, 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
+    assert_int_equal(store_therapist_add(s, "T8", NULL, &err), AT_OK);
+    store_rollback(s);
+    assert_int_equal(store_client_exists(s, "C07", NULL), 0);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T8'"), 0);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins + 2);
+    /* after a rollback, cached ids of the undone rows are not reused */
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    save_ok(s, (save_args){ "C07", 0, 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
+    assert_int_equal(store_commit(s, &err), AT_OK);
+    assert_int_equal(store_client_exists(s, "C07", NULL), 1);
+
+    /* without store_begin, a failing save leaves nothing either */
+    assert_int_equal(save(s, (save_args){ "C09", "T9", 1, 0, 0, 0, 0, 0, 0, "a=1;a=2" }, 0, NULL,
+                          NULL, &err), AT_EINVAL);
+    assert_int_equal(store_client_exists(s, "C09", NULL), 0);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM sessions s JOIN clients c"
+                                " ON c.id = s.client_id WHERE c.code = 'C09'"), 0);
+    store_close(s);
+
+    /* a transaction left open at close is undone */
+    s = open_ok(f->db, STORE_WRITE);
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    assert_int_equal(store_therapist_add(s, "T10", NULL, &err), AT_OK);
+    store_close(s);
+    s = open_ok(f->db, STORE_READ);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T10'"), 0);
+    store_close(s);
+}
+
+static void test_amend(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    long id;
+    store *s = seed(f);
+    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, 0, 0, 0, "a=1;b=2" }, &id);
+    assert_int_equal(store_amend(s, id, "a", "3", "typed from paper wrongly", "bob", &err), AT_OK);
+    assert_int_equal(store_amend(s, id, "a", "3", "again", "bob", &err), AT_OK);   /* no change */
+    assert_int_equal(store_amend(s, id, "b", "", "not answered", "carol", &err), AT_OK);
+    assert_int_equal(store_amend(s, id, "b", NULL, "still not", "carol", &err), AT_OK);
+    assert_int_equal(store_amend(s, id, "c", "5", NULL, "", &err), AT_OK);
+    assert_int_equal(store_amend(s, id + 100, "a", "1", "x", "bob", &err), AT_ENOTFOUND);
+    assert_int_equal(store_amend(s, id, "", "1", "x", "bob", &err), AT_EINVAL);
+    check_each(s, (admin_filter){ 0 },
+               "C01|T1|A|1|2026-01-01||psq_client v1|client||complete|import: a=3 c=5\n");
+    check_audit(s, "amend|bob|psq_client|C01|1|client||a|1|3|typed from paper wrongly\n"
+                   "amend|carol|psq_client|C01|1|client||b|2||not answered\n"
+                   "amend|unknown|psq_client|C01|1|client||c||5|\n");
+    store_close(s);
+    s = open_ok(f->db, STORE_READ);
+    assert_int_equal(store_amend(s, id, "a", "4", "x", "bob", &err), AT_EINVAL);
+    store_close(s);
+}
+
+static void test_find(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    long a, b, c, id, instr;
+    store *s = seed(f);
+    save_ok(s, (save_args){ "C01", "T1", 1, 0, 0, psq2, 0, 0, 0, "a=1" }, &a);
+    save_ok(s, (save_args){ "C01", "T1", 1, 0, 0, 0, "observer", "S1", 0, "a=1" }, &b);
+    save_ok(s, (save_args){ "C01", "T1", 1, 0, 0, 0, "observer", "S2", 0, "a=1" }, &c);
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, "client", NULL, &id, &instr,
+                                      &err), AT_OK);
+    assert_int_equal(id, a);
+    assert_int_equal(instr, psq2);
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, "observer", "S2", &id, &instr,
+                                      &err), AT_OK);
+    assert_int_equal(id, c);
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, "observer", NULL, &id, &instr,
+                                      &err), AT_EINVAL);
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 2, "client", NULL, &id, &instr,
+                                      &err), AT_ENOTFOUND);
+    assert_int_equal(store_admin_find(s, "other", "C01", 1, "client", NULL, &id, &instr, &err),
+                     AT_ENOTFOUND);
+    (void)b;
+    store_close(s);
+}
+
+typedef struct order_check {
+    char last[64];
+    long count, answers;
+    int bad;
+} order_check;
+
+static int check_order(const admin_view *v, void *ctx)
+{
+    order_check *o = ctx;
+    char key[64];
+    snprintf(key, sizeof key, "%s|%04ld", v->client, v->session);
+    if (strcmp(key, o->last) < 0)
+        o->bad = 1;
+    for (size_t i = 1; i < v->n; i++)
+        if (strcmp(v->fields[i - 1], v->fields[i]) >= 0)
+            o->bad = 1;
+    snprintf(o->last, sizeof o->last, "%s", key);
+    o->count++;
+    o->answers += (long)v->n;
+    return 0;
+}
+
+static void test_many_in_order(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    store *s = seed(f);
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    for (long k = 0; k < 400; k++) {
+        long perm = (k * 157) % 400;   /* 157 is prime to 400: every pair once, scrambled */
+        char client[16], answers[160];
+        snprintf(client, sizeof client, "K%02ld", perm % 40);
+        /* fields written in reverse order; k2 is blank and not stored */
+        snprintf(answers, sizeof answers, "k9=%ld;k5=1;k3=2;k2=;k10=3", k);
+        save_ok(s, (save_args){ client, "T1", perm / 40 + 1, "2026-03-01", 0, 0, 0, 0, 0,
+                                answers }, NULL);
+    }
+    assert_int_equal(store_commit(s, &err), AT_OK);
+    order_check o = { "", 0, 0, 0 };
+    assert_int_equal(store_admin_each(s, NULL, check_order, &o, &err), AT_OK);
+    assert_int_equal(o.bad, 0);
+    assert_int_equal(o.count, 400);
+    assert_int_equal(o.answers, 1600);
+    store_close(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_save_and_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_and_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_amend, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_in_order, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
