@@ -163,7 +163,8 @@ static int by_id(const void *a, const void *b)
 static int agree_finish(void *st)
 {
     agree *a = st;
-    qsort(a->t, a->nt, sizeof *a->t, by_id);
+    if (a->nt)
+        qsort(a->t, a->nt, sizeof *a->t, by_id);
     for (size_t i = 0; i < a->nt; i++)
         tally_write(&a->w, "therapist", &a->t[i]);
     if (a->nt)

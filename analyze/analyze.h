@@ -75,13 +75,16 @@ typedef struct an_form {
     double resolved_at;
     int has_alert_below;
     double alert_below;
+    size_t *by_name;            /* column indexes sorted by name (case-insensitive) */
+    int need_compute;           /* some value the analyses read comes from a calc */
 } an_form;
 
 /* One administration as the consumers see it; valid during the call. */
 typedef struct an_row {
     const admin_view *v;
     const an_form *form;
-    const char *const *vals;    /* in->ncols answers, calc columns recomputed */
+    const char *const *vals;    /* in->ncols answers (calc columns recomputed when an
+                                   analysis reads one) */
     const double *scale_score;  /* per form scale, NaN when blank (@MINITEMS honoured) */
     const size_t *scale_answered;
     int rater_ok;               /* the rater is the one asked for with --rater */

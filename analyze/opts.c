@@ -49,8 +49,12 @@ static const char common_help[] =
     "  --cohort NAME       sessions of therapists in one cohort\n"
     "  --from YYYY-MM-DD   sessions on or after this date\n"
     "  --to YYYY-MM-DD     sessions on or before this date\n"
-    "output:\n"
-    "  -o FILE             write to FILE instead of standard output\n"
+    "output:\n";
+
+static const char out_help[] =
+    "  -o FILE             write to FILE instead of standard output\n";
+
+static const char db_help[] =
     "  --db FILE           the study file (default $ATTUNE_DB, else ./attune.db);\n"
     "                      it is opened read-only and never changed\n";
 
@@ -72,6 +76,9 @@ static void print_help(const char *usage, const char *help, unsigned allowed)
         fputs(episode_help, stdout);
     }
     fputs(common_help, stdout);
+    if (!(allowed & OPT_OUTDIR))
+        fputs(out_help, stdout);
+    fputs(db_help, stdout);
 }
 
 static int number_opt(const char *cmd, const char *name, const char *v, double lo, double hi,
@@ -305,6 +312,8 @@ int opts_parse(int argc, char **argv, unsigned allowed, const char *usage, const
         if (r == RULE_SUDDEN && o->has_cutoff && o->has_reliability)
             return an_usage(cmd, "'--reliability' is not used when '--cutoff' is given");
     }
+    if ((allowed & OPT_OUTDIR) && o->out)
+        return an_usage(cmd, "'-o' does not apply to '%s'; give '--out-dir DIR'", cmd);
     if ((allowed & OPT_OUTDIR) && !o->out_dir)
         return an_usage(cmd, "'--out-dir DIR' is required");
     return EXIT_OK;

@@ -148,7 +148,8 @@ static int rel_finish(void *st)
     acc **sorted = xcalloc(r->n ? r->n : 1, sizeof *sorted);
     for (size_t i = 0; i < r->n; i++)
         sorted[i] = &r->a[i];
-    qsort(sorted, r->n, sizeof *sorted, by_order);
+    if (r->n)
+        qsort(sorted, r->n, sizeof *sorted, by_order);
     for (size_t i = 0; i < r->n; i++) {
         acc *a = sorted[i];
         alpha_result res;
@@ -157,10 +158,17 @@ static int rel_finish(void *st)
         if (a->k < 2)
             an_note("'%s' scale '%s' has %zu term; reliability needs 2 or more, left blank",
                     a->instrument, a->scale, a->k);
-        else if (ok != 0)
+        else if (ok != 0 && a->nrows < 3)
             an_note("'%s' scale '%s' has %zu %s; reliability needs 3 or more, left blank",
                     a->instrument, a->scale, a->nrows,
-                    r->o->pairwise ? "cases with answers" : "complete cases");
+                    r->o->pairwise ? (a->nrows == 1 ? "case with answers" : "cases with answers")
+                                   : (a->nrows == 1 ? "complete case" : "complete cases"));
+        else if (ok != 0)
+            an_note("'%s' scale '%s': alpha is undefined (%s), left blank", a->instrument,
+                    a->scale, r->o->pairwise
+                                  ? "the scale score does not vary, or some pair of terms is "
+                                    "answered together fewer than 3 times"
+                                  : "the scale score does not vary");
         if (r->want_scales) {
             csvout_field(&r->w, a->instrument);
             csvout_field(&r->w, a->scale);

@@ -25,6 +25,7 @@ typedef struct report {
     /* the session being read */
     long session;
     int in_session, rated;
+    int latest_client_only;
     char *date, *therapist;
     double client_rupture, therapist_rupture;
     alerts pending;
@@ -104,20 +105,20 @@ static void row_alerts(report *rp, const an_row *r)
             if (!isnan(tension))
                 sbuf_addf(&sb, "tension %s, ", nice(tension, b1));
             if (res == 0)
-                sbuf_addf(&sb, "resolution %s, resolved is %s or more)",
+                sbuf_addf(&sb, "resolution %s; %s or more counts as resolved)",
                           nice(r->role[ROLE_RESOLUTION], b2), nice(f->resolved_at, b3));
             else
                 sbuf_adds(&sb, "resolution not rated)");
             alerts_add(&rp->pending, "unresolved_rupture", &sb);
         }
-        if (r->role[ROLE_ADDRESSED] == 0) {
-            sbuf_adds(&sb, "the rupture was not talked about in the session");
-            alerts_add(&rp->pending, "not_talked_about", &sb);
-        }
     }
     if (r->role[ROLE_FOLLOWUP] == 1) {
         sbuf_adds(&sb, "wants to talk about it next time");
         alerts_add(&rp->pending, "wants_to_talk", &sb);
+    }
+    if (rupture == 1 && r->role[ROLE_ADDRESSED] == 0) {
+        sbuf_adds(&sb, "the rupture was not talked about in the session");
+        alerts_add(&rp->pending, "not_talked_about", &sb);
     }
     if (f->has_alert_below && !isnan(r->alliance) && r->alliance < f->alert_below) {
         sbuf_addf(&sb, "alliance %s on %s, under %s", nice(r->alliance, b1), f->in->name,
@@ -130,11 +131,7 @@ static void row_alerts(report *rp, const an_row *r)
 static void session_end(report *rp)
 {
     if (rp->in_session && rp->rated) {
-        if (rp->client_rupture == 1 && rp->therapist_rupture == 0) {
-            sbuf sb = SBUF_INIT;
-            sbuf_adds(&sb, "the client reported a rupture the therapist did not");
-            alerts_add(&rp->pending, "client_only_rupture", &sb);
-        }
+        rp->latest_client_only = rp->client_rupture == 1 && rp->therapist_rupture == 0;
         alerts found = rp->found;
         rp->found = rp->pending;
         rp->pending = found;
@@ -225,6 +222,12 @@ static void report_client(void *st, const an_client *c)
     session_end(rp);
     if (rp->have_latest) {
         drop_alerts(rp, c);
+        if (rp->latest_client_only) {
+            sbuf sb = SBUF_INIT;
+            sbuf_adds(&sb, "the client reported a rupture that the therapist's questionnaire "
+                           "does not record");
+            alerts_add(&rp->found, "client_only_rupture", &sb);
+        }
         if (rp->found.n && rp->csv) {
             for (size_t i = 0; i < rp->found.n; i++) {
                 csvout_field(&rp->w, c->code);

@@ -6,6 +6,62 @@
 #include <string.h>
 #include <unistd.h>
 
+typedef struct seek {
+    const char *therapist, *cohort;
+    int therapist_found, cohort_found;
+} seek;
+
+static int seek_one(const char *code, const char *cohort, void *ctx)
+{
+    seek *k = ctx;
+    if (k->therapist && strcmp(code, k->therapist) == 0)
+        k->therapist_found = 1;
+    if (k->cohort && cohort && strcmp(cohort, k->cohort) == 0)
+        k->cohort_found = 1;
+    return 0;
+}
+
+/* A name given on the command line that the study does not have is an
+ * error, not an empty table: it is most likely a typing slip. */
+static int check_names(store *s, const an_opts *o)
+{
+    at_err err;
+    if (o->instrument) {
+        instrument_info ii = { 0 };
+        at_status st = store_instrument_get(s, o->instrument, 0, &ii, &err);
+        instrument_info_release(&ii);
+        if (st == AT_ENOTFOUND) {
+            an_fail("'%s': no such instrument in the study ('collect instrument list' "
+                    "shows them)", o->instrument);
+            return -1;
+        }
+        if (st != AT_OK) {
+            an_fail("%s", err.msg);
+            return -1;
+        }
+    }
+    if (o->client && !store_client_exists(s, o->client, NULL)) {
+        an_fail("'%s': no such client in the study", o->client);
+        return -1;
+    }
+    if (o->therapist || o->cohort) {
+        seek k = { o->therapist, o->cohort, 0, 0 };
+        if (store_therapist_each(s, seek_one, &k, &err) != AT_OK) {
+            an_fail("%s", err.msg);
+            return -1;
+        }
+        if (o->therapist && !k.therapist_found) {
+            an_fail("'%s': no such therapist in the study", o->therapist);
+            return -1;
+        }
+        if (o->cohort && !k.cohort_found) {
+            an_fail("'%s': no therapist of the study is in this cohort", o->cohort);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int run_open(an_run *r, an_opts *o)
 {
     at_err err;
@@ -13,6 +69,11 @@ int run_open(an_run *r, an_opts *o)
     r->o = o;
     if (store_open(o->db, STORE_READ, &r->s, &err) != AT_OK) {
         an_fail("%s", err.msg);
+        return -1;
+    }
+    if (check_names(r->s, o) != 0) {
+        store_close(r->s);
+        r->s = NULL;
         return -1;
     }
     r->cat = catalog_new(r->s);

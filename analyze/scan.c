@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct an_forms {
     an_form **f;
@@ -84,6 +85,50 @@ static char *term_name(const instrument *in, const expr *t, size_t i, const char
     return sbuf_detach(&sb);
 }
 
+static const instrument *sort_in;   /* for by_col_name: qsort has no context */
+
+static int by_col_name(const void *a, const void *b)
+{
+    return strcasecmp(sort_in->cols[*(const size_t *)a].name,
+                      sort_in->cols[*(const size_t *)b].name);
+}
+
+static int is_calc_col(const instrument *in, long col)
+{
+    return col >= 0 && in->fields[in->cols[col].field].type == FT_CALC;
+}
+
+static void ref_calc(long col, void *ctx)
+{
+    const void **c = ctx;
+    if (is_calc_col(c[0], col))
+        c[1] = c[0];
+}
+
+/* Whether a value the analyses read is a calc column's: then the calc
+ * columns are computed for every administration; otherwise they are not
+ * needed (scale scores are evaluated from their terms). */
+static int needs_calc(const instrument *in, const an_form *f)
+{
+    for (int r = ROLE_ALLIANCE; r <= ROLE_STRATEGY; r++) {
+        if (f->role[r] < 0)
+            continue;
+        const field *fd = &in->fields[f->role[r]];
+        if (fd->type == FT_CALC && !(r == ROLE_ALLIANCE && f->alliance_scale >= 0))
+            return 1;
+    }
+    for (size_t i = 0; i < f->nscales; i++) {
+        const field *fd = &in->fields[f->scales[i].field];
+        for (size_t t = 0; t < fd->nterms; t++) {
+            const void *ctx[2] = { in, NULL };
+            expr_each_ref(fd->terms[t], ref_calc, ctx);
+            if (ctx[1])
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static an_form *form_build(const instrument *in, long id, const an_opts *o)
 {
     an_form *f = xcalloc(1, sizeof *f);
@@ -114,6 +159,13 @@ static an_form *form_build(const instrument *in, long id, const an_opts *o)
     }
     free(scratch);
 
+    f->by_name = xcalloc(in->ncols ? in->ncols : 1, sizeof *f->by_name);
+    for (size_t c = 0; c < in->ncols; c++)
+        f->by_name[c] = c;
+    sort_in = in;
+    qsort(f->by_name, in->ncols, sizeof *f->by_name, by_col_name);
+    f->need_compute = needs_calc(in, f);
+
     if (f->role[ROLE_ALLIANCE] >= 0) {
         const field *a = &in->fields[f->role[ROLE_ALLIANCE]];
         f->has_alert_below = a->has_alert_below;
@@ -141,6 +193,7 @@ static void form_free(an_form *f)
         free(f->scales[i].items);
     }
     free(f->scales);
+    free(f->by_name);
     free(f);
 }
 
@@ -174,6 +227,49 @@ const an_form *forms_get(const an_ctx *cx, long id, at_err *err)
     }
     fs->f[fs->n] = form_build(in, id, cx->o);
     return fs->f[fs->n++];
+}
+
+typedef struct name_key {
+    const instrument *in;
+    const char *name;
+} name_key;
+
+static int find_col(const void *k, const void *e)
+{
+    const name_key *key = k;
+    return strcasecmp(key->name, key->in->cols[*(const size_t *)e].name);
+}
+
+/* The answer array of v: pointers to v's strings (valid during the call,
+ * nothing copied), blank for a column without a response; a stored value
+ * under a column that is a calc in this version is ignored (calcs are
+ * recomputed, never read); the calc columns computed when needed. */
+static void fill(scan *sc, const an_form *f, const admin_view *v)
+{
+    const instrument *in = f->in;
+    memset(sc->vals, 0, in->ncols * sizeof *sc->vals);
+    for (size_t i = 0; i < v->n; i++) {
+        name_key key = { in, v->fields[i] };
+        const size_t *hit = bsearch(&key, f->by_name, in->ncols, sizeof *f->by_name, find_col);
+        if (!hit || is_calc_col(in, (long)*hit) || !v->values[i] || !v->values[i][0])
+            continue;
+        sc->vals[*hit] = (char *)v->values[i];   /* borrowed; never freed */
+    }
+    if (f->need_compute)
+        instrument_compute(in, sc->vals);
+}
+
+/* Frees what instrument_compute put in the calc columns. */
+static void unfill(scan *sc, const an_form *f)
+{
+    const instrument *in = f->in;
+    if (!f->need_compute)
+        return;
+    for (size_t k = 0; k < in->ncalc; k++) {
+        size_t col = in->fields[in->calc_order[k]].col;
+        free(sc->vals[col]);
+        sc->vals[col] = NULL;
+    }
 }
 
 static const an_form *scan_form(scan *sc, long id)
@@ -339,7 +435,7 @@ static int on_admin(const admin_view *v, void *ctx)
         return 1;
     }
     const instrument *in = f->in;
-    record_fill(in, v, sc->vals, NULL);
+    fill(sc, f, v);
     const char *const *vals = (const char *const *)sc->vals;
 
     an_row r;
@@ -367,6 +463,7 @@ static int on_admin(const admin_view *v, void *ctx)
     for (size_t i = 0; i < sc->n; i++)
         if (sc->a[i]->row)
             sc->a[i]->row(sc->st[i], &r);
+    unfill(sc, f);
     return 0;
 }
 
@@ -405,9 +502,7 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     }
 
     client_release(&sc.client);
-    if (sc.vals)
-        record_clear(sc.vals, sc.vcap);
-    free(sc.vals);
+    free(sc.vals);   /* its strings were borrowed, or freed by unfill */
     free(sc.score);
     free(sc.answered);
     return rc;

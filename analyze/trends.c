@@ -207,8 +207,10 @@ static void trends_row(void *st, const an_row *r)
             grp_init(&t->client, v->client, v->cohort);
             t->have_client = 1;
         }
-        free(t->client.cohort);   /* the cohort of the client's latest session */
-        t->client.cohort = xstrdup(v->cohort ? v->cohort : "");
+        if (v->cohort && strcmp(t->client.cohort, v->cohort) != 0) {
+            free(t->client.cohort);   /* the cohort of the client's latest session */
+            t->client.cohort = xstrdup(v->cohort);
+        }
         grp_add(&t->client, r, x);
     }
     if (t->by & BY_THERAPIST)
@@ -274,8 +276,10 @@ static int by_id(const void *a, const void *b)
 static int trends_finish(void *st)
 {
     trends *t = st;
-    qsort(t->t, t->nt, sizeof *t->t, by_id);
-    qsort(t->c, t->nc, sizeof *t->c, by_id);
+    if (t->nt)
+        qsort(t->t, t->nt, sizeof *t->t, by_id);
+    if (t->nc)
+        qsort(t->c, t->nc, sizeof *t->c, by_id);
     for (size_t i = 0; i < t->nt; i++)
         grp_write(&t->w, "therapist", &t->t[i]);
     for (size_t i = 0; i < t->nc; i++)

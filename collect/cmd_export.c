@@ -29,8 +29,8 @@ typedef struct exporter {
 
 static void usage(void)
 {
-    fputs("usage: collect [--db FILE] export INSTRUMENT [--format wide|long|redcap] [-o FILE]\n"
-          "                [--include-identifiers] [--rater R] [--rater-code X]\n"
+    fputs("usage: collect [--db FILE] export INSTRUMENT [--format wide|long|redcap]\n"
+          "                [-o FILE] [--include-identifiers] [--rater R] [--rater-code X]\n"
           "\n"
           "Writes the answers given to INSTRUMENT (every version) as CSV, on standard\n"
           "output or into FILE.  Administrations come in client, session, rater and\n"
@@ -39,9 +39,10 @@ static void usage(void)
           "  wide    the layout 'collect import' reads: client, therapist, session, date,\n"
           "          modality, rater, rater_code, then the latest version's columns in\n"
           "          dictionary order (a checkbox as name___code columns, calc fields with\n"
-          "          their values recomputed); one row per administration.  Exporting with\n"
-          "          --include-identifiers, importing into a new study and exporting again\n"
-          "          gives the same bytes.\n"
+          "          their values recomputed); one row per administration.  Answers given\n"
+          "          with an older version go in by column name and are scored with the\n"
+          "          latest version's calc fields.  Exporting with --include-identifiers,\n"
+          "          importing into a new study and exporting again gives the same bytes.\n"
           "  long    client, therapist, session, date, modality, rater, rater_code,\n"
           "          instrument, version, field, value: one row per non-blank answer,\n"
           "          calc values included, each administration in its own version.\n"
@@ -240,13 +241,15 @@ static int out_open(outfile *o, const char *path)
     int fd = mkstemp(o->tmp.buf);   /* created mode 0600 */
     if (fd < 0) {
         cli_fail("cannot write '%s': %s", path, strerror(errno));
-        sbuf_reset(&o->tmp);
+        sbuf_release(&o->tmp);
         return -1;
     }
     o->fp = fdopen(fd, "w");
     if (!o->fp) {
         cli_fail("cannot write '%s': %s", path, strerror(errno));
         close(fd);
+        unlink(o->tmp.buf);
+        sbuf_release(&o->tmp);
         return -1;
     }
     return 0;

@@ -7,63 +7,18 @@
  * end the transaction is committed when there was no problem at all, and
  * rolled back otherwise, so a bad row anywhere means nothing is imported; the
  * checking goes on to the end so that every problem is reported. */
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "commands.h"
-#include "strmap.h"
+#include "import.h"
 
-enum { LEAD_CLIENT, LEAD_THERAPIST, LEAD_SESSION, LEAD_DATE, LEAD_MODALITY, LEAD_RATER,
-       LEAD_RATER_CODE, NLEAD };
-
-/* What a CSV column is: a leading column, a calc column (ignored: calc
- * values are recomputed), or an answer column of the instrument. */
-enum { COL_LEAD = -2, COL_CALC = -1 };
+/* What a CSV column is: a leading column, a column to skip (a calc column,
+ * as calc values are recomputed, or one already reported as a problem), or
+ * an answer column of the instrument. */
+enum { COL_LEAD = -2, COL_SKIP = -1 };
 
 #define MAX_SHOWN 50
-
-/* A session as the file and the store together say it is. */
-typedef struct sess {
-    char *therapist;   /* NULL: none */
-    char *date;
-    char *modality;    /* NULL: none recorded */
-    long line;         /* first line naming it; 0 when it came from the store */
-    int in_store;
-} sess;
-
-/* A client: whether the store has it, and its therapist (NULL: none). */
-typedef struct client_ent {
-    char *therapist;
-    int in_store;
-} client_ent;
-
-typedef struct importer {
-    const char *path;
-    store *s;
-    const instrument *in;
-    long instrument_id;
-    long version;
-    int dry_run, replace;
-
-    size_t ncsv;          /* cells per row, from the header */
-    long lead[NLEAD];     /* CSV index of each leading column */
-    long *map;            /* CSV index -> instrument column, COL_LEAD or COL_CALC */
-    int header_bad;
-
-    char **vals;          /* in->ncols answers of the current row */
-    const char **names;   /* answer columns to save, parallel with values */
-    const char **values;
-    sbuf key, prefix;
-    char today[11];
-
-    strmap clients, sessions, admins, therapists;
-    at_msgs problems;
-    size_t admins_ok, replaced;
-    const char *who;
-} importer;
 
 static void usage(void)
 {
@@ -81,7 +36,8 @@ static void usage(void)
           "rater_code may be blank; a blank rater means client.  Clients, therapists and\n"
           "sessions that are not in the study yet are created.  Every answer is checked\n"
           "against the dictionary: codes, ranges, validation, required answers and\n"
-          "branching (an answer to a question its branching hides is an error).\n"
+          "branching (an answer to a question its branching hides is an error).  Spaces\n"
+          "around a cell are ignored, and so are rows whose cells are all blank.\n"
           "\n"
           "Nothing is imported when any row is bad: every problem is reported as\n"
           "'FILE' line N: 'column': reason (the first 50, then a count).  A session that\n"
@@ -93,46 +49,20 @@ static void usage(void)
           "              trail) instead of refusing them\n", stdout);
 }
 
-static void sess_free(void *p)
+static void note_calc_ref(long col, void *ctx)
 {
-    sess *x = p;
-    if (!x)
-        return;
-    free(x->therapist);
-    free(x->date);
-    free(x->modality);
-    free(x);
+    importer *im = ctx;
+    if (col >= 0 && im->in->fields[im->in->cols[col].field].type == FT_CALC)
+        im->branch_on_calc = 1;
 }
 
-static void client_free(void *p)
+/* Calc values are not saved (they are recomputed whenever they are read), so
+ * a row needs them only when a branching logic reads one. */
+static void find_branch_on_calc(importer *im)
 {
-    client_ent *c = p;
-    if (!c)
-        return;
-    free(c->therapist);
-    free(c);
-}
-
-static const char *prefix(importer *im, long line)
-{
-    sbuf_reset(&im->prefix);
-    sbuf_addf(&im->prefix, "'%s' line %ld: ", im->path, line);
-    return sbuf_str(&im->prefix);
-}
-
-static void problem(importer *im, long line, const char *col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void problem(importer *im, long line, const char *col, const char *fmt, ...)
-{
-    sbuf sb = SBUF_INIT;
-    va_list ap;
-    sbuf_addf(&sb, "'%s' line %ld: '%s': ", im->path, line, col);
-    va_start(ap, fmt);
-    sbuf_vaddf(&sb, fmt, ap);
-    va_end(ap);
-    msgs_addf(&im->problems, "%s", sbuf_str(&sb));
-    sbuf_release(&sb);
+    for (size_t i = 0; i < im->in->nfields; i++)
+        if (im->in->fields[i].branching)
+            expr_each_ref(im->in->fields[i].branching, note_calc_ref, im);
 }
 
 /* ---- the header ---------------------------------------------------------- */
@@ -147,12 +77,12 @@ static void read_header(importer *im, const csvrow *row)
     strmap seen = STRMAP_INIT;
 
     for (size_t i = 0; i < row->n; i++) {
-        const char *name = row->fields[i];
+        const char *name = import_trim(row->fields[i]);
         int added;
         strmap_put(&seen, name, &added);
         if (!added) {
-            problem(im, row->line, name, "the column appears twice");
-            im->map[i] = COL_CALC;
+            import_problem(im, row->line, name, "the column appears twice");
+            im->map[i] = COL_SKIP;
             continue;
         }
         int lead = -1;
@@ -167,94 +97,31 @@ static void read_header(importer *im, const csvrow *row)
         long c = instrument_col(in, name);
         if (c < 0) {
             if (in->record_id && strcmp(name, in->record_id) == 0)
-                problem(im, row->line, name,
-                        "the record identifier has no column here: the client column holds it");
+                import_problem(im, row->line, name, "the record identifier has no column "
+                               "here: the client column holds it");
             else if (*name == '\0')
-                problem(im, row->line, name, "a column without a name (column %zu)", i + 1);
+                import_problem(im, row->line, name, "a column without a name (column %zu)",
+                               i + 1);
             else
-                problem(im, row->line, name, "not a column of '%s'", in->name);
-            im->map[i] = COL_CALC;
+                import_problem(im, row->line, name, "not a column of '%s'", in->name);
+            im->map[i] = COL_SKIP;
             continue;
         }
-        im->map[i] = in->fields[in->cols[c].field].type == FT_CALC ? COL_CALC : c;
+        im->map[i] = in->fields[in->cols[c].field].type == FT_CALC ? COL_SKIP : c;
     }
     for (int l = 0; l < NLEAD; l++)
         if (im->lead[l] < 0)
-            problem(im, row->line, cli_wide_lead[l], "the column is missing");
+            import_problem(im, row->line, cli_wide_lead[l], "the column is missing");
     strmap_release(&seen, NULL);
     im->header_bad = im->problems.n > 0;
 }
 
-/* ---- the leading cells --------------------------------------------------- */
-
-static int has_control(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return 1;
-    return 0;
-}
-
-typedef struct lead_vals {
-    const char *client, *therapist, *date, *modality, *rater, *rater_code;  /* NULL: blank */
-    long session;
-} lead_vals;
-
-static const char *cell(const csvrow *row, long i)
-{
-    const char *v = row->fields[i];
-    return *v ? v : NULL;
-}
-
-/* Checks the leading cells; returns the number of problems found. */
-static size_t check_lead(importer *im, const csvrow *row, lead_vals *lv)
-{
-    size_t before = im->problems.n;
-    long line = row->line;
-    lv->client = cell(row, im->lead[LEAD_CLIENT]);
-    lv->therapist = cell(row, im->lead[LEAD_THERAPIST]);
-    lv->date = cell(row, im->lead[LEAD_DATE]);
-    lv->modality = cell(row, im->lead[LEAD_MODALITY]);
-    lv->rater = cell(row, im->lead[LEAD_RATER]);
-    lv->rater_code = cell(row, im->lead[LEAD_RATER_CODE]);
-    const char *session = cell(row, im->lead[LEAD_SESSION]);
-
-    if (!lv->client)
-        problem(im, line, "client", "a client code is required");
-    else if (has_control(lv->client))
-        problem(im, line, "client", "the code has a control character");
-    if (lv->therapist && has_control(lv->therapist))
-        problem(im, line, "therapist", "the code has a control character");
-    if (lv->rater_code && has_control(lv->rater_code))
-        problem(im, line, "rater_code", "the code has a control character");
-
-    lv->session = 0;
-    if (!session)
-        problem(im, line, "session", "a session number is required");
-    else if (!parse_long(session, &lv->session) || lv->session < 1)
-        problem(im, line, "session", "'%s' is not a session number (1, 2, 3, ...)", session);
-
-    if (lv->date && !valid_iso_date(lv->date))
-        problem(im, line, "date", "'%s' is not a date (YYYY-MM-DD)", lv->date);
-    if (lv->modality && strcmp(lv->modality, "in-person") != 0 &&
-        strcmp(lv->modality, "telehealth") != 0)
-        problem(im, line, "modality", "'%s' is not in-person or telehealth", lv->modality);
-    if (!lv->rater)
-        lv->rater = "client";
-    else if (strcmp(lv->rater, "client") != 0 && strcmp(lv->rater, "therapist") != 0 &&
-             strcmp(lv->rater, "observer") != 0)
-        problem(im, line, "rater", "'%s' is not client, therapist or observer", lv->rater);
-    return im->problems.n - before;
-}
-
 /* ---- the answers --------------------------------------------------------- */
 
-/* Normalises the row's answers into im->vals and checks them as a whole;
- * returns the number of problems found. */
-static size_t check_answers(importer *im, const csvrow *row)
+/* Normalises the row's answers into im->vals and checks them as a whole. */
+static void check_answers(importer *im, const csvrow *row)
 {
     const instrument *in = im->in;
-    size_t before = im->problems.n;
     char why[256];
     record_clear(im->vals, in->ncols);
     for (size_t i = 0; i < im->ncsv; i++) {
@@ -271,144 +138,10 @@ static size_t check_answers(importer *im, const csvrow *row)
             im->vals[c] = xstrdup(raw);
         }
     }
-    instrument_compute(in, im->vals);
-    instrument_check(in, (const char *const *)im->vals, prefix(im, row->line), &im->problems);
-    return im->problems.n - before;
-}
-
-/* ---- sessions and administrations ---------------------------------------- */
-
-static client_ent *client_get(importer *im, const char *code, const char *therapist)
-{
-    int added;
-    void **slot = strmap_put(&im->clients, code, &added);
-    if (added) {
-        client_ent *c = xcalloc(1, sizeof *c);
-        char *t = NULL;
-        c->in_store = store_client_exists(im->s, code, &t);
-        /* a new client gets the therapist of the first row that names it */
-        c->therapist = c->in_store ? t : xstrdup(therapist);
-        if (!c->in_store)
-            free(t);
-        *slot = c;
-    }
-    return *slot;
-}
-
-static void session_key(importer *im, const char *client, long number)
-{
-    sbuf_reset(&im->key);
-    sbuf_addf(&im->key, "%s\x1f%ld", client, number);
-}
-
-static const char *where(const sess *x, char buf[32])
-{
-    if (x->in_store)
-        return "in the study";
-    snprintf(buf, 32, "on line %ld", x->line);
-    return buf;
-}
-
-static int same(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-/* Finds or makes the session a row names and checks that the row agrees
- * with it.  Returns the session, or NULL when the store could not be read. */
-static sess *check_session(importer *im, const lead_vals *lv, long line)
-{
-    client_ent *c = client_get(im, lv->client, lv->therapist);
-    session_key(im, lv->client, lv->session);
-    int added;
-    void **slot = strmap_put(&im->sessions, sbuf_str(&im->key), &added);
-    if (added) {
-        sess *x = xcalloc(1, sizeof *x);
-        session_info si = { 0 };
-        at_err err;
-        if (c->in_store && store_session_get(im->s, lv->client, lv->session, &si, &err) == AT_OK) {
-            x->in_store = 1;
-            x->therapist = si.therapist;
-            x->date = si.date;
-            x->modality = si.modality;
-            si.therapist = si.date = si.modality = NULL;
-        } else {
-            x->line = line;
-            x->therapist = xstrdup(lv->therapist ? lv->therapist : c->therapist);
-            x->date = xstrdup(lv->date ? lv->date : im->today);
-            x->modality = xstrdup(lv->modality);
-        }
-        session_info_release(&si);
-        *slot = x;
-        return x;
-    }
-    sess *x = *slot;
-    char buf[32];
-    if (lv->therapist && !same(lv->therapist, x->therapist)) {
-        if (x->therapist)
-            problem(im, line, "therapist", "session %ld of client '%s' is with therapist '%s' (%s)",
-                    lv->session, lv->client, x->therapist, where(x, buf));
-        else
-            problem(im, line, "therapist", "session %ld of client '%s' has no therapist (%s)",
-                    lv->session, lv->client, where(x, buf));
-    }
-    if (lv->date && strcmp(lv->date, x->date) != 0)
-        problem(im, line, "date", "session %ld of client '%s' is dated %s (%s)", lv->session,
-                lv->client, x->date, where(x, buf));
-    if (lv->modality && x->modality && strcmp(lv->modality, x->modality) != 0)
-        problem(im, line, "modality", "session %ld of client '%s' is %s (%s)", lv->session,
-                lv->client, x->modality, where(x, buf));
-    else if (lv->modality && !x->modality)
-        x->modality = xstrdup(lv->modality);   /* the store records it then */
-    return x;
-}
-
-static void rater_words(sbuf *sb, const lead_vals *lv)
-{
-    sbuf_addf(sb, "a %s rating", lv->rater);
-    if (lv->rater_code)
-        sbuf_addf(sb, " by '%s'", lv->rater_code);
-}
-
-/* Checks that the administration a row gives is new (or may replace one in
- * the store).  Sets *replaces when it replaces one. */
-static void check_admin(importer *im, const lead_vals *lv, const sess *x, long line,
-                        int *replaces)
-{
-    *replaces = 0;
-    sbuf_reset(&im->key);
-    sbuf_addf(&im->key, "%s\x1f%ld\x1f%s\x1f%s", lv->client, lv->session, lv->rater,
-              lv->rater_code ? lv->rater_code : "");
-    int added;
-    void **slot = strmap_put(&im->admins, sbuf_str(&im->key), &added);
-    sbuf what = SBUF_INIT;
-    rater_words(&what, lv);
-    if (!added) {
-        problem(im, line, "session", "%s for session %ld of client '%s' is already on line %ld",
-                sbuf_str(&what), lv->session, lv->client, (long)(intptr_t)*slot);
-        goto out;
-    }
-    *slot = (void *)(intptr_t)line;
-    if (!x->in_store)
-        goto out;
-    long admin_id = 0, instrument_id = 0;
-    at_err err;
-    at_status st = store_admin_find(im->s, im->in->name, lv->client, lv->session, lv->rater,
-                                    lv->rater_code ? lv->rater_code : "", &admin_id,
-                                    &instrument_id, &err);
-    if (st == AT_OK) {
-        if (im->replace)
-            *replaces = 1;
-        else
-            problem(im, line, "session",
-                    "session %ld of client '%s' already has %s of '%s' in the study "
-                    "(--replace replaces it)", lv->session, lv->client, sbuf_str(&what),
-                    im->in->name);
-    } else if (st != AT_ENOTFOUND) {
-        problem(im, line, "session", "%s", err.msg);
-    }
-out:
-    sbuf_release(&what);
+    if (im->branch_on_calc)
+        instrument_compute(in, im->vals);
+    instrument_check(in, (const char *const *)im->vals, import_prefix(im, row->line),
+                     &im->problems);
 }
 
 /* ---- saving -------------------------------------------------------------- */
@@ -441,7 +174,7 @@ static void save_row(importer *im, const lead_vals *lv, long line)
     };
     at_err err;
     if (store_admin_save(im->s, &rec, im->replace, im->who, NULL, NULL, &err) != AT_OK)
-        msgs_addf(&im->problems, "%s%s", prefix(im, line), err.msg);
+        msgs_addf(&im->problems, "%s%s", import_prefix(im, line), err.msg);
 }
 
 static int on_row(const csvrow *row, void *ctx)
@@ -451,20 +184,22 @@ static int on_row(const csvrow *row, void *ctx)
         read_header(im, row);
         return im->header_bad;   /* without a usable header the rows mean nothing */
     }
+    if (import_blank_row(row))
+        return 0;
     if (row->n != im->ncsv) {
-        msgs_addf(&im->problems, "%s%zu cells, but the header has %zu", prefix(im, row->line),
-                  row->n, im->ncsv);
+        msgs_addf(&im->problems, "%s%zu cells, but the header has %zu",
+                  import_prefix(im, row->line), row->n, im->ncsv);
         return 0;
     }
     lead_vals lv;
-    size_t lead_bad = check_lead(im, row, &lv);
+    size_t lead_bad = import_check_lead(im, row, &lv);
     size_t before = im->problems.n;
     check_answers(im, row);
     if (lead_bad)
         return 0;   /* the session and administration checks need sound leading cells */
-    sess *x = check_session(im, &lv, row->line);
+    sess *x = import_check_session(im, &lv, row->line);
     int replaces = 0;
-    check_admin(im, &lv, x, row->line, &replaces);
+    import_check_admin(im, &lv, x, row->line, &replaces);
     if (im->problems.n > before)
         return 0;
     if (x->therapist) {
@@ -523,7 +258,8 @@ int cmd_import(int argc, char **argv, const char *db)
 
     int rc = EXIT_FAIL;
     at_err err;
-    importer im = { .path = path, .dry_run = dry_run, .replace = replace, .who = cli_who() };
+    importer im = { .path = strcmp(path, "-") == 0 ? "<stdin>" : path, .dry_run = dry_run,
+                    .replace = replace, .who = cli_who() };
     sbuf_init(&im.key);
     sbuf_init(&im.prefix);
     today_iso(im.today);
@@ -547,6 +283,7 @@ int cmd_import(int argc, char **argv, const char *db)
     im.version = ii.version;
     instrument_info_release(&ii);
 
+    find_branch_on_calc(&im);
     im.vals = xcalloc(im.in->ncols, sizeof *im.vals);
     im.names = xcalloc(im.in->ncols, sizeof *im.names);
     im.values = xcalloc(im.in->ncols, sizeof *im.values);
@@ -564,21 +301,22 @@ int cmd_import(int argc, char **argv, const char *db)
         goto out;
     }
     if (!im.map) {
-        cli_fail("'%s': the file is empty (it needs a header row); nothing was imported", path);
+        cli_fail("'%s': the file is empty (it needs a header row); nothing was imported",
+                 im.path);
         goto out;
     }
     if (im.problems.n) {
         cli_print_msgs(&im.problems, MAX_SHOWN);
-        cli_fail("'%s': %zu problem%s; nothing was imported", path, im.problems.n,
+        cli_fail("'%s': %zu problem%s; nothing was imported", im.path, im.problems.n,
                  im.problems.n == 1 ? "" : "s");
         goto out;
     }
     if (in_txn) {
-        in_txn = 0;
         if (store_commit(im.s, &err) != AT_OK) {
             cli_fail("%s; nothing was imported", err.msg);
             goto out;
         }
+        in_txn = 0;
     }
     report(&im);
     rc = EXIT_OK;
@@ -591,10 +329,7 @@ out:
     free(im.names);
     free(im.values);
     free(im.map);
-    strmap_release(&im.clients, client_free);
-    strmap_release(&im.sessions, sess_free);
-    strmap_release(&im.admins, NULL);
-    strmap_release(&im.therapists, NULL);
+    import_release_maps(&im);
     msgs_release(&im.problems);
     sbuf_release(&im.key);
     sbuf_release(&im.prefix);

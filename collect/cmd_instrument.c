@@ -109,7 +109,8 @@ static int instrument_add(int argc, char **argv, const char *db)
         long id;
         sbuf_reset(&form);
         dict_write_form(&d.forms[f], &form);
-        if (store_instrument_add(s, d.forms[f].name, sbuf_str(&form), &id, &versions[f],
+        if (store_instrument_add(s, d.forms[f].name, sbuf_str(&form), d.forms[f].record_id,
+                                 &id, &versions[f],
                                  &added[f], &err) != AT_OK) {
             store_rollback(s);
             cli_fail("%s", err.msg);

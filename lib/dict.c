@@ -143,10 +143,19 @@ static int header_column(const char *cell)
 static void read_header(reader *r, const csvrow *row)
 {
     int seen[DC_NCOLS] = { 0 };
+    size_t known = 0;
     r->saw_header = 1;
     r->header_line = row->line;
     r->nmap = row->n;
     r->map = xmalloc(row->n * sizeof *r->map);
+    for (size_t i = 0; i < row->n; i++)
+        known += header_column(row->fields[i]) >= 0;
+    if (known == 0) {
+        dict_problem(r->ctx, row->line, "not a REDCap data dictionary (unknown column '%s')",
+                     row->fields[0]);
+        r->bad_header = 1;
+        return;
+    }
     for (size_t i = 0; i < row->n; i++) {
         char key[256];
         header_key(row->fields[i], key, sizeof key);
@@ -191,9 +200,9 @@ static int on_row(const csvrow *row, void *ctx)
     int empty = 1, extra = 0;
     for (size_t i = 0; i < row->n; i++) {
         const char *cell = row->fields[i];
-        char *t = xstrdup(cell);
-        int blank = !*dict_trim(t);
-        free(t);
+        int blank = 1;
+        for (const char *q = cell; *q && blank; q++)
+            blank = isspace((unsigned char)*q) != 0;
         if (!blank)
             empty = 0;
         if (i >= r->nmap) {

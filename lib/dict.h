@@ -143,7 +143,9 @@ int field_normalize(const field *f, const char *value, char **out, char *why, si
 int instrument_shown(const instrument *in, size_t i, const char *const *vals);
 
 /* Recomputes every calc column into vals: frees the old strings there and
- * stores new ones (NULL for blank).  The caller owns vals' strings. */
+ * stores new ones (NULL for blank).  The caller owns vals' strings.  Calcs
+ * are computed in calc_order, so one calc may use another; a scale with
+ * fewer answered terms than its @MINITEMS is blank here too. */
 void instrument_compute(const instrument *in, char **vals);
 
 /* Checks a complete answer set: each cell valid, required shown fields

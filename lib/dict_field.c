@@ -379,14 +379,17 @@ static void layout_columns(dict_ctx *c, instrument *in)
             }
         }
     }
+    /* a checkbox option column must not take another field's name */
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++) {
-            if (in->cols[i].choice >= 0 && strcasecmp(in->cols[i].name, in->cols[j].name) == 0) {
-                dict_problem(c, in->fields[in->cols[i].field].line, "'%s': column '%s' clashes "
-                             "with the field on line %ld", in->fields[in->cols[i].field].name,
-                             in->cols[i].name, in->fields[in->cols[j].field].line);
-                break;
-            }
+            const column *a = &in->cols[i], *b = &in->cols[j];
+            if ((a->choice < 0 && b->choice < 0) || strcasecmp(a->name, b->name) != 0)
+                continue;
+            const column *box = a->choice >= 0 ? a : b, *other = box == a ? b : a;
+            dict_problem(c, in->fields[box->field].line, "'%s': column '%s' clashes with the "
+                         "field on line %ld", in->fields[box->field].name, box->name,
+                         in->fields[other->field].line);
+            break;
         }
     }
 }

@@ -1,7 +1,7 @@
 /* dict_impl.h: what the dictionary reader's files share (dict.c reads the
  * file and groups forms, dict_field.c builds fields and binds expressions,
  * field.c checks values, answers.c evaluates answer sets).  Not part of the
- * public interface. */
+ * public interface.  field_parse.c reads numbers, dates and times. */
 #ifndef ATTUNE_DICT_IMPL_H
 #define ATTUNE_DICT_IMPL_H
 
@@ -42,6 +42,13 @@ int field_valid_ordered(field_valid v);
  * that answers are compared with (dates as days, times as seconds; "today"
  * and "now" allowed for dates and datetimes).  Returns 0 with a reason. */
 int field_bound(field_valid v, const char *cell, double *out, char *why, size_t whysz);
+
+/* Parses an answer for an ordered validation (integer, numbers, dates,
+ * datetimes, times): its sort key into *key (dates as days, times as
+ * seconds) and the form it is stored in into norm.  Returns 0 with a reason
+ * in why (may be NULL) when it does not fit. */
+int field_parse_value(field_valid v, const char *s, double *key, char *norm, size_t normsz,
+                      char *why, size_t whysz);
 
 /* Trims spaces at both ends of s in place; returns s. */
 char *dict_trim(char *s);

@@ -10,7 +10,7 @@
  *   unary := ('-' | '+') unary | pow
  *   pow   := primary ('^' unary)?          right-associative: 2^3^2 = 2^9
  *   primary := number | string | [field] | [field(code)] | name '(' args ')' | '(' or ')'
- * Evaluation lives in expr_eval.c. */
+ * Binding, evaluation and scale terms live in expr_eval.c. */
 #include "expr_impl.h"
 
 #include <ctype.h>
@@ -521,86 +521,4 @@ at_status expr_parse(const char *src, expr **out, size_t *errpos, at_err *err)
     }
     *out = e;
     return AT_OK;
-}
-
-at_status expr_bind(expr *e, expr_resolve_fn resolve, void *ctx, at_err *err)
-{
-    if (e->kind == N_REF) {
-        e->col = resolve(e->str, e->code, ctx);
-        if (e->col < 0) {
-            if (e->code)
-                return at_fail(err, AT_EINVAL, "unknown field '%s(%s)'", e->str, e->code);
-            return at_fail(err, AT_EINVAL, "unknown field '%s'", e->str);
-        }
-    }
-    for (size_t i = 0; i < e->nkids; i++) {
-        at_status st = expr_bind(e->kids[i], resolve, ctx, err);
-        if (st != AT_OK)
-            return st;
-    }
-    return AT_OK;
-}
-
-void expr_each_ref(const expr *e, void (*fn)(long col, void *ctx), void *ctx)
-{
-    if (e->kind == N_REF)
-        fn(e->col, ctx);
-    for (size_t i = 0; i < e->nkids; i++)
-        expr_each_ref(e->kids[i], fn, ctx);
-}
-
-static int has_ref(const expr *e)
-{
-    if (e->kind == N_REF)
-        return 1;
-    for (size_t i = 0; i < e->nkids; i++)
-        if (has_ref(e->kids[i]))
-            return 1;
-    return 0;
-}
-
-static void collect_plus(const expr *e, const expr ***terms, size_t *n, size_t *cap)
-{
-    if (e->kind == N_ADD) {
-        collect_plus(e->kids[0], terms, n, cap);
-        collect_plus(e->kids[1], terms, n, cap);
-        return;
-    }
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 8;
-        *terms = xrealloc(*terms, *cap * sizeof **terms);
-    }
-    (*terms)[(*n)++] = e;
-}
-
-size_t expr_scale_terms(const expr *e, const expr ***terms, int *is_mean)
-{
-    const expr **t = NULL;
-    size_t n = 0, cap = 0;
-    int mean = 0;
-    *terms = NULL;
-    if (is_mean)
-        *is_mean = 0;
-    if (e->kind == N_CALL && (e->fn == F_SUM || e->fn == F_MEAN)) {
-        mean = e->fn == F_MEAN;
-        n = e->nkids;
-        t = xmalloc(n * sizeof *t);
-        for (size_t i = 0; i < n; i++)
-            t[i] = e->kids[i];
-    } else if (e->kind == N_ADD) {
-        collect_plus(e, &t, &n, &cap);
-    } else {
-        return 0;
-    }
-    /* every term must be an item score, i.e. refer to a field */
-    for (size_t i = 0; i < n; i++) {
-        if (!has_ref(t[i])) {
-            free(t);
-            return 0;
-        }
-    }
-    *terms = t;
-    if (is_mean)
-        *is_mean = mean;
-    return n;
 }

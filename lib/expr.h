@@ -9,7 +9,14 @@
  * Blank rules follow REDCap: arithmetic and comparisons other than = and <>
  * with a blank operand give blank; sum, mean, min and max skip blanks (blank
  * when every argument is blank); [x] = '' is true when x is blank; a blank
- * condition is false. */
+ * condition is false.  An unticked checkbox option [x(code)] reads as 0, as
+ * in REDCap, even when its cell is blank.  Division by zero, sqrt of a
+ * negative number and overflow give blank.
+ *
+ * Details REDCap leaves open: ^ groups right to left (2^3^2 = 512); round()
+ * takes halves away from zero, roundup() goes towards +infinity and
+ * rounddown() towards -infinity; all three first take x * 10^d to 15
+ * significant digits, so round(2.675, 2) is 2.68. */
 #ifndef ATTUNE_EXPR_H
 #define ATTUNE_EXPR_H
 

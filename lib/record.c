@@ -44,7 +44,8 @@ const instrument *catalog_get(catalog *c, long instrument_id, at_err *err)
     const instrument *out = NULL;
     if (store_instrument_by_id(c->s, instrument_id, &ii, err) != AT_OK)
         goto out;
-    if (dict_parse(ii.name, ii.dictionary, strlen(ii.dictionary), NULL, &d, &problems, err) != AT_OK) {
+    if (dict_parse(ii.name, ii.dictionary, strlen(ii.dictionary), ii.record_id, &d,
+                   &problems, err) != AT_OK) {
         at_fail(err, AT_EINVAL, "stored instrument '%s' version %ld does not load: %s", ii.name,
                 ii.version, problems.n ? problems.items[0] : err->msg);
         dict_release(&d);

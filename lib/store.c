@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ static const char *const migrations[] = {
     "  version INTEGER NOT NULL CHECK (version > 0),"
     "  sha256 TEXT NOT NULL,"
     "  dictionary TEXT NOT NULL,"
+    "  record_id TEXT,"
     "  added_at TEXT NOT NULL,"
     "  UNIQUE (name, version),"
     "  UNIQUE (name, sha256)"
@@ -203,16 +205,43 @@ static long query_long(sqlite3 *db, const char *sql)
     return v;
 }
 
-enum file_kind { FILE_EMPTY, FILE_ATTUNE };
+/* FILE_SHUT: a store in write-ahead mode whose folder is read-only, so
+ * SQLite cannot make the shared-memory file it reads through. */
+enum file_kind { FILE_EMPTY, FILE_ATTUNE, FILE_SHUT };
+
+/* A URI opening path as immutable: read without locks or shared memory,
+ * for a store in a folder that cannot be written.  Caller frees. */
+static char *immutable_uri(const char *path)
+{
+    sbuf u = SBUF_INIT;
+    sbuf_adds(&u, path[0] == '/' ? "file://" : "file:");
+    for (const char *p = path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            sbuf_addf(&u, "%%%02x", (unsigned char)*p);
+        else
+            sbuf_addc(&u, *p);
+    }
+    sbuf_adds(&u, "?immutable=1");
+    return sbuf_detach(&u);
+}
+
+static int open_ro(const char *path, int immutable, sqlite3 **db)
+{
+    char *uri = immutable ? immutable_uri(path) : NULL;
+    int rc = sqlite3_open_v2(uri ? uri : path, db,
+                             SQLITE_OPEN_READONLY | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    free(uri);
+    return rc;
+}
 
 /* Looks at an existing file through a read-only connection, so that a file
  * which is refused is never written. */
-static at_status inspect(const char *path, enum file_kind *kind, at_err *err)
+static at_status inspect(const char *path, int immutable, enum file_kind *kind, at_err *err)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     at_status rc = AT_OK;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (open_ro(path, immutable, &db) != SQLITE_OK) {
         rc = at_fail(err, AT_EIO, "cannot open '%s': %s", path,
                      db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
@@ -221,6 +250,10 @@ static at_status inspect(const char *path, enum file_kind *kind, at_err *err)
     int prc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
     if (prc == SQLITE_OK)
         prc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(db);
+    if (!immutable && ((prc & 0xff) == SQLITE_READONLY || (prc & 0xff) == SQLITE_CANTOPEN)) {
+        *kind = FILE_SHUT;
+        goto out;
+    }
     if ((prc & 0xff) == SQLITE_NOTADB) {
         rc = at_fail(err, AT_ENOTSTORE,
                      "'%s' is not an attune study file (it is not an SQLite database)", path);
@@ -296,15 +329,36 @@ static at_status migrate(store *s, at_err *err)
     return AT_OK;
 }
 
-static at_status connect(store *s, at_err *err)
+/* Why path cannot be written: the OS reason for the file or its folder. */
+static at_status unwritable(const char *path, at_err *err)
 {
-    int flags = s->mode == STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK)
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    const char *folder = slash ? (slash == dir ? "/" : (*slash = '\0', dir)) : ".";
+    at_status rc;
+    if (access(folder, W_OK) != 0)
+        rc = at_fail(err, AT_EIO, "cannot write in the folder of '%s': %s", path,
+                     strerror(errno));
+    else if (access(path, W_OK) != 0)
+        rc = at_fail(err, AT_EIO, "cannot write '%s': %s", path, strerror(errno));
+    else
+        rc = at_fail(err, AT_EIO, "cannot write '%s': %s", path, strerror(EACCES));
+    free(dir);
+    return rc;
+}
+
+static at_status connect(store *s, int immutable, at_err *err)
+{
+    int rc0 = s->mode == STORE_READ ? open_ro(s->path, immutable, &s->db)
+                                    : sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc0 != SQLITE_OK)
         return s->db ? store_dberr(s, err) : at_fail(err, AT_ENOMEM, "out of memory");
     sqlite3_busy_timeout(s->db, 5000);
     at_status rc = exec_sql(s, "PRAGMA foreign_keys = ON", err);
     if (rc != AT_OK || s->mode == STORE_READ)
         return rc;
+    if (sqlite3_db_readonly(s->db, "main") == 1)
+        return unwritable(s->path, err);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
@@ -313,8 +367,11 @@ static at_status connect(store *s, at_err *err)
         rc = at_fail(err, AT_EIO, "'%s': cannot switch to write-ahead logging", s->path);
     }
     sqlite3_finalize(st);
+    /* synchronous NORMAL is safe with write-ahead logging (a power cut may
+     * lose the last commits, never corrupt); the statement journals of the
+     * per-call savepoints stay in memory instead of a temporary file */
     if (rc == AT_OK)
-        rc = exec_sql(s, "PRAGMA synchronous = NORMAL", err);
+        rc = exec_sql(s, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY", err);
     if (rc == AT_OK)
         rc = migrate(s, err);
     return rc;
@@ -329,7 +386,7 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
         path = store_default_path();
 
     enum file_kind kind = FILE_EMPTY;
-    int created = 0;
+    int created = 0, immutable = 0;
     struct stat sb;
     if (stat(path, &sb) != 0) {
         if (errno != ENOENT)
@@ -346,7 +403,18 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
     } else if (S_ISDIR(sb.st_mode)) {
         return at_fail(err, AT_EIO, "cannot open '%s': it is a directory", path);
     } else {
-        rc = inspect(path, &kind, err);
+        rc = inspect(path, 0, &kind, err);
+        if (rc == AT_OK && kind == FILE_SHUT) {
+            char wal[PATH_MAX + 8];
+            snprintf(wal, sizeof wal, "%s-wal", path);
+            if (mode != STORE_READ)
+                return unwritable(path, err);
+            if (stat(wal, &sb) == 0 && sb.st_size > 0)
+                return at_fail(err, AT_EIO, "cannot read '%s': its folder is read-only and "
+                               "'%s' holds changes not yet merged into it", path, wal);
+            immutable = 1;
+            rc = inspect(path, 1, &kind, err);
+        }
         if (rc != AT_OK)
             return rc;
         if (kind == FILE_EMPTY && mode != STORE_CREATE)
@@ -361,7 +429,7 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
     s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     s->mode = mode;
-    rc = connect(s, err);
+    rc = connect(s, immutable, err);
     if (rc == AT_OK && mode == STORE_READ &&
         query_long(s->db, "PRAGMA user_version") < STORE_SCHEMA_VERSION)
         rc = at_fail(err, AT_EVERSION,
@@ -410,6 +478,7 @@ at_status store_begin(store *s, at_err *err)
     if (s->in_txn)
         return at_fail(err, AT_EINVAL, "a transaction is already open on '%s'", s->path);
     store_cache_reset(s);
+    s->txn_lost = 0;
     rc = store_exec(s, ST_BEGIN, err);
     if (rc == AT_OK)
         s->in_txn = 1;
@@ -418,6 +487,11 @@ at_status store_begin(store *s, at_err *err)
 
 at_status store_commit(store *s, at_err *err)
 {
+    if (s->txn_lost) {
+        s->txn_lost = 0;
+        return at_fail(err, AT_EDB, "nothing was saved in '%s': the transaction was undone "
+                       "after an earlier error", s->path);
+    }
     if (!s->in_txn)
         return at_fail(err, AT_EINVAL, "no transaction is open on '%s'", s->path);
     at_status rc = store_exec(s, ST_COMMIT, err);
@@ -430,6 +504,8 @@ at_status store_commit(store *s, at_err *err)
 
 void store_rollback(store *s)
 {
+    if (s)
+        s->txn_lost = 0;
     if (!s || !s->in_txn)
         return;
     store_exec(s, ST_ROLLBACK, NULL);
@@ -457,6 +533,10 @@ at_status store_wend(store *s, at_status st, at_err *err)
     if (s->in_txn) {
         store_exec(s, ST_ROLLBACK_TO, NULL);
         store_exec(s, ST_RELEASE, NULL);
+        if (sqlite3_get_autocommit(s->db)) {   /* SQLite gave up the whole transaction */
+            s->in_txn = 0;
+            s->txn_lost = 1;
+        }
     } else {
         store_exec(s, ST_ROLLBACK, NULL);
     }

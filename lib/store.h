@@ -6,7 +6,11 @@
  *   therapists(id, code UNIQUE, cohort)
  *   clients(id, code UNIQUE, therapist_id)
  *   sessions(id, client_id, therapist_id, number, date, modality; UNIQUE(client_id, number))
- *   instruments(id, name, version, sha256, dictionary, added_at; UNIQUE(name, version), UNIQUE(name, sha256))
+ *   instruments(id, name, version, sha256, dictionary, record_id, added_at;
+ *               UNIQUE(name, version), UNIQUE(name, sha256))
+ *     dictionary is the form as dict_write_form writes it; record_id names its
+ *     record identifier field (NULL when the form has none), which reading
+ *     the text back needs
  *   administrations(id, session_id, instrument_id, rater, rater_code, status,
  *                   started_at, finished_at, source)
  *   responses(administration_id, field, value; PRIMARY KEY(administration_id, field))
@@ -76,9 +80,11 @@ at_status store_session_get(store *s, const char *client, long number, session_i
 void session_info_release(session_info *si);
 
 /* Instruments.  Adds a version when text's sha256 is new for that name
- * (*added = 1) or finds the existing one (*added = 0). */
-at_status store_instrument_add(store *s, const char *name, const char *text, long *id,
-                               long *version, int *added, at_err *err);
+ * (*added = 1) or finds the existing one (*added = 0).  record_id is the
+ * name of the form's record identifier field, NULL when it has none. */
+at_status store_instrument_add(store *s, const char *name, const char *text,
+                               const char *record_id, long *id, long *version, int *added,
+                               at_err *err);
 
 typedef struct instrument_info {
     long id;
@@ -87,6 +93,7 @@ typedef struct instrument_info {
     char *sha256;
     char *dictionary;
     char *added_at;
+    char *record_id;   /* NULL when the form has no record identifier */
 } instrument_info;
 /* The latest version of name (version 0) or a given version. */
 at_status store_instrument_get(store *s, const char *name, long version, instrument_info *out,

@@ -371,10 +371,13 @@ at_status store_admin_save(store *s, const admin_rec *rec, int replace, const ch
                            long *admin_id, long *session_out, at_err *err)
 {
     long id = 0, number = 0;
-    at_status rc = check_rec(rec, err);
+    admin_rec r = *rec;
+    if (r.date && !*r.date)
+        r.date = NULL;
+    at_status rc = check_rec(&r, err);
     if (rc != AT_OK || (rc = store_wbegin(s, err)) != AT_OK)
         return rc;
-    rc = store_wend(s, save_body(s, rec, replace, who, &id, &number, err), err);
+    rc = store_wend(s, save_body(s, &r, replace, who, &id, &number, err), err);
     if (rc == AT_OK) {
         if (admin_id)
             *admin_id = id;

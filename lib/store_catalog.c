@@ -240,6 +240,8 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
                             const char *date, const char *modality, long *number_out,
                             at_err *err)
 {
+    if (date && !*date)
+        date = NULL;
     at_status rc = store_check_code("client", client, err);
     if (rc == AT_OK && number < 0)
         rc = at_fail(err, AT_EINVAL, "session number %ld is not a positive number", number);
@@ -331,7 +333,8 @@ void session_info_release(session_info *si)
 
 /* ---- instruments ----------------------------------------------------------- */
 
-#define INSTR_COLS "SELECT id, name, version, sha256, dictionary, added_at FROM instruments "
+#define INSTR_COLS \
+    "SELECT id, name, version, sha256, dictionary, added_at, record_id FROM instruments "
 
 static void instrument_fill(sqlite3_stmt *st, instrument_info *ii)
 {
@@ -341,13 +344,17 @@ static void instrument_fill(sqlite3_stmt *st, instrument_info *ii)
     ii->sha256 = xstrdup(store_col(st, 3));
     ii->dictionary = xstrdup(store_col(st, 4));
     ii->added_at = xstrdup(store_col(st, 5));
+    ii->record_id = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : xstrdup(store_col(st, 6));
 }
 
-at_status store_instrument_add(store *s, const char *name, const char *text, long *id,
-                               long *version, int *added, at_err *err)
+at_status store_instrument_add(store *s, const char *name, const char *text,
+                               const char *record_id, long *id, long *version, int *added,
+                               at_err *err)
 {
     if (!name || !*name)
         return at_fail(err, AT_EINVAL, "an instrument name must not be empty");
+    if (!text)
+        return at_fail(err, AT_EINVAL, "instrument '%s' has no dictionary text", name);
     char hex[65], now[21];
     store_sha256(text, strlen(text), hex);
     at_status rc = store_wbegin(s, err);
@@ -375,8 +382,8 @@ at_status store_instrument_add(store *s, const char *name, const char *text, lon
     }
     sqlite3_finalize(st);
     if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO instruments(name, version, sha256, dictionary, added_at)"
-                           " SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4"
+                           "INSERT INTO instruments(name, version, sha256, dictionary, added_at, record_id)"
+                           " SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5"
                            " FROM instruments WHERE name = ?1 RETURNING id, version",
                            -1, &st, NULL) != SQLITE_OK) {
         st = NULL;
@@ -388,6 +395,10 @@ at_status store_instrument_add(store *s, const char *name, const char *text, lon
     store_bind_str(st, 2, hex);
     store_bind_str(st, 3, text);
     store_bind_str(st, 4, now);
+    if (record_id)
+        store_bind_str(st, 5, record_id);
+    else
+        sqlite3_bind_null(st, 5);
     if (sqlite3_step(st) != SQLITE_ROW) {
         rc = store_dberr(s, err);
         goto out;
@@ -455,6 +466,7 @@ void instrument_info_release(instrument_info *ii)
     free(ii->sha256);
     free(ii->dictionary);
     free(ii->added_at);
+    free(ii->record_id);
     memset(ii, 0, sizeof *ii);
 }
 

@@ -45,6 +45,7 @@ struct store {
     char *path;
     store_mode mode;
     int in_txn;                      /* store_begin is open */
+    int txn_lost;                    /* SQLite undid that transaction after an error */
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *resp_ins[STORE_RESP_BATCH + 1];   /* [k]: k rows at once */
     struct { char *code; long id; } therapist;

@@ -21,8 +21,13 @@ fi
 command -v sqlite3 >/dev/null || { echo "import.sh: sqlite3 is needed" >&2; exit 1; }
 
 echo "== release build in $build"
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target collect attune-simulate >/dev/null
+mkdir -p "$build"
+log="$build/bench-build.log"
+if ! { cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF &&
+       cmake --build "$build" -j"$(nproc)" --target collect attune-simulate; } >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
 collect="$build/collect/collect"
 simulate="$build/examples/attune-simulate"
 

@@ -135,9 +135,20 @@ static void test_missing_and_unwritable(void **state)
     assert_non_null(strstr(err.msg, strerror(ENOENT)));
     assert_int_equal(store_open(f->dir, STORE_CREATE, &s, &err), AT_EIO);
     if (geteuid() != 0) {   /* root may write anywhere */
+        char other[160];
+        snprintf(other, sizeof other, "%s/other.db", f->dir);
+        s = open_ok(other, STORE_CREATE);
+        assert_int_equal(store_therapist_add(s, "T1", NULL, &err), AT_OK);
+        store_close(s);
         assert_int_equal(chmod(f->dir, 0500), 0);
         assert_int_equal(store_open(f->db, STORE_CREATE, &s, &err), AT_EIO);
         assert_non_null(strstr(err.msg, strerror(EACCES)));
+        /* an existing store in a read-only folder can be read, not written */
+        assert_int_equal(store_open(other, STORE_WRITE, &s, &err), AT_EIO);
+        assert_non_null(strstr(err.msg, strerror(EACCES)));
+        s = open_ok(other, STORE_READ);
+        assert_int_equal(db_long(s, "SELECT count(*) FROM therapists"), 1);
+        store_close(s);
         chmod(f->dir, 0700);
     }
 }
@@ -319,18 +330,18 @@ static void test_instrument_versions(void **state)
     instrument_info ii;
     const char *a = "record_id,psq,text,Record\n", *b = "record_id,psq,text,Record ID\n";
     store *s = open_ok(f->db, STORE_CREATE);
-    assert_int_equal(store_instrument_add(s, "psq", a, &id1, &v1, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq", a, "record_id", &id1, &v1, &added, &err), AT_OK);
     assert_int_equal(v1, 1);
     assert_int_equal(added, 1);
-    assert_int_equal(store_instrument_add(s, "psq", a, &id, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq", a, NULL, &id, &v, &added, &err), AT_OK);
     assert_int_equal(id, id1);
     assert_int_equal(v, 1);
     assert_int_equal(added, 0);
-    assert_int_equal(store_instrument_add(s, "psq", b, &id2, &v2, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq", b, NULL, &id2, &v2, &added, &err), AT_OK);
     assert_int_not_equal(id2, id1);
     assert_int_equal(v2, 2);
     assert_int_equal(added, 1);
-    assert_int_equal(store_instrument_add(s, "other", a, &id, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "other", a, NULL, &id, &v, &added, &err), AT_OK);
     assert_int_equal(v, 1);   /* versions count per name */
 
     assert_int_equal(store_instrument_get(s, "psq", 0, &ii, &err), AT_OK);
@@ -339,9 +350,11 @@ static void test_instrument_versions(void **state)
     store_sha256(b, strlen(b), hex);
     assert_string_equal(ii.sha256, hex);
     assert_int_equal(strlen(ii.added_at), 20);
+    assert_null(ii.record_id);
     instrument_info_release(&ii);
     assert_int_equal(store_instrument_get(s, "psq", 1, &ii, &err), AT_OK);
     assert_string_equal(ii.dictionary, a);
+    assert_string_equal(ii.record_id, "record_id");
     instrument_info_release(&ii);
     assert_int_equal(store_instrument_by_id(s, id1, &ii, &err), AT_OK);
     assert_int_equal(ii.version, 1);

@@ -25,10 +25,10 @@ static store *seed(const fixture *f)
     assert_int_equal(store_therapist_add(s, "T1", "A", &err), AT_OK);
     assert_int_equal(store_therapist_add(s, "T2", "B", &err), AT_OK);
     assert_int_equal(store_client_add(s, "C01", "T1", &err), AT_OK);
-    assert_int_equal(store_instrument_add(s, "psq_client", "one", &psq1, &v, &added, &err), AT_OK);
-    assert_int_equal(store_instrument_add(s, "psq_client", "two", &psq2, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq_client", "one", NULL, &psq1, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq_client", "two", NULL, &psq2, &v, &added, &err), AT_OK);
     assert_int_equal(v, 2);
-    assert_int_equal(store_instrument_add(s, "other", "one", &other1, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "other", "one", NULL, &other1, &v, &added, &err), AT_OK);
     return s;
 }
 

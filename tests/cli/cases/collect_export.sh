@@ -11,11 +11,16 @@ setup collect import export_demo data/export_demo_answers.csv
 run collect export export_demo
 run collect export export_demo --format wide --include-identifiers
 run collect export export_demo --format long
-run collect export export_demo --format long --include-identifiers --rater observer
+run collect export export_demo --format long --include-identifiers --rater-code P01
 run collect export export_demo --format redcap
 run collect export export_demo --format redcap --include-identifiers
 run collect export export_demo --format redcap --rater observer
 run collect export export_demo --format redcap --rater observer --rater-code S02
+# a partial administration is 0 (Incomplete) in <form>_complete
+sqlite3 attune.db "UPDATE administrations SET status = 'partial' WHERE id =
+  (SELECT a.id FROM administrations a JOIN sessions s ON s.id = a.session_id
+   JOIN clients c ON c.id = s.client_id WHERE c.code = 'P02')"
+run collect export export_demo --format redcap
 
 # -o: a file only its owner can read, written whole
 run collect export export_demo -o demo.csv

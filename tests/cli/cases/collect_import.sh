@@ -7,6 +7,9 @@ setup collect instrument add instruments/client_post_session.csv
 sample=examples/sample/client_post_session.csv
 
 run collect import client_post_session $sample --dry-run
+# a file saved with CRLF line ends (as spreadsheets on Windows write them)
+sed 's/$/\r/' $sample >crlf.csv
+run collect import client_post_session crlf.csv --dry-run
 sql "SELECT count(*) FROM clients UNION ALL SELECT count(*) FROM administrations"
 
 run collect import client_post_session $sample
@@ -26,11 +29,11 @@ sql "SELECT r.field, r.value FROM responses r JOIN administrations a ON a.id = r
 # response: the cells counted by sqlite3's own CSV reader
 cols=$(head -1 $sample | tr ',' '\n' | tail -n +8 | grep -v '^alliance')
 sum=$(printf "(\"%s\" <> '') + " $cols)
-echo "non-blank answer cells in the file: $(sqlite3 :memory: -cmd ".import --csv $sample w" "SELECT ${sum% + } FROM w")"
+echo "non-blank answer cells in the file: $(sqlite3 :memory: -cmd ".import --csv $sample w" "SELECT sum(${sum% + }) FROM w")"
 
-# columns in another order, calc and notes columns left out, spaces around a
-# code; a blank rater is the client, a blank therapist the client's own, a
-# blank date today
+# columns in another order, calc and notes columns left out, spaces around
+# cells, a row of blank cells; a blank rater is the client, a blank
+# therapist the client's own, a blank date today
 run collect import client_post_session data/import_more.csv
 sql "SELECT c.code, t.code, s.number, s.date = date('now'), s.modality, a.rater, a.rater_code
      FROM administrations a JOIN sessions s ON s.id = a.session_id

@@ -37,3 +37,10 @@ unchanged
 run collect import no_such_instrument data/bad/import_letter.csv
 run collect import client_post_session data/bad/no_such_file.csv
 unchanged
+
+# branching that reads a calc field: the calc is recomputed from the row
+# (its cell is ignored) before required and hidden answers are judged
+setup collect instrument add data/calc_branch.csv
+before=$(sqlite3 -readonly attune.db .dump)
+run collect import calc_branch data/bad/import_calc_branch.csv
+unchanged

@@ -35,3 +35,9 @@ printf '' >empty.csv
 run collect instrument add empty.csv
 echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 sql "SELECT count(*) FROM instruments"
+
+echo "# a record identifier with another name (--record-id) is kept as such when read back"
+sed -e 's/^record_id,checkin/study_id,pulse/' -e 's/^\([a-z_]*\),checkin,/\1,pulse,/' data/two_forms.csv | grep -v ',consent,' >study_id.csv
+run collect instrument add study_id.csv --record-id study_id
+run collect instrument show pulse
+sql "SELECT name, record_id FROM instruments WHERE name IN ('pulse', 'checkin') ORDER BY name"

@@ -1,0 +1,48 @@
+# analyze all --out-dir: every table in one folder from one reading of the
+# store, each the same as its own command writes, and a README.txt; the
+# store file is left exactly as it was by every analyze command.
+source data/analyze/setup.sh
+psq_store
+# the store's bytes, with its write-ahead log when there is one (a write
+# would land there first)
+bytes() { cat attune.db attune.db-wal 2>/dev/null | sha256sum; }
+before=$(bytes)
+
+run analyze all --out-dir out
+ls out
+sed "s|$PWD/||" out/README.txt
+# each table is byte for byte what its command writes
+same() { cmp -s "$1" "$2" && echo "$1: same as '${*:3}'" || { echo "$1 differs from '${*:3}':"; diff "$1" "$2"; }; }
+analyze scores >t.csv; same out/scores.csv t.csv analyze scores
+analyze reliability >t.csv 2>/dev/null; same out/reliability.csv t.csv analyze reliability
+analyze reliability --items >t.csv 2>/dev/null; same out/reliability_items.csv t.csv analyze reliability --items
+analyze trajectories >t.csv; same out/trajectories.csv t.csv analyze trajectories
+analyze episodes >t.csv; same out/episodes.csv t.csv analyze episodes
+analyze ruptures >t.csv; same out/ruptures.csv t.csv analyze ruptures
+(analyze trends; analyze trends --by therapist | tail -n +2; analyze trends --by cohort | tail -n +2) >t.csv
+same out/trends.csv t.csv "analyze trends, --by therapist, --by cohort"
+analyze agreement >t.csv; same out/agreement.csv t.csv analyze agreement
+analyze report --format csv >t.csv; same out/report.csv t.csv analyze report --format csv
+
+# with the rci rule two readings are needed (the threshold needs every
+# client's first score first); the tables agree with the single commands
+run analyze all --out-dir rci --rule rci --pairwise --by therapist --over week --resolved-at 3
+sed -n '/^parameters/,/^$/p' rci/README.txt
+analyze episodes --rule rci >t.csv; same rci/episodes.csv t.csv analyze episodes --rule rci
+analyze reliability --pairwise >t.csv 2>/dev/null; same rci/reliability.csv t.csv analyze reliability --pairwise
+analyze trends --by therapist --over week --resolved-at 3 >t.csv; same rci/trends.csv t.csv analyze trends --by therapist --over week --resolved-at 3
+analyze report --rule rci --format csv --resolved-at 3 >t.csv; same rci/report.csv t.csv analyze report --rule rci --resolved-at 3
+# one client, with the whole-sample rci threshold kept
+run analyze all --out-dir one --client C04 --rule rci
+cat one/episodes.csv
+# a folder that cannot be made
+touch afile
+run analyze all --out-dir afile
+run analyze all --out-dir no/such/dir
+
+# every analyze command above left the store as it was
+for cmd in scores reliability trajectories episodes ruptures trends agreement report; do
+  analyze $cmd >/dev/null 2>&1
+done
+after=$(bytes)
+[ "$before" = "$after" ] && echo "attune.db unchanged" || echo "attune.db CHANGED"

@@ -1,0 +1,50 @@
+# analyze episodes: DESIGN.md's four rules, each checked against an
+# independent R implementation (epi_rule in data/analyze/reference.R) on
+# the psq answers and on hand-made series (data/analyze/track_answers.csv)
+# that sit just above and just below each threshold.
+source data/analyze/setup.sh
+psq_store
+
+# psq_client alliance, sd rule k = 1 (default).  C01: 4.25 4.5 2.5 4 4.75,
+# SD 0.8839, the drop of 2 at session 3 is repaired at session 5 (4.75 >=
+# 4.5, two sessions later).  C02: session 3 has no score, so session 4's
+# previous is session 2.  C05 has one score: no episode.
+vs episodes_psq_sd.csv analyze episodes
+# rci: SD0 = SD of the first scores 4.25, 3.5, 4.25, 3, 5 (0.7697), r = the
+# alliance scale's complete-case alpha 0.898245614035088 (as in
+# analyze_reliability): threshold 1.96 * SD0 * sqrt(2 * (1 - r)) = 0.6813
+vs episodes_psq_rci.csv analyze episodes --rule rci
+# the threshold is whole-sample: one client shown, the same threshold
+run analyze episodes --rule rci --client C04
+
+rm -f attune.db
+track_store
+# sd: S1 alternates 50 and 60: SD = sqrt(30) = 5.477, drops of 10.  With
+# k = 1.82 the threshold is 9.9686 (< 10: ruptures); with k = 1.83 it is
+# 10.023 (> 10: none).  S2 is constant (SD 0) and S3 has 2 scores: never.
+vs episodes_track_sd.csv analyze episodes --therapist TS
+vs episodes_track_sd_k1.82.csv analyze episodes --therapist TS --k 1.82
+vs episodes_track_sd_k1.83.csv analyze episodes --therapist TS --k 1.83
+# rci: the first scores 60, 70.5, 81 have SD0 = 10.5 and r = .961 gives
+# DOMAIN.md's known cutoff 5.747681 (Jacobson & Truax).  R1 drops 5.75
+# (a rupture); R2 drops 5.74 (not) and then 5.75 (a rupture, repaired by a
+# tie: 64.76 >= 64.76).
+vs episodes_track_rci.csv analyze episodes --therapist TR --rule rci --reliability 0.961
+# track's score is not a scale: without --reliability there is no alpha
+run analyze episodes --therapist TR --rule rci
+# abs, cutoff 5: A1 drops exactly 5 (not a rupture) and then 5.1 (one);
+# three sessions follow without reaching 50: not repaired, not censored.
+# A2 is repaired at the third session of the window (w=3) but not within 2.
+# A3 has sessions 1, 2, 4, (5 with no score), 7, 9: repaired at 9, 5
+# session numbers later, the second scored session of the window.
+# A4: consecutive drops are separate ruptures.  A5: one session.
+vs episodes_track_abs.csv analyze episodes --therapist TA --rule abs --cutoff 5
+vs episodes_track_abs_w2.csv analyze episodes --therapist TA --rule abs --cutoff 5 --window 2
+# sudden (Tang & DeRubeis), cutoff 5: U1 drops 21 from 61 (>= 25%), pre
+# 60 62 61 against post 40 41 39: mean difference 21 > 2.776 x pooled SD 1.
+# U2's drop of 17 is under 25% of 79; U3's drop of 20 is exactly 25% of 80
+# (counts).  U4 zig-zags: its pre and post means are too close for their
+# spread, and its last drop has one score after it.
+vs episodes_track_sudden.csv analyze episodes --therapist TU --rule sudden --cutoff 5
+# sudden with the RCI threshold as the cutoff: SD0 of 60, 80, 80, 60 and r = .9
+vs episodes_track_sudden_rci.csv analyze episodes --therapist TU --rule sudden --reliability 0.9

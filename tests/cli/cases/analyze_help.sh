@@ -1,0 +1,41 @@
+# analyze: --help everywhere (stdout, exit 0); misuse is one line, a pointer
+# to --help and exit 2; failures are "analyze: <what>: <why>" and exit 1.
+run analyze --help
+for cmd in scores reliability trajectories episodes ruptures trends agreement report all; do
+  run analyze $cmd --help
+done
+
+# misuse: exit 2
+run analyze
+run analyze frobnicate
+run analyze --bogus scores
+run analyze scores --bogus
+run analyze scores stray
+run analyze scores --pairwise
+run analyze scores --rater
+run analyze scores --rater nurse
+run analyze scores --from 2026-02-30
+run analyze scores --from 2026-03-01 --to 2026-02-01
+run analyze reliability --items=yes
+run analyze episodes --rule median
+run analyze episodes --rule rci --k 2
+run analyze episodes --k 0
+run analyze episodes --k two
+run analyze episodes --rule abs
+run analyze episodes --rule sd --cutoff 3
+run analyze episodes --rule sd --reliability 0.9
+run analyze episodes --rule rci --reliability 1.5
+run analyze episodes --window 0
+run analyze trends --by ward
+run analyze trends --over month
+run analyze report --format pdf
+run analyze all
+run analyze all --out-dir
+run analyze all --out-dir out -o out.csv
+
+# failures: exit 1, the store left as it was (no file made)
+run analyze scores --db missing.db
+[ -e missing.db ] && echo 'missing.db was made' || echo 'no missing.db made'
+echo "not a store" >plain.txt
+run analyze scores --db plain.txt
+run analyze --db plain.txt trends

@@ -1,0 +1,41 @@
+# Helpers for the analyze end-to-end cases (sourced by tests/cli/cases/analyze_*.sh,
+# which run in a fresh folder with data/ linked and ATTUNE_DB set).
+
+# psq_store: the study of psq_client_answers.csv and psq_therapist_answers.csv:
+# therapists T1, T2 (cohort A) and T3 (cohort B), clients C01-C05, rated by the
+# client (psq_client) and the therapist (psq_therapist).
+psq_store() {
+  {
+    collect init
+    collect therapist add T1 --cohort A
+    collect therapist add T2 --cohort A
+    collect therapist add T3 --cohort B
+    collect instrument add data/analyze/psq_client.csv
+    collect instrument add data/analyze/psq_therapist.csv
+    collect import psq_client data/analyze/psq_client_answers.csv
+    collect import psq_therapist data/analyze/psq_therapist_answers.csv
+  } >/dev/null || echo "psq_store: building the store failed"
+}
+
+# track_store: the hand-made alliance series of track_answers.csv (one
+# numeric score per session), therapist TS for the sd rule, TR rci, TA abs,
+# TU sudden.
+track_store() {
+  {
+    collect init
+    collect instrument add data/analyze/track.csv
+    collect import track data/analyze/track_answers.csv
+  } >/dev/null || echo "track_store: building the store failed"
+}
+
+# vs REF CMD...: runs CMD as run does (printing the command, its output and
+# notes), then checks the table it writes against the R reference
+# data/analyze/reference/REF at 1e-9 relative tolerance.
+vs() {
+  local ref=$1
+  shift
+  run "$@"
+  "$@" >vs.csv 2>/dev/null
+  awk -v tol=1e-9 -f data/analyze/compare.awk "data/analyze/reference/$ref" vs.csv
+  rm -f vs.csv
+}

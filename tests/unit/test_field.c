@@ -1,0 +1,370 @@
+/* Unit tests for answers against an instrument (tests/data/dict/good.csv):
+ * normalising values for every validation, checking answer sets
+ * (validity, required, hidden), branching, calc fields and scale scores
+ * with @MINITEMS.  Expected values were worked out by hand from REDCap's
+ * rules; the comments show the arithmetic. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+
+static char *data_path(const char *rel)
+{
+    const char *dir = getenv("ATTUNE_TEST_DATA");
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "%s/%s", dir ? dir : "tests/data", rel);
+    return sbuf_detach(&sb);
+}
+
+static at_status load_file(const char *rel, dictionary *d, at_msgs *problems)
+{
+    char *path = data_path(rel), *text = NULL;
+    size_t len = 0;
+    at_err err;
+    if (read_file(path, &text, &len, &err) != AT_OK)
+        fail_msg("%s", err.msg);
+    at_status st = dict_parse(rel, text, len, NULL, d, problems, &err);
+    free(text);
+    free(path);
+    return st;
+}
+
+static const instrument *form_named(const dictionary *d, const char *name)
+{
+    for (size_t i = 0; i < d->nforms; i++)
+        if (strcmp(d->forms[i].name, name) == 0)
+            return &d->forms[i];
+    fail_msg("no form '%s'", name);
+    return NULL;
+}
+
+static const field *field_named(const instrument *in, const char *name)
+{
+    long i = instrument_field(in, name);
+    if (i < 0)
+        fail_msg("no field '%s' in '%s'", name, in->name);
+    return &in->fields[i];
+}
+
+static void dump_problems(const at_msgs *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        print_message("  problem: %s\n", p->items[i]);
+}
+
+/* ---- good.csv ---------------------------------------------------------- */
+
+static dictionary good;
+
+static int load_good(void **state)
+{
+    (void)state;
+    at_msgs p = AT_MSGS_INIT;
+    at_status st = load_file("dict/good.csv", &good, &p);
+    if (st != AT_OK)
+        dump_problems(&p);
+    msgs_release(&p);
+    return st == AT_OK ? 0 : -1;
+}
+
+static int release_good(void **state)
+{
+    (void)state;
+    dict_release(&good);
+    return 0;
+}
+
+/* ---- normalising values ------------------------------------------------ */
+
+static const struct {
+    const char *form, *field, *in;
+    const char *out;   /* the stored value, or NULL when refused */
+    const char *why;   /* the reason when refused */
+} norm_cases[] = {
+    { "intake", "visit_date", "2026-03-01", "2026-03-01", NULL },
+    { "intake", "visit_date", "  2026-3-1 ", "2026-03-01", NULL },
+    { "intake", "visit_date", "2026/03/01", "2026-03-01", NULL },
+    { "intake", "visit_date", "2026-02-30", NULL, "2026-02-30 is not a date" },
+    { "intake", "visit_date", "2019-12-31", NULL, "is 2019-12-31, allowed 2020-01-01 to 2030-12-31" },
+    { "intake", "visit_date", "03-01-2026", NULL, "'03-01-2026' is not a date (YYYY-MM-DD)" },
+    { "intake", "visit_date_us", "03-01-2026", "2026-03-01", NULL },     /* March 1 */
+    { "intake", "visit_date_us", "02/29/2024", "2024-02-29", NULL },     /* a leap day */
+    { "intake", "visit_date_us", "02-29-2025", NULL, "2025-02-29 is not a date" },
+    { "intake", "visit_date_us", "2026-03-01", "2026-03-01", NULL },     /* Y-M-D is taken too */
+    { "intake", "dob", "31-12-1990", "1990-12-31", NULL },
+    { "intake", "dob", "31-12-2999", NULL, "is 2999-12-31, allowed today or earlier" },
+    { "intake", "started", "2026-03-01 14:05", "2026-03-01 14:05", NULL },
+    { "intake", "started", "2026-03-01T9:05", "2026-03-01 09:05", NULL },
+    { "intake", "started", "2026-03-01 24:00", NULL, "'2026-03-01 24:00' is not a date and time (YYYY-MM-DD HH:MM)" },
+    { "intake", "started", "2026-03-01", NULL, "'2026-03-01' is not a date and time (YYYY-MM-DD HH:MM)" },
+    { "intake", "started_us", "03-01-2026 14:05", "2026-03-01 14:05", NULL },
+    { "intake", "started_eu", "01-03-2026 14:05", "2026-03-01 14:05", NULL },
+    { "intake", "started_eu", "30-02-2026 14:05", NULL, "2026-02-30 is not a date" },
+    { "intake", "logged", "2026-03-01 14:05:09", "2026-03-01 14:05:09", NULL },
+    { "intake", "logged", "2026-03-01 14:05", NULL, "'2026-03-01 14:05' is not a date and time (YYYY-MM-DD HH:MM:SS)" },
+    { "intake", "logged_us", "03-01-2026 14:05:09", "2026-03-01 14:05:09", NULL },
+    { "intake", "logged_eu", "01-03-2026 14:05:60", NULL, "'01-03-2026 14:05:60' is not a date and time (DD-MM-YYYY HH:MM:SS)" },
+    { "intake", "start_time", "9:30", "09:30", NULL },
+    { "intake", "start_time", "07:59", NULL, "is 07:59, allowed 08:00 to 18:00" },
+    { "intake", "start_time", "25:00", NULL, "'25:00' is not a time (HH:MM)" },
+    { "intake", "duration", "05:30", "05:30", NULL },
+    { "intake", "duration", "5:30", NULL, "'5:30' is not a time (MM:SS)" },
+    { "intake", "duration", "60:00", NULL, "'60:00' is not a time (MM:SS)" },
+    { "intake", "age", "42", "42", NULL },
+    { "intake", "age", "+42", "42", NULL },
+    { "intake", "age", "17", NULL, "is 17, allowed 18-99" },
+    { "intake", "age", "100", NULL, "is 100, allowed 18-99" },
+    { "intake", "age", "4.5", NULL, "'4.5' is not an integer" },
+    { "intake", "age", "abc", NULL, "'abc' is not an integer" },
+    { "intake", "weight", "70.5", "70.5", NULL },
+    { "intake", "weight", "1e2", "1e2", NULL },
+    { "intake", "weight", ".5", NULL, "is .5, allowed 20-300" },
+    { "intake", "weight", "abc", NULL, "'abc' is not a number" },
+    { "intake", "weight", "70.", NULL, "'70.' is not a number" },
+    { "intake", "weight", "0x40", NULL, "'0x40' is not a number" },
+    { "intake", "weight", "70,5", NULL, "'70,5' is not a number" },
+    { "intake", "temp", "36.6", "36.6", NULL },
+    { "intake", "temp", "36.65", NULL, "'36.65' is not a number with 1 decimal place" },
+    { "intake", "temp", "37", NULL, "'37' is not a number with 1 decimal place" },
+    { "intake", "dose", "2.50", "2.50", NULL },   /* kept as written */
+    { "intake", "dose", "2.5", NULL, "'2.5' is not a number with 2 decimal places" },
+    { "intake", "ratio", "0.125", "0.125", NULL },
+    { "intake", "tiny", "-1.2345", "-1.2345", NULL },
+    { "intake", "tiny", "2.0001", NULL, "is 2.0001, allowed -2 to 2" },
+    { "intake", "amount", "3,5", "3,5", NULL },
+    { "intake", "amount", "3.5", NULL, "'3.5' is not a number with a decimal comma" },
+    { "intake", "amount1", "3,5", "3,5", NULL },
+    { "intake", "amount2", "3,50", "3,50", NULL },
+    { "intake", "amount2", "3,5", NULL, "'3,5' is not a number with 2 decimal places after a comma" },
+    { "intake", "amount2", "10,51", NULL, "is 10,51, allowed 0-10,5" },
+    { "intake", "amount3", "0,125", "0,125", NULL },
+    { "intake", "amount4", "1,0000", "1,0000", NULL },
+    { "intake", "email", "Ann.Lee+x@example.org", "Ann.Lee+x@example.org", NULL },
+    { "intake", "email", "ann@example", NULL, "'ann@example' is not an email address" },
+    { "intake", "email", "ann@@example.org", NULL, "'ann@@example.org' is not an email address" },
+    { "intake", "email", "a b@example.org", NULL, "'a b@example.org' is not an email address" },
+    { "intake", "initials", "AbC", "AbC", NULL },
+    { "intake", "initials", "A1", NULL, "'A1' has characters other than letters" },
+    { "intake", "phone", "615-322-2222", "(615) 322-2222", NULL },
+    { "intake", "phone", "(615) 322 2222", "(615) 322-2222", NULL },
+    { "intake", "phone", "615.322.2222", "(615) 322-2222", NULL },
+    { "intake", "phone", "6153222222", "(615) 322-2222", NULL },
+    { "intake", "phone", "115-322-2222", NULL, "'115-322-2222' is not a 10-digit North American phone number" },
+    { "intake", "phone", "911-322-2222", NULL, "'911-322-2222' is not a 10-digit North American phone number" },
+    { "intake", "phone", "615-122-2222", NULL, "'615-122-2222' is not a 10-digit North American phone number" },
+    { "intake", "phone", "615-322-222", NULL, "'615-322-222' is not a 10-digit North American phone number" },
+    { "intake", "zip", "37203", "37203", NULL },
+    { "intake", "zip", "37203-1234", "37203-1234", NULL },
+    { "intake", "zip", "3720", NULL, "'3720' is not a US zip code (12345 or 12345-6789)" },
+    { "intake", "zip", "37203-12", NULL, "'37203-12' is not a US zip code (12345 or 12345-6789)" },
+    { "intake", "old_int", "5.5", NULL, "'5.5' is not an integer" },
+    { "intake", "old_float", "5.5", "5.5", NULL },
+    { "intake", "old_date", "2026-03-01", "2026-03-01", NULL },
+    { "intake", "old_dt", "2026-03-01 10:00", "2026-03-01 10:00", NULL },
+    { "intake", "old_dts", "2026-03-01 10:00:00", "2026-03-01 10:00:00", NULL },
+    { "intake", "note", "  free text, anything  ", "free text, anything", NULL },
+    { "intake", "note", "   ", NULL, NULL },     /* blank: valid, stored as NULL */
+    { "intake", "age", "", NULL, NULL },
+    { "session_check", "mood", "2", "2", NULL },
+    { "session_check", "mood", "7", NULL, "'7' is not one of 1, 2, 3" },
+    { "session_check", "place", "HOME", "home", NULL },   /* the dictionary's spelling of the code */
+    { "session_check", "place", "garden", NULL, "'garden' is not one of clinic, home, tele" },
+    { "session_check", "rupture", "1", "1", NULL },
+    { "session_check", "rupture", "yes", NULL, "'yes' is not one of 1, 0" },
+    { "session_check", "agree", "0", "0", NULL },
+    { "session_check", "agree", "2", NULL, "'2' is not one of 1, 0" },
+    { "session_check", "kind", " 1 ", "1", NULL },
+    { "session_check", "kind", "0", "0", NULL },
+    { "session_check", "kind", "2", NULL, "'2' is not 0 or 1" },
+    { "session_check", "tension", "5", "5", NULL },
+    { "session_check", "tension", "0", NULL, "is 0, allowed 1-10" },
+    { "session_check", "tension", "11", NULL, "is 11, allowed 1-10" },
+    { "session_check", "tension", "5.5", NULL, "'5.5' is not a whole number" },
+    { "session_check", "score", "whatever", "whatever", NULL },  /* calc: passed through */
+};
+
+static void test_normalize(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof norm_cases / sizeof norm_cases[0]; i++) {
+        const field *f = field_named(form_named(&good, norm_cases[i].form), norm_cases[i].field);
+        char *out = (char *)"untouched";
+        char why[256] = "untouched";
+        int ok = field_normalize(f, norm_cases[i].in, &out, why, sizeof why);
+        int want_ok = norm_cases[i].why == NULL;
+        if (ok != want_ok)
+            fail_msg("%s '%s': ok %d (%s), want %d", norm_cases[i].field, norm_cases[i].in, ok, why, want_ok);
+        if (ok) {
+            if (!norm_cases[i].out)
+                assert_null(out);
+            else if (!out || strcmp(out, norm_cases[i].out) != 0)
+                fail_msg("%s '%s': stored '%s', want '%s'", norm_cases[i].field, norm_cases[i].in,
+                         out ? out : "(null)", norm_cases[i].out);
+            free(out);
+        } else {
+            assert_null(out);
+            if (strcmp(why, norm_cases[i].why) != 0)
+                fail_msg("%s '%s': reason \"%s\", want \"%s\"", norm_cases[i].field,
+                         norm_cases[i].in, why, norm_cases[i].why);
+        }
+    }
+}
+
+/* ---- answer sets ------------------------------------------------------- */
+
+/* Fills vals (ncols entries, owned) from "col=value;col=value". */
+static char **answer_set(const instrument *in, const char *spec)
+{
+    char **vals = xcalloc(in->ncols, sizeof *vals);
+    char *copy = xstrdup(spec);
+    for (char *tok = strtok(copy, ";"); tok; tok = strtok(NULL, ";")) {
+        char *eq = strchr(tok, '=');
+        assert_non_null(eq);
+        *eq = '\0';
+        long col = instrument_col(in, tok);
+        if (col < 0)
+            fail_msg("no column '%s'", tok);
+        vals[col] = xstrdup(eq + 1);
+    }
+    free(copy);
+    return vals;
+}
+
+static void free_set(const instrument *in, char **vals)
+{
+    for (size_t i = 0; i < in->ncols; i++)
+        free(vals[i]);
+    free(vals);
+}
+
+#define ALL_GOOD "mood=2;place=home;rupture=1;kind___a=1;kind___b=0;kind___c3=0;tension=5;" \
+                 "item1=4;item2=5;item3=2;resolution=4"
+
+static const struct {
+    const char *answers;
+    const char *problems;   /* joined by '\n' */
+} check_cases[] = {
+    { ALL_GOOD, "" },
+    /* no strain: the strain questions are hidden; unticked boxes are not answers */
+    { "mood=2;rupture=0;kind___a=0;kind___b=0;kind___c3=0", "" },
+    { "mood=2;rupture=0;tension=5",
+      "'a.csv' line 4: 'tension': is answered but hidden by its branching logic" },
+    { "mood=2;rupture=0;kind___b=1;resolution=3",
+      "'a.csv' line 4: 'kind': is answered but hidden by its branching logic\n"
+      "'a.csv' line 4: 'resolution': is answered but hidden by its branching logic" },
+    { "", "'a.csv' line 4: 'mood': is required\n'a.csv' line 4: 'rupture': is required" },
+    /* a required checkbox needs one option ticked */
+    { "mood=2;rupture=1;kind___a=0;kind___b=0", "'a.csv' line 4: 'kind': is required" },
+    /* an invalid answer is reported once, not also as missing */
+    { "mood=7;rupture=1;kind___a=1;tension=11",
+      "'a.csv' line 4: 'mood': '7' is not one of 1, 2, 3\n"
+      "'a.csv' line 4: 'tension': is 11, allowed 1-10" },
+    { "mood=1;rupture=1;kind___a=1;kind___b=2",
+      "'a.csv' line 4: 'kind___b': '2' is not 0 or 1" },
+    /* kind_other is shown only when option c3 is ticked */
+    { "mood=1;rupture=1;kind___a=1;kind_other=loud",
+      "'a.csv' line 4: 'kind_other': is answered but hidden by its branching logic" },
+    { "mood=1;rupture=1;kind___c3=1;kind_other=loud", "" },
+    /* calc cells are recomputed, never checked */
+    { "mood=1;rupture=0;score=abc;total=-1", "" },
+};
+
+static void test_check(void **state)
+{
+    (void)state;
+    const instrument *in = form_named(&good, "session_check");
+    for (size_t i = 0; i < sizeof check_cases / sizeof check_cases[0]; i++) {
+        char **vals = answer_set(in, check_cases[i].answers);
+        at_msgs p = AT_MSGS_INIT;
+        size_t n = instrument_check(in, (const char *const *)vals, "'a.csv' line 4: ", &p);
+        sbuf got = SBUF_INIT;
+        for (size_t k = 0; k < p.n; k++)
+            sbuf_addf(&got, "%s%s", k ? "\n" : "", p.items[k]);
+        assert_int_equal(n, p.n);
+        if (strcmp(sbuf_str(&got), check_cases[i].problems) != 0)
+            fail_msg("answers '%s':\n got:\n%s\n want:\n%s", check_cases[i].answers, sbuf_str(&got),
+                     check_cases[i].problems);
+        sbuf_release(&got);
+        msgs_release(&p);
+        free_set(in, vals);
+    }
+}
+
+static void test_shown(void **state)
+{
+    (void)state;
+    const instrument *in = form_named(&good, "session_check");
+    size_t other = (size_t)instrument_field(in, "kind_other");
+    size_t mood = (size_t)instrument_field(in, "mood");
+    char **vals = answer_set(in, "rupture=1;kind___c3=1");
+    assert_true(instrument_shown(in, other, (const char *const *)vals));
+    assert_true(instrument_shown(in, mood, (const char *const *)vals));   /* no branching */
+    free(vals[instrument_col(in, "kind___c3")]);
+    vals[instrument_col(in, "kind___c3")] = NULL;
+    assert_false(instrument_shown(in, other, (const char *const *)vals));
+    free_set(in, vals);
+}
+
+static void test_compute_and_scale(void **state)
+{
+    (void)state;
+    const instrument *in = form_named(&good, "session_check");
+    long score = instrument_col(in, "score"), dbl = instrument_col(in, "double_score");
+    long total = instrument_col(in, "total");
+    const field *fs = field_named(in, "score"), *ft = field_named(in, "total");
+
+    /* items 4, 5 and reverse-keyed 2 -> 6 - 2 = 4: mean (4 + 5 + 4) / 3 = 13/3,
+     * written with 15 significant digits; double_score reads that stored
+     * text, so it is 2 * 4.33333333333333 = 8.66666666666666 (not 26/3
+     * rounded, 8.66666666666667); total 4 + 5 + 4 = 13 */
+    char **vals = answer_set(in, "item1=4;item2=5;item3=2;score=99;double_score=stale");
+    instrument_compute(in, vals);
+    assert_string_equal(vals[score], "4.33333333333333");
+    assert_string_equal(vals[dbl], "8.66666666666666");
+    assert_string_equal(vals[total], "13");
+    size_t answered = 0;
+    double s = instrument_scale(in, fs, (const char *const *)vals, &answered);
+    assert_int_equal(answered, 3);
+    assert_true(fabs(s - 13.0 / 3.0) < 1e-12);
+    free_set(in, vals);
+
+    /* two of three items: the mean of the answered ones, (4 + 4) / 2 = 4,
+     * enough for @MINITEMS=2 but not for total's @MINITEMS=3 */
+    vals = answer_set(in, "item1=4;item3=2;total=7");
+    instrument_compute(in, vals);
+    assert_string_equal(vals[score], "4");
+    assert_string_equal(vals[dbl], "8");
+    assert_null(vals[total]);
+    s = instrument_scale(in, ft, (const char *const *)vals, &answered);
+    assert_int_equal(answered, 2);
+    assert_true(isnan(s));
+    free_set(in, vals);
+
+    /* one item: under @MINITEMS=2, so blank, and so is the calc built on it */
+    vals = answer_set(in, "item2=3;score=3;double_score=6");
+    instrument_compute(in, vals);
+    assert_null(vals[score]);
+    assert_null(vals[dbl]);
+    s = instrument_scale(in, fs, (const char *const *)vals, &answered);
+    assert_int_equal(answered, 1);
+    assert_true(isnan(s));
+    free_set(in, vals);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_shown),
+        cmocka_unit_test(test_compute_and_scale),
+    };
+    return cmocka_run_group_tests_name("good.csv", tests, load_good, release_good);
+}
