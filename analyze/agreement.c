@@ -209,7 +209,8 @@ const an_analysis an_agreement = {
         "only, neither.  kappa is Cohen's kappa with its large-sample SE (Fleiss,\n"
         "Cohen & Everitt 1969); alliance_r the Pearson correlation of the two alliance\n"
         "scores over sessions where both have one.  One row per therapist (of the\n"
-        "session), then level all.  --rater does not apply: both sides are read.\n"
+        "session), then level all.  --rater does not apply: both sides are read;\n"
+        "--instrument limits both sides to that one instrument.\n"
         "\n"
         "columns: level,id,pairs,both,client_only,therapist_only,neither,kappa,kappa_se,\n"
         "         alliance_r\n",

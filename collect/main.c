@@ -59,10 +59,8 @@ int main(int argc, char **argv)
             return cli_usage(NULL, "unknown option '%s'", argv[i]);
         }
     }
-    if (i >= argc) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (i >= argc)
+        return cli_usage(NULL, "no command given");
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
         if (strcmp(argv[i], commands[c].name) == 0)
             return commands[c].fn(argc - i, argv + i, db);

@@ -98,6 +98,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_THERAPIST_ID] = "SELECT id FROM therapists WHERE code = ?1",
     [ST_THERAPIST_INS] = "INSERT INTO therapists(code, cohort) VALUES (?1, ?2)",
     [ST_CLIENT_GET] = "SELECT id, therapist_id FROM clients WHERE code = ?1",
+    [ST_CLIENT_THERAPIST] = "SELECT t.code FROM clients c"
+                            " LEFT JOIN therapists t ON t.id = c.therapist_id WHERE c.code = ?1",
     [ST_CLIENT_INS] = "INSERT INTO clients(code, therapist_id) VALUES (?1, ?2)",
     [ST_SESSION_GET] = "SELECT id, therapist_id, date, modality FROM sessions"
                        " WHERE client_id = ?1 AND number = ?2",
@@ -350,7 +352,9 @@ static at_status unwritable(const char *path, at_err *err)
 static at_status connect(store *s, int immutable, at_err *err)
 {
     int rc0 = s->mode == STORE_READ ? open_ro(s->path, immutable, &s->db)
-                                    : sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+                                    : sqlite3_open_v2(s->path, &s->db,
+                                                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                                      NULL);
     if (rc0 != SQLITE_OK)
         return s->db ? store_dberr(s, err) : at_fail(err, AT_ENOMEM, "out of memory");
     sqlite3_busy_timeout(s->db, 5000);

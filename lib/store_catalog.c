@@ -177,23 +177,19 @@ at_status store_client_add(store *s, const char *code, const char *therapist, at
 
 int store_client_exists(store *s, const char *code, char **therapist)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     int found = 0;
     if (therapist)
         *therapist = NULL;
-    if (!code || sqlite3_prepare_v2(s->db,
-                                    "SELECT t.code FROM clients c"
-                                    " LEFT JOIN therapists t ON t.id = c.therapist_id"
-                                    " WHERE c.code = ?1", -1, &st, NULL) != SQLITE_OK)
-        goto out;
+    if (!code || !(st = store_stmt(s, ST_CLIENT_THERAPIST, NULL)))
+        return 0;
     store_bind_str(st, 1, code);
     if (sqlite3_step(st) == SQLITE_ROW) {
         found = 1;
         if (therapist && sqlite3_column_type(st, 0) != SQLITE_NULL)
             *therapist = xstrdup(store_col(st, 0));
     }
-out:
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return found;
 }
 
