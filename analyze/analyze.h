@@ -62,6 +62,11 @@ typedef struct an_scale {
                                    when reverse-keyed (as psych does), else "term N" */
 } an_scale;
 
+typedef struct an_colname {
+    const char *name;           /* owned by the instrument */
+    size_t col;
+} an_colname;
+
 /* What the analyses need from one instrument version, worked out once. */
 typedef struct an_form {
     long id;                    /* instruments.id */
@@ -75,7 +80,7 @@ typedef struct an_form {
     double resolved_at;
     int has_alert_below;
     double alert_below;
-    size_t *by_name;            /* column indexes sorted by name (case-insensitive) */
+    an_colname *by_name;        /* the columns sorted by name (case-insensitive) */
     int need_compute;           /* some value the analyses read comes from a calc */
 } an_form;
 

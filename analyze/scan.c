@@ -1,8 +1,9 @@
 /* scan.c: one reading of the store, fed to every analysis at once.
  *
  * Rows arrive in client, session, rater, rater code order.  For each
- * administration the scan fills the answer array (calc columns recomputed),
- * scores every scale once, reads the alliance score and the rupture roles,
+ * administration the scan fills the answer array (pointing at the stored
+ * strings; calc columns computed only when an analysis reads one), scores
+ * every scale once, reads the alliance score and the rupture roles,
  * adds the alliance score to the client's series, and calls each analysis.
  * When the client changes, each analysis gets the finished client. */
 #include "analyze.h"
@@ -85,12 +86,9 @@ static char *term_name(const instrument *in, const expr *t, size_t i, const char
     return sbuf_detach(&sb);
 }
 
-static const instrument *sort_in;   /* for by_col_name: qsort has no context */
-
 static int by_col_name(const void *a, const void *b)
 {
-    return strcasecmp(sort_in->cols[*(const size_t *)a].name,
-                      sort_in->cols[*(const size_t *)b].name);
+    return strcasecmp(((const an_colname *)a)->name, ((const an_colname *)b)->name);
 }
 
 static int is_calc_col(const instrument *in, long col)
@@ -160,10 +158,12 @@ static an_form *form_build(const instrument *in, long id, const an_opts *o)
     free(scratch);
 
     f->by_name = xcalloc(in->ncols ? in->ncols : 1, sizeof *f->by_name);
-    for (size_t c = 0; c < in->ncols; c++)
-        f->by_name[c] = c;
-    sort_in = in;
-    qsort(f->by_name, in->ncols, sizeof *f->by_name, by_col_name);
+    for (size_t c = 0; c < in->ncols; c++) {
+        f->by_name[c].name = in->cols[c].name;
+        f->by_name[c].col = c;
+    }
+    if (in->ncols)
+        qsort(f->by_name, in->ncols, sizeof *f->by_name, by_col_name);
     f->need_compute = needs_calc(in, f);
 
     if (f->role[ROLE_ALLIANCE] >= 0) {
@@ -229,16 +229,6 @@ const an_form *forms_get(const an_ctx *cx, long id, at_err *err)
     return fs->f[fs->n++];
 }
 
-typedef struct name_key {
-    const instrument *in;
-    const char *name;
-} name_key;
-
-static int find_col(const void *k, const void *e)
-{
-    const name_key *key = k;
-    return strcasecmp(key->name, key->in->cols[*(const size_t *)e].name);
-}
 
 /* The answer array of v: pointers to v's strings (valid during the call,
  * nothing copied), blank for a column without a response; a stored value
@@ -249,11 +239,13 @@ static void fill(scan *sc, const an_form *f, const admin_view *v)
     const instrument *in = f->in;
     memset(sc->vals, 0, in->ncols * sizeof *sc->vals);
     for (size_t i = 0; i < v->n; i++) {
-        name_key key = { in, v->fields[i] };
-        const size_t *hit = bsearch(&key, f->by_name, in->ncols, sizeof *f->by_name, find_col);
-        if (!hit || is_calc_col(in, (long)*hit) || !v->values[i] || !v->values[i][0])
+        an_colname key = { v->fields[i], 0 };
+        const an_colname *hit = in->ncols ? bsearch(&key, f->by_name, in->ncols,
+                                                    sizeof *f->by_name, by_col_name)
+                                          : NULL;
+        if (!hit || is_calc_col(in, (long)hit->col) || !v->values[i] || !v->values[i][0])
             continue;
-        sc->vals[*hit] = (char *)v->values[i];   /* borrowed; never freed */
+        sc->vals[hit->col] = (char *)v->values[i];   /* borrowed; never freed */
     }
     if (f->need_compute)
         instrument_compute(in, sc->vals);
@@ -457,7 +449,7 @@ static int on_admin(const admin_view *v, void *ctx)
         }
     }
     r.alliance = f->alliance_scale >= 0 ? sc->score[f->alliance_scale] : r.role[ROLE_ALLIANCE];
-    if (isnan(r.alliance) == 0 && f->role[ROLE_ALLIANCE] >= 0)
+    if (!isnan(r.alliance) && f->role[ROLE_ALLIANCE] >= 0)
         series_add(&sc->client, &r);
 
     for (size_t i = 0; i < sc->n; i++)

@@ -271,7 +271,7 @@ int field_parse_value(field_valid v, const char *s, double *key, char *norm, siz
     }
     default: {   /* dates and datetimes */
         const char *p = s;
-        char iso[11], hm[16] = "";
+        char iso[11], hm[40] = "";
         long days = 0;
         int secs = 0;
         int seconds = v >= FV_DATETIME_SECONDS_YMD && v <= FV_DATETIME_SECONDS_DMY;
