@@ -4,17 +4,18 @@
 #include "analyze.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 const char *const all_help =
     "Writes every table into the folder DIR (created when absent; files of the\n"
-    "same names are replaced): scores.csv, reliability.csv, reliability_items.csv,\n"
-    "trajectories.csv, episodes.csv, ruptures.csv, trends.csv, agreement.csv,\n"
-    "report.csv, and README.txt, which says what each file holds and the\n"
-    "parameters used.  Each table is what the command of the same name writes;\n"
-    "trends holds the client, therapist and cohort levels unless --by is given.\n"
+    "same names are replaced, and left as they were when the tables cannot be\n"
+    "made): scores.csv, reliability.csv, reliability_items.csv, trajectories.csv,\n"
+    "episodes.csv, ruptures.csv, trends.csv, agreement.csv, report.csv, and\n"
+    "README.txt, which says what each file holds and the parameters used.  Each\n"
+    "table is what the command of the same name writes; trends holds the client,\n"
+    "therapist and cohort levels unless --by is given.  Files are readable only\n"
+    "by you.\n"
     "\n"
     "  --out-dir DIR       the folder (required)\n"
     "  --pairwise          reliability on pairwise-complete covariances\n"
@@ -25,39 +26,40 @@ typedef struct table {
     const an_analysis *a;
     const char *file, *extra;
     const char *about;
-    FILE *fp, *xp;
+    outfile out, xout;          /* the table and its extra table (extra != NULL) */
     void *st;
     unsigned flags;
 } table;
 
 static table tables[] = {
-    { &an_scores, "scores.csv", NULL,
-      "every scale score of every administration (blank below @MINITEMS)", NULL, NULL, NULL, 0 },
-    { &an_reliability, "reliability.csv", "reliability_items.csv",
-      "Cronbach's alpha (raw, standardized), average r, mean and SD of each scale;\n"
-      "  reliability_items.csv: mean, SD, r_drop and alpha if deleted of each term", NULL, NULL,
-      NULL, 0 },
-    { &an_trajectories, "trajectories.csv", NULL,
-      "each client's OLS line of the alliance score on session number (3+ sessions)", NULL,
-      NULL, NULL, 0 },
-    { &an_episodes, "episodes.csv", NULL,
-      "alliance rupture-repair episodes, one row per rupture", NULL, NULL, NULL, 0 },
-    { &an_ruptures, "ruptures.csv", NULL,
-      "the self-reported rupture items of every administration", NULL, NULL, NULL, 0 },
-    { &an_trends, "trends.csv", NULL,
-      "ruptures, repair rates and slopes per client, therapist and cohort", NULL, NULL, NULL, 0 },
-    { &an_agreement, "agreement.csv", NULL,
-      "client-therapist agreement: 2x2 of ruptures, kappa, alliance r", NULL, NULL, NULL, 0 },
-    { &an_report, "report.csv", NULL,
-      "the clinician's alerts of each client's latest session", NULL, NULL, NULL, 0 },
+    { .a = &an_scores, .file = "scores.csv",
+      .about = "every scale score of every administration (blank below @MINITEMS)" },
+    { .a = &an_reliability, .file = "reliability.csv", .extra = "reliability_items.csv",
+      .about = "Cronbach's alpha (raw, standardized), average r, mean and SD of each scale;\n"
+               "  reliability_items.csv: mean, SD, r_drop and alpha if deleted of each term" },
+    { .a = &an_trajectories, .file = "trajectories.csv",
+      .about = "each client's OLS line of the alliance score on session number (3+ sessions)" },
+    { .a = &an_episodes, .file = "episodes.csv",
+      .about = "alliance rupture-repair episodes, one row per rupture" },
+    { .a = &an_ruptures, .file = "ruptures.csv",
+      .about = "the self-reported rupture items of every administration" },
+    { .a = &an_trends, .file = "trends.csv",
+      .about = "ruptures, repair rates and slopes per client, therapist and cohort" },
+    { .a = &an_agreement, .file = "agreement.csv",
+      .about = "client-therapist agreement: 2x2 of ruptures, kappa, alliance r" },
+    { .a = &an_report, .file = "report.csv",
+      .about = "the clinician's alerts of each client's latest session" },
 };
 enum { NTABLES = sizeof tables / sizeof tables[0] };
 
-static char *path_in(const char *dir, const char *file)
+/* Opens DIR/FILE as an outfile; -1 after printing the error. */
+static int open_in(outfile *o, const char *dir, const char *file)
 {
-    sbuf sb = SBUF_INIT;
-    sbuf_addf(&sb, "%s/%s", dir, file);
-    return sbuf_detach(&sb);
+    sbuf path = SBUF_INIT;
+    sbuf_addf(&path, "%s/%s", dir, file);
+    int rc = an_open_out(o, path.buf);
+    sbuf_release(&path);
+    return rc;
 }
 
 static int make_dir(const char *dir)
@@ -173,19 +175,11 @@ int an_run_all(int argc, char **argv, const char *db)
         table *t = &tables[i];
         t->flags = t->a->flags ? t->a->flags(&o) : 0;
         need |= t->flags;
-        char *p = path_in(o.out_dir, t->file);
-        t->fp = an_open_out(p);
-        free(p);
-        if (!t->fp)
+        if (open_in(&t->out, o.out_dir, t->file) != 0)
             goto out;
-        if (t->extra) {
-            p = path_in(o.out_dir, t->extra);
-            t->xp = an_open_out(p);
-            free(p);
-            if (!t->xp)
-                goto out;
-        }
-        if (!(t->st = t->a->start(&run.cx, t->fp, t->xp)))
+        if (t->extra && open_in(&t->xout, o.out_dir, t->extra) != 0)
+            goto out;
+        if (!(t->st = t->a->start(&run.cx, t->out.fp, t->extra ? t->xout.fp : NULL)))
             goto out;
     }
 
@@ -205,29 +199,26 @@ int an_run_all(int argc, char **argv, const char *db)
     }
     for (size_t i = 0; i < NTABLES && bad == 0; i++)
         bad = tables[i].a->finish(tables[i].st);
+    if (bad == 0) {
+        outfile readme = OUTFILE_INIT;
+        bad = open_in(&readme, o.out_dir, "README.txt");
+        if (bad == 0) {
+            write_readme(readme.fp, &run);
+            bad = an_close_out(&readme, 1);
+        }
+    }
 
 out:
+    /* every file is replaced, or none when anything failed */
     for (size_t i = 0; i < NTABLES; i++) {
         table *t = &tables[i];
         if (t->st)
             t->a->free(t->st);
         t->st = NULL;
-        if (t->fp && an_close_out(t->fp, t->file) != 0)
+        if (an_close_out(&t->out, bad == 0) != 0)
             bad = -1;
-        if (t->xp && an_close_out(t->xp, t->extra) != 0)
+        if (an_close_out(&t->xout, bad == 0) != 0)
             bad = -1;
-        t->fp = t->xp = NULL;
-    }
-    if (bad == 0) {
-        char *p = path_in(o.out_dir, "README.txt");
-        FILE *fp = an_open_out(p);
-        if (fp) {
-            write_readme(fp, &run);
-            bad = an_close_out(fp, p);
-        } else {
-            bad = -1;
-        }
-        free(p);
     }
     run_close(&run);
     return bad ? EXIT_FAIL : EXIT_OK;

@@ -222,7 +222,8 @@ void prep_release(an_prep *p);
 /* Takes the results out of a finished prep pass state. */
 void prep_take(void *st, an_prep *out);
 
-/* The numeric value of an answer: NaN when blank or not a number. */
+/* The numeric value of an answer, as expressions read it (xval_number):
+ * NaN when blank or not a number. */
 double an_num(const char *s);
 /* Formats a number for text as csvout_num does (15 significant digits). */
 const char *an_fmt(double x, char buf[32]);
@@ -248,9 +249,11 @@ int an_run_single(const an_analysis *a, int argc, char **argv, const char *db);
 int an_run_all(int argc, char **argv, const char *db);
 extern const char *const all_help;
 
-/* Opens -o FILE (or stdout); prints and returns NULL on failure. */
-FILE *an_open_out(const char *path);
-/* Closes what an_open_out opened; returns -1 (printed) on a write error. */
-int an_close_out(FILE *fp, const char *path);
+/* Opens -o FILE (NULL or "-": standard output) as an outfile, written whole
+ * or not at all (util.h); returns -1 after printing the error. */
+int an_open_out(outfile *o, const char *path);
+/* Commits the output when ok (returns -1 after printing a write error), or
+ * discards it; either way o is released. */
+int an_close_out(outfile *o, int ok);
 
 #endif

@@ -1,7 +1,6 @@
 /* opts.c: the command-line options every analysis shares, and their checks. */
 #include "analyze.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -52,7 +51,8 @@ static const char common_help[] =
     "output:\n";
 
 static const char out_help[] =
-    "  -o FILE             write to FILE instead of standard output\n";
+    "  -o FILE             write to FILE instead of standard output; the file is\n"
+    "                      readable only by you and written whole or not at all\n";
 
 static const char db_help[] =
     "  --db FILE           the study file (default $ATTUNE_DB, else ./attune.db);\n"
@@ -349,33 +349,29 @@ const char *an_fmt(double x, char buf[32])
 double an_num(const char *s)
 {
     double d;
-    if (!s || !*s || !parse_double(s, &d) || !isfinite(d))
-        return NAN;
-    return d;
+    xval v = { XV_STR, 0.0, s };
+    return s && xval_number(v, &d) ? d : NAN;
 }
 
-FILE *an_open_out(const char *path)
+int an_open_out(outfile *o, const char *path)
 {
-    if (!path || strcmp(path, "-") == 0)
-        return stdout;
-    FILE *fp = fopen(path, "w");
-    if (!fp)
-        an_fail("'%s': cannot write: %s", path, strerror(errno));
-    return fp;
+    at_err err;
+    if (outfile_open(o, path, &err) != AT_OK) {
+        an_fail("%s", err.msg);
+        return -1;
+    }
+    return 0;
 }
 
-int an_close_out(FILE *fp, const char *path)
+int an_close_out(outfile *o, int ok)
 {
-    if (!fp)
+    at_err err;
+    if (!ok || !o->fp) {
+        outfile_release(o);
         return 0;
-    int bad = ferror(fp);
-    if (fp == stdout)
-        bad |= fflush(fp) != 0;
-    else
-        bad |= fclose(fp) != 0;
-    if (bad) {
-        an_fail("'%s': write failed: %s", path && strcmp(path, "-") ? path : "standard output",
-                strerror(errno));
+    }
+    if (outfile_commit(o, &err) != AT_OK) {
+        an_fail("%s", err.msg);
         return -1;
     }
     return 0;

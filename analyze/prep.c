@@ -15,8 +15,7 @@ typedef struct acc {
     size_t nfirst, fcap;
     size_t k;                   /* terms of the alliance scale, 0 when not a scale */
     int is_mean, mixed;
-    double *x;                  /* complete rows of the alliance terms */
-    size_t nrows, xcap;
+    alpha_acc *terms;           /* running moments of the alliance terms */
 } acc;
 
 typedef struct prep {
@@ -63,9 +62,10 @@ static void prep_row(void *st, const an_row *r)
     if (p->o->has_reliability || f->alliance_scale < 0 || a->mixed)
         return;
     const field *fd = &f->in->fields[f->scales[f->alliance_scale].field];
-    if (a->k == 0) {
+    if (!a->terms) {
         a->k = fd->nterms;
         a->is_mean = fd->scale_is_mean;
+        a->terms = alpha_acc_new(a->k);
     } else if (a->k != fd->nterms) {
         a->mixed = 1;   /* versions disagree on the scale: no single alpha */
         return;
@@ -76,12 +76,7 @@ static void prep_row(void *st, const an_row *r)
     }
     if (an_terms(r, (size_t)f->alliance_scale, p->row) < a->k)
         return;   /* complete cases only */
-    if (a->nrows == a->xcap) {
-        a->xcap = a->xcap ? 2 * a->xcap : 64;
-        a->x = xrealloc(a->x, a->xcap * a->k * sizeof *a->x);
-    }
-    memcpy(a->x + a->nrows * a->k, p->row, a->k * sizeof *a->x);
-    a->nrows++;
+    alpha_acc_add(a->terms, p->row);
 }
 
 static void prep_client(void *st, const an_client *c)
@@ -115,7 +110,7 @@ static int prep_finish(void *st)
         e->r = o->has_reliability ? o->reliability : NAN;
         if (!o->has_reliability && a->k >= 2 && !a->mixed) {
             alpha_result res;
-            if (stats_alpha(a->x, a->nrows, a->k, 0, a->is_mean, &res, NULL) == 0)
+            if (alpha_acc_result(a->terms, 0, a->is_mean, &res, NULL) == 0)
                 e->r = res.alpha;
         }
         e->cutoff = stats_rci_cutoff(e->sd0, e->r);
@@ -142,7 +137,7 @@ static void prep_free(void *st)
     for (size_t i = 0; i < p->n; i++) {
         free(p->a[i].rater);
         free(p->a[i].first);
-        free(p->a[i].x);
+        alpha_acc_free(p->a[i].terms);
     }
     free(p->a);
     free(p->row);

@@ -1,11 +1,11 @@
 /* reliability.c: Cronbach's alpha of every scale over its terms, with the
  * item statistics (--items).
  *
- * The term values of each administration are kept (complete rows only, or
- * with --pairwise every row with an answered term): alpha needs the whole
- * sample.  Scales are grouped by instrument name and scale name over all
- * versions; a version whose scale has a different number of terms is left
- * out with a note. */
+ * Each scale has an alpha accumulator (lib/stats.h): the term values of an
+ * administration are added to it and not kept, so memory grows with the
+ * number of scales and terms, not of administrations.  Scales are grouped
+ * by instrument name and scale name over all versions; a version whose
+ * scale has a different number of terms is left out with a note. */
 #include "analyze.h"
 
 #include <stdlib.h>
@@ -18,8 +18,7 @@ typedef struct acc {
     size_t k;
     int is_mean;
     char *const *items;         /* term names, owned by the form */
-    double *x;
-    size_t nrows, cap;
+    alpha_acc *moments;         /* running moments of the term values */
     int mixed_noted;
 } acc;
 
@@ -83,6 +82,7 @@ static size_t acc_find(rel *r, const an_form *f, size_t si)
     a->k = fd->nterms;
     a->is_mean = fd->scale_is_mean;
     a->items = f->scales[si].items;
+    a->moments = alpha_acc_new(a->k);
     if (r->rowcap < a->k) {
         r->rowcap = a->k;
         r->row = xrealloc(r->row, r->rowcap * sizeof *r->row);
@@ -124,12 +124,7 @@ static void rel_row(void *st, const an_row *row)
         size_t got = an_terms(row, i, r->row);
         if (got == 0 || (!r->o->pairwise && got < a->k))
             continue;
-        if (a->nrows == a->cap) {
-            a->cap = a->cap ? 2 * a->cap : 64;
-            a->x = xrealloc(a->x, a->cap * a->k * sizeof *a->x);
-        }
-        memcpy(a->x + a->nrows * a->k, r->row, a->k * sizeof *a->x);
-        a->nrows++;
+        alpha_acc_add(a->moments, r->row);
     }
 }
 
@@ -154,15 +149,15 @@ static int rel_finish(void *st)
         acc *a = sorted[i];
         alpha_result res;
         alpha_item *items = xcalloc(a->k, sizeof *items);
-        int ok = stats_alpha(a->x, a->nrows, a->k, r->o->pairwise, a->is_mean, &res, items);
+        int ok = alpha_acc_result(a->moments, r->o->pairwise, a->is_mean, &res, items);
         if (a->k < 2)
             an_note("'%s' scale '%s' has %zu term; reliability needs 2 or more, left blank",
                     a->instrument, a->scale, a->k);
-        else if (ok != 0 && a->nrows < 3)
+        else if (ok != 0 && res.n < 3)
             an_note("'%s' scale '%s' has %zu %s; reliability needs 3 or more, left blank",
-                    a->instrument, a->scale, a->nrows,
-                    r->o->pairwise ? (a->nrows == 1 ? "case with answers" : "cases with answers")
-                                   : (a->nrows == 1 ? "complete case" : "complete cases"));
+                    a->instrument, a->scale, res.n,
+                    r->o->pairwise ? (res.n == 1 ? "case with answers" : "cases with answers")
+                                   : (res.n == 1 ? "complete case" : "complete cases"));
         else if (ok != 0)
             an_note("'%s' scale '%s': alpha is undefined (%s), left blank", a->instrument,
                     a->scale, r->o->pairwise
@@ -172,7 +167,7 @@ static int rel_finish(void *st)
         if (r->want_scales) {
             csvout_field(&r->w, a->instrument);
             csvout_field(&r->w, a->scale);
-            csvout_int(&r->w, (long)a->nrows);
+            csvout_int(&r->w, (long)res.n);
             csvout_int(&r->w, (long)a->k);
             csvout_num(&r->w, res.alpha);
             csvout_num(&r->w, res.alpha_std);
@@ -203,7 +198,7 @@ static void rel_free(void *st)
     if (!r)
         return;
     for (size_t i = 0; i < r->n; i++)
-        free(r->a[i].x);
+        alpha_acc_free(r->a[i].moments);
     for (size_t i = 0; i < r->nfm; i++)
         free(r->fm[i].acc);
     free(r->a);

@@ -39,7 +39,7 @@ typedef struct report {
 /* A number for people: at most 2 decimals, no trailing zeros. */
 static const char *nice(double x, char buf[32])
 {
-    if (isnan(x))
+    if (!isfinite(x))
         return "blank";
     snprintf(buf, 32, "%.2f", x);
     char *dot = strchr(buf, '.');

@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct seek {
     const char *therapist, *cohort;
@@ -129,14 +128,14 @@ int an_run_single(const an_analysis *a, int argc, char **argv, const char *db)
         return EXIT_FAIL;
 
     unsigned flags = a->flags ? a->flags(&o) : 0;
-    FILE *fp = NULL;
+    outfile out = OUTFILE_INIT;
     void *st = NULL;
     int bad = -1;
     if (run_prepare(&run, flags) != 0)
         goto out;
-    if (!(fp = an_open_out(o.out)))
+    if (an_open_out(&out, o.out) != 0)
         goto out;
-    if (!(st = a->start(&run.cx, fp, NULL)))
+    if (!(st = a->start(&run.cx, out.fp, NULL)))
         goto out;
     bad = scan_run(&run.cx, &a, &st, 1, 1);
     if (bad == 0)
@@ -144,10 +143,8 @@ int an_run_single(const an_analysis *a, int argc, char **argv, const char *db)
 out:
     if (st)
         a->free(st);
-    if (fp && an_close_out(fp, o.out) != 0)
+    if (an_close_out(&out, bad == 0) != 0)   /* no half-written table is left behind */
         bad = -1;
-    if (bad && fp && fp != stdout)
-        unlink(o.out);   /* no half-written table left behind */
     run_close(&run);
     return bad ? EXIT_FAIL : EXIT_OK;
 }

@@ -52,14 +52,11 @@ static void count_ref(long col, void *ctx)
     r->n++;
 }
 
+/* A term's value as the scale's own sum or mean takes it; NaN when blank. */
 static double eval_num(const expr *e, const char *const *vals)
 {
-    xval x = expr_eval(e, vals);
-    if (x.kind == XV_NUM)
-        return x.num;
-    if (x.kind == XV_STR)
-        return an_num(x.str);
-    return NAN;
+    double x;
+    return xval_number(expr_eval(e, vals), &x) ? x : NAN;
 }
 
 /* The name of a scale term: the column it scores, with "-" when a higher

@@ -142,6 +142,8 @@ static double row_x(const trends *t, const admin_view *v)
     return d < 0 ? NAN : (double)(d / 7);
 }
 
+static void trends_free(void *st);
+
 static void *trends_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
@@ -154,7 +156,7 @@ static void *trends_start(const an_ctx *cx, FILE *out, FILE *extra)
     t->o = cx->o;
     t->by = cx->o->by;
     if (cx->o->over_week && load_first_dates(t, cx->s) != 0) {
-        free(t);
+        trends_free(t);
         return NULL;
     }
     csvout_init_file(&t->w, out);

@@ -78,24 +78,40 @@ int cli_col_exported(const instrument *in, size_t c, int include_identifiers)
 int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
             const char **val)
 {
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        (*i)++;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
+    int r = opt_value(argc, argv, i, name, val);
+    if (r < 0)
         cli_usage(cmd, "'%s' needs a value", name);
-        return -1;
+    return r;
+}
+
+int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *opts)
+{
+    int r = 0;
+    for (const cli_optval *o = opts; o->name && r == 0; o++)
+        r = cli_opt(cmd, argc, argv, i, o->name, o->val);
+    return r;
+}
+
+int cli_one_arg(int argc, char **argv, const char *opt, const char **optval, const char *noun,
+                const char *metavar, const char **arg)
+{
+    const char *cmd = argv[0];
+    *arg = NULL;
+    for (int i = 2; i < argc;) {
+        int r = cli_opt(cmd, argc, argv, &i, opt, optval);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage(cmd, "unknown option '%s'", argv[i]);
+        if (*arg)
+            return cli_usage(cmd, "one %s at a time ('%s' and '%s')", noun, *arg, argv[i]);
+        *arg = argv[i++];
     }
-    *val = argv[*i + 1];
-    *i += 2;
-    return 1;
+    if (!*arg)
+        return cli_usage(cmd, "'%s %s' needs %s", cmd, argv[1], metavar);
+    return EXIT_OK;
 }
 
 int cli_session_number(const char *text, long *out)
@@ -107,6 +123,12 @@ int cli_session_number(const char *text, long *out)
     }
     *out = n;
     return 1;
+}
+
+int cli_no_client(const char *code)
+{
+    return cli_fail("client '%s': no such client; add it with 'collect client add %s' or check "
+                    "the code", code, code);
 }
 
 int cli_rater_ok(const char *rater)

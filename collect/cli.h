@@ -46,9 +46,32 @@ extern const char *const cli_wide_lead[7];
 int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
             const char **val);
 
+/* An option that takes a value, and where the value goes. */
+typedef struct cli_optval {
+    const char *name;          /* "--client"; NULL ends a list */
+    const char **val;
+} cli_optval;
+
+/* cli_opt for each option of a list ended by { NULL, NULL }: 1 when
+ * argv[*i] was one of them (*i moved past it), 0 when it is none, -1 after
+ * printing the usage error. */
+int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *opts);
+
+/* The arguments of "CMD SUB ARG [OPT VALUE]" (argv[2] on): one argument
+ * into *arg and the option opt's value, if given, into *optval.  noun and
+ * metavar name the argument in messages ("one file at a time", "'instrument
+ * add' needs a FILE.csv").  Returns EXIT_OK, or EXIT_USAGE after printing
+ * the usage error. */
+int cli_one_arg(int argc, char **argv, const char *opt, const char **optval, const char *noun,
+                const char *metavar, const char **arg);
+
 /* Parses a session number (a whole number of 1 or more); prints the error
  * and returns 0 when it is not one. */
 int cli_session_number(const char *text, long *out);
+
+/* Prints that there is no client with this code, and how to add one;
+ * returns EXIT_FAIL. */
+int cli_no_client(const char *code);
 
 /* Checks a rater ("client", "therapist" or "observer"); prints the error
  * and returns 0 when it is not one. */

@@ -1,6 +1,5 @@
 /* collect amend: change saved answers with a reason; collect log: the audit
  * trail as CSV. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,13 +31,10 @@ static int parse_args(int argc, char **argv, struct amend_args *a)
 {
     int i = 1;
     while (i < argc) {
-        static const char *const names[] = { "--client", "--session", "--rater", "--rater-code",
-                                             "--reason" };
-        const char **vals[] = { &a->client, &a->session, &a->rater, &a->rater_code,
-                                &a->reason };
-        int r = 0;
-        for (size_t k = 0; k < 5 && r == 0; k++)
-            r = cli_opt("amend", argc, argv, &i, names[k], vals[k]);
+        const cli_optval opts[] = { { "--client", &a->client }, { "--session", &a->session },
+                                    { "--rater", &a->rater }, { "--rater-code", &a->rater_code },
+                                    { "--reason", &a->reason }, { NULL, NULL } };
+        int r = cli_opts("amend", argc, argv, &i, opts);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
@@ -149,7 +145,7 @@ int cmd_amend(int argc, char **argv, const char *db)
     at_msgs before = AT_MSGS_INIT, after = AT_MSGS_INIT;
     const instrument *in = NULL;
     at_err err;
-    int bad = 0, open_tx = 0;
+    int bad = 0, open_tx = 0, found = 0;
 
     if (!cli_session_number(a.session, &session) || !cli_rater_ok(a.rater))
         goto out;
@@ -160,8 +156,8 @@ int cmd_amend(int argc, char **argv, const char *db)
     at_status st = store_admin_find(s, a.instrument, a.client, session, a.rater, a.rater_code,
                                     &aid, &iid, &err);
     if (st == AT_ENOTFOUND) {
-        cli_fail("no %s from rater %s%s%s for client '%s' session %ld", a.instrument, a.rater,
-                 a.rater_code ? " " : "", a.rater_code ? a.rater_code : "", a.client, session);
+        cli_fail("client '%s' session %ld: no %s from rater %s%s%s", a.client, session,
+                 a.instrument, a.rater, a.rater_code ? " " : "", a.rater_code ? a.rater_code : "");
         goto out;
     }
     if (st != AT_OK || !(in = catalog_get(cat, iid, &err))) {
@@ -178,6 +174,7 @@ int cmd_amend(int argc, char **argv, const char *db)
         cli_fail("%s", fc.found ? err.msg : "the administration could not be read back");
         goto out;
     }
+    found = 1;   /* from here on, a failure says that nothing was changed */
 
     /* check every assignment, then the answer set as a whole */
     for (size_t c = 0; c < in->ncols; c++)
@@ -197,7 +194,7 @@ int cmd_amend(int argc, char **argv, const char *db)
         newv[cols[k]] = v;
     }
     if (bad)
-        goto nothing;
+        goto out;
     instrument_compute(in, newv);
     instrument_check(in, (const char *const *)vals, "", &before);
     instrument_check(in, (const char *const *)newv, "", &after);
@@ -207,7 +204,7 @@ int cmd_amend(int argc, char **argv, const char *db)
             bad = 1;
         }
     if (bad)
-        goto nothing;
+        goto out;
 
     if (store_begin(s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
@@ -221,13 +218,13 @@ int cmd_amend(int argc, char **argv, const char *db)
             continue;
         if (store_amend(s, aid, in->cols[cols[k]].name, nv, a.reason, cli_who(), &err) != AT_OK) {
             cli_fail("%s", err.msg);
-            goto nothing;
+            goto out;
         }
         changed++;
     }
     if (store_commit(s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
-        goto nothing;
+        goto out;
     }
     open_tx = 0;
     printf("%s, client %s, session %ld, rater %s%s%s:\n", a.instrument, a.client, session,
@@ -240,12 +237,11 @@ int cmd_amend(int argc, char **argv, const char *db)
     }
     printf("%zu answer%s changed\n", changed, changed == 1 ? "" : "s");
     rc = EXIT_OK;
-    goto out;
-nothing:
+out:
     if (open_tx)
         store_rollback(s);
-    fputs("collect: nothing was changed\n", stderr);
-out:
+    if (rc != EXIT_OK && found)
+        cli_fail("nothing was changed");
     if (in) {
         record_clear(vals, in->ncols);
         record_clear(newv, in->ncols);
@@ -269,7 +265,8 @@ static void log_usage(void)
           "\n"
           "Prints the audit trail, every change made after answers were first saved,\n"
           "oldest first, as CSV:\n"
-          "at,who,action,instrument,client,session,rater,rater_code,field,old,new,reason\n",
+          "at,who,action,instrument,client,session,rater,rater_code,field,old,new,reason\n"
+          "-o writes FILE whole or not at all, readable only by you.\n",
           stdout);
 }
 
@@ -301,10 +298,10 @@ int cmd_log(int argc, char **argv, const char *db)
         log_usage();
         return EXIT_OK;
     }
-    const char *outfile = NULL;
+    const char *path = NULL;
     int i = 1;
     while (i < argc) {
-        int r = cli_opt("log", argc, argv, &i, "-o", &outfile);
+        int r = cli_opt("log", argc, argv, &i, "-o", &path);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
@@ -317,27 +314,25 @@ int cmd_log(int argc, char **argv, const char *db)
     if (!s)
         return EXIT_FAIL;
     int rc = EXIT_FAIL;
-    FILE *fp = stdout;
+    outfile out = OUTFILE_INIT;
     at_err err;
     csvout w;
-    if (outfile && !(fp = fopen(outfile, "w"))) {
-        cli_fail("'%s': cannot write: %s", outfile, strerror(errno));
-        fp = NULL;
+    if (outfile_open(&out, path, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
         goto out;
     }
-    csvout_init_file(&w, fp);
+    csvout_init_file(&w, out.fp);
     static const char *const head[] = { "at", "who", "action", "instrument", "client",
                                         "session", "rater", "rater_code", "field", "old",
                                         "new", "reason" };
     csvout_row(&w, head, 12);
-    if (store_audit_each(s, log_row, &w, &err) != AT_OK) {
+    if (store_audit_each(s, log_row, &w, &err) != AT_OK || outfile_commit(&out, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
     }
     rc = EXIT_OK;
 out:
-    if (fp && fp != stdout && fclose(fp) != 0 && rc == EXIT_OK)
-        rc = cli_fail("'%s': cannot write: %s", outfile, strerror(errno));
+    outfile_release(&out);
     store_close(s);
     return rc;
 }

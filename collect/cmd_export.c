@@ -1,8 +1,6 @@
 /* collect export: answers out as wide, long or REDCap CSV. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -222,78 +220,6 @@ static int on_instance(const admin_view *v, void *ctx)
     return 0;
 }
 
-/* Output into a temporary file beside path, renamed over it when complete. */
-typedef struct outfile {
-    const char *path;   /* NULL: standard output */
-    sbuf tmp;
-    FILE *fp;
-} outfile;
-
-static int out_open(outfile *o, const char *path)
-{
-    o->path = path;
-    sbuf_init(&o->tmp);
-    if (!path) {
-        o->fp = stdout;
-        return 0;
-    }
-    sbuf_addf(&o->tmp, "%s.XXXXXX", path);
-    int fd = mkstemp(o->tmp.buf);   /* created mode 0600 */
-    if (fd < 0) {
-        cli_fail("cannot write '%s': %s", path, strerror(errno));
-        sbuf_release(&o->tmp);
-        return -1;
-    }
-    o->fp = fdopen(fd, "w");
-    if (!o->fp) {
-        cli_fail("cannot write '%s': %s", path, strerror(errno));
-        close(fd);
-        unlink(o->tmp.buf);
-        sbuf_release(&o->tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* Finishes the output: ok = 0 discards a temporary file. */
-static int out_close(outfile *o, int ok)
-{
-    int rc = 0;
-    if (!o->path) {
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            cli_fail("cannot write the output: %s", strerror(errno));
-            rc = -1;
-        }
-        goto out;
-    }
-    if (o->fp) {
-        int bad = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
-        int e = errno;
-        if (fclose(o->fp) != 0 && !bad) {
-            bad = 1;
-            e = errno;
-        }
-        o->fp = NULL;
-        if (ok && bad) {
-            cli_fail("cannot write '%s': %s", o->path, strerror(e));
-            ok = 0;
-            rc = -1;
-        }
-    }
-    if (o->tmp.len) {
-        if (ok && rename(o->tmp.buf, o->path) != 0) {
-            cli_fail("cannot write '%s': %s", o->path, strerror(errno));
-            rc = -1;
-            ok = 0;
-        }
-        if (!ok)
-            unlink(o->tmp.buf);
-    }
-out:
-    sbuf_release(&o->tmp);
-    return rc;
-}
-
 static int parse_format(const char *s, out_format *f)
 {
     if (strcmp(s, "wide") == 0)
@@ -307,24 +233,6 @@ static int parse_format(const char *s, out_format *f)
     return 1;
 }
 
-/* The value of option argv[*i] (--name VALUE or --name=VALUE), or NULL when
- * argv[*i] is not that option.  *missing is set when the value is absent. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 int cmd_export(int argc, char **argv, const char *db)
 {
     if (cli_wants_help(argc, argv)) {
@@ -332,51 +240,48 @@ int cmd_export(int argc, char **argv, const char *db)
         return EXIT_OK;
     }
     exporter ex = { .format = FMT_WIDE };
-    const char *name = NULL, *path = NULL, *rater = NULL;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if ((v = opt_value(argc, argv, &i, "--format", &missing))) {
-            if (!parse_format(v, &ex.format))
-                return cli_usage("export", "'%s' is not a format (wide, long or redcap)", v);
-        } else if ((v = opt_value(argc, argv, &i, "-o", &missing)) ||
-                   (v = opt_value(argc, argv, &i, "--output", &missing))) {
-            path = strcmp(v, "-") == 0 ? NULL : v;
-        } else if ((v = opt_value(argc, argv, &i, "--rater", &missing))) {
-            if (strcmp(v, "client") != 0 && strcmp(v, "therapist") != 0 &&
-                strcmp(v, "observer") != 0)
-                return cli_usage("export", "'%s' is not a rater (client, therapist or observer)",
-                                 v);
-            rater = v;
-        } else if ((v = opt_value(argc, argv, &i, "--rater-code", &missing))) {
-            ex.rater_code = v;
-        } else if (missing) {
-            return cli_usage("export", "'%s' needs a value", argv[i]);
-        } else if (strcmp(argv[i], "--include-identifiers") == 0) {
+    const char *name = NULL, *path = NULL, *rater = NULL, *format = NULL;
+    for (int i = 1; i < argc;) {
+        const cli_optval opts[] = { { "--format", &format }, { "-o", &path }, { "--output", &path },
+                                    { "--rater", &rater }, { "--rater-code", &ex.rater_code },
+                                    { NULL, NULL } };
+        int r = cli_opts("export", argc, argv, &i, opts);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (strcmp(argv[i], "--include-identifiers") == 0)
             ex.ids = 1;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+        else if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_usage("export", "unknown option '%s'", argv[i]);
-        } else if (!name) {
+        else if (!name)
             name = argv[i];
-        } else {
+        else
             return cli_usage("export", "too many arguments ('%s')", argv[i]);
-        }
+        i++;
     }
+    if (format && !parse_format(format, &ex.format))
+        return cli_usage("export", "'%s' is not a format (wide, long or redcap)", format);
+    if (rater && strcmp(rater, "client") != 0 && strcmp(rater, "therapist") != 0 &&
+        strcmp(rater, "observer") != 0)
+        return cli_usage("export", "'%s' is not a rater (client, therapist or observer)", rater);
     if (!name)
-        return cli_usage("export", "export needs an instrument name");
+        return cli_usage("export", "'export' needs an INSTRUMENT");
     if (ex.format == FMT_REDCAP && !rater)
         rater = "client";
 
     int rc = EXIT_FAIL;
-    outfile out = { 0 };
-    int opened = 0;
+    outfile out = OUTFILE_INIT;
     store *s = cli_open(db, STORE_READ);
     if (!s)
         goto done;
     ex.cat = catalog_new(s);
     ex.latest = catalog_latest(ex.cat, name, NULL, &ex.err);
     if (!ex.latest) {
-        cli_fail("%s", ex.err.msg);
+        if (ex.err.code == AT_ENOTFOUND)
+            cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
+        else
+            cli_fail("%s", ex.err.msg);
         goto done;
     }
     grow_vals(&ex, ex.latest->ncols);
@@ -390,36 +295,33 @@ int cmd_export(int argc, char **argv, const char *db)
         }
     }
 
-    if (out_open(&out, path) != 0)
+    if (outfile_open(&out, path, &ex.err) != AT_OK) {
+        cli_fail("%s", ex.err.msg);
         goto done;
-    opened = 1;
-    if (!path) {
+    }
+    if (out.fp == stdout) {
         static char buf[1 << 16];
         setvbuf(stdout, buf, _IOFBF, sizeof buf);
     }
     csvout_init_file(&ex.w, out.fp);
     write_header(&ex);
     at_status st = store_admin_each(s, &flt, on_admin, &ex, &ex.err);
-    if (st != AT_OK || ex.failed) {
+    if (st != AT_OK || ex.failed || outfile_commit(&out, &ex.err) != AT_OK) {
         cli_fail("%s", ex.err.msg);
         goto done;
     }
-    opened = 0;
-    if (out_close(&out, 1) != 0)
-        goto done;
     if (ex.dropped)
         fprintf(stderr,
                 "collect: warning: %zu answer%s from older versions of '%s' %s no column in the "
                 "latest version and %s left out ('--format long' keeps them)\n",
                 ex.dropped, ex.dropped == 1 ? "" : "s", name, ex.dropped == 1 ? "has" : "have",
                 ex.dropped == 1 ? "is" : "are");
-    if (path)
+    if (path && strcmp(path, "-") != 0)
         printf("wrote %zu administration%s of '%s' to '%s'\n", ex.written,
                ex.written == 1 ? "" : "s", name, path);
     rc = EXIT_OK;
 done:
-    if (opened)
-        out_close(&out, 0);
+    outfile_release(&out);
     if (ex.vals)
         record_clear(ex.vals, ex.nvals);
     free(ex.vals);

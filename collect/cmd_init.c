@@ -23,7 +23,7 @@ int cmd_init(int argc, char **argv, const char *db)
     if (argc > 1) {
         if (argv[1][0] == '-')
             return cli_usage("init", "unknown option '%s'", argv[1]);
-        return cli_usage("init", "init takes no arguments ('%s')", argv[1]);
+        return cli_usage("init", "'init' takes no arguments ('%s')", argv[1]);
     }
 
     const char *path = db && *db ? db : store_default_path();

@@ -1,7 +1,6 @@
 /* collect instrument add | list | show: instruments are REDCap data
  * dictionaries; each form is one instrument, and a changed file is a new
  * version of it. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +20,7 @@ static void usage(void)
           "      they were given with.  The first field is the record identifier when\n"
           "      it is named record_id (or NAME); it holds the client code, never asked.\n"
           "list  prints every version as CSV: name,version,sha256,added_at,fields\n"
+          "      (-o writes FILE whole or not at all, readable only by you)\n"
           "show  prints an instrument's questions, choices, branching, scales and roles\n"
           "      (the latest version unless --version)\n", stdout);
 }
@@ -54,23 +54,11 @@ static void describe(const instrument *in, sbuf *sb)
 static int instrument_add(int argc, char **argv, const char *db)
 {
     const char *file = NULL, *record_id = NULL;
-    int i = 2;
-    while (i < argc) {
-        int r = cli_opt("instrument", argc, argv, &i, "--record-id", &record_id);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage("instrument", "unknown option '%s'", argv[i]);
-        if (file)
-            return cli_usage("instrument", "one file at a time ('%s' and '%s')", file, argv[i]);
-        file = argv[i++];
-    }
-    if (!file)
-        return cli_usage("instrument", "'instrument add' needs a FILE.csv");
+    int rc = cli_one_arg(argc, argv, "--record-id", &record_id, "file", "a FILE.csv", &file);
+    if (rc != EXIT_OK)
+        return rc;
 
-    int rc = EXIT_FAIL;
+    rc = EXIT_FAIL;
     char *text = NULL;
     size_t len = 0;
     dictionary d = { 0 };
@@ -90,7 +78,7 @@ static int instrument_add(int argc, char **argv, const char *db)
             cli_print_msgs(&problems, (size_t)-1);
         else
             cli_fail("%s", err.msg);
-        fprintf(stderr, "collect: '%s': nothing was stored\n", file);
+        cli_fail("'%s': nothing was stored", file);
         goto out;
     }
     for (size_t w = 0; w < d.warnings.n; w++)
@@ -114,7 +102,7 @@ static int instrument_add(int argc, char **argv, const char *db)
                                  &added[f], &err) != AT_OK) {
             store_rollback(s);
             cli_fail("%s", err.msg);
-            fprintf(stderr, "collect: '%s': nothing was stored\n", file);
+            cli_fail("'%s': nothing was stored", file);
             goto out;
         }
     }
@@ -173,10 +161,10 @@ static int list_one(const instrument_info *ii, void *vctx)
 
 static int instrument_list(int argc, char **argv, const char *db)
 {
-    const char *outfile = NULL;
+    const char *path = NULL;
     int i = 2;
     while (i < argc) {
-        int r = cli_opt("instrument", argc, argv, &i, "-o", &outfile);
+        int r = cli_opt("instrument", argc, argv, &i, "-o", &path);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
@@ -189,27 +177,30 @@ static int instrument_list(int argc, char **argv, const char *db)
     if (!s)
         return EXIT_FAIL;
     int rc = EXIT_FAIL;
-    FILE *fp = stdout;
+    outfile out = OUTFILE_INIT;
     struct list_ctx c = { 0 };
     at_err err;
-    if (outfile && !(fp = fopen(outfile, "w"))) {
-        cli_fail("'%s': cannot write: %s", outfile, strerror(errno));
-        fp = NULL;
+    if (outfile_open(&out, path, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
         goto out;
     }
     c.cat = catalog_new(s);
-    csvout_init_file(&c.w, fp);
+    csvout_init_file(&c.w, out.fp);
     static const char *const head[] = { "name", "version", "sha256", "added_at", "fields" };
     csvout_row(&c.w, head, 5);
     if (store_instrument_each(s, list_one, &c, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
     }
-    if (!c.failed)
-        rc = EXIT_OK;
+    if (c.failed)
+        goto out;
+    if (outfile_commit(&out, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    rc = EXIT_OK;
 out:
-    if (fp && fp != stdout && fclose(fp) != 0 && rc == EXIT_OK)
-        rc = cli_fail("'%s': cannot write: %s", outfile, strerror(errno));
+    outfile_release(&out);
     catalog_free(c.cat);
     store_close(s);
     return rc;
@@ -305,22 +296,9 @@ static void show_roles(const instrument *in)
 static int instrument_show(int argc, char **argv, const char *db)
 {
     const char *name = NULL, *vtext = NULL;
-    int i = 2;
-    while (i < argc) {
-        int r = cli_opt("instrument", argc, argv, &i, "--version", &vtext);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage("instrument", "unknown option '%s'", argv[i]);
-        if (name)
-            return cli_usage("instrument", "one instrument at a time ('%s' and '%s')", name,
-                             argv[i]);
-        name = argv[i++];
-    }
-    if (!name)
-        return cli_usage("instrument", "'instrument show' needs a NAME");
+    int rc = cli_one_arg(argc, argv, "--version", &vtext, "instrument", "a NAME", &name);
+    if (rc != EXIT_OK)
+        return rc;
     long version = 0;
     if (vtext && (!parse_long(vtext, &version) || version < 1))
         return cli_fail("version '%s': not a whole number of 1 or more", vtext);
@@ -328,17 +306,17 @@ static int instrument_show(int argc, char **argv, const char *db)
     store *s = cli_open(db, STORE_READ);
     if (!s)
         return EXIT_FAIL;
-    int rc = EXIT_FAIL;
+    rc = EXIT_FAIL;
     instrument_info ii = { 0 };
     catalog *cat = catalog_new(s);
     at_err err;
     at_status st = store_instrument_get(s, name, version, &ii, &err);
     if (st == AT_ENOTFOUND) {
         if (version)
-            cli_fail("instrument '%s' has no version %ld (see 'collect instrument list')", name,
+            cli_fail("instrument '%s': no version %ld (see 'collect instrument list')", name,
                      version);
         else
-            cli_fail("no instrument '%s' (see 'collect instrument list')", name);
+            cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
         goto out;
     }
     if (st != AT_OK) {

@@ -1,6 +1,7 @@
 /* collect therapist add, client add, session add: the people and sessions
  * of a study, by pseudonymous code. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,7 +51,7 @@ static int want_add(const char *cmd, int argc, char **argv)
     return 2;
 }
 
-/* ---- therapist add ---------------------------------------------------- */
+/* ---- therapist add, client add ----------------------------------------- */
 
 static void therapist_usage(void)
 {
@@ -61,55 +62,6 @@ static void therapist_usage(void)
           stdout);
 }
 
-int cmd_therapist(int argc, char **argv, const char *db)
-{
-    if (cli_wants_help(argc, argv)) {
-        therapist_usage();
-        return EXIT_OK;
-    }
-    int i = want_add("therapist", argc, argv);
-    if (i < 0)
-        return EXIT_USAGE;
-    const char *code = NULL, *cohort = NULL;
-    while (i < argc) {
-        int r = cli_opt("therapist", argc, argv, &i, "--cohort", &cohort);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage("therapist", "unknown option '%s'", argv[i]);
-        if (code)
-            return cli_usage("therapist", "one code at a time ('%s' and '%s')", code, argv[i]);
-        code = argv[i++];
-    }
-    if (!code)
-        return cli_usage("therapist", "'therapist add' needs a CODE");
-    if (!code_ok("therapist code", code))
-        return EXIT_FAIL;
-    if (cohort && !code_ok("cohort name", cohort))
-        return EXIT_FAIL;
-
-    store *s = cli_open(db, STORE_WRITE);
-    if (!s)
-        return EXIT_FAIL;
-    at_err err;
-    int rc = EXIT_OK;
-    at_status st = store_therapist_add(s, code, cohort, &err);
-    if (st == AT_EEXIST)
-        rc = cli_fail("therapist '%s': already exists", code);
-    else if (st != AT_OK)
-        rc = cli_fail("%s", err.msg);
-    else if (cohort)
-        printf("added therapist %s (cohort %s)\n", code, cohort);
-    else
-        printf("added therapist %s\n", code);
-    store_close(s);
-    return rc;
-}
-
-/* ---- client add -------------------------------------------------------- */
-
 static void client_usage(void)
 {
     fputs("usage: collect client add CODE [--therapist CODE]\n"
@@ -119,52 +71,68 @@ static void client_usage(void)
           "to that therapist unless said otherwise.\n", stdout);
 }
 
-int cmd_client(int argc, char **argv, const char *db)
+/* What differs between adding a therapist and adding a client. */
+typedef struct person_kind {
+    const char *name;          /* "therapist": the command and the messages */
+    const char *opt;           /* its option, "--cohort" */
+    const char *opt_noun;      /* the option's value in messages, "cohort" */
+    const char *opt_code;      /* the value is checked as a code with this name, or NULL */
+    void (*usage)(void);
+    at_status (*add)(store *s, const char *code, const char *opt, at_err *err);
+} person_kind;
+
+static const person_kind therapist_kind = { "therapist", "--cohort", "cohort", "cohort name",
+                                            therapist_usage, store_therapist_add };
+static const person_kind client_kind = { "client", "--therapist", "therapist", NULL,
+                                         client_usage, store_client_add };
+
+/* therapist add CODE [--cohort NAME], client add CODE [--therapist CODE] */
+static int add_person(const person_kind *k, int argc, char **argv, const char *db)
 {
     if (cli_wants_help(argc, argv)) {
-        client_usage();
+        k->usage();
         return EXIT_OK;
     }
-    int i = want_add("client", argc, argv);
-    if (i < 0)
+    const char *code = NULL, *opt = NULL;
+    char what[32];
+    int rc;
+    if (want_add(k->name, argc, argv) < 0)
         return EXIT_USAGE;
-    const char *code = NULL, *therapist = NULL;
-    while (i < argc) {
-        int r = cli_opt("client", argc, argv, &i, "--therapist", &therapist);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage("client", "unknown option '%s'", argv[i]);
-        if (code)
-            return cli_usage("client", "one code at a time ('%s' and '%s')", code, argv[i]);
-        code = argv[i++];
-    }
-    if (!code)
-        return cli_usage("client", "'client add' needs a CODE");
-    if (!code_ok("client code", code))
+    if ((rc = cli_one_arg(argc, argv, k->opt, &opt, "code", "a CODE", &code)) != EXIT_OK)
+        return rc;
+    snprintf(what, sizeof what, "%s code", k->name);
+    if (!code_ok(what, code) || (opt && k->opt_code && !code_ok(k->opt_code, opt)))
         return EXIT_FAIL;
 
     store *s = cli_open(db, STORE_WRITE);
     if (!s)
         return EXIT_FAIL;
     at_err err;
-    int rc = EXIT_OK;
-    at_status st = store_client_add(s, code, therapist, &err);
+    at_status st = k->add(s, code, opt, &err);
+    rc = EXIT_OK;
     if (st == AT_EEXIST)
-        rc = cli_fail("client '%s': already exists", code);
-    else if (st == AT_ENOTFOUND)
+        rc = cli_fail("%s '%s': already exists", k->name, code);
+    else if (st == AT_ENOTFOUND && k == &client_kind)
         rc = cli_fail("therapist '%s': no such therapist; add it first with "
-                      "'collect therapist add %s'", therapist, therapist);
+                      "'collect therapist add %s'", opt, opt);
     else if (st != AT_OK)
         rc = cli_fail("%s", err.msg);
-    else if (therapist)
-        printf("added client %s (therapist %s)\n", code, therapist);
+    else if (opt)
+        printf("added %s %s (%s %s)\n", k->name, code, k->opt_noun, opt);
     else
-        printf("added client %s\n", code);
+        printf("added %s %s\n", k->name, code);
     store_close(s);
     return rc;
+}
+
+int cmd_therapist(int argc, char **argv, const char *db)
+{
+    return add_person(&therapist_kind, argc, argv, db);
+}
+
+int cmd_client(int argc, char **argv, const char *db)
+{
+    return add_person(&client_kind, argc, argv, db);
 }
 
 /* ---- session add ------------------------------------------------------- */
@@ -191,12 +159,10 @@ int cmd_session(int argc, char **argv, const char *db)
     const char *client = NULL, *therapist = NULL, *number = NULL, *date = NULL,
                *modality = NULL;
     while (i < argc) {
-        static const char *const names[] = { "--client", "--therapist", "--number", "--date",
-                                             "--modality" };
-        const char **vals[] = { &client, &therapist, &number, &date, &modality };
-        int r = 0;
-        for (size_t k = 0; k < 5 && r == 0; k++)
-            r = cli_opt("session", argc, argv, &i, names[k], vals[k]);
+        const cli_optval opts[] = { { "--client", &client }, { "--therapist", &therapist },
+                                    { "--number", &number }, { "--date", &date },
+                                    { "--modality", &modality }, { NULL, NULL } };
+        int r = cli_opts("session", argc, argv, &i, opts);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
@@ -224,8 +190,7 @@ int cmd_session(int argc, char **argv, const char *db)
     session_info si = { 0 };
     long used = 0;
     if (!store_client_exists(s, client, NULL)) {
-        rc = cli_fail("no client '%s'; add it with 'collect client add %s' or check the code",
-                      client, client);
+        rc = cli_no_client(client);
         goto out;
     }
     at_status st = store_session_add(s, client, therapist, n, date, modality, &used, &err);

@@ -44,12 +44,10 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 {
     int i = 1;
     while (i < argc) {
-        static const char *const names[] = { "--client", "--session", "--rater",
-                                             "--rater-code" };
-        const char **vals[] = { &a->client, &a->session, &a->rater, &a->rater_code };
-        int r = 0;
-        for (size_t k = 0; k < 4 && r == 0; k++)
-            r = cli_opt("run", argc, argv, &i, names[k], vals[k]);
+        const cli_optval opts[] = { { "--client", &a->client }, { "--session", &a->session },
+                                    { "--rater", &a->rater }, { "--rater-code", &a->rater_code },
+                                    { NULL, NULL } };
+        int r = cli_opts("run", argc, argv, &i, opts);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
@@ -155,20 +153,18 @@ int cmd_run(int argc, char **argv, const char *db)
     session_info si = { 0 };
     run_dialog d = { 0 };
     const char **names = NULL, **values = NULL;
-    char *therapist = NULL;
     at_err err;
 
-    if (!store_client_exists(s, a.client, &therapist)) {
-        cli_fail("no client '%s'; add it with 'collect client add %s' or check the code",
-                 a.client, a.client);
+    if (!store_client_exists(s, a.client, NULL)) {
+        cli_no_client(a.client);
         goto out;
     }
     long iid = 0;
     const instrument *in = catalog_latest(cat, a.instrument, &iid, &err);
     if (!in) {
         if (err.code == AT_ENOTFOUND)
-            cli_fail("no instrument '%s'; add it with 'collect instrument add FILE.csv' "
-                     "(see 'collect instrument list')", a.instrument);
+            cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
+                     "FILE.csv' (see 'collect instrument list')", a.instrument);
         else
             cli_fail("%s", err.msg);
         goto out;
@@ -257,7 +253,6 @@ out:
     if (d.in)
         run_dialog_release(&d);
     session_info_release(&si);
-    free(therapist);
     catalog_free(cat);
     store_close(s);
     return rc;

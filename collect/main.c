@@ -47,17 +47,12 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return EXIT_OK;
-        } else if (strcmp(argv[i], "--db") == 0) {
-            if (i + 1 >= argc)
-                return cli_usage(NULL, "'--db' needs a file name");
-            db = argv[i + 1];
-            i += 2;
-        } else if (strncmp(argv[i], "--db=", 5) == 0) {
-            db = argv[i] + 5;
-            i++;
-        } else {
-            return cli_usage(NULL, "unknown option '%s'", argv[i]);
         }
+        int r = opt_value(argc, argv, &i, "--db", &db);
+        if (r < 0)
+            return cli_usage(NULL, "'--db' needs a file name");
+        if (r == 0)
+            return cli_usage(NULL, "unknown option '%s'", argv[i]);
     }
     if (i >= argc)
         return cli_usage(NULL, "no command given");

@@ -29,8 +29,7 @@ static xval calc_value(const field *f, const char *const *vals, size_t *answered
     size_t k = 0;
     double x;
     for (size_t i = 0; i < f->nterms; i++) {
-        xval v = expr_eval(f->terms[i], vals);
-        if (v.kind == XV_NUM || (v.kind == XV_STR && parse_double(v.str, &x)))
+        if (xval_number(expr_eval(f->terms[i], vals), &x))
             k++;
     }
     if (answered)
@@ -45,12 +44,7 @@ double instrument_scale(const instrument *in, const field *f, const char *const 
 {
     (void)in;
     double x;
-    xval v = calc_value(f, vals, answered);
-    if (v.kind == XV_NUM)
-        return v.num;
-    if (v.kind == XV_STR && parse_double(v.str, &x))
-        return x;
-    return NAN;
+    return xval_number(calc_value(f, vals, answered), &x) ? x : NAN;
 }
 
 void instrument_compute(const instrument *in, char **vals)

@@ -2,7 +2,6 @@
 #include "csvio.h"
 
 #include <csv.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,17 +105,13 @@ at_status csvin_read_file(const char *path, csvin_row_fn fn, void *ctx, at_err *
     size_t len = 0;
     at_status st;
     if (strcmp(path, "-") == 0) {
-        sbuf sb = SBUF_INIT;
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-            sbuf_add(&sb, chunk, n);
-        len = sb.len;
-        data = sbuf_detach(&sb);
         path = "<stdin>";
-    } else if ((st = read_file(path, &data, &len, err)) != AT_OK) {
-        return st;
+        st = read_stream(stdin, path, &data, &len, err);
+    } else {
+        st = read_file(path, &data, &len, err);
     }
+    if (st != AT_OK)
+        return st;
     st = csvin_read_mem(path, data, len, fn, ctx, err);
     free(data);
     return st;

@@ -50,6 +50,12 @@ int field_bound(field_valid v, const char *cell, double *out, char *why, size_t 
 int field_parse_value(field_valid v, const char *s, double *key, char *norm, size_t normsz,
                       char *why, size_t whysz);
 
+/* Writes a printf-style reason into why; nothing when why is NULL or whysz 0. */
+void field_why(char *why, size_t whysz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The number of decimal digits at the start of s. */
+size_t field_ndigits(const char *s);
+
 /* Trims spaces at both ends of s in place; returns s. */
 char *dict_trim(char *s);
 

@@ -20,7 +20,12 @@
 #include <string.h>
 #include <strings.h>
 
+/* Parentheses, unary operators and ^ may nest MAX_DEPTH deep; a chain of
+ * binary operators such as 1 + 2 + ... grows the tree by one level per
+ * operator, and the tree, which is walked by recursion, may be MAX_HEIGHT
+ * levels high. */
 #define MAX_DEPTH 200
+#define MAX_HEIGHT 5000
 
 const struct expr_func expr_funcs[] = {
     { "if", F_IF, 3, 3 },
@@ -89,7 +94,8 @@ static int is_name_char(int c)
     return isalnum(c) || c == '_';
 }
 
-/* Reads the token at p->next into p->tok. */
+/* Reads the token at p->next into p->tok; once an error has been found,
+ * the token is always T_END. */
 static void lex(parser *p)
 {
     const char *s = p->src;
@@ -117,13 +123,8 @@ static void lex(parser *p)
     } else if (c == '\'' || c == '"') {
         while (j < p->len && s[j] != (char)c)
             j++;
-        if (j >= p->len) {
+        if (j >= p->len)
             fail(p, i, "string is not closed");
-            t.kind = T_END;
-            p->tok = t;
-            p->next = p->len;
-            return;
-        }
         t.kind = T_STR;
         t.a = i + 1;
         t.alen = j - i - 1;
@@ -151,12 +152,6 @@ static void lex(parser *p)
         }
         if (!p->failed && (j >= p->len || s[j] != ']'))
             fail(p, j, "expected ']'");
-        if (p->failed) {
-            t.kind = T_END;
-            p->tok = t;
-            p->next = p->len;
-            return;
-        }
         j++;
     } else if (isalpha(c) || c == '_') {
         while (j < p->len && is_name_char((unsigned char)s[j]))
@@ -195,11 +190,12 @@ static void lex(parser *p)
                 fail(p, i, "unexpected character");
             else
                 fail(p, i, "unexpected character '%c'", c);
-            t.kind = T_END;
-            p->tok = t;
-            p->next = p->len;
-            return;
+            break;
         }
+    }
+    if (p->failed) {           /* after an error the input ends here */
+        t.kind = T_END;
+        j = p->len;
     }
     t.len = j - i;
     p->tok = t;
@@ -223,6 +219,17 @@ static void unexpected(parser *p)
         fail(p, p->tok.pos, "unexpected '%.*s'", (int)p->tok.len, p->src + p->tok.pos);
 }
 
+/* Enters one more level of nesting; fails past MAX_DEPTH, so that deep
+ * input is refused instead of overflowing the stack.  The caller leaves the
+ * level with p->depth-- once it is parsed. */
+static int deeper(parser *p, size_t pos)
+{
+    if (++p->depth <= MAX_DEPTH)
+        return 1;
+    fail(p, pos, "expression is nested too deeply");
+    return 0;
+}
+
 static expr *node_new(nkind kind, size_t pos)
 {
     expr *e = xcalloc(1, sizeof *e);
@@ -236,6 +243,8 @@ static void node_add(expr *e, expr *kid)
 {
     e->kids = xrealloc(e->kids, (e->nkids + 1) * sizeof *e->kids);
     e->kids[e->nkids++] = kid;
+    if (kid->height + 1 > e->height)
+        e->height = kid->height + 1;
 }
 
 static expr *binary(nkind kind, size_t pos, expr *l, expr *r)
@@ -383,8 +392,13 @@ static expr *parse_pow(parser *p)
     if (!l || p->tok.kind != T_OP || p->tok.op != N_POW)
         return l;
     size_t pos = p->tok.pos;
+    if (!deeper(p, pos)) {      /* ^ groups right to left, by recursion */
+        expr_free(l);
+        return NULL;
+    }
     lex(p);
     expr *r = parse_unary(p);
+    p->depth--;
     if (!r) {
         expr_free(l);
         return NULL;
@@ -396,10 +410,8 @@ static expr *parse_unary(parser *p)
 {
     if (p->tok.kind == T_OP && (p->tok.op == N_SUB || p->tok.op == N_ADD)) {
         token t = p->tok;
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, t.pos, "expression is nested too deeply");
+        if (!deeper(p, t.pos))
             return NULL;
-        }
         lex(p);
         expr *x = parse_unary(p);
         p->depth--;
@@ -412,19 +424,41 @@ static expr *parse_unary(parser *p)
     return parse_pow(p);
 }
 
+/* The binary operator at the current token when it lies in [lo, hi], or
+ * -1; the words "and" and "or" are the operators N_AND and N_OR. */
+static int chain_op(const parser *p, nkind lo, nkind hi)
+{
+    nkind op;
+    if (p->tok.kind == T_OP)
+        op = p->tok.op;
+    else if (is_keyword(p, "and"))
+        op = N_AND;
+    else if (is_keyword(p, "or"))
+        op = N_OR;
+    else
+        return -1;
+    return op >= lo && op <= hi ? (int)op : -1;
+}
+
 /* Left-associative chain of operators in [lo, hi] over sub-expressions. */
 static expr *parse_chain(parser *p, expr *(*sub)(parser *), nkind lo, nkind hi)
 {
     expr *l = sub(p);
-    while (l && p->tok.kind == T_OP && p->tok.op >= lo && p->tok.op <= hi) {
-        token t = p->tok;
+    int op;
+    while (l && (op = chain_op(p, lo, hi)) >= 0) {
+        size_t pos = p->tok.pos;
         lex(p);
         expr *r = sub(p);
         if (!r) {
             expr_free(l);
             return NULL;
         }
-        l = binary(t.op, t.pos, l, r);
+        l = binary((nkind)op, pos, l, r);
+        if (l->height > MAX_HEIGHT) {
+            fail(p, pos, "expression is too long (more than %d levels of operators)", MAX_HEIGHT);
+            expr_free(l);
+            return NULL;
+        }
     }
     return l;
 }
@@ -448,10 +482,8 @@ static expr *parse_not(parser *p)
 {
     if (is_keyword(p, "not")) {
         size_t pos = p->tok.pos;
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, pos, "expression is nested too deeply");
+        if (!deeper(p, pos))
             return NULL;
-        }
         lex(p);
         expr *x = parse_not(p);
         p->depth--;
@@ -466,37 +498,14 @@ static expr *parse_not(parser *p)
 
 static expr *parse_and(parser *p)
 {
-    expr *l = parse_not(p);
-    while (l && is_keyword(p, "and")) {
-        size_t pos = p->tok.pos;
-        lex(p);
-        expr *r = parse_not(p);
-        if (!r) {
-            expr_free(l);
-            return NULL;
-        }
-        l = binary(N_AND, pos, l, r);
-    }
-    return l;
+    return parse_chain(p, parse_not, N_AND, N_AND);
 }
 
 static expr *parse_or(parser *p)
 {
-    if (++p->depth > MAX_DEPTH) {
-        fail(p, p->tok.pos, "expression is nested too deeply");
+    if (!deeper(p, p->tok.pos))
         return NULL;
-    }
-    expr *l = parse_and(p);
-    while (l && is_keyword(p, "or")) {
-        size_t pos = p->tok.pos;
-        lex(p);
-        expr *r = parse_and(p);
-        if (!r) {
-            expr_free(l);
-            return NULL;
-        }
-        l = binary(N_OR, pos, l, r);
-    }
+    expr *l = parse_chain(p, parse_and, N_OR, N_OR);
     p->depth--;
     return l;
 }

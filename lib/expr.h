@@ -57,6 +57,11 @@ xval expr_eval(const expr *e, const char *const *vals);
  * is true when it is a non-zero number or "true" (case-insensitive). */
 int xval_truthy(xval v);
 
+/* The number v stands for in arithmetic: a number, or text that is a plain
+ * decimal number (sign, digits, point, exponent; not hex, inf or nan).
+ * Returns 1 and stores it in *out, or 0 for blank and other text. */
+int xval_number(xval v, double *out);
+
 /* Writes v as REDCap would store it: blank -> "", numbers without a trailing
  * ".0" and with up to 15 significant digits.  Returns buf. */
 const char *xval_format(xval v, char buf[64]);

@@ -77,7 +77,7 @@ static int decimal_text(const char *s, double *out)
     return parse_double(s, out);
 }
 
-static int as_number(xval v, double *out)
+int xval_number(xval v, double *out)
 {
     if (v.kind == XV_NUM) {
         *out = v.num;
@@ -137,7 +137,7 @@ static int values_equal(xval a, xval b)
     if (a.kind == XV_BLANK || b.kind == XV_BLANK)
         return a.kind == b.kind;
     double x, y;
-    if (as_number(a, &x) && as_number(b, &y))
+    if (xval_number(a, &x) && xval_number(b, &y))
         return x == y;
     char ba[64], bb[64];
     return strcmp(as_text(a, ba), as_text(b, bb)) == 0;
@@ -149,7 +149,7 @@ static xval compare(nkind op, xval a, xval b)
         return blank();
     double x, y;
     int c;
-    if (as_number(a, &x) && as_number(b, &y)) {
+    if (xval_number(a, &x) && xval_number(b, &y)) {
         c = (x > y) - (x < y);
     } else {
         char ba[64], bb[64];
@@ -166,7 +166,7 @@ static xval compare(nkind op, xval a, xval b)
 static xval arith(nkind op, xval a, xval b)
 {
     double x, y;
-    if (!as_number(a, &x) || !as_number(b, &y))
+    if (!xval_number(a, &x) || !xval_number(b, &y))
         return blank();
     switch (op) {
     case N_ADD: return number(x + y);
@@ -212,7 +212,7 @@ static xval call(const expr *e, const char *const *vals)
         double acc = 0.0;
         size_t n = 0;
         for (size_t i = 0; i < e->nkids; i++) {
-            if (!as_number(expr_eval(e->kids[i], vals), &x))
+            if (!xval_number(expr_eval(e->kids[i], vals), &x))
                 continue;   /* blanks (and text) are skipped */
             if (n == 0)
                 acc = e->fn == F_MIN || e->fn == F_MAX ? x : 0.0;
@@ -229,17 +229,17 @@ static xval call(const expr *e, const char *const *vals)
         return number(e->fn == F_MEAN ? acc / (double)n : acc);
     }
     case F_ABS:
-        return as_number(expr_eval(e->kids[0], vals), &x) ? number(fabs(x)) : blank();
+        return xval_number(expr_eval(e->kids[0], vals), &x) ? number(fabs(x)) : blank();
     case F_SQRT:
-        if (!as_number(expr_eval(e->kids[0], vals), &x) || x < 0.0)
+        if (!xval_number(expr_eval(e->kids[0], vals), &x) || x < 0.0)
             return blank();
         return number(sqrt(x));
     case F_ROUND:
     case F_ROUNDUP:
     case F_ROUNDDOWN:
-        if (!as_number(expr_eval(e->kids[0], vals), &x))
+        if (!xval_number(expr_eval(e->kids[0], vals), &x))
             return blank();
-        if (e->nkids > 1 && !as_number(expr_eval(e->kids[1], vals), &d))
+        if (e->nkids > 1 && !xval_number(expr_eval(e->kids[1], vals), &d))
             return blank();
         return number(round_places(x, d, e->fn == F_ROUND ? 0 : e->fn == F_ROUNDUP ? 1 : -1));
     }
@@ -263,7 +263,7 @@ xval expr_eval(const expr *e, const char *const *vals)
         return string(s);
     }
     case N_NEG:
-        return as_number(expr_eval(e->kids[0], vals), &x) ? number(-x) : blank();
+        return xval_number(expr_eval(e->kids[0], vals), &x) ? number(-x) : blank();
     case N_NOT:
         return truth(!xval_truthy(expr_eval(e->kids[0], vals)));
     case N_AND:

@@ -37,6 +37,7 @@ struct expr {
     expr **kids;              /* operands or arguments */
     size_t nkids;
     size_t pos;               /* byte offset in the source */
+    size_t height;            /* levels of operands below: 0 for a leaf */
 };
 
 #endif

@@ -2,31 +2,10 @@
 #include "dict_impl.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static void say(char *why, size_t whysz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(char *why, size_t whysz, const char *fmt, ...)
-{
-    if (!why || !whysz)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, whysz, fmt, ap);
-    va_end(ap);
-}
-
-static size_t ndigits(const char *s)
-{
-    size_t n = 0;
-    while (isdigit((unsigned char)s[n]))
-        n++;
-    return n;
-}
 
 static int valid_email(const char *s)
 {
@@ -107,12 +86,12 @@ static int normal_phone(const char *s, char out[16])
 
 static int valid_zip(const char *s)
 {
-    size_t n = ndigits(s);
+    size_t n = field_ndigits(s);
     if (n != 5)
         return 0;
     if (s[5] == '\0')
         return 1;
-    return s[5] == '-' && ndigits(s + 6) == 4 && s[10] == '\0';
+    return s[5] == '-' && field_ndigits(s + 6) == 4 && s[10] == '\0';
 }
 
 /* "1-5", "-2 to 2", "1 or more", "5 or less" (dates: "or later"/"or earlier"). */
@@ -142,7 +121,7 @@ static int in_range(const field *f, double key, const char *shown, char *why, si
     if ((f->has_min && key < f->min) || (f->has_max && key > f->max)) {
         char r[160];
         range_text(f, r, sizeof r);
-        say(why, whysz, "is %s, allowed %s", shown, r);
+        field_why(why, whysz, "is %s, allowed %s", shown, r);
         return 0;
     }
     return 1;
@@ -157,28 +136,28 @@ static int check_text(const field *f, const char *s, char **out, char *why, size
         break;
     case FV_EMAIL:
         if (!valid_email(s)) {
-            say(why, whysz, "'%s' is not an email address", s);
+            field_why(why, whysz, "'%s' is not an email address", s);
             return 0;
         }
         break;
     case FV_ALPHA_ONLY:
         for (const char *p = s; *p; p++) {
             if (!isalpha((unsigned char)*p)) {
-                say(why, whysz, "'%s' has characters other than letters", s);
+                field_why(why, whysz, "'%s' has characters other than letters", s);
                 return 0;
             }
         }
         break;
     case FV_PHONE:
         if (!normal_phone(s, norm)) {
-            say(why, whysz, "'%s' is not a 10-digit North American phone number", s);
+            field_why(why, whysz, "'%s' is not a 10-digit North American phone number", s);
             return 0;
         }
         *out = xstrdup(norm);
         return 1;
     case FV_ZIPCODE:
         if (!valid_zip(s)) {
-            say(why, whysz, "'%s' is not a US zip code (12345 or 12345-6789)", s);
+            field_why(why, whysz, "'%s' is not a US zip code (12345 or 12345-6789)", s);
             return 0;
         }
         break;
@@ -225,7 +204,7 @@ int field_normalize(const field *f, const char *value, char **out, char *why, si
     switch (f->type) {
     case FT_CHECKBOX:
         if (strcmp(s, "0") != 0 && strcmp(s, "1") != 0) {
-            say(why, whysz, "'%s' is not 0 or 1", s);
+            field_why(why, whysz, "'%s' is not 0 or 1", s);
             ok = 0;
         }
         break;
@@ -243,7 +222,7 @@ int field_normalize(const field *f, const char *value, char **out, char *why, si
         if (!code) {
             char list[512];
             list_codes(f, list, sizeof list);
-            say(why, whysz, "'%s' is not one of %s", s, list);
+            field_why(why, whysz, "'%s' is not one of %s", s, list);
             ok = 0;
         } else if (strcmp(code, s) != 0) {
             free(s);
@@ -255,7 +234,7 @@ int field_normalize(const field *f, const char *value, char **out, char *why, si
         double x;
         char norm[64];
         if (!field_parse_value(FV_INTEGER, s, &x, norm, sizeof norm, NULL, 0)) {
-            say(why, whysz, "'%s' is not a whole number", s);
+            field_why(why, whysz, "'%s' is not a whole number", s);
             ok = 0;
             break;
         }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static const struct {
     const char *name;
@@ -74,9 +75,7 @@ static int is_datetime(field_valid v)
     return v >= FV_DATETIME_YMD && v <= FV_DATETIME_SECONDS_DMY;
 }
 
-static void say(char *why, size_t whysz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(char *why, size_t whysz, const char *fmt, ...)
+void field_why(char *why, size_t whysz, const char *fmt, ...)
 {
     if (!why || !whysz)
         return;
@@ -86,8 +85,7 @@ static void say(char *why, size_t whysz, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Counts the digits at s. */
-static size_t ndigits(const char *s)
+size_t field_ndigits(const char *s)
 {
     size_t n = 0;
     while (isdigit((unsigned char)s[n]))
@@ -103,7 +101,7 @@ static int number_shape(const char *s, char point, int dp)
     const char *p = s;
     if (*p == '-' || (*p == '+' && dp <= 0))
         p++;
-    size_t a = ndigits(p);
+    size_t a = field_ndigits(p);
     p += a;
     if (dp == 0)
         return a > 0 && *p == '\0';
@@ -111,12 +109,12 @@ static int number_shape(const char *s, char point, int dp)
         if (a == 0 || *p != point)
             return 0;
         p++;
-        size_t b = ndigits(p);
+        size_t b = field_ndigits(p);
         return b == (size_t)dp && p[b] == '\0';
     }
     if (*p == point) {
         p++;
-        size_t b = ndigits(p);
+        size_t b = field_ndigits(p);
         if (b == 0)
             return 0;
         p += b;
@@ -127,7 +125,7 @@ static int number_shape(const char *s, char point, int dp)
         p++;
         if (*p == '+' || *p == '-')
             p++;
-        size_t e = ndigits(p);
+        size_t e = field_ndigits(p);
         if (e == 0)
             return 0;
         p += e;
@@ -150,7 +148,7 @@ static int number_value(const char *s, double *out)
 /* Reads 1 or 2 digits (or exactly `exact` digits when non-zero) at *p. */
 static int read_num(const char **p, int exact, int *out)
 {
-    size_t n = ndigits(*p);
+    size_t n = field_ndigits(*p);
     if (n == 0 || (exact && n != (size_t)exact) || (!exact && n > 2))
         return 0;
     int v = 0;
@@ -168,7 +166,7 @@ static int parse_date(field_valid order, const char **pp, char iso[11], long *da
 {
     const char *p = *pp;
     int y, m, d;
-    if (ndigits(p) == 4) {
+    if (field_ndigits(p) == 4) {
         if (!read_num(&p, 4, &y) || (*p != '-' && *p != '/'))
             return 0;
         char sep = *p++;
@@ -241,7 +239,7 @@ int field_parse_value(field_valid v, const char *s, double *key, char *norm, siz
     case FV_INTEGER: {
         long x;
         if (!number_shape(s, '.', 0) || !parse_long(s, &x)) {
-            say(why, whysz, "'%s' is not an integer", s);
+            field_why(why, whysz, "'%s' is not an integer", s);
             return 0;
         }
         *key = (double)x;
@@ -263,7 +261,7 @@ int field_parse_value(field_valid v, const char *s, double *key, char *norm, siz
         const char *p = s;
         int secs;
         if (!parse_clock(&p, 2, v == FV_TIME, &secs, norm, normsz) || *p) {
-            say(why, whysz, "'%s' is not a time (%s)", s, v == FV_TIME ? "HH:MM" : "MM:SS");
+            field_why(why, whysz, "'%s' is not a time (%s)", s, v == FV_TIME ? "HH:MM" : "MM:SS");
             return 0;
         }
         *key = secs;
@@ -286,12 +284,12 @@ int field_parse_value(field_valid v, const char *s, double *key, char *norm, siz
             }
         }
         if (!shaped || *p) {
-            say(why, whysz, "'%s' is not a %s (%s%s)", s, is_date(v) ? "date" : "date and time",
+            field_why(why, whysz, "'%s' is not a %s (%s%s)", s, is_date(v) ? "date" : "date and time",
                 date_form(v), is_date(v) ? "" : seconds ? " HH:MM:SS" : " HH:MM");
             return 0;
         }
         if (r < 0) {
-            say(why, whysz, "%s is not a date", iso);
+            field_why(why, whysz, "%s is not a date", iso);
             return 0;
         }
         if (is_date(v)) {
@@ -306,11 +304,11 @@ int field_parse_value(field_valid v, const char *s, double *key, char *norm, siz
     }
     if (!number_shape(s, point, dp) || !number_value(s, key)) {
         if (dp < 0 && point == '.')
-            say(why, whysz, "'%s' is not a number", s);
+            field_why(why, whysz, "'%s' is not a number", s);
         else if (dp < 0)
-            say(why, whysz, "'%s' is not a number with a decimal comma", s);
+            field_why(why, whysz, "'%s' is not a number with a decimal comma", s);
         else
-            say(why, whysz, "'%s' is not a number with %d decimal place%s%s", s, dp,
+            field_why(why, whysz, "'%s' is not a number with %d decimal place%s%s", s, dp,
                 dp == 1 ? "" : "s", point == ',' ? " after a comma" : "");
         return 0;
     }
@@ -322,19 +320,17 @@ int field_bound(field_valid v, const char *cell, double *out, char *why, size_t 
 {
     char norm[64];
     if ((is_date(v) || is_datetime(v)) && (strcasecmp(cell, "today") == 0 || strcasecmp(cell, "now") == 0)) {
+        /* local time, as the answers are written */
+        time_t t = time(NULL);
+        struct tm tm;
         char today[11];
-        today_iso(today);
+        localtime_r(&t, &tm);
+        strftime(today, sizeof today, "%Y-%m-%d", &tm);
         *out = (double)iso_date_days(today);
-        if (is_datetime(v) && strcasecmp(cell, "now") == 0) {
-            char now[21];
-            now_iso(now);
-            *out = (double)iso_date_days(now) * 86400.0 +
-                   ((now[11] - '0') * 10 + (now[12] - '0')) * 3600.0 +
-                   ((now[14] - '0') * 10 + (now[15] - '0')) * 60.0 +
-                   (now[17] - '0') * 10 + (now[18] - '0');
-        } else if (is_datetime(v)) {
+        if (is_datetime(v))
             *out *= 86400.0;
-        }
+        if (is_datetime(v) && strcasecmp(cell, "now") == 0)
+            *out += tm.tm_hour * 3600.0 + tm.tm_min * 60.0 + tm.tm_sec;
         return 1;
     }
     if (v >= FV_NUMBER && v <= FV_NUMBER_4DP_COMMA) {
@@ -342,7 +338,7 @@ int field_bound(field_valid v, const char *cell, double *out, char *why, size_t 
         if (number_shape(cell, '.', -1) || number_shape(cell, ',', -1))
             if (number_value(cell, out))
                 return 1;
-        say(why, whysz, "'%s' is not a number", cell);
+        field_why(why, whysz, "'%s' is not a number", cell);
         return 0;
     }
     if (is_datetime(v)) {

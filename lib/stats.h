@@ -55,6 +55,28 @@ typedef struct alpha_item {
 int stats_alpha(const double *x, size_t n, size_t k, int pairwise, int is_mean,
                 alpha_result *out, alpha_item *items);
 
+/* The same statistics from a stream of rows, in O(k^2) memory whatever the
+ * number of rows: the accumulator keeps running counts, means and co-moments
+ * (Welford's updates) for the complete rows and for every pair of items, so
+ * one accumulator answers for both missing-data modes.  stats_alpha is this
+ * accumulator fed the rows of x in order.
+ *
+ * alpha_acc_new returns an empty accumulator for rows of k values (k may be
+ * 0 or 1; its result is then -1); the caller owns it and frees it with
+ * alpha_acc_free (NULL is a no-op).  alpha_acc_add reads k values from row
+ * (NaN or any non-finite value = missing) and keeps no pointer to them.
+ * alpha_acc_result fills out and items (may be NULL; else k entries) as
+ * stats_alpha does, returns the same 0 or -1, and leaves the accumulator as
+ * it was, so rows may be added after it and the result asked again; out->n
+ * counts the usable rows (complete rows, or with pairwise rows with any
+ * value) for any k. */
+typedef struct alpha_acc alpha_acc;
+alpha_acc *alpha_acc_new(size_t k);
+void alpha_acc_add(alpha_acc *a, const double *row);
+int alpha_acc_result(const alpha_acc *a, int pairwise, int is_mean,
+                     alpha_result *out, alpha_item *items);
+void alpha_acc_free(alpha_acc *a);
+
 /* Ordinary least squares of y on x (NaN pairs skipped), gsl_fit_linear.
  * slope_se = sqrt(s^2 / Sxx) with s^2 = SSE / (n - 2), NaN when n = 2;
  * r2 = 1 - SSE / SST, NaN when y is constant (SST = 0; R's lm gives NaN too),

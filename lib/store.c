@@ -55,7 +55,10 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY,"
     "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
     "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
-    "  rater TEXT NOT NULL CHECK (rater IN ('client', 'therapist', 'observer')),"
+    /* an OR chain, not IN: SQLite builds a lookup table for an IN list of
+     * three or more values on every insert */
+    "  rater TEXT NOT NULL"
+    "    CHECK (rater = 'client' OR rater = 'therapist' OR rater = 'observer'),"
     "  rater_code TEXT NOT NULL DEFAULT '',"
     "  status TEXT NOT NULL CHECK (status IN ('complete', 'partial')),"
     "  started_at TEXT NOT NULL,"
@@ -92,9 +95,6 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_SAVEPOINT] = "SAVEPOINT store_call",
-    [ST_RELEASE] = "RELEASE store_call",
-    [ST_ROLLBACK_TO] = "ROLLBACK TO store_call",
     [ST_THERAPIST_ID] = "SELECT id FROM therapists WHERE code = ?1",
     [ST_THERAPIST_INS] = "INSERT INTO therapists(code, cohort) VALUES (?1, ?2)",
     [ST_CLIENT_GET] = "SELECT id, therapist_id FROM clients WHERE code = ?1",
@@ -192,6 +192,7 @@ void store_cache_reset(store *s)
     memset(&s->client, 0, sizeof s->client);
     memset(&s->session, 0, sizeof s->session);
     memset(&s->instrument, 0, sizeof s->instrument);
+    memset(&s->made, 0, sizeof s->made);
 }
 
 /* ---- opening ---------------------------------------------------------- */
@@ -372,8 +373,8 @@ static at_status connect(store *s, int immutable, at_err *err)
     }
     sqlite3_finalize(st);
     /* synchronous NORMAL is safe with write-ahead logging (a power cut may
-     * lose the last commits, never corrupt); the statement journals of the
-     * per-call savepoints stay in memory instead of a temporary file */
+     * lose the last commits, never corrupt); statement journals stay in
+     * memory instead of a temporary file */
     if (rc == AT_OK)
         rc = exec_sql(s, "PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY", err);
     if (rc == AT_OK)
@@ -491,29 +492,29 @@ at_status store_begin(store *s, at_err *err)
 
 at_status store_commit(store *s, at_err *err)
 {
-    if (s->txn_lost) {
-        s->txn_lost = 0;
-        return at_fail(err, AT_EDB, "nothing was saved in '%s': the transaction was undone "
-                       "after an earlier error", s->path);
-    }
     if (!s->in_txn)
         return at_fail(err, AT_EINVAL, "no transaction is open on '%s'", s->path);
-    at_status rc = store_exec(s, ST_COMMIT, err);
-    if (rc != AT_OK)
+    at_status rc;
+    if (s->txn_lost) {
+        rc = at_fail(err, AT_EDB, "nothing was saved in '%s': the transaction was undone "
+                     "after an earlier error", s->path);
+    } else if ((rc = store_exec(s, ST_COMMIT, err)) != AT_OK) {
         store_exec(s, ST_ROLLBACK, NULL);
+    }
     s->in_txn = 0;
+    s->txn_lost = 0;
     store_cache_reset(s);
     return rc;
 }
 
 void store_rollback(store *s)
 {
-    if (s)
-        s->txn_lost = 0;
     if (!s || !s->in_txn)
         return;
-    store_exec(s, ST_ROLLBACK, NULL);
+    if (!s->txn_lost)
+        store_exec(s, ST_ROLLBACK, NULL);
     s->in_txn = 0;
+    s->txn_lost = 0;
     store_cache_reset(s);
 }
 
@@ -523,27 +524,27 @@ at_status store_wbegin(store *s, at_err *err)
     if (rc != AT_OK)
         return rc;
     if (s->in_txn)
-        return store_exec(s, ST_SAVEPOINT, err);
+        return s->txn_lost ? at_fail(err, AT_EINVAL, "'%s': the transaction was undone after "
+                                     "an earlier error; nothing more is written until it is "
+                                     "rolled back", s->path)
+                           : AT_OK;
     store_cache_reset(s);
     return store_exec(s, ST_BEGIN, err);
 }
 
 at_status store_wend(store *s, at_status st, at_err *err)
 {
-    if (st == AT_OK)
-        st = store_exec(s, s->in_txn ? ST_RELEASE : ST_COMMIT, err);
+    if (st == AT_OK && !s->in_txn)
+        st = store_exec(s, ST_COMMIT, err);
     if (st == AT_OK)
         return AT_OK;
-    if (s->in_txn) {
-        store_exec(s, ST_ROLLBACK_TO, NULL);
-        store_exec(s, ST_RELEASE, NULL);
-        if (sqlite3_get_autocommit(s->db)) {   /* SQLite gave up the whole transaction */
-            s->in_txn = 0;
-            s->txn_lost = 1;
-        }
-    } else {
+    /* inside store_begin's transaction there is no savepoint to go back to
+     * (one per call costs more than the writes of a small call): the whole
+     * transaction is undone now, and it stays marked until commit or rollback */
+    if (!(s->in_txn && s->txn_lost))
         store_exec(s, ST_ROLLBACK, NULL);
-    }
+    if (s->in_txn)
+        s->txn_lost = 1;
     store_cache_reset(s);
     return st;
 }

@@ -48,7 +48,12 @@ sqlite3 *store_db(store *s);            /* for read queries of analyses */
 /* The default path: $ATTUNE_DB or "attune.db". */
 const char *store_default_path(void);
 
-/* Transactions grouping several writes (import).  Nested begin is an error. */
+/* Transactions grouping several writes (import).  Nested begin is an error.
+ * A write call that fails inside such a transaction undoes the whole
+ * transaction at once, not only its own part (calls refused for their
+ * arguments before they touch the file leave it as it was): later writes are
+ * refused, and store_commit reports that nothing was saved.  Either
+ * store_commit or store_rollback ends the transaction; both always do. */
 at_status store_begin(store *s, at_err *err);
 at_status store_commit(store *s, at_err *err);
 void store_rollback(store *s);

@@ -80,8 +80,12 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
     int have_therapist = r->therapist && *r->therapist;
     int have_modality = r->modality && *r->modality;
     *fresh = 0;
-    if (r->session && !(s->session.id && s->session.client_id == cid &&
-                        s->session.number == r->session)) {
+    /* a client made in this transaction has only the sessions made since */
+    int known_new = r->session && cid == s->made.client_id && r->session > s->made.top;
+    if (known_new)
+        s->session.id = 0;
+    if (r->session && !known_new && !(s->session.id && s->session.client_id == cid &&
+                                      s->session.number == r->session)) {
         sqlite3_stmt *st = store_stmt(s, ST_SESSION_GET, err);
         if (!st)
             return err ? err->code : AT_EDB;

@@ -95,6 +95,8 @@ at_status store_client_insert(store *s, const char *code, long therapist_id, lon
     s->client.code = xstrdup(code);
     s->client.id = *id;
     s->client.therapist_id = therapist_id;
+    s->made.client_id = *id;
+    s->made.top = 0;
     return AT_OK;
 }
 
@@ -131,6 +133,8 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
     if (rc != SQLITE_DONE)
         return store_dberr(s, err);
     *id = (long)sqlite3_last_insert_rowid(s->db);
+    if (client_id == s->made.client_id && number > s->made.top)
+        s->made.top = number;
     return AT_OK;
 }
 

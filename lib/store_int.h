@@ -16,9 +16,6 @@ enum store_stmt {
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
-    ST_SAVEPOINT,
-    ST_RELEASE,
-    ST_ROLLBACK_TO,
     ST_THERAPIST_ID,
     ST_THERAPIST_INS,
     ST_CLIENT_GET,
@@ -46,7 +43,7 @@ struct store {
     char *path;
     store_mode mode;
     int in_txn;                      /* store_begin is open */
-    int txn_lost;                    /* SQLite undid that transaction after an error */
+    int txn_lost;                    /* that transaction was undone after an error */
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *resp_ins[STORE_RESP_BATCH + 1];   /* [k]: k rows at once */
     struct { char *code; long id; } therapist;
@@ -56,6 +53,9 @@ struct store {
         char *date, *modality;                     /* modality NULL: none */
     } session;
     struct { long id; char *name; } instrument;
+    /* the client last created in this transaction, and the highest session
+     * number created for it since (0: none): a higher number is a new session */
+    struct { long client_id, top; } made;
 };
 
 /* The statement id, ready to bind; NULL with err filled on failure. */
@@ -66,10 +66,12 @@ at_status store_exec(store *s, enum store_stmt id, at_err *err);
 at_status store_dberr(store *s, at_err *err);
 void store_cache_reset(store *s);
 
-/* Write bracket: a transaction of its own, or a savepoint inside the one
- * store_begin opened.  store_wend commits or releases when st is AT_OK,
- * otherwise undoes everything since store_wbegin; it returns the final status
- * and keeps the first error message. */
+/* Write bracket: a transaction of its own, or nothing inside the one
+ * store_begin opened.  store_wend commits its own transaction when st is
+ * AT_OK; otherwise it rolls back, and inside store_begin's transaction that
+ * undoes the whole transaction and marks it lost (store_wbegin then refuses
+ * and store_commit reports that nothing was saved).  It returns the final
+ * status and keeps the first error message. */
 at_status store_wbegin(store *s, at_err *err);
 at_status store_wend(store *s, at_status st, at_err *err);
 

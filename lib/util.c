@@ -1,4 +1,5 @@
-/* util.c: status codes, growable strings, message lists, small parsers. */
+/* util.c: status codes, growable strings, message lists, small parsers,
+ * reading files, output files written whole, option values. */
 #include "util.h"
 
 #include <ctype.h>
@@ -7,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *at_strerror(at_status code)
 {
@@ -45,33 +48,36 @@ void at_err_clear(at_err *err)
     }
 }
 
+/* Out of memory cannot be reported usefully, so it ends the process. */
+static void out_of_memory(void) __attribute__((noreturn));
+
+static void out_of_memory(void)
+{
+    fputs("attune: out of memory\n", stderr);
+    abort();
+}
+
 void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("attune: out of memory\n", stderr);
-        abort();
-    }
+    if (!p)
+        out_of_memory();
     return p;
 }
 
 void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p) {
-        fputs("attune: out of memory\n", stderr);
-        abort();
-    }
+    if (!p)
+        out_of_memory();
     return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("attune: out of memory\n", stderr);
-        abort();
-    }
+    if (!q)
+        out_of_memory();
     return q;
 }
 
@@ -196,26 +202,31 @@ void msgs_release(at_msgs *m)
     m->n = m->cap = 0;
 }
 
-at_status read_file(const char *path, char **out, size_t *len, at_err *err)
+at_status read_stream(FILE *fp, const char *name, char **out, size_t *len, at_err *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return at_fail(err, AT_EIO, "'%s': %s", path, strerror(errno));
     sbuf sb = SBUF_INIT;
     char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
         sbuf_add(&sb, chunk, n);
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad) {
+    if (ferror(fp)) {
         sbuf_release(&sb);
-        return at_fail(err, AT_EIO, "'%s': read error", path);
+        return at_fail(err, AT_EIO, "'%s': read error", name);
     }
     if (len)
         *len = sb.len;
     *out = sbuf_detach(&sb);
     return AT_OK;
+}
+
+at_status read_file(const char *path, char **out, size_t *len, at_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return at_fail(err, AT_EIO, "'%s': %s", path, strerror(errno));
+    at_status st = read_stream(fp, path, out, len, err);
+    fclose(fp);
+    return st;
 }
 
 static const char *skip_space(const char *s)
@@ -225,19 +236,31 @@ static const char *skip_space(const char *s)
     return s;
 }
 
-int parse_double(const char *s, double *out)
+/* Where the number in s starts (leading spaces skipped), NULL when s is blank. */
+static const char *number_start(const char *s)
 {
     if (!s)
-        return 0;
+        return NULL;
     s = skip_space(s);
-    if (!*s)
+    return *s ? s : NULL;
+}
+
+/* Whether strtod or strtol took a number from s, stopping at end with
+ * nothing but spaces after it. */
+static int number_whole(const char *s, const char *end)
+{
+    return end != s && errno != ERANGE && !*skip_space(end);
+}
+
+int parse_double(const char *s, double *out)
+{
+    const char *p = number_start(s);
+    if (!p)
         return 0;
     char *end;
     errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(v))
-        return 0;
-    if (*skip_space(end))
+    double v = strtod(p, &end);
+    if (!number_whole(p, end) || !isfinite(v))
         return 0;
     *out = v;
     return 1;
@@ -245,17 +268,13 @@ int parse_double(const char *s, double *out)
 
 int parse_long(const char *s, long *out)
 {
-    if (!s)
-        return 0;
-    s = skip_space(s);
-    if (!*s)
+    const char *p = number_start(s);
+    if (!p)
         return 0;
     char *end;
     errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || errno == ERANGE)
-        return 0;
-    if (*skip_space(end))
+    long v = strtol(p, &end, 10);
+    if (!number_whole(p, end))
         return 0;
     *out = v;
     return 1;
@@ -323,4 +342,106 @@ const char *fmt_num(double x, char buf[32])
     else
         snprintf(buf, 32, "%.15g", x);
     return buf;
+}
+
+at_status outfile_open(outfile *o, const char *path, at_err *err)
+{
+    struct stat st;
+    sbuf tmp = SBUF_INIT;
+    int fd = -1, e = 0;
+    o->fp = NULL;
+    o->path = o->tmp = NULL;
+    if (!path || strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        return AT_OK;
+    }
+    o->path = xstrdup(path);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* a device or a pipe is written to, never replaced by a file */
+        if ((o->fp = fopen(path, "w")))
+            return AT_OK;
+        e = errno;
+        goto fail;
+    }
+    sbuf_addf(&tmp, "%s.XXXXXX", path);
+    if ((fd = mkstemp(tmp.buf)) < 0) {        /* created mode 0600 */
+        e = errno;
+        goto fail;
+    }
+    o->tmp = sbuf_detach(&tmp);
+    if ((o->fp = fdopen(fd, "w")))
+        return AT_OK;
+    e = errno;
+    close(fd);
+fail:
+    sbuf_release(&tmp);
+    outfile_release(o);
+    return at_fail(err, AT_EIO, "'%s': cannot write: %s", path, strerror(e));
+}
+
+at_status outfile_commit(outfile *o, at_err *err)
+{
+    at_status rc = AT_OK;
+    if (!o->fp)
+        return at_fail(err, AT_EIO, "no output file is open");
+    if (o->fp == stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout))
+            rc = at_fail(err, AT_EIO, "standard output: cannot write: %s", strerror(errno));
+        o->fp = NULL;
+        goto out;
+    }
+    int bad = fflush(o->fp) != 0 || ferror(o->fp) || (o->tmp && fsync(fileno(o->fp)) != 0);
+    int e = errno;
+    if (fclose(o->fp) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    o->fp = NULL;
+    if (!bad && o->tmp && rename(o->tmp, o->path) != 0) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        rc = at_fail(err, AT_EIO, "'%s': cannot write: %s", o->path, strerror(e));
+    } else {
+        free(o->tmp);          /* renamed: nothing to discard */
+        o->tmp = NULL;
+    }
+out:
+    outfile_release(o);
+    return rc;
+}
+
+void outfile_release(outfile *o)
+{
+    if (!o)
+        return;
+    if (o->fp && o->fp != stdout)
+        fclose(o->fp);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->fp = NULL;
+    o->tmp = o->path = NULL;
+}
+
+int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        (*i)++;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[*i + 1];
+    *i += 2;
+    return 1;
 }

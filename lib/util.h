@@ -1,4 +1,6 @@
-/* util.h: status codes, error messages, growable strings and message lists.
+/* util.h: status codes, error messages, growable strings, message lists,
+ * number and date parsing, reading files, output files written whole, and
+ * command-line option values.
  *
  * Ownership: an at_err belongs to the caller; lib/ functions fill it and
  * return the same status they store in it.  sbuf_detach hands the buffer to
@@ -9,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum at_status {
     AT_OK = 0,
@@ -81,6 +84,36 @@ char *xstrndup(const char *s, size_t n);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees. */
 at_status read_file(const char *path, char **out, size_t *len, at_err *err);
+/* Reads what is left of an open stream the same way; name is used in the
+ * message when reading fails. */
+at_status read_stream(FILE *fp, const char *name, char **out, size_t *len, at_err *err);
+
+/* An output file written whole or not at all.  outfile_open writes into a
+ * new temporary file beside path, created mode 0600 (answers about therapy
+ * are health data even without names); outfile_commit flushes it to disk
+ * and renames it over path, so no one sees half a file and a failed run
+ * leaves an older file as it was.  path NULL or "-" is standard output, and
+ * a path that exists and is not a regular file (a terminal, /dev/null, a
+ * pipe) is written directly.  outfile_release discards what was not
+ * committed and accepts a zeroed or already-released outfile. */
+typedef struct outfile {
+    FILE *fp;          /* where to write */
+    char *path;        /* NULL: standard output */
+    char *tmp;         /* the temporary file, NULL when writing directly */
+} outfile;
+
+#define OUTFILE_INIT { NULL, NULL, NULL }
+
+at_status outfile_open(outfile *o, const char *path, at_err *err);
+at_status outfile_commit(outfile *o, at_err *err);
+void outfile_release(outfile *o);
+
+/* Command-line option values, without printing anything: when argv[*i] is
+ * name or name=VALUE, stores the value (the next argument, or the text
+ * after '='), moves *i past it and returns 1; returns 0 when argv[*i] is
+ * another argument, and -1 (*i unchanged) when name is the last argument
+ * and so has no value. */
+int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 
 /* Strict number parsing: the whole string (surrounding spaces allowed) must be
  * a number.  Return 1 on success, 0 otherwise. */

@@ -1,9 +1,8 @@
 # Helpers for end-to-end cases (sourced by case.sh inside the case's directory).
 
-# run CMD ARGS...: prints the command, its stdout and stderr (stderr lines
-# marked "! "), and its exit code when not 0.
-run() {
-  echo "\$ $*"
+# show CMD ARGS...: runs the command and prints its stdout, then its stderr
+# (each line marked "! "), then its exit code when not 0.
+show() {
   local out err rc
   out=$(mktemp) err=$(mktemp)
   "$@" >"$out" 2>"$err"
@@ -15,20 +14,25 @@ run() {
   return 0
 }
 
+# run CMD ARGS...: prints the command, then shows what it does.
+run() {
+  echo "\$ $*"
+  show "$@"
+}
+
 # feed INPUT CMD ARGS...: like run, with INPUT (printf %b) on standard input.
 feed() {
   local input=$1
   shift
   echo "\$ $* <<< $(printf '%q' "$input")"
-  local out err rc
-  out=$(mktemp) err=$(mktemp)
-  printf '%b' "$input" | "$@" >"$out" 2>"$err"
-  rc=$?
-  cat "$out"
-  sed 's/^/! /' "$err"
-  [ "$rc" -eq 0 ] || echo "[exit $rc]"
-  rm -f "$out" "$err"
-  return 0
+  printf '%b' "$input" | show "$@"
+}
+
+# setup CMD ARGS...: a step that prepares a case, run quietly; what it
+# printed is shown only when it fails.
+setup() {
+  local out
+  out=$("$@" 2>&1) || printf 'setup failed: %s\n%s\n' "$*" "$out"
 }
 
 # sql QUERY: a read-only look into the store, for checking what was kept.

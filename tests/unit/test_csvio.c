@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvio.h"
 
@@ -93,6 +94,36 @@ static void test_write_quoting(void **state)
     sbuf_release(&out);
 }
 
+/* A file by name, standard input as "-" (named <stdin> in messages), and a
+ * file that is not there. */
+static void test_read_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/attune-csvio-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "a,b\n1,\"2\n3\"\n\"open,4\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+
+    collected c = { SBUF_INIT, 2 };   /* stop before the bad row */
+    at_err err;
+    assert_int_equal(csvin_read_file(path, collect_row, &c, &err), AT_OK);
+    assert_string_equal(sbuf_str(&c.text), "1:a|b\n2:1|2\n3\n");
+    sbuf_reset(&c.text);
+
+    assert_non_null(freopen(path, "r", stdin));
+    c.stop_after = 0;
+    assert_int_equal(csvin_read_file("-", collect_row, &c, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "'<stdin>' line 4: malformed CSV (a quoted field is not closed)");
+    assert_string_equal(sbuf_str(&c.text), "1:a|b\n2:1|2\n3\n");
+    sbuf_release(&c.text);
+
+    unlink(path);
+    assert_int_equal(csvin_read_file(path, collect_row, &c, &err), AT_EIO);
+    assert_non_null(strstr(err.msg, "No such file or directory"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +131,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_stop_early),
         cmocka_unit_test(test_write_quoting),
+        cmocka_unit_test(test_read_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

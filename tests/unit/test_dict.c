@@ -13,73 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dict.h"
-
-static char *data_path(const char *rel)
-{
-    const char *dir = getenv("ATTUNE_TEST_DATA");
-    sbuf sb = SBUF_INIT;
-    sbuf_addf(&sb, "%s/%s", dir ? dir : "tests/data", rel);
-    return sbuf_detach(&sb);
-}
-
-static at_status load_file(const char *rel, dictionary *d, at_msgs *problems)
-{
-    char *path = data_path(rel), *text = NULL;
-    size_t len = 0;
-    at_err err;
-    if (read_file(path, &text, &len, &err) != AT_OK)
-        fail_msg("%s", err.msg);
-    at_status st = dict_parse(rel, text, len, NULL, d, problems, &err);
-    free(text);
-    free(path);
-    return st;
-}
-
-static const instrument *form_named(const dictionary *d, const char *name)
-{
-    for (size_t i = 0; i < d->nforms; i++)
-        if (strcmp(d->forms[i].name, name) == 0)
-            return &d->forms[i];
-    fail_msg("no form '%s'", name);
-    return NULL;
-}
-
-static const field *field_named(const instrument *in, const char *name)
-{
-    long i = instrument_field(in, name);
-    if (i < 0)
-        fail_msg("no field '%s' in '%s'", name, in->name);
-    return &in->fields[i];
-}
-
-static void dump_problems(const at_msgs *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        print_message("  problem: %s\n", p->items[i]);
-}
+#include "dict_fixture.h"
 
 /* ---- good.csv ---------------------------------------------------------- */
-
-static dictionary good;
-
-static int load_good(void **state)
-{
-    (void)state;
-    at_msgs p = AT_MSGS_INIT;
-    at_status st = load_file("dict/good.csv", &good, &p);
-    if (st != AT_OK)
-        dump_problems(&p);
-    msgs_release(&p);
-    return st == AT_OK ? 0 : -1;
-}
-
-static int release_good(void **state)
-{
-    (void)state;
-    dict_release(&good);
-    return 0;
-}
 
 static void test_good_forms(void **state)
 {
@@ -396,14 +332,34 @@ static void test_header_variants(void **state)
     dict_release(&d);
 }
 
-/* Every shipped instrument loads without problems and survives a round trip. */
+/* The roles each shipped form must carry (instruments/README.md): the
+ * client's and therapist's questionnaires an alliance score and the rupture
+ * items, the observer's rating markers and strategies, the two licensed
+ * templates an alliance score. */
+static const struct {
+    const char *form;
+    field_role roles[6];       /* ROLE_NONE ends the list */
+} shipped[] = {
+    { "client_post_session", { ROLE_ALLIANCE, ROLE_RUPTURE, ROLE_RUPTURE_KIND, ROLE_RESOLUTION,
+                               ROLE_FOLLOWUP, ROLE_NONE } },
+    { "therapist_post_session", { ROLE_ALLIANCE, ROLE_RUPTURE, ROLE_MARKER, ROLE_STRATEGY,
+                                  ROLE_RESOLUTION, ROLE_NONE } },
+    { "observer_session_rating", { ROLE_RUPTURE, ROLE_MARKER, ROLE_STRATEGY, ROLE_RESOLUTION,
+                                   ROLE_NONE } },
+    { "wai_sr", { ROLE_ALLIANCE, ROLE_NONE } },
+    { "srs", { ROLE_ALLIANCE, ROLE_NONE } },
+};
+#define NSHIPPED (sizeof shipped / sizeof shipped[0])
+
+/* Every shipped instrument loads without problems, starts with the record
+ * identifier, has its roles and survives a round trip. */
 static void test_shipped_instruments(void **state)
 {
     (void)state;
     char *dir = data_path("../../instruments");
     DIR *dp = opendir(dir);
     assert_non_null(dp);
-    size_t files = 0;
+    int seen[NSHIPPED] = { 0 };
     struct dirent *de;
     while ((de = readdir(dp)) != NULL) {
         size_t n = strlen(de->d_name);
@@ -423,18 +379,29 @@ static void test_shipped_instruments(void **state)
             fail_msg("%s: %s", de->d_name, err.msg);
         }
         assert_true(d.nforms >= 1);
-        for (size_t k = 0; k < d.nforms; k++)
-            assert_non_null(d.forms[k].record_id);   /* they load into REDCap unchanged */
+        for (size_t k = 0; k < d.nforms; k++) {
+            const instrument *in = &d.forms[k];
+            assert_non_null(in->record_id);   /* they load into REDCap unchanged */
+            for (size_t s = 0; s < NSHIPPED; s++) {
+                if (strcmp(in->name, shipped[s].form) != 0)
+                    continue;
+                seen[s]++;
+                for (const field_role *r = shipped[s].roles; *r != ROLE_NONE; r++)
+                    if (instrument_role(in, *r) < 0)
+                        fail_msg("%s: no @ROLE=%s", in->name, field_role_name(*r));
+            }
+        }
         round_trip(&d);
         dict_release(&d);
         msgs_release(&p);
         free(text);
         sbuf_release(&path);
-        files++;
     }
     closedir(dp);
     free(dir);
-    assert_true(files >= 1);
+    for (size_t s = 0; s < NSHIPPED; s++)
+        if (seen[s] != 1)
+            fail_msg("form '%s' is shipped %d times, want once", shipped[s].form, seen[s]);
 }
 
 int main(void)

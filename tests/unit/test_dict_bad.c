@@ -12,13 +12,7 @@
 #include <string.h>
 
 #include "csvio.h"
-#include "dict.h"
-
-static void dump_problems(const at_msgs *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        print_message("  problem: %s\n", p->items[i]);
-}
+#include "dict_fixture.h"
 
 /* Asserts that some problem contains needle. */
 static void assert_problem(const at_msgs *p, const char *needle)
@@ -35,12 +29,6 @@ static void assert_problem(const at_msgs *p, const char *needle)
 typedef struct rowdef {
     const char *name, *form, *type, *choices, *valid, *min, *max, *branch, *req, *ann;
 } rowdef;
-
-#define HEADER18 "Variable / Field Name,Form Name,Section Header,Field Type,Field Label," \
-    "\"Choices, Calculations, OR Slider Labels\",Field Note," \
-    "Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max," \
-    "Identifier?,Branching Logic (Show field only if...),Required Field?,Custom Alignment," \
-    "Question Number (surveys only),Matrix Group Name,Matrix Ranking?,Field Annotation\n"
 
 /* A dictionary text: the header on line 1, rows on lines 2, 3, ... */
 static char *build(const rowdef *rows)

@@ -11,18 +11,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "check_num.h"
 #include "stats.h"
-
-#define NA NAN
-#define REL 1e-9
-
-static void check_close_at(double got, double want, double rel, const char *what, int line)
-{
-    double tol = rel * fmax(fabs(want), 1e-300);
-    if (!(fabs(got - want) <= tol))
-        fail_msg("line %d: %s is %.17g, want %.17g (rel tol %g)", line, what, got, want, rel);
-}
-#define check_close(got, want, rel) check_close_at((got), (want), (rel), #got, __LINE__)
 
 typedef struct found {
     int n;
@@ -106,7 +96,9 @@ static void test_episodes_abs_rci(void **state)
     assert_int_equal(f.e[1].repair_session, 5);
     assert_int_equal(f.e[1].sessions_to_repair, 2);
 
-    double cut = stats_rci_cutoff(10.5, 0.961);   /* 5.747681 */
+    /* R: 1.96 * 10.5 * sqrt(2 * (1 - 0.961)) is 5.7476812020152979 */
+    double cut = stats_rci_cutoff(10.5, 0.961);
+    check_close(cut, 5.7476812020152979, REL);
     const double rci[4] = { 20, 14.25, 20, 14.26 };
     assert_int_equal(run(S1, rci, 4, RULE_RCI, 0, cut, 3, &f), 1);
     assert_int_equal(f.e[0].rupture_session, 2);

@@ -242,6 +242,29 @@ static void test_errors(void **state)
     }
 }
 
+/* "1" followed by n copies of unit, parsed: the status, the message on
+ * error and the value when it parses. */
+static at_status parse_repeated(const char *unit, int n, char *msg, size_t msgsz, char *value)
+{
+    size_t ul = strlen(unit);
+    char *src = xmalloc(2 + (size_t)n * ul);
+    size_t k = 0;
+    src[k++] = '1';
+    for (int i = 0; i < n; i++, k += ul)
+        memcpy(src + k, unit, ul);
+    src[k] = '\0';
+    expr *e = NULL;
+    at_err err;
+    at_status st = expr_parse(src, &e, NULL, &err);
+    snprintf(msg, msgsz, "%s", st == AT_OK ? "" : err.msg);
+    value[0] = '\0';
+    if (st == AT_OK)
+        xval_format(expr_eval(e, vals), value);
+    expr_free(e);
+    free(src);
+    return st;
+}
+
 static void test_nesting_limit(void **state)
 {
     (void)state;
@@ -267,6 +290,25 @@ static void test_nesting_limit(void **state)
         }
         expr_free(e);
     }
+
+    char msg[256], value[64];
+    /* ^ nests to the right: 1^1^1^...: 150 levels are fine, 1000 too deep */
+    assert_int_equal(parse_repeated("^1", 150, msg, sizeof msg, value), AT_OK);
+    assert_string_equal(value, "1");
+    assert_int_equal(parse_repeated("^1", 1000, msg, sizeof msg, value), AT_EINVAL);
+    assert_non_null(strstr(msg, "nested too deeply"));
+    /* a chain of + is a tree one level higher per operator, walked by
+     * recursion: 1 + 1 + ... with 5000 operators is 5001; one more is
+     * refused, and so is a chain of 100000, instead of a stack overflow */
+    assert_int_equal(parse_repeated(" + 1", 5000, msg, sizeof msg, value), AT_OK);
+    assert_string_equal(value, "5001");
+    assert_int_equal(parse_repeated(" + 1", 5001, msg, sizeof msg, value), AT_EINVAL);
+    assert_string_equal(msg, "expression is too long (more than 5000 levels of operators) "
+                             "at position 20003");
+    assert_int_equal(parse_repeated("*1", 100000, msg, sizeof msg, value), AT_EINVAL);
+    assert_non_null(strstr(msg, "too long"));
+    assert_int_equal(parse_repeated(" or 1", 100000, msg, sizeof msg, value), AT_EINVAL);
+    assert_non_null(strstr(msg, "too long"));
 }
 
 static void test_bind(void **state)
@@ -369,6 +411,27 @@ static void test_truthy_and_format(void **state)
     assert_string_equal(xval_format(v, buf), "12.5");
     v.kind = XV_BLANK;
     assert_string_equal(xval_format(v, buf), "");
+    /* xval_number: numbers, and text that is a plain decimal number */
+    static const struct {
+        const char *text;
+        int ok;
+        double want;
+    } nums[] = {
+        { "2.5", 1, 2.5 }, { " -3 ", 1, -3 }, { "1e3", 1, 1000 }, { "007", 1, 7 },
+        { ".5", 1, 0.5 },  { "", 0, 0 },      { "0x10", 0, 0 },   { "inf", 0, 0 },
+        { "nan", 0, 0 },   { "1e", 0, 0 },    { "3 4", 0, 0 },    { "abc", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+        xval t = { XV_STR, 0, nums[i].text };
+        double x = -1;
+        int ok = xval_number(t, &x);
+        if (ok != nums[i].ok || (ok && x != nums[i].want))
+            fail_msg("xval_number('%s') = %d (%g)", nums[i].text, ok, x);
+    }
+    double x = 0;
+    assert_true(xval_number((xval){ XV_NUM, -4.25, NULL }, &x) && x == -4.25);
+    assert_false(xval_number((xval){ XV_BLANK, 0, NULL }, &x));
+
     /* an answer "1e3" is a number; "0x10", "inf" and "nan" are not */
     const char *hex[] = { "0x10", "inf", "nan", "1e3" };
     expr *e = compile("[a] + 0");
@@ -386,7 +449,7 @@ static void test_reuse(void **state)
     (void)state;
     expr *e = compile("if([a] > 2, mean([a], [b]), [a] - [b])");
     const char *set[NANSWERS] = { 0 };
-    char a[16], b[16], buf[64];
+    char a[16], b[16];
     for (int i = 0; i < 5; i++) {
         snprintf(a, sizeof a, "%d", i);
         snprintf(b, sizeof b, "%d", 10 * i);
@@ -396,7 +459,6 @@ static void test_reuse(void **state)
         xval r = expr_eval(e, set);
         assert_int_equal(r.kind, XV_NUM);
         assert_true(fabs(r.num - want) < 1e-12);
-        (void)buf;
     }
     expr_free(e);
 }

@@ -12,74 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "dict.h"
-
-static char *data_path(const char *rel)
-{
-    const char *dir = getenv("ATTUNE_TEST_DATA");
-    sbuf sb = SBUF_INIT;
-    sbuf_addf(&sb, "%s/%s", dir ? dir : "tests/data", rel);
-    return sbuf_detach(&sb);
-}
-
-static at_status load_file(const char *rel, dictionary *d, at_msgs *problems)
-{
-    char *path = data_path(rel), *text = NULL;
-    size_t len = 0;
-    at_err err;
-    if (read_file(path, &text, &len, &err) != AT_OK)
-        fail_msg("%s", err.msg);
-    at_status st = dict_parse(rel, text, len, NULL, d, problems, &err);
-    free(text);
-    free(path);
-    return st;
-}
-
-static const instrument *form_named(const dictionary *d, const char *name)
-{
-    for (size_t i = 0; i < d->nforms; i++)
-        if (strcmp(d->forms[i].name, name) == 0)
-            return &d->forms[i];
-    fail_msg("no form '%s'", name);
-    return NULL;
-}
-
-static const field *field_named(const instrument *in, const char *name)
-{
-    long i = instrument_field(in, name);
-    if (i < 0)
-        fail_msg("no field '%s' in '%s'", name, in->name);
-    return &in->fields[i];
-}
-
-static void dump_problems(const at_msgs *p)
-{
-    for (size_t i = 0; i < p->n; i++)
-        print_message("  problem: %s\n", p->items[i]);
-}
-
-/* ---- good.csv ---------------------------------------------------------- */
-
-static dictionary good;
-
-static int load_good(void **state)
-{
-    (void)state;
-    at_msgs p = AT_MSGS_INIT;
-    at_status st = load_file("dict/good.csv", &good, &p);
-    if (st != AT_OK)
-        dump_problems(&p);
-    msgs_release(&p);
-    return st == AT_OK ? 0 : -1;
-}
-
-static int release_good(void **state)
-{
-    (void)state;
-    dict_release(&good);
-    return 0;
-}
+#include "dict_fixture.h"
 
 /* ---- normalising values ------------------------------------------------ */
 
@@ -358,6 +293,46 @@ static void test_compute_and_scale(void **state)
     free_set(in, vals);
 }
 
+/* A Text Validation Max of "now" is the local time, as answers are
+ * written: in a zone 14 hours ahead of UTC, an hour ago is allowed and an
+ * hour from now is not (taking UTC for local time would refuse both). */
+static void test_now_is_local(void **state)
+{
+    (void)state;
+    char *old_tz = xstrdup(getenv("TZ"));
+    setenv("TZ", "XXX-14", 1);
+    tzset();
+    const char *text = HEADER18 "when,f,,text,When,,,datetime_seconds_ymd,,now,,,,,,,,\n";
+    dictionary d;
+    at_msgs p = AT_MSGS_INIT;
+    at_err err;
+    assert_int_equal(dict_parse("now.csv", text, strlen(text), NULL, &d, &p, &err), AT_OK);
+    const field *f = &d.forms[0].fields[0];
+    time_t t = time(NULL);
+    for (int k = -1; k <= 1; k += 2) {
+        time_t at = t + k * 3600;
+        struct tm tm;
+        char when[32], why[256];
+        char *out = NULL;
+        localtime_r(&at, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+        int ok = field_normalize(f, when, &out, why, sizeof why);
+        if (ok != (k < 0))
+            fail_msg("'%s' (%+d hour): ok %d (%s)", when, k, ok, ok ? "" : why);
+        if (!ok)
+            assert_non_null(strstr(why, "allowed now or earlier"));
+        free(out);
+    }
+    dict_release(&d);
+    msgs_release(&p);
+    if (old_tz)
+        setenv("TZ", old_tz, 1);
+    else
+        unsetenv("TZ");
+    free(old_tz);
+    tzset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,5 +341,10 @@ int main(void)
         cmocka_unit_test(test_shown),
         cmocka_unit_test(test_compute_and_scale),
     };
-    return cmocka_run_group_tests_name("good.csv", tests, load_good, release_good);
+    const struct CMUnitTest inline_dicts[] = {
+        cmocka_unit_test(test_now_is_local),
+    };
+    int failed = cmocka_run_group_tests_name("good.csv", tests, load_good, release_good);
+    failed += cmocka_run_group_tests_name("inline dictionaries", inline_dicts, NULL, NULL);
+    return failed;
 }

@@ -281,18 +281,49 @@ static void test_transactions(void **state)
     assert_int_equal(store_begin(s, &err), AT_OK);
     assert_int_equal(store_begin(s, &err), AT_EINVAL);
     save_ok(s, (save_args){ "C05", "T5", 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
-    /* fails after creating its therapist, client and session */
+    /* a save refused for its arguments touches nothing: the transaction goes on */
+    assert_int_equal(save(s, (save_args){ "C05", "T5", 2, 0, 0, 0, "judge", 0, 0, "a=1" }, 0,
+                          NULL, NULL, &err), AT_EINVAL);
+    save_ok(s, (save_args){ "C05", "T5", 2, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
+    /* fails after creating its therapist, client and session: that undoes
+     * the whole transaction, the earlier saves with it */
     assert_int_equal(save(s, (save_args){ "C06", "T6", 1, 0, 0, 0, 0, 0, 0, "a=1;a=2" }, 0, NULL,
                           NULL, &err), AT_EINVAL);
     assert_string_equal(err.msg, "field 'a' is answered twice");
     assert_int_equal(store_client_exists(s, "C06", NULL), 0);
-    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T6'"), 0);
-    /* the caches forget what was undone: the same client saves cleanly */
+    assert_int_equal(store_client_exists(s, "C05", NULL), 0);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code IN ('T5', 'T6')"), 0);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins);
+    /* later writes are refused, not committed one by one */
+    assert_int_equal(save(s, (save_args){ "C07", 0, 1, 0, 0, 0, 0, 0, 0, "a=1" }, 0, NULL, NULL,
+                          &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "undone after an earlier error"));
+    assert_int_equal(store_therapist_add(s, "T7", NULL, &err), AT_EINVAL);
+    assert_int_equal(store_begin(s, &err), AT_EINVAL);
+    assert_int_equal(store_commit(s, &err), AT_EDB);
+    assert_non_null(strstr(err.msg, "nothing was saved"));
+    assert_int_equal(store_commit(s, &err), AT_EINVAL);
+    store_rollback(s);   /* harmless once commit has ended it */
+    assert_int_equal(store_client_exists(s, "C07", NULL), 0);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T7'"), 0);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins);
+
+    /* the caches forget what was undone: the same rows save cleanly */
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    save_ok(s, (save_args){ "C05", "T5", 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
     save_ok(s, (save_args){ "C06", "T6", 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
     assert_int_equal(store_commit(s, &err), AT_OK);
     assert_int_equal(store_commit(s, &err), AT_EINVAL);
     assert_int_equal(store_client_exists(s, "C05", NULL), 1);
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins + 2);
+
+    /* a failed save followed by a rollback also leaves the store writable */
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    assert_int_equal(save(s, (save_args){ "C05", "T5", 1, 0, 0, 0, 0, 0, 0, "a=2" }, 0, NULL,
+                          NULL, &err), AT_EEXIST);
+    store_rollback(s);
+    assert_int_equal(store_therapist_add(s, "T7", NULL, &err), AT_OK);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T7'"), 1);
 
     assert_int_equal(store_begin(s, &err), AT_OK);
     save_ok(s, (save_args){ "C07", 0, 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
@@ -422,6 +453,58 @@ static void test_many_in_order(void **state)
     store_close(s);
 }
 
+/* Sessions of a client made in the same transaction: a save skips the
+ * session lookup only for a number above every session made for it, so
+ * sessions made out of order, or by store_session_add, are still found. */
+static void test_new_client_sessions(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    long number;
+    store *s = seed(f);
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    save_ok(s, (save_args){ "N1", "T1", 3, "2026-04-15", 0, 0, 0, 0, 0, "a=1" }, NULL);
+    save_ok(s, (save_args){ "N1", "T1", 1, "2026-04-01", 0, 0, 0, 0, 0, "a=2" }, NULL);
+    assert_int_equal(store_session_add(s, "N1", NULL, 5, "2026-04-29", NULL, &number, &err),
+                     AT_OK);
+    /* session 1 exists (below the highest made): its date is checked */
+    assert_int_equal(save(s, (save_args){ "N1", "T1", 1, "2026-04-02", 0, 0, "therapist", 0, 0,
+                                          "a=1" }, 0, NULL, NULL, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "session 1 of client 'N1' exists with date 2026-04-01, "
+                        "not 2026-04-02");
+    store_rollback(s);
+
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    save_ok(s, (save_args){ "N2", "T1", 1, "2026-04-01", 0, 0, 0, 0, 0, "a=1" }, NULL);
+    assert_int_equal(store_session_add(s, "N2", NULL, 4, "2026-04-22", NULL, &number, &err),
+                     AT_OK);
+    /* session 4 was made by store_session_add, not by a save */
+    assert_int_equal(save(s, (save_args){ "N2", "T1", 4, "2026-04-23", 0, 0, 0, 0, 0, "a=1" },
+                          0, NULL, NULL, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "session 4 of client 'N2' exists with date 2026-04-22, "
+                        "not 2026-04-23");
+    store_rollback(s);
+
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    save_ok(s, (save_args){ "N3", "T1", 2, "2026-04-08", 0, 0, 0, 0, 0, "a=1" }, NULL);
+    save_ok(s, (save_args){ "N3", "T1", 2, 0, 0, 0, "therapist", 0, 0, "a=2" }, NULL);
+    save_ok(s, (save_args){ "N3", "T1", 1, "2026-04-01", 0, 0, 0, 0, 0, "a=3" }, NULL);
+    /* the same rating twice is found, though N3 is new */
+    assert_int_equal(save(s, (save_args){ "N3", "T1", 2, 0, 0, 0, 0, 0, 0, "a=4" }, 0, NULL,
+                          NULL, &err), AT_EEXIST);
+    store_rollback(s);
+    assert_int_equal(store_begin(s, &err), AT_OK);
+    save_ok(s, (save_args){ "N3", "T1", 2, "2026-04-08", 0, 0, 0, 0, 0, "a=1" }, NULL);
+    save_ok(s, (save_args){ "N3", "T1", 3, "2026-04-15", 0, 0, 0, 0, 0, "a=1" }, NULL);
+    save_ok(s, (save_args){ "N3", "T1", 1, "2026-04-01", 0, 0, 0, 0, 0, "a=1" }, NULL);
+    assert_int_equal(store_commit(s, &err), AT_OK);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM sessions se JOIN clients c"
+                                " ON c.id = se.client_id WHERE c.code = 'N3'"), 3);
+    assert_int_equal(store_client_exists(s, "N1", NULL), 0);
+    assert_int_equal(store_client_exists(s, "N2", NULL), 0);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +515,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_amend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_find, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_new_client_sessions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,13 @@ analyze report --rule rci --format csv --resolved-at 3 >t.csv; same rci/report.c
 # one client, with the whole-sample rci threshold kept
 run analyze all --out-dir one --client C04 --rule rci
 cat one/episodes.csv
+# a table that cannot be written: no file of the folder is replaced, and no
+# temporary file is left behind
+mkdir -p keep/report.csv
+echo "old scores" >keep/scores.csv
+run analyze all --out-dir keep
+ls keep
+cat keep/scores.csv
 # a folder that cannot be made
 touch afile
 run analyze all --out-dir afile

@@ -24,7 +24,15 @@ run analyze scores --instrument psq_clinet
 run analyze scores --client C99
 run analyze scores --therapist T9
 run analyze scores --cohort Z
-# -o writes the file; the whole table has 19 administrations x 4 scales
+# -o writes the file, readable only by its owner; the whole table has 19
+# administrations x 4 scales
 run analyze scores -o scores.csv
-echo "scores.csv: $(wc -l <scores.csv) lines"
+echo "scores.csv: $(wc -l <scores.csv) lines, mode $(stat -c %a scores.csv)"
+analyze scores | cmp -s - scores.csv && echo "scores.csv is what standard output gets"
 run analyze scores -o no/such/dir/scores.csv
+# a pipe (like /dev/null or a terminal) is written to, not replaced by a file
+mkfifo pipe.csv
+timeout 20 cat pipe.csv >piped.csv &
+run analyze scores -o pipe.csv
+wait
+[ -p pipe.csv ] && echo "pipe.csv is still a pipe; $(wc -l <piped.csv) lines came through it"

@@ -47,3 +47,6 @@ echo "# the audit trail (the time column is the time of the run)"
 collect log >log.csv; echo "exit $?"
 cut -d, -f2- log.csv
 echo "times look like UTC times: $(tail -n +2 log.csv | cut -d, -f1 | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$') of $(($(wc -l <log.csv) - 1))"
+# -o: the same table in a file only its owner can read
+run collect log -o audit.csv
+echo "audit.csv: mode $(stat -c %a audit.csv), $(cmp -s audit.csv log.csv && echo "the same as" || echo "NOT the same as") standard output"

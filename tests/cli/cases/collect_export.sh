@@ -1,7 +1,6 @@
 # collect export: wide, long and redcap layouts; identifiers and notes only
 # on request; -o writes a private file whole; export, import into a new
 # store, export again gives the same bytes.
-setup() { local out; out=$("$@" 2>&1) || printf 'setup failed: %s\n%s\n' "$*" "$out"; }
 setup collect init
 setup collect instrument add data/export_demo.csv
 # answers with a date written month first, spaces around a code, a wrong

@@ -1,7 +1,6 @@
 # collect import: the shipped sample goes in whole; --dry-run writes nothing;
 # columns by name in any order, blanks filled as documented; --replace
 # replaces an administration and leaves a trace in the audit trail.
-setup() { local out; out=$("$@" 2>&1) || printf 'setup failed: %s\n%s\n' "$*" "$out"; }
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
 sample=examples/sample/client_post_session.csv

@@ -1,6 +1,5 @@
 # collect import refuses bad files whole: every problem named with file,
 # line, column and reason; exit 1; the store exactly as it was.
-setup() { local out; out=$("$@" 2>&1) || printf 'setup failed: %s\n%s\n' "$*" "$out"; }
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect import client_post_session examples/sample/client_post_session.csv

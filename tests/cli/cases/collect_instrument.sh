@@ -15,6 +15,8 @@ sql "SELECT name, version, length(sha256) FROM instruments ORDER BY name, versio
 echo "# list (added_at left out: it is the time of the run)"
 collect instrument list >list.csv; echo "exit $?"
 cut -d, -f1,2,5 list.csv
+run collect instrument list -o list2.csv
+echo "list2.csv: mode $(stat -c %a list2.csv), $(cmp -s list.csv list2.csv && echo "the same as" || echo "NOT the same as") standard output"
 echo "sha256 of the stored text matches the list: $(sqlite3 attune.db "SELECT sha256 FROM instruments WHERE name = 'checkin'" | grep -c "$(grep '^checkin,' list.csv | cut -d, -f3)")"
 echo "added_at looks like a UTC time: $(cut -d, -f4 list.csv | tail -n +2 | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$') of 4"
 

@@ -2,7 +2,6 @@
 # back byte for byte; attune-simulate follows the dictionary, is the same for
 # the same seed, and writes answers that import cleanly, with its long form
 # holding exactly the stored answers.
-setup() { local out; out=$("$@" 2>&1) || printf 'setup failed: %s\n%s\n' "$*" "$out"; }
 setup collect init
 for f in client_post_session therapist_post_session observer_session_rating \
          wai_sr_template srs_template; do

@@ -1,0 +1,291 @@
+/* Unit tests for util: strict number parsing, dates, number formatting,
+ * reading files and streams, command-line option values, and output files
+ * written whole or not at all.  Day numbers were computed independently
+ * with Python's datetime: (date(y, m, d) - date(1970, 1, 1)).days. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_fixture.h"
+#include "util.h"
+
+static void test_parse_numbers(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int ok;
+        double want;
+    } doubles[] = {
+        { "3.5", 1, 3.5 },        { "  -2 ", 1, -2 },     { "1e3", 1, 1000 },
+        { ".25", 1, 0.25 },       { "", 0, 0 },           { "   ", 0, 0 },
+        { "12abc", 0, 0 },        { "1 2", 0, 0 },        { "abc", 0, 0 },
+        { "1e999", 0, 0 },        /* out of range */      { "inf", 0, 0 },
+        { "nan", 0, 0 },          { "-infinity", 0, 0 },
+    };
+    for (size_t i = 0; i < sizeof doubles / sizeof doubles[0]; i++) {
+        double x = -12345;
+        int ok = parse_double(doubles[i].in, &x);
+        if (ok != doubles[i].ok)
+            fail_msg("parse_double('%s') = %d, want %d", doubles[i].in, ok, doubles[i].ok);
+        if (ok && x != doubles[i].want)
+            fail_msg("parse_double('%s') gave %.17g", doubles[i].in, x);
+        if (!ok && x != -12345)
+            fail_msg("parse_double('%s') changed its output on failure", doubles[i].in);
+    }
+    assert_false(parse_double(NULL, &(double){ 0 }));
+
+    static const struct {
+        const char *in;
+        int ok;
+        long want;
+    } longs[] = {
+        { "42", 1, 42 },   { " +7 ", 1, 7 },  { "-3", 1, -3 },  { "4.5", 0, 0 },
+        { "0x10", 0, 0 },  { "", 0, 0 },      { "9x", 0, 0 },
+        { "99999999999999999999999", 0, 0 },  /* does not fit a long */
+    };
+    for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
+        long v = -12345;
+        int ok = parse_long(longs[i].in, &v);
+        if (ok != longs[i].ok || (ok && v != longs[i].want))
+            fail_msg("parse_long('%s') = %d (%ld), want %d (%ld)", longs[i].in, ok, v,
+                     longs[i].ok, longs[i].want);
+    }
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *date;
+        int valid;
+    } dates[] = {
+        { "2026-03-01", 1 }, { "2024-02-29", 1 }, { "2000-02-29", 1 },  /* 400-year leap */
+        { "2026-02-29", 0 }, { "1900-02-29", 0 },                      /* 100-year: none */
+        { "2026-02-30", 0 }, { "2026-04-31", 0 }, { "2026-13-01", 0 },
+        { "2026-00-10", 0 }, { "2026-3-01", 0 },  { "2026/03/01", 0 },
+        { "2026-03-01x", 0 }, { "", 0 },
+    };
+    for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
+        if (valid_iso_date(dates[i].date) != dates[i].valid)
+            fail_msg("valid_iso_date('%s') is %d", dates[i].date, !dates[i].valid);
+    assert_false(valid_iso_date(NULL));
+
+    assert_int_equal(iso_date_days("1970-01-01"), 0);
+    assert_int_equal(iso_date_days("1969-12-31"), -1);
+    assert_int_equal(iso_date_days("2020-01-01"), 18262);
+    assert_int_equal(iso_date_days("2000-03-01"), 11017);
+    assert_int_equal(iso_date_days("2026-02-28"), 20512);
+    assert_int_equal(iso_date_days("1600-03-01"), -135080);
+
+    char today[11], now[21];
+    today_iso(today);
+    now_iso(now);
+    assert_true(valid_iso_date(today));
+    assert_int_equal(strlen(now), 20);
+    assert_int_equal(now[10], 'T');
+    assert_int_equal(now[19], 'Z');
+}
+
+static void test_fmt_num(void **state)
+{
+    (void)state;
+    char buf[32];
+    assert_string_equal(fmt_num(0.1 + 0.2, buf), "0.3");          /* 15 significant digits */
+    assert_string_equal(fmt_num(2.0 / 3.0, buf), "0.666666666666667");
+    assert_string_equal(fmt_num(-1e-20, buf), "-1e-20");
+    assert_string_equal(fmt_num(NAN, buf), "");                   /* never NaN in a CSV */
+    assert_string_equal(fmt_num(INFINITY, buf), "");
+    assert_string_equal(fmt_num(-INFINITY, buf), "");
+}
+
+static void test_opt_value(void **state)
+{
+    (void)state;
+    char *argv[] = { "cmd", "--db", "a.db", "--db=b.db", "--dbx", "--db=", "--db" };
+    int argc = 7, i = 1;
+    const char *v = NULL;
+    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), 1);
+    assert_string_equal(v, "a.db");
+    assert_int_equal(i, 3);
+    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), 1);
+    assert_string_equal(v, "b.db");
+    assert_int_equal(i, 4);
+    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), 0);   /* another option */
+    assert_int_equal(i, 4);
+    i = 5;
+    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), 1);   /* an empty value */
+    assert_string_equal(v, "");
+    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), -1);  /* last, no value */
+    assert_int_equal(i, 6);
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+/* a private temporary folder per test: store_fixture.h's setup and teardown */
+
+static char *path_in(const fixture *t, const char *name)
+{
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "%s/%s", t->dir, name);
+    return sbuf_detach(&sb);
+}
+
+/* The names in the folder, sorted, joined by spaces. */
+static void list_dir(const fixture *t, sbuf *out)
+{
+    char *names[16];
+    size_t n = 0;
+    DIR *d = opendir(t->dir);
+    struct dirent *e;
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL && n < 16)
+        if (e->d_name[0] != '.')
+            names[n++] = xstrdup(e->d_name);
+    closedir(d);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char *x = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = x;
+        }
+    sbuf_reset(out);
+    for (size_t i = 0; i < n; i++) {
+        sbuf_addf(out, "%s%s", i ? " " : "", names[i]);
+        free(names[i]);
+    }
+}
+
+static void test_read_file_and_stream(void **state)
+{
+    fixture *t = *state;
+    char *path = path_in(t, "in.txt"), *text = NULL;
+    size_t len = 0;
+    at_err err;
+    write_text(path, "a\nb");
+    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(len, 3);
+    assert_string_equal(text, "a\nb");
+    free(text);
+
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fgetc(fp), 'a');   /* a stream is read from where it stands */
+    assert_int_equal(read_stream(fp, "in", &text, &len, &err), AT_OK);
+    fclose(fp);
+    assert_int_equal(len, 2);
+    assert_string_equal(text, "\nb");
+    free(text);
+
+    char *missing = path_in(t, "missing.txt");
+    text = NULL;
+    assert_int_equal(read_file(missing, &text, &len, &err), AT_EIO);
+    assert_null(text);
+    sbuf want = SBUF_INIT;
+    sbuf_addf(&want, "'%s': No such file or directory", missing);
+    assert_string_equal(err.msg, want.buf);
+    sbuf_release(&want);
+    free(missing);
+    free(path);
+}
+
+static void test_outfile(void **state)
+{
+    fixture *t = *state;
+    char *path = path_in(t, "table.csv");
+    sbuf names = SBUF_INIT;
+    at_err err;
+    outfile o = OUTFILE_INIT;
+
+    /* a new file appears only when committed, whole, mode 0600 */
+    assert_int_equal(outfile_open(&o, path, &err), AT_OK);
+    fputs("x,y\n1,2\n", o.fp);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(outfile_commit(&o, &err), AT_OK);
+    assert_null(o.fp);
+    char *text;
+    size_t len;
+    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_string_equal(text, "x,y\n1,2\n");
+    free(text);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    list_dir(t, &names);
+    assert_string_equal(names.buf, "table.csv");   /* no temporary file is left */
+
+    /* released without a commit: the older file stays as it was */
+    assert_int_equal(outfile_open(&o, path, &err), AT_OK);
+    fputs("half a tab", o.fp);
+    outfile_release(&o);
+    outfile_release(&o);                           /* twice is harmless */
+    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_string_equal(text, "x,y\n1,2\n");
+    free(text);
+    list_dir(t, &names);
+    assert_string_equal(names.buf, "table.csv");
+
+    /* a folder that does not exist */
+    char *bad = path_in(t, "no/such.csv");
+    assert_int_equal(outfile_open(&o, bad, &err), AT_EIO);
+    assert_null(o.fp);
+    sbuf want = SBUF_INIT;
+    sbuf_addf(&want, "'%s': cannot write: No such file or directory", bad);
+    assert_string_equal(err.msg, want.buf);
+    sbuf_release(&want);
+    free(bad);
+
+    /* something that is not a regular file (here a pipe; /dev/null is
+     * another) is written to, never replaced by a file */
+    char *fifo = path_in(t, "pipe");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int rd = open(fifo, O_RDONLY | O_NONBLOCK);   /* a reader, so opening to write does not wait */
+    assert_true(rd >= 0);
+    assert_int_equal(outfile_open(&o, fifo, &err), AT_OK);
+    fputs("through\n", o.fp);
+    assert_int_equal(outfile_commit(&o, &err), AT_OK);
+    char got[16] = "";
+    assert_int_equal(read(rd, got, sizeof got - 1), 8);
+    assert_string_equal(got, "through\n");
+    close(rd);
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    list_dir(t, &names);
+    assert_string_equal(names.buf, "pipe table.csv");
+    free(fifo);
+
+    /* "-" and NULL are standard output */
+    assert_int_equal(outfile_open(&o, "-", &err), AT_OK);
+    assert_ptr_equal(o.fp, stdout);
+    assert_int_equal(outfile_commit(&o, &err), AT_OK);
+    assert_int_equal(outfile_open(&o, NULL, &err), AT_OK);
+    assert_ptr_equal(o.fp, stdout);
+    outfile_release(&o);
+    assert_int_equal(outfile_commit(&o, &err), AT_EIO);   /* nothing open */
+
+    sbuf_release(&names);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_numbers),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_fmt_num),
+        cmocka_unit_test(test_opt_value),
+        cmocka_unit_test_setup_teardown(test_read_file_and_stream, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outfile, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
