@@ -1,8 +1,10 @@
 /* stats.h: the statistics of attune's analyses, on plain arrays, with GSL.
  *
- * Missing values are NaN.  No function prints or aborts (GSL's error
- * handler is turned off by stats_init); a result that cannot be computed is
- * NaN and the caller writes it as an empty cell. */
+ * Missing values are NaN.  No function prints or aborts, provided the
+ * program has called stats_init first (GSL's default handler aborts, and
+ * switching it off is a process-wide choice the library leaves to the
+ * program); a result that cannot be computed is NaN and the caller writes
+ * it as an empty cell. */
 #ifndef ATTUNE_STATS_H
 #define ATTUNE_STATS_H
 

@@ -13,25 +13,7 @@
 
 #include "stats.h"
 
-#define NA NAN
-#define REL 1e-9
-
-static void check_close_at(double got, double want, double rel, const char *what, int line)
-{
-    double tol = rel * fmax(fabs(want), 1e-300);
-    if (!(fabs(got - want) <= tol))
-        fail_msg("line %d: %s is %.17g, want %.17g (rel tol %g)", line, what, got, want, rel);
-}
-#define check_close(got, want, rel) check_close_at((got), (want), (rel), #got, __LINE__)
-
-static void check_abs_at(double got, double want, double tol, const char *what, int line)
-{
-    if (!(fabs(got - want) <= tol))
-        fail_msg("line %d: %s is %.17g, want %.17g (abs tol %g)", line, what, got, want, tol);
-}
-#define check_abs(got, want, tol) check_abs_at((got), (want), (tol), #got, __LINE__)
-
-#define check_nan(v) do { if (!isnan(v)) fail_msg("line %d: %s is %.17g, want NaN", __LINE__, #v, (v)); } while (0)
+#include "check_num.h"
 
 /* ---- OLS -----------------------------------------------------------------
  * NIST StRD Norris (linear least squares, lower difficulty), 36 observations,
