@@ -265,6 +265,22 @@ static int good_name(const char *s)
 enum { ROW_FIELD, ROW_SKIP, ROW_LEFT_OUT, ROW_RECORD_ID };
 
 /* Turns checked rows into instruments. */
+/* Orders the columns by name (case ignored), equal names by position, for
+ * instrument_col.  qsort has no context argument: a small insertion sort
+ * does, and forms have tens of columns, not thousands. */
+static void index_cols(instrument *in)
+{
+    in->col_index = xmalloc((in->ncols ? in->ncols : 1) * sizeof *in->col_index);
+    for (size_t i = 0; i < in->ncols; i++) {
+        size_t j = i;
+        while (j > 0 && strcasecmp(in->cols[in->col_index[j - 1]].name, in->cols[i].name) > 0) {
+            in->col_index[j] = in->col_index[j - 1];
+            j--;
+        }
+        in->col_index[j] = i;
+    }
+}
+
 static void build(dict_ctx *c, reader *r, const char *record_id, dictionary *out)
 {
     size_t n = r->n;
@@ -377,8 +393,10 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dictionary *out
         f->line = r->rows[i].line;
         dict_field_setup(c, f);
     }
-    for (size_t k = 0; k < out->nforms; k++)
+    for (size_t k = 0; k < out->nforms; k++) {
         dict_instrument_setup(c, &out->forms[k]);
+        index_cols(&out->forms[k]);
+    }
     c->names = c->forms = NULL;
     c->nnames = 0;
     free(kind);
@@ -436,8 +454,10 @@ void dict_release(dictionary *d)
 {
     if (!d)
         return;
-    for (size_t k = 0; k < d->nforms; k++)
+    for (size_t k = 0; k < d->nforms; k++) {
+        free(d->forms[k].col_index);
         dict_instrument_release(&d->forms[k]);
+    }
     free(d->forms);
     msgs_release(&d->warnings);
     memset(d, 0, sizeof *d);
@@ -458,9 +478,23 @@ void dict_write_form(const instrument *in, sbuf *out)
 
 long instrument_col(const instrument *in, const char *name)
 {
-    for (size_t i = 0; i < in->ncols; i++)
-        if (strcasecmp(in->cols[i].name, name) == 0)
-            return (long)i;
+    if (!in->col_index) {
+        for (size_t i = 0; i < in->ncols; i++)
+            if (strcasecmp(in->cols[i].name, name) == 0)
+                return (long)i;
+        return -1;
+    }
+    /* the first of the names equal to name, as the search in order finds */
+    size_t lo = 0, hi = in->ncols;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcasecmp(in->cols[in->col_index[mid]].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < in->ncols && strcasecmp(in->cols[in->col_index[lo]].name, name) == 0)
+        return (long)in->col_index[lo];
     return -1;
 }
 

@@ -97,6 +97,8 @@ typedef struct instrument {
     char *record_id_row[DC_NCOLS]; /* its raw row, kept for writing the form back out */
     size_t *calc_order;     /* indexes of calc fields in evaluation order */
     size_t ncalc;
+    size_t *col_index;      /* column indexes ordered by name, case ignored, for
+                               instrument_col; NULL: it looks through cols in order */
 } instrument;
 
 typedef struct dictionary {

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,29 +40,40 @@ static xval truth(int b)
 
 /* A plain decimal number: optional sign, digits with an optional point,
  * optional exponent, spaces around allowed.  Refuses hex, inf and nan,
- * which strtod would take. */
+ * which strtod would take.  Answers are mostly short: up to 15 digits and no
+ * exponent, the digits as a whole number (exact below 2^53) divided by an
+ * exact power of ten give the correctly rounded value, the one strtod gives,
+ * without its cost; anything longer goes to strtod. */
 static int decimal_text(const char *s, double *out)
 {
+    static const double tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
     const char *p = s;
     while (isspace((unsigned char)*p))
         p++;
+    int neg = *p == '-';
     if (*p == '+' || *p == '-')
         p++;
-    int digits = 0;
+    int digits = 0, decimals = 0, exponent = 0;
+    uint64_t whole = 0;   /* the digits without the point, while at most 15 */
     while (isdigit((unsigned char)*p)) {
+        if (++digits <= 15)
+            whole = whole * 10 + (uint64_t)(*p - '0');
         p++;
-        digits++;
     }
     if (*p == '.') {
         p++;
         while (isdigit((unsigned char)*p)) {
+            if (++digits <= 15)
+                whole = whole * 10 + (uint64_t)(*p - '0');
+            decimals++;
             p++;
-            digits++;
         }
     }
     if (!digits)
         return 0;
     if (*p == 'e' || *p == 'E') {
+        exponent = 1;
         p++;
         if (*p == '+' || *p == '-')
             p++;
@@ -74,6 +86,11 @@ static int decimal_text(const char *s, double *out)
         p++;
     if (*p)
         return 0;
+    if (!exponent && digits <= 15) {
+        double x = (double)whole / tens[decimals];
+        *out = neg ? -x : x;
+        return 1;
+    }
     return parse_double(s, out);
 }
 

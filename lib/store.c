@@ -228,11 +228,15 @@ static char *immutable_uri(const char *path)
     return sbuf_detach(&u);
 }
 
+/* Connections are opened without SQLite's per-call locking (NOMUTEX): a
+ * store is used from one thread, and reading a large study makes millions
+ * of calls. */
 static int open_ro(const char *path, int immutable, sqlite3 **db)
 {
     char *uri = immutable ? immutable_uri(path) : NULL;
     int rc = sqlite3_open_v2(uri ? uri : path, db,
-                             SQLITE_OPEN_READONLY | (uri ? SQLITE_OPEN_URI : 0), NULL);
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+                                 (uri ? SQLITE_OPEN_URI : 0), NULL);
     free(uri);
     return rc;
 }

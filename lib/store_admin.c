@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int one_of(const char *v, const char *const *set)
 {
@@ -292,6 +293,18 @@ static at_status insert_answers(store *s, const admin_rec *r, long id, at_err *e
     return AT_OK;
 }
 
+/* The time now as now_iso writes it, formatted at most once a second (an
+ * import saves many administrations in one). */
+static const char *clock_now(store *s)
+{
+    time_t t = time(NULL);
+    if (!s->clock.text[0] || t != s->clock.at) {
+        now_iso(s->clock.text);
+        s->clock.at = t;
+    }
+    return s->clock.text;
+}
+
 static at_status save_body(store *s, const admin_rec *r, int replace, const char *who,
                            long *admin_id, long *session_out, at_err *err)
 {
@@ -341,20 +354,16 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
                            *code ? " by '" : "", code, *code ? "'" : "", iname);
     }
 
-    char started[21], finished[21];
     if (!(st = store_stmt(s, ST_ADMIN_INS, err)))
         return err ? err->code : AT_EDB;
-    if (!r->started_at || !r->finished_at) {
-        now_iso(started);
-        memcpy(finished, started, sizeof finished);
-    }
+    const char *now = r->started_at && r->finished_at ? NULL : clock_now(s);
     sqlite3_bind_int64(st, 1, s->session.id);
     sqlite3_bind_int64(st, 2, r->instrument_id);
     store_bind_str(st, 3, r->rater);
     store_bind_str(st, 4, code);
     store_bind_str(st, 5, r->status);
-    store_bind_str(st, 6, r->started_at ? r->started_at : started);
-    store_bind_str(st, 7, r->finished_at ? r->finished_at : finished);
+    store_bind_str(st, 6, r->started_at ? r->started_at : now);
+    store_bind_str(st, 7, r->finished_at ? r->finished_at : now);
     store_bind_str(st, 8, r->source);
     step = sqlite3_step(st);
     sqlite3_reset(st);

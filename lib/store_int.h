@@ -10,6 +10,7 @@
 #define ATTUNE_STORE_INT_H
 
 #include <sqlite3.h>
+#include <time.h>
 #include "store.h"
 
 enum store_stmt {
@@ -56,6 +57,7 @@ struct store {
     /* the client last created in this transaction, and the highest session
      * number created for it since (0: none): a higher number is a new session */
     struct { long client_id, top; } made;
+    struct { time_t at; char text[21]; } clock;   /* see clock_now in store_admin.c */
 };
 
 /* The statement id, ready to bind; NULL with err filled on failure. */

@@ -1,101 +1,127 @@
 /* store_view.c: reading administrations and the audit trail back. */
 #include "store_int.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* One joined query walks clients by code, their sessions by number, each
- * session's administrations by rater, rater code and id, and each
- * administration's responses by field: the indexes give that order, so
- * nothing is sorted and rows stream.  Only the current administration's
- * answers are held in memory. */
+/* Two statements read administrations.  The first walks clients by code,
+ * their sessions by number and each session's administrations by rater,
+ * rater code and id, one row per administration: the indexes give that
+ * order, so nothing is sorted and rows stream.  The second reads answers in
+ * the responses table's own order (administration id, field) from a given
+ * id on; it is moved (reset and bound again) only when the next
+ * administration's answers are not where it stands, which in a store filled
+ * in client order is seldom.  The view's header strings point into the
+ * first statement's row; only the current administration's answers are
+ * copied, as the second statement moves on past them. */
 static const char admin_sql[] =
     "SELECT a.id, c.code, coalesce(t.code, ''), coalesce(t.cohort, ''), se.number, se.date,"
     " coalesce(se.modality, ''), i.name, i.id, i.version, a.rater, a.rater_code, a.status,"
-    " a.source, a.started_at, a.finished_at, r.field, r.value"
+    " a.source, a.started_at, a.finished_at"
     " FROM clients c"
     " CROSS JOIN sessions se ON se.client_id = c.id"
     " CROSS JOIN administrations a ON a.session_id = se.id"
     " JOIN instruments i ON i.id = a.instrument_id"
     " LEFT JOIN therapists t ON t.id = se.therapist_id"
-    " LEFT JOIN responses r ON r.administration_id = a.id"
     " WHERE (?1 IS NULL OR i.name = ?1) AND (?2 IS NULL OR c.code = ?2)"
     " AND (?3 IS NULL OR t.code = ?3) AND (?4 IS NULL OR t.cohort = ?4)"
     " AND (?5 IS NULL OR a.rater = ?5) AND (?6 IS NULL OR se.date >= ?6)"
     " AND (?7 IS NULL OR se.date <= ?7) AND (?8 IS NULL OR se.number = ?8)"
-    " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id, r.field";
+    " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id";
 
-/* Text columns of admin_sql kept per administration, in view order. */
-enum { COL_CLIENT = 1, COL_THERAPIST, COL_COHORT, COL_DATE = 5, COL_MODALITY, COL_INSTRUMENT,
-       COL_RATER = 10, COL_RATER_CODE, COL_STATUS, COL_SOURCE, COL_STARTED, COL_FINISHED,
-       COL_FIELD, COL_VALUE };
-static const int text_cols[] = { COL_CLIENT, COL_THERAPIST, COL_COHORT, COL_DATE, COL_MODALITY,
-                                 COL_INSTRUMENT, COL_RATER, COL_RATER_CODE, COL_STATUS,
-                                 COL_SOURCE, COL_STARTED, COL_FINISHED };
-#define N_TEXT (sizeof text_cols / sizeof text_cols[0])
+static const char answers_sql[] =
+    "SELECT administration_id, field, value FROM responses WHERE administration_id >= ?1"
+    " ORDER BY administration_id, field";
 
-typedef struct current {
-    sbuf arena;              /* every string of the administration, NUL-separated */
-    size_t text[N_TEXT];     /* offsets of the header strings */
-    size_t *offs;            /* field, value, field, value, ... offsets */
-    const char **ptrs;       /* the same as pointers, made when handed out */
+/* The answers statement and where it stands: it is on a row of
+ * administration `at` (LONG_MAX past the end), and no administration from
+ * `lo` up to `at` has answers. */
+typedef struct answers {
+    sqlite3_stmt *st;
+    int placed;
+    long lo, at;
+    sbuf arena;              /* field, value, field, value, ... NUL-separated */
+    size_t *offs;            /* their offsets */
+    const char **ptrs;       /* fields, then values, made when handed out */
     size_t n, cap;
-    admin_view v;
-} current;
+} answers;
 
-static size_t arena_put(sbuf *a, sqlite3_stmt *st, int col)
+static int answers_step(answers *a)
 {
-    size_t off = a->len;
-    const unsigned char *t = sqlite3_column_text(st, col);
-    sbuf_add(a, t ? (const char *)t : "", t ? (size_t)sqlite3_column_bytes(st, col) : 0);
-    sbuf_addc(a, '\0');
-    return off;
+    int step = sqlite3_step(a->st);
+    if (step == SQLITE_ROW)
+        a->at = (long)sqlite3_column_int64(a->st, 0);
+    else
+        a->at = LONG_MAX;
+    return step;
 }
 
-static void current_start(current *c, sqlite3_stmt *st)
+static void answers_keep(answers *a)
 {
-    sbuf_reset(&c->arena);
-    c->n = 0;
-    for (size_t k = 0; k < N_TEXT; k++)
-        c->text[k] = arena_put(&c->arena, st, text_cols[k]);
-    c->v.id = (long)sqlite3_column_int64(st, 0);
-    c->v.session = (long)sqlite3_column_int64(st, 4);
-    c->v.instrument_id = (long)sqlite3_column_int64(st, 8);
-    c->v.version = (long)sqlite3_column_int64(st, 9);
-}
-
-static void current_answer(current *c, sqlite3_stmt *st)
-{
-    if (sqlite3_column_type(st, COL_FIELD) == SQLITE_NULL)
-        return;
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 32;
-        c->offs = xrealloc(c->offs, 2 * c->cap * sizeof *c->offs);
-        c->ptrs = xrealloc(c->ptrs, 2 * c->cap * sizeof *c->ptrs);
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 32;
+        a->offs = xrealloc(a->offs, 2 * a->cap * sizeof *a->offs);
+        a->ptrs = xrealloc(a->ptrs, 2 * a->cap * sizeof *a->ptrs);
     }
-    c->offs[2 * c->n] = arena_put(&c->arena, st, COL_FIELD);
-    c->offs[2 * c->n + 1] = arena_put(&c->arena, st, COL_VALUE);
-    c->n++;
+    for (int k = 0; k < 2; k++) {
+        const unsigned char *t = sqlite3_column_text(a->st, k + 1);
+        size_t len = t ? (size_t)sqlite3_column_bytes(a->st, k + 1) : 0;
+        a->offs[2 * a->n + (size_t)k] = a->arena.len;
+        sbuf_add(&a->arena, t ? (const char *)t : "", len);
+        sbuf_addc(&a->arena, '\0');
+    }
+    a->n++;
 }
 
-static int current_emit(current *c, int (*fn)(const admin_view *v, void *ctx), void *ctx)
+/* Reads administration id's answers into a; SQLite's code on failure. */
+static int answers_read(answers *a, long id)
 {
-    const char *base = c->arena.buf;
-    const char **hdr[N_TEXT] = { &c->v.client, &c->v.therapist, &c->v.cohort, &c->v.date,
-                                 &c->v.modality, &c->v.instrument, &c->v.rater,
-                                 &c->v.rater_code, &c->v.status, &c->v.source,
-                                 &c->v.started_at, &c->v.finished_at };
-    for (size_t k = 0; k < N_TEXT; k++)
-        *hdr[k] = base + c->text[k];
+    int step = SQLITE_ROW;
+    sbuf_reset(&a->arena);
+    a->n = 0;
+    if (!a->placed || id < a->lo || id > a->at) {
+        sqlite3_reset(a->st);
+        sqlite3_bind_int64(a->st, 1, id);
+        a->placed = 1;
+        a->lo = id;
+        step = answers_step(a);
+    }
+    while (step == SQLITE_ROW && a->at == id) {
+        answers_keep(a);
+        step = answers_step(a);
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return step;
+    if (a->n)
+        a->lo = id + 1;
     /* fields first, then values, so each is one contiguous array */
-    for (size_t i = 0; i < c->n; i++) {
-        c->ptrs[i] = base + c->offs[2 * i];
-        c->ptrs[c->cap + i] = base + c->offs[2 * i + 1];
+    for (size_t i = 0; i < a->n; i++) {
+        a->ptrs[i] = a->arena.buf + a->offs[2 * i];
+        a->ptrs[a->cap + i] = a->arena.buf + a->offs[2 * i + 1];
     }
-    c->v.n = c->n;
-    c->v.fields = c->n ? c->ptrs : NULL;
-    c->v.values = c->n ? c->ptrs + c->cap : NULL;
-    return fn(&c->v, ctx);
+    return SQLITE_OK;
+}
+
+/* The view of the administration statement's current row. */
+static void view_header(admin_view *v, sqlite3_stmt *st)
+{
+    v->id = (long)sqlite3_column_int64(st, 0);
+    v->client = store_col(st, 1);
+    v->therapist = store_col(st, 2);
+    v->cohort = store_col(st, 3);
+    v->session = (long)sqlite3_column_int64(st, 4);
+    v->date = store_col(st, 5);
+    v->modality = store_col(st, 6);
+    v->instrument = store_col(st, 7);
+    v->instrument_id = (long)sqlite3_column_int64(st, 8);
+    v->version = (long)sqlite3_column_int64(st, 9);
+    v->rater = store_col(st, 10);
+    v->rater_code = store_col(st, 11);
+    v->status = store_col(st, 12);
+    v->source = store_col(st, 13);
+    v->started_at = store_col(st, 14);
+    v->finished_at = store_col(st, 15);
 }
 
 at_status store_admin_each(store *s, const admin_filter *flt,
@@ -103,11 +129,12 @@ at_status store_admin_each(store *s, const admin_filter *flt,
 {
     static const admin_filter none = { 0 };
     sqlite3_stmt *st = NULL;
-    current c = { .arena = SBUF_INIT };
+    answers a = { .arena = SBUF_INIT };
     at_status rc = AT_OK;
     if (!flt)
         flt = &none;
-    if (sqlite3_prepare_v2(s->db, admin_sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, admin_sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, answers_sql, -1, &a.st, NULL) != SQLITE_OK) {
         rc = store_dberr(s, err);
         goto out;
     }
@@ -117,29 +144,28 @@ at_status store_admin_each(store *s, const admin_filter *flt,
         store_bind_str(st, k + 1, texts[k]);
     if (flt->session)
         sqlite3_bind_int64(st, 8, flt->session);
-    long cur = 0;
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        long id = (long)sqlite3_column_int64(st, 0);
-        if (id != cur) {
-            if (cur && current_emit(&c, fn, ctx))
-                goto out;
-            current_start(&c, st);
-            cur = id;
+        admin_view v;
+        view_header(&v, st);
+        if (answers_read(&a, v.id) != SQLITE_OK) {
+            rc = store_dberr(s, err);
+            goto out;
         }
-        current_answer(&c, st);
+        v.n = a.n;
+        v.fields = a.n ? a.ptrs : NULL;
+        v.values = a.n ? a.ptrs + a.cap : NULL;
+        if (fn(&v, ctx))
+            goto out;
     }
-    if (step != SQLITE_DONE) {
+    if (step != SQLITE_DONE)
         rc = store_dberr(s, err);
-        goto out;
-    }
-    if (cur)
-        current_emit(&c, fn, ctx);
 out:
     sqlite3_finalize(st);
-    sbuf_release(&c.arena);
-    free(c.offs);
-    free(c.ptrs);
+    sqlite3_finalize(a.st);
+    sbuf_release(&a.arena);
+    free(a.offs);
+    free(a.ptrs);
     return rc;
 }
 

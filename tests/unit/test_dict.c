@@ -8,10 +8,12 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dict_fixture.h"
 
@@ -404,6 +406,53 @@ static void test_shipped_instruments(void **state)
             fail_msg("form '%s' is shipped %d times, want once", shipped[s].form, seen[s]);
 }
 
+/* Column lookup by name (instrument_col searches an index made at parse
+ * time) against a plain search through the columns in order: every column
+ * by its name and in other letter cases, and names that fall before, between
+ * and after them. */
+static long col_in_order(const instrument *in, const char *name)
+{
+    for (size_t i = 0; i < in->ncols; i++)
+        if (strcasecmp(in->cols[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void test_col_lookup(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < good.nforms; k++) {
+        const instrument *in = &good.forms[k];
+        assert_true(in->ncols > 5);
+        for (size_t i = 0; i < in->ncols; i++) {
+            char name[128], other[130];
+            snprintf(name, sizeof name, "%s", in->cols[i].name);
+            assert_int_equal(instrument_col(in, name), (long)i);
+            for (char *p = name; *p; p++)
+                *p = (char)toupper((unsigned char)*p);
+            assert_int_equal(instrument_col(in, name), (long)i);
+            snprintf(other, sizeof other, "%sx", in->cols[i].name);
+            assert_int_equal(instrument_col(in, other), col_in_order(in, other));
+            snprintf(other, sizeof other, "%.*s", (int)strlen(in->cols[i].name) - 1,
+                     in->cols[i].name);
+            assert_int_equal(instrument_col(in, other), col_in_order(in, other));
+        }
+        static const char *const absent[] = { "", "0", "a", "zzzz", "~", "record_id" };
+        for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
+            assert_int_equal(instrument_col(in, absent[i]), -1);
+    }
+    /* the checkbox option columns of session_check are found too */
+    const instrument *in = form_named(&good, "session_check");
+    size_t boxes = 0;
+    for (size_t i = 0; i < in->ncols; i++)
+        if (in->cols[i].choice >= 0) {
+            assert_int_equal(instrument_col(in, in->cols[i].name), (long)i);
+            boxes++;
+        }
+    assert_int_equal(boxes, 3);
+    assert_int_equal(instrument_col(in, "KIND___C3"), instrument_col(in, "kind___c3"));
+}
+
 int main(void)
 {
     const struct CMUnitTest with_good[] = {
@@ -411,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_good_validations),
         cmocka_unit_test(test_good_session_form),
         cmocka_unit_test(test_write_round_trip),
+        cmocka_unit_test(test_col_lookup),
     };
     const struct CMUnitTest others[] = {
         cmocka_unit_test(test_old17),

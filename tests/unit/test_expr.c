@@ -428,6 +428,22 @@ static void test_truthy_and_format(void **state)
         if (ok != nums[i].ok || (ok && x != nums[i].want))
             fail_msg("xval_number('%s') = %d (%g)", nums[i].text, ok, x);
     }
+    /* short answers take a quicker way than strtod: the value must be the
+     * one strtod gives, to the last bit (strtod, correctly rounded, is the
+     * reference), on both sides of the 15-digit limit and with exponents */
+    static const char *const same[] = {
+        "0", "-0", "+0", "0.1", "-0.3", "2.675", "4.66666666666667", "123456789012345",
+        "1234567890123456", "0.000000000000001", "99999999999999.9", "999999999999999.9",
+        "5.", "-.25", " 1.10 ", "3.14159265358979", "1e-7", "12.5E2", "0.30000000000000004",
+        "000000000000000000012", "9007199254740993", "1.7976931348623157e308",
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        double got = -1;
+        double want = strtod(same[i], NULL);
+        assert_true(xval_number((xval){ XV_STR, 0, same[i] }, &got));
+        if (memcmp(&got, &want, sizeof got) != 0)
+            fail_msg("xval_number('%s') = %.17g, strtod gives %.17g", same[i], got, want);
+    }
     double x = 0;
     assert_true(xval_number((xval){ XV_NUM, -4.25, NULL }, &x) && x == -4.25);
     assert_false(xval_number((xval){ XV_BLANK, 0, NULL }, &x));
