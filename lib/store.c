@@ -249,7 +249,7 @@ static at_status inspect(const char *path, int immutable, enum file_kind *kind, 
     sqlite3_stmt *st = NULL;
     at_status rc = AT_OK;
     if (open_ro(path, immutable, &db) != SQLITE_OK) {
-        rc = at_fail(err, AT_EIO, "cannot open '%s': %s", path,
+        rc = at_fail(err, AT_EIO, "'%s': cannot open: %s", path,
                      db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
     }
@@ -267,7 +267,7 @@ static at_status inspect(const char *path, int immutable, enum file_kind *kind, 
         goto out;
     }
     if (prc != SQLITE_OK) {
-        rc = at_fail(err, AT_EDB, "cannot read '%s': %s", path, sqlite3_errmsg(db));
+        rc = at_fail(err, AT_EDB, "'%s': cannot read: %s", path, sqlite3_errmsg(db));
         goto out;
     }
     long objects = (long)sqlite3_column_int64(st, 0);
@@ -344,12 +344,12 @@ static at_status unwritable(const char *path, at_err *err)
     const char *folder = slash ? (slash == dir ? "/" : (*slash = '\0', dir)) : ".";
     at_status rc;
     if (access(folder, W_OK) != 0)
-        rc = at_fail(err, AT_EIO, "cannot write in the folder of '%s': %s", path,
+        rc = at_fail(err, AT_EIO, "'%s': cannot write in its folder: %s", path,
                      strerror(errno));
     else if (access(path, W_OK) != 0)
-        rc = at_fail(err, AT_EIO, "cannot write '%s': %s", path, strerror(errno));
+        rc = at_fail(err, AT_EIO, "'%s': cannot write: %s", path, strerror(errno));
     else
-        rc = at_fail(err, AT_EIO, "cannot write '%s': %s", path, strerror(EACCES));
+        rc = at_fail(err, AT_EIO, "'%s': cannot write: %s", path, strerror(EACCES));
     free(dir);
     return rc;
 }
@@ -399,18 +399,18 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
     struct stat sb;
     if (stat(path, &sb) != 0) {
         if (errno != ENOENT)
-            return at_fail(err, AT_EIO, "cannot open '%s': %s", path, strerror(errno));
+            return at_fail(err, AT_EIO, "'%s': cannot open: %s", path, strerror(errno));
         if (mode != STORE_CREATE)
             return at_fail(err, AT_ENOTFOUND,
                            "'%s' does not exist (run 'collect init' to create a study file)",
                            path);
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0)
-            return at_fail(err, AT_EIO, "cannot create '%s': %s", path, strerror(errno));
+            return at_fail(err, AT_EIO, "'%s': cannot create: %s", path, strerror(errno));
         close(fd);
         created = 1;
     } else if (S_ISDIR(sb.st_mode)) {
-        return at_fail(err, AT_EIO, "cannot open '%s': it is a directory", path);
+        return at_fail(err, AT_EIO, "'%s': cannot open: it is a directory", path);
     } else {
         rc = inspect(path, 0, &kind, err);
         if (rc == AT_OK && kind == FILE_SHUT) {
@@ -419,7 +419,7 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
             if (mode != STORE_READ)
                 return unwritable(path, err);
             if (stat(wal, &sb) == 0 && sb.st_size > 0)
-                return at_fail(err, AT_EIO, "cannot read '%s': its folder is read-only and "
+                return at_fail(err, AT_EIO, "'%s': cannot read: its folder is read-only and "
                                "'%s' holds changes not yet merged into it", path, wal);
             immutable = 1;
             rc = inspect(path, 1, &kind, err);
@@ -431,7 +431,7 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
                            "'%s' is not an attune study file (it is empty; run 'collect init')",
                            path);
         if (kind == FILE_EMPTY && chmod(path, 0600) != 0)
-            return at_fail(err, AT_EIO, "cannot set the mode of '%s': %s", path,
+            return at_fail(err, AT_EIO, "'%s': cannot set its mode: %s", path,
                            strerror(errno));
     }
 

@@ -436,7 +436,7 @@ static at_status instrument_one(store *s, const char *sql, const char *name, lon
     else if (num)
         rc = at_fail(err, AT_ENOTFOUND, "instrument '%s' has no version %ld", name, num);
     else
-        rc = at_fail(err, AT_ENOTFOUND, "instrument '%s' is not in the store", name);
+        rc = at_fail(err, AT_ENOTFOUND, "instrument '%s': not in the study", name);
 out:
     sqlite3_finalize(st);
     return rc;
