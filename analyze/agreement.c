@@ -34,6 +34,7 @@ typedef struct agree {
     side cl, th;
     tally *t;
     size_t nt, tcap;
+    size_t tlast;               /* the tally found last: tried first */
     tally all;
 } agree;
 
@@ -53,13 +54,18 @@ static void *agree_start(const an_ctx *cx, FILE *out, FILE *extra)
 
 static tally *tally_get(agree *a, const char *id)
 {
+    if (a->tlast < a->nt && strcmp(a->t[a->tlast].id, id) == 0)
+        return &a->t[a->tlast];
     for (size_t i = 0; i < a->nt; i++)
-        if (strcmp(a->t[i].id, id) == 0)
+        if (strcmp(a->t[i].id, id) == 0) {
+            a->tlast = i;
             return &a->t[i];
+        }
     if (a->nt == a->tcap) {
         a->tcap = a->tcap ? 2 * a->tcap : 8;
         a->t = xrealloc(a->t, a->tcap * sizeof *a->t);
     }
+    a->tlast = a->nt;
     tally *t = &a->t[a->nt++];
     memset(t, 0, sizeof *t);
     t->id = xstrdup(id);

@@ -81,6 +81,8 @@ typedef struct an_form {
     int has_alert_below;
     double alert_below;
     an_colname *by_name;        /* the columns sorted by name (case-insensitive) */
+    an_colname *by_exact;       /* the same sorted by strcmp, when names_distinct */
+    int names_distinct;         /* no two column names equal but for case */
     int need_compute;           /* some value the analyses read comes from a calc */
 } an_form;
 
@@ -92,6 +94,7 @@ typedef struct an_row {
                                    analysis reads one) */
     const double *scale_score;  /* per form scale, NaN when blank (@MINITEMS honoured) */
     const size_t *scale_answered;
+    const double *const *scale_terms; /* per form scale, its term values (NaN blank) */
     int rater_ok;               /* the rater is the one asked for with --rater */
     double alliance;            /* NaN when none */
     double role[ROLE_STRATEGY + 1]; /* numeric answer of single-column roles, NaN blank */

@@ -27,7 +27,10 @@ typedef struct scan {
     size_t vcap;
     double *score;
     size_t *answered;
+    double **terms;         /* per scale, into termvals */
     size_t scap;
+    double *termvals;       /* every scale's term values, one after another */
+    size_t tcap;
     an_client client;
     int have_client;
     int failed;
@@ -86,6 +89,11 @@ static char *term_name(const instrument *in, const expr *t, size_t i, const char
 static int by_col_name(const void *a, const void *b)
 {
     return strcasecmp(((const an_colname *)a)->name, ((const an_colname *)b)->name);
+}
+
+static int by_exact_name(const void *a, const void *b)
+{
+    return strcmp(((const an_colname *)a)->name, ((const an_colname *)b)->name);
 }
 
 static int is_calc_col(const instrument *in, long col)
@@ -161,6 +169,15 @@ static an_form *form_build(const instrument *in, long id, const an_opts *o)
     }
     if (in->ncols)
         qsort(f->by_name, in->ncols, sizeof *f->by_name, by_col_name);
+    f->names_distinct = 1;
+    for (size_t c = 1; c < in->ncols; c++)
+        if (by_col_name(&f->by_name[c - 1], &f->by_name[c]) == 0)
+            f->names_distinct = 0;
+    if (f->names_distinct && in->ncols) {
+        f->by_exact = xmalloc(in->ncols * sizeof *f->by_exact);
+        memcpy(f->by_exact, f->by_name, in->ncols * sizeof *f->by_exact);
+        qsort(f->by_exact, in->ncols, sizeof *f->by_exact, by_exact_name);
+    }
     f->need_compute = needs_calc(in, f);
 
     if (f->role[ROLE_ALLIANCE] >= 0) {
@@ -191,6 +208,7 @@ static void form_free(an_form *f)
     }
     free(f->scales);
     free(f->by_name);
+    free(f->by_exact);
     free(f);
 }
 
@@ -235,11 +253,22 @@ static void fill(scan *sc, const an_form *f, const admin_view *v)
 {
     const instrument *in = f->in;
     memset(sc->vals, 0, in->ncols * sizeof *sc->vals);
+    /* The store gives the answers in field name order, so a walk along the
+     * columns in the same order finds most of them; a name it misses (other
+     * case, another version's field, another order) is looked up.  With
+     * distinct names both ways find the same column. */
+    const an_colname *walk = f->by_exact;
+    size_t j = 0, ncols = walk ? in->ncols : 0;
     for (size_t i = 0; i < v->n; i++) {
         an_colname key = { v->fields[i], 0 };
-        const an_colname *hit = in->ncols ? bsearch(&key, f->by_name, in->ncols,
-                                                    sizeof *f->by_name, by_col_name)
-                                          : NULL;
+        const an_colname *hit = NULL;
+        int c = 1;
+        while (j < ncols && (c = strcmp(walk[j].name, key.name)) < 0)
+            j++;
+        if (j < ncols && c == 0)
+            hit = &walk[j];
+        else if (in->ncols)
+            hit = bsearch(&key, f->by_name, in->ncols, sizeof *f->by_name, by_col_name);
         if (!hit || is_calc_col(in, (long)hit->col) || !v->values[i] || !v->values[i][0])
             continue;
         sc->vals[hit->col] = (char *)v->values[i];   /* borrowed; never freed */
@@ -277,6 +306,18 @@ static const an_form *scan_form(scan *sc, long id)
         sc->scap = f->nscales;
         sc->score = xrealloc(sc->score, sc->scap * sizeof *sc->score);
         sc->answered = xrealloc(sc->answered, sc->scap * sizeof *sc->answered);
+        sc->terms = xrealloc(sc->terms, sc->scap * sizeof *sc->terms);
+    }
+    size_t nterms = 0;
+    for (size_t i = 0; i < f->nscales; i++)
+        nterms += in->fields[f->scales[i].field].nterms;
+    if (nterms > sc->tcap) {
+        sc->tcap = nterms;
+        sc->termvals = xrealloc(sc->termvals, sc->tcap * sizeof *sc->termvals);
+    }
+    for (size_t i = 0, at = 0; i < f->nscales; i++) {
+        sc->terms[i] = sc->termvals + at;
+        at += in->fields[f->scales[i].field].nterms;
     }
     return f;
 }
@@ -284,9 +325,10 @@ static const an_form *scan_form(scan *sc, long id)
 size_t an_terms(const an_row *r, size_t si, double *out)
 {
     const field *fd = &r->form->in->fields[r->form->scales[si].field];
+    const double *v = r->scale_terms[si];
     size_t answered = 0;
     for (size_t t = 0; t < fd->nterms; t++) {
-        out[t] = eval_num(fd->terms[t], r->vals);
+        out[t] = v[t];
         if (!isnan(out[t]))
             answered++;
     }
@@ -433,10 +475,11 @@ static int on_admin(const admin_view *v, void *ctx)
     r.vals = vals;
     r.rater_ok = !o->rater || strcmp(v->rater, o->rater) == 0;
     for (size_t i = 0; i < f->nscales; i++)
-        sc->score[i] = instrument_scale(in, &in->fields[f->scales[i].field], vals,
-                                        &sc->answered[i]);
+        sc->score[i] = instrument_scale_terms(in, &in->fields[f->scales[i].field], vals,
+                                              &sc->answered[i], sc->terms[i]);
     r.scale_score = sc->score;
     r.scale_answered = sc->answered;
+    r.scale_terms = (const double *const *)sc->terms;
     for (int k = 0; k <= ROLE_STRATEGY; k++) {
         r.role[k] = NAN;
         if (f->role[k] >= 0) {
@@ -494,5 +537,7 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     free(sc.vals);   /* its strings were borrowed, or freed by unfill */
     free(sc.score);
     free(sc.answered);
+    free(sc.terms);
+    free(sc.termvals);
     return rc;
 }

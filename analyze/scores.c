@@ -5,6 +5,7 @@
 
 typedef struct scores {
     csvout w;
+    sbuf lead;      /* the administration's first 8 columns, as CSV */
 } scores;
 
 static void *scores_start(const an_ctx *cx, FILE *out, FILE *extra)
@@ -25,18 +26,23 @@ static void scores_row(void *st, const an_row *r)
     scores *s = st;
     const admin_view *v = r->v;
     const instrument *in = r->form->in;
-    if (!r->rater_ok)
+    if (!r->rater_ok || !r->form->nscales)
         return;
+    /* the columns every scale row of this administration repeats */
+    csvout lw;
+    sbuf_reset(&s->lead);
+    csvout_init_buf(&lw, &s->lead);
+    csvout_field(&lw, in->name);
+    csvout_field(&lw, v->client);
+    csvout_field(&lw, v->therapist);
+    csvout_int(&lw, v->session);
+    csvout_field(&lw, v->date);
+    csvout_field(&lw, v->modality);
+    csvout_field(&lw, v->rater);
+    csvout_field(&lw, v->rater_code);
     for (size_t i = 0; i < r->form->nscales; i++) {
         const field *f = &in->fields[r->form->scales[i].field];
-        csvout_field(&s->w, in->name);
-        csvout_field(&s->w, v->client);
-        csvout_field(&s->w, v->therapist);
-        csvout_int(&s->w, v->session);
-        csvout_field(&s->w, v->date);
-        csvout_field(&s->w, v->modality);
-        csvout_field(&s->w, v->rater);
-        csvout_field(&s->w, v->rater_code);
+        csvout_fields(&s->w, s->lead.buf, s->lead.len, lw.nfields);
         csvout_field(&s->w, f->name);
         csvout_num(&s->w, r->scale_score[i]);
         csvout_int(&s->w, (long)r->scale_answered[i]);
@@ -53,7 +59,10 @@ static int scores_finish(void *st)
 
 static void scores_free(void *st)
 {
-    free(st);
+    scores *s = st;
+    if (s)
+        sbuf_release(&s->lead);
+    free(s);
 }
 
 const an_analysis an_scores = {

@@ -36,6 +36,7 @@ typedef struct trends {
     int have_client;
     grp *t, *c;                 /* therapist and cohort groups */
     size_t nt, tcap, nc, ccap;
+    size_t tlast, clast;        /* the group found last in each list */
     first_date *first;          /* --over week: each therapist's first session */
     size_t nfirst;
 } trends;
@@ -72,16 +73,25 @@ static void grp_init(grp *g, const char *id, const char *cohort)
     g->cohort = xstrdup(cohort ? cohort : "");
 }
 
-static grp *grp_find(grp **list, size_t *n, size_t *cap, const char *id, const char *cohort)
+/* The group of id in list, added when new.  *last is the index found the
+ * time before: a client's sessions mostly come in a row with one therapist,
+ * so it is tried first. */
+static grp *grp_find(grp **list, size_t *n, size_t *cap, size_t *last, const char *id,
+                     const char *cohort)
 {
+    if (*last < *n && strcmp((*list)[*last].id, id) == 0)
+        return &(*list)[*last];
     for (size_t i = 0; i < *n; i++)
-        if (strcmp((*list)[i].id, id) == 0)
+        if (strcmp((*list)[i].id, id) == 0) {
+            *last = i;
             return &(*list)[i];
+        }
     if (*n == *cap) {
         *cap = *cap ? 2 * *cap : 8;
         *list = xrealloc(*list, *cap * sizeof **list);
     }
     grp_init(&(*list)[*n], id, cohort);
+    *last = *n;
     return &(*list)[(*n)++];
 }
 
@@ -216,10 +226,13 @@ static void trends_row(void *st, const an_row *r)
         grp_add(&t->client, r, x);
     }
     if (t->by & BY_THERAPIST)
-        grp_add(grp_find(&t->t, &t->nt, &t->tcap, v->therapist ? v->therapist : "", v->cohort),
+        grp_add(grp_find(&t->t, &t->nt, &t->tcap, &t->tlast, v->therapist ? v->therapist : "",
+                         v->cohort),
                 r, x);
     if (t->by & BY_COHORT)
-        grp_add(grp_find(&t->c, &t->nc, &t->ccap, v->cohort ? v->cohort : "", v->cohort), r, x);
+        grp_add(grp_find(&t->c, &t->nc, &t->ccap, &t->clast, v->cohort ? v->cohort : "",
+                         v->cohort),
+                r, x);
 }
 
 static void rate(csvout *w, long num, long den)

@@ -22,15 +22,20 @@ int instrument_shown(const instrument *in, size_t i, const char *const *vals)
     return !f->branching || xval_truthy(expr_eval(f->branching, vals));
 }
 
-/* A calc's value with @MINITEMS honoured; counts the answered terms. */
-static xval calc_value(const field *f, const char *const *vals, size_t *answered)
+/* A calc's value with @MINITEMS honoured; counts the answered terms and
+ * stores their values in terms (when not NULL; NaN for a blank term). */
+static xval calc_value(const field *f, const char *const *vals, size_t *answered,
+                       double *terms)
 {
     xval blank = { XV_BLANK, 0.0, NULL };
     size_t k = 0;
     double x;
     for (size_t i = 0; i < f->nterms; i++) {
-        if (xval_number(expr_eval(f->terms[i], vals), &x))
+        int ok = xval_number(expr_eval(f->terms[i], vals), &x);
+        if (ok)
             k++;
+        if (terms)
+            terms[i] = ok ? x : NAN;
     }
     if (answered)
         *answered = k;
@@ -42,16 +47,22 @@ static xval calc_value(const field *f, const char *const *vals, size_t *answered
 double instrument_scale(const instrument *in, const field *f, const char *const *vals,
                         size_t *answered)
 {
+    return instrument_scale_terms(in, f, vals, answered, NULL);
+}
+
+double instrument_scale_terms(const instrument *in, const field *f, const char *const *vals,
+                              size_t *answered, double *terms)
+{
     (void)in;
     double x;
-    return xval_number(calc_value(f, vals, answered), &x) ? x : NAN;
+    return xval_number(calc_value(f, vals, answered, terms), &x) ? x : NAN;
 }
 
 void instrument_compute(const instrument *in, char **vals)
 {
     for (size_t k = 0; k < in->ncalc; k++) {
         const field *f = &in->fields[in->calc_order[k]];
-        xval v = calc_value(f, (const char *const *)vals, NULL);
+        xval v = calc_value(f, (const char *const *)vals, NULL, NULL);
         char buf[64];
         char *s = NULL;
         if (v.kind == XV_STR)

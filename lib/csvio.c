@@ -122,6 +122,7 @@ void csvout_init_file(csvout *w, FILE *fp)
     w->fp = fp;
     w->buf = NULL;
     w->nfields = 0;
+    w->len = 0;
 }
 
 void csvout_init_buf(csvout *w, sbuf *buf)
@@ -129,31 +130,53 @@ void csvout_init_buf(csvout *w, sbuf *buf)
     w->fp = NULL;
     w->buf = buf;
     w->nfields = 0;
+    w->len = 0;
+}
+
+static void flush_row(csvout *w)
+{
+    if (w->len)
+        fwrite(w->row, 1, w->len, w->fp);
+    w->len = 0;
 }
 
 static void put(csvout *w, const char *s, size_t n)
 {
-    if (w->fp)
-        fwrite(s, 1, n, w->fp);
-    else
+    if (!w->fp) {
         sbuf_add(w->buf, s, n);
+        return;
+    }
+    if (n > sizeof w->row - w->len) {
+        flush_row(w);
+        if (n > sizeof w->row) {
+            fwrite(s, 1, n, w->fp);
+            return;
+        }
+    }
+    memcpy(w->row + w->len, s, n);
+    w->len += n;
 }
 
-static int needs_quotes(const char *s, size_t n)
-{
-    if (n && (s[0] == ' ' || s[n - 1] == ' '))
-        return 1;
-    return strpbrk(s, ",\"\r\n") != NULL;
-}
-
-void csvout_field(csvout *w, const char *s)
+static void put_comma(csvout *w)
 {
     if (w->nfields++)
         put(w, ",", 1);
+}
+
+/* The characters that make a field need quotes anywhere in it. */
+static const unsigned char quote_char[256] = { [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1 };
+
+void csvout_field(csvout *w, const char *s)
+{
+    put_comma(w);
     if (!s || !*s)
         return;
-    size_t n = strlen(s);
-    if (!needs_quotes(s, n)) {
+    /* its length and whether it needs quotes, in one pass over short cells */
+    size_t n = 0;
+    unsigned char special = 0;
+    for (; s[n]; n++)
+        special |= quote_char[(unsigned char)s[n]];
+    if (!special && s[0] != ' ' && s[n - 1] != ' ') {
         put(w, s, n);
         return;
     }
@@ -169,21 +192,43 @@ void csvout_field(csvout *w, const char *s)
 
 void csvout_num(csvout *w, double x)
 {
+    /* %.15g writes digits, '-', '.', 'e' and '+', which never need quotes;
+     * only a locale with a decimal comma would make a field that does */
     char buf[32];
-    csvout_field(w, fmt_num(x, buf));
+    size_t n = strlen(fmt_num(x, buf));
+    if (memchr(buf, ',', n)) {
+        csvout_field(w, buf);
+        return;
+    }
+    put_comma(w);
+    put(w, buf, n);
 }
 
 void csvout_int(csvout *w, long x)
 {
+    /* digits and a sign never need quotes */
     char buf[32];
-    snprintf(buf, sizeof buf, "%ld", x);
-    csvout_field(w, buf);
+    size_t n = fmt_int(x, buf);
+    put_comma(w);
+    put(w, buf, n);
+}
+
+void csvout_fields(csvout *w, const char *text, size_t len, int n)
+{
+    if (n <= 0)
+        return;
+    if (w->nfields)
+        put(w, ",", 1);
+    w->nfields += n;
+    put(w, text, len);
 }
 
 void csvout_end(csvout *w)
 {
     put(w, "\n", 1);
     w->nfields = 0;
+    if (w->fp)
+        flush_row(w);
 }
 
 void csvout_row(csvout *w, const char *const *fields, size_t n)

@@ -30,10 +30,18 @@ at_status csvin_read_mem(const char *name, const char *data, size_t len,
 /* Same for a file ("-" reads standard input). */
 at_status csvin_read_file(const char *path, csvin_row_fn fn, void *ctx, at_err *err);
 
+/* A row is gathered in the writer and goes out whole at csvout_end: one
+ * write per row to a file (a row longer than the writer's room goes out in
+ * pieces, in order), or appended to buf.  Finish every row with csvout_end
+ * (or csvout_row) before writing to fp by other means or closing it. */
+enum { CSVOUT_ROOM = 4096 };
+
 typedef struct csvout {
     FILE *fp;      /* when NULL, output goes to buf */
     sbuf *buf;
     int nfields;   /* fields written on the current row */
+    size_t len;    /* bytes of the current row held in row (file output) */
+    char row[CSVOUT_ROOM];
 } csvout;
 
 void csvout_init_file(csvout *w, FILE *fp);
@@ -43,6 +51,12 @@ void csvout_field(csvout *w, const char *s);
 /* NaN and infinities write an empty cell; otherwise %.15g. */
 void csvout_num(csvout *w, double x);
 void csvout_int(csvout *w, long x);
+/* Appends n fields already written as CSV, text[0..len): what a writer on a
+ * buffer (csvout_init_buf) wrote for a row's fields, without the "\n".  A
+ * row's fields that repeat on many rows are formatted once that way and
+ * appended with this; the comma before them is added when the row already
+ * has fields.  n = 0 appends nothing. */
+void csvout_fields(csvout *w, const char *text, size_t len, int n);
 /* Ends the row with "\n". */
 void csvout_end(csvout *w);
 /* Writes a whole row of n fields. */

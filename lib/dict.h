@@ -162,6 +162,11 @@ size_t instrument_check(const instrument *in, const char *const *vals, const cha
  * score, or NaN when it is blank or has too few answered terms. */
 double instrument_scale(const instrument *in, const field *f, const char *const *vals,
                         size_t *answered);
+/* The same, also storing each term's value in terms[0..f->nterms) (NaN
+ * when the term is blank or not a number), so a caller that needs both
+ * evaluates the terms once; terms may be NULL. */
+double instrument_scale_terms(const instrument *in, const field *f, const char *const *vals,
+                              size_t *answered, double *terms);
 
 const char *field_type_name(field_type t);
 const char *field_role_name(field_role r);

@@ -335,14 +335,7 @@ void now_iso(char buf[21])
     strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-const char *fmt_num(double x, char buf[32])
-{
-    if (!isfinite(x))
-        buf[0] = '\0';
-    else
-        snprintf(buf, 32, "%.15g", x);
-    return buf;
-}
+enum { OUTFILE_BUFSIZE = 1 << 16 };
 
 at_status outfile_open(outfile *o, const char *path, at_err *err)
 {
@@ -350,7 +343,7 @@ at_status outfile_open(outfile *o, const char *path, at_err *err)
     sbuf tmp = SBUF_INIT;
     int fd = -1, e = 0;
     o->fp = NULL;
-    o->path = o->tmp = NULL;
+    o->path = o->tmp = o->iobuf = NULL;
     if (!path || strcmp(path, "-") == 0) {
         o->fp = stdout;
         return AT_OK;
@@ -369,8 +362,12 @@ at_status outfile_open(outfile *o, const char *path, at_err *err)
         goto fail;
     }
     o->tmp = sbuf_detach(&tmp);
-    if ((o->fp = fdopen(fd, "w")))
+    if ((o->fp = fdopen(fd, "w"))) {
+        /* tables run to hundreds of megabytes: fewer, larger writes */
+        o->iobuf = xmalloc(OUTFILE_BUFSIZE);
+        setvbuf(o->fp, o->iobuf, _IOFBF, OUTFILE_BUFSIZE);
         return AT_OK;
+    }
     e = errno;
     close(fd);
 fail:
@@ -418,12 +415,13 @@ void outfile_release(outfile *o)
         return;
     if (o->fp && o->fp != stdout)
         fclose(o->fp);
+    free(o->iobuf);            /* only once the stream is closed */
     if (o->tmp)
         unlink(o->tmp);
     free(o->tmp);
     free(o->path);
     o->fp = NULL;
-    o->tmp = o->path = NULL;
+    o->tmp = o->path = o->iobuf = NULL;
 }
 
 int opt_value(int argc, char **argv, int *i, const char *name, const char **val)

@@ -100,9 +100,10 @@ typedef struct outfile {
     FILE *fp;          /* where to write */
     char *path;        /* NULL: standard output */
     char *tmp;         /* the temporary file, NULL when writing directly */
+    char *iobuf;       /* the temporary file's stream buffer (large, for big tables) */
 } outfile;
 
-#define OUTFILE_INIT { NULL, NULL, NULL }
+#define OUTFILE_INIT { NULL, NULL, NULL, NULL }
 
 at_status outfile_open(outfile *o, const char *path, at_err *err);
 at_status outfile_commit(outfile *o, at_err *err);
@@ -129,8 +130,11 @@ void today_iso(char buf[11]);
 /* Current time as YYYY-MM-DDTHH:MM:SSZ (UTC) into buf[21]. */
 void now_iso(char buf[21]);
 
-/* Formats a number with 15 significant digits (%.15g) into buf[32];
- * NaN and infinities become "". */
+/* fmt.c: formats a number with 15 significant digits into buf[32], the
+ * very text printf's %.15g writes (the common values take a faster path to
+ * it); NaN and infinities become "". */
 const char *fmt_num(double x, char buf[32]);
+/* Writes x in decimal, as %lld does, into buf[32]; returns the length. */
+size_t fmt_int(long long x, char buf[32]);
 
 #endif

@@ -1,9 +1,12 @@
-/* Unit tests for csvio: line numbers, quoting, malformed input, round trips. */
+/* Unit tests for csvio: line numbers, quoting, malformed input, round
+ * trips, and rows written to files whole. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,6 +97,121 @@ static void test_write_quoting(void **state)
     sbuf_release(&out);
 }
 
+/* Fields already written as CSV, appended to rows: with the comma before
+ * them only when the row has fields, and counted, so the next field gets
+ * its comma too. */
+static void test_write_fields(void **state)
+{
+    (void)state;
+    sbuf lead = SBUF_INIT, out = SBUF_INIT;
+    csvout lw, w;
+    csvout_init_buf(&lw, &lead);
+    csvout_field(&lw, "x,y");
+    csvout_int(&lw, 3);
+    csvout_field(&lw, NULL);
+    assert_string_equal(sbuf_str(&lead), "\"x,y\",3,");
+    assert_int_equal(lw.nfields, 3);
+
+    csvout_init_buf(&w, &out);
+    csvout_fields(&w, lead.buf, lead.len, lw.nfields);
+    csvout_field(&w, "s1");
+    csvout_end(&w);
+    csvout_field(&w, "first");
+    csvout_fields(&w, lead.buf, lead.len, lw.nfields);
+    csvout_end(&w);
+    csvout_fields(&w, "ignored", 7, 0);           /* no fields: nothing */
+    csvout_field(&w, "only");
+    csvout_end(&w);
+    assert_string_equal(sbuf_str(&out), "\"x,y\",3,,s1\nfirst,\"x,y\",3,\nonly\n");
+
+    collected c = { SBUF_INIT, 0 };
+    at_err err;
+    assert_int_equal(csvin_read_mem("f.csv", out.buf, out.len, collect_row, &c, &err), AT_OK);
+    assert_string_equal(sbuf_str(&c.text), "1:x,y|3||s1\n2:first|x,y|3|\n3:only\n");
+    sbuf_release(&c.text);
+    sbuf_release(&lead);
+    sbuf_release(&out);
+}
+
+/* The whole text of an open file. */
+static char *file_text(FILE *fp, long *len)
+{
+    assert_int_equal(fflush(fp), 0);
+    *len = ftell(fp);
+    char *text = xmalloc((size_t)*len + 1);
+    rewind(fp);
+    assert_int_equal(fread(text, 1, (size_t)*len, fp), (size_t)*len);
+    text[*len] = '\0';
+    return text;
+}
+
+/* Written to a file, a row goes out when it ends, in one piece or, longer
+ * than the writer's room, in several, and the file gets the very bytes a
+ * buffer gets. */
+static void test_write_file_rows(void **state)
+{
+    (void)state;
+    FILE *fp = tmpfile();
+    assert_non_null(fp);
+    sbuf buf = SBUF_INIT, want = SBUF_INIT;
+    csvout wf, wb;
+    csvout_init_file(&wf, fp);
+    csvout_init_buf(&wb, &buf);
+
+    csvout_field(&wf, "a");
+    csvout_int(&wf, 7);
+    assert_int_equal(fflush(fp), 0);
+    assert_int_equal(ftell(fp), 0);               /* the row has not ended */
+    csvout_end(&wf);
+    assert_int_equal(fflush(fp), 0);
+    assert_int_equal(ftell(fp), 4);
+    sbuf_adds(&want, "a,7\n");
+
+    /* a cell of 2 x 3000 characters around a quote, which doubles, and then
+     * 2000 numbered cells: both longer than the room, together too */
+    sbuf big = SBUF_INIT;
+    for (int i = 0; i < 3000; i++)
+        sbuf_addc(&big, 'x');
+    sbuf_addc(&big, '"');
+    for (int i = 0; i < 3000; i++)
+        sbuf_addc(&big, 'y');
+    assert_true(big.len > CSVOUT_ROOM);
+    for (csvout *w = &wf; w; w = w == &wf ? &wb : NULL) {
+        csvout_field(w, "lead");
+        csvout_field(w, big.buf);
+        for (long i = 0; i < 2000; i++)
+            csvout_int(w, i);
+        csvout_end(w);
+        csvout_int(w, LONG_MIN);
+        csvout_int(w, LONG_MAX);
+        csvout_num(w, -0.0);
+        csvout_num(w, 2.5);
+        csvout_num(w, 1e15);
+        csvout_field(w, " two words");
+        csvout_end(w);
+    }
+    sbuf_adds(&want, "lead,\"");
+    sbuf_add(&want, big.buf, 3000);
+    sbuf_adds(&want, "\"\"");
+    sbuf_adds(&want, big.buf + 3001);
+    sbuf_addc(&want, '"');
+    for (long i = 0; i < 2000; i++)
+        sbuf_addf(&want, ",%ld", i);
+    sbuf_addf(&want, "\n%ld,%ld,-0,2.5,1e+15,\" two words\"\n", LONG_MIN, LONG_MAX);
+
+    long len;
+    char *text = file_text(fp, &len);
+    assert_int_equal((size_t)len, want.len);
+    assert_string_equal(text, want.buf);
+    assert_int_equal(buf.len + 4, want.len);      /* the buffer lacks the first row only */
+    assert_memory_equal(buf.buf, want.buf + 4, buf.len);
+    free(text);
+    fclose(fp);
+    sbuf_release(&big);
+    sbuf_release(&buf);
+    sbuf_release(&want);
+}
+
 /* A file by name, standard input as "-" (named <stdin> in messages), and a
  * file that is not there. */
 static void test_read_file(void **state)
@@ -131,6 +249,8 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_stop_early),
         cmocka_unit_test(test_write_quoting),
+        cmocka_unit_test(test_write_fields),
+        cmocka_unit_test(test_write_file_rows),
         cmocka_unit_test(test_read_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

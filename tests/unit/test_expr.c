@@ -242,9 +242,9 @@ static void test_errors(void **state)
     }
 }
 
-/* "1" followed by n copies of unit, parsed: the status, the message on
- * error and the value when it parses. */
-static at_status parse_repeated(const char *unit, int n, char *msg, size_t msgsz, char *value)
+/* "1" followed by n copies of unit, parsed: the status, the error (cleared
+ * when it parses) and the value when it parses. */
+static at_status parse_repeated(const char *unit, int n, at_err *err, char *value)
 {
     size_t ul = strlen(unit);
     char *src = xmalloc(2 + (size_t)n * ul);
@@ -254,9 +254,9 @@ static at_status parse_repeated(const char *unit, int n, char *msg, size_t msgsz
         memcpy(src + k, unit, ul);
     src[k] = '\0';
     expr *e = NULL;
-    at_err err;
-    at_status st = expr_parse(src, &e, NULL, &err);
-    snprintf(msg, msgsz, "%s", st == AT_OK ? "" : err.msg);
+    at_status st = expr_parse(src, &e, NULL, err);
+    if (st == AT_OK)
+        at_err_clear(err);
     value[0] = '\0';
     if (st == AT_OK)
         xval_format(expr_eval(e, vals), value);
@@ -291,24 +291,25 @@ static void test_nesting_limit(void **state)
         expr_free(e);
     }
 
-    char msg[256], value[64];
+    at_err perr;
+    char value[64];
     /* ^ nests to the right: 1^1^1^...: 150 levels are fine, 1000 too deep */
-    assert_int_equal(parse_repeated("^1", 150, msg, sizeof msg, value), AT_OK);
+    assert_int_equal(parse_repeated("^1", 150, &perr, value), AT_OK);
     assert_string_equal(value, "1");
-    assert_int_equal(parse_repeated("^1", 1000, msg, sizeof msg, value), AT_EINVAL);
-    assert_non_null(strstr(msg, "nested too deeply"));
+    assert_int_equal(parse_repeated("^1", 1000, &perr, value), AT_EINVAL);
+    assert_non_null(strstr(perr.msg, "nested too deeply"));
     /* a chain of + is a tree one level higher per operator, walked by
      * recursion: 1 + 1 + ... with 5000 operators is 5001; one more is
      * refused, and so is a chain of 100000, instead of a stack overflow */
-    assert_int_equal(parse_repeated(" + 1", 5000, msg, sizeof msg, value), AT_OK);
+    assert_int_equal(parse_repeated(" + 1", 5000, &perr, value), AT_OK);
     assert_string_equal(value, "5001");
-    assert_int_equal(parse_repeated(" + 1", 5001, msg, sizeof msg, value), AT_EINVAL);
-    assert_string_equal(msg, "expression is too long (more than 5000 levels of operators) "
-                             "at position 20003");
-    assert_int_equal(parse_repeated("*1", 100000, msg, sizeof msg, value), AT_EINVAL);
-    assert_non_null(strstr(msg, "too long"));
-    assert_int_equal(parse_repeated(" or 1", 100000, msg, sizeof msg, value), AT_EINVAL);
-    assert_non_null(strstr(msg, "too long"));
+    assert_int_equal(parse_repeated(" + 1", 5001, &perr, value), AT_EINVAL);
+    assert_string_equal(perr.msg, "expression is too long (more than 5000 levels of operators) "
+                                  "at position 20003");
+    assert_int_equal(parse_repeated("*1", 100000, &perr, value), AT_EINVAL);
+    assert_non_null(strstr(perr.msg, "too long"));
+    assert_int_equal(parse_repeated(" or 1", 100000, &perr, value), AT_EINVAL);
+    assert_non_null(strstr(perr.msg, "too long"));
 }
 
 static void test_bind(void **state)

@@ -1,6 +1,6 @@
-/* Unit tests for util: strict number parsing, dates, number formatting,
- * reading files and streams, command-line option values, and output files
- * written whole or not at all.  Day numbers were computed independently
+/* Unit tests for util: strict number parsing, dates, number formatting
+ * (checked against the C library's printf), reading files and streams,
+ * command-line option values, and output files written whole or not at all.  Day numbers were computed independently
  * with Python's datetime: (date(y, m, d) - date(1970, 1, 1)).days. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,9 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <float.h>
+#include <gsl/gsl_rng.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,6 +110,132 @@ static void test_fmt_num(void **state)
     assert_string_equal(fmt_num(NAN, buf), "");                   /* never NaN in a CSV */
     assert_string_equal(fmt_num(INFINITY, buf), "");
     assert_string_equal(fmt_num(-INFINITY, buf), "");
+}
+
+/* fmt_num writes whole numbers and most others without printf; its text
+ * must still be exactly what printf's %.15g writes for every finite input.
+ * The reference is the C library's own snprintf("%.15g"). */
+static long g15_checked;
+
+static void expect_g15(double x)
+{
+    char got[32], want[64];
+    fmt_num(x, got);
+    snprintf(want, sizeof want, "%.15g", x);
+    if (strcmp(got, want) != 0)
+        fail_msg("fmt_num(%a = %.17g) gives '%s', %%.15g gives '%s'", x, x, got, want);
+    g15_checked++;
+}
+
+/* x, its neighbours one step either way, and -x for each */
+static void expect_g15_near(double x)
+{
+    double v[] = { x, nextafter(x, -INFINITY), nextafter(x, INFINITY) };
+    for (size_t i = 0; i < 3; i++) {
+        if (!isfinite(v[i]))
+            continue;           /* past DBL_MAX: an empty cell, tested above */
+        expect_g15(v[i]);
+        expect_g15(-v[i]);
+    }
+}
+
+static void test_fmt_num_is_printf(void **state)
+{
+    (void)state;
+    static const double edges[] = {
+        0.0, 1.0, 0.5, 2.5, 0.1, 0.3, 1.0 / 3.0, 2.0 / 3.0,
+        999999999999999.0, 1e15, 1e15 + 2, 1e16, 1e17, 9.2233720368547758e18, 1e300,
+        999999999999999.4, 999999999999999.5, 999999999999999.9,   /* round to 1e15 */
+        99999999999999.95, 9.9999999999999995, 0.99999999999999995,
+        123456789012345.5, 123456789012344.5,                     /* ties at the 15th digit */
+        0.0001, 0.00010000000000000001, 0.000099999999999999991, 1e-5, 1e-300,
+        DBL_MIN, DBL_TRUE_MIN, DBL_MAX, DBL_EPSILON,
+    };
+    g15_checked = 0;
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+        expect_g15_near(edges[i]);
+
+    char buf[32];
+    assert_string_equal(fmt_num(-0.0, buf), "-0");            /* as %.15g writes it */
+    expect_g15(-0.0);
+
+    /* integers, halves, and the means of a few items */
+    for (long k = -20000; k <= 20000; k++) {
+        expect_g15((double)k);
+        expect_g15((double)k + 0.5);
+        for (int n = 3; n <= 12; n++)
+            expect_g15((double)k / n);
+    }
+    for (int e = 0; e <= 62; e++)
+        expect_g15_near(ldexp(1.0, e));
+    for (int e = -20; e <= 22; e++)
+        expect_g15_near(pow(10.0, e));
+
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 20251125);
+    /* exact ties: t odd and x = t / 2^k, so x has 16 significant digits
+     * ending in 5 (t * 5^k has 16 digits) and %.15g rounds it to even */
+    for (int k = 1; k <= 20; k++) {
+        double lo = 1e15 / pow(5.0, k), hi = 1e16 / pow(5.0, k);
+        for (int i = 0; i < 2000; i++) {
+            double t = floor(lo + (hi - lo) * gsl_rng_uniform(rng));
+            if (fmod(t, 2.0) == 0.0)
+                t += 1.0;
+            expect_g15(ldexp(t, -k));
+            expect_g15(-ldexp(t, -k));
+        }
+    }
+    /* random values over every decimal scale the tables meet and past them */
+    for (int e = -12; e <= 18; e++)
+        for (int i = 0; i < 3000; i++)
+            expect_g15_near(gsl_rng_uniform(rng) * pow(10.0, e));
+    /* random bit patterns: any double at all */
+    for (int i = 0; i < 100000; i++) {
+        uint64_t bits = ((uint64_t)gsl_rng_get(rng) << 32) | (uint64_t)gsl_rng_get(rng);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (isfinite(x))
+            expect_g15(x);
+    }
+    /* whole numbers up to 2^53 and past */
+    for (int i = 0; i < 50000; i++) {
+        double x = floor(gsl_rng_uniform(rng) * 9007199254740992.0);
+        expect_g15(x);
+        expect_g15(-x);
+        expect_g15(x * 4);
+    }
+    gsl_rng_free(rng);
+    assert_true(g15_checked > 1000000);
+}
+
+/* fmt_int is %lld. */
+static void test_fmt_int(void **state)
+{
+    (void)state;
+    char got[32], want[32];
+    long long xs[] = { 0, 1, -1, 9, 10, -10, 99, 100, 123456789, -987654321,
+                       LLONG_MAX, LLONG_MIN, LLONG_MIN + 1, LONG_MAX, LONG_MIN };
+    for (size_t i = 0; i < sizeof xs / sizeof xs[0]; i++) {
+        size_t n = fmt_int(xs[i], got);
+        snprintf(want, sizeof want, "%lld", xs[i]);
+        assert_string_equal(got, want);
+        assert_int_equal(n, strlen(want));
+    }
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 7);
+    for (int i = 0; i < 100000; i++) {
+        uint64_t bits = ((uint64_t)gsl_rng_get(rng) << 32) | (uint64_t)gsl_rng_get(rng);
+        bits >>= gsl_rng_uniform_int(rng, 64);   /* every length of number */
+        long long x;
+        memcpy(&x, &bits, sizeof x);
+        if (x != LLONG_MIN && gsl_rng_uniform(rng) < 0.5)
+            x = -x;
+        size_t n = fmt_int(x, got);
+        snprintf(want, sizeof want, "%lld", x);
+        if (strcmp(got, want) != 0 || n != strlen(want))
+            fail_msg("fmt_int(%lld) gives '%s'", x, got);
+    }
+    gsl_rng_free(rng);
 }
 
 static void test_opt_value(void **state)
@@ -224,6 +353,23 @@ static void test_outfile(void **state)
     list_dir(t, &names);
     assert_string_equal(names.buf, "table.csv");   /* no temporary file is left */
 
+    /* a table far larger than the stream's buffer arrives whole */
+    sbuf big = SBUF_INIT;
+    for (int i = 0; i < 100000; i++)
+        sbuf_addf(&big, "%d,%d\n", i, -i);
+    assert_int_equal(outfile_open(&o, path, &err), AT_OK);
+    for (size_t at = 0; at < big.len; at += 1000)
+        fwrite(big.buf + at, 1, big.len - at < 1000 ? big.len - at : 1000, o.fp);
+    assert_int_equal(outfile_commit(&o, &err), AT_OK);
+    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(len, big.len);
+    assert_memory_equal(text, big.buf, len);
+    free(text);
+    sbuf_release(&big);
+    assert_int_equal(outfile_open(&o, path, &err), AT_OK);
+    fputs("x,y\n1,2\n", o.fp);
+    assert_int_equal(outfile_commit(&o, &err), AT_OK);
+
     /* released without a commit: the older file stays as it was */
     assert_int_equal(outfile_open(&o, path, &err), AT_OK);
     fputs("half a tab", o.fp);
@@ -283,6 +429,8 @@ int main(void)
         cmocka_unit_test(test_parse_numbers),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_fmt_num),
+        cmocka_unit_test(test_fmt_num_is_printf),
+        cmocka_unit_test(test_fmt_int),
         cmocka_unit_test(test_opt_value),
         cmocka_unit_test_setup_teardown(test_read_file_and_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outfile, setup, teardown),
