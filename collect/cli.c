@@ -75,6 +75,16 @@ int cli_col_exported(const instrument *in, size_t c, int include_identifiers)
     return f->type != FT_NOTES && !f->identifier;
 }
 
+const field *cli_next_scale(const instrument *in, size_t *i)
+{
+    while (*i < in->nfields) {
+        const field *f = &in->fields[(*i)++];
+        if (f->nterms)
+            return f;
+    }
+    return NULL;
+}
+
 int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
             const char **val)
 {

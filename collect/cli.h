@@ -36,6 +36,10 @@ const char *cli_who(void);
  * Identifier only with include_identifiers. */
 int cli_col_exported(const instrument *in, size_t c, int include_identifiers);
 
+/* The first scale (a field scored from items) of in at or after field *i,
+ * with *i moved past it; NULL when there is none. */
+const field *cli_next_scale(const instrument *in, size_t *i);
+
 /* The seven leading columns of the wide CSV. */
 extern const char *const cli_wide_lead[7];
 

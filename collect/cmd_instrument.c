@@ -254,14 +254,10 @@ static void show_field(const instrument *in, const field *f, size_t number)
 
 static void show_scales(const instrument *in)
 {
-    int any = 0;
-    for (size_t i = 0; i < in->nfields; i++) {
-        const field *f = &in->fields[i];
-        if (!f->nterms)
-            continue;
-        if (!any)
-            puts("\nscales:");
-        any = 1;
+    size_t i = 0;
+    const field *f = cli_next_scale(in, &i);
+    puts(f ? "\nscales:" : "\nscales: none");
+    for (; f; f = cli_next_scale(in, &i)) {
         printf("  %s: %s of %zu item%s", f->name, f->scale_is_mean ? "mean" : "sum", f->nterms,
                f->nterms == 1 ? "" : "s");
         if (f->minitems)
@@ -270,8 +266,6 @@ static void show_scales(const instrument *in)
             printf(", alert below %g", f->alert_below);
         putchar('\n');
     }
-    if (!any)
-        puts("\nscales: none");
 }
 
 static void show_roles(const instrument *in)

@@ -92,14 +92,11 @@ static const char *status_of(const instrument *in, char *const *vals)
 
 static void print_scores(const instrument *in, char *const *vals)
 {
-    int any = 0;
-    for (size_t i = 0; i < in->nfields; i++) {
-        const field *f = &in->fields[i];
-        if (!f->nterms)
-            continue;
-        if (!any)
-            puts("scores:");
-        any = 1;
+    size_t i = 0;
+    const field *f = cli_next_scale(in, &i);
+    if (f)
+        puts("scores:");
+    for (; f; f = cli_next_scale(in, &i)) {
         size_t answered = 0;
         double x = instrument_scale(in, f, (const char *const *)vals, &answered);
         if (isnan(x))

@@ -155,22 +155,26 @@ double stats_pearson(const double *x, const double *y, size_t n)
     return r;
 }
 
-double stats_sd(const double *x, size_t n)
+/* stat (a GSL statistic) of the finite values of x; NAN when there are
+ * fewer than min of them. */
+static double finite_stat(const double *x, size_t n, size_t min,
+                          double (*stat)(const double data[], size_t stride, size_t n))
 {
     size_t m;
     double *v = finite_values(x, n, &m);
-    double sd = m >= 2 ? gsl_stats_sd(v, 1, m) : NAN;
+    double r = m >= min ? stat(v, 1, m) : NAN;
     free(v);
-    return sd;
+    return r;
+}
+
+double stats_sd(const double *x, size_t n)
+{
+    return finite_stat(x, n, 2, gsl_stats_sd);
 }
 
 double stats_mean(const double *x, size_t n)
 {
-    size_t m;
-    double *v = finite_values(x, n, &m);
-    double mean = m >= 1 ? gsl_stats_mean(v, 1, m) : NAN;
-    free(v);
-    return mean;
+    return finite_stat(x, n, 1, gsl_stats_mean);
 }
 
 double stats_rci_cutoff(double sd0, double r)

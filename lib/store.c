@@ -176,9 +176,7 @@ at_status store_exec(store *s, enum store_stmt id, at_err *err)
     sqlite3_stmt *st = store_stmt(s, id, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? AT_OK : store_dberr(s, err);
+    return store_step_done(s, st, NULL, err);
 }
 
 void store_cache_reset(store *s)

@@ -128,10 +128,9 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
                 return err ? err->code : AT_EDB;
             sqlite3_bind_int64(st, 1, s->session.id);
             store_bind_str(st, 2, r->modality);
-            int step = sqlite3_step(st);
-            sqlite3_reset(st);
-            if (step != SQLITE_DONE)
-                return store_dberr(s, err);
+            at_status rc = store_step_done(s, st, NULL, err);
+            if (rc != AT_OK)
+                return rc;
             s->session.modality = xstrdup(r->modality);
         }
         return AT_OK;
@@ -195,9 +194,7 @@ static at_status audit_add(store *s, const char *who, const char *action, long a
     store_bind_str(st, 6, old);
     store_bind_str(st, 7, new_value);
     store_bind_str(st, 8, reason);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    return step == SQLITE_DONE ? AT_OK : store_dberr(s, err);
+    return store_step_done(s, st, NULL, err);
 }
 
 static at_status bind_step_id(store *s, enum store_stmt which, long id, at_err *err)
@@ -206,9 +203,7 @@ static at_status bind_step_id(store *s, enum store_stmt which, long id, at_err *
     if (!st)
         return err ? err->code : AT_EDB;
     sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    return step == SQLITE_DONE ? AT_OK : store_dberr(s, err);
+    return store_step_done(s, st, NULL, err);
 }
 
 /* Drops the administration old_id that new_id replaces: its audit history
@@ -222,11 +217,9 @@ static at_status replace_old(store *s, const admin_rec *r, long old_id, const ch
         return err ? err->code : AT_EDB;
     sqlite3_bind_int64(st, 1, old_id);
     sqlite3_bind_int64(st, 2, new_id);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
-        return store_dberr(s, err);
-    at_status rc = bind_step_id(s, ST_RESP_DEL_ALL, old_id, err);
+    at_status rc = store_step_done(s, st, NULL, err);
+    if (rc == AT_OK)
+        rc = bind_step_id(s, ST_RESP_DEL_ALL, old_id, err);
     if (rc == AT_OK)
         rc = bind_step_id(s, ST_ADMIN_DEL, old_id, err);
     snprintf(old, sizeof old, "administration %ld (%s)", old_id, old_status);
@@ -365,11 +358,9 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     store_bind_str(st, 6, r->started_at ? r->started_at : now);
     store_bind_str(st, 7, r->finished_at ? r->finished_at : now);
     store_bind_str(st, 8, r->source);
-    step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
-        return store_dberr(s, err);
-    long id = (long)sqlite3_last_insert_rowid(s->db);
+    long id = 0;
+    if ((rc = store_step_done(s, st, &id, err)) != AT_OK)
+        return rc;
 
     if ((rc = insert_answers(s, r, id, err)) != AT_OK)
         return rc;

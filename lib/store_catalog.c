@@ -16,27 +16,20 @@ at_status store_therapist_id(store *s, const char *code, int create, long *id, a
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, code);
-    int rc = sqlite3_step(st);
-    *id = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store_dberr(s, err);
-    if (rc == SQLITE_DONE) {
+    at_status rc = store_step_ints(s, st, id, 1, err);
+    if (rc == AT_ENOTFOUND) {
         if (!create)
             return at_fail(err, AT_ENOTFOUND, "therapist '%s' does not exist", code);
-        at_status ast = store_check_code("therapist", code, err);
-        if (ast != AT_OK)
-            return ast;
+        if ((rc = store_check_code("therapist", code, err)) != AT_OK)
+            return rc;
         if (!(st = store_stmt(s, ST_THERAPIST_INS, err)))
             return err ? err->code : AT_EDB;
         store_bind_str(st, 1, code);
         sqlite3_bind_null(st, 2);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return store_dberr(s, err);
-        *id = (long)sqlite3_last_insert_rowid(s->db);
+        rc = store_step_done(s, st, id, err);
     }
+    if (rc != AT_OK)
+        return rc;
     free(s->therapist.code);
     s->therapist.code = xstrdup(code);
     s->therapist.id = *id;
@@ -55,20 +48,16 @@ at_status store_client_id(store *s, const char *code, long *id, long *therapist_
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, code);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = (long)sqlite3_column_int64(st, 0);
-        *therapist_id = (long)sqlite3_column_int64(st, 1);
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
+    long row[2];
+    at_status rc = store_step_ints(s, st, row, 2, err);
+    if (rc == AT_ENOTFOUND)
         return at_fail(err, AT_ENOTFOUND, "client '%s' does not exist", code);
-    if (rc != SQLITE_ROW)
-        return store_dberr(s, err);
+    if (rc != AT_OK)
+        return rc;
     free(s->client.code);
     s->client.code = xstrdup(code);
-    s->client.id = *id;
-    s->client.therapist_id = *therapist_id;
+    s->client.id = *id = row[0];
+    s->client.therapist_id = *therapist_id = row[1];
     return AT_OK;
 }
 
@@ -82,15 +71,9 @@ at_status store_client_insert(store *s, const char *code, long therapist_id, lon
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, code);
-    if (therapist_id)
-        sqlite3_bind_int64(st, 2, therapist_id);
-    else
-        sqlite3_bind_null(st, 2);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return store_dberr(s, err);
-    *id = (long)sqlite3_last_insert_rowid(s->db);
+    store_bind_id(st, 2, therapist_id);
+    if ((ast = store_step_done(s, st, id, err)) != AT_OK)
+        return ast;
     free(s->client.code);
     s->client.code = xstrdup(code);
     s->client.id = *id;
@@ -106,11 +89,8 @@ at_status store_session_next(store *s, long client_id, long *number, at_err *err
     if (!st)
         return err ? err->code : AT_EDB;
     sqlite3_bind_int64(st, 1, client_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *number = (long)sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? AT_OK : store_dberr(s, err);
+    at_status rc = store_step_ints(s, st, number, 1, err);
+    return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
 
 at_status store_session_insert(store *s, long client_id, long therapist_id, long number,
@@ -121,18 +101,13 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
     if (!st)
         return err ? err->code : AT_EDB;
     sqlite3_bind_int64(st, 1, client_id);
-    if (therapist_id)
-        sqlite3_bind_int64(st, 2, therapist_id);
-    else
-        sqlite3_bind_null(st, 2);
+    store_bind_id(st, 2, therapist_id);
     sqlite3_bind_int64(st, 3, number);
     store_bind_str(st, 4, date);
     store_bind_str(st, 5, modality && *modality ? modality : NULL);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return store_dberr(s, err);
-    *id = (long)sqlite3_last_insert_rowid(s->db);
+    at_status rc = store_step_done(s, st, id, err);
+    if (rc != AT_OK)
+        return rc;
     if (client_id == s->made.client_id && number > s->made.top)
         s->made.top = number;
     return AT_OK;
@@ -156,9 +131,7 @@ at_status store_therapist_add(store *s, const char *code, const char *cohort, at
         } else {
             store_bind_str(st, 1, code);
             store_bind_str(st, 2, cohort && *cohort ? cohort : NULL);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = store_dberr(s, err);
-            sqlite3_reset(st);
+            rc = store_step_done(s, st, NULL, err);
         }
     }
     return store_wend(s, rc, err);
@@ -197,26 +170,24 @@ int store_client_exists(store *s, const char *code, char **therapist)
     return found;
 }
 
+struct pair_walk {
+    int (*fn)(const char *a, const char *b, void *ctx);
+    void *ctx;
+};
+
+static int pair_row(sqlite3_stmt *st, void *ctx)
+{
+    struct pair_walk *w = ctx;
+    return w->fn(store_col(st, 0), store_col(st, 1), w->ctx);
+}
+
 /* Runs a listing query with two text columns. */
 static at_status each_pair(store *s, const char *sql,
                            int (*fn)(const char *a, const char *b, void *ctx), void *ctx,
                            at_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    at_status rc = AT_OK;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
-        goto out;
-    }
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(store_col(st, 0), store_col(st, 1), ctx))
-            goto out;
-    if (step != SQLITE_DONE)
-        rc = store_dberr(s, err);
-out:
-    sqlite3_finalize(st);
-    return rc;
+    struct pair_walk w = { fn, ctx };
+    return store_query_each(s, sql, pair_row, &w, err);
 }
 
 at_status store_therapist_each(store *s, int (*fn)(const char *code, const char *cohort, void *ctx),
@@ -265,13 +236,12 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
         } else {
             sqlite3_bind_int64(st, 1, cid);
             sqlite3_bind_int64(st, 2, number);
-            int step = sqlite3_step(st);
-            sqlite3_reset(st);
-            if (step == SQLITE_ROW)
+            rc = store_step_ints(s, st, NULL, 0, err);
+            if (rc == AT_OK)
                 rc = at_fail(err, AT_EEXIST, "client '%s' already has session %ld", client,
                              number);
-            else if (step != SQLITE_DONE)
-                rc = store_dberr(s, err);
+            else if (rc == AT_ENOTFOUND)
+                rc = AT_OK;
         }
     }
     if (rc == AT_OK && !date) {
@@ -291,14 +261,12 @@ at_status store_session_get(store *s, const char *client, long number, session_i
     sqlite3_stmt *st = NULL;
     at_status rc = AT_OK;
     memset(out, 0, sizeof *out);
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT se.id, t.code, se.date, se.modality FROM sessions se"
-                           " JOIN clients c ON c.id = se.client_id"
-                           " LEFT JOIN therapists t ON t.id = se.therapist_id"
-                           " WHERE c.code = ?1 AND se.number = ?2", -1, &st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
+    if ((rc = store_prepare(s,
+                            "SELECT se.id, t.code, se.date, se.modality FROM sessions se"
+                            " JOIN clients c ON c.id = se.client_id"
+                            " LEFT JOIN therapists t ON t.id = se.therapist_id"
+                            " WHERE c.code = ?1 AND se.number = ?2", &st, err)) != AT_OK)
         goto out;
-    }
     store_bind_str(st, 1, client);
     sqlite3_bind_int64(st, 2, number);
     int step = sqlite3_step(st);
@@ -362,12 +330,10 @@ at_status store_instrument_add(store *s, const char *name, const char *text,
         return rc;
     sqlite3_stmt *st = NULL;
     *added = 0;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, version FROM instruments WHERE name = ?1 AND sha256 = ?2",
-                           -1, &st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
+    if ((rc = store_prepare(s,
+                            "SELECT id, version FROM instruments WHERE name = ?1 AND sha256 = ?2",
+                            &st, err)) != AT_OK)
         goto out;
-    }
     store_bind_str(st, 1, name);
     store_bind_str(st, 2, hex);
     int step = sqlite3_step(st);
@@ -381,15 +347,12 @@ at_status store_instrument_add(store *s, const char *name, const char *text,
         goto out;
     }
     sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO instruments(name, version, sha256, dictionary, added_at, record_id)"
-                           " SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5"
-                           " FROM instruments WHERE name = ?1 RETURNING id, version",
-                           -1, &st, NULL) != SQLITE_OK) {
-        st = NULL;
-        rc = store_dberr(s, err);
+    if ((rc = store_prepare(s,
+                            "INSERT INTO instruments(name, version, sha256, dictionary, added_at, record_id)"
+                            " SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5"
+                            " FROM instruments WHERE name = ?1 RETURNING id, version",
+                            &st, err)) != AT_OK)
         goto out;
-    }
     now_iso(now);
     store_bind_str(st, 1, name);
     store_bind_str(st, 2, hex);
@@ -419,10 +382,8 @@ static at_status instrument_one(store *s, const char *sql, const char *name, lon
     sqlite3_stmt *st = NULL;
     at_status rc = AT_OK;
     memset(out, 0, sizeof *out);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
+    if ((rc = store_prepare(s, sql, &st, err)) != AT_OK)
         goto out;
-    }
     if (name)
         store_bind_str(st, 1, name);
     sqlite3_bind_int64(st, name ? 2 : 1, num);
@@ -470,28 +431,24 @@ void instrument_info_release(instrument_info *ii)
     memset(ii, 0, sizeof *ii);
 }
 
+struct instrument_walk {
+    int (*fn)(const instrument_info *ii, void *ctx);
+    void *ctx;
+};
+
+static int instrument_row(sqlite3_stmt *st, void *ctx)
+{
+    struct instrument_walk *w = ctx;
+    instrument_info ii;
+    instrument_fill(st, &ii);
+    int stop = w->fn(&ii, w->ctx);
+    instrument_info_release(&ii);
+    return stop;
+}
+
 at_status store_instrument_each(store *s, int (*fn)(const instrument_info *ii, void *ctx),
                                 void *ctx, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    at_status rc = AT_OK;
-    if (sqlite3_prepare_v2(s->db, INSTR_COLS "ORDER BY name, version", -1, &st, NULL) !=
-        SQLITE_OK) {
-        rc = store_dberr(s, err);
-        goto out;
-    }
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        instrument_info ii;
-        instrument_fill(st, &ii);
-        int stop = fn(&ii, ctx);
-        instrument_info_release(&ii);
-        if (stop)
-            goto out;
-    }
-    if (step != SQLITE_DONE)
-        rc = store_dberr(s, err);
-out:
-    sqlite3_finalize(st);
-    return rc;
+    struct instrument_walk w = { fn, ctx };
+    return store_query_each(s, INSTR_COLS "ORDER BY name, version", instrument_row, &w, err);
 }

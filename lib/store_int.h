@@ -1,5 +1,6 @@
-/* store_int.h: what store.c and store_admin.c share; not part of the
- * public contract (that is store.h).
+/* store_int.h: what the store's files (store.c, store_sql.c, store_catalog.c,
+ * store_admin.c, store_view.c) share; not part of the public contract (that
+ * is store.h).
  *
  * Prepared statements are kept in s->st, prepared on first use and reset
  * after each use.  The lookup caches (last therapist, client, session and
@@ -66,6 +67,20 @@ sqlite3_stmt *store_stmt(store *s, enum store_stmt id, at_err *err);
 at_status store_exec(store *s, enum store_stmt id, at_err *err);
 /* Fills err from the connection's last error. */
 at_status store_dberr(store *s, at_err *err);
+
+/* Prepares sql into *st (NULL on failure), which the caller finalizes. */
+at_status store_prepare(store *s, const char *sql, sqlite3_stmt **st, at_err *err);
+/* Steps st once and resets it: AT_OK when it ran to its end without a row,
+ * and then *rowid (when not NULL) is the id of the row it inserted. */
+at_status store_step_done(store *s, sqlite3_stmt *st, long *rowid, at_err *err);
+/* Steps st once, copies the first n columns of its row as integers into
+ * out[0..n-1] (zeros when there is no row) and resets it: AT_OK with a row,
+ * AT_ENOTFOUND without one (err untouched). */
+at_status store_step_ints(store *s, sqlite3_stmt *st, long *out, int n, at_err *err);
+/* Runs sql, which takes no parameters, calling row on each row it returns
+ * until row returns nonzero. */
+at_status store_query_each(store *s, const char *sql,
+                           int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, at_err *err);
 void store_cache_reset(store *s);
 
 /* Write bracket: a transaction of its own, or nothing inside the one
@@ -100,6 +115,12 @@ at_status store_check_modality(const char *modality, at_err *err);
 static inline int store_bind_str(sqlite3_stmt *st, int i, const char *v)
 {
     return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+/* Binds a row id, NULL for 0 (none). */
+static inline int store_bind_id(sqlite3_stmt *st, int i, long id)
+{
+    return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
 }
 
 /* A text column, "" for NULL. */

@@ -133,11 +133,9 @@ at_status store_admin_each(store *s, const admin_filter *flt,
     at_status rc = AT_OK;
     if (!flt)
         flt = &none;
-    if (sqlite3_prepare_v2(s->db, admin_sql, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, answers_sql, -1, &a.st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
+    if ((rc = store_prepare(s, admin_sql, &st, err)) != AT_OK ||
+        (rc = store_prepare(s, answers_sql, &a.st, err)) != AT_OK)
         goto out;
-    }
     const char *texts[] = { flt->instrument, flt->client, flt->therapist, flt->cohort,
                             flt->rater, flt->from_date, flt->to_date };
     for (int k = 0; k < 7; k++)
@@ -175,18 +173,16 @@ at_status store_admin_find(store *s, const char *instrument, const char *client,
 {
     sqlite3_stmt *st = NULL;
     at_status rc = AT_OK;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT a.id, a.instrument_id FROM clients c"
-                           " JOIN sessions se ON se.client_id = c.id"
-                           " JOIN administrations a ON a.session_id = se.id"
-                           " JOIN instruments i ON i.id = a.instrument_id"
-                           " WHERE c.code = ?1 AND se.number = ?2 AND i.name = ?3"
-                           " AND (?4 IS NULL OR a.rater = ?4)"
-                           " AND (?5 IS NULL OR a.rater_code = ?5)"
-                           " ORDER BY a.id LIMIT 2", -1, &st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
+    if ((rc = store_prepare(s,
+                            "SELECT a.id, a.instrument_id FROM clients c"
+                            " JOIN sessions se ON se.client_id = c.id"
+                            " JOIN administrations a ON a.session_id = se.id"
+                            " JOIN instruments i ON i.id = a.instrument_id"
+                            " WHERE c.code = ?1 AND se.number = ?2 AND i.name = ?3"
+                            " AND (?4 IS NULL OR a.rater = ?4)"
+                            " AND (?5 IS NULL OR a.rater_code = ?5)"
+                            " ORDER BY a.id LIMIT 2", &st, err)) != AT_OK)
         goto out;
-    }
     store_bind_str(st, 1, client ? client : "");
     sqlite3_bind_int64(st, 2, session);
     store_bind_str(st, 3, instrument ? instrument : "");
@@ -219,46 +215,43 @@ out:
     return rc;
 }
 
+struct audit_walk {
+    int (*fn)(const audit_view *v, void *ctx);
+    void *ctx;
+};
+
+static int audit_row(sqlite3_stmt *st, void *ctx)
+{
+    struct audit_walk *w = ctx;
+    audit_view v = {
+        .id = (long)sqlite3_column_int64(st, 0),
+        .at = store_col(st, 1),
+        .who = store_col(st, 2),
+        .action = store_col(st, 3),
+        .instrument = store_col(st, 4),
+        .client = store_col(st, 5),
+        .session = (long)sqlite3_column_int64(st, 6),
+        .rater = store_col(st, 7),
+        .rater_code = store_col(st, 8),
+        .field = store_col(st, 9),
+        .old_value = store_col(st, 10),
+        .new_value = store_col(st, 11),
+        .reason = store_col(st, 12),
+    };
+    return w->fn(&v, w->ctx);
+}
+
 at_status store_audit_each(store *s, int (*fn)(const audit_view *v, void *ctx), void *ctx,
                            at_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    at_status rc = AT_OK;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT au.id, au.at, au.who, au.action, i.name, c.code, se.number,"
-                           " a.rater, a.rater_code, au.field, au.old, au.new, au.reason"
-                           " FROM audit au"
-                           " LEFT JOIN administrations a ON a.id = au.administration_id"
-                           " LEFT JOIN sessions se ON se.id = a.session_id"
-                           " LEFT JOIN clients c ON c.id = se.client_id"
-                           " LEFT JOIN instruments i ON i.id = a.instrument_id"
-                           " ORDER BY au.id", -1, &st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
-        goto out;
-    }
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        audit_view v = {
-            .id = (long)sqlite3_column_int64(st, 0),
-            .at = store_col(st, 1),
-            .who = store_col(st, 2),
-            .action = store_col(st, 3),
-            .instrument = store_col(st, 4),
-            .client = store_col(st, 5),
-            .session = (long)sqlite3_column_int64(st, 6),
-            .rater = store_col(st, 7),
-            .rater_code = store_col(st, 8),
-            .field = store_col(st, 9),
-            .old_value = store_col(st, 10),
-            .new_value = store_col(st, 11),
-            .reason = store_col(st, 12),
-        };
-        if (fn(&v, ctx))
-            goto out;
-    }
-    if (step != SQLITE_DONE)
-        rc = store_dberr(s, err);
-out:
-    sqlite3_finalize(st);
-    return rc;
+    struct audit_walk w = { fn, ctx };
+    return store_query_each(s,
+                            "SELECT au.id, au.at, au.who, au.action, i.name, c.code, se.number,"
+                            " a.rater, a.rater_code, au.field, au.old, au.new, au.reason"
+                            " FROM audit au"
+                            " LEFT JOIN administrations a ON a.id = au.administration_id"
+                            " LEFT JOIN sessions se ON se.id = a.session_id"
+                            " LEFT JOIN clients c ON c.id = se.client_id"
+                            " LEFT JOIN instruments i ON i.id = a.instrument_id"
+                            " ORDER BY au.id", audit_row, &w, err);
 }

@@ -10,35 +10,11 @@
 #
 # usage: tests/bench/analyze.sh [N]      (ATTUNE_BENCH_BUILD: build directory)
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${ATTUNE_BENCH_BUILD:-$top/build-bench}
+. "$(dirname "$0")/common.sh"
 n=${1:-500000}
 
-if [ ! -x /usr/bin/time ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing GNU time" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null
-fi
-command -v sqlite3 >/dev/null || { echo "analyze.sh: sqlite3 is needed" >&2; exit 1; }
+bench_setup collect analyze attune-simulate
 
-echo "== release build in $build"
-mkdir -p "$build"
-log="$build/bench-build.log"
-if ! { cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF &&
-       cmake --build "$build" -j"$(nproc)" --target collect analyze attune-simulate; } \
-     >"$log" 2>&1; then
-  cat "$log" >&2
-  exit 1
-fi
-collect="$build/collect/collect"
-analyze="$build/analyze/analyze"
-simulate="$build/examples/attune-simulate"
-dict="$top/instruments/client_post_session.csv"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/attune-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 db="$build/bench-analyze-$n.db"
 
 have=0
@@ -60,12 +36,6 @@ export ATTUNE_DB="$db"
 admins=$(sqlite3 -readonly "$db" "SELECT count(*) FROM administrations")
 answers=$(sqlite3 -readonly "$db" "SELECT count(*) FROM responses")
 printf '   %s administrations, %s answers, %s bytes\n' "$admins" "$answers" "$(stat -c %s "$db")"
-
-# timed CMD...: runs CMD under GNU time; sets secs, user and kb.
-timed() {
-  /usr/bin/time -f '%e %U %M' -o "$work/time.txt" "$@"
-  read -r secs user kb <"$work/time.txt"
-}
 
 # a first, untimed scan brings the file into the page cache for both
 sqlite3 -readonly "$db" "SELECT count(*), sum(length(value)) FROM responses" >/dev/null

@@ -7,33 +7,10 @@
 #
 # usage: tests/bench/import.sh [N]      (ATTUNE_BENCH_BUILD: build directory)
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${ATTUNE_BENCH_BUILD:-$top/build-bench}
+. "$(dirname "$0")/common.sh"
 n=${1:-100000}
 
-if [ ! -x /usr/bin/time ]; then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "installing GNU time" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq time >/dev/null
-fi
-command -v sqlite3 >/dev/null || { echo "import.sh: sqlite3 is needed" >&2; exit 1; }
-
-echo "== release build in $build"
-mkdir -p "$build"
-log="$build/bench-build.log"
-if ! { cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF &&
-       cmake --build "$build" -j"$(nproc)" --target collect attune-simulate; } >"$log" 2>&1; then
-  cat "$log" >&2
-  exit 1
-fi
-collect="$build/collect/collect"
-simulate="$build/examples/attune-simulate"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/attune-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-dict="$top/instruments/client_post_session.csv"
+bench_setup collect attune-simulate
 
 echo "== simulating $n administrations"
 "$simulate" --dictionary "$dict" --administrations "$n" --seed 1 -o "$work/wide.csv"
@@ -45,12 +22,6 @@ printf '   wide: %s bytes; long: %s bytes, %s answers\n' \
 export ATTUNE_DB="$work/bench.db"
 "$collect" init >/dev/null
 "$collect" instrument add "$dict" >/dev/null
-
-# timed CMD...: runs CMD under GNU time; sets secs and kb.
-timed() {
-  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@"
-  read -r secs kb <"$work/time.txt"
-}
 
 echo "== collect import"
 timed "$collect" import client_post_session "$work/wide.csv"
