@@ -222,9 +222,15 @@ static void show_field(const instrument *in, const field *f, size_t number)
             printf("%3zu  %s  %s", number, f->name, field_type_name(f->type));
         if (f->type == FT_TEXT && f->cols[DC_VALIDATION][0])
             printf(" (%s)", f->cols[DC_VALIDATION]);
-        if (f->has_min || f->has_max)
+        if (f->type == FT_SLIDER) {
+            /* a slider without validation min/max still has its 0-100 bounds */
+            char lo[32], hi[32];
+            printf(", %s to %s", f->cols[DC_MIN][0] ? f->cols[DC_MIN] : fmt_num(f->min, lo),
+                   f->cols[DC_MAX][0] ? f->cols[DC_MAX] : fmt_num(f->max, hi));
+        } else if (f->has_min || f->has_max) {
             printf(", %s to %s", f->has_min ? f->cols[DC_MIN] : "",
                    f->has_max ? f->cols[DC_MAX] : "");
+        }
         if (f->required)
             fputs(", required", stdout);
         if (f->identifier)

@@ -181,8 +181,10 @@ static const char *valid_hint(field_valid v)
 /* The slider's labels "left | middle | right" beside its range. */
 static void slider_hint(const field *f)
 {
-    const char *lo = f->has_min ? f->cols[DC_MIN] : "0";
-    const char *hi = f->has_max ? f->cols[DC_MAX] : "100";
+    /* a slider without validation min/max still has its 0-100 bounds */
+    char lobuf[32], hibuf[32];
+    const char *lo = f->cols[DC_MIN][0] ? f->cols[DC_MIN] : fmt_num(f->min, lobuf);
+    const char *hi = f->cols[DC_MAX][0] ? f->cols[DC_MAX] : fmt_num(f->max, hibuf);
     printf("   (a number from %s to %s", lo, hi);
     char *labels = xstrdup(f->cols[DC_CHOICES]);
     char *part[3] = { NULL, NULL, NULL };

@@ -339,14 +339,29 @@ void expr_each_ref(const expr *e, void (*fn)(long col, void *ctx), void *ctx)
         expr_each_ref(e->kids[i], fn, ctx);
 }
 
-static int has_ref(const expr *e)
+/* Whether every reference in e names the same field (and checkbox option);
+ * *seen holds the first reference met, NULL before. */
+static int one_field(const expr *e, const expr **seen)
 {
-    if (e->kind == N_REF)
-        return 1;
-    for (size_t i = 0; i < e->nkids; i++)
-        if (has_ref(e->kids[i]))
+    if (e->kind == N_REF) {
+        if (!*seen) {
+            *seen = e;
             return 1;
-    return 0;
+        }
+        const char *c1 = (*seen)->code ? (*seen)->code : "", *c2 = e->code ? e->code : "";
+        return strcasecmp((*seen)->str, e->str) == 0 && strcasecmp(c1, c2) == 0;
+    }
+    for (size_t i = 0; i < e->nkids; i++)
+        if (!one_field(e->kids[i], seen))
+            return 0;
+    return 1;
+}
+
+/* An item term scores exactly one field: [q], (6 - [q]), [x(2)]. */
+static int item_term(const expr *e)
+{
+    const expr *seen = NULL;
+    return one_field(e, &seen) && seen != NULL;
 }
 
 static void collect_plus(const expr *e, const expr ***terms, size_t *n, size_t *cap)
@@ -382,9 +397,9 @@ size_t expr_scale_terms(const expr *e, const expr ***terms, int *is_mean)
     } else {
         return 0;
     }
-    /* every term must be an item score, i.e. refer to a field */
+    /* every term must be one item's score */
     for (size_t i = 0; i < n; i++) {
-        if (!has_ref(t[i])) {
+        if (!item_term(t[i])) {
             free(t);
             return 0;
         }

@@ -364,6 +364,11 @@ static void test_scale_terms(void **state)
         { "[a]", 0, 0, "" },
         { "[a] - [b]", 0, 0, "" },
         { "if([a] = 1, sum([a], [b]), 0)", 0, 0, "" },
+        /* a term is one item's score: a term over two fields is not an item */
+        { "sum([a], [b]) + [c]", 0, 0, "" },
+        { "[a] * [b] + [c]", 0, 0, "" },
+        { "mean([a] + [b], [c])", 0, 0, "" },
+        { "[a] * [a] + sqrt(abs([b]))", 2, 0, "9|2" },       /* one field used twice */
     };
     for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
         expr *e = compile(scales[i].src);

@@ -43,3 +43,9 @@ sed -e 's/^record_id,checkin/study_id,pulse/' -e 's/^\([a-z_]*\),checkin,/\1,pul
 run collect instrument add study_id.csv --record-id study_id
 run collect instrument show pulse
 sql "SELECT name, record_id FROM instruments WHERE name IN ('pulse', 'checkin') ORDER BY name"
+
+echo "# a slider without validation min/max shows its default 0-100 range"
+run collect instrument add data/dict/old17.csv --record-id client_code
+run collect instrument show wellbeing
+run collect client add W1
+feed '2\n40\ny\n' collect run wellbeing --client W1 --quiet
