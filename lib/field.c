@@ -164,7 +164,7 @@ static int check_text(const field *f, const char *s, char **out, char *why, size
     default:
         if (!field_parse_value(f->valid, s, &key, norm, sizeof norm, why, whysz))
             return 0;
-        if (!in_range(f, key, norm, why, whysz))
+        if (!in_range(f, key, s, why, whysz))   /* as typed, so it can be found */
             return 0;
         *out = xstrdup(norm);
         return 1;

@@ -289,7 +289,7 @@ int field_parse_value(field_valid v, const char *s, double *key, char *norm, siz
             return 0;
         }
         if (r < 0) {
-            field_why(why, whysz, "%s is not a date", iso);
+            field_why(why, whysz, "'%s' is not a date", s);
             return 0;
         }
         if (is_date(v)) {

@@ -131,7 +131,7 @@ static const struct bad_case {
     { { { .name = "x", .type = "yesno", .ann = "@ROLE=rupture" }, { .name = "y", .type = "yesno", .ann = "@ROLE=rupture" } },
       "'bad.csv' line 3: 'y': @ROLE=rupture is already on 'x' (line 2)" },
     { { { .name = "x", .valid = "date_ymd", .min = "2020-13-01" } },
-      "'bad.csv' line 2: 'x': Text Validation Min: 2020-13-01 is not a date" },
+      "'bad.csv' line 2: 'x': Text Validation Min: '2020-13-01' is not a date" },
     { { { .name = "x", .valid = "integer", .min = "10", .max = "1" } },
       "'bad.csv' line 2: 'x': the minimum is above the maximum" },
     { { { .name = "x", .valid = "email", .max = "10" } },
