@@ -116,7 +116,8 @@ static int prep_finish(void *st)
         e->cutoff = stats_rci_cutoff(e->sd0, e->r);
         if (isnan(e->sd0))
             an_note("'%s' rater %s: the RCI threshold needs the first scores of 2 or more "
-                    "clients (%zu found); no rci episodes", a->instrument, a->rater, a->nfirst);
+                    "clients (%zu found); no %s episodes", a->instrument, a->rater, a->nfirst,
+                    o->ep.rule == RULE_SUDDEN ? "sudden" : "rci");
         else if (isnan(e->r))
             an_note("'%s' rater %s: the alliance scale's alpha cannot be computed (%s); "
                     "give --reliability", a->instrument, a->rater,
