@@ -53,11 +53,11 @@ static table tables[] = {
 enum { NTABLES = sizeof tables / sizeof tables[0] };
 
 /* Opens DIR/FILE as an outfile; -1 after printing the error. */
-static int open_in(outfile *o, const char *dir, const char *file)
+static int open_in(outfile *o, const an_run *run, const char *file)
 {
     sbuf path = SBUF_INIT;
-    sbuf_addf(&path, "%s/%s", dir, file);
-    int rc = an_open_out(o, path.buf);
+    sbuf_addf(&path, "%s/%s", run->o->out_dir, file);
+    int rc = an_open_out(o, path.buf, store_path(run->s));
     sbuf_release(&path);
     return rc;
 }
@@ -175,9 +175,9 @@ int an_run_all(int argc, char **argv, const char *db)
         table *t = &tables[i];
         t->flags = t->a->flags ? t->a->flags(&o) : 0;
         need |= t->flags;
-        if (open_in(&t->out, o.out_dir, t->file) != 0)
+        if (open_in(&t->out, &run, t->file) != 0)
             goto out;
-        if (t->extra && open_in(&t->xout, o.out_dir, t->extra) != 0)
+        if (t->extra && open_in(&t->xout, &run, t->extra) != 0)
             goto out;
         if (!(t->st = t->a->start(&run.cx, t->out.fp, t->extra ? t->xout.fp : NULL)))
             goto out;
@@ -201,7 +201,7 @@ int an_run_all(int argc, char **argv, const char *db)
         bad = tables[i].a->finish(tables[i].st);
     if (bad == 0) {
         outfile readme = OUTFILE_INIT;
-        bad = open_in(&readme, o.out_dir, "README.txt");
+        bad = open_in(&readme, &run, "README.txt");
         if (bad == 0) {
             write_readme(readme.fp, &run);
             bad = an_close_out(&readme, 1);

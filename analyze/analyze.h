@@ -253,8 +253,9 @@ int an_run_all(int argc, char **argv, const char *db);
 extern const char *const all_help;
 
 /* Opens -o FILE (NULL or "-": standard output) as an outfile, written whole
- * or not at all (util.h); returns -1 after printing the error. */
-int an_open_out(outfile *o, const char *path);
+ * or not at all (util.h); a path that is the study at study (or its -wal,
+ * -shm) is refused.  Returns -1 after printing the error. */
+int an_open_out(outfile *o, const char *path, const char *study);
 /* Commits the output when ok (returns -1 after printing a write error), or
  * discards it; either way o is released. */
 int an_close_out(outfile *o, int ok);

@@ -353,10 +353,11 @@ double an_num(const char *s)
     return s && xval_number(v, &d) ? d : NAN;
 }
 
-int an_open_out(outfile *o, const char *path)
+int an_open_out(outfile *o, const char *path, const char *study)
 {
     at_err err;
-    if (outfile_open(o, path, &err) != AT_OK) {
+    *o = (outfile)OUTFILE_INIT;
+    if (outpath_check(path, study, &err) != AT_OK || outfile_open(o, path, &err) != AT_OK) {
         an_fail("%s", err.msg);
         return -1;
     }

@@ -133,7 +133,7 @@ int an_run_single(const an_analysis *a, int argc, char **argv, const char *db)
     int bad = -1;
     if (run_prepare(&run, flags) != 0)
         goto out;
-    if (an_open_out(&out, o.out) != 0)
+    if (an_open_out(&out, o.out, store_path(run.s)) != 0)
         goto out;
     if (!(st = a->start(&run.cx, out.fp, NULL)))
         goto out;

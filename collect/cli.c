@@ -61,6 +61,17 @@ store *cli_open(const char *db, store_mode mode)
     return s;
 }
 
+int cli_open_out(outfile *o, const char *path, const store *s)
+{
+    at_err err;
+    *o = (outfile)OUTFILE_INIT;
+    if (outpath_check(path, store_path(s), &err) != AT_OK || outfile_open(o, path, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 const char *cli_who(void)
 {
     const char *u = getenv("USER");

@@ -29,6 +29,11 @@ int cli_wants_help(int argc, char **argv);
 /* Opens the store; prints the error and returns NULL on failure. */
 store *cli_open(const char *db, store_mode mode);
 
+/* Opens -o FILE (NULL or "-": standard output) as an outfile, refusing a
+ * path that is the study of s or its -wal/-shm; prints the error and
+ * returns -1 on failure. */
+int cli_open_out(outfile *o, const char *path, const store *s);
+
 /* The person making a change, for the audit trail: $USER, else "unknown". */
 const char *cli_who(void);
 

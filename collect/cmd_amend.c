@@ -317,10 +317,8 @@ int cmd_log(int argc, char **argv, const char *db)
     outfile out = OUTFILE_INIT;
     at_err err;
     csvout w;
-    if (outfile_open(&out, path, &err) != AT_OK) {
-        cli_fail("%s", err.msg);
+    if (cli_open_out(&out, path, s) != 0)
         goto out;
-    }
     csvout_init_file(&w, out.fp);
     static const char *const head[] = { "at", "who", "action", "instrument", "client",
                                         "session", "rater", "rater_code", "field", "old",

@@ -295,10 +295,8 @@ int cmd_export(int argc, char **argv, const char *db)
         }
     }
 
-    if (outfile_open(&out, path, &ex.err) != AT_OK) {
-        cli_fail("%s", ex.err.msg);
+    if (cli_open_out(&out, path, s) != 0)
         goto done;
-    }
     if (out.fp == stdout) {
         static char buf[1 << 16];
         setvbuf(stdout, buf, _IOFBF, sizeof buf);

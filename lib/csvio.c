@@ -2,25 +2,93 @@
 #include "csvio.h"
 
 #include <csv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct reader {
+    const char *name;
     csvin_row_fn fn;
     void *ctx;
     char **fields;
     size_t n, cap;
+    char **head;      /* the header row, for naming columns in messages */
+    size_t nhead;
     long line;        /* physical line being fed */
     long row_line;    /* line the current row started on */
     int in_row;
     size_t index;
     int stop;
+    at_status st;     /* a cell that cannot be read stops the reading */
+    at_err *err;
 } reader;
+
+/* The column of field number i of the current row, for messages: the
+ * header's name when there is one, else "column N". */
+static void column_name(const reader *r, size_t i, char *buf, size_t n)
+{
+    if (r->index > 0 && i < r->nhead && r->head[i][0])
+        snprintf(buf, n, "'%.200s'", r->head[i]);
+    else
+        snprintf(buf, n, "column %zu", i + 1);
+}
+
+/* Stops the reading with a message about the current field of the row. */
+static void cell_fail(reader *r, long line, const char *why)
+{
+    char col[224];
+    column_name(r, r->n, col, sizeof col);
+    r->st = at_fail(r->err, AT_EINVAL, "'%s' line %ld: %s: %s", r->name, line, col, why);
+    r->stop = 1;
+}
+
+/* The line of byte off of the cell s[0..len) that ended on the line being
+ * fed. */
+static long line_at(const reader *r, const char *s, size_t len, size_t off)
+{
+    long line = r->line;
+    for (size_t k = off; k < len; k++)
+        line -= s[k] == '\n';
+    return line;
+}
+
+static const char too_long[] = "the cell is longer than 1 MB (1048576 bytes), the most attune "
+                               "reads in one cell";
+
+/* A cell must be UTF-8 text without NUL bytes, at most CSVIN_MAX_CELL bytes
+ * (a cell still being read is also checked for length as it grows). */
+static int cell_ok(reader *r, const char *s, size_t len)
+{
+    char why[256];
+    if (len > CSVIN_MAX_CELL) {
+        cell_fail(r, line_at(r, s, len, 0), too_long);
+        return 0;
+    }
+    const char *nul = memchr(s, '\0', len);
+    if (nul) {
+        cell_fail(r, line_at(r, s, len, (size_t)(nul - s)),
+                  "the cell holds a NUL byte (a zero byte), which text never has: the file is "
+                  "damaged or not a text file");
+        return 0;
+    }
+    size_t bad = utf8_check(s, len);
+    if (bad < len) {
+        snprintf(why, sizeof why, "not UTF-8 text (byte %zu of the cell is 0x%02X); attune "
+                 "reads UTF-8 only: save the file as UTF-8 (e.g. 'CSV UTF-8'), or convert it "
+                 "with iconv, e.g. 'iconv -f WINDOWS-1252 -t UTF-8'", bad + 1,
+                 (unsigned char)s[bad]);
+        cell_fail(r, line_at(r, s, len, bad), why);
+        return 0;
+    }
+    return 1;
+}
 
 static void on_field(void *s, size_t len, void *data)
 {
     reader *r = data;
     if (r->stop)
+        return;
+    if (s && !cell_ok(r, s, len))
         return;
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 32;
@@ -41,6 +109,12 @@ static void on_row(int c, void *data)
     (void)c;
     reader *r = data;
     if (!r->stop) {
+        if (r->index == 0) {
+            r->head = xcalloc(r->n, sizeof *r->head);
+            for (size_t i = 0; i < r->n; i++)
+                r->head[i] = xstrdup(r->fields[i]);
+            r->nhead = r->n;
+        }
         csvrow row = { r->fields, r->n, r->row_line, r->index++ };
         if (r->fn(&row, r->ctx))
             r->stop = 1;
@@ -57,15 +131,53 @@ static int is_blank_line(const char *s, size_t len)
     return 1;
 }
 
+/* Text in UTF-16 or UTF-32, told by its byte order mark or, without one, by
+ * the zero bytes around the first character (a CSV file starts with ASCII
+ * text): its name for iconv, NULL when the data is none of them. */
+static const char *wide_encoding(const unsigned char *d, size_t len)
+{
+    if (len >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0xFE && d[3] == 0xFF)
+        return "UTF-32BE";
+    if (len >= 4 && d[0] == 0xFF && d[1] == 0xFE && d[2] == 0 && d[3] == 0)
+        return "UTF-32LE";
+    if (len >= 2 && d[0] == 0xFE && d[1] == 0xFF)
+        return "UTF-16BE";
+    if (len >= 2 && d[0] == 0xFF && d[1] == 0xFE)
+        return "UTF-16LE";
+    /* no mark: ASCII text with zero bytes between (the first two characters) */
+    if (len >= 8 && d[0] && !d[1] && !d[2] && !d[3] && d[4] && !d[5] && !d[6] && !d[7])
+        return "UTF-32LE";
+    if (len >= 8 && !d[0] && !d[1] && !d[2] && d[3] && !d[4] && !d[5] && !d[6] && d[7])
+        return "UTF-32BE";
+    if (len >= 4 && d[0] && !d[1] && d[2] && !d[3])
+        return "UTF-16LE";
+    if (len >= 4 && !d[0] && d[1] && !d[2] && d[3])
+        return "UTF-16BE";
+    return NULL;
+}
+
+/* Feeds at most this much to libcsv at a time, so that an overlong cell is
+ * found after reading a little more than the limit, not all of it. */
+enum { FEED_MAX = 1 << 16 };
+
 at_status csvin_read_mem(const char *name, const char *data, size_t len,
                          csvin_row_fn fn, void *ctx, at_err *err)
 {
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         return at_fail(err, AT_ENOMEM, "'%s': cannot start the CSV parser", name);
-    reader r = { .fn = fn, .ctx = ctx, .line = 0 };
+    /* libcsv grows a cell's buffer by this much at a time (128 bytes by default) */
+    csv_set_blk_size(&p, FEED_MAX);
+    reader r = { .name = name, .fn = fn, .ctx = ctx, .line = 0, .st = AT_OK, .err = err };
     at_status st = AT_OK;
 
+    const char *wide = wide_encoding((const unsigned char *)data, len);
+    if (wide) {
+        st = at_fail(err, AT_EINVAL, "'%s': the file is %s text, and attune reads UTF-8 only: "
+                     "convert it with 'iconv -f %s -t UTF-8 \"%s\" > new.csv', or save it from "
+                     "the spreadsheet as 'CSV UTF-8'", name, wide, wide, name);
+        goto out;
+    }
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3;
         len -= 3;
@@ -79,11 +191,18 @@ at_status csvin_read_mem(const char *name, const char *data, size_t len,
             r.in_row = 1;
             r.row_line = r.line;
         }
-        if (csv_parse(&p, data + pos, end - pos, on_field, on_row, &r) != end - pos) {
-            st = at_fail(err, AT_EINVAL, "'%s' line %ld: %s", name, r.row_line,
-                         csv_error(&p) == CSV_EPARSE ? "malformed CSV (a quote is misplaced or not closed)"
-                                                     : csv_strerror(csv_error(&p)));
-            goto out;
+        for (size_t at = pos; at < end && !r.stop;) {
+            size_t n = end - at > FEED_MAX ? FEED_MAX : end - at;   /* a long line in pieces */
+            if (csv_parse(&p, data + at, n, on_field, on_row, &r) != n) {
+                st = at_fail(err, AT_EINVAL, "'%s' line %ld: %s", name, r.row_line,
+                             csv_error(&p) == CSV_EPARSE
+                                 ? "malformed CSV (a quote is misplaced or not closed)"
+                                 : csv_strerror(csv_error(&p)));
+                goto out;
+            }
+            if (!r.stop && p.entry_pos > CSVIN_MAX_CELL)
+                cell_fail(&r, r.row_line, too_long);
+            at += n;
         }
         pos = end;
     }
@@ -92,9 +211,14 @@ at_status csvin_read_mem(const char *name, const char *data, size_t len,
                      name, r.row_line);
         goto out;
     }
+    if (r.st != AT_OK)
+        st = r.st;
 out:
     clear_fields(&r);
     free(r.fields);
+    for (size_t i = 0; i < r.nhead; i++)
+        free(r.head[i]);
+    free(r.head);
     csv_free(&p);
     return st;
 }

@@ -22,8 +22,17 @@ typedef struct csvrow {
 /* Return 0 to go on, non-zero to stop reading (csvin_* then return AT_OK). */
 typedef int (*csvin_row_fn)(const csvrow *row, void *ctx);
 
+/* The longest cell read: 1 MB. */
+enum { CSVIN_MAX_CELL = 1 << 20 };
+
 /* Parses the CSV in data[0..len); name is used in messages.  A UTF-8 byte
- * order mark is skipped.  Unbalanced quotes are an error naming the line. */
+ * order mark is skipped.  Unbalanced quotes are an error naming the line.
+ * The text must be UTF-8: a file in UTF-16 or UTF-32 (told by its byte
+ * order mark or its zero bytes) is refused with a message saying how to
+ * convert it, and a cell that is not well-formed UTF-8, holds a NUL byte or
+ * is longer than CSVIN_MAX_CELL is an error naming the line and the column
+ * ("'f.csv' line 4: 'client': ..."; "column N" in the header row).  Rows
+ * before such a cell have already gone to fn. */
 at_status csvin_read_mem(const char *name, const char *data, size_t len,
                          csvin_row_fn fn, void *ctx, at_err *err);
 

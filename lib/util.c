@@ -1,5 +1,6 @@
 /* util.c: status codes, growable strings, message lists, small parsers,
  * reading files, output files written whole, option values. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "util.h"
 
 #include <ctype.h>
@@ -229,6 +230,45 @@ at_status read_file(const char *path, char **out, size_t *len, at_err *err)
     return st;
 }
 
+size_t utf8_check(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = u[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned lo = 0x80, hi = 0xBF;   /* the range of the second byte */
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 2;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            if (c == 0xE0)
+                lo = 0xA0;               /* not overlong */
+            else if (c == 0xED)
+                hi = 0x9F;               /* not a surrogate */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;               /* at most U+10FFFF */
+        } else {
+            return i;
+        }
+        if (i + n > len || u[i + 1] < lo || u[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k < n; k++)
+            if ((u[i + k] & 0xC0) != 0x80)
+                return i;
+        i += n;
+    }
+    return len;
+}
+
 static const char *skip_space(const char *s)
 {
     while (*s && isspace((unsigned char)*s))
@@ -422,6 +462,57 @@ void outfile_release(outfile *o)
     free(o->path);
     o->fp = NULL;
     o->tmp = o->path = o->iobuf = NULL;
+}
+
+/* The path p with its links resolved, the caller frees it: the whole path
+ * when it exists, else its folder resolved plus its last part; NULL when
+ * even the folder does not exist. */
+static char *resolved_path(const char *p)
+{
+    char *r = realpath(p, NULL);
+    if (r)
+        return r;
+    const char *slash = strrchr(p, '/');
+    char *dir = slash ? xstrndup(p, slash == p ? 1 : (size_t)(slash - p)) : xstrdup(".");
+    char *rdir = realpath(dir, NULL);
+    free(dir);
+    if (!rdir)
+        return NULL;
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "%s/%s", strcmp(rdir, "/") == 0 ? "" : rdir, slash ? slash + 1 : p);
+    free(rdir);
+    return sbuf_detach(&sb);
+}
+
+at_status outpath_check(const char *out, const char *study, at_err *err)
+{
+    static const char *const beside[] = { "", "-wal", "-shm", "-journal" };
+    static const char *const what[] = { "the study file", "the study's write-ahead log",
+                                        "the study's shared-memory index",
+                                        "the study's rollback journal" };
+    if (!out || strcmp(out, "-") == 0 || !study)
+        return AT_OK;
+    struct stat so, sf;
+    int have_out = stat(out, &so) == 0;
+    char *rout = resolved_path(out);
+    at_status rc = AT_OK;
+    for (size_t i = 0; i < sizeof beside / sizeof beside[0] && rc == AT_OK; i++) {
+        sbuf f = SBUF_INIT;
+        sbuf_addf(&f, "%s%s", study, beside[i]);
+        int same = have_out && stat(f.buf, &sf) == 0 && so.st_dev == sf.st_dev &&
+                   so.st_ino == sf.st_ino;
+        if (!same && rout) {
+            char *rf = resolved_path(f.buf);
+            same = rf && strcmp(rf, rout) == 0;
+            free(rf);
+        }
+        if (same)
+            rc = at_fail(err, AT_EINVAL, "'%s': is %s ('%s'); writing there would destroy the "
+                         "study: choose another output file", out, what[i], f.buf);
+        sbuf_release(&f);
+    }
+    free(rout);
+    return rc;
 }
 
 int opt_value(int argc, char **argv, int *i, const char *name, const char **val)

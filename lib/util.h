@@ -106,6 +106,13 @@ typedef struct outfile {
 #define OUTFILE_INIT { NULL, NULL, NULL, NULL }
 
 at_status outfile_open(outfile *o, const char *path, at_err *err);
+/* Refuses an output path that would overwrite the study: the study file
+ * itself or one of the files SQLite keeps beside it (-wal, -shm,
+ * -journal), whether named by the same path once links are resolved or
+ * reaching the same file (device and inode) by another name.  out NULL or
+ * "-" (standard output) is fine.  Returns AT_OK, or AT_EINVAL with a
+ * message naming the output path. */
+at_status outpath_check(const char *out, const char *study, at_err *err);
 at_status outfile_commit(outfile *o, at_err *err);
 void outfile_release(outfile *o);
 
@@ -115,6 +122,11 @@ void outfile_release(outfile *o);
  * another argument, and -1 (*i unchanged) when name is the last argument
  * and so has no value. */
 int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+
+/* Where the first byte that is not part of well-formed UTF-8 lies in
+ * s[0..len) (overlong forms, surrogates and code points past U+10FFFF are
+ * not well formed); len when every byte is. */
+size_t utf8_check(const char *s, size_t len);
 
 /* Strict number parsing: the whole string (surrounding spaces allowed) must be
  * a number.  Return 1 on success, 0 otherwise. */
