@@ -20,12 +20,16 @@
 #include <string.h>
 #include <strings.h>
 
-/* Parentheses, unary operators and ^ may nest MAX_DEPTH deep; a chain of
- * binary operators such as 1 + 2 + ... grows the tree by one level per
- * operator, and the tree, which is walked by recursion, may be MAX_HEIGHT
- * levels high. */
-#define MAX_DEPTH 200
-#define MAX_HEIGHT 5000
+/* The tree is walked by recursion (binding, evaluating, freeing), so its
+ * height is bounded: parentheses, calls, unary operators and ^ may nest
+ * MAX_DEPTH deep, and the tree, which a chain of binary operators such as
+ * 1 + 2 + ... grows by one level per operator, may be MAX_HEIGHT levels
+ * high.  At these bounds every walk fits in a 256 KB stack, with room to
+ * spare even under AddressSanitizer (tests/unit/test_expr_stack.c checks
+ * it).  A long sum is written sum(...), whose arguments are walked by a
+ * loop. */
+#define MAX_DEPTH 100
+#define MAX_HEIGHT 100
 
 const struct expr_func expr_funcs[] = {
     { "if", F_IF, 3, 3 },
@@ -247,6 +251,18 @@ static void node_add(expr *e, expr *kid)
         e->height = kid->height + 1;
 }
 
+/* Refuses a node that makes the tree higher than MAX_HEIGHT (and frees it);
+ * returns e otherwise. */
+static expr *bounded(parser *p, expr *e)
+{
+    if (!e || e->height <= MAX_HEIGHT)
+        return e;
+    fail(p, e->pos, "expression is too long or nested too deeply (more than %d levels of "
+         "operators and calls; write a long sum as sum(...))", MAX_HEIGHT);
+    expr_free(e);
+    return NULL;
+}
+
 static expr *binary(nkind kind, size_t pos, expr *l, expr *r)
 {
     expr *e = node_new(kind, pos);
@@ -318,7 +334,7 @@ static expr *parse_call(parser *p)
         goto bad;
     }
     lex(p); /* past ')' */
-    return e;
+    return bounded(p, e);
 bad:
     expr_free(e);
     return NULL;
@@ -403,7 +419,7 @@ static expr *parse_pow(parser *p)
         expr_free(l);
         return NULL;
     }
-    return binary(N_POW, pos, l, r);
+    return bounded(p, binary(N_POW, pos, l, r));
 }
 
 static expr *parse_unary(parser *p)
@@ -419,7 +435,7 @@ static expr *parse_unary(parser *p)
             return x;
         expr *e = node_new(N_NEG, t.pos);
         node_add(e, x);
-        return e;
+        return bounded(p, e);
     }
     return parse_pow(p);
 }
@@ -453,12 +469,7 @@ static expr *parse_chain(parser *p, expr *(*sub)(parser *), nkind lo, nkind hi)
             expr_free(l);
             return NULL;
         }
-        l = binary((nkind)op, pos, l, r);
-        if (l->height > MAX_HEIGHT) {
-            fail(p, pos, "expression is too long (more than %d levels of operators)", MAX_HEIGHT);
-            expr_free(l);
-            return NULL;
-        }
+        l = bounded(p, binary((nkind)op, pos, l, r));
     }
     return l;
 }
@@ -491,7 +502,7 @@ static expr *parse_not(parser *p)
             return NULL;
         expr *e = node_new(N_NOT, pos);
         node_add(e, x);
-        return e;
+        return bounded(p, e);
     }
     return parse_cmp(p);
 }

@@ -268,9 +268,10 @@ static at_status parse_repeated(const char *unit, int n, at_err *err, char *valu
 static void test_nesting_limit(void **state)
 {
     (void)state;
-    /* 150 levels of parentheses parse; 1000 are refused, not a stack overflow */
+    /* 99 levels of parentheses parse (100 with the whole expression); 100
+     * and 1000 are refused, not a stack overflow */
     char src[2100];
-    for (int depth = 150; depth <= 1000; depth += 850) {
+    for (int depth = 99; depth <= 1000; depth += depth == 99 ? 1 : 900) {
         size_t k = 0;
         for (int i = 0; i < depth; i++)
             src[k++] = '(';
@@ -281,7 +282,7 @@ static void test_nesting_limit(void **state)
         expr *e = NULL;
         at_err err;
         at_status st = expr_parse(src, &e, NULL, &err);
-        if (depth == 150) {
+        if (depth == 99) {
             assert_int_equal(st, AT_OK);
             assert_string_equal(xval_format(expr_eval(e, vals), (char[64]){ 0 }), "1");
         } else {
@@ -293,23 +294,35 @@ static void test_nesting_limit(void **state)
 
     at_err perr;
     char value[64];
-    /* ^ nests to the right: 1^1^1^...: 150 levels are fine, 1000 too deep */
-    assert_int_equal(parse_repeated("^1", 150, &perr, value), AT_OK);
+    /* ^ nests to the right: 1^1^1^...: 99 levels are fine, 100 too deep */
+    assert_int_equal(parse_repeated("^1", 99, &perr, value), AT_OK);
     assert_string_equal(value, "1");
-    assert_int_equal(parse_repeated("^1", 1000, &perr, value), AT_EINVAL);
+    assert_int_equal(parse_repeated("^1", 100, &perr, value), AT_EINVAL);
     assert_non_null(strstr(perr.msg, "nested too deeply"));
     /* a chain of + is a tree one level higher per operator, walked by
-     * recursion: 1 + 1 + ... with 5000 operators is 5001; one more is
+     * recursion: 1 + 1 + ... with 100 operators is 101; one more is
      * refused, and so is a chain of 100000, instead of a stack overflow */
-    assert_int_equal(parse_repeated(" + 1", 5000, &perr, value), AT_OK);
-    assert_string_equal(value, "5001");
-    assert_int_equal(parse_repeated(" + 1", 5001, &perr, value), AT_EINVAL);
-    assert_string_equal(perr.msg, "expression is too long (more than 5000 levels of operators) "
-                                  "at position 20003");
+    assert_int_equal(parse_repeated(" + 1", 100, &perr, value), AT_OK);
+    assert_string_equal(value, "101");
+    assert_int_equal(parse_repeated(" + 1", 101, &perr, value), AT_EINVAL);
+    assert_string_equal(perr.msg, "expression is too long or nested too deeply (more than 100 "
+                                  "levels of operators and calls; write a long sum as sum(...)) "
+                                  "at position 403");
     assert_int_equal(parse_repeated("*1", 100000, &perr, value), AT_EINVAL);
     assert_non_null(strstr(perr.msg, "too long"));
     assert_int_equal(parse_repeated(" or 1", 100000, &perr, value), AT_EINVAL);
     assert_non_null(strstr(perr.msg, "too long"));
+    /* the same terms as arguments of sum() are one level, however many */
+    sbuf sb = SBUF_INIT;
+    sbuf_adds(&sb, "sum(1");
+    for (int i = 0; i < 5000; i++)
+        sbuf_adds(&sb, ", 1");
+    sbuf_adds(&sb, ")");
+    expr *e = NULL;
+    assert_int_equal(expr_parse(sb.buf, &e, NULL, &perr), AT_OK);
+    assert_string_equal(xval_format(expr_eval(e, vals), value), "5001");
+    expr_free(e);
+    sbuf_release(&sb);
 }
 
 static void test_bind(void **state)
