@@ -1,5 +1,4 @@
-/* collect amend: change saved answers with a reason; collect log: the audit
- * trail as CSV. */
+/* collect amend: change saved answers with a reason. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -254,83 +253,5 @@ out:
     catalog_free(cat);
     store_close(s);
     free(a.assign);
-    return rc;
-}
-
-/* ---- log --------------------------------------------------------------- */
-
-static void log_usage(void)
-{
-    fputs("usage: collect log [-o FILE]\n"
-          "\n"
-          "Prints the audit trail, every change made after answers were first saved,\n"
-          "oldest first, as CSV:\n"
-          "at,who,action,instrument,client,session,rater,rater_code,field,old,new,reason\n"
-          "-o writes FILE whole or not at all, readable only by you.\n",
-          stdout);
-}
-
-static int log_row(const audit_view *v, void *ctx)
-{
-    csvout *w = ctx;
-    csvout_field(w, v->at);
-    csvout_field(w, v->who);
-    csvout_field(w, v->action);
-    csvout_field(w, v->instrument);
-    csvout_field(w, v->client);
-    if (v->session)
-        csvout_int(w, v->session);
-    else
-        csvout_field(w, "");
-    csvout_field(w, v->rater);
-    csvout_field(w, v->rater_code);
-    csvout_field(w, v->field);
-    csvout_field(w, v->old_value);
-    csvout_field(w, v->new_value);
-    csvout_field(w, v->reason);
-    csvout_end(w);
-    return 0;
-}
-
-int cmd_log(int argc, char **argv, const char *db)
-{
-    if (cli_wants_help(argc, argv)) {
-        log_usage();
-        return EXIT_OK;
-    }
-    const char *path = NULL;
-    int i = 1;
-    while (i < argc) {
-        int r = cli_opt("log", argc, argv, &i, "-o", &path);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-')
-            return cli_usage("log", "unknown option '%s'", argv[i]);
-        return cli_usage("log", "'log' takes no arguments ('%s')", argv[i]);
-    }
-    store *s = cli_open(db, STORE_READ);
-    if (!s)
-        return EXIT_FAIL;
-    int rc = EXIT_FAIL;
-    outfile out = OUTFILE_INIT;
-    at_err err;
-    csvout w;
-    if (cli_open_out(&out, path, s) != 0)
-        goto out;
-    csvout_init_file(&w, out.fp);
-    static const char *const head[] = { "at", "who", "action", "instrument", "client",
-                                        "session", "rater", "rater_code", "field", "old",
-                                        "new", "reason" };
-    csvout_row(&w, head, 12);
-    if (store_audit_each(s, log_row, &w, &err) != AT_OK || outfile_commit(&out, &err) != AT_OK) {
-        cli_fail("%s", err.msg);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
-    outfile_release(&out);
-    store_close(s);
     return rc;
 }

@@ -50,3 +50,5 @@ echo "times look like UTC times: $(tail -n +2 log.csv | cut -d, -f1 | grep -cE '
 # -o: the same table in a file only its owner can read
 run collect log -o audit.csv
 echo "audit.csv: mode $(stat -c %a audit.csv), $(cmp -s audit.csv log.csv && echo "the same as" || echo "NOT the same as") standard output"
+echo "# a notes field's values are hidden in the log as in exports; --include-identifiers shows them"
+collect log --include-identifiers | grep ',comment,' | cut -d, -f2-

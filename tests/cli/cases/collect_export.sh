@@ -56,3 +56,8 @@ run collect export --help
 run collect export export_demo --format xml
 run collect export
 run collect export nothing_like_this
+
+echo "# the audit trail hides an amended Identifier field's values, as exports do"
+setup collect amend export_demo --client P01 --session 1 initials=ZZ --reason "typed wrong"
+collect log | cut -d, -f3- | grep initials
+collect log --include-identifiers | cut -d, -f3- | grep initials

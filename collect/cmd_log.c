@@ -1,0 +1,117 @@
+/* collect log: the audit trail as CSV, with the values of identifying and
+ * free-text fields hidden unless asked for, as in exports. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char hidden[] = "(hidden)";
+
+static void log_usage(void)
+{
+    fputs("usage: collect log [-o FILE] [--include-identifiers]\n"
+          "\n"
+          "Prints the audit trail, every change made after answers were first saved,\n"
+          "oldest first, as CSV:\n"
+          "at,who,action,instrument,client,session,rater,rater_code,field,old,new,reason\n"
+          "The old and new values of notes fields, of fields marked Identifier and of\n"
+          "fields the latest version of the instrument no longer has read '(hidden)',\n"
+          "as exports leave them out, unless --include-identifiers is given.\n"
+          "-o writes FILE whole or not at all, readable only by you.\n",
+          stdout);
+}
+
+typedef struct logger {
+    csvout w;
+    catalog *cat;
+    int ids;          /* --include-identifiers */
+} logger;
+
+/* Whether the values of an amended field may be shown: the field is a
+ * column of the instrument's latest version that exports keep. */
+static int shown(logger *lg, const audit_view *v)
+{
+    if (lg->ids || strcmp(v->action, "amend") != 0)
+        return 1;
+    at_err err;
+    const instrument *in = v->instrument[0] ? catalog_latest(lg->cat, v->instrument, NULL, &err)
+                                            : NULL;
+    long col = in ? instrument_col(in, v->field) : -1;
+    return col >= 0 && cli_col_exported(in, (size_t)col, 0);
+}
+
+static int log_row(const audit_view *v, void *ctx)
+{
+    logger *lg = ctx;
+    csvout *w = &lg->w;
+    int show = shown(lg, v);
+    csvout_field(w, v->at);
+    csvout_field(w, v->who);
+    csvout_field(w, v->action);
+    csvout_field(w, v->instrument);
+    csvout_field(w, v->client);
+    if (v->session)
+        csvout_int(w, v->session);
+    else
+        csvout_field(w, "");
+    csvout_field(w, v->rater);
+    csvout_field(w, v->rater_code);
+    csvout_field(w, v->field);
+    csvout_field(w, show || !v->old_value[0] ? v->old_value : hidden);
+    csvout_field(w, show || !v->new_value[0] ? v->new_value : hidden);
+    csvout_field(w, v->reason);
+    csvout_end(w);
+    return 0;
+}
+
+int cmd_log(int argc, char **argv, const char *db)
+{
+    if (cli_wants_help(argc, argv)) {
+        log_usage();
+        return EXIT_OK;
+    }
+    const char *path = NULL;
+    logger lg = { .ids = 0 };
+    int i = 1;
+    while (i < argc) {
+        const cli_optval opts[] = { { "-o", &path }, { "--output", &path }, { NULL, NULL } };
+        int r = cli_opts("log", argc, argv, &i, opts);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (strcmp(argv[i], "--include-identifiers") == 0) {
+            lg.ids = 1;
+            i++;
+            continue;
+        }
+        if (argv[i][0] == '-')
+            return cli_usage("log", "unknown option '%s'", argv[i]);
+        return cli_usage("log", "'log' takes no arguments ('%s')", argv[i]);
+    }
+    store *s = cli_open(db, STORE_READ);
+    if (!s)
+        return EXIT_FAIL;
+    int rc = EXIT_FAIL;
+    outfile out = OUTFILE_INIT;
+    at_err err;
+    lg.cat = catalog_new(s);
+    if (cli_open_out(&out, path, s) != 0)
+        goto out;
+    csvout_init_file(&lg.w, out.fp);
+    static const char *const head[] = { "at", "who", "action", "instrument", "client",
+                                        "session", "rater", "rater_code", "field", "old",
+                                        "new", "reason" };
+    csvout_row(&lg.w, head, 12);
+    if (store_audit_each(s, log_row, &lg, &err) != AT_OK || outfile_commit(&out, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    outfile_release(&out);
+    catalog_free(lg.cat);
+    store_close(s);
+    return rc;
+}
