@@ -135,11 +135,11 @@ int cli_one_arg(int argc, char **argv, const char *opt, const char **optval, con
     return EXIT_OK;
 }
 
-int cli_session_number(const char *text, long *out)
+int cli_session_number(const char *cmd, const char *text, long *out)
 {
     long n;
     if (!parse_long(text, &n) || n < 1) {
-        cli_fail("session number '%s': not a whole number of 1 or more", text);
+        cli_usage(cmd, "session number '%s': not a whole number of 1 or more", text);
         return 0;
     }
     *out = n;
@@ -152,11 +152,11 @@ int cli_no_client(const char *code)
                     "the code", code, code);
 }
 
-int cli_rater_ok(const char *rater)
+int cli_rater_ok(const char *cmd, const char *rater)
 {
     if (strcmp(rater, "client") == 0 || strcmp(rater, "therapist") == 0 ||
         strcmp(rater, "observer") == 0)
         return 1;
-    cli_fail("rater '%s': use client, therapist or observer", rater);
+    cli_usage(cmd, "rater '%s': use client, therapist or observer", rater);
     return 0;
 }

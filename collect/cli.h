@@ -74,16 +74,16 @@ int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *o
 int cli_one_arg(int argc, char **argv, const char *opt, const char **optval, const char *noun,
                 const char *metavar, const char **arg);
 
-/* Parses a session number (a whole number of 1 or more); prints the error
- * and returns 0 when it is not one. */
-int cli_session_number(const char *text, long *out);
+/* Parses a session number given on the command line of cmd (a whole number
+ * of 1 or more); prints the usage error and returns 0 when it is not one. */
+int cli_session_number(const char *cmd, const char *text, long *out);
 
 /* Prints that there is no client with this code, and how to add one;
  * returns EXIT_FAIL. */
 int cli_no_client(const char *code);
 
-/* Checks a rater ("client", "therapist" or "observer"); prints the error
- * and returns 0 when it is not one. */
-int cli_rater_ok(const char *rater);
+/* Checks a rater given on the command line of cmd ("client", "therapist"
+ * or "observer"); prints the usage error and returns 0 when it is not one. */
+int cli_rater_ok(const char *cmd, const char *rater);
 
 #endif

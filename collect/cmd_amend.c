@@ -146,8 +146,10 @@ int cmd_amend(int argc, char **argv, const char *db)
     at_err err;
     int bad = 0, open_tx = 0, found = 0;
 
-    if (!cli_session_number(a.session, &session) || !cli_rater_ok(a.rater))
+    if (!cli_session_number("amend", a.session, &session) || !cli_rater_ok("amend", a.rater)) {
+        rc = EXIT_USAGE;
         goto out;
+    }
     if (!(s = cli_open(db, STORE_WRITE)))
         goto out;
     cat = catalog_new(s);

@@ -301,7 +301,7 @@ static int instrument_show(int argc, char **argv, const char *db)
         return rc;
     long version = 0;
     if (vtext && (!parse_long(vtext, &version) || version < 1))
-        return cli_fail("version '%s': not a whole number of 1 or more", vtext);
+        return cli_usage("instrument", "version '%s': not a whole number of 1 or more", vtext);
 
     store *s = cli_open(db, STORE_READ);
     if (!s)

@@ -9,18 +9,20 @@
 #include "commands.h"
 
 /* Codes are pseudonyms typed on command lines and kept in CSV files:
- * letters, digits, '-', '_' and '.', at most 64 characters. */
-static int code_ok(const char *what, const char *code)
+ * letters, digits, '-', '_' and '.', at most 64 characters.  A code that is
+ * not one is a usage error of cmd. */
+static int code_ok(const char *cmd, const char *what, const char *code)
 {
     size_t n = strlen(code);
     if (n == 0)
-        return cli_fail("%s is empty", what), 0;
+        return cli_usage(cmd, "%s is empty", what), 0;
     if (n > 64)
-        return cli_fail("%s '%.20s...': longer than 64 characters", what, code), 0;
+        return cli_usage(cmd, "%s '%.20s...': longer than 64 characters", what, code), 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)code[i];
         if (!isalnum(c) && c != '-' && c != '_' && c != '.')
-            return cli_fail("%s '%s': use only letters, digits, '-', '_' and '.'", what, code),
+            return cli_usage(cmd, "%s '%s': use only letters, digits, '-', '_' and '.'", what,
+                             code),
                    0;
     }
     return 1;
@@ -34,9 +36,9 @@ static int date_ok(const char *date)
         if (i != 4 && i != 7 && !isdigit((unsigned char)date[i]))
             shape = 0;
     if (!shape)
-        return cli_fail("date '%s': write dates as YYYY-MM-DD", date), 0;
+        return cli_usage("session", "date '%s': write dates as YYYY-MM-DD", date), 0;
     if (!valid_iso_date(date))
-        return cli_fail("date '%s': there is no such day", date), 0;
+        return cli_usage("session", "date '%s': there is no such day", date), 0;
     return 1;
 }
 
@@ -101,8 +103,9 @@ static int add_person(const person_kind *k, int argc, char **argv, const char *d
     if ((rc = cli_one_arg(argc, argv, k->opt, &opt, "code", "a CODE", &code)) != EXIT_OK)
         return rc;
     snprintf(what, sizeof what, "%s code", k->name);
-    if (!code_ok(what, code) || (opt && k->opt_code && !code_ok(k->opt_code, opt)))
-        return EXIT_FAIL;
+    if (!code_ok(k->name, what, code) ||
+        (opt && k->opt_code && !code_ok(k->name, k->opt_code, opt)))
+        return EXIT_USAGE;
 
     store *s = cli_open(db, STORE_WRITE);
     if (!s)
@@ -175,12 +178,12 @@ int cmd_session(int argc, char **argv, const char *db)
         return cli_usage("session", "'session add' needs --client");
 
     long n = 0;
-    if (number && !cli_session_number(number, &n))
-        return EXIT_FAIL;
+    if (number && !cli_session_number("session", number, &n))
+        return EXIT_USAGE;
     if (date && !date_ok(date))
-        return EXIT_FAIL;
+        return EXIT_USAGE;
     if (modality && strcmp(modality, "in-person") != 0 && strcmp(modality, "telehealth") != 0)
-        return cli_fail("modality '%s': use in-person or telehealth", modality);
+        return cli_usage("session", "modality '%s': use in-person or telehealth", modality);
 
     store *s = cli_open(db, STORE_WRITE);
     if (!s)

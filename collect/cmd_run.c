@@ -137,10 +137,10 @@ int cmd_run(int argc, char **argv, const char *db)
     if (rc != EXIT_OK)
         return rc;
     long session = 0;
-    if (a.session && !cli_session_number(a.session, &session))
-        return EXIT_FAIL;
-    if (!cli_rater_ok(a.rater))
-        return EXIT_FAIL;
+    if (a.session && !cli_session_number("run", a.session, &session))
+        return EXIT_USAGE;
+    if (!cli_rater_ok("run", a.rater))
+        return EXIT_USAGE;
 
     rc = EXIT_FAIL;
     store *s = cli_open(db, STORE_WRITE);

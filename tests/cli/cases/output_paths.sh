@@ -1,0 +1,53 @@
+# No output file may be the study or a file SQLite keeps beside it: -o and
+# --out-dir pointed at it, by the same name, another spelling, a symbolic
+# link or a hard link, are refused and the study is left as it was.
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session examples/sample/client_post_session.csv
+# a reader leaves the -wal and -shm files in place while another has the study open
+sqlite3 attune.db "PRAGMA journal_mode" >/dev/null
+ln -s attune.db link.db
+ln attune.db hard.db
+before=$(fingerprint attune.db)
+
+# refused CMD ARGS...: the exit code, the message, whether the study is intact
+refused() {
+  local err rc
+  err=$("$@" 2>&1 >/dev/null)
+  rc=$?
+  printf '%s | exit %s | %s | study %s\n' "${*//$PWD/.}" "$rc" "${err//$PWD/.}" \
+    "$( [ "$(fingerprint attune.db)" = "$before" ] && echo intact || echo CHANGED)"
+}
+
+for out in attune.db ./attune.db "$PWD/attune.db" attune.db-wal attune.db-shm attune.db-journal \
+           link.db hard.db; do
+  refused collect export client_post_session -o "$out"
+done
+refused collect log -o attune.db
+refused collect log -o attune.db-wal
+refused collect --db link.db log -o attune.db
+for cmd in scores reliability trajectories episodes ruptures trends agreement report; do
+  refused analyze "$cmd" -o attune.db
+done
+refused analyze scores -o link.db
+refused analyze --db hard.db scores -o hard.db-wal
+
+echo "# a study named like one of the files of 'analyze all'"
+mkdir od
+for name in scores.csv reliability_items.csv report.csv README.txt; do
+  cp attune.db "od/$name"
+  sum=$(fingerprint "od/$name")
+  out=$(analyze --db "od/$name" all --out-dir od 2>&1); rc=$?
+  echo "od/$name | exit $rc | $out | $( [ "$(fingerprint "od/$name")" = "$sum" ] && echo intact || echo CHANGED)"
+  rm -f "od/$name"*
+done
+echo "left in od: $(ls od | tr '\n' ' ')"
+echo "# the same folder with the study elsewhere is written"
+run analyze all --out-dir od
+echo "od has $(ls od | grep -c csv) tables"
+
+echo "# other files are written as before"
+run collect export client_post_session -o export.csv
+run collect log -o log.csv
+run analyze scores -o scores.csv
+echo "export.csv $(wc -l <export.csv) lines, log.csv $(wc -l <log.csv), scores.csv $(wc -l <scores.csv)"
