@@ -300,7 +300,8 @@ void csvout_field(csvout *w, const char *s)
     unsigned char special = 0;
     for (; s[n]; n++)
         special |= quote_char[(unsigned char)s[n]];
-    if (!special && s[0] != ' ' && s[n - 1] != ' ') {
+    /* libcsv drops spaces and tabs around a cell that is not quoted */
+    if (!special && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t') {
         put(w, s, n);
         return;
     }

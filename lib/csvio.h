@@ -4,8 +4,9 @@
  * on, so messages can name file and line.  The row and its strings belong to
  * the reader and are valid only during the callback: copy what you keep.
  *
- * Writing quotes a field only when it needs it (comma, quote, CR, LF, or
- * leading/trailing space), using libcsv's writer for the quoted form. */
+ * Writing quotes a field only when it needs it (comma, quote, CR, LF, or a
+ * leading or trailing space or tab), using libcsv's writer for the quoted
+ * form. */
 #ifndef ATTUNE_CSVIO_H
 #define ATTUNE_CSVIO_H
 

@@ -72,27 +72,112 @@ static void test_stop_early(void **state)
     sbuf_release(&c.text);
 }
 
+/* Reads in[0..len) and returns the error message ("" when it reads). */
+static const char *read_error(const char *in, size_t len, at_err *err)
+{
+    collected c = { SBUF_INIT, 0 };
+    if (csvin_read_mem("t.csv", in, len, collect_row, &c, err) == AT_OK)
+        err->msg[0] = '\0';
+    sbuf_release(&c.text);
+    return err->msg;
+}
+
+static void test_not_text(void **state)
+{
+    (void)state;
+    at_err err;
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *msg;
+    } cases[] = {
+        /* a NUL anywhere: file, line (of the NUL, inside a quoted cell too), column */
+        { "a,b\n1,2\0x\n", 10, "'t.csv' line 2: 'b': the cell holds a NUL byte" },
+        { "a,b\n1,\"2\n\0\"\n", 11, "'t.csv' line 3: 'b': the cell holds a NUL byte" },
+        { "a\0,b\n", 5, "'t.csv' line 1: column 1: the cell holds a NUL byte" },
+        /* not UTF-8: Latin-1, a stray continuation byte, overlong, surrogate, past U+10FFFF,
+         * cut short at the end of the cell */
+        { "a,b\n1,caf\xe9\n", 11, "'t.csv' line 2: 'b': not UTF-8 text (byte 4 of the cell is 0xE9)" },
+        { "a,b\n\x80,2\n", 8, "'t.csv' line 2: 'a': not UTF-8 text (byte 1 of the cell is 0x80)" },
+        { "a,b\n\xc1\xbf,2\n", 9, "'t.csv' line 2: 'a': not UTF-8 text (byte 1" },
+        { "a,b\n\xe0\x9f\xbf,2\n", 10, "'t.csv' line 2: 'a': not UTF-8 text (byte 1" },
+        { "a,b\n\xed\xb0\x80,2\n", 10, "'t.csv' line 2: 'a': not UTF-8 text (byte 1" },
+        { "a,b\n\xf4\x90\x80\x80,2\n", 11, "'t.csv' line 2: 'a': not UTF-8 text (byte 1" },
+        { "a,b\n1,x\xe2\x82\n", 10, "'t.csv' line 2: 'b': not UTF-8 text (byte 2" },
+        /* UTF-16 and UTF-32, by byte order mark or by zero bytes */
+        { "\xff\xfe" "a\0,\0b\0", 8, "'t.csv': the file is UTF-16LE text" },
+        { "\xfe\xff\0a\0,\0b", 8, "'t.csv': the file is UTF-16BE text" },
+        { "a\0,\0b\0\n\0", 8, "'t.csv': the file is UTF-16LE text" },
+        { "\0a\0,\0b\0\n", 8, "'t.csv': the file is UTF-16BE text" },
+        { "\xff\xfe\0\0a\0\0\0", 8, "'t.csv': the file is UTF-32LE text" },
+        { "\0\0\xfe\xff\0\0\0a", 8, "'t.csv': the file is UTF-32BE text" },
+        { "a\0\0\0,\0\0\0", 8, "'t.csv': the file is UTF-32LE text" },
+        { "\0\0\0a\0\0\0,", 8, "'t.csv': the file is UTF-32BE text" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *got = read_error(cases[i].in, cases[i].len, &err);
+        if (strncmp(got, cases[i].msg, strlen(cases[i].msg)) != 0)
+            fail_msg("case %zu: got '%s', want '%s...'", i, got, cases[i].msg);
+    }
+    /* well-formed UTF-8 of every length reads */
+    check_parse("a,b\n\xc3\xa9,\xe2\x82\xac\xf0\x9f\x98\x80\n", "1:a|b\n2:\xc3\xa9|\xe2\x82\xac\xf0\x9f\x98\x80\n");
+    assert_string_equal(read_error("\xef\xbb\xbf" "a\n", 5, &err), "");
+}
+
+static void test_cell_limit(void **state)
+{
+    (void)state;
+    at_err err;
+    size_t n = CSVIN_MAX_CELL;
+    char *in = xmalloc(n + 64);
+    for (int extra = 0; extra <= 1; extra++) {
+        /* "h\n" then a cell of n + extra x's, unquoted, then quoted across a line break */
+        for (int quoted = 0; quoted <= 1; quoted++) {
+            size_t k = 0;
+            memcpy(in, "h\n", 2);
+            k = 2;
+            if (quoted)
+                in[k++] = '"';
+            memset(in + k, 'x', n + (size_t)extra);
+            if (quoted)
+                in[k + 10] = '\n';
+            k += n + (size_t)extra;
+            if (quoted)
+                in[k++] = '"';
+            in[k++] = '\n';
+            const char *got = read_error(in, k, &err);
+            if (extra)
+                assert_string_equal(got, "'t.csv' line 2: 'h': the cell is longer than 1 MB "
+                                         "(1048576 bytes), the most attune reads in one cell");
+            else
+                assert_string_equal(got, "");
+        }
+    }
+    free(in);
+}
+
 static void test_write_quoting(void **state)
 {
     (void)state;
     sbuf out = SBUF_INIT;
     csvout w;
     csvout_init_buf(&w, &out);
-    const char *row[] = { "plain", "", "a,b", "he said \"no\"", " pad", "two\nlines" };
-    csvout_row(&w, row, 6);
+    const char *row[] = { "plain", "", "a,b", "he said \"no\"", " pad", "two\nlines",
+                          "\ttab", "tab\t" };
+    csvout_row(&w, row, 8);
     csvout_num(&w, 0.1 + 0.2);
     csvout_num(&w, 0.0 / 0.0);
     csvout_int(&w, -42);
     csvout_end(&w);
     assert_string_equal(sbuf_str(&out),
-        "plain,,\"a,b\",\"he said \"\"no\"\"\",\" pad\",\"two\nlines\"\n"
+        "plain,,\"a,b\",\"he said \"\"no\"\"\",\" pad\",\"two\nlines\",\"\ttab\",\"tab\t\"\n"
         "0.3,,-42\n");
     /* what is written reads back to the same fields */
     collected c = { SBUF_INIT, 0 };
     at_err err;
     assert_int_equal(csvin_read_mem("w.csv", out.buf, out.len, collect_row, &c, &err), AT_OK);
     assert_string_equal(sbuf_str(&c.text),
-        "1:plain||a,b|he said \"no\"| pad|two\nlines\n3:0.3||-42\n");
+        "1:plain||a,b|he said \"no\"| pad|two\nlines|\ttab|tab\t\n3:0.3||-42\n");
     sbuf_release(&c.text);
     sbuf_release(&out);
 }
@@ -248,6 +333,8 @@ int main(void)
         cmocka_unit_test(test_lines_and_quotes),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_stop_early),
+        cmocka_unit_test(test_not_text),
+        cmocka_unit_test(test_cell_limit),
         cmocka_unit_test(test_write_quoting),
         cmocka_unit_test(test_write_fields),
         cmocka_unit_test(test_write_file_rows),
