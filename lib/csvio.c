@@ -300,8 +300,10 @@ void csvout_field(csvout *w, const char *s)
     unsigned char special = 0;
     for (; s[n]; n++)
         special |= quote_char[(unsigned char)s[n]];
-    /* libcsv drops spaces and tabs around a cell that is not quoted */
-    if (!special && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t') {
+    /* libcsv drops spaces and tabs around a cell that is not quoted, and a
+     * reader drops a byte order mark at the start of a file */
+    if (!special && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t' &&
+        !(n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)) {
         put(w, s, n);
         return;
     }

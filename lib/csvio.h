@@ -4,9 +4,10 @@
  * on, so messages can name file and line.  The row and its strings belong to
  * the reader and are valid only during the callback: copy what you keep.
  *
- * Writing quotes a field only when it needs it (comma, quote, CR, LF, or a
- * leading or trailing space or tab), using libcsv's writer for the quoted
- * form. */
+ * Writing quotes a field only when it needs it (comma, quote, CR, LF, a
+ * leading or trailing space or tab, or a leading U+FEFF, which would read as
+ * a byte order mark at the start of a file), using libcsv's writer for the
+ * quoted form. */
 #ifndef ATTUNE_CSVIO_H
 #define ATTUNE_CSVIO_H
 

@@ -1,14 +1,40 @@
 #!/usr/bin/env bash
-# Installs what is missing (Debian), builds with warnings as errors under
-# AddressSanitizer and UndefinedBehaviorSanitizer, and runs every test.
+# Installs what is missing (Debian), then builds and runs every test twice:
+# with gcc and with clang, each with warnings as errors under
+# AddressSanitizer and UndefinedBehaviorSanitizer (the two compilers'
+# sanitizers find different things).  The clang build also holds the
+# libFuzzer harnesses, which then run for a short while each on their
+# corpora (ATTUNE_FUZZ_SECONDS, default 15; 0 skips them).
+#
+# ATTUNE_TEST_BUILD names the gcc build folder (default build-test); the
+# clang one is the same name with -clang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash examples/install-deps.sh
+bash examples/install-deps.sh clang libclang-rt-14-dev
 
 build=${ATTUNE_TEST_BUILD:-build-test}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DATTUNE_WERROR=ON -DATTUNE_SANITIZE=ON >/dev/null
-cmake --build "$build" -j"$(nproc)"
+jobs=$(nproc)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir "$build" --output-on-failure -j"$(nproc)"
+start=$SECONDS
+
+suite() {   # suite COMPILER DIR [CMAKE OPTIONS...]
+  local cc=$1 dir=$2
+  shift 2
+  echo "== $cc: build in $dir"
+  cmake -S . -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug -DATTUNE_WERROR=ON \
+    -DATTUNE_SANITIZE=ON "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs" >/dev/null
+  echo "== $cc: tests"
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs"
+}
+
+suite gcc "$build"
+suite clang "$build-clang" -DATTUNE_FUZZ=ON
+secs=${ATTUNE_FUZZ_SECONDS:-15}
+if [ "$secs" -gt 0 ]; then
+  echo "== fuzz: ${secs}s per harness"
+  bash tests/fuzz/run.sh "$build-clang" "$secs"
+fi
+echo "== all tests passed in $((SECONDS - start))s"

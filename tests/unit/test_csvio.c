@@ -185,6 +185,24 @@ static void test_write_quoting(void **state)
 /* Fields already written as CSV, appended to rows: with the comma before
  * them only when the row has fields, and counted, so the next field gets
  * its comma too. */
+/* A first cell that starts with U+FEFF must not read back as a byte order
+ * mark (found by tests/fuzz/fuzz_csv). */
+static void test_write_leading_bom(void **state)
+{
+    (void)state;
+    sbuf out = SBUF_INIT;
+    csvout w;
+    csvout_init_buf(&w, &out);
+    const char *row[] = { "\xEF\xBB\xBFx", "y" };
+    csvout_row(&w, row, 2);
+    collected c = { SBUF_INIT, 0 };
+    at_err err;
+    assert_int_equal(csvin_read_mem("w.csv", out.buf, out.len, collect_row, &c, &err), AT_OK);
+    assert_string_equal(sbuf_str(&c.text), "1:\xEF\xBB\xBFx|y\n");
+    sbuf_release(&c.text);
+    sbuf_release(&out);
+}
+
 static void test_write_fields(void **state)
 {
     (void)state;
@@ -336,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_not_text),
         cmocka_unit_test(test_cell_limit),
         cmocka_unit_test(test_write_quoting),
+        cmocka_unit_test(test_write_leading_bom),
         cmocka_unit_test(test_write_fields),
         cmocka_unit_test(test_write_file_rows),
         cmocka_unit_test(test_read_file),

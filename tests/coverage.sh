@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Line coverage of lib/ by the test suite: builds with gcc --coverage (no
+# sanitizers) in build-coverage/, runs every test, and prints gcovr's table
+# of lib/'s files and the total.  ATTUNE_COVERAGE_MIN=N makes it fail when
+# lib/ is covered less than N percent.  The HTML report goes to
+# build-coverage/coverage.html.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash examples/install-deps.sh gcovr
+dir=build-coverage
+cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_FLAGS="--coverage -O0" -DCMAKE_EXE_LINKER_FLAGS=--coverage >/dev/null
+cmake --build "$dir" -j"$(nproc)" >/dev/null
+find "$dir" -name '*.gcda' -delete
+ctest --test-dir "$dir" -j"$(nproc)" >/dev/null || echo "coverage: some tests failed (see ctest --test-dir $dir)" >&2
+find "$dir/CMakeFiles" -name '*.gcno' -delete     # CMake's compiler probe
+args=(--root . --object-directory "$dir" --filter 'lib/')
+gcovr "${args[@]}" --html-details "$dir/coverage.html" >/dev/null
+[ -z "${ATTUNE_COVERAGE_MIN:-}" ] || args+=(--fail-under-line "$ATTUNE_COVERAGE_MIN")
+gcovr "${args[@]}" --print-summary
