@@ -52,7 +52,8 @@ static const char common_help[] =
 
 static const char out_help[] =
     "  -o FILE             write to FILE instead of standard output; the file is\n"
-    "                      readable only by you and written whole or not at all\n";
+    "                      readable only by you and written whole or not at all,\n"
+    "                      and may not be the study file or its -wal/-shm\n";
 
 static const char db_help[] =
     "  --db FILE           the study file (default $ATTUNE_DB, else ./attune.db);\n"

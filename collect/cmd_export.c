@@ -55,7 +55,8 @@ static void usage(void)
           "Notes fields and fields marked Identifier are left out unless\n"
           "--include-identifiers is given.  --rater and --rater-code keep only that\n"
           "rater's administrations.  -o writes FILE whole or not at all, readable only\n"
-          "by you (answers about therapy are health data even without identifiers).\n",
+          "by you (answers about therapy are health data even without identifiers);\n"
+          "it may not be the study file or its -wal/-shm.\n",
           stdout);
 }
 

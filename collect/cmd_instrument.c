@@ -19,8 +19,11 @@ static void usage(void)
           "      text changed becomes a new version; answers stay tied to the version\n"
           "      they were given with.  The first field is the record identifier when\n"
           "      it is named record_id (or NAME); it holds the client code, never asked.\n"
+          "      The file must be UTF-8 text (a UTF-16 file is refused with the command\n"
+          "      that converts it); a cell holds at most 1 MB.\n"
           "list  prints every version as CSV: name,version,sha256,added_at,fields\n"
-          "      (-o writes FILE whole or not at all, readable only by you)\n"
+          "      (-o writes FILE whole or not at all, readable only by you; never the\n"
+          "      study file or its -wal/-shm)\n"
           "show  prints an instrument's questions, choices, branching, scales and roles\n"
           "      (the latest version unless --version)\n", stdout);
 }
@@ -180,10 +183,8 @@ static int instrument_list(int argc, char **argv, const char *db)
     outfile out = OUTFILE_INIT;
     struct list_ctx c = { 0 };
     at_err err;
-    if (outfile_open(&out, path, &err) != AT_OK) {
-        cli_fail("%s", err.msg);
+    if (cli_open_out(&out, path, s) != 0)
         goto out;
-    }
     c.cat = catalog_new(s);
     csvout_init_file(&c.w, out.fp);
     static const char *const head[] = { "name", "version", "sha256", "added_at", "fields" };

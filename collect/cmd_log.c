@@ -18,7 +18,8 @@ static void log_usage(void)
           "The old and new values of notes fields, of fields marked Identifier and of\n"
           "fields the latest version of the instrument no longer has read '(hidden)',\n"
           "as exports leave them out, unless --include-identifiers is given.\n"
-          "-o writes FILE whole or not at all, readable only by you.\n",
+          "-o writes FILE whole or not at all, readable only by you; it may not be the\n"
+          "study file or its -wal/-shm.\n",
           stdout);
 }
 

@@ -51,3 +51,6 @@ run collect export client_post_session -o export.csv
 run collect log -o log.csv
 run analyze scores -o scores.csv
 echo "export.csv $(wc -l <export.csv) lines, log.csv $(wc -l <log.csv), scores.csv $(wc -l <scores.csv)"
+echo "# collect instrument list -o"
+refused collect instrument list -o attune.db
+refused collect instrument list -o link.db
