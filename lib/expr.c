@@ -10,7 +10,9 @@
  *   unary := ('-' | '+') unary | pow
  *   pow   := primary ('^' unary)?          right-associative: 2^3^2 = 2^9
  *   primary := number | string | [field] | [field(code)] | name '(' args ')' | '(' or ')'
- * Binding, evaluation and scale terms live in expr_eval.c. */
+ * parsed by precedence climbing (parse_expr), so that each level of nesting
+ * costs one call, not one per precedence level.  Binding, evaluation and
+ * scale terms live in expr_eval.c. */
 #include "expr_impl.h"
 
 #include <ctype.h>
@@ -20,16 +22,17 @@
 #include <string.h>
 #include <strings.h>
 
-/* The tree is walked by recursion (binding, evaluating, freeing), so its
- * height is bounded: parentheses, calls, unary operators and ^ may nest
- * MAX_DEPTH deep, and the tree, which a chain of binary operators such as
- * 1 + 2 + ... grows by one level per operator, may be MAX_HEIGHT levels
- * high.  At these bounds every walk fits in a 256 KB stack, with room to
- * spare even under AddressSanitizer (tests/unit/test_expr_stack.c checks
- * it).  A long sum is written sum(...), whose arguments are walked by a
- * loop. */
-#define MAX_DEPTH 100
-#define MAX_HEIGHT 100
+/* Parsing recurses once per level of nesting (parentheses, calls, unary
+ * operators, not, ^ and operators of stronger binding on the right of
+ * weaker ones), at most MAX_DEPTH levels; binding and freeing walk the
+ * tree by recursion, so its height is bounded too: a chain of binary
+ * operators such as 1 + 2 + ... grows it by one level per operator, up to
+ * MAX_HEIGHT (evaluation keeps its own stack of that size).  At these
+ * bounds everything fits in a 256 KB stack even under AddressSanitizer
+ * (tests/unit/test_expr_stack.c checks it).  A long sum is written
+ * sum(...), whose arguments are walked by a loop. */
+#define MAX_DEPTH 64
+#define MAX_HEIGHT EXPR_MAX_HEIGHT
 
 const struct expr_func expr_funcs[] = {
     { "if", F_IF, 3, 3 },
@@ -284,55 +287,75 @@ void expr_free(expr *e)
 }
 
 static expr *parse_or(parser *p);
-static expr *parse_unary(parser *p);
+
+/* The function named by the current token, NULL when there is none. */
+static const struct expr_func *find_func(const parser *p)
+{
+    for (size_t i = 0; i < expr_nfuncs; i++)
+        if (strlen(expr_funcs[i].name) == p->tok.len &&
+            strncasecmp(expr_funcs[i].name, p->src + p->tok.pos, p->tok.len) == 0)
+            return &expr_funcs[i];
+    return NULL;
+}
+
+/* The parser recurses through parse_expr, parse_primary, parse_group and
+ * parse_call; they keep few locals, so that each level of nesting takes
+ * little stack even where the compiler gives every local its own guard
+ * zone (AddressSanitizer). */
+/* Reports what is wrong after an argument: neither ',' nor ')'. */
+static void bad_after_arg(parser *p)
+{
+    if (p->tok.kind == T_END)
+        fail(p, p->tok.pos, "expected ')'");
+    else
+        fail(p, p->tok.pos, "expected ',' or ')' but found '%.*s'", (int)p->tok.len,
+             p->src + p->tok.pos);
+}
+
+/* Whether a call of fn may have n arguments; reports it when not. */
+static int arity_ok(parser *p, const struct expr_func *fn, size_t pos, size_t n)
+{
+    if ((int)n >= fn->minargs && (fn->maxargs < 0 || (int)n <= fn->maxargs))
+        return 1;
+    if (fn->minargs == fn->maxargs)
+        fail(p, pos, "%s() takes %d argument%s, not %zu", fn->name, fn->minargs,
+             fn->minargs == 1 ? "" : "s", n);
+    else if (fn->maxargs < 0)
+        fail(p, pos, "%s() takes at least %d argument", fn->name, fn->minargs);
+    else
+        fail(p, pos, "%s() takes %d or %d arguments, not %zu", fn->name, fn->minargs,
+             fn->maxargs, n);
+    return 0;
+}
 
 static expr *parse_call(parser *p)
 {
-    token name = p->tok;
-    const struct expr_func *fn = NULL;
-    for (size_t i = 0; i < expr_nfuncs; i++)
-        if (strlen(expr_funcs[i].name) == name.len &&
-            strncasecmp(expr_funcs[i].name, p->src + name.pos, name.len) == 0)
-            fn = &expr_funcs[i];
+    const struct expr_func *fn = find_func(p);
     if (!fn) {
-        fail(p, name.pos, "unknown function '%.*s'", (int)name.len, p->src + name.pos);
+        fail(p, p->tok.pos, "unknown function '%.*s'", (int)p->tok.len, p->src + p->tok.pos);
         return NULL;
     }
+    expr *e = node_new(N_CALL, p->tok.pos);
+    e->fn = fn->id;
     lex(p); /* the '(' */
     lex(p);
-    expr *e = node_new(N_CALL, name.pos);
-    e->fn = fn->id;
     if (p->tok.kind != T_RPAREN) {
-        for (;;) {
+        for (;;) {                     /* an argument, then ',' and another, or ')' */
             expr *arg = parse_or(p);
             if (!arg)
                 goto bad;
             node_add(e, arg);
-            if (p->tok.kind == T_COMMA) {
-                lex(p);
-                continue;
-            }
             if (p->tok.kind == T_RPAREN)
                 break;
-            if (p->tok.kind == T_END)
-                fail(p, p->tok.pos, "expected ')'");
-            else
-                fail(p, p->tok.pos, "expected ',' or ')' but found '%.*s'",
-                     (int)p->tok.len, p->src + p->tok.pos);
-            goto bad;
+            if (p->tok.kind != T_COMMA) {
+                bad_after_arg(p);
+                goto bad;
+            }
+            lex(p);
         }
     }
-    if ((int)e->nkids < fn->minargs || (fn->maxargs >= 0 && (int)e->nkids > fn->maxargs)) {
-        if (fn->minargs == fn->maxargs)
-            fail(p, name.pos, "%s() takes %d argument%s, not %zu", fn->name, fn->minargs,
-                 fn->minargs == 1 ? "" : "s", e->nkids);
-        else if (fn->maxargs < 0)
-            fail(p, name.pos, "%s() takes at least %d argument", fn->name, fn->minargs);
-        else
-            fail(p, name.pos, "%s() takes %d or %d arguments, not %zu", fn->name, fn->minargs,
-                 fn->maxargs, e->nkids);
+    if (!arity_ok(p, fn, e->pos, e->nkids))
         goto bad;
-    }
     lex(p); /* past ')' */
     return bounded(p, e);
 bad:
@@ -340,185 +363,165 @@ bad:
     return NULL;
 }
 
-static expr *parse_primary(parser *p)
+static expr *parse_number(parser *p)
 {
     token t = p->tok;
-    expr *e = NULL;
-    switch (t.kind) {
-    case T_NUM: {
-        char buf[64];
-        if (t.len >= sizeof buf) {
-            fail(p, t.pos, "number is too long");
-            return NULL;
-        }
-        memcpy(buf, p->src + t.pos, t.len);
-        buf[t.len] = '\0';
-        e = node_new(N_NUM, t.pos);
-        if (!parse_double(buf, &e->num)) {
-            expr_free(e);
-            fail(p, t.pos, "'%s' is not a number", buf);
-            return NULL;
-        }
-        lex(p);
-        return e;
-    }
-    case T_STR:
-        e = node_new(N_STR, t.pos);
-        e->str = xstrndup(p->src + t.a, t.alen);
-        lex(p);
-        return e;
-    case T_REF:
-        e = node_new(N_REF, t.pos);
-        e->str = xstrndup(p->src + t.a, t.alen);
-        if (t.blen)
-            e->code = xstrndup(p->src + t.b, t.blen);
-        lex(p);
-        return e;
-    case T_NAME:
-        if (p->next < p->len) {
-            size_t k = p->next;
-            while (k < p->len && isspace((unsigned char)p->src[k]))
-                k++;
-            if (k < p->len && p->src[k] == '(')
-                return parse_call(p);
-        }
-        unexpected(p);
-        return NULL;
-    case T_LPAREN:
-        lex(p);
-        e = parse_or(p);
-        if (!e)
-            return NULL;
-        if (p->tok.kind != T_RPAREN) {
-            fail(p, p->tok.pos, "expected ')'");
-            expr_free(e);
-            return NULL;
-        }
-        lex(p);
-        return e;
-    default:
-        unexpected(p);
+    char buf[64];
+    if (t.len >= sizeof buf) {
+        fail(p, t.pos, "number is too long");
         return NULL;
     }
-}
-
-static expr *parse_pow(parser *p)
-{
-    expr *l = parse_primary(p);
-    if (!l || p->tok.kind != T_OP || p->tok.op != N_POW)
-        return l;
-    size_t pos = p->tok.pos;
-    if (!deeper(p, pos)) {      /* ^ groups right to left, by recursion */
-        expr_free(l);
+    memcpy(buf, p->src + t.pos, t.len);
+    buf[t.len] = '\0';
+    expr *e = node_new(N_NUM, t.pos);
+    if (!parse_double(buf, &e->num)) {
+        expr_free(e);
+        fail(p, t.pos, "'%s' is not a number", buf);
         return NULL;
     }
     lex(p);
-    expr *r = parse_unary(p);
-    p->depth--;
-    if (!r) {
-        expr_free(l);
+    return e;
+}
+
+/* A string or a reference [field] or [field(code)]. */
+static expr *parse_text(parser *p)
+{
+    token t = p->tok;
+    expr *e = node_new(t.kind == T_STR ? N_STR : N_REF, t.pos);
+    e->str = xstrndup(p->src + t.a, t.alen);
+    if (t.kind == T_REF && t.blen)
+        e->code = xstrndup(p->src + t.b, t.blen);
+    lex(p);
+    return e;
+}
+
+/* Whether the name at the current token is followed by '(': a call. */
+static int at_call(const parser *p)
+{
+    size_t k = p->next;
+    while (k < p->len && isspace((unsigned char)p->src[k]))
+        k++;
+    return k < p->len && p->src[k] == '(';
+}
+
+static expr *parse_group(parser *p)
+{
+    lex(p);
+    expr *e = parse_or(p);
+    if (!e)
+        return NULL;
+    if (p->tok.kind != T_RPAREN) {
+        fail(p, p->tok.pos, "expected ')'");
+        expr_free(e);
         return NULL;
     }
-    return bounded(p, binary(N_POW, pos, l, r));
+    lex(p);
+    return e;
 }
 
-static expr *parse_unary(parser *p)
+static expr *parse_primary(parser *p)
 {
-    if (p->tok.kind == T_OP && (p->tok.op == N_SUB || p->tok.op == N_ADD)) {
-        token t = p->tok;
-        if (!deeper(p, t.pos))
-            return NULL;
-        lex(p);
-        expr *x = parse_unary(p);
-        p->depth--;
-        if (!x || t.op == N_ADD)
-            return x;
-        expr *e = node_new(N_NEG, t.pos);
-        node_add(e, x);
-        return bounded(p, e);
+    switch (p->tok.kind) {
+    case T_NUM:
+        return parse_number(p);
+    case T_STR:
+    case T_REF:
+        return parse_text(p);
+    case T_NAME:
+        if (at_call(p))
+            return parse_call(p);
+        break;
+    case T_LPAREN:
+        return parse_group(p);
+    default:
+        break;
     }
-    return parse_pow(p);
+    unexpected(p);
+    return NULL;
 }
 
-/* The binary operator at the current token when it lies in [lo, hi], or
- * -1; the words "and" and "or" are the operators N_AND and N_OR. */
-static int chain_op(const parser *p, nkind lo, nkind hi)
+/* Binding strength of the binary operator at the current token, 0 when it
+ * is none; the words "and" and "or" are the operators N_AND and N_OR.
+ * 'not' (3) and unary minus (7) are prefixes between these levels. */
+enum { LV_OR = 1, LV_AND = 2, LV_NOT = 3, LV_CMP = 4, LV_ADD = 5, LV_MUL = 6, LV_UNARY = 7,
+       LV_POW = 8 };
+
+static int binary_level(const parser *p, nkind *op)
 {
-    nkind op;
     if (p->tok.kind == T_OP)
-        op = p->tok.op;
+        *op = p->tok.op;
     else if (is_keyword(p, "and"))
-        op = N_AND;
+        *op = N_AND;
     else if (is_keyword(p, "or"))
-        op = N_OR;
+        *op = N_OR;
     else
-        return -1;
-    return op >= lo && op <= hi ? (int)op : -1;
+        return 0;
+    switch (*op) {
+    case N_OR: return LV_OR;
+    case N_AND: return LV_AND;
+    case N_ADD: case N_SUB: return LV_ADD;
+    case N_MUL: case N_DIV: return LV_MUL;
+    case N_POW: return LV_POW;
+    default: return LV_CMP;     /* = <> != < <= > >= */
+    }
 }
 
-/* Left-associative chain of operators in [lo, hi] over sub-expressions. */
-static expr *parse_chain(parser *p, expr *(*sub)(parser *), nkind lo, nkind hi)
+/* An expression whose operators all bind at least as strongly as level
+ * min, by precedence climbing: an operand (with its prefixes), then each
+ * binary operator of level min or more with its right operand, which
+ * binds one level more strongly (left to right), or, for ^, at the level
+ * of a unary operand (right to left: 2^3^2 = 2^9).  Each call is one level
+ * of nesting, counted against MAX_DEPTH. */
+static expr *parse_expr(parser *p, int min)
 {
-    expr *l = sub(p);
-    int op;
-    while (l && (op = chain_op(p, lo, hi)) >= 0) {
+    expr *l = NULL;
+    if (!deeper(p, p->tok.pos))
+        return NULL;
+    if (min <= LV_NOT && is_keyword(p, "not")) {
         size_t pos = p->tok.pos;
         lex(p);
-        expr *r = sub(p);
+        expr *x = parse_expr(p, LV_NOT);      /* not not x; not [a] = 1 is not ([a] = 1) */
+        if (x) {
+            l = node_new(N_NOT, pos);
+            node_add(l, x);
+            l = bounded(p, l);
+        }
+    } else if (min <= LV_UNARY && p->tok.kind == T_OP &&
+               (p->tok.op == N_SUB || p->tok.op == N_ADD)) {
+        int neg = p->tok.op == N_SUB;
+        size_t pos = p->tok.pos;
+        lex(p);
+        expr *x = parse_expr(p, LV_UNARY);    /* -2^2 is -(2^2) */
+        if (x && neg) {
+            l = node_new(N_NEG, pos);
+            node_add(l, x);
+            l = bounded(p, l);
+        } else {
+            l = x;
+        }
+    } else {
+        l = parse_primary(p);
+    }
+    nkind op;
+    int lv;
+    while (l && (lv = binary_level(p, &op)) >= min) {
+        size_t pos = p->tok.pos;
+        lex(p);
+        expr *r = parse_expr(p, op == N_POW ? LV_UNARY : lv + 1);
         if (!r) {
             expr_free(l);
-            return NULL;
+            l = NULL;
+            break;
         }
-        l = bounded(p, binary((nkind)op, pos, l, r));
+        l = bounded(p, binary(op, pos, l, r));
     }
+    p->depth--;
     return l;
-}
-
-static expr *parse_mul(parser *p)
-{
-    return parse_chain(p, parse_unary, N_MUL, N_DIV);
-}
-
-static expr *parse_add(parser *p)
-{
-    return parse_chain(p, parse_mul, N_ADD, N_SUB);
-}
-
-static expr *parse_cmp(parser *p)
-{
-    return parse_chain(p, parse_add, N_EQ, N_GE);
-}
-
-static expr *parse_not(parser *p)
-{
-    if (is_keyword(p, "not")) {
-        size_t pos = p->tok.pos;
-        if (!deeper(p, pos))
-            return NULL;
-        lex(p);
-        expr *x = parse_not(p);
-        p->depth--;
-        if (!x)
-            return NULL;
-        expr *e = node_new(N_NOT, pos);
-        node_add(e, x);
-        return bounded(p, e);
-    }
-    return parse_cmp(p);
-}
-
-static expr *parse_and(parser *p)
-{
-    return parse_chain(p, parse_not, N_AND, N_AND);
 }
 
 static expr *parse_or(parser *p)
 {
-    if (!deeper(p, p->tok.pos))
-        return NULL;
-    expr *l = parse_chain(p, parse_and, N_OR, N_OR);
-    p->depth--;
-    return l;
+    return parse_expr(p, LV_OR);
 }
 
 at_status expr_parse(const char *src, expr **out, size_t *errpos, at_err *err)

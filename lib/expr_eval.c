@@ -216,89 +216,23 @@ static double round_places(double x, double d, int mode)
     return d >= 0 ? y / scale : y * scale;
 }
 
-static xval call(const expr *e, const char *const *vals)
+/* The value of a leaf: a number, a string or a reference. */
+static xval leaf(const expr *e, const char *const *vals)
 {
-    double x, d = 0.0;
-    switch (e->fn) {
-    case F_IF:
-        return expr_eval(e->kids[xval_truthy(expr_eval(e->kids[0], vals)) ? 1 : 2], vals);
-    case F_SUM:
-    case F_MEAN:
-    case F_MIN:
-    case F_MAX: {
-        double acc = 0.0;
-        size_t n = 0;
-        for (size_t i = 0; i < e->nkids; i++) {
-            if (!xval_number(expr_eval(e->kids[i], vals), &x))
-                continue;   /* blanks (and text) are skipped */
-            if (n == 0)
-                acc = e->fn == F_MIN || e->fn == F_MAX ? x : 0.0;
-            if (e->fn == F_MIN)
-                acc = x < acc ? x : acc;
-            else if (e->fn == F_MAX)
-                acc = x > acc ? x : acc;
-            else
-                acc += x;
-            n++;
-        }
-        if (n == 0)
-            return blank();
-        return number(e->fn == F_MEAN ? acc / (double)n : acc);
-    }
-    case F_ABS:
-        return xval_number(expr_eval(e->kids[0], vals), &x) ? number(fabs(x)) : blank();
-    case F_SQRT:
-        if (!xval_number(expr_eval(e->kids[0], vals), &x) || x < 0.0)
-            return blank();
-        return number(sqrt(x));
-    case F_ROUND:
-    case F_ROUNDUP:
-    case F_ROUNDDOWN:
-        if (!xval_number(expr_eval(e->kids[0], vals), &x))
-            return blank();
-        if (e->nkids > 1 && !xval_number(expr_eval(e->kids[1], vals), &d))
-            return blank();
-        return number(round_places(x, d, e->fn == F_ROUND ? 0 : e->fn == F_ROUNDUP ? 1 : -1));
-    }
-    return blank();
+    if (e->kind == N_NUM)
+        return number(e->num);
+    if (e->kind == N_STR)
+        return e->str[0] ? string(e->str) : blank();
+    const char *s = e->col >= 0 && vals ? vals[e->col] : NULL;
+    if (!s || !*s)
+        /* an unticked checkbox option is 0 in REDCap, never blank */
+        return e->code ? number(0.0) : blank();
+    return string(s);
 }
 
-xval expr_eval(const expr *e, const char *const *vals)
+static xval binary_value(nkind kind, xval a, xval b)
 {
-    xval a, b;
-    double x;
-    switch (e->kind) {
-    case N_NUM:
-        return number(e->num);
-    case N_STR:
-        return e->str[0] ? string(e->str) : blank();
-    case N_REF: {
-        const char *s = e->col >= 0 && vals ? vals[e->col] : NULL;
-        if (!s || !*s)
-            /* an unticked checkbox option is 0 in REDCap, never blank */
-            return e->code ? number(0.0) : blank();
-        return string(s);
-    }
-    case N_NEG:
-        return xval_number(expr_eval(e->kids[0], vals), &x) ? number(-x) : blank();
-    case N_NOT:
-        return truth(!xval_truthy(expr_eval(e->kids[0], vals)));
-    case N_AND:
-        if (!xval_truthy(expr_eval(e->kids[0], vals)))
-            return truth(0);
-        return truth(xval_truthy(expr_eval(e->kids[1], vals)));
-    case N_OR:
-        if (xval_truthy(expr_eval(e->kids[0], vals)))
-            return truth(1);
-        return truth(xval_truthy(expr_eval(e->kids[1], vals)));
-    case N_CALL:
-        return call(e, vals);
-    default:
-        break;
-    }
-    a = expr_eval(e->kids[0], vals);
-    b = expr_eval(e->kids[1], vals);
-    switch (e->kind) {
+    switch (kind) {
     case N_EQ:
         return truth(values_equal(a, b));
     case N_NE:
@@ -307,9 +241,166 @@ xval expr_eval(const expr *e, const char *const *vals)
     case N_LE:
     case N_GT:
     case N_GE:
-        return compare(e->kind, a, b);
+        return compare(kind, a, b);
     default:
-        return arith(e->kind, a, b);
+        return arith(kind, a, b);
+    }
+}
+
+/* Evaluation walks the tree with a stack of its own rather than by
+ * recursion, so the C stack it needs does not grow with the tree: a frame
+ * per level of the node being evaluated, at most EXPR_MAX_HEIGHT + 1, in an
+ * array on the stack (no allocation).  A frame's step counts the operands
+ * evaluated so far; the value of the last one is in v. */
+typedef struct frame {
+    const expr *e;
+    size_t step;
+    xval a;          /* a binary operator's left operand */
+    double acc;      /* sum, mean, min, max: the running value; round: x */
+    size_t n;        /* sum, mean, min, max: numbers met */
+} frame;
+
+enum { EVAL_STACK = EXPR_MAX_HEIGHT + 1 };
+
+/* One step of frame f, whose operand number f->step - 1 (if any) has value
+ * v: either sets *push to the operand to evaluate next, or stores the
+ * node's value in *v. */
+static void eval_step(frame *f, xval *v, const expr **push)
+{
+    const expr *e = f->e;
+    double x, d;
+    *push = NULL;
+    if (f->step == 0 && e->nkids > 0 && e->kind != N_CALL) {
+        *push = e->kids[0];
+        return;
+    }
+    switch (e->kind) {
+    case N_NUM:
+    case N_STR:
+    case N_REF:
+        return;      /* leaves are valued before their frame is pushed */
+    case N_NEG:
+        *v = xval_number(*v, &x) ? number(-x) : blank();
+        return;
+    case N_NOT:
+        *v = truth(!xval_truthy(*v));
+        return;
+    case N_AND:
+    case N_OR:
+        if (f->step == 1 && xval_truthy(*v) == (e->kind == N_AND)) {
+            *push = e->kids[1];      /* the left side does not decide */
+            return;
+        }
+        *v = truth(xval_truthy(*v));
+        return;
+    case N_CALL:
+        break;
+    default:
+        if (f->step == 1) {
+            f->a = *v;
+            *push = e->kids[1];
+            return;
+        }
+        *v = binary_value(e->kind, f->a, *v);
+        return;
+    }
+
+    switch (e->fn) {
+    case F_IF:
+        if (f->step == 0)
+            *push = e->kids[0];
+        else if (f->step == 1)
+            *push = e->kids[xval_truthy(*v) ? 1 : 2];
+        /* step 2: the chosen branch's value is the value */
+        return;
+    case F_SUM:
+    case F_MEAN:
+    case F_MIN:
+    case F_MAX:
+        if (f->step > 0 && xval_number(*v, &x)) {   /* blanks (and text) are skipped */
+            if (f->n == 0)
+                f->acc = e->fn == F_MIN || e->fn == F_MAX ? x : 0.0;
+            if (e->fn == F_MIN)
+                f->acc = x < f->acc ? x : f->acc;
+            else if (e->fn == F_MAX)
+                f->acc = x > f->acc ? x : f->acc;
+            else
+                f->acc += x;
+            f->n++;
+        }
+        if (f->step < e->nkids) {
+            *push = e->kids[f->step];
+            return;
+        }
+        if (f->n == 0)
+            *v = blank();
+        else
+            *v = number(e->fn == F_MEAN ? f->acc / (double)f->n : f->acc);
+        return;
+    case F_ABS:
+    case F_SQRT:
+        if (f->step == 0) {
+            *push = e->kids[0];
+            return;
+        }
+        if (!xval_number(*v, &x) || (e->fn == F_SQRT && x < 0.0))
+            *v = blank();
+        else
+            *v = number(e->fn == F_ABS ? fabs(x) : sqrt(x));
+        return;
+    case F_ROUND:
+    case F_ROUNDUP:
+    case F_ROUNDDOWN: {
+        int mode = e->fn == F_ROUND ? 0 : e->fn == F_ROUNDUP ? 1 : -1;
+        if (f->step == 0) {
+            *push = e->kids[0];
+            return;
+        }
+        if (f->step == 1) {
+            if (!xval_number(*v, &x)) {
+                *v = blank();
+                return;
+            }
+            f->acc = x;
+            if (e->nkids > 1) {
+                *push = e->kids[1];
+                return;
+            }
+            *v = number(round_places(x, 0.0, mode));
+            return;
+        }
+        *v = xval_number(*v, &d) ? number(round_places(f->acc, d, mode)) : blank();
+        return;
+    }
+    }
+    *v = blank();
+}
+
+xval expr_eval(const expr *root, const char *const *vals)
+{
+    frame st[EVAL_STACK];
+    size_t top = 0;
+    xval v = blank();
+    if (root->nkids == 0)
+        return leaf(root, vals);
+    st[0] = (frame){ .e = root };
+    for (;;) {
+        const expr *kid;
+        eval_step(&st[top], &v, &kid);
+        if (kid) {
+            st[top].step++;
+            if (kid->nkids == 0) {
+                v = leaf(kid, vals);          /* a leaf needs no frame */
+                continue;
+            }
+            if (top + 1 >= EVAL_STACK)        /* deeper than the parser allows */
+                return blank();
+            st[++top] = (frame){ .e = kid };
+            continue;
+        }
+        if (top == 0)
+            return v;
+        top--;                                 /* v is the operand the parent asked for */
     }
 }
 

@@ -5,6 +5,10 @@
 
 #include "expr.h"
 
+/* The highest tree the parser builds (levels of operands below the top);
+ * evaluation keeps a stack of this many frames. */
+#define EXPR_MAX_HEIGHT 100
+
 /* Operator kinds; the parser relies on each precedence level being a
  * contiguous range (ADD..SUB, MUL..DIV, EQ..GE). */
 typedef enum nkind {

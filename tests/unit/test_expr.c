@@ -87,6 +87,13 @@ static const struct {
     { "-2 ^ 2", 'N', "-4" },               /* ^ binds tighter than unary minus: -(2^2) */
     { "2 ^ -1", 'N', "0.5" },
     { "2 * (3 + 4) ^ 2", 'N', "98" },      /* 2 * 49 */
+    { "2 ^ 3 * 4", 'N', "32" },            /* operators after a power: (2^3) * 4 */
+    { "1 + 2 ^ 2 * 3 - 1", 'N', "12" },    /* 1 + (4 * 3) - 1 */
+    { "-2 ^ 2 + 5", 'N', "1" },            /* -(2^2) + 5 */
+    { "2 ^ 3 = 8 and not 1 > 2 or 0", 'N', "1" },  /* ((2^3 = 8) and not (1 > 2)) or 0 */
+    { "not not 1 = 1", 'N', "1" },
+    { "1 - 2 - 3", 'N', "-4" },            /* left to right */
+    { "12 / 2 / 3", 'N', "2" },
     { "- - 3", 'N', "3" },
     { ".5 + .25", 'N', "0.75" },
     { "1 + 2 = 3", 'N', "1" },             /* comparison looser than +: (1+2) = 3 */
@@ -268,10 +275,10 @@ static at_status parse_repeated(const char *unit, int n, at_err *err, char *valu
 static void test_nesting_limit(void **state)
 {
     (void)state;
-    /* 99 levels of parentheses parse (100 with the whole expression); 100
+    /* 63 levels of parentheses parse (64 with the whole expression); 64
      * and 1000 are refused, not a stack overflow */
     char src[2100];
-    for (int depth = 99; depth <= 1000; depth += depth == 99 ? 1 : 900) {
+    for (int depth = 63; depth <= 1000; depth += depth == 63 ? 1 : 936) {
         size_t k = 0;
         for (int i = 0; i < depth; i++)
             src[k++] = '(';
@@ -282,7 +289,7 @@ static void test_nesting_limit(void **state)
         expr *e = NULL;
         at_err err;
         at_status st = expr_parse(src, &e, NULL, &err);
-        if (depth == 99) {
+        if (depth == 63) {
             assert_int_equal(st, AT_OK);
             assert_string_equal(xval_format(expr_eval(e, vals), (char[64]){ 0 }), "1");
         } else {
@@ -294,10 +301,10 @@ static void test_nesting_limit(void **state)
 
     at_err perr;
     char value[64];
-    /* ^ nests to the right: 1^1^1^...: 99 levels are fine, 100 too deep */
-    assert_int_equal(parse_repeated("^1", 99, &perr, value), AT_OK);
+    /* ^ nests to the right: 1^1^1^...: 63 levels are fine, 64 too deep */
+    assert_int_equal(parse_repeated("^1", 63, &perr, value), AT_OK);
     assert_string_equal(value, "1");
-    assert_int_equal(parse_repeated("^1", 100, &perr, value), AT_EINVAL);
+    assert_int_equal(parse_repeated("^1", 64, &perr, value), AT_EINVAL);
     assert_non_null(strstr(perr.msg, "nested too deeply"));
     /* a chain of + is a tree one level higher per operator, walked by
      * recursion: 1 + 1 + ... with 100 operators is 101; one more is

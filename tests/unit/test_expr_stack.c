@@ -120,7 +120,7 @@ static void test_deepest_on_small_stack(void **state)
     };
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         int n = longest(shapes[i].head, shapes[i].core, shapes[i].tail);
-        if (n < 40)
+        if (n < 20)
             fail_msg("'%s%s%s': only %d levels parse", shapes[i].head, shapes[i].core,
                      shapes[i].tail, n);
         char *src = build(shapes[i].head, shapes[i].core, shapes[i].tail, n);
