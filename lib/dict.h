@@ -135,7 +135,8 @@ long instrument_role(const instrument *in, field_role role);
  * a new string the caller frees: the value as REDCap stores it (dates and
  * datetimes as Y-M-D whatever order the validation names, which is also
  * accepted on input; surrounding spaces trimmed), or NULL for blank.  On
- * failure returns 0 and writes a reason without the field name into why,
+ * failure (text that is not UTF-8 among them) returns 0 and writes a reason
+ * without the field name into why,
  * e.g. "is 7, allowed 1-5", "'x' is not a number", "2026-02-30 is not a
  * date".  Blank is valid here: required answers are checked apart. */
 int field_normalize(const field *f, const char *value, char **out, char *why, size_t whysz);

@@ -199,6 +199,10 @@ int field_normalize(const field *f, const char *value, char **out, char *why, si
         n--;
     if (n == 0)
         return 1;
+    if (utf8_check(value, n) < n) {    /* typed in a terminal with another encoding */
+        field_why(why, whysz, "is not UTF-8 text (set the terminal to UTF-8)");
+        return 0;
+    }
     char *s = xstrndup(value, n);
     int ok = 1;
     switch (f->type) {

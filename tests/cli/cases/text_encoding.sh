@@ -69,3 +69,5 @@ echo "# well-formed UTF-8 with a byte order mark is read"
 { printf '\xef\xbb\xbf%s\n' "$head"; row 4 | sed 's/felt rushed/felt déjà vu and rushed/'; } >utf8.csv
 run collect import client_post_session utf8.csv
 sql "SELECT value FROM responses WHERE field = 'rupture_other'"
+echo "# an answer typed in another encoding is refused too"
+run collect amend client_post_session --client C01 --session 3 "rupture_other=caf$(printf '\xe9')" --reason "typed again"
