@@ -54,6 +54,7 @@ typedef struct an_opts {
     int by_given;
     int over_week;
     int format_csv;             /* report */
+    int threads;                /* 1, or 2: the reading and scoring on a thread of its own */
 } an_opts;
 
 /* What the analyses need from one instrument version: the scoring model

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int an_fail(const char *fmt, ...)
 {
@@ -56,7 +57,10 @@ static const char out_help[] =
 
 static const char db_help[] =
     "  --db FILE           the study file (default $ATTUNE_DB, else ./attune.db);\n"
-    "                      it is opened read-only and never changed\n";
+    "                      it is opened read-only and never changed\n"
+    "  --threads N         1: one thread; 2: the study is read and scored on a second\n"
+    "                      thread while the analyses run (default 2 on a machine with\n"
+    "                      two or more cores); the output is the same either way\n";
 
 static const char episode_help[] =
     "episode rule (see the README for the formulas):\n"
@@ -119,12 +123,14 @@ static void opts_defaults(an_opts *o, const char *cmd)
     o->reliability = NAN;
     o->resolved_at = NAN;
     o->by = BY_CLIENT;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cores >= 2 ? 2 : 1;
 }
 
 enum opt_id {
     O_DB, O_INSTRUMENT, O_CLIENT, O_THERAPIST, O_COHORT, O_RATER, O_FROM, O_TO, O_OUT,
     O_PAIRWISE, O_ITEMS, O_RULE, O_K, O_WINDOW, O_CUTOFF, O_RELIABILITY, O_RESOLVED_AT,
-    O_BY, O_OVER, O_FORMAT, O_OUT_DIR
+    O_BY, O_OVER, O_FORMAT, O_OUT_DIR, O_THREADS
 };
 
 static const struct opt {
@@ -155,6 +161,7 @@ static const struct opt {
     { "--over", O_OVER, OPT_OVER, 1 },
     { "--format", O_FORMAT, OPT_FORMAT, 1 },
     { "--out-dir", O_OUT_DIR, OPT_OUTDIR, 1 },
+    { "--threads", O_THREADS, 0, 1 },
 };
 
 static const struct opt *opt_find(const char *arg, const char **inline_value)
@@ -196,6 +203,11 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
     case O_COHORT: o->cohort = v; break;
     case O_OUT: o->out = v; break;
     case O_OUT_DIR: o->out_dir = v; break;
+    case O_THREADS:
+        if (!parse_long(v, &w) || w < 1 || w > 2)
+            return an_usage(cmd, "'%s' is '%s', allowed 1 or 2", name, v);
+        o->threads = (int)w;
+        break;
     case O_PAIRWISE: o->pairwise = 1; break;
     case O_ITEMS: o->items = 1; break;
     case O_RATER:

@@ -9,6 +9,7 @@
 #include "analyze.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -228,45 +229,337 @@ static void client_flush(scan *sc)
 
 /* ---- the stream --------------------------------------------------------- */
 
+/* What the analyses get for one administration, once it is read and
+ * scored: the rows' order and values are the same whether the reading runs
+ * on this thread or on another. */
+static void consume(scan *sc, const an_row *r)
+{
+    if (sc->have_client && strcmp(sc->client.code, r->v->client) != 0)
+        client_flush(sc);
+    if (!sc->have_client) {
+        sc->client.code = xstrdup(r->v->client);
+        sc->have_client = 1;
+    }
+    if (!isnan(r->alliance) && r->form->role[ROLE_ALLIANCE] >= 0)
+        series_add(&sc->client, r);
+    for (size_t i = 0; i < sc->n; i++)
+        if (sc->a[i]->row)
+            sc->a[i]->row(sc->st[i], r);
+}
+
+/* Reads and scores one administration into r (valid until the next call). */
+static const an_form *produce(scan *sc, const admin_view *v, an_row *r)
+{
+    const an_opts *o = sc->cx->o;
+    int match = 0;
+    const an_form *f = scan_form(sc, v, &match);
+    if (!f)
+        return NULL;
+    score_fill(f->in, match, v, sc->vals, NULL);
+    score_compute(f, sc->vals);
+    score_eval(f, sc->vals, &sc->res);
+    r->v = v;
+    r->form = f;
+    r->vals = sc->vals;
+    r->rater_ok = !o->rater || strcmp(v->rater, o->rater) == 0;
+    r->scale_score = sc->res.score;
+    r->scale_answered = sc->res.answered;
+    r->scale_terms = (const double *const *)sc->res.terms;
+    memcpy(r->role, sc->res.role, sizeof r->role);
+    r->alliance = sc->res.alliance;
+    return f;
+}
+
 static int on_admin(const admin_view *v, void *ctx)
 {
     scan *sc = ctx;
-    const an_opts *o = sc->cx->o;
-    if (sc->have_client && strcmp(sc->client.code, v->client) != 0)
-        client_flush(sc);
-    if (!sc->have_client) {
-        sc->client.code = xstrdup(v->client);
-        sc->have_client = 1;
-    }
-    int match = 0;
-    const an_form *f = scan_form(sc, v, &match);
+    an_row r;
+    const an_form *f = produce(sc, v, &r);
     if (!f) {
         sc->failed = 1;
         return 1;
     }
-    score_fill(f->in, match, v, sc->vals, NULL);
-    score_compute(f, sc->vals);
-    const char *const *vals = sc->vals;
-    score_eval(f, vals, &sc->res);
-
-    an_row r;
-    r.v = v;
-    r.form = f;
-    r.vals = vals;
-    r.rater_ok = !o->rater || strcmp(v->rater, o->rater) == 0;
-    r.scale_score = sc->res.score;
-    r.scale_answered = sc->res.answered;
-    r.scale_terms = (const double *const *)sc->res.terms;
-    memcpy(r.role, sc->res.role, sizeof r.role);
-    r.alliance = sc->res.alliance;
-    if (!isnan(r.alliance) && f->role[ROLE_ALLIANCE] >= 0)
-        series_add(&sc->client, &r);
-
-    for (size_t i = 0; i < sc->n; i++)
-        if (sc->a[i]->row)
-            sc->a[i]->row(sc->st[i], &r);
+    consume(sc, &r);
     score_uncompute(f, sc->vals);
     return 0;
+}
+
+/* ---- reading on a second thread ------------------------------------------ */
+
+/* With --threads 2 the store is read and every row scored on a thread of its
+ * own, which hands the rows over in batches; the analyses run here on the
+ * rows in the same order, so their output is the same bytes.  A batch keeps
+ * copies of everything a row holds (its strings as offsets into one
+ * buffer, its numbers in another), so the store may move on. */
+enum { BATCH_ROWS = 512, NBATCH = 4 };
+
+enum { S_CLIENT, S_THERAPIST, S_COHORT, S_DATE, S_MODALITY, S_INSTRUMENT, S_RATER,
+       S_RATER_CODE, S_STATUS, S_SOURCE, S_STARTED, S_FINISHED, NSTR };
+
+typedef struct rec {
+    long id, session, instrument_id, version;
+    size_t str[NSTR];           /* offsets into the batch's text */
+    const an_form *form;
+    int rater_ok;
+    double alliance, role[ROLE_STRATEGY + 1];
+    size_t vals, nums, counts;  /* first entries in valoff, nums and counts */
+} rec;
+
+typedef struct batch {
+    rec *rows;
+    size_t n;
+    sbuf text;
+    size_t *valoff;             /* offset + 1 into text, 0 for blank */
+    size_t nvo, cvo;
+    double *nums;               /* per row: its scale scores, then their terms */
+    size_t nnum, cnum;
+    size_t *counts;             /* per row: answered terms per scale */
+    size_t ncnt, ccnt;
+    struct batch *next;
+} batch;
+
+typedef struct pipeline {
+    scan *sc;
+    const admin_filter *flt;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    batch *free_list, *full, *full_tail;
+    batch *cur;                 /* the reader's batch being filled */
+    int done;                   /* the reader has handed over its last batch */
+    at_status status;
+} pipeline;
+
+static size_t keep_str(batch *b, const char *s)
+{
+    size_t at = b->text.len;
+    sbuf_adds(&b->text, s ? s : "");
+    sbuf_addc(&b->text, '\0');
+    return at;
+}
+
+#define GROW(arr, n, cap, need)                                                   \
+    do {                                                                          \
+        if ((n) + (need) > (cap)) {                                               \
+            (cap) = ((n) + (need)) * 2;                                           \
+            (arr) = xrealloc((arr), (cap) * sizeof *(arr));                       \
+        }                                                                         \
+    } while (0)
+
+/* Copies a produced row into b. */
+static void batch_add(batch *b, const an_row *r)
+{
+    const admin_view *v = r->v;
+    const an_form *f = r->form;
+    const instrument *in = f->in;
+    rec *x = &b->rows[b->n++];
+    x->id = v->id;
+    x->session = v->session;
+    x->instrument_id = v->instrument_id;
+    x->version = v->version;
+    const char *strs[NSTR] = { v->client, v->therapist, v->cohort, v->date, v->modality,
+                               v->instrument, v->rater, v->rater_code, v->status, v->source,
+                               v->started_at, v->finished_at };
+    for (int k = 0; k < NSTR; k++)
+        x->str[k] = keep_str(b, strs[k]);
+    x->form = f;
+    x->rater_ok = r->rater_ok;
+    x->alliance = r->alliance;
+    memcpy(x->role, r->role, sizeof x->role);
+    GROW(b->valoff, b->nvo, b->cvo, in->ncols);
+    x->vals = b->nvo;
+    for (size_t c = 0; c < in->ncols; c++)
+        b->valoff[b->nvo++] = r->vals[c] ? keep_str(b, r->vals[c]) + 1 : 0;
+    GROW(b->nums, b->nnum, b->cnum, f->nscales + f->nterms);
+    x->nums = b->nnum;
+    if (f->nscales)
+        memcpy(b->nums + b->nnum, r->scale_score, f->nscales * sizeof *b->nums);
+    b->nnum += f->nscales;
+    for (size_t i = 0; i < f->nscales; i++) {
+        size_t k = in->fields[f->scales[i].field].nterms;
+        if (k)
+            memcpy(b->nums + b->nnum, r->scale_terms[i], k * sizeof *b->nums);
+        b->nnum += k;
+    }
+    GROW(b->counts, b->ncnt, b->ccnt, f->nscales);
+    x->counts = b->ncnt;
+    if (f->nscales)
+        memcpy(b->counts + b->ncnt, r->scale_answered, f->nscales * sizeof *b->counts);
+    b->ncnt += f->nscales;
+}
+
+static void batch_reset(batch *b)
+{
+    b->n = 0;
+    sbuf_reset(&b->text);
+    b->nvo = b->nnum = b->ncnt = 0;
+    b->next = NULL;
+}
+
+static void batch_free(batch *b)
+{
+    free(b->rows);
+    sbuf_release(&b->text);
+    free(b->valoff);
+    free(b->nums);
+    free(b->counts);
+    free(b);
+}
+
+/* Hands the reader's batch over (NULL: none) and marks the end when last. */
+static void hand_over(pipeline *p, int last)
+{
+    pthread_mutex_lock(&p->mu);
+    if (p->cur && p->cur->n) {
+        if (p->full_tail)
+            p->full_tail->next = p->cur;
+        else
+            p->full = p->cur;
+        p->full_tail = p->cur;
+    } else if (p->cur) {
+        p->cur->next = p->free_list;
+        p->free_list = p->cur;
+    }
+    p->cur = NULL;
+    if (last)
+        p->done = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static int pipe_admin(const admin_view *v, void *ctx)
+{
+    pipeline *p = ctx;
+    scan *sc = p->sc;
+    if (!p->cur) {
+        pthread_mutex_lock(&p->mu);
+        while (!p->free_list)
+            pthread_cond_wait(&p->cv, &p->mu);
+        p->cur = p->free_list;
+        p->free_list = p->cur->next;
+        pthread_mutex_unlock(&p->mu);
+        batch_reset(p->cur);
+    }
+    an_row r;
+    const an_form *f = produce(sc, v, &r);
+    if (!f) {
+        sc->failed = 1;
+        return 1;
+    }
+    batch_add(p->cur, &r);
+    score_uncompute(f, sc->vals);
+    if (p->cur->n == BATCH_ROWS)
+        hand_over(p, 0);
+    return 0;
+}
+
+static void *reader_main(void *arg)
+{
+    pipeline *p = arg;
+    p->status = store_admin_each(p->sc->cx->s, p->flt, pipe_admin, p, &p->sc->err);
+    hand_over(p, 1);
+    return NULL;
+}
+
+/* The rows of batch b, one by one, to the analyses. */
+static void consume_batch(scan *sc, const batch *b, const char ***vals, size_t *vcap,
+                          const double ***terms, size_t *tcap)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const rec *x = &b->rows[i];
+        const an_form *f = x->form;
+        const instrument *in = f->in;
+        const char *t = b->text.buf;
+        admin_view v = { 0 };
+        v.id = x->id;
+        v.session = x->session;
+        v.instrument_id = x->instrument_id;
+        v.version = x->version;
+        const char **strs[NSTR] = { &v.client, &v.therapist, &v.cohort, &v.date, &v.modality,
+                                    &v.instrument, &v.rater, &v.rater_code, &v.status,
+                                    &v.source, &v.started_at, &v.finished_at };
+        for (int k = 0; k < NSTR; k++)
+            *strs[k] = t + x->str[k];
+        GROW(*vals, 0, *vcap, in->ncols ? in->ncols : 1);
+        for (size_t c = 0; c < in->ncols; c++) {
+            size_t o = b->valoff[x->vals + c];
+            (*vals)[c] = o ? t + o - 1 : NULL;
+        }
+        GROW(*terms, 0, *tcap, f->nscales ? f->nscales : 1);
+        const double *nums = b->nums + x->nums;
+        for (size_t s = 0, at = f->nscales; s < f->nscales; s++) {
+            (*terms)[s] = nums + at;
+            at += in->fields[f->scales[s].field].nterms;
+        }
+        an_row r;
+        r.v = &v;
+        r.form = f;
+        r.vals = *vals;
+        r.rater_ok = x->rater_ok;
+        r.scale_score = nums;
+        r.scale_answered = b->counts + x->counts;
+        r.scale_terms = *terms;
+        memcpy(r.role, x->role, sizeof r.role);
+        r.alliance = x->alliance;
+        consume(sc, &r);
+    }
+}
+
+static at_status scan_piped(scan *sc, const admin_filter *flt)
+{
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    p.sc = sc;
+    p.flt = flt;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    for (int k = 0; k < NBATCH; k++) {
+        batch *b = xcalloc(1, sizeof *b);
+        b->rows = xcalloc(BATCH_ROWS, sizeof *b->rows);
+        b->next = p.free_list;
+        p.free_list = b;
+    }
+    pthread_t reader;
+    if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
+        /* no second thread: read here */
+        p.status = store_admin_each(sc->cx->s, flt, on_admin, sc, &sc->err);
+        p.done = 1;
+    }
+    const char **vals = NULL;
+    const double **terms = NULL;
+    size_t vcap = 0, tcap = 0;
+    int threaded = !p.done;
+    for (;;) {
+        pthread_mutex_lock(&p.mu);
+        while (!p.full && !p.done)
+            pthread_cond_wait(&p.cv, &p.mu);
+        batch *b = p.full;
+        if (b) {
+            p.full = b->next;
+            if (!p.full)
+                p.full_tail = NULL;
+        }
+        pthread_mutex_unlock(&p.mu);
+        if (!b)
+            break;
+        consume_batch(sc, b, &vals, &vcap, &terms, &tcap);
+        pthread_mutex_lock(&p.mu);
+        b->next = p.free_list;
+        p.free_list = b;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+    }
+    if (threaded)
+        pthread_join(reader, NULL);
+    free(vals);
+    free(terms);
+    while (p.free_list) {
+        batch *b = p.free_list;
+        p.free_list = b->next;
+        batch_free(b);
+    }
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    return p.status;
 }
 
 int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, size_t n,
@@ -294,7 +587,8 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     flt.from_date = o->from;
     flt.to_date = o->to;
 
-    at_status st_code = store_admin_each(cx->s, &flt, on_admin, &sc, &sc.err);
+    at_status st_code = o->threads > 1 ? scan_piped(&sc, &flt)
+                                       : store_admin_each(cx->s, &flt, on_admin, &sc, &sc.err);
     int rc = 0;
     if (sc.failed || st_code != AT_OK) {
         an_fail("%s", sc.err.msg);
