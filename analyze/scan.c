@@ -7,6 +7,7 @@
  * to the client's series, and calls each analysis.
  * When the client changes, each analysis gets the finished client. */
 #include "analyze.h"
+#include "handoff.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -306,6 +307,7 @@ typedef struct rec {
 } rec;
 
 typedef struct batch {
+    handoff_item link;          /* first: the handoff's */
     rec *rows;
     size_t n;
     sbuf text;
@@ -315,17 +317,13 @@ typedef struct batch {
     size_t nnum, cnum;
     size_t *counts;             /* per row: answered terms per scale */
     size_t ncnt, ccnt;
-    struct batch *next;
 } batch;
 
 typedef struct pipeline {
     scan *sc;
     const admin_filter *flt;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    batch *free_list, *full, *full_tail;
+    handoff *h;
     batch *cur;                 /* the reader's batch being filled */
-    int done;                   /* the reader has handed over its last batch */
     at_status status;
 } pipeline;
 
@@ -392,7 +390,6 @@ static void batch_reset(batch *b)
     b->n = 0;
     sbuf_reset(&b->text);
     b->nvo = b->nnum = b->ncnt = 0;
-    b->next = NULL;
 }
 
 static void batch_free(batch *b)
@@ -405,25 +402,14 @@ static void batch_free(batch *b)
     free(b);
 }
 
-/* Hands the reader's batch over (NULL: none) and marks the end when last. */
-static void hand_over(pipeline *p, int last)
+/* Sends the reader's batch (when it holds rows). */
+static void send_batch(pipeline *p)
 {
-    pthread_mutex_lock(&p->mu);
-    if (p->cur && p->cur->n) {
-        if (p->full_tail)
-            p->full_tail->next = p->cur;
-        else
-            p->full = p->cur;
-        p->full_tail = p->cur;
-    } else if (p->cur) {
-        p->cur->next = p->free_list;
-        p->free_list = p->cur;
-    }
+    if (p->cur && p->cur->n)
+        handoff_send(p->h, &p->cur->link);
+    else if (p->cur)
+        handoff_give(p->h, &p->cur->link);
     p->cur = NULL;
-    if (last)
-        p->done = 1;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
 }
 
 static int pipe_admin(const admin_view *v, void *ctx)
@@ -431,12 +417,9 @@ static int pipe_admin(const admin_view *v, void *ctx)
     pipeline *p = ctx;
     scan *sc = p->sc;
     if (!p->cur) {
-        pthread_mutex_lock(&p->mu);
-        while (!p->free_list)
-            pthread_cond_wait(&p->cv, &p->mu);
-        p->cur = p->free_list;
-        p->free_list = p->cur->next;
-        pthread_mutex_unlock(&p->mu);
+        p->cur = (batch *)handoff_take(p->h);
+        if (!p->cur)
+            return 1;
         batch_reset(p->cur);
     }
     an_row r;
@@ -448,7 +431,7 @@ static int pipe_admin(const admin_view *v, void *ctx)
     batch_add(p->cur, &r);
     score_uncompute(f, sc->vals);
     if (p->cur->n == BATCH_ROWS)
-        hand_over(p, 0);
+        send_batch(p);
     return 0;
 }
 
@@ -456,7 +439,8 @@ static void *reader_main(void *arg)
 {
     pipeline *p = arg;
     p->status = store_admin_each(p->sc->cx->s, p->flt, pipe_admin, p, &p->sc->err);
-    hand_over(p, 1);
+    send_batch(p);
+    handoff_finish(p->h);
     return NULL;
 }
 
@@ -510,55 +494,34 @@ static at_status scan_piped(scan *sc, const admin_filter *flt)
     memset(&p, 0, sizeof p);
     p.sc = sc;
     p.flt = flt;
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.cv, NULL);
+    p.h = handoff_new();
     for (int k = 0; k < NBATCH; k++) {
         batch *b = xcalloc(1, sizeof *b);
         b->rows = xcalloc(BATCH_ROWS, sizeof *b->rows);
-        b->next = p.free_list;
-        p.free_list = b;
+        handoff_give(p.h, &b->link);
     }
     pthread_t reader;
-    if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
-        /* no second thread: read here */
+    int threaded = pthread_create(&reader, NULL, reader_main, &p) == 0;
+    if (!threaded) {
+        /* no second thread: everything here */
         p.status = store_admin_each(sc->cx->s, flt, on_admin, sc, &sc->err);
-        p.done = 1;
+        handoff_finish(p.h);
     }
     const char **vals = NULL;
     const double **terms = NULL;
     size_t vcap = 0, tcap = 0;
-    int threaded = !p.done;
-    for (;;) {
-        pthread_mutex_lock(&p.mu);
-        while (!p.full && !p.done)
-            pthread_cond_wait(&p.cv, &p.mu);
-        batch *b = p.full;
-        if (b) {
-            p.full = b->next;
-            if (!p.full)
-                p.full_tail = NULL;
-        }
-        pthread_mutex_unlock(&p.mu);
-        if (!b)
-            break;
+    batch *b;
+    while ((b = (batch *)handoff_receive(p.h))) {
         consume_batch(sc, b, &vals, &vcap, &terms, &tcap);
-        pthread_mutex_lock(&p.mu);
-        b->next = p.free_list;
-        p.free_list = b;
-        pthread_cond_broadcast(&p.cv);
-        pthread_mutex_unlock(&p.mu);
+        handoff_give(p.h, &b->link);
     }
     if (threaded)
         pthread_join(reader, NULL);
     free(vals);
     free(terms);
-    while (p.free_list) {
-        batch *b = p.free_list;
-        p.free_list = b->next;
+    while ((b = (batch *)handoff_drain(p.h)))
         batch_free(b);
-    }
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv);
+    handoff_free(p.h);
     return p.status;
 }
 
