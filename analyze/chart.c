@@ -146,8 +146,9 @@ static unsigned chart_flags(const an_opts *o)
 
 const an_analysis an_chart = {
     .name = "chart",
-    .summary = "charts: a client's alliance and ruptures, or repair by week (svg, png, pdf)",
+    .summary = "alliance charts per client, repair by week per trainee",
     .help =
+        "Draws charts with cairo:\n"
         "  --client C -o FILE.svg|png|pdf\n"
         "      the client's alliance score by session (the rater's, dots on a solid\n"
         "      line; the therapist's own score as squares on a dashed line), the\n"
@@ -164,7 +165,11 @@ const an_analysis an_chart = {
         "      with their least-squares lines\n"
         "  --cohort NAME -o FILE   the same, one panel per trainee of the cohort\n"
         "\n"
-        "The format follows the file's extension.  The same data give the same bytes.\n",
+        "  --resolved-at X     a resolution of X or more counts as resolved\n"
+        "\n"
+        "The format follows the file's extension.  The same data give the same bytes.\n"
+        "Shapes and line styles tell the series apart as well as colours, so the\n"
+        "charts read in grey print and with colour-vision deficiency.\n",
     .options = OPT_EPISODE | OPT_RESOLVED | OPT_FORMAT | OPT_OUTDIR | OPT_ALL,
     .flags = chart_flags,
     .start = chart_start,

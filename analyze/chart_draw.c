@@ -232,7 +232,10 @@ static void draw_episodes(canvas *cv, const chart_client *ch, const axis *x, con
         cv_mark(cv, CV_DOWN, rx, ry, 10, INK);
         snprintf(t, sizeof t, "\xe2\x88\x92%s%s", tick_text(e->drop, b1),
                  e->repaired ? "" : e->censored ? ", open" : ", not repaired");
-        cv_text(cv, rx + 8, ry + 4, t, 9.5, 1, CV_LEFT, INK);
+        if (rx + 8 + cv_text_width(t, 9.5, 1) > x->p1 + 20)   /* no room on the right */
+            cv_text(cv, rx - 8, ry + 4, t, 9.5, 1, CV_RIGHT, INK);
+        else
+            cv_text(cv, rx + 8, ry + 4, t, 9.5, 1, CV_LEFT, INK);
         cv_group_end(cv);
     }
 }

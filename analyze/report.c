@@ -389,41 +389,45 @@ static const char *alert_words(const char *code)
     return code;
 }
 
-/* "new: a, b" and "no longer: c" against the questionnaire before. */
-static void changes(const alerts *now, const alerts *before, sbuf *added, sbuf *gone)
+/* What changed against the questionnaire before: "new: a, b; no longer: c". */
+static void changes(const alerts *now, const alerts *before, sbuf *out)
 {
+    if (before->n == 0) {
+        sbuf_adds(out, "every alert is new; there were none then");
+        return;
+    }
+    sbuf gone = SBUF_INIT;
     for (size_t i = 0; i < now->n; i++)
         if (!alerts_has(before, now->a[i].code) &&
             (i == 0 || strcmp(now->a[i - 1].code, now->a[i].code) != 0))
-            sbuf_addf(added, "%s%s", added->len ? ", " : "new: ", alert_words(now->a[i].code));
+            sbuf_addf(out, "%s%s", out->len ? ", " : "new: ", alert_words(now->a[i].code));
     for (size_t i = 0; i < before->n; i++)
         if (!alerts_has(now, before->a[i].code) &&
             (i == 0 || strcmp(before->a[i - 1].code, before->a[i].code) != 0))
-            sbuf_addf(gone, "%s%s", gone->len ? ", " : "no longer: ",
+            sbuf_addf(&gone, "%s%s", gone.len ? ", " : "no longer: ",
                       alert_words(before->a[i].code));
+    if (out->len && gone.len)
+        sbuf_adds(out, "; ");
+    sbuf_adds(out, sbuf_str(&gone));
+    if (!out->len)
+        sbuf_adds(out, "the same alerts as then");
+    sbuf_release(&gone);
 }
 
 static void write_block(report *rp, const an_client *c)
 {
-    sbuf added = SBUF_INIT, gone = SBUF_INIT;
-    const char *lines[3] = { NULL, NULL, NULL };
-    size_t nl = 0;
-    if (rp->prev) {
-        changes(&rp->found, &rp->before, &added, &gone);
-        if (added.len)
-            lines[nl++] = added.buf;
-        if (gone.len)
-            lines[nl++] = gone.buf;
-    }
+    sbuf what = SBUF_INIT;
+    if (rp->prev)
+        changes(&rp->found, &rp->before, &what);
     int drawn = rp->page && gather_client(&rp->g, c);
-    rblock b = { c->code, rp->latest_therapist, rp->latest_date, rp->latest, &rp->found, lines,
-                 rp->prev, rp->rup.have ? &rp->rup : NULL, drawn ? &rp->g.cur : NULL };
+    rblock b = { c->code, rp->latest_therapist, rp->latest_date, rp->latest, &rp->found,
+                 rp->prev ? what.buf : NULL, rp->prev, rp->rup.have ? &rp->rup : NULL,
+                 drawn ? &rp->g.cur : NULL };
     if (rp->page)
         rpage_block(rp->page, &b);
     else
         rtext_block(rp->fp, &b, rp->width);
-    sbuf_release(&added);
-    sbuf_release(&gone);
+    sbuf_release(&what);
 }
 
 static void report_client(void *st, const an_client *c)
@@ -522,7 +526,7 @@ static unsigned report_flags(const an_opts *o)
 
 const an_analysis an_report = {
     .name = "report",
-    .summary = "the clinician's list of alerts for the next sessions (text, csv, html, pdf)",
+    .summary = "alerts before the next sessions: text, csv, html or pdf",
     .help =
         "For each client, the alerts of the latest session the rater (default the\n"
         "client) filled in a questionnaire for, in plain words, as a block per client\n"

@@ -38,8 +38,8 @@ typedef struct rblock {
     const char *client, *therapist, *date;
     long session;
     const alerts *now;
-    const char *const *changes; /* "new: ...", "no longer: ..." lines, NULL-terminated */
-    long since;                 /* the session compared with, 0 when none */
+    const char *changes;        /* what changed since session `since`; NULL when none before */
+    long since;
     const rlatest *rupture;     /* NULL when the client reported none */
     const chart_client *chart;  /* NULL when there is nothing to draw */
 } rblock;

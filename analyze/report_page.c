@@ -156,13 +156,9 @@ static void html_block(rpage *p, const rblock *b)
     }
     if (b->rupture)
         html_rupture(h, b->rupture);
-    if (b->since && b->changes[0]) {
+    if (b->changes) {
         sbuf_addf(h, "<p class=\"changes\">Since session %ld: ", b->since);
-        for (size_t i = 0; b->changes[i]; i++) {
-            if (i)
-                sbuf_adds(h, "; ");
-            html_escape(h, b->changes[i]);
-        }
+        html_escape(h, b->changes);
         sbuf_adds(h, ".</p>\n");
     }
     sbuf_adds(h, "</section>\n");
@@ -284,11 +280,10 @@ static void pdf_block(rpage *p, const rblock *b)
             pdf_para(p, sb.buf, MARGIN + 14, 10.5, 0, INK);
         }
     }
-    if (b->since && b->changes[0]) {
+    if (b->changes) {
         p->y += 8;
         sbuf_reset(&sb);
-        sbuf_addf(&sb, "Since session %ld: %s%s%s.", b->since, b->changes[0],
-                  b->changes[1] ? "; " : "", b->changes[1] ? b->changes[1] : "");
+        sbuf_addf(&sb, "Since session %ld: %s.", b->since, b->changes);
         pdf_para(p, sb.buf, MARGIN, 10.5, 0, GREY);
     }
     sbuf_release(&sb);

@@ -122,10 +122,9 @@ void rtext_block(FILE *fp, const rblock *b, int width)
             para(fp, sb.buf, width, "    ", "      ");
         }
     }
-    if (b->since && b->changes[0]) {
+    if (b->changes) {
         sbuf_reset(&sb);
-        sbuf_addf(&sb, "since session %ld: %s%s%s", b->since, b->changes[0],
-                  b->changes[1] ? "; " : "", b->changes[1] ? b->changes[1] : "");
+        sbuf_addf(&sb, "since session %ld: %s", b->since, b->changes);
         para(fp, sb.buf, width, "  ", "    ");
     }
     fputc('\n', fp);
