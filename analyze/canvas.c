@@ -11,14 +11,21 @@
 
 #include "html.h"
 
+#include <fontconfig/fontconfig.h>
+
 struct canvas {
     cairo_t *cr;        /* the cairo face; NULL for SVG */
     sbuf *svg;
     const char *prefix;
 };
 
+static cairo_surface_t *measure_s;   /* for measuring text */
+static cairo_t *measure_c;
+static int font_used;
+
 void canvas_font(cairo_t *cr, double size, int bold)
 {
+    font_used = 1;
     cairo_select_font_face(cr, CANVAS_FONT, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
@@ -144,7 +151,7 @@ void cv_rect(canvas *c, double x, double y, double w, double h, cv_color fill)
     sbuf_adds(c->svg, "\"/>\n");
 }
 
-static const double dashes[3][2] = { { 0, 0 }, { 6, 3.5 }, { 1.5, 2.5 } };
+static const double dashes[4][2] = { { 0, 0 }, { 6, 3.5 }, { 1.5, 2.5 }, { 11, 5 } };
 
 static void cairo_pen(cairo_t *cr, cv_pen p)
 {
@@ -152,7 +159,7 @@ static void cairo_pen(cairo_t *cr, cv_pen p)
     cairo_set_line_width(cr, p.width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, p.dash == 2 ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
-    if (p.dash > 0 && p.dash < 3)
+    if (p.dash > 0 && p.dash < 4)
         cairo_set_dash(cr, dashes[p.dash], 2, 0);
     else
         cairo_set_dash(cr, NULL, 0, 0);
@@ -164,7 +171,7 @@ static void svg_pen(sbuf *sb, cv_pen p)
     color(sb, p.c);
     sbuf_addc(sb, '"');
     attr(sb, "stroke-width", p.width);
-    if (p.dash > 0 && p.dash < 3) {
+    if (p.dash > 0 && p.dash < 4) {
         sbuf_adds(sb, " stroke-dasharray=\"");
         num(sb, dashes[p.dash][0]);
         sbuf_addc(sb, ' ');
@@ -301,13 +308,27 @@ void cv_mark(canvas *c, cv_shape s, double x, double y, double size, cv_color co
 
 static cairo_t *measure_cr(void)
 {
-    static cairo_surface_t *s;
-    static cairo_t *cr;
-    if (!cr) {
-        s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
-        cr = cairo_create(s);
+    if (!measure_c) {
+        measure_s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+        measure_c = cairo_create(measure_s);
     }
-    return cr;
+    return measure_c;
+}
+
+void canvas_cleanup(void)
+{
+    if (measure_c)
+        cairo_destroy(measure_c);
+    if (measure_s)
+        cairo_surface_destroy(measure_s);
+    measure_c = NULL;
+    measure_s = NULL;
+    if (font_used) {
+        /* cairo's and fontconfig's caches, so that a leak checker sees none */
+        cairo_debug_reset_static_data();
+        FcFini();
+        font_used = 0;
+    }
 }
 
 double cv_text_width(const char *s, double size, int bold)

@@ -30,7 +30,7 @@ typedef enum cv_shape {
 
 typedef enum cv_anchor { CV_LEFT, CV_MIDDLE, CV_RIGHT } cv_anchor;
 
-/* A line's look: width in points, dash 0 solid, 1 dashed, 2 dotted. */
+/* A line's look: width in points, dash 0 solid, 1 dashed, 2 dotted, 3 long dashes. */
 typedef struct cv_pen {
     cv_color c;
     double width;
@@ -63,6 +63,10 @@ void cv_text(canvas *c, double x, double y, const char *s, double size, int bold
 void cv_text_up(canvas *c, double x, double y, const char *s, double size, cv_color col);
 /* The width of s in the chart font. */
 double cv_text_width(const char *s, double size, int bold);
+
+/* Frees the text-measuring context and the font caches at the end of a
+ * run (every surface and context must be gone by then). */
+void canvas_cleanup(void);
 
 /* Sets cr's font to the chart font with fixed rendering options, so that
  * the same text gives the same pixels whatever the user's font settings. */

@@ -319,7 +319,7 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
 
     if (ch->fit.has)
         draw_fit(cv, &ch->fit, &x, &y, x.lo + 0.5, x.hi - 0.5, y.lo, y.hi,
-                 (cv_pen){ GREY, 1.2, 2 });
+                 (cv_pen){ GREY, 1.2, 3 });
     if (ch->therapist_instrument)
         draw_series(cv, ch, &x, &y, 1);
     draw_series(cv, ch, &x, &y, 0);
@@ -343,7 +343,7 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
         key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION, b);
     }
     if (ch->fit.has)
-        key(&l, KEY_LINE, (cv_pen){ GREY, 1.2, 2 }, 0, CV_DOT, GREY, ch->fit.label);
+        key(&l, KEY_LINE, (cv_pen){ GREY, 1.2, 3 }, 0, CV_DOT, GREY, ch->fit.label);
     if (ch->has_alert) {
         snprintf(b, sizeof b, "alert zone (under %s)", tick_text(ch->alert_below, n1));
         key(&l, KEY_BAND, NOPEN, 0, CV_DOT, INK, b);
@@ -387,7 +387,7 @@ static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axi
     cv_polyline(cv, px, py, n, pen);
     const chart_fit *f = resolved ? &p->fit_resolved : &p->fit_rupture;
     if (f->has)
-        draw_fit(cv, f, x, y, 0, (double)(p->nw - 1), 0, 1, (cv_pen){ pen.c, 1.1, 2 });
+        draw_fit(cv, f, x, y, 0, (double)(p->nw - 1), 0, 1, (cv_pen){ pen.c, 1.1, 3 });
     char id[32], tip[96];
     for (size_t k = 0, i = 0; k < p->nw; k++) {
         const chart_week *w = &p->w[k];
@@ -461,5 +461,5 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
     key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, "rupture rate");
     key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION,
         "resolved rate (of rated ruptures)");
-    key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 2 }, 0, CV_DOT, GREY, "least-squares line");
+    key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY, "least-squares lines (each in its rate's colour)");
 }
