@@ -210,7 +210,41 @@ static double score_at(const chart_client *ch, long session)
     return NAN;
 }
 
-static void draw_episodes(canvas *cv, const chart_client *ch, const axis *x, const axis *y)
+/* Text labels placed so far on a chart, so that a label that would cover
+ * another is left out (what it says is in the mark's tip and the tables). */
+typedef struct placed {
+    double box[64][4];
+    size_t n;
+} placed;
+
+static int place(placed *pl, double x0, double y0, double x1, double y1)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        if (x0 < pl->box[i][2] && pl->box[i][0] < x1 && y0 < pl->box[i][3] && pl->box[i][1] < y1)
+            return 0;
+    if (pl->n < sizeof pl->box / sizeof pl->box[0]) {
+        pl->box[pl->n][0] = x0, pl->box[pl->n][1] = y0;
+        pl->box[pl->n][2] = x1, pl->box[pl->n][3] = y1;
+        pl->n++;
+    }
+    return 1;
+}
+
+/* A label at x (left-anchored, or right-anchored when it would pass xmax),
+ * baseline y, unless it would cover one placed before. */
+static void label(canvas *cv, placed *pl, double x, double y, double xmax, const char *t,
+                  double size, int bold)
+{
+    double w = cv_text_width(t, size, bold), x0 = x + 8;
+    if (x0 + w > xmax)
+        x0 = x - 8 - w;
+    if (!place(pl, x0, y - size, x0 + w, y + 2))
+        return;
+    cv_text(cv, x0, y, t, size, bold, CV_LEFT, INK);
+}
+
+static void draw_episodes(canvas *cv, const chart_client *ch, const axis *x, const axis *y,
+                          placed *pl)
 {
     char id[32], tip[160], b1[32], b2[32], b3[32], t[48];
     for (size_t i = 0; i < ch->nep; i++) {
@@ -232,15 +266,13 @@ static void draw_episodes(canvas *cv, const chart_client *ch, const axis *x, con
         cv_mark(cv, CV_DOWN, rx, ry, 10, INK);
         snprintf(t, sizeof t, "\xe2\x88\x92%s%s", tick_text(e->drop, b1),
                  e->repaired ? "" : e->censored ? ", open" : ", not repaired");
-        if (rx + 8 + cv_text_width(t, 9.5, 1) > x->p1 + 20)   /* no room on the right */
-            cv_text(cv, rx - 8, ry + 4, t, 9.5, 1, CV_RIGHT, INK);
-        else
-            cv_text(cv, rx + 8, ry + 4, t, 9.5, 1, CV_LEFT, INK);
+        label(cv, pl, rx, ry + 4, x->p1 + 20, t, 9.5, 1);
         cv_group_end(cv);
     }
 }
 
-static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, double sy)
+static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, double sy,
+                          placed *pl)
 {
     char id[32], tip[128], b[32], t[16];
     for (size_t i = 0; i < ch->n; i++) {
@@ -257,7 +289,7 @@ static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, dou
         cv_mark(cv, s->resolved == 1 ? CV_DIAMOND_OPEN : CV_DIAMOND, px, sy, 10, INK);
         if (!isnan(s->tension)) {
             snprintf(t, sizeof t, "%s", tick_text(s->tension, b));
-            cv_text(cv, px + 8, sy + 4, t, 9.5, 0, CV_LEFT, INK);
+            label(cv, pl, px, sy + 4, x->p1 + 20, t, 9.5, 0);
         }
         cv_group_end(cv);
     }
@@ -323,8 +355,20 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     if (ch->therapist_instrument)
         draw_series(cv, ch, &x, &y, 1);
     draw_series(cv, ch, &x, &y, 0);
-    draw_episodes(cv, ch, &x, &y);
-    draw_reported(cv, ch, &x, sy);
+    placed pl = { .n = 0 };
+    /* the marks first, so that no label covers one */
+    for (size_t i = 0; i < ch->n; i++)
+        if (ch->s[i].reported == 1) {
+            double px = sess_x(&x, ch->s[i].session);
+            place(&pl, px - 6, sy - 7, px + 6, sy + 7);
+        }
+    for (size_t i = 0; i < ch->nep; i++) {
+        double px = sess_x(&x, ch->ep[i].rupture_session);
+        double py = ax_pos(&y, ch->ep[i].rupture_score) + 14;
+        place(&pl, px - 6, py - 6, px + 6, py + 6);
+    }
+    draw_episodes(cv, ch, &x, &y, &pl);
+    draw_reported(cv, ch, &x, sy, &pl);
 
     int repaired = 0, reported = 0, resolved = 0;
     for (size_t i = 0; i < ch->nep; i++)
