@@ -52,6 +52,11 @@ typedef struct chart_gather {
     chart_client cur;       /* rows of the client being read */
     struct { const char *instrument; double below; } alert[8];  /* @ALERT-BELOW seen */
     size_t nalert;
+    /* The line drawn over a client's scores: when fit_for is set and gives a
+     * line (returns 1; for example a growth model's prediction for the
+     * client, with its label), that one; else the scores' least-squares line. */
+    int (*fit_for)(void *ctx, const char *client, const an_series *s, chart_fit *out);
+    void *fit_ctx;
 } chart_gather;
 
 void gather_init(chart_gather *g, const an_ctx *cx);
@@ -77,7 +82,7 @@ typedef struct chart_panel {
     size_t npt, ptcap;
     chart_week *w;
     size_t nw;
-    chart_fit fit_rupture, fit_resolved;
+    chart_fit fit_rupture, fit_resolved;   /* least-squares lines; a model's may replace them */
 } chart_panel;
 
 typedef struct chart_repair {

@@ -87,6 +87,23 @@ static const an_series *main_series(const an_client *c)
     return first;
 }
 
+/* The least-squares line of a series' scores on session number (3 or more). */
+static void least_squares(const an_series *m, chart_fit *f)
+{
+    double *x = xmalloc((m->n ? m->n : 1) * sizeof *x);
+    for (size_t j = 0; j < m->n; j++)
+        x[j] = (double)m->session[j];
+    ols_result fit;
+    memset(f, 0, sizeof *f);
+    if (stats_ols(x, m->score, m->n, 3, &fit) == 0) {
+        f->has = 1;
+        f->intercept = fit.intercept;
+        f->slope = fit.slope;
+        snprintf(f->label, sizeof f->label, "least-squares line");
+    }
+    free(x);
+}
+
 static void on_episode(const episode *e, void *ctx)
 {
     chart_client *ch = ctx;
@@ -122,17 +139,8 @@ int gather_client(chart_gather *g, const an_client *c)
         episode_params p;
         if (m->n >= 2 && episodes_params(g->cx, m, &p, ch->rule, sizeof ch->rule) == 0)
             episodes_find(m->session, m->score, m->n, &p, on_episode, ch);
-        double *x = xmalloc((m->n ? m->n : 1) * sizeof *x);
-        for (size_t j = 0; j < m->n; j++)
-            x[j] = (double)m->session[j];
-        ols_result fit;
-        if (stats_ols(x, m->score, m->n, 3, &fit) == 0) {
-            ch->fit.has = 1;
-            ch->fit.intercept = fit.intercept;
-            ch->fit.slope = fit.slope;
-            snprintf(ch->fit.label, sizeof ch->fit.label, "least-squares line");
-        }
-        free(x);
+        if (!(g->fit_for && g->fit_for(g->fit_ctx, ch->client, m, &ch->fit) == 1 && ch->fit.has))
+            least_squares(m, &ch->fit);
         if (strcmp(m->rater, "therapist") != 0) {
             for (size_t i = 0; i < c->nseries; i++) {
                 const an_series *t = &c->series[i];
