@@ -73,6 +73,14 @@ grep -c '<script' K1.svg
 grep -o ' id="[^"]*"' K1.svg | sort | uniq -d | wc -l
 xmllint --noout K1.svg C26.svg && echo "well-formed"
 
+echo "# the therapist's own series as the main one: no second line then"
+run analyze chart --client K1 --rater therapist -o K1t.svg
+marks K1t.svg
+grep -o 'therapist_post_session, the therapist[^<]*' K1t.svg
+echo "# nothing to draw: the client's rater has no questionnaire of that instrument"
+run analyze chart --client K1 --instrument therapist_post_session -o none.svg
+ls none.svg 2>&1 | sed 's/.*cannot access/cannot access/'
+
 echo "# misuse"
 run analyze chart
 run analyze chart --client K1
