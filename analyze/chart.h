@@ -36,6 +36,7 @@ typedef struct chart_client {
     char *client, *therapist;
     char *instrument, *rater;   /* the series drawn */
     char *therapist_instrument; /* the therapist's series, NULL when none */
+    int therapist_elsewhere;    /* the therapist's scores are on another scale: not drawn */
     chart_session *s;
     size_t n, cap;
     episode *ep;

@@ -104,6 +104,24 @@ static void least_squares(const an_series *m, chart_fit *f)
     free(x);
 }
 
+/* Whether two series can share an axis: the same instrument, or scores
+ * whose ranges overlap (a 1-5 mean and a 0-40 sum do not). */
+static int same_scale(const an_series *a, const an_series *b)
+{
+    if (strcmp(a->instrument, b->instrument) == 0 || a->n == 0 || b->n == 0)
+        return 1;
+    double alo = a->score[0], ahi = alo, blo = b->score[0], bhi = blo;
+    for (size_t i = 1; i < a->n; i++) {
+        alo = alo < a->score[i] ? alo : a->score[i];
+        ahi = ahi > a->score[i] ? ahi : a->score[i];
+    }
+    for (size_t i = 1; i < b->n; i++) {
+        blo = blo < b->score[i] ? blo : b->score[i];
+        bhi = bhi > b->score[i] ? bhi : b->score[i];
+    }
+    return alo <= bhi && blo <= ahi;
+}
+
 static void on_episode(const episode *e, void *ctx)
 {
     chart_client *ch = ctx;
@@ -146,6 +164,10 @@ int gather_client(chart_gather *g, const an_client *c)
                 const an_series *t = &c->series[i];
                 if (strcmp(t->rater, "therapist") != 0)
                     continue;
+                if (!same_scale(m, t)) {
+                    ch->therapist_elsewhere = 1;
+                    break;
+                }
                 ch->therapist_instrument = xstrdup(t->instrument);
                 for (size_t j = 0; j < t->n; j++)
                     session_at(ch, t->session[j])->therapist_score = t->score[j];
@@ -170,6 +192,7 @@ void gather_reset(chart_gather *g)
     ch->n = ch->nep = 0;
     ch->rule[0] = '\0';
     ch->has_alert = 0;
+    ch->therapist_elsewhere = 0;
     g->nalert = 0;
     memset(&ch->fit, 0, sizeof ch->fit);
 }

@@ -322,6 +322,9 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     if (ch->rule[0])
         snprintf(b + strlen(b), sizeof b - strlen(b), "; ruptures by the rule %s", ch->rule);
     cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
+    if (ch->therapist_elsewhere)
+        cv_text(cv, x0 + 16, y0 + 56, "the therapist's own scores are on another scale and "
+                "are not drawn", 10.5, 0, CV_LEFT, GREY);
 
     client_ranges(ch, &x, &y);
     x.p0 = left, x.p1 = right;

@@ -77,6 +77,10 @@ echo "# the therapist's own series as the main one: no second line then"
 run analyze chart --client K1 --rater therapist -o K1t.svg
 marks K1t.svg
 grep -o 'therapist_post_session, the therapist[^<]*' K1t.svg
+echo "# K5's scale (srs, 0-40) and the therapist's (1-5) do not share an axis"
+run analyze chart --client K5 -o K5.svg
+marks K5.svg
+grep -o 'own scores are on another scale[^<]*' K5.svg
 echo "# nothing to draw: the client's rater has no questionnaire of that instrument"
 run analyze chart --client K1 --instrument therapist_post_session -o none.svg
 ls none.svg 2>&1 | sed 's/.*cannot access/cannot access/'

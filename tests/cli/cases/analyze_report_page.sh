@@ -1,7 +1,7 @@
 # analyze report as text blocks, CSV, one HTML page and PDF pages, from the
 # study of data/charts/setup.sh: K1 a client-only rupture, K2 six alerts and
 # a session without a questionnaire, K3 a partial questionnaire that could
-# not be scored, K4 no alerts.
+# not be scored, K4 no alerts, K5 a low score on the Session Rating Scale.
 source data/charts/setup.sh
 charts_store
 
@@ -32,7 +32,7 @@ echo "# PDF: a page per client with alerts and one for the rest"
 run analyze report --format pdf -o report.pdf
 pdfinfo report.pdf | grep -E '^(Pages|Page size|Title):'
 pdftotext report.pdf - | tr '\n' ' ' | tr -s ' ' >report.txt
-for w in K1 K2 K3 K4 "rupture not resolved" "wants to talk about it" "could not be computed" \
+for w in K1 K2 K3 K4 K5 "rupture not resolved" "wants to talk about it" "could not be computed" \
          "no questionnaire from the client for session 6" "No alerts: K4" "the homework talk"; do
   printf '%s: %s\n' "$w" "$(grep -o -F "$w" report.txt | wc -l)"
 done

@@ -11,6 +11,8 @@
 #   K3: steady, one resolved rupture; session 6 answered partly at the
 #       terminal, so its alliance score cannot be computed
 #   K4: steady, no alerts
+#   K5 (TB): the Session Rating Scale (srs.csv, 0-40) from the client and the
+#       therapist's questionnaire (1-5): two scales that do not share an axis
 charts_store() {
   {
     collect init
@@ -18,8 +20,10 @@ charts_store() {
     collect therapist add TB --cohort C26
     collect instrument add instruments/client_post_session.csv
     collect instrument add instruments/therapist_post_session.csv
+    collect instrument add instruments/srs_template.csv
     collect import client_post_session data/charts/client.csv
     collect import therapist_post_session data/charts/therapist.csv
+    collect import srs data/charts/srs.csv
     collect session add --client K2 --number 6 --date 2026-04-07
     collect session add --client K2 --number 7 --date 2099-01-06
     collect session add --client K3 --number 6 --date 2026-04-08
