@@ -21,20 +21,25 @@ struct canvas {
 
 static cairo_surface_t *measure_s;   /* for measuring text */
 static cairo_t *measure_c;
-static int font_used;
+static cairo_font_face_t *faces[2];  /* regular and bold, made once */
+static cairo_font_options_t *font_opts;
 
 void canvas_font(cairo_t *cr, double size, int bold)
 {
-    font_used = 1;
-    cairo_select_font_face(cr, CANVAS_FONT, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    bold = bold != 0;
+    if (!faces[bold])
+        faces[bold] = cairo_toy_font_face_create(CANVAS_FONT, CAIRO_FONT_SLANT_NORMAL,
+                                                 bold ? CAIRO_FONT_WEIGHT_BOLD
+                                                      : CAIRO_FONT_WEIGHT_NORMAL);
+    if (!font_opts) {
+        font_opts = cairo_font_options_create();
+        cairo_font_options_set_antialias(font_opts, CAIRO_ANTIALIAS_GRAY);
+        cairo_font_options_set_hint_style(font_opts, CAIRO_HINT_STYLE_NONE);
+        cairo_font_options_set_hint_metrics(font_opts, CAIRO_HINT_METRICS_OFF);
+    }
+    cairo_set_font_face(cr, faces[bold]);
     cairo_set_font_size(cr, size);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_set_font_options(cr, fo);
-    cairo_font_options_destroy(fo);
+    cairo_set_font_options(cr, font_opts);
 }
 
 canvas *canvas_cairo(cairo_t *cr)
@@ -323,11 +328,19 @@ void canvas_cleanup(void)
         cairo_surface_destroy(measure_s);
     measure_c = NULL;
     measure_s = NULL;
-    if (font_used) {
+    int used = faces[0] || faces[1];
+    for (int i = 0; i < 2; i++) {
+        if (faces[i])
+            cairo_font_face_destroy(faces[i]);
+        faces[i] = NULL;
+    }
+    if (font_opts)
+        cairo_font_options_destroy(font_opts);
+    font_opts = NULL;
+    if (used) {
         /* cairo's and fontconfig's caches, so that a leak checker sees none */
         cairo_debug_reset_static_data();
         FcFini();
-        font_used = 0;
     }
 }
 

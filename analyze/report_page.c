@@ -27,7 +27,17 @@ struct rpage {
     double y;
     int page_open;
     long pages;
+    int write_failed;
 };
+
+/* Writes the HTML gathered so far and empties the buffer, so that the page
+ * is never held whole in memory. */
+static void html_flush(rpage *p)
+{
+    if (p->html.len && fwrite(p->html.buf, 1, p->html.len, p->out) != p->html.len)
+        p->write_failed = 1;
+    sbuf_reset(&p->html);
+}
 
 static const cv_color INK = { 0.1, 0.1, 0.1 }, GREY = { 0.4, 0.4, 0.4 };
 
@@ -162,6 +172,7 @@ static void html_block(rpage *p, const rblock *b)
         sbuf_adds(h, ".</p>\n");
     }
     sbuf_adds(h, "</section>\n");
+    html_flush(p);
 }
 
 /* ---- PDF ----------------------------------------------------------------- */
@@ -340,7 +351,8 @@ int rpage_end(rpage *p)
     html_escape(h, quiet_text(p));
     html_escape(h, p->quiet.buf);
     sbuf_adds(h, "</p>\n</section>\n</body>\n</html>\n");
-    if (fwrite(h->buf, 1, h->len, p->out) != h->len) {
+    html_flush(p);
+    if (p->write_failed) {
         an_fail("writing the report failed");
         return -1;
     }
