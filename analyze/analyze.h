@@ -21,6 +21,7 @@
 #include "csvio.h"
 #include "dict.h"
 #include "record.h"
+#include "score.h"
 #include "stats.h"
 #include "store.h"
 
@@ -60,36 +61,10 @@ typedef struct an_opts {
 /* The words of --format: report takes text, csv, html, pdf; chart svg, png, pdf. */
 enum { FMT_TEXT, FMT_CSV, FMT_HTML, FMT_PDF, FMT_SVG, FMT_PNG };
 
-/* One scale of an instrument version: a calc field with terms. */
-typedef struct an_scale {
-    size_t field;               /* index into in->fields */
-    char **items;               /* a name per term: the field it scores, "-" appended
-                                   when reverse-keyed (as psych does), else "term N" */
-} an_scale;
-
-typedef struct an_colname {
-    const char *name;           /* owned by the instrument */
-    size_t col;
-} an_colname;
-
-/* What the analyses need from one instrument version, worked out once. */
-typedef struct an_form {
-    long id;                    /* instruments.id */
-    const instrument *in;       /* owned by the catalog */
-    an_scale *scales;
-    size_t nscales;
-    long role[ROLE_STRATEGY + 1];   /* field index for each role, -1 when none */
-    long alliance_scale;        /* index into scales of the alliance field, -1 */
-    int has_rupture_roles;      /* rupture, tension, addressed, resolution, followup or kind */
-    int has_resolved_at;        /* from @RESOLVED-AT or --resolved-at */
-    double resolved_at;
-    int has_alert_below;
-    double alert_below;
-    an_colname *by_name;        /* the columns sorted by name (case-insensitive) */
-    an_colname *by_exact;       /* the same sorted by strcmp, when names_distinct */
-    int names_distinct;         /* no two column names equal but for case */
-    int need_compute;           /* some value the analyses read comes from a calc */
-} an_form;
+/* What the analyses need from one instrument version: the scoring model
+ * of lib/score.h, worked out once per version. */
+typedef score_scale an_scale;
+typedef score_form an_form;
 
 /* One administration as the consumers see it; valid during the call. */
 typedef struct an_row {

@@ -128,6 +128,7 @@ static void check_answers(importer *im, const csvrow *row)
     const instrument *in = im->in;
     char why[256];
     record_clear(im->vals, in->ncols);
+    memset(im->valid, 0, in->ncols);
     for (size_t i = 0; i < im->ncsv; i++) {
         long c = im->map[i];
         const char *raw = row->fields[i];
@@ -137,6 +138,7 @@ static void check_answers(importer *im, const csvrow *row)
         char *out = NULL;
         if (field_normalize(f, raw, &out, why, sizeof why)) {
             im->vals[c] = out;
+            im->valid[c] = 1;
         } else {
             /* keep the raw text: the check below names it with its reason */
             im->vals[c] = xstrdup(raw);
@@ -144,8 +146,8 @@ static void check_answers(importer *im, const csvrow *row)
     }
     if (im->branch_on_calc)
         instrument_compute(in, im->vals);
-    instrument_check(in, (const char *const *)im->vals, import_prefix(im, row->line),
-                     &im->problems);
+    instrument_check_known(in, (const char *const *)im->vals, im->valid,
+                           import_prefix(im, row->line), &im->problems);
 }
 
 /* ---- saving -------------------------------------------------------------- */
@@ -286,8 +288,9 @@ int cmd_import(int argc, char **argv, const char *db)
     find_branch_on_calc(&im);
     im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
     im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
+    im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
 
-    if (store_begin(im.s, &err) != AT_OK) {
+    if (store_begin_bulk(im.s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
     }
@@ -328,6 +331,7 @@ out:
         record_clear(im.vals, im.in->ncols);
     free(im.vals);
     free(im.values);
+    free(im.valid);
     free(im.map);
     import_release_lines(&im);
     msgs_release(&im.problems);

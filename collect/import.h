@@ -37,6 +37,7 @@ typedef struct importer {
 
     char **vals;          /* in->ncols answers of the current row */
     const char **values;  /* the same as saved: calc columns blank */
+    unsigned char *valid; /* the cells field_normalize took (not checked again) */
     sbuf prefix;
 
     line_list admin_lines, session_lines;
