@@ -55,7 +55,12 @@ typedef struct an_opts {
     int over_week;
     int format_csv;             /* report */
     int threads;                /* 1, or 2: the reading and scoring on a thread of its own */
+    int format;                 /* FMT_*: report and chart --format */
+    int all;                    /* chart --all */
 } an_opts;
+
+/* The words of --format: report takes text, csv, html, pdf; chart svg, png, pdf. */
+enum { FMT_TEXT, FMT_CSV, FMT_HTML, FMT_PDF, FMT_SVG, FMT_PNG };
 
 /* What the analyses need from one instrument version: the scoring model
  * of lib/score.h, worked out once per version. */
@@ -149,11 +154,11 @@ typedef struct an_analysis {
 enum {
     OPT_PAIRWISE = 1 << 0, OPT_ITEMS = 1 << 1, OPT_EPISODE = 1 << 2,
     OPT_RESOLVED = 1 << 3, OPT_BY = 1 << 4, OPT_OVER = 1 << 5,
-    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7
+    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7, OPT_ALL = 1 << 8
 };
 
 extern const an_analysis an_scores, an_reliability, an_trajectories, an_episodes,
-    an_ruptures, an_trends, an_agreement, an_report, an_prep_pass;
+    an_ruptures, an_trends, an_agreement, an_report, an_chart, an_prep_pass;
 
 /* episodes.c: what the episode rule needs (AN_PREP for rci, and for sudden
  * without --cutoff); the parameters and rule text for one series, or -1
@@ -226,6 +231,8 @@ void run_close(an_run *r);
 int an_run_single(const an_analysis *a, int argc, char **argv, const char *db);
 /* all.c */
 int an_run_all(int argc, char **argv, const char *db);
+/* Makes the folder dir unless it exists; -1 after printing the error. */
+int an_make_dir(const char *dir);
 extern const char *const all_help;
 
 /* Opens -o FILE (NULL or "-": standard output) as an outfile, written whole
