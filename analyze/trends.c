@@ -38,7 +38,7 @@ typedef struct trends {
     size_t nt, tcap, nc, ccap;
     size_t tlast, clast;        /* the group found last in each list */
     first_date *first;          /* --over week: each therapist's first session */
-    size_t nfirst;
+    size_t nfirst, firstcap;
 } trends;
 
 static void pts_add(pts *p, double x, double y)
@@ -100,39 +100,29 @@ static int by_first(const void *a, const void *b)
     return strcmp(((const first_date *)a)->therapist, ((const first_date *)b)->therapist);
 }
 
+static int add_first(const char *code, const char *date, void *ctx)
+{
+    trends *t = ctx;
+    if (!valid_iso_date(date))
+        return 0;
+    if (t->nfirst == t->firstcap) {
+        t->firstcap = t->firstcap ? 2 * t->firstcap : 16;
+        t->first = xrealloc(t->first, t->firstcap * sizeof *t->first);
+    }
+    t->first[t->nfirst].therapist = xstrdup(code);
+    t->first[t->nfirst].days = iso_date_days(date);
+    t->nfirst++;
+    return 0;
+}
+
 /* Each therapist's first session date in the whole study: week 0 of training. */
 static int load_first_dates(trends *t, store *s)
 {
-    static const char sql[] =
-        "SELECT t.code, min(s.date) FROM sessions s JOIN therapists t ON t.id = s.therapist_id "
-        "WHERE s.date IS NOT NULL GROUP BY t.code";
-    sqlite3_stmt *st = NULL;
-    sqlite3 *db = store_db(s);
-    size_t cap = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        an_fail("reading the therapists' first session dates: %s", sqlite3_errmsg(db));
+    at_err err;
+    if (store_therapist_first_dates(s, add_first, t, &err) != AT_OK) {
+        an_fail("reading the therapists' first session dates: %s", err.msg);
         return -1;
     }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(st, 0);
-        const char *date = (const char *)sqlite3_column_text(st, 1);
-        if (!code || !date || !valid_iso_date(date))
-            continue;
-        if (t->nfirst == cap) {
-            cap = cap ? 2 * cap : 16;
-            t->first = xrealloc(t->first, cap * sizeof *t->first);
-        }
-        t->first[t->nfirst].therapist = xstrdup(code);
-        t->first[t->nfirst].days = iso_date_days(date);
-        t->nfirst++;
-    }
-    if (rc != SQLITE_DONE) {
-        an_fail("reading the therapists' first session dates: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        return -1;
-    }
-    sqlite3_finalize(st);
     if (t->nfirst)
         qsort(t->first, t->nfirst, sizeof *t->first, by_first);
     return 0;

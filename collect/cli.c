@@ -72,10 +72,16 @@ int cli_open_out(outfile *o, const char *path, const store *s)
     return 0;
 }
 
+static const char *who_name;
+
+void cli_set_who(const char *name)
+{
+    who_name = name;
+}
+
 const char *cli_who(void)
 {
-    const char *u = getenv("USER");
-    return u && *u ? u : "unknown";
+    return who_name;
 }
 
 int cli_col_exported(const instrument *in, size_t c, int include_identifiers)

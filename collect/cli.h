@@ -34,8 +34,10 @@ store *cli_open(const char *db, store_mode mode);
  * returns -1 on failure. */
 int cli_open_out(outfile *o, const char *path, const store *s);
 
-/* The person making a change, for the audit trail: $USER, else "unknown". */
+/* The name given with --who (NULL: none), recorded in the audit trail
+ * beside the operating-system account the store takes itself. */
 const char *cli_who(void);
+void cli_set_who(const char *name);
 
 /* Whether wide column c of in is exported: notes fields and fields marked
  * Identifier only with include_identifiers. */

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "score.h"
 #include "run_prompt.h"
 
 static void usage(void)
@@ -90,15 +91,18 @@ static const char *status_of(const instrument *in, char *const *vals)
     return "complete";
 }
 
+/* The scores of the answers just saved, by the scoring model analyze uses. */
 static void print_scores(const instrument *in, char *const *vals)
 {
-    size_t i = 0;
-    const field *f = cli_next_scale(in, &i);
-    if (f)
+    score_form *sf = score_form_build(in, 0, NULL);
+    score_result res = { 0 };
+    score_eval(sf, (const char *const *)vals, &res);
+    if (sf->nscales)
         puts("scores:");
-    for (; f; f = cli_next_scale(in, &i)) {
-        size_t answered = 0;
-        double x = instrument_scale(in, f, (const char *const *)vals, &answered);
+    for (size_t k = 0; k < sf->nscales; k++) {
+        const field *f = &in->fields[sf->scales[k].field];
+        size_t answered = res.answered[k];
+        double x = res.score[k];
         if (isnan(x))
             printf("  %-16s -     (%zu of %zu items answered: too few to score)\n", f->name,
                    answered, f->nterms);
@@ -106,6 +110,8 @@ static void print_scores(const instrument *in, char *const *vals)
             printf("  %-16s %-5.2f (%zu of %zu items)%s\n", f->name, x, answered, f->nterms,
                    f->has_alert_below && x < f->alert_below ? "  below the alert cutoff" : "");
     }
+    score_result_release(&res);
+    score_form_free(sf);
 }
 
 /* Refuses a second administration of the same session, instrument and rater
@@ -149,7 +155,7 @@ int cmd_run(int argc, char **argv, const char *db)
     catalog *cat = catalog_new(s);
     session_info si = { 0 };
     run_dialog d = { 0 };
-    const char **names = NULL, **values = NULL;
+    const char **values = NULL;
     at_err err;
 
     if (!store_client_exists(s, a.client, NULL)) {
@@ -207,15 +213,10 @@ int cmd_run(int argc, char **argv, const char *db)
         goto out;
     }
 
-    size_t n = 0;
-    names = xcalloc(in->ncols ? in->ncols : 1, sizeof *names);
     values = xcalloc(in->ncols ? in->ncols : 1, sizeof *values);
-    for (size_t c = 0; c < in->ncols; c++) {
-        if (in->fields[in->cols[c].field].type == FT_CALC || !d.vals[c])
-            continue;
-        names[n] = in->cols[c].name;
-        values[n++] = d.vals[c];
-    }
+    for (size_t c = 0; c < in->ncols; c++)
+        if (in->fields[in->cols[c].field].type != FT_CALC)
+            values[c] = d.vals[c];
     const char *status = status_of(in, d.vals);
     admin_rec rec = {
         .client = a.client,
@@ -230,9 +231,8 @@ int cmd_run(int argc, char **argv, const char *db)
         .source = "interactive",
         .started_at = started,
         .finished_at = NULL,
-        .fields = names,
         .values = values,
-        .n = n,
+        .n = in->ncols,
     };
     long aid = 0, used = 0;
     if (store_admin_save(s, &rec, 0, cli_who(), &aid, &used, &err) != AT_OK) {
@@ -245,7 +245,6 @@ int cmd_run(int argc, char **argv, const char *db)
         print_scores(in, d.vals);
     rc = EXIT_OK;
 out:
-    free(names);
     free(values);
     if (d.in)
         run_dialog_release(&d);

@@ -2,6 +2,7 @@
 #include "csvio.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,8 @@ typedef struct reader {
     const char *name;
     csvin_row_fn fn;
     void *ctx;
+    sbuf cells;       /* the current row's fields, each NUL-terminated */
+    size_t *offs;     /* where each starts in cells */
     char **fields;
     size_t n, cap;
     char **head;      /* the header row, for naming columns in messages */
@@ -17,8 +20,10 @@ typedef struct reader {
     long line;        /* physical line being fed */
     long row_line;    /* line the current row started on */
     int in_row;
+    int mid_line;     /* the last piece fed ended inside a line */
     size_t index;
     int stop;
+    int started;      /* past the start of the input (and its byte order mark) */
     at_status st;     /* a cell that cannot be read stops the reading */
     at_err *err;
 } reader;
@@ -83,6 +88,8 @@ static int cell_ok(reader *r, const char *s, size_t len)
     return 1;
 }
 
+/* Fields are copied into one buffer per row (the parser owns its own), so a
+ * row costs no allocation once the buffer has grown to the widest row. */
 static void on_field(void *s, size_t len, void *data)
 {
     reader *r = data;
@@ -92,16 +99,12 @@ static void on_field(void *s, size_t len, void *data)
         return;
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 32;
+        r->offs = xrealloc(r->offs, r->cap * sizeof *r->offs);
         r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
     }
-    r->fields[r->n++] = xstrndup(s ? s : "", s ? len : 0);
-}
-
-static void clear_fields(reader *r)
-{
-    for (size_t i = 0; i < r->n; i++)
-        free(r->fields[i]);
-    r->n = 0;
+    r->offs[r->n++] = r->cells.len;
+    sbuf_add(&r->cells, s ? (const char *)s : "", s ? len : 0);
+    sbuf_addc(&r->cells, '\0');
 }
 
 static void on_row(int c, void *data)
@@ -109,8 +112,10 @@ static void on_row(int c, void *data)
     (void)c;
     reader *r = data;
     if (!r->stop) {
+        for (size_t i = 0; i < r->n; i++)
+            r->fields[i] = r->cells.buf + r->offs[i];
         if (r->index == 0) {
-            r->head = xcalloc(r->n, sizeof *r->head);
+            r->head = xcalloc(r->n ? r->n : 1, sizeof *r->head);
             for (size_t i = 0; i < r->n; i++)
                 r->head[i] = xstrdup(r->fields[i]);
             r->nhead = r->n;
@@ -119,7 +124,8 @@ static void on_row(int c, void *data)
         if (r->fn(&row, r->ctx))
             r->stop = 1;
     }
-    clear_fields(r);
+    r->n = 0;
+    sbuf_reset(&r->cells);
     r->in_row = 0;
 }
 
@@ -157,88 +163,147 @@ static const char *wide_encoding(const unsigned char *d, size_t len)
 }
 
 /* Feeds at most this much to libcsv at a time, so that an overlong cell is
- * found after reading a little more than the limit, not all of it. */
+ * found after reading a little more than the limit, not all of it; libcsv
+ * also grows a cell's buffer by this much at a time (128 bytes by default,
+ * which makes a long cell slow to read). */
 enum { FEED_MAX = 1 << 16 };
+
+/* Feeds data[0..len) to the parser a physical line at a time, so that each
+ * row knows the line it starts on; data may end inside a line, which the
+ * next piece goes on with.  Returns the first error: malformed CSV, or a
+ * cell that cannot be read (r->st). */
+static at_status feed(struct csv_parser *p, reader *r, const char *data, size_t len,
+                      at_err *err)
+{
+    if (!r->started) {
+        r->started = 1;
+        const char *wide = wide_encoding((const unsigned char *)data, len);
+        if (wide)
+            return at_fail(err, AT_EINVAL, "'%s': the file is %s text, and attune reads UTF-8 "
+                           "only: convert it with 'iconv -f %s -t UTF-8 \"%s\" > new.csv', or "
+                           "save it from the spreadsheet as 'CSV UTF-8'", r->name, wide, wide,
+                           r->name);
+        if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+            data += 3;
+            len -= 3;
+        }
+    }
+    size_t pos = 0;
+    while (pos < len && !r->stop) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) + 1 : len;
+        if (!r->mid_line)
+            r->line++;
+        if (!r->in_row && !is_blank_line(data + pos, end - pos)) {
+            r->in_row = 1;
+            r->row_line = r->line;
+        }
+        for (size_t at = pos; at < end && !r->stop;) {
+            size_t n = end - at > FEED_MAX ? FEED_MAX : end - at;   /* a long line in pieces */
+            if (csv_parse(p, data + at, n, on_field, on_row, r) != n)
+                return at_fail(err, AT_EINVAL, "'%s' line %ld: %s", r->name, r->row_line,
+                               csv_error(p) == CSV_EPARSE
+                                   ? "malformed CSV (a quote is misplaced or not closed)"
+                                   : csv_strerror(csv_error(p)));
+            if (!r->stop && p->entry_pos > CSVIN_MAX_CELL)
+                cell_fail(r, r->row_line, too_long);
+            at += n;
+        }
+        r->mid_line = !nl;
+        pos = end;
+    }
+    return r->st;
+}
+
+static at_status start(struct csv_parser *p, reader *r, const char *name, csvin_row_fn fn,
+                       void *ctx, at_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->fn = fn;
+    r->ctx = ctx;
+    r->st = AT_OK;
+    r->err = err;
+    if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return at_fail(err, AT_ENOMEM, "'%s': cannot start the CSV parser", name);
+    csv_set_blk_size(p, FEED_MAX);
+    return AT_OK;
+}
+
+static at_status finish(struct csv_parser *p, reader *r, at_status st, at_err *err)
+{
+    if (st == AT_OK && !r->stop && csv_fini(p, on_field, on_row, r) != 0)
+        st = at_fail(err, AT_EINVAL,
+                     "'%s' line %ld: malformed CSV (a quoted field is not closed)", r->name,
+                     r->row_line);
+    if (st == AT_OK)
+        st = r->st;
+    sbuf_release(&r->cells);
+    free(r->offs);
+    free(r->fields);
+    for (size_t i = 0; i < r->nhead; i++)
+        free(r->head[i]);
+    free(r->head);
+    csv_free(p);
+    return st;
+}
 
 at_status csvin_read_mem(const char *name, const char *data, size_t len,
                          csvin_row_fn fn, void *ctx, at_err *err)
 {
     struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        return at_fail(err, AT_ENOMEM, "'%s': cannot start the CSV parser", name);
-    /* libcsv grows a cell's buffer by this much at a time (128 bytes by default) */
-    csv_set_blk_size(&p, FEED_MAX);
-    reader r = { .name = name, .fn = fn, .ctx = ctx, .line = 0, .st = AT_OK, .err = err };
-    at_status st = AT_OK;
-
-    const char *wide = wide_encoding((const unsigned char *)data, len);
-    if (wide) {
-        st = at_fail(err, AT_EINVAL, "'%s': the file is %s text, and attune reads UTF-8 only: "
-                     "convert it with 'iconv -f %s -t UTF-8 \"%s\" > new.csv', or save it from "
-                     "the spreadsheet as 'CSV UTF-8'", name, wide, wide, name);
-        goto out;
-    }
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    size_t pos = 0;
-    while (pos < len && !r.stop) {
-        const char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) + 1 : len;
-        r.line++;
-        if (!r.in_row && !is_blank_line(data + pos, end - pos)) {
-            r.in_row = 1;
-            r.row_line = r.line;
-        }
-        for (size_t at = pos; at < end && !r.stop;) {
-            size_t n = end - at > FEED_MAX ? FEED_MAX : end - at;   /* a long line in pieces */
-            if (csv_parse(&p, data + at, n, on_field, on_row, &r) != n) {
-                st = at_fail(err, AT_EINVAL, "'%s' line %ld: %s", name, r.row_line,
-                             csv_error(&p) == CSV_EPARSE
-                                 ? "malformed CSV (a quote is misplaced or not closed)"
-                                 : csv_strerror(csv_error(&p)));
-                goto out;
-            }
-            if (!r.stop && p.entry_pos > CSVIN_MAX_CELL)
-                cell_fail(&r, r.row_line, too_long);
-            at += n;
-        }
-        pos = end;
-    }
-    if (!r.stop && csv_fini(&p, on_field, on_row, &r) != 0) {
-        st = at_fail(err, AT_EINVAL, "'%s' line %ld: malformed CSV (a quoted field is not closed)",
-                     name, r.row_line);
-        goto out;
-    }
-    if (r.st != AT_OK)
-        st = r.st;
-out:
-    clear_fields(&r);
-    free(r.fields);
-    for (size_t i = 0; i < r.nhead; i++)
-        free(r.head[i]);
-    free(r.head);
-    csv_free(&p);
-    return st;
+    reader r;
+    at_status st = start(&p, &r, name, fn, ctx, err);
+    if (st != AT_OK)
+        return st;
+    return finish(&p, &r, feed(&p, &r, data, len, err), err);
 }
+
+/* The file is read in pieces; each piece is fed up to its last line end,
+ * and the rest goes before the next piece, so memory stays the size of a
+ * piece and a line, whatever the file's size.  A line longer than
+ * LONG_LINE is fed in parts as it comes, so that an overlong cell is
+ * refused before all of it has been read. */
+enum { READ_PIECE = 1 << 16, LONG_LINE = 1 << 18 };
 
 at_status csvin_read_file(const char *path, csvin_row_fn fn, void *ctx, at_err *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    at_status st;
-    if (strcmp(path, "-") == 0) {
-        path = "<stdin>";
-        st = read_stream(stdin, path, &data, &len, err);
-    } else {
-        st = read_file(path, &data, &len, err);
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp)
+        return at_fail(err, AT_EIO, "'%s': %s", name, strerror(errno));
+    struct csv_parser p;
+    reader r;
+    at_status st = start(&p, &r, name, fn, ctx, err);
+    sbuf buf = SBUF_INIT;
+    while (st == AT_OK && !r.stop) {
+        sbuf_grow(&buf, READ_PIECE);
+        size_t got = fread(buf.buf + buf.len, 1, READ_PIECE, fp);
+        buf.len += got;
+        if (got == 0) {
+            if (ferror(fp))
+                st = at_fail(err, AT_EIO, "'%s': read error", name);
+            else if (buf.len)
+                st = feed(&p, &r, buf.buf, buf.len, err);
+            break;
+        }
+        const char *last = NULL;
+        for (size_t i = buf.len; i > buf.len - got; i--)
+            if (buf.buf[i - 1] == '\n') {
+                last = buf.buf + i;
+                break;
+            }
+        if (!last && buf.len < LONG_LINE)
+            continue;   /* a line longer than the piece: read on */
+        size_t whole = last ? (size_t)(last - buf.buf) : buf.len;
+        st = feed(&p, &r, buf.buf, whole, err);
+        memmove(buf.buf, buf.buf + whole, buf.len - whole);
+        buf.len -= whole;
     }
-    if (st != AT_OK)
-        return st;
-    st = csvin_read_mem(path, data, len, fn, ctx, err);
-    free(data);
-    return st;
+    sbuf_release(&buf);
+    if (fp != stdin)
+        fclose(fp);
+    return finish(&p, &r, st, err);
 }
 
 void csvout_init_file(csvout *w, FILE *fp)

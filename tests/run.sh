@@ -11,7 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash examples/install-deps.sh clang libclang-rt-14-dev
+# clang for the second build and the fuzzers; pdfinfo, pdftotext, xmllint for the
+# chart and report tests
+bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils
 
 build=${ATTUNE_TEST_BUILD:-build-test}
 jobs=$(nproc)
