@@ -140,6 +140,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COLS_INS] = "INSERT INTO instrument_columns(instrument_id, position, name)"
                     " VALUES (?1, ?2, ?3)",
     [ST_THERAPIST_CODE] = "SELECT code FROM therapists WHERE id = ?1",
+    [ST_SESSION_WALK] = "SELECT number, id, therapist_id, date, modality FROM sessions"
+                        " WHERE client_id = ?1 AND number >= ?2 ORDER BY number",
     [ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"
                    " (SELECT coalesce(max(id), 0) FROM sessions),"
                    " (SELECT coalesce(max(id), 0) FROM clients)",
@@ -224,8 +226,16 @@ at_status store_exec(store *s, enum store_stmt id, at_err *err)
     return store_step_done(s, st, NULL, err);
 }
 
+void store_walk_stop(store *s)
+{
+    if (s->walk.on && s->st[ST_SESSION_WALK])
+        sqlite3_reset(s->st[ST_SESSION_WALK]);
+    s->walk.on = 0;
+}
+
 void store_cache_reset(store *s)
 {
+    store_walk_stop(s);
     free(s->therapist.code);
     free(s->client.code);
     free(s->session.date);
@@ -517,6 +527,8 @@ void store_close(store *s)
         free(s->cols[i]);
     }
     free(s->cols);
+    for (int k = 0; k < 3; k++)
+        free(s->touched[k].bits);
     sbuf_release(&s->pack);
     free(s->account);
     free(s->path);
@@ -568,6 +580,12 @@ static at_status begin(store *s, int bulk, at_err *err)
     s->admin0 = ids[0];
     s->session0 = ids[1];
     s->client0 = ids[2];
+    for (int k = 0; k < 3; k++) {
+        if (s->touched[k].bits)
+            memset(s->touched[k].bits, 0, s->touched[k].cap);
+        s->touched[k].count = 0;
+    }
+    s->txn_saves = 0;
     s->in_txn = 1;
     return AT_OK;
 }
@@ -607,6 +625,7 @@ at_status store_commit(store *s, at_err *err)
     if (!s->in_txn)
         return at_fail(err, AT_EINVAL, "no transaction is open on '%s'", s->path);
     at_status rc;
+    store_walk_stop(s);
     if (s->txn_lost) {
         rc = at_fail(err, AT_EDB, "nothing was saved in '%s': the transaction was undone "
                      "after an earlier error", s->path);
@@ -625,6 +644,7 @@ void store_rollback(store *s)
 {
     if (!s || !s->in_txn)
         return;
+    store_walk_stop(s);
     if (!s->txn_lost)
         store_exec(s, ST_ROLLBACK, NULL);
     s->in_txn = 0;
@@ -649,6 +669,8 @@ at_status store_wbegin(store *s, at_err *err)
 
 at_status store_wend(store *s, at_status st, at_err *err)
 {
+    if (!s->in_txn || st != AT_OK)
+        store_walk_stop(s);
     if (st == AT_OK && !s->in_txn)
         st = store_exec(s, ST_COMMIT, err);
     if (st == AT_OK)

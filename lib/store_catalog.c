@@ -97,6 +97,7 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
                                const char *date, const char *modality, long *id,
                                at_err *err)
 {
+    store_walk_stop(s);   /* an open read of sessions must not see the table change */
     sqlite3_stmt *st = store_stmt(s, ST_SESSION_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
