@@ -30,6 +30,10 @@ for cmd in scores reliability trajectories episodes ruptures trends agreement re
   refused analyze "$cmd" -o attune.db
 done
 refused analyze scores -o link.db
+refused analyze report --format html -o attune.db
+ln -s attune.db study.svg       # a study under a chart's name: -o takes only such names
+refused analyze --db study.svg chart --client C01 -o study.svg
+refused analyze --db study.svg chart --therapist T01 -o ./study.svg
 refused analyze --db hard.db scores -o hard.db-wal
 
 echo "# a study named like one of the files of 'analyze all'"
@@ -42,6 +46,12 @@ for name in scores.csv reliability_items.csv report.csv README.txt; do
   rm -f "od/$name"*
 done
 echo "left in od: $(ls od | tr '\n' ' ')"
+echo "# a study named like one of the charts of 'analyze chart --all'"
+mkdir charts
+cp attune.db charts/C01.svg
+sum=$(fingerprint charts/C01.svg)
+out=$(analyze --db charts/C01.svg chart --all --out-dir charts 2>&1); rc=$?
+echo "charts/C01.svg | exit $rc | $out | $( [ "$(fingerprint charts/C01.svg)" = "$sum" ] && echo intact || echo CHANGED)"
 echo "# the same folder with the study elsewhere is written"
 run analyze all --out-dir od
 echo "od has $(ls od | grep -c csv) tables"

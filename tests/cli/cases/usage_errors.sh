@@ -22,6 +22,7 @@ for cmd in "" init "instrument" "instrument add" "instrument list" "instrument s
   usage collect $cmd --no-such-option
 done
 usage collect --db
+usage collect --who
 usage collect no-such-command
 usage collect instrument no-such-subcommand
 usage collect therapist remove T1
@@ -54,7 +55,7 @@ usage collect amend client_post_session --client C1 --session 1 tension=2
 usage collect log extra
 
 echo "# analyze: an unknown option on every command"
-for cmd in "" scores reliability trajectories episodes ruptures trends agreement report all; do
+for cmd in "" scores reliability trajectories episodes ruptures trends agreement report chart all; do
   # shellcheck disable=SC2086
   usage analyze $cmd --no-such-option
 done
@@ -62,8 +63,9 @@ usage analyze --db
 usage analyze no-such-command
 
 echo "# analyze: values that make no sense"
-for cmd in scores reliability trajectories episodes ruptures trends agreement report; do
+for cmd in scores reliability trajectories episodes ruptures trends agreement report chart; do
   usage analyze "$cmd" --rater boss
+  usage analyze "$cmd" --threads 3
   usage analyze "$cmd" --from 2026-02-30
   usage analyze "$cmd" --to soon
   usage analyze "$cmd" -o
@@ -85,6 +87,8 @@ usage analyze ruptures --resolved-at high
 usage analyze trends --by nope
 usage analyze trends --over month
 usage analyze report --format pdf-ish
+usage analyze chart --all --format gif --out-dir out
+usage analyze chart --window zero --client C1 -o c.svg
 usage analyze all
 usage analyze all --out-dir out -o x.csv
 usage analyze all --out-dir out --window -3
