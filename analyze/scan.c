@@ -469,7 +469,7 @@ static void consume_batch(scan *sc, const batch *b, const char ***vals, size_t *
             (*vals)[c] = o ? t + o - 1 : NULL;
         }
         GROW(*terms, 0, *tcap, f->nscales ? f->nscales : 1);
-        const double *nums = b->nums + x->nums;
+        const double *nums = b->nums ? b->nums + x->nums : NULL;   /* no scale: no numbers */
         for (size_t s = 0, at = f->nscales; s < f->nscales; s++) {
             (*terms)[s] = nums + at;
             at += in->fields[f->scales[s].field].nterms;
@@ -480,7 +480,7 @@ static void consume_batch(scan *sc, const batch *b, const char ***vals, size_t *
         r.vals = *vals;
         r.rater_ok = x->rater_ok;
         r.scale_score = nums;
-        r.scale_answered = b->counts + x->counts;
+        r.scale_answered = b->counts ? b->counts + x->counts : NULL;
         r.scale_terms = *terms;
         memcpy(r.role, x->role, sizeof r.role);
         r.alliance = x->alliance;
