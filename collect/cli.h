@@ -34,6 +34,10 @@ store *cli_open(const char *db, store_mode mode);
  * returns -1 on failure. */
 int cli_open_out(outfile *o, const char *path, const store *s);
 
+/* How long a collect command waits for a study another program is writing
+ * to before it gives up (a finished questionnaire is then kept in a file). */
+#define CLI_BUSY_WAIT_MS (5L * 60 * 1000)
+
 /* The name given with --who (NULL: none), recorded in the audit trail
  * beside the operating-system account the store takes itself. */
 const char *cli_who(void);

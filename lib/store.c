@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <nettle/sha2.h>
 #include <pwd.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,14 @@ static const char *const stmt_sql[ST_COUNT] = {
                    "   WHERE c.id > ?3 AND c.therapist_id IS NOT NULL AND t.id IS NULL)",
 };
 
+/* How long a connection waits for another program's write to end, and who
+ * is told that it waits (store_wait_defaults). */
+static struct {
+    long max_ms, notice_ms;
+    void (*notice)(const char *path, long max_ms, void *ctx);
+    void *ctx;
+} waiting = { 60000, 1000, NULL, NULL };
+
 const char *store_default_path(void)
 {
     const char *p = getenv("ATTUNE_DB");
@@ -192,8 +201,9 @@ at_status store_dberr(store *s, at_err *err)
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return at_fail(err, AT_EDB, "'%s' is busy: another program is writing to it",
-                       s->path);
+        return at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to it "
+                       "for longer than the %ld s this waits", s->path,
+                       waiting.max_ms / 1000);
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_READONLY:
@@ -248,6 +258,47 @@ void store_cache_reset(store *s)
     memset(&s->session, 0, sizeof s->session);
     memset(&s->instrument, 0, sizeof s->instrument);
     memset(&s->made, 0, sizeof s->made);
+}
+
+/* ---- a busy study ----------------------------------------------------- */
+
+void store_wait_defaults(long max_ms, long notice_ms,
+                         void (*notice)(const char *path, long max_ms, void *ctx), void *ctx)
+{
+    waiting.max_ms = max_ms;
+    waiting.notice_ms = notice_ms;
+    waiting.notice = notice;
+    waiting.ctx = ctx;
+}
+
+static long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* SQLite's busy handler: waits in growing steps (1 ms to 100 ms) until the
+ * other writer is done or the bound is reached, telling once that it waits. */
+static int busy_wait(void *arg, int count)
+{
+    store *s = arg;
+    long now = now_ms();
+    if (count == 0) {
+        s->busy_since = now;
+        s->busy_told = 0;
+    }
+    long waited = now - s->busy_since;
+    if (waited >= waiting.max_ms)
+        return 0;
+    if (!s->busy_told && waited >= waiting.notice_ms && waiting.notice) {
+        waiting.notice(s->path, waiting.max_ms, waiting.ctx);
+        s->busy_told = 1;
+    }
+    long step = count < 7 ? 1L << count : 100;
+    struct timespec t = { step / 1000, (step % 1000) * 1000000 };
+    nanosleep(&t, NULL);
+    return 1;
 }
 
 /* ---- opening ---------------------------------------------------------- */
@@ -308,7 +359,7 @@ static at_status inspect(const char *path, int immutable, enum file_kind *kind, 
                      db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
     }
-    sqlite3_busy_timeout(db, 5000);
+    sqlite3_busy_timeout(db, (int)(waiting.max_ms < 5000 ? waiting.max_ms : 5000));
     int prc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
     if (prc == SQLITE_OK)
         prc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(db);
@@ -417,7 +468,7 @@ static at_status connect(store *s, int immutable, at_err *err)
                                                       NULL);
     if (rc0 != SQLITE_OK)
         return s->db ? store_dberr(s, err) : at_fail(err, AT_ENOMEM, "out of memory");
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_handler(s->db, busy_wait, s);
     at_status rc = exec_sql(s, "PRAGMA foreign_keys = ON", err);
     if (rc != AT_OK || s->mode == STORE_READ)
         return rc;

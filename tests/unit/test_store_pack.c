@@ -161,7 +161,7 @@ static void test_bulk_orphans(void **state)
     assert_int_equal(store_commit(s, &err), AT_EDB);
     assert_non_null(strstr(err.msg, "1 new rows would refer to rows that do not exist"));
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), 1);
-    assert_int_equal(store_client_exists(s, "C2", NULL), 0);
+    assert_int_equal(store_client_find(s, "C2", NULL, NULL), AT_ENOTFOUND);
     /* a session whose client is missing is found as well */
     assert_int_equal(store_begin_bulk(s, &err), AT_OK);
     assert_int_equal(sqlite3_exec(s->db, "INSERT INTO sessions(client_id, number, date)"
