@@ -423,6 +423,89 @@ static void test_outfile(void **state)
     free(path);
 }
 
+/* Every name that reaches the study or a file beside it is refused: the
+ * same spelling or another, a symbolic link, a hard link, a file that does
+ * not exist yet; other files are not. */
+static void test_outpath_check(void **state)
+{
+    fixture *t = *state;
+    char *study = path_in(t, "s.db"), *wal = path_in(t, "s.db-wal"), *sym = path_in(t, "l.db"),
+         *hard = path_in(t, "h.db"), *other = path_in(t, "out.csv");
+    at_err err;
+    FILE *fp = fopen(study, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    assert_int_equal(symlink("s.db", sym), 0);
+    assert_int_equal(link(study, hard), 0);
+    sbuf dotted = SBUF_INIT, slashed = SBUF_INIT;
+    sbuf_addf(&dotted, "%s/./s.db-shm", t->dir);
+    sbuf_addf(&slashed, "%s//s.db-journal", t->dir);
+    const char *refused[] = { study, wal, sym, hard, dotted.buf, slashed.buf };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        if (outpath_check(refused[i], study, &err) != AT_EINVAL)
+            fail_msg("'%s' was not refused", refused[i]);
+        assert_non_null(strstr(err.msg, "writing there would destroy the study"));
+    }
+    assert_int_equal(outpath_check(study, sym, &err), AT_EINVAL);    /* the study by its link */
+    assert_int_equal(outpath_check(study, hard, &err), AT_EINVAL);   /* and by its other name */
+    assert_int_equal(outpath_check(wal, study, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "is the study's write-ahead log"));
+    assert_int_equal(outpath_check(other, study, &err), AT_OK);
+    assert_int_equal(outpath_check(NULL, study, &err), AT_OK);
+    assert_int_equal(outpath_check("-", study, &err), AT_OK);
+    assert_int_equal(outpath_check("/no/such/folder/s.db", study, &err), AT_OK);
+    unlink(sym);
+    unlink(hard);
+    unlink(study);
+    sbuf_release(&dotted);
+    sbuf_release(&slashed);
+    free(study);
+    free(wal);
+    free(sym);
+    free(hard);
+    free(other);
+}
+
+static void test_utf8_check(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t len, bad;
+    } cases[] = {
+        { "plain", 5, 5 },
+        { "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf", 19, 19 },
+        { "caf\xe9", 4, 3 },                  /* Latin-1 */
+        { "\x80", 1, 0 },                     /* a continuation byte alone */
+        { "a\xc0\xaf", 3, 1 },                /* overlong '/' */
+        { "\xc2", 1, 0 },                     /* cut short */
+        { "\xe0\x9f\xbf", 3, 0 },             /* overlong three-byte form */
+        { "\xed\xa0\x80", 3, 0 },             /* a UTF-16 surrogate */
+        { "\xef\xbf", 2, 0 },                 /* cut short */
+        { "ab\xe2\x82x", 5, 2 },              /* bad third byte */
+        { "\xf0\x8f\xbf\xbf", 4, 0 },         /* overlong four-byte form */
+        { "\xf4\x90\x80\x80", 4, 0 },         /* past U+10FFFF */
+        { "\xf5\x80\x80\x80", 4, 0 },
+        { "\xff", 1, 0 },
+        { "ok\0", 3, 3 },                     /* NUL is ASCII; csvio refuses it apart */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t got = utf8_check(cases[i].s, cases[i].len);
+        if (got != cases[i].bad)
+            fail_msg("case %zu: %zu, want %zu", i, got, cases[i].bad);
+    }
+}
+
+static void test_strerror(void **state)
+{
+    (void)state;
+    assert_string_equal(at_strerror(AT_OK), "success");
+    assert_string_equal(at_strerror(AT_ENOTSTORE), "not an attune store");
+    for (int c = AT_OK; c <= AT_EBUSY; c++)
+        assert_string_not_equal(at_strerror((at_status)c), "unknown error");
+    assert_string_equal(at_strerror((at_status)99), "unknown error");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -434,6 +517,9 @@ int main(void)
         cmocka_unit_test(test_opt_value),
         cmocka_unit_test_setup_teardown(test_read_file_and_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outfile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outpath_check, setup, teardown),
+        cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_strerror),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
