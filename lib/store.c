@@ -125,7 +125,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INSTR_NAME] = "SELECT name FROM instruments WHERE id = ?1",
     [ST_ADMIN_DUP] = "SELECT a.id, a.status FROM administrations a"
                      " JOIN instruments i ON i.id = a.instrument_id"
-                     " WHERE a.session_id = ?1 AND a.rater = ?2 AND a.rater_code = ?3"
+                     " WHERE a.session_id = ?1 AND a.rater = ?2"
+                     " AND (a.rater_code = ?3 OR (?2 = 'client' AND a.rater_code = ''))"
                      " AND i.name = ?4 ORDER BY a.id LIMIT 1",
     [ST_ADMIN_INS] = "INSERT INTO administrations(session_id, instrument_id, rater, rater_code,"
                      " status, started_at, finished_at, source, answers)"

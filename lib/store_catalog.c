@@ -267,6 +267,24 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
     return store_wend(s, rc, err);
 }
 
+at_status store_session_today(store *s, const char *client, long *number, at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    char today[11];
+    today_iso(today);
+    *number = 0;
+    at_status rc = store_prepare(s, "SELECT coalesce(max(se.number), 0) FROM sessions se"
+                                 " JOIN clients c ON c.id = se.client_id"
+                                 " WHERE c.code = ?1 AND se.date = ?2", &st, err);
+    if (rc != AT_OK)
+        return rc;
+    store_bind_str(st, 1, client);
+    store_bind_str(st, 2, today);
+    rc = store_step_ints(s, st, number, 1, err);
+    sqlite3_finalize(st);
+    return rc == AT_ENOTFOUND ? AT_OK : rc;
+}
+
 at_status store_session_next_number(store *s, const char *client, long *number, at_err *err)
 {
     long cid = 0, tid = 0;
