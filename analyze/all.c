@@ -11,7 +11,7 @@ const char *const all_help =
     "Writes every table into the folder DIR (created when absent; files of the\n"
     "same names are replaced, and left as they were when the tables cannot be\n"
     "made): scores.csv, reliability.csv, reliability_items.csv, trajectories.csv,\n"
-    "episodes.csv, ruptures.csv, trends.csv, agreement.csv, report.csv, and\n"
+    "growth.csv, episodes.csv, ruptures.csv, trends.csv, agreement.csv, report.csv, and\n"
     "README.txt, which says what each file holds and the parameters used.  Each\n"
     "table is what the command of the same name writes; trends holds the client,\n"
     "therapist and cohort levels unless --by is given.  Files are readable only\n"
@@ -39,6 +39,8 @@ static table tables[] = {
                "  reliability_items.csv: mean, SD, r_drop and alpha if deleted of each term" },
     { .a = &an_trajectories, .file = "trajectories.csv",
       .about = "each client's OLS line of the alliance score on session number (3+ sessions)" },
+    { .a = &an_growth, .file = "growth.csv",
+      .about = "the mixed model score ~ time + (time | client) by REML, broom.mixed's layout" },
     { .a = &an_episodes, .file = "episodes.csv",
       .about = "alliance rupture-repair episodes, one row per rupture" },
     { .a = &an_ruptures, .file = "ruptures.csv",

@@ -53,6 +53,11 @@ typedef struct an_opts {
     int by_given;
     int over_week;
     int format_csv;             /* report */
+    const char *scale;          /* growth --scale: a scale's field name, NULL: the alliance */
+    const char *ranef;          /* growth --ranef FILE */
+    int ml, time_week, therapist_level;
+    int center;                 /* growth --center: a mixed_center */
+    int pair_observer;          /* agreement --pair observer,therapist */
 } an_opts;
 
 /* One scale of an instrument version: a calc field with terms. */
@@ -173,11 +178,11 @@ typedef struct an_analysis {
 enum {
     OPT_PAIRWISE = 1 << 0, OPT_ITEMS = 1 << 1, OPT_EPISODE = 1 << 2,
     OPT_RESOLVED = 1 << 3, OPT_BY = 1 << 4, OPT_OVER = 1 << 5,
-    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7
+    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7, OPT_GROWTH = 1 << 8, OPT_PAIR = 1 << 9
 };
 
 extern const an_analysis an_scores, an_reliability, an_trajectories, an_episodes,
-    an_ruptures, an_trends, an_agreement, an_report, an_prep_pass;
+    an_ruptures, an_trends, an_agreement, an_report, an_prep_pass, an_growth;
 
 /* episodes.c: what the episode rule needs (AN_PREP for rci, and for sudden
  * without --cutoff); the parameters and rule text for one series, or -1

@@ -10,7 +10,7 @@
 #include "analyze.h"
 
 static const an_analysis *const analyses[] = {
-    &an_scores, &an_reliability, &an_trajectories, &an_episodes,
+    &an_scores, &an_reliability, &an_trajectories, &an_growth, &an_episodes,
     &an_ruptures, &an_trends, &an_agreement, &an_report,
 };
 enum { NANALYSES = sizeof analyses / sizeof analyses[0] };

@@ -124,7 +124,8 @@ static void opts_defaults(an_opts *o, const char *cmd)
 enum opt_id {
     O_DB, O_INSTRUMENT, O_CLIENT, O_THERAPIST, O_COHORT, O_RATER, O_FROM, O_TO, O_OUT,
     O_PAIRWISE, O_ITEMS, O_RULE, O_K, O_WINDOW, O_CUTOFF, O_RELIABILITY, O_RESOLVED_AT,
-    O_BY, O_OVER, O_FORMAT, O_OUT_DIR
+    O_BY, O_OVER, O_FORMAT, O_OUT_DIR, O_SCALE, O_ML, O_TIME, O_CENTER, O_THERAPIST_LEVEL,
+    O_RANEF, O_PAIR
 };
 
 static const struct opt {
@@ -155,6 +156,13 @@ static const struct opt {
     { "--over", O_OVER, OPT_OVER, 1 },
     { "--format", O_FORMAT, OPT_FORMAT, 1 },
     { "--out-dir", O_OUT_DIR, OPT_OUTDIR, 1 },
+    { "--scale", O_SCALE, OPT_GROWTH, 1 },
+    { "--ml", O_ML, OPT_GROWTH, 0 },
+    { "--time", O_TIME, OPT_GROWTH, 1 },
+    { "--center", O_CENTER, OPT_GROWTH, 1 },
+    { "--therapist-level", O_THERAPIST_LEVEL, OPT_GROWTH, 0 },
+    { "--ranef", O_RANEF, OPT_GROWTH, 1 },
+    { "--pair", O_PAIR, OPT_PAIR, 1 },
 };
 
 static const struct opt *opt_find(const char *arg, const char **inline_value)
@@ -184,6 +192,9 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
     static const char *const bys[] = { "client", "therapist", "cohort", NULL };
     static const char *const overs[] = { "session", "week", NULL };
     static const char *const formats[] = { "text", "csv", NULL };
+    static const char *const times[] = { "session", "week", NULL };
+    static const char *const centers[] = { "none", "grand", "client", NULL };
+    static const char *const pairs[] = { "client,therapist", "observer,therapist", NULL };
     const char *name = op->name;
     int rc = EXIT_OK, pick = 0;
     long w;
@@ -253,6 +264,22 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
     case O_FORMAT:
         if ((rc = choose(cmd, name, v, formats, &pick)) == EXIT_OK)
             o->format_csv = pick == 1;
+        break;
+    case O_SCALE: o->scale = v; break;
+    case O_RANEF: o->ranef = v; break;
+    case O_ML: o->ml = 1; break;
+    case O_THERAPIST_LEVEL: o->therapist_level = 1; break;
+    case O_TIME:
+        if ((rc = choose(cmd, name, v, times, &pick)) == EXIT_OK)
+            o->time_week = pick == 1;
+        break;
+    case O_CENTER:
+        if ((rc = choose(cmd, name, v, centers, &pick)) == EXIT_OK)
+            o->center = pick;
+        break;
+    case O_PAIR:
+        if ((rc = choose(cmd, name, v, pairs, &pick)) == EXIT_OK)
+            o->pair_observer = pick == 1;
         break;
     }
     return rc;

@@ -39,3 +39,27 @@ vs() {
   awk -v tol=1e-9 -f data/analyze/compare.awk "data/analyze/reference/$ref" vs.csv
   rm -f vs.csv
 }
+
+# growth_store [ANSWERS]: the simulated study of data/growth (default
+# growth_answers.csv: 30 clients of 6 therapists) in the instrument
+# data/growth/growth.csv.
+growth_store() {
+  {
+    collect init
+    collect instrument add data/growth/growth.csv
+    collect import growth "data/growth/${1:-growth_answers.csv}"
+  } >/dev/null || echo "growth_store: building the store failed"
+}
+
+# vs_growth REF TOL CMD...: prints the command and what it says on stderr,
+# then checks the table it writes against the lme4 reference
+# data/growth/reference/REF at relative tolerance TOL.
+vs_growth() {
+  local ref=$1 tol=$2
+  shift 2
+  echo "\$ $*"
+  "$@" >vs.csv 2>vs.err || echo "[exit $?]"
+  sed 's/^/! /' vs.err
+  awk -v tol="$tol" -f data/analyze/compare.awk "data/growth/reference/$ref" vs.csv
+  rm -f vs.csv vs.err
+}

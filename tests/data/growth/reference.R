@@ -4,8 +4,8 @@
 #   Rscript tests/data/growth/reference.R tests/data/growth
 #
 # 1. Simulates two small studies with a fixed seed and writes them in the
-#    import layout of tests/data/analyze/track.csv (one numeric alliance
-#    score per session): growth_answers.csv (30 clients of 6 therapists,
+#    import layout of growth.csv (one number per session, score, whose
+#    alliance scale is the score and whose scale half is half of it): growth_answers.csv (30 clients of 6 therapists,
 #    3-12 sessions each, a few sessions unscored, dates about a week apart)
 #    and flat_answers.csv (12 clients whose scores do not differ in their
 #    change over sessions, so (session | client) is a singular fit).
@@ -70,8 +70,10 @@ flat <- prep(flat)
 tight <- lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 100000),
                      check.conv.singular = "ignore")
 
-reference <- function(name, d, time, reml, therapist, slope = TRUE, center = "none") {
+reference <- function(name, d, time, reml, therapist, slope = TRUE, center = "none",
+                      scale = "alliance") {
   d$time <- d[[time]]
+  if (scale == "half") d$score <- d$score / 2
   if (center == "grand") d$time <- d$time - mean(d$time)
   if (center == "client") d$time <- d$time - ave(d$time, d$client)
   re <- if (slope) "(time | client)" else "(1 | client)"
@@ -79,13 +81,13 @@ reference <- function(name, d, time, reml, therapist, slope = TRUE, center = "no
   fit <- lmer(as.formula(form), data = d, REML = reml, control = tight)
   model <- paste0(trimws(form), "; ", if (reml) "REML" else "ML")
   td <- as.data.frame(tidy(fit))
-  rows <- data.frame(instrument = "track", scale = "score", rater = "client", model = model,
+  rows <- data.frame(instrument = "growth", scale = scale, rater = "client", model = model,
                      effect = td$effect, group = ifelse(is.na(td$group), "", td$group),
                      term = td$term, estimate = f15(td$estimate),
                      std_error = f15(td$std.error), statistic = f15(td$statistic))
   ll <- logLik(fit)
   fitrow <- function(group, term, value)
-    data.frame(instrument = "track", scale = "score", rater = "client", model = model,
+    data.frame(instrument = "growth", scale = scale, rater = "client", model = model,
                effect = "fit", group = group, term = term, estimate = f15(value),
                std_error = "", statistic = "")
   ng <- ngrps(fit)
@@ -118,3 +120,5 @@ reference("reml_grand", growth, "session", TRUE, FALSE, center = "grand")
 reference("reml_client", growth, "session", TRUE, FALSE, center = "client")
 reference("reml_intercept", growth, "session", TRUE, FALSE, slope = FALSE)
 reference("flat", flat, "session", TRUE, FALSE)
+reference("half", growth, "session", TRUE, FALSE, scale = "half")
+
