@@ -348,11 +348,10 @@ static void derivs(fitwork *w, const double *th, const int *fixed, double f0, do
     }
 }
 
-/* Solves H d = -g by Cholesky (p <= 4); returns 0, or -1 when H is not
- * positive definite. */
-static int newton_dir(const double *H, const double *gr, size_t p, double *d)
+/* The lower Cholesky factor Lm (row stride 4) of H (p x p, p <= 4);
+ * returns -1 when H is not positive definite. */
+static int cholesky(const double *H, size_t p, double *Lm)
 {
-    double Lm[16] = { 0 }, z[4];
     for (size_t i = 0; i < p; i++)
         for (size_t j = 0; j <= i; j++) {
             double s = H[i * p + j];
@@ -366,6 +365,15 @@ static int newton_dir(const double *H, const double *gr, size_t p, double *d)
                 Lm[i * 4 + j] = s / Lm[j * 4 + j];
             }
         }
+    return 0;
+}
+
+/* Solves H d = -g; returns 0, or -1 when H is not positive definite. */
+static int newton_dir(const double *H, const double *gr, size_t p, double *d)
+{
+    double Lm[16] = { 0 }, z[4];
+    if (cholesky(H, p, Lm) != 0)
+        return -1;
     for (size_t i = 0; i < p; i++) {
         double s = -gr[i];
         for (size_t k = 0; k < i; k++)
@@ -379,6 +387,27 @@ static int newton_dir(const double *H, const double *gr, size_t p, double *d)
         d[i] = s / Lm[i * 4 + i];
     }
     return 0;
+}
+
+/* The convergence measure lme4 uses: per entry the smaller of the absolute
+ * gradient and the gradient scaled by the Hessian's Cholesky factor
+ * (R^-1 g with H = R'R), whose size does not grow with the data as the
+ * plain gradient does; the largest of these. */
+static double gradient_measure(const double *H, const double *gr, size_t p)
+{
+    double Lm[16] = { 0 }, z[4];
+    int scaled = cholesky(H, p, Lm) == 0;
+    /* R = Lm': solve R z = g from the last entry up */
+    for (size_t i = p; scaled && i-- > 0;) {
+        double s = gr[i];
+        for (size_t k = i + 1; k < p; k++)
+            s -= Lm[k * 4 + i] * z[k];
+        z[i] = s / Lm[i * 4 + i];
+    }
+    double m = 0;
+    for (size_t i = 0; i < p; i++)
+        m = fmax(m, scaled ? fmin(fabs(gr[i]), fabs(z[i])) : fabs(gr[i]));
+    return m;
 }
 
 /* Puts diagonal entries that sit at the bound on it, then refines the
@@ -580,11 +609,9 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
         if (is_diag(&w, i))
             th[i] = fabs(th[i]);
     f = criterion(&w, th);
-    double gr[4];
-    derivs(&w, th, fixed, f, gr, NULL);
-    double gmax = 0;
-    for (size_t i = 0; i < w.ntheta; i++)
-        gmax = fmax(gmax, fabs(gr[i]));
+    double gr[4], H[16];
+    derivs(&w, th, fixed, f, gr, H);
+    double gmax = gradient_measure(H, gr, w.ntheta);
     f = criterion(&w, th);      /* leaves beta and the pivots at the optimum */
 
     out->nobs = d->nobs;

@@ -76,7 +76,9 @@ typedef struct mixed_result {
     double x_shift;        /* what was subtracted from x (grand mean; 0 otherwise) */
     int converged;         /* the minimizer converged and the gradient is small */
     int singular;          /* a variance at 0 or a correlation at +-1 (theta on its bound) */
-    double gradient;       /* the largest absolute gradient of the criterion at the optimum */
+    double gradient;       /* the criterion's gradient at the optimum, as lme4 checks it:
+                              the largest over theta of the smaller of |g| and |R^-1 g|
+                              (H = R'R the Hessian); converged needs it under 0.002 */
     size_t evaluations;    /* of the profiled criterion */
     double *ranef;         /* when asked: 2 per client, its predicted intercept and slope
                               (fixed effects plus the client's conditional modes, plus its
