@@ -105,6 +105,33 @@ size_t mixed_data_nclients(const mixed_data *d)
     return d ? d->n : 0;
 }
 
+int mixed_data_ols(const mixed_data *d, double *slope, double *slope_se)
+{
+    *slope = *slope_se = NAN;
+    if (!d || d->nobs < 3)
+        return -1;
+    double N = (double)d->nobs, xm = 0, ym = 0, sxx = 0, sxy = 0, syy = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        xm += d->c[i].n * d->c[i].mx;
+        ym += d->c[i].n * d->c[i].my;
+    }
+    xm /= N;
+    ym /= N;
+    for (size_t i = 0; i < d->n; i++) {
+        const cstat *c = &d->c[i];
+        double dx = c->mx - xm, dy = c->my - ym;
+        sxx += c->sxx + c->n * dx * dx;
+        sxy += c->sxy + c->n * dx * dy;
+        syy += c->syy + c->n * dy * dy;
+    }
+    if (!(sxx > 0))
+        return -1;
+    double b = sxy / sxx, sse = fmax(syy - b * sxy, 0);
+    *slope = b;
+    *slope_se = sqrt(sse / (N - 2) / sxx);
+    return 0;
+}
+
 /* The client factor Lambda_c (lower triangular, row-major q x q) and the
  * therapist factor g from theta; diagonal entries are taken by absolute
  * value, which leaves Lambda Lambda' unchanged up to the sign of the
@@ -440,7 +467,7 @@ static double polish(fitwork *w, double *th, int *fixed)
             for (size_t i = 0; i < p; i++)
                 t[i] = th[i] + step * d[i];
             double ft = criterion(w, t);
-            if (ft <= f) {
+            if (ft <= f + 1e-14 * fabs(f)) {   /* flat to rounding: still nearer the root of the gradient */
                 better = 1;
                 for (size_t i = 0; i < p; i++)
                     moved = fmax(moved, fabs(t[i] - th[i]));
@@ -465,7 +492,7 @@ void mixed_result_release(mixed_result *r)
 
 /* The conditional modes at theta (after an evaluation there): each
  * therapist's v_t = g u_t and each client's b_i = L u_i. */
-static void modes(fitwork *w, const double *th, double ymean, mixed_result *out)
+static void modes(fitwork *w, const double *th, double offset, mixed_result *out)
 {
     double L[4], g;
     lambda_of(w, th, L, &g);
@@ -501,7 +528,7 @@ static void modes(fitwork *w, const double *th, double ymean, mixed_result *out)
             b0 = L[0] * u[0];
         }
         double v = ut ? g * ut[w->c[i].therapist] : 0;
-        out->ranef[2 * i] = w->beta[0] + ymean + b0 + v;
+        out->ranef[2 * i] = w->beta[0] + offset + b0 + v;
         out->ranef[2 * i + 1] = w->beta[1] + b1;
     }
     free(ut);
@@ -575,10 +602,14 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
     xm /= N;
     ym /= N;
     double shift = sp->center == MIXED_CENTER_GRAND ? xm : 0;
+    /* With a random intercept only, shifting x changes nothing but the
+     * intercept, so x is centred inside the fit for the conditioning of
+     * X'X (x may be a date in weeks) and the intercept moved back after. */
+    double inner = sp->center == MIXED_CENTER_NONE && !sp->random_slope ? xm : shift;
     w.c = xmalloc(d->n * sizeof *w.c);
     for (size_t i = 0; i < d->n; i++) {
         const cstat *s = &d->c[i];
-        double dx = sp->center == MIXED_CENTER_CLIENT ? 0 : s->mx - shift, dy = s->my - ym;
+        double dx = sp->center == MIXED_CENTER_CLIENT ? 0 : s->mx - inner, dy = s->my - ym;
         csum *c = &w.c[i];
         c->therapist = s->therapist;
         c->n = s->n;
@@ -635,10 +666,13 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
     double df = sp->reml ? N - 2 : N;
     double s2 = w.r2 / df, sigma = sqrt(s2);
     double det = w.sbb[0] * w.sbb[2] - w.sbb[1] * w.sbb[1];
-    out->beta[0] = w.beta[0] + ym;
+    /* vcov = s2 (R_X'R_X)^-1, the intercept moved from x = inner to x = shift */
+    double c = inner - shift;
+    double v0 = s2 * w.sbb[2] / det, v01 = -s2 * w.sbb[1] / det, v1 = s2 * w.sbb[0] / det;
+    out->beta[0] = w.beta[0] + ym - w.beta[1] * c;
     out->beta[1] = w.beta[1];
-    out->beta_se[0] = sqrt(s2 * w.sbb[2] / det);
-    out->beta_se[1] = sqrt(s2 * w.sbb[0] / det);
+    out->beta_se[0] = sqrt(v0 - 2 * c * v01 + c * c * v1);
+    out->beta_se[1] = sqrt(v1);
     for (int k = 0; k < 2; k++)
         out->beta_t[k] = out->beta[k] / out->beta_se[k];
     out->sigma = sigma;
@@ -668,7 +702,7 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
             out->singular = 1;
     out->evaluations = w.evals;
     if (want_ranef)
-        modes(&w, th, ym, out);
+        modes(&w, th, ym - w.beta[1] * c, out);
     free(w.c);
     free(w.stt);
     free(w.stb);

@@ -1,12 +1,15 @@
 # analyze trends: ruptures and repair per client, therapist and cohort, and
-# the OLS slopes of resolution and alliance over session number or weeks,
-# checked against data/analyze/reference.R (counts and means in base R,
-# slopes and SEs from lm).  Weeks count whole weeks from the therapist's
-# first session in the study (T1 2026-01-05, T2 2026-01-06, T3 2026-01-12):
-# C02's sessions on 01-07, 01-14, 01-28, 02-04 are weeks 0, 1, 3, 4.
+# the slopes of resolution and alliance over session number or weeks,
+# checked against data/analyze/reference.R (counts and means in base R; a
+# client's slope from lm, a therapist's or cohort's from lme4's
+# lmer(y ~ x + (1 | client)), to 1e-6).  Weeks are the date as days since
+# 1970-01-01 / 7, not binned: C02's sessions on 01-07, 01-14, 01-28, 02-04
+# are 1 and 3 weeks apart whoever else the therapist sees.
 # Rates: rupture_rate over sessions with a rupture answer (C02: 2 of 3,
 # session 3 unanswered); addressed_rate and resolved_rate over ruptures
-# with that answer (C02 s2 has no resolution).  A slope needs 3 points.
+# with that answer (C02 s2 has no resolution).  A slope needs 3 points;
+# T1's resolution slope is blank: 3 points of 2 clients, fewer than
+# clients + 2, so the REML criterion is flat and the slope not determined.
 source data/analyze/setup.sh
 psq_store
 
@@ -15,14 +18,14 @@ analyze trends --by therapist >t2.csv
 analyze trends --by cohort >t3.csv
 run cat t1.csv t2.csv t3.csv
 (cat t1.csv; tail -n +2 t2.csv; tail -n +2 t3.csv) >session.csv
-awk -v tol=1e-9 -f data/analyze/compare.awk data/analyze/reference/trends_session.csv session.csv
+awk -v tol=1e-6 -f data/analyze/compare.awk data/analyze/reference/trends_session.csv session.csv
 
 analyze trends --over week >t1.csv
 analyze trends --by therapist --over week >t2.csv
 analyze trends --by cohort --over week >t3.csv
 run cat t1.csv t2.csv t3.csv
 (cat t1.csv; tail -n +2 t2.csv; tail -n +2 t3.csv) >week.csv
-awk -v tol=1e-9 -f data/analyze/compare.awk data/analyze/reference/trends_week.csv week.csv
+awk -v tol=1e-6 -f data/analyze/compare.awk data/analyze/reference/trends_week.csv week.csv
 
 # --resolved-at 3: C04's resolution 3 now counts (resolved_rate 1)
 run analyze trends --client C04 --resolved-at 3

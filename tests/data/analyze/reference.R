@@ -150,29 +150,46 @@ cut_u <- rci(first_sd(by_t("TU")), 0.9)
 run_rule(by_t("TU"), "episodes_track_sudden_rci.csv", rule = "sudden", cutoff = cut_u,
          label = paste0("sudden cutoff=", g15(cut_u), " w=3"))
 
-# ---- trends: counts, rates, means and OLS slopes (lm) per level
-first_date <- tapply(as.Date(c(cl$date, th$date)), c(cl$therapist, th$therapist), min)
-cl$week <- as.numeric(floor((as.Date(cl$date) - as.Date(first_date[cl$therapist],
-                                                          origin = "1970-01-01")) / 7))
-slope <- function(x, y) {
+# ---- trends: counts, rates, means and slopes per level.  Each session has
+# one client questionnaire here, so a session's means are its answers.  A
+# client's slope is its OLS line (lm); a therapist's or cohort's is the fixed
+# slope of lmer(y ~ x + (1 | client)) by REML (lm when the points come from
+# one client; none with fewer points than clients + 2).  Weeks: the date as days since 1970-01-01 / 7.
+suppressMessages(library(lme4))
+tight <- lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 100000),
+                     check.conv.singular = "ignore")
+cl$week <- as.numeric(as.Date(cl$date)) / 7
+slope <- function(x, y, client = NULL) {
   ok <- !is.na(x) & !is.na(y)
   if (sum(ok) < 3 || length(unique(x[ok])) < 2) return(c(NA, NA))
-  summary(lm(y[ok] ~ x[ok]))$coefficients[2, 1:2]
+  if (is.null(client) || length(unique(client[ok])) < 2)
+    return(summary(lm(y[ok] ~ x[ok]))$coefficients[2, 1:2])
+  # x centred: the same model and slope, better conditioned for lme4's
+  # optimizer when x is a date in weeks (about 2900)
+  d <- data.frame(x = x[ok] - mean(x[ok]), y = y[ok], client = client[ok])
+  # with fewer points than clients + 2 the REML criterion is flat in theta
+  if (nrow(d) < length(unique(d$client)) + 2) return(c(NA, NA))
+  fit <- tryCatch(lmer(y ~ x + (1 | client), data = d, REML = TRUE, control = tight),
+                  error = function(e) NULL)
+  if (is.null(fit)) return(c(NA, NA))
+  summary(fit)$coefficients[2, 1:2]
 }
 trend <- function(d, level, id, coh, xname) {
   rup <- d$rupture
   r1 <- !is.na(rup) & rup == 1
   res <- ifelse(is.na(d$resolution), NA, as.integer(d$resolution >= 4))
-  rs <- slope(d[[xname]], d$resolution)
-  as <- slope(d[[xname]], d$alliance)
-  data.frame(level = level, id = id, cohort = coh, sessions = nrow(d), ruptures = sum(r1),
+  client <- if (level == "client") NULL else d$client
+  rs <- slope(d[[xname]], d$resolution, client)
+  as <- slope(d[[xname]], d$alliance, client)
+  data.frame(level = level, id = id, cohort = coh,
+             sessions = nrow(unique(d[, c("client", "session")])), ruptures = sum(r1),
              rupture_rate = if (sum(!is.na(rup))) sum(r1) / sum(!is.na(rup)) else NA,
              addressed_rate = if (sum(r1 & !is.na(d$addressed))) mean(d$addressed[r1 & !is.na(d$addressed)]) else NA,
              resolved_rate = if (sum(r1 & !is.na(res))) mean(res[r1 & !is.na(res)]) else NA,
              mean_tension = if (any(!is.na(d$tension))) mean(d$tension, na.rm = TRUE) else NA,
              mean_resolution = if (any(!is.na(d$resolution))) mean(d$resolution, na.rm = TRUE) else NA,
              resolution_slope = rs[1], resolution_slope_se = rs[2],
-             alliance_slope = as[1], alliance_slope_se = as[2])
+             alliance_slope = as[1], alliance_slope_se = as[2], questionnaires = nrow(d))
 }
 for (x in c("session", "week")) {
   t_client <- do.call(rbind, lapply(split(cl, cl$client), function(d)
