@@ -187,8 +187,8 @@ int an_run_all(int argc, char **argv, const char *db)
 
     if (!(need & AN_PREP)) {
         bad = run_pass(&run, 0, 0, 1);
-    } else if (o.client) {
-        /* the whole-sample values must not be limited to one client */
+    } else if (run_selects(&o)) {
+        /* the whole-sample values must not be limited to the selection */
         bad = run_prepare(&run, AN_PREP);
         if (bad == 0)
             bad = run_pass(&run, 0, 0, 1);

@@ -247,8 +247,13 @@ typedef struct an_run {
 } an_run;
 /* Opens the store read-only; returns -1 after printing an error. */
 int run_open(an_run *r, an_opts *o);
-/* Runs the whole-sample pass when flags has AN_PREP; -1 on error. */
+/* Runs the whole-sample pass when flags has AN_PREP, over the whole study
+ * whatever --client, --therapist, --cohort, --from and --to select; -1 on
+ * error. */
 int run_prepare(an_run *r, unsigned flags);
+/* Whether o selects part of the study (--client, --therapist, --cohort,
+ * --from, --to). */
+int run_selects(const an_opts *o);
 void run_close(an_run *r);
 
 /* One analysis on its own: the common driver of every command but `all`. */

@@ -85,15 +85,28 @@ int run_open(an_run *r, an_opts *o)
     return 0;
 }
 
+int run_selects(const an_opts *o)
+{
+    return o->client || o->therapist || o->cohort || o->from || o->to;
+}
+
 int run_prepare(an_run *r, unsigned flags)
 {
     if (!(flags & AN_PREP))
         return 0;
+    /* One rule for every filter: the rci baseline (SD0 and r) comes from
+     * the whole study, every client, therapist and date, for the
+     * instrument and rater asked for; the selection only chooses whose
+     * episodes are reported. */
+    an_opts whole = *r->o;
+    whole.client = whole.therapist = whole.cohort = whole.from = whole.to = NULL;
+    an_ctx cx = r->cx;
+    cx.o = &whole;
     const an_analysis *a = &an_prep_pass;
-    void *st = a->start(&r->cx, NULL, NULL);
+    void *st = a->start(&cx, NULL, NULL);
     if (!st)
         return -1;
-    int rc = scan_run(&r->cx, &a, &st, 1, 0);
+    int rc = scan_run(&cx, &a, &st, 1, 0);
     if (rc == 0)
         rc = a->finish(st);
     if (rc == 0) {

@@ -146,6 +146,11 @@ run_rule(by_t("TA"), "episodes_track_abs_w2.csv", rule = "abs", cutoff = 5, W = 
          label = "abs cutoff=5 w=2")
 run_rule(by_t("TU"), "episodes_track_sudden.csv", rule = "sudden", cutoff = 5,
          label = "sudden cutoff=5 w=3")
+# the rci baseline is the whole study's whatever the selection: TR's series
+# judged with SD0 of every client's first score in track_answers.csv
+cut_w <- rci(first_sd(tr), 0.99)
+run_rule(by_t("TR"), "episodes_track_rci_whole.csv", rule = "rci", label = "rci r=0.99 w=3",
+         cutoff = cut_w)
 cut_u <- rci(first_sd(by_t("TU")), 0.9)
 run_rule(by_t("TU"), "episodes_track_sudden_rci.csv", rule = "sudden", cutoff = cut_u,
          label = paste0("sudden cutoff=", g15(cut_u), " w=3"))

@@ -17,14 +17,19 @@ psq_store() {
   } >/dev/null || echo "psq_store: building the store failed"
 }
 
-# track_store: the hand-made alliance series of track_answers.csv (one
-# numeric score per session), therapist TS for the sd rule, TR rci, TA abs,
-# TU sudden.
+# track_store [THERAPIST]: the hand-made alliance series of
+# track_answers.csv (one numeric score per session), therapist TS for the sd
+# rule, TR rci, TA abs, TU sudden; with THERAPIST, that therapist's alone.
 track_store() {
+  local answers=data/analyze/track_answers.csv
+  if [ -n "${1:-}" ]; then
+    awk -F, -v t="$1" 'NR == 1 || $2 == t' "$answers" >track_one.csv
+    answers=track_one.csv
+  fi
   {
     collect init
     collect instrument add data/analyze/track.csv
-    collect import track data/analyze/track_answers.csv
+    collect import track "$answers"
   } >/dev/null || echo "track_store: building the store failed"
 }
 
