@@ -630,19 +630,25 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
     double th[4] = { 1, 0, 1, 1 };
     if (!sp->random_slope)
         th[1] = 1;
-    /* the simplex finds the basin; a restart guards against a collapsed
-     * simplex; Newton steps then go the last digits */
-    int ok = simplex(&w, th, 0.25, 1e-6);
-    ok = simplex(&w, th, 0.01, 1e-6) && ok;
+    /* The simplex finds the basin, Newton steps go the last digits; when
+     * they cannot (the Hessian not positive definite there), a finer
+     * simplex from where it stopped, and Newton again. */
+    int ok = simplex(&w, th, 0.25, 1e-3);
     int fixed[4];
-    double f = polish(&w, th, fixed);
-    for (size_t i = 0; i < w.ntheta; i++)
-        if (is_diag(&w, i))
-            th[i] = fabs(th[i]);
-    f = criterion(&w, th);
-    double gr[4], H[16];
-    derivs(&w, th, fixed, f, gr, H);
-    double gmax = gradient_measure(H, gr, w.ntheta);
+    double f, gr[4], H[16], gmax = INFINITY;
+    for (int round = 0; round < 2; round++) {
+        if (round)
+            ok = simplex(&w, th, 0.01, 1e-6);
+        f = polish(&w, th, fixed);
+        for (size_t i = 0; i < w.ntheta; i++)
+            if (is_diag(&w, i))
+                th[i] = fabs(th[i]);
+        f = criterion(&w, th);
+        derivs(&w, th, fixed, f, gr, H);
+        gmax = gradient_measure(H, gr, w.ntheta);
+        if (gmax < 1e-4)
+            break;
+    }
     f = criterion(&w, th);      /* leaves beta and the pivots at the optimum */
 
     out->nobs = d->nobs;
