@@ -208,20 +208,46 @@ for (x in c("session", "week")) {
 }
 
 # ---- agreement: Cohen's kappa (psych::cohen.kappa; its var.kappa is the
-# Fleiss, Cohen & Everitt 1969 large-sample variance) and cor()
+# Fleiss, Cohen & Everitt 1969 large-sample variance, its confid the 95%
+# interval from it) and cor(); the SE under kappa = 0 from the table's
+# margins (Fleiss, Levin & Paik 2003, eq. 18.17), z and a normal p value
 m <- merge(cl[, c("client", "session", "therapist", "rupture", "alliance")],
            th[, c("client", "session", "rupture", "alliance")],
            by = c("client", "session"), suffixes = c(".c", ".t"))
-agree <- function(d, level, id) {
+agree <- function(d, level, id, first = "client_only") {
   r <- d[!is.na(d$rupture.c) & !is.na(d$rupture.t), ]
   tab <- table(factor(r$rupture.c, levels = c(1, 0)), factor(r$rupture.t, levels = c(1, 0)))
   k <- suppressWarnings(cohen.kappa(matrix(tab, 2, 2)))
+  p <- tab / sum(tab)
+  rows <- rowSums(p)
+  cols <- colSums(p)
+  pe <- sum(rows * cols)
+  se0 <- sqrt((pe + pe^2 - sum(rows * cols * (rows + cols))) / (sum(tab) * (1 - pe)^2))
   a <- d[!is.na(d$alliance.c) & !is.na(d$alliance.t), ]
-  data.frame(level = level, id = id, pairs = nrow(r), both = tab[1, 1], client_only = tab[1, 2],
-             therapist_only = tab[2, 1], neither = tab[2, 2], kappa = k$kappa,
-             kappa_se = sqrt(k$var.kappa),
-             alliance_r = if (nrow(a) >= 3) cor(a$alliance.c, a$alliance.t) else NA)
+  out <- data.frame(level = level, id = id, pairs = nrow(r), both = tab[1, 1],
+             first_only = tab[1, 2], therapist_only = tab[2, 1], neither = tab[2, 2],
+             kappa = k$kappa, kappa_se = sqrt(k$var.kappa),
+             alliance_r = if (nrow(a) >= 3) cor(a$alliance.c, a$alliance.t) else NA,
+             kappa_se0 = se0, kappa_z = k$kappa / se0,
+             kappa_p = 2 * pnorm(-abs(k$kappa / se0)),
+             kappa_ci_lower = k$confid[1, "lower"], kappa_ci_upper = k$confid[1, "upper"])
+  names(out)[5] <- first
+  out
 }
 ag <- rbind(do.call(rbind, lapply(split(m, m$therapist), function(d)
   agree(d, "therapist", d$therapist[1]))), agree(m, "all", "all"))
 w(ag, "agreement.csv")
+
+# --pair observer,therapist: psq_observer_answers.csv (no alliance score);
+# of two observers of one session the first by rater code
+ob <- read.csv(file.path(src, "psq_observer_answers.csv"), na.strings = "")
+ob <- ob[order(ob$client, ob$session, ob$rater_code), ]
+ob <- ob[!duplicated(ob[, c("client", "session")]), ]
+ob$alliance <- NA
+mo <- merge(ob[, c("client", "session", "therapist", "rupture", "alliance")],
+            th[, c("client", "session", "rupture", "alliance")],
+            by = c("client", "session"), suffixes = c(".c", ".t"))
+ago <- rbind(do.call(rbind, lapply(split(mo, mo$therapist), function(d)
+  agree(d, "therapist", d$therapist[1], "observer_only"))),
+  agree(mo, "all", "all", "observer_only"))
+w(ago, "agreement_observer.csv")

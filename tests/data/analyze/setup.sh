@@ -17,6 +17,17 @@ psq_store() {
   } >/dev/null || echo "psq_store: building the store failed"
 }
 
+# psq_observed: psq_store's study plus observers' ratings
+# (psq_observer_answers.csv: observer_session_rating by O1 for sessions of
+# C01, C02 and C04, and by O2 too for C01's session 3)
+psq_observed() {
+  psq_store
+  {
+    collect instrument add instruments/observer_session_rating.csv
+    collect import observer_session_rating data/analyze/psq_observer_answers.csv
+  } >/dev/null || echo "psq_observed: building the store failed"
+}
+
 # track_store [THERAPIST]: the hand-made alliance series of
 # track_answers.csv (one numeric score per session), therapist TS for the sd
 # rule, TR rci, TA abs, TU sudden; with THERAPIST, that therapist's alone.
