@@ -251,3 +251,17 @@ ago <- rbind(do.call(rbind, lapply(split(mo, mo$therapist), function(d)
   agree(d, "therapist", d$therapist[1], "observer_only"))),
   agree(mo, "all", "all", "observer_only"))
 w(ago, "agreement_observer.csv")
+
+# ---- trends of the training guide (analyze_training): a trainee's own and
+# a supervisor's questionnaires, one each per session, per week
+tt <- read.csv(file.path(src, "training_therapist_answers.csv"), na.strings = "")
+tt$alliance <- rowMeans(cbind(tt$bond_1, tt$goal_1, tt$task_1, tt$bond_2, tt$goal_2,
+                              6 - tt$task_2))
+to <- read.csv(file.path(src, "training_observer_answers.csv"), na.strings = "")
+to$alliance <- NA
+for (d in list(list(tt, "trends_training_therapist.csv"),
+               list(to, "trends_training_observer.csv"))) {
+  x <- d[[1]]
+  x$week <- as.numeric(as.Date(x$date)) / 7
+  w(trend(x, "therapist", "TR07", "2026a", "week"), d[[2]])
+}
