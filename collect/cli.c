@@ -61,10 +61,16 @@ store *cli_open(const char *db, store_mode mode)
     return s;
 }
 
+static const char *who_name;
+
+void cli_set_who(const char *name)
+{
+    who_name = name;
+}
+
 const char *cli_who(void)
 {
-    const char *u = getenv("USER");
-    return u && *u ? u : "unknown";
+    return who_name;
 }
 
 int cli_col_exported(const instrument *in, size_t c, int include_identifiers)

@@ -29,8 +29,10 @@ int cli_wants_help(int argc, char **argv);
 /* Opens the store; prints the error and returns NULL on failure. */
 store *cli_open(const char *db, store_mode mode);
 
-/* The person making a change, for the audit trail: $USER, else "unknown". */
+/* The name given with --who (NULL: none), recorded in the audit trail
+ * beside the operating-system account the store takes itself. */
 const char *cli_who(void);
+void cli_set_who(const char *name);
 
 /* Whether wide column c of in is exported: notes fields and fields marked
  * Identifier only with include_identifiers. */

@@ -1,17 +1,19 @@
 /* collect import: answers from a wide CSV file, all rows or none.
  *
- * One pass over the file.  Each row is checked (its seven leading cells, each
- * answer against the dictionary, branching and required answers, its session
- * and administration against the store and against the rows before it), and
- * while no problem has been found it is saved inside one transaction.  At the
- * end the transaction is committed when there was no problem at all, and
- * rolled back otherwise, so a bad row anywhere means nothing is imported; the
- * checking goes on to the end so that every problem is reported. */
+ * One pass over the file, read as a stream.  Each row is checked (its seven
+ * leading cells, each answer against the dictionary, branching and required
+ * answers, its session and administration against the store) and saved
+ * inside one transaction, so the rows before it are in the store when it is
+ * checked.  At the end the transaction is committed when there was no
+ * problem at all (and the run is not --dry-run), and rolled back otherwise,
+ * so a bad row anywhere means nothing is imported; the checking goes on to
+ * the end so that every problem is reported. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "import.h"
+#include "strmap.h"
 
 /* What a CSV column is: a leading column, a column to skip (a calc column,
  * as calc values are recomputed, or one already reported as a problem), or
@@ -44,7 +46,9 @@ static void usage(void)
           "exists with another therapist, date or modality is an error, and so is an\n"
           "administration (client, session, rater, rater code) given twice in the file.\n"
           "\n"
-          "  --dry-run   check everything and say what would be imported; write nothing\n"
+          "  --dry-run   check everything and say what would be imported; nothing is\n"
+          "              kept (the rows are checked inside a transaction that is undone,\n"
+          "              so the study must be writable)\n"
           "  --replace   replace administrations already in the study (kept in the audit\n"
           "              trail) instead of refusing them\n", stdout);
 }
@@ -146,17 +150,11 @@ static void check_answers(importer *im, const csvrow *row)
 
 /* ---- saving -------------------------------------------------------------- */
 
-static void save_row(importer *im, const lead_vals *lv, long line)
+static int save_row(importer *im, const lead_vals *lv, long line, int made_session)
 {
     const instrument *in = im->in;
-    size_t n = 0;
-    for (size_t c = 0; c < in->ncols; c++) {
-        if (!im->vals[c] || in->fields[in->cols[c].field].type == FT_CALC)
-            continue;
-        im->names[n] = in->cols[c].name;
-        im->values[n] = im->vals[c];
-        n++;
-    }
+    for (size_t c = 0; c < in->ncols; c++)
+        im->values[c] = in->fields[in->cols[c].field].type == FT_CALC ? NULL : im->vals[c];
     admin_rec rec = {
         .client = lv->client,
         .therapist = lv->therapist,
@@ -168,13 +166,17 @@ static void save_row(importer *im, const lead_vals *lv, long line)
         .rater_code = lv->rater_code,
         .status = "complete",
         .source = "import",
-        .fields = im->names,
         .values = im->values,
-        .n = n,
+        .n = in->ncols,
     };
     at_err err;
-    if (store_admin_save(im->s, &rec, im->replace, im->who, NULL, NULL, &err) != AT_OK)
+    if (store_admin_save(im->s, &rec, im->replace, im->who, NULL, NULL, &err) != AT_OK) {
         msgs_addf(&im->problems, "%s%s", import_prefix(im, line), err.msg);
+        im->db_failed = 1;
+        return 1;
+    }
+    import_saved(im, line, made_session);
+    return 0;
 }
 
 static int on_row(const csvrow *row, void *ctx)
@@ -197,32 +199,31 @@ static int on_row(const csvrow *row, void *ctx)
     check_answers(im, row);
     if (lead_bad)
         return 0;   /* the session and administration checks need sound leading cells */
-    sess *x = import_check_session(im, &lv, row->line);
-    int replaces = 0;
-    import_check_admin(im, &lv, x, row->line, &replaces);
+    int exists = 0, replaces = 0;
+    if (import_check_store(im, &lv, row->line, &exists, &replaces))
+        return im->db_failed;
+    /* a row whose answers are wrong is saved all the same (the transaction
+     * is undone at the end), so that the rows after it are checked against
+     * it as they would be against a correct one */
+    if (save_row(im, &lv, row->line, !exists))
+        return 1;
     if (im->problems.n > before)
         return 0;
-    if (x->therapist) {
-        int added;
-        strmap_put(&im->therapists, x->therapist, &added);
-    }
     im->admins_ok++;
     im->replaced += (size_t)replaces;
-    if (!im->dry_run && im->problems.n == 0)
-        save_row(im, &lv, row->line);
     return 0;
 }
 
 /* ---- the command --------------------------------------------------------- */
 
-static void report(const importer *im)
+static void report(const importer *im, const size_t counts[4])
 {
     printf("%s %zu administration%s of '%s' version %ld (%zu client%s, %zu therapist%s, "
            "%zu session%s)",
            im->dry_run ? "would import" : "imported", im->admins_ok,
-           im->admins_ok == 1 ? "" : "s", im->in->name, im->version, im->clients.n,
-           im->clients.n == 1 ? "" : "s", im->therapists.n, im->therapists.n == 1 ? "" : "s",
-           im->sessions.n, im->sessions.n == 1 ? "" : "s");
+           im->admins_ok == 1 ? "" : "s", im->in->name, im->version, counts[1],
+           counts[1] == 1 ? "" : "s", counts[2], counts[2] == 1 ? "" : "s",
+           counts[3], counts[3] == 1 ? "" : "s");
     if (im->replaced)
         printf(", %s %zu earlier one%s", im->dry_run ? "replacing" : "replaced", im->replaced,
                im->replaced == 1 ? "" : "s");
@@ -260,13 +261,12 @@ int cmd_import(int argc, char **argv, const char *db)
     at_err err;
     importer im = { .path = strcmp(path, "-") == 0 ? "<stdin>" : path, .dry_run = dry_run,
                     .replace = replace, .who = cli_who() };
-    sbuf_init(&im.key);
     sbuf_init(&im.prefix);
-    today_iso(im.today);
     catalog *cat = NULL;
     int in_txn = 0;
+    size_t counts[4] = { 0, 0, 0, 0 };
 
-    im.s = cli_open(db, dry_run ? STORE_READ : STORE_WRITE);
+    im.s = cli_open(db, STORE_WRITE);
     if (!im.s)
         goto out;
     cat = catalog_new(im.s);
@@ -284,17 +284,14 @@ int cmd_import(int argc, char **argv, const char *db)
     instrument_info_release(&ii);
 
     find_branch_on_calc(&im);
-    im.vals = xcalloc(im.in->ncols, sizeof *im.vals);
-    im.names = xcalloc(im.in->ncols, sizeof *im.names);
-    im.values = xcalloc(im.in->ncols, sizeof *im.values);
+    im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
+    im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
 
-    if (!dry_run) {
-        if (store_begin(im.s, &err) != AT_OK) {
-            cli_fail("%s", err.msg);
-            goto out;
-        }
-        in_txn = 1;
+    if (store_begin(im.s, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
     }
+    in_txn = 1;
     if (csvin_read_file(path, on_row, &im, &err) != AT_OK) {
         cli_print_msgs(&im.problems, MAX_SHOWN);
         cli_fail("%s; nothing was imported", err.msg);
@@ -311,14 +308,18 @@ int cmd_import(int argc, char **argv, const char *db)
                  im.problems.n == 1 ? "" : "s");
         goto out;
     }
-    if (in_txn) {
+    if (store_txn_counts(im.s, counts, &err) != AT_OK) {
+        cli_fail("%s; nothing was imported", err.msg);
+        goto out;
+    }
+    if (!dry_run) {
         if (store_commit(im.s, &err) != AT_OK) {
             cli_fail("%s; nothing was imported", err.msg);
             goto out;
         }
         in_txn = 0;
     }
-    report(&im);
+    report(&im, counts);
     rc = EXIT_OK;
 out:
     if (in_txn)
@@ -326,12 +327,10 @@ out:
     if (im.vals)
         record_clear(im.vals, im.in->ncols);
     free(im.vals);
-    free(im.names);
     free(im.values);
     free(im.map);
-    import_release_maps(&im);
+    import_release_lines(&im);
     msgs_release(&im.problems);
-    sbuf_release(&im.key);
     sbuf_release(&im.prefix);
     catalog_free(cat);
     store_close(im.s);

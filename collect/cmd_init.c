@@ -11,7 +11,9 @@ static void usage(void)
           "\n"
           "Creates a new, empty study file (SQLite, readable only by you): ./attune.db,\n"
           "$ATTUNE_DB when set, or FILE given with --db.  An existing file is never\n"
-          "touched: init refuses it.\n", stdout);
+          "touched, with one exception: a study file of an older attune is brought up\n"
+          "to this version's schema (2), in one transaction that keeps every answer\n"
+          "and the audit trail; any command that writes does the same on first use.\n", stdout);
 }
 
 int cmd_init(int argc, char **argv, const char *db)
@@ -34,6 +36,14 @@ int cmd_init(int argc, char **argv, const char *db)
         if (store_open(path, STORE_READ, &old, &err) == AT_OK) {
             store_close(old);
             return cli_fail("'%s': already a study store; nothing was changed", path);
+        }
+        /* an older schema opens for writing (which migrates it); a newer one
+         * or another program's file is refused again, untouched */
+        if (err.code == AT_EVERSION && store_open(path, STORE_WRITE, &old, &err) == AT_OK) {
+            store_close(old);
+            printf("'%s': brought up to schema %d; every answer and the audit trail are kept\n",
+                   path, STORE_SCHEMA_VERSION);
+            return EXIT_OK;
         }
         return cli_fail("%s; init leaves it as it is (choose another name with --db)",
                         err.msg);

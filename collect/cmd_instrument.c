@@ -97,9 +97,14 @@ static int instrument_add(int argc, char **argv, const char *db)
         long id;
         sbuf_reset(&form);
         dict_write_form(&d.forms[f], &form);
-        if (store_instrument_add(s, d.forms[f].name, sbuf_str(&form), d.forms[f].record_id,
-                                 &id, &versions[f],
-                                 &added[f], &err) != AT_OK) {
+        const instrument *in = &d.forms[f];
+        const char **cols = xcalloc(in->ncols ? in->ncols : 1, sizeof *cols);
+        for (size_t c = 0; c < in->ncols; c++)
+            cols[c] = in->cols[c].name;
+        at_status st = store_instrument_add(s, in->name, sbuf_str(&form), in->record_id, cols,
+                                            in->ncols, &id, &versions[f], &added[f], &err);
+        free(cols);
+        if (st != AT_OK) {
             store_rollback(s);
             cli_fail("%s", err.msg);
             cli_fail("'%s': nothing was stored", file);

@@ -149,7 +149,7 @@ int cmd_run(int argc, char **argv, const char *db)
     catalog *cat = catalog_new(s);
     session_info si = { 0 };
     run_dialog d = { 0 };
-    const char **names = NULL, **values = NULL;
+    const char **values = NULL;
     at_err err;
 
     if (!store_client_exists(s, a.client, NULL)) {
@@ -207,15 +207,10 @@ int cmd_run(int argc, char **argv, const char *db)
         goto out;
     }
 
-    size_t n = 0;
-    names = xcalloc(in->ncols ? in->ncols : 1, sizeof *names);
     values = xcalloc(in->ncols ? in->ncols : 1, sizeof *values);
-    for (size_t c = 0; c < in->ncols; c++) {
-        if (in->fields[in->cols[c].field].type == FT_CALC || !d.vals[c])
-            continue;
-        names[n] = in->cols[c].name;
-        values[n++] = d.vals[c];
-    }
+    for (size_t c = 0; c < in->ncols; c++)
+        if (in->fields[in->cols[c].field].type != FT_CALC)
+            values[c] = d.vals[c];
     const char *status = status_of(in, d.vals);
     admin_rec rec = {
         .client = a.client,
@@ -230,9 +225,8 @@ int cmd_run(int argc, char **argv, const char *db)
         .source = "interactive",
         .started_at = started,
         .finished_at = NULL,
-        .fields = names,
         .values = values,
-        .n = n,
+        .n = in->ncols,
     };
     long aid = 0, used = 0;
     if (store_admin_save(s, &rec, 0, cli_who(), &aid, &used, &err) != AT_OK) {
@@ -245,7 +239,6 @@ int cmd_run(int argc, char **argv, const char *db)
         print_scores(in, d.vals);
     rc = EXIT_OK;
 out:
-    free(names);
     free(values);
     if (d.in)
         run_dialog_release(&d);

@@ -5,27 +5,22 @@
 #define COLLECT_IMPORT_H
 
 #include "cli.h"
-#include "strmap.h"
+#include <stdint.h>
 
 enum { LEAD_CLIENT, LEAD_THERAPIST, LEAD_SESSION, LEAD_DATE, LEAD_MODALITY, LEAD_RATER,
        LEAD_RATER_CODE, NLEAD };
 
-/* A session as the file and the store together say it is. */
-typedef struct sess {
-    char *therapist;   /* NULL: none */
-    char *date;
-    char *modality;    /* NULL: none recorded */
-    long line;         /* first line naming it; 0 when it came from the store */
-    int in_store;
-} sess;
+/* Lines of the file, indexed by the place of a row among those saved. */
+typedef struct line_list {
+    uint32_t *line;
+    size_t n, cap;
+} line_list;
 
-/* A client: whether the store has it, and its therapist (NULL: none). */
-typedef struct client_ent {
-    char *therapist;
-    int in_store;
-} client_ent;
-
-/* One import: the file, the store, and what the rows so far have said. */
+/* One import: the file, the store, and what the rows so far have said.
+ * The rows are saved as they come, inside one transaction, so the store
+ * itself answers what earlier rows said (their sessions and
+ * administrations); the importer keeps only the line each saved
+ * administration and each session it made came from, for messages. */
 typedef struct importer {
     const char *path;
     store *s;
@@ -41,14 +36,13 @@ typedef struct importer {
     int branch_on_calc;   /* some branching logic reads a calc field */
 
     char **vals;          /* in->ncols answers of the current row */
-    const char **names;   /* answer columns to save, parallel with values */
-    const char **values;
-    sbuf key, prefix;
-    char today[11];
+    const char **values;  /* the same as saved: calc columns blank */
+    sbuf prefix;
 
-    strmap clients, sessions, admins, therapists;
+    line_list admin_lines, session_lines;
     at_msgs problems;
     size_t admins_ok, replaced;
+    int db_failed;        /* the store failed: nothing more can be checked */
     const char *who;
 } importer;
 
@@ -75,16 +69,17 @@ void import_problem(importer *im, long line, const char *col, const char *fmt, .
 /* Checks the leading cells into *lv; returns the number of problems found. */
 size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv);
 
-/* Finds or makes the session a row names (as the store has it or will make
- * it) and reports where the row disagrees with it. */
-sess *import_check_session(importer *im, const lead_vals *lv, long line);
+/* Checks the row's session and administration against the store (which
+ * holds every row saved before it); returns the number of problems found.
+ * *exists says whether the session exists yet; *replaces whether the row
+ * replaces an administration of the study. */
+size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exists,
+                          int *replaces);
 
-/* Reports an administration given twice in the file, or already in the
- * store without --replace; sets *replaces when it replaces one. */
-void import_check_admin(importer *im, const lead_vals *lv, const sess *x, long line,
-                        int *replaces);
+/* Records that the row on line saved an administration (and made its
+ * session when made_session). */
+void import_saved(importer *im, long line, int made_session);
 
-/* Frees the maps' values and the maps. */
-void import_release_maps(importer *im);
+void import_release_lines(importer *im);
 
 #endif

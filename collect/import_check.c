@@ -1,8 +1,8 @@
 /* import_check.c: collect import's checks of a row's leading cells, its
- * session and its administration.  The importer keeps, for every client,
- * session and administration the file names, what the store said on first
- * sight and what the rows before have added, so the file is checked as if
- * each row were already saved. */
+ * session and its administration.  Rows are saved as they come, in one
+ * transaction, so a row's session and administration are checked against
+ * the store, which answers for the study and for the rows before it alike,
+ * by the rules the store's own save applies (store_session_check). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,32 +10,33 @@
 
 #include "import.h"
 
-static void sess_free(void *p)
+static void lines_add(line_list *l, long line)
 {
-    sess *x = p;
-    if (!x)
-        return;
-    free(x->therapist);
-    free(x->date);
-    free(x->modality);
-    free(x);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 1024;
+        l->line = xrealloc(l->line, l->cap * sizeof *l->line);
+    }
+    l->line[l->n++] = (uint32_t)line;
 }
 
-static void client_free(void *p)
+static long lines_get(const line_list *l, long seq)
 {
-    client_ent *c = p;
-    if (!c)
-        return;
-    free(c->therapist);
-    free(c);
+    return seq >= 1 && (size_t)seq <= l->n ? (long)l->line[seq - 1] : 0;
 }
 
-void import_release_maps(importer *im)
+void import_release_lines(importer *im)
 {
-    strmap_release(&im->clients, client_free);
-    strmap_release(&im->sessions, sess_free);
-    strmap_release(&im->admins, NULL);
-    strmap_release(&im->therapists, NULL);
+    free(im->admin_lines.line);
+    free(im->session_lines.line);
+    memset(&im->admin_lines, 0, sizeof im->admin_lines);
+    memset(&im->session_lines, 0, sizeof im->session_lines);
+}
+
+void import_saved(importer *im, long line, int made_session)
+{
+    lines_add(&im->admin_lines, line);
+    if (made_session)
+        lines_add(&im->session_lines, line);
 }
 
 /* Appends a non-negative number (rows are many: no printf here). */
@@ -153,94 +154,6 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
 
 /* ---- sessions and administrations ---------------------------------------- */
 
-static client_ent *client_get(importer *im, const char *code, const char *therapist)
-{
-    int added;
-    void **slot = strmap_put(&im->clients, code, &added);
-    if (added) {
-        client_ent *c = xcalloc(1, sizeof *c);
-        char *t = NULL;
-        c->in_store = store_client_exists(im->s, code, &t);
-        /* a new client gets the therapist of the first row that names it */
-        c->therapist = c->in_store ? t : xstrdup(therapist);
-        if (!c->in_store)
-            free(t);
-        *slot = c;
-    }
-    return *slot;
-}
-
-static void session_key(importer *im, const char *client, long number)
-{
-    sbuf_reset(&im->key);
-    sbuf_adds(&im->key, client);
-    sbuf_addc(&im->key, '\x1f');
-    add_num(&im->key, number);
-}
-
-static const char *where(const sess *x, char buf[32])
-{
-    if (x->in_store)
-        return "in the study";
-    snprintf(buf, 32, "on line %ld", x->line);
-    return buf;
-}
-
-static int same(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-/* Blank cells agree with anything. */
-sess *import_check_session(importer *im, const lead_vals *lv, long line)
-{
-    client_ent *c = client_get(im, lv->client, lv->therapist);
-    session_key(im, lv->client, lv->session);
-    int added;
-    void **slot = strmap_put(&im->sessions, sbuf_str(&im->key), &added);
-    if (added) {
-        sess *x = xcalloc(1, sizeof *x);
-        session_info si = { 0 };
-        at_err err;
-        *slot = x;
-        if (c->in_store && store_session_get(im->s, lv->client, lv->session, &si, &err) == AT_OK) {
-            x->in_store = 1;
-            x->therapist = si.therapist;
-            x->date = si.date;
-            x->modality = si.modality;
-        } else {
-            /* a new session: made as the store will make it */
-            x->line = line;
-            x->therapist = xstrdup(lv->therapist ? lv->therapist : c->therapist);
-            x->date = xstrdup(lv->date ? lv->date : im->today);
-            x->modality = xstrdup(lv->modality);
-            session_info_release(&si);
-            return x;
-        }
-    }
-    sess *x = *slot;
-    char buf[32];
-    if (lv->therapist && !same(lv->therapist, x->therapist)) {
-        if (x->therapist)
-            import_problem(im, line, "therapist",
-                           "session %ld of client '%s' is with therapist '%s' (%s), not '%s'",
-                           lv->session, lv->client, x->therapist, where(x, buf), lv->therapist);
-        else
-            import_problem(im, line, "therapist",
-                           "session %ld of client '%s' has no therapist (%s), not '%s'",
-                           lv->session, lv->client, where(x, buf), lv->therapist);
-    }
-    if (lv->date && strcmp(lv->date, x->date) != 0)
-        import_problem(im, line, "date", "session %ld of client '%s' is dated %s (%s), not %s",
-                       lv->session, lv->client, x->date, where(x, buf), lv->date);
-    if (lv->modality && x->modality && strcmp(lv->modality, x->modality) != 0)
-        import_problem(im, line, "modality", "session %ld of client '%s' is %s (%s), not %s",
-                       lv->session, lv->client, x->modality, where(x, buf), lv->modality);
-    else if (lv->modality && !x->modality)
-        x->modality = xstrdup(lv->modality);   /* the store records it then */
-    return x;
-}
-
 static void rater_words(sbuf *sb, const lead_vals *lv)
 {
     sbuf_addf(sb, "a %s rating", lv->rater);
@@ -248,44 +161,62 @@ static void rater_words(sbuf *sb, const lead_vals *lv)
         sbuf_addf(sb, " by '%s'", lv->rater_code);
 }
 
-void import_check_admin(importer *im, const lead_vals *lv, const sess *x, long line,
-                        int *replaces)
+static size_t db_problem(importer *im, long line, const at_err *err)
 {
+    msgs_addf(&im->problems, "%s%s", import_prefix(im, line), err->msg);
+    im->db_failed = 1;
+    return 1;
+}
+
+size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exists,
+                          int *replaces)
+{
+    static const char *const cols[] = { "therapist", "date", "modality" };
+    size_t before = im->problems.n;
+    session_check sc;
+    at_err err;
+    *exists = 0;
     *replaces = 0;
-    session_key(im, lv->client, lv->session);
-    sbuf_addc(&im->key, '\x1f');
-    sbuf_adds(&im->key, lv->rater);
-    sbuf_addc(&im->key, '\x1f');
-    sbuf_adds(&im->key, lv->rater_code ? lv->rater_code : "");
-    int added;
-    void **slot = strmap_put(&im->admins, sbuf_str(&im->key), &added);
+    if (store_session_check(im->s, lv->client, lv->session, lv->therapist, lv->date,
+                            lv->modality, &sc, &err) != AT_OK)
+        return db_problem(im, line, &err);
+    *exists = sc.exists;
+    if (!sc.exists)
+        return 0;   /* a new session has no administrations yet */
+    char where[48], why[512];
+    long from = lines_get(&im->session_lines, sc.seq);
+    if (sc.seq)
+        snprintf(where, sizeof where, "on line %ld", from);
+    else
+        snprintf(where, sizeof where, "in the study");
+    const char *given[] = { lv->therapist, lv->date, lv->modality };
+    for (int k = 0; k < 3; k++)
+        if (sc.conflicts & (1u << k)) {
+            store_session_reason(im->s, 1u << k, lv->client, lv->session, given[k], where, why,
+                                 sizeof why);
+            import_problem(im, line, cols[k], "%s", why);
+        }
+
+    long admin_id = 0, seq = 0;
+    if (store_admin_dup(im->s, sc.id, im->instrument_id, lv->rater, lv->rater_code, &admin_id,
+                        &seq, &err) != AT_OK)
+        return db_problem(im, line, &err);
+    if (!admin_id)
+        return im->problems.n - before;
     sbuf what = SBUF_INIT;
-    if (!added) {
-        rater_words(&what, lv);
+    rater_words(&what, lv);
+    if (seq)
         import_problem(im, line, "session",
                        "%s for session %ld of client '%s' is already on line %ld",
-                       sbuf_str(&what), lv->session, lv->client, (long)(intptr_t)*slot);
-        goto out;
-    }
-    *slot = (void *)(intptr_t)line;
-    if (!x->in_store)
-        goto out;   /* a new session has no administrations yet */
-    long admin_id = 0, instrument_id = 0;
-    at_err err;
-    at_status st = store_admin_find(im->s, im->in->name, lv->client, lv->session, lv->rater,
-                                    lv->rater_code ? lv->rater_code : "", &admin_id,
-                                    &instrument_id, &err);
-    if (st == AT_OK && im->replace) {
+                       sbuf_str(&what), lv->session, lv->client,
+                       lines_get(&im->admin_lines, seq));
+    else if (im->replace)
         *replaces = 1;
-    } else if (st == AT_OK) {
-        rater_words(&what, lv);
+    else
         import_problem(im, line, "session",
                        "session %ld of client '%s' already has %s of '%s' in the study "
                        "(--replace replaces it)", lv->session, lv->client, sbuf_str(&what),
                        im->in->name);
-    } else if (st != AT_ENOTFOUND) {
-        import_problem(im, line, "session", "%s", err.msg);
-    }
-out:
     sbuf_release(&what);
+    return im->problems.n - before;
 }

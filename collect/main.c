@@ -28,10 +28,12 @@ static const struct command {
 
 static void usage(FILE *fp)
 {
-    fputs("usage: collect [--db FILE] COMMAND [ARGS]\n"
+    fputs("usage: collect [--db FILE] [--who NAME] COMMAND [ARGS]\n"
           "\n"
           "Gives post-session rupture-and-repair questionnaires and keeps every answer\n"
           "in a study file (SQLite; default ./attune.db or $ATTUNE_DB), with an audit trail.\n"
+          "The audit trail names the operating-system account that made each change;\n"
+          "--who NAME records a name beside it (for a shared account), never instead.\n"
           "\n"
           "commands:\n", fp);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -48,9 +50,17 @@ int main(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         }
+        const char *who = NULL;
         int r = opt_value(argc, argv, &i, "--db", &db);
         if (r < 0)
             return cli_usage(NULL, "'--db' needs a file name");
+        if (r == 0) {
+            r = opt_value(argc, argv, &i, "--who", &who);
+            if (r < 0 || (r > 0 && !*who))
+                return cli_usage(NULL, "'--who' needs a name");
+            if (r > 0)
+                cli_set_who(who);
+        }
         if (r == 0)
             return cli_usage(NULL, "unknown option '%s'", argv[i]);
     }

@@ -97,12 +97,12 @@ void record_fill(const instrument *in, const admin_view *v, char **vals, size_t 
     /* responses and columns are both ordered; a lookup per response keeps
      * this simple and correct when a version has different columns */
     for (size_t i = 0; i < v->n; i++) {
-        long col = instrument_col(in, v->fields[i]);
-        if (col < 0) {
-            miss++;
+        if (!v->values[i] || !v->values[i][0])
             continue;
-        }
-        if (v->values[i] && v->values[i][0])
+        long col = instrument_col(in, v->fields[i]);
+        if (col < 0)
+            miss++;
+        else
             vals[col] = xstrdup(v->values[i]);
     }
     instrument_compute(in, vals);

@@ -7,16 +7,19 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <nettle/sha2.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Migration steps: migrations[n] takes a store from version n to n + 1.
- * Version 1 is the first schema.  The meta table and its 'application' row
- * keep their shape in every version, as they are how a file is recognised. */
-static const char *const migrations[] = {
+/* Migration steps: step n takes a store from version n to n + 1, inside
+ * one transaction.  Version 1 is the first schema, and a new store is made
+ * by running every step, so a new store and a migrated one are the same.
+ * The meta table and its 'application' row keep their shape in every
+ * version, as they are how a file is recognised. */
+static const char schema_1[] =
     "CREATE TABLE meta("
     "  key TEXT PRIMARY KEY,"
     "  value TEXT NOT NULL"
@@ -85,7 +88,18 @@ static const char *const migrations[] = {
     "  reason TEXT"
     ") STRICT;"
     "CREATE INDEX audit_by_administration ON audit(administration_id);"
-    "INSERT INTO meta(key, value) VALUES ('application', 'attune');",
+    "INSERT INTO meta(key, value) VALUES ('application', 'attune');";
+
+static at_status exec_sql(store *s, const char *sql, at_err *err);
+
+static at_status migrate_1(store *s, at_err *err)
+{
+    return exec_sql(s, schema_1, err);
+}
+
+static at_status (*const migrations[])(store *s, at_err *err) = {
+    migrate_1,
+    store_migrate_2,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -113,13 +127,21 @@ static const char *const stmt_sql[ST_COUNT] = {
                      " WHERE a.session_id = ?1 AND a.rater = ?2 AND a.rater_code = ?3"
                      " AND i.name = ?4 ORDER BY a.id LIMIT 1",
     [ST_ADMIN_INS] = "INSERT INTO administrations(session_id, instrument_id, rater, rater_code,"
-                     " status, started_at, finished_at, source)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     " status, started_at, finished_at, source, answers)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_ADMIN_DEL] = "DELETE FROM administrations WHERE id = ?1",
-    [ST_RESP_DEL_ALL] = "DELETE FROM responses WHERE administration_id = ?1",
-    [ST_AUDIT_INS] = "INSERT INTO audit(at, who, action, administration_id, field, old, new, reason)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_ADMIN_ANSWERS] = "SELECT instrument_id, answers FROM administrations WHERE id = ?1",
+    [ST_ADMIN_SET_ANSWERS] = "UPDATE administrations SET answers = ?2 WHERE id = ?1",
+    [ST_AUDIT_INS] = "INSERT INTO audit(at, who, action, administration_id, field, old, new,"
+                     " reason, who_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_AUDIT_REPOINT] = "UPDATE audit SET administration_id = ?2 WHERE administration_id = ?1",
+    [ST_COLS_GET] = "SELECT name FROM instrument_columns WHERE instrument_id = ?1"
+                    " ORDER BY position",
+    [ST_COLS_INS] = "INSERT INTO instrument_columns(instrument_id, position, name)"
+                    " VALUES (?1, ?2, ?3)",
+    [ST_THERAPIST_CODE] = "SELECT code FROM therapists WHERE id = ?1",
+    [ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"
+                   " (SELECT coalesce(max(id), 0) FROM sessions)",
 };
 
 const char *store_default_path(void)
@@ -133,9 +155,19 @@ const char *store_path(const store *s)
     return s ? s->path : NULL;
 }
 
-sqlite3 *store_db(store *s)
+const char *store_account(store *s)
 {
-    return s ? s->db : NULL;
+    if (!s->account) {
+        struct passwd *pw = getpwuid(geteuid());
+        if (pw && pw->pw_name && *pw->pw_name) {
+            s->account = xstrdup(pw->pw_name);
+        } else {
+            char num[32];
+            snprintf(num, sizeof num, "uid %ld", (long)geteuid());
+            s->account = xstrdup(num);
+        }
+    }
+    return s->account;
 }
 
 at_status store_dberr(store *s, at_err *err)
@@ -186,6 +218,8 @@ void store_cache_reset(store *s)
     free(s->session.date);
     free(s->session.modality);
     free(s->instrument.name);
+    free(s->dup.key);
+    memset(&s->dup, 0, sizeof s->dup);
     memset(&s->therapist, 0, sizeof s->therapist);
     memset(&s->client, 0, sizeof s->client);
     memset(&s->session, 0, sizeof s->session);
@@ -320,7 +354,7 @@ static at_status migrate(store *s, at_err *err)
         snprintf(bump, sizeof bump, "PRAGMA user_version = %ld", version + 1);
         at_status rc = exec_sql(s, "BEGIN IMMEDIATE", err);
         if (rc == AT_OK)
-            rc = exec_sql(s, migrations[version], err);
+            rc = migrations[version](s, err);
         if (rc == AT_OK)
             rc = exec_sql(s, bump, err);
         if (rc == AT_OK)
@@ -440,7 +474,8 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
     if (rc == AT_OK && mode == STORE_READ &&
         query_long(s->db, "PRAGMA user_version") < STORE_SCHEMA_VERSION)
         rc = at_fail(err, AT_EVERSION,
-                     "'%s' has an older schema; open it once for writing to bring it up to %d",
+                     "'%s' has the schema of an older attune; 'collect init' (or any command that "
+                     "writes) brings it up to schema %d, keeping everything",
                      path, STORE_SCHEMA_VERSION);
     if (rc != AT_OK) {
         store_close(s);
@@ -460,10 +495,17 @@ void store_close(store *s)
         store_rollback(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
-    for (int i = 0; i <= STORE_RESP_BATCH; i++)
-        sqlite3_finalize(s->resp_ins[i]);
     sqlite3_close(s->db);
     store_cache_reset(s);
+    for (size_t i = 0; i < s->ncols; i++) {
+        for (size_t k = 0; k < s->cols[i]->n; k++)
+            free(s->cols[i]->names[k]);
+        free(s->cols[i]->names);
+        free(s->cols[i]);
+    }
+    free(s->cols);
+    sbuf_release(&s->pack);
+    free(s->account);
     free(s->path);
     free(s);
 }
@@ -487,9 +529,19 @@ at_status store_begin(store *s, at_err *err)
     store_cache_reset(s);
     s->txn_lost = 0;
     rc = store_exec(s, ST_BEGIN, err);
-    if (rc == AT_OK)
-        s->in_txn = 1;
-    return rc;
+    if (rc != AT_OK)
+        return rc;
+    long ids[2];
+    sqlite3_stmt *st = store_stmt(s, ST_MAX_IDS, err);
+    if (!st || (rc = store_step_ints(s, st, ids, 2, err)) != AT_OK) {
+        rc = st ? rc : err ? err->code : AT_EDB;
+        store_exec(s, ST_ROLLBACK, NULL);
+        return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
+    }
+    s->admin0 = ids[0];
+    s->session0 = ids[1];
+    s->in_txn = 1;
+    return AT_OK;
 }
 
 at_status store_commit(store *s, at_err *err)

@@ -1,6 +1,6 @@
 /* store.h: the study store, one SQLite file per study.
  *
- * Schema (STRICT tables, foreign keys on, WAL, busy timeout, version in
+ * Schema 2 (STRICT tables, foreign keys on, WAL, busy timeout, version in
  * PRAGMA user_version, application marker in the meta table):
  *   meta(key, value)
  *   therapists(id, code UNIQUE, cohort)
@@ -11,12 +11,20 @@
  *     dictionary is the form as dict_write_form writes it; record_id names its
  *     record identifier field (NULL when the form has none), which reading
  *     the text back needs
+ *   instrument_columns(instrument_id, position, name; PRIMARY KEY(instrument_id, position))
+ *     a version's answer columns in order (the instrument model's columns)
  *   administrations(id, session_id, instrument_id, rater, rater_code, status,
- *                   started_at, finished_at, source)
- *   responses(administration_id, field, value; PRIMARY KEY(administration_id, field))
- *     one row per non-blank answer column (calc values not stored: they are
- *     recomputed from the answers whenever they are read)
- *   audit(id, at, who, action, administration_id, field, old, new, reason)
+ *                   started_at, finished_at, source, answers)
+ *     answers: a JSON array of the administration's answers in its version's
+ *     column order, each a string or null for blank (trailing blanks left
+ *     out); calc columns are always null, as they are recomputed whenever
+ *     they are read
+ *   responses: a view, one row (administration_id, field, value) per answer
+ *   audit(id, at, who, action, administration_id, field, old, new, reason, who_name)
+ *     who is the operating-system account, who_name the name given with it
+ *
+ * Schema 1 kept one row of a responses table per answer; opening a schema-1
+ * file for writing migrates it in one transaction (store_migrate.c).
  *
  * Every function that writes runs in one transaction (its own, or the one
  * opened with store_begin).  Strings returned inside views belong to the
@@ -24,10 +32,10 @@
 #ifndef ATTUNE_STORE_H
 #define ATTUNE_STORE_H
 
-#include <sqlite3.h>
+#include <stddef.h>
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct store store;
 
@@ -43,7 +51,6 @@ typedef enum store_mode {
 at_status store_open(const char *path, store_mode mode, store **out, at_err *err);
 void store_close(store *s);             /* NULL is fine */
 const char *store_path(const store *s);
-sqlite3 *store_db(store *s);            /* for read queries of analyses */
 
 /* The default path: $ATTUNE_DB or "attune.db". */
 const char *store_default_path(void);
@@ -86,10 +93,12 @@ void session_info_release(session_info *si);
 
 /* Instruments.  Adds a version when text's sha256 is new for that name
  * (*added = 1) or finds the existing one (*added = 0).  record_id is the
- * name of the form's record identifier field, NULL when it has none. */
+ * name of the form's record identifier field, NULL when it has none; cols
+ * are the version's ncols answer column names, in the order its answers are
+ * given and stored (distinct, none empty). */
 at_status store_instrument_add(store *s, const char *name, const char *text,
-                               const char *record_id, long *id, long *version, int *added,
-                               at_err *err);
+                               const char *record_id, const char *const *cols, size_t ncols,
+                               long *id, long *version, int *added, at_err *err);
 
 typedef struct instrument_info {
     long id;
@@ -112,9 +121,12 @@ at_status store_instrument_each(store *s, int (*fn)(const instrument_info *ii, v
 
 /* Saving an administration: the session is created when it does not exist
  * (with the given therapist, date, modality), and refused when it exists
- * with a different therapist or date.  A second administration for the same
- * session, instrument name, rater and rater code is AT_EEXIST unless replace,
- * which deletes the old one and records the replacement in the audit trail. */
+ * with a different therapist, date or modality (store_session_conflict).  A
+ * second administration for the same session, instrument name, rater and
+ * rater code is AT_EEXIST unless replace, which deletes the old one and
+ * records in the audit trail the replacement and every answer it changed
+ * (old and new value).  who is an optional name recorded beside the
+ * operating-system account, never instead of it. */
 typedef struct admin_rec {
     const char *client;
     const char *therapist;   /* NULL: the client's therapist */
@@ -128,13 +140,47 @@ typedef struct admin_rec {
     const char *source;      /* "interactive" or "import" */
     const char *started_at;  /* NULL: now */
     const char *finished_at; /* NULL: now */
-    const char *const *fields;
-    const char *const *values; /* n pairs; NULL or "" values are not stored */
+    const char *const *values; /* n answers in the version's column order (the cols of
+                                  store_instrument_add; fewer: the rest blank);
+                                  NULL or "" is blank */
     size_t n;
 } admin_rec;
 
 at_status store_admin_save(store *s, const admin_rec *rec, int replace, const char *who,
                            long *admin_id, long *session_out, at_err *err);
+
+/* Checking a save before making it, as an import does for each row, by the
+ * same rules store_admin_save applies.  The lookups are cached statements,
+ * and store_admin_save does not repeat the ones just made. */
+enum { SESSION_THERAPIST = 1, SESSION_DATE = 2, SESSION_MODALITY = 4 };
+typedef struct session_check {
+    int exists;          /* the client has that session (stored, or made in the open transaction) */
+    long id;             /* its row id when it exists */
+    long seq;            /* made in the open transaction: its place among the sessions made
+                            there (1, 2, ...); 0 otherwise */
+    unsigned conflicts;  /* SESSION_* bits: the given values that disagree with it */
+} session_check;
+/* Looks up a client's session and compares it with the therapist, date and
+ * modality a save would give (NULL: not given; a blank agrees with anything,
+ * and a modality where none is recorded is added, not a conflict). */
+at_status store_session_check(store *s, const char *client, long number, const char *therapist,
+                              const char *date, const char *modality, session_check *out,
+                              at_err *err);
+/* The reason for one SESSION_* bit of the last store_session_check, where
+ * saying where the session comes from ("in the study", "on line 4"): e.g.
+ * "session 3 of client 'C01' is dated 2026-03-02 (in the study), not
+ * 2026-03-09". */
+void store_session_reason(store *s, unsigned bit, const char *client, long number,
+                          const char *given, const char *where, char *buf, size_t size);
+/* The administration a save into session_id (store_session_check's id)
+ * would meet: the same instrument name, rater and rater code.  *admin_id is
+ * 0 when there is none; *seq, as in session_check, when it was made in the
+ * open transaction. */
+at_status store_admin_dup(store *s, long session_id, long instrument_id, const char *rater,
+                          const char *rater_code, long *admin_id, long *seq, at_err *err);
+/* What the open transaction has saved: administrations, and the distinct
+ * clients, therapists and sessions they belong to (out[0..3]). */
+at_status store_txn_counts(store *s, size_t out[4], at_err *err);
 
 /* Reading administrations, in client code, session number, rater, rater
  * code, id order.  A filter field left NULL (or 0) matches all. */
@@ -166,9 +212,9 @@ typedef struct admin_view {
     const char *source;
     const char *started_at;
     const char *finished_at;
-    size_t n;                /* responses, ordered by field name */
-    const char *const *fields;
-    const char *const *values;
+    size_t n;                /* the columns of the version */
+    const char *const *fields;  /* their names, in the version's order */
+    const char *const *values;  /* the answers in that order, NULL for blank */
 } admin_view;
 
 /* Calls fn for each matching administration; a non-zero return stops. */
@@ -208,6 +254,12 @@ at_status store_therapist_each(store *s, int (*fn)(const char *code, const char 
                                void *ctx, at_err *err);
 at_status store_client_each(store *s, int (*fn)(const char *code, const char *therapist, void *ctx),
                             void *ctx, at_err *err);
+
+/* Calls fn with each therapist's code and the date of the first session
+ * the study has with them, ordered by code.  A non-zero return stops. */
+at_status store_therapist_first_dates(store *s,
+                                      int (*fn)(const char *code, const char *date, void *ctx),
+                                      void *ctx, at_err *err);
 
 /* Lowercase hex sha256 of text into hex[65]. */
 void store_sha256(const char *text, size_t len, char hex[65]);

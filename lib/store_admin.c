@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
 
 static int one_of(const char *v, const char *const *set)
 {
@@ -41,23 +42,20 @@ static at_status check_rec(const admin_rec *r, at_err *err)
     if (!one_of(r->source, sources))
         return at_fail(err, AT_EINVAL, "'%s' is not a source (interactive or import)",
                        r->source ? r->source : "");
-    for (size_t i = 0; i < r->n; i++)
-        if (!r->fields[i] || !*r->fields[i])
-            return at_fail(err, AT_EINVAL, "answer %zu has no field name", i + 1);
     return AT_OK;
 }
 
+/* "'T01'", or "none" for id 0 (buf holds the text). */
 static const char *therapist_code(store *s, long id, char *buf, size_t size)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = id ? store_stmt(s, ST_THERAPIST_CODE, NULL) : NULL;
     snprintf(buf, size, "%s", "");
-    if (id && sqlite3_prepare_v2(s->db, "SELECT code FROM therapists WHERE id = ?1", -1, &st,
-                                 NULL) == SQLITE_OK) {
+    if (st) {
         sqlite3_bind_int64(st, 1, id);
         if (sqlite3_step(st) == SQLITE_ROW)
             snprintf(buf, size, "'%s'", store_col(st, 0));
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     return *buf ? buf : "none";
 }
 
@@ -74,68 +72,134 @@ static void cache_session(store *s, long id, long client_id, long number, long t
     s->session.modality = modality && *modality ? xstrdup(modality) : NULL;
 }
 
+/* Makes the session cache hold client cid's session number, when it
+ * exists; s->session.id is 0 when it does not. */
+static at_status session_lookup(store *s, long cid, long number, at_err *err)
+{
+    if (s->session.id && s->session.client_id == cid && s->session.number == number)
+        return AT_OK;
+    /* a client made in this transaction has only the sessions made since */
+    if (cid == s->made.client_id && number > s->made.top) {
+        s->session.id = 0;
+        return AT_OK;
+    }
+    sqlite3_stmt *st = store_stmt(s, ST_SESSION_GET, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    sqlite3_bind_int64(st, 1, cid);
+    sqlite3_bind_int64(st, 2, number);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        cache_session(s, (long)sqlite3_column_int64(st, 0), cid, number,
+                      (long)sqlite3_column_int64(st, 1), store_col(st, 2),
+                      sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : store_col(st, 3));
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store_dberr(s, err);
+    if (step == SQLITE_DONE)
+        s->session.id = 0;
+    return AT_OK;
+}
+
+/* The session rule, in one place: where the cached session and a save's
+ * therapist (its id, 0 when that code is not in the study), date and
+ * modality disagree. */
+static unsigned session_conflicts(const store *s, const char *therapist, long tid,
+                                  const char *date, const char *modality)
+{
+    unsigned bits = 0;
+    if (therapist && *therapist && (!tid || tid != s->session.therapist_id))
+        bits |= SESSION_THERAPIST;
+    if (date && *date && strcmp(date, s->session.date) != 0)
+        bits |= SESSION_DATE;
+    if (modality && *modality && s->session.modality && strcmp(modality, s->session.modality) != 0)
+        bits |= SESSION_MODALITY;
+    return bits;
+}
+
+void store_session_reason(store *s, unsigned bit, const char *client, long number,
+                          const char *given, const char *where, char *buf, size_t size)
+{
+    char tbuf[300];
+    switch (bit) {
+    case SESSION_THERAPIST:
+        if (s->session.therapist_id)
+            snprintf(buf, size, "session %ld of client '%s' is with therapist %s (%s), not '%s'",
+                     number, client, therapist_code(s, s->session.therapist_id, tbuf, sizeof tbuf),
+                     where, given);
+        else
+            snprintf(buf, size, "session %ld of client '%s' has no therapist (%s), not '%s'",
+                     number, client, where, given);
+        break;
+    case SESSION_DATE:
+        snprintf(buf, size, "session %ld of client '%s' is dated %s (%s), not %s", number, client,
+                 s->session.date ? s->session.date : "", where, given);
+        break;
+    default:
+        snprintf(buf, size, "session %ld of client '%s' is %s (%s), not %s", number, client,
+                 s->session.modality ? s->session.modality : "", where, given);
+        break;
+    }
+}
+
+at_status store_session_check(store *s, const char *client, long number, const char *therapist,
+                              const char *date, const char *modality, session_check *out,
+                              at_err *err)
+{
+    long cid = 0, ctid = 0, tid = 0;
+    memset(out, 0, sizeof *out);
+    at_status rc = store_client_id(s, client, &cid, &ctid, NULL);
+    if (rc == AT_ENOTFOUND)
+        return AT_OK;
+    if (rc != AT_OK)
+        return store_dberr(s, err);
+    if ((rc = session_lookup(s, cid, number, err)) != AT_OK || !s->session.id)
+        return rc;
+    if (therapist && *therapist) {
+        rc = store_therapist_id(s, therapist, 0, &tid, NULL);
+        if (rc != AT_OK && rc != AT_ENOTFOUND)
+            return store_dberr(s, err);
+    }
+    out->exists = 1;
+    out->id = s->session.id;
+    out->seq = s->in_txn && s->session.id > s->session0 ? s->session.id - s->session0 : 0;
+    out->conflicts = session_conflicts(s, therapist, tid, date, modality);
+    return AT_OK;
+}
+
 /* Finds or creates the session of a save; *fresh = 1 when created. */
 static at_status resolve_session(store *s, const admin_rec *r, long cid, long tid,
                                  long *number, int *fresh, at_err *err)
 {
-    int have_therapist = r->therapist && *r->therapist;
-    int have_modality = r->modality && *r->modality;
     *fresh = 0;
-    /* a client made in this transaction has only the sessions made since */
-    int known_new = r->session && cid == s->made.client_id && r->session > s->made.top;
-    if (known_new)
-        s->session.id = 0;
-    if (r->session && !known_new && !(s->session.id && s->session.client_id == cid &&
-                                      s->session.number == r->session)) {
-        sqlite3_stmt *st = store_stmt(s, ST_SESSION_GET, err);
-        if (!st)
-            return err ? err->code : AT_EDB;
-        sqlite3_bind_int64(st, 1, cid);
-        sqlite3_bind_int64(st, 2, r->session);
-        int step = sqlite3_step(st);
-        if (step == SQLITE_ROW)
-            cache_session(s, (long)sqlite3_column_int64(st, 0), cid, r->session,
-                          (long)sqlite3_column_int64(st, 1), store_col(st, 2),
-                          sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : store_col(st, 3));
-        sqlite3_reset(st);
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
-            return store_dberr(s, err);
-        if (step == SQLITE_DONE)
-            s->session.id = 0;
-    }
-    if (r->session && s->session.id && s->session.client_id == cid &&
-        s->session.number == r->session) {
-        char buf[300];
+    at_status rc = AT_OK;
+    if (r->session && (rc = session_lookup(s, cid, r->session, err)) != AT_OK)
+        return rc;
+    if (r->session && s->session.id) {
         *number = r->session;
-        if (have_therapist && s->session.therapist_id != tid)
-            return at_fail(err, AT_EINVAL,
-                           "session %ld of client '%s' exists with therapist %s, not '%s'",
-                           r->session, r->client,
-                           therapist_code(s, s->session.therapist_id, buf, sizeof buf),
-                           r->therapist);
-        if (r->date && strcmp(r->date, s->session.date) != 0)
-            return at_fail(err, AT_EINVAL,
-                           "session %ld of client '%s' exists with date %s, not %s",
-                           r->session, r->client, s->session.date, r->date);
-        if (have_modality && s->session.modality &&
-            strcmp(r->modality, s->session.modality) != 0)
-            return at_fail(err, AT_EINVAL,
-                           "session %ld of client '%s' exists with modality %s, not %s",
-                           r->session, r->client, s->session.modality, r->modality);
-        if (have_modality && !s->session.modality) {
+        unsigned bits = session_conflicts(s, r->therapist, tid, r->date, r->modality);
+        for (unsigned bit = 1; bit <= SESSION_MODALITY; bit <<= 1) {
+            if (!(bits & bit))
+                continue;
+            char why[400];
+            store_session_reason(s, bit, r->client, r->session,
+                                 bit == SESSION_THERAPIST ? r->therapist
+                                 : bit == SESSION_DATE ? r->date : r->modality,
+                                 "in the study", why, sizeof why);
+            return at_fail(err, AT_EINVAL, "%s", why);
+        }
+        if (r->modality && *r->modality && !s->session.modality) {
             sqlite3_stmt *st = store_stmt(s, ST_SESSION_SET_MODALITY, err);
             if (!st)
                 return err ? err->code : AT_EDB;
             sqlite3_bind_int64(st, 1, s->session.id);
             store_bind_str(st, 2, r->modality);
-            at_status rc = store_step_done(s, st, NULL, err);
-            if (rc != AT_OK)
+            if ((rc = store_step_done(s, st, NULL, err)) != AT_OK)
                 return rc;
             s->session.modality = xstrdup(r->modality);
         }
         return AT_OK;
     }
-    at_status rc = AT_OK;
     *number = r->session;
     if (!*number && (rc = store_session_next(s, cid, number, err)) != AT_OK)
         return rc;
@@ -187,13 +251,14 @@ static at_status audit_add(store *s, const char *who, const char *action, long a
         return err ? err->code : AT_EDB;
     now_iso(now);
     store_bind_str(st, 1, now);
-    store_bind_str(st, 2, who && *who ? who : "unknown");
+    store_bind_str(st, 2, store_account(s));
     store_bind_str(st, 3, action);
     sqlite3_bind_int64(st, 4, admin_id);
     store_bind_str(st, 5, field);
-    store_bind_str(st, 6, old);
-    store_bind_str(st, 7, new_value);
+    store_bind_str(st, 6, old && *old ? old : NULL);
+    store_bind_str(st, 7, new_value && *new_value ? new_value : NULL);
     store_bind_str(st, 8, reason);
+    store_bind_str(st, 9, who && *who ? who : NULL);
     return store_step_done(s, st, NULL, err);
 }
 
@@ -206,84 +271,101 @@ static at_status bind_step_id(store *s, enum store_stmt which, long id, at_err *
     return store_step_done(s, st, NULL, err);
 }
 
-/* Drops the administration old_id that new_id replaces: its audit history
- * moves to new_id, so the trail stays attached to the rating it is about. */
-static at_status replace_old(store *s, const admin_rec *r, long old_id, const char *old_status,
-                             long new_id, const char *who, at_err *err)
+/* An administration's stored answers: its version's columns and the values
+ * unpacked into vals (grown as needed, pointers into *text, which the
+ * caller frees). */
+typedef struct stored_answers {
+    const store_cols *cols;
+    char *text;
+    const char **vals;
+} stored_answers;
+
+static void stored_release(stored_answers *a)
 {
-    char old[64], now[64];
-    sqlite3_stmt *st = store_stmt(s, ST_AUDIT_REPOINT, err);
+    free(a->text);
+    free(a->vals);
+    memset(a, 0, sizeof *a);
+}
+
+static at_status stored_read(store *s, long admin_id, stored_answers *a, at_err *err)
+{
+    memset(a, 0, sizeof *a);
+    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_ANSWERS, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, old_id);
-    sqlite3_bind_int64(st, 2, new_id);
-    at_status rc = store_step_done(s, st, NULL, err);
-    if (rc == AT_OK)
-        rc = bind_step_id(s, ST_RESP_DEL_ALL, old_id, err);
-    if (rc == AT_OK)
-        rc = bind_step_id(s, ST_ADMIN_DEL, old_id, err);
-    snprintf(old, sizeof old, "administration %ld (%s)", old_id, old_status);
-    snprintf(now, sizeof now, "administration %ld (%s)", new_id, r->status);
-    if (rc == AT_OK)
-        rc = audit_add(s, who, "replace", new_id, NULL, old, now,
-                       strcmp(r->source, "import") == 0 ? "import --replace" : "replace", err);
-    return rc;
-}
-
-/* The statement inserting k answers of one administration: ?1 is its id,
- * then field and value for each row. */
-static sqlite3_stmt *answers_stmt(store *s, size_t k, at_err *err)
-{
-    if (s->resp_ins[k])
-        return s->resp_ins[k];
-    sbuf sql = SBUF_INIT;
-    sbuf_adds(&sql, "INSERT INTO responses(administration_id, field, value) VALUES ");
-    for (size_t i = 0; i < k; i++)
-        sbuf_addf(&sql, "%s(?1, ?%zu, ?%zu)", i ? ", " : "", 2 * i + 2, 2 * i + 3);
-    if (sqlite3_prepare_v3(s->db, sbuf_str(&sql), -1, SQLITE_PREPARE_PERSISTENT,
-                           &s->resp_ins[k], NULL) != SQLITE_OK)
-        store_dberr(s, err);
-    sbuf_release(&sql);
-    return s->resp_ins[k];
-}
-
-static at_status duplicate_field(const admin_rec *r, at_err *err)
-{
-    for (size_t i = 0; i < r->n; i++)
-        for (size_t j = 0; j < i; j++)
-            if (r->values[i] && *r->values[i] && r->values[j] && *r->values[j] &&
-                strcmp(r->fields[i], r->fields[j]) == 0)
-                return at_fail(err, AT_EINVAL, "field '%s' is answered twice", r->fields[i]);
-    return AT_EINVAL;
-}
-
-/* Inserts the non-blank answers, many rows per statement. */
-static at_status insert_answers(store *s, const admin_rec *r, long id, at_err *err)
-{
-    size_t i = 0;
-    while (i < r->n) {
-        size_t idx[STORE_RESP_BATCH], k = 0;
-        for (; i < r->n && k < STORE_RESP_BATCH; i++)
-            if (r->values[i] && *r->values[i])
-                idx[k++] = i;
-        if (!k)
-            break;
-        sqlite3_stmt *st = answers_stmt(s, k, err);
-        if (!st)
-            return err ? err->code : AT_EDB;
-        sqlite3_bind_int64(st, 1, id);
-        for (size_t j = 0; j < k; j++) {
-            store_bind_str(st, (int)(2 * j + 2), r->fields[idx[j]]);
-            store_bind_str(st, (int)(2 * j + 3), r->values[idx[j]]);
-        }
-        int step = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (step == SQLITE_CONSTRAINT)
-            return duplicate_field(r, err);
-        if (step != SQLITE_DONE)
-            return store_dberr(s, err);
+    sqlite3_bind_int64(st, 1, admin_id);
+    int step = sqlite3_step(st);
+    long iid = 0;
+    if (step == SQLITE_ROW) {
+        iid = (long)sqlite3_column_int64(st, 0);
+        a->text = xstrdup(store_col(st, 1));
+    }
+    sqlite3_reset(st);
+    if (step == SQLITE_DONE)
+        return at_fail(err, AT_ENOTFOUND, "administration %ld does not exist", admin_id);
+    if (step != SQLITE_ROW)
+        return store_dberr(s, err);
+    if (!(a->cols = store_cols_get(s, iid, err))) {
+        stored_release(a);
+        return err ? err->code : AT_EDB;
+    }
+    a->vals = xcalloc(a->cols->n ? a->cols->n : 1, sizeof *a->vals);
+    if (!store_unpack(a->text, a->vals, a->cols->n)) {
+        stored_release(a);
+        return at_fail(err, AT_EDB, "'%s': the answers of administration %ld are not readable",
+                       s->path, admin_id);
     }
     return AT_OK;
+}
+
+static int same_value(const char *a, const char *b)
+{
+    int ea = !a || !*a, eb = !b || !*b;
+    return ea || eb ? ea == eb : strcmp(a, b) == 0;
+}
+
+/* Drops the administration old_id that new_id replaces: its audit history
+ * moves to new_id, so the trail stays attached to the rating it is about,
+ * and every answer the replacement changes is recorded with its old and new
+ * value, so nothing replaced is lost. */
+static at_status replace_old(store *s, const admin_rec *r, const store_cols *cols, long old_id,
+                             const char *old_status, long new_id, const char *who, at_err *err)
+{
+    char old[64], now[64];
+    const char *reason = strcmp(r->source, "import") == 0 ? "import --replace" : "replace";
+    stored_answers prev;
+    at_status rc = stored_read(s, old_id, &prev, err);
+    if (rc != AT_OK)
+        return rc;
+    sqlite3_stmt *st = store_stmt(s, ST_AUDIT_REPOINT, err);
+    if (!st) {
+        rc = err ? err->code : AT_EDB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, old_id);
+    sqlite3_bind_int64(st, 2, new_id);
+    if ((rc = store_step_done(s, st, NULL, err)) != AT_OK ||
+        (rc = bind_step_id(s, ST_ADMIN_DEL, old_id, err)) != AT_OK)
+        goto out;
+    snprintf(old, sizeof old, "administration %ld (%s)", old_id, old_status);
+    snprintf(now, sizeof now, "administration %ld (%s)", new_id, r->status);
+    if ((rc = audit_add(s, who, "replace", new_id, NULL, old, now, reason, err)) != AT_OK)
+        goto out;
+    for (size_t i = 0; i < cols->n && rc == AT_OK; i++) {
+        long at = prev.cols == cols ? (long)i : store_cols_find(prev.cols, cols->names[i]);
+        const char *was = at >= 0 ? prev.vals[at] : NULL;
+        const char *is = i < r->n ? r->values[i] : NULL;
+        if (!same_value(was, is))
+            rc = audit_add(s, who, "replace", new_id, cols->names[i], was, is, reason, err);
+    }
+    /* answers under columns the new version does not have */
+    for (size_t i = 0; prev.cols != cols && i < prev.cols->n && rc == AT_OK; i++)
+        if (prev.vals[i] && store_cols_find(cols, prev.cols->names[i]) < 0)
+            rc = audit_add(s, who, "replace", new_id, prev.cols->names[i], prev.vals[i], NULL,
+                           reason, err);
+out:
+    stored_release(&prev);
+    return rc;
 }
 
 /* The time now as now_iso writes it, formatted at most once a second (an
@@ -298,6 +380,89 @@ static const char *clock_now(store *s)
     return s->clock.text;
 }
 
+/* The duplicate check, cached: store_admin_dup and then store_admin_save
+ * for the same administration ask once. */
+static at_status dup_find(store *s, long session_id, const char *iname, const char *rater,
+                          const char *code, long *found, char status[16], at_err *err)
+{
+    sbuf key = SBUF_INIT;
+    sbuf_adds(&key, iname);
+    sbuf_addc(&key, '\x1f');
+    sbuf_adds(&key, rater);
+    sbuf_addc(&key, '\x1f');
+    sbuf_adds(&key, code);
+    if (s->dup.key && s->dup.session_id == session_id && strcmp(s->dup.key, key.buf) == 0) {
+        sbuf_release(&key);
+        *found = s->dup.found;
+        memcpy(status, s->dup.status, 16);
+        return AT_OK;
+    }
+    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_DUP, err);
+    if (!st) {
+        sbuf_release(&key);
+        return err ? err->code : AT_EDB;
+    }
+    sqlite3_bind_int64(st, 1, session_id);
+    store_bind_str(st, 2, rater);
+    store_bind_str(st, 3, code);
+    store_bind_str(st, 4, iname);
+    int step = sqlite3_step(st);
+    *found = 0;
+    status[0] = '\0';
+    if (step == SQLITE_ROW) {
+        *found = (long)sqlite3_column_int64(st, 0);
+        snprintf(status, 16, "%s", store_col(st, 1));
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        sbuf_release(&key);
+        return store_dberr(s, err);
+    }
+    free(s->dup.key);
+    s->dup.key = sbuf_detach(&key);
+    s->dup.session_id = session_id;
+    s->dup.found = *found;
+    memcpy(s->dup.status, status, 16);
+    return AT_OK;
+}
+
+at_status store_admin_dup(store *s, long session_id, long instrument_id, const char *rater,
+                          const char *rater_code, long *admin_id, long *seq, at_err *err)
+{
+    const char *iname = NULL;
+    char status[16];
+    *admin_id = 0;
+    *seq = 0;
+    at_status rc = instrument_name(s, instrument_id, &iname, err);
+    if (rc == AT_OK)
+        rc = dup_find(s, session_id, iname, rater ? rater : "", rater_code ? rater_code : "",
+                      admin_id, status, err);
+    if (rc == AT_OK && s->in_txn && *admin_id > s->admin0)
+        *seq = *admin_id - s->admin0;
+    return rc;
+}
+
+at_status store_txn_counts(store *s, size_t out[4], at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    long v[4] = { 0, 0, 0, 0 };
+    at_status rc = store_prepare(s,
+                                 "SELECT count(*), count(DISTINCT se.client_id),"
+                                 " count(DISTINCT se.therapist_id), count(DISTINCT a.session_id)"
+                                 " FROM administrations a JOIN sessions se ON se.id = a.session_id"
+                                 " WHERE a.id > ?1", &st, err);
+    if (rc == AT_OK) {
+        sqlite3_bind_int64(st, 1, s->in_txn ? s->admin0 : LONG_MAX);
+        rc = store_step_ints(s, st, v, 4, err);
+        if (rc == AT_ENOTFOUND)
+            rc = AT_OK;
+    }
+    sqlite3_finalize(st);
+    for (int k = 0; k < 4; k++)
+        out[k] = (size_t)v[k];
+    return rc;
+}
+
 static at_status save_body(store *s, const admin_rec *r, int replace, const char *who,
                            long *admin_id, long *session_out, at_err *err)
 {
@@ -307,7 +472,15 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     const char *iname = NULL;
     const char *code = r->rater_code ? r->rater_code : "";
     at_status rc = instrument_name(s, r->instrument_id, &iname, err);
-    if (rc == AT_OK && r->therapist && *r->therapist)
+    if (rc != AT_OK)
+        return rc;
+    const store_cols *cols = store_cols_get(s, r->instrument_id, err);
+    if (!cols)
+        return err ? err->code : AT_EDB;
+    if (r->n > cols->n)
+        return at_fail(err, AT_EINVAL, "%zu answers given, but version %ld of '%s' has %zu "
+                       "columns", r->n, r->instrument_id, iname, cols->n);
+    if (r->therapist && *r->therapist)
         rc = store_therapist_id(s, r->therapist, 1, &tid, err);
     if (rc != AT_OK)
         return rc;
@@ -323,23 +496,10 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     if (rc != AT_OK)
         return rc;
 
-    sqlite3_stmt *st;
-    int step;
     if (!fresh) {
-        if (!(st = store_stmt(s, ST_ADMIN_DUP, err)))
-            return err ? err->code : AT_EDB;
-        sqlite3_bind_int64(st, 1, s->session.id);
-        store_bind_str(st, 2, r->rater);
-        store_bind_str(st, 3, code);
-        store_bind_str(st, 4, iname);
-        step = sqlite3_step(st);
-        if (step == SQLITE_ROW) {
-            old_id = (long)sqlite3_column_int64(st, 0);
-            snprintf(old_status, sizeof old_status, "%s", store_col(st, 1));
-        }
-        sqlite3_reset(st);
-        if (step != SQLITE_ROW && step != SQLITE_DONE)
-            return store_dberr(s, err);
+        if ((rc = dup_find(s, s->session.id, iname, r->rater, code, &old_id, old_status,
+                           err)) != AT_OK)
+            return rc;
         if (old_id && !replace)
             return at_fail(err, AT_EEXIST,
                            "client '%s' session %ld already has a %s rating%s%s%s of '%s'"
@@ -347,9 +507,11 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
                            *code ? " by '" : "", code, *code ? "'" : "", iname);
     }
 
-    if (!(st = store_stmt(s, ST_ADMIN_INS, err)))
+    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_INS, err);
+    if (!st)
         return err ? err->code : AT_EDB;
     const char *now = r->started_at && r->finished_at ? NULL : clock_now(s);
+    store_pack(&s->pack, r->values, r->n);
     sqlite3_bind_int64(st, 1, s->session.id);
     sqlite3_bind_int64(st, 2, r->instrument_id);
     store_bind_str(st, 3, r->rater);
@@ -358,13 +520,14 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     store_bind_str(st, 6, r->started_at ? r->started_at : now);
     store_bind_str(st, 7, r->finished_at ? r->finished_at : now);
     store_bind_str(st, 8, r->source);
+    sqlite3_bind_text(st, 9, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
     long id = 0;
     if ((rc = store_step_done(s, st, &id, err)) != AT_OK)
         return rc;
-
-    if ((rc = insert_answers(s, r, id, err)) != AT_OK)
-        return rc;
-    if (old_id && (rc = replace_old(s, r, old_id, old_status, id, who, err)) != AT_OK)
+    /* the check is stale now: the next one for this key finds the new row */
+    free(s->dup.key);
+    s->dup.key = NULL;
+    if (old_id && (rc = replace_old(s, r, cols, old_id, old_status, id, who, err)) != AT_OK)
         return rc;
     *admin_id = id;
     *session_out = number;
@@ -394,56 +557,35 @@ at_status store_admin_save(store *s, const admin_rec *rec, int replace, const ch
 static at_status amend_body(store *s, long admin_id, const char *field, const char *value,
                             const char *reason, const char *who, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    char *old = NULL;
-    at_status rc = AT_OK;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT r.value FROM administrations a LEFT JOIN responses r"
-                           " ON r.administration_id = a.id AND r.field = ?2 WHERE a.id = ?1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
+    stored_answers a;
+    at_status rc = stored_read(s, admin_id, &a, err);
+    if (rc != AT_OK)
+        return rc;
+    long pos = store_cols_find(a.cols, field);
+    if (pos < 0) {
+        rc = at_fail(err, AT_ENOTFOUND, "administration %ld has no column '%s'", admin_id, field);
         goto out;
     }
-    sqlite3_bind_int64(st, 1, admin_id);
-    store_bind_str(st, 2, field);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_DONE) {
-        rc = at_fail(err, AT_ENOTFOUND, "administration %ld does not exist", admin_id);
+    const char *old = a.vals[pos];
+    if (same_value(old, value))
         goto out;
-    }
-    if (step != SQLITE_ROW) {
-        rc = store_dberr(s, err);
-        goto out;
-    }
-    if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-        old = xstrdup(store_col(st, 0));
-    sqlite3_finalize(st);
-    st = NULL;
-    if (!value || !*value)
-        value = NULL;
-    if ((!old && !value) || (old && value && strcmp(old, value) == 0))
-        goto out;
-    const char *sql = value ? "INSERT INTO responses(administration_id, field, value)"
-                              " VALUES (?1, ?2, ?3) ON CONFLICT (administration_id, field)"
-                              " DO UPDATE SET value = excluded.value"
-                            : "DELETE FROM responses WHERE administration_id = ?1 AND field = ?2";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = store_dberr(s, err);
-        goto out;
-    }
-    sqlite3_bind_int64(st, 1, admin_id);
-    store_bind_str(st, 2, field);
-    if (value)
-        store_bind_str(st, 3, value);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = store_dberr(s, err);
-        goto out;
-    }
+    /* the audit row first: it copies old before the values array changes */
     rc = audit_add(s, who, "amend", admin_id, field, old, value,
                    reason && *reason ? reason : NULL, err);
+    if (rc != AT_OK)
+        goto out;
+    a.vals[pos] = value && *value ? value : NULL;
+    store_pack(&s->pack, a.vals, a.cols->n);
+    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_SET_ANSWERS, err);
+    if (!st) {
+        rc = err ? err->code : AT_EDB;
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, admin_id);
+    sqlite3_bind_text(st, 2, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
+    rc = store_step_done(s, st, NULL, err);
 out:
-    sqlite3_finalize(st);
-    free(old);
+    stored_release(&a);
     return rc;
 }
 

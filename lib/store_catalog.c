@@ -205,6 +205,16 @@ at_status store_client_each(store *s, int (*fn)(const char *code, const char *th
                      fn, ctx, err);
 }
 
+at_status store_therapist_first_dates(store *s,
+                                      int (*fn)(const char *code, const char *date, void *ctx),
+                                      void *ctx, at_err *err)
+{
+    return each_pair(s,
+                     "SELECT t.code, min(se.date) FROM sessions se"
+                     " JOIN therapists t ON t.id = se.therapist_id GROUP BY t.code ORDER BY t.code",
+                     fn, ctx, err);
+}
+
 /* ---- sessions -------------------------------------------------------------- */
 
 at_status store_session_add(store *s, const char *client, const char *therapist, long number,
@@ -316,13 +326,22 @@ static void instrument_fill(sqlite3_stmt *st, instrument_info *ii)
 }
 
 at_status store_instrument_add(store *s, const char *name, const char *text,
-                               const char *record_id, long *id, long *version, int *added,
-                               at_err *err)
+                               const char *record_id, const char *const *cols, size_t ncols,
+                               long *id, long *version, int *added, at_err *err)
 {
     if (!name || !*name)
         return at_fail(err, AT_EINVAL, "an instrument name must not be empty");
     if (!text)
         return at_fail(err, AT_EINVAL, "instrument '%s' has no dictionary text", name);
+    for (size_t i = 0; i < ncols; i++) {
+        if (!cols[i] || !*cols[i])
+            return at_fail(err, AT_EINVAL, "instrument '%s': column %zu has no name", name,
+                           i + 1);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cols[i], cols[j]) == 0)
+                return at_fail(err, AT_EINVAL, "instrument '%s': column '%s' appears twice",
+                               name, cols[i]);
+    }
     char hex[65], now[21];
     store_sha256(text, strlen(text), hex);
     at_status rc = store_wbegin(s, err);
@@ -369,8 +388,21 @@ at_status store_instrument_add(store *s, const char *name, const char *text,
     *id = (long)sqlite3_column_int64(st, 0);
     *version = (long)sqlite3_column_int64(st, 1);
     *added = 1;
-    if (sqlite3_step(st) != SQLITE_DONE)
+    if (sqlite3_step(st) != SQLITE_DONE) {
         rc = store_dberr(s, err);
+        goto out;
+    }
+    for (size_t i = 0; i < ncols && rc == AT_OK; i++) {
+        sqlite3_stmt *ins = store_stmt(s, ST_COLS_INS, err);
+        if (!ins) {
+            rc = err ? err->code : AT_EDB;
+            break;
+        }
+        sqlite3_bind_int64(ins, 1, *id);
+        sqlite3_bind_int64(ins, 2, (long)i);
+        store_bind_str(ins, 3, cols[i]);
+        rc = store_step_done(s, ins, NULL, err);
+    }
 out:
     sqlite3_finalize(st);
     return store_wend(s, rc, err);

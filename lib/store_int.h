@@ -3,10 +3,12 @@
  * is store.h).
  *
  * Prepared statements are kept in s->st, prepared on first use and reset
- * after each use.  The lookup caches (last therapist, client, session and
- * instrument seen) live only inside one transaction: they are cleared when a
- * transaction starts and whenever anything is rolled back, so a cached id
- * always names a row that exists. */
+ * after each use.  The lookup caches (last therapist, client, session,
+ * instrument and duplicate check seen) live only inside one transaction:
+ * they are cleared when a transaction starts and whenever anything is
+ * rolled back, so a cached id always names a row that exists.  The column
+ * names of instrument versions are kept for the store's life (a version
+ * never changes once added). */
 #ifndef ATTUNE_STORE_INT_H
 #define ATTUNE_STORE_INT_H
 
@@ -31,14 +33,23 @@ enum store_stmt {
     ST_ADMIN_DUP,
     ST_ADMIN_INS,
     ST_ADMIN_DEL,
-    ST_RESP_DEL_ALL,
+    ST_ADMIN_ANSWERS,
+    ST_ADMIN_SET_ANSWERS,
     ST_AUDIT_INS,
     ST_AUDIT_REPOINT,
+    ST_COLS_GET,
+    ST_COLS_INS,
+    ST_THERAPIST_CODE,
+    ST_MAX_IDS,
     ST_COUNT
 };
 
-/* Answers are inserted up to this many rows per statement. */
-#define STORE_RESP_BATCH 32
+/* The answer column names of one instrument version. */
+typedef struct store_cols {
+    long id;
+    size_t n;
+    char **names;
+} store_cols;
 
 struct store {
     sqlite3 *db;
@@ -47,7 +58,14 @@ struct store {
     int in_txn;                      /* store_begin is open */
     int txn_lost;                    /* that transaction was undone after an error */
     sqlite3_stmt *st[ST_COUNT];
-    sqlite3_stmt *resp_ins[STORE_RESP_BATCH + 1];   /* [k]: k rows at once */
+    store_cols **cols;               /* versions whose columns were read (each allocated
+                                        once, so pointers to them stay valid) */
+    size_t ncols, colscap;
+    sbuf pack;                       /* the answers of the save being written */
+    char *account;                   /* the operating-system account, found once */
+    /* the largest administration and session ids when the open transaction
+     * began: larger ones were made inside it */
+    long admin0, session0;
     struct { char *code; long id; } therapist;
     struct { char *code; long id, therapist_id; } client;
     struct {
@@ -55,6 +73,9 @@ struct store {
         char *date, *modality;                     /* modality NULL: none */
     } session;
     struct { long id; char *name; } instrument;
+    /* the last duplicate check: session, instrument name, rater, rater code
+     * and the administration found (0: none) */
+    struct { long session_id, found; char *key; char status[16]; } dup;
     /* the client last created in this transaction, and the highest session
      * number created for it since (0: none): a higher number is a new session */
     struct { long client_id, top; } made;
@@ -106,6 +127,25 @@ at_status store_session_next(store *s, long client_id, long *number, at_err *err
 at_status store_session_insert(store *s, long client_id, long therapist_id, long number,
                                const char *date, const char *modality, long *id,
                                at_err *err);
+
+/* The column names of an instrument version, read once; NULL with err set
+ * when it has none recorded or on a database error. */
+const store_cols *store_cols_get(store *s, long instrument_id, at_err *err);
+/* Position of a column name in cols; -1 when absent. */
+long store_cols_find(const store_cols *c, const char *name);
+
+/* Packs n answers (column order, NULL or "" blank) into out (store_pack.c). */
+void store_pack(sbuf *out, const char *const *values, size_t n);
+/* Unpacks text (a packed value, changed in place) into vals[0..n), pointers
+ * into text, NULL for blank; values past n are ignored.  Returns 0 when
+ * text is not such a value. */
+int store_unpack(char *text, const char **vals, size_t n);
+
+/* The account name of the effective user (getpwuid), else its number. */
+const char *store_account(store *s);
+
+/* Migrates schema 1 to 2 inside the open transaction (store_migrate.c). */
+at_status store_migrate_2(store *s, at_err *err);
 
 /* Checks shared by the public functions. */
 at_status store_check_code(const char *what, const char *code, at_err *err);

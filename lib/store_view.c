@@ -5,20 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Two statements read administrations.  The first walks clients by code,
- * their sessions by number and each session's administrations by rater,
- * rater code and id, one row per administration: the indexes give that
- * order, so nothing is sorted and rows stream.  The second reads answers in
- * the responses table's own order (administration id, field) from a given
- * id on; it is moved (reset and bound again) only when the next
- * administration's answers are not where it stands, which in a store filled
- * in client order is seldom.  The view's header strings point into the
- * first statement's row; only the current administration's answers are
- * copied, as the second statement moves on past them. */
+/* One statement reads administrations: it walks clients by code, their
+ * sessions by number and each session's administrations by rater, rater
+ * code and id, one row per administration with its packed answers: the
+ * indexes give that order, so nothing is sorted, rows stream, and each row
+ * is read once.  The view's header strings point into the statement's row;
+ * the answers are unpacked from a copy, in place. */
 static const char admin_sql[] =
     "SELECT a.id, c.code, coalesce(t.code, ''), coalesce(t.cohort, ''), se.number, se.date,"
     " coalesce(se.modality, ''), i.name, i.id, i.version, a.rater, a.rater_code, a.status,"
-    " a.source, a.started_at, a.finished_at"
+    " a.source, a.started_at, a.finished_at, a.answers"
     " FROM clients c"
     " CROSS JOIN sessions se ON se.client_id = c.id"
     " CROSS JOIN administrations a ON a.session_id = se.id"
@@ -29,79 +25,6 @@ static const char admin_sql[] =
     " AND (?5 IS NULL OR a.rater = ?5) AND (?6 IS NULL OR se.date >= ?6)"
     " AND (?7 IS NULL OR se.date <= ?7) AND (?8 IS NULL OR se.number = ?8)"
     " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id";
-
-static const char answers_sql[] =
-    "SELECT administration_id, field, value FROM responses WHERE administration_id >= ?1"
-    " ORDER BY administration_id, field";
-
-/* The answers statement and where it stands: it is on a row of
- * administration `at` (LONG_MAX past the end), and no administration from
- * `lo` up to `at` has answers. */
-typedef struct answers {
-    sqlite3_stmt *st;
-    int placed;
-    long lo, at;
-    sbuf arena;              /* field, value, field, value, ... NUL-separated */
-    size_t *offs;            /* their offsets */
-    const char **ptrs;       /* fields, then values, made when handed out */
-    size_t n, cap;
-} answers;
-
-static int answers_step(answers *a)
-{
-    int step = sqlite3_step(a->st);
-    if (step == SQLITE_ROW)
-        a->at = (long)sqlite3_column_int64(a->st, 0);
-    else
-        a->at = LONG_MAX;
-    return step;
-}
-
-static void answers_keep(answers *a)
-{
-    if (a->n == a->cap) {
-        a->cap = a->cap ? 2 * a->cap : 32;
-        a->offs = xrealloc(a->offs, 2 * a->cap * sizeof *a->offs);
-        a->ptrs = xrealloc(a->ptrs, 2 * a->cap * sizeof *a->ptrs);
-    }
-    for (int k = 0; k < 2; k++) {
-        const unsigned char *t = sqlite3_column_text(a->st, k + 1);
-        size_t len = t ? (size_t)sqlite3_column_bytes(a->st, k + 1) : 0;
-        a->offs[2 * a->n + (size_t)k] = a->arena.len;
-        sbuf_add(&a->arena, t ? (const char *)t : "", len);
-        sbuf_addc(&a->arena, '\0');
-    }
-    a->n++;
-}
-
-/* Reads administration id's answers into a; SQLite's code on failure. */
-static int answers_read(answers *a, long id)
-{
-    int step = SQLITE_ROW;
-    sbuf_reset(&a->arena);
-    a->n = 0;
-    if (!a->placed || id < a->lo || id > a->at) {
-        sqlite3_reset(a->st);
-        sqlite3_bind_int64(a->st, 1, id);
-        a->placed = 1;
-        a->lo = id;
-        step = answers_step(a);
-    }
-    while (step == SQLITE_ROW && a->at == id) {
-        answers_keep(a);
-        step = answers_step(a);
-    }
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return step;
-    if (a->n)
-        a->lo = id + 1;
-    /* fields first, then values, so each is one contiguous array */
-    for (size_t i = 0; i < a->n; i++) {
-        a->ptrs[i] = a->arena.buf + a->offs[2 * i];
-        a->ptrs[a->cap + i] = a->arena.buf + a->offs[2 * i + 1];
-    }
-    return SQLITE_OK;
-}
 
 /* The view of the administration statement's current row. */
 static void view_header(admin_view *v, sqlite3_stmt *st)
@@ -129,12 +52,13 @@ at_status store_admin_each(store *s, const admin_filter *flt,
 {
     static const admin_filter none = { 0 };
     sqlite3_stmt *st = NULL;
-    answers a = { .arena = SBUF_INIT };
+    sbuf text = SBUF_INIT;
+    const char **vals = NULL;
+    size_t vcap = 0;
     at_status rc = AT_OK;
     if (!flt)
         flt = &none;
-    if ((rc = store_prepare(s, admin_sql, &st, err)) != AT_OK ||
-        (rc = store_prepare(s, answers_sql, &a.st, err)) != AT_OK)
+    if ((rc = store_prepare(s, admin_sql, &st, err)) != AT_OK)
         goto out;
     const char *texts[] = { flt->instrument, flt->client, flt->therapist, flt->cohort,
                             flt->rater, flt->from_date, flt->to_date };
@@ -143,16 +67,32 @@ at_status store_admin_each(store *s, const admin_filter *flt,
     if (flt->session)
         sqlite3_bind_int64(st, 8, flt->session);
     int step;
+    const store_cols *cols = NULL;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         admin_view v;
         view_header(&v, st);
-        if (answers_read(&a, v.id) != SQLITE_OK) {
-            rc = store_dberr(s, err);
+        if (!cols || cols->id != v.instrument_id) {
+            if (!(cols = store_cols_get(s, v.instrument_id, err))) {
+                rc = err ? err->code : AT_EDB;
+                goto out;
+            }
+            if (cols->n > vcap) {
+                vcap = cols->n;
+                vals = xrealloc(vals, vcap * sizeof *vals);
+            }
+        }
+        const unsigned char *packed = sqlite3_column_text(st, 16);
+        sbuf_reset(&text);
+        sbuf_add(&text, packed ? (const char *)packed : "[]",
+                 packed ? (size_t)sqlite3_column_bytes(st, 16) : 2);
+        if (!store_unpack(text.buf, vals, cols->n)) {
+            rc = at_fail(err, AT_EDB, "'%s': the answers of administration %ld are not "
+                         "readable", s->path, v.id);
             goto out;
         }
-        v.n = a.n;
-        v.fields = a.n ? a.ptrs : NULL;
-        v.values = a.n ? a.ptrs + a.cap : NULL;
+        v.n = cols->n;
+        v.fields = (const char *const *)cols->names;
+        v.values = vals;
         if (fn(&v, ctx))
             goto out;
     }
@@ -160,10 +100,8 @@ at_status store_admin_each(store *s, const admin_filter *flt,
         rc = store_dberr(s, err);
 out:
     sqlite3_finalize(st);
-    sqlite3_finalize(a.st);
-    sbuf_release(&a.arena);
-    free(a.offs);
-    free(a.ptrs);
+    sbuf_release(&text);
+    free(vals);
     return rc;
 }
 
@@ -246,7 +184,7 @@ at_status store_audit_each(store *s, int (*fn)(const audit_view *v, void *ctx), 
 {
     struct audit_walk w = { fn, ctx };
     return store_query_each(s,
-                            "SELECT au.id, au.at, au.who, au.action, i.name, c.code, se.number,"
+                            "SELECT au.id, au.at, au.who || coalesce(' (' || au.who_name || ')', ''), au.action, i.name, c.code, se.number,"
                             " a.rater, a.rater_code, au.field, au.old, au.new, au.reason"
                             " FROM audit au"
                             " LEFT JOIN administrations a ON a.id = au.administration_id"

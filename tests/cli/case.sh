@@ -18,12 +18,14 @@ ln -s "$top/examples" "$work/examples"
 
 export PATH="$build/collect:$build/analyze:$build/examples:$PATH"
 export ATTUNE_DB="$work/attune.db"
-export USER=tester
 export TZ=UTC LC_ALL=C
 unset ATTUNE_UPDATE_ALL 2>/dev/null || true
 
 actual="$work/actual.out"
-(cd "$work" && source "$here/lib.sh" && source "$here/cases/$name.sh") >"$actual" 2>&1 </dev/null
+(cd "$work" && source "$here/lib.sh" && source "$here/cases/$name.sh") >"$work/raw.out" 2>&1 </dev/null
+# the audit trail names the account running the tests: shown as <account>
+account=$(id -un)
+sed -E "s/(^|,)$account(,| \()/\1<account>\2/g" "$work/raw.out" >"$actual"
 
 expected="$here/expected/$name.out"
 if [ "${ATTUNE_UPDATE:-0}" = 1 ]; then

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store.h"
 
 typedef struct fixture {
@@ -79,25 +81,51 @@ static inline void write_text(const char *path, const char *text)
     fclose(fp);
 }
 
+/* A connection of the test's own to the store's file, as another program
+ * (sqlite3, R's DBI) would open it: what it sees is what was committed. */
+static inline sqlite3 *db_open(store *s, int writable)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(store_path(s), &db,
+                                     writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+                                     NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+/* Runs sql on such a connection with foreign keys on; SQLite's result code. */
+static inline int db_exec(store *s, const char *sql)
+{
+    sqlite3 *db = db_open(s, 1);
+    sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
 static inline long db_long(store *s, const char *sql)
 {
+    sqlite3 *db = db_open(s, 0);
     sqlite3_stmt *st = NULL;
     long v = -1;
-    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = (long)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    sqlite3_close(db);
     return v;
 }
 
 static inline char *db_text(store *s, const char *sql)
 {
+    sqlite3 *db = db_open(s, 0);
     sqlite3_stmt *st = NULL;
     char *v = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
         v = xstrdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
+    sqlite3_close(db);
     return v;
 }
 

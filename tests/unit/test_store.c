@@ -16,6 +16,22 @@
 #include "store.h"
 #include "store_fixture.h"
 
+/* The answer columns of the test instruments. */
+static const char *const test_cols[] = { "a", "b", "c", "y", "z" };
+
+/* An integer the store's own connection answers (settings are per connection). */
+static long conn_long(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    long v = -1;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+#include "store_int.h"   /* the connection itself, to prove what it refuses */
+
 /* Opening with mode must fail with code and leave the file's bytes alone. */
 static void check_refused(const char *path, store_mode mode, at_status code, const char *msg)
 {
@@ -62,12 +78,13 @@ static void test_create_reopen(void **state)
     assert_int_equal(stat(f->db, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
     assert_int_equal(db_long(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(db_long(s, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(db_long(s, "PRAGMA busy_timeout"), 5000);
+    assert_int_equal(conn_long(s->db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(conn_long(s->db, "PRAGMA busy_timeout"), 5000);
     assert_int_equal(db_long(s, "SELECT count(*) FROM meta WHERE key = 'application'"
                                 " AND value = 'attune'"), 1);
     assert_int_equal(db_long(s, "SELECT count(*) FROM pragma_table_list"
-                                " WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0"), 0);
+                                " WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'"
+                                " AND strict = 0"), 0);
     assert_int_equal(store_therapist_add(s, "T1", "spring", &err), AT_OK);
     /* the write-ahead log and shared memory files are private too */
     char side[160];
@@ -78,11 +95,11 @@ static void test_create_reopen(void **state)
     assert_int_equal(stat(side, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
     /* STRICT: a word in an integer column is refused by SQLite itself */
-    assert_int_not_equal(sqlite3_exec(store_db(s), "INSERT INTO sessions(client_id, number, date)"
+    assert_int_not_equal(sqlite3_exec(s->db, "INSERT INTO sessions(client_id, number, date)"
                                       " VALUES (1, 'three', '2026-01-01')", NULL, NULL, NULL),
                          SQLITE_OK);
     /* CHECK constraints hold against direct SQL as well */
-    assert_int_not_equal(sqlite3_exec(store_db(s), "INSERT INTO clients(code) VALUES ('C1');"
+    assert_int_not_equal(sqlite3_exec(s->db, "INSERT INTO clients(code) VALUES ('C1');"
                                       "INSERT INTO sessions(client_id, number, date, modality)"
                                       " VALUES (1, 1, '2026-01-01', 'phone')", NULL, NULL, NULL),
                          SQLITE_OK);
@@ -189,12 +206,12 @@ static void test_refuse_newer(void **state)
 {
     fixture *f = *state;
     store *s = open_ok(f->db, STORE_CREATE);
-    assert_int_equal(sqlite3_exec(store_db(s), "PRAGMA user_version = 7", NULL, NULL, NULL),
+    assert_int_equal(sqlite3_exec(s->db, "PRAGMA user_version = 7", NULL, NULL, NULL),
                      SQLITE_OK);
     store_close(s);
     for (int m = STORE_READ; m <= STORE_CREATE; m++)
         check_refused(f->db, (store_mode)m, AT_EVERSION,
-                      "was made by a newer attune (schema 7, this one reads up to 1)");
+                      "was made by a newer attune (schema 7, this one reads up to 2)");
 }
 
 static void test_read_only(void **state)
@@ -211,7 +228,7 @@ static void test_read_only(void **state)
     assert_non_null(strstr(err.msg, "read-only"));
     assert_int_equal(store_begin(s, &err), AT_EINVAL);
     /* the connection itself is read-only, not only the functions */
-    assert_int_equal(sqlite3_exec(store_db(s), "INSERT INTO therapists(code) VALUES ('T3')",
+    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO therapists(code) VALUES ('T3')",
                                   NULL, NULL, NULL) & 0xff, SQLITE_READONLY);
     assert_int_equal(db_long(s, "SELECT count(*) FROM therapists"), 1);
     store_close(s);
@@ -330,18 +347,18 @@ static void test_instrument_versions(void **state)
     instrument_info ii;
     const char *a = "record_id,psq,text,Record\n", *b = "record_id,psq,text,Record ID\n";
     store *s = open_ok(f->db, STORE_CREATE);
-    assert_int_equal(store_instrument_add(s, "psq", a, "record_id", &id1, &v1, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq", a, "record_id", test_cols, 5, &id1, &v1, &added, &err), AT_OK);
     assert_int_equal(v1, 1);
     assert_int_equal(added, 1);
-    assert_int_equal(store_instrument_add(s, "psq", a, NULL, &id, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq", a, NULL, test_cols, 5, &id, &v, &added, &err), AT_OK);
     assert_int_equal(id, id1);
     assert_int_equal(v, 1);
     assert_int_equal(added, 0);
-    assert_int_equal(store_instrument_add(s, "psq", b, NULL, &id2, &v2, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq", b, NULL, test_cols, 5, &id2, &v2, &added, &err), AT_OK);
     assert_int_not_equal(id2, id1);
     assert_int_equal(v2, 2);
     assert_int_equal(added, 1);
-    assert_int_equal(store_instrument_add(s, "other", a, NULL, &id, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "other", a, NULL, test_cols, 5, &id, &v, &added, &err), AT_OK);
     assert_int_equal(v, 1);   /* versions count per name */
 
     assert_int_equal(store_instrument_get(s, "psq", 0, &ii, &err), AT_OK);

@@ -9,9 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "store.h"
 #include "store_fixture.h"
+
+/* The answer columns of the test instruments. */
+static const char *const test_cols[] = { "a", "b", "c", "y", "z" };
 
 static long psq1, psq2, other1;
 
@@ -25,10 +30,10 @@ static store *seed(const fixture *f)
     assert_int_equal(store_therapist_add(s, "T1", "A", &err), AT_OK);
     assert_int_equal(store_therapist_add(s, "T2", "B", &err), AT_OK);
     assert_int_equal(store_client_add(s, "C01", "T1", &err), AT_OK);
-    assert_int_equal(store_instrument_add(s, "psq_client", "one", NULL, &psq1, &v, &added, &err), AT_OK);
-    assert_int_equal(store_instrument_add(s, "psq_client", "two", NULL, &psq2, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq_client", "one", NULL, test_cols, 5, &psq1, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "psq_client", "two", NULL, test_cols, 5, &psq2, &v, &added, &err), AT_OK);
     assert_int_equal(v, 2);
-    assert_int_equal(store_instrument_add(s, "other", "one", NULL, &other1, &v, &added, &err), AT_OK);
+    assert_int_equal(store_instrument_add(s, "other", "one", NULL, test_cols, 5, &other1, &v, &added, &err), AT_OK);
     return s;
 }
 
@@ -43,24 +48,25 @@ typedef struct save_args {
 
 static at_status save(store *s, save_args a, int replace, long *id, long *session, at_err *err)
 {
-    const char *fields[16], *values[16];
+    const char *values[5] = { NULL, NULL, NULL, NULL, NULL };
     char buf[256], *save_ptr = NULL;
-    size_t n = 0;
     snprintf(buf, sizeof buf, "%s", a.answers ? a.answers : "");
-    for (char *tok = strtok_r(buf, ";", &save_ptr); tok && n < 16;
-         tok = strtok_r(NULL, ";", &save_ptr)) {
+    for (char *tok = strtok_r(buf, ";", &save_ptr); tok; tok = strtok_r(NULL, ";", &save_ptr)) {
         char *eq = strchr(tok, '=');
         assert_non_null(eq);
         *eq = '\0';
-        fields[n] = tok;
-        values[n++] = eq + 1;
+        size_t k = 0;
+        while (k < 5 && strcmp(test_cols[k], tok) != 0)
+            k++;
+        assert_true(k < 5);
+        values[k] = eq + 1;
     }
     admin_rec r = {
         .client = a.client, .therapist = a.therapist, .session = a.session, .date = a.date,
         .modality = a.modality, .instrument_id = a.instrument ? a.instrument : psq1,
         .rater = a.rater ? a.rater : "client", .rater_code = a.code,
         .status = a.status ? a.status : "complete", .source = "import",
-        .fields = fields, .values = values, .n = n,
+        .values = values, .n = 5,
     };
     long dummy_id, dummy_session;
     return store_admin_save(s, &r, replace, "alice", id ? id : &dummy_id,
@@ -87,7 +93,8 @@ static int list_admin(const admin_view *v, void *ctx)
               v->cohort, v->session, v->date, v->modality, v->instrument, v->version,
               v->rater, v->rater_code, v->status, v->source);
     for (size_t i = 0; i < v->n; i++)
-        sbuf_addf(&l->text, " %s=%s", v->fields[i], v->values[i]);
+        if (v->values[i])
+            sbuf_addf(&l->text, " %s=%s", v->fields[i], v->values[i]);
     sbuf_addc(&l->text, '\n');
     if (!*v->started_at || !*v->finished_at)
         sbuf_adds(&l->text, "(no times)\n");
@@ -118,7 +125,7 @@ static void test_save_and_read(void **state)
     save_ok(s, (save_args){ "C01", NULL, 1, NULL, 0, 0, "therapist", "", 0, "a=5" }, NULL);
     save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, "observer", "S2", 0, "z=1;y=2" }, NULL);
     save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, "observer", "S1", 0, "a=2" }, NULL);
-    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, other1, 0, 0, 0, "q=7" }, NULL);
+    save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, other1, 0, 0, 0, "y=7" }, NULL);
     save_ok(s, (save_args){ "C01", "T1", 2, 0, 0, psq2, 0, 0, 0, "" }, NULL);
     assert_int_equal(store_client_exists(s, "C02", &t), 1);
     assert_string_equal(t, "T3");
@@ -126,7 +133,7 @@ static void test_save_and_read(void **state)
 
     const char *c01s1 =
         "C01|T1|A|1|2026-01-01||psq_client v1|client||complete|import: a=3\n"
-        "C01|T1|A|1|2026-01-01||other v1|client||complete|import: q=7\n"
+        "C01|T1|A|1|2026-01-01||other v1|client||complete|import: y=7\n"
         "C01|T1|A|1|2026-01-01||psq_client v1|observer|S1|complete|import: a=2\n"
         "C01|T1|A|1|2026-01-01||psq_client v1|observer|S2|complete|import: y=2 z=1\n"
         "C01|T1|A|1|2026-01-01||psq_client v1|therapist||complete|import: a=5\n";
@@ -139,7 +146,7 @@ static void test_save_and_read(void **state)
     check_each(s, (admin_filter){ 0 }, all);
 
     check_each(s, (admin_filter){ .instrument = "other" },
-               "C01|T1|A|1|2026-01-01||other v1|client||complete|import: q=7\n");
+               "C01|T1|A|1|2026-01-01||other v1|client||complete|import: y=7\n");
     check_each(s, (admin_filter){ .client = "C02" }, c02);
     check_each(s, (admin_filter){ .therapist = "T3" }, c02);
     check_each(s, (admin_filter){ .cohort = "A", .session = 2 }, c01s2);
@@ -181,10 +188,10 @@ static void test_save_refusals(void **state)
     long admins = db_long(s, "SELECT count(*) FROM administrations");
     assert_int_equal(save(s, (save_args){ "C01", "T2", 1, 0, 0, 0, "therapist", 0, 0, "a=1" },
                           0, NULL, NULL, &err), AT_EINVAL);
-    assert_string_equal(err.msg, "session 1 of client 'C01' exists with therapist 'T1', not 'T2'");
+    assert_string_equal(err.msg, "session 1 of client 'C01' is with therapist 'T1' (in the study), not 'T2'");
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, "2026-01-02", 0, 0, "therapist", 0, 0,
                                           "a=1" }, 0, NULL, NULL, &err), AT_EINVAL);
-    assert_string_equal(err.msg, "session 1 of client 'C01' exists with date 2026-01-01, not 2026-01-02");
+    assert_string_equal(err.msg, "session 1 of client 'C01' is dated 2026-01-01 (in the study), not 2026-01-02");
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, "supervisor", 0, 0, "a=1" }, 0,
                           NULL, NULL, &err), AT_EINVAL);
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, 0, "done", "a=1" }, 0, NULL,
@@ -201,13 +208,27 @@ static void test_save_refusals(void **state)
     save_ok(s, (save_args){ "C01", 0, 1, 0, "telehealth", 0, "therapist", 0, 0, "a=1" }, NULL);
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, "in-person", 0, "observer", 0, 0,
                                           "a=1" }, 0, NULL, NULL, &err), AT_EINVAL);
-    assert_non_null(strstr(err.msg, "modality telehealth"));
+    assert_non_null(strstr(err.msg, "is telehealth (in the study), not in-person"));
     store_close(s);
+}
+
+/* "who" with the account running the test shown as "me". */
+static const char *who_text(const char *who, char *buf, size_t n)
+{
+    struct passwd *pw = getpwuid(geteuid());
+    size_t len = pw ? strlen(pw->pw_name) : 0;
+    if (len && strncmp(who, pw->pw_name, len) == 0 && (who[len] == '\0' || who[len] == ' '))
+        snprintf(buf, n, "me%s", who + len);
+    else
+        snprintf(buf, n, "%s", who);
+    return buf;
 }
 
 static int list_audit(const audit_view *v, void *ctx)
 {
-    sbuf_addf(ctx, "%s|%s|%s|%s|%ld|%s|%s|%s|%s|%s|%s\n", v->action, v->who, v->instrument,
+    char who[128];
+    sbuf_addf(ctx, "%s|%s|%s|%s|%ld|%s|%s|%s|%s|%s|%s\n", v->action,
+              who_text(v->who, who, sizeof who), v->instrument,
               v->client, v->session, v->rater, v->rater_code, v->field, v->old_value,
               v->new_value, v->reason);
     if (strlen(v->at) != 20)
@@ -247,8 +268,8 @@ static void test_duplicate_and_replace(void **state)
                           NULL, &err), AT_EEXIST);
     assert_non_null(strstr(err.msg, "a client rating by 'X' of 'psq_client'"));
     /* a replacement that fails leaves the old one as it was */
-    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, psq2, 0, 0, 0, "a=3;a=4" }, 1, NULL,
-                          NULL, &err), AT_EINVAL);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, "2026-02-02", 0, psq2, 0, 0, 0, "a=3" },
+                          1, NULL, NULL, &err), AT_EINVAL);
     check_each(s, (admin_filter){ .rater = "client" },
                "C01|T1|A|1|2026-01-01||psq_client v1|client||partial|import: a=2\n"
                "C01|T1|A|1|2026-01-01||psq_client v1|client|X|complete|import: a=5\n");
@@ -264,9 +285,11 @@ static void test_duplicate_and_replace(void **state)
     assert_int_equal(db_long(s, sql), 0);
     /* the amendment stays on record, now under the rating that replaced it */
     snprintf(want, sizeof want,
-             "amend|bob|psq_client|C01|1|client||a|1|2|typo\n"
-             "replace|alice|psq_client|C01|1|client|||administration %ld (partial)|"
-             "administration %ld (complete)|import --replace\n", id1, id2);
+             "amend|me (bob)|psq_client|C01|1|client||a|1|2|typo\n"
+             "replace|me (alice)|psq_client|C01|1|client|||administration %ld (partial)|"
+             "administration %ld (complete)|import --replace\n"
+             "replace|me (alice)|psq_client|C01|1|client||a|2|3|import --replace\n"
+             "replace|me (alice)|psq_client|C01|1|client||b||4|import --replace\n", id1, id2);
     check_audit(s, want);
     store_close(s);
 }
@@ -285,11 +308,12 @@ static void test_transactions(void **state)
     assert_int_equal(save(s, (save_args){ "C05", "T5", 2, 0, 0, 0, "judge", 0, 0, "a=1" }, 0,
                           NULL, NULL, &err), AT_EINVAL);
     save_ok(s, (save_args){ "C05", "T5", 2, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
-    /* fails after creating its therapist, client and session: that undoes
+    /* fails after creating its therapist (session 1 is with T5): that undoes
      * the whole transaction, the earlier saves with it */
-    assert_int_equal(save(s, (save_args){ "C06", "T6", 1, 0, 0, 0, 0, 0, 0, "a=1;a=2" }, 0, NULL,
-                          NULL, &err), AT_EINVAL);
-    assert_string_equal(err.msg, "field 'a' is answered twice");
+    assert_int_equal(save(s, (save_args){ "C05", "T6", 1, 0, 0, 0, "observer", 0, 0, "a=1" }, 0,
+                          NULL, NULL, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "session 1 of client 'C05' is with therapist 'T5' (in the "
+                        "study), not 'T6'");
     assert_int_equal(store_client_exists(s, "C06", NULL), 0);
     assert_int_equal(store_client_exists(s, "C05", NULL), 0);
     assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code IN ('T5', 'T6')"), 0);
@@ -338,12 +362,11 @@ static void test_transactions(void **state)
     assert_int_equal(store_commit(s, &err), AT_OK);
     assert_int_equal(store_client_exists(s, "C07", NULL), 1);
 
-    /* without store_begin, a failing save leaves nothing either */
-    assert_int_equal(save(s, (save_args){ "C09", "T9", 1, 0, 0, 0, 0, 0, 0, "a=1;a=2" }, 0, NULL,
-                          NULL, &err), AT_EINVAL);
-    assert_int_equal(store_client_exists(s, "C09", NULL), 0);
-    assert_int_equal(db_long(s, "SELECT count(*) FROM sessions s JOIN clients c"
-                                " ON c.id = s.client_id WHERE c.code = 'C09'"), 0);
+    /* without store_begin, a failing save leaves nothing either: the
+     * therapist it made before meeting C07's session is gone */
+    assert_int_equal(save(s, (save_args){ "C07", "T9", 1, 0, 0, 0, "observer", 0, 0, "a=1" }, 0,
+                          NULL, NULL, &err), AT_EINVAL);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T9'"), 0);
     store_close(s);
 
     /* a transaction left open at close is undone */
@@ -372,9 +395,9 @@ static void test_amend(void **state)
     assert_int_equal(store_amend(s, id, "", "1", "x", "bob", &err), AT_EINVAL);
     check_each(s, (admin_filter){ 0 },
                "C01|T1|A|1|2026-01-01||psq_client v1|client||complete|import: a=3 c=5\n");
-    check_audit(s, "amend|bob|psq_client|C01|1|client||a|1|3|typed from paper wrongly\n"
-                   "amend|carol|psq_client|C01|1|client||b|2||not answered\n"
-                   "amend|unknown|psq_client|C01|1|client||c||5|\n");
+    check_audit(s, "amend|me (bob)|psq_client|C01|1|client||a|1|3|typed from paper wrongly\n"
+                   "amend|me (carol)|psq_client|C01|1|client||b|2||not answered\n"
+                   "amend|me|psq_client|C01|1|client||c||5|\n");
     store_close(s);
     s = open_ok(f->db, STORE_READ);
     assert_int_equal(store_amend(s, id, "a", "4", "x", "bob", &err), AT_EINVAL);
@@ -413,7 +436,7 @@ typedef struct order_check {
     int bad;
 } order_check;
 
-/* Each administration's answers are its own: k9 holds "client/session". */
+/* Each administration's answers are its own: z holds "client/session". */
 static int check_order(const admin_view *v, void *ctx)
 {
     order_check *o = ctx;
@@ -425,12 +448,15 @@ static int check_order(const admin_view *v, void *ctx)
         if (strcmp(v->fields[i - 1], v->fields[i]) >= 0)
             o->bad = 1;
     snprintf(own, sizeof own, "%s/%ld", v->client, v->session);
-    for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->fields[i], "k9") == 0 && strcmp(v->values[i], own) != 0)
+    for (size_t i = 0; i < v->n; i++) {
+        if (!v->values[i])
+            continue;
+        if (strcmp(v->fields[i], "z") == 0 && strcmp(v->values[i], own) != 0)
             o->bad = 1;
+        o->answers++;
+    }
     snprintf(o->last, sizeof o->last, "%s", key);
     o->count++;
-    o->answers += (long)v->n;
     return 0;
 }
 
@@ -448,12 +474,12 @@ static void test_many_in_order(void **state)
         long perm = (k * 157) % 400;   /* 157 is prime to 400: every pair once, scrambled */
         char client[16], answers[160];
         snprintf(client, sizeof client, "K%02ld", perm % 40);
-        /* fields written in reverse order; k2 is blank and not stored */
+        /* fields written in reverse order; a is blank */
         if (k % 7 == 3) {
-            snprintf(answers, sizeof answers, "k2=");
+            snprintf(answers, sizeof answers, "a=");
             blank++;
         } else {
-            snprintf(answers, sizeof answers, "k9=%s/%ld;k5=1;k3=2;k2=;k10=3", client,
+            snprintf(answers, sizeof answers, "z=%s/%ld;c=1;b=2;a=;y=3", client,
                      perm / 40 + 1);
         }
         save_ok(s, (save_args){ client, "T1", perm / 40 + 1, "2026-03-01", 0, 0, 0, 0, 0,
@@ -496,7 +522,7 @@ static void test_new_client_sessions(void **state)
     /* session 1 exists (below the highest made): its date is checked */
     assert_int_equal(save(s, (save_args){ "N1", "T1", 1, "2026-04-02", 0, 0, "therapist", 0, 0,
                                           "a=1" }, 0, NULL, NULL, &err), AT_EINVAL);
-    assert_string_equal(err.msg, "session 1 of client 'N1' exists with date 2026-04-01, "
+    assert_string_equal(err.msg, "session 1 of client 'N1' is dated 2026-04-01 (in the study), "
                         "not 2026-04-02");
     store_rollback(s);
 
@@ -507,7 +533,7 @@ static void test_new_client_sessions(void **state)
     /* session 4 was made by store_session_add, not by a save */
     assert_int_equal(save(s, (save_args){ "N2", "T1", 4, "2026-04-23", 0, 0, 0, 0, 0, "a=1" },
                           0, NULL, NULL, &err), AT_EINVAL);
-    assert_string_equal(err.msg, "session 4 of client 'N2' exists with date 2026-04-22, "
+    assert_string_equal(err.msg, "session 4 of client 'N2' is dated 2026-04-22 (in the study), "
                         "not 2026-04-23");
     store_rollback(s);
 

@@ -45,12 +45,15 @@ sql "SELECT r.value FROM responses r JOIN administrations a ON a.id = r.administ
 # --replace: refused without it, previewed with --dry-run, then done
 run collect import client_post_session data/import_replace.csv
 run collect import client_post_session data/import_replace.csv --replace --dry-run
-run collect import client_post_session data/import_replace.csv --replace
+run collect --who "Dr Rivera" import client_post_session data/import_replace.csv --replace
 sql "SELECT count(*) FROM administrations"
 sql "SELECT r.field, r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
      JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
      WHERE c.code = 'C01' AND s.number = 1 AND a.rater = 'client' ORDER BY r.field"
-sql "SELECT who, action, old, new, reason FROM audit"
+echo "# every value the replacement changed is kept in the audit trail, old and new"
+sql "SELECT who, who_name, action, field, old, new, reason FROM audit ORDER BY id"
+echo "\$ collect log | cut -d, -f2-   (the time left out)"
+collect log | cut -d, -f2- | head -4
 
 run collect import --help
 run collect import client_post_session

@@ -1,0 +1,233 @@
+/* store_migrate.c: schema 1 to schema 2.
+ *
+ * Schema 1 kept one row of a responses table per answer.  Schema 2 keeps
+ * an administration's answers in one packed value of its own row, in the
+ * column order of its instrument version, which instrument_columns records;
+ * responses becomes a view giving the same rows.  The step runs inside the
+ * transaction migrate() opened, so it happens whole or not at all.
+ *
+ * A version's columns come from its stored dictionary.  An answer stored
+ * under a name that is not one of them (nothing attune wrote does that, but
+ * a file may have been edited by hand) gets a column of its own after the
+ * dictionary's, so the migration loses nothing. */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict.h"
+
+static const char schema_2[] =
+    "CREATE TABLE instrument_columns("
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  position INTEGER NOT NULL CHECK (position >= 0),"
+    "  name TEXT NOT NULL CHECK (name <> ''),"
+    "  PRIMARY KEY (instrument_id, position),"
+    "  UNIQUE (instrument_id, name)"
+    ") STRICT, WITHOUT ROWID;"
+    "ALTER TABLE administrations ADD COLUMN answers TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE audit ADD COLUMN who_name TEXT;";
+
+static const char responses_view[] =
+    "DROP TABLE responses;"
+    "CREATE VIEW responses(administration_id, field, value) AS"
+    " SELECT a.id, c.name, j.value"
+    " FROM administrations a, json_each(a.answers) j"
+    " JOIN instrument_columns c ON c.instrument_id = a.instrument_id AND c.position = j.key"
+    " WHERE j.value IS NOT NULL AND j.value <> '';";
+
+static at_status exec(store *s, const char *sql, at_err *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_dberr(s, err);
+    return AT_OK;
+}
+
+static at_status add_col(store *s, long id, long pos, const char *name, at_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_COLS_INS, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, pos);
+    store_bind_str(st, 3, name);
+    return store_step_done(s, st, NULL, err);
+}
+
+/* The columns of one version: its dictionary's, then any other name its
+ * stored answers use. */
+static at_status version_cols(store *s, long id, const char *name, const char *text,
+                              const char *record_id, at_err *err)
+{
+    dictionary d = { 0 };
+    at_msgs problems = AT_MSGS_INIT;
+    at_err perr;
+    long pos = 0;
+    at_status rc = AT_OK;
+    if (dict_parse(name, text, strlen(text), record_id, &d, &problems, &perr) == AT_OK &&
+        d.nforms == 1)
+        for (size_t c = 0; c < d.forms[0].ncols && rc == AT_OK; c++)
+            rc = add_col(s, id, pos++, d.forms[0].cols[c].name, err);
+    dict_release(&d);
+    msgs_release(&problems);
+    if (rc != AT_OK)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if ((rc = store_prepare(s,
+                            "SELECT DISTINCT r.field FROM responses r"
+                            " JOIN administrations a ON a.id = r.administration_id"
+                            " WHERE a.instrument_id = ?1 AND NOT EXISTS (SELECT 1 FROM"
+                            " instrument_columns c WHERE c.instrument_id = ?1 AND c.name = r.field)"
+                            " ORDER BY r.field", &st, err)) != AT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    /* the new names are gathered first: inserting while the query runs would
+     * change what it reads */
+    char **extra = NULL;
+    size_t n = 0, cap = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 4;
+            extra = xrealloc(extra, cap * sizeof *extra);
+        }
+        extra[n++] = xstrdup(store_col(st, 0));
+    }
+    if (step != SQLITE_DONE)
+        rc = store_dberr(s, err);
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == AT_OK)
+            rc = add_col(s, id, pos++, extra[i], err);
+        free(extra[i]);
+    }
+    free(extra);
+    return rc;
+}
+
+static at_status all_version_cols(store *s, at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = store_prepare(s, "SELECT id, name, dictionary, record_id FROM instruments"
+                                 " ORDER BY id", &st, err);
+    if (rc != AT_OK)
+        return rc;
+    int step;
+    while (rc == AT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        char *name = xstrdup(store_col(st, 1)), *text = xstrdup(store_col(st, 2));
+        char *rid = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : xstrdup(store_col(st, 3));
+        rc = version_cols(s, (long)sqlite3_column_int64(st, 0), name, text, rid, err);
+        free(name);
+        free(text);
+        free(rid);
+    }
+    if (rc == AT_OK && step != SQLITE_DONE)
+        rc = store_dberr(s, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Writes the packed answers of administration id from vals (ncols). */
+static at_status write_packed(store *s, long id, const char **vals, size_t n, at_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_SET_ANSWERS, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    store_pack(&s->pack, vals, n);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
+    return store_step_done(s, st, NULL, err);
+}
+
+/* The instrument version of administration id into *iid. */
+static at_status admin_version(store *s, long id, long *iid, at_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_ANSWERS, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    at_status rc = store_step_ints(s, st, iid, 1, err);
+    return rc == AT_ENOTFOUND ? at_fail(err, AT_EDB, "'%s': answers of administration %ld "
+                                        "have no administration", s->path, id)
+                              : rc;
+}
+
+/* Packs every administration's answers, reading the responses table once in
+ * its own order (administration, field); only administrations are written
+ * meanwhile, so what the reading sees does not change. */
+static at_status pack_all(store *s, at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = store_prepare(s, "SELECT administration_id, field, value FROM responses"
+                                 " ORDER BY administration_id, field", &st, err);
+    if (rc != AT_OK)
+        return rc;
+    const char **vals = NULL;
+    char **owned = NULL;
+    size_t vcap = 0, nv = 0;
+    long cur = 0;
+    const store_cols *cols = NULL;
+    int step;
+    for (;;) {
+        step = sqlite3_step(st);
+        long id = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+        if (cur && id != cur) {
+            rc = write_packed(s, cur, vals, nv, err);
+            for (size_t i = 0; i < nv; i++) {
+                free(owned[i]);
+                owned[i] = NULL;
+                vals[i] = NULL;
+            }
+            cur = 0;
+            if (rc != AT_OK)
+                break;
+        }
+        if (step != SQLITE_ROW)
+            break;
+        if (!cur) {
+            long iid = 0;
+            cur = id;
+            if ((rc = admin_version(s, id, &iid, err)) != AT_OK)
+                break;
+            if (!(cols = store_cols_get(s, iid, err))) {
+                rc = err ? err->code : AT_EDB;
+                break;
+            }
+            nv = cols->n;
+            if (nv > vcap) {
+                vals = xrealloc(vals, nv * sizeof *vals);
+                owned = xrealloc(owned, nv * sizeof *owned);
+                for (size_t i = vcap; i < nv; i++) {
+                    vals[i] = NULL;
+                    owned[i] = NULL;
+                }
+                vcap = nv;
+            }
+        }
+        long pos = store_cols_find(cols, store_col(st, 1));
+        if (pos >= 0 && !owned[pos]) {
+            owned[pos] = xstrdup(store_col(st, 2));
+            vals[pos] = owned[pos];
+        }
+    }
+    if (rc == AT_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = store_dberr(s, err);
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < vcap; i++)
+        free(owned[i]);
+    free(owned);
+    free(vals);
+    return rc;
+}
+
+at_status store_migrate_2(store *s, at_err *err)
+{
+    at_status rc = exec(s, schema_2, err);
+    if (rc == AT_OK)
+        rc = all_version_cols(s, err);
+    if (rc == AT_OK)
+        rc = pack_all(s, err);
+    if (rc == AT_OK)
+        rc = exec(s, responses_view, err);
+    return rc;
+}

@@ -1,0 +1,65 @@
+# Schema 1 to schema 2: a study written by attune 0.1.0 (tests/data/schema1)
+# is migrated by the first command that writes, in one transaction, and
+# every answer, the audit trail, every export and every analysis stay as
+# they were.
+fixture=data/schema1
+cp "$fixture/study.db" old.db
+chmod 600 old.db
+answers="SELECT administration_id, field, value FROM responses ORDER BY 1, 2"
+trail="SELECT id, at, who, action, administration_id, field, old, new, reason FROM audit ORDER BY id"
+sqlite3 -readonly -csv old.db "$answers" >answers.before
+sqlite3 -readonly -csv old.db "$trail" >audit.before
+echo "schema 1: version $(sqlite3 -readonly old.db 'PRAGMA user_version'), $(wc -l <answers.before) answers, $(wc -l <audit.before) audit rows"
+
+echo "# reading commands leave a schema-1 file as it is and say what to do"
+before=$(fingerprint old.db)
+run analyze --db old.db scores
+run collect --db old.db export client_post_session
+echo "unchanged: $([ "$(fingerprint old.db)" = "$before" ] && echo yes || echo NO)"
+
+echo "# collect init migrates it"
+run collect --db old.db init
+echo "schema now: $(sqlite3 -readonly old.db 'PRAGMA user_version')"
+sqlite3 -readonly -csv old.db "$answers" >answers.after
+sqlite3 -readonly -csv old.db "$trail" >audit.after
+echo "every answer the same (through the responses view): $(cmp -s answers.before answers.after && echo yes || echo NO)"
+echo "the audit trail the same: $(cmp -s audit.before audit.after && echo yes || echo NO)"
+echo "tables: $(sqlite3 -readonly old.db "SELECT group_concat(name || ':' || type, ' ') FROM (SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name)")"
+echo "mode: $(stat -c %a old.db)"
+run collect --db old.db init
+
+echo "# every export is byte for byte what attune 0.1.0 wrote"
+for i in client_post_session therapist_post_session export_demo; do
+  for f in wide long redcap; do
+    extra=
+    [ "$i.$f" = therapist_post_session.redcap ] && extra="--rater therapist"
+    [ "$i.$f" = export_demo.redcap ] && extra="--rater-code P02"
+    collect --db old.db export "$i" --format "$f" --include-identifiers $extra -o out.csv 2>/dev/null
+    echo "$i $f: $(cmp -s out.csv "$fixture/$i.$f.csv" && echo same || echo DIFFERENT)"
+  done
+  collect --db old.db export "$i" -o out.csv 2>/dev/null
+  echo "$i default: $(cmp -s out.csv "$fixture/$i.default.csv" && echo same || echo DIFFERENT)"
+done
+collect --db old.db log -o log.csv
+echo "log: $(cmp -s log.csv "$fixture/log.csv" && echo same || echo DIFFERENT)"
+
+echo "# the analyses are those of the same study made anew"
+export ATTUNE_DB=new.db
+setup collect init
+setup collect therapist add T01 --cohort fall-2026
+setup collect therapist add T02 --cohort fall-2026
+setup collect instrument add instruments/client_post_session.csv
+setup collect instrument add instruments/therapist_post_session.csv
+setup collect instrument add data/export_demo.csv
+setup collect import client_post_session examples/sample/client_post_session.csv
+setup collect import therapist_post_session examples/sample/therapist_post_session.csv
+setup collect import export_demo data/export_demo_answers.csv
+setup collect import client_post_session data/import_replace.csv --replace
+setup collect amend client_post_session --client C01 --session 2 "comment=a note typed later" bond_1=3 --reason "typed from paper"
+setup collect instrument add data/export_demo_v2.csv
+setup collect import export_demo "$fixture/export_demo_v2_answers.csv"
+analyze --db old.db all --out-dir out-old >/dev/null 2>&1
+analyze --db new.db all --out-dir out-new >/dev/null 2>&1
+for f in out-new/*.csv; do
+  echo "$(basename "$f"): $(cmp -s "$f" "out-old/$(basename "$f")" && echo same || echo DIFFERENT)"
+done
