@@ -217,7 +217,7 @@ static void agree_free(void *st)
 static unsigned agree_flags(const an_opts *o)
 {
     (void)o;
-    return AN_ALL_RATERS;
+    return AN_ALL_RATERS | AN_OWN_NOTE;
 }
 
 const an_analysis an_agreement = {

@@ -123,10 +123,14 @@ static void write_readme(FILE *fp, const an_run *run)
     fputs("\nin R: read.csv(\"scores.csv\"); in pandas: pandas.read_csv(\"scores.csv\")\n", fp);
 }
 
-static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int client_filter)
+/* One reading of the store for the tables whose AN_PREP flag is want_prep
+ * (and the whole-sample pass with them when with_prep_pass); count, when
+ * not NULL, receives the administrations of the rater asked for. */
+static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int client_filter,
+                    long *count)
 {
-    const an_analysis *list[NTABLES + 1];
-    void *sts[NTABLES + 1];
+    const an_analysis *list[NTABLES + 2];
+    void *sts[NTABLES + 2];
     size_t n = 0;
     void *pst = NULL;
     if (with_prep_pass) {
@@ -139,6 +143,10 @@ static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int cli
             list[n] = tables[i].a;
             sts[n++] = tables[i].st;
         }
+    if (count) {
+        list[n] = &an_count;
+        sts[n++] = count;
+    }
     int rc = n ? scan_run(&run->cx, list, sts, n, client_filter) : 0;
     if (pst) {
         if (rc == 0)
@@ -173,6 +181,7 @@ int an_run_all(int argc, char **argv, const char *db)
         return EXIT_FAIL;
 
     unsigned need = 0;
+    long count = 0;
     for (size_t i = 0; i < NTABLES; i++) {
         table *t = &tables[i];
         t->flags = t->a->flags ? t->a->flags(&o) : 0;
@@ -186,19 +195,21 @@ int an_run_all(int argc, char **argv, const char *db)
     }
 
     if (!(need & AN_PREP)) {
-        bad = run_pass(&run, 0, 0, 1);
+        bad = run_pass(&run, 0, 0, 1, &count);
     } else if (run_selects(&o)) {
         /* the whole-sample values must not be limited to the selection */
         bad = run_prepare(&run, AN_PREP);
         if (bad == 0)
-            bad = run_pass(&run, 0, 0, 1);
+            bad = run_pass(&run, 0, 0, 1, &count);
         if (bad == 0)
-            bad = run_pass(&run, AN_PREP, 0, 1);
+            bad = run_pass(&run, AN_PREP, 0, 1, NULL);
     } else {
-        bad = run_pass(&run, 0, 1, 1);
+        bad = run_pass(&run, 0, 1, 1, &count);
         if (bad == 0)
-            bad = run_pass(&run, AN_PREP, 0, 1);
+            bad = run_pass(&run, AN_PREP, 0, 1, NULL);
     }
+    if (bad == 0)
+        run_note_empty(&o, count, 1);
     for (size_t i = 0; i < NTABLES && bad == 0; i++)
         bad = tables[i].a->finish(tables[i].st);
     if (bad == 0) {

@@ -155,7 +155,8 @@ typedef struct an_ctx {
 
 enum {
     AN_ALL_RATERS = 1,          /* reads every rater, whatever --rater says */
-    AN_PREP = 2                 /* needs an_prep (rci and sudden rules) */
+    AN_PREP = 2,                /* needs an_prep (rci and sudden rules) */
+    AN_OWN_NOTE = 4             /* says itself why its table is empty */
 };
 
 typedef struct an_analysis {
@@ -255,6 +256,13 @@ int run_prepare(an_run *r, unsigned flags);
  * --from, --to). */
 int run_selects(const an_opts *o);
 void run_close(an_run *r);
+
+/* Prints the note for a selection with no administration of the rater
+ * asked for when count is 0 (every: said of every table of `all`). */
+void run_note_empty(const an_opts *o, long count, int every);
+/* A consumer that counts the administrations of the rater asked for
+ * (its state: a long). */
+extern const an_analysis an_count;
 
 /* One analysis on its own: the common driver of every command but `all`. */
 int an_run_single(const an_analysis *a, int argc, char **argv, const char *db);

@@ -407,6 +407,12 @@ static void growth_free(void *st)
     free(g);
 }
 
+static unsigned growth_flags(const an_opts *o)
+{
+    (void)o;
+    return AN_OWN_NOTE;
+}
+
 const an_analysis an_growth = {
     .name = "growth",
     .summary = "multilevel growth model of a score over sessions (as lme4's lmer)",
@@ -441,6 +447,7 @@ const an_analysis an_growth = {
         "      fit nobs, ngroups, logLik, REMLcrit or deviance, AIC, BIC, converged,\n"
         "      singular (1 or 0)\n",
     .options = OPT_GROWTH,
+    .flags = growth_flags,
     .start = growth_start,
     .row = growth_row,
     .client_end = growth_client,

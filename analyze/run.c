@@ -126,6 +126,28 @@ void run_close(an_run *r)
     memset(r, 0, sizeof *r);
 }
 
+static void count_row(void *st, const an_row *r)
+{
+    if (r->rater_ok)
+        (*(long *)st)++;
+}
+
+const an_analysis an_count = { .name = "count", .row = count_row };
+
+void run_note_empty(const an_opts *o, long count, int every)
+{
+    const char *what = every ? "every table is empty" : "the table is empty";
+    if (count)
+        return;
+    if (o->rater)
+        an_note("no questionnaire by rater %s in the selection; %s%s", o->rater, what,
+                strcmp(o->rater, "client") == 0
+                    ? " (the default rater is client; --rater chooses another)"
+                    : "");
+    else
+        an_note("no questionnaire in the selection; %s", what);
+}
+
 int an_run_single(const an_analysis *a, int argc, char **argv, const char *db)
 {
     an_opts o;
@@ -150,9 +172,14 @@ int an_run_single(const an_analysis *a, int argc, char **argv, const char *db)
         goto out;
     if (!(st = a->start(&run.cx, out.fp, NULL)))
         goto out;
-    bad = scan_run(&run.cx, &a, &st, 1, 1);
+    long count = 0;
+    const an_analysis *list[2] = { a, &an_count };
+    void *sts[2] = { st, &count };
+    bad = scan_run(&run.cx, list, sts, 2, 1);
     if (bad == 0)
         bad = a->finish(st);
+    if (bad == 0 && !(flags & AN_OWN_NOTE))
+        run_note_empty(&o, count, 0);
 out:
     if (st)
         a->free(st);

@@ -348,7 +348,7 @@ static int trends_finish(void *st)
         an_note("trends: no %s questionnaire with a @ROLE=rupture item in the selection; the "
                 "table is empty%s", t->o->rater ? t->o->rater : "",
                 t->o->rater && !strcmp(t->o->rater, "client")
-                    ? " (the default rater is client: try --rater therapist, observer or all)"
+                    ? " (the default rater is client; --rater chooses another)"
                     : "");
     return 0;
 }
@@ -370,6 +370,12 @@ static void trends_free(void *st)
     free(t->t);
     free(t->c);
     free(t);
+}
+
+static unsigned trends_flags(const an_opts *o)
+{
+    (void)o;
+    return AN_OWN_NOTE;
 }
 
 const an_analysis an_trends = {
@@ -409,6 +415,7 @@ const an_analysis an_trends = {
         "         resolved_rate,mean_tension,mean_resolution,resolution_slope,\n"
         "         resolution_slope_se,alliance_slope,alliance_slope_se,questionnaires\n",
     .options = OPT_BY | OPT_OVER | OPT_RESOLVED,
+    .flags = trends_flags,
     .start = trends_start,
     .row = trends_row,
     .client_end = trends_client,

@@ -52,6 +52,9 @@ growth_bench() {
   echo "== analyze growth --therapist-level (REML)"
   timed "$analyze" growth --therapist-level -o "$work/growth_t.csv"
   local ts=$secs tk=$kb
+  echo "== analyze trajectories (the same reading of the store, no mixed model)"
+  timed "$analyze" trajectories -o "$work/traj.csv"
+  local js=$secs
   local nobs
   nobs=$(awk -F, '$7 == "nobs" { print $8 }' "$work/growth.csv")
   grep -E ',(fixed|ran_pars),' "$work/growth.csv" | cut -d, -f6-8 | sed 's/^/   /'
@@ -85,16 +88,18 @@ R
   timed Rscript "$work/fit.R" "$work/scores.csv" 1 "$work/r1.txt"
   local rk1=$kb
   read -r rt _ <"$work/r1.txt"
-  awk -v n="$nobs" -v gs="$gs" -v gk="$gk" -v ts="$ts" -v tk="$tk" -v r0="$r0" -v rk="$rk" \
+  awk -v n="$nobs" -v gs="$gs" -v gk="$gk" -v ts="$ts" -v tk="$tk" -v r0="$r0" -v rk="$rk" -v js="$js" \
       -v rt="$rt" -v rk1="$rk1" 'BEGIN {
     printf "\n%d alliance scores\n", n
     printf "%-44s %9s %9s\n", "", "seconds", "peak MB"
+    printf "%-44s %9.2f\n", "analyze trajectories (reading, no model)", js
     printf "%-44s %9.2f %9.1f\n", "analyze growth (reading the store included)", gs, gk / 1024
     printf "%-44s %9.2f %9.1f\n", "lmer (the fit alone)", r0, rk / 1024
     printf "%-44s %9.2f %9.1f\n", "analyze growth --therapist-level", ts, tk / 1024
     printf "%-44s %9.2f %9.1f\n", "lmer + (1 | therapist) (the fit alone)", rt, rk1 / 1024
     if (gs > 0) printf "\nanalyze growth is %.1f times as fast as lmer (aim: 20); ", r0 / gs
     if (ts > 0) printf "%.1f with the therapist level\n", rt / ts
+    if (gs > js && ts > js) printf "the models alone (growth minus trajectories): %.2f s and %.2f s, %.0f and %.0f times as fast as lmer\n", gs - js, ts - js, r0 / (gs - js), rt / (ts - js)
   }'
 }
 
