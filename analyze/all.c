@@ -11,11 +11,11 @@ const char *const all_help =
     "Writes every table into the folder DIR (created when absent; files of the\n"
     "same names are replaced, and left as they were when the tables cannot be\n"
     "made): scores.csv, reliability.csv, reliability_items.csv, trajectories.csv,\n"
-    "growth.csv, episodes.csv, ruptures.csv, trends.csv, agreement.csv, report.csv, and\n"
-    "README.txt, which says what each file holds and the parameters used.  Each\n"
-    "table is what the command of the same name writes; trends holds the client,\n"
-    "therapist and cohort levels unless --by is given.  Files are readable only\n"
-    "by you.\n"
+    "growth.csv, episodes.csv, ruptures.csv, trends.csv, agreement.csv,\n"
+    "report.csv, and README.txt, which says what each file holds and the\n"
+    "parameters used.  Each table is what the command of the same name writes\n"
+    "with its defaults; trends holds the client, therapist and cohort levels\n"
+    "unless --by is given.  Files are readable only by you.\n"
     "\n"
     "  --out-dir DIR       the folder (required)\n"
     "  --pairwise          reliability on pairwise-complete covariances\n"
@@ -115,7 +115,8 @@ static void write_readme(FILE *fp, const an_run *run)
     }
     fprintf(fp, "  trends: levels%s%s%s, slopes over %s\n", (o->by & BY_CLIENT) ? " client" : "",
             (o->by & BY_THERAPIST) ? " therapist" : "", (o->by & BY_COHORT) ? " cohort" : "",
-            o->over_week ? "weeks since the therapist's first session" : "session number");
+            o->over_week ? "weeks (dates as days since 1970-01-01 / 7)" : "session number");
+    fputs("  growth: score ~ time + (time | client) by REML, time = session number\n", fp);
     fputs("\nfiles (CSV, one header row, empty cell = missing; 'analyze CMD --help' tells more):\n",
           fp);
     for (size_t i = 0; i < NTABLES; i++)
