@@ -33,3 +33,18 @@ run analyze trends --client C04 --resolved-at 3
 run analyze trends --rater therapist --by therapist --over week
 # a period with no sessions: the header only
 run analyze trends --by cohort --from 2030-01-01
+
+# Several questionnaires of one session count as their mean.  With the
+# observers' ratings (psq_observed), C01's session 3 has O1's rupture and
+# O2's none: half a rupture; 5 sessions from 6 questionnaires, ruptures
+# 0 + 0 + 0.5 + 1 + 1 = 2.5, rupture_rate 2.5 / 5 = 0.5.
+rm -f attune.db
+psq_observed
+run analyze trends --rater observer --client C01
+# T1: C01's 5 sessions and C02's 2 (0, 1): 3.5 ruptures in 7 sessions;
+# T3: C04's 3 sessions, 1 rupture
+run analyze trends --rater observer --by therapist
+# --rater all: the client's, the therapist's and the observer's
+# questionnaires are different instruments with different scales; their
+# values are not pooled into one slope
+run analyze trends --rater all --by therapist
