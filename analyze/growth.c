@@ -25,8 +25,9 @@ typedef struct gseries {
     const char *instrument, *scale;   /* owned by the catalog */
     char *rater;
     gsess *s;
-    char **ther;                /* each session's therapist code */
     size_t n, cap;
+    char *first_ther, *last_ther;   /* of the first and the latest session */
+    int crossed;                /* sessions with more than one therapist */
 } gseries;
 
 typedef struct gmodel {
@@ -143,14 +144,21 @@ static void growth_row(void *st, const an_row *r)
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 16;
         s->s = xrealloc(s->s, s->cap * sizeof *s->s);
-        s->ther = xrealloc(s->ther, s->cap * sizeof *s->ther);
     }
     gsess *e = &s->s[s->n];
     e->session = v->session;
     e->day = v->date && valid_iso_date(v->date) ? iso_date_days(v->date) : -1;
     e->sum = y;
     e->count = 1;
-    s->ther[s->n] = xstrdup(v->therapist ? v->therapist : "");
+    const char *ther = v->therapist ? v->therapist : "";
+    if (!s->n) {
+        s->first_ther = xstrdup(ther);
+        s->last_ther = xstrdup(ther);
+    } else if (strcmp(s->last_ther, ther) != 0) {
+        s->crossed = 1;
+        free(s->last_ther);
+        s->last_ther = xstrdup(ther);
+    }
     s->n++;
 }
 
@@ -210,10 +218,9 @@ static void series_done(growth *g, const char *client, gseries *s)
             m->undated++;
         }
     }
-    for (size_t j = 1; j < s->n; j++)
-        if (strcmp(s->ther[j], s->ther[0]) != 0 && !m->crossed)
-            m->crossed = xstrdup(client);
-    size_t t = therapist_index(m, s->ther[0]);
+    if (s->crossed && !m->crossed)
+        m->crossed = xstrdup(client);
+    size_t t = therapist_index(m, s->first_ther);
     long ci = mixed_data_add(m->d, t, x, y, s->n);
     if (ci >= 0) {
         if (m->nclients == m->ccap) {
@@ -222,7 +229,7 @@ static void series_done(growth *g, const char *client, gseries *s)
             m->ther = xrealloc(m->ther, m->ccap * sizeof *m->ther);
         }
         m->client[m->nclients] = xstrdup(client);
-        m->ther[m->nclients] = xstrdup(s->ther[s->n - 1]);
+        m->ther[m->nclients] = xstrdup(s->last_ther);
         m->nclients++;
     }
     free(x);
@@ -231,9 +238,8 @@ static void series_done(growth *g, const char *client, gseries *s)
 
 static void series_release(gseries *s)
 {
-    for (size_t j = 0; j < s->n; j++)
-        free(s->ther[j]);
-    free(s->ther);
+    free(s->first_ther);
+    free(s->last_ther);
     free(s->s);
     free(s->rater);
 }

@@ -31,6 +31,9 @@ study() {
   fi
   if [ "$have" = "$k" ]; then
     echo "== reusing $db ($k administrations)"
+    # a study of an older schema is brought up to date (init says so, or
+    # that there is nothing to do)
+    "$collect" --db "$db" init >/dev/null 2>&1 || true
   else
     echo "== building $db: $k administrations of the client questionnaire"
     rm -f "$db" "$db-wal" "$db-shm"
