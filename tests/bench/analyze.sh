@@ -58,8 +58,10 @@ growth_bench() {
   echo "== analyze trajectories (the same reading of the store, no mixed model)"
   timed "$analyze" trajectories -o "$work/traj.csv"
   local js=$secs
-  local nobs
+  local nobs g0 g1
   nobs=$(awk -F, '$7 == "nobs" { print $8 }' "$work/growth.csv")
+  g0=$(awk -F, '$7 == "REMLcrit" { print $8 }' "$work/growth.csv")
+  g1=$(awk -F, '$7 == "REMLcrit" { print $8 }' "$work/growth_t.csv")
   grep -E ',(fixed|ran_pars),' "$work/growth.csv" | cut -d, -f6-8 | sed 's/^/   /'
   if ! command -v Rscript >/dev/null || ! Rscript -e 'library(lme4)' >/dev/null 2>&1; then
     awk -v n="$nobs" -v gs="$gs" -v gk="$gk" -v ts="$ts" 'BEGIN {
@@ -79,20 +81,20 @@ d <- aggregate(score ~ client + therapist + session, data = d, FUN = mean)
 f <- if (a[2] == "1") score ~ session + (session | client) + (1 | therapist) else
   score ~ session + (session | client)
 t <- system.time(fit <- lmer(f, data = d))[["elapsed"]]
-cat(t, nobs(fit), "\n", file = a[3])
+cat(t, nobs(fit), format(REMLcrit(fit), digits = 15), "\n", file = a[3])
 print(summary(fit)$coefficients)
 print(VarCorr(fit))
 R
   echo "== lme4: lmer(score ~ session + (session | client))"
   timed Rscript "$work/fit.R" "$work/scores.csv" 0 "$work/r0.txt"
-  local rk=$kb r0 rt
-  read -r r0 _ <"$work/r0.txt"
+  local rk=$kb r0 rt c0 c1
+  read -r r0 _ c0 <"$work/r0.txt"
   echo "== lme4: lmer(score ~ session + (session | client) + (1 | therapist))"
   timed Rscript "$work/fit.R" "$work/scores.csv" 1 "$work/r1.txt"
   local rk1=$kb
-  read -r rt _ <"$work/r1.txt"
+  read -r rt _ c1 <"$work/r1.txt"
   awk -v n="$nobs" -v gs="$gs" -v gk="$gk" -v ts="$ts" -v tk="$tk" -v r0="$r0" -v rk="$rk" -v js="$js" \
-      -v rt="$rt" -v rk1="$rk1" 'BEGIN {
+      -v rt="$rt" -v rk1="$rk1" -v c0="$c0" -v c1="$c1" -v g0="$g0" -v g1="$g1" 'BEGIN {
     printf "\n%d alliance scores\n", n
     printf "%-44s %9s %9s\n", "", "seconds", "peak MB"
     printf "%-44s %9.2f\n", "analyze trajectories (reading, no model)", js
@@ -102,6 +104,7 @@ R
     printf "%-44s %9.2f %9.1f\n", "lmer + (1 | therapist) (the fit alone)", rt, rk1 / 1024
     if (gs > 0) printf "\nanalyze growth is %.1f times as fast as lmer (aim: 20); ", r0 / gs
     if (ts > 0) printf "%.1f with the therapist level\n", rt / ts
+    printf "REML criterion (lower is the better optimum): attune %.6f, lmer %.6f; with therapists attune %.6f, lmer %.6f\n", g0, c0, g1, c1
     if (gs > js && ts > js) printf "the models alone (growth minus trajectories): %.2f s and %.2f s, %.0f and %.0f times as fast as lmer\n", gs - js, ts - js, r0 / (gs - js), rt / (ts - js)
   }'
 }
