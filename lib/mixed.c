@@ -116,7 +116,7 @@ static void lambda_of(const fitwork *w, const double *th, double L[4], double *g
 }
 
 /* One client's pivot: A = L'Z'ZL + I, C = L'Z'X, r = L'Z'y, and A^-1 C,
- * A^-1 r; returns log det A. */
+ * A^-1 r; returns det A (at least 1, as A - I is positive semidefinite). */
 typedef struct cblock {
     double Ai[4], C[4], r[2], AiC[4], Air[2];
 } cblock;
@@ -133,7 +133,7 @@ static double client_block(const fitwork *w, const csum *s, const double L[4], c
         b->AiC[0] = b->C[0] / A;
         b->AiC[1] = b->C[1] / A;
         b->Air[0] = b->r[0] / A;
-        return log(A);
+        return A;
     }
     /* M = Z'Z = X'X = [[n, sx], [sx, sxx]]; L' = [[l0, l2], [0, l3]] */
     double l0 = L[0], l2 = L[2], l3 = L[3];
@@ -159,7 +159,7 @@ static double client_block(const fitwork *w, const csum *s, const double L[4], c
             b->AiC[2 * i + k] = b->Ai[2 * i] * b->C[k] + b->Ai[2 * i + 1] * b->C[2 + k];
         b->Air[i] = b->Ai[2 * i] * b->r[0] + b->Ai[2 * i + 1] * b->r[1];
     }
-    return log(det);
+    return det;
 }
 
 /* The profiled criterion at theta; with detail, leaves beta, R_X'R_X
@@ -169,7 +169,7 @@ double mixed_criterion(fitwork *w, const double *th)
     double L[4], g;
     lambda_of(w, th, L, &g);
     int q = w->q;
-    double logdet = 0, quad = 0;
+    double logdet = 0, quad = 0, prod = 1;
     double sbb[3] = { 0, 0, 0 }, rb[2] = { 0, 0 };
     int tl = w->sp->therapist_level;
     if (tl)
@@ -182,7 +182,13 @@ double mixed_criterion(fitwork *w, const double *th)
     for (size_t i = 0; i < w->nc; i++) {
         const csum *s = &w->c[i];
         cblock b;
-        logdet += client_block(w, s, L, &b);
+        /* the determinants multiplied, one log now and then: a log per
+         * client would be most of an evaluation's time */
+        prod *= client_block(w, s, L, &b);
+        if (prod > 1e200) {
+            logdet += log(prod);
+            prod = 1;
+        }
         /* X'X - C'A^-1 C and X'y - C'A^-1 r */
         double c0r = 0, c1r = 0, cc00 = 0, cc01 = 0, cc11 = 0;
         for (int k = 0; k < q; k++) {
@@ -216,6 +222,7 @@ double mixed_criterion(fitwork *w, const double *th)
             w->rt[t] += g * s->sy - wr;
         }
     }
+    logdet += log(prod);
     if (tl)
         for (size_t t = 0; t < w->nt; t++) {
             double p = w->stt[t], b0 = w->stb[2 * t], b1 = w->stb[2 * t + 1], r = w->rt[t];

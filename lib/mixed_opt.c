@@ -195,15 +195,18 @@ double mixed_polish(fitwork *w, double *th, int *fixed)
             for (size_t i = 0; i < p; i++)
                 t[i] = th[i] + step * d[i];
             double ft = mixed_criterion(w, t);
-            if (ft <= f + 1e-14 * fabs(f)) {   /* flat to rounding: still nearer the root of the gradient */
+            /* flat to rounding is taken too: still nearer the gradient's root */
+            if (ft <= f + 1e-14 * fabs(f)) {
                 better = 1;
                 for (size_t i = 0; i < p; i++)
-                    moved = fmax(moved, fabs(t[i] - th[i]));
+                    moved = fmax(moved, fabs(t[i] - th[i]) / fmax(fabs(th[i]), 1));
                 memcpy(th, t, p * sizeof *t);
                 f = ft;
             }
         }
-        if (!better || moved < 1e-12)
+        /* a full Newton step this small leaves theta good to about its
+         * square: no need for another round of derivatives */
+        if (!better || moved < 1e-7)
             break;
     }
     return f;
