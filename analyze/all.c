@@ -64,7 +64,7 @@ static int open_in(outfile *o, const char *dir, const char *file)
     return rc;
 }
 
-static int make_dir(const char *dir)
+int an_make_dir(const char *dir)
 {
     struct stat sb;
     if (mkdir(dir, 0777) == 0)
@@ -176,7 +176,7 @@ int an_run_all(int argc, char **argv, const char *db)
         o.by = BY_CLIENT | BY_THERAPIST | BY_COHORT;
     o.items = 1;
     o.format_csv = 1;
-    if (make_dir(o.out_dir) != 0)
+    if (an_make_dir(o.out_dir) != 0)
         return EXIT_FAIL;
     if (run_open(&run, &o) != 0)
         return EXIT_FAIL;

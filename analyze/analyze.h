@@ -21,6 +21,7 @@
 #include "csvio.h"
 #include "dict.h"
 #include "record.h"
+#include "score.h"
 #include "stats.h"
 #include "store.h"
 
@@ -53,6 +54,9 @@ typedef struct an_opts {
     int by_given;
     int over_week;
     int format_csv;             /* report */
+    int threads;                /* 1, or 2: the reading and scoring on a thread of its own */
+    int format;                 /* FMT_*: report and chart --format */
+    int all;                    /* chart --all */
     const char *scale;          /* growth --scale: a scale's field name, NULL: the alliance */
     const char *ranef;          /* growth --ranef FILE */
     int ml, time_week, therapist_level;
@@ -60,36 +64,13 @@ typedef struct an_opts {
     int pair_observer;          /* agreement --pair observer,therapist */
 } an_opts;
 
-/* One scale of an instrument version: a calc field with terms. */
-typedef struct an_scale {
-    size_t field;               /* index into in->fields */
-    char **items;               /* a name per term: the field it scores, "-" appended
-                                   when reverse-keyed (as psych does), else "term N" */
-} an_scale;
+/* The words of --format: report takes text, csv, html, pdf; chart svg, png, pdf. */
+enum { FMT_TEXT, FMT_CSV, FMT_HTML, FMT_PDF, FMT_SVG, FMT_PNG };
 
-typedef struct an_colname {
-    const char *name;           /* owned by the instrument */
-    size_t col;
-} an_colname;
-
-/* What the analyses need from one instrument version, worked out once. */
-typedef struct an_form {
-    long id;                    /* instruments.id */
-    const instrument *in;       /* owned by the catalog */
-    an_scale *scales;
-    size_t nscales;
-    long role[ROLE_STRATEGY + 1];   /* field index for each role, -1 when none */
-    long alliance_scale;        /* index into scales of the alliance field, -1 */
-    int has_rupture_roles;      /* rupture, tension, addressed, resolution, followup or kind */
-    int has_resolved_at;        /* from @RESOLVED-AT or --resolved-at */
-    double resolved_at;
-    int has_alert_below;
-    double alert_below;
-    an_colname *by_name;        /* the columns sorted by name (case-insensitive) */
-    an_colname *by_exact;       /* the same sorted by strcmp, when names_distinct */
-    int names_distinct;         /* no two column names equal but for case */
-    int need_compute;           /* some value the analyses read comes from a calc */
-} an_form;
+/* What the analyses need from one instrument version: the scoring model
+ * of lib/score.h, worked out once per version. */
+typedef score_scale an_scale;
+typedef score_form an_form;
 
 /* One administration as the consumers see it; valid during the call. */
 typedef struct an_row {
@@ -179,11 +160,12 @@ typedef struct an_analysis {
 enum {
     OPT_PAIRWISE = 1 << 0, OPT_ITEMS = 1 << 1, OPT_EPISODE = 1 << 2,
     OPT_RESOLVED = 1 << 3, OPT_BY = 1 << 4, OPT_OVER = 1 << 5,
-    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7, OPT_GROWTH = 1 << 8, OPT_PAIR = 1 << 9
+    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7, OPT_ALL = 1 << 8, OPT_GROWTH = 1 << 9,
+    OPT_PAIR = 1 << 10
 };
 
 extern const an_analysis an_scores, an_reliability, an_trajectories, an_episodes,
-    an_ruptures, an_trends, an_agreement, an_report, an_prep_pass, an_growth;
+    an_ruptures, an_trends, an_agreement, an_report, an_chart, an_prep_pass, an_growth;
 
 /* episodes.c: what the episode rule needs (AN_PREP for rci, and for sudden
  * without --cutoff); the parameters and rule text for one series, or -1
@@ -268,6 +250,8 @@ extern const an_analysis an_count;
 int an_run_single(const an_analysis *a, int argc, char **argv, const char *db);
 /* all.c */
 int an_run_all(int argc, char **argv, const char *db);
+/* Makes the folder dir unless it exists; -1 after printing the error. */
+int an_make_dir(const char *dir);
 extern const char *const all_help;
 
 /* Opens -o FILE (NULL or "-": standard output) as an outfile, written whole

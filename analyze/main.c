@@ -8,10 +8,11 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "canvas.h"
 
 static const an_analysis *const analyses[] = {
     &an_scores, &an_reliability, &an_trajectories, &an_growth, &an_episodes,
-    &an_ruptures, &an_trends, &an_agreement, &an_report,
+    &an_ruptures, &an_trends, &an_agreement, &an_report, &an_chart,
 };
 enum { NANALYSES = sizeof analyses / sizeof analyses[0] };
 
@@ -50,7 +51,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[i], "all") == 0)
         return an_run_all(argc - i, argv + i, db);
     for (size_t c = 0; c < NANALYSES; c++)
-        if (strcmp(argv[i], analyses[c]->name) == 0)
-            return an_run_single(analyses[c], argc - i, argv + i, db);
+        if (strcmp(argv[i], analyses[c]->name) == 0) {
+            int rc = an_run_single(analyses[c], argc - i, argv + i, db);
+            canvas_cleanup();
+            return rc;
+        }
     return an_usage(NULL, "'%s' is not a command", argv[i]);
 }

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 int an_fail(const char *fmt, ...)
 {
@@ -56,7 +58,10 @@ static const char out_help[] =
 
 static const char db_help[] =
     "  --db FILE           the study file (default $ATTUNE_DB, else ./attune.db);\n"
-    "                      it is opened read-only and never changed\n";
+    "                      it is opened read-only and never changed\n"
+    "  --threads N         1: one thread; 2: the study is read and scored on a second\n"
+    "                      thread while the analyses run (default 2 on a machine with\n"
+    "                      two or more cores); the output is the same either way\n";
 
 static const char episode_help[] =
     "episode rule (see the README for the formulas):\n"
@@ -119,13 +124,15 @@ static void opts_defaults(an_opts *o, const char *cmd)
     o->reliability = NAN;
     o->resolved_at = NAN;
     o->by = BY_CLIENT;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cores >= 2 ? 2 : 1;
 }
 
 enum opt_id {
     O_DB, O_INSTRUMENT, O_CLIENT, O_THERAPIST, O_COHORT, O_RATER, O_FROM, O_TO, O_OUT,
     O_PAIRWISE, O_ITEMS, O_RULE, O_K, O_WINDOW, O_CUTOFF, O_RELIABILITY, O_RESOLVED_AT,
-    O_BY, O_OVER, O_FORMAT, O_OUT_DIR, O_SCALE, O_ML, O_TIME, O_CENTER, O_THERAPIST_LEVEL,
-    O_RANEF, O_PAIR
+    O_BY, O_OVER, O_FORMAT, O_OUT_DIR, O_ALL, O_THREADS, O_SCALE, O_ML, O_TIME, O_CENTER,
+    O_THERAPIST_LEVEL, O_RANEF, O_PAIR
 };
 
 static const struct opt {
@@ -156,6 +163,8 @@ static const struct opt {
     { "--over", O_OVER, OPT_OVER, 1 },
     { "--format", O_FORMAT, OPT_FORMAT, 1 },
     { "--out-dir", O_OUT_DIR, OPT_OUTDIR, 1 },
+    { "--all", O_ALL, OPT_ALL, 0 },
+    { "--threads", O_THREADS, 0, 1 },
     { "--scale", O_SCALE, OPT_GROWTH, 1 },
     { "--ml", O_ML, OPT_GROWTH, 0 },
     { "--time", O_TIME, OPT_GROWTH, 1 },
@@ -191,7 +200,9 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
     static const char *const rules[] = { "sd", "rci", "abs", "sudden", NULL };
     static const char *const bys[] = { "client", "therapist", "cohort", NULL };
     static const char *const overs[] = { "session", "week", NULL };
-    static const char *const formats[] = { "text", "csv", NULL };
+    static const char *const formats[] = { "text", "csv", "html", "pdf", NULL };
+    static const char *const chart_formats[] = { "svg", "png", "pdf", NULL };
+    static const int chart_format_ids[] = { FMT_SVG, FMT_PNG, FMT_PDF };
     static const char *const times[] = { "session", "week", NULL };
     static const char *const centers[] = { "none", "grand", "client", NULL };
     static const char *const pairs[] = { "client,therapist", "observer,therapist", NULL };
@@ -207,7 +218,13 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
     case O_COHORT: o->cohort = v; break;
     case O_OUT: o->out = v; break;
     case O_OUT_DIR: o->out_dir = v; break;
+    case O_THREADS:
+        if (!parse_long(v, &w) || w < 1 || w > 2)
+            return an_usage(cmd, "'%s' is '%s', allowed 1 or 2", name, v);
+        o->threads = (int)w;
+        break;
     case O_PAIRWISE: o->pairwise = 1; break;
+    case O_ALL: o->all = 1; break;
     case O_ITEMS: o->items = 1; break;
     case O_RATER:
         if ((rc = choose(cmd, name, v, raters, &pick)) == EXIT_OK)
@@ -262,8 +279,13 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
             o->over_week = pick == 1;
         break;
     case O_FORMAT:
-        if ((rc = choose(cmd, name, v, formats, &pick)) == EXIT_OK)
-            o->format_csv = pick == 1;
+        if (strcmp(cmd, "chart") == 0) {
+            if ((rc = choose(cmd, name, v, chart_formats, &pick)) == EXIT_OK)
+                o->format = chart_format_ids[pick];
+        } else if ((rc = choose(cmd, name, v, formats, &pick)) == EXIT_OK) {
+            o->format = pick;
+            o->format_csv = pick == FMT_CSV;
+        }
         break;
     case O_SCALE: o->scale = v; break;
     case O_RANEF: o->ranef = v; break;
@@ -283,6 +305,33 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
         break;
     }
     return rc;
+}
+
+/* chart: what to draw, and where. */
+static int chart_checks(const char *cmd, const an_opts *o)
+{
+    if (o->all) {
+        if (!o->out_dir)
+            return an_usage(cmd, "'--all' needs '--out-dir DIR'");
+        if (o->out)
+            return an_usage(cmd, "'--all' writes into '--out-dir DIR', not '-o'");
+        return EXIT_OK;
+    }
+    if (o->out_dir)
+        return an_usage(cmd, "'--out-dir' goes with '--all'");
+    if (o->format != FMT_TEXT)
+        return an_usage(cmd, "'--format' goes with '--all'; with '-o' the file's extension "
+                             "names the format");
+    if (!o->client && !o->therapist && !o->cohort)
+        return an_usage(cmd, "say what to draw: '--client C', '--all', '--therapist T' or "
+                             "'--cohort NAME'");
+    if (!o->out || strcmp(o->out, "-") == 0)
+        return an_usage(cmd, "give '-o FILE.svg', '-o FILE.png' or '-o FILE.pdf'");
+    const char *dot = strrchr(o->out, '.');
+    if (!dot || (strcasecmp(dot, ".svg") != 0 && strcasecmp(dot, ".png") != 0 &&
+                 strcasecmp(dot, ".pdf") != 0))
+        return an_usage(cmd, "'%s': the file name must end in .svg, .png or .pdf", o->out);
+    return EXIT_OK;
 }
 
 int opts_parse(int argc, char **argv, unsigned allowed, const char *usage, const char *help,
@@ -339,10 +388,14 @@ int opts_parse(int argc, char **argv, unsigned allowed, const char *usage, const
         if (r == RULE_SUDDEN && o->has_cutoff && o->has_reliability)
             return an_usage(cmd, "'--reliability' is not used when '--cutoff' is given");
     }
+    if (allowed & OPT_ALL)
+        return chart_checks(cmd, o);
     if ((allowed & OPT_OUTDIR) && o->out)
         return an_usage(cmd, "'-o' does not apply to '%s'; give '--out-dir DIR'", cmd);
     if ((allowed & OPT_OUTDIR) && !o->out_dir)
         return an_usage(cmd, "'--out-dir DIR' is required");
+    if (o->format == FMT_PDF && (!o->out || strcmp(o->out, "-") == 0))
+        return an_usage(cmd, "'--format pdf' needs '-o FILE.pdf'");
     return EXIT_OK;
 }
 

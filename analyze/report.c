@@ -1,39 +1,40 @@
 /* report.c: the clinician's list before the next session: for each client,
- * the alerts of the latest session the rater (default the client) rated. */
-#include "analyze.h"
+ * the alerts of the latest session the rater (default the client) rated,
+ * what changed since the rater's questionnaire before it, and the latest
+ * rupture the rater reported.  Written as text blocks, CSV rows, an HTML
+ * page or PDF pages (report_text.c, report_page.c). */
+#include "report.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct alert {
-    const char *code;
-    char *detail;
-} alert;
-
-typedef struct alerts {
-    alert *a;
-    size_t n, cap;
-} alerts;
-
 typedef struct report {
     const an_ctx *cx;
     FILE *fp;
     csvout w;
-    int csv;
+    int format;
+    int width;
     long printed;
+    rpage *page;
+    sbuf quiet;                 /* text: the clients without alerts */
     /* the session being read */
     long session;
     int in_session, rated;
-    int latest_client_only;
+    int latest_client_only, prev_client_only;
     char *date, *therapist;
     double client_rupture, therapist_rupture;
     alerts pending;
-    /* the latest session the rater rated */
+    /* the latest session the rater rated, and the one before */
     int have_latest;
-    long latest;
+    long latest, prev;
     char *latest_date, *latest_therapist;
-    alerts found;
+    alerts found, before;
+    /* the highest session any row showed, and its date */
+    long last_seen;
+    char *last_seen_date;
+    rlatest rup;
+    chart_gather g;
 } report;
 
 /* A number for people: at most 2 decimals, no trailing zeros. */
@@ -73,21 +74,65 @@ static void alerts_clear(alerts *l)
     l->n = 0;
 }
 
+static int alerts_has(const alerts *l, const char *code)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->a[i].code, code) == 0)
+            return 1;
+    return 0;
+}
+
+static void rlatest_clear(rlatest *r)
+{
+    free(r->date);
+    r->date = NULL;
+    sbuf_reset(&r->kinds);
+    for (size_t i = 0; i < r->nnotes; i++) {
+        free(r->notes[i].label);
+        free(r->notes[i].text);
+    }
+    r->nnotes = 0;
+    r->have = 0;
+}
+
 static void *report_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
     report *r = xcalloc(1, sizeof *r);
     r->cx = cx;
     r->fp = out;
-    r->csv = cx->o->format_csv;
+    r->format = cx->o->format_csv ? FMT_CSV : cx->o->format;
+    r->width = rtext_width(out);
     r->client_rupture = r->therapist_rupture = NAN;
-    if (r->csv) {
+    gather_init(&r->g, cx);
+    if (r->format == FMT_CSV) {
         static const char *const head[] = { "client", "therapist", "session", "date", "alert",
                                             "detail" };
         csvout_init_file(&r->w, out);
         csvout_row(&r->w, head, sizeof head / sizeof head[0]);
+    } else if (r->format == FMT_HTML || r->format == FMT_PDF) {
+        r->page = rpage_start(out, r->format == FMT_PDF, cx->o);
     }
     return r;
+}
+
+/* The alliance score could not be computed: how many items were answered. */
+static void unscored_alert(report *rp, const an_row *r)
+{
+    const an_form *f = r->form;
+    const field *af = &f->in->fields[f->role[ROLE_ALLIANCE]];
+    int partial = r->v->status && strcmp(r->v->status, "partial") == 0;
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "the questionnaire (%s) was %s and its alliance score could not be computed",
+              f->in->name, partial ? "left partial" : "not answered in full");
+    if (f->alliance_scale >= 0) {
+        size_t answered = r->scale_answered[f->alliance_scale];
+        sbuf_addf(&sb, " (%zu of %zu items answered", answered, af->nterms);
+        if (af->minitems > 0)
+            sbuf_addf(&sb, ", %d needed", af->minitems);
+        sbuf_addc(&sb, ')');
+    }
+    alerts_add(&rp->pending, "unscored", &sb);
 }
 
 /* Alerts read from one administration of the rater. */
@@ -125,16 +170,62 @@ static void row_alerts(report *rp, const an_row *r)
                   nice(f->alert_below, b2));
         alerts_add(&rp->pending, "low_alliance", &sb);
     }
+    if (f->role[ROLE_ALLIANCE] >= 0 && isnan(r->alliance))
+        unscored_alert(rp, r);
     sbuf_release(&sb);
+}
+
+/* Keeps the rupture of r (the rater's, reported) as the latest one. */
+static void keep_rupture(report *rp, const an_row *r)
+{
+    rlatest *l = &rp->rup;
+    const instrument *in = r->form->in;
+    rlatest_clear(l);
+    l->have = 1;
+    l->session = r->v->session;
+    l->date = xstrdup(r->v->date ? r->v->date : "");
+    l->tension = r->role[ROLE_TENSION];
+    l->resolution = r->role[ROLE_RESOLUTION];
+    l->resolved = role_resolved(r);
+    long kf = r->form->role[ROLE_RUPTURE_KIND];
+    if (kf >= 0 && in->fields[kf].type == FT_CHECKBOX) {
+        const field *f = &in->fields[kf];
+        for (size_t i = 0; i < f->nchoices && i < f->ncol; i++) {
+            const char *v = r->vals[f->col + i];
+            if (v && strcmp(v, "1") == 0)
+                sbuf_addf(&l->kinds, "%s%s", l->kinds.len ? "; " : "", f->choices[i].label);
+        }
+    }
+    /* the client's own words: free-text answers that are not personal data */
+    for (size_t i = 0; i < in->nfields; i++) {
+        const field *f = &in->fields[i];
+        if (f->identifier || f->ncol != 1 ||
+            !(f->type == FT_NOTES || (f->type == FT_TEXT && f->valid == FV_NONE)))
+            continue;
+        const char *v = r->vals[f->col];
+        if (!v || !v[0])
+            continue;
+        if (l->nnotes == l->ncap) {
+            l->ncap = l->ncap ? 2 * l->ncap : 2;
+            l->notes = xrealloc(l->notes, l->ncap * sizeof *l->notes);
+        }
+        l->notes[l->nnotes].label = xstrdup(f->label && f->label[0] ? f->label : f->name);
+        l->notes[l->nnotes].text = xstrdup(v);
+        l->nnotes++;
+    }
 }
 
 static void session_end(report *rp)
 {
     if (rp->in_session && rp->rated) {
+        rp->prev_client_only = rp->latest_client_only;
         rp->latest_client_only = rp->client_rupture == 1 && rp->therapist_rupture == 0;
-        alerts found = rp->found;
+        alerts_clear(&rp->before);
+        alerts old = rp->before;
+        rp->before = rp->found;
         rp->found = rp->pending;
-        rp->pending = found;
+        rp->pending = old;
+        rp->prev = rp->have_latest ? rp->latest : 0;
         rp->have_latest = 1;
         rp->latest = rp->session;
         free(rp->latest_date);
@@ -155,11 +246,18 @@ static void report_row(void *st, const an_row *r)
 {
     report *rp = st;
     const admin_view *v = r->v;
+    if (rp->page)
+        gather_row(&rp->g, r);
     if (rp->in_session && v->session != rp->session)
         session_end(rp);
     if (!rp->in_session) {
         rp->in_session = 1;
         rp->session = v->session;
+    }
+    if (v->session > rp->last_seen) {
+        rp->last_seen = v->session;
+        free(rp->last_seen_date);
+        rp->last_seen_date = xstrdup(v->date ? v->date : "");
     }
     if (r->form->role[ROLE_RUPTURE] >= 0) {
         double *side = strcmp(v->rater, "client") == 0      ? &rp->client_rupture
@@ -175,11 +273,13 @@ static void report_row(void *st, const an_row *r)
         rp->date = xstrdup(v->date);
         rp->therapist = xstrdup(v->therapist ? v->therapist : "");
     }
+    if (r->role[ROLE_RUPTURE] == 1 && (!rp->rup.have || rp->rup.session != v->session))
+        keep_rupture(rp, r);
     row_alerts(rp, r);
 }
 
 typedef struct drop_ctx {
-    long latest;
+    long at;
     const episode *hit;
     episode copy;
 } drop_ctx;
@@ -187,33 +287,147 @@ typedef struct drop_ctx {
 static void on_episode(const episode *e, void *ctx)
 {
     drop_ctx *d = ctx;
-    if (e->rupture_session == d->latest) {
+    if (e->rupture_session == d->at) {
         d->copy = *e;
         d->hit = &d->copy;
     }
 }
 
-/* An alliance drop at the latest session that the episode rule counts. */
-static void drop_alerts(report *rp, const an_client *c)
+/* An alliance drop at session `at` that the episode rule counts. */
+static void drop_alerts(report *rp, const an_client *c, long at, alerts *to)
 {
     char rule[96], b1[32], b2[32], b3[32], b4[32];
     for (size_t i = 0; i < c->nseries; i++) {
         const an_series *s = &c->series[i];
         episode_params p;
-        if (!s->rater_ok || s->n < 2 || s->session[s->n - 1] != rp->latest)
+        if (!s->rater_ok || s->n < 2)
             continue;
-        if (episodes_params(rp->cx, s, &p, rule, sizeof rule) != 0)
+        size_t k = 0;
+        while (k < s->n && s->session[k] != at)
+            k++;
+        if (k == s->n || episodes_params(rp->cx, s, &p, rule, sizeof rule) != 0)
             continue;
-        drop_ctx d = { rp->latest, NULL, { 0 } };
-        episodes_find(s->session, s->score, s->n, &p, on_episode, &d);
+        drop_ctx d = { at, NULL, { 0 } };
+        episodes_find(s->session, s->score, k + 1, &p, on_episode, &d);
         if (!d.hit)
             continue;
         sbuf sb = SBUF_INIT;
         sbuf_addf(&sb, "alliance fell from %s to %s on %s (drop %s, more than %s by the rule %s)",
                   nice(d.hit->pre_score, b1), nice(d.hit->rupture_score, b2), s->instrument,
                   nice(d.hit->drop, b3), nice(d.hit->threshold, b4), rule);
-        alerts_add(&rp->found, "alliance_drop", &sb);
+        alerts_add(to, "alliance_drop", &sb);
     }
+}
+
+static void client_only_alert(alerts *to)
+{
+    sbuf sb = SBUF_INIT;
+    sbuf_adds(&sb, "the client reported a rupture that the therapist's questionnaire "
+                   "does not record");
+    alerts_add(to, "client_only_rupture", &sb);
+}
+
+/* A session after the latest one the rater rated, already held (dated no
+ * later than today and --to) and in the selection, with no questionnaire
+ * of the rater: first those the scan saw (other raters' questionnaires),
+ * then the sessions recorded after them, asked of the store in turn. */
+static void missing_alert(report *rp, const char *client)
+{
+    const an_opts *o = rp->cx->o;
+    char today[11];
+    today_iso(today);
+    const char *upto = o->to && strcmp(o->to, today) < 0 ? o->to : today;
+    long best = 0;
+    char *best_date = NULL;
+    if (rp->last_seen > rp->latest && rp->last_seen_date && strcmp(rp->last_seen_date, upto) <= 0) {
+        best = rp->last_seen;
+        best_date = xstrdup(rp->last_seen_date);
+    }
+    for (long n = (rp->last_seen > rp->latest ? rp->last_seen : rp->latest) + 1;; n++) {
+        session_info si;
+        at_err err;
+        if (store_session_get(rp->cx->s, client, n, &si, &err) != AT_OK)
+            break;
+        int held = si.date && strcmp(si.date, upto) <= 0;
+        int in_sel = !o->therapist || (si.therapist && strcmp(si.therapist, o->therapist) == 0);
+        if (held && in_sel) {
+            best = n;
+            free(best_date);
+            best_date = xstrdup(si.date);
+        }
+        session_info_release(&si);
+        if (!held)
+            break;
+    }
+    if (best) {
+        sbuf sb = SBUF_INIT;
+        sbuf_addf(&sb, "no questionnaire from the %s for session %ld%s%s, the latest session "
+                       "recorded",
+                  o->rater ? o->rater : "rater", best, best_date && best_date[0] ? " on " : "",
+                  best_date ? best_date : "");
+        alerts_add(&rp->found, "no_questionnaire", &sb);
+    }
+    free(best_date);
+}
+
+/* Plain words for what an alert code means, for the list of changes. */
+static const char *alert_words(const char *code)
+{
+    static const char *const words[][2] = {
+        { "unresolved_rupture", "rupture not resolved" },
+        { "wants_to_talk", "wants to talk about it" },
+        { "not_talked_about", "rupture not talked about" },
+        { "low_alliance", "low alliance" },
+        { "alliance_drop", "alliance drop" },
+        { "client_only_rupture", "rupture only the client reported" },
+        { "unscored", "questionnaire not scored" },
+        { "no_questionnaire", "no questionnaire" },
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(words[i][0], code) == 0)
+            return words[i][1];
+    return code;
+}
+
+/* What changed against the questionnaire before: "new: a, b; no longer: c". */
+static void changes(const alerts *now, const alerts *before, sbuf *out)
+{
+    if (before->n == 0) {
+        sbuf_adds(out, "every alert is new; there were none then");
+        return;
+    }
+    sbuf gone = SBUF_INIT;
+    for (size_t i = 0; i < now->n; i++)
+        if (!alerts_has(before, now->a[i].code) &&
+            (i == 0 || strcmp(now->a[i - 1].code, now->a[i].code) != 0))
+            sbuf_addf(out, "%s%s", out->len ? ", " : "new: ", alert_words(now->a[i].code));
+    for (size_t i = 0; i < before->n; i++)
+        if (!alerts_has(now, before->a[i].code) &&
+            (i == 0 || strcmp(before->a[i - 1].code, before->a[i].code) != 0))
+            sbuf_addf(&gone, "%s%s", gone.len ? ", " : "no longer: ",
+                      alert_words(before->a[i].code));
+    if (out->len && gone.len)
+        sbuf_adds(out, "; ");
+    sbuf_adds(out, sbuf_str(&gone));
+    if (!out->len)
+        sbuf_adds(out, "the same alerts as then");
+    sbuf_release(&gone);
+}
+
+static void write_block(report *rp, const an_client *c)
+{
+    sbuf what = SBUF_INIT;
+    if (rp->prev)
+        changes(&rp->found, &rp->before, &what);
+    int drawn = rp->page && gather_client(&rp->g, c);
+    rblock b = { c->code, rp->latest_therapist, rp->latest_date, rp->latest, &rp->found,
+                 rp->prev ? what.buf : NULL, rp->prev, rp->rup.have ? &rp->rup : NULL,
+                 drawn ? &rp->g.cur : NULL };
+    if (rp->page)
+        rpage_block(rp->page, &b);
+    else
+        rtext_block(rp->fp, &b, rp->width);
+    sbuf_release(&what);
 }
 
 static void report_client(void *st, const an_client *c)
@@ -221,14 +435,16 @@ static void report_client(void *st, const an_client *c)
     report *rp = st;
     session_end(rp);
     if (rp->have_latest) {
-        drop_alerts(rp, c);
-        if (rp->latest_client_only) {
-            sbuf sb = SBUF_INIT;
-            sbuf_adds(&sb, "the client reported a rupture that the therapist's questionnaire "
-                           "does not record");
-            alerts_add(&rp->found, "client_only_rupture", &sb);
+        drop_alerts(rp, c, rp->latest, &rp->found);
+        if (rp->latest_client_only)
+            client_only_alert(&rp->found);
+        missing_alert(rp, c->code);
+        if (rp->prev) {
+            drop_alerts(rp, c, rp->prev, &rp->before);
+            if (rp->prev_client_only)
+                client_only_alert(&rp->before);
         }
-        if (rp->found.n && rp->csv) {
+        if (rp->found.n && rp->format == FMT_CSV) {
             for (size_t i = 0; i < rp->found.n; i++) {
                 csvout_field(&rp->w, c->code);
                 csvout_field(&rp->w, rp->latest_therapist);
@@ -239,31 +455,42 @@ static void report_client(void *st, const an_client *c)
                 csvout_end(&rp->w);
             }
         } else if (rp->found.n) {
-            fprintf(rp->fp, "%s", c->code);
-            if (rp->latest_therapist && rp->latest_therapist[0])
-                fprintf(rp->fp, " (therapist %s)", rp->latest_therapist);
-            fprintf(rp->fp, ", session %ld", rp->latest);
-            if (rp->latest_date && rp->latest_date[0])
-                fprintf(rp->fp, " on %s", rp->latest_date);
-            fputs(":", rp->fp);
-            for (size_t i = 0; i < rp->found.n; i++)
-                fprintf(rp->fp, "%s %s", i ? ";" : "", rp->found.a[i].detail);
-            fputc('\n', rp->fp);
+            write_block(rp, c);
+        } else if (rp->page) {
+            rpage_quiet(rp->page, c->code);
+        } else if (rp->format == FMT_TEXT) {
+            sbuf_addf(&rp->quiet, "%s%s", rp->quiet.len ? ", " : "", c->code);
         }
         rp->printed += (long)rp->found.n;
     }
+    gather_reset(&rp->g);
     alerts_clear(&rp->found);
+    alerts_clear(&rp->before);
+    rlatest_clear(&rp->rup);
     free(rp->latest_date);
     free(rp->latest_therapist);
-    rp->latest_date = rp->latest_therapist = NULL;
+    free(rp->last_seen_date);
+    rp->latest_date = rp->latest_therapist = rp->last_seen_date = NULL;
     rp->have_latest = 0;
+    rp->latest = rp->prev = rp->last_seen = 0;
+    rp->latest_client_only = rp->prev_client_only = 0;
 }
 
 static int report_finish(void *st)
 {
     report *rp = st;
-    if (!rp->csv && rp->printed == 0)
+    if (rp->page)
+        return rpage_end(rp->page);
+    if (rp->format != FMT_TEXT)
+        return 0;
+    if (rp->printed == 0 && rp->quiet.len == 0) {
         fputs("no alerts\n", rp->fp);
+    } else if (rp->quiet.len) {
+        sbuf line = SBUF_INIT;
+        sbuf_addf(&line, "no alerts: %s", rp->quiet.buf);
+        rtext_para(rp->fp, line.buf, rp->width, "", "  ");
+        sbuf_release(&line);
+    }
     return 0;
 }
 
@@ -272,14 +499,23 @@ static void report_free(void *st)
     report *rp = st;
     if (!rp)
         return;
+    rpage_free(rp->page);
     alerts_clear(&rp->pending);
     alerts_clear(&rp->found);
+    alerts_clear(&rp->before);
     free(rp->pending.a);
     free(rp->found.a);
+    free(rp->before.a);
+    rlatest_clear(&rp->rup);
+    sbuf_release(&rp->rup.kinds);
+    free(rp->rup.notes);
+    sbuf_release(&rp->quiet);
+    gather_release(&rp->g);
     free(rp->date);
     free(rp->therapist);
     free(rp->latest_date);
     free(rp->latest_therapist);
+    free(rp->last_seen_date);
     free(rp);
 }
 
@@ -290,11 +526,11 @@ static unsigned report_flags(const an_opts *o)
 
 const an_analysis an_report = {
     .name = "report",
-    .summary = "the clinician's list of alerts for the next sessions",
+    .summary = "alerts before the next sessions: text, csv, html or pdf",
     .help =
         "For each client, the alerts of the latest session the rater (default the\n"
-        "client) filled in a questionnaire for, in plain words, one line per client\n"
-        "with alerts (nothing for the others; \"no alerts\" when there are none):\n"
+        "client) filled in a questionnaire for, in plain words, as a block per client\n"
+        "(then one line naming the clients without alerts; \"no alerts\" when none):\n"
         "  - a rupture that is not resolved (resolution under @RESOLVED-AT, or not rated)\n"
         "  - the client wants to talk about it next time (followup)\n"
         "  - the rupture was not talked about in the session (addressed = no)\n"
@@ -302,11 +538,20 @@ const an_analysis an_report = {
         "  - an alliance drop since the previous session that the episode rule counts\n"
         "    as a rupture (default sd k=1; see the episode options)\n"
         "  - the client reported a rupture and the therapist's questionnaire did not\n"
+        "  - the questionnaire was partial and its alliance score could not be computed\n"
+        "  - a later session (dated today or before) has no questionnaire of the rater\n"
+        "Each block also says which alerts are new or gone since the rater's\n"
+        "questionnaire before, and shows the latest reported rupture: its kinds and\n"
+        "the free-text answers of that questionnaire (fields not marked Identifier).\n"
         "\n"
-        "  --format text|csv   csv: client,therapist,session,date,alert,detail, one row\n"
+        "  --format text|csv|html|pdf\n"
+        "                      text: wrapped to the terminal (80 columns otherwise);\n"
+        "                      csv: client,therapist,session,date,alert,detail, one row\n"
         "                      per alert (alert: unresolved_rupture, wants_to_talk,\n"
         "                      not_talked_about, low_alliance, alliance_drop,\n"
-        "                      client_only_rupture)\n"
+        "                      client_only_rupture, unscored, no_questionnaire);\n"
+        "                      html: one self-contained page with each client's chart;\n"
+        "                      pdf (needs -o FILE): the same as pages for printing\n"
         "  --resolved-at X     a resolution of X or more counts as resolved\n",
     .options = OPT_FORMAT | OPT_EPISODE | OPT_RESOLVED,
     .flags = report_flags,

@@ -1,20 +1,22 @@
 /* scan.c: one reading of the store, fed to every analysis at once.
  *
  * Rows arrive in client, session, rater, rater code order.  For each
- * administration the scan fills the answer array (pointing at the stored
- * strings; calc columns computed only when an analysis reads one), scores
- * every scale once, reads the alliance score and the rupture roles,
- * adds the alliance score to the client's series, and calls each analysis.
+ * administration the scan fills the answer array and scores it with the
+ * scoring model of lib/score.h (pointing at the stored strings; calc
+ * columns computed only when a score reads one), adds the alliance score
+ * to the client's series, and calls each analysis.
  * When the client changes, each analysis gets the finished client. */
 #include "analyze.h"
+#include "handoff.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 struct an_forms {
-    an_form **f;
+    struct form_entry *e;
     size_t n, cap;
 };
 
@@ -23,14 +25,9 @@ typedef struct scan {
     const an_analysis *const *a;
     void *const *st;
     size_t n;
-    char **vals;
+    const char **vals;
     size_t vcap;
-    double *score;
-    size_t *answered;
-    double **terms;         /* per scale, into termvals */
-    size_t scap;
-    double *termvals;       /* every scale's term values, one after another */
-    size_t tcap;
+    score_result res;
     an_client client;
     int have_client;
     int failed;
@@ -39,178 +36,13 @@ typedef struct scan {
 
 /* ---- instrument versions ------------------------------------------------ */
 
-typedef struct refs {
-    long col[2];
-    size_t n;
-} refs;
-
-static void count_ref(long col, void *ctx)
-{
-    refs *r = ctx;
-    for (size_t i = 0; i < r->n && i < 2; i++)
-        if (r->col[i] == col)
-            return;
-    if (r->n < 2)
-        r->col[r->n] = col;
-    r->n++;
-}
-
-/* A term's value as the scale's own sum or mean takes it; NaN when blank. */
-static double eval_num(const expr *e, const char *const *vals)
-{
-    double x;
-    return xval_number(expr_eval(e, vals), &x) ? x : NAN;
-}
-
-/* The name of a scale term: the column it scores, with "-" when a higher
- * answer gives a lower term (reverse-keyed), else "term N". */
-static char *term_name(const instrument *in, const expr *t, size_t i, const char **scratch)
-{
-    refs r = { { -1, -1 }, 0 };
-    expr_each_ref(t, count_ref, &r);
-    if (r.n != 1) {
-        sbuf sb = SBUF_INIT;
-        sbuf_addf(&sb, "term %zu", i + 1);
-        return sbuf_detach(&sb);
-    }
-    long c = r.col[0];
-    scratch[c] = "1";
-    double lo = eval_num(t, scratch);
-    scratch[c] = "2";
-    double hi = eval_num(t, scratch);
-    scratch[c] = NULL;
-    sbuf sb = SBUF_INIT;
-    sbuf_adds(&sb, in->cols[c].name);
-    if (hi < lo)
-        sbuf_addc(&sb, '-');
-    return sbuf_detach(&sb);
-}
-
-static int by_col_name(const void *a, const void *b)
-{
-    return strcasecmp(((const an_colname *)a)->name, ((const an_colname *)b)->name);
-}
-
-static int by_exact_name(const void *a, const void *b)
-{
-    return strcmp(((const an_colname *)a)->name, ((const an_colname *)b)->name);
-}
-
-static int is_calc_col(const instrument *in, long col)
-{
-    return col >= 0 && in->fields[in->cols[col].field].type == FT_CALC;
-}
-
-static void ref_calc(long col, void *ctx)
-{
-    const void **c = ctx;
-    if (is_calc_col(c[0], col))
-        c[1] = c[0];
-}
-
-/* Whether a value the analyses read is a calc column's: then the calc
- * columns are computed for every administration; otherwise they are not
- * needed (scale scores are evaluated from their terms). */
-static int needs_calc(const instrument *in, const an_form *f)
-{
-    for (int r = ROLE_ALLIANCE; r <= ROLE_STRATEGY; r++) {
-        if (f->role[r] < 0)
-            continue;
-        const field *fd = &in->fields[f->role[r]];
-        if (fd->type == FT_CALC && !(r == ROLE_ALLIANCE && f->alliance_scale >= 0))
-            return 1;
-    }
-    for (size_t i = 0; i < f->nscales; i++) {
-        const field *fd = &in->fields[f->scales[i].field];
-        for (size_t t = 0; t < fd->nterms; t++) {
-            const void *ctx[2] = { in, NULL };
-            expr_each_ref(fd->terms[t], ref_calc, ctx);
-            if (ctx[1])
-                return 1;
-        }
-    }
-    return 0;
-}
-
-static an_form *form_build(const instrument *in, long id, const an_opts *o)
-{
-    an_form *f = xcalloc(1, sizeof *f);
-    f->id = id;
-    f->in = in;
-    f->alliance_scale = -1;
-    for (int r = 0; r <= ROLE_STRATEGY; r++)
-        f->role[r] = r == ROLE_NONE ? -1 : instrument_role(in, (field_role)r);
-    f->has_rupture_roles = 0;
-    for (int r = ROLE_RUPTURE; r <= ROLE_RUPTURE_KIND; r++)
-        if (f->role[r] >= 0)
-            f->has_rupture_roles = 1;
-
-    const char **scratch = xcalloc(in->ncols ? in->ncols : 1, sizeof *scratch);
-    for (size_t i = 0; i < in->nfields; i++) {
-        const field *fd = &in->fields[i];
-        if (fd->type != FT_CALC || !fd->terms || fd->nterms == 0)
-            continue;
-        f->scales = xrealloc(f->scales, (f->nscales + 1) * sizeof *f->scales);
-        an_scale *sc = &f->scales[f->nscales];
-        sc->field = i;
-        sc->items = xcalloc(fd->nterms, sizeof *sc->items);
-        for (size_t t = 0; t < fd->nterms; t++)
-            sc->items[t] = term_name(in, fd->terms[t], t, scratch);
-        if (f->role[ROLE_ALLIANCE] == (long)i)
-            f->alliance_scale = (long)f->nscales;
-        f->nscales++;
-    }
-    free(scratch);
-
-    f->by_name = xcalloc(in->ncols ? in->ncols : 1, sizeof *f->by_name);
-    for (size_t c = 0; c < in->ncols; c++) {
-        f->by_name[c].name = in->cols[c].name;
-        f->by_name[c].col = c;
-    }
-    if (in->ncols)
-        qsort(f->by_name, in->ncols, sizeof *f->by_name, by_col_name);
-    f->names_distinct = 1;
-    for (size_t c = 1; c < in->ncols; c++)
-        if (by_col_name(&f->by_name[c - 1], &f->by_name[c]) == 0)
-            f->names_distinct = 0;
-    if (f->names_distinct && in->ncols) {
-        f->by_exact = xmalloc(in->ncols * sizeof *f->by_exact);
-        memcpy(f->by_exact, f->by_name, in->ncols * sizeof *f->by_exact);
-        qsort(f->by_exact, in->ncols, sizeof *f->by_exact, by_exact_name);
-    }
-    f->need_compute = needs_calc(in, f);
-
-    if (f->role[ROLE_ALLIANCE] >= 0) {
-        const field *a = &in->fields[f->role[ROLE_ALLIANCE]];
-        f->has_alert_below = a->has_alert_below;
-        f->alert_below = a->alert_below;
-    }
-    if (o->has_resolved_at) {
-        f->has_resolved_at = 1;
-        f->resolved_at = o->resolved_at;
-    } else if (f->role[ROLE_RESOLUTION] >= 0) {
-        const field *rf = &in->fields[f->role[ROLE_RESOLUTION]];
-        f->has_resolved_at = rf->has_resolved_at;
-        f->resolved_at = rf->resolved_at;
-    }
-    return f;
-}
-
-static void form_free(an_form *f)
-{
-    if (!f)
-        return;
-    for (size_t i = 0; i < f->nscales; i++) {
-        const field *fd = &f->in->fields[f->scales[i].field];
-        for (size_t t = 0; t < fd->nterms; t++)
-            free(f->scales[i].items[t]);
-        free(f->scales[i].items);
-    }
-    free(f->scales);
-    free(f->by_name);
-    free(f->by_exact);
-    free(f);
-}
+/* A version's model, and whether the store's columns for it are the
+ * instrument's own (answers then taken by position), found at its first
+ * administration (-1 until then). */
+typedef struct form_entry {
+    an_form *f;
+    int match;
+} form_entry;
 
 an_forms *forms_new(void)
 {
@@ -222,104 +54,52 @@ void forms_free(an_forms *fs)
     if (!fs)
         return;
     for (size_t i = 0; i < fs->n; i++)
-        form_free(fs->f[i]);
-    free(fs->f);
+        score_form_free(fs->e[i].f);
+    free(fs->e);
     free(fs);
 }
 
-const an_form *forms_get(const an_ctx *cx, long id, at_err *err)
+static form_entry *forms_entry(const an_ctx *cx, long id, at_err *err)
 {
     an_forms *fs = cx->forms;
     for (size_t i = 0; i < fs->n; i++)
-        if (fs->f[i]->id == id)
-            return fs->f[i];
+        if (fs->e[i].f->id == id)
+            return &fs->e[i];
     const instrument *in = catalog_get(cx->cat, id, err);
     if (!in)
         return NULL;
     if (fs->n == fs->cap) {
         fs->cap = fs->cap ? 2 * fs->cap : 4;
-        fs->f = xrealloc(fs->f, fs->cap * sizeof *fs->f);
+        fs->e = xrealloc(fs->e, fs->cap * sizeof *fs->e);
     }
-    fs->f[fs->n] = form_build(in, id, cx->o);
-    return fs->f[fs->n++];
+    const an_opts *o = cx->o;
+    fs->e[fs->n].f = score_form_build(in, id, o->has_resolved_at ? &o->resolved_at : NULL);
+    fs->e[fs->n].match = -1;
+    return &fs->e[fs->n++];
 }
 
-
-/* The answer array of v: pointers to v's strings (valid during the call,
- * nothing copied), blank for a column without a response; a stored value
- * under a column that is a calc in this version is ignored (calcs are
- * recomputed, never read); the calc columns computed when needed. */
-static void fill(scan *sc, const an_form *f, const admin_view *v)
+const an_form *forms_get(const an_ctx *cx, long id, at_err *err)
 {
-    const instrument *in = f->in;
-    memset(sc->vals, 0, in->ncols * sizeof *sc->vals);
-    /* The store gives the answers in field name order, so a walk along the
-     * columns in the same order finds most of them; a name it misses (other
-     * case, another version's field, another order) is looked up.  With
-     * distinct names both ways find the same column. */
-    const an_colname *walk = f->by_exact;
-    size_t j = 0, ncols = walk ? in->ncols : 0;
-    for (size_t i = 0; i < v->n; i++) {
-        an_colname key = { v->fields[i], 0 };
-        const an_colname *hit = NULL;
-        int c = 1;
-        while (j < ncols && (c = strcmp(walk[j].name, key.name)) < 0)
-            j++;
-        if (j < ncols && c == 0)
-            hit = &walk[j];
-        else if (in->ncols)
-            hit = bsearch(&key, f->by_name, in->ncols, sizeof *f->by_name, by_col_name);
-        if (!hit || is_calc_col(in, (long)hit->col) || !v->values[i] || !v->values[i][0])
-            continue;
-        sc->vals[hit->col] = (char *)v->values[i];   /* borrowed; never freed */
-    }
-    if (f->need_compute)
-        instrument_compute(in, sc->vals);
+    form_entry *e = forms_entry(cx, id, err);
+    return e ? e->f : NULL;
 }
 
-/* Frees what instrument_compute put in the calc columns. */
-static void unfill(scan *sc, const an_form *f)
+static const an_form *scan_form(scan *sc, const admin_view *v, int *match)
 {
-    const instrument *in = f->in;
-    if (!f->need_compute)
-        return;
-    for (size_t k = 0; k < in->ncalc; k++) {
-        size_t col = in->fields[in->calc_order[k]].col;
-        free(sc->vals[col]);
-        sc->vals[col] = NULL;
-    }
-}
-
-static const an_form *scan_form(scan *sc, long id)
-{
-    const an_form *f = forms_get(sc->cx, id, &sc->err);
-    if (!f)
+    form_entry *e = forms_entry(sc->cx, v->instrument_id, &sc->err);
+    if (!e)
         return NULL;
-    const instrument *in = f->in;
+    const instrument *in = e->f->in;
+    if (e->match < 0)
+        e->match = score_columns_match(in, v);
+    *match = e->match;
     if (in->ncols > sc->vcap) {
         sc->vals = xrealloc(sc->vals, in->ncols * sizeof *sc->vals);
         for (size_t i = sc->vcap; i < in->ncols; i++)
             sc->vals[i] = NULL;
         sc->vcap = in->ncols;
     }
-    if (f->nscales > sc->scap) {
-        sc->scap = f->nscales;
-        sc->score = xrealloc(sc->score, sc->scap * sizeof *sc->score);
-        sc->answered = xrealloc(sc->answered, sc->scap * sizeof *sc->answered);
-        sc->terms = xrealloc(sc->terms, sc->scap * sizeof *sc->terms);
-    }
-    size_t nterms = 0;
-    for (size_t i = 0; i < f->nscales; i++)
-        nterms += in->fields[f->scales[i].field].nterms;
-    if (nterms > sc->tcap) {
-        sc->tcap = nterms;
-        sc->termvals = xrealloc(sc->termvals, sc->tcap * sizeof *sc->termvals);
-    }
-    for (size_t i = 0, at = 0; i < f->nscales; i++) {
-        sc->terms[i] = sc->termvals + at;
-        at += in->fields[f->scales[i].field].nterms;
-    }
-    return f;
+    return e->f;
 }
 
 size_t an_terms(const an_row *r, size_t si, double *out)
@@ -450,53 +230,299 @@ static void client_flush(scan *sc)
 
 /* ---- the stream --------------------------------------------------------- */
 
+/* What the analyses get for one administration, once it is read and
+ * scored: the rows' order and values are the same whether the reading runs
+ * on this thread or on another. */
+static void consume(scan *sc, const an_row *r)
+{
+    if (sc->have_client && strcmp(sc->client.code, r->v->client) != 0)
+        client_flush(sc);
+    if (!sc->have_client) {
+        sc->client.code = xstrdup(r->v->client);
+        sc->have_client = 1;
+    }
+    if (!isnan(r->alliance) && r->form->role[ROLE_ALLIANCE] >= 0)
+        series_add(&sc->client, r);
+    for (size_t i = 0; i < sc->n; i++)
+        if (sc->a[i]->row)
+            sc->a[i]->row(sc->st[i], r);
+}
+
+/* Reads and scores one administration into r (valid until the next call). */
+static const an_form *produce(scan *sc, const admin_view *v, an_row *r)
+{
+    const an_opts *o = sc->cx->o;
+    int match = 0;
+    const an_form *f = scan_form(sc, v, &match);
+    if (!f)
+        return NULL;
+    score_fill(f->in, match, v, sc->vals, NULL);
+    score_compute(f, sc->vals);
+    score_eval(f, sc->vals, &sc->res);
+    r->v = v;
+    r->form = f;
+    r->vals = sc->vals;
+    r->rater_ok = !o->rater || strcmp(v->rater, o->rater) == 0;
+    r->scale_score = sc->res.score;
+    r->scale_answered = sc->res.answered;
+    r->scale_terms = (const double *const *)sc->res.terms;
+    memcpy(r->role, sc->res.role, sizeof r->role);
+    r->alliance = sc->res.alliance;
+    return f;
+}
+
 static int on_admin(const admin_view *v, void *ctx)
 {
     scan *sc = ctx;
-    const an_opts *o = sc->cx->o;
-    if (sc->have_client && strcmp(sc->client.code, v->client) != 0)
-        client_flush(sc);
-    if (!sc->have_client) {
-        sc->client.code = xstrdup(v->client);
-        sc->have_client = 1;
-    }
-    const an_form *f = scan_form(sc, v->instrument_id);
+    an_row r;
+    const an_form *f = produce(sc, v, &r);
     if (!f) {
         sc->failed = 1;
         return 1;
     }
-    const instrument *in = f->in;
-    fill(sc, f, v);
-    const char *const *vals = (const char *const *)sc->vals;
-
-    an_row r;
-    r.v = v;
-    r.form = f;
-    r.vals = vals;
-    r.rater_ok = !o->rater || strcmp(v->rater, o->rater) == 0;
-    for (size_t i = 0; i < f->nscales; i++)
-        sc->score[i] = instrument_scale_terms(in, &in->fields[f->scales[i].field], vals,
-                                              &sc->answered[i], sc->terms[i]);
-    r.scale_score = sc->score;
-    r.scale_answered = sc->answered;
-    r.scale_terms = (const double *const *)sc->terms;
-    for (int k = 0; k <= ROLE_STRATEGY; k++) {
-        r.role[k] = NAN;
-        if (f->role[k] >= 0) {
-            const field *fd = &in->fields[f->role[k]];
-            if (fd->ncol == 1)
-                r.role[k] = an_num(vals[fd->col]);
-        }
-    }
-    r.alliance = f->alliance_scale >= 0 ? sc->score[f->alliance_scale] : r.role[ROLE_ALLIANCE];
-    if (!isnan(r.alliance) && f->role[ROLE_ALLIANCE] >= 0)
-        series_add(&sc->client, &r);
-
-    for (size_t i = 0; i < sc->n; i++)
-        if (sc->a[i]->row)
-            sc->a[i]->row(sc->st[i], &r);
-    unfill(sc, f);
+    consume(sc, &r);
+    score_uncompute(f, sc->vals);
     return 0;
+}
+
+/* ---- reading on a second thread ------------------------------------------ */
+
+/* With --threads 2 the store is read and every row scored on a thread of its
+ * own, which hands the rows over in batches; the analyses run here on the
+ * rows in the same order, so their output is the same bytes.  A batch keeps
+ * copies of everything a row holds (its strings as offsets into one
+ * buffer, its numbers in another), so the store may move on. */
+enum { BATCH_ROWS = 512, NBATCH = 4 };
+
+enum { S_CLIENT, S_THERAPIST, S_COHORT, S_DATE, S_MODALITY, S_INSTRUMENT, S_RATER,
+       S_RATER_CODE, S_STATUS, S_SOURCE, S_STARTED, S_FINISHED, NSTR };
+
+typedef struct rec {
+    long id, session, instrument_id, version;
+    size_t str[NSTR];           /* offsets into the batch's text */
+    const an_form *form;
+    int rater_ok;
+    double alliance, role[ROLE_STRATEGY + 1];
+    size_t vals, nums, counts;  /* first entries in valoff, nums and counts */
+} rec;
+
+typedef struct batch {
+    handoff_item link;          /* first: the handoff's */
+    rec *rows;
+    size_t n;
+    sbuf text;
+    size_t *valoff;             /* offset + 1 into text, 0 for blank */
+    size_t nvo, cvo;
+    double *nums;               /* per row: its scale scores, then their terms */
+    size_t nnum, cnum;
+    size_t *counts;             /* per row: answered terms per scale */
+    size_t ncnt, ccnt;
+} batch;
+
+typedef struct pipeline {
+    scan *sc;
+    const admin_filter *flt;
+    handoff *h;
+    batch *cur;                 /* the reader's batch being filled */
+    at_status status;
+} pipeline;
+
+static size_t keep_str(batch *b, const char *s)
+{
+    size_t at = b->text.len;
+    sbuf_adds(&b->text, s ? s : "");
+    sbuf_addc(&b->text, '\0');
+    return at;
+}
+
+#define GROW(arr, n, cap, need)                                                   \
+    do {                                                                          \
+        if ((n) + (need) > (cap)) {                                               \
+            (cap) = ((n) + (need)) * 2;                                           \
+            (arr) = xrealloc((arr), (cap) * sizeof *(arr));                       \
+        }                                                                         \
+    } while (0)
+
+/* Copies a produced row into b. */
+static void batch_add(batch *b, const an_row *r)
+{
+    const admin_view *v = r->v;
+    const an_form *f = r->form;
+    const instrument *in = f->in;
+    rec *x = &b->rows[b->n++];
+    x->id = v->id;
+    x->session = v->session;
+    x->instrument_id = v->instrument_id;
+    x->version = v->version;
+    const char *strs[NSTR] = { v->client, v->therapist, v->cohort, v->date, v->modality,
+                               v->instrument, v->rater, v->rater_code, v->status, v->source,
+                               v->started_at, v->finished_at };
+    for (int k = 0; k < NSTR; k++)
+        x->str[k] = keep_str(b, strs[k]);
+    x->form = f;
+    x->rater_ok = r->rater_ok;
+    x->alliance = r->alliance;
+    memcpy(x->role, r->role, sizeof x->role);
+    GROW(b->valoff, b->nvo, b->cvo, in->ncols);
+    x->vals = b->nvo;
+    for (size_t c = 0; c < in->ncols; c++)
+        b->valoff[b->nvo++] = r->vals[c] ? keep_str(b, r->vals[c]) + 1 : 0;
+    GROW(b->nums, b->nnum, b->cnum, f->nscales + f->nterms);
+    x->nums = b->nnum;
+    if (f->nscales)
+        memcpy(b->nums + b->nnum, r->scale_score, f->nscales * sizeof *b->nums);
+    b->nnum += f->nscales;
+    for (size_t i = 0; i < f->nscales; i++) {
+        size_t k = in->fields[f->scales[i].field].nterms;
+        if (k)
+            memcpy(b->nums + b->nnum, r->scale_terms[i], k * sizeof *b->nums);
+        b->nnum += k;
+    }
+    GROW(b->counts, b->ncnt, b->ccnt, f->nscales);
+    x->counts = b->ncnt;
+    if (f->nscales)
+        memcpy(b->counts + b->ncnt, r->scale_answered, f->nscales * sizeof *b->counts);
+    b->ncnt += f->nscales;
+}
+
+static void batch_reset(batch *b)
+{
+    b->n = 0;
+    sbuf_reset(&b->text);
+    b->nvo = b->nnum = b->ncnt = 0;
+}
+
+static void batch_free(batch *b)
+{
+    free(b->rows);
+    sbuf_release(&b->text);
+    free(b->valoff);
+    free(b->nums);
+    free(b->counts);
+    free(b);
+}
+
+/* Sends the reader's batch (when it holds rows). */
+static void send_batch(pipeline *p)
+{
+    if (p->cur && p->cur->n)
+        handoff_send(p->h, &p->cur->link);
+    else if (p->cur)
+        handoff_give(p->h, &p->cur->link);
+    p->cur = NULL;
+}
+
+static int pipe_admin(const admin_view *v, void *ctx)
+{
+    pipeline *p = ctx;
+    scan *sc = p->sc;
+    if (!p->cur) {
+        p->cur = (batch *)handoff_take(p->h);
+        if (!p->cur)
+            return 1;
+        batch_reset(p->cur);
+    }
+    an_row r;
+    const an_form *f = produce(sc, v, &r);
+    if (!f) {
+        sc->failed = 1;
+        return 1;
+    }
+    batch_add(p->cur, &r);
+    score_uncompute(f, sc->vals);
+    if (p->cur->n == BATCH_ROWS)
+        send_batch(p);
+    return 0;
+}
+
+static void *reader_main(void *arg)
+{
+    pipeline *p = arg;
+    p->status = store_admin_each(p->sc->cx->s, p->flt, pipe_admin, p, &p->sc->err);
+    send_batch(p);
+    handoff_finish(p->h);
+    return NULL;
+}
+
+/* The rows of batch b, one by one, to the analyses. */
+static void consume_batch(scan *sc, const batch *b, const char ***vals, size_t *vcap,
+                          const double ***terms, size_t *tcap)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        const rec *x = &b->rows[i];
+        const an_form *f = x->form;
+        const instrument *in = f->in;
+        const char *t = b->text.buf;
+        admin_view v = { 0 };
+        v.id = x->id;
+        v.session = x->session;
+        v.instrument_id = x->instrument_id;
+        v.version = x->version;
+        const char **strs[NSTR] = { &v.client, &v.therapist, &v.cohort, &v.date, &v.modality,
+                                    &v.instrument, &v.rater, &v.rater_code, &v.status,
+                                    &v.source, &v.started_at, &v.finished_at };
+        for (int k = 0; k < NSTR; k++)
+            *strs[k] = t + x->str[k];
+        GROW(*vals, 0, *vcap, in->ncols ? in->ncols : 1);
+        for (size_t c = 0; c < in->ncols; c++) {
+            size_t o = b->valoff[x->vals + c];
+            (*vals)[c] = o ? t + o - 1 : NULL;
+        }
+        GROW(*terms, 0, *tcap, f->nscales ? f->nscales : 1);
+        const double *nums = b->nums + x->nums;
+        for (size_t s = 0, at = f->nscales; s < f->nscales; s++) {
+            (*terms)[s] = nums + at;
+            at += in->fields[f->scales[s].field].nterms;
+        }
+        an_row r;
+        r.v = &v;
+        r.form = f;
+        r.vals = *vals;
+        r.rater_ok = x->rater_ok;
+        r.scale_score = nums;
+        r.scale_answered = b->counts + x->counts;
+        r.scale_terms = *terms;
+        memcpy(r.role, x->role, sizeof r.role);
+        r.alliance = x->alliance;
+        consume(sc, &r);
+    }
+}
+
+static at_status scan_piped(scan *sc, const admin_filter *flt)
+{
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    p.sc = sc;
+    p.flt = flt;
+    p.h = handoff_new();
+    for (int k = 0; k < NBATCH; k++) {
+        batch *b = xcalloc(1, sizeof *b);
+        b->rows = xcalloc(BATCH_ROWS, sizeof *b->rows);
+        handoff_give(p.h, &b->link);
+    }
+    pthread_t reader;
+    int threaded = pthread_create(&reader, NULL, reader_main, &p) == 0;
+    if (!threaded) {
+        /* no second thread: everything here */
+        p.status = store_admin_each(sc->cx->s, flt, on_admin, sc, &sc->err);
+        handoff_finish(p.h);
+    }
+    const char **vals = NULL;
+    const double **terms = NULL;
+    size_t vcap = 0, tcap = 0;
+    batch *b;
+    while ((b = (batch *)handoff_receive(p.h))) {
+        consume_batch(sc, b, &vals, &vcap, &terms, &tcap);
+        handoff_give(p.h, &b->link);
+    }
+    if (threaded)
+        pthread_join(reader, NULL);
+    free(vals);
+    free(terms);
+    while ((b = (batch *)handoff_drain(p.h)))
+        batch_free(b);
+    handoff_free(p.h);
+    return p.status;
 }
 
 int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, size_t n,
@@ -524,7 +550,8 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     flt.from_date = o->from;
     flt.to_date = o->to;
 
-    at_status st_code = store_admin_each(cx->s, &flt, on_admin, &sc, &sc.err);
+    at_status st_code = o->threads > 1 ? scan_piped(&sc, &flt)
+                                       : store_admin_each(cx->s, &flt, on_admin, &sc, &sc.err);
     int rc = 0;
     if (sc.failed || st_code != AT_OK) {
         an_fail("%s", sc.err.msg);
@@ -534,10 +561,7 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     }
 
     client_release(&sc.client);
-    free(sc.vals);   /* its strings were borrowed, or freed by unfill */
-    free(sc.score);
-    free(sc.answered);
-    free(sc.terms);
-    free(sc.termvals);
+    free(sc.vals);   /* its strings were borrowed, or freed by score_uncompute */
+    score_result_release(&sc.res);
     return rc;
 }

@@ -9,11 +9,15 @@
  * so a bad row anywhere means nothing is imported; the checking goes on to
  * the end so that every problem is reported. */
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "commands.h"
 #include "import.h"
 #include "strmap.h"
+#include "handoff.h"
+
+#include <pthread.h>
 
 /* What a CSV column is: a leading column, a column to skip (a calc column,
  * as calc values are recomputed, or one already reported as a problem), or
@@ -50,7 +54,11 @@ static void usage(void)
           "              kept (the rows are checked inside a transaction that is undone,\n"
           "              so the study must be writable)\n"
           "  --replace   replace administrations already in the study (kept in the audit\n"
-          "              trail) instead of refusing them\n", stdout);
+          "              trail, every changed answer with its old and new value)\n"
+          "              instead of refusing them\n"
+          "  --threads N 2 (the default on a machine with two or more cores): the file\n"
+          "              is read and checked on a second thread while rows are saved;\n"
+          "              1: one thread.  Messages and the study are the same either way\n", stdout);
 }
 
 static void note_calc_ref(long col, void *ctx)
@@ -85,7 +93,7 @@ static void read_header(importer *im, const csvrow *row)
         int added;
         strmap_put(&seen, name, &added);
         if (!added) {
-            import_problem(im, row->line, name, "the column appears twice");
+            import_problem(im, &im->reading, row->line, name, "the column appears twice");
             im->map[i] = COL_SKIP;
             continue;
         }
@@ -101,13 +109,13 @@ static void read_header(importer *im, const csvrow *row)
         long c = instrument_col(in, name);
         if (c < 0) {
             if (in->record_id && strcmp(name, in->record_id) == 0)
-                import_problem(im, row->line, name, "the record identifier has no column "
+                import_problem(im, &im->reading, row->line, name, "the record identifier has no column "
                                "here: the client column holds it");
             else if (*name == '\0')
-                import_problem(im, row->line, name, "a column without a name (column %zu)",
+                import_problem(im, &im->reading, row->line, name, "a column without a name (column %zu)",
                                i + 1);
             else
-                import_problem(im, row->line, name, "not a column of '%s'", in->name);
+                import_problem(im, &im->reading, row->line, name, "not a column of '%s'", in->name);
             im->map[i] = COL_SKIP;
             continue;
         }
@@ -115,9 +123,9 @@ static void read_header(importer *im, const csvrow *row)
     }
     for (int l = 0; l < NLEAD; l++)
         if (im->lead[l] < 0)
-            import_problem(im, row->line, cli_wide_lead[l], "the column is missing");
+            import_problem(im, &im->reading, row->line, cli_wide_lead[l], "the column is missing");
     strmap_release(&seen, NULL);
-    im->header_bad = im->problems.n > 0;
+    im->header_bad = im->reading.msgs->n > 0;
 }
 
 /* ---- the answers --------------------------------------------------------- */
@@ -128,6 +136,7 @@ static void check_answers(importer *im, const csvrow *row)
     const instrument *in = im->in;
     char why[256];
     record_clear(im->vals, in->ncols);
+    memset(im->valid, 0, in->ncols);
     for (size_t i = 0; i < im->ncsv; i++) {
         long c = im->map[i];
         const char *raw = row->fields[i];
@@ -137,6 +146,7 @@ static void check_answers(importer *im, const csvrow *row)
         char *out = NULL;
         if (field_normalize(f, raw, &out, why, sizeof why)) {
             im->vals[c] = out;
+            im->valid[c] = 1;
         } else {
             /* keep the raw text: the check below names it with its reason */
             im->vals[c] = xstrdup(raw);
@@ -144,17 +154,89 @@ static void check_answers(importer *im, const csvrow *row)
     }
     if (im->branch_on_calc)
         instrument_compute(in, im->vals);
-    instrument_check(in, (const char *const *)im->vals, import_prefix(im, row->line),
-                     &im->problems);
+    instrument_check_known(in, (const char *const *)im->vals, im->valid,
+                           import_prefix(im, &im->reading, row->line), im->reading.msgs);
 }
 
-/* ---- saving -------------------------------------------------------------- */
+/* ---- rows read, handed to the saving side ---------------------------------- */
+
+/* A row as the reading side leaves it: its problems, and when its leading
+ * cells are sound, what the saving side checks against the store and saves.
+ * Strings are offsets into the batch's text (plus one; 0 for none). */
+typedef struct read_row {
+    long line;
+    int to_store;                /* leading cells sound */
+    int bad;                     /* a problem already */
+    size_t probs, nprobs;        /* its problems: entries in offs */
+    size_t lead[6];              /* client, therapist, date, modality, rater, rater_code */
+    long session;
+    size_t vals;                 /* in->ncols entries in offs */
+} read_row;
+
+enum { ROWS_PER_BATCH = 256, NBATCHES = 4 };
+
+typedef struct row_batch {
+    handoff_item link;           /* first: the handoff's */
+    read_row rows[ROWS_PER_BATCH];
+    size_t n;
+    sbuf text;
+    size_t *offs;
+    size_t noffs, coffs;
+} row_batch;
+
+static size_t keep(row_batch *b, const char *s)
+{
+    if (!s)
+        return 0;
+    size_t at = b->text.len;
+    sbuf_adds(&b->text, s);
+    sbuf_addc(&b->text, '\0');
+    return at + 1;
+}
+
+static void add_off(row_batch *b, size_t off)
+{
+    if (b->noffs == b->coffs) {
+        b->coffs = b->coffs ? 2 * b->coffs : 1024;
+        b->offs = xrealloc(b->offs, b->coffs * sizeof *b->offs);
+    }
+    b->offs[b->noffs++] = off;
+}
+
+static const char *text_at(const row_batch *b, size_t off)
+{
+    return off ? b->text.buf + off - 1 : NULL;
+}
+
+/* Copies the row just read (its problems, leading cells and answers) into b. */
+static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv, int to_store)
+{
+    read_row *r = &b->rows[b->n++];
+    memset(r, 0, sizeof *r);
+    r->line = line;
+    r->to_store = to_store;
+    r->bad = im->row_msgs.n > 0;
+    r->probs = b->noffs;
+    r->nprobs = im->row_msgs.n;
+    for (size_t k = 0; k < im->row_msgs.n; k++)
+        add_off(b, keep(b, im->row_msgs.items[k]));
+    msgs_release(&im->row_msgs);
+    if (!to_store)
+        return;
+    const char *lead[6] = { lv->client, lv->therapist, lv->date, lv->modality, lv->rater,
+                            lv->rater_code };
+    for (int k = 0; k < 6; k++)
+        r->lead[k] = keep(b, lead[k]);
+    r->session = lv->session;
+    r->vals = b->noffs;
+    for (size_t c = 0; c < im->in->ncols; c++)
+        add_off(b, keep(b, im->vals[c]));
+}
+
+/* ---- saving ---------------------------------------------------------------- */
 
 static int save_row(importer *im, const lead_vals *lv, long line, int made_session)
 {
-    const instrument *in = im->in;
-    for (size_t c = 0; c < in->ncols; c++)
-        im->values[c] = in->fields[in->cols[c].field].type == FT_CALC ? NULL : im->vals[c];
     admin_rec rec = {
         .client = lv->client,
         .therapist = lv->therapist,
@@ -167,11 +249,11 @@ static int save_row(importer *im, const lead_vals *lv, long line, int made_sessi
         .status = "complete",
         .source = "import",
         .values = im->values,
-        .n = in->ncols,
+        .n = im->in->ncols,
     };
     at_err err;
     if (store_admin_save(im->s, &rec, im->replace, im->who, NULL, NULL, &err) != AT_OK) {
-        msgs_addf(&im->problems, "%s%s", import_prefix(im, line), err.msg);
+        msgs_addf(&im->problems, "%s%s", import_prefix(im, &im->saving, line), err.msg);
         im->db_failed = 1;
         return 1;
     }
@@ -179,39 +261,164 @@ static int save_row(importer *im, const lead_vals *lv, long line, int made_sessi
     return 0;
 }
 
+/* The saving side of one row: its problems in order, then its session and
+ * administration checked against the store, and the save.  A row whose
+ * answers are wrong is saved all the same (the transaction is undone at
+ * the end), so that the rows after it are checked against it as they would
+ * be against a correct one.  Returns nonzero when the store failed. */
+static int save_read_row(importer *im, const row_batch *b, const read_row *r)
+{
+    for (size_t k = 0; k < r->nprobs; k++) {
+        const char *m = text_at(b, b->offs[r->probs + k]);
+        msgs_addf(&im->problems, "%s", m ? m : "");
+    }
+    if (!r->to_store)
+        return 0;
+    lead_vals lv = { text_at(b, r->lead[0]), text_at(b, r->lead[1]), text_at(b, r->lead[2]),
+                     text_at(b, r->lead[3]), text_at(b, r->lead[4]), text_at(b, r->lead[5]),
+                     r->session };
+    const instrument *in = im->in;
+    for (size_t c = 0; c < in->ncols; c++)
+        im->values[c] = in->fields[in->cols[c].field].type == FT_CALC
+                            ? NULL : text_at(b, b->offs[r->vals + c]);
+    int exists = 0, replaces = 0;
+    if (import_check_store(im, &lv, r->line, &exists, &replaces))
+        return im->db_failed;
+    if (save_row(im, &lv, r->line, !exists))
+        return 1;
+    if (!r->bad) {
+        im->admins_ok++;
+        im->replaced += (size_t)replaces;
+    }
+    return 0;
+}
+
+static int save_batch(importer *im, const row_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (save_read_row(im, b, &b->rows[i]))
+            return 1;
+    return 0;
+}
+
+/* ---- reading --------------------------------------------------------------- */
+
+typedef struct reading {
+    importer *im;
+    handoff *h;
+    row_batch *cur;
+    row_batch *one;             /* with one thread: the batch saved at once */
+    at_status status;
+    at_err err;
+} reading;
+
+static int send_cur(reading *rd)
+{
+    if (!rd->cur || !rd->cur->n)
+        return 0;
+    if (rd->one) {
+        int failed = save_batch(rd->im, rd->cur);
+        rd->cur->n = 0;
+        sbuf_reset(&rd->cur->text);
+        rd->cur->noffs = 0;
+        return failed;
+    }
+    handoff_send(rd->h, &rd->cur->link);
+    rd->cur = NULL;
+    return 0;
+}
+
 static int on_row(const csvrow *row, void *ctx)
 {
-    importer *im = ctx;
+    reading *rd = ctx;
+    importer *im = rd->im;
+    if (!rd->cur) {
+        if (rd->one) {
+            rd->cur = rd->one;
+        } else if (!(rd->cur = (row_batch *)handoff_take(rd->h))) {
+            return 1;   /* the saving side stopped */
+        }
+        rd->cur->n = 0;
+        sbuf_reset(&rd->cur->text);
+        rd->cur->noffs = 0;
+    }
+    lead_vals lv = { 0 };
     if (row->index == 0) {
         read_header(im, row);
+        batch_row(im, rd->cur, row->line, &lv, 0);
         return im->header_bad;   /* without a usable header the rows mean nothing */
     }
     if (import_blank_row(row))
         return 0;
     if (row->n != im->ncsv) {
-        msgs_addf(&im->problems, "%s%zu cells, but the header has %zu",
-                  import_prefix(im, row->line), row->n, im->ncsv);
-        return 0;
+        msgs_addf(&im->row_msgs, "%s%zu cells, but the header has %zu",
+                  import_prefix(im, &im->reading, row->line), row->n, im->ncsv);
+        batch_row(im, rd->cur, row->line, &lv, 0);
+    } else {
+        size_t lead_bad = import_check_lead(im, row, &lv);
+        check_answers(im, row);
+        /* the session and administration checks need sound leading cells */
+        batch_row(im, rd->cur, row->line, &lv, !lead_bad);
     }
-    lead_vals lv;
-    size_t lead_bad = import_check_lead(im, row, &lv);
-    size_t before = im->problems.n;
-    check_answers(im, row);
-    if (lead_bad)
-        return 0;   /* the session and administration checks need sound leading cells */
-    int exists = 0, replaces = 0;
-    if (import_check_store(im, &lv, row->line, &exists, &replaces))
-        return im->db_failed;
-    /* a row whose answers are wrong is saved all the same (the transaction
-     * is undone at the end), so that the rows after it are checked against
-     * it as they would be against a correct one */
-    if (save_row(im, &lv, row->line, !exists))
-        return 1;
-    if (im->problems.n > before)
-        return 0;
-    im->admins_ok++;
-    im->replaced += (size_t)replaces;
+    if (rd->cur->n == ROWS_PER_BATCH)
+        return send_cur(rd);
     return 0;
+}
+
+static void *read_main(void *arg)
+{
+    reading *rd = arg;
+    rd->status = csvin_read_file(rd->im->path_arg, on_row, rd, &rd->err);
+    send_cur(rd);
+    handoff_finish(rd->h);
+    return NULL;
+}
+
+/* Reads the file and saves its rows: the reading on a second thread when
+ * im->threads is 2.  Returns the reading's status (err filled). */
+static at_status read_and_save(importer *im, at_err *err)
+{
+    reading rd = { .im = im };
+    row_batch *b;
+    if (im->threads < 2) {
+        rd.one = xcalloc(1, sizeof *rd.one);
+        rd.status = csvin_read_file(im->path_arg, on_row, &rd, &rd.err);
+        if (rd.status == AT_OK)
+            send_cur(&rd);
+        sbuf_release(&rd.one->text);
+        free(rd.one->offs);
+        free(rd.one);
+        *err = rd.err;
+        return rd.status;
+    }
+    rd.h = handoff_new();
+    for (int k = 0; k < NBATCHES; k++)
+        handoff_give(rd.h, &((row_batch *)xcalloc(1, sizeof(row_batch)))->link);
+    pthread_t reader;
+    if (pthread_create(&reader, NULL, read_main, &rd) != 0) {
+        handoff_free(rd.h);   /* no thread: read here, one batch at a time */
+        im->threads = 1;
+        while ((b = (row_batch *)handoff_drain(rd.h)))
+            free(b);
+        return read_and_save(im, err);
+    }
+    int stopped = 0;
+    while ((b = (row_batch *)handoff_receive(rd.h))) {
+        if (!stopped && save_batch(im, b)) {
+            stopped = 1;
+            handoff_cancel(rd.h);
+        }
+        handoff_give(rd.h, &b->link);
+    }
+    pthread_join(reader, NULL);
+    while ((b = (row_batch *)handoff_drain(rd.h))) {
+        sbuf_release(&b->text);
+        free(b->offs);
+        free(b);
+    }
+    handoff_free(rd.h);
+    *err = rd.err;
+    return rd.status;
 }
 
 /* ---- the command --------------------------------------------------------- */
@@ -240,11 +447,19 @@ int cmd_import(int argc, char **argv, const char *db)
     }
     const char *name = NULL, *path = NULL;
     int dry_run = 0, replace = 0;
+    long threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r;
         if (strcmp(argv[i], "--dry-run") == 0)
             dry_run = 1;
         else if (strcmp(argv[i], "--replace") == 0)
             replace = 1;
+        else if ((r = opt_value(argc, argv, &i, "--threads", &v)) != 0) {
+            if (r < 0 || !parse_long(v, &threads) || threads < 1 || threads > 2)
+                return cli_usage("import", "'--threads' takes 1 or 2");
+            i--;
+        }
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_usage("import", "unknown option '%s'", argv[i]);
         else if (!name)
@@ -259,9 +474,11 @@ int cmd_import(int argc, char **argv, const char *db)
 
     int rc = EXIT_FAIL;
     at_err err;
-    importer im = { .path = strcmp(path, "-") == 0 ? "<stdin>" : path, .dry_run = dry_run,
-                    .replace = replace, .who = cli_who() };
-    sbuf_init(&im.prefix);
+    importer im = { .path = strcmp(path, "-") == 0 ? "<stdin>" : path, .path_arg = path,
+                    .dry_run = dry_run, .replace = replace, .who = cli_who(),
+                    .threads = (int)threads };
+    im.reading.msgs = &im.row_msgs;
+    im.saving.msgs = &im.problems;
     catalog *cat = NULL;
     int in_txn = 0;
     size_t counts[4] = { 0, 0, 0, 0 };
@@ -286,13 +503,14 @@ int cmd_import(int argc, char **argv, const char *db)
     find_branch_on_calc(&im);
     im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
     im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
+    im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
 
-    if (store_begin(im.s, &err) != AT_OK) {
+    if (store_begin_bulk(im.s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
     }
     in_txn = 1;
-    if (csvin_read_file(path, on_row, &im, &err) != AT_OK) {
+    if (read_and_save(&im, &err) != AT_OK) {
         cli_print_msgs(&im.problems, MAX_SHOWN);
         cli_fail("%s; nothing was imported", err.msg);
         goto out;
@@ -328,10 +546,13 @@ out:
         record_clear(im.vals, im.in->ncols);
     free(im.vals);
     free(im.values);
+    free(im.valid);
     free(im.map);
     import_release_lines(&im);
     msgs_release(&im.problems);
-    sbuf_release(&im.prefix);
+    msgs_release(&im.row_msgs);
+    sbuf_release(&im.reading.prefix);
+    sbuf_release(&im.saving.prefix);
     catalog_free(cat);
     store_close(im.s);
     return rc;

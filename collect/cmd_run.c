@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "score.h"
 #include "run_prompt.h"
 
 static void usage(void)
@@ -90,15 +91,18 @@ static const char *status_of(const instrument *in, char *const *vals)
     return "complete";
 }
 
+/* The scores of the answers just saved, by the scoring model analyze uses. */
 static void print_scores(const instrument *in, char *const *vals)
 {
-    size_t i = 0;
-    const field *f = cli_next_scale(in, &i);
-    if (f)
+    score_form *sf = score_form_build(in, 0, NULL);
+    score_result res = { 0 };
+    score_eval(sf, (const char *const *)vals, &res);
+    if (sf->nscales)
         puts("scores:");
-    for (; f; f = cli_next_scale(in, &i)) {
-        size_t answered = 0;
-        double x = instrument_scale(in, f, (const char *const *)vals, &answered);
+    for (size_t k = 0; k < sf->nscales; k++) {
+        const field *f = &in->fields[sf->scales[k].field];
+        size_t answered = res.answered[k];
+        double x = res.score[k];
         if (isnan(x))
             printf("  %-16s -     (%zu of %zu items answered: too few to score)\n", f->name,
                    answered, f->nterms);
@@ -106,6 +110,8 @@ static void print_scores(const instrument *in, char *const *vals)
             printf("  %-16s %-5.2f (%zu of %zu items)%s\n", f->name, x, answered, f->nterms,
                    f->has_alert_below && x < f->alert_below ? "  below the alert cutoff" : "");
     }
+    score_result_release(&res);
+    score_form_free(sf);
 }
 
 /* Refuses a second administration of the same session, instrument and rater

@@ -16,13 +16,22 @@ typedef struct line_list {
     size_t n, cap;
 } line_list;
 
+/* Where one side of an import puts its messages: the reading side (header,
+ * leading cells, answers) works on a thread of its own, and the saving side
+ * (the store) on the main one. */
+typedef struct import_side {
+    at_msgs *msgs;
+    sbuf prefix;
+} import_side;
+
 /* One import: the file, the store, and what the rows so far have said.
  * The rows are saved as they come, inside one transaction, so the store
  * itself answers what earlier rows said (their sessions and
  * administrations); the importer keeps only the line each saved
  * administration and each session it made came from, for messages. */
 typedef struct importer {
-    const char *path;
+    const char *path;     /* the file as messages name it */
+    const char *path_arg; /* as given ("-": standard input) */
     store *s;
     const instrument *in;
     long instrument_id;
@@ -35,9 +44,13 @@ typedef struct importer {
     int header_bad;
     int branch_on_calc;   /* some branching logic reads a calc field */
 
-    char **vals;          /* in->ncols answers of the current row */
-    const char **values;  /* the same as saved: calc columns blank */
-    sbuf prefix;
+    char **vals;          /* in->ncols answers of the row being read */
+    unsigned char *valid; /* the cells field_normalize took (not checked again) */
+    at_msgs row_msgs;     /* the problems of the row being read */
+    import_side reading, saving;
+    int threads;
+
+    const char **values;  /* the answers being saved: calc columns blank */
 
     line_list admin_lines, session_lines;
     at_msgs problems;
@@ -59,14 +72,15 @@ char *import_trim(char *s);
 int import_blank_row(const csvrow *row);
 
 /* "'FILE' line N: ", the start of every message about a row; valid until
- * the next call. */
-const char *import_prefix(importer *im, long line);
+ * the next call on that side. */
+const char *import_prefix(importer *im, import_side *sd, long line);
 
-/* Adds "'FILE' line N: 'COLUMN': reason" to the problems. */
-void import_problem(importer *im, long line, const char *col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Adds "'FILE' line N: 'COLUMN': reason" to the side's messages. */
+void import_problem(importer *im, import_side *sd, long line, const char *col,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Checks the leading cells into *lv; returns the number of problems found. */
+/* Checks the leading cells into *lv (reading side); returns the number of
+ * problems found. */
 size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv);
 
 /* Checks the row's session and administration against the store (which

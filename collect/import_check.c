@@ -51,26 +51,27 @@ static void add_num(sbuf *sb, long x)
     sbuf_add(sb, buf + i, sizeof buf - i);
 }
 
-const char *import_prefix(importer *im, long line)
+const char *import_prefix(importer *im, import_side *sd, long line)
 {
-    sbuf_reset(&im->prefix);
-    sbuf_addc(&im->prefix, '\'');
-    sbuf_adds(&im->prefix, im->path);
-    sbuf_adds(&im->prefix, "' line ");
-    add_num(&im->prefix, line);
-    sbuf_adds(&im->prefix, ": ");
-    return sbuf_str(&im->prefix);
+    sbuf_reset(&sd->prefix);
+    sbuf_addc(&sd->prefix, '\'');
+    sbuf_adds(&sd->prefix, im->path);
+    sbuf_adds(&sd->prefix, "' line ");
+    add_num(&sd->prefix, line);
+    sbuf_adds(&sd->prefix, ": ");
+    return sbuf_str(&sd->prefix);
 }
 
-void import_problem(importer *im, long line, const char *col, const char *fmt, ...)
-                    {
-                    sbuf sb = SBUF_INIT;
+void import_problem(importer *im, import_side *sd, long line, const char *col,
+                    const char *fmt, ...)
+{
+    sbuf sb = SBUF_INIT;
     va_list ap;
     sbuf_addf(&sb, "'%s' line %ld: '%s': ", im->path, line, col);
     va_start(ap, fmt);
     sbuf_vaddf(&sb, fmt, ap);
     va_end(ap);
-    msgs_addf(&im->problems, "%s", sbuf_str(&sb));
+    msgs_addf(sd->msgs, "%s", sbuf_str(&sb));
     sbuf_release(&sb);
 }
 
@@ -111,7 +112,8 @@ static const char *cell(const csvrow *row, long i)
 
 size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
 {
-    size_t before = im->problems.n;
+    import_side *sd = &im->reading;
+    size_t before = sd->msgs->n;
     long line = row->line;
     lv->client = cell(row, im->lead[LEAD_CLIENT]);
     lv->therapist = cell(row, im->lead[LEAD_THERAPIST]);
@@ -122,34 +124,34 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
     const char *session = cell(row, im->lead[LEAD_SESSION]);
 
     if (!lv->client)
-        import_problem(im, line, "client", "a client code is required");
+        import_problem(im, sd, line, "client", "a client code is required");
     else if (has_control(lv->client))
-        import_problem(im, line, "client", "the code has a control character");
+        import_problem(im, sd, line, "client", "the code has a control character");
     if (lv->therapist && has_control(lv->therapist))
-        import_problem(im, line, "therapist", "the code has a control character");
+        import_problem(im, sd, line, "therapist", "the code has a control character");
     if (lv->rater_code && has_control(lv->rater_code))
-        import_problem(im, line, "rater_code", "the code has a control character");
+        import_problem(im, sd, line, "rater_code", "the code has a control character");
 
     lv->session = 0;
     if (!session)
-        import_problem(im, line, "session", "a session number is required");
+        import_problem(im, sd, line, "session", "a session number is required");
     else if (!parse_long(session, &lv->session) || lv->session < 1)
-        import_problem(im, line, "session", "'%s' is not a session number (1, 2, 3, ...)",
+        import_problem(im, sd, line, "session", "'%s' is not a session number (1, 2, 3, ...)",
                        session);
 
     if (lv->date && !valid_iso_date(lv->date))
-        import_problem(im, line, "date", "'%s' is not a date (YYYY-MM-DD)", lv->date);
+        import_problem(im, sd, line, "date", "'%s' is not a date (YYYY-MM-DD)", lv->date);
     if (lv->modality && strcmp(lv->modality, "in-person") != 0 &&
         strcmp(lv->modality, "telehealth") != 0)
-        import_problem(im, line, "modality", "'%s' is not in-person or telehealth",
+        import_problem(im, sd, line, "modality", "'%s' is not in-person or telehealth",
                        lv->modality);
     if (!lv->rater)
         lv->rater = "client";
     else if (strcmp(lv->rater, "client") != 0 && strcmp(lv->rater, "therapist") != 0 &&
              strcmp(lv->rater, "observer") != 0)
-        import_problem(im, line, "rater", "'%s' is not client, therapist or observer",
+        import_problem(im, sd, line, "rater", "'%s' is not client, therapist or observer",
                        lv->rater);
-    return im->problems.n - before;
+    return sd->msgs->n - before;
 }
 
 /* ---- sessions and administrations ---------------------------------------- */
@@ -163,7 +165,7 @@ static void rater_words(sbuf *sb, const lead_vals *lv)
 
 static size_t db_problem(importer *im, long line, const at_err *err)
 {
-    msgs_addf(&im->problems, "%s%s", import_prefix(im, line), err->msg);
+    msgs_addf(&im->problems, "%s%s", import_prefix(im, &im->saving, line), err->msg);
     im->db_failed = 1;
     return 1;
 }
@@ -194,7 +196,7 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
         if (sc.conflicts & (1u << k)) {
             store_session_reason(im->s, 1u << k, lv->client, lv->session, given[k], where, why,
                                  sizeof why);
-            import_problem(im, line, cols[k], "%s", why);
+            import_problem(im, &im->saving, line, cols[k], "%s", why);
         }
 
     long admin_id = 0, seq = 0;
@@ -206,14 +208,14 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
     sbuf what = SBUF_INIT;
     rater_words(&what, lv);
     if (seq)
-        import_problem(im, line, "session",
+        import_problem(im, &im->saving, line, "session",
                        "%s for session %ld of client '%s' is already on line %ld",
                        sbuf_str(&what), lv->session, lv->client,
                        lines_get(&im->admin_lines, seq));
     else if (im->replace)
         *replaces = 1;
     else
-        import_problem(im, line, "session",
+        import_problem(im, &im->saving, line, "session",
                        "session %ld of client '%s' already has %s of '%s' in the study "
                        "(--replace replaces it)", lv->session, lv->client, sbuf_str(&what),
                        im->in->name);

@@ -40,6 +40,8 @@ if [ -x "$analyze" ]; then
   out=./attune-out
   echo "== analysing the demo study into $out/"
   "$analyze" all --out-dir "$out"
+  "$analyze" chart --all --out-dir "$out/charts" 2>/dev/null
+  "$analyze" report --format html -o "$out/report.html"
   echo
   echo "== headline numbers"
   "$analyze" reliability --instrument client_post_session | awk -F, 'NR>1 && $2=="alliance" {printf "alpha of the client alliance scale: %s (n = %s sessions)\n", $5, $3}'
@@ -48,7 +50,8 @@ if [ -x "$analyze" ]; then
   echo "== the clinician's report for the next sessions"
   "$analyze" report
   echo
-  echo "the tables are in $out/ (README.txt there says what each holds)"
+  echo "the tables are in $out/ (README.txt there says what each holds), a chart per"
+  echo "client in $out/charts/, and the report as a page in $out/report.html"
 fi
 
 cat <<MSG
@@ -60,5 +63,7 @@ cat <<MSG
     $collect export client_post_session --format wide
   the clinician's list before the next session:
     $analyze report
+  a client's chart:
+    $analyze chart --client C02 -o C02.png
   everything else: $collect --help, $analyze --help, and README.md
 MSG

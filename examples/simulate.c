@@ -78,7 +78,10 @@ static void usage(FILE *fp)
         "  --therapists N            therapists T001.. (default 50)\n"
         "  --rater R                 client, therapist or observer (default client)\n"
         "  --start YYYY-MM-DD        date of the first sessions (default 2026-09-07)\n"
-        "  --seed N                  random seed (default 1); same seed, same output\n"
+        "  --seed N                  random seed (default 1); same seed, same output; the\n"
+        "                            sessions (dates, modality) depend only on the seed and\n"
+        "                            the counts, so files of several instruments describe\n"
+        "                            the same sessions\n"
         "  --long                    long form: client,therapist,session,date,modality,\n"
         "                            rater,rater_code,instrument,version,field,value\n"
         "                            (one row per non-blank answer, calc fields left out)\n"
@@ -479,6 +482,11 @@ static void simulate(const opts *o, const instrument *in, csvout *w)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, o->seed);
+    /* the schedule (dates, modality) has a stream of its own, so that every
+     * instrument simulated with one seed describes the same sessions: a
+     * client file and a therapist file import into one study */
+    gsl_rng *sched = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(sched, o->seed ^ 0x5eed5eedUL);
     item *items;
     size_t nitems = find_items(in, &items);
     double *ther_effect = xcalloc((size_t)o->therapists, sizeof *ther_effect);
@@ -498,7 +506,7 @@ static void simulate(const opts *o, const instrument *in, csvout *w)
         cs.base = 0.78 + ther_effect[t] + gsl_ran_gaussian(r, 0.1);
         cs.slope = 0.006 + gsl_ran_gaussian(r, 0.006);
         cs.rupture_rate = 0.04 + 0.14 * gsl_rng_uniform(r);
-        cs.tele = gsl_rng_uniform(r) < 0.35;
+        cs.tele = gsl_rng_uniform(sched) < 0.35;
         /* clients join over half a year, on different weekdays */
         long day = start + 7 * ((c / o->therapists) % 26) + c % 5;
         char ccode[32], tcode[32], num[32], date[11];
@@ -508,7 +516,7 @@ static void simulate(const opts *o, const instrument *in, csvout *w)
         for (long s = 1; s <= o->per_client && left > 0; s++, left--) {
             story st;
             double level = next_session(&cs, s, therapist_rater, &st, r);
-            int tele = gsl_rng_uniform(r) < 0.1 ? !cs.tele : cs.tele;
+            int tele = gsl_rng_uniform(sched) < 0.1 ? !cs.tele : cs.tele;
             snprintf(num, sizeof num, "%ld", s);
             days_to_iso(day, date);
             const char *lead[7] = { ccode, tcode, num, date, tele ? "telehealth" : "in-person",
@@ -522,13 +530,14 @@ static void simulate(const opts *o, const instrument *in, csvout *w)
                 free(vals[j]);
                 vals[j] = NULL;
             }
-            day += gsl_rng_uniform(r) < 0.06 ? 14 : 7;   /* a missed week now and then */
+            day += gsl_rng_uniform(sched) < 0.06 ? 14 : 7;   /* a missed week now and then */
         }
     }
     free(vals);
     free(ther_effect);
     free(items);
     gsl_rng_free(r);
+    gsl_rng_free(sched);
 }
 
 int main(int argc, char **argv)

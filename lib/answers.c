@@ -77,6 +77,12 @@ void instrument_compute(const instrument *in, char **vals)
 size_t instrument_check(const instrument *in, const char *const *vals, const char *prefix,
                         at_msgs *problems)
 {
+    return instrument_check_known(in, vals, NULL, prefix, problems);
+}
+
+size_t instrument_check_known(const instrument *in, const char *const *vals,
+                              const unsigned char *valid, const char *prefix, at_msgs *problems)
+{
     size_t before = problems->n;
     if (!prefix)
         prefix = "";
@@ -89,6 +95,11 @@ size_t instrument_check(const instrument *in, const char *const *vals, const cha
             const char *v = vals[f->col + k];
             if (blank_cell(v))
                 continue;
+            if (valid && valid[f->col + k]) {
+                if (f->type != FT_CHECKBOX || strcmp(v, "1") == 0)
+                    answered = 1;
+                continue;
+            }
             char *norm, why[512];
             if (!field_normalize(f, v, &norm, why, sizeof why)) {
                 msgs_addf(problems, "%s'%s': %s", prefix, in->cols[f->col + k].name, why);

@@ -2,12 +2,16 @@
 #include "csvio.h"
 
 #include <csv.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct reader {
     csvin_row_fn fn;
     void *ctx;
+    sbuf cells;       /* the current row's fields, each NUL-terminated */
+    size_t *offs;     /* where each starts in cells */
     char **fields;
     size_t n, cap;
     long line;        /* physical line being fed */
@@ -15,8 +19,11 @@ typedef struct reader {
     int in_row;
     size_t index;
     int stop;
+    int started;      /* past the start of the input (and its byte order mark) */
 } reader;
 
+/* Fields are copied into one buffer per row (the parser owns its own), so a
+ * row costs no allocation once the buffer has grown to the widest row. */
 static void on_field(void *s, size_t len, void *data)
 {
     reader *r = data;
@@ -24,16 +31,12 @@ static void on_field(void *s, size_t len, void *data)
         return;
     if (r->n == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 32;
+        r->offs = xrealloc(r->offs, r->cap * sizeof *r->offs);
         r->fields = xrealloc(r->fields, r->cap * sizeof *r->fields);
     }
-    r->fields[r->n++] = xstrndup(s ? s : "", s ? len : 0);
-}
-
-static void clear_fields(reader *r)
-{
-    for (size_t i = 0; i < r->n; i++)
-        free(r->fields[i]);
-    r->n = 0;
+    r->offs[r->n++] = r->cells.len;
+    sbuf_add(&r->cells, s ? (const char *)s : "", s ? len : 0);
+    sbuf_addc(&r->cells, '\0');
 }
 
 static void on_row(int c, void *data)
@@ -41,11 +44,14 @@ static void on_row(int c, void *data)
     (void)c;
     reader *r = data;
     if (!r->stop) {
+        for (size_t i = 0; i < r->n; i++)
+            r->fields[i] = r->cells.buf + r->offs[i];
         csvrow row = { r->fields, r->n, r->row_line, r->index++ };
         if (r->fn(&row, r->ctx))
             r->stop = 1;
     }
-    clear_fields(r);
+    r->n = 0;
+    sbuf_reset(&r->cells);
     r->in_row = 0;
 }
 
@@ -57,64 +63,117 @@ static int is_blank_line(const char *s, size_t len)
     return 1;
 }
 
+/* Feeds data[0..len) to the parser a physical line at a time, so that each
+ * row knows the line it starts on; data ends at a line's end, or is the
+ * input's last piece. */
+static at_status feed(struct csv_parser *p, reader *r, const char *name, const char *data,
+                      size_t len, at_err *err)
+{
+    if (!r->started) {
+        r->started = 1;
+        if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+            data += 3;
+            len -= 3;
+        }
+    }
+    size_t pos = 0;
+    while (pos < len && !r->stop) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) + 1 : len;
+        r->line++;
+        if (!r->in_row && !is_blank_line(data + pos, end - pos)) {
+            r->in_row = 1;
+            r->row_line = r->line;
+        }
+        if (csv_parse(p, data + pos, end - pos, on_field, on_row, r) != end - pos)
+            return at_fail(err, AT_EINVAL, "'%s' line %ld: %s", name, r->row_line,
+                           csv_error(p) == CSV_EPARSE
+                               ? "malformed CSV (a quote is misplaced or not closed)"
+                               : csv_strerror(csv_error(p)));
+        pos = end;
+    }
+    return AT_OK;
+}
+
+static at_status start(struct csv_parser *p, reader *r, const char *name, csvin_row_fn fn,
+                       void *ctx, at_err *err)
+{
+    memset(r, 0, sizeof *r);
+    r->fn = fn;
+    r->ctx = ctx;
+    if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return at_fail(err, AT_ENOMEM, "'%s': cannot start the CSV parser", name);
+    return AT_OK;
+}
+
+static at_status finish(struct csv_parser *p, reader *r, const char *name, at_status st,
+                        at_err *err)
+{
+    if (st == AT_OK && !r->stop && csv_fini(p, on_field, on_row, r) != 0)
+        st = at_fail(err, AT_EINVAL,
+                     "'%s' line %ld: malformed CSV (a quoted field is not closed)", name,
+                     r->row_line);
+    sbuf_release(&r->cells);
+    free(r->offs);
+    free(r->fields);
+    csv_free(p);
+    return st;
+}
+
 at_status csvin_read_mem(const char *name, const char *data, size_t len,
                          csvin_row_fn fn, void *ctx, at_err *err)
 {
     struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        return at_fail(err, AT_ENOMEM, "'%s': cannot start the CSV parser", name);
-    reader r = { .fn = fn, .ctx = ctx, .line = 0 };
-    at_status st = AT_OK;
-
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
-    }
-    size_t pos = 0;
-    while (pos < len && !r.stop) {
-        const char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) + 1 : len;
-        r.line++;
-        if (!r.in_row && !is_blank_line(data + pos, end - pos)) {
-            r.in_row = 1;
-            r.row_line = r.line;
-        }
-        if (csv_parse(&p, data + pos, end - pos, on_field, on_row, &r) != end - pos) {
-            st = at_fail(err, AT_EINVAL, "'%s' line %ld: %s", name, r.row_line,
-                         csv_error(&p) == CSV_EPARSE ? "malformed CSV (a quote is misplaced or not closed)"
-                                                     : csv_strerror(csv_error(&p)));
-            goto out;
-        }
-        pos = end;
-    }
-    if (!r.stop && csv_fini(&p, on_field, on_row, &r) != 0) {
-        st = at_fail(err, AT_EINVAL, "'%s' line %ld: malformed CSV (a quoted field is not closed)",
-                     name, r.row_line);
-        goto out;
-    }
-out:
-    clear_fields(&r);
-    free(r.fields);
-    csv_free(&p);
-    return st;
+    reader r;
+    at_status st = start(&p, &r, name, fn, ctx, err);
+    if (st != AT_OK)
+        return st;
+    return finish(&p, &r, name, feed(&p, &r, name, data, len, err), err);
 }
+
+/* The file is read in pieces; each piece is fed up to its last line end,
+ * and the rest goes before the next piece, so memory stays the size of a
+ * piece and a line, whatever the file's size. */
+enum { READ_PIECE = 1 << 16 };
 
 at_status csvin_read_file(const char *path, csvin_row_fn fn, void *ctx, at_err *err)
 {
-    char *data = NULL;
-    size_t len = 0;
-    at_status st;
-    if (strcmp(path, "-") == 0) {
-        path = "<stdin>";
-        st = read_stream(stdin, path, &data, &len, err);
-    } else {
-        st = read_file(path, &data, &len, err);
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!fp)
+        return at_fail(err, AT_EIO, "'%s': %s", name, strerror(errno));
+    struct csv_parser p;
+    reader r;
+    at_status st = start(&p, &r, name, fn, ctx, err);
+    sbuf buf = SBUF_INIT;
+    while (st == AT_OK && !r.stop) {
+        sbuf_grow(&buf, READ_PIECE);
+        size_t got = fread(buf.buf + buf.len, 1, READ_PIECE, fp);
+        buf.len += got;
+        if (got == 0) {
+            if (ferror(fp))
+                st = at_fail(err, AT_EIO, "'%s': read error", name);
+            else if (buf.len)
+                st = feed(&p, &r, name, buf.buf, buf.len, err);
+            break;
+        }
+        const char *last = NULL;
+        for (size_t i = buf.len; i > buf.len - got; i--)
+            if (buf.buf[i - 1] == '\n') {
+                last = buf.buf + i;
+                break;
+            }
+        if (!last)
+            continue;   /* a line longer than the piece: read on */
+        size_t whole = (size_t)(last - buf.buf);
+        st = feed(&p, &r, name, buf.buf, whole, err);
+        memmove(buf.buf, buf.buf + whole, buf.len - whole);
+        buf.len -= whole;
     }
-    if (st != AT_OK)
-        return st;
-    st = csvin_read_mem(path, data, len, fn, ctx, err);
-    free(data);
-    return st;
+    sbuf_release(&buf);
+    if (fp != stdin)
+        fclose(fp);
+    return finish(&p, &r, name, st, err);
 }
 
 void csvout_init_file(csvout *w, FILE *fp)

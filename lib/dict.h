@@ -156,6 +156,10 @@ void instrument_compute(const instrument *in, char **vals);
  * number of problems added. */
 size_t instrument_check(const instrument *in, const char *const *vals, const char *prefix,
                         at_msgs *problems);
+/* The same, taking the cells c with valid[c] nonzero as already normalised
+ * by field_normalize (so not checked again); valid NULL checks every cell. */
+size_t instrument_check_known(const instrument *in, const char *const *vals,
+                              const unsigned char *valid, const char *prefix, at_msgs *problems);
 
 /* A scale score: evaluates field f's calc with @MINITEMS honoured.  Stores
  * the number of answered terms in *answered (may be NULL) and returns the

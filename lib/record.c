@@ -1,5 +1,6 @@
 /* record.c: instrument versions cached per store, and answer arrays. */
 #include "record.h"
+#include "score.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,20 +93,11 @@ void record_clear(char **vals, size_t n)
 
 void record_fill(const instrument *in, const admin_view *v, char **vals, size_t *unknown)
 {
-    size_t miss = 0;
     record_clear(vals, in->ncols);
-    /* responses and columns are both ordered; a lookup per response keeps
-     * this simple and correct when a version has different columns */
-    for (size_t i = 0; i < v->n; i++) {
-        if (!v->values[i] || !v->values[i][0])
-            continue;
-        long col = instrument_col(in, v->fields[i]);
-        if (col < 0)
-            miss++;
-        else
-            vals[col] = xstrdup(v->values[i]);
-    }
+    /* the borrowed answers of score_fill, copied so the caller owns them */
+    score_fill(in, score_columns_match(in, v), v, (const char **)vals, unknown);
+    for (size_t c = 0; c < in->ncols; c++)
+        if (vals[c])
+            vals[c] = xstrdup(vals[c]);
     instrument_compute(in, vals);
-    if (unknown)
-        *unknown = miss;
 }

@@ -141,7 +141,20 @@ static const char *const stmt_sql[ST_COUNT] = {
                     " VALUES (?1, ?2, ?3)",
     [ST_THERAPIST_CODE] = "SELECT code FROM therapists WHERE id = ?1",
     [ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"
-                   " (SELECT coalesce(max(id), 0) FROM sessions)",
+                   " (SELECT coalesce(max(id), 0) FROM sessions),"
+                   " (SELECT coalesce(max(id), 0) FROM clients)",
+    /* rows made since the transaction began whose parent row is missing */
+    [ST_ORPHANS] = "SELECT (SELECT count(*) FROM administrations a"
+                   "   LEFT JOIN sessions se ON se.id = a.session_id"
+                   "   LEFT JOIN instruments i ON i.id = a.instrument_id"
+                   "   WHERE a.id > ?1 AND (se.id IS NULL OR i.id IS NULL))"
+                   " + (SELECT count(*) FROM sessions se"
+                   "   LEFT JOIN clients c ON c.id = se.client_id"
+                   "   LEFT JOIN therapists t ON t.id = se.therapist_id"
+                   "   WHERE se.id > ?2 AND (c.id IS NULL"
+                   "     OR (se.therapist_id IS NOT NULL AND t.id IS NULL)))"
+                   " + (SELECT count(*) FROM clients c LEFT JOIN therapists t ON t.id = c.therapist_id"
+                   "   WHERE c.id > ?3 AND c.therapist_id IS NOT NULL AND t.id IS NULL)",
 };
 
 const char *store_default_path(void)
@@ -512,6 +525,14 @@ void store_close(store *s)
 
 /* ---- transactions ------------------------------------------------------- */
 
+/* Foreign keys back on after a bulk transaction (a no-op otherwise). */
+static void keys_on(store *s)
+{
+    if (s->bulk)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    s->bulk = 0;
+}
+
 static at_status check_writable(store *s, at_err *err)
 {
     if (s->mode == STORE_READ)
@@ -519,7 +540,7 @@ static at_status check_writable(store *s, at_err *err)
     return AT_OK;
 }
 
-at_status store_begin(store *s, at_err *err)
+static at_status begin(store *s, int bulk, at_err *err)
 {
     at_status rc = check_writable(s, err);
     if (rc != AT_OK)
@@ -528,20 +549,57 @@ at_status store_begin(store *s, at_err *err)
         return at_fail(err, AT_EINVAL, "a transaction is already open on '%s'", s->path);
     store_cache_reset(s);
     s->txn_lost = 0;
-    rc = store_exec(s, ST_BEGIN, err);
-    if (rc != AT_OK)
+    /* the setting holds only outside a transaction */
+    if (bulk && (rc = exec_sql(s, "PRAGMA foreign_keys = OFF", err)) != AT_OK)
         return rc;
-    long ids[2];
-    sqlite3_stmt *st = store_stmt(s, ST_MAX_IDS, err);
-    if (!st || (rc = store_step_ints(s, st, ids, 2, err)) != AT_OK) {
-        rc = st ? rc : err ? err->code : AT_EDB;
+    s->bulk = bulk;
+    rc = store_exec(s, ST_BEGIN, err);
+    long ids[3];
+    sqlite3_stmt *st = rc == AT_OK ? store_stmt(s, ST_MAX_IDS, err) : NULL;
+    if (rc == AT_OK && !st)
+        rc = err ? err->code : AT_EDB;
+    if (rc == AT_OK && (rc = store_step_ints(s, st, ids, 3, err)) == AT_ENOTFOUND)
+        rc = store_dberr(s, err);
+    if (rc != AT_OK) {
         store_exec(s, ST_ROLLBACK, NULL);
-        return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
+        keys_on(s);
+        return rc;
     }
     s->admin0 = ids[0];
     s->session0 = ids[1];
+    s->client0 = ids[2];
     s->in_txn = 1;
     return AT_OK;
+}
+
+at_status store_begin(store *s, at_err *err)
+{
+    return begin(s, 0, err);
+}
+
+at_status store_begin_bulk(store *s, at_err *err)
+{
+    return begin(s, 1, err);
+}
+
+/* Every row made in a bulk transaction has its parents: checked once at
+ * the end instead of by SQLite on each insert. */
+static at_status check_orphans(store *s, at_err *err)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_ORPHANS, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    sqlite3_bind_int64(st, 1, s->admin0);
+    sqlite3_bind_int64(st, 2, s->session0);
+    sqlite3_bind_int64(st, 3, s->client0);
+    long n = 0;
+    at_status rc = store_step_ints(s, st, &n, 1, err);
+    if (rc == AT_ENOTFOUND)
+        return store_dberr(s, err);
+    if (rc == AT_OK && n)
+        rc = at_fail(err, AT_EDB, "nothing was saved in '%s': %ld new rows would refer to "
+                     "rows that do not exist", s->path, n);
+    return rc;
 }
 
 at_status store_commit(store *s, at_err *err)
@@ -552,12 +610,14 @@ at_status store_commit(store *s, at_err *err)
     if (s->txn_lost) {
         rc = at_fail(err, AT_EDB, "nothing was saved in '%s': the transaction was undone "
                      "after an earlier error", s->path);
-    } else if ((rc = store_exec(s, ST_COMMIT, err)) != AT_OK) {
+    } else if ((s->bulk && (rc = check_orphans(s, err)) != AT_OK) ||
+               (rc = store_exec(s, ST_COMMIT, err)) != AT_OK) {
         store_exec(s, ST_ROLLBACK, NULL);
     }
     s->in_txn = 0;
     s->txn_lost = 0;
     store_cache_reset(s);
+    keys_on(s);
     return rc;
 }
 
@@ -570,6 +630,7 @@ void store_rollback(store *s)
     s->in_txn = 0;
     s->txn_lost = 0;
     store_cache_reset(s);
+    keys_on(s);
 }
 
 at_status store_wbegin(store *s, at_err *err)

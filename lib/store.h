@@ -62,6 +62,11 @@ const char *store_default_path(void);
  * refused, and store_commit reports that nothing was saved.  Either
  * store_commit or store_rollback ends the transaction; both always do. */
 at_status store_begin(store *s, at_err *err);
+/* The same for many saves at once (an import): SQLite's foreign-key checks
+ * are off for the transaction, and store_commit checks instead, once, that
+ * every row made in it has its parent rows, refusing to commit (and undoing
+ * everything) when one does not. */
+at_status store_begin_bulk(store *s, at_err *err);
 at_status store_commit(store *s, at_err *err);
 void store_rollback(store *s);
 

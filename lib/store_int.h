@@ -41,6 +41,7 @@ enum store_stmt {
     ST_COLS_INS,
     ST_THERAPIST_CODE,
     ST_MAX_IDS,
+    ST_ORPHANS,
     ST_COUNT
 };
 
@@ -65,7 +66,8 @@ struct store {
     char *account;                   /* the operating-system account, found once */
     /* the largest administration and session ids when the open transaction
      * began: larger ones were made inside it */
-    long admin0, session0;
+    long admin0, session0, client0;
+    int bulk;                        /* the open transaction is store_begin_bulk's */
     struct { char *code; long id; } therapist;
     struct { char *code; long id, therapist_id; } client;
     struct {

@@ -115,7 +115,7 @@ void sbuf_reset(sbuf *sb)
         sb->buf[0] = '\0';
 }
 
-static void sbuf_grow(sbuf *sb, size_t extra)
+void sbuf_grow(sbuf *sb, size_t extra)
 {
     if (sb->len + extra + 1 <= sb->cap)
         return;

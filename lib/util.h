@@ -52,6 +52,7 @@ typedef struct sbuf {
 void sbuf_init(sbuf *sb);
 void sbuf_release(sbuf *sb);
 void sbuf_reset(sbuf *sb);                       /* len = 0, keeps memory */
+void sbuf_grow(sbuf *sb, size_t extra);           /* room for extra more bytes and a NUL */
 void sbuf_add(sbuf *sb, const char *s, size_t n);
 void sbuf_adds(sbuf *sb, const char *s);
 void sbuf_addc(sbuf *sb, char c);

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash examples/install-deps.sh
+bash examples/install-deps.sh poppler-utils libxml2-utils   # pdfinfo, pdftotext, xmllint for the chart and report tests
 
 build=${ATTUNE_TEST_BUILD:-build-test}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DATTUNE_WERROR=ON -DATTUNE_SANITIZE=ON >/dev/null

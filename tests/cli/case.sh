@@ -16,7 +16,7 @@ ln -s "$top/tests/data" "$work/data"
 ln -s "$top/instruments" "$work/instruments"
 ln -s "$top/examples" "$work/examples"
 
-export PATH="$build/collect:$build/analyze:$build/examples:$PATH"
+export PATH="$build/collect:$build/analyze:$build/examples:$build/tests/tools:$PATH"
 export ATTUNE_DB="$work/attune.db"
 export TZ=UTC LC_ALL=C
 unset ATTUNE_UPDATE_ALL 2>/dev/null || true

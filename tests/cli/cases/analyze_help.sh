@@ -1,7 +1,7 @@
 # analyze: --help everywhere (stdout, exit 0); misuse is one line, a pointer
 # to --help and exit 2; failures are "analyze: <what>: <why>" and exit 1.
 run analyze --help
-for cmd in scores reliability trajectories episodes ruptures trends agreement report all; do
+for cmd in scores reliability trajectories episodes ruptures trends agreement report chart all; do
   run analyze $cmd --help
 done
 

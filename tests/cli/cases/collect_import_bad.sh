@@ -43,3 +43,34 @@ setup collect instrument add data/calc_branch.csv
 before=$(sqlite3 -readonly attune.db .dump)
 run collect import calc_branch data/bad/import_calc_branch.csv
 unchanged
+
+# the reading side on a second thread finds the same problems, in the same
+# order, as one thread (a file of many rows spans several batches)
+{
+  head -1 examples/sample/client_post_session.csv
+  for i in $(seq 1 700); do
+    if [ $((i % 97)) -eq 0 ]; then
+      echo "C31,T01,$i,2026-09-07,in-person,client,C31,9,4,4,4,4,2,,,,,0,,,,,,,,,,,"
+    elif [ $((i % 131)) -eq 0 ]; then
+      echo "C31,T02,$((i - 1)),2026-09-07,in-person,client,X,4,4,4,4,4,2,,,,,0,,,,,,,,,,,"
+    else
+      echo "C31,T01,$i,2026-09-07,in-person,client,C31,4,4,4,4,4,2,,,,,0,,,,,,,,,,,"
+    fi
+  done
+} >mixed.csv
+for t in 1 2; do
+  collect import client_post_session mixed.csv --threads $t >threads$t.out 2>&1
+  echo "--threads $t: exit $?, $(wc -l <threads$t.out) lines"
+done
+cmp -s threads1.out threads2.out && echo "the same messages" || echo "DIFFERENT messages"
+tail -3 threads2.out
+unchanged
+run collect import client_post_session mixed.csv --threads 3
+grep -v ',9,4,4,4,4,2,\|,X,4,' mixed.csv >good.csv
+for t in 1 2; do
+  collect --db t$t.db init >/dev/null
+  collect --db t$t.db instrument add instruments/client_post_session.csv >/dev/null
+  collect --db t$t.db import client_post_session good.csv --threads $t
+  collect --db t$t.db export client_post_session --format long --include-identifiers -o t$t.csv 2>/dev/null
+done
+cmp -s t1.csv t2.csv && echo "the same study either way ($(wc -l <t1.csv) answers)" || echo "DIFFERENT studies"

@@ -1,0 +1,417 @@
+/* canvas.c: the charts' drawing operations on cairo and as SVG text. */
+#include "canvas.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+
+#include <fontconfig/fontconfig.h>
+
+struct canvas {
+    cairo_t *cr;        /* the cairo face; NULL for SVG */
+    sbuf *svg;
+    const char *prefix;
+};
+
+static cairo_surface_t *measure_s;   /* for measuring text */
+static cairo_t *measure_c;
+static cairo_font_face_t *faces[2];  /* regular and bold, made once */
+static cairo_font_options_t *font_opts;
+
+void canvas_font(cairo_t *cr, double size, int bold)
+{
+    bold = bold != 0;
+    if (!faces[bold])
+        faces[bold] = cairo_toy_font_face_create(CANVAS_FONT, CAIRO_FONT_SLANT_NORMAL,
+                                                 bold ? CAIRO_FONT_WEIGHT_BOLD
+                                                      : CAIRO_FONT_WEIGHT_NORMAL);
+    if (!font_opts) {
+        font_opts = cairo_font_options_create();
+        cairo_font_options_set_antialias(font_opts, CAIRO_ANTIALIAS_GRAY);
+        cairo_font_options_set_hint_style(font_opts, CAIRO_HINT_STYLE_NONE);
+        cairo_font_options_set_hint_metrics(font_opts, CAIRO_HINT_METRICS_OFF);
+    }
+    cairo_set_font_face(cr, faces[bold]);
+    cairo_set_font_size(cr, size);
+    cairo_set_font_options(cr, font_opts);
+}
+
+canvas *canvas_cairo(cairo_t *cr)
+{
+    canvas *c = xcalloc(1, sizeof *c);
+    c->cr = cr;
+    return c;
+}
+
+/* Numbers in SVG: two decimals are finer than a screen shows. */
+static void num(sbuf *sb, double x)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%.2f", x);
+    char *e = b + strlen(b) - 1;
+    while (*e == '0')
+        *e-- = '\0';
+    if (*e == '.')
+        *e = '\0';
+    if (strcmp(b, "-0") == 0)
+        strcpy(b, "0");
+    sbuf_adds(sb, b);
+}
+
+static void attr(sbuf *sb, const char *name, double x)
+{
+    sbuf_addf(sb, " %s=\"", name);
+    num(sb, x);
+    sbuf_addc(sb, '"');
+}
+
+static void color(sbuf *sb, cv_color c)
+{
+    sbuf_addf(sb, "#%02x%02x%02x", (unsigned)lround(c.r * 255), (unsigned)lround(c.g * 255),
+              (unsigned)lround(c.b * 255));
+}
+
+canvas *canvas_svg(sbuf *out, double w, double h, const char *prefix)
+{
+    canvas *c = xcalloc(1, sizeof *c);
+    c->svg = out;
+    c->prefix = prefix ? prefix : "";
+    sbuf_adds(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"");
+    attr(out, "width", w);
+    attr(out, "height", h);
+    sbuf_adds(out, " viewBox=\"0 0 ");
+    num(out, w);
+    sbuf_addc(out, ' ');
+    num(out, h);
+    sbuf_adds(out, "\" font-family=\"" CANVAS_FONT ", sans-serif\">\n");
+    return c;
+}
+
+void canvas_free(canvas *c)
+{
+    if (!c)
+        return;
+    if (c->svg)
+        sbuf_adds(c->svg, "</svg>\n");
+    free(c);
+}
+
+void cv_group(canvas *c, const char *cls, const char *id, const char *tip)
+{
+    if (!c->svg)
+        return;
+    sbuf_adds(c->svg, "<g");
+    if (cls) {
+        sbuf_adds(c->svg, " class=\"");
+        html_escape(c->svg, cls);
+        sbuf_addc(c->svg, '"');
+    }
+    if (id) {
+        sbuf_adds(c->svg, " id=\"");
+        html_escape(c->svg, c->prefix);
+        html_escape(c->svg, id);
+        sbuf_addc(c->svg, '"');
+    }
+    sbuf_adds(c->svg, ">");
+    if (tip) {
+        sbuf_adds(c->svg, "<title>");
+        html_escape(c->svg, tip);
+        sbuf_adds(c->svg, "</title>");
+    }
+    sbuf_addc(c->svg, '\n');
+}
+
+void cv_group_end(canvas *c)
+{
+    if (c->svg)
+        sbuf_adds(c->svg, "</g>\n");
+}
+
+static void set_color(cairo_t *cr, cv_color col)
+{
+    cairo_set_source_rgb(cr, col.r, col.g, col.b);
+}
+
+void cv_rect(canvas *c, double x, double y, double w, double h, cv_color fill)
+{
+    if (c->cr) {
+        set_color(c->cr, fill);
+        cairo_rectangle(c->cr, x, y, w, h);
+        cairo_fill(c->cr);
+        return;
+    }
+    sbuf_adds(c->svg, "<rect");
+    attr(c->svg, "x", x);
+    attr(c->svg, "y", y);
+    attr(c->svg, "width", w);
+    attr(c->svg, "height", h);
+    sbuf_adds(c->svg, " fill=\"");
+    color(c->svg, fill);
+    sbuf_adds(c->svg, "\"/>\n");
+}
+
+static const double dashes[4][2] = { { 0, 0 }, { 6, 3.5 }, { 1.5, 2.5 }, { 11, 5 } };
+
+static void cairo_pen(cairo_t *cr, cv_pen p)
+{
+    set_color(cr, p.c);
+    cairo_set_line_width(cr, p.width);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, p.dash == 2 ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+    if (p.dash > 0 && p.dash < 4)
+        cairo_set_dash(cr, dashes[p.dash], 2, 0);
+    else
+        cairo_set_dash(cr, NULL, 0, 0);
+}
+
+static void svg_pen(sbuf *sb, cv_pen p)
+{
+    sbuf_adds(sb, " fill=\"none\" stroke=\"");
+    color(sb, p.c);
+    sbuf_addc(sb, '"');
+    attr(sb, "stroke-width", p.width);
+    if (p.dash > 0 && p.dash < 4) {
+        sbuf_adds(sb, " stroke-dasharray=\"");
+        num(sb, dashes[p.dash][0]);
+        sbuf_addc(sb, ' ');
+        num(sb, dashes[p.dash][1]);
+        sbuf_addc(sb, '"');
+        if (p.dash == 2)
+            sbuf_adds(sb, " stroke-linecap=\"round\"");
+    }
+    sbuf_adds(sb, " stroke-linejoin=\"round\"");
+}
+
+void cv_line(canvas *c, double x1, double y1, double x2, double y2, cv_pen p)
+{
+    double x[2] = { x1, x2 }, y[2] = { y1, y2 };
+    cv_polyline(c, x, y, 2, p);
+}
+
+void cv_polyline(canvas *c, const double *x, const double *y, size_t n, cv_pen p)
+{
+    if (n < 2)
+        return;
+    if (c->cr) {
+        cairo_new_path(c->cr);
+        cairo_move_to(c->cr, x[0], y[0]);
+        for (size_t i = 1; i < n; i++)
+            cairo_line_to(c->cr, x[i], y[i]);
+        cairo_pen(c->cr, p);
+        cairo_stroke(c->cr);
+        cairo_set_dash(c->cr, NULL, 0, 0);
+        return;
+    }
+    sbuf_adds(c->svg, "<polyline points=\"");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sbuf_addc(c->svg, ' ');
+        num(c->svg, x[i]);
+        sbuf_addc(c->svg, ',');
+        num(c->svg, y[i]);
+    }
+    sbuf_addc(c->svg, '"');
+    svg_pen(c->svg, p);
+    sbuf_adds(c->svg, "/>\n");
+}
+
+/* The outline of a shape as points (circles aside). */
+static size_t shape_points(cv_shape s, double x, double y, double r, double *px, double *py)
+{
+    switch (s) {
+    case CV_SQUARE:
+        px[0] = x - r, py[0] = y - r, px[1] = x + r, py[1] = y - r;
+        px[2] = x + r, py[2] = y + r, px[3] = x - r, py[3] = y + r;
+        return 4;
+    case CV_DOWN:
+        px[0] = x - r * 1.15, py[0] = y - r * 0.8, px[1] = x + r * 1.15, py[1] = y - r * 0.8;
+        px[2] = x, py[2] = y + r * 1.2;
+        return 3;
+    case CV_UP:
+        px[0] = x - r * 1.15, py[0] = y + r * 0.8, px[1] = x + r * 1.15, py[1] = y + r * 0.8;
+        px[2] = x, py[2] = y - r * 1.2;
+        return 3;
+    case CV_DIAMOND:
+    case CV_DIAMOND_OPEN:
+        px[0] = x, py[0] = y - r * 1.25, px[1] = x + r, py[1] = y;
+        px[2] = x, py[2] = y + r * 1.25, px[3] = x - r, py[3] = y;
+        return 4;
+    default:
+        return 0;
+    }
+}
+
+static int shape_filled(cv_shape s)
+{
+    return s == CV_DOT || s == CV_DOWN || s == CV_DIAMOND;
+}
+
+void cv_mark(canvas *c, cv_shape s, double x, double y, double size, cv_color col)
+{
+    double r = size / 2, px[4], py[4];
+    size_t n = shape_points(s, x, y, r, px, py);
+    int filled = shape_filled(s);
+    double lw = 1.6;
+    if (c->cr) {
+        cairo_t *cr = c->cr;
+        cairo_new_path(cr);
+        if (n == 0) {
+            cairo_arc(cr, x, y, filled ? r : r - lw / 2, 0, 2 * M_PI);
+        } else {
+            cairo_move_to(cr, px[0], py[0]);
+            for (size_t i = 1; i < n; i++)
+                cairo_line_to(cr, px[i], py[i]);
+            cairo_close_path(cr);
+        }
+        if (filled) {
+            set_color(cr, col);
+            cairo_fill(cr);
+        } else {
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_fill_preserve(cr);
+            cv_pen p = { col, lw, 0 };
+            cairo_pen(cr, p);
+            cairo_stroke(cr);
+        }
+        return;
+    }
+    sbuf *sb = c->svg;
+    if (n == 0) {
+        sbuf_adds(sb, "<circle");
+        attr(sb, "cx", x);
+        attr(sb, "cy", y);
+        attr(sb, "r", filled ? r : r - lw / 2);
+    } else {
+        sbuf_adds(sb, "<polygon points=\"");
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                sbuf_addc(sb, ' ');
+            num(sb, px[i]);
+            sbuf_addc(sb, ',');
+            num(sb, py[i]);
+        }
+        sbuf_addc(sb, '"');
+    }
+    if (filled) {
+        sbuf_adds(sb, " fill=\"");
+        color(sb, col);
+        sbuf_addc(sb, '"');
+    } else {
+        sbuf_adds(sb, " fill=\"#ffffff\" stroke=\"");
+        color(sb, col);
+        sbuf_addc(sb, '"');
+        attr(sb, "stroke-width", lw);
+    }
+    sbuf_adds(sb, "/>\n");
+}
+
+static cairo_t *measure_cr(void)
+{
+    if (!measure_c) {
+        measure_s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
+        measure_c = cairo_create(measure_s);
+    }
+    return measure_c;
+}
+
+void canvas_cleanup(void)
+{
+    if (measure_c)
+        cairo_destroy(measure_c);
+    if (measure_s)
+        cairo_surface_destroy(measure_s);
+    measure_c = NULL;
+    measure_s = NULL;
+    int used = faces[0] || faces[1];
+    for (int i = 0; i < 2; i++) {
+        if (faces[i])
+            cairo_font_face_destroy(faces[i]);
+        faces[i] = NULL;
+    }
+    if (font_opts)
+        cairo_font_options_destroy(font_opts);
+    font_opts = NULL;
+    if (used) {
+        /* cairo's and fontconfig's caches, so that a leak checker sees none */
+        cairo_debug_reset_static_data();
+        FcFini();
+    }
+}
+
+double cv_text_width(const char *s, double size, int bold)
+{
+    cairo_t *cr = measure_cr();
+    cairo_text_extents_t te;
+    canvas_font(cr, size, bold);
+    cairo_text_extents(cr, s, &te);
+    return te.x_advance;
+}
+
+static void svg_text(canvas *c, double x, double y, const char *s, double size, int bold,
+                     cv_anchor a, cv_color col, int up)
+{
+    static const char *const anchors[] = { "start", "middle", "end" };
+    sbuf *sb = c->svg;
+    sbuf_adds(sb, "<text");
+    attr(sb, "x", x);
+    attr(sb, "y", y);
+    attr(sb, "font-size", size);
+    if (bold)
+        sbuf_adds(sb, " font-weight=\"bold\"");
+    if (a != CV_LEFT)
+        sbuf_addf(sb, " text-anchor=\"%s\"", anchors[a]);
+    if (up) {
+        sbuf_adds(sb, " transform=\"rotate(-90 ");
+        num(sb, x);
+        sbuf_addc(sb, ' ');
+        num(sb, y);
+        sbuf_addc(sb, ')');
+        sbuf_addc(sb, '"');
+    }
+    sbuf_adds(sb, " fill=\"");
+    color(sb, col);
+    sbuf_adds(sb, "\">");
+    html_escape(sb, s);
+    sbuf_adds(sb, "</text>\n");
+}
+
+void cv_text(canvas *c, double x, double y, const char *s, double size, int bold,
+             cv_anchor a, cv_color col)
+{
+    if (!c->cr) {
+        svg_text(c, x, y, s, size, bold, a, col, 0);
+        return;
+    }
+    cairo_t *cr = c->cr;
+    double w = a == CV_LEFT ? 0 : cv_text_width(s, size, bold);
+    canvas_font(cr, size, bold);
+    set_color(cr, col);
+    cairo_move_to(cr, a == CV_LEFT ? x : a == CV_MIDDLE ? x - w / 2 : x - w, y);
+    cairo_show_text(cr, s);
+    cairo_new_path(cr);
+}
+
+void cv_text_up(canvas *c, double x, double y, const char *s, double size, cv_color col)
+{
+    if (!c->cr) {
+        svg_text(c, x, y, s, size, 0, CV_MIDDLE, col, 1);
+        return;
+    }
+    cairo_t *cr = c->cr;
+    double w = cv_text_width(s, size, 0);
+    cairo_save(cr);
+    cairo_translate(cr, x, y);
+    cairo_rotate(cr, -M_PI / 2);
+    canvas_font(cr, size, 0);
+    set_color(cr, col);
+    cairo_move_to(cr, -w / 2, 0);
+    cairo_show_text(cr, s);
+    cairo_new_path(cr);
+    cairo_restore(cr);
+}

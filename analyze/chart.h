@@ -1,0 +1,123 @@
+/* chart.h: what a chart shows, gathered from the scan, and the drawing of
+ * it on a canvas (canvas.h).
+ *
+ * A client chart is one client's alliance scores by session for one
+ * instrument and rater, with the episodes the rule found, the ruptures the
+ * client reported, and the therapist's own alliance score.  A repair chart
+ * is, for each therapist of a selection, the rupture rate and resolved rate
+ * of the reported ruptures by week.  A chart_fit is a line drawn over a
+ * picture: a least-squares line today; a growth model's prediction can be
+ * handed in the same way. */
+#ifndef ANALYZE_CHART_H
+#define ANALYZE_CHART_H
+
+#include "analyze.h"
+#include "canvas.h"
+
+/* A straight line y = intercept + slope * x, and what it is called in the legend. */
+typedef struct chart_fit {
+    int has;
+    double intercept, slope;
+    char label[64];
+} chart_fit;
+
+typedef struct chart_session {
+    long session;
+    char date[11];          /* "" when unknown */
+    double score;           /* NaN when not scored */
+    double therapist_score; /* the therapist's alliance score, NaN when none */
+    /* the rupture the rater reported in this session */
+    int reported;           /* 1 yes, 0 no, -1 not answered or no such item */
+    double tension;
+    int resolved;           /* 1, 0, -1 unknown */
+} chart_session;
+
+typedef struct chart_client {
+    char *client, *therapist;
+    char *instrument, *rater;   /* the series drawn */
+    char *therapist_instrument; /* the therapist's series, NULL when none */
+    int therapist_elsewhere;    /* the therapist's scores are on another scale: not drawn */
+    chart_session *s;
+    size_t n, cap;
+    episode *ep;
+    size_t nep, epcap;
+    char rule[96];
+    int has_alert;
+    double alert_below;
+    chart_fit fit;          /* over the client's scores */
+} chart_client;
+
+/* Per-client gathering for charts: fed each row, then the finished client. */
+typedef struct chart_gather {
+    const an_ctx *cx;
+    chart_client cur;       /* rows of the client being read */
+    struct { const char *instrument; double below; } alert[8];  /* @ALERT-BELOW seen */
+    size_t nalert;
+    /* The line drawn over a client's scores: when fit_for is set and gives a
+     * line (returns 1; for example a growth model's prediction for the
+     * client, with its label), that one; else the scores' least-squares line. */
+    int (*fit_for)(void *ctx, const char *client, const an_series *s, chart_fit *out);
+    void *fit_ctx;
+} chart_gather;
+
+void gather_init(chart_gather *g, const an_ctx *cx);
+void gather_row(chart_gather *g, const an_row *r);
+/* Completes the client's chart from c (episodes, fit); returns 1 when it
+ * has anything to draw, 0 when not.  The chart stays valid until the next
+ * gather_row or gather_release. */
+int gather_client(chart_gather *g, const an_client *c);
+/* Forgets the client (called after each client's chart was used). */
+void gather_reset(chart_gather *g);
+void gather_release(chart_gather *g);
+
+/* The repair picture of one therapist: weekly counts. */
+typedef struct chart_week {
+    long week;
+    long answered, ruptures, rated, resolved;
+} chart_week;
+
+typedef struct chart_panel {
+    char *therapist, *cohort;
+    long first_day;             /* days since 1970 of the first session seen */
+    struct { long day; int rupture, resolved; } *pt;   /* one per questionnaire */
+    size_t npt, ptcap;
+    chart_week *w;
+    size_t nw;
+    chart_fit fit_rupture, fit_resolved;   /* least-squares lines; a model's may replace them */
+} chart_panel;
+
+typedef struct chart_repair {
+    char *title;
+    char *rater;
+    chart_panel *p;
+    size_t n, cap;
+} chart_repair;
+
+void repair_row(chart_repair *rp, const an_row *r);
+/* Bins each panel's questionnaires into weeks and fits the lines. */
+void repair_finish(chart_repair *rp);
+void repair_release(chart_repair *rp);
+
+/* chart_draw.c: sizes in points, and the drawing of each kind. */
+enum { CHART_W = 720, CHART_H = 420, PANEL_H = 300 };
+double repair_height(const chart_repair *rp);
+void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, double w, double h);
+void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, double w);
+
+/* chart_out.c: writes a drawing whole to out as svg, png or pdf. */
+typedef enum chart_format { CF_SVG, CF_PNG, CF_PDF } chart_format;
+/* The format named by a file's extension; -1 when none of the three. */
+int chart_format_of(const char *path);
+typedef void (*chart_paint_fn)(canvas *cv, const void *what);
+/* Draws paint(what) on a w x h drawing into out; -1 after printing an error. */
+int chart_write(FILE *out, const char *name, chart_format f, double w, double h,
+                chart_paint_fn paint, const void *what);
+/* An SVG element into sb, ids beginning with prefix (for a page that holds several). */
+void chart_svg(sbuf *sb, const char *prefix, double w, double h, chart_paint_fn paint,
+               const void *what);
+/* Fixes a PDF surface's metadata (no dates) so that the same data give the same bytes. */
+void chart_pdf_fixed(cairo_surface_t *s);
+void paint_client(canvas *cv, const void *chart_client_p);
+void paint_repair(canvas *cv, const void *chart_repair_p);
+
+#endif

@@ -1,0 +1,512 @@
+/* chart_draw.c: the client chart and the repair picture, drawn on a canvas.
+ *
+ * Readable in grey and with colour-vision deficiency: every series differs
+ * by mark shape and line style as well as by colour (Okabe-Ito colours),
+ * and the alert zone is named in words. */
+#include "chart.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cv_color INK = { 0.10, 0.10, 0.10 }, GREY = { 0.45, 0.45, 0.45 },
+                      GRID = { 0.88, 0.88, 0.88 }, BAND = { 0.97, 0.87, 0.80 },
+                      BLUE = { 0.00, 0.45, 0.70 }, VERMILION = { 0.84, 0.37, 0.00 },
+                      GREEN = { 0.00, 0.62, 0.45 }, WHITE = { 1, 1, 1 },
+                      EDGE = { 0.60, 0.40, 0.25 };
+
+typedef struct axis {
+    double lo, hi, step;
+    double p0, p1;      /* where lo and hi fall on the page */
+} axis;
+
+static double ax_pos(const axis *a, double v)
+{
+    return a->p0 + (v - a->lo) / (a->hi - a->lo) * (a->p1 - a->p0);
+}
+
+/* Round limits and a step giving about five ticks. */
+static void ax_nice(axis *a, double lo, double hi)
+{
+    if (!(hi > lo)) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    double raw = (hi - lo) / 5, mag = pow(10, floor(log10(raw))), f = raw / mag;
+    double step = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
+    a->step = step * mag;
+    a->lo = floor(lo / a->step + 1e-9) * a->step;
+    a->hi = ceil(hi / a->step - 1e-9) * a->step;
+}
+
+static const char *tick_text(double v, char buf[32])
+{
+    snprintf(buf, 32, "%.2f", v);
+    char *e = buf + strlen(buf) - 1;
+    while (*e == '0')
+        *e-- = '\0';
+    if (*e == '.')
+        *e = '\0';
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
+    return buf;
+}
+
+/* Horizontal grid lines with their values at the left. */
+static void y_grid(canvas *cv, const axis *y, double x0, double x1, int percent)
+{
+    char b[32], t[40];
+    for (double v = y->lo; v <= y->hi + y->step / 1000; v += y->step) {
+        double py = ax_pos(y, v);
+        cv_line(cv, x0, py, x1, py, (cv_pen){ GRID, 1, 0 });
+        if (percent)
+            snprintf(t, sizeof t, "%.0f%%", v * 100);
+        else
+            snprintf(t, sizeof t, "%s", tick_text(v, b));
+        cv_text(cv, x0 - 6, py + 4, t, 10, 0, CV_RIGHT, INK);
+    }
+}
+
+/* A fitted line from xa to xb, the part of it between ylo and yhi. */
+static void draw_fit(canvas *cv, const chart_fit *f, const axis *x, const axis *y, double xa,
+                     double xb, double ylo, double yhi, cv_pen pen)
+{
+    double a = f->intercept, b = f->slope;
+    if (b != 0) {
+        double x1 = (ylo - a) / b, x2 = (yhi - a) / b;
+        double lo = fmin(x1, x2), hi = fmax(x1, x2);
+        xa = fmax(xa, lo);
+        xb = fmin(xb, hi);
+    } else if (a < ylo || a > yhi) {
+        return;
+    }
+    if (!(xb > xa))
+        return;
+    cv_group(cv, "fit", NULL, f->label);
+    cv_line(cv, ax_pos(x, xa), ax_pos(y, a + b * xa), ax_pos(x, xb), ax_pos(y, a + b * xb), pen);
+    cv_group_end(cv);
+}
+
+/* ---- the legend --------------------------------------------------------- */
+
+typedef struct legend {
+    canvas *cv;
+    double x0, x, y, right;
+} legend;
+
+enum { KEY_LINE, KEY_BAND };
+
+static void key(legend *l, int kind, cv_pen pen, int has_mark, cv_shape s, cv_color mc,
+                const char *text)
+{
+    double w = 30 + cv_text_width(text, 10, 0) + 18;
+    if (l->x + w > l->right && l->x > l->x0) {
+        l->x = l->x0;
+        l->y += 17;
+    }
+    double cx = l->x + 12, cy = l->y - 3.5;
+    if (kind == KEY_BAND)
+        cv_rect(l->cv, l->x, cy - 6, 24, 12, BAND);
+    else if (pen.width > 0)
+        cv_line(l->cv, l->x, cy, l->x + 24, cy, pen);
+    if (has_mark)
+        cv_mark(l->cv, s, cx, cy, 8, mc);
+    cv_text(l->cv, l->x + 30, l->y, text, 10, 0, CV_LEFT, INK);
+    l->x += w;
+}
+
+static const cv_pen NOPEN = { { 0, 0, 0 }, 0, 0 };
+
+/* ---- the client chart --------------------------------------------------- */
+
+static double sess_x(const axis *x, long session)
+{
+    return ax_pos(x, (double)session);
+}
+
+static void client_ranges(const chart_client *ch, axis *x, axis *y)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < ch->n; i++) {
+        double v[2] = { ch->s[i].score, ch->s[i].therapist_score };
+        for (int k = 0; k < 2; k++)
+            if (!isnan(v[k])) {
+                lo = fmin(lo, v[k]);
+                hi = fmax(hi, v[k]);
+            }
+    }
+    if (ch->has_alert) {
+        lo = fmin(lo, ch->alert_below);
+        hi = fmax(hi, ch->alert_below);
+    }
+    if (!isfinite(lo))
+        lo = 0, hi = 1;
+    /* room under the lowest score for the rupture marks */
+    double span = hi > lo ? hi - lo : 1;
+    ax_nice(y, lo - span * 0.22, hi + span * 0.1);
+    x->lo = ch->n ? (double)ch->s[0].session - 0.5 : 0;
+    x->hi = ch->n ? (double)ch->s[ch->n - 1].session + 0.5 : 1;
+}
+
+static void session_labels(canvas *cv, const chart_client *ch, const axis *x, double y)
+{
+    size_t every = 1;
+    double room = (x->p1 - x->p0) / (x->hi - x->lo);
+    while (room * (double)every < 38)
+        every++;
+    for (size_t i = 0; i < ch->n; i++) {
+        const chart_session *s = &ch->s[i];
+        if ((size_t)(s->session - ch->s[0].session) % every != 0)
+            continue;
+        char b[32];
+        double px = sess_x(x, s->session);
+        cv_line(cv, px, y, px, y + 4, (cv_pen){ INK, 1, 0 });
+        snprintf(b, sizeof b, "%ld", s->session);
+        cv_text(cv, px, y + 15, b, 10, 0, CV_MIDDLE, INK);
+        if (s->date[0])
+            cv_text(cv, px, y + 27, s->date + 5, 9, 0, CV_MIDDLE, GREY);
+    }
+}
+
+static void draw_series(canvas *cv, const chart_client *ch, const axis *x, const axis *y,
+                        int therapist)
+{
+    double *px = xmalloc((ch->n ? ch->n : 1) * sizeof *px);
+    double *py = xmalloc((ch->n ? ch->n : 1) * sizeof *py);
+    size_t n = 0;
+    for (size_t i = 0; i < ch->n; i++) {
+        double v = therapist ? ch->s[i].therapist_score : ch->s[i].score;
+        if (isnan(v))
+            continue;
+        px[n] = sess_x(x, ch->s[i].session);
+        py[n++] = ax_pos(y, v);
+    }
+    cv_polyline(cv, px, py, n, therapist ? (cv_pen){ VERMILION, 1.6, 1 }
+                                          : (cv_pen){ BLUE, 2.2, 0 });
+    char id[32], tip[96], b[32];
+    for (size_t i = 0, k = 0; i < ch->n; i++) {
+        double v = therapist ? ch->s[i].therapist_score : ch->s[i].score;
+        if (isnan(v))
+            continue;
+        snprintf(id, sizeof id, "%s%ld", therapist ? "t" : "s", ch->s[i].session);
+        snprintf(tip, sizeof tip, "session %ld%s%s: %s alliance %s", ch->s[i].session,
+                 ch->s[i].date[0] ? ", " : "", ch->s[i].date,
+                 therapist ? "therapist's" : "", tick_text(v, b));
+        cv_group(cv, therapist ? "therapist-session" : "session", id, tip);
+        cv_mark(cv, therapist ? CV_SQUARE : CV_DOT, px[k], py[k], therapist ? 7.5 : 8.5,
+                therapist ? VERMILION : BLUE);
+        cv_group_end(cv);
+        k++;
+    }
+    free(px);
+    free(py);
+}
+
+static double score_at(const chart_client *ch, long session)
+{
+    for (size_t i = 0; i < ch->n; i++)
+        if (ch->s[i].session == session)
+            return ch->s[i].score;
+    return NAN;
+}
+
+/* Text labels placed so far on a chart, so that a label that would cover
+ * another is left out (what it says is in the mark's tip and the tables). */
+typedef struct placed {
+    double box[64][4];
+    size_t n;
+} placed;
+
+static int place(placed *pl, double x0, double y0, double x1, double y1)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        if (x0 < pl->box[i][2] && pl->box[i][0] < x1 && y0 < pl->box[i][3] && pl->box[i][1] < y1)
+            return 0;
+    if (pl->n < sizeof pl->box / sizeof pl->box[0]) {
+        pl->box[pl->n][0] = x0, pl->box[pl->n][1] = y0;
+        pl->box[pl->n][2] = x1, pl->box[pl->n][3] = y1;
+        pl->n++;
+    }
+    return 1;
+}
+
+/* A label at x (left-anchored, or right-anchored when it would pass xmax),
+ * baseline y, unless it would cover one placed before. */
+static void label(canvas *cv, placed *pl, double x, double y, double xmax, const char *t,
+                  double size, int bold)
+{
+    double w = cv_text_width(t, size, bold), x0 = x + 8;
+    if (x0 + w > xmax)
+        x0 = x - 8 - w;
+    if (!place(pl, x0, y - size, x0 + w, y + 2))
+        return;
+    cv_text(cv, x0, y, t, size, bold, CV_LEFT, INK);
+}
+
+static void draw_episodes(canvas *cv, const chart_client *ch, const axis *x, const axis *y,
+                          placed *pl)
+{
+    char id[32], tip[160], b1[32], b2[32], b3[32], t[48];
+    for (size_t i = 0; i < ch->nep; i++) {
+        const episode *e = &ch->ep[i];
+        double rx = sess_x(x, e->rupture_session), ry = ax_pos(y, e->rupture_score) + 14;
+        snprintf(id, sizeof id, "e%ld", e->rupture_session);
+        snprintf(tip, sizeof tip, "rupture at session %ld: alliance fell from %s to %s (drop %s); %s",
+                 e->rupture_session, tick_text(e->pre_score, b1), tick_text(e->rupture_score, b2),
+                 tick_text(e->drop, b3),
+                 e->repaired ? "repaired" : e->censored ? "open (too few sessions since)"
+                                                        : "not repaired");
+        cv_group(cv, "episode", id, tip);
+        if (e->repaired) {
+            double qx = sess_x(x, e->repair_session);
+            double qy = ax_pos(y, score_at(ch, e->repair_session)) + 14;
+            cv_line(cv, rx, ry, qx, qy, (cv_pen){ GREEN, 1.4, 2 });
+            cv_mark(cv, CV_UP, qx, qy, 10, GREEN);
+        }
+        cv_mark(cv, CV_DOWN, rx, ry, 10, INK);
+        snprintf(t, sizeof t, "\xe2\x88\x92%s%s", tick_text(e->drop, b1),
+                 e->repaired ? "" : e->censored ? ", open" : ", not repaired");
+        label(cv, pl, rx, ry + 4, x->p1 + 20, t, 9.5, 1);
+        cv_group_end(cv);
+    }
+}
+
+static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, double sy,
+                          placed *pl)
+{
+    char id[32], tip[128], b[32], t[16];
+    for (size_t i = 0; i < ch->n; i++) {
+        const chart_session *s = &ch->s[i];
+        if (s->reported != 1)
+            continue;
+        double px = sess_x(x, s->session);
+        snprintf(id, sizeof id, "r%ld", s->session);
+        snprintf(tip, sizeof tip, "session %ld: rupture reported, tension %s, %s", s->session,
+                 isnan(s->tension) ? "not rated" : tick_text(s->tension, b),
+                 s->resolved == 1 ? "resolved" : s->resolved == 0 ? "not resolved"
+                                                                  : "resolution not rated");
+        cv_group(cv, "reported", id, tip);
+        cv_mark(cv, s->resolved == 1 ? CV_DIAMOND_OPEN : CV_DIAMOND, px, sy, 10, INK);
+        if (!isnan(s->tension)) {
+            snprintf(t, sizeof t, "%s", tick_text(s->tension, b));
+            label(cv, pl, px, sy + 4, x->p1 + 20, t, 9.5, 0);
+        }
+        cv_group_end(cv);
+    }
+}
+
+/* "the client's" and the like (callers may skip the leading "the "). */
+static const char *rater_words(const char *rater)
+{
+    if (strcmp(rater, "client") == 0)
+        return "the client's";
+    if (strcmp(rater, "therapist") == 0)
+        return "the therapist's";
+    if (strcmp(rater, "observer") == 0)
+        return "the observer's";
+    return "the rater's";
+}
+
+void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, double w, double h)
+{
+    char b[256], n1[32];
+    axis x, y;
+    double left = x0 + 62, right = x0 + w - 24, top = y0 + 86, bottom = y0 + h - 108;
+    cv_rect(cv, x0, y0, w, h, WHITE);
+    snprintf(b, sizeof b, "%s: alliance by session", ch->client);
+    cv_text(cv, x0 + 16, y0 + 24, b, 15, 1, CV_LEFT, INK);
+    snprintf(b, sizeof b, "%s%s%s%s%s%s", ch->instrument ? ch->instrument : "no alliance score",
+             ch->instrument ? ", " : "", ch->instrument ? rater_words(ch->rater) : "",
+             ch->instrument ? " rating" : "", ch->therapist ? "; therapist " : "",
+             ch->therapist ? ch->therapist : "");
+    if (ch->rule[0])
+        snprintf(b + strlen(b), sizeof b - strlen(b), "; ruptures by the rule %s", ch->rule);
+    cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
+    if (ch->therapist_elsewhere)
+        cv_text(cv, x0 + 16, y0 + 56, "the therapist's own scores are on another scale and "
+                "are not drawn", 10.5, 0, CV_LEFT, GREY);
+
+    client_ranges(ch, &x, &y);
+    x.p0 = left, x.p1 = right;
+    y.p0 = bottom, y.p1 = top;
+    if (ch->has_alert && ch->alert_below > y.lo) {
+        double ty = ax_pos(&y, fmin(ch->alert_below, y.hi));
+        cv_rect(cv, left, ty, right - left, bottom - ty, BAND);
+    }
+    y_grid(cv, &y, left, right, 0);
+    if (ch->has_alert && ch->alert_below > y.lo && ch->alert_below <= y.hi) {
+        double ty = ax_pos(&y, ch->alert_below);
+        cv_line(cv, left, ty, right, ty, (cv_pen){ EDGE, 1, 0 });
+        snprintf(b, sizeof b, "alert zone: under %s", tick_text(ch->alert_below, n1));
+        cv_text(cv, right - 4, ty + 13, b, 9.5, 0, CV_RIGHT, INK);
+    }
+    cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });
+    cv_line(cv, left, top, left, bottom, (cv_pen){ INK, 1, 0 });
+    session_labels(cv, ch, &x, bottom);
+    cv_text(cv, (left + right) / 2, bottom + 44, "session (number, month-day)", 10.5, 0,
+            CV_MIDDLE, INK);
+    cv_text_up(cv, x0 + 18, (top + bottom) / 2, "alliance score", 10.5, INK);
+
+    /* the strip of reported ruptures above the plot */
+    double sy = top - 16;
+    cv_text(cv, left - 6, sy + 4, "reported", 9.5, 0, CV_RIGHT, GREY);
+    cv_line(cv, left, sy, right, sy, (cv_pen){ GRID, 1, 0 });
+
+    if (ch->fit.has)
+        draw_fit(cv, &ch->fit, &x, &y, x.lo + 0.5, x.hi - 0.5, y.lo, y.hi,
+                 (cv_pen){ GREY, 1.2, 3 });
+    if (ch->therapist_instrument)
+        draw_series(cv, ch, &x, &y, 1);
+    draw_series(cv, ch, &x, &y, 0);
+    placed pl = { .n = 0 };
+    /* the marks first, so that no label covers one */
+    for (size_t i = 0; i < ch->n; i++)
+        if (ch->s[i].reported == 1) {
+            double px = sess_x(&x, ch->s[i].session);
+            place(&pl, px - 6, sy - 7, px + 6, sy + 7);
+        }
+    for (size_t i = 0; i < ch->nep; i++) {
+        double px = sess_x(&x, ch->ep[i].rupture_session);
+        double py = ax_pos(&y, ch->ep[i].rupture_score) + 14;
+        place(&pl, px - 6, py - 6, px + 6, py + 6);
+    }
+    draw_episodes(cv, ch, &x, &y, &pl);
+    draw_reported(cv, ch, &x, sy, &pl);
+
+    int repaired = 0, reported = 0, resolved = 0;
+    for (size_t i = 0; i < ch->nep; i++)
+        repaired |= ch->ep[i].repaired;
+    for (size_t i = 0; i < ch->n; i++)
+        if (ch->s[i].reported == 1) {
+            reported |= ch->s[i].resolved != 1;
+            resolved |= ch->s[i].resolved == 1;
+        }
+    legend l = { cv, x0 + 16, x0 + 16, bottom + 66, x0 + w - 16 };
+    snprintf(b, sizeof b, "%s alliance score (%s)", rater_words(ch->rater) + 4,
+             ch->instrument ? ch->instrument : "none");
+    key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, b);
+    if (ch->therapist_instrument) {
+        snprintf(b, sizeof b, "therapist's own score (%s)", ch->therapist_instrument);
+        key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION, b);
+    }
+    if (ch->fit.has)
+        key(&l, KEY_LINE, (cv_pen){ GREY, 1.2, 3 }, 0, CV_DOT, GREY, ch->fit.label);
+    if (ch->has_alert) {
+        snprintf(b, sizeof b, "alert zone (under %s)", tick_text(ch->alert_below, n1));
+        key(&l, KEY_BAND, NOPEN, 0, CV_DOT, INK, b);
+    }
+    if (ch->nep)
+        key(&l, KEY_LINE, NOPEN, 1, CV_DOWN, INK, "rupture: a drop the rule counts (its size)");
+    if (repaired)
+        key(&l, KEY_LINE, (cv_pen){ GREEN, 1.4, 2 }, 1, CV_UP, GREEN,
+            "repaired: back to the pre-drop score");
+    if (reported)
+        key(&l, KEY_LINE, NOPEN, 1, CV_DIAMOND, INK, "reported rupture, not resolved (tension)");
+    if (resolved)
+        key(&l, KEY_LINE, NOPEN, 1, CV_DIAMOND_OPEN, INK, "reported rupture, resolved (tension)");
+}
+
+/* ---- the repair picture ------------------------------------------------- */
+
+double repair_height(const chart_repair *rp)
+{
+    return 62 + (double)(rp->n ? rp->n : 1) * PANEL_H + 44;
+}
+
+static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axis *y,
+                      int resolved)
+{
+    double *px = xmalloc((p->nw ? p->nw : 1) * sizeof *px);
+    double *py = xmalloc((p->nw ? p->nw : 1) * sizeof *py);
+    double *rate = xmalloc((p->nw ? p->nw : 1) * sizeof *rate);
+    size_t n = 0;
+    for (size_t k = 0; k < p->nw; k++) {
+        const chart_week *w = &p->w[k];
+        long den = resolved ? w->rated : w->answered, num = resolved ? w->resolved : w->ruptures;
+        if (den == 0)
+            continue;
+        rate[n] = (double)num / (double)den;
+        px[n] = ax_pos(x, (double)w->week);
+        py[n] = ax_pos(y, rate[n]);
+        n++;
+    }
+    cv_pen pen = resolved ? (cv_pen){ VERMILION, 1.6, 1 } : (cv_pen){ BLUE, 2.2, 0 };
+    cv_polyline(cv, px, py, n, pen);
+    const chart_fit *f = resolved ? &p->fit_resolved : &p->fit_rupture;
+    if (f->has)
+        draw_fit(cv, f, x, y, 0, (double)(p->nw - 1), 0, 1, (cv_pen){ pen.c, 1.1, 3 });
+    char id[32], tip[96];
+    for (size_t k = 0, i = 0; k < p->nw; k++) {
+        const chart_week *w = &p->w[k];
+        long den = resolved ? w->rated : w->answered, num = resolved ? w->resolved : w->ruptures;
+        if (den == 0)
+            continue;
+        snprintf(id, sizeof id, "%s-%s-w%ld", p->therapist, resolved ? "res" : "rup", w->week);
+        snprintf(tip, sizeof tip, "week %ld: %ld of %ld %s", w->week, num, den,
+                 resolved ? "ruptures resolved" : "questionnaires with a rupture");
+        cv_group(cv, resolved ? "resolved-rate" : "rupture-rate", id, tip);
+        cv_mark(cv, resolved ? CV_SQUARE : CV_DOT, px[i], py[i], resolved ? 7.5 : 8.5, pen.c);
+        cv_group_end(cv);
+        i++;
+    }
+    free(px);
+    free(py);
+    free(rate);
+}
+
+static void draw_panel(canvas *cv, const chart_panel *p, double x0, double y0, double w)
+{
+    char b[160], t[32];
+    double left = x0 + 62, right = x0 + w - 24, top = y0 + 34, bottom = y0 + PANEL_H - 56;
+    long ruptures = 0, answered = 0;
+    for (size_t k = 0; k < p->nw; k++) {
+        ruptures += p->w[k].ruptures;
+        answered += p->w[k].answered;
+    }
+    snprintf(b, sizeof b, "%s%s%s%s: %ld questionnaires, %ld with a rupture",
+             p->therapist[0] ? "therapist " : "no therapist", p->therapist,
+             p->cohort[0] ? ", cohort " : "", p->cohort, answered, ruptures);
+    cv_text(cv, x0 + 16, y0 + 18, b, 11.5, 1, CV_LEFT, INK);
+    axis x = { -0.5, (double)(p->nw ? p->nw : 1) - 0.5, 1, left, right };
+    axis y = { 0, 1, 0.25, bottom, top };
+    y_grid(cv, &y, left, right, 1);
+    cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });
+    cv_line(cv, left, top, left, bottom, (cv_pen){ INK, 1, 0 });
+    size_t every = 1;
+    while ((right - left) / (x.hi - x.lo) * (double)every < 26)
+        every++;
+    for (size_t k = 0; k < p->nw; k += every) {
+        double px = ax_pos(&x, (double)k);
+        cv_line(cv, px, bottom, px, bottom + 4, (cv_pen){ INK, 1, 0 });
+        snprintf(t, sizeof t, "%zu", k);
+        cv_text(cv, px, bottom + 15, t, 10, 0, CV_MIDDLE, INK);
+    }
+    cv_text(cv, (left + right) / 2, bottom + 31, "week since the therapist's first session", 10.5,
+            0, CV_MIDDLE, INK);
+    cv_text_up(cv, x0 + 18, (top + bottom) / 2, "share", 10.5, INK);
+    cv_group(cv, "panel", p->therapist, NULL);
+    draw_rate(cv, p, &x, &y, 0);
+    draw_rate(cv, p, &x, &y, 1);
+    cv_group_end(cv);
+}
+
+void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, double w)
+{
+    double h = repair_height(rp);
+    cv_rect(cv, x0, y0, w, h, WHITE);
+    cv_text(cv, x0 + 16, y0 + 24, rp->title, 15, 1, CV_LEFT, INK);
+    char b[160];
+    snprintf(b, sizeof b, "ruptures %s questionnaires reported, and how many of them were resolved, by week",
+             rater_words(rp->rater ? rp->rater : "client"));
+    cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
+    if (rp->n == 0)
+        cv_text(cv, x0 + 16, y0 + 90, "no questionnaires with rupture items in this selection",
+                11, 0, CV_LEFT, INK);
+    for (size_t i = 0; i < rp->n; i++)
+        draw_panel(cv, &rp->p[i], x0, y0 + 56 + (double)i * PANEL_H, w);
+    legend l = { cv, x0 + 16, x0 + 16, y0 + h - 22, x0 + w - 16 };
+    key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, "rupture rate");
+    key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION,
+        "resolved rate (of rated ruptures)");
+    key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY, "least-squares lines (each in its rate's colour)");
+}

@@ -1,0 +1,99 @@
+# analyze chart: every kind in every format, from the study of
+# data/charts/setup.sh.  The PNGs are compared with the reference image of
+# their kind in data/charts (a few pixels may differ); the SVGs are checked
+# for one mark per scored session, per episode and per reported rupture,
+# counted independently from the analyses' own tables.
+source data/charts/setup.sh
+charts_store
+
+# counts CLIENT: scored sessions, episodes, reported ruptures, therapist scores
+counts() {
+  local c=$1
+  echo "scored sessions: $(analyze scores --client "$c" | awk -F, '$9 == "alliance" && $10 != ""' | wc -l)"
+  echo "episodes: $(analyze episodes --client "$c" | tail -n +2 | wc -l)"
+  echo "reported ruptures: $(analyze ruptures --client "$c" | awk -F, '$7 == 1' | wc -l)"
+  echo "therapist scores: $(analyze scores --client "$c" --rater therapist | awk -F, '$9 == "alliance" && $10 != ""' | wc -l)"
+}
+# marks FILE.svg: the marks the chart has, by class
+marks() {
+  for cls in session episode reported therapist-session; do
+    echo "class $cls: $(grep -c "<g class=\"$cls\"" "$1")"
+  done
+}
+
+for c in K1 K2; do
+  echo "# $c: what the tables say, then the marks of its chart"
+  counts $c
+  run analyze chart --client $c -o $c.svg
+  marks $c.svg
+done
+echo "# K1 repaired at session 5: the episode mark holds the repair's triangle"
+grep -A3 'id="e3"' K1.svg | grep -c '<polygon'
+
+echo "# the same data give the same bytes, in every format"
+for f in svg png pdf; do
+  analyze chart --client K1 -o a.$f && analyze chart --client K1 -o b.$f && cmp a.$f b.$f && echo "$f: same bytes"
+done
+
+echo "# each kind against its reference image"
+run analyze chart --client K1 -o K1.png
+png_compare data/charts/ref_client.png K1.png
+run analyze chart --therapist TA -o TA.png
+png_compare data/charts/ref_therapist.png TA.png
+run analyze chart --cohort C26 -o C26.png
+png_compare data/charts/ref_cohort.png C26.png
+echo "# the comparison notices another chart"
+analyze chart --client K2 -o K2.png
+png_compare data/charts/ref_client.png K2.png | sed 's/ [0-9]* pixels.*/ (pixels)/'
+
+echo "# the repair pictures as SVG: one panel per trainee, a mark per week with questionnaires"
+run analyze chart --cohort C26 -o C26.svg
+grep -c '<g class="panel"' C26.svg
+grep -o '<g class="rupture-rate" id="[^"]*"' C26.svg | sed 's/.*id=//' | tr '\n' ' '; echo
+grep -c '<g class="resolved-rate"' C26.svg
+run analyze chart --therapist TB -o TB.svg
+grep -c '<g class="panel"' TB.svg
+
+echo "# PDF charts: one page, the title as text"
+run analyze chart --client K2 -o K2.pdf
+pdfinfo K2.pdf | grep -E '^(Pages|Page size):'
+pdftotext K2.pdf - | grep -E '^K2: alliance by session$'
+pdfinfo K2.pdf | grep -c -i date
+
+echo "# --all: one chart per client with something to draw"
+run analyze chart --all --out-dir charts
+ls charts
+run analyze chart --all --out-dir charts-png --format png
+ls charts-png
+run analyze chart --all --out-dir one --client K4 --format pdf
+ls one
+
+echo "# the chart text is escaped and the ids are unique"
+grep -c '<script' K1.svg
+grep -o ' id="[^"]*"' K1.svg | sort | uniq -d | wc -l
+xmllint --noout K1.svg C26.svg && echo "well-formed"
+
+echo "# the therapist's own series as the main one: no second line then"
+run analyze chart --client K1 --rater therapist -o K1t.svg
+marks K1t.svg
+grep -o 'therapist_post_session, the therapist[^<]*' K1t.svg
+echo "# K5's scale (srs, 0-40) and the therapist's (1-5) do not share an axis"
+run analyze chart --client K5 -o K5.svg
+marks K5.svg
+grep -o 'own scores are on another scale[^<]*' K5.svg
+echo "# nothing to draw: the client's rater has no questionnaire of that instrument"
+run analyze chart --client K1 --instrument therapist_post_session -o none.svg
+ls none.svg 2>&1 | sed 's/.*cannot access/cannot access/'
+
+echo "# misuse"
+run analyze chart
+run analyze chart --client K1
+run analyze chart --client K1 -o k1.jpg
+run analyze chart --client K1 -o -
+run analyze chart --all
+run analyze chart --all --out-dir x -o y.svg
+run analyze chart --client K1 --format png -o k.svg
+run analyze chart --client K9 -o k9.svg
+run analyze chart --cohort Z -o z.svg
+run analyze report --format svg
+ls k1.jpg k9.svg 2>&1 | sed 's/.*cannot access/cannot access/'

@@ -1,0 +1,47 @@
+# analyze report as text blocks, CSV, one HTML page and PDF pages, from the
+# study of data/charts/setup.sh: K1 a client-only rupture, K2 six alerts and
+# a session without a questionnaire, K3 a partial questionnaire that could
+# not be scored, K4 no alerts, K5 a low score on the Session Rating Scale.
+source data/charts/setup.sh
+charts_store
+
+run analyze report
+run analyze report --format csv
+echo "# session 7 (dated 2099) is not held yet, so session 6 is the latest above;
+# up to --to 2026-03-24 the latest was session 4, with no alerts and no later session"
+run analyze report --client K2 --to 2026-03-24 --format csv
+
+echo "# HTML: well-formed, nothing from elsewhere, one section per client with alerts"
+run analyze report --format html -o report.html
+xmllint --noout report.html && echo "well-formed"
+echo "references to other files or hosts: $(xmllint --xpath 'count(//@src|//@href|//*[local-name()="script" or local-name()="link" or local-name()="img" or local-name()="iframe" or local-name()="object" or local-name()="embed"])' report.html)"
+echo "url(, @import or addresses other than the SVG namespace: $(grep -o -i -E 'url\(|@import|https?://[^" ]*' report.html | grep -v -x -c 'http://www.w3.org/2000/svg')"
+echo "client sections: $(xmllint --xpath 'count(//*[local-name()="section" and @class="client"])' report.html)"
+echo "inline charts: $(xmllint --xpath 'count(//*[local-name()="section"]//*[local-name()="svg"])' report.html)"
+xmllint --xpath '//*[local-name()="h2"]/text()' report.html; echo
+echo "alerts: $(xmllint --xpath 'count(//*[local-name()="li"][contains(@class,"alert")])' report.html)"
+xmllint --xpath 'normalize-space(//*[local-name()="section" and @class="quiet"])' report.html; echo
+echo "# the client's own words, escaped; ids unique across the page's charts"
+grep -o 'the homework talk' report.html
+grep -o 'Ich m[^<]*' report.html
+grep -o ' id="[^"]*"' report.html | sort | uniq -d | wc -l
+echo "# the same bytes on every run"
+analyze report --format html -o again.html && cmp report.html again.html && echo "same bytes"
+
+echo "# PDF: a page per client with alerts and one for the rest"
+run analyze report --format pdf -o report.pdf
+pdfinfo report.pdf | grep -E '^(Pages|Page size|Title):'
+pdftotext report.pdf - | tr '\n' ' ' | tr -s ' ' >report.txt
+for w in K1 K2 K3 K4 K5 "rupture not resolved" "wants to talk about it" "could not be computed" \
+         "no questionnaire from the client for session 6" "No alerts: K4" "the homework talk"; do
+  printf '%s: %s\n' "$w" "$(grep -o -F "$w" report.txt | wc -l)"
+done
+pdfinfo report.pdf | grep -c -i date
+analyze report --format pdf -o again.pdf && cmp report.pdf again.pdf && echo "same bytes"
+echo "# one client without alerts: one page that says so"
+run analyze report --client K4 --format pdf -o k4.pdf
+pdfinfo k4.pdf | grep '^Pages:'
+pdftotext k4.pdf - | grep -F 'No alerts'
+run analyze report --client K4 --format html -o k4.html
+xmllint --xpath 'normalize-space(//*[local-name()="section" and @class="quiet"])' k4.html; echo
+run analyze report --format pdf
