@@ -8,7 +8,8 @@
 # `analyze growth` (REML, with and without the therapist level) beside
 # lme4's lmer on the same alliance scores, when R with lme4 is installed
 # (Debian: r-base-core r-cran-lme4); lmer's time is that of the fit alone,
-# the CSV already read, and its peak memory that of the whole R process.
+# the CSV already read, and its peak memory that of the whole R process;
+# wall and user (CPU) seconds, as the machine may be busy.
 #
 # Each study is kept as BUILD/bench-analyze-N.db and reused by the next run
 # when it still holds N administrations (remove it to build it afresh).
@@ -51,13 +52,13 @@ growth_bench() {
   "$analyze" growth >/dev/null 2>&1   # the page cache
   echo "== analyze growth (REML)"
   timed "$analyze" growth -o "$work/growth.csv"
-  local gs=$secs gk=$kb
+  local gs=$secs gk=$kb gu=$user
   echo "== analyze growth --therapist-level (REML)"
   timed "$analyze" growth --therapist-level -o "$work/growth_t.csv"
-  local ts=$secs tk=$kb
+  local ts=$secs tk=$kb tu=$user
   echo "== analyze trajectories (the same reading of the store, no mixed model)"
   timed "$analyze" trajectories -o "$work/traj.csv"
-  local js=$secs
+  local js=$secs ju=$user
   local nobs g0 g1
   nobs=$(awk -F, '$7 == "nobs" { print $8 }' "$work/growth.csv")
   g0=$(awk -F, '$7 == "REMLcrit" { print $8 }' "$work/growth.csv")
@@ -80,28 +81,30 @@ d <- d[d$scale == "alliance" & !is.na(d$score), ]
 d <- aggregate(score ~ client + therapist + session, data = d, FUN = mean)
 f <- if (a[2] == "1") score ~ session + (session | client) + (1 | therapist) else
   score ~ session + (session | client)
-t <- system.time(fit <- lmer(f, data = d))[["elapsed"]]
-cat(t, nobs(fit), format(REMLcrit(fit), digits = 15), "\n", file = a[3])
+t <- system.time(fit <- lmer(f, data = d))
+cat(t[["elapsed"]], t[["user.self"]], nobs(fit),
+    format(REMLcrit(fit), digits = 15), "\n", file = a[3])
 print(summary(fit)$coefficients)
 print(VarCorr(fit))
 R
   echo "== lme4: lmer(score ~ session + (session | client))"
   timed Rscript "$work/fit.R" "$work/scores.csv" 0 "$work/r0.txt"
-  local rk=$kb r0 rt c0 c1
-  read -r r0 _ c0 <"$work/r0.txt"
+  local rk=$kb r0 rt c0 c1 r0u rtu
+  read -r r0 r0u _ c0 <"$work/r0.txt"
   echo "== lme4: lmer(score ~ session + (session | client) + (1 | therapist))"
   timed Rscript "$work/fit.R" "$work/scores.csv" 1 "$work/r1.txt"
   local rk1=$kb
-  read -r rt _ c1 <"$work/r1.txt"
+  read -r rt rtu _ c1 <"$work/r1.txt"
   awk -v n="$nobs" -v gs="$gs" -v gk="$gk" -v ts="$ts" -v tk="$tk" -v r0="$r0" -v rk="$rk" -v js="$js" \
+      -v gu="$gu" -v tu="$tu" -v ju="$ju" -v r0u="$r0u" -v rtu="$rtu" \
       -v rt="$rt" -v rk1="$rk1" -v c0="$c0" -v c1="$c1" -v g0="$g0" -v g1="$g1" 'BEGIN {
     printf "\n%d alliance scores\n", n
-    printf "%-44s %9s %9s\n", "", "seconds", "peak MB"
-    printf "%-44s %9.2f\n", "analyze trajectories (reading, no model)", js
-    printf "%-44s %9.2f %9.1f\n", "analyze growth (reading the store included)", gs, gk / 1024
-    printf "%-44s %9.2f %9.1f\n", "lmer (the fit alone)", r0, rk / 1024
-    printf "%-44s %9.2f %9.1f\n", "analyze growth --therapist-level", ts, tk / 1024
-    printf "%-44s %9.2f %9.1f\n", "lmer + (1 | therapist) (the fit alone)", rt, rk1 / 1024
+    printf "%-44s %9s %9s %9s\n", "", "seconds", "user s", "peak MB"
+    printf "%-44s %9.2f %9.2f\n", "analyze trajectories (reading, no model)", js, ju
+    printf "%-44s %9.2f %9.2f %9.1f\n", "analyze growth (reading the store included)", gs, gu, gk / 1024
+    printf "%-44s %9.2f %9.2f %9.1f\n", "lmer (the fit alone)", r0, r0u, rk / 1024
+    printf "%-44s %9.2f %9.2f %9.1f\n", "analyze growth --therapist-level", ts, tu, tk / 1024
+    printf "%-44s %9.2f %9.2f %9.1f\n", "lmer + (1 | therapist) (the fit alone)", rt, rtu, rk1 / 1024
     if (gs > 0) printf "\nanalyze growth is %.1f times as fast as lmer (aim: 20); ", r0 / gs
     if (ts > 0) printf "%.1f with the therapist level\n", rt / ts
     printf "REML criterion (lower is the better optimum): attune %.6f, lmer %.6f; with therapists attune %.6f, lmer %.6f\n", g0, c0, g1, c1
