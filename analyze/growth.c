@@ -447,6 +447,7 @@ const an_analysis an_growth = {
         "\n"
         "columns (broom.mixed's tidy layout): instrument,scale,rater,model,effect,\n"
         "         group,term,estimate,std_error,statistic\n"
+        "model: the formula, then REML or ML\n"
         "rows: fixed (Intercept) and time (std_error, statistic = t value);\n"
         "      ran_pars sd__(Intercept), cor__(Intercept).time, sd__time (client),\n"
         "      sd__(Intercept) (therapist), sd__Observation (Residual);\n"
