@@ -39,8 +39,13 @@ static int check_names(store *s, const an_opts *o)
             return -1;
         }
     }
-    if (o->client && !store_client_exists(s, o->client, NULL)) {
+    at_status found = o->client ? store_client_find(s, o->client, NULL, &err) : AT_OK;
+    if (found == AT_ENOTFOUND) {
         an_fail("'%s': no such client in the study", o->client);
+        return -1;
+    }
+    if (found != AT_OK) {
+        an_fail("%s", err.msg);
         return -1;
     }
     if (o->therapist || o->cohort) {

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const cli_wide_lead[7] = { "client", "therapist", "session", "date",
                                        "modality", "rater", "rater_code" };
@@ -50,10 +51,25 @@ int cli_wants_help(int argc, char **argv)
     return 0;
 }
 
+/* Tells a person at a terminal that the study is busy and collect waits. */
+static void busy_notice(const char *path, long max_ms, void *ctx)
+{
+    (void)ctx;
+    if (isatty(STDERR_FILENO))
+        fprintf(stderr, "collect: '%s' is busy (another program is writing to it); waiting "
+                "up to %ld s\n", path, max_ms / 1000);
+}
+
 store *cli_open(const char *db, store_mode mode)
 {
     store *s = NULL;
     at_err err;
+    /* what a person typed is worth a long wait; $ATTUNE_WAIT (seconds) sets it */
+    long wait_ms = CLI_BUSY_WAIT_MS, secs;
+    const char *w = getenv("ATTUNE_WAIT");
+    if (w && parse_long(w, &secs) && secs >= 0 && secs <= 24L * 3600)
+        wait_ms = secs * 1000;
+    store_wait_defaults(wait_ms, 1000, busy_notice, NULL);
     if (store_open(db, mode, &s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         return NULL;

@@ -29,6 +29,10 @@ int cli_wants_help(int argc, char **argv);
 /* Opens the store; prints the error and returns NULL on failure. */
 store *cli_open(const char *db, store_mode mode);
 
+/* How long a collect command waits for a study another program is writing
+ * to before it gives up (a finished questionnaire is then kept in a file). */
+#define CLI_BUSY_WAIT_MS (5L * 60 * 1000)
+
 /* The name given with --who (NULL: none), recorded in the audit trail
  * beside the operating-system account the store takes itself. */
 const char *cli_who(void);

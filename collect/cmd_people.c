@@ -189,8 +189,13 @@ int cmd_session(int argc, char **argv, const char *db)
     at_err err;
     session_info si = { 0 };
     long used = 0;
-    if (!store_client_exists(s, client, NULL)) {
+    at_status found = store_client_find(s, client, NULL, &err);
+    if (found == AT_ENOTFOUND) {
         rc = cli_no_client(client);
+        goto out;
+    }
+    if (found != AT_OK) {
+        rc = cli_fail("%s", err.msg);
         goto out;
     }
     at_status st = store_session_add(s, client, therapist, n, date, modality, &used, &err);

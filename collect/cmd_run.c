@@ -114,6 +114,57 @@ static void print_scores(const instrument *in, char *const *vals)
     score_form_free(sf);
 }
 
+/* A finished questionnaire the study could not take (busy past the wait, a
+ * full disk) is never thrown away: it goes to a file in the import layout,
+ * readable only by its owner, to import later. */
+static void keep_unsaved(store *s, const instrument *in, const struct run_args *a, long session,
+                         char *const *vals)
+{
+    char stamp[21], name[160], today[11];
+    at_err err;
+    now_iso(stamp);
+    today_iso(today);
+    for (char *p = stamp; *p; p++)
+        if (*p == ':')
+            *p = '-';
+    snprintf(name, sizeof name, "attune-unsaved-%s-%s.csv", a->instrument, stamp);
+    if (!session && store_session_next_number(s, a->client, &session, &err) != AT_OK)
+        session = 0;
+    outfile o = OUTFILE_INIT;
+    if (outfile_open(&o, name, &err) != AT_OK) {
+        cli_fail("%s; the answers could not be kept", err.msg);
+        return;
+    }
+    csvout w;
+    csvout_init_file(&w, o.fp);
+    for (int k = 0; k < 7; k++)
+        csvout_field(&w, cli_wide_lead[k]);
+    for (size_t c = 0; c < in->ncols; c++)
+        csvout_field(&w, in->cols[c].name);
+    csvout_end(&w);
+    csvout_field(&w, a->client);
+    csvout_field(&w, "");
+    if (session)
+        csvout_int(&w, session);
+    else
+        csvout_field(&w, "");
+    csvout_field(&w, today);
+    csvout_field(&w, "");
+    csvout_field(&w, a->rater);
+    csvout_field(&w, a->rater_code ? a->rater_code : "");
+    for (size_t c = 0; c < in->ncols; c++)
+        csvout_field(&w, in->fields[in->cols[c].field].type == FT_CALC ? NULL : vals[c]);
+    csvout_end(&w);
+    if (outfile_commit(&o, &err) != AT_OK) {
+        cli_fail("%s; the answers could not be kept", err.msg);
+    } else {
+        fprintf(stderr, "collect: the answers are kept in '%s' (readable only by you); "
+                "import them later with:\n  collect import %s %s\n", name, a->instrument,
+                name);
+    }
+    outfile_release(&o);
+}
+
 /* Refuses a second administration of the same session, instrument and rater
  * before any question is asked. */
 static int already_given(store *s, const struct run_args *a, long session)
@@ -158,8 +209,13 @@ int cmd_run(int argc, char **argv, const char *db)
     const char **values = NULL;
     at_err err;
 
-    if (!store_client_exists(s, a.client, NULL)) {
+    at_status found = store_client_find(s, a.client, NULL, &err);
+    if (found == AT_ENOTFOUND) {
         cli_no_client(a.client);
+        goto out;
+    }
+    if (found != AT_OK) {
+        cli_fail("%s", err.msg);
         goto out;
     }
     long iid = 0;
@@ -237,7 +293,8 @@ int cmd_run(int argc, char **argv, const char *db)
     long aid = 0, used = 0;
     if (store_admin_save(s, &rec, 0, cli_who(), &aid, &used, &err) != AT_OK) {
         cli_fail("%s", err.msg);
-        fputs("collect: nothing was saved\n", stderr);
+        fputs("collect: nothing was saved in the study\n", stderr);
+        keep_unsaved(s, in, &a, session, d.vals);
         goto out;
     }
     printf("\nsaved %s for client %s, session %ld (%s)\n", a.instrument, a.client, used, status);

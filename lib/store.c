@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <nettle/sha2.h>
 #include <pwd.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COLS_INS] = "INSERT INTO instrument_columns(instrument_id, position, name)"
                     " VALUES (?1, ?2, ?3)",
     [ST_THERAPIST_CODE] = "SELECT code FROM therapists WHERE id = ?1",
+    [ST_SESSION_WALK] = "SELECT number, id, therapist_id, date, modality FROM sessions"
+                        " WHERE client_id = ?1 AND number >= ?2 ORDER BY number",
     [ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"
                    " (SELECT coalesce(max(id), 0) FROM sessions),"
                    " (SELECT coalesce(max(id), 0) FROM clients)",
@@ -156,6 +159,14 @@ static const char *const stmt_sql[ST_COUNT] = {
                    " + (SELECT count(*) FROM clients c LEFT JOIN therapists t ON t.id = c.therapist_id"
                    "   WHERE c.id > ?3 AND c.therapist_id IS NOT NULL AND t.id IS NULL)",
 };
+
+/* How long a connection waits for another program's write to end, and who
+ * is told that it waits (store_wait_defaults). */
+static struct {
+    long max_ms, notice_ms;
+    void (*notice)(const char *path, long max_ms, void *ctx);
+    void *ctx;
+} waiting = { 60000, 1000, NULL, NULL };
 
 const char *store_default_path(void)
 {
@@ -190,8 +201,9 @@ at_status store_dberr(store *s, at_err *err)
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return at_fail(err, AT_EDB, "'%s' is busy: another program is writing to it",
-                       s->path);
+        return at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to it "
+                       "for longer than the %ld s this waits", s->path,
+                       waiting.max_ms / 1000);
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_READONLY:
@@ -224,8 +236,16 @@ at_status store_exec(store *s, enum store_stmt id, at_err *err)
     return store_step_done(s, st, NULL, err);
 }
 
+void store_walk_stop(store *s)
+{
+    if (s->walk.on && s->st[ST_SESSION_WALK])
+        sqlite3_reset(s->st[ST_SESSION_WALK]);
+    s->walk.on = 0;
+}
+
 void store_cache_reset(store *s)
 {
+    store_walk_stop(s);
     free(s->therapist.code);
     free(s->client.code);
     free(s->session.date);
@@ -238,6 +258,47 @@ void store_cache_reset(store *s)
     memset(&s->session, 0, sizeof s->session);
     memset(&s->instrument, 0, sizeof s->instrument);
     memset(&s->made, 0, sizeof s->made);
+}
+
+/* ---- a busy study ----------------------------------------------------- */
+
+void store_wait_defaults(long max_ms, long notice_ms,
+                         void (*notice)(const char *path, long max_ms, void *ctx), void *ctx)
+{
+    waiting.max_ms = max_ms;
+    waiting.notice_ms = notice_ms;
+    waiting.notice = notice;
+    waiting.ctx = ctx;
+}
+
+static long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* SQLite's busy handler: waits in growing steps (1 ms to 100 ms) until the
+ * other writer is done or the bound is reached, telling once that it waits. */
+static int busy_wait(void *arg, int count)
+{
+    store *s = arg;
+    long now = now_ms();
+    if (count == 0) {
+        s->busy_since = now;
+        s->busy_told = 0;
+    }
+    long waited = now - s->busy_since;
+    if (waited >= waiting.max_ms)
+        return 0;
+    if (!s->busy_told && waited >= waiting.notice_ms && waiting.notice) {
+        waiting.notice(s->path, waiting.max_ms, waiting.ctx);
+        s->busy_told = 1;
+    }
+    long step = count < 7 ? 1L << count : 100;
+    struct timespec t = { step / 1000, (step % 1000) * 1000000 };
+    nanosleep(&t, NULL);
+    return 1;
 }
 
 /* ---- opening ---------------------------------------------------------- */
@@ -298,7 +359,7 @@ static at_status inspect(const char *path, int immutable, enum file_kind *kind, 
                      db ? sqlite3_errmsg(db) : "out of memory");
         goto out;
     }
-    sqlite3_busy_timeout(db, 5000);
+    sqlite3_busy_timeout(db, (int)(waiting.max_ms < 5000 ? waiting.max_ms : 5000));
     int prc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
     if (prc == SQLITE_OK)
         prc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(db);
@@ -407,7 +468,7 @@ static at_status connect(store *s, int immutable, at_err *err)
                                                       NULL);
     if (rc0 != SQLITE_OK)
         return s->db ? store_dberr(s, err) : at_fail(err, AT_ENOMEM, "out of memory");
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_handler(s->db, busy_wait, s);
     at_status rc = exec_sql(s, "PRAGMA foreign_keys = ON", err);
     if (rc != AT_OK || s->mode == STORE_READ)
         return rc;
@@ -517,6 +578,8 @@ void store_close(store *s)
         free(s->cols[i]);
     }
     free(s->cols);
+    for (int k = 0; k < 3; k++)
+        free(s->touched[k].bits);
     sbuf_release(&s->pack);
     free(s->account);
     free(s->path);
@@ -568,6 +631,12 @@ static at_status begin(store *s, int bulk, at_err *err)
     s->admin0 = ids[0];
     s->session0 = ids[1];
     s->client0 = ids[2];
+    for (int k = 0; k < 3; k++) {
+        if (s->touched[k].bits)
+            memset(s->touched[k].bits, 0, s->touched[k].cap);
+        s->touched[k].count = 0;
+    }
+    s->txn_saves = 0;
     s->in_txn = 1;
     return AT_OK;
 }
@@ -607,6 +676,7 @@ at_status store_commit(store *s, at_err *err)
     if (!s->in_txn)
         return at_fail(err, AT_EINVAL, "no transaction is open on '%s'", s->path);
     at_status rc;
+    store_walk_stop(s);
     if (s->txn_lost) {
         rc = at_fail(err, AT_EDB, "nothing was saved in '%s': the transaction was undone "
                      "after an earlier error", s->path);
@@ -625,6 +695,7 @@ void store_rollback(store *s)
 {
     if (!s || !s->in_txn)
         return;
+    store_walk_stop(s);
     if (!s->txn_lost)
         store_exec(s, ST_ROLLBACK, NULL);
     s->in_txn = 0;
@@ -649,6 +720,8 @@ at_status store_wbegin(store *s, at_err *err)
 
 at_status store_wend(store *s, at_status st, at_err *err)
 {
+    if (!s->in_txn || st != AT_OK)
+        store_walk_stop(s);
     if (st == AT_OK && !s->in_txn)
         st = store_exec(s, ST_COMMIT, err);
     if (st == AT_OK)

@@ -52,6 +52,15 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
 void store_close(store *s);             /* NULL is fine */
 const char *store_path(const store *s);
 
+/* A study another program is writing to is waited for: up to max_ms
+ * (default 60 s) for every statement, in growing steps; after notice_ms
+ * (default 1 s) notice, when not NULL, is called once per wait with the
+ * study's path, so a person can be told.  Applies to stores opened after
+ * the call.  A write that still finds the study busy fails with AT_EDB and
+ * a message saying so, and its transaction leaves nothing behind. */
+void store_wait_defaults(long max_ms, long notice_ms,
+                         void (*notice)(const char *path, long max_ms, void *ctx), void *ctx);
+
 /* The default path: $ATTUNE_DB or "attune.db". */
 const char *store_default_path(void);
 
@@ -73,9 +82,10 @@ void store_rollback(store *s);
 /* People.  Duplicates give AT_EEXIST; an unknown therapist AT_ENOTFOUND. */
 at_status store_therapist_add(store *s, const char *code, const char *cohort, at_err *err);
 at_status store_client_add(store *s, const char *code, const char *therapist, at_err *err);
-/* 1 when the client exists, 0 when not; the client's therapist code into
- * *therapist (caller frees, NULL when none) if therapist is not NULL. */
-int store_client_exists(store *s, const char *code, char **therapist);
+/* AT_OK when the client exists, AT_ENOTFOUND when not (err untouched), or
+ * the database's error; the client's therapist code into *therapist (caller
+ * frees, NULL when none) if therapist is not NULL. */
+at_status store_client_find(store *s, const char *code, char **therapist, at_err *err);
 
 /* Sessions.  number 0 = next number for the client; date NULL = today;
  * therapist NULL = the client's therapist; modality NULL = none recorded,
@@ -83,6 +93,10 @@ int store_client_exists(store *s, const char *code, char **therapist);
 at_status store_session_add(store *s, const char *client, const char *therapist, long number,
                             const char *date, const char *modality, long *number_out,
                             at_err *err);
+
+/* The number the client's next session would get (1 for a client without
+ * sessions or not in the study). */
+at_status store_session_next_number(store *s, const char *client, long *number, at_err *err);
 
 typedef struct session_info {
     long id;

@@ -83,20 +83,34 @@ static at_status session_lookup(store *s, long cid, long number, at_err *err)
         s->session.id = 0;
         return AT_OK;
     }
-    sqlite3_stmt *st = store_stmt(s, ST_SESSION_GET, err);
+    /* the client's sessions are walked in number order: the next one asked
+     * for is usually the next row, a step rather than a search */
+    sqlite3_stmt *st = store_stmt(s, ST_SESSION_WALK, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, cid);
-    sqlite3_bind_int64(st, 2, number);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        cache_session(s, (long)sqlite3_column_int64(st, 0), cid, number,
-                      (long)sqlite3_column_int64(st, 1), store_col(st, 2),
-                      sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : store_col(st, 3));
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    int step = SQLITE_ROW;
+    if (!s->walk.on || s->walk.client_id != cid || number < s->walk.at) {
+        store_walk_stop(s);
+        sqlite3_bind_int64(st, 1, cid);
+        sqlite3_bind_int64(st, 2, number);
+        s->walk.on = 1;
+        s->walk.client_id = cid;
+        step = sqlite3_step(st);
+        s->walk.at = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : LONG_MAX;
+    }
+    while (step == SQLITE_ROW && s->walk.at < number) {
+        step = sqlite3_step(st);
+        s->walk.at = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : LONG_MAX;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        store_walk_stop(s);
         return store_dberr(s, err);
-    if (step == SQLITE_DONE)
+    }
+    if (step == SQLITE_ROW && s->walk.at == number)
+        cache_session(s, (long)sqlite3_column_int64(st, 1), cid, number,
+                      (long)sqlite3_column_int64(st, 2), store_col(st, 3),
+                      sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : store_col(st, 4));
+    else
         s->session.id = 0;
     return AT_OK;
 }
@@ -189,6 +203,7 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
             return at_fail(err, AT_EINVAL, "%s", why);
         }
         if (r->modality && *r->modality && !s->session.modality) {
+            store_walk_stop(s);
             sqlite3_stmt *st = store_stmt(s, ST_SESSION_SET_MODALITY, err);
             if (!st)
                 return err ? err->code : AT_EDB;
@@ -442,25 +457,35 @@ at_status store_admin_dup(store *s, long session_id, long instrument_id, const c
     return rc;
 }
 
+/* Marks row id of kind k (0 session, 1 client, 2 therapist) as touched by
+ * the open transaction. */
+static void touch(store *s, int k, long id)
+{
+    if (id <= 0)
+        return;
+    size_t byte = (size_t)id / 8;
+    if (byte >= s->touched[k].cap) {
+        size_t cap = s->touched[k].cap ? s->touched[k].cap : 1024;
+        while (cap <= byte)
+            cap *= 2;
+        s->touched[k].bits = xrealloc(s->touched[k].bits, cap);
+        memset(s->touched[k].bits + s->touched[k].cap, 0, cap - s->touched[k].cap);
+        s->touched[k].cap = cap;
+    }
+    unsigned char bit = (unsigned char)(1u << (id % 8));
+    if (!(s->touched[k].bits[byte] & bit)) {
+        s->touched[k].bits[byte] |= bit;
+        s->touched[k].count++;
+    }
+}
+
 at_status store_txn_counts(store *s, size_t out[4], at_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    long v[4] = { 0, 0, 0, 0 };
-    at_status rc = store_prepare(s,
-                                 "SELECT count(*), count(DISTINCT se.client_id),"
-                                 " count(DISTINCT se.therapist_id), count(DISTINCT a.session_id)"
-                                 " FROM administrations a JOIN sessions se ON se.id = a.session_id"
-                                 " WHERE a.id > ?1", &st, err);
-    if (rc == AT_OK) {
-        sqlite3_bind_int64(st, 1, s->in_txn ? s->admin0 : LONG_MAX);
-        rc = store_step_ints(s, st, v, 4, err);
-        if (rc == AT_ENOTFOUND)
-            rc = AT_OK;
-    }
-    sqlite3_finalize(st);
-    for (int k = 0; k < 4; k++)
-        out[k] = (size_t)v[k];
-    return rc;
+    (void)err;
+    out[0] = s->in_txn ? s->txn_saves : 0;
+    for (int k = 0; k < 3; k++)
+        out[k == 0 ? 3 : k] = s->in_txn ? s->touched[k].count : 0;
+    return AT_OK;
 }
 
 static at_status save_body(store *s, const admin_rec *r, int replace, const char *who,
@@ -529,6 +554,12 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     s->dup.key = NULL;
     if (old_id && (rc = replace_old(s, r, cols, old_id, old_status, id, who, err)) != AT_OK)
         return rc;
+    if (s->in_txn) {
+        touch(s, 0, s->session.id);
+        touch(s, 1, cid);
+        touch(s, 2, s->session.therapist_id);
+        s->txn_saves++;
+    }
     *admin_id = id;
     *session_out = number;
     return AT_OK;

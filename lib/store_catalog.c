@@ -97,6 +97,7 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
                                const char *date, const char *modality, long *id,
                                at_err *err)
 {
+    store_walk_stop(s);   /* an open read of sessions must not see the table change */
     sqlite3_stmt *st = store_stmt(s, ST_SESSION_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
@@ -152,22 +153,23 @@ at_status store_client_add(store *s, const char *code, const char *therapist, at
     return store_wend(s, rc, err);
 }
 
-int store_client_exists(store *s, const char *code, char **therapist)
+at_status store_client_find(store *s, const char *code, char **therapist, at_err *err)
 {
-    sqlite3_stmt *st;
-    int found = 0;
     if (therapist)
         *therapist = NULL;
-    if (!code || !(st = store_stmt(s, ST_CLIENT_THERAPIST, NULL)))
-        return 0;
+    if (!code)
+        return AT_ENOTFOUND;
+    sqlite3_stmt *st = store_stmt(s, ST_CLIENT_THERAPIST, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
     store_bind_str(st, 1, code);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        if (therapist && sqlite3_column_type(st, 0) != SQLITE_NULL)
-            *therapist = xstrdup(store_col(st, 0));
-    }
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW && therapist && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        *therapist = xstrdup(store_col(st, 0));
     sqlite3_reset(st);
-    return found;
+    if (step == SQLITE_ROW)
+        return AT_OK;
+    return step == SQLITE_DONE ? AT_ENOTFOUND : store_dberr(s, err);
 }
 
 struct pair_walk {
@@ -263,6 +265,18 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
     if (rc == AT_OK && number_out)
         *number_out = number;
     return store_wend(s, rc, err);
+}
+
+at_status store_session_next_number(store *s, const char *client, long *number, at_err *err)
+{
+    long cid = 0, tid = 0;
+    *number = 1;
+    at_status rc = store_client_id(s, client, &cid, &tid, NULL);
+    if (rc == AT_ENOTFOUND)
+        return AT_OK;
+    if (rc != AT_OK)
+        return store_dberr(s, err);
+    return store_session_next(s, cid, number, err);
 }
 
 at_status store_session_get(store *s, const char *client, long number, session_info *out,

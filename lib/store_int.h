@@ -41,6 +41,7 @@ enum store_stmt {
     ST_COLS_INS,
     ST_THERAPIST_CODE,
     ST_MAX_IDS,
+    ST_SESSION_WALK,
     ST_ORPHANS,
     ST_COUNT
 };
@@ -68,6 +69,12 @@ struct store {
      * began: larger ones were made inside it */
     long admin0, session0, client0;
     int bulk;                        /* the open transaction is store_begin_bulk's */
+    /* the sessions, clients and therapists the open transaction's saves
+     * touched, as bits by row id, and how many of each */
+    struct { unsigned char *bits; size_t cap, count; } touched[3];
+    size_t txn_saves;
+    long busy_since;                 /* when the current wait for a busy study began (ms) */
+    int busy_told;
     struct { char *code; long id; } therapist;
     struct { char *code; long id, therapist_id; } client;
     struct {
@@ -81,6 +88,10 @@ struct store {
     /* the client last created in this transaction, and the highest session
      * number created for it since (0: none): a higher number is a new session */
     struct { long client_id, top; } made;
+    /* a client's sessions read in number order, left open between lookups
+     * (an import asks for them one after the other): on the row of number
+     * at (LONG_MAX past the last) */
+    struct { int on; long client_id, at; } walk;
     struct { time_t at; char text[21]; } clock;   /* see clock_now in store_admin.c */
 };
 
@@ -105,6 +116,8 @@ at_status store_step_ints(store *s, sqlite3_stmt *st, long *out, int n, at_err *
 at_status store_query_each(store *s, const char *sql,
                            int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, at_err *err);
 void store_cache_reset(store *s);
+/* Ends the session walk (before a write to sessions, a commit or a rollback). */
+void store_walk_stop(store *s);
 
 /* Write bracket: a transaction of its own, or nothing inside the one
  * store_begin opened.  store_wend commits its own transaction when st is

@@ -144,8 +144,8 @@ at_status store_admin_find(store *s, const char *instrument, const char *client,
     if (step == SQLITE_ROW)
         rc = at_fail(err, AT_EINVAL,
                      "client '%s' session %ld has several %s%sratings of '%s'"
-                     " (give the rater and rater code)", client, session, rater ? rater : "",
-                     rater ? " " : "", instrument);
+                     " (give the rater and rater code)", client ? client : "", session,
+                     rater ? rater : "", rater ? " " : "", instrument ? instrument : "");
     else if (step != SQLITE_DONE)
         rc = store_dberr(s, err);
 out:

@@ -24,6 +24,7 @@ const char *at_strerror(at_status code)
     case AT_EEXIST: return "already exists";
     case AT_EVERSION: return "made by a newer attune";
     case AT_ENOTSTORE: return "not an attune store";
+    case AT_EBUSY: return "busy";
     }
     return "unknown error";
 }

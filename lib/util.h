@@ -22,7 +22,8 @@ typedef enum at_status {
     AT_ENOTFOUND, /* a named thing does not exist */
     AT_EEXIST,    /* a named thing already exists */
     AT_EVERSION,  /* the store was made by a newer attune */
-    AT_ENOTSTORE  /* the file is not an attune store */
+    AT_ENOTSTORE, /* the file is not an attune store */
+    AT_EBUSY      /* another program kept the store busy past the wait */
 } at_status;
 
 typedef struct at_err {

@@ -7,7 +7,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -79,7 +81,6 @@ static void test_create_reopen(void **state)
     assert_int_equal(sb.st_mode & 0777, 0600);
     assert_int_equal(db_long(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(conn_long(s->db, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(conn_long(s->db, "PRAGMA busy_timeout"), 5000);
     assert_int_equal(db_long(s, "SELECT count(*) FROM meta WHERE key = 'application'"
                                 " AND value = 'attune'"), 1);
     assert_int_equal(db_long(s, "SELECT count(*) FROM pragma_table_list"
@@ -113,7 +114,7 @@ static void test_create_reopen(void **state)
     assert_int_equal(store_client_add(s, "C01", "T1", &err), AT_OK);
     store_close(s);
     s = open_ok(f->db, STORE_READ);
-    assert_int_equal(store_client_exists(s, "C01", &mine), 1);
+    assert_int_equal(store_client_find(s, "C01", &mine, NULL), AT_OK);
     assert_string_equal(mine, "T1");
     free(mine);
     char *mode = db_text(s, "PRAGMA journal_mode");
@@ -259,14 +260,14 @@ static void test_people(void **state)
     assert_int_equal(store_therapist_add(s, "", NULL, &err), AT_EINVAL);
     assert_int_equal(store_client_add(s, "C02", "T9", &err), AT_ENOTFOUND);
     assert_non_null(strstr(err.msg, "'T9'"));
-    assert_int_equal(store_client_exists(s, "C02", NULL), 0);
+    assert_int_equal(store_client_find(s, "C02", NULL, NULL), AT_ENOTFOUND);
     assert_int_equal(store_client_add(s, "C02", "T2", &err), AT_OK);
     assert_int_equal(store_client_add(s, "C01", NULL, &err), AT_OK);
     assert_int_equal(store_client_add(s, "C01", "T1", &err), AT_EEXIST);
     assert_string_equal(err.msg, "client 'C01' already exists");
-    assert_int_equal(store_client_exists(s, "C01", &t), 1);
+    assert_int_equal(store_client_find(s, "C01", &t, NULL), AT_OK);
     assert_null(t);
-    assert_int_equal(store_client_exists(s, "C02", &t), 1);
+    assert_int_equal(store_client_find(s, "C02", &t, NULL), AT_OK);
     assert_string_equal(t, "T2");
     free(t);
     assert_int_equal(store_therapist_each(s, list_pairs, &out, &err), AT_OK);
@@ -392,6 +393,69 @@ static void test_instrument_versions(void **state)
     store_close(s);
 }
 
+static int notices;
+
+static void count_notice(const char *path, long max_ms, void *ctx)
+{
+    (void)path;
+    (void)max_ms;
+    (void)ctx;
+    notices++;
+}
+
+typedef struct holder {
+    sqlite3 *db;
+    long hold_ms;
+} holder;
+
+static void *release_later(void *arg)
+{
+    holder *h = arg;
+    struct timespec t = { h->hold_ms / 1000, (h->hold_ms % 1000) * 1000000 };
+    nanosleep(&t, NULL);
+    sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
+    return NULL;
+}
+
+/* A study another program is writing to is waited for, within a bound,
+ * with one notice; past the bound the write fails as busy and leaves
+ * nothing. */
+static void test_busy_wait(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    store *s = open_ok(f->db, STORE_CREATE);
+    store_close(s);
+    store_wait_defaults(400, 100, count_notice, NULL);
+    s = open_ok(f->db, STORE_WRITE);
+    sqlite3 *other = db_open(s, 1);
+    assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    notices = 0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(store_therapist_add(s, "T1", NULL, &err), AT_EBUSY);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    assert_true(ms >= 400);
+    assert_int_equal(notices, 1);
+    assert_non_null(strstr(err.msg, "is busy"));
+    /* the other writer finishes while this one waits: the write goes through */
+    store_wait_defaults(20000, 100, count_notice, NULL);
+    store_close(s);
+    s = open_ok(f->db, STORE_WRITE);
+    holder h = { other, 300 };
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, release_later, &h), 0);
+    notices = 0;
+    assert_int_equal(store_therapist_add(s, "T1", NULL, &err), AT_OK);
+    pthread_join(th, NULL);
+    assert_int_equal(notices, 1);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists"), 1);
+    sqlite3_close(other);
+    store_close(s);
+    store_wait_defaults(60000, 1000, NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +469,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_people, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_instrument_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_busy_wait, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,7 +127,7 @@ static void test_save_and_read(void **state)
     save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, 0, "observer", "S1", 0, "a=2" }, NULL);
     save_ok(s, (save_args){ "C01", "T1", 1, "2026-01-01", 0, other1, 0, 0, 0, "y=7" }, NULL);
     save_ok(s, (save_args){ "C01", "T1", 2, 0, 0, psq2, 0, 0, 0, "" }, NULL);
-    assert_int_equal(store_client_exists(s, "C02", &t), 1);
+    assert_int_equal(store_client_find(s, "C02", &t, NULL), AT_OK);
     assert_string_equal(t, "T3");
     free(t);
 
@@ -314,8 +314,8 @@ static void test_transactions(void **state)
                           NULL, NULL, &err), AT_EINVAL);
     assert_string_equal(err.msg, "session 1 of client 'C05' is with therapist 'T5' (in the "
                         "study), not 'T6'");
-    assert_int_equal(store_client_exists(s, "C06", NULL), 0);
-    assert_int_equal(store_client_exists(s, "C05", NULL), 0);
+    assert_int_equal(store_client_find(s, "C06", NULL, NULL), AT_ENOTFOUND);
+    assert_int_equal(store_client_find(s, "C05", NULL, NULL), AT_ENOTFOUND);
     assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code IN ('T5', 'T6')"), 0);
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins);
     /* later writes are refused, not committed one by one */
@@ -328,7 +328,7 @@ static void test_transactions(void **state)
     assert_non_null(strstr(err.msg, "nothing was saved"));
     assert_int_equal(store_commit(s, &err), AT_EINVAL);
     store_rollback(s);   /* harmless once commit has ended it */
-    assert_int_equal(store_client_exists(s, "C07", NULL), 0);
+    assert_int_equal(store_client_find(s, "C07", NULL, NULL), AT_ENOTFOUND);
     assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T7'"), 0);
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins);
 
@@ -338,7 +338,7 @@ static void test_transactions(void **state)
     save_ok(s, (save_args){ "C06", "T6", 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
     assert_int_equal(store_commit(s, &err), AT_OK);
     assert_int_equal(store_commit(s, &err), AT_EINVAL);
-    assert_int_equal(store_client_exists(s, "C05", NULL), 1);
+    assert_int_equal(store_client_find(s, "C05", NULL, NULL), AT_OK);
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins + 2);
 
     /* a failed save followed by a rollback also leaves the store writable */
@@ -353,14 +353,14 @@ static void test_transactions(void **state)
     save_ok(s, (save_args){ "C07", 0, 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
     assert_int_equal(store_therapist_add(s, "T8", NULL, &err), AT_OK);
     store_rollback(s);
-    assert_int_equal(store_client_exists(s, "C07", NULL), 0);
+    assert_int_equal(store_client_find(s, "C07", NULL, NULL), AT_ENOTFOUND);
     assert_int_equal(db_long(s, "SELECT count(*) FROM therapists WHERE code = 'T8'"), 0);
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins + 2);
     /* after a rollback, cached ids of the undone rows are not reused */
     assert_int_equal(store_begin(s, &err), AT_OK);
     save_ok(s, (save_args){ "C07", 0, 1, 0, 0, 0, 0, 0, 0, "a=1" }, NULL);
     assert_int_equal(store_commit(s, &err), AT_OK);
-    assert_int_equal(store_client_exists(s, "C07", NULL), 1);
+    assert_int_equal(store_client_find(s, "C07", NULL, NULL), AT_OK);
 
     /* without store_begin, a failing save leaves nothing either: the
      * therapist it made before meeting C07's session is gone */
@@ -552,8 +552,8 @@ static void test_new_client_sessions(void **state)
     assert_int_equal(store_commit(s, &err), AT_OK);
     assert_int_equal(db_long(s, "SELECT count(*) FROM sessions se JOIN clients c"
                                 " ON c.id = se.client_id WHERE c.code = 'N3'"), 3);
-    assert_int_equal(store_client_exists(s, "N1", NULL), 0);
-    assert_int_equal(store_client_exists(s, "N2", NULL), 0);
+    assert_int_equal(store_client_find(s, "N1", NULL, NULL), AT_ENOTFOUND);
+    assert_int_equal(store_client_find(s, "N2", NULL, NULL), AT_ENOTFOUND);
     store_close(s);
 }
 

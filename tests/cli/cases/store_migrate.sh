@@ -63,3 +63,12 @@ analyze --db new.db all --out-dir out-new >/dev/null 2>&1
 for f in out-new/*.csv; do
   echo "$(basename "$f"): $(cmp -s "$f" "out-old/$(basename "$f")" && echo same || echo DIFFERENT)"
 done
+
+echo "# an answer under a name its dictionary does not have (a file edited by hand) is kept"
+cp "$fixture/study.db" edited.db
+chmod 600 edited.db
+sqlite3 edited.db "INSERT INTO responses VALUES (2, 'zz_typed_by_hand', 'kept')"
+collect --db edited.db init >/dev/null
+sqlite3 -readonly -csv edited.db "SELECT administration_id, field, value FROM responses WHERE field = 'zz_typed_by_hand'"
+sqlite3 -readonly -csv edited.db "SELECT position, name FROM instrument_columns WHERE name = 'zz_typed_by_hand'"
+echo "the other answers: $(sqlite3 -readonly -csv edited.db "$answers" | grep -v zz_typed_by_hand | cmp -s - answers.before && echo the same || echo DIFFERENT)"

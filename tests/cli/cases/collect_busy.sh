@@ -1,0 +1,30 @@
+# A study another program is writing to: collect waits (within a bound, here
+# ATTUNE_WAIT=1 second), and a finished questionnaire it still cannot save is
+# kept in a file to import later, never thrown away.
+export ATTUNE_DB=attune.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect therapist add T01
+setup collect client add C001 --therapist T01
+# another program holds the write lock for four seconds
+(echo "BEGIN IMMEDIATE;"; sleep 4; echo "COMMIT;") | sqlite3 attune.db &
+sleep 0.5
+answers='4\n4\n5\n4\n4\n2\n1\n1 3\n3\n0\n2\n1\n\ny\n'
+printf "$answers" | ATTUNE_WAIT=1 collect run client_post_session --client C001 --session 1 --quiet \
+  >run.out 2>run.err
+echo "run: exit $?"
+grep -v "^$" run.err | sed -E 's/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g'
+kept=$(ls attune-unsaved-*.csv)
+echo "kept files: $(echo "$kept" | wc -l), mode $(stat -c %a "$kept")"
+wait
+echo "# once the other program is done, the kept answers import"
+collect import client_post_session "$kept"
+sql "SELECT count(*) FROM administrations"
+sql "SELECT field, value FROM responses WHERE field IN ('tension', 'resolution', 'rupture_kind___3') ORDER BY field"
+echo "# an import waits for the other writer to finish, then goes through"
+(echo "BEGIN IMMEDIATE;"; sleep 1; echo "COMMIT;") | sqlite3 attune.db &
+sleep 0.3
+awk -F, -v OFS=, 'NR == 1 { print; next } { $3 = 2; print }' "$kept" >more.csv
+ATTUNE_WAIT=20 collect import client_post_session more.csv
+wait
+sql "SELECT count(*) FROM administrations"
