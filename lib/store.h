@@ -285,12 +285,6 @@ at_status store_therapist_each(store *s, int (*fn)(const char *code, const char 
 at_status store_client_each(store *s, int (*fn)(const char *code, const char *therapist, void *ctx),
                             void *ctx, at_err *err);
 
-/* Calls fn with each therapist's code and the date of the first session
- * the study has with them, ordered by code.  A non-zero return stops. */
-at_status store_therapist_first_dates(store *s,
-                                      int (*fn)(const char *code, const char *date, void *ctx),
-                                      void *ctx, at_err *err);
-
 /* Lowercase hex sha256 of text into hex[65]. */
 void store_sha256(const char *text, size_t len, char hex[65]);
 

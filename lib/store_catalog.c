@@ -207,16 +207,6 @@ at_status store_client_each(store *s, int (*fn)(const char *code, const char *th
                      fn, ctx, err);
 }
 
-at_status store_therapist_first_dates(store *s,
-                                      int (*fn)(const char *code, const char *date, void *ctx),
-                                      void *ctx, at_err *err)
-{
-    return each_pair(s,
-                     "SELECT t.code, min(se.date) FROM sessions se"
-                     " JOIN therapists t ON t.id = se.therapist_id GROUP BY t.code ORDER BY t.code",
-                     fn, ctx, err);
-}
-
 /* ---- sessions -------------------------------------------------------------- */
 
 at_status store_session_add(store *s, const char *client, const char *therapist, long number,
