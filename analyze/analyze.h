@@ -128,7 +128,9 @@ typedef struct an_forms an_forms;
 
 typedef struct an_ctx {
     const an_opts *o;
-    store *s;
+    store *s;                   /* the scan's: used by the thread reading the study */
+    store *lookup;              /* a second read-only connection, for what an analysis
+                                   asks of the store while the scan runs */
     catalog *cat;
     an_forms *forms;            /* an_form of each version met, kept for the run */
     const an_prep *prep;        /* NULL until computed */
@@ -222,7 +224,7 @@ const char *an_fmt(double x, char buf[32]);
 /* run.c: a run holds the store, the catalog and the forms of one command. */
 typedef struct an_run {
     an_opts *o;
-    store *s;
+    store *s, *lookup;
     catalog *cat;
     an_forms *forms;
     an_prep prep;

@@ -75,19 +75,25 @@ int run_open(an_run *r, an_opts *o)
         an_fail("%s", err.msg);
         return -1;
     }
-    if (check_names(r->s, o) != 0) {
-        store_close(r->s);
-        r->s = NULL;
-        return -1;
+    if (check_names(r->s, o) != 0)
+        goto fail;
+    if (store_open(store_path(r->s), STORE_READ, &r->lookup, &err) != AT_OK) {
+        an_fail("%s", err.msg);
+        goto fail;
     }
     r->cat = catalog_new(r->s);
     r->forms = forms_new();
     r->cx.o = o;
     r->cx.s = r->s;
+    r->cx.lookup = r->lookup;
     r->cx.cat = r->cat;
     r->cx.forms = r->forms;
     r->cx.prep = NULL;
     return 0;
+fail:
+    store_close(r->s);
+    r->s = NULL;
+    return -1;
 }
 
 int run_selects(const an_opts *o)
@@ -128,6 +134,7 @@ void run_close(an_run *r)
     forms_free(r->forms);
     catalog_free(r->cat);
     store_close(r->s);
+    store_close(r->lookup);
     memset(r, 0, sizeof *r);
 }
 
