@@ -155,7 +155,7 @@ BEGIN {
   re["SQLite writes"] = "^cmd_import\\.c:save_row$|(^|:)(store_admin_save|store_session_insert|store_pack|store_commit|store_txn_counts|sqlite3_step)$"
   re["SQLite reads"] = "(^|:)(store_admin_each|store_unpack|store_cols_get|sqlite3_step)$"
   re["scoring"] = "(^|:)(score_eval|score_fill|score_compute|score_uncompute|instrument_scale_terms|expr_eval)$"
-  re["analyses and output"] = "^(agreement|episodes|prep|reliability|report|ruptures|scores|trajectories|trends)\\.c:[a-z_]+_(row|client|finish)$|^scan\\.c:(scan_run|client_flush)$|(^|:)csvout_[a-z_]+$"
+  re["analyses and output"] = "^(agreement|episodes|prep|reliability|report|ruptures|scores|trajectories|trends)\\.c:[a-z_]+_(row|client|finish)$|^scan\\.c:client_flush$|(^|:)csvout_[a-z_]+$"
   # a caller that holds the whole run, and its share without the callback it
   # hands each row to
   outer["CSV parsing"] = "???:csv_parse"; inner["CSV parsing"] = "cmd_import.c:on_row"
@@ -171,6 +171,7 @@ BEGIN {
   fn = name; sub(/^.*:/, "", fn)
   file = substr(name, 1, length(name) - length(fn) - 1); sub(/^.*\//, "", file)
   if (fn ~ /'[0-9]+$/) next                 # a recursive call, already counted
+  if (file ~ /\.h$/) next                  # code inlined from a header
   key = file ":" fn
   if (key in cost) next
   cost[key] = ir

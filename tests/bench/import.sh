@@ -105,29 +105,29 @@ first=${sizes[0]}
 last=${sizes[${#sizes[@]}-1]}
 echo
 echo "== targets of issue 6 (figures per size: ${sizes[*]})"
-printf '%-46s' "target"
+printf '%-50s' "target"
 for n in "${sizes[@]}"; do printf ' %16s' "$n"; done
 echo
 for form in client therapist; do
-  printf '%-46s' "$form import >= 100,000/s (wall)"
+  printf '%-50s' "$form import >= 100,000/s (wall)"
   for n in "${sizes[@]}"; do
     r=$(calc "$n / ${best_secs[$n-$form]}")
     printf ' %16s' "$r $(yes_no "$r >= 100000")"
   done
   echo
-  printf '%-46s' "$form import >= 100,000/s (per CPU second)"
+  printf '%-50s' "$form import >= 100,000/s (per CPU second)"
   for n in "${sizes[@]}"; do
     r=$(calc "$n / ${best_cpu[$n-$form]}")
     printf ' %16s' "$r $(yes_no "$r >= 100000")"
   done
   echo
-  printf '%-46s' "$form import faster than .import (time ratio)"
+  printf '%-50s' "$form import faster than .import (time ratio)"
   for n in "${sizes[@]}"; do
     r=$(calc "${best_secs[$n-$form]} / ${best_secs[$n-long-$form]}" 2)
     printf ' %16s' "$r $(yes_no "$r < 1")"
   done
   echo
-  printf '%-46s' "$form import peak < 64 MB"
+  printf '%-50s' "$form import peak < 64 MB"
   for n in "${sizes[@]}"; do
     m=$(calc "${best_kb[$n-$form]} / 1024" 1)
     printf ' %16s' "$m $(yes_no "$m < 64")"
