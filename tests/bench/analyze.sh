@@ -69,7 +69,10 @@ else
   printf '%s\n' "$key" >"$db.key"
 fi
 admins=$(sqlite3 -readonly "$db" "SELECT count(*) FROM administrations")
-answers=$(sqlite3 -readonly "$db" "SELECT count(*) FROM responses")
+# the answers counted straight from the packed rows: the same count as the
+# responses view's, much faster
+answers=$(sqlite3 -readonly "$db" "SELECT count(*) FROM administrations a, json_each(a.answers) j
+  WHERE j.value IS NOT NULL AND j.value <> ''")
 clients=$(sqlite3 -readonly "$db" "SELECT count(*) FROM clients")
 db_bytes=$(stat -c %s "$db")
 printf '   %s administrations, %s answers, %s clients, %s bytes\n' "$admins" "$answers" "$clients" "$db_bytes"
