@@ -63,10 +63,9 @@ if [ -f "$db" ] && [ -f "$db.key" ] && [ "$(cat "$db.key")" = "$key" ] &&
   echo "== reusing $db"
 else
   echo "== building $db: $n sessions, each with the client and the therapist form"
-  rm -f "$db" "$db.key" "$db-wal" "$db-shm"
-  build_study "$db.tmp" "$n"
-  mv "$db.tmp" "$db"
-  printf '%s\n' "$key" >"$db.key"
+  rm -f "$db.key"
+  build_study "$db" "$n"
+  printf '%s\n' "$key" >"$db.key"   # only once the study is whole
 fi
 admins=$(sqlite3 -readonly "$db" "SELECT count(*) FROM administrations")
 # the answers counted straight from the packed rows: the same count as the
@@ -154,4 +153,10 @@ if [ "$do_profile" = 1 ]; then
   [ ${#variants[@]} -gt 1 ] && args=(--threads 1)   # one thread: callgrind runs threads one at a time
   profile "$work/analyze.cg" "$analyze" --db "$work/profile.db" all --out-dir "$work/out-profile" "${args[@]}"
   profile_summary "$work/analyze.cg" $((2 * pn)) "SQLite reads" "scoring" "analyses and output"
+  # the same ratio as above, in instructions (which the machine's load does not change)
+  profile "$work/scan.cg" sqlite3 -readonly "$work/profile.db" "$scan"
+  all_ir=$(callgrind_annotate "$work/analyze.cg" | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+  scan_ir=$(callgrind_annotate "$work/scan.cg" | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+  printf '   the bare scan: %s instructions; analyze all takes %s times as many\n' "$scan_ir" \
+    "$(calc "$all_ir / $scan_ir" 1)"
 fi
