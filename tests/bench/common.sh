@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Setup shared by the benchmarks in this folder, sourced by each of them
 # after `set -euo pipefail`.  Sets top and build (ATTUNE_BENCH_BUILD, by
 # default build-bench at the top of the tree) and defines the helpers below.
@@ -46,6 +47,7 @@ bench_setup() {
     exit 1
   fi
   collect="$build/collect/collect"
+  # shellcheck disable=SC2034  # used by analyze.sh, which sources this file
   analyze="$build/analyze/analyze"
   simulate="$build/examples/attune-simulate"
 

@@ -19,6 +19,7 @@
 # usage: tests/bench/import.sh [--profile] [N...]
 #        (ATTUNE_BENCH_BUILD: build directory, ATTUNE_BENCH_JOBS: compile jobs)
 set -euo pipefail
+# shellcheck source=tests/bench/common.sh
 . "$(dirname "$0")/common.sh"
 
 do_profile=0
