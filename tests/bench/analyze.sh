@@ -1,151 +1,163 @@
 #!/usr/bin/env bash
-# Analysis benchmark (not a test).  Makes a release build, builds a study of
-# N administrations (default 500,000) of the client questionnaire with
-# attune-simulate and `collect import`, then prints the wall time and peak
-# memory of `analyze all` beside the time sqlite3 takes to scan the
-# responses table once.  Then, on a study of G administrations (default
-# 340,000: 34,000 clients of 50 therapists, 10 sessions each), the time of
-# `analyze growth` (REML, with and without the therapist level) beside
-# lme4's lmer on the same alliance scores, when R with lme4 is installed
-# (Debian: r-base-core r-cran-lme4); lmer's time is that of the fit alone,
-# the CSV already read, and its peak memory that of the whole R process;
-# wall and user (CPU) seconds, as the machine may be busy.
+# Analysis benchmark (not a test: it prints figures and checks nothing about
+# speed).  Makes a release build and a study of N administrations of each of
+# two forms of the same sessions (the client and the therapist post-session
+# questionnaires; by default N = 680,000, about 30,000 clients, the largest
+# study import.sh makes), made as import.sh does: `collect import` of the client form into a fresh study,
+# then of the therapist form.  Then it times
+#   - one bare scan of the largest table,
+#       SELECT count(*), sum(length(answers)) FROM administrations
+#     after an untimed scan that brings the file into the page cache;
+#   - `analyze all --out-dir`, with --threads 1 and with the default when
+#     analyze has that option (the two outputs are compared byte for byte);
+# and prints the ratio of analyze all to the scan (target of issue 6: at most
+# 2) and its peak memory (target: under 64 MB), and the size of each output.
+# Each timed step runs twice; the figures are the shorter wall and CPU (user +
+# system) times of the two runs and the larger peak memory (GNU time %M).
 #
-# Each study is kept as BUILD/bench-analyze-N.db and reused by the next run
-# when it still holds N administrations (remove it to build it afresh).
+# The study is kept as BUILD/bench-analyze-N.db with a note of how it was made
+# (BUILD/bench-analyze-N.db.key) and reused when the note matches what this
+# run would make (remove either to build it afresh).
 #
-# usage: tests/bench/analyze.sh [N [G]]     N = 0 skips analyze all, G = 0 skips growth
-#        (ATTUNE_BENCH_BUILD: build directory)
+# --profile adds a callgrind profile of `analyze all` on a study of 20,000
+# sessions (40,000 administrations) of the two forms (slow) and prints where
+# its instructions go.
+#
+# usage: tests/bench/analyze.sh [--profile] [N]
+#        (ATTUNE_BENCH_BUILD: build directory, ATTUNE_BENCH_JOBS: compile jobs)
 set -euo pipefail
+# shellcheck source=tests/bench/common.sh
 . "$(dirname "$0")/common.sh"
-n=${1:-500000}
-g=${2:-340000}
+
+do_profile=0
+n=680000
+for a in "$@"; do
+  case $a in
+    --profile) do_profile=1 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    ''|*[!0-9]*) echo "usage: $0 [--profile] [N]" >&2; exit 2 ;;
+    *) n=$a ;;
+  esac
+done
 
 bench_setup collect analyze attune-simulate
 
-# study N: makes (or reuses) BUILD/bench-analyze-N.db and sets db to it
-study() {
-  local k=$1 have=0
-  db="$build/bench-analyze-$k.db"
-  if [ -f "$db" ]; then
-    have=$(sqlite3 -readonly "$db" "SELECT count(*) FROM administrations" 2>/dev/null || echo 0)
-  fi
-  if [ "$have" = "$k" ]; then
-    echo "== reusing $db ($k administrations)"
-    # a study of an older schema is brought up to date (init says so, or
-    # that there is nothing to do)
-    "$collect" --db "$db" init >/dev/null 2>&1 || true
-  else
-    echo "== building $db: $k administrations of the client questionnaire"
-    rm -f "$db" "$db-wal" "$db-shm"
-    "$simulate" --dictionary "$dict" --administrations "$k" --seed 1 -o "$work/wide.csv"
-    "$collect" --db "$db" init >/dev/null
-    "$collect" --db "$db" instrument add "$dict" >/dev/null
-    "$collect" --db "$db" import client_post_session "$work/wide.csv"
-    rm -f "$work/wide.csv"
-  fi
+# build_study DB N: DB, a study of N sessions with both forms, imported timed.
+build_study() {
+  local db=$1 n=$2
+  simulate_forms "$n" "$work"
+  fresh_study "$db"
+  import_forms "$db" "$work" "build-$n"
+  rm -f "$work/client.csv" "$work/therapist.csv"
 }
 
-growth_bench() {
-  study "$g"
-  export ATTUNE_DB="$db"
-  "$analyze" growth >/dev/null 2>&1   # the page cache
-  echo "== analyze growth (REML)"
-  timed "$analyze" growth -o "$work/growth.csv"
-  local gs=$secs gk=$kb gu=$user
-  echo "== analyze growth --therapist-level (REML)"
-  timed "$analyze" growth --therapist-level -o "$work/growth_t.csv"
-  local ts=$secs tk=$kb tu=$user
-  echo "== analyze trajectories (the same reading of the store, no mixed model)"
-  timed "$analyze" trajectories -o "$work/traj.csv"
-  local js=$secs ju=$user
-  local nobs g0 g1
-  nobs=$(awk -F, '$7 == "nobs" { print $8 }' "$work/growth.csv")
-  g0=$(awk -F, '$7 == "REMLcrit" { print $8 }' "$work/growth.csv")
-  g1=$(awk -F, '$7 == "REMLcrit" { print $8 }' "$work/growth_t.csv")
-  grep -E ',(fixed|ran_pars),' "$work/growth.csv" | cut -d, -f6-8 | sed 's/^/   /'
-  if ! command -v Rscript >/dev/null || ! Rscript -e 'library(lme4)' >/dev/null 2>&1; then
-    awk -v n="$nobs" -v gs="$gs" -v gk="$gk" -v ts="$ts" 'BEGIN {
-      printf "\n%d scores: analyze growth %.2f s (%.1f MB), with therapists %.2f s\n",
-        n, gs, gk / 1024, ts }'
-    echo "lme4 is not installed: no comparison (apt-get install r-base-core r-cran-lme4)"
-    return
-  fi
-  "$analyze" scores -o "$work/scores.csv"
-  cat >"$work/fit.R" <<'R'
-suppressMessages(library(lme4))
-a <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(a[1])
-d <- d[d$scale == "alliance" & !is.na(d$score), ]
-# several ratings of one session count as their mean, as in attune
-d <- aggregate(score ~ client + therapist + session, data = d, FUN = mean)
-f <- if (a[2] == "1") score ~ session + (session | client) + (1 | therapist) else
-  score ~ session + (session | client)
-t <- system.time(fit <- lmer(f, data = d))
-cat(t[["elapsed"]], t[["user.self"]], nobs(fit),
-    format(REMLcrit(fit), digits = 15), "\n", file = a[3])
-print(summary(fit)$coefficients)
-print(VarCorr(fit))
-R
-  echo "== lme4: lmer(score ~ session + (session | client))"
-  timed Rscript "$work/fit.R" "$work/scores.csv" 0 "$work/r0.txt"
-  local rk=$kb r0 rt c0 c1 r0u rtu
-  read -r r0 r0u _ c0 <"$work/r0.txt"
-  echo "== lme4: lmer(score ~ session + (session | client) + (1 | therapist))"
-  timed Rscript "$work/fit.R" "$work/scores.csv" 1 "$work/r1.txt"
-  local rk1=$kb
-  read -r rt rtu _ c1 <"$work/r1.txt"
-  awk -v n="$nobs" -v gs="$gs" -v gk="$gk" -v ts="$ts" -v tk="$tk" -v r0="$r0" -v rk="$rk" -v js="$js" \
-      -v gu="$gu" -v tu="$tu" -v ju="$ju" -v r0u="$r0u" -v rtu="$rtu" \
-      -v rt="$rt" -v rk1="$rk1" -v c0="$c0" -v c1="$c1" -v g0="$g0" -v g1="$g1" 'BEGIN {
-    printf "\n%d alliance scores\n", n
-    printf "%-44s %9s %9s %9s\n", "", "seconds", "user s", "peak MB"
-    printf "%-44s %9.2f %9.2f\n", "analyze trajectories (reading, no model)", js, ju
-    printf "%-44s %9.2f %9.2f %9.1f\n", "analyze growth (reading the store included)", gs, gu, gk / 1024
-    printf "%-44s %9.2f %9.2f %9.1f\n", "lmer (the fit alone)", r0, r0u, rk / 1024
-    printf "%-44s %9.2f %9.2f %9.1f\n", "analyze growth --therapist-level", ts, tu, tk / 1024
-    printf "%-44s %9.2f %9.2f %9.1f\n", "lmer + (1 | therapist) (the fit alone)", rt, rtu, rk1 / 1024
-    if (gs > 0) printf "\nanalyze growth is %.1f times as fast as lmer (aim: 20); ", r0 / gs
-    if (ts > 0) printf "%.1f with the therapist level\n", rt / ts
-    printf "REML criterion (lower is the better optimum): attune %.6f, lmer %.6f; with therapists attune %.6f, lmer %.6f\n", g0, c0, g1, c1
-    if (gs > js && ts > js) printf "the models alone (growth minus trajectories): %.2f s and %.2f s, %.0f and %.0f times as fast as lmer\n", gs - js, ts - js, r0 / (gs - js), rt / (ts - js)
-  }'
-}
+# what the study of this run would be made of: the simulation, the
+# dictionaries and the schema version collect writes today
+fresh_study "$work/probe.db"
+key="sessions $n, $bench_spc per client, seed $bench_seed, schema $(sqlite3 -readonly "$work/probe.db" "PRAGMA user_version")
+$(sha256sum "$client_dict" "$therapist_dict" | sed "s|$top/||")"
+rm -f "$work/probe.db"
 
-if [ "$g" != 0 ] && [ "$n" = 0 ]; then
-  growth_bench
-  exit 0
+db="$build/bench-analyze-$n.db"
+if [ -f "$db" ] && [ -f "$db.key" ] && [ "$(cat "$db.key")" = "$key" ] &&
+   [ "$(sqlite3 -readonly "$db" "SELECT count(*) FROM administrations" 2>/dev/null)" = $((2 * n)) ]; then
+  echo "== reusing $db"
+else
+  echo "== building $db: $n sessions, each with the client and the therapist form"
+  rm -f "$db.key"
+  build_study "$db" "$n"
+  printf '%s\n' "$key" >"$db.key"   # only once the study is whole
 fi
-study "$n"
-export ATTUNE_DB="$db"
 admins=$(sqlite3 -readonly "$db" "SELECT count(*) FROM administrations")
-answers=$(sqlite3 -readonly "$db" "SELECT count(*) FROM responses")
-printf '   %s administrations, %s answers, %s bytes\n' "$admins" "$answers" "$(stat -c %s "$db")"
+# the answers counted straight from the packed rows: the same count as the
+# responses view's, much faster
+answers=$(sqlite3 -readonly "$db" "SELECT count(*) FROM administrations a, json_each(a.answers) j
+  WHERE j.value IS NOT NULL AND j.value <> ''")
+clients=$(sqlite3 -readonly "$db" "SELECT count(*) FROM clients")
+db_bytes=$(stat -c %s "$db")
+printf '   %s administrations, %s answers, %s clients, %s bytes\n' "$admins" "$answers" "$clients" "$db_bytes"
 
-# a first, untimed scan brings the file into the page cache for both
-sqlite3 -readonly "$db" "SELECT count(*), sum(length(value)) FROM responses" >/dev/null
-echo "== sqlite3: one scan of the responses table"
-timed sqlite3 -readonly "$db" "SELECT count(*), sum(length(value)) FROM responses"
-scan_secs=$secs scan_user=$user scan_kb=$kb
-echo "== analyze all"
-timed "$analyze" all --out-dir "$work/out"
-all_secs=$secs all_user=$user all_kb=$kb
-for f in "$work"/out/*; do
-  printf '   %-20s %10s bytes %9s lines\n' "$(basename "$f")" "$(stat -c %s "$f")" \
-    "$(wc -l <"$f")"
+scan="SELECT count(*), sum(length(answers)) FROM administrations"
+echo "-- sqlite3: $scan"
+sqlite3 -readonly "$db" "$scan" >/dev/null   # warm-up
+for run in 1 2; do
+  timed sqlite3 -readonly "$db" "$scan"
+  note scan "scan, run $run"
+done
+printf '      %s\n' "$(cat "$work/last.out")"
+
+variants=(default)
+if "$analyze" all --help 2>&1 | grep -q -- '--threads'; then
+  variants=(threads1 default)
+fi
+for v in "${variants[@]}"; do
+  args=()
+  [ "$v" = threads1 ] && args=(--threads 1)
+  echo "-- analyze all${args[*]:+ ${args[*]}}"
+  for run in 1 2; do
+    rm -rf "$work/out-$v"
+    timed "$analyze" --db "$db" all --out-dir "$work/out-$v" "${args[@]}"
+    note "all-$v" "analyze all, run $run"
+  done
+  sed 's/^/      /' "$work/last.err"
+done
+if [ ${#variants[@]} -gt 1 ]; then
+  if diff -r "$work/out-threads1" "$work/out-default" >/dev/null; then
+    echo "   --threads 1 and the default wrote the same files, byte for byte"
+  else
+    echo "   --threads 1 and the default wrote different files:"
+    diff -rq "$work/out-threads1" "$work/out-default" | sed 's/^/      /' || true
+  fi
+fi
+echo "-- the files of analyze all"
+for f in "$work"/out-default/*; do
+  printf '   %-24s %12s bytes %10s lines\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(wc -l <"$f")"
 done
 
-awk -v n="$admins" -v ss="$scan_secs" -v su="$scan_user" -v sk="$scan_kb" \
-    -v as="$all_secs" -v au="$all_user" -v ak="$all_kb" 'BEGIN {
-  printf "\n%d administrations\n", n
-  printf "%-34s %9s %9s %9s\n", "", "seconds", "user", "peak MB"
-  printf "%-34s %9.2f %9.2f %9.1f\n", "sqlite3 scan of responses", ss, su, sk / 1024
-  printf "%-34s %9.2f %9.2f %9.1f\n", "analyze all", as, au, ak / 1024
-  if (ss > 0) printf "\nanalyze all takes %.1f times as long as the sqlite3 scan (aim: 3)\n", as / ss
-  printf "analyze all peak memory %.1f MB (aim: under 256)\n", ak / 1024
-}'
+# ---- the figures ------------------------------------------------------------
 
-if [ "$g" != 0 ]; then
+echo
+echo "== figures: $admins administrations ($clients clients, $db_bytes bytes; better of 2 runs)"
+printf '%-34s %9s %9s %9s %11s %11s\n' "" "wall s" "CPU s" "peak MB" "x scan wall" "x scan CPU"
+ratio() { if [ "$(calc "$2 > 0")" = 1 ]; then calc "$1 / $2" 2; else echo -; fi; }
+row() {
+  printf '%-34s %9.2f %9.2f %9.1f %11s %11s\n' "$1" "${best_secs[$2]}" "${best_cpu[$2]}" \
+    "$(calc "${best_kb[$2]} / 1024" 1)" \
+    "$(ratio "${best_secs[$2]}" "${best_secs[scan]}")" "$(ratio "${best_cpu[$2]}" "${best_cpu[scan]}")"
+}
+row "sqlite3 scan of administrations" scan
+for v in "${variants[@]}"; do
+  case $v in
+    threads1) row "analyze all --threads 1" all-threads1 ;;
+    default) row "analyze all" all-default ;;
+  esac
+done
+yes_no() { [ "$(calc "$1")" = 1 ] && echo yes || echo no; }
+echo
+echo "targets of issue 6:"
+for v in "${variants[@]}"; do
+  r=$(ratio "${best_secs[all-$v]}" "${best_secs[scan]}")
+  m=$(calc "${best_kb[all-$v]} / 1024" 1)
+  printf '   %-26s at most 2 x the scan: %s (%s); peak under 64 MB: %s MB (%s)\n' \
+    "analyze all$([ "$v" = threads1 ] && echo ' --threads 1')" "$r" \
+    "$([ "$r" = - ] && echo -  || yes_no "$r <= 2")" "$m" "$(yes_no "$m < 64")"
+done
+
+# ---- where the time goes ----------------------------------------------------
+
+if [ "$do_profile" = 1 ]; then
+  pn=20000
   echo
-  growth_bench
+  echo "== profile: analyze all on $pn sessions of both forms under callgrind (instructions, inclusive)"
+  build_study "$work/profile.db" "$pn" >/dev/null
+  args=()
+  [ ${#variants[@]} -gt 1 ] && args=(--threads 1)   # one thread: callgrind runs threads one at a time
+  profile "$work/analyze.cg" "$analyze" --db "$work/profile.db" all --out-dir "$work/out-profile" "${args[@]}"
+  profile_summary "$work/analyze.cg" $((2 * pn)) "SQLite reads" "scoring" "analyses and output"
+  # the same ratio as above, in instructions (which the machine's load does not change)
+  profile "$work/scan.cg" sqlite3 -readonly "$work/profile.db" "$scan"
+  all_ir=$(callgrind_annotate "$work/analyze.cg" | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+  scan_ir=$(callgrind_annotate "$work/scan.cg" | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+  printf '   the bare scan: %s instructions; analyze all takes %s times as many\n' "$scan_ir" \
+    "$(calc "$all_ir / $scan_ir" 1)"
 fi
