@@ -24,8 +24,7 @@ typedef struct side {
 typedef struct tally {
     char *id;
     long both, client_only, therapist_only, neither;
-    double *ca, *ta;            /* alliance pairs */
-    size_t n, cap;
+    stats_corr alliance;        /* the pairs' alliance scores */
 } tally;
 
 typedef struct agree {
@@ -92,16 +91,8 @@ static void tally_add(tally *t, const side *c, const side *h)
         else
             t->neither++;
     }
-    if (!isnan(c->alliance) && !isnan(h->alliance)) {
-        if (t->n == t->cap) {
-            t->cap = t->cap ? 2 * t->cap : 16;
-            t->ca = xrealloc(t->ca, t->cap * sizeof *t->ca);
-            t->ta = xrealloc(t->ta, t->cap * sizeof *t->ta);
-        }
-        t->ca[t->n] = c->alliance;
-        t->ta[t->n] = h->alliance;
-        t->n++;
-    }
+    if (!isnan(c->alliance) && !isnan(h->alliance))
+        stats_corr_add(&t->alliance, c->alliance, h->alliance);
 }
 
 static void session_end(agree *a)
@@ -163,7 +154,7 @@ static void tally_write(csvout *w, const char *level, const tally *t)
     csvout_int(w, t->neither);
     csvout_num(w, k.kappa);
     csvout_num(w, k.se);
-    csvout_num(w, t->n ? stats_pearson(t->ca, t->ta, t->n) : NAN);
+    csvout_num(w, stats_corr_r(&t->alliance));
     csvout_num(w, k.se0);
     csvout_num(w, k.z);
     csvout_num(w, k.p);
@@ -197,8 +188,6 @@ static int agree_finish(void *st)
 static void tally_release(tally *t)
 {
     free(t->id);
-    free(t->ca);
-    free(t->ta);
 }
 
 static void agree_free(void *st)

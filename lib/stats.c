@@ -167,6 +167,35 @@ double stats_pearson(const double *x, const double *y, size_t n)
     return r;
 }
 
+void stats_corr_add(stats_corr *c, double x, double y)
+{
+    if (!isfinite(x) || !isfinite(y))
+        return;
+    if (c->n == 0) {
+        c->mean_x = x;
+        c->mean_y = y;
+        c->n = 1;
+        return;
+    }
+    double k = (double)c->n;
+    double w = k / (k + 1.0);
+    double dx = x - c->mean_x, dy = y - c->mean_y;
+    c->sxx += dx * dx * w;
+    c->syy += dy * dy * w;
+    c->sxy += dx * dy * w;
+    c->mean_x += dx / (k + 1.0);
+    c->mean_y += dy / (k + 1.0);
+    c->n++;
+}
+
+double stats_corr_r(const stats_corr *c)
+{
+    if (c->n < 3 || c->sxx == 0 || c->syy == 0)
+        return NAN;
+    double r = c->sxy / (sqrt(c->sxx) * sqrt(c->syy));
+    return isfinite(r) ? r : NAN;
+}
+
 /* stat (a GSL statistic) of the finite values of x; NAN when there are
  * fewer than min of them. */
 static double finite_stat(const double *x, size_t n, size_t min,

@@ -116,6 +116,18 @@ int stats_kappa(long both, long a_only, long b_only, long neither, kappa_result 
  * zero variance. */
 double stats_pearson(const double *x, const double *y, size_t n);
 
+/* Pearson correlation gathered one pair at a time, in constant memory, by
+ * one-pass (Welford) updates of the means and co-moments, which are as
+ * stable as two passes; it equals stats_pearson's up to the last digits.
+ * Pairs with a non-finite value are skipped. */
+typedef struct stats_corr {
+    size_t n;
+    double mean_x, mean_y, sxx, syy, sxy;
+} stats_corr;
+void stats_corr_add(stats_corr *c, double x, double y);
+/* NaN with fewer than 3 pairs or zero variance. */
+double stats_corr_r(const stats_corr *c);
+
 /* Sample SD (n - 1) of the non-NaN values; NaN with fewer than 2. */
 double stats_sd(const double *x, size_t n);
 double stats_mean(const double *x, size_t n);   /* NaN when none */

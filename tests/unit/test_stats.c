@@ -170,6 +170,19 @@ static void test_summaries(void **state)
     double s[8] = { 1, 2, 3, 4, 5, NA, 7, 8 };
     double y[8] = { 5.2, 4.9, NA, 4.1, 4.4, 9.9, 3.6, 3.9 };
     check_close(stats_pearson(s, y, 8), -0.91722069347517621, REL);
+    /* the same pairs one at a time, in constant memory */
+    stats_corr c = { 0 };
+    for (int i = 0; i < 8; i++)
+        stats_corr_add(&c, s[i], y[i]);
+    assert_int_equal(c.n, 6);
+    check_close(stats_corr_r(&c), -0.91722069347517621, REL);
+    stats_corr few = { 0 }, level = { 0 };
+    stats_corr_add(&few, 1, 2);
+    stats_corr_add(&few, 2, 3);
+    check_nan(stats_corr_r(&few));
+    for (int i = 0; i < 4; i++)
+        stats_corr_add(&level, 2, i);
+    check_nan(stats_corr_r(&level));
     double y6[7] = { 5.2, NA, 4.9, 4.1, 4.4, 3.6, 3.9 };
     check_close(stats_sd(y6, 7), 0.60909769331364261, REL);
     check_close(stats_mean(y6, 7), 4.35, REL);
