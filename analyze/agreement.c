@@ -1,6 +1,8 @@
-/* agreement.c: client and therapist views of the same sessions: the 2x2 of
- * rupture reported by each, Cohen's kappa with its large-sample SE, and the
- * correlation of their alliance scores; per therapist and overall.
+/* agreement.c: client and therapist views of the same sessions (or, with
+ * --pair observer,therapist, the observer's and the therapist's): the 2x2
+ * of rupture reported by each, Cohen's kappa with its large-sample SE, its
+ * test of kappa = 0 and 95% interval, and the correlation of their alliance
+ * scores; per therapist and overall.
  *
  * Each side of a session is the rater's administration of an instrument
  * with a @ROLE=rupture item (the instruments may differ: the client's
@@ -22,12 +24,13 @@ typedef struct side {
 typedef struct tally {
     char *id;
     long both, client_only, therapist_only, neither;
-    double *ca, *ta;            /* alliance pairs */
-    size_t n, cap;
+    stats_corr alliance;        /* the pairs' alliance scores */
 } tally;
 
 typedef struct agree {
+    const an_opts *o;
     csvout w;
+    const char *first;          /* the first side's rater: client or observer */
     long session;
     int in_session;
     char *therapist;            /* of the current session */
@@ -40,12 +43,15 @@ typedef struct agree {
 
 static void *agree_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
-    (void)cx;
     (void)extra;
-    static const char *const head[] = { "level", "id", "pairs", "both", "client_only",
-                                        "therapist_only", "neither", "kappa", "kappa_se",
-                                        "alliance_r" };
+    const char *head[] = { "level", "id", "pairs", "both", "client_only", "therapist_only",
+                           "neither", "kappa", "kappa_se", "alliance_r", "kappa_se0",
+                           "kappa_z", "kappa_p", "kappa_ci_lower", "kappa_ci_upper" };
     agree *a = xcalloc(1, sizeof *a);
+    a->o = cx->o;
+    a->first = cx->o->pair_observer ? "observer" : "client";
+    if (cx->o->pair_observer)
+        head[4] = "observer_only";
     a->all.id = xstrdup("all");
     csvout_init_file(&a->w, out);
     csvout_row(&a->w, head, sizeof head / sizeof head[0]);
@@ -85,16 +91,8 @@ static void tally_add(tally *t, const side *c, const side *h)
         else
             t->neither++;
     }
-    if (!isnan(c->alliance) && !isnan(h->alliance)) {
-        if (t->n == t->cap) {
-            t->cap = t->cap ? 2 * t->cap : 16;
-            t->ca = xrealloc(t->ca, t->cap * sizeof *t->ca);
-            t->ta = xrealloc(t->ta, t->cap * sizeof *t->ta);
-        }
-        t->ca[t->n] = c->alliance;
-        t->ta[t->n] = h->alliance;
-        t->n++;
-    }
+    if (!isnan(c->alliance) && !isnan(h->alliance))
+        stats_corr_add(&t->alliance, c->alliance, h->alliance);
 }
 
 static void session_end(agree *a)
@@ -116,7 +114,7 @@ static void agree_row(void *st, const an_row *r)
     const admin_view *v = r->v;
     if (r->form->role[ROLE_RUPTURE] < 0)
         return;
-    side *s = strcmp(v->rater, "client") == 0      ? &a->cl
+    side *s = strcmp(v->rater, a->first) == 0     ? &a->cl
               : strcmp(v->rater, "therapist") == 0 ? &a->th
                                                    : NULL;
     if (a->in_session && v->session != a->session)
@@ -146,8 +144,7 @@ static void tally_write(csvout *w, const char *level, const tally *t)
 {
     kappa_result k;
     long pairs = t->both + t->client_only + t->therapist_only + t->neither;
-    if (stats_kappa(t->both, t->client_only, t->therapist_only, t->neither, &k) != 0)
-        k.kappa = k.se = NAN;
+    stats_kappa(t->both, t->client_only, t->therapist_only, t->neither, &k);   /* NaN when undefined */
     csvout_field(w, level);
     csvout_field(w, t->id);
     csvout_int(w, pairs);
@@ -157,7 +154,12 @@ static void tally_write(csvout *w, const char *level, const tally *t)
     csvout_int(w, t->neither);
     csvout_num(w, k.kappa);
     csvout_num(w, k.se);
-    csvout_num(w, t->n ? stats_pearson(t->ca, t->ta, t->n) : NAN);
+    csvout_num(w, stats_corr_r(&t->alliance));
+    csvout_num(w, k.se0);
+    csvout_num(w, k.z);
+    csvout_num(w, k.p);
+    csvout_num(w, k.lo);
+    csvout_num(w, k.hi);
     csvout_end(w);
 }
 
@@ -175,14 +177,17 @@ static int agree_finish(void *st)
         tally_write(&a->w, "therapist", &a->t[i]);
     if (a->nt)
         tally_write(&a->w, "all", &a->all);
+    else
+        an_note("agreement: no session in the selection has both %s and a therapist's "
+                "questionnaire with a @ROLE=rupture item; the table is empty%s",
+                a->o->pair_observer ? "an observer's" : "a client's",
+                a->o->pair_observer ? "" : " (--pair observer,therapist pairs the observer's)");
     return 0;
 }
 
 static void tally_release(tally *t)
 {
     free(t->id);
-    free(t->ca);
-    free(t->ta);
 }
 
 static void agree_free(void *st)
@@ -201,7 +206,7 @@ static void agree_free(void *st)
 static unsigned agree_flags(const an_opts *o)
 {
     (void)o;
-    return AN_ALL_RATERS;
+    return AN_ALL_RATERS | AN_OWN_NOTE;
 }
 
 const an_analysis an_agreement = {
@@ -212,14 +217,22 @@ const an_analysis an_agreement = {
         "(each side: the rater's instrument with a @ROLE=rupture item; the first by\n"
         "name when there are several) and counts, over sessions where both answered\n"
         "the rupture question: both reported a rupture, the client only, the therapist\n"
-        "only, neither.  kappa is Cohen's kappa with its large-sample SE (Fleiss,\n"
-        "Cohen & Everitt 1969); alliance_r the Pearson correlation of the two alliance\n"
-        "scores over sessions where both have one.  One row per therapist (of the\n"
-        "session), then level all.  --rater does not apply: both sides are read;\n"
-        "--instrument limits both sides to that one instrument.\n"
+        "only, neither.  With --pair observer,therapist the observer's questionnaire\n"
+        "takes the client's place (observer_only replaces client_only): does a trainee\n"
+        "notice the strains a supervisor sees?  kappa is Cohen's kappa; kappa_se its\n"
+        "large-sample SE (Fleiss, Cohen & Everitt 1969), which gives the 95% interval\n"
+        "kappa_ci_lower, kappa_ci_upper; kappa_se0 the SE under kappa = 0, which gives\n"
+        "kappa_z = kappa / kappa_se0 and its two-sided p value kappa_p.  alliance_r is\n"
+        "the Pearson correlation of the two alliance scores over sessions where both\n"
+        "have one.  One row per therapist (of the session), then level all.  --rater\n"
+        "does not apply: both sides are read; --instrument limits both sides to that\n"
+        "one instrument.\n"
+        "\n"
+        "  --pair client,therapist|observer,therapist   the two sides (default client)\n"
         "\n"
         "columns: level,id,pairs,both,client_only,therapist_only,neither,kappa,kappa_se,\n"
-        "         alliance_r\n",
+        "         alliance_r,kappa_se0,kappa_z,kappa_p,kappa_ci_lower,kappa_ci_upper\n",
+    .options = OPT_PAIR,
     .flags = agree_flags,
     .start = agree_start,
     .row = agree_row,

@@ -11,12 +11,13 @@ const char *const all_help =
     "Writes every table into the folder DIR (created when absent; files of the\n"
     "same names are replaced, and left as they were when the tables cannot be\n"
     "made): scores.csv, reliability.csv, reliability_items.csv, trajectories.csv,\n"
-    "episodes.csv, ruptures.csv, trends.csv, agreement.csv, report.csv, and\n"
-    "README.txt, which says what each file holds and the parameters used.  Each\n"
-    "table is what the command of the same name writes; trends holds the client,\n"
-    "therapist and cohort levels unless --by is given.  Files are readable only\n"
-    "by you.  A study file (or its -wal/-shm) of one of those names is never\n"
-    "replaced: nothing is written then.\n"
+    "growth.csv, episodes.csv, ruptures.csv, trends.csv, agreement.csv,\n"
+    "report.csv, and README.txt, which says what each file holds and the\n"
+    "parameters used.  Each table is what the command of the same name writes\n"
+    "with its defaults; trends holds the client, therapist and cohort levels\n"
+    "unless --by is given.  Files are readable only by you.  A study file (or\n"
+    "its -wal/-shm) of one of those names is never replaced: nothing is written\n"
+    "then.\n"
     "\n"
     "  --out-dir DIR       the folder (required)\n"
     "  --pairwise          reliability on pairwise-complete covariances\n"
@@ -40,6 +41,8 @@ static table tables[] = {
                "  reliability_items.csv: mean, SD, r_drop and alpha if deleted of each term" },
     { .a = &an_trajectories, .file = "trajectories.csv",
       .about = "each client's OLS line of the alliance score on session number (3+ sessions)" },
+    { .a = &an_growth, .file = "growth.csv",
+      .about = "the mixed model score ~ time + (time | client) by REML, broom.mixed's layout" },
     { .a = &an_episodes, .file = "episodes.csv",
       .about = "alliance rupture-repair episodes, one row per rupture" },
     { .a = &an_ruptures, .file = "ruptures.csv",
@@ -114,7 +117,8 @@ static void write_readme(FILE *fp, const an_run *run)
     }
     fprintf(fp, "  trends: levels%s%s%s, slopes over %s\n", (o->by & BY_CLIENT) ? " client" : "",
             (o->by & BY_THERAPIST) ? " therapist" : "", (o->by & BY_COHORT) ? " cohort" : "",
-            o->over_week ? "weeks since the therapist's first session" : "session number");
+            o->over_week ? "weeks (dates as days since 1970-01-01 / 7)" : "session number");
+    fputs("  growth: score ~ time + (time | client) by REML, time = session number\n", fp);
     fputs("\nfiles (CSV, one header row, empty cell = missing; 'analyze CMD --help' tells more):\n",
           fp);
     for (size_t i = 0; i < NTABLES; i++)
@@ -122,10 +126,14 @@ static void write_readme(FILE *fp, const an_run *run)
     fputs("\nin R: read.csv(\"scores.csv\"); in pandas: pandas.read_csv(\"scores.csv\")\n", fp);
 }
 
-static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int client_filter)
+/* One reading of the store for the tables whose AN_PREP flag is want_prep
+ * (and the whole-sample pass with them when with_prep_pass); count, when
+ * not NULL, receives the administrations of the rater asked for. */
+static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int client_filter,
+                    long *count)
 {
-    const an_analysis *list[NTABLES + 1];
-    void *sts[NTABLES + 1];
+    const an_analysis *list[NTABLES + 2];
+    void *sts[NTABLES + 2];
     size_t n = 0;
     void *pst = NULL;
     if (with_prep_pass) {
@@ -138,6 +146,10 @@ static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int cli
             list[n] = tables[i].a;
             sts[n++] = tables[i].st;
         }
+    if (count) {
+        list[n] = &an_count;
+        sts[n++] = count;
+    }
     int rc = n ? scan_run(&run->cx, list, sts, n, client_filter) : 0;
     if (pst) {
         if (rc == 0)
@@ -172,6 +184,7 @@ int an_run_all(int argc, char **argv, const char *db)
         return EXIT_FAIL;
 
     unsigned need = 0;
+    long count = 0;
     for (size_t i = 0; i < NTABLES; i++) {
         table *t = &tables[i];
         t->flags = t->a->flags ? t->a->flags(&o) : 0;
@@ -185,19 +198,21 @@ int an_run_all(int argc, char **argv, const char *db)
     }
 
     if (!(need & AN_PREP)) {
-        bad = run_pass(&run, 0, 0, 1);
-    } else if (o.client) {
-        /* the whole-sample values must not be limited to one client */
+        bad = run_pass(&run, 0, 0, 1, &count);
+    } else if (run_selects(&o)) {
+        /* the whole-sample values must not be limited to the selection */
         bad = run_prepare(&run, AN_PREP);
         if (bad == 0)
-            bad = run_pass(&run, 0, 0, 1);
+            bad = run_pass(&run, 0, 0, 1, &count);
         if (bad == 0)
-            bad = run_pass(&run, AN_PREP, 0, 1);
+            bad = run_pass(&run, AN_PREP, 0, 1, NULL);
     } else {
-        bad = run_pass(&run, 0, 1, 1);
+        bad = run_pass(&run, 0, 1, 1, &count);
         if (bad == 0)
-            bad = run_pass(&run, AN_PREP, 0, 1);
+            bad = run_pass(&run, AN_PREP, 0, 1, NULL);
     }
+    if (bad == 0)
+        run_note_empty(&o, count, 1);
     for (size_t i = 0; i < NTABLES && bad == 0; i++)
         bad = tables[i].a->finish(tables[i].st);
     if (bad == 0) {

@@ -57,6 +57,11 @@ typedef struct an_opts {
     int threads;                /* 1, or 2: the reading and scoring on a thread of its own */
     int format;                 /* FMT_*: report and chart --format */
     int all;                    /* chart --all */
+    const char *scale;          /* growth --scale: a scale's field name, NULL: the alliance */
+    const char *ranef;          /* growth --ranef FILE */
+    int ml, time_week, therapist_level;
+    int center;                 /* growth --center: a mixed_center */
+    int pair_observer;          /* agreement --pair observer,therapist */
 } an_opts;
 
 /* The words of --format: report takes text, csv, html, pdf; chart svg, png, pdf. */
@@ -123,7 +128,9 @@ typedef struct an_forms an_forms;
 
 typedef struct an_ctx {
     const an_opts *o;
-    store *s;
+    store *s;                   /* the scan's: used by the thread reading the study */
+    store *lookup;              /* a second read-only connection, for what an analysis
+                                   asks of the store while the scan runs */
     catalog *cat;
     an_forms *forms;            /* an_form of each version met, kept for the run */
     const an_prep *prep;        /* NULL until computed */
@@ -131,7 +138,8 @@ typedef struct an_ctx {
 
 enum {
     AN_ALL_RATERS = 1,          /* reads every rater, whatever --rater says */
-    AN_PREP = 2                 /* needs an_prep (rci and sudden rules) */
+    AN_PREP = 2,                /* needs an_prep (rci and sudden rules) */
+    AN_OWN_NOTE = 4             /* says itself why its table is empty */
 };
 
 typedef struct an_analysis {
@@ -154,11 +162,12 @@ typedef struct an_analysis {
 enum {
     OPT_PAIRWISE = 1 << 0, OPT_ITEMS = 1 << 1, OPT_EPISODE = 1 << 2,
     OPT_RESOLVED = 1 << 3, OPT_BY = 1 << 4, OPT_OVER = 1 << 5,
-    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7, OPT_ALL = 1 << 8
+    OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7, OPT_ALL = 1 << 8, OPT_GROWTH = 1 << 9,
+    OPT_PAIR = 1 << 10
 };
 
 extern const an_analysis an_scores, an_reliability, an_trajectories, an_episodes,
-    an_ruptures, an_trends, an_agreement, an_report, an_chart, an_prep_pass;
+    an_ruptures, an_trends, an_agreement, an_report, an_chart, an_prep_pass, an_growth;
 
 /* episodes.c: what the episode rule needs (AN_PREP for rci, and for sudden
  * without --cutoff); the parameters and rule text for one series, or -1
@@ -215,7 +224,7 @@ const char *an_fmt(double x, char buf[32]);
 /* run.c: a run holds the store, the catalog and the forms of one command. */
 typedef struct an_run {
     an_opts *o;
-    store *s;
+    store *s, *lookup;
     catalog *cat;
     an_forms *forms;
     an_prep prep;
@@ -223,9 +232,21 @@ typedef struct an_run {
 } an_run;
 /* Opens the store read-only; returns -1 after printing an error. */
 int run_open(an_run *r, an_opts *o);
-/* Runs the whole-sample pass when flags has AN_PREP; -1 on error. */
+/* Runs the whole-sample pass when flags has AN_PREP, over the whole study
+ * whatever --client, --therapist, --cohort, --from and --to select; -1 on
+ * error. */
 int run_prepare(an_run *r, unsigned flags);
+/* Whether o selects part of the study (--client, --therapist, --cohort,
+ * --from, --to). */
+int run_selects(const an_opts *o);
 void run_close(an_run *r);
+
+/* Prints the note for a selection with no administration of the rater
+ * asked for when count is 0 (every: said of every table of `all`). */
+void run_note_empty(const an_opts *o, long count, int every);
+/* A consumer that counts the administrations of the rater asked for
+ * (its state: a long). */
+extern const an_analysis an_count;
 
 /* One analysis on its own: the common driver of every command but `all`. */
 int an_run_single(const an_analysis *a, int argc, char **argv, const char *db);

@@ -11,7 +11,7 @@
 #include "canvas.h"
 
 static const an_analysis *const analyses[] = {
-    &an_scores, &an_reliability, &an_trajectories, &an_episodes,
+    &an_scores, &an_reliability, &an_trajectories, &an_growth, &an_episodes,
     &an_ruptures, &an_trends, &an_agreement, &an_report, &an_chart,
 };
 enum { NANALYSES = sizeof analyses / sizeof analyses[0] };

@@ -132,7 +132,8 @@ static void opts_defaults(an_opts *o, const char *cmd)
 enum opt_id {
     O_DB, O_INSTRUMENT, O_CLIENT, O_THERAPIST, O_COHORT, O_RATER, O_FROM, O_TO, O_OUT,
     O_PAIRWISE, O_ITEMS, O_RULE, O_K, O_WINDOW, O_CUTOFF, O_RELIABILITY, O_RESOLVED_AT,
-    O_BY, O_OVER, O_FORMAT, O_OUT_DIR, O_ALL, O_THREADS
+    O_BY, O_OVER, O_FORMAT, O_OUT_DIR, O_ALL, O_THREADS, O_SCALE, O_ML, O_TIME, O_CENTER,
+    O_THERAPIST_LEVEL, O_RANEF, O_PAIR
 };
 
 static const struct opt {
@@ -165,6 +166,13 @@ static const struct opt {
     { "--out-dir", O_OUT_DIR, OPT_OUTDIR, 1 },
     { "--all", O_ALL, OPT_ALL, 0 },
     { "--threads", O_THREADS, 0, 1 },
+    { "--scale", O_SCALE, OPT_GROWTH, 1 },
+    { "--ml", O_ML, OPT_GROWTH, 0 },
+    { "--time", O_TIME, OPT_GROWTH, 1 },
+    { "--center", O_CENTER, OPT_GROWTH, 1 },
+    { "--therapist-level", O_THERAPIST_LEVEL, OPT_GROWTH, 0 },
+    { "--ranef", O_RANEF, OPT_GROWTH, 1 },
+    { "--pair", O_PAIR, OPT_PAIR, 1 },
 };
 
 static const struct opt *opt_find(const char *arg, const char **inline_value)
@@ -196,6 +204,9 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
     static const char *const formats[] = { "text", "csv", "html", "pdf", NULL };
     static const char *const chart_formats[] = { "svg", "png", "pdf", NULL };
     static const int chart_format_ids[] = { FMT_SVG, FMT_PNG, FMT_PDF };
+    static const char *const times[] = { "session", "week", NULL };
+    static const char *const centers[] = { "none", "grand", "client", NULL };
+    static const char *const pairs[] = { "client,therapist", "observer,therapist", NULL };
     const char *name = op->name;
     int rc = EXIT_OK, pick = 0;
     long w;
@@ -276,6 +287,22 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
             o->format = pick;
             o->format_csv = pick == FMT_CSV;
         }
+        break;
+    case O_SCALE: o->scale = v; break;
+    case O_RANEF: o->ranef = v; break;
+    case O_ML: o->ml = 1; break;
+    case O_THERAPIST_LEVEL: o->therapist_level = 1; break;
+    case O_TIME:
+        if ((rc = choose(cmd, name, v, times, &pick)) == EXIT_OK)
+            o->time_week = pick == 1;
+        break;
+    case O_CENTER:
+        if ((rc = choose(cmd, name, v, centers, &pick)) == EXIT_OK)
+            o->center = pick;
+        break;
+    case O_PAIR:
+        if ((rc = choose(cmd, name, v, pairs, &pick)) == EXIT_OK)
+            o->pair_observer = pick == 1;
         break;
     }
     return rc;

@@ -346,7 +346,8 @@ static void missing_alert(report *rp, const char *client)
     for (long n = (rp->last_seen > rp->latest ? rp->last_seen : rp->latest) + 1;; n++) {
         session_info si;
         at_err err;
-        if (store_session_get(rp->cx->s, client, n, &si, &err) != AT_OK)
+        /* the lookup connection: the scan's own belongs to the reading thread */
+        if (store_session_get(rp->cx->lookup, client, n, &si, &err) != AT_OK)
             break;
         int held = si.date && strcmp(si.date, upto) <= 0;
         int in_sel = !o->therapist || (si.therapist && strcmp(si.therapist, o->therapist) == 0);

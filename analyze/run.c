@@ -75,30 +75,49 @@ int run_open(an_run *r, an_opts *o)
         an_fail("%s", err.msg);
         return -1;
     }
-    if (check_names(r->s, o) != 0) {
-        store_close(r->s);
-        r->s = NULL;
-        return -1;
+    if (check_names(r->s, o) != 0)
+        goto fail;
+    if (store_open(store_path(r->s), STORE_READ, &r->lookup, &err) != AT_OK) {
+        an_fail("%s", err.msg);
+        goto fail;
     }
     r->cat = catalog_new(r->s);
     r->forms = forms_new();
     r->cx.o = o;
     r->cx.s = r->s;
+    r->cx.lookup = r->lookup;
     r->cx.cat = r->cat;
     r->cx.forms = r->forms;
     r->cx.prep = NULL;
     return 0;
+fail:
+    store_close(r->s);
+    r->s = NULL;
+    return -1;
+}
+
+int run_selects(const an_opts *o)
+{
+    return o->client || o->therapist || o->cohort || o->from || o->to;
 }
 
 int run_prepare(an_run *r, unsigned flags)
 {
     if (!(flags & AN_PREP))
         return 0;
+    /* One rule for every filter: the rci baseline (SD0 and r) comes from
+     * the whole study, every client, therapist and date, for the
+     * instrument and rater asked for; the selection only chooses whose
+     * episodes are reported. */
+    an_opts whole = *r->o;
+    whole.client = whole.therapist = whole.cohort = whole.from = whole.to = NULL;
+    an_ctx cx = r->cx;
+    cx.o = &whole;
     const an_analysis *a = &an_prep_pass;
-    void *st = a->start(&r->cx, NULL, NULL);
+    void *st = a->start(&cx, NULL, NULL);
     if (!st)
         return -1;
-    int rc = scan_run(&r->cx, &a, &st, 1, 0);
+    int rc = scan_run(&cx, &a, &st, 1, 0);
     if (rc == 0)
         rc = a->finish(st);
     if (rc == 0) {
@@ -115,7 +134,30 @@ void run_close(an_run *r)
     forms_free(r->forms);
     catalog_free(r->cat);
     store_close(r->s);
+    store_close(r->lookup);
     memset(r, 0, sizeof *r);
+}
+
+static void count_row(void *st, const an_row *r)
+{
+    if (r->rater_ok)
+        (*(long *)st)++;
+}
+
+const an_analysis an_count = { .name = "count", .row = count_row };
+
+void run_note_empty(const an_opts *o, long count, int every)
+{
+    const char *what = every ? "every table is empty" : "the table is empty";
+    if (count)
+        return;
+    if (o->rater)
+        an_note("no questionnaire by rater %s in the selection; %s%s", o->rater, what,
+                strcmp(o->rater, "client") == 0
+                    ? " (the default rater is client; --rater chooses another)"
+                    : "");
+    else
+        an_note("no questionnaire in the selection; %s", what);
 }
 
 int an_run_single(const an_analysis *a, int argc, char **argv, const char *db)
@@ -142,9 +184,14 @@ int an_run_single(const an_analysis *a, int argc, char **argv, const char *db)
         goto out;
     if (!(st = a->start(&run.cx, out.fp, NULL)))
         goto out;
-    bad = scan_run(&run.cx, &a, &st, 1, 1);
+    long count = 0;
+    const an_analysis *list[2] = { a, &an_count };
+    void *sts[2] = { st, &count };
+    bad = scan_run(&run.cx, list, sts, 2, 1);
     if (bad == 0)
         bad = a->finish(st);
+    if (bad == 0 && !(flags & AN_OWN_NOTE))
+        run_note_empty(&o, count, 0);
 out:
     if (st)
         a->free(st);

@@ -1,68 +1,62 @@
 /* trends.c: ruptures and repair per client, therapist or cohort, and the
  * slopes of resolution and alliance over sessions or weeks of training.
  *
- * Counted: administrations (of the chosen rater) of instruments with a
- * @ROLE=rupture field.  Client rows are written as each client ends;
- * therapist and cohort rows, which gather many clients, at the end. */
+ * Counted: the sessions with an administration (of the chosen rater) of an
+ * instrument with a @ROLE=rupture field.  The unit is the session: when
+ * several questionnaires rate one session (rater codes, or raters under
+ * --rater all), each value of the session is the mean of theirs.  The
+ * slopes of a therapist or cohort come from the mixed model
+ * y ~ x + (1 | client) (REML, lib/mixed.c), so a client's sessions are not
+ * taken as independent and the slope is the change within clients; a
+ * client's own row, and a group with one client, has that client's OLS
+ * line.  Client rows are written as each client ends; therapist and cohort
+ * rows, which gather many clients, at the end. */
 #include "analyze.h"
+#include "mixed.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct pts {
-    double *x, *y;
-    size_t n, cap;
-} pts;
+/* One session of the current client, its ratings gathered. */
+typedef struct tsess {
+    long session;
+    double x;                   /* session number or weeks; NaN when undated */
+    char *therapist, *cohort;
+    const char *instrument;     /* of its first questionnaire (owned by the catalog) */
+    int mixed;                  /* questionnaires of different instruments */
+    long questionnaires;
+    double rup, addr, res, ten, resol, alli;        /* sums */
+    long rup_n, addr_n, res_n, ten_n, resol_n, alli_n;
+} tsess;
 
 typedef struct grp {
     char *id, *cohort;
-    long sessions, answered, ruptures, addr_n, addr_yes, res_n, res_yes;
-    long tension_n, resol_n;
-    double tension_sum, resol_sum;
-    pts resol, alliance;
+    long sessions, questionnaires, rup_n, addr_n, res_n, ten_n, resol_n;
+    double ruptures, addr, res, ten, resol;
+    mixed_data *resol_d, *alli_d;
+    const char *instrument;
+    int mixed;                  /* values of more than one instrument */
 } grp;
-
-typedef struct first_date {
-    char *therapist;
-    long days;
-} first_date;
 
 typedef struct trends {
     const an_opts *o;
     csvout w;
     unsigned by;
-    grp client;
-    int have_client;
+    tsess *s;                   /* the current client's sessions */
+    size_t ns, scap;
     grp *t, *c;                 /* therapist and cohort groups */
     size_t nt, tcap, nc, ccap;
-    size_t tlast, clast;        /* the group found last in each list */
-    first_date *first;          /* --over week: each therapist's first session */
-    size_t nfirst, firstcap;
+    long rows;
+    int noted_mixed;
 } trends;
-
-static void pts_add(pts *p, double x, double y)
-{
-    if (isnan(x) || isnan(y))
-        return;
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 16;
-        p->x = xrealloc(p->x, p->cap * sizeof *p->x);
-        p->y = xrealloc(p->y, p->cap * sizeof *p->y);
-    }
-    p->x[p->n] = x;
-    p->y[p->n] = y;
-    p->n++;
-}
 
 static void grp_release(grp *g)
 {
     free(g->id);
     free(g->cohort);
-    free(g->resol.x);
-    free(g->resol.y);
-    free(g->alliance.x);
-    free(g->alliance.y);
+    mixed_data_free(g->resol_d);
+    mixed_data_free(g->alli_d);
     memset(g, 0, sizeof *g);
 }
 
@@ -71,75 +65,33 @@ static void grp_init(grp *g, const char *id, const char *cohort)
     memset(g, 0, sizeof *g);
     g->id = xstrdup(id ? id : "");
     g->cohort = xstrdup(cohort ? cohort : "");
+    g->resol_d = mixed_data_new();
+    g->alli_d = mixed_data_new();
 }
 
-/* The group of id in list, added when new.  *last is the index found the
- * time before: a client's sessions mostly come in a row with one therapist,
- * so it is tried first. */
-static grp *grp_find(grp **list, size_t *n, size_t *cap, size_t *last, const char *id,
-                     const char *cohort)
+static grp *grp_find(grp **list, size_t *n, size_t *cap, const char *id, const char *cohort)
 {
-    if (*last < *n && strcmp((*list)[*last].id, id) == 0)
-        return &(*list)[*last];
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*list)[i].id, id) == 0) {
-            *last = i;
+    for (size_t i = *n; i-- > 0;)
+        if (strcmp((*list)[i].id, id) == 0)
             return &(*list)[i];
-        }
     if (*n == *cap) {
         *cap = *cap ? 2 * *cap : 8;
         *list = xrealloc(*list, *cap * sizeof **list);
     }
     grp_init(&(*list)[*n], id, cohort);
-    *last = *n;
     return &(*list)[(*n)++];
 }
 
-static int by_first(const void *a, const void *b)
-{
-    return strcmp(((const first_date *)a)->therapist, ((const first_date *)b)->therapist);
-}
-
-static int add_first(const char *code, const char *date, void *ctx)
-{
-    trends *t = ctx;
-    if (!valid_iso_date(date))
-        return 0;
-    if (t->nfirst == t->firstcap) {
-        t->firstcap = t->firstcap ? 2 * t->firstcap : 16;
-        t->first = xrealloc(t->first, t->firstcap * sizeof *t->first);
-    }
-    t->first[t->nfirst].therapist = xstrdup(code);
-    t->first[t->nfirst].days = iso_date_days(date);
-    t->nfirst++;
-    return 0;
-}
-
-/* Each therapist's first session date in the whole study: week 0 of training. */
-static int load_first_dates(trends *t, store *s)
-{
-    at_err err;
-    if (store_therapist_first_dates(s, add_first, t, &err) != AT_OK) {
-        an_fail("reading the therapists' first session dates: %s", err.msg);
-        return -1;
-    }
-    if (t->nfirst)
-        qsort(t->first, t->nfirst, sizeof *t->first, by_first);
-    return 0;
-}
-
+/* x of a session: its number, or its date as days since 1970-01-01 / 7:
+ * a fixed origin, so a slope per week depends on no one else's dates (and
+ * with an intercept in the model, on no origin at all). */
 static double row_x(const trends *t, const admin_view *v)
 {
     if (!t->o->over_week)
         return (double)v->session;
-    if (!v->therapist || !v->therapist[0] || !v->date || !valid_iso_date(v->date))
+    if (!v->date || !valid_iso_date(v->date))
         return NAN;
-    first_date key = { (char *)v->therapist, 0 };
-    const first_date *f = bsearch(&key, t->first, t->nfirst, sizeof *t->first, by_first);
-    if (!f)
-        return NAN;
-    long d = iso_date_days(v->date) - f->days;
-    return d < 0 ? NAN : (double)(d / 7);
+    return (double)iso_date_days(v->date) / 7;
 }
 
 static void trends_free(void *st);
@@ -150,51 +102,22 @@ static void *trends_start(const an_ctx *cx, FILE *out, FILE *extra)
     static const char *const head[] = {
         "level", "id", "cohort", "sessions", "ruptures", "rupture_rate", "addressed_rate",
         "resolved_rate", "mean_tension", "mean_resolution", "resolution_slope",
-        "resolution_slope_se", "alliance_slope", "alliance_slope_se"
+        "resolution_slope_se", "alliance_slope", "alliance_slope_se", "questionnaires"
     };
     trends *t = xcalloc(1, sizeof *t);
     t->o = cx->o;
     t->by = cx->o->by;
-    if (cx->o->over_week && load_first_dates(t, cx->s) != 0) {
-        trends_free(t);
-        return NULL;
-    }
     csvout_init_file(&t->w, out);
     csvout_row(&t->w, head, sizeof head / sizeof head[0]);
     return t;
 }
 
-static void grp_add(grp *g, const an_row *r, double x)
+static void add(double *sum, long *n, double v)
 {
-    double rupture = r->role[ROLE_RUPTURE];
-    g->sessions++;
-    if (!isnan(rupture)) {
-        g->answered++;
-        if (rupture == 1) {
-            g->ruptures++;
-            double a = r->role[ROLE_ADDRESSED];
-            if (!isnan(a)) {
-                g->addr_n++;
-                g->addr_yes += a == 1;
-            }
-            int res = role_resolved(r);
-            if (res >= 0) {
-                g->res_n++;
-                g->res_yes += res;
-            }
-        }
+    if (!isnan(v)) {
+        *sum += v;
+        (*n)++;
     }
-    double tension = r->role[ROLE_TENSION], resol = r->role[ROLE_RESOLUTION];
-    if (!isnan(tension)) {
-        g->tension_n++;
-        g->tension_sum += tension;
-    }
-    if (!isnan(resol)) {
-        g->resol_n++;
-        g->resol_sum += resol;
-        pts_add(&g->resol, x, resol);
-    }
-    pts_add(&g->alliance, x, r->alliance);
 }
 
 static void trends_row(void *st, const an_row *r)
@@ -203,74 +126,206 @@ static void trends_row(void *st, const an_row *r)
     const admin_view *v = r->v;
     if (!r->rater_ok || r->form->role[ROLE_RUPTURE] < 0)
         return;
-    double x = row_x(t, v);
-    if (t->by & BY_CLIENT) {
-        if (!t->have_client) {
-            grp_init(&t->client, v->client, v->cohort);
-            t->have_client = 1;
+    tsess *s = t->ns ? &t->s[t->ns - 1] : NULL;
+    if (!s || s->session != v->session) {
+        if (t->ns == t->scap) {
+            t->scap = t->scap ? 2 * t->scap : 16;
+            t->s = xrealloc(t->s, t->scap * sizeof *t->s);
         }
-        if (v->cohort && strcmp(t->client.cohort, v->cohort) != 0) {
-            free(t->client.cohort);   /* the cohort of the client's latest session */
-            t->client.cohort = xstrdup(v->cohort);
-        }
-        grp_add(&t->client, r, x);
+        s = &t->s[t->ns++];
+        memset(s, 0, sizeof *s);
+        s->session = v->session;
+        s->x = row_x(t, v);
+        s->therapist = xstrdup(v->therapist ? v->therapist : "");
+        s->cohort = xstrdup(v->cohort ? v->cohort : "");
+        s->instrument = r->form->in->name;
+    } else if (strcmp(s->instrument, r->form->in->name) != 0) {
+        s->mixed = 1;
     }
-    if (t->by & BY_THERAPIST)
-        grp_add(grp_find(&t->t, &t->nt, &t->tcap, &t->tlast, v->therapist ? v->therapist : "",
-                         v->cohort),
-                r, x);
-    if (t->by & BY_COHORT)
-        grp_add(grp_find(&t->c, &t->nc, &t->ccap, &t->clast, v->cohort ? v->cohort : "",
-                         v->cohort),
-                r, x);
+    s->questionnaires++;
+    double rupture = r->role[ROLE_RUPTURE];
+    add(&s->rup, &s->rup_n, rupture == 1 ? 1 : rupture == 0 ? 0 : NAN);
+    if (rupture == 1) {
+        double a = r->role[ROLE_ADDRESSED];
+        add(&s->addr, &s->addr_n, isnan(a) ? NAN : a == 1);
+        int res = role_resolved(r);
+        add(&s->res, &s->res_n, res < 0 ? NAN : res);
+    }
+    add(&s->ten, &s->ten_n, r->role[ROLE_TENSION]);
+    add(&s->resol, &s->resol_n, r->role[ROLE_RESOLUTION]);
+    add(&s->alli, &s->alli_n, r->alliance);
 }
 
-static void rate(csvout *w, long num, long den)
+static double mean_of(double sum, long n)
 {
-    if (den > 0)
-        csvout_num(w, (double)num / (double)den);
-    else
-        csvout_field(w, NULL);
+    return n ? sum / (double)n : NAN;
 }
 
-static void slope(csvout *w, const pts *p)
+/* Adds the session's means to the group's counts. */
+static void grp_add(grp *g, const tsess *s)
 {
-    ols_result res;
-    if (stats_ols(p->x, p->y, p->n, 3, &res) == 0) {
-        csvout_num(w, res.slope);
-        csvout_num(w, res.slope_se);
+    g->sessions++;
+    g->questionnaires += s->questionnaires;
+    if (s->rup_n) {
+        g->rup_n++;
+        g->ruptures += mean_of(s->rup, s->rup_n);
+    }
+    if (s->addr_n) {
+        g->addr_n++;
+        g->addr += mean_of(s->addr, s->addr_n);
+    }
+    if (s->res_n) {
+        g->res_n++;
+        g->res += mean_of(s->res, s->res_n);
+    }
+    if (s->ten_n) {
+        g->ten_n++;
+        g->ten += mean_of(s->ten, s->ten_n);
+    }
+    if (s->resol_n) {
+        g->resol_n++;
+        g->resol += mean_of(s->resol, s->resol_n);
+    }
+    if (s->mixed || (g->instrument && strcmp(g->instrument, s->instrument) != 0))
+        g->mixed = 1;
+    if (!g->instrument)
+        g->instrument = s->instrument;
+}
+
+/* Adds the client's sessions that belong to group g (all of them when
+ * which is NULL; else those whose therapist or cohort is g->id) as one
+ * client of the group's slope models. */
+static void grp_add_client(grp *g, trends *t, const char *(*which)(const tsess *))
+{
+    size_t n = 0;
+    double *x = xmalloc(t->ns * sizeof *x), *yr = xmalloc(t->ns * sizeof *yr),
+           *ya = xmalloc(t->ns * sizeof *ya);
+    for (size_t i = 0; i < t->ns; i++) {
+        const tsess *s = &t->s[i];
+        if (which && strcmp(which(s), g->id) != 0)
+            continue;
+        grp_add(g, s);
+        x[n] = s->x;
+        yr[n] = mean_of(s->resol, s->resol_n);
+        ya[n] = mean_of(s->alli, s->alli_n);
+        n++;
+    }
+    mixed_data_add(g->resol_d, 0, x, yr, n);
+    mixed_data_add(g->alli_d, 0, x, ya, n);
+    free(x);
+    free(yr);
+    free(ya);
+}
+
+static void rate(csvout *w, double num, long den)
+{
+    csvout_num(w, den > 0 ? num / (double)den : NAN);
+}
+
+/* The slope and its SE: the client's own OLS line for one client, else the
+ * random-intercept model's fixed slope; blank with fewer than 3 points or
+ * x constant, and when the values come from several instruments. */
+static void slope(trends *t, const grp *g, const char *level, const char *what,
+                  const mixed_data *d)
+{
+    double b = NAN, se = NAN;
+    if (g->mixed) {
+        if (!t->noted_mixed)
+            an_note("trends: slopes are left blank where a row's values come from more "
+                    "than one instrument, whose scales differ (first: the %s of %s '%s'); "
+                    "give --instrument, or one --rater", what, level, g->id);
+        t->noted_mixed = 1;
+    } else if (mixed_data_nclients(d) <= 1 || mixed_data_nobs(d) < 3) {
+        mixed_data_ols(d, &b, &se);
+    } else if (mixed_data_nobs(d) < mixed_data_nclients(d) + 2) {
+        /* one point within clients beyond the slope, or none: the REML
+         * criterion is flat in the clients' variance and the slope is not
+         * determined */
     } else {
-        csvout_field(w, NULL);
-        csvout_field(w, NULL);
+        mixed_spec sp = { 0, 0, 1, MIXED_CENTER_NONE, 0 };
+        mixed_result r;
+        at_err err;
+        if (mixed_fit(d, &sp, 0, &r, &err) == AT_OK) {
+            b = r.beta[1];
+            se = r.beta_se[1];
+            if (!r.converged)
+                an_note("trends: %s '%s': the %s slope's model did not converge (gradient "
+                        "%g); read it with care", level, g->id, what, r.gradient);
+        }
+        mixed_result_release(&r);
     }
+    csvout_num(&t->w, b);
+    csvout_num(&t->w, se);
 }
 
-static void grp_write(csvout *w, const char *level, const grp *g)
+static void grp_write(trends *t, const char *level, const grp *g)
 {
+    csvout *w = &t->w;
     csvout_field(w, level);
     csvout_field(w, g->id);
     csvout_field(w, g->cohort);
     csvout_int(w, g->sessions);
-    csvout_int(w, g->ruptures);
-    rate(w, g->ruptures, g->answered);
-    rate(w, g->addr_yes, g->addr_n);
-    rate(w, g->res_yes, g->res_n);
-    csvout_num(w, g->tension_n ? g->tension_sum / (double)g->tension_n : NAN);
-    csvout_num(w, g->resol_n ? g->resol_sum / (double)g->resol_n : NAN);
-    slope(w, &g->resol);
-    slope(w, &g->alliance);
+    csvout_num(w, g->ruptures);
+    rate(w, g->ruptures, g->rup_n);
+    rate(w, g->addr, g->addr_n);
+    rate(w, g->res, g->res_n);
+    csvout_num(w, mean_of(g->ten, g->ten_n));
+    csvout_num(w, mean_of(g->resol, g->resol_n));
+    slope(t, g, level, "resolution", g->resol_d);
+    slope(t, g, level, "alliance", g->alli_d);
+    csvout_int(w, g->questionnaires);
     csvout_end(w);
+    t->rows++;
+}
+
+static const char *sess_therapist(const tsess *s)
+{
+    return s->therapist;
+}
+
+static const char *sess_cohort(const tsess *s)
+{
+    return s->cohort;
 }
 
 static void trends_client(void *st, const an_client *c)
 {
     trends *t = st;
-    (void)c;
-    if (!t->have_client)
+    if (!t->ns)
         return;
-    grp_write(&t->w, "client", &t->client);
-    grp_release(&t->client);
-    t->have_client = 0;
+    if (t->by & BY_CLIENT) {
+        grp g;
+        /* the cohort of the client's latest session */
+        grp_init(&g, c->code, t->s[t->ns - 1].cohort);
+        grp_add_client(&g, t, NULL);
+        grp_write(t, "client", &g);
+        grp_release(&g);
+    }
+    for (size_t i = 0; i < t->ns; i++) {
+        const tsess *s = &t->s[i];
+        /* each group once per client, at the client's first session in it */
+        if (t->by & BY_THERAPIST) {
+            int seen = 0;
+            for (size_t j = 0; j < i; j++)
+                seen |= strcmp(t->s[j].therapist, s->therapist) == 0;
+            if (!seen)
+                grp_add_client(grp_find(&t->t, &t->nt, &t->tcap, s->therapist, s->cohort), t,
+                               sess_therapist);
+        }
+        if (t->by & BY_COHORT) {
+            int seen = 0;
+            for (size_t j = 0; j < i; j++)
+                seen |= strcmp(t->s[j].cohort, s->cohort) == 0;
+            if (!seen)
+                grp_add_client(grp_find(&t->c, &t->nc, &t->ccap, s->cohort, s->cohort), t,
+                               sess_cohort);
+        }
+    }
+    for (size_t i = 0; i < t->ns; i++) {
+        free(t->s[i].therapist);
+        free(t->s[i].cohort);
+    }
+    t->ns = 0;
 }
 
 static int by_id(const void *a, const void *b)
@@ -286,9 +341,15 @@ static int trends_finish(void *st)
     if (t->nc)
         qsort(t->c, t->nc, sizeof *t->c, by_id);
     for (size_t i = 0; i < t->nt; i++)
-        grp_write(&t->w, "therapist", &t->t[i]);
+        grp_write(t, "therapist", &t->t[i]);
     for (size_t i = 0; i < t->nc; i++)
-        grp_write(&t->w, "cohort", &t->c[i]);
+        grp_write(t, "cohort", &t->c[i]);
+    if (!t->rows)
+        an_note("trends: no %s questionnaire with a @ROLE=rupture item in the selection; the "
+                "table is empty%s", t->o->rater ? t->o->rater : "",
+                t->o->rater && !strcmp(t->o->rater, "client")
+                    ? " (the default rater is client; --rater chooses another)"
+                    : "");
     return 0;
 }
 
@@ -297,33 +358,54 @@ static void trends_free(void *st)
     trends *t = st;
     if (!t)
         return;
-    grp_release(&t->client);
+    for (size_t i = 0; i < t->ns; i++) {
+        free(t->s[i].therapist);
+        free(t->s[i].cohort);
+    }
     for (size_t i = 0; i < t->nt; i++)
         grp_release(&t->t[i]);
     for (size_t i = 0; i < t->nc; i++)
         grp_release(&t->c[i]);
-    for (size_t i = 0; i < t->nfirst; i++)
-        free(t->first[i].therapist);
+    free(t->s);
     free(t->t);
     free(t->c);
-    free(t->first);
     free(t);
+}
+
+static unsigned trends_flags(const an_opts *o)
+{
+    (void)o;
+    return AN_OWN_NOTE;
 }
 
 const an_analysis an_trends = {
     .name = "trends",
     .summary = "ruptures, repair and their slopes per client, therapist or cohort",
     .help =
-        "Per client, therapist or cohort: sessions (administrations of instruments\n"
-        "with a @ROLE=rupture item), ruptures (rupture = 1) and rupture_rate (of the\n"
-        "sessions with a rupture answer), addressed_rate and resolved_rate (of the\n"
-        "ruptures with that answer), mean tension and resolution, and the OLS slopes\n"
-        "(with SE) of resolution and of the alliance score over session number or\n"
-        "over weeks of training (blank with fewer than 3 points or a constant x).\n"
-        "A week is a whole week since the therapist's first session in the study,\n"
-        "so a training program can follow each trainee (--by therapist --over week)\n"
-        "and each cohort.  With --rater all, every rater's administrations count\n"
-        "together.\n"
+        "Per client, therapist or cohort, over the sessions with a questionnaire\n"
+        "(of the rater asked for) of an instrument with a @ROLE=rupture item; each\n"
+        "session counts once, and when several questionnaires rate it (rater codes,\n"
+        "or raters under --rater all) each of its values is their mean:\n"
+        "  sessions        sessions counted; questionnaires: the questionnaires\n"
+        "  ruptures        sessions with a rupture (a session counts the share of its\n"
+        "                  questionnaires that report one); rupture_rate: of the\n"
+        "                  sessions with a rupture answer\n"
+        "  addressed_rate, resolved_rate   of the sessions with a rupture and that answer\n"
+        "  mean_tension, mean_resolution   means over sessions\n"
+        "  resolution_slope, alliance_slope (with SE)   change per session (or per week)\n"
+        "                  of resolution and of the alliance score.  A therapist's or\n"
+        "                  cohort's slope is the fixed slope of the mixed model\n"
+        "                  y ~ x + (1 | client) by REML (as lme4's lmer), so each\n"
+        "                  client keeps its own level and the slope is the change\n"
+        "                  within clients; a client's own row (and a group with one\n"
+        "                  client) has the client's OLS line.  Blank with fewer than\n"
+        "                  3 points, x constant, fewer points than clients + 2 (the\n"
+        "                  slope is then not determined), or values of several\n"
+        "                  instruments (scales differ: give --instrument or one --rater).\n"
+        "x is the session number, or with --over week the session's date as days\n"
+        "since 1970-01-01 / 7, so a slope is per week of calendar time and depends\n"
+        "on no other client's dates; a training program follows each trainee\n"
+        "(--by therapist --over week) and each cohort.\n"
         "\n"
         "  --by client|therapist|cohort   the level of each row (default client)\n"
         "  --over session|week            the x of the slopes (default session)\n"
@@ -331,8 +413,9 @@ const an_analysis an_trends = {
         "\n"
         "columns: level,id,cohort,sessions,ruptures,rupture_rate,addressed_rate,\n"
         "         resolved_rate,mean_tension,mean_resolution,resolution_slope,\n"
-        "         resolution_slope_se,alliance_slope,alliance_slope_se\n",
+        "         resolution_slope_se,alliance_slope,alliance_slope_se,questionnaires\n",
     .options = OPT_BY | OPT_OVER | OPT_RESOLVED,
+    .flags = trends_flags,
     .start = trends_start,
     .row = trends_row,
     .client_end = trends_client,

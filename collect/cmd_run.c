@@ -25,10 +25,12 @@ static void usage(void)
           "\n"
           "  --client C      the client (must exist: see 'collect client add')\n"
           "  --session N     session N of the client, created (today, the client's\n"
-          "                  therapist) when missing; without it a new session is\n"
-          "                  created with the client's next number\n"
+          "                  therapist) when missing; without it the client's session\n"
+          "                  of today when one is recorded (a second questionnaire after\n"
+          "                  the same session), else a new session with the next number\n"
           "  --rater R       who answers: client (default), therapist or observer\n"
-          "  --rater-code X  which therapist or observer answers (e.g. a supervisor code)\n"
+          "  --rater-code X  which therapist or observer answers (e.g. a supervisor code);\n"
+          "                  a client's own rating always has the client's code\n"
           "  --quiet         do not print the scale scores after saving (for a client\n"
           "                  answering on the clinician's screen)\n"
           "\n"
@@ -171,8 +173,13 @@ static int already_given(store *s, const struct run_args *a, long session)
 {
     long aid, iid;
     at_err err;
+    /* a client's own rating under any code it was stored with */
+    int own = strcmp(a->rater, "client") == 0;
     at_status st = store_admin_find(s, a->instrument, a->client, session, a->rater,
-                                    a->rater_code ? a->rater_code : "", &aid, &iid, &err);
+                                    own ? NULL : a->rater_code ? a->rater_code : "", &aid, &iid,
+                                    &err);
+    if (st == AT_EINVAL && own)
+        st = AT_OK;   /* several: given already all the same */
     if (st == AT_ENOTFOUND)
         return 0;
     if (st != AT_OK)
@@ -198,6 +205,9 @@ int cmd_run(int argc, char **argv, const char *db)
         return EXIT_USAGE;
     if (!cli_rater_ok("run", a.rater))
         return EXIT_USAGE;
+    if (a.rater_code && !store_rater_code(a.rater, a.client, a.rater_code))
+        return cli_usage("run", "a client's own rating takes the client's code ('%s') as its "
+                         "rater code, not '%s'", a.client, a.rater_code);
 
     rc = EXIT_FAIL;
     store *s = cli_open(db, STORE_WRITE);
@@ -234,6 +244,16 @@ int cmd_run(int argc, char **argv, const char *db)
         version = ii.version;
     instrument_info_release(&ii);
 
+    /* a second questionnaire after the same session: the session recorded
+     * today, not a new one */
+    int reused = 0;
+    if (!session) {
+        if (store_session_today(s, a.client, &session, &err) != AT_OK) {
+            cli_fail("%s", err.msg);
+            goto out;
+        }
+        reused = session != 0;
+    }
     int have_session = 0;
     if (session) {
         at_status st = store_session_get(s, a.client, session, &si, &err);
@@ -247,7 +267,9 @@ int cmd_run(int argc, char **argv, const char *db)
     }
 
     printf("%s (version %ld) for client %s, ", a.instrument, version, a.client);
-    if (have_session)
+    if (have_session && reused)
+        printf("session %ld of today (recorded already; --session N for another)", session);
+    else if (have_session)
         printf("session %ld of %s", session, si.date);
     else if (session)
         printf("session %ld (new, today)", session);

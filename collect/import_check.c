@@ -147,6 +147,14 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
                        lv->modality);
     if (!lv->rater)
         lv->rater = "client";
+    if (lv->client && strcmp(lv->rater, "client") == 0) {
+        const char *canon = store_rater_code(lv->rater, lv->client, lv->rater_code);
+        if (!canon)
+            import_problem(im, sd, line, "rater_code", "a client's own rating takes the "
+                           "client's code ('%s'), not '%s'", lv->client, lv->rater_code);
+        else
+            lv->rater_code = canon;
+    }
     else if (strcmp(lv->rater, "client") != 0 && strcmp(lv->rater, "therapist") != 0 &&
              strcmp(lv->rater, "observer") != 0)
         import_problem(im, sd, line, "rater", "'%s' is not client, therapist or observer",

@@ -16,7 +16,11 @@
  *           suddengains takes criterion (1) as drop >= cutoff; attune uses
  *           the strict drop > cutoff of its other rules.
  * A rupture at index i >= 1 is drop = score[i-1] - score[i] > threshold; a
- * drop equal to the threshold is not one.  Each drop is judged on its own,
+ * drop equal to the threshold is not one, and equal means equal up to
+ * rounding: the drop must exceed the threshold by more than 4 units in the
+ * last place of the numbers involved (for scores in quarters with an SD of
+ * exactly 1, GSL's SD comes out 0.99999999999999989, and a drop of 1 would
+ * otherwise count).  Each drop is judged on its own,
  * so consecutive drops are separate ruptures.  Repair: the first of the
  * next W scored sessions (indexes i+1..i+W) whose score is at least
  * score[i-1]; sessions_to_repair counts session numbers, not scored
@@ -24,6 +28,7 @@
  * the rupture. */
 #include "stats.h"
 
+#include <float.h>
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
@@ -61,6 +66,13 @@ static int sudden_loss(const double *score, size_t n, size_t i)
     double pooled = sqrt(((double)(n1 - 1) * v1 + (double)(n2 - 1) * v2) / df);
     double crit = gsl_cdf_tdist_Pinv(0.975, df);
     return m1 - m2 > crit * pooled;
+}
+
+/* drop > threshold by more than rounding */
+static int exceeds(double drop, double prev, double cur, double threshold)
+{
+    double tol = 4 * DBL_EPSILON * (fabs(prev) + fabs(cur) + fabs(threshold));
+    return drop - threshold > tol;
 }
 
 static int series_valid(const long *session, const double *score, size_t n)
@@ -108,7 +120,7 @@ int episodes_find(const long *session, const double *score, size_t n,
     int found = 0;
     for (size_t i = 1; i < n; i++) {
         double drop = score[i - 1] - score[i];
-        if (!(drop > threshold))
+        if (!exceeds(drop, score[i - 1], score[i], threshold))
             continue;
         if (p->rule == RULE_SUDDEN && !sudden_loss(score, n, i))
             continue;

@@ -8,6 +8,8 @@
 
 #include <math.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_statistics_double.h>
@@ -80,7 +82,7 @@ done:
  * which is also the var.kappa that R's psych::cohen.kappa reports. */
 int stats_kappa(long both, long a_only, long b_only, long neither, kappa_result *out)
 {
-    out->kappa = out->se = NAN;
+    out->kappa = out->se = out->se0 = out->z = out->p = out->lo = out->hi = NAN;
     if (both < 0 || a_only < 0 || b_only < 0 || neither < 0)
         return -1;
     double N = (double)both + (double)a_only + (double)b_only + (double)neither;
@@ -106,6 +108,16 @@ int stats_kappa(long both, long a_only, long b_only, long neither, kappa_result 
     double var = (diag + off - pow(kappa - pe * q, 2)) / (N * (1 - pe) * (1 - pe));
     out->kappa = kappa;
     out->se = var > 0 ? sqrt(var) : 0;   /* a rounding error below 0 is 0 */
+    double zc = gsl_cdf_ugaussian_Pinv(0.975);
+    out->lo = fmax(kappa - zc * out->se, -1);   /* kappa's range, as psych clips it */
+    out->hi = fmin(kappa + zc * out->se, 1);
+    double chance = a_yes * b_yes * (a_yes + b_yes) + a_no * b_no * (a_no + b_no);
+    double var0 = (pe + pe * pe - chance) / (N * (1 - pe) * (1 - pe));
+    if (var0 > 0) {
+        out->se0 = sqrt(var0);
+        out->z = kappa / out->se0;
+        out->p = 2 * gsl_cdf_ugaussian_Q(fabs(out->z));
+    }
     return 0;
 }
 
@@ -153,6 +165,35 @@ double stats_pearson(const double *x, const double *y, size_t n)
     free(xs);
     free(ys);
     return r;
+}
+
+void stats_corr_add(stats_corr *c, double x, double y)
+{
+    if (!isfinite(x) || !isfinite(y))
+        return;
+    if (c->n == 0) {
+        c->mean_x = x;
+        c->mean_y = y;
+        c->n = 1;
+        return;
+    }
+    double k = (double)c->n;
+    double w = k / (k + 1.0);
+    double dx = x - c->mean_x, dy = y - c->mean_y;
+    c->sxx += dx * dx * w;
+    c->syy += dy * dy * w;
+    c->sxy += dx * dy * w;
+    c->mean_x += dx / (k + 1.0);
+    c->mean_y += dy / (k + 1.0);
+    c->n++;
+}
+
+double stats_corr_r(const stats_corr *c)
+{
+    if (c->n < 3 || c->sxx == 0 || c->syy == 0)
+        return NAN;
+    double r = c->sxy / (sqrt(c->sxx) * sqrt(c->syy));
+    return isfinite(r) ? r : NAN;
 }
 
 /* stat (a GSL statistic) of the finite values of x; NAN when there are

@@ -98,16 +98,35 @@ int stats_ols(const double *x, const double *y, size_t n, size_t min_n, ols_resu
  *   var = ( sum_i p_ii [1 - (p_i. + p_.i)(1 - kappa)]^2
  *         + (1 - kappa)^2 sum_{i != j} p_ij (p_.i + p_j.)^2
  *         - [kappa - pe (1 - kappa)]^2 ) / (N (1 - pe)^2),
- * the var.kappa of R's psych::cohen.kappa.  Returns -1 with NaN when
- * undefined (no pairs, a negative count, or expected agreement 1). */
+ * the var.kappa of R's psych::cohen.kappa, for confidence intervals:
+ * lo, hi = kappa -/+ z(.975) se, kept within -1..1 (as psych does).  For the test of kappa = 0 the variance
+ * under that hypothesis (Fleiss, Cohen & Everitt 1969; Fleiss, Levin & Paik
+ * 2003, eq. 18.17):
+ *   var0 = (pe + pe^2 - sum_i p_i. p_.i (p_i. + p_.i)) / (N (1 - pe)^2),
+ * z = kappa / se0 and p its two-sided normal p value.  Returns -1 with NaN
+ * when undefined (no pairs, a negative count, or expected agreement 1). */
 typedef struct kappa_result {
     double kappa, se;
+    double se0, z, p;      /* the test of kappa = 0 */
+    double lo, hi;         /* the 95% confidence interval, from se */
 } kappa_result;
 int stats_kappa(long both, long a_only, long b_only, long neither, kappa_result *out);
 
 /* Pearson correlation over pairs with both present; NaN with fewer than 3 or
  * zero variance. */
 double stats_pearson(const double *x, const double *y, size_t n);
+
+/* Pearson correlation gathered one pair at a time, in constant memory, by
+ * one-pass (Welford) updates of the means and co-moments, which are as
+ * stable as two passes; it equals stats_pearson's up to the last digits.
+ * Pairs with a non-finite value are skipped. */
+typedef struct stats_corr {
+    size_t n;
+    double mean_x, mean_y, sxx, syy, sxy;
+} stats_corr;
+void stats_corr_add(stats_corr *c, double x, double y);
+/* NaN with fewer than 3 pairs or zero variance. */
+double stats_corr_r(const stats_corr *c);
 
 /* Sample SD (n - 1) of the non-NaN values; NaN with fewer than 2. */
 double stats_sd(const double *x, size_t n);

@@ -125,7 +125,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INSTR_NAME] = "SELECT name FROM instruments WHERE id = ?1",
     [ST_ADMIN_DUP] = "SELECT a.id, a.status FROM administrations a"
                      " JOIN instruments i ON i.id = a.instrument_id"
-                     " WHERE a.session_id = ?1 AND a.rater = ?2 AND a.rater_code = ?3"
+                     " WHERE a.session_id = ?1 AND a.rater = ?2"
+                     " AND (a.rater_code = ?3 OR (?2 = 'client' AND a.rater_code = ''))"
                      " AND i.name = ?4 ORDER BY a.id LIMIT 1",
     [ST_ADMIN_INS] = "INSERT INTO administrations(session_id, instrument_id, rater, rater_code,"
                      " status, started_at, finished_at, source, answers)"
@@ -141,6 +142,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COLS_INS] = "INSERT INTO instrument_columns(instrument_id, position, name)"
                     " VALUES (?1, ?2, ?3)",
     [ST_THERAPIST_CODE] = "SELECT code FROM therapists WHERE id = ?1",
+    [ST_SESSION_BY_CODE] = "SELECT se.id, t.code, se.date, se.modality FROM sessions se"
+                           " JOIN clients c ON c.id = se.client_id"
+                           " LEFT JOIN therapists t ON t.id = se.therapist_id"
+                           " WHERE c.code = ?1 AND se.number = ?2",
     [ST_SESSION_WALK] = "SELECT number, id, therapist_id, date, modality FROM sessions"
                         " WHERE client_id = ?1 AND number >= ?2 ORDER BY number",
     [ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"

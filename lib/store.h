@@ -168,6 +168,17 @@ typedef struct admin_rec {
 at_status store_admin_save(store *s, const admin_rec *rec, int replace, const char *who,
                            long *admin_id, long *session_out, at_err *err);
 
+/* The rater code an administration is stored with: a client's own rating
+ * always has the client's code (blank is taken as it), so a session holds
+ * one client rating per instrument whatever the file or command said; other
+ * raters' codes are as given ("" for none).  NULL when the code given for a
+ * client's own rating is another one. */
+const char *store_rater_code(const char *rater, const char *client, const char *code);
+
+/* The number of the client's latest session dated today (local time), 0
+ * when there is none. */
+at_status store_session_today(store *s, const char *client, long *number, at_err *err);
+
 /* Checking a save before making it, as an import does for each row, by the
  * same rules store_admin_save applies.  The lookups are cached statements,
  * and store_admin_save does not repeat the ones just made. */
@@ -273,12 +284,6 @@ at_status store_therapist_each(store *s, int (*fn)(const char *code, const char 
                                void *ctx, at_err *err);
 at_status store_client_each(store *s, int (*fn)(const char *code, const char *therapist, void *ctx),
                             void *ctx, at_err *err);
-
-/* Calls fn with each therapist's code and the date of the first session
- * the study has with them, ordered by code.  A non-zero return stops. */
-at_status store_therapist_first_dates(store *s,
-                                      int (*fn)(const char *code, const char *date, void *ctx),
-                                      void *ctx, at_err *err);
 
 /* Lowercase hex sha256 of text into hex[65]. */
 void store_sha256(const char *text, size_t len, char hex[65]);

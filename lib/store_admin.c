@@ -20,6 +20,17 @@ static const char *const raters[] = { "client", "therapist", "observer", NULL };
 static const char *const statuses[] = { "complete", "partial", NULL };
 static const char *const sources[] = { "interactive", "import", NULL };
 
+const char *store_rater_code(const char *rater, const char *client, const char *code)
+{
+    if (!code)
+        code = "";
+    if (!rater || strcmp(rater, "client") != 0)
+        return code;
+    if (!*code || (client && strcmp(code, client) == 0))
+        return client ? client : "";
+    return NULL;
+}
+
 static at_status check_rec(const admin_rec *r, at_err *err)
 {
     at_status rc = store_check_code("client", r->client, err);
@@ -36,6 +47,9 @@ static at_status check_rec(const admin_rec *r, at_err *err)
     if (!one_of(r->rater, raters))
         return at_fail(err, AT_EINVAL, "'%s' is not a rater (client, therapist or observer)",
                        r->rater ? r->rater : "");
+    if (!store_rater_code(r->rater, r->client, r->rater_code))
+        return at_fail(err, AT_EINVAL, "a client's own rating takes the client's code ('%s') "
+                       "as its rater code, not '%s'", r->client, r->rater_code);
     if (!one_of(r->status, statuses))
         return at_fail(err, AT_EINVAL, "'%s' is not a status (complete or partial)",
                        r->status ? r->status : "");
@@ -450,7 +464,7 @@ at_status store_admin_dup(store *s, long session_id, long instrument_id, const c
     *seq = 0;
     at_status rc = instrument_name(s, instrument_id, &iname, err);
     if (rc == AT_OK)
-        rc = dup_find(s, session_id, iname, rater ? rater : "", rater_code ? rater_code : "",
+        rc = dup_find(s, session_id, iname, rater ? rater : "", rater_code,
                       admin_id, status, err);
     if (rc == AT_OK && s->in_txn && *admin_id > s->admin0)
         *seq = *admin_id - s->admin0;
@@ -495,7 +509,7 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     char old_status[16] = "";
     int fresh = 0;
     const char *iname = NULL;
-    const char *code = r->rater_code ? r->rater_code : "";
+    const char *code = store_rater_code(r->rater, r->client, r->rater_code);
     at_status rc = instrument_name(s, r->instrument_id, &iname, err);
     if (rc != AT_OK)
         return rc;

@@ -207,16 +207,6 @@ at_status store_client_each(store *s, int (*fn)(const char *code, const char *th
                      fn, ctx, err);
 }
 
-at_status store_therapist_first_dates(store *s,
-                                      int (*fn)(const char *code, const char *date, void *ctx),
-                                      void *ctx, at_err *err)
-{
-    return each_pair(s,
-                     "SELECT t.code, min(se.date) FROM sessions se"
-                     " JOIN therapists t ON t.id = se.therapist_id GROUP BY t.code ORDER BY t.code",
-                     fn, ctx, err);
-}
-
 /* ---- sessions -------------------------------------------------------------- */
 
 at_status store_session_add(store *s, const char *client, const char *therapist, long number,
@@ -267,6 +257,24 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
     return store_wend(s, rc, err);
 }
 
+at_status store_session_today(store *s, const char *client, long *number, at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    char today[11];
+    today_iso(today);
+    *number = 0;
+    at_status rc = store_prepare(s, "SELECT coalesce(max(se.number), 0) FROM sessions se"
+                                 " JOIN clients c ON c.id = se.client_id"
+                                 " WHERE c.code = ?1 AND se.date = ?2", &st, err);
+    if (rc != AT_OK)
+        return rc;
+    store_bind_str(st, 1, client);
+    store_bind_str(st, 2, today);
+    rc = store_step_ints(s, st, number, 1, err);
+    sqlite3_finalize(st);
+    return rc == AT_ENOTFOUND ? AT_OK : rc;
+}
+
 at_status store_session_next_number(store *s, const char *client, long *number, at_err *err)
 {
     long cid = 0, tid = 0;
@@ -282,35 +290,27 @@ at_status store_session_next_number(store *s, const char *client, long *number, 
 at_status store_session_get(store *s, const char *client, long number, session_info *out,
                             at_err *err)
 {
-    sqlite3_stmt *st = NULL;
-    at_status rc = AT_OK;
     memset(out, 0, sizeof *out);
-    if ((rc = store_prepare(s,
-                            "SELECT se.id, t.code, se.date, se.modality FROM sessions se"
-                            " JOIN clients c ON c.id = se.client_id"
-                            " LEFT JOIN therapists t ON t.id = se.therapist_id"
-                            " WHERE c.code = ?1 AND se.number = ?2", &st, err)) != AT_OK)
-        goto out;
+    sqlite3_stmt *st = store_stmt(s, ST_SESSION_BY_CODE, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
     store_bind_str(st, 1, client);
     sqlite3_bind_int64(st, 2, number);
     int step = sqlite3_step(st);
-    if (step == SQLITE_DONE) {
-        rc = at_fail(err, AT_ENOTFOUND, "client '%s' has no session %ld", client ? client : "",
-                     number);
-        goto out;
+    if (step == SQLITE_ROW) {
+        out->id = (long)sqlite3_column_int64(st, 0);
+        out->number = number;
+        out->therapist = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL
+                                                                   : xstrdup(store_col(st, 1));
+        out->date = xstrdup(store_col(st, 2));
+        out->modality = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL
+                                                                  : xstrdup(store_col(st, 3));
     }
-    if (step != SQLITE_ROW) {
-        rc = store_dberr(s, err);
-        goto out;
-    }
-    out->id = (long)sqlite3_column_int64(st, 0);
-    out->number = number;
-    out->therapist = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : xstrdup(store_col(st, 1));
-    out->date = xstrdup(store_col(st, 2));
-    out->modality = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : xstrdup(store_col(st, 3));
-out:
-    sqlite3_finalize(st);
-    return rc;
+    sqlite3_reset(st);
+    if (step == SQLITE_DONE)
+        return at_fail(err, AT_ENOTFOUND, "client '%s' has no session %ld",
+                       client ? client : "", number);
+    return step == SQLITE_ROW ? AT_OK : store_dberr(s, err);
 }
 
 void session_info_release(session_info *si)

@@ -42,6 +42,7 @@ enum store_stmt {
     ST_THERAPIST_CODE,
     ST_MAX_IDS,
     ST_SESSION_WALK,
+    ST_SESSION_BY_CODE,
     ST_ORPHANS,
     ST_COUNT
 };

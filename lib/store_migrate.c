@@ -30,10 +30,13 @@ static const char schema_2[] =
 
 static const char responses_view[] =
     "DROP TABLE responses;"
+    /* CROSS JOIN keeps this order (administration, its answers, the name of
+     * each by its position): any other reads every answer once per column */
     "CREATE VIEW responses(administration_id, field, value) AS"
     " SELECT a.id, c.name, j.value"
-    " FROM administrations a, json_each(a.answers) j"
-    " JOIN instrument_columns c ON c.instrument_id = a.instrument_id AND c.position = j.key"
+    " FROM administrations a CROSS JOIN json_each(a.answers) j"
+    " CROSS JOIN instrument_columns c"
+    " ON c.instrument_id = a.instrument_id AND c.position = j.key"
     " WHERE j.value IS NOT NULL AND j.value <> '';";
 
 static at_status exec(store *s, const char *sql, at_err *err)

@@ -246,6 +246,33 @@ static void test_episodes_sudden(void **state)
     assert_int_equal(run(S1, last, 4, RULE_ABS, 0, 5, 3, &f), 1);
 }
 
+/* Scores in quarters whose sample SD is exactly 1 (sum of squares 11 about
+ * the mean 2.75, n - 1 = 11), which GSL computes as 0.99999999999999989:
+ * the drops 3.75 -> 2.75 (session 8) and 3.5 -> 2.5 are equal to the
+ * threshold k x SD = 1, not above it, so the only rupture is 4.5 -> 1 at
+ * session 2.  With k = 0.5 the drops of exactly 0.5 (3.5 -> 3, 3 -> 2.5)
+ * tie too, and the ruptures are sessions 2, 6 (0.75), 8 (1) and 12 (0.75).
+ * The abs rule with cutoff 0.3 over tenths: 1.1 - 0.8 is 0.30000000000000004
+ * in binary, a tie all the same: no rupture; 1.1 - 0.79999 is one. */
+static void test_episodes_ties(void **state)
+{
+    (void)state;
+    const double y[12] = { 4.5, 1, 1.5, 2.5, 3.5, 2.75, 3.75, 2.75, 3.5, 3, 2.5, 1.75 };
+    found f;
+    assert_int_equal(run(S1, y, 12, RULE_SD, 1, NAN, 3, &f), 1);
+    assert_int_equal(f.e[0].rupture_session, 2);
+    check_close(f.e[0].threshold, 1, 1e-15);
+    assert_int_equal(run(S1, y, 12, RULE_SD, 0.5, NAN, 3, &f), 4);
+    assert_int_equal(f.e[0].rupture_session, 2);
+    assert_int_equal(f.e[1].rupture_session, 6);
+    assert_int_equal(f.e[2].rupture_session, 8);
+    assert_int_equal(f.e[3].rupture_session, 12);
+    const double t[2] = { 1.1, 0.8 };
+    assert_int_equal(run(S1, t, 2, RULE_ABS, 0, 0.3, 3, &f), 0);
+    const double u[2] = { 1.1, 0.79999 };
+    assert_int_equal(run(S1, u, 2, RULE_ABS, 0, 0.3, 3, &f), 1);
+}
+
 static void test_rule_names(void **state)
 {
     (void)state;
@@ -264,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_episodes_gaps),
         cmocka_unit_test(test_episodes_window),
         cmocka_unit_test(test_episodes_sudden),
+        cmocka_unit_test(test_episodes_ties),
         cmocka_unit_test(test_rule_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

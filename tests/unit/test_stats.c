@@ -109,7 +109,12 @@ static void test_ols_edges(void **state)
  * R: psych::cohen.kappa(matrix(c(20,5,10,15), 2, byrow = TRUE)) gives
  * kappa 0.4 and var.kappa 0.016128000000000003: psych uses the same formula.
  * Putting the off-diagonal marginals the other way round (p_i. + p_.j)
- * would give .323 in place of .283. */
+ * would give .323 in place of .283.
+ * Under kappa = 0: sum p_i. p_.i (p_i. + p_.i) = .5 * .6 * 1.1 + .5 * .4 * .9
+ * = .51, var0 = (.5 + .25 - .51) / (50 * .25) = .0192, se0 = 0.13856406460551018,
+ * z = .4 / se0 = 2.886751345948129; R: 2 * pnorm(-z) = 0.0038924171227786254;
+ * the 95% interval .4 -/+ qnorm(.975) * se = 0.15109229047666117,
+ * 0.64890770952333887. */
 static void test_kappa(void **state)
 {
     (void)state;
@@ -117,6 +122,11 @@ static void test_kappa(void **state)
     assert_int_equal(stats_kappa(20, 5, 10, 15, &k), 0);
     check_close(k.kappa, 0.4, REL);
     check_close(k.se, 0.12699606293110036, REL);
+    check_close(k.se0, 0.13856406460551018, REL);
+    check_close(k.z, 2.886751345948129, REL);
+    check_close(k.p, 0.0038924171227786254, 1e-7);
+    check_close(k.lo, 0.15109229047666117, REL);
+    check_close(k.hi, 0.64890770952333887, REL);
     /* swapping the raters gives the same kappa and se */
     assert_int_equal(stats_kappa(20, 10, 5, 15, &k), 0);
     check_close(k.kappa, 0.4, REL);
@@ -137,6 +147,8 @@ static void test_kappa(void **state)
     assert_int_equal(stats_kappa(10, 0, 0, 5, &k), 0);
     check_close(k.kappa, 1, REL);
     check_abs(k.se, 0, 1e-7);
+    /* the interval stays within kappa's range */
+    assert_true(k.hi <= 1);
 
     /* undefined: no pairs; expected agreement 1 (one answer throughout) */
     assert_int_equal(stats_kappa(0, 0, 0, 0, &k), -1);
@@ -158,6 +170,19 @@ static void test_summaries(void **state)
     double s[8] = { 1, 2, 3, 4, 5, NA, 7, 8 };
     double y[8] = { 5.2, 4.9, NA, 4.1, 4.4, 9.9, 3.6, 3.9 };
     check_close(stats_pearson(s, y, 8), -0.91722069347517621, REL);
+    /* the same pairs one at a time, in constant memory */
+    stats_corr c = { 0 };
+    for (int i = 0; i < 8; i++)
+        stats_corr_add(&c, s[i], y[i]);
+    assert_int_equal(c.n, 6);
+    check_close(stats_corr_r(&c), -0.91722069347517621, REL);
+    stats_corr few = { 0 }, level = { 0 };
+    stats_corr_add(&few, 1, 2);
+    stats_corr_add(&few, 2, 3);
+    check_nan(stats_corr_r(&few));
+    for (int i = 0; i < 4; i++)
+        stats_corr_add(&level, 2, i);
+    check_nan(stats_corr_r(&level));
     double y6[7] = { 5.2, NA, 4.9, 4.1, 4.4, 3.6, 3.9 };
     check_close(stats_sd(y6, 7), 0.60909769331364261, REL);
     check_close(stats_mean(y6, 7), 4.35, REL);

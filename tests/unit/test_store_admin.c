@@ -132,21 +132,21 @@ static void test_save_and_read(void **state)
     free(t);
 
     const char *c01s1 =
-        "C01|T1|A|1|2026-01-01||psq_client v1|client||complete|import: a=3\n"
-        "C01|T1|A|1|2026-01-01||other v1|client||complete|import: y=7\n"
+        "C01|T1|A|1|2026-01-01||psq_client v1|client|C01|complete|import: a=3\n"
+        "C01|T1|A|1|2026-01-01||other v1|client|C01|complete|import: y=7\n"
         "C01|T1|A|1|2026-01-01||psq_client v1|observer|S1|complete|import: a=2\n"
         "C01|T1|A|1|2026-01-01||psq_client v1|observer|S2|complete|import: y=2 z=1\n"
         "C01|T1|A|1|2026-01-01||psq_client v1|therapist||complete|import: a=5\n";
     const char *c01s2 =
-        "C01|T1|A|2|2026-01-08||psq_client v2|client||complete|import:\n"
+        "C01|T1|A|2|2026-01-08||psq_client v2|client|C01|complete|import:\n"
         "C01|T1|A|2|2026-01-08||psq_client v1|therapist||complete|import: a=4\n";
-    const char *c02 = "C02|T3||1|2026-01-10|telehealth|psq_client v1|client||partial|import: a=1 b=2\n";
+    const char *c02 = "C02|T3||1|2026-01-10|telehealth|psq_client v1|client|C02|partial|import: a=1 b=2\n";
     char all[2048];
     snprintf(all, sizeof all, "%s%s%s", c01s1, c01s2, c02);
     check_each(s, (admin_filter){ 0 }, all);
 
     check_each(s, (admin_filter){ .instrument = "other" },
-               "C01|T1|A|1|2026-01-01||other v1|client||complete|import: y=7\n");
+               "C01|T1|A|1|2026-01-01||other v1|client|C01|complete|import: y=7\n");
     check_each(s, (admin_filter){ .client = "C02" }, c02);
     check_each(s, (admin_filter){ .therapist = "T3" }, c02);
     check_each(s, (admin_filter){ .cohort = "A", .session = 2 }, c01s2);
@@ -257,39 +257,46 @@ static void test_duplicate_and_replace(void **state)
     assert_int_equal(store_amend(s, id1, "a", "2", "typo", "bob", &err), AT_OK);
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, 0, 0, "a=9" }, 0, NULL, NULL,
                           &err), AT_EEXIST);
-    assert_string_equal(err.msg, "client 'C01' session 1 already has a client rating of "
-                                 "'psq_client' (use --replace)");
+    assert_string_equal(err.msg, "client 'C01' session 1 already has a client rating by 'C01' "
+                                 "of 'psq_client' (use --replace)");
+    /* the client's own code is the same rating as a blank one; another code is refused */
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, "C01", 0, "a=9" }, 0, NULL,
+                          NULL, &err), AT_EEXIST);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, "X", 0, "a=9" }, 0, NULL,
+                          NULL, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "a client's own rating takes the client's code ('C01') as its "
+                                 "rater code, not 'X'");
     /* another version of the same instrument is the same questionnaire */
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, psq2, 0, 0, 0, "a=9" }, 0, NULL,
                           NULL, &err), AT_EEXIST);
-    /* a different rater code is a different rating */
-    save_ok(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, "X", 0, "a=5" }, &idx);
-    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, "X", 0, "a=5" }, 0, NULL,
-                          NULL, &err), AT_EEXIST);
-    assert_non_null(strstr(err.msg, "a client rating by 'X' of 'psq_client'"));
+    /* a different rater code is a different rating (for observers) */
+    save_ok(s, (save_args){ "C01", 0, 1, 0, 0, 0, "observer", "X", 0, "a=5" }, &idx);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, "observer", "X", 0, "a=5" }, 0,
+                          NULL, NULL, &err), AT_EEXIST);
+    assert_non_null(strstr(err.msg, "a observer rating by 'X' of 'psq_client'"));
     /* a replacement that fails leaves the old one as it was */
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, "2026-02-02", 0, psq2, 0, 0, 0, "a=3" },
                           1, NULL, NULL, &err), AT_EINVAL);
-    check_each(s, (admin_filter){ .rater = "client" },
-               "C01|T1|A|1|2026-01-01||psq_client v1|client||partial|import: a=2\n"
-               "C01|T1|A|1|2026-01-01||psq_client v1|client|X|complete|import: a=5\n");
+    check_each(s, (admin_filter){ 0 },
+               "C01|T1|A|1|2026-01-01||psq_client v1|client|C01|partial|import: a=2\n"
+               "C01|T1|A|1|2026-01-01||psq_client v1|observer|X|complete|import: a=5\n");
 
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, psq2, 0, 0, 0, "a=3;b=4" }, 1,
                           &id2, NULL, &err), AT_OK);
     assert_int_not_equal(id2, id1);
-    check_each(s, (admin_filter){ .rater = "client" },
-               "C01|T1|A|1|2026-01-01||psq_client v2|client||complete|import: a=3 b=4\n"
-               "C01|T1|A|1|2026-01-01||psq_client v1|client|X|complete|import: a=5\n");
+    check_each(s, (admin_filter){ 0 },
+               "C01|T1|A|1|2026-01-01||psq_client v2|client|C01|complete|import: a=3 b=4\n"
+               "C01|T1|A|1|2026-01-01||psq_client v1|observer|X|complete|import: a=5\n");
     char sql[128];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM responses WHERE administration_id = %ld", id1);
     assert_int_equal(db_long(s, sql), 0);
     /* the amendment stays on record, now under the rating that replaced it */
     snprintf(want, sizeof want,
-             "amend|me (bob)|psq_client|C01|1|client||a|1|2|typo\n"
-             "replace|me (alice)|psq_client|C01|1|client|||administration %ld (partial)|"
+             "amend|me (bob)|psq_client|C01|1|client|C01|a|1|2|typo\n"
+             "replace|me (alice)|psq_client|C01|1|client|C01||administration %ld (partial)|"
              "administration %ld (complete)|import --replace\n"
-             "replace|me (alice)|psq_client|C01|1|client||a|2|3|import --replace\n"
-             "replace|me (alice)|psq_client|C01|1|client||b||4|import --replace\n", id1, id2);
+             "replace|me (alice)|psq_client|C01|1|client|C01|a|2|3|import --replace\n"
+             "replace|me (alice)|psq_client|C01|1|client|C01|b||4|import --replace\n", id1, id2);
     check_audit(s, want);
     store_close(s);
 }
@@ -394,10 +401,10 @@ static void test_amend(void **state)
     assert_int_equal(store_amend(s, id + 100, "a", "1", "x", "bob", &err), AT_ENOTFOUND);
     assert_int_equal(store_amend(s, id, "", "1", "x", "bob", &err), AT_EINVAL);
     check_each(s, (admin_filter){ 0 },
-               "C01|T1|A|1|2026-01-01||psq_client v1|client||complete|import: a=3 c=5\n");
-    check_audit(s, "amend|me (bob)|psq_client|C01|1|client||a|1|3|typed from paper wrongly\n"
-                   "amend|me (carol)|psq_client|C01|1|client||b|2||not answered\n"
-                   "amend|me|psq_client|C01|1|client||c||5|\n");
+               "C01|T1|A|1|2026-01-01||psq_client v1|client|C01|complete|import: a=3 c=5\n");
+    check_audit(s, "amend|me (bob)|psq_client|C01|1|client|C01|a|1|3|typed from paper wrongly\n"
+                   "amend|me (carol)|psq_client|C01|1|client|C01|b|2||not answered\n"
+                   "amend|me|psq_client|C01|1|client|C01|c||5|\n");
     store_close(s);
     s = open_ok(f->db, STORE_READ);
     assert_int_equal(store_amend(s, id, "a", "4", "x", "bob", &err), AT_EINVAL);

@@ -7,13 +7,29 @@
 #   T2: C03 (0,1) (0,0) (0,0) (1,1) (0,0) -> 1, 0, 1, 3: kappa 6/11 = 0.5454...
 #   T3: C04 (0,0) (1,0) (0,1) (1,1) -> 1, 1, 1, 1: kappa 0
 #   all: 5, 2, 2, 8 over 17 pairs: kappa 0.5142857 = 18/35
-# kappa_se (Fleiss, Cohen & Everitt 1969) and alliance_r are checked
-# against psych::cohen.kappa and cor() (data/analyze/reference.R).
+# kappa_se (Fleiss, Cohen & Everitt 1969), the 95% interval and alliance_r
+# are checked against psych::cohen.kappa and cor(), kappa_se0, z and p
+# against the null variance from the table's margins in R
+# (data/analyze/reference.R).  By hand for all: pe = (7*7 + 10*10)/17^2 =
+# 149/289; sum p_i. p_.i (p_i. + p_.i) = (343*2 + 1000*2)/17^3 = 2686/4913,
+# var0 = (149/289 + (149/289)^2 - 2686/4913) / (17 (140/289)^2) = 0.0588235,
+# se0 = 0.2425356 = 1/sqrt(17), z = 2.1204543.
 source data/analyze/setup.sh
-psq_store
+psq_observed
 
 vs agreement.csv analyze agreement
 # --rater does not narrow it: both sides are always read
 run analyze agreement --rater therapist --therapist T3
 # only the client's form: no pairs, the header only
 run analyze agreement --instrument psq_client
+
+# observer and trainee: the observers' questionnaires (observer_session_rating)
+# against the therapists'.  By hand (observer, therapist) with C01's session 3
+# taken from O1, the first rater code:
+#   T1: C01 (0,0) (0,0) (1,1) (1,1) (1,0); C02 (0,0) (1,1) -> 3, 1, 0, 3:
+#       po 6/7, pe (4*3 + 3*4)/49 = 24/49, kappa 18/25 = 0.72
+#   T3: C04 (0,0) (1,0) (0,1) -> 0, 1, 1, 1: kappa -0.5
+#   all: 3, 2, 1, 4: po .7, pe .5, kappa .4
+vs agreement_observer.csv analyze agreement --pair observer,therapist
+run analyze agreement --pair observer,therapist --therapist T2
+run analyze agreement --pair client,observer

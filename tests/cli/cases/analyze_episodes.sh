@@ -25,13 +25,26 @@ track_store
 vs episodes_track_sd.csv analyze episodes --therapist TS
 vs episodes_track_sd_k1.82.csv analyze episodes --therapist TS --k 1.82
 vs episodes_track_sd_k1.83.csv analyze episodes --therapist TS --k 1.83
-# rci: the first scores 60, 70.5, 81 have SD0 = 10.5 and r = .961 gives
-# DOMAIN.md's known cutoff 5.747681 (Jacobson & Truax).  R1 drops 5.75
-# (a rupture); R2 drops 5.74 (not) and then 5.75 (a rupture, repaired by a
-# tie: 64.76 >= 64.76).
-vs episodes_track_rci.csv analyze episodes --therapist TR --rule rci --reliability 0.961
+# rci, one rule for every filter: SD0 and r come from the whole study
+# (every client's first score), whatever --therapist, --client, --from or
+# --to select.  Here TR's series against the whole track study's SD0
+# (14.2305) with r = .99: threshold 3.944, so R1's drop of 5.75 and R2's
+# of 5.74 and 5.75 are all ruptures:
+vs episodes_track_rci_whole.csv analyze episodes --therapist TR --rule rci --reliability 0.99
+# the same threshold when the selection is one client or a period
+run analyze episodes --client R1 --rule rci --reliability 0.99
+run analyze episodes --from 2026-03-09 --to 2026-03-16 --therapist TR --rule rci --reliability 0.99
 # track's score is not a scale: without --reliability there is no alpha
 run analyze episodes --therapist TR --rule rci
+# a study of TR's clients alone: the first scores 60, 70.5, 81 have SD0 =
+# 10.5 and r = .961 gives DOMAIN.md's known cutoff 5.747681 (Jacobson &
+# Truax).  R1 drops 5.75 (a rupture); R2 drops 5.74 (not) and then 5.75 (a
+# rupture, repaired by a tie: 64.76 >= 64.76).
+rm -f attune.db
+track_store TR
+vs episodes_track_rci.csv analyze episodes --rule rci --reliability 0.961
+rm -f attune.db
+track_store
 # abs, cutoff 5: A1 drops exactly 5 (not a rupture) and then 5.1 (one);
 # three sessions follow without reaching 50: not repaired, not censored.
 # A2 is repaired at the third session of the window (w=3) but not within 2.
@@ -46,5 +59,8 @@ vs episodes_track_abs_w2.csv analyze episodes --therapist TA --rule abs --cutoff
 # (counts).  U4 zig-zags: its pre and post means are too close for their
 # spread, and its last drop has one score after it.
 vs episodes_track_sudden.csv analyze episodes --therapist TU --rule sudden --cutoff 5
-# sudden with the RCI threshold as the cutoff: SD0 of 60, 80, 80, 60 and r = .9
-vs episodes_track_sudden_rci.csv analyze episodes --therapist TU --rule sudden --reliability 0.9
+# sudden with the RCI threshold as the cutoff, in a study of TU's clients
+# alone: SD0 of 60, 80, 80, 60 and r = .9
+rm -f attune.db
+track_store TU
+vs episodes_track_sudden_rci.csv analyze episodes --rule sudden --reliability 0.9

@@ -26,11 +26,13 @@ done
 refused collect log -o attune.db
 refused collect log -o attune.db-wal
 refused collect --db link.db log -o attune.db
-for cmd in scores reliability trajectories episodes ruptures trends agreement report; do
+for cmd in scores reliability trajectories growth episodes ruptures trends agreement report; do
   refused analyze "$cmd" -o attune.db
 done
 refused analyze scores -o link.db
 refused analyze report --format html -o attune.db
+refused analyze growth --ranef attune.db-wal
+refused analyze growth -o growth.csv --ranef ./attune.db
 ln -s attune.db study.svg       # a study under a chart's name: -o takes only such names
 refused analyze --db study.svg chart --client C01 -o study.svg
 refused analyze --db study.svg chart --therapist T01 -o ./study.svg

@@ -55,7 +55,7 @@ usage collect amend client_post_session --client C1 --session 1 tension=2
 usage collect log extra
 
 echo "# analyze: an unknown option on every command"
-for cmd in "" scores reliability trajectories episodes ruptures trends agreement report chart all; do
+for cmd in "" scores reliability trajectories growth episodes ruptures trends agreement report chart all; do
   # shellcheck disable=SC2086
   usage analyze $cmd --no-such-option
 done
@@ -63,7 +63,7 @@ usage analyze --db
 usage analyze no-such-command
 
 echo "# analyze: values that make no sense"
-for cmd in scores reliability trajectories episodes ruptures trends agreement report chart; do
+for cmd in scores reliability trajectories growth episodes ruptures trends agreement report chart; do
   usage analyze "$cmd" --rater boss
   usage analyze "$cmd" --threads 3
   usage analyze "$cmd" --from 2026-02-30
@@ -84,6 +84,10 @@ usage analyze episodes --cutoff x --rule abs
 usage analyze episodes --reliability 2 --rule rci
 usage analyze episodes --k 2 --rule rci
 usage analyze ruptures --resolved-at high
+usage analyze growth --time month
+usage analyze growth --center all
+usage analyze growth --ml=1
+usage analyze agreement --pair client,observer
 usage analyze trends --by nope
 usage analyze trends --over month
 usage analyze report --format pdf-ish

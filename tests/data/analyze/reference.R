@@ -146,33 +146,55 @@ run_rule(by_t("TA"), "episodes_track_abs_w2.csv", rule = "abs", cutoff = 5, W = 
          label = "abs cutoff=5 w=2")
 run_rule(by_t("TU"), "episodes_track_sudden.csv", rule = "sudden", cutoff = 5,
          label = "sudden cutoff=5 w=3")
+# the rci baseline is the whole study's whatever the selection: TR's series
+# judged with SD0 of every client's first score in track_answers.csv
+cut_w <- rci(first_sd(tr), 0.99)
+run_rule(by_t("TR"), "episodes_track_rci_whole.csv", rule = "rci", label = "rci r=0.99 w=3",
+         cutoff = cut_w)
 cut_u <- rci(first_sd(by_t("TU")), 0.9)
 run_rule(by_t("TU"), "episodes_track_sudden_rci.csv", rule = "sudden", cutoff = cut_u,
          label = paste0("sudden cutoff=", g15(cut_u), " w=3"))
 
-# ---- trends: counts, rates, means and OLS slopes (lm) per level
-first_date <- tapply(as.Date(c(cl$date, th$date)), c(cl$therapist, th$therapist), min)
-cl$week <- as.numeric(floor((as.Date(cl$date) - as.Date(first_date[cl$therapist],
-                                                          origin = "1970-01-01")) / 7))
-slope <- function(x, y) {
+# ---- trends: counts, rates, means and slopes per level.  Each session has
+# one client questionnaire here, so a session's means are its answers.  A
+# client's slope is its OLS line (lm); a therapist's or cohort's is the fixed
+# slope of lmer(y ~ x + (1 | client)) by REML (lm when the points come from
+# one client; none with fewer points than clients + 2).  Weeks: the date as days since 1970-01-01 / 7.
+suppressMessages(library(lme4))
+tight <- lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 100000),
+                     check.conv.singular = "ignore")
+cl$week <- as.numeric(as.Date(cl$date)) / 7
+slope <- function(x, y, client = NULL) {
   ok <- !is.na(x) & !is.na(y)
   if (sum(ok) < 3 || length(unique(x[ok])) < 2) return(c(NA, NA))
-  summary(lm(y[ok] ~ x[ok]))$coefficients[2, 1:2]
+  if (is.null(client) || length(unique(client[ok])) < 2)
+    return(summary(lm(y[ok] ~ x[ok]))$coefficients[2, 1:2])
+  # x centred: the same model and slope, better conditioned for lme4's
+  # optimizer when x is a date in weeks (about 2900)
+  d <- data.frame(x = x[ok] - mean(x[ok]), y = y[ok], client = client[ok])
+  # with fewer points than clients + 2 the REML criterion is flat in theta
+  if (nrow(d) < length(unique(d$client)) + 2) return(c(NA, NA))
+  fit <- tryCatch(lmer(y ~ x + (1 | client), data = d, REML = TRUE, control = tight),
+                  error = function(e) NULL)
+  if (is.null(fit)) return(c(NA, NA))
+  summary(fit)$coefficients[2, 1:2]
 }
 trend <- function(d, level, id, coh, xname) {
   rup <- d$rupture
   r1 <- !is.na(rup) & rup == 1
   res <- ifelse(is.na(d$resolution), NA, as.integer(d$resolution >= 4))
-  rs <- slope(d[[xname]], d$resolution)
-  as <- slope(d[[xname]], d$alliance)
-  data.frame(level = level, id = id, cohort = coh, sessions = nrow(d), ruptures = sum(r1),
+  client <- if (level == "client") NULL else d$client
+  rs <- slope(d[[xname]], d$resolution, client)
+  as <- slope(d[[xname]], d$alliance, client)
+  data.frame(level = level, id = id, cohort = coh,
+             sessions = nrow(unique(d[, c("client", "session")])), ruptures = sum(r1),
              rupture_rate = if (sum(!is.na(rup))) sum(r1) / sum(!is.na(rup)) else NA,
              addressed_rate = if (sum(r1 & !is.na(d$addressed))) mean(d$addressed[r1 & !is.na(d$addressed)]) else NA,
              resolved_rate = if (sum(r1 & !is.na(res))) mean(res[r1 & !is.na(res)]) else NA,
              mean_tension = if (any(!is.na(d$tension))) mean(d$tension, na.rm = TRUE) else NA,
              mean_resolution = if (any(!is.na(d$resolution))) mean(d$resolution, na.rm = TRUE) else NA,
              resolution_slope = rs[1], resolution_slope_se = rs[2],
-             alliance_slope = as[1], alliance_slope_se = as[2])
+             alliance_slope = as[1], alliance_slope_se = as[2], questionnaires = nrow(d))
 }
 for (x in c("session", "week")) {
   t_client <- do.call(rbind, lapply(split(cl, cl$client), function(d)
@@ -186,20 +208,60 @@ for (x in c("session", "week")) {
 }
 
 # ---- agreement: Cohen's kappa (psych::cohen.kappa; its var.kappa is the
-# Fleiss, Cohen & Everitt 1969 large-sample variance) and cor()
+# Fleiss, Cohen & Everitt 1969 large-sample variance, its confid the 95%
+# interval from it) and cor(); the SE under kappa = 0 from the table's
+# margins (Fleiss, Levin & Paik 2003, eq. 18.17), z and a normal p value
 m <- merge(cl[, c("client", "session", "therapist", "rupture", "alliance")],
            th[, c("client", "session", "rupture", "alliance")],
            by = c("client", "session"), suffixes = c(".c", ".t"))
-agree <- function(d, level, id) {
+agree <- function(d, level, id, first = "client_only") {
   r <- d[!is.na(d$rupture.c) & !is.na(d$rupture.t), ]
   tab <- table(factor(r$rupture.c, levels = c(1, 0)), factor(r$rupture.t, levels = c(1, 0)))
   k <- suppressWarnings(cohen.kappa(matrix(tab, 2, 2)))
+  p <- tab / sum(tab)
+  rows <- rowSums(p)
+  cols <- colSums(p)
+  pe <- sum(rows * cols)
+  se0 <- sqrt((pe + pe^2 - sum(rows * cols * (rows + cols))) / (sum(tab) * (1 - pe)^2))
   a <- d[!is.na(d$alliance.c) & !is.na(d$alliance.t), ]
-  data.frame(level = level, id = id, pairs = nrow(r), both = tab[1, 1], client_only = tab[1, 2],
-             therapist_only = tab[2, 1], neither = tab[2, 2], kappa = k$kappa,
-             kappa_se = sqrt(k$var.kappa),
-             alliance_r = if (nrow(a) >= 3) cor(a$alliance.c, a$alliance.t) else NA)
+  out <- data.frame(level = level, id = id, pairs = nrow(r), both = tab[1, 1],
+             first_only = tab[1, 2], therapist_only = tab[2, 1], neither = tab[2, 2],
+             kappa = k$kappa, kappa_se = sqrt(k$var.kappa),
+             alliance_r = if (nrow(a) >= 3) cor(a$alliance.c, a$alliance.t) else NA,
+             kappa_se0 = se0, kappa_z = k$kappa / se0,
+             kappa_p = 2 * pnorm(-abs(k$kappa / se0)),
+             kappa_ci_lower = k$confid[1, "lower"], kappa_ci_upper = k$confid[1, "upper"])
+  names(out)[5] <- first
+  out
 }
 ag <- rbind(do.call(rbind, lapply(split(m, m$therapist), function(d)
   agree(d, "therapist", d$therapist[1]))), agree(m, "all", "all"))
 w(ag, "agreement.csv")
+
+# --pair observer,therapist: psq_observer_answers.csv (no alliance score);
+# of two observers of one session the first by rater code
+ob <- read.csv(file.path(src, "psq_observer_answers.csv"), na.strings = "")
+ob <- ob[order(ob$client, ob$session, ob$rater_code), ]
+ob <- ob[!duplicated(ob[, c("client", "session")]), ]
+ob$alliance <- NA
+mo <- merge(ob[, c("client", "session", "therapist", "rupture", "alliance")],
+            th[, c("client", "session", "rupture", "alliance")],
+            by = c("client", "session"), suffixes = c(".c", ".t"))
+ago <- rbind(do.call(rbind, lapply(split(mo, mo$therapist), function(d)
+  agree(d, "therapist", d$therapist[1], "observer_only"))),
+  agree(mo, "all", "all", "observer_only"))
+w(ago, "agreement_observer.csv")
+
+# ---- trends of the training guide (analyze_training): a trainee's own and
+# a supervisor's questionnaires, one each per session, per week
+tt <- read.csv(file.path(src, "training_therapist_answers.csv"), na.strings = "")
+tt$alliance <- rowMeans(cbind(tt$bond_1, tt$goal_1, tt$task_1, tt$bond_2, tt$goal_2,
+                              6 - tt$task_2))
+to <- read.csv(file.path(src, "training_observer_answers.csv"), na.strings = "")
+to$alliance <- NA
+for (d in list(list(tt, "trends_training_therapist.csv"),
+               list(to, "trends_training_observer.csv"))) {
+  x <- d[[1]]
+  x$week <- as.numeric(as.Date(x$date)) / 7
+  w(trend(x, "therapist", "TR07", "2026a", "week"), d[[2]])
+}
