@@ -35,6 +35,13 @@ static void usage(FILE *fp)
           "The audit trail names the operating-system account that made each change;\n"
           "--who NAME records a name beside it (for a shared account), never instead.\n"
           "\n"
+          "The study file is SQLite, schema 2: tables therapists, clients, sessions,\n"
+          "instruments, instrument_columns (each version's answer columns in order),\n"
+          "administrations (each with its answers as one JSON array in that order) and\n"
+          "audit, and the view responses (administration_id, field, value) giving one\n"
+          "row per answer.  A study of attune 0.1.0 (schema 1) is brought up to schema 2,\n"
+          "keeping everything, by 'collect init' or the first command that writes.\n"
+          "\n"
           "commands:\n", fp);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
