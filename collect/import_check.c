@@ -187,7 +187,7 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
     at_err err;
     *exists = 0;
     *replaces = 0;
-    if (store_session_check(im->s, lv->client, lv->session, lv->therapist, lv->date,
+    if (store_session_check(im->s, lv->client, lv->session, lv->rater, lv->therapist, lv->date,
                             lv->modality, &sc, &err) != AT_OK)
         return db_problem(im, line, &err);
     *exists = sc.exists;

@@ -146,8 +146,11 @@ static const char *const stmt_sql[ST_COUNT] = {
                            " JOIN clients c ON c.id = se.client_id"
                            " LEFT JOIN therapists t ON t.id = se.therapist_id"
                            " WHERE c.code = ?1 AND se.number = ?2",
-    [ST_SESSION_WALK] = "SELECT number, id, therapist_id, date, modality FROM sessions"
-                        " WHERE client_id = ?1 AND number >= ?2 ORDER BY number",
+    [ST_SESSION_WALK] = "SELECT se.number, se.id, se.therapist_id, se.date, se.modality,"
+                        " EXISTS (SELECT 1 FROM administrations a"
+                        "   WHERE a.session_id = se.id AND a.rater = ?3)"
+                        " FROM sessions se WHERE se.client_id = ?1 AND se.number >= ?2"
+                        " ORDER BY se.number",
     [ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"
                    " (SELECT coalesce(max(id), 0) FROM sessions),"
                    " (SELECT coalesce(max(id), 0) FROM clients)",

@@ -190,12 +190,12 @@ typedef struct session_check {
                             there (1, 2, ...); 0 otherwise */
     unsigned conflicts;  /* SESSION_* bits: the given values that disagree with it */
 } session_check;
-/* Looks up a client's session and compares it with the therapist, date and
- * modality a save would give (NULL: not given; a blank agrees with anything,
+/* Looks up a client's session (for a save by rater) and compares it with
+ * the therapist, date and modality a save would give (NULL: not given; a blank agrees with anything,
  * and a modality where none is recorded is added, not a conflict). */
-at_status store_session_check(store *s, const char *client, long number, const char *therapist,
-                              const char *date, const char *modality, session_check *out,
-                              at_err *err);
+at_status store_session_check(store *s, const char *client, long number, const char *rater,
+                              const char *therapist, const char *date, const char *modality,
+                              session_check *out, at_err *err);
 /* The reason for one SESSION_* bit of the last store_session_check, where
  * saying where the session comes from ("in the study", "on line 4"): e.g.
  * "session 3 of client 'C01' is dated 2026-03-02 (in the study), not

@@ -84,12 +84,16 @@ static void cache_session(store *s, long id, long client_id, long number, long t
     s->session.therapist_id = therapist_id;
     s->session.date = xstrdup(date);
     s->session.modality = modality && *modality ? xstrdup(modality) : NULL;
+    s->session.none_by = 0;
 }
 
 /* Makes the session cache hold client cid's session number, when it
  * exists; s->session.id is 0 when it does not. */
-static at_status session_lookup(store *s, long cid, long number, at_err *err)
+static at_status session_lookup(store *s, long cid, long number, const char *rater,
+                                at_err *err)
 {
+    if (!rater)
+        rater = "";
     if (s->session.id && s->session.client_id == cid && s->session.number == number)
         return AT_OK;
     /* a client made in this transaction has only the sessions made since */
@@ -103,12 +107,15 @@ static at_status session_lookup(store *s, long cid, long number, at_err *err)
     if (!st)
         return err ? err->code : AT_EDB;
     int step = SQLITE_ROW;
-    if (!s->walk.on || s->walk.client_id != cid || number < s->walk.at) {
+    if (!s->walk.on || s->walk.client_id != cid || number < s->walk.at ||
+        strcmp(s->walk.rater, rater) != 0) {
         store_walk_stop(s);
         sqlite3_bind_int64(st, 1, cid);
         sqlite3_bind_int64(st, 2, number);
+        store_bind_str(st, 3, rater);
         s->walk.on = 1;
         s->walk.client_id = cid;
+        snprintf(s->walk.rater, sizeof s->walk.rater, "%s", rater);
         step = sqlite3_step(st);
         s->walk.at = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : LONG_MAX;
     }
@@ -120,11 +127,13 @@ static at_status session_lookup(store *s, long cid, long number, at_err *err)
         store_walk_stop(s);
         return store_dberr(s, err);
     }
-    if (step == SQLITE_ROW && s->walk.at == number)
+    if (step == SQLITE_ROW && s->walk.at == number) {
         cache_session(s, (long)sqlite3_column_int64(st, 1), cid, number,
                       (long)sqlite3_column_int64(st, 2), store_col(st, 3),
                       sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : store_col(st, 4));
-    else
+        s->session.none_by = sqlite3_column_int(st, 5) == 0;
+        snprintf(s->session.rater, sizeof s->session.rater, "%s", rater);
+    } else
         s->session.id = 0;
     return AT_OK;
 }
@@ -170,9 +179,9 @@ void store_session_reason(store *s, unsigned bit, const char *client, long numbe
     }
 }
 
-at_status store_session_check(store *s, const char *client, long number, const char *therapist,
-                              const char *date, const char *modality, session_check *out,
-                              at_err *err)
+at_status store_session_check(store *s, const char *client, long number, const char *rater,
+                              const char *therapist, const char *date, const char *modality,
+                              session_check *out, at_err *err)
 {
     long cid = 0, ctid = 0, tid = 0;
     memset(out, 0, sizeof *out);
@@ -181,7 +190,7 @@ at_status store_session_check(store *s, const char *client, long number, const c
         return AT_OK;
     if (rc != AT_OK)
         return store_dberr(s, err);
-    if ((rc = session_lookup(s, cid, number, err)) != AT_OK || !s->session.id)
+    if ((rc = session_lookup(s, cid, number, rater, err)) != AT_OK || !s->session.id)
         return rc;
     if (therapist && *therapist) {
         rc = store_therapist_id(s, therapist, 0, &tid, NULL);
@@ -201,7 +210,7 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
 {
     *fresh = 0;
     at_status rc = AT_OK;
-    if (r->session && (rc = session_lookup(s, cid, r->session, err)) != AT_OK)
+    if (r->session && (rc = session_lookup(s, cid, r->session, r->rater, err)) != AT_OK)
         return rc;
     if (r->session && s->session.id) {
         *number = r->session;
@@ -420,6 +429,14 @@ static at_status dup_find(store *s, long session_id, const char *iname, const ch
     sbuf_adds(&key, rater);
     sbuf_addc(&key, '\x1f');
     sbuf_adds(&key, code);
+    if (s->session.id == session_id && s->session.none_by &&
+        strcmp(s->session.rater, rater) == 0) {
+        /* the walk read that the session holds nothing by this rater */
+        sbuf_release(&key);
+        *found = 0;
+        status[0] = '\0';
+        return AT_OK;
+    }
     if (s->dup.key && s->dup.session_id == session_id && strcmp(s->dup.key, key.buf) == 0) {
         sbuf_release(&key);
         *found = s->dup.found;
@@ -563,9 +580,10 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     long id = 0;
     if ((rc = store_step_done(s, st, &id, err)) != AT_OK)
         return rc;
-    /* the check is stale now: the next one for this key finds the new row */
+    /* the checks are stale now: the next one finds the new row */
     free(s->dup.key);
     s->dup.key = NULL;
+    s->session.none_by = 0;
     if (old_id && (rc = replace_old(s, r, cols, old_id, old_status, id, who, err)) != AT_OK)
         return rc;
     if (s->in_txn) {

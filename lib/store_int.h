@@ -81,6 +81,10 @@ struct store {
     struct {
         long id, client_id, number, therapist_id;  /* therapist_id 0: none */
         char *date, *modality;                     /* modality NULL: none */
+        /* known to hold no administration by the rater named (read with it
+         * by the walk, and nothing saved into it since) */
+        int none_by;
+        char rater[16];
     } session;
     struct { long id; char *name; } instrument;
     /* the last duplicate check: session, instrument name, rater, rater code
@@ -92,7 +96,7 @@ struct store {
     /* a client's sessions read in number order, left open between lookups
      * (an import asks for them one after the other): on the row of number
      * at (LONG_MAX past the last) */
-    struct { int on; long client_id, at; } walk;
+    struct { int on; long client_id, at; char rater[16]; } walk;
     struct { time_t at; char text[21]; } clock;   /* see clock_now in store_admin.c */
 };
 

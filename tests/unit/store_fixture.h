@@ -103,15 +103,22 @@ static inline int db_exec(store *s, const char *sql)
     return rc;
 }
 
-static inline long db_long(store *s, const char *sql)
+/* The integer sql's first row gives on connection db; -1 without a row. */
+static inline long conn_long(sqlite3 *db, const char *sql)
 {
-    sqlite3 *db = db_open(s, 0);
     sqlite3_stmt *st = NULL;
     long v = -1;
     assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = (long)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    return v;
+}
+
+static inline long db_long(store *s, const char *sql)
+{
+    sqlite3 *db = db_open(s, 0);
+    long v = conn_long(db, sql);
     sqlite3_close(db);
     return v;
 }

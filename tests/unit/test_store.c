@@ -20,18 +20,6 @@
 
 /* The answer columns of the test instruments. */
 static const char *const test_cols[] = { "a", "b", "c", "y", "z" };
-
-/* An integer the store's own connection answers (settings are per connection). */
-static long conn_long(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long v = -1;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = (long)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
 #include "store_int.h"   /* the connection itself, to prove what it refuses */
 
 /* Opening with mode must fail with code and leave the file's bytes alone. */
