@@ -51,12 +51,14 @@ while [ "$trials" -lt 20 ] || [ "$SECONDS" -lt "$deadline" ] && [ "$trials" -lt 
   before=$(q "SELECT count(*) FROM administrations")
   ms=$((RANDOM % (span + span / 4)))
   [ "$ms" -lt 1000 ] || ms=999
-  kill_at "$ms" collect import client_post_session "k$trials.csv" >/dev/null
+  how=$(kill_at "$ms" collect import client_post_session "k$trials.csv")
   sound "import trial $trials (kill after $ms ms)"
   after=$(q "SELECT count(*) FROM administrations")
   mine=$(q "SELECT count(*) FROM administrations a JOIN sessions s ON s.id = a.session_id
             JOIN clients c ON c.id = s.client_id WHERE c.code LIKE 'K${trials}C%'")
-  if [ "$after" -eq "$before" ] && [ "$mine" -eq 0 ]; then
+  if [ "$how" = finished ] && [ "$mine" -ne "$rows" ]; then
+    fail "import trial $trials: finished before the kill but stored $mine of $rows"
+  elif [ "$after" -eq "$before" ] && [ "$mine" -eq 0 ]; then
     none=$((none + 1))
     # nothing of it is left behind: the same file imports whole
     collect import client_post_session "k$trials.csv" >/dev/null 2>&1 ||
@@ -74,30 +76,32 @@ while [ "$trials" -lt 20 ] || [ "$SECONDS" -lt "$deadline" ] && [ "$trials" -lt 
 done
 echo "import: $trials kills, $none before the commit, $whole after"
 
-echo "# run: a questionnaire saved for a new session of R01, killed at random"
+echo "# run: a questionnaire saved for a session of R01 (its own each time), killed at random"
 # one save, not killed, for the number of answers a whole save stores
-printf "$RUN_ANSWERS" | collect run client_post_session --client R01 --quiet >/dev/null ||
-  fail "a run that was not killed failed"
+printf "$RUN_ANSWERS" | collect run client_post_session --client R01 --session 1 --quiet \
+  >/dev/null || fail "a run that was not killed failed"
 want=$(q "SELECT count(*) FROM responses r JOIN administrations a ON a.id = r.administration_id
           JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
           WHERE c.code = 'R01'")
 [ "$want" -gt 0 ] || fail "a saved questionnaire has no answers"
 rspan=$(( $(date +%s%N) / 1000000 ))
-printf "$RUN_ANSWERS" | collect run client_post_session --client R01 --quiet >/dev/null
+printf "$RUN_ANSWERS" | collect run client_post_session --client R01 --session 2 --quiet \
+  >/dev/null || fail "a second run that was not killed failed"
 rspan=$(( $(date +%s%N) / 1000000 - rspan ))
 [ "$rspan" -ge 10 ] || rspan=10
 trials=0 saved=0 deadline=$((SECONDS + 8))
 while [ "$trials" -lt 20 ] || [ "$SECONDS" -lt "$deadline" ] && [ "$trials" -lt 40 ]; do
   trials=$((trials + 1))
   before=$(q "SELECT count(*) FROM administrations")
-  ms=$((RANDOM % (rspan + rspan / 4)))
+  ms=$((RANDOM % (rspan + rspan / 2)))
   [ "$ms" -lt 1000 ] || ms=999
   printf "$RUN_ANSWERS" >run_input
-  kill_at "$ms" sh -c "exec collect run client_post_session --client R01 --quiet <run_input" >/dev/null
+  how=$(kill_at "$ms" sh -c "exec collect run client_post_session --client R01 \
+        --session $((trials + 2)) --quiet <run_input")
   sound "run trial $trials (kill after $ms ms)"
   after=$(q "SELECT count(*) FROM administrations")
   case $((after - before)) in
-    0) ;;
+    0) [ "$how" = killed ] || fail "run trial $trials: finished before the kill but saved nothing" ;;
     1) saved=$((saved + 1)) ;;
     *) fail "run trial $trials: $((after - before)) administrations from one save" ;;
   esac
