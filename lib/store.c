@@ -579,12 +579,7 @@ void store_close(store *s)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
     store_cache_reset(s);
-    for (size_t i = 0; i < s->ncols; i++) {
-        for (size_t k = 0; k < s->cols[i]->n; k++)
-            free(s->cols[i]->names[k]);
-        free(s->cols[i]->names);
-        free(s->cols[i]);
-    }
+    store_cols_forget(s);
     free(s->cols);
     for (int k = 0; k < 3; k++)
         free(s->touched[k].bits);
@@ -691,6 +686,7 @@ at_status store_commit(store *s, at_err *err)
     } else if ((s->bulk && (rc = check_orphans(s, err)) != AT_OK) ||
                (rc = store_exec(s, ST_COMMIT, err)) != AT_OK) {
         store_exec(s, ST_ROLLBACK, NULL);
+        store_cols_forget(s);
     }
     s->in_txn = 0;
     s->txn_lost = 0;
@@ -706,6 +702,7 @@ void store_rollback(store *s)
     store_walk_stop(s);
     if (!s->txn_lost)
         store_exec(s, ST_ROLLBACK, NULL);
+    store_cols_forget(s);
     s->in_txn = 0;
     s->txn_lost = 0;
     store_cache_reset(s);
@@ -739,6 +736,7 @@ at_status store_wend(store *s, at_status st, at_err *err)
      * transaction is undone now, and it stays marked until commit or rollback */
     if (!(s->in_txn && s->txn_lost))
         store_exec(s, ST_ROLLBACK, NULL);
+    store_cols_forget(s);
     if (s->in_txn)
         s->txn_lost = 1;
     store_cache_reset(s);
