@@ -70,6 +70,7 @@ struct store {
      * began: larger ones were made inside it */
     long admin0, session0, client0;
     int bulk;                        /* the open transaction is store_begin_bulk's */
+    int reading;                     /* a read transaction of store_read_begin is open */
     /* the sessions, clients and therapists the open transaction's saves
      * touched, as bits by row id, and how many of each */
     struct { unsigned char *bits; size_t cap, count; } touched[3];
