@@ -77,8 +77,13 @@ int run_open(an_run *r, an_opts *o)
     }
     if (check_names(r->s, o) != 0)
         goto fail;
-    if (store_open(store_path(r->s), STORE_READ, &r->lookup, &err) != AT_OK) {
+    /* every pass and every lookup of the run reads one snapshot of the study,
+     * whatever collect writes meanwhile */
+    if (store_open(store_path(r->s), STORE_READ, &r->lookup, &err) != AT_OK ||
+        store_read_together(r->s, r->lookup, &err) != AT_OK) {
         an_fail("%s", err.msg);
+        store_close(r->lookup);
+        r->lookup = NULL;
         goto fail;
     }
     r->cat = catalog_new(r->s);

@@ -385,8 +385,7 @@ static at_status read_and_save(importer *im, at_err *err)
     if (im->threads < 2) {
         rd.one = xcalloc(1, sizeof *rd.one);
         rd.status = csvin_read_file(im->path_arg, on_row, &rd, &rd.err);
-        if (rd.status == AT_OK)
-            send_cur(&rd);
+        send_cur(&rd);   /* the rows read before a stop, as with two threads */
         sbuf_release(&rd.one->text);
         free(rd.one->offs);
         free(rd.one);
@@ -398,10 +397,11 @@ static at_status read_and_save(importer *im, at_err *err)
         handoff_give(rd.h, &((row_batch *)xcalloc(1, sizeof(row_batch)))->link);
     pthread_t reader;
     if (pthread_create(&reader, NULL, read_main, &rd) != 0) {
-        handoff_free(rd.h);   /* no thread: read here, one batch at a time */
-        im->threads = 1;
+        /* no thread: read here, one batch at a time */
         while ((b = (row_batch *)handoff_drain(rd.h)))
             free(b);
+        handoff_free(rd.h);
+        im->threads = 1;
         return read_and_save(im, err);
     }
     int stopped = 0;

@@ -575,16 +575,12 @@ void store_close(store *s)
         return;
     if (s->in_txn)
         store_rollback(s);
+    store_read_end(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
     sqlite3_close(s->db);
     store_cache_reset(s);
-    for (size_t i = 0; i < s->ncols; i++) {
-        for (size_t k = 0; k < s->cols[i]->n; k++)
-            free(s->cols[i]->names[k]);
-        free(s->cols[i]->names);
-        free(s->cols[i]);
-    }
+    store_cols_forget(s);
     free(s->cols);
     for (int k = 0; k < 3; k++)
         free(s->touched[k].bits);
@@ -691,6 +687,7 @@ at_status store_commit(store *s, at_err *err)
     } else if ((s->bulk && (rc = check_orphans(s, err)) != AT_OK) ||
                (rc = store_exec(s, ST_COMMIT, err)) != AT_OK) {
         store_exec(s, ST_ROLLBACK, NULL);
+        store_cols_forget(s);
     }
     s->in_txn = 0;
     s->txn_lost = 0;
@@ -706,6 +703,7 @@ void store_rollback(store *s)
     store_walk_stop(s);
     if (!s->txn_lost)
         store_exec(s, ST_ROLLBACK, NULL);
+    store_cols_forget(s);
     s->in_txn = 0;
     s->txn_lost = 0;
     store_cache_reset(s);
@@ -739,10 +737,71 @@ at_status store_wend(store *s, at_status st, at_err *err)
      * transaction is undone now, and it stays marked until commit or rollback */
     if (!(s->in_txn && s->txn_lost))
         store_exec(s, ST_ROLLBACK, NULL);
+    store_cols_forget(s);
     if (s->in_txn)
         s->txn_lost = 1;
     store_cache_reset(s);
     return st;
+}
+
+/* ---- reading one snapshot ------------------------------------------------- */
+
+at_status store_read_begin(store *s, at_err *err)
+{
+    if (s->in_txn)
+        return at_fail(err, AT_EINVAL, "a transaction is already open on '%s'", s->path);
+    /* the snapshot is taken at the first read, not at BEGIN */
+    at_status rc = exec_sql(s, "BEGIN; SELECT count(*) FROM meta", err);
+    if (rc == AT_OK)
+        s->reading = 1;
+    return rc;
+}
+
+void store_read_end(store *s)
+{
+    if (s && s->reading) {
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        s->reading = 0;
+    }
+}
+
+/* What the study holds, as far as a commit can change it: the largest row
+ * ids and the count of administrations (a replacement deletes one). */
+static at_status content_mark(store *s, long mark[7], at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = store_prepare(s,
+                                 "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"
+                                 " (SELECT count(*) FROM administrations),"
+                                 " (SELECT coalesce(max(id), 0) FROM sessions),"
+                                 " (SELECT coalesce(max(id), 0) FROM clients),"
+                                 " (SELECT coalesce(max(id), 0) FROM therapists),"
+                                 " (SELECT coalesce(max(id), 0) FROM instruments),"
+                                 " (SELECT coalesce(max(id), 0) FROM audit)", &st, err);
+    if (rc == AT_OK)
+        rc = store_step_ints(s, st, mark, 7, err);
+    sqlite3_finalize(st);
+    return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
+}
+
+at_status store_read_together(store *a, store *b, at_err *err)
+{
+    for (int attempt = 0; attempt < 20; attempt++) {
+        long ma[7], mb[7];
+        at_status rc = store_read_begin(a, err);
+        if (rc == AT_OK && (rc = store_read_begin(b, err)) != AT_OK)
+            store_read_end(a);
+        if (rc != AT_OK)
+            return rc;
+        if ((rc = content_mark(a, ma, err)) == AT_OK)
+            rc = content_mark(b, mb, err);
+        if (rc != AT_OK || memcmp(ma, mb, sizeof ma) == 0)
+            return rc;
+        store_read_end(a);
+        store_read_end(b);
+    }
+    return at_fail(err, AT_EBUSY, "'%s' kept changing while it was opened; try again",
+                   a->path);
 }
 
 /* ---- checks ------------------------------------------------------------- */

@@ -64,6 +64,15 @@ void store_wait_defaults(long max_ms, long notice_ms,
 /* The default path: $ATTUNE_DB or "attune.db". */
 const char *store_default_path(void);
 
+/* Reading from one snapshot: a read transaction on s, held until
+ * store_read_end (or store_close), so that every read in between sees the
+ * study as it was when it began, whatever others write meanwhile. */
+at_status store_read_begin(store *s, at_err *err);
+void store_read_end(store *s);
+/* Begins read transactions on a and b that see the same study (retrying a
+ * few times while others write); AT_EBUSY when they never agree. */
+at_status store_read_together(store *a, store *b, at_err *err);
+
 /* Transactions grouping several writes (import).  Nested begin is an error.
  * A write call that fails inside such a transaction undoes the whole
  * transaction at once, not only its own part (calls refused for their

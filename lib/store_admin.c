@@ -481,7 +481,7 @@ at_status store_admin_dup(store *s, long session_id, long instrument_id, const c
     *seq = 0;
     at_status rc = instrument_name(s, instrument_id, &iname, err);
     if (rc == AT_OK)
-        rc = dup_find(s, session_id, iname, rater ? rater : "", rater_code,
+        rc = dup_find(s, session_id, iname, rater ? rater : "", rater_code ? rater_code : "",
                       admin_id, status, err);
     if (rc == AT_OK && s->in_txn && *admin_id > s->admin0)
         *seq = *admin_id - s->admin0;
@@ -584,8 +584,16 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     free(s->dup.key);
     s->dup.key = NULL;
     s->session.none_by = 0;
-    if (old_id && (rc = replace_old(s, r, cols, old_id, old_status, id, who, err)) != AT_OK)
-        return rc;
+    /* a study from before one client rating per session may hold two under
+     * one key: the replacement replaces each */
+    while (old_id && old_id != id) {
+        if ((rc = replace_old(s, r, cols, old_id, old_status, id, who, err)) != AT_OK ||
+            (rc = dup_find(s, s->session.id, iname, r->rater, code, &old_id, old_status,
+                           err)) != AT_OK)
+            return rc;
+        free(s->dup.key);
+        s->dup.key = NULL;
+    }
     if (s->in_txn) {
         touch(s, 0, s->session.id);
         touch(s, 1, cid);

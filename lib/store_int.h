@@ -70,6 +70,7 @@ struct store {
      * began: larger ones were made inside it */
     long admin0, session0, client0;
     int bulk;                        /* the open transaction is store_begin_bulk's */
+    int reading;                     /* a read transaction of store_read_begin is open */
     /* the sessions, clients and therapists the open transaction's saves
      * touched, as bits by row id, and how many of each */
     struct { unsigned char *bits; size_t cap, count; } touched[3];
@@ -123,6 +124,8 @@ at_status store_query_each(store *s, const char *sql,
 void store_cache_reset(store *s);
 /* Ends the session walk (before a write to sessions, a commit or a rollback). */
 void store_walk_stop(store *s);
+/* Forgets the column names read (after a rollback). */
+void store_cols_forget(store *s);
 
 /* Write bracket: a transaction of its own, or nothing inside the one
  * store_begin opened.  store_wend commits its own transaction when st is
@@ -148,8 +151,10 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
                                const char *date, const char *modality, long *id,
                                at_err *err);
 
-/* The column names of an instrument version, read once; NULL with err set
- * when it has none recorded or on a database error. */
+/* The column names of an instrument version, read once (a version without
+ * answer columns, only descriptive fields, has none); NULL with err set on a
+ * database error.  Forgotten when a transaction is undone, since the id of
+ * a version added in it may be used again. */
 const store_cols *store_cols_get(store *s, long instrument_id, at_err *err);
 /* Position of a column name in cols; -1 when absent. */
 long store_cols_find(const store_cols *c, const char *name);

@@ -150,9 +150,17 @@ static at_status admin_version(store *s, long id, long *iid, at_err *err)
         return err ? err->code : AT_EDB;
     sqlite3_bind_int64(st, 1, id);
     at_status rc = store_step_ints(s, st, iid, 1, err);
-    return rc == AT_ENOTFOUND ? at_fail(err, AT_EDB, "'%s': answers of administration %ld "
-                                        "have no administration", s->path, id)
-                              : rc;
+    /* schema 1 deleted answers with their administration; rows without one
+     * come from editing the file by hand, and the person who did can say
+     * whether to keep them */
+    return rc == AT_ENOTFOUND
+               ? at_fail(err, AT_EDB, "'%s': answers are stored for administration %ld, "
+                         "which does not exist (the file was edited by hand?); nothing was "
+                         "changed.  To drop such answers: sqlite3 '%s' \"DELETE FROM "
+                         "responses WHERE administration_id NOT IN (SELECT id FROM "
+                         "administrations)\", then run 'collect init' again",
+                         s->path, id, s->path)
+               : rc;
 }
 
 /* Packs every administration's answers, reading the responses table once in

@@ -140,7 +140,7 @@ static char *unescape(char **pp)
                 r += 6;
             }
             if (cp == 0)
-                return NULL;   /* a NUL cannot be an answer */
+                cp = 0xFFFD;   /* a NUL cannot be in an answer: shown as the replacement mark */
             w = put_utf8(w, cp);
             break;
         }
@@ -179,7 +179,8 @@ int store_unpack(char *text, const char **vals, size_t n)
         } else {
             /* a number or literal someone wrote by hand: its text */
             char *start = p;
-            while (*p && *p != ',' && *p != ']' && *p != ' ')
+            while (*p && *p != ',' && *p != ']' && *p != ' ' && *p != '\t' && *p != '\n' &&
+                   *p != '\r')
                 p++;
             if (p == start)
                 return 0;
@@ -235,6 +236,17 @@ const store_cols *store_cols_get(store *s, long instrument_id, at_err *err)
     s->cols[s->ncols] = xmalloc(sizeof c);
     *s->cols[s->ncols] = c;
     return s->cols[s->ncols++];
+}
+
+void store_cols_forget(store *s)
+{
+    for (size_t i = 0; i < s->ncols; i++) {
+        for (size_t k = 0; k < s->cols[i]->n; k++)
+            free(s->cols[i]->names[k]);
+        free(s->cols[i]->names);
+        free(s->cols[i]);
+    }
+    s->ncols = 0;
 }
 
 long store_cols_find(const store_cols *c, const char *name)

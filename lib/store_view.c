@@ -9,42 +9,103 @@
  * sessions by number and each session's administrations by rater, rater
  * code and id, one row per administration with its packed answers: the
  * indexes give that order, so nothing is sorted, rows stream, and each row
- * is read once.  The view's header strings point into the statement's row;
- * the answers are unpacked from a copy, in place. */
+ * is read once.  The few therapists and instrument versions are read first
+ * into tables by row id, so the walk joins nothing more.  The view's header
+ * strings point into the statement's row and those tables; the answers are
+ * unpacked from a copy, in place. */
 static const char admin_sql[] =
-    "SELECT a.id, c.code, coalesce(t.code, ''), coalesce(t.cohort, ''), se.number, se.date,"
-    " coalesce(se.modality, ''), i.name, i.id, i.version, a.rater, a.rater_code, a.status,"
-    " a.source, a.started_at, a.finished_at, a.answers"
+    "SELECT a.id, c.code, se.therapist_id, se.number, se.date, coalesce(se.modality, ''),"
+    " a.instrument_id, a.rater, a.rater_code, a.status, a.source, a.started_at, a.finished_at,"
+    " a.answers"
     " FROM clients c"
     " CROSS JOIN sessions se ON se.client_id = c.id"
     " CROSS JOIN administrations a ON a.session_id = se.id"
-    " JOIN instruments i ON i.id = a.instrument_id"
-    " LEFT JOIN therapists t ON t.id = se.therapist_id"
-    " WHERE (?1 IS NULL OR i.name = ?1) AND (?2 IS NULL OR c.code = ?2)"
-    " AND (?3 IS NULL OR t.code = ?3) AND (?4 IS NULL OR t.cohort = ?4)"
+    " WHERE (?1 IS NULL OR a.instrument_id IN (SELECT id FROM instruments WHERE name = ?1))"
+    " AND (?2 IS NULL OR c.code = ?2)"
+    " AND (?3 IS NULL OR se.therapist_id IN (SELECT id FROM therapists WHERE code = ?3))"
+    " AND (?4 IS NULL OR se.therapist_id IN (SELECT id FROM therapists WHERE cohort = ?4))"
     " AND (?5 IS NULL OR a.rater = ?5) AND (?6 IS NULL OR se.date >= ?6)"
     " AND (?7 IS NULL OR se.date <= ?7) AND (?8 IS NULL OR se.number = ?8)"
     " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id";
 
-/* The view of the administration statement's current row. */
-static void view_header(admin_view *v, sqlite3_stmt *st)
+/* Rows of a small table by row id: two strings and a number each. */
+typedef struct by_id {
+    char **a, **b;
+    long *num;
+    size_t n;                /* ids 0 .. n-1 */
+} by_id;
+
+static void by_id_release(by_id *t)
 {
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->a[i]);
+        free(t->b[i]);
+    }
+    free(t->a);
+    free(t->b);
+    free(t->num);
+    memset(t, 0, sizeof *t);
+}
+
+/* Reads sql's rows (id, text, text or number) into t. */
+static at_status by_id_load(store *s, const char *sql, int third_is_num, by_id *t, at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = store_prepare(s, sql, &st, err);
+    int step;
+    while (rc == AT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        long id = (long)sqlite3_column_int64(st, 0);
+        if (id < 0 || id > 10000000)
+            continue;
+        if ((size_t)id >= t->n) {
+            size_t n = (size_t)id + 1;
+            t->a = xrealloc(t->a, n * sizeof *t->a);
+            t->b = xrealloc(t->b, n * sizeof *t->b);
+            t->num = xrealloc(t->num, n * sizeof *t->num);
+            for (size_t k = t->n; k < n; k++) {
+                t->a[k] = t->b[k] = NULL;
+                t->num[k] = 0;
+            }
+            t->n = n;
+        }
+        t->a[id] = xstrdup(store_col(st, 1));
+        if (third_is_num)
+            t->num[id] = (long)sqlite3_column_int64(st, 2);
+        else
+            t->b[id] = xstrdup(store_col(st, 2));
+    }
+    if (rc == AT_OK && step != SQLITE_DONE)
+        rc = store_dberr(s, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const char *by_id_text(const by_id *t, char **col, long id)
+{
+    return id > 0 && (size_t)id < t->n && col[id] ? col[id] : "";
+}
+
+/* The view of the administration statement's current row. */
+static void view_header(admin_view *v, sqlite3_stmt *st, const by_id *ther, const by_id *instr)
+{
+    long tid = (long)sqlite3_column_int64(st, 2);
     v->id = (long)sqlite3_column_int64(st, 0);
     v->client = store_col(st, 1);
-    v->therapist = store_col(st, 2);
-    v->cohort = store_col(st, 3);
-    v->session = (long)sqlite3_column_int64(st, 4);
-    v->date = store_col(st, 5);
-    v->modality = store_col(st, 6);
-    v->instrument = store_col(st, 7);
-    v->instrument_id = (long)sqlite3_column_int64(st, 8);
-    v->version = (long)sqlite3_column_int64(st, 9);
-    v->rater = store_col(st, 10);
-    v->rater_code = store_col(st, 11);
-    v->status = store_col(st, 12);
-    v->source = store_col(st, 13);
-    v->started_at = store_col(st, 14);
-    v->finished_at = store_col(st, 15);
+    v->therapist = by_id_text(ther, ther->a, tid);
+    v->cohort = by_id_text(ther, ther->b, tid);
+    v->session = (long)sqlite3_column_int64(st, 3);
+    v->date = store_col(st, 4);
+    v->modality = store_col(st, 5);
+    v->instrument_id = (long)sqlite3_column_int64(st, 6);
+    v->instrument = by_id_text(instr, instr->a, v->instrument_id);
+    v->version = v->instrument_id > 0 && (size_t)v->instrument_id < instr->n
+                     ? instr->num[v->instrument_id] : 0;
+    v->rater = store_col(st, 7);
+    v->rater_code = store_col(st, 8);
+    v->status = store_col(st, 9);
+    v->source = store_col(st, 10);
+    v->started_at = store_col(st, 11);
+    v->finished_at = store_col(st, 12);
 }
 
 at_status store_admin_each(store *s, const admin_filter *flt,
@@ -55,10 +116,15 @@ at_status store_admin_each(store *s, const admin_filter *flt,
     sbuf text = SBUF_INIT;
     const char **vals = NULL;
     size_t vcap = 0;
+    by_id ther = { 0 }, instr = { 0 };
     at_status rc = AT_OK;
     if (!flt)
         flt = &none;
-    if ((rc = store_prepare(s, admin_sql, &st, err)) != AT_OK)
+    if ((rc = by_id_load(s, "SELECT id, code, coalesce(cohort, '') FROM therapists", 0, &ther,
+                         err)) != AT_OK ||
+        (rc = by_id_load(s, "SELECT id, name, version FROM instruments", 1, &instr,
+                         err)) != AT_OK ||
+        (rc = store_prepare(s, admin_sql, &st, err)) != AT_OK)
         goto out;
     const char *texts[] = { flt->instrument, flt->client, flt->therapist, flt->cohort,
                             flt->rater, flt->from_date, flt->to_date };
@@ -70,7 +136,7 @@ at_status store_admin_each(store *s, const admin_filter *flt,
     const store_cols *cols = NULL;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         admin_view v;
-        view_header(&v, st);
+        view_header(&v, st, &ther, &instr);
         if (!cols || cols->id != v.instrument_id) {
             if (!(cols = store_cols_get(s, v.instrument_id, err))) {
                 rc = err ? err->code : AT_EDB;
@@ -81,10 +147,10 @@ at_status store_admin_each(store *s, const admin_filter *flt,
                 vals = xrealloc(vals, vcap * sizeof *vals);
             }
         }
-        const unsigned char *packed = sqlite3_column_text(st, 16);
+        const unsigned char *packed = sqlite3_column_text(st, 13);
         sbuf_reset(&text);
         sbuf_add(&text, packed ? (const char *)packed : "[]",
-                 packed ? (size_t)sqlite3_column_bytes(st, 16) : 2);
+                 packed ? (size_t)sqlite3_column_bytes(st, 13) : 2);
         if (!store_unpack(text.buf, vals, cols->n)) {
             rc = at_fail(err, AT_EDB, "'%s': the answers of administration %ld are not "
                          "readable", s->path, v.id);
@@ -102,6 +168,8 @@ out:
     sqlite3_finalize(st);
     sbuf_release(&text);
     free(vals);
+    by_id_release(&ther);
+    by_id_release(&instr);
     return rc;
 }
 

@@ -37,8 +37,8 @@ setup() {
 
 # sql QUERY: a read-only look into the store, for checking what was kept.
 sql() {
-  echo "\$ sqlite3 attune.db \"$1\""
-  sqlite3 -readonly -csv attune.db "$1"
+  echo "\$ sqlite3 $(basename "${ATTUNE_DB:-attune.db}") \"$1\""
+  sqlite3 -readonly -csv "${ATTUNE_DB:-attune.db}" "$1"
 }
 
 # fingerprint FILE: a checksum, to show a file was left as it was.

@@ -444,6 +444,27 @@ static void test_busy_wait(void **state)
     store_wait_defaults(60000, 1000, NULL, NULL);
 }
 
+/* Two connections reading one snapshot: what others commit afterwards is
+ * seen by neither until the reading ends. */
+static void test_read_together(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    store *w = open_ok(f->db, STORE_CREATE);
+    assert_int_equal(store_therapist_add(w, "T1", NULL, &err), AT_OK);
+    store *a = open_ok(f->db, STORE_READ), *b = open_ok(f->db, STORE_READ);
+    assert_int_equal(store_read_together(a, b, &err), AT_OK);
+    assert_int_equal(store_therapist_add(w, "T2", NULL, &err), AT_OK);
+    assert_int_equal(conn_long(a->db, "SELECT count(*) FROM therapists"), 1);
+    assert_int_equal(conn_long(b->db, "SELECT count(*) FROM therapists"), 1);
+    store_read_end(a);
+    assert_int_equal(conn_long(a->db, "SELECT count(*) FROM therapists"), 2);
+    assert_int_equal(conn_long(b->db, "SELECT count(*) FROM therapists"), 1);
+    store_close(a);
+    store_close(b);
+    store_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -458,6 +479,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_instrument_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_together, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

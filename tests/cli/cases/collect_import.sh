@@ -58,3 +58,15 @@ collect log | cut -d, -f2- | head -4
 run collect import --help
 run collect import client_post_session
 run collect import client_post_session $sample --force
+
+echo "# a second form into the sessions of the first, its rater codes left blank"
+export ATTUNE_DB=second.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect instrument add instruments/therapist_post_session.csv
+setup collect import client_post_session examples/sample/client_post_session.csv
+awk -F, -v OFS=, 'NR > 1 { $7 = "" } { print }' examples/sample/therapist_post_session.csv >blank_codes.csv
+run collect import therapist_post_session blank_codes.csv
+head -2 blank_codes.csv >again.csv
+run collect import therapist_post_session again.csv
+sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code"

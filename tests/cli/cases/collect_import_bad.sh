@@ -74,3 +74,14 @@ for t in 1 2; do
   collect --db t$t.db export client_post_session --format long --include-identifiers -o t$t.csv 2>/dev/null
 done
 cmp -s t1.csv t2.csv && echo "the same study either way ($(wc -l <t1.csv) answers)" || echo "DIFFERENT studies"
+# a file that breaks off: the rows before the break are reported the same way
+{
+  head -1 examples/sample/client_post_session.csv
+  echo "C32,T01,1,2026-09-07,in-person,client,C32,4,4,4,4,4,2,,,,,,,,,,,,,,,,"
+  echo "C32,T01,2,2026-09-14,in-person,client,C32,4,4,4,4,4,2,,,,,0,,,,,,,,,,,\"open"
+} >broken.csv
+for t in 1 2; do
+  collect --db t$t.db import client_post_session broken.csv --threads $t >broken$t.out 2>&1
+done
+cmp -s broken1.out broken2.out && echo "a broken file: the same messages" || echo "a broken file: DIFFERENT messages"
+cat broken2.out

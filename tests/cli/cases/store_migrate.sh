@@ -73,3 +73,9 @@ collect --db edited.db init >/dev/null
 sqlite3 -readonly -csv edited.db "SELECT administration_id, field, value FROM responses WHERE field = 'zz_typed_by_hand'"
 sqlite3 -readonly -csv edited.db "SELECT position, name FROM instrument_columns WHERE name = 'zz_typed_by_hand'"
 echo "the other answers: $(sqlite3 -readonly -csv edited.db "$answers" | grep -v zz_typed_by_hand | cmp -s - answers.before && echo the same || echo DIFFERENT)"
+
+echo "# a replacement of a rating attune 0.1.0 stored twice replaces both"
+sqlite3 -readonly old.db "SELECT a.id, a.rater_code FROM administrations a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id JOIN instruments i ON i.id = a.instrument_id WHERE c.code = 'P02' AND s.number = 1 AND a.rater = 'client' ORDER BY a.id"
+collect --db old.db import export_demo "$fixture/export_demo_v2_answers.csv" --replace
+sqlite3 -readonly old.db "SELECT count(*), group_concat(a.rater_code) FROM administrations a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'P02' AND s.number = 1 AND a.rater = 'client'"
+sqlite3 -readonly old.db "SELECT action, field, old, new FROM audit WHERE reason = 'import --replace' AND field IS NULL ORDER BY id"
