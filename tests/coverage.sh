@@ -3,13 +3,15 @@
 # sanitizers) in build-coverage/, runs every test, and prints gcovr's table
 # of lib/'s files and the total.  ATTUNE_COVERAGE_MIN=N makes it fail when
 # lib/ is covered less than N percent.  The HTML report goes to
-# build-coverage/coverage.html.
+# build-coverage/coverage.html.  Counters are updated atomically: analyze
+# reads on a second thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash examples/install-deps.sh gcovr
 dir=build-coverage
 cmake -S . -B "$dir" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_C_FLAGS="--coverage -O0" -DCMAKE_EXE_LINKER_FLAGS=--coverage >/dev/null
+  -DCMAKE_C_FLAGS="--coverage -fprofile-update=atomic -O0" -DCMAKE_EXE_LINKER_FLAGS=--coverage \
+  >/dev/null
 cmake --build "$dir" -j"$(nproc)" >/dev/null
 find "$dir" -name '*.gcda' -delete
 ctest --test-dir "$dir" -j"$(nproc)" >/dev/null || echo "coverage: some tests failed (see ctest --test-dir $dir)" >&2
