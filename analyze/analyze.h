@@ -139,7 +139,9 @@ typedef struct an_ctx {
 enum {
     AN_ALL_RATERS = 1,          /* reads every rater, whatever --rater says */
     AN_PREP = 2,                /* needs an_prep (rci and sudden rules) */
-    AN_OWN_NOTE = 4             /* says itself why its table is empty */
+    AN_OWN_NOTE = 4,            /* says itself why its table is empty */
+    AN_ALL_SCALES = 8           /* reads every scale's score (else only the alliance
+                                   scale is scored, the others left NaN) */
 };
 
 typedef struct an_analysis {

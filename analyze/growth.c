@@ -415,8 +415,8 @@ static void growth_free(void *st)
 
 static unsigned growth_flags(const an_opts *o)
 {
-    (void)o;
-    return AN_OWN_NOTE;
+    /* a --scale other than the alliance one needs every scale scored */
+    return AN_OWN_NOTE | (o->scale ? AN_ALL_SCALES : 0);
 }
 
 const an_analysis an_growth = {

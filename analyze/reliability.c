@@ -207,8 +207,15 @@ static void rel_free(void *st)
     free(r);
 }
 
+static unsigned reliability_flags(const an_opts *o)
+{
+    (void)o;
+    return AN_ALL_SCALES;
+}
+
 const an_analysis an_reliability = {
     .name = "reliability",
+    .flags = reliability_flags,
     .summary = "Cronbach's alpha of every scale, and item statistics",
     .help =
         "Cronbach's alpha of each scale over its terms (each term is one keyed item\n"

@@ -28,6 +28,7 @@ typedef struct scan {
     const char **vals;
     size_t vcap;
     score_result res;
+    int all_scales;         /* an analysis reads every scale (AN_ALL_SCALES) */
     an_client client;
     int have_client;
     int failed;
@@ -258,7 +259,8 @@ static const an_form *produce(scan *sc, const admin_view *v, an_row *r)
         return NULL;
     score_fill(f->in, match, v, sc->vals, NULL);
     score_compute(f, sc->vals);
-    score_eval(f, sc->vals, &sc->res);
+    /* only the alliance scale, unless an analysis reads the others */
+    score_eval_only(f, sc->vals, &sc->res, sc->all_scales ? -1 : f->alliance_scale);
     r->v = v;
     r->form = f;
     r->vals = sc->vals;
@@ -537,9 +539,13 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     sc.n = n;
 
     int all_raters = 0;
-    for (size_t i = 0; i < n; i++)
-        if (a[i]->flags && (a[i]->flags(o) & AN_ALL_RATERS))
+    for (size_t i = 0; i < n; i++) {
+        unsigned fl = a[i]->flags ? a[i]->flags(o) : 0;
+        if (fl & AN_ALL_RATERS)
             all_raters = 1;
+        if (fl & AN_ALL_SCALES)
+            sc.all_scales = 1;
+    }
     admin_filter flt;
     memset(&flt, 0, sizeof flt);
     flt.instrument = o->instrument;

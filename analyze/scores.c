@@ -65,8 +65,15 @@ static void scores_free(void *st)
     free(s);
 }
 
+static unsigned scores_flags(const an_opts *o)
+{
+    (void)o;
+    return AN_ALL_SCALES;
+}
+
 const an_analysis an_scores = {
     .name = "scores",
+    .flags = scores_flags,
     .summary = "every scale score of every administration",
     .help =
         "Scores every scale (a calc field whose expression is sum(...) or mean(...) of\n"

@@ -221,6 +221,11 @@ void score_result_release(score_result *r)
 
 void score_eval(const score_form *f, const char *const *vals, score_result *r)
 {
+    score_eval_only(f, vals, r, -1);
+}
+
+void score_eval_only(const score_form *f, const char *const *vals, score_result *r, long only)
+{
     const instrument *in = f->in;
     if (f->nscales > r->cap) {
         r->cap = f->nscales;
@@ -236,6 +241,13 @@ void score_eval(const score_form *f, const char *const *vals, score_result *r)
         const field *fd = &in->fields[f->scales[i].field];
         r->terms[i] = r->termvals + at;
         at += fd->nterms;
+        if (only >= 0 && (size_t)only != i) {
+            r->score[i] = NAN;
+            r->answered[i] = 0;
+            for (size_t t = 0; t < fd->nterms; t++)
+                r->terms[i][t] = NAN;
+            continue;
+        }
         r->score[i] = instrument_scale_terms(in, fd, vals, &r->answered[i], r->terms[i]);
     }
     for (int k = 0; k <= ROLE_STRATEGY; k++) {

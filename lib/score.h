@@ -75,6 +75,9 @@ void score_result_release(score_result *r);
 
 /* Scores vals (already filled, calc columns computed when f->need_compute). */
 void score_eval(const score_form *f, const char *const *vals, score_result *r);
+/* The same for one scale only (only: its index; -1 every scale): the
+ * others are left NaN with no term answered. */
+void score_eval_only(const score_form *f, const char *const *vals, score_result *r, long only);
 
 /* Computes f's calc columns into vals when the scores need them; they are
  * owned strings then, which score_uncompute frees. */
