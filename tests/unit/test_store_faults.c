@@ -1,0 +1,331 @@
+/* The store's failure paths, exercised for real through a fault-injecting
+ * SQLite VFS: the default VFS with every file operation passed on, except
+ * that after a countdown of writes (or syncs) one fails as a full disk or
+ * an I/O error would, and opens can be refused as a folder without
+ * permission would refuse them.  Whatever fails, the store reports it with
+ * the file's name, and what was committed before is all there is. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_fixture.h"
+
+/* ---- the VFS ------------------------------------------------------------ */
+
+static sqlite3_vfs *real;
+static sqlite3_vfs faulty;
+static int countdown = -1;      /* writes and syncs left before one fails; -1: none */
+static int fail_code = SQLITE_FULL;
+static int refuse_open;         /* opens of the main database file fail */
+static int fired;               /* a fault was returned */
+
+typedef struct ffile {
+    sqlite3_file base;          /* first: what SQLite sees */
+    sqlite3_file *under;        /* the default VFS's file, allocated after */
+} ffile;
+
+static int tick(void)
+{
+    if (countdown < 0)
+        return 0;
+    if (countdown == 0) {
+        fired = 1;
+        return 1;
+    }
+    countdown--;
+    return 0;
+}
+
+static int f_close(sqlite3_file *f)
+{
+    ffile *p = (ffile *)f;
+    int rc = p->under->pMethods ? p->under->pMethods->xClose(p->under) : SQLITE_OK;
+    return rc;
+}
+static int f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+    return ((ffile *)f)->under->pMethods->xRead(((ffile *)f)->under, b, n, o);
+}
+static int f_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+    if (tick())
+        return fail_code == SQLITE_FULL ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+    return ((ffile *)f)->under->pMethods->xWrite(((ffile *)f)->under, b, n, o);
+}
+static int f_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+    return ((ffile *)f)->under->pMethods->xTruncate(((ffile *)f)->under, size);
+}
+static int f_sync(sqlite3_file *f, int flags)
+{
+    if (tick())
+        return SQLITE_IOERR_FSYNC;
+    return ((ffile *)f)->under->pMethods->xSync(((ffile *)f)->under, flags);
+}
+static int f_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+    return ((ffile *)f)->under->pMethods->xFileSize(((ffile *)f)->under, size);
+}
+static int f_lock(sqlite3_file *f, int l)
+{
+    return ((ffile *)f)->under->pMethods->xLock(((ffile *)f)->under, l);
+}
+static int f_unlock(sqlite3_file *f, int l)
+{
+    return ((ffile *)f)->under->pMethods->xUnlock(((ffile *)f)->under, l);
+}
+static int f_check(sqlite3_file *f, int *out)
+{
+    return ((ffile *)f)->under->pMethods->xCheckReservedLock(((ffile *)f)->under, out);
+}
+static int f_control(sqlite3_file *f, int op, void *arg)
+{
+    return ((ffile *)f)->under->pMethods->xFileControl(((ffile *)f)->under, op, arg);
+}
+static int f_sector(sqlite3_file *f)
+{
+    return ((ffile *)f)->under->pMethods->xSectorSize(((ffile *)f)->under);
+}
+static int f_device(sqlite3_file *f)
+{
+    return ((ffile *)f)->under->pMethods->xDeviceCharacteristics(((ffile *)f)->under);
+}
+static int f_shm_map(sqlite3_file *f, int pg, int sz, int ext, void volatile **pp)
+{
+    return ((ffile *)f)->under->pMethods->xShmMap(((ffile *)f)->under, pg, sz, ext, pp);
+}
+static int f_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+    return ((ffile *)f)->under->pMethods->xShmLock(((ffile *)f)->under, off, n, flags);
+}
+static void f_shm_barrier(sqlite3_file *f)
+{
+    ((ffile *)f)->under->pMethods->xShmBarrier(((ffile *)f)->under);
+}
+static int f_shm_unmap(sqlite3_file *f, int del)
+{
+    return ((ffile *)f)->under->pMethods->xShmUnmap(((ffile *)f)->under, del);
+}
+
+static const sqlite3_io_methods methods = {
+    2, f_close, f_read, f_write, f_truncate, f_sync, f_size, f_lock, f_unlock, f_check,
+    f_control, f_sector, f_device, f_shm_map, f_shm_lock, f_shm_barrier, f_shm_unmap,
+    NULL, NULL
+};
+
+static int v_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    (void)v;
+    ffile *p = (ffile *)f;
+    p->base.pMethods = NULL;
+    if (refuse_open && (flags & SQLITE_OPEN_MAIN_DB)) {
+        errno = EACCES;
+        return SQLITE_CANTOPEN;
+    }
+    p->under = (sqlite3_file *)(p + 1);
+    int rc = real->xOpen(real, name, p->under, flags, out);
+    if (rc == SQLITE_OK)
+        p->base.pMethods = &methods;
+    return rc;
+}
+static int v_delete(sqlite3_vfs *v, const char *name, int sync)
+{
+    (void)v;
+    return real->xDelete(real, name, sync);
+}
+static int v_access(sqlite3_vfs *v, const char *name, int flags, int *out)
+{
+    (void)v;
+    return real->xAccess(real, name, flags, out);
+}
+static int v_full(sqlite3_vfs *v, const char *name, int n, char *out)
+{
+    (void)v;
+    return real->xFullPathname(real, name, n, out);
+}
+static int v_random(sqlite3_vfs *v, int n, char *out)
+{
+    (void)v;
+    return real->xRandomness(real, n, out);
+}
+static int v_sleep(sqlite3_vfs *v, int us)
+{
+    (void)v;
+    return real->xSleep(real, us);
+}
+static int v_time(sqlite3_vfs *v, double *t)
+{
+    (void)v;
+    return real->xCurrentTime(real, t);
+}
+static int v_error(sqlite3_vfs *v, int n, char *out)
+{
+    (void)v;
+    return real->xGetLastError(real, n, out);
+}
+static int v_time64(sqlite3_vfs *v, sqlite3_int64 *t)
+{
+    (void)v;
+    return real->xCurrentTimeInt64(real, t);
+}
+
+static int install(void **state)
+{
+    (void)state;
+    real = sqlite3_vfs_find(NULL);
+    faulty = (sqlite3_vfs){ 2, (int)sizeof(ffile) + real->szOsFile, real->mxPathname, NULL,
+                            "attune-faulty", NULL, v_open, v_delete, v_access, v_full,
+                            NULL, NULL, NULL, NULL, v_random, v_sleep, v_time, v_error,
+                            v_time64, NULL, NULL, NULL };
+    return sqlite3_vfs_register(&faulty, 1) == SQLITE_OK ? 0 : -1;
+}
+
+static void arm(int after, int code)
+{
+    countdown = after;
+    fail_code = code;
+    fired = 0;
+}
+
+static void disarm(void)
+{
+    countdown = -1;
+    refuse_open = 0;
+}
+
+/* ---- the tests ---------------------------------------------------------- */
+
+static const char *const cols[] = { "a", "b" };
+
+/* A study with one saved administration, made with no fault. */
+static store *seeded(const fixture *f, long *iid)
+{
+    at_err err;
+    long v;
+    int added;
+    disarm();
+    store *s = open_ok(f->db, STORE_CREATE);
+    assert_int_equal(store_instrument_add(s, "psq", "text", NULL, cols, 2, iid, &v, &added,
+                                          &err), AT_OK);
+    return s;
+}
+
+static at_status save_one(store *s, long iid, const char *client, long session, at_err *err)
+{
+    const char *vals[] = { "1", "2" };
+    admin_rec r = { .client = client, .session = session, .date = "2026-01-05",
+                    .instrument_id = iid, .rater = "client", .status = "complete",
+                    .source = "import", .values = vals, .n = 2 };
+    return store_admin_save(s, &r, 0, NULL, NULL, NULL, err);
+}
+
+/* A write that meets a full disk or an I/O error at any point of a bulk
+ * import fails with the file named, and the study keeps exactly what was
+ * committed before it. */
+static void test_write_faults(void **state)
+{
+    fixture *f = *state;
+    int codes[] = { SQLITE_FULL, SQLITE_IOERR };
+    int seen_fault = 0;
+    for (int c = 0; c < 2; c++) {
+        for (int after = 0; after < 40; after++) {
+            long iid;
+            at_err err;
+            store *s = seeded(f, &iid);
+            assert_int_equal(save_one(s, iid, "K0", 1, &err), AT_OK);
+            arm(after, codes[c]);
+            at_status rc = store_begin_bulk(s, &err);
+            for (int k = 1; rc == AT_OK && k <= 200; k++) {
+                char code[16];
+                snprintf(code, sizeof code, "K%d", k);
+                rc = save_one(s, iid, code, 1, &err);
+            }
+            if (rc == AT_OK)
+                rc = store_commit(s, &err);
+            else
+                store_rollback(s);
+            int hit = fired;
+            disarm();
+            if (hit) {
+                seen_fault = 1;
+                assert_int_not_equal(rc, AT_OK);
+                assert_non_null(strstr(err.msg, f->db));
+            }
+            store_close(s);
+            /* reopened without faults: whole, and all or nothing */
+            s = open_ok(f->db, STORE_WRITE);
+            assert_int_equal(db_long(s, "SELECT count(*) FROM pragma_integrity_check"
+                                        " WHERE integrity_check <> 'ok'"), 0);
+            long n = db_long(s, "SELECT count(*) FROM administrations");
+            assert_true(n == 1 || n == 201);
+            if (rc == AT_OK)
+                assert_int_equal(n, 201);
+            else if (hit && fail_code == SQLITE_FULL)
+                assert_int_equal(n, 1);   /* a full disk never commits half */
+            store_close(s);
+            unlink(f->db);
+            char side[160];
+            snprintf(side, sizeof side, "%s-wal", f->db);
+            unlink(side);
+            snprintf(side, sizeof side, "%s-shm", f->db);
+            unlink(side);
+        }
+    }
+    assert_true(seen_fault);
+}
+
+/* A single save that meets a fault leaves nothing, and says why. */
+static void test_save_fault(void **state)
+{
+    fixture *f = *state;
+    long iid;
+    at_err err;
+    store *s = seeded(f, &iid);
+    arm(0, SQLITE_FULL);
+    at_status rc = save_one(s, iid, "C1", 1, &err);
+    int hit = fired;
+    disarm();
+    assert_true(hit);
+    assert_int_not_equal(rc, AT_OK);
+    assert_non_null(strstr(err.msg, f->db));
+    assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), 0);
+    assert_int_equal(store_client_find(s, "C1", NULL, &err), AT_ENOTFOUND);
+    /* and the next save, with the disk back, goes through */
+    assert_int_equal(save_one(s, iid, "C1", 1, &err), AT_OK);
+    store_close(s);
+}
+
+/* A file that cannot be opened (as a folder without permission refuses it)
+ * is reported with its name, for reading and for writing. */
+static void test_open_refused(void **state)
+{
+    fixture *f = *state;
+    long iid;
+    store *s = seeded(f, &iid);
+    store_close(s);
+    for (int m = STORE_READ; m <= STORE_WRITE; m++) {
+        at_err err;
+        refuse_open = 1;
+        at_status rc = store_open(f->db, (store_mode)m, &s, &err);
+        disarm();
+        assert_int_not_equal(rc, AT_OK);
+        assert_null(s);
+        assert_non_null(strstr(err.msg, f->db));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_write_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_save_fault, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_refused, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, install, NULL);
+}
