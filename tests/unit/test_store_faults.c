@@ -23,6 +23,7 @@ static sqlite3_vfs faulty;
 static int countdown = -1;      /* writes and syncs left before one fails; -1: none */
 static int fail_code = SQLITE_FULL;
 static int refuse_open;         /* opens of the main database file fail */
+static int read_countdown = -1; /* reads left before one fails; -1: none */
 static int fired;               /* a fault was returned */
 
 typedef struct ffile {
@@ -50,6 +51,12 @@ static int f_close(sqlite3_file *f)
 }
 static int f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
 {
+    if (read_countdown == 0) {
+        fired = 1;
+        return SQLITE_IOERR_READ;
+    }
+    if (read_countdown > 0)
+        read_countdown--;
     return ((ffile *)f)->under->pMethods->xRead(((ffile *)f)->under, b, n, o);
 }
 static int f_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
@@ -196,6 +203,7 @@ static void arm(int after, int code)
 static void disarm(void)
 {
     countdown = -1;
+    read_countdown = -1;
     refuse_open = 0;
 }
 
@@ -320,12 +328,170 @@ static void test_open_refused(void **state)
     }
 }
 
+/* Every store operation, with a read or a write failing at each point it
+ * reaches: each either succeeds or reports an error naming the study, and
+ * the study reopened is whole. */
+typedef at_status (*store_op)(store *s, long iid, at_err *err);
+
+static int count_view(const admin_view *v, void *ctx)
+{
+    (void)v;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+static int count_audit(const audit_view *v, void *ctx)
+{
+    (void)v;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+static int count_pair(const char *a, const char *b, void *ctx)
+{
+    (void)a;
+    (void)b;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+static at_status op_people(store *s, long iid, at_err *err)
+{
+    (void)iid;
+    at_status rc = store_therapist_add(s, "T9", "fall", err);
+    if (rc == AT_OK)
+        rc = store_client_add(s, "C9", "T9", err);
+    long n = 0;
+    if (rc == AT_OK)
+        rc = store_session_add(s, "C9", NULL, 0, "2026-02-01", "telehealth", &n, err);
+    return rc;
+}
+
+static at_status op_save_replace(store *s, long iid, at_err *err)
+{
+    const char *vals[] = { "3", "4" };
+    admin_rec r = { .client = "K0", .session = 1, .date = "2026-01-05", .instrument_id = iid,
+                    .rater = "client", .status = "partial", .source = "interactive",
+                    .values = vals, .n = 2 };
+    return store_admin_save(s, &r, 1, "pat", NULL, NULL, err);
+}
+
+static at_status op_amend(store *s, long iid, at_err *err)
+{
+    long id = 0, got = 0;
+    at_status rc = store_admin_find(s, "psq", "K0", 1, "client", NULL, &id, &got, err);
+    (void)iid;
+    if (rc == AT_OK)
+        rc = store_amend(s, id, "a", "5", "typed wrongly", "pat", err);
+    return rc;
+}
+
+static at_status op_instrument(store *s, long iid, at_err *err)
+{
+    long id, v;
+    int added;
+    (void)iid;
+    return store_instrument_add(s, "other", "other text", "record_id", cols, 2, &id, &v, &added,
+                                err);
+}
+
+static at_status op_read(store *s, long iid, at_err *err)
+{
+    long n = 0;
+    session_info si;
+    instrument_info ii;
+    (void)iid;
+    at_status rc = store_admin_each(s, NULL, count_view, &n, err);
+    if (rc == AT_OK)
+        rc = store_audit_each(s, count_audit, &n, err);
+    if (rc == AT_OK)
+        rc = store_therapist_each(s, count_pair, &n, err);
+    if (rc == AT_OK)
+        rc = store_client_each(s, count_pair, &n, err);
+    if (rc == AT_OK && (rc = store_session_get(s, "K0", 1, &si, err)) == AT_OK)
+        session_info_release(&si);
+    if (rc == AT_OK && (rc = store_instrument_get(s, "psq", 0, &ii, err)) == AT_OK)
+        instrument_info_release(&ii);
+    if (rc == AT_OK)
+        rc = store_client_find(s, "K0", NULL, err);
+    if (rc == AT_OK)
+        rc = store_session_next_number(s, "K0", &n, err);
+    if (rc == AT_OK)
+        rc = store_session_today(s, "K0", &n, err);
+    return rc;
+}
+
+static at_status op_check(store *s, long iid, at_err *err)
+{
+    session_check sc;
+    long id, seq;
+    size_t counts[4];
+    at_status rc = store_begin_bulk(s, err);
+    if (rc == AT_OK)
+        rc = store_session_check(s, "K0", 1, "client", NULL, "2026-01-05", NULL, &sc, err);
+    if (rc == AT_OK && sc.exists)
+        rc = store_admin_dup(s, sc.id, iid, "client", "K0", &id, &seq, err);
+    if (rc == AT_OK)
+        rc = save_one(s, iid, "K1", 1, err);
+    if (rc == AT_OK)
+        rc = store_txn_counts(s, counts, err);
+    if (rc == AT_OK)
+        return store_commit(s, err);
+    store_rollback(s);
+    return rc;
+}
+
+static void test_fault_sweep(void **state)
+{
+    fixture *f = *state;
+    store_op ops[] = { op_people, op_save_replace, op_amend, op_instrument, op_read, op_check };
+    int faults = 0;
+    for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
+        for (int reads = 0; reads < 2; reads++) {
+            for (int after = 0; after < 30; after++) {
+                long iid;
+                at_err err;
+                store *s = seeded(f, &iid);
+                assert_int_equal(save_one(s, iid, "K0", 1, &err), AT_OK);
+                /* a fresh connection, so reads reach the file */
+                store_close(s);
+                s = open_ok(f->db, STORE_WRITE);
+                if (reads)
+                    read_countdown = after;
+                else
+                    arm(after, after % 2 ? SQLITE_IOERR : SQLITE_FULL);
+                fired = 0;
+                at_status rc = ops[o](s, iid, &err);
+                int hit = fired;
+                disarm();
+                if (rc != AT_OK && rc != AT_ENOTFOUND && hit) {
+                    faults++;
+                    assert_non_null(strstr(err.msg, "study.db"));
+                }
+                store_close(s);
+                s = open_ok(f->db, STORE_WRITE);
+                assert_int_equal(db_long(s, "SELECT count(*) FROM pragma_integrity_check"
+                                            " WHERE integrity_check <> 'ok'"), 0);
+                store_close(s);
+                char side[160];
+                unlink(f->db);
+                snprintf(side, sizeof side, "%s-wal", f->db);
+                unlink(side);
+                snprintf(side, sizeof side, "%s-shm", f->db);
+                unlink(side);
+            }
+        }
+    }
+    assert_true(faults > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_write_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_save_fault, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fault_sweep, setup, teardown),
     };
     return cmocka_run_group_tests(tests, install, NULL);
 }
