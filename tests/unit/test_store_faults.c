@@ -485,6 +485,69 @@ static void test_fault_sweep(void **state)
     assert_true(faults > 20);
 }
 
+static void copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char *data = slurp(from, &len);
+    FILE *fp = fopen(to, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, len, fp), len);
+    fclose(fp);
+    chmod(to, 0600);
+    free(data);
+}
+
+/* The migration from schema 1 meets a read or a write failing at each
+ * point: it is undone whole, so the file is schema 1 with every answer, or
+ * schema 2 with every answer. */
+static void test_migration_faults(void **state)
+{
+    fixture *f = *state;
+    const char *data = getenv("ATTUNE_TEST_DATA");
+    char from[512];
+    snprintf(from, sizeof from, "%s/schema1/study.db", data ? data : "tests/data");
+    int failed = 0, done = 0;
+    for (int reads = 0; reads < 2; reads++) {
+        for (int after = 0; after < 60; after += reads ? 3 : 1) {
+            copy_file(from, f->db);
+            if (reads)
+                read_countdown = after;
+            else
+                arm(after, after % 2 ? SQLITE_IOERR : SQLITE_FULL);
+            fired = 0;
+            store *s = NULL;
+            at_err err;
+            at_status rc = store_open(f->db, STORE_WRITE, &s, &err);
+            int hit = fired;
+            disarm();
+            store_close(s);
+            if (rc != AT_OK) {
+                assert_true(hit);
+                assert_non_null(strstr(err.msg, "study.db"));
+                failed++;
+            } else {
+                done++;
+            }
+            sqlite3 *db = NULL;
+            assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+            long version = conn_long(db, "PRAGMA user_version");
+            assert_true(version == 1 || version == 2);
+            assert_true(rc != AT_OK || version == 2);
+            assert_int_equal(conn_long(db, "SELECT count(*) FROM responses"), 881);
+            assert_int_equal(conn_long(db, "SELECT count(*) FROM audit"), 3);
+            sqlite3_close(db);
+            char side[160];
+            unlink(f->db);
+            snprintf(side, sizeof side, "%s-wal", f->db);
+            unlink(side);
+            snprintf(side, sizeof side, "%s-shm", f->db);
+            unlink(side);
+        }
+    }
+    assert_true(failed > 5);
+    assert_true(done > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -492,6 +555,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_fault, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_sweep, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, install, NULL);
 }
