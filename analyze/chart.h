@@ -79,11 +79,15 @@ typedef struct chart_week {
 typedef struct chart_panel {
     char *therapist, *cohort;
     long first_day;             /* days since 1970 of the first session seen */
-    struct { long day; int rupture, resolved; } *pt;   /* one per questionnaire */
+    struct { long day; int rupture, resolved; long client; } *pt;   /* one per questionnaire;
+                                   client: its client's number, in the order met */
+    char *last_client;          /* the client of the latest point */
+    long nclients;
     size_t npt, ptcap;
     chart_week *w;
     size_t nw;
-    chart_fit fit_rupture, fit_resolved;   /* least-squares lines; a model's may replace them */
+    chart_fit fit_rupture, fit_resolved;   /* the growth model's lines (a random intercept per
+                                              client, as trends fits), else least squares */
 } chart_panel;
 
 typedef struct chart_repair {

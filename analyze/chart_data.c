@@ -1,6 +1,7 @@
 /* chart_data.c: what the charts show, gathered from the scan's rows and
  * finished clients.  No drawing here. */
 #include "chart.h"
+#include "mixed.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -234,6 +235,12 @@ void repair_row(chart_repair *rp, const an_row *r)
         p->pt = xrealloc(p->pt, p->ptcap * sizeof *p->pt);
     }
     double rup = r->role[ROLE_RUPTURE];
+    if (!p->last_client || strcmp(p->last_client, v->client) != 0) {
+        free(p->last_client);
+        p->last_client = xstrdup(v->client);
+        p->nclients++;
+    }
+    p->pt[p->npt].client = p->nclients;
     p->pt[p->npt].day = iso_date_days(v->date);
     p->pt[p->npt].rupture = isnan(rup) ? -1 : rup == 1;
     p->pt[p->npt].resolved = rup == 1 ? role_resolved(r) : -1;
@@ -255,6 +262,52 @@ static void fit_line(chart_fit *f, const double *x, const double *y, size_t n, c
     f->intercept = res.intercept;
     f->slope = res.slope;
     snprintf(f->label, sizeof f->label, "least-squares line of the %s", what);
+}
+
+/* The line of a panel's questionnaires (which: 0 the rupture rate, 1 the
+ * resolved rate) from the growth model trends fits, y ~ week + (1 | client)
+ * by REML over the questionnaires themselves (1 for a rupture, 0 for none),
+ * so each client counts as one client and not by its number of sessions.
+ * Returns 0 when fitted, -1 when the model cannot be (too few clients). */
+static int model_line(const chart_panel *p, int which, chart_fit *f, const char *what)
+{
+    mixed_data *d = mixed_data_new();
+    double *x = xmalloc((p->npt ? p->npt : 1) * sizeof *x);
+    double *y = xmalloc((p->npt ? p->npt : 1) * sizeof *y);
+    size_t i = 0;
+    while (i < p->npt) {
+        size_t n = 0;
+        long client = p->pt[i].client;
+        for (; i < p->npt && p->pt[i].client == client; i++) {
+            int v = which ? (p->pt[i].rupture == 1 ? p->pt[i].resolved : -1) : p->pt[i].rupture;
+            if (v < 0)
+                continue;
+            x[n] = (double)((p->pt[i].day - p->first_day) / 7);
+            y[n++] = (double)v;
+        }
+        if (n)
+            mixed_data_add(d, 0, x, y, n);
+    }
+    free(x);
+    free(y);
+    mixed_spec spec = { 0, 0, 1, MIXED_CENTER_NONE, 0 };
+    mixed_result res;
+    at_err err;
+    memset(&res, 0, sizeof res);
+    int rc = mixed_data_nclients(d) >= 3 && mixed_fit(d, &spec, 0, &res, &err) == AT_OK &&
+                     isfinite(res.beta[0]) && isfinite(res.beta[1])
+                 ? 0
+                 : -1;
+    if (rc == 0) {
+        memset(f, 0, sizeof *f);
+        f->has = 1;
+        f->intercept = res.beta[0];
+        f->slope = res.beta[1];
+        snprintf(f->label, sizeof f->label, "growth model of the %s", what);
+    }
+    mixed_result_release(&res);
+    mixed_data_free(d);
+    return rc;
 }
 
 static void panel_finish(chart_panel *p)
@@ -292,14 +345,16 @@ static void panel_finish(chart_panel *p)
             x[n] = (double)k;
             y[n++] = (double)p->w[k].ruptures / (double)p->w[k].answered;
         }
-    fit_line(&p->fit_rupture, x, y, n, "rupture rate");
+    if (model_line(p, 0, &p->fit_rupture, "rupture rate") != 0)
+        fit_line(&p->fit_rupture, x, y, n, "rupture rate");
     n = 0;
     for (size_t k = 0; k < p->nw; k++)
         if (p->w[k].rated) {
             x[n] = (double)k;
             y[n++] = (double)p->w[k].resolved / (double)p->w[k].rated;
         }
-    fit_line(&p->fit_resolved, x, y, n, "resolved rate");
+    if (model_line(p, 1, &p->fit_resolved, "resolved rate") != 0)
+        fit_line(&p->fit_resolved, x, y, n, "resolved rate");
     free(x);
     free(y);
 }
@@ -318,6 +373,7 @@ void repair_release(chart_repair *rp)
         free(rp->p[i].therapist);
         free(rp->p[i].cohort);
         free(rp->p[i].pt);
+        free(rp->p[i].last_client);
         free(rp->p[i].w);
     }
     free(rp->p);

@@ -508,5 +508,19 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
     key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, "rupture rate");
     key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION,
         "resolved rate (of rated ruptures)");
-    key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY, "least-squares lines (each in its rate's colour)");
+    int model = 0, ols = 0;
+    for (size_t i = 0; i < rp->n; i++) {
+        const chart_fit *f[2] = { &rp->p[i].fit_rupture, &rp->p[i].fit_resolved };
+        for (int k = 0; k < 2; k++)
+            if (f[k]->has && strncmp(f[k]->label, "growth", 6) == 0)
+                model = 1;
+            else if (f[k]->has)
+                ols = 1;
+    }
+    if (model)
+        key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY,
+            "growth model lines (each in its rate's colour)");
+    if (ols)
+        key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY,
+            "least-squares lines (each in its rate's colour)");
 }
