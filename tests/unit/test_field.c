@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "dict_fixture.h"
+#include "dict_impl.h"
 
 /* ---- normalising values ------------------------------------------------ */
 
@@ -333,6 +334,47 @@ static void test_now_is_local(void **state)
     tzset();
 }
 
+/* Min and max cells: a datetime bound may be a bare date, read in the
+ * validation's order; number bounds need not have the answers' decimals;
+ * exponents; what is not a number is refused with a reason. */
+static void test_bounds(void **state)
+{
+    (void)state;
+    double ymd, mdy, dmy, x;
+    char why[128], norm[64];
+    assert_int_equal(field_bound(FV_DATETIME_YMD, "2026-03-01", &ymd, why, sizeof why), 1);
+    assert_int_equal(field_bound(FV_DATETIME_MDY, "03-01-2026", &mdy, why, sizeof why), 1);
+    assert_int_equal(field_bound(FV_DATETIME_SECONDS_DMY, "01-03-2026", &dmy, why, sizeof why),
+                     1);
+    assert_true(ymd == mdy && mdy == dmy);
+    assert_true(fmod(ymd, 86400.0) == 0);          /* a day as seconds */
+    assert_int_equal(field_bound(FV_NUMBER_1DP, "2.25", &x, why, sizeof why), 1);
+    assert_true(x == 2.25);
+    assert_int_equal(field_bound(FV_NUMBER_COMMA, "2,5", &x, why, sizeof why), 1);
+    assert_true(x == 2.5);
+    assert_int_equal(field_bound(FV_NUMBER, "1e+2", &x, why, sizeof why), 1);
+    assert_true(x == 100);
+    assert_int_equal(field_bound(FV_NUMBER, "1e", &x, why, sizeof why), 0);
+    assert_int_equal(field_bound(FV_NUMBER, "abc", &x, why, sizeof why), 0);
+    assert_non_null(strstr(why, "'abc' is not a number"));
+    char longnum[200];
+    memset(longnum, '1', sizeof longnum - 1);
+    longnum[sizeof longnum - 1] = '\0';
+    assert_int_equal(field_bound(FV_NUMBER, longnum, &x, why, sizeof why), 0);
+    /* dates that are not shaped like dates */
+    assert_int_equal(field_parse_value(FV_DATE_MDY, "03-01-26", &x, norm, sizeof norm, NULL, 0),
+                     0);
+    assert_int_equal(field_parse_value(FV_DATE_MDY, "03.01.2026", &x, norm, sizeof norm, NULL,
+                                       0), 0);
+    assert_int_equal(field_parse_value(FV_DATE_YMD, "2026-03/01", &x, norm, sizeof norm, NULL,
+                                       0), 0);
+    assert_int_equal(field_parse_value(FV_DATE_YMD, "01-03-2026", &x, norm, sizeof norm, NULL,
+                                       0), 0);
+    assert_int_equal(field_parse_value(FV_DATE_DMY, "1-3-2026", &x, norm, sizeof norm, NULL, 0),
+                     1);
+    assert_string_equal(norm, "2026-03-01");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +385,7 @@ int main(void)
     };
     const struct CMUnitTest inline_dicts[] = {
         cmocka_unit_test(test_now_is_local),
+        cmocka_unit_test(test_bounds),
     };
     int failed = cmocka_run_group_tests_name("good.csv", tests, load_good, release_good);
     failed += cmocka_run_group_tests_name("inline dictionaries", inline_dicts, NULL, NULL);
