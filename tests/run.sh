@@ -4,7 +4,8 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer (the two compilers'
 # sanitizers find different things).  The clang build also holds the
 # libFuzzer harnesses, which then run for a short while each on their
-# corpora (ATTUNE_FUZZ_SECONDS, default 15; 0 skips them).
+# corpora (ATTUNE_FUZZ_SECONDS, default 15; 0 skips them).  Last, a
+# coverage build checks that the suite covers 95% of lib/'s lines.
 #
 # ATTUNE_TEST_BUILD names the gcc build folder (default build-test); the
 # clang one is the same name with -clang.
@@ -38,5 +39,10 @@ secs=${ATTUNE_FUZZ_SECONDS:-15}
 if [ "$secs" -gt 0 ]; then
   echo "== fuzz: ${secs}s per harness"
   bash tests/fuzz/run.sh "$build-clang" "$secs"
+fi
+# lib/'s line coverage by the suite stays at 95% or more (ATTUNE_COVERAGE=0 skips)
+if [ "${ATTUNE_COVERAGE:-1}" != 0 ]; then
+  echo "== coverage of lib/"
+  ATTUNE_COVERAGE_MIN=95 bash tests/coverage.sh | tail -3
 fi
 echo "== all tests passed in $((SECONDS - start))s"
