@@ -209,6 +209,17 @@ static void disarm(void)
 
 /* ---- the tests ---------------------------------------------------------- */
 
+/* Removes the study and its -wal and -shm files, for the next round. */
+static void remove_study(const fixture *f)
+{
+    char side[160];
+    unlink(f->db);
+    snprintf(side, sizeof side, "%s-wal", f->db);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", f->db);
+    unlink(side);
+}
+
 static const char *const cols[] = { "a", "b" };
 
 /* A study with one saved administration, made with no fault. */
@@ -277,12 +288,7 @@ static void test_write_faults(void **state)
             else if (hit && fail_code == SQLITE_FULL)
                 assert_int_equal(n, 1);   /* a full disk never commits half */
             store_close(s);
-            unlink(f->db);
-            char side[160];
-            snprintf(side, sizeof side, "%s-wal", f->db);
-            unlink(side);
-            snprintf(side, sizeof side, "%s-shm", f->db);
-            unlink(side);
+            remove_study(f);
         }
     }
     assert_true(seen_fault);
@@ -473,12 +479,7 @@ static void test_fault_sweep(void **state)
                 assert_int_equal(db_long(s, "SELECT count(*) FROM pragma_integrity_check"
                                             " WHERE integrity_check <> 'ok'"), 0);
                 store_close(s);
-                char side[160];
-                unlink(f->db);
-                snprintf(side, sizeof side, "%s-wal", f->db);
-                unlink(side);
-                snprintf(side, sizeof side, "%s-shm", f->db);
-                unlink(side);
+                remove_study(f);
             }
         }
     }
@@ -536,12 +537,7 @@ static void test_migration_faults(void **state)
             assert_int_equal(conn_long(db, "SELECT count(*) FROM responses"), 881);
             assert_int_equal(conn_long(db, "SELECT count(*) FROM audit"), 3);
             sqlite3_close(db);
-            char side[160];
-            unlink(f->db);
-            snprintf(side, sizeof side, "%s-wal", f->db);
-            unlink(side);
-            snprintf(side, sizeof side, "%s-shm", f->db);
-            unlink(side);
+            remove_study(f);
         }
     }
     assert_true(failed > 5);
