@@ -18,7 +18,7 @@ enum { NANALYSES = sizeof analyses / sizeof analyses[0] };
 
 static void usage(FILE *fp)
 {
-    fputs("usage: analyze [--db FILE] COMMAND [OPTIONS]\n"
+    fputs("usage: analyze [--db FILE] COMMAND [OPTIONS] | --version | --help\n"
           "\n"
           "Scores and analyses the answers of a study file (read-only; default\n"
           "$ATTUNE_DB, else ./attune.db) and writes CSV to standard output or -o FILE.\n"
@@ -38,6 +38,10 @@ int main(int argc, char **argv)
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("analyze %s\n", version_text());
             return EXIT_OK;
         }
         int r = opt_value(argc, argv, &i, "--db", &db);

@@ -28,7 +28,7 @@ static const struct command {
 
 static void usage(FILE *fp)
 {
-    fputs("usage: collect [--db FILE] [--who NAME] COMMAND [ARGS]\n"
+    fputs("usage: collect [--db FILE] [--who NAME] COMMAND [ARGS] | --version | --help\n"
           "\n"
           "Gives post-session rupture-and-repair questionnaires and keeps every answer\n"
           "in a study file (SQLite; default ./attune.db or $ATTUNE_DB), with an audit trail.\n"
@@ -55,6 +55,10 @@ int main(int argc, char **argv)
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("collect %s\n", version_text());
             return EXIT_OK;
         }
         const char *who = NULL;

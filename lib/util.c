@@ -2,6 +2,7 @@
  * reading files, output files written whole, option values. */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "util.h"
+#include "version.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -534,4 +535,13 @@ int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
     *val = argv[*i + 1];
     *i += 2;
     return 1;
+}
+
+const char *version_text(void)
+{
+    static char text[160];
+    if (!text[0])
+        snprintf(text, sizeof text, "%s (attune%s%s)", ATTUNE_VERSION,
+                 ATTUNE_GIT_DESCRIBE[0] ? "; git " : "", ATTUNE_GIT_DESCRIBE);
+    return text;
 }

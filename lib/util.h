@@ -151,4 +151,9 @@ const char *fmt_num(double x, char buf[32]);
 /* Writes x in decimal, as %lld does, into buf[32]; returns the length. */
 size_t fmt_int(long long x, char buf[32]);
 
+/* What --version says after the tool's name: "0.2.0 (attune)", or from a
+ * git checkout "0.2.0 (attune; git 102885e)" (as the checkout was when the
+ * build was configured).  A static string. */
+const char *version_text(void);
+
 #endif

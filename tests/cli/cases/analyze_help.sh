@@ -39,3 +39,6 @@ run analyze scores --db missing.db
 echo "not a store" >plain.txt
 run analyze scores --db plain.txt
 run analyze --db plain.txt trends
+echo "# --version: the project's version, on standard output, exit 0"
+analyze --version >v.out; echo "exit $?"
+grep -cE '^analyze [0-9]+\.[0-9]+\.[0-9]+ \(attune(; git [0-9a-f]+.*)?\)$' v.out

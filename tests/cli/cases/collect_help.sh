@@ -49,3 +49,6 @@ run collect log extra
 run collect log --since 2026
 echo "# no store was created by any of this"
 ls
+echo "# --version: the project's version, on standard output, exit 0"
+collect --version >v.out; echo "exit $?"
+grep -cE '^collect [0-9]+\.[0-9]+\.[0-9]+ \(attune(; git [0-9a-f]+.*)?\)$' v.out
