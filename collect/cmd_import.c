@@ -346,6 +346,7 @@ static int on_row(const csvrow *row, void *ctx)
     }
     lead_vals lv = { 0 };
     if (row->index == 0) {
+        im->semicolons = row->semicolons;
         read_header(im, row);
         batch_row(im, rd->cur, row->line, &lv, 0);
         return im->header_bad;   /* without a usable header the rows mean nothing */
@@ -512,7 +513,11 @@ int cmd_import(int argc, char **argv, const char *db)
         goto out;
     }
     in_txn = 1;
-    if (read_and_save(&im, &err) != AT_OK) {
+    at_status read_rc = read_and_save(&im, &err);
+    if (im.semicolons)
+        fprintf(stderr, "collect: note: '%s' is separated by semicolons (as spreadsheets "
+                "save CSV in many locales); it was read so\n", im.path);
+    if (read_rc != AT_OK) {
         cli_print_msgs(&im.problems, MAX_SHOWN);
         cli_fail("%s; nothing was imported", err.msg);
         goto out;

@@ -49,6 +49,7 @@ typedef struct importer {
     at_msgs row_msgs;     /* the problems of the row being read */
     import_side reading, saving;
     int threads;
+    int semicolons;       /* the file is separated by semicolons (set by the reading side) */
 
     const char **values;  /* the answers being saved: calc columns blank */
 

@@ -24,6 +24,7 @@ typedef struct reader {
     size_t index;
     int stop;
     int started;      /* past the start of the input (and its byte order mark) */
+    int semicolons;   /* the file is separated by semicolons */
     at_status st;     /* a cell that cannot be read stops the reading */
     at_err *err;
 } reader;
@@ -120,7 +121,7 @@ static void on_row(int c, void *data)
                 r->head[i] = xstrdup(r->fields[i]);
             r->nhead = r->n;
         }
-        csvrow row = { r->fields, r->n, r->row_line, r->index++ };
+        csvrow row = { r->fields, r->n, r->row_line, r->index++, r->semicolons };
         if (r->fn(&row, r->ctx))
             r->stop = 1;
     }
@@ -168,6 +169,23 @@ static const char *wide_encoding(const unsigned char *d, size_t len)
  * which makes a long cell slow to read). */
 enum { FEED_MAX = 1 << 16 };
 
+/* Whether the first line is separated by semicolons, as spreadsheets in
+ * many European locales save CSV: it has a semicolon and no comma outside
+ * quotes. */
+static int semicolon_header(const char *data, size_t len)
+{
+    int quoted = 0, semi = 0;
+    for (size_t i = 0; i < len && (quoted || (data[i] != '\n' && data[i] != '\r')); i++) {
+        if (data[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && data[i] == ',')
+            return 0;
+        else if (!quoted && data[i] == ';')
+            semi = 1;
+    }
+    return semi;
+}
+
 /* Feeds data[0..len) to the parser a physical line at a time, so that each
  * row knows the line it starts on; data may end inside a line, which the
  * next piece goes on with.  Returns the first error: malformed CSV, or a
@@ -186,6 +204,10 @@ static at_status feed(struct csv_parser *p, reader *r, const char *data, size_t 
         if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
             data += 3;
             len -= 3;
+        }
+        if (semicolon_header(data, len)) {
+            csv_set_delim(p, ';');
+            r->semicolons = 1;
         }
     }
     size_t pos = 0;

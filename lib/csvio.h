@@ -19,6 +19,8 @@ typedef struct csvrow {
     size_t n;
     long line;       /* 1-based line on which the row starts */
     size_t index;    /* 0-based row number (0 = header) */
+    int semicolons;  /* the file is separated by semicolons (a header line with
+                        semicolons and no comma is read so) */
 } csvrow;
 
 /* Return 0 to go on, non-zero to stop reading (csvin_* then return AT_OK). */

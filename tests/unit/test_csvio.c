@@ -345,6 +345,17 @@ static void test_read_file(void **state)
     assert_non_null(strstr(err.msg, "No such file or directory"));
 }
 
+/* A header with semicolons and no comma outside quotes: the file is read
+ * as separated by semicolons; otherwise by commas. */
+static void test_semicolons(void **state)
+{
+    (void)state;
+    check_parse("a;b\n1,5;2\n", "1:a|b\n2:1,5|2\n");
+    check_parse("\"x,y\";b\n1;2\n", "1:x,y|b\n2:1|2\n");
+    check_parse("a;b,c\n1;2,3\n", "1:a;b|c\n2:1;2|3\n");
+    check_parse("a\n1;2\n", "1:a\n2:1;2\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_write_fields),
         cmocka_unit_test(test_write_file_rows),
         cmocka_unit_test(test_read_file),
+        cmocka_unit_test(test_semicolons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,3 +70,17 @@ run collect import therapist_post_session blank_codes.csv
 head -2 blank_codes.csv >again.csv
 run collect import therapist_post_session again.csv
 sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code"
+
+echo "# a file separated by semicolons, as spreadsheets save CSV in many locales, is read so"
+export ATTUNE_DB=semi.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+tr ',' ';' <examples/sample/client_post_session.csv >semi.csv
+run collect import client_post_session semi.csv
+collect export client_post_session --format wide -o semi-out.csv 2>/dev/null
+export ATTUNE_DB=comma.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session examples/sample/client_post_session.csv
+collect export client_post_session --format wide -o comma-out.csv 2>/dev/null
+echo "the same study as from the comma file: $(cmp -s semi-out.csv comma-out.csv && echo yes || echo NO)"
