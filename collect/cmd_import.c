@@ -371,7 +371,7 @@ static int on_row(const csvrow *row, void *ctx)
 static void *read_main(void *arg)
 {
     reading *rd = arg;
-    rd->status = csvin_read_file(rd->im->path_arg, on_row, rd, &rd->err);
+    rd->status = csvin_read_file_as(rd->im->path_arg, CSVIN_SEMICOLONS, on_row, rd, &rd->err);
     send_cur(rd);
     handoff_finish(rd->h);
     return NULL;
@@ -385,7 +385,7 @@ static at_status read_and_save(importer *im, at_err *err)
     row_batch *b;
     if (im->threads < 2) {
         rd.one = xcalloc(1, sizeof *rd.one);
-        rd.status = csvin_read_file(im->path_arg, on_row, &rd, &rd.err);
+        rd.status = csvin_read_file_as(im->path_arg, CSVIN_SEMICOLONS, on_row, &rd, &rd.err);
         send_cur(&rd);   /* the rows read before a stop, as with two threads */
         sbuf_release(&rd.one->text);
         free(rd.one->offs);

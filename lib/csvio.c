@@ -25,6 +25,7 @@ typedef struct reader {
     int stop;
     int started;      /* past the start of the input (and its byte order mark) */
     int semicolons;   /* the file is separated by semicolons */
+    int sniff;        /* look at the header for semicolons (CSVIN_SEMICOLONS) */
     at_status st;     /* a cell that cannot be read stops the reading */
     at_err *err;
 } reader;
@@ -205,7 +206,7 @@ static at_status feed(struct csv_parser *p, reader *r, const char *data, size_t 
             data += 3;
             len -= 3;
         }
-        if (semicolon_header(data, len)) {
+        if (r->sniff && semicolon_header(data, len)) {
             csv_set_delim(p, ';');
             r->semicolons = 1;
         }
@@ -290,6 +291,12 @@ enum { READ_PIECE = 1 << 16, LONG_LINE = 1 << 18 };
 
 at_status csvin_read_file(const char *path, csvin_row_fn fn, void *ctx, at_err *err)
 {
+    return csvin_read_file_as(path, 0, fn, ctx, err);
+}
+
+at_status csvin_read_file_as(const char *path, unsigned flags, csvin_row_fn fn, void *ctx,
+                             at_err *err)
+{
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!fp)
@@ -297,6 +304,7 @@ at_status csvin_read_file(const char *path, csvin_row_fn fn, void *ctx, at_err *
     struct csv_parser p;
     reader r;
     at_status st = start(&p, &r, name, fn, ctx, err);
+    r.sniff = (flags & CSVIN_SEMICOLONS) != 0;
     sbuf buf = SBUF_INIT;
     while (st == AT_OK && !r.stop) {
         sbuf_grow(&buf, READ_PIECE);

@@ -19,8 +19,7 @@ typedef struct csvrow {
     size_t n;
     long line;       /* 1-based line on which the row starts */
     size_t index;    /* 0-based row number (0 = header) */
-    int semicolons;  /* the file is separated by semicolons (a header line with
-                        semicolons and no comma is read so) */
+    int semicolons;  /* read as separated by semicolons (CSVIN_SEMICOLONS) */
 } csvrow;
 
 /* Return 0 to go on, non-zero to stop reading (csvin_* then return AT_OK). */
@@ -42,6 +41,12 @@ at_status csvin_read_mem(const char *name, const char *data, size_t len,
 
 /* Same for a file ("-" reads standard input). */
 at_status csvin_read_file(const char *path, csvin_row_fn fn, void *ctx, at_err *err);
+/* The same with flags: CSVIN_SEMICOLONS reads a file whose header line has
+ * semicolons and no comma outside quotes as separated by semicolons (as
+ * spreadsheets save CSV in many locales; the rows say so). */
+enum { CSVIN_SEMICOLONS = 1 };
+at_status csvin_read_file_as(const char *path, unsigned flags, csvin_row_fn fn, void *ctx,
+                             at_err *err);
 
 /* A row is gathered in the writer and goes out whole at csvout_end: one
  * write per row to a file (a row longer than the writer's room goes out in

@@ -347,13 +347,30 @@ static void test_read_file(void **state)
 
 /* A header with semicolons and no comma outside quotes: the file is read
  * as separated by semicolons; otherwise by commas. */
+static void check_file_as(const char *in, unsigned flags, const char *want)
+{
+    char path[] = "/tmp/attune-csv-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, in, strlen(in)), (ssize_t)strlen(in));
+    close(fd);
+    collected c = { SBUF_INIT, 0 };
+    at_err err;
+    assert_int_equal(csvin_read_file_as(path, flags, collect_row, &c, &err), AT_OK);
+    assert_string_equal(sbuf_str(&c.text), want);
+    sbuf_release(&c.text);
+    unlink(path);
+}
+
 static void test_semicolons(void **state)
 {
     (void)state;
-    check_parse("a;b\n1,5;2\n", "1:a|b\n2:1,5|2\n");
-    check_parse("\"x,y\";b\n1;2\n", "1:x,y|b\n2:1|2\n");
-    check_parse("a;b,c\n1;2,3\n", "1:a;b|c\n2:1;2|3\n");
-    check_parse("a\n1;2\n", "1:a\n2:1;2\n");
+    check_file_as("a;b\n1,5;2\n", CSVIN_SEMICOLONS, "1:a|b\n2:1,5|2\n");
+    check_file_as("\"x,y\";b\n1;2\n", CSVIN_SEMICOLONS, "1:x,y|b\n2:1|2\n");
+    check_file_as("a;b,c\n1;2,3\n", CSVIN_SEMICOLONS, "1:a;b|c\n2:1;2|3\n");
+    check_file_as("a\n1;2\n", CSVIN_SEMICOLONS, "1:a\n2:1;2\n");
+    /* without the flag, commas only */
+    check_file_as("a;b\n1;2\n", 0, "1:a;b\n2:1;2\n");
 }
 
 int main(void)
