@@ -38,7 +38,7 @@ suite clang "$build-clang" -DATTUNE_FUZZ=ON
 secs=${ATTUNE_FUZZ_SECONDS:-15}
 if [ "$secs" -gt 0 ]; then
   echo "== fuzz: ${secs}s per harness"
-  bash tests/fuzz/run.sh "$build-clang" "$secs"
+  ATTUNE_FUZZ_SEED=${ATTUNE_FUZZ_SEED:-1} bash tests/fuzz/run.sh "$build-clang" "$secs"
 fi
 # lib/'s line coverage by the suite stays at 95% or more (ATTUNE_COVERAGE=0 skips)
 if [ "${ATTUNE_COVERAGE:-1}" != 0 ]; then

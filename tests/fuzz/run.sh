@@ -7,6 +7,9 @@
 #              short run, a long one is e.g. 'tests/fuzz/run.sh build-fuzz 3600'
 #   NAME       dict, expr, csv, answers (default all)
 #
+# ATTUNE_FUZZ_SEED fixes libFuzzer's seed (tests/run.sh sets 1, so its short
+# runs try the same inputs every time; a long run leaves it unset).
+#
 # Inputs found to add coverage go to a work folder (\$ATTUNE_FUZZ_WORK,
 # default a temporary one), never into the seed corpus, so a run changes
 # nothing in the repository.  A crash, leak or timeout stops with its input
@@ -35,6 +38,7 @@ for name in "${names[@]}"; do
   log="$work/$name.log"
   # every seed and regression input first, then new inputs for SECONDS
   (cd "$work" && "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+      ${ATTUNE_FUZZ_SEED:+-seed="$ATTUNE_FUZZ_SEED"} \
       -print_final_stats=1 "$work/$name" "$here/corpus/$name") >"$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
