@@ -6,9 +6,13 @@ setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect therapist add T01
 setup collect client add C001 --therapist T01
-# another program holds the write lock for four seconds
-(echo "BEGIN IMMEDIATE;"; sleep 4; echo "COMMIT;") | sqlite3 attune.db &
-sleep 0.5
+# held_by_other: whether another program holds the study's write lock now
+held_by_other() {
+  ! sqlite3 -cmd ".timeout 0" attune.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1
+}
+# another program holds the write lock for six seconds
+(echo "BEGIN IMMEDIATE;"; sleep 6; echo "COMMIT;") | sqlite3 attune.db &
+for _ in $(seq 50); do held_by_other && break; sleep 0.1; done
 answers='4\n4\n5\n4\n4\n2\n1\n1 3\n3\n0\n2\n1\n\ny\n'
 printf "$answers" | ATTUNE_WAIT=1 collect run client_post_session --client C001 --session 1 --quiet \
   >run.out 2>run.err
@@ -22,8 +26,8 @@ collect import client_post_session "$kept"
 sql "SELECT count(*) FROM administrations"
 sql "SELECT field, value FROM responses WHERE field IN ('tension', 'resolution', 'rupture_kind___3') ORDER BY field"
 echo "# an import waits for the other writer to finish, then goes through"
-(echo "BEGIN IMMEDIATE;"; sleep 1; echo "COMMIT;") | sqlite3 attune.db &
-sleep 0.3
+(echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 attune.db &
+for _ in $(seq 50); do held_by_other && break; sleep 0.1; done
 awk -F, -v OFS=, 'NR == 1 { print; next } { $3 = 2; print }' "$kept" >more.csv
 ATTUNE_WAIT=20 collect import client_post_session more.csv
 wait
