@@ -423,20 +423,19 @@ static const char *clock_now(store *s)
 static at_status dup_find(store *s, long session_id, const char *iname, const char *rater,
                           const char *code, long *found, char status[16], at_err *err)
 {
+    if (s->session.id == session_id && s->session.none_by &&
+        strcmp(s->session.rater, rater) == 0) {
+        /* the walk read that the session holds nothing by this rater */
+        *found = 0;
+        status[0] = '\0';
+        return AT_OK;
+    }
     sbuf key = SBUF_INIT;
     sbuf_adds(&key, iname);
     sbuf_addc(&key, '\x1f');
     sbuf_adds(&key, rater);
     sbuf_addc(&key, '\x1f');
     sbuf_adds(&key, code);
-    if (s->session.id == session_id && s->session.none_by &&
-        strcmp(s->session.rater, rater) == 0) {
-        /* the walk read that the session holds nothing by this rater */
-        sbuf_release(&key);
-        *found = 0;
-        status[0] = '\0';
-        return AT_OK;
-    }
     if (s->dup.key && s->dup.session_id == session_id && strcmp(s->dup.key, key.buf) == 0) {
         sbuf_release(&key);
         *found = s->dup.found;
