@@ -76,6 +76,7 @@ typedef struct field {
     int minitems;           /* 0 when not given */
     int has_alert_below, has_resolved_at;
     double alert_below, resolved_at;
+    int template_mark;      /* @TEMPLATE in its annotation */
     long line;              /* line of the dictionary file */
     size_t col;             /* first column of this field in the answer array */
     size_t ncol;            /* columns it spans: nchoices for a checkbox, 0 descriptive, else 1 */
@@ -97,6 +98,8 @@ typedef struct instrument {
     char *record_id_row[DC_NCOLS]; /* its raw row, kept for writing the form back out */
     size_t *calc_order;     /* indexes of calc fields in evaluation order */
     size_t ncalc;
+    int is_template;        /* a field carries @TEMPLATE: the form's wording is still to be
+                               pasted in, so it is not given to anyone (run, web links) */
     size_t *col_index;      /* column indexes ordered by name, case ignored, for
                                instrument_col; NULL: it looks through cols in order */
 } instrument;

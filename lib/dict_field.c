@@ -133,8 +133,9 @@ static int flag(dict_ctx *c, field *f, int which, const char *what)
     return v;
 }
 
-enum { TAG_ROLE, TAG_MINITEMS, TAG_ALERT, TAG_RESOLVED, NTAGS };
-static const char *const tag_names[NTAGS] = { "ROLE", "MINITEMS", "ALERT-BELOW", "RESOLVED-AT" };
+enum { TAG_ROLE, TAG_MINITEMS, TAG_ALERT, TAG_RESOLVED, TAG_TEMPLATE, NTAGS };
+static const char *const tag_names[NTAGS] = { "ROLE", "MINITEMS", "ALERT-BELOW", "RESOLVED-AT",
+                                              "TEMPLATE" };
 
 static void set_tag(dict_ctx *c, field *f, int tag, const char *value)
 {
@@ -218,7 +219,11 @@ static void parse_tags(dict_ctx *c, field *f)
         }
         if (seen[tag]++)
             dict_problem(c, f->line, "'%s': @%s is given twice", f->name, tag_names[tag]);
-        else if (!value[0])
+        else if (tag == TAG_TEMPLATE) {
+            if (value[0])
+                dict_problem(c, f->line, "'%s': @TEMPLATE takes no value", f->name);
+            f->template_mark = 1;
+        } else if (!value[0])
             dict_problem(c, f->line, "'%s': @%s needs a value (@%s=...)", f->name, tag_names[tag],
                          tag_names[tag]);
         else
@@ -541,6 +546,7 @@ void dict_instrument_setup(dict_ctx *c, instrument *in)
     size_t ncalc = 0;
     for (size_t i = 0; i < in->nfields; i++) {
         field *f = &in->fields[i];
+        in->is_template |= f->template_mark;
         f->branching = load_expr(c, in, f, f->cols[DC_BRANCHING], "branching logic");
         if (f->type == FT_CALC) {
             ncalc++;
