@@ -101,6 +101,7 @@ static at_status migrate_1(store *s, at_err *err)
 static at_status (*const migrations[])(store *s, at_err *err) = {
     migrate_1,
     store_migrate_2,
+    store_migrate_3,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,

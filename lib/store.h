@@ -22,9 +22,20 @@
  *   responses: a view, one row (administration_id, field, value) per answer
  *   audit(id, at, who, action, administration_id, field, old, new, reason, who_name)
  *     who is the operating-system account, who_name the name given with it
+ *   invitations(id, token_hash UNIQUE, code_hash UNIQUE, session_id, instrument_id,
+ *               rater, rater_code, created_at, expires_at, state, answers,
+ *               flow_state, changed_at, administration_id)
+ *     one private web link for one administration (schema 3): the sha256 of
+ *     its token and of its access code, never the token or code; state
+ *     pending, started, answered or revoked (a pending or started link past
+ *     expires_at reads as expired); answers so far packed as
+ *     administrations.answers, and where the respondent is (the flow's
+ *     state), so a closed page resumes
  *
  * Schema 1 kept one row of a responses table per answer; opening a schema-1
- * file for writing migrates it in one transaction (store_migrate.c).
+ * file for writing migrates it in one transaction (store_migrate.c), and
+ * then to schema 3, which adds invitations and the source 'web' (the
+ * administrations table is made anew, keeping every row and id).
  *
  * Every function that writes runs in one transaction (its own, or the one
  * opened with store_begin).  Strings returned inside views belong to the
@@ -35,7 +46,7 @@
 #include <stddef.h>
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 typedef struct store store;
 
@@ -165,7 +176,7 @@ typedef struct admin_rec {
     const char *rater;       /* "client", "therapist" or "observer" */
     const char *rater_code;  /* NULL or "" allowed */
     const char *status;      /* "complete" or "partial" */
-    const char *source;      /* "interactive" or "import" */
+    const char *source;      /* "interactive", "import" or "web" */
     const char *started_at;  /* NULL: now */
     const char *finished_at; /* NULL: now */
     const char *const *values; /* n answers in the version's column order (the cols of
@@ -293,6 +304,66 @@ at_status store_therapist_each(store *s, int (*fn)(const char *code, const char 
                                void *ctx, at_err *err);
 at_status store_client_each(store *s, int (*fn)(const char *code, const char *therapist, void *ctx),
                             void *ctx, at_err *err);
+
+/* Web links (store_invite.c).  The caller makes the token and the access
+ * code and passes their sha256 (store_sha256); the store never sees either.
+ * Times are ISO UTC (now_iso). */
+typedef struct invite_rec {
+    const char *client;      /* must exist */
+    long session;            /* the client's session; made (today, the client's
+                                therapist) in the same transaction when absent */
+    long instrument_id;      /* the version the link gives */
+    const char *rater;       /* "client", "therapist" or "observer" */
+    const char *rater_code;  /* as store_rater_code takes it */
+    const char *token_hash;  /* 64 hex digits */
+    const char *code_hash;   /* 64 hex digits */
+    const char *expires_at;  /* ISO UTC, after now */
+} invite_rec;
+/* Makes a link, one transaction.  AT_EEXIST when the session already holds
+ * that rating (instrument name, rater, rater code) or a pending or started
+ * link for it (revoke that one first), or when a hash is already used;
+ * AT_ENOTFOUND for an unknown client.  The link's id into *id. */
+at_status store_invite_add(store *s, const invite_rec *rec, long *id, at_err *err);
+
+typedef struct invite_view {
+    long id;
+    const char *instrument;
+    long instrument_id;
+    long version;
+    const char *client;
+    long session;
+    const char *rater, *rater_code;
+    const char *created_at, *expires_at;
+    const char *state;       /* as it reads now: pending, started, answered, expired, revoked */
+    const char *flow_state;  /* NULL when none saved */
+    size_t n;                /* the version's columns */
+    const char *const *values;  /* the answers so far, NULL for blank */
+} invite_view;
+/* Finds a link by the sha256 of its token (by_code 0) or of its access code
+ * (by_code 1) and calls fn once with it (the view is valid during the
+ * call); AT_ENOTFOUND when there is none (err untouched). */
+at_status store_invite_find(store *s, const char *hash, int by_code,
+                            int (*fn)(const invite_view *v, void *ctx), void *ctx, at_err *err);
+/* Calls fn for each link in id order (values and flow_state left out: n is
+ * 0); a non-zero return stops. */
+at_status store_invite_each(store *s, int (*fn)(const invite_view *v, void *ctx), void *ctx,
+                            at_err *err);
+/* Keeps a link's answers so far (n in column order, NULL blank) and the
+ * flow's state string; a pending link becomes started.  AT_EEXIST when the
+ * link is no longer open (answered, revoked or expired): nothing is kept. */
+at_status store_invite_progress(store *s, long id, const char *const *values, size_t n,
+                                const char *flow_state, at_err *err);
+/* Revokes a pending or started link.  AT_ENOTFOUND for no such link,
+ * AT_EEXIST when it is answered or revoked already (err says which). */
+at_status store_invite_revoke(store *s, long id, at_err *err);
+/* The final save of a link: the administration (rec, source "web"; its
+ * client, session, instrument version, rater and rater code are taken from
+ * the link, whatever rec says) and the link becoming answered, in one
+ * transaction, so a link is answered once even when two requests or two
+ * servers save it at the same moment: the second gets AT_EEXIST and saves
+ * nothing.  AT_EEXIST too for a revoked or expired link. */
+at_status store_invite_answer(store *s, long id, const admin_rec *rec, const char *who,
+                              long *admin_id, at_err *err);
 
 /* Lowercase hex sha256 of text into hex[65]. */
 void store_sha256(const char *text, size_t len, char hex[65]);

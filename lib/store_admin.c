@@ -18,7 +18,7 @@ static int one_of(const char *v, const char *const *set)
 
 static const char *const raters[] = { "client", "therapist", "observer", NULL };
 static const char *const statuses[] = { "complete", "partial", NULL };
-static const char *const sources[] = { "interactive", "import", NULL };
+static const char *const sources[] = { "interactive", "import", "web", NULL };
 
 const char *store_rater_code(const char *rater, const char *client, const char *code)
 {
@@ -54,7 +54,7 @@ static at_status check_rec(const admin_rec *r, at_err *err)
         return at_fail(err, AT_EINVAL, "'%s' is not a status (complete or partial)",
                        r->status ? r->status : "");
     if (!one_of(r->source, sources))
-        return at_fail(err, AT_EINVAL, "'%s' is not a source (interactive or import)",
+        return at_fail(err, AT_EINVAL, "'%s' is not a source (interactive, import or web)",
                        r->source ? r->source : "");
     return AT_OK;
 }

@@ -171,6 +171,8 @@ const char *store_account(store *s);
 
 /* Migrates schema 1 to 2 inside the open transaction (store_migrate.c). */
 at_status store_migrate_2(store *s, at_err *err);
+/* Migrates schema 2 to 3 (web links) inside the open transaction. */
+at_status store_migrate_3(store *s, at_err *err);
 
 /* Checks shared by the public functions. */
 at_status store_check_code(const char *what, const char *code, at_err *err);

@@ -1,4 +1,4 @@
-/* store_migrate.c: schema 1 to schema 2.
+/* store_migrate.c: schema 1 to schema 2, and schema 2 to schema 3.
  *
  * Schema 1 kept one row of a responses table per answer.  Schema 2 keeps
  * an administration's answers in one packed value of its own row, in the
@@ -28,16 +28,18 @@ static const char schema_2[] =
     "ALTER TABLE administrations ADD COLUMN answers TEXT NOT NULL DEFAULT '[]';"
     "ALTER TABLE audit ADD COLUMN who_name TEXT;";
 
-static const char responses_view[] =
-    "DROP TABLE responses;"
-    /* CROSS JOIN keeps this order (administration, its answers, the name of
-     * each by its position): any other reads every answer once per column */
-    "CREATE VIEW responses(administration_id, field, value) AS"
-    " SELECT a.id, c.name, j.value"
-    " FROM administrations a CROSS JOIN json_each(a.answers) j"
-    " CROSS JOIN instrument_columns c"
-    " ON c.instrument_id = a.instrument_id AND c.position = j.key"
-    " WHERE j.value IS NOT NULL AND j.value <> '';";
+/* The responses view (made by schema 2, made again by schema 3).  CROSS
+ * JOIN keeps this order (administration, its answers, the name of each by
+ * its position): any other reads every answer once per column. */
+#define RESPONSES_VIEW                                                    \
+    "CREATE VIEW responses(administration_id, field, value) AS"           \
+    " SELECT a.id, c.name, j.value"                                       \
+    " FROM administrations a CROSS JOIN json_each(a.answers) j"           \
+    " CROSS JOIN instrument_columns c"                                    \
+    " ON c.instrument_id = a.instrument_id AND c.position = j.key"        \
+    " WHERE j.value IS NOT NULL AND j.value <> '';"
+
+static const char responses_view[] = "DROP TABLE responses;" RESPONSES_VIEW;
 
 static at_status exec(store *s, const char *sql, at_err *err)
 {
@@ -241,4 +243,65 @@ at_status store_migrate_2(store *s, at_err *err)
     if (rc == AT_OK)
         rc = exec(s, responses_view, err);
     return rc;
+}
+
+/* Schema 3: web links (the invitations table) and 'web' as an
+ * administration's source.  SQLite cannot change a table's CHECK, so the
+ * administrations table is made anew with the wider one and its rows copied
+ * over as they are (same ids, same column order, same values); the view and
+ * the index that name it are made again around it.  No table refers to
+ * administrations by a foreign key, so nothing else moves. */
+static const char schema_3[] =
+    "DROP VIEW responses;"
+    "CREATE TABLE administrations_3("
+    "  id INTEGER PRIMARY KEY,"
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  rater TEXT NOT NULL"
+    "    CHECK (rater = 'client' OR rater = 'therapist' OR rater = 'observer'),"
+    "  rater_code TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL CHECK (status IN ('complete', 'partial')),"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT NOT NULL,"
+    "  source TEXT NOT NULL CHECK (source IN ('interactive', 'import', 'web')),"
+    "  answers TEXT NOT NULL DEFAULT '[]'"
+    ") STRICT;"
+    "INSERT INTO administrations_3(id, session_id, instrument_id, rater, rater_code, status,"
+    "  started_at, finished_at, source, answers)"
+    " SELECT id, session_id, instrument_id, rater, rater_code, status, started_at,"
+    "  finished_at, source, answers FROM administrations ORDER BY id;"
+    "DROP TABLE administrations;"
+    "ALTER TABLE administrations_3 RENAME TO administrations;"
+    "CREATE INDEX administrations_by_session"
+    "  ON administrations(session_id, rater, rater_code, id);"
+    RESPONSES_VIEW
+    /* one row per link; the token and the access code are kept only as
+     * their sha256, so a copy of the file opens no link.  state 'expired'
+     * is never written: a pending or started link past expires_at reads as
+     * expired */
+    "CREATE TABLE invitations("
+    "  id INTEGER PRIMARY KEY,"
+    "  token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),"
+    "  code_hash TEXT NOT NULL UNIQUE CHECK (length(code_hash) = 64),"
+    "  session_id INTEGER NOT NULL REFERENCES sessions(id),"
+    "  instrument_id INTEGER NOT NULL REFERENCES instruments(id),"
+    "  rater TEXT NOT NULL"
+    "    CHECK (rater = 'client' OR rater = 'therapist' OR rater = 'observer'),"
+    "  rater_code TEXT NOT NULL DEFAULT '',"
+    "  created_at TEXT NOT NULL,"
+    "  expires_at TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'pending'"
+    "    CHECK (state IN ('pending', 'started', 'answered', 'expired', 'revoked')),"
+    "  answers TEXT NOT NULL DEFAULT '[]',"
+    "  flow_state TEXT,"
+    "  changed_at TEXT,"
+    /* the administration the link saved; no foreign key, as the audit
+     * trail's has none: a replacement (import --replace) deletes the row */
+    "  administration_id INTEGER"
+    ") STRICT;"
+    "CREATE INDEX invitations_by_session ON invitations(session_id, instrument_id, rater);";
+
+at_status store_migrate_3(store *s, at_err *err)
+{
+    return exec(s, schema_3, err);
 }

@@ -1,0 +1,423 @@
+/* store_invite.c: web links (the invitations table of schema 3).
+ *
+ * A link is one administration waiting to be answered on the client's own
+ * device.  The store keeps only the sha256 of its token and of its access
+ * code.  While the respondent answers, the answers so far and the flow's
+ * state string are kept on the link's row; the final save writes the
+ * administration and marks the link answered in one transaction, the mark
+ * taken first (an UPDATE that only an open link matches), so of two saves
+ * racing for one link exactly one writes an administration. */
+#include "store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The state a link reads as at time now (?2): past its expiry an open link
+ * is expired. */
+#define STATE_NOW \
+    "CASE WHEN i.state IN ('pending', 'started') AND i.expires_at <= ?2 THEN 'expired'" \
+    " ELSE i.state END"
+
+#define OPEN_AT(now) "state IN ('pending', 'started') AND expires_at > " now
+
+static int is_hash(const char *h)
+{
+    if (!h || strlen(h) != 64)
+        return 0;
+    for (; *h; h++)
+        if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f')))
+            return 0;
+    return 1;
+}
+
+/* Runs st (bound) to its end; *changed the rows it changed. */
+static at_status step_changes(store *s, sqlite3_stmt *st, int *changed, at_err *err)
+{
+    int rc = sqlite3_step(st);
+    *changed = sqlite3_changes(s->db);
+    return rc == SQLITE_DONE ? AT_OK : store_dberr(s, err);
+}
+
+static at_status add_body(store *s, const invite_rec *r, const char *code, long *id,
+                          at_err *err)
+{
+    long cid = 0, ctid = 0, sid = 0, dup = 0, seq = 0;
+    char now[21], today[11];
+    now_iso(now);
+    today_iso(today);
+    at_status rc = store_client_id(s, r->client, &cid, &ctid, NULL);
+    if (rc == AT_ENOTFOUND)
+        return at_fail(err, AT_ENOTFOUND, "there is no client '%s'", r->client);
+    if (rc != AT_OK)
+        return store_dberr(s, err);
+    sqlite3_stmt *st = NULL;
+    if ((rc = store_prepare(s, "SELECT id FROM sessions WHERE client_id = ?1 AND number = ?2",
+                            &st, err)) != AT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, cid);
+    sqlite3_bind_int64(st, 2, r->session);
+    rc = store_step_ints(s, st, &sid, 1, err);
+    sqlite3_finalize(st);
+    if (rc == AT_ENOTFOUND)
+        rc = store_session_insert(s, cid, ctid, r->session, today, NULL, &sid, err);
+    if (rc != AT_OK)
+        return rc;
+    if ((rc = store_admin_dup(s, sid, r->instrument_id, r->rater, code, &dup, &seq, err)) !=
+        AT_OK)
+        return rc;
+    if (dup)
+        return at_fail(err, AT_EEXIST, "client '%s' session %ld already has this %s rating",
+                       r->client, r->session, r->rater);
+    if ((rc = store_prepare(s,
+                            "SELECT i.id FROM invitations i"
+                            " JOIN instruments a ON a.id = i.instrument_id"
+                            " JOIN instruments b ON b.name = a.name AND b.id = ?2"
+                            " WHERE i.session_id = ?1 AND i.rater = ?3 AND i.rater_code = ?4"
+                            " AND i.state IN ('pending', 'started') AND i.expires_at > ?5"
+                            " ORDER BY i.id LIMIT 1", &st, err)) != AT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, sid);
+    sqlite3_bind_int64(st, 2, r->instrument_id);
+    store_bind_str(st, 3, r->rater);
+    store_bind_str(st, 4, code);
+    store_bind_str(st, 5, now);
+    rc = store_step_ints(s, st, &dup, 1, err);
+    sqlite3_finalize(st);
+    if (rc == AT_OK)
+        return at_fail(err, AT_EEXIST, "client '%s' session %ld already has an open link for "
+                       "this rating (link %ld; revoke it first)", r->client, r->session, dup);
+    if (rc != AT_ENOTFOUND)
+        return rc;
+    if ((rc = store_prepare(s,
+                            "INSERT INTO invitations(token_hash, code_hash, session_id,"
+                            " instrument_id, rater, rater_code, created_at, expires_at)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st, err)) != AT_OK)
+        return rc;
+    store_bind_str(st, 1, r->token_hash);
+    store_bind_str(st, 2, r->code_hash);
+    sqlite3_bind_int64(st, 3, sid);
+    sqlite3_bind_int64(st, 4, r->instrument_id);
+    store_bind_str(st, 5, r->rater);
+    store_bind_str(st, 6, code);
+    store_bind_str(st, 7, now);
+    store_bind_str(st, 8, r->expires_at);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_DONE)
+        *id = (long)sqlite3_last_insert_rowid(s->db);
+    else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+        rc = at_fail(err, AT_EEXIST, "a link with this token or access code exists already");
+    else
+        rc = store_dberr(s, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+at_status store_invite_add(store *s, const invite_rec *r, long *id, at_err *err)
+{
+    char now[21];
+    now_iso(now);
+    at_status rc = store_check_code("client", r->client, err);
+    if (rc != AT_OK)
+        return rc;
+    if (r->session < 1)
+        return at_fail(err, AT_EINVAL, "session number %ld is not a positive number",
+                       r->session);
+    if (!r->rater || (strcmp(r->rater, "client") != 0 && strcmp(r->rater, "therapist") != 0 &&
+                      strcmp(r->rater, "observer") != 0))
+        return at_fail(err, AT_EINVAL, "'%s' is not a rater (client, therapist or observer)",
+                       r->rater ? r->rater : "");
+    const char *code = store_rater_code(r->rater, r->client, r->rater_code);
+    if (!code)
+        return at_fail(err, AT_EINVAL, "a client's own rating takes the client's code ('%s') "
+                       "as its rater code, not '%s'", r->client, r->rater_code);
+    if (!is_hash(r->token_hash) || !is_hash(r->code_hash))
+        return at_fail(err, AT_EINVAL, "a link needs the sha256 of its token and access code");
+    if (!r->expires_at || strlen(r->expires_at) != 20 || strcmp(r->expires_at, now) <= 0)
+        return at_fail(err, AT_EINVAL, "a link's expiry must be a time after now");
+    if ((rc = store_wbegin(s, err)) != AT_OK)
+        return rc;
+    return store_wend(s, add_body(s, r, code, id, err), err);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static const char view_sql[] =
+    "SELECT i.id, a.name, i.instrument_id, a.version, c.code, se.number, i.rater,"
+    " i.rater_code, i.created_at, i.expires_at, " STATE_NOW ", i.flow_state, i.answers"
+    " FROM invitations i JOIN instruments a ON a.id = i.instrument_id"
+    " JOIN sessions se ON se.id = i.session_id JOIN clients c ON c.id = se.client_id";
+
+static void view_fill(sqlite3_stmt *st, invite_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->id = (long)sqlite3_column_int64(st, 0);
+    v->instrument = store_col(st, 1);
+    v->instrument_id = (long)sqlite3_column_int64(st, 2);
+    v->version = (long)sqlite3_column_int64(st, 3);
+    v->client = store_col(st, 4);
+    v->session = (long)sqlite3_column_int64(st, 5);
+    v->rater = store_col(st, 6);
+    v->rater_code = store_col(st, 7);
+    v->created_at = store_col(st, 8);
+    v->expires_at = store_col(st, 9);
+    v->state = store_col(st, 10);
+    v->flow_state = sqlite3_column_type(st, 11) == SQLITE_NULL ? NULL : store_col(st, 11);
+}
+
+at_status store_invite_find(store *s, const char *hash, int by_code,
+                            int (*fn)(const invite_view *v, void *ctx), void *ctx, at_err *err)
+{
+    char now[21];
+    sbuf sql = SBUF_INIT;
+    sqlite3_stmt *st = NULL;
+    now_iso(now);
+    sbuf_adds(&sql, view_sql);
+    sbuf_adds(&sql, by_code ? " WHERE i.code_hash = ?1" : " WHERE i.token_hash = ?1");
+    at_status rc = store_prepare(s, sql.buf, &st, err);
+    sbuf_release(&sql);
+    if (rc != AT_OK)
+        return rc;
+    store_bind_str(st, 1, hash ? hash : "");
+    store_bind_str(st, 2, now);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        invite_view v;
+        view_fill(st, &v);
+        const store_cols *cols = store_cols_get(s, v.instrument_id, err);
+        char *text = xstrdup(store_col(st, 12));
+        const char **vals = NULL;
+        if (!cols) {
+            rc = err ? err->code : AT_EDB;
+        } else {
+            vals = xcalloc(cols->n ? cols->n : 1, sizeof *vals);
+            if (!store_unpack(text, vals, cols->n)) {
+                rc = at_fail(err, AT_EDB, "'%s': the answers kept for link %ld are not readable",
+                             s->path, v.id);
+            } else {
+                v.n = cols->n;
+                v.values = vals;
+                fn(&v, ctx);
+            }
+        }
+        free(vals);
+        free(text);
+    } else if (step == SQLITE_DONE) {
+        rc = AT_ENOTFOUND;
+    } else {
+        rc = store_dberr(s, err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+at_status store_invite_each(store *s, int (*fn)(const invite_view *v, void *ctx), void *ctx,
+                            at_err *err)
+{
+    char now[21];
+    sbuf sql = SBUF_INIT;
+    sqlite3_stmt *st = NULL;
+    now_iso(now);
+    sbuf_adds(&sql, view_sql);
+    /* ?1 unused: the same SELECT as find, without its filter */
+    sbuf_adds(&sql, " WHERE ?1 IS NULL ORDER BY i.id");
+    at_status rc = store_prepare(s, sql.buf, &st, err);
+    sbuf_release(&sql);
+    if (rc != AT_OK)
+        return rc;
+    sqlite3_bind_null(st, 1);
+    store_bind_str(st, 2, now);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        invite_view v;
+        view_fill(st, &v);
+        v.flow_state = NULL;
+        if (fn(&v, ctx))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = store_dberr(s, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* Why link id is not open: AT_ENOTFOUND or AT_EEXIST with its state. */
+static at_status not_open(store *s, long id, at_err *err)
+{
+    char now[21];
+    sqlite3_stmt *st = NULL;
+    now_iso(now);
+    at_status rc = store_prepare(s, "SELECT " STATE_NOW " FROM invitations i WHERE i.id = ?1",
+                                 &st, err);
+    if (rc != AT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    store_bind_str(st, 2, now);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        rc = at_fail(err, AT_EEXIST, "link %ld is %s", id, store_col(st, 0));
+    else if (step == SQLITE_DONE)
+        rc = at_fail(err, AT_ENOTFOUND, "there is no link %ld", id);
+    else
+        rc = store_dberr(s, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static at_status progress_body(store *s, long id, const char *const *values, size_t n,
+                               const char *flow_state, at_err *err)
+{
+    char now[21];
+    sqlite3_stmt *st = NULL;
+    now_iso(now);
+    at_status rc = store_prepare(s, "UPDATE invitations SET answers = ?2, flow_state = ?3,"
+                                 " state = 'started', changed_at = ?4"
+                                 " WHERE id = ?1 AND " OPEN_AT("?4"), &st, err);
+    if (rc != AT_OK)
+        return rc;
+    store_pack(&s->pack, values, n);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
+    store_bind_str(st, 3, flow_state);
+    store_bind_str(st, 4, now);
+    int changed = 0;
+    rc = step_changes(s, st, &changed, err);
+    sqlite3_finalize(st);
+    if (rc == AT_OK && !changed)
+        rc = not_open(s, id, err);
+    return rc;
+}
+
+at_status store_invite_progress(store *s, long id, const char *const *values, size_t n,
+                                const char *flow_state, at_err *err)
+{
+    at_status rc = store_wbegin(s, err);
+    if (rc != AT_OK)
+        return rc;
+    return store_wend(s, progress_body(s, id, values, n, flow_state, err), err);
+}
+
+static at_status revoke_body(store *s, long id, at_err *err)
+{
+    char now[21];
+    sqlite3_stmt *st = NULL;
+    now_iso(now);
+    /* an expired link may be revoked too: it then reads as revoked */
+    at_status rc = store_prepare(s, "UPDATE invitations SET state = 'revoked', changed_at = ?2,"
+                                 " answers = '[]', flow_state = NULL"
+                                 " WHERE id = ?1 AND state IN ('pending', 'started')", &st, err);
+    if (rc != AT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    store_bind_str(st, 2, now);
+    int changed = 0;
+    rc = step_changes(s, st, &changed, err);
+    sqlite3_finalize(st);
+    if (rc == AT_OK && !changed)
+        rc = not_open(s, id, err);
+    return rc;
+}
+
+at_status store_invite_revoke(store *s, long id, at_err *err)
+{
+    at_status rc = store_wbegin(s, err);
+    if (rc != AT_OK)
+        return rc;
+    return store_wend(s, revoke_body(s, id, err), err);
+}
+
+/* What the link is for, read inside the final save's transaction. */
+static at_status link_target(store *s, long id, char **client, long *session, long *iid,
+                             char rater[16], char **rater_code, at_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    at_status rc = store_prepare(s, "SELECT c.code, se.number, i.instrument_id, i.rater,"
+                                 " i.rater_code FROM invitations i"
+                                 " JOIN sessions se ON se.id = i.session_id"
+                                 " JOIN clients c ON c.id = se.client_id WHERE i.id = ?1",
+                                 &st, err);
+    if (rc != AT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        *client = xstrdup(store_col(st, 0));
+        *session = (long)sqlite3_column_int64(st, 1);
+        *iid = (long)sqlite3_column_int64(st, 2);
+        snprintf(rater, 16, "%s", store_col(st, 3));
+        *rater_code = xstrdup(store_col(st, 4));
+    } else {
+        rc = step == SQLITE_DONE ? at_fail(err, AT_ENOTFOUND, "there is no link %ld", id)
+                                 : store_dberr(s, err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static at_status answer_body(store *s, long id, const admin_rec *rec, const char *who,
+                             long *admin_id, at_err *err)
+{
+    char now[21], rater[16] = "";
+    char *client = NULL, *rater_code = NULL;
+    long session = 0, iid = 0, aid = 0, used = 0;
+    sqlite3_stmt *st = NULL;
+    now_iso(now);
+    /* the mark first: a second save of the link finds it no longer open */
+    at_status rc = store_prepare(s, "UPDATE invitations SET state = 'answered', changed_at = ?2,"
+                                 " answers = '[]', flow_state = NULL"
+                                 " WHERE id = ?1 AND " OPEN_AT("?2"), &st, err);
+    if (rc != AT_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    store_bind_str(st, 2, now);
+    int changed = 0;
+    rc = step_changes(s, st, &changed, err);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == AT_OK && !changed)
+        rc = not_open(s, id, err);
+    if (rc == AT_OK)
+        rc = link_target(s, id, &client, &session, &iid, rater, &rater_code, err);
+    if (rc == AT_OK) {
+        admin_rec r = *rec;
+        r.client = client;
+        r.therapist = NULL;
+        r.session = session;
+        r.date = NULL;
+        r.instrument_id = iid;
+        r.rater = rater;
+        r.rater_code = rater_code;
+        r.source = "web";
+        rc = store_admin_save(s, &r, 0, who, &aid, &used, err);
+    }
+    if (rc == AT_OK)
+        rc = store_prepare(s, "UPDATE invitations SET administration_id = ?2 WHERE id = ?1",
+                           &st, err);
+    if (rc == AT_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, aid);
+        rc = step_changes(s, st, &changed, err);
+        sqlite3_finalize(st);
+    }
+    if (rc == AT_OK && admin_id)
+        *admin_id = aid;
+    free(client);
+    free(rater_code);
+    return rc;
+}
+
+at_status store_invite_answer(store *s, long id, const admin_rec *rec, const char *who,
+                              long *admin_id, at_err *err)
+{
+    /* store_begin's transaction, so that store_admin_save joins it */
+    at_status rc = store_begin(s, err);
+    if (rc != AT_OK)
+        return rc;
+    rc = answer_body(s, id, rec, who, admin_id, err);
+    if (rc != AT_OK) {
+        store_rollback(s);
+        return rc;
+    }
+    return store_commit(s, err);
+}
