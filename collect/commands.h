@@ -12,5 +12,7 @@ int cmd_import(int argc, char **argv, const char *db);
 int cmd_export(int argc, char **argv, const char *db);
 int cmd_amend(int argc, char **argv, const char *db);
 int cmd_log(int argc, char **argv, const char *db);
+int cmd_invite(int argc, char **argv, const char *db);
+int cmd_serve(int argc, char **argv, const char *db);
 
 #endif

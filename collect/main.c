@@ -24,6 +24,8 @@ static const struct command {
     { "export", cmd_export, "export answers as wide, long or REDCap CSV" },
     { "amend", cmd_amend, "change saved answers, with a reason kept in the audit trail" },
     { "log", cmd_log, "print the audit trail as CSV" },
+    { "invite", cmd_invite, "make a private web link for a questionnaire; list or revoke links" },
+    { "serve", cmd_serve, "serve the questionnaires of the web links to browsers" },
 };
 
 static void usage(FILE *fp)
@@ -35,11 +37,12 @@ static void usage(FILE *fp)
           "The audit trail names the operating-system account that made each change;\n"
           "--who NAME records a name beside it (for a shared account), never instead.\n"
           "\n"
-          "The study file is SQLite, schema 2: tables therapists, clients, sessions,\n"
+          "The study file is SQLite, schema 3: tables therapists, clients, sessions,\n"
           "instruments, instrument_columns (each version's answer columns in order),\n"
-          "administrations (each with its answers as one JSON array in that order) and\n"
-          "audit, and the view responses (administration_id, field, value) giving one\n"
-          "row per answer.  A study of attune 0.1.0 (schema 1) is brought up to schema 2,\n"
+          "administrations (each with its answers as one JSON array in that order),\n"
+          "invitations (web links: only hashes of their tokens and codes) and audit, and\n"
+          "the view responses (administration_id, field, value) giving one row per\n"
+          "answer.  A study of an earlier attune (schema 1 or 2) is brought up to schema 3,\n"
           "keeping everything, by 'collect init' or the first command that writes.\n"
           "\n"
           "commands:\n", fp);

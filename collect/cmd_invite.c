@@ -1,0 +1,275 @@
+/* collect invite: private web links for questionnaires answered on the
+ * respondent's own device, their list, and revoking one. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "qr.h"
+#include "serve/serve.h"
+#include "weblink.h"
+
+static void usage(void)
+{
+    fputs("usage: collect invite INSTRUMENT --client C [--session N]\n"
+          "                     [--rater client|therapist|observer] [--rater-code X]\n"
+          "                     [--expires DURATION] [--base-url URL] [--qr FILE.png|FILE.svg]\n"
+          "       collect invite list\n"
+          "       collect invite revoke ID\n"
+          "\n"
+          "Makes one private link through which the latest version of INSTRUMENT is\n"
+          "answered once, on the respondent's own phone or computer, with 'collect serve'\n"
+          "running.  Prints the link on a line of its own, an access code to type at\n"
+          "BASE/code instead, and, when the output is a terminal, the link as a QR code\n"
+          "to scan.  Only a hash of the link and of the code is kept in the study: copy\n"
+          "them now, they cannot be shown again (make a new link if one is lost).\n"
+          "\n"
+          "  --client C        the client (must exist: see 'collect client add')\n"
+          "  --session N       session N of the client; without it the client's session\n"
+          "                    of today when one is recorded, else the next number.  The\n"
+          "                    session is recorded now (today, the client's therapist)\n"
+          "                    when it is not in the study yet\n"
+          "  --rater R         who answers: client (default), therapist or observer\n"
+          "  --rater-code X    which therapist or observer answers\n"
+          "  --expires D       how long the link stays open: 7d (default), 48h, 30m, 1d12h\n"
+          "  --base-url URL    where 'collect serve' is reached from the respondent's device\n"
+          "                    (default " SERVE_DEFAULT_BASE ", its default address)\n"
+          "  --qr FILE         also write the QR code to FILE.png or FILE.svg (to print)\n"
+          "\n"
+          "'invite list' prints every link as CSV: id, instrument, client, session, rater,\n"
+          "created, expires, state (pending, started, answered, expired or revoked); never\n"
+          "a link or a code.  'invite revoke ID' closes a link that is not answered yet:\n"
+          "it then answers as closed, and the answers typed so far are dropped.\n",
+          stdout);
+}
+
+struct invite_args {
+    const char *instrument, *client, *session, *rater, *rater_code, *expires, *base, *qr;
+};
+
+static int parse_args(int argc, char **argv, struct invite_args *a)
+{
+    int i = 1;
+    while (i < argc) {
+        const cli_optval opts[] = {
+            { "--client", &a->client }, { "--session", &a->session }, { "--rater", &a->rater },
+            { "--rater-code", &a->rater_code }, { "--expires", &a->expires },
+            { "--base-url", &a->base }, { "--qr", &a->qr }, { NULL, NULL }
+        };
+        int r = cli_opts("invite", argc, argv, &i, opts);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage("invite", "unknown option '%s'", argv[i]);
+        if (a->instrument)
+            return cli_usage("invite", "one instrument at a time ('%s' and '%s')", a->instrument,
+                             argv[i]);
+        a->instrument = argv[i++];
+    }
+    if (!a->instrument)
+        return cli_usage("invite", "'invite' needs an INSTRUMENT (or list, or revoke ID)");
+    if (!a->client)
+        return cli_usage("invite", "'invite' needs --client");
+    if (!a->rater)
+        a->rater = "client";
+    return EXIT_OK;
+}
+
+static int list_row(const invite_view *v, void *ctx)
+{
+    csvout *w = ctx;
+    csvout_int(w, v->id);
+    csvout_field(w, v->instrument);
+    csvout_field(w, v->client);
+    csvout_int(w, v->session);
+    csvout_field(w, v->rater);
+    csvout_field(w, v->created_at);
+    csvout_field(w, v->expires_at);
+    csvout_field(w, v->state);
+    csvout_end(w);
+    return 0;
+}
+
+static int invite_list(int argc, const char *db)
+{
+    if (argc > 2)
+        return cli_usage("invite", "'invite list' takes no arguments");
+    store *s = cli_open(db, STORE_READ);
+    if (!s)
+        return EXIT_FAIL;
+    csvout w;
+    at_err err;
+    csvout_init_file(&w, stdout);
+    static const char *const head[] = { "id", "instrument", "client", "session", "rater",
+                                        "created", "expires", "state" };
+    csvout_row(&w, head, 8);
+    int rc = store_invite_each(s, list_row, &w, &err) == AT_OK ? EXIT_OK
+                                                                 : cli_fail("%s", err.msg);
+    store_close(s);
+    if (fflush(stdout) != 0)
+        rc = cli_fail("standard output: cannot write");
+    return rc;
+}
+
+static int invite_revoke(int argc, char **argv, const char *db)
+{
+    long id = 0;
+    if (argc != 3 || !parse_long(argv[2], &id) || id < 1)
+        return cli_usage("invite", "'invite revoke' needs one link ID (see 'collect invite list')");
+    store *s = cli_open(db, STORE_WRITE);
+    if (!s)
+        return EXIT_FAIL;
+    at_err err;
+    int rc = EXIT_OK;
+    if (store_invite_revoke(s, id, &err) == AT_OK)
+        printf("revoked link %ld\n", id);
+    else
+        rc = cli_fail("%s", err.msg);
+    store_close(s);
+    return rc;
+}
+
+/* The base URL as given, without a trailing slash (caller frees); NULL
+ * after the usage error when it is not an http or https URL. */
+static char *base_url(const char *given)
+{
+    const char *b = given ? given : SERVE_DEFAULT_BASE;
+    if (strncmp(b, "http://", 7) != 0 && strncmp(b, "https://", 8) != 0) {
+        cli_usage("invite", "'--base-url' takes an http:// or https:// URL, not '%s'", b);
+        return NULL;
+    }
+    for (const char *p = b; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '?' ||
+            *p == '#') {
+            cli_usage("invite", "'--base-url' '%s' is not a plain URL", b);
+            return NULL;
+        }
+    char *u = xstrdup(b);
+    size_t n = strlen(u);
+    while (n > 0 && u[n - 1] == '/')
+        u[--n] = '\0';
+    return u;
+}
+
+/* The session a link is for: given, else today's, else the next. */
+static int pick_session(store *s, const struct invite_args *a, long *session)
+{
+    at_err err;
+    if (a->session)
+        return cli_session_number("invite", a->session, session) ? EXIT_OK : EXIT_USAGE;
+    if (store_session_today(s, a->client, session, &err) != AT_OK)
+        return cli_fail("%s", err.msg);
+    if (!*session && store_session_next_number(s, a->client, session, &err) != AT_OK)
+        return cli_fail("%s", err.msg);
+    return EXIT_OK;
+}
+
+static int invite_make(struct invite_args *a, const char *db)
+{
+    long expires = a->expires ? weblink_duration(a->expires) : 7L * 86400;
+    if (!expires)
+        return cli_usage("invite", "'--expires' takes a duration such as 7d, 48h or 30m "
+                         "(1 minute to 366 days), not '%s'", a->expires);
+    if (!cli_rater_ok("invite", a->rater))
+        return EXIT_USAGE;
+    if (a->rater_code && !store_rater_code(a->rater, a->client, a->rater_code))
+        return cli_usage("invite", "a client's own rating takes the client's code ('%s') as "
+                         "its rater code, not '%s'", a->client, a->rater_code);
+    if (a->qr && !qr_file_kind_ok(a->qr))
+        return cli_usage("invite", "'--qr' writes a .png or .svg file, not '%s'", a->qr);
+    char *base = base_url(a->base);
+    if (!base)
+        return EXIT_USAGE;
+
+    int rc = EXIT_FAIL;
+    store *s = cli_open(db, STORE_WRITE);
+    catalog *cat = s ? catalog_new(s) : NULL;
+    sbuf url = SBUF_INIT;
+    at_err err;
+    if (!s)
+        goto out;
+    at_status found = store_client_find(s, a->client, NULL, &err);
+    if (found == AT_ENOTFOUND) {
+        cli_no_client(a->client);
+        goto out;
+    }
+    if (found != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    long iid = 0, session = 0, id = 0;
+    const instrument *in = catalog_latest(cat, a->instrument, &iid, &err);
+    if (!in) {
+        if (err.code == AT_ENOTFOUND)
+            cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
+                     "FILE.csv' (see 'collect instrument list')", a->instrument);
+        else
+            cli_fail("%s", err.msg);
+        goto out;
+    }
+    if (in->is_template) {
+        cli_fail("instrument '%s' is a template: its licensed wording is still to be pasted "
+                 "in (see instruments/README.md), so it is not given to anyone", a->instrument);
+        goto out;
+    }
+    if ((rc = pick_session(s, a, &session)) != EXIT_OK)
+        goto out;
+    rc = EXIT_FAIL;
+
+    char tok[WEBLINK_TOKEN_LEN + 1], code[WEBLINK_CODE_LEN + 2], th[65], ch[65], until[21];
+    if (weblink_new(tok, code, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    weblink_token_hash(tok, strlen(tok), th);
+    weblink_code_hash(code, ch);
+    weblink_time_iso(time(NULL) + expires, until);
+    invite_rec r = { .client = a->client, .session = session, .instrument_id = iid,
+                     .rater = a->rater, .rater_code = a->rater_code, .token_hash = th,
+                     .code_hash = ch, .expires_at = until };
+    if (store_invite_add(s, &r, &id, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    sbuf_addf(&url, "%s/s/%s", base, tok);
+    printf("link %ld: %s for client %s, session %ld, rater %s%s%s; open until %.10s %.5s UTC\n",
+           id, a->instrument, a->client, session, a->rater, a->rater_code ? " " : "",
+           a->rater_code ? a->rater_code : "", until, until + 11);
+    printf("%s\n", url.buf);
+    printf("access code: %s (at %s/code)\n", code, base);
+    if (isatty(STDOUT_FILENO) && qr_terminal(url.buf, stdout, &err) != AT_OK)
+        cli_fail("%s", err.msg);
+    if (a->qr) {
+        if (qr_file(url.buf, a->qr, &err) != AT_OK) {
+            cli_fail("%s (the link above is made and works)", err.msg);
+            goto out;
+        }
+        printf("QR code written to %s\n", a->qr);
+    }
+    rc = fflush(stdout) == 0 ? EXIT_OK : cli_fail("standard output: cannot write");
+out:
+    sbuf_release(&url);
+    catalog_free(cat);
+    store_close(s);
+    free(base);
+    return rc;
+}
+
+int cmd_invite(int argc, char **argv, const char *db)
+{
+    if (cli_wants_help(argc, argv)) {
+        usage();
+        return EXIT_OK;
+    }
+    if (argc >= 2 && strcmp(argv[1], "list") == 0)
+        return invite_list(argc, db);
+    if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
+        return invite_revoke(argc, argv, db);
+    struct invite_args a = { 0 };
+    int rc = parse_args(argc, argv, &a);
+    return rc == EXIT_OK ? invite_make(&a, db) : rc;
+}

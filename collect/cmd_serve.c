@@ -1,0 +1,447 @@
+/* collect serve: the web questionnaire for private links, on
+ * libmicrohttpd.  This file is the HTTP side (sockets, TLS, bodies,
+ * headers, the log, shutdown); serve/handler.c answers the requests. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "serve/serve.h"
+
+#define IDLE_TIMEOUT_S 20      /* a connection quiet this long is closed */
+#define MAX_FIELDS 512
+
+static void usage(void)
+{
+    fputs("usage: collect serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]\n"
+          "                     [--base-url URL] [--insecure-http]\n"
+          "\n"
+          "Serves the questionnaires of the study's private links ('collect invite') to\n"
+          "the respondents' own browsers, one question a screen, until Ctrl-C or SIGTERM\n"
+          "(requests under way are finished first).  The first line on stderr is\n"
+          "'listening on URL'; then one line per request (method, kind of address,\n"
+          "status, time), never a link's token or an access code.\n"
+          "\n"
+          "  --listen HOST:PORT  where to listen (default " SERVE_DEFAULT_LISTEN "; port 0\n"
+          "                      picks a free one; [::1]:PORT for IPv6)\n"
+          "  --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...\n"
+          "  --tls-key FILE      ... and its PEM private key\n"
+          "  --base-url URL      the address respondents use, when it is not the one\n"
+          "                      listened on (a reverse proxy in front): printed with\n"
+          "                      'listening on' for 'collect invite --base-url'\n"
+          "  --insecure-http     allow plain HTTP on an address other than loopback (only\n"
+          "                      on a network you trust: answers would cross it unencrypted)\n"
+          "\n"
+          "The pages are built into this program; nothing is read from disk or fetched\n"
+          "from any other host.  Answers so far are kept in the study as they are given,\n"
+          "so a closed page resumes; a saved link then answers 410.\n", stdout);
+}
+
+/* ---- one request's state between libmicrohttpd's calls ------------------- */
+
+typedef struct conn {
+    struct timespec start;
+    char method[8];
+    const char *route;
+    int status;
+    size_t body;                 /* bytes of the body seen so far */
+    int too_big, too_many, bad_type;
+    struct MHD_PostProcessor *pp;
+    serve_field fields[MAX_FIELDS];
+    size_t nfields;
+} conn;
+
+static serve_app app;
+static atomic_int inflight;
+
+static void conn_free(conn *c)
+{
+    if (!c)
+        return;
+    if (c->pp)
+        MHD_destroy_post_processor(c->pp);
+    for (size_t i = 0; i < c->nfields; i++) {
+        free(c->fields[i].name);
+        free(c->fields[i].value);
+    }
+    free(c);
+}
+
+static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *filename, const char *content_type,
+                                const char *transfer_encoding, const char *data, uint64_t off,
+                                size_t size)
+{
+    (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
+    conn *c = cls;
+    if (!key)
+        return MHD_YES;
+    /* a value may come in pieces: the pieces after the first append */
+    if (off > 0 && c->nfields && strcmp(c->fields[c->nfields - 1].name, key) == 0) {
+        serve_field *f = &c->fields[c->nfields - 1];
+        size_t had = strlen(f->value);
+        f->value = xrealloc(f->value, had + size + 1);
+        memcpy(f->value + had, data, size);
+        f->value[had + size] = '\0';
+        return MHD_YES;
+    }
+    if (c->nfields == MAX_FIELDS) {
+        c->too_many = 1;
+        return MHD_NO;
+    }
+    c->fields[c->nfields].name = xstrdup(key);
+    c->fields[c->nfields].value = xstrndup(data ? data : "", size);
+    c->nfields++;
+    return MHD_YES;
+}
+
+static void security_headers(struct MHD_Response *r)
+{
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'self'; form-action 'self'; "
+                            "frame-ancestors 'none'; base-uri 'none'");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *mc, conn *c, serve_response *rp)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        rp->body.len, rp->body.len ? rp->body.buf : (void *)"", MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return MHD_NO;
+    security_headers(r);
+    MHD_add_response_header(r, "Content-Type", rp->type);
+    if (rp->status == 303 && rp->location[0])
+        MHD_add_response_header(r, "Location", rp->location);
+    if (rp->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%ld", rp->retry_after);
+        MHD_add_response_header(r, "Retry-After", secs);
+    }
+    if (rp->status == 405)
+        MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
+    if (rp->status == 413)
+        MHD_add_response_header(r, "Connection", "close");
+    c->status = rp->status;
+    c->route = rp->route;
+    enum MHD_Result ok = MHD_queue_response(mc, (unsigned)rp->status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result send_note(struct MHD_Connection *mc, conn *c, int status,
+                                 const char *title, const char *text)
+{
+    serve_response rp = { .status = status, .type = "text/html; charset=utf-8",
+                          .route = c->route ? c->route : "other" };
+    sbuf_init(&rp.body);
+    page_note(&rp.body, title, text);
+    enum MHD_Result ok = send_reply(mc, c, &rp);
+    serve_response_release(&rp);
+    return ok;
+}
+
+static const char *route_of(const char *url)
+{
+    if (strncmp(url, "/s/", 3) == 0)
+        return "/s/\xe2\x80\xa6";
+    if (strcmp(url, "/code") == 0 || strcmp(url, "/") == 0 || strcmp(url, "/style.css") == 0)
+        return url;
+    return "other";
+}
+
+static void client_addr(struct MHD_Connection *mc, char *buf, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(buf, size, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
+                  (socklen_t)size);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)cls, (void)version;
+    conn *c = *con_cls;
+    if (!c) {
+        c = xcalloc(1, sizeof *c);
+        clock_gettime(CLOCK_MONOTONIC, &c->start);
+        snprintf(c->method, sizeof c->method, "%s", method);
+        c->route = route_of(url);
+        *con_cls = c;
+        atomic_fetch_add(&inflight, 1);
+        if (strcmp(method, "POST") == 0) {
+            const char *len = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+                                                          MHD_HTTP_HEADER_CONTENT_LENGTH);
+            long n = 0;
+            if (len && (!parse_long(len, &n) || n > SERVE_MAX_BODY))
+                return send_note(mc, c, 413, "Too much at once",
+                                 "The form sent more than this questionnaire takes.");
+            c->pp = MHD_create_post_processor(mc, 4096, on_field, c);
+            if (!c->pp)
+                c->bad_type = 1;
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        c->body += *upload_data_size;
+        if (c->body > SERVE_MAX_BODY)
+            c->too_big = 1;
+        if (!c->too_big && !c->too_many && c->pp &&
+            MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES)
+            c->too_many = c->too_many || 0;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (c->too_big)
+        return send_note(mc, c, 413, "Too much at once",
+                         "The form sent more than this questionnaire takes.");
+    if (c->too_many || c->bad_type)
+        return send_note(mc, c, 400, "Not understood", "The form could not be read.");
+    char addr[64];
+    client_addr(mc, addr, sizeof addr);
+    const char *accept = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    serve_request rq = { .method = method, .path = url, .addr = addr, .fields = c->fields,
+                         .nfields = c->nfields,
+                         .browser = accept && strstr(accept, "text/html") != NULL };
+    serve_response rp;
+    serve_handle(&app, &rq, &rp);
+    enum MHD_Result ok = send_reply(mc, c, &rp);
+    serve_response_release(&rp);
+    return ok;
+}
+
+static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)mc;
+    conn *c = *con_cls;
+    if (!c)
+        return;
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    double ms = (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
+                (double)(end.tv_nsec - c->start.tv_nsec) / 1e6;
+    if (c->status)
+        fprintf(stderr, "%s %s %d %.1f ms\n", c->method, c->route, c->status, ms);
+    else
+        fprintf(stderr, "%s %s - %.1f ms (%s)\n", c->method, c->route, ms,
+                toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? "timed out" : "dropped");
+    conn_free(c);
+    *con_cls = NULL;
+    atomic_fetch_sub(&inflight, 1);
+}
+
+/* ---- the command -------------------------------------------------------- */
+
+struct serve_args {
+    const char *listen, *cert, *key, *base;
+    int insecure;
+};
+
+static int parse_args(int argc, char **argv, struct serve_args *a)
+{
+    int i = 1;
+    while (i < argc) {
+        const cli_optval opts[] = { { "--listen", &a->listen }, { "--tls-cert", &a->cert },
+                                    { "--tls-key", &a->key }, { "--base-url", &a->base },
+                                    { NULL, NULL } };
+        int r = cli_opts("serve", argc, argv, &i, opts);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (strcmp(argv[i], "--insecure-http") == 0) {
+            a->insecure = 1;
+            i++;
+        } else {
+            return cli_usage("serve", "unknown argument '%s'", argv[i]);
+        }
+    }
+    if (!a->listen)
+        a->listen = SERVE_DEFAULT_LISTEN;
+    if (!a->cert != !a->key)
+        return cli_usage("serve", "'--tls-cert' and '--tls-key' go together");
+    if (a->base && strncmp(a->base, "http://", 7) != 0 && strncmp(a->base, "https://", 8) != 0)
+        return cli_usage("serve", "'--base-url' takes an http:// or https:// URL, not '%s'",
+                         a->base);
+    return EXIT_OK;
+}
+
+/* HOST:PORT (or [V6]:PORT) into a socket address; 0 after the usage error. */
+static int resolve(const char *listen, struct sockaddr_storage *ss, char *host, size_t hsz,
+                   long *port)
+{
+    const char *colon = strrchr(listen, ':');
+    const char *h = listen;
+    size_t hl = colon ? (size_t)(colon - listen) : 0;
+    if (colon && hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']')
+        h++, hl -= 2;
+    if (!colon || !hl || hl >= hsz || !parse_long(colon + 1, port) || *port < 0 ||
+        *port > 65535) {
+        cli_usage("serve", "'--listen' takes HOST:PORT (as 127.0.0.1:8080), not '%s'", listen);
+        return 0;
+    }
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    struct addrinfo hints = { .ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM }, *res;
+    if (getaddrinfo(host, NULL, &hints, &res) != 0) {
+        cli_usage("serve", "'--listen': '%s' is not an IP address (as 127.0.0.1 or ::1)", host);
+        return 0;
+    }
+    memset(ss, 0, sizeof *ss);
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    if (ss->ss_family == AF_INET)
+        ((struct sockaddr_in *)(void *)ss)->sin_port = htons((uint16_t)*port);
+    else
+        ((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons((uint16_t)*port);
+    return 1;
+}
+
+static int is_loopback(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)(const void *)ss)->sin_addr.s_addr) >> 24) ==
+               127;
+    return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
+}
+
+static void log_mhd(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    fputs("collect: serve: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+int cmd_serve(int argc, char **argv, const char *db)
+{
+    if (cli_wants_help(argc, argv)) {
+        usage();
+        return EXIT_OK;
+    }
+    struct serve_args a = { 0 };
+    int rc = parse_args(argc, argv, &a);
+    if (rc != EXIT_OK)
+        return rc;
+    struct sockaddr_storage ss;
+    char host[64];
+    long port = 0;
+    if (!resolve(a.listen, &ss, host, sizeof host, &port))
+        return EXIT_USAGE;
+    int tls = a.cert != NULL;
+    if (!tls && !is_loopback(&ss) && !a.insecure)
+        return cli_usage("serve", "'%s' is not a loopback address: serve it with --tls-cert "
+                         "and --tls-key, or behind a TLS reverse proxy on loopback, or say "
+                         "--insecure-http for a network you trust", host);
+    char *cert = NULL, *key = NULL;
+    at_err err;
+    if (tls && (read_file(a.cert, &cert, NULL, &err) != AT_OK ||
+                read_file(a.key, &key, NULL, &err) != AT_OK)) {
+        free(cert);
+        return cli_fail("%s", err.msg);
+    }
+
+    /* a save that meets a busy study waits; the answers so far are already
+     * kept in the link, so a wait that runs out loses nothing */
+    store *s = NULL;
+    store_wait_defaults(30000, 1000, NULL, NULL);
+    if (store_open(db, STORE_WRITE, &s, &err) != AT_OK) {
+        free(cert);
+        free(key);
+        return cli_fail("%s", err.msg);
+    }
+    serve_app_init(&app, s);
+    app.who = cli_who();
+
+    /* the signals are taken by this thread alone (sigwait): the server's
+     * threads, started after this, inherit the mask */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (tls)
+        flags |= MHD_USE_TLS;
+    struct MHD_Daemon *d =
+        tls ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
+                               MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+                               MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                               MHD_OPTION_THREAD_POOL_SIZE, 2u,
+                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
+                               MHD_OPTION_CONNECTION_LIMIT, 1000u,
+                               MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                               MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+                               MHD_OPTION_END)
+            : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
+                               MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
+                               MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                               MHD_OPTION_THREAD_POOL_SIZE, 2u,
+                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
+                               MHD_OPTION_CONNECTION_LIMIT, 1000u,
+                               MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
+    if (!d) {
+        rc = cli_fail("cannot listen on %s: %s", a.listen,
+                      errno ? strerror(errno) : "the server did not start");
+        goto out;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    long real = di ? (long)di->port : port;
+    int v6 = ss.ss_family == AF_INET6;
+    fprintf(stderr, "listening on %s://%s%s%s:%ld", tls ? "https" : "http", v6 ? "[" : "", host,
+            v6 ? "]" : "", real);
+    if (a.base)
+        fprintf(stderr, " (links: %s)", a.base);
+    fputc('\n', stderr);
+    fflush(stderr);
+
+    int sig = 0;
+    while (sigwait(&stop, &sig) != 0)
+        ;
+    /* no new connections; the requests under way are answered first */
+    MHD_socket ls = MHD_quiesce_daemon(d);
+    for (int waited = 0; atomic_load(&inflight) > 0 && waited < 10000; waited += 10) {
+        struct timespec t = { 0, 10 * 1000000 };
+        nanosleep(&t, NULL);
+    }
+    MHD_stop_daemon(d);
+    if (ls != MHD_INVALID_SOCKET)
+        close(ls);
+    fprintf(stderr, "stopped (%s)\n", sig == SIGINT ? "interrupt" : "terminate");
+    rc = EXIT_OK;
+out:
+    serve_app_release(&app);
+    store_close(s);
+    free(cert);
+    free(key);
+    return rc;
+}

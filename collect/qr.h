@@ -1,0 +1,18 @@
+/* qr.h: a link as a QR code (libqrencode), for a phone's camera: drawn in
+ * the terminal, or written as a PNG (cairo) or SVG file. */
+#ifndef COLLECT_QR_H
+#define COLLECT_QR_H
+
+#include <stdio.h>
+#include "util.h"
+
+/* Draws text's QR code on fp with Unicode half blocks, two modules a line,
+ * dark and light set by colour so it reads on any terminal background. */
+at_status qr_terminal(const char *text, FILE *fp, at_err *err);
+/* Writes text's QR code to path: PNG when it ends in .png, SVG when .svg
+ * (any case); the file is written whole (outfile), mode 0600. */
+at_status qr_file(const char *text, const char *path, at_err *err);
+/* Whether path names a kind of file qr_file writes. */
+int qr_file_kind_ok(const char *path);
+
+#endif

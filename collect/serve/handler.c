@@ -1,0 +1,390 @@
+/* handler.c: the routes of collect serve (serve.h).
+ *
+ *   GET  /s/TOKEN   the screen the link is at (a question or the review)
+ *   POST /s/TOKEN   a move (next, back, skip, change-K, save); a browser is
+ *                   then sent to GET the same URL (303), another client gets
+ *                   the next screen at once
+ *   GET  /code, /   the access-code form
+ *   POST /code      the code (and, from then on, the moves: the code rides
+ *                   along in the form, never in a URL)
+ *   GET  /style.css the stylesheet
+ * A link that is unknown answers 404, one expired or revoked 410, both with
+ * the same page; an answered one 410 with the thank-you page.  Unknown
+ * tokens and wrong codes count towards the bad-guess limit.  Every move is
+ * kept in the store before it is answered, so a closed page resumes where
+ * it was. */
+#include "serve.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "weblink.h"
+
+void serve_app_init(serve_app *app, store *s)
+{
+    memset(app, 0, sizeof *app);
+    pthread_mutex_init(&app->lock, NULL);
+    app->s = s;
+    app->cat = catalog_new(s);
+    ratelimit_init(&app->rl);
+}
+
+void serve_app_release(serve_app *app)
+{
+    catalog_free(app->cat);
+    pthread_mutex_destroy(&app->lock);
+}
+
+void serve_response_release(serve_response *rp)
+{
+    sbuf_release(&rp->body);
+}
+
+static const char html_type[] = "text/html; charset=utf-8";
+
+static void reply(serve_response *rp, int status)
+{
+    rp->status = status;
+    rp->type = html_type;
+}
+
+static const char *field_of(const serve_request *rq, const char *name)
+{
+    for (size_t i = 0; i < rq->nfields; i++)
+        if (strcmp(rq->fields[i].name, name) == 0)
+            return rq->fields[i].value;
+    return NULL;
+}
+
+static long now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec;
+}
+
+/* A link as read from the store, copied out of the store's callback. */
+typedef struct link {
+    long id;
+    long instrument_id;
+    char state[16];
+    char *flow_state;
+    size_t n;
+    char **values;
+} link;
+
+static int copy_link(const invite_view *v, void *ctx)
+{
+    link *l = ctx;
+    l->id = v->id;
+    l->instrument_id = v->instrument_id;
+    snprintf(l->state, sizeof l->state, "%s", v->state);
+    l->flow_state = xstrdup(v->flow_state);
+    l->n = v->n;
+    l->values = xcalloc(v->n ? v->n : 1, sizeof *l->values);
+    for (size_t i = 0; i < v->n; i++)
+        l->values[i] = xstrdup(v->values[i]);
+    return 0;
+}
+
+static void link_release(link *l)
+{
+    for (size_t i = 0; l->values && i < l->n; i++)
+        free(l->values[i]);
+    free(l->values);
+    free(l->flow_state);
+    memset(l, 0, sizeof *l);
+}
+
+/* The answers to keep: the flow's, calc columns left blank (they are
+ * computed again whenever read). */
+static const char **kept_values(const instrument *in, const flow *fl)
+{
+    const char *const *v = flow_values(fl);
+    const char **out = xcalloc(in->ncols ? in->ncols : 1, sizeof *out);
+    for (size_t c = 0; c < in->ncols; c++)
+        out[c] = in->fields[in->cols[c].field].type == FT_CALC ? NULL : v[c];
+    return out;
+}
+
+static void server_error(serve_response *rp, const char *why)
+{
+    reply(rp, 500);
+    sbuf_reset(&rp->body);
+    page_note(&rp->body, "Something went wrong",
+              why ? why : "The questionnaire could not be shown just now. Your answers so far "
+              "are kept; please try again in a moment.");
+}
+
+/* The screen the flow is at. */
+static void render(serve_response *rp, const flow *fl, const page_form *pf, int status)
+{
+    reply(rp, status);
+    sbuf_reset(&rp->body);
+    if (flow_where(fl) == FLOW_QUESTION)
+        page_question(&rp->body, fl, pf);
+    else if (flow_where(fl) == FLOW_REVIEW)
+        page_review(&rp->body, fl, pf);
+    else
+        page_thanks(&rp->body, fl);
+}
+
+/* Applies the answer the form posts for the question on screen. */
+static int take_posted(const serve_request *rq, flow *fl, char *why, size_t whysz,
+                       const char **typed)
+{
+    const instrument *in = flow_instrument(fl);
+    const field *f = &in->fields[flow_field(fl)];
+    const char **cols = xcalloc(f->ncol ? f->ncol : 1, sizeof *cols);
+    if (f->type == FT_CHECKBOX)
+        for (size_t k = 0; k < f->ncol; k++)
+            cols[k] = field_of(rq, in->cols[f->col + k].name);
+    else
+        cols[0] = field_of(rq, f->name);
+    *typed = f->type == FT_CHECKBOX ? NULL : cols[0];
+    int ok = flow_answer_columns(fl, cols, why, whysz);
+    free(cols);
+    return ok;
+}
+
+/* A move posted at the screen fl is at.  Returns 1 when the flow moved
+ * (to be kept), 0 when it stays with a message in why (typed: the refused
+ * answer, to show again). */
+static int move(const serve_request *rq, flow *fl, const char *action, char *why, size_t whysz,
+                const char **typed)
+{
+    *typed = NULL;
+    why[0] = '\0';
+    if (flow_where(fl) == FLOW_QUESTION) {
+        if (strcmp(action, "next") == 0)
+            return take_posted(rq, fl, why, whysz, typed) && flow_next(fl, why, whysz);
+        if (strcmp(action, "back") == 0) {
+            /* what was typed is kept when it is a valid answer */
+            char ignored[256];
+            const char *t;
+            take_posted(rq, fl, ignored, sizeof ignored, &t);
+            flow_back(fl);
+            return 1;
+        }
+        if (strcmp(action, "skip") == 0)
+            return flow_skip(fl, why, whysz);
+        return 0;
+    }
+    if (flow_where(fl) == FLOW_REVIEW && strncmp(action, "change-", 7) == 0) {
+        long k = 0;
+        if (parse_long(action + 7, &k) && k > 0 && flow_change(fl, (size_t)k))
+            return 1;
+    }
+    return 0;
+}
+
+/* The final save of link l with the answers of fl. */
+static at_status save(serve_app *app, const link *l, const instrument *in, flow *fl,
+                      at_err *err)
+{
+    const char **vals = kept_values(in, fl);
+    admin_rec rec = { .status = flow_status(fl), .source = "web", .values = vals,
+                      .n = in->ncols, .rater = "client" };
+    long aid = 0;
+    at_status rc = store_invite_answer(app->s, l->id, &rec, app->who, &aid, err);
+    free(vals);
+    if (rc == AT_OK)
+        flow_mark_saved(fl);
+    return rc;
+}
+
+/* A request for link l (found): GET shows it, POST moves it. */
+static void on_link(serve_app *app, const serve_request *rq, serve_response *rp, link *l,
+                    const char *self, const char *code)
+{
+    at_err err;
+    const instrument *in = catalog_get(app->cat, l->instrument_id, &err);
+    if (!in) {
+        server_error(rp, NULL);
+        return;
+    }
+    flow *fl = flow_new(in);
+    int answered = strcmp(l->state, "answered") == 0;
+    if (answered || (strcmp(l->state, "pending") != 0 && strcmp(l->state, "started") != 0)) {
+        reply(rp, 410);
+        if (answered)
+            page_thanks(&rp->body, fl);
+        else
+            page_closed(&rp->body);
+        flow_free(fl);
+        return;
+    }
+    if (l->flow_state)
+        flow_state_read(fl, (const char *const *)l->values, l->flow_state);
+    page_form pf = { .action = self, .code = code };
+    const char *action = field_of(rq, "action");
+    int posted = strcmp(rq->method, "POST") == 0 && action;
+    if (!posted) {
+        render(rp, fl, &pf, 200);
+        flow_free(fl);
+        return;
+    }
+    /* a form sent from another screen than the one the flow is at (sent
+     * twice, or from a page left open elsewhere) does not move it */
+    char stamp[24];
+    page_stamp(fl, stamp);
+    const char *at = field_of(rq, "at");
+    if (at && strcmp(at, stamp) != 0) {
+        render(rp, fl, &pf, 200);
+        flow_free(fl);
+        return;
+    }
+    if (strcmp(action, "save") == 0 && flow_where(fl) == FLOW_REVIEW) {
+        at_status rc = save(app, l, in, fl, &err);
+        if (rc == AT_EEXIST) {
+            /* answered meanwhile (another request), revoked or expired */
+            reply(rp, 410);
+            page_closed(&rp->body);
+        } else if (rc != AT_OK) {
+            pf.error = "Your answers could not be saved just now. Nothing is lost: please "
+                       "press Save again in a moment.";
+            render(rp, fl, &pf, 503);
+        } else if (rq->browser && !code) {
+            reply(rp, 303);
+            snprintf(rp->location, sizeof rp->location, "%s", self);
+        } else {
+            render(rp, fl, &pf, 200);
+        }
+        flow_free(fl);
+        return;
+    }
+    char why[256];
+    const char *typed = NULL;
+    if (!move(rq, fl, action, why, sizeof why, &typed)) {
+        pf.error = why[0] ? why : NULL;
+        pf.typed = typed;
+        render(rp, fl, &pf, 200);
+        flow_free(fl);
+        return;
+    }
+    const char **vals = kept_values(in, fl);
+    char *state = flow_state_write(fl);
+    at_status rc = store_invite_progress(app->s, l->id, vals, in->ncols, state, &err);
+    free(state);
+    free(vals);
+    if (rc == AT_EEXIST) {
+        reply(rp, 410);
+        page_closed(&rp->body);
+    } else if (rc != AT_OK) {
+        server_error(rp, "Your last answer could not be kept just now. Please go back and "
+                     "try again in a moment.");
+    } else if (rq->browser && !code) {
+        reply(rp, 303);
+        snprintf(rp->location, sizeof rp->location, "%s", self);
+    } else {
+        render(rp, fl, &pf, 200);
+    }
+    flow_free(fl);
+}
+
+static void too_many(serve_response *rp, long retry)
+{
+    reply(rp, 429);
+    rp->retry_after = retry > 0 ? retry : 1;
+    page_note(&rp->body, "Please wait a minute",
+              "Too many links or codes that do not fit were tried from here. Please wait a "
+              "minute, then try again.");
+}
+
+static void on_token(serve_app *app, const serve_request *rq, serve_response *rp)
+{
+    const char *tok = rq->path + 3;
+    long retry = 0, now = now_s();
+    rp->route = "/s/\xe2\x80\xa6";
+    if (ratelimit_blocked(&app->rl, rq->addr, now, &retry)) {
+        too_many(rp, retry);
+        return;
+    }
+    link l = { 0 };
+    at_err err;
+    at_status rc = AT_ENOTFOUND;
+    if (weblink_token_ok(tok, strlen(tok))) {
+        char hash[65];
+        weblink_token_hash(tok, strlen(tok), hash);
+        rc = store_invite_find(app->s, hash, 0, copy_link, &l, &err);
+    }
+    if (rc == AT_ENOTFOUND) {
+        ratelimit_hit(&app->rl, rq->addr, now);
+        reply(rp, 404);
+        page_closed(&rp->body);
+    } else if (rc != AT_OK) {
+        server_error(rp, NULL);
+    } else {
+        on_link(app, rq, rp, &l, rq->path, NULL);
+    }
+    link_release(&l);
+}
+
+static void on_code(serve_app *app, const serve_request *rq, serve_response *rp)
+{
+    rp->route = "/code";
+    const char *code = strcmp(rq->method, "POST") == 0 ? field_of(rq, "code") : NULL;
+    if (!code) {
+        reply(rp, 200);
+        page_code(&rp->body, NULL);
+        return;
+    }
+    long retry = 0, now = now_s();
+    if (ratelimit_blocked(&app->rl, rq->addr, now, &retry)) {
+        too_many(rp, retry);
+        return;
+    }
+    char hash[65];
+    link l = { 0 };
+    at_err err;
+    at_status rc = AT_ENOTFOUND;
+    if (weblink_code_hash(code, hash))
+        rc = store_invite_find(app->s, hash, 1, copy_link, &l, &err);
+    if (rc == AT_ENOTFOUND) {
+        ratelimit_hit(&app->rl, rq->addr, now);
+        reply(rp, 404);
+        page_code(&rp->body, "That code does not open a questionnaire. Please check it and "
+                  "try again.");
+    } else if (rc != AT_OK) {
+        server_error(rp, NULL);
+    } else {
+        on_link(app, rq, rp, &l, "/code", code);
+    }
+    link_release(&l);
+}
+
+void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
+{
+    sbuf_init(&rp->body);
+    rp->status = 500;
+    rp->type = html_type;
+    rp->location[0] = '\0';
+    rp->retry_after = 0;
+    rp->route = "other";
+    int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
+    int post = strcmp(rq->method, "POST") == 0;
+    if (strcmp(rq->path, "/style.css") == 0 && get) {
+        rp->route = "/style.css";
+        rp->status = 200;
+        rp->type = "text/css; charset=utf-8";
+        sbuf_adds(&rp->body, serve_style_css);
+        return;
+    }
+    if (!get && !post) {
+        reply(rp, 405);
+        page_note(&rp->body, "Not available", "This address takes only GET and POST.");
+        return;
+    }
+    pthread_mutex_lock(&app->lock);
+    if (strncmp(rq->path, "/s/", 3) == 0)
+        on_token(app, rq, rp);
+    else if (strcmp(rq->path, "/code") == 0 || (strcmp(rq->path, "/") == 0 && get))
+        on_code(app, rq, rp);
+    else {
+        reply(rp, 404);
+        page_closed(&rp->body);
+    }
+    pthread_mutex_unlock(&app->lock);
+}

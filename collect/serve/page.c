@@ -1,0 +1,477 @@
+/* page.c: the HTML of the questionnaire's screens (serve.h).
+ *
+ * Plain forms that work without JavaScript, one question a screen: a
+ * choice question is a fieldset whose legend is the question, each option
+ * a radio button or checkbox with its own label; other questions a label
+ * tied to its input.  The first button of a form is the one Enter presses,
+ * so Next comes first in the markup (the stylesheet puts Back on the left).
+ * Every text from a dictionary goes through html_escape; nothing names the
+ * client, the therapist or the instrument's technical name. */
+#include "serve.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+
+/* Escaped text with its line breaks kept. */
+static void text_lines(sbuf *out, const char *s)
+{
+    sbuf tmp = SBUF_INIT;
+    html_escape(&tmp, s);
+    for (const char *p = sbuf_str(&tmp); *p; p++) {
+        if (*p == '\n')
+            sbuf_adds(out, "<br>");
+        else if (*p != '\r')
+            sbuf_addc(out, *p);
+    }
+    sbuf_release(&tmp);
+}
+
+static void head(sbuf *out, const char *title)
+{
+    sbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+              "<meta name=\"referrer\" content=\"no-referrer\">\n<title>");
+    html_escape(out, title);
+    sbuf_adds(out, "</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n"
+              "<body>\n<main>\n");
+}
+
+static void foot(sbuf *out)
+{
+    sbuf_adds(out, "</main>\n</body>\n</html>\n");
+}
+
+void page_stamp(const flow *fl, char buf[24])
+{
+    switch (flow_where(fl)) {
+    case FLOW_QUESTION:
+        snprintf(buf, 24, "q%zu", flow_field(fl));
+        break;
+    case FLOW_REVIEW:
+        snprintf(buf, 24, "r");
+        break;
+    default:
+        snprintf(buf, 24, "d");
+        break;
+    }
+}
+
+static void form_open(sbuf *out, const flow *fl, const page_form *pf)
+{
+    char stamp[24];
+    page_stamp(fl, stamp);
+    sbuf_adds(out, "<form method=\"post\" action=\"");
+    html_escape(out, pf->action);
+    sbuf_adds(out, "\" novalidate>\n<input type=\"hidden\" name=\"at\" value=\"");
+    sbuf_adds(out, stamp);
+    sbuf_adds(out, "\">\n");
+    if (pf->code) {
+        sbuf_adds(out, "<input type=\"hidden\" name=\"code\" value=\"");
+        html_escape(out, pf->code);
+        sbuf_adds(out, "\">\n");
+    }
+}
+
+/* The id of field f's input, or of option k of it: the field name is a
+ * REDCap name (letters, digits, underscores), the code may be anything, so
+ * options go by their index. */
+static void input_id(sbuf *out, const field *f, long k)
+{
+    sbuf_adds(out, "f-");
+    html_escape(out, f->name);
+    if (k >= 0)
+        sbuf_addf(out, "-%ld", k);
+}
+
+static int checked(const field *f, const char *const *vals, size_t k)
+{
+    if (f->type == FT_CHECKBOX) {
+        const char *v = vals[f->col + k];
+        return v && strcmp(v, "1") == 0;
+    }
+    const char *v = vals[f->col];
+    return v && strcmp(v, f->choices[k].code) == 0;
+}
+
+static void choices(sbuf *out, const instrument *in, const field *f, const char *const *vals,
+                    const char *described)
+{
+    int box = f->type == FT_CHECKBOX;
+    sbuf_addf(out, "<fieldset%s%s%s>\n<legend><h1>", described ? " aria-describedby=\"" : "",
+              described ? described : "", described ? "\"" : "");
+    text_lines(out, f->label);
+    sbuf_adds(out, "</h1></legend>\n");
+    if (box)
+        sbuf_adds(out, "<p class=\"hint\" id=\"hint\">Tick all that fit.</p>\n");
+    sbuf_adds(out, "<div class=\"choices\">\n");
+    for (size_t k = 0; k < f->nchoices; k++) {
+        sbuf_adds(out, "<div class=\"choice\"><input type=\"");
+        sbuf_adds(out, box ? "checkbox" : "radio");
+        sbuf_adds(out, "\" id=\"");
+        input_id(out, f, (long)k);
+        sbuf_adds(out, "\" name=\"");
+        /* a checkbox option is its own column, name___code */
+        html_escape(out, box ? in->cols[f->col + k].name : f->name);
+        sbuf_adds(out, "\" value=\"");
+        html_escape(out, box ? "1" : f->choices[k].code);
+        sbuf_addc(out, '"');
+        if (checked(f, vals, k))
+            sbuf_adds(out, " checked");
+        sbuf_adds(out, "><label for=\"");
+        input_id(out, f, (long)k);
+        sbuf_adds(out, "\">");
+        text_lines(out, f->choices[k].label);
+        sbuf_adds(out, "</label></div>\n");
+    }
+    sbuf_adds(out, "</div>\n</fieldset>\n");
+}
+
+/* What a text answer is to look like, for the hint under it. */
+static const char *text_kind(const field *f)
+{
+    switch (f->valid) {
+    case FV_INTEGER: return "a whole number";
+    case FV_NUMBER: case FV_NUMBER_1DP: case FV_NUMBER_2DP: case FV_NUMBER_3DP:
+    case FV_NUMBER_4DP: case FV_NUMBER_COMMA: case FV_NUMBER_1DP_COMMA:
+    case FV_NUMBER_2DP_COMMA: case FV_NUMBER_3DP_COMMA: case FV_NUMBER_4DP_COMMA:
+        return "a number";
+    case FV_DATE_YMD: case FV_DATE_MDY: case FV_DATE_DMY: return "a date";
+    case FV_DATETIME_YMD: case FV_DATETIME_MDY: case FV_DATETIME_DMY:
+        return "a date and time, as 2026-03-09 14:30";
+    case FV_DATETIME_SECONDS_YMD: case FV_DATETIME_SECONDS_MDY: case FV_DATETIME_SECONDS_DMY:
+        return "a date and time, as 2026-03-09 14:30:00";
+    case FV_TIME: return "a time, as 14:30";
+    case FV_TIME_MM_SS: return "minutes and seconds, as 05:30";
+    case FV_EMAIL: return "an email address";
+    case FV_PHONE: return "a phone number";
+    default: return NULL;
+    }
+}
+
+static void bound(sbuf *out, const field *f, int is_min)
+{
+    /* the bound as the dictionary wrote it */
+    html_escape(out, f->cols[is_min ? DC_MIN : DC_MAX]);
+}
+
+/* The hint under a text or slider input: its kind and range. */
+static int hint(sbuf *out, const field *f)
+{
+    const char *kind = f->type == FT_SLIDER ? "a number" : text_kind(f);
+    int lo = f->has_min && f->cols[DC_MIN][0], hi = f->has_max && f->cols[DC_MAX][0];
+    if (f->type == FT_SLIDER) {
+        lo = hi = 1;
+    }
+    if (!kind && !lo && !hi)
+        return 0;
+    sbuf_adds(out, "<p class=\"hint\" id=\"hint\">");
+    if (f->type == FT_SLIDER) {
+        sbuf_addf(out, "A number from %s to %s", f->cols[DC_MIN][0] ? f->cols[DC_MIN] : "0",
+                  f->cols[DC_MAX][0] ? f->cols[DC_MAX] : "100");
+        /* "left | middle | right" */
+        const char *labels = f->cols[DC_CHOICES];
+        if (labels[0]) {
+            sbuf_adds(out, ": ");
+            sbuf tmp = SBUF_INIT;
+            html_escape(&tmp, labels);
+            for (const char *p = sbuf_str(&tmp); *p; p++) {
+                if (*p == '|')
+                    sbuf_adds(out, " &hellip; ");
+                else
+                    sbuf_addc(out, *p);
+            }
+            sbuf_release(&tmp);
+        }
+        sbuf_adds(out, ".</p>\n");
+        return 1;
+    }
+    if (kind) {
+        char first[64];
+        snprintf(first, sizeof first, "%s", kind);
+        first[0] = (char)(first[0] - 'a' + 'A');
+        sbuf_adds(out, first);
+    } else {
+        sbuf_adds(out, "An answer");
+    }
+    if (lo && hi) {
+        sbuf_adds(out, " from ");
+        bound(out, f, 1);
+        sbuf_adds(out, " to ");
+        bound(out, f, 0);
+    } else if (lo) {
+        sbuf_adds(out, ", at least ");
+        bound(out, f, 1);
+    } else if (hi) {
+        sbuf_adds(out, ", at most ");
+        bound(out, f, 0);
+    }
+    sbuf_adds(out, ".</p>\n");
+    return 1;
+}
+
+static void single(sbuf *out, const field *f, const char *value, const char *described)
+{
+    sbuf_adds(out, "<h1><label for=\"");
+    input_id(out, f, -1);
+    sbuf_adds(out, "\">");
+    text_lines(out, f->label);
+    sbuf_adds(out, "</label></h1>\n");
+    sbuf desc = SBUF_INIT;
+    int has_hint = hint(out, f);
+    if (described)
+        sbuf_adds(&desc, described);
+    if (has_hint)
+        sbuf_adds(&desc, desc.len ? " hint" : "hint");
+    const char *aria = desc.len ? desc.buf : NULL;
+    if (f->type == FT_NOTES) {
+        sbuf_adds(out, "<textarea rows=\"5\" id=\"");
+        input_id(out, f, -1);
+        sbuf_adds(out, "\" name=\"");
+        html_escape(out, f->name);
+        sbuf_addc(out, '"');
+        if (aria)
+            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        sbuf_adds(out, ">");
+        html_escape(out, value);
+        sbuf_adds(out, "</textarea>\n");
+    } else if (f->type == FT_DROPDOWN) {
+        sbuf_adds(out, "<select id=\"");
+        input_id(out, f, -1);
+        sbuf_adds(out, "\" name=\"");
+        html_escape(out, f->name);
+        sbuf_addc(out, '"');
+        if (aria)
+            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        sbuf_adds(out, ">\n<option value=\"\">Choose one</option>\n");
+        for (size_t k = 0; k < f->nchoices; k++) {
+            sbuf_adds(out, "<option value=\"");
+            html_escape(out, f->choices[k].code);
+            sbuf_addc(out, '"');
+            if (value && strcmp(value, f->choices[k].code) == 0)
+                sbuf_adds(out, " selected");
+            sbuf_adds(out, ">");
+            html_escape(out, f->choices[k].label);
+            sbuf_adds(out, "</option>\n");
+        }
+        sbuf_adds(out, "</select>\n");
+    } else {
+        const char *type = "text", *mode = NULL;
+        if (f->type == FT_SLIDER || f->valid == FV_INTEGER)
+            mode = "numeric";
+        else if (text_kind(f) && strcmp(text_kind(f), "a number") == 0)
+            mode = "decimal";
+        else if (f->valid == FV_DATE_YMD || f->valid == FV_DATE_MDY || f->valid == FV_DATE_DMY)
+            type = "date";
+        else if (f->valid == FV_EMAIL)
+            type = "email";
+        else if (f->valid == FV_PHONE)
+            type = "tel";
+        sbuf_addf(out, "<input type=\"%s\" id=\"", type);
+        input_id(out, f, -1);
+        sbuf_adds(out, "\" name=\"");
+        html_escape(out, f->name);
+        sbuf_adds(out, "\" value=\"");
+        html_escape(out, value);
+        sbuf_addc(out, '"');
+        if (mode)
+            sbuf_addf(out, " inputmode=\"%s\"", mode);
+        if (aria)
+            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        sbuf_adds(out, " autocomplete=\"off\">\n");
+    }
+    sbuf_release(&desc);
+}
+
+/* Whether flow_back would move: a question reached before this one, or an
+ * answer being changed from the review (flow.h has no question for it; the
+ * state string says it: "flow1 q CUR CHANGING H:LIST D:..."). */
+static int back_possible(const flow *fl)
+{
+    char *st = flow_state_write(fl);
+    char w = 0;
+    size_t cur = 0;
+    int changing = 0, used = 0;
+    int yes = sscanf(st, "flow1 %c %zu %d H:%n", &w, &cur, &changing, &used) == 3 && used > 0 &&
+              (changing || (st[used] && st[used] != ' '));
+    free(st);
+    return yes;
+}
+
+static void button(sbuf *out, const char *value, const char *cls, const char *text)
+{
+    sbuf_addf(out, "<button type=\"submit\" name=\"action\" value=\"%s\"%s%s%s>%s</button>\n",
+              value, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", text);
+}
+
+void page_question(sbuf *out, const flow *fl, const page_form *pf)
+{
+    const instrument *in = flow_instrument(fl);
+    const field *f = &in->fields[flow_field(fl)];
+    const char *const *vals = flow_values(fl);
+    size_t k = 0, n = 0;
+    int exact = 1;
+    flow_position(fl, &k, &n, &exact);
+    char pos[64], title[96];
+    snprintf(pos, sizeof pos, "Question %zu of %s%zu", k, exact ? "" : "about ", n);
+    snprintf(title, sizeof title, "%s%s", pf->error ? "Please check: " : "", pos);
+    head(out, title);
+    form_open(out, fl, pf);
+    sbuf_addf(out, "<p class=\"progress\"><progress max=\"%zu\" value=\"%zu\" aria-hidden=\"true\">"
+              "</progress>%s</p>\n", n ? n : 1, k ? k - 1 : 0, pos);
+    size_t idx[64];
+    size_t nt = flow_texts(fl, idx, sizeof idx / sizeof idx[0]);
+    if (f->cols[DC_SECTION][0]) {
+        sbuf_adds(out, "<p class=\"section\">");
+        text_lines(out, f->cols[DC_SECTION]);
+        sbuf_adds(out, "</p>\n");
+    }
+    for (size_t i = 0; i < nt && i < sizeof idx / sizeof idx[0]; i++) {
+        sbuf_adds(out, "<p class=\"text\">");
+        text_lines(out, in->fields[idx[i]].label);
+        sbuf_adds(out, "</p>\n");
+    }
+    sbuf_adds(out, "<div class=\"question\">\n");
+    if (pf->error) {
+        sbuf_adds(out, "<p class=\"error\" id=\"error\" role=\"alert\">");
+        html_escape(out, pf->error);
+        sbuf_adds(out, "</p>\n");
+    }
+    sbuf desc = SBUF_INIT;
+    if (pf->error)
+        sbuf_adds(&desc, "error");
+    if (f->cols[DC_NOTE][0])
+        sbuf_adds(&desc, desc.len ? " note" : "note");
+    int choice = f->type == FT_RADIO || f->type == FT_YESNO || f->type == FT_TRUEFALSE ||
+                 f->type == FT_CHECKBOX;
+    if (choice) {
+        if (f->type == FT_CHECKBOX)
+            sbuf_adds(&desc, desc.len ? " hint" : "hint");
+        choices(out, in, f, vals, desc.len ? desc.buf : NULL);
+    } else {
+        single(out, f, pf->typed ? pf->typed : vals[f->col], desc.len ? desc.buf : NULL);
+    }
+    if (f->cols[DC_NOTE][0]) {
+        sbuf_adds(out, "<p class=\"note\" id=\"note\">");
+        text_lines(out, f->cols[DC_NOTE]);
+        sbuf_adds(out, "</p>\n");
+    }
+    if (!f->required && f->type != FT_NOTES)
+        sbuf_adds(out, "<p class=\"optional\">You may leave this one out.</p>\n");
+    sbuf_release(&desc);
+    sbuf_adds(out, "</div>\n<div class=\"actions\">\n");
+    button(out, "next", "primary", "Next");
+    /* Back is offered from the second question on, and when changing an
+     * answer from the review (it leads back there) */
+    if (back_possible(fl))
+        button(out, "back", "back", "Back");
+    if (!f->required)
+        button(out, "skip", "skip", "Skip");
+    sbuf_adds(out, "</div>\n</form>\n");
+    foot(out);
+}
+
+void page_review(sbuf *out, const flow *fl, const page_form *pf)
+{
+    const instrument *in = flow_instrument(fl);
+    const char *const *vals = flow_values(fl);
+    size_t n = flow_review_list(fl, NULL, 0);
+    size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+    flow_review_list(fl, idx, n);
+    head(out, "Your answers");
+    form_open(out, fl, pf);
+    sbuf_adds(out, "<h1>Your answers</h1>\n");
+    if (pf->error) {
+        sbuf_adds(out, "<p class=\"error\" role=\"alert\">");
+        html_escape(out, pf->error);
+        sbuf_adds(out, "</p>\n");
+    }
+    sbuf_adds(out, "<p>Please look over your answers. You can change any of them now; once "
+              "they are saved they cannot be changed here.</p>\n<ol class=\"review\">\n");
+    sbuf ans = SBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        const field *f = &in->fields[idx[i]];
+        sbuf_reset(&ans);
+        if (flow_answered(fl, idx[i]))
+            flow_answer_text(in, f, vals, &ans);
+        sbuf_adds(out, "<li><p class=\"q\">");
+        text_lines(out, f->label);
+        sbuf_adds(out, "</p>\n<p class=\"a\">");
+        if (ans.len)
+            text_lines(out, ans.buf);
+        else
+            sbuf_adds(out, "<span class=\"none\">No answer</span>");
+        sbuf_addf(out, "</p>\n<button type=\"submit\" name=\"action\" value=\"change-%zu\" "
+                  "class=\"change\">Change<span class=\"vh\"> answer %zu</span></button></li>\n",
+                  i + 1, i + 1);
+    }
+    sbuf_release(&ans);
+    free(idx);
+    sbuf_adds(out, "</ol>\n<div class=\"actions\">\n");
+    button(out, "save", "primary", "Save my answers");
+    sbuf_adds(out, "</div>\n</form>\n");
+    foot(out);
+}
+
+void page_thanks(sbuf *out, const flow *fl)
+{
+    const instrument *in = flow_instrument(fl);
+    size_t idx[32];
+    size_t n = flow_closing(fl, idx, sizeof idx / sizeof idx[0]);
+    head(out, "Thank you");
+    sbuf_adds(out, "<h1>Thank you</h1>\n");
+    if (!n) {
+        sbuf_adds(out, "<p>");
+        html_escape(out, flow_closing_default());
+        sbuf_adds(out, "</p>\n");
+    }
+    for (size_t i = 0; i < n && i < sizeof idx / sizeof idx[0]; i++) {
+        sbuf_adds(out, "<p>");
+        text_lines(out, in->fields[idx[i]].label);
+        sbuf_adds(out, "</p>\n");
+    }
+    sbuf_adds(out, "<p class=\"small\">You can close this page now.</p>\n");
+    foot(out);
+}
+
+void page_closed(sbuf *out)
+{
+    page_note(out, "This link is not open",
+              "There is no questionnaire to answer here. The link may be mistyped, or no "
+              "longer open. If you expected one, please ask the person who gave you the link "
+              "for a new one.");
+}
+
+void page_code(sbuf *out, const char *error)
+{
+    head(out, error ? "Please check: access code" : "Access code");
+    sbuf_adds(out, "<form method=\"post\" action=\"/code\" novalidate>\n"
+              "<h1><label for=\"code\">Your access code</label></h1>\n"
+              "<p class=\"hint\" id=\"hint\">The ten letters and digits you were given, as "
+              "K7QM4-XRP2D. Small or capital letters both work.</p>\n");
+    if (error) {
+        sbuf_adds(out, "<p class=\"error\" id=\"error\" role=\"alert\">");
+        html_escape(out, error);
+        sbuf_adds(out, "</p>\n");
+    }
+    sbuf_addf(out, "<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" "
+              "autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"40\" "
+              "aria-describedby=\"hint%s\">\n<div class=\"actions\">\n",
+              error ? " error" : "");
+    button(out, "open", "primary", "Open the questionnaire");
+    sbuf_adds(out, "</div>\n</form>\n");
+    foot(out);
+}
+
+void page_note(sbuf *out, const char *title, const char *text)
+{
+    head(out, title);
+    sbuf_adds(out, "<h1>");
+    html_escape(out, title);
+    sbuf_adds(out, "</h1>\n<p>");
+    html_escape(out, text);
+    sbuf_adds(out, "</p>\n");
+    foot(out);
+}

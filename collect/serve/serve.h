@@ -1,0 +1,123 @@
+/* serve.h: the web face of the questionnaire flow (collect serve).
+ *
+ * Three layers, each knowing less than the one above it:
+ *   cmd_serve.c  libmicrohttpd: sockets, TLS, request bodies, headers,
+ *                shutdown, the log line;
+ *   handler.c    routes: a request (method, path, posted fields, the
+ *                client's address) becomes a response (status, page), by
+ *                way of the store's links and lib/flow.h;
+ *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit.
+ * Nothing here writes to a terminal but cmd_serve.c. */
+#ifndef COLLECT_SERVE_H
+#define COLLECT_SERVE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "flow.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+#define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
+#define SERVE_DEFAULT_BASE "http://127.0.0.1:8080"
+#define SERVE_MAX_BODY (64 * 1024)
+
+/* ---- the bad-guess limit (ratelimit.c) --------------------------------- */
+
+/* More than RATE_MAX unknown tokens or wrong access codes from one address
+ * within RATE_WINDOW seconds: that address is turned away (429) until the
+ * oldest of them is a window old.  A fixed table of the addresses seen
+ * last; the one least recently seen makes room. */
+#define RATE_MAX 20
+#define RATE_WINDOW 60
+#define RATE_SLOTS 1024
+
+typedef struct rate_slot {
+    char addr[48];
+    long hits[RATE_MAX];   /* times of the last RATE_MAX bad guesses, a ring */
+    size_t n, next;
+    long last;
+} rate_slot;
+
+typedef struct ratelimit {
+    rate_slot slots[RATE_SLOTS];
+} ratelimit;
+
+void ratelimit_init(ratelimit *rl);
+/* Records a bad guess from addr at time now (seconds). */
+void ratelimit_hit(ratelimit *rl, const char *addr, long now);
+/* Whether addr is turned away at time now; the seconds until it is not
+ * into *retry (when not NULL). */
+int ratelimit_blocked(const ratelimit *rl, const char *addr, long now, long *retry);
+
+/* ---- pages (page.c) ----------------------------------------------------- */
+
+typedef struct page_form {
+    const char *action;      /* where the form posts: "/s/TOKEN" or "/code" */
+    const char *code;        /* the access code to post back (the /code way), or NULL */
+    const char *error;       /* a sentence for the respondent, or NULL */
+    const char *typed;       /* the refused answer, shown again to correct, or NULL */
+} page_form;
+
+/* A screen's stamp ("q12", "r"): posted back, so a form sent twice (a
+ * reload, a double tap) moves the flow once. */
+void page_stamp(const flow *fl, char buf[24]);
+
+/* Whole pages into out (appended). */
+void page_question(sbuf *out, const flow *fl, const page_form *pf);
+void page_review(sbuf *out, const flow *fl, const page_form *pf);
+/* The end: the form's closing text (flow_closing) or flow_closing_default;
+ * no answer is shown. */
+void page_thanks(sbuf *out, const flow *fl);
+/* The one page for a link that is unknown, expired or revoked. */
+void page_closed(sbuf *out);
+/* The access-code form; error NULL or a sentence. */
+void page_code(sbuf *out, const char *error);
+/* A short page with a heading and one paragraph (429, 413, 500, ...). */
+void page_note(sbuf *out, const char *title, const char *text);
+
+/* The stylesheet served at /style.css (assets.c). */
+extern const char serve_style_css[];
+
+/* ---- routes (handler.c) ------------------------------------------------- */
+
+typedef struct serve_field {
+    char *name, *value;
+} serve_field;
+
+typedef struct serve_request {
+    const char *method;          /* "GET", "HEAD" or "POST" */
+    const char *path;
+    const char *addr;            /* the client's address, for the bad-guess limit */
+    const serve_field *fields;   /* a POST's form fields */
+    size_t nfields;
+    int browser;                 /* it takes text/html: a moved form answers 303 */
+} serve_request;
+
+typedef struct serve_response {
+    int status;
+    const char *type;            /* Content-Type */
+    sbuf body;
+    char location[96];           /* for 303: the path to GET */
+    long retry_after;            /* for 429: seconds, 0 none */
+    const char *route;           /* what the log line names: "/s/…", "/code", ... */
+} serve_response;
+
+typedef struct serve_app {
+    pthread_mutex_t lock;        /* one request at a time in the store and the flows */
+    store *s;
+    catalog *cat;
+    ratelimit rl;
+    const char *who;             /* recorded beside the account in the audit trail */
+} serve_app;
+
+/* s stays the caller's; the app holds a catalog of it. */
+void serve_app_init(serve_app *app, store *s);
+void serve_app_release(serve_app *app);
+/* Answers one request (any thread; the app serialises them). */
+void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp);
+void serve_response_release(serve_response *rp);
+
+#endif
