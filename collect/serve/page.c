@@ -29,6 +29,22 @@ static void text_lines(sbuf *out, const char *s)
     sbuf_release(&tmp);
 }
 
+/* A message for the respondent as a sentence: a capital first letter and a
+ * full stop (the flow's reasons are written to follow other words). */
+static void error_line(sbuf *out, const char *why)
+{
+    size_t n = strlen(why);
+    sbuf_adds(out, "<p class=\"error\" id=\"error\" role=\"alert\">");
+    if (n && why[0] >= 'a' && why[0] <= 'z') {
+        sbuf_addc(out, (char)(why[0] - 'a' + 'A'));
+        why++, n--;
+    }
+    html_escape(out, why);
+    if (n && why[n - 1] != '.' && why[n - 1] != '?' && why[n - 1] != '!')
+        sbuf_addc(out, '.');
+    sbuf_adds(out, "</p>\n");
+}
+
 static void head(sbuf *out, const char *title)
 {
     sbuf_adds(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -104,8 +120,9 @@ static void choices(sbuf *out, const instrument *in, const field *f, const char 
               described ? described : "", described ? "\"" : "");
     text_lines(out, f->label);
     sbuf_adds(out, "</h1></legend>\n");
-    if (box)
-        sbuf_adds(out, "<p class=\"hint\" id=\"hint\">Tick all that fit.</p>\n");
+    /* said unless the question says it already ("tick all that apply") */
+    if (box && !strstr(f->label, "all that") && !strstr(f->label, "All that"))
+        sbuf_adds(out, "<p class=\"hint\" id=\"hint\">You can choose more than one.</p>\n");
     sbuf_adds(out, "<div class=\"choices\">\n");
     for (size_t k = 0; k < f->nchoices; k++) {
         sbuf_adds(out, "<div class=\"choice\"><input type=\"");
@@ -323,22 +340,19 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
               "</progress>%s</p>\n", n ? n : 1, k ? k - 1 : 0, pos);
     size_t idx[64];
     size_t nt = flow_texts(fl, idx, sizeof idx / sizeof idx[0]);
-    if (f->cols[DC_SECTION][0]) {
-        sbuf_adds(out, "<p class=\"section\">");
-        text_lines(out, f->cols[DC_SECTION]);
-        sbuf_adds(out, "</p>\n");
-    }
     for (size_t i = 0; i < nt && i < sizeof idx / sizeof idx[0]; i++) {
         sbuf_adds(out, "<p class=\"text\">");
         text_lines(out, in->fields[idx[i]].label);
         sbuf_adds(out, "</p>\n");
     }
-    sbuf_adds(out, "<div class=\"question\">\n");
-    if (pf->error) {
-        sbuf_adds(out, "<p class=\"error\" id=\"error\" role=\"alert\">");
-        html_escape(out, pf->error);
+    if (f->cols[DC_SECTION][0]) {
+        sbuf_adds(out, "<p class=\"section\">");
+        text_lines(out, f->cols[DC_SECTION]);
         sbuf_adds(out, "</p>\n");
     }
+    sbuf_adds(out, "<div class=\"question\">\n");
+    if (pf->error)
+        error_line(out, pf->error);
     sbuf desc = SBUF_INIT;
     if (pf->error)
         sbuf_adds(&desc, "error");
@@ -347,7 +361,8 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
     int choice = f->type == FT_RADIO || f->type == FT_YESNO || f->type == FT_TRUEFALSE ||
                  f->type == FT_CHECKBOX;
     if (choice) {
-        if (f->type == FT_CHECKBOX)
+        if (f->type == FT_CHECKBOX && !strstr(f->label, "all that") &&
+            !strstr(f->label, "All that"))
             sbuf_adds(&desc, desc.len ? " hint" : "hint");
         choices(out, in, f, vals, desc.len ? desc.buf : NULL);
     } else {
@@ -373,6 +388,22 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
     foot(out);
 }
 
+/* An answer as the respondent gave it: the wording of the options chosen
+ * (no codes), else the value. */
+static void answer_words(const field *f, const char *const *vals, sbuf *out)
+{
+    if (f->nchoices && f->type != FT_SLIDER) {
+        for (size_t k = 0; k < f->nchoices; k++)
+            if (checked(f, vals, k)) {
+                if (out->len)
+                    sbuf_adds(out, "\n");
+                sbuf_adds(out, f->choices[k].label);
+            }
+        return;
+    }
+    sbuf_adds(out, vals[f->col] ? vals[f->col] : "");
+}
+
 void page_review(sbuf *out, const flow *fl, const page_form *pf)
 {
     const instrument *in = flow_instrument(fl);
@@ -383,11 +414,8 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf)
     head(out, "Your answers");
     form_open(out, fl, pf);
     sbuf_adds(out, "<h1>Your answers</h1>\n");
-    if (pf->error) {
-        sbuf_adds(out, "<p class=\"error\" role=\"alert\">");
-        html_escape(out, pf->error);
-        sbuf_adds(out, "</p>\n");
-    }
+    if (pf->error)
+        error_line(out, pf->error);
     sbuf_adds(out, "<p>Please look over your answers. You can change any of them now; once "
               "they are saved they cannot be changed here.</p>\n<ol class=\"review\">\n");
     sbuf ans = SBUF_INIT;
@@ -395,7 +423,7 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf)
         const field *f = &in->fields[idx[i]];
         sbuf_reset(&ans);
         if (flow_answered(fl, idx[i]))
-            flow_answer_text(in, f, vals, &ans);
+            answer_words(f, vals, &ans);
         sbuf_adds(out, "<li><p class=\"q\">");
         text_lines(out, f->label);
         sbuf_adds(out, "</p>\n<p class=\"a\">");
@@ -451,14 +479,11 @@ void page_code(sbuf *out, const char *error)
               "<h1><label for=\"code\">Your access code</label></h1>\n"
               "<p class=\"hint\" id=\"hint\">The ten letters and digits you were given, as "
               "K7QM4-XRP2D. Small or capital letters both work.</p>\n");
-    if (error) {
-        sbuf_adds(out, "<p class=\"error\" id=\"error\" role=\"alert\">");
-        html_escape(out, error);
-        sbuf_adds(out, "</p>\n");
-    }
+    if (error)
+        error_line(out, error);
     sbuf_addf(out, "<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" "
               "autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"40\" "
-              "aria-describedby=\"hint%s\">\n<div class=\"actions\">\n",
+              "aria-describedby=\"hint%s\">\n<div class=\"actions start\">\n",
               error ? " error" : "");
     button(out, "open", "primary", "Open the questionnaire");
     sbuf_adds(out, "</div>\n</form>\n");

@@ -1,0 +1,120 @@
+// A real browser (Debian's chromium, driven by playwright-core) answers the
+// client questionnaire through collect serve at a phone's size and at a
+// desktop's, using only the keyboard and clicks a person would use, and
+// saves a screenshot of each kind of screen.
+//
+// usage: node browser.js PLAYWRIGHT_DIR BASE_URL LINK_PHONE CODE_DESKTOP OUT_DIR
+const [pwDir, base, linkPhone, codeDesktop, out] = process.argv.slice(2);
+const { chromium } = require(require('path').join(pwDir, 'node_modules', 'playwright-core'));
+const assert = require('assert');
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+}
+
+// The page has no horizontal scroll, every control is at least 44 px tall
+// and every input has a label tied to it.
+async function checkLayout(page, width) {
+  const r = await page.evaluate(() => {
+    const small = [...document.querySelectorAll('button, .choice label, input[type=text], textarea, select')]
+      .filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML.slice(0, 60));
+    const unlabelled = [...document.querySelectorAll('input:not([type=hidden]), textarea, select')]
+      .filter(e => !e.id || !document.querySelector(`label[for="${e.id}"]`)).map(e => e.name);
+    return { scroll: document.documentElement.scrollWidth, small, unlabelled,
+             lang: document.documentElement.lang, scripts: document.scripts.length };
+  });
+  assert.ok(r.scroll <= width, `page is ${r.scroll} px wide at ${width}`);
+  assert.deepStrictEqual(r.small, [], 'controls under 44 px');
+  assert.deepStrictEqual(r.unlabelled, [], 'inputs without a label');
+  assert.strictEqual(r.lang, 'en');
+  assert.strictEqual(r.scripts, 0);
+}
+
+async function choose(page, label) {
+  await page.getByLabel(label, { exact: true }).check();
+}
+
+async function next(page) {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Next' }).click()]);
+}
+
+async function answerAll(page, width, tag, shots) {
+  const items = ['Mostly', 'Completely', 'Mostly', 'Somewhat', 'Mostly', 'A little'];
+  for (let i = 0; i < items.length; i++) {
+    if (i === 0 && shots) { await checkLayout(page, width); await shot(page, `${tag}-question-first`); }
+    await choose(page, items[i]);
+    await next(page);
+  }
+  // the rupture question is required: Next without an answer says so
+  await next(page);
+  assert.match(await page.locator('[role=alert]').innerText(), /needs an answer/);
+  if (shots) { await checkLayout(page, width); await shot(page, `${tag}-question-error`); }
+  await choose(page, 'Yes');
+  await next(page);
+  // a checkbox group, answered with the keyboard: Tab to the first box, Space
+  await page.getByLabel('I felt judged or criticized').check();
+  await page.keyboard.press('Tab');
+  if (shots) { await checkLayout(page, width); await shot(page, `${tag}-question-checkbox`); }
+  await next(page);
+  // back and forward again keeps the answer
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Back' }).click()]);
+  assert.ok(await page.getByLabel('I felt judged or criticized').isChecked());
+  await next(page);
+  await choose(page, 'Moderate'); await next(page);
+  await choose(page, 'No'); await next(page);
+  await choose(page, 'Partly'); await next(page);
+  await choose(page, 'Yes'); await next(page);
+  await page.getByLabel(/Anything else/).fill('<b>not bold</b> & fine');
+  if (shots) { await checkLayout(page, width); await shot(page, `${tag}-question-notes`); }
+  await next(page);
+  // the review lists every answer; change one
+  assert.strictEqual(await page.locator('h1').innerText(), 'Your answers');
+  assert.match(await page.locator('main').innerText(), /<b>not bold<\/b> & fine/);
+  if (shots) { await checkLayout(page, width); await shot(page, `${tag}-review`); }
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Change answer 1', exact: true }).click()]);
+  await choose(page, 'Completely');
+  await next(page);
+  assert.strictEqual(await page.locator('h1').innerText(), 'Your answers');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save my answers' }).click()]);
+  assert.strictEqual(await page.locator('h1').innerText(), 'Thank you');
+  assert.doesNotMatch(await page.locator('main').innerText(), /Completely|not bold/);
+  if (shots) { await shot(page, `${tag}-thanks`); }
+}
+
+(async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-proxy-server'] });
+  try {
+    // a phone: the link
+    let ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
+    let page = await ctx.newPage();
+    const blocked = [];
+    page.on('request', r => { if (!r.url().startsWith(base)) blocked.push(r.url()); });
+    await page.goto(linkPhone);
+    await answerAll(page, 360, 'phone', true);
+    // the used link: the same thank-you page, status 410
+    const again = await page.goto(linkPhone);
+    assert.strictEqual(again.status(), 410);
+    await page.goto(base + '/s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    await shot(page, 'phone-closed');
+    assert.deepStrictEqual(blocked, [], 'requests to another host');
+    await ctx.close();
+
+    // a desktop: the access code, typed in small letters without the dash
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    page = await ctx.newPage();
+    await page.goto(base + '/code');
+    await page.getByLabel('Your access code').fill('wrong-code');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Open/ }).click()]);
+    assert.match(await page.locator('[role=alert]').innerText(), /does not open/);
+    await checkLayout(page, 1280);
+    await shot(page, 'desktop-code-error');
+    await page.getByLabel('Your access code').fill(codeDesktop.toLowerCase().replace('-', ''));
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Open/ }).click()]);
+    await answerAll(page, 1280, 'desktop', true);
+    await ctx.close();
+  } finally {
+    await browser.close();
+  }
+  console.log('browser: ok');
+})().catch(e => { console.error(e); process.exit(1); });

@@ -1,0 +1,85 @@
+# Helpers for the web tests (sourced): a study in a fresh folder, links,
+# the real collect serve on a free loopback port, and HTTP requests by curl.
+set -u
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# web_setup BUILD_DIR: a study with the client questionnaire and clients
+# C01..C09 (therapist T01) in a temporary folder $W, removed at exit.
+web_setup() {
+  export PATH="$1/collect:$PATH"
+  W=$(mktemp -d "${TMPDIR:-/tmp}/attune-web.XXXXXX")
+  SERVE_PID=
+  trap 'serve_kill; rm -rf "$W"' EXIT
+  export ATTUNE_DB=$W/study.db TZ=UTC LC_ALL=C
+  collect init >/dev/null || fail "init"
+  collect instrument add "$top/instruments/client_post_session.csv" >/dev/null || fail "instrument add"
+  collect therapist add T01 >/dev/null
+  for c in C01 C02 C03 C04 C05 C06 C07 C08 C09; do collect client add $c --therapist T01 >/dev/null; done
+}
+
+# invite_link INSTRUMENT CLIENT [OPTIONS...]: prints the link's path /s/TOKEN
+invite_link() {
+  local i=$1 c=$2
+  shift 2
+  collect invite "$i" --client "$c" "$@" | grep -o '/s/[A-Za-z0-9_-]*' | head -1
+}
+
+# serve_start [OPTIONS...]: the server on a free port; BASE is its URL
+serve_start() {
+  collect serve --listen 127.0.0.1:0 "$@" 2>"$W/serve.log" &
+  SERVE_PID=$!
+  for _ in $(seq 100); do grep -q '^listening on ' "$W/serve.log" 2>/dev/null && break; sleep 0.05; done
+  BASE=$(sed -n '1s/^listening on \([^ ]*\).*/\1/p' "$W/serve.log")
+  [ -n "$BASE" ] || { cat "$W/serve.log"; fail "serve printed no 'listening on URL' first"; }
+}
+
+# serve_stop: SIGTERM; it must exit 0
+serve_stop() {
+  [ -n "$SERVE_PID" ] || return 0
+  kill -TERM "$SERVE_PID"
+  wait "$SERVE_PID"
+  local rc=$?
+  SERVE_PID=
+  [ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
+}
+
+serve_kill() { [ -n "${SERVE_PID:-}" ] && kill -KILL "$SERVE_PID" 2>/dev/null; wait 2>/dev/null; true; }
+
+# req METHOD PATH [curl options...]: the status into $STATUS, headers into
+# $W/h, body into $W/b; a browser's Accept header unless ACCEPT is set.
+req() {
+  local m=$1 p=$2
+  shift 2
+  STATUS=$(curl -s -o "$W/b" -D "$W/h" -w '%{http_code}' -X "$m" \
+    -H "Accept: ${ACCEPT:-text/html,application/xhtml+xml}" "$@" "$BASE$p")
+}
+
+# post PATH FIELD=VALUE...: a form post (values url-encoded), as req
+post() {
+  local p=$1 args=()
+  shift
+  for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+  req POST "$p" "${args[@]}"
+}
+
+# expect WANT: the last status
+expect() { [ "$STATUS" = "$1" ] || { head -c 600 "$W/b"; fail "${2:-request}: status $STATUS, want $1"; }; }
+
+# has TEXT / hasnt TEXT: the last body contains (or not) a fixed string
+has() { grep -qF -- "$1" "$W/b" || { head -c 1500 "$W/b"; fail "the page lacks: $1"; }; }
+hasnt() { ! grep -qF -- "$1" "$W/b" || fail "the page has: $1"; }
+
+# stamp: the screen stamp of the last page (the hidden "at" input)
+stamp() { sed -n 's/.*name="at" value="\([^"]*\)".*/\1/p' "$W/b" | head -1; }
+
+# step PATH ACTION [FIELD=VALUE...]: posts a move from the screen now shown
+# (GET first, for its stamp); a browser gets 303 back to PATH
+step() {
+  local p=$1 a=$2
+  shift 2
+  req GET "$p"
+  local at
+  at=$(stamp)
+  post "$p" "at=$at" "action=$a" "$@"
+}
