@@ -1,0 +1,265 @@
+#!/usr/bin/env bash
+# End-to-end tests of collect invite and collect serve over HTTP: the real
+# server on a free loopback port, whole questionnaires driven by curl.
+# usage: http.sh BUILD_DIR
+set -u
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+source "$here/lib.sh"
+web_setup "$build"
+ok() { echo "ok: $*"; }
+admins() { sqlite3 -readonly "$ATTUNE_DB" "SELECT count(*) FROM administrations $*"; }
+
+# ---- invite ---------------------------------------------------------------
+out=$(collect invite client_post_session --client C01 --session 3 --qr "$W/q.png")
+link=$(echo "$out" | grep -o '/s/[A-Za-z0-9_-]*')
+echo "$out" | grep -qx "http://127.0.0.1:8080$link" || fail "the link is not on a line of its own: $out"
+[ ${#link} -ge 25 ] || fail "token too short: $link"
+echo "$out" | grep -Eq '^access code: [2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5} ' || fail "no access code: $out"
+! echo "$out" | grep -q $'\033' || fail "a QR code drawn into a pipe"
+file "$W/q.png" | grep -q 'PNG image data' || fail "no PNG written"
+collect invite client_post_session --client C02 --qr "$W/q.svg" >/dev/null
+xmllint --noout "$W/q.svg" 2>/dev/null || grep -q '<svg' "$W/q.svg" || fail "no SVG written"
+grep -q 'fill="#000" d="M' "$W/q.svg" || fail "the SVG has no modules"
+[ "$(stat -c %a "$W/q.png")" = 600 ] || fail "the QR file is readable by others"
+tok=${link#/s/}
+! sqlite3 -readonly "$ATTUNE_DB" .dump | grep -qF "$tok" || fail "the token is in the study file"
+ok "invite prints the link, a code and writes PNG and SVG QR codes; the token is not stored"
+
+# the terminal QR code, when stdout is a terminal (script gives it one)
+if command -v script >/dev/null; then
+  script -qc "collect invite client_post_session --client C09" /dev/null >"$W/tty.out" </dev/null
+  grep -q $'\033\[30;' "$W/tty.out" || fail "no QR code drawn on a terminal"
+  ok "a QR code is drawn when stdout is a terminal"
+fi
+
+# refusals
+collect invite client_post_session --client C01 --session 3 >/dev/null 2>"$W/e" && fail "a second open link for one rating"
+grep -q 'already has an open link' "$W/e" || fail "second link message: $(cat "$W/e")"
+collect invite client_post_session --client NOPE >/dev/null 2>&1; [ $? = 1 ] || fail "unknown client"
+for bad in 0m 7 7x 400d ''; do
+  collect invite client_post_session --client C03 --expires "$bad" >/dev/null 2>&1; [ $? = 2 ] || fail "--expires '$bad' taken"
+done
+collect invite client_post_session --client C03 --qr x.gif >/dev/null 2>&1; [ $? = 2 ] || fail "--qr x.gif taken"
+collect invite client_post_session --client C03 --base-url ftp://x >/dev/null 2>&1; [ $? = 2 ] || fail "ftp base taken"
+collect instrument add "$top/instruments/srs_template.csv" >/dev/null 2>&1
+tname=$(sed -n '2p' "$top/instruments/srs_template.csv" | cut -d, -f2)
+collect invite "$tname" --client C03 >/dev/null 2>"$W/e" && fail "a template form was given a link"
+grep -q 'template' "$W/e" || fail "template message: $(cat "$W/e")"
+ok "invite refuses a second link, bad durations, bad QR names, a template form"
+
+# ---- serve: refusals and listening -----------------------------------------
+collect serve --listen 0.0.0.0:0 >/dev/null 2>"$W/e"; [ $? = 2 ] || fail "a public address without TLS was taken"
+grep -q 'not a loopback address' "$W/e" || fail "public address message"
+collect serve --listen nohost >/dev/null 2>&1; [ $? = 2 ] || fail "--listen nohost taken"
+collect serve --tls-cert x.pem >/dev/null 2>&1; [ $? = 2 ] || fail "--tls-cert alone taken"
+serve_start
+ok "serve refuses a public address without TLS; listens on $BASE"
+
+# ---- headers on every response -----------------------------------------------
+for p in /code /style.css "$link" /s/nothing /nowhere; do
+  req GET "$p"
+  for h in "Content-Security-Policy: default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'" \
+           "Referrer-Policy: no-referrer" "Cache-Control: no-store" "X-Content-Type-Options: nosniff"; do
+    grep -qiF "$h" "$W/h" || fail "$p: no header '$h'"
+  done
+done
+req GET /style.css; expect 200; grep -qi '^content-type: text/css' "$W/h" || fail "css type"
+req DELETE "$link"; expect 405
+ok "security headers on every response; 405 for other methods"
+
+# ---- a whole questionnaire: branching, back, skip, review, change, save --------
+req GET "$link"; expect 200
+has '<html lang="en">'; has 'Question 1 of about 8'; has 'A few questions about today'
+has '<input type="radio" id="f-bond_1-0" name="bond_1" value="1"'
+has '<label for="f-bond_1-0">Not at all</label>'
+has '<button type="submit" name="action" value="next"'
+hasnt 'C01'; hasnt 'T01'; hasnt 'client_post_session'
+[ "$(sqlite3 -readonly "$ATTUNE_DB" 'SELECT state FROM invitations WHERE id = 1')" = pending ] || fail "a GET changed the state"
+
+step "$link" next bond_1=4; expect 303
+grep -qi "^location: $link" "$W/h" || fail "303 goes elsewhere"
+req GET "$link"; has 'Question 2 of about 8'
+step "$link" skip; expect 303                      # goal_1 skipped
+step "$link" next task_1=3
+step "$link" back                                   # back to task_1, kept
+req GET "$link"; has 'name="task_1" value="3" checked'
+step "$link" back; req GET "$link"; has 'name="goal_1"'   # the skipped one
+step "$link" next goal_1=5
+step "$link" next task_1=3
+step "$link" next bond_2=9; expect 200; has 'role="alert"'  # refused: not a choice
+has 'name="bond_2"'
+step "$link" next bond_2=2
+step "$link" next goal_2=4
+step "$link" next task_2=2
+step "$link" next; expect 200; has 'This question needs an answer.'   # rupture is required
+ok "next, skip, back (answers kept), refusals and required questions"
+
+# resume after a dropped connection: a request cut off, then a fresh GET
+curl -s -m 0.001 "$BASE$link" >/dev/null 2>&1
+req GET "$link"; expect 200; has 'Was there a moment today'
+has 'Question 7 of about 8'
+ok "a dropped connection resumes at the same question"
+
+step "$link" next rupture=1                          # branching: the strain questions appear
+req GET "$link"; has 'Question 8 of about 13'; has 'type="checkbox" id="f-rupture_kind-0" name="rupture_kind___1" value="1"'
+step "$link" next rupture_kind___2=1 rupture_kind___5=1
+req GET "$link"; has 'Please describe it'        # shown by [rupture_kind(5)] = '1'
+step "$link" next "rupture_other=a clash about homework"
+step "$link" next tension=4
+step "$link" next addressed=1
+step "$link" next resolution=4
+step "$link" next followup=0
+step "$link" next "comment=<script>alert(1)</script>"
+req GET "$link"; has '<h1>Your answers</h1>'; has '&lt;script&gt;alert(1)&lt;/script&gt;'
+hasnt '<script>'; has 'value="save"'; hasnt 'value="next"'
+# change the rupture answer to No: the strain answers go
+at=$(stamp); post "$link" "at=$at" action=change-7; expect 303
+req GET "$link"; has 'name="rupture"'
+step "$link" next rupture=0; expect 303
+req GET "$link"; has '<h1>Your answers</h1>'; hasnt 'How strong was it'
+# and back to Yes: its questions are asked again, then the review
+at=$(stamp); post "$link" "at=$at" action=change-7
+step "$link" next rupture=1
+req GET "$link"; has 'name="rupture_kind___1"'
+step "$link" next rupture_kind___1=1
+step "$link" next tension=2
+step "$link" next addressed=1
+step "$link" next resolution=5
+step "$link" next followup=1
+req GET "$link"; has '<h1>Your answers</h1>'
+[ "$(sqlite3 -readonly "$ATTUNE_DB" 'SELECT state FROM invitations WHERE id = 1')" = started ] || fail "state not started"
+# a form sent twice moves once: an old stamp does nothing
+post "$link" "at=q3" action=next task_1=1; req GET "$link"; has '<h1>Your answers</h1>'
+step "$link" save; expect 303
+req GET "$link"; expect 410; has 'Thank you'; hasnt 'Completely'; hasnt 'homework'
+[ "$(admins "WHERE source = 'web'")" = 1 ] || fail "not one web administration"
+collect export client_post_session --include-identifiers -o "$W/e.csv" 2>/dev/null
+python3 - "$W/e.csv" <<'PY' || fail "the answers are not stored as given"
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1])))
+assert len(r) == 1, r
+r = r[0]
+want = dict(client="C01", session="3", rater="client", bond_1="4", goal_1="5", task_1="3", bond_2="2",
+            goal_2="4", task_2="2", rupture="1", rupture_kind___1="1", rupture_kind___2="0",
+            rupture_kind___5="0", rupture_other="", tension="2", addressed="1", resolution="5",
+            followup="1", comment="<script>alert(1)</script>")
+bad = {k: (r[k], v) for k, v in want.items() if r[k] != v}
+assert not bad, bad
+PY
+[ "$(sqlite3 -readonly "$ATTUNE_DB" "SELECT state || ' ' || answers || ' ' || coalesce(flow_state, '-') FROM invitations WHERE id = 1")" = "answered [] -" ] ||
+  fail "an answered link keeps its answers"
+post "$link" action=save; expect 410
+ok "branching, review, change, save; the used link answers 410 with a thank-you page"
+
+# ---- the same walk for a client that does not follow redirects ------------------
+link2=$(invite_link client_post_session C04)
+ACCEPT='*/*' step "$link2" next bond_1=5; expect 200; has 'Question 2 of about 8'
+ok "a client that takes no text/html gets the next screen at once (200)"
+
+# ---- the access code -----------------------------------------------------------
+code=$(collect invite client_post_session --client C05 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+req GET /code; expect 200; has '<label for="code">'
+post /code "code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 200
+has 'Question 1 of about 8'; has 'name="code" value="'"$code"'"'; has 'action="/code"'
+at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; has 'Question 2 of about 8'
+[ "$(sqlite3 -readonly "$ATTUNE_DB" "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
+ok "the access code opens the same questionnaire, in any case, without the dash"
+
+# ---- unknown, expired, revoked -------------------------------------------------
+req GET /s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; expect 404; cp "$W/b" "$W/unknown.html"
+link3=$(invite_link client_post_session C06)
+sqlite3 "$ATTUNE_DB" "UPDATE invitations SET expires_at = '2000-01-01T00:00:00Z' WHERE id = (SELECT max(id) FROM invitations)"
+req GET "$link3"; expect 410; cmp -s "$W/b" "$W/unknown.html" || fail "the expired page differs from the unknown one"
+collect invite list >"$W/list.csv"
+grep -q ',C06,1,client,.*,2000-01-01T00:00:00Z,expired$' "$W/list.csv" || fail "list: $(cat "$W/list.csv")"
+link4=$(invite_link client_post_session C07)
+id4=$(sqlite3 -readonly "$ATTUNE_DB" "SELECT max(id) FROM invitations")
+step "$link4" next bond_1=3
+collect invite revoke "$id4" | grep -qx "revoked link $id4" || fail "revoke"
+req GET "$link4"; expect 410; cmp -s "$W/b" "$W/unknown.html" || fail "the revoked page differs"
+collect invite revoke "$id4" >/dev/null 2>"$W/e"; [ $? = 1 ] || fail "revoked twice"
+grep -q "is revoked" "$W/e" || fail "second revoke message"
+collect invite revoke 999 >/dev/null 2>&1; [ $? = 1 ] || fail "revoke of no link"
+collect invite revoke x >/dev/null 2>&1; [ $? = 2 ] || fail "revoke x"
+head -1 "$W/list.csv" | grep -qx 'id,instrument,client,session,rater,created,expires,state' || fail "list header"
+grep -q ',C01,3,client,.*,answered$' "$W/list.csv" || fail "list answered"
+! grep -qF "$tok" "$W/list.csv" || fail "a token in the list"
+[ "$(sqlite3 -readonly "$ATTUNE_DB" "SELECT answers FROM invitations WHERE id = $id4")" = '[]' ] || fail "a revoked link keeps answers"
+ok "unknown 404, expired and revoked 410 with the same page; invite list and revoke"
+
+# ---- a body over 64 KiB ----------------------------------------------------------
+head -c 70000 /dev/zero | tr '\0' a >"$W/big"
+req POST "$link2" --data-binary "comment=@$W/big" -H 'Content-Type: application/x-www-form-urlencoded'
+expect 413
+req POST "$link2" --data-binary @"$W/big" -H 'Content-Type: application/x-www-form-urlencoded' -H 'Transfer-Encoding: chunked'
+expect 413
+ok "bodies over 64 KiB answer 413 (with or without a length)"
+
+# ---- concurrent final saves of one link, by one server and by two ---------------------
+walk_to_review() {   # walk_to_review PATH: every question answered, at the review
+  local p=$1
+  for kv in bond_1=4 goal_1=4 task_1=4 bond_2=4 goal_2=4 task_2=4 rupture=0 comment=x; do step "$p" next "$kv"; done
+  req GET "$p"; has '<h1>Your answers</h1>'
+}
+link5=$(invite_link client_post_session C08)
+walk_to_review "$link5"
+collect serve --listen 127.0.0.1:0 2>"$W/serve2.log" & pid2=$!
+for _ in $(seq 100); do grep -q '^listening on ' "$W/serve2.log" && break; sleep 0.05; done
+base2=$(sed -n '1s/^listening on //p' "$W/serve2.log")
+for i in 1 2 3 4 5 6; do
+  b=$BASE; [ $((i % 2)) = 0 ] && b=$base2
+  curl -s -o /dev/null -w '%{http_code}\n' -H 'Accept: text/html' --data 'at=r&action=save' "$b$link5" >"$W/save.$i" &
+done
+wait $(jobs -p | grep -v "^$SERVE_PID$" | grep -v "^$pid2$") 2>/dev/null
+sleep 0.2
+codes=$(cat "$W"/save.* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+[ "$(cat "$W"/save.* | grep -c 303)" = 1 ] || fail "saves answered: $codes"
+[ "$(cat "$W"/save.* | grep -c 410)" = 5 ] || fail "saves answered: $codes"
+[ "$(admins "a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C08'")" = 1 ] ||
+  fail "not one administration from six saves"
+kill -TERM $pid2; wait $pid2; [ $? = 0 ] || fail "the second server's exit"
+ok "six saves of one link at once through two servers store one administration ($codes)"
+
+# ---- the bad-guess limit -------------------------------------------------------------
+for i in $(seq 12); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
+for i in $(seq 7); do post /code code=ZZZZZ-ZZZZZ action=open; expect 404; done
+# 20 bad guesses so far (with the one unknown token above); the next one is turned away
+req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC; expect 404
+req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCD; expect 429
+grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After"
+req GET "$link2"; expect 429
+post /code "code=$code" action=open; expect 429
+req GET /code; expect 200
+ok "more than 20 bad tokens or codes a minute from one address answer 429"
+
+# ---- the log ---------------------------------------------------------------------------
+serve_stop
+grep -q '^stopped' "$W/serve.log" || fail "no stop line"
+! grep -qF "$tok" "$W/serve.log" || fail "a token in the log"
+! grep -qF "${link2#/s/}" "$W/serve.log" || fail "a token in the log"
+! grep -qiF "${code%-*}" "$W/serve.log" || fail "a code in the log"
+grep -Eq '^POST /s/… 303 [0-9.]+ ms$' "$W/serve.log" || fail "log lines: $(head -5 "$W/serve.log")"
+[ "$(grep -c ' ms$' "$W/serve.log")" -ge 100 ] || fail "too few log lines"
+ok "one log line per request, no token or code in it; SIGTERM exits 0"
+
+# ---- a hostile dictionary is escaped ---------------------------------------------------
+cat >"$W/hostile.csv" <<'CSV'
+"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"
+intro,hostile,,descriptive,"<script>alert('intro')</script>",,,,,,,,,,,,,
+q1,hostile,"<iframe src=x>",radio,"Pick <b onmouseover=alert(1)>one</b> ""quoted""","1, <img src=x onerror=alert(2)> | 2, '&amp;'","<style>body{display:none}</style>",,,,,,,,,,,
+q2,hostile,,text,"</label><script>x</script>",,,integer,1,"5<",,,,,,,,
+CSV
+collect instrument add "$W/hostile.csv" >/dev/null 2>&1 || fail "hostile dictionary refused"
+hl=$(invite_link hostile C09)
+serve_start
+req GET "$hl"; expect 200
+for bad in '<script' '<b ' '<img' '<iframe' '<style>' 'onerror=alert(2)>'; do hasnt "$bad"; done
+has '&lt;script&gt;alert(&#39;intro&#39;)&lt;/script&gt;'; has '&lt;img src=x onerror=alert(2)&gt;'
+has '&quot;quoted&quot;'; has '&#39;&amp;amp;&#39;'
+step "$hl" next q1=1
+req GET "$hl"; hasnt '<script'; hasnt '</label><'; has '&lt;/label&gt;'
+serve_stop
+ok "every text of a hostile dictionary is escaped"
+echo "http: all passed"
