@@ -13,14 +13,10 @@
 #include <string.h>
 
 #include "flow.h"
+#include "dict_fixture.h"
 #include "store_fixture.h"
 
-static const char header[] =
-    "Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
-    "\"Choices, Calculations, OR Slider Labels\",Field Note,"
-    "Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max,"
-    "Identifier?,Branching Logic (Show field only if...),Required Field?,Custom Alignment,"
-    "Question Number (surveys only),Matrix Group Name,Matrix Ranking?,Field Annotation\n";
+static const char header[] = HEADER18;
 
 /* fields: 0 intro, 1 q1, 2 hard, 3 what, 4 how, 5 kinds, 6 more, 7 total, 8 bye */
 static const char rows[] =
