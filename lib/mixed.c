@@ -517,10 +517,10 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
     out->sd_intercept = sigma * th[0];
     out->sd_slope = out->cor = out->sd_therapist = NAN;
     if (sp->random_slope) {
-        double v1 = sqrt(th[1] * th[1] + th[2] * th[2]);
-        out->sd_slope = sigma * v1;
-        if (th[0] > 0 && v1 > 0)
-            out->cor = th[1] / v1;
+        double slope_rel = sqrt(th[1] * th[1] + th[2] * th[2]);
+        out->sd_slope = sigma * slope_rel;
+        if (th[0] > 0 && slope_rel > 0)
+            out->cor = th[1] / slope_rel;
     }
     if (sp->therapist_level)
         out->sd_therapist = sigma * th[w.ntheta - 1];
