@@ -199,6 +199,16 @@ void flow_position(const flow *fl, size_t *k, size_t *n, int *exact)
     }
 }
 
+size_t flow_most(const flow *fl)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fl->in->nfields; i++)
+        if (flow_is_question(&fl->in->fields[i]) &&
+            (shown(fl, i) || (fl->where == FLOW_QUESTION && i > fl->cur)))
+            n++;
+    return n;
+}
+
 /* ---- answering --------------------------------------------------------- */
 
 static int at_question(const flow *fl, char *why, size_t whysz)
@@ -470,7 +480,7 @@ void flow_answer_text(const instrument *in, const field *f, const char *const *v
         for (size_t k = 0; k < f->nchoices; k++) {
             const char *v = vals[f->col + k];
             if (v && strcmp(v, "1") == 0) {
-                sbuf_addf(out, "%s%s %s", ticked ? ", " : "", f->choices[k].code,
+                sbuf_addf(out, "%s%s %s", ticked ? "; " : "", f->choices[k].code,
                           f->choices[k].label);
                 ticked = 1;
             }

@@ -64,6 +64,10 @@ const char *flow_closing_default(void);
  * question after this one has branching logic), so a face says "question k
  * of about n". */
 void flow_position(const flow *fl, size_t *k, size_t *n, int *exact);
+/* The most questions there can be: the ones shown now and every later one
+ * that branching may still show (so "question k of at most m" never has to
+ * grow). */
+size_t flow_most(const flow *fl);
 
 /* The answers (in->ncols entries, NULL blank). */
 const char *const *flow_values(const flow *fl);
