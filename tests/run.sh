@@ -13,8 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang for the second build and the fuzzers; pdfinfo, pdftotext, xmllint for the
-# chart and report tests
-bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils
+# chart and report tests; curl, chromium and npm for the web tests
+bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils curl chromium \
+  file bsdutils
+command -v npm >/dev/null || bash examples/install-deps.sh npm
 
 build=${ATTUNE_TEST_BUILD:-build-test}
 jobs=$(nproc)
@@ -29,6 +31,10 @@ suite() {   # suite COMPILER DIR [CMAKE OPTIONS...]
   cmake -S . -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug -DATTUNE_WERROR=ON \
     -DATTUNE_SANITIZE=ON "$@" >/dev/null
   cmake --build "$dir" -j"$jobs" >/dev/null
+  # playwright-core drives chromium in the browser test; it lives in the
+  # build folder and is used by the tests only
+  [ -d "$dir/web-node/node_modules/playwright-core" ] ||
+    npm install --prefix "$dir/web-node" --no-audit --no-fund --silent playwright-core@1 >/dev/null
   echo "== $cc: tests"
   ctest --test-dir "$dir" --output-on-failure -j"$jobs"
 }
