@@ -1,0 +1,184 @@
+/* Unit tests for web links' tokens, access codes, their hashes and
+ * expiry durations (weblink.h), and serve's bad-guess limit. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "serve/serve.h"
+#include "weblink.h"
+
+static void test_token_shape(void **state)
+{
+    (void)state;
+    char tok[WEBLINK_TOKEN_LEN + 1], code[WEBLINK_CODE_LEN + 2];
+    at_err err;
+    assert_int_equal(weblink_new(tok, code, &err), AT_OK);
+    assert_int_equal(strlen(tok), 32);
+    assert_true(WEBLINK_TOKEN_BYTES * 8 >= 128);
+    assert_true(weblink_token_ok(tok, strlen(tok)));
+    for (const char *p = tok; *p; p++)
+        assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p));
+    assert_int_equal(strlen(code), 11);
+    assert_int_equal(code[5], '-');
+    for (int i = 0; i < 11; i++)
+        if (i != 5)
+            assert_non_null(strchr(WEBLINK_CODE_ALPHABET, code[i]));
+}
+
+/* 2,000 tokens and codes: no two alike, every symbol of both alphabets
+ * used, none of the look-alikes in a code. */
+static void test_randomness(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    char (*toks)[WEBLINK_TOKEN_LEN + 1] = calloc(N, sizeof *toks);
+    char (*codes)[WEBLINK_CODE_LEN + 2] = calloc(N, sizeof *codes);
+    int seen_t[256] = { 0 }, seen_c[256] = { 0 };
+    at_err err;
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(weblink_new(toks[i], codes[i], &err), AT_OK);
+        for (const char *p = toks[i]; *p; p++)
+            seen_t[(unsigned char)*p]++;
+        for (const char *p = codes[i]; *p; p++)
+            seen_c[(unsigned char)*p]++;
+    }
+    for (int i = 0; i < N; i++)
+        for (int j = i + 1; j < N; j++) {
+            assert_string_not_equal(toks[i], toks[j]);
+            assert_string_not_equal(codes[i], codes[j]);
+        }
+    int nt = 0, nc = 0;
+    for (int c = 0; c < 256; c++) {
+        nt += seen_t[c] > 0;
+        nc += seen_c[c] > 0 && c != '-';
+    }
+    assert_int_equal(nt, 64);
+    assert_int_equal(nc, (int)strlen(WEBLINK_CODE_ALPHABET));
+    for (const char *bad = "01OIL"; *bad; bad++)
+        assert_int_equal(seen_c[(unsigned char)*bad], 0);
+    /* each code symbol about equally often: 20,000 draws over 31 symbols,
+     * about 645 each; a biased draw (modulo without rejection) would not
+     * stay within these bounds for all */
+    for (const char *p = WEBLINK_CODE_ALPHABET; *p; p++) {
+        assert_true(seen_c[(unsigned char)*p] > 500);
+        assert_true(seen_c[(unsigned char)*p] < 800);
+    }
+    free(toks);
+    free(codes);
+}
+
+static void test_token_ok(void **state)
+{
+    (void)state;
+    const char *good = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-_";
+    assert_true(weblink_token_ok(good, 32));
+    assert_false(weblink_token_ok(good, 31));
+    assert_false(weblink_token_ok("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/", 32));
+    assert_false(weblink_token_ok("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%", 32));
+    assert_false(weblink_token_ok("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\0", 32));
+    assert_false(weblink_token_ok("", 0));
+}
+
+static void test_code_hash(void **state)
+{
+    (void)state;
+    char a[65], b[65], c[65], t[65];
+    assert_true(weblink_code_hash("K7QM4-XRP2D", a));
+    assert_true(weblink_code_hash("k7qm4xrp2d", b));
+    assert_true(weblink_code_hash(" K7QM4 XRP2D ", c));
+    assert_string_equal(a, b);
+    assert_string_equal(a, c);
+    assert_int_equal(strlen(a), 64);
+    /* the hash is not the token hash of the same text */
+    weblink_token_hash("K7QM4XRP2D", 10, t);
+    assert_string_not_equal(a, t);
+    assert_true(weblink_code_hash("K7QM4-XRP2E", b));
+    assert_string_not_equal(a, b);
+    /* wrong length, a look-alike, other symbols */
+    strcpy(b, "untouched");
+    assert_false(weblink_code_hash("K7QM4-XRP2", b));
+    assert_false(weblink_code_hash("K7QM4-XRP2DD", b));
+    assert_false(weblink_code_hash("K7QM0-XRP2D", b));
+    assert_false(weblink_code_hash("K7QMI-XRP2D", b));
+    assert_false(weblink_code_hash("K7QM4_XRP2D", b));
+    assert_false(weblink_code_hash("", b));
+    assert_false(weblink_code_hash(NULL, b));
+    assert_string_equal(b, "untouched");
+}
+
+static void test_duration(void **state)
+{
+    (void)state;
+    static const struct { const char *text; long secs; } cases[] = {
+        { "7d", 7 * 86400 }, { "48h", 48 * 3600 }, { "30m", 1800 }, { "1m", 60 },
+        { "1d12h", 36 * 3600 }, { "2h30m", 9000 }, { "366d", 366L * 86400 },
+        { "0m", 0 }, { "59s", 0 }, { "367d", 0 }, { "7", 0 }, { "d", 0 }, { "", 0 },
+        { "7d ", 0 }, { "-1d", 0 }, { "7D", 0 }, { "1.5h", 0 }, { "99999999999d", 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        long got = weblink_duration(cases[i].text);
+        if (got != cases[i].secs)
+            fail_msg("'%s': %ld, want %ld", cases[i].text, got, cases[i].secs);
+    }
+    assert_int_equal(weblink_duration(NULL), 0);
+}
+
+static void test_time_iso(void **state)
+{
+    (void)state;
+    char buf[21];
+    weblink_time_iso(0, buf);
+    assert_string_equal(buf, "1970-01-01T00:00:00Z");
+    weblink_time_iso(1772409600 + 3723, buf);
+    assert_string_equal(buf, "2026-03-02T01:02:03Z");
+}
+
+static void test_ratelimit(void **state)
+{
+    (void)state;
+    ratelimit *rl = malloc(sizeof *rl);
+    long retry = 0;
+    ratelimit_init(rl);
+    for (int i = 0; i < RATE_MAX; i++) {
+        assert_false(ratelimit_blocked(rl, "10.0.0.1", 1000 + i, NULL));
+        ratelimit_hit(rl, "10.0.0.1", 1000 + i);
+    }
+    /* 20 bad guesses in 20 seconds: the address is turned away, others not */
+    assert_true(ratelimit_blocked(rl, "10.0.0.1", 1020, &retry));
+    assert_int_equal(retry, 1000 + RATE_WINDOW - 1020);
+    assert_false(ratelimit_blocked(rl, "10.0.0.2", 1020, NULL));
+    /* once the oldest is a minute old, 19 remain in the window */
+    assert_true(ratelimit_blocked(rl, "10.0.0.1", 1059, NULL));
+    assert_false(ratelimit_blocked(rl, "10.0.0.1", 1060, NULL));
+    /* slow guessing never reaches the limit */
+    for (int i = 0; i < 200; i++) {
+        ratelimit_hit(rl, "10.0.0.3", 5000 + 4L * i);
+        assert_false(ratelimit_blocked(rl, "10.0.0.3", 5000 + 4L * i, NULL));
+    }
+    /* many addresses: the table makes room, and a busy guesser is still caught */
+    for (int i = 0; i < RATE_SLOTS * 2; i++) {
+        char a[32];
+        snprintf(a, sizeof a, "10.1.%d.%d", i / 256, i % 256);
+        ratelimit_hit(rl, a, 9000);
+    }
+    for (int i = 0; i < RATE_MAX; i++)
+        ratelimit_hit(rl, "10.9.9.9", 9001);
+    assert_true(ratelimit_blocked(rl, "10.9.9.9", 9001, NULL));
+    free(rl);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_token_shape), cmocka_unit_test(test_randomness),
+        cmocka_unit_test(test_token_ok), cmocka_unit_test(test_code_hash),
+        cmocka_unit_test(test_duration), cmocka_unit_test(test_time_iso),
+        cmocka_unit_test(test_ratelimit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
