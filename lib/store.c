@@ -155,6 +155,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_MAX_IDS] = "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"
                    " (SELECT coalesce(max(id), 0) FROM sessions),"
                    " (SELECT coalesce(max(id), 0) FROM clients)",
+    [ST_INVITE_BY_TOKEN] = STORE_INVITE_VIEW " WHERE i.token_hash = ?1",
+    [ST_INVITE_BY_CODE] = STORE_INVITE_VIEW " WHERE i.code_hash = ?1",
+    [ST_INVITE_PROGRESS] = "UPDATE invitations SET answers = ?2, flow_state = ?3,"
+                           " state = 'started', changed_at = ?4 WHERE id = ?1"
+                           " AND state IN ('pending', 'started') AND expires_at > ?4",
     /* rows made since the transaction began whose parent row is missing */
     [ST_ORPHANS] = "SELECT (SELECT count(*) FROM administrations a"
                    "   LEFT JOIN sessions se ON se.id = a.session_id"

@@ -44,6 +44,9 @@ enum store_stmt {
     ST_SESSION_WALK,
     ST_SESSION_BY_CODE,
     ST_ORPHANS,
+    ST_INVITE_BY_TOKEN,
+    ST_INVITE_BY_CODE,
+    ST_INVITE_PROGRESS,
     ST_COUNT
 };
 
@@ -171,6 +174,17 @@ const char *store_account(store *s);
 
 /* Migrates schema 1 to 2 inside the open transaction (store_migrate.c). */
 at_status store_migrate_2(store *s, at_err *err);
+/* The state a web link reads as at time ?2 (past its expiry an open link
+ * is expired), and the columns store_invite.c reads of a link. */
+#define STORE_INVITE_STATE \
+    "CASE WHEN i.state IN ('pending', 'started') AND i.expires_at <= ?2 THEN 'expired'" \
+    " ELSE i.state END"
+#define STORE_INVITE_VIEW \
+    "SELECT i.id, a.name, i.instrument_id, a.version, c.code, se.number, i.rater," \
+    " i.rater_code, i.created_at, i.expires_at, " STORE_INVITE_STATE ", i.flow_state, i.answers" \
+    " FROM invitations i JOIN instruments a ON a.id = i.instrument_id" \
+    " JOIN sessions se ON se.id = i.session_id JOIN clients c ON c.id = se.client_id"
+
 /* Migrates schema 2 to 3 (web links) inside the open transaction. */
 at_status store_migrate_3(store *s, at_err *err);
 

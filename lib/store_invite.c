@@ -14,9 +14,7 @@
 
 /* The state a link reads as at time now (?2): past its expiry an open link
  * is expired. */
-#define STATE_NOW \
-    "CASE WHEN i.state IN ('pending', 'started') AND i.expires_at <= ?2 THEN 'expired'" \
-    " ELSE i.state END"
+#define STATE_NOW STORE_INVITE_STATE
 
 #define OPEN_AT(now) "state IN ('pending', 'started') AND expires_at > " now
 
@@ -141,11 +139,7 @@ at_status store_invite_add(store *s, const invite_rec *r, long *id, at_err *err)
 
 /* ---- reading ------------------------------------------------------------ */
 
-static const char view_sql[] =
-    "SELECT i.id, a.name, i.instrument_id, a.version, c.code, se.number, i.rater,"
-    " i.rater_code, i.created_at, i.expires_at, " STATE_NOW ", i.flow_state, i.answers"
-    " FROM invitations i JOIN instruments a ON a.id = i.instrument_id"
-    " JOIN sessions se ON se.id = i.session_id JOIN clients c ON c.id = se.client_id";
+static const char view_sql[] = STORE_INVITE_VIEW;
 
 static void view_fill(sqlite3_stmt *st, invite_view *v)
 {
@@ -168,15 +162,12 @@ at_status store_invite_find(store *s, const char *hash, int by_code,
                             int (*fn)(const invite_view *v, void *ctx), void *ctx, at_err *err)
 {
     char now[21];
-    sbuf sql = SBUF_INIT;
-    sqlite3_stmt *st = NULL;
     now_iso(now);
-    sbuf_adds(&sql, view_sql);
-    sbuf_adds(&sql, by_code ? " WHERE i.code_hash = ?1" : " WHERE i.token_hash = ?1");
-    at_status rc = store_prepare(s, sql.buf, &st, err);
-    sbuf_release(&sql);
-    if (rc != AT_OK)
-        return rc;
+    /* a cached statement: a server asks this for every request */
+    sqlite3_stmt *st = store_stmt(s, by_code ? ST_INVITE_BY_CODE : ST_INVITE_BY_TOKEN, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    at_status rc = AT_OK;
     store_bind_str(st, 1, hash ? hash : "");
     store_bind_str(st, 2, now);
     int step = sqlite3_step(st);
@@ -206,7 +197,7 @@ at_status store_invite_find(store *s, const char *hash, int by_code,
     } else {
         rc = store_dberr(s, err);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -269,13 +260,11 @@ static at_status progress_body(store *s, long id, const char *const *values, siz
                                const char *flow_state, at_err *err)
 {
     char now[21];
-    sqlite3_stmt *st = NULL;
     now_iso(now);
-    at_status rc = store_prepare(s, "UPDATE invitations SET answers = ?2, flow_state = ?3,"
-                                 " state = 'started', changed_at = ?4"
-                                 " WHERE id = ?1 AND " OPEN_AT("?4"), &st, err);
-    if (rc != AT_OK)
-        return rc;
+    sqlite3_stmt *st = store_stmt(s, ST_INVITE_PROGRESS, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    at_status rc = AT_OK;
     store_pack(&s->pack, values, n);
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
@@ -283,7 +272,7 @@ static at_status progress_body(store *s, long id, const char *const *values, siz
     store_bind_str(st, 4, now);
     int changed = 0;
     rc = step_changes(s, st, &changed, err);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (rc == AT_OK && !changed)
         rc = not_open(s, id, err);
     return rc;

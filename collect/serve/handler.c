@@ -188,7 +188,9 @@ static at_status save(serve_app *app, const link *l, const instrument *in, flow 
     admin_rec rec = { .status = flow_status(fl), .source = "web", .values = vals,
                       .n = in->ncols, .rater = "client" };
     long aid = 0;
+    pthread_mutex_lock(&app->lock);
     at_status rc = store_invite_answer(app->s, l->id, &rec, app->who, &aid, err);
+    pthread_mutex_unlock(&app->lock);
     free(vals);
     if (rc == AT_OK)
         flow_mark_saved(fl);
@@ -200,7 +202,9 @@ static void on_link(serve_app *app, const serve_request *rq, serve_response *rp,
                     const char *self, const char *code)
 {
     at_err err;
+    pthread_mutex_lock(&app->lock);
     const instrument *in = catalog_get(app->cat, l->instrument_id, &err);
+    pthread_mutex_unlock(&app->lock);
     if (!in) {
         server_error(rp, NULL);
         return;
@@ -266,7 +270,9 @@ static void on_link(serve_app *app, const serve_request *rq, serve_response *rp,
     }
     const char **vals = kept_values(in, fl);
     char *state = flow_state_write(fl);
+    pthread_mutex_lock(&app->lock);
     at_status rc = store_invite_progress(app->s, l->id, vals, in->ncols, state, &err);
+    pthread_mutex_unlock(&app->lock);
     free(state);
     free(vals);
     if (rc == AT_EEXIST) {
@@ -298,20 +304,23 @@ static void on_token(serve_app *app, const serve_request *rq, serve_response *rp
     const char *tok = rq->path + 3;
     long retry = 0, now = now_s();
     rp->route = "/s/\xe2\x80\xa6";
-    if (ratelimit_blocked(&app->rl, rq->addr, now, &retry)) {
-        too_many(rp, retry);
-        return;
-    }
     link l = { 0 };
     at_err err;
     at_status rc = AT_ENOTFOUND;
-    if (weblink_token_ok(tok, strlen(tok))) {
-        char hash[65];
+    char hash[65];
+    int shaped = weblink_token_ok(tok, strlen(tok));
+    if (shaped)
         weblink_token_hash(tok, strlen(tok), hash);
+    pthread_mutex_lock(&app->lock);
+    int blocked = ratelimit_blocked(&app->rl, rq->addr, now, &retry);
+    if (!blocked && shaped)
         rc = store_invite_find(app->s, hash, 0, copy_link, &l, &err);
-    }
-    if (rc == AT_ENOTFOUND) {
+    if (!blocked && rc == AT_ENOTFOUND)
         ratelimit_hit(&app->rl, rq->addr, now);
+    pthread_mutex_unlock(&app->lock);
+    if (blocked) {
+        too_many(rp, retry);
+    } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
         page_closed(&rp->body);
     } else if (rc != AT_OK) {
@@ -332,18 +341,21 @@ static void on_code(serve_app *app, const serve_request *rq, serve_response *rp)
         return;
     }
     long retry = 0, now = now_s();
-    if (ratelimit_blocked(&app->rl, rq->addr, now, &retry)) {
-        too_many(rp, retry);
-        return;
-    }
     char hash[65];
     link l = { 0 };
     at_err err;
     at_status rc = AT_ENOTFOUND;
-    if (weblink_code_hash(code, hash))
+    int shaped = weblink_code_hash(code, hash);
+    pthread_mutex_lock(&app->lock);
+    int blocked = ratelimit_blocked(&app->rl, rq->addr, now, &retry);
+    if (!blocked && shaped)
         rc = store_invite_find(app->s, hash, 1, copy_link, &l, &err);
-    if (rc == AT_ENOTFOUND) {
+    if (!blocked && rc == AT_ENOTFOUND)
         ratelimit_hit(&app->rl, rq->addr, now);
+    pthread_mutex_unlock(&app->lock);
+    if (blocked) {
+        too_many(rp, retry);
+    } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
         page_code(&rp->body, "That code does not open a questionnaire. Please check it and "
                   "try again.");
@@ -377,7 +389,6 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
         page_note(&rp->body, "Not available", "This address takes only GET and POST.");
         return;
     }
-    pthread_mutex_lock(&app->lock);
     if (strncmp(rq->path, "/s/", 3) == 0)
         on_token(app, rq, rp);
     else if (strcmp(rq->path, "/code") == 0 || (strcmp(rq->path, "/") == 0 && get))
@@ -386,5 +397,4 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
         reply(rp, 404);
         page_closed(&rp->body);
     }
-    pthread_mutex_unlock(&app->lock);
 }

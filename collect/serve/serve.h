@@ -106,7 +106,8 @@ typedef struct serve_response {
 } serve_response;
 
 typedef struct serve_app {
-    pthread_mutex_t lock;        /* one request at a time in the store and the flows */
+    pthread_mutex_t lock;        /* one thread at a time in the store, the catalog and the
+                                    bad-guess limit; flows and pages are each request's own */
     store *s;
     catalog *cat;
     ratelimit rl;
