@@ -264,4 +264,34 @@ step "$hl" next q1=1
 req GET "$hl"; hasnt '<script'; hasnt "</label><script"; has "&lt;/label&gt;&lt;script&gt;"; has "&lt;b&gt;note"
 serve_stop
 ok "every text of a hostile dictionary is escaped"
+# ---- a request under way when SIGTERM comes is answered first ---------------------------
+link6=$(invite_link client_post_session C02 --session 7)
+serve_start
+req GET "$link6"; at=$(stamp)
+{ printf 'at=%s&action=next&bond_1=3&comment=' "$at"; head -c 40000 /dev/zero | tr '\0' b; } >"$W/slow"
+curl -s -o /dev/null -w '%{http_code}' --limit-rate 20k -H 'Accept: text/html' \
+  -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$W/slow" "$BASE$link6" >"$W/slow.code" &
+cpid=$!
+sleep 0.7
+serve_stop
+wait $cpid
+[ "$(cat "$W/slow.code")" = 303 ] || fail "the request under way at SIGTERM answered '$(cat "$W/slow.code")'"
+[ "$(sqlite3 -readonly "$ATTUNE_DB" "SELECT state FROM invitations WHERE answers LIKE '[\"3\"%'")" = started ] ||
+  fail "the request under way at SIGTERM was not kept"
+ok "SIGTERM lets the request under way finish, then exits 0"
+
+# ---- TLS --------------------------------------------------------------------------------
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$W/key.pem" \
+    -out "$W/cert.pem" >/dev/null 2>&1 || fail "openssl"
+  collect serve --listen 0.0.0.0:0 --tls-cert "$W/cert.pem" --tls-key "$W/key.pem" 2>"$W/serve.log" &
+  SERVE_PID=$!
+  for _ in $(seq 100); do grep -q '^listening on ' "$W/serve.log" && break; sleep 0.05; done
+  port=$(sed -n '1s/^listening on https:\/\/0.0.0.0:\([0-9]*\).*/\1/p' "$W/serve.log")
+  [ -n "$port" ] || fail "TLS: $(cat "$W/serve.log")"
+  [ "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/code")" = 200 ] || fail "no HTTPS answer"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/code")" != 200 ] || fail "plain HTTP on the TLS port"
+  serve_stop
+  ok "with a certificate, serve listens beyond loopback over HTTPS only"
+fi
 echo "http: all passed"
