@@ -354,8 +354,8 @@ int cmd_serve(int argc, char **argv, const char *db)
         return EXIT_USAGE;
     int tls = a.cert != NULL;
     if (!tls && !is_loopback(&ss) && !a.insecure)
-        return cli_usage("serve", "'%s' is not a loopback address: serve it with --tls-cert "
-                         "and --tls-key, or behind a TLS reverse proxy on loopback, or say "
+        return cli_usage("serve", "'%s' is not a loopback address: give --tls-cert "
+                         "and --tls-key, or listen on loopback behind a TLS reverse proxy, or say "
                          "--insecure-http for a network you trust", host);
     char *cert = NULL, *key = NULL;
     at_err err;

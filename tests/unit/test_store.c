@@ -200,7 +200,7 @@ static void test_refuse_newer(void **state)
     store_close(s);
     for (int m = STORE_READ; m <= STORE_CREATE; m++)
         check_refused(f->db, (store_mode)m, AT_EVERSION,
-                      "was made by a newer attune (schema 7, this one reads up to 2)");
+                      "was made by a newer attune (schema 7, this one reads up to 3)");
 }
 
 static void test_read_only(void **state)

@@ -498,18 +498,19 @@ static void copy_file(const char *from, const char *to)
     free(data);
 }
 
-/* The migration from schema 1 meets a read or a write failing at each
- * point: it is undone whole, so the file is schema 1 with every answer, or
- * schema 2 with every answer. */
-static void test_migration_faults(void **state)
+/* A migration meets a read or a write failing at each point: each step
+ * (1 to 2, 2 to 3) is undone whole, so the file is at the schema it had or
+ * a later one, with every answer and the audit trail.  From schema 1 the
+ * faults fall in both steps, from schema 2 in the step to schema 3. */
+static void migration_faults(fixture *f, const char *fixture_dir, long first, long answers,
+                             long audit)
 {
-    fixture *f = *state;
     const char *data = getenv("ATTUNE_TEST_DATA");
     char from[512];
-    snprintf(from, sizeof from, "%s/schema1/study.db", data ? data : "tests/data");
+    snprintf(from, sizeof from, "%s/%s/study.db", data ? data : "tests/data", fixture_dir);
     int failed = 0, done = 0;
     for (int reads = 0; reads < 2; reads++) {
-        for (int after = 0; after < 60; after += reads ? 3 : 1) {
+        for (int after = 0; after < 90; after += reads ? 3 : 1) {
             copy_file(from, f->db);
             if (reads)
                 read_countdown = after;
@@ -532,16 +533,28 @@ static void test_migration_faults(void **state)
             sqlite3 *db = NULL;
             assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
             long version = conn_long(db, "PRAGMA user_version");
-            assert_true(version == 1 || version == 2);
-            assert_true(rc != AT_OK || version == 2);
-            assert_int_equal(conn_long(db, "SELECT count(*) FROM responses"), 881);
-            assert_int_equal(conn_long(db, "SELECT count(*) FROM audit"), 3);
+            assert_true(version >= first && version <= STORE_SCHEMA_VERSION);
+            assert_true(rc != AT_OK || version == STORE_SCHEMA_VERSION);
+            assert_int_equal(conn_long(db, "SELECT count(*) FROM responses"), answers);
+            assert_int_equal(conn_long(db, "SELECT count(*) FROM audit"), audit);
+            if (version == 3)
+                assert_int_equal(conn_long(db, "SELECT count(*) FROM invitations"), 0);
             sqlite3_close(db);
             remove_study(f);
         }
     }
     assert_true(failed > 5);
     assert_true(done > 0);
+}
+
+static void test_migration_faults(void **state)
+{
+    migration_faults(*state, "schema1", 1, 881, 3);
+}
+
+static void test_migration3_faults(void **state)
+{
+    migration_faults(*state, "schema2", 2, 853, 19);
 }
 
 int main(void)
@@ -552,6 +565,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_sweep, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration3_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, install, NULL);
 }

@@ -3,7 +3,7 @@
 export ATTUNE_DB=attune.db
 
 run collect --help
-for c in init therapist client session instrument run amend log; do
+for c in init therapist client session instrument run amend log invite serve; do
   run collect $c --help
 done
 # import and export are checked in their own cases; here only that --help works
@@ -52,3 +52,12 @@ ls
 echo "# --version: the project's version, on standard output, exit 0"
 collect --version >v.out; echo "exit $?"
 grep -cE '^collect [0-9]+\.[0-9]+\.[0-9]+ \(attune(; git [0-9a-f]+.*)?\)$' v.out
+run collect invite
+run collect invite client_post_session
+run collect invite list extra
+run collect invite revoke
+run collect invite client_post_session --client C01 --expires 1w
+run collect serve --listen 10.1.2.3:80
+run collect serve --listen 127.0.0.1
+run collect serve --tls-key k.pem
+echo "no store made: $([ -e attune.db ] && echo NO || echo yes)"
