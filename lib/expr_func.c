@@ -1,0 +1,598 @@
+/* expr_func.c: REDCap's special functions that take their arguments all at
+ * once (everything from median on; expr_eval.c walks the others): the
+ * statistics, logarithms, type tests, date arithmetic and the text
+ * functions, and the scratch memory their results live in.
+ *
+ * Blank rules, as REDCap applies them:
+ * - median and stdev skip blanks and text, like sum; median is blank without
+ *   a number, stdev (the sample standard deviation, n - 1) with fewer than
+ *   two;
+ * - a number function (log, exponential, year, month, day, datediff) with a
+ *   blank or unusable argument is blank;
+ * - the tests (isnumber, isinteger, isblankormissingcode, contains, ...)
+ *   are always 0 or 1: blank is not a number, and blank text contains
+ *   nothing;
+ * - the text functions read a blank as empty text and give blank for an
+ *   empty result; a count (left's n, mid's start) that is not a number gives
+ *   blank.
+ * Text is counted in characters (UTF-8), not bytes.  contains, not_contain,
+ * starts_with, ends_with and find ignore the case of ASCII letters, as
+ * REDCap's do; replace_text is exact; upper and lower change ASCII letters
+ * only. */
+#include "expr_impl.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+/* ---- scratch memory ------------------------------------------------------ */
+
+/* A thread's scratch: a list of blocks, newest first.  A reset keeps the
+ * newest block (the largest so far, usually) and frees the rest. */
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    alignas(max_align_t) unsigned char data[];
+} block;
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+static void blocks_free(void *p)
+{
+    block *b = p;
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+static void scratch_key_make(void)
+{
+    pthread_key_create(&scratch_key, blocks_free);
+}
+
+static block *scratch_head(void)
+{
+    pthread_once(&scratch_once, scratch_key_make);
+    return pthread_getspecific(scratch_key);
+}
+
+void expr_scratch_reset(void)
+{
+    block *b = scratch_head();
+    if (!b)
+        return;
+    blocks_free(b->next);
+    b->next = NULL;
+    b->used = 0;
+}
+
+void *expr_scratch(size_t n)
+{
+    const size_t align = alignof(max_align_t);
+    n = (n + align - 1) / align * align;
+    if (n == 0)
+        n = align;
+    block *b = scratch_head();
+    if (!b || b->cap - b->used < n) {
+        size_t cap = b ? 2 * b->cap : 4096;
+        if (cap < n)
+            cap = n;
+        block *nb = xmalloc(sizeof *nb + cap);
+        nb->next = b;
+        nb->used = 0;
+        nb->cap = cap;
+        pthread_setspecific(scratch_key, nb);
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+static xval blank(void)
+{
+    xval v = { XV_BLANK, 0.0, NULL };
+    return v;
+}
+
+static xval number(double x)
+{
+    if (!isfinite(x))
+        return blank();
+    xval v = { XV_NUM, x, NULL };
+    return v;
+}
+
+static xval truth(int b)
+{
+    return number(b ? 1.0 : 0.0);
+}
+
+/* Text of n bytes copied into the scratch; blank when empty. */
+static xval text_n(const char *s, size_t n)
+{
+    if (n == 0)
+        return blank();
+    char *t = expr_scratch(n + 1);
+    memcpy(t, s, n);
+    t[n] = '\0';
+    xval v = { XV_STR, 0.0, t };
+    return v;
+}
+
+/* The text a value stands for: "" for blank, a number as REDCap writes it
+ * (into the scratch). */
+static const char *text_of(xval v)
+{
+    if (v.kind == XV_STR)
+        return v.str;
+    if (v.kind == XV_BLANK)
+        return "";
+    char buf[64];
+    xval_format(v, buf);
+    size_t n = strlen(buf);
+    char *t = expr_scratch(n + 1);
+    memcpy(t, buf, n + 1);
+    return t;
+}
+
+/* A whole number argument (counts and positions), 0 when it is not one. */
+static int whole_arg(xval v, long *out)
+{
+    double x;
+    if (!xval_number(v, &x) || !isfinite(x) || fabs(x) > 1e9)
+        return 0;
+    *out = (long)trunc(x);
+    return 1;
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+/* median and stdev of the numbers among the arguments (GSL) */
+static xval stats(fnid fn, const xval *args, size_t n)
+{
+    double *xs = expr_scratch((n ? n : 1) * sizeof *xs);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (xval_number(args[i], &xs[k]))
+            k++;
+    if (fn == F_MEDIAN) {
+        if (k == 0)
+            return blank();
+        gsl_sort(xs, 1, k);
+        return number(gsl_stats_median_from_sorted_data(xs, 1, k));
+    }
+    if (k < 2)
+        return blank();
+    return number(gsl_stats_sd(xs, 1, k));
+}
+
+/* log(x) is the natural logarithm, log(x, base) another base. */
+static xval logarithm(const xval *args, size_t n)
+{
+    double x, base = 0.0;
+    if (!xval_number(args[0], &x) || x <= 0.0)
+        return blank();
+    if (n == 1)
+        return number(log(x));
+    if (!xval_number(args[1], &base) || base <= 0.0 || base == 1.0)
+        return blank();
+    return number(log(x) / log(base));
+}
+
+/* A plain whole number: optional sign, then digits, spaces around allowed. */
+static int integer_text(const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    if (*s == '+' || *s == '-')
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return 0;
+    while (isdigit((unsigned char)*s))
+        s++;
+    while (isspace((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+static xval is_integer(xval v)
+{
+    double x;
+    if (v.kind == XV_NUM)
+        return truth(v.num == trunc(v.num));
+    return truth(v.kind == XV_STR && integer_text(v.str) && xval_number(v, &x));
+}
+
+/* ---- dates --------------------------------------------------------------- */
+
+/* Reads exactly n digits at *pp. */
+static int digits_at(const char **pp, int n, int *out)
+{
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)(*pp)[i]))
+            return 0;
+        x = x * 10 + ((*pp)[i] - '0');
+    }
+    *pp += n;
+    *out = x;
+    return 1;
+}
+
+/* HH:MM or HH:MM:SS at *pp into seconds since midnight. */
+static int clock_at(const char **pp, double *secs)
+{
+    int h, m, sec = 0;
+    const char *p = *pp;
+    if (!digits_at(&p, 2, &h) || *p++ != ':' || !digits_at(&p, 2, &m))
+        return 0;
+    if (*p == ':') {
+        p++;
+        if (!digits_at(&p, 2, &sec))
+            return 0;
+    }
+    if (h > 23 || m > 59 || sec > 59)
+        return 0;
+    *secs = h * 3600.0 + m * 60.0 + sec;
+    *pp = p;
+    return 1;
+}
+
+/* A date at *pp in the given order ('y' Y-M-D, 'm' M-D-Y, 'd' D-M-Y), '-'
+ * or '/' between the parts, into days since 1970-01-01. */
+static int date_at(const char **pp, char order, long *days, int ymd[3])
+{
+    const char *p = *pp;
+    int a, b, c, y, m, d;
+    char sep;
+    if (order == 'y') {
+        if (!digits_at(&p, 4, &a) || (*p != '-' && *p != '/'))
+            return 0;
+        sep = *p++;
+        if (!digits_at(&p, 2, &b) || *p++ != sep || !digits_at(&p, 2, &c))
+            return 0;
+        y = a, m = b, d = c;
+    } else {
+        if (!digits_at(&p, 2, &a) || (*p != '-' && *p != '/'))
+            return 0;
+        sep = *p++;
+        if (!digits_at(&p, 2, &b) || *p++ != sep || !digits_at(&p, 4, &c))
+            return 0;
+        y = c, m = order == 'm' ? a : b, d = order == 'm' ? b : a;
+    }
+    char iso[16];
+    snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+    if (!valid_iso_date(iso))
+        return 0;
+    *days = iso_date_days(iso);
+    if (ymd) {
+        ymd[0] = y;
+        ymd[1] = m;
+        ymd[2] = d;
+    }
+    *pp = p;
+    return 1;
+}
+
+int expr_moment(const char *s, char order, double *secs)
+{
+    char today[11];
+    double clock = 0.0;
+    long days;
+    while (isspace((unsigned char)*s))
+        s++;
+    if (strcasecmp(s, "today") == 0 || strcasecmp(s, "now") == 0) {
+        today_iso(today);
+        *secs = iso_date_days(today) * 86400.0;
+        if (tolower((unsigned char)s[0]) == 'n') {
+            time_t t = time(NULL);
+            struct tm tm;
+            localtime_r(&t, &tm);
+            *secs += tm.tm_hour * 3600.0 + tm.tm_min * 60.0 + tm.tm_sec;
+        }
+        return 1;
+    }
+    const char *p = s;
+    if (clock_at(&p, &clock) && *p == '\0') {
+        *secs = clock;
+        return 1;
+    }
+    p = s;
+    if (!date_at(&p, order, &days, NULL) &&
+        !(order != 'y' && (p = s, date_at(&p, 'y', &days, NULL))))
+        return 0;
+    if (*p == ' ' || *p == 'T') {
+        p++;
+        if (!clock_at(&p, &clock))
+            return 0;
+    }
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p)
+        return 0;
+    *secs = days * 86400.0 + clock;
+    return 1;
+}
+
+/* datediff(d1, d2, unit [, format] [, signed]): d2 - d1 in the unit (a
+ * year is 365.2425 days, a month 30.44, as REDCap counts them), not
+ * rounded; its absolute value unless signed is true. */
+static xval datediff(const xval *args, size_t n)
+{
+    static const struct { char unit; double secs; } units[] = {
+        { 'y', 365.2425 * 86400.0 }, { 'M', 30.44 * 86400.0 }, { 'd', 86400.0 },
+        { 'h', 3600.0 }, { 'm', 60.0 }, { 's', 1.0 },
+    };
+    char order = 'y';
+    int is_signed = 0;
+    const char *unit = text_of(args[2]);
+    if (n >= 4) {
+        const char *f = text_of(args[3]);
+        if (strcasecmp(f, "mdy") == 0 || strcasecmp(f, "dmy") == 0 || strcasecmp(f, "ymd") == 0)
+            order = (char)tolower((unsigned char)f[0]);
+        else if (n == 4)
+            is_signed = xval_truthy(args[3]);
+        else
+            return blank();
+    }
+    if (n == 5)
+        is_signed = xval_truthy(args[4]);
+    double per = 0.0, a, b;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strlen(unit) == 1 && unit[0] == units[i].unit)
+            per = units[i].secs;
+    if (per == 0.0 || args[0].kind == XV_BLANK || args[1].kind == XV_BLANK ||
+        !expr_moment(text_of(args[0]), order, &a) || !expr_moment(text_of(args[1]), order, &b))
+        return blank();
+    double d = (b - a) / per;
+    return number(is_signed ? d : fabs(d));
+}
+
+/* year(), month(), day() of a date or a date and time (Y-M-D). */
+static xval date_part(fnid fn, xval v)
+{
+    const char *p = text_of(v);
+    long days;
+    int ymd[3];
+    while (isspace((unsigned char)*p))
+        p++;
+    if (!date_at(&p, 'y', &days, ymd))
+        return blank();
+    return number(ymd[fn == F_YEAR ? 0 : fn == F_MONTH ? 1 : 2]);
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+/* Bytes taken by the first n characters of s (all of it when shorter). */
+static size_t char_bytes(const char *s, long n)
+{
+    size_t i = 0;
+    while (s[i] && n > 0) {
+        i++;
+        while ((s[i] & 0xC0) == 0x80)
+            i++;
+        n--;
+    }
+    return i;
+}
+
+static long char_count(const char *s)
+{
+    long n = 0;
+    for (; *s; s++)
+        if ((*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Where needle first occurs in hay, ASCII case ignored; NULL when nowhere. */
+static const char *find_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p; p++)
+        if (strncasecmp(p, needle, n) == 0)
+            return p;
+    return n == 0 ? hay : NULL;
+}
+
+/* The tests of one text against another: contains, not_contain,
+ * starts_with, ends_with.  An empty needle never matches (REDCap's blank
+ * contains nothing and is in nothing). */
+static xval text_test(fnid fn, xval a, xval b)
+{
+    const char *hay = text_of(a), *needle = text_of(b);
+    size_t nh = strlen(hay), nn = strlen(needle);
+    int hit;
+    if (nn == 0 || nn > nh)
+        hit = 0;
+    else if (fn == F_STARTS_WITH)
+        hit = strncasecmp(hay, needle, nn) == 0;
+    else if (fn == F_ENDS_WITH)
+        hit = strncasecmp(hay + nh - nn, needle, nn) == 0;
+    else
+        hit = find_nocase(hay, needle) != NULL;
+    return truth(fn == F_NOT_CONTAIN ? !hit : hit);
+}
+
+/* left(text, n), right(text, n), mid(text, start, n): characters counted
+ * from 1; a negative count takes nothing. */
+static xval text_cut(fnid fn, const xval *args)
+{
+    const char *s = text_of(args[0]);
+    long n, start = 1;
+    if (fn == F_MID && !whole_arg(args[1], &start))
+        return blank();
+    if (!whole_arg(args[fn == F_MID ? 2 : 1], &n))
+        return blank();
+    if (n <= 0)
+        return blank();
+    if (fn == F_RIGHT) {
+        long len = char_count(s);
+        start = len - n + 1 > 1 ? len - n + 1 : 1;
+    }
+    if (start < 1) {           /* mid from before the text: the part that overlaps it */
+        n += start - 1;
+        start = 1;
+        if (n <= 0)
+            return blank();
+    }
+    size_t from = char_bytes(s, start - 1);
+    return text_n(s + from, char_bytes(s + from, n));
+}
+
+static xval find_text(xval needle, xval hay)
+{
+    const char *h = text_of(hay), *n = text_of(needle);
+    if (!*n)
+        return number(0.0);
+    const char *at = find_nocase(h, n);
+    if (!at)
+        return number(0.0);
+    long pos = 1;
+    for (const char *p = h; p < at; p++)
+        if ((*p & 0xC0) != 0x80)
+            pos++;
+    return number((double)pos);
+}
+
+static xval replace_text(const xval *args)
+{
+    const char *s = text_of(args[0]), *from = text_of(args[1]), *to = text_of(args[2]);
+    size_t nf = strlen(from), nt = strlen(to), count = 0;
+    if (nf == 0)
+        return text_n(s, strlen(s));
+    for (const char *p = strstr(s, from); p; p = strstr(p + nf, from))
+        count++;
+    size_t len = strlen(s) + count * nt - count * nf;
+    char *out = expr_scratch(len + 1), *o = out;
+    for (const char *p = s;;) {
+        const char *hit = strstr(p, from);
+        if (!hit) {
+            strcpy(o, p);
+            break;
+        }
+        memcpy(o, p, (size_t)(hit - p));
+        o += hit - p;
+        memcpy(o, to, nt);
+        o += nt;
+        p = hit + nf;
+    }
+    return text_n(out, len);
+}
+
+static xval change_case(fnid fn, xval v)
+{
+    const char *s = text_of(v);
+    size_t n = strlen(s);
+    char *t = expr_scratch(n + 1);
+    for (size_t i = 0; i <= n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        t[i] = (char)(c >= 0x80 ? c : fn == F_UPPER ? toupper(c) : tolower(c));
+    }
+    return text_n(t, n);
+}
+
+static xval trim_text(xval v)
+{
+    const char *s = text_of(v);
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    return text_n(s, n);
+}
+
+/* concat(a, b, ...) joins its arguments; concat_ws(sep, a, b, ...) puts sep
+ * between the ones that are not blank. */
+static xval concat(fnid fn, const xval *args, size_t n)
+{
+    size_t first = fn == F_CONCAT_WS ? 1 : 0, len = 0;
+    const char *sep = fn == F_CONCAT_WS ? text_of(args[0]) : "";
+    const char **parts = expr_scratch(n * sizeof *parts);
+    size_t np = 0;
+    for (size_t i = first; i < n; i++) {
+        if (args[i].kind == XV_BLANK)
+            continue;
+        parts[np] = text_of(args[i]);
+        len += strlen(parts[np]) + (np ? strlen(sep) : 0);
+        np++;
+    }
+    char *out = expr_scratch(len + 1), *o = out;
+    for (size_t i = 0; i < np; i++) {
+        if (i) {
+            strcpy(o, sep);
+            o += strlen(sep);
+        }
+        strcpy(o, parts[i]);
+        o += strlen(parts[i]);
+    }
+    return text_n(out, len);
+}
+
+xval expr_apply(fnid fn, const xval *args, size_t n)
+{
+    double x;
+    switch (fn) {
+    case F_MEDIAN:
+    case F_STDEV:
+        return stats(fn, args, n);
+    case F_LOG:
+        return logarithm(args, n);
+    case F_EXPONENTIAL:
+        return xval_number(args[0], &x) ? number(exp(x)) : blank();
+    case F_ISNUMBER:
+        return truth(xval_number(args[0], &x));
+    case F_ISINTEGER:
+        return is_integer(args[0]);
+    case F_ISBLANK:
+        return truth(args[0].kind == XV_BLANK);
+    case F_DATEDIFF:
+        return datediff(args, n);
+    case F_YEAR:
+    case F_MONTH:
+    case F_DAY:
+        return date_part(fn, args[0]);
+    case F_CONTAINS:
+    case F_NOT_CONTAIN:
+    case F_STARTS_WITH:
+    case F_ENDS_WITH:
+        return text_test(fn, args[0], args[1]);
+    case F_LEFT:
+    case F_RIGHT:
+    case F_MID:
+        return text_cut(fn, args);
+    case F_LENGTH:
+        return number((double)char_count(text_of(args[0])));
+    case F_FIND:
+        return find_text(args[0], args[1]);
+    case F_REPLACE_TEXT:
+        return replace_text(args);
+    case F_UPPER:
+    case F_LOWER:
+        return change_case(fn, args[0]);
+    case F_TRIM:
+        return trim_text(args[0]);
+    case F_CONCAT:
+    case F_CONCAT_WS:
+        return concat(fn, args, n);
+    default:
+        return blank();
+    }
+}
