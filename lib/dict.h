@@ -34,7 +34,10 @@ typedef enum field_valid {
     FV_DATE_YMD, FV_DATE_MDY, FV_DATE_DMY,
     FV_DATETIME_YMD, FV_DATETIME_MDY, FV_DATETIME_DMY,
     FV_DATETIME_SECONDS_YMD, FV_DATETIME_SECONDS_MDY, FV_DATETIME_SECONDS_DMY,
-    FV_TIME, FV_TIME_MM_SS, FV_EMAIL, FV_ALPHA_ONLY, FV_PHONE, FV_ZIPCODE
+    FV_TIME, FV_TIME_MM_SS, FV_TIME_HH_MM_SS,
+    FV_EMAIL, FV_ALPHA_ONLY, FV_PHONE, FV_ZIPCODE,
+    FV_MRN_10D, FV_MRN_GENERIC, FV_VMRN, FV_SSN, FV_PHONE_AUSTRALIA,
+    FV_POSTALCODE_AUSTRALIA, FV_POSTALCODE_CANADA, FV_POSTALCODE_FRENCH, FV_POSTALCODE_GERMANY
 } field_valid;
 
 typedef enum field_role {
@@ -175,6 +178,11 @@ double instrument_scale(const instrument *in, const field *f, const char *const 
  * evaluates the terms once; terms may be NULL. */
 double instrument_scale_terms(const instrument *in, const field *f, const char *const *vals,
                               size_t *answered, double *terms);
+
+/* What a respondent is told to type for validation v, in plain words
+ * ("a date, YYYY-MM-DD", "a 10-digit medical record number"); every
+ * validation has one.  A static string. */
+const char *field_valid_hint(field_valid v);
 
 const char *field_type_name(field_type t);
 const char *field_role_name(field_role r);

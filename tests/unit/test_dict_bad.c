@@ -65,7 +65,7 @@ static const struct bad_case {
     { { RADIO("mood"), { .name = "x", .type = "scale" } },
       "'bad.csv' line 3: 'x': unknown field type 'scale'" },
     { { { .name = "x", .type = "" } }, "'bad.csv' line 2: 'x': no field type" },
-    { { { .name = "x", .valid = "mrn_10d" } }, "'bad.csv' line 2: 'x': unknown validation 'mrn_10d'" },
+    { { { .name = "x", .valid = "mrn_11d" } }, "'bad.csv' line 2: 'x': unknown validation 'mrn_11d'" },
     { { { .name = "x", .type = "radio", .choices = "1 Low | 2, High" } },
       "'bad.csv' line 2: 'x': choice '1 Low' has no comma between code and label" },
     { { { .name = "x", .type = "radio", .choices = "1, a || 2, b" } },
