@@ -8,6 +8,7 @@
  * problem at all (and the run is not --dry-run), and rolled back otherwise,
  * so a bad row anywhere means nothing is imported; the checking goes on to
  * the end so that every problem is reported. */
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -81,13 +82,43 @@ static void find_branch_on_calc(importer *im)
 
 /* ---- the header ---------------------------------------------------------- */
 
+/* Whether a header names the leading columns as attune.client ... (the
+ * layout written today) rather than client ... (written before). */
+static int prefixed_layout(const csvrow *row)
+{
+    for (size_t i = 0; i < row->n; i++)
+        if (strncmp(import_trim(row->fields[i]), "attune.", 7) == 0)
+            return 1;
+    return 0;
+}
+
+/* The leading columns a file may leave out: modality, rater and rater_code
+ * are blank then. */
+static int lead_optional(int l)
+{
+    return l == LEAD_MODALITY || l == LEAD_RATER || l == LEAD_RATER_CODE;
+}
+
+/* Maps an answer or calc column c of the instrument at CSV index i. */
+static void map_answer(importer *im, size_t i, long c)
+{
+    im->map[i] = c;
+    if (im->in->fields[im->in->cols[c].field].type == FT_CALC)
+        im->has_calc_cols = 1;
+}
+
 static void read_header(importer *im, const csvrow *row)
 {
     const instrument *in = im->in;
     im->ncsv = row->n;
     im->map = xmalloc((row->n ? row->n : 1) * sizeof *im->map);
-    for (int l = 0; l < NLEAD; l++)
+    int prefixed = prefixed_layout(row);
+    const char *const *lead_names = prefixed ? cli_wide_lead : cli_wide_lead_old;
+    im->blank_date_unknown = prefixed;
+    for (int l = 0; l < NLEAD; l++) {
         im->lead[l] = -1;
+        im->lead_name[l] = lead_names[l];
+    }
     strmap seen = STRMAP_INIT;
 
     for (size_t i = 0; i < row->n; i++) {
@@ -101,18 +132,27 @@ static void read_header(importer *im, const csvrow *row)
         }
         int lead = -1;
         for (int l = 0; l < NLEAD; l++)
-            if (strcmp(name, cli_wide_lead[l]) == 0)
+            if (strcmp(name, lead_names[l]) == 0)
                 lead = l;
+        long c = instrument_col(in, name);
+        if (lead >= 0 && c >= 0) {
+            /* client ... in a file without attune.* columns, and a field of that name */
+            import_problem(im, &im->reading, row->line, name, "both a field of '%s' and, in a "
+                           "file whose leading columns are not named attune.client, "
+                           "attune.session, ..., the %s column; name the leading columns as "
+                           "'collect export' writes them", in->name, name);
+            im->map[i] = COL_SKIP;
+            continue;
+        }
         if (lead >= 0) {
             im->lead[lead] = (long)i;
             im->map[i] = COL_LEAD;
             continue;
         }
-        long c = instrument_col(in, name);
         if (c < 0) {
             if (in->record_id && strcmp(name, in->record_id) == 0)
                 import_problem(im, &im->reading, row->line, name, "the record identifier has no column "
-                               "here: the client column holds it");
+                               "here: the %s column holds it", lead_names[LEAD_CLIENT]);
             else if (*name == '\0')
                 import_problem(im, &im->reading, row->line, name, "a column without a name (column %zu)",
                                i + 1);
@@ -121,11 +161,11 @@ static void read_header(importer *im, const csvrow *row)
             im->map[i] = COL_SKIP;
             continue;
         }
-        im->map[i] = in->fields[in->cols[c].field].type == FT_CALC ? COL_SKIP : c;
+        map_answer(im, i, c);
     }
     for (int l = 0; l < NLEAD; l++)
-        if (im->lead[l] < 0)
-            import_problem(im, &im->reading, row->line, cli_wide_lead[l], "the column is missing");
+        if (im->lead[l] < 0 && !lead_optional(l))
+            import_problem(im, &im->reading, row->line, lead_names[l], "the column is missing");
     strmap_release(&seen, NULL);
     im->header_bad = im->reading.msgs->n > 0;
 }
@@ -133,18 +173,63 @@ static void read_header(importer *im, const csvrow *row)
 /* ---- the answers --------------------------------------------------------- */
 
 /* Normalises the row's answers into im->vals and checks them as a whole. */
+/* Whether a calc value from the file agrees with attune's: the file's is
+ * blank (not given), or it is the same number (to 1e-9 relative, so 2 and
+ * 2.0 agree and a last-digit rounding does not count) or the same text. */
+static int calc_agrees(const char *file, const char *ours)
+{
+    if (!file || !*file)
+        return 1;
+    if (!ours || !*ours)
+        return 0;
+    double a, b;
+    if (parse_double(file, &a) && parse_double(ours, &b))
+        return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+    return strcmp(file, ours) == 0;
+}
+
+/* Compares the file's calc values with the ones just computed. */
+static void compare_calcs(importer *im, const csvrow *row, const char *client)
+{
+    const instrument *in = im->in;
+    for (size_t c = 0; c < in->ncols; c++) {
+        if (in->fields[in->cols[c].field].type != FT_CALC || !im->calc_in[c])
+            continue;
+        const char *ours = im->vals[c];
+        if (calc_agrees(im->calc_in[c], ours))
+            continue;
+        sbuf sb = SBUF_INIT;
+        sbuf_addf(&sb, "'%s' line %ld: '%s': the file has %s, attune computes %s", im->path,
+                  row->line, in->cols[c].name, *im->calc_in[c] ? im->calc_in[c] : "a blank",
+                  ours && *ours ? ours : "a blank");
+        if (im->redcap && client)
+            sbuf_addf(&sb, " (record '%s')", client);
+        msgs_addf(&im->warnings, "%s", sbuf_str(&sb));
+        sbuf_release(&sb);
+    }
+}
+
 static void check_answers(importer *im, const csvrow *row)
 {
     const instrument *in = im->in;
     char why[256];
+    size_t before = im->reading.msgs->n;
     record_clear(im->vals, in->ncols);
     memset(im->valid, 0, in->ncols);
+    if (im->has_calc_cols)
+        memset(im->calc_in, 0, in->ncols * sizeof *im->calc_in);
     for (size_t i = 0; i < im->ncsv; i++) {
         long c = im->map[i];
         const char *raw = row->fields[i];
-        if (c < 0 || !*raw)
+        if (c < 0)
             continue;
         const field *f = &in->fields[in->cols[c].field];
+        if (f->type == FT_CALC) {     /* recomputed, never trusted: compared below */
+            im->calc_in[c] = import_trim(row->fields[i]);
+            continue;
+        }
+        if (!*raw)
+            continue;
         char *out = NULL;
         if (field_normalize(f, raw, &out, why, sizeof why)) {
             im->vals[c] = out;
@@ -154,10 +239,13 @@ static void check_answers(importer *im, const csvrow *row)
             im->vals[c] = xstrdup(raw);
         }
     }
-    if (im->branch_on_calc)
+    if (im->branch_on_calc || im->has_calc_cols)
         instrument_compute(in, im->vals);
     instrument_check_known(in, (const char *const *)im->vals, im->valid,
                            import_prefix(im, &im->reading, row->line), im->reading.msgs);
+    if (im->has_calc_cols && im->reading.msgs->n == before)
+        compare_calcs(im, row, im->lead[LEAD_CLIENT] >= 0
+                                   ? import_trim(row->fields[im->lead[LEAD_CLIENT]]) : NULL);
 }
 
 /* ---- rows read, handed to the saving side ---------------------------------- */
@@ -172,6 +260,7 @@ typedef struct read_row {
     size_t probs, nprobs;        /* its problems: entries in offs */
     size_t lead[6];              /* client, therapist, date, modality, rater, rater_code */
     long session;
+    int partial;
     size_t vals;                 /* in->ncols entries in offs */
 } read_row;
 
@@ -230,6 +319,7 @@ static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv
     for (int k = 0; k < 6; k++)
         r->lead[k] = keep(b, lead[k]);
     r->session = lv->session;
+    r->partial = lv->partial;
     r->vals = b->noffs;
     for (size_t c = 0; c < im->in->ncols; c++)
         add_off(b, keep(b, im->vals[c]));
@@ -248,8 +338,9 @@ static int save_row(importer *im, const lead_vals *lv, long line, int made_sessi
         .instrument_id = im->instrument_id,
         .rater = lv->rater,
         .rater_code = lv->rater_code,
-        .status = "complete",
+        .status = lv->partial ? "partial" : "complete",
         .source = "import",
+        .date_unknown = im->blank_date_unknown,
         .values = im->values,
         .n = im->in->ncols,
     };
@@ -278,7 +369,7 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
         return 0;
     lead_vals lv = { text_at(b, r->lead[0]), text_at(b, r->lead[1]), text_at(b, r->lead[2]),
                      text_at(b, r->lead[3]), text_at(b, r->lead[4]), text_at(b, r->lead[5]),
-                     r->session };
+                     r->session, r->partial };
     const instrument *in = im->in;
     for (size_t c = 0; c < in->ncols; c++)
         im->values[c] = in->fields[in->cols[c].field].type == FT_CALC
@@ -307,6 +398,7 @@ static int save_batch(importer *im, const row_batch *b)
 
 typedef struct reading {
     importer *im;
+    char **cells;               /* --format redcap: a row turned into the wide layout */
     handoff *h;
     row_batch *cur;
     row_batch *one;             /* with one thread: the batch saved at once */
@@ -347,21 +439,37 @@ static int on_row(const csvrow *row, void *ctx)
     lead_vals lv = { 0 };
     if (row->index == 0) {
         im->semicolons = row->semicolons;
-        read_header(im, row);
+        if (im->redcap)
+            redcap_header(im, row);
+        else
+            read_header(im, row);
         batch_row(im, rd->cur, row->line, &lv, 0);
         return im->header_bad;   /* without a usable header the rows mean nothing */
     }
     if (import_blank_row(row))
         return 0;
-    if (row->n != im->ncsv) {
+    size_t width = im->redcap ? row->n + NLEAD : row->n;
+    if (width != im->ncsv) {
         msgs_addf(&im->row_msgs, "%s%zu cells, but the header has %zu",
-                  import_prefix(im, &im->reading, row->line), row->n, im->ncsv);
+                  import_prefix(im, &im->reading, row->line), row->n,
+                  im->redcap ? im->ncsv - NLEAD : im->ncsv);
         batch_row(im, rd->cur, row->line, &lv, 0);
     } else {
-        size_t lead_bad = import_check_lead(im, row, &lv);
-        check_answers(im, row);
+        csvrow wide = *row;
+        int use = 1;
+        im->row_partial = 0;
+        if (im->redcap) {
+            if (!rd->cells)
+                rd->cells = xcalloc(im->ncsv, sizeof *rd->cells);
+            wide.fields = rd->cells;
+            if ((use = redcap_row(im, row, &wide)) == 0)
+                return 0;           /* nothing of this instrument in the row */
+        }
+        size_t lead_bad = import_check_lead(im, &wide, &lv);
+        lv.partial = im->row_partial;
+        check_answers(im, &wide);
         /* the session and administration checks need sound leading cells */
-        batch_row(im, rd->cur, row->line, &lv, !lead_bad);
+        batch_row(im, rd->cur, row->line, &lv, !lead_bad && use > 0);
     }
     if (rd->cur->n == ROWS_PER_BATCH)
         return send_cur(rd);
@@ -387,6 +495,7 @@ static at_status read_and_save(importer *im, at_err *err)
         rd.one = xcalloc(1, sizeof *rd.one);
         rd.status = csvin_read_file_as(im->path_arg, CSVIN_SEMICOLONS, on_row, &rd, &rd.err);
         send_cur(&rd);   /* the rows read before a stop, as with two threads */
+        free(rd.cells);
         sbuf_release(&rd.one->text);
         free(rd.one->offs);
         free(rd.one);
@@ -414,6 +523,7 @@ static at_status read_and_save(importer *im, at_err *err)
         handoff_give(rd.h, &b->link);
     }
     pthread_join(reader, NULL);
+    free(rd.cells);
     while ((b = (row_batch *)handoff_drain(rd.h))) {
         sbuf_release(&b->text);
         free(b->offs);
@@ -448,7 +558,12 @@ int cmd_import(int argc, char **argv, const char *db)
         usage();
         return EXIT_OK;
     }
-    const char *name = NULL, *path = NULL;
+    const char *name = NULL, *path = NULL, *format = NULL, *record_id = NULL, *events = NULL,
+               *therapist = NULL, *date = NULL;
+    long session = 0;
+    const cli_optval strs[] = { { "--format", &format }, { "--record-id", &record_id },
+                                { "--events", &events }, { "--therapist-field", &therapist },
+                                { "--date-field", &date }, { NULL, NULL } };
     int dry_run = 0, replace = 0;
     long threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     for (int i = 1; i < argc; i++) {
@@ -463,6 +578,16 @@ int cmd_import(int argc, char **argv, const char *db)
                 return cli_usage("import", "'--threads' takes 1 or 2");
             i--;
         }
+        else if ((r = opt_value(argc, argv, &i, "--session", &v)) != 0) {
+            if (r < 0 || !parse_long(v, &session) || session < 1)
+                return cli_usage("import", "'--session' takes a session number (1, 2, 3, ...)");
+            i--;
+        }
+        else if ((r = cli_opts("import", argc, argv, &i, strs)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+            i--;
+        }
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_usage("import", "unknown option '%s'", argv[i]);
         else if (!name)
@@ -474,12 +599,23 @@ int cmd_import(int argc, char **argv, const char *db)
     }
     if (!name || !path)
         return cli_usage("import", "import needs an instrument name and a CSV file");
+    int redcap = format && strcmp(format, "redcap") == 0;
+    if (format && !redcap && strcmp(format, "wide") != 0)
+        return cli_usage("import", "'%s' is not a format (wide or redcap)", format);
+    if (!redcap && (record_id || events || therapist || date || session))
+        return cli_usage("import", "--record-id, --events, --session, --therapist-field and "
+                         "--date-field go with --format redcap");
+    if (events && session)
+        return cli_usage("import", "--events and --session do not go together: the events "
+                         "give the sessions");
 
     int rc = EXIT_FAIL;
     at_err err;
     importer im = { .path = strcmp(path, "-") == 0 ? "<stdin>" : path, .path_arg = path,
                     .dry_run = dry_run, .replace = replace, .who = cli_who(),
-                    .threads = (int)threads };
+                    .threads = (int)threads, .redcap = redcap, .opt_record_id = record_id,
+                    .opt_events = events, .opt_therapist = therapist, .opt_date = date,
+                    .opt_session = session };
     im.reading.msgs = &im.row_msgs;
     im.saving.msgs = &im.problems;
     catalog *cat = NULL;
@@ -507,6 +643,7 @@ int cmd_import(int argc, char **argv, const char *db)
     im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
     im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
     im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
+    im.calc_in = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.calc_in);
 
     if (store_begin_bulk(im.s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
@@ -517,6 +654,11 @@ int cmd_import(int argc, char **argv, const char *db)
     if (im.semicolons)
         fprintf(stderr, "collect: note: '%s' is separated by semicolons (as spreadsheets "
                 "save CSV in many locales); it was read so\n", im.path);
+    if (im.redcap)
+        redcap_finish(&im);
+    for (size_t k = 0; k < im.notes.n; k++)
+        fprintf(stderr, "collect: note: %s\n", im.notes.items[k]);
+
     if (read_rc != AT_OK) {
         cli_print_msgs(&im.problems, MAX_SHOWN);
         cli_fail("%s; nothing was imported", err.msg);
@@ -533,6 +675,11 @@ int cmd_import(int argc, char **argv, const char *db)
                  im.problems.n == 1 ? "" : "s");
         goto out;
     }
+    for (size_t k = 0; k < im.warnings.n && k < MAX_SHOWN; k++)
+        fprintf(stderr, "collect: warning: %s\n", im.warnings.items[k]);
+    if (im.warnings.n > MAX_SHOWN)
+        fprintf(stderr, "collect: warning: ... and %zu more calc values that differ\n",
+                im.warnings.n - MAX_SHOWN);
     if (store_txn_counts(im.s, counts, &err) != AT_OK) {
         cli_fail("%s; nothing was imported", err.msg);
         goto out;
@@ -554,7 +701,11 @@ out:
     free(im.vals);
     free(im.values);
     free(im.valid);
+    free(im.calc_in);
     free(im.map);
+    redcap_release(&im);
+    msgs_release(&im.warnings);
+    msgs_release(&im.notes);
     import_release_lines(&im);
     msgs_release(&im.problems);
     msgs_release(&im.row_msgs);

@@ -243,7 +243,9 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
         return rc;
     char today[11];
     const char *date = r->date;
-    if (!date) {
+    if (!date && r->date_unknown) {
+        date = "";
+    } else if (!date) {
         today_iso(today);
         date = today;
     }
