@@ -120,6 +120,7 @@ static void read_header(importer *im, const csvrow *row)
         im->lead_name[l] = lead_names[l];
     }
     strmap seen = STRMAP_INIT;
+    int told[NLEAD] = { 0 };   /* a leading column already reported */
 
     for (size_t i = 0; i < row->n; i++) {
         const char *name = import_trim(row->fields[i]);
@@ -141,6 +142,7 @@ static void read_header(importer *im, const csvrow *row)
                            "file whose leading columns are not named attune.client, "
                            "attune.session, ..., the %s column; name the leading columns as "
                            "'collect export' writes them", in->name, name);
+            told[lead] = 1;
             im->map[i] = COL_SKIP;
             continue;
         }
@@ -156,6 +158,9 @@ static void read_header(importer *im, const csvrow *row)
             else if (*name == '\0')
                 import_problem(im, &im->reading, row->line, name, "a column without a name (column %zu)",
                                i + 1);
+            else if (strncmp(name, "redcap_", 7) == 0)
+                import_problem(im, &im->reading, row->line, name, "not a column of '%s' (a "
+                               "REDCap export is read with --format redcap)", in->name);
             else
                 import_problem(im, &im->reading, row->line, name, "not a column of '%s'", in->name);
             im->map[i] = COL_SKIP;
@@ -164,7 +169,7 @@ static void read_header(importer *im, const csvrow *row)
         map_answer(im, i, c);
     }
     for (int l = 0; l < NLEAD; l++)
-        if (im->lead[l] < 0 && !lead_optional(l))
+        if (im->lead[l] < 0 && !lead_optional(l) && !told[l])
             import_problem(im, &im->reading, row->line, lead_names[l], "the column is missing");
     strmap_release(&seen, NULL);
     im->header_bad = im->reading.msgs->n > 0;
@@ -241,8 +246,8 @@ static void check_answers(importer *im, const csvrow *row)
     }
     if (im->branch_on_calc || im->has_calc_cols)
         instrument_compute(in, im->vals);
-    instrument_check_known(in, (const char *const *)im->vals, im->valid,
-                           import_prefix(im, &im->reading, row->line), im->reading.msgs);
+    instrument_check_as(in, (const char *const *)im->vals, im->valid, im->row_partial,
+                        import_prefix(im, &im->reading, row->line), im->reading.msgs);
     if (im->has_calc_cols && im->reading.msgs->n == before)
         compare_calcs(im, row, im->lead[LEAD_CLIENT] >= 0
                                    ? import_trim(row->fields[im->lead[LEAD_CLIENT]]) : NULL);

@@ -278,7 +278,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
                        "(0 incomplete, 1 unverified, 2 complete)", status);
     im->row_partial = *status && strcmp(status, "2") != 0;
 
-    snprintf(m->session, sizeof m->session, "%ld", session > 0 ? session : 0);
+    snprintf(m->session, sizeof m->session, "%ld", session > 0 ? session : 1);
     m->date_cell[0] = '\0';
     if (m->date >= 0) {
         /* a date and time field gives its date */
@@ -290,7 +290,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     static char empty[1] = "";
     out->fields[LEAD_CLIENT] = m->record >= 0 ? row->fields[m->record] : empty;
     out->fields[LEAD_THERAPIST] = m->therapist >= 0 ? row->fields[m->therapist] : empty;
-    out->fields[LEAD_SESSION] = session > 0 ? m->session : empty;
+    out->fields[LEAD_SESSION] = m->session;   /* "1" after a problem: the row is not saved */
     out->fields[LEAD_DATE] = m->date_cell;
     out->fields[LEAD_MODALITY] = empty;
     out->fields[LEAD_RATER] = empty;

@@ -167,6 +167,11 @@ size_t instrument_check(const instrument *in, const char *const *vals, const cha
  * by field_normalize (so not checked again); valid NULL checks every cell. */
 size_t instrument_check_known(const instrument *in, const char *const *vals,
                               const unsigned char *valid, const char *prefix, at_msgs *problems);
+/* The same for a partial administration when partial is nonzero: required
+ * answers may be missing (the rest is checked as ever). */
+size_t instrument_check_as(const instrument *in, const char *const *vals,
+                           const unsigned char *valid, int partial, const char *prefix,
+                           at_msgs *problems);
 
 /* A scale score: evaluates field f's calc with @MINITEMS honoured.  Stores
  * the number of answered terms in *answered (may be NULL) and returns the

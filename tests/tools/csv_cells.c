@@ -130,7 +130,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "csv_cells: %s\n", err.msg);
         return 1;
     }
-    qsort(l.lines, l.nlines, sizeof *l.lines, by_text);
+    if (l.nlines)
+        qsort(l.lines, l.nlines, sizeof *l.lines, by_text);
     for (size_t i = 0; i < l.nlines; i++) {
         puts(l.lines[i]);
         free(l.lines[i]);
