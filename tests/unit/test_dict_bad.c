@@ -143,8 +143,6 @@ static const struct bad_case {
     { { { .name = "x", .req = "maybe" } },
       "'bad.csv' line 2: 'x': Required Field? is 'maybe', expected y or nothing" },
     { { { .name = "Mood" } }, "'bad.csv' line 2: 'Mood': a variable name is lower-case letters" },
-    { { { .name = "date", .type = "text" } },
-      "'bad.csv' line 2: 'date' is one of the leading columns of attune's answer files" },
     { { { .name = "x", .form = " " } }, "'bad.csv' line 2: 'x': no form name" },
     { { { .name = "x", .type = "checkbox", .choices = "1, a" }, { .name = "x___1" } },
       "'bad.csv' line 2: 'x': column 'x___1' clashes with the field on line 3" },
