@@ -79,6 +79,16 @@ static void grow_vals(exporter *ex, size_t n)
     ex->nvals = n;
 }
 
+/* Whether column c goes out in REDCap's layout: not a calc (REDCap computes
+ * those), and not attune_date or attune_therapist, which a dictionary taken
+ * back from REDCap may define and which hold the session's own values. */
+static int redcap_col(const instrument *in, size_t c)
+{
+    return in->fields[in->cols[c].field].type != FT_CALC &&
+           strcmp(in->cols[c].name, CLI_REDCAP_DATE) != 0 &&
+           strcmp(in->cols[c].name, CLI_REDCAP_THERAPIST) != 0;
+}
+
 static void write_header(exporter *ex)
 {
     const instrument *in = ex->latest;
@@ -103,7 +113,7 @@ static void write_header(exporter *ex)
     for (size_t c = 0; c < in->ncols; c++) {
         if (!cli_col_exported(in, c, ex->ids))
             continue;
-        if (ex->format == FMT_REDCAP && in->fields[in->cols[c].field].type == FT_CALC)
+        if (ex->format == FMT_REDCAP && !redcap_col(in, c))
             continue;
         csvout_field(w, in->cols[c].name);
     }
@@ -174,7 +184,7 @@ static void write_redcap(exporter *ex, const admin_view *v)
     csvout_field(&ex->w, v->date);
     csvout_field(&ex->w, v->therapist);
     for (size_t c = 0; c < in->ncols; c++)
-        if (cli_col_exported(in, c, ex->ids) && in->fields[in->cols[c].field].type != FT_CALC)
+        if (cli_col_exported(in, c, ex->ids) && redcap_col(in, c))
             csvout_field(&ex->w, ex->vals[c]);
     csvout_field(&ex->w, strcmp(v->status, "complete") == 0 ? "2" : "0");
     csvout_end(&ex->w);
@@ -298,13 +308,6 @@ int cmd_export(int argc, char **argv, const char *db)
             cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
         else
             cli_fail("%s", ex.err.msg);
-        goto done;
-    }
-    if (ex.format == FMT_REDCAP && (instrument_col(ex.latest, CLI_REDCAP_DATE) >= 0 ||
-                                    instrument_col(ex.latest, CLI_REDCAP_THERAPIST) >= 0)) {
-        cli_fail("instrument '%s' has a field named %s or %s, the columns that carry the "
-                 "session date and therapist in --format redcap; rename the field", name,
-                 CLI_REDCAP_DATE, CLI_REDCAP_THERAPIST);
         goto done;
     }
     grow_vals(&ex, ex.latest->ncols);

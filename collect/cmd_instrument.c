@@ -375,6 +375,8 @@ static void session_field_rows(const instrument *in, sbuf *out)
 {
     csvout w;
     csvout_init_buf(&w, out);
+    if (instrument_field(in, CLI_REDCAP_DATE) >= 0 || instrument_field(in, CLI_REDCAP_THERAPIST) >= 0)
+        return;              /* a dictionary taken back from REDCap has them already */
     const char *date[DC_NCOLS] = { 0 }, *therapist[DC_NCOLS] = { 0 };
     date[DC_NAME] = CLI_REDCAP_DATE;
     date[DC_FORM] = in->name;
@@ -443,12 +445,6 @@ static int instrument_export(int argc, char **argv, const char *db)
         const instrument *in = catalog_get(cat, ii.id, &err);
         if (!in) {
             cli_fail("%s", err.msg);
-            goto out;
-        }
-        if (instrument_col(in, CLI_REDCAP_DATE) >= 0 ||
-            instrument_col(in, CLI_REDCAP_THERAPIST) >= 0) {
-            cli_fail("instrument '%s' already has a field named %s or %s", name,
-                     CLI_REDCAP_DATE, CLI_REDCAP_THERAPIST);
             goto out;
         }
         dict_write_form(in, &text);

@@ -190,6 +190,11 @@ static const struct {
     { "concat_ws('-', [z])", 'B', "" },
     { "upper(concat(left([t], 9), '!')) = '  RUPTURE!'", 'N', "1" },
     { "if(contains([t], 'repair'), length(trim([t])), -1)", 'N', "18" },
+    /* the rounding functions with the figures REDCap's help uses */
+    { "round(14.384, 1)", 'N', "14.4" },
+    { "roundup(14.384, 1)", 'N', "14.4" },
+    { "rounddown(14.384, 1)", 'N', "14.3" },
+    { "round(datediff('2000-01-01', '2026-01-01', 'y'), 1)", 'N', "26" },  /* 9497 days */
     /* function names in any case, as REDCap takes them */
     { "UPPER('x')", 'S', "X" },
     { "Median(1, 2)", 'N', "1.5" },

@@ -46,6 +46,17 @@ setup collect init
 run collect instrument add $R/long_dict.csv
 run collect instrument export visit -o visit.csv
 cmp visit.csv $R/long_dict.csv && echo "instrument export gives the added file byte for byte"
+echo "# with the two fields that carry the session date and therapist, for REDCap to import first"
+collect instrument export visit --session-fields | tail -3
+run collect instrument export visit --version 2
+echo "# that dictionary, taken back from REDCap, is a version whose answers go out the same way"
+collect instrument export visit --session-fields -o visit_rc_dict.csv
+ATTUNE_DB=rcdict.db setup collect init
+ATTUNE_DB=rcdict.db setup collect instrument add visit_rc_dict.csv
+ATTUNE_DB=rcdict.db collect instrument export visit --session-fields | cmp - visit_rc_dict.csv &&
+  echo "the fields are not added twice"
+ATTUNE_DB=rcdict.db run collect import visit $R/long_export.csv --format redcap --date-field date
+ATTUNE_DB=rcdict.db collect export visit --format redcap | head -3
 run collect import visit $R/long_export.csv --format redcap --date-field date --dry-run
 before=$(fingerprint long.db)
 run collect import visit $R/long_export.csv --format redcap --date-field date --events baseline
