@@ -233,12 +233,17 @@ static long event_session(importer *im, long line, const char *event)
     return e->session;
 }
 
-/* Whether the row holds an answer of the instrument. */
+/* Whether the row holds an answer of the instrument (a calc value is none:
+ * REDCap may fill one in where nothing was asked). */
 static int has_answers(const importer *im, const csvrow *row)
 {
-    for (size_t i = 0; i < row->n; i++)
-        if (im->map[NLEAD + i] >= 0 && *import_trim(row->fields[i]))
+    const instrument *in = im->in;
+    for (size_t i = 0; i < row->n; i++) {
+        long c = im->map[NLEAD + i];
+        if (c >= 0 && in->fields[in->cols[c].field].type != FT_CALC &&
+            *import_trim(row->fields[i]))
             return 1;
+    }
     return 0;
 }
 
