@@ -1,6 +1,8 @@
 /* expr.c: parsing REDCap expressions into a tree.
  *
- * The functions are REDCap's special functions (expr_funcs below); a smart
+ * Comments are skipped as REDCap skips them: '//' to the end of a line, and
+ * lines starting with '#'.  The functions are REDCap's special functions
+ * (expr_funcs below); a smart
  * variable ([event-name], [aggregate-sum:x], ...) or a reference into
  * another event or instance ([visit_1_arm_1][x], [x][2]) is refused with its
  * name, as attune evaluates one form's answers without the REDCap project
@@ -163,14 +165,35 @@ static void other_event(parser *p, size_t i, size_t j)
          "one form's answers only", (int)(j - i), p->src + i, (int)(k - j), p->src + j);
 }
 
+/* Whether offset i begins its line, spaces aside. */
+static int line_start(const parser *p, size_t i)
+{
+    while (i > 0 && (p->src[i - 1] == ' ' || p->src[i - 1] == '\t'))
+        i--;
+    return i == 0 || p->src[i - 1] == '\n' || p->src[i - 1] == '\r';
+}
+
+/* Skips spaces and comments from offset i, as REDCap allows them in logic:
+ * '//' to the end of the line, and a line that starts with '#'. */
+static size_t skip_blank(const parser *p, size_t i)
+{
+    for (;;) {
+        while (i < p->len && isspace((unsigned char)p->src[i]))
+            i++;
+        int slashes = i + 1 < p->len && p->src[i] == '/' && p->src[i + 1] == '/';
+        if (!slashes && !(i < p->len && p->src[i] == '#' && line_start(p, i)))
+            return i;
+        while (i < p->len && p->src[i] != '\n')
+            i++;
+    }
+}
+
 /* Reads the token at p->next into p->tok; once an error has been found,
  * the token is always T_END. */
 static void lex(parser *p)
 {
     const char *s = p->src;
-    size_t i = p->next;
-    while (i < p->len && isspace((unsigned char)s[i]))
-        i++;
+    size_t i = skip_blank(p, p->next);
     token t = { .kind = T_END, .pos = i, .len = 0 };
     if (i >= p->len) {
         p->tok = t;
@@ -489,9 +512,7 @@ static expr *parse_text(parser *p)
 /* Whether the name at the current token is followed by '(': a call. */
 static int at_call(const parser *p)
 {
-    size_t k = p->next;
-    while (k < p->len && isspace((unsigned char)p->src[k]))
-        k++;
+    size_t k = skip_blank(p, p->next);
     return k < p->len && p->src[k] == '(';
 }
 

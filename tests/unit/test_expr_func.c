@@ -195,6 +195,12 @@ static const struct {
     { "roundup(14.384, 1)", 'N', "14.4" },
     { "rounddown(14.384, 1)", 'N', "14.3" },
     { "round(datediff('2000-01-01', '2026-01-01', 'y'), 1)", 'N', "26" },  /* 9497 days */
+    /* comments, as REDCap allows them in logic */
+    { "# the mean of two items\nif([a] = '3',\n// both answered\nmean([a], [b]), 0) // done", 'N', "3.5" },
+    { "  # indented\n[a] * 2", 'N', "6" },
+    { "[a] // 1 +\n + 1", 'N', "4" },
+    { "'a // b'", 'S', "a // b" },
+    { "'#x' = concat('#', 'x')", 'N', "1" },
     /* function names in any case, as REDCap takes them */
     { "UPPER('x')", 'S', "X" },
     { "Median(1, 2)", 'N', "1.5" },
@@ -251,6 +257,8 @@ static const struct {
     { "log()", "log() takes 1 or 2 arguments, not 0 at position 1" },
     { "getdata([a])", "unknown function 'getdata' at position 1" },
     { "true + maybe", "unexpected 'maybe' (field names go in square brackets) at position 8" },
+    { "[a] # not a comment here", "unexpected character '#' at position 5" },
+    { "// only a comment", "expression is empty at position 18" },
 };
 
 static void test_refused(void **state)
