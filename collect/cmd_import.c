@@ -1,6 +1,9 @@
-/* collect import: answers from a wide CSV file, all rows or none.
+/* collect import: answers from a wide CSV file or a REDCap export, all rows
+ * or none.
  *
- * One pass over the file, read as a stream.  Each row is checked (its seven
+ * One pass over the file, read as a stream (import_row.c reads the header
+ * and checks the answers, import_redcap.c turns a REDCap export's rows into
+ * the wide layout, import_check.c checks the leading cells and the store).  Each row is checked (its seven
  * leading cells, each answer against the dictionary, branching and required
  * answers, its session and administration against the store) and saved
  * inside one transaction, so the rows before it are in the store when it is
@@ -8,22 +11,15 @@
  * problem at all (and the run is not --dry-run), and rolled back otherwise,
  * so a bad row anywhere means nothing is imported; the checking goes on to
  * the end so that every problem is reported. */
-#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 
 #include "commands.h"
 #include "import.h"
-#include "strmap.h"
 #include "handoff.h"
 
 #include <pthread.h>
-
-/* What a CSV column is: a leading column, a column to skip (a calc column,
- * as calc values are recomputed, or one already reported as a problem), or
- * an answer column of the instrument. */
-enum { COL_LEAD = -2, COL_SKIP = -1 };
 
 #define MAX_SHOWN 50
 
@@ -90,195 +86,6 @@ static void usage(void)
           "  --threads N 2 (the default on a machine with two or more cores): the file\n"
           "              is read and checked on a second thread while rows are saved;\n"
           "              1: one thread.  Messages and the study are the same either way\n", stdout);
-}
-
-static void note_calc_ref(long col, void *ctx)
-{
-    importer *im = ctx;
-    if (col >= 0 && im->in->fields[im->in->cols[col].field].type == FT_CALC)
-        im->branch_on_calc = 1;
-}
-
-/* Calc values are not saved (they are recomputed whenever they are read), so
- * a row needs them only when a branching logic reads one. */
-static void find_branch_on_calc(importer *im)
-{
-    for (size_t i = 0; i < im->in->nfields; i++)
-        if (im->in->fields[i].branching)
-            expr_each_ref(im->in->fields[i].branching, note_calc_ref, im);
-}
-
-/* ---- the header ---------------------------------------------------------- */
-
-/* Whether a header names the leading columns as attune.client ... (the
- * layout written today) rather than client ... (written before). */
-static int prefixed_layout(const csvrow *row)
-{
-    for (size_t i = 0; i < row->n; i++)
-        if (strncmp(import_trim(row->fields[i]), "attune.", 7) == 0)
-            return 1;
-    return 0;
-}
-
-/* The leading columns a file may leave out: modality, rater and rater_code
- * are blank then. */
-static int lead_optional(int l)
-{
-    return l == LEAD_MODALITY || l == LEAD_RATER || l == LEAD_RATER_CODE;
-}
-
-/* Maps an answer or calc column c of the instrument at CSV index i. */
-static void map_answer(importer *im, size_t i, long c)
-{
-    im->map[i] = c;
-    if (im->in->fields[im->in->cols[c].field].type == FT_CALC)
-        im->has_calc_cols = 1;
-}
-
-static void read_header(importer *im, const csvrow *row)
-{
-    const instrument *in = im->in;
-    im->ncsv = row->n;
-    im->map = xmalloc((row->n ? row->n : 1) * sizeof *im->map);
-    int prefixed = prefixed_layout(row);
-    const char *const *lead_names = prefixed ? cli_wide_lead : cli_wide_lead_old;
-    im->blank_date_unknown = prefixed;
-    for (int l = 0; l < NLEAD; l++) {
-        im->lead[l] = -1;
-        im->lead_name[l] = lead_names[l];
-    }
-    strmap seen = STRMAP_INIT;
-    int told[NLEAD] = { 0 };   /* a leading column already reported */
-
-    for (size_t i = 0; i < row->n; i++) {
-        const char *name = import_trim(row->fields[i]);
-        int added;
-        strmap_put(&seen, name, &added);
-        if (!added) {
-            import_problem(im, &im->reading, row->line, name, "the column appears twice");
-            im->map[i] = COL_SKIP;
-            continue;
-        }
-        int lead = -1;
-        for (int l = 0; l < NLEAD; l++)
-            if (strcmp(name, lead_names[l]) == 0)
-                lead = l;
-        long c = instrument_col(in, name);
-        if (lead >= 0 && c >= 0) {
-            /* client ... in a file without attune.* columns, and a field of that name */
-            import_problem(im, &im->reading, row->line, name, "both a field of '%s' and, in a "
-                           "file whose leading columns are not named attune.client, "
-                           "attune.session, ..., the %s column; name the leading columns as "
-                           "'collect export' writes them", in->name, name);
-            told[lead] = 1;
-            im->map[i] = COL_SKIP;
-            continue;
-        }
-        if (lead >= 0) {
-            im->lead[lead] = (long)i;
-            im->map[i] = COL_LEAD;
-            continue;
-        }
-        if (c < 0) {
-            if (in->record_id && strcmp(name, in->record_id) == 0)
-                import_problem(im, &im->reading, row->line, name, "the record identifier has no column "
-                               "here: the %s column holds it", lead_names[LEAD_CLIENT]);
-            else if (*name == '\0')
-                import_problem(im, &im->reading, row->line, name, "a column without a name (column %zu)",
-                               i + 1);
-            else if (strncmp(name, "redcap_", 7) == 0)
-                import_problem(im, &im->reading, row->line, name, "not a column of '%s' (a "
-                               "REDCap export is read with --format redcap)", in->name);
-            else
-                import_problem(im, &im->reading, row->line, name, "not a column of '%s'", in->name);
-            im->map[i] = COL_SKIP;
-            continue;
-        }
-        map_answer(im, i, c);
-    }
-    for (int l = 0; l < NLEAD; l++)
-        if (im->lead[l] < 0 && !lead_optional(l) && !told[l])
-            import_problem(im, &im->reading, row->line, lead_names[l], "the column is missing");
-    strmap_release(&seen, NULL);
-    im->header_bad = im->reading.msgs->n > 0;
-}
-
-/* ---- the answers --------------------------------------------------------- */
-
-/* Normalises the row's answers into im->vals and checks them as a whole. */
-/* Whether a calc value from the file agrees with attune's: the file's is
- * blank (not given), or it is the same number (to 1e-9 relative, so 2 and
- * 2.0 agree and a last-digit rounding does not count) or the same text. */
-static int calc_agrees(const char *file, const char *ours)
-{
-    if (!file || !*file)
-        return 1;
-    if (!ours || !*ours)
-        return 0;
-    double a, b;
-    if (parse_double(file, &a) && parse_double(ours, &b))
-        return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
-    return strcmp(file, ours) == 0;
-}
-
-/* Compares the file's calc values with the ones just computed. */
-static void compare_calcs(importer *im, const csvrow *row, const char *client)
-{
-    const instrument *in = im->in;
-    for (size_t c = 0; c < in->ncols; c++) {
-        if (in->fields[in->cols[c].field].type != FT_CALC || !im->calc_in[c])
-            continue;
-        const char *ours = im->vals[c];
-        if (calc_agrees(im->calc_in[c], ours))
-            continue;
-        sbuf sb = SBUF_INIT;
-        sbuf_addf(&sb, "'%s' line %ld: '%s': the file has %s, attune computes %s", im->path,
-                  row->line, in->cols[c].name, *im->calc_in[c] ? im->calc_in[c] : "a blank",
-                  ours && *ours ? ours : "a blank");
-        if (im->redcap && client)
-            sbuf_addf(&sb, " (record '%s')", client);
-        msgs_addf(&im->warnings, "%s", sbuf_str(&sb));
-        sbuf_release(&sb);
-    }
-}
-
-static void check_answers(importer *im, const csvrow *row)
-{
-    const instrument *in = im->in;
-    char why[256];
-    size_t before = im->reading.msgs->n;
-    record_clear(im->vals, in->ncols);
-    memset(im->valid, 0, in->ncols);
-    if (im->has_calc_cols)
-        memset(im->calc_in, 0, in->ncols * sizeof *im->calc_in);
-    for (size_t i = 0; i < im->ncsv; i++) {
-        long c = im->map[i];
-        const char *raw = row->fields[i];
-        if (c < 0)
-            continue;
-        const field *f = &in->fields[in->cols[c].field];
-        if (f->type == FT_CALC) {     /* recomputed, never trusted: compared below */
-            im->calc_in[c] = import_trim(row->fields[i]);
-            continue;
-        }
-        if (!*raw)
-            continue;
-        char *out = NULL;
-        if (field_normalize(f, raw, &out, why, sizeof why)) {
-            im->vals[c] = out;
-            im->valid[c] = 1;
-        } else {
-            /* keep the raw text: the check below names it with its reason */
-            im->vals[c] = xstrdup(raw);
-        }
-    }
-    if (im->branch_on_calc || im->has_calc_cols)
-        instrument_compute(in, im->vals);
-    instrument_check_as(in, (const char *const *)im->vals, im->valid, im->row_partial,
-                        import_prefix(im, &im->reading, row->line), im->reading.msgs);
-    if (im->has_calc_cols && im->reading.msgs->n == before)
-        compare_calcs(im, row, im->lead[LEAD_CLIENT] >= 0
-                                   ? import_trim(row->fields[im->lead[LEAD_CLIENT]]) : NULL);
 }
 
 /* ---- rows read, handed to the saving side ---------------------------------- */
@@ -475,7 +282,7 @@ static int on_row(const csvrow *row, void *ctx)
         if (im->redcap)
             redcap_header(im, row);
         else
-            read_header(im, row);
+            import_read_header(im, row);
         batch_row(im, rd->cur, row->line, &lv, 0);
         return im->header_bad;   /* without a usable header the rows mean nothing */
     }
@@ -500,7 +307,7 @@ static int on_row(const csvrow *row, void *ctx)
         }
         size_t lead_bad = import_check_lead(im, &wide, &lv);
         lv.partial = im->row_partial;
-        check_answers(im, &wide);
+        import_check_answers(im, &wide);
         /* the session and administration checks need sound leading cells */
         batch_row(im, rd->cur, row->line, &lv, !lead_bad && use > 0);
     }
@@ -672,7 +479,7 @@ int cmd_import(int argc, char **argv, const char *db)
     im.version = ii.version;
     instrument_info_release(&ii);
 
-    find_branch_on_calc(&im);
+    import_find_branch_on_calc(&im);
     im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
     im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
     im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);

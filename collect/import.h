@@ -7,6 +7,11 @@
 #include "cli.h"
 #include <stdint.h>
 
+/* What a column of the file is (im->map): a leading column, a column to
+ * skip (another form's, REDCap's own, or one already reported as a
+ * problem), or else the instrument's answer or calc column of that index. */
+enum { COL_LEAD = -2, COL_SKIP = -1 };
+
 enum { LEAD_CLIENT, LEAD_THERAPIST, LEAD_SESSION, LEAD_DATE, LEAD_MODALITY, LEAD_RATER,
        LEAD_RATER_CODE, NLEAD };
 
@@ -114,6 +119,21 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
 void import_saved(importer *im, long line, int made_session);
 
 void import_release_lines(importer *im);
+
+/* ---- the header and the answers (import_row.c) ---- */
+
+/* Notes whether a branching logic reads a calc field (the rows then need
+ * their calc values computed before they are checked). */
+void import_find_branch_on_calc(importer *im);
+
+/* Reads a wide file's header (attune.client ... or the names before):
+ * sets im->map, im->lead, im->lead_name and im->ncsv, and reports what is
+ * wrong with it. */
+void import_read_header(importer *im, const csvrow *row);
+
+/* Normalises the row's answers into im->vals and checks them as a whole;
+ * calc values in the file that differ from attune's go to im->warnings. */
+void import_check_answers(importer *im, const csvrow *row);
 
 /* ---- --format redcap (import_redcap.c) ---- */
 

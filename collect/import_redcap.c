@@ -20,8 +20,6 @@
 #include "import.h"
 #include "strmap.h"
 
-enum { COL_LEAD = -2, COL_SKIP = -1 };
-
 /* An event: the session number it stands for. */
 typedef struct event_info {
     long session;

@@ -1,5 +1,6 @@
-/* expr_func.c: REDCap's special functions that take their arguments all at
- * once (everything from median on; expr_eval.c walks the others): the
+/* expr_func.c: the table of REDCap's special functions the parser knows,
+ * and those that take their arguments all at once (everything from median
+ * on; expr_eval.c walks the others): the
  * statistics, logarithms, type tests, date arithmetic and the text
  * functions, and the scratch memory their results live in.
  *
@@ -34,6 +35,48 @@
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+
+/* ---- the functions the parser knows, with their numbers of arguments ---- */
+
+const struct expr_func expr_funcs[] = {
+    { "if", F_IF, 3, 3 },
+    { "sum", F_SUM, 1, -1 },
+    { "mean", F_MEAN, 1, -1 },
+    { "min", F_MIN, 1, -1 },
+    { "max", F_MAX, 1, -1 },
+    { "abs", F_ABS, 1, 1 },
+    { "round", F_ROUND, 1, 2 },
+    { "roundup", F_ROUNDUP, 1, 2 },
+    { "rounddown", F_ROUNDDOWN, 1, 2 },
+    { "sqrt", F_SQRT, 1, 1 },
+    { "median", F_MEDIAN, 1, -1 },
+    { "stdev", F_STDEV, 1, -1 },
+    { "log", F_LOG, 1, 2 },
+    { "exponential", F_EXPONENTIAL, 1, 1 },
+    { "isnumber", F_ISNUMBER, 1, 1 },
+    { "isinteger", F_ISINTEGER, 1, 1 },
+    { "isblankormissingcode", F_ISBLANK, 1, 1 },
+    { "datediff", F_DATEDIFF, 3, 5 },
+    { "year", F_YEAR, 1, 1 },
+    { "month", F_MONTH, 1, 1 },
+    { "day", F_DAY, 1, 1 },
+    { "contains", F_CONTAINS, 2, 2 },
+    { "not_contain", F_NOT_CONTAIN, 2, 2 },
+    { "starts_with", F_STARTS_WITH, 2, 2 },
+    { "ends_with", F_ENDS_WITH, 2, 2 },
+    { "left", F_LEFT, 2, 2 },
+    { "right", F_RIGHT, 2, 2 },
+    { "mid", F_MID, 3, 3 },
+    { "length", F_LENGTH, 1, 1 },
+    { "find", F_FIND, 2, 2 },
+    { "replace_text", F_REPLACE_TEXT, 3, 3 },
+    { "upper", F_UPPER, 1, 1 },
+    { "lower", F_LOWER, 1, 1 },
+    { "trim", F_TRIM, 1, 1 },
+    { "concat", F_CONCAT, 1, -1 },
+    { "concat_ws", F_CONCAT_WS, 2, -1 },
+};
+const size_t expr_nfuncs = sizeof expr_funcs / sizeof expr_funcs[0];
 
 /* ---- scratch memory ------------------------------------------------------ */
 
