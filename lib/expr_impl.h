@@ -38,8 +38,16 @@ struct expr_func {
 extern const struct expr_func expr_funcs[];
 extern const size_t expr_nfuncs;
 
-/* Computes function fn (F_MEDIAN or later) from its n evaluated arguments. */
+/* Computes function fn (F_MEDIAN or later) from its n evaluated arguments;
+ * expr_apply_text does it for the text functions (expr_text.c). */
 xval expr_apply(fnid fn, const xval *args, size_t n);
+xval expr_apply_text(fnid fn, const xval *args, size_t n);
+
+/* Text of n bytes copied into the scratch memory, blank when n is 0; and
+ * the text a value stands for ("" for blank, a number as REDCap writes it,
+ * in the scratch memory). */
+xval expr_text_n(const char *s, size_t n);
+const char *expr_text_of(xval v);
 
 /* Scratch memory for one evaluation: text made by functions and argument
  * lists.  expr_scratch_reset frees what the previous evaluation on this
