@@ -12,6 +12,7 @@ static void usage(void)
     fputs("usage: collect instrument add FILE.csv [--record-id NAME]\n"
           "       collect instrument list [-o FILE]\n"
           "       collect instrument show NAME [--version N]\n"
+          "       collect instrument export NAME [--version N] [--session-fields] [-o FILE]\n"
           "\n"
           "add   reads a REDCap data dictionary; each Form Name in it becomes an\n"
           "      instrument.  Everything is checked first: every problem is reported\n"
@@ -25,7 +26,13 @@ static void usage(void)
           "      (-o writes FILE whole or not at all, readable only by you; never the\n"
           "      study file or its -wal/-shm)\n"
           "show  prints an instrument's questions, choices, branching, scales and roles\n"
-          "      (the latest version unless --version)\n", stdout);
+          "      (the latest version unless --version)\n"
+          "export writes an instrument's dictionary (the latest version unless\n"
+          "      --version) as a REDCap data dictionary CSV, on standard output or into\n"
+          "      FILE (-o): the very file that was added when it held this form alone,\n"
+          "      else the form's rows under the 18 standard headers.  --session-fields\n"
+          "      adds the text fields attune_date and attune_therapist that carry the\n"
+          "      session date and the therapist in 'collect export --format redcap'\n", stdout);
 }
 
 static size_t count_questions(const instrument *in)
@@ -104,8 +111,11 @@ static int instrument_add(int argc, char **argv, const char *db)
         const char **cols = xcalloc(in->ncols ? in->ncols : 1, sizeof *cols);
         for (size_t c = 0; c < in->ncols; c++)
             cols[c] = in->cols[c].name;
-        at_status st = store_instrument_add(s, in->name, sbuf_str(&form), in->record_id, cols,
-                                            in->ncols, &id, &versions[f], &added[f], &err);
+        /* a file of one form is kept as it is, so 'instrument export' gives it back */
+        const char *stored = d.nforms == 1 && strlen(text) == len ? text : NULL;
+        at_status st = store_instrument_add_as(s, in->name, sbuf_str(&form), stored,
+                                               in->record_id, cols, in->ncols, &id,
+                                               &versions[f], &added[f], &err);
         free(cols);
         if (st != AT_OK) {
             store_rollback(s);
@@ -357,6 +367,107 @@ out:
     return rc;
 }
 
+/* ---- export ------------------------------------------------------------ */
+
+/* The two fields that carry the session date and the therapist code in
+ * 'export --format redcap', as dictionary rows of form. */
+static void session_field_rows(const instrument *in, sbuf *out)
+{
+    csvout w;
+    csvout_init_buf(&w, out);
+    if (instrument_field(in, CLI_REDCAP_DATE) >= 0 || instrument_field(in, CLI_REDCAP_THERAPIST) >= 0)
+        return;              /* a dictionary taken back from REDCap has them already */
+    const char *date[DC_NCOLS] = { 0 }, *therapist[DC_NCOLS] = { 0 };
+    date[DC_NAME] = CLI_REDCAP_DATE;
+    date[DC_FORM] = in->name;
+    date[DC_TYPE] = "text";
+    date[DC_LABEL] = "Session date (from attune)";
+    date[DC_VALIDATION] = "date_ymd";
+    therapist[DC_NAME] = CLI_REDCAP_THERAPIST;
+    therapist[DC_FORM] = in->name;
+    therapist[DC_TYPE] = "text";
+    therapist[DC_LABEL] = "Therapist code (from attune)";
+    csvout_row(&w, date, DC_NCOLS);
+    csvout_row(&w, therapist, DC_NCOLS);
+}
+
+static int instrument_export(int argc, char **argv, const char *db)
+{
+    const char *name = NULL, *vtext = NULL, *path = NULL;
+    int session_fields = 0;
+    for (int i = 2; i < argc;) {
+        const cli_optval opts[] = { { "--version", &vtext }, { "-o", &path },
+                                    { "--output", &path }, { NULL, NULL } };
+        int r = cli_opts("instrument", argc, argv, &i, opts);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (strcmp(argv[i], "--session-fields") == 0)
+            session_fields = 1;
+        else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return cli_usage("instrument", "unknown option '%s'", argv[i]);
+        else if (!name)
+            name = argv[i];
+        else
+            return cli_usage("instrument", "too many arguments ('%s')", argv[i]);
+        i++;
+    }
+    if (!name)
+        return cli_usage("instrument", "'instrument export' needs a NAME");
+    long version = 0;
+    if (vtext && (!parse_long(vtext, &version) || version < 1))
+        return cli_usage("instrument", "version '%s': not a whole number of 1 or more", vtext);
+
+    store *s = cli_open(db, STORE_READ);
+    if (!s)
+        return EXIT_FAIL;
+    int rc = EXIT_FAIL;
+    instrument_info ii = { 0 };
+    catalog *cat = catalog_new(s);
+    outfile out = OUTFILE_INIT;
+    sbuf text = SBUF_INIT;
+    at_err err;
+    at_status st = store_instrument_get(s, name, version, &ii, &err);
+    if (st == AT_ENOTFOUND) {
+        if (version)
+            cli_fail("instrument '%s': no version %ld (see 'collect instrument list')", name,
+                     version);
+        else
+            cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
+        goto out;
+    }
+    if (st != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    if (session_fields) {
+        const instrument *in = catalog_get(cat, ii.id, &err);
+        if (!in) {
+            cli_fail("%s", err.msg);
+            goto out;
+        }
+        dict_write_form(in, &text);
+        session_field_rows(in, &text);
+    } else {
+        sbuf_adds(&text, ii.dictionary);
+    }
+    if (cli_open_out(&out, path, s) != 0)
+        goto out;
+    if (fwrite(text.buf, 1, text.len, out.fp) != text.len || outfile_commit(&out, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    outfile_release(&out);
+    sbuf_release(&text);
+    catalog_free(cat);
+    instrument_info_release(&ii);
+    store_close(s);
+    return rc;
+}
+
 int cmd_instrument(int argc, char **argv, const char *db)
 {
     if (cli_wants_help(argc, argv)) {
@@ -364,12 +475,15 @@ int cmd_instrument(int argc, char **argv, const char *db)
         return EXIT_OK;
     }
     if (argc < 2)
-        return cli_usage("instrument", "'instrument' needs a subcommand: add, list or show");
+        return cli_usage("instrument", "'instrument' needs a subcommand: add, list, show or "
+                         "export");
     if (strcmp(argv[1], "add") == 0)
         return instrument_add(argc, argv, db);
     if (strcmp(argv[1], "list") == 0)
         return instrument_list(argc, argv, db);
     if (strcmp(argv[1], "show") == 0)
         return instrument_show(argc, argv, db);
+    if (strcmp(argv[1], "export") == 0)
+        return instrument_export(argc, argv, db);
     return cli_usage("instrument", "'instrument %s' is not a command", argv[1]);
 }

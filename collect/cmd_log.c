@@ -15,9 +15,10 @@ static void log_usage(void)
           "Prints the audit trail, every change made after answers were first saved,\n"
           "oldest first, as CSV:\n"
           "at,who,action,instrument,client,session,rater,rater_code,field,old,new,reason\n"
-          "The old and new values of notes fields, of fields marked Identifier and of\n"
-          "fields the latest version of the instrument no longer has read '(hidden)',\n"
-          "as exports leave them out, unless --include-identifiers is given.\n"
+          "The old and new values of free-form text (notes, and text fields without a\n"
+          "validation), of fields marked Identifier and of fields the latest version\n"
+          "of the instrument no longer has read '(hidden)', as exports leave them\n"
+          "out, unless --include-identifiers is given.\n"
           "-o writes FILE whole or not at all, readable only by you; it may not be the\n"
           "study file or its -wal/-shm.\n",
           stdout);
