@@ -29,7 +29,7 @@ done >"$work/links"
 
 "$collect" serve --listen 127.0.0.1:0 2>"$work/serve.log" &
 pid=$!
-for _ in $(seq 100); do grep -q '^listening on ' "$work/serve.log" && break; sleep 0.05; done
+for _ in $(seq 400); do grep -q '^listening on ' "$work/serve.log" && break; sleep 0.05; done
 port=$(sed -n '1s/^listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.log")
 echo "== serve (pid $pid) on port $port; $n clients at once"
 [ -n "${ATTUNE_BENCH_PERF:-}" ] && { perf record -g -o "$ATTUNE_BENCH_PERF" -p $pid 2>/dev/null & perfpid=$!; sleep 0.5; }

@@ -23,7 +23,7 @@ for w in $(seq 1 $webbers); do
 done
 collect serve --listen 127.0.0.1:0 2>serve.log &
 spid=$!
-for _ in $(seq 100); do grep -q '^listening on ' serve.log && break; sleep 0.05; done
+for _ in $(seq 400); do grep -q '^listening on ' serve.log && break; sleep 0.05; done
 base=$(sed -n '1s/^listening on //p' serve.log)
 [ -n "$base" ] || fail "serve did not start: $(cat serve.log)"
 # web_ready CLIENT SESSION: a link answered up to its review; prints its path

@@ -142,7 +142,8 @@ import csv, sys
 r = list(csv.DictReader(open(sys.argv[1])))
 assert len(r) == 1, r
 r = r[0]
-want = dict(client="C01", session="3", rater="client", bond_1="4", goal_1="5", task_1="3", bond_2="2",
+want = {"attune.client": "C01", "attune.session": "3", "attune.rater": "client"}
+want.update(bond_1="4", goal_1="5", task_1="3", bond_2="2",
             goal_2="4", task_2="2", rupture="1", rupture_kind___1="1", rupture_kind___2="0",
             rupture_kind___5="0", rupture_other="", tension="2", addressed="1", resolution="5",
             followup="1", comment="<script>alert(1)</script>")
@@ -207,7 +208,7 @@ walk_to_review() {   # walk_to_review PATH: every question answered, at the revi
 link5=$(invite_link client_post_session C08)
 walk_to_review "$link5"
 collect serve --listen 127.0.0.1:0 2>"$W/serve2.log" & pid2=$!
-for _ in $(seq 100); do grep -q '^listening on ' "$W/serve2.log" && break; sleep 0.05; done
+for _ in $(seq 400); do grep -q '^listening on ' "$W/serve2.log" && break; sleep 0.05; done
 base2=$(sed -n '1s/^listening on //p' "$W/serve2.log")
 for i in 1 2 3 4 5 6; do
   b=$BASE; [ $((i % 2)) = 0 ] && b=$base2
@@ -286,7 +287,7 @@ if command -v openssl >/dev/null; then
     -out "$W/cert.pem" >/dev/null 2>&1 || fail "openssl"
   collect serve --listen 0.0.0.0:0 --tls-cert "$W/cert.pem" --tls-key "$W/key.pem" 2>"$W/serve.log" &
   SERVE_PID=$!
-  for _ in $(seq 100); do grep -q '^listening on ' "$W/serve.log" && break; sleep 0.05; done
+  for _ in $(seq 400); do grep -q '^listening on ' "$W/serve.log" && break; sleep 0.05; done
   port=$(sed -n '1s/^listening on https:\/\/0.0.0.0:\([0-9]*\).*/\1/p' "$W/serve.log")
   [ -n "$port" ] || fail "TLS: $(cat "$W/serve.log")"
   [ "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/code")" = 200 ] || fail "no HTTPS answer"

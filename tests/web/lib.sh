@@ -29,7 +29,7 @@ invite_link() {
 serve_start() {
   collect serve --listen 127.0.0.1:0 "$@" 2>"$W/serve.log" &
   SERVE_PID=$!
-  for _ in $(seq 100); do grep -q '^listening on ' "$W/serve.log" 2>/dev/null && break; sleep 0.05; done
+  for _ in $(seq 400); do grep -q '^listening on ' "$W/serve.log" 2>/dev/null && break; sleep 0.05; done
   BASE=$(sed -n '1s/^listening on \([^ ]*\).*/\1/p' "$W/serve.log")
   [ -n "$BASE" ] || { cat "$W/serve.log"; fail "serve printed no 'listening on URL' first"; }
 }

@@ -56,7 +56,7 @@ pid=$!
 exec 3>answers.fifo
 printf '4\n' >&3
 # wait until the second question is on screen: the handler is in place by then
-for _ in $(seq 100); do grep -q '^Question 2 of' int.out && break; sleep 0.1; done
+for _ in $(seq 400); do grep -q '^Question 2 of' int.out && break; sleep 0.1; done
 kill -INT $pid
 exec 3>&-
 wait $pid

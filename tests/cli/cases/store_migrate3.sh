@@ -26,16 +26,30 @@ done
 echo "tables: $(sqlite3 -readonly old.db "SELECT group_concat(name || ':' || type, ' ') FROM (SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name)")"
 echo "integrity: $(sqlite3 -readonly old.db 'PRAGMA integrity_check') $(sqlite3 -readonly old.db 'PRAGMA foreign_key_check' | wc -l) foreign-key problems"
 
-echo "# every export is byte for byte what the schema-2 version wrote"
+echo "# every export holds what the schema-2 version wrote: long byte for byte; wide with"
+echo "# the leading columns since named attune.client ...; redcap with the session date and"
+echo "# therapist since added; the default export without free-form text, since left out"
+lead_old=client,therapist,session,date,modality,rater,rater_code,
+lead_new=attune.client,attune.therapist,attune.session,attune.date,attune.modality,attune.rater,attune.rater_code,
 for i in client_post_session therapist_post_session; do
   for f in wide long redcap; do
     extra=
     [ $i = therapist_post_session ] && extra="--rater therapist"
     collect --db old.db export "$i" --format "$f" --include-identifiers $extra -o out.csv 2>/dev/null
-    echo "$i $f: $(cmp -s out.csv "$fixture/$i.$f.csv" && echo same || echo DIFFERENT)"
+    case $f in
+      wide) sed "1s/^$lead_old/$lead_new/" "$fixture/$i.$f.csv" >then.csv
+            echo "$i $f: $(cmp -s out.csv then.csv && echo same || echo DIFFERENT)" ;;
+      long) echo "$i $f: $(cmp -s out.csv "$fixture/$i.$f.csv" && echo same || echo DIFFERENT)" ;;
+      redcap) csv_cells --drop attune_date,attune_therapist out.csv >now.cells
+              csv_cells "$fixture/$i.$f.csv" >then.cells
+              echo "$i $f: $(cmp -s now.cells then.cells && echo same || echo DIFFERENT)" ;;
+    esac
   done
   collect --db old.db export "$i" -o out.csv 2>/dev/null
-  echo "$i default: $(cmp -s out.csv "$fixture/$i.default.csv" && echo same || echo DIFFERENT)"
+  sed "1s/^$lead_old/$lead_new/" "$fixture/$i.default.csv" >then.csv
+  csv_cells out.csv >now.cells
+  csv_cells --only "$(head -1 out.csv)" then.csv >then.cells
+  echo "$i default: $(cmp -s now.cells then.cells && echo same || echo DIFFERENT) but for free text"
 done
 collect --db old.db log --include-identifiers -o log.csv
 echo "log: $(cmp -s log.csv "$fixture/log.csv" && echo same || echo DIFFERENT)"
