@@ -178,6 +178,9 @@ static void bound(sbuf *out, const field *f, int is_min)
 static int hint(sbuf *out, const field *f)
 {
     const char *kind = f->type == FT_SLIDER ? "a number" : text_kind(f);
+    /* a field note says what to type in the dictionary's own words */
+    if (f->cols[DC_NOTE][0] && f->type != FT_SLIDER)
+        kind = NULL;
     int lo = f->has_min && f->cols[DC_MIN][0], hi = f->has_max && f->cols[DC_MAX][0];
     if (f->type == FT_SLIDER) {
         lo = hi = 1;
@@ -186,22 +189,36 @@ static int hint(sbuf *out, const field *f)
         return 0;
     sbuf_adds(out, "<p class=\"hint\" id=\"hint\">");
     if (f->type == FT_SLIDER) {
-        sbuf_addf(out, "A number from %s to %s", f->cols[DC_MIN][0] ? f->cols[DC_MIN] : "0",
-                  f->cols[DC_MAX][0] ? f->cols[DC_MAX] : "100");
-        /* "left | middle | right" */
-        const char *labels = f->cols[DC_CHOICES];
-        if (labels[0]) {
-            sbuf_adds(out, ": ");
-            sbuf tmp = SBUF_INIT;
-            html_escape(&tmp, labels);
-            for (const char *p = sbuf_str(&tmp); *p; p++) {
-                if (*p == '|')
-                    sbuf_adds(out, " &hellip; ");
-                else
-                    sbuf_addc(out, *p);
-            }
-            sbuf_release(&tmp);
+        double lo_v = f->has_min ? f->min : 0, hi_v = f->has_max ? f->max : 100;
+        char a[32], b[32], m[32];
+        fmt_num(lo_v, a);
+        fmt_num(hi_v, b);
+        fmt_num((lo_v + hi_v) / 2, m);
+        sbuf_addf(out, "A number from %s to %s", a, b);
+        /* the labels "left | middle | right" (or "left | right") at their ends */
+        char *labels = xstrdup(f->cols[DC_CHOICES]);
+        char *part[3] = { NULL, NULL, NULL };
+        size_t np = 0;
+        for (char *p = labels, *bar; p && np < 3; p = bar ? bar + 1 : NULL) {
+            bar = strchr(p, '|');
+            if (bar)
+                *bar = '\0';
+            while (*p == ' ')
+                p++;
+            size_t len = strlen(p);
+            while (len && p[len - 1] == ' ')
+                p[--len] = '\0';
+            part[np++] = p;
         }
+        const char *at[3] = { a, np == 3 ? m : b, b };
+        for (size_t k = 0; k < np && labels[0]; k++) {
+            if (!part[k][0])
+                continue;
+            sbuf_adds(out, k ? "; " : ": ");
+            sbuf_addf(out, "%s is ", k == np - 1 ? b : at[k]);
+            html_escape(out, part[k]);
+        }
+        free(labels);
         sbuf_adds(out, ".</p>\n");
         return 1;
     }
@@ -373,7 +390,8 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
         text_lines(out, f->cols[DC_NOTE]);
         sbuf_adds(out, "</p>\n");
     }
-    if (!f->required && f->type != FT_NOTES)
+    if (!f->required && f->type != FT_NOTES && !strstr(f->label, "(optional)") &&
+        !strstr(f->cols[DC_NOTE], "(optional)"))
         sbuf_adds(out, "<p class=\"optional\">You may leave this one out.</p>\n");
     sbuf_release(&desc);
     sbuf_adds(out, "</div>\n<div class=\"actions\">\n");
