@@ -466,8 +466,8 @@ void page_thanks(sbuf *out, const flow *fl)
     const instrument *in = flow_instrument(fl);
     size_t idx[32];
     size_t n = flow_closing(fl, idx, sizeof idx / sizeof idx[0]);
-    head(out, "Thank you");
-    sbuf_adds(out, "<h1>Thank you</h1>\n");
+    head(out, "All done");
+    sbuf_adds(out, "<h1>All done</h1>\n");
     if (!n) {
         sbuf_adds(out, "<p>");
         html_escape(out, flow_closing_default());
