@@ -3,15 +3,18 @@
  * version of it. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "shipped.h"
 
 static void usage(void)
 {
-    fputs("usage: collect instrument add FILE.csv [--record-id NAME]\n"
+    fputs("usage: collect instrument add FILE.csv|NAME [--record-id NAME]\n"
           "       collect instrument list [-o FILE]\n"
           "       collect instrument show NAME [--version N]\n"
+          "       collect instrument shipped\n"
           "\n"
           "add   reads a REDCap data dictionary; each Form Name in it becomes an\n"
           "      instrument.  Everything is checked first: every problem is reported\n"
@@ -20,10 +23,15 @@ static void usage(void)
           "      they were given with.  The first field is the record identifier when\n"
           "      it is named record_id (or NAME); it holds the client code, never asked.\n"
           "      The file must be UTF-8 text (a UTF-16 file is refused with the command\n"
-          "      that converts it); a cell holds at most 1 MB.\n"
+          "      that converts it); a cell holds at most 1 MB.  NAME instead of a file\n"
+          "      adds a shipped instrument (see 'instrument shipped').\n"
           "list  prints every version as CSV: name,version,sha256,added_at,fields\n"
           "      (-o writes FILE whole or not at all, readable only by you; never the\n"
           "      study file or its -wal/-shm)\n"
+          "shipped  lists the instruments that come with attune, and their files:\n"
+          "      from $ATTUNE_INSTRUMENTS (folders separated by ':'), then the installed\n"
+          "      share/attune/instruments beside collect's bin/, then, for a collect\n"
+          "      run from its build folder, the source tree's instruments/\n"
           "show  prints an instrument's questions, choices, branching, scales and roles\n"
           "      (the latest version unless --version)\n", stdout);
 }
@@ -71,7 +79,15 @@ static int instrument_add(int argc, char **argv, const char *db)
     long *versions = NULL;
     int *added = NULL;
     sbuf form = SBUF_INIT, desc = SBUF_INIT;
+    char *shipped = NULL;
 
+    if (shipped_find(file, &shipped))
+        file = shipped;
+    else if (!strchr(file, '/') && access(file, F_OK) != 0) {
+        cli_fail("'%s': no such file, and no shipped instrument of that name (see 'collect "
+                 "instrument shipped')", file);
+        goto out;
+    }
     if (read_file(file, &text, &len, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
@@ -131,6 +147,7 @@ static int instrument_add(int argc, char **argv, const char *db)
 out:
     sbuf_release(&form);
     sbuf_release(&desc);
+    free(shipped);
     free(versions);
     free(added);
     store_close(s);
@@ -210,6 +227,29 @@ out:
     catalog_free(c.cat);
     store_close(s);
     return rc;
+}
+
+/* ---- shipped ------------------------------------------------------------ */
+
+static void shipped_row(const char *name, const char *path, void *ctx)
+{
+    csvout *w = ctx;
+    csvout_field(w, name);
+    csvout_field(w, path);
+    csvout_end(w);
+}
+
+static int instrument_shipped(int argc, char **argv)
+{
+    if (argc > 2)
+        return cli_usage("instrument", "'instrument shipped' takes no arguments ('%s')",
+                         argv[2]);
+    csvout w;
+    csvout_init_file(&w, stdout);
+    static const char *const head[] = { "name", "file" };
+    csvout_row(&w, head, 2);
+    shipped_each(shipped_row, &w);
+    return EXIT_OK;
 }
 
 /* ---- show -------------------------------------------------------------- */
@@ -364,12 +404,14 @@ int cmd_instrument(int argc, char **argv, const char *db)
         return EXIT_OK;
     }
     if (argc < 2)
-        return cli_usage("instrument", "'instrument' needs a subcommand: add, list or show");
+        return cli_usage("instrument", "'instrument' needs a subcommand: add, list, show or shipped");
     if (strcmp(argv[1], "add") == 0)
         return instrument_add(argc, argv, db);
     if (strcmp(argv[1], "list") == 0)
         return instrument_list(argc, argv, db);
     if (strcmp(argv[1], "show") == 0)
         return instrument_show(argc, argv, db);
+    if (strcmp(argv[1], "shipped") == 0)
+        return instrument_shipped(argc, argv);
     return cli_usage("instrument", "'instrument %s' is not a command", argv[1]);
 }
