@@ -5,7 +5,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-bash "$top/examples/install-deps.sh"
+bash "$top/examples/install-deps.sh" help2man
 
 build="$top/build"
 echo "== building attune (release) in $build"

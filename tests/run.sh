@@ -13,8 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang for the second build and the fuzzers; pdfinfo, pdftotext, xmllint for the
-# chart and report tests
-bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils
+# chart and report tests; help2man for the man pages; bash-completion and tmux
+# for the completion and progress tests
+bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils help2man bash-completion tmux
 
 build=${ATTUNE_TEST_BUILD:-build-test}
 jobs=$(nproc)

@@ -27,6 +27,23 @@ for f in "$top"/instruments/*.csv "$top/instruments/README.md"; do
   cmp -s "$f" "$share/$(basename "$f")" || fail "$share/$(basename "$f") is not the shipped file"
 done
 
+# the man pages, when this build makes them (help2man found), and that they
+# hold every command's own --help
+if grep -q '^ATTUNE_MAN_BUILT:INTERNAL=ON' "$build/CMakeCache.txt"; then
+  for tool in collect analyze; do
+    page="$prefix/share/man/man1/$tool.1"
+    [ -s "$page" ] || { fail "$page is not installed"; continue; }
+    if command -v man >/dev/null; then
+      text=$(MANWIDTH=200 man -l "$page" 2>/dev/null)
+      for cmd in $("$bin/$tool" --help | awk '/^commands:$/ {on = 1; next} on && /^$/ {exit} on {print $1}'); do
+        first=$("$bin/$tool" "$cmd" --help | head -1 | sed 's/  */ /g')
+        printf '%s\n' "$text" | sed 's/  */ /g' | grep -qF -- "$first" ||
+          fail "$tool(1) lacks the help of '$cmd' ($first)"
+      done
+    fi
+  done
+fi
+
 # the installed collect, run from elsewhere, with no way into the source tree
 # but its own share folder
 cd "$work"
