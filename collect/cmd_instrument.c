@@ -8,11 +8,12 @@
 #include "cli.h"
 #include "commands.h"
 #include "shipped.h"
+#include "table.h"
 
 static void usage(void)
 {
     fputs("usage: collect instrument add FILE.csv|NAME [--record-id NAME]\n"
-          "       collect instrument list [-o FILE]\n"
+          "       collect instrument list [-o FILE] [--csv|--text]\n"
           "       collect instrument show NAME [--version N]\n"
           "       collect instrument shipped\n"
           "\n"
@@ -25,9 +26,11 @@ static void usage(void)
           "      The file must be UTF-8 text (a UTF-16 file is refused with the command\n"
           "      that converts it); a cell holds at most 1 MB.  NAME instead of a file\n"
           "      adds a shipped instrument (see 'instrument shipped').\n"
-          "list  prints every version as CSV: name,version,sha256,added_at,fields\n"
-          "      (-o writes FILE whole or not at all, readable only by you; never the\n"
-          "      study file or its -wal/-shm)\n"
+          "list  every version: name,version,sha256,added_at,fields,administrations\n"
+          "      (the questionnaires given with it).  Aligned text when standard output\n"
+          "      is a terminal, CSV when it is not or with -o (which writes FILE whole\n"
+          "      or not at all, readable only by you; never the study file or its\n"
+          "      -wal/-shm); --csv and --text choose.\n"
           "shipped  lists the instruments that come with attune, and their files:\n"
           "      from $ATTUNE_INSTRUMENTS (folders separated by ':'), then the installed\n"
           "      share/attune/instruments beside collect's bin/, then, for a collect\n"
@@ -160,8 +163,10 @@ out:
 /* ---- list -------------------------------------------------------------- */
 
 struct list_ctx {
-    csvout w;
+    table t;
+    store *s;
     catalog *cat;
+    int text;         /* aligned text: the sha256 cut short */
     int failed;
 };
 
@@ -169,26 +174,32 @@ static int list_one(const instrument_info *ii, void *vctx)
 {
     struct list_ctx *c = vctx;
     at_err err;
+    long uses = 0;
     const instrument *in = catalog_get(c->cat, ii->id, &err);
-    if (!in) {
+    if (!in || store_instrument_uses(c->s, ii->id, &uses, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         c->failed = 1;
         return 1;
     }
-    csvout_field(&c->w, ii->name);
-    csvout_int(&c->w, ii->version);
-    csvout_field(&c->w, ii->sha256);
-    csvout_field(&c->w, ii->added_at);
-    csvout_int(&c->w, (long)in->nfields);
-    csvout_end(&c->w);
+    char sha[13];
+    snprintf(sha, sizeof sha, "%s", ii->sha256);
+    table_cell(&c->t, ii->name);
+    table_long(&c->t, ii->version);
+    table_cell(&c->t, c->text ? sha : ii->sha256);
+    table_cell(&c->t, ii->added_at);
+    table_long(&c->t, (long)in->nfields);
+    table_long(&c->t, uses);
     return 0;
 }
 
 static int instrument_list(int argc, char **argv, const char *db)
 {
     const char *path = NULL;
+    table_style style = TABLE_AUTO;
     int i = 2;
     while (i < argc) {
+        if (table_opt(argv, &i, &style))
+            continue;
         int r = cli_opt("instrument", argc, argv, &i, "-o", &path);
         if (r < 0)
             return EXIT_USAGE;
@@ -198,25 +209,30 @@ static int instrument_list(int argc, char **argv, const char *db)
             return cli_usage("instrument", "unknown option '%s'", argv[i]);
         return cli_usage("instrument", "'instrument list' takes no arguments ('%s')", argv[i]);
     }
+    /* a file is CSV unless asked otherwise; standard output is text on a terminal */
+    if (style == TABLE_AUTO)
+        style = path && strcmp(path, "-") != 0 ? TABLE_CSV
+                : isatty(STDOUT_FILENO) ? TABLE_TEXT : TABLE_CSV;
     store *s = cli_open(db, STORE_READ);
     if (!s)
         return EXIT_FAIL;
     int rc = EXIT_FAIL;
     outfile out = OUTFILE_INIT;
-    struct list_ctx c = { 0 };
+    struct list_ctx c = { .s = s, .text = style == TABLE_TEXT };
     at_err err;
+    static const char *const head[] = { "name", "version", "sha256", "added_at", "fields",
+                                        "administrations" };
+    table_init(&c.t, head, 6);
     if (cli_open_out(&out, path, s) != 0)
         goto out;
     c.cat = catalog_new(s);
-    csvout_init_file(&c.w, out.fp);
-    static const char *const head[] = { "name", "version", "sha256", "added_at", "fields" };
-    csvout_row(&c.w, head, 5);
     if (store_instrument_each(s, list_one, &c, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
     }
     if (c.failed)
         goto out;
+    table_write(&c.t, out.fp, style);
     if (outfile_commit(&out, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
@@ -225,6 +241,7 @@ static int instrument_list(int argc, char **argv, const char *db)
 out:
     outfile_release(&out);
     catalog_free(c.cat);
+    table_release(&c.t);
     store_close(s);
     return rc;
 }

@@ -14,7 +14,13 @@ static void log_usage(void)
           "\n"
           "Prints the audit trail, every change made after answers were first saved,\n"
           "oldest first, as CSV:\n"
-          "at,who,action,instrument,client,session,rater,rater_code,field,old,new,reason\n"
+          "at,who,action,instrument,client,therapist,session,rater,rater_code,field,old,\n"
+          "new,reason\n"
+          "A change to answers names the instrument, the client, the session's\n"
+          "therapist, the session, the rater and the field.  A change made by 'client\n"
+          "set', 'therapist set' or 'session set' has no instrument: its field is\n"
+          "client.therapist, session.therapist, session.date, session.modality or\n"
+          "therapist.cohort, of the client, session or therapist named beside it.\n"
           "The old and new values of notes fields, of fields marked Identifier and of\n"
           "fields the latest version of the instrument no longer has read '(hidden)',\n"
           "as exports leave them out, unless --include-identifiers is given.\n"
@@ -33,11 +39,10 @@ typedef struct logger {
  * column of the instrument's latest version that exports keep. */
 static int shown(logger *lg, const audit_view *v)
 {
-    if (lg->ids || strcmp(v->action, "amend") != 0)
+    if (lg->ids || strcmp(v->action, "amend") != 0 || !v->instrument[0])
         return 1;
     at_err err;
-    const instrument *in = v->instrument[0] ? catalog_latest(lg->cat, v->instrument, NULL, &err)
-                                            : NULL;
+    const instrument *in = catalog_latest(lg->cat, v->instrument, NULL, &err);
     long col = in ? instrument_col(in, v->field) : -1;
     return col >= 0 && cli_col_exported(in, (size_t)col, 0);
 }
@@ -52,6 +57,7 @@ static int log_row(const audit_view *v, void *ctx)
     csvout_field(w, v->action);
     csvout_field(w, v->instrument);
     csvout_field(w, v->client);
+    csvout_field(w, v->therapist);
     if (v->session)
         csvout_int(w, v->session);
     else
@@ -102,9 +108,9 @@ int cmd_log(int argc, char **argv, const char *db)
         goto out;
     csvout_init_file(&lg.w, out.fp);
     static const char *const head[] = { "at", "who", "action", "instrument", "client",
-                                        "session", "rater", "rater_code", "field", "old",
+                                        "therapist", "session", "rater", "rater_code", "field", "old",
                                         "new", "reason" };
-    csvout_row(&lg.w, head, 12);
+    csvout_row(&lg.w, head, 13);
     if (store_audit_each(s, log_row, &lg, &err) != AT_OK || outfile_commit(&out, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;

@@ -1,5 +1,6 @@
-/* collect therapist add, client add, session add: the people and sessions
- * of a study, by pseudonymous code. */
+/* collect therapist, client and session: the people and sessions of a
+ * study, by pseudonymous code.  add is here; list and set are in
+ * people_list.c and people_set.c. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,11 +8,9 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "people.h"
 
-/* Codes are pseudonyms typed on command lines and kept in CSV files:
- * letters, digits, '-', '_' and '.', at most 64 characters.  A code that is
- * not one is a usage error of cmd. */
-static int code_ok(const char *cmd, const char *what, const char *code)
+int people_code_ok(const char *cmd, const char *what, const char *code)
 {
     size_t n = strlen(code);
     if (n == 0)
@@ -28,8 +27,7 @@ static int code_ok(const char *cmd, const char *what, const char *code)
     return 1;
 }
 
-/* A session date: YYYY-MM-DD, and a day that exists. */
-static int date_ok(const char *date)
+int people_date_ok(const char *date)
 {
     int shape = strlen(date) == 10 && date[4] == '-' && date[7] == '-';
     for (size_t i = 0; shape && i < 10; i++)
@@ -42,15 +40,27 @@ static int date_ok(const char *date)
     return 1;
 }
 
-/* Checks that argv[1] is "add" and returns the index of the first argument
- * after it, or -1 after printing the usage error. */
-static int want_add(const char *cmd, int argc, char **argv)
+int people_modality_ok(const char *cmd, const char *modality)
+{
+    if (strcmp(modality, "in-person") == 0 || strcmp(modality, "telehealth") == 0)
+        return 1;
+    cli_usage(cmd, "modality '%s': use in-person or telehealth", modality);
+    return 0;
+}
+
+/* Which subcommand argv[1] is: 'a' add, 'l' list, 's' set, or 0 after
+ * printing the usage error. */
+static int subcommand(const char *cmd, int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage(cmd, "'%s' needs a subcommand: add", cmd), -1;
-    if (strcmp(argv[1], "add") != 0)
-        return cli_usage(cmd, "'%s %s' is not a command", cmd, argv[1]), -1;
-    return 2;
+        return cli_usage(cmd, "'%s' needs a subcommand: add, list or set", cmd), 0;
+    if (strcmp(argv[1], "add") == 0)
+        return 'a';
+    if (strcmp(argv[1], "list") == 0)
+        return 'l';
+    if (strcmp(argv[1], "set") == 0)
+        return 's';
+    return cli_usage(cmd, "'%s %s' is not a command", cmd, argv[1]), 0;
 }
 
 /* ---- therapist add, client add ----------------------------------------- */
@@ -58,19 +68,41 @@ static int want_add(const char *cmd, int argc, char **argv)
 static void therapist_usage(void)
 {
     fputs("usage: collect therapist add CODE [--cohort NAME]\n"
+          "       collect therapist list [--csv|--text]\n"
+          "       collect therapist set CODE --cohort NAME [--reason TEXT]\n"
           "\n"
-          "Adds a therapist (or trainee) by code; no names are kept.  --cohort groups\n"
-          "trainees of a training program (e.g. 2026a) for 'analyze trends --by cohort'.\n",
+          "add   adds a therapist (or trainee) by code; no names are kept.  --cohort\n"
+          "      groups trainees of a training program (e.g. 2026a) for 'analyze trends\n"
+          "      --by cohort'.\n"
+          "list  therapist,cohort,clients,sessions: each therapist, the clients whose\n"
+          "      therapist they are and the sessions they held.  Aligned text when\n"
+          "      standard output is a terminal, CSV when it is not; --csv and --text\n"
+          "      choose.\n"
+          "set   gives the therapist another cohort (--cohort \"\" removes it); the old\n"
+          "      and new cohort, who and the reason go into the audit trail.\n",
           stdout);
 }
 
 static void client_usage(void)
 {
     fputs("usage: collect client add CODE [--therapist CODE]\n"
+          "       collect client list [--csv|--text]\n"
+          "       collect client set CODE --therapist CODE [--from-session N]\n"
+          "                          [--reason TEXT]\n"
           "\n"
-          "Adds a client by code (a pseudonym; no names are kept), seen by the given\n"
-          "therapist, who must have been added first.  New sessions of the client go\n"
-          "to that therapist unless said otherwise.\n", stdout);
+          "add   adds a client by code (a pseudonym; no names are kept), seen by the\n"
+          "      given therapist, who must have been added first.  New sessions of the\n"
+          "      client go to that therapist unless said otherwise.\n"
+          "list  client,therapist,sessions,last_date,questionnaires: each client, their\n"
+          "      therapist, how many sessions are recorded, the date of the latest and\n"
+          "      how many questionnaires were given.  Aligned text when standard output\n"
+          "      is a terminal, CSV when it is not; --csv and --text choose.\n"
+          "set   moves the client to another therapist: the client's new sessions go to\n"
+          "      that therapist, and with --from-session N so do the recorded sessions\n"
+          "      numbered N or more.  A session holding a therapist's questionnaire\n"
+          "      given by another therapist is not moved (the command is refused).\n"
+          "      Each change is kept in the audit trail with who and the reason.\n",
+          stdout);
 }
 
 /* What differs between adding a therapist and adding a client. */
@@ -91,20 +123,14 @@ static const person_kind client_kind = { "client", "--therapist", "therapist", N
 /* therapist add CODE [--cohort NAME], client add CODE [--therapist CODE] */
 static int add_person(const person_kind *k, int argc, char **argv, const char *db)
 {
-    if (cli_wants_help(argc, argv)) {
-        k->usage();
-        return EXIT_OK;
-    }
     const char *code = NULL, *opt = NULL;
     char what[32];
     int rc;
-    if (want_add(k->name, argc, argv) < 0)
-        return EXIT_USAGE;
     if ((rc = cli_one_arg(argc, argv, k->opt, &opt, "code", "a CODE", &code)) != EXIT_OK)
         return rc;
     snprintf(what, sizeof what, "%s code", k->name);
-    if (!code_ok(k->name, what, code) ||
-        (opt && k->opt_code && !code_ok(k->name, k->opt_code, opt)))
+    if (!people_code_ok(k->name, what, code) ||
+        (opt && k->opt_code && !people_code_ok(k->name, k->opt_code, opt)))
         return EXIT_USAGE;
 
     store *s = cli_open(db, STORE_WRITE);
@@ -130,12 +156,30 @@ static int add_person(const person_kind *k, int argc, char **argv, const char *d
 
 int cmd_therapist(int argc, char **argv, const char *db)
 {
-    return add_person(&therapist_kind, argc, argv, db);
+    if (cli_wants_help(argc, argv)) {
+        therapist_usage();
+        return EXIT_OK;
+    }
+    switch (subcommand("therapist", argc, argv)) {
+    case 'a': return add_person(&therapist_kind, argc, argv, db);
+    case 'l': return people_list("therapist", argc, argv, db);
+    case 's': return therapist_set(argc, argv, db);
+    default: return EXIT_USAGE;
+    }
 }
 
 int cmd_client(int argc, char **argv, const char *db)
 {
-    return add_person(&client_kind, argc, argv, db);
+    if (cli_wants_help(argc, argv)) {
+        client_usage();
+        return EXIT_OK;
+    }
+    switch (subcommand("client", argc, argv)) {
+    case 'a': return add_person(&client_kind, argc, argv, db);
+    case 'l': return people_list("client", argc, argv, db);
+    case 's': return client_set(argc, argv, db);
+    default: return EXIT_USAGE;
+    }
 }
 
 /* ---- session add ------------------------------------------------------- */
@@ -144,10 +188,22 @@ static void session_usage(void)
 {
     fputs("usage: collect session add --client C [--therapist T] [--number N]\n"
           "                           [--date YYYY-MM-DD] [--modality in-person|telehealth]\n"
+          "       collect session list [--client C] [--csv|--text]\n"
+          "       collect session set --client C --session N [--date YYYY-MM-DD]\n"
+          "                           [--modality in-person|telehealth] [--reason TEXT]\n"
           "\n"
-          "Adds a session for a client.  Defaults: the client's next session number,\n"
-          "today's date, the client's therapist, no modality recorded.  'collect run'\n"
-          "and 'collect import' also create sessions as they need them.\n", stdout);
+          "add   adds a session for a client.  Defaults: the client's next session\n"
+          "      number, today's date, the client's therapist, no modality recorded.\n"
+          "      'collect run' and 'collect import' also create sessions as they need\n"
+          "      them.\n"
+          "list  client,session,date,therapist,modality,questionnaires: every session\n"
+          "      (or one client's) and how many questionnaires it holds.  Aligned text\n"
+          "      when standard output is a terminal, CSV when it is not; --csv and\n"
+          "      --text choose.\n"
+          "set   corrects a session's date or modality, kept in the audit trail with\n"
+          "      who and the reason.  A session comes before its questionnaires: a date\n"
+          "      after the day its first questionnaire was saved is refused.\n",
+          stdout);
 }
 
 int cmd_session(int argc, char **argv, const char *db)
@@ -156,9 +212,13 @@ int cmd_session(int argc, char **argv, const char *db)
         session_usage();
         return EXIT_OK;
     }
-    int i = want_add("session", argc, argv);
-    if (i < 0)
-        return EXIT_USAGE;
+    switch (subcommand("session", argc, argv)) {
+    case 'a': break;
+    case 'l': return people_list("session", argc, argv, db);
+    case 's': return session_set(argc, argv, db);
+    default: return EXIT_USAGE;
+    }
+    int i = 2;
     const char *client = NULL, *therapist = NULL, *number = NULL, *date = NULL,
                *modality = NULL;
     while (i < argc) {
@@ -180,10 +240,10 @@ int cmd_session(int argc, char **argv, const char *db)
     long n = 0;
     if (number && !cli_session_number("session", number, &n))
         return EXIT_USAGE;
-    if (date && !date_ok(date))
+    if (date && !people_date_ok(date))
         return EXIT_USAGE;
-    if (modality && strcmp(modality, "in-person") != 0 && strcmp(modality, "telehealth") != 0)
-        return cli_usage("session", "modality '%s': use in-person or telehealth", modality);
+    if (modality && !people_modality_ok("session", modality))
+        return EXIT_USAGE;
 
     store *s = cli_open(db, STORE_WRITE);
     if (!s)

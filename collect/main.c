@@ -16,9 +16,9 @@ static const struct command {
 } commands[] = {
     { "init", cmd_init, "create a new study file" },
     { "instrument", cmd_instrument, "add, list or show instruments (REDCap data dictionaries)" },
-    { "therapist", cmd_therapist, "add a therapist code (with an optional cohort)" },
-    { "client", cmd_client, "add a client code (with an optional therapist)" },
-    { "session", cmd_session, "add a session for a client" },
+    { "therapist", cmd_therapist, "add, list or change therapists (codes and cohorts)" },
+    { "client", cmd_client, "add, list or move clients (codes and their therapist)" },
+    { "session", cmd_session, "add, list or correct a client's sessions" },
     { "run", cmd_run, "give a questionnaire in the terminal and save the answers" },
     { "import", cmd_import, "import answers from a wide CSV file" },
     { "export", cmd_export, "export answers as wide, long or REDCap CSV" },

@@ -243,8 +243,21 @@ static int audit_row(sqlite3_stmt *st, void *ctx)
         .old_value = store_col(st, 10),
         .new_value = store_col(st, 11),
         .reason = store_col(st, 12),
+        .therapist = store_col(st, 13),
     };
-    return w->fn(&v, w->ctx);
+    if (sqlite3_column_type(st, 14) != SQLITE_NULL)
+        return w->fn(&v, w->ctx);
+    /* a change to a client, therapist or session: its subject is in the field */
+    size_t n = strlen(v.field) + 1;
+    char *field = xmalloc(n);
+    const char *client, *therapist;
+    store_audit_subject(v.field, field, n, &client, &therapist, &v.session);
+    v.field = field;
+    v.client = client ? client : "";
+    v.therapist = therapist ? therapist : "";
+    int stop = w->fn(&v, w->ctx);
+    free(field);
+    return stop;
 }
 
 at_status store_audit_each(store *s, int (*fn)(const audit_view *v, void *ctx), void *ctx,
@@ -253,11 +266,13 @@ at_status store_audit_each(store *s, int (*fn)(const audit_view *v, void *ctx), 
     struct audit_walk w = { fn, ctx };
     return store_query_each(s,
                             "SELECT au.id, au.at, au.who || coalesce(' (' || au.who_name || ')', ''), au.action, i.name, c.code, se.number,"
-                            " a.rater, a.rater_code, au.field, au.old, au.new, au.reason"
+                            " a.rater, a.rater_code, au.field, au.old, au.new, au.reason,"
+                            " t.code, au.administration_id"
                             " FROM audit au"
                             " LEFT JOIN administrations a ON a.id = au.administration_id"
                             " LEFT JOIN sessions se ON se.id = a.session_id"
                             " LEFT JOIN clients c ON c.id = se.client_id"
+                            " LEFT JOIN therapists t ON t.id = se.therapist_id"
                             " LEFT JOIN instruments i ON i.id = a.instrument_id"
                             " ORDER BY au.id", audit_row, &w, err);
 }
