@@ -27,6 +27,14 @@ for f in "$top"/instruments/*.csv "$top/instruments/README.md"; do
   cmp -s "$f" "$share/$(basename "$f")" || fail "$share/$(basename "$f") is not the shipped file"
 done
 
+# the bash completion, under both names, where bash-completion looks
+completions=$(grep -E '^ATTUNE_BASH_COMPLETION_DIR:' "$build/CMakeCache.txt" | cut -d= -f2)
+case $completions in /*) ;; *) completions="$prefix/$completions" ;; esac
+for tool in collect analyze; do
+  cmp -s "$top/docs/completion/attune.bash" "$completions/$tool" ||
+    fail "the bash completion is not installed as $completions/$tool"
+done
+
 # the man pages, when this build makes them (help2man found), and that they
 # hold every command's own --help
 if grep -q '^ATTUNE_MAN_BUILT:INTERNAL=ON' "$build/CMakeCache.txt"; then
