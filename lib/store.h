@@ -256,6 +256,9 @@ typedef struct admin_view {
     const char *const *values;  /* the answers in that order, NULL for blank */
 } admin_view;
 
+/* How many administrations match (what store_admin_each would give). */
+at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err);
+
 /* Calls fn for each matching administration; a non-zero return stops. */
 at_status store_admin_each(store *s, const admin_filter *flt,
                            int (*fn)(const admin_view *v, void *ctx), void *ctx, at_err *err);

@@ -13,9 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang for the second build and the fuzzers; pdfinfo, pdftotext, xmllint for the
-# chart and report tests; help2man for the man pages; bash-completion and tmux
-# for the completion and progress tests
-bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils help2man bash-completion tmux
+# chart and report tests; help2man for the man pages; bash-completion for the
+# completion test (script, for the progress test, is in bsdutils)
+bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils help2man bash-completion
 
 build=${ATTUNE_TEST_BUILD:-build-test}
 jobs=$(nproc)
