@@ -55,10 +55,11 @@ int cmd_init(int argc, char **argv, const char *db)
     store_close(s);
 
     printf("created study store '%s'\n"
-           "next:\n"
-           "  collect instrument add instruments/client_post_session.csv\n"
+           "next (the client questionnaire that comes with attune, a therapist and\n"
+           "a client by code, then the questionnaire after a session):\n"
+           "  collect instrument add client_post_session\n"
            "  collect therapist add T01\n"
-           "  collect client add C001 --therapist T01\n"
-           "  collect run client_post_session --client C001\n", path);
+           "  collect client add C01 --therapist T01\n"
+           "  collect run client_post_session --client C01\n", path);
     return EXIT_OK;
 }
