@@ -20,8 +20,10 @@ static void usage(void)
           "codes separated by commas or spaces.  Enter alone skips a question that is\n"
           "not required, - clears an answer, b goes back one question, ? shows the keys.\n"
           "Questions hidden by branching are not asked and are saved blank.  At the end\n"
-          "every answer is listed: type its number to change it, or y to save.  End of\n"
-          "input or Ctrl-C before y saves nothing (exit 1).  Answers can be piped in.\n"
+          "every answer is listed: type its number to change it, y to save, or q to\n"
+          "stop.  q, end of input or Ctrl-C before y saves nothing (exit 1).  Yes/no\n"
+          "questions also take y, yes, n, no.  Answers can be piped in.  Text is\n"
+          "wrapped to the terminal's width ($COLUMNS, or 80, when not a terminal).\n"
           "\n"
           "  --client C      the client (must exist: see 'collect client add')\n"
           "  --session N     session N of the client, created (today, the client's\n"
@@ -33,6 +35,9 @@ static void usage(void)
           "                  a client's own rating always has the client's code\n"
           "  --quiet         do not print the scale scores after saving (for a client\n"
           "                  answering on the clinician's screen)\n"
+          "\n"
+          "A form marked @TEMPLATE (its licensed wording still to be pasted in) is\n"
+          "refused.\n"
           "\n"
           "The administration is saved as complete when every question shown has an\n"
           "answer (free-text notes fields aside), else as partial.\n", stdout);
@@ -76,29 +81,12 @@ static int parse_args(int argc, char **argv, struct run_args *a)
     return EXIT_OK;
 }
 
-/* complete: every shown question other than a notes field has an answer */
-static const char *status_of(const instrument *in, char *const *vals)
-{
-    for (size_t i = 0; i < in->nfields; i++) {
-        const field *f = &in->fields[i];
-        if (!run_is_question(f) || f->type == FT_NOTES ||
-            !instrument_shown(in, i, (const char *const *)vals))
-            continue;
-        int any = 0;
-        for (size_t c = f->col; c < f->col + f->ncol; c++)
-            any |= vals[c] != NULL;
-        if (!any)
-            return "partial";
-    }
-    return "complete";
-}
-
 /* The scores of the answers just saved, by the scoring model analyze uses. */
-static void print_scores(const instrument *in, char *const *vals)
+static void print_scores(const instrument *in, const char *const *vals)
 {
     score_form *sf = score_form_build(in, 0, NULL);
     score_result res = { 0 };
-    score_eval(sf, (const char *const *)vals, &res);
+    score_eval(sf, vals, &res);
     if (sf->nscales)
         puts("scores:");
     for (size_t k = 0; k < sf->nscales; k++) {
@@ -120,7 +108,7 @@ static void print_scores(const instrument *in, char *const *vals)
  * full disk) is never thrown away: it goes to a file in the import layout,
  * readable only by its owner, to import later. */
 static void keep_unsaved(store *s, const instrument *in, const struct run_args *a, long session,
-                         char *const *vals)
+                         const char *const *vals)
 {
     char stamp[21], name[160], today[11];
     at_err err;
@@ -216,7 +204,6 @@ int cmd_run(int argc, char **argv, const char *db)
     catalog *cat = catalog_new(s);
     session_info si = { 0 };
     run_dialog d = { 0 };
-    const char **values = NULL;
     at_err err;
 
     at_status found = store_client_find(s, a.client, NULL, &err);
@@ -238,11 +225,12 @@ int cmd_run(int argc, char **argv, const char *db)
             cli_fail("%s", err.msg);
         goto out;
     }
-    instrument_info ii = { 0 };
-    long version = 0;
-    if (store_instrument_by_id(s, iid, &ii, &err) == AT_OK)
-        version = ii.version;
-    instrument_info_release(&ii);
+    if (in->is_template) {
+        cli_fail("instrument '%s' is a template whose wording is still to be pasted in "
+                 "(@TEMPLATE); paste the licensed wording into its dictionary, remove "
+                 "@TEMPLATE and add it again before giving it", a.instrument);
+        goto out;
+    }
 
     /* a second questionnaire after the same session: the session recorded
      * today, not a new one */
@@ -266,17 +254,15 @@ int cmd_run(int argc, char **argv, const char *db)
             goto out;
     }
 
-    printf("%s (version %ld) for client %s, ", a.instrument, version, a.client);
+    /* what the clinician checks before handing over: no technical words */
     if (have_session && reused)
-        printf("session %ld of today (recorded already; --session N for another)", session);
+        printf("Session %ld of today (already recorded; --session N for another)\n", session);
     else if (have_session)
-        printf("session %ld of %s", session, si.date);
+        printf("Session %ld, %s\n", session, si.date);
     else if (session)
-        printf("session %ld (new, today)", session);
+        printf("Session %ld (new, today)\n", session);
     else
-        fputs("a new session (today)", stdout);
-    printf(", rater %s%s%s\n", a.rater, a.rater_code ? " " : "",
-           a.rater_code ? a.rater_code : "");
+        puts("A new session (today)");
 
     char started[21];
     now_iso(started);
@@ -287,44 +273,34 @@ int cmd_run(int argc, char **argv, const char *db)
         putchar('\n');
         fflush(stdout);
         cli_fail("%s; nothing was saved",
+                 end == RUN_QUIT ? "stopped at the review" :
                  end == RUN_EOF ? "end of input before saving" : "interrupted");
         goto out;
     }
 
-    values = xcalloc(in->ncols ? in->ncols : 1, sizeof *values);
-    for (size_t c = 0; c < in->ncols; c++)
-        if (in->fields[in->cols[c].field].type != FT_CALC)
-            values[c] = d.vals[c];
-    const char *status = status_of(in, d.vals);
     admin_rec rec = {
         .client = a.client,
-        .therapist = NULL,
         .session = session,
-        .date = NULL,
-        .modality = NULL,
         .instrument_id = iid,
         .rater = a.rater,
         .rater_code = a.rater_code,
-        .status = status,
         .source = "interactive",
         .started_at = started,
-        .finished_at = NULL,
-        .values = values,
-        .n = in->ncols,
     };
     long aid = 0, used = 0;
-    if (store_admin_save(s, &rec, 0, cli_who(), &aid, &used, &err) != AT_OK) {
+    if (flow_save(d.fl, s, &rec, 0, cli_who(), &aid, &used, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         fputs("collect: nothing was saved in the study\n", stderr);
-        keep_unsaved(s, in, &a, session, d.vals);
+        keep_unsaved(s, in, &a, session, flow_values(d.fl));
         goto out;
     }
-    printf("\nsaved %s for client %s, session %ld (%s)\n", a.instrument, a.client, used, status);
+    run_say_closing(&d);
+    printf("\nSaved as session %ld%s.\n", used,
+           strcmp(rec.status, "partial") == 0 ? ", with some questions unanswered" : "");
     if (!a.quiet)
-        print_scores(in, d.vals);
+        print_scores(in, flow_values(d.fl));
     rc = EXIT_OK;
 out:
-    free(values);
     if (d.in)
         run_dialog_release(&d);
     session_info_release(&si);

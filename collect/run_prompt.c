@@ -1,15 +1,16 @@
-/* run_prompt.c: asking an instrument's questions one at a time, with
- * branching applied as answers change, going back, skipping, and a review
- * before saving. */
+/* run_prompt.c: the terminal face of the questionnaire flow (lib/flow.h):
+ * showing one question at a time, wrapped to the terminal's width, reading
+ * the answers typed, and the review before saving. */
 #include "run_prompt.h"
-#include "record.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
 
@@ -29,78 +30,95 @@ void run_catch_interrupt(void)
     sigaction(SIGINT, &sa, NULL);
 }
 
+/* The width text is wrapped to: the terminal's, else $COLUMNS, else 80. */
+static size_t text_width(void)
+{
+    struct winsize ws;
+    long cols = 0;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+        cols = ws.ws_col;
+    else if (getenv("COLUMNS"))
+        parse_long(getenv("COLUMNS"), &cols);
+    if (cols < 20)
+        cols = 80;
+    return (size_t)(cols > 100 ? 100 : cols) - 1;
+}
+
+/* Characters as a terminal counts them (UTF-8 continuation bytes aside). */
+static size_t text_len(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+void run_wrap(const char *text, size_t indent, size_t width, sbuf *out)
+{
+    const char *p = text;
+    while (*p) {
+        /* one line of the text (it may hold its own line breaks) */
+        size_t ln = strcspn(p, "\n");
+        const char *end = p + ln;
+        size_t col = 0;
+        int first = 1;
+        if (ln == 0) {
+            sbuf_addc(out, '\n');
+        }
+        while (p < end) {
+            while (p < end && *p == ' ')
+                p++;
+            if (p == end)
+                break;
+            size_t wl = 0;
+            while (p + wl < end && p[wl] != ' ')
+                wl++;
+            size_t ww = text_len(p, wl);
+            if (first) {
+                sbuf_addf(out, "%*s", (int)indent, "");
+                col = indent;
+            } else if (col + 1 + ww > width) {
+                sbuf_addf(out, "\n%*s", (int)indent, "");
+                col = indent;
+            } else {
+                sbuf_addc(out, ' ');
+                col++;
+            }
+            sbuf_add(out, p, wl);
+            col += ww;
+            first = 0;
+            p += wl;
+        }
+        if (!first)
+            sbuf_addc(out, '\n');
+        p = *end ? end + 1 : end;
+    }
+}
+
+/* Prints text wrapped, each line indented. */
+static void say(size_t indent, const char *text)
+{
+    sbuf sb = SBUF_INIT;
+    run_wrap(text, indent, text_width(), &sb);
+    fputs(sbuf_str(&sb), stdout);
+    sbuf_release(&sb);
+}
+
 void run_dialog_init(run_dialog *d, const instrument *in, int echo)
 {
     memset(d, 0, sizeof *d);
     d->in = in;
-    d->vals = xcalloc(in->ncols ? in->ncols : 1, sizeof *d->vals);
-    d->visited = xcalloc(in->nfields ? in->nfields : 1, 1);
+    d->fl = flow_new(in);
+    d->printed = xcalloc(in->nfields ? in->nfields : 1, 1);
     d->echo = echo;
 }
 
 void run_dialog_release(run_dialog *d)
 {
-    if (d->vals)
-        record_clear(d->vals, d->in->ncols);
-    free(d->vals);
-    free(d->visited);
+    flow_free(d->fl);
+    free(d->printed);
     free(d->line);
     memset(d, 0, sizeof *d);
-}
-
-int run_is_question(const field *f)
-{
-    return f->type != FT_CALC && f->type != FT_DESCRIPTIVE;
-}
-
-static int shown(const run_dialog *d, size_t i)
-{
-    return instrument_shown(d->in, i, (const char *const *)d->vals);
-}
-
-static int answered(const run_dialog *d, const field *f)
-{
-    for (size_t c = f->col; c < f->col + f->ncol; c++)
-        if (d->vals[c])
-            return 1;
-    return 0;
-}
-
-static void clear_answer(run_dialog *d, const field *f)
-{
-    record_clear(d->vals + f->col, f->ncol);
-}
-
-void run_answer_text(const instrument *in, const field *f, char *const *vals, sbuf *out)
-{
-    int any = 0, ticked = 0;
-    for (size_t c = f->col; c < f->col + f->ncol; c++)
-        any |= vals[c] != NULL;
-    if (!any) {
-        sbuf_adds(out, "(skipped)");
-        return;
-    }
-    if (f->type == FT_CHECKBOX) {
-        for (size_t k = 0; k < f->nchoices; k++) {
-            const char *v = vals[f->col + k];
-            if (!v || strcmp(v, "1") != 0)
-                continue;
-            sbuf_addf(out, "%s%s %s", ticked ? "; " : "", f->choices[k].code,
-                      f->choices[k].label);
-            ticked = 1;
-        }
-        if (!ticked)
-            sbuf_adds(out, "(none ticked)");
-        return;
-    }
-    (void)in;
-    const char *v = vals[f->col];
-    for (size_t k = 0; k < f->nchoices; k++)
-        if (strcmp(f->choices[k].code, v) == 0) {
-            sbuf_addf(out, "%s %s", v, f->choices[k].label);
-            return;
-        }
-    sbuf_adds(out, v);
 }
 
 /* ---- reading ----------------------------------------------------------- */
@@ -185,7 +203,8 @@ static void slider_hint(const field *f)
     char lobuf[32], hibuf[32];
     const char *lo = f->cols[DC_MIN][0] ? f->cols[DC_MIN] : fmt_num(f->min, lobuf);
     const char *hi = f->cols[DC_MAX][0] ? f->cols[DC_MAX] : fmt_num(f->max, hibuf);
-    printf("   (a number from %s to %s", lo, hi);
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "(a number from %s to %s", lo, hi);
     char *labels = xstrdup(f->cols[DC_CHOICES]);
     char *part[3] = { NULL, NULL, NULL };
     size_t np = 0;
@@ -205,14 +224,16 @@ static void slider_hint(const field *f)
     const char *middle = np == 3 ? part[1] : "";
     const char *right = np == 3 ? part[2] : np == 2 ? part[1] : "";
     if (*left)
-        printf("; %s = %s", lo, left);
+        sbuf_addf(&sb, "; %s = %s", lo, left);
     if (*middle) {
         double a = f->has_min ? f->min : 0, b = f->has_max ? f->max : 100;
-        printf("; %g = %s", (a + b) / 2, middle);
+        sbuf_addf(&sb, "; %g = %s", (a + b) / 2, middle);
     }
     if (*right)
-        printf("; %s = %s", hi, right);
-    puts(")");
+        sbuf_addf(&sb, "; %s = %s", hi, right);
+    sbuf_addc(&sb, ')');
+    say(3, sbuf_str(&sb));
+    sbuf_release(&sb);
     free(labels);
 }
 
@@ -226,115 +247,96 @@ static void show_range(const field *f, sbuf *sb)
         sbuf_addf(sb, ", at most %s", f->cols[DC_MAX]);
 }
 
-/* Position of question fi among the questions shown now: k of n. */
-static void position(const run_dialog *d, size_t fi, size_t *k, size_t *n)
+/* Section headers and descriptive texts are printed once each. */
+static void show_section(run_dialog *d, size_t fi)
 {
-    *k = *n = 0;
-    for (size_t i = 0; i < d->in->nfields; i++) {
-        if (!run_is_question(&d->in->fields[i]) || !shown(d, i))
-            continue;
-        (*n)++;
-        if (i == fi)
-            *k = *n;
+    const field *f = &d->in->fields[fi];
+    if (f->cols[DC_SECTION][0] && !(d->printed[fi] & 2)) {
+        sbuf sb = SBUF_INIT;
+        sbuf_addf(&sb, "-- %s --", f->cols[DC_SECTION]);
+        putchar('\n');
+        say(0, sbuf_str(&sb));
+        sbuf_release(&sb);
+        d->printed[fi] |= 2;
     }
 }
 
-static void show_question(const run_dialog *d, size_t fi)
+static void show_texts(run_dialog *d, const size_t *idx, size_t n)
 {
+    for (size_t t = 0; t < n; t++) {
+        show_section(d, idx[t]);
+        if (d->printed[idx[t]] & 1)
+            continue;
+        putchar('\n');
+        say(0, d->in->fields[idx[t]].label);
+        d->printed[idx[t]] |= 1;
+    }
+}
+
+static void show_question(run_dialog *d)
+{
+    size_t fi = flow_field(d->fl);
     const field *f = &d->in->fields[fi];
+    size_t *idx = xmalloc((d->in->nfields + 1) * sizeof *idx);
+    size_t nt = flow_texts(d->fl, idx, d->in->nfields);
+    show_texts(d, idx, nt);
+    free(idx);
+    show_section(d, fi);
     size_t k, n;
-    position(d, fi, &k, &n);
-    if (f->cols[DC_SECTION][0] && !d->visited[fi])
-        printf("\n-- %s --\n", f->cols[DC_SECTION]);
-    printf("\n%zu of %zu. %s%s\n", k, n, f->label, f->required ? " (required)" : "");
+    int exact;
+    flow_position(d->fl, &k, &n, &exact);
+    if (exact)
+        printf("\nQuestion %zu of %zu\n", k, n);
+    else
+        printf("\nQuestion %zu of at most %zu\n", k, flow_most(d->fl));
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "%s%s", f->label, f->required ? " (needs an answer)" : "");
+    say(0, sbuf_str(&sb));
     if (f->cols[DC_NOTE][0])
-        printf("   %s\n", f->cols[DC_NOTE]);
-    for (size_t c = 0; c < f->nchoices; c++)
-        printf("   %3s  %s\n", f->choices[c].code, f->choices[c].label);
-    sbuf hint = SBUF_INIT;
+        say(3, f->cols[DC_NOTE]);
+    for (size_t c = 0; c < f->nchoices; c++) {
+        sbuf_reset(&sb);
+        run_wrap(f->choices[c].label, 8, text_width(), &sb);
+        printf("   %3s  %s", f->choices[c].code, sbuf_str(&sb) + 8);
+    }
+    sbuf_reset(&sb);
     if (f->type == FT_CHECKBOX)
-        puts("   (one or more codes, separated by commas or spaces)");
+        say(3, "(one or more codes, separated by commas or spaces)");
+    else if (f->type == FT_YESNO)
+        say(3, "(y or n also does)");
+    else if (f->type == FT_TRUEFALSE)
+        say(3, "(t or f also does)");
     else if (f->type == FT_SLIDER)
         slider_hint(f);
     else if (f->type == FT_NOTES)
-        puts("   (text on one line)");
+        say(3, "(text on one line)");
     else if (f->type == FT_TEXT) {
-        sbuf_adds(&hint, valid_hint(f->valid));
-        show_range(f, &hint);
-        printf("   (%s)\n", sbuf_str(&hint));
+        sbuf_addf(&sb, "(%s", valid_hint(f->valid));
+        show_range(f, &sb);
+        sbuf_addc(&sb, ')');
+        say(3, sbuf_str(&sb));
     }
-    if (answered(d, f)) {
-        sbuf_reset(&hint);
-        run_answer_text(d->in, f, d->vals, &hint);
-        printf("   now: %s (Enter keeps it%s)\n", sbuf_str(&hint),
-               f->required ? "" : ", - clears it");
+    if (flow_answered(d->fl, fi)) {
+        sbuf_reset(&sb);
+        sbuf_adds(&sb, "now: ");
+        flow_answer_text(d->in, f, flow_values(d->fl), &sb);
+        sbuf_addf(&sb, " (Enter keeps it%s)", f->required ? "" : ", - clears it");
+        say(3, sbuf_str(&sb));
     }
-    sbuf_release(&hint);
+    sbuf_release(&sb);
 }
 
 /* ---- taking an answer -------------------------------------------------- */
 
-static int set_value(run_dialog *d, const field *f, const char *a, char *why, size_t whysz)
-{
-    char *out = NULL;
-    if (!field_normalize(f, a, &out, why, whysz))
-        return 0;
-    free(d->vals[f->col]);
-    d->vals[f->col] = out;
-    return 1;
-}
+enum { ASK_MOVED, ASK_EOF, ASK_INT };
 
-/* Takes checkbox codes separated by commas or spaces (case does not matter). */
-static int set_checkbox(run_dialog *d, const field *f, const char *a, char *why, size_t whysz)
+/* Shows the question on screen and reads lines until the flow moves. */
+static int ask(run_dialog *d)
 {
-    unsigned char *tick = xcalloc(f->nchoices ? f->nchoices : 1, 1);
-    char *copy = xstrdup(a);
-    int ok = 0, any = 0;
-    for (char *tok = copy; *tok;) {
-        size_t n = strcspn(tok, ", \t;");
-        if (n == 0) {
-            tok++;
-            continue;
-        }
-        char save = tok[n];
-        tok[n] = '\0';
-        size_t k = 0;
-        while (k < f->nchoices && strcasecmp(f->choices[k].code, tok) != 0)
-            k++;
-        if (k == f->nchoices) {
-            sbuf codes = SBUF_INIT;
-            for (size_t c = 0; c < f->nchoices; c++)
-                sbuf_addf(&codes, "%s%s", c ? ", " : "", f->choices[c].code);
-            snprintf(why, whysz, "'%s' is not one of the codes (%s)", tok, sbuf_str(&codes));
-            sbuf_release(&codes);
-            goto out;
-        }
-        tick[k] = 1;
-        any = 1;
-        tok[n] = save;
-        tok += n;
-    }
-    if (!any) {
-        snprintf(why, whysz, "type one or more codes");
-        goto out;
-    }
-    for (size_t k = 0; k < f->nchoices; k++) {
-        free(d->vals[f->col + k]);
-        d->vals[f->col + k] = xstrdup(tick[k] ? "1" : "0");
-    }
-    ok = 1;
-out:
-    free(copy);
-    free(tick);
-    return ok;
-}
-
-enum { ASK_DONE, ASK_BACK, ASK_EOF, ASK_INT };
-
-static int ask(run_dialog *d, size_t fi, int can_back)
-{
+    size_t fi = flow_field(d->fl);
     const field *f = &d->in->fields[fi];
-    show_question(d, fi);
+    char why[512];
+    show_question(d);
     for (;;) {
         int r = read_line(d);
         if (r != IN_LINE)
@@ -345,109 +347,30 @@ static int ask(run_dialog *d, size_t fi, int can_back)
             continue;
         }
         if (strcmp(a, "b") == 0 || strcmp(a, "B") == 0) {
-            if (can_back)
-                return ASK_BACK;
+            if (flow_back(d->fl))
+                return ASK_MOVED;
             puts("   (there is no question to go back to)");
             continue;
         }
-        if (!*a && answered(d, f))
-            return ASK_DONE;
+        if (!*a && flow_answered(d->fl, fi)) {
+            flow_next(d->fl, why, sizeof why);
+            return ASK_MOVED;
+        }
         if (!*a || strcmp(a, "-") == 0) {
             if (f->required) {
                 puts("   this question needs an answer");
                 continue;
             }
-            clear_answer(d, f);
-            return ASK_DONE;
+            flow_skip(d->fl, why, sizeof why);
+            return ASK_MOVED;
         }
-        char why[512];
-        int ok = f->type == FT_CHECKBOX ? set_checkbox(d, f, a, why, sizeof why)
-                                        : set_value(d, f, a, why, sizeof why);
-        if (ok)
-            return ASK_DONE;
-        /* reasons may leave out their subject ("is 7, allowed 1-5") */
-        printf("   not accepted: %s%s\n", strncmp(why, "is ", 3) == 0 ? "the answer " : "", why);
+        if (flow_answer_typed(d->fl, a, why, sizeof why) && flow_next(d->fl, why, sizeof why))
+            return ASK_MOVED;
+        sbuf sb = SBUF_INIT;
+        sbuf_addf(&sb, "not accepted: %s", why);
+        say(3, sbuf_str(&sb));
+        sbuf_release(&sb);
     }
-}
-
-/* ---- branching and the order of questions ------------------------------ */
-
-/* Recomputes calc columns and clears every hidden question, until nothing
- * changes (clearing one answer may hide another question). */
-static void apply_branching(run_dialog *d)
-{
-    const instrument *in = d->in;
-    for (size_t pass = 0; pass <= in->nfields; pass++) {
-        int changed = 0;
-        instrument_compute(in, d->vals);
-        for (size_t i = 0; i < in->nfields; i++) {
-            const field *f = &in->fields[i];
-            if (f->type == FT_CALC || shown(d, i))
-                continue;
-            d->visited[i] = 0;
-            if (answered(d, f)) {
-                clear_answer(d, f);
-                changed = 1;
-            }
-        }
-        if (!changed)
-            break;
-    }
-}
-
-/* The next shown question after field `after` not asked yet; descriptive
- * text passed on the way is printed once. */
-static long next_question(run_dialog *d, long after)
-{
-    for (size_t i = (size_t)(after + 1); i < d->in->nfields; i++) {
-        const field *f = &d->in->fields[i];
-        if (f->type == FT_CALC || !shown(d, i))
-            continue;
-        if (f->type == FT_DESCRIPTIVE) {
-            if (!d->visited[i]) {
-                if (f->cols[DC_SECTION][0])
-                    printf("\n-- %s --\n", f->cols[DC_SECTION]);
-                printf("\n%s\n", f->label);
-                d->visited[i] = 1;
-            }
-            continue;
-        }
-        if (!d->visited[i])
-            return (long)i;
-    }
-    return -1;
-}
-
-enum { WALK_OK, WALK_EOF, WALK_INT };
-
-/* Asks first (when >= 0) and then every shown question not asked yet, in
- * order; b goes back through the questions asked in this walk. */
-static int walk(run_dialog *d, long first)
-{
-    size_t *asked = xmalloc((d->in->nfields + 1) * sizeof *asked);
-    size_t nasked = 0;
-    int rc = WALK_OK;
-    long cur = first >= 0 ? first : next_question(d, -1);
-    while (cur >= 0) {
-        while (nasked && !shown(d, asked[nasked - 1]))
-            nasked--;
-        int r = ask(d, (size_t)cur, nasked > 0);
-        if (r == ASK_EOF || r == ASK_INT) {
-            rc = r == ASK_EOF ? WALK_EOF : WALK_INT;
-            break;
-        }
-        if (r == ASK_BACK) {
-            d->visited[cur] = 0;
-            cur = (long)asked[--nasked];
-            continue;
-        }
-        d->visited[cur] = 1;
-        apply_branching(d);
-        asked[nasked++] = (size_t)cur;
-        cur = next_question(d, cur);
-    }
-    free(asked);
-    return rc;
 }
 
 /* ---- review ------------------------------------------------------------ */
@@ -455,68 +378,95 @@ static int walk(run_dialog *d, long first)
 /* Lists the shown questions with their answers; returns how many. */
 static size_t list_answers(const run_dialog *d)
 {
-    sbuf sb = SBUF_INIT;
-    size_t n = 0;
+    sbuf sb = SBUF_INIT, line = SBUF_INIT;
+    size_t *idx = xmalloc((d->in->nfields + 1) * sizeof *idx);
+    size_t n = flow_review_list(d->fl, idx, d->in->nfields);
+    size_t width = text_width();
     puts("\nYour answers:");
-    for (size_t i = 0; i < d->in->nfields; i++) {
-        const field *f = &d->in->fields[i];
-        if (!run_is_question(f) || !shown(d, i))
-            continue;
+    for (size_t k = 0; k < n; k++) {
+        const field *f = &d->in->fields[idx[k]];
         sbuf_reset(&sb);
-        run_answer_text(d->in, f, d->vals, &sb);
-        printf("%3zu. %s\n      %s\n", ++n, f->label, sbuf_str(&sb));
+        run_wrap(f->label, 5, width, &sb);
+        printf("%3zu. %s", k + 1, sbuf_str(&sb) + 5);
+        sbuf_reset(&line);
+        flow_answer_text(d->in, f, flow_values(d->fl), &line);
+        sbuf_reset(&sb);
+        run_wrap(sbuf_str(&line), 6, width, &sb);
+        fputs(sbuf_str(&sb), stdout);
     }
+    free(idx);
     sbuf_release(&sb);
+    sbuf_release(&line);
     return n;
 }
 
-static long nth_question(const run_dialog *d, long k)
+static void review_choices(size_t n)
 {
-    for (size_t i = 0; i < d->in->nfields; i++)
-        if (run_is_question(&d->in->fields[i]) && shown(d, i) && --k == 0)
-            return (long)i;
-    return -1;
+    if (n)
+        printf("Type y to save, a number from 1 to %zu to change that answer,\n"
+               "or q to stop without saving.\n", n);
+    else
+        puts("Type y to save, or q to stop without saving.");
 }
 
 static run_end review(run_dialog *d)
 {
+    size_t n = list_answers(d);
+    putchar('\n');
+    review_choices(n);
     for (;;) {
-        size_t n = list_answers(d);
-        if (n)
-            printf("\nType y to save, or a number from 1 to %zu to change that answer.\n", n);
+        int r = read_line(d);
+        if (r != IN_LINE)
+            return r == IN_EOF ? RUN_EOF : RUN_INTERRUPTED;
+        const char *a = d->line;
+        if (strcasecmp(a, "y") == 0 || strcasecmp(a, "yes") == 0)
+            return RUN_SAVE;
+        if (strcasecmp(a, "q") == 0)
+            return RUN_QUIT;
+        long k;
+        if (parse_long(a, &k) && k >= 1 && (size_t)k <= n && flow_change(d->fl, (size_t)k))
+            return RUN_CONTINUE;
+        if (strcmp(a, "?") == 0)
+            fputs("   keys: y saves; a question's number changes its answer;\n"
+                  "         q, Ctrl-D or Ctrl-C stops without saving anything\n", stdout);
+        else if (n)
+            printf("   type y to save, a number from 1 to %zu, or q to stop\n", n);
         else
-            puts("\nType y to save.");
-        for (;;) {
-            int r = read_line(d);
-            if (r != IN_LINE)
-                return r == IN_EOF ? RUN_EOF : RUN_INTERRUPTED;
-            const char *a = d->line;
-            if (strcasecmp(a, "y") == 0 || strcasecmp(a, "yes") == 0)
-                return RUN_SAVE;
-            long k;
-            if (parse_long(a, &k) && k >= 1 && (size_t)k <= n) {
-                int w = walk(d, nth_question(d, k));
-                if (w != WALK_OK)
-                    return w == WALK_EOF ? RUN_EOF : RUN_INTERRUPTED;
-                break;
-            }
-            if (strcmp(a, "?") == 0)
-                fputs("   keys: y saves; a question's number changes its answer;\n"
-                      "         Ctrl-D or Ctrl-C stops without saving anything\n", stdout);
-            else if (n)
-                printf("   type y to save, or a number from 1 to %zu\n", n);
-            else
-                puts("   type y to save");
-        }
+            puts("   type y to save, or q to stop");
     }
 }
 
 run_end run_dialog_go(run_dialog *d)
 {
-    puts("Type your answer and press Enter; ? shows the keys.");
-    apply_branching(d);
-    int w = walk(d, -1);
-    if (w != WALK_OK)
-        return w == WALK_EOF ? RUN_EOF : RUN_INTERRUPTED;
-    return review(d);
+    say(0, "Type your answer and press Enter; ? shows the keys.");
+    for (;;) {
+        switch (flow_where(d->fl)) {
+        case FLOW_QUESTION: {
+            int r = ask(d);
+            if (r != ASK_MOVED)
+                return r == ASK_EOF ? RUN_EOF : RUN_INTERRUPTED;
+            break;
+        }
+        case FLOW_REVIEW: {
+            run_end e = review(d);
+            if (e != RUN_CONTINUE)
+                return e;
+            break;
+        }
+        case FLOW_DONE:
+            return RUN_SAVE;
+        }
+    }
+}
+
+void run_say_closing(const run_dialog *d)
+{
+    size_t *idx = xmalloc((d->in->nfields + 1) * sizeof *idx);
+    size_t n = flow_closing(d->fl, idx, d->in->nfields);
+    putchar('\n');
+    if (!n)
+        say(0, flow_closing_default());
+    for (size_t t = 0; t < n; t++)
+        say(0, d->in->fields[idx[t]].label);
+    free(idx);
 }

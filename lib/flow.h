@@ -64,6 +64,10 @@ const char *flow_closing_default(void);
  * question after this one has branching logic), so a face says "question k
  * of about n". */
 void flow_position(const flow *fl, size_t *k, size_t *n, int *exact);
+/* The most questions there can be: the ones shown now and every later one
+ * that branching may still show (so "question k of at most m" never has to
+ * grow). */
+size_t flow_most(const flow *fl);
 
 /* The answers (in->ncols entries, NULL blank). */
 const char *const *flow_values(const flow *fl);
@@ -112,10 +116,13 @@ void flow_answer_text(const instrument *in, const field *f, const char *const *v
 /* Whether field f is asked (not calc, not descriptive). */
 int flow_is_question(const field *f);
 
-/* Saving: rec's values, n and status are set from the flow and the
+/* Saving: the flow gives rec its answers (calc columns blank, as stored)
+ * and status for the call, and the
  * administration is saved (store_admin_save, one transaction).  The flow
- * is then at FLOW_DONE.  On failure nothing is saved and the flow is
- * unchanged, so the save can be tried again. */
+ * is then at FLOW_DONE.  A shown required question without an answer is
+ * AT_EINVAL: nothing is saved and the flow goes to that question.  On any
+ * other failure nothing is saved and the flow is unchanged, so the save can
+ * be tried again. */
 at_status flow_save(flow *fl, store *s, admin_rec *rec, int replace, const char *who,
                     long *admin_id, long *session_out, at_err *err);
 /* Marks the flow saved without saving through it (a face that saved
@@ -127,7 +134,7 @@ void flow_mark_saved(flow *fl);
  * (caller frees); flow_state_read restores a new flow from the answers
  * (in->ncols, NULL blank, as flow_values gave them) and that string.
  * Returns 0 when the string does not fit the instrument (the flow then
- * starts from the first question with those answers). */
+ * goes to the first shown question without an answer, or the review). */
 char *flow_state_write(const flow *fl);
 int flow_state_read(flow *fl, const char *const *vals, const char *state);
 

@@ -169,7 +169,7 @@ double mixed_criterion(fitwork *w, const double *th)
     double L[4], g;
     lambda_of(w, th, L, &g);
     int q = w->q;
-    double logdet = 0, quad = 0, prod = 1;
+    double logdet = 0, quad = 0;
     double sbb[3] = { 0, 0, 0 }, rb[2] = { 0, 0 };
     int tl = w->sp->therapist_level;
     if (tl)
@@ -179,17 +179,14 @@ double mixed_criterion(fitwork *w, const double *th)
             w->rt[t] = 0;
         }
     w->evals++;
-    for (size_t i = 0; i < w->nc; i++) {
-        const csum *s = &w->c[i];
+    for (size_t gi = 0; gi < w->ng; gi++) {
+        const cgroup *grp = &w->g[gi];
+        const csum *s = &grp->s;
+        double m = grp->m;
         cblock b;
-        /* the determinants multiplied, one log now and then: a log per
-         * client would be most of an evaluation's time */
-        prod *= client_block(w, s, L, &b);
-        if (prod > 1e200) {
-            logdet += log(prod);
-            prod = 1;
-        }
-        /* X'X - C'A^-1 C and X'y - C'A^-1 r */
+        logdet += m * log(client_block(w, s, L, &b));
+        /* X'X - C'A^-1 C and X'y - C'A^-1 r: the first per client (times m),
+         * the second linear in r, so taken at the group's summed r */
         double c0r = 0, c1r = 0, cc00 = 0, cc01 = 0, cc11 = 0;
         for (int k = 0; k < q; k++) {
             c0r += b.C[q * k] * b.Air[k];
@@ -197,11 +194,22 @@ double mixed_criterion(fitwork *w, const double *th)
             cc00 += b.C[q * k] * b.AiC[q * k];
             cc01 += b.C[q * k] * b.AiC[q * k + 1];
             cc11 += b.C[q * k + 1] * b.AiC[q * k + 1];
-            quad += b.r[k] * b.Air[k];
         }
-        sbb[0] += s->n - cc00;
-        sbb[1] += s->sx - cc01;
-        sbb[2] += s->sxx - cc11;
+        /* r'A^-1 r summed over the clients, r = T u with u = (sy, sxy):
+         * the trace of T'A^-1 T with the sum of u u' */
+        if (q == 2) {
+            double l0 = L[0], l2 = L[2], l3 = L[3];
+            double p00 = b.Ai[0] * l0, p01 = b.Ai[0] * l2 + b.Ai[1] * l3;
+            double p10 = b.Ai[2] * l0, p11 = b.Ai[2] * l2 + b.Ai[3] * l3;
+            double m00 = l0 * p00, m01 = l0 * p01, m10 = l2 * p00 + l3 * p10,
+                   m11 = l2 * p01 + l3 * p11;
+            quad += m00 * grp->uu[0] + (m01 + m10) * grp->uu[1] + m11 * grp->uu[2];
+        } else {
+            quad += L[0] * L[0] * b.Ai[0] * grp->uu[0];
+        }
+        sbb[0] += m * (s->n - cc00);
+        sbb[1] += m * (s->sx - cc01);
+        sbb[2] += m * (s->sxx - cc11);
         rb[0] += s->sy - c0r;
         rb[1] += s->sxy - c1r;
         if (tl) {
@@ -216,13 +224,12 @@ double mixed_criterion(fitwork *w, const double *th)
                 wc1 += wk * b.C[q * k + 1];
                 wr += wk * b.r[k];
             }
-            w->stt[t] += g * g * s->n - wb;
-            w->stb[2 * t] += g * s->n - wc0;
-            w->stb[2 * t + 1] += g * s->sx - wc1;
+            w->stt[t] += m * (g * g * s->n - wb);
+            w->stb[2 * t] += m * (g * s->n - wc0);
+            w->stb[2 * t + 1] += m * (g * s->sx - wc1);
             w->rt[t] += g * s->sy - wr;
         }
     }
-    logdet += log(prod);
     if (tl)
         for (size_t t = 0; t < w->nt; t++) {
             double p = w->stt[t], b0 = w->stb[2 * t], b1 = w->stb[2 * t + 1], r = w->rt[t];
@@ -345,6 +352,55 @@ static at_status check_data(const mixed_data *d, const mixed_spec *sp, fitwork *
     return AT_OK;
 }
 
+/* Orders clients by design (therapist, n, sum x, sum x^2), so the clients
+ * of one design are neighbours. */
+static int design_cmp(const void *pa, const void *pb)
+{
+    const csum *a = pa, *b = pb;
+    if (a->therapist != b->therapist)
+        return a->therapist < b->therapist ? -1 : 1;
+    if (a->n != b->n)
+        return a->n < b->n ? -1 : 1;
+    if (a->sx != b->sx)
+        return a->sx < b->sx ? -1 : 1;
+    if (a->sxx != b->sxx)
+        return a->sxx < b->sxx ? -1 : 1;
+    return 0;
+}
+
+/* Groups the clients of w->c by design into w->g: an evaluation of the
+ * criterion then costs one pivot per design, not per client (sessions 1 to
+ * 10 for most clients of a study make few designs). */
+static void group_designs(fitwork *w)
+{
+    csum *sorted = xmalloc((w->nc ? w->nc : 1) * sizeof *sorted);
+    memcpy(sorted, w->c, w->nc * sizeof *sorted);
+    if (!w->sp->therapist_level)
+        for (size_t i = 0; i < w->nc; i++)
+            sorted[i].therapist = 0;     /* not a level: not part of the design */
+    qsort(sorted, w->nc, sizeof *sorted, design_cmp);
+    w->g = xmalloc((w->nc ? w->nc : 1) * sizeof *w->g);
+    w->ng = 0;
+    for (size_t i = 0; i < w->nc; i++) {
+        const csum *c = &sorted[i];
+        cgroup *g = w->ng ? &w->g[w->ng - 1] : NULL;
+        if (!g || design_cmp(&g->s, c) != 0) {
+            g = &w->g[w->ng++];
+            g->s = *c;
+            g->s.sy = g->s.sxy = g->s.syy = 0;
+            g->m = 0;
+            g->uu[0] = g->uu[1] = g->uu[2] = 0;
+        }
+        g->m++;
+        g->s.sy += c->sy;
+        g->s.sxy += c->sxy;
+        g->uu[0] += c->sy * c->sy;
+        g->uu[1] += c->sy * c->sxy;
+        g->uu[2] += c->sxy * c->sxy;
+    }
+    free(sorted);
+}
+
 at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
                     mixed_result *out, at_err *err)
 {
@@ -392,6 +448,7 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
         c->syy = s->syy + s->n * dy * dy;
         w.yy += c->syy;
     }
+    group_designs(&w);
     if (w.nt) {
         w.stt = xmalloc(w.nt * sizeof *w.stt);
         w.stb = xmalloc(2 * w.nt * sizeof *w.stb);
@@ -435,6 +492,7 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
         free(seen);
     }
     if (!isfinite(f)) {
+        free(w.g);
         free(w.c);
         free(w.stt);
         free(w.stb);
@@ -459,10 +517,10 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
     out->sd_intercept = sigma * th[0];
     out->sd_slope = out->cor = out->sd_therapist = NAN;
     if (sp->random_slope) {
-        double v1 = sqrt(th[1] * th[1] + th[2] * th[2]);
-        out->sd_slope = sigma * v1;
-        if (th[0] > 0 && v1 > 0)
-            out->cor = th[1] / v1;
+        double slope_rel = sqrt(th[1] * th[1] + th[2] * th[2]);
+        out->sd_slope = sigma * slope_rel;
+        if (th[0] > 0 && slope_rel > 0)
+            out->cor = th[1] / slope_rel;
     }
     if (sp->therapist_level)
         out->sd_therapist = sigma * th[w.ntheta - 1];
@@ -481,6 +539,7 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
     out->evaluations = w.evals;
     if (want_ranef)
         modes(&w, th, ym - w.beta[1] * c, out);
+    free(w.g);
     free(w.c);
     free(w.stt);
     free(w.stb);

@@ -24,10 +24,21 @@ typedef struct csum {
     double n, sx, sxx, sy, sxy, syy;
 } csum;
 
+/* Clients of one design: the same therapist (with the therapist level) and
+ * the same n, sum x and sum x^2, so the same pivot for every theta.  s holds
+ * that design with sy and sxy summed over the m clients; uu their second
+ * moments: sum sy^2, sum sy sxy, sum sxy^2. */
+typedef struct cgroup {
+    csum s;
+    double m, uu[3];
+} cgroup;
+
 typedef struct fitwork {
     const mixed_spec *sp;
     csum *c;
     size_t nc, nt, nobs;
+    cgroup *g;                /* the clients by design: the criterion works on these */
+    size_t ng;
     int q;                    /* random effects per client */
     size_t ntheta;
     double yy;                /* sum of squares of the shifted y */

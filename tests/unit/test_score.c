@@ -15,14 +15,10 @@
 
 #include "record.h"
 #include "score.h"
+#include "dict_fixture.h"
 #include "store_fixture.h"
 
-static const char header[] =
-    "Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
-    "\"Choices, Calculations, OR Slider Labels\",Field Note,"
-    "Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max,"
-    "Identifier?,Branching Logic (Show field only if...),Required Field?,Custom Alignment,"
-    "Question Number (surveys only),Matrix Group Name,Matrix Ranking?,Field Annotation\n";
+static const char header[] = HEADER18;
 
 /* q1..q3 items 1-5; bond = mean of q1 and the reverse of q2; both = sum of
  * q3 and q2; alliance = a calc on bond (so scoring needs the calc columns). */

@@ -46,7 +46,7 @@ sql "SELECT field, value FROM responses WHERE administration_id = 3 ORDER BY fie
 echo "# session 5, an observer: b at the first question, a note cleared with - at the review"
 feed 'b\n3\n3\n3\n3\n3\n3\n0\nnote\nzz\n8\n-\ny\n' \
   collect run client_post_session --client C001 --session 5 --rater observer --rater-code S01 |
-  sed -n '/^1 of 8/,/^> 3/p; /^> zz/,$p'
+  sed -n '/^Question 1 of/,/^> 3/p; /^> zz/,$p'
 sql "SELECT count(*) FROM responses WHERE administration_id = 4 AND field = 'comment'"
 
 echo "# Ctrl-C while a question waits: nothing is saved"
@@ -56,7 +56,7 @@ pid=$!
 exec 3>answers.fifo
 printf '4\n' >&3
 # wait until the second question is on screen: the handler is in place by then
-for _ in $(seq 100); do grep -q '^2 of 8' int.out && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q '^Question 2 of' int.out && break; sleep 0.1; done
 kill -INT $pid
 exec 3>&-
 wait $pid
@@ -81,3 +81,12 @@ feed '8\n8\n8\n8\ny\n' collect run srs --client C002 --quiet
 sql "SELECT c.code, s.number, count(a.id), group_concat(a.rater_code) FROM sessions s JOIN clients c ON c.id = s.client_id LEFT JOIN administrations a ON a.session_id = s.id WHERE c.code = 'C002' GROUP BY s.id"
 echo "# a client's own rating takes the client's code"
 run collect run client_post_session --client C002 --rater-code SOMEONE
+
+echo "# q at the review stops without saving, and says so"
+feed '4\n4\n4\n4\n4\n4\n0\n\nq\n' collect run client_post_session --client C001 --session 7 | tail -n 4
+sql "SELECT count(*) FROM sessions s JOIN clients c ON c.id = s.client_id WHERE c.code = 'C001' AND s.number = 7"
+
+echo "# yes and no as words; text wrapped at word boundaries to a narrow terminal"
+COLUMNS=40 feed '4\n4\n4\n4\n4\n4\n1\n2\n1\nN\n3\ny\n\ny\n' collect run client_post_session --client C001 --session 8 --quiet |
+  sed -n '/^Question 10/,/^> N/p; /^Thank you/,$p'
+sql "SELECT field, value FROM responses r JOIN administrations a ON a.id = r.administration_id JOIN sessions s ON s.id = a.session_id WHERE s.number = 8 AND field IN ('rupture', 'addressed', 'followup') ORDER BY field"
