@@ -34,6 +34,7 @@ int main(int argc, char **argv)
 {
     const char *db = NULL;
     int i = 1;
+    say_tool("analyze");
     stats_init();
     while (i < argc && argv[i][0] == '-') {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

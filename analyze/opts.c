@@ -11,33 +11,27 @@
 int an_fail(const char *fmt, ...)
 {
     va_list ap;
-    fputs("analyze: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = say_vfail(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    return EXIT_FAIL;
+    return rc;
 }
 
 int an_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fputs("analyze: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = say_vusage(cmd, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\ntry 'analyze %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
-    return EXIT_USAGE;
+    return rc;
 }
 
 void an_note(const char *fmt, ...)
 {
     va_list ap;
-    fputs("analyze: note: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say_vnote(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 static const char common_help[] =

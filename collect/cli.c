@@ -12,23 +12,19 @@ const char *const cli_wide_lead[7] = { "client", "therapist", "session", "date",
 int cli_fail(const char *fmt, ...)
 {
     va_list ap;
-    fputs("collect: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = say_vfail(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    return EXIT_FAIL;
+    return rc;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fputs("collect: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = say_vusage(cmd, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\ntry 'collect %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
-    return EXIT_USAGE;
+    return rc;
 }
 
 void cli_print_msgs(const at_msgs *m, size_t max)

@@ -9,14 +9,14 @@
 #include "record.h"
 #include "store.h"
 
-/* Exit codes */
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+#include "say.h"   /* exit codes and the messages both tools share */
 
 /* A command gets its own arguments (argv[0] is the command name) and the
  * store path given with --db (NULL: the default). */
 typedef int (*cmd_fn)(int argc, char **argv, const char *db);
 
-/* Prints "collect: <message>" on stderr; returns EXIT_FAIL. */
+/* say_fail and say_usage, as collect's commands call them: prints
+ * "collect: <message>" on stderr; returns EXIT_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "collect: <message>" and "try 'collect CMD --help'"; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

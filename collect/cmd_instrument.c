@@ -9,6 +9,44 @@
 #include "commands.h"
 #include "shipped.h"
 #include "table.h"
+#include "opt.h"
+
+/* The options of each subcommand: parsing, help and completion. */
+typedef struct instrument_args {
+    const char *record_id, *out, *version;
+    int csv, text;
+} instrument_args;
+
+static void instrument_opts(int sub, instrument_args *a, opt_spec *specs)
+{
+    size_t n = 0;
+    if (sub == 'a')
+        specs[n++] = (opt_spec){ "--record-id", "NAME", "the record identifier field, when it "
+                                 "is not called record_id", &a->record_id, NULL };
+    if (sub == 'l') {
+        specs[n++] = (opt_spec){ "-o", "FILE", "write CSV into FILE", &a->out, NULL };
+        specs[n++] = (opt_spec){ "--csv", NULL, "CSV, whatever standard output is", NULL,
+                                 &a->csv };
+        specs[n++] = (opt_spec){ "--text", NULL, "aligned text, whatever the output is", NULL,
+                                 &a->text };
+    }
+    if (sub == 's')
+        specs[n++] = (opt_spec){ "--version", "N", "that version (default the latest)",
+                                 &a->version, NULL };
+    specs[n] = (opt_spec){ NULL, NULL, NULL, NULL, NULL };
+}
+
+static const struct { int sub; const char *name; } subs[] = {
+    { 'a', "add" }, { 'l', "list" }, { 's', "show" }, { 'h', "shipped" } };
+
+/* Parses "instrument SUB ..." from argv[2] on, the arguments that are not
+ * options into args (NULL: none). */
+static int instrument_parse(int sub, int argc, char **argv, instrument_args *a, opt_args *args)
+{
+    opt_spec specs[4];
+    instrument_opts(sub, a, specs);
+    return opt_parse("instrument", argc, argv, 2, specs, args);
+}
 
 static void usage(void)
 {
@@ -37,6 +75,15 @@ static void usage(void)
           "      run from its build folder, the source tree's instruments/\n"
           "show  prints an instrument's questions, choices, branching, scales and roles\n"
           "      (the latest version unless --version)\n", stdout);
+    instrument_args dummy;
+    opt_spec specs[4];
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        instrument_opts(subs[i].sub, &dummy, specs);
+        if (specs[0].name) {
+            printf("\ninstrument %s:\n", subs[i].name);
+            opt_help(stdout, specs);
+        }
+    }
 }
 
 static size_t count_questions(const instrument *in)
@@ -67,10 +114,14 @@ static void describe(const instrument *in, sbuf *sb)
 
 static int instrument_add(int argc, char **argv, const char *db)
 {
-    const char *file = NULL, *record_id = NULL;
-    int rc = cli_one_arg(argc, argv, "--record-id", &record_id, "file", "a FILE.csv", &file);
-    if (rc != EXIT_OK)
-        return rc;
+    instrument_args a = { 0 };
+    opt_args args = { .noun = "file", .max = 1 };
+    if (instrument_parse('a', argc, argv, &a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (!args.n)
+        return cli_usage("instrument", "'instrument add' needs a FILE.csv");
+    const char *file = args.v[0], *record_id = a.record_id;
+    int rc;
 
     rc = EXIT_FAIL;
     char *text = NULL;
@@ -194,21 +245,14 @@ static int list_one(const instrument_info *ii, void *vctx)
 
 static int instrument_list(int argc, char **argv, const char *db)
 {
-    const char *path = NULL;
-    table_style style = TABLE_AUTO;
-    int i = 2;
-    while (i < argc) {
-        if (table_opt(argv, &i, &style))
-            continue;
-        int r = cli_opt("instrument", argc, argv, &i, "-o", &path);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-')
-            return cli_usage("instrument", "unknown option '%s'", argv[i]);
-        return cli_usage("instrument", "'instrument list' takes no arguments ('%s')", argv[i]);
-    }
+    instrument_args a = { 0 };
+    opt_args none = { .noun = "instrument list" };
+    if (instrument_parse('l', argc, argv, &a, &none) != EXIT_OK)
+        return EXIT_USAGE;
+    if (a.csv && a.text)
+        return cli_usage("instrument", "'--csv' or '--text', not both");
+    const char *path = a.out;
+    table_style style = a.csv ? TABLE_CSV : a.text ? TABLE_TEXT : TABLE_AUTO;
     /* a file is CSV unless asked otherwise; standard output is text on a terminal */
     if (style == TABLE_AUTO)
         style = path && strcmp(path, "-") != 0 ? TABLE_CSV
@@ -258,9 +302,10 @@ static void shipped_row(const char *name, const char *path, void *ctx)
 
 static int instrument_shipped(int argc, char **argv)
 {
-    if (argc > 2)
-        return cli_usage("instrument", "'instrument shipped' takes no arguments ('%s')",
-                         argv[2]);
+    instrument_args a = { 0 };
+    opt_args none = { .noun = "instrument shipped" };
+    if (instrument_parse('h', argc, argv, &a, &none) != EXIT_OK)
+        return EXIT_USAGE;
     csvout w;
     csvout_init_file(&w, stdout);
     static const char *const head[] = { "name", "file" };
@@ -358,10 +403,14 @@ static void show_roles(const instrument *in)
 
 static int instrument_show(int argc, char **argv, const char *db)
 {
-    const char *name = NULL, *vtext = NULL;
-    int rc = cli_one_arg(argc, argv, "--version", &vtext, "instrument", "a NAME", &name);
-    if (rc != EXIT_OK)
-        return rc;
+    instrument_args a = { 0 };
+    opt_args args = { .noun = "instrument", .max = 1 };
+    if (instrument_parse('s', argc, argv, &a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (!args.n)
+        return cli_usage("instrument", "'instrument show' needs a NAME");
+    const char *name = args.v[0], *vtext = a.version;
+    int rc;
     long version = 0;
     if (vtext && (!parse_long(vtext, &version) || version < 1))
         return cli_usage("instrument", "version '%s': not a whole number of 1 or more", vtext);
@@ -416,6 +465,14 @@ out:
 
 int cmd_instrument(int argc, char **argv, const char *db)
 {
+    for (size_t i = 0; argc > 2 && i < sizeof subs / sizeof subs[0]; i++)
+        if (strcmp(argv[1], subs[i].name) == 0) {
+            instrument_args dummy;
+            opt_spec specs[4];
+            instrument_opts(subs[i].sub, &dummy, specs);
+            if (opt_complete(argc, argv, 2, specs))
+                return EXIT_OK;
+        }
     if (cli_wants_help(argc, argv)) {
         usage();
         return EXIT_OK;

@@ -5,10 +5,11 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 
 static const char hidden[] = "(hidden)";
 
-static void log_usage(void)
+static void log_usage(const opt_spec *opts)
 {
     fputs("usage: collect log [-o FILE] [--include-identifiers]\n"
           "\n"
@@ -24,9 +25,8 @@ static void log_usage(void)
           "The old and new values of notes fields, of fields marked Identifier and of\n"
           "fields the latest version of the instrument no longer has read '(hidden)',\n"
           "as exports leave them out, unless --include-identifiers is given.\n"
-          "-o writes FILE whole or not at all, readable only by you; it may not be the\n"
-          "study file or its -wal/-shm.\n",
-          stdout);
+          "\n", stdout);
+    opt_help(stdout, opts);
 }
 
 typedef struct logger {
@@ -74,29 +74,24 @@ static int log_row(const audit_view *v, void *ctx)
 
 int cmd_log(int argc, char **argv, const char *db)
 {
-    if (cli_wants_help(argc, argv)) {
-        log_usage();
-        return EXIT_OK;
-    }
     const char *path = NULL;
     logger lg = { .ids = 0 };
-    int i = 1;
-    while (i < argc) {
-        const cli_optval opts[] = { { "-o", &path }, { "--output", &path }, { NULL, NULL } };
-        int r = cli_opts("log", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "--include-identifiers") == 0) {
-            lg.ids = 1;
-            i++;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return cli_usage("log", "unknown option '%s'", argv[i]);
-        return cli_usage("log", "'log' takes no arguments ('%s')", argv[i]);
+    const opt_spec opts[] = {
+        { "-o", "FILE", "write FILE (whole or not at all, readable only by you; not the "
+                        "study file or its -wal/-shm)", &path, NULL },
+        { "--output", "FILE", "the same as -o", &path, NULL },
+        { "--include-identifiers", NULL, "show the values of notes and Identifier fields",
+          NULL, &lg.ids },
+        { NULL, NULL, NULL, NULL, NULL } };
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
+    if (cli_wants_help(argc, argv)) {
+        log_usage(opts);
+        return EXIT_OK;
     }
+    opt_args none = { .noun = "log" };
+    if (opt_parse("log", argc, argv, 1, opts, &none) != EXIT_OK)
+        return EXIT_USAGE;
     store *s = cli_open(db, STORE_READ);
     if (!s)
         return EXIT_FAIL;

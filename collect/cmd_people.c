@@ -2,6 +2,7 @@
  * study, by pseudonymous code.  add is here; list and set are in
  * people_list.c and people_set.c. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,90 @@ static int subcommand(const char *cmd, int argc, char **argv)
     return cli_usage(cmd, "'%s %s' is not a command", cmd, argv[1]), 0;
 }
 
+/* ---- the options of every subcommand ----------------------------------- */
+
+#define TEXT_OF(f) offsetof(people_args, f), 0
+#define FLAG_OF(f) 0, offsetof(people_args, f) + 1
+
+static const struct people_opt {
+    const char *kind;          /* "client" */
+    int sub;                   /* 'a', 'l', 's' */
+    const char *name, *metavar, *help;
+    size_t text, flag;         /* offset of the value, or of the flag + 1 */
+} people_table[] = {
+    { "therapist", 'a', "--cohort", "NAME", "the cohort of a training program (e.g. 2026a), for "
+      "'analyze trends --by cohort'", TEXT_OF(cohort) },
+    { "therapist", 's', "--cohort", "NAME", "the new cohort (\"\" removes it)", TEXT_OF(cohort) },
+    { "client", 'a', "--therapist", "T", "the client's therapist (added first)",
+      TEXT_OF(therapist) },
+    { "client", 's', "--therapist", "T", "the therapist the client moves to", TEXT_OF(therapist) },
+    { "client", 's', "--from-session", "N", "the recorded sessions numbered N or more move too "
+      "(default: only sessions still to come)", TEXT_OF(from) },
+    { "session", 'a', "--client", "C", "the client (required)", TEXT_OF(client) },
+    { "session", 'a', "--therapist", "T", "default the client's therapist", TEXT_OF(therapist) },
+    { "session", 'a', "--number", "N", "default the client's next number", TEXT_OF(number) },
+    { "session", 'a', "--date", "YYYY-MM-DD", "default today", TEXT_OF(date) },
+    { "session", 'a', "--modality", "M", "in-person or telehealth (default none recorded)",
+      TEXT_OF(modality) },
+    { "session", 'l', "--client", "C", "one client's sessions", TEXT_OF(client) },
+    { "session", 's', "--client", "C", "the client (required)", TEXT_OF(client) },
+    { "session", 's', "--session", "N", "the session's number (required)", TEXT_OF(session) },
+    { "session", 's', "--date", "YYYY-MM-DD", "the corrected date", TEXT_OF(date) },
+    { "session", 's', "--modality", "M", "in-person or telehealth", TEXT_OF(modality) },
+    { NULL, 'l', "--csv", NULL, "CSV, whatever standard output is", FLAG_OF(csv) },
+    { NULL, 'l', "--text", NULL, "aligned text, whatever standard output is", FLAG_OF(text) },
+    { NULL, 's', "--reason", "TEXT", "why, kept in the audit trail", TEXT_OF(reason) },
+};
+
+void people_opts(const char *kind, int sub, people_args *a, opt_spec *specs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof people_table / sizeof people_table[0]; i++) {
+        const struct people_opt *o = &people_table[i];
+        if (o->sub != sub || (o->kind && strcmp(o->kind, kind) != 0) || n == PEOPLE_MAXOPTS)
+            continue;
+        char *base = (char *)a;
+        specs[n++] = (opt_spec){ o->name, o->metavar, o->help,
+                                 o->flag ? NULL : (const char **)(void *)(base + o->text),
+                                 o->flag ? (int *)(void *)(base + o->flag - 1) : NULL };
+    }
+    specs[n] = (opt_spec){ NULL, NULL, NULL, NULL, NULL };
+}
+
+int people_parse(const char *kind, int sub, int argc, char **argv, people_args *a,
+                 opt_args *args)
+{
+    opt_spec specs[PEOPLE_MAXOPTS + 1];
+    people_opts(kind, sub, a, specs);
+    return opt_parse(kind, argc, argv, 2, specs, args);
+}
+
+/* The options of each subcommand of kind, for its help. */
+static void people_help(const char *kind)
+{
+    static const struct { int sub; const char *name; } subs[] = { { 'a', "add" },
+                                                                  { 'l', "list" },
+                                                                  { 's', "set" } };
+    people_args dummy;
+    opt_spec specs[PEOPLE_MAXOPTS + 1];
+    for (size_t i = 0; i < 3; i++) {
+        people_opts(kind, subs[i].sub, &dummy, specs);
+        if (!specs[0].name)
+            continue;
+        printf("\n%s %s:\n", kind, subs[i].name);
+        opt_help(stdout, specs);
+    }
+}
+
+/* "KIND SUB --complete-options": the options, for the bash completion. */
+static int people_complete(const char *kind, int sub, int argc, char **argv)
+{
+    people_args dummy;
+    opt_spec specs[PEOPLE_MAXOPTS + 1];
+    people_opts(kind, sub, &dummy, specs);
+    return opt_complete(argc, argv, 2, specs);
+}
+
 /* ---- therapist add, client add ----------------------------------------- */
 
 static void therapist_usage(void)
@@ -81,6 +166,7 @@ static void therapist_usage(void)
           "set   gives the therapist another cohort (--cohort \"\" removes it); the old\n"
           "      and new cohort, who and the reason go into the audit trail.\n",
           stdout);
+    people_help("therapist");
 }
 
 static void client_usage(void)
@@ -103,6 +189,7 @@ static void client_usage(void)
           "      given by another therapist is not moved (the command is refused).\n"
           "      Each change is kept in the audit trail with who and the reason.\n",
           stdout);
+    people_help("client");
 }
 
 /* What differs between adding a therapist and adding a client. */
@@ -123,11 +210,16 @@ static const person_kind client_kind = { "client", "--therapist", "therapist", N
 /* therapist add CODE [--cohort NAME], client add CODE [--therapist CODE] */
 static int add_person(const person_kind *k, int argc, char **argv, const char *db)
 {
-    const char *code = NULL, *opt = NULL;
+    people_args a = { 0 };
+    opt_args args = { .noun = "code", .max = 1 };
     char what[32];
     int rc;
-    if ((rc = cli_one_arg(argc, argv, k->opt, &opt, "code", "a CODE", &code)) != EXIT_OK)
-        return rc;
+    if (people_parse(k->name, 'a', argc, argv, &a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (!args.n)
+        return cli_usage(k->name, "'%s add' needs a CODE", k->name);
+    const char *code = args.v[0];
+    const char *opt = k == &client_kind ? a.therapist : a.cohort;
     snprintf(what, sizeof what, "%s code", k->name);
     if (!people_code_ok(k->name, what, code) ||
         (opt && k->opt_code && !people_code_ok(k->name, k->opt_code, opt)))
@@ -160,7 +252,10 @@ int cmd_therapist(int argc, char **argv, const char *db)
         therapist_usage();
         return EXIT_OK;
     }
-    switch (subcommand("therapist", argc, argv)) {
+    int sub = subcommand("therapist", argc, argv);
+    if (sub && people_complete("therapist", sub, argc, argv))
+        return EXIT_OK;
+    switch (sub) {
     case 'a': return add_person(&therapist_kind, argc, argv, db);
     case 'l': return people_list("therapist", argc, argv, db);
     case 's': return therapist_set(argc, argv, db);
@@ -174,7 +269,10 @@ int cmd_client(int argc, char **argv, const char *db)
         client_usage();
         return EXIT_OK;
     }
-    switch (subcommand("client", argc, argv)) {
+    int sub = subcommand("client", argc, argv);
+    if (sub && people_complete("client", sub, argc, argv))
+        return EXIT_OK;
+    switch (sub) {
     case 'a': return add_person(&client_kind, argc, argv, db);
     case 'l': return people_list("client", argc, argv, db);
     case 's': return client_set(argc, argv, db);
@@ -204,6 +302,7 @@ static void session_usage(void)
           "      who and the reason.  A session comes before its questionnaires: a date\n"
           "      after the day its first questionnaire was saved is refused.\n",
           stdout);
+    people_help("session");
 }
 
 int cmd_session(int argc, char **argv, const char *db)
@@ -212,28 +311,20 @@ int cmd_session(int argc, char **argv, const char *db)
         session_usage();
         return EXIT_OK;
     }
-    switch (subcommand("session", argc, argv)) {
+    int sub = subcommand("session", argc, argv);
+    if (sub && people_complete("session", sub, argc, argv))
+        return EXIT_OK;
+    switch (sub) {
     case 'a': break;
     case 'l': return people_list("session", argc, argv, db);
     case 's': return session_set(argc, argv, db);
     default: return EXIT_USAGE;
     }
-    int i = 2;
-    const char *client = NULL, *therapist = NULL, *number = NULL, *date = NULL,
-               *modality = NULL;
-    while (i < argc) {
-        const cli_optval opts[] = { { "--client", &client }, { "--therapist", &therapist },
-                                    { "--number", &number }, { "--date", &date },
-                                    { "--modality", &modality }, { NULL, NULL } };
-        int r = cli_opts("session", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-')
-            return cli_usage("session", "unknown option '%s'", argv[i]);
-        return cli_usage("session", "unexpected argument '%s'", argv[i]);
-    }
+    people_args a = { 0 };
+    if (people_parse("session", 'a', argc, argv, &a, NULL) != EXIT_OK)
+        return EXIT_USAGE;
+    const char *client = a.client, *therapist = a.therapist, *number = a.number,
+               *date = a.date, *modality = a.modality;
     if (!client)
         return cli_usage("session", "'session add' needs --client");
 

@@ -12,6 +12,25 @@ int people_date_ok(const char *date);
 /* in-person or telehealth (else a usage error of cmd). */
 int people_modality_ok(const char *cmd, const char *modality);
 
+#include "opt.h"
+
+/* The option values of every therapist, client and session subcommand. */
+typedef struct people_args {
+    const char *therapist, *cohort, *client, *number, *session, *date, *modality, *from,
+        *reason;
+    int csv, text;
+} people_args;
+
+/* The options of "KIND SUB" (sub 'a' add, 'l' list, 's' set) into specs
+ * (room for PEOPLE_MAXOPTS and the end), their values going into a: one
+ * table (cmd_people.c) gives the parsing, the help and the completion. */
+enum { PEOPLE_MAXOPTS = 8 };
+void people_opts(const char *kind, int sub, people_args *a, opt_spec *specs);
+/* Parses "KIND SUB ..." from argv[2] on; the arguments that are not
+ * options into args.  EXIT_OK or EXIT_USAGE (printed). */
+int people_parse(const char *kind, int sub, int argc, char **argv, people_args *a,
+                 opt_args *args);
+
 /* therapist list, client list, session list [--client C] */
 int people_list(const char *kind, int argc, char **argv, const char *db);
 /* therapist set, client set, session set */

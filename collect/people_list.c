@@ -1,5 +1,6 @@
 /* collect therapist list, client list, session list: what the study holds,
  * as aligned text on a terminal and CSV otherwise (or as asked). */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -41,23 +42,16 @@ static int session_row(const session_view *v, void *ctx)
 
 int people_list(const char *kind, int argc, char **argv, const char *db)
 {
-    table_style style = TABLE_AUTO;
-    const char *client = NULL;
-    int sessions = strcmp(kind, "session") == 0;
-    for (int i = 2; i < argc;) {
-        if (table_opt(argv, &i, &style))
-            continue;
-        if (sessions) {
-            int r = cli_opt(kind, argc, argv, &i, "--client", &client);
-            if (r < 0)
-                return EXIT_USAGE;
-            if (r > 0)
-                continue;
-        }
-        if (argv[i][0] == '-')
-            return cli_usage(kind, "unknown option '%s'", argv[i]);
-        return cli_usage(kind, "'%s list' takes no arguments ('%s')", kind, argv[i]);
-    }
+    people_args a = { 0 };
+    char none[32];
+    snprintf(none, sizeof none, "%s list", kind);
+    opt_args args = { .noun = none };
+    if (people_parse(kind, 'l', argc, argv, &a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (a.csv && a.text)
+        return cli_usage(kind, "'--csv' or '--text', not both");
+    table_style style = a.csv ? TABLE_CSV : a.text ? TABLE_TEXT : TABLE_AUTO;
+    const char *client = a.client;
     store *s = cli_open(db, STORE_READ);
     if (!s)
         return EXIT_FAIL;

@@ -1,33 +1,26 @@
 /* collect client set, therapist set, session set: changing what is recorded
  * about a client, a therapist or a session, each change kept in the audit
  * trail ('collect log') with who made it, when, and the reason given. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "people.h"
 
-/* Reads the options of "KIND set [CODE] ..." into opts; the one argument,
+/* Reads the options of "KIND set [CODE] ..." into a; the one argument,
  * when the command takes one (code not NULL), into *code. */
-static int set_args(const char *kind, int argc, char **argv, const cli_optval *opts,
-                    const char **code)
+static int set_args(const char *kind, int argc, char **argv, people_args *a, const char **code)
 {
-    for (int i = 2; i < argc;) {
-        int r = cli_opts(kind, argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage(kind, "unknown option '%s'", argv[i]);
-        if (!code)
-            return cli_usage(kind, "unexpected argument '%s'", argv[i]);
-        if (*code)
-            return cli_usage(kind, "one %s at a time ('%s' and '%s')", kind, *code, argv[i]);
-        *code = argv[i++];
-    }
-    if (code && !*code)
+    char none[32];
+    snprintf(none, sizeof none, "%s set", kind);
+    opt_args args = { .noun = code ? kind : none, .max = code ? 1 : 0 };
+    if (people_parse(kind, 's', argc, argv, a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (code && !args.n)
         return cli_usage(kind, "'%s set' needs a %s CODE", kind, kind);
+    if (code)
+        *code = args.v[0];
     return EXIT_OK;
 }
 
@@ -40,12 +33,12 @@ static int set_failed(at_status st, const at_err *err)
 
 int client_set(int argc, char **argv, const char *db)
 {
-    const char *code = NULL, *therapist = NULL, *from = NULL, *reason = NULL;
-    const cli_optval opts[] = { { "--therapist", &therapist }, { "--from-session", &from },
-                                { "--reason", &reason }, { NULL, NULL } };
-    int rc = set_args("client", argc, argv, opts, &code);
+    const char *code = NULL;
+    people_args a = { 0 };
+    int rc = set_args("client", argc, argv, &a, &code);
     if (rc != EXIT_OK)
         return rc;
+    const char *therapist = a.therapist, *from = a.from, *reason = a.reason;
     if (!therapist)
         return cli_usage("client", "'client set' needs --therapist T");
     long n = 0;
@@ -91,12 +84,12 @@ out:
 
 int therapist_set(int argc, char **argv, const char *db)
 {
-    const char *code = NULL, *cohort = NULL, *reason = NULL;
-    const cli_optval opts[] = { { "--cohort", &cohort }, { "--reason", &reason },
-                                { NULL, NULL } };
-    int rc = set_args("therapist", argc, argv, opts, &code);
+    const char *code = NULL;
+    people_args a = { 0 };
+    int rc = set_args("therapist", argc, argv, &a, &code);
     if (rc != EXIT_OK)
         return rc;
+    const char *cohort = a.cohort, *reason = a.reason;
     if (!cohort)
         return cli_usage("therapist", "'therapist set' needs --cohort NAME (\"\" removes it)");
     if (!people_code_ok("therapist", "therapist code", code) ||
@@ -126,13 +119,12 @@ int therapist_set(int argc, char **argv, const char *db)
 
 int session_set(int argc, char **argv, const char *db)
 {
-    const char *client = NULL, *number = NULL, *date = NULL, *modality = NULL, *reason = NULL;
-    const cli_optval opts[] = { { "--client", &client }, { "--session", &number },
-                                { "--date", &date }, { "--modality", &modality },
-                                { "--reason", &reason }, { NULL, NULL } };
-    int rc = set_args("session", argc, argv, opts, NULL);
+    people_args a = { 0 };
+    int rc = set_args("session", argc, argv, &a, NULL);
     if (rc != EXIT_OK)
         return rc;
+    const char *client = a.client, *number = a.session, *date = a.date, *modality = a.modality,
+               *reason = a.reason;
     if (!client || !number)
         return cli_usage("session", "'session set' needs --client C and --session N");
     if (!date && !modality)

@@ -2,7 +2,6 @@
 #include "table.h"
 
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "csvio.h"
@@ -97,16 +96,4 @@ void table_write(const table *t, FILE *fp, table_style style)
         fputs("(none)\n", fp);
     free(wide);
     free(right);
-}
-
-int table_opt(char **argv, int *i, table_style *style)
-{
-    if (strcmp(argv[*i], "--csv") == 0)
-        *style = TABLE_CSV;
-    else if (strcmp(argv[*i], "--text") == 0)
-        *style = TABLE_TEXT;
-    else
-        return 0;
-    (*i)++;
-    return 1;
 }

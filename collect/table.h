@@ -27,8 +27,4 @@ typedef enum table_style { TABLE_AUTO, TABLE_TEXT, TABLE_CSV } table_style;
  * empty as "-" ("(none)" alone under the header for a table without rows). */
 void table_write(const table *t, FILE *fp, table_style style);
 
-/* Handles --csv and --text at argv[*i] (moving past it): 1 when it was one
- * of them, else 0. */
-int table_opt(char **argv, int *i, table_style *style);
-
 #endif

@@ -1,8 +1,9 @@
 # bash completion for collect and analyze (attune).
 #
-# Commands, subcommands, options and the choices of an option (--format
-# wide|long|redcap) are read from the tools' own --help, so they follow
-# the tools; instrument names and client, therapist and session codes come
+# Commands and subcommands are read from the tools' own --help; a command's
+# options from its option table ('TOOL CMD [SUB] --complete-options'), or
+# from its --help when it has no table; the choices of an option (--format
+# wide|long|redcap) from its usage line; so all of it follows the tools; instrument names and client, therapist and session codes come
 # from the study (the --db given on the line, else $ATTUNE_DB or
 # ./attune.db) through 'collect ... list --csv'.  Installed as
 # share/bash-completion/completions/collect and .../analyze.
@@ -26,11 +27,36 @@ _attune_subcommands()
         grep -v -x -E '[A-Z_.|]+' | sort -u
 }
 
-# _attune_options TOOL CMD: every option its help names
+# _attune_table TOOL CMD [SUB]: the command's option table, "NAME [METAVAR]"
+# a line (nothing when the command has none)
+_attune_table()
+{
+    "$@" --complete-options 2>/dev/null
+}
+
+# _attune_options TOOL CMD [SUB]: every option of the command
 _attune_options()
 {
+    local table
+    table=$(_attune_table "$@")
+    if [ -n "$table" ]; then
+        printf '%s\n' "$table" | cut -d' ' -f1 | sort -u
+        return
+    fi
     _attune_help "$1" "$2" | grep -o -E '(^|[[ ,(])(--[a-z][a-z-]*|-o)' |
         sed -E 's/^[[ ,(]//' | sort -u
+}
+
+# _attune_takes_value TOOL CMD SUB OPTION: whether OPTION is followed by a value
+_attune_takes_value()
+{
+    local table
+    table=$(_attune_table "$1" "$2" ${3:+"$3"})
+    if [ -n "$table" ]; then
+        printf '%s\n' "$table" | grep -q -E -- "^$4 [^ ]"
+        return
+    fi
+    _attune_help "$1" "$2" | grep -q -E -- "$4[ =][A-Za-z]"
 }
 
 # _attune_choices TOOL CMD OPTION: the X|Y|Z its help gives after OPTION
@@ -148,18 +174,18 @@ _attune_complete()
         return 0
         ;;
     -*)
-        if _attune_options "$tool" "$cmd" | grep -q -x -- "$prev"; then
+        if _attune_takes_value "$tool" "$cmd" "$sub" "$prev"; then
             local choices
             choices=$(_attune_choices "$tool" "$cmd" "$prev")
             [ -n "$choices" ] && COMPREPLY=($(compgen -W "$choices" -- "$cur"))
             # another value: nothing to offer, but no option either
-            _attune_help "$tool" "$cmd" | grep -q -E -- "$prev[ =][A-Za-z]" && return 0
+            return 0
         fi
         ;;
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$(_attune_options "$tool" "$cmd")" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(_attune_options "$tool" "$cmd" ${sub:+"$sub"})" -- "$cur"))
         return 0
     fi
 
@@ -167,7 +193,7 @@ _attune_complete()
     local args=0 k=$((i + (${#sub} > 0 ? 1 : 0)))
     while [ "$k" -lt "$COMP_CWORD" ]; do
         case ${COMP_WORDS[k]} in
-        -*) _attune_help "$tool" "$cmd" | grep -q -E -- "${COMP_WORDS[k]}[ =][A-Za-z]" && k=$((k + 1)) ;;
+        -*) _attune_takes_value "$tool" "$cmd" "$sub" "${COMP_WORDS[k]}" && k=$((k + 1)) ;;
         *) args=$((args + 1)) ;;
         esac
         k=$((k + 1))
