@@ -57,12 +57,14 @@ int opt_parse(const char *cmd, int argc, char **argv, int first, const opt_spec 
             return say_usage(cmd, "'%s' takes no arguments ('%s')", args->noun, a);
         if (!args || args->max == 0)
             return say_usage(cmd, "unexpected argument '%s'", a);
-        if (args->n == args->max)
+        const char **into = args->into ? args->into : args->v;
+        int room = args->into ? args->max : (args->max < 8 ? args->max : 8);
+        if (args->n == room)
             return args->max == 1
-                       ? say_usage(cmd, "one %s at a time ('%s' and '%s')", args->noun, args->v[0],
+                       ? say_usage(cmd, "one %s at a time ('%s' and '%s')", args->noun, into[0],
                                    a)
                        : say_usage(cmd, "too many arguments ('%s')", a);
-        args->v[args->n++] = a;
+        into[args->n++] = a;
     }
     return EXIT_OK;
 }

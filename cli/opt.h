@@ -28,12 +28,13 @@ typedef struct opt_args {
     const char *noun;        /* what one is, for messages: "code"; with max 0,
                                 the command that takes none: "client list" */
     int max;                 /* how many may be given (0: none) */
-    int n;
+    const char **into;       /* room for max of them; NULL: v, for up to 8 */
+    int n;                   /* how many were given */
     const char *v[8];
 } opt_args;
 
 /* Parses argv[first..argc) against specs; arguments that are not options
- * go to args (NULL: none allowed).  Returns EXIT_OK, or EXIT_USAGE after
+ * go to args (NULL: none allowed; into, or v, then holds them, n of them).  Returns EXIT_OK, or EXIT_USAGE after
  * printing what is wrong: an unknown option, a missing value, a value given
  * to a flag, too many arguments. */
 int opt_parse(const char *cmd, int argc, char **argv, int first, const opt_spec *specs,

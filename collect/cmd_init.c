@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 
 static void usage(void)
 {
@@ -22,11 +23,10 @@ int cmd_init(int argc, char **argv, const char *db)
         usage();
         return EXIT_OK;
     }
-    if (argc > 1) {
-        if (argv[1][0] == '-')
-            return cli_usage("init", "unknown option '%s'", argv[1]);
-        return cli_usage("init", "'init' takes no arguments ('%s')", argv[1]);
-    }
+    static const opt_spec none[] = { { NULL, NULL, NULL, NULL, NULL } };
+    opt_args args = { .noun = "init" };
+    if (opt_parse("init", argc, argv, 1, none, &args) != EXIT_OK)
+        return EXIT_USAGE;
 
     const char *path = db && *db ? db : store_default_path();
     struct stat st;
