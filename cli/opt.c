@@ -92,21 +92,39 @@ static void wrapped(FILE *fp, const char *text, size_t at)
     fputc('\n', fp);
 }
 
-void opt_help(FILE *fp, const opt_spec *specs)
+/* A name column wider than this puts a long name on a line of its own. */
+enum { NAME_COLUMN_MAX = 22 };
+
+size_t opt_width(const opt_spec *specs)
 {
     size_t wide = 0;
     for (const opt_spec *s = specs; s->name; s++) {
         size_t n = strlen(s->name) + (s->metavar ? strlen(s->metavar) + 1 : 0);
-        if (n > wide)
+        if (s->help && n > wide && n <= NAME_COLUMN_MAX)
             wide = n;
     }
+    return wide;
+}
+
+void opt_help_at(FILE *fp, const opt_spec *specs, size_t wide)
+{
     for (const opt_spec *s = specs; s->name; s++) {
         char left[128];
+        if (!s->help)
+            continue;   /* an alias, or explained elsewhere */
         snprintf(left, sizeof left, "%s%s%s", s->name, s->metavar ? " " : "",
                  s->metavar ? s->metavar : "");
-        fprintf(fp, "  %-*s  ", (int)wide, left);
+        if (strlen(left) > wide)
+            fprintf(fp, "  %s\n%*s", left, (int)(2 + wide + 2), "");
+        else
+            fprintf(fp, "  %-*s  ", (int)wide, left);
         wrapped(fp, s->help, 2 + wide + 2);
     }
+}
+
+void opt_help(FILE *fp, const opt_spec *specs)
+{
+    opt_help_at(fp, specs, opt_width(specs));
 }
 
 int opt_complete(int argc, char **argv, int at, const opt_spec *specs)

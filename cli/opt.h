@@ -13,12 +13,14 @@
 #ifndef ATTUNE_CLI_OPT_H
 #define ATTUNE_CLI_OPT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 typedef struct opt_spec {
     const char *name;        /* "--client" or "-o"; NULL ends a table */
     const char *metavar;     /* "C": the option takes a value; NULL: a flag */
-    const char *help;        /* its line in the help */
+    const char *help;        /* its line in the help; NULL: not listed there (an
+                                alias, or explained in the command's own text) */
     const char **value;      /* where a value goes */
     int *flag;               /* set to 1 when a flag is given */
 } opt_spec;
@@ -43,6 +45,10 @@ int opt_parse(const char *cmd, int argc, char **argv, int first, const opt_spec 
 /* Writes one line per option: the name and metavar, then its help, the
  * helps lined up after the longest name. */
 void opt_help(FILE *fp, const opt_spec *specs);
+/* The same with the helps starting after a name column wide characters
+ * wide (several lists lined up alike), and that width for a list. */
+void opt_help_at(FILE *fp, const opt_spec *specs, size_t wide);
+size_t opt_width(const opt_spec *specs);
 
 /* When argv[at] is "--complete-options" (the bash completion asks so),
  * prints each option's name and metavar, one per line ("--client C"), and

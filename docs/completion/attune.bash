@@ -59,11 +59,18 @@ _attune_takes_value()
     _attune_help "$1" "$2" | grep -q -E -- "$4[ =][A-Za-z]"
 }
 
-# _attune_choices TOOL CMD OPTION: the X|Y|Z its help gives after OPTION
+# _attune_choices TOOL CMD SUB OPTION: the X|Y|Z its option table or its
+# help gives after OPTION
 _attune_choices()
 {
-    _attune_help "$1" "$2" | grep -o -E -- "$3[ =][a-z][a-z0-9,-]*(\|[a-z][a-z0-9,-]*)+" |
-        head -1 | sed -E "s/^$3[ =]//" | tr '|' '\n'
+    local tool=$1 cmd=$2 sub=$3 opt=$4 choices
+    local pattern="[a-z][a-z0-9,-]*(\\|[a-z][a-z0-9,-]*)+"
+    choices=$(_attune_table "$tool" "$cmd" ${sub:+"$sub"} | grep -E -- "^$opt $pattern\$" |
+        head -1 | cut -d' ' -f2)
+    [ -n "$choices" ] ||
+        choices=$(_attune_help "$tool" "$cmd" | grep -o -E -- "$opt[ =]$pattern" | head -1 |
+            sed -E "s/^$opt[ =]//")
+    printf '%s\n' "$choices" | tr '|' '\n'
 }
 
 # _attune_study WHAT [ARGS]: codes from the study, first column of a list
@@ -168,7 +175,7 @@ _attune_complete()
         ;;
     --rater)
         local raters
-        raters=$(_attune_choices "$tool" "$cmd" --rater)
+        raters=$(_attune_choices "$tool" "$cmd" "$sub" --rater)
         [ -n "$raters" ] || raters="client therapist observer $([ "$tool" = analyze ] && echo all)"
         COMPREPLY=($(compgen -W "$raters" -- "$cur"))
         return 0
@@ -176,7 +183,7 @@ _attune_complete()
     -*)
         if _attune_takes_value "$tool" "$cmd" "$sub" "$prev"; then
             local choices
-            choices=$(_attune_choices "$tool" "$cmd" "$prev")
+            choices=$(_attune_choices "$tool" "$cmd" "$sub" "$prev")
             [ -n "$choices" ] && COMPREPLY=($(compgen -W "$choices" -- "$cur"))
             # another value: nothing to offer, but no option either
             return 0

@@ -92,6 +92,12 @@ expect "analyze scores --instrument " "client_post_session"
 expect "analyze all --out-dir r" "results"
 expect "analyze trends --by " "client cohort therapist"
 expect "analyze scores --cli" "--client"
+# analyze's options from its table: each analysis its own
+expect "analyze growth --t" "--therapist --therapist-level --threads --time --to"
+expect "analyze growth --center " "client grand none"
+expect "analyze agreement --pair " "client,therapist observer,therapist"
+expect "analyze all --o" "--out-dir --over"
+expect "analyze scores --ru" ""
 # a study that is not there: no codes, and no error text in the replies
 expect "collect --db missing.db run client_post_session --client " ""
 
