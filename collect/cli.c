@@ -131,28 +131,6 @@ int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *o
     return r;
 }
 
-int cli_one_arg(int argc, char **argv, const char *opt, const char **optval, const char *noun,
-                const char *metavar, const char **arg)
-{
-    const char *cmd = argv[0];
-    *arg = NULL;
-    for (int i = 2; i < argc;) {
-        int r = cli_opt(cmd, argc, argv, &i, opt, optval);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage(cmd, "unknown option '%s'", argv[i]);
-        if (*arg)
-            return cli_usage(cmd, "one %s at a time ('%s' and '%s')", noun, *arg, argv[i]);
-        *arg = argv[i++];
-    }
-    if (!*arg)
-        return cli_usage(cmd, "'%s %s' needs %s", cmd, argv[1], metavar);
-    return EXIT_OK;
-}
-
 int cli_session_number(const char *cmd, const char *text, long *out)
 {
     long n;

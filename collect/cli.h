@@ -72,14 +72,6 @@ typedef struct cli_optval {
  * printing the usage error. */
 int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *opts);
 
-/* The arguments of "CMD SUB ARG [OPT VALUE]" (argv[2] on): one argument
- * into *arg and the option opt's value, if given, into *optval.  noun and
- * metavar name the argument in messages ("one file at a time", "'instrument
- * add' needs a FILE.csv").  Returns EXIT_OK, or EXIT_USAGE after printing
- * the usage error. */
-int cli_one_arg(int argc, char **argv, const char *opt, const char **optval, const char *noun,
-                const char *metavar, const char **arg);
-
 /* Parses a session number given on the command line of cmd (a whole number
  * of 1 or more); prints the usage error and returns 0 when it is not one. */
 int cli_session_number(const char *cmd, const char *text, long *out);
