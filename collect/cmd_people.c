@@ -195,17 +195,14 @@ static void client_usage(void)
 /* What differs between adding a therapist and adding a client. */
 typedef struct person_kind {
     const char *name;          /* "therapist": the command and the messages */
-    const char *opt;           /* its option, "--cohort" */
-    const char *opt_noun;      /* the option's value in messages, "cohort" */
+    const char *opt_noun;      /* its option's value in messages, "cohort" */
     const char *opt_code;      /* the value is checked as a code with this name, or NULL */
-    void (*usage)(void);
     at_status (*add)(store *s, const char *code, const char *opt, at_err *err);
 } person_kind;
 
-static const person_kind therapist_kind = { "therapist", "--cohort", "cohort", "cohort name",
-                                            therapist_usage, store_therapist_add };
-static const person_kind client_kind = { "client", "--therapist", "therapist", NULL,
-                                         client_usage, store_client_add };
+static const person_kind therapist_kind = { "therapist", "cohort", "cohort name",
+                                            store_therapist_add };
+static const person_kind client_kind = { "client", "therapist", NULL, store_client_add };
 
 /* therapist add CODE [--cohort NAME], client add CODE [--therapist CODE] */
 static int add_person(const person_kind *k, int argc, char **argv, const char *db)
