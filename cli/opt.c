@@ -53,6 +53,12 @@ int opt_parse(const char *cmd, int argc, char **argv, int first, const opt_spec 
             *s->value = v;
             continue;
         }
+        if (args && args->stop) {
+            args->v[0] = a;
+            args->n = 1;
+            args->next = i;
+            return EXIT_OK;
+        }
         if (args && args->max == 0 && args->noun)
             return say_usage(cmd, "'%s' takes no arguments ('%s')", args->noun, a);
         if (!args || args->max == 0)

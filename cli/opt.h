@@ -31,6 +31,9 @@ typedef struct opt_args {
                                 the command that takes none: "client list" */
     int max;                 /* how many may be given (0: none) */
     const char **into;       /* room for max of them; NULL: v, for up to 8 */
+    int stop;                /* 1: the first of them ends the options and the parsing
+                                (a tool's command): it is v[0], at argv[next] */
+    int next;
     int n;                   /* how many were given */
     const char *v[8];
 } opt_args;

@@ -123,7 +123,7 @@ _attune_complete()
         --who) return 0 ;;
         esac
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--db --help --version $([ "$tool" = collect ] && echo --who)" -- "$cur"))
+            COMPREPLY=($(compgen -W "$(_attune_table "$tool" | cut -d' ' -f1 | grep -v -x -- -h)" -- "$cur"))
         else
             COMPREPLY=($(compgen -W "$(_attune_commands "$tool")" -- "$cur"))
         fi
