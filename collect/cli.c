@@ -6,8 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const cli_wide_lead[7] = { "client", "therapist", "session", "date",
-                                       "modality", "rater", "rater_code" };
+const char *const cli_wide_lead[7] = { "attune.client", "attune.therapist", "attune.session",
+                                       "attune.date", "attune.modality", "attune.rater",
+                                       "attune.rater_code" };
+const char *const cli_wide_lead_old[7] = { "client", "therapist", "session", "date",
+                                           "modality", "rater", "rater_code" };
 
 int cli_fail(const char *fmt, ...)
 {
@@ -96,12 +99,19 @@ const char *cli_who(void)
     return who_name;
 }
 
-int cli_col_exported(const instrument *in, size_t c, int include_identifiers)
+int cli_free_text(const field *f)
+{
+    return f->type == FT_NOTES || (f->type == FT_TEXT && f->valid == FV_NONE);
+}
+
+int cli_col_exported(const instrument *in, size_t c, unsigned include)
 {
     const field *f = &in->fields[in->cols[c].field];
-    if (include_identifiers)
+    if (include & CLI_EXPORT_IDENTIFIERS)
         return 1;
-    return f->type != FT_NOTES && !f->identifier;
+    if (f->identifier)
+        return 0;
+    return !cli_free_text(f) || (include & CLI_EXPORT_FREE_TEXT);
 }
 
 const field *cli_next_scale(const instrument *in, size_t *i)

@@ -43,16 +43,33 @@ int cli_open_out(outfile *o, const char *path, const store *s);
 const char *cli_who(void);
 void cli_set_who(const char *name);
 
-/* Whether wide column c of in is exported: notes fields and fields marked
- * Identifier only with include_identifiers. */
-int cli_col_exported(const instrument *in, size_t c, int include_identifiers);
+/* What an export includes beyond the default: fields marked Identifier
+ * (and everything else), or free-form text. */
+enum { CLI_EXPORT_IDENTIFIERS = 1, CLI_EXPORT_FREE_TEXT = 2 };
+
+/* Whether f holds free-form text: notes, or text without a validation. */
+int cli_free_text(const field *f);
+
+/* Whether wide column c of in is exported: free-form text only with
+ * CLI_EXPORT_FREE_TEXT or CLI_EXPORT_IDENTIFIERS in include, fields marked
+ * Identifier only with CLI_EXPORT_IDENTIFIERS. */
+int cli_col_exported(const instrument *in, size_t c, unsigned include);
 
 /* The first scale (a field scored from items) of in at or after field *i,
  * with *i moved past it; NULL when there is none. */
 const field *cli_next_scale(const instrument *in, size_t *i);
 
-/* The seven leading columns of the wide CSV. */
+/* The seven leading columns of the wide CSV: attune.client ... attune.rater_code,
+ * names no field can have (a REDCap variable name has no '.'); and the names
+ * files written before had (client ... rater_code), still read. */
 extern const char *const cli_wide_lead[7];
+extern const char *const cli_wide_lead_old[7];
+
+/* The columns that carry the session date and the therapist in REDCap's
+ * layout (export --format redcap writes them, import --format redcap reads
+ * them when present), and the dictionary rows that define them. */
+#define CLI_REDCAP_DATE "attune_date"
+#define CLI_REDCAP_THERAPIST "attune_therapist"
 
 /* Option values: when argv[*i] is NAME ("--client") or NAME=VALUE, stores the
  * value (the next argument, or the text after '='), moves *i past it and

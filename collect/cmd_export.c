@@ -12,7 +12,7 @@ typedef struct exporter {
     catalog *cat;
     const instrument *latest;
     out_format format;
-    int ids;                 /* --include-identifiers */
+    unsigned ids;            /* CLI_EXPORT_IDENTIFIERS, CLI_EXPORT_FREE_TEXT */
     const char *rater_code;  /* NULL: every rater code */
     csvout w;
     char **vals;
@@ -29,17 +29,20 @@ typedef struct exporter {
 static void usage(void)
 {
     fputs("usage: collect [--db FILE] export INSTRUMENT [--format wide|long|redcap]\n"
-          "                [-o FILE] [--include-identifiers] [--rater R] [--rater-code X]\n"
+          "                [-o FILE] [--include-free-text] [--include-identifiers]\n"
+          "                [--rater R] [--rater-code X]\n"
           "\n"
           "Writes the answers given to INSTRUMENT (every version) as CSV, on standard\n"
           "output or into FILE.  Administrations come in client, session, rater and\n"
           "rater code order.\n"
           "\n"
-          "  wide    the layout 'collect import' reads: client, therapist, session, date,\n"
-          "          modality, rater, rater_code, then the latest version's columns in\n"
-          "          dictionary order (a checkbox as name___code columns, calc fields with\n"
-          "          their values recomputed); one row per administration.  Answers given\n"
-          "          with an older version go in by column name and are scored with the\n"
+          "  wide    the layout 'collect import' reads: attune.client, attune.therapist,\n"
+          "          attune.session, attune.date, attune.modality, attune.rater,\n"
+          "          attune.rater_code (names no field can have, so a field may be called\n"
+          "          date or client), then the latest version's columns in dictionary\n"
+          "          order (a checkbox as name___code columns, calc fields with their\n"
+          "          values recomputed); one row per administration.  Answers given with\n"
+          "          an older version go in by column name and are scored with the\n"
           "          latest version's calc fields.  Exporting with --include-identifiers,\n"
           "          importing into a new study and exporting again gives the same bytes.\n"
           "  long    client, therapist, session, date, modality, rater, rater_code,\n"
@@ -47,14 +50,20 @@ static void usage(void)
           "          calc values included, each administration in its own version.\n"
           "  redcap  REDCap's import layout with sessions as a repeating instrument:\n"
           "          record_id (the client code), redcap_repeat_instrument (the form),\n"
-          "          redcap_repeat_instance (the session number), the answer columns\n"
-          "          (calc fields left out: REDCap computes them) and <form>_complete\n"
-          "          (2 complete, 0 partial).  An instance holds one rater's answers, so\n"
-          "          this format takes one rater (--rater, default client) and fails when\n"
-          "          a session has answers from two rater codes (choose with --rater-code).\n"
+          "          redcap_repeat_instance (the session number), attune_date (the\n"
+          "          session date) and attune_therapist (the therapist code), the answer\n"
+          "          columns (calc fields left out: REDCap computes them) and\n"
+          "          <form>_complete (2 complete, 0 partial).  REDCap takes the two\n"
+          "          attune_ columns once the project has those fields: 'collect\n"
+          "          instrument export NAME --session-fields' writes the dictionary with\n"
+          "          them.  An instance holds one rater's answers, so this format takes\n"
+          "          one rater (--rater, default client) and fails when a session has\n"
+          "          answers from two rater codes (choose with --rater-code).\n"
           "\n"
-          "Notes fields and fields marked Identifier are left out unless\n"
-          "--include-identifiers is given.  --rater and --rater-code keep only that\n"
+          "Free-form text (notes fields and text fields without a validation) is left\n"
+          "out unless --include-free-text is given, and fields marked Identifier unless\n"
+          "--include-identifiers is given (which includes free-form text too), as\n"
+          "REDCap's de-identified export does.  --rater and --rater-code keep only that\n"
           "rater's administrations.  -o writes FILE whole or not at all, readable only\n"
           "by you (answers about therapy are health data even without identifiers);\n"
           "it may not be the study file or its -wal/-shm.\n",
@@ -69,6 +78,16 @@ static void grow_vals(exporter *ex, size_t n)
     for (size_t i = ex->nvals; i < n; i++)
         ex->vals[i] = NULL;
     ex->nvals = n;
+}
+
+/* Whether column c goes out in REDCap's layout: not a calc (REDCap computes
+ * those), and not attune_date or attune_therapist, which a dictionary taken
+ * back from REDCap may define and which hold the session's own values. */
+static int redcap_col(const instrument *in, size_t c)
+{
+    return in->fields[in->cols[c].field].type != FT_CALC &&
+           strcmp(in->cols[c].name, CLI_REDCAP_DATE) != 0 &&
+           strcmp(in->cols[c].name, CLI_REDCAP_THERAPIST) != 0;
 }
 
 static void write_header(exporter *ex)
@@ -86,6 +105,8 @@ static void write_header(exporter *ex)
         csvout_field(w, in->record_id ? in->record_id : "record_id");
         csvout_field(w, "redcap_repeat_instrument");
         csvout_field(w, "redcap_repeat_instance");
+        csvout_field(w, CLI_REDCAP_DATE);
+        csvout_field(w, CLI_REDCAP_THERAPIST);
     } else {
         for (size_t l = 0; l < 7; l++)
             csvout_field(w, cli_wide_lead[l]);
@@ -93,7 +114,7 @@ static void write_header(exporter *ex)
     for (size_t c = 0; c < in->ncols; c++) {
         if (!cli_col_exported(in, c, ex->ids))
             continue;
-        if (ex->format == FMT_REDCAP && in->fields[in->cols[c].field].type == FT_CALC)
+        if (ex->format == FMT_REDCAP && !redcap_col(in, c))
             continue;
         csvout_field(w, in->cols[c].name);
     }
@@ -161,8 +182,10 @@ static void write_redcap(exporter *ex, const admin_view *v)
     csvout_field(&ex->w, v->client);
     csvout_field(&ex->w, in->name);
     csvout_int(&ex->w, v->session);
+    csvout_field(&ex->w, v->date);
+    csvout_field(&ex->w, v->therapist);
     for (size_t c = 0; c < in->ncols; c++)
-        if (cli_col_exported(in, c, ex->ids) && in->fields[in->cols[c].field].type != FT_CALC)
+        if (cli_col_exported(in, c, ex->ids) && redcap_col(in, c))
             csvout_field(&ex->w, ex->vals[c]);
     csvout_field(&ex->w, strcmp(v->status, "complete") == 0 ? "2" : "0");
     csvout_end(&ex->w);
@@ -239,13 +262,16 @@ int cmd_export(int argc, char **argv, const char *db)
 {
     exporter ex = { .format = FMT_WIDE };
     const char *path = NULL, *rater = NULL, *format = NULL;
+    int with_ids = 0, with_text = 0;
     const opt_spec opts[] = {
         { "--format", "F", "wide (default), long or redcap", &format, NULL },
         { "-o", "FILE", "write FILE (whole or not at all, readable only by you; not the study "
                         "file or its -wal/-shm)", &path, NULL },
         { "--output", "FILE", "the same as -o", &path, NULL },
-        { "--include-identifiers", NULL, "with notes fields and fields marked Identifier", NULL,
-          &ex.ids },
+        { "--include-free-text", NULL, "with free-form text (notes, and text fields without a "
+                                       "validation)", NULL, &with_text },
+        { "--include-identifiers", NULL, "with fields marked Identifier, and free-form text",
+          NULL, &with_ids },
         { "--rater", "R", "only client, therapist or observer ratings (redcap: default client)",
           &rater, NULL },
         { "--rater-code", "X", "only the ratings with this rater code", &ex.rater_code, NULL },
@@ -262,6 +288,7 @@ int cmd_export(int argc, char **argv, const char *db)
     if (opt_parse("export", argc, argv, 1, opts, &args) != EXIT_OK)
         return EXIT_USAGE;
     const char *name = args.n ? args.v[0] : NULL;
+    ex.ids = (with_ids ? CLI_EXPORT_IDENTIFIERS : 0) | (with_text ? CLI_EXPORT_FREE_TEXT : 0);
     if (format && !parse_format(format, &ex.format))
         return cli_usage("export", "'%s' is not a format (wide, long or redcap)", format);
     if (rater && strcmp(rater, "client") != 0 && strcmp(rater, "therapist") != 0 &&

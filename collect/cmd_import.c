@@ -1,6 +1,9 @@
-/* collect import: answers from a wide CSV file, all rows or none.
+/* collect import: answers from a wide CSV file or a REDCap export, all rows
+ * or none.
  *
- * One pass over the file, read as a stream.  Each row is checked (its seven
+ * One pass over the file, read as a stream (import_row.c reads the header
+ * and checks the answers, import_redcap.c turns a REDCap export's rows into
+ * the wide layout, import_check.c checks the leading cells and the store).  Each row is checked (its seven
  * leading cells, each answer against the dictionary, branching and required
  * answers, its session and administration against the store) and saved
  * inside one transaction, so the rows before it are in the store when it is
@@ -14,39 +17,61 @@
 
 #include "commands.h"
 #include "import.h"
-#include "strmap.h"
 #include "handoff.h"
 #include "meter.h"
 
 #include <pthread.h>
-
-/* What a CSV column is: a leading column, a column to skip (a calc column,
- * as calc values are recomputed, or one already reported as a problem), or
- * an answer column of the instrument. */
-enum { COL_LEAD = -2, COL_SKIP = -1 };
 
 #define MAX_SHOWN 50
 
 static void usage(void)
 {
     fputs("usage: collect [--db FILE] import INSTRUMENT FILE.csv [--dry-run] [--replace]\n"
+          "       collect [--db FILE] import INSTRUMENT FILE.csv --format redcap\n"
+          "               [--record-id F] [--events E1,E2,...] [--session N]\n"
+          "               [--therapist-field F] [--date-field F] [--dry-run] [--replace]\n"
           "\n"
-          "Imports answers to INSTRUMENT (its latest version) from a wide CSV file, the\n"
-          "layout 'collect export' writes: the columns client, therapist, session, date,\n"
-          "modality, rater, rater_code, then the instrument's answer columns by name (a\n"
-          "checkbox as name___code columns holding 0 or 1).  Answer columns may come in\n"
-          "any order and may be left out (blank); a column the instrument does not have is\n"
-          "an error.  Calc columns are ignored: scores are recomputed from the answers.\n"
+          "Imports answers to INSTRUMENT (its latest version) from a CSV file.\n"
           "\n"
-          "Each row needs a client code and a session number; therapist, date (YYYY-MM-DD,\n"
-          "today for a new session when blank), modality (in-person or telehealth) and\n"
-          "rater_code may be blank; a blank rater means client.  Clients, therapists and\n"
-          "sessions that are not in the study yet are created.  Every answer is checked\n"
-          "against the dictionary: codes, ranges, validation, required answers and\n"
-          "branching (an answer to a question its branching hides is an error).  Spaces\n"
-          "around a cell are ignored, and so are rows whose cells are all blank.  The\n"
-          "file must be UTF-8 text (a UTF-16 or UTF-32 file is refused with the command\n"
-          "that converts it); a cell holds at most 1 MB.\n"
+          "--format wide (the default) reads the layout 'collect export' writes: the\n"
+          "columns attune.client, attune.therapist, attune.session, attune.date,\n"
+          "attune.modality, attune.rater, attune.rater_code, then the instrument's answer\n"
+          "columns by name (a checkbox as name___code columns holding 0 or 1).  Files\n"
+          "with the names of earlier versions (client, therapist, ...) are read too.\n"
+          "Answer columns may come in any order and may be left out (blank); so may\n"
+          "modality, rater and rater_code.  A column the instrument does not have is an\n"
+          "error.  Calc values are recomputed from the answers; one in the file that\n"
+          "differs from attune's (compared as numbers: 2 and 2.0 agree) is a warning\n"
+          "naming the line, the field and both values.\n"
+          "\n"
+          "Each row needs a client code and a session number; therapist, date (YYYY-MM-DD;\n"
+          "blank leaves a new session undated, or, in a file with the earlier names, dates\n"
+          "it today), modality (in-person or telehealth) and rater_code may be blank; a\n"
+          "blank rater means client.  Clients, therapists and sessions that are not in\n"
+          "the study yet are created.  Every answer is checked against the dictionary:\n"
+          "codes, ranges, validation, required answers and branching (an answer to a\n"
+          "question its branching hides is an error).  Spaces around a cell are\n"
+          "ignored, and so are rows whose cells are all blank.  The file must be UTF-8\n"
+          "text (a UTF-16 or UTF-32 file is refused with the command that converts it);\n"
+          "a cell holds at most 1 MB; a file separated by semicolons is read as such.\n"
+          "\n"
+          "--format redcap reads what REDCap's Export Data writes (raw values, variable\n"
+          "names as headers).  The record identifier (the dictionary's, or the first\n"
+          "column, or --record-id F) is the client.  The rows of a repeating instrument\n"
+          "(redcap_repeat_instrument) are its sessions, numbered by\n"
+          "redcap_repeat_instance; in a longitudinal project each event\n"
+          "(redcap_event_name) is a session, in the order --events gives (names with or\n"
+          "without _arm_N; each arm counts on its own) or else the order events first\n"
+          "appear in each arm, as a note says; otherwise a record is one administration,\n"
+          "session 1 (or --session N).  Rows and columns of other forms are left out (a\n"
+          "note names the columns), and so are rows without an answer of the form.\n"
+          "--therapist-field and --date-field name the fields holding the therapist code\n"
+          "and the session date (attune_therapist and attune_date, which 'export\n"
+          "--format redcap' writes, are read when present); a date the file does not\n"
+          "hold stays unknown.  <form>_complete 2 (complete) is a complete\n"
+          "administration, 0 (incomplete) and 1 (unverified) partial ones, whose\n"
+          "required answers may be missing.  redcap_survey_identifier and\n"
+          "<form>_timestamp are left out.  The rater is the client.\n"
           "\n"
           "Nothing is imported when any row is bad: every problem is reported as\n"
           "'FILE' line N: 'column': reason (the first 50, then a count).  A session that\n"
@@ -64,103 +89,6 @@ static void usage(void)
           "              1: one thread.  Messages and the study are the same either way\n", stdout);
 }
 
-static void note_calc_ref(long col, void *ctx)
-{
-    importer *im = ctx;
-    if (col >= 0 && im->in->fields[im->in->cols[col].field].type == FT_CALC)
-        im->branch_on_calc = 1;
-}
-
-/* Calc values are not saved (they are recomputed whenever they are read), so
- * a row needs them only when a branching logic reads one. */
-static void find_branch_on_calc(importer *im)
-{
-    for (size_t i = 0; i < im->in->nfields; i++)
-        if (im->in->fields[i].branching)
-            expr_each_ref(im->in->fields[i].branching, note_calc_ref, im);
-}
-
-/* ---- the header ---------------------------------------------------------- */
-
-static void read_header(importer *im, const csvrow *row)
-{
-    const instrument *in = im->in;
-    im->ncsv = row->n;
-    im->map = xmalloc((row->n ? row->n : 1) * sizeof *im->map);
-    for (int l = 0; l < NLEAD; l++)
-        im->lead[l] = -1;
-    strmap seen = STRMAP_INIT;
-
-    for (size_t i = 0; i < row->n; i++) {
-        const char *name = import_trim(row->fields[i]);
-        int added;
-        strmap_put(&seen, name, &added);
-        if (!added) {
-            import_problem(im, &im->reading, row->line, name, "the column appears twice");
-            im->map[i] = COL_SKIP;
-            continue;
-        }
-        int lead = -1;
-        for (int l = 0; l < NLEAD; l++)
-            if (strcmp(name, cli_wide_lead[l]) == 0)
-                lead = l;
-        if (lead >= 0) {
-            im->lead[lead] = (long)i;
-            im->map[i] = COL_LEAD;
-            continue;
-        }
-        long c = instrument_col(in, name);
-        if (c < 0) {
-            if (in->record_id && strcmp(name, in->record_id) == 0)
-                import_problem(im, &im->reading, row->line, name, "the record identifier has no column "
-                               "here: the client column holds it");
-            else if (*name == '\0')
-                import_problem(im, &im->reading, row->line, name, "a column without a name (column %zu)",
-                               i + 1);
-            else
-                import_problem(im, &im->reading, row->line, name, "not a column of '%s'", in->name);
-            im->map[i] = COL_SKIP;
-            continue;
-        }
-        im->map[i] = in->fields[in->cols[c].field].type == FT_CALC ? COL_SKIP : c;
-    }
-    for (int l = 0; l < NLEAD; l++)
-        if (im->lead[l] < 0)
-            import_problem(im, &im->reading, row->line, cli_wide_lead[l], "the column is missing");
-    strmap_release(&seen, NULL);
-    im->header_bad = im->reading.msgs->n > 0;
-}
-
-/* ---- the answers --------------------------------------------------------- */
-
-/* Normalises the row's answers into im->vals and checks them as a whole. */
-static void check_answers(importer *im, const csvrow *row)
-{
-    const instrument *in = im->in;
-    char why[256];
-    record_clear(im->vals, in->ncols);
-    memset(im->valid, 0, in->ncols);
-    for (size_t i = 0; i < im->ncsv; i++) {
-        long c = im->map[i];
-        const char *raw = row->fields[i];
-        if (c < 0 || !*raw)
-            continue;
-        const field *f = &in->fields[in->cols[c].field];
-        char *out = NULL;
-        if (field_normalize(f, raw, &out, why, sizeof why)) {
-            im->vals[c] = out;
-            im->valid[c] = 1;
-        } else {
-            /* keep the raw text: the check below names it with its reason */
-            im->vals[c] = xstrdup(raw);
-        }
-    }
-    if (im->branch_on_calc)
-        instrument_compute(in, im->vals);
-    instrument_check_known(in, (const char *const *)im->vals, im->valid,
-                           import_prefix(im, &im->reading, row->line), im->reading.msgs);
-}
-
 /* ---- rows read, handed to the saving side ---------------------------------- */
 
 /* A row as the reading side leaves it: its problems, and when its leading
@@ -173,6 +101,7 @@ typedef struct read_row {
     size_t probs, nprobs;        /* its problems: entries in offs */
     size_t lead[6];              /* client, therapist, date, modality, rater, rater_code */
     long session;
+    int partial;
     size_t vals;                 /* in->ncols entries in offs */
 } read_row;
 
@@ -231,6 +160,7 @@ static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv
     for (int k = 0; k < 6; k++)
         r->lead[k] = keep(b, lead[k]);
     r->session = lv->session;
+    r->partial = lv->partial;
     r->vals = b->noffs;
     for (size_t c = 0; c < im->in->ncols; c++)
         add_off(b, keep(b, im->vals[c]));
@@ -249,8 +179,9 @@ static int save_row(importer *im, const lead_vals *lv, long line, int made_sessi
         .instrument_id = im->instrument_id,
         .rater = lv->rater,
         .rater_code = lv->rater_code,
-        .status = "complete",
+        .status = lv->partial ? "partial" : "complete",
         .source = "import",
+        .date_unknown = im->blank_date_unknown,
         .values = im->values,
         .n = im->in->ncols,
     };
@@ -279,7 +210,7 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
         return 0;
     lead_vals lv = { text_at(b, r->lead[0]), text_at(b, r->lead[1]), text_at(b, r->lead[2]),
                      text_at(b, r->lead[3]), text_at(b, r->lead[4]), text_at(b, r->lead[5]),
-                     r->session };
+                     r->session, r->partial };
     const instrument *in = im->in;
     for (size_t c = 0; c < in->ncols; c++)
         im->values[c] = in->fields[in->cols[c].field].type == FT_CALC
@@ -312,6 +243,7 @@ static int save_batch(importer *im, const row_batch *b)
 
 typedef struct reading {
     importer *im;
+    char **cells;               /* --format redcap: a row turned into the wide layout */
     handoff *h;
     row_batch *cur;
     row_batch *one;             /* with one thread: the batch saved at once */
@@ -352,21 +284,37 @@ static int on_row(const csvrow *row, void *ctx)
     lead_vals lv = { 0 };
     if (row->index == 0) {
         im->semicolons = row->semicolons;
-        read_header(im, row);
+        if (im->redcap)
+            redcap_header(im, row);
+        else
+            import_read_header(im, row);
         batch_row(im, rd->cur, row->line, &lv, 0);
         return im->header_bad;   /* without a usable header the rows mean nothing */
     }
     if (import_blank_row(row))
         return 0;
-    if (row->n != im->ncsv) {
+    size_t width = im->redcap ? row->n + NLEAD : row->n;
+    if (width != im->ncsv) {
         msgs_addf(&im->row_msgs, "%s%zu cells, but the header has %zu",
-                  import_prefix(im, &im->reading, row->line), row->n, im->ncsv);
+                  import_prefix(im, &im->reading, row->line), row->n,
+                  im->redcap ? im->ncsv - NLEAD : im->ncsv);
         batch_row(im, rd->cur, row->line, &lv, 0);
     } else {
-        size_t lead_bad = import_check_lead(im, row, &lv);
-        check_answers(im, row);
+        csvrow wide = *row;
+        int use = 1;
+        im->row_partial = 0;
+        if (im->redcap) {
+            if (!rd->cells)
+                rd->cells = xcalloc(im->ncsv, sizeof *rd->cells);
+            wide.fields = rd->cells;
+            if ((use = redcap_row(im, row, &wide)) == 0)
+                return 0;           /* nothing of this instrument in the row */
+        }
+        size_t lead_bad = import_check_lead(im, &wide, &lv);
+        lv.partial = im->row_partial;
+        import_check_answers(im, &wide);
         /* the session and administration checks need sound leading cells */
-        batch_row(im, rd->cur, row->line, &lv, !lead_bad);
+        batch_row(im, rd->cur, row->line, &lv, !lead_bad && use > 0);
     }
     if (rd->cur->n == ROWS_PER_BATCH)
         return send_cur(rd);
@@ -392,6 +340,7 @@ static at_status read_and_save(importer *im, at_err *err)
         rd.one = xcalloc(1, sizeof *rd.one);
         rd.status = csvin_read_file_as(im->path_arg, CSVIN_SEMICOLONS, on_row, &rd, &rd.err);
         send_cur(&rd);   /* the rows read before a stop, as with two threads */
+        free(rd.cells);
         sbuf_release(&rd.one->text);
         free(rd.one->offs);
         free(rd.one);
@@ -419,6 +368,7 @@ static at_status read_and_save(importer *im, at_err *err)
         handoff_give(rd.h, &b->link);
     }
     pthread_join(reader, NULL);
+    free(rd.cells);
     while ((b = (row_batch *)handoff_drain(rd.h))) {
         sbuf_release(&b->text);
         free(b->offs);
@@ -453,7 +403,12 @@ int cmd_import(int argc, char **argv, const char *db)
         usage();
         return EXIT_OK;
     }
-    const char *name = NULL, *path = NULL;
+    const char *name = NULL, *path = NULL, *format = NULL, *record_id = NULL, *events = NULL,
+               *therapist = NULL, *date = NULL;
+    long session = 0;
+    const cli_optval strs[] = { { "--format", &format }, { "--record-id", &record_id },
+                                { "--events", &events }, { "--therapist-field", &therapist },
+                                { "--date-field", &date }, { NULL, NULL } };
     int dry_run = 0, replace = 0;
     long threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     for (int i = 1; i < argc; i++) {
@@ -468,6 +423,16 @@ int cmd_import(int argc, char **argv, const char *db)
                 return cli_usage("import", "'--threads' takes 1 or 2");
             i--;
         }
+        else if ((r = opt_value(argc, argv, &i, "--session", &v)) != 0) {
+            if (r < 0 || !parse_long(v, &session) || session < 1)
+                return cli_usage("import", "'--session' takes a session number (1, 2, 3, ...)");
+            i--;
+        }
+        else if ((r = cli_opts("import", argc, argv, &i, strs)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+            i--;
+        }
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_usage("import", "unknown option '%s'", argv[i]);
         else if (!name)
@@ -479,12 +444,23 @@ int cmd_import(int argc, char **argv, const char *db)
     }
     if (!name || !path)
         return cli_usage("import", "import needs an instrument name and a CSV file");
+    int redcap = format && strcmp(format, "redcap") == 0;
+    if (format && !redcap && strcmp(format, "wide") != 0)
+        return cli_usage("import", "'%s' is not a format (wide or redcap)", format);
+    if (!redcap && (record_id || events || therapist || date || session))
+        return cli_usage("import", "--record-id, --events, --session, --therapist-field and "
+                         "--date-field go with --format redcap");
+    if (events && session)
+        return cli_usage("import", "--events and --session do not go together: the events "
+                         "give the sessions");
 
     int rc = EXIT_FAIL;
     at_err err;
     importer im = { .path = strcmp(path, "-") == 0 ? "<stdin>" : path, .path_arg = path,
                     .dry_run = dry_run, .replace = replace, .who = cli_who(),
-                    .threads = (int)threads };
+                    .threads = (int)threads, .redcap = redcap, .opt_record_id = record_id,
+                    .opt_events = events, .opt_therapist = therapist, .opt_date = date,
+                    .opt_session = session };
     im.reading.msgs = &im.row_msgs;
     im.saving.msgs = &im.problems;
     catalog *cat = NULL;
@@ -508,10 +484,11 @@ int cmd_import(int argc, char **argv, const char *db)
     im.version = ii.version;
     instrument_info_release(&ii);
 
-    find_branch_on_calc(&im);
+    import_find_branch_on_calc(&im);
     im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
     im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
     im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
+    im.calc_in = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.calc_in);
 
     if (store_begin_bulk(im.s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
@@ -524,6 +501,11 @@ int cmd_import(int argc, char **argv, const char *db)
     if (im.semicolons)
         fprintf(stderr, "collect: note: '%s' is separated by semicolons (as spreadsheets "
                 "save CSV in many locales); it was read so\n", im.path);
+    if (im.redcap)
+        redcap_finish(&im);
+    for (size_t k = 0; k < im.notes.n; k++)
+        fprintf(stderr, "collect: note: %s\n", im.notes.items[k]);
+
     if (read_rc != AT_OK) {
         cli_print_msgs(&im.problems, MAX_SHOWN);
         cli_fail("%s; nothing was imported", err.msg);
@@ -540,6 +522,11 @@ int cmd_import(int argc, char **argv, const char *db)
                  im.problems.n == 1 ? "" : "s");
         goto out;
     }
+    for (size_t k = 0; k < im.warnings.n && k < MAX_SHOWN; k++)
+        fprintf(stderr, "collect: warning: %s\n", im.warnings.items[k]);
+    if (im.warnings.n > MAX_SHOWN)
+        fprintf(stderr, "collect: warning: ... and %zu more calc values that differ\n",
+                im.warnings.n - MAX_SHOWN);
     if (store_txn_counts(im.s, counts, &err) != AT_OK) {
         cli_fail("%s; nothing was imported", err.msg);
         goto out;
@@ -561,7 +548,11 @@ out:
     free(im.vals);
     free(im.values);
     free(im.valid);
+    free(im.calc_in);
     free(im.map);
+    redcap_release(&im);
+    msgs_release(&im.warnings);
+    msgs_release(&im.notes);
     import_release_lines(&im);
     msgs_release(&im.problems);
     msgs_release(&im.row_msgs);

@@ -14,7 +14,7 @@
 /* The options of each subcommand: parsing, help and completion. */
 typedef struct instrument_args {
     const char *record_id, *out, *version;
-    int csv, text;
+    int csv, text, session_fields;
 } instrument_args;
 
 static void instrument_opts(int sub, instrument_args *a, opt_spec *specs)
@@ -30,20 +30,27 @@ static void instrument_opts(int sub, instrument_args *a, opt_spec *specs)
         specs[n++] = (opt_spec){ "--text", NULL, "aligned text, whatever the output is", NULL,
                                  &a->text };
     }
-    if (sub == 's')
+    if (sub == 's' || sub == 'e')
         specs[n++] = (opt_spec){ "--version", "N", "that version (default the latest)",
                                  &a->version, NULL };
+    if (sub == 'e') {
+        specs[n++] = (opt_spec){ "-o", "FILE", "write FILE instead of standard output", &a->out,
+                                 NULL };
+        specs[n++] = (opt_spec){ "--output", "FILE", NULL, &a->out, NULL };
+        specs[n++] = (opt_spec){ "--session-fields", NULL, "with the fields attune_date and "
+                                 "attune_therapist", NULL, &a->session_fields };
+    }
     specs[n] = (opt_spec){ NULL, NULL, NULL, NULL, NULL };
 }
 
 static const struct { int sub; const char *name; } subs[] = {
-    { 'a', "add" }, { 'l', "list" }, { 's', "show" }, { 'h', "shipped" } };
+    { 'a', "add" }, { 'l', "list" }, { 's', "show" }, { 'e', "export" }, { 'h', "shipped" } };
 
 /* Parses "instrument SUB ..." from argv[2] on, the arguments that are not
  * options into args (NULL: none). */
 static int instrument_parse(int sub, int argc, char **argv, instrument_args *a, opt_args *args)
 {
-    opt_spec specs[4];
+    opt_spec specs[5];
     instrument_opts(sub, a, specs);
     return opt_parse("instrument", argc, argv, 2, specs, args);
 }
@@ -53,6 +60,7 @@ static void usage(void)
     fputs("usage: collect instrument add FILE.csv|NAME [--record-id NAME]\n"
           "       collect instrument list [-o FILE] [--csv|--text]\n"
           "       collect instrument show NAME [--version N]\n"
+          "       collect instrument export NAME [--version N] [--session-fields] [-o FILE]\n"
           "       collect instrument shipped\n"
           "\n"
           "add   reads a REDCap data dictionary; each Form Name in it becomes an\n"
@@ -74,9 +82,15 @@ static void usage(void)
           "      share/attune/instruments beside collect's bin/, then, for a collect\n"
           "      run from its build folder, the source tree's instruments/\n"
           "show  prints an instrument's questions, choices, branching, scales and roles\n"
-          "      (the latest version unless --version)\n", stdout);
+          "      (the latest version unless --version)\n"
+          "export writes an instrument's dictionary (the latest version unless\n"
+          "      --version) as a REDCap data dictionary CSV, on standard output or into\n"
+          "      FILE (-o): the very file that was added when it held this form alone,\n"
+          "      else the form's rows under the 18 standard headers.  --session-fields\n"
+          "      adds the text fields attune_date and attune_therapist that carry the\n"
+          "      session date and the therapist in 'collect export --format redcap'\n", stdout);
     instrument_args dummy;
-    opt_spec specs[4];
+    opt_spec specs[5];
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         instrument_opts(subs[i].sub, &dummy, specs);
         if (specs[0].name) {
@@ -174,8 +188,11 @@ static int instrument_add(int argc, char **argv, const char *db)
         const char **cols = xcalloc(in->ncols ? in->ncols : 1, sizeof *cols);
         for (size_t c = 0; c < in->ncols; c++)
             cols[c] = in->cols[c].name;
-        at_status st = store_instrument_add(s, in->name, sbuf_str(&form), in->record_id, cols,
-                                            in->ncols, &id, &versions[f], &added[f], &err);
+        /* a file of one form is kept as it is, so 'instrument export' gives it back */
+        const char *stored = d.nforms == 1 && strlen(text) == len ? text : NULL;
+        at_status st = store_instrument_add_as(s, in->name, sbuf_str(&form), stored,
+                                               in->record_id, cols, in->ncols, &id,
+                                               &versions[f], &added[f], &err);
         free(cols);
         if (st != AT_OK) {
             store_rollback(s);
@@ -463,12 +480,99 @@ out:
     return rc;
 }
 
+/* ---- export ------------------------------------------------------------ */
+
+/* The two fields that carry the session date and the therapist code in
+ * 'export --format redcap', as dictionary rows of form. */
+static void session_field_rows(const instrument *in, sbuf *out)
+{
+    csvout w;
+    csvout_init_buf(&w, out);
+    if (instrument_field(in, CLI_REDCAP_DATE) >= 0 || instrument_field(in, CLI_REDCAP_THERAPIST) >= 0)
+        return;              /* a dictionary taken back from REDCap has them already */
+    const char *date[DC_NCOLS] = { 0 }, *therapist[DC_NCOLS] = { 0 };
+    date[DC_NAME] = CLI_REDCAP_DATE;
+    date[DC_FORM] = in->name;
+    date[DC_TYPE] = "text";
+    date[DC_LABEL] = "Session date (from attune)";
+    date[DC_VALIDATION] = "date_ymd";
+    therapist[DC_NAME] = CLI_REDCAP_THERAPIST;
+    therapist[DC_FORM] = in->name;
+    therapist[DC_TYPE] = "text";
+    therapist[DC_LABEL] = "Therapist code (from attune)";
+    csvout_row(&w, date, DC_NCOLS);
+    csvout_row(&w, therapist, DC_NCOLS);
+}
+
+static int instrument_export(int argc, char **argv, const char *db)
+{
+    instrument_args a = { 0 };
+    opt_args args = { .noun = "instrument", .max = 1 };
+    if (instrument_parse('e', argc, argv, &a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (!args.n)
+        return cli_usage("instrument", "'instrument export' needs a NAME");
+    const char *name = args.v[0], *vtext = a.version, *path = a.out;
+    int session_fields = a.session_fields;
+    long version = 0;
+    if (vtext && (!parse_long(vtext, &version) || version < 1))
+        return cli_usage("instrument", "version '%s': not a whole number of 1 or more", vtext);
+
+    store *s = cli_open(db, STORE_READ);
+    if (!s)
+        return EXIT_FAIL;
+    int rc = EXIT_FAIL;
+    instrument_info ii = { 0 };
+    catalog *cat = catalog_new(s);
+    outfile out = OUTFILE_INIT;
+    sbuf text = SBUF_INIT;
+    at_err err;
+    at_status st = store_instrument_get(s, name, version, &ii, &err);
+    if (st == AT_ENOTFOUND) {
+        if (version)
+            cli_fail("instrument '%s': no version %ld (see 'collect instrument list')", name,
+                     version);
+        else
+            cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
+        goto out;
+    }
+    if (st != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    if (session_fields) {
+        const instrument *in = catalog_get(cat, ii.id, &err);
+        if (!in) {
+            cli_fail("%s", err.msg);
+            goto out;
+        }
+        dict_write_form(in, &text);
+        session_field_rows(in, &text);
+    } else {
+        sbuf_adds(&text, ii.dictionary);
+    }
+    if (cli_open_out(&out, path, s) != 0)
+        goto out;
+    if (fwrite(text.buf, 1, text.len, out.fp) != text.len || outfile_commit(&out, &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    outfile_release(&out);
+    sbuf_release(&text);
+    catalog_free(cat);
+    instrument_info_release(&ii);
+    store_close(s);
+    return rc;
+}
+
 int cmd_instrument(int argc, char **argv, const char *db)
 {
     for (size_t i = 0; argc > 2 && i < sizeof subs / sizeof subs[0]; i++)
         if (strcmp(argv[1], subs[i].name) == 0) {
             instrument_args dummy;
-            opt_spec specs[4];
+            opt_spec specs[5];
             instrument_opts(subs[i].sub, &dummy, specs);
             if (opt_complete(argc, argv, 2, specs))
                 return EXIT_OK;
@@ -478,13 +582,16 @@ int cmd_instrument(int argc, char **argv, const char *db)
         return EXIT_OK;
     }
     if (argc < 2)
-        return cli_usage("instrument", "'instrument' needs a subcommand: add, list, show or shipped");
+        return cli_usage("instrument", "'instrument' needs a subcommand: add, list, show, "
+                         "export or shipped");
     if (strcmp(argv[1], "add") == 0)
         return instrument_add(argc, argv, db);
     if (strcmp(argv[1], "list") == 0)
         return instrument_list(argc, argv, db);
     if (strcmp(argv[1], "show") == 0)
         return instrument_show(argc, argv, db);
+    if (strcmp(argv[1], "export") == 0)
+        return instrument_export(argc, argv, db);
     if (strcmp(argv[1], "shipped") == 0)
         return instrument_shipped(argc, argv);
     return cli_usage("instrument", "'instrument %s' is not a command", argv[1]);

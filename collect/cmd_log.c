@@ -22,9 +22,10 @@ static void log_usage(const opt_spec *opts)
           "set', 'therapist set' or 'session set' has no instrument: its field is\n"
           "client.therapist, session.therapist, session.date, session.modality or\n"
           "therapist.cohort, of the client, session or therapist named beside it.\n"
-          "The old and new values of notes fields, of fields marked Identifier and of\n"
-          "fields the latest version of the instrument no longer has read '(hidden)',\n"
-          "as exports leave them out, unless --include-identifiers is given.\n"
+          "The old and new values of free-form text (notes, and text fields without a\n"
+          "validation), of fields marked Identifier and of fields the latest version\n"
+          "of the instrument no longer has read '(hidden)', as exports leave them\n"
+          "out, unless --include-identifiers is given.\n"
           "\n", stdout);
     opt_help(stdout, opts);
 }

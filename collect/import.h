@@ -7,6 +7,11 @@
 #include "cli.h"
 #include <stdint.h>
 
+/* What a column of the file is (im->map): a leading column, a column to
+ * skip (another form's, REDCap's own, or one already reported as a
+ * problem), or else the instrument's answer or calc column of that index. */
+enum { COL_LEAD = -2, COL_SKIP = -1 };
+
 enum { LEAD_CLIENT, LEAD_THERAPIST, LEAD_SESSION, LEAD_DATE, LEAD_MODALITY, LEAD_RATER,
        LEAD_RATER_CODE, NLEAD };
 
@@ -38,11 +43,28 @@ typedef struct importer {
     long version;
     int dry_run, replace;
 
-    size_t ncsv;          /* cells per row, from the header */
+    /* --format redcap and its options (see import_redcap.c) */
+    int redcap;
+    const char *opt_record_id, *opt_events, *opt_therapist, *opt_date;
+    long opt_session;     /* 0: session 1 */
+    struct redcap_map *rc;
+
+    size_t ncsv;          /* cells per row, from the header (a REDCap file's rows are
+                             turned into NLEAD leading cells and then the file's own) */
+    const char *lead_name[NLEAD]; /* each leading cell's column, for messages */
     long lead[NLEAD];     /* CSV index of each leading column */
     long *map;            /* CSV index -> instrument column, COL_LEAD or COL_SKIP */
     int header_bad;
     int branch_on_calc;   /* some branching logic reads a calc field */
+
+    int has_calc_cols;    /* the file has calc columns: compared with attune's values */
+    const char **calc_in; /* in->ncols: the file's calc values in the row being read */
+    at_msgs warnings;     /* calc values that differ (reading side; shown at the end) */
+    at_msgs notes;        /* what the reading side has to say (shown at the end) */
+    int row_partial;      /* the row being read is a partial administration */
+    int blank_date_unknown; /* a blank date leaves a new session undated (REDCap files and
+                               the attune.* layout); files of the layout before make it
+                               today's, as they always did */
 
     char **vals;          /* in->ncols answers of the row being read */
     unsigned char *valid; /* the cells field_normalize took (not checked again) */
@@ -64,6 +86,7 @@ typedef struct importer {
 typedef struct lead_vals {
     const char *client, *therapist, *date, *modality, *rater, *rater_code;
     long session;
+    int partial;          /* status partial (REDCap's incomplete and unverified) */
 } lead_vals;
 
 /* Cuts the spaces and tabs around s, in place; returns its new start. */
@@ -96,5 +119,40 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
 void import_saved(importer *im, long line, int made_session);
 
 void import_release_lines(importer *im);
+
+/* ---- the header and the answers (import_row.c) ---- */
+
+/* Notes whether a branching logic reads a calc field (the rows then need
+ * their calc values computed before they are checked). */
+void import_find_branch_on_calc(importer *im);
+
+/* Reads a wide file's header (attune.client ... or the names before):
+ * sets im->map, im->lead, im->lead_name and im->ncsv, and reports what is
+ * wrong with it. */
+void import_read_header(importer *im, const csvrow *row);
+
+/* Normalises the row's answers into im->vals and checks them as a whole;
+ * calc values in the file that differ from attune's go to im->warnings. */
+void import_check_answers(importer *im, const csvrow *row);
+
+/* ---- --format redcap (import_redcap.c) ---- */
+
+/* Reads a REDCap export's header: sets im->map (for the NLEAD leading cells
+ * and then the file's columns), im->lead, im->lead_name and im->ncsv, and
+ * reports what is wrong with it. */
+void redcap_header(importer *im, const csvrow *row);
+
+/* Turns a row of a REDCap export into the leading cells and the file's
+ * cells in out (whose fields array has room for im->ncsv cells and whose
+ * buffers the importer owns).  Returns 0 when the row holds nothing of the
+ * instrument (another form's row, or one without answers), 1 when out is
+ * the row to check, -1 when it is one with problems already reported (its
+ * answers are checked all the same; it is not saved). */
+int redcap_row(importer *im, const csvrow *row, csvrow *out);
+
+/* What the REDCap reading leaves to say at the end (the event order it
+ * chose, columns of other forms), added to im->notes; and frees its state. */
+void redcap_finish(importer *im);
+void redcap_release(importer *im);
 
 #endif

@@ -106,6 +106,8 @@ int import_blank_row(const csvrow *row)
 /* A leading cell without the spaces around it; NULL when blank. */
 static const char *cell(const csvrow *row, long i)
 {
+    if (i < 0)              /* a column the file leaves out */
+        return NULL;
     const char *v = import_trim(row->fields[i]);
     return *v ? v : NULL;
 }
@@ -124,40 +126,40 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
     const char *session = cell(row, im->lead[LEAD_SESSION]);
 
     if (!lv->client)
-        import_problem(im, sd, line, "client", "a client code is required");
+        import_problem(im, sd, line, im->lead_name[LEAD_CLIENT], "a client code is required");
     else if (has_control(lv->client))
-        import_problem(im, sd, line, "client", "the code has a control character");
+        import_problem(im, sd, line, im->lead_name[LEAD_CLIENT], "the code has a control character");
     if (lv->therapist && has_control(lv->therapist))
-        import_problem(im, sd, line, "therapist", "the code has a control character");
+        import_problem(im, sd, line, im->lead_name[LEAD_THERAPIST], "the code has a control character");
     if (lv->rater_code && has_control(lv->rater_code))
-        import_problem(im, sd, line, "rater_code", "the code has a control character");
+        import_problem(im, sd, line, im->lead_name[LEAD_RATER_CODE], "the code has a control character");
 
     lv->session = 0;
     if (!session)
-        import_problem(im, sd, line, "session", "a session number is required");
+        import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "a session number is required");
     else if (!parse_long(session, &lv->session) || lv->session < 1)
-        import_problem(im, sd, line, "session", "'%s' is not a session number (1, 2, 3, ...)",
+        import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "'%s' is not a session number (1, 2, 3, ...)",
                        session);
 
     if (lv->date && !valid_iso_date(lv->date))
-        import_problem(im, sd, line, "date", "'%s' is not a date (YYYY-MM-DD)", lv->date);
+        import_problem(im, sd, line, im->lead_name[LEAD_DATE], "'%s' is not a date (YYYY-MM-DD)", lv->date);
     if (lv->modality && strcmp(lv->modality, "in-person") != 0 &&
         strcmp(lv->modality, "telehealth") != 0)
-        import_problem(im, sd, line, "modality", "'%s' is not in-person or telehealth",
+        import_problem(im, sd, line, im->lead_name[LEAD_MODALITY], "'%s' is not in-person or telehealth",
                        lv->modality);
     if (!lv->rater)
         lv->rater = "client";
     if (lv->client && strcmp(lv->rater, "client") == 0) {
         const char *canon = store_rater_code(lv->rater, lv->client, lv->rater_code);
         if (!canon)
-            import_problem(im, sd, line, "rater_code", "a client's own rating takes the "
+            import_problem(im, sd, line, im->lead_name[LEAD_RATER_CODE], "a client's own rating takes the "
                            "client's code ('%s'), not '%s'", lv->client, lv->rater_code);
         else
             lv->rater_code = canon;
     }
     else if (strcmp(lv->rater, "client") != 0 && strcmp(lv->rater, "therapist") != 0 &&
              strcmp(lv->rater, "observer") != 0)
-        import_problem(im, sd, line, "rater", "'%s' is not client, therapist or observer",
+        import_problem(im, sd, line, im->lead_name[LEAD_RATER], "'%s' is not client, therapist or observer",
                        lv->rater);
     return sd->msgs->n - before;
 }
@@ -181,7 +183,8 @@ static size_t db_problem(importer *im, long line, const at_err *err)
 size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exists,
                           int *replaces)
 {
-    static const char *const cols[] = { "therapist", "date", "modality" };
+    const char *const cols[] = { im->lead_name[LEAD_THERAPIST], im->lead_name[LEAD_DATE],
+                                 im->lead_name[LEAD_MODALITY] };
     size_t before = im->problems.n;
     session_check sc;
     at_err err;
@@ -216,14 +219,14 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
     sbuf what = SBUF_INIT;
     rater_words(&what, lv);
     if (seq)
-        import_problem(im, &im->saving, line, "session",
+        import_problem(im, &im->saving, line, im->lead_name[LEAD_SESSION],
                        "%s for session %ld of client '%s' is already on line %ld",
                        sbuf_str(&what), lv->session, lv->client,
                        lines_get(&im->admin_lines, seq));
     else if (im->replace)
         *replaces = 1;
     else
-        import_problem(im, &im->saving, line, "session",
+        import_problem(im, &im->saving, line, im->lead_name[LEAD_SESSION],
                        "session %ld of client '%s' already has %s of '%s' in the study "
                        "(--replace replaces it)", lv->session, lv->client, sbuf_str(&what),
                        im->in->name);

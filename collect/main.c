@@ -16,12 +16,12 @@ static const struct command {
     const char *summary;
 } commands[] = {
     { "init", cmd_init, "create a new study file" },
-    { "instrument", cmd_instrument, "add, list or show instruments (REDCap data dictionaries)" },
+    { "instrument", cmd_instrument, "add, list, show or export instruments (REDCap data dictionaries)" },
     { "therapist", cmd_therapist, "add, list or change therapists (codes and cohorts)" },
     { "client", cmd_client, "add, list or move clients (codes and their therapist)" },
     { "session", cmd_session, "add, list or correct a client's sessions" },
     { "run", cmd_run, "give a questionnaire in the terminal and save the answers" },
-    { "import", cmd_import, "import answers from a wide CSV file" },
+    { "import", cmd_import, "import answers from a wide CSV file or a REDCap export" },
     { "export", cmd_export, "export answers as wide, long or REDCap CSV" },
     { "amend", cmd_amend, "change saved answers, with a reason kept in the audit trail" },
     { "log", cmd_log, "print the audit trail as CSV" },

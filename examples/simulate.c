@@ -468,11 +468,20 @@ static void emit_wide(csvout *w, const instrument *in, const char *const *lead,
 
 static void emit_header(csvout *w, const instrument *in, int long_form)
 {
+    /* the wide layout names its leading columns attune.client ..., which no
+     * field can be called; the long one keeps field names in cells */
     static const char *names[] = { "client", "therapist", "session", "date", "modality",
                                    "rater", "rater_code", "instrument", "version", "field",
                                    "value" };
-    for (int k = 0; k < (long_form ? 11 : 7); k++)
-        csvout_field(w, names[k]);
+    for (int k = 0; k < (long_form ? 11 : 7); k++) {
+        if (long_form) {
+            csvout_field(w, names[k]);
+        } else {
+            char name[32];
+            snprintf(name, sizeof name, "attune.%s", names[k]);
+            csvout_field(w, name);
+        }
+    }
     for (size_t j = 0; !long_form && j < in->ncols; j++)
         csvout_field(w, in->cols[j].name);
     csvout_end(w);

@@ -83,6 +83,13 @@ size_t instrument_check(const instrument *in, const char *const *vals, const cha
 size_t instrument_check_known(const instrument *in, const char *const *vals,
                               const unsigned char *valid, const char *prefix, at_msgs *problems)
 {
+    return instrument_check_as(in, vals, valid, 0, prefix, problems);
+}
+
+size_t instrument_check_as(const instrument *in, const char *const *vals,
+                           const unsigned char *valid, int partial, const char *prefix,
+                           at_msgs *problems)
+{
     size_t before = problems->n;
     if (!prefix)
         prefix = "";
@@ -114,7 +121,7 @@ size_t instrument_check_known(const instrument *in, const char *const *vals,
         int shown = instrument_shown(in, i, vals);
         if (!shown && answered)
             msgs_addf(problems, "%s'%s': is answered but hidden by its branching logic", prefix, f->name);
-        else if (shown && f->required && !answered && !invalid)
+        else if (shown && f->required && !answered && !invalid && !partial)
             msgs_addf(problems, "%s'%s': is required", prefix, f->name);
     }
     return problems->n - before;

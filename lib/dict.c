@@ -182,17 +182,6 @@ static void read_header(reader *r, const csvrow *row)
     }
 }
 
-/* The names of the wide CSV's leading columns, which no field may take. */
-static int reserved_name(const char *name)
-{
-    static const char *const lead[] = { "client", "therapist", "session", "date",
-                                        "modality", "rater", "rater_code" };
-    for (size_t i = 0; i < sizeof lead / sizeof lead[0]; i++)
-        if (strcmp(name, lead[i]) == 0)
-            return 1;
-    return 0;
-}
-
 static int on_row(const csvrow *row, void *ctx)
 {
     reader *r = ctx;
@@ -312,10 +301,6 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dictionary *out
         if (!good_name(name))
             dict_problem(c, row->line, "'%s': a variable name is lower-case letters, digits and "
                          "underscores, starting with a letter", name);
-        else if (reserved_name(name))
-            dict_problem(c, row->line, "'%s' is one of the leading columns of attune's answer "
-                         "files (client, therapist, session, date, modality, rater, "
-                         "rater_code); rename the field", name);
         if (!*form)
             dict_problem(c, row->line, "'%s': no form name", name);
         if (!*form) {

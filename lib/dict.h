@@ -34,7 +34,10 @@ typedef enum field_valid {
     FV_DATE_YMD, FV_DATE_MDY, FV_DATE_DMY,
     FV_DATETIME_YMD, FV_DATETIME_MDY, FV_DATETIME_DMY,
     FV_DATETIME_SECONDS_YMD, FV_DATETIME_SECONDS_MDY, FV_DATETIME_SECONDS_DMY,
-    FV_TIME, FV_TIME_MM_SS, FV_EMAIL, FV_ALPHA_ONLY, FV_PHONE, FV_ZIPCODE
+    FV_TIME, FV_TIME_MM_SS, FV_TIME_HH_MM_SS,
+    FV_EMAIL, FV_ALPHA_ONLY, FV_PHONE, FV_ZIPCODE,
+    FV_MRN_10D, FV_MRN_GENERIC, FV_VMRN, FV_SSN, FV_PHONE_AUSTRALIA,
+    FV_POSTALCODE_AUSTRALIA, FV_POSTALCODE_CANADA, FV_POSTALCODE_FRENCH, FV_POSTALCODE_GERMANY
 } field_valid;
 
 typedef enum field_role {
@@ -164,6 +167,11 @@ size_t instrument_check(const instrument *in, const char *const *vals, const cha
  * by field_normalize (so not checked again); valid NULL checks every cell. */
 size_t instrument_check_known(const instrument *in, const char *const *vals,
                               const unsigned char *valid, const char *prefix, at_msgs *problems);
+/* The same for a partial administration when partial is nonzero: required
+ * answers may be missing (the rest is checked as ever). */
+size_t instrument_check_as(const instrument *in, const char *const *vals,
+                           const unsigned char *valid, int partial, const char *prefix,
+                           at_msgs *problems);
 
 /* A scale score: evaluates field f's calc with @MINITEMS honoured.  Stores
  * the number of answered terms in *answered (may be NULL) and returns the
@@ -175,6 +183,11 @@ double instrument_scale(const instrument *in, const field *f, const char *const 
  * evaluates the terms once; terms may be NULL. */
 double instrument_scale_terms(const instrument *in, const field *f, const char *const *vals,
                               size_t *answered, double *terms);
+
+/* What a respondent is told to type for validation v, in plain words
+ * ("a date, YYYY-MM-DD", "a 10-digit medical record number"); every
+ * validation has one.  A static string. */
+const char *field_valid_hint(field_valid v);
 
 const char *field_type_name(field_type t);
 const char *field_role_name(field_role r);

@@ -1,5 +1,13 @@
 /* expr.c: parsing REDCap expressions into a tree.
  *
+ * Comments are skipped as REDCap skips them: '//' to the end of a line, and
+ * lines starting with '#'.  The functions are REDCap's special functions
+ * (expr_funcs below); a smart
+ * variable ([event-name], [aggregate-sum:x], ...) or a reference into
+ * another event or instance ([visit_1_arm_1][x], [x][2]) is refused with its
+ * name, as attune evaluates one form's answers without the REDCap project
+ * around them.
+ *
  * Grammar, loosest binding first (REDCap's precedence):
  *   or    := and ('or' and)*
  *   and   := not ('and' not)*
@@ -34,19 +42,6 @@
 #define MAX_DEPTH 64
 #define MAX_HEIGHT EXPR_MAX_HEIGHT
 
-const struct expr_func expr_funcs[] = {
-    { "if", F_IF, 3, 3 },
-    { "sum", F_SUM, 1, -1 },
-    { "mean", F_MEAN, 1, -1 },
-    { "min", F_MIN, 1, -1 },
-    { "max", F_MAX, 1, -1 },
-    { "abs", F_ABS, 1, 1 },
-    { "round", F_ROUND, 1, 2 },
-    { "roundup", F_ROUNDUP, 1, 2 },
-    { "rounddown", F_ROUNDDOWN, 1, 2 },
-    { "sqrt", F_SQRT, 1, 1 },
-};
-const size_t expr_nfuncs = sizeof expr_funcs / sizeof expr_funcs[0];
 
 typedef enum tkind {
     T_END, T_NUM, T_STR, T_REF, T_NAME, T_LPAREN, T_RPAREN, T_COMMA, T_OP
@@ -101,14 +96,65 @@ static int is_name_char(int c)
     return isalnum(c) || c == '_';
 }
 
+/* The end of the bracketed name starting at i ('['): the offset of its ']'
+ * or of the end of the input. */
+static size_t bracket_end(const parser *p, size_t i)
+{
+    size_t j = i + 1;
+    while (j < p->len && p->src[j] != ']' && p->src[j] != '[')
+        j++;
+    return j;
+}
+
+/* REDCap's smart variables ([event-name], [previous-event-name],
+ * [aggregate-sum:x], [user-name], [x:label], ...) read the project around
+ * a form: its events, records, users or labels.  attune evaluates one
+ * form's answers, so they are refused by name. */
+static void smart_variable(parser *p, size_t i)
+{
+    size_t j = bracket_end(p, i);
+    fail(p, i, "'%.*s]' is a REDCap smart variable, which needs the REDCap project around "
+         "the form (events, other records, users or labels); attune cannot evaluate it",
+         (int)(j - i), p->src + i);
+}
+
+/* [event][field] and [field][instance] read another event or instance. */
+static void other_event(parser *p, size_t i, size_t j)
+{
+    size_t k = bracket_end(p, j);
+    fail(p, i, "'%.*s%.*s]' reads a field of another event or instance; attune evaluates "
+         "one form's answers only", (int)(j - i), p->src + i, (int)(k - j), p->src + j);
+}
+
+/* Whether offset i begins its line, spaces aside. */
+static int line_start(const parser *p, size_t i)
+{
+    while (i > 0 && (p->src[i - 1] == ' ' || p->src[i - 1] == '\t'))
+        i--;
+    return i == 0 || p->src[i - 1] == '\n' || p->src[i - 1] == '\r';
+}
+
+/* Skips spaces and comments from offset i, as REDCap allows them in logic:
+ * '//' to the end of the line, and a line that starts with '#'. */
+static size_t skip_blank(const parser *p, size_t i)
+{
+    for (;;) {
+        while (i < p->len && isspace((unsigned char)p->src[i]))
+            i++;
+        int slashes = i + 1 < p->len && p->src[i] == '/' && p->src[i + 1] == '/';
+        if (!slashes && !(i < p->len && p->src[i] == '#' && line_start(p, i)))
+            return i;
+        while (i < p->len && p->src[i] != '\n')
+            i++;
+    }
+}
+
 /* Reads the token at p->next into p->tok; once an error has been found,
  * the token is always T_END. */
 static void lex(parser *p)
 {
     const char *s = p->src;
-    size_t i = p->next;
-    while (i < p->len && isspace((unsigned char)s[i]))
-        i++;
+    size_t i = skip_blank(p, p->next);
     token t = { .kind = T_END, .pos = i, .len = 0 };
     if (i >= p->len) {
         p->tok = t;
@@ -142,7 +188,9 @@ static void lex(parser *p)
         while (j < p->len && is_name_char((unsigned char)s[j]))
             j++;
         t.alen = j - t.a;
-        if (t.alen == 0) {
+        if (j < p->len && (s[j] == '-' || s[j] == ':')) {
+            smart_variable(p, i);
+        } else if (t.alen == 0) {
             fail(p, j, "expected a field name after '['");
         } else if (j < p->len && s[j] == '(') {
             j++;
@@ -160,6 +208,8 @@ static void lex(parser *p)
         if (!p->failed && (j >= p->len || s[j] != ']'))
             fail(p, j, "expected ']'");
         j++;
+        if (!p->failed && j < p->len && s[j] == '[')
+            other_event(p, i, j);
     } else if (isalpha(c) || c == '_') {
         while (j < p->len && is_name_char((unsigned char)s[j]))
             j++;
@@ -321,11 +371,34 @@ static int arity_ok(parser *p, const struct expr_func *fn, size_t pos, size_t n)
         fail(p, pos, "%s() takes %d argument%s, not %zu", fn->name, fn->minargs,
              fn->minargs == 1 ? "" : "s", n);
     else if (fn->maxargs < 0)
-        fail(p, pos, "%s() takes at least %d argument", fn->name, fn->minargs);
+        fail(p, pos, "%s() takes at least %d argument%s", fn->name, fn->minargs,
+             fn->minargs == 1 ? "" : "s");
     else
-        fail(p, pos, "%s() takes %d or %d arguments, not %zu", fn->name, fn->minargs,
-             fn->maxargs, n);
+        fail(p, pos, "%s() takes %d %s %d arguments, not %zu", fn->name, fn->minargs,
+             fn->maxargs == fn->minargs + 1 ? "or" : "to", fn->maxargs, n);
     return 0;
+}
+
+/* datediff()'s unit, and its date format when given, written as text in the
+ * expression, are checked here so that a typing slip is found at load time. */
+static int datediff_literals(parser *p, const expr *e)
+{
+    const expr *unit = e->kids[2];
+    if (unit->kind == N_STR && (strlen(unit->str) != 1 || !strchr("yMdhms", unit->str[0]))) {
+        fail(p, unit->pos, "datediff() unit '%s' is not one of y, M, d, h, m, s", unit->str);
+        return 0;
+    }
+    if (e->nkids >= 4 && e->kids[3]->kind == N_STR) {
+        const char *f = e->kids[3]->str;
+        int is_order = strcasecmp(f, "ymd") == 0 || strcasecmp(f, "mdy") == 0 ||
+                       strcasecmp(f, "dmy") == 0;
+        int is_bool = strcasecmp(f, "true") == 0 || strcasecmp(f, "false") == 0;
+        if (!is_order && !(is_bool && e->nkids == 4)) {
+            fail(p, e->kids[3]->pos, "datediff() date format '%s' is not ymd, mdy or dmy", f);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static expr *parse_call(parser *p)
@@ -355,6 +428,8 @@ static expr *parse_call(parser *p)
         }
     }
     if (!arity_ok(p, fn, e->pos, e->nkids))
+        goto bad;
+    if (fn->id == F_DATEDIFF && !datediff_literals(p, e))
         goto bad;
     lex(p); /* past ')' */
     return bounded(p, e);
@@ -398,9 +473,7 @@ static expr *parse_text(parser *p)
 /* Whether the name at the current token is followed by '(': a call. */
 static int at_call(const parser *p)
 {
-    size_t k = p->next;
-    while (k < p->len && isspace((unsigned char)p->src[k]))
-        k++;
+    size_t k = skip_blank(p, p->next);
     return k < p->len && p->src[k] == '(';
 }
 
@@ -430,6 +503,12 @@ static expr *parse_primary(parser *p)
     case T_NAME:
         if (at_call(p))
             return parse_call(p);
+        if (is_keyword(p, "true") || is_keyword(p, "false")) {   /* datediff's signed flag */
+            expr *e = node_new(N_NUM, p->tok.pos);
+            e->num = is_keyword(p, "true");
+            lex(p);
+            return e;
+        }
         break;
     case T_LPAREN:
         return parse_group(p);

@@ -3,8 +3,18 @@
  *
  * An expression is parsed once into a tree, bound once to an instrument's
  * columns (so a reference to an unknown field fails at load time), and then
- * evaluated for each answer set.  Evaluation allocates nothing: strings in a
- * result point into the answers or into the tree.
+ * evaluated for each answer set.  Strings in a result point into the
+ * answers, into the tree, or (text made by a function such as concat or
+ * upper) into scratch memory of the calling thread that stays valid until
+ * that thread's next expr_eval.
+ *
+ * The functions are REDCap's special functions: if, sum, mean, min, max,
+ * median, stdev, abs, round, roundup, rounddown, sqrt, log, exponential,
+ * isnumber, isinteger, isblankormissingcode, datediff, year, month, day,
+ * contains, not_contain, starts_with, ends_with, left, right, mid, length,
+ * find, replace_text, upper, lower, trim, concat, concat_ws (expr_func.c
+ * gives the rules of the newer ones).  Smart variables and references into
+ * other events or instances are refused by expr_parse, naming them.
  *
  * Blank rules follow REDCap: arithmetic and comparisons other than = and <>
  * with a blank operand give blank; sum, mean, min and max skip blanks (blank

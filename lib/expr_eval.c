@@ -258,6 +258,7 @@ typedef struct frame {
     xval a;          /* a binary operator's left operand */
     double acc;      /* sum, mean, min, max: the running value; round: x */
     size_t n;        /* sum, mean, min, max: numbers met */
+    xval *args;      /* functions from F_MEDIAN on: the arguments so far */
 } frame;
 
 enum { EVAL_STACK = EXPR_MAX_HEIGHT + 1 };
@@ -305,6 +306,17 @@ static void eval_step(frame *f, xval *v, const expr **push)
         return;
     }
 
+    if (e->fn >= F_MEDIAN) {           /* every argument first, then the value */
+        if (f->step == 0)
+            f->args = expr_scratch(e->nkids * sizeof *f->args);
+        else
+            f->args[f->step - 1] = *v;
+        if (f->step < e->nkids)
+            *push = e->kids[f->step];
+        else
+            *v = expr_apply(e->fn, f->args, e->nkids);
+        return;
+    }
     switch (e->fn) {
     case F_IF:
         if (f->step == 0)
@@ -348,9 +360,7 @@ static void eval_step(frame *f, xval *v, const expr **push)
         else
             *v = number(e->fn == F_ABS ? fabs(x) : sqrt(x));
         return;
-    case F_ROUND:
-    case F_ROUNDUP:
-    case F_ROUNDDOWN: {
+    default: {   /* round, roundup, rounddown */
         int mode = e->fn == F_ROUND ? 0 : e->fn == F_ROUNDUP ? 1 : -1;
         if (f->step == 0) {
             *push = e->kids[0];
@@ -373,7 +383,6 @@ static void eval_step(frame *f, xval *v, const expr **push)
         return;
     }
     }
-    *v = blank();
 }
 
 xval expr_eval(const expr *root, const char *const *vals)
@@ -383,6 +392,7 @@ xval expr_eval(const expr *root, const char *const *vals)
     xval v = blank();
     if (root->nkids == 0)
         return leaf(root, vals);
+    expr_scratch_reset();
     st[0] = (frame){ .e = root };
     for (;;) {
         const expr *kid;

@@ -94,6 +94,151 @@ static int valid_zip(const char *s)
     return s[5] == '-' && field_ndigits(s + 6) == 4 && s[10] == '\0';
 }
 
+/* Whether s is n digits, or between lo and hi digits when n is 0. */
+static int all_digits(const char *s, size_t lo, size_t hi)
+{
+    size_t n = field_ndigits(s);
+    return s[n] == '\0' && n >= lo && n <= hi;
+}
+
+/* Australian numbers: an area code 02-08 (in brackets or not), then eight
+ * digits, spaces allowed between them: (02) 9123 4567, 0412 345 678. */
+static int valid_phone_au(const char *p)
+{
+    if (*p == '(') {
+        if (p[1] != '0' || p[2] < '2' || p[2] > '8' || p[3] != ')')
+            return 0;
+        p += 4;
+    } else {
+        if (p[0] != '0' || p[1] < '2' || p[1] > '8')
+            return 0;
+        p += 2;
+    }
+    int n = 0;
+    for (; *p; p++) {
+        if (isdigit((unsigned char)*p))
+            n++;
+        else if (*p != ' ')
+            return 0;
+    }
+    return n == 8;
+}
+
+/* Canadian postal codes: A1A 1A1 (the space optional, any case); the
+ * first letter is one Canada Post gives out. */
+static int valid_postal_ca(const char *s)
+{
+    static const char first[] = "ABCEGHJKLMNPRSTVXY";
+    char c = (char)toupper((unsigned char)s[0]);
+    if (!c || !strchr(first, c) || !isdigit((unsigned char)s[1]) || !isalpha((unsigned char)s[2]))
+        return 0;
+    const char *p = s + 3;
+    while (*p == ' ')
+        p++;
+    return isdigit((unsigned char)p[0]) && isalpha((unsigned char)p[1]) &&
+           isdigit((unsigned char)p[2]) && p[3] == '\0';
+}
+
+/* The validations whose rule is a shape of letters and digits; returns
+ * -1 when v is not one of them, else whether s fits, with the reason. */
+static int check_code(field_valid v, const char *s, char *why, size_t whysz)
+{
+    int ok;
+    const char *what;
+    switch (v) {
+    case FV_MRN_10D:
+        ok = all_digits(s, 10, 10);
+        what = "a medical record number of 10 digits";
+        break;
+    case FV_MRN_GENERIC:
+        ok = *s != '\0';
+        for (const char *p = s; *p; p++)
+            if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+                ok = 0;
+        what = "a medical record number (letters, digits, - and _)";
+        break;
+    case FV_VMRN:
+        ok = s[0] != '0' && all_digits(s, 4, 9);
+        what = "a medical record number of 4 to 9 digits without leading zeros";
+        break;
+    case FV_SSN:
+        ok = field_ndigits(s) == 3 && s[3] == '-' && field_ndigits(s + 4) == 2 && s[6] == '-' &&
+             all_digits(s + 7, 4, 4);
+        what = "a social security number (123-45-6789)";
+        break;
+    case FV_PHONE_AUSTRALIA:
+        ok = valid_phone_au(s);
+        what = "an Australian phone number (area code 02-08 and 8 digits)";
+        break;
+    case FV_POSTALCODE_AUSTRALIA:
+        ok = all_digits(s, 4, 4);
+        what = "an Australian postcode (4 digits)";
+        break;
+    case FV_POSTALCODE_CANADA:
+        ok = valid_postal_ca(s);
+        what = "a Canadian postal code (A1A 1A1)";
+        break;
+    case FV_POSTALCODE_FRENCH:
+        /* five digits, the first two a department from 01 to 98 */
+        ok = all_digits(s, 5, 5) && strncmp(s, "00", 2) != 0 && strncmp(s, "99", 2) != 0;
+        what = "a French postal code (5 digits)";
+        break;
+    case FV_POSTALCODE_GERMANY:
+        ok = all_digits(s, 5, 5) && strncmp(s, "00", 2) != 0;
+        what = "a German postal code (5 digits, not starting 00)";
+        break;
+    default:
+        return -1;
+    }
+    if (!ok)
+        field_why(why, whysz, "'%s' is not %s", s, what);
+    return ok;
+}
+
+const char *field_valid_hint(field_valid v)
+{
+    switch (v) {
+    case FV_NONE: return "text on one line";
+    case FV_INTEGER: return "a whole number";
+    case FV_NUMBER: return "a number";
+    case FV_NUMBER_1DP: return "a number with 1 decimal, e.g. 2.5";
+    case FV_NUMBER_2DP: return "a number with 2 decimals, e.g. 2.50";
+    case FV_NUMBER_3DP: return "a number with 3 decimals, e.g. 2.500";
+    case FV_NUMBER_4DP: return "a number with 4 decimals, e.g. 2.5000";
+    case FV_NUMBER_COMMA: return "a number, with a decimal comma";
+    case FV_NUMBER_1DP_COMMA: return "a number with 1 decimal after a comma, e.g. 2,5";
+    case FV_NUMBER_2DP_COMMA: return "a number with 2 decimals after a comma, e.g. 2,50";
+    case FV_NUMBER_3DP_COMMA: return "a number with 3 decimals after a comma, e.g. 2,500";
+    case FV_NUMBER_4DP_COMMA: return "a number with 4 decimals after a comma, e.g. 2,5000";
+    case FV_DATE_YMD: return "a date, YYYY-MM-DD";
+    case FV_DATE_MDY: return "a date, MM-DD-YYYY";
+    case FV_DATE_DMY: return "a date, DD-MM-YYYY";
+    case FV_DATETIME_YMD: return "a date and time, YYYY-MM-DD HH:MM";
+    case FV_DATETIME_MDY: return "a date and time, MM-DD-YYYY HH:MM";
+    case FV_DATETIME_DMY: return "a date and time, DD-MM-YYYY HH:MM";
+    case FV_DATETIME_SECONDS_YMD: return "a date and time, YYYY-MM-DD HH:MM:SS";
+    case FV_DATETIME_SECONDS_MDY: return "a date and time, MM-DD-YYYY HH:MM:SS";
+    case FV_DATETIME_SECONDS_DMY: return "a date and time, DD-MM-YYYY HH:MM:SS";
+    case FV_TIME: return "a time, HH:MM";
+    case FV_TIME_MM_SS: return "minutes and seconds, MM:SS";
+    case FV_TIME_HH_MM_SS: return "a time with seconds, HH:MM:SS";
+    case FV_EMAIL: return "an email address";
+    case FV_ALPHA_ONLY: return "letters only";
+    case FV_PHONE: return "a phone number, e.g. (615) 555-0100";
+    case FV_ZIPCODE: return "a zip code, 12345 or 12345-6789";
+    case FV_MRN_10D: return "a medical record number of 10 digits";
+    case FV_MRN_GENERIC: return "a medical record number: letters, digits, - or _";
+    case FV_VMRN: return "a medical record number of 4 to 9 digits, not starting with 0";
+    case FV_SSN: return "a social security number, 123-45-6789";
+    case FV_PHONE_AUSTRALIA: return "an Australian phone number, e.g. 02 9123 4567";
+    case FV_POSTALCODE_AUSTRALIA: return "an Australian postcode, 4 digits";
+    case FV_POSTALCODE_CANADA: return "a Canadian postal code, e.g. K1A 0B1";
+    case FV_POSTALCODE_FRENCH: return "a French postal code, 5 digits";
+    case FV_POSTALCODE_GERMANY: return "a German postal code, 5 digits";
+    }
+    return "text";
+}
+
 /* "1-5", "-2 to 2", "1 or more", "5 or less" (dates: "or later"/"or earlier"). */
 static void range_text(const field *f, char *buf, size_t bufsz)
 {
@@ -162,6 +307,11 @@ static int check_text(const field *f, const char *s, char **out, char *why, size
         }
         break;
     default:
+        if (!field_valid_ordered(f->valid)) {
+            if (!check_code(f->valid, s, why, whysz))
+                return 0;
+            break;
+        }
         if (!field_parse_value(f->valid, s, &key, norm, sizeof norm, why, whysz))
             return 0;
         if (!in_range(f, key, s, why, whysz))   /* as typed, so it can be found */

@@ -37,10 +37,20 @@ static const struct {
     { "datetime_seconds_dmy", FV_DATETIME_SECONDS_DMY },
     { "time", FV_TIME },
     { "time_mm_ss", FV_TIME_MM_SS },
+    { "time_hh_mm_ss", FV_TIME_HH_MM_SS },
     { "email", FV_EMAIL },
     { "alpha_only", FV_ALPHA_ONLY },
     { "phone", FV_PHONE },
     { "zipcode", FV_ZIPCODE },
+    { "mrn_10d", FV_MRN_10D },
+    { "mrn_generic", FV_MRN_GENERIC },
+    { "vmrn", FV_VMRN },
+    { "ssn", FV_SSN },
+    { "phone_australia", FV_PHONE_AUSTRALIA },
+    { "postalcode_australia", FV_POSTALCODE_AUSTRALIA },
+    { "postalcode_canada", FV_POSTALCODE_CANADA },
+    { "postalcode_french", FV_POSTALCODE_FRENCH },
+    { "postalcode_germany", FV_POSTALCODE_GERMANY },
     /* names older REDCap versions wrote */
     { "int", FV_INTEGER },
     { "float", FV_NUMBER },
@@ -62,7 +72,7 @@ int field_valid_lookup(const char *name, field_valid *out)
 
 int field_valid_ordered(field_valid v)
 {
-    return v >= FV_INTEGER && v <= FV_TIME_MM_SS;
+    return v >= FV_INTEGER && v <= FV_TIME_HH_MM_SS;
 }
 
 static int is_date(field_valid v)
@@ -257,11 +267,14 @@ int field_parse_value(field_valid v, const char *s, double *key, char *norm, siz
         point = ',';
         break;
     case FV_TIME:
-    case FV_TIME_MM_SS: {
+    case FV_TIME_MM_SS:
+    case FV_TIME_HH_MM_SS: {
         const char *p = s;
         int secs;
-        if (!parse_clock(&p, 2, v == FV_TIME, &secs, norm, normsz) || *p) {
-            field_why(why, whysz, "'%s' is not a time (%s)", s, v == FV_TIME ? "HH:MM" : "MM:SS");
+        int parts = v == FV_TIME_HH_MM_SS ? 3 : 2;
+        if (!parse_clock(&p, parts, v == FV_TIME, &secs, norm, normsz) || *p) {
+            field_why(why, whysz, "'%s' is not a time (%s)", s,
+                      v == FV_TIME ? "HH:MM" : v == FV_TIME_MM_SS ? "MM:SS" : "HH:MM:SS");
             return 0;
         }
         *key = secs;

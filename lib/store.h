@@ -8,7 +8,9 @@
  *   sessions(id, client_id, therapist_id, number, date, modality; UNIQUE(client_id, number))
  *   instruments(id, name, version, sha256, dictionary, record_id, added_at;
  *               UNIQUE(name, version), UNIQUE(name, sha256))
- *     dictionary is the form as dict_write_form writes it; record_id names its
+ *     dictionary is the form as dict_write_form writes it, or the whole file it
+ *     was read from when that held this form alone; sha256 is always that of
+ *     the form as dict_write_form writes it; record_id names its
  *     record identifier field (NULL when the form has none), which reading
  *     the text back needs
  *   instrument_columns(instrument_id, position, name; PRIMARY KEY(instrument_id, position))
@@ -127,6 +129,15 @@ void session_info_release(session_info *si);
 at_status store_instrument_add(store *s, const char *name, const char *text,
                                const char *record_id, const char *const *cols, size_t ncols,
                                long *id, long *version, int *added, at_err *err);
+/* The same, storing the text stored (when not NULL) as the version's
+ * dictionary instead of text: the file the form was read from, so that it
+ * can be written back byte for byte.  The version is still told by text's
+ * sha256 (the form as dict_write_form writes it), so the same form read
+ * from a file written differently is the same version. */
+at_status store_instrument_add_as(store *s, const char *name, const char *text,
+                                  const char *stored, const char *record_id,
+                                  const char *const *cols, size_t ncols, long *id,
+                                  long *version, int *added, at_err *err);
 
 typedef struct instrument_info {
     long id;
@@ -159,7 +170,9 @@ typedef struct admin_rec {
     const char *client;
     const char *therapist;   /* NULL: the client's therapist */
     long session;            /* 0: next number */
-    const char *date;        /* NULL: today for a new session; when given, must match */
+    const char *date;        /* NULL: today for a new session (unknown with date_unknown);
+                                when given, must match */
+    int date_unknown;        /* a new session without a date gets none, not today's */
     const char *modality;    /* NULL: not recorded */
     long instrument_id;
     const char *rater;       /* "client", "therapist" or "observer" */

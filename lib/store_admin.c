@@ -140,14 +140,15 @@ static at_status session_lookup(store *s, long cid, long number, const char *rat
 
 /* The session rule, in one place: where the cached session and a save's
  * therapist (its id, 0 when that code is not in the study), date and
- * modality disagree. */
+ * modality disagree (a session without a date or modality takes any). */
 static unsigned session_conflicts(const store *s, const char *therapist, long tid,
                                   const char *date, const char *modality)
 {
     unsigned bits = 0;
     if (therapist && *therapist && (!tid || tid != s->session.therapist_id))
         bits |= SESSION_THERAPIST;
-    if (date && *date && strcmp(date, s->session.date) != 0)
+    /* an undated session (its date unknown) disagrees with no date */
+    if (date && *date && *s->session.date && strcmp(date, s->session.date) != 0)
         bits |= SESSION_DATE;
     if (modality && *modality && s->session.modality && strcmp(modality, s->session.modality) != 0)
         bits |= SESSION_MODALITY;
@@ -243,7 +244,9 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
         return rc;
     char today[11];
     const char *date = r->date;
-    if (!date) {
+    if (!date && r->date_unknown) {
+        date = "";
+    } else if (!date) {
         today_iso(today);
         date = today;
     }

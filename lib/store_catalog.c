@@ -343,6 +343,15 @@ at_status store_instrument_add(store *s, const char *name, const char *text,
                                const char *record_id, const char *const *cols, size_t ncols,
                                long *id, long *version, int *added, at_err *err)
 {
+    return store_instrument_add_as(s, name, text, NULL, record_id, cols, ncols, id, version,
+                                   added, err);
+}
+
+at_status store_instrument_add_as(store *s, const char *name, const char *text,
+                                  const char *stored, const char *record_id,
+                                  const char *const *cols, size_t ncols, long *id,
+                                  long *version, int *added, at_err *err)
+{
     if (!name || !*name)
         return at_fail(err, AT_EINVAL, "an instrument name must not be empty");
     if (!text)
@@ -389,7 +398,7 @@ at_status store_instrument_add(store *s, const char *name, const char *text,
     now_iso(now);
     store_bind_str(st, 1, name);
     store_bind_str(st, 2, hex);
-    store_bind_str(st, 3, text);
+    store_bind_str(st, 3, stored ? stored : text);
     store_bind_str(st, 4, now);
     if (record_id)
         store_bind_str(st, 5, record_id);

@@ -55,7 +55,7 @@ expect "collect " "amend client export import init instrument log run session th
 expect "collect cl" "client"
 expect "collect --" "--db --help --version --who"
 expect "collect client " "add list set"
-expect "collect instrument " "add list shipped show"
+expect "collect instrument " "add export list shipped show"
 expect "collect run " "client_post_session"
 expect "collect run client_post_session --c" "--client"
 expect "collect run client_post_session --client " "C01 C02"

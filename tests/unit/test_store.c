@@ -378,6 +378,20 @@ static void test_instrument_versions(void **state)
     snprintf(want, sizeof want, "other v1 %.8s;psq v1 %.8s;psq v2 %.8s;", ha, ha, hex);
     assert_string_equal(sbuf_str(&out), want);
     sbuf_release(&out);
+    /* the text kept may be the file the form came from; the version is the form's */
+    const char *file_a = "\xEF\xBB\xBFrecord_id,psq,text,Record\r\n";
+    assert_int_equal(store_instrument_add_as(s, "psq", a, file_a, NULL, test_cols, 5, &id, &v,
+                                             &added, &err), AT_OK);
+    assert_int_equal(id, id1);          /* the same form as version 1: unchanged */
+    assert_int_equal(added, 0);
+    assert_int_equal(store_instrument_add_as(s, "kept", a, file_a, NULL, test_cols, 5, &id, &v,
+                                             &added, &err), AT_OK);
+    assert_int_equal(added, 1);
+    assert_int_equal(store_instrument_get(s, "kept", 0, &ii, &err), AT_OK);
+    assert_string_equal(ii.dictionary, file_a);
+    store_sha256(a, strlen(a), hex);
+    assert_string_equal(ii.sha256, hex);
+    instrument_info_release(&ii);
     store_close(s);
 }
 

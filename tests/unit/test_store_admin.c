@@ -564,6 +564,41 @@ static void test_new_client_sessions(void **state)
     store_close(s);
 }
 
+/* A session a save makes without a date: dated today, or left undated
+ * when the date is unknown (a REDCap export without one). */
+static void test_unknown_date(void **state)
+{
+    fixture *f = *state;
+    at_err err;
+    store *s = seed(f);
+    const char *values[5] = { "1", NULL, NULL, NULL, NULL };
+    admin_rec r = { .client = "U1", .session = 1, .instrument_id = psq1, .rater = "client",
+                    .status = "partial", .source = "import", .values = values, .n = 5,
+                    .date_unknown = 1 };
+    long id, session;
+    assert_int_equal(store_admin_save(s, &r, 0, "alice", &id, &session, &err), AT_OK);
+    r.client = "U2";
+    r.date_unknown = 0;
+    assert_int_equal(store_admin_save(s, &r, 0, "alice", &id, &session, &err), AT_OK);
+    char today[11];
+    today_iso(today);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM sessions se JOIN clients c ON c.id = "
+                                "se.client_id WHERE c.code = 'U1' AND se.date = ''"), 1);
+    sbuf q = SBUF_INIT;
+    sbuf_addf(&q, "SELECT count(*) FROM sessions se JOIN clients c ON c.id = se.client_id "
+                  "WHERE c.code = 'U2' AND se.date = '%s'", today);
+    assert_int_equal(db_long(s, sbuf_str(&q)), 1);
+    sbuf_release(&q);
+    /* an undated session takes a later save that gives a date, and keeps none */
+    r.client = "U1";
+    r.instrument_id = other1;
+    r.date = "2026-05-01";
+    assert_int_equal(store_admin_save(s, &r, 0, "alice", &id, &session, &err), AT_OK);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM sessions se JOIN clients c ON c.id = "
+                                "se.client_id WHERE c.code = 'U1' AND se.date = ''"), 1);
+    store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -575,6 +610,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_find, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_in_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_client_sessions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_date, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,7 +108,7 @@ grep -o 'growth model of the [a-z]* rate\|least-squares line of the [a-z]* rate\
 echo "# with fewer than three clients the weekly rates' least-squares lines stand in"
 setup collect --db few.db init
 setup collect --db few.db instrument add instruments/client_post_session.csv
-grep -E '^client|^C0[12],' examples/sample/client_post_session.csv >two.csv
+grep -E '^attune.client|^C0[12],' examples/sample/client_post_session.csv >two.csv
 setup collect --db few.db import client_post_session two.csv
 analyze --db few.db chart --therapist T01 -o few.svg
 grep -o 'growth model of the [a-z]* rate\|least-squares line of the [a-z]* rate' few.svg | sort | uniq -c

@@ -28,17 +28,33 @@ echo "tables: $(sqlite3 -readonly old.db "SELECT group_concat(name || ':' || typ
 echo "mode: $(stat -c %a old.db)"
 run collect --db old.db init
 
-echo "# every export is byte for byte what attune 0.1.0 wrote"
+echo "# every export holds what attune 0.1.0 wrote: long byte for byte; wide with the"
+echo "# leading columns now named attune.client ...; redcap with the session date and"
+echo "# therapist added; the default export without free-form text, now left out"
+lead_old=client,therapist,session,date,modality,rater,rater_code,
+lead_new=attune.client,attune.therapist,attune.session,attune.date,attune.modality,attune.rater,attune.rater_code,
 for i in client_post_session therapist_post_session export_demo; do
   for f in wide long redcap; do
     extra=
     [ "$i.$f" = therapist_post_session.redcap ] && extra="--rater therapist"
     [ "$i.$f" = export_demo.redcap ] && extra="--rater-code P02"
     collect --db old.db export "$i" --format "$f" --include-identifiers $extra -o out.csv 2>/dev/null
-    echo "$i $f: $(cmp -s out.csv "$fixture/$i.$f.csv" && echo same || echo DIFFERENT)"
+    case $f in
+      wide) sed "1s/^$lead_old/$lead_new/" "$fixture/$i.$f.csv" >then.csv
+            echo "$i $f: $(cmp -s out.csv then.csv && echo same || echo DIFFERENT)" ;;
+      long) echo "$i $f: $(cmp -s out.csv "$fixture/$i.$f.csv" && echo same || echo DIFFERENT)" ;;
+      redcap) csv_cells --drop attune_date,attune_therapist out.csv >now.cells
+              csv_cells "$fixture/$i.$f.csv" >then.cells
+              echo "$i $f: $(cmp -s now.cells then.cells && echo same || echo DIFFERENT)," \
+                   "$(csv_cells --only attune_date,attune_therapist out.csv | wc -l) date and therapist cells added" ;;
+    esac
   done
   collect --db old.db export "$i" -o out.csv 2>/dev/null
-  echo "$i default: $(cmp -s out.csv "$fixture/$i.default.csv" && echo same || echo DIFFERENT)"
+  sed "1s/^$lead_old/$lead_new/" "$fixture/$i.default.csv" >then.csv
+  csv_cells out.csv >now.cells
+  csv_cells --only "$(head -1 out.csv)" then.csv >then.cells
+  gone=$(head -1 then.csv | tr , '\n' | grep -vxF -f <(head -1 out.csv | tr , '\n') | paste -sd ' ')
+  echo "$i default: $(cmp -s now.cells then.cells && echo same || echo DIFFERENT) but for free text (${gone:-none})"
 done
 # (0.1.0's log showed every value; --include-identifiers shows them now)
 collect --db old.db log --include-identifiers -o log.csv

@@ -1,0 +1,336 @@
+/* import_redcap.c: collect import --format redcap, the CSV REDCap's Export
+ * Data writes (raw values, variable names as headers).
+ *
+ * Each row of the file is turned into the wide import's row: the leading
+ * cells (client from the record identifier, the session number from the
+ * repeat instance, the event or --session, therapist and date from the
+ * fields --therapist-field and --date-field name) followed by the file's
+ * own cells, of which the instrument's columns are answers and the rest
+ * (other forms, REDCap's own columns) are skipped.  From there the rows are
+ * checked and saved exactly as a wide file's are.
+ *
+ * Which rows are the instrument's: a row of a repeating instrument says so
+ * in redcap_repeat_instrument (rows of other repeating forms are skipped);
+ * any other row is taken when it holds an answer to the instrument or a
+ * <form>_complete above 0, so the rows of events the form is not in, and
+ * the rows that hold only other forms, are left alone. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "strmap.h"
+
+/* An event: the session number it stands for. */
+typedef struct event_info {
+    long session;
+} event_info;
+
+typedef struct redcap_map {
+    long record, event, rep_form, rep_inst, complete, therapist, date;  /* file columns, -1 none */
+    strmap events;              /* event name -> event_info */
+    strmap arms;                /* arm -> events seen in it so far (as a counter) */
+    sbuf order;                 /* events in the order numbered, for the note */
+    char **given;               /* --events, split */
+    size_t ngiven;
+    size_t skipped;             /* columns of other forms */
+    sbuf skipped_names;
+    char session[24];           /* the leading cells made for the row being read */
+    char date_cell[64];
+    char client_col[256];
+    char complete_col[256];
+} redcap_map;
+
+/* "_arm_N" at the end of a unique event name, or "" for none. */
+static const char *arm_of(const char *event)
+{
+    const char *a = strstr(event, "_arm_");
+    while (a) {
+        const char *p = a + 5;
+        if (*p >= '0' && *p <= '9') {
+            while (*p >= '0' && *p <= '9')
+                p++;
+            if (*p == '\0')
+                return a;
+        }
+        a = strstr(a + 1, "_arm_");
+    }
+    return "";
+}
+
+static void split_events(redcap_map *m, const char *list)
+{
+    char *copy = xstrdup(list), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        tok = import_trim(tok);
+        if (!*tok)
+            continue;
+        m->given = xrealloc(m->given, (m->ngiven + 1) * sizeof *m->given);
+        m->given[m->ngiven++] = xstrdup(tok);
+    }
+    free(copy);
+}
+
+/* The session an event given in --events stands for: its place among the
+ * listed events of its arm (an entry without an arm counts in every arm);
+ * 0 when it is not listed. */
+static long listed_session(const redcap_map *m, const char *event)
+{
+    const char *arm = arm_of(event);
+    size_t base = strlen(event) - strlen(arm);
+    long place = 0;
+    for (size_t k = 0; k < m->ngiven; k++) {
+        const char *g = m->given[k];
+        const char *garm = arm_of(g);
+        if (*garm && strcmp(garm, arm) != 0)
+            continue;                      /* another arm's event */
+        place++;
+        if (strcmp(g, event) == 0 ||
+            (!*garm && strlen(g) == base && strncmp(g, event, base) == 0))
+            return place;
+    }
+    return 0;
+}
+
+void redcap_header(importer *im, const csvrow *row)
+{
+    const instrument *in = im->in;
+    redcap_map *m = xcalloc(1, sizeof *m);
+    im->rc = m;
+    im->blank_date_unknown = 1;
+    m->record = m->event = m->rep_form = m->rep_inst = m->complete = m->therapist = m->date = -1;
+    im->ncsv = row->n + NLEAD;
+    im->map = xmalloc(im->ncsv * sizeof *im->map);
+    for (int l = 0; l < NLEAD; l++) {
+        im->lead[l] = l;
+        im->map[l] = COL_LEAD;
+    }
+    if (im->opt_events)
+        split_events(m, im->opt_events);
+
+    const char *rid = im->opt_record_id ? im->opt_record_id
+                      : in->record_id ? in->record_id
+                      : row->n ? import_trim(row->fields[0]) : "record_id";
+    snprintf(m->client_col, sizeof m->client_col, "%s", rid);
+    const char *therapist = im->opt_therapist, *date = im->opt_date;
+    /* the columns export --format redcap writes, unless others are named */
+    for (size_t i = 0; i < row->n; i++) {
+        const char *name = import_trim(row->fields[i]);
+        if (!im->opt_therapist && strcmp(name, CLI_REDCAP_THERAPIST) == 0)
+            therapist = CLI_REDCAP_THERAPIST;
+        if (!im->opt_date && strcmp(name, CLI_REDCAP_DATE) == 0)
+            date = CLI_REDCAP_DATE;
+    }
+
+    sbuf complete = SBUF_INIT, stamp = SBUF_INIT;
+    sbuf_addf(&complete, "%s_complete", in->name);
+    snprintf(m->complete_col, sizeof m->complete_col, "%s", sbuf_str(&complete));
+    sbuf_addf(&stamp, "%s_timestamp", in->name);
+    strmap seen = STRMAP_INIT;
+    size_t answers = 0;
+    for (size_t i = 0; i < row->n; i++) {
+        const char *name = import_trim(row->fields[i]);
+        long *slot = &im->map[NLEAD + i];
+        int added;
+        *slot = COL_SKIP;
+        strmap_put(&seen, name, &added);
+        if (!added) {
+            import_problem(im, &im->reading, row->line, name, "the column appears twice");
+            continue;
+        }
+        if (therapist && strcmp(name, therapist) == 0)
+            m->therapist = (long)i;
+        if (date && strcmp(name, date) == 0)
+            m->date = (long)i;
+        long c = instrument_col(in, name);
+        if (strcmp(name, rid) == 0) {
+            m->record = (long)i;
+        } else if (strcmp(name, "redcap_event_name") == 0) {
+            m->event = (long)i;
+        } else if (strcmp(name, "redcap_repeat_instrument") == 0) {
+            m->rep_form = (long)i;
+        } else if (strcmp(name, "redcap_repeat_instance") == 0) {
+            m->rep_inst = (long)i;
+        } else if (strcmp(name, sbuf_str(&complete)) == 0) {
+            m->complete = (long)i;
+        } else if (c >= 0) {
+            *slot = c;
+            answers++;
+            if (in->fields[in->cols[c].field].type == FT_CALC)
+                im->has_calc_cols = 1;
+        } else if (strcmp(name, sbuf_str(&stamp)) == 0 ||
+                   strcmp(name, "redcap_survey_identifier") == 0 ||
+                   strcmp(name, "redcap_data_access_group") == 0 ||
+                   m->therapist == (long)i || m->date == (long)i) {
+            /* REDCap's own columns, and the therapist and date fields */
+        } else if (*name == '\0') {
+            import_problem(im, &im->reading, row->line, name, "a column without a name (column %zu)",
+                           i + 1);
+        } else {
+            if (m->skipped < 5)
+                sbuf_addf(&m->skipped_names, "%s%s", m->skipped ? ", " : "", name);
+            m->skipped++;
+        }
+    }
+    if (m->record < 0)
+        import_problem(im, &im->reading, row->line, rid, "the column is missing (the record "
+                       "identifier, which gives the client; another is named with --record-id)");
+    if (im->opt_therapist && m->therapist < 0)
+        import_problem(im, &im->reading, row->line, im->opt_therapist,
+                       "the column is missing (named by --therapist-field)");
+    if (im->opt_date && m->date < 0)
+        import_problem(im, &im->reading, row->line, im->opt_date,
+                       "the column is missing (named by --date-field)");
+    if (im->opt_events && m->event < 0)
+        import_problem(im, &im->reading, row->line, "redcap_event_name", "the column is missing, "
+                       "but --events was given (the file is not from a longitudinal project)");
+    if (!answers && m->complete < 0)
+        import_problem(im, &im->reading, row->line, in->name, "no column of '%s' is in the file "
+                       "(is it the export of another project?)", in->name);
+    if (m->rep_form >= 0 && m->rep_inst < 0)
+        import_problem(im, &im->reading, row->line, "redcap_repeat_instance",
+                       "the column is missing, but redcap_repeat_instrument is there");
+
+    im->lead_name[LEAD_CLIENT] = m->client_col;
+    im->lead_name[LEAD_THERAPIST] = therapist ? (m->therapist >= 0 ? therapist : "therapist")
+                                              : "therapist";
+    im->lead_name[LEAD_SESSION] = m->rep_form >= 0 ? "redcap_repeat_instance"
+                                  : m->event >= 0 ? "redcap_event_name" : "session";
+    im->lead_name[LEAD_DATE] = date && m->date >= 0 ? date : "date";
+    im->lead_name[LEAD_MODALITY] = "modality";
+    im->lead_name[LEAD_RATER] = "rater";
+    im->lead_name[LEAD_RATER_CODE] = "rater_code";
+    strmap_release(&seen, NULL);
+    sbuf_release(&complete);
+    sbuf_release(&stamp);
+    im->header_bad = im->reading.msgs->n > 0;
+}
+
+/* The session an event stands for: as --events lists it, or numbered in
+ * the order events first appear, within each arm.  0 (after a problem)
+ * when --events does not list it. */
+static long event_session(importer *im, long line, const char *event)
+{
+    redcap_map *m = im->rc;
+    int added;
+    void **slot = strmap_put(&m->events, event, &added);
+    if (!added)
+        return ((event_info *)*slot)->session;
+    event_info *e = xcalloc(1, sizeof *e);
+    *slot = e;
+    if (m->ngiven) {
+        e->session = listed_session(m, event);
+        if (!e->session)
+            import_problem(im, &im->reading, line, "redcap_event_name",
+                           "'%s' is not one of the events given with --events", event);
+        return e->session;
+    }
+    void **arm = strmap_put(&m->arms, arm_of(event), &added);
+    e->session = (long)(size_t)*arm + 1;
+    *arm = (void *)(size_t)e->session;
+    sbuf_addf(&m->order, "%s%s = session %ld", m->order.len ? ", " : "", event, e->session);
+    return e->session;
+}
+
+/* Whether the row holds an answer of the instrument (a calc value is none:
+ * REDCap may fill one in where nothing was asked). */
+static int has_answers(const importer *im, const csvrow *row)
+{
+    const instrument *in = im->in;
+    for (size_t i = 0; i < row->n; i++) {
+        long c = im->map[NLEAD + i];
+        if (c >= 0 && in->fields[in->cols[c].field].type != FT_CALC &&
+            *import_trim(row->fields[i]))
+            return 1;
+    }
+    return 0;
+}
+
+int redcap_row(importer *im, const csvrow *row, csvrow *out)
+{
+    redcap_map *m = im->rc;
+    const instrument *in = im->in;
+    long line = row->line;
+    size_t before = im->reading.msgs->n;
+    const char *form = m->rep_form >= 0 ? import_trim(row->fields[m->rep_form]) : "";
+    const char *status = m->complete >= 0 ? import_trim(row->fields[m->complete]) : "";
+    if (*form && strcmp(form, in->name) != 0)
+        return 0;                                 /* another repeating form's row */
+    if (!has_answers(im, row) && (!*status || strcmp(status, "0") == 0))
+        return 0;                                 /* nothing of this form here */
+
+    long session = im->opt_session ? im->opt_session : 1;
+    if (*form) {
+        const char *inst = import_trim(row->fields[m->rep_inst]);
+        if (!parse_long(inst, &session) || session < 1) {
+            import_problem(im, &im->reading, line, "redcap_repeat_instance",
+                           "'%s' is not an instance number (1, 2, 3, ...)", inst);
+            session = 0;
+        }
+    } else if (m->event >= 0) {
+        const char *event = import_trim(row->fields[m->event]);
+        if (!*event) {
+            import_problem(im, &im->reading, line, "redcap_event_name", "no event is given");
+            session = 0;
+        } else {
+            session = event_session(im, line, event);
+        }
+    }
+    if (*status && strcmp(status, "0") != 0 && strcmp(status, "1") != 0 &&
+        strcmp(status, "2") != 0)
+        import_problem(im, &im->reading, line, m->complete_col, "'%s' is not a form status "
+                       "(0 incomplete, 1 unverified, 2 complete)", status);
+    im->row_partial = *status && strcmp(status, "2") != 0;
+
+    snprintf(m->session, sizeof m->session, "%ld", session > 0 ? session : 1);
+    m->date_cell[0] = '\0';
+    if (m->date >= 0) {
+        /* a date and time field gives its date */
+        const char *d = import_trim(row->fields[m->date]);
+        int n = strlen(d) > 10 && (d[10] == ' ' || d[10] == 'T') ? 10
+                                                                 : (int)sizeof m->date_cell - 1;
+        snprintf(m->date_cell, sizeof m->date_cell, "%.*s", n, d);
+    }
+    static char empty[1] = "";
+    out->fields[LEAD_CLIENT] = m->record >= 0 ? row->fields[m->record] : empty;
+    out->fields[LEAD_THERAPIST] = m->therapist >= 0 ? row->fields[m->therapist] : empty;
+    out->fields[LEAD_SESSION] = m->session;   /* "1" after a problem: the row is not saved */
+    out->fields[LEAD_DATE] = m->date_cell;
+    out->fields[LEAD_MODALITY] = empty;
+    out->fields[LEAD_RATER] = empty;
+    out->fields[LEAD_RATER_CODE] = empty;
+    for (size_t i = 0; i < row->n; i++)
+        out->fields[NLEAD + i] = row->fields[i];
+    out->n = row->n + NLEAD;
+    return im->reading.msgs->n > before ? -1 : 1;
+}
+
+void redcap_finish(importer *im)
+{
+    redcap_map *m = im->rc;
+    if (!m)
+        return;
+    if (m->order.len)
+        msgs_addf(&im->notes, "'%s': the events were taken as sessions in the order they first "
+                  "appear (--events sets another): %s", im->path, sbuf_str(&m->order));
+    if (m->skipped)
+        msgs_addf(&im->notes, "'%s': %zu column%s that %s not of '%s' (other forms) %s left "
+                  "out: %s%s", im->path, m->skipped, m->skipped == 1 ? "" : "s",
+                  m->skipped == 1 ? "is" : "are", im->in->name, m->skipped == 1 ? "was" : "were",
+                  sbuf_str(&m->skipped_names), m->skipped > 5 ? ", ..." : "");
+}
+
+void redcap_release(importer *im)
+{
+    redcap_map *m = im->rc;
+    if (!m)
+        return;
+    strmap_release(&m->events, free);
+    strmap_release(&m->arms, NULL);
+    sbuf_release(&m->order);
+    sbuf_release(&m->skipped_names);
+    for (size_t k = 0; k < m->ngiven; k++)
+        free(m->given[k]);
+    free(m->given);
+    free(m);
+    im->rc = NULL;
+}

@@ -1,0 +1,201 @@
+/* import_row.c: collect import's reading of a wide file's header and of a
+ * row's answers (for both formats: a REDCap row arrives here turned into the
+ * wide layout): each cell normalised and checked against the dictionary, the
+ * answer set checked whole, and calc values from the file compared with
+ * attune's. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "strmap.h"
+
+static void note_calc_ref(long col, void *ctx)
+{
+    importer *im = ctx;
+    if (col >= 0 && im->in->fields[im->in->cols[col].field].type == FT_CALC)
+        im->branch_on_calc = 1;
+}
+
+/* Calc values are not saved (they are recomputed whenever they are read), so
+ * a row needs them only when a branching logic reads one. */
+void import_find_branch_on_calc(importer *im)
+{
+    for (size_t i = 0; i < im->in->nfields; i++)
+        if (im->in->fields[i].branching)
+            expr_each_ref(im->in->fields[i].branching, note_calc_ref, im);
+}
+
+/* ---- the header ---------------------------------------------------------- */
+
+/* Whether a header names the leading columns as attune.client ... (the
+ * layout written today) rather than client ... (written before). */
+static int prefixed_layout(const csvrow *row)
+{
+    for (size_t i = 0; i < row->n; i++)
+        if (strncmp(import_trim(row->fields[i]), "attune.", 7) == 0)
+            return 1;
+    return 0;
+}
+
+/* The leading columns a file may leave out: modality, rater and rater_code
+ * are blank then. */
+static int lead_optional(int l)
+{
+    return l == LEAD_MODALITY || l == LEAD_RATER || l == LEAD_RATER_CODE;
+}
+
+/* Maps an answer or calc column c of the instrument at CSV index i. */
+static void map_answer(importer *im, size_t i, long c)
+{
+    im->map[i] = c;
+    if (im->in->fields[im->in->cols[c].field].type == FT_CALC)
+        im->has_calc_cols = 1;
+}
+
+void import_read_header(importer *im, const csvrow *row)
+{
+    const instrument *in = im->in;
+    im->ncsv = row->n;
+    im->map = xmalloc((row->n ? row->n : 1) * sizeof *im->map);
+    int prefixed = prefixed_layout(row);
+    const char *const *lead_names = prefixed ? cli_wide_lead : cli_wide_lead_old;
+    im->blank_date_unknown = prefixed;
+    for (int l = 0; l < NLEAD; l++) {
+        im->lead[l] = -1;
+        im->lead_name[l] = lead_names[l];
+    }
+    strmap seen = STRMAP_INIT;
+    int told[NLEAD] = { 0 };   /* a leading column already reported */
+
+    for (size_t i = 0; i < row->n; i++) {
+        const char *name = import_trim(row->fields[i]);
+        int added;
+        strmap_put(&seen, name, &added);
+        if (!added) {
+            import_problem(im, &im->reading, row->line, name, "the column appears twice");
+            im->map[i] = COL_SKIP;
+            continue;
+        }
+        int lead = -1;
+        for (int l = 0; l < NLEAD; l++)
+            if (strcmp(name, lead_names[l]) == 0)
+                lead = l;
+        long c = instrument_col(in, name);
+        if (lead >= 0 && c >= 0) {
+            /* client ... in a file without attune.* columns, and a field of that name */
+            import_problem(im, &im->reading, row->line, name, "both a field of '%s' and, in a "
+                           "file whose leading columns are not named attune.client, "
+                           "attune.session, ..., the %s column; name the leading columns as "
+                           "'collect export' writes them", in->name, name);
+            told[lead] = 1;
+            im->map[i] = COL_SKIP;
+            continue;
+        }
+        if (lead >= 0) {
+            im->lead[lead] = (long)i;
+            im->map[i] = COL_LEAD;
+            continue;
+        }
+        if (c < 0) {
+            if (in->record_id && strcmp(name, in->record_id) == 0)
+                import_problem(im, &im->reading, row->line, name, "the record identifier has no column "
+                               "here: the %s column holds it", lead_names[LEAD_CLIENT]);
+            else if (*name == '\0')
+                import_problem(im, &im->reading, row->line, name, "a column without a name (column %zu)",
+                               i + 1);
+            else if (strncmp(name, "redcap_", 7) == 0)
+                import_problem(im, &im->reading, row->line, name, "not a column of '%s' (a "
+                               "REDCap export is read with --format redcap)", in->name);
+            else
+                import_problem(im, &im->reading, row->line, name, "not a column of '%s'", in->name);
+            im->map[i] = COL_SKIP;
+            continue;
+        }
+        map_answer(im, i, c);
+    }
+    for (int l = 0; l < NLEAD; l++)
+        if (im->lead[l] < 0 && !lead_optional(l) && !told[l])
+            import_problem(im, &im->reading, row->line, lead_names[l], "the column is missing");
+    strmap_release(&seen, NULL);
+    im->header_bad = im->reading.msgs->n > 0;
+}
+
+/* ---- the answers --------------------------------------------------------- */
+
+/* Normalises the row's answers into im->vals and checks them as a whole. */
+/* Whether a calc value from the file agrees with attune's: the file's is
+ * blank (not given), or it is the same number (to 1e-9 relative, so 2 and
+ * 2.0 agree and a last-digit rounding does not count) or the same text. */
+static int calc_agrees(const char *file, const char *ours)
+{
+    if (!file || !*file)
+        return 1;
+    if (!ours || !*ours)
+        return 0;
+    double a, b;
+    if (parse_double(file, &a) && parse_double(ours, &b))
+        return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+    return strcmp(file, ours) == 0;
+}
+
+/* Compares the file's calc values with the ones just computed. */
+static void compare_calcs(importer *im, const csvrow *row, const char *client)
+{
+    const instrument *in = im->in;
+    for (size_t c = 0; c < in->ncols; c++) {
+        if (in->fields[in->cols[c].field].type != FT_CALC || !im->calc_in[c])
+            continue;
+        const char *ours = im->vals[c];
+        if (calc_agrees(im->calc_in[c], ours))
+            continue;
+        sbuf sb = SBUF_INIT;
+        sbuf_addf(&sb, "'%s' line %ld: '%s': the file has %s, attune computes %s", im->path,
+                  row->line, in->cols[c].name, *im->calc_in[c] ? im->calc_in[c] : "a blank",
+                  ours && *ours ? ours : "a blank");
+        if (im->redcap && client)
+            sbuf_addf(&sb, " (record '%s')", client);
+        msgs_addf(&im->warnings, "%s", sbuf_str(&sb));
+        sbuf_release(&sb);
+    }
+}
+
+void import_check_answers(importer *im, const csvrow *row)
+{
+    const instrument *in = im->in;
+    char why[256];
+    size_t before = im->reading.msgs->n;
+    record_clear(im->vals, in->ncols);
+    memset(im->valid, 0, in->ncols);
+    if (im->has_calc_cols)
+        memset(im->calc_in, 0, in->ncols * sizeof *im->calc_in);
+    for (size_t i = 0; i < im->ncsv; i++) {
+        long c = im->map[i];
+        const char *raw = row->fields[i];
+        if (c < 0)
+            continue;
+        const field *f = &in->fields[in->cols[c].field];
+        if (f->type == FT_CALC) {     /* recomputed, never trusted: compared below */
+            im->calc_in[c] = import_trim(row->fields[i]);
+            continue;
+        }
+        if (!*raw)
+            continue;
+        char *out = NULL;
+        if (field_normalize(f, raw, &out, why, sizeof why)) {
+            im->vals[c] = out;
+            im->valid[c] = 1;
+        } else {
+            /* keep the raw text: the check below names it with its reason */
+            im->vals[c] = xstrdup(raw);
+        }
+    }
+    if (im->branch_on_calc || im->has_calc_cols)
+        instrument_compute(in, im->vals);
+    instrument_check_as(in, (const char *const *)im->vals, im->valid, im->row_partial,
+                        import_prefix(im, &im->reading, row->line), im->reading.msgs);
+    if (im->has_calc_cols && im->reading.msgs->n == before)
+        compare_calcs(im, row, im->lead[LEAD_CLIENT] >= 0
+                                   ? import_trim(row->fields[im->lead[LEAD_CLIENT]]) : NULL);
+}
+
