@@ -162,40 +162,6 @@ static void show_keys(void)
 
 /* ---- showing a question ------------------------------------------------ */
 
-static const char *valid_hint(field_valid v)
-{
-    switch (v) {
-    case FV_NONE: return "text on one line";
-    case FV_INTEGER: return "a whole number";
-    case FV_NUMBER: return "a number";
-    case FV_NUMBER_1DP: return "a number with 1 decimal, e.g. 2.5";
-    case FV_NUMBER_2DP: return "a number with 2 decimals, e.g. 2.50";
-    case FV_NUMBER_3DP: return "a number with 3 decimals";
-    case FV_NUMBER_4DP: return "a number with 4 decimals";
-    case FV_NUMBER_COMMA: return "a number, with a decimal comma";
-    case FV_NUMBER_1DP_COMMA: return "a number with 1 decimal after a comma, e.g. 2,5";
-    case FV_NUMBER_2DP_COMMA: return "a number with 2 decimals after a comma, e.g. 2,50";
-    case FV_NUMBER_3DP_COMMA: return "a number with 3 decimals after a comma";
-    case FV_NUMBER_4DP_COMMA: return "a number with 4 decimals after a comma";
-    case FV_DATE_YMD: return "a date, YYYY-MM-DD";
-    case FV_DATE_MDY: return "a date, MM-DD-YYYY";
-    case FV_DATE_DMY: return "a date, DD-MM-YYYY";
-    case FV_DATETIME_YMD: return "a date and time, YYYY-MM-DD HH:MM";
-    case FV_DATETIME_MDY: return "a date and time, MM-DD-YYYY HH:MM";
-    case FV_DATETIME_DMY: return "a date and time, DD-MM-YYYY HH:MM";
-    case FV_DATETIME_SECONDS_YMD: return "a date and time, YYYY-MM-DD HH:MM:SS";
-    case FV_DATETIME_SECONDS_MDY: return "a date and time, MM-DD-YYYY HH:MM:SS";
-    case FV_DATETIME_SECONDS_DMY: return "a date and time, DD-MM-YYYY HH:MM:SS";
-    case FV_TIME: return "a time, HH:MM";
-    case FV_TIME_MM_SS: return "minutes and seconds, MM:SS";
-    case FV_EMAIL: return "an email address";
-    case FV_ALPHA_ONLY: return "letters only";
-    case FV_PHONE: return "a phone number";
-    case FV_ZIPCODE: return "a zip code";
-    }
-    return "text";
-}
-
 /* The slider's labels "left | middle | right" beside its range. */
 static void slider_hint(const field *f)
 {
@@ -311,7 +277,7 @@ static void show_question(run_dialog *d)
     else if (f->type == FT_NOTES)
         say(3, "(text on one line)");
     else if (f->type == FT_TEXT) {
-        sbuf_addf(&sb, "(%s", valid_hint(f->valid));
+        sbuf_addf(&sb, "(%s", field_valid_hint(f->valid));
         show_range(f, &sb);
         sbuf_addc(&sb, ')');
         say(3, sbuf_str(&sb));
