@@ -2,6 +2,7 @@
  * store (two when the episode rule needs whole-sample values first), with a
  * README.txt saying what each file holds and the parameters used. */
 #include "analyze.h"
+#include "meter.h"
 
 #include <errno.h>
 #include <string.h>
@@ -126,14 +127,32 @@ static void write_readme(FILE *fp, const an_run *run)
     fputs("\nin R: read.csv(\"scores.csv\"); in pandas: pandas.read_csv(\"scores.csv\")\n", fp);
 }
 
+/* The progress line (standard error, at a terminal only): the
+ * administrations read in each pass over the study. */
+static struct {
+    meter m;
+    long total, rows;
+    int pass;
+} progress_of;
+
+static void progress_row(void *st, const an_row *r)
+{
+    (void)st;
+    (void)r;
+    progress_of.rows++;
+    meter_step(&progress_of.m, progress_of.rows, progress_of.rows);
+}
+
+static const an_analysis an_progress = { .name = "progress", .row = progress_row };
+
 /* One reading of the store for the tables whose AN_PREP flag is want_prep
  * (and the whole-sample pass with them when with_prep_pass); count, when
  * not NULL, receives the administrations of the rater asked for. */
 static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int client_filter,
                     long *count)
 {
-    const an_analysis *list[NTABLES + 2];
-    void *sts[NTABLES + 2];
+    const an_analysis *list[NTABLES + 3];
+    void *sts[NTABLES + 3];
     size_t n = 0;
     void *pst = NULL;
     if (with_prep_pass) {
@@ -150,6 +169,10 @@ static int run_pass(an_run *run, unsigned want_prep, int with_prep_pass, int cli
         list[n] = &an_count;
         sts[n++] = count;
     }
+    list[n] = &an_progress;
+    sts[n++] = NULL;
+    progress_of.rows = 0;
+    meter_stage(&progress_of.m, ++progress_of.pass, progress_of.total);
     int rc = n ? scan_run(&run->cx, list, sts, n, client_filter) : 0;
     if (pst) {
         if (rc == 0)
@@ -197,6 +220,14 @@ int an_run_all(int argc, char **argv, const char *db)
             goto out;
     }
 
+    meter_start(&progress_of.m, "analyze", "administrations", need & AN_PREP ? 2 : 1, 0);
+    if (progress_of.m.on) {
+        admin_filter flt = { o.instrument, o.client, o.therapist, o.cohort,
+                             need & AN_ALL_RATERS ? NULL : o.rater, o.from, o.to, 0 };
+        at_err err;
+        if (store_admin_count(run.s, &flt, &progress_of.total, &err) != AT_OK)
+            progress_of.total = 0;
+    }
     if (!(need & AN_PREP)) {
         bad = run_pass(&run, 0, 0, 1, &count);
     } else if (run_selects(&o)) {
@@ -211,6 +242,7 @@ int an_run_all(int argc, char **argv, const char *db)
         if (bad == 0)
             bad = run_pass(&run, AN_PREP, 0, 1, NULL);
     }
+    meter_end(&progress_of.m);
     if (bad == 0)
         run_note_empty(&o, count, 1);
     for (size_t i = 0; i < NTABLES && bad == 0; i++)

@@ -25,7 +25,7 @@
 #include "stats.h"
 #include "store.h"
 
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+#include "say.h"   /* exit codes and the messages both tools share */
 
 /* Prints "analyze: <message>" on stderr; returns EXIT_FAIL. */
 int an_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,6 +9,7 @@
 
 #include "analyze.h"
 #include "canvas.h"
+#include "opt.h"
 
 static const an_analysis *const analyses[] = {
     &an_scores, &an_reliability, &an_trajectories, &an_growth, &an_episodes,
@@ -16,7 +17,7 @@ static const an_analysis *const analyses[] = {
 };
 enum { NANALYSES = sizeof analyses / sizeof analyses[0] };
 
-static void usage(FILE *fp)
+static void usage(FILE *fp, const opt_spec *opts)
 {
     fputs("usage: analyze [--db FILE] COMMAND [OPTIONS] | --version | --help\n"
           "\n"
@@ -27,31 +28,40 @@ static void usage(FILE *fp)
     for (size_t i = 0; i < NANALYSES; i++)
         fprintf(fp, "  %-13s %s\n", analyses[i]->name, analyses[i]->summary);
     fprintf(fp, "  %-13s %s\n", "all", "every table into a folder (--out-dir DIR), with a README");
+    fputs("\noptions:\n", fp);
+    opt_help(fp, opts);
     fputs("\n'analyze COMMAND --help' tells more about a command and its options.\n", fp);
 }
 
 int main(int argc, char **argv)
 {
     const char *db = NULL;
-    int i = 1;
+    int help = 0, version = 0;
+    const opt_spec opts[] = {
+        { "--db", "FILE", "the study file (default $ATTUNE_DB, else ./attune.db)", &db, NULL },
+        { "--help", NULL, "this help", NULL, &help },
+        { "-h", NULL, NULL, NULL, &help },
+        { "--version", NULL, "the version, and the checkout it was built from", NULL,
+          &version },
+        { NULL, NULL, NULL, NULL, NULL } };
+    say_tool("analyze");
     stats_init();
-    while (i < argc && argv[i][0] == '-') {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return EXIT_OK;
-        }
-        if (strcmp(argv[i], "--version") == 0) {
-            printf("analyze %s\n", version_text());
-            return EXIT_OK;
-        }
-        int r = opt_value(argc, argv, &i, "--db", &db);
-        if (r < 0)
-            return an_usage(NULL, "'--db' needs a file name");
-        if (r == 0)
-            return an_usage(NULL, "unknown option '%s'", argv[i]);
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
+    opt_args command = { .stop = 1 };
+    if (opt_parse(NULL, argc, argv, 1, opts, &command) != EXIT_OK)
+        return EXIT_USAGE;
+    if (help) {
+        usage(stdout, opts);
+        return EXIT_OK;
     }
-    if (i >= argc)
+    if (version) {
+        printf("analyze %s\n", version_text());
+        return EXIT_OK;
+    }
+    if (!command.n)
         return an_usage(NULL, "no command given");
+    int i = command.next;
     if (strcmp(argv[i], "all") == 0)
         return an_run_all(argc - i, argv + i, db);
     for (size_t c = 0; c < NANALYSES; c++)

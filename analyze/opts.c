@@ -1,5 +1,6 @@
 /* opts.c: the command-line options every analysis shares, and their checks. */
 #include "analyze.h"
+#include "opt.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -11,80 +12,27 @@
 int an_fail(const char *fmt, ...)
 {
     va_list ap;
-    fputs("analyze: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = say_vfail(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    return EXIT_FAIL;
+    return rc;
 }
 
 int an_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fputs("analyze: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = say_vusage(cmd, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\ntry 'analyze %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
-    return EXIT_USAGE;
+    return rc;
 }
 
 void an_note(const char *fmt, ...)
 {
     va_list ap;
-    fputs("analyze: note: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say_vnote(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-}
-
-static const char common_help[] =
-    "\n"
-    "which administrations:\n"
-    "  --instrument NAME   one instrument (every version); default every instrument\n"
-    "  --rater R           client (default), therapist, observer, or all\n"
-    "  --client C          one client\n"
-    "  --therapist T       sessions with one therapist\n"
-    "  --cohort NAME       sessions of therapists in one cohort\n"
-    "  --from YYYY-MM-DD   sessions on or after this date\n"
-    "  --to YYYY-MM-DD     sessions on or before this date\n"
-    "output:\n";
-
-static const char out_help[] =
-    "  -o FILE             write to FILE instead of standard output; the file is\n"
-    "                      readable only by you and written whole or not at all,\n"
-    "                      and may not be the study file or its -wal/-shm\n";
-
-static const char db_help[] =
-    "  --db FILE           the study file (default $ATTUNE_DB, else ./attune.db);\n"
-    "                      it is opened read-only and never changed\n"
-    "  --threads N         1: one thread; 2: the study is read and scored on a second\n"
-    "                      thread while the analyses run (default 2 on a machine with\n"
-    "                      two or more cores); the output is the same either way\n";
-
-static const char episode_help[] =
-    "episode rule (see the README for the formulas):\n"
-    "  --rule sd|rci|abs|sudden   default sd\n"
-    "  --k K               sd rule: threshold = K x the client's SD (default 1)\n"
-    "  --reliability R     rci and sudden rules: r (default the scale's complete-case alpha)\n"
-    "  --cutoff X          abs rule: the threshold (required); sudden rule: the drop cutoff\n"
-    "                      (default the RCI threshold)\n"
-    "  --window W          repair within the next W scored sessions (default 3)\n";
-
-static void print_help(const char *usage, const char *help, unsigned allowed)
-{
-    fputs(usage, stdout);
-    fputs(help, stdout);
-    if (allowed & OPT_EPISODE) {
-        fputc('\n', stdout);
-        fputs(episode_help, stdout);
-    }
-    fputs(common_help, stdout);
-    if (!(allowed & OPT_OUTDIR))
-        fputs(out_help, stdout);
-    fputs(db_help, stdout);
 }
 
 static int number_opt(const char *cmd, const char *name, const char *v, double lo, double hi,
@@ -136,50 +84,116 @@ enum opt_id {
     O_THERAPIST_LEVEL, O_RANEF, O_PAIR
 };
 
+/* Every option of every analysis: its name, value and help line (the help
+ * of an analysis's own options is in its help text: NULL here), which
+ * analyses take it (bit 0: every one), and the section of the help it is
+ * listed in. */
+enum { SEC_NONE, SEC_WHICH, SEC_OUTPUT, SEC_EPISODE };
+
 static const struct opt {
-    const char *name;
+    opt_spec spec;      /* name, metavar (NULL: a flag), help */
     enum opt_id id;
-    unsigned bit;       /* 0: common to every command */
-    int takes_value;
+    unsigned bit;
+    int section;
 } opt_table[] = {
-    { "--db", O_DB, 0, 1 },
-    { "--instrument", O_INSTRUMENT, 0, 1 },
-    { "--client", O_CLIENT, 0, 1 },
-    { "--therapist", O_THERAPIST, 0, 1 },
-    { "--cohort", O_COHORT, 0, 1 },
-    { "--rater", O_RATER, 0, 1 },
-    { "--from", O_FROM, 0, 1 },
-    { "--to", O_TO, 0, 1 },
-    { "-o", O_OUT, 0, 1 },
-    { "--output", O_OUT, 0, 1 },
-    { "--pairwise", O_PAIRWISE, OPT_PAIRWISE, 0 },
-    { "--items", O_ITEMS, OPT_ITEMS, 0 },
-    { "--rule", O_RULE, OPT_EPISODE, 1 },
-    { "--k", O_K, OPT_EPISODE, 1 },
-    { "--window", O_WINDOW, OPT_EPISODE, 1 },
-    { "--cutoff", O_CUTOFF, OPT_EPISODE, 1 },
-    { "--reliability", O_RELIABILITY, OPT_EPISODE, 1 },
-    { "--resolved-at", O_RESOLVED_AT, OPT_RESOLVED, 1 },
-    { "--by", O_BY, OPT_BY, 1 },
-    { "--over", O_OVER, OPT_OVER, 1 },
-    { "--format", O_FORMAT, OPT_FORMAT, 1 },
-    { "--out-dir", O_OUT_DIR, OPT_OUTDIR, 1 },
-    { "--all", O_ALL, OPT_ALL, 0 },
-    { "--threads", O_THREADS, 0, 1 },
-    { "--scale", O_SCALE, OPT_GROWTH, 1 },
-    { "--ml", O_ML, OPT_GROWTH, 0 },
-    { "--time", O_TIME, OPT_GROWTH, 1 },
-    { "--center", O_CENTER, OPT_GROWTH, 1 },
-    { "--therapist-level", O_THERAPIST_LEVEL, OPT_GROWTH, 0 },
-    { "--ranef", O_RANEF, OPT_GROWTH, 1 },
-    { "--pair", O_PAIR, OPT_PAIR, 1 },
+    { { "--instrument", "NAME", "one instrument (every version); default every instrument",
+        NULL, NULL }, O_INSTRUMENT, 0, SEC_WHICH },
+    { { "--rater", "R", "client (default), therapist, observer, or all", NULL, NULL }, O_RATER, 0,
+      SEC_WHICH },
+    { { "--client", "C", "one client", NULL, NULL }, O_CLIENT, 0, SEC_WHICH },
+    { { "--therapist", "T", "sessions with one therapist", NULL, NULL }, O_THERAPIST, 0,
+      SEC_WHICH },
+    { { "--cohort", "NAME", "sessions of therapists in one cohort", NULL, NULL }, O_COHORT, 0,
+      SEC_WHICH },
+    { { "--from", "YYYY-MM-DD", "sessions on or after this date", NULL, NULL }, O_FROM, 0,
+      SEC_WHICH },
+    { { "--to", "YYYY-MM-DD", "sessions on or before this date", NULL, NULL }, O_TO, 0,
+      SEC_WHICH },
+    { { "-o", "FILE", "write to FILE instead of standard output; the file is readable only by "
+        "you and written whole or not at all, and may not be the study file or its -wal/-shm",
+        NULL, NULL }, O_OUT, 0, SEC_OUTPUT },
+    { { "--output", "FILE", NULL, NULL, NULL }, O_OUT, 0, SEC_NONE },
+    { { "--db", "FILE", "the study file (default $ATTUNE_DB, else ./attune.db); it is opened "
+        "read-only and never changed", NULL, NULL }, O_DB, 0, SEC_OUTPUT },
+    { { "--threads", "N", "1: one thread; 2: the study is read and scored on a second thread "
+        "while the analyses run (default 2 on a machine with two or more cores); the output is "
+        "the same either way", NULL, NULL }, O_THREADS, 0, SEC_OUTPUT },
+    { { "--pairwise", NULL, NULL, NULL, NULL }, O_PAIRWISE, OPT_PAIRWISE, SEC_NONE },
+    { { "--items", NULL, NULL, NULL, NULL }, O_ITEMS, OPT_ITEMS, SEC_NONE },
+    { { "--rule", "sd|rci|abs|sudden", "default sd", NULL, NULL }, O_RULE, OPT_EPISODE,
+      SEC_EPISODE },
+    { { "--k", "K", "sd rule: threshold = K x the client's SD (default 1)", NULL, NULL }, O_K,
+      OPT_EPISODE, SEC_EPISODE },
+    { { "--reliability", "R", "rci and sudden rules: r (default the scale's complete-case "
+        "alpha)", NULL, NULL }, O_RELIABILITY, OPT_EPISODE, SEC_EPISODE },
+    { { "--cutoff", "X", "abs rule: the threshold (required); sudden rule: the drop cutoff "
+        "(default the RCI threshold)", NULL, NULL }, O_CUTOFF, OPT_EPISODE, SEC_EPISODE },
+    { { "--window", "W", "repair within the next W scored sessions (default 3)", NULL, NULL },
+      O_WINDOW, OPT_EPISODE, SEC_EPISODE },
+    { { "--resolved-at", "X", NULL, NULL, NULL }, O_RESOLVED_AT, OPT_RESOLVED, SEC_NONE },
+    { { "--by", "client|therapist|cohort", NULL, NULL, NULL }, O_BY, OPT_BY, SEC_NONE },
+    { { "--over", "session|week", NULL, NULL, NULL }, O_OVER, OPT_OVER, SEC_NONE },
+    { { "--format", "F", NULL, NULL, NULL }, O_FORMAT, OPT_FORMAT, SEC_NONE },
+    { { "--out-dir", "DIR", NULL, NULL, NULL }, O_OUT_DIR, OPT_OUTDIR, SEC_NONE },
+    { { "--all", NULL, NULL, NULL, NULL }, O_ALL, OPT_ALL, SEC_NONE },
+    { { "--scale", "NAME", NULL, NULL, NULL }, O_SCALE, OPT_GROWTH, SEC_NONE },
+    { { "--ml", NULL, NULL, NULL, NULL }, O_ML, OPT_GROWTH, SEC_NONE },
+    { { "--time", "session|week", NULL, NULL, NULL }, O_TIME, OPT_GROWTH, SEC_NONE },
+    { { "--center", "none|grand|client", NULL, NULL, NULL }, O_CENTER, OPT_GROWTH, SEC_NONE },
+    { { "--therapist-level", NULL, NULL, NULL, NULL }, O_THERAPIST_LEVEL, OPT_GROWTH, SEC_NONE },
+    { { "--ranef", "FILE", NULL, NULL, NULL }, O_RANEF, OPT_GROWTH, SEC_NONE },
+    { { "--pair", "client,therapist|observer,therapist", NULL, NULL, NULL }, O_PAIR, OPT_PAIR,
+      SEC_NONE },
 };
+enum { NOPTS = sizeof opt_table / sizeof opt_table[0] };
+
+/* The options an analysis taking allowed has, of one section (-1: every
+ * section), as an opt_spec list ended by a NULL name. */
+static void opts_of(unsigned allowed, int section, opt_spec *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt *o = &opt_table[i];
+        if ((o->bit && !(o->bit & allowed)) || (section >= 0 && o->section != section))
+            continue;
+        /* -o goes with the analyses that write one file */
+        if (o->id == O_OUT && (allowed & OPT_OUTDIR))
+            continue;
+        out[n++] = o->spec;
+    }
+    out[n] = (opt_spec){ NULL, NULL, NULL, NULL, NULL };
+}
+
+static void print_help(const char *usage, const char *help, unsigned allowed)
+{
+    static const struct { int section; const char *title; } sections[] = {
+        { SEC_EPISODE, "episode rule (see the README for the formulas):" },
+        { SEC_WHICH, "which administrations:" },
+        { SEC_OUTPUT, "output:" },
+    };
+    opt_spec specs[NOPTS + 1];
+    size_t wide = 0;
+    for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++) {
+        opts_of(allowed, sections[k].section, specs);
+        size_t w = opt_width(specs);
+        wide = w > wide ? w : wide;
+    }
+    fputs(usage, stdout);
+    fputs(help, stdout);
+    for (size_t k = 0; k < sizeof sections / sizeof sections[0]; k++) {
+        opts_of(allowed, sections[k].section, specs);
+        if (!specs[0].name)
+            continue;
+        printf("\n%s\n", sections[k].title);
+        opt_help_at(stdout, specs, wide);
+    }
+}
 
 static const struct opt *opt_find(const char *arg, const char **inline_value)
 {
     *inline_value = NULL;
-    for (size_t i = 0; i < sizeof opt_table / sizeof opt_table[0]; i++) {
-        const char *name = opt_table[i].name;
+    for (size_t i = 0; i < NOPTS; i++) {
+        const char *name = opt_table[i].spec.name;
         size_t n = strlen(name);
         if (strncmp(arg, name, n) != 0)
             continue;
@@ -207,7 +221,7 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
     static const char *const times[] = { "session", "week", NULL };
     static const char *const centers[] = { "none", "grand", "client", NULL };
     static const char *const pairs[] = { "client,therapist", "observer,therapist", NULL };
-    const char *name = op->name;
+    const char *name = op->spec.name;
     int rc = EXIT_OK, pick = 0;
     long w;
 
@@ -344,6 +358,12 @@ int opts_parse(int argc, char **argv, unsigned allowed, const char *usage, const
     opts_defaults(o, cmd);
     o->db = db;
     *done = 0;
+    opt_spec specs[NOPTS + 1];
+    opts_of(allowed, -1, specs);
+    if (opt_complete(argc, argv, 1, specs)) {
+        *done = 1;
+        return EXIT_OK;
+    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             break;
@@ -362,12 +382,12 @@ int opts_parse(int argc, char **argv, unsigned allowed, const char *usage, const
         if (!op)
             return an_usage(cmd, "unknown option '%s'", a);
         if (op->bit && !(op->bit & allowed))
-            return an_usage(cmd, "'%s' does not apply to '%s'", op->name, cmd);
-        if (!op->takes_value && v)
-            return an_usage(cmd, "'%s' takes no value", op->name);
-        if (op->takes_value && !v) {
+            return an_usage(cmd, "'%s' does not apply to '%s'", op->spec.name, cmd);
+        if (!op->spec.metavar && v)
+            return an_usage(cmd, "'%s' takes no value", op->spec.name);
+        if (op->spec.metavar && !v) {
             if (i + 1 >= argc)
-                return an_usage(cmd, "'%s' needs a value", op->name);
+                return an_usage(cmd, "'%s' needs a value", op->spec.name);
             v = argv[++i];
         }
         if ((rc = opt_apply(cmd, op, v, o, &has_k)) != EXIT_OK)

@@ -14,6 +14,10 @@ const char *role_text(const an_row *r, field_role role)
     const field *f = &r->form->in->fields[fi];
     if (f->ncol != 1)
         return "";
+    /* a yes/no role's "rather not say" is no answer, as the scoring reads it */
+    if ((role == ROLE_RUPTURE || role == ROLE_ADDRESSED || role == ROLE_FOLLOWUP) &&
+        isnan(r->role[role]))
+        return "";
     const char *s = r->vals[f->col];
     return s ? s : "";
 }

@@ -15,23 +15,19 @@ const char *const cli_wide_lead_old[7] = { "client", "therapist", "session", "da
 int cli_fail(const char *fmt, ...)
 {
     va_list ap;
-    fputs("collect: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = say_vfail(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    return EXIT_FAIL;
+    return rc;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fputs("collect: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int rc = say_vusage(cmd, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\ntry 'collect %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
-    return EXIT_USAGE;
+    return rc;
 }
 
 void cli_print_msgs(const at_msgs *m, size_t max)
@@ -143,28 +139,6 @@ int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *o
     for (const cli_optval *o = opts; o->name && r == 0; o++)
         r = cli_opt(cmd, argc, argv, i, o->name, o->val);
     return r;
-}
-
-int cli_one_arg(int argc, char **argv, const char *opt, const char **optval, const char *noun,
-                const char *metavar, const char **arg)
-{
-    const char *cmd = argv[0];
-    *arg = NULL;
-    for (int i = 2; i < argc;) {
-        int r = cli_opt(cmd, argc, argv, &i, opt, optval);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage(cmd, "unknown option '%s'", argv[i]);
-        if (*arg)
-            return cli_usage(cmd, "one %s at a time ('%s' and '%s')", noun, *arg, argv[i]);
-        *arg = argv[i++];
-    }
-    if (!*arg)
-        return cli_usage(cmd, "'%s %s' needs %s", cmd, argv[1], metavar);
-    return EXIT_OK;
 }
 
 int cli_session_number(const char *cmd, const char *text, long *out)

@@ -9,14 +9,14 @@
 #include "record.h"
 #include "store.h"
 
-/* Exit codes */
-enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+#include "say.h"   /* exit codes and the messages both tools share */
 
 /* A command gets its own arguments (argv[0] is the command name) and the
  * store path given with --db (NULL: the default). */
 typedef int (*cmd_fn)(int argc, char **argv, const char *db);
 
-/* Prints "collect: <message>" on stderr; returns EXIT_FAIL. */
+/* say_fail and say_usage, as collect's commands call them: prints
+ * "collect: <message>" on stderr; returns EXIT_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "collect: <message>" and "try 'collect CMD --help'"; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -88,14 +88,6 @@ typedef struct cli_optval {
  * argv[*i] was one of them (*i moved past it), 0 when it is none, -1 after
  * printing the usage error. */
 int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *opts);
-
-/* The arguments of "CMD SUB ARG [OPT VALUE]" (argv[2] on): one argument
- * into *arg and the option opt's value, if given, into *optval.  noun and
- * metavar name the argument in messages ("one file at a time", "'instrument
- * add' needs a FILE.csv").  Returns EXIT_OK, or EXIT_USAGE after printing
- * the usage error. */
-int cli_one_arg(int argc, char **argv, const char *opt, const char **optval, const char *noun,
-                const char *metavar, const char **arg);
 
 /* Parses a session number given on the command line of cmd (a whole number
  * of 1 or more); prints the usage error and returns 0 when it is not one. */

@@ -4,6 +4,15 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
+
+struct amend_args {
+    const char *instrument, *client, *session, *rater, *rater_code, *reason;
+    const char **assign;
+    size_t nassign;
+};
+
+static void amend_opts(struct amend_args *a, opt_spec *specs);
 
 static void amend_usage(void)
 {
@@ -17,36 +26,47 @@ static void amend_usage(void)
           "by its column, e.g. rupture_kind___2=1.  Calculated fields are never\n"
           "stored: they follow from the answers.  All changes are saved together or\n"
           "not at all; a change that would leave an answer on a question hidden by\n"
-          "branching, or a required question blank, is refused.\n", stdout);
+          "branching, or a required question blank, is refused.\n"
+          "\n", stdout);
+    struct amend_args dummy;
+    opt_spec specs[6];
+    amend_opts(&dummy, specs);
+    opt_help(stdout, specs);
 }
 
-struct amend_args {
-    const char *instrument, *client, *session, *rater, *rater_code, *reason;
-    const char **assign;
-    size_t nassign;
-};
+static void amend_opts(struct amend_args *a, opt_spec *specs)
+{
+    const opt_spec opts[] = {
+        { "--client", "C", "the client (required)", &a->client, NULL },
+        { "--session", "N", "the session's number (required)", &a->session, NULL },
+        { "--rater", "R", "client (default), therapist or observer", &a->rater, NULL },
+        { "--rater-code", "X", "the rater's code, when the session has several ratings by "
+                               "that rater", &a->rater_code, NULL },
+        { "--reason", "TEXT", "why the answers change (required), kept in the audit trail",
+          &a->reason, NULL },
+        { NULL, NULL, NULL, NULL, NULL } };
+    memcpy(specs, opts, sizeof opts);
+}
 
 static int parse_args(int argc, char **argv, struct amend_args *a)
 {
-    int i = 1;
-    while (i < argc) {
-        const cli_optval opts[] = { { "--client", &a->client }, { "--session", &a->session },
-                                    { "--rater", &a->rater }, { "--rater-code", &a->rater_code },
-                                    { "--reason", &a->reason }, { NULL, NULL } };
-        int r = cli_opts("amend", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage("amend", "unknown option '%s'", argv[i]);
-        if (!a->instrument)
-            a->instrument = argv[i++];
-        else if (!strchr(argv[i], '='))
-            return cli_usage("amend", "'%s' is not FIELD=VALUE", argv[i]);
+    opt_spec specs[6];
+    amend_opts(a, specs);
+    /* the instrument, then FIELD=VALUE assignments */
+    const char **words = xcalloc((size_t)argc, sizeof *words);
+    opt_args args = { .noun = "instrument", .max = argc, .into = words };
+    int rc = opt_parse("amend", argc, argv, 1, specs, &args);
+    for (int k = 0; rc == EXIT_OK && k < args.n; k++) {
+        if (k == 0)
+            a->instrument = words[0];
+        else if (!strchr(words[k], '='))
+            rc = cli_usage("amend", "'%s' is not FIELD=VALUE", words[k]);
         else
-            a->assign[a->nassign++] = argv[i++];
+            a->assign[a->nassign++] = words[k];
     }
+    free(words);
+    if (rc != EXIT_OK)
+        return rc;
     if (!a->instrument)
         return cli_usage("amend", "'amend' needs an INSTRUMENT");
     if (!a->client || !a->session)
@@ -124,11 +144,15 @@ out:
 
 int cmd_amend(int argc, char **argv, const char *db)
 {
+    struct amend_args a = { 0 };
+    opt_spec specs[6];
+    amend_opts(&a, specs);
+    if (opt_complete(argc, argv, 1, specs))
+        return EXIT_OK;
     if (cli_wants_help(argc, argv)) {
         amend_usage();
         return EXIT_OK;
     }
-    struct amend_args a = { 0 };
     a.assign = xcalloc((size_t)argc, sizeof *a.assign);
     int rc = parse_args(argc, argv, &a);
     if (rc != EXIT_OK) {

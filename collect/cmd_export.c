@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 
 typedef enum { FMT_WIDE, FMT_LONG, FMT_REDCAP } out_format;
 
@@ -259,33 +260,35 @@ static int parse_format(const char *s, out_format *f)
 
 int cmd_export(int argc, char **argv, const char *db)
 {
+    exporter ex = { .format = FMT_WIDE };
+    const char *path = NULL, *rater = NULL, *format = NULL;
+    int with_ids = 0, with_text = 0;
+    const opt_spec opts[] = {
+        { "--format", "F", "wide (default), long or redcap", &format, NULL },
+        { "-o", "FILE", "write FILE (whole or not at all, readable only by you; not the study "
+                        "file or its -wal/-shm)", &path, NULL },
+        { "--output", "FILE", "the same as -o", &path, NULL },
+        { "--include-free-text", NULL, "with free-form text (notes, and text fields without a "
+                                       "validation)", NULL, &with_text },
+        { "--include-identifiers", NULL, "with fields marked Identifier, and free-form text",
+          NULL, &with_ids },
+        { "--rater", "R", "only client, therapist or observer ratings (redcap: default client)",
+          &rater, NULL },
+        { "--rater-code", "X", "only the ratings with this rater code", &ex.rater_code, NULL },
+        { NULL, NULL, NULL, NULL, NULL } };
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
     if (cli_wants_help(argc, argv)) {
         usage();
+        fputc('\n', stdout);
+        opt_help(stdout, opts);
         return EXIT_OK;
     }
-    exporter ex = { .format = FMT_WIDE };
-    const char *name = NULL, *path = NULL, *rater = NULL, *format = NULL;
-    for (int i = 1; i < argc;) {
-        const cli_optval opts[] = { { "--format", &format }, { "-o", &path }, { "--output", &path },
-                                    { "--rater", &rater }, { "--rater-code", &ex.rater_code },
-                                    { NULL, NULL } };
-        int r = cli_opts("export", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "--include-identifiers") == 0)
-            ex.ids |= CLI_EXPORT_IDENTIFIERS;
-        else if (strcmp(argv[i], "--include-free-text") == 0)
-            ex.ids |= CLI_EXPORT_FREE_TEXT;
-        else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return cli_usage("export", "unknown option '%s'", argv[i]);
-        else if (!name)
-            name = argv[i];
-        else
-            return cli_usage("export", "too many arguments ('%s')", argv[i]);
-        i++;
-    }
+    opt_args args = { .noun = "instrument", .max = 1 };
+    if (opt_parse("export", argc, argv, 1, opts, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    const char *name = args.n ? args.v[0] : NULL;
+    ex.ids = (with_ids ? CLI_EXPORT_IDENTIFIERS : 0) | (with_text ? CLI_EXPORT_FREE_TEXT : 0);
     if (format && !parse_format(format, &ex.format))
         return cli_usage("export", "'%s' is not a format (wide, long or redcap)", format);
     if (rater && strcmp(rater, "client") != 0 && strcmp(rater, "therapist") != 0 &&

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "import.h"
 #include "handoff.h"
+#include "meter.h"
 
 #include <pthread.h>
 
@@ -226,11 +227,15 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
     return 0;
 }
 
+static meter progress_line;   /* on stderr, at a terminal only */
+
 static int save_batch(importer *im, const row_batch *b)
 {
     for (size_t i = 0; i < b->n; i++)
         if (save_read_row(im, b, &b->rows[i]))
             return 1;
+    if (b->n)
+        meter_step(&progress_line, b->rows[b->n - 1].line, b->rows[b->n - 1].line - 1);
     return 0;
 }
 
@@ -490,7 +495,9 @@ int cmd_import(int argc, char **argv, const char *db)
         goto out;
     }
     in_txn = 1;
+    meter_start_file(&progress_line, "collect", "rows", im.path_arg);
     at_status read_rc = read_and_save(&im, &err);
+    meter_end(&progress_line);
     if (im.semicolons)
         fprintf(stderr, "collect: note: '%s' is separated by semicolons (as spreadsheets "
                 "save CSV in many locales); it was read so\n", im.path);

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 
 static void usage(void)
 {
@@ -22,11 +23,10 @@ int cmd_init(int argc, char **argv, const char *db)
         usage();
         return EXIT_OK;
     }
-    if (argc > 1) {
-        if (argv[1][0] == '-')
-            return cli_usage("init", "unknown option '%s'", argv[1]);
-        return cli_usage("init", "'init' takes no arguments ('%s')", argv[1]);
-    }
+    static const opt_spec none[] = { { NULL, NULL, NULL, NULL, NULL } };
+    opt_args args = { .noun = "init" };
+    if (opt_parse("init", argc, argv, 1, none, &args) != EXIT_OK)
+        return EXIT_USAGE;
 
     const char *path = db && *db ? db : store_default_path();
     struct stat st;
@@ -55,10 +55,11 @@ int cmd_init(int argc, char **argv, const char *db)
     store_close(s);
 
     printf("created study store '%s'\n"
-           "next:\n"
-           "  collect instrument add instruments/client_post_session.csv\n"
+           "next (the client questionnaire that comes with attune, a therapist and\n"
+           "a client by code, then the questionnaire after a session):\n"
+           "  collect instrument add client_post_session\n"
            "  collect therapist add T01\n"
-           "  collect client add C001 --therapist T01\n"
-           "  collect run client_post_session --client C001\n", path);
+           "  collect client add C01 --therapist T01\n"
+           "  collect run client_post_session --client C01\n", path);
     return EXIT_OK;
 }

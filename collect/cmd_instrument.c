@@ -3,16 +3,65 @@
  * version of it. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "shipped.h"
+#include "table.h"
+#include "opt.h"
+
+/* The options of each subcommand: parsing, help and completion. */
+typedef struct instrument_args {
+    const char *record_id, *out, *version;
+    int csv, text, session_fields;
+} instrument_args;
+
+static void instrument_opts(int sub, instrument_args *a, opt_spec *specs)
+{
+    size_t n = 0;
+    if (sub == 'a')
+        specs[n++] = (opt_spec){ "--record-id", "NAME", "the record identifier field, when it "
+                                 "is not called record_id", &a->record_id, NULL };
+    if (sub == 'l') {
+        specs[n++] = (opt_spec){ "-o", "FILE", "write CSV into FILE", &a->out, NULL };
+        specs[n++] = (opt_spec){ "--csv", NULL, "CSV, whatever standard output is", NULL,
+                                 &a->csv };
+        specs[n++] = (opt_spec){ "--text", NULL, "aligned text, whatever the output is", NULL,
+                                 &a->text };
+    }
+    if (sub == 's' || sub == 'e')
+        specs[n++] = (opt_spec){ "--version", "N", "that version (default the latest)",
+                                 &a->version, NULL };
+    if (sub == 'e') {
+        specs[n++] = (opt_spec){ "-o", "FILE", "write FILE instead of standard output", &a->out,
+                                 NULL };
+        specs[n++] = (opt_spec){ "--output", "FILE", NULL, &a->out, NULL };
+        specs[n++] = (opt_spec){ "--session-fields", NULL, "with the fields attune_date and "
+                                 "attune_therapist", NULL, &a->session_fields };
+    }
+    specs[n] = (opt_spec){ NULL, NULL, NULL, NULL, NULL };
+}
+
+static const struct { int sub; const char *name; } subs[] = {
+    { 'a', "add" }, { 'l', "list" }, { 's', "show" }, { 'e', "export" }, { 'h', "shipped" } };
+
+/* Parses "instrument SUB ..." from argv[2] on, the arguments that are not
+ * options into args (NULL: none). */
+static int instrument_parse(int sub, int argc, char **argv, instrument_args *a, opt_args *args)
+{
+    opt_spec specs[5];
+    instrument_opts(sub, a, specs);
+    return opt_parse("instrument", argc, argv, 2, specs, args);
+}
 
 static void usage(void)
 {
-    fputs("usage: collect instrument add FILE.csv [--record-id NAME]\n"
-          "       collect instrument list [-o FILE]\n"
+    fputs("usage: collect instrument add FILE.csv|NAME [--record-id NAME]\n"
+          "       collect instrument list [-o FILE] [--csv|--text]\n"
           "       collect instrument show NAME [--version N]\n"
           "       collect instrument export NAME [--version N] [--session-fields] [-o FILE]\n"
+          "       collect instrument shipped\n"
           "\n"
           "add   reads a REDCap data dictionary; each Form Name in it becomes an\n"
           "      instrument.  Everything is checked first: every problem is reported\n"
@@ -21,10 +70,17 @@ static void usage(void)
           "      they were given with.  The first field is the record identifier when\n"
           "      it is named record_id (or NAME); it holds the client code, never asked.\n"
           "      The file must be UTF-8 text (a UTF-16 file is refused with the command\n"
-          "      that converts it); a cell holds at most 1 MB.\n"
-          "list  prints every version as CSV: name,version,sha256,added_at,fields\n"
-          "      (-o writes FILE whole or not at all, readable only by you; never the\n"
-          "      study file or its -wal/-shm)\n"
+          "      that converts it); a cell holds at most 1 MB.  NAME instead of a file\n"
+          "      adds a shipped instrument (see 'instrument shipped').\n"
+          "list  every version: name,version,sha256,added_at,fields,administrations\n"
+          "      (the questionnaires given with it).  Aligned text when standard output\n"
+          "      is a terminal, CSV when it is not or with -o (which writes FILE whole\n"
+          "      or not at all, readable only by you; never the study file or its\n"
+          "      -wal/-shm); --csv and --text choose.\n"
+          "shipped  lists the instruments that come with attune, and their files:\n"
+          "      from $ATTUNE_INSTRUMENTS (folders separated by ':'), then the installed\n"
+          "      share/attune/instruments beside collect's bin/, then, for a collect\n"
+          "      run from its build folder, the source tree's instruments/\n"
           "show  prints an instrument's questions, choices, branching, scales and roles\n"
           "      (the latest version unless --version)\n"
           "export writes an instrument's dictionary (the latest version unless\n"
@@ -33,6 +89,15 @@ static void usage(void)
           "      else the form's rows under the 18 standard headers.  --session-fields\n"
           "      adds the text fields attune_date and attune_therapist that carry the\n"
           "      session date and the therapist in 'collect export --format redcap'\n", stdout);
+    instrument_args dummy;
+    opt_spec specs[5];
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        instrument_opts(subs[i].sub, &dummy, specs);
+        if (specs[0].name) {
+            printf("\ninstrument %s:\n", subs[i].name);
+            opt_help(stdout, specs);
+        }
+    }
 }
 
 static size_t count_questions(const instrument *in)
@@ -63,10 +128,14 @@ static void describe(const instrument *in, sbuf *sb)
 
 static int instrument_add(int argc, char **argv, const char *db)
 {
-    const char *file = NULL, *record_id = NULL;
-    int rc = cli_one_arg(argc, argv, "--record-id", &record_id, "file", "a FILE.csv", &file);
-    if (rc != EXIT_OK)
-        return rc;
+    instrument_args a = { 0 };
+    opt_args args = { .noun = "file", .max = 1 };
+    if (instrument_parse('a', argc, argv, &a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (!args.n)
+        return cli_usage("instrument", "'instrument add' needs a FILE.csv");
+    const char *file = args.v[0], *record_id = a.record_id;
+    int rc;
 
     rc = EXIT_FAIL;
     char *text = NULL;
@@ -78,7 +147,15 @@ static int instrument_add(int argc, char **argv, const char *db)
     long *versions = NULL;
     int *added = NULL;
     sbuf form = SBUF_INIT, desc = SBUF_INIT;
+    char *shipped = NULL;
 
+    if (shipped_find(file, &shipped))
+        file = shipped;
+    else if (!strchr(file, '/') && access(file, F_OK) != 0) {
+        cli_fail("'%s': no such file, and no shipped instrument of that name (see 'collect "
+                 "instrument shipped')", file);
+        goto out;
+    }
     if (read_file(file, &text, &len, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
@@ -141,6 +218,7 @@ static int instrument_add(int argc, char **argv, const char *db)
 out:
     sbuf_release(&form);
     sbuf_release(&desc);
+    free(shipped);
     free(versions);
     free(added);
     store_close(s);
@@ -153,8 +231,10 @@ out:
 /* ---- list -------------------------------------------------------------- */
 
 struct list_ctx {
-    csvout w;
+    table t;
+    store *s;
     catalog *cat;
+    int text;         /* aligned text: the sha256 cut short */
     int failed;
 };
 
@@ -162,54 +242,58 @@ static int list_one(const instrument_info *ii, void *vctx)
 {
     struct list_ctx *c = vctx;
     at_err err;
+    long uses = 0;
     const instrument *in = catalog_get(c->cat, ii->id, &err);
-    if (!in) {
+    if (!in || store_instrument_uses(c->s, ii->id, &uses, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         c->failed = 1;
         return 1;
     }
-    csvout_field(&c->w, ii->name);
-    csvout_int(&c->w, ii->version);
-    csvout_field(&c->w, ii->sha256);
-    csvout_field(&c->w, ii->added_at);
-    csvout_int(&c->w, (long)in->nfields);
-    csvout_end(&c->w);
+    char sha[13];
+    snprintf(sha, sizeof sha, "%s", ii->sha256);
+    table_cell(&c->t, ii->name);
+    table_long(&c->t, ii->version);
+    table_cell(&c->t, c->text ? sha : ii->sha256);
+    table_cell(&c->t, ii->added_at);
+    table_long(&c->t, (long)in->nfields);
+    table_long(&c->t, uses);
     return 0;
 }
 
 static int instrument_list(int argc, char **argv, const char *db)
 {
-    const char *path = NULL;
-    int i = 2;
-    while (i < argc) {
-        int r = cli_opt("instrument", argc, argv, &i, "-o", &path);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-')
-            return cli_usage("instrument", "unknown option '%s'", argv[i]);
-        return cli_usage("instrument", "'instrument list' takes no arguments ('%s')", argv[i]);
-    }
+    instrument_args a = { 0 };
+    opt_args none = { .noun = "instrument list" };
+    if (instrument_parse('l', argc, argv, &a, &none) != EXIT_OK)
+        return EXIT_USAGE;
+    if (a.csv && a.text)
+        return cli_usage("instrument", "'--csv' or '--text', not both");
+    const char *path = a.out;
+    table_style style = a.csv ? TABLE_CSV : a.text ? TABLE_TEXT : TABLE_AUTO;
+    /* a file is CSV unless asked otherwise; standard output is text on a terminal */
+    if (style == TABLE_AUTO)
+        style = path && strcmp(path, "-") != 0 ? TABLE_CSV
+                : isatty(STDOUT_FILENO) ? TABLE_TEXT : TABLE_CSV;
     store *s = cli_open(db, STORE_READ);
     if (!s)
         return EXIT_FAIL;
     int rc = EXIT_FAIL;
     outfile out = OUTFILE_INIT;
-    struct list_ctx c = { 0 };
+    struct list_ctx c = { .s = s, .text = style == TABLE_TEXT };
     at_err err;
+    static const char *const head[] = { "name", "version", "sha256", "added_at", "fields",
+                                        "administrations" };
+    table_init(&c.t, head, 6);
     if (cli_open_out(&out, path, s) != 0)
         goto out;
     c.cat = catalog_new(s);
-    csvout_init_file(&c.w, out.fp);
-    static const char *const head[] = { "name", "version", "sha256", "added_at", "fields" };
-    csvout_row(&c.w, head, 5);
     if (store_instrument_each(s, list_one, &c, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
     }
     if (c.failed)
         goto out;
+    table_write(&c.t, out.fp, style);
     if (outfile_commit(&out, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
@@ -218,8 +302,33 @@ static int instrument_list(int argc, char **argv, const char *db)
 out:
     outfile_release(&out);
     catalog_free(c.cat);
+    table_release(&c.t);
     store_close(s);
     return rc;
+}
+
+/* ---- shipped ------------------------------------------------------------ */
+
+static void shipped_row(const char *name, const char *path, void *ctx)
+{
+    csvout *w = ctx;
+    csvout_field(w, name);
+    csvout_field(w, path);
+    csvout_end(w);
+}
+
+static int instrument_shipped(int argc, char **argv)
+{
+    instrument_args a = { 0 };
+    opt_args none = { .noun = "instrument shipped" };
+    if (instrument_parse('h', argc, argv, &a, &none) != EXIT_OK)
+        return EXIT_USAGE;
+    csvout w;
+    csvout_init_file(&w, stdout);
+    static const char *const head[] = { "name", "file" };
+    csvout_row(&w, head, 2);
+    shipped_each(shipped_row, &w);
+    return EXIT_OK;
 }
 
 /* ---- show -------------------------------------------------------------- */
@@ -311,10 +420,14 @@ static void show_roles(const instrument *in)
 
 static int instrument_show(int argc, char **argv, const char *db)
 {
-    const char *name = NULL, *vtext = NULL;
-    int rc = cli_one_arg(argc, argv, "--version", &vtext, "instrument", "a NAME", &name);
-    if (rc != EXIT_OK)
-        return rc;
+    instrument_args a = { 0 };
+    opt_args args = { .noun = "instrument", .max = 1 };
+    if (instrument_parse('s', argc, argv, &a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (!args.n)
+        return cli_usage("instrument", "'instrument show' needs a NAME");
+    const char *name = args.v[0], *vtext = a.version;
+    int rc;
     long version = 0;
     if (vtext && (!parse_long(vtext, &version) || version < 1))
         return cli_usage("instrument", "version '%s': not a whole number of 1 or more", vtext);
@@ -393,28 +506,14 @@ static void session_field_rows(const instrument *in, sbuf *out)
 
 static int instrument_export(int argc, char **argv, const char *db)
 {
-    const char *name = NULL, *vtext = NULL, *path = NULL;
-    int session_fields = 0;
-    for (int i = 2; i < argc;) {
-        const cli_optval opts[] = { { "--version", &vtext }, { "-o", &path },
-                                    { "--output", &path }, { NULL, NULL } };
-        int r = cli_opts("instrument", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "--session-fields") == 0)
-            session_fields = 1;
-        else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return cli_usage("instrument", "unknown option '%s'", argv[i]);
-        else if (!name)
-            name = argv[i];
-        else
-            return cli_usage("instrument", "too many arguments ('%s')", argv[i]);
-        i++;
-    }
-    if (!name)
+    instrument_args a = { 0 };
+    opt_args args = { .noun = "instrument", .max = 1 };
+    if (instrument_parse('e', argc, argv, &a, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (!args.n)
         return cli_usage("instrument", "'instrument export' needs a NAME");
+    const char *name = args.v[0], *vtext = a.version, *path = a.out;
+    int session_fields = a.session_fields;
     long version = 0;
     if (vtext && (!parse_long(vtext, &version) || version < 1))
         return cli_usage("instrument", "version '%s': not a whole number of 1 or more", vtext);
@@ -470,13 +569,21 @@ out:
 
 int cmd_instrument(int argc, char **argv, const char *db)
 {
+    for (size_t i = 0; argc > 2 && i < sizeof subs / sizeof subs[0]; i++)
+        if (strcmp(argv[1], subs[i].name) == 0) {
+            instrument_args dummy;
+            opt_spec specs[5];
+            instrument_opts(subs[i].sub, &dummy, specs);
+            if (opt_complete(argc, argv, 2, specs))
+                return EXIT_OK;
+        }
     if (cli_wants_help(argc, argv)) {
         usage();
         return EXIT_OK;
     }
     if (argc < 2)
-        return cli_usage("instrument", "'instrument' needs a subcommand: add, list, show or "
-                         "export");
+        return cli_usage("instrument", "'instrument' needs a subcommand: add, list, show, "
+                         "export or shipped");
     if (strcmp(argv[1], "add") == 0)
         return instrument_add(argc, argv, db);
     if (strcmp(argv[1], "list") == 0)
@@ -485,5 +592,7 @@ int cmd_instrument(int argc, char **argv, const char *db)
         return instrument_show(argc, argv, db);
     if (strcmp(argv[1], "export") == 0)
         return instrument_export(argc, argv, db);
+    if (strcmp(argv[1], "shipped") == 0)
+        return instrument_shipped(argc, argv);
     return cli_usage("instrument", "'instrument %s' is not a command", argv[1]);
 }

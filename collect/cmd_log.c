@@ -5,23 +5,29 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 
 static const char hidden[] = "(hidden)";
 
-static void log_usage(void)
+static void log_usage(const opt_spec *opts)
 {
     fputs("usage: collect log [-o FILE] [--include-identifiers]\n"
           "\n"
           "Prints the audit trail, every change made after answers were first saved,\n"
           "oldest first, as CSV:\n"
-          "at,who,action,instrument,client,session,rater,rater_code,field,old,new,reason\n"
+          "at,who,action,instrument,client,therapist,session,rater,rater_code,field,old,\n"
+          "new,reason\n"
+          "A change to answers names the instrument, the client, the session's\n"
+          "therapist, the session, the rater and the field.  A change made by 'client\n"
+          "set', 'therapist set' or 'session set' has no instrument: its field is\n"
+          "client.therapist, session.therapist, session.date, session.modality or\n"
+          "therapist.cohort, of the client, session or therapist named beside it.\n"
           "The old and new values of free-form text (notes, and text fields without a\n"
           "validation), of fields marked Identifier and of fields the latest version\n"
           "of the instrument no longer has read '(hidden)', as exports leave them\n"
           "out, unless --include-identifiers is given.\n"
-          "-o writes FILE whole or not at all, readable only by you; it may not be the\n"
-          "study file or its -wal/-shm.\n",
-          stdout);
+          "\n", stdout);
+    opt_help(stdout, opts);
 }
 
 typedef struct logger {
@@ -34,11 +40,10 @@ typedef struct logger {
  * column of the instrument's latest version that exports keep. */
 static int shown(logger *lg, const audit_view *v)
 {
-    if (lg->ids || strcmp(v->action, "amend") != 0)
+    if (lg->ids || strcmp(v->action, "amend") != 0 || !v->instrument[0])
         return 1;
     at_err err;
-    const instrument *in = v->instrument[0] ? catalog_latest(lg->cat, v->instrument, NULL, &err)
-                                            : NULL;
+    const instrument *in = catalog_latest(lg->cat, v->instrument, NULL, &err);
     long col = in ? instrument_col(in, v->field) : -1;
     return col >= 0 && cli_col_exported(in, (size_t)col, 0);
 }
@@ -53,6 +58,7 @@ static int log_row(const audit_view *v, void *ctx)
     csvout_field(w, v->action);
     csvout_field(w, v->instrument);
     csvout_field(w, v->client);
+    csvout_field(w, v->therapist);
     if (v->session)
         csvout_int(w, v->session);
     else
@@ -69,29 +75,24 @@ static int log_row(const audit_view *v, void *ctx)
 
 int cmd_log(int argc, char **argv, const char *db)
 {
-    if (cli_wants_help(argc, argv)) {
-        log_usage();
-        return EXIT_OK;
-    }
     const char *path = NULL;
     logger lg = { .ids = 0 };
-    int i = 1;
-    while (i < argc) {
-        const cli_optval opts[] = { { "-o", &path }, { "--output", &path }, { NULL, NULL } };
-        int r = cli_opts("log", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "--include-identifiers") == 0) {
-            lg.ids = 1;
-            i++;
-            continue;
-        }
-        if (argv[i][0] == '-')
-            return cli_usage("log", "unknown option '%s'", argv[i]);
-        return cli_usage("log", "'log' takes no arguments ('%s')", argv[i]);
+    const opt_spec opts[] = {
+        { "-o", "FILE", "write FILE (whole or not at all, readable only by you; not the "
+                        "study file or its -wal/-shm)", &path, NULL },
+        { "--output", "FILE", "the same as -o", &path, NULL },
+        { "--include-identifiers", NULL, "show the values of notes and Identifier fields",
+          NULL, &lg.ids },
+        { NULL, NULL, NULL, NULL, NULL } };
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
+    if (cli_wants_help(argc, argv)) {
+        log_usage(opts);
+        return EXIT_OK;
     }
+    opt_args none = { .noun = "log" };
+    if (opt_parse("log", argc, argv, 1, opts, &none) != EXIT_OK)
+        return EXIT_USAGE;
     store *s = cli_open(db, STORE_READ);
     if (!s)
         return EXIT_FAIL;
@@ -103,9 +104,9 @@ int cmd_log(int argc, char **argv, const char *db)
         goto out;
     csvout_init_file(&lg.w, out.fp);
     static const char *const head[] = { "at", "who", "action", "instrument", "client",
-                                        "session", "rater", "rater_code", "field", "old",
+                                        "therapist", "session", "rater", "rater_code", "field", "old",
                                         "new", "reason" };
-    csvout_row(&lg.w, head, 12);
+    csvout_row(&lg.w, head, 13);
     if (store_audit_each(s, log_row, &lg, &err) != AT_OK || outfile_commit(&out, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;

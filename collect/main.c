@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 
 static const struct command {
     const char *name;
@@ -16,9 +17,9 @@ static const struct command {
 } commands[] = {
     { "init", cmd_init, "create a new study file" },
     { "instrument", cmd_instrument, "add, list, show or export instruments (REDCap data dictionaries)" },
-    { "therapist", cmd_therapist, "add a therapist code (with an optional cohort)" },
-    { "client", cmd_client, "add a client code (with an optional therapist)" },
-    { "session", cmd_session, "add a session for a client" },
+    { "therapist", cmd_therapist, "add, list or change therapists (codes and cohorts)" },
+    { "client", cmd_client, "add, list or move clients (codes and their therapist)" },
+    { "session", cmd_session, "add, list or correct a client's sessions" },
     { "run", cmd_run, "give a questionnaire in the terminal and save the answers" },
     { "import", cmd_import, "import answers from a wide CSV file or a REDCap export" },
     { "export", cmd_export, "export answers as wide, long or REDCap CSV" },
@@ -28,7 +29,7 @@ static const struct command {
     { "serve", cmd_serve, "serve the questionnaires of the web links to browsers" },
 };
 
-static void usage(FILE *fp)
+static void usage(FILE *fp, const opt_spec *opts)
 {
     fputs("usage: collect [--db FILE] [--who NAME] COMMAND [ARGS] | --version | --help\n"
           "\n"
@@ -48,38 +49,45 @@ static void usage(FILE *fp)
           "commands:\n", fp);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
+    fputs("\noptions:\n", fp);
+    opt_help(fp, opts);
     fputs("\n'collect COMMAND --help' tells more about a command.\n", fp);
 }
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL;
-    int i = 1;
-    while (i < argc && argv[i][0] == '-') {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            usage(stdout);
-            return EXIT_OK;
-        }
-        if (strcmp(argv[i], "--version") == 0) {
-            printf("collect %s\n", version_text());
-            return EXIT_OK;
-        }
-        const char *who = NULL;
-        int r = opt_value(argc, argv, &i, "--db", &db);
-        if (r < 0)
-            return cli_usage(NULL, "'--db' needs a file name");
-        if (r == 0) {
-            r = opt_value(argc, argv, &i, "--who", &who);
-            if (r < 0 || (r > 0 && !*who))
-                return cli_usage(NULL, "'--who' needs a name");
-            if (r > 0)
-                cli_set_who(who);
-        }
-        if (r == 0)
-            return cli_usage(NULL, "unknown option '%s'", argv[i]);
+    const char *db = NULL, *who = NULL;
+    int help = 0, version = 0;
+    const opt_spec opts[] = {
+        { "--db", "FILE", "the study file (default $ATTUNE_DB, else ./attune.db)", &db, NULL },
+        { "--who", "NAME", "a name recorded beside the account in the audit trail", &who,
+          NULL },
+        { "--help", NULL, "this help", NULL, &help },
+        { "-h", NULL, NULL, NULL, &help },
+        { "--version", NULL, "the version, and the checkout it was built from", NULL,
+          &version },
+        { NULL, NULL, NULL, NULL, NULL } };
+    say_tool("collect");
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
+    opt_args command = { .stop = 1 };
+    if (opt_parse(NULL, argc, argv, 1, opts, &command) != EXIT_OK)
+        return EXIT_USAGE;
+    if (help) {
+        usage(stdout, opts);
+        return EXIT_OK;
     }
-    if (i >= argc)
+    if (version) {
+        printf("collect %s\n", version_text());
+        return EXIT_OK;
+    }
+    if (who && !*who)
+        return cli_usage(NULL, "'--who' needs a name");
+    if (who)
+        cli_set_who(who);
+    if (!command.n)
         return cli_usage(NULL, "no command given");
+    int i = command.next;
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
         if (strcmp(argv[i], commands[c].name) == 0)
             return commands[c].fn(argc - i, argv + i, db);

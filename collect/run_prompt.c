@@ -213,6 +213,19 @@ static void show_range(const field *f, sbuf *sb)
         sbuf_addf(sb, ", at most %s", f->cols[DC_MAX]);
 }
 
+/* A radio or dropdown with choices labelled Yes and No takes y and n. */
+static int offers_yes_no(const field *f)
+{
+    int yes = 0, no = 0;
+    if (f->type != FT_RADIO && f->type != FT_DROPDOWN)
+        return 0;
+    for (size_t c = 0; c < f->nchoices; c++) {
+        yes |= strcasecmp(f->choices[c].label, "yes") == 0;
+        no |= strcasecmp(f->choices[c].label, "no") == 0;
+    }
+    return yes && no;
+}
+
 /* Section headers and descriptive texts are printed once each. */
 static void show_section(run_dialog *d, size_t fi)
 {
@@ -268,7 +281,7 @@ static void show_question(run_dialog *d)
     sbuf_reset(&sb);
     if (f->type == FT_CHECKBOX)
         say(3, "(one or more codes, separated by commas or spaces)");
-    else if (f->type == FT_YESNO)
+    else if (f->type == FT_YESNO || offers_yes_no(f))
         say(3, "(y or n also does)");
     else if (f->type == FT_TRUEFALSE)
         say(3, "(t or f also does)");

@@ -5,7 +5,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-bash "$top/examples/install-deps.sh"
+bash "$top/examples/install-deps.sh" help2man
 
 build="$top/build"
 echo "== building attune (release) in $build"
@@ -24,7 +24,9 @@ if [ -e "$db" ]; then
 fi
 
 echo "== creating the demo study in $db"
-"$collect" init
+# init's first line only: the steps it suggests next are the ones done here
+created=$("$collect" init)
+echo "${created%%$'\n'*}"
 "$collect" therapist add T01 --cohort fall-2026
 "$collect" therapist add T02 --cohort fall-2026
 for f in "$top"/instruments/*.csv; do

@@ -477,12 +477,17 @@ static int numeric_codes(const field *f)
     return f->nchoices > 0;
 }
 
+/* Choices that answer yes (1) or no (0), and perhaps decline to say either
+ * (any other code, such as 9 "I'd rather not say", which the scoring reads
+ * as no answer): 0 and 1 must both be there. */
 static int yes_no_codes(const field *f)
 {
-    for (size_t i = 0; i < f->nchoices; i++)
-        if (strcmp(f->choices[i].code, "0") != 0 && strcmp(f->choices[i].code, "1") != 0)
-            return 0;
-    return f->nchoices > 0;
+    int yes = 0, no = 0;
+    for (size_t i = 0; i < f->nchoices; i++) {
+        yes |= strcmp(f->choices[i].code, "1") == 0;
+        no |= strcmp(f->choices[i].code, "0") == 0;
+    }
+    return yes && no;
 }
 
 static void check_roles(dict_ctx *c, instrument *in)
@@ -510,7 +515,8 @@ static void check_roles(dict_ctx *c, instrument *in)
             ok = f->type == FT_YESNO || f->type == FT_TRUEFALSE ||
                  ((f->type == FT_RADIO || f->type == FT_DROPDOWN) && yes_no_codes(f));
             if (!ok)
-                dict_problem(c, f->line, "'%s': @ROLE=%s needs a yesno field", f->name, role);
+                dict_problem(c, f->line, "'%s': @ROLE=%s needs a yesno field, or choices with "
+                             "the codes 1 (yes) and 0 (no)", f->name, role);
             break;
         default:
             ok = f->type == FT_CHECKBOX;

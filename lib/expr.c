@@ -527,6 +527,7 @@ enum { LV_OR = 1, LV_AND = 2, LV_NOT = 3, LV_CMP = 4, LV_ADD = 5, LV_MUL = 6, LV
 
 static int binary_level(const parser *p, nkind *op)
 {
+    *op = N_NUM;   /* no operator */
     if (p->tok.kind == T_OP)
         *op = p->tok.op;
     else if (is_keyword(p, "and"))

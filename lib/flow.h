@@ -79,7 +79,8 @@ int flow_answered(const flow *fl, size_t field);
  *
  * flow_answer_typed: the answer as typed on one line: a choice's code (any
  * case), for yes/no also y, yes, n, no (any case), for true/false also t,
- * true, f, false; for a checkbox one or more codes separated by commas or
+ * true, f, false; for a radio or dropdown also a choice's whole label, and
+ * y/yes/n/no for its choices labelled Yes and No; for a checkbox one or more codes separated by commas or
  * spaces; otherwise the value, normalised by its validation.  "" is refused
  * (use flow_clear).
  * flow_answer_columns: the answer as a form posts it: vals[j] for each of

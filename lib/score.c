@@ -256,6 +256,10 @@ void score_eval_only(const score_form *f, const char *const *vals, score_result 
             const field *fd = &in->fields[f->role[k]];
             if (fd->ncol == 1)
                 r->role[k] = num(vals[fd->col]);
+            /* a yes/no role is 1 or 0; another code ("I'd rather not say") is no answer */
+            if ((k == ROLE_RUPTURE || k == ROLE_ADDRESSED || k == ROLE_FOLLOWUP) &&
+                r->role[k] != 0 && r->role[k] != 1)
+                r->role[k] = NAN;
         }
     }
     r->alliance = f->alliance_scale >= 0 ? r->score[f->alliance_scale] : r->role[ROLE_ALLIANCE];

@@ -65,7 +65,9 @@ typedef struct score_result {
     double *score;              /* per scale, NaN when blank (@MINITEMS honoured) */
     size_t *answered;           /* per scale, terms answered */
     double **terms;             /* per scale, its term values (NaN blank) */
-    double role[ROLE_STRATEGY + 1]; /* numeric answer of single-column roles, NaN blank */
+    double role[ROLE_STRATEGY + 1]; /* numeric answer of single-column roles, NaN blank;
+                                       rupture, addressed and followup are 1, 0 or NaN
+                                       (a code other than 1 and 0 declines to say) */
     double alliance;            /* NaN when none */
     size_t cap, tcap;
     double *termvals;

@@ -280,6 +280,9 @@ typedef struct admin_view {
     const char *const *values;  /* the answers in that order, NULL for blank */
 } admin_view;
 
+/* How many administrations match (what store_admin_each would give). */
+at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err);
+
 /* Calls fn for each matching administration; a non-zero return stops. */
 at_status store_admin_each(store *s, const admin_filter *flt,
                            int (*fn)(const admin_view *v, void *ctx), void *ctx, at_err *err);
@@ -299,12 +302,17 @@ at_status store_admin_find(store *s, const char *instrument, const char *client,
 /* The audit trail in the order it was written.  action "amend": field, old
  * and new value ("" = no answer).  action "replace": old and new are
  * "administration N (status)" of the replaced and the replacing one; earlier
- * rows about the replaced administration move to the one replacing it.  Text
- * is "" when absent. */
+ * rows about the replaced administration move to the one replacing it.  A
+ * change to a client, therapist or session (store_client_move and its kin)
+ * is an "amend" without an instrument, with its subject in client, session
+ * or therapist and the field as "client.therapist", "session.date" and so
+ * on.  Text is "" when absent. */
 typedef struct audit_view {
     long id;
     const char *at, *who, *action;
-    const char *instrument, *client;   /* "" when not about an administration */
+    const char *instrument;            /* "" when not about an administration */
+    const char *client;                /* the administration's or the change's; "" for none */
+    const char *therapist;             /* the session's therapist, or the therapist changed */
     long session;                      /* 0 when none */
     const char *rater, *rater_code, *field, *old_value, *new_value, *reason;
 } audit_view;
@@ -377,6 +385,75 @@ at_status store_invite_revoke(store *s, long id, at_err *err);
  * nothing.  AT_EEXIST too for a revoked or expired link. */
 at_status store_invite_answer(store *s, long id, const admin_rec *rec, const char *who,
                               long *admin_id, at_err *err);
+/* Listing what the study holds, ordered by code (and session number).
+ * Strings are "" when absent and belong to the store, valid only during the
+ * callback; a non-zero return stops. */
+typedef struct therapist_view {
+    const char *code, *cohort;
+    long clients;        /* clients whose therapist this is */
+    long sessions;       /* sessions held by this therapist */
+} therapist_view;
+typedef struct client_view {
+    const char *code, *therapist;
+    long sessions;
+    const char *last_date;   /* the date of the highest-numbered session */
+    long administrations;    /* questionnaires given, every instrument and rater */
+} client_view;
+typedef struct session_view {
+    const char *client;
+    long number;
+    const char *date, *therapist, *modality;
+    long administrations;
+} session_view;
+at_status store_therapist_list(store *s, int (*fn)(const therapist_view *v, void *ctx),
+                               void *ctx, at_err *err);
+at_status store_client_list(store *s, int (*fn)(const client_view *v, void *ctx), void *ctx,
+                            at_err *err);
+/* Every session, or one client's (client not NULL; AT_ENOTFOUND when there is
+ * no such client). */
+at_status store_session_list(store *s, const char *client,
+                             int (*fn)(const session_view *v, void *ctx), void *ctx,
+                             at_err *err);
+/* How many administrations were given with an instrument version. */
+at_status store_instrument_uses(store *s, long instrument_id, long *count, at_err *err);
+
+/* Changing what is recorded about people and sessions.  Each change is one
+ * transaction and one audit row per value changed: action 'amend', no
+ * administration, field naming what changed and whose it is
+ * ("client.therapist:C01", "session.therapist:C01:4", "session.date:C01:4",
+ * "session.modality:C01:4", "therapist.cohort:T01"; store_audit_each splits
+ * these back into the field and its client, session or therapist), the old
+ * and new value, the optional reason and who.  A value already as asked
+ * changes nothing and writes no row.  *out says what changed (zeroed on
+ * failure). */
+typedef struct store_change {
+    int client;        /* the client's own therapist */
+    long sessions;     /* sessions given another therapist */
+    int therapist;     /* the therapist's cohort */
+    int date, modality;
+} store_change;
+/* A client moves to therapist from session number from on (0: from the
+ * client's next session, so no recorded session changes): the client's
+ * therapist becomes it, and so does that of each recorded session numbered
+ * from or more.  Refused (AT_EINVAL) when such a session holds a therapist's
+ * questionnaire given by another therapist (its rater code, or the
+ * session's therapist when blank): those answers stay with who gave them.
+ * AT_ENOTFOUND for an unknown client or therapist. */
+at_status store_client_move(store *s, const char *client, const char *therapist, long from,
+                            const char *reason, const char *who, store_change *out,
+                            at_err *err);
+/* Sets a therapist's cohort (NULL or "" removes it). */
+at_status store_therapist_set_cohort(store *s, const char *code, const char *cohort,
+                                     const char *reason, const char *who, store_change *out,
+                                     at_err *err);
+/* Sets a session's date and/or modality (NULL: left as it is; a modality is
+ * "in-person" or "telehealth").  A session comes before its questionnaires:
+ * a date later than the day (local time) its first questionnaire was saved
+ * is refused (AT_EINVAL), as is an unknown client or session
+ * (AT_ENOTFOUND). */
+at_status store_session_set(store *s, const char *client, long number, const char *date,
+                            const char *modality, const char *reason, const char *who,
+                            store_change *out, at_err *err);
 
 /* Lowercase hex sha256 of text into hex[65]. */
 void store_sha256(const char *text, size_t len, char hex[65]);

@@ -193,6 +193,12 @@ at_status store_check_code(const char *what, const char *code, at_err *err);
 at_status store_check_date(const char *date, at_err *err);
 at_status store_check_modality(const char *modality, at_err *err);
 
+/* Splits an audit field of a change without an administration
+ * ("session.date:C01:4") into field (a copy, cut to "session.date") and
+ * its subject (pointers into field, NULL when absent; session 0). */
+void store_audit_subject(const char *stored, char *field, size_t size, const char **client,
+                         const char **therapist, long *session);
+
 static inline int store_bind_str(sqlite3_stmt *st, int i, const char *v)
 {
     return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);

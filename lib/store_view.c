@@ -13,20 +13,47 @@
  * into tables by row id, so the walk joins nothing more.  The view's header
  * strings point into the statement's row and those tables; the answers are
  * unpacked from a copy, in place. */
+#define ADMIN_WHERE                                                                       \
+    " FROM clients c"                                                                     \
+    " CROSS JOIN sessions se ON se.client_id = c.id"                                      \
+    " CROSS JOIN administrations a ON a.session_id = se.id"                               \
+    " WHERE (?1 IS NULL OR a.instrument_id IN (SELECT id FROM instruments WHERE name = ?1))" \
+    " AND (?2 IS NULL OR c.code = ?2)"                                                    \
+    " AND (?3 IS NULL OR se.therapist_id IN (SELECT id FROM therapists WHERE code = ?3))" \
+    " AND (?4 IS NULL OR se.therapist_id IN (SELECT id FROM therapists WHERE cohort = ?4))" \
+    " AND (?5 IS NULL OR a.rater = ?5) AND (?6 IS NULL OR se.date >= ?6)"                 \
+    " AND (?7 IS NULL OR se.date <= ?7) AND (?8 IS NULL OR se.number = ?8)"
+
 static const char admin_sql[] =
     "SELECT a.id, c.code, se.therapist_id, se.number, se.date, coalesce(se.modality, ''),"
     " a.instrument_id, a.rater, a.rater_code, a.status, a.source, a.started_at, a.finished_at,"
-    " a.answers"
-    " FROM clients c"
-    " CROSS JOIN sessions se ON se.client_id = c.id"
-    " CROSS JOIN administrations a ON a.session_id = se.id"
-    " WHERE (?1 IS NULL OR a.instrument_id IN (SELECT id FROM instruments WHERE name = ?1))"
-    " AND (?2 IS NULL OR c.code = ?2)"
-    " AND (?3 IS NULL OR se.therapist_id IN (SELECT id FROM therapists WHERE code = ?3))"
-    " AND (?4 IS NULL OR se.therapist_id IN (SELECT id FROM therapists WHERE cohort = ?4))"
-    " AND (?5 IS NULL OR a.rater = ?5) AND (?6 IS NULL OR se.date >= ?6)"
-    " AND (?7 IS NULL OR se.date <= ?7) AND (?8 IS NULL OR se.number = ?8)"
+    " a.answers" ADMIN_WHERE
     " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id";
+
+/* Binds a filter's values to the parameters of ADMIN_WHERE. */
+static void bind_filter(sqlite3_stmt *st, const admin_filter *flt)
+{
+    const char *texts[] = { flt->instrument, flt->client, flt->therapist, flt->cohort,
+                            flt->rater, flt->from_date, flt->to_date };
+    for (int k = 0; k < 7; k++)
+        store_bind_str(st, k + 1, texts[k]);
+    if (flt->session)
+        sqlite3_bind_int64(st, 8, flt->session);
+}
+
+at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err)
+{
+    static const admin_filter none = { 0 };
+    sqlite3_stmt *st = NULL;
+    *count = 0;
+    at_status rc = store_prepare(s, "SELECT count(*)" ADMIN_WHERE, &st, err);
+    if (rc == AT_OK) {
+        bind_filter(st, flt ? flt : &none);
+        rc = store_step_ints(s, st, count, 1, err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
 
 /* Rows of a small table by row id: two strings and a number each. */
 typedef struct by_id {
@@ -126,12 +153,7 @@ at_status store_admin_each(store *s, const admin_filter *flt,
                          err)) != AT_OK ||
         (rc = store_prepare(s, admin_sql, &st, err)) != AT_OK)
         goto out;
-    const char *texts[] = { flt->instrument, flt->client, flt->therapist, flt->cohort,
-                            flt->rater, flt->from_date, flt->to_date };
-    for (int k = 0; k < 7; k++)
-        store_bind_str(st, k + 1, texts[k]);
-    if (flt->session)
-        sqlite3_bind_int64(st, 8, flt->session);
+    bind_filter(st, flt);
     int step;
     const store_cols *cols = NULL;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -243,8 +265,21 @@ static int audit_row(sqlite3_stmt *st, void *ctx)
         .old_value = store_col(st, 10),
         .new_value = store_col(st, 11),
         .reason = store_col(st, 12),
+        .therapist = store_col(st, 13),
     };
-    return w->fn(&v, w->ctx);
+    if (sqlite3_column_type(st, 14) != SQLITE_NULL)
+        return w->fn(&v, w->ctx);
+    /* a change to a client, therapist or session: its subject is in the field */
+    size_t n = strlen(v.field) + 1;
+    char *field = xmalloc(n);
+    const char *client, *therapist;
+    store_audit_subject(v.field, field, n, &client, &therapist, &v.session);
+    v.field = field;
+    v.client = client ? client : "";
+    v.therapist = therapist ? therapist : "";
+    int stop = w->fn(&v, w->ctx);
+    free(field);
+    return stop;
 }
 
 at_status store_audit_each(store *s, int (*fn)(const audit_view *v, void *ctx), void *ctx,
@@ -253,11 +288,13 @@ at_status store_audit_each(store *s, int (*fn)(const audit_view *v, void *ctx), 
     struct audit_walk w = { fn, ctx };
     return store_query_each(s,
                             "SELECT au.id, au.at, au.who || coalesce(' (' || au.who_name || ')', ''), au.action, i.name, c.code, se.number,"
-                            " a.rater, a.rater_code, au.field, au.old, au.new, au.reason"
+                            " a.rater, a.rater_code, au.field, au.old, au.new, au.reason,"
+                            " t.code, au.administration_id"
                             " FROM audit au"
                             " LEFT JOIN administrations a ON a.id = au.administration_id"
                             " LEFT JOIN sessions se ON se.id = a.session_id"
                             " LEFT JOIN clients c ON c.id = se.client_id"
+                            " LEFT JOIN therapists t ON t.id = se.therapist_id"
                             " LEFT JOIN instruments i ON i.id = a.instrument_id"
                             " ORDER BY au.id", audit_row, &w, err);
 }

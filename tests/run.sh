@@ -13,9 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang for the second build and the fuzzers; pdfinfo, pdftotext, xmllint for the
-# chart and report tests; curl, chromium and npm for the web tests
-bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils curl chromium \
-  file bsdutils
+# chart and report tests; help2man for the man pages; bash-completion for the
+# completion test (script, for the progress test and the web tests' terminal
+# QR code, is in bsdutils); curl, chromium, file and npm for the web tests
+bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils help2man bash-completion \
+  curl chromium file bsdutils
 command -v npm >/dev/null || bash examples/install-deps.sh npm
 
 build=${ATTUNE_TEST_BUILD:-build-test}

@@ -123,7 +123,12 @@ static const struct bad_case {
       "'bad.csv' line 2: 'x': @ALERT-BELOW belongs on the @ROLE=alliance field" },
     { { RADIO("x"), { .name = "y", .type = "radio", .choices = "1, a | 2, b", .ann = "@ROLE=resolution @RESOLVED-AT=4 @RESOLVED-AT=5" } },
       "'bad.csv' line 3: 'y': @RESOLVED-AT is given twice" },
-    { { { .name = "x", .ann = "@ROLE=rupture" } }, "'bad.csv' line 2: 'x': @ROLE=rupture needs a yesno field" },
+    { { { .name = "x", .ann = "@ROLE=rupture" } }, "'bad.csv' line 2: 'x': @ROLE=rupture needs a yesno field, or choices with the codes 1 (yes) and 0 (no)" },
+    /* 1 and 2 is a yes/no of another convention, not read as 1 and 0 */
+    { { { .name = "x", .type = "radio", .choices = "1, Yes | 2, No", .ann = "@ROLE=rupture" } },
+      "'bad.csv' line 2: 'x': @ROLE=rupture needs a yesno field, or choices with the codes 1 (yes) and 0 (no)" },
+    { { { .name = "x", .type = "radio", .choices = "1, Yes | 9, Rather not say", .ann = "@ROLE=followup" } },
+      "'bad.csv' line 2: 'x': @ROLE=followup needs a yesno field, or choices with the codes 1 (yes) and 0 (no)" },
     { { RADIO("x"), { .name = "m", .type = "radio", .choices = "1, a", .ann = "@ROLE=marker" } },
       "'bad.csv' line 3: 'm': @ROLE=marker needs a checkbox field" },
     { { { .name = "x", .ann = "@ROLE=alliance" } },

@@ -306,6 +306,35 @@ static void test_answer_text(void **state)
     flow_free(fl);
 }
 
+/* A radio with Yes, No and a third answer takes the words, and its labels. */
+static void test_radio_words(void **state)
+{
+    (void)state;
+    static const char text[] = HEADER18
+        "hard,g,,radio,Was there one?,\"1, Yes | 0, No | 9, Rather not say\",,,,,,,,,,,,\n"
+        "mood,g,,dropdown,Mood?,\"a, Low | b, High\",,,,,,,,,,,,\n";
+    dictionary d = { 0 };
+    at_msgs problems = AT_MSGS_INIT;
+    at_err err;
+    assert_int_equal(dict_parse("g.csv", text, strlen(text), NULL, &d, &problems, &err), AT_OK);
+    const instrument *g = &d.forms[0];
+    flow *fl = flow_new(g);
+    char why[256];
+    const char *want[][2] = { { "YES", "1" }, { "n", "0" }, { "rather not say", "9" }, { "9", "9" },
+                              { "y", "1" } };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        assert_true(flow_answer_typed(fl, want[i][0], why, sizeof why));
+        assert_string_equal(flow_values(fl)[0], want[i][1]);
+    }
+    assert_false(flow_answer_typed(fl, "maybe", why, sizeof why));
+    assert_true(flow_next(fl, why, sizeof why));
+    assert_false(flow_answer_typed(fl, "yes", why, sizeof why));   /* no Yes among its labels */
+    assert_true(flow_answer_typed(fl, "high", why, sizeof why));
+    assert_string_equal(flow_values(fl)[1], "b");
+    flow_free(fl);
+    dict_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_state_round_trip),
         cmocka_unit_test_setup_teardown(test_save, setup, teardown),
         cmocka_unit_test(test_answer_text),
+        cmocka_unit_test(test_radio_words),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

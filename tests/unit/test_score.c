@@ -108,6 +108,55 @@ static const char *const cols[] = { "q1", "q2" };
 
 /* A stored version whose text is not one form of a dictionary is refused
  * with its name and version, and the catalog keeps working. */
+/* The yes/no roles read 1 and 0; a third code (declining to say) and a
+ * blank are no answer, never "no". */
+static void test_yes_no_roles(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "rupture,f,,radio,Strain?,\"1, Yes | 0, No | 9, I'd rather not say\",,,,,,,,,,,,@ROLE=rupture\n"
+        "tension,f,,radio,How strong?,\"1, a | 2, b | 3, c\",,,,,,,,,,,,@ROLE=tension\n"
+        "addressed,f,,yesno,Talked?,,,,,,,,,,,,,@ROLE=addressed\n"
+        "followup,f,,dropdown,Next time?,\"0, No | 1, Yes | x, Not sure\",,,,,,,,,,,,@ROLE=followup\n";
+    sbuf t = SBUF_INIT;
+    at_msgs problems = AT_MSGS_INIT;
+    at_err err;
+    dictionary d = { 0 };
+    sbuf_adds(&t, header);
+    sbuf_adds(&t, text);
+    if (dict_parse("f.csv", t.buf, t.len, NULL, &d, &problems, &err) != AT_OK)
+        fail_msg("%s: %s", err.msg, problems.n ? problems.items[0] : "");
+    score_form *f = score_form_build(&d.forms[0], 1, NULL);
+    assert_int_equal(f->has_rupture_roles, 1);
+    score_result r = { 0 };
+    static const struct {
+        const char *vals[4];
+        double rupture, tension, addressed, followup;   /* -1: NaN */
+    } cases[] = {
+        { { "1", "3", "0", "1" }, 1, 3, 0, 1 },
+        { { "0", NULL, NULL, "0" }, 0, -1, -1, 0 },
+        { { "9", "2", "1", "x" }, -1, 2, 1, -1 },
+        { { NULL, NULL, NULL, NULL }, -1, -1, -1, -1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        score_eval(f, cases[i].vals, &r);
+        const double want[] = { cases[i].rupture, cases[i].tension, cases[i].addressed,
+                                cases[i].followup };
+        const field_role roles[] = { ROLE_RUPTURE, ROLE_TENSION, ROLE_ADDRESSED, ROLE_FOLLOWUP };
+        for (int k = 0; k < 4; k++) {
+            if (want[k] < 0)
+                assert_true(isnan(r.role[roles[k]]));
+            else
+                assert_true(r.role[roles[k]] == want[k]);
+        }
+    }
+    score_result_release(&r);
+    score_form_free(f);
+    dict_release(&d);
+    msgs_release(&problems);
+    sbuf_release(&t);
+}
+
 static void test_catalog_refusals(void **state)
 {
     fixture *f = *state;
@@ -159,6 +208,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model),
+        cmocka_unit_test(test_yes_no_roles),
         cmocka_unit_test_setup_teardown(test_catalog_refusals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -447,10 +447,57 @@ static at_status op_check(store *s, long iid, at_err *err)
     return rc;
 }
 
+static int count_therapist(const therapist_view *v, void *ctx)
+{
+    (void)v;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+static int count_client(const client_view *v, void *ctx)
+{
+    (void)v;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+static int count_session(const session_view *v, void *ctx)
+{
+    (void)v;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+/* Lists, and changes to a client, a therapist and a session. */
+static at_status op_edit(store *s, long iid, at_err *err)
+{
+    long n = 0;
+    store_change ch;
+    at_status rc = store_therapist_add(s, "T9", NULL, err);
+    if (rc == AT_OK)
+        rc = store_client_move(s, "K0", "T9", 1, "moved", "pat", &ch, err);
+    if (rc == AT_OK)
+        rc = store_therapist_set_cohort(s, "T9", "fall", "joined", "pat", &ch, err);
+    if (rc == AT_OK)
+        rc = store_session_set(s, "K0", 1, "2026-01-04", "telehealth", "typo", "pat", &ch, err);
+    if (rc == AT_OK)
+        rc = store_therapist_list(s, count_therapist, &n, err);
+    if (rc == AT_OK)
+        rc = store_client_list(s, count_client, &n, err);
+    if (rc == AT_OK)
+        rc = store_session_list(s, "K0", count_session, &n, err);
+    if (rc == AT_OK)
+        rc = store_instrument_uses(s, iid, &n, err);
+    if (rc == AT_OK)
+        rc = store_admin_count(s, NULL, &n, err);
+    return rc;
+}
+
 static void test_fault_sweep(void **state)
 {
     fixture *f = *state;
-    store_op ops[] = { op_people, op_save_replace, op_amend, op_instrument, op_read, op_check };
+    store_op ops[] = { op_people, op_save_replace, op_amend, op_instrument, op_read, op_check,
+                       op_edit };
     int faults = 0;
     for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
         for (int reads = 0; reads < 2; reads++) {

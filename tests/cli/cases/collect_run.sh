@@ -88,5 +88,5 @@ sql "SELECT count(*) FROM sessions s JOIN clients c ON c.id = s.client_id WHERE 
 
 echo "# yes and no as words; text wrapped at word boundaries to a narrow terminal"
 COLUMNS=40 feed '4\n4\n4\n4\n4\n4\nYes\n2\n1\nN\n3\ny\n\ny\n' collect run client_post_session --client C001 --session 8 --quiet |
-  sed -n '/^Question 7/,/^> Yes/p; /^Thank you/,$p'
+  sed -n '/^Question 7/,/^> Yes/p; /^Question 10/,/^> N/p; /^Thank you/,$p'
 sql "SELECT field, value FROM responses r JOIN administrations a ON a.id = r.administration_id JOIN sessions s ON s.id = a.session_id WHERE s.number = 8 AND field IN ('rupture', 'addressed', 'followup') ORDER BY field"

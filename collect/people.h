@@ -1,0 +1,41 @@
+/* people.h: what the therapist, client and session commands share (add in
+ * cmd_people.c, list in people_list.c, set in people_set.c). */
+#ifndef COLLECT_PEOPLE_H
+#define COLLECT_PEOPLE_H
+
+/* Codes are pseudonyms typed on command lines and kept in CSV files:
+ * letters, digits, '-', '_' and '.', at most 64 characters.  A code that is
+ * not one is a usage error of cmd (printed; returns 0). */
+int people_code_ok(const char *cmd, const char *what, const char *code);
+/* A session date: YYYY-MM-DD, and a day that exists (else a usage error). */
+int people_date_ok(const char *date);
+/* in-person or telehealth (else a usage error of cmd). */
+int people_modality_ok(const char *cmd, const char *modality);
+
+#include "opt.h"
+
+/* The option values of every therapist, client and session subcommand. */
+typedef struct people_args {
+    const char *therapist, *cohort, *client, *number, *session, *date, *modality, *from,
+        *reason;
+    int csv, text;
+} people_args;
+
+/* The options of "KIND SUB" (sub 'a' add, 'l' list, 's' set) into specs
+ * (room for PEOPLE_MAXOPTS and the end), their values going into a: one
+ * table (cmd_people.c) gives the parsing, the help and the completion. */
+enum { PEOPLE_MAXOPTS = 8 };
+void people_opts(const char *kind, int sub, people_args *a, opt_spec *specs);
+/* Parses "KIND SUB ..." from argv[2] on; the arguments that are not
+ * options into args.  EXIT_OK or EXIT_USAGE (printed). */
+int people_parse(const char *kind, int sub, int argc, char **argv, people_args *a,
+                 opt_args *args);
+
+/* therapist list, client list, session list [--client C] */
+int people_list(const char *kind, int argc, char **argv, const char *db);
+/* therapist set, client set, session set */
+int therapist_set(int argc, char **argv, const char *db);
+int client_set(int argc, char **argv, const char *db);
+int session_set(int argc, char **argv, const char *db);
+
+#endif
