@@ -382,7 +382,9 @@ at_status store_invite_revoke(store *s, long id, at_err *err);
  * the link, whatever rec says) and the link becoming answered, in one
  * transaction, so a link is answered once even when two requests or two
  * servers save it at the same moment: the second gets AT_EEXIST and saves
- * nothing.  AT_EEXIST too for a revoked or expired link. */
+ * nothing.  AT_EEXIST too for a revoked or expired link.  AT_EINVAL when
+ * the session has that rating already, recorded another way since the link
+ * was made (run, import): nothing is saved and the link stays open. */
 at_status store_invite_answer(store *s, long id, const admin_rec *rec, const char *who,
                               long *admin_id, at_err *err);
 /* Listing what the study holds, ordered by code (and session number).

@@ -379,6 +379,10 @@ static at_status answer_body(store *s, long id, const admin_rec *rec, const char
         r.rater_code = rater_code;
         r.source = "web";
         rc = store_admin_save(s, &r, 0, who, &aid, &used, err);
+        /* the rating was recorded another way since the link was made (run,
+         * import): not a second use of the link, which stays open */
+        if (rc == AT_EEXIST)
+            rc = at_fail(err, AT_EINVAL, "link %ld: %s", id, err ? err->msg : "");
     }
     if (rc == AT_OK)
         rc = store_prepare(s, "UPDATE invitations SET administration_id = ?2 WHERE id = ?1",

@@ -246,6 +246,12 @@ static void on_link(serve_app *app, const serve_request *rq, serve_response *rp,
             /* answered meanwhile (another request), revoked or expired */
             reply(rp, 410);
             page_closed(&rp->body);
+        } else if (rc == AT_EINVAL) {
+            reply(rp, 409);
+            page_note(&rp->body, "Not saved",
+                      "These answers cannot be saved through this link: the questionnaire "
+                      "for this session has been recorded another way. Your answers are kept "
+                      "with the link; please tell the person who gave it to you.");
         } else if (rc != AT_OK) {
             pf.error = "Your answers could not be saved just now. Nothing is lost: please "
                        "press Save again in a moment.";

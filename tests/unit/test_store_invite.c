@@ -224,6 +224,19 @@ static void test_answer_once(void **state)
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), 1);
     assert_int_equal(store_invite_answer(s, id, &rec, NULL, &aid, &err), AT_OK);
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), 2);
+    /* the rating recorded another way after the link was made: the save is
+     * refused, the link stays open with its answers */
+    assert_int_equal(add(s, "tok6", "code6", 6, NULL, &id, &err), AT_OK);
+    assert_int_equal(store_invite_progress(s, id, v, 3, "flow1 r 0 0 H: D:", &err), AT_OK);
+    admin_rec other = { .client = "C01", .session = 6, .instrument_id = iid, .rater = "client",
+                        .status = "complete", .source = "interactive", .values = v, .n = 3 };
+    assert_int_equal(store_admin_save(s, &other, 0, NULL, &aid, NULL, &err), AT_OK);
+    assert_int_equal(store_invite_answer(s, id, &rec, NULL, &aid, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "already has"));
+    seen x = find(s, "tok6", 0, AT_OK);
+    assert_string_equal(x.state, "started");
+    assert_string_equal(x.vals[0], "1");
+    assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), 3);
     store_close(s);
 }
 

@@ -160,6 +160,17 @@ link2=$(invite_link client_post_session C04)
 ACCEPT='*/*' step "$link2" next bond_1=5; expect 200; has 'Question 2 of about 8'
 ok "a client that takes no text/html gets the next screen at once (200)"
 
+# ---- the rating recorded another way meanwhile: 409, the link stays open -------------
+link7=$(invite_link client_post_session C03 --session 5)
+for kv in bond_1=4 goal_1=4 task_1=4 bond_2=4 goal_2=4 task_2=4 rupture=0 comment=x; do step "$link7" next "$kv"; done
+printf '4\n4\n4\n4\n4\n2\n0\n\ny\n' | collect run client_post_session --client C03 --session 5 --quiet >/dev/null 2>&1 ||
+  fail "run beside an open link"
+step "$link7" save; expect 409; has 'recorded another way'
+collect invite list | grep -q ',C03,5,client,.*,started$' || fail "the link did not stay open"
+[ "$(admins "a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C03'")" = 1 ] ||
+  fail "two ratings of one session"
+ok "a rating recorded by run meanwhile: the web save answers 409 and the link keeps its answers"
+
 # ---- the access code -----------------------------------------------------------
 code=$(collect invite client_post_session --client C05 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 req GET /code; expect 200; has '<label for="code">'
