@@ -238,6 +238,18 @@ static void test_fmt_int(void **state)
     gsl_rng_free(rng);
 }
 
+/* ---- files ----------------------------------------------------------- */
+
+/* a private temporary folder per test: store_fixture.h's setup and teardown */
+
+static char *path_in(const fixture *t, const char *name)
+{
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "%s/%s", t->dir, name);
+    return sbuf_detach(&sb);
+}
+
+/* The names in the folder, sorted, joined by spaces. */
 static void list_dir(const fixture *t, sbuf *out)
 {
     char *names[16];
