@@ -143,8 +143,7 @@ int cli_no_client(const char *code)
 
 int cli_rater_ok(const char *cmd, const char *rater)
 {
-    if (strcmp(rater, "client") == 0 || strcmp(rater, "therapist") == 0 ||
-        strcmp(rater, "observer") == 0)
+    if (store_is_rater(rater))
         return 1;
     cli_usage(cmd, "rater '%s': use client, therapist or observer", rater);
     return 0;
