@@ -124,23 +124,6 @@ const field *cli_next_scale(const instrument *in, size_t *i)
     return NULL;
 }
 
-int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
-            const char **val)
-{
-    int r = opt_value(argc, argv, i, name, val);
-    if (r < 0)
-        cli_usage(cmd, "'%s' needs a value", name);
-    return r;
-}
-
-int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *opts)
-{
-    int r = 0;
-    for (const cli_optval *o = opts; o->name && r == 0; o++)
-        r = cli_opt(cmd, argc, argv, i, o->name, o->val);
-    return r;
-}
-
 int cli_session_number(const char *cmd, const char *text, long *out)
 {
     long n;
@@ -160,8 +143,7 @@ int cli_no_client(const char *code)
 
 int cli_rater_ok(const char *cmd, const char *rater)
 {
-    if (strcmp(rater, "client") == 0 || strcmp(rater, "therapist") == 0 ||
-        strcmp(rater, "observer") == 0)
+    if (store_is_rater(rater))
         return 1;
     cli_usage(cmd, "rater '%s': use client, therapist or observer", rater);
     return 0;

@@ -71,24 +71,6 @@ extern const char *const cli_wide_lead_old[7];
 #define CLI_REDCAP_DATE "attune_date"
 #define CLI_REDCAP_THERAPIST "attune_therapist"
 
-/* Option values: when argv[*i] is NAME ("--client") or NAME=VALUE, stores the
- * value (the next argument, or the text after '='), moves *i past it and
- * returns 1; returns 0 when argv[*i] is another argument, and -1 after
- * printing the usage error when the value is missing. */
-int cli_opt(const char *cmd, int argc, char **argv, int *i, const char *name,
-            const char **val);
-
-/* An option that takes a value, and where the value goes. */
-typedef struct cli_optval {
-    const char *name;          /* "--client"; NULL ends a list */
-    const char **val;
-} cli_optval;
-
-/* cli_opt for each option of a list ended by { NULL, NULL }: 1 when
- * argv[*i] was one of them (*i moved past it), 0 when it is none, -1 after
- * printing the usage error. */
-int cli_opts(const char *cmd, int argc, char **argv, int *i, const cli_optval *opts);
-
 /* Parses a session number given on the command line of cmd (a whole number
  * of 1 or more); prints the usage error and returns 0 when it is not one. */
 int cli_session_number(const char *cmd, const char *text, long *out);

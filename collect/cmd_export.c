@@ -291,8 +291,7 @@ int cmd_export(int argc, char **argv, const char *db)
     ex.ids = (with_ids ? CLI_EXPORT_IDENTIFIERS : 0) | (with_text ? CLI_EXPORT_FREE_TEXT : 0);
     if (format && !parse_format(format, &ex.format))
         return cli_usage("export", "'%s' is not a format (wide, long or redcap)", format);
-    if (rater && strcmp(rater, "client") != 0 && strcmp(rater, "therapist") != 0 &&
-        strcmp(rater, "observer") != 0)
+    if (rater && !store_is_rater(rater))
         return cli_usage("export", "'%s' is not a rater (client, therapist or observer)", rater);
     if (!name)
         return cli_usage("export", "'export' needs an INSTRUMENT");

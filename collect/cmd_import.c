@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "opt.h"
 #include "import.h"
 #include "handoff.h"
 #include "meter.h"
@@ -77,16 +78,10 @@ static void usage(void)
           "'FILE' line N: 'column': reason (the first 50, then a count).  A session that\n"
           "exists with another therapist, date or modality is an error, and so is an\n"
           "administration (client, session, rater, rater code) given twice in the file.\n"
-          "\n"
-          "  --dry-run   check everything and say what would be imported; nothing is\n"
-          "              kept (the rows are checked inside a transaction that is undone,\n"
-          "              so the study must be writable)\n"
-          "  --replace   replace administrations already in the study (kept in the audit\n"
-          "              trail, every changed answer with its old and new value)\n"
-          "              instead of refusing them\n"
-          "  --threads N 2 (the default on a machine with two or more cores): the file\n"
-          "              is read and checked on a second thread while rows are saved;\n"
-          "              1: one thread.  Messages and the study are the same either way\n", stdout);
+          "--dry-run checks the rows inside a transaction that is undone, so the study\n"
+          "must be writable.  --threads 2 (the default on a machine with two or more\n"
+          "cores) reads and checks the file on a second thread while rows are saved;\n"
+          "messages and the study are the same either way.\n", stdout);
 }
 
 /* ---- rows read, handed to the saving side ---------------------------------- */
@@ -399,49 +394,46 @@ static void report(const importer *im, const size_t counts[4])
 
 int cmd_import(int argc, char **argv, const char *db)
 {
+    const char *name = NULL, *path = NULL, *format = NULL, *record_id = NULL, *events = NULL,
+               *therapist = NULL, *date = NULL, *threads_arg = NULL, *session_arg = NULL;
+    long session = 0;
+    int dry_run = 0, replace = 0;
+    const opt_spec opts[] = {
+        { "--format", "F", "wide (the default) or redcap", &format, NULL },
+        { "--dry-run", NULL, "check everything and say what would be imported; nothing is kept",
+          NULL, &dry_run },
+        { "--replace", NULL, "replace administrations already in the study (kept in the audit "
+                             "trail, every changed answer with its old and new value) instead "
+                             "of refusing them", NULL, &replace },
+        { "--record-id", "F", "redcap: the field holding the client code", &record_id, NULL },
+        { "--events", "E1,E2", "redcap: the events in session order", &events, NULL },
+        { "--session", "N", "redcap: the session of a form that neither repeats nor has events",
+          &session_arg, NULL },
+        { "--therapist-field", "F", "redcap: the field holding the therapist code", &therapist,
+          NULL },
+        { "--date-field", "F", "redcap: the field holding the session date", &date, NULL },
+        { "--threads", "N", "1 or 2: read the file on a second thread while saving", &threads_arg,
+          NULL },
+        { NULL, NULL, NULL, NULL, NULL } };
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
     if (cli_wants_help(argc, argv)) {
         usage();
+        fputc('\n', stdout);
+        opt_help(stdout, opts);
         return EXIT_OK;
     }
-    const char *name = NULL, *path = NULL, *format = NULL, *record_id = NULL, *events = NULL,
-               *therapist = NULL, *date = NULL;
-    long session = 0;
-    const cli_optval strs[] = { { "--format", &format }, { "--record-id", &record_id },
-                                { "--events", &events }, { "--therapist-field", &therapist },
-                                { "--date-field", &date }, { NULL, NULL } };
-    int dry_run = 0, replace = 0;
+    const char *pos[2] = { NULL, NULL };
+    opt_args args = { .noun = "argument", .max = 2, .into = pos };
+    if (opt_parse("import", argc, argv, 1, opts, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    name = pos[0];
+    path = pos[1];
     long threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        int r;
-        if (strcmp(argv[i], "--dry-run") == 0)
-            dry_run = 1;
-        else if (strcmp(argv[i], "--replace") == 0)
-            replace = 1;
-        else if ((r = opt_value(argc, argv, &i, "--threads", &v)) != 0) {
-            if (r < 0 || !parse_long(v, &threads) || threads < 1 || threads > 2)
-                return cli_usage("import", "'--threads' takes 1 or 2");
-            i--;
-        }
-        else if ((r = opt_value(argc, argv, &i, "--session", &v)) != 0) {
-            if (r < 0 || !parse_long(v, &session) || session < 1)
-                return cli_usage("import", "'--session' takes a session number (1, 2, 3, ...)");
-            i--;
-        }
-        else if ((r = cli_opts("import", argc, argv, &i, strs)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-            i--;
-        }
-        else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return cli_usage("import", "unknown option '%s'", argv[i]);
-        else if (!name)
-            name = argv[i];
-        else if (!path)
-            path = argv[i];
-        else
-            return cli_usage("import", "too many arguments ('%s')", argv[i]);
-    }
+    if (threads_arg && (!parse_long(threads_arg, &threads) || threads < 1 || threads > 2))
+        return cli_usage("import", "'--threads' takes 1 or 2");
+    if (session_arg && (!parse_long(session_arg, &session) || session < 1))
+        return cli_usage("import", "'--session' takes a session number (1, 2, 3, ...)");
     if (!name || !path)
         return cli_usage("import", "import needs an instrument name and a CSV file");
     int redcap = format && strcmp(format, "redcap") == 0;

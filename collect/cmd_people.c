@@ -43,7 +43,7 @@ int people_date_ok(const char *date)
 
 int people_modality_ok(const char *cmd, const char *modality)
 {
-    if (strcmp(modality, "in-person") == 0 || strcmp(modality, "telehealth") == 0)
+    if (store_is_modality(modality))
         return 1;
     cli_usage(cmd, "modality '%s': use in-person or telehealth", modality);
     return 0;

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 #include "score.h"
 #include "run_prompt.h"
 
@@ -25,22 +26,13 @@ static void usage(void)
           "questions also take y, yes, n, no.  Answers can be piped in.  Text is\n"
           "wrapped to the terminal's width ($COLUMNS, or 80, when not a terminal).\n"
           "\n"
-          "  --client C      the client (must exist: see 'collect client add')\n"
-          "  --session N     session N of the client, created (today, the client's\n"
-          "                  therapist) when missing; without it the client's session\n"
-          "                  of today when one is recorded (a second questionnaire after\n"
-          "                  the same session), else a new session with the next number\n"
-          "  --rater R       who answers: client (default), therapist or observer\n"
-          "  --rater-code X  which therapist or observer answers (e.g. a supervisor code);\n"
-          "                  a client's own rating always has the client's code\n"
-          "  --quiet         do not print the scale scores after saving (for a client\n"
-          "                  answering on the clinician's screen)\n"
-          "\n"
-          "A form marked @TEMPLATE (its licensed wording still to be pasted in) is\n"
-          "refused.\n"
-          "\n"
+          "Without --session, the client's session of today when one is recorded (a\n"
+          "second questionnaire after the same session), else a new session with the\n"
+          "next number; a session given that does not exist is created (today, the\n"
+          "client's therapist).  A client's own rating always has the client's code.\n"
           "The administration is saved as complete when every question shown has an\n"
-          "answer (free-text notes fields aside), else as partial.\n", stdout);
+          "answer (free-text notes fields aside), else as partial.  A form marked\n"
+          "@TEMPLATE (its licensed wording still to be pasted in) is refused.\n", stdout);
 }
 
 struct run_args {
@@ -48,30 +40,12 @@ struct run_args {
     int quiet;
 };
 
-static int parse_args(int argc, char **argv, struct run_args *a)
+static int parse_args(int argc, char **argv, const opt_spec *opts, struct run_args *a)
 {
-    int i = 1;
-    while (i < argc) {
-        const cli_optval opts[] = { { "--client", &a->client }, { "--session", &a->session },
-                                    { "--rater", &a->rater }, { "--rater-code", &a->rater_code },
-                                    { NULL, NULL } };
-        int r = cli_opts("run", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "--quiet") == 0) {
-            a->quiet = 1;
-            i++;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_usage("run", "unknown option '%s'", argv[i]);
-        } else if (a->instrument) {
-            return cli_usage("run", "one instrument at a time ('%s' and '%s')", a->instrument,
-                             argv[i]);
-        } else {
-            a->instrument = argv[i++];
-        }
-    }
+    opt_args args = { .noun = "instrument", .max = 1 };
+    if (opt_parse("run", argc, argv, 1, opts, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    a->instrument = args.n ? args.v[0] : NULL;
     if (!a->instrument)
         return cli_usage("run", "'run' needs an INSTRUMENT");
     if (!a->client)
@@ -180,12 +154,26 @@ static int already_given(store *s, const struct run_args *a, long session)
 
 int cmd_run(int argc, char **argv, const char *db)
 {
+    struct run_args a = { 0 };
+    const opt_spec opts[] = {
+        { "--client", "C", "the client (must exist: see 'collect client add')", &a.client, NULL },
+        { "--session", "N", "session N of the client", &a.session, NULL },
+        { "--rater", "R", "who answers: client (default), therapist or observer", &a.rater,
+          NULL },
+        { "--rater-code", "X", "which therapist or observer answers (e.g. a supervisor code)",
+          &a.rater_code, NULL },
+        { "--quiet", NULL, "do not print the scale scores after saving (for a client answering "
+                           "on the clinician's screen)", NULL, &a.quiet },
+        { NULL, NULL, NULL, NULL, NULL } };
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
     if (cli_wants_help(argc, argv)) {
         usage();
+        fputc('\n', stdout);
+        opt_help(stdout, opts);
         return EXIT_OK;
     }
-    struct run_args a = { 0 };
-    int rc = parse_args(argc, argv, &a);
+    int rc = parse_args(argc, argv, opts, &a);
     if (rc != EXIT_OK)
         return rc;
     long session = 0;

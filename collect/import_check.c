@@ -143,8 +143,7 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
 
     if (lv->date && !valid_iso_date(lv->date))
         import_problem(im, sd, line, im->lead_name[LEAD_DATE], "'%s' is not a date (YYYY-MM-DD)", lv->date);
-    if (lv->modality && strcmp(lv->modality, "in-person") != 0 &&
-        strcmp(lv->modality, "telehealth") != 0)
+    if (lv->modality && !store_is_modality(lv->modality))
         import_problem(im, sd, line, im->lead_name[LEAD_MODALITY], "'%s' is not in-person or telehealth",
                        lv->modality);
     if (!lv->rater)
@@ -157,8 +156,7 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
         else
             lv->rater_code = canon;
     }
-    else if (strcmp(lv->rater, "client") != 0 && strcmp(lv->rater, "therapist") != 0 &&
-             strcmp(lv->rater, "observer") != 0)
+    else if (!store_is_rater(lv->rater))
         import_problem(im, sd, line, im->lead_name[LEAD_RATER], "'%s' is not client, therapist or observer",
                        lv->rater);
     return sd->msgs->n - before;

@@ -831,8 +831,7 @@ at_status store_check_date(const char *date, at_err *err)
 
 at_status store_check_modality(const char *modality, at_err *err)
 {
-    if (modality && *modality && strcmp(modality, "in-person") != 0 &&
-        strcmp(modality, "telehealth") != 0)
+    if (modality && *modality && !store_is_modality(modality))
         return at_fail(err, AT_EINVAL, "'%s' is not a modality (in-person or telehealth)",
                        modality);
     return AT_OK;

@@ -457,6 +457,13 @@ at_status store_session_set(store *s, const char *client, long number, const cha
                             const char *modality, const char *reason, const char *who,
                             store_change *out, at_err *err);
 
+/* The raters and the modalities a study knows (NULL-terminated), and
+ * whether a word is one of them. */
+extern const char *const store_raters[];      /* client, therapist, observer */
+extern const char *const store_modalities[];  /* in-person, telehealth */
+int store_is_rater(const char *word);
+int store_is_modality(const char *word);
+
 /* Lowercase hex sha256 of text into hex[65]. */
 void store_sha256(const char *text, size_t len, char hex[65]);
 

@@ -16,7 +16,19 @@ static int one_of(const char *v, const char *const *set)
     return 0;
 }
 
-static const char *const raters[] = { "client", "therapist", "observer", NULL };
+const char *const store_raters[] = { "client", "therapist", "observer", NULL };
+const char *const store_modalities[] = { "in-person", "telehealth", NULL };
+
+int store_is_rater(const char *word)
+{
+    return one_of(word, store_raters);
+}
+
+int store_is_modality(const char *word)
+{
+    return one_of(word, store_modalities);
+}
+
 static const char *const statuses[] = { "complete", "partial", NULL };
 static const char *const sources[] = { "interactive", "import", "web", NULL };
 
@@ -44,7 +56,7 @@ static at_status check_rec(const admin_rec *r, at_err *err)
     if ((rc = store_check_date(r->date, err)) != AT_OK ||
         (rc = store_check_modality(r->modality, err)) != AT_OK)
         return rc;
-    if (!one_of(r->rater, raters))
+    if (!one_of(r->rater, store_raters))
         return at_fail(err, AT_EINVAL, "'%s' is not a rater (client, therapist or observer)",
                        r->rater ? r->rater : "");
     if (!store_rater_code(r->rater, r->client, r->rater_code))

@@ -517,26 +517,6 @@ at_status outpath_check(const char *out, const char *study, at_err *err)
     return rc;
 }
 
-int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        (*i)++;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[*i + 1];
-    *i += 2;
-    return 1;
-}
-
 const char *version_text(void)
 {
     static char text[160];

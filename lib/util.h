@@ -118,13 +118,6 @@ at_status outpath_check(const char *out, const char *study, at_err *err);
 at_status outfile_commit(outfile *o, at_err *err);
 void outfile_release(outfile *o);
 
-/* Command-line option values, without printing anything: when argv[*i] is
- * name or name=VALUE, stores the value (the next argument, or the text
- * after '='), moves *i past it and returns 1; returns 0 when argv[*i] is
- * another argument, and -1 (*i unchanged) when name is the last argument
- * and so has no value. */
-int opt_value(int argc, char **argv, int *i, const char *name, const char **val);
-
 /* Where the first byte that is not part of well-formed UTF-8 lies in
  * s[0..len) (overlong forms, surrogates and code points past U+10FFFF are
  * not well formed); len when every byte is. */

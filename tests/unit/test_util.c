@@ -238,27 +238,6 @@ static void test_fmt_int(void **state)
     gsl_rng_free(rng);
 }
 
-static void test_opt_value(void **state)
-{
-    (void)state;
-    char *argv[] = { "cmd", "--db", "a.db", "--db=b.db", "--dbx", "--db=", "--db" };
-    int argc = 7, i = 1;
-    const char *v = NULL;
-    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), 1);
-    assert_string_equal(v, "a.db");
-    assert_int_equal(i, 3);
-    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), 1);
-    assert_string_equal(v, "b.db");
-    assert_int_equal(i, 4);
-    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), 0);   /* another option */
-    assert_int_equal(i, 4);
-    i = 5;
-    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), 1);   /* an empty value */
-    assert_string_equal(v, "");
-    assert_int_equal(opt_value(argc, argv, &i, "--db", &v), -1);  /* last, no value */
-    assert_int_equal(i, 6);
-}
-
 /* ---- files ----------------------------------------------------------- */
 
 /* a private temporary folder per test: store_fixture.h's setup and teardown */
@@ -514,7 +493,6 @@ int main(void)
         cmocka_unit_test(test_fmt_num),
         cmocka_unit_test(test_fmt_num_is_printf),
         cmocka_unit_test(test_fmt_int),
-        cmocka_unit_test(test_opt_value),
         cmocka_unit_test_setup_teardown(test_read_file_and_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outfile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outpath_check, setup, teardown),
