@@ -7,9 +7,14 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 #include "qr.h"
 #include "serve/serve.h"
 #include "weblink.h"
+
+struct invite_args {
+    const char *instrument, *client, *session, *rater, *rater_code, *expires, *base, *qr;
+};
 
 static void usage(void)
 {
@@ -26,17 +31,9 @@ static void usage(void)
           "to scan.  Only a hash of the link and of the code is kept in the study: copy\n"
           "them now, they cannot be shown again (make a new link if one is lost).\n"
           "\n"
-          "  --client C        the client (must exist: see 'collect client add')\n"
-          "  --session N       session N of the client; without it the client's session\n"
-          "                    of today when one is recorded, else the next number.  The\n"
-          "                    session is recorded now (today, the client's therapist)\n"
-          "                    when it is not in the study yet\n"
-          "  --rater R         who answers: client (default), therapist or observer\n"
-          "  --rater-code X    which therapist or observer answers\n"
-          "  --expires D       how long the link stays open: 7d (default), 48h, 30m, 1d12h\n"
-          "  --base-url URL    where 'collect serve' is reached from the respondent's device\n"
-          "                    (default " SERVE_DEFAULT_BASE ", its default address)\n"
-          "  --qr FILE         also write the QR code to FILE.png or FILE.svg (to print)\n"
+          "Without --session, the link is for the client's session of today when one is\n"
+          "recorded, else the next number; the session is recorded now (today, the\n"
+          "client's therapist) when it is not in the study yet.\n"
           "\n"
           "'invite list' prints every link as CSV: id, instrument, client, session, rater,\n"
           "created, expires, state (pending, started, answered, expired or revoked); never\n"
@@ -45,31 +42,35 @@ static void usage(void)
           stdout);
 }
 
-struct invite_args {
-    const char *instrument, *client, *session, *rater, *rater_code, *expires, *base, *qr;
-};
-
-static int parse_args(int argc, char **argv, struct invite_args *a)
+/* The options of 'collect invite INSTRUMENT', filled into a. */
+static void invite_opts(struct invite_args *a, opt_spec *o)
 {
-    int i = 1;
-    while (i < argc) {
-        const cli_optval opts[] = {
-            { "--client", &a->client }, { "--session", &a->session }, { "--rater", &a->rater },
-            { "--rater-code", &a->rater_code }, { "--expires", &a->expires },
-            { "--base-url", &a->base }, { "--qr", &a->qr }, { NULL, NULL }
-        };
-        int r = cli_opts("invite", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage("invite", "unknown option '%s'", argv[i]);
-        if (a->instrument)
-            return cli_usage("invite", "one instrument at a time ('%s' and '%s')", a->instrument,
-                             argv[i]);
-        a->instrument = argv[i++];
-    }
+    const opt_spec specs[] = {
+        { "--client", "C", "the client (must exist: see 'collect client add')", &a->client,
+          NULL },
+        { "--session", "N", "session N of the client", &a->session, NULL },
+        { "--rater", "R", "who answers: client (default), therapist or observer", &a->rater,
+          NULL },
+        { "--rater-code", "X", "which therapist or observer answers", &a->rater_code, NULL },
+        { "--expires", "D", "how long the link stays open: 7d (default), 48h, 30m, 1d12h",
+          &a->expires, NULL },
+        { "--base-url", "URL", "where 'collect serve' is reached from the respondent's device "
+                               "(default " SERVE_DEFAULT_BASE ")", &a->base, NULL },
+        { "--qr", "FILE", "also write the QR code to FILE.png or FILE.svg (to print)", &a->qr,
+          NULL },
+        { NULL, NULL, NULL, NULL, NULL } };
+    memcpy(o, specs, sizeof specs);
+}
+
+
+#define INVITE_NOPTS 8
+
+static int parse_args(int argc, char **argv, const opt_spec *opts, struct invite_args *a)
+{
+    opt_args args = { .noun = "instrument", .max = 1 };
+    if (opt_parse("invite", argc, argv, 1, opts, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    a->instrument = args.n ? args.v[0] : NULL;
     if (!a->instrument)
         return cli_usage("invite", "'invite' needs an INSTRUMENT (or list, or revoke ID)");
     if (!a->client)
@@ -261,15 +262,21 @@ out:
 
 int cmd_invite(int argc, char **argv, const char *db)
 {
+    struct invite_args a = { 0 };
+    opt_spec opts[INVITE_NOPTS];
+    invite_opts(&a, opts);
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
     if (cli_wants_help(argc, argv)) {
         usage();
+        fputc('\n', stdout);
+        opt_help(stdout, opts);
         return EXIT_OK;
     }
     if (argc >= 2 && strcmp(argv[1], "list") == 0)
         return invite_list(argc, db);
     if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
         return invite_revoke(argc, argv, db);
-    struct invite_args a = { 0 };
-    int rc = parse_args(argc, argv, &a);
+    int rc = parse_args(argc, argv, opts, &a);
     return rc == EXIT_OK ? invite_make(&a, db) : rc;
 }

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "opt.h"
 #include "serve/serve.h"
 
 #define IDLE_TIMEOUT_S 20      /* a connection quiet this long is closed */
@@ -32,15 +33,9 @@ static void usage(void)
           "'listening on URL'; then one line per request (method, kind of address,\n"
           "status, time), never a link's token or an access code.\n"
           "\n"
-          "  --listen HOST:PORT  where to listen (default " SERVE_DEFAULT_LISTEN "; port 0\n"
-          "                      picks a free one; [::1]:PORT for IPv6)\n"
-          "  --tls-cert FILE     serve HTTPS with this PEM certificate (chain) ...\n"
-          "  --tls-key FILE      ... and its PEM private key\n"
-          "  --base-url URL      the address respondents use, when it is not the one\n"
-          "                      listened on (a reverse proxy in front): printed with\n"
-          "                      'listening on' for 'collect invite --base-url'\n"
-          "  --insecure-http     allow plain HTTP on an address other than loopback (only\n"
-          "                      on a network you trust: answers would cross it unencrypted)\n"
+          "Without --listen, " SERVE_DEFAULT_LISTEN "; port 0 picks a free one, [::1]:PORT\n"
+          "is IPv6.  An address other than loopback needs --tls-cert and --tls-key, or\n"
+          "--insecure-http for a network you trust (answers would cross it unencrypted).\n"
           "\n"
           "The pages are built into this program; nothing is read from disk or fetched\n"
           "from any other host.  Answers so far are kept in the study as they are given,\n"
@@ -262,25 +257,10 @@ struct serve_args {
     int insecure;
 };
 
-static int parse_args(int argc, char **argv, struct serve_args *a)
+static int parse_args(int argc, char **argv, const opt_spec *opts, struct serve_args *a)
 {
-    int i = 1;
-    while (i < argc) {
-        const cli_optval opts[] = { { "--listen", &a->listen }, { "--tls-cert", &a->cert },
-                                    { "--tls-key", &a->key }, { "--base-url", &a->base },
-                                    { NULL, NULL } };
-        int r = cli_opts("serve", argc, argv, &i, opts);
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "--insecure-http") == 0) {
-            a->insecure = 1;
-            i++;
-        } else {
-            return cli_usage("serve", "unknown argument '%s'", argv[i]);
-        }
-    }
+    if (opt_parse("serve", argc, argv, 1, opts, NULL) != EXIT_OK)
+        return EXIT_USAGE;
     if (!a->listen)
         a->listen = SERVE_DEFAULT_LISTEN;
     if (!a->cert != !a->key)
@@ -339,12 +319,27 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
 
 int cmd_serve(int argc, char **argv, const char *db)
 {
+    struct serve_args a = { 0 };
+    const opt_spec opts[] = {
+        { "--listen", "HOST:PORT", "where to listen (default " SERVE_DEFAULT_LISTEN ")", &a.listen,
+          NULL },
+        { "--tls-cert", "FILE", "serve HTTPS with this PEM certificate (chain) ...", &a.cert,
+          NULL },
+        { "--tls-key", "FILE", "... and its PEM private key", &a.key, NULL },
+        { "--base-url", "URL", "the address respondents use, when a reverse proxy is in front "
+                               "(printed with 'listening on')", &a.base, NULL },
+        { "--insecure-http", NULL, "allow plain HTTP on an address other than loopback", NULL,
+          &a.insecure },
+        { NULL, NULL, NULL, NULL, NULL } };
+    if (opt_complete(argc, argv, 1, opts))
+        return EXIT_OK;
     if (cli_wants_help(argc, argv)) {
         usage();
+        fputc('\n', stdout);
+        opt_help(stdout, opts);
         return EXIT_OK;
     }
-    struct serve_args a = { 0 };
-    int rc = parse_args(argc, argv, &a);
+    int rc = parse_args(argc, argv, opts, &a);
     if (rc != EXIT_OK)
         return rc;
     struct sockaddr_storage ss;
