@@ -120,8 +120,7 @@ at_status store_invite_add(store *s, const invite_rec *r, long *id, at_err *err)
     if (r->session < 1)
         return at_fail(err, AT_EINVAL, "session number %ld is not a positive number",
                        r->session);
-    if (!r->rater || (strcmp(r->rater, "client") != 0 && strcmp(r->rater, "therapist") != 0 &&
-                      strcmp(r->rater, "observer") != 0))
+    if (!store_is_rater(r->rater))
         return at_fail(err, AT_EINVAL, "'%s' is not a rater (client, therapist or observer)",
                        r->rater ? r->rater : "");
     const char *code = store_rater_code(r->rater, r->client, r->rater_code);
