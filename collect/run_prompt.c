@@ -261,13 +261,9 @@ static void show_question(run_dialog *d)
     show_texts(d, idx, nt);
     free(idx);
     show_section(d, fi);
-    size_t k, n;
-    int exact;
-    flow_position(d->fl, &k, &n, &exact);
-    if (exact)
-        printf("\nQuestion %zu of %zu\n", k, n);
-    else
-        printf("\nQuestion %zu of at most %zu\n", k, flow_most(d->fl));
+    char pos[64];
+    flow_position_text(d->fl, pos, sizeof pos, NULL);
+    printf("\n%s\n", pos);
     sbuf sb = SBUF_INIT;
     sbuf_addf(&sb, "%s%s", f->label, f->required ? " (needs an answer)" : "");
     say(0, sbuf_str(&sb));

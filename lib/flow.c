@@ -209,6 +209,19 @@ size_t flow_most(const flow *fl)
     return n;
 }
 
+void flow_position_text(const flow *fl, char *buf, size_t size, size_t *of)
+{
+    size_t k, n;
+    int exact;
+    flow_position(fl, &k, &n, &exact);
+    if (exact)
+        snprintf(buf, size, "Question %zu of %zu", k, n);
+    else
+        snprintf(buf, size, "Question %zu of at most %zu", k, n = flow_most(fl));
+    if (of)
+        *of = n;
+}
+
 /* ---- answering --------------------------------------------------------- */
 
 static int at_question(const flow *fl, char *why, size_t whysz)
@@ -422,6 +435,18 @@ int flow_back(flow *fl)
     fl->cur = fl->hist[--fl->nhist];
     fl->done[fl->cur] = 0;
     return 1;
+}
+
+int flow_can_back(const flow *fl)
+{
+    if (fl->where != FLOW_QUESTION)
+        return 0;
+    if (fl->changing)
+        return 1;
+    for (size_t i = fl->nhist; i > 0; i--)
+        if (shown(fl, fl->hist[i - 1]))
+            return 1;
+    return 0;
 }
 
 int flow_skip(flow *fl, char *why, size_t whysz)

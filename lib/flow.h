@@ -68,6 +68,10 @@ void flow_position(const flow *fl, size_t *k, size_t *n, int *exact);
  * that branching may still show (so "question k of at most m" never has to
  * grow). */
 size_t flow_most(const flow *fl);
+/* The position as both faces word it: "Question 4 of 9", or "Question 4 of
+ * at most 14" while branching may still add questions; the count used
+ * (9, 14) into *of when not NULL. */
+void flow_position_text(const flow *fl, char *buf, size_t size, size_t *of);
 
 /* The answers (in->ncols entries, NULL blank). */
 const char *const *flow_values(const flow *fl);
@@ -94,8 +98,10 @@ void flow_clear(flow *fl);
 /* Moves on.  Returns 0, with why, when the question on screen is required
  * and has no answer; otherwise 1. */
 int flow_next(flow *fl, char *why, size_t whysz);
-/* Goes back one question; 0 when there is none before (nothing changes). */
+/* Goes back one question; 0 when there is none before (nothing changes).
+ * flow_can_back says beforehand whether it would move. */
 int flow_back(flow *fl);
+int flow_can_back(const flow *fl);
 /* flow_clear then flow_next: 0, with why, for a required question. */
 int flow_skip(flow *fl, char *why, size_t whysz);
 

@@ -319,21 +319,6 @@ static void single(sbuf *out, const field *f, const char *value, const char *des
     sbuf_release(&desc);
 }
 
-/* Whether flow_back would move: a question reached before this one, or an
- * answer being changed from the review (flow.h has no question for it; the
- * state string says it: "flow1 q CUR CHANGING H:LIST D:..."). */
-static int back_possible(const flow *fl)
-{
-    char *st = flow_state_write(fl);
-    char w = 0;
-    size_t cur = 0;
-    int changing = 0, used = 0;
-    int yes = sscanf(st, "flow1 %c %zu %d H:%n", &w, &cur, &changing, &used) == 3 && used > 0 &&
-              (changing || (st[used] && st[used] != ' '));
-    free(st);
-    return yes;
-}
-
 static void button(sbuf *out, const char *value, const char *cls, const char *text)
 {
     sbuf_addf(out, "<button type=\"submit\" name=\"action\" value=\"%s\"%s%s%s>%s</button>\n",
@@ -349,7 +334,7 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
     int exact = 1;
     flow_position(fl, &k, &n, &exact);
     char pos[64], title[96];
-    snprintf(pos, sizeof pos, "Question %zu of %s%zu", k, exact ? "" : "about ", n);
+    flow_position_text(fl, pos, sizeof pos, &n);
     snprintf(title, sizeof title, "%s%s", pf->error ? "Please check: " : "", pos);
     head(out, title);
     form_open(out, fl, pf);
@@ -398,7 +383,7 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
     button(out, "next", "primary", "Next");
     /* Back is offered from the second question on, and when changing an
      * answer from the review (it leads back there) */
-    if (back_possible(fl))
+    if (flow_can_back(fl))
         button(out, "back", "back", "Back");
     if (!f->required)
         button(out, "skip", "skip", "Skip");

@@ -93,6 +93,12 @@ static void test_order_and_branching(void **state)
     assert_int_equal(n, 4);              /* q1 hard kinds more; how is hidden */
     assert_false(exact);                 /* how may still appear */
     assert_int_equal(flow_most(fl), 5);
+    char pos[64];
+    size_t of = 0;
+    flow_position_text(fl, pos, sizeof pos, &of);
+    assert_string_equal(pos, "Question 1 of at most 5");
+    assert_int_equal(of, 5);
+    assert_false(flow_can_back(fl));
 
     /* required: no moving on without an answer, and a bad code refused */
     assert_false(flow_next(fl, why, sizeof why));
@@ -118,6 +124,9 @@ static void test_order_and_branching(void **state)
     assert_int_equal(n, 5);
     assert_true(exact);                  /* nothing after 'how' branches */
     assert_int_equal(flow_most(fl), 5);
+    flow_position_text(fl, pos, sizeof pos, NULL);
+    assert_string_equal(pos, "Question 3 of 5");
+    assert_true(flow_can_back(fl));
     assert_false(flow_answer_typed(fl, "9", why, sizeof why));
     assert_string_equal(why, "the answer is 9, allowed 1-5");
     typed(fl, "4");
@@ -139,6 +148,7 @@ static void test_order_and_branching(void **state)
     assert_int_equal(flow_field(fl), F_HARD);
     assert_true(flow_back(fl));
     assert_int_equal(flow_field(fl), F_Q1);
+    assert_false(flow_can_back(fl));
     assert_false(flow_back(fl));         /* nothing before the first */
     assert_int_equal(flow_field(fl), F_Q1);
     flow_free(fl);
@@ -172,6 +182,7 @@ static void test_checkbox_skip_and_review(void **state)
     assert_false(flow_change(fl, 5));
     assert_true(flow_change(fl, 2));
     assert_int_equal(flow_field(fl), F_HARD);
+    assert_true(flow_can_back(fl));      /* back to the review */
     assert_true(flow_back(fl));
     assert_int_equal(flow_where(fl), FLOW_REVIEW);   /* back from a change: the review */
     assert_true(flow_change(fl, 2));
