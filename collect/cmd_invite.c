@@ -10,6 +10,7 @@
 #include "opt.h"
 #include "qr.h"
 #include "serve/serve.h"
+#include "table.h"
 #include "weblink.h"
 
 struct invite_args {
@@ -21,7 +22,7 @@ static void usage(void)
     fputs("usage: collect invite INSTRUMENT --client C [--session N]\n"
           "                     [--rater client|therapist|observer] [--rater-code X]\n"
           "                     [--expires DURATION] [--base-url URL] [--qr FILE.png|FILE.svg]\n"
-          "       collect invite list\n"
+          "       collect invite list [--csv|--text]\n"
           "       collect invite revoke ID\n"
           "\n"
           "Makes one private link through which the latest version of INSTRUMENT is\n"
@@ -35,10 +36,11 @@ static void usage(void)
           "recorded, else the next number; the session is recorded now (today, the\n"
           "client's therapist) when it is not in the study yet.\n"
           "\n"
-          "'invite list' prints every link as CSV: id, instrument, client, session, rater,\n"
+          "'invite list' prints every link: id, instrument, client, session, rater,\n"
           "created, expires, state (pending, started, answered, expired or revoked); never\n"
-          "a link or a code.  'invite revoke ID' closes a link that is not answered yet:\n"
-          "it then answers as closed, and the answers typed so far are dropped.\n",
+          "a link or a code: as aligned text on a terminal and as CSV otherwise (or as\n"
+          "--csv or --text say).  'invite revoke ID' closes a link that is not answered\n"
+          "yet: it then answers as closed, and the answers typed so far are dropped.\n",
           stdout);
 }
 
@@ -82,34 +84,55 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct invite
 
 static int list_row(const invite_view *v, void *ctx)
 {
-    csvout *w = ctx;
-    csvout_int(w, v->id);
-    csvout_field(w, v->instrument);
-    csvout_field(w, v->client);
-    csvout_int(w, v->session);
-    csvout_field(w, v->rater);
-    csvout_field(w, v->created_at);
-    csvout_field(w, v->expires_at);
-    csvout_field(w, v->state);
-    csvout_end(w);
+    table *t = ctx;
+    table_long(t, v->id);
+    table_cell(t, v->instrument);
+    table_cell(t, v->client);
+    table_long(t, v->session);
+    table_cell(t, v->rater);
+    table_cell(t, v->created_at);
+    table_cell(t, v->expires_at);
+    table_cell(t, v->state);
     return 0;
 }
 
-static int invite_list(int argc, const char *db)
+/* The options of 'collect invite list', setting *csv and *text. */
+static void list_opts(int *csv, int *text, opt_spec *o)
 {
-    if (argc > 2)
-        return cli_usage("invite", "'invite list' takes no arguments");
+    const opt_spec specs[] = {
+        { "--csv", NULL, "CSV, whatever standard output is", NULL, csv },
+        { "--text", NULL, "aligned text, whatever standard output is", NULL, text },
+        { NULL, NULL, NULL, NULL, NULL } };
+    memcpy(o, specs, sizeof specs);
+}
+
+static int invite_list(int argc, char **argv, const char *db)
+{
+    int csv = 0, text = 0;
+    opt_spec opts[3];
+    list_opts(&csv, &text, opts);
+    if (opt_complete(argc, argv, 2, opts))
+        return EXIT_OK;
+    opt_args args = { .noun = "invite list" };
+    if (opt_parse("invite", argc, argv, 2, opts, &args) != EXIT_OK)
+        return EXIT_USAGE;
+    if (csv && text)
+        return cli_usage("invite", "'--csv' or '--text', not both");
+    table_style style = csv ? TABLE_CSV : text ? TABLE_TEXT : TABLE_AUTO;
     store *s = cli_open(db, STORE_READ);
     if (!s)
         return EXIT_FAIL;
-    csvout w;
+    table t;
     at_err err;
-    csvout_init_file(&w, stdout);
     static const char *const head[] = { "id", "instrument", "client", "session", "rater",
                                         "created", "expires", "state" };
-    csvout_row(&w, head, 8);
-    int rc = store_invite_each(s, list_row, &w, &err) == AT_OK ? EXIT_OK
-                                                                 : cli_fail("%s", err.msg);
+    table_init(&t, head, 8);
+    int rc = EXIT_OK;
+    if (store_invite_each(s, list_row, &t, &err) == AT_OK)
+        table_write(&t, stdout, style);
+    else
+        rc = cli_fail("%s", err.msg);
+    table_release(&t);
     store_close(s);
     if (fflush(stdout) != 0)
         rc = cli_fail("standard output: cannot write");
@@ -268,13 +291,19 @@ int cmd_invite(int argc, char **argv, const char *db)
     if (opt_complete(argc, argv, 1, opts))
         return EXIT_OK;
     if (cli_wants_help(argc, argv)) {
+        int csv = 0, text = 0;
+        opt_spec lopts[3];
+        list_opts(&csv, &text, lopts);
+        size_t wide = opt_width(opts) > opt_width(lopts) ? opt_width(opts) : opt_width(lopts);
         usage();
         fputc('\n', stdout);
-        opt_help(stdout, opts);
+        opt_help_at(stdout, opts, wide);
+        fputs("\n'invite list' options:\n", stdout);
+        opt_help_at(stdout, lopts, wide);
         return EXIT_OK;
     }
     if (argc >= 2 && strcmp(argv[1], "list") == 0)
-        return invite_list(argc, db);
+        return invite_list(argc, argv, db);
     if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
         return invite_revoke(argc, argv, db);
     int rc = parse_args(argc, argv, opts, &a);

@@ -187,6 +187,8 @@ sqlite3 "$ATTUNE_DB" "UPDATE invitations SET expires_at = '2000-01-01T00:00:00Z'
 req GET "$link3"; expect 410; cmp -s "$W/b" "$W/unknown.html" || fail "the expired page differs from the unknown one"
 collect invite list >"$W/list.csv"
 grep -q ',C06,1,client,.*,2000-01-01T00:00:00Z,expired$' "$W/list.csv" || fail "list: $(cat "$W/list.csv")"
+collect invite list --text | grep -qE '^ *[0-9]+  client_post_session  C06 +1  client  .*  2000-01-01T00:00:00Z  expired$' ||
+  fail "list --text: $(collect invite list --text)"
 link4=$(invite_link client_post_session C07)
 id4=$(sqlite3 -readonly "$ATTUNE_DB" "SELECT max(id) FROM invitations")
 step "$link4" next bond_1=3

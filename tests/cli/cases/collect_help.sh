@@ -55,6 +55,7 @@ grep -cE '^collect [0-9]+\.[0-9]+\.[0-9]+ \(attune(; git [0-9a-f]+.*)?\)$' v.out
 run collect invite
 run collect invite client_post_session
 run collect invite list extra
+run collect invite list --csv --text
 run collect invite revoke
 run collect invite client_post_session --client C01 --expires 1w
 run collect serve --listen 10.1.2.3:80
