@@ -20,7 +20,6 @@
 #include "serve/serve.h"
 
 #define IDLE_TIMEOUT_S 20      /* a connection quiet this long is closed */
-#define MAX_FIELDS 512
 
 static void usage(void)
 {
@@ -52,8 +51,7 @@ typedef struct conn {
     size_t body;                 /* bytes of the body seen so far */
     int too_big, too_many, bad_type;
     struct MHD_PostProcessor *pp;
-    serve_field fields[MAX_FIELDS];
-    size_t nfields;
+    serve_form form;
 } conn;
 
 static serve_app app;
@@ -65,10 +63,7 @@ static void conn_free(conn *c)
         return;
     if (c->pp)
         MHD_destroy_post_processor(c->pp);
-    for (size_t i = 0; i < c->nfields; i++) {
-        free(c->fields[i].name);
-        free(c->fields[i].value);
-    }
+    serve_form_release(&c->form);
     free(c);
 }
 
@@ -79,25 +74,10 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 {
     (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
     conn *c = cls;
-    if (!key)
+    if (serve_form_add(&c->form, key, data, off, size))
         return MHD_YES;
-    /* a value may come in pieces: the pieces after the first append */
-    if (off > 0 && c->nfields && strcmp(c->fields[c->nfields - 1].name, key) == 0) {
-        serve_field *f = &c->fields[c->nfields - 1];
-        size_t had = strlen(f->value);
-        f->value = xrealloc(f->value, had + size + 1);
-        memcpy(f->value + had, data, size);
-        f->value[had + size] = '\0';
-        return MHD_YES;
-    }
-    if (c->nfields == MAX_FIELDS) {
-        c->too_many = 1;
-        return MHD_NO;
-    }
-    c->fields[c->nfields].name = xstrdup(key);
-    c->fields[c->nfields].value = xstrndup(data ? data : "", size);
-    c->nfields++;
-    return MHD_YES;
+    c->too_many = 1;
+    return MHD_NO;
 }
 
 static void security_headers(struct MHD_Response *r)
@@ -219,8 +199,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     char addr[64];
     client_addr(mc, addr, sizeof addr);
     const char *accept = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
-    serve_request rq = { .method = method, .path = url, .addr = addr, .fields = c->fields,
-                         .nfields = c->nfields,
+    serve_request rq = { .method = method, .path = url, .addr = addr, .fields = c->form.fields,
+                         .nfields = c->form.n,
                          .browser = accept && strstr(accept, "text/html") != NULL };
     serve_response rp;
     serve_handle(&app, &rq, &rp);

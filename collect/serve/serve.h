@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "flow.h"
@@ -86,6 +87,26 @@ extern const char serve_style_css[];
 typedef struct serve_field {
     char *name, *value;
 } serve_field;
+
+/* ---- a posted form (form.c) -------------------------------------------- */
+
+#define SERVE_MAX_FIELDS 512
+
+/* The fields of one POST, in the order posted (a name posted twice is two
+ * fields; the routes read the first). */
+typedef struct serve_form {
+    serve_field fields[SERVE_MAX_FIELDS];
+    size_t n;
+    int too_many;                /* more than SERVE_MAX_FIELDS were posted */
+} serve_form;
+
+/* Takes one piece of a field as libmicrohttpd's post processor gives it
+ * (key and data decoded; data is size bytes at offset off of the value, a
+ * long value coming in several pieces).  key NULL is ignored.  Returns 1,
+ * or 0 (too_many set) when the form already holds SERVE_MAX_FIELDS. */
+int serve_form_add(serve_form *f, const char *key, const char *data, uint64_t off, size_t size);
+/* Frees the fields; f is empty again.  A zeroed serve_form is empty. */
+void serve_form_release(serve_form *f);
 
 typedef struct serve_request {
     const char *method;          /* "GET", "HEAD" or "POST" */

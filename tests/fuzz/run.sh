@@ -5,9 +5,10 @@
 #   BUILD_DIR  a build made with CC=clang -DATTUNE_FUZZ=ON -DATTUNE_SANITIZE=ON
 #   SECONDS    how long each harness runs (default 20); tests/run.sh gives a
 #              short run, a long one is e.g. 'tests/fuzz/run.sh build-fuzz 3600'
-#   NAME       dict, expr, csv, answers (default all)
+#   NAME       dict, expr, csv, answers, form (default all)
 #
-# ATTUNE_FUZZ_SEED fixes libFuzzer's seed (tests/run.sh sets 1, so its short
+# A harness's dictionary of words, tests/fuzz/NAME.dict, is used when there
+# is one.  ATTUNE_FUZZ_SEED fixes libFuzzer's seed (tests/run.sh sets 1, so its short
 # runs try the same inputs every time; a long run leaves it unset).
 #
 # Inputs found to add coverage go to a work folder (\$ATTUNE_FUZZ_WORK,
@@ -21,7 +22,7 @@ build=$(cd "$1" && pwd)
 secs=${2:-20}
 shift $(($# > 2 ? 2 : $#))
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(dict expr csv answers)
+[ ${#names[@]} -gt 0 ] || names=(dict expr csv answers form)
 here=$(cd "$(dirname "$0")" && pwd)
 work=${ATTUNE_FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/attune-fuzz.XXXXXX")}
 mkdir -p "$work"
@@ -39,6 +40,7 @@ for name in "${names[@]}"; do
   # every seed and regression input first, then new inputs for SECONDS
   (cd "$work" && "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
       ${ATTUNE_FUZZ_SEED:+-seed="$ATTUNE_FUZZ_SEED"} \
+      $([ -f "$here/$name.dict" ] && echo "-dict=$here/$name.dict") \
       -print_final_stats=1 "$work/$name" "$here/corpus/$name") >"$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
