@@ -5,7 +5,8 @@
 # from its --help when it has no table; the choices of an option (--format
 # wide|long|redcap) from its usage line; so all of it follows the tools; instrument names and client, therapist and session codes come
 # from the study (the --db given on the line, else $ATTUNE_DB or
-# ./attune.db) through 'collect ... list --csv'.  Installed as
+# ./attune.db) through 'collect ... list --csv', and the links that can be revoked through
+# 'collect invite list --csv'.  Installed as
 # share/bash-completion/completions/collect and .../analyze.
 
 # _attune_help TOOL [CMD]: the help text (empty when the tool fails)
@@ -130,13 +131,16 @@ _attune_complete()
         return 0
     fi
 
+    # a word that is not one of the subcommands is the command's argument
+    # ('collect invite INSTRUMENT' beside 'invite list' and 'invite revoke ID')
     local subs
     subs=$([ "$tool" = collect ] && _attune_subcommands "$tool" "$cmd")
-    if [ -n "$subs" ] && [ "$i" -lt "$COMP_CWORD" ]; then
+    if [ -n "$subs" ] && [ "$i" -lt "$COMP_CWORD" ] &&
+        printf '%s\n' "$subs" | grep -q -x -F -- "${COMP_WORDS[i]}"; then
         sub=${COMP_WORDS[i]}
     fi
     if [ -n "$subs" ] && [ "$i" -eq "$COMP_CWORD" ]; then
-        COMPREPLY=($(compgen -W "$subs" -- "$cur"))
+        COMPREPLY=($(compgen -W "$subs $([ "$cmd" = invite ] && _attune_instruments)" -- "$cur"))
         return 0
     fi
 
@@ -222,6 +226,11 @@ _attune_complete()
         ;;
     collect/therapist/set/0)
         COMPREPLY=($(compgen -W "$(_attune_study therapist)" -- "$cur"))
+        ;;
+    collect/invite/revoke/0)
+        # the links that can still be revoked: pending or started
+        COMPREPLY=($(compgen -W "$(collect "${_attune_db[@]}" invite list --csv 2>/dev/null |
+            awk -F, 'NR > 1 && ($NF == "pending" || $NF == "started") {print $1}')" -- "$cur"))
         ;;
     esac
     return 0

@@ -23,6 +23,15 @@ collect client add C02 --therapist T02 >/dev/null
 collect instrument add client_post_session >/dev/null
 collect session add --client C01 --date 2026-03-02 >/dev/null
 collect session add --client C01 --date 2026-03-09 >/dev/null
+# links: 1 pending, 2 started, 3 revoked, 4 expired; only 1 and 2 can be revoked
+# (on C01's two sessions, so that the sessions stay as they are)
+collect invite client_post_session --client C01 --session 1 >/dev/null
+collect invite client_post_session --client C01 --session 2 >/dev/null
+collect invite client_post_session --client C01 --session 1 --rater observer --rater-code O1 >/dev/null
+collect invite client_post_session --client C01 --session 2 --rater observer --rater-code O1 >/dev/null
+collect invite revoke 3 >/dev/null
+sqlite3 "$ATTUNE_DB" "UPDATE invitations SET state = 'started' WHERE id = 2;
+  UPDATE invitations SET expires_at = '2000-01-01T00:00:00Z' WHERE id = 4"
 collect --db other.db init >/dev/null
 collect --db other.db client add X7 >/dev/null
 touch answers.csv notes.txt
@@ -98,6 +107,19 @@ expect "analyze growth --center " "client grand none"
 expect "analyze agreement --pair " "client,therapist observer,therapist"
 expect "analyze all --o" "--out-dir --over"
 expect "analyze scores --ru" ""
+# invite: its subcommands beside an instrument, the links to revoke, serve's options
+expect "collect invite " "client_post_session list revoke"
+expect "collect invite l" "list"
+expect "collect invite list --" "--csv --text"
+expect "collect invite revoke " "1 2"
+expect "collect invite revoke 1 " ""
+expect "collect --db other.db invite revoke " ""
+expect "collect invite client_post_session --" "--base-url --client --expires --qr --rater --rater-code --session"
+expect "collect invite client_post_session --client " "C01 C02"
+expect "collect invite client_post_session --client C01 " ""
+expect "collect serve --" "--base-url --insecure-http --listen --tls-cert --tls-key"
+expect "collect serve --tls-cert n" "notes.txt"
+expect "collect serve --listen " ""
 # a study that is not there: no codes, and no error text in the replies
 expect "collect --db missing.db run client_post_session --client " ""
 
