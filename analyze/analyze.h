@@ -68,7 +68,7 @@ typedef struct an_opts {
 enum { FMT_TEXT, FMT_CSV, FMT_HTML, FMT_PDF, FMT_SVG, FMT_PNG };
 
 /* What the analyses need from one instrument version: the scoring model
- * of lib/score.h, worked out once per version. */
+ * of lib/score/score.h, worked out once per version. */
 typedef score_scale an_scale;
 typedef score_form an_form;
 

@@ -1,6 +1,6 @@
 /* growth.c: the linear mixed model of a scale's score on time, with a
  * random intercept and slope per client (and an intercept per therapist),
- * fitted by REML or ML as lme4 fits it (lib/mixed.c), one model per
+ * fitted by REML or ML as lme4 fits it (lib/stats/mixed.c), one model per
  * instrument, scale and rater, written in broom.mixed's tidy layout.
  *
  * Each client's scores are gathered from the rows as they come (several

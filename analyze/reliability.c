@@ -1,7 +1,7 @@
 /* reliability.c: Cronbach's alpha of every scale over its terms, with the
  * item statistics (--items).
  *
- * Each scale has an alpha accumulator (lib/stats.h): the term values of an
+ * Each scale has an alpha accumulator (lib/stats/stats.h): the term values of an
  * administration are added to it and not kept, so memory grows with the
  * number of scales and terms, not of administrations.  Scales are grouped
  * by instrument name and scale name over all versions; a version whose

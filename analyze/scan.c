@@ -2,7 +2,7 @@
  *
  * Rows arrive in client, session, rater, rater code order.  For each
  * administration the scan fills the answer array and scores it with the
- * scoring model of lib/score.h (pointing at the stored strings; calc
+ * scoring model of lib/score/score.h (pointing at the stored strings; calc
  * columns computed only when a score reads one), adds the alliance score
  * to the client's series, and calls each analysis.
  * When the client changes, each analysis gets the finished client. */

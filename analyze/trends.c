@@ -6,7 +6,7 @@
  * several questionnaires rate one session (rater codes, or raters under
  * --rater all), each value of the session is the mean of theirs.  The
  * slopes of a therapist or cohort come from the mixed model
- * y ~ x + (1 | client) (REML, lib/mixed.c), so a client's sessions are not
+ * y ~ x + (1 | client) (REML, lib/stats/mixed.c), so a client's sessions are not
  * taken as independent and the slope is the change within clients; a
  * client's own row, and a group with one client, has that client's OLS
  * line.  Client rows are written as each client ends; therapist and cohort

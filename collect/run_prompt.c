@@ -1,4 +1,4 @@
-/* run_prompt.c: the terminal face of the questionnaire flow (lib/flow.h):
+/* run_prompt.c: the terminal face of the questionnaire flow (lib/answering/flow.h):
  * showing one question at a time, wrapped to the terminal's width, reading
  * the answers typed, and the review before saving. */
 #include "run_prompt.h"

@@ -1,4 +1,4 @@
-/* run_prompt.h: the terminal face of the questionnaire flow (lib/flow.h)
+/* run_prompt.h: the terminal face of the questionnaire flow (lib/answering/flow.h)
  * for 'collect run'.
  *
  * Questions are read from standard input one line at a time (a terminal or

@@ -5,7 +5,7 @@
  *                shutdown, the log line;
  *   handler.c    routes: a request (method, path, posted fields, the
  *                client's address) becomes a response (status, page), by
- *                way of the store's links and lib/flow.h;
+ *                way of the store's links and lib/answering/flow.h;
  *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit.
  * Nothing here writes to a terminal but cmd_serve.c. */
 #ifndef COLLECT_SERVE_H

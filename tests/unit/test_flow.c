@@ -1,4 +1,4 @@
-/* Unit tests for the questionnaire flow (lib/flow.c): the order of
+/* Unit tests for the questionnaire flow (lib/answering/flow.c): the order of
  * questions with branching re-applied on every change, typed and posted
  * answers, back, skip, clear, the review and changing one answer from it,
  * texts above a question and the closing text, the position, the status,

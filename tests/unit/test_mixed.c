@@ -1,4 +1,4 @@
-/* test_mixed.c: the growth models of lib/mixed.c against lme4.
+/* test_mixed.c: the growth models of lib/stats/mixed.c against lme4.
  *
  * The studies (tests/data/growth/NAME_answers.csv) and the references
  * (tests/data/growth/reference/NAME.csv, analyze growth's tidy layout, and

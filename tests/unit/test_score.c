@@ -1,5 +1,5 @@
-/* Unit tests for the scoring model (lib/score.c) and the catalog of stored
- * versions (lib/record.c): term names (reverse keying, terms of several
+/* Unit tests for the scoring model (lib/score/score.c) and the catalog of stored
+ * versions (lib/score/record.c): term names (reverse keying, terms of several
  * items), answers filled by position or by name, one scale or all scored,
  * calc columns computed when a score reads one, and stored dictionaries
  * that do not load refused with the version named. */
