@@ -89,9 +89,9 @@ static double row_x(const trends *t, const admin_view *v)
 {
     if (!t->o->over_week)
         return (double)v->session;
-    if (!v->date || !valid_iso_date(v->date))
+    if (!v->date || !util_valid_iso_date(v->date))
         return NAN;
-    return (double)iso_date_days(v->date) / 7;
+    return (double)util_iso_date_days(v->date) / 7;
 }
 
 static void trends_free(void *st);

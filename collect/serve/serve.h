@@ -109,7 +109,7 @@ typedef struct serve_app {
     pthread_mutex_t lock;        /* one thread at a time in the store, the catalog and the
                                     bad-guess limit; flows and pages are each request's own */
     store *s;
-    catalog *cat;
+    record_catalog *cat;
     ratelimit rl;
     const char *who;             /* recorded beside the account in the audit trail */
 } serve_app;
