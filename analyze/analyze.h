@@ -68,7 +68,7 @@ typedef struct an_opts {
 enum { FMT_TEXT, FMT_CSV, FMT_HTML, FMT_PDF, FMT_SVG, FMT_PNG };
 
 /* What the analyses need from one instrument version: the scoring model
- * of lib/score.h, worked out once per version. */
+ * of lib/score/score.h, worked out once per version. */
 typedef score_scale an_scale;
 typedef score_form an_form;
 
@@ -131,7 +131,7 @@ typedef struct an_ctx {
     store *s;                   /* the scan's: used by the thread reading the study */
     store *lookup;              /* a second read-only connection, for what an analysis
                                    asks of the store while the scan runs */
-    catalog *cat;
+    record_catalog *cat;
     an_forms *forms;            /* an_form of each version met, kept for the run */
     const an_prep *prep;        /* NULL until computed */
 } an_ctx;
@@ -227,7 +227,7 @@ const char *an_fmt(double x, char buf[32]);
 typedef struct an_run {
     an_opts *o;
     store *s, *lookup;
-    catalog *cat;
+    record_catalog *cat;
     an_forms *forms;
     an_prep prep;
     an_ctx cx;

@@ -227,7 +227,7 @@ static chart_panel *panel_of(chart_repair *rp, const char *therapist, const char
 void repair_row(chart_repair *rp, const an_row *r)
 {
     const admin_view *v = r->v;
-    if (!r->rater_ok || r->form->role[ROLE_RUPTURE] < 0 || !v->date || !valid_iso_date(v->date))
+    if (!r->rater_ok || r->form->role[ROLE_RUPTURE] < 0 || !v->date || !util_valid_iso_date(v->date))
         return;
     chart_panel *p = panel_of(rp, v->therapist ? v->therapist : "", v->cohort ? v->cohort : "");
     if (p->npt == p->ptcap) {
@@ -241,7 +241,7 @@ void repair_row(chart_repair *rp, const an_row *r)
         p->nclients++;
     }
     p->pt[p->npt].client = p->nclients;
-    p->pt[p->npt].day = iso_date_days(v->date);
+    p->pt[p->npt].day = util_iso_date_days(v->date);
     p->pt[p->npt].rupture = isnan(rup) ? -1 : rup == 1;
     p->pt[p->npt].resolved = rup == 1 ? role_resolved(r) : -1;
     p->npt++;

@@ -1,6 +1,6 @@
 /* growth.c: the linear mixed model of a scale's score on time, with a
  * random intercept and slope per client (and an intercept per therapist),
- * fitted by REML or ML as lme4 fits it (lib/mixed.c), one model per
+ * fitted by REML or ML as lme4 fits it (lib/stats/mixed.c), one model per
  * instrument, scale and rater, written in broom.mixed's tidy layout.
  *
  * Each client's scores are gathered from the rows as they come (several
@@ -86,7 +86,7 @@ static void *growth_start(const an_ctx *cx, FILE *out, FILE *extra)
 static double row_score(growth *g, const an_row *r, const char **scale)
 {
     const an_form *f = r->form;
-    const instrument *in = f->in;
+    const dict_instrument *in = f->in;
     if (!g->o->scale) {
         if (f->role[ROLE_ALLIANCE] < 0)
             return NAN;
@@ -147,7 +147,7 @@ static void growth_row(void *st, const an_row *r)
     }
     gsess *e = &s->s[s->n];
     e->session = v->session;
-    e->day = v->date && valid_iso_date(v->date) ? iso_date_days(v->date) : -1;
+    e->day = v->date && util_valid_iso_date(v->date) ? util_iso_date_days(v->date) : -1;
     e->sum = y;
     e->count = 1;
     const char *ther = v->therapist ? v->therapist : "";

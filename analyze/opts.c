@@ -38,7 +38,7 @@ void an_note(const char *fmt, ...)
 static int number_opt(const char *cmd, const char *name, const char *v, double lo, double hi,
                       double *out)
 {
-    if (!parse_double(v, out) || !isfinite(*out))
+    if (!util_parse_double(v, out) || !isfinite(*out))
         return an_usage(cmd, "'%s' is '%s', not a number", name, v);
     if (*out < lo || *out > hi)
         return an_usage(cmd, "'%s' is %s, allowed %g to %g", name, v, lo, hi);
@@ -234,7 +234,7 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
     case O_OUT: o->out = v; break;
     case O_OUT_DIR: o->out_dir = v; break;
     case O_THREADS:
-        if (!parse_long(v, &w) || w < 1 || w > 2)
+        if (!util_parse_long(v, &w) || w < 1 || w > 2)
             return an_usage(cmd, "'%s' is '%s', allowed 1 or 2", name, v);
         o->threads = (int)w;
         break;
@@ -247,7 +247,7 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
         break;
     case O_FROM:
     case O_TO:
-        if (!valid_iso_date(v))
+        if (!util_valid_iso_date(v))
             return an_usage(cmd, "'%s' is '%s', not a date (YYYY-MM-DD)", name, v);
         if (op->id == O_FROM)
             o->from = v;
@@ -267,7 +267,7 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
         *has_k = 1;
         break;
     case O_WINDOW:
-        if (!parse_long(v, &w) || w < 1 || w > 1000)
+        if (!util_parse_long(v, &w) || w < 1 || w > 1000)
             return an_usage(cmd, "'%s' is '%s', allowed a whole number 1 to 1000", name, v);
         o->ep.window = (int)w;
         break;

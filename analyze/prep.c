@@ -61,7 +61,7 @@ static void prep_row(void *st, const an_row *r)
     acc *a = acc_get(p, f->in->name, r->v->rater);
     if (p->o->has_reliability || f->alliance_scale < 0 || a->mixed)
         return;
-    const field *fd = &f->in->fields[f->scales[f->alliance_scale].field];
+    const dict_field *fd = &f->in->fields[f->scales[f->alliance_scale].field];
     if (!a->terms) {
         a->k = fd->nterms;
         a->is_mean = fd->scale_is_mean;

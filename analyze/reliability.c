@@ -1,7 +1,7 @@
 /* reliability.c: Cronbach's alpha of every scale over its terms, with the
  * item statistics (--items).
  *
- * Each scale has an alpha accumulator (lib/stats.h): the term values of an
+ * Each scale has an alpha accumulator (lib/stats/stats.h): the term values of an
  * administration are added to it and not kept, so memory grows with the
  * number of scales and terms, not of administrations.  Scales are grouped
  * by instrument name and scale name over all versions; a version whose
@@ -66,7 +66,7 @@ static void *rel_start(const an_ctx *cx, FILE *out, FILE *extra)
 
 static size_t acc_find(rel *r, const an_form *f, size_t si)
 {
-    const field *fd = &f->in->fields[f->scales[si].field];
+    const dict_field *fd = &f->in->fields[f->scales[si].field];
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->a[i].instrument, f->in->name) == 0 && strcmp(r->a[i].scale, fd->name) == 0)
             return i;
@@ -112,7 +112,7 @@ static void rel_row(void *st, const an_row *row)
     const formmap *m = map_get(r, row->form);
     for (size_t i = 0; i < row->form->nscales; i++) {
         acc *a = &r->a[m->acc[i]];
-        const field *fd = &row->form->in->fields[row->form->scales[i].field];
+        const dict_field *fd = &row->form->in->fields[row->form->scales[i].field];
         if (fd->nterms != a->k) {
             if (!a->mixed_noted)
                 an_note("'%s' scale '%s': version %ld has %zu terms, not %zu; its "

@@ -120,7 +120,7 @@ static void *report_start(const an_ctx *cx, FILE *out, FILE *extra)
 static void unscored_alert(report *rp, const an_row *r)
 {
     const an_form *f = r->form;
-    const field *af = &f->in->fields[f->role[ROLE_ALLIANCE]];
+    const dict_field *af = &f->in->fields[f->role[ROLE_ALLIANCE]];
     int partial = r->v->status && strcmp(r->v->status, "partial") == 0;
     sbuf sb = SBUF_INIT;
     sbuf_addf(&sb, "the questionnaire (%s) was %s and its alliance score could not be computed",
@@ -179,7 +179,7 @@ static void row_alerts(report *rp, const an_row *r)
 static void keep_rupture(report *rp, const an_row *r)
 {
     rlatest *l = &rp->rup;
-    const instrument *in = r->form->in;
+    const dict_instrument *in = r->form->in;
     rlatest_clear(l);
     l->have = 1;
     l->session = r->v->session;
@@ -189,7 +189,7 @@ static void keep_rupture(report *rp, const an_row *r)
     l->resolved = role_resolved(r);
     long kf = r->form->role[ROLE_RUPTURE_KIND];
     if (kf >= 0 && in->fields[kf].type == FT_CHECKBOX) {
-        const field *f = &in->fields[kf];
+        const dict_field *f = &in->fields[kf];
         for (size_t i = 0; i < f->nchoices && i < f->ncol; i++) {
             const char *v = r->vals[f->col + i];
             if (v && strcmp(v, "1") == 0)
@@ -198,7 +198,7 @@ static void keep_rupture(report *rp, const an_row *r)
     }
     /* the client's own words: free-text answers that are not personal data */
     for (size_t i = 0; i < in->nfields; i++) {
-        const field *f = &in->fields[i];
+        const dict_field *f = &in->fields[i];
         if (f->identifier || f->ncol != 1 ||
             !(f->type == FT_NOTES || (f->type == FT_TEXT && f->valid == FV_NONE)))
             continue;
@@ -335,7 +335,7 @@ static void missing_alert(report *rp, const char *client)
 {
     const an_opts *o = rp->cx->o;
     char today[11];
-    today_iso(today);
+    util_today_iso(today);
     const char *upto = o->to && strcmp(o->to, today) < 0 ? o->to : today;
     long best = 0;
     char *best_date = NULL;

@@ -86,7 +86,7 @@ int run_open(an_run *r, an_opts *o)
         r->lookup = NULL;
         goto fail;
     }
-    r->cat = catalog_new(r->s);
+    r->cat = record_catalog_new(r->s);
     r->forms = forms_new();
     r->cx.o = o;
     r->cx.s = r->s;
@@ -137,7 +137,7 @@ void run_close(an_run *r)
 {
     prep_release(&r->prep);
     forms_free(r->forms);
-    catalog_free(r->cat);
+    record_catalog_free(r->cat);
     store_close(r->s);
     store_close(r->lookup);
     memset(r, 0, sizeof *r);

@@ -11,7 +11,7 @@ const char *role_text(const an_row *r, field_role role)
     long fi = r->form->role[role];
     if (fi < 0)
         return "";
-    const field *f = &r->form->in->fields[fi];
+    const dict_field *f = &r->form->in->fields[fi];
     if (f->ncol != 1)
         return "";
     /* a yes/no role's "rather not say" is no answer, as the scoring reads it */
@@ -35,7 +35,7 @@ void role_kinds(const an_row *r, sbuf *sb)
     long fi = r->form->role[ROLE_RUPTURE_KIND];
     if (fi < 0)
         return;
-    const field *f = &r->form->in->fields[fi];
+    const dict_field *f = &r->form->in->fields[fi];
     if (f->type != FT_CHECKBOX) {
         const char *s = r->vals[f->col];
         if (s)

@@ -2,7 +2,7 @@
  *
  * Rows arrive in client, session, rater, rater code order.  For each
  * administration the scan fills the answer array and scores it with the
- * scoring model of lib/score.h (pointing at the stored strings; calc
+ * scoring model of lib/score/score.h (pointing at the stored strings; calc
  * columns computed only when a score reads one), adds the alliance score
  * to the client's series, and calls each analysis.
  * When the client changes, each analysis gets the finished client. */
@@ -66,7 +66,7 @@ static form_entry *forms_entry(const an_ctx *cx, long id, at_err *err)
     for (size_t i = 0; i < fs->n; i++)
         if (fs->e[i].f->id == id)
             return &fs->e[i];
-    const instrument *in = catalog_get(cx->cat, id, err);
+    const dict_instrument *in = record_catalog_get(cx->cat, id, err);
     if (!in)
         return NULL;
     if (fs->n == fs->cap) {
@@ -90,7 +90,7 @@ static const an_form *scan_form(scan *sc, const admin_view *v, int *match)
     form_entry *e = forms_entry(sc->cx, v->instrument_id, &sc->err);
     if (!e)
         return NULL;
-    const instrument *in = e->f->in;
+    const dict_instrument *in = e->f->in;
     if (e->match < 0)
         e->match = score_columns_match(in, v);
     *match = e->match;
@@ -105,7 +105,7 @@ static const an_form *scan_form(scan *sc, const admin_view *v, int *match)
 
 size_t an_terms(const an_row *r, size_t si, double *out)
 {
-    const field *fd = &r->form->in->fields[r->form->scales[si].field];
+    const dict_field *fd = &r->form->in->fields[r->form->scales[si].field];
     const double *v = r->scale_terms[si];
     size_t answered = 0;
     for (size_t t = 0; t < fd->nterms; t++) {
@@ -163,7 +163,7 @@ static an_series *client_series(an_client *c, const char *instrument, const char
 static void series_add(an_client *c, const an_row *r)
 {
     const admin_view *v = r->v;
-    const instrument *in = r->form->in;
+    const dict_instrument *in = r->form->in;
     an_series *s = client_series(c, in->name, in->fields[r->form->role[ROLE_ALLIANCE]].name,
                                  v->rater, r->rater_ok);
     if (s->n && s->session[s->n - 1] == v->session) {
@@ -350,7 +350,7 @@ static void batch_add(batch *b, const an_row *r)
 {
     const admin_view *v = r->v;
     const an_form *f = r->form;
-    const instrument *in = f->in;
+    const dict_instrument *in = f->in;
     rec *x = &b->rows[b->n++];
     x->id = v->id;
     x->session = v->session;
@@ -453,7 +453,7 @@ static void consume_batch(scan *sc, const batch *b, const char ***vals, size_t *
     for (size_t i = 0; i < b->n; i++) {
         const rec *x = &b->rows[i];
         const an_form *f = x->form;
-        const instrument *in = f->in;
+        const dict_instrument *in = f->in;
         const char *t = b->text.buf;
         admin_view v = { 0 };
         v.id = x->id;

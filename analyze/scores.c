@@ -25,7 +25,7 @@ static void scores_row(void *st, const an_row *r)
 {
     scores *s = st;
     const admin_view *v = r->v;
-    const instrument *in = r->form->in;
+    const dict_instrument *in = r->form->in;
     if (!r->rater_ok || !r->form->nscales)
         return;
     /* the columns every scale row of this administration repeats */
@@ -41,7 +41,7 @@ static void scores_row(void *st, const an_row *r)
     csvout_field(&lw, v->rater);
     csvout_field(&lw, v->rater_code);
     for (size_t i = 0; i < r->form->nscales; i++) {
-        const field *f = &in->fields[r->form->scales[i].field];
+        const dict_field *f = &in->fields[r->form->scales[i].field];
         csvout_fields(&s->w, s->lead.buf, s->lead.len, lw.nfields);
         csvout_field(&s->w, f->name);
         csvout_num(&s->w, r->scale_score[i]);

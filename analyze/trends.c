@@ -6,7 +6,7 @@
  * several questionnaires rate one session (rater codes, or raters under
  * --rater all), each value of the session is the mean of theirs.  The
  * slopes of a therapist or cohort come from the mixed model
- * y ~ x + (1 | client) (REML, lib/mixed.c), so a client's sessions are not
+ * y ~ x + (1 | client) (REML, lib/stats/mixed.c), so a client's sessions are not
  * taken as independent and the slope is the change within clients; a
  * client's own row, and a group with one client, has that client's OLS
  * line.  Client rows are written as each client ends; therapist and cohort
@@ -89,9 +89,9 @@ static double row_x(const trends *t, const admin_view *v)
 {
     if (!t->o->over_week)
         return (double)v->session;
-    if (!v->date || !valid_iso_date(v->date))
+    if (!v->date || !util_valid_iso_date(v->date))
         return NAN;
-    return (double)iso_date_days(v->date) / 7;
+    return (double)util_iso_date_days(v->date) / 7;
 }
 
 static void trends_free(void *st);

@@ -66,7 +66,7 @@ store *cli_open(const char *db, store_mode mode)
     /* what a person typed is worth a long wait; $ATTUNE_WAIT (seconds) sets it */
     long wait_ms = CLI_BUSY_WAIT_MS, secs;
     const char *w = getenv("ATTUNE_WAIT");
-    if (w && parse_long(w, &secs) && secs >= 0 && secs <= 24L * 3600)
+    if (w && util_parse_long(w, &secs) && secs >= 0 && secs <= 24L * 3600)
         wait_ms = secs * 1000;
     store_wait_defaults(wait_ms, 1000, busy_notice, NULL);
     if (store_open(db, mode, &s, &err) != AT_OK) {
@@ -99,14 +99,14 @@ const char *cli_who(void)
     return who_name;
 }
 
-int cli_free_text(const field *f)
+int cli_free_text(const dict_field *f)
 {
     return f->type == FT_NOTES || (f->type == FT_TEXT && f->valid == FV_NONE);
 }
 
-int cli_col_exported(const instrument *in, size_t c, unsigned include)
+int cli_col_exported(const dict_instrument *in, size_t c, unsigned include)
 {
-    const field *f = &in->fields[in->cols[c].field];
+    const dict_field *f = &in->fields[in->cols[c].field];
     if (include & CLI_EXPORT_IDENTIFIERS)
         return 1;
     if (f->identifier)
@@ -114,10 +114,10 @@ int cli_col_exported(const instrument *in, size_t c, unsigned include)
     return !cli_free_text(f) || (include & CLI_EXPORT_FREE_TEXT);
 }
 
-const field *cli_next_scale(const instrument *in, size_t *i)
+const dict_field *cli_next_scale(const dict_instrument *in, size_t *i)
 {
     while (*i < in->nfields) {
-        const field *f = &in->fields[(*i)++];
+        const dict_field *f = &in->fields[(*i)++];
         if (f->nterms)
             return f;
     }
@@ -127,7 +127,7 @@ const field *cli_next_scale(const instrument *in, size_t *i)
 int cli_session_number(const char *cmd, const char *text, long *out)
 {
     long n;
-    if (!parse_long(text, &n) || n < 1) {
+    if (!util_parse_long(text, &n) || n < 1) {
         cli_usage(cmd, "session number '%s': not a whole number of 1 or more", text);
         return 0;
     }

@@ -48,16 +48,16 @@ void cli_set_who(const char *name);
 enum { CLI_EXPORT_IDENTIFIERS = 1, CLI_EXPORT_FREE_TEXT = 2 };
 
 /* Whether f holds free-form text: notes, or text without a validation. */
-int cli_free_text(const field *f);
+int cli_free_text(const dict_field *f);
 
 /* Whether wide column c of in is exported: free-form text only with
  * CLI_EXPORT_FREE_TEXT or CLI_EXPORT_IDENTIFIERS in include, fields marked
  * Identifier only with CLI_EXPORT_IDENTIFIERS. */
-int cli_col_exported(const instrument *in, size_t c, unsigned include);
+int cli_col_exported(const dict_instrument *in, size_t c, unsigned include);
 
 /* The first scale (a field scored from items) of in at or after field *i,
  * with *i moved past it; NULL when there is none. */
-const field *cli_next_scale(const instrument *in, size_t *i);
+const dict_field *cli_next_scale(const dict_instrument *in, size_t *i);
 
 /* The seven leading columns of the wide CSV: attune.client ... attune.rater_code,
  * names no field can have (a REDCap variable name has no '.'); and the names

@@ -82,7 +82,7 @@ static int parse_args(int argc, char **argv, struct amend_args *a)
 
 struct find_ctx {
     long id;
-    const instrument *in;
+    const dict_instrument *in;
     char **vals;
     int found;
 };
@@ -106,7 +106,7 @@ static int has_msg(const at_msgs *m, const char *s)
 }
 
 /* One FIELD=VALUE: its column and normalised value, or an error printed. */
-static int check_assign(const instrument *in, const char *assign, long *col, char **value)
+static int check_assign(const dict_instrument *in, const char *assign, long *col, char **value)
 {
     const char *eq = strchr(assign, '=');
     char *name = xstrndup(assign, (size_t)(eq - assign));
@@ -117,7 +117,7 @@ static int check_assign(const instrument *in, const char *assign, long *col, cha
         cli_fail("'%s': no such field in %s", name, in->name);
         goto out;
     }
-    const field *f = &in->fields[fi];
+    const dict_field *f = &in->fields[fi];
     if (f->type == FT_CALC) {
         cli_fail("'%s': a calculated field; change the answers it is calculated from", name);
         goto out;
@@ -162,11 +162,11 @@ int cmd_amend(int argc, char **argv, const char *db)
     rc = EXIT_FAIL;
     long session = 0;
     store *s = NULL;
-    catalog *cat = NULL;
+    record_catalog *cat = NULL;
     char **vals = NULL, **newv = NULL;
     long *cols = xcalloc(a.nassign, sizeof *cols);
     at_msgs before = AT_MSGS_INIT, after = AT_MSGS_INIT;
-    const instrument *in = NULL;
+    const dict_instrument *in = NULL;
     at_err err;
     int bad = 0, open_tx = 0, found = 0;
 
@@ -176,7 +176,7 @@ int cmd_amend(int argc, char **argv, const char *db)
     }
     if (!(s = cli_open(db, STORE_WRITE)))
         goto out;
-    cat = catalog_new(s);
+    cat = record_catalog_new(s);
     long aid = 0, iid = 0;
     at_status st = store_admin_find(s, a.instrument, a.client, session, a.rater, a.rater_code,
                                     &aid, &iid, &err);
@@ -185,7 +185,7 @@ int cmd_amend(int argc, char **argv, const char *db)
                  a.instrument, a.rater, a.rater_code ? " " : "", a.rater_code ? a.rater_code : "");
         goto out;
     }
-    if (st != AT_OK || !(in = catalog_get(cat, iid, &err))) {
+    if (st != AT_OK || !(in = record_catalog_get(cat, iid, &err))) {
         cli_fail("%s", err.msg);
         goto out;
     }
@@ -276,7 +276,7 @@ out:
     free(cols);
     msgs_release(&before);
     msgs_release(&after);
-    catalog_free(cat);
+    record_catalog_free(cat);
     store_close(s);
     free(a.assign);
     return rc;

@@ -9,8 +9,8 @@
 typedef enum { FMT_WIDE, FMT_LONG, FMT_REDCAP } out_format;
 
 typedef struct exporter {
-    catalog *cat;
-    const instrument *latest;
+    record_catalog *cat;
+    const dict_instrument *latest;
     out_format format;
     unsigned ids;            /* CLI_EXPORT_IDENTIFIERS, CLI_EXPORT_FREE_TEXT */
     const char *rater_code;  /* NULL: every rater code */
@@ -83,7 +83,7 @@ static void grow_vals(exporter *ex, size_t n)
 /* Whether column c goes out in REDCap's layout: not a calc (REDCap computes
  * those), and not attune_date or attune_therapist, which a dictionary taken
  * back from REDCap may define and which hold the session's own values. */
-static int redcap_col(const instrument *in, size_t c)
+static int redcap_col(const dict_instrument *in, size_t c)
 {
     return in->fields[in->cols[c].field].type != FT_CALC &&
            strcmp(in->cols[c].name, CLI_REDCAP_DATE) != 0 &&
@@ -92,7 +92,7 @@ static int redcap_col(const instrument *in, size_t c)
 
 static void write_header(exporter *ex)
 {
-    const instrument *in = ex->latest;
+    const dict_instrument *in = ex->latest;
     csvout *w = &ex->w;
     if (ex->format == FMT_LONG) {
         static const char *const cols[] = { "client", "therapist", "session", "date",
@@ -140,7 +140,7 @@ static void write_lead(csvout *w, const admin_view *v)
 
 static void write_wide(exporter *ex, const admin_view *v)
 {
-    const instrument *in = ex->latest;
+    const dict_instrument *in = ex->latest;
     size_t unknown = 0;
     record_fill(in, v, ex->vals, &unknown);
     ex->dropped += unknown;
@@ -154,7 +154,7 @@ static void write_wide(exporter *ex, const admin_view *v)
 
 static int write_long(exporter *ex, const admin_view *v)
 {
-    const instrument *in = catalog_get(ex->cat, v->instrument_id, &ex->err);
+    const dict_instrument *in = record_catalog_get(ex->cat, v->instrument_id, &ex->err);
     if (!in)
         return -1;
     grow_vals(ex, in->ncols);
@@ -175,7 +175,7 @@ static int write_long(exporter *ex, const admin_view *v)
 
 static void write_redcap(exporter *ex, const admin_view *v)
 {
-    const instrument *in = ex->latest;
+    const dict_instrument *in = ex->latest;
     size_t unknown = 0;
     record_fill(in, v, ex->vals, &unknown);
     ex->dropped += unknown;
@@ -303,8 +303,8 @@ int cmd_export(int argc, char **argv, const char *db)
     store *s = cli_open(db, STORE_READ);
     if (!s)
         goto done;
-    ex.cat = catalog_new(s);
-    ex.latest = catalog_latest(ex.cat, name, NULL, &ex.err);
+    ex.cat = record_catalog_new(s);
+    ex.latest = record_catalog_latest(ex.cat, name, NULL, &ex.err);
     if (!ex.latest) {
         if (ex.err.code == AT_ENOTFOUND)
             cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
@@ -353,7 +353,7 @@ done:
     free(ex.vals);
     free(ex.prev_client);
     free(ex.prev_code);
-    catalog_free(ex.cat);
+    record_catalog_free(ex.cat);
     store_close(s);
     return rc;
 }

@@ -206,7 +206,7 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
     lead_vals lv = { text_at(b, r->lead[0]), text_at(b, r->lead[1]), text_at(b, r->lead[2]),
                      text_at(b, r->lead[3]), text_at(b, r->lead[4]), text_at(b, r->lead[5]),
                      r->session, r->partial };
-    const instrument *in = im->in;
+    const dict_instrument *in = im->in;
     for (size_t c = 0; c < in->ncols; c++)
         im->values[c] = in->fields[in->cols[c].field].type == FT_CALC
                             ? NULL : text_at(b, b->offs[r->vals + c]);
@@ -430,9 +430,9 @@ int cmd_import(int argc, char **argv, const char *db)
     name = pos[0];
     path = pos[1];
     long threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
-    if (threads_arg && (!parse_long(threads_arg, &threads) || threads < 1 || threads > 2))
+    if (threads_arg && (!util_parse_long(threads_arg, &threads) || threads < 1 || threads > 2))
         return cli_usage("import", "'--threads' takes 1 or 2");
-    if (session_arg && (!parse_long(session_arg, &session) || session < 1))
+    if (session_arg && (!util_parse_long(session_arg, &session) || session < 1))
         return cli_usage("import", "'--session' takes a session number (1, 2, 3, ...)");
     if (!name || !path)
         return cli_usage("import", "import needs an instrument name and a CSV file");
@@ -455,15 +455,15 @@ int cmd_import(int argc, char **argv, const char *db)
                     .opt_session = session };
     im.reading.msgs = &im.row_msgs;
     im.saving.msgs = &im.problems;
-    catalog *cat = NULL;
+    record_catalog *cat = NULL;
     int in_txn = 0;
     size_t counts[4] = { 0, 0, 0, 0 };
 
     im.s = cli_open(db, STORE_WRITE);
     if (!im.s)
         goto out;
-    cat = catalog_new(im.s);
-    im.in = catalog_latest(cat, name, &im.instrument_id, &err);
+    cat = record_catalog_new(im.s);
+    im.in = record_catalog_latest(cat, name, &im.instrument_id, &err);
     if (!im.in) {
         cli_fail("%s", err.msg);
         goto out;
@@ -550,7 +550,7 @@ out:
     msgs_release(&im.row_msgs);
     sbuf_release(&im.reading.prefix);
     sbuf_release(&im.saving.prefix);
-    catalog_free(cat);
+    record_catalog_free(cat);
     store_close(im.s);
     return rc;
 }

@@ -100,7 +100,7 @@ static void usage(void)
     }
 }
 
-static size_t count_questions(const instrument *in)
+static size_t count_questions(const dict_instrument *in)
 {
     size_t n = 0;
     for (size_t i = 0; i < in->nfields; i++)
@@ -110,7 +110,7 @@ static size_t count_questions(const instrument *in)
 }
 
 /* "14 questions, scales: bond, goal" into sb */
-static void describe(const instrument *in, sbuf *sb)
+static void describe(const dict_instrument *in, sbuf *sb)
 {
     size_t q = count_questions(in);
     sbuf_addf(sb, "%zu question%s", q, q == 1 ? "" : "s");
@@ -140,7 +140,7 @@ static int instrument_add(int argc, char **argv, const char *db)
     rc = EXIT_FAIL;
     char *text = NULL;
     size_t len = 0;
-    dictionary d = { 0 };
+    dict_file d = { 0 };
     at_msgs problems = AT_MSGS_INIT;
     store *s = NULL;
     at_err err;
@@ -156,7 +156,7 @@ static int instrument_add(int argc, char **argv, const char *db)
                  "instrument shipped')", file);
         goto out;
     }
-    if (read_file(file, &text, &len, &err) != AT_OK) {
+    if (util_read_file(file, &text, &len, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
     }
@@ -184,7 +184,7 @@ static int instrument_add(int argc, char **argv, const char *db)
         long id;
         sbuf_reset(&form);
         dict_write_form(&d.forms[f], &form);
-        const instrument *in = &d.forms[f];
+        const dict_instrument *in = &d.forms[f];
         const char **cols = xcalloc(in->ncols ? in->ncols : 1, sizeof *cols);
         for (size_t c = 0; c < in->ncols; c++)
             cols[c] = in->cols[c].name;
@@ -233,7 +233,7 @@ out:
 struct list_ctx {
     table t;
     store *s;
-    catalog *cat;
+    record_catalog *cat;
     int text;         /* aligned text: the sha256 cut short */
     int failed;
 };
@@ -243,7 +243,7 @@ static int list_one(const instrument_info *ii, void *vctx)
     struct list_ctx *c = vctx;
     at_err err;
     long uses = 0;
-    const instrument *in = catalog_get(c->cat, ii->id, &err);
+    const dict_instrument *in = record_catalog_get(c->cat, ii->id, &err);
     if (!in || store_instrument_uses(c->s, ii->id, &uses, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         c->failed = 1;
@@ -286,7 +286,7 @@ static int instrument_list(int argc, char **argv, const char *db)
     table_init(&c.t, head, 6);
     if (cli_open_out(&out, path, s) != 0)
         goto out;
-    c.cat = catalog_new(s);
+    c.cat = record_catalog_new(s);
     if (store_instrument_each(s, list_one, &c, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
@@ -301,7 +301,7 @@ static int instrument_list(int argc, char **argv, const char *db)
     rc = EXIT_OK;
 out:
     outfile_release(&out);
-    catalog_free(c.cat);
+    record_catalog_free(c.cat);
     table_release(&c.t);
     store_close(s);
     return rc;
@@ -333,7 +333,7 @@ static int instrument_shipped(int argc, char **argv)
 
 /* ---- show -------------------------------------------------------------- */
 
-static void show_field(const instrument *in, const field *f, size_t number)
+static void show_field(const dict_instrument *in, const dict_field *f, size_t number)
 {
     if (f->cols[DC_SECTION][0])
         printf("\n== %s ==\n", f->cols[DC_SECTION]);
@@ -383,10 +383,10 @@ static void show_field(const instrument *in, const field *f, size_t number)
         printf("     annotation: %s\n", f->cols[DC_ANNOTATION]);
 }
 
-static void show_scales(const instrument *in)
+static void show_scales(const dict_instrument *in)
 {
     size_t i = 0;
-    const field *f = cli_next_scale(in, &i);
+    const dict_field *f = cli_next_scale(in, &i);
     puts(f ? "\nscales:" : "\nscales: none");
     for (; f; f = cli_next_scale(in, &i)) {
         printf("  %s: %s of %zu item%s", f->name, f->scale_is_mean ? "mean" : "sum", f->nterms,
@@ -399,11 +399,11 @@ static void show_scales(const instrument *in)
     }
 }
 
-static void show_roles(const instrument *in)
+static void show_roles(const dict_instrument *in)
 {
     int any = 0;
     for (size_t i = 0; i < in->nfields; i++) {
-        const field *f = &in->fields[i];
+        const dict_field *f = &in->fields[i];
         if (f->role == ROLE_NONE)
             continue;
         if (!any)
@@ -429,7 +429,7 @@ static int instrument_show(int argc, char **argv, const char *db)
     const char *name = args.v[0], *vtext = a.version;
     int rc;
     long version = 0;
-    if (vtext && (!parse_long(vtext, &version) || version < 1))
+    if (vtext && (!util_parse_long(vtext, &version) || version < 1))
         return cli_usage("instrument", "version '%s': not a whole number of 1 or more", vtext);
 
     store *s = cli_open(db, STORE_READ);
@@ -437,7 +437,7 @@ static int instrument_show(int argc, char **argv, const char *db)
         return EXIT_FAIL;
     rc = EXIT_FAIL;
     instrument_info ii = { 0 };
-    catalog *cat = catalog_new(s);
+    record_catalog *cat = record_catalog_new(s);
     at_err err;
     at_status st = store_instrument_get(s, name, version, &ii, &err);
     if (st == AT_ENOTFOUND) {
@@ -452,7 +452,7 @@ static int instrument_show(int argc, char **argv, const char *db)
         cli_fail("%s", err.msg);
         goto out;
     }
-    const instrument *in = catalog_get(cat, ii.id, &err);
+    const dict_instrument *in = record_catalog_get(cat, ii.id, &err);
     if (!in) {
         cli_fail("%s", err.msg);
         goto out;
@@ -465,7 +465,7 @@ static int instrument_show(int argc, char **argv, const char *db)
         printf("record identifier: %s (holds the client code, never asked)\n", in->record_id);
     size_t number = 0;
     for (size_t f = 0; f < in->nfields; f++) {
-        const field *fl = &in->fields[f];
+        const dict_field *fl = &in->fields[f];
         if (fl->type != FT_CALC && fl->type != FT_DESCRIPTIVE)
             number++;
         show_field(in, fl, number);
@@ -474,7 +474,7 @@ static int instrument_show(int argc, char **argv, const char *db)
     show_roles(in);
     rc = EXIT_OK;
 out:
-    catalog_free(cat);
+    record_catalog_free(cat);
     instrument_info_release(&ii);
     store_close(s);
     return rc;
@@ -484,7 +484,7 @@ out:
 
 /* The two fields that carry the session date and the therapist code in
  * 'export --format redcap', as dictionary rows of form. */
-static void session_field_rows(const instrument *in, sbuf *out)
+static void session_field_rows(const dict_instrument *in, sbuf *out)
 {
     csvout w;
     csvout_init_buf(&w, out);
@@ -515,7 +515,7 @@ static int instrument_export(int argc, char **argv, const char *db)
     const char *name = args.v[0], *vtext = a.version, *path = a.out;
     int session_fields = a.session_fields;
     long version = 0;
-    if (vtext && (!parse_long(vtext, &version) || version < 1))
+    if (vtext && (!util_parse_long(vtext, &version) || version < 1))
         return cli_usage("instrument", "version '%s': not a whole number of 1 or more", vtext);
 
     store *s = cli_open(db, STORE_READ);
@@ -523,7 +523,7 @@ static int instrument_export(int argc, char **argv, const char *db)
         return EXIT_FAIL;
     int rc = EXIT_FAIL;
     instrument_info ii = { 0 };
-    catalog *cat = catalog_new(s);
+    record_catalog *cat = record_catalog_new(s);
     outfile out = OUTFILE_INIT;
     sbuf text = SBUF_INIT;
     at_err err;
@@ -541,7 +541,7 @@ static int instrument_export(int argc, char **argv, const char *db)
         goto out;
     }
     if (session_fields) {
-        const instrument *in = catalog_get(cat, ii.id, &err);
+        const dict_instrument *in = record_catalog_get(cat, ii.id, &err);
         if (!in) {
             cli_fail("%s", err.msg);
             goto out;
@@ -561,7 +561,7 @@ static int instrument_export(int argc, char **argv, const char *db)
 out:
     outfile_release(&out);
     sbuf_release(&text);
-    catalog_free(cat);
+    record_catalog_free(cat);
     instrument_info_release(&ii);
     store_close(s);
     return rc;

@@ -142,7 +142,7 @@ static int invite_list(int argc, char **argv, const char *db)
 static int invite_revoke(int argc, char **argv, const char *db)
 {
     long id = 0;
-    if (argc != 3 || !parse_long(argv[2], &id) || id < 1)
+    if (argc != 3 || !util_parse_long(argv[2], &id) || id < 1)
         return cli_usage("invite", "'invite revoke' needs one link ID (see 'collect invite list')");
     store *s = cli_open(db, STORE_WRITE);
     if (!s)
@@ -211,7 +211,7 @@ static int invite_make(struct invite_args *a, const char *db)
 
     int rc = EXIT_FAIL;
     store *s = cli_open(db, STORE_WRITE);
-    catalog *cat = s ? catalog_new(s) : NULL;
+    record_catalog *cat = s ? record_catalog_new(s) : NULL;
     sbuf url = SBUF_INIT;
     at_err err;
     if (!s)
@@ -226,7 +226,7 @@ static int invite_make(struct invite_args *a, const char *db)
         goto out;
     }
     long iid = 0, session = 0, id = 0;
-    const instrument *in = catalog_latest(cat, a->instrument, &iid, &err);
+    const dict_instrument *in = record_catalog_latest(cat, a->instrument, &iid, &err);
     if (!in) {
         if (err.code == AT_ENOTFOUND)
             cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
@@ -277,7 +277,7 @@ static int invite_make(struct invite_args *a, const char *db)
     rc = fflush(stdout) == 0 ? EXIT_OK : cli_fail("standard output: cannot write");
 out:
     sbuf_release(&url);
-    catalog_free(cat);
+    record_catalog_free(cat);
     store_close(s);
     free(base);
     return rc;

@@ -32,7 +32,7 @@ static void log_usage(const opt_spec *opts)
 
 typedef struct logger {
     csvout w;
-    catalog *cat;
+    record_catalog *cat;
     int ids;          /* --include-identifiers */
 } logger;
 
@@ -43,7 +43,7 @@ static int shown(logger *lg, const audit_view *v)
     if (lg->ids || strcmp(v->action, "amend") != 0 || !v->instrument[0])
         return 1;
     at_err err;
-    const instrument *in = catalog_latest(lg->cat, v->instrument, NULL, &err);
+    const dict_instrument *in = record_catalog_latest(lg->cat, v->instrument, NULL, &err);
     long col = in ? instrument_col(in, v->field) : -1;
     return col >= 0 && cli_col_exported(in, (size_t)col, 0);
 }
@@ -99,7 +99,7 @@ int cmd_log(int argc, char **argv, const char *db)
     int rc = EXIT_FAIL;
     outfile out = OUTFILE_INIT;
     at_err err;
-    lg.cat = catalog_new(s);
+    lg.cat = record_catalog_new(s);
     if (cli_open_out(&out, path, s) != 0)
         goto out;
     csvout_init_file(&lg.w, out.fp);
@@ -114,7 +114,7 @@ int cmd_log(int argc, char **argv, const char *db)
     rc = EXIT_OK;
 out:
     outfile_release(&out);
-    catalog_free(lg.cat);
+    record_catalog_free(lg.cat);
     store_close(s);
     return rc;
 }

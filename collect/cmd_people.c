@@ -36,7 +36,7 @@ int people_date_ok(const char *date)
             shape = 0;
     if (!shape)
         return cli_usage("session", "date '%s': write dates as YYYY-MM-DD", date), 0;
-    if (!valid_iso_date(date))
+    if (!util_valid_iso_date(date))
         return cli_usage("session", "date '%s': there is no such day", date), 0;
     return 1;
 }

@@ -56,7 +56,7 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct run_ar
 }
 
 /* The scores of the answers just saved, by the scoring model analyze uses. */
-static void print_scores(const instrument *in, const char *const *vals)
+static void print_scores(const dict_instrument *in, const char *const *vals)
 {
     score_form *sf = score_form_build(in, 0, NULL);
     score_result res = { 0 };
@@ -64,7 +64,7 @@ static void print_scores(const instrument *in, const char *const *vals)
     if (sf->nscales)
         puts("scores:");
     for (size_t k = 0; k < sf->nscales; k++) {
-        const field *f = &in->fields[sf->scales[k].field];
+        const dict_field *f = &in->fields[sf->scales[k].field];
         size_t answered = res.answered[k];
         double x = res.score[k];
         if (isnan(x))
@@ -81,13 +81,13 @@ static void print_scores(const instrument *in, const char *const *vals)
 /* A finished questionnaire the study could not take (busy past the wait, a
  * full disk) is never thrown away: it goes to a file in the import layout,
  * readable only by its owner, to import later. */
-static void keep_unsaved(store *s, const instrument *in, const struct run_args *a, long session,
+static void keep_unsaved(store *s, const dict_instrument *in, const struct run_args *a, long session,
                          const char *const *vals)
 {
     char stamp[21], name[160], today[11];
     at_err err;
-    now_iso(stamp);
-    today_iso(today);
+    util_now_iso(stamp);
+    util_today_iso(today);
     for (char *p = stamp; *p; p++)
         if (*p == ':')
             *p = '-';
@@ -189,7 +189,7 @@ int cmd_run(int argc, char **argv, const char *db)
     store *s = cli_open(db, STORE_WRITE);
     if (!s)
         return EXIT_FAIL;
-    catalog *cat = catalog_new(s);
+    record_catalog *cat = record_catalog_new(s);
     session_info si = { 0 };
     run_dialog d = { 0 };
     at_err err;
@@ -204,7 +204,7 @@ int cmd_run(int argc, char **argv, const char *db)
         goto out;
     }
     long iid = 0;
-    const instrument *in = catalog_latest(cat, a.instrument, &iid, &err);
+    const dict_instrument *in = record_catalog_latest(cat, a.instrument, &iid, &err);
     if (!in) {
         if (err.code == AT_ENOTFOUND)
             cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
@@ -253,7 +253,7 @@ int cmd_run(int argc, char **argv, const char *db)
         puts("A new session (today)");
 
     char started[21];
-    now_iso(started);
+    util_now_iso(started);
     run_catch_interrupt();
     run_dialog_init(&d, in, !isatty(STDIN_FILENO));
     run_end end = run_dialog_go(&d);
@@ -292,7 +292,7 @@ out:
     if (d.in)
         run_dialog_release(&d);
     session_info_release(&si);
-    catalog_free(cat);
+    record_catalog_free(cat);
     store_close(s);
     return rc;
 }

@@ -172,7 +172,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
             const char *len = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
                                                           MHD_HTTP_HEADER_CONTENT_LENGTH);
             long n = 0;
-            if (len && (!parse_long(len, &n) || n > SERVE_MAX_BODY))
+            if (len && (!util_parse_long(len, &n) || n > SERVE_MAX_BODY))
                 return send_note(mc, c, 413, "Too much at once",
                                  "The form sent more than this questionnaire takes.");
             c->pp = MHD_create_post_processor(mc, 4096, on_field, c);
@@ -260,7 +260,7 @@ static int resolve(const char *listen, struct sockaddr_storage *ss, char *host, 
     size_t hl = colon ? (size_t)(colon - listen) : 0;
     if (colon && hl >= 2 && listen[0] == '[' && listen[hl - 1] == ']')
         h++, hl -= 2;
-    if (!colon || !hl || hl >= hsz || !parse_long(colon + 1, port) || *port < 0 ||
+    if (!colon || !hl || hl >= hsz || !util_parse_long(colon + 1, port) || *port < 0 ||
         *port > 65535) {
         cli_usage("serve", "'--listen' takes HOST:PORT (as 127.0.0.1:8080), not '%s'", listen);
         return 0;
@@ -334,8 +334,8 @@ int cmd_serve(int argc, char **argv, const char *db)
                          "--insecure-http for a network you trust", host);
     char *cert = NULL, *key = NULL;
     at_err err;
-    if (tls && (read_file(a.cert, &cert, NULL, &err) != AT_OK ||
-                read_file(a.key, &key, NULL, &err) != AT_OK)) {
+    if (tls && (util_read_file(a.cert, &cert, NULL, &err) != AT_OK ||
+                util_read_file(a.key, &key, NULL, &err) != AT_OK)) {
         free(cert);
         return cli_fail("%s", err.msg);
     }

@@ -38,7 +38,7 @@ typedef struct importer {
     const char *path;     /* the file as messages name it */
     const char *path_arg; /* as given ("-": standard input) */
     store *s;
-    const instrument *in;
+    const dict_instrument *in;
     long instrument_id;
     long version;
     int dry_run, replace;

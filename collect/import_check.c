@@ -137,11 +137,11 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
     lv->session = 0;
     if (!session)
         import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "a session number is required");
-    else if (!parse_long(session, &lv->session) || lv->session < 1)
+    else if (!util_parse_long(session, &lv->session) || lv->session < 1)
         import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "'%s' is not a session number (1, 2, 3, ...)",
                        session);
 
-    if (lv->date && !valid_iso_date(lv->date))
+    if (lv->date && !util_valid_iso_date(lv->date))
         import_problem(im, sd, line, im->lead_name[LEAD_DATE], "'%s' is not a date (YYYY-MM-DD)", lv->date);
     if (lv->modality && !store_is_modality(lv->modality))
         import_problem(im, sd, line, im->lead_name[LEAD_MODALITY], "'%s' is not in-person or telehealth",

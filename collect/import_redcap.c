@@ -93,7 +93,7 @@ static long listed_session(const redcap_map *m, const char *event)
 
 void redcap_header(importer *im, const csvrow *row)
 {
-    const instrument *in = im->in;
+    const dict_instrument *in = im->in;
     redcap_map *m = xcalloc(1, sizeof *m);
     im->rc = m;
     im->blank_date_unknown = 1;
@@ -235,7 +235,7 @@ static long event_session(importer *im, long line, const char *event)
  * REDCap may fill one in where nothing was asked). */
 static int has_answers(const importer *im, const csvrow *row)
 {
-    const instrument *in = im->in;
+    const dict_instrument *in = im->in;
     for (size_t i = 0; i < row->n; i++) {
         long c = im->map[NLEAD + i];
         if (c >= 0 && in->fields[in->cols[c].field].type != FT_CALC &&
@@ -248,7 +248,7 @@ static int has_answers(const importer *im, const csvrow *row)
 int redcap_row(importer *im, const csvrow *row, csvrow *out)
 {
     redcap_map *m = im->rc;
-    const instrument *in = im->in;
+    const dict_instrument *in = im->in;
     long line = row->line;
     size_t before = im->reading.msgs->n;
     const char *form = m->rep_form >= 0 ? import_trim(row->fields[m->rep_form]) : "";
@@ -261,7 +261,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     long session = im->opt_session ? im->opt_session : 1;
     if (*form) {
         const char *inst = import_trim(row->fields[m->rep_inst]);
-        if (!parse_long(inst, &session) || session < 1) {
+        if (!util_parse_long(inst, &session) || session < 1) {
             import_problem(im, &im->reading, line, "redcap_repeat_instance",
                            "'%s' is not an instance number (1, 2, 3, ...)", inst);
             session = 0;

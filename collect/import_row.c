@@ -55,7 +55,7 @@ static void map_answer(importer *im, size_t i, long c)
 
 void import_read_header(importer *im, const csvrow *row)
 {
-    const instrument *in = im->in;
+    const dict_instrument *in = im->in;
     im->ncsv = row->n;
     im->map = xmalloc((row->n ? row->n : 1) * sizeof *im->map);
     int prefixed = prefixed_layout(row);
@@ -134,7 +134,7 @@ static int calc_agrees(const char *file, const char *ours)
     if (!ours || !*ours)
         return 0;
     double a, b;
-    if (parse_double(file, &a) && parse_double(ours, &b))
+    if (util_parse_double(file, &a) && util_parse_double(ours, &b))
         return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
     return strcmp(file, ours) == 0;
 }
@@ -142,7 +142,7 @@ static int calc_agrees(const char *file, const char *ours)
 /* Compares the file's calc values with the ones just computed. */
 static void compare_calcs(importer *im, const csvrow *row, const char *client)
 {
-    const instrument *in = im->in;
+    const dict_instrument *in = im->in;
     for (size_t c = 0; c < in->ncols; c++) {
         if (in->fields[in->cols[c].field].type != FT_CALC || !im->calc_in[c])
             continue;
@@ -162,7 +162,7 @@ static void compare_calcs(importer *im, const csvrow *row, const char *client)
 
 void import_check_answers(importer *im, const csvrow *row)
 {
-    const instrument *in = im->in;
+    const dict_instrument *in = im->in;
     char why[256];
     size_t before = im->reading.msgs->n;
     record_clear(im->vals, in->ncols);
@@ -174,7 +174,7 @@ void import_check_answers(importer *im, const csvrow *row)
         const char *raw = row->fields[i];
         if (c < 0)
             continue;
-        const field *f = &in->fields[in->cols[c].field];
+        const dict_field *f = &in->fields[in->cols[c].field];
         if (f->type == FT_CALC) {     /* recomputed, never trusted: compared below */
             im->calc_in[c] = import_trim(row->fields[i]);
             continue;

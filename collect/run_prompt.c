@@ -1,4 +1,4 @@
-/* run_prompt.c: the terminal face of the questionnaire flow (lib/flow.h):
+/* run_prompt.c: the terminal face of the questionnaire flow (lib/answering/flow.h):
  * showing one question at a time, wrapped to the terminal's width, reading
  * the answers typed, and the review before saving. */
 #include "run_prompt.h"
@@ -38,7 +38,7 @@ static size_t text_width(void)
     if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
         cols = ws.ws_col;
     else if (getenv("COLUMNS"))
-        parse_long(getenv("COLUMNS"), &cols);
+        util_parse_long(getenv("COLUMNS"), &cols);
     if (cols < 20)
         cols = 80;
     return (size_t)(cols > 100 ? 100 : cols) - 1;
@@ -104,7 +104,7 @@ static void say(size_t indent, const char *text)
     sbuf_release(&sb);
 }
 
-void run_dialog_init(run_dialog *d, const instrument *in, int echo)
+void run_dialog_init(run_dialog *d, const dict_instrument *in, int echo)
 {
     memset(d, 0, sizeof *d);
     d->in = in;
@@ -163,7 +163,7 @@ static void show_keys(void)
 /* ---- showing a question ------------------------------------------------ */
 
 /* The slider's labels "left | middle | right" beside its range. */
-static void slider_hint(const field *f)
+static void slider_hint(const dict_field *f)
 {
     /* a slider without validation min/max still has its 0-100 bounds */
     char lobuf[32], hibuf[32];
@@ -203,7 +203,7 @@ static void slider_hint(const field *f)
     free(labels);
 }
 
-static void show_range(const field *f, sbuf *sb)
+static void show_range(const dict_field *f, sbuf *sb)
 {
     if (f->has_min && f->has_max)
         sbuf_addf(sb, ", from %s to %s", f->cols[DC_MIN], f->cols[DC_MAX]);
@@ -214,7 +214,7 @@ static void show_range(const field *f, sbuf *sb)
 }
 
 /* A radio or dropdown with choices labelled Yes and No takes y and n. */
-static int offers_yes_no(const field *f)
+static int offers_yes_no(const dict_field *f)
 {
     int yes = 0, no = 0;
     if (f->type != FT_RADIO && f->type != FT_DROPDOWN)
@@ -229,7 +229,7 @@ static int offers_yes_no(const field *f)
 /* Section headers and descriptive texts are printed once each. */
 static void show_section(run_dialog *d, size_t fi)
 {
-    const field *f = &d->in->fields[fi];
+    const dict_field *f = &d->in->fields[fi];
     if (f->cols[DC_SECTION][0] && !(d->printed[fi] & 2)) {
         sbuf sb = SBUF_INIT;
         sbuf_addf(&sb, "-- %s --", f->cols[DC_SECTION]);
@@ -255,7 +255,7 @@ static void show_texts(run_dialog *d, const size_t *idx, size_t n)
 static void show_question(run_dialog *d)
 {
     size_t fi = flow_field(d->fl);
-    const field *f = &d->in->fields[fi];
+    const dict_field *f = &d->in->fields[fi];
     size_t *idx = xmalloc((d->in->nfields + 1) * sizeof *idx);
     size_t nt = flow_texts(d->fl, idx, d->in->nfields);
     show_texts(d, idx, nt);
@@ -309,7 +309,7 @@ enum { ASK_MOVED, ASK_EOF, ASK_INT };
 static int ask(run_dialog *d)
 {
     size_t fi = flow_field(d->fl);
-    const field *f = &d->in->fields[fi];
+    const dict_field *f = &d->in->fields[fi];
     char why[512];
     show_question(d);
     for (;;) {
@@ -359,7 +359,7 @@ static size_t list_answers(const run_dialog *d)
     size_t width = text_width();
     puts("\nYour answers:");
     for (size_t k = 0; k < n; k++) {
-        const field *f = &d->in->fields[idx[k]];
+        const dict_field *f = &d->in->fields[idx[k]];
         sbuf_reset(&sb);
         run_wrap(f->label, 5, width, &sb);
         printf("%3zu. %s", k + 1, sbuf_str(&sb) + 5);
@@ -399,7 +399,7 @@ static run_end review(run_dialog *d)
         if (strcasecmp(a, "q") == 0)
             return RUN_QUIT;
         long k;
-        if (parse_long(a, &k) && k >= 1 && (size_t)k <= n && flow_change(d->fl, (size_t)k))
+        if (util_parse_long(a, &k) && k >= 1 && (size_t)k <= n && flow_change(d->fl, (size_t)k))
             return RUN_CONTINUE;
         if (strcmp(a, "?") == 0)
             fputs("   keys: y saves; a question's number changes its answer;\n"

@@ -1,4 +1,4 @@
-/* run_prompt.h: the terminal face of the questionnaire flow (lib/flow.h)
+/* run_prompt.h: the terminal face of the questionnaire flow (lib/answering/flow.h)
  * for 'collect run'.
  *
  * Questions are read from standard input one line at a time (a terminal or
@@ -11,7 +11,7 @@
 #include "flow.h"
 
 typedef struct run_dialog {
-    const instrument *in;
+    const dict_instrument *in;
     flow *fl;                 /* the answers and the place in the questionnaire */
     unsigned char *printed;   /* per field: 1 its text shown, 2 its section header shown */
     int echo;                 /* print each line read, for transcripts of piped input */
@@ -32,7 +32,7 @@ typedef enum run_end {
 void run_catch_interrupt(void);
 
 /* Sets up d for instrument in with every answer blank; echo as above. */
-void run_dialog_init(run_dialog *d, const instrument *in, int echo);
+void run_dialog_init(run_dialog *d, const dict_instrument *in, int echo);
 void run_dialog_release(run_dialog *d);
 
 /* Asks every shown question in order, then shows the review until the

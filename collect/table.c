@@ -42,7 +42,7 @@ static size_t width(const char *s)
 static int whole_number(const char *s)
 {
     long n;
-    return parse_long(s, &n);
+    return util_parse_long(s, &n);
 }
 
 void table_write(const table *t, FILE *fp, table_style style)

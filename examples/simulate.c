@@ -41,7 +41,7 @@ typedef struct opts {
 /* One item of the alliance scale: its column, range and keying. */
 typedef struct item {
     size_t col;
-    const field *f;
+    const dict_field *f;
     int reverse;
 } item;
 
@@ -102,7 +102,7 @@ static int bad_usage(const char *fmt, const char *arg)
 static int parse_count(const char *opt, const char *s, long min, long *out)
 {
     long v;
-    if (!s || !parse_long(s, &v) || v < min) {
+    if (!s || !util_parse_long(s, &v) || v < min) {
         fprintf(stderr, "%s: %s: '%s' is not a whole number of at least %ld\ntry '%s --help'\n",
                 prog, opt, s ? s : "", min, prog);
         return 0;
@@ -148,7 +148,7 @@ static int parse_args(int argc, char **argv, opts *o, int *done)
                 return bad_usage("--rater: '%s' is not client, therapist or observer", v);
             o->rater = v;
         } else if (!strcmp(a, "--start")) {
-            if (!valid_iso_date(v))
+            if (!util_valid_iso_date(v))
                 return bad_usage("--start: '%s' is not a date (YYYY-MM-DD)", v);
             o->start = v;
         } else if (!strcmp(a, "--administrations")) {
@@ -192,7 +192,7 @@ static void days_to_iso(long days, char buf[11])
 
 /* The numeric range of a field's answers: choice codes for radio and
  * dropdown, min/max for a slider or a number.  Returns 0 when it has none. */
-static int field_range(const field *f, double *lo, double *hi)
+static int field_range(const dict_field *f, double *lo, double *hi)
 {
     if (f->type == FT_SLIDER) {
         *lo = f->has_min ? f->min : 0;
@@ -207,7 +207,7 @@ static int field_range(const field *f, double *lo, double *hi)
     int any = 0;
     for (size_t k = 0; k < f->nchoices; k++) {
         double c;
-        if (!parse_double(f->choices[k].code, &c))
+        if (!util_parse_double(f->choices[k].code, &c))
             continue;
         if (!any || c < *lo)
             *lo = c;
@@ -220,7 +220,7 @@ static int field_range(const field *f, double *lo, double *hi)
 
 /* The answer closest to position p (0..1) of the field's range, or a random
  * choice when the field has no numeric range.  The caller frees it. */
-static char *pick_at(const field *f, double p, gsl_rng *r)
+static char *pick_at(const dict_field *f, double p, gsl_rng *r)
 {
     double lo, hi;
     p = clamp01(p);
@@ -239,7 +239,7 @@ static char *pick_at(const field *f, double p, gsl_rng *r)
     double bestd = INFINITY;
     for (size_t k = 0; k < f->nchoices; k++) {
         double c;
-        if (parse_double(f->choices[k].code, &c) && fabs(c - want) < bestd) {
+        if (util_parse_double(f->choices[k].code, &c) && fabs(c - want) < bestd) {
             bestd = fabs(c - want);
             best = k;
         }
@@ -256,13 +256,13 @@ static void ref_first(long col, void *ctx)
 
 /* Finds the items of the alliance scale and whether each is reverse-keyed,
  * by evaluating its term at both ends of the item's range. */
-static size_t find_items(const instrument *in, item **out)
+static size_t find_items(const dict_instrument *in, item **out)
 {
     *out = NULL;
     long a = instrument_role(in, ROLE_ALLIANCE);
     if (a < 0 || in->fields[a].nterms == 0)
         return 0;
-    const field *af = &in->fields[a];
+    const dict_field *af = &in->fields[a];
     item *items = xcalloc(af->nterms, sizeof *items);
     const char **vals = xcalloc(in->ncols, sizeof *vals);
     size_t n = 0;
@@ -271,7 +271,7 @@ static size_t find_items(const instrument *in, item **out)
         expr_each_ref(af->terms[t], ref_first, &col);
         if (col < 0)
             continue;
-        const field *f = &in->fields[in->cols[col].field];
+        const dict_field *f = &in->fields[in->cols[col].field];
         double lo, hi;
         char los[32], his[32];
         if (!field_range(f, &lo, &hi))
@@ -307,7 +307,7 @@ static const char *comments[] = {
 };
 
 /* Ticks options of a checkbox: one, sometimes two or three. */
-static void fill_checkbox(const field *f, int many, char **vals, gsl_rng *r)
+static void fill_checkbox(const dict_field *f, int many, char **vals, gsl_rng *r)
 {
     size_t n = f->ncol;
     int *on = xcalloc(n ? n : 1, sizeof *on);
@@ -333,11 +333,11 @@ static int item_index(const item *items, size_t nitems, size_t col)
 }
 
 /* Fills one administration's answers into vals (all NULL on entry). */
-static void fill_answers(const instrument *in, const item *items, size_t nitems, double level,
+static void fill_answers(const dict_instrument *in, const item *items, size_t nitems, double level,
                          const story *st, char **vals, gsl_rng *r)
 {
     for (size_t i = 0; i < in->nfields; i++) {
-        const field *f = &in->fields[i];
+        const dict_field *f = &in->fields[i];
         if (f->type == FT_DESCRIPTIVE || f->type == FT_CALC)
             continue;
         if (!instrument_shown(in, i, (const char *const *)vals))
@@ -440,7 +440,7 @@ static double next_session(client_state *c, long s, int rater_therapist, story *
     return clamp01(level);
 }
 
-static void emit_long(csvout *w, const instrument *in, const char *const *lead,
+static void emit_long(csvout *w, const dict_instrument *in, const char *const *lead,
                       char *const *vals)
 {
     for (size_t j = 0; j < in->ncols; j++) {
@@ -456,7 +456,7 @@ static void emit_long(csvout *w, const instrument *in, const char *const *lead,
     }
 }
 
-static void emit_wide(csvout *w, const instrument *in, const char *const *lead,
+static void emit_wide(csvout *w, const dict_instrument *in, const char *const *lead,
                       char *const *vals)
 {
     for (int k = 0; k < 7; k++)
@@ -466,7 +466,7 @@ static void emit_wide(csvout *w, const instrument *in, const char *const *lead,
     csvout_end(w);
 }
 
-static void emit_header(csvout *w, const instrument *in, int long_form)
+static void emit_header(csvout *w, const dict_instrument *in, int long_form)
 {
     /* the wide layout names its leading columns attune.client ..., which no
      * field can be called; the long one keeps field names in cells */
@@ -487,7 +487,7 @@ static void emit_header(csvout *w, const instrument *in, int long_form)
     csvout_end(w);
 }
 
-static void simulate(const opts *o, const instrument *in, csvout *w)
+static void simulate(const opts *o, const dict_instrument *in, csvout *w)
 {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, o->seed);
@@ -504,7 +504,7 @@ static void simulate(const opts *o, const instrument *in, csvout *w)
     long nclients = (o->administrations + o->per_client - 1) / o->per_client;
     int cw = digits_for(nclients), tw = digits_for(o->therapists);
     int therapist_rater = !strcmp(o->rater, "therapist");
-    long start = iso_date_days(o->start);
+    long start = util_iso_date_days(o->start);
     char **vals = xcalloc(in->ncols ? in->ncols : 1, sizeof *vals);
 
     emit_header(w, in, o->long_form);
@@ -560,11 +560,11 @@ int main(int argc, char **argv)
     int status = 1;
     char *path = NULL, *text = NULL;
     size_t len = 0;
-    dictionary d = { 0 };
+    dict_file d = { 0 };
     at_msgs problems = AT_MSGS_INIT;
     at_err err;
     FILE *fp = NULL;
-    const instrument *in = NULL;
+    const dict_instrument *in = NULL;
     csvout w;
     at_err_clear(&err);
 
@@ -575,7 +575,7 @@ int main(int argc, char **argv)
         sbuf_addf(&sb, "instruments/%s.csv", o.instrument);
         path = sbuf_detach(&sb);
     }
-    if (read_file(path, &text, &len, &err) != AT_OK) {
+    if (util_read_file(path, &text, &len, &err) != AT_OK) {
         fprintf(stderr, "%s: %s%s\n", prog, err.msg,
                 o.dictionary ? "" : " (name the dictionary with --dictionary FILE)");
         goto out;

@@ -27,13 +27,13 @@ void serve_app_init(serve_app *app, store *s)
     memset(app, 0, sizeof *app);
     pthread_mutex_init(&app->lock, NULL);
     app->s = s;
-    app->cat = catalog_new(s);
+    app->cat = record_catalog_new(s);
     ratelimit_init(&app->rl);
 }
 
 void serve_app_release(serve_app *app)
 {
-    catalog_free(app->cat);
+    record_catalog_free(app->cat);
     pthread_mutex_destroy(&app->lock);
 }
 
@@ -100,7 +100,7 @@ static void link_release(link *l)
 
 /* The answers to keep: the flow's, calc columns left blank (they are
  * computed again whenever read). */
-static const char **kept_values(const instrument *in, const flow *fl)
+static const char **kept_values(const dict_instrument *in, const flow *fl)
 {
     const char *const *v = flow_values(fl);
     const char **out = xcalloc(in->ncols ? in->ncols : 1, sizeof *out);
@@ -135,8 +135,8 @@ static void render(serve_response *rp, const flow *fl, const page_form *pf, int 
 static int take_posted(const serve_request *rq, flow *fl, char *why, size_t whysz,
                        const char **typed)
 {
-    const instrument *in = flow_instrument(fl);
-    const field *f = &in->fields[flow_field(fl)];
+    const dict_instrument *in = flow_instrument(fl);
+    const dict_field *f = &in->fields[flow_field(fl)];
     const char **cols = xcalloc(f->ncol ? f->ncol : 1, sizeof *cols);
     if (f->type == FT_CHECKBOX)
         for (size_t k = 0; k < f->ncol; k++)
@@ -174,14 +174,14 @@ static int move(const serve_request *rq, flow *fl, const char *action, char *why
     }
     if (flow_where(fl) == FLOW_REVIEW && strncmp(action, "change-", 7) == 0) {
         long k = 0;
-        if (parse_long(action + 7, &k) && k > 0 && flow_change(fl, (size_t)k))
+        if (util_parse_long(action + 7, &k) && k > 0 && flow_change(fl, (size_t)k))
             return 1;
     }
     return 0;
 }
 
 /* The final save of link l with the answers of fl. */
-static at_status save(serve_app *app, const link *l, const instrument *in, flow *fl,
+static at_status save(serve_app *app, const link *l, const dict_instrument *in, flow *fl,
                       at_err *err)
 {
     const char **vals = kept_values(in, fl);
@@ -203,7 +203,7 @@ static void on_link(serve_app *app, const serve_request *rq, serve_response *rp,
 {
     at_err err;
     pthread_mutex_lock(&app->lock);
-    const instrument *in = catalog_get(app->cat, l->instrument_id, &err);
+    const dict_instrument *in = record_catalog_get(app->cat, l->instrument_id, &err);
     pthread_mutex_unlock(&app->lock);
     if (!in) {
         server_error(rp, NULL);

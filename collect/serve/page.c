@@ -94,7 +94,7 @@ static void form_open(sbuf *out, const flow *fl, const page_form *pf)
 /* The id of field f's input, or of option k of it: the field name is a
  * REDCap name (letters, digits, underscores), the code may be anything, so
  * options go by their index. */
-static void input_id(sbuf *out, const field *f, long k)
+static void input_id(sbuf *out, const dict_field *f, long k)
 {
     sbuf_adds(out, "f-");
     html_escape(out, f->name);
@@ -102,7 +102,7 @@ static void input_id(sbuf *out, const field *f, long k)
         sbuf_addf(out, "-%ld", k);
 }
 
-static int checked(const field *f, const char *const *vals, size_t k)
+static int checked(const dict_field *f, const char *const *vals, size_t k)
 {
     if (f->type == FT_CHECKBOX) {
         const char *v = vals[f->col + k];
@@ -112,7 +112,7 @@ static int checked(const field *f, const char *const *vals, size_t k)
     return v && strcmp(v, f->choices[k].code) == 0;
 }
 
-static void choices(sbuf *out, const instrument *in, const field *f, const char *const *vals,
+static void choices(sbuf *out, const dict_instrument *in, const dict_field *f, const char *const *vals,
                     const char *described)
 {
     int box = f->type == FT_CHECKBOX;
@@ -147,7 +147,7 @@ static void choices(sbuf *out, const instrument *in, const field *f, const char 
 }
 
 /* What a text answer is to look like, for the hint under it. */
-static const char *text_kind(const field *f)
+static const char *text_kind(const dict_field *f)
 {
     switch (f->valid) {
     case FV_INTEGER: return "a whole number";
@@ -168,14 +168,14 @@ static const char *text_kind(const field *f)
     }
 }
 
-static void bound(sbuf *out, const field *f, int is_min)
+static void bound(sbuf *out, const dict_field *f, int is_min)
 {
     /* the bound as the dictionary wrote it */
     html_escape(out, f->cols[is_min ? DC_MIN : DC_MAX]);
 }
 
 /* The hint under a text or slider input: its kind and range. */
-static int hint(sbuf *out, const field *f)
+static int hint(sbuf *out, const dict_field *f)
 {
     const char *kind = f->type == FT_SLIDER ? "a number" : text_kind(f);
     /* a field note says what to type in the dictionary's own words */
@@ -246,7 +246,7 @@ static int hint(sbuf *out, const field *f)
     return 1;
 }
 
-static void single(sbuf *out, const field *f, const char *value, const char *described)
+static void single(sbuf *out, const dict_field *f, const char *value, const char *described)
 {
     sbuf_adds(out, "<h1><label for=\"");
     input_id(out, f, -1);
@@ -327,8 +327,8 @@ static void button(sbuf *out, const char *value, const char *cls, const char *te
 
 void page_question(sbuf *out, const flow *fl, const page_form *pf)
 {
-    const instrument *in = flow_instrument(fl);
-    const field *f = &in->fields[flow_field(fl)];
+    const dict_instrument *in = flow_instrument(fl);
+    const dict_field *f = &in->fields[flow_field(fl)];
     const char *const *vals = flow_values(fl);
     size_t k = 0, n = 0;
     int exact = 1;
@@ -393,7 +393,7 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
 
 /* An answer as the respondent gave it: the wording of the options chosen
  * (no codes), else the value. */
-static void answer_words(const field *f, const char *const *vals, sbuf *out)
+static void answer_words(const dict_field *f, const char *const *vals, sbuf *out)
 {
     if (f->nchoices && f->type != FT_SLIDER) {
         for (size_t k = 0; k < f->nchoices; k++)
@@ -409,7 +409,7 @@ static void answer_words(const field *f, const char *const *vals, sbuf *out)
 
 void page_review(sbuf *out, const flow *fl, const page_form *pf)
 {
-    const instrument *in = flow_instrument(fl);
+    const dict_instrument *in = flow_instrument(fl);
     const char *const *vals = flow_values(fl);
     size_t n = flow_review_list(fl, NULL, 0);
     size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
@@ -423,7 +423,7 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf)
               "they are saved they cannot be changed here.</p>\n<ol class=\"review\">\n");
     sbuf ans = SBUF_INIT;
     for (size_t i = 0; i < n; i++) {
-        const field *f = &in->fields[idx[i]];
+        const dict_field *f = &in->fields[idx[i]];
         sbuf_reset(&ans);
         if (flow_answered(fl, idx[i]))
             answer_words(f, vals, &ans);
@@ -448,7 +448,7 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf)
 
 void page_thanks(sbuf *out, const flow *fl)
 {
-    const instrument *in = flow_instrument(fl);
+    const dict_instrument *in = flow_instrument(fl);
     size_t idx[32];
     size_t n = flow_closing(fl, idx, sizeof idx / sizeof idx[0]);
     head(out, "All done");

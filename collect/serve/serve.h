@@ -5,7 +5,7 @@
  *                shutdown, the log line;
  *   handler.c    routes: a request (method, path, posted fields, the
  *                client's address) becomes a response (status, page), by
- *                way of the store's links and lib/flow.h;
+ *                way of the store's links and lib/answering/flow.h;
  *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit.
  * Nothing here writes to a terminal but cmd_serve.c. */
 #ifndef COLLECT_SERVE_H
@@ -130,7 +130,7 @@ typedef struct serve_app {
     pthread_mutex_t lock;        /* one thread at a time in the store, the catalog and the
                                     bad-guess limit; flows and pages are each request's own */
     store *s;
-    catalog *cat;
+    record_catalog *cat;
     ratelimit rl;
     const char *who;             /* recorded beside the account in the audit trail */
 } serve_app;

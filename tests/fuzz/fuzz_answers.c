@@ -15,7 +15,7 @@
 #include "csvio.h"
 #include "dict.h"
 
-static dictionary dicts[2];
+static dict_file dicts[2];
 static const char *const files[2] = { ATTUNE_SOURCE_DIR "/instruments/client_post_session.csv",
                                       ATTUNE_SOURCE_DIR "/tests/data/export_demo.csv" };
 
@@ -27,7 +27,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         char *text = NULL;
         size_t len = 0;
         at_err err;
-        if (read_file(files[i], &text, &len, &err) != AT_OK ||
+        if (util_read_file(files[i], &text, &len, &err) != AT_OK ||
             dict_parse(files[i], text, len, NULL, &dicts[i], NULL, &err) != AT_OK) {
             fprintf(stderr, "%s\n", err.msg);
             abort();
@@ -38,7 +38,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 typedef struct rows {
-    const instrument *in;
+    const dict_instrument *in;
     long *map;          /* CSV index -> answer column, -1 none */
     size_t nmap;
     char **vals;
@@ -47,7 +47,7 @@ typedef struct rows {
 static int check_row(const csvrow *row, void *ctx)
 {
     rows *r = ctx;
-    const instrument *in = r->in;
+    const dict_instrument *in = r->in;
     if (row->index == 0) {
         r->nmap = row->n;
         r->map = xcalloc(row->n ? row->n : 1, sizeof *r->map);
@@ -59,7 +59,7 @@ static int check_row(const csvrow *row, void *ctx)
         long c = r->map[i];
         if (c < 0)
             continue;
-        const field *f = &in->fields[in->cols[c].field];
+        const dict_field *f = &in->fields[in->cols[c].field];
         char *out = NULL, why[512];
         if (!field_normalize(f, row->fields[i], &out, why, sizeof why))
             continue;
@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    const instrument *in = &dicts[data[0] % 2].forms[0];
+    const dict_instrument *in = &dicts[data[0] % 2].forms[0];
     rows r = { .in = in };
     r.vals = xcalloc(in->ncols, sizeof *r.vals);
     at_err err;

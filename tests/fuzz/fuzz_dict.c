@@ -11,7 +11,7 @@
 
 #include "dict.h"
 
-static void exercise(const instrument *in)
+static void exercise(const dict_instrument *in)
 {
     char **vals = calloc(in->ncols ? in->ncols : 1, sizeof *vals);
     at_msgs problems = AT_MSGS_INIT;
@@ -30,16 +30,16 @@ static void exercise(const instrument *in)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    dictionary d;
+    dict_file d;
     at_msgs problems = AT_MSGS_INIT;
     at_err err;
     if (dict_parse("fuzz.csv", (const char *)data, size, NULL, &d, &problems, &err) == AT_OK) {
         for (size_t k = 0; k < d.nforms; k++) {
-            const instrument *in = &d.forms[k];
+            const dict_instrument *in = &d.forms[k];
             exercise(in);
             sbuf once = SBUF_INIT, twice = SBUF_INIT;
             dict_write_form(in, &once);
-            dictionary again;
+            dict_file again;
             at_msgs p2 = AT_MSGS_INIT;
             if (dict_parse("again.csv", once.buf, once.len, in->record_id, &again, &p2, &err) !=
                 AT_OK) {

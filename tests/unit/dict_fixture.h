@@ -21,12 +21,12 @@ static inline char *data_path(const char *rel)
 }
 
 /* Parses the dictionary at data path rel, named rel in messages. */
-static inline at_status load_file(const char *rel, dictionary *d, at_msgs *problems)
+static inline at_status load_file(const char *rel, dict_file *d, at_msgs *problems)
 {
     char *path = data_path(rel), *text = NULL;
     size_t len = 0;
     at_err err;
-    if (read_file(path, &text, &len, &err) != AT_OK)
+    if (util_read_file(path, &text, &len, &err) != AT_OK)
         fail_msg("%s", err.msg);
     at_status st = dict_parse(rel, text, len, NULL, d, problems, &err);
     free(text);
@@ -34,7 +34,7 @@ static inline at_status load_file(const char *rel, dictionary *d, at_msgs *probl
     return st;
 }
 
-static inline const instrument *form_named(const dictionary *d, const char *name)
+static inline const dict_instrument *form_named(const dict_file *d, const char *name)
 {
     for (size_t i = 0; i < d->nforms; i++)
         if (strcmp(d->forms[i].name, name) == 0)
@@ -43,7 +43,7 @@ static inline const instrument *form_named(const dictionary *d, const char *name
     return NULL;
 }
 
-static inline const field *field_named(const instrument *in, const char *name)
+static inline const dict_field *field_named(const dict_instrument *in, const char *name)
 {
     long i = instrument_field(in, name);
     if (i < 0)
@@ -67,7 +67,7 @@ static inline void dump_problems(const at_msgs *p)
 
 /* tests/data/dict/good.csv, loaded by load_good as a group's setup and
  * released by release_good as its teardown. */
-static dictionary good __attribute__((unused));
+static dict_file good __attribute__((unused));
 
 static inline int load_good(void **state)
 {

@@ -69,7 +69,7 @@ static inline char *slurp(const char *path, size_t *len)
 {
     char *data = NULL;
     at_err err;
-    assert_int_equal(read_file(path, &data, len, &err), AT_OK);
+    assert_int_equal(util_read_file(path, &data, len, &err), AT_OK);
     return data;
 }
 

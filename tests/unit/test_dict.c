@@ -26,7 +26,7 @@ static void test_good_forms(void **state)
     assert_string_equal(good.forms[0].name, "intake");         /* order of first appearance */
     assert_string_equal(good.forms[1].name, "session_check");
     for (size_t k = 0; k < 2; k++) {
-        const instrument *in = &good.forms[k];
+        const dict_instrument *in = &good.forms[k];
         assert_string_equal(in->record_id, "record_id");
         assert_string_equal(in->record_id_row[DC_NAME], "record_id");
         assert_string_equal(in->record_id_row[DC_FORM], in->name);
@@ -45,7 +45,7 @@ static void test_good_forms(void **state)
 static void test_good_validations(void **state)
 {
     (void)state;
-    const instrument *in = form_named(&good, "intake");
+    const dict_instrument *in = form_named(&good, "intake");
     static const struct {
         const char *name;
         field_valid v;
@@ -65,12 +65,12 @@ static void test_good_validations(void **state)
         { "old_dts", FV_DATETIME_SECONDS_YMD }, { "note", FV_NONE },
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        const field *f = field_named(in, want[i].name);
+        const dict_field *f = field_named(in, want[i].name);
         if (f->valid != want[i].v)
             fail_msg("'%s': validation %d, want %d", want[i].name, f->valid, want[i].v);
         assert_int_equal(f->type, want[i].v == FV_NONE ? FT_NOTES : FT_TEXT);
     }
-    const field *f = field_named(in, "visit_date");
+    const dict_field *f = field_named(in, "visit_date");
     assert_true(f->required);
     assert_false(f->identifier);
     assert_true(f->has_min && f->has_max);
@@ -91,7 +91,7 @@ static void test_good_validations(void **state)
 static void test_good_session_form(void **state)
 {
     (void)state;
-    const instrument *in = form_named(&good, "session_check");
+    const dict_instrument *in = form_named(&good, "session_check");
     /* columns: the descriptive field has none, the checkbox one per option
      * (codes lower-cased), calc fields are included */
     static const char *const cols[] = {
@@ -101,7 +101,7 @@ static void test_good_session_form(void **state)
     assert_int_equal(in->ncols, sizeof cols / sizeof cols[0]);
     for (size_t i = 0; i < in->ncols; i++)
         assert_string_equal(in->cols[i].name, cols[i]);
-    const field *kind = field_named(in, "kind");
+    const dict_field *kind = field_named(in, "kind");
     assert_int_equal(kind->col, 3);
     assert_int_equal(kind->ncol, 3);
     assert_int_equal(in->cols[5].choice, 2);
@@ -111,7 +111,7 @@ static void test_good_session_form(void **state)
     assert_int_equal(field_named(in, "intro")->ncol, 0);
     assert_int_equal(field_named(in, "intro")->type, FT_DESCRIPTIVE);
 
-    const field *mood = field_named(in, "mood");
+    const dict_field *mood = field_named(in, "mood");
     assert_int_equal(mood->nchoices, 3);
     /* no spaces around '|', and a label that holds a comma */
     assert_string_equal(mood->choices[1].code, "2");
@@ -119,40 +119,40 @@ static void test_good_session_form(void **state)
     assert_string_equal(mood->choices[2].label, "High");
     assert_int_equal(field_named(in, "place")->type, FT_DROPDOWN);
 
-    const field *yn = field_named(in, "rupture");
+    const dict_field *yn = field_named(in, "rupture");
     assert_int_equal(yn->nchoices, 2);
     assert_string_equal(yn->choices[0].code, "1");
     assert_string_equal(yn->choices[0].label, "Yes");
     assert_string_equal(yn->choices[1].code, "0");
     assert_string_equal(yn->choices[1].label, "No");
-    const field *tf = field_named(in, "agree");
+    const dict_field *tf = field_named(in, "agree");
     assert_string_equal(tf->choices[0].label, "True");
     assert_string_equal(tf->choices[1].code, "0");
     assert_string_equal(tf->choices[1].label, "False");
 
-    const field *sl = field_named(in, "tension");
+    const dict_field *sl = field_named(in, "tension");
     assert_int_equal(sl->type, FT_SLIDER);
     assert_true(sl->min == 1.0 && sl->max == 10.0);
     assert_string_equal(sl->cols[DC_CHOICES], "Slight | Moderate | Strong");
     assert_non_null(sl->branching);
 
     /* scales and tags */
-    const field *score = field_named(in, "score");
+    const dict_field *score = field_named(in, "score");
     assert_int_equal(score->nterms, 3);
     assert_true(score->scale_is_mean);
     assert_int_equal(score->minitems, 2);
     assert_int_equal(score->role, ROLE_ALLIANCE);
     assert_true(score->has_alert_below && score->alert_below == 3.5);
-    const field *total = field_named(in, "total");
+    const dict_field *total = field_named(in, "total");
     assert_int_equal(total->nterms, 3);
     assert_false(total->scale_is_mean);
     assert_int_equal(total->minitems, 3);
     /* the @ROLE inside @DEFAULT's quoted value is not a tag */
     assert_int_equal(total->role, ROLE_NONE);
-    const field *dbl = field_named(in, "double_score");
+    const dict_field *dbl = field_named(in, "double_score");
     assert_int_equal(dbl->nterms, 0);
     assert_null(dbl->terms);
-    const field *res = field_named(in, "resolution");
+    const dict_field *res = field_named(in, "resolution");
     assert_true(res->has_resolved_at && res->resolved_at == 4.0);
     assert_int_equal(instrument_role(in, ROLE_RESOLUTION), instrument_field(in, "resolution"));
     assert_int_equal(instrument_role(in, ROLE_RUPTURE_KIND), instrument_field(in, "kind"));
@@ -175,7 +175,7 @@ static void test_good_session_form(void **state)
 
 /* ---- writing and reading back ------------------------------------------ */
 
-static void assert_same_instrument(const instrument *a, const instrument *b)
+static void assert_same_instrument(const dict_instrument *a, const dict_instrument *b)
 {
     assert_string_equal(a->name, b->name);
     assert_int_equal(a->nfields, b->nfields);
@@ -195,7 +195,7 @@ static void assert_same_instrument(const instrument *a, const instrument *b)
     for (size_t i = 0; i < a->ncalc; i++)
         assert_int_equal(a->calc_order[i], b->calc_order[i]);
     for (size_t i = 0; i < a->nfields; i++) {
-        const field *f = &a->fields[i], *g = &b->fields[i];
+        const dict_field *f = &a->fields[i], *g = &b->fields[i];
         for (int d = 0; d < DC_NCOLS; d++)
             assert_string_equal(f->cols[d], g->cols[d]);
         assert_int_equal(f->type, g->type);
@@ -226,12 +226,12 @@ static void assert_same_instrument(const instrument *a, const instrument *b)
 }
 
 /* Writes each form, parses the text, compares, and writes again. */
-static void round_trip(const dictionary *d)
+static void round_trip(const dict_file *d)
 {
     for (size_t k = 0; k < d->nforms; k++) {
         sbuf text = SBUF_INIT, again = SBUF_INIT;
         dict_write_form(&d->forms[k], &text);
-        dictionary back;
+        dict_file back;
         at_msgs p = AT_MSGS_INIT;
         at_err err;
         if (dict_parse("written.csv", text.buf, text.len, NULL, &back, &p, &err) != AT_OK) {
@@ -271,7 +271,7 @@ static void test_write_round_trip(void **state)
 static void test_old17(void **state)
 {
     (void)state;
-    dictionary d;
+    dict_file d;
     at_msgs p = AT_MSGS_INIT;
     /* the first field is not record_id, so it is an ordinary question */
     at_status st = load_file("dict/old17.csv", &d, &p);
@@ -279,13 +279,13 @@ static void test_old17(void **state)
         dump_problems(&p);
     assert_int_equal(st, AT_OK);
     assert_int_equal(d.nforms, 1);
-    const instrument *in = &d.forms[0];
+    const dict_instrument *in = &d.forms[0];
     assert_null(in->record_id);
     assert_int_equal(in->nfields, 4);
-    const field *code = field_named(in, "client_code");
+    const dict_field *code = field_named(in, "client_code");
     assert_true(code->identifier && code->required);
     assert_string_equal(code->cols[DC_ANNOTATION], "");
-    const field *energy = field_named(in, "energy");
+    const dict_field *energy = field_named(in, "energy");
     assert_true(energy->min == 0.0 && energy->max == 100.0);   /* slider default */
     assert_string_equal(field_named(in, "feeling")->choices[2].label, "Good");
     assert_int_equal(field_named(in, "sum_score")->nterms, 2);
@@ -296,7 +296,7 @@ static void test_old17(void **state)
     char *path = data_path("dict/old17.csv"), *text;
     size_t len;
     at_err err;
-    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(util_read_file(path, &text, &len, &err), AT_OK);
     assert_int_equal(dict_parse("old17.csv", text, len, "client_code", &d, &p, &err), AT_OK);
     assert_string_equal(d.forms[0].record_id, "client_code");
     assert_int_equal(d.forms[0].nfields, 3);
@@ -318,14 +318,14 @@ static void test_header_variants(void **state)
         "Custom Alignment,Question Number (surveys only),Matrix Group Name,Matrix Ranking?,"
         "Field Annotation\n"
         "f,radio,mood,Mood,\"1, Low | 2, High\",,,,,,,,y,,,,,@ROLE=tension\n";
-    dictionary d;
+    dict_file d;
     at_msgs p = AT_MSGS_INIT;
     at_err err;
     at_status st = dict_parse("v.csv", text, strlen(text), NULL, &d, &p, &err);
     if (st != AT_OK)
         dump_problems(&p);
     assert_int_equal(st, AT_OK);
-    const field *f = &d.forms[0].fields[0];
+    const dict_field *f = &d.forms[0].fields[0];
     assert_string_equal(f->name, "mood");
     assert_int_equal(f->type, FT_RADIO);
     assert_int_equal(f->nchoices, 2);
@@ -372,8 +372,8 @@ static void test_shipped_instruments(void **state)
         char *text;
         size_t len;
         at_err err;
-        assert_int_equal(read_file(path.buf, &text, &len, &err), AT_OK);
-        dictionary d;
+        assert_int_equal(util_read_file(path.buf, &text, &len, &err), AT_OK);
+        dict_file d;
         at_msgs p = AT_MSGS_INIT;
         at_status st = dict_parse(de->d_name, text, len, NULL, &d, &p, &err);
         if (st != AT_OK) {
@@ -382,7 +382,7 @@ static void test_shipped_instruments(void **state)
         }
         assert_true(d.nforms >= 1);
         for (size_t k = 0; k < d.nforms; k++) {
-            const instrument *in = &d.forms[k];
+            const dict_instrument *in = &d.forms[k];
             assert_non_null(in->record_id);   /* they load into REDCap unchanged */
             for (size_t s = 0; s < NSHIPPED; s++) {
                 if (strcmp(in->name, shipped[s].form) != 0)
@@ -410,7 +410,7 @@ static void test_shipped_instruments(void **state)
  * time) against a plain search through the columns in order: every column
  * by its name and in other letter cases, and names that fall before, between
  * and after them. */
-static long col_in_order(const instrument *in, const char *name)
+static long col_in_order(const dict_instrument *in, const char *name)
 {
     for (size_t i = 0; i < in->ncols; i++)
         if (strcasecmp(in->cols[i].name, name) == 0)
@@ -422,7 +422,7 @@ static void test_col_lookup(void **state)
 {
     (void)state;
     for (size_t k = 0; k < good.nforms; k++) {
-        const instrument *in = &good.forms[k];
+        const dict_instrument *in = &good.forms[k];
         assert_true(in->ncols > 5);
         for (size_t i = 0; i < in->ncols; i++) {
             char name[128], other[130];
@@ -442,7 +442,7 @@ static void test_col_lookup(void **state)
             assert_int_equal(instrument_col(in, absent[i]), -1);
     }
     /* the checkbox option columns of session_check are found too */
-    const instrument *in = form_named(&good, "session_check");
+    const dict_instrument *in = form_named(&good, "session_check");
     size_t boxes = 0;
     for (size_t i = 0; i < in->ncols; i++)
         if (in->cols[i].choice >= 0) {

@@ -158,7 +158,7 @@ static void test_bad_dictionaries(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
         char *text = build(bad_cases[i].rows);
-        dictionary d;
+        dict_file d;
         at_msgs p = AT_MSGS_INIT;
         at_err err;
         at_status st = dict_parse("bad.csv", text, strlen(text), NULL, &d, &p, &err);
@@ -178,7 +178,7 @@ static void test_bad_dictionaries(void **state)
 
 static void expect_problems(const char *name, const char *text, const char *const *want, size_t n)
 {
-    dictionary d;
+    dict_file d;
     at_msgs p = AT_MSGS_INIT;
     at_err err;
     assert_int_equal(dict_parse(name, text, strlen(text), NULL, &d, &p, &err), AT_EINVAL);
@@ -231,7 +231,7 @@ static void test_all_problems_reported(void **state)
         { 0 },
     };
     char *text = build(rows);
-    dictionary d;
+    dict_file d;
     at_msgs p = AT_MSGS_INIT;
     at_err err;
     assert_int_equal(dict_parse("m.csv", text, strlen(text), NULL, &d, &p, &err), AT_EINVAL);

@@ -1,4 +1,4 @@
-/* Unit tests for the episode rules (lib/episodes.c): hand-made series that
+/* Unit tests for the episode rules (lib/stats/episodes.c): hand-made series that
  * sit just above and just below each threshold, ties, missing sessions,
  * the repair window's edge, censoring, one-session and constant series, and
  * sudden-loss cases where each criterion fails alone.  Each expected result

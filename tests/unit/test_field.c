@@ -130,7 +130,7 @@ static void test_normalize(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof norm_cases / sizeof norm_cases[0]; i++) {
-        const field *f = field_named(form_named(&good, norm_cases[i].form), norm_cases[i].field);
+        const dict_field *f = field_named(form_named(&good, norm_cases[i].form), norm_cases[i].field);
         char *out = (char *)"untouched";
         char why[256] = "untouched";
         int ok = field_normalize(f, norm_cases[i].in, &out, why, sizeof why);
@@ -156,7 +156,7 @@ static void test_normalize(void **state)
 /* ---- answer sets ------------------------------------------------------- */
 
 /* Fills vals (ncols entries, owned) from "col=value;col=value". */
-static char **answer_set(const instrument *in, const char *spec)
+static char **answer_set(const dict_instrument *in, const char *spec)
 {
     char **vals = xcalloc(in->ncols, sizeof *vals);
     char *copy = xstrdup(spec);
@@ -173,7 +173,7 @@ static char **answer_set(const instrument *in, const char *spec)
     return vals;
 }
 
-static void free_set(const instrument *in, char **vals)
+static void free_set(const dict_instrument *in, char **vals)
 {
     for (size_t i = 0; i < in->ncols; i++)
         free(vals[i]);
@@ -215,7 +215,7 @@ static const struct {
 static void test_check(void **state)
 {
     (void)state;
-    const instrument *in = form_named(&good, "session_check");
+    const dict_instrument *in = form_named(&good, "session_check");
     for (size_t i = 0; i < sizeof check_cases / sizeof check_cases[0]; i++) {
         char **vals = answer_set(in, check_cases[i].answers);
         at_msgs p = AT_MSGS_INIT;
@@ -236,7 +236,7 @@ static void test_check(void **state)
 static void test_shown(void **state)
 {
     (void)state;
-    const instrument *in = form_named(&good, "session_check");
+    const dict_instrument *in = form_named(&good, "session_check");
     size_t other = (size_t)instrument_field(in, "kind_other");
     size_t mood = (size_t)instrument_field(in, "mood");
     char **vals = answer_set(in, "rupture=1;kind___c3=1");
@@ -251,10 +251,10 @@ static void test_shown(void **state)
 static void test_compute_and_scale(void **state)
 {
     (void)state;
-    const instrument *in = form_named(&good, "session_check");
+    const dict_instrument *in = form_named(&good, "session_check");
     long score = instrument_col(in, "score"), dbl = instrument_col(in, "double_score");
     long total = instrument_col(in, "total");
-    const field *fs = field_named(in, "score"), *ft = field_named(in, "total");
+    const dict_field *fs = field_named(in, "score"), *ft = field_named(in, "total");
 
     /* items 4, 5 and reverse-keyed 2 -> 6 - 2 = 4: mean (4 + 5 + 4) / 3 = 13/3,
      * written with 15 significant digits; double_score reads that stored
@@ -304,11 +304,11 @@ static void test_now_is_local(void **state)
     setenv("TZ", "XXX-14", 1);
     tzset();
     const char *text = HEADER18 "when,f,,text,When,,,datetime_seconds_ymd,,now,,,,,,,,\n";
-    dictionary d;
+    dict_file d;
     at_msgs p = AT_MSGS_INIT;
     at_err err;
     assert_int_equal(dict_parse("now.csv", text, strlen(text), NULL, &d, &p, &err), AT_OK);
-    const field *f = &d.forms[0].fields[0];
+    const dict_field *f = &d.forms[0].fields[0];
     time_t t = time(NULL);
     for (int k = -1; k <= 1; k += 2) {
         time_t at = t + k * 3600;

@@ -15,7 +15,7 @@
 #include "dict_impl.h"
 #include "record.h"
 
-static dictionary dict;
+static dict_file dict;
 
 static int load(void **state)
 {
@@ -92,9 +92,9 @@ static const struct {
 static void test_normalize(void **state)
 {
     (void)state;
-    const instrument *in = form_named(&dict, "checks");
+    const dict_instrument *in = form_named(&dict, "checks");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const field *f = field_named(in, cases[i].field);
+        const dict_field *f = field_named(in, cases[i].field);
         char *out = NULL, why[256];
         int ok = field_normalize(f, cases[i].in, &out, why, sizeof why);
         if (cases[i].out) {
@@ -152,7 +152,7 @@ static void test_hints(void **state)
 static void test_calc(void **state)
 {
     (void)state;
-    const instrument *in = form_named(&dict, "checks");
+    const dict_instrument *in = form_named(&dict, "checks");
     char **vals = calloc(in->ncols, sizeof *vals);
     vals[instrument_col(in, "mrn_any")] = strdup("ab-77_q");
     vals[instrument_col(in, "dob")] = strdup("1960-03-02");
@@ -184,10 +184,10 @@ static void test_refused_at_load(void **state)
     char *path = data_path("dict/validations.csv"), *text = NULL;
     size_t len;
     at_err err;
-    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(util_read_file(path, &text, &len, &err), AT_OK);
     sbuf_add(&sb, text, len);
     sbuf_adds(&sb, "ev,checks,,calc,Event,\"if([event-name] = 'week_1_arm_1', 1, 0)\",,,,,,,,,,,,\n");
-    dictionary d = { 0 };
+    dict_file d = { 0 };
     at_msgs problems = AT_MSGS_INIT;
     assert_int_equal(dict_parse("v.csv", sbuf_str(&sb), sb.len, NULL, &d, &problems, &err),
                      AT_EINVAL);

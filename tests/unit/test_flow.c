@@ -1,4 +1,4 @@
-/* Unit tests for the questionnaire flow (lib/flow.c): the order of
+/* Unit tests for the questionnaire flow (lib/answering/flow.c): the order of
  * questions with branching re-applied on every change, typed and posted
  * answers, back, skip, clear, the review and changing one answer from it,
  * texts above a question and the closing text, the position, the status,
@@ -32,8 +32,8 @@ static const char rows[] =
 
 enum { F_INTRO, F_Q1, F_HARD, F_WHAT, F_HOW, F_KINDS, F_MORE, F_TOTAL, F_BYE };
 
-static dictionary dict;
-static const instrument *in;
+static dict_file dict;
+static const dict_instrument *in;
 
 static int group_setup(void **state)
 {
@@ -324,11 +324,11 @@ static void test_radio_words(void **state)
     static const char text[] = HEADER18
         "hard,g,,radio,Was there one?,\"1, Yes | 0, No | 9, Rather not say\",,,,,,,,,,,,\n"
         "mood,g,,dropdown,Mood?,\"a, Low | b, High\",,,,,,,,,,,,\n";
-    dictionary d = { 0 };
+    dict_file d = { 0 };
     at_msgs problems = AT_MSGS_INIT;
     at_err err;
     assert_int_equal(dict_parse("g.csv", text, strlen(text), NULL, &d, &problems, &err), AT_OK);
-    const instrument *g = &d.forms[0];
+    const dict_instrument *g = &d.forms[0];
     flow *fl = flow_new(g);
     char why[256];
     const char *want[][2] = { { "YES", "1" }, { "n", "0" }, { "rather not say", "9" }, { "9", "9" },

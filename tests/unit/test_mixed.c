@@ -1,4 +1,4 @@
-/* test_mixed.c: the growth models of lib/mixed.c against lme4.
+/* test_mixed.c: the growth models of lib/stats/mixed.c against lme4.
  *
  * The studies (tests/data/growth/NAME_answers.csv) and the references
  * (tests/data/growth/reference/NAME.csv, analyze growth's tidy layout, and
@@ -54,7 +54,7 @@ static int study_row(const csvrow *row, void *ctx)
         return 0;
     size_t c = code_index(s->client, &s->nclients, row->fields[0]);
     size_t t = code_index(s->therapist_code, &s->ntherapists, row->fields[1]);
-    long day = iso_date_days(row->fields[3]);
+    long day = util_iso_date_days(row->fields[3]);
     if (s->n[c] == 0)
         s->first_day[c] = day;
     s->therapist[c] = t;

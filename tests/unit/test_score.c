@@ -1,5 +1,5 @@
-/* Unit tests for the scoring model (lib/score.c) and the catalog of stored
- * versions (lib/record.c): term names (reverse keying, terms of several
+/* Unit tests for the scoring model (lib/score/score.c) and the catalog of stored
+ * versions (lib/score/record.c): term names (reverse keying, terms of several
  * items), answers filled by position or by name, one scale or all scored,
  * calc columns computed when a score reads one, and stored dictionaries
  * that do not load refused with the version named. */
@@ -30,7 +30,7 @@ static const char rows[] =
     "both,f,,calc,Both,\"sum([q3], [q2])\",,,,,,,,,,,,\n"
     "alliance,f,,calc,Alliance,\"sum([bond])\",,,,,,,,,,,,@ROLE=alliance @ALERT-BELOW=2\n";
 
-static void load(dictionary *d)
+static void load(dict_file *d)
 {
     sbuf t = SBUF_INIT;
     at_msgs problems = AT_MSGS_INIT;
@@ -46,9 +46,9 @@ static void load(dictionary *d)
 static void test_model(void **state)
 {
     (void)state;
-    dictionary d = { 0 };
+    dict_file d = { 0 };
     load(&d);
-    const instrument *in = &d.forms[0];
+    const dict_instrument *in = &d.forms[0];
     score_form *f = score_form_build(in, 7, NULL);
     assert_int_equal(f->nscales, 3);
     assert_string_equal(f->scales[0].items[0], "q1");
@@ -121,7 +121,7 @@ static void test_yes_no_roles(void **state)
     sbuf t = SBUF_INIT;
     at_msgs problems = AT_MSGS_INIT;
     at_err err;
-    dictionary d = { 0 };
+    dict_file d = { 0 };
     sbuf_adds(&t, header);
     sbuf_adds(&t, text);
     if (dict_parse("f.csv", t.buf, t.len, NULL, &d, &problems, &err) != AT_OK)
@@ -172,14 +172,14 @@ static void test_catalog_refusals(void **state)
                     "b,two,,radio,B,\"1, x | 2, y\",,,,,,,,,,,,\n");
     assert_int_equal(store_instrument_add(s, "pair", two.buf, NULL, cols, 2, &id2, &v, &added,
                                           &err), AT_OK);
-    catalog *c = catalog_new(s);
-    assert_null(catalog_get(c, id1, &err));
+    record_catalog *c = record_catalog_new(s);
+    assert_null(record_catalog_get(c, id1, &err));
     assert_non_null(strstr(err.msg, "stored instrument 'junk' version 1 does not load"));
-    assert_null(catalog_get(c, id2, &err));
+    assert_null(record_catalog_get(c, id2, &err));
     assert_non_null(strstr(err.msg, "holds 2 forms"));
-    assert_null(catalog_latest(c, "nothing", NULL, &err));
-    catalog_free(c);
-    catalog_free(NULL);
+    assert_null(record_catalog_latest(c, "nothing", NULL, &err));
+    record_catalog_free(c);
+    record_catalog_free(NULL);
     sbuf_release(&two);
 
     /* the store's refusals of arguments, before touching the file */

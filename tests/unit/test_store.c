@@ -274,7 +274,7 @@ static void test_sessions(void **state)
     long num = 0;
     session_info si;
     char today[11];
-    today_iso(today);
+    util_today_iso(today);
     store *s = open_ok(f->db, STORE_CREATE);
     assert_int_equal(store_therapist_add(s, "T1", NULL, &err), AT_OK);
     assert_int_equal(store_therapist_add(s, "T2", NULL, &err), AT_OK);

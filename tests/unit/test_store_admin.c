@@ -167,7 +167,7 @@ static void test_save_and_read(void **state)
 
     /* session 0 is the client's next session, created with today's date */
     char today[11];
-    today_iso(today);
+    util_today_iso(today);
     assert_int_equal(save(s, (save_args){ "C01", NULL, 0, 0, 0, 0, 0, 0, 0, "a=1" }, 0, NULL,
                           &sess, &err), AT_OK);
     assert_int_equal(sess, 3);
@@ -581,7 +581,7 @@ static void test_unknown_date(void **state)
     r.date_unknown = 0;
     assert_int_equal(store_admin_save(s, &r, 0, "alice", &id, &session, &err), AT_OK);
     char today[11];
-    today_iso(today);
+    util_today_iso(today);
     assert_int_equal(db_long(s, "SELECT count(*) FROM sessions se JOIN clients c ON c.id = "
                                 "se.client_id WHERE c.code = 'U1' AND se.date = ''"), 1);
     sbuf q = SBUF_INIT;

@@ -38,15 +38,15 @@ static void test_parse_numbers(void **state)
     };
     for (size_t i = 0; i < sizeof doubles / sizeof doubles[0]; i++) {
         double x = -12345;
-        int ok = parse_double(doubles[i].in, &x);
+        int ok = util_parse_double(doubles[i].in, &x);
         if (ok != doubles[i].ok)
-            fail_msg("parse_double('%s') = %d, want %d", doubles[i].in, ok, doubles[i].ok);
+            fail_msg("util_parse_double('%s') = %d, want %d", doubles[i].in, ok, doubles[i].ok);
         if (ok && x != doubles[i].want)
-            fail_msg("parse_double('%s') gave %.17g", doubles[i].in, x);
+            fail_msg("util_parse_double('%s') gave %.17g", doubles[i].in, x);
         if (!ok && x != -12345)
-            fail_msg("parse_double('%s') changed its output on failure", doubles[i].in);
+            fail_msg("util_parse_double('%s') changed its output on failure", doubles[i].in);
     }
-    assert_false(parse_double(NULL, &(double){ 0 }));
+    assert_false(util_parse_double(NULL, &(double){ 0 }));
 
     static const struct {
         const char *in;
@@ -59,9 +59,9 @@ static void test_parse_numbers(void **state)
     };
     for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
         long v = -12345;
-        int ok = parse_long(longs[i].in, &v);
+        int ok = util_parse_long(longs[i].in, &v);
         if (ok != longs[i].ok || (ok && v != longs[i].want))
-            fail_msg("parse_long('%s') = %d (%ld), want %d (%ld)", longs[i].in, ok, v,
+            fail_msg("util_parse_long('%s') = %d (%ld), want %d (%ld)", longs[i].in, ok, v,
                      longs[i].ok, longs[i].want);
     }
 }
@@ -80,21 +80,21 @@ static void test_dates(void **state)
         { "2026-03-01x", 0 }, { "", 0 },
     };
     for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++)
-        if (valid_iso_date(dates[i].date) != dates[i].valid)
-            fail_msg("valid_iso_date('%s') is %d", dates[i].date, !dates[i].valid);
-    assert_false(valid_iso_date(NULL));
+        if (util_valid_iso_date(dates[i].date) != dates[i].valid)
+            fail_msg("util_valid_iso_date('%s') is %d", dates[i].date, !dates[i].valid);
+    assert_false(util_valid_iso_date(NULL));
 
-    assert_int_equal(iso_date_days("1970-01-01"), 0);
-    assert_int_equal(iso_date_days("1969-12-31"), -1);
-    assert_int_equal(iso_date_days("2020-01-01"), 18262);
-    assert_int_equal(iso_date_days("2000-03-01"), 11017);
-    assert_int_equal(iso_date_days("2026-02-28"), 20512);
-    assert_int_equal(iso_date_days("1600-03-01"), -135080);
+    assert_int_equal(util_iso_date_days("1970-01-01"), 0);
+    assert_int_equal(util_iso_date_days("1969-12-31"), -1);
+    assert_int_equal(util_iso_date_days("2020-01-01"), 18262);
+    assert_int_equal(util_iso_date_days("2000-03-01"), 11017);
+    assert_int_equal(util_iso_date_days("2026-02-28"), 20512);
+    assert_int_equal(util_iso_date_days("1600-03-01"), -135080);
 
     char today[11], now[21];
-    today_iso(today);
-    now_iso(now);
-    assert_true(valid_iso_date(today));
+    util_today_iso(today);
+    util_now_iso(now);
+    assert_true(util_valid_iso_date(today));
     assert_int_equal(strlen(now), 20);
     assert_int_equal(now[10], 'T');
     assert_int_equal(now[19], 'Z');
@@ -281,7 +281,7 @@ static void test_read_file_and_stream(void **state)
     size_t len = 0;
     at_err err;
     write_text(path, "a\nb");
-    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(util_read_file(path, &text, &len, &err), AT_OK);
     assert_int_equal(len, 3);
     assert_string_equal(text, "a\nb");
     free(text);
@@ -289,7 +289,7 @@ static void test_read_file_and_stream(void **state)
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
     assert_int_equal(fgetc(fp), 'a');   /* a stream is read from where it stands */
-    assert_int_equal(read_stream(fp, "in", &text, &len, &err), AT_OK);
+    assert_int_equal(util_read_stream(fp, "in", &text, &len, &err), AT_OK);
     fclose(fp);
     assert_int_equal(len, 2);
     assert_string_equal(text, "\nb");
@@ -297,7 +297,7 @@ static void test_read_file_and_stream(void **state)
 
     char *missing = path_in(t, "missing.txt");
     text = NULL;
-    assert_int_equal(read_file(missing, &text, &len, &err), AT_EIO);
+    assert_int_equal(util_read_file(missing, &text, &len, &err), AT_EIO);
     assert_null(text);
     sbuf want = SBUF_INIT;
     sbuf_addf(&want, "'%s': No such file or directory", missing);
@@ -323,7 +323,7 @@ static void test_outfile(void **state)
     assert_null(o.fp);
     char *text;
     size_t len;
-    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(util_read_file(path, &text, &len, &err), AT_OK);
     assert_string_equal(text, "x,y\n1,2\n");
     free(text);
     struct stat st;
@@ -340,7 +340,7 @@ static void test_outfile(void **state)
     for (size_t at = 0; at < big.len; at += 1000)
         fwrite(big.buf + at, 1, big.len - at < 1000 ? big.len - at : 1000, o.fp);
     assert_int_equal(outfile_commit(&o, &err), AT_OK);
-    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(util_read_file(path, &text, &len, &err), AT_OK);
     assert_int_equal(len, big.len);
     assert_memory_equal(text, big.buf, len);
     free(text);
@@ -354,7 +354,7 @@ static void test_outfile(void **state)
     fputs("half a tab", o.fp);
     outfile_release(&o);
     outfile_release(&o);                           /* twice is harmless */
-    assert_int_equal(read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(util_read_file(path, &text, &len, &err), AT_OK);
     assert_string_equal(text, "x,y\n1,2\n");
     free(text);
     list_dir(t, &names);

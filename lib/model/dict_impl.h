@@ -22,14 +22,14 @@ void dict_problem(dict_ctx *c, long line, const char *fmt, ...)
 
 /* Interprets a field's raw cells (f->cols and f->type already set):
  * choices, validation and its bounds, flags and annotation tags. */
-void dict_field_setup(dict_ctx *c, field *f);
+void dict_field_setup(dict_ctx *c, dict_field *f);
 
 /* Lays out the columns and parses, binds and orders the expressions of an
  * instrument whose fields are set up; checks scales and roles. */
-void dict_instrument_setup(dict_ctx *c, instrument *in);
+void dict_instrument_setup(dict_ctx *c, dict_instrument *in);
 
-void dict_field_release(field *f);
-void dict_instrument_release(instrument *in);
+void dict_field_release(dict_field *f);
+void dict_instrument_release(dict_instrument *in);
 
 /* Looks up a text validation by REDCap's name (and the legacy int, float,
  * date, datetime, datetime_seconds); returns 0 when unknown. */

@@ -64,7 +64,7 @@ static at_status add_col(store *s, long id, long pos, const char *name, at_err *
 static at_status version_cols(store *s, long id, const char *name, const char *text,
                               const char *record_id, at_err *err)
 {
-    dictionary d = { 0 };
+    dict_file d = { 0 };
     at_msgs problems = AT_MSGS_INIT;
     at_err perr;
     long pos = 0;

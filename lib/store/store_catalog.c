@@ -247,7 +247,7 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
         }
     }
     if (rc == AT_OK && !date) {
-        today_iso(today);
+        util_today_iso(today);
         date = today;
     }
     if (rc == AT_OK)
@@ -261,7 +261,7 @@ at_status store_session_today(store *s, const char *client, long *number, at_err
 {
     sqlite3_stmt *st = NULL;
     char today[11];
-    today_iso(today);
+    util_today_iso(today);
     *number = 0;
     at_status rc = store_prepare(s, "SELECT coalesce(max(se.number), 0) FROM sessions se"
                                  " JOIN clients c ON c.id = se.client_id"
@@ -395,7 +395,7 @@ at_status store_instrument_add_as(store *s, const char *name, const char *text,
                             " FROM instruments WHERE name = ?1 RETURNING id, version",
                             &st, err)) != AT_OK)
         goto out;
-    now_iso(now);
+    util_now_iso(now);
     store_bind_str(st, 1, name);
     store_bind_str(st, 2, hex);
     store_bind_str(st, 3, stored ? stored : text);

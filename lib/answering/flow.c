@@ -8,7 +8,7 @@
 #include <strings.h>
 
 struct flow {
-    const instrument *in;
+    const dict_instrument *in;
     char **vals;              /* in->ncols answers, NULL blank */
     unsigned char *done;      /* per field: answered (moved on from) in this pass */
     size_t *hist;             /* the questions reached before the one on screen */
@@ -18,7 +18,7 @@ struct flow {
     int changing;             /* a change made from the review is being walked */
 };
 
-int flow_is_question(const field *f)
+int flow_is_question(const dict_field *f)
 {
     return f->type != FT_CALC && f->type != FT_DESCRIPTIVE;
 }
@@ -30,14 +30,14 @@ static int shown(const flow *fl, size_t i)
 
 int flow_answered(const flow *fl, size_t field)
 {
-    const struct field *f = &fl->in->fields[field];
+    const struct dict_field *f = &fl->in->fields[field];
     for (size_t c = f->col; c < f->col + f->ncol; c++)
         if (fl->vals[c])
             return 1;
     return 0;
 }
 
-static void clear_field(flow *fl, const field *f)
+static void clear_field(flow *fl, const dict_field *f)
 {
     record_clear(fl->vals + f->col, f->ncol);
 }
@@ -46,12 +46,12 @@ static void clear_field(flow *fl, const field *f)
  * changes (clearing one answer may hide another question). */
 static void apply_branching(flow *fl)
 {
-    const instrument *in = fl->in;
+    const dict_instrument *in = fl->in;
     for (size_t pass = 0; pass <= in->nfields; pass++) {
         int changed = 0;
         instrument_compute(in, fl->vals);
         for (size_t i = 0; i < in->nfields; i++) {
-            const field *f = &in->fields[i];
+            const dict_field *f = &in->fields[i];
             if (f->type == FT_CALC || shown(fl, i))
                 continue;
             fl->done[i] = 0;
@@ -92,7 +92,7 @@ static void advance(flow *fl, long after)
     fl->cur = (size_t)nx;
 }
 
-flow *flow_new(const instrument *in)
+flow *flow_new(const dict_instrument *in)
 {
     flow *fl = xcalloc(1, sizeof *fl);
     fl->in = in;
@@ -115,7 +115,7 @@ void flow_free(flow *fl)
     free(fl);
 }
 
-const instrument *flow_instrument(const flow *fl)
+const dict_instrument *flow_instrument(const flow *fl)
 {
     return fl->in;
 }
@@ -154,7 +154,7 @@ static size_t after_previous_question(const flow *fl, size_t at)
 {
     size_t i = at;
     while (i > 0) {
-        const field *f = &fl->in->fields[i - 1];
+        const dict_field *f = &fl->in->fields[i - 1];
         if (flow_is_question(f) && shown(fl, i - 1))
             break;
         i--;
@@ -186,7 +186,7 @@ void flow_position(const flow *fl, size_t *k, size_t *n, int *exact)
     *k = *n = 0;
     *exact = 1;
     for (size_t i = 0; i < fl->in->nfields; i++) {
-        const field *f = &fl->in->fields[i];
+        const dict_field *f = &fl->in->fields[i];
         if (!flow_is_question(f))
             continue;
         if (i > fl->cur && f->branching)
@@ -242,7 +242,7 @@ static void set_answer(flow *fl, size_t col, char *v)
  * dropdown a choice's label typed whole (yes/no words also pick the
  * choices labelled Yes and No, as in a question that offers a third
  * answer). */
-static const char *word_code(const field *f, const char *a)
+static const char *word_code(const dict_field *f, const char *a)
 {
     static const char *const yes[] = { "y", "yes", NULL }, *const no[] = { "n", "no", NULL };
     static const char *const tr[] = { "t", "true", NULL }, *const fa[] = { "f", "false", NULL };
@@ -276,14 +276,14 @@ static const char *word_code(const field *f, const char *a)
     return NULL;
 }
 
-static void list_codes(const field *f, sbuf *sb)
+static void list_codes(const dict_field *f, sbuf *sb)
 {
     for (size_t c = 0; c < f->nchoices; c++)
         sbuf_addf(sb, "%s%s", c ? ", " : "", f->choices[c].code);
 }
 
 /* Checkbox codes separated by commas or spaces (case does not matter). */
-static int typed_checkbox(flow *fl, const field *f, const char *a, char *why, size_t whysz)
+static int typed_checkbox(flow *fl, const dict_field *f, const char *a, char *why, size_t whysz)
 {
     unsigned char *tick = xcalloc(f->nchoices ? f->nchoices : 1, 1);
     char *copy = xstrdup(a);
@@ -334,7 +334,7 @@ static void normalize_why(char *why, size_t whysz)
     snprintf(why, whysz, "%s", tmp);
 }
 
-static int take_value(flow *fl, const field *f, const char *a, char *why, size_t whysz)
+static int take_value(flow *fl, const dict_field *f, const char *a, char *why, size_t whysz)
 {
     char *out = NULL;
     if (!field_normalize(f, a, &out, why, whysz)) {
@@ -350,7 +350,7 @@ int flow_answer_typed(flow *fl, const char *typed, char *why, size_t whysz)
 {
     if (!at_question(fl, why, whysz))
         return 0;
-    const field *f = &fl->in->fields[fl->cur];
+    const dict_field *f = &fl->in->fields[fl->cur];
     size_t lead = strspn(typed, " \t");
     if (!typed[lead]) {
         snprintf(why, whysz, "type an answer");
@@ -370,7 +370,7 @@ int flow_answer_columns(flow *fl, const char *const *vals, char *why, size_t why
 {
     if (!at_question(fl, why, whysz))
         return 0;
-    const field *f = &fl->in->fields[fl->cur];
+    const dict_field *f = &fl->in->fields[fl->cur];
     if (f->type != FT_CHECKBOX) {
         if (!vals[0] || !vals[0][strspn(vals[0], " \t\r\n")]) {
             flow_clear(fl);
@@ -502,7 +502,7 @@ void flow_to_review(flow *fl)
 const char *flow_status(const flow *fl)
 {
     for (size_t i = 0; i < fl->in->nfields; i++) {
-        const field *f = &fl->in->fields[i];
+        const dict_field *f = &fl->in->fields[i];
         if (!flow_is_question(f) || f->type == FT_NOTES || !shown(fl, i))
             continue;
         if (!flow_answered(fl, i))
@@ -511,7 +511,7 @@ const char *flow_status(const flow *fl)
     return "complete";
 }
 
-void flow_answer_text(const instrument *in, const field *f, const char *const *vals, sbuf *out)
+void flow_answer_text(const dict_instrument *in, const dict_field *f, const char *const *vals, sbuf *out)
 {
     (void)in;
     int any = 0, ticked = 0;
@@ -550,7 +550,7 @@ at_status flow_save(flow *fl, store *s, admin_rec *rec, int replace, const char 
 {
     apply_branching(fl);
     for (size_t i = 0; i < fl->in->nfields; i++) {
-        const field *f = &fl->in->fields[i];
+        const dict_field *f = &fl->in->fields[i];
         if (flow_is_question(f) && f->required && shown(fl, i) && !flow_answered(fl, i)) {
             fl->where = FLOW_QUESTION;
             fl->cur = i;
@@ -560,7 +560,7 @@ at_status flow_save(flow *fl, store *s, admin_rec *rec, int replace, const char 
         }
     }
     /* calc columns are stored blank: they are recomputed whenever read */
-    const instrument *in = fl->in;
+    const dict_instrument *in = fl->in;
     const char **values = xcalloc(in->ncols ? in->ncols : 1, sizeof *values);
     for (size_t c = 0; c < in->ncols; c++)
         if (in->fields[in->cols[c].field].type != FT_CALC)
@@ -608,7 +608,7 @@ char *flow_state_write(const flow *fl)
 
 /* Reads "a,b,c" (possibly empty) up to a space or the end into idx (each a
  * question field of in); returns the count, or -1 when malformed. */
-static long read_list(const instrument *in, const char **p, size_t *idx, size_t max)
+static long read_list(const dict_instrument *in, const char **p, size_t *idx, size_t max)
 {
     size_t n = 0;
     const char *s = *p;
@@ -628,7 +628,7 @@ static long read_list(const instrument *in, const char **p, size_t *idx, size_t 
 
 int flow_state_read(flow *fl, const char *const *vals, const char *state)
 {
-    const instrument *in = fl->in;
+    const dict_instrument *in = fl->in;
     record_clear(fl->vals, in->ncols);
     for (size_t c = 0; c < in->ncols; c++)
         fl->vals[c] = vals[c] ? xstrdup(vals[c]) : NULL;

@@ -152,7 +152,7 @@ static int number_value(const char *s, double *out)
         return 0;
     for (size_t i = 0; i <= n; i++)
         buf[i] = s[i] == ',' ? '.' : s[i];
-    return parse_double(buf, out);
+    return util_parse_double(buf, out);
 }
 
 /* Reads 1 or 2 digits (or exactly `exact` digits when non-zero) at *p. */
@@ -197,9 +197,9 @@ static int parse_date(field_valid order, const char **pp, char iso[11], long *da
     }
     snprintf(iso, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
     *pp = p;
-    if (!valid_iso_date(iso))
+    if (!util_valid_iso_date(iso))
         return -1;
-    *days = iso_date_days(iso);
+    *days = util_iso_date_days(iso);
     return 1;
 }
 
@@ -248,7 +248,7 @@ int field_parse_value(field_valid v, const char *s, double *key, char *norm, siz
     switch (v) {
     case FV_INTEGER: {
         long x;
-        if (!number_shape(s, '.', 0) || !parse_long(s, &x)) {
+        if (!number_shape(s, '.', 0) || !util_parse_long(s, &x)) {
             field_why(why, whysz, "'%s' is not an integer", s);
             return 0;
         }
@@ -339,7 +339,7 @@ int field_bound(field_valid v, const char *cell, double *out, char *why, size_t 
         char today[11];
         localtime_r(&t, &tm);
         strftime(today, sizeof today, "%Y-%m-%d", &tm);
-        *out = (double)iso_date_days(today);
+        *out = (double)util_iso_date_days(today);
         if (is_datetime(v))
             *out *= 86400.0;
         if (is_datetime(v) && strcasecmp(cell, "now") == 0)

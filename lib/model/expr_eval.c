@@ -91,7 +91,7 @@ static int decimal_text(const char *s, double *out)
         *out = neg ? -x : x;
         return 1;
     }
-    return parse_double(s, out);
+    return util_parse_double(s, out);
 }
 
 int xval_number(xval v, double *out)

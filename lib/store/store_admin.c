@@ -259,7 +259,7 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
     if (!date && r->date_unknown) {
         date = "";
     } else if (!date) {
-        today_iso(today);
+        util_today_iso(today);
         date = today;
     }
     long sid = 0;
@@ -302,7 +302,7 @@ static at_status audit_add(store *s, const char *who, const char *action, long a
     sqlite3_stmt *st = store_stmt(s, ST_AUDIT_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    now_iso(now);
+    util_now_iso(now);
     store_bind_str(st, 1, now);
     store_bind_str(st, 2, store_account(s));
     store_bind_str(st, 3, action);
@@ -427,7 +427,7 @@ static const char *clock_now(store *s)
 {
     time_t t = time(NULL);
     if (!s->clock.text[0] || t != s->clock.at) {
-        now_iso(s->clock.text);
+        util_now_iso(s->clock.text);
         s->clock.at = t;
     }
     return s->clock.text;

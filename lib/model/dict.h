@@ -45,10 +45,10 @@ typedef enum field_role {
     ROLE_RESOLUTION, ROLE_FOLLOWUP, ROLE_RUPTURE_KIND, ROLE_MARKER, ROLE_STRATEGY
 } field_role;
 
-typedef struct choice {
+typedef struct dict_choice {
     char *code;
     char *label;
-} choice;
+} dict_choice;
 
 /* The 18 standard dictionary columns, in REDCap's order. */
 enum {
@@ -58,13 +58,13 @@ enum {
     DC_ANNOTATION, DC_NCOLS
 };
 
-typedef struct field {
+typedef struct dict_field {
     char *cols[DC_NCOLS];   /* the raw cells ("" when absent) */
     const char *name;       /* = cols[DC_NAME] */
     const char *label;      /* = cols[DC_LABEL] */
     field_type type;
     field_valid valid;
-    choice *choices;        /* radio, dropdown, checkbox; yesno/truefalse get theirs filled in */
+    dict_choice *choices;        /* radio, dropdown, checkbox; yesno/truefalse get theirs filled in */
     size_t nchoices;
     int has_min, has_max;
     double min, max;        /* numeric bounds; dates compare as days, times as seconds */
@@ -83,19 +83,19 @@ typedef struct field {
     long line;              /* line of the dictionary file */
     size_t col;             /* first column of this field in the answer array */
     size_t ncol;            /* columns it spans: nchoices for a checkbox, 0 descriptive, else 1 */
-} field;
+} dict_field;
 
-typedef struct column {
+typedef struct dict_column {
     char *name;             /* "tension" or "kind___2" */
     size_t field;           /* index into fields */
     long choice;            /* checkbox option index, -1 otherwise */
-} column;
+} dict_column;
 
-typedef struct instrument {
+typedef struct dict_instrument {
     char *name;             /* the Form Name */
-    field *fields;          /* in dictionary order, record identifier excluded */
+    dict_field *fields;          /* in dictionary order, record identifier excluded */
     size_t nfields;
-    column *cols;
+    dict_column *cols;
     size_t ncols;
     char *record_id;        /* name of the record identifier field, NULL when none */
     char *record_id_row[DC_NCOLS]; /* its raw row, kept for writing the form back out */
@@ -105,13 +105,13 @@ typedef struct instrument {
                                pasted in, so it is not given to anyone (run, web links) */
     size_t *col_index;      /* column indexes ordered by name, case ignored, for
                                instrument_col; NULL: it looks through cols in order */
-} instrument;
+} dict_instrument;
 
-typedef struct dictionary {
-    instrument *forms;
+typedef struct dict_file {
+    dict_instrument *forms;
     size_t nforms;
     at_msgs warnings;       /* e.g. "line 9: 'consent_sig' is a signature field, left out" */
-} dictionary;
+} dict_file;
 
 /* Parses a data dictionary.  name is the file name used in messages.
  * record_id names the record identifier (NULL = "record_id"): when the first
@@ -120,21 +120,21 @@ typedef struct dictionary {
  * "'FILE' line N: reason" and the result is AT_EINVAL with err summarising
  * (e.g. "'x.csv': 3 problems").  On success problems is untouched. */
 at_status dict_parse(const char *name, const char *text, size_t len, const char *record_id,
-                     dictionary *out, at_msgs *problems, at_err *err);
+                     dict_file *out, at_msgs *problems, at_err *err);
 
-void dict_release(dictionary *d);
+void dict_release(dict_file *d);
 
 /* Writes one form as a complete 18-column dictionary (header, the record
  * identifier row if any, then its fields) into out.  Parsing that text gives
  * the same instrument; its bytes are what the store hashes. */
-void dict_write_form(const instrument *in, sbuf *out);
+void dict_write_form(const dict_instrument *in, sbuf *out);
 
 /* Looks up a column by name; returns -1 when absent. */
-long instrument_col(const instrument *in, const char *name);
+long instrument_col(const dict_instrument *in, const char *name);
 /* Looks up a field by name; returns -1 when absent. */
-long instrument_field(const instrument *in, const char *name);
+long instrument_field(const dict_instrument *in, const char *name);
 /* Index of the first field with the role, -1 when none. */
-long instrument_role(const instrument *in, field_role role);
+long instrument_role(const dict_instrument *in, field_role role);
 
 /* Checks and normalises one cell of field f (for a checkbox, one option
  * column, which takes "0" or "1").  On success returns 1 and stores in *out
@@ -145,43 +145,43 @@ long instrument_role(const instrument *in, field_role role);
  * without the field name into why,
  * e.g. "is 7, allowed 1-5", "'x' is not a number", "2026-02-30 is not a
  * date".  Blank is valid here: required answers are checked apart. */
-int field_normalize(const field *f, const char *value, char **out, char *why, size_t whysz);
+int field_normalize(const dict_field *f, const char *value, char **out, char *why, size_t whysz);
 
 /* Whether field i is shown for the given answers (its branching is true or
  * absent). */
-int instrument_shown(const instrument *in, size_t i, const char *const *vals);
+int instrument_shown(const dict_instrument *in, size_t i, const char *const *vals);
 
 /* Recomputes every calc column into vals: frees the old strings there and
  * stores new ones (NULL for blank).  The caller owns vals' strings.  Calcs
  * are computed in calc_order, so one calc may use another; a scale with
  * fewer answered terms than its @MINITEMS is blank here too. */
-void instrument_compute(const instrument *in, char **vals);
+void instrument_compute(const dict_instrument *in, char **vals);
 
 /* Checks a complete answer set: each cell valid, required shown fields
  * answered, hidden fields blank.  Each problem is added to problems as
  * "PREFIX'field': reason" (prefix e.g. "'a.csv' line 4: ").  Returns the
  * number of problems added. */
-size_t instrument_check(const instrument *in, const char *const *vals, const char *prefix,
+size_t instrument_check(const dict_instrument *in, const char *const *vals, const char *prefix,
                         at_msgs *problems);
 /* The same, taking the cells c with valid[c] nonzero as already normalised
  * by field_normalize (so not checked again); valid NULL checks every cell. */
-size_t instrument_check_known(const instrument *in, const char *const *vals,
+size_t instrument_check_known(const dict_instrument *in, const char *const *vals,
                               const unsigned char *valid, const char *prefix, at_msgs *problems);
 /* The same for a partial administration when partial is nonzero: required
  * answers may be missing (the rest is checked as ever). */
-size_t instrument_check_as(const instrument *in, const char *const *vals,
+size_t instrument_check_as(const dict_instrument *in, const char *const *vals,
                            const unsigned char *valid, int partial, const char *prefix,
                            at_msgs *problems);
 
 /* A scale score: evaluates field f's calc with @MINITEMS honoured.  Stores
  * the number of answered terms in *answered (may be NULL) and returns the
  * score, or NaN when it is blank or has too few answered terms. */
-double instrument_scale(const instrument *in, const field *f, const char *const *vals,
+double instrument_scale(const dict_instrument *in, const dict_field *f, const char *const *vals,
                         size_t *answered);
 /* The same, also storing each term's value in terms[0..f->nterms) (NaN
  * when the term is blank or not a number), so a caller that needs both
  * evaluates the terms once; terms may be NULL. */
-double instrument_scale_terms(const instrument *in, const field *f, const char *const *vals,
+double instrument_scale_terms(const dict_instrument *in, const dict_field *f, const char *const *vals,
                               size_t *answered, double *terms);
 
 /* What a respondent is told to type for validation v, in plain words

@@ -7,23 +7,23 @@
 
 typedef struct entry {
     long id;
-    dictionary dict;
+    dict_file dict;
 } entry;
 
-struct catalog {
+struct record_catalog {
     store *s;
     entry *items;
     size_t n, cap;
 };
 
-catalog *catalog_new(store *s)
+record_catalog *record_catalog_new(store *s)
 {
-    catalog *c = xcalloc(1, sizeof *c);
+    record_catalog *c = xcalloc(1, sizeof *c);
     c->s = s;
     return c;
 }
 
-void catalog_free(catalog *c)
+void record_catalog_free(record_catalog *c)
 {
     if (!c)
         return;
@@ -33,7 +33,7 @@ void catalog_free(catalog *c)
     free(c);
 }
 
-const instrument *catalog_get(catalog *c, long instrument_id, at_err *err)
+const dict_instrument *record_catalog_get(record_catalog *c, long instrument_id, at_err *err)
 {
     for (size_t i = 0; i < c->n; i++)
         if (c->items[i].id == instrument_id)
@@ -41,8 +41,8 @@ const instrument *catalog_get(catalog *c, long instrument_id, at_err *err)
 
     instrument_info ii = { 0 };
     at_msgs problems = AT_MSGS_INIT;
-    dictionary d = { 0 };
-    const instrument *out = NULL;
+    dict_file d = { 0 };
+    const dict_instrument *out = NULL;
     if (store_instrument_by_id(c->s, instrument_id, &ii, err) != AT_OK)
         goto out;
     if (dict_parse(ii.name, ii.dictionary, strlen(ii.dictionary), ii.record_id, &d,
@@ -71,7 +71,7 @@ out:
     return out;
 }
 
-const instrument *catalog_latest(catalog *c, const char *name, long *id, at_err *err)
+const dict_instrument *record_catalog_latest(record_catalog *c, const char *name, long *id, at_err *err)
 {
     instrument_info ii = { 0 };
     if (store_instrument_get(c->s, name, 0, &ii, err) != AT_OK)
@@ -80,7 +80,7 @@ const instrument *catalog_latest(catalog *c, const char *name, long *id, at_err 
     instrument_info_release(&ii);
     if (id)
         *id = found;
-    return catalog_get(c, found, err);
+    return record_catalog_get(c, found, err);
 }
 
 void record_clear(char **vals, size_t n)
@@ -91,7 +91,7 @@ void record_clear(char **vals, size_t n)
     }
 }
 
-void record_fill(const instrument *in, const admin_view *v, char **vals, size_t *unknown)
+void record_fill(const dict_instrument *in, const admin_view *v, char **vals, size_t *unknown)
 {
     record_clear(vals, in->ncols);
     /* the borrowed answers of score_fill, copied so the caller owns them */

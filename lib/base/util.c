@@ -205,7 +205,7 @@ void msgs_release(at_msgs *m)
     m->n = m->cap = 0;
 }
 
-at_status read_stream(FILE *fp, const char *name, char **out, size_t *len, at_err *err)
+at_status util_read_stream(FILE *fp, const char *name, char **out, size_t *len, at_err *err)
 {
     sbuf sb = SBUF_INIT;
     char chunk[65536];
@@ -222,12 +222,12 @@ at_status read_stream(FILE *fp, const char *name, char **out, size_t *len, at_er
     return AT_OK;
 }
 
-at_status read_file(const char *path, char **out, size_t *len, at_err *err)
+at_status util_read_file(const char *path, char **out, size_t *len, at_err *err)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return at_fail(err, AT_EIO, "'%s': %s", path, strerror(errno));
-    at_status st = read_stream(fp, path, out, len, err);
+    at_status st = util_read_stream(fp, path, out, len, err);
     fclose(fp);
     return st;
 }
@@ -294,7 +294,7 @@ static int number_whole(const char *s, const char *end)
     return end != s && errno != ERANGE && !*skip_space(end);
 }
 
-int parse_double(const char *s, double *out)
+int util_parse_double(const char *s, double *out)
 {
     const char *p = number_start(s);
     if (!p)
@@ -308,7 +308,7 @@ int parse_double(const char *s, double *out)
     return 1;
 }
 
-int parse_long(const char *s, long *out)
+int util_parse_long(const char *s, long *out)
 {
     const char *p = number_start(s);
     if (!p)
@@ -338,7 +338,7 @@ static int digits(const char *s, int n)
     return v;
 }
 
-int valid_iso_date(const char *s)
+int util_valid_iso_date(const char *s)
 {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return 0;
@@ -349,7 +349,7 @@ int valid_iso_date(const char *s)
     return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
-long iso_date_days(const char *s)
+long util_iso_date_days(const char *s)
 {
     int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
     /* days from civil, proleptic Gregorian */
@@ -361,7 +361,7 @@ long iso_date_days(const char *s)
     return era * 146097 + doe - 719468;
 }
 
-void today_iso(char buf[11])
+void util_today_iso(char buf[11])
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -369,7 +369,7 @@ void today_iso(char buf[11])
     strftime(buf, 11, "%Y-%m-%d", &tm);
 }
 
-void now_iso(char buf[21])
+void util_now_iso(char buf[21])
 {
     time_t t = time(NULL);
     struct tm tm;

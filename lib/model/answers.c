@@ -16,15 +16,15 @@ static int blank_cell(const char *s)
     return *s == '\0';
 }
 
-int instrument_shown(const instrument *in, size_t i, const char *const *vals)
+int instrument_shown(const dict_instrument *in, size_t i, const char *const *vals)
 {
-    const field *f = &in->fields[i];
+    const dict_field *f = &in->fields[i];
     return !f->branching || xval_truthy(expr_eval(f->branching, vals));
 }
 
 /* A calc's value with @MINITEMS honoured; counts the answered terms and
  * stores their values in terms (when not NULL; NaN for a blank term). */
-static xval calc_value(const field *f, const char *const *vals, size_t *answered,
+static xval calc_value(const dict_field *f, const char *const *vals, size_t *answered,
                        double *terms)
 {
     xval blank = { XV_BLANK, 0.0, NULL };
@@ -44,13 +44,13 @@ static xval calc_value(const field *f, const char *const *vals, size_t *answered
     return expr_eval(f->calc, vals);
 }
 
-double instrument_scale(const instrument *in, const field *f, const char *const *vals,
+double instrument_scale(const dict_instrument *in, const dict_field *f, const char *const *vals,
                         size_t *answered)
 {
     return instrument_scale_terms(in, f, vals, answered, NULL);
 }
 
-double instrument_scale_terms(const instrument *in, const field *f, const char *const *vals,
+double instrument_scale_terms(const dict_instrument *in, const dict_field *f, const char *const *vals,
                               size_t *answered, double *terms)
 {
     (void)in;
@@ -58,10 +58,10 @@ double instrument_scale_terms(const instrument *in, const field *f, const char *
     return xval_number(calc_value(f, vals, answered, terms), &x) ? x : NAN;
 }
 
-void instrument_compute(const instrument *in, char **vals)
+void instrument_compute(const dict_instrument *in, char **vals)
 {
     for (size_t k = 0; k < in->ncalc; k++) {
-        const field *f = &in->fields[in->calc_order[k]];
+        const dict_field *f = &in->fields[in->calc_order[k]];
         xval v = calc_value(f, (const char *const *)vals, NULL, NULL);
         char buf[64];
         char *s = NULL;
@@ -74,19 +74,19 @@ void instrument_compute(const instrument *in, char **vals)
     }
 }
 
-size_t instrument_check(const instrument *in, const char *const *vals, const char *prefix,
+size_t instrument_check(const dict_instrument *in, const char *const *vals, const char *prefix,
                         at_msgs *problems)
 {
     return instrument_check_known(in, vals, NULL, prefix, problems);
 }
 
-size_t instrument_check_known(const instrument *in, const char *const *vals,
+size_t instrument_check_known(const dict_instrument *in, const char *const *vals,
                               const unsigned char *valid, const char *prefix, at_msgs *problems)
 {
     return instrument_check_as(in, vals, valid, 0, prefix, problems);
 }
 
-size_t instrument_check_as(const instrument *in, const char *const *vals,
+size_t instrument_check_as(const dict_instrument *in, const char *const *vals,
                            const unsigned char *valid, int partial, const char *prefix,
                            at_msgs *problems)
 {
@@ -94,7 +94,7 @@ size_t instrument_check_as(const instrument *in, const char *const *vals,
     if (!prefix)
         prefix = "";
     for (size_t i = 0; i < in->nfields; i++) {
-        const field *f = &in->fields[i];
+        const dict_field *f = &in->fields[i];
         if (f->type == FT_DESCRIPTIVE || f->type == FT_CALC)
             continue;
         int answered = 0, invalid = 0;

@@ -85,10 +85,10 @@ char *xstrdup(const char *s);          /* NULL stays NULL */
 char *xstrndup(const char *s, size_t n);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees. */
-at_status read_file(const char *path, char **out, size_t *len, at_err *err);
+at_status util_read_file(const char *path, char **out, size_t *len, at_err *err);
 /* Reads what is left of an open stream the same way; name is used in the
  * message when reading fails. */
-at_status read_stream(FILE *fp, const char *name, char **out, size_t *len, at_err *err);
+at_status util_read_stream(FILE *fp, const char *name, char **out, size_t *len, at_err *err);
 
 /* An output file written whole or not at all.  outfile_open writes into a
  * new temporary file beside path, created mode 0600 (answers about therapy
@@ -125,17 +125,17 @@ size_t utf8_check(const char *s, size_t len);
 
 /* Strict number parsing: the whole string (surrounding spaces allowed) must be
  * a number.  Return 1 on success, 0 otherwise. */
-int parse_double(const char *s, double *out);
-int parse_long(const char *s, long *out);
+int util_parse_double(const char *s, double *out);
+int util_parse_long(const char *s, long *out);
 
 /* Checks YYYY-MM-DD and that the day exists (2026-02-30 is refused). */
-int valid_iso_date(const char *s);
+int util_valid_iso_date(const char *s);
 /* Days since 1970-01-01 for a valid ISO date; used for week arithmetic. */
-long iso_date_days(const char *s);
+long util_iso_date_days(const char *s);
 /* Today's date (local time) as YYYY-MM-DD into buf[11]. */
-void today_iso(char buf[11]);
+void util_today_iso(char buf[11]);
 /* Current time as YYYY-MM-DDTHH:MM:SSZ (UTC) into buf[21]. */
-void now_iso(char buf[21]);
+void util_now_iso(char buf[21]);
 
 /* fmt.c: formats a number with 15 significant digits into buf[32], the
  * very text printf's %.15g writes (the common values take a faster path to

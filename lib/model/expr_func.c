@@ -275,9 +275,9 @@ static int date_at(const char **pp, char order, long *days, int ymd[3])
     }
     char iso[16];
     snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
-    if (!valid_iso_date(iso))
+    if (!util_valid_iso_date(iso))
         return 0;
-    *days = iso_date_days(iso);
+    *days = util_iso_date_days(iso);
     if (ymd) {
         ymd[0] = y;
         ymd[1] = m;
@@ -295,8 +295,8 @@ int expr_moment(const char *s, char order, double *secs)
     while (isspace((unsigned char)*s))
         s++;
     if (strcasecmp(s, "today") == 0 || strcasecmp(s, "now") == 0) {
-        today_iso(today);
-        *secs = iso_date_days(today) * 86400.0;
+        util_today_iso(today);
+        *secs = util_iso_date_days(today) * 86400.0;
         if (tolower((unsigned char)s[0]) == 'n') {
             time_t t = time(NULL);
             struct tm tm;

@@ -449,7 +449,7 @@ static expr *parse_number(parser *p)
     memcpy(buf, p->src + t.pos, t.len);
     buf[t.len] = '\0';
     expr *e = node_new(N_NUM, t.pos);
-    if (!parse_double(buf, &e->num)) {
+    if (!util_parse_double(buf, &e->num)) {
         expr_free(e);
         fail(p, t.pos, "'%s' is not a number", buf);
         return NULL;

@@ -32,7 +32,7 @@ static double eval_num(const expr *e, const char *const *vals)
 
 /* The name of a scale term: the column it scores, with "-" when a higher
  * answer gives a lower term (reverse-keyed), else "term N". */
-static char *term_name(const instrument *in, const expr *t, size_t i, const char **scratch)
+static char *term_name(const dict_instrument *in, const expr *t, size_t i, const char **scratch)
 {
     refs r = { { -1, -1 }, 0 };
     expr_each_ref(t, count_ref, &r);
@@ -53,7 +53,7 @@ static char *term_name(const instrument *in, const expr *t, size_t i, const char
     return sbuf_detach(&sb);
 }
 
-static int is_calc_col(const instrument *in, long col)
+static int is_calc_col(const dict_instrument *in, long col)
 {
     return col >= 0 && in->fields[in->cols[col].field].type == FT_CALC;
 }
@@ -68,17 +68,17 @@ static void ref_calc(long col, void *ctx)
 /* Whether a value scoring reads is a calc column's: then the calc columns
  * are computed for every administration; otherwise they are not needed
  * (scale scores are evaluated from their terms). */
-static int needs_calc(const instrument *in, const score_form *f)
+static int needs_calc(const dict_instrument *in, const score_form *f)
 {
     for (int r = ROLE_ALLIANCE; r <= ROLE_STRATEGY; r++) {
         if (f->role[r] < 0)
             continue;
-        const field *fd = &in->fields[f->role[r]];
+        const dict_field *fd = &in->fields[f->role[r]];
         if (fd->type == FT_CALC && !(r == ROLE_ALLIANCE && f->alliance_scale >= 0))
             return 1;
     }
     for (size_t i = 0; i < f->nscales; i++) {
-        const field *fd = &in->fields[f->scales[i].field];
+        const dict_field *fd = &in->fields[f->scales[i].field];
         for (size_t t = 0; t < fd->nterms; t++) {
             const void *ctx[2] = { in, NULL };
             expr_each_ref(fd->terms[t], ref_calc, ctx);
@@ -89,7 +89,7 @@ static int needs_calc(const instrument *in, const score_form *f)
     return 0;
 }
 
-score_form *score_form_build(const instrument *in, long id, const double *resolved_at)
+score_form *score_form_build(const dict_instrument *in, long id, const double *resolved_at)
 {
     score_form *f = xcalloc(1, sizeof *f);
     f->id = id;
@@ -103,7 +103,7 @@ score_form *score_form_build(const instrument *in, long id, const double *resolv
 
     const char **scratch = xcalloc(in->ncols ? in->ncols : 1, sizeof *scratch);
     for (size_t i = 0; i < in->nfields; i++) {
-        const field *fd = &in->fields[i];
+        const dict_field *fd = &in->fields[i];
         if (fd->type != FT_CALC || !fd->terms || fd->nterms == 0)
             continue;
         f->scales = xrealloc(f->scales, (f->nscales + 1) * sizeof *f->scales);
@@ -121,7 +121,7 @@ score_form *score_form_build(const instrument *in, long id, const double *resolv
     f->need_compute = needs_calc(in, f);
 
     if (f->role[ROLE_ALLIANCE] >= 0) {
-        const field *a = &in->fields[f->role[ROLE_ALLIANCE]];
+        const dict_field *a = &in->fields[f->role[ROLE_ALLIANCE]];
         f->has_alert_below = a->has_alert_below;
         f->alert_below = a->alert_below;
     }
@@ -129,7 +129,7 @@ score_form *score_form_build(const instrument *in, long id, const double *resolv
         f->has_resolved_at = 1;
         f->resolved_at = *resolved_at;
     } else if (f->role[ROLE_RESOLUTION] >= 0) {
-        const field *rf = &in->fields[f->role[ROLE_RESOLUTION]];
+        const dict_field *rf = &in->fields[f->role[ROLE_RESOLUTION]];
         f->has_resolved_at = rf->has_resolved_at;
         f->resolved_at = rf->resolved_at;
     }
@@ -141,7 +141,7 @@ void score_form_free(score_form *f)
     if (!f)
         return;
     for (size_t i = 0; i < f->nscales; i++) {
-        const field *fd = &f->in->fields[f->scales[i].field];
+        const dict_field *fd = &f->in->fields[f->scales[i].field];
         for (size_t t = 0; t < fd->nterms; t++)
             free(f->scales[i].items[t]);
         free(f->scales[i].items);
@@ -152,7 +152,7 @@ void score_form_free(score_form *f)
 
 /* ---- answers -------------------------------------------------------------- */
 
-int score_columns_match(const instrument *in, const admin_view *v)
+int score_columns_match(const dict_instrument *in, const admin_view *v)
 {
     if (v->n < in->ncols)
         return 0;
@@ -162,7 +162,7 @@ int score_columns_match(const instrument *in, const admin_view *v)
     return 1;
 }
 
-void score_fill(const instrument *in, int match, const admin_view *v, const char **vals,
+void score_fill(const dict_instrument *in, int match, const admin_view *v, const char **vals,
                 size_t *unknown)
 {
     size_t miss = 0;
@@ -189,7 +189,7 @@ void score_compute(const score_form *f, const char **vals)
 
 void score_uncompute(const score_form *f, const char **vals)
 {
-    const instrument *in = f->in;
+    const dict_instrument *in = f->in;
     if (!f->need_compute)
         return;
     for (size_t k = 0; k < in->ncalc; k++) {
@@ -226,7 +226,7 @@ void score_eval(const score_form *f, const char *const *vals, score_result *r)
 
 void score_eval_only(const score_form *f, const char *const *vals, score_result *r, long only)
 {
-    const instrument *in = f->in;
+    const dict_instrument *in = f->in;
     if (f->nscales > r->cap) {
         r->cap = f->nscales;
         r->score = xrealloc(r->score, r->cap * sizeof *r->score);
@@ -238,7 +238,7 @@ void score_eval_only(const score_form *f, const char *const *vals, score_result 
         r->termvals = xrealloc(r->termvals, r->tcap * sizeof *r->termvals);
     }
     for (size_t i = 0, at = 0; i < f->nscales; i++) {
-        const field *fd = &in->fields[f->scales[i].field];
+        const dict_field *fd = &in->fields[f->scales[i].field];
         r->terms[i] = r->termvals + at;
         at += fd->nterms;
         if (only >= 0 && (size_t)only != i) {
@@ -253,7 +253,7 @@ void score_eval_only(const score_form *f, const char *const *vals, score_result 
     for (int k = 0; k <= ROLE_STRATEGY; k++) {
         r->role[k] = NAN;
         if (f->role[k] >= 0) {
-            const field *fd = &in->fields[f->role[k]];
+            const dict_field *fd = &in->fields[f->role[k]];
             if (fd->ncol == 1)
                 r->role[k] = num(vals[fd->col]);
             /* a yes/no role is 1 or 0; another code ("I'd rather not say") is no answer */

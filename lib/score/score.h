@@ -27,7 +27,7 @@ typedef struct score_scale {
 
 typedef struct score_form {
     long id;                    /* the version's row id */
-    const instrument *in;
+    const dict_instrument *in;
     score_scale *scales;
     size_t nscales;
     long role[ROLE_STRATEGY + 1];   /* field index for each role, -1 when none */
@@ -43,21 +43,21 @@ typedef struct score_form {
 
 /* Builds the model of version id of in.  resolved_at, when not NULL,
  * replaces the instrument's @RESOLVED-AT. */
-score_form *score_form_build(const instrument *in, long id, const double *resolved_at);
+score_form *score_form_build(const dict_instrument *in, long id, const double *resolved_at);
 void score_form_free(score_form *f);    /* NULL is fine */
 
 /* Whether v's columns begin with in's, in order: then its answers are taken
  * by position.  A caller reading many administrations of one version asks
  * once per version (the store gives every view of a version the same
  * column names). */
-int score_columns_match(const instrument *in, const admin_view *v);
+int score_columns_match(const dict_instrument *in, const admin_view *v);
 
 /* Fills vals (in->ncols pointers) from v: pointers to v's strings, NULL for
  * blank, by position when match (score_columns_match) and by name
  * otherwise; a value under a column that is a calc of in is left out (calcs
  * are recomputed, never read).  Answers whose column in does not have are
  * counted into *unknown when not NULL. */
-void score_fill(const instrument *in, int match, const admin_view *v, const char **vals,
+void score_fill(const dict_instrument *in, int match, const admin_view *v, const char **vals,
                 size_t *unknown);
 
 /* Scores of one administration. */

@@ -257,7 +257,7 @@ enum { ROW_FIELD, ROW_SKIP, ROW_LEFT_OUT, ROW_RECORD_ID };
 /* Orders the columns by name (case ignored), equal names by position, for
  * instrument_col.  qsort has no context argument: a small insertion sort
  * does, and forms have tens of columns, not thousands. */
-static void index_cols(instrument *in)
+static void index_cols(dict_instrument *in)
 {
     in->col_index = xmalloc((in->ncols ? in->ncols : 1) * sizeof *in->col_index);
     for (size_t i = 0; i < in->ncols; i++) {
@@ -270,7 +270,7 @@ static void index_cols(instrument *in)
     }
 }
 
-static void build(dict_ctx *c, reader *r, const char *record_id, dictionary *out)
+static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
 {
     size_t n = r->n;
     int *kind = xcalloc(n, sizeof *kind);
@@ -353,7 +353,7 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dictionary *out
         out->forms[k].nfields++;
     }
     for (size_t k = 0; k < out->nforms; k++) {
-        instrument *in = &out->forms[k];
+        dict_instrument *in = &out->forms[k];
         in->fields = xcalloc(in->nfields, sizeof *in->fields);
         in->nfields = 0;
         if (rid) {
@@ -368,8 +368,8 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dictionary *out
     for (size_t i = 0; i < n; i++) {
         if (form_of[i] < 0)
             continue;
-        instrument *in = &out->forms[form_of[i]];
-        field *f = &in->fields[in->nfields++];
+        dict_instrument *in = &out->forms[form_of[i]];
+        dict_field *f = &in->fields[in->nfields++];
         for (int d = 0; d < DC_NCOLS; d++) {
             f->cols[d] = r->rows[i].c[d];
             r->rows[i].c[d] = NULL;
@@ -392,7 +392,7 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dictionary *out
 }
 
 at_status dict_parse(const char *name, const char *text, size_t len, const char *record_id,
-                     dictionary *out, at_msgs *problems, at_err *err)
+                     dict_file *out, at_msgs *problems, at_err *err)
 {
     at_msgs local = AT_MSGS_INIT;
     at_msgs *probs = problems ? problems : &local;
@@ -435,7 +435,7 @@ out:
     return AT_OK;
 }
 
-void dict_release(dictionary *d)
+void dict_release(dict_file *d)
 {
     if (!d)
         return;
@@ -448,7 +448,7 @@ void dict_release(dictionary *d)
     memset(d, 0, sizeof *d);
 }
 
-void dict_write_form(const instrument *in, sbuf *out)
+void dict_write_form(const dict_instrument *in, sbuf *out)
 {
     csvout w;
     csvout_init_buf(&w, out);
@@ -461,7 +461,7 @@ void dict_write_form(const instrument *in, sbuf *out)
         csvout_row(&w, (const char *const *)in->fields[i].cols, DC_NCOLS);
 }
 
-long instrument_col(const instrument *in, const char *name)
+long instrument_col(const dict_instrument *in, const char *name)
 {
     if (!in->col_index) {
         for (size_t i = 0; i < in->ncols; i++)
@@ -483,7 +483,7 @@ long instrument_col(const instrument *in, const char *name)
     return -1;
 }
 
-long instrument_field(const instrument *in, const char *name)
+long instrument_field(const dict_instrument *in, const char *name)
 {
     for (size_t i = 0; i < in->nfields; i++)
         if (strcasecmp(in->fields[i].name, name) == 0)
@@ -491,7 +491,7 @@ long instrument_field(const instrument *in, const char *name)
     return -1;
 }
 
-long instrument_role(const instrument *in, field_role role)
+long instrument_role(const dict_instrument *in, field_role role)
 {
     for (size_t i = 0; i < in->nfields; i++)
         if (in->fields[i].role == role)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-static void add_choice(field *f, const char *code, const char *label)
+static void add_choice(dict_field *f, const char *code, const char *label)
 {
     f->choices = xrealloc(f->choices, (f->nchoices + 1) * sizeof *f->choices);
     f->choices[f->nchoices].code = xstrdup(code);
@@ -31,7 +31,7 @@ static int good_code(const char *s, int checkbox)
 
 /* "code, label | code, label": a '|' (or a line break) between choices, the
  * first comma between code and label. */
-static void parse_choices(dict_ctx *c, field *f)
+static void parse_choices(dict_ctx *c, dict_field *f)
 {
     const char *text = f->cols[DC_CHOICES];
     int checkbox = f->type == FT_CHECKBOX;
@@ -86,7 +86,7 @@ out:
     free(all);
 }
 
-static void set_bound(dict_ctx *c, field *f, int which)
+static void set_bound(dict_ctx *c, dict_field *f, int which)
 {
     const char *cell = f->cols[which];
     const char *what = which == DC_MIN ? "Text Validation Min" : "Text Validation Max";
@@ -96,7 +96,7 @@ static void set_bound(dict_ctx *c, field *f, int which)
     if (!*t)
         goto out;
     if (f->type == FT_SLIDER) {
-        if (!parse_double(t, &v)) {
+        if (!util_parse_double(t, &v)) {
             dict_problem(c, f->line, "'%s': slider %s '%s' is not a number", f->name,
                          which == DC_MIN ? "minimum" : "maximum", t);
             goto out;
@@ -121,7 +121,7 @@ out:
     free(t);
 }
 
-static int flag(dict_ctx *c, field *f, int which, const char *what)
+static int flag(dict_ctx *c, dict_field *f, int which, const char *what)
 {
     char *t = dict_trim(xstrdup(f->cols[which]));
     int v = 0;
@@ -137,7 +137,7 @@ enum { TAG_ROLE, TAG_MINITEMS, TAG_ALERT, TAG_RESOLVED, TAG_TEMPLATE, NTAGS };
 static const char *const tag_names[NTAGS] = { "ROLE", "MINITEMS", "ALERT-BELOW", "RESOLVED-AT",
                                               "TEMPLATE" };
 
-static void set_tag(dict_ctx *c, field *f, int tag, const char *value)
+static void set_tag(dict_ctx *c, dict_field *f, int tag, const char *value)
 {
     double x;
     long n;
@@ -153,14 +153,14 @@ static void set_tag(dict_ctx *c, field *f, int tag, const char *value)
                      "addressed, resolution, followup, rupture-kind, marker, strategy)", f->name, value);
         return;
     case TAG_MINITEMS:
-        if (!parse_long(value, &n) || n < 1 || n > 100000) {
+        if (!util_parse_long(value, &n) || n < 1 || n > 100000) {
             dict_problem(c, f->line, "'%s': @MINITEMS=%s is not a positive whole number", f->name, value);
             return;
         }
         f->minitems = (int)n;
         return;
     default:
-        if (!parse_double(value, &x)) {
+        if (!util_parse_double(value, &x)) {
             dict_problem(c, f->line, "'%s': @%s=%s is not a number", f->name, tag_names[tag], value);
             return;
         }
@@ -176,7 +176,7 @@ static void set_tag(dict_ctx *c, field *f, int tag, const char *value)
 
 /* Finds attune's tags among the annotation's action tags; REDCap's own
  * (@HIDDEN, @DEFAULT='...') are left alone, quoted values skipped. */
-static void parse_tags(dict_ctx *c, field *f)
+static void parse_tags(dict_ctx *c, dict_field *f)
 {
     const char *s = f->cols[DC_ANNOTATION], *p = s;
     int seen[NTAGS] = { 0 };
@@ -231,7 +231,7 @@ static void parse_tags(dict_ctx *c, field *f)
     }
 }
 
-void dict_field_setup(dict_ctx *c, field *f)
+void dict_field_setup(dict_ctx *c, dict_field *f)
 {
     f->name = f->cols[DC_NAME];
     f->label = f->cols[DC_LABEL];
@@ -284,7 +284,7 @@ void dict_field_setup(dict_ctx *c, field *f)
 /* Resolving [name] and [name(code)] against one instrument's columns. */
 typedef struct resolver {
     dict_ctx *c;
-    const instrument *in;
+    const dict_instrument *in;
     char why[256];
 } resolver;
 
@@ -309,7 +309,7 @@ static long resolve(const char *name, const char *code, void *ctx)
         }
         return -1;
     }
-    const field *f = &r->in->fields[fi];
+    const dict_field *f = &r->in->fields[fi];
     if (code) {
         if (f->type != FT_CHECKBOX) {
             snprintf(r->why, sizeof r->why, "'%s' is not a checkbox, so [%s(%s)] has no meaning",
@@ -333,7 +333,7 @@ static long resolve(const char *name, const char *code, void *ctx)
     return (long)f->col;
 }
 
-static expr *load_expr(dict_ctx *c, instrument *in, field *f, const char *src, const char *what)
+static expr *load_expr(dict_ctx *c, dict_instrument *in, dict_field *f, const char *src, const char *what)
 {
     expr *e = NULL;
     at_err err;
@@ -356,11 +356,11 @@ out:
     return e;
 }
 
-static void layout_columns(dict_ctx *c, instrument *in)
+static void layout_columns(dict_ctx *c, dict_instrument *in)
 {
     size_t n = 0;
     for (size_t i = 0; i < in->nfields; i++) {
-        field *f = &in->fields[i];
+        dict_field *f = &in->fields[i];
         f->col = n;
         f->ncol = f->type == FT_DESCRIPTIVE ? 0 : f->type == FT_CHECKBOX ? f->nchoices : 1;
         n += f->ncol;
@@ -368,9 +368,9 @@ static void layout_columns(dict_ctx *c, instrument *in)
     in->cols = xcalloc(n, sizeof *in->cols);
     in->ncols = n;
     for (size_t i = 0; i < in->nfields; i++) {
-        field *f = &in->fields[i];
+        dict_field *f = &in->fields[i];
         for (size_t k = 0; k < f->ncol; k++) {
-            column *col = &in->cols[f->col + k];
+            dict_column *col = &in->cols[f->col + k];
             col->field = i;
             col->choice = f->type == FT_CHECKBOX ? (long)k : -1;
             if (f->type == FT_CHECKBOX) {
@@ -387,10 +387,10 @@ static void layout_columns(dict_ctx *c, instrument *in)
     /* a checkbox option column must not take another field's name */
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++) {
-            const column *a = &in->cols[i], *b = &in->cols[j];
+            const dict_column *a = &in->cols[i], *b = &in->cols[j];
             if ((a->choice < 0 && b->choice < 0) || strcasecmp(a->name, b->name) != 0)
                 continue;
-            const column *box = a->choice >= 0 ? a : b, *other = box == a ? b : a;
+            const dict_column *box = a->choice >= 0 ? a : b, *other = box == a ? b : a;
             dict_problem(c, in->fields[box->field].line, "'%s': column '%s' clashes with the "
                          "field on line %ld", in->fields[box->field].name, box->name,
                          in->fields[other->field].line);
@@ -402,7 +402,7 @@ static void layout_columns(dict_ctx *c, instrument *in)
 /* Depth-first topological order of the calc fields; reports cycles. */
 typedef struct order_state {
     dict_ctx *c;
-    instrument *in;
+    dict_instrument *in;
     int *mark;          /* 0 new, 1 on the path, 2 done */
     size_t *path;
     size_t depth;
@@ -410,7 +410,7 @@ typedef struct order_state {
 } order_state;
 
 typedef struct deplist {
-    const instrument *in;
+    const dict_instrument *in;
     size_t *items;
     size_t n, cap;
 } deplist;
@@ -430,7 +430,7 @@ static void note_dep(long col, void *ctx)
 
 static void visit(order_state *s, size_t fi)
 {
-    field *f = &s->in->fields[fi];
+    dict_field *f = &s->in->fields[fi];
     if (s->mark[fi] == 2)
         return;
     if (s->mark[fi] == 1) {
@@ -468,11 +468,11 @@ static void visit(order_state *s, size_t fi)
     s->in->calc_order[s->in->ncalc++] = fi;
 }
 
-static int numeric_codes(const field *f)
+static int numeric_codes(const dict_field *f)
 {
     double x;
     for (size_t i = 0; i < f->nchoices; i++)
-        if (!parse_double(f->choices[i].code, &x))
+        if (!util_parse_double(f->choices[i].code, &x))
             return 0;
     return f->nchoices > 0;
 }
@@ -480,7 +480,7 @@ static int numeric_codes(const field *f)
 /* Choices that answer yes (1) or no (0), and perhaps decline to say either
  * (any other code, such as 9 "I'd rather not say", which the scoring reads
  * as no answer): 0 and 1 must both be there. */
-static int yes_no_codes(const field *f)
+static int yes_no_codes(const dict_field *f)
 {
     int yes = 0, no = 0;
     for (size_t i = 0; i < f->nchoices; i++) {
@@ -490,10 +490,10 @@ static int yes_no_codes(const field *f)
     return yes && no;
 }
 
-static void check_roles(dict_ctx *c, instrument *in)
+static void check_roles(dict_ctx *c, dict_instrument *in)
 {
     for (size_t i = 0; i < in->nfields; i++) {
-        field *f = &in->fields[i];
+        dict_field *f = &in->fields[i];
         const char *role = field_role_name(f->role);
         int ok = 1;
         switch (f->role) {
@@ -546,12 +546,12 @@ static void check_roles(dict_ctx *c, instrument *in)
     }
 }
 
-void dict_instrument_setup(dict_ctx *c, instrument *in)
+void dict_instrument_setup(dict_ctx *c, dict_instrument *in)
 {
     layout_columns(c, in);
     size_t ncalc = 0;
     for (size_t i = 0; i < in->nfields; i++) {
-        field *f = &in->fields[i];
+        dict_field *f = &in->fields[i];
         in->is_template |= f->template_mark;
         f->branching = load_expr(c, in, f, f->cols[DC_BRANCHING], "branching logic");
         if (f->type == FT_CALC) {
@@ -573,7 +573,7 @@ void dict_instrument_setup(dict_ctx *c, instrument *in)
     check_roles(c, in);
 }
 
-void dict_field_release(field *f)
+void dict_field_release(dict_field *f)
 {
     for (int d = 0; d < DC_NCOLS; d++)
         free(f->cols[d]);
@@ -588,7 +588,7 @@ void dict_field_release(field *f)
     memset(f, 0, sizeof *f);
 }
 
-void dict_instrument_release(instrument *in)
+void dict_instrument_release(dict_instrument *in)
 {
     for (size_t i = 0; i < in->nfields; i++)
         dict_field_release(&in->fields[i]);

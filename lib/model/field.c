@@ -240,7 +240,7 @@ const char *field_valid_hint(field_valid v)
 }
 
 /* "1-5", "-2 to 2", "1 or more", "5 or less" (dates: "or later"/"or earlier"). */
-static void range_text(const field *f, char *buf, size_t bufsz)
+static void range_text(const dict_field *f, char *buf, size_t bufsz)
 {
     char a[64], b[64];
     const char *mn = f->cols[DC_MIN], *mx = f->cols[DC_MAX];
@@ -261,7 +261,7 @@ static void range_text(const field *f, char *buf, size_t bufsz)
     }
 }
 
-static int in_range(const field *f, double key, const char *shown, char *why, size_t whysz)
+static int in_range(const dict_field *f, double key, const char *shown, char *why, size_t whysz)
 {
     if ((f->has_min && key < f->min) || (f->has_max && key > f->max)) {
         char r[160];
@@ -272,7 +272,7 @@ static int in_range(const field *f, double key, const char *shown, char *why, si
     return 1;
 }
 
-static int check_text(const field *f, const char *s, char **out, char *why, size_t whysz)
+static int check_text(const dict_field *f, const char *s, char **out, char *why, size_t whysz)
 {
     char norm[128];
     double key;
@@ -323,7 +323,7 @@ static int check_text(const field *f, const char *s, char **out, char *why, size
     return 1;
 }
 
-static void list_codes(const field *f, char *buf, size_t bufsz)
+static void list_codes(const dict_field *f, char *buf, size_t bufsz)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -335,7 +335,7 @@ static void list_codes(const field *f, char *buf, size_t bufsz)
     }
 }
 
-int field_normalize(const field *f, const char *value, char **out, char *why, size_t whysz)
+int field_normalize(const dict_field *f, const char *value, char **out, char *why, size_t whysz)
 {
     *out = NULL;
     if (why && whysz)

@@ -23,7 +23,7 @@ static at_status note(store *s, const char *field, const char *old, const char *
                                  &st, err);
     if (rc != AT_OK)
         return rc;
-    now_iso(now);
+    util_now_iso(now);
     store_bind_str(st, 1, now);
     store_bind_str(st, 2, store_account(s));
     store_bind_str(st, 3, field);
@@ -54,7 +54,7 @@ void store_audit_subject(const char *stored, char *field, size_t size, const cha
     } else if (strncmp(field, "session.", 8) == 0) {
         char *last = strrchr(code, ':');
         long n;
-        if (last && parse_long(last + 1, &n) && n > 0) {
+        if (last && util_parse_long(last + 1, &n) && n > 0) {
             *last = '\0';
             *client = code;
             *session = n;

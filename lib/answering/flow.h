@@ -41,9 +41,9 @@ typedef enum flow_screen { FLOW_QUESTION, FLOW_REVIEW, FLOW_DONE } flow_screen;
 
 /* A flow at the first question (or the review when the form asks none),
  * every answer blank.  in must outlive the flow. */
-flow *flow_new(const instrument *in);
+flow *flow_new(const dict_instrument *in);
 void flow_free(flow *fl);                        /* NULL is fine */
-const instrument *flow_instrument(const flow *fl);
+const dict_instrument *flow_instrument(const flow *fl);
 
 flow_screen flow_where(const flow *fl);
 /* The field index (into in->fields) of the question on screen; only
@@ -119,9 +119,9 @@ const char *flow_status(const flow *fl);
 
 /* The answer to field f as a respondent reads it ("4 Mostly", "1 ..., 3
  * ...", "(skipped)"). */
-void flow_answer_text(const instrument *in, const field *f, const char *const *vals, sbuf *out);
+void flow_answer_text(const dict_instrument *in, const dict_field *f, const char *const *vals, sbuf *out);
 /* Whether field f is asked (not calc, not descriptive). */
-int flow_is_question(const field *f);
+int flow_is_question(const dict_field *f);
 
 /* Saving: the flow gives rec its answers (calc columns blank, as stored)
  * and status for the call, and the

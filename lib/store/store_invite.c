@@ -41,8 +41,8 @@ static at_status add_body(store *s, const invite_rec *r, const char *code, long 
 {
     long cid = 0, ctid = 0, sid = 0, dup = 0, seq = 0;
     char now[21], today[11];
-    now_iso(now);
-    today_iso(today);
+    util_now_iso(now);
+    util_today_iso(today);
     at_status rc = store_client_id(s, r->client, &cid, &ctid, NULL);
     if (rc == AT_ENOTFOUND)
         return at_fail(err, AT_ENOTFOUND, "there is no client '%s'", r->client);
@@ -113,7 +113,7 @@ static at_status add_body(store *s, const invite_rec *r, const char *code, long 
 at_status store_invite_add(store *s, const invite_rec *r, long *id, at_err *err)
 {
     char now[21];
-    now_iso(now);
+    util_now_iso(now);
     at_status rc = store_check_code("client", r->client, err);
     if (rc != AT_OK)
         return rc;
@@ -161,7 +161,7 @@ at_status store_invite_find(store *s, const char *hash, int by_code,
                             int (*fn)(const invite_view *v, void *ctx), void *ctx, at_err *err)
 {
     char now[21];
-    now_iso(now);
+    util_now_iso(now);
     /* a cached statement: a server asks this for every request */
     sqlite3_stmt *st = store_stmt(s, by_code ? ST_INVITE_BY_CODE : ST_INVITE_BY_TOKEN, err);
     if (!st)
@@ -206,7 +206,7 @@ at_status store_invite_each(store *s, int (*fn)(const invite_view *v, void *ctx)
     char now[21];
     sbuf sql = SBUF_INIT;
     sqlite3_stmt *st = NULL;
-    now_iso(now);
+    util_now_iso(now);
     sbuf_adds(&sql, view_sql);
     /* ?1 unused: the same SELECT as find, without its filter */
     sbuf_adds(&sql, " WHERE ?1 IS NULL ORDER BY i.id");
@@ -237,7 +237,7 @@ static at_status not_open(store *s, long id, at_err *err)
 {
     char now[21];
     sqlite3_stmt *st = NULL;
-    now_iso(now);
+    util_now_iso(now);
     at_status rc = store_prepare(s, "SELECT " STATE_NOW " FROM invitations i WHERE i.id = ?1",
                                  &st, err);
     if (rc != AT_OK)
@@ -259,7 +259,7 @@ static at_status progress_body(store *s, long id, const char *const *values, siz
                                const char *flow_state, at_err *err)
 {
     char now[21];
-    now_iso(now);
+    util_now_iso(now);
     sqlite3_stmt *st = store_stmt(s, ST_INVITE_PROGRESS, err);
     if (!st)
         return err ? err->code : AT_EDB;
@@ -290,7 +290,7 @@ static at_status revoke_body(store *s, long id, at_err *err)
 {
     char now[21];
     sqlite3_stmt *st = NULL;
-    now_iso(now);
+    util_now_iso(now);
     /* an expired link may be revoked too: it then reads as revoked */
     at_status rc = store_prepare(s, "UPDATE invitations SET state = 'revoked', changed_at = ?2,"
                                  " answers = '[]', flow_state = NULL"
@@ -350,7 +350,7 @@ static at_status answer_body(store *s, long id, const admin_rec *rec, const char
     char *client = NULL, *rater_code = NULL;
     long session = 0, iid = 0, aid = 0, used = 0;
     sqlite3_stmt *st = NULL;
-    now_iso(now);
+    util_now_iso(now);
     /* the mark first: a second save of the link finds it no longer open */
     at_status rc = store_prepare(s, "UPDATE invitations SET state = 'answered', changed_at = ?2,"
                                  " answers = '[]', flow_state = NULL"

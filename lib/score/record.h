@@ -1,7 +1,7 @@
 /* record.h: from stored administrations to answer arrays.
  *
  * A catalog parses each instrument version of a store once, on first use,
- * and keeps it until catalog_free.  record_fill turns an administration's
+ * and keeps it until record_catalog_free.  record_fill turns an administration's
  * stored responses into the column array of an instrument (possibly another
  * version of the same instrument: answers are matched by column name, and
  * columns the version lacks stay blank), then recomputes the calc columns. */
@@ -11,15 +11,15 @@
 #include "dict.h"
 #include "store.h"
 
-typedef struct catalog catalog;
+typedef struct record_catalog record_catalog;
 
-catalog *catalog_new(store *s);
-void catalog_free(catalog *c);      /* NULL is fine */
+record_catalog *record_catalog_new(store *s);
+void record_catalog_free(record_catalog *c);      /* NULL is fine */
 
 /* The instrument of a stored version (by instruments.id); the catalog owns it. */
-const instrument *catalog_get(catalog *c, long instrument_id, at_err *err);
+const dict_instrument *record_catalog_get(record_catalog *c, long instrument_id, at_err *err);
 /* The latest version of a named instrument; its id into *id when not NULL. */
-const instrument *catalog_latest(catalog *c, const char *name, long *id, at_err *err);
+const dict_instrument *record_catalog_latest(record_catalog *c, const char *name, long *id, at_err *err);
 
 /* Frees the n strings of vals and sets them to NULL. */
 void record_clear(char **vals, size_t n);
@@ -27,6 +27,6 @@ void record_clear(char **vals, size_t n);
 /* Fills vals (in->ncols entries, cleared first) from v's responses and
  * recomputes calc columns.  Responses whose field is not a column of in are
  * ignored; the count of those goes to *unknown when not NULL. */
-void record_fill(const instrument *in, const admin_view *v, char **vals, size_t *unknown);
+void record_fill(const dict_instrument *in, const admin_view *v, char **vals, size_t *unknown);
 
 #endif

@@ -824,7 +824,7 @@ at_status store_check_code(const char *what, const char *code, at_err *err)
 
 at_status store_check_date(const char *date, at_err *err)
 {
-    if (date && !valid_iso_date(date))
+    if (date && !util_valid_iso_date(date))
         return at_fail(err, AT_EINVAL, "'%s' is not a valid date (YYYY-MM-DD)", date);
     return AT_OK;
 }
