@@ -68,12 +68,12 @@ static void add_instrument(store *s, const char *file, long *id)
 {
     char *text = NULL;
     size_t len = 0;
-    dictionary d;
+    dict_file d;
     at_err err;
-    if (read_file(file, &text, &len, &err) != AT_OK ||
+    if (util_read_file(file, &text, &len, &err) != AT_OK ||
         dict_parse(file, text, len, NULL, &d, NULL, &err) != AT_OK)
         die(file, &err);
-    const instrument *in = &d.forms[0];
+    const dict_instrument *in = &d.forms[0];
     sbuf form = SBUF_INIT;
     dict_write_form(in, &form);
     const char **cols = xcalloc(in->ncols, sizeof *cols);
@@ -128,7 +128,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             die("a link", &err);
     }
     store_close(s);
-    if (read_file(template_db, &template_bytes, &template_len, &err) != AT_OK)
+    if (util_read_file(template_db, &template_bytes, &template_len, &err) != AT_OK)
         die("the study", &err);
     unlink(template_db);
     snprintf(work_dir, sizeof work_dir, "%s", dir);
