@@ -392,11 +392,10 @@ int cmd_serve(int argc, char **argv, const char *db)
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     long real = di ? (long)di->port : port;
     int v6 = ss.ss_family == AF_INET6;
-    fprintf(stderr, "listening on %s://%s%s%s:%ld", tls ? "https" : "http", v6 ? "[" : "", host,
-            v6 ? "]" : "", real);
-    if (a.base)
-        fprintf(stderr, " (links: %s)", a.base);
-    fputc('\n', stderr);
+    /* one write, so a program reading the log never sees half the line */
+    fprintf(stderr, "listening on %s://%s%s%s:%ld%s%s%s\n", tls ? "https" : "http",
+            v6 ? "[" : "", host, v6 ? "]" : "", real, a.base ? " (links: " : "",
+            a.base ? a.base : "", a.base ? ")" : "");
     fflush(stderr);
 
     int sig = 0;
