@@ -10,8 +10,10 @@ setup collect client add C001 --therapist T01
 held_by_other() {
   ! sqlite3 -cmd ".timeout 0" attune.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1
 }
-# another program holds the write lock for six seconds
-(echo "BEGIN IMMEDIATE;"; sleep 6; echo "COMMIT;") | sqlite3 attune.db &
+# another program holds the write lock until told to let go (however slow
+# the machine, for as long as run needs)
+mkfifo letgo
+(echo "BEGIN IMMEDIATE;"; cat letgo >/dev/null; echo "COMMIT;") | sqlite3 attune.db &
 for _ in $(seq 50); do held_by_other && break; sleep 0.1; done
 answers='4\n4\n5\n4\n4\n2\n1\n1 3\n3\n0\n2\n1\n\ny\n'
 printf "$answers" | ATTUNE_WAIT=1 collect run client_post_session --client C001 --session 1 --quiet \
@@ -20,6 +22,7 @@ echo "run: exit $?"
 grep -v "^$" run.err | sed -E 's/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g'
 kept=$(ls attune-unsaved-*.csv)
 echo "kept files: $(echo "$kept" | wc -l), mode $(stat -c %a "$kept")"
+: >letgo
 wait
 echo "# once the other program is done, the kept answers import"
 collect import client_post_session "$kept"
