@@ -25,7 +25,7 @@ study() {
   fi
   if [ "$have" = "$k" ]; then
     echo "== reusing $db ($k administrations)"
-    "$collect" --db "$db" init >/dev/null   # a study of an older schema brought forward
+    "$collect" --db "$db" init >/dev/null 2>&1 || true   # an older schema brought forward
   else
     echo "== building $db: $k administrations of the client questionnaire"
     rm -f "$db" "$db-wal" "$db-shm"
