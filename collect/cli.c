@@ -124,6 +124,18 @@ const dict_field *cli_next_scale(const dict_instrument *in, size_t *i)
     return NULL;
 }
 
+int cli_help_or_complete(int argc, char **argv, const opt_spec *opts, void (*usage)(void))
+{
+    if (opt_complete(argc, argv, 1, opts))
+        return 1;
+    if (!cli_wants_help(argc, argv))
+        return 0;
+    usage();
+    fputc('\n', stdout);
+    opt_help(stdout, opts);
+    return 1;
+}
+
 int cli_session_number(const char *cmd, const char *text, long *out)
 {
     long n;

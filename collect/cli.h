@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include "say.h"   /* exit codes and the messages both tools share */
+#include "opt.h"
 
 /* A command gets its own arguments (argv[0] is the command name) and the
  * store path given with --db (NULL: the default). */
@@ -42,6 +43,11 @@ int cli_open_out(outfile *o, const char *path, const store *s);
  * beside the operating-system account the store takes itself. */
 const char *cli_who(void);
 void cli_set_who(const char *name);
+
+/* A command's --complete-options or --help, answered from its option table
+ * (the help: usage(), a blank line, then the table's lines); 1 when one
+ * of them was asked for and answered, so the command returns EXIT_OK. */
+int cli_help_or_complete(int argc, char **argv, const opt_spec *opts, void (*usage)(void));
 
 /* What an export includes beyond the default: fields marked Identifier
  * (and everything else), or free-form text. */

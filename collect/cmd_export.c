@@ -276,14 +276,8 @@ int cmd_export(int argc, char **argv, const char *db)
           &rater, NULL },
         { "--rater-code", "X", "only the ratings with this rater code", &ex.rater_code, NULL },
         { NULL, NULL, NULL, NULL, NULL } };
-    if (opt_complete(argc, argv, 1, opts))
+    if (cli_help_or_complete(argc, argv, opts, usage))
         return EXIT_OK;
-    if (cli_wants_help(argc, argv)) {
-        usage();
-        fputc('\n', stdout);
-        opt_help(stdout, opts);
-        return EXIT_OK;
-    }
     opt_args args = { .noun = "instrument", .max = 1 };
     if (opt_parse("export", argc, argv, 1, opts, &args) != EXIT_OK)
         return EXIT_USAGE;

@@ -415,14 +415,8 @@ int cmd_import(int argc, char **argv, const char *db)
         { "--threads", "N", "1 or 2: read the file on a second thread while saving", &threads_arg,
           NULL },
         { NULL, NULL, NULL, NULL, NULL } };
-    if (opt_complete(argc, argv, 1, opts))
+    if (cli_help_or_complete(argc, argv, opts, usage))
         return EXIT_OK;
-    if (cli_wants_help(argc, argv)) {
-        usage();
-        fputc('\n', stdout);
-        opt_help(stdout, opts);
-        return EXIT_OK;
-    }
     const char *pos[2] = { NULL, NULL };
     opt_args args = { .noun = "argument", .max = 2, .into = pos };
     if (opt_parse("import", argc, argv, 1, opts, &args) != EXIT_OK)

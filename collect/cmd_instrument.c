@@ -418,6 +418,23 @@ static void show_roles(const dict_instrument *in)
         puts("\nroles: none");
 }
 
+/* A stored version of name (version 0: the latest) into ii; 0 after saying
+ * why when there is none. */
+static int version_get(store *s, const char *name, long version, instrument_info *ii)
+{
+    at_err err;
+    at_status st = store_instrument_get(s, name, version, ii, &err);
+    if (st == AT_OK)
+        return 1;
+    if (st != AT_ENOTFOUND)
+        cli_fail("%s", err.msg);
+    else if (version)
+        cli_fail("instrument '%s': no version %ld (see 'collect instrument list')", name, version);
+    else
+        cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
+    return 0;
+}
+
 static int instrument_show(int argc, char **argv, const char *db)
 {
     instrument_args a = { 0 };
@@ -439,19 +456,8 @@ static int instrument_show(int argc, char **argv, const char *db)
     instrument_info ii = { 0 };
     record_catalog *cat = record_catalog_new(s);
     at_err err;
-    at_status st = store_instrument_get(s, name, version, &ii, &err);
-    if (st == AT_ENOTFOUND) {
-        if (version)
-            cli_fail("instrument '%s': no version %ld (see 'collect instrument list')", name,
-                     version);
-        else
-            cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
+    if (!version_get(s, name, version, &ii))
         goto out;
-    }
-    if (st != AT_OK) {
-        cli_fail("%s", err.msg);
-        goto out;
-    }
     const dict_instrument *in = record_catalog_get(cat, ii.id, &err);
     if (!in) {
         cli_fail("%s", err.msg);
@@ -527,19 +533,8 @@ static int instrument_export(int argc, char **argv, const char *db)
     outfile out = OUTFILE_INIT;
     sbuf text = SBUF_INIT;
     at_err err;
-    at_status st = store_instrument_get(s, name, version, &ii, &err);
-    if (st == AT_ENOTFOUND) {
-        if (version)
-            cli_fail("instrument '%s': no version %ld (see 'collect instrument list')", name,
-                     version);
-        else
-            cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
+    if (!version_get(s, name, version, &ii))
         goto out;
-    }
-    if (st != AT_OK) {
-        cli_fail("%s", err.msg);
-        goto out;
-    }
     if (session_fields) {
         const dict_instrument *in = record_catalog_get(cat, ii.id, &err);
         if (!in) {

@@ -165,14 +165,8 @@ int cmd_run(int argc, char **argv, const char *db)
         { "--quiet", NULL, "do not print the scale scores after saving (for a client answering "
                            "on the clinician's screen)", NULL, &a.quiet },
         { NULL, NULL, NULL, NULL, NULL } };
-    if (opt_complete(argc, argv, 1, opts))
+    if (cli_help_or_complete(argc, argv, opts, usage))
         return EXIT_OK;
-    if (cli_wants_help(argc, argv)) {
-        usage();
-        fputc('\n', stdout);
-        opt_help(stdout, opts);
-        return EXIT_OK;
-    }
     int rc = parse_args(argc, argv, opts, &a);
     if (rc != EXIT_OK)
         return rc;

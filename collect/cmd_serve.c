@@ -311,14 +311,8 @@ int cmd_serve(int argc, char **argv, const char *db)
         { "--insecure-http", NULL, "allow plain HTTP on an address other than loopback", NULL,
           &a.insecure },
         { NULL, NULL, NULL, NULL, NULL } };
-    if (opt_complete(argc, argv, 1, opts))
+    if (cli_help_or_complete(argc, argv, opts, usage))
         return EXIT_OK;
-    if (cli_wants_help(argc, argv)) {
-        usage();
-        fputc('\n', stdout);
-        opt_help(stdout, opts);
-        return EXIT_OK;
-    }
     int rc = parse_args(argc, argv, opts, &a);
     if (rc != EXIT_OK)
         return rc;
