@@ -59,7 +59,11 @@ fi
 cat <<MSG
 
 == what to type next ($collect, $analyze)
-  give the client questionnaire after a session:
+  after a session, a private link the client opens on their own phone
+  (the server listens on this machine only; see README.md for a clinic network):
+    $collect serve &
+    $collect invite client_post_session --client C01
+  or the questionnaire on this keyboard:
     $collect run client_post_session --client C01
   see what was saved, as CSV:
     $collect export client_post_session --format wide
