@@ -305,6 +305,22 @@ static void too_many(serve_response *rp, long retry)
               "minute, then try again.");
 }
 
+/* Looks a link up by the hash of its token (by_code 0) or access code,
+ * under the bad-guess limit: 1 when the address is blocked (*retry seconds
+ * left); otherwise *rc is the lookup's (AT_ENOTFOUND for a hash NULL: a
+ * string of the wrong shape), and a miss counts as a bad guess. */
+static int find_guarded(serve_app *app, const serve_request *rq, const char *hash, int by_code,
+                        long now, link *l, at_status *rc, long *retry, at_err *err)
+{
+    pthread_mutex_lock(&app->lock);
+    int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
+    if (!blocked && hash)
+        *rc = store_invite_find(app->s, hash, by_code, copy_link, l, err);
+    if (!blocked && *rc == AT_ENOTFOUND)
+        ratelimit_hit(&app->rl, rq->addr, now);
+    pthread_mutex_unlock(&app->lock);
+    return blocked;
+}
 static void on_token(serve_app *app, const serve_request *rq, serve_response *rp)
 {
     const char *tok = rq->path + 3;
@@ -317,13 +333,7 @@ static void on_token(serve_app *app, const serve_request *rq, serve_response *rp
     int shaped = weblink_token_ok(tok, strlen(tok));
     if (shaped)
         weblink_token_hash(tok, strlen(tok), hash);
-    pthread_mutex_lock(&app->lock);
-    int blocked = ratelimit_blocked(&app->rl, rq->addr, now, &retry);
-    if (!blocked && shaped)
-        rc = store_invite_find(app->s, hash, 0, copy_link, &l, &err);
-    if (!blocked && rc == AT_ENOTFOUND)
-        ratelimit_hit(&app->rl, rq->addr, now);
-    pthread_mutex_unlock(&app->lock);
+    int blocked = find_guarded(app, rq, shaped ? hash : NULL, 0, now, &l, &rc, &retry, &err);
     if (blocked) {
         too_many(rp, retry);
     } else if (rc == AT_ENOTFOUND) {
@@ -352,13 +362,7 @@ static void on_code(serve_app *app, const serve_request *rq, serve_response *rp)
     at_err err;
     at_status rc = AT_ENOTFOUND;
     int shaped = weblink_code_hash(code, hash);
-    pthread_mutex_lock(&app->lock);
-    int blocked = ratelimit_blocked(&app->rl, rq->addr, now, &retry);
-    if (!blocked && shaped)
-        rc = store_invite_find(app->s, hash, 1, copy_link, &l, &err);
-    if (!blocked && rc == AT_ENOTFOUND)
-        ratelimit_hit(&app->rl, rq->addr, now);
-    pthread_mutex_unlock(&app->lock);
+    int blocked = find_guarded(app, rq, shaped ? hash : NULL, 1, now, &l, &rc, &retry, &err);
     if (blocked) {
         too_many(rp, retry);
     } else if (rc == AT_ENOTFOUND) {

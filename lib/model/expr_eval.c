@@ -12,30 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
-static xval blank(void)
-{
-    xval v = { XV_BLANK, 0.0, NULL };
-    return v;
-}
-
-/* A number; NaN and infinities (0/0, sqrt(-1), overflow) are blank. */
-static xval number(double x)
-{
-    if (!isfinite(x))
-        return blank();
-    xval v = { XV_NUM, x, NULL };
-    return v;
-}
-
 static xval string(const char *s)
 {
     xval v = { XV_STR, 0.0, s };
     return v;
-}
-
-static xval truth(int b)
-{
-    return number(b ? 1.0 : 0.0);
 }
 
 /* A plain decimal number: optional sign, digits with an optional point,
@@ -163,7 +143,7 @@ static int values_equal(xval a, xval b)
 static xval compare(nkind op, xval a, xval b)
 {
     if (a.kind == XV_BLANK || b.kind == XV_BLANK)
-        return blank();
+        return xv_blank();
     double x, y;
     int c;
     if (xval_number(a, &x) && xval_number(b, &y)) {
@@ -173,10 +153,10 @@ static xval compare(nkind op, xval a, xval b)
         c = strcmp(as_text(a, ba), as_text(b, bb));
     }
     switch (op) {
-    case N_LT: return truth(c < 0);
-    case N_LE: return truth(c <= 0);
-    case N_GT: return truth(c > 0);
-    default:   return truth(c >= 0);
+    case N_LT: return xv_truth(c < 0);
+    case N_LE: return xv_truth(c <= 0);
+    case N_GT: return xv_truth(c > 0);
+    default:   return xv_truth(c >= 0);
     }
 }
 
@@ -184,13 +164,13 @@ static xval arith(nkind op, xval a, xval b)
 {
     double x, y;
     if (!xval_number(a, &x) || !xval_number(b, &y))
-        return blank();
+        return xv_blank();
     switch (op) {
-    case N_ADD: return number(x + y);
-    case N_SUB: return number(x - y);
-    case N_MUL: return number(x * y);
-    case N_DIV: return y == 0.0 ? blank() : number(x / y);
-    default:    return number(pow(x, y));
+    case N_ADD: return xv_number(x + y);
+    case N_SUB: return xv_number(x - y);
+    case N_MUL: return xv_number(x * y);
+    case N_DIV: return y == 0.0 ? xv_blank() : xv_number(x / y);
+    default:    return xv_number(pow(x, y));
     }
 }
 
@@ -220,13 +200,13 @@ static double round_places(double x, double d, int mode)
 static xval leaf(const expr *e, const char *const *vals)
 {
     if (e->kind == N_NUM)
-        return number(e->num);
+        return xv_number(e->num);
     if (e->kind == N_STR)
-        return e->str[0] ? string(e->str) : blank();
+        return e->str[0] ? string(e->str) : xv_blank();
     const char *s = e->col >= 0 && vals ? vals[e->col] : NULL;
     if (!s || !*s)
         /* an unticked checkbox option is 0 in REDCap, never blank */
-        return e->code ? number(0.0) : blank();
+        return e->code ? xv_number(0.0) : xv_blank();
     return string(s);
 }
 
@@ -234,9 +214,9 @@ static xval binary_value(nkind kind, xval a, xval b)
 {
     switch (kind) {
     case N_EQ:
-        return truth(values_equal(a, b));
+        return xv_truth(values_equal(a, b));
     case N_NE:
-        return truth(!values_equal(a, b));
+        return xv_truth(!values_equal(a, b));
     case N_LT:
     case N_LE:
     case N_GT:
@@ -281,10 +261,10 @@ static void eval_step(frame *f, xval *v, const expr **push)
     case N_REF:
         return;      /* leaves are valued before their frame is pushed */
     case N_NEG:
-        *v = xval_number(*v, &x) ? number(-x) : blank();
+        *v = xval_number(*v, &x) ? xv_number(-x) : xv_blank();
         return;
     case N_NOT:
-        *v = truth(!xval_truthy(*v));
+        *v = xv_truth(!xval_truthy(*v));
         return;
     case N_AND:
     case N_OR:
@@ -292,7 +272,7 @@ static void eval_step(frame *f, xval *v, const expr **push)
             *push = e->kids[1];      /* the left side does not decide */
             return;
         }
-        *v = truth(xval_truthy(*v));
+        *v = xv_truth(xval_truthy(*v));
         return;
     case N_CALL:
         break;
@@ -345,9 +325,9 @@ static void eval_step(frame *f, xval *v, const expr **push)
             return;
         }
         if (f->n == 0)
-            *v = blank();
+            *v = xv_blank();
         else
-            *v = number(e->fn == F_MEAN ? f->acc / (double)f->n : f->acc);
+            *v = xv_number(e->fn == F_MEAN ? f->acc / (double)f->n : f->acc);
         return;
     case F_ABS:
     case F_SQRT:
@@ -356,9 +336,9 @@ static void eval_step(frame *f, xval *v, const expr **push)
             return;
         }
         if (!xval_number(*v, &x) || (e->fn == F_SQRT && x < 0.0))
-            *v = blank();
+            *v = xv_blank();
         else
-            *v = number(e->fn == F_ABS ? fabs(x) : sqrt(x));
+            *v = xv_number(e->fn == F_ABS ? fabs(x) : sqrt(x));
         return;
     default: {   /* round, roundup, rounddown */
         int mode = e->fn == F_ROUND ? 0 : e->fn == F_ROUNDUP ? 1 : -1;
@@ -368,7 +348,7 @@ static void eval_step(frame *f, xval *v, const expr **push)
         }
         if (f->step == 1) {
             if (!xval_number(*v, &x)) {
-                *v = blank();
+                *v = xv_blank();
                 return;
             }
             f->acc = x;
@@ -376,10 +356,10 @@ static void eval_step(frame *f, xval *v, const expr **push)
                 *push = e->kids[1];
                 return;
             }
-            *v = number(round_places(x, 0.0, mode));
+            *v = xv_number(round_places(x, 0.0, mode));
             return;
         }
-        *v = xval_number(*v, &d) ? number(round_places(f->acc, d, mode)) : blank();
+        *v = xval_number(*v, &d) ? xv_number(round_places(f->acc, d, mode)) : xv_blank();
         return;
     }
     }
@@ -389,7 +369,7 @@ xval expr_eval(const expr *root, const char *const *vals)
 {
     frame st[EVAL_STACK];
     size_t top = 0;
-    xval v = blank();
+    xval v = xv_blank();
     if (root->nkids == 0)
         return leaf(root, vals);
     expr_scratch_reset();
@@ -404,7 +384,7 @@ xval expr_eval(const expr *root, const char *const *vals)
                 continue;
             }
             if (top + 1 >= EVAL_STACK)        /* deeper than the parser allows */
-                return blank();
+                return xv_blank();
             st[++top] = (frame){ .e = kid };
             continue;
         }

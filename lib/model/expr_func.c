@@ -137,27 +137,6 @@ void *expr_scratch(size_t n)
     return p;
 }
 
-/* ---- values -------------------------------------------------------------- */
-
-static xval blank(void)
-{
-    xval v = { XV_BLANK, 0.0, NULL };
-    return v;
-}
-
-static xval number(double x)
-{
-    if (!isfinite(x))
-        return blank();
-    xval v = { XV_NUM, x, NULL };
-    return v;
-}
-
-static xval truth(int b)
-{
-    return number(b ? 1.0 : 0.0);
-}
-
 /* ---- numbers ------------------------------------------------------------- */
 
 /* median and stdev of the numbers among the arguments (GSL) */
@@ -170,13 +149,13 @@ static xval stats(fnid fn, const xval *args, size_t n)
             k++;
     if (fn == F_MEDIAN) {
         if (k == 0)
-            return blank();
+            return xv_blank();
         gsl_sort(xs, 1, k);
-        return number(gsl_stats_median_from_sorted_data(xs, 1, k));
+        return xv_number(gsl_stats_median_from_sorted_data(xs, 1, k));
     }
     if (k < 2)
-        return blank();
-    return number(gsl_stats_sd(xs, 1, k));
+        return xv_blank();
+    return xv_number(gsl_stats_sd(xs, 1, k));
 }
 
 /* log(x) is the natural logarithm, log(x, base) another base. */
@@ -184,12 +163,12 @@ static xval logarithm(const xval *args, size_t n)
 {
     double x, base = 0.0;
     if (!xval_number(args[0], &x) || x <= 0.0)
-        return blank();
+        return xv_blank();
     if (n == 1)
-        return number(log(x));
+        return xv_number(log(x));
     if (!xval_number(args[1], &base) || base <= 0.0 || base == 1.0)
-        return blank();
-    return number(log(x) / log(base));
+        return xv_blank();
+    return xv_number(log(x) / log(base));
 }
 
 /* A plain whole number: optional sign, then digits, spaces around allowed. */
@@ -212,8 +191,8 @@ static xval is_integer(xval v)
 {
     double x;
     if (v.kind == XV_NUM)
-        return truth(v.num == trunc(v.num));
-    return truth(v.kind == XV_STR && integer_text(v.str) && xval_number(v, &x));
+        return xv_truth(v.num == trunc(v.num));
+    return xv_truth(v.kind == XV_STR && integer_text(v.str) && xval_number(v, &x));
 }
 
 /* ---- dates --------------------------------------------------------------- */
@@ -346,7 +325,7 @@ static xval datediff(const xval *args, size_t n)
         else if (n == 4)
             is_signed = xval_truthy(args[3]);
         else
-            return blank();
+            return xv_blank();
     }
     if (n == 5)
         is_signed = xval_truthy(args[4]);
@@ -356,9 +335,9 @@ static xval datediff(const xval *args, size_t n)
             per = units[i].secs;
     if (per == 0.0 || args[0].kind == XV_BLANK || args[1].kind == XV_BLANK ||
         !expr_moment(expr_text_of(args[0]), order, &a) || !expr_moment(expr_text_of(args[1]), order, &b))
-        return blank();
+        return xv_blank();
     double d = (b - a) / per;
-    return number(is_signed ? d : fabs(d));
+    return xv_number(is_signed ? d : fabs(d));
 }
 
 /* year(), month(), day() of a date or a date and time (Y-M-D). */
@@ -370,8 +349,8 @@ static xval date_part(fnid fn, xval v)
     while (isspace((unsigned char)*p))
         p++;
     if (!date_at(&p, 'y', &days, ymd))
-        return blank();
-    return number(ymd[fn == F_YEAR ? 0 : fn == F_MONTH ? 1 : 2]);
+        return xv_blank();
+    return xv_number(ymd[fn == F_YEAR ? 0 : fn == F_MONTH ? 1 : 2]);
 }
 
 xval expr_apply(fnid fn, const xval *args, size_t n)
@@ -384,13 +363,13 @@ xval expr_apply(fnid fn, const xval *args, size_t n)
     case F_LOG:
         return logarithm(args, n);
     case F_EXPONENTIAL:
-        return xval_number(args[0], &x) ? number(exp(x)) : blank();
+        return xval_number(args[0], &x) ? xv_number(exp(x)) : xv_blank();
     case F_ISNUMBER:
-        return truth(xval_number(args[0], &x));
+        return xv_truth(xval_number(args[0], &x));
     case F_ISINTEGER:
         return is_integer(args[0]);
     case F_ISBLANK:
-        return truth(args[0].kind == XV_BLANK);
+        return xv_truth(args[0].kind == XV_BLANK);
     case F_DATEDIFF:
         return datediff(args, n);
     case F_YEAR:

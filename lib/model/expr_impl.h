@@ -4,6 +4,7 @@
 #define ATTUNE_EXPR_IMPL_H
 
 #include "expr.h"
+#include <math.h>
 
 /* The highest tree the parser builds (levels of operands below the top);
  * evaluation keeps a stack of this many frames. */
@@ -75,5 +76,26 @@ struct expr {
     size_t pos;               /* byte offset in the source */
     size_t height;            /* levels of operands below: 0 for a leaf */
 };
+
+/* Values: blank; a number (NaN and infinities, as from 0/0, sqrt(-1) or an
+ * overflow, are blank); a truth value as 1 or 0. */
+static inline xval xv_blank(void)
+{
+    xval v = { XV_BLANK, 0.0, NULL };
+    return v;
+}
+
+static inline xval xv_number(double x)
+{
+    if (!isfinite(x))
+        return xv_blank();
+    xval v = { XV_NUM, x, NULL };
+    return v;
+}
+
+static inline xval xv_truth(int b)
+{
+    return xv_number(b ? 1.0 : 0.0);
+}
 
 #endif

@@ -17,28 +17,11 @@
 #include <string.h>
 #include <strings.h>
 
-static xval blank(void)
-{
-    xval v = { XV_BLANK, 0.0, NULL };
-    return v;
-}
-
-static xval number(double x)
-{
-    xval v = { XV_NUM, x, NULL };
-    return v;
-}
-
-static xval truth(int b)
-{
-    return number(b ? 1.0 : 0.0);
-}
-
 /* Text of n bytes copied into the scratch; blank when empty. */
 xval expr_text_n(const char *s, size_t n)
 {
     if (n == 0)
-        return blank();
+        return xv_blank();
     char *t = expr_scratch(n + 1);
     memcpy(t, s, n);
     t[n] = '\0';
@@ -122,7 +105,7 @@ static xval text_test(fnid fn, xval a, xval b)
         hit = strncasecmp(hay + nh - nn, needle, nn) == 0;
     else
         hit = find_nocase(hay, needle) != NULL;
-    return truth(fn == F_NOT_CONTAIN ? !hit : hit);
+    return xv_truth(fn == F_NOT_CONTAIN ? !hit : hit);
 }
 
 /* left(text, n), right(text, n), mid(text, start, n): characters counted
@@ -132,11 +115,11 @@ static xval text_cut(fnid fn, const xval *args)
     const char *s = expr_text_of(args[0]);
     long n, start = 1;
     if (fn == F_MID && !whole_arg(args[1], &start))
-        return blank();
+        return xv_blank();
     if (!whole_arg(args[fn == F_MID ? 2 : 1], &n))
-        return blank();
+        return xv_blank();
     if (n <= 0)
-        return blank();
+        return xv_blank();
     if (fn == F_RIGHT) {
         long len = char_count(s);
         start = len - n + 1 > 1 ? len - n + 1 : 1;
@@ -145,7 +128,7 @@ static xval text_cut(fnid fn, const xval *args)
         n += start - 1;
         start = 1;
         if (n <= 0)
-            return blank();
+            return xv_blank();
     }
     size_t from = char_bytes(s, start - 1);
     return expr_text_n(s + from, char_bytes(s + from, n));
@@ -155,15 +138,15 @@ static xval find_text(xval needle, xval hay)
 {
     const char *h = expr_text_of(hay), *n = expr_text_of(needle);
     if (!*n)
-        return number(0.0);
+        return xv_number(0.0);
     const char *at = find_nocase(h, n);
     if (!at)
-        return number(0.0);
+        return xv_number(0.0);
     long pos = 1;
     for (const char *p = h; p < at; p++)
         if ((*p & 0xC0) != 0x80)
             pos++;
-    return number((double)pos);
+    return xv_number((double)pos);
 }
 
 static xval replace_text(const xval *args)
@@ -254,7 +237,7 @@ xval expr_apply_text(fnid fn, const xval *args, size_t n)
     case F_MID:
         return text_cut(fn, args);
     case F_LENGTH:
-        return number((double)char_count(expr_text_of(args[0])));
+        return xv_number((double)char_count(expr_text_of(args[0])));
     case F_FIND:
         return find_text(args[0], args[1]);
     case F_REPLACE_TEXT:
@@ -268,6 +251,6 @@ xval expr_apply_text(fnid fn, const xval *args, size_t n)
     case F_CONCAT_WS:
         return concat(fn, args, n);
     default:
-        return blank();
+        return xv_blank();
     }
 }

@@ -1,6 +1,6 @@
 /* store.h: the study store, one SQLite file per study.
  *
- * Schema 2 (STRICT tables, foreign keys on, WAL, busy timeout, version in
+ * Schema 3 (STRICT tables, foreign keys on, WAL, busy timeout, version in
  * PRAGMA user_version, application marker in the meta table):
  *   meta(key, value)
  *   therapists(id, code UNIQUE, cohort)
