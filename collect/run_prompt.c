@@ -104,6 +104,18 @@ static void say(size_t indent, const char *text)
     sbuf_release(&sb);
 }
 
+/* Prints head, then text wrapped with its later lines indented by indent
+ * (head's width, e.g. "  3. " and 5); an empty text leaves head alone. */
+static void say_hanging(const char *head, const char *text, size_t indent)
+{
+    sbuf sb = SBUF_INIT;
+    run_wrap(text, indent, text_width(), &sb);
+    const char *w = sbuf_str(&sb);
+    fputs(head, stdout);
+    fputs(sb.len > indent ? w + indent : "\n", stdout);
+    sbuf_release(&sb);
+}
+
 void run_dialog_init(run_dialog *d, const dict_instrument *in, int echo)
 {
     memset(d, 0, sizeof *d);
@@ -270,9 +282,9 @@ static void show_question(run_dialog *d)
     if (f->cols[DC_NOTE][0])
         say(3, f->cols[DC_NOTE]);
     for (size_t c = 0; c < f->nchoices; c++) {
-        sbuf_reset(&sb);
-        run_wrap(f->choices[c].label, 8, text_width(), &sb);
-        printf("   %3s  %s", f->choices[c].code, sbuf_str(&sb) + 8);
+        char head[64];
+        snprintf(head, sizeof head, "   %3s  ", f->choices[c].code);
+        say_hanging(head, f->choices[c].label, 8);
     }
     sbuf_reset(&sb);
     if (f->type == FT_CHECKBOX)
@@ -360,9 +372,9 @@ static size_t list_answers(const run_dialog *d)
     puts("\nYour answers:");
     for (size_t k = 0; k < n; k++) {
         const dict_field *f = &d->in->fields[idx[k]];
-        sbuf_reset(&sb);
-        run_wrap(f->label, 5, width, &sb);
-        printf("%3zu. %s", k + 1, sbuf_str(&sb) + 5);
+        char head[32];
+        snprintf(head, sizeof head, "%3zu. ", k + 1);
+        say_hanging(head, f->label, 5);
         sbuf_reset(&line);
         flow_answer_text(d->in, f, flow_values(d->fl), &line);
         sbuf_reset(&sb);
