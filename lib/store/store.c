@@ -2,6 +2,7 @@
  * the statement cache, therapists, clients, sessions and instruments.
  * Administrations, responses and the audit trail are in store_admin.c. */
 #include "store_int.h"
+#include "db_pg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -92,6 +93,7 @@ static const char schema_1[] =
     "INSERT INTO meta(key, value) VALUES ('application', 'attune');";
 
 static at_status exec_sql(store *s, const char *sql, at_err *err);
+static at_status pg_write_begin(store *s, at_err *err);
 
 static at_status migrate_1(store *s, at_err *err)
 {
@@ -111,6 +113,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_PG_LOCK] = "SELECT pg_try_advisory_xact_lock(1635021941, hashtext(current_schema()))",
     [ST_THERAPIST_ID] = "SELECT id FROM therapists WHERE code = ?1",
     [ST_THERAPIST_INS] = "INSERT INTO therapists(code, cohort) VALUES (?1, ?2)",
     [ST_CLIENT_GET] = "SELECT id, therapist_id FROM clients WHERE code = ?1",
@@ -210,8 +213,21 @@ const char *store_account(store *s)
 
 at_status store_dberr(store *s, at_err *err)
 {
-    int rc = sqlite3_errcode(s->db);
-    int sys = sqlite3_system_errno(s->db);
+    if (s->conn.pg) {
+        switch (db_fault_of(&s->conn)) {
+        case DB_FAULT_BUSY:
+            return at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to "
+                           "it for longer than the %ld s this waits", s->path,
+                           waiting.max_ms / 1000);
+        case DB_FAULT_IO:
+            return at_fail(err, AT_EIO, "'%s': %s", s->path, db_errmsg(&s->conn));
+        default:
+            return at_fail(err, AT_EDB, "'%s': %s", s->path, db_errmsg(&s->conn));
+        }
+    }
+    sqlite3 *db = s->conn.lite;
+    int rc = sqlite3_errcode(db);
+    int sys = sqlite3_system_errno(db);
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -229,13 +245,27 @@ at_status store_dberr(store *s, at_err *err)
     default:
         break;
     }
-    return at_fail(err, AT_EDB, "'%s': %s", s->path, sqlite3_errmsg(s->db));
+    return at_fail(err, AT_EDB, "'%s': %s", s->path, sqlite3_errmsg(db));
 }
 
-sqlite3_stmt *store_stmt(store *s, enum store_stmt id, at_err *err)
+/* The statements whose inserted row's id is asked for. */
+static int stmt_flags(enum store_stmt id)
 {
-    if (!s->st[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                                         &s->st[id], NULL) != SQLITE_OK) {
+    switch (id) {
+    case ST_THERAPIST_INS:
+    case ST_CLIENT_INS:
+    case ST_SESSION_INS:
+    case ST_ADMIN_INS:
+    case ST_AUDIT_INS:
+        return DB_PERSIST | DB_INSERT_ID;
+    default:
+        return DB_PERSIST;
+    }
+}
+
+db_stmt *store_stmt(store *s, enum store_stmt id, at_err *err)
+{
+    if (!s->st[id] && db_prepare(&s->conn, stmt_sql[id], stmt_flags(id), &s->st[id]) != 0) {
         store_dberr(s, err);
         return NULL;
     }
@@ -244,7 +274,14 @@ sqlite3_stmt *store_stmt(store *s, enum store_stmt id, at_err *err)
 
 at_status store_exec(store *s, enum store_stmt id, at_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, id, err);
+    if (s->conn.pg && (id == ST_BEGIN || id == ST_COMMIT || id == ST_ROLLBACK)) {
+        if (id == ST_BEGIN)
+            return pg_write_begin(s, err);
+        if (db_exec(&s->conn, id == ST_COMMIT ? "COMMIT" : "ROLLBACK") != 0)
+            return store_dberr(s, err);
+        return AT_OK;
+    }
+    db_stmt *st = store_stmt(s, id, err);
     if (!st)
         return err ? err->code : AT_EDB;
     return store_step_done(s, st, NULL, err);
@@ -253,7 +290,7 @@ at_status store_exec(store *s, enum store_stmt id, at_err *err)
 void store_walk_stop(store *s)
 {
     if (s->walk.on && s->st[ST_SESSION_WALK])
-        sqlite3_reset(s->st[ST_SESSION_WALK]);
+        db_reset(s->st[ST_SESSION_WALK]);
     s->walk.on = 0;
 }
 
@@ -313,6 +350,39 @@ static int busy_wait(void *arg, int count)
     struct timespec t = { step / 1000, (step % 1000) * 1000000 };
     nanosleep(&t, NULL);
     return 1;
+}
+
+/* On PostgreSQL, writers take turns as they do on SQLite: a write
+ * transaction first holds the study's advisory lock (by its schema's name),
+ * waited for as SQLite's busy handler waits, so rules that span rows (one
+ * client rating per session, an access code used once) hold between
+ * machines as they do between programs on one file.  A connection lost
+ * since the last transaction is made again first. */
+static at_status pg_write_begin(store *s, at_err *err)
+{
+    at_status rc = store_pg_reconnect(s, err);
+    if (rc != AT_OK)
+        return rc;
+    if (db_exec(&s->conn, "BEGIN ISOLATION LEVEL READ COMMITTED") != 0)
+        return store_dberr(s, err);
+    db_stmt *st = store_stmt(s, ST_PG_LOCK, err);
+    for (int count = 0; st; count++) {
+        long got = 0;
+        if ((rc = store_step_ints(s, st, &got, 1, err)) != AT_OK)
+            break;
+        if (got)
+            return AT_OK;
+        if (!busy_wait(s, count)) {
+            rc = at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to it "
+                         "for longer than the %ld s this waits", s->path,
+                         waiting.max_ms / 1000);
+            break;
+        }
+    }
+    if (!st)
+        rc = err ? err->code : AT_EDB;
+    db_exec(&s->conn, "ROLLBACK");
+    return rc == AT_OK || rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
 
 /* ---- opening ---------------------------------------------------------- */
@@ -426,7 +496,7 @@ out:
 
 static at_status exec_sql(store *s, const char *sql, at_err *err)
 {
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (db_exec(&s->conn, sql) != 0)
         return store_dberr(s, err);
     return AT_OK;
 }
@@ -434,7 +504,7 @@ static at_status exec_sql(store *s, const char *sql, at_err *err)
 /* Brings the schema forward one step at a time, each step a transaction. */
 static at_status migrate(store *s, at_err *err)
 {
-    long version = query_long(s->db, "PRAGMA user_version");
+    long version = query_long(s->conn.lite, "PRAGMA user_version");
     if (version < 0)
         return store_dberr(s, err);
     while (version < STORE_SCHEMA_VERSION) {
@@ -448,7 +518,7 @@ static at_status migrate(store *s, at_err *err)
         if (rc == AT_OK)
             rc = exec_sql(s, "COMMIT", err);
         if (rc != AT_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            db_exec(&s->conn, "ROLLBACK");
             return rc;
         }
         version++;
@@ -476,23 +546,23 @@ static at_status unwritable(const char *path, at_err *err)
 
 static at_status connect(store *s, int immutable, at_err *err)
 {
-    int rc0 = s->mode == STORE_READ ? open_ro(s->path, immutable, &s->db)
-                                    : sqlite3_open_v2(s->path, &s->db,
+    int rc0 = s->mode == STORE_READ ? open_ro(s->path, immutable, &s->conn.lite)
+                                    : sqlite3_open_v2(s->path, &s->conn.lite,
                                                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                                                       NULL);
     if (rc0 != SQLITE_OK)
-        return s->db ? store_dberr(s, err) : at_fail(err, AT_ENOMEM, "out of memory");
-    sqlite3_busy_handler(s->db, busy_wait, s);
+        return s->conn.lite ? store_dberr(s, err) : at_fail(err, AT_ENOMEM, "out of memory");
+    sqlite3_busy_handler(s->conn.lite, busy_wait, s);
     at_status rc = exec_sql(s, "PRAGMA foreign_keys = ON", err);
     if (rc != AT_OK || s->mode == STORE_READ)
         return rc;
-    if (sqlite3_db_readonly(s->db, "main") == 1)
+    if (sqlite3_db_readonly(s->conn.lite, "main") == 1)
         return unwritable(s->path, err);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(s->conn.lite, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
         rc = store_dberr(s, err);
-    } else if (strcmp(store_col(st, 0), "wal") != 0) {
+    } else if (strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
         rc = at_fail(err, AT_EIO, "'%s': cannot switch to write-ahead logging", s->path);
     }
     sqlite3_finalize(st);
@@ -513,6 +583,18 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
     *out = NULL;
     if (!path || !*path)
         path = store_default_path();
+
+    if (store_pg_url(path)) {
+        s = xcalloc(1, sizeof *s);
+        s->path = xstrdup(path);
+        s->mode = mode;
+        if ((rc = store_pg_open(s, err)) != AT_OK) {
+            store_close(s);
+            return rc;
+        }
+        *out = s;
+        return AT_OK;
+    }
 
     enum file_kind kind = FILE_EMPTY;
     int created = 0, immutable = 0;
@@ -560,7 +642,7 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
     s->mode = mode;
     rc = connect(s, immutable, err);
     if (rc == AT_OK && mode == STORE_READ &&
-        query_long(s->db, "PRAGMA user_version") < STORE_SCHEMA_VERSION)
+        query_long(s->conn.lite, "PRAGMA user_version") < STORE_SCHEMA_VERSION)
         rc = at_fail(err, AT_EVERSION,
                      "'%s' has the schema of an older attune; 'collect init' (or any command that "
                      "writes) brings it up to schema %d, keeping everything",
@@ -583,8 +665,11 @@ void store_close(store *s)
         store_rollback(s);
     store_read_end(s);
     for (int i = 0; i < ST_COUNT; i++)
-        sqlite3_finalize(s->st[i]);
-    sqlite3_close(s->db);
+        db_finalize(s->st[i]);
+    if (s->conn.pg)
+        dbpg_close(s->conn.pg);
+    else
+        sqlite3_close(s->conn.lite);
     store_cache_reset(s);
     store_cols_forget(s);
     free(s->cols);
@@ -601,8 +686,8 @@ void store_close(store *s)
 /* Foreign keys back on after a bulk transaction (a no-op otherwise). */
 static void keys_on(store *s)
 {
-    if (s->bulk)
-        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    if (s->bulk && s->conn.lite)
+        db_exec(&s->conn, "PRAGMA foreign_keys = ON");
     s->bulk = 0;
 }
 
@@ -623,12 +708,12 @@ static at_status begin(store *s, int bulk, at_err *err)
     store_cache_reset(s);
     s->txn_lost = 0;
     /* the setting holds only outside a transaction */
-    if (bulk && (rc = exec_sql(s, "PRAGMA foreign_keys = OFF", err)) != AT_OK)
+    if (bulk && s->conn.lite && (rc = exec_sql(s, "PRAGMA foreign_keys = OFF", err)) != AT_OK)
         return rc;
     s->bulk = bulk;
     rc = store_exec(s, ST_BEGIN, err);
     long ids[3];
-    sqlite3_stmt *st = rc == AT_OK ? store_stmt(s, ST_MAX_IDS, err) : NULL;
+    db_stmt *st = rc == AT_OK ? store_stmt(s, ST_MAX_IDS, err) : NULL;
     if (rc == AT_OK && !st)
         rc = err ? err->code : AT_EDB;
     if (rc == AT_OK && (rc = store_step_ints(s, st, ids, 3, err)) == AT_ENOTFOUND)
@@ -665,12 +750,12 @@ at_status store_begin_bulk(store *s, at_err *err)
  * the end instead of by SQLite on each insert. */
 static at_status check_orphans(store *s, at_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_ORPHANS, err);
+    db_stmt *st = store_stmt(s, ST_ORPHANS, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, s->admin0);
-    sqlite3_bind_int64(st, 2, s->session0);
-    sqlite3_bind_int64(st, 3, s->client0);
+    db_bind_int64(st, 1, s->admin0);
+    db_bind_int64(st, 2, s->session0);
+    db_bind_int64(st, 3, s->client0);
     long n = 0;
     at_status rc = store_step_ints(s, st, &n, 1, err);
     if (rc == AT_ENOTFOUND)
@@ -690,7 +775,7 @@ at_status store_commit(store *s, at_err *err)
     if (s->txn_lost) {
         rc = at_fail(err, AT_EDB, "nothing was saved in '%s': the transaction was undone "
                      "after an earlier error", s->path);
-    } else if ((s->bulk && (rc = check_orphans(s, err)) != AT_OK) ||
+    } else if ((s->bulk && s->conn.lite && (rc = check_orphans(s, err)) != AT_OK) ||
                (rc = store_exec(s, ST_COMMIT, err)) != AT_OK) {
         store_exec(s, ST_ROLLBACK, NULL);
         store_cols_forget(s);
@@ -757,7 +842,9 @@ at_status store_read_begin(store *s, at_err *err)
     if (s->in_txn)
         return at_fail(err, AT_EINVAL, "a transaction is already open on '%s'", s->path);
     /* the snapshot is taken at the first read, not at BEGIN */
-    at_status rc = exec_sql(s, "BEGIN; SELECT count(*) FROM meta", err);
+    at_status rc = exec_sql(s, s->conn.pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                                            " SELECT count(*) FROM meta"
+                                          : "BEGIN; SELECT count(*) FROM meta", err);
     if (rc == AT_OK)
         s->reading = 1;
     return rc;
@@ -766,7 +853,7 @@ at_status store_read_begin(store *s, at_err *err)
 void store_read_end(store *s)
 {
     if (s && s->reading) {
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        db_exec(&s->conn, "COMMIT");
         s->reading = 0;
     }
 }
@@ -775,7 +862,7 @@ void store_read_end(store *s)
  * ids and the count of administrations (a replacement deletes one). */
 static at_status content_mark(store *s, long mark[7], at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     at_status rc = store_prepare(s,
                                  "SELECT (SELECT coalesce(max(id), 0) FROM administrations),"
                                  " (SELECT count(*) FROM administrations),"
@@ -786,7 +873,7 @@ static at_status content_mark(store *s, long mark[7], at_err *err)
                                  " (SELECT coalesce(max(id), 0) FROM audit)", &st, err);
     if (rc == AT_OK)
         rc = store_step_ints(s, st, mark, 7, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
 

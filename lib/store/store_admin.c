@@ -74,13 +74,13 @@ static at_status check_rec(const admin_rec *r, at_err *err)
 /* "'T01'", or "none" for id 0 (buf holds the text). */
 static const char *therapist_code(store *s, long id, char *buf, size_t size)
 {
-    sqlite3_stmt *st = id ? store_stmt(s, ST_THERAPIST_CODE, NULL) : NULL;
+    db_stmt *st = id ? store_stmt(s, ST_THERAPIST_CODE, NULL) : NULL;
     snprintf(buf, size, "%s", "");
     if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        db_bind_int64(st, 1, id);
+        if (db_step(st) == DB_ROW)
             snprintf(buf, size, "'%s'", store_col(st, 0));
-        sqlite3_reset(st);
+        db_reset(st);
     }
     return *buf ? buf : "none";
 }
@@ -115,35 +115,35 @@ static at_status session_lookup(store *s, long cid, long number, const char *rat
     }
     /* the client's sessions are walked in number order: the next one asked
      * for is usually the next row, a step rather than a search */
-    sqlite3_stmt *st = store_stmt(s, ST_SESSION_WALK, err);
+    db_stmt *st = store_stmt(s, ST_SESSION_WALK, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    int step = SQLITE_ROW;
+    int step = DB_ROW;
     if (!s->walk.on || s->walk.client_id != cid || number < s->walk.at ||
         strcmp(s->walk.rater, rater) != 0) {
         store_walk_stop(s);
-        sqlite3_bind_int64(st, 1, cid);
-        sqlite3_bind_int64(st, 2, number);
+        db_bind_int64(st, 1, cid);
+        db_bind_int64(st, 2, number);
         store_bind_str(st, 3, rater);
         s->walk.on = 1;
         s->walk.client_id = cid;
         snprintf(s->walk.rater, sizeof s->walk.rater, "%s", rater);
-        step = sqlite3_step(st);
-        s->walk.at = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : LONG_MAX;
+        step = db_step(st);
+        s->walk.at = step == DB_ROW ? (long)db_column_int64(st, 0) : LONG_MAX;
     }
-    while (step == SQLITE_ROW && s->walk.at < number) {
-        step = sqlite3_step(st);
-        s->walk.at = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : LONG_MAX;
+    while (step == DB_ROW && s->walk.at < number) {
+        step = db_step(st);
+        s->walk.at = step == DB_ROW ? (long)db_column_int64(st, 0) : LONG_MAX;
     }
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+    if (step != DB_ROW && step != DB_DONE) {
         store_walk_stop(s);
         return store_dberr(s, err);
     }
-    if (step == SQLITE_ROW && s->walk.at == number) {
-        cache_session(s, (long)sqlite3_column_int64(st, 1), cid, number,
-                      (long)sqlite3_column_int64(st, 2), store_col(st, 3),
-                      sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : store_col(st, 4));
-        s->session.none_by = sqlite3_column_int(st, 5) == 0;
+    if (step == DB_ROW && s->walk.at == number) {
+        cache_session(s, (long)db_column_int64(st, 1), cid, number,
+                      (long)db_column_int64(st, 2), store_col(st, 3),
+                      db_column_isnull(st, 4) ? NULL : store_col(st, 4));
+        s->session.none_by = db_column_int64(st, 5) == 0;
         snprintf(s->session.rater, sizeof s->session.rater, "%s", rater);
     } else
         s->session.id = 0;
@@ -240,10 +240,10 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
         }
         if (r->modality && *r->modality && !s->session.modality) {
             store_walk_stop(s);
-            sqlite3_stmt *st = store_stmt(s, ST_SESSION_SET_MODALITY, err);
+            db_stmt *st = store_stmt(s, ST_SESSION_SET_MODALITY, err);
             if (!st)
                 return err ? err->code : AT_EDB;
-            sqlite3_bind_int64(st, 1, s->session.id);
+            db_bind_int64(st, 1, s->session.id);
             store_bind_str(st, 2, r->modality);
             if ((rc = store_step_done(s, st, NULL, err)) != AT_OK)
                 return rc;
@@ -277,21 +277,21 @@ static at_status instrument_name(store *s, long id, const char **name, at_err *e
         *name = s->instrument.name;
         return AT_OK;
     }
-    sqlite3_stmt *st = store_stmt(s, ST_INSTR_NAME, err);
+    db_stmt *st = store_stmt(s, ST_INSTR_NAME, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    db_bind_int64(st, 1, id);
+    int step = db_step(st);
+    if (step == DB_ROW) {
         free(s->instrument.name);
         s->instrument.name = xstrdup(store_col(st, 0));
         s->instrument.id = id;
         *name = s->instrument.name;
     }
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    db_reset(st);
+    if (step == DB_DONE)
         return at_fail(err, AT_ENOTFOUND, "no instrument version has id %ld", id);
-    return step == SQLITE_ROW ? AT_OK : store_dberr(s, err);
+    return step == DB_ROW ? AT_OK : store_dberr(s, err);
 }
 
 static at_status audit_add(store *s, const char *who, const char *action, long admin_id,
@@ -299,14 +299,14 @@ static at_status audit_add(store *s, const char *who, const char *action, long a
                            const char *reason, at_err *err)
 {
     char now[21];
-    sqlite3_stmt *st = store_stmt(s, ST_AUDIT_INS, err);
+    db_stmt *st = store_stmt(s, ST_AUDIT_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
     util_now_iso(now);
     store_bind_str(st, 1, now);
     store_bind_str(st, 2, store_account(s));
     store_bind_str(st, 3, action);
-    sqlite3_bind_int64(st, 4, admin_id);
+    db_bind_int64(st, 4, admin_id);
     store_bind_str(st, 5, field);
     store_bind_str(st, 6, old && *old ? old : NULL);
     store_bind_str(st, 7, new_value && *new_value ? new_value : NULL);
@@ -317,10 +317,10 @@ static at_status audit_add(store *s, const char *who, const char *action, long a
 
 static at_status bind_step_id(store *s, enum store_stmt which, long id, at_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, which, err);
+    db_stmt *st = store_stmt(s, which, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     return store_step_done(s, st, NULL, err);
 }
 
@@ -343,20 +343,20 @@ static void stored_release(stored_answers *a)
 static at_status stored_read(store *s, long admin_id, stored_answers *a, at_err *err)
 {
     memset(a, 0, sizeof *a);
-    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_ANSWERS, err);
+    db_stmt *st = store_stmt(s, ST_ADMIN_ANSWERS, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, admin_id);
-    int step = sqlite3_step(st);
+    db_bind_int64(st, 1, admin_id);
+    int step = db_step(st);
     long iid = 0;
-    if (step == SQLITE_ROW) {
-        iid = (long)sqlite3_column_int64(st, 0);
+    if (step == DB_ROW) {
+        iid = (long)db_column_int64(st, 0);
         a->text = xstrdup(store_col(st, 1));
     }
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    db_reset(st);
+    if (step == DB_DONE)
         return at_fail(err, AT_ENOTFOUND, "administration %ld does not exist", admin_id);
-    if (step != SQLITE_ROW)
+    if (step != DB_ROW)
         return store_dberr(s, err);
     if (!(a->cols = store_cols_get(s, iid, err))) {
         stored_release(a);
@@ -390,13 +390,13 @@ static at_status replace_old(store *s, const admin_rec *r, const store_cols *col
     at_status rc = stored_read(s, old_id, &prev, err);
     if (rc != AT_OK)
         return rc;
-    sqlite3_stmt *st = store_stmt(s, ST_AUDIT_REPOINT, err);
+    db_stmt *st = store_stmt(s, ST_AUDIT_REPOINT, err);
     if (!st) {
         rc = err ? err->code : AT_EDB;
         goto out;
     }
-    sqlite3_bind_int64(st, 1, old_id);
-    sqlite3_bind_int64(st, 2, new_id);
+    db_bind_int64(st, 1, old_id);
+    db_bind_int64(st, 2, new_id);
     if ((rc = store_step_done(s, st, NULL, err)) != AT_OK ||
         (rc = bind_step_id(s, ST_ADMIN_DEL, old_id, err)) != AT_OK)
         goto out;
@@ -457,24 +457,24 @@ static at_status dup_find(store *s, long session_id, const char *iname, const ch
         memcpy(status, s->dup.status, 16);
         return AT_OK;
     }
-    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_DUP, err);
+    db_stmt *st = store_stmt(s, ST_ADMIN_DUP, err);
     if (!st) {
         sbuf_release(&key);
         return err ? err->code : AT_EDB;
     }
-    sqlite3_bind_int64(st, 1, session_id);
+    db_bind_int64(st, 1, session_id);
     store_bind_str(st, 2, rater);
     store_bind_str(st, 3, code);
     store_bind_str(st, 4, iname);
-    int step = sqlite3_step(st);
+    int step = db_step(st);
     *found = 0;
     status[0] = '\0';
-    if (step == SQLITE_ROW) {
-        *found = (long)sqlite3_column_int64(st, 0);
+    if (step == DB_ROW) {
+        *found = (long)db_column_int64(st, 0);
         snprintf(status, 16, "%s", store_col(st, 1));
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+    db_reset(st);
+    if (step != DB_ROW && step != DB_DONE) {
         sbuf_release(&key);
         return store_dberr(s, err);
     }
@@ -577,20 +577,20 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
                            *code ? " by '" : "", code, *code ? "'" : "", iname);
     }
 
-    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_INS, err);
+    db_stmt *st = store_stmt(s, ST_ADMIN_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
     const char *now = r->started_at && r->finished_at ? NULL : clock_now(s);
     store_pack(&s->pack, r->values, r->n);
-    sqlite3_bind_int64(st, 1, s->session.id);
-    sqlite3_bind_int64(st, 2, r->instrument_id);
+    db_bind_int64(st, 1, s->session.id);
+    db_bind_int64(st, 2, r->instrument_id);
     store_bind_str(st, 3, r->rater);
     store_bind_str(st, 4, code);
     store_bind_str(st, 5, r->status);
     store_bind_str(st, 6, r->started_at ? r->started_at : now);
     store_bind_str(st, 7, r->finished_at ? r->finished_at : now);
     store_bind_str(st, 8, r->source);
-    sqlite3_bind_text(st, 9, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
+    db_bind_textn(st, 9, s->pack.buf, s->pack.len);
     long id = 0;
     if ((rc = store_step_done(s, st, &id, err)) != AT_OK)
         return rc;
@@ -661,13 +661,13 @@ static at_status amend_body(store *s, long admin_id, const char *field, const ch
         goto out;
     a.vals[pos] = value && *value ? value : NULL;
     store_pack(&s->pack, a.vals, a.cols->n);
-    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_SET_ANSWERS, err);
+    db_stmt *st = store_stmt(s, ST_ADMIN_SET_ANSWERS, err);
     if (!st) {
         rc = err ? err->code : AT_EDB;
         goto out;
     }
-    sqlite3_bind_int64(st, 1, admin_id);
-    sqlite3_bind_text(st, 2, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
+    db_bind_int64(st, 1, admin_id);
+    db_bind_textn(st, 2, s->pack.buf, s->pack.len);
     rc = store_step_done(s, st, NULL, err);
 out:
     stored_release(&a);

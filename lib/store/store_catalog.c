@@ -12,7 +12,7 @@ at_status store_therapist_id(store *s, const char *code, int create, long *id, a
         *id = s->therapist.id;
         return AT_OK;
     }
-    sqlite3_stmt *st = store_stmt(s, ST_THERAPIST_ID, err);
+    db_stmt *st = store_stmt(s, ST_THERAPIST_ID, err);
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, code);
@@ -25,7 +25,7 @@ at_status store_therapist_id(store *s, const char *code, int create, long *id, a
         if (!(st = store_stmt(s, ST_THERAPIST_INS, err)))
             return err ? err->code : AT_EDB;
         store_bind_str(st, 1, code);
-        sqlite3_bind_null(st, 2);
+        db_bind_null(st, 2);
         rc = store_step_done(s, st, id, err);
     }
     if (rc != AT_OK)
@@ -44,7 +44,7 @@ at_status store_client_id(store *s, const char *code, long *id, long *therapist_
         *therapist_id = s->client.therapist_id;
         return AT_OK;
     }
-    sqlite3_stmt *st = store_stmt(s, ST_CLIENT_GET, err);
+    db_stmt *st = store_stmt(s, ST_CLIENT_GET, err);
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, code);
@@ -67,7 +67,7 @@ at_status store_client_insert(store *s, const char *code, long therapist_id, lon
     at_status ast = store_check_code("client", code, err);
     if (ast != AT_OK)
         return ast;
-    sqlite3_stmt *st = store_stmt(s, ST_CLIENT_INS, err);
+    db_stmt *st = store_stmt(s, ST_CLIENT_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, code);
@@ -85,10 +85,10 @@ at_status store_client_insert(store *s, const char *code, long therapist_id, lon
 
 at_status store_session_next(store *s, long client_id, long *number, at_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_SESSION_NEXT, err);
+    db_stmt *st = store_stmt(s, ST_SESSION_NEXT, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, client_id);
+    db_bind_int64(st, 1, client_id);
     at_status rc = store_step_ints(s, st, number, 1, err);
     return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
@@ -98,12 +98,12 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
                                at_err *err)
 {
     store_walk_stop(s);   /* an open read of sessions must not see the table change */
-    sqlite3_stmt *st = store_stmt(s, ST_SESSION_INS, err);
+    db_stmt *st = store_stmt(s, ST_SESSION_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, client_id);
+    db_bind_int64(st, 1, client_id);
     store_bind_id(st, 2, therapist_id);
-    sqlite3_bind_int64(st, 3, number);
+    db_bind_int64(st, 3, number);
     store_bind_str(st, 4, date);
     store_bind_str(st, 5, modality && *modality ? modality : NULL);
     at_status rc = store_step_done(s, st, id, err);
@@ -126,7 +126,7 @@ at_status store_therapist_add(store *s, const char *code, const char *cohort, at
     if (found == AT_OK) {
         rc = at_fail(err, AT_EEXIST, "therapist '%s' already exists", code);
     } else {
-        sqlite3_stmt *st = store_stmt(s, ST_THERAPIST_INS, err);
+        db_stmt *st = store_stmt(s, ST_THERAPIST_INS, err);
         if (!st) {
             rc = err ? err->code : AT_EDB;
         } else {
@@ -159,17 +159,17 @@ at_status store_client_find(store *s, const char *code, char **therapist, at_err
         *therapist = NULL;
     if (!code)
         return AT_ENOTFOUND;
-    sqlite3_stmt *st = store_stmt(s, ST_CLIENT_THERAPIST, err);
+    db_stmt *st = store_stmt(s, ST_CLIENT_THERAPIST, err);
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, code);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW && therapist && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    int step = db_step(st);
+    if (step == DB_ROW && therapist && !db_column_isnull(st, 0))
         *therapist = xstrdup(store_col(st, 0));
-    sqlite3_reset(st);
-    if (step == SQLITE_ROW)
+    db_reset(st);
+    if (step == DB_ROW)
         return AT_OK;
-    return step == SQLITE_DONE ? AT_ENOTFOUND : store_dberr(s, err);
+    return step == DB_DONE ? AT_ENOTFOUND : store_dberr(s, err);
 }
 
 struct pair_walk {
@@ -177,7 +177,7 @@ struct pair_walk {
     void *ctx;
 };
 
-static int pair_row(sqlite3_stmt *st, void *ctx)
+static int pair_row(db_stmt *st, void *ctx)
 {
     struct pair_walk *w = ctx;
     return w->fn(store_col(st, 0), store_col(st, 1), w->ctx);
@@ -232,12 +232,12 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
     if (rc == AT_OK && number == 0)
         rc = store_session_next(s, cid, &number, err);
     else if (rc == AT_OK) {
-        sqlite3_stmt *st = store_stmt(s, ST_SESSION_GET, err);
+        db_stmt *st = store_stmt(s, ST_SESSION_GET, err);
         if (!st) {
             rc = err ? err->code : AT_EDB;
         } else {
-            sqlite3_bind_int64(st, 1, cid);
-            sqlite3_bind_int64(st, 2, number);
+            db_bind_int64(st, 1, cid);
+            db_bind_int64(st, 2, number);
             rc = store_step_ints(s, st, NULL, 0, err);
             if (rc == AT_OK)
                 rc = at_fail(err, AT_EEXIST, "client '%s' already has session %ld", client,
@@ -259,7 +259,7 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
 
 at_status store_session_today(store *s, const char *client, long *number, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     char today[11];
     util_today_iso(today);
     *number = 0;
@@ -271,7 +271,7 @@ at_status store_session_today(store *s, const char *client, long *number, at_err
     store_bind_str(st, 1, client);
     store_bind_str(st, 2, today);
     rc = store_step_ints(s, st, number, 1, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc == AT_ENOTFOUND ? AT_OK : rc;
 }
 
@@ -291,26 +291,26 @@ at_status store_session_get(store *s, const char *client, long number, session_i
                             at_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = store_stmt(s, ST_SESSION_BY_CODE, err);
+    db_stmt *st = store_stmt(s, ST_SESSION_BY_CODE, err);
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, client);
-    sqlite3_bind_int64(st, 2, number);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        out->id = (long)sqlite3_column_int64(st, 0);
+    db_bind_int64(st, 2, number);
+    int step = db_step(st);
+    if (step == DB_ROW) {
+        out->id = (long)db_column_int64(st, 0);
         out->number = number;
-        out->therapist = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL
+        out->therapist = db_column_isnull(st, 1) ? NULL
                                                                    : xstrdup(store_col(st, 1));
         out->date = xstrdup(store_col(st, 2));
-        out->modality = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL
+        out->modality = db_column_isnull(st, 3) ? NULL
                                                                   : xstrdup(store_col(st, 3));
     }
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    db_reset(st);
+    if (step == DB_DONE)
         return at_fail(err, AT_ENOTFOUND, "client '%s' has no session %ld",
                        client ? client : "", number);
-    return step == SQLITE_ROW ? AT_OK : store_dberr(s, err);
+    return step == DB_ROW ? AT_OK : store_dberr(s, err);
 }
 
 void session_info_release(session_info *si)
@@ -328,15 +328,15 @@ void session_info_release(session_info *si)
 #define INSTR_COLS \
     "SELECT id, name, version, sha256, dictionary, added_at, record_id FROM instruments "
 
-static void instrument_fill(sqlite3_stmt *st, instrument_info *ii)
+static void instrument_fill(db_stmt *st, instrument_info *ii)
 {
-    ii->id = (long)sqlite3_column_int64(st, 0);
+    ii->id = (long)db_column_int64(st, 0);
     ii->name = xstrdup(store_col(st, 1));
-    ii->version = (long)sqlite3_column_int64(st, 2);
+    ii->version = (long)db_column_int64(st, 2);
     ii->sha256 = xstrdup(store_col(st, 3));
     ii->dictionary = xstrdup(store_col(st, 4));
     ii->added_at = xstrdup(store_col(st, 5));
-    ii->record_id = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : xstrdup(store_col(st, 6));
+    ii->record_id = db_column_isnull(st, 6) ? NULL : xstrdup(store_col(st, 6));
 }
 
 at_status store_instrument_add(store *s, const char *name, const char *text,
@@ -370,7 +370,7 @@ at_status store_instrument_add_as(store *s, const char *name, const char *text,
     at_status rc = store_wbegin(s, err);
     if (rc != AT_OK)
         return rc;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     *added = 0;
     if ((rc = store_prepare(s,
                             "SELECT id, version FROM instruments WHERE name = ?1 AND sha256 = ?2",
@@ -378,17 +378,17 @@ at_status store_instrument_add_as(store *s, const char *name, const char *text,
         goto out;
     store_bind_str(st, 1, name);
     store_bind_str(st, 2, hex);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        *id = (long)sqlite3_column_int64(st, 0);
-        *version = (long)sqlite3_column_int64(st, 1);
+    int step = db_step(st);
+    if (step == DB_ROW) {
+        *id = (long)db_column_int64(st, 0);
+        *version = (long)db_column_int64(st, 1);
         goto out;
     }
-    if (step != SQLITE_DONE) {
+    if (step != DB_DONE) {
         rc = store_dberr(s, err);
         goto out;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     if ((rc = store_prepare(s,
                             "INSERT INTO instruments(name, version, sha256, dictionary, added_at, record_id)"
                             " SELECT ?1, coalesce(max(version), 0) + 1, ?2, ?3, ?4, ?5"
@@ -403,49 +403,49 @@ at_status store_instrument_add_as(store *s, const char *name, const char *text,
     if (record_id)
         store_bind_str(st, 5, record_id);
     else
-        sqlite3_bind_null(st, 5);
-    if (sqlite3_step(st) != SQLITE_ROW) {
+        db_bind_null(st, 5);
+    if (db_step(st) != DB_ROW) {
         rc = store_dberr(s, err);
         goto out;
     }
-    *id = (long)sqlite3_column_int64(st, 0);
-    *version = (long)sqlite3_column_int64(st, 1);
+    *id = (long)db_column_int64(st, 0);
+    *version = (long)db_column_int64(st, 1);
     *added = 1;
-    if (sqlite3_step(st) != SQLITE_DONE) {
+    if (db_step(st) != DB_DONE) {
         rc = store_dberr(s, err);
         goto out;
     }
     for (size_t i = 0; i < ncols && rc == AT_OK; i++) {
-        sqlite3_stmt *ins = store_stmt(s, ST_COLS_INS, err);
+        db_stmt *ins = store_stmt(s, ST_COLS_INS, err);
         if (!ins) {
             rc = err ? err->code : AT_EDB;
             break;
         }
-        sqlite3_bind_int64(ins, 1, *id);
-        sqlite3_bind_int64(ins, 2, (long)i);
+        db_bind_int64(ins, 1, *id);
+        db_bind_int64(ins, 2, (long)i);
         store_bind_str(ins, 3, cols[i]);
         rc = store_step_done(s, ins, NULL, err);
     }
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     return store_wend(s, rc, err);
 }
 
 static at_status instrument_one(store *s, const char *sql, const char *name, long num,
                                 instrument_info *out, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     at_status rc = AT_OK;
     memset(out, 0, sizeof *out);
     if ((rc = store_prepare(s, sql, &st, err)) != AT_OK)
         goto out;
     if (name)
         store_bind_str(st, 1, name);
-    sqlite3_bind_int64(st, name ? 2 : 1, num);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
+    db_bind_int64(st, name ? 2 : 1, num);
+    int step = db_step(st);
+    if (step == DB_ROW)
         instrument_fill(st, out);
-    else if (step != SQLITE_DONE)
+    else if (step != DB_DONE)
         rc = store_dberr(s, err);
     else if (!name)
         rc = at_fail(err, AT_ENOTFOUND, "no instrument version has id %ld", num);
@@ -454,7 +454,7 @@ static at_status instrument_one(store *s, const char *sql, const char *name, lon
     else
         rc = at_fail(err, AT_ENOTFOUND, "instrument '%s': not in the study", name);
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -491,7 +491,7 @@ struct instrument_walk {
     void *ctx;
 };
 
-static int instrument_row(sqlite3_stmt *st, void *ctx)
+static int instrument_row(db_stmt *st, void *ctx)
 {
     struct instrument_walk *w = ctx;
     instrument_info ii;

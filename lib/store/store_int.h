@@ -12,14 +12,15 @@
 #ifndef ATTUNE_STORE_INT_H
 #define ATTUNE_STORE_INT_H
 
-#include <sqlite3.h>
 #include <time.h>
+#include "db.h"
 #include "store.h"
 
 enum store_stmt {
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
+    ST_PG_LOCK,
     ST_THERAPIST_ID,
     ST_THERAPIST_INS,
     ST_CLIENT_GET,
@@ -58,12 +59,12 @@ typedef struct store_cols {
 } store_cols;
 
 struct store {
-    sqlite3 *db;
+    db_conn conn;                         /* its connection, SQLite or PostgreSQL */
     char *path;
     store_mode mode;
     int in_txn;                      /* store_begin is open */
     int txn_lost;                    /* that transaction was undone after an error */
-    sqlite3_stmt *st[ST_COUNT];
+    db_stmt *st[ST_COUNT];
     store_cols **cols;               /* versions whose columns were read (each allocated
                                         once, so pointers to them stay valid) */
     size_t ncols, colscap;
@@ -105,25 +106,29 @@ struct store {
 };
 
 /* The statement id, ready to bind; NULL with err filled on failure. */
-sqlite3_stmt *store_stmt(store *s, enum store_stmt id, at_err *err);
+db_stmt *store_stmt(store *s, enum store_stmt id, at_err *err);
 /* Steps a statement that returns no rows, then resets it. */
 at_status store_exec(store *s, enum store_stmt id, at_err *err);
 /* Fills err from the connection's last error. */
 at_status store_dberr(store *s, at_err *err);
 
-/* Prepares sql into *st (NULL on failure), which the caller finalizes. */
-at_status store_prepare(store *s, const char *sql, sqlite3_stmt **st, at_err *err);
+/* Prepares sql into *st (NULL on failure), which the caller finalizes.
+ * store_prepare_many is for a statement that may return many rows. */
+at_status store_prepare(store *s, const char *sql, db_stmt **st, at_err *err);
+at_status store_prepare_many(store *s, const char *sql, db_stmt **st, at_err *err);
+/* ... and for an INSERT into a table with an id, whose id db_last_id gives. */
+at_status store_prepare_insert(store *s, const char *sql, db_stmt **st, at_err *err);
 /* Steps st once and resets it: AT_OK when it ran to its end without a row,
  * and then *rowid (when not NULL) is the id of the row it inserted. */
-at_status store_step_done(store *s, sqlite3_stmt *st, long *rowid, at_err *err);
+at_status store_step_done(store *s, db_stmt *st, long *rowid, at_err *err);
 /* Steps st once, copies the first n columns of its row as integers into
  * out[0..n-1] (zeros when there is no row) and resets it: AT_OK with a row,
  * AT_ENOTFOUND without one (err untouched). */
-at_status store_step_ints(store *s, sqlite3_stmt *st, long *out, int n, at_err *err);
+at_status store_step_ints(store *s, db_stmt *st, long *out, int n, at_err *err);
 /* Runs sql, which takes no parameters, calling row on each row it returns
  * until row returns nonzero. */
 at_status store_query_each(store *s, const char *sql,
-                           int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, at_err *err);
+                           int (*row)(db_stmt *st, void *ctx), void *ctx, at_err *err);
 void store_cache_reset(store *s);
 /* Ends the session walk (before a write to sessions, a commit or a rollback). */
 void store_walk_stop(store *s);
@@ -188,6 +193,14 @@ at_status store_migrate_2(store *s, at_err *err);
 /* Migrates schema 2 to 3 (web links) inside the open transaction. */
 at_status store_migrate_3(store *s, at_err *err);
 
+/* The PostgreSQL backend's opening (store_pg.c): whether path is a
+ * PostgreSQL URL; connecting s (path, mode set), with its schema made,
+ * checked or brought forward; making a lost connection again before a
+ * write (forgetting the statements prepared on the old one). */
+int store_pg_url(const char *path);
+at_status store_pg_open(store *s, at_err *err);
+at_status store_pg_reconnect(store *s, at_err *err);
+
 /* Checks shared by the public functions. */
 at_status store_check_code(const char *what, const char *code, at_err *err);
 at_status store_check_date(const char *date, at_err *err);
@@ -199,22 +212,25 @@ at_status store_check_modality(const char *modality, at_err *err);
 void store_audit_subject(const char *stored, char *field, size_t size, const char **client,
                          const char **therapist, long *session);
 
-static inline int store_bind_str(sqlite3_stmt *st, int i, const char *v)
+static inline void store_bind_str(db_stmt *st, int i, const char *v)
 {
-    return v ? sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+    db_bind_text(st, i, v);
 }
 
 /* Binds a row id, NULL for 0 (none). */
-static inline int store_bind_id(sqlite3_stmt *st, int i, long id)
+static inline void store_bind_id(db_stmt *st, int i, long id)
 {
-    return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+    if (id)
+        db_bind_int64(st, i, id);
+    else
+        db_bind_null(st, i);
 }
 
 /* A text column, "" for NULL. */
-static inline const char *store_col(sqlite3_stmt *st, int i)
+static inline const char *store_col(db_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
+    const char *t = db_column_text(st, i);
+    return t ? t : "";
 }
 
 #endif

@@ -29,11 +29,11 @@ static int is_hash(const char *h)
 }
 
 /* Runs st (bound) to its end; *changed the rows it changed. */
-static at_status step_changes(store *s, sqlite3_stmt *st, int *changed, at_err *err)
+static at_status step_changes(store *s, db_stmt *st, int *changed, at_err *err)
 {
-    int rc = sqlite3_step(st);
-    *changed = sqlite3_changes(s->db);
-    return rc == SQLITE_DONE ? AT_OK : store_dberr(s, err);
+    int rc = db_step(st);
+    *changed = db_changes(&s->conn);
+    return rc == DB_DONE ? AT_OK : store_dberr(s, err);
 }
 
 static at_status add_body(store *s, const invite_rec *r, const char *code, long *id,
@@ -48,14 +48,14 @@ static at_status add_body(store *s, const invite_rec *r, const char *code, long 
         return at_fail(err, AT_ENOTFOUND, "there is no client '%s'", r->client);
     if (rc != AT_OK)
         return store_dberr(s, err);
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     if ((rc = store_prepare(s, "SELECT id FROM sessions WHERE client_id = ?1 AND number = ?2",
                             &st, err)) != AT_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, cid);
-    sqlite3_bind_int64(st, 2, r->session);
+    db_bind_int64(st, 1, cid);
+    db_bind_int64(st, 2, r->session);
     rc = store_step_ints(s, st, &sid, 1, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (rc == AT_ENOTFOUND)
         rc = store_session_insert(s, cid, ctid, r->session, today, NULL, &sid, err);
     if (rc != AT_OK)
@@ -74,39 +74,39 @@ static at_status add_body(store *s, const invite_rec *r, const char *code, long 
                             " AND i.state IN ('pending', 'started') AND i.expires_at > ?5"
                             " ORDER BY i.id LIMIT 1", &st, err)) != AT_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, sid);
-    sqlite3_bind_int64(st, 2, r->instrument_id);
+    db_bind_int64(st, 1, sid);
+    db_bind_int64(st, 2, r->instrument_id);
     store_bind_str(st, 3, r->rater);
     store_bind_str(st, 4, code);
     store_bind_str(st, 5, now);
     rc = store_step_ints(s, st, &dup, 1, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (rc == AT_OK)
         return at_fail(err, AT_EEXIST, "client '%s' session %ld already has an open link for "
                        "this rating (link %ld; revoke it first)", r->client, r->session, dup);
     if (rc != AT_ENOTFOUND)
         return rc;
-    if ((rc = store_prepare(s,
+    if ((rc = store_prepare_insert(s,
                             "INSERT INTO invitations(token_hash, code_hash, session_id,"
                             " instrument_id, rater, rater_code, created_at, expires_at)"
                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st, err)) != AT_OK)
         return rc;
     store_bind_str(st, 1, r->token_hash);
     store_bind_str(st, 2, r->code_hash);
-    sqlite3_bind_int64(st, 3, sid);
-    sqlite3_bind_int64(st, 4, r->instrument_id);
+    db_bind_int64(st, 3, sid);
+    db_bind_int64(st, 4, r->instrument_id);
     store_bind_str(st, 5, r->rater);
     store_bind_str(st, 6, code);
     store_bind_str(st, 7, now);
     store_bind_str(st, 8, r->expires_at);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_DONE)
-        *id = (long)sqlite3_last_insert_rowid(s->db);
-    else if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+    int step = db_step(st);
+    if (step == DB_DONE)
+        *id = (long)db_last_id(&s->conn);
+    else if (db_fault_of(&s->conn) == DB_FAULT_UNIQUE)
         rc = at_fail(err, AT_EEXIST, "a link with this token or access code exists already");
     else
         rc = store_dberr(s, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -140,21 +140,21 @@ at_status store_invite_add(store *s, const invite_rec *r, long *id, at_err *err)
 
 static const char view_sql[] = STORE_INVITE_VIEW;
 
-static void view_fill(sqlite3_stmt *st, invite_view *v)
+static void view_fill(db_stmt *st, invite_view *v)
 {
     memset(v, 0, sizeof *v);
-    v->id = (long)sqlite3_column_int64(st, 0);
+    v->id = (long)db_column_int64(st, 0);
     v->instrument = store_col(st, 1);
-    v->instrument_id = (long)sqlite3_column_int64(st, 2);
-    v->version = (long)sqlite3_column_int64(st, 3);
+    v->instrument_id = (long)db_column_int64(st, 2);
+    v->version = (long)db_column_int64(st, 3);
     v->client = store_col(st, 4);
-    v->session = (long)sqlite3_column_int64(st, 5);
+    v->session = (long)db_column_int64(st, 5);
     v->rater = store_col(st, 6);
     v->rater_code = store_col(st, 7);
     v->created_at = store_col(st, 8);
     v->expires_at = store_col(st, 9);
     v->state = store_col(st, 10);
-    v->flow_state = sqlite3_column_type(st, 11) == SQLITE_NULL ? NULL : store_col(st, 11);
+    v->flow_state = db_column_isnull(st, 11) ? NULL : store_col(st, 11);
 }
 
 at_status store_invite_find(store *s, const char *hash, int by_code,
@@ -163,14 +163,14 @@ at_status store_invite_find(store *s, const char *hash, int by_code,
     char now[21];
     util_now_iso(now);
     /* a cached statement: a server asks this for every request */
-    sqlite3_stmt *st = store_stmt(s, by_code ? ST_INVITE_BY_CODE : ST_INVITE_BY_TOKEN, err);
+    db_stmt *st = store_stmt(s, by_code ? ST_INVITE_BY_CODE : ST_INVITE_BY_TOKEN, err);
     if (!st)
         return err ? err->code : AT_EDB;
     at_status rc = AT_OK;
     store_bind_str(st, 1, hash ? hash : "");
     store_bind_str(st, 2, now);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    int step = db_step(st);
+    if (step == DB_ROW) {
         invite_view v;
         view_fill(st, &v);
         const store_cols *cols = store_cols_get(s, v.instrument_id, err);
@@ -191,12 +191,12 @@ at_status store_invite_find(store *s, const char *hash, int by_code,
         }
         free(vals);
         free(text);
-    } else if (step == SQLITE_DONE) {
+    } else if (step == DB_DONE) {
         rc = AT_ENOTFOUND;
     } else {
         rc = store_dberr(s, err);
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return rc;
 }
 
@@ -205,7 +205,7 @@ at_status store_invite_each(store *s, int (*fn)(const invite_view *v, void *ctx)
 {
     char now[21];
     sbuf sql = SBUF_INIT;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     util_now_iso(now);
     sbuf_adds(&sql, view_sql);
     /* ?1 unused: the same SELECT as find, without its filter */
@@ -214,19 +214,19 @@ at_status store_invite_each(store *s, int (*fn)(const invite_view *v, void *ctx)
     sbuf_release(&sql);
     if (rc != AT_OK)
         return rc;
-    sqlite3_bind_null(st, 1);
+    db_bind_null(st, 1);
     store_bind_str(st, 2, now);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = db_step(st)) == DB_ROW) {
         invite_view v;
         view_fill(st, &v);
         v.flow_state = NULL;
         if (fn(&v, ctx))
             break;
     }
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    if (step != DB_ROW && step != DB_DONE)
         rc = store_dberr(s, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -236,22 +236,22 @@ at_status store_invite_each(store *s, int (*fn)(const invite_view *v, void *ctx)
 static at_status not_open(store *s, long id, at_err *err)
 {
     char now[21];
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     util_now_iso(now);
     at_status rc = store_prepare(s, "SELECT " STATE_NOW " FROM invitations i WHERE i.id = ?1",
                                  &st, err);
     if (rc != AT_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     store_bind_str(st, 2, now);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
+    int step = db_step(st);
+    if (step == DB_ROW)
         rc = at_fail(err, AT_EEXIST, "link %ld is %s", id, store_col(st, 0));
-    else if (step == SQLITE_DONE)
+    else if (step == DB_DONE)
         rc = at_fail(err, AT_ENOTFOUND, "there is no link %ld", id);
     else
         rc = store_dberr(s, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -260,18 +260,18 @@ static at_status progress_body(store *s, long id, const char *const *values, siz
 {
     char now[21];
     util_now_iso(now);
-    sqlite3_stmt *st = store_stmt(s, ST_INVITE_PROGRESS, err);
+    db_stmt *st = store_stmt(s, ST_INVITE_PROGRESS, err);
     if (!st)
         return err ? err->code : AT_EDB;
     at_status rc = AT_OK;
     store_pack(&s->pack, values, n);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
+    db_bind_int64(st, 1, id);
+    db_bind_textn(st, 2, s->pack.buf, s->pack.len);
     store_bind_str(st, 3, flow_state);
     store_bind_str(st, 4, now);
     int changed = 0;
     rc = step_changes(s, st, &changed, err);
-    sqlite3_reset(st);
+    db_reset(st);
     if (rc == AT_OK && !changed)
         rc = not_open(s, id, err);
     return rc;
@@ -289,7 +289,7 @@ at_status store_invite_progress(store *s, long id, const char *const *values, si
 static at_status revoke_body(store *s, long id, at_err *err)
 {
     char now[21];
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     util_now_iso(now);
     /* an expired link may be revoked too: it then reads as revoked */
     at_status rc = store_prepare(s, "UPDATE invitations SET state = 'revoked', changed_at = ?2,"
@@ -297,11 +297,11 @@ static at_status revoke_body(store *s, long id, at_err *err)
                                  " WHERE id = ?1 AND state IN ('pending', 'started')", &st, err);
     if (rc != AT_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     store_bind_str(st, 2, now);
     int changed = 0;
     rc = step_changes(s, st, &changed, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     if (rc == AT_OK && !changed)
         rc = not_open(s, id, err);
     return rc;
@@ -319,7 +319,7 @@ at_status store_invite_revoke(store *s, long id, at_err *err)
 static at_status link_target(store *s, long id, char **client, long *session, long *iid,
                              char rater[16], char **rater_code, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     at_status rc = store_prepare(s, "SELECT c.code, se.number, i.instrument_id, i.rater,"
                                  " i.rater_code FROM invitations i"
                                  " JOIN sessions se ON se.id = i.session_id"
@@ -327,19 +327,19 @@ static at_status link_target(store *s, long id, char **client, long *session, lo
                                  &st, err);
     if (rc != AT_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    db_bind_int64(st, 1, id);
+    int step = db_step(st);
+    if (step == DB_ROW) {
         *client = xstrdup(store_col(st, 0));
-        *session = (long)sqlite3_column_int64(st, 1);
-        *iid = (long)sqlite3_column_int64(st, 2);
+        *session = (long)db_column_int64(st, 1);
+        *iid = (long)db_column_int64(st, 2);
         snprintf(rater, 16, "%s", store_col(st, 3));
         *rater_code = xstrdup(store_col(st, 4));
     } else {
-        rc = step == SQLITE_DONE ? at_fail(err, AT_ENOTFOUND, "there is no link %ld", id)
+        rc = step == DB_DONE ? at_fail(err, AT_ENOTFOUND, "there is no link %ld", id)
                                  : store_dberr(s, err);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -349,7 +349,7 @@ static at_status answer_body(store *s, long id, const admin_rec *rec, const char
     char now[21], rater[16] = "";
     char *client = NULL, *rater_code = NULL;
     long session = 0, iid = 0, aid = 0, used = 0;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     util_now_iso(now);
     /* the mark first: a second save of the link finds it no longer open */
     at_status rc = store_prepare(s, "UPDATE invitations SET state = 'answered', changed_at = ?2,"
@@ -357,11 +357,11 @@ static at_status answer_body(store *s, long id, const admin_rec *rec, const char
                                  " WHERE id = ?1 AND " OPEN_AT("?2"), &st, err);
     if (rc != AT_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     store_bind_str(st, 2, now);
     int changed = 0;
     rc = step_changes(s, st, &changed, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     st = NULL;
     if (rc == AT_OK && !changed)
         rc = not_open(s, id, err);
@@ -387,10 +387,10 @@ static at_status answer_body(store *s, long id, const admin_rec *rec, const char
         rc = store_prepare(s, "UPDATE invitations SET administration_id = ?2 WHERE id = ?1",
                            &st, err);
     if (rc == AT_OK) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, aid);
+        db_bind_int64(st, 1, id);
+        db_bind_int64(st, 2, aid);
         rc = step_changes(s, st, &changed, err);
-        sqlite3_finalize(st);
+        db_finalize(st);
     }
     if (rc == AT_OK && admin_id)
         *admin_id = aid;

@@ -43,18 +43,18 @@ static const char responses_view[] = "DROP TABLE responses;" RESPONSES_VIEW;
 
 static at_status exec(store *s, const char *sql, at_err *err)
 {
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (db_exec(&s->conn, sql) != 0)
         return store_dberr(s, err);
     return AT_OK;
 }
 
 static at_status add_col(store *s, long id, long pos, const char *name, at_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_COLS_INS, err);
+    db_stmt *st = store_stmt(s, ST_COLS_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, pos);
+    db_bind_int64(st, 1, id);
+    db_bind_int64(st, 2, pos);
     store_bind_str(st, 3, name);
     return store_step_done(s, st, NULL, err);
 }
@@ -77,7 +77,7 @@ static at_status version_cols(store *s, long id, const char *name, const char *t
     msgs_release(&problems);
     if (rc != AT_OK)
         return rc;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     if ((rc = store_prepare(s,
                             "SELECT DISTINCT r.field FROM responses r"
                             " JOIN administrations a ON a.id = r.administration_id"
@@ -85,22 +85,22 @@ static at_status version_cols(store *s, long id, const char *name, const char *t
                             " instrument_columns c WHERE c.instrument_id = ?1 AND c.name = r.field)"
                             " ORDER BY r.field", &st, err)) != AT_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     /* the new names are gathered first: inserting while the query runs would
      * change what it reads */
     char **extra = NULL;
     size_t n = 0, cap = 0;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = db_step(st)) == DB_ROW) {
         if (n == cap) {
             cap = cap ? 2 * cap : 4;
             extra = xrealloc(extra, cap * sizeof *extra);
         }
         extra[n++] = xstrdup(store_col(st, 0));
     }
-    if (step != SQLITE_DONE)
+    if (step != DB_DONE)
         rc = store_dberr(s, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     for (size_t i = 0; i < n; i++) {
         if (rc == AT_OK)
             rc = add_col(s, id, pos++, extra[i], err);
@@ -112,45 +112,45 @@ static at_status version_cols(store *s, long id, const char *name, const char *t
 
 static at_status all_version_cols(store *s, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     at_status rc = store_prepare(s, "SELECT id, name, dictionary, record_id FROM instruments"
                                  " ORDER BY id", &st, err);
     if (rc != AT_OK)
         return rc;
     int step;
-    while (rc == AT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == AT_OK && (step = db_step(st)) == DB_ROW) {
         char *name = xstrdup(store_col(st, 1)), *text = xstrdup(store_col(st, 2));
-        char *rid = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : xstrdup(store_col(st, 3));
-        rc = version_cols(s, (long)sqlite3_column_int64(st, 0), name, text, rid, err);
+        char *rid = db_column_isnull(st, 3) ? NULL : xstrdup(store_col(st, 3));
+        rc = version_cols(s, (long)db_column_int64(st, 0), name, text, rid, err);
         free(name);
         free(text);
         free(rid);
     }
-    if (rc == AT_OK && step != SQLITE_DONE)
+    if (rc == AT_OK && step != DB_DONE)
         rc = store_dberr(s, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
 /* Writes the packed answers of administration id from vals (ncols). */
 static at_status write_packed(store *s, long id, const char **vals, size_t n, at_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_SET_ANSWERS, err);
+    db_stmt *st = store_stmt(s, ST_ADMIN_SET_ANSWERS, err);
     if (!st)
         return err ? err->code : AT_EDB;
     store_pack(&s->pack, vals, n);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, s->pack.buf, (int)s->pack.len, SQLITE_STATIC);
+    db_bind_int64(st, 1, id);
+    db_bind_textn(st, 2, s->pack.buf, s->pack.len);
     return store_step_done(s, st, NULL, err);
 }
 
 /* The instrument version of administration id into *iid. */
 static at_status admin_version(store *s, long id, long *iid, at_err *err)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_ADMIN_ANSWERS, err);
+    db_stmt *st = store_stmt(s, ST_ADMIN_ANSWERS, err);
     if (!st)
         return err ? err->code : AT_EDB;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     at_status rc = store_step_ints(s, st, iid, 1, err);
     /* schema 1 deleted answers with their administration; rows without one
      * come from editing the file by hand, and the person who did can say
@@ -170,7 +170,7 @@ static at_status admin_version(store *s, long id, long *iid, at_err *err)
  * meanwhile, so what the reading sees does not change. */
 static at_status pack_all(store *s, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     at_status rc = store_prepare(s, "SELECT administration_id, field, value FROM responses"
                                  " ORDER BY administration_id, field", &st, err);
     if (rc != AT_OK)
@@ -182,8 +182,8 @@ static at_status pack_all(store *s, at_err *err)
     const store_cols *cols = NULL;
     int step;
     for (;;) {
-        step = sqlite3_step(st);
-        long id = step == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+        step = db_step(st);
+        long id = step == DB_ROW ? (long)db_column_int64(st, 0) : 0;
         if (cur && id != cur) {
             rc = write_packed(s, cur, vals, nv, err);
             for (size_t i = 0; i < nv; i++) {
@@ -195,7 +195,7 @@ static at_status pack_all(store *s, at_err *err)
             if (rc != AT_OK)
                 break;
         }
-        if (step != SQLITE_ROW)
+        if (step != DB_ROW)
             break;
         if (!cur) {
             long iid = 0;
@@ -223,9 +223,9 @@ static at_status pack_all(store *s, at_err *err)
             vals[pos] = owned[pos];
         }
     }
-    if (rc == AT_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+    if (rc == AT_OK && step != DB_DONE && step != DB_ROW)
         rc = store_dberr(s, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     for (size_t i = 0; i < vcap; i++)
         free(owned[i]);
     free(owned);

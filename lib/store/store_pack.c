@@ -207,22 +207,22 @@ const store_cols *store_cols_get(store *s, long instrument_id, at_err *err)
     for (size_t i = 0; i < s->ncols; i++)
         if (s->cols[i]->id == instrument_id)
             return s->cols[i];
-    sqlite3_stmt *st = store_stmt(s, ST_COLS_GET, err);
+    db_stmt *st = store_stmt(s, ST_COLS_GET, err);
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, instrument_id);
+    db_bind_int64(st, 1, instrument_id);
     store_cols c = { instrument_id, 0, NULL };
     size_t cap = 0;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = db_step(st)) == DB_ROW) {
         if (c.n == cap) {
             cap = cap ? 2 * cap : 16;
             c.names = xrealloc(c.names, cap * sizeof *c.names);
         }
         c.names[c.n++] = xstrdup(store_col(st, 0));
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
+    db_reset(st);
+    if (step != DB_DONE) {
         for (size_t k = 0; k < c.n; k++)
             free(c.names[k]);
         free(c.names);

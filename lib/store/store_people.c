@@ -14,7 +14,7 @@
 static at_status note(store *s, const char *field, const char *old, const char *new_value,
                       const char *reason, const char *who, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     char now[21];
     at_status rc = store_prepare(s,
                                  "INSERT INTO audit(at, who, action, administration_id, field,"
@@ -32,7 +32,7 @@ static at_status note(store *s, const char *field, const char *old, const char *
     store_bind_str(st, 6, reason && *reason ? reason : NULL);
     store_bind_str(st, 7, who && *who ? who : NULL);
     rc = store_step_done(s, st, NULL, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -74,13 +74,13 @@ static const char *subject(sbuf *sb, const char *what, const char *code, long se
 
 /* ---- listing ------------------------------------------------------------ */
 
-static at_status each_row(store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx),
+static at_status each_row(store *s, db_stmt *st, int (*row)(db_stmt *st, void *ctx),
                           void *ctx, at_err *err)
 {
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && !row(st, ctx))
+    while ((step = db_step(st)) == DB_ROW && !row(st, ctx))
         ;
-    return step == SQLITE_ROW || step == SQLITE_DONE ? AT_OK : store_dberr(s, err);
+    return step == DB_ROW || step == DB_DONE ? AT_OK : store_dberr(s, err);
 }
 
 struct therapist_walk {
@@ -88,11 +88,11 @@ struct therapist_walk {
     void *ctx;
 };
 
-static int therapist_row(sqlite3_stmt *st, void *ctx)
+static int therapist_row(db_stmt *st, void *ctx)
 {
     struct therapist_walk *w = ctx;
-    therapist_view v = { store_col(st, 0), store_col(st, 1), (long)sqlite3_column_int64(st, 2),
-                         (long)sqlite3_column_int64(st, 3) };
+    therapist_view v = { store_col(st, 0), store_col(st, 1), (long)db_column_int64(st, 2),
+                         (long)db_column_int64(st, 3) };
     return w->fn(&v, w->ctx);
 }
 
@@ -113,11 +113,11 @@ struct client_walk {
     void *ctx;
 };
 
-static int client_row(sqlite3_stmt *st, void *ctx)
+static int client_row(db_stmt *st, void *ctx)
 {
     struct client_walk *w = ctx;
-    client_view v = { store_col(st, 0), store_col(st, 1), (long)sqlite3_column_int64(st, 2),
-                      store_col(st, 3), (long)sqlite3_column_int64(st, 4) };
+    client_view v = { store_col(st, 0), store_col(st, 1), (long)db_column_int64(st, 2),
+                      store_col(st, 3), (long)db_column_int64(st, 4) };
     return w->fn(&v, w->ctx);
 }
 
@@ -142,11 +142,11 @@ struct session_walk {
     void *ctx;
 };
 
-static int session_row(sqlite3_stmt *st, void *ctx)
+static int session_row(db_stmt *st, void *ctx)
 {
     struct session_walk *w = ctx;
-    session_view v = { store_col(st, 0), (long)sqlite3_column_int64(st, 1), store_col(st, 2),
-                       store_col(st, 3), store_col(st, 4), (long)sqlite3_column_int64(st, 5) };
+    session_view v = { store_col(st, 0), (long)db_column_int64(st, 1), store_col(st, 2),
+                       store_col(st, 3), store_col(st, 4), (long)db_column_int64(st, 5) };
     return w->fn(&v, w->ctx);
 }
 
@@ -159,7 +159,7 @@ at_status store_session_list(store *s, const char *client,
         return at_fail(err, AT_ENOTFOUND, "client '%s' does not exist", client);
     if (found != AT_OK)
         return found;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     struct session_walk w = { fn, ctx };
     at_status rc = store_prepare(s,
                                  "SELECT c.code, se.number, se.date, coalesce(t.code, ''),"
@@ -174,20 +174,20 @@ at_status store_session_list(store *s, const char *client,
         store_bind_str(st, 1, client);
         rc = each_row(s, st, session_row, &w, err);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
 at_status store_instrument_uses(store *s, long instrument_id, long *count, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     at_status rc = store_prepare(s, "SELECT count(*) FROM administrations WHERE instrument_id = ?1",
                                  &st, err);
     if (rc == AT_OK) {
-        sqlite3_bind_int64(st, 1, instrument_id);
+        db_bind_int64(st, 1, instrument_id);
         rc = store_step_ints(s, st, count, 1, err);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -199,7 +199,7 @@ at_status store_instrument_uses(store *s, long instrument_id, long *count, at_er
 static at_status rated_elsewhere(store *s, long client_id, long from, const char *code,
                                  long *number, char **by, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     *number = 0;
     *by = NULL;
     at_status rc = store_prepare(s,
@@ -212,17 +212,17 @@ static at_status rated_elsewhere(store *s, long client_id, long from, const char
                                  " ORDER BY se.number LIMIT 1", &st, err);
     if (rc != AT_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, client_id);
-    sqlite3_bind_int64(st, 2, from);
+    db_bind_int64(st, 1, client_id);
+    db_bind_int64(st, 2, from);
     store_bind_str(st, 3, code);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        *number = (long)sqlite3_column_int64(st, 0);
+    int step = db_step(st);
+    if (step == DB_ROW) {
+        *number = (long)db_column_int64(st, 0);
         *by = xstrdup(store_col(st, 1));
-    } else if (step != SQLITE_DONE) {
+    } else if (step != DB_DONE) {
         rc = store_dberr(s, err);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -231,7 +231,7 @@ static at_status move_body(store *s, const char *client, const char *therapist, 
 {
     long cid, old_tid, tid;
     char *by = NULL;
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     sbuf field = SBUF_INIT, old = SBUF_INIT;
     at_status rc = store_client_id(s, client, &cid, &old_tid, err);
     if (rc == AT_OK)
@@ -259,34 +259,34 @@ static at_status move_body(store *s, const char *client, const char *therapist, 
                             " AND se.therapist_id IS NOT ?3 ORDER BY se.number",
                             &st, err)) != AT_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, cid);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, tid);
+    db_bind_int64(st, 1, cid);
+    db_bind_int64(st, 2, from);
+    db_bind_int64(st, 3, tid);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = db_step(st)) == DB_ROW) {
         sbuf_reset(&old);
         sbuf_adds(&old, store_col(st, 2));
-        rc = note(s, subject(&field, "session.therapist", client, sqlite3_column_int64(st, 1)),
+        rc = note(s, subject(&field, "session.therapist", client, db_column_int64(st, 1)),
                   sbuf_str(&old), therapist, reason, who, err);
         if (rc != AT_OK)
             goto out;
         out->sessions++;
     }
-    if (step != SQLITE_DONE) {
+    if (step != DB_DONE) {
         rc = store_dberr(s, err);
         goto out;
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     st = NULL;
     if ((rc = store_prepare(s, "UPDATE sessions SET therapist_id = ?3 WHERE client_id = ?1"
                                " AND number >= ?2", &st, err)) != AT_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, cid);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, tid);
+    db_bind_int64(st, 1, cid);
+    db_bind_int64(st, 2, from);
+    db_bind_int64(st, 3, tid);
     if ((rc = store_step_done(s, st, NULL, err)) != AT_OK)
         goto out;
-    sqlite3_finalize(st);
+    db_finalize(st);
     st = NULL;
     if (old_tid == tid)
         goto out;
@@ -297,13 +297,13 @@ static at_status move_body(store *s, const char *client, const char *therapist, 
     free(was);
     if (rc == AT_OK && (rc = store_prepare(s, "UPDATE clients SET therapist_id = ?2 WHERE id = ?1",
                                            &st, err)) == AT_OK) {
-        sqlite3_bind_int64(st, 1, cid);
-        sqlite3_bind_int64(st, 2, tid);
+        db_bind_int64(st, 1, cid);
+        db_bind_int64(st, 2, tid);
         rc = store_step_done(s, st, NULL, err);
     }
     out->client = rc == AT_OK;
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     sbuf_release(&field);
     sbuf_release(&old);
     free(by);
@@ -331,7 +331,7 @@ at_status store_client_move(store *s, const char *client, const char *therapist,
 static at_status cohort_body(store *s, const char *code, const char *cohort, const char *reason,
                              const char *who, store_change *out, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     sbuf field = SBUF_INIT;
     char *was = NULL;
     at_status rc = store_prepare(s, "SELECT id, coalesce(cohort, '') FROM therapists"
@@ -339,18 +339,18 @@ static at_status cohort_body(store *s, const char *code, const char *cohort, con
     if (rc != AT_OK)
         return rc;
     store_bind_str(st, 1, code);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_DONE) {
+    int step = db_step(st);
+    if (step == DB_DONE) {
         rc = at_fail(err, AT_ENOTFOUND, "therapist '%s' does not exist", code);
         goto out;
     }
-    if (step != SQLITE_ROW) {
+    if (step != DB_ROW) {
         rc = store_dberr(s, err);
         goto out;
     }
-    long id = (long)sqlite3_column_int64(st, 0);
+    long id = (long)db_column_int64(st, 0);
     was = xstrdup(store_col(st, 1));
-    sqlite3_finalize(st);
+    db_finalize(st);
     st = NULL;
     if (strcmp(was, cohort) == 0)
         goto out;
@@ -359,12 +359,12 @@ static at_status cohort_body(store *s, const char *code, const char *cohort, con
         (rc = store_prepare(s, "UPDATE therapists SET cohort = ?2 WHERE id = ?1", &st,
                             err)) != AT_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, id);
+    db_bind_int64(st, 1, id);
     store_bind_str(st, 2, *cohort ? cohort : NULL);
     if ((rc = store_step_done(s, st, NULL, err)) == AT_OK)
         out->therapist = 1;
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     sbuf_release(&field);
     free(was);
     return rc;
@@ -390,7 +390,7 @@ static at_status session_body(store *s, const char *client, long number, const c
                               const char *modality, const char *reason, const char *who,
                               store_change *out, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     sbuf field = SBUF_INIT;
     char *was_date = NULL, *was_modality = NULL, *first = NULL;
     long cid, tid;
@@ -405,22 +405,22 @@ static at_status session_body(store *s, const char *client, long number, const c
                             " FROM sessions se WHERE se.client_id = ?1 AND se.number = ?2",
                             &st, err)) != AT_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, cid);
-    sqlite3_bind_int64(st, 2, number);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_DONE) {
+    db_bind_int64(st, 1, cid);
+    db_bind_int64(st, 2, number);
+    int step = db_step(st);
+    if (step == DB_DONE) {
         rc = at_fail(err, AT_ENOTFOUND, "client '%s' has no session %ld", client, number);
         goto out;
     }
-    if (step != SQLITE_ROW) {
+    if (step != DB_ROW) {
         rc = store_dberr(s, err);
         goto out;
     }
-    long sid = (long)sqlite3_column_int64(st, 0);
+    long sid = (long)db_column_int64(st, 0);
     was_date = xstrdup(store_col(st, 1));
     was_modality = xstrdup(store_col(st, 2));
     first = xstrdup(store_col(st, 3));
-    sqlite3_finalize(st);
+    db_finalize(st);
     st = NULL;
     if (date && *first && strcmp(date, first) > 0) {
         rc = at_fail(err, AT_EINVAL,
@@ -446,12 +446,12 @@ static at_status session_body(store *s, const char *client, long number, const c
                                " modality = coalesce(?3, modality) WHERE id = ?1",
                             &st, err)) != AT_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, sid);
+    db_bind_int64(st, 1, sid);
     store_bind_str(st, 2, out->date ? date : NULL);
     store_bind_str(st, 3, out->modality ? modality : NULL);
     rc = store_step_done(s, st, NULL, err);
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     sbuf_release(&field);
     free(was_date);
     free(was_modality);

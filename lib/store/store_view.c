@@ -31,27 +31,27 @@ static const char admin_sql[] =
     " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id";
 
 /* Binds a filter's values to the parameters of ADMIN_WHERE. */
-static void bind_filter(sqlite3_stmt *st, const admin_filter *flt)
+static void bind_filter(db_stmt *st, const admin_filter *flt)
 {
     const char *texts[] = { flt->instrument, flt->client, flt->therapist, flt->cohort,
                             flt->rater, flt->from_date, flt->to_date };
     for (int k = 0; k < 7; k++)
         store_bind_str(st, k + 1, texts[k]);
     if (flt->session)
-        sqlite3_bind_int64(st, 8, flt->session);
+        db_bind_int64(st, 8, flt->session);
 }
 
 at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err)
 {
     static const admin_filter none = { 0 };
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     *count = 0;
     at_status rc = store_prepare(s, "SELECT count(*)" ADMIN_WHERE, &st, err);
     if (rc == AT_OK) {
         bind_filter(st, flt ? flt : &none);
         rc = store_step_ints(s, st, count, 1, err);
     }
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -77,11 +77,11 @@ static void by_id_release(by_id *t)
 /* Reads sql's rows (id, text, text or number) into t. */
 static at_status by_id_load(store *s, const char *sql, int third_is_num, by_id *t, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     at_status rc = store_prepare(s, sql, &st, err);
     int step;
-    while (rc == AT_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        long id = (long)sqlite3_column_int64(st, 0);
+    while (rc == AT_OK && (step = db_step(st)) == DB_ROW) {
+        long id = (long)db_column_int64(st, 0);
         if (id < 0 || id > 10000000)
             continue;
         if ((size_t)id >= t->n) {
@@ -97,13 +97,13 @@ static at_status by_id_load(store *s, const char *sql, int third_is_num, by_id *
         }
         t->a[id] = xstrdup(store_col(st, 1));
         if (third_is_num)
-            t->num[id] = (long)sqlite3_column_int64(st, 2);
+            t->num[id] = (long)db_column_int64(st, 2);
         else
             t->b[id] = xstrdup(store_col(st, 2));
     }
-    if (rc == AT_OK && step != SQLITE_DONE)
+    if (rc == AT_OK && step != DB_DONE)
         rc = store_dberr(s, err);
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -113,17 +113,17 @@ static const char *by_id_text(const by_id *t, char **col, long id)
 }
 
 /* The view of the administration statement's current row. */
-static void view_header(admin_view *v, sqlite3_stmt *st, const by_id *ther, const by_id *instr)
+static void view_header(admin_view *v, db_stmt *st, const by_id *ther, const by_id *instr)
 {
-    long tid = (long)sqlite3_column_int64(st, 2);
-    v->id = (long)sqlite3_column_int64(st, 0);
+    long tid = (long)db_column_int64(st, 2);
+    v->id = (long)db_column_int64(st, 0);
     v->client = store_col(st, 1);
     v->therapist = by_id_text(ther, ther->a, tid);
     v->cohort = by_id_text(ther, ther->b, tid);
-    v->session = (long)sqlite3_column_int64(st, 3);
+    v->session = (long)db_column_int64(st, 3);
     v->date = store_col(st, 4);
     v->modality = store_col(st, 5);
-    v->instrument_id = (long)sqlite3_column_int64(st, 6);
+    v->instrument_id = (long)db_column_int64(st, 6);
     v->instrument = by_id_text(instr, instr->a, v->instrument_id);
     v->version = v->instrument_id > 0 && (size_t)v->instrument_id < instr->n
                      ? instr->num[v->instrument_id] : 0;
@@ -139,7 +139,7 @@ at_status store_admin_each(store *s, const admin_filter *flt,
                            int (*fn)(const admin_view *v, void *ctx), void *ctx, at_err *err)
 {
     static const admin_filter none = { 0 };
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     sbuf text = SBUF_INIT;
     const char **vals = NULL;
     size_t vcap = 0;
@@ -151,12 +151,12 @@ at_status store_admin_each(store *s, const admin_filter *flt,
                          err)) != AT_OK ||
         (rc = by_id_load(s, "SELECT id, name, version FROM instruments", 1, &instr,
                          err)) != AT_OK ||
-        (rc = store_prepare(s, admin_sql, &st, err)) != AT_OK)
+        (rc = store_prepare_many(s, admin_sql, &st, err)) != AT_OK)
         goto out;
     bind_filter(st, flt);
     int step;
     const store_cols *cols = NULL;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = db_step(st)) == DB_ROW) {
         admin_view v;
         view_header(&v, st, &ther, &instr);
         if (!cols || cols->id != v.instrument_id) {
@@ -169,10 +169,10 @@ at_status store_admin_each(store *s, const admin_filter *flt,
                 vals = xrealloc(vals, vcap * sizeof *vals);
             }
         }
-        const unsigned char *packed = sqlite3_column_text(st, 13);
+        const char *packed = db_column_text(st, 13);
         sbuf_reset(&text);
-        sbuf_add(&text, packed ? (const char *)packed : "[]",
-                 packed ? (size_t)sqlite3_column_bytes(st, 13) : 2);
+        sbuf_add(&text, packed ? packed : "[]",
+                 packed ? (size_t)db_column_bytes(st, 13) : 2);
         if (!store_unpack(text.buf, vals, cols->n)) {
             rc = at_fail(err, AT_EDB, "'%s': the answers of administration %ld are not "
                          "readable", s->path, v.id);
@@ -184,10 +184,10 @@ at_status store_admin_each(store *s, const admin_filter *flt,
         if (fn(&v, ctx))
             goto out;
     }
-    if (step != SQLITE_DONE)
+    if (step != DB_DONE)
         rc = store_dberr(s, err);
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     sbuf_release(&text);
     free(vals);
     by_id_release(&ther);
@@ -199,7 +199,7 @@ at_status store_admin_find(store *s, const char *instrument, const char *client,
                            const char *rater, const char *rater_code, long *admin_id,
                            long *instrument_id, at_err *err)
 {
-    sqlite3_stmt *st = NULL;
+    db_stmt *st = NULL;
     at_status rc = AT_OK;
     if ((rc = store_prepare(s,
                             "SELECT a.id, a.instrument_id FROM clients c"
@@ -212,34 +212,34 @@ at_status store_admin_find(store *s, const char *instrument, const char *client,
                             " ORDER BY a.id LIMIT 2", &st, err)) != AT_OK)
         goto out;
     store_bind_str(st, 1, client ? client : "");
-    sqlite3_bind_int64(st, 2, session);
+    db_bind_int64(st, 2, session);
     store_bind_str(st, 3, instrument ? instrument : "");
     store_bind_str(st, 4, rater);
     store_bind_str(st, 5, rater_code);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_DONE) {
+    int step = db_step(st);
+    if (step == DB_DONE) {
         rc = at_fail(err, AT_ENOTFOUND, "client '%s' session %ld has no %s%srating of '%s'",
                      client ? client : "", session, rater ? rater : "", rater ? " " : "",
                      instrument ? instrument : "");
         goto out;
     }
-    if (step != SQLITE_ROW) {
+    if (step != DB_ROW) {
         rc = store_dberr(s, err);
         goto out;
     }
-    *admin_id = (long)sqlite3_column_int64(st, 0);
+    *admin_id = (long)db_column_int64(st, 0);
     if (instrument_id)
-        *instrument_id = (long)sqlite3_column_int64(st, 1);
-    step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
+        *instrument_id = (long)db_column_int64(st, 1);
+    step = db_step(st);
+    if (step == DB_ROW)
         rc = at_fail(err, AT_EINVAL,
                      "client '%s' session %ld has several %s%sratings of '%s'"
                      " (give the rater and rater code)", client ? client : "", session,
                      rater ? rater : "", rater ? " " : "", instrument ? instrument : "");
-    else if (step != SQLITE_DONE)
+    else if (step != DB_DONE)
         rc = store_dberr(s, err);
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     return rc;
 }
 
@@ -248,17 +248,17 @@ struct audit_walk {
     void *ctx;
 };
 
-static int audit_row(sqlite3_stmt *st, void *ctx)
+static int audit_row(db_stmt *st, void *ctx)
 {
     struct audit_walk *w = ctx;
     audit_view v = {
-        .id = (long)sqlite3_column_int64(st, 0),
+        .id = (long)db_column_int64(st, 0),
         .at = store_col(st, 1),
         .who = store_col(st, 2),
         .action = store_col(st, 3),
         .instrument = store_col(st, 4),
         .client = store_col(st, 5),
-        .session = (long)sqlite3_column_int64(st, 6),
+        .session = (long)db_column_int64(st, 6),
         .rater = store_col(st, 7),
         .rater_code = store_col(st, 8),
         .field = store_col(st, 9),
@@ -267,7 +267,7 @@ static int audit_row(sqlite3_stmt *st, void *ctx)
         .reason = store_col(st, 12),
         .therapist = store_col(st, 13),
     };
-    if (sqlite3_column_type(st, 14) != SQLITE_NULL)
+    if (!db_column_isnull(st, 14))
         return w->fn(&v, w->ctx);
     /* a change to a client, therapist or session: its subject is in the field */
     size_t n = strlen(v.field) + 1;

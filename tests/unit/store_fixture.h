@@ -94,7 +94,7 @@ static inline sqlite3 *db_open(store *s, int writable)
 }
 
 /* Runs sql on such a connection with foreign keys on; SQLite's result code. */
-static inline int db_exec(store *s, const char *sql)
+static inline int file_exec(store *s, const char *sql)
 {
     sqlite3 *db = db_open(s, 1);
     sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);

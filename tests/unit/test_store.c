@@ -68,7 +68,7 @@ static void test_create_reopen(void **state)
     assert_int_equal(stat(f->db, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
     assert_int_equal(db_long(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(conn_long(s->db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(conn_long(s->conn.lite, "PRAGMA foreign_keys"), 1);
     assert_int_equal(db_long(s, "SELECT count(*) FROM meta WHERE key = 'application'"
                                 " AND value = 'attune'"), 1);
     assert_int_equal(db_long(s, "SELECT count(*) FROM pragma_table_list"
@@ -84,11 +84,11 @@ static void test_create_reopen(void **state)
     assert_int_equal(stat(side, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
     /* STRICT: a word in an integer column is refused by SQLite itself */
-    assert_int_not_equal(sqlite3_exec(s->db, "INSERT INTO sessions(client_id, number, date)"
+    assert_int_not_equal(sqlite3_exec(s->conn.lite, "INSERT INTO sessions(client_id, number, date)"
                                       " VALUES (1, 'three', '2026-01-01')", NULL, NULL, NULL),
                          SQLITE_OK);
     /* CHECK constraints hold against direct SQL as well */
-    assert_int_not_equal(sqlite3_exec(s->db, "INSERT INTO clients(code) VALUES ('C1');"
+    assert_int_not_equal(sqlite3_exec(s->conn.lite, "INSERT INTO clients(code) VALUES ('C1');"
                                       "INSERT INTO sessions(client_id, number, date, modality)"
                                       " VALUES (1, 1, '2026-01-01', 'phone')", NULL, NULL, NULL),
                          SQLITE_OK);
@@ -195,7 +195,7 @@ static void test_refuse_newer(void **state)
 {
     fixture *f = *state;
     store *s = open_ok(f->db, STORE_CREATE);
-    assert_int_equal(sqlite3_exec(s->db, "PRAGMA user_version = 7", NULL, NULL, NULL),
+    assert_int_equal(sqlite3_exec(s->conn.lite, "PRAGMA user_version = 7", NULL, NULL, NULL),
                      SQLITE_OK);
     store_close(s);
     for (int m = STORE_READ; m <= STORE_CREATE; m++)
@@ -217,7 +217,7 @@ static void test_read_only(void **state)
     assert_non_null(strstr(err.msg, "read-only"));
     assert_int_equal(store_begin(s, &err), AT_EINVAL);
     /* the connection itself is read-only, not only the functions */
-    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO therapists(code) VALUES ('T3')",
+    assert_int_equal(sqlite3_exec(s->conn.lite, "INSERT INTO therapists(code) VALUES ('T3')",
                                   NULL, NULL, NULL) & 0xff, SQLITE_READONLY);
     assert_int_equal(db_long(s, "SELECT count(*) FROM therapists"), 1);
     store_close(s);
@@ -469,11 +469,11 @@ static void test_read_together(void **state)
     store *a = open_ok(f->db, STORE_READ), *b = open_ok(f->db, STORE_READ);
     assert_int_equal(store_read_together(a, b, &err), AT_OK);
     assert_int_equal(store_therapist_add(w, "T2", NULL, &err), AT_OK);
-    assert_int_equal(conn_long(a->db, "SELECT count(*) FROM therapists"), 1);
-    assert_int_equal(conn_long(b->db, "SELECT count(*) FROM therapists"), 1);
+    assert_int_equal(conn_long(a->conn.lite, "SELECT count(*) FROM therapists"), 1);
+    assert_int_equal(conn_long(b->conn.lite, "SELECT count(*) FROM therapists"), 1);
     store_read_end(a);
-    assert_int_equal(conn_long(a->db, "SELECT count(*) FROM therapists"), 2);
-    assert_int_equal(conn_long(b->db, "SELECT count(*) FROM therapists"), 1);
+    assert_int_equal(conn_long(a->conn.lite, "SELECT count(*) FROM therapists"), 2);
+    assert_int_equal(conn_long(b->conn.lite, "SELECT count(*) FROM therapists"), 1);
     store_close(a);
     store_close(b);
     store_close(w);

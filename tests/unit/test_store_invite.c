@@ -152,7 +152,7 @@ static void test_progress_list_revoke(void **state)
     assert_int_equal(store_invite_progress(s, id2, v1, 3, "x", &err), AT_EEXIST);
     assert_string_equal(find(s, "tok2", 0, AT_OK).state, "revoked");
     /* expiry: an open link past its time reads as expired and takes nothing */
-    assert_int_equal(db_exec(s, "UPDATE invitations SET expires_at = '2001-01-01T00:00:00Z' WHERE id = 1"), SQLITE_OK);
+    assert_int_equal(file_exec(s, "UPDATE invitations SET expires_at = '2001-01-01T00:00:00Z' WHERE id = 1"), SQLITE_OK);
     assert_string_equal(find(s, "tok1", 0, AT_OK).state, "expired");
     assert_int_equal(store_invite_progress(s, id, v1, 3, "x", &err), AT_EEXIST);
     assert_non_null(strstr(err.msg, "expired"));
@@ -211,7 +211,7 @@ static void test_answer_once(void **state)
     assert_int_equal(add(s, "tok2", "code2", 3, NULL, &id, &err), AT_EEXIST);
     /* an expired link cannot be saved */
     assert_int_equal(add(s, "tok3", "code3", 4, NULL, &id, &err), AT_OK);
-    assert_int_equal(db_exec(s, "UPDATE invitations SET expires_at = '2001-01-01T00:00:00Z' WHERE id = (SELECT max(id) FROM invitations)"), SQLITE_OK);
+    assert_int_equal(file_exec(s, "UPDATE invitations SET expires_at = '2001-01-01T00:00:00Z' WHERE id = (SELECT max(id) FROM invitations)"), SQLITE_OK);
     assert_int_equal(store_invite_answer(s, id, &rec, NULL, &aid, &err), AT_EEXIST);
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), 1);
     /* a save that fails (more answers than the version has columns) leaves

@@ -160,7 +160,7 @@ static void test_bulk_orphans(void **state)
     assert_int_equal(store_begin_bulk(s, &err), AT_OK);
     r.client = "C2";
     assert_int_equal(store_admin_save(s, &r, 0, NULL, NULL, NULL, &err), AT_OK);
-    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO administrations(session_id, instrument_id,"
+    assert_int_equal(sqlite3_exec(s->conn.lite, "INSERT INTO administrations(session_id, instrument_id,"
                                          " rater, status, started_at, finished_at, source)"
                                          " VALUES (999, 1, 'client', 'complete', 'x', 'x',"
                                          " 'import')", NULL, NULL, NULL), SQLITE_OK);
@@ -170,13 +170,13 @@ static void test_bulk_orphans(void **state)
     assert_int_equal(store_client_find(s, "C2", NULL, NULL), AT_ENOTFOUND);
     /* a session whose client is missing is found as well */
     assert_int_equal(store_begin_bulk(s, &err), AT_OK);
-    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO sessions(client_id, number, date)"
+    assert_int_equal(sqlite3_exec(s->conn.lite, "INSERT INTO sessions(client_id, number, date)"
                                          " VALUES (77, 1, '2026-01-01')", NULL, NULL, NULL),
                      SQLITE_OK);
     assert_int_equal(store_commit(s, &err), AT_EDB);
     assert_int_equal(db_long(s, "SELECT count(*) FROM sessions"), 1);
     /* after a bulk transaction, foreign keys are on again for every write */
-    assert_int_not_equal(sqlite3_exec(s->db, "INSERT INTO sessions(client_id, number, date)"
+    assert_int_not_equal(sqlite3_exec(s->conn.lite, "INSERT INTO sessions(client_id, number, date)"
                                              " VALUES (77, 1, '2026-01-01')", NULL, NULL, NULL),
                          SQLITE_OK);
     store_close(s);

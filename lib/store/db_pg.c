@@ -1,0 +1,447 @@
+/* db_pg.c: db.h's statements on a PostgreSQL server, through libpq.
+ *
+ * A statement is sent when first stepped, its parameters as text (the
+ * server parses them by the type it infers), and its rows come back as
+ * text.  A DB_PERSIST statement is prepared on the server once, by name;
+ * others go as one unnamed extended-protocol query.  A DB_STREAM statement
+ * inside a transaction is read through a cursor, a batch of rows at a time,
+ * so a large read holds one batch in memory; other statements may run
+ * between its batches.  An INSERT flagged DB_INSERT_ID gets "RETURNING id",
+ * whose row is taken by the step, not shown to the caller. */
+#include "db.h"
+#include "db_pg.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define FETCH_ROWS 4000
+
+struct db_pg {
+    PGconn *conn;
+    char *err;               /* the last error's message */
+    char state[6];           /* its SQLSTATE; "" for none, "08000" when the link failed */
+    long long last_id;
+    long changes;
+    unsigned long serial;    /* names for prepared statements and cursors */
+};
+
+struct db_pgstmt {
+    db_pg *c;
+    char *sql;               /* with $N parameters */
+    int flags, nparams;
+    char **vals;             /* bound values (copies), NULL for NULL */
+    char name[32];           /* the server-side name, once prepared */
+    int prepared, ran, cursor, more;
+    PGresult *res;
+    int row, nrows;
+};
+
+static void set_err(db_pg *c, const char *msg, const char *state)
+{
+    free(c->err);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    c->err = xmalloc(n + 1);
+    memcpy(c->err, msg, n);
+    c->err[n] = '\0';
+    snprintf(c->state, sizeof c->state, "%s", state ? state : "");
+}
+
+/* Takes the error of res (or of the connection when res says nothing). */
+static void res_err(db_pg *c, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (PQstatus(c->conn) == CONNECTION_BAD)
+        set_err(c, PQerrorMessage(c->conn), "08000");
+    else if (msg)
+        set_err(c, msg, state);
+    else
+        set_err(c, PQerrorMessage(c->conn), state);
+}
+
+static void quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+int dbpg_connect(const char *url, db_pg **out, char **msg)
+{
+    *out = NULL;
+    *msg = NULL;
+    PGconn *conn = PQconnectdb(url);
+    if (!conn) {
+        *msg = xstrdup("out of memory");
+        return 1;
+    }
+    if (PQstatus(conn) != CONNECTION_OK) {
+        const char *m = PQerrorMessage(conn);
+        size_t n = strlen(m);
+        while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+            n--;
+        *msg = xmalloc(n + 1);
+        memcpy(*msg, m, n);
+        (*msg)[n] = '\0';
+        PQfinish(conn);
+        return 1;
+    }
+    PQsetNoticeProcessor(conn, quiet, NULL);
+    db_pg *c = xcalloc(1, sizeof *c);
+    c->conn = conn;
+    *out = c;
+    return 0;
+}
+
+void dbpg_close(db_pg *c)
+{
+    if (!c)
+        return;
+    PQfinish(c->conn);
+    free(c->err);
+    free(c);
+}
+
+int dbpg_in_txn(db_pg *c)
+{
+    PGTransactionStatusType t = PQtransactionStatus(c->conn);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+int dbpg_reconnect(db_pg *c)
+{
+    if (PQstatus(c->conn) == CONNECTION_OK)
+        return 0;
+    PQreset(c->conn);
+    if (PQstatus(c->conn) != CONNECTION_OK) {
+        set_err(c, PQerrorMessage(c->conn), "08000");
+        return 1;
+    }
+    return 0;
+}
+
+int dbpg_lost(db_pg *c)
+{
+    return PQstatus(c->conn) != CONNECTION_OK;
+}
+
+int dbpg_has_option(const char *url, const char *key, char **value, char **msg)
+{
+    *value = NULL;
+    *msg = NULL;
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(url, &perr);
+    if (!opts) {
+        if (perr) {
+            size_t n = strlen(perr);
+            while (n && (perr[n - 1] == '\n' || perr[n - 1] == ' '))
+                perr[--n] = '\0';
+            *msg = xstrdup(perr);
+            PQfreemem(perr);
+        } else {
+            *msg = xstrdup("out of memory");
+        }
+        return -1;
+    }
+    int found = 0;
+    for (PQconninfoOption *o = opts; o->keyword; o++)
+        if (strcmp(o->keyword, key) == 0 && o->val && *o->val) {
+            *value = xstrdup(o->val);
+            found = 1;
+        }
+    PQconninfoFree(opts);
+    return found;
+}
+
+/* ---- statements ------------------------------------------------------- */
+
+/* sql with ?N (and bare ?, numbered in turn) as $N, outside quotes; *n
+ * the largest number. */
+static char *dollar_params(const char *sql, int *n)
+{
+    sbuf b = SBUF_INIT;
+    int next = 0, top = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            sbuf_addc(&b, *p);
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            sbuf_addc(&b, *p);
+        } else if (*p == '?') {
+            int k;
+            if (p[1] >= '0' && p[1] <= '9') {
+                k = 0;
+                while (p[1] >= '0' && p[1] <= '9')
+                    k = 10 * k + (*++p - '0');
+            } else {
+                k = ++next;
+            }
+            if (k > top)
+                top = k;
+            sbuf_addf(&b, "$%d", k);
+        } else {
+            sbuf_addc(&b, *p);
+        }
+    }
+    *n = top;
+    return sbuf_detach(&b);
+}
+
+int dbpg_prepare(db_pg *c, const char *sql, int flags, db_pgstmt **out)
+{
+    db_pgstmt *st = xcalloc(1, sizeof *st);
+    st->c = c;
+    st->flags = flags;
+    char *text = dollar_params(sql, &st->nparams);
+    if (flags & DB_INSERT_ID) {
+        size_t n = strlen(text);
+        while (n && (text[n - 1] == ';' || text[n - 1] == ' '))
+            text[--n] = '\0';
+        sbuf b = SBUF_INIT;
+        sbuf_adds(&b, text);
+        sbuf_adds(&b, " RETURNING id");
+        free(text);
+        text = sbuf_detach(&b);
+    }
+    st->sql = text;
+    st->vals = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->vals) : NULL;
+    *out = st;
+    return 0;
+}
+
+static void drop_result(db_pgstmt *st)
+{
+    PQclear(st->res);
+    st->res = NULL;
+    st->nrows = st->row = 0;
+}
+
+static void close_cursor(db_pgstmt *st)
+{
+    if (st->cursor && PQstatus(st->c->conn) == CONNECTION_OK &&
+        PQtransactionStatus(st->c->conn) == PQTRANS_INTRANS) {
+        char q[64];
+        snprintf(q, sizeof q, "CLOSE %s", st->name);
+        PQclear(PQexec(st->c->conn, q));
+    }
+    st->cursor = st->more = 0;
+}
+
+void dbpg_reset(db_pgstmt *st)
+{
+    drop_result(st);
+    close_cursor(st);
+    st->ran = 0;
+}
+
+void dbpg_finalize(db_pgstmt *st)
+{
+    if (!st)
+        return;
+    /* a statement prepared on the server lives as long as the connection:
+     * only the store's own cached statements are, and they are finalized
+     * when it closes */
+    dbpg_reset(st);
+    for (int i = 0; i < st->nparams; i++)
+        free(st->vals[i]);
+    free(st->vals);
+    free(st->sql);
+    free(st);
+}
+
+void dbpg_bind_text(db_pgstmt *st, int i, const char *v)
+{
+    if (i < 1 || i > st->nparams)
+        return;
+    free(st->vals[i - 1]);
+    st->vals[i - 1] = v ? xstrdup(v) : NULL;
+}
+
+void dbpg_bind_textn(db_pgstmt *st, int i, const char *v, size_t n)
+{
+    if (i < 1 || i > st->nparams)
+        return;
+    free(st->vals[i - 1]);
+    st->vals[i - 1] = xmalloc(n + 1);
+    memcpy(st->vals[i - 1], v, n);
+    st->vals[i - 1][n] = '\0';
+}
+
+void dbpg_bind_int64(db_pgstmt *st, int i, long long v)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%lld", v);
+    dbpg_bind_text(st, i, num);
+}
+
+/* Reads the next batch of the cursor; DB_ROW, DB_DONE or an error. */
+static int fetch(db_pgstmt *st)
+{
+    char q[64];
+    drop_result(st);
+    snprintf(q, sizeof q, "FETCH %d FROM %s", FETCH_ROWS, st->name);
+    st->res = PQexec(st->c->conn, q);
+    if (PQresultStatus(st->res) != PGRES_TUPLES_OK) {
+        res_err(st->c, st->res);
+        drop_result(st);
+        st->more = 0;
+        return SQLITE_ERROR;
+    }
+    st->nrows = PQntuples(st->res);
+    st->more = st->nrows == FETCH_ROWS;
+    st->row = 0;
+    return st->nrows ? DB_ROW : DB_DONE;
+}
+
+static int run(db_pgstmt *st)
+{
+    db_pg *c = st->c;
+    const char *const *vals = (const char *const *)st->vals;
+    st->ran = 1;
+    st->row = 0;
+    c->state[0] = '\0';
+    free(c->err);
+    c->err = NULL;
+    if ((st->flags & DB_STREAM) && PQtransactionStatus(c->conn) == PQTRANS_INTRANS) {
+        snprintf(st->name, sizeof st->name, "attune_c%lu", ++c->serial);
+        sbuf q = SBUF_INIT;
+        sbuf_addf(&q, "DECLARE %s NO SCROLL CURSOR FOR %s", st->name, st->sql);
+        PGresult *r = PQexecParams(c->conn, q.buf, st->nparams, NULL, vals, NULL, NULL, 0);
+        sbuf_release(&q);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            res_err(c, r);
+            PQclear(r);
+            return SQLITE_ERROR;
+        }
+        PQclear(r);
+        st->cursor = 1;
+        return fetch(st);
+    }
+    if (st->flags & DB_PERSIST) {
+        if (!st->prepared) {
+            snprintf(st->name, sizeof st->name, "attune_s%lu", ++c->serial);
+            PGresult *r = PQprepare(c->conn, st->name, st->sql, st->nparams, NULL);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                res_err(c, r);
+                PQclear(r);
+                return SQLITE_ERROR;
+            }
+            PQclear(r);
+            st->prepared = 1;
+        }
+        st->res = PQexecPrepared(c->conn, st->name, st->nparams, vals, NULL, NULL, 0);
+    } else {
+        st->res = PQexecParams(c->conn, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
+    }
+    ExecStatusType rs = PQresultStatus(st->res);
+    if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {
+        res_err(c, st->res);
+        drop_result(st);
+        return SQLITE_ERROR;
+    }
+    const char *changed = PQcmdTuples(st->res);
+    c->changes = changed && *changed ? atol(changed) : 0;
+    st->nrows = rs == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
+    if ((st->flags & DB_INSERT_ID) && st->nrows == 1) {
+        c->last_id = atoll(PQgetvalue(st->res, 0, 0));
+        st->nrows = 0;
+    }
+    return st->nrows ? DB_ROW : DB_DONE;
+}
+
+int dbpg_step(db_pgstmt *st)
+{
+    if (!st->ran)
+        return run(st);
+    if (!st->res)
+        return DB_DONE;
+    if (++st->row < st->nrows)
+        return DB_ROW;
+    if (st->cursor && st->more)
+        return fetch(st);
+    return DB_DONE;
+}
+
+const char *dbpg_column_text(db_pgstmt *st, int i)
+{
+    if (!st->res || st->row >= st->nrows || i >= PQnfields(st->res) ||
+        PQgetisnull(st->res, st->row, i))
+        return NULL;
+    return PQgetvalue(st->res, st->row, i);
+}
+
+long long dbpg_column_int64(db_pgstmt *st, int i)
+{
+    const char *v = dbpg_column_text(st, i);
+    if (!v)
+        return 0;
+    if (v[0] == 't' && !v[1])
+        return 1;
+    if (v[0] == 'f' && !v[1])
+        return 0;
+    return strtoll(v, NULL, 10);
+}
+
+int dbpg_column_bytes(db_pgstmt *st, int i)
+{
+    return dbpg_column_text(st, i) ? PQgetlength(st->res, st->row, i) : 0;
+}
+
+int dbpg_exec(db_pg *c, const char *sql)
+{
+    c->state[0] = '\0';
+    free(c->err);
+    c->err = NULL;
+    PGresult *r = PQexec(c->conn, sql);
+    ExecStatusType rs = PQresultStatus(r);
+    int rc = 0;
+    if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
+        res_err(c, r);
+        rc = SQLITE_ERROR;
+    }
+    PQclear(r);
+    return rc;
+}
+
+long long dbpg_last_id(db_pg *c)
+{
+    return c->last_id;
+}
+
+long dbpg_changes(db_pg *c)
+{
+    return c->changes;
+}
+
+const char *dbpg_errmsg(db_pg *c)
+{
+    return c->err ? c->err : "no error";
+}
+
+db_fault dbpg_fault(db_pg *c)
+{
+    if (!c->state[0])
+        return c->err ? DB_FAULT_OTHER : DB_FAULT_NONE;
+    if (strcmp(c->state, "23505") == 0)
+        return DB_FAULT_UNIQUE;
+    if (strcmp(c->state, "40001") == 0 || strcmp(c->state, "40P01") == 0 ||
+        strcmp(c->state, "55P03") == 0)
+        return DB_FAULT_BUSY;
+    if (strncmp(c->state, "08", 2) == 0 || strncmp(c->state, "53", 2) == 0 ||
+        strncmp(c->state, "57", 2) == 0 || strncmp(c->state, "58", 2) == 0)
+        return DB_FAULT_IO;
+    return DB_FAULT_OTHER;
+}
+
+const char *dbpg_state(db_pg *c)
+{
+    return c->state;
+}
