@@ -58,6 +58,7 @@ void dbpg_finalize(db_pgstmt *st);
 void dbpg_bind_int64(db_pgstmt *st, int i, long long v);
 void dbpg_bind_text(db_pgstmt *st, int i, const char *v);
 void dbpg_bind_textn(db_pgstmt *st, int i, const char *v, size_t n);
+void dbpg_bind_null(db_pgstmt *st, int i, int integer);
 long long dbpg_column_int64(db_pgstmt *st, int i);
 const char *dbpg_column_text(db_pgstmt *st, int i);
 int dbpg_column_bytes(db_pgstmt *st, int i);
@@ -119,9 +120,21 @@ static inline void db_bind_textn(db_stmt *st, int i, const char *v, size_t n)
         dbpg_bind_textn(st->pg, i, v, n);
 }
 
+/* NULL of no stated type, and NULL in an integer's place. */
 static inline void db_bind_null(db_stmt *st, int i)
 {
-    db_bind_text(st, i, NULL);
+    if (st->lite)
+        sqlite3_bind_null(st->lite, i);
+    else
+        dbpg_bind_null(st->pg, i, 0);
+}
+
+static inline void db_bind_null_int64(db_stmt *st, int i)
+{
+    if (st->lite)
+        sqlite3_bind_null(st->lite, i);
+    else
+        dbpg_bind_null(st->pg, i, 1);
 }
 
 static inline long long db_column_int64(db_stmt *st, int i)

@@ -34,6 +34,7 @@ struct db_pgstmt {
     char *sql;               /* with $N parameters */
     int flags, nparams;
     char **vals;             /* bound values (copies), NULL for NULL */
+    Oid *types;              /* their types as bound (text, bigint, or 0: the server's guess) */
     char name[32];           /* the server-side name, once prepared */
     int prepared, ran, cursor, more;
     PGresult *res;
@@ -160,8 +161,8 @@ int dbpg_has_option(const char *url, const char *key, char **value, char **msg)
 
 /* ---- statements ------------------------------------------------------- */
 
-/* sql with ?N (and bare ?, numbered in turn) as $N, outside quotes; *n
- * the largest number. */
+/* sql with ?N (and bare ?, numbered in turn) as $N, outside quotes, and
+ * SQLite's CROSS JOIN ... ON as JOIN; *n the largest number. */
 static char *dollar_params(const char *sql, int *n)
 {
     sbuf b = SBUF_INIT;
@@ -175,6 +176,10 @@ static char *dollar_params(const char *sql, int *n)
         } else if (*p == '\'' || *p == '"') {
             quote = *p;
             sbuf_addc(&b, *p);
+        } else if (strncmp(p, "CROSS JOIN ", 11) == 0 && strncmp(p + 11, "LATERAL", 7) != 0) {
+            /* SQLite's join-order hint (CROSS JOIN ... ON), a plain join here */
+            sbuf_adds(&b, "JOIN ");
+            p += 10;
         } else if (*p == '?') {
             int k;
             if (p[1] >= '0' && p[1] <= '9') {
@@ -213,6 +218,7 @@ int dbpg_prepare(db_pg *c, const char *sql, int flags, db_pgstmt **out)
     }
     st->sql = text;
     st->vals = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->vals) : NULL;
+    st->types = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->types) : NULL;
     *out = st;
     return 0;
 }
@@ -253,33 +259,45 @@ void dbpg_finalize(db_pgstmt *st)
     for (int i = 0; i < st->nparams; i++)
         free(st->vals[i]);
     free(st->vals);
+    free(st->types);
     free(st->sql);
     free(st);
 }
 
-void dbpg_bind_text(db_pgstmt *st, int i, const char *v)
+/* The types sent with the values: a parameter the server sees in two
+ * places (?1 IS NULL OR code = ?1) must not be left for it to guess. */
+#define TEXT_OID 25
+#define INT8_OID 20
+
+static void bind(db_pgstmt *st, int i, const char *v, size_t n, Oid type)
 {
     if (i < 1 || i > st->nparams)
         return;
     free(st->vals[i - 1]);
-    st->vals[i - 1] = v ? xstrdup(v) : NULL;
+    st->vals[i - 1] = v ? xstrndup(v, n) : NULL;
+    st->types[i - 1] = type;
+}
+
+void dbpg_bind_text(db_pgstmt *st, int i, const char *v)
+{
+    bind(st, i, v, v ? strlen(v) : 0, TEXT_OID);
 }
 
 void dbpg_bind_textn(db_pgstmt *st, int i, const char *v, size_t n)
 {
-    if (i < 1 || i > st->nparams)
-        return;
-    free(st->vals[i - 1]);
-    st->vals[i - 1] = xmalloc(n + 1);
-    memcpy(st->vals[i - 1], v, n);
-    st->vals[i - 1][n] = '\0';
+    bind(st, i, v, n, TEXT_OID);
 }
 
 void dbpg_bind_int64(db_pgstmt *st, int i, long long v)
 {
     char num[32];
-    snprintf(num, sizeof num, "%lld", v);
-    dbpg_bind_text(st, i, num);
+    int n = snprintf(num, sizeof num, "%lld", v);
+    bind(st, i, num, (size_t)n, INT8_OID);
+}
+
+void dbpg_bind_null(db_pgstmt *st, int i, int integer)
+{
+    bind(st, i, NULL, 0, integer ? INT8_OID : 0);
 }
 
 /* Reads the next batch of the cursor; DB_ROW, DB_DONE or an error. */
@@ -314,7 +332,7 @@ static int run(db_pgstmt *st)
         snprintf(st->name, sizeof st->name, "attune_c%lu", ++c->serial);
         sbuf q = SBUF_INIT;
         sbuf_addf(&q, "DECLARE %s NO SCROLL CURSOR FOR %s", st->name, st->sql);
-        PGresult *r = PQexecParams(c->conn, q.buf, st->nparams, NULL, vals, NULL, NULL, 0);
+        PGresult *r = PQexecParams(c->conn, q.buf, st->nparams, st->types, vals, NULL, NULL, 0);
         sbuf_release(&q);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             res_err(c, r);
@@ -328,7 +346,7 @@ static int run(db_pgstmt *st)
     if (st->flags & DB_PERSIST) {
         if (!st->prepared) {
             snprintf(st->name, sizeof st->name, "attune_s%lu", ++c->serial);
-            PGresult *r = PQprepare(c->conn, st->name, st->sql, st->nparams, NULL);
+            PGresult *r = PQprepare(c->conn, st->name, st->sql, st->nparams, st->types);
             if (PQresultStatus(r) != PGRES_COMMAND_OK) {
                 res_err(c, r);
                 PQclear(r);
@@ -339,7 +357,7 @@ static int run(db_pgstmt *st)
         }
         st->res = PQexecPrepared(c->conn, st->name, st->nparams, vals, NULL, NULL, 0);
     } else {
-        st->res = PQexecParams(c->conn, st->sql, st->nparams, NULL, vals, NULL, NULL, 0);
+        st->res = PQexecParams(c->conn, st->sql, st->nparams, st->types, vals, NULL, NULL, 0);
     }
     ExecStatusType rs = PQresultStatus(st->res);
     if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK) {

@@ -223,7 +223,7 @@ static inline void store_bind_id(db_stmt *st, int i, long id)
     if (id)
         db_bind_int64(st, i, id);
     else
-        db_bind_null(st, i);
+        db_bind_null_int64(st, i);
 }
 
 /* A text column, "" for NULL. */

@@ -4,10 +4,13 @@
  *
  * These changes are audit rows of action 'amend' without an administration;
  * their field names the thing changed and its subject (store.h). */
+#define _DEFAULT_SOURCE   /* timegm */
 #include "store_int.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- the audit rows of these changes ------------------------------------ */
 
@@ -192,6 +195,24 @@ at_status store_instrument_uses(store *s, long instrument_id, long *count, at_er
 }
 
 /* ---- a client moves to another therapist -------------------------------- */
+
+/* The local date of a stored time (UTC, "YYYY-MM-DDTHH:MM:SSZ"); "" for
+ * none.  Caller frees. */
+static char *local_date(const char *utc)
+{
+    struct tm tm = { 0 };
+    char day[11] = "";
+    if (*utc && sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                       &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        time_t t = timegm(&tm);
+        struct tm local;
+        if (localtime_r(&t, &local))
+            strftime(day, sizeof day, "%Y-%m-%d", &local);
+    }
+    return xstrdup(day);
+}
 
 /* The first session of client_id numbered from on whose therapist's
  * questionnaire was given by someone other than code (a blank rater code
@@ -400,7 +421,7 @@ static at_status session_body(store *s, const char *client, long number, const c
     /* the session, and the day its first questionnaire was answered (local time) */
     if ((rc = store_prepare(s,
                             "SELECT se.id, se.date, coalesce(se.modality, ''),"
-                            " (SELECT min(date(a.finished_at, 'localtime')) FROM administrations a"
+                            " (SELECT min(a.finished_at) FROM administrations a"
                             "   WHERE a.session_id = se.id)"
                             " FROM sessions se WHERE se.client_id = ?1 AND se.number = ?2",
                             &st, err)) != AT_OK)
@@ -419,7 +440,7 @@ static at_status session_body(store *s, const char *client, long number, const c
     long sid = (long)db_column_int64(st, 0);
     was_date = xstrdup(store_col(st, 1));
     was_modality = xstrdup(store_col(st, 2));
-    first = xstrdup(store_col(st, 3));
+    first = local_date(store_col(st, 3));
     db_finalize(st);
     st = NULL;
     if (date && *first && strcmp(date, first) > 0) {

@@ -37,8 +37,7 @@ static void bind_filter(db_stmt *st, const admin_filter *flt)
                             flt->rater, flt->from_date, flt->to_date };
     for (int k = 0; k < 7; k++)
         store_bind_str(st, k + 1, texts[k]);
-    if (flt->session)
-        db_bind_int64(st, 8, flt->session);
+    store_bind_id(st, 8, flt->session);
 }
 
 at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err)
