@@ -25,6 +25,9 @@ enum {
     DB_PERSIST = 1,   /* kept for the connection's life (prepared once on the server) */
     DB_STREAM = 2,    /* may return many rows: read in batches, not whole */
     DB_INSERT_ID = 4, /* an INSERT into a table with an id: db_last_id gives it */
+    DB_DEFER = 8,     /* inside a transaction, its result may come later (a write
+                         whose failure is reported by a later call, at the latest
+                         the commit); db_changes is not known */
 };
 
 /* What went wrong with the last call (db_fault). */

@@ -19,6 +19,9 @@
 #include "util.h"
 
 #define FETCH_ROWS 4000
+/* deferred statements sent before their results are read back: few
+ * enough that those results fit in the socket's buffers */
+#define PIPELINE_MAX 256
 
 struct db_pg {
     PGconn *conn;
@@ -27,6 +30,7 @@ struct db_pg {
     long long last_id;
     long changes;
     unsigned long serial;    /* names for prepared statements and cursors */
+    int pending;             /* deferred statements sent, their results not yet read */
 };
 
 struct db_pgstmt {
@@ -159,6 +163,79 @@ int dbpg_has_option(const char *url, const char *key, char **value, char **msg)
     return found;
 }
 
+/* ---- deferred statements ------------------------------------------------ */
+
+/* Reads back the results of the deferred statements sent (libpq's pipeline
+ * mode) and leaves that mode; nonzero, with the first failure's error, when
+ * one failed (the open transaction is then undone by the server). */
+static int flush(db_pg *c)
+{
+    if (PQpipelineStatus(c->conn) == PQ_PIPELINE_OFF)
+        return 0;
+    int rc = 0, failed = 0;
+    if (c->pending && PQpipelineSync(c->conn) != 1) {
+        set_err(c, PQerrorMessage(c->conn), "08000");
+        rc = 1;
+    }
+    while (c->pending && !rc) {
+        PGresult *r = PQgetResult(c->conn);
+        if (!r) {
+            if (PQstatus(c->conn) == CONNECTION_BAD) {
+                set_err(c, PQerrorMessage(c->conn), "08000");
+                rc = 1;
+            }
+            continue;
+        }
+        ExecStatusType rs = PQresultStatus(r);
+        if (rs == PGRES_PIPELINE_SYNC) {
+            c->pending = 0;
+        } else if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
+            if (rs != PGRES_PIPELINE_ABORTED && !c->err)
+                res_err(c, r);
+            failed = 1;
+        }
+        PQclear(r);
+    }
+    c->pending = 0;
+    if (PQexitPipelineMode(c->conn) != 1 && !rc) {
+        set_err(c, PQerrorMessage(c->conn), "08000");
+        rc = 1;
+    }
+    return rc || failed;
+}
+
+/* Sends a DB_DEFER statement without waiting for its result. */
+static int send_deferred(db_pgstmt *st)
+{
+    db_pg *c = st->c;
+    const char *const *vals = (const char *const *)st->vals;
+    if (PQpipelineStatus(c->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(c->conn) != 1) {
+        set_err(c, PQerrorMessage(c->conn), "08000");
+        return SQLITE_ERROR;
+    }
+    int ok = 1;
+    if ((st->flags & DB_PERSIST) && !st->prepared) {
+        snprintf(st->name, sizeof st->name, "attune_s%lu", ++c->serial);
+        ok = PQsendPrepare(c->conn, st->name, st->sql, st->nparams, st->types);
+        c->pending++;
+        st->prepared = ok;
+    }
+    if (ok)
+        ok = st->prepared ? PQsendQueryPrepared(c->conn, st->name, st->nparams, vals, NULL, NULL, 0)
+                          : PQsendQueryParams(c->conn, st->sql, st->nparams, st->types, vals,
+                                              NULL, NULL, 0);
+    if (!ok) {
+        set_err(c, PQerrorMessage(c->conn), "08000");
+        return SQLITE_ERROR;
+    }
+    c->pending++;
+    st->ran = 1;
+    c->changes = 1;
+    if (c->pending >= PIPELINE_MAX && flush(c))
+        return SQLITE_ERROR;
+    return DB_DONE;
+}
+
 /* ---- statements ------------------------------------------------------- */
 
 /* sql with ?N (and bare ?, numbered in turn) as $N, outside quotes, and
@@ -232,7 +309,7 @@ static void drop_result(db_pgstmt *st)
 
 static void close_cursor(db_pgstmt *st)
 {
-    if (st->cursor && PQstatus(st->c->conn) == CONNECTION_OK &&
+    if (st->cursor && !flush(st->c) && PQstatus(st->c->conn) == CONNECTION_OK &&
         PQtransactionStatus(st->c->conn) == PQTRANS_INTRANS) {
         char q[64];
         snprintf(q, sizeof q, "CLOSE %s", st->name);
@@ -305,6 +382,10 @@ static int fetch(db_pgstmt *st)
 {
     char q[64];
     drop_result(st);
+    if (flush(st->c)) {
+        st->more = 0;
+        return SQLITE_ERROR;
+    }
     snprintf(q, sizeof q, "FETCH %d FROM %s", FETCH_ROWS, st->name);
     st->res = PQexec(st->c->conn, q);
     if (PQresultStatus(st->res) != PGRES_TUPLES_OK) {
@@ -323,11 +404,15 @@ static int run(db_pgstmt *st)
 {
     db_pg *c = st->c;
     const char *const *vals = (const char *const *)st->vals;
-    st->ran = 1;
     st->row = 0;
     c->state[0] = '\0';
     free(c->err);
     c->err = NULL;
+    if ((st->flags & DB_DEFER) && PQtransactionStatus(c->conn) != PQTRANS_IDLE)
+        return send_deferred(st);
+    st->ran = 1;
+    if (flush(c))
+        return SQLITE_ERROR;
     if ((st->flags & DB_STREAM) && PQtransactionStatus(c->conn) == PQTRANS_INTRANS) {
         snprintf(st->name, sizeof st->name, "attune_c%lu", ++c->serial);
         sbuf q = SBUF_INIT;
@@ -418,6 +503,8 @@ int dbpg_exec(db_pg *c, const char *sql)
     c->state[0] = '\0';
     free(c->err);
     c->err = NULL;
+    if (flush(c))
+        return SQLITE_ERROR;
     PGresult *r = PQexec(c->conn, sql);
     ExecStatusType rs = PQresultStatus(r);
     int rc = 0;

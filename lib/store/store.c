@@ -125,6 +125,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SESSION_NEXT] = "SELECT coalesce(max(number), 0) + 1 FROM sessions WHERE client_id = ?1",
     [ST_SESSION_INS] = "INSERT INTO sessions(client_id, therapist_id, number, date, modality)"
                        " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_SESSION_INS_ID] = "INSERT INTO sessions(client_id, therapist_id, number, date, modality, id)"
+                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_SESSION_SET_MODALITY] = "UPDATE sessions SET modality = ?2 WHERE id = ?1",
     [ST_INSTR_NAME] = "SELECT name FROM instruments WHERE id = ?1",
     [ST_ADMIN_DUP] = "SELECT a.id, a.status FROM administrations a"
@@ -135,6 +137,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ADMIN_INS] = "INSERT INTO administrations(session_id, instrument_id, rater, rater_code,"
                      " status, started_at, finished_at, source, answers)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_ADMIN_INS_ID] = "INSERT INTO administrations(session_id, instrument_id, rater, rater_code,"
+                        " status, started_at, finished_at, source, answers, id)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [ST_ADMIN_DEL] = "DELETE FROM administrations WHERE id = ?1",
     [ST_ADMIN_ANSWERS] = "SELECT instrument_id, answers FROM administrations WHERE id = ?1",
     [ST_ADMIN_SET_ANSWERS] = "UPDATE administrations SET answers = ?2 WHERE id = ?1",
@@ -258,6 +263,9 @@ static int stmt_flags(enum store_stmt id)
     case ST_ADMIN_INS:
     case ST_AUDIT_INS:
         return DB_PERSIST | DB_INSERT_ID;
+    case ST_SESSION_INS_ID:
+    case ST_ADMIN_INS_ID:
+        return DB_PERSIST | DB_DEFER;
     default:
         return DB_PERSIST;
     }
@@ -723,8 +731,8 @@ static at_status begin(store *s, int bulk, at_err *err)
         keys_on(s);
         return rc;
     }
-    s->admin0 = ids[0];
-    s->session0 = ids[1];
+    s->admin0 = s->admin_top = ids[0];
+    s->session0 = s->session_top = ids[1];
     s->client0 = ids[2];
     for (int k = 0; k < 3; k++) {
         if (s->touched[k].bits)

@@ -577,7 +577,8 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
                            *code ? " by '" : "", code, *code ? "'" : "", iname);
     }
 
-    db_stmt *st = store_stmt(s, ST_ADMIN_INS, err);
+    int given = s->conn.pg && s->in_txn;
+    db_stmt *st = store_stmt(s, given ? ST_ADMIN_INS_ID : ST_ADMIN_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
     const char *now = r->started_at && r->finished_at ? NULL : clock_now(s);
@@ -592,8 +593,12 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     store_bind_str(st, 8, r->source);
     db_bind_textn(st, 9, s->pack.buf, s->pack.len);
     long id = 0;
-    if ((rc = store_step_done(s, st, &id, err)) != AT_OK)
+    if (given)
+        db_bind_int64(st, 10, s->admin_top + 1);
+    if ((rc = store_step_done(s, st, given ? NULL : &id, err)) != AT_OK)
         return rc;
+    if (given)
+        id = ++s->admin_top;
     /* the checks are stale now: the next one finds the new row */
     free(s->dup.key);
     s->dup.key = NULL;

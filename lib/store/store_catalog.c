@@ -98,7 +98,8 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
                                at_err *err)
 {
     store_walk_stop(s);   /* an open read of sessions must not see the table change */
-    db_stmt *st = store_stmt(s, ST_SESSION_INS, err);
+    int given = s->conn.pg && s->in_txn;
+    db_stmt *st = store_stmt(s, given ? ST_SESSION_INS_ID : ST_SESSION_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;
     db_bind_int64(st, 1, client_id);
@@ -106,7 +107,11 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
     db_bind_int64(st, 3, number);
     store_bind_str(st, 4, date);
     store_bind_str(st, 5, modality && *modality ? modality : NULL);
-    at_status rc = store_step_done(s, st, id, err);
+    if (given)
+        db_bind_int64(st, 6, s->session_top + 1);
+    at_status rc = store_step_done(s, st, given ? NULL : id, err);
+    if (rc == AT_OK && given)
+        *id = ++s->session_top;
     if (rc != AT_OK)
         return rc;
     if (client_id == s->made.client_id && number > s->made.top)

@@ -29,10 +29,12 @@ enum store_stmt {
     ST_SESSION_GET,
     ST_SESSION_NEXT,
     ST_SESSION_INS,
+    ST_SESSION_INS_ID,
     ST_SESSION_SET_MODALITY,
     ST_INSTR_NAME,
     ST_ADMIN_DUP,
     ST_ADMIN_INS,
+    ST_ADMIN_INS_ID,
     ST_ADMIN_DEL,
     ST_ADMIN_ANSWERS,
     ST_ADMIN_SET_ANSWERS,
@@ -73,6 +75,11 @@ struct store {
     /* the largest administration and session ids when the open transaction
      * began: larger ones were made inside it */
     long admin0, session0, client0;
+    /* on PostgreSQL, the largest session and administration ids made so
+     * far in that transaction: the next rows are given the ids after them,
+     * so their inserts need not wait for an answer (writers take turns, as
+     * on SQLite, so nobody else makes rows meanwhile) */
+    long session_top, admin_top;
     int bulk;                        /* the open transaction is store_begin_bulk's */
     int reading;                     /* a read transaction of store_read_begin is open */
     /* the sessions, clients and therapists the open transaction's saves

@@ -248,11 +248,10 @@ static at_status create(store *s, const char *schema, at_err *err)
         for (size_t i = 0; i < sizeof id_tables / sizeof id_tables[0]; i++)
             sbuf_addf(&q,
                       "CREATE FUNCTION %s.%s_id() RETURNS trigger LANGUAGE plpgsql AS $f$"
-                      " BEGIN IF NEW.id IS NULL THEN"
-                      " SELECT coalesce(max(id), 0) + 1 INTO NEW.id FROM %s.%s; END IF;"
+                      " BEGIN SELECT coalesce(max(id), 0) + 1 INTO NEW.id FROM %s.%s;"
                       " RETURN NEW; END $f$;"
                       "CREATE TRIGGER %s_id BEFORE INSERT ON %s.%s FOR EACH ROW"
-                      " EXECUTE FUNCTION %s.%s_id();",
+                      " WHEN (NEW.id IS NULL) EXECUTE FUNCTION %s.%s_id();",
                       quoted, id_tables[i], quoted, id_tables[i], id_tables[i], quoted,
                       id_tables[i], quoted, id_tables[i]);
         sbuf_addf(&q, "INSERT INTO %s.schema_version(version) VALUES (%d);", quoted,
