@@ -19,10 +19,12 @@ enum { NANALYSES = sizeof analyses / sizeof analyses[0] };
 
 static void usage(FILE *fp, const opt_spec *opts)
 {
-    fputs("usage: analyze [--db FILE] COMMAND [OPTIONS] | --version | --help\n"
+    fputs("usage: analyze [--db STUDY] COMMAND [OPTIONS] | --version | --help\n"
           "\n"
-          "Scores and analyses the answers of a study file (read-only; default\n"
-          "$ATTUNE_DB, else ./attune.db) and writes CSV to standard output or -o FILE.\n"
+          "Scores and analyses the answers of a study (read-only; an SQLite file or a\n"
+          "postgresql:// URL, default $ATTUNE_DB, else ./attune.db) and writes CSV to\n"
+          "standard output or -o FILE.  It reads one consistent snapshot, also while\n"
+          "collection goes on.\n"
           "\n"
           "commands:\n", fp);
     for (size_t i = 0; i < NANALYSES; i++)
@@ -38,7 +40,8 @@ int main(int argc, char **argv)
     const char *db = NULL;
     int help = 0, version = 0;
     const opt_spec opts[] = {
-        { "--db", "FILE", "the study file (default $ATTUNE_DB, else ./attune.db)", &db, NULL },
+        { "--db", "STUDY", "the study: an SQLite file or a postgresql:// URL (default "
+          "$ATTUNE_DB, else ./attune.db)", &db, NULL },
         { "--help", NULL, "this help", NULL, &help },
         { "-h", NULL, NULL, NULL, &help },
         { "--version", NULL, "the version, and the checkout it was built from", NULL,

@@ -113,8 +113,8 @@ static const struct opt {
         "you and written whole or not at all, and may not be the study file or its -wal/-shm",
         NULL, NULL }, O_OUT, 0, SEC_OUTPUT },
     { { "--output", "FILE", NULL, NULL, NULL }, O_OUT, 0, SEC_NONE },
-    { { "--db", "FILE", "the study file (default $ATTUNE_DB, else ./attune.db); it is opened "
-        "read-only and never changed", NULL, NULL }, O_DB, 0, SEC_OUTPUT },
+    { { "--db", "STUDY", "the study: an SQLite file or a postgresql:// URL (default $ATTUNE_DB, "
+        "else ./attune.db); it is opened read-only and never changed", NULL, NULL }, O_DB, 0, SEC_OUTPUT },
     { { "--threads", "N", "1: one thread; 2: the study is read and scored on a second thread "
         "while the analyses run (default 2 on a machine with two or more cores); the output is "
         "the same either way", NULL, NULL }, O_THREADS, 0, SEC_OUTPUT },

@@ -28,7 +28,7 @@ typedef struct exporter {
 
 static void usage(void)
 {
-    fputs("usage: collect [--db FILE] export INSTRUMENT [--format wide|long|redcap]\n"
+    fputs("usage: collect [--db STUDY] export INSTRUMENT [--format wide|long|redcap]\n"
           "                [-o FILE] [--include-free-text] [--include-identifiers]\n"
           "                [--rater R] [--rater-code X]\n"
           "\n"

@@ -27,8 +27,8 @@
 
 static void usage(void)
 {
-    fputs("usage: collect [--db FILE] import INSTRUMENT FILE.csv [--dry-run] [--replace]\n"
-          "       collect [--db FILE] import INSTRUMENT FILE.csv --format redcap\n"
+    fputs("usage: collect [--db STUDY] import INSTRUMENT FILE.csv [--dry-run] [--replace]\n"
+          "       collect [--db STUDY] import INSTRUMENT FILE.csv --format redcap\n"
           "               [--record-id F] [--events E1,E2,...] [--session N]\n"
           "               [--therapist-field F] [--date-field F] [--dry-run] [--replace]\n"
           "\n"

@@ -31,10 +31,11 @@ static const struct command {
 
 static void usage(FILE *fp, const opt_spec *opts)
 {
-    fputs("usage: collect [--db FILE] [--who NAME] COMMAND [ARGS] | --version | --help\n"
+    fputs("usage: collect [--db STUDY] [--who NAME] COMMAND [ARGS] | --version | --help\n"
           "\n"
           "Gives post-session rupture-and-repair questionnaires and keeps every answer\n"
-          "in a study file (SQLite; default ./attune.db or $ATTUNE_DB), with an audit trail.\n"
+          "in a study (an SQLite file, default ./attune.db or $ATTUNE_DB, or a schema on a\n"
+          "PostgreSQL server given as a postgresql:// URL), with an audit trail.\n"
           "The audit trail names the operating-system account that made each change;\n"
           "--who NAME records a name beside it (for a shared account), never instead.\n"
           "\n"
@@ -45,6 +46,9 @@ static void usage(FILE *fp, const opt_spec *opts)
           "the view responses (administration_id, field, value) giving one row per\n"
           "answer.  A study of an earlier attune (schema 1 or 2) is brought up to schema 3,\n"
           "keeping everything, by 'collect init' or the first command that writes.\n"
+          "On PostgreSQL the same tables and view live in the schema 'attune', with the\n"
+          "version in the table schema_version; passwords come from ~/.pgpass, a service\n"
+          "file or PGPASSWORD, never from the URL.\n"
           "\n"
           "commands:\n", fp);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -59,7 +63,8 @@ int main(int argc, char **argv)
     const char *db = NULL, *who = NULL;
     int help = 0, version = 0;
     const opt_spec opts[] = {
-        { "--db", "FILE", "the study file (default $ATTUNE_DB, else ./attune.db)", &db, NULL },
+        { "--db", "STUDY", "the study: an SQLite file or a postgresql:// URL (default "
+          "$ATTUNE_DB, else ./attune.db)", &db, NULL },
         { "--who", "NAME", "a name recorded beside the account in the audit trail", &who,
           NULL },
         { "--help", NULL, "this help", NULL, &help },

@@ -76,6 +76,13 @@ void store_wait_defaults(long max_ms, long notice_ms,
 
 /* The default path: $ATTUNE_DB or "attune.db". */
 const char *store_default_path(void);
+/* On a study on a PostgreSQL server, makes (when missing) three roles and
+ * gives them their rights on the study's schema S: S_read reads everything
+ * (researchers), S_collect reads and writes everything (clinicians and
+ * coordinators), S_serve is what `collect serve` needs (links, instruments
+ * and sessions, adding answers; no stored answers read back).  *schema is
+ * S (caller frees).  An SQLite study is refused. */
+at_status store_roles(store *s, char **schema, at_err *err);
 
 /* Reading from one snapshot: a read transaction on s, held until
  * store_read_end (or store_close), so that every read in between sees the

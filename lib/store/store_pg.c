@@ -335,6 +335,83 @@ at_status store_pg_open(store *s, at_err *err)
     return rc;
 }
 
+/* The identifier name, quoted; caller frees. */
+static char *ident(const char *name)
+{
+    sbuf b = SBUF_INIT;
+    sbuf_addc(&b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            sbuf_addc(&b, '"');
+        sbuf_addc(&b, *p);
+    }
+    sbuf_addc(&b, '"');
+    return sbuf_detach(&b);
+}
+
+/* What the web server reads: links, instruments and whom a link is for,
+ * and of administrations only what tells whether a rating exists. */
+static const char serve_grants[] =
+    "GRANT SELECT ON meta, schema_version, therapists, clients, sessions, instruments,"
+    " instrument_columns, invitations TO %1$s;"
+    "GRANT SELECT (id, session_id, instrument_id, rater, rater_code, status)"
+    " ON administrations TO %1$s;"
+    "GRANT INSERT ON administrations TO %1$s;"
+    "GRANT UPDATE (state, changed_at, answers, flow_state, administration_id)"
+    " ON invitations TO %1$s;";
+
+at_status store_roles(store *s, char **schema_out, at_err *err)
+{
+    *schema_out = NULL;
+    if (!s->conn.pg)
+        return at_fail(err, AT_EINVAL, "'%s': roles are for a study on a PostgreSQL server; "
+                       "an SQLite study file is private to its owner (mode 0600)", s->path);
+    char *schema = NULL;
+    at_status rc = first_schema(s, &schema, err);
+    if (rc != AT_OK)
+        return rc;
+    static const char *const kinds[] = { "read", "collect", "serve" };
+    char *q_schema = ident(schema);
+    char *role[3];
+    sbuf q = SBUF_INIT;
+    sbuf_adds(&q, "BEGIN;");
+    for (int k = 0; k < 3; k++) {
+        sbuf name = SBUF_INIT;
+        sbuf_addf(&name, "%s_%s", schema, kinds[k]);
+        role[k] = ident(name.buf);
+        /* the role made when missing, its grants given again either way */
+        sbuf_addf(&q, "DO $r$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles"
+                  " WHERE rolname = '%s') THEN CREATE ROLE %s NOLOGIN; END IF; END $r$;",
+                  name.buf, role[k]);
+        sbuf_release(&name);
+        sbuf_addf(&q, "REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s;", q_schema, role[k]);
+        sbuf_addf(&q, "GRANT USAGE ON SCHEMA %s TO %s;", q_schema, role[k]);
+    }
+    sbuf_addf(&q, "GRANT SELECT ON ALL TABLES IN SCHEMA %s TO %s;", q_schema, role[0]);
+    sbuf_addf(&q, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s TO %s;",
+              q_schema, role[1]);
+    sbuf_addf(&q, serve_grants, role[2]);
+    sbuf_adds(&q, "COMMIT;");
+    /* a role name is checked against what is already there before any SQL
+     * runs: a schema name with a quote is not turned into roles */
+    if (strchr(schema, '\'') || strchr(schema, '"'))
+        rc = at_fail(err, AT_EINVAL, "schema \"%s\": no roles are made for a name with quotes",
+                     schema);
+    else if (db_exec(&s->conn, q.buf) != 0) {
+        rc = store_dberr(s, err);
+        db_exec(&s->conn, "ROLLBACK");
+    }
+    sbuf_release(&q);
+    for (int k = 0; k < 3; k++)
+        free(role[k]);
+    free(q_schema);
+    if (rc == AT_OK)
+        *schema_out = schema;
+    else
+        free(schema);
+    return rc;
+}
+
 at_status store_pg_reconnect(store *s, at_err *err)
 {
     if (!dbpg_lost(s->conn.pg))
