@@ -122,8 +122,12 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
     if (outfile_commit(&o, &err) != AT_OK) {
         cli_fail("%s; the answers could not be kept", err.msg);
     } else {
-        fprintf(stderr, "collect: the answers are kept in '%s' (readable only by you); "
-                "import them later with:\n  collect import %s %s\n", name, a->instrument,
+        fprintf(stderr, "collect: the answers are kept in '%s' (readable only by you); ",
+                name);
+        if (!session)
+            fprintf(stderr, "the study could not say which session this is: write its number "
+                    "in the attune.session column, then ");
+        fprintf(stderr, "import them later with:\n  collect import %s %s\n", a->instrument,
                 name);
     }
     outfile_release(&o);
