@@ -28,6 +28,9 @@ enum {
     DB_DEFER = 8,     /* inside a transaction, its result may come later (a write
                          whose failure is reported by a later call, at the latest
                          the commit); db_changes is not known */
+    DB_BATCH = 16,    /* a DB_DEFER "INSERT ... VALUES (?1, ..., ?k)": rows may be
+                         sent many to one statement */
+    DB_BATCH_PARENT = 32, /* a DB_BATCH whose rows others refer to: sent first */
 };
 
 /* What went wrong with the last call (db_fault). */

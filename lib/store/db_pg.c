@@ -22,6 +22,9 @@
 /* deferred statements sent before their results are read back: few
  * enough that those results fit in the socket's buffers */
 #define PIPELINE_MAX 256
+/* rows of one multi-row INSERT: the server parses a statement's
+ * constraints once per statement, not once per row */
+#define BATCH_ROWS 200
 
 struct db_pg {
     PGconn *conn;
@@ -31,6 +34,7 @@ struct db_pg {
     long changes;
     unsigned long serial;    /* names for prepared statements and cursors */
     int pending;             /* deferred statements sent, their results not yet read */
+    db_pgstmt *batches;      /* statements with rows waiting, parents first */
 };
 
 struct db_pgstmt {
@@ -43,6 +47,13 @@ struct db_pgstmt {
     int prepared, ran, cursor, more;
     PGresult *res;
     int row, nrows;
+    /* DB_BATCH: rows waiting to go as one multi-row INSERT */
+    char *head;              /* the SQL up to its VALUES list; NULL: not batched */
+    char **rows;             /* BATCH_ROWS rows of nparams values */
+    int nbatched, listed;
+    char bname[32];          /* the full batch, prepared on the server */
+    int bprepared;
+    db_pgstmt *next_batch;
 };
 
 static void set_err(db_pg *c, const char *msg, const char *state)
@@ -236,6 +247,132 @@ static int send_deferred(db_pgstmt *st)
     return DB_DONE;
 }
 
+/* Sends the rows waiting in st as one INSERT, without waiting. */
+static int send_batch(db_pgstmt *st)
+{
+    db_pg *c = st->c;
+    int k = st->nparams, n = st->nbatched;
+    sbuf q = SBUF_INIT;
+    sbuf_adds(&q, st->head);
+    for (int r = 0; r < n; r++) {
+        sbuf_adds(&q, r ? ", (" : "(");
+        for (int i = 0; i < k; i++)
+            sbuf_addf(&q, i ? ", $%d" : "$%d", r * k + i + 1);
+        sbuf_addc(&q, ')');
+    }
+    Oid *types = xmalloc((size_t)(n * k) * sizeof *types);
+    for (int r = 0; r < n; r++)
+        memcpy(types + r * k, st->types, (size_t)k * sizeof *types);
+    const char *const *vals = (const char *const *)st->rows;
+    int ok = 1;
+    if (PQpipelineStatus(c->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(c->conn) != 1)
+        ok = 0;
+    if (ok && n == BATCH_ROWS) {
+        if (!st->bprepared) {
+            snprintf(st->bname, sizeof st->bname, "attune_b%lu", ++c->serial);
+            ok = PQsendPrepare(c->conn, st->bname, q.buf, n * k, types);
+            c->pending++;
+            st->bprepared = ok;
+        }
+        if (ok)
+            ok = PQsendQueryPrepared(c->conn, st->bname, n * k, vals, NULL, NULL, 0);
+    } else if (ok) {
+        ok = PQsendQueryParams(c->conn, q.buf, n * k, types, vals, NULL, NULL, 0);
+    }
+    c->pending += ok;
+    for (int i = 0; i < n * k; i++) {
+        free(st->rows[i]);
+        st->rows[i] = NULL;
+    }
+    st->nbatched = 0;
+    free(types);
+    sbuf_release(&q);
+    if (!ok) {
+        set_err(c, PQerrorMessage(c->conn), "08000");
+        return 1;
+    }
+    return 0;
+}
+
+/* Sends every statement's waiting rows, parents first; nonzero on failure. */
+static int send_batches(db_pg *c)
+{
+    int rc = 0;
+    while (c->batches) {
+        db_pgstmt *st = c->batches;
+        c->batches = st->next_batch;
+        st->next_batch = NULL;
+        st->listed = 0;
+        if (st->nbatched && !rc)
+            rc = send_batch(st);
+        st->nbatched = 0;
+    }
+    if (!rc && c->pending >= PIPELINE_MAX)
+        rc = flush(c);
+    return rc;
+}
+
+/* Forgets the rows waiting (the transaction is being undone). */
+static void drop_batches(db_pg *c)
+{
+    while (c->batches) {
+        db_pgstmt *st = c->batches;
+        c->batches = st->next_batch;
+        st->next_batch = NULL;
+        st->listed = 0;
+        for (int i = 0; i < st->nbatched * st->nparams; i++) {
+            free(st->rows[i]);
+            st->rows[i] = NULL;
+        }
+        st->nbatched = 0;
+    }
+}
+
+/* Keeps the bound row of a DB_BATCH statement for a later multi-row INSERT. */
+static int add_row(db_pgstmt *st)
+{
+    db_pg *c = st->c;
+    int k = st->nparams;
+    for (int i = 0; i < k; i++) {
+        st->rows[st->nbatched * k + i] = st->vals[i] ? xstrdup(st->vals[i]) : NULL;
+    }
+    st->nbatched++;
+    st->ran = 1;
+    c->changes = 1;
+    if (!st->listed) {
+        db_pgstmt **at = &c->batches;
+        if (st->flags & DB_BATCH_PARENT)
+            while (*at && ((*at)->flags & DB_BATCH_PARENT))
+                at = &(*at)->next_batch;
+        else
+            while (*at)
+                at = &(*at)->next_batch;
+        st->next_batch = *at;
+        *at = st;
+        st->listed = 1;
+    }
+    if (st->nbatched == BATCH_ROWS && send_batches(c))
+        return SQLITE_ERROR;
+    return DB_DONE;
+}
+
+/* The SQL before the VALUES list when sql is "INSERT ... VALUES ($1, ...,
+ * $k)" with its parameters in order, else NULL. */
+static char *batch_head(const char *sql, int k)
+{
+    const char *v = strstr(sql, " VALUES (");
+    if (strncmp(sql, "INSERT INTO ", 12) != 0 || !v || k < 1)
+        return NULL;
+    sbuf want = SBUF_INIT;
+    sbuf_adds(&want, " VALUES (");
+    for (int i = 1; i <= k; i++)
+        sbuf_addf(&want, i > 1 ? ", $%d" : "$%d", i);
+    sbuf_addc(&want, ')');
+    int same = strcmp(v, want.buf) == 0;
+    sbuf_release(&want);
+    return same ? xstrndup(sql, (size_t)(v - sql) + 8) : NULL;
+}
+
 /* ---- statements ------------------------------------------------------- */
 
 /* sql with ?N (and bare ?, numbered in turn) as $N, outside quotes, and
@@ -296,6 +433,8 @@ int dbpg_prepare(db_pg *c, const char *sql, int flags, db_pgstmt **out)
     st->sql = text;
     st->vals = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->vals) : NULL;
     st->types = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->types) : NULL;
+    if ((flags & DB_BATCH) && (st->head = batch_head(text, st->nparams)))
+        st->rows = xcalloc((size_t)(BATCH_ROWS * st->nparams), sizeof *st->rows);
     *out = st;
     return 0;
 }
@@ -309,7 +448,7 @@ static void drop_result(db_pgstmt *st)
 
 static void close_cursor(db_pgstmt *st)
 {
-    if (st->cursor && !flush(st->c) && PQstatus(st->c->conn) == CONNECTION_OK &&
+    if (st->cursor && !send_batches(st->c) && !flush(st->c) && PQstatus(st->c->conn) == CONNECTION_OK &&
         PQtransactionStatus(st->c->conn) == PQTRANS_INTRANS) {
         char q[64];
         snprintf(q, sizeof q, "CLOSE %s", st->name);
@@ -331,12 +470,18 @@ void dbpg_finalize(db_pgstmt *st)
         return;
     /* a statement prepared on the server lives as long as the connection:
      * only the store's own cached statements are, and they are finalized
-     * when it closes */
+     * when it closes; rows still waiting are sent first */
+    if (st->nbatched && PQstatus(st->c->conn) == CONNECTION_OK)
+        send_batches(st->c);
+    if (st->listed)
+        drop_batches(st->c);
     dbpg_reset(st);
     for (int i = 0; i < st->nparams; i++)
         free(st->vals[i]);
     free(st->vals);
     free(st->types);
+    free(st->rows);
+    free(st->head);
     free(st->sql);
     free(st);
 }
@@ -382,7 +527,7 @@ static int fetch(db_pgstmt *st)
 {
     char q[64];
     drop_result(st);
-    if (flush(st->c)) {
+    if (send_batches(st->c) || flush(st->c)) {
         st->more = 0;
         return SQLITE_ERROR;
     }
@@ -408,7 +553,12 @@ static int run(db_pgstmt *st)
     c->state[0] = '\0';
     free(c->err);
     c->err = NULL;
-    if ((st->flags & DB_DEFER) && PQtransactionStatus(c->conn) != PQTRANS_IDLE)
+    int in_txn = PQtransactionStatus(c->conn) != PQTRANS_IDLE;
+    if (st->head && in_txn)
+        return add_row(st);
+    if (send_batches(c))
+        return SQLITE_ERROR;
+    if ((st->flags & DB_DEFER) && in_txn)
         return send_deferred(st);
     st->ran = 1;
     if (flush(c))
@@ -503,8 +653,17 @@ int dbpg_exec(db_pg *c, const char *sql)
     c->state[0] = '\0';
     free(c->err);
     c->err = NULL;
-    if (flush(c))
+    if (strncmp(sql, "ROLLBACK", 8) == 0) {
+        /* what waits to be sent is undone too, and a failure among what was
+         * sent is why the transaction is undone */
+        drop_batches(c);
+        flush(c);
+        free(c->err);
+        c->err = NULL;
+        c->state[0] = '\0';
+    } else if (send_batches(c) || flush(c)) {
         return SQLITE_ERROR;
+    }
     PGresult *r = PQexec(c->conn, sql);
     ExecStatusType rs = PQresultStatus(r);
     int rc = 0;
