@@ -274,10 +274,12 @@ static at_status check(store *s, const char *schema, at_err *err)
     at_status rc = store_prepare(s, "SELECT (SELECT value FROM meta WHERE key = 'application'),"
                                  " (SELECT max(version) FROM schema_version)", &st, err);
     if (rc != AT_OK)
-        return at_fail(err, AT_ENOTSTORE, "'%s': schema \"%s\" is not an attune study (%s)",
-                       s->path, schema, err ? err->msg : "");
+        return rc;
     if (db_step(st) != DB_ROW) {
-        rc = store_dberr(s, err);
+        rc = db_fault_of(&s->conn) == DB_FAULT_IO
+                 ? store_dberr(s, err)
+                 : at_fail(err, AT_ENOTSTORE, "'%s': schema \"%s\" is not an attune study (%s)",
+                           s->path, schema, db_errmsg(&s->conn));
     } else if (strcmp(store_col(st, 0), "attune") != 0) {
         rc = at_fail(err, AT_ENOTSTORE, "'%s': schema \"%s\" is not an attune study", s->path,
                      schema);

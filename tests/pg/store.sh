@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The PostgreSQL backend's own behaviour, beside what the end-to-end cases
+# show on both backends: URLs and passwords, servers and schemas that are not
+# a study, a newer schema, an import undone whole when the server refuses a
+# row late, a busy study waited for, a read-only command that cannot write,
+# and a study in a schema of its own.  Needs a server: its socket folder in
+# $ATTUNE_TEST_PGHOST (tests/pg/server.sh); skipped (77) without.
+# usage: store.sh BUILD_DIR
+set -u
+[ -n "${ATTUNE_TEST_PGHOST:-}" ] || { echo "no PostgreSQL server (ATTUNE_TEST_PGHOST unset)"; exit 77; }
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+host=$ATTUNE_TEST_PGHOST
+db=store_$$
+W=$(mktemp -d "${TMPDIR:-/tmp}/attune-pgstore.XXXXXX")
+holder=
+cleanup() {
+  [ -n "$holder" ] && kill "$holder" 2>/dev/null
+  wait 2>/dev/null
+  dropdb -h "$host" --if-exists "$db" >/dev/null 2>&1
+  rm -rf "$W"
+}
+trap cleanup EXIT
+export PATH="$build/collect:$build/analyze:$build/examples:$PATH" TZ=UTC LC_ALL=C
+export PGOPTIONS="-c client_min_messages=warning"
+fail() { echo "FAIL: $*"; exit 1; }
+ok() { echo "ok: $*"; }
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$host" "$db" -c "$1"; }
+createdb -h "$host" "$db" || fail "createdb"
+url="postgresql:///$db?host=$host"
+export ATTUNE_DB=$url
+
+# ---- URLs -------------------------------------------------------------------
+collect --db "postgresql://me:s3cret@/$db?host=$host" client list >"$W/o" 2>"$W/e"
+[ $? = 1 ] || fail "a password in the URL was taken"
+grep -q 'password in the URL is refused' "$W/e" || fail "password message: $(cat "$W/e")"
+grep -q 's3cret' "$W/e" && fail "the password was printed: $(cat "$W/e")"
+collect --db "postgresql:///$db?host=$host&password=s3cret" client list 2>"$W/e"
+grep -q 's3cret' "$W/e" && fail "the password parameter was printed: $(cat "$W/e")"
+grep -q 'password in the URL is refused' "$W/e" || fail "password parameter message: $(cat "$W/e")"
+collect --db "postgresql:///$db?host=$W/nowhere" client list 2>"$W/e"
+[ $? = 1 ] || fail "an unreachable server did not fail"
+grep -q 'cannot connect' "$W/e" || fail "unreachable message: $(cat "$W/e")"
+collect --db "postgresql:///$db?host=$host&nosuchoption=1" client list 2>"$W/e"
+[ $? = 1 ] || fail "a URL with an unknown option was taken"
+ok "a password in the URL is refused and never printed; an unreachable server and a bad URL fail"
+
+# ---- no study, another program's schema, a newer one ---------------------------
+collect client list >"$W/o" 2>"$W/e"; [ $? = 1 ] || fail "listing an empty database"
+grep -q "holds no attune study in schema \"attune\" (run 'collect init'" "$W/e" || fail "no-study message: $(cat "$W/e")"
+[ "$(q "SELECT count(*) FROM pg_namespace WHERE nspname = 'attune'")" = 0 ] || fail "a reading command made the schema"
+analyze scores >/dev/null 2>&1 && fail "analyze on an empty database"
+q "CREATE SCHEMA attune; CREATE TABLE attune.meta(key text, value text); INSERT INTO attune.meta VALUES ('application', 'other')"
+collect init 2>"$W/e"; [ $? = 1 ] || fail "init over another program's schema"
+grep -q 'is not an attune study' "$W/e" || fail "other-schema message: $(cat "$W/e")"
+[ "$(q "SELECT count(*) FROM pg_tables WHERE schemaname = 'attune'")" = 1 ] || fail "init changed another program's schema"
+q "DROP SCHEMA attune CASCADE"
+collect init >/dev/null || fail "init"
+collect init 2>"$W/e"; [ $? = 1 ] || fail "a second init"
+grep -q 'already a study store' "$W/e" || fail "second init message: $(cat "$W/e")"
+q "UPDATE attune.schema_version SET version = 99"
+collect client list 2>"$W/e"; [ $? = 1 ] || fail "a newer schema was read"
+grep -q 'made by a newer attune (schema 99' "$W/e" || fail "newer-schema message: $(cat "$W/e")"
+q "UPDATE attune.schema_version SET version = 3"
+ok "no study, another program's schema and a newer schema are refused, and left as they were"
+
+# ---- an import the server refuses late is undone whole -------------------------
+collect instrument add "$top/instruments/client_post_session.csv" >/dev/null || fail "instrument add"
+attune-simulate --dictionary "$top/instruments/client_post_session.csv" --administrations 900 \
+  --sessions-per-client 9 --seed 3 -o "$W/a.csv" || fail "simulate"
+# a rule only the server knows: the 700th row's answers are refused when the
+# batch holding it reaches the server, after hundreds were sent
+bad=$(sed -n '701p' "$W/a.csv" | cut -d, -f1,3)
+q "ALTER TABLE attune.administrations ADD CONSTRAINT not_this CHECK (session_id <> 0 AND NOT (session_id = 700))"
+collect import client_post_session "$W/a.csv" >"$W/o" 2>"$W/e"; rc=$?
+[ $rc = 1 ] || fail "the refused import exited $rc: $(cat "$W/o" "$W/e")"
+grep -q 'not_this' "$W/e" || fail "the server's reason not shown: $(cat "$W/e")"
+[ "$(q "SELECT (SELECT count(*) FROM attune.administrations) + (SELECT count(*) FROM attune.sessions) + (SELECT count(*) FROM attune.clients)")" = 0 ] ||
+  fail "a refused import left rows behind"
+q "ALTER TABLE attune.administrations DROP CONSTRAINT not_this"
+collect import client_post_session "$W/a.csv" >/dev/null || fail "the import after the rule went"
+[ "$(q "SELECT count(*), max(id) FROM attune.administrations")" = "900|900" ] || fail "ids after an undone import: $(q "SELECT count(*), max(id) FROM attune.administrations")"
+ok "an import refused by the server late ($bad) is undone whole, and the next one numbers from 1"
+
+# ---- busy: another writer holds the study --------------------------------------
+mkfifo "$W/letgo"
+(echo "BEGIN; SELECT pg_advisory_xact_lock(1635021941, hashtext('attune'));"; cat "$W/letgo" >/dev/null; echo "COMMIT;") |
+  psql -X -q -h "$host" "$db" >/dev/null &
+holder=$!
+sleep 0.5
+ATTUNE_WAIT=1 collect client add C900 >"$W/o" 2>"$W/e"; rc=$?
+[ $rc = 1 ] || fail "a write while the study was held exited $rc"
+grep -q 'is busy' "$W/e" || fail "busy message: $(cat "$W/e")"
+(sleep 1; echo >"$W/letgo") &
+ATTUNE_WAIT=20 collect client add C901 >"$W/o" 2>"$W/e" || fail "a write did not wait for the other writer: $(cat "$W/e")"
+wait "$holder"; holder=
+[ "$(q "SELECT count(*) FROM attune.clients WHERE code IN ('C900', 'C901')")" = 1 ] || fail "busy writes stored wrongly"
+ok "a busy study is waited for, within the bound, and a write past it is refused whole"
+
+# ---- read-only commands, and a schema of one's own ------------------------------
+before=$(q "SELECT count(*) FROM attune.audit")
+analyze all --out-dir "$W/out" >/dev/null 2>"$W/e" || fail "analyze all: $(cat "$W/e")"
+[ "$(q "SELECT count(*) FROM attune.audit")" = "$before" ] || fail "analyze wrote"
+other="postgresql:///$db?host=$host&options=-csearch_path%3Dtrial2"
+collect --db "$other" init >/dev/null || fail "init in schema trial2"
+collect --db "$other" client add Z1 >/dev/null || fail "client in trial2"
+[ "$(q "SELECT count(*) FROM trial2.clients")" = 1 ] || fail "trial2 holds no client"
+[ "$(q "SELECT count(*) FROM attune.clients WHERE code = 'Z1'")" = 0 ] || fail "trial2's client went to attune"
+collect client list | grep -q '^Z1,' && fail "attune lists trial2's client"
+ok "analyze leaves the study unchanged; a search_path in the URL keeps a second study apart"
