@@ -50,9 +50,11 @@ fingerprint() {
 
 _pg_mode() { [ -n "${ATTUNE_TEST_PGDB:-}" ]; }
 
-# _pg ARGS...: psql on the test server, quiet, stopping at the first error
+# _pg ARGS...: psql on the test server, quiet (no notices either), stopping
+# at the first error
 _pg() {
-  PGCLIENTENCODING=UTF8 psql -X -q -v ON_ERROR_STOP=1 -h "$ATTUNE_TEST_PGHOST" "$@"
+  PGCLIENTENCODING=UTF8 PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" \
+    psql -X -q -v ON_ERROR_STOP=1 -h "$ATTUNE_TEST_PGHOST" "$@"
 }
 
 _pg_url() { printf 'postgresql:///%s-%s?host=%s\n' "$ATTUNE_TEST_PGDB" "$1" "$ATTUNE_TEST_PGHOST"; }
