@@ -141,7 +141,7 @@ store_mode() {
     stat -c %a "$1"
     return
   fi
-  _pg -d "$(_pg_db "$1")" -A -t -F ' ' -c "
+  _pg -d "$(_pg_db "$1")" -A -t -c "
     SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = 'attune') THEN 'no schema attune'
                 WHEN count(*) = 0 THEN '600'
                 ELSE 'shared: ' || string_agg(DISTINCT what, ', ') END

@@ -21,8 +21,10 @@ fail() {
   exit 1
 }
 
-[ $# -eq 2 ] && { [ "$1" = start ] || [ "$1" = stop ]; } ||
-  fail "usage: server.sh start|stop DIR"
+case "$#:${1:-}" in
+  2:start | 2:stop) ;;
+  *) fail "usage: server.sh start|stop DIR" ;;
+esac
 cmd=$1
 dir=$2
 [ -n "$dir" ] || fail "DIR is empty"
