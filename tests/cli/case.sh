@@ -33,10 +33,11 @@ case $backend in
   *) echo "case.sh: '$backend': the third argument is pg or nothing" >&2; exit 2 ;;
 esac
 
+unset ATTUNE_TEST_PGSTATE 2>/dev/null || true
 work=$(mktemp -d "${TMPDIR:-/tmp}/attune-cli.XXXXXX")
 cleanup() {
-  if [ "$backend" = pg ]; then
-    _pg -d postgres -v prefix="$ATTUNE_TEST_PGDB-" <<'SQL' >/dev/null
+  if [ -n "${ATTUNE_TEST_PGSTATE:-}" ]; then
+    [ -z "${pg_up:-}" ] || _pg -d postgres -v prefix="$ATTUNE_TEST_PGDB-" <<'SQL' >/dev/null
 SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database
  WHERE starts_with(datname, :'prefix') \gexec
 SQL
@@ -61,6 +62,7 @@ if [ "$backend" = pg ]; then
   source "$here/lib.sh"
   _pg -d postgres -c "SELECT" >/dev/null ||
     { echo "no PostgreSQL server answers at ATTUNE_TEST_PGHOST=$ATTUNE_TEST_PGHOST"; exit 1; }
+  pg_up=1
   ATTUNE_DB=$(store attune.db) || exit 1
   export ATTUNE_DB
 else
