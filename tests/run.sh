@@ -15,9 +15,10 @@ cd "$(dirname "$0")/.."
 # clang for the second build and the fuzzers; pdfinfo, pdftotext, xmllint for the
 # chart and report tests; help2man for the man pages; bash-completion for the
 # completion test (script, for the progress test and the web tests' terminal
-# QR code, is in bsdutils); curl, chromium, file and npm for the web tests
+# QR code, is in bsdutils); curl, chromium, file and npm for the web tests;
+# postgresql for the server the cli-pg tests run against
 bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils help2man bash-completion \
-  curl chromium file bsdutils
+  curl chromium file bsdutils postgresql
 command -v npm >/dev/null || bash examples/install-deps.sh npm
 
 build=${ATTUNE_TEST_BUILD:-build-test}
@@ -25,6 +26,13 @@ jobs=$(nproc)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 start=$SECONDS
+
+# one throwaway PostgreSQL server for every suite below: the cli-pg tests
+# make a database of their own in it for each run of a case
+pgdir=$(mktemp -d "${TMPDIR:-/tmp}/attune-pg.XXXXXX")
+trap 'bash tests/pg/server.sh stop "$pgdir"' EXIT
+bash tests/pg/server.sh start "$pgdir"
+export ATTUNE_TEST_PGHOST=$pgdir
 
 suite() {   # suite COMPILER DIR [CMAKE OPTIONS...]
   local cc=$1 dir=$2

@@ -3,10 +3,9 @@
 # store file is left exactly as it was by every analyze command.
 source data/analyze/setup.sh
 psq_store
-# the store's bytes, with its write-ahead log when there is one (a write
-# would land there first)
-bytes() { cat attune.db attune.db-wal 2>/dev/null | sha256sum; }
-before=$(bytes)
+# the store's fingerprint (of a file, its bytes with its write-ahead log's:
+# a write would land there first)
+before=$(store_fingerprint attune.db)
 
 run analyze all --out-dir out
 ls out
@@ -51,11 +50,11 @@ run analyze all --out-dir no/such/dir
 for cmd in scores reliability trajectories episodes ruptures trends agreement report; do
   analyze $cmd >/dev/null 2>&1
 done
-after=$(bytes)
+after=$(store_fingerprint attune.db)
 [ "$before" = "$after" ] && echo "attune.db unchanged" || echo "attune.db CHANGED"
 
 echo "# reading on a second thread gives the same bytes as one thread"
-export ATTUNE_DB=two.db
+use_store two.db
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect instrument add instruments/therapist_post_session.csv

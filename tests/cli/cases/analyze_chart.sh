@@ -99,16 +99,17 @@ run analyze report --format svg
 ls k1.jpg k9.svg 2>&1 | sed 's/.*cannot access/cannot access/'
 
 echo "# a therapist with three clients or more: the lines are the growth model's"
-export ATTUNE_DB=sample.db
+use_store sample.db
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect import client_post_session examples/sample/client_post_session.csv
 run analyze chart --therapist T01 -o T01.svg
 grep -o 'growth model of the [a-z]* rate\|least-squares line of the [a-z]* rate\|growth model lines[^<]*' T01.svg | sort | uniq -c
 echo "# with fewer than three clients the weekly rates' least-squares lines stand in"
-setup collect --db few.db init
-setup collect --db few.db instrument add instruments/client_post_session.csv
+few=$(store few.db)
+setup collect --db "$few" init
+setup collect --db "$few" instrument add instruments/client_post_session.csv
 grep -E '^attune.client|^C0[12],' examples/sample/client_post_session.csv >two.csv
-setup collect --db few.db import client_post_session two.csv
-analyze --db few.db chart --therapist T01 -o few.svg
+setup collect --db "$few" import client_post_session two.csv
+analyze --db "$few" chart --therapist T01 -o few.svg
 grep -o 'growth model of the [a-z]* rate\|least-squares line of the [a-z]* rate' few.svg | sort | uniq -c

@@ -2,7 +2,7 @@
 # the shipped client form): neither a rupture nor no rupture.  The analyses
 # read it as no answer: a blank in ruptures, left out of the rupture rate and
 # of the agreement pairs, and no alert in the report.
-export ATTUNE_DB=attune.db
+use_store attune.db
 setup collect init
 setup collect therapist add T01
 setup collect client add C01 --therapist T01

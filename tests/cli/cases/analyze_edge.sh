@@ -25,7 +25,7 @@ run analyze report --format csv
 # variance everywhere): alpha undefined (blank, a note), a flat trajectory
 # (slope 0, SE 0, r2 blank: 0/0), no sd episodes (SD 0), no rci threshold
 # from a single other client's first score; extra's terms are never answered
-rm -f attune.db attune.db-*
+remove_store attune.db
 collect init >/dev/null
 collect instrument add data/analyze/psq_client.csv >/dev/null
 collect import psq_client data/analyze/edge_answers.csv >/dev/null

@@ -17,7 +17,7 @@ vs episodes_psq_rci.csv analyze episodes --rule rci
 # the threshold is whole-sample: one client shown, the same threshold
 run analyze episodes --rule rci --client C04
 
-rm -f attune.db
+remove_store attune.db
 track_store
 # sd: S1 alternates 50 and 60: SD = sqrt(30) = 5.477, drops of 10.  With
 # k = 1.82 the threshold is 9.9686 (< 10: ruptures); with k = 1.83 it is
@@ -40,10 +40,10 @@ run analyze episodes --therapist TR --rule rci
 # 10.5 and r = .961 gives DOMAIN.md's known cutoff 5.747681 (Jacobson &
 # Truax).  R1 drops 5.75 (a rupture); R2 drops 5.74 (not) and then 5.75 (a
 # rupture, repaired by a tie: 64.76 >= 64.76).
-rm -f attune.db
+remove_store attune.db
 track_store TR
 vs episodes_track_rci.csv analyze episodes --rule rci --reliability 0.961
-rm -f attune.db
+remove_store attune.db
 track_store
 # abs, cutoff 5: A1 drops exactly 5 (not a rupture) and then 5.1 (one);
 # three sessions follow without reaching 50: not repaired, not censored.
@@ -61,6 +61,6 @@ vs episodes_track_abs_w2.csv analyze episodes --therapist TA --rule abs --cutoff
 vs episodes_track_sudden.csv analyze episodes --therapist TU --rule sudden --cutoff 5
 # sudden with the RCI threshold as the cutoff, in a study of TU's clients
 # alone: SD0 of 60, 80, 80, 60 and r = .9
-rm -f attune.db
+remove_store attune.db
 track_store TU
 vs episodes_track_sudden_rci.csv analyze episodes --rule sudden --reliability 0.9

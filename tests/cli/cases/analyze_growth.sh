@@ -42,7 +42,7 @@ run analyze growth --therapist-level
 
 # a study whose clients do not differ in their change: a singular fit,
 # said in the table and on stderr (lme4: isSingular TRUE, correlation -1)
-rm -f attune.db
+remove_store attune.db
 growth_store flat_answers.csv
 vs_growth flat.csv 1e-4 analyze growth
 

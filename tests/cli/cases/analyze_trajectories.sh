@@ -16,7 +16,7 @@ run analyze trajectories --to 2026-01-13
 # score is their mean, so R9's series is 65, 50, 70 at sessions 1-3.
 # R: summary(lm(y ~ s, data.frame(s = 1:3, y = c(65, 50, 70)))) gives
 # intercept 56.6666666666667, slope 2.5, SE 10.1036297108185, r2 0.0576923076923077
-rm -f attune.db
+remove_store attune.db
 track_store
 collect import track data/analyze/track_observers.csv >/dev/null
 run analyze trajectories --rater observer

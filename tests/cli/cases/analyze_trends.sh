@@ -38,7 +38,7 @@ run analyze trends --by cohort --from 2030-01-01
 # observers' ratings (psq_observed), C01's session 3 has O1's rupture and
 # O2's none: half a rupture; 5 sessions from 6 questionnaires, ruptures
 # 0 + 0 + 0.5 + 1 + 1 = 2.5, rupture_rate 2.5 / 5 = 0.5.
-rm -f attune.db
+remove_store attune.db
 psq_observed
 run analyze trends --rater observer --client C01
 # T1: C01's 5 sessions and C02's 2 (0, 1): 3.5 ruptures in 7 sessions;

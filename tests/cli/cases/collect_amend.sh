@@ -1,5 +1,5 @@
 # amend: checked values, a reason, one transaction, and the audit trail.
-export ATTUNE_DB=attune.db
+use_store attune.db
 collect init >/dev/null
 collect instrument add instruments/client_post_session.csv >/dev/null
 collect therapist add T01 >/dev/null
@@ -19,7 +19,7 @@ sql "SELECT field, value FROM responses WHERE field IN ('tension', 'resolution')
 run collect amend client_post_session --client C001 --session 1 rupture_kind___3=0 rupture_kind___4=1 comment="felt rushed at the end" --reason "typed from the paper form"
 
 echo "# refusals; the store stays as it was"
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 run collect amend client_post_session --client C001 --session 1 tension=4
 run collect amend client_post_session --client C001 --session 1 tension=4 --reason ""
 run collect amend client_post_session --client C001 --session 1 tension=7 --reason "typo"
@@ -35,7 +35,7 @@ run collect amend client_post_session --client C001 --session 1 rupture=0 --reas
 run collect amend client_post_session --client C001 --session 2 tension=2 --reason "typo"
 run collect amend client_post_session --client C001 --session 1 --rater therapist tension=2 --reason "typo"
 run collect amend client_post_session --client C001 --session 1 --rater boss tension=2 --reason "typo"
-echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 
 echo "# branching: saying there was no rupture needs the follow-ups cleared in the same amend"
 run collect amend client_post_session --client C001 --session 1 rupture=0 rupture_kind___1=0 rupture_kind___4=0 tension= addressed= resolution= followup= --reason "client said it was about another session"

@@ -16,7 +16,7 @@ run collect export export_demo --format redcap --include-identifiers
 run collect export export_demo --format redcap --rater observer
 run collect export export_demo --format redcap --rater observer --rater-code S02
 # a partial administration is 0 (Incomplete) in <form>_complete
-sqlite3 attune.db "UPDATE administrations SET status = 'partial' WHERE id =
+sql_exec "UPDATE administrations SET status = 'partial' WHERE id =
   (SELECT a.id FROM administrations a JOIN sessions s ON s.id = a.session_id
    JOIN clients c ON c.id = s.client_id WHERE c.code = 'P02')"
 run collect export export_demo --format redcap
@@ -34,22 +34,25 @@ run collect export export_demo --format wide
 run collect export export_demo --format long --rater client
 
 # round trip with the shipped sample, with and without identifiers
-setup collect --db sample.db init
-setup collect --db sample.db instrument add instruments/client_post_session.csv
-setup collect --db sample.db import client_post_session examples/sample/client_post_session.csv
+sample=$(store sample.db)
+setup collect --db "$sample" init
+setup collect --db "$sample" instrument add instruments/client_post_session.csv
+setup collect --db "$sample" import client_post_session examples/sample/client_post_session.csv
 for flag in --include-identifiers ""; do
   echo "== round trip ${flag:-without identifiers}"
-  rm -f a.db b.csv
-  run collect --db sample.db export client_post_session $flag -o a.csv
-  setup collect --db a.db init
-  setup collect --db a.db instrument add instruments/client_post_session.csv
-  run collect --db a.db import client_post_session a.csv
-  run collect --db a.db export client_post_session $flag -o b.csv
+  remove_store a.db
+  rm -f b.csv
+  a=$(store a.db)
+  run collect --db "$sample" export client_post_session $flag -o a.csv
+  setup collect --db "$a" init
+  setup collect --db "$a" instrument add instruments/client_post_session.csv
+  run collect --db "$a" import client_post_session a.csv
+  run collect --db "$a" export client_post_session $flag -o b.csv
   cmp a.csv b.csv && echo "a.csv and b.csv are identical ($(wc -c <a.csv) bytes)"
-  rm -f a.db a.db-wal a.db-shm
+  remove_store a.db
 done
 # the sample itself is what export writes (calc values included)
-run collect --db sample.db export client_post_session --include-identifiers -o full.csv
+run collect --db "$sample" export client_post_session --include-identifiers -o full.csv
 cmp full.csv examples/sample/client_post_session.csv && echo "export --include-identifiers gives the sample file byte for byte"
 
 run collect export --help

@@ -1,6 +1,6 @@
 # Every command answers --help on stdout with exit 0, and misuse with one
 # line, a pointer to --help and exit 2.  None of this may create a store.
-export ATTUNE_DB=attune.db
+use_store attune.db
 
 run collect --help
 for c in init therapist client session instrument run amend log invite serve; do
@@ -61,4 +61,4 @@ run collect invite client_post_session --client C01 --expires 1w
 run collect serve --listen 10.1.2.3:80
 run collect serve --listen 127.0.0.1
 run collect serve --tls-key k.pem
-echo "no store made: $([ -e attune.db ] && echo NO || echo yes)"
+echo "no store made: $(store_exists attune.db && echo NO || echo yes)"

@@ -15,7 +15,8 @@ run collect import client_post_session $sample
 sql "SELECT (SELECT count(*) FROM therapists), (SELECT count(*) FROM clients),
             (SELECT count(*) FROM sessions), (SELECT count(*) FROM administrations),
             (SELECT count(*) FROM responses)"
-sql "SELECT source, status, rater, count(*) FROM administrations GROUP BY 1, 2, 3"
+sql "SELECT source, status, rater, count(*) FROM administrations GROUP BY 1, 2, 3" \
+  "SELECT source, status, rater, count(*) FROM administrations GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
 # new clients get the therapist of their rows
 sql "SELECT c.code, t.code FROM clients c LEFT JOIN therapists t ON t.id = c.therapist_id ORDER BY 1"
 # calc values are recomputed when read, never stored
@@ -35,6 +36,10 @@ echo "non-blank answer cells in the file: $(sqlite3 :memory: -cmd ".import --csv
 # therapist the client's own, a blank date today
 run collect import client_post_session data/import_more.csv
 sql "SELECT c.code, t.code, s.number, s.date = date('now'), s.modality, a.rater, a.rater_code
+     FROM administrations a JOIN sessions s ON s.id = a.session_id
+     JOIN clients c ON c.id = s.client_id LEFT JOIN therapists t ON t.id = s.therapist_id
+     WHERE c.code = 'C20' ORDER BY s.number" \
+  "SELECT c.code, t.code, s.number, (s.date = '$(date +%F)')::int, s.modality, a.rater, a.rater_code
      FROM administrations a JOIN sessions s ON s.id = a.session_id
      JOIN clients c ON c.id = s.client_id LEFT JOIN therapists t ON t.id = s.therapist_id
      WHERE c.code = 'C20' ORDER BY s.number"
@@ -60,7 +65,7 @@ run collect import client_post_session
 run collect import client_post_session $sample --force
 
 echo "# a second form into the sessions of the first, its rater codes left blank"
-export ATTUNE_DB=second.db
+use_store second.db
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect instrument add instruments/therapist_post_session.csv
@@ -69,16 +74,17 @@ awk -F, -v OFS=, 'NR > 1 { $7 = "" } { print }' examples/sample/therapist_post_s
 run collect import therapist_post_session blank_codes.csv
 head -2 blank_codes.csv >again.csv
 run collect import therapist_post_session again.csv
-sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code"
+sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code" \
+  "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code ORDER BY 1, 2 NULLS FIRST"
 
 echo "# a file separated by semicolons, as spreadsheets save CSV in many locales, is read so"
-export ATTUNE_DB=semi.db
+use_store semi.db
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
 tr ',' ';' <examples/sample/client_post_session.csv >semi.csv
 run collect import client_post_session semi.csv
 collect export client_post_session --format wide -o semi-out.csv 2>/dev/null
-export ATTUNE_DB=comma.db
+use_store comma.db
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect import client_post_session examples/sample/client_post_session.csv

@@ -4,9 +4,9 @@ setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect import client_post_session examples/sample/client_post_session.csv
 
-before=$(sqlite3 -readonly attune.db .dump)
+before=$(store_dump attune.db)
 unchanged() {
-  if [ "$(sqlite3 -readonly attune.db .dump)" = "$before" ]; then
+  if [ "$(store_dump attune.db)" = "$before" ]; then
     echo "(store unchanged)"
   else
     echo "(STORE CHANGED)"
@@ -40,7 +40,7 @@ unchanged
 # branching that reads a calc field: the calc is recomputed from the row
 # (its cell is ignored) before required and hidden answers are judged
 setup collect instrument add data/calc_branch.csv
-before=$(sqlite3 -readonly attune.db .dump)
+before=$(store_dump attune.db)
 run collect import calc_branch data/bad/import_calc_branch.csv
 unchanged
 
@@ -68,10 +68,11 @@ unchanged
 run collect import client_post_session mixed.csv --threads 3
 grep -v ',9,4,4,4,4,2,\|,X,4,' mixed.csv >good.csv
 for t in 1 2; do
-  collect --db t$t.db init >/dev/null
-  collect --db t$t.db instrument add instruments/client_post_session.csv >/dev/null
-  collect --db t$t.db import client_post_session good.csv --threads $t
-  collect --db t$t.db export client_post_session --format long --include-identifiers -o t$t.csv 2>/dev/null
+  db=$(store t$t.db)
+  collect --db "$db" init >/dev/null
+  collect --db "$db" instrument add instruments/client_post_session.csv >/dev/null
+  collect --db "$db" import client_post_session good.csv --threads $t
+  collect --db "$db" export client_post_session --format long --include-identifiers -o t$t.csv 2>/dev/null
 done
 cmp -s t1.csv t2.csv && echo "the same study either way ($(wc -l <t1.csv) answers)" || echo "DIFFERENT studies"
 # a file that breaks off: the rows before the break are reported the same way
@@ -81,7 +82,7 @@ cmp -s t1.csv t2.csv && echo "the same study either way ($(wc -l <t1.csv) answer
   echo "C32,T01,2,2026-09-14,in-person,client,C32,4,4,4,4,4,2,,,,,0,,,,,,,,,,,\"open"
 } >broken.csv
 for t in 1 2; do
-  collect --db t$t.db import client_post_session broken.csv --threads $t >broken$t.out 2>&1
+  collect --db "$(store t$t.db)" import client_post_session broken.csv --threads $t >broken$t.out 2>&1
 done
 cmp -s broken1.out broken2.out && echo "a broken file: the same messages" || echo "a broken file: DIFFERENT messages"
 cat broken2.out

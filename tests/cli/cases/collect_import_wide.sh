@@ -15,10 +15,13 @@ CSV
 run collect import visit short.csv
 sql "SELECT c.code, s.number, quote(s.date), quote(s.modality), a.rater, a.rater_code
      FROM administrations a JOIN sessions s ON s.id = a.session_id
+     JOIN clients c ON c.id = s.client_id ORDER BY c.code, s.number" \
+  "SELECT c.code, s.number, quote_nullable(s.date), quote_nullable(s.modality), a.rater, a.rater_code
+     FROM administrations a JOIN sessions s ON s.id = a.session_id
      JOIN clients c ON c.id = s.client_id ORDER BY c.code, s.number"
 run collect export visit --include-free-text
 echo "# the same file separated by semicolons"
-export ATTUNE_DB=semi.db
+use_store semi.db
 setup collect init
 setup collect instrument add data/redcap/long_dict.csv
 tr , ';' <short.csv >semi.csv

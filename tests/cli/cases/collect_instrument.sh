@@ -1,7 +1,7 @@
 # instrument add, list, show; a re-added file is unchanged, a changed one a
 # new version; every bad dictionary is refused with file and line, and the
 # store is left exactly as it was.
-export ATTUNE_DB=attune.db
+use_store attune.db
 run collect init >/dev/null
 
 run collect instrument add instruments/client_post_session.csv
@@ -17,7 +17,7 @@ collect instrument list >list.csv; echo "exit $?"
 cut -d, -f1,2,5 list.csv
 run collect instrument list -o list2.csv
 echo "list2.csv: mode $(stat -c %a list2.csv), $(cmp -s list.csv list2.csv && echo "the same as" || echo "NOT the same as") standard output"
-echo "sha256 of the stored text matches the list: $(sqlite3 attune.db "SELECT sha256 FROM instruments WHERE name = 'checkin'" | grep -c "$(grep '^checkin,' list.csv | cut -d, -f3)")"
+echo "sha256 of the stored text matches the list: $(query "SELECT sha256 FROM instruments WHERE name = 'checkin'" | grep -c "$(grep '^checkin,' list.csv | cut -d, -f3)")"
 echo "added_at looks like a UTC time: $(cut -d, -f4 list.csv | tail -n +2 | grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$') of 4"
 
 run collect instrument show client_post_session
@@ -28,14 +28,14 @@ run collect instrument show client_post_session --version 3
 run collect instrument show nosuch
 
 echo "# bad dictionaries"
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 for f in data/bad/dict_*.csv; do
   run collect instrument add "$f"
 done
 run collect instrument add data/no_such_file.csv
 printf '' >empty.csv
 run collect instrument add empty.csv
-echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 sql "SELECT count(*) FROM instruments"
 
 echo "# a record identifier with another name (--record-id) is kept as such when read back"

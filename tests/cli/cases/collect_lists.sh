@@ -1,7 +1,7 @@
 # therapist, client, session and instrument lists (CSV off a terminal, text
 # with --text), and the set commands: each change in the audit trail, each
 # refusal a clear message that leaves the study as it was.
-export ATTUNE_DB=attune.db
+use_store attune.db
 setup collect init
 setup collect therapist add T01 --cohort 2026a
 setup collect therapist add T02
@@ -30,7 +30,7 @@ run collect client list C01
 run collect therapist list --json
 
 echo "# a client moves to T02; the sessions T01 held and rated stay with T01"
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 run collect client set C01 --therapist T02 --from-session 3
 run collect client set C01 --therapist T02 --from-session 0
 run collect client set C01 --therapist T77
@@ -38,7 +38,7 @@ run collect client set C77 --therapist T02
 run collect client set C01
 run collect client set --therapist T02
 run collect client set C01 C02 --therapist T02
-echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 run collect --who "Dr Lee" client set C01 --therapist T02 --from-session 9 --reason "T01 on leave"
 run collect client set C01 --therapist T02 --from-session 9
 run collect session add --client C01 --date 2026-11-02
@@ -56,7 +56,7 @@ run collect therapist set T01 --cohort "two words"
 run collect therapist list
 
 echo "# a session's date and modality; a session comes before its questionnaires"
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 echo "# (the questionnaires were imported today)"
 run collect session set --client C01 --session 2 --date 2099-01-01 | sed "s/$(date +%F)/TODAY/"
 run collect session set --client C01 --session 2
@@ -65,7 +65,7 @@ run collect session set --client C01 --session 2 --date 2026-13-01
 run collect session set --client C01 --session 2 --modality zoom
 run collect session set --client C01 --session 99 --date 2026-09-13
 run collect session set --client C77 --session 1 --date 2026-09-13
-echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 run collect session set --client C01 --session 2 --date 2026-09-13 --modality telehealth --reason "typed from the diary"
 run collect session set --client C01 --session 2 --date 2026-09-13
 run collect session set --client C01 --session 9 --date 2099-01-01

@@ -1,36 +1,36 @@
 # init, therapists, clients and sessions; every refusal leaves the store as it was.
-export ATTUNE_DB=attune.db
+use_store attune.db
 
 run collect init
-echo "mode: $(stat -c %a attune.db)"
-before=$(fingerprint attune.db)
+echo "mode: $(store_mode attune.db)"
+before=$(store_fingerprint attune.db)
 run collect init
-run collect --db other.db init
-echo "mode of other.db: $(stat -c %a other.db)"
-echo "unchanged after a second init: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+run collect --db "$(store other.db)" init
+echo "mode of other.db: $(store_mode other.db)"
+echo "unchanged after a second init: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 
 run collect therapist add T01 --cohort 2026a
 run collect therapist add T02
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 run collect therapist add T01
 run collect therapist add "T 3"
 run collect therapist add T03 --cohort ""
-echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 
 run collect client add C001 --therapist T01
 run collect client add C002
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 run collect client add C001
 run collect client add C003 --therapist T99
 run collect client add "C,4"
-echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 sql "SELECT c.code, t.code, t.cohort FROM clients c LEFT JOIN therapists t ON t.id = c.therapist_id ORDER BY c.code"
 
 run collect session add --client C001 --date 2026-03-02 --modality in-person
 run collect session add --client C001 --date 2026-03-09 --modality telehealth --therapist T02
 run collect session add --client C001 --number 5 --date=2026-04-06
 run collect session add --client C002 --date 2026-03-03
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 run collect session add --client C001 --number 2 --date 2026-03-16
 run collect session add --client C001 --date 2026-02-30
 run collect session add --client C001 --date 03/16/2026
@@ -40,7 +40,7 @@ run collect session add --client C001 --number 99999999999999999999999
 run collect session add --client C0l --date 2026-03-16
 run collect session add --client C001 --modality zoom
 run collect session add --client C001 --therapist T99 --date 2026-03-16
-echo "unchanged after refusals: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 sql "SELECT c.code, s.number, s.date, t.code, s.modality FROM sessions s JOIN clients c ON c.id = s.client_id LEFT JOIN therapists t ON t.id = s.therapist_id ORDER BY c.code, s.number"
 
 echo "# a session without a date gets today's"

@@ -12,6 +12,9 @@ run collect import weekly $R/repeat_export.csv --format redcap --therapist-field
   --date-field weekly_date
 sql "SELECT c.code, s.number, quote(s.date), t.code, a.status FROM administrations a
      JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
+     LEFT JOIN therapists t ON t.id = s.therapist_id ORDER BY c.code, s.number" \
+  "SELECT c.code, s.number, quote_nullable(s.date), t.code, a.status FROM administrations a
+     JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
      LEFT JOIN therapists t ON t.id = s.therapist_id ORDER BY c.code, s.number"
 run collect import intake $R/repeat_export.csv --format redcap
 sql "SELECT c.code, s.number, r.field, r.value FROM responses r
@@ -31,17 +34,17 @@ csv_cells --key record_id,redcap_repeat_instance --only weekly_complete weekly.c
 echo "# free text (notes, text without a validation) stays out by default:"
 collect export weekly --format redcap | head -1
 echo "# attune's REDCap file comes back in as it went out (attune_date, attune_therapist read)"
-export ATTUNE_DB=again.db
+use_store again.db
 setup collect init
 setup collect instrument add $R/repeat_dict.csv
 run collect import weekly weekly.csv --format redcap
 collect export weekly --format redcap --include-free-text | cmp - weekly.csv && echo "weekly.csv again: same bytes"
-export ATTUNE_DB=attune.db
+use_store attune.db
 run collect instrument export weekly -o weekly_dict.csv
 echo "the stored dictionary of a two-form file: $(head -1 weekly_dict.csv | cut -c1-40)..., $(wc -l <weekly_dict.csv) lines"
 
 echo "== a longitudinal project with two arms; fields named date, client and session"
-export ATTUNE_DB=long.db
+use_store long.db
 setup collect init
 run collect instrument add $R/long_dict.csv
 run collect instrument export visit -o visit.csv
@@ -51,16 +54,17 @@ collect instrument export visit --session-fields | tail -3
 run collect instrument export visit --version 2
 echo "# that dictionary, taken back from REDCap, is a version whose answers go out the same way"
 collect instrument export visit --session-fields -o visit_rc_dict.csv
-ATTUNE_DB=rcdict.db setup collect init
-ATTUNE_DB=rcdict.db setup collect instrument add visit_rc_dict.csv
-ATTUNE_DB=rcdict.db collect instrument export visit --session-fields | cmp - visit_rc_dict.csv &&
+rcdict=$(store rcdict.db)
+ATTUNE_DB=$rcdict setup collect init
+ATTUNE_DB=$rcdict setup collect instrument add visit_rc_dict.csv
+ATTUNE_DB=$rcdict collect instrument export visit --session-fields | cmp - visit_rc_dict.csv &&
   echo "the fields are not added twice"
-ATTUNE_DB=rcdict.db run collect import visit $R/long_export.csv --format redcap --date-field date
-ATTUNE_DB=rcdict.db collect export visit --format redcap | head -3
+ATTUNE_DB=$rcdict run collect import visit $R/long_export.csv --format redcap --date-field date
+ATTUNE_DB=$rcdict collect export visit --format redcap | head -3
 run collect import visit $R/long_export.csv --format redcap --date-field date --dry-run
-before=$(fingerprint long.db)
+before=$(store_fingerprint long.db)
 run collect import visit $R/long_export.csv --format redcap --date-field date --events baseline
-echo "store unchanged: $([ "$(fingerprint long.db)" = "$before" ] && echo yes || echo NO)"
+echo "store unchanged: $([ "$(store_fingerprint long.db)" = "$before" ] && echo yes || echo NO)"
 run collect import visit $R/long_export.csv --format redcap --date-field date \
   --events baseline,week_1,week_2
 sql "SELECT c.code, s.number, s.date, a.status FROM administrations a
@@ -68,12 +72,12 @@ sql "SELECT c.code, s.number, s.date, a.status FROM administrations a
      ORDER BY c.code, s.number"
 run collect export visit --include-identifiers -o wide.csv
 head -1 wide.csv
-export ATTUNE_DB=long2.db
+use_store long2.db
 setup collect init
 setup collect instrument add $R/long_dict.csv
 run collect import visit wide.csv
 collect export visit --include-identifiers | cmp - wide.csv && echo "wide export, import, export: same bytes"
-export ATTUNE_DB=long.db
+use_store long.db
 run collect export visit --format redcap --include-identifiers -o visit_rc.csv
 cols=date,client,session,tension,mrn
 csv_cells --key record_id,redcap_event_name --only $cols $R/long_export.csv |
@@ -83,12 +87,14 @@ echo "answer cells in the input: $(wc -l <in.cells); out: $(wc -l <out.cells)"
 diff in.cells out.cells && echo "every answer cell is the same (events as sessions)"
 
 echo "== a survey project: one administration per record"
-export ATTUNE_DB=survey.db
+use_store survey.db
 setup collect init
 run collect instrument add $R/survey_dict.csv
 run collect import srs $R/survey_export.csv --format redcap --events a,b
 run collect import srs $R/survey_export.csv --format redcap --session 4
 sql "SELECT c.code, s.number, quote(s.date), a.status FROM administrations a
+     JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id ORDER BY c.code" \
+  "SELECT c.code, s.number, quote_nullable(s.date), a.status FROM administrations a
      JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id ORDER BY c.code"
 run collect export srs --format redcap --include-free-text -o srs.csv
 cols=relation,approach,comment
@@ -97,15 +103,15 @@ csv_cells --key record_id --only $cols srs.csv >out.cells
 diff in.cells out.cells && echo "every answer cell is the same"
 
 echo "== problems: named by file, line and column; nothing is kept"
-export ATTUNE_DB=attune.db
-before=$(fingerprint attune.db)
+use_store attune.db
+before=$(store_fingerprint attune.db)
 sed '3s/,4,5,4.5,/,4,7,4.5,/; 4s/,1,1,0,/,1,1,x,/' $R/repeat_export.csv >bad.csv
 run collect import weekly bad.csv --format redcap --replace
 sed 's/^P02,weekly,1,/P02,weekly,one,/; s/,0,0,0,,1$/,0,0,0,,3/' $R/repeat_export.csv >bad2.csv
 run collect import weekly bad2.csv --format redcap --replace
 run collect import weekly $R/repeat_export.csv --format redcap --record-id patient
 run collect import weekly $R/repeat_export.csv --format redcap --date-field when
-echo "store unchanged: $([ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "store unchanged: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 run collect import weekly $R/repeat_export.csv --format wide
 run collect import weekly $R/repeat_export.csv --session 2
 run collect import weekly $R/repeat_export.csv --format redcap --events a --session 2

@@ -1,6 +1,6 @@
 # collect run driven through piped answers: refused answers, going back,
 # skipping, branching both ways, the review with a change, then saving.
-export ATTUNE_DB=attune.db
+use_store attune.db
 collect init >/dev/null
 collect instrument add instruments/client_post_session.csv >/dev/null
 collect therapist add T01 >/dev/null
@@ -65,20 +65,22 @@ tail -n 3 int.out
 cat int.err
 
 echo "# end of input before saving: nothing is saved"
-before=$(sqlite3 attune.db "SELECT count(*) FROM administrations")
+before=$(query "SELECT count(*) FROM administrations")
 feed '4\n4\n' collect run client_post_session --client C001 --session 4
 feed '4\n4\n4\n4\n4\n4\n0\n\n' collect run client_post_session --client C001 --session 4
-echo "administrations before $before, after $(sqlite3 attune.db "SELECT count(*) FROM administrations")"
+echo "administrations before $before, after $(query "SELECT count(*) FROM administrations")"
 sql "SELECT count(*) FROM sessions"
 
 echo "# two questionnaires after one session stay one session: run uses today's"
 collect instrument add instruments/srs_template.csv >/dev/null
 collect client add C002 --therapist T01 >/dev/null
 feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' collect run client_post_session --client C002 --quiet
-sql "SELECT c.code, s.number, s.date = date('now', 'localtime') FROM sessions s JOIN clients c ON c.id = s.client_id WHERE c.code = 'C002'"
+sql "SELECT c.code, s.number, s.date = date('now', 'localtime') FROM sessions s JOIN clients c ON c.id = s.client_id WHERE c.code = 'C002'" \
+  "SELECT c.code, s.number, (s.date = '$(date +%F)')::int FROM sessions s JOIN clients c ON c.id = s.client_id WHERE c.code = 'C002'"
 feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' collect run client_post_session --client C002 --quiet
 feed '8\n8\n8\n8\ny\n' collect run srs --client C002 --quiet
-sql "SELECT c.code, s.number, count(a.id), group_concat(a.rater_code) FROM sessions s JOIN clients c ON c.id = s.client_id LEFT JOIN administrations a ON a.session_id = s.id WHERE c.code = 'C002' GROUP BY s.id"
+sql "SELECT c.code, s.number, count(a.id), group_concat(a.rater_code) FROM sessions s JOIN clients c ON c.id = s.client_id LEFT JOIN administrations a ON a.session_id = s.id WHERE c.code = 'C002' GROUP BY s.id" \
+  "SELECT c.code, s.number, count(a.id), string_agg(a.rater_code, ',' ORDER BY a.id) FROM sessions s JOIN clients c ON c.id = s.client_id LEFT JOIN administrations a ON a.session_id = s.id WHERE c.code = 'C002' GROUP BY s.id, c.code, s.number ORDER BY s.id"
 echo "# a client's own rating takes the client's code"
 run collect run client_post_session --client C002 --rater-code SOMEONE
 

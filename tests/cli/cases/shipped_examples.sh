@@ -26,13 +26,14 @@ attune-simulate --administrations 400 --seed 7 | cmp - sim.csv && echo "same see
 attune-simulate --administrations 400 --seed 8 | cmp -s - sim.csv || echo "another seed: other answers"
 head -1 sim.csv | cmp - <(head -1 client.out) && echo "header follows the dictionary"
 attune-simulate --administrations 400 --seed 7 --long -o long.csv
-setup collect --db sim.db init
-setup collect --db sim.db instrument add instruments/client_post_session.csv
-run collect --db sim.db import client_post_session sim.csv
-collect --db sim.db export client_post_session --include-identifiers | cmp - sim.csv \
+sim=$(store sim.db)
+setup collect --db "$sim" init
+setup collect --db "$sim" instrument add instruments/client_post_session.csv
+run collect --db "$sim" import client_post_session sim.csv
+collect --db "$sim" export client_post_session --include-identifiers | cmp - sim.csv \
   && echo "simulated: export is identical"
 echo "long rows: $(($(wc -l <long.csv) - 1)), stored answers:" \
-  "$(sqlite3 -readonly sim.db 'SELECT count(*) FROM responses')"
+  "$(ATTUNE_DB=$sim query 'SELECT count(*) FROM responses')"
 run attune-simulate --therapists 0
 run attune-simulate --rater boss
 run attune-simulate --frobnicate

@@ -4,7 +4,7 @@
 # and nothing is stored.
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 head=$(head -n 1 examples/sample/client_post_session.csv)
 row() { sed -n "$1p" examples/sample/client_post_session.csv; }
 
@@ -63,7 +63,7 @@ run collect instrument add dict_u16.csv
 sed '4s/on my side/on my c\xf4t\xe9/' instruments/client_post_session.csv >dict_latin.csv
 run collect instrument add dict_latin.csv
 
-echo "# nothing was stored: $( [ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "# nothing was stored: $( [ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 
 echo "# well-formed UTF-8 with a byte order mark is read"
 { printf '\xef\xbb\xbf%s\n' "$head"; row 4 | sed 's/felt rushed/felt déjà vu and rushed/'; } >utf8.csv

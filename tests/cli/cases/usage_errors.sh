@@ -5,7 +5,7 @@ setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect therapist add T1
 setup collect client add C1 --therapist T1
-before=$(fingerprint attune.db)
+before=$(store_fingerprint attune.db)
 
 # usage CMD ARGS...: prints the exit code and the first line of the error
 usage() {
@@ -97,4 +97,4 @@ usage analyze all
 usage analyze all --out-dir out -o x.csv
 usage analyze all --out-dir out --window -3
 
-echo "# the study is as it was: $( [ "$(fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
+echo "# the study is as it was: $( [ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
