@@ -126,13 +126,10 @@ static inline void db_bind_textn(db_stmt *st, int i, const char *v, size_t n)
         dbpg_bind_textn(st->pg, i, v, n);
 }
 
-/* NULL of no stated type, and NULL in an integer's place. */
+/* NULL in a text's place, and in an integer's. */
 static inline void db_bind_null(db_stmt *st, int i)
 {
-    if (st->lite)
-        sqlite3_bind_null(st->lite, i);
-    else
-        dbpg_bind_null(st->pg, i, 0);
+    db_bind_text(st, i, NULL);
 }
 
 static inline void db_bind_null_int64(db_stmt *st, int i)

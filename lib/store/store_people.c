@@ -217,6 +217,10 @@ static char *local_date(const char *utc)
 /* The first session of client_id numbered from on whose therapist's
  * questionnaire was given by someone other than code (a blank rater code
  * is the session's therapist): its number and rater code, or 0. */
+/* who gave a therapist's questionnaire: its rater code, else the session's
+ * therapist */
+#define RATED_BY "(CASE WHEN a.rater_code = '' THEN coalesce(t.code, '') ELSE a.rater_code END)"
+
 static at_status rated_elsewhere(store *s, long client_id, long from, const char *code,
                                  long *number, char **by, at_err *err)
 {
@@ -224,12 +228,11 @@ static at_status rated_elsewhere(store *s, long client_id, long from, const char
     *number = 0;
     *by = NULL;
     at_status rc = store_prepare(s,
-                                 "SELECT se.number, CASE WHEN a.rater_code = '' THEN"
-                                 " coalesce(t.code, '') ELSE a.rater_code END AS by"
+                                 "SELECT se.number, " RATED_BY
                                  " FROM sessions se JOIN administrations a ON a.session_id = se.id"
                                  " LEFT JOIN therapists t ON t.id = se.therapist_id"
                                  " WHERE se.client_id = ?1 AND se.number >= ?2"
-                                 " AND a.rater = 'therapist' AND by <> ?3"
+                                 " AND a.rater = 'therapist' AND " RATED_BY " <> ?3"
                                  " ORDER BY se.number LIMIT 1", &st, err);
     if (rc != AT_OK)
         return rc;
@@ -277,7 +280,7 @@ static at_status move_body(store *s, const char *client, const char *therapist, 
                             "SELECT se.id, se.number, coalesce(t.code, '') FROM sessions se"
                             " LEFT JOIN therapists t ON t.id = se.therapist_id"
                             " WHERE se.client_id = ?1 AND se.number >= ?2"
-                            " AND se.therapist_id IS NOT ?3 ORDER BY se.number",
+                            " AND se.therapist_id IS DISTINCT FROM ?3 ORDER BY se.number",
                             &st, err)) != AT_OK)
         goto out;
     db_bind_int64(st, 1, cid);

@@ -2,7 +2,7 @@
 # The real-browser test: headless chromium answers the client questionnaire
 # through collect serve at 360x740 (by the link) and 1280x800 (by the access
 # code); screenshots of each kind of screen go to BUILD/tests/web/screens.
-# usage: browser.sh BUILD_DIR
+# usage: browser.sh BUILD_DIR [pg]   (pg: the study on PostgreSQL, see lib.sh)
 set -u
 build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,10 +13,10 @@ if [ ! -d "$pw/node_modules/playwright-core" ] || ! command -v chromium >/dev/nu
   exit 77
 fi
 source "$here/lib.sh"
-web_setup "$build"
+web_setup "$build" "${2:-}"
 link=$(invite_link client_post_session C01)
 code=$(collect invite client_post_session --client C02 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
-out=$build/tests/web/screens
+out=$build/tests/web/screens${2:+-$2}
 rm -rf "$out" && mkdir -p "$out"
 serve_start
 node "$here/browser.js" "$pw" "$BASE" "$BASE$link" "$code" "$out" || fail "the browser run failed"

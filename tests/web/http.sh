@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # End-to-end tests of collect invite and collect serve over HTTP: the real
 # server on a free loopback port, whole questionnaires driven by curl.
-# usage: http.sh BUILD_DIR
+# usage: http.sh BUILD_DIR [pg]   (pg: the study on PostgreSQL, see lib.sh)
 set -u
 build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 source "$here/lib.sh"
-web_setup "$build"
+web_setup "$build" "${2:-}"
 ok() { echo "ok: $*"; }
-admins() { sqlite3 -readonly "$ATTUNE_DB" "SELECT count(*) FROM administrations $*"; }
+admins() { dbq "SELECT count(*) FROM administrations $*"; }
 
 # ---- invite ---------------------------------------------------------------
 out=$(collect invite client_post_session --client C01 --session 3 --qr "$W/q.png")
@@ -24,7 +24,7 @@ xmllint --noout "$W/q.svg" 2>/dev/null || grep -q '<svg' "$W/q.svg" || fail "no 
 grep -q 'fill="#000" d="M' "$W/q.svg" || fail "the SVG has no modules"
 [ "$(stat -c %a "$W/q.png")" = 600 ] || fail "the QR file is readable by others"
 tok=${link#/s/}
-! sqlite3 -readonly "$ATTUNE_DB" .dump | grep -qF "$tok" || fail "the token is in the study file"
+! db_dump | grep -qF "$tok" || fail "the token is in the study file"
 ok "invite prints the link, a code and writes PNG and SVG QR codes; the token is not stored"
 
 # the terminal QR code, when stdout is a terminal (script gives it one)
@@ -77,7 +77,7 @@ has '<input type="radio" id="f-bond_1-0" name="bond_1" value="1"'
 has '<label for="f-bond_1-0">Not at all</label>'
 has '<button type="submit" name="action" value="next"'
 hasnt 'C01'; hasnt 'T01'; hasnt 'client_post_session'
-[ "$(sqlite3 -readonly "$ATTUNE_DB" 'SELECT state FROM invitations WHERE id = 1')" = pending ] || fail "a GET changed the state"
+[ "$(dbq 'SELECT state FROM invitations WHERE id = 1')" = pending ] || fail "a GET changed the state"
 
 step "$link" next bond_1=4; expect 303
 grep -qi "^location: $link" "$W/h" || fail "303 goes elsewhere"
@@ -130,7 +130,7 @@ step "$link" next addressed=1
 step "$link" next resolution=5
 step "$link" next followup=1
 req GET "$link"; has '<h1>Your answers</h1>'
-[ "$(sqlite3 -readonly "$ATTUNE_DB" 'SELECT state FROM invitations WHERE id = 1')" = started ] || fail "state not started"
+[ "$(dbq 'SELECT state FROM invitations WHERE id = 1')" = started ] || fail "state not started"
 # a form sent twice moves once: an old stamp does nothing
 post "$link" "at=q3" action=next task_1=1; req GET "$link"; has '<h1>Your answers</h1>'
 step "$link" save; expect 303
@@ -150,7 +150,7 @@ want.update(bond_1="4", goal_1="5", task_1="3", bond_2="2",
 bad = {k: (r[k], v) for k, v in want.items() if r[k] != v}
 assert not bad, bad
 PY
-[ "$(sqlite3 -readonly "$ATTUNE_DB" "SELECT state || ' ' || answers || ' ' || coalesce(flow_state, '-') FROM invitations WHERE id = 1")" = "answered [] -" ] ||
+[ "$(dbq "SELECT state || ' ' || answers || ' ' || coalesce(flow_state, '-') FROM invitations WHERE id = 1")" = "answered [] -" ] ||
   fail "an answered link keeps its answers"
 post "$link" action=save; expect 410
 ok "branching, review, change, save; the used link answers 410 with a thank-you page"
@@ -177,20 +177,20 @@ req GET /code; expect 200; has '<label for="code">'
 post /code "code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 200
 has 'Question 1 of at most 14'; has 'name="code" value="'; has 'action="/code"'
 at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; has 'Question 2 of at most 14'
-[ "$(sqlite3 -readonly "$ATTUNE_DB" "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
+[ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
 ok "the access code opens the same questionnaire, in any case, without the dash"
 
 # ---- unknown, expired, revoked -------------------------------------------------
 req GET /s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; expect 404; cp "$W/b" "$W/unknown.html"
 link3=$(invite_link client_post_session C06)
-sqlite3 "$ATTUNE_DB" "UPDATE invitations SET expires_at = '2000-01-01T00:00:00Z' WHERE id = (SELECT max(id) FROM invitations)"
+dbw "UPDATE invitations SET expires_at = '2000-01-01T00:00:00Z' WHERE id = (SELECT max(id) FROM invitations)"
 req GET "$link3"; expect 410; cmp -s "$W/b" "$W/unknown.html" || fail "the expired page differs from the unknown one"
 collect invite list >"$W/list.csv"
 grep -q ',C06,1,client,.*,2000-01-01T00:00:00Z,expired$' "$W/list.csv" || fail "list: $(cat "$W/list.csv")"
 collect invite list --text | grep -qE '^ *[0-9]+  client_post_session  C06 +1  client  .*  2000-01-01T00:00:00Z  expired$' ||
   fail "list --text: $(collect invite list --text)"
 link4=$(invite_link client_post_session C07)
-id4=$(sqlite3 -readonly "$ATTUNE_DB" "SELECT max(id) FROM invitations")
+id4=$(dbq "SELECT max(id) FROM invitations")
 step "$link4" next bond_1=3
 collect invite revoke "$id4" | grep -qx "revoked link $id4" || fail "revoke"
 req GET "$link4"; expect 410; cmp -s "$W/b" "$W/unknown.html" || fail "the revoked page differs"
@@ -201,7 +201,7 @@ collect invite revoke x >/dev/null 2>&1; [ $? = 2 ] || fail "revoke x"
 head -1 "$W/list.csv" | grep -qx 'id,instrument,client,session,rater,created,expires,state' || fail "list header"
 grep -q ',C01,3,client,.*,answered$' "$W/list.csv" || fail "list answered"
 ! grep -qF "$tok" "$W/list.csv" || fail "a token in the list"
-[ "$(sqlite3 -readonly "$ATTUNE_DB" "SELECT answers FROM invitations WHERE id = $id4")" = '[]' ] || fail "a revoked link keeps answers"
+[ "$(dbq "SELECT answers FROM invitations WHERE id = $id4")" = '[]' ] || fail "a revoked link keeps answers"
 ok "unknown 404, expired and revoked 410 with the same page; invite list and revoke"
 
 # ---- a body over 64 KiB ----------------------------------------------------------
@@ -290,7 +290,7 @@ sleep 1.5   # the body takes about 4 s at 10 kB/s: under way whatever the machin
 serve_stop
 wait $cpid
 [ "$(cat "$W/slow.code")" = 303 ] || fail "the request under way at SIGTERM answered '$(cat "$W/slow.code")'"
-[ "$(sqlite3 -readonly "$ATTUNE_DB" "SELECT state FROM invitations WHERE answers LIKE '[\"3\"%'")" = started ] ||
+[ "$(dbq "SELECT state FROM invitations WHERE answers LIKE '[\"3\"%'")" = started ] ||
   fail "the request under way at SIGTERM was not kept"
 ok "SIGTERM lets the request under way finish, then exits 0"
 

@@ -4,18 +4,59 @@ set -u
 
 fail() { echo "FAIL: $*"; exit 1; }
 
-# web_setup BUILD_DIR: a study with the client questionnaire and clients
-# C01..C09 (therapist T01) in a temporary folder $W, removed at exit.
+# web_setup BUILD_DIR [pg]: a study with the client questionnaire and clients
+# C01..C09 (therapist T01) in a temporary folder $W, removed at exit; with
+# pg, the study is a fresh database on the server whose socket folder is
+# $ATTUNE_TEST_PGHOST (the test is skipped, 77, without one).
 web_setup() {
   export PATH="$1/collect:$PATH"
+  WEB_PG=
+  if [ "${2:-}" = pg ]; then
+    [ -n "${ATTUNE_TEST_PGHOST:-}" ] || { echo "no PostgreSQL server (ATTUNE_TEST_PGHOST unset)"; exit 77; }
+    WEB_PG=web_$$
+  fi
   W=$(mktemp -d "${TMPDIR:-/tmp}/attune-web.XXXXXX")
   SERVE_PID=
-  trap 'serve_kill; rm -rf "$W"' EXIT
-  export ATTUNE_DB=$W/study.db TZ=UTC LC_ALL=C
+  trap 'serve_kill; web_drop; rm -rf "$W"' EXIT
+  export TZ=UTC LC_ALL=C
+  if [ -n "$WEB_PG" ]; then
+    export PGOPTIONS="-c client_min_messages=warning"
+    createdb -h "$ATTUNE_TEST_PGHOST" "$WEB_PG" || fail "createdb"
+    export ATTUNE_DB="postgresql:///$WEB_PG?host=$ATTUNE_TEST_PGHOST"
+  else
+    export ATTUNE_DB=$W/study.db
+  fi
   collect init >/dev/null || fail "init"
   collect instrument add "$top/instruments/client_post_session.csv" >/dev/null || fail "instrument add"
   collect therapist add T01 >/dev/null
   for c in C01 C02 C03 C04 C05 C06 C07 C08 C09; do collect client add $c --therapist T01 >/dev/null; done
+}
+
+web_drop() { [ -z "${WEB_PG:-}" ] || dropdb -h "$ATTUNE_TEST_PGHOST" --if-exists "$WEB_PG" >/dev/null 2>&1; }
+
+# dbq SQL: what the study's tables give for SQL (one value per line, fields
+# joined by |), on either backend; dbw SQL changes them.
+dbq() {
+  if [ -n "${WEB_PG:-}" ]; then
+    psql -X -q -At -h "$ATTUNE_TEST_PGHOST" -c "SET search_path = attune" -c "$1" "$WEB_PG"
+  else
+    sqlite3 -readonly "$ATTUNE_DB" "$1"
+  fi
+}
+dbw() {
+  if [ -n "${WEB_PG:-}" ]; then
+    psql -X -q -At -v ON_ERROR_STOP=1 -h "$ATTUNE_TEST_PGHOST" -c "SET search_path = attune" -c "$1" "$WEB_PG"
+  else
+    sqlite3 "$ATTUNE_DB" "$1"
+  fi
+}
+# db_dump: everything the study holds, as text
+db_dump() {
+  if [ -n "${WEB_PG:-}" ]; then
+    pg_dump -h "$ATTUNE_TEST_PGHOST" "$WEB_PG"
+  else
+    sqlite3 -readonly "$ATTUNE_DB" .dump
+  fi
 }
 
 # invite_link INSTRUMENT CLIENT [OPTIONS...]: prints the link's path /s/TOKEN
