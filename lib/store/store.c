@@ -894,8 +894,42 @@ static at_status content_mark(store *s, long mark[7], at_err *err)
     return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
 
+/* On PostgreSQL the second connection reads the first one's snapshot
+ * (exported), so the two agree however busy the study is. */
+static at_status pg_read_together(store *a, store *b, at_err *err)
+{
+    at_status rc = store_read_begin(a, err);
+    if (rc != AT_OK)
+        return rc;
+    db_stmt *st = NULL;
+    char *snap = NULL;
+    if ((rc = store_prepare(a, "SELECT pg_export_snapshot()", &st, err)) == AT_OK) {
+        if (db_step(st) == DB_ROW)
+            snap = xstrdup(store_col(st, 0));
+        else
+            rc = store_dberr(a, err);
+        db_finalize(st);
+    }
+    sbuf q = SBUF_INIT;
+    if (rc == AT_OK) {
+        sbuf_addf(&q, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                  " SET TRANSACTION SNAPSHOT '%s'", snap);
+        if (strchr(snap, '\'') || db_exec(&b->conn, q.buf) != 0)
+            rc = store_dberr(b, err);
+        else
+            b->reading = 1;
+    }
+    sbuf_release(&q);
+    free(snap);
+    if (rc != AT_OK)
+        store_read_end(a);
+    return rc;
+}
+
 at_status store_read_together(store *a, store *b, at_err *err)
 {
+    if (a->conn.pg && b->conn.pg)
+        return pg_read_together(a, b, err);
     for (int attempt = 0; attempt < 20; attempt++) {
         long ma[7], mb[7];
         at_status rc = store_read_begin(a, err);
