@@ -283,10 +283,13 @@ link6=$(invite_link client_post_session C02 --session 7)
 serve_start
 req GET "$link6"; at=$(stamp)
 { printf 'at=%s&action=next&bond_1=3&comment=' "$at"; head -c 40000 /dev/zero | tr '\0' b; } >"$W/slow"
-curl -s -o /dev/null -w '%{http_code}' --limit-rate 10k -H 'Accept: text/html' \
+curl -s -o /dev/null -w '%{http_code}' --limit-rate 10k -H 'Accept: text/html' --trace-ascii "$W/slow.trace" \
   -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$W/slow" "$BASE$link6" >"$W/slow.code" &
 cpid=$!
-sleep 1.5   # the body takes about 4 s at 10 kB/s: under way whatever the machine's load
+# the body takes about 4 s at 10 kB/s: SIGTERM once part of it has gone,
+# however loaded the machine is
+for _ in $(seq 200); do grep -q '^=> Send data' "$W/slow.trace" 2>/dev/null && break; sleep 0.05; done
+sleep 0.3
 serve_stop
 wait $cpid
 [ "$(cat "$W/slow.code")" = 303 ] || fail "the request under way at SIGTERM answered '$(cat "$W/slow.code")'"
