@@ -545,6 +545,17 @@ static int fetch(db_pgstmt *st)
     return st->nrows ? DB_ROW : DB_DONE;
 }
 
+/* Whether r, a command's result, says it was done (r is cleared; the
+ * error kept when not). */
+static int command_done(db_pg *c, PGresult *r)
+{
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        res_err(c, r);
+    PQclear(r);
+    return ok;
+}
+
 static int run(db_pgstmt *st)
 {
     db_pg *c = st->c;
@@ -569,25 +580,16 @@ static int run(db_pgstmt *st)
         sbuf_addf(&q, "DECLARE %s NO SCROLL CURSOR FOR %s", st->name, st->sql);
         PGresult *r = PQexecParams(c->conn, q.buf, st->nparams, st->types, vals, NULL, NULL, 0);
         sbuf_release(&q);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            res_err(c, r);
-            PQclear(r);
+        if (!command_done(c, r))
             return SQLITE_ERROR;
-        }
-        PQclear(r);
         st->cursor = 1;
         return fetch(st);
     }
     if (st->flags & DB_PERSIST) {
         if (!st->prepared) {
             snprintf(st->name, sizeof st->name, "attune_s%lu", ++c->serial);
-            PGresult *r = PQprepare(c->conn, st->name, st->sql, st->nparams, st->types);
-            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-                res_err(c, r);
-                PQclear(r);
+            if (!command_done(c, PQprepare(c->conn, st->name, st->sql, st->nparams, st->types)))
                 return SQLITE_ERROR;
-            }
-            PQclear(r);
             st->prepared = 1;
         }
         st->res = PQexecPrepared(c->conn, st->name, st->nparams, vals, NULL, NULL, 0);

@@ -217,23 +217,26 @@ static at_status has_table(store *s, const char *schema, const char *name, int *
     return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
 
+/* The identifier name, quoted; caller frees. */
+static char *ident(const char *name)
+{
+    sbuf b = SBUF_INIT;
+    sbuf_addc(&b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"')
+            sbuf_addc(&b, '"');
+        sbuf_addc(&b, *p);
+    }
+    sbuf_addc(&b, '"');
+    return sbuf_detach(&b);
+}
+
 /* Makes the schema and its tables in one transaction, unless another
  * program made them first (then nothing). */
 static at_status create(store *s, const char *schema, at_err *err)
 {
     sbuf q = SBUF_INIT;
-    char *quoted = NULL;
-    {
-        sbuf b = SBUF_INIT;
-        sbuf_addc(&b, '"');
-        for (const char *p = schema; *p; p++) {
-            if (*p == '"')
-                sbuf_addc(&b, '"');
-            sbuf_addc(&b, *p);
-        }
-        sbuf_addc(&b, '"');
-        quoted = sbuf_detach(&b);
-    }
+    char *quoted = ident(schema);
     at_status rc = exec(s, "BEGIN", err);
     if (rc == AT_OK)
         rc = exec(s, "SELECT pg_advisory_xact_lock(1635021941, hashtext(current_setting('search_path')))",
@@ -335,20 +338,6 @@ at_status store_pg_open(store *s, at_err *err)
         rc = check(s, schema, err);
     free(schema);
     return rc;
-}
-
-/* The identifier name, quoted; caller frees. */
-static char *ident(const char *name)
-{
-    sbuf b = SBUF_INIT;
-    sbuf_addc(&b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            sbuf_addc(&b, '"');
-        sbuf_addc(&b, *p);
-    }
-    sbuf_addc(&b, '"');
-    return sbuf_detach(&b);
 }
 
 /* What the web server reads: links, instruments and whom a link is for,
