@@ -68,6 +68,9 @@ invite_link() {
 
 # serve_start [OPTIONS...]: the server on a free port; BASE is its URL
 serve_start() {
+  # the last server's log goes first: the new one's shell may not have
+  # truncated it yet when the wait below first looks
+  rm -f "$W/serve.log"
   collect serve --listen 127.0.0.1:0 "$@" 2>"$W/serve.log" &
   SERVE_PID=$!
   for _ in $(seq 400); do grep -q '^listening on ' "$W/serve.log" 2>/dev/null && break; sleep 0.05; done
