@@ -301,6 +301,7 @@ ok "SIGTERM lets the request under way finish, then exits 0"
 if command -v openssl >/dev/null; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$W/key.pem" \
     -out "$W/cert.pem" >/dev/null 2>&1 || fail "openssl"
+  rm -f "$W/serve.log"
   collect serve --listen 0.0.0.0:0 --tls-cert "$W/cert.pem" --tls-key "$W/key.pem" 2>"$W/serve.log" &
   SERVE_PID=$!
   for _ in $(seq 400); do grep -q '^listening on ' "$W/serve.log" && break; sleep 0.05; done
