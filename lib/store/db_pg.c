@@ -35,6 +35,9 @@ struct db_pg {
     unsigned long serial;    /* names for prepared statements and cursors */
     int pending;             /* deferred statements sent, their results not yet read */
     db_pgstmt *batches;      /* statements with rows waiting, parents first */
+    db_pgstmt *kept;         /* the DB_PERSIST statements, prepared on the server */
+    char *setup;             /* the connection's settings, made again on a new link */
+    int txn;                 /* a transaction was open after the last command */
 };
 
 struct db_pgstmt {
@@ -54,6 +57,7 @@ struct db_pgstmt {
     char bname[32];          /* the full batch, prepared on the server */
     int bprepared;
     db_pgstmt *next_batch;
+    db_pgstmt *next_kept, **prev_kept;
 };
 
 static void set_err(db_pg *c, const char *msg, const char *state)
@@ -120,6 +124,7 @@ void dbpg_close(db_pg *c)
         return;
     PQfinish(c->conn);
     free(c->err);
+    free(c->setup);
     free(c);
 }
 
@@ -129,16 +134,62 @@ int dbpg_in_txn(db_pg *c)
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
-int dbpg_reconnect(db_pg *c)
+void dbpg_set_setup(db_pg *c, const char *sql)
 {
-    if (PQstatus(c->conn) == CONNECTION_OK)
-        return 0;
+    free(c->setup);
+    c->setup = sql ? xstrdup(sql) : NULL;
+}
+
+static void drop_batches(db_pg *c);
+
+/* Makes the link to the server again, with the connection's settings; what
+ * was prepared on the old one is prepared again when next used. */
+static int revive(db_pg *c)
+{
     PQreset(c->conn);
     if (PQstatus(c->conn) != CONNECTION_OK) {
         set_err(c, PQerrorMessage(c->conn), "08000");
         return 1;
     }
+    PQsetNoticeProcessor(c->conn, quiet, NULL);
+    c->pending = 0;
+    c->txn = 0;
+    drop_batches(c);
+    for (db_pgstmt *st = c->kept; st; st = st->next_kept) {
+        st->prepared = st->bprepared = 0;
+        st->cursor = st->more = 0;
+    }
+    if (c->setup) {
+        PGresult *r = PQexec(c->conn, c->setup);
+        int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+        if (!ok)
+            res_err(c, r);
+        PQclear(r);
+        if (!ok)
+            return 1;
+    }
     return 0;
+}
+
+int dbpg_reconnect(db_pg *c)
+{
+    if (PQstatus(c->conn) == CONNECTION_OK)
+        return 0;
+    return revive(c);
+}
+
+/* After a command: whether it failed only because the link broke while no
+ * transaction was open, and the link is made again (then the command may
+ * be sent once more). */
+static int lost_idle(db_pg *c, int txn_before)
+{
+    return PQstatus(c->conn) == CONNECTION_BAD && !txn_before && revive(c) == 0;
+}
+
+static void note_txn(db_pg *c)
+{
+    PGTransactionStatusType t = PQtransactionStatus(c->conn);
+    c->txn = t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
 int dbpg_lost(db_pg *c)
@@ -433,6 +484,13 @@ int dbpg_prepare(db_pg *c, const char *sql, int flags, db_pgstmt **out)
     st->sql = text;
     st->vals = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->vals) : NULL;
     st->types = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->types) : NULL;
+    if (flags & DB_PERSIST) {
+        st->next_kept = c->kept;
+        if (c->kept)
+            c->kept->prev_kept = &st->next_kept;
+        st->prev_kept = &c->kept;
+        c->kept = st;
+    }
     if ((flags & DB_BATCH) && (st->head = batch_head(text, st->nparams)))
         st->rows = xcalloc((size_t)(BATCH_ROWS * st->nparams), sizeof *st->rows);
     *out = st;
@@ -476,6 +534,11 @@ void dbpg_finalize(db_pgstmt *st)
     if (st->listed)
         drop_batches(st->c);
     dbpg_reset(st);
+    if (st->prev_kept) {
+        *st->prev_kept = st->next_kept;
+        if (st->next_kept)
+            st->next_kept->prev_kept = st->prev_kept;
+    }
     for (int i = 0; i < st->nparams; i++)
         free(st->vals[i]);
     free(st->vals);
@@ -556,35 +619,11 @@ static int command_done(db_pg *c, PGresult *r)
     return ok;
 }
 
-static int run(db_pgstmt *st)
+/* Sends st (not deferred, not streamed) and takes its result. */
+static int execute(db_pgstmt *st)
 {
     db_pg *c = st->c;
     const char *const *vals = (const char *const *)st->vals;
-    st->row = 0;
-    c->state[0] = '\0';
-    free(c->err);
-    c->err = NULL;
-    int in_txn = PQtransactionStatus(c->conn) != PQTRANS_IDLE;
-    if (st->head && in_txn)
-        return add_row(st);
-    if (send_batches(c))
-        return SQLITE_ERROR;
-    if ((st->flags & DB_DEFER) && in_txn)
-        return send_deferred(st);
-    st->ran = 1;
-    if (flush(c))
-        return SQLITE_ERROR;
-    if ((st->flags & DB_STREAM) && PQtransactionStatus(c->conn) == PQTRANS_INTRANS) {
-        snprintf(st->name, sizeof st->name, "attune_c%lu", ++c->serial);
-        sbuf q = SBUF_INIT;
-        sbuf_addf(&q, "DECLARE %s NO SCROLL CURSOR FOR %s", st->name, st->sql);
-        PGresult *r = PQexecParams(c->conn, q.buf, st->nparams, st->types, vals, NULL, NULL, 0);
-        sbuf_release(&q);
-        if (!command_done(c, r))
-            return SQLITE_ERROR;
-        st->cursor = 1;
-        return fetch(st);
-    }
     if (st->flags & DB_PERSIST) {
         if (!st->prepared) {
             snprintf(st->name, sizeof st->name, "attune_s%lu", ++c->serial);
@@ -610,6 +649,50 @@ static int run(db_pgstmt *st)
         st->nrows = 0;
     }
     return st->nrows ? DB_ROW : DB_DONE;
+}
+
+static int run(db_pgstmt *st)
+{
+    db_pg *c = st->c;
+    const char *const *vals = (const char *const *)st->vals;
+    st->row = 0;
+    c->state[0] = '\0';
+    free(c->err);
+    c->err = NULL;
+    /* a link found broken by an earlier call, with no transaction open */
+    if (PQstatus(c->conn) == CONNECTION_BAD && !c->txn && revive(c))
+        return SQLITE_ERROR;
+    int in_txn = PQtransactionStatus(c->conn) != PQTRANS_IDLE;
+    if (st->head && in_txn)
+        return add_row(st);
+    if (send_batches(c))
+        return SQLITE_ERROR;
+    if ((st->flags & DB_DEFER) && in_txn)
+        return send_deferred(st);
+    st->ran = 1;
+    if (flush(c))
+        return SQLITE_ERROR;
+    if ((st->flags & DB_STREAM) && PQtransactionStatus(c->conn) == PQTRANS_INTRANS) {
+        snprintf(st->name, sizeof st->name, "attune_c%lu", ++c->serial);
+        sbuf q = SBUF_INIT;
+        sbuf_addf(&q, "DECLARE %s NO SCROLL CURSOR FOR %s", st->name, st->sql);
+        PGresult *r = PQexecParams(c->conn, q.buf, st->nparams, st->types, vals, NULL, NULL, 0);
+        sbuf_release(&q);
+        if (!command_done(c, r))
+            return SQLITE_ERROR;
+        st->cursor = 1;
+        return fetch(st);
+    }
+    int txn_before = c->txn;
+    int rc = execute(st);
+    if (rc != DB_ROW && rc != DB_DONE && lost_idle(c, txn_before)) {
+        c->state[0] = '\0';
+        free(c->err);
+        c->err = NULL;
+        rc = execute(st);
+    }
+    note_txn(c);
+    return rc;
 }
 
 int dbpg_step(db_pgstmt *st)
@@ -666,15 +749,21 @@ int dbpg_exec(db_pg *c, const char *sql)
     } else if (send_batches(c) || flush(c)) {
         return SQLITE_ERROR;
     }
-    PGresult *r = PQexec(c->conn, sql);
-    ExecStatusType rs = PQresultStatus(r);
-    int rc = 0;
-    if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
-        res_err(c, r);
-        rc = SQLITE_ERROR;
+    if (PQstatus(c->conn) == CONNECTION_BAD && !c->txn && revive(c))
+        return SQLITE_ERROR;
+    int txn_before = c->txn, rc = 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        PGresult *r = PQexec(c->conn, sql);
+        ExecStatusType rs = PQresultStatus(r);
+        rc = rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK;
+        if (rc)
+            res_err(c, r);
+        PQclear(r);
+        if (!rc || attempt || !lost_idle(c, txn_before))
+            break;
     }
-    PQclear(r);
-    return rc;
+    note_txn(c);
+    return rc ? SQLITE_ERROR : 0;
 }
 
 long long dbpg_last_id(db_pg *c)

@@ -13,7 +13,12 @@ void dbpg_close(db_pg *c);
 int dbpg_in_txn(db_pg *c);
 /* Whether the link to the server was lost. */
 int dbpg_lost(db_pg *c);
-/* Connects again when the link was lost; nonzero when that fails. */
+/* The settings (SQL) the connection is given again whenever its link to
+ * the server is made again. */
+void dbpg_set_setup(db_pg *c, const char *sql);
+/* Connects again when the link was lost; nonzero when that fails.  A
+ * statement or command sent with no transaction open does this itself, and
+ * is sent again once, when the link broke under it. */
 int dbpg_reconnect(db_pg *c);
 /* The SQLSTATE of the last error ("" for none). */
 const char *dbpg_state(db_pg *c);

@@ -372,16 +372,10 @@ static at_status pg_write_begin(store *s, at_err *err)
     at_status rc = store_pg_reconnect(s, err);
     if (rc != AT_OK)
         return rc;
-    if (db_exec(&s->conn, "BEGIN ISOLATION LEVEL READ COMMITTED") != 0) {
-        /* a link that broke while idle shows only now: made again once,
-         * as nothing was sent in the transaction yet */
-        if (!dbpg_lost(s->conn.pg))
-            return store_dberr(s, err);
-        if ((rc = store_pg_reconnect(s, err)) != AT_OK)
-            return rc;
-        if (db_exec(&s->conn, "BEGIN ISOLATION LEVEL READ COMMITTED") != 0)
-            return store_dberr(s, err);
-    }
+    /* (a link that broke while idle shows only now: the driver makes it
+     * again and sends BEGIN once more) */
+    if (db_exec(&s->conn, "BEGIN ISOLATION LEVEL READ COMMITTED") != 0)
+        return store_dberr(s, err);
     db_stmt *st = store_stmt(s, ST_PG_LOCK, err);
     for (int count = 0; st; count++) {
         long got = 0;

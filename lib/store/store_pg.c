@@ -192,11 +192,16 @@ static at_status session_setup(store *s, at_err *err)
                  strstr(value, "search_path");
     free(value);
     free(msg);
-    at_status rc = exec(s, "SET client_min_messages = warning", err);
-    if (rc == AT_OK && !chosen)
-        rc = exec(s, "SET search_path = attune", err);
-    if (rc == AT_OK && s->mode == STORE_READ)
-        rc = exec(s, "SET default_transaction_read_only = on", err);
+    sbuf q = SBUF_INIT;
+    /* named in pg_stat_activity, for whoever watches the server */
+    sbuf_adds(&q, "SET client_min_messages = warning; SET application_name = 'attune';");
+    if (!chosen)
+        sbuf_adds(&q, "SET search_path = attune;");
+    if (s->mode == STORE_READ)
+        sbuf_adds(&q, "SET default_transaction_read_only = on;");
+    dbpg_set_setup(s->conn.pg, q.buf);
+    at_status rc = exec(s, q.buf, err);
+    sbuf_release(&q);
     return rc;
 }
 
@@ -410,10 +415,5 @@ at_status store_pg_reconnect(store *s, at_err *err)
     if (dbpg_reconnect(s->conn.pg) != 0)
         return at_fail(err, AT_EIO, "'%s': the connection was lost and cannot be made again: %s",
                        s->path, db_errmsg(&s->conn));
-    /* statements prepared on the old connection are gone with it */
-    for (int i = 0; i < ST_COUNT; i++) {
-        db_finalize(s->st[i]);
-        s->st[i] = NULL;
-    }
-    return session_setup(s, err);
+    return AT_OK;
 }

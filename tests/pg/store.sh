@@ -15,8 +15,10 @@ host=$ATTUNE_TEST_PGHOST
 db=store_$$
 W=$(mktemp -d "${TMPDIR:-/tmp}/attune-pgstore.XXXXXX")
 holder=
+private=
 cleanup() {
   [ -n "$holder" ] && kill "$holder" 2>/dev/null
+  [ -n "$private" ] && bash "$here/server.sh" stop "$private" >/dev/null 2>&1
   wait 2>/dev/null
   dropdb -h "$host" --if-exists "$db" >/dev/null 2>&1
   rm -rf "$W"
@@ -109,3 +111,56 @@ collect --db "$other" client add Z1 >/dev/null || fail "client in trial2"
 [ "$(q "SELECT count(*) FROM attune.clients WHERE code = 'Z1'")" = 0 ] || fail "trial2's client went to attune"
 collect client list | grep -q '^Z1,' && fail "attune lists trial2's client"
 ok "analyze leaves the study unchanged; a search_path in the URL keeps a second study apart"
+
+# ---- a link to the server that breaks ---------------------------------------------
+cut_links() {   # ends every connection of attune's to the study's database
+  q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+     WHERE datname = current_database() AND application_name = 'attune'" >/dev/null
+}
+link=$(collect invite client_post_session --client C901 | grep -o '/s/[A-Za-z0-9_-]*' | head -1)
+collect serve --listen 127.0.0.1:0 2>"$W/serve.log" &
+spid=$!
+for _ in $(seq 200); do grep -q '^listening on ' "$W/serve.log" && break; sleep 0.05; done
+base=$(sed -n '1s/^listening on //p' "$W/serve.log")
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base$link")" = 200 ] || fail "serve's first page"
+cut_links
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base$link")" = 200 ] || fail "serve after its link broke: $(tail -2 "$W/serve.log")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept: text/html' --data 'at=q1&action=next&bond_1=3' "$base$link")" = 303 ] ||
+  fail "a save after the link broke"
+kill -TERM $spid; wait $spid || fail "serve's exit"
+answers='4\n4\n4\n4\n4\n4\n'
+{ printf "$answers"; sleep 1.5; printf '0\n0\n\ny\n'; } |
+  collect run client_post_session --client C901 --quiet >"$W/run.out" 2>&1 &
+rpid=$!
+sleep 0.7; cut_links
+wait $rpid || fail "run after its link broke: $(tail -3 "$W/run.out")"
+grep -q '^Saved as session' "$W/run.out" || fail "run did not save: $(tail -3 "$W/run.out")"
+ok "a link broken while idle is made again: serve answers and saves, run saves"
+
+# ---- the server gone while a questionnaire is answered -----------------------------
+private=$(mktemp -d "${TMPDIR:-/tmp}/attune-pgp.XXXXXX")
+bash "$here/server.sh" start "$private" >/dev/null || fail "a private server"
+purl="postgresql:///postgres?host=$private&options=-csearch_path%3Dgone"
+collect --db "$purl" init >/dev/null && collect --db "$purl" instrument add "$top/instruments/client_post_session.csv" >/dev/null &&
+  collect --db "$purl" client add K1 >/dev/null || fail "the private study"
+(cd "$W" && { printf "$answers"; sleep 2; printf '0\n0\n\ny\n'; } |
+  collect --db "$purl" run client_post_session --client K1 --quiet >run2.out 2>&1) &
+rpid=$!
+sleep 0.7
+bash "$here/server.sh" stop "$private" >/dev/null; private=
+wait $rpid; rc=$?
+[ $rc = 1 ] || fail "run with its server gone exited $rc: $(tail -3 "$W/run2.out")"
+kept=$(cd "$W" && ls attune-unsaved-client_post_session-*.csv 2>/dev/null | head -1)
+[ -n "$kept" ] || fail "no answers kept: $(tail -3 "$W/run2.out")"
+grep -q "write its number in the attune.session column" "$W/run2.out" || fail "no word of the session number: $(tail -3 "$W/run2.out")"
+grep -q "collect import client_post_session $kept" "$W/run2.out" || fail "no import command: $(tail -3 "$W/run2.out")"
+[ "$(stat -c %a "$W/$kept")" = 600 ] || fail "the kept answers are readable by others"
+# filled in and imported into the study, they are stored as answered
+awk -F, -v OFS=, 'NR == 2 { $3 = 1 } { print }' "$W/$kept" >"$W/filled.csv"
+collect import client_post_session "$W/filled.csv" >/dev/null || fail "the kept answers do not import"
+got=$(q "SELECT string_agg(r.field || '=' || r.value, ',' ORDER BY r.field) FROM attune.responses r
+  JOIN attune.administrations a ON a.id = r.administration_id JOIN attune.sessions s ON s.id = a.session_id
+  JOIN attune.clients c ON c.id = s.client_id WHERE c.code = 'K1'")
+[ "$got" = "bond_1=4,bond_2=4,comment=0,goal_1=4,goal_2=4,rupture=0,task_1=4,task_2=4" ] ||
+  fail "the imported answers: $got"
+ok "with the server gone, run keeps the answers in a private file that imports once the session is written in"
