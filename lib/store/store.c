@@ -376,24 +376,45 @@ static at_status pg_write_begin(store *s, at_err *err)
      * again and sends BEGIN once more) */
     if (db_exec(&s->conn, "BEGIN ISOLATION LEVEL READ COMMITTED") != 0)
         return store_dberr(s, err);
+    long got = 0;
     db_stmt *st = store_stmt(s, ST_PG_LOCK, err);
-    for (int count = 0; st; count++) {
-        long got = 0;
-        if ((rc = store_step_ints(s, st, &got, 1, err)) != AT_OK)
-            break;
-        if (got)
+    rc = st ? store_step_ints(s, st, &got, 1, err) : (err ? err->code : AT_EDB);
+    if (rc == AT_OK && got)
+        return AT_OK;
+    if (rc == AT_OK) {
+        /* another writer has it: waited for in the server (woken the
+         * moment it is free), first up to the notice's time, then, after
+         * saying so, for the rest of the bound */
+        long first = waiting.notice && waiting.notice_ms < waiting.max_ms ? waiting.notice_ms
+                                                                           : waiting.max_ms;
+        char q[160];
+        snprintf(q, sizeof q, "SAVEPOINT attune_wait; SET LOCAL lock_timeout = %ld;"
+                 " SELECT pg_advisory_xact_lock(1635021941, hashtext(current_schema()))",
+                 first > 0 ? first : 1);
+        if (db_exec(&s->conn, q) == 0) {
+            rc = AT_OK;
+        } else if (first < waiting.max_ms && db_fault_of(&s->conn) == DB_FAULT_BUSY) {
+            waiting.notice(s->path, waiting.max_ms, waiting.ctx);
+            snprintf(q, sizeof q, "ROLLBACK TO SAVEPOINT attune_wait; SET LOCAL lock_timeout = %ld;"
+                     " SELECT pg_advisory_xact_lock(1635021941, hashtext(current_schema()))",
+                     waiting.max_ms - first);
+            rc = db_exec(&s->conn, q) == 0 ? AT_OK : AT_EBUSY;
+        } else {
+            rc = AT_EBUSY;
+        }
+        if (rc == AT_OK && db_exec(&s->conn, "SET LOCAL lock_timeout = DEFAULT") == 0)
             return AT_OK;
-        if (!busy_wait(s, count)) {
+        if (rc == AT_EBUSY && db_fault_of(&s->conn) == DB_FAULT_BUSY)
             rc = at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to it "
                          "for longer than the %ld s this waits", s->path,
                          waiting.max_ms / 1000);
-            break;
-        }
+        else
+            rc = store_dberr(s, err);
+    } else if (rc == AT_ENOTFOUND) {
+        rc = store_dberr(s, err);
     }
-    if (!st)
-        rc = err ? err->code : AT_EDB;
     db_exec(&s->conn, "ROLLBACK");
-    return rc == AT_OK || rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
+    return rc;
 }
 
 /* ---- opening ---------------------------------------------------------- */

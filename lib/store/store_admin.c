@@ -572,8 +572,8 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
             return rc;
         if (old_id && !replace)
             return at_fail(err, AT_EEXIST,
-                           "client '%s' session %ld already has a %s rating%s%s%s of '%s'"
-                           " (use --replace)", r->client, number, r->rater,
+                           "client '%s' session %ld already has a %s rating%s%s%s of '%s'",
+                           r->client, number, r->rater,
                            *code ? " by '" : "", code, *code ? "'" : "", iname);
     }
 

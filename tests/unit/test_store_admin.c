@@ -258,7 +258,7 @@ static void test_duplicate_and_replace(void **state)
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, 0, 0, "a=9" }, 0, NULL, NULL,
                           &err), AT_EEXIST);
     assert_string_equal(err.msg, "client 'C01' session 1 already has a client rating by 'C01' "
-                                 "of 'psq_client' (use --replace)");
+                                 "of 'psq_client'");
     /* the client's own code is the same rating as a blank one; another code is refused */
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, 0, "C01", 0, "a=9" }, 0, NULL,
                           NULL, &err), AT_EEXIST);
