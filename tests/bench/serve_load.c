@@ -7,8 +7,10 @@
  * The requests say they take any type, so the server answers each move
  * with the next screen at once (200) rather than a redirect.
  *
- * usage: serve_load HOST PORT LINKS_FILE   (one /s/TOKEN path a line)
- * prints: clients, completed, requests, seconds, requests/s, completed/s,
+ * usage: serve_load HOST PORT[,PORT...] LINKS_FILE   (one /s/TOKEN path a line)
+ * With several ports (several servers on one study), the clients are dealt
+ * out to them in turn: client i talks to port i modulo their number.
+ * prints: servers, clients, completed, requests, seconds, requests/s, completed/s,
  * p50 and p99 latency (ms), failures. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -33,7 +35,7 @@ static const char *const steps[] = {
 #define NSTEPS (sizeof steps / sizeof steps[0])
 
 typedef struct client {
-    int fd;
+    int fd, port;
     char path[128];
     size_t step;            /* 0: GET; 1..NSTEPS: answers; NSTEPS + 1: save; past: done */
     char stamp[24];
@@ -131,11 +133,26 @@ static void stamp_of(client *c, const char *body)
 int main(int argc, char **argv)
 {
     if (argc != 4) {
-        fprintf(stderr, "usage: serve_load HOST PORT LINKS_FILE\n");
+        fprintf(stderr, "usage: serve_load HOST PORT[,PORT...] LINKS_FILE\n");
         return 2;
     }
     const char *host = argv[1];
-    int port = atoi(argv[2]);
+    int ports[64];
+    size_t nports = 0;
+    for (char *p = argv[2]; *p && nports < sizeof ports / sizeof ports[0];) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v <= 0 || v > 65535 || (*end && *end != ',')) {
+            fprintf(stderr, "serve_load: '%s' is not a list of ports\n", argv[2]);
+            return 2;
+        }
+        ports[nports++] = (int)v;
+        p = *end ? end + 1 : end;
+    }
+    if (!nports) {
+        fprintf(stderr, "serve_load: no port given\n");
+        return 2;
+    }
     FILE *fp = fopen(argv[3], "r");
     if (!fp) {
         perror(argv[3]);
@@ -157,12 +174,17 @@ int main(int argc, char **argv)
         n++;
     }
     fclose(fp);
-    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    inet_pton(AF_INET, host, &sa.sin_addr);
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        fprintf(stderr, "serve_load: '%s' is not an IPv4 address\n", host);
+        return 2;
+    }
     struct pollfd *pf = calloc(n, sizeof *pf);
     double t0 = now_ms();
     for (size_t i = 0; i < n; i++) {
         client *c = &cs[i];
+        c->port = ports[i % nports];
+        sa.sin_port = htons((uint16_t)c->port);
         c->incap = 1 << 16;
         c->in = malloc(c->incap + 1);
         c->fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -218,7 +240,8 @@ int main(int argc, char **argv)
             int want_save = c->step == NSTEPS + 1;
             if (status != 200 || (!want_save && !memmem(body, blen, "name=\"at\"", 9)) ||
                 (want_save && !memmem(body, blen, "Thank you", 9))) {
-                fprintf(stderr, "serve_load: %s step %zu: status %d\n", c->path, c->step, status);
+                fprintf(stderr, "serve_load: %s (port %d) step %zu: status %d\n", c->path, c->port,
+                        c->step, status);
                 c->failed = c->done = 1;
                 active--;
                 failures++;
@@ -239,6 +262,7 @@ int main(int argc, char **argv)
     double secs = (now_ms() - t0) / 1e3;
     qsort(lat, nlat, sizeof *lat, cmp);
     double p50 = nlat ? lat[nlat / 2] : 0, p99 = nlat ? lat[(size_t)((double)nlat * 0.99)] : 0;
+    printf("servers %zu\n", nports);
     printf("clients %zu\ncompleted %zu\nrequests %zu\nseconds %.3f\nrequests_per_s %.0f\n"
            "completed_per_s %.1f\np50_ms %.2f\np99_ms %.2f\nfailures %zu\n",
            n, completed, requests, secs, (double)requests / secs, (double)completed / secs, p50,
