@@ -280,6 +280,12 @@ static at_status progress_body(store *s, long id, const char *const *values, siz
 at_status store_invite_progress(store *s, long id, const char *const *values, size_t n,
                                 const char *flow_state, at_err *err)
 {
+    /* On PostgreSQL this is one UPDATE of one row, whose condition (the
+     * link still open) the server checks again under the row's lock, so a
+     * save of the same link is ordered against it: it does not wait its
+     * turn behind an import. */
+    if (s->conn.pg && !s->in_txn && s->mode != STORE_READ)
+        return progress_body(s, id, values, n, flow_state, err);
     at_status rc = store_wbegin(s, err);
     if (rc != AT_OK)
         return rc;
