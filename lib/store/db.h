@@ -25,12 +25,11 @@ enum {
     DB_PERSIST = 1,   /* kept for the connection's life (prepared once on the server) */
     DB_STREAM = 2,    /* may return many rows: read in batches, not whole */
     DB_INSERT_ID = 4, /* an INSERT into a table with an id: db_last_id gives it */
-    DB_DEFER = 8,     /* inside a transaction, its result may come later (a write
-                         whose failure is reported by a later call, at the latest
-                         the commit); db_changes is not known */
-    DB_BATCH = 16,    /* a DB_DEFER "INSERT ... VALUES (?1, ..., ?k)": rows may be
-                         sent many to one statement */
-    DB_BATCH_PARENT = 32, /* a DB_BATCH whose rows others refer to: sent first */
+    DB_BATCH = 8,     /* an "INSERT ... VALUES (?1, ..., ?k)" whose rows, inside a
+                         transaction, may go many to one statement and later:
+                         a failure is reported by a later call, at the latest
+                         the commit; db_changes is not known */
+    DB_BATCH_PARENT = 16, /* a DB_BATCH whose rows others refer to: sent first */
 };
 
 /* What went wrong with the last call (db_fault). */

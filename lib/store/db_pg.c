@@ -2,12 +2,19 @@
  *
  * A statement is sent when first stepped, its parameters as text (the
  * server parses them by the type it infers), and its rows come back as
- * text.  A DB_PERSIST statement is prepared on the server once, by name;
- * others go as one unnamed extended-protocol query.  A DB_STREAM statement
+ * text, with the types they were bound as (text or bigint).  A DB_PERSIST
+ * statement is prepared on the server once, by name; others go as one
+ * unnamed extended-protocol query.  A DB_STREAM statement
  * inside a transaction is read through a cursor, a batch of rows at a time,
  * so a large read holds one batch in memory; other statements may run
  * between its batches.  An INSERT flagged DB_INSERT_ID gets "RETURNING id",
- * whose row is taken by the step, not shown to the caller. */
+ * whose row is taken by the step, not shown to the caller.  Inside a
+ * transaction the rows of a DB_BATCH INSERT are kept and sent 200 to one
+ * INSERT, in libpq's pipeline mode, before any other statement runs (rows
+ * others refer to first); their results are read back at the next
+ * statement that needs an answer.  A link to the server that broke while
+ * no transaction was open is made again, with the connection's settings,
+ * and the statement sent once more. */
 #include "db.h"
 #include "db_pg.h"
 
@@ -19,8 +26,8 @@
 #include "util.h"
 
 #define FETCH_ROWS 4000
-/* deferred statements sent before their results are read back: few
- * enough that those results fit in the socket's buffers */
+/* statements sent before their results are read back: few enough that
+ * those results fit in the socket's buffers */
 #define PIPELINE_MAX 256
 /* rows of one multi-row INSERT: the server parses a statement's
  * constraints once per statement, not once per row */
@@ -33,7 +40,7 @@ struct db_pg {
     long long last_id;
     long changes;
     unsigned long serial;    /* names for prepared statements and cursors */
-    int pending;             /* deferred statements sent, their results not yet read */
+    int pending;             /* statements sent in the pipeline, their results not yet read */
     db_pgstmt *batches;      /* statements with rows waiting, parents first */
     db_pgstmt *kept;         /* the DB_PERSIST statements, prepared on the server */
     char *setup;             /* the connection's settings, made again on a new link */
@@ -128,12 +135,6 @@ void dbpg_close(db_pg *c)
     free(c);
 }
 
-int dbpg_in_txn(db_pg *c)
-{
-    PGTransactionStatusType t = PQtransactionStatus(c->conn);
-    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
-}
-
 void dbpg_set_setup(db_pg *c, const char *sql)
 {
     free(c->setup);
@@ -225,11 +226,12 @@ int dbpg_has_option(const char *url, const char *key, char **value, char **msg)
     return found;
 }
 
-/* ---- deferred statements ------------------------------------------------ */
+/* ---- rows sent without waiting --------------------------------------- */
 
-/* Reads back the results of the deferred statements sent (libpq's pipeline
- * mode) and leaves that mode; nonzero, with the first failure's error, when
- * one failed (the open transaction is then undone by the server). */
+/* Reads back the results of the statements sent without waiting (libpq's
+ * pipeline mode) and leaves that mode; nonzero, with the first failure's
+ * error, when one failed (the open transaction is then undone by the
+ * server). */
 static int flush(db_pg *c)
 {
     if (PQpipelineStatus(c->conn) == PQ_PIPELINE_OFF)
@@ -264,38 +266,6 @@ static int flush(db_pg *c)
         rc = 1;
     }
     return rc || failed;
-}
-
-/* Sends a DB_DEFER statement without waiting for its result. */
-static int send_deferred(db_pgstmt *st)
-{
-    db_pg *c = st->c;
-    const char *const *vals = (const char *const *)st->vals;
-    if (PQpipelineStatus(c->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(c->conn) != 1) {
-        set_err(c, PQerrorMessage(c->conn), "08000");
-        return SQLITE_ERROR;
-    }
-    int ok = 1;
-    if ((st->flags & DB_PERSIST) && !st->prepared) {
-        snprintf(st->name, sizeof st->name, "attune_s%lu", ++c->serial);
-        ok = PQsendPrepare(c->conn, st->name, st->sql, st->nparams, st->types);
-        c->pending++;
-        st->prepared = ok;
-    }
-    if (ok)
-        ok = st->prepared ? PQsendQueryPrepared(c->conn, st->name, st->nparams, vals, NULL, NULL, 0)
-                          : PQsendQueryParams(c->conn, st->sql, st->nparams, st->types, vals,
-                                              NULL, NULL, 0);
-    if (!ok) {
-        set_err(c, PQerrorMessage(c->conn), "08000");
-        return SQLITE_ERROR;
-    }
-    c->pending++;
-    st->ran = 1;
-    c->changes = 1;
-    if (c->pending >= PIPELINE_MAX && flush(c))
-        return SQLITE_ERROR;
-    return DB_DONE;
 }
 
 /* Sends the rows waiting in st as one INSERT, without waiting. */
@@ -619,7 +589,7 @@ static int command_done(db_pg *c, PGresult *r)
     return ok;
 }
 
-/* Sends st (not deferred, not streamed) and takes its result. */
+/* Sends st (not batched, not streamed) and takes its result. */
 static int execute(db_pgstmt *st)
 {
     db_pg *c = st->c;
@@ -667,8 +637,6 @@ static int run(db_pgstmt *st)
         return add_row(st);
     if (send_batches(c))
         return SQLITE_ERROR;
-    if ((st->flags & DB_DEFER) && in_txn)
-        return send_deferred(st);
     st->ran = 1;
     if (flush(c))
         return SQLITE_ERROR;
@@ -794,9 +762,4 @@ db_fault dbpg_fault(db_pg *c)
         strncmp(c->state, "57", 2) == 0 || strncmp(c->state, "58", 2) == 0)
         return DB_FAULT_IO;
     return DB_FAULT_OTHER;
-}
-
-const char *dbpg_state(db_pg *c)
-{
-    return c->state;
 }

@@ -9,8 +9,6 @@
  * (the caller frees) saying why. */
 int dbpg_connect(const char *url, db_pg **out, char **msg);
 void dbpg_close(db_pg *c);
-/* Whether a transaction is open on the connection. */
-int dbpg_in_txn(db_pg *c);
 /* Whether the link to the server was lost. */
 int dbpg_lost(db_pg *c);
 /* The settings (SQL) the connection is given again whenever its link to
@@ -20,8 +18,6 @@ void dbpg_set_setup(db_pg *c, const char *sql);
  * statement or command sent with no transaction open does this itself, and
  * is sent again once, when the link broke under it. */
 int dbpg_reconnect(db_pg *c);
-/* The SQLSTATE of the last error ("" for none). */
-const char *dbpg_state(db_pg *c);
 /* Whether url sets the connection option key (then *value, a copy); -1
  * when url cannot be parsed (then *msg says why). */
 int dbpg_has_option(const char *url, const char *key, char **value, char **msg);

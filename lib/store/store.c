@@ -264,9 +264,9 @@ static int stmt_flags(enum store_stmt id)
     case ST_AUDIT_INS:
         return DB_PERSIST | DB_INSERT_ID;
     case ST_SESSION_INS_ID:
-        return DB_PERSIST | DB_DEFER | DB_BATCH | DB_BATCH_PARENT;
+        return DB_PERSIST | DB_BATCH | DB_BATCH_PARENT;
     case ST_ADMIN_INS_ID:
-        return DB_PERSIST | DB_DEFER | DB_BATCH;
+        return DB_PERSIST | DB_BATCH;
     default:
         return DB_PERSIST;
     }
