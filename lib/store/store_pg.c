@@ -167,7 +167,7 @@ static at_status first_schema(store *s, char **name, at_err *err)
             v++;
             n -= 2;
         }
-        if (n == 0 || (n == 7 && strncmp(v, "$user", 5) == 0))
+        if (n == 0 || (n == 5 && strncmp(v, "$user", 5) == 0))
             rc = at_fail(err, AT_EINVAL, "'%s': the search_path names no schema for the study",
                          s->path);
         else

@@ -67,6 +67,28 @@ grep -q 'made by a newer attune (schema 99' "$W/e" || fail "newer-schema message
 q "UPDATE attune.schema_version SET version = 3"
 ok "no study, another program's schema and a newer schema are refused, and left as they were"
 
+# ---- schemas by name, and versions ------------------------------------------------
+spaced="postgresql:///$db?options=-csearch_path%3D%22MyStudy%22,public&host=$host"
+collect --db "$spaced" init >/dev/null || fail "init in a quoted schema name"
+collect --db "$spaced" client add Q1 >/dev/null || fail "a client in the quoted schema"
+[ "$(q 'SELECT count(*) FROM "MyStudy".clients')" = 1 ] || fail "the quoted schema holds no client"
+collect --db "postgresql:///$db?options=-csearch_path%3D%24user&host=$host" client list 2>"$W/e"
+[ $? = 1 ] && grep -q 'names no schema for the study' "$W/e" || fail "\$user schema: $(cat "$W/e")"
+collect --db "postgresql:///$db?password=s3cret&host=$host" client list 2>"$W/e"
+grep -q "postgresql:///$db?host=$host'" "$W/e" || fail "a leading password parameter not cut cleanly: $(cat "$W/e")"
+q 'UPDATE "MyStudy".schema_version SET version = 2'
+collect --db "$spaced" client list 2>"$W/e"; [ $? = 1 ] || fail "schema version 2 read"
+grep -q 'has an unknown version 2' "$W/e" || fail "old-version message: $(cat "$W/e")"
+q 'UPDATE "MyStudy".schema_version SET version = 3; UPDATE "MyStudy".meta SET value = '"'other'"
+collect --db "$spaced" client list 2>"$W/e"; [ $? = 1 ] || fail "another program's meta read"
+grep -q 'is not an attune study' "$W/e" || fail "other-meta message: $(cat "$W/e")"
+collect --db "$spaced" init --postgres-roles >/dev/null 2>&1 && fail "roles on another program's schema"
+q 'UPDATE "MyStudy".meta SET value = '"'attune'"
+quoted="postgresql:///$db?options=-csearch_path%3D%22it%27s%22&host=$host"
+collect --db "$quoted" init --postgres-roles >"$W/o" 2>"$W/e"; [ $? = 1 ] || fail "roles for a schema name with a quote"
+grep -q 'no roles are made for a name with quotes' "$W/e" || fail "quoted roles message: $(cat "$W/e")"
+ok "schemas named with capitals or quotes, \$user, and old or foreign schemas are handled or refused plainly"
+
 # ---- an import the server refuses late is undone whole -------------------------
 collect instrument add "$top/instruments/client_post_session.csv" >/dev/null || fail "instrument add"
 attune-simulate --dictionary "$top/instruments/client_post_session.csv" --administrations 900 \
