@@ -79,8 +79,9 @@ int run_open(an_run *r, an_opts *o)
         goto fail;
     /* every pass and every lookup of the run reads one snapshot of the study,
      * whatever collect writes meanwhile */
+    store *both[2] = { r->s, NULL };
     if (store_open(store_path(r->s), STORE_READ, &r->lookup, &err) != AT_OK ||
-        store_read_together(r->s, r->lookup, &err) != AT_OK) {
+        (both[1] = r->lookup, store_read_together(both, 2, &err)) != AT_OK) {
         an_fail("%s", err.msg);
         store_close(r->lookup);
         r->lookup = NULL;
