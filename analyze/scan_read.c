@@ -23,10 +23,10 @@
 
 enum {
     BATCH_ROWS = 512,
-    NBATCH = 64,            /* per reader */
-    NBLOCKS = 64,           /* about this many blocks ... */
-    BLOCK_MIN = 16,         /* ... of this many clients or more ... */
-    BLOCK_MAX = 512         /* ... and no more than this */
+    BLOCK_ROWS = 4096,      /* the administrations of a block, about */
+    NBATCH = 16,            /* per reader: room for two blocks */
+    MIN_BLOCKS = 32,        /* so that the last blocks are a small part */
+    NSAMPLE = 8, SAMPLE = 32    /* runs of clients counted to size the blocks */
 };
 
 enum { S_CLIENT, S_THERAPIST, S_COHORT, S_DATE, S_MODALITY, S_INSTRUMENT, S_RATER,
@@ -227,16 +227,50 @@ static void blocks_release(blocks *bl)
     memset(bl, 0, sizeof *bl);
 }
 
-/* Cuts the study's clients (in the order the rows come) into blocks; one
- * client is one block. */
+/* The administrations flt selects per client, judged from NSAMPLE runs of
+ * SAMPLE clients spread over the codes c[0..n). */
+static at_status rows_per_client(store *s, const admin_filter *flt, char *const *c, size_t n,
+                                 double *per, at_err *err)
+{
+    long rows = 0;
+    size_t counted = 0, last = 0;
+    for (size_t k = 0; k < NSAMPLE; k++) {
+        size_t at = n * k / NSAMPLE, end = at + SAMPLE < n ? at + SAMPLE : n;
+        if (at < last)   /* few clients: the runs would overlap */
+            at = last;
+        if (at >= end)
+            continue;
+        admin_filter f = *flt;
+        f.client_from = c[at];
+        f.client_to = end < n ? c[end] : NULL;
+        long count = 0;
+        at_status rc = store_admin_count(s, &f, &count, err);
+        if (rc != AT_OK)
+            return rc;
+        rows += count;
+        counted += end - at;
+        last = end;
+    }
+    *per = counted ? (double)rows / (double)counted : 0;
+    return AT_OK;
+}
+
+/* Cuts the study's clients (in the order the rows come) into blocks of
+ * about BLOCK_ROWS selected administrations, and at least MIN_BLOCKS
+ * blocks; one client is one block. */
 static at_status blocks_make(store *s, const admin_filter *flt, blocks *bl, at_err *err)
 {
     codes c = { 0 };
+    double each = 0;
     memset(bl, 0, sizeof *bl);
     at_status rc = flt->client ? AT_OK : store_client_each(s, add_code, &c, err);
+    if (rc == AT_OK && c.n)
+        rc = rows_per_client(s, flt, c.code, c.n, &each, err);
     if (rc == AT_OK) {
-        size_t per = c.n / NBLOCKS;
-        per = per < BLOCK_MIN ? BLOCK_MIN : per > BLOCK_MAX ? BLOCK_MAX : per;
+        size_t most = c.n / MIN_BLOCKS ? c.n / MIN_BLOCKS : 1;
+        size_t per = each * (double)most > BLOCK_ROWS ? (size_t)(BLOCK_ROWS / each) : most;
+        if (per == 0)
+            per = 1;
         bl->n = c.n ? (c.n + per - 1) / per : 1;
         bl->from = xcalloc(bl->n + 1, sizeof *bl->from);
         for (size_t b = 1; b < bl->n; b++) {

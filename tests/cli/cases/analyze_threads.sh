@@ -60,8 +60,9 @@ admin_of() {
          JOIN clients c ON c.id = se.client_id
          WHERE c.code = '$1' AND se.number = $2 AND a.rater = '$3'"
 }
-# the first rating read, one in the middle, the last one
-for at in "C0001 1 client" "C0500 2 therapist" "C1000 3 therapist"; do
+# the first rating read, two in the middle (in runs of clients read by
+# different threads), the last one
+for at in "C0001 1 client" "C0500 2 therapist" "C0530 1 client" "C1000 3 therapist"; do
   # shellcheck disable=SC2086
   set -- $at
   id=$(admin_of "$@")
