@@ -222,8 +222,10 @@ int an_run_all(int argc, char **argv, const char *db)
 
     meter_start(&progress_of.m, "analyze", "administrations", need & AN_PREP ? 2 : 1, 0);
     if (progress_of.m.on) {
-        admin_filter flt = { o.instrument, o.client, o.therapist, o.cohort,
-                             need & AN_ALL_RATERS ? NULL : o.rater, o.from, o.to, 0 };
+        admin_filter flt = { .instrument = o.instrument, .client = o.client,
+                             .therapist = o.therapist, .cohort = o.cohort,
+                             .rater = need & AN_ALL_RATERS ? NULL : o.rater,
+                             .from_date = o.from, .to_date = o.to };
         at_err err;
         if (store_admin_count(run.s, &flt, &progress_of.total, &err) != AT_OK)
             progress_of.total = 0;

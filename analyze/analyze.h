@@ -54,7 +54,8 @@ typedef struct an_opts {
     int by_given;
     int over_week;
     int format_csv;             /* report */
-    int threads;                /* 1, or 2: the reading and scoring on a thread of its own */
+    int threads;                /* 1, or 2: the reading and scoring on two threads of their
+                                   own, each reading half the clients */
     int format;                 /* FMT_*: report and chart --format */
     int all;                    /* chart --all */
     const char *scale;          /* growth --scale: a scale's field name, NULL: the alliance */
@@ -129,7 +130,9 @@ typedef struct an_forms an_forms;
 typedef struct an_ctx {
     const an_opts *o;
     store *s;                   /* the scan's: used by the thread reading the study */
-    store *lookup;              /* a second read-only connection, for what an analysis
+    store *s2;                  /* with --threads 2, the second reading thread's (NULL
+                                   with one thread) */
+    store *lookup;              /* another read-only connection, for what an analysis
                                    asks of the store while the scan runs */
     record_catalog *cat;
     an_forms *forms;            /* an_form of each version met, kept for the run */
@@ -202,11 +205,10 @@ void opts_rule_text(const an_opts *o, double value, char *buf, size_t n);
  * must see the whole sample).  Returns 0, or -1 after printing an error. */
 int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, size_t n,
              int use_client_filter);
+/* The an_form of each instrument version a scan meets, built on first use
+ * (under a lock: the reading threads share them) and kept for the run. */
 an_forms *forms_new(void);
 void forms_free(an_forms *fs);     /* NULL is fine */
-/* The an_form of an instrument version, built on first use; NULL with err
- * set when the stored dictionary does not load. */
-const an_form *forms_get(const an_ctx *cx, long id, at_err *err);
 /* The values of the terms of scale number si of r's form into out (NaN
  * blank); returns how many are answered. */
 size_t an_terms(const an_row *r, size_t si, double *out);
@@ -226,7 +228,7 @@ const char *an_fmt(double x, char buf[32]);
 /* run.c: a run holds the store, the catalog and the forms of one command. */
 typedef struct an_run {
     an_opts *o;
-    store *s, *lookup;
+    store *s, *s2, *lookup;
     record_catalog *cat;
     an_forms *forms;
     an_prep prep;

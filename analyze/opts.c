@@ -115,9 +115,10 @@ static const struct opt {
     { { "--output", "FILE", NULL, NULL, NULL }, O_OUT, 0, SEC_NONE },
     { { "--db", "STUDY", "the study: an SQLite file or a postgresql:// URL (default $ATTUNE_DB, "
         "else ./attune.db); it is opened read-only and never changed", NULL, NULL }, O_DB, 0, SEC_OUTPUT },
-    { { "--threads", "N", "1: one thread; 2: the study is read and scored on a second thread "
-        "while the analyses run (default 2 on a machine with two or more cores); the output is "
-        "the same either way", NULL, NULL }, O_THREADS, 0, SEC_OUTPUT },
+    { { "--threads", "N", "1: one thread; 2: the study is read and scored on two threads, "
+        "each reading half the clients, while the analyses run (default 2 on a machine with two "
+        "or more cores); the output is the same either way", NULL, NULL }, O_THREADS, 0,
+      SEC_OUTPUT },
     { { "--pairwise", NULL, NULL, NULL, NULL }, O_PAIRWISE, OPT_PAIRWISE, SEC_NONE },
     { { "--items", NULL, NULL, NULL, NULL }, O_ITEMS, OPT_ITEMS, SEC_NONE },
     { { "--rule", "sd|rci|abs|sudden", "default sd", NULL, NULL }, O_RULE, OPT_EPISODE,

@@ -78,18 +78,29 @@ int run_open(an_run *r, an_opts *o)
     if (check_names(r->s, o) != 0)
         goto fail;
     /* every pass and every lookup of the run reads one snapshot of the study,
-     * whatever collect writes meanwhile */
-    if (store_open(store_path(r->s), STORE_READ, &r->lookup, &err) != AT_OK ||
-        store_read_together(r->s, r->lookup, &err) != AT_OK) {
+     * whatever collect writes meanwhile; with two reading threads the
+     * second has a connection of its own */
+    store *all[3] = { r->s };
+    size_t n = 1;
+    at_status st = store_open(store_path(r->s), STORE_READ, &r->lookup, &err);
+    if (st == AT_OK) {
+        all[n++] = r->lookup;
+        if (o->threads > 1 &&
+            (st = store_open(store_path(r->s), STORE_READ, &r->s2, &err)) == AT_OK)
+            all[n++] = r->s2;
+    }
+    if (st != AT_OK || store_read_together(all, n, &err) != AT_OK) {
         an_fail("%s", err.msg);
         store_close(r->lookup);
-        r->lookup = NULL;
+        store_close(r->s2);
+        r->lookup = r->s2 = NULL;
         goto fail;
     }
     r->cat = record_catalog_new(r->s);
     r->forms = forms_new();
     r->cx.o = o;
     r->cx.s = r->s;
+    r->cx.s2 = r->s2;
     r->cx.lookup = r->lookup;
     r->cx.cat = r->cat;
     r->cx.forms = r->forms;
@@ -139,6 +150,7 @@ void run_close(an_run *r)
     forms_free(r->forms);
     record_catalog_free(r->cat);
     store_close(r->s);
+    store_close(r->s2);
     store_close(r->lookup);
     memset(r, 0, sizeof *r);
 }

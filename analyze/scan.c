@@ -5,9 +5,9 @@
  * scoring model of lib/score/score.h (pointing at the stored strings; calc
  * columns computed only when a score reads one), adds the alliance score
  * to the client's series, and calls each analysis.
- * When the client changes, each analysis gets the finished client. */
-#include "analyze.h"
-#include "handoff.h"
+ * When the client changes, each analysis gets the finished client.  With
+ * --threads 2 the reading and scoring run on two threads (scan_read.c). */
+#include "scan_int.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -15,39 +15,26 @@
 #include <string.h>
 #include <strings.h>
 
-struct an_forms {
-    struct form_entry *e;
-    size_t n, cap;
-};
-
-typedef struct scan {
-    const an_ctx *cx;
-    const an_analysis *const *a;
-    void *const *st;
-    size_t n;
-    const char **vals;
-    size_t vcap;
-    score_result res;
-    int all_scales;         /* an analysis reads every scale (AN_ALL_SCALES) */
-    an_client client;
-    int have_client;
-    int failed;
-    at_err err;
-} scan;
-
 /* ---- instrument versions ------------------------------------------------ */
 
 /* A version's model, and whether the store's columns for it are the
- * instrument's own (answers then taken by position), found at its first
- * administration (-1 until then). */
+ * instrument's own, found at its first administration (-1 until then). */
 typedef struct form_entry {
     an_form *f;
     int match;
 } form_entry;
 
+struct an_forms {
+    pthread_mutex_t mu;         /* held by a reader looking up or building an entry */
+    form_entry *e;
+    size_t n, cap;
+};
+
 an_forms *forms_new(void)
 {
-    return xcalloc(1, sizeof(an_forms));
+    an_forms *fs = xcalloc(1, sizeof(an_forms));
+    pthread_mutex_init(&fs->mu, NULL);
+    return fs;
 }
 
 void forms_free(an_forms *fs)
@@ -57,50 +44,68 @@ void forms_free(an_forms *fs)
     for (size_t i = 0; i < fs->n; i++)
         score_form_free(fs->e[i].f);
     free(fs->e);
+    pthread_mutex_destroy(&fs->mu);
     free(fs);
 }
 
-static form_entry *forms_entry(const an_ctx *cx, long id, at_err *err)
+/* The entry of v's version, built on first use with the reader's own
+ * connection (the catalog is only used here, under the lock). */
+static int forms_find(scan_reader *rd, const admin_view *v, scan_seen *out)
 {
+    const an_ctx *cx = rd->cx;
     an_forms *fs = cx->forms;
-    for (size_t i = 0; i < fs->n; i++)
+    long id = v->instrument_id;
+    form_entry *e = NULL;
+    pthread_mutex_lock(&fs->mu);
+    for (size_t i = 0; i < fs->n && !e; i++)
         if (fs->e[i].f->id == id)
-            return &fs->e[i];
-    const dict_instrument *in = record_catalog_get(cx->cat, id, err);
-    if (!in)
-        return NULL;
-    if (fs->n == fs->cap) {
-        fs->cap = fs->cap ? 2 * fs->cap : 4;
-        fs->e = xrealloc(fs->e, fs->cap * sizeof *fs->e);
+            e = &fs->e[i];
+    const dict_instrument *in = e ? e->f->in : record_catalog_get_with(cx->cat, rd->s, id,
+                                                                       &rd->err);
+    if (!e && in) {
+        if (fs->n == fs->cap) {
+            fs->cap = fs->cap ? 2 * fs->cap : 4;
+            fs->e = xrealloc(fs->e, fs->cap * sizeof *fs->e);
+        }
+        const an_opts *o = cx->o;
+        e = &fs->e[fs->n++];
+        e->f = score_form_build(in, id, o->has_resolved_at ? &o->resolved_at : NULL);
+        e->match = -1;
     }
-    const an_opts *o = cx->o;
-    fs->e[fs->n].f = score_form_build(in, id, o->has_resolved_at ? &o->resolved_at : NULL);
-    fs->e[fs->n].match = -1;
-    return &fs->e[fs->n++];
+    if (e) {
+        if (e->match < 0)
+            e->match = score_columns_match(e->f->in, v);
+        out->id = id;
+        out->f = e->f;
+        out->match = e->match;
+    }
+    pthread_mutex_unlock(&fs->mu);
+    return e != NULL;
 }
 
-const an_form *forms_get(const an_ctx *cx, long id, at_err *err)
+static const an_form *scan_form(scan_reader *rd, const admin_view *v, int *match)
 {
-    form_entry *e = forms_entry(cx, id, err);
-    return e ? e->f : NULL;
-}
-
-static const an_form *scan_form(scan *sc, const admin_view *v, int *match)
-{
-    form_entry *e = forms_entry(sc->cx, v->instrument_id, &sc->err);
-    if (!e)
-        return NULL;
-    const dict_instrument *in = e->f->in;
-    if (e->match < 0)
-        e->match = score_columns_match(in, v);
-    *match = e->match;
-    if (in->ncols > sc->vcap) {
-        sc->vals = xrealloc(sc->vals, in->ncols * sizeof *sc->vals);
-        for (size_t i = sc->vcap; i < in->ncols; i++)
-            sc->vals[i] = NULL;
-        sc->vcap = in->ncols;
+    const scan_seen *seen = NULL;
+    for (size_t i = 0; i < rd->nseen && !seen; i++)
+        if (rd->seen[i].id == v->instrument_id)
+            seen = &rd->seen[i];
+    if (!seen) {
+        scan_seen found;
+        if (!forms_find(rd, v, &found))
+            return NULL;
+        rd->seen = xrealloc(rd->seen, (rd->nseen + 1) * sizeof *rd->seen);
+        rd->seen[rd->nseen] = found;
+        seen = &rd->seen[rd->nseen++];
     }
-    return e->f;
+    const dict_instrument *in = seen->f->in;
+    *match = seen->match;
+    if (in->ncols > rd->vcap) {
+        rd->vals = xrealloc(rd->vals, in->ncols * sizeof *rd->vals);
+        for (size_t i = rd->vcap; i < in->ncols; i++)
+            rd->vals[i] = NULL;
+        rd->vcap = in->ncols;
+    }
+    return seen->f;
 }
 
 size_t an_terms(const an_row *r, size_t si, double *out)
@@ -233,8 +238,8 @@ static void client_flush(scan *sc)
 
 /* What the analyses get for one administration, once it is read and
  * scored: the rows' order and values are the same whether the reading runs
- * on this thread or on another. */
-static void consume(scan *sc, const an_row *r)
+ * on this thread or on others. */
+void scan_consume(scan *sc, const an_row *r)
 {
     if (sc->have_client && strcmp(sc->client.code, r->v->client) != 0)
         client_flush(sc);
@@ -249,282 +254,76 @@ static void consume(scan *sc, const an_row *r)
             sc->a[i]->row(sc->st[i], r);
 }
 
-/* Reads and scores one administration into r (valid until the next call). */
-static const an_form *produce(scan *sc, const admin_view *v, an_row *r)
+void scan_reader_init(scan_reader *rd, const an_ctx *cx, store *s, int all_scales)
 {
-    const an_opts *o = sc->cx->o;
+    memset(rd, 0, sizeof *rd);
+    rd->cx = cx;
+    rd->s = s;
+    rd->all_scales = all_scales;
+}
+
+void scan_reader_release(scan_reader *rd)
+{
+    free(rd->vals);   /* its strings were borrowed, or freed by score_uncompute */
+    score_result_release(&rd->res);
+    free(rd->seen);
+    memset(rd, 0, sizeof *rd);
+}
+
+const an_form *scan_produce(scan_reader *rd, const admin_view *v, an_row *r)
+{
+    const an_opts *o = rd->cx->o;
     int match = 0;
-    const an_form *f = scan_form(sc, v, &match);
-    if (!f)
+    const an_form *f = scan_form(rd, v, &match);
+    if (!f) {
+        rd->failed = 1;
         return NULL;
-    score_fill(f->in, match, v, sc->vals, NULL);
-    score_compute(f, sc->vals);
+    }
+    score_fill(f->in, match, v, rd->vals, NULL);
+    score_compute(f, rd->vals);
     /* only the alliance scale, unless an analysis reads the others */
-    score_eval_only(f, sc->vals, &sc->res, sc->all_scales ? -1 : f->alliance_scale);
+    score_eval_only(f, rd->vals, &rd->res, rd->all_scales ? -1 : f->alliance_scale);
     r->v = v;
     r->form = f;
-    r->vals = sc->vals;
+    r->vals = rd->vals;
     r->rater_ok = !o->rater || strcmp(v->rater, o->rater) == 0;
-    r->scale_score = sc->res.score;
-    r->scale_answered = sc->res.answered;
-    r->scale_terms = (const double *const *)sc->res.terms;
-    memcpy(r->role, sc->res.role, sizeof r->role);
-    r->alliance = sc->res.alliance;
+    r->scale_score = rd->res.score;
+    r->scale_answered = rd->res.answered;
+    r->scale_terms = (const double *const *)rd->res.terms;
+    memcpy(r->role, rd->res.role, sizeof r->role);
+    r->alliance = rd->res.alliance;
     return f;
 }
 
+/* Reading and consuming on this thread. */
+typedef struct one_thread {
+    scan *sc;
+    scan_reader rd;
+} one_thread;
+
 static int on_admin(const admin_view *v, void *ctx)
 {
-    scan *sc = ctx;
+    one_thread *t = ctx;
     an_row r;
-    const an_form *f = produce(sc, v, &r);
-    if (!f) {
-        sc->failed = 1;
+    const an_form *f = scan_produce(&t->rd, v, &r);
+    if (!f)
         return 1;
-    }
-    consume(sc, &r);
-    score_uncompute(f, sc->vals);
+    scan_consume(t->sc, &r);
+    score_uncompute(f, t->rd.vals);
     return 0;
 }
 
-/* ---- reading on a second thread ------------------------------------------ */
-
-/* With --threads 2 the store is read and every row scored on a thread of its
- * own, which hands the rows over in batches; the analyses run here on the
- * rows in the same order, so their output is the same bytes.  A batch keeps
- * copies of everything a row holds (its strings as offsets into one
- * buffer, its numbers in another), so the store may move on. */
-enum { BATCH_ROWS = 512, NBATCH = 4 };
-
-enum { S_CLIENT, S_THERAPIST, S_COHORT, S_DATE, S_MODALITY, S_INSTRUMENT, S_RATER,
-       S_RATER_CODE, S_STATUS, S_SOURCE, S_STARTED, S_FINISHED, NSTR };
-
-typedef struct rec {
-    long id, session, instrument_id, version;
-    size_t str[NSTR];           /* offsets into the batch's text */
-    const an_form *form;
-    int rater_ok;
-    double alliance, role[ROLE_STRATEGY + 1];
-    size_t vals, nums, counts;  /* first entries in valoff, nums and counts */
-} rec;
-
-typedef struct batch {
-    handoff_item link;          /* first: the handoff's */
-    rec *rows;
-    size_t n;
-    sbuf text;
-    size_t *valoff;             /* offset + 1 into text, 0 for blank */
-    size_t nvo, cvo;
-    double *nums;               /* per row: its scale scores, then their terms */
-    size_t nnum, cnum;
-    size_t *counts;             /* per row: answered terms per scale */
-    size_t ncnt, ccnt;
-} batch;
-
-typedef struct pipeline {
-    scan *sc;
-    const admin_filter *flt;
-    handoff *h;
-    batch *cur;                 /* the reader's batch being filled */
-    at_status status;
-} pipeline;
-
-static size_t keep_str(batch *b, const char *s)
+static at_status scan_one_reader(scan *sc, const admin_filter *flt, int all_scales, at_err *err)
 {
-    size_t at = b->text.len;
-    sbuf_adds(&b->text, s ? s : "");
-    sbuf_addc(&b->text, '\0');
-    return at;
-}
-
-#define GROW(arr, n, cap, need)                                                   \
-    do {                                                                          \
-        if ((n) + (need) > (cap)) {                                               \
-            (cap) = ((n) + (need)) * 2;                                           \
-            (arr) = xrealloc((arr), (cap) * sizeof *(arr));                       \
-        }                                                                         \
-    } while (0)
-
-/* Copies a produced row into b. */
-static void batch_add(batch *b, const an_row *r)
-{
-    const admin_view *v = r->v;
-    const an_form *f = r->form;
-    const dict_instrument *in = f->in;
-    rec *x = &b->rows[b->n++];
-    x->id = v->id;
-    x->session = v->session;
-    x->instrument_id = v->instrument_id;
-    x->version = v->version;
-    const char *strs[NSTR] = { v->client, v->therapist, v->cohort, v->date, v->modality,
-                               v->instrument, v->rater, v->rater_code, v->status, v->source,
-                               v->started_at, v->finished_at };
-    for (int k = 0; k < NSTR; k++)
-        x->str[k] = keep_str(b, strs[k]);
-    x->form = f;
-    x->rater_ok = r->rater_ok;
-    x->alliance = r->alliance;
-    memcpy(x->role, r->role, sizeof x->role);
-    GROW(b->valoff, b->nvo, b->cvo, in->ncols);
-    x->vals = b->nvo;
-    for (size_t c = 0; c < in->ncols; c++)
-        b->valoff[b->nvo++] = r->vals[c] ? keep_str(b, r->vals[c]) + 1 : 0;
-    GROW(b->nums, b->nnum, b->cnum, f->nscales + f->nterms);
-    x->nums = b->nnum;
-    if (f->nscales)
-        memcpy(b->nums + b->nnum, r->scale_score, f->nscales * sizeof *b->nums);
-    b->nnum += f->nscales;
-    for (size_t i = 0; i < f->nscales; i++) {
-        size_t k = in->fields[f->scales[i].field].nterms;
-        if (k)
-            memcpy(b->nums + b->nnum, r->scale_terms[i], k * sizeof *b->nums);
-        b->nnum += k;
-    }
-    GROW(b->counts, b->ncnt, b->ccnt, f->nscales);
-    x->counts = b->ncnt;
-    if (f->nscales)
-        memcpy(b->counts + b->ncnt, r->scale_answered, f->nscales * sizeof *b->counts);
-    b->ncnt += f->nscales;
-}
-
-static void batch_reset(batch *b)
-{
-    b->n = 0;
-    sbuf_reset(&b->text);
-    b->nvo = b->nnum = b->ncnt = 0;
-}
-
-static void batch_free(batch *b)
-{
-    free(b->rows);
-    sbuf_release(&b->text);
-    free(b->valoff);
-    free(b->nums);
-    free(b->counts);
-    free(b);
-}
-
-/* Sends the reader's batch (when it holds rows). */
-static void send_batch(pipeline *p)
-{
-    if (p->cur && p->cur->n)
-        handoff_send(p->h, &p->cur->link);
-    else if (p->cur)
-        handoff_give(p->h, &p->cur->link);
-    p->cur = NULL;
-}
-
-static int pipe_admin(const admin_view *v, void *ctx)
-{
-    pipeline *p = ctx;
-    scan *sc = p->sc;
-    if (!p->cur) {
-        p->cur = (batch *)handoff_take(p->h);
-        if (!p->cur)
-            return 1;
-        batch_reset(p->cur);
-    }
-    an_row r;
-    const an_form *f = produce(sc, v, &r);
-    if (!f) {
-        sc->failed = 1;
-        return 1;
-    }
-    batch_add(p->cur, &r);
-    score_uncompute(f, sc->vals);
-    if (p->cur->n == BATCH_ROWS)
-        send_batch(p);
-    return 0;
-}
-
-static void *reader_main(void *arg)
-{
-    pipeline *p = arg;
-    p->status = store_admin_each(p->sc->cx->s, p->flt, pipe_admin, p, &p->sc->err);
-    send_batch(p);
-    handoff_finish(p->h);
-    return NULL;
-}
-
-/* The rows of batch b, one by one, to the analyses. */
-static void consume_batch(scan *sc, const batch *b, const char ***vals, size_t *vcap,
-                          const double ***terms, size_t *tcap)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        const rec *x = &b->rows[i];
-        const an_form *f = x->form;
-        const dict_instrument *in = f->in;
-        const char *t = b->text.buf;
-        admin_view v = { 0 };
-        v.id = x->id;
-        v.session = x->session;
-        v.instrument_id = x->instrument_id;
-        v.version = x->version;
-        const char **strs[NSTR] = { &v.client, &v.therapist, &v.cohort, &v.date, &v.modality,
-                                    &v.instrument, &v.rater, &v.rater_code, &v.status,
-                                    &v.source, &v.started_at, &v.finished_at };
-        for (int k = 0; k < NSTR; k++)
-            *strs[k] = t + x->str[k];
-        GROW(*vals, 0, *vcap, in->ncols ? in->ncols : 1);
-        for (size_t c = 0; c < in->ncols; c++) {
-            size_t o = b->valoff[x->vals + c];
-            (*vals)[c] = o ? t + o - 1 : NULL;
-        }
-        GROW(*terms, 0, *tcap, f->nscales ? f->nscales : 1);
-        const double *nums = b->nums ? b->nums + x->nums : NULL;   /* no scale: no numbers */
-        for (size_t s = 0, at = f->nscales; s < f->nscales; s++) {
-            (*terms)[s] = nums + at;
-            at += in->fields[f->scales[s].field].nterms;
-        }
-        an_row r;
-        r.v = &v;
-        r.form = f;
-        r.vals = *vals;
-        r.rater_ok = x->rater_ok;
-        r.scale_score = nums;
-        r.scale_answered = b->counts ? b->counts + x->counts : NULL;
-        r.scale_terms = *terms;
-        memcpy(r.role, x->role, sizeof r.role);
-        r.alliance = x->alliance;
-        consume(sc, &r);
-    }
-}
-
-static at_status scan_piped(scan *sc, const admin_filter *flt)
-{
-    pipeline p;
-    memset(&p, 0, sizeof p);
-    p.sc = sc;
-    p.flt = flt;
-    p.h = handoff_new();
-    for (int k = 0; k < NBATCH; k++) {
-        batch *b = xcalloc(1, sizeof *b);
-        b->rows = xcalloc(BATCH_ROWS, sizeof *b->rows);
-        handoff_give(p.h, &b->link);
-    }
-    pthread_t reader;
-    int threaded = pthread_create(&reader, NULL, reader_main, &p) == 0;
-    if (!threaded) {
-        /* no second thread: everything here */
-        p.status = store_admin_each(sc->cx->s, flt, on_admin, sc, &sc->err);
-        handoff_finish(p.h);
-    }
-    const char **vals = NULL;
-    const double **terms = NULL;
-    size_t vcap = 0, tcap = 0;
-    batch *b;
-    while ((b = (batch *)handoff_receive(p.h))) {
-        consume_batch(sc, b, &vals, &vcap, &terms, &tcap);
-        handoff_give(p.h, &b->link);
-    }
-    if (threaded)
-        pthread_join(reader, NULL);
-    free(vals);
-    free(terms);
-    while ((b = (batch *)handoff_drain(p.h)))
-        batch_free(b);
-    handoff_free(p.h);
-    return p.status;
+    one_thread t = { sc, { 0 } };
+    scan_reader_init(&t.rd, sc->cx, sc->cx->s, all_scales);
+    at_status rc = store_admin_each(sc->cx->s, flt, on_admin, &t, &t.rd.err);
+    if (rc == AT_OK && t.rd.failed)
+        rc = t.rd.err.code != AT_OK ? t.rd.err.code : AT_EINVAL;
+    if (rc != AT_OK)
+        *err = t.rd.err;
+    scan_reader_release(&t.rd);
+    return rc;
 }
 
 int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, size_t n,
@@ -538,13 +337,13 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     sc.st = st;
     sc.n = n;
 
-    int all_raters = 0;
+    int all_raters = 0, all_scales = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned fl = a[i]->flags ? a[i]->flags(o) : 0;
         if (fl & AN_ALL_RATERS)
             all_raters = 1;
         if (fl & AN_ALL_SCALES)
-            sc.all_scales = 1;
+            all_scales = 1;
     }
     admin_filter flt;
     memset(&flt, 0, sizeof flt);
@@ -556,18 +355,20 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     flt.from_date = o->from;
     flt.to_date = o->to;
 
-    at_status st_code = o->threads > 1 ? scan_piped(&sc, &flt)
-                                       : store_admin_each(cx->s, &flt, on_admin, &sc, &sc.err);
+    at_err err;
+    at_status code = AT_OK;
+    int ran = 0;
+    if (o->threads > 1 && cx->s2)
+        code = scan_two_readers(&sc, &flt, all_scales, &ran, &err);
+    if (!ran)
+        code = scan_one_reader(&sc, &flt, all_scales, &err);
     int rc = 0;
-    if (sc.failed || st_code != AT_OK) {
-        an_fail("%s", sc.err.msg);
+    if (code != AT_OK) {
+        an_fail("%s", err.msg);
         rc = -1;
     } else {
         client_flush(&sc);
     }
-
     client_release(&sc.client);
-    free(sc.vals);   /* its strings were borrowed, or freed by score_uncompute */
-    score_result_release(&sc.res);
     return rc;
 }

@@ -35,6 +35,12 @@ void record_catalog_free(record_catalog *c)
 
 const dict_instrument *record_catalog_get(record_catalog *c, long instrument_id, at_err *err)
 {
+    return record_catalog_get_with(c, c->s, instrument_id, err);
+}
+
+const dict_instrument *record_catalog_get_with(record_catalog *c, store *s, long instrument_id,
+                                               at_err *err)
+{
     for (size_t i = 0; i < c->n; i++)
         if (c->items[i].id == instrument_id)
             return &c->items[i].dict.forms[0];
@@ -43,7 +49,7 @@ const dict_instrument *record_catalog_get(record_catalog *c, long instrument_id,
     at_msgs problems = AT_MSGS_INIT;
     dict_file d = { 0 };
     const dict_instrument *out = NULL;
-    if (store_instrument_by_id(c->s, instrument_id, &ii, err) != AT_OK)
+    if (store_instrument_by_id(s, instrument_id, &ii, err) != AT_OK)
         goto out;
     if (dict_parse(ii.name, ii.dictionary, strlen(ii.dictionary), ii.record_id, &d,
                    &problems, err) != AT_OK) {

@@ -18,6 +18,12 @@ void record_catalog_free(record_catalog *c);      /* NULL is fine */
 
 /* The instrument of a stored version (by instruments.id); the catalog owns it. */
 const dict_instrument *record_catalog_get(record_catalog *c, long instrument_id, at_err *err);
+/* The same, a version the catalog does not hold yet read with s, another
+ * connection to the catalog's study (one thread's own, seeing the same
+ * snapshot).  A catalog has no lock of its own: callers on several threads
+ * share one under a lock of theirs. */
+const dict_instrument *record_catalog_get_with(record_catalog *c, store *s, long instrument_id,
+                                               at_err *err);
 /* The latest version of a named instrument; its id into *id when not NULL. */
 const dict_instrument *record_catalog_latest(record_catalog *c, const char *name, long *id, at_err *err);
 

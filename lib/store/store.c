@@ -909,58 +909,75 @@ static at_status content_mark(store *s, long mark[7], at_err *err)
     return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
 
-/* On PostgreSQL the second connection reads the first one's snapshot
- * (exported), so the two agree however busy the study is. */
-static at_status pg_read_together(store *a, store *b, at_err *err)
+/* Ends the readings of s[0..n). */
+static void read_end_all(store *const *s, size_t n)
 {
-    at_status rc = store_read_begin(a, err);
+    for (size_t i = 0; i < n; i++)
+        store_read_end(s[i]);
+}
+
+/* On PostgreSQL the other connections read the first one's snapshot
+ * (exported), so they all agree however busy the study is. */
+static at_status pg_read_together(store *const *s, size_t n, at_err *err)
+{
+    at_status rc = store_read_begin(s[0], err);
     if (rc != AT_OK)
         return rc;
     db_stmt *st = NULL;
     char *snap = NULL;
-    if ((rc = store_prepare(a, "SELECT pg_export_snapshot()", &st, err)) == AT_OK) {
+    if (n > 1 && (rc = store_prepare(s[0], "SELECT pg_export_snapshot()", &st, err)) == AT_OK) {
         if (db_step(st) == DB_ROW)
             snap = xstrdup(store_col(st, 0));
         else
-            rc = store_dberr(a, err);
+            rc = store_dberr(s[0], err);
         db_finalize(st);
     }
     sbuf q = SBUF_INIT;
-    if (rc == AT_OK) {
+    if (rc == AT_OK && snap)
         sbuf_addf(&q, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
                   " SET TRANSACTION SNAPSHOT '%s'", snap);
-        if (strchr(snap, '\'') || db_exec(&b->conn, q.buf) != 0)
-            rc = store_dberr(b, err);
+    for (size_t i = 1; rc == AT_OK && i < n; i++) {
+        if (strchr(snap, '\'') || db_exec(&s[i]->conn, q.buf) != 0)
+            rc = store_dberr(s[i], err);
         else
-            b->reading = 1;
+            s[i]->reading = 1;
     }
     sbuf_release(&q);
     free(snap);
     if (rc != AT_OK)
-        store_read_end(a);
+        read_end_all(s, n);
     return rc;
 }
 
-at_status store_read_together(store *a, store *b, at_err *err)
+at_status store_read_together(store *const *s, size_t n, at_err *err)
 {
-    if (a->conn.pg && b->conn.pg)
-        return pg_read_together(a, b, err);
+    if (n == 0)
+        return AT_OK;
+    int pg = 1;
+    for (size_t i = 0; i < n; i++)
+        pg = pg && s[i]->conn.pg;
+    if (pg)
+        return pg_read_together(s, n, err);
     for (int attempt = 0; attempt < 20; attempt++) {
-        long ma[7], mb[7];
-        at_status rc = store_read_begin(a, err);
-        if (rc == AT_OK && (rc = store_read_begin(b, err)) != AT_OK)
-            store_read_end(a);
+        long first[7], mark[7];
+        at_status rc = AT_OK;
+        size_t begun = 0;
+        while (rc == AT_OK && begun < n && (rc = store_read_begin(s[begun], err)) == AT_OK)
+            begun++;
+        int same = 1;
+        if (rc == AT_OK)
+            rc = content_mark(s[0], first, err);
+        for (size_t i = 1; rc == AT_OK && same && i < n; i++)
+            if ((rc = content_mark(s[i], mark, err)) == AT_OK)
+                same = memcmp(first, mark, sizeof first) == 0;
+        if (rc == AT_OK && same)
+            return AT_OK;
+        read_end_all(s, begun);
         if (rc != AT_OK)
             return rc;
-        if ((rc = content_mark(a, ma, err)) == AT_OK)
-            rc = content_mark(b, mb, err);
-        if (rc != AT_OK || memcmp(ma, mb, sizeof ma) == 0)
-            return rc;
-        store_read_end(a);
-        store_read_end(b);
     }
     return at_fail(err, AT_EBUSY, "'%s' kept changing while it was opened; try again",
-                   a->path);
+                   s[0]->path);
 }
 
 /* ---- checks ------------------------------------------------------------- */

@@ -89,9 +89,10 @@ at_status store_roles(store *s, char **schema, at_err *err);
  * study as it was when it began, whatever others write meanwhile. */
 at_status store_read_begin(store *s, at_err *err);
 void store_read_end(store *s);
-/* Begins read transactions on a and b that see the same study (retrying a
- * few times while others write); AT_EBUSY when they never agree. */
-at_status store_read_together(store *a, store *b, at_err *err);
+/* Begins read transactions on the n stores s[0..n) (connections to one
+ * study) that all see the same study, retrying a few times while others
+ * write; AT_EBUSY when they never agree.  On failure none is left reading. */
+at_status store_read_together(store *const *s, size_t n, at_err *err);
 
 /* Transactions grouping several writes (import).  Nested begin is an error.
  * A write call that fails inside such a transaction undoes the whole
@@ -263,6 +264,10 @@ typedef struct admin_filter {
     const char *from_date;   /* inclusive */
     const char *to_date;     /* inclusive */
     long session;
+    /* Clients whose code is at least client_from and below client_to (NULL:
+     * no bound on that side), codes compared byte by byte, the order the
+     * rows come in: a reading can be split into runs of clients. */
+    const char *client_from, *client_to;
 } admin_filter;
 
 typedef struct admin_view {

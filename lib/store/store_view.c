@@ -24,13 +24,27 @@
     " AND (?5 IS NULL OR a.rater = ?5) AND (?6 IS NULL OR se.date >= ?6)"                 \
     " AND (?7 IS NULL OR se.date <= ?7) AND (?8 IS NULL OR se.number = ?8)"
 
-static const char admin_sql[] =
-    "SELECT a.id, c.code, se.therapist_id, se.number, se.date, coalesce(se.modality, ''),"
-    " a.instrument_id, a.rater, a.rater_code, a.status, a.source, a.started_at, a.finished_at,"
-    " a.answers" ADMIN_WHERE
-    " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id";
+#define ADMIN_SELECT                                                                      \
+    "SELECT a.id, c.code, se.therapist_id, se.number, se.date, coalesce(se.modality, ''),"  \
+    " a.instrument_id, a.rater, a.rater_code, a.status, a.source, a.started_at, a.finished_at," \
+    " a.answers"
 
-/* Binds a filter's values to the parameters of ADMIN_WHERE. */
+/* The statement for flt: head, ADMIN_WHERE, and a range of client codes
+ * when flt has one.  The range is written only then, as plain comparisons,
+ * so that both SQLite and PostgreSQL walk just that part of the clients'
+ * index (a "?9 IS NULL OR" form would make them walk all of it). */
+static void admin_sql(sbuf *q, const char *head, const admin_filter *flt, const char *tail)
+{
+    sbuf_adds(q, head);
+    sbuf_adds(q, ADMIN_WHERE);
+    if (flt->client_from || flt->client_to)
+        sbuf_adds(q, " AND c.code >= ?9");
+    if (flt->client_to)
+        sbuf_adds(q, " AND c.code < ?10");
+    sbuf_adds(q, tail);
+}
+
+/* Binds a filter's values to the parameters of admin_sql's statement. */
 static void bind_filter(db_stmt *st, const admin_filter *flt)
 {
     const char *texts[] = { flt->instrument, flt->client, flt->therapist, flt->cohort,
@@ -38,19 +52,28 @@ static void bind_filter(db_stmt *st, const admin_filter *flt)
     for (int k = 0; k < 7; k++)
         store_bind_str(st, k + 1, texts[k]);
     store_bind_id(st, 8, flt->session);
+    if (flt->client_from || flt->client_to)
+        store_bind_str(st, 9, flt->client_from ? flt->client_from : "");   /* codes are not "" */
+    if (flt->client_to)
+        store_bind_str(st, 10, flt->client_to);
 }
 
 at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err)
 {
     static const admin_filter none = { 0 };
     db_stmt *st = NULL;
+    sbuf q = SBUF_INIT;
     *count = 0;
-    at_status rc = store_prepare(s, "SELECT count(*)" ADMIN_WHERE, &st, err);
+    if (!flt)
+        flt = &none;
+    admin_sql(&q, "SELECT count(*)", flt, "");
+    at_status rc = store_prepare(s, q.buf, &st, err);
     if (rc == AT_OK) {
-        bind_filter(st, flt ? flt : &none);
+        bind_filter(st, flt);
         rc = store_step_ints(s, st, count, 1, err);
     }
     db_finalize(st);
+    sbuf_release(&q);
     return rc;
 }
 
@@ -143,14 +166,16 @@ at_status store_admin_each(store *s, const admin_filter *flt,
     const char **vals = NULL;
     size_t vcap = 0;
     by_id ther = { 0 }, instr = { 0 };
+    sbuf q = SBUF_INIT;
     at_status rc = AT_OK;
     if (!flt)
         flt = &none;
+    admin_sql(&q, ADMIN_SELECT, flt, " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id");
     if ((rc = by_id_load(s, "SELECT id, code, coalesce(cohort, '') FROM therapists", 0, &ther,
                          err)) != AT_OK ||
         (rc = by_id_load(s, "SELECT id, name, version FROM instruments", 1, &instr,
                          err)) != AT_OK ||
-        (rc = store_prepare_many(s, admin_sql, &st, err)) != AT_OK)
+        (rc = store_prepare_many(s, q.buf, &st, err)) != AT_OK)
         goto out;
     bind_filter(st, flt);
     int step;
@@ -187,6 +212,7 @@ at_status store_admin_each(store *s, const admin_filter *flt,
         rc = store_dberr(s, err);
 out:
     db_finalize(st);
+    sbuf_release(&q);
     sbuf_release(&text);
     free(vals);
     by_id_release(&ther);

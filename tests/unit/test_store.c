@@ -458,24 +458,33 @@ static void test_busy_wait(void **state)
     store_wait_defaults(60000, 1000, NULL, NULL);
 }
 
-/* Two connections reading one snapshot: what others commit afterwards is
- * seen by neither until the reading ends. */
+/* Three connections reading one snapshot: what others commit afterwards is
+ * seen by none until its reading ends. */
 static void test_read_together(void **state)
 {
     fixture *f = *state;
     at_err err;
     store *w = open_ok(f->db, STORE_CREATE);
     assert_int_equal(store_therapist_add(w, "T1", NULL, &err), AT_OK);
-    store *a = open_ok(f->db, STORE_READ), *b = open_ok(f->db, STORE_READ);
-    assert_int_equal(store_read_together(a, b, &err), AT_OK);
+    store *r[3];
+    for (int i = 0; i < 3; i++)
+        r[i] = open_ok(f->db, STORE_READ);
+    assert_int_equal(store_read_together(r, 3, &err), AT_OK);
     assert_int_equal(store_therapist_add(w, "T2", NULL, &err), AT_OK);
-    assert_int_equal(conn_long(a->conn.lite, "SELECT count(*) FROM therapists"), 1);
-    assert_int_equal(conn_long(b->conn.lite, "SELECT count(*) FROM therapists"), 1);
-    store_read_end(a);
-    assert_int_equal(conn_long(a->conn.lite, "SELECT count(*) FROM therapists"), 2);
-    assert_int_equal(conn_long(b->conn.lite, "SELECT count(*) FROM therapists"), 1);
-    store_close(a);
-    store_close(b);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(conn_long(r[i]->conn.lite, "SELECT count(*) FROM therapists"), 1);
+    store_read_end(r[0]);
+    assert_int_equal(conn_long(r[0]->conn.lite, "SELECT count(*) FROM therapists"), 2);
+    assert_int_equal(conn_long(r[1]->conn.lite, "SELECT count(*) FROM therapists"), 1);
+    assert_int_equal(conn_long(r[2]->conn.lite, "SELECT count(*) FROM therapists"), 1);
+    /* r[2] is still reading, so it cannot begin again: the others are not
+     * left reading (else they could not begin now) */
+    store_read_end(r[1]);
+    assert_int_not_equal(store_read_together(r, 3, &err), AT_OK);
+    assert_int_equal(store_read_together(r, 2, &err), AT_OK);
+    assert_int_equal(conn_long(r[1]->conn.lite, "SELECT count(*) FROM therapists"), 2);
+    for (int i = 0; i < 3; i++)
+        store_close(r[i]);
     store_close(w);
 }
 

@@ -467,6 +467,24 @@ static int check_order(const admin_view *v, void *ctx)
     return 0;
 }
 
+typedef struct id_list {
+    long id[512];
+    size_t n;
+    char first[16], last[16];
+} id_list;
+
+static int list_ids(const admin_view *v, void *ctx)
+{
+    id_list *l = ctx;
+    if (l->n == 0)
+        snprintf(l->first, sizeof l->first, "%s", v->client);
+    snprintf(l->last, sizeof l->last, "%s", v->client);
+    if (l->n < 512)
+        l->id[l->n] = v->id;
+    l->n++;
+    return 0;
+}
+
 /* Saved in scrambled order (administration ids do not follow client order)
  * and read back in client order, each with its own answers; every seventh
  * has none. */
@@ -509,6 +527,39 @@ static void test_many_in_order(void **state)
                                       &err), AT_OK);
     assert_int_equal(late.bad, 0);
     assert_int_equal(late.count, 40);
+
+    /* read in runs of clients, the runs one after the other are the whole
+     * reading, row for row; a bound is the first code of the next run */
+    id_list whole = { 0 };
+    assert_int_equal(store_admin_each(s, NULL, list_ids, &whole, &err), AT_OK);
+    const char *cut[] = { NULL, "K10", "K105", "K27", "K39", NULL };
+    id_list parts = { 0 };
+    for (int k = 0; k + 1 < 6; k++) {
+        admin_filter flt = { .client_from = cut[k], .client_to = cut[k + 1] };
+        id_list run = { 0 };
+        assert_int_equal(store_admin_each(s, &flt, list_ids, &run, &err), AT_OK);
+        long n = 0;
+        assert_int_equal(store_admin_count(s, &flt, &n, &err), AT_OK);
+        assert_int_equal(n, (long)run.n);
+        if (cut[k])   /* "K105" is no client: the run begins at the next code */
+            assert_string_equal(run.first, strcmp(cut[k], "K105") == 0 ? "K11" : cut[k]);
+        if (cut[k + 1])
+            assert_true(strcmp(run.last, cut[k + 1]) < 0);
+        for (size_t i = 0; i < run.n; i++)
+            parts.id[parts.n++] = run.id[i];
+    }
+    assert_int_equal(parts.n, 400);
+    assert_memory_equal(parts.id, whole.id, 400 * sizeof *whole.id);
+    /* with the other filters: K07 is before K10, so outside the run */
+    id_list none = { 0 };
+    assert_int_equal(store_admin_each(s, &(admin_filter){ .client = "K07", .client_from = "K10" },
+                                      list_ids, &none, &err), AT_OK);
+    assert_int_equal(none.n, 0);
+    id_list seventh = { 0 };
+    assert_int_equal(store_admin_each(s, &(admin_filter){ .session = 7, .client_to = "K20" },
+                                      list_ids, &seventh, &err), AT_OK);
+    assert_int_equal(seventh.n, 20);
+    assert_string_equal(seventh.last, "K19");
     store_close(s);
 }
 

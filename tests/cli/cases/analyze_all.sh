@@ -52,20 +52,3 @@ for cmd in scores reliability trajectories episodes ruptures trends agreement re
 done
 after=$(store_fingerprint attune.db)
 [ "$before" = "$after" ] && echo "attune.db unchanged" || echo "attune.db CHANGED"
-
-echo "# reading on a second thread gives the same bytes as one thread"
-use_store two.db
-setup collect init
-setup collect instrument add instruments/client_post_session.csv
-setup collect instrument add instruments/therapist_post_session.csv
-attune-simulate --administrations 3000 --sessions-per-client 12 --seed 3 -o c.csv
-attune-simulate --dictionary instruments/therapist_post_session.csv --instrument therapist_post_session \
-  --rater therapist --administrations 3000 --sessions-per-client 12 --seed 3 -o t.csv
-setup collect import client_post_session c.csv
-setup collect import therapist_post_session t.csv
-analyze all --threads 1 --rater all --out-dir one >/dev/null 2>&1
-analyze all --threads 2 --rater all --out-dir two >/dev/null 2>&1
-for f in one/*; do
-  echo "$(basename "$f"): $(wc -l <"$f") lines, $(cmp -s "$f" "two/$(basename "$f")" && echo same || echo DIFFERENT)"
-done
-run analyze scores --threads 3
