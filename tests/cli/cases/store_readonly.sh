@@ -4,14 +4,15 @@
 # unprivileged user: as root, through setpriv as 'nobody', since root writes
 # anything.
 export ATTUNE_DB=attune.db
+# (in a coverage build, that user's counts go to a folder it may write)
 as_user() {
   if [ "$(id -u)" -eq 0 ]; then
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    GCOV_PREFIX="$PWD/gcov-other" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
   else
     "$@"
   fi
 }
-mkdir shut
+mkdir shut gcov-other && chmod 777 gcov-other
 setup collect --db shut/s.db init
 setup collect --db shut/s.db instrument add instruments/client_post_session.csv
 setup collect --db shut/s.db import client_post_session examples/sample/client_post_session.csv
