@@ -4,7 +4,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer (the two compilers'
 # sanitizers find different things).  The clang build also holds the
 # libFuzzer harnesses, which then run for a short while each on their
-# corpora (ATTUNE_FUZZ_SECONDS, default 15; 0 skips them).  Last, a
+# corpora (ATTUNE_FUZZ_SECONDS, default 10; 0 skips them).  Last, a
 # coverage build checks that the suite covers 95% of lib/'s lines.
 #
 # ATTUNE_TEST_BUILD names the gcc build folder (default build-test); the
@@ -56,7 +56,7 @@ suite gcc "$build"
 # gcc build and the coverage run have them; pg.store, pg.roles and
 # unit.test_db run here too), to keep the suite within ten minutes
 CTEST_EXCLUDE='^(cli-pg|web-pg)\.|^pg\.concurrency$' suite clang "$build-clang" -DATTUNE_FUZZ=ON
-secs=${ATTUNE_FUZZ_SECONDS:-15}
+secs=${ATTUNE_FUZZ_SECONDS:-10}
 if [ "$secs" -gt 0 ]; then
   echo "== fuzz: ${secs}s per harness"
   ATTUNE_FUZZ_SEED=${ATTUNE_FUZZ_SEED:-1} bash tests/fuzz/run.sh "$build-clang" "$secs"
