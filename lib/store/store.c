@@ -109,11 +109,16 @@ static at_status (*const migrations[])(store *s, at_err *err) = {
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
                "one migration step per schema version");
 
+/* The study's write turn on PostgreSQL: an advisory lock keyed by the
+ * schema's name (1635021941 is "attu" in ASCII, apart from other users of
+ * advisory locks). */
+#define PG_TURN "(1635021941, hashtext(current_schema()))"
+
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_PG_LOCK] = "SELECT pg_try_advisory_xact_lock(1635021941, hashtext(current_schema()))",
+    [ST_PG_LOCK] = "SELECT pg_try_advisory_xact_lock" PG_TURN,
     [ST_THERAPIST_ID] = "SELECT id FROM therapists WHERE code = ?1",
     [ST_THERAPIST_INS] = "INSERT INTO therapists(code, cohort) VALUES (?1, ?2)",
     [ST_CLIENT_GET] = "SELECT id, therapist_id FROM clients WHERE code = ?1",
@@ -389,14 +394,14 @@ static at_status pg_write_begin(store *s, at_err *err)
                                                                            : waiting.max_ms;
         char q[160];
         snprintf(q, sizeof q, "SAVEPOINT attune_wait; SET LOCAL lock_timeout = %ld;"
-                 " SELECT pg_advisory_xact_lock(1635021941, hashtext(current_schema()))",
+                 " SELECT pg_advisory_xact_lock" PG_TURN,
                  first > 0 ? first : 1);
         if (db_exec(&s->conn, q) == 0) {
             rc = AT_OK;
         } else if (first < waiting.max_ms && db_fault_of(&s->conn) == DB_FAULT_BUSY) {
             waiting.notice(s->path, waiting.max_ms, waiting.ctx);
             snprintf(q, sizeof q, "ROLLBACK TO SAVEPOINT attune_wait; SET LOCAL lock_timeout = %ld;"
-                     " SELECT pg_advisory_xact_lock(1635021941, hashtext(current_schema()))",
+                     " SELECT pg_advisory_xact_lock" PG_TURN,
                      waiting.max_ms - first);
             rc = db_exec(&s->conn, q) == 0 ? AT_OK : AT_EBUSY;
         } else {
