@@ -13,7 +13,7 @@ held_by_other() {
 # another program holds the write lock until told to let go (however slow
 # the machine, for as long as run needs)
 mkfifo letgo
-(echo "BEGIN IMMEDIATE;"; cat letgo >/dev/null; echo "COMMIT;") | sqlite3 attune.db &
+(echo "BEGIN IMMEDIATE;"; cat letgo >/dev/null; echo "COMMIT;") | sqlite3 -cmd ".timeout 5000" attune.db &
 for _ in $(seq 50); do held_by_other && break; sleep 0.1; done
 answers='4\n4\n5\n4\n4\n2\n1\n1 3\n3\n0\n2\n1\n\ny\n'
 printf "$answers" | ATTUNE_WAIT=1 collect run client_post_session --client C001 --session 1 --quiet \
@@ -29,7 +29,7 @@ collect import client_post_session "$kept"
 sql "SELECT count(*) FROM administrations"
 sql "SELECT field, value FROM responses WHERE field IN ('tension', 'resolution', 'rupture_kind___3') ORDER BY field"
 echo "# an import waits for the other writer to finish, then goes through"
-(echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 attune.db &
+(echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 -cmd ".timeout 5000" attune.db &
 for _ in $(seq 50); do held_by_other && break; sleep 0.1; done
 awk -F, -v OFS=, 'NR == 1 { print; next } { $3 = 2; print }' "$kept" >more.csv
 ATTUNE_WAIT=20 collect import client_post_session more.csv
