@@ -65,7 +65,7 @@ static void prep_row(void *st, const an_row *r)
     if (!a->terms) {
         a->k = fd->nterms;
         a->is_mean = fd->scale_is_mean;
-        a->terms = alpha_acc_new(a->k);
+        a->terms = alpha_acc_new_as(a->k, 0);   /* complete cases only */
     } else if (a->k != fd->nterms) {
         a->mixed = 1;   /* versions disagree on the scale: no single alpha */
         return;

@@ -82,7 +82,7 @@ static size_t acc_find(rel *r, const an_form *f, size_t si)
     a->k = fd->nterms;
     a->is_mean = fd->scale_is_mean;
     a->items = f->scales[si].items;
-    a->moments = alpha_acc_new(a->k);
+    a->moments = alpha_acc_new_as(a->k, r->o->pairwise);
     if (r->rowcap < a->k) {
         r->rowcap = a->k;
         r->row = xrealloc(r->row, r->rowcap * sizeof *r->row);

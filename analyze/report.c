@@ -9,6 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What a row's alerts are made of, kept until its client ends: only the
+ * latest two rated sessions' alerts are ever written, so their words are
+ * put together then, not for every row. */
+typedef struct arow {
+    const an_form *form;
+    double role[ROLE_STRATEGY + 1];
+    double alliance;
+    size_t answered;            /* of the alliance scale's items */
+    int partial;
+} arow;
+
+typedef struct arows {
+    arow *a;
+    size_t n, cap;
+} arows;
+
 typedef struct report {
     const an_ctx *cx;
     FILE *fp;
@@ -24,12 +40,13 @@ typedef struct report {
     int latest_client_only, prev_client_only;
     char *date, *therapist;
     double client_rupture, therapist_rupture;
-    alerts pending;
+    arows pending;              /* the session being read */
     /* the latest session the rater rated, and the one before */
     int have_latest;
     long latest, prev;
     char *latest_date, *latest_therapist;
-    alerts found, before;
+    arows found_rows, before_rows;
+    alerts found, before;       /* made from those at the client's end */
     /* the highest session any row showed, and its date */
     long last_seen;
     char *last_seen_date;
@@ -116,63 +133,86 @@ static void *report_start(const an_ctx *cx, FILE *out, FILE *extra)
     return r;
 }
 
-/* The alliance score could not be computed: how many items were answered. */
-static void unscored_alert(report *rp, const an_row *r)
+static void arow_keep(arows *l, const an_row *r)
 {
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->a = xrealloc(l->a, l->cap * sizeof *l->a);
+    }
+    arow *k = &l->a[l->n++];
     const an_form *f = r->form;
+    k->form = f;
+    memcpy(k->role, r->role, sizeof k->role);
+    k->alliance = r->alliance;
+    k->answered = f->alliance_scale >= 0 ? r->scale_answered[f->alliance_scale] : 0;
+    k->partial = r->v->status && strcmp(r->v->status, "partial") == 0;
+}
+
+/* The alliance score could not be computed: how many items were answered. */
+static void unscored_alert(const arow *k, alerts *to)
+{
+    const an_form *f = k->form;
     const dict_field *af = &f->in->fields[f->role[ROLE_ALLIANCE]];
-    int partial = r->v->status && strcmp(r->v->status, "partial") == 0;
     sbuf sb = SBUF_INIT;
     sbuf_addf(&sb, "the questionnaire (%s) was %s and its alliance score could not be computed",
-              f->in->name, partial ? "left partial" : "not answered in full");
+              f->in->name, k->partial ? "left partial" : "not answered in full");
     if (f->alliance_scale >= 0) {
-        size_t answered = r->scale_answered[f->alliance_scale];
-        sbuf_addf(&sb, " (%zu of %zu items answered", answered, af->nterms);
+        sbuf_addf(&sb, " (%zu of %zu items answered", k->answered, af->nterms);
         if (af->minitems > 0)
             sbuf_addf(&sb, ", %d needed", af->minitems);
         sbuf_addc(&sb, ')');
     }
-    alerts_add(&rp->pending, "unscored", &sb);
+    alerts_add(to, "unscored", &sb);
 }
 
-/* Alerts read from one administration of the rater. */
-static void row_alerts(report *rp, const an_row *r)
+/* The alerts of one administration of the rater, added to `to`. */
+static void row_alerts(const arow *k, alerts *to)
 {
-    const an_form *f = r->form;
+    const an_form *f = k->form;
+    const double *role = k->role;
     sbuf sb = SBUF_INIT;
     char b1[32], b2[32], b3[32];
-    double rupture = r->role[ROLE_RUPTURE];
+    double rupture = role[ROLE_RUPTURE];
     if (rupture == 1) {
-        int res = role_resolved(r);
-        double tension = r->role[ROLE_TENSION];
-        if (res == 0 || (res < 0 && isnan(r->role[ROLE_RESOLUTION]) && f->role[ROLE_RESOLUTION] >= 0)) {
+        an_row r = { .form = f };
+        memcpy(r.role, role, sizeof r.role);
+        int res = role_resolved(&r);
+        double tension = role[ROLE_TENSION];
+        if (res == 0 || (res < 0 && isnan(role[ROLE_RESOLUTION]) && f->role[ROLE_RESOLUTION] >= 0)) {
             sbuf_adds(&sb, "rupture not resolved (");
             if (!isnan(tension))
                 sbuf_addf(&sb, "tension %s, ", nice(tension, b1));
             if (res == 0)
                 sbuf_addf(&sb, "resolution %s; %s or more counts as resolved)",
-                          nice(r->role[ROLE_RESOLUTION], b2), nice(f->resolved_at, b3));
+                          nice(role[ROLE_RESOLUTION], b2), nice(f->resolved_at, b3));
             else
                 sbuf_adds(&sb, "resolution not rated)");
-            alerts_add(&rp->pending, "unresolved_rupture", &sb);
+            alerts_add(to, "unresolved_rupture", &sb);
         }
     }
-    if (r->role[ROLE_FOLLOWUP] == 1) {
+    if (role[ROLE_FOLLOWUP] == 1) {
         sbuf_adds(&sb, "wants to talk about it next time");
-        alerts_add(&rp->pending, "wants_to_talk", &sb);
+        alerts_add(to, "wants_to_talk", &sb);
     }
-    if (rupture == 1 && r->role[ROLE_ADDRESSED] == 0) {
+    if (rupture == 1 && role[ROLE_ADDRESSED] == 0) {
         sbuf_adds(&sb, "the rupture was not talked about in the session");
-        alerts_add(&rp->pending, "not_talked_about", &sb);
+        alerts_add(to, "not_talked_about", &sb);
     }
-    if (f->has_alert_below && !isnan(r->alliance) && r->alliance < f->alert_below) {
-        sbuf_addf(&sb, "alliance %s on %s, under %s", nice(r->alliance, b1), f->in->name,
+    if (f->has_alert_below && !isnan(k->alliance) && k->alliance < f->alert_below) {
+        sbuf_addf(&sb, "alliance %s on %s, under %s", nice(k->alliance, b1), f->in->name,
                   nice(f->alert_below, b2));
-        alerts_add(&rp->pending, "low_alliance", &sb);
+        alerts_add(to, "low_alliance", &sb);
     }
-    if (f->role[ROLE_ALLIANCE] >= 0 && isnan(r->alliance))
-        unscored_alert(rp, r);
+    if (f->role[ROLE_ALLIANCE] >= 0 && isnan(k->alliance))
+        unscored_alert(k, to);
     sbuf_release(&sb);
+}
+
+/* The alerts of a session's kept rows, in their order. */
+static void arows_alerts(const arows *l, alerts *to)
+{
+    for (size_t i = 0; i < l->n; i++)
+        row_alerts(&l->a[i], to);
 }
 
 /* Keeps the rupture of r (the rater's, reported) as the latest one. */
@@ -220,10 +260,9 @@ static void session_end(report *rp)
     if (rp->in_session && rp->rated) {
         rp->prev_client_only = rp->latest_client_only;
         rp->latest_client_only = rp->client_rupture == 1 && rp->therapist_rupture == 0;
-        alerts_clear(&rp->before);
-        alerts old = rp->before;
-        rp->before = rp->found;
-        rp->found = rp->pending;
+        arows old = rp->before_rows;
+        rp->before_rows = rp->found_rows;
+        rp->found_rows = rp->pending;
         rp->pending = old;
         rp->prev = rp->have_latest ? rp->latest : 0;
         rp->have_latest = 1;
@@ -234,7 +273,7 @@ static void session_end(report *rp)
         rp->latest_therapist = rp->therapist;
         rp->date = rp->therapist = NULL;
     }
-    alerts_clear(&rp->pending);
+    rp->pending.n = 0;
     free(rp->date);
     free(rp->therapist);
     rp->date = rp->therapist = NULL;
@@ -275,7 +314,7 @@ static void report_row(void *st, const an_row *r)
     }
     if (r->role[ROLE_RUPTURE] == 1 && (!rp->rup.have || rp->rup.session != v->session))
         keep_rupture(rp, r);
-    row_alerts(rp, r);
+    arow_keep(&rp->pending, r);
 }
 
 typedef struct drop_ctx {
@@ -436,6 +475,9 @@ static void report_client(void *st, const an_client *c)
     report *rp = st;
     session_end(rp);
     if (rp->have_latest) {
+        arows_alerts(&rp->found_rows, &rp->found);
+        if (rp->prev)
+            arows_alerts(&rp->before_rows, &rp->before);
         drop_alerts(rp, c, rp->latest, &rp->found);
         if (rp->latest_client_only)
             client_only_alert(&rp->found);
@@ -465,6 +507,7 @@ static void report_client(void *st, const an_client *c)
         rp->printed += (long)rp->found.n;
     }
     gather_reset(&rp->g);
+    rp->found_rows.n = rp->before_rows.n = 0;
     alerts_clear(&rp->found);
     alerts_clear(&rp->before);
     rlatest_clear(&rp->rup);
@@ -501,10 +544,11 @@ static void report_free(void *st)
     if (!rp)
         return;
     rpage_free(rp->page);
-    alerts_clear(&rp->pending);
     alerts_clear(&rp->found);
     alerts_clear(&rp->before);
     free(rp->pending.a);
+    free(rp->found_rows.a);
+    free(rp->before_rows.a);
     free(rp->found.a);
     free(rp->before.a);
     rlatest_clear(&rp->rup);

@@ -22,7 +22,7 @@
 typedef struct tsess {
     long session;
     double x;                   /* session number or weeks; NaN when undated */
-    char *therapist, *cohort;
+    size_t therapist, cohort;   /* in the client's names */
     const char *instrument;     /* of its first questionnaire (owned by the catalog) */
     int mixed;                  /* questionnaires of different instruments */
     long questionnaires;
@@ -45,6 +45,8 @@ typedef struct trends {
     unsigned by;
     tsess *s;                   /* the current client's sessions */
     size_t ns, scap;
+    char **names;               /* the client's therapist and cohort codes, each once */
+    size_t nnames, namecap;
     grp *t, *c;                 /* therapist and cohort groups */
     size_t nt, tcap, nc, ccap;
     long rows;
@@ -96,6 +98,31 @@ static double row_x(const trends *t, const admin_view *v)
 
 static void trends_free(void *st);
 
+/* The index of name in the client's names, added when new: a client's
+ * sessions mostly share one therapist and cohort, so the last few are
+ * looked at first. */
+static size_t name_of(trends *t, const char *name)
+{
+    if (!name)
+        name = "";
+    for (size_t i = t->nnames; i-- > 0;)
+        if (strcmp(t->names[i], name) == 0)
+            return i;
+    if (t->nnames == t->namecap) {
+        t->namecap = t->namecap ? 2 * t->namecap : 4;
+        t->names = xrealloc(t->names, t->namecap * sizeof *t->names);
+    }
+    t->names[t->nnames] = xstrdup(name);
+    return t->nnames++;
+}
+
+static void names_clear(trends *t)
+{
+    for (size_t i = 0; i < t->nnames; i++)
+        free(t->names[i]);
+    t->nnames = 0;
+}
+
 static void *trends_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
@@ -136,8 +163,8 @@ static void trends_row(void *st, const an_row *r)
         memset(s, 0, sizeof *s);
         s->session = v->session;
         s->x = row_x(t, v);
-        s->therapist = xstrdup(v->therapist ? v->therapist : "");
-        s->cohort = xstrdup(v->cohort ? v->cohort : "");
+        s->therapist = name_of(t, v->therapist);
+        s->cohort = name_of(t, v->cohort);
         s->instrument = r->form->in->name;
     } else if (strcmp(s->instrument, r->form->in->name) != 0) {
         s->mixed = 1;
@@ -195,14 +222,14 @@ static void grp_add(grp *g, const tsess *s)
 /* Adds the client's sessions that belong to group g (all of them when
  * which is NULL; else those whose therapist or cohort is g->id) as one
  * client of the group's slope models. */
-static void grp_add_client(grp *g, trends *t, const char *(*which)(const tsess *))
+static void grp_add_client(grp *g, trends *t, size_t (*which)(const tsess *), size_t name)
 {
     size_t n = 0;
     double *x = xmalloc(t->ns * sizeof *x), *yr = xmalloc(t->ns * sizeof *yr),
            *ya = xmalloc(t->ns * sizeof *ya);
     for (size_t i = 0; i < t->ns; i++) {
         const tsess *s = &t->s[i];
-        if (which && strcmp(which(s), g->id) != 0)
+        if (which && which(s) != name)
             continue;
         grp_add(g, s);
         x[n] = s->x;
@@ -278,12 +305,12 @@ static void grp_write(trends *t, const char *level, const grp *g)
     t->rows++;
 }
 
-static const char *sess_therapist(const tsess *s)
+static size_t sess_therapist(const tsess *s)
 {
     return s->therapist;
 }
 
-static const char *sess_cohort(const tsess *s)
+static size_t sess_cohort(const tsess *s)
 {
     return s->cohort;
 }
@@ -296,35 +323,33 @@ static void trends_client(void *st, const an_client *c)
     if (t->by & BY_CLIENT) {
         grp g;
         /* the cohort of the client's latest session */
-        grp_init(&g, c->code, t->s[t->ns - 1].cohort);
-        grp_add_client(&g, t, NULL);
+        grp_init(&g, c->code, t->names[t->s[t->ns - 1].cohort]);
+        grp_add_client(&g, t, NULL, 0);
         grp_write(t, "client", &g);
         grp_release(&g);
     }
     for (size_t i = 0; i < t->ns; i++) {
         const tsess *s = &t->s[i];
         /* each group once per client, at the client's first session in it */
+        const char *ther = t->names[s->therapist], *coh = t->names[s->cohort];
         if (t->by & BY_THERAPIST) {
             int seen = 0;
-            for (size_t j = 0; j < i; j++)
-                seen |= strcmp(t->s[j].therapist, s->therapist) == 0;
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = t->s[j].therapist == s->therapist;
             if (!seen)
-                grp_add_client(grp_find(&t->t, &t->nt, &t->tcap, s->therapist, s->cohort), t,
-                               sess_therapist);
+                grp_add_client(grp_find(&t->t, &t->nt, &t->tcap, ther, coh), t,
+                               sess_therapist, s->therapist);
         }
         if (t->by & BY_COHORT) {
             int seen = 0;
-            for (size_t j = 0; j < i; j++)
-                seen |= strcmp(t->s[j].cohort, s->cohort) == 0;
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = t->s[j].cohort == s->cohort;
             if (!seen)
-                grp_add_client(grp_find(&t->c, &t->nc, &t->ccap, s->cohort, s->cohort), t,
-                               sess_cohort);
+                grp_add_client(grp_find(&t->c, &t->nc, &t->ccap, coh, coh), t, sess_cohort,
+                               s->cohort);
         }
     }
-    for (size_t i = 0; i < t->ns; i++) {
-        free(t->s[i].therapist);
-        free(t->s[i].cohort);
-    }
+    names_clear(t);
     t->ns = 0;
 }
 
@@ -358,10 +383,8 @@ static void trends_free(void *st)
     trends *t = st;
     if (!t)
         return;
-    for (size_t i = 0; i < t->ns; i++) {
-        free(t->s[i].therapist);
-        free(t->s[i].cohort);
-    }
+    names_clear(t);
+    free(t->names);
     for (size_t i = 0; i < t->nt; i++)
         grp_release(&t->t[i]);
     for (size_t i = 0; i < t->nc; i++)

@@ -62,7 +62,9 @@ static double moments1_sd(const moments1 *m)
 
 struct alpha_acc {
     size_t k;
+    int pairwise;       /* the pairwise counts are kept */
     double *shift;      /* k: each item's first value, taken off all its values */
+    unsigned char *shifted;   /* k: the item's first value was met */
     double *y;          /* k: scratch, the current row shifted */
     /* complete cases (of the shifted values) */
     size_t nc;
@@ -79,11 +81,13 @@ struct alpha_acc {
     moments1 pavg;      /* their mean, the same rows */
 };
 
-alpha_acc *alpha_acc_new(size_t k)
+alpha_acc *alpha_acc_new_as(size_t k, int pairwise)
 {
     alpha_acc *a = xcalloc(1, sizeof *a);
     a->k = k;
+    a->pairwise = pairwise;
     a->shift = xcalloc(k, sizeof *a->shift);
+    a->shifted = xcalloc(k ? k : 1, 1);
     a->y = xcalloc(k, sizeof *a->y);
     a->cmean = xcalloc(k, sizeof *a->cmean);
     a->cco = xcalloc(k * k, sizeof *a->cco);
@@ -95,11 +99,17 @@ alpha_acc *alpha_acc_new(size_t k)
     return a;
 }
 
+alpha_acc *alpha_acc_new(size_t k)
+{
+    return alpha_acc_new_as(k, 1);
+}
+
 void alpha_acc_free(alpha_acc *a)
 {
     if (!a)
         return;
     free(a->shift);
+    free(a->shifted);
     free(a->y);
     free(a->cmean);
     free(a->cco);
@@ -161,15 +171,17 @@ void alpha_acc_add(alpha_acc *a, const double *row)
     for (size_t j = 0; j < k; j++) {
         if (!isfinite(row[j]))
             continue;
-        if (a->pn[j * k + j] == 0)   /* the item's first value */
+        if (!a->shifted[j]) {   /* the item's first value */
             a->shift[j] = row[j];
+            a->shifted[j] = 1;
+        }
         a->y[j] = row[j] - a->shift[j];
         a->present[m++] = j;
         sum += row[j];
     }
     if (m == k)
         add_complete(a, a->y, sum);
-    if (m > 0)
+    if (m > 0 && a->pairwise)
         add_pairwise(a, a->y, m, sum);
 }
 
@@ -307,7 +319,7 @@ int alpha_acc_result(const alpha_acc *a, int pairwise, int is_mean,
     out->k = k;
     out->n = pairwise ? a->psum.n : a->nc;
     alpha_blank(out, items, k);
-    if (k < 2)
+    if (k < 2 || (pairwise && !a->pairwise))
         return -1;
 
     double *cbuf = xcalloc(k * k, sizeof *cbuf);

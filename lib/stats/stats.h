@@ -74,6 +74,10 @@ int stats_alpha(const double *x, size_t n, size_t k, int pairwise, int is_mean,
  * value) for any k. */
 typedef struct alpha_acc alpha_acc;
 alpha_acc *alpha_acc_new(size_t k);
+/* The same with pairwise 0: an accumulator for complete cases only, which
+ * keeps no pairwise counts (their updates are most of a row's cost, k^2
+ * per row); its pairwise result is -1. */
+alpha_acc *alpha_acc_new_as(size_t k, int pairwise);
 void alpha_acc_add(alpha_acc *a, const double *row);
 int alpha_acc_result(const alpha_acc *a, int pairwise, int is_mean,
                      alpha_result *out, alpha_item *items);

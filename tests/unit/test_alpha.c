@@ -259,6 +259,43 @@ static void test_acc_rows(void **state)
     alpha_acc_free(NULL);
 }
 
+/* A complete-cases accumulator gives the complete-case figures of the full
+ * one, to the bit, from the same rows (incomplete ones among them), and no
+ * pairwise result. */
+static void test_acc_complete_only(void **state)
+{
+    (void)state;
+    alpha_acc *full = alpha_acc_new(4), *only = alpha_acc_new_as(4, 0);
+    /* backwards, so the first values taken off (the shifts) come from an
+     * incomplete row for some items */
+    for (int r = 13; r >= 0; r--) {
+        alpha_acc_add(full, XP + r * 4);
+        alpha_acc_add(only, XP + r * 4);
+    }
+    for (int is_mean = 0; is_mean <= 1; is_mean++) {
+        alpha_result a, b;
+        alpha_item ai[4], bi[4];
+        assert_int_equal(alpha_acc_result(full, 0, is_mean, &a, ai), 0);
+        assert_int_equal(alpha_acc_result(only, 0, is_mean, &b, bi), 0);
+        assert_int_equal(a.n, b.n);
+        assert_memory_equal(&a.alpha, &b.alpha, sizeof a.alpha);
+        assert_memory_equal(&a.alpha_std, &b.alpha_std, sizeof a.alpha_std);
+        assert_memory_equal(&a.mean, &b.mean, sizeof a.mean);
+        assert_memory_equal(&a.sd, &b.sd, sizeof a.sd);
+        for (int j = 0; j < 4; j++) {
+            assert_memory_equal(&ai[j].mean, &bi[j].mean, sizeof ai[j].mean);
+            assert_memory_equal(&ai[j].r_drop, &bi[j].r_drop, sizeof ai[j].r_drop);
+            assert_memory_equal(&ai[j].alpha_if_deleted, &bi[j].alpha_if_deleted,
+                                sizeof ai[j].alpha_if_deleted);
+        }
+        assert_int_equal(alpha_acc_result(full, 1, is_mean, &a, NULL), 0);
+        assert_int_equal(alpha_acc_result(only, 1, is_mean, &b, NULL), -1);
+        check_alpha_blank(&b, NULL, 0);
+    }
+    alpha_acc_free(full);
+    alpha_acc_free(only);
+}
+
 static void test_acc_edges(void **state)
 {
     (void)state;
@@ -446,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_alpha_constant_item),
         cmocka_unit_test(test_alpha_undefined),
         cmocka_unit_test(test_acc_rows),
+        cmocka_unit_test(test_acc_complete_only),
         cmocka_unit_test(test_acc_edges),
         cmocka_unit_test(test_acc_large_offset),
     };
