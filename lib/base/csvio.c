@@ -382,19 +382,17 @@ static void put_comma(csvout *w)
         put(w, ",", 1);
 }
 
-/* The characters that make a field need quotes anywhere in it. */
-static const unsigned char quote_char[256] = { [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1 };
-
 void csvout_field(csvout *w, const char *s)
 {
     put_comma(w);
     if (!s || !*s)
         return;
-    /* its length and whether it needs quotes, in one pass over short cells */
-    size_t n = 0;
-    unsigned char special = 0;
-    for (; s[n]; n++)
-        special |= quote_char[(unsigned char)s[n]];
+    /* the run without a character that needs quotes: the whole cell, its
+     * length, when it needs none (strcspn reads many bytes a step) */
+    size_t n = strcspn(s, ",\"\r\n");
+    unsigned char special = s[n] != '\0';
+    if (special)
+        n += strlen(s + n);
     /* libcsv drops spaces and tabs around a cell that is not quoted, and a
      * reader drops a byte order mark at the start of a file */
     if (!special && s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t' &&
