@@ -1,4 +1,7 @@
 /* csvio.c: CSV reading and writing on top of libcsv. */
+/* fwrite_unlocked (glibc's, and the BSDs'): the tables are written by one
+ * thread each, and a locked fwrite per row costs a tenth of writing it */
+#define _DEFAULT_SOURCE
 #include "csvio.h"
 
 #include <csv.h>
@@ -352,10 +355,16 @@ void csvout_init_buf(csvout *w, sbuf *buf)
     w->len = 0;
 }
 
+#if defined(__GLIBC__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
+#define row_write fwrite_unlocked
+#else
+#define row_write fwrite
+#endif
+
 static void flush_row(csvout *w)
 {
     if (w->len)
-        fwrite(w->row, 1, w->len, w->fp);
+        row_write(w->row, 1, w->len, w->fp);
     w->len = 0;
 }
 
@@ -368,7 +377,7 @@ static void put(csvout *w, const char *s, size_t n)
     if (n > sizeof w->row - w->len) {
         flush_row(w);
         if (n > sizeof w->row) {
-            fwrite(s, 1, n, w->fp);
+            row_write(s, 1, n, w->fp);
             return;
         }
     }
