@@ -13,49 +13,94 @@
  * into tables by row id, so the walk joins nothing more.  The view's header
  * strings point into the statement's row and those tables; the answers are
  * unpacked from a copy, in place. */
-#define ADMIN_WHERE                                                                       \
+#define ADMIN_FROM                                                                        \
     " FROM clients c"                                                                     \
     " CROSS JOIN sessions se ON se.client_id = c.id"                                      \
-    " CROSS JOIN administrations a ON a.session_id = se.id"                               \
-    " WHERE (?1 IS NULL OR a.instrument_id IN (SELECT id FROM instruments WHERE name = ?1))" \
-    " AND (?2 IS NULL OR c.code = ?2)"                                                    \
-    " AND (?3 IS NULL OR se.therapist_id IN (SELECT id FROM therapists WHERE code = ?3))" \
-    " AND (?4 IS NULL OR se.therapist_id IN (SELECT id FROM therapists WHERE cohort = ?4))" \
-    " AND (?5 IS NULL OR a.rater = ?5) AND (?6 IS NULL OR se.date >= ?6)"                 \
-    " AND (?7 IS NULL OR se.date <= ?7) AND (?8 IS NULL OR se.number = ?8)"
+    " CROSS JOIN administrations a ON a.session_id = se.id"
 
 #define ADMIN_SELECT                                                                      \
     "SELECT a.id, c.code, se.therapist_id, se.number, se.date, coalesce(se.modality, ''),"  \
     " a.instrument_id, a.rater, a.rater_code, a.status, a.source, a.started_at, a.finished_at," \
     " a.answers"
 
-/* The statement for flt: head, ADMIN_WHERE, and a range of client codes
- * when flt has one.  The range is written only then, as plain comparisons,
+/* A filter's conditions, each with its one parameter.  Only those the
+ * filter gives are written: the walk tests every row against each
+ * condition written, and a "?1 IS NULL OR" form costs a test a row even
+ * when it is not used.  The client range is written as plain comparisons,
  * so that both SQLite and PostgreSQL walk just that part of the clients'
- * index (a "?9 IS NULL OR" form would make them walk all of it). */
+ * index. */
+enum { NCOND = 10 };
+
+/* each with "?" where its parameter's number goes */
+static const char *const conds[NCOND] = {
+    "a.instrument_id IN (SELECT id FROM instruments WHERE name = ?)",
+    "c.code = ?",
+    "se.therapist_id IN (SELECT id FROM therapists WHERE code = ?)",
+    "se.therapist_id IN (SELECT id FROM therapists WHERE cohort = ?)",
+    "a.rater = ?",
+    "se.date >= ?",
+    "se.date <= ?",
+    "se.number = ?",
+    "c.code >= ?",
+    "c.code < ?",
+};
+
+/* The text of condition k's value in flt, NULL when flt does not give it;
+ * the session number is given as *num. */
+static const char *cond_value(const admin_filter *flt, int k, long *num)
+{
+    *num = 0;
+    switch (k) {
+    case 0: return flt->instrument;
+    case 1: return flt->client;
+    case 2: return flt->therapist;
+    case 3: return flt->cohort;
+    case 4: return flt->rater;
+    case 5: return flt->from_date;
+    case 6: return flt->to_date;
+    case 7:
+        *num = flt->session;
+        return flt->session ? "" : NULL;
+    case 8:   /* codes are not "": "" bounds nothing */
+        return flt->client_from || flt->client_to ? (flt->client_from ? flt->client_from : "")
+                                                  : NULL;
+    default: return flt->client_to;
+    }
+}
+
+/* The statement for flt: head, the tables, the filter's conditions
+ * (parameters numbered from 1 in order) and tail. */
 static void admin_sql(sbuf *q, const char *head, const admin_filter *flt, const char *tail)
 {
+    int at = 0;
     sbuf_adds(q, head);
-    sbuf_adds(q, ADMIN_WHERE);
-    if (flt->client_from || flt->client_to)
-        sbuf_adds(q, " AND c.code >= ?9");
-    if (flt->client_to)
-        sbuf_adds(q, " AND c.code < ?10");
+    sbuf_adds(q, ADMIN_FROM);
+    for (int k = 0; k < NCOND; k++) {
+        long num;
+        if (!cond_value(flt, k, &num))
+            continue;
+        const char *mark = strchr(conds[k], '?');
+        sbuf_adds(q, at ? " AND " : " WHERE ");
+        sbuf_add(q, conds[k], (size_t)(mark - conds[k]));
+        sbuf_addf(q, "?%d%s", ++at, mark + 1);
+    }
     sbuf_adds(q, tail);
 }
 
 /* Binds a filter's values to the parameters of admin_sql's statement. */
 static void bind_filter(db_stmt *st, const admin_filter *flt)
 {
-    const char *texts[] = { flt->instrument, flt->client, flt->therapist, flt->cohort,
-                            flt->rater, flt->from_date, flt->to_date };
-    for (int k = 0; k < 7; k++)
-        store_bind_str(st, k + 1, texts[k]);
-    store_bind_id(st, 8, flt->session);
-    if (flt->client_from || flt->client_to)
-        store_bind_str(st, 9, flt->client_from ? flt->client_from : "");   /* codes are not "" */
-    if (flt->client_to)
-        store_bind_str(st, 10, flt->client_to);
+    int at = 0;
+    for (int k = 0; k < NCOND; k++) {
+        long num;
+        const char *v = cond_value(flt, k, &num);
+        if (!v)
+            continue;
+        if (k == 7)
+            db_bind_int64(st, ++at, num);
+        else
+            store_bind_str(st, ++at, v);
+    }
 }
 
 at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err)
