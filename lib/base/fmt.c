@@ -137,6 +137,47 @@ static int fmt_exact(double x, char buf[32])
 }
 #endif
 
+/* %.15g of x when x * 10 or x * 100 is a whole number (a half, a quarter:
+ * many scale means) and |x| < 1e12.  That product m is then within a
+ * relative 2^-53 of x * 10^d, and m / 10^d has at most 14 significant
+ * digits, so x lies far closer to it than half a step of 15-digit
+ * rounding: %.15g writes m / 10^d, without trailing zeros (x * 100 can be
+ * whole where x * 10 was not: 0.1 - 2^-56 writes "0.1").  0 otherwise. */
+static int fmt_short(double x, char buf[32])
+{
+    if (!(fabs(x) < 1e12))
+        return 0;
+    for (int d = 1; d <= 2; d++) {
+        double y = x * (d == 1 ? 10.0 : 100.0);
+        long long m = (long long)y;
+        if ((double)m != y)
+            continue;
+        unsigned long long u = m < 0 ? 0ULL - (unsigned long long)m : (unsigned long long)m;
+        unsigned long long scale = d == 1 ? 10 : 100;
+        size_t n = 0;
+        if (m < 0)
+            buf[n++] = '-';
+        n += fmt_int((long long)(u / scale), buf + n);
+        char frac[2] = { 0, 0 };
+        unsigned long long f = u % scale;
+        for (int i = d - 1; i >= 0; i--) {
+            frac[i] = (char)('0' + f % 10);
+            f /= 10;
+        }
+        int nf = d;
+        while (nf > 0 && frac[nf - 1] == '0')
+            nf--;
+        if (nf) {
+            buf[n++] = '.';
+            memcpy(buf + n, frac, (size_t)nf);
+            n += (size_t)nf;
+        }
+        buf[n] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
 const char *fmt_num(double x, char buf[32])
 {
     if (!isfinite(x)) {
@@ -154,6 +195,8 @@ const char *fmt_num(double x, char buf[32])
                 fmt_int(i, buf);
             return buf;
         }
+        if (fmt_short(x, buf))
+            return buf;
 #ifdef __SIZEOF_INT128__
         if (fabs(x) >= 1e-4 && fmt_exact(x, buf))
             return buf;

@@ -166,6 +166,20 @@ static void test_fmt_num_is_printf(void **state)
         for (int n = 3; n <= 12; n++)
             expect_g15((double)k / n);
     }
+    /* one or two decimals (quarters, hundredths), which have a short way
+     * of their own, and the doubles next to them, which do not */
+    for (long k = -300000; k <= 300000; k += 7) {
+        expect_g15_near((double)k / 100.0);
+        expect_g15((double)k / 4.0);
+        expect_g15((double)k / 20.0);
+        expect_g15((double)k * 1000003.0 / 100.0);   /* up to 3e9, two decimals */
+    }
+    static const double short_edges[] = {
+        999999999999.99, 999999999999.5, 999999999999.25, 1e12 - 0.01, 1e12 + 0.5,
+        1e12 + 0.25, 99999999999.95, 0.01, 0.05, 0.1, 0.15, 0.35, 4.35, 1.005, 2.675,
+    };
+    for (size_t i = 0; i < sizeof short_edges / sizeof short_edges[0]; i++)
+        expect_g15_near(short_edges[i]);
     for (int e = 0; e <= 62; e++)
         expect_g15_near(ldexp(1.0, e));
     for (int e = -20; e <= 22; e++)
