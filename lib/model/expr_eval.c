@@ -28,6 +28,10 @@ static int decimal_text(const char *s, double *out)
 {
     static const double tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+    if (s[0] >= '0' && s[0] <= '9' && s[1] == '\0') {   /* a code 0-9, most answers */
+        *out = s[0] - '0';
+        return 1;
+    }
     const char *p = s;
     while (isspace((unsigned char)*p))
         p++;
