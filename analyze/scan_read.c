@@ -11,7 +11,8 @@
  * A batch keeps copies of everything a row holds (its strings as offsets
  * into one buffer, its numbers in another), so the store may move on: the
  * answers as one copy of the text the view unpacked them in, and a header
- * string once for the rows in a row that share it.
+ * string that is the same as in one of the two rows before as that row's
+ * copy.
  * Each reader has batches for a block or more, so it can read a block
  * ahead while this thread is still taking the other reader's; a batch's
  * buffers are made when it is first filled, and the batch given back last
@@ -143,16 +144,24 @@ static void batch_add(batch *b, const an_row *r)
     x->vals = b->nvo;
     /* the answers point into the view's text: copied whole, each answer is
      * at its offset there (a computed calc is elsewhere, copied alone) */
-    uintptr_t lo = (uintptr_t)v->text, hi = lo + v->text_len;
+    const char *const *vals = r->vals;
+    uintptr_t lo = (uintptr_t)v->text;
+    size_t len = v->text_len, ncols = in->ncols;
     size_t base = b->text.len + 1, *vo = b->valoff + b->nvo;
+    int outside = 0;
     if (v->text)
-        sbuf_add(&b->text, v->text, v->text_len);
-    for (size_t c = 0; c < in->ncols; c++) {
-        const char *s = r->vals[c];
-        uintptr_t p = (uintptr_t)s;
-        vo[c] = !s ? 0 : p >= lo && p < hi ? base + (size_t)(p - lo) : keep_str(b, s) + 1;
+        sbuf_add(&b->text, v->text, len);
+    for (size_t c = 0; c < ncols; c++) {   /* no branch: p - lo wraps when p < lo */
+        uintptr_t p = (uintptr_t)vals[c];
+        vo[c] = p ? base + (size_t)(p - lo) : 0;
+        outside |= p && p - lo >= len;
     }
-    b->nvo += in->ncols;
+    for (size_t c = 0; outside && c < ncols; c++) {
+        uintptr_t p = (uintptr_t)vals[c];
+        if (p && p - lo >= len)
+            vo[c] = keep_str(b, vals[c]) + 1;
+    }
+    b->nvo += ncols;
     GROW(b->nums, b->nnum, b->cnum, f->nscales + f->nterms);
     x->nums = b->nnum;
     if (f->nscales)
