@@ -111,18 +111,22 @@ int expr_scale_value(expr_scale_form form, const double *x, const unsigned char 
 /* An item term of the forms [q] and (K - [q]), q a field or a checkbox
  * option, compiled so that its value is read without walking the tree. */
 typedef struct expr_item {
+    const expr *e;          /* the term (borrowed) */
     long col;               /* the column q is bound to; -1: not of these forms */
     int reverse;            /* K - [q] */
     int checkbox;           /* [q(code)]: an unticked option reads 0 */
     double k;
 } expr_item;
 
-/* Compiles bound expression e into *out; returns 0 (and out->col -1) when
- * e is not of the forms expr_item takes. */
+/* Compiles bound expression e into *out; returns 0 (and out->col -1, the
+ * term then evaluated as an expression) when e is not of the forms
+ * expr_item takes. */
 int expr_item_compile(const expr *e, expr_item *out);
 
-/* The value of a compiled item term: exactly xval_number(expr_eval(e,
- * vals), out) for the e it was compiled from. */
-int expr_item_number(const expr_item *it, const char *const *vals, double *out);
+/* The values of n terms: ok[i] and x[i] are what xval_number(expr_eval(
+ * items[i].e, vals), &x[i]) gives, exactly, with x[i] NaN where ok[i] is
+ * 0.  Returns how many are numbers. */
+size_t expr_items_number(const expr_item *items, size_t n, const char *const *vals, double *x,
+                         unsigned char *ok);
 
 #endif

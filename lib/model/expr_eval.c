@@ -24,14 +24,10 @@ static xval string(const char *s)
  * exponent, the digits as a whole number (exact below 2^53) divided by an
  * exact power of ten give the correctly rounded value, the one strtod gives,
  * without its cost; anything longer goes to strtod. */
-static int decimal_text(const char *s, double *out)
+static int decimal_text_any(const char *s, double *out)
 {
     static const double tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-    if (s[0] >= '0' && s[0] <= '9' && s[1] == '\0') {   /* a code 0-9, most answers */
-        *out = s[0] - '0';
-        return 1;
-    }
     const char *p = s;
     while (isspace((unsigned char)*p))
         p++;
@@ -76,6 +72,16 @@ static int decimal_text(const char *s, double *out)
         return 1;
     }
     return util_parse_double(s, out);
+}
+
+/* decimal_text_any, with a code 0-9 (most answers) read where it is met */
+static inline int decimal_text(const char *s, double *out)
+{
+    if (s[0] >= '0' && s[0] <= '9' && s[1] == '\0') {
+        *out = s[0] - '0';
+        return 1;
+    }
+    return decimal_text_any(s, out);
 }
 
 int xval_number(xval v, double *out)
@@ -548,6 +554,7 @@ int expr_item_compile(const expr *e, expr_item *out)
 {
     const expr *ref = e;
     memset(out, 0, sizeof *out);
+    out->e = e;
     out->col = -1;
     /* a constant that is not finite reads as blank: left to expr_eval */
     if (e->kind == N_SUB && e->kids[0]->kind == N_NUM && isfinite(e->kids[0]->num))
@@ -563,7 +570,8 @@ int expr_item_compile(const expr *e, expr_item *out)
     return 1;
 }
 
-int expr_item_number(const expr_item *it, const char *const *vals, double *out)
+/* A compiled item term's value (col >= 0). */
+static int item_number(const expr_item *it, const char *const *vals, double *out)
 {
     const char *s = vals ? vals[it->col] : NULL;
     double y;
@@ -583,4 +591,20 @@ int expr_item_number(const expr_item *it, const char *const *vals, double *out)
         return 0;
     *out = d;
     return 1;
+}
+
+size_t expr_items_number(const expr_item *items, size_t n, const char *const *vals, double *x,
+                         unsigned char *ok)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const expr_item *it = &items[i];
+        double y = NAN;
+        int is = it->col >= 0 ? item_number(it, vals, &y)
+                              : xval_number(expr_eval(it->e, vals), &y);
+        x[i] = is ? y : NAN;
+        ok[i] = (unsigned char)is;
+        k += (size_t)is;
+    }
+    return k;
 }
