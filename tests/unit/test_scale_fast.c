@@ -52,6 +52,11 @@ static int setup(void **state)
     at_err err;
     sbuf_adds(&t, HEADER18);
     sbuf_adds(&t, rows);
+    /* longer than the scales valued with buffers on the stack (64 terms) */
+    sbuf_adds(&t, "s_long,f,,calc,L,\"mean(");
+    for (int i = 0; i < 66; i++)
+        sbuf_addf(&t, "%s%s", i ? ", " : "", i % 3 == 0 ? "[q1]" : i % 3 == 1 ? "(6 - [q2])" : "[c(2)]");
+    sbuf_adds(&t, ")\",,,,,,,,,,,,@MINITEMS=30\n");
     at_status st = dict_parse("f.csv", t.buf, t.len, NULL, &d, &problems, &err);
     if (st != AT_OK)
         print_error("%s: %s\n", err.msg, problems.n ? problems.items[0] : "");
@@ -105,6 +110,7 @@ static void test_forms(void **state)
         { "s_all", EXPR_SCALE_SUM, "rrr" },
         { "s_box", EXPR_SCALE_PLUS, "bb" },
     };
+    assert_int_equal(field_named(in, "s_long")->nterms, 66);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const dict_field *f = field_named(in, cases[i].name);
         assert_int_equal(f->calc_form, cases[i].form);
@@ -136,7 +142,8 @@ static void test_same_as_generic(void **state)
     };
     static const char *const box_vals[] = { NULL, "", "0", "1", "-0", "x" };
     enum { NI = sizeof item_vals / sizeof item_vals[0], NB = sizeof box_vals / sizeof box_vals[0] };
-    const char *scales[] = { "s_sum", "s_mean", "s_plus", "s_right", "s_other", "s_all", "s_box" };
+    const char *scales[] = { "s_sum", "s_mean", "s_plus", "s_right", "s_other", "s_all", "s_box",
+                             "s_long" };
     long q[3] = { instrument_col(in, "q1"), instrument_col(in, "q2"), instrument_col(in, "q3") };
     long c1 = instrument_col(in, "c___1"), c2 = instrument_col(in, "c___2");
     const char **vals = xcalloc(in->ncols, sizeof *vals);
@@ -153,7 +160,7 @@ static void test_same_as_generic(void **state)
                     vals[c2] = box_vals[x / NB];
                     for (size_t s = 0; s < sizeof scales / sizeof scales[0]; s++) {
                         const dict_field *f = field_named(in, scales[s]);
-                        double t_fast[8], t_gen[8];
+                        double t_fast[80], t_gen[80];
                         size_t n_fast = 99, n_gen = 99;
                         xval calc;
                         double fast = instrument_scale_terms(in, f, cv, &n_fast, t_fast);
