@@ -54,8 +54,9 @@ static int setup(void **state)
     sbuf_adds(&t, rows);
     /* longer than the scales valued with buffers on the stack (64 terms) */
     sbuf_adds(&t, "s_long,f,,calc,L,\"mean(");
+    static const char *const kinds[] = { "[q1]", "(6 - [q2])", "[c(2)]" };
     for (int i = 0; i < 66; i++)
-        sbuf_addf(&t, "%s%s", i ? ", " : "", i % 3 == 0 ? "[q1]" : i % 3 == 1 ? "(6 - [q2])" : "[c(2)]");
+        sbuf_addf(&t, "%s%s", i ? ", " : "", kinds[i % 3]);
     sbuf_adds(&t, ")\",,,,,,,,,,,,@MINITEMS=30\n");
     at_status st = dict_parse("f.csv", t.buf, t.len, NULL, &d, &problems, &err);
     if (st != AT_OK)
