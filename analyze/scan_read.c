@@ -9,7 +9,10 @@
  * the rows of one reading, in its order, so the output is the same bytes.
  *
  * A batch keeps copies of everything a row holds (its strings as offsets
- * into one buffer, its numbers in another), so the store may move on.
+ * into one buffer, its numbers in another), so the store may move on: the
+ * answers as one copy of the text the view unpacked them in, and a header
+ * string that is the same as in one of the two rows before as that row's
+ * copy.
  * Each reader has batches for a block or more, so it can read a block
  * ahead while this thread is still taking the other reader's; a batch's
  * buffers are made when it is first filled, and the batch given back last
@@ -18,6 +21,7 @@
 #include "handoff.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +58,8 @@ typedef struct batch {
     size_t nnum, cnum;
     size_t *counts;             /* per row: answered terms per scale */
     size_t ncnt, ccnt;
+    size_t recent[NSTR][2];     /* per header string, the last two texts kept, */
+    int nrecent[NSTR];          /* as offsets into text */
 } batch;
 
 /* The blocks: block b is the clients from from[b] to from[b + 1] (NULL:
@@ -86,6 +92,26 @@ static size_t keep_str(batch *b, const char *s)
     return at;
 }
 
+/* Keeps header string k of a row: most are the same as in one of the two
+ * rows before (a client's code and cohort for all its rows, a session's
+ * date for both its forms, the instrument and rater alternating between
+ * them), and then share that row's copy. */
+static size_t keep_header(batch *b, int k, const char *s)
+{
+    size_t *recent = b->recent[k];
+    if (!s)
+        s = "";
+    for (int i = 0; i < b->nrecent[k]; i++)
+        if (strcmp(b->text.buf + recent[i], s) == 0)
+            return recent[i];
+    size_t at = keep_str(b, s);
+    recent[1] = recent[0];
+    recent[0] = at;
+    if (b->nrecent[k] < 2)
+        b->nrecent[k]++;
+    return at;
+}
+
 #define GROW(arr, n, cap, need)                                                   \
     do {                                                                          \
         if ((n) + (need) > (cap)) {                                               \
@@ -109,15 +135,33 @@ static void batch_add(batch *b, const an_row *r)
                                v->instrument, v->rater, v->rater_code, v->status, v->source,
                                v->started_at, v->finished_at };
     for (int k = 0; k < NSTR; k++)
-        x->str[k] = keep_str(b, strs[k]);
+        x->str[k] = keep_header(b, k, strs[k]);
     x->form = f;
     x->rater_ok = r->rater_ok;
     x->alliance = r->alliance;
     memcpy(x->role, r->role, sizeof x->role);
     GROW(b->valoff, b->nvo, b->cvo, in->ncols);
     x->vals = b->nvo;
-    for (size_t c = 0; c < in->ncols; c++)
-        b->valoff[b->nvo++] = r->vals[c] ? keep_str(b, r->vals[c]) + 1 : 0;
+    /* the answers point into the view's text: copied whole, each answer is
+     * at its offset there (a computed calc is elsewhere, copied alone) */
+    const char *const *vals = r->vals;
+    uintptr_t lo = (uintptr_t)v->text;
+    size_t len = v->text_len, ncols = in->ncols;
+    size_t base = b->text.len + 1, *vo = b->valoff + b->nvo;
+    int outside = 0;
+    if (v->text)
+        sbuf_add(&b->text, v->text, len);
+    for (size_t c = 0; c < ncols; c++) {   /* no branch: p - lo wraps when p < lo */
+        uintptr_t p = (uintptr_t)vals[c];
+        vo[c] = p ? base + (size_t)(p - lo) : 0;
+        outside |= p && p - lo >= len;
+    }
+    for (size_t c = 0; outside && c < ncols; c++) {
+        uintptr_t p = (uintptr_t)vals[c];
+        if (p && p - lo >= len)
+            vo[c] = keep_str(b, vals[c]) + 1;
+    }
+    b->nvo += ncols;
     GROW(b->nums, b->nnum, b->cnum, f->nscales + f->nterms);
     x->nums = b->nnum;
     if (f->nscales)
@@ -144,6 +188,7 @@ static void batch_reset(batch *b)
     b->end = b->failed = 0;
     sbuf_reset(&b->text);
     b->nvo = b->nnum = b->ncnt = 0;
+    memset(b->nrecent, 0, sizeof b->nrecent);
 }
 
 static void batch_free(batch *b)

@@ -22,25 +22,41 @@ int instrument_shown(const dict_instrument *in, size_t i, const char *const *val
     return !f->branching || xval_truthy(expr_eval(f->branching, vals));
 }
 
+/* Scales of up to this many terms are valued with buffers on the stack;
+ * a longer one term by term. */
+enum { SCALE_FAST_TERMS = 64 };
+
 /* A calc's value with @MINITEMS honoured; counts the answered terms and
- * stores their values in terms (when not NULL; NaN for a blank term). */
+ * stores their values in terms (when not NULL; NaN for a blank term).
+ * Each term is valued once, an item term [q] or (K - [q]) from its
+ * compiled form, and a sum, mean or + chain of the terms from their
+ * values, which is what evaluating the calc would give (expr.h). */
 static xval calc_value(const dict_field *f, const char *const *vals, size_t *answered,
                        double *terms)
 {
     xval blank = { XV_BLANK, 0.0, NULL };
-    size_t k = 0;
-    double x;
-    for (size_t i = 0; i < f->nterms; i++) {
-        int ok = xval_number(expr_eval(f->terms[i], vals), &x);
-        if (ok)
-            k++;
-        if (terms)
-            terms[i] = ok ? x : NAN;
+    double x[SCALE_FAST_TERMS];
+    unsigned char ok[SCALE_FAST_TERMS];
+    size_t k = 0, n = f->nterms;
+    int short_scale = n <= SCALE_FAST_TERMS;
+    if (short_scale) {
+        k = expr_items_number(f->items, n, vals, terms ? terms : x, ok);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            double y;
+            k += expr_items_number(&f->items[i], 1, vals, &y, ok);
+            if (terms)
+                terms[i] = y;
+        }
     }
     if (answered)
         *answered = k;
     if (!f->calc || (f->minitems > 0 && k < (size_t)f->minitems))
         return blank;
+    if (short_scale && f->calc_form != EXPR_SCALE_OTHER) {
+        xval v = { XV_NUM, 0.0, NULL };
+        return expr_scale_value(f->calc_form, terms ? terms : x, ok, n, &v.num) ? v : blank;
+    }
     return expr_eval(f->calc, vals);
 }
 

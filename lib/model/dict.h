@@ -75,6 +75,9 @@ typedef struct dict_field {
     const expr **terms;     /* scale terms (borrowed from calc), NULL when not a scale */
     size_t nterms;
     int scale_is_mean;
+    expr_item *items;       /* per scale term, compiled when it is [q] or (K - [q]) (col -1:
+                               evaluated as an expression); NULL when not a scale */
+    expr_scale_form calc_form;  /* how the calc follows from its terms' values */
     field_role role;
     int minitems;           /* 0 when not given */
     int has_alert_below, has_resolved_at;

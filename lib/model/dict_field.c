@@ -559,6 +559,12 @@ void dict_instrument_setup(dict_ctx *c, dict_instrument *in)
             f->calc = load_expr(c, in, f, f->cols[DC_CHOICES], "calculation");
             if (f->calc)
                 f->nterms = expr_scale_terms(f->calc, &f->terms, &f->scale_is_mean);
+            if (f->nterms) {
+                f->calc_form = expr_scale_form_of(f->calc);
+                f->items = xmalloc(f->nterms * sizeof *f->items);
+                for (size_t t = 0; t < f->nterms; t++)
+                    expr_item_compile(f->terms[t], &f->items[t]);
+            }
         }
     }
     in->calc_order = xmalloc((ncalc ? ncalc : 1) * sizeof *in->calc_order);
@@ -585,6 +591,7 @@ void dict_field_release(dict_field *f)
     expr_free(f->branching);
     expr_free(f->calc);
     free(f->terms);
+    free(f->items);
     memset(f, 0, sizeof *f);
 }
 

@@ -85,4 +85,48 @@ void expr_each_ref(const expr *e, void (*fn)(long col, void *ctx), void *ctx);
  * other expression. */
 size_t expr_scale_terms(const expr *e, const expr ***terms, int *is_mean);
 
+/* How a scale expression's value follows from its terms' values, so that
+ * scoring, which needs each term's value anyway, need not evaluate the
+ * terms a second time: sum(...) or mean(...) of them, or a + chain that
+ * adds them left to right (([a] + [b]) + [c]); EXPR_SCALE_OTHER for any
+ * other expression, such as [a] + ([b] + [c]), whose additions go in
+ * another order. */
+typedef enum expr_scale_form {
+    EXPR_SCALE_OTHER, EXPR_SCALE_SUM, EXPR_SCALE_MEAN, EXPR_SCALE_PLUS
+} expr_scale_form;
+
+/* The form of e, a scale expression (expr_scale_terms gives its terms). */
+expr_scale_form expr_scale_form_of(const expr *e);
+
+/* The value of a scale of form (not EXPR_SCALE_OTHER) from its n terms'
+ * values: ok[i] says whether term i is a number (xval_number), x[i] is
+ * then that number.  Gives what xval_number(expr_eval(scale)) gives: the
+ * same additions in the same order, the same blanks (sum and mean skip
+ * terms that are not numbers and are blank when none is; a + chain is
+ * blank when a term is, or when a partial sum overflows).  Returns 1 and
+ * stores the number, or 0 for blank. */
+int expr_scale_value(expr_scale_form form, const double *x, const unsigned char *ok, size_t n,
+                     double *out);
+
+/* An item term of the forms [q] and (K - [q]), q a field or a checkbox
+ * option, compiled so that its value is read without walking the tree. */
+typedef struct expr_item {
+    const expr *e;          /* the term (borrowed) */
+    long col;               /* the column q is bound to; -1: not of these forms */
+    int reverse;            /* K - [q] */
+    int checkbox;           /* [q(code)]: an unticked option reads 0 */
+    double k;
+} expr_item;
+
+/* Compiles bound expression e into *out; returns 0 (and out->col -1, the
+ * term then evaluated as an expression) when e is not of the forms
+ * expr_item takes. */
+int expr_item_compile(const expr *e, expr_item *out);
+
+/* The values of n terms: ok[i] and x[i] are what xval_number(expr_eval(
+ * items[i].e, vals), &x[i]) gives, exactly, with x[i] NaN where ok[i] is
+ * 0.  Returns how many are numbers. */
+size_t expr_items_number(const expr_item *items, size_t n, const char *const *vals, double *x,
+                         unsigned char *ok);
+
 #endif

@@ -24,7 +24,7 @@ static xval string(const char *s)
  * exponent, the digits as a whole number (exact below 2^53) divided by an
  * exact power of ten give the correctly rounded value, the one strtod gives,
  * without its cost; anything longer goes to strtod. */
-static int decimal_text(const char *s, double *out)
+static int decimal_text_any(const char *s, double *out)
 {
     static const double tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
@@ -72,6 +72,16 @@ static int decimal_text(const char *s, double *out)
         return 1;
     }
     return util_parse_double(s, out);
+}
+
+/* decimal_text_any, with a code 0-9 (most answers) read where it is met */
+static inline int decimal_text(const char *s, double *out)
+{
+    if (s[0] >= '0' && s[0] <= '9' && s[1] == '\0') {
+        *out = s[0] - '0';
+        return 1;
+    }
+    return decimal_text_any(s, out);
 }
 
 int xval_number(xval v, double *out)
@@ -489,4 +499,112 @@ size_t expr_scale_terms(const expr *e, const expr ***terms, int *is_mean)
     if (is_mean)
         *is_mean = mean;
     return n;
+}
+
+expr_scale_form expr_scale_form_of(const expr *e)
+{
+    if (e->kind == N_CALL && (e->fn == F_SUM || e->fn == F_MEAN) && e->nkids > 0)
+        return e->fn == F_SUM ? EXPR_SCALE_SUM : EXPR_SCALE_MEAN;
+    if (e->kind != N_ADD)
+        return EXPR_SCALE_OTHER;
+    /* collect_plus lists the terms from the left; they are added in that
+     * order only when no right operand is itself a sum */
+    for (; e->kind == N_ADD; e = e->kids[0])
+        if (e->kids[1]->kind == N_ADD)
+            return EXPR_SCALE_OTHER;
+    return EXPR_SCALE_PLUS;
+}
+
+int expr_scale_value(expr_scale_form form, const double *x, const unsigned char *ok, size_t n,
+                     double *out)
+{
+    double acc = 0.0;
+    size_t k = 0;
+    if (form == EXPR_SCALE_PLUS) {
+        /* arith: blank on a blank operand or a sum that is not finite, and a
+         * blank stays blank to the end of the chain */
+        for (size_t i = 0; i < n; i++) {
+            if (!ok[i])
+                return 0;
+            acc = i ? acc + x[i] : x[i];
+            if (!isfinite(acc))
+                return 0;
+        }
+        *out = acc;
+        return n > 0;
+    }
+    /* eval_step's sum and mean: the running value starts at 0.0 (so a
+     * lone -0 gives 0), numbers only */
+    for (size_t i = 0; i < n; i++) {
+        if (ok[i]) {
+            acc += x[i];
+            k++;
+        }
+    }
+    if (k == 0)
+        return 0;
+    double v = form == EXPR_SCALE_MEAN ? acc / (double)k : acc;
+    if (!isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int expr_item_compile(const expr *e, expr_item *out)
+{
+    const expr *ref = e;
+    memset(out, 0, sizeof *out);
+    out->e = e;
+    out->col = -1;
+    /* a constant that is not finite reads as blank: left to expr_eval */
+    if (e->kind == N_SUB && e->kids[0]->kind == N_NUM && isfinite(e->kids[0]->num))
+        ref = e->kids[1];
+    if (ref->kind != N_REF || ref->col < 0)
+        return 0;
+    if (ref != e) {
+        out->reverse = 1;
+        out->k = e->kids[0]->num;
+    }
+    out->col = ref->col;
+    out->checkbox = ref->code != NULL;
+    return 1;
+}
+
+/* A compiled item term's value (col >= 0). */
+static int item_number(const expr_item *it, const char *const *vals, double *out)
+{
+    const char *s = vals ? vals[it->col] : NULL;
+    double y;
+    if (!s || !*s) {
+        if (!it->checkbox)          /* leaf(): blank, and arithmetic on it blank */
+            return 0;
+        y = 0.0;                    /* an unticked option */
+    } else if (!decimal_text(s, &y)) {
+        return 0;                   /* text is no number, and K - text is blank */
+    }
+    if (!it->reverse) {
+        *out = y;
+        return 1;
+    }
+    double d = it->k - y;           /* arith(N_SUB), blank when not finite */
+    if (!isfinite(d))
+        return 0;
+    *out = d;
+    return 1;
+}
+
+size_t expr_items_number(const expr_item *items, size_t n, const char *const *vals, double *x,
+                         unsigned char *ok)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const expr_item *it = &items[i];
+        double y = NAN;
+        int is = it->col >= 0 ? item_number(it, vals, &y)
+                              : xval_number(expr_eval(it->e, vals), &y);
+        x[i] = is ? y : NAN;
+        ok[i] = (unsigned char)is;
+        k += (size_t)is;
+    }
+    return k;
 }

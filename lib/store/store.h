@@ -290,6 +290,10 @@ typedef struct admin_view {
     size_t n;                /* the columns of the version */
     const char *const *fields;  /* their names, in the version's order */
     const char *const *values;  /* the answers in that order, NULL for blank */
+    const char *text;        /* the text values point into, text_len bytes (NULL when
+                                they are not in one text): a reader keeping a copy of
+                                the answers may copy it whole */
+    size_t text_len;
 } admin_view;
 
 /* How many administrations match (what store_admin_each would give). */

@@ -174,7 +174,9 @@ int store_unpack(char *text, const char **vals, size_t n)
             p++;
             if (!(v = unescape(&p)))
                 return 0;
-        } else if (strncmp(p, "null", 4) == 0) {
+        } else if (p[0] == 'n' && p[1] == 'u' && p[2] == 'l' && p[3] == 'l') {
+            /* (compared by hand: strncmp's call costs more than the rest of a
+             * blank answer's reading) */
             p += 4;
         } else {
             /* a number or literal someone wrote by hand: its text */

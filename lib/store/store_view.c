@@ -250,6 +250,8 @@ at_status store_admin_each(store *s, const admin_filter *flt,
         v.n = cols->n;
         v.fields = (const char *const *)cols->names;
         v.values = vals;
+        v.text = text.buf;
+        v.text_len = text.len + 1;   /* with the NUL that ends the last value */
         if (fn(&v, ctx))
             goto out;
     }
