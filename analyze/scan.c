@@ -354,6 +354,7 @@ int scan_run(const an_ctx *cx, const an_analysis *const *a, void *const *st, siz
     flt.rater = all_raters ? NULL : o->rater;
     flt.from_date = o->from;
     flt.to_date = o->to;
+    flt.brief = 1;      /* no analysis reads the source or the times */
 
     at_err err;
     at_status code = AT_OK;

@@ -18,10 +18,11 @@
     " CROSS JOIN sessions se ON se.client_id = c.id"                                      \
     " CROSS JOIN administrations a ON a.session_id = se.id"
 
-#define ADMIN_SELECT                                                                      \
+#define ADMIN_SELECT(times)                                                               \
     "SELECT a.id, c.code, se.therapist_id, se.number, se.date, coalesce(se.modality, ''),"  \
-    " a.instrument_id, a.rater, a.rater_code, a.status, a.source, a.started_at, a.finished_at," \
-    " a.answers"
+    " a.instrument_id, a.rater, a.rater_code, a.status, " times ", a.answers"
+#define ADMIN_TIMES "a.source, a.started_at, a.finished_at"
+#define ADMIN_NO_TIMES "NULL, NULL, NULL"
 
 /* A filter's conditions, each with its one parameter.  Only those the
  * filter gives are written: the walk tests every row against each
@@ -215,7 +216,7 @@ at_status store_admin_each(store *s, const admin_filter *flt,
     at_status rc = AT_OK;
     if (!flt)
         flt = &none;
-    admin_sql(&q, ADMIN_SELECT, flt, " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id");
+    admin_sql(&q, flt->brief ? ADMIN_SELECT(ADMIN_NO_TIMES) : ADMIN_SELECT(ADMIN_TIMES), flt, " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id");
     if ((rc = by_id_load(s, "SELECT id, code, coalesce(cohort, '') FROM therapists", 0, &ther,
                          err)) != AT_OK ||
         (rc = by_id_load(s, "SELECT id, name, version FROM instruments", 1, &instr,
