@@ -15,10 +15,21 @@ enum { COL_LEAD = -2, COL_SKIP = -1 };
 enum { LEAD_CLIENT, LEAD_THERAPIST, LEAD_SESSION, LEAD_DATE, LEAD_MODALITY, LEAD_RATER,
        LEAD_RATER_CODE, NLEAD };
 
-/* Lines of the file, indexed by the place of a row among those saved. */
+/* Lines of the file, indexed by the place of a row among those saved, kept
+ * as runs of rows the same number of lines apart: the rows of a plain file
+ * are one run, so what an import keeps does not grow with the file (a file
+ * whose rows are spaced unevenly takes at most 6 bytes a row). */
+typedef struct line_run {
+    uint32_t seq;         /* the run's first row (1 for the first saved) */
+    uint32_t line;        /* its line */
+    uint32_t step;        /* lines from one row of the run to the next */
+} line_run;
+
 typedef struct line_list {
-    uint32_t *line;
-    size_t n, cap;
+    line_run *run;
+    size_t nrun, cap;
+    size_t n;             /* rows in all */
+    uint32_t last;        /* the line of the last row */
 } line_list;
 
 /* Where one side of an import puts its messages: the reading side (header,

@@ -12,22 +12,42 @@
 
 static void lines_add(line_list *l, long line)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 1024;
-        l->line = xrealloc(l->line, l->cap * sizeof *l->line);
+    line_run *r = l->nrun ? &l->run[l->nrun - 1] : NULL;
+    uint32_t at = (uint32_t)line;
+    l->n++;
+    if (r && l->n - r->seq == 1 && at > l->last) {
+        r->step = at - l->last;       /* a run's second row sets its spacing */
+    } else if (!r || at - l->last != r->step || at <= l->last) {
+        if (l->nrun == l->cap) {
+            l->cap = l->cap ? 2 * l->cap : 16;
+            l->run = xrealloc(l->run, l->cap * sizeof *l->run);
+        }
+        l->run[l->nrun++] = (line_run){ .seq = (uint32_t)l->n, .line = at, .step = 0 };
     }
-    l->line[l->n++] = (uint32_t)line;
+    l->last = at;
 }
 
 static long lines_get(const line_list *l, long seq)
 {
-    return seq >= 1 && (size_t)seq <= l->n ? (long)l->line[seq - 1] : 0;
+    if (seq < 1 || (size_t)seq > l->n)
+        return 0;
+    /* the last run that starts at or before seq */
+    size_t lo = 0, hi = l->nrun;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->run[mid].seq <= (uint32_t)seq)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const line_run *r = &l->run[lo];
+    return (long)r->line + (long)(seq - (long)r->seq) * (long)r->step;
 }
 
 void import_release_lines(importer *im)
 {
-    free(im->admin_lines.line);
-    free(im->session_lines.line);
+    free(im->admin_lines.run);
+    free(im->session_lines.run);
     memset(&im->admin_lines, 0, sizeof im->admin_lines);
     memset(&im->session_lines, 0, sizeof im->session_lines);
 }

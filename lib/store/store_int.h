@@ -81,6 +81,7 @@ struct store {
      * on SQLite, so nobody else makes rows meanwhile) */
     long session_top, admin_top;
     int bulk;                        /* the open transaction is store_begin_bulk's */
+    long cache_before;               /* PRAGMA cache_size before it, given back after */
     int reading;                     /* a read transaction of store_read_begin is open */
     /* the sessions, clients and therapists the open transaction's saves
      * touched, as bits by row id, and how many of each */
