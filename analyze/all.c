@@ -135,12 +135,24 @@ static struct {
     int pass;
 } progress_of;
 
+/* The tables go to disk while the run goes on (outfile_writeback), so
+ * that committing them at the end waits for little. */
+static void start_writeback(void)
+{
+    for (size_t i = 0; i < NTABLES; i++) {
+        outfile_writeback(&tables[i].out);
+        outfile_writeback(&tables[i].xout);
+    }
+}
+
 static void progress_row(void *st, const an_row *r)
 {
     (void)st;
     (void)r;
     progress_of.rows++;
     meter_step(&progress_of.m, progress_of.rows, progress_of.rows);
+    if (progress_of.rows % 16384 == 0)
+        start_writeback();
 }
 
 static const an_analysis an_progress = { .name = "progress", .row = progress_row };

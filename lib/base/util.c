@@ -1,11 +1,12 @@
 /* util.c: status codes, growable strings, message lists, small parsers,
  * reading files, output files written whole, option values. */
-#define _XOPEN_SOURCE 700   /* realpath */
+#define _GNU_SOURCE         /* realpath; sync_file_range where there is one */
 #include "util.h"
 #include "version.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -386,6 +387,7 @@ at_status outfile_open(outfile *o, const char *path, at_err *err)
     int fd = -1, e = 0;
     o->fp = NULL;
     o->path = o->tmp = o->iobuf = NULL;
+    o->started = 0;
     if (!path || strcmp(path, "-") == 0) {
         o->fp = stdout;
         return AT_OK;
@@ -416,6 +418,27 @@ fail:
     sbuf_release(&tmp);
     outfile_release(o);
     return at_fail(err, AT_EIO, "'%s': cannot write: %s", path, strerror(e));
+}
+
+/* Writeback is started once this much more has been written. */
+#define OUTFILE_WRITEBACK ((long long)8 << 20)
+
+void outfile_writeback(outfile *o)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (!o->fp || !o->tmp)
+        return;
+    int fd = fileno(o->fp);
+    off_t at = lseek(fd, 0, SEEK_CUR);   /* what the stream has handed to the kernel */
+    if (at < 0 || (long long)at - o->started < OUTFILE_WRITEBACK)
+        return;
+    /* only starts the writing: errors and the wait are fsync's, at commit */
+    (void)sync_file_range(fd, (off_t)o->started, (off_t)(at - o->started),
+                          SYNC_FILE_RANGE_WRITE);
+    o->started = (long long)at;
+#else
+    (void)o;
+#endif
 }
 
 at_status outfile_commit(outfile *o, at_err *err)

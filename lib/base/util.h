@@ -103,9 +103,10 @@ typedef struct outfile {
     char *path;        /* NULL: standard output */
     char *tmp;         /* the temporary file, NULL when writing directly */
     char *iobuf;       /* the temporary file's stream buffer (large, for big tables) */
+    long long started; /* the bytes whose writing to disk outfile_writeback started */
 } outfile;
 
-#define OUTFILE_INIT { NULL, NULL, NULL, NULL }
+#define OUTFILE_INIT { NULL, NULL, NULL, NULL, 0 }
 
 at_status outfile_open(outfile *o, const char *path, at_err *err);
 /* Refuses an output path that would overwrite the study: the study file
@@ -116,6 +117,13 @@ at_status outfile_open(outfile *o, const char *path, at_err *err);
  * message naming the output path. */
 at_status outpath_check(const char *out, const char *study, at_err *err);
 at_status outfile_commit(outfile *o, at_err *err);
+/* Starts the kernel writing to disk what has been written to a temporary
+ * file since the last call, once that is 8 MB or more, and returns
+ * without waiting (Linux's sync_file_range; elsewhere nothing).  A long
+ * run that calls it now and then finds most of its tables on disk already
+ * when outfile_commit's fsync comes, rather than hundreds of megabytes to
+ * write then.  Changes nothing of what is written or when it is whole. */
+void outfile_writeback(outfile *o);
 void outfile_release(outfile *o);
 
 /* Where the first byte that is not part of well-formed UTF-8 lies in

@@ -359,6 +359,36 @@ static void test_outfile(void **state)
     assert_memory_equal(text, big.buf, len);
     free(text);
     sbuf_release(&big);
+
+    /* writeback started part way changes nothing of what arrives: it
+     * starts once 8 MB more than before have reached the kernel */
+    assert_int_equal(outfile_open(&o, path, &err), AT_OK);
+    char chunk[4096];
+    size_t written = 0;
+    for (int i = 0; i < 2300; i++) {        /* 9.4 MB, the bytes counting up */
+        for (size_t k = 0; k < sizeof chunk; k++)
+            chunk[k] = (char)((written + k) % 251);
+        fwrite(chunk, 1, sizeof chunk, o.fp);
+        written += sizeof chunk;
+        outfile_writeback(&o);
+        if (i == 1000)                       /* 4 MB: not yet */
+            assert_int_equal(o.started, 0);
+    }
+#ifdef __linux__
+    assert_true(o.started >= (8LL << 20) && o.started <= (long long)written);
+#endif
+    assert_int_equal(outfile_commit(&o, &err), AT_OK);
+    assert_int_equal(util_read_file(path, &text, &len, &err), AT_OK);
+    assert_int_equal(len, written);
+    for (size_t k = 0; k < len; k++)
+        if (text[k] != (char)(k % 251))
+            fail_msg("byte %zu differs", k);
+    free(text);
+    outfile so = OUTFILE_INIT;               /* standard output: nothing to start */
+    assert_int_equal(outfile_open(&so, "-", &err), AT_OK);
+    outfile_writeback(&so);
+    assert_int_equal(so.started, 0);
+
     assert_int_equal(outfile_open(&o, path, &err), AT_OK);
     fputs("x,y\n1,2\n", o.fp);
     assert_int_equal(outfile_commit(&o, &err), AT_OK);
