@@ -560,7 +560,7 @@ static at_status migrate(store *s, at_err *err)
         }
         version++;
     }
-    return AT_OK;
+    return store_retext_3(s, err);
 }
 
 /* Why path cannot be written: the OS reason for the file or its folder. */

@@ -200,6 +200,10 @@ at_status store_migrate_2(store *s, at_err *err);
 
 /* Migrates schema 2 to 3 (web links) inside the open transaction. */
 at_status store_migrate_3(store *s, at_err *err);
+/* Rewrites a schema-3 administrations table's source check from an IN
+ * list to the same rule as an OR chain, in place, when it has the first;
+ * a study busy with another writer is left as it is (store_migrate.c). */
+at_status store_retext_3(store *s, at_err *err);
 
 /* The PostgreSQL backend's opening (store_pg.c): whether path is a
  * PostgreSQL URL; connecting s (path, mode set), with its schema made,

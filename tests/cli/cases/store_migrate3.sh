@@ -76,3 +76,29 @@ echo "schema now: $(sqlite3 -readonly one.db 'PRAGMA user_version')"
 sqlite3 -readonly -csv one.db "$answers" >one.after
 echo "every answer the same: $(cmp -s one.before one.after && echo yes || echo NO)"
 echo "same schema as a new study: $(cmp -s <(sqlite3 -readonly one.db .schema) <(collect --db new.db init >/dev/null; sqlite3 -readonly new.db .schema) && echo yes || echo NO)"
+
+echo "# a schema-3 study whose source check is the IN list the first schema-3 release"
+echo "# wrote (put back here as it wrote it) gets the same rule as an OR chain from the"
+echo "# first command that writes, in place: no row touched, still schema 3"
+check="SELECT substr(sql, instr(sql, 'CHECK (source'), 70) FROM sqlite_schema WHERE name = 'administrations'"
+sqlite3 old.db "PRAGMA writable_schema = ON;
+  UPDATE sqlite_schema SET sql = replace(sql,
+    'CHECK (source = ''interactive'' OR source = ''import'' OR source = ''web'')',
+    'CHECK (source IN (''interactive'', ''import'', ''web''))') WHERE name = 'administrations';
+  PRAGMA schema_version = $(( $(sqlite3 old.db 'PRAGMA schema_version') + 1 ));
+  PRAGMA writable_schema = OFF;"
+echo "before: $(sqlite3 -readonly old.db "$check")"
+for q in answers admins trail; do sqlite3 -readonly -csv old.db "${!q}" >$q.before; done
+collect --db old.db export client_post_session -o /dev/null
+echo "after a reading command: $(sqlite3 -readonly old.db "$check")"
+run collect --db old.db therapist add T77
+echo "after a writing command: $(sqlite3 -readonly old.db "$check")"
+for q in answers admins trail; do
+  sqlite3 -readonly -csv old.db "${!q}" >$q.after
+  echo "$q the same: $(cmp -s $q.before $q.after && echo yes || echo NO)"
+done
+echo "schema: $(sqlite3 -readonly old.db 'PRAGMA user_version'), integrity: $(sqlite3 -readonly old.db 'PRAGMA integrity_check')"
+echo "same schema as a new study: $(cmp -s <(sqlite3 -readonly old.db .schema) <(sqlite3 -readonly new.db .schema) && echo yes || echo NO)"
+sqlite3 old.db "INSERT INTO administrations(session_id, instrument_id, rater, status, started_at, finished_at, source) VALUES (1, 1, 'observer', 'partial', 'x', 'x', 'paper')" 2>&1 | sed 's/^.*CHECK/CHECK/'
+# SQLite evaluates an IN list of three values by filling a table on every insert
+echo "tables an insert fills: $(sqlite3 -readonly old.db "EXPLAIN INSERT INTO administrations(session_id, instrument_id, rater, status, started_at, finished_at, source) VALUES (1, 1, 'observer', 'partial', 'x', 'x', 'web')" | grep -c OpenEphemeral)"
