@@ -127,6 +127,8 @@ const char *xval_format(xval v, char buf[64])
     case XV_NUM:
         if (v.num == 0.0)            /* no "-0" */
             snprintf(buf, 64, "0");
+        else if (isfinite(v.num))
+            fmt_num(v.num, buf);     /* what %.15g writes, without printf's cost */
         else
             snprintf(buf, 64, "%.15g", v.num);
         break;
