@@ -185,15 +185,7 @@ static gmodel *model_of(growth *g, const gseries *s)
 
 static size_t therapist_index(gmodel *m, const char *code)
 {
-    for (size_t i = m->ntcode; i-- > 0;)
-        if (strcmp(m->tcode[i], code) == 0)
-            return i;
-    if (m->ntcode == m->tcap) {
-        m->tcap = m->tcap ? 2 * m->tcap : 16;
-        m->tcode = xrealloc(m->tcode, m->tcap * sizeof *m->tcode);
-    }
-    m->tcode[m->ntcode] = xstrdup(code);
-    return m->ntcode++;
+    return util_code_index(&m->tcode, &m->ntcode, &m->tcap, code);
 }
 
 /* Hands one finished series to its model: time is the session number, or

@@ -125,15 +125,7 @@ size_t an_terms(const an_row *r, size_t si, double *out)
 
 static size_t client_therapist(an_client *c, const char *code)
 {
-    for (size_t i = 0; i < c->ntherapists; i++)
-        if (strcmp(c->therapists[i], code) == 0)
-            return i;
-    if (c->ntherapists == c->tcap) {
-        c->tcap = c->tcap ? 2 * c->tcap : 2;
-        c->therapists = xrealloc(c->therapists, c->tcap * sizeof *c->therapists);
-    }
-    c->therapists[c->ntherapists] = xstrdup(code);
-    return c->ntherapists++;
+    return util_code_index(&c->therapists, &c->ntherapists, &c->tcap, code);
 }
 
 static an_series *client_series(an_client *c, const char *instrument, const char *scale,

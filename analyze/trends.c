@@ -98,22 +98,10 @@ static double row_x(const trends *t, const admin_view *v)
 
 static void trends_free(void *st);
 
-/* The index of name in the client's names, added when new: a client's
- * sessions mostly share one therapist and cohort, so the last few are
- * looked at first. */
+/* The index of name in the client's names, added when new. */
 static size_t name_of(trends *t, const char *name)
 {
-    if (!name)
-        name = "";
-    for (size_t i = t->nnames; i-- > 0;)
-        if (strcmp(t->names[i], name) == 0)
-            return i;
-    if (t->nnames == t->namecap) {
-        t->namecap = t->namecap ? 2 * t->namecap : 4;
-        t->names = xrealloc(t->names, t->namecap * sizeof *t->names);
-    }
-    t->names[t->nnames] = xstrdup(name);
-    return t->nnames++;
+    return util_code_index(&t->names, &t->nnames, &t->namecap, name ? name : "");
 }
 
 static void names_clear(trends *t)

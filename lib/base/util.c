@@ -90,6 +90,19 @@ char *xstrdup(const char *s)
     return s ? xstrndup(s, strlen(s)) : NULL;
 }
 
+size_t util_code_index(char ***list, size_t *n, size_t *cap, const char *s)
+{
+    for (size_t i = *n; i-- > 0;)
+        if (strcmp((*list)[i], s) == 0)
+            return i;
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 4;
+        *list = xrealloc(*list, *cap * sizeof **list);
+    }
+    (*list)[*n] = xstrdup(s);
+    return (*n)++;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
     char *p = xmalloc(n + 1);

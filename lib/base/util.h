@@ -83,6 +83,11 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);          /* NULL stays NULL */
 char *xstrndup(const char *s, size_t n);
+/* The index of s in the list of distinct strings list[0..*n), a copy of s
+ * added at the end when it is not there (the list grows as needed; the
+ * caller frees the strings and the list).  The latest are looked at first:
+ * a client's rows mostly repeat the code just added. */
+size_t util_code_index(char ***list, size_t *n, size_t *cap, const char *s);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees. */
 at_status util_read_file(const char *path, char **out, size_t *len, at_err *err);

@@ -321,6 +321,29 @@ static void test_read_file_and_stream(void **state)
     free(path);
 }
 
+static void test_code_index(void **state)
+{
+    (void)state;
+    char **list = NULL;
+    size_t n = 0, cap = 0;
+    char code[16];
+    /* a hundred codes, each added once whatever the order they come in */
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 100; i++) {
+            int k = round == 1 ? 99 - i : i;
+            snprintf(code, sizeof code, "T%02d", k);
+            assert_int_equal(util_code_index(&list, &n, &cap, code), (size_t)k);
+        }
+    assert_int_equal(n, 100);
+    assert_true(cap >= n);
+    assert_string_equal(list[42], "T42");
+    assert_int_equal(util_code_index(&list, &n, &cap, ""), 100);   /* "" is a code too */
+    assert_int_equal(util_code_index(&list, &n, &cap, ""), 100);
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
 static void test_outfile(void **state)
 {
     fixture *t = *state;
@@ -536,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_fmt_num),
         cmocka_unit_test(test_fmt_num_is_printf),
+        cmocka_unit_test(test_code_index),
         cmocka_unit_test(test_fmt_int),
         cmocka_unit_test_setup_teardown(test_read_file_and_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outfile, setup, teardown),
