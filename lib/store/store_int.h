@@ -202,7 +202,8 @@ at_status store_migrate_2(store *s, at_err *err);
 at_status store_migrate_3(store *s, at_err *err);
 /* Rewrites a schema-3 administrations table's source check from an IN
  * list to the same rule as an OR chain, in place, when it has the first;
- * a study busy with another writer is left as it is (store_migrate.c). */
+ * a study it cannot rewrite (busy with another writer, say) is left as it
+ * is.  Returns AT_OK either way (store_migrate.c). */
 at_status store_retext_3(store *s, at_err *err);
 
 /* The PostgreSQL backend's opening (store_pg.c): whether path is a
