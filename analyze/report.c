@@ -18,6 +18,7 @@ typedef struct arow {
     double alliance;
     size_t answered;            /* of the alliance scale's items */
     int partial;
+    int resolved;               /* role_resolved */
 } arow;
 
 typedef struct arows {
@@ -146,6 +147,7 @@ static void arow_keep(arows *l, const an_row *r)
     k->alliance = r->alliance;
     k->answered = f->alliance_scale >= 0 ? r->scale_answered[f->alliance_scale] : 0;
     k->partial = r->v->status && strcmp(r->v->status, "partial") == 0;
+    k->resolved = role_resolved(r);
 }
 
 /* The alliance score could not be computed: how many items were answered. */
@@ -174,9 +176,7 @@ static void row_alerts(const arow *k, alerts *to)
     char b1[32], b2[32], b3[32];
     double rupture = role[ROLE_RUPTURE];
     if (rupture == 1) {
-        an_row r = { .form = f };
-        memcpy(r.role, role, sizeof r.role);
-        int res = role_resolved(&r);
+        int res = k->resolved;
         double tension = role[ROLE_TENSION];
         if (res == 0 || (res < 0 && isnan(role[ROLE_RESOLUTION]) && f->role[ROLE_RESOLUTION] >= 0)) {
             sbuf_adds(&sb, "rupture not resolved (");
@@ -476,8 +476,7 @@ static void report_client(void *st, const an_client *c)
     session_end(rp);
     if (rp->have_latest) {
         arows_alerts(&rp->found_rows, &rp->found);
-        if (rp->prev)
-            arows_alerts(&rp->before_rows, &rp->before);
+        arows_alerts(&rp->before_rows, &rp->before);   /* none without a session before */
         drop_alerts(rp, c, rp->latest, &rp->found);
         if (rp->latest_client_only)
             client_only_alert(&rp->found);

@@ -30,7 +30,7 @@
  * when it is not used.  The client range is written as plain comparisons,
  * so that both SQLite and PostgreSQL walk just that part of the clients'
  * index. */
-enum { NCOND = 10 };
+enum { NCOND = 10, COND_SESSION = 7 };   /* the one number among them */
 
 /* each with "?" where its parameter's number goes */
 static const char *const conds[NCOND] = {
@@ -59,7 +59,7 @@ static const char *cond_value(const admin_filter *flt, int k, long *num)
     case 4: return flt->rater;
     case 5: return flt->from_date;
     case 6: return flt->to_date;
-    case 7:
+    case COND_SESSION:
         *num = flt->session;
         return flt->session ? "" : NULL;
     case 8:   /* codes are not "": "" bounds nothing */
@@ -97,7 +97,7 @@ static void bind_filter(db_stmt *st, const admin_filter *flt)
         const char *v = cond_value(flt, k, &num);
         if (!v)
             continue;
-        if (k == 7)
+        if (k == COND_SESSION)
             db_bind_int64(st, ++at, num);
         else
             store_bind_str(st, ++at, v);
@@ -216,7 +216,8 @@ at_status store_admin_each(store *s, const admin_filter *flt,
     at_status rc = AT_OK;
     if (!flt)
         flt = &none;
-    admin_sql(&q, flt->brief ? ADMIN_SELECT(ADMIN_NO_TIMES) : ADMIN_SELECT(ADMIN_TIMES), flt, " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id");
+    admin_sql(&q, flt->brief ? ADMIN_SELECT(ADMIN_NO_TIMES) : ADMIN_SELECT(ADMIN_TIMES), flt,
+              " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id");
     if ((rc = by_id_load(s, "SELECT id, code, coalesce(cohort, '') FROM therapists", 0, &ther,
                          err)) != AT_OK ||
         (rc = by_id_load(s, "SELECT id, name, version FROM instruments", 1, &instr,

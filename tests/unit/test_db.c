@@ -277,6 +277,18 @@ static void pg_stream(void **state)
     db_finalize(other);
 }
 
+/* One row of the kid table through k; what its step gave (a batched row
+ * is only kept until it is sent). */
+static int put_kid(db_stmt *k, long id, long par, const char *v)
+{
+    db_bind_int64(k, 1, id);
+    db_bind_int64(k, 2, par);
+    db_bind_text(k, 3, v);
+    int rc = db_step(k);
+    db_reset(k);
+    return rc;
+}
+
 /* Rows of a DB_BATCH INSERT: parents first, many to a statement, a failure
  * told by a later statement, and rows waiting forgotten by a rollback. */
 static void pg_batches(void **state)
@@ -296,19 +308,11 @@ static void pg_batches(void **state)
     /* each round begins with a child of a parent already there, then a new
      * parent and its child: the new parents are sent first all the same */
     for (int i = 2; i <= 451; i++) {
-        db_bind_int64(k, 1, i);
-        db_bind_int64(k, 2, 1);
-        db_bind_text(k, 3, i % 2 ? "odd" : NULL);
-        assert_int_equal(db_step(k), DB_DONE);
-        db_reset(k);
+        assert_int_equal(put_kid(k, i, 1, i % 2 ? "odd" : NULL), DB_DONE);
         db_bind_int64(p, 1, i);
         assert_int_equal(db_step(p), DB_DONE);
         db_reset(p);
-        db_bind_int64(k, 1, 10000 + i);
-        db_bind_int64(k, 2, i);
-        db_bind_text(k, 3, "new");
-        assert_int_equal(db_step(k), DB_DONE);
-        db_reset(k);
+        assert_int_equal(put_kid(k, 10000 + i, i, "new"), DB_DONE);
     }
     assert_int_equal(count(&f->c, "SELECT count(*) FROM kid WHERE v IS NULL"), 225);
     assert_int_equal(count(&f->c, "SELECT count(*) FROM kid WHERE v = 'new' AND par = id - 10000"), 450);
@@ -319,11 +323,7 @@ static void pg_batches(void **state)
      * transaction is undone whole */
     assert_int_equal(db_exec(&f->c, "BEGIN"), 0);
     for (int i = 501; i <= 750; i++) {
-        db_bind_int64(k, 1, i);
-        db_bind_int64(k, 2, 1);
-        db_bind_text(k, 3, i == 550 ? "bad" : "ok");
-        db_step(k);
-        db_reset(k);
+        put_kid(k, i, 1, i == 550 ? "bad" : "ok");
     }
     assert_int_not_equal(db_exec(&f->c, "SELECT 1"), 0);
     assert_non_null(strstr(db_errmsg(&f->c), "kid_v_check"));
@@ -332,11 +332,8 @@ static void pg_batches(void **state)
 
     /* rows still waiting when the transaction is undone are not sent */
     assert_int_equal(db_exec(&f->c, "BEGIN"), 0);
-    db_bind_int64(k, 1, 999);
-    db_bind_int64(k, 2, 999999);   /* no such parent: would be refused if sent */
-    db_bind_text(k, 3, "ok");
-    assert_int_equal(db_step(k), DB_DONE);
-    db_reset(k);
+    /* no such parent: would be refused if sent */
+    assert_int_equal(put_kid(k, 999, 999999, "ok"), DB_DONE);
     assert_int_equal(db_exec(&f->c, "ROLLBACK"), 0);
     assert_int_equal(count(&f->c, "SELECT count(*) FROM kid"), 900);
 
