@@ -116,8 +116,7 @@ static size_t keep(row_batch *b, const char *s)
     if (!s)
         return 0;
     size_t at = b->text.len;
-    sbuf_adds(&b->text, s);
-    sbuf_addc(&b->text, '\0');
+    sbuf_add(&b->text, s, strlen(s) + 1);   /* with its NUL */
     return at + 1;
 }
 

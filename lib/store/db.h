@@ -11,12 +11,19 @@
  * its rows are read whole, or in batches through a cursor for a statement
  * prepared with DB_STREAM inside a transaction, and ?N becomes $N.  Column
  * values are text on PostgreSQL; integers are parsed from it, and a boolean
- * reads as 1 or 0. */
+ * reads as 1 or 0.
+ *
+ * A DB_BATCH statement's rows wait, on either backend, inside a transaction:
+ * they go many to one INSERT when enough have come, and before any other
+ * statement's first step (a statement already running goes on without
+ * them), any db_exec, and a COMMIT; a ROLLBACK forgets them.  On SQLite a
+ * statement prepared with DB_APART does not send them either. */
 #ifndef ATTUNE_DB_H
 #define ATTUNE_DB_H
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <string.h>
 
 enum { DB_ROW = SQLITE_ROW, DB_DONE = SQLITE_DONE };
 
@@ -30,6 +37,8 @@ enum {
                          a failure is reported by a later call, at the latest
                          the commit; db_changes is not known */
     DB_BATCH_PARENT = 16, /* a DB_BATCH whose rows others refer to: sent first */
+    DB_APART = 32,    /* reads and writes no table that a DB_BATCH statement
+                         writes: on SQLite, rows waiting stay waiting */
 };
 
 /* What went wrong with the last call (db_fault). */
@@ -43,16 +52,21 @@ typedef enum {
 
 typedef struct db_pg db_pg;
 typedef struct db_pgstmt db_pgstmt;
+typedef struct db_batch db_batch;   /* SQLite's rows waiting (db.c) */
 
-/* A connection: exactly one of the two is set. */
+/* A connection: exactly one of lite and pg is set. */
 typedef struct db_conn {
     sqlite3 *lite;
     db_pg *pg;
+    db_batch *waiting;   /* SQLite: the statements with rows waiting, parents first */
 } db_conn;
 
 typedef struct db_stmt {
     sqlite3_stmt *lite;
     db_pgstmt *pg;
+    db_conn *c;          /* SQLite: the connection; NULL for a bare statement */
+    db_batch *batch;     /* SQLite, DB_BATCH: its rows, bound here rather than to lite */
+    int flags;
 } db_stmt;
 
 /* PostgreSQL's half (db_pg.c). */
@@ -73,6 +87,16 @@ long dbpg_changes(db_pg *c);
 const char *dbpg_errmsg(db_pg *c);
 db_fault dbpg_fault(db_pg *c);
 
+/* The SQL of "INSERT ... VALUES (M1, ..., Mk)" up to its VALUES list, its
+ * parameters written with mark M ('?' or '$') and numbered in order; NULL
+ * for any other SQL. */
+char *db_batch_head(const char *sql, int k, char mark);
+
+/* SQLite's half for DB_BATCH statements and the rows waiting (db.c). */
+int dblite_step(db_stmt *st);
+void dblite_bind_int64(db_stmt *st, int i, long long v);
+void dblite_bind_textn(db_stmt *st, int i, const char *v, size_t n);   /* v NULL: NULL */
+
 /* Prepares sql; 0 on success (then *out is set), else nonzero with the
  * error on the connection. */
 int db_prepare(db_conn *c, const char *sql, int flags, db_stmt **out);
@@ -87,7 +111,11 @@ long db_changes(db_conn *c);
 
 static inline int db_step(db_stmt *st)
 {
-    return st->lite ? sqlite3_step(st->lite) : dbpg_step(st->pg);
+    if (!st->lite)
+        return dbpg_step(st->pg);
+    if (st->batch || (st->c && st->c->waiting && !sqlite3_stmt_busy(st->lite)))
+        return dblite_step(st);
+    return sqlite3_step(st->lite);
 }
 
 static inline void db_reset(db_stmt *st)
@@ -100,7 +128,9 @@ static inline void db_reset(db_stmt *st)
 
 static inline void db_bind_int64(db_stmt *st, int i, long long v)
 {
-    if (st->lite)
+    if (st->batch)
+        dblite_bind_int64(st, i, v);
+    else if (st->lite)
         sqlite3_bind_int64(st->lite, i, v);
     else
         dbpg_bind_int64(st->pg, i, v);
@@ -110,7 +140,9 @@ static inline void db_bind_int64(db_stmt *st, int i, long long v)
  * reset (PostgreSQL copies it). */
 static inline void db_bind_text(db_stmt *st, int i, const char *v)
 {
-    if (st->lite)
+    if (st->batch)
+        dblite_bind_textn(st, i, v, v ? strlen(v) : 0);
+    else if (st->lite)
         v ? sqlite3_bind_text(st->lite, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st->lite, i);
     else
         dbpg_bind_text(st->pg, i, v);
@@ -119,7 +151,9 @@ static inline void db_bind_text(db_stmt *st, int i, const char *v)
 /* The same, for v of n bytes. */
 static inline void db_bind_textn(db_stmt *st, int i, const char *v, size_t n)
 {
-    if (st->lite)
+    if (st->batch)
+        dblite_bind_textn(st, i, v, n);
+    else if (st->lite)
         sqlite3_bind_text(st->lite, i, v, (int)n, SQLITE_STATIC);
     else
         dbpg_bind_textn(st->pg, i, v, n);
@@ -133,7 +167,9 @@ static inline void db_bind_null(db_stmt *st, int i)
 
 static inline void db_bind_null_int64(db_stmt *st, int i)
 {
-    if (st->lite)
+    if (st->batch)
+        dblite_bind_textn(st, i, NULL, 0);
+    else if (st->lite)
         sqlite3_bind_null(st->lite, i);
     else
         dbpg_bind_null(st->pg, i, 1);

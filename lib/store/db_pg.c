@@ -377,23 +377,6 @@ static int add_row(db_pgstmt *st)
     return DB_DONE;
 }
 
-/* The SQL before the VALUES list when sql is "INSERT ... VALUES ($1, ...,
- * $k)" with its parameters in order, else NULL. */
-static char *batch_head(const char *sql, int k)
-{
-    const char *v = strstr(sql, " VALUES (");
-    if (strncmp(sql, "INSERT INTO ", 12) != 0 || !v || k < 1)
-        return NULL;
-    sbuf want = SBUF_INIT;
-    sbuf_adds(&want, " VALUES (");
-    for (int i = 1; i <= k; i++)
-        sbuf_addf(&want, i > 1 ? ", $%d" : "$%d", i);
-    sbuf_addc(&want, ')');
-    int same = strcmp(v, want.buf) == 0;
-    sbuf_release(&want);
-    return same ? xstrndup(sql, (size_t)(v - sql) + 8) : NULL;
-}
-
 /* ---- statements ------------------------------------------------------- */
 
 /* sql with ?N (and bare ?, numbered in turn) as $N, outside quotes, and
@@ -461,7 +444,7 @@ int dbpg_prepare(db_pg *c, const char *sql, int flags, db_pgstmt **out)
         st->prev_kept = &c->kept;
         c->kept = st;
     }
-    if ((flags & DB_BATCH) && (st->head = batch_head(text, st->nparams)))
+    if ((flags & DB_BATCH) && (st->head = db_batch_head(text, st->nparams, '$')))
         st->rows = xcalloc((size_t)(BATCH_ROWS * st->nparams), sizeof *st->rows);
     *out = st;
     return 0;

@@ -264,6 +264,13 @@ static int stmt_flags(enum store_stmt id)
     switch (id) {
     case ST_THERAPIST_INS:
     case ST_CLIENT_INS:
+        return DB_PERSIST | DB_INSERT_ID | DB_APART;
+    case ST_THERAPIST_ID:
+    case ST_THERAPIST_CODE:
+    case ST_CLIENT_GET:
+    case ST_CLIENT_THERAPIST:
+    case ST_INSTR_NAME:
+        return DB_PERSIST | DB_APART;
     case ST_SESSION_INS:
     case ST_ADMIN_INS:
     case ST_AUDIT_INS:

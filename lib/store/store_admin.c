@@ -577,7 +577,7 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
                            *code ? " by '" : "", code, *code ? "'" : "", iname);
     }
 
-    int given = s->conn.pg && s->in_txn;
+    int given = store_ids_given(s);
     db_stmt *st = store_stmt(s, given ? ST_ADMIN_INS_ID : ST_ADMIN_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;

@@ -98,7 +98,7 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
                                at_err *err)
 {
     store_walk_stop(s);   /* an open read of sessions must not see the table change */
-    int given = s->conn.pg && s->in_txn;
+    int given = store_ids_given(s);
     db_stmt *st = store_stmt(s, given ? ST_SESSION_INS_ID : ST_SESSION_INS, err);
     if (!st)
         return err ? err->code : AT_EDB;

@@ -75,10 +75,11 @@ struct store {
     /* the largest administration and session ids when the open transaction
      * began: larger ones were made inside it */
     long admin0, session0, client0;
-    /* on PostgreSQL, the largest session and administration ids made so
-     * far in that transaction: the next rows are given the ids after them,
-     * so their inserts need not wait for an answer (writers take turns, as
-     * on SQLite, so nobody else makes rows meanwhile) */
+    /* in a transaction on PostgreSQL, or a bulk one on SQLite, the largest
+     * session and administration ids made so far in it: the next rows are
+     * given the ids after them, so their inserts can wait in batches
+     * (DB_BATCH) rather than go one a statement (writers take turns, so
+     * nobody else makes rows meanwhile) */
     long session_top, admin_top;
     int bulk;                        /* the open transaction is store_begin_bulk's */
     long cache_before;               /* PRAGMA cache_size before it, given back after */
@@ -224,6 +225,13 @@ at_status store_check_modality(const char *modality, at_err *err);
  * its subject (pointers into field, NULL when absent; session 0). */
 void store_audit_subject(const char *stored, char *field, size_t size, const char **client,
                          const char **therapist, long *session);
+
+/* Whether the store gives new sessions and administrations their ids
+ * (session_top, admin_top) and batches their inserts. */
+static inline int store_ids_given(const store *s)
+{
+    return s->in_txn && (s->conn.pg || s->bulk);
+}
 
 static inline void store_bind_str(db_stmt *st, int i, const char *v)
 {

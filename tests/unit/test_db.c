@@ -19,6 +19,27 @@
 
 /* ---- SQLite ----------------------------------------------------------- */
 
+static long count(db_conn *c, const char *sql)
+{
+    db_stmt *st = NULL;
+    assert_int_equal(db_prepare(c, sql, 0, &st), 0);
+    assert_int_equal(db_step(st), DB_ROW);
+    long n = (long)db_column_int64(st, 0);
+    db_finalize(st);
+    return n;
+}
+
+static int put_kid(db_stmt *k, long id, long par, const char *v)
+{
+    db_bind_int64(k, 1, id);
+    db_bind_int64(k, 2, par);
+    db_bind_text(k, 3, v);
+    int rc = db_step(k);
+    db_reset(k);
+    return rc;
+}
+
+
 static void lite_faults(void **state)
 {
     (void)state;
@@ -82,6 +103,111 @@ static void lite_busy(void **state)
     unlink(path);
 }
 
+/* Rows of a DB_BATCH INSERT on SQLite: they wait, go parents first and
+ * many to a statement, and are sent before another statement's first step,
+ * a db_exec and the commit; not for a DB_APART statement or a statement
+ * already running; forgotten by a rollback. */
+static void lite_batches(void **state)
+{
+    (void)state;
+    db_conn c = { 0 };
+    assert_int_equal(sqlite3_open(":memory:", &c.lite), SQLITE_OK);
+    assert_int_equal(db_exec(&c, "PRAGMA foreign_keys = ON;"
+                             " CREATE TABLE par(id INTEGER PRIMARY KEY);"
+                             " CREATE TABLE kid(id INTEGER PRIMARY KEY,"
+                             " par INTEGER NOT NULL REFERENCES par(id), v TEXT CHECK (v <> 'bad'))"),
+                     0);
+    db_stmt *p = NULL, *k = NULL, *apart = NULL, *plain = NULL, *undo = NULL, *walk = NULL;
+    assert_int_equal(db_prepare(&c, "INSERT INTO kid(id, par, v) VALUES (?1, ?2, ?3)",
+                                DB_PERSIST | DB_BATCH, &k), 0);
+    assert_int_equal(db_prepare(&c, "INSERT INTO par(id) VALUES (?1)",
+                                DB_PERSIST | DB_BATCH | DB_BATCH_PARENT, &p), 0);
+    assert_int_equal(db_prepare(&c, "SELECT count(*) FROM kid", DB_APART, &apart), 0);
+    assert_int_equal(db_prepare(&c, "SELECT count(*) FROM kid", 0, &plain), 0);
+    assert_int_equal(db_prepare(&c, "ROLLBACK", 0, &undo), 0);
+    assert_int_equal(db_exec(&c, "INSERT INTO par VALUES (1)"), 0);
+    assert_int_equal(db_exec(&c, "BEGIN"), 0);
+    /* each round: a child of a parent already there, a new parent and its
+     * child; with foreign keys on, a child sent before its parent fails */
+    for (int i = 2; i <= 451; i++) {
+        assert_int_equal(put_kid(k, i, 1, i % 3 == 0 ? "" : i % 2 ? "odd" : NULL), DB_DONE);
+        db_bind_int64(p, 1, i);
+        assert_int_equal(db_step(p), DB_DONE);
+        db_reset(p);
+        assert_int_equal(put_kid(k, 10000 + i, i, "new"), DB_DONE);
+    }
+    /* 900 rows in batches of 64 have gone; the last 4 still wait */
+    assert_int_equal(db_step(apart), DB_ROW);
+    assert_int_equal(db_column_int64(apart, 0), 896);
+    db_reset(apart);
+    assert_int_equal(db_step(plain), DB_ROW);
+    assert_int_equal(db_column_int64(plain, 0), 900);
+    db_reset(plain);
+    assert_int_equal(count(&c, "SELECT count(*) FROM kid WHERE v IS NULL"), 150);
+    assert_int_equal(count(&c, "SELECT count(*) FROM kid WHERE v = ''"), 150);
+    assert_int_equal(count(&c, "SELECT count(*) FROM kid WHERE v = 'new' AND par = id - 10000"),
+                     450);
+    assert_int_equal(count(&c, "SELECT count(*) FROM par"), 451);
+    /* a statement already running goes on without the rows waiting */
+    assert_int_equal(db_prepare(&c, "SELECT id FROM par ORDER BY id", 0, &walk), 0);
+    assert_int_equal(db_step(walk), DB_ROW);
+    assert_int_equal(put_kid(k, 20000, 1, "late"), DB_DONE);
+    assert_int_equal(db_step(walk), DB_ROW);
+    assert_int_equal(db_column_int64(walk, 0), 2);
+    db_finalize(walk);
+    assert_int_equal(db_step(apart), DB_ROW);
+    assert_int_equal(db_column_int64(apart, 0), 900);
+    db_reset(apart);
+    assert_int_equal(db_exec(&c, "COMMIT"), 0);
+    assert_int_equal(count(&c, "SELECT count(*) FROM kid WHERE v = 'late'"), 1);
+
+    /* a refused row among a batch: told by the call that sends it */
+    assert_int_equal(db_exec(&c, "BEGIN"), 0);
+    int refused = 0;
+    char msg[256] = "";
+    for (int i = 501; i <= 750; i++) {
+        if (put_kid(k, i, 1, i == 550 ? "bad" : "ok") != DB_DONE && !refused++)
+            snprintf(msg, sizeof msg, "%s", db_errmsg(&c));
+    }
+    assert_int_equal(refused, 1);
+    assert_non_null(strstr(msg, "CHECK constraint failed"));
+    assert_int_equal(db_exec(&c, "ROLLBACK"), 0);
+    assert_int_equal(count(&c, "SELECT count(*) FROM kid"), 901);
+
+    /* rows still waiting when the transaction is undone are not sent, by
+     * db_exec or by a prepared ROLLBACK */
+    for (int way = 0; way < 2; way++) {
+        assert_int_equal(db_exec(&c, "BEGIN"), 0);
+        assert_int_equal(put_kid(k, 999, 999999, "ok"), DB_DONE);   /* no such parent */
+        if (way) {
+            assert_int_equal(db_step(undo), DB_DONE);
+            db_reset(undo);
+        } else {
+            assert_int_equal(db_exec(&c, "ROLLBACK"), 0);
+        }
+        assert_int_equal(count(&c, "SELECT count(*) FROM kid"), 901);
+    }
+
+    /* rows waiting when their statement is finalized go first */
+    assert_int_equal(db_exec(&c, "BEGIN"), 0);
+    assert_int_equal(put_kid(k, 1000, 1, "last"), DB_DONE);
+    db_finalize(k);
+    assert_int_equal(db_exec(&c, "COMMIT"), 0);
+    assert_int_equal(count(&c, "SELECT count(*) FROM kid WHERE v = 'last'"), 1);
+    /* outside a transaction a row goes at once */
+    db_bind_int64(p, 1, 5000);
+    assert_int_equal(db_step(p), DB_DONE);
+    db_reset(p);
+    assert_int_equal(db_step(apart), DB_ROW);
+    db_reset(apart);
+    assert_int_equal(count(&c, "SELECT count(*) FROM par WHERE id = 5000"), 1);
+    db_finalize(p);
+    db_finalize(apart);
+    db_finalize(plain);
+    db_finalize(undo);
+    sqlite3_close(c.lite);
+}
+
 /* ---- PostgreSQL --------------------------------------------------------- */
 
 typedef struct pg_fixture {
@@ -140,16 +266,6 @@ static int pg_teardown(void **state)
         skip();                       \
         return;                       \
     }
-
-static long count(db_conn *c, const char *sql)
-{
-    db_stmt *st = NULL;
-    assert_int_equal(db_prepare(c, sql, 0, &st), 0);
-    assert_int_equal(db_step(st), DB_ROW);
-    long n = (long)db_column_int64(st, 0);
-    db_finalize(st);
-    return n;
-}
 
 static void pg_values(void **state)
 {
@@ -279,16 +395,6 @@ static void pg_stream(void **state)
 
 /* One row of the kid table through k; what its step gave (a batched row
  * is only kept until it is sent). */
-static int put_kid(db_stmt *k, long id, long par, const char *v)
-{
-    db_bind_int64(k, 1, id);
-    db_bind_int64(k, 2, par);
-    db_bind_text(k, 3, v);
-    int rc = db_step(k);
-    db_reset(k);
-    return rc;
-}
-
 /* Rows of a DB_BATCH INSERT: parents first, many to a statement, a failure
  * told by a later statement, and rows waiting forgotten by a rollback. */
 static void pg_batches(void **state)
@@ -403,6 +509,7 @@ int main(void)
     const struct CMUnitTest lite[] = {
         cmocka_unit_test(lite_faults),
         cmocka_unit_test(lite_busy),
+        cmocka_unit_test(lite_batches),
     };
     const struct CMUnitTest pg[] = {
         cmocka_unit_test(pg_values),
