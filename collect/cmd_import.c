@@ -156,8 +156,9 @@ static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv
     r->session = lv->session;
     r->partial = lv->partial;
     r->vals = b->noffs;
-    for (size_t c = 0; c < im->in->ncols; c++)
-        add_off(b, keep(b, im->vals[c]));
+    const dict_instrument *in = im->in;
+    for (size_t c = 0; c < in->ncols; c++)   /* calc values are not saved */
+        add_off(b, in->fields[in->cols[c].field].type == FT_CALC ? 0 : keep(b, im->vals[c]));
 }
 
 /* ---- saving ---------------------------------------------------------------- */
@@ -205,10 +206,8 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
     lead_vals lv = { text_at(b, r->lead[0]), text_at(b, r->lead[1]), text_at(b, r->lead[2]),
                      text_at(b, r->lead[3]), text_at(b, r->lead[4]), text_at(b, r->lead[5]),
                      r->session, r->partial };
-    const dict_instrument *in = im->in;
-    for (size_t c = 0; c < in->ncols; c++)
-        im->values[c] = in->fields[in->cols[c].field].type == FT_CALC
-                            ? NULL : text_at(b, b->offs[r->vals + c]);
+    for (size_t c = 0; c < im->in->ncols; c++)
+        im->values[c] = text_at(b, b->offs[r->vals + c]);
     int exists = 0, replaces = 0;
     if (import_check_store(im, &lv, r->line, &exists, &replaces))
         return im->db_failed;
@@ -473,6 +472,7 @@ int cmd_import(int argc, char **argv, const char *db)
     im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
     im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
     im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
+    im.borrowed = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
     im.calc_in = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.calc_in);
 
     if (store_begin_bulk(im.s, &err) != AT_OK) {
@@ -529,10 +529,11 @@ out:
     if (in_txn)
         store_rollback(im.s);
     if (im.vals)
-        record_clear(im.vals, im.in->ncols);
+        import_clear_vals(&im);
     free(im.vals);
     free(im.values);
     free(im.valid);
+    free(im.borrowed);
     free(im.calc_in);
     free(im.map);
     redcap_release(&im);

@@ -78,6 +78,7 @@ typedef struct importer {
                                today's, as they always did */
 
     char **vals;          /* in->ncols answers of the row being read */
+    unsigned char *borrowed; /* vals that are the dictionary's text, not owned */
     unsigned char *valid; /* the cells field_normalize took (not checked again) */
     at_msgs row_msgs;     /* the problems of the row being read */
     import_side reading, saving;
@@ -141,6 +142,9 @@ void import_find_branch_on_calc(importer *im);
  * sets im->map, im->lead, im->lead_name and im->ncsv, and reports what is
  * wrong with it. */
 void import_read_header(importer *im, const csvrow *row);
+
+/* Empties im->vals, freeing the strings it owns. */
+void import_clear_vals(importer *im);
 
 /* Normalises the row's answers into im->vals and checks them as a whole;
  * calc values in the file that differ from attune's go to im->warnings. */

@@ -162,12 +162,22 @@ static void compare_calcs(importer *im, const csvrow *row, const char *client)
     }
 }
 
+void import_clear_vals(importer *im)
+{
+    for (size_t c = 0; c < im->in->ncols; c++) {
+        if (!im->borrowed[c])
+            free(im->vals[c]);
+        im->vals[c] = NULL;
+        im->borrowed[c] = 0;
+    }
+}
+
 void import_check_answers(importer *im, const csvrow *row)
 {
     const dict_instrument *in = im->in;
     char why[256];
     size_t before = im->reading.msgs->n;
-    record_clear(im->vals, in->ncols);
+    import_clear_vals(im);
     memset(im->valid, 0, in->ncols);
     if (im->has_calc_cols)
         memset(im->calc_in, 0, in->ncols * sizeof *im->calc_in);
@@ -183,6 +193,14 @@ void import_check_answers(importer *im, const csvrow *row)
         }
         if (!*raw)
             continue;
+        /* a choice's code as it is: the dictionary's text, not a copy */
+        const char *code = field_choice_exact(f, raw);
+        if (code) {
+            im->vals[c] = (char *)code;
+            im->borrowed[c] = 1;
+            im->valid[c] = 1;
+            continue;
+        }
         char *out = NULL;
         if (field_normalize(f, raw, &out, why, sizeof why)) {
             im->vals[c] = out;

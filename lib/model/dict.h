@@ -150,6 +150,12 @@ long instrument_role(const dict_instrument *in, field_role role);
  * date".  Blank is valid here: required answers are checked apart. */
 int field_normalize(const dict_field *f, const char *value, char **out, char *why, size_t whysz);
 
+/* The text field_normalize stores for value when value is exactly one of
+ * f's choice codes (a checkbox column's "0" or "1"), without a copy: the
+ * dictionary's own string, or a constant, valid as long as f.  NULL for
+ * any other value or field type (field_normalize then decides). */
+const char *field_choice_exact(const dict_field *f, const char *value);
+
 /* Whether field i is shown for the given answers (its branching is true or
  * absent). */
 int instrument_shown(const dict_instrument *in, size_t i, const char *const *vals);

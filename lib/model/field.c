@@ -335,6 +335,26 @@ static void list_codes(const dict_field *f, char *buf, size_t bufsz)
     }
 }
 
+const char *field_choice_exact(const dict_field *f, const char *value)
+{
+    if (!value)
+        return NULL;
+    switch (f->type) {
+    case FT_CHECKBOX:
+        return strcmp(value, "0") == 0 ? "0" : strcmp(value, "1") == 0 ? "1" : NULL;
+    case FT_RADIO:
+    case FT_DROPDOWN:
+    case FT_YESNO:
+    case FT_TRUEFALSE:
+        for (size_t i = 0; i < f->nchoices; i++)
+            if (strcmp(value, f->choices[i].code) == 0)
+                return f->choices[i].code;
+        return NULL;
+    default:
+        return NULL;
+    }
+}
+
 int field_normalize(const dict_field *f, const char *value, char **out, char *why, size_t whysz)
 {
     *out = NULL;

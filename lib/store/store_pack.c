@@ -18,42 +18,47 @@ void store_pack(sbuf *out, const char *const *values, size_t n)
     while (last > 0 && !(values[last - 1] && values[last - 1][0]))
         last--;
     sbuf_reset(out);
-    sbuf_addc(out, '[');
+    sbuf_grow(out, 2);
+    char *w = out->buf;
+    *w++ = '[';
     for (size_t i = 0; i < last; i++) {
-        if (i)
-            sbuf_addc(out, ',');
         const char *v = values[i];
-        if (!v || !*v) {
-            sbuf_add(out, "null", 4);
+        size_t len = v ? strlen(v) : 0;
+        /* room for a comma, the value with each byte escaped in at most 6,
+         * its quotes and the closing bracket */
+        out->len = (size_t)(w - out->buf);
+        sbuf_grow(out, 6 * len + 5);
+        w = out->buf + out->len;
+        if (i)
+            *w++ = ',';
+        if (!len) {
+            memcpy(w, "null", 4);
+            w += 4;
             continue;
         }
-        sbuf_addc(out, '"');
-        const char *run = v;
-        for (const unsigned char *p = (const unsigned char *)v;; p++) {
+        *w++ = '"';
+        for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
             unsigned char c = *p;
-            if (c == '\0' || c == '"' || c == '\\' || c < 0x20) {
-                sbuf_add(out, run, (size_t)((const char *)p - run));
-                if (c == '\0')
-                    break;
-                char esc[6] = { '\\', 'u', '0', '0', hexdig[c >> 4], hexdig[c & 15] };
-                if (c == '"' || c == '\\') {
-                    esc[1] = (char)c;
-                    sbuf_add(out, esc, 2);
-                } else if (c == '\n') {
-                    sbuf_add(out, "\\n", 2);
-                } else if (c == '\t') {
-                    sbuf_add(out, "\\t", 2);
-                } else if (c == '\r') {
-                    sbuf_add(out, "\\r", 2);
-                } else {
-                    sbuf_add(out, esc, 6);
-                }
-                run = (const char *)p + 1;
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                *w++ = (char)c;
+            } else if (c == '"' || c == '\\') {
+                *w++ = '\\';
+                *w++ = (char)c;
+            } else if (c == '\n' || c == '\t' || c == '\r') {
+                *w++ = '\\';
+                *w++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+            } else {
+                memcpy(w, "\\u00", 4);
+                w[4] = hexdig[c >> 4];
+                w[5] = hexdig[c & 15];
+                w += 6;
             }
         }
-        sbuf_addc(out, '"');
+        *w++ = '"';
     }
-    sbuf_addc(out, ']');
+    *w++ = ']';
+    out->len = (size_t)(w - out->buf);
+    *w = '\0';
 }
 
 static int hexval(char c)

@@ -153,6 +153,49 @@ static void test_normalize(void **state)
     }
 }
 
+/* field_choice_exact gives what field_normalize stores, for every field
+ * of every form and every code of each, and hands the rest (spaces, other
+ * case, other codes, blanks) to field_normalize. */
+static void test_choice_exact(void **state)
+{
+    (void)state;
+    const char *const others[] = { "", " ", "0", "1", "2", "01", "1.0", " 1", "1 ", "x", "yes",
+                                   "Y", "b", "B", "c3", "C3", "home", "Home" };
+    size_t exact = 0;
+    for (size_t g = 0; g < good.nforms; g++) {
+        const dict_instrument *in = &good.forms[g];
+        for (size_t i = 0; i < in->nfields; i++) {
+            const dict_field *f = &in->fields[i];
+            size_t nvals = sizeof others / sizeof others[0] + f->nchoices;
+            for (size_t v = 0; v < nvals; v++) {
+                const char *value = v < f->nchoices ? f->choices[v].code
+                                                    : others[v - f->nchoices];
+                const char *code = field_choice_exact(f, value);
+                char *out = NULL;
+                char why[256];
+                int ok = field_normalize(f, value, &out, why, sizeof why);
+                if (code) {
+                    exact++;
+                    if (!ok || !out || strcmp(out, code) != 0)
+                        fail_msg("%s '%s': exact '%s', normalised '%s'", f->name, value, code,
+                                 ok && out ? out : "(refused)");
+                    if (strcmp(value, code) != 0)
+                        fail_msg("%s '%s': exact gave another text, '%s'", f->name, value, code);
+                } else if (v < f->nchoices && f->type != FT_CHECKBOX) {
+                    fail_msg("%s: its code '%s' was not taken as it is", f->name, value);
+                }
+                free(out);
+            }
+        }
+    }
+    /* radio, dropdown, yes/no and true/false codes, and checkbox 0 and 1 */
+    assert_true(exact > 20);
+    assert_null(field_choice_exact(field_named(form_named(&good, "intake"), "visit_date"),
+                                   "2026-03-01"));
+    assert_null(field_choice_exact(field_named(form_named(&good, "session_check"), "mood"),
+                                   NULL));
+}
+
 /* ---- answer sets ------------------------------------------------------- */
 
 /* Fills vals (ncols entries, owned) from "col=value;col=value". */
@@ -379,6 +422,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_choice_exact),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_shown),
         cmocka_unit_test(test_compute_and_scale),
