@@ -98,6 +98,7 @@ typedef struct read_row {
     long session;
     int partial;
     size_t vals;                 /* in->ncols entries in offs */
+    size_t packed, packed_len;   /* the answers packed for the store, in text */
 } read_row;
 
 enum { ROWS_PER_BATCH = 256, NBATCHES = 4 };
@@ -157,13 +158,21 @@ static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv
     r->partial = lv->partial;
     r->vals = b->noffs;
     const dict_instrument *in = im->in;
-    for (size_t c = 0; c < in->ncols; c++)   /* calc values are not saved */
-        add_off(b, in->fields[in->cols[c].field].type == FT_CALC ? 0 : keep(b, im->vals[c]));
+    for (size_t c = 0; c < in->ncols; c++) {   /* calc values are not saved */
+        im->pack_vals[c] = in->fields[in->cols[c].field].type == FT_CALC ? NULL : im->vals[c];
+        add_off(b, im->pack_vals[c] ? keep(b, im->pack_vals[c]) : 0);
+    }
+    /* packed here, on the reading side, which has time to spare */
+    r->packed = b->text.len + 1;
+    store_pack_append(&b->text, im->pack_vals, in->ncols);
+    r->packed_len = b->text.len + 1 - r->packed;
+    sbuf_addc(&b->text, '\0');
 }
 
 /* ---- saving ---------------------------------------------------------------- */
 
-static int save_row(importer *im, const lead_vals *lv, long line, int made_session)
+static int save_row(importer *im, const lead_vals *lv, long line, int made_session,
+                    const char *packed, size_t packed_len)
 {
     admin_rec rec = {
         .client = lv->client,
@@ -179,6 +188,8 @@ static int save_row(importer *im, const lead_vals *lv, long line, int made_sessi
         .date_unknown = im->blank_date_unknown,
         .values = im->values,
         .n = im->in->ncols,
+        .packed = packed,
+        .packed_len = packed_len,
     };
     at_err err;
     if (store_admin_save(im->s, &rec, im->replace, im->who, NULL, NULL, &err) != AT_OK) {
@@ -211,7 +222,7 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
     int exists = 0, replaces = 0;
     if (import_check_store(im, &lv, r->line, &exists, &replaces))
         return im->db_failed;
-    if (save_row(im, &lv, r->line, !exists))
+    if (save_row(im, &lv, r->line, !exists, text_at(b, r->packed), r->packed_len))
         return 1;
     if (!r->bad) {
         im->admins_ok++;
@@ -473,6 +484,7 @@ int cmd_import(int argc, char **argv, const char *db)
     im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
     im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
     im.borrowed = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
+    im.pack_vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.pack_vals);
     im.calc_in = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.calc_in);
 
     if (store_begin_bulk(im.s, &err) != AT_OK) {
@@ -534,6 +546,7 @@ out:
     free(im.values);
     free(im.valid);
     free(im.borrowed);
+    free(im.pack_vals);
     free(im.calc_in);
     free(im.map);
     redcap_release(&im);

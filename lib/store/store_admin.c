@@ -582,7 +582,8 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     if (!st)
         return err ? err->code : AT_EDB;
     const char *now = r->started_at && r->finished_at ? NULL : clock_now(s);
-    store_pack(&s->pack, r->values, r->n);
+    if (!r->packed)
+        store_pack(&s->pack, r->values, r->n);
     db_bind_int64(st, 1, s->session.id);
     db_bind_int64(st, 2, r->instrument_id);
     store_bind_str(st, 3, r->rater);
@@ -591,7 +592,10 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     store_bind_str(st, 6, r->started_at ? r->started_at : now);
     store_bind_str(st, 7, r->finished_at ? r->finished_at : now);
     store_bind_str(st, 8, r->source);
-    db_bind_textn(st, 9, s->pack.buf, s->pack.len);
+    if (r->packed)
+        db_bind_textn(st, 9, r->packed, r->packed_len);
+    else
+        db_bind_textn(st, 9, s->pack.buf, s->pack.len);
     long id = 0;
     if (given)
         db_bind_int64(st, 10, s->admin_top + 1);

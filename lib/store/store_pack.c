@@ -14,12 +14,17 @@ static const char hexdig[] = "0123456789abcdef";
 
 void store_pack(sbuf *out, const char *const *values, size_t n)
 {
+    sbuf_reset(out);
+    store_pack_append(out, values, n);
+}
+
+void store_pack_append(sbuf *out, const char *const *values, size_t n)
+{
     size_t last = n;
     while (last > 0 && !(values[last - 1] && values[last - 1][0]))
         last--;
-    sbuf_reset(out);
     sbuf_grow(out, 2);
-    char *w = out->buf;
+    char *w = out->buf + out->len;
     *w++ = '[';
     for (size_t i = 0; i < last; i++) {
         const char *v = values[i];
