@@ -103,6 +103,15 @@ size_t util_code_index(char ***list, size_t *n, size_t *cap, const char *s)
     return (*n)++;
 }
 
+void util_copy(char *dst, size_t size, const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+}
+
 char *xstrndup(const char *s, size_t n)
 {
     char *p = xmalloc(n + 1);

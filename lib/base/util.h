@@ -83,6 +83,9 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);          /* NULL stays NULL */
 char *xstrndup(const char *s, size_t n);
+/* Copies s into dst of size bytes (size > 0), cut short to fit; always ends
+ * with a NUL.  What snprintf(dst, size, "%s", s) does, without the format. */
+void util_copy(char *dst, size_t size, const char *s);
 /* The index of s in the list of distinct strings list[0..*n), a copy of s
  * added at the end when it is not there (the list grows as needed; the
  * caller frees the strings and the list).  The latest are looked at first:

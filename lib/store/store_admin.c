@@ -127,7 +127,7 @@ static at_status session_lookup(store *s, long cid, long number, const char *rat
         store_bind_str(st, 3, rater);
         s->walk.on = 1;
         s->walk.client_id = cid;
-        snprintf(s->walk.rater, sizeof s->walk.rater, "%s", rater);
+        util_copy(s->walk.rater, sizeof s->walk.rater, rater);
         step = db_step(st);
         s->walk.at = step == DB_ROW ? (long)db_column_int64(st, 0) : LONG_MAX;
     }
@@ -144,7 +144,7 @@ static at_status session_lookup(store *s, long cid, long number, const char *rat
                       (long)db_column_int64(st, 2), store_col(st, 3),
                       db_column_isnull(st, 4) ? NULL : store_col(st, 4));
         s->session.none_by = db_column_int64(st, 5) == 0;
-        snprintf(s->session.rater, sizeof s->session.rater, "%s", rater);
+        util_copy(s->session.rater, sizeof s->session.rater, rater);
     } else
         s->session.id = 0;
     return AT_OK;

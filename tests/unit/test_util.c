@@ -542,6 +542,26 @@ static void test_utf8_check(void **state)
     }
 }
 
+/* util_copy against snprintf's "%s": every length around the size. */
+static void test_copy(void **state)
+{
+    (void)state;
+    const char *src = "therapist-observer";
+    for (size_t size = 1; size <= 24; size++) {
+        for (size_t len = 0; len <= strlen(src); len++) {
+            char want[32], got[32];
+            memset(want, 'x', sizeof want);
+            memset(got, 'x', sizeof got);
+            char part[32];
+            memcpy(part, src, len);
+            part[len] = '\0';
+            assert_int_equal(snprintf(want, size, "%s", part), (int)len);
+            util_copy(got, size, part);
+            assert_memory_equal(want, got, sizeof want < size + 1 ? sizeof want : size + 1);
+        }
+    }
+}
+
 static void test_strerror(void **state)
 {
     (void)state;
@@ -560,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_fmt_num),
         cmocka_unit_test(test_fmt_num_is_printf),
         cmocka_unit_test(test_code_index),
+        cmocka_unit_test(test_copy),
         cmocka_unit_test(test_fmt_int),
         cmocka_unit_test_setup_teardown(test_read_file_and_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outfile, setup, teardown),
