@@ -97,8 +97,7 @@ typedef struct read_row {
     size_t lead[6];              /* client, therapist, date, modality, rater, rater_code */
     long session;
     int partial;
-    size_t vals;                 /* in->ncols entries in offs */
-    size_t packed, packed_len;   /* the answers packed for the store, in text */
+    size_t packed, packed_len;   /* its answers packed for the store, in text */
 } read_row;
 
 enum { ROWS_PER_BATCH = 256, NBATCHES = 4 };
@@ -156,13 +155,11 @@ static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv
         r->lead[k] = keep(b, lead[k]);
     r->session = lv->session;
     r->partial = lv->partial;
-    r->vals = b->noffs;
     const dict_instrument *in = im->in;
-    for (size_t c = 0; c < in->ncols; c++) {   /* calc values are not saved */
+    for (size_t c = 0; c < in->ncols; c++)   /* calc values are not saved */
         im->pack_vals[c] = in->fields[in->cols[c].field].type == FT_CALC ? NULL : im->vals[c];
-        add_off(b, im->pack_vals[c] ? keep(b, im->pack_vals[c]) : 0);
-    }
-    /* packed here, on the reading side, which has time to spare */
+    /* the answers go packed, as the store keeps them: packed here, on the
+     * reading side, which has time to spare */
     r->packed = b->text.len + 1;
     store_pack_append(&b->text, im->pack_vals, in->ncols);
     r->packed_len = b->text.len + 1 - r->packed;
@@ -186,7 +183,6 @@ static int save_row(importer *im, const lead_vals *lv, long line, int made_sessi
         .status = lv->partial ? "partial" : "complete",
         .source = "import",
         .date_unknown = im->blank_date_unknown,
-        .values = im->values,
         .n = im->in->ncols,
         .packed = packed,
         .packed_len = packed_len,
@@ -217,8 +213,6 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
     lead_vals lv = { text_at(b, r->lead[0]), text_at(b, r->lead[1]), text_at(b, r->lead[2]),
                      text_at(b, r->lead[3]), text_at(b, r->lead[4]), text_at(b, r->lead[5]),
                      r->session, r->partial };
-    for (size_t c = 0; c < im->in->ncols; c++)
-        im->values[c] = text_at(b, b->offs[r->vals + c]);
     int exists = 0, replaces = 0;
     if (import_check_store(im, &lv, r->line, &exists, &replaces))
         return im->db_failed;
@@ -481,7 +475,6 @@ int cmd_import(int argc, char **argv, const char *db)
 
     import_find_branch_on_calc(&im);
     im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
-    im.values = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.values);
     im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
     im.borrowed = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
     im.pack_vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.pack_vals);
@@ -543,7 +536,6 @@ out:
     if (im.vals)
         import_clear_vals(&im);
     free(im.vals);
-    free(im.values);
     free(im.valid);
     free(im.borrowed);
     free(im.pack_vals);

@@ -85,7 +85,6 @@ typedef struct importer {
     int threads;
     int semicolons;       /* the file is separated by semicolons (set by the reading side) */
 
-    const char **values;  /* the answers being saved: calc columns blank */
     const char **pack_vals; /* the reading side's: the answers of the row it packs */
 
     line_list admin_lines, session_lines;

@@ -202,10 +202,10 @@ typedef struct admin_rec {
     const char *finished_at; /* NULL: now */
     const char *const *values; /* n answers in the version's column order (the cols of
                                   store_instrument_add; fewer: the rest blank);
-                                  NULL or "" is blank */
+                                  NULL or "" is blank; NULL when packed is given */
     size_t n;
-    const char *packed;      /* NULL, or the same n values as store_pack_append packed
-                                them (packed_len bytes), so the save need not */
+    const char *packed;      /* NULL, or the n answers as store_pack_append packed them
+                                (packed_len bytes), so the save need not */
     size_t packed_len;
 } admin_rec;
 

@@ -390,6 +390,19 @@ static at_status replace_old(store *s, const admin_rec *r, const store_cols *col
     at_status rc = stored_read(s, old_id, &prev, err);
     if (rc != AT_OK)
         return rc;
+    /* a save given only its packed answers: unpacked here, for the trail */
+    const char *const *values = r->values;
+    char *text = NULL;
+    const char **unpacked = NULL;
+    if (!values) {
+        text = xstrndup(r->packed, r->packed_len);
+        unpacked = xcalloc(r->n ? r->n : 1, sizeof *unpacked);
+        if (!store_unpack(text, unpacked, r->n)) {
+            rc = at_fail(err, AT_EINVAL, "the answers given are not packed as the store packs them");
+            goto out;
+        }
+        values = unpacked;
+    }
     db_stmt *st = store_stmt(s, ST_AUDIT_REPOINT, err);
     if (!st) {
         rc = err ? err->code : AT_EDB;
@@ -407,7 +420,7 @@ static at_status replace_old(store *s, const admin_rec *r, const store_cols *col
     for (size_t i = 0; i < cols->n && rc == AT_OK; i++) {
         long at = prev.cols == cols ? (long)i : store_cols_find(prev.cols, cols->names[i]);
         const char *was = at >= 0 ? prev.vals[at] : NULL;
-        const char *is = i < r->n ? r->values[i] : NULL;
+        const char *is = i < r->n ? values[i] : NULL;
         if (!same_value(was, is))
             rc = audit_add(s, who, "replace", new_id, cols->names[i], was, is, reason, err);
     }
@@ -417,6 +430,8 @@ static at_status replace_old(store *s, const admin_rec *r, const store_cols *col
             rc = audit_add(s, who, "replace", new_id, prev.cols->names[i], prev.vals[i], NULL,
                            reason, err);
 out:
+    free(unpacked);
+    free(text);
     stored_release(&prev);
     return rc;
 }
