@@ -43,8 +43,8 @@ struct db_batch {
     batch_val *vals;           /* BATCH_ROWS + 1 rows of k */
     sbuf text;
     sqlite3_stmt *multi[BATCH_SIZES];   /* 1 << j rows */
-    db_batch *next;
-    int listed;
+    db_batch *next;            /* in c->waiting */
+    int listed;                /* 0: not there; DB_BATCH_PARENT or 1: there, as a parent's or not */
 };
 
 static batch_val *bound(db_stmt *st, int i)
@@ -126,12 +126,26 @@ static int send_rows(db_batch *b)
     return rc;
 }
 
+/* Forgets the rows waiting; the row being bound becomes row 0, with its
+ * texts moved to the start of the batch's text. */
 static void unlist(db_batch *b)
 {
+    batch_val *row = &b->vals[(size_t)b->n * (size_t)b->k];
+    sbuf keep = SBUF_INIT;
+    for (int i = 0; i < b->k; i++)
+        if (row[i].kind == 2) {
+            size_t off = keep.len;
+            sbuf_add(&keep, b->text.buf + row[i].off, row[i].len);
+            row[i].off = off;
+        }
+    memmove(b->vals, row, (size_t)b->k * sizeof *b->vals);
+    sbuf_reset(&b->text);
+    if (keep.len)
+        sbuf_add(&b->text, keep.buf, keep.len);
+    sbuf_release(&keep);
     b->n = 0;
     b->listed = 0;
     b->next = NULL;
-    sbuf_reset(&b->text);
 }
 
 /* Sends every statement's rows waiting, parents first; an SQLite result

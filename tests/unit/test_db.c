@@ -158,8 +158,24 @@ static void lite_batches(void **state)
     assert_int_equal(db_step(apart), DB_ROW);
     assert_int_equal(db_column_int64(apart, 0), 900);
     db_reset(apart);
+    /* a row half bound when another statement sends the rows waiting keeps
+     * what was bound, and a row's values stay bound for the next, as on
+     * SQLite's own statements */
+    db_bind_int64(k, 1, 20001);
+    db_bind_int64(k, 2, 2);
+    assert_int_equal(db_step(plain), DB_ROW);
+    assert_int_equal(db_column_int64(plain, 0), 901);
+    db_reset(plain);
+    db_bind_text(k, 3, "kept");
+    assert_int_equal(db_step(k), DB_DONE);
+    db_reset(k);
+    db_bind_int64(k, 1, 20002);
+    assert_int_equal(db_step(k), DB_DONE);
+    db_reset(k);
     assert_int_equal(db_exec(&c, "COMMIT"), 0);
     assert_int_equal(count(&c, "SELECT count(*) FROM kid WHERE v = 'late'"), 1);
+    assert_int_equal(count(&c, "SELECT count(*) FROM kid WHERE v = 'kept' AND par = 2"
+                               " AND id IN (20001, 20002)"), 2);
 
     /* a refused row among a batch: told by the call that sends it */
     assert_int_equal(db_exec(&c, "BEGIN"), 0);
@@ -172,7 +188,7 @@ static void lite_batches(void **state)
     assert_int_equal(refused, 1);
     assert_non_null(strstr(msg, "CHECK constraint failed"));
     assert_int_equal(db_exec(&c, "ROLLBACK"), 0);
-    assert_int_equal(count(&c, "SELECT count(*) FROM kid"), 901);
+    assert_int_equal(count(&c, "SELECT count(*) FROM kid"), 903);
 
     /* rows still waiting when the transaction is undone are not sent, by
      * db_exec or by a prepared ROLLBACK */
@@ -185,7 +201,7 @@ static void lite_batches(void **state)
         } else {
             assert_int_equal(db_exec(&c, "ROLLBACK"), 0);
         }
-        assert_int_equal(count(&c, "SELECT count(*) FROM kid"), 901);
+        assert_int_equal(count(&c, "SELECT count(*) FROM kid"), 903);
     }
 
     /* rows waiting when their statement is finalized go first */
