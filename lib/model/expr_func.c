@@ -252,7 +252,7 @@ static int date_at(const char **pp, char order, long *days, int ymd[3])
             return 0;
         y = c, m = order == 'm' ? a : b, d = order == 'm' ? b : a;
     }
-    char iso[16];
+    char iso[40];   /* room for any int, though digits_at read at most four digits */
     snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
     if (!util_valid_iso_date(iso))
         return 0;
