@@ -104,7 +104,10 @@ at_status store_begin(store *s, at_err *err);
 /* The same for many saves at once (an import): SQLite's foreign-key checks
  * are off for the transaction, and store_commit checks instead, once, that
  * every row made in it has its parent rows, refusing to commit (and undoing
- * everything) when one does not. */
+ * everything) when one does not.  New sessions and administrations get
+ * their ids from the store and their rows go to SQLite in batches
+ * (DB_BATCH), so a failure to write one may be told by a later save or by
+ * store_commit; it undoes the whole transaction all the same. */
 at_status store_begin_bulk(store *s, at_err *err);
 at_status store_commit(store *s, at_err *err);
 void store_rollback(store *s);
