@@ -340,6 +340,14 @@ static void stored_release(stored_answers *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Unpacks a->text, n answers, into a new a->vals; 0 when it is not packed
+ * as the store packs answers. */
+static int stored_unpack(stored_answers *a, size_t n)
+{
+    a->vals = xcalloc(n ? n : 1, sizeof *a->vals);
+    return store_unpack(a->text, a->vals, n);
+}
+
 static at_status stored_read(store *s, long admin_id, stored_answers *a, at_err *err)
 {
     memset(a, 0, sizeof *a);
@@ -362,8 +370,7 @@ static at_status stored_read(store *s, long admin_id, stored_answers *a, at_err 
         stored_release(a);
         return err ? err->code : AT_EDB;
     }
-    a->vals = xcalloc(a->cols->n ? a->cols->n : 1, sizeof *a->vals);
-    if (!store_unpack(a->text, a->vals, a->cols->n)) {
+    if (!stored_unpack(a, a->cols->n)) {
         stored_release(a);
         return at_fail(err, AT_EDB, "'%s': the answers of administration %ld are not readable",
                        s->path, admin_id);
@@ -392,16 +399,14 @@ static at_status replace_old(store *s, const admin_rec *r, const store_cols *col
         return rc;
     /* a save given only its packed answers: unpacked here, for the trail */
     const char *const *values = r->values;
-    char *text = NULL;
-    const char **unpacked = NULL;
+    stored_answers given = { .cols = cols };
     if (!values) {
-        text = xstrndup(r->packed, r->packed_len);
-        unpacked = xcalloc(r->n ? r->n : 1, sizeof *unpacked);
-        if (!store_unpack(text, unpacked, r->n)) {
+        given.text = xstrndup(r->packed, r->packed_len);
+        if (!stored_unpack(&given, r->n)) {
             rc = at_fail(err, AT_EINVAL, "the answers given are not packed as the store packs them");
             goto out;
         }
-        values = unpacked;
+        values = given.vals;
     }
     db_stmt *st = store_stmt(s, ST_AUDIT_REPOINT, err);
     if (!st) {
@@ -430,8 +435,7 @@ static at_status replace_old(store *s, const admin_rec *r, const store_cols *col
             rc = audit_add(s, who, "replace", new_id, prev.cols->names[i], prev.vals[i], NULL,
                            reason, err);
 out:
-    free(unpacked);
-    free(text);
+    stored_release(&given);
     stored_release(&prev);
     return rc;
 }
@@ -597,8 +601,13 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     if (!st)
         return err ? err->code : AT_EDB;
     const char *now = r->started_at && r->finished_at ? NULL : clock_now(s);
-    if (!r->packed)
+    const char *packed = r->packed;
+    size_t packed_len = r->packed_len;
+    if (!packed) {
         store_pack(&s->pack, r->values, r->n);
+        packed = s->pack.buf;
+        packed_len = s->pack.len;
+    }
     db_bind_int64(st, 1, s->session.id);
     db_bind_int64(st, 2, r->instrument_id);
     store_bind_str(st, 3, r->rater);
@@ -607,10 +616,7 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
     store_bind_str(st, 6, r->started_at ? r->started_at : now);
     store_bind_str(st, 7, r->finished_at ? r->finished_at : now);
     store_bind_str(st, 8, r->source);
-    if (r->packed)
-        db_bind_textn(st, 9, r->packed, r->packed_len);
-    else
-        db_bind_textn(st, 9, s->pack.buf, s->pack.len);
+    db_bind_textn(st, 9, packed, packed_len);
     long id = 0;
     if (given)
         db_bind_int64(st, 10, s->admin_top + 1);
