@@ -36,11 +36,13 @@ typedef struct logger {
     int ids;          /* --include-identifiers */
 } logger;
 
-/* Whether the values of an amended field may be shown: the field is a
- * column of the instrument's latest version that exports keep. */
+/* Whether the values of an amended or replaced field may be shown: the
+ * field is a column of the instrument's latest version that exports keep.
+ * A row without a field (a replacement's own line, naming the two
+ * administrations) holds no answer. */
 static int shown(logger *lg, const audit_view *v)
 {
-    if (lg->ids || strcmp(v->action, "amend") != 0 || !v->instrument[0])
+    if (lg->ids || !v->field[0] || !v->instrument[0])
         return 1;
     at_err err;
     const dict_instrument *in = record_catalog_latest(lg->cat, v->instrument, NULL, &err);

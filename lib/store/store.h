@@ -330,9 +330,11 @@ at_status store_admin_find(store *s, const char *instrument, const char *client,
                            long *instrument_id, at_err *err);
 
 /* The audit trail in the order it was written.  action "amend": field, old
- * and new value ("" = no answer).  action "replace": old and new are
- * "administration N (status)" of the replaced and the replacing one; earlier
- * rows about the replaced administration move to the one replacing it.  A
+ * and new value ("" = no answer).  action "replace": a row without a field
+ * has old and new as "administration N (status)" of the replaced and the
+ * replacing one, and a row for each field whose value changed has its old
+ * and new value, as an amend's; earlier rows about the replaced
+ * administration move to the one replacing it.  A
  * change to a client, therapist or session (store_client_move and its kin)
  * is an "amend" without an instrument, with its subject in client, session
  * or therapist and the field as "client.therapist", "session.date" and so

@@ -52,3 +52,9 @@ run collect log -o audit.csv
 echo "audit.csv: mode $(stat -c %a audit.csv), $(cmp -s audit.csv log.csv && echo "the same as" || echo "NOT the same as") standard output"
 echo "# a notes field's values are hidden in the log as in exports; --include-identifiers shows them"
 collect log --include-identifiers | grep ',comment,' | cut -d, -f2-
+
+echo "# a replacement's values are hidden in the log as an amend's are"
+printf 'client,therapist,session,date,rater,bond_1,rupture\nC001,T01,1,2026-03-02,client,5,0\n' >again.csv
+collect import client_post_session again.csv --replace >/dev/null; echo "replaced: exit $?"
+collect log | grep ',replace,' | grep -E ',(comment|bond_1),' | cut -d, -f3-
+collect log --include-identifiers | grep ',replace,' | grep ',comment,' | cut -d, -f3-
