@@ -5,6 +5,7 @@
 #define COLLECT_IMPORT_H
 
 #include "cli.h"
+#include "strmap.h"
 #include <stdint.h>
 
 /* What a column of the file is (im->map): a leading column, a column to
@@ -103,6 +104,11 @@ typedef struct lead_vals {
 
 /* Cuts the spaces and tabs around s, in place; returns its new start. */
 char *import_trim(char *s);
+
+/* Whether a header's column name was seen before in seen (names are
+ * matched to fields without regard to case, so "bond_1" and "BOND_1" are
+ * one column); reports it as a problem of the header row when it was. */
+int import_column_again(importer *im, strmap *seen, long line, const char *name);
 
 /* Whether every cell of a row is blank (a spreadsheet's empty row). */
 int import_blank_row(const csvrow *row);

@@ -3,6 +3,7 @@
  * transaction, so a row's session and administration are checked against
  * the store, which answers for the study and for the rows before it alike,
  * by the rules the store's own save applies (store_session_check). */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -113,6 +114,27 @@ char *import_trim(char *s)
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
         s[--n] = '\0';
     return s;
+}
+
+int import_column_again(importer *im, strmap *seen, long line, const char *name)
+{
+    sbuf low = SBUF_INIT;
+    for (const char *c = name; *c; c++)
+        sbuf_addc(&low, (char)tolower((unsigned char)*c));
+    int added;
+    void **first = strmap_put(seen, sbuf_str(&low), &added);
+    sbuf_release(&low);
+    if (added) {
+        *first = (void *)name;   /* the header row outlives the map */
+        return 0;
+    }
+    if (strcmp((const char *)*first, name) == 0)
+        import_problem(im, &im->reading, line, name, "the column appears twice");
+    else
+        import_problem(im, &im->reading, line, name, "the column appears twice (as '%s' "
+                       "too: names are matched without regard to case)",
+                       (const char *)*first);
+    return 1;
 }
 
 int import_blank_row(const csvrow *row)

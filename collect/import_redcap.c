@@ -130,13 +130,9 @@ void redcap_header(importer *im, const csvrow *row)
     for (size_t i = 0; i < row->n; i++) {
         const char *name = import_trim(row->fields[i]);
         long *slot = &im->map[NLEAD + i];
-        int added;
         *slot = COL_SKIP;
-        strmap_put(&seen, name, &added);
-        if (!added) {
-            import_problem(im, &im->reading, row->line, name, "the column appears twice");
+        if (import_column_again(im, &seen, row->line, name))
             continue;
-        }
         if (therapist && strcmp(name, therapist) == 0)
             m->therapist = (long)i;
         if (date && strcmp(name, date) == 0)

@@ -70,10 +70,7 @@ void import_read_header(importer *im, const csvrow *row)
 
     for (size_t i = 0; i < row->n; i++) {
         const char *name = import_trim(row->fields[i]);
-        int added;
-        strmap_put(&seen, name, &added);
-        if (!added) {
-            import_problem(im, &im->reading, row->line, name, "the column appears twice");
+        if (import_column_again(im, &seen, row->line, name)) {
             im->map[i] = COL_SKIP;
             continue;
         }

@@ -14,10 +14,15 @@ unchanged() {
 }
 
 for f in unknown_column out_of_range letter bad_date required checkbox duplicate \
-         store_conflict session_conflict lead short_row unbalanced empty; do
+         store_conflict session_conflict lead short_row unbalanced empty column_case; do
   run collect import client_post_session data/bad/import_$f.csv
   unchanged
 done
+
+# a REDCap export's columns are matched without regard to case too
+printf 'record_id,bond_1,Bond_1,rupture,client_post_session_complete\nE04,5,1,0,2\n' >redcap_case.csv
+run collect import client_post_session redcap_case.csv --format redcap
+unchanged
 
 # --dry-run finds the same problems
 run collect import client_post_session data/bad/import_bad_date.csv --dry-run
