@@ -603,8 +603,15 @@ static at_status connect(store *s, int immutable, at_err *err)
     if (sqlite3_db_readonly(s->conn.lite, "main") == 1)
         return unwritable(s->path, err);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->conn.lite, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    /* Leaving a rollback journal for the log needs the file to itself, and
+     * SQLite does not call the busy handler for it: a study another program
+     * is writing is waited for here, as any other write waits. */
+    int step = SQLITE_ERROR;
+    if (sqlite3_prepare_v2(s->conn.lite, "PRAGMA journal_mode = WAL", -1, &st, NULL) == SQLITE_OK)
+        for (int count = 0;
+             (step = sqlite3_step(st)) == SQLITE_BUSY && busy_wait(s, count); count++)
+            sqlite3_reset(st);
+    if (step != SQLITE_ROW) {
         rc = store_dberr(s, err);
     } else if (strcmp((const char *)sqlite3_column_text(st, 0), "wal") != 0) {
         rc = at_fail(err, AT_EIO, "'%s': cannot switch to write-ahead logging", s->path);

@@ -35,3 +35,17 @@ awk -F, -v OFS=, 'NR == 1 { print; next } { $3 = 2; print }' "$kept" >more.csv
 ATTUNE_WAIT=20 collect import client_post_session more.csv
 wait
 sql "SELECT count(*) FROM administrations"
+echo "# a study kept with a rollback journal (as sqlite3 and other tools make one) is waited for too"
+cp data/schema2/study.db journal.db
+chmod 600 journal.db
+sql_on() { sqlite3 journal.db "$1"; }
+echo "journal mode before: $(sql_on "PRAGMA journal_mode")"
+(echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 -cmd ".timeout 5000" journal.db &
+for _ in $(seq 50); do
+  ! sqlite3 -cmd ".timeout 0" journal.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+ATTUNE_WAIT=20 collect --db journal.db therapist add T09
+echo "exit $?"
+wait
+echo "journal mode after: $(sql_on "PRAGMA journal_mode"), schema $(sql_on "PRAGMA user_version")"
