@@ -151,6 +151,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_AUDIT_INS] = "INSERT INTO audit(at, who, action, administration_id, field, old, new,"
                      " reason, who_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_AUDIT_REPOINT] = "UPDATE audit SET administration_id = ?2 WHERE administration_id = ?1",
+    [ST_INVITE_REPOINT] = "UPDATE invitations SET administration_id = ?2"
+                          " WHERE administration_id = ?1",
     [ST_COLS_GET] = "SELECT name FROM instrument_columns WHERE instrument_id = ?1"
                     " ORDER BY position",
     [ST_COLS_INS] = "INSERT INTO instrument_columns(instrument_id, position, name)"

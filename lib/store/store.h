@@ -32,7 +32,8 @@
  *     pending, started, answered or revoked (a pending or started link past
  *     expires_at reads as expired); answers so far packed as
  *     administrations.answers, and where the respondent is (the flow's
- *     state), so a closed page resumes
+ *     state), so a closed page resumes; administration_id the one its
+ *     answers made (or, after an import --replace, the one replacing it)
  *
  * Schema 1 kept one row of a responses table per answer; opening a schema-1
  * file for writing migrates it in one transaction (store_migrate.c), and

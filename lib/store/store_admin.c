@@ -408,15 +408,21 @@ static at_status replace_old(store *s, const admin_rec *r, const store_cols *col
         }
         values = given.vals;
     }
-    db_stmt *st = store_stmt(s, ST_AUDIT_REPOINT, err);
-    if (!st) {
-        rc = err ? err->code : AT_EDB;
-        goto out;
+    /* the trail's rows and the web link that made the replaced one now
+     * name the one replacing it */
+    static const int repoint[] = { ST_AUDIT_REPOINT, ST_INVITE_REPOINT };
+    for (size_t k = 0; k < sizeof repoint / sizeof repoint[0]; k++) {
+        db_stmt *st = store_stmt(s, repoint[k], err);
+        if (!st) {
+            rc = err ? err->code : AT_EDB;
+            goto out;
+        }
+        db_bind_int64(st, 1, old_id);
+        db_bind_int64(st, 2, new_id);
+        if ((rc = store_step_done(s, st, NULL, err)) != AT_OK)
+            goto out;
     }
-    db_bind_int64(st, 1, old_id);
-    db_bind_int64(st, 2, new_id);
-    if ((rc = store_step_done(s, st, NULL, err)) != AT_OK ||
-        (rc = bind_step_id(s, ST_ADMIN_DEL, old_id, err)) != AT_OK)
+    if ((rc = bind_step_id(s, ST_ADMIN_DEL, old_id, err)) != AT_OK)
         goto out;
     snprintf(old, sizeof old, "administration %ld (%s)", old_id, old_status);
     snprintf(now, sizeof now, "administration %ld (%s)", new_id, r->status);

@@ -201,6 +201,19 @@ static void test_answer_once(void **state)
                                 " WHERE s.number = 3 AND a.rater = 'client' AND a.rater_code = 'C01'"
                                 " AND a.source = 'web' AND a.answers = '[\"1\",\"2\"]'"), 1);
     assert_int_equal(db_long(s, "SELECT administration_id FROM invitations WHERE id = 1"), aid);
+    /* a replacement of the link's administration (import --replace) takes
+     * its place in the link too: the link names no administration gone */
+    const char *w[3] = { "3", "2", NULL };
+    admin_rec again = { .client = "C01", .session = 3, .instrument_id = iid, .rater = "client",
+                        .rater_code = "C01", .status = "complete", .source = "import",
+                        .values = w, .n = 3 };
+    long replaced = aid;
+    assert_int_equal(store_admin_save(s, &again, 1, NULL, &aid, NULL, &err), AT_OK);
+    assert_int_not_equal(aid, replaced);
+    assert_int_equal(db_long(s, "SELECT administration_id FROM invitations WHERE id = 1"), aid);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM invitations i LEFT JOIN administrations a"
+                                " ON a.id = i.administration_id"
+                                " WHERE i.administration_id IS NOT NULL AND a.id IS NULL"), 0);
     assert_string_equal(find(s, "tok1", 0, AT_OK).state, "answered");
     assert_int_equal(store_invite_answer(s, id, &rec, "web", &aid, &err), AT_EEXIST);
     assert_int_equal(store_invite_progress(s, id, v, 3, "x", &err), AT_EEXIST);
