@@ -97,6 +97,7 @@ typedef struct reader {
     dict_ctx *ctx;
     int *map;            /* header cell -> DC_* column, -1 to ignore */
     size_t nmap;
+    size_t need;         /* cells a row must have: up to the header's last known column */
     int saw_header, bad_header;
     long header_line;
     rawrow *rows;
@@ -172,6 +173,7 @@ static void read_header(reader *r, const csvrow *row)
         } else {
             seen[col] = 1;
             r->map[i] = col;
+            r->need = i + 1;
         }
     }
     for (int col = 0; col < DC_ANNOTATION; col++) {
@@ -217,6 +219,11 @@ static int on_row(const csvrow *row, void *ctx)
             rr.c[k] = xstrdup("");
     if (extra)
         dict_problem(r->ctx, row->line, "the row has %zu cells, the header %zu", row->n, r->nmap);
+    else if (!empty && row->n < r->need)
+        /* a cell left out shifts the ones after it into the wrong columns */
+        dict_problem(r->ctx, row->line, "the row has %zu cells, the header %zu (a cell is "
+                     "missing: every row has one for each column, blank or not)",
+                     row->n, r->need);
     if (empty) {
         for (int k = 0; k < DC_NCOLS; k++)
             free(rr.c[k]);

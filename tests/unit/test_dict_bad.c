@@ -215,6 +215,12 @@ static void test_bad_files(void **state)
     expect_problems("n.csv", "hello world\nthis is not a dictionary\n", notcsv, 1);
     const char *extra[] = { "'x.csv' line 2: the row has 19 cells, the header 18" };
     expect_problems("x.csv", HEADER18 "x,f,,text,X,,,,,,,,,,,,,,surplus\n", extra, 1);
+    /* a cell left out moves an annotation into Matrix Ranking: refused,
+     * not read as a row whose last cells are blank */
+    const char *missing[] = { "'m.csv' line 3: the row has 17 cells, the header 18 (a cell is "
+                              "missing: every row has one for each column, blank or not)" };
+    expect_problems("m.csv", HEADER18 "x,f,,text,X,,,,,,,,,,,,,\n"
+                             "intro,f,,descriptive,Hello,,,,,,,,,,,,@TEMPLATE\n", missing, 1);
 }
 
 /* Every problem in a file is reported, each with its line. */

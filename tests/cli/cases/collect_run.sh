@@ -74,6 +74,11 @@ sql "SELECT count(*) FROM sessions"
 echo "# two questionnaires after one session stay one session: run uses today's"
 collect instrument add instruments/srs_template.csv >/dev/null
 collect client add C002 --therapist T01 >/dev/null
+echo "# a template (its wording not pasted in, @TEMPLATE still on it) is not given"
+run collect run srs --client C002
+# the template once its wording is in and its mark taken off
+sed 's/,@TEMPLATE$/,/' instruments/srs_template.csv >srs.csv
+collect instrument add srs.csv >/dev/null
 feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' collect run client_post_session --client C002 --quiet
 sql "SELECT c.code, s.number, s.date = date('now', 'localtime') FROM sessions s JOIN clients c ON c.id = s.client_id WHERE c.code = 'C002'" \
   "SELECT c.code, s.number, (s.date = '$(date +%F)')::int FROM sessions s JOIN clients c ON c.id = s.client_id WHERE c.code = 'C002'"
