@@ -35,6 +35,11 @@ store *cli_open(const char *db, store_mode mode);
  * returns -1 on failure. */
 int cli_open_out(outfile *o, const char *path, const store *s);
 
+/* Why an answer typed at the terminal or given on the command line is
+ * refused when its bytes are not UTF-8: the terminal sends another
+ * encoding. */
+#define CLI_NOT_UTF8 "is not UTF-8 text (set the terminal to UTF-8)"
+
 /* How long a collect command waits for a study another program is writing
  * to before it gives up (a finished questionnaire is then kept in a file). */
 #define CLI_BUSY_WAIT_MS (5L * 60 * 1000)

@@ -132,6 +132,10 @@ static int check_assign(const dict_instrument *in, const char *assign, long *col
         goto out;
     }
     char why[512];
+    if (utf8_check(eq + 1, strlen(eq + 1)) < strlen(eq + 1)) {
+        cli_fail("'%s': %s", name, CLI_NOT_UTF8);
+        goto out;
+    }
     if (!field_normalize(f, eq + 1, value, why, sizeof why)) {
         cli_fail("'%s': %s", name, why);
         goto out;

@@ -2,6 +2,7 @@
  * showing one question at a time, wrapped to the terminal's width, reading
  * the answers typed, and the review before saving. */
 #include "run_prompt.h"
+#include "cli.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -351,7 +352,10 @@ static int ask(run_dialog *d)
             flow_skip(d->fl, why, sizeof why);
             return ASK_MOVED;
         }
-        if (flow_answer_typed(d->fl, a, why, sizeof why) && flow_next(d->fl, why, sizeof why))
+        if (utf8_check(a, strlen(a)) < strlen(a))
+            snprintf(why, sizeof why, "%s", CLI_NOT_UTF8);
+        else if (flow_answer_typed(d->fl, a, why, sizeof why) &&
+                 flow_next(d->fl, why, sizeof why))
             return ASK_MOVED;
         sbuf sb = SBUF_INIT;
         sbuf_addf(&sb, "not accepted: %s", why);

@@ -369,8 +369,8 @@ int field_normalize(const dict_field *f, const char *value, char **out, char *wh
         n--;
     if (n == 0)
         return 1;
-    if (utf8_check(value, n) < n) {    /* typed in a terminal with another encoding */
-        field_why(why, whysz, "is not UTF-8 text (set the terminal to UTF-8)");
+    if (utf8_check(value, n) < n) {
+        field_why(why, whysz, "is not UTF-8 text");
         return 0;
     }
     char *s = xstrndup(value, n);

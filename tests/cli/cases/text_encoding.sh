@@ -71,3 +71,6 @@ run collect import client_post_session utf8.csv
 sql "SELECT value FROM responses WHERE field = 'rupture_other'"
 echo "# an answer typed in another encoding is refused too"
 run collect amend client_post_session --client C01 --session 3 "rupture_other=caf$(printf '\xe9')" --reason "typed again"
+echo "# and at the terminal, where the question is asked again"
+collect client add C77 >/dev/null
+printf 'caf\xe9\n' | collect run client_post_session --client C77 --quiet 2>&1 | grep -a 'not accepted'
