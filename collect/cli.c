@@ -73,6 +73,10 @@ store *cli_open(const char *db, store_mode mode)
         cli_fail("%s", err.msg);
         return NULL;
     }
+    if (store_migrated_from(s))
+        fprintf(stderr, "collect: '%s' was brought up from schema %ld (an earlier attune) to "
+                "schema %d, keeping everything\n", store_path(s), store_migrated_from(s),
+                STORE_SCHEMA_VERSION);
     return s;
 }
 

@@ -79,7 +79,8 @@ static void usage(void)
           "exists with another therapist, date or modality is an error, and so is an\n"
           "administration (client, session, rater, rater code) given twice in the file.\n"
           "--dry-run checks the rows inside a transaction that is undone, so the study\n"
-          "must be writable.  --threads 2 (the default on a machine with two or more\n"
+          "must be writable (and of this attune's schema: it does not bring up an\n"
+          "earlier one).  --threads 2 (the default on a machine with two or more\n"
           "cores) reads and checks the file on a second thread while rows are saved;\n"
           "messages and the study are the same either way.\n", stdout);
 }
@@ -456,6 +457,15 @@ int cmd_import(int argc, char **argv, const char *db)
     int in_txn = 0;
     size_t counts[4] = { 0, 0, 0, 0 };
 
+    if (dry_run) {
+        /* a check changes nothing, not even an earlier attune's schema */
+        store *probe = NULL;
+        if (store_open(db, STORE_READ, &probe, &err) == AT_EVERSION) {
+            cli_fail("%s (--dry-run leaves it as it is)", err.msg);
+            goto out;
+        }
+        store_close(probe);
+    }
     im.s = cli_open(db, STORE_WRITE);
     if (!im.s)
         goto out;

@@ -203,6 +203,11 @@ const char *store_default_path(void)
     return p && *p ? p : "attune.db";
 }
 
+long store_migrated_from(const store *s)
+{
+    return s->migrated_from;
+}
+
 const char *store_path(const store *s)
 {
     return s ? s->path : NULL;
@@ -553,6 +558,7 @@ static at_status migrate(store *s, at_err *err)
     long version = query_long(s->conn.lite, "PRAGMA user_version");
     if (version < 0)
         return store_dberr(s, err);
+    long from = version;
     while (version < STORE_SCHEMA_VERSION) {
         char bump[48];
         snprintf(bump, sizeof bump, "PRAGMA user_version = %ld", version + 1);
@@ -569,6 +575,8 @@ static at_status migrate(store *s, at_err *err)
         }
         version++;
     }
+    if (from > 0 && from < STORE_SCHEMA_VERSION)
+        s->migrated_from = from;
     return store_retext_3(s, err);
 }
 

@@ -66,6 +66,11 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
 void store_close(store *s);             /* NULL is fine */
 const char *store_path(const store *s);
 
+/* The schema version a study had when store_open brought it up to
+ * STORE_SCHEMA_VERSION (a study of an earlier attune opened for writing),
+ * 0 when it did not. */
+long store_migrated_from(const store *s);
+
 /* A study another program is writing to is waited for: up to max_ms
  * (default 60 s) for every statement, in growing steps; after notice_ms
  * (default 1 s) notice, when not NULL, is called once per wait with the

@@ -89,6 +89,7 @@ struct store {
      * touched, as bits by row id, and how many of each */
     struct { unsigned char *bits; size_t cap, count; } touched[3];
     size_t txn_saves;
+    long migrated_from;              /* the schema this open brought the study up from, 0: none */
     long busy_since;                 /* when the current wait for a busy study began (ms) */
     int busy_told;
     struct { char *code; long id; } therapist;

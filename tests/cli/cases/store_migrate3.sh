@@ -15,6 +15,9 @@ echo "# a reading command leaves it as it is"
 before=$(fingerprint old.db)
 run collect --db old.db export client_post_session -o /dev/null
 echo "unchanged: $([ "$(fingerprint old.db)" = "$before" ] && echo yes || echo NO)"
+echo "# so does an import's --dry-run, which changes nothing"
+run collect --db old.db import client_post_session data/import_more.csv --dry-run
+echo "unchanged: $([ "$(fingerprint old.db)" = "$before" ] && echo yes || echo NO)"
 
 echo "# collect init migrates it"
 run collect --db old.db init
@@ -76,6 +79,11 @@ echo "schema now: $(sqlite3 -readonly one.db 'PRAGMA user_version')"
 sqlite3 -readonly -csv one.db "$answers" >one.after
 echo "every answer the same: $(cmp -s one.before one.after && echo yes || echo NO)"
 echo "same schema as a new study: $(cmp -s <(sqlite3 -readonly one.db .schema) <(collect --db new.db init >/dev/null; sqlite3 -readonly new.db .schema) && echo yes || echo NO)"
+echo "# any other writing command migrates too, and says so"
+cp data/schema1/study.db two.db
+chmod 600 two.db
+run collect --db two.db therapist add T88
+echo "schema now: $(sqlite3 -readonly two.db 'PRAGMA user_version')"
 
 echo "# a schema-3 study whose source check is the IN list the first schema-3 release"
 echo "# wrote (put back here as it wrote it) gets the same rule as an OR chain from the"
