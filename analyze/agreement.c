@@ -6,9 +6,11 @@
  *
  * Each side of a session is the rater's administration of an instrument
  * with a @ROLE=rupture item (the instruments may differ: the client's
- * questionnaire and the therapist's); when a rater filled in several such
- * instruments, the one whose name sorts first is used, its rupture answer
- * and its alliance score. */
+ * questionnaire and the therapist's).  Of several therapists' ratings of a
+ * session (a co-therapist's beside the session's therapist's), the session
+ * therapist's own is used (by rater code), else the first rater code's; when
+ * a rater filled in several such instruments, the one whose name sorts first
+ * is used, its rupture answer and its alliance score. */
 #include "analyze.h"
 
 #include <math.h>
@@ -17,6 +19,7 @@
 
 typedef struct side {
     int present;
+    int own;                    /* the therapist side: by the session's own therapist */
     const char *instrument;     /* owned by the catalog */
     double rupture, alliance;
 } side;
@@ -126,9 +129,13 @@ static void agree_row(void *st, const an_row *r)
     }
     if (!s)
         return;
-    if (s->present && strcmp(r->form->in->name, s->instrument) >= 0)
+    /* the session therapist's own rating before a co-therapist's */
+    int own = s != &a->th || (v->therapist && strcmp(v->rater_code, v->therapist) == 0);
+    if (s->present && (own < s->own ||
+                       (own == s->own && strcmp(r->form->in->name, s->instrument) >= 0)))
         return;
     s->present = 1;
+    s->own = own;
     s->instrument = r->form->in->name;
     s->rupture = r->role[ROLE_RUPTURE];
     s->alliance = r->alliance;

@@ -41,6 +41,7 @@ typedef struct report {
     int latest_client_only, prev_client_only;
     char *date, *therapist;
     double client_rupture, therapist_rupture;
+    int therapist_own;          /* therapist_rupture is the session therapist's own */
     arows pending;              /* the session being read */
     /* the latest session the rater rated, and the one before */
     int have_latest;
@@ -277,7 +278,7 @@ static void session_end(report *rp)
     free(rp->date);
     free(rp->therapist);
     rp->date = rp->therapist = NULL;
-    rp->in_session = rp->rated = 0;
+    rp->in_session = rp->rated = rp->therapist_own = 0;
     rp->client_rupture = rp->therapist_rupture = NAN;
 }
 
@@ -302,8 +303,14 @@ static void report_row(void *st, const an_row *r)
         double *side = strcmp(v->rater, "client") == 0      ? &rp->client_rupture
                        : strcmp(v->rater, "therapist") == 0 ? &rp->therapist_rupture
                                                             : NULL;
-        if (side && isnan(*side))
+        /* of several therapists' ratings, the session therapist's own */
+        int own = side == &rp->therapist_rupture && v->therapist &&
+                  strcmp(v->rater_code, v->therapist) == 0;
+        if (side && (isnan(*side) || (own && !rp->therapist_own))) {
             *side = r->role[ROLE_RUPTURE];
+            if (side == &rp->therapist_rupture)
+                rp->therapist_own = own;
+        }
     }
     if (!r->rater_ok)
         return;

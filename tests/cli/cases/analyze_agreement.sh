@@ -33,3 +33,33 @@ run analyze agreement --instrument psq_client
 vs agreement_observer.csv analyze agreement --pair observer,therapist
 run analyze agreement --pair observer,therapist --therapist T2
 run analyze agreement --pair client,observer
+
+# a co-therapist's questionnaire beside the session therapist's: the session
+# therapist's own is paired (by rater code), whichever code sorts first.  By
+# hand (client, the session therapist's): s1 T1 (0,0); s2 T1 (1,1), T2's
+# co-rating 0 aside; s3 T2 (1,1), T1's co-rating 0 aside -> T1 both 1,
+# neither 1; T2 both 1.  The report's latest session (s3) has no client-only
+# rupture: its therapist recorded one.
+use_store cothera.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect instrument add instruments/therapist_post_session.csv
+lead=attune.client,attune.therapist,attune.session,attune.date,attune.modality,attune.rater,attune.rater_code
+cat >co_client.csv <<CSV
+$lead,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture,tension,addressed,resolution,followup
+A,T1,1,2026-01-05,in-person,client,A,4,4,4,4,4,2,0,,,,
+A,T1,2,2026-01-12,in-person,client,A,4,4,4,4,4,2,1,2,1,5,0
+A,T2,3,2026-01-19,in-person,client,A,4,4,4,4,4,2,1,2,1,5,0
+CSV
+cat >co_therapist.csv <<CSV
+$lead,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture,tension,addressed,resolution
+A,T1,1,2026-01-05,in-person,therapist,T1,4,4,4,4,4,2,0,,,
+A,T1,2,2026-01-12,in-person,therapist,T1,4,4,4,4,4,2,1,3,1,4
+A,T1,2,2026-01-12,in-person,therapist,T2,2,2,2,2,2,4,0,,,
+A,T2,3,2026-01-19,in-person,therapist,T2,4,4,4,4,4,2,1,3,1,4
+A,T2,3,2026-01-19,in-person,therapist,T1,4,4,4,4,4,2,0,,,
+CSV
+setup collect import client_post_session co_client.csv
+setup collect import therapist_post_session co_therapist.csv
+run analyze agreement
+run analyze report --format csv --rater all
