@@ -222,7 +222,8 @@ const an_analysis an_agreement = {
     .help =
         "Pairs the client's and the therapist's administrations of the same session\n"
         "(each side: the rater's instrument with a @ROLE=rupture item; the first by\n"
-        "name when there are several) and counts, over sessions where both answered\n"
+        "name when there are several; of several therapists' ratings, the session\n"
+        "therapist's own) and counts, over sessions where both answered\n"
         "the rupture question: both reported a rupture, the client only, the therapist\n"
         "only, neither.  With --pair observer,therapist the observer's questionnaire\n"
         "takes the client's place (observer_only replaces client_only): does a trainee\n"

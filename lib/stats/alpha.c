@@ -326,9 +326,11 @@ int alpha_acc_result(const alpha_acc *a, int pairwise, int is_mean,
     gsl_matrix_view cov = gsl_matrix_view_array(cbuf, k, k);
     int rc = pairwise ? cov_pairwise(a, is_mean, &cov.matrix, out, items)
                       : cov_complete(a, is_mean, &cov.matrix, out, items);
+    /* too few cases: nothing is known; a scale that does not vary has no
+     * alpha, but its mean and SD and its items' are what they are */
     if (rc == 0)
         rc = alpha_from_cov(&cov.matrix, k, out, items);
-    if (rc != 0)
+    else
         alpha_blank(out, items, k);
     free(cbuf);
     return rc;

@@ -53,7 +53,9 @@ typedef struct alpha_item {
 
 /* items may be NULL; else it receives k entries.  Returns 0 when computed,
  * -1 when k < 2, fewer than 3 usable cases, or the total variance sum(C) is
- * not above 0 (values then NaN; n still says how many rows were usable). */
+ * not above 0 (values then NaN, but for the last case the means and SDs of
+ * the scale and its items, which are known; n still says how many rows
+ * were usable). */
 int stats_alpha(const double *x, size_t n, size_t k, int pairwise, int is_mean,
                 alpha_result *out, alpha_item *items);
 

@@ -101,6 +101,25 @@ static void test_alpha_pairwise(void **state)
     check_alpha(1, 0, &ref);
 }
 
+/* No alpha (nor r_drop, alpha_if_deleted), but the scale's and the items'
+ * means and SDs as given. */
+static void check_moments_only(const alpha_result *a, const alpha_item *it, size_t k,
+                               double mean, double sd, const double *item_mean,
+                               const double *item_sd)
+{
+    check_nan(a->alpha);
+    check_nan(a->alpha_std);
+    check_nan(a->average_r);
+    assert_true(fabs(a->mean - mean) < 1e-12);
+    assert_true(fabs(a->sd - sd) < 1e-12);
+    for (size_t j = 0; j < k; j++) {
+        assert_true(fabs(it[j].mean - item_mean[j]) < 1e-12);
+        assert_true(fabs(it[j].sd - item_sd[j]) < 1e-12);
+        check_nan(it[j].r_drop);
+        check_nan(it[j].alpha_if_deleted);
+    }
+}
+
 static void check_alpha_blank(const alpha_result *a, const alpha_item *it, size_t k)
 {
     check_nan(a->alpha);
@@ -189,17 +208,23 @@ static void test_alpha_undefined(void **state)
     assert_int_equal(stats_alpha(XP, 0, 4, 0, 1, &a, it), -1);
     check_alpha_blank(&a, it, 4);
 
-    /* zero total variance: every item constant */
+    /* zero total variance: every item constant.  No alpha, but the means
+     * and SDs are known: the scale's mean is 2 (mean of items) or 6 (sum),
+     * every SD 0 */
     double flat[5 * 3] = { 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2 };
+    static const double flat_mean[3] = { 2, 2, 2 }, flat_sd[3] = { 0, 0, 0 };
     assert_int_equal(stats_alpha(flat, 5, 3, 0, 1, &a, it), -1);
-    check_alpha_blank(&a, it, 3);
+    check_moments_only(&a, it, 3, 2, 0, flat_mean, flat_sd);
     assert_int_equal(stats_alpha(flat, 5, 3, 1, 0, &a, it), -1);
-    check_alpha_blank(&a, it, 3);
+    check_moments_only(&a, it, 3, 6, 0, flat_mean, flat_sd);
 
-    /* the items vary but their sum does not: total variance 0 */
+    /* the items vary but their sum does not: total variance 0; items 1..4
+     * and 5..2 have means 2.5 and 3.5 and SD sqrt(5/3), their sum is 6 */
     double opposed[4 * 2] = { 1, 5, 2, 4, 3, 3, 4, 2 };
+    static const double opp_mean[2] = { 2.5, 3.5 };
+    const double opp_sd[2] = { sqrt(5.0 / 3), sqrt(5.0 / 3) };
     assert_int_equal(stats_alpha(opposed, 4, 2, 0, 0, &a, it), -1);
-    check_alpha_blank(&a, it, 2);
+    check_moments_only(&a, it, 2, 6, 0, opp_mean, opp_sd);
 
     /* pairwise: items 1 and 2 answered together in only 2 rows */
     double sparse[6 * 2] = { 1, 2, 2, 3, 3, NA, 4, NA, NA, 4, NA, 5 };
