@@ -95,6 +95,7 @@ typedef struct chart_repair {
     char *rater;
     chart_panel *p;
     size_t n, cap;
+    size_t undated;     /* questionnaires with rupture items left out: their session has no date */
 } chart_repair;
 
 void repair_row(chart_repair *rp, const an_row *r);

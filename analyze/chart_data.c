@@ -227,8 +227,12 @@ static chart_panel *panel_of(chart_repair *rp, const char *therapist, const char
 void repair_row(chart_repair *rp, const an_row *r)
 {
     const admin_view *v = r->v;
-    if (!r->rater_ok || r->form->role[ROLE_RUPTURE] < 0 || !v->date || !util_valid_iso_date(v->date))
+    if (!r->rater_ok || r->form->role[ROLE_RUPTURE] < 0)
         return;
+    if (!v->date || !util_valid_iso_date(v->date)) {
+        rp->undated++;
+        return;
+    }
     chart_panel *p = panel_of(rp, v->therapist ? v->therapist : "", v->cohort ? v->cohort : "");
     if (p->npt == p->ptcap) {
         p->ptcap = p->ptcap ? 2 * p->ptcap : 32;

@@ -500,7 +500,10 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
              rater_words(rp->rater ? rp->rater : "client"));
     cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
     if (rp->n == 0)
-        cv_text(cv, x0 + 16, y0 + 90, "no questionnaires with rupture items in this selection",
+        cv_text(cv, x0 + 16, y0 + 90,
+                rp->undated ? "no week for the questionnaires with rupture items: their "
+                              "sessions have no date"
+                            : "no questionnaires with rupture items in this selection",
                 11, 0, CV_LEFT, INK);
     for (size_t i = 0; i < rp->n; i++)
         draw_panel(cv, &rp->p[i], x0, y0 + 56 + (double)i * PANEL_H, w);

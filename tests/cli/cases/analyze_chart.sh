@@ -113,3 +113,11 @@ grep -E '^attune.client|^C0[12],' examples/sample/client_post_session.csv >two.c
 setup collect --db "$few" import client_post_session two.csv
 analyze --db "$few" chart --therapist T01 -o few.svg
 grep -o 'growth model of the [a-z]* rate\|least-squares line of the [a-z]* rate' few.svg | sort | uniq -c
+echo "# sessions without a date have no week: the chart says so, not that there are no questionnaires"
+undated=$(store undated.db)
+setup collect --db "$undated" init
+setup collect --db "$undated" instrument add instruments/client_post_session.csv
+head -3 examples/sample/client_post_session.csv | awk -F, -v OFS=, 'NR > 1 { $4 = "" } { print }' >undated.csv
+setup collect --db "$undated" import client_post_session undated.csv
+run analyze --db "$undated" chart --therapist T01 -o undated.svg
+grep -o 'no week for the questionnaires[^<]*\|no questionnaires with rupture items[^<]*' undated.svg
