@@ -245,9 +245,10 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct serve_
         a->listen = SERVE_DEFAULT_LISTEN;
     if (!a->cert != !a->key)
         return cli_usage("serve", "'--tls-cert' and '--tls-key' go together");
-    if (a->base && strncmp(a->base, "http://", 7) != 0 && strncmp(a->base, "https://", 8) != 0)
-        return cli_usage("serve", "'--base-url' takes an http:// or https:// URL, not '%s'",
-                         a->base);
+    char *base = NULL, why[256];
+    if (a->base && !serve_base_url(a->base, &base, why, sizeof why))
+        return cli_usage("serve", "%s", why);
+    free(base);
     return EXIT_OK;
 }
 

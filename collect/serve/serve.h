@@ -6,7 +6,8 @@
  *   handler.c    routes: a request (method, path, posted fields, the
  *                client's address) becomes a response (status, page), by
  *                way of the store's links and lib/answering/flow.h;
- *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit.
+ *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit;
+ *                baseurl.c the address links are made with.
  * Nothing here writes to a terminal but cmd_serve.c. */
 #ifndef COLLECT_SERVE_H
 #define COLLECT_SERVE_H
@@ -141,5 +142,16 @@ void serve_app_release(serve_app *app);
 /* Answers one request (any thread; the app serialises them). */
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp);
 void serve_response_release(serve_response *rp);
+
+/* ---- the links' address (baseurl.c) ------------------------------------ */
+
+/* The base URL links are made with (given NULL: SERVE_DEFAULT_BASE), into
+ * *out without a trailing slash (caller frees).  It must be http:// or
+ * https://, a host and maybe a port, and no path but "/": the pages, their
+ * stylesheet, forms and redirects are at the root of the server (/s/TOKEN,
+ * /code, /style.css), so a reverse proxy forwards a host's root, not one of
+ * its folders.  Returns 0 with why (one line naming '--base-url') when
+ * refused. */
+int serve_base_url(const char *given, char **out, char *why, size_t whysz);
 
 #endif

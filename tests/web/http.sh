@@ -50,6 +50,21 @@ collect invite tpl --client C03 >/dev/null 2>"$W/e" && fail "a template form was
 grep -q 'template' "$W/e" || fail "template message: $(cat "$W/e")"
 ok "invite refuses a second link, bad durations, bad QR names, a template form"
 
+# the pages are at the server's root: a base URL with a path is refused, by
+# invite (whose links would lead there) and by serve; a trailing slash is not a path
+for b in http://host/attune https://host:8443/attune/ http://host/s; do
+  collect invite client_post_session --client C03 --base-url "$b" >/dev/null 2>"$W/e"; [ $? = 2 ] || fail "invite took --base-url $b"
+  grep -qF "'--base-url' takes a server's address without a path" "$W/e" || fail "base path message: $(cat "$W/e")"
+  timeout 10 collect serve --listen 127.0.0.1:0 --base-url "$b" >/dev/null 2>"$W/e"; [ $? = 2 ] || fail "serve took --base-url $b"
+  grep -qF "'--base-url' takes a server's address without a path" "$W/e" || fail "serve base path message: $(cat "$W/e")"
+done
+[ "$(dbq "SELECT count(*) FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C03'")" = 0 ] ||
+  fail "a refused base URL made a link"
+out=$(collect invite client_post_session --client C03 --session 9 --base-url https://attune.clinic.lan:8443/)
+echo "$out" | grep -Eqx 'https://attune\.clinic\.lan:8443/s/[A-Za-z0-9_-]{32}' || fail "link under a base with a slash: $out"
+echo "$out" | grep -qF '(at https://attune.clinic.lan:8443/code)' || fail "code address under a base with a slash: $out"
+ok "a base URL with a path is refused by invite and serve; one ending in / is the root"
+
 # ---- serve: refusals and listening -----------------------------------------
 collect serve --listen 0.0.0.0:0 >/dev/null 2>"$W/e"; [ $? = 2 ] || fail "a public address without TLS was taken"
 grep -q 'not a loopback address' "$W/e" || fail "public address message"
