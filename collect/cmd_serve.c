@@ -49,7 +49,8 @@ typedef struct conn {
     const char *route;
     int status;
     size_t body;                 /* bytes of the body seen so far */
-    int too_big, too_many, bad_type;
+    int too_big, bad_type;
+    int unread;                  /* the post processor could not parse the body */
     struct MHD_PostProcessor *pp;
     serve_form form;
 } conn;
@@ -74,10 +75,8 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 {
     (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
     conn *c = cls;
-    if (serve_form_add(&c->form, key, data, off, size))
-        return MHD_YES;
-    c->too_many = 1;
-    return MHD_NO;
+    /* too_many or nul is set on the form when it cannot take this */
+    return serve_form_add(&c->form, key, data, off, size) ? MHD_YES : MHD_NO;
 }
 
 static void security_headers(struct MHD_Response *r)
@@ -185,16 +184,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         c->body += *upload_data_size;
         if (c->body > SERVE_MAX_BODY)
             c->too_big = 1;
-        if (!c->too_big && !c->too_many && c->pp &&
+        if (!c->too_big && !c->unread && c->pp &&
             MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES)
-            c->too_many = c->too_many || 0;
+            c->unread = 1;
         *upload_data_size = 0;
         return MHD_YES;
+    }
+    /* the body is all in: a post processor left midway (a field or an
+     * escape cut short) says so here; one that found no field in a body
+     * (a multipart body whose parts are not under its boundary, taken for
+     * a preamble) read nothing of it */
+    if (c->pp) {
+        enum MHD_Result whole = MHD_destroy_post_processor(c->pp);
+        c->pp = NULL;
+        if (!c->too_big && (whole != MHD_YES || (c->body > 0 && c->form.n == 0)))
+            c->unread = 1;
     }
     if (c->too_big)
         return send_note(mc, c, 413, "Too much at once",
                          "The form sent more than this questionnaire takes.");
-    if (c->too_many || c->bad_type)
+    if (c->form.nul)
+        return send_note(mc, c, 400, "Not understood",
+                         "The form held a character no answer may have (a NUL byte). Nothing "
+                         "of it was kept.");
+    if (c->form.too_many || c->unread || c->bad_type)
         return send_note(mc, c, 400, "Not understood", "The form could not be read.");
     char addr[64];
     client_addr(mc, addr, sizeof addr);

@@ -99,12 +99,15 @@ typedef struct serve_form {
     serve_field fields[SERVE_MAX_FIELDS];
     size_t n;
     int too_many;                /* more than SERVE_MAX_FIELDS were posted */
+    int nul;                     /* a value held a NUL byte (%00): no answer has one */
 } serve_form;
 
 /* Takes one piece of a field as libmicrohttpd's post processor gives it
  * (key and data decoded; data is size bytes at offset off of the value, a
  * long value coming in several pieces).  key NULL is ignored.  Returns 1,
- * or 0 (too_many set) when the form already holds SERVE_MAX_FIELDS. */
+ * or 0 when the form cannot be taken: too_many set when it already holds
+ * SERVE_MAX_FIELDS, nul when the piece holds a NUL byte (a C string would
+ * end there and keep only what came before). */
 int serve_form_add(serve_form *f, const char *key, const char *data, uint64_t off, size_t size);
 /* Frees the fields; f is empty again.  A zeroed serve_form is empty. */
 void serve_form_release(serve_form *f);

@@ -170,7 +170,7 @@ static size_t url_decode(char *p, size_t n)
 static void post_body(serve_form *form, const char *body, size_t len, size_t piece)
 {
     size_t at = 0;
-    while (at <= len && !form->too_many) {
+    while (at <= len && !form->too_many && !form->nul) {
         const char *amp = memchr(body + at, '&', len - at);
         size_t end = amp ? (size_t)(amp - body) : len;
         if (end > at) {
@@ -268,7 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             post_body(form, sbuf_str(&body), body.len, piece);
         serve_request rq = { .method = get ? "GET" : "POST", .path = path, .addr = "127.0.0.1",
                              .fields = form->fields, .nfields = form->n, .browser = browser };
-        if (!form->too_many) {   /* the server answers 400 itself then */
+        if (!form->too_many && !form->nul) {   /* the server answers 400 itself then */
             serve_response rp;
             serve_handle(app, &rq, &rp);
             check(&rp, path);

@@ -195,6 +195,27 @@ at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; 
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
 ok "the access code opens the same questionnaire, in any case, without the dash"
 
+# ---- forms that cannot be read: 400, nothing kept ----------------------------------
+linkf=$(invite_link client_post_session C01 --session 12)
+idf=$(dbq "SELECT max(id) FROM invitations")
+req GET "$linkf"; at=$(stamp)
+req POST "$linkf" --data "at=$at&action=next&bond_1=3%00junk"; expect 400 "a value with a NUL byte"
+has 'NUL byte'
+grep -qi "^content-security-policy: default-src 'none'" "$W/h" || fail "the 400 page has no CSP"
+printf -- '--other\r\nContent-Disposition: form-data; name="action"\r\n\r\nnext\r\n--other\r\nContent-Disposition: form-data; name="bond_1"\r\n\r\n3\r\n--other--\r\n' >"$W/mp"
+req POST "$linkf" -H 'Content-Type: multipart/form-data; boundary=xyz' --data-binary @"$W/mp"
+expect 400 "a multipart body under another boundary"
+[ "$(dbq "SELECT state || ' ' || answers FROM invitations WHERE id = $idf")" = 'pending []' ] ||
+  fail "an unreadable form was kept: $(dbq "SELECT answers FROM invitations WHERE id = $idf")"
+# the same body under its own boundary is read
+req POST "$linkf" -H 'Content-Type: multipart/form-data; boundary=other' --data-binary @"$W/mp"
+expect 303 "a multipart form"
+[ "$(dbq "SELECT answers FROM invitations WHERE id = $idf")" != '[]' ] || fail "a multipart answer not kept"
+req GET "$linkf"; has 'Question 2 of at most 14'; at=$(stamp)
+post "$linkf" "at=$at" action=back; expect 303
+req GET "$linkf"; has 'name="bond_1" value="3" checked'
+ok "a value with a NUL byte and a body the form reader cannot parse answer 400 and keep nothing"
+
 # ---- unknown, expired, revoked -------------------------------------------------
 req GET /s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; expect 404; cp "$W/b" "$W/unknown.html"
 link3=$(invite_link client_post_session C06)
@@ -295,6 +316,7 @@ serve_stop
 ok "every text of a hostile dictionary is escaped"
 # ---- a request under way when SIGTERM comes is answered first ---------------------------
 link6=$(invite_link client_post_session C02 --session 7)
+id6=$(dbq "SELECT max(id) FROM invitations")
 serve_start
 req GET "$link6"; at=$(stamp)
 { printf 'at=%s&action=next&bond_1=3&comment=' "$at"; head -c 40000 /dev/zero | tr '\0' b; } >"$W/slow"
@@ -308,7 +330,7 @@ sleep 0.3
 serve_stop
 wait $cpid
 [ "$(cat "$W/slow.code")" = 303 ] || fail "the request under way at SIGTERM answered '$(cat "$W/slow.code")'"
-[ "$(dbq "SELECT state FROM invitations WHERE answers LIKE '[\"3\"%'")" = started ] ||
+[ "$(dbq "SELECT state FROM invitations WHERE id = $id6 AND answers LIKE '[\"3\"%'")" = started ] ||
   fail "the request under way at SIGTERM was not kept"
 ok "SIGTERM lets the request under way finish, then exits 0"
 
