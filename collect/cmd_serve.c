@@ -20,6 +20,8 @@
 #include "serve/serve.h"
 
 #define IDLE_TIMEOUT_S 20      /* a connection quiet this long is closed */
+#define THREADS 4              /* requests answered at once, each with its own study connection */
+#define BUSY_WAIT_S 30         /* how long a save waits for a busy study */
 
 static void usage(void)
 {
@@ -350,14 +352,13 @@ int cmd_serve(int argc, char **argv, const char *db)
 
     /* a save that meets a busy study waits; the answers so far are already
      * kept in the link, so a wait that runs out loses nothing */
-    store *s = NULL;
-    store_wait_defaults(30000, 1000, NULL, NULL);
-    if (store_open(db, STORE_WRITE, &s, &err) != AT_OK) {
+    store_wait_defaults(BUSY_WAIT_S * 1000L, 1000, NULL, NULL);
+    if (serve_app_init(&app, db, &err) != AT_OK) {
+        serve_app_release(&app);
         free(cert);
         free(key);
         return cli_fail("%s", err.msg);
     }
-    serve_app_init(&app, s);
     app.who = cli_who();
 
     /* the signals are taken by this thread alone (sigwait): the server's
@@ -379,7 +380,7 @@ int cmd_serve(int argc, char **argv, const char *db)
         tls ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                               MHD_OPTION_THREAD_POOL_SIZE, 2u,
+                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, 1000u,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
@@ -388,7 +389,7 @@ int cmd_serve(int argc, char **argv, const char *db)
             : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                               MHD_OPTION_THREAD_POOL_SIZE, 2u,
+                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, 1000u,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
@@ -422,7 +423,6 @@ int cmd_serve(int argc, char **argv, const char *db)
     rc = EXIT_OK;
 out:
     serve_app_release(&app);
-    store_close(s);
     free(cert);
     free(key);
     return rc;

@@ -130,19 +130,33 @@ typedef struct serve_response {
     const char *route;           /* what the log line names: "/s/…", "/code", ... */
 } serve_response;
 
-typedef struct serve_app {
-    pthread_mutex_t lock;        /* one thread at a time in the store, the catalog and the
-                                    bad-guess limit; flows and pages are each request's own */
+/* A connection to the study with its catalog: one request's at a time. */
+typedef struct serve_conn {
     store *s;
     record_catalog *cat;
+    struct serve_conn *next;
+} serve_conn;
+
+typedef struct serve_app {
+    pthread_mutex_t lock;        /* the bad-guess limit and the spare connections; never held
+                                    across a call into the store, so a request waiting on a
+                                    busy study holds up no other */
+    char *db;                    /* the study, as given to store_open */
+    serve_conn *spare;           /* the connections no request holds now */
     ratelimit rl;
     const char *who;             /* recorded beside the account in the audit trail */
 } serve_app;
 
-/* s stays the caller's; the app holds a catalog of it. */
-void serve_app_init(serve_app *app, store *s);
+/* Opens the study db (NULL or "": the default) once, so that one that
+ * cannot be opened is told at once (AT_OK or the store's status and err).
+ * Each request then has a connection of its own: a spare one, or one
+ * opened for it when every one is in use, so there are as many as requests
+ * answered at once (the server's threads).  No two threads use one
+ * connection at once. */
+at_status serve_app_init(serve_app *app, const char *db, at_err *err);
+/* Closes the connections; none may be in use. */
 void serve_app_release(serve_app *app);
-/* Answers one request (any thread; the app serialises them). */
+/* Answers one request (any thread). */
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp);
 void serve_response_release(serve_response *rp);
 

@@ -240,12 +240,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fp || fwrite(template_bytes, 1, template_len, fp) != template_len || fclose(fp) != 0)
         die("the study's copy", NULL);
 
-    store *s = NULL;
     at_err err;
-    if (store_open(work_db, STORE_WRITE, &s, &err) != AT_OK)
-        die("the study's copy", &err);
     serve_app *app = xcalloc(1, sizeof *app);
-    serve_app_init(app, s);
+    if (serve_app_init(app, work_db, &err) != AT_OK)
+        die("the study's copy", &err);
     app->who = "fuzz";
     char path[64];
     if (by_code)
@@ -285,6 +283,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sbuf_release(&body);
     serve_app_release(app);
     free(app);
-    store_close(s);
     return 0;
 }

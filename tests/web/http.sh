@@ -296,6 +296,43 @@ req GET /code; expect 200
 serve_stop
 ok "more than 20 bad tokens or codes a minute from one address answer 429"
 
+# ---- a busy study: another program holds its write lock (SQLite) -------------------------
+if [ -z "$WEB_PG" ]; then
+  c06() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C06' AND s.number = $1"; }
+  linkb=$(invite_link client_post_session C06 --session 10)
+  # a save waiting on the busy study (the default wait, 30 s) holds up no
+  # other request: they are answered while it still waits
+  linkw=$(invite_link client_post_session C06 --session 11)
+  serve_start
+  step "$linkb" next bond_1=4
+  step "$linkb" next goal_1=2
+  step "$linkw" next bond_1=3
+  req GET "$linkw"; at=$(stamp)
+  study_hold
+  curl -s -o /dev/null -w '%{http_code}' -H 'Accept: text/html' --trace-ascii "$W/wait.trace" \
+    --data "at=$at&action=next&goal_1=5" "$BASE$linkw" >"$W/wait.code" &
+  wpid=$!
+  for _ in $(seq 200); do grep -q '^=> Send data' "$W/wait.trace" 2>/dev/null && break; sleep 0.05; done
+  sleep 0.5
+  kill -0 $wpid 2>/dev/null || fail "the answer did not wait for the busy study: $(cat "$W/wait.code")"
+  # another link, and while it is under way the stylesheet and the code form
+  curl -s -m 15 -o "$W/other.html" -w '%{http_code}' -H 'Accept: text/html' "$BASE$linkb" >"$W/other.code" &
+  opid=$!
+  req GET /style.css -m 15; expect 200 "the stylesheet while an answer waits"
+  req GET /code -m 15; expect 200 "the code form while an answer waits"
+  wait $opid
+  [ "$(cat "$W/other.code")" = 200 ] || fail "another link while an answer waits: $(cat "$W/other.code")"
+  grep -qF 'Question 3 of at most 14' "$W/other.html" || fail "another link while an answer waits: not its page"
+  kill -0 $wpid 2>/dev/null || fail "the waiting answer ended before the others were asked: $(cat "$W/wait.code")"
+  study_held || fail "the study was let go before the others were answered"
+  study_go
+  wait $wpid
+  [ "$(cat "$W/wait.code")" = 303 ] || fail "the answer that waited: $(cat "$W/wait.code")"
+  [ "$(c06 11)" = '["3","5"]' ] || fail "the answer that waited was not kept: $(c06 11)"
+  serve_stop
+  ok "while an answer waits on the busy study, the stylesheet, another link and the code form are answered"
+fi
+
 # ---- a hostile dictionary is escaped ---------------------------------------------------
 cat >"$W/hostile.csv" <<'CSV'
 "Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"
