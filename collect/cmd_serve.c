@@ -21,7 +21,7 @@
 
 #define IDLE_TIMEOUT_S 20      /* a connection quiet this long is closed */
 #define THREADS 4              /* requests answered at once, each with its own study connection */
-#define BUSY_WAIT_S 30         /* how long a save waits for a busy study */
+#define BUSY_WAIT_S 30         /* how long a save waits for a busy study ($ATTUNE_WAIT) */
 
 static void usage(void)
 {
@@ -350,9 +350,14 @@ int cmd_serve(int argc, char **argv, const char *db)
         return cli_fail("%s", err.msg);
     }
 
-    /* a save that meets a busy study waits; the answers so far are already
-     * kept in the link, so a wait that runs out loses nothing */
-    store_wait_defaults(BUSY_WAIT_S * 1000L, 1000, NULL, NULL);
+    /* a save that meets a busy study waits (BUSY_WAIT_S, or $ATTUNE_WAIT
+     * seconds); the answers so far are already kept in the link, and one
+     * not kept when the wait runs out is shown again to send again */
+    long wait_s = BUSY_WAIT_S, secs;
+    const char *w = getenv("ATTUNE_WAIT");
+    if (w && util_parse_long(w, &secs) && secs >= 0 && secs <= 24L * 3600)
+        wait_s = secs;
+    store_wait_defaults(wait_s * 1000, 1000, NULL, NULL);
     if (serve_app_init(&app, db, &err) != AT_OK) {
         serve_app_release(&app);
         free(cert);

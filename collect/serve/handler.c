@@ -12,7 +12,9 @@
  * the same page; an answered one 410 with the thank-you page.  Unknown
  * tokens and wrong codes count towards the bad-guess limit (find_guarded
  * says how).  Every move is kept in the store before it is answered, so a
- * closed page resumes where it was.  Each request has a study connection of its own (conn_take), so one
+ * closed page resumes where it was; one that cannot be kept (the study busy
+ * past the wait) shows its screen again, with what was typed, to send again.
+ * Each request has a study connection of its own (conn_take), so one
  * waiting on a busy study holds up no other. */
 #include "serve.h"
 
@@ -342,8 +344,19 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         reply(rp, 410);
         page_closed(&rp->body);
     } else if (rc != AT_OK) {
-        server_error(rp, "Your last answer could not be kept just now. Please go back and "
-                     "try again in a moment.");
+        /* not kept (the study busy past the wait, as a final save can be):
+         * the screen it was sent from again, what was typed filled in, so
+         * that the same button sends it again */
+        flow_free(fl);
+        fl = link_flow(l, in);
+        if (flow_where(fl) == FLOW_QUESTION) {
+            char ignored[256];
+            take_posted(rq, fl, ignored, sizeof ignored, &typed);
+            pf.typed = typed;
+        }
+        pf.error = "Your answer could not be kept just now. It is filled in below: please "
+                   "send it again in a moment.";
+        render(rp, fl, &pf, 503);
     } else if (rq->browser && !code) {
         reply(rp, 303);
         snprintf(rp->location, sizeof rp->location, "%s", self);

@@ -299,13 +299,31 @@ ok "more than 20 bad tokens or codes a minute from one address answer 429"
 # ---- a busy study: another program holds its write lock (SQLite) -------------------------
 if [ -z "$WEB_PG" ]; then
   c06() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C06' AND s.number = $1"; }
+  # an answer that meets the study busy past the server's wait ($ATTUNE_WAIT,
+  # here 1 s) is not kept: its question again, with the answer filled in
   linkb=$(invite_link client_post_session C06 --session 10)
+  export ATTUNE_WAIT=1
+  serve_start
+  unset ATTUNE_WAIT
+  step "$linkb" next bond_1=4; expect 303
+  req GET "$linkb"; at=$(stamp); has 'name="goal_1"'
+  study_hold
+  post "$linkb" "at=$at" action=next goal_1=2; expect 503 "an answer sent while the study is busy"
+  has 'send it again'; has 'role="alert"'; has 'name="goal_1" value="2" checked'
+  has 'value="next"'; [ "$(stamp)" = "$at" ] || fail "the busy answer's page is another screen: $(stamp)"
+  post /code "code=nonesuch" action=open; expect 404 "a code while the study is busy"
+  study_go
+  [ "$(c06 10)" = '["4"]' ] || fail "kept after a busy answer: $(c06 10)"
+  post "$linkb" "at=$at" action=next goal_1=2; expect 303 "the busy answer sent again"
+  req GET "$linkb"; has 'Question 3 of at most 14'
+  [ "$(c06 10)" = '["4","2"]' ] || fail "the busy answer sent again was not kept: $(c06 10)"
+  serve_stop
+  ok "an answer the busy study cannot take in the wait: 503, its question again with the answer filled in"
+
   # a save waiting on the busy study (the default wait, 30 s) holds up no
   # other request: they are answered while it still waits
   linkw=$(invite_link client_post_session C06 --session 11)
   serve_start
-  step "$linkb" next bond_1=4
-  step "$linkb" next goal_1=2
   step "$linkw" next bond_1=3
   req GET "$linkw"; at=$(stamp)
   study_hold
