@@ -375,27 +375,40 @@ static void too_many(serve_response *rp, long retry)
               "minute, then try again.");
 }
 
-/* Looks a link up by the hash of its token (by_code 0) or access code,
- * under the bad-guess limit: 1 when the address is blocked (*retry seconds
- * left); otherwise *rc is the lookup's (AT_ENOTFOUND for a hash NULL: a
- * string of the wrong shape), and a miss counts as a bad guess.  The
- * limit's lock is not held across the store. */
+/* Looks a link up by the hash of its token (by_code 0) or access code (1)
+ * under the bad-guess limit, whose rule is:
+ *   - a link's token (192 random bits) cannot be guessed, so a request
+ *     that presents one is never turned away: it is looked up first, and
+ *     the guesses of others from the same address (all the clients of a
+ *     reverse proxy share its) do not shut it out;
+ *   - an access code is short enough to guess at, so an address over the
+ *     limit is turned away before its code is looked up: the answer then
+ *     tells nothing of whether the code fits;
+ *   - an unknown token and a wrong code count as bad guesses; past the
+ *     limit they are answered 429 rather than 404.
+ * Returns 1 when the request is turned away (*retry seconds left);
+ * otherwise *rc is the lookup's (AT_ENOTFOUND for hash NULL: a string of
+ * the wrong shape).  The limit's lock is not held across the store. */
 static int find_guarded(serve_app *app, serve_conn *sc, const serve_request *rq,
                         const char *hash, int by_code, long now, link *l, at_status *rc,
                         long *retry, at_err *err)
 {
+    if (by_code) {
+        pthread_mutex_lock(&app->lock);
+        int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
+        pthread_mutex_unlock(&app->lock);
+        if (blocked)
+            return 1;
+    }
+    *rc = hash ? store_invite_find(sc->s, hash, by_code, copy_link, l, err) : AT_ENOTFOUND;
+    if (*rc != AT_ENOTFOUND)
+        return 0;
     pthread_mutex_lock(&app->lock);
     int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
-    pthread_mutex_unlock(&app->lock);
-    if (blocked)
-        return 1;
-    *rc = hash ? store_invite_find(sc->s, hash, by_code, copy_link, l, err) : AT_ENOTFOUND;
-    if (*rc == AT_ENOTFOUND) {
-        pthread_mutex_lock(&app->lock);
+    if (!blocked)
         ratelimit_hit(&app->rl, rq->addr, now);
-        pthread_mutex_unlock(&app->lock);
-    }
-    return 0;
+    pthread_mutex_unlock(&app->lock);
+    return blocked;
 }
 
 static void on_token(serve_app *app, serve_conn *sc, const serve_request *rq,

@@ -287,14 +287,23 @@ ok "one log line per request, no token or code in it; SIGTERM exits 0"
 serve_start
 for i in $(seq 13); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
 for i in $(seq 7); do post /code code=ZZZZZ-ZZZZZ action=open; expect 404; done
-# 20 bad guesses in the minute; the next one is turned away, and so is a good one
+# 20 bad guesses in the minute: the next unknown token is turned away, and
+# so is any code, a good one too (a code is short enough to guess at)
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCD; expect 429
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After"
-req GET "$link2"; expect 429
-post /code "code=$code" action=open; expect 429
+post /code "code=$code" action=open; expect 429 "a good code past the limit"
 req GET /code; expect 200
+# a link's token cannot be guessed: one that opens a link is never turned
+# away, though its address (a reverse proxy's, shared by all) is over the limit
+req GET "$link2"; expect 200 "a good link past the limit"; has 'Question 2 of at most 14'
+ACCEPT='*/*' step "$link2" next goal_1=2; expect 200 "an answer by a good link past the limit"
+has 'Question 3 of at most 14'
+c04="i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C04'"
+[ "$(dbq "SELECT count(*) FROM invitations $c04 AND answers LIKE '[\"5\",\"2\"%'")" = 1 ] ||
+  fail "the answer by a good link past the limit was not kept: $(dbq "SELECT answers FROM invitations $c04")"
+req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCE; expect 429 "an unknown link after a good one"
 serve_stop
-ok "more than 20 bad tokens or codes a minute from one address answer 429"
+ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens"
 
 # ---- a busy study: another program holds its write lock (SQLite) -------------------------
 if [ -z "$WEB_PG" ]; then
