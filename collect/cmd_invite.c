@@ -157,28 +157,6 @@ static int invite_revoke(int argc, char **argv, const char *db)
     return rc;
 }
 
-/* The base URL as given, without a trailing slash (caller frees); NULL
- * after the usage error when it is not an http or https URL. */
-static char *base_url(const char *given)
-{
-    const char *b = given ? given : SERVE_DEFAULT_BASE;
-    if (strncmp(b, "http://", 7) != 0 && strncmp(b, "https://", 8) != 0) {
-        cli_usage("invite", "'--base-url' takes an http:// or https:// URL, not '%s'", b);
-        return NULL;
-    }
-    for (const char *p = b; *p; p++)
-        if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '?' ||
-            *p == '#') {
-            cli_usage("invite", "'--base-url' '%s' is not a plain URL", b);
-            return NULL;
-        }
-    char *u = xstrdup(b);
-    size_t n = strlen(u);
-    while (n > 0 && u[n - 1] == '/')
-        u[--n] = '\0';
-    return u;
-}
-
 /* The session a link is for: given, else today's, else the next. */
 static int pick_session(store *s, const struct invite_args *a, long *session)
 {
@@ -205,9 +183,9 @@ static int invite_make(struct invite_args *a, const char *db)
                          "its rater code, not '%s'", a->client, a->rater_code);
     if (a->qr && !qr_file_kind_ok(a->qr))
         return cli_usage("invite", "'--qr' writes a .png or .svg file, not '%s'", a->qr);
-    char *base = base_url(a->base);
-    if (!base)
-        return EXIT_USAGE;
+    char *base = NULL, why[256];
+    if (!serve_base_url(a->base, &base, why, sizeof why))
+        return cli_usage("invite", "%s", why);
 
     int rc = EXIT_FAIL;
     store *s = cli_open(db, STORE_WRITE);

@@ -20,6 +20,8 @@
 #include "serve/serve.h"
 
 #define IDLE_TIMEOUT_S 20      /* a connection quiet this long is closed */
+#define THREADS 4              /* requests answered at once, each with its own study connection */
+#define BUSY_WAIT_S 30         /* how long a save waits for a busy study ($ATTUNE_WAIT) */
 
 static void usage(void)
 {
@@ -49,7 +51,8 @@ typedef struct conn {
     const char *route;
     int status;
     size_t body;                 /* bytes of the body seen so far */
-    int too_big, too_many, bad_type;
+    int too_big, bad_type;
+    int unread;                  /* the post processor could not parse the body */
     struct MHD_PostProcessor *pp;
     serve_form form;
 } conn;
@@ -74,10 +77,8 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 {
     (void)kind, (void)filename, (void)content_type, (void)transfer_encoding;
     conn *c = cls;
-    if (serve_form_add(&c->form, key, data, off, size))
-        return MHD_YES;
-    c->too_many = 1;
-    return MHD_NO;
+    /* too_many or nul is set on the form when it cannot take this */
+    return serve_form_add(&c->form, key, data, off, size) ? MHD_YES : MHD_NO;
 }
 
 static void security_headers(struct MHD_Response *r)
@@ -185,16 +186,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         c->body += *upload_data_size;
         if (c->body > SERVE_MAX_BODY)
             c->too_big = 1;
-        if (!c->too_big && !c->too_many && c->pp &&
+        if (!c->too_big && !c->unread && c->pp &&
             MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES)
-            c->too_many = c->too_many || 0;
+            c->unread = 1;
         *upload_data_size = 0;
         return MHD_YES;
+    }
+    /* the body is all in: a post processor left midway (a field or an
+     * escape cut short) says so here; one that found no field in a body
+     * (a multipart body whose parts are not under its boundary, taken for
+     * a preamble) read nothing of it */
+    if (c->pp) {
+        enum MHD_Result whole = MHD_destroy_post_processor(c->pp);
+        c->pp = NULL;
+        if (!c->too_big && (whole != MHD_YES || (c->body > 0 && c->form.n == 0)))
+            c->unread = 1;
     }
     if (c->too_big)
         return send_note(mc, c, 413, "Too much at once",
                          "The form sent more than this questionnaire takes.");
-    if (c->too_many || c->bad_type)
+    if (c->form.nul)
+        return send_note(mc, c, 400, "Not understood",
+                         "The form held a character no answer may have (a NUL byte). Nothing "
+                         "of it was kept.");
+    if (c->form.too_many || c->unread || c->bad_type)
         return send_note(mc, c, 400, "Not understood", "The form could not be read.");
     char addr[64];
     client_addr(mc, addr, sizeof addr);
@@ -245,9 +260,10 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct serve_
         a->listen = SERVE_DEFAULT_LISTEN;
     if (!a->cert != !a->key)
         return cli_usage("serve", "'--tls-cert' and '--tls-key' go together");
-    if (a->base && strncmp(a->base, "http://", 7) != 0 && strncmp(a->base, "https://", 8) != 0)
-        return cli_usage("serve", "'--base-url' takes an http:// or https:// URL, not '%s'",
-                         a->base);
+    char *base = NULL, why[256];
+    if (a->base && !serve_base_url(a->base, &base, why, sizeof why))
+        return cli_usage("serve", "%s", why);
+    free(base);
     return EXIT_OK;
 }
 
@@ -334,16 +350,20 @@ int cmd_serve(int argc, char **argv, const char *db)
         return cli_fail("%s", err.msg);
     }
 
-    /* a save that meets a busy study waits; the answers so far are already
-     * kept in the link, so a wait that runs out loses nothing */
-    store *s = NULL;
-    store_wait_defaults(30000, 1000, NULL, NULL);
-    if (store_open(db, STORE_WRITE, &s, &err) != AT_OK) {
+    /* a save that meets a busy study waits (BUSY_WAIT_S, or $ATTUNE_WAIT
+     * seconds); the answers so far are already kept in the link, and one
+     * not kept when the wait runs out is shown again to send again */
+    long wait_s = BUSY_WAIT_S, secs;
+    const char *w = getenv("ATTUNE_WAIT");
+    if (w && util_parse_long(w, &secs) && secs >= 0 && secs <= 24L * 3600)
+        wait_s = secs;
+    store_wait_defaults(wait_s * 1000, 1000, NULL, NULL);
+    if (serve_app_init(&app, db, &err) != AT_OK) {
+        serve_app_release(&app);
         free(cert);
         free(key);
         return cli_fail("%s", err.msg);
     }
-    serve_app_init(&app, s);
     app.who = cli_who();
 
     /* the signals are taken by this thread alone (sigwait): the server's
@@ -365,7 +385,7 @@ int cmd_serve(int argc, char **argv, const char *db)
         tls ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                               MHD_OPTION_THREAD_POOL_SIZE, 2u,
+                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, 1000u,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
@@ -374,7 +394,7 @@ int cmd_serve(int argc, char **argv, const char *db)
             : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                               MHD_OPTION_THREAD_POOL_SIZE, 2u,
+                               MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, 1000u,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
@@ -408,7 +428,6 @@ int cmd_serve(int argc, char **argv, const char *db)
     rc = EXIT_OK;
 out:
     serve_app_release(&app);
-    store_close(s);
     free(cert);
     free(key);
     return rc;

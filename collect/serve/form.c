@@ -9,6 +9,10 @@ int serve_form_add(serve_form *f, const char *key, const char *data, uint64_t of
 {
     if (!key)
         return 1;
+    if (size && data && memchr(data, '\0', size)) {
+        f->nul = 1;
+        return 0;
+    }
     /* a value may come in pieces: the pieces after the first append */
     if (off > 0 && f->n && strcmp(f->fields[f->n - 1].name, key) == 0) {
         serve_field *last = &f->fields[f->n - 1];
@@ -36,4 +40,5 @@ void serve_form_release(serve_form *f)
     }
     f->n = 0;
     f->too_many = 0;
+    f->nul = 0;
 }

@@ -10,9 +10,12 @@
  *   GET  /style.css the stylesheet
  * A link that is unknown answers 404, one expired or revoked 410, both with
  * the same page; an answered one 410 with the thank-you page.  Unknown
- * tokens and wrong codes count towards the bad-guess limit.  Every move is
- * kept in the store before it is answered, so a closed page resumes where
- * it was. */
+ * tokens and wrong codes count towards the bad-guess limit (find_guarded
+ * says how).  Every move is kept in the store before it is answered, so a
+ * closed page resumes where it was; one that cannot be kept (the study busy
+ * past the wait) shows its screen again, with what was typed, to send again.
+ * Each request has a study connection of its own (conn_take), so one
+ * waiting on a busy study holds up no other. */
 #include "serve.h"
 
 #include <stdio.h>
@@ -22,19 +25,73 @@
 
 #include "weblink.h"
 
-void serve_app_init(serve_app *app, store *s)
+static serve_conn *conn_open(const char *db, at_err *err)
+{
+    store *s = NULL;
+    if (store_open(db, STORE_WRITE, &s, err) != AT_OK)
+        return NULL;
+    serve_conn *c = xcalloc(1, sizeof *c);
+    c->s = s;
+    c->cat = record_catalog_new(s);
+    return c;
+}
+
+static void conn_free(serve_conn *c)
+{
+    if (!c)
+        return;
+    record_catalog_free(c->cat);
+    store_close(c->s);
+    free(c);
+}
+
+at_status serve_app_init(serve_app *app, const char *db, at_err *err)
 {
     memset(app, 0, sizeof *app);
     pthread_mutex_init(&app->lock, NULL);
-    app->s = s;
-    app->cat = record_catalog_new(s);
+    app->db = xstrdup(db ? db : "");
     ratelimit_init(&app->rl);
+    app->spare = conn_open(app->db, err);
+    return app->spare ? AT_OK : err ? err->code : AT_EDB;
 }
 
 void serve_app_release(serve_app *app)
 {
-    record_catalog_free(app->cat);
+    while (app->spare) {
+        serve_conn *c = app->spare;
+        app->spare = c->next;
+        conn_free(c);
+    }
+    free(app->db);
+    app->db = NULL;
     pthread_mutex_destroy(&app->lock);
+}
+
+/* A connection for this request alone: a spare one, else a new one (NULL
+ * when the study cannot be opened now).  Given back by conn_give. */
+static serve_conn *conn_take(serve_app *app)
+{
+    pthread_mutex_lock(&app->lock);
+    serve_conn *c = app->spare;
+    if (c) {
+        app->spare = c->next;
+        c->next = NULL;
+    }
+    pthread_mutex_unlock(&app->lock);
+    if (c)
+        return c;
+    at_err err;
+    return conn_open(app->db, &err);
+}
+
+static void conn_give(serve_app *app, serve_conn *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&app->lock);
+    c->next = app->spare;
+    app->spare = c;
+    pthread_mutex_unlock(&app->lock);
 }
 
 void serve_response_release(serve_response *rp)
@@ -181,47 +238,51 @@ static int move(const serve_request *rq, flow *fl, const char *action, char *why
 }
 
 /* The final save of link l with the answers of fl. */
-static at_status save(serve_app *app, const link *l, const dict_instrument *in, flow *fl,
-                      at_err *err)
+static at_status save(serve_app *app, serve_conn *sc, const link *l, const dict_instrument *in,
+                      flow *fl, at_err *err)
 {
     const char **vals = kept_values(in, fl);
     admin_rec rec = { .status = flow_status(fl), .source = "web", .values = vals,
                       .n = in->ncols, .rater = "client" };
     long aid = 0;
-    pthread_mutex_lock(&app->lock);
-    at_status rc = store_invite_answer(app->s, l->id, &rec, app->who, &aid, err);
-    pthread_mutex_unlock(&app->lock);
+    at_status rc = store_invite_answer(sc->s, l->id, &rec, app->who, &aid, err);
     free(vals);
     if (rc == AT_OK)
         flow_mark_saved(fl);
     return rc;
 }
 
+/* The flow of link l at the screen kept for it. */
+static flow *link_flow(const link *l, const dict_instrument *in)
+{
+    flow *fl = flow_new(in);
+    if (l->flow_state)
+        flow_state_read(fl, (const char *const *)l->values, l->flow_state);
+    return fl;
+}
+
 /* A request for link l (found): GET shows it, POST moves it. */
-static void on_link(serve_app *app, const serve_request *rq, serve_response *rp, link *l,
-                    const char *self, const char *code)
+static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, serve_response *rp,
+                    link *l, const char *self, const char *code)
 {
     at_err err;
-    pthread_mutex_lock(&app->lock);
-    const dict_instrument *in = record_catalog_get(app->cat, l->instrument_id, &err);
-    pthread_mutex_unlock(&app->lock);
+    const dict_instrument *in = record_catalog_get(sc->cat, l->instrument_id, &err);
     if (!in) {
         server_error(rp, NULL);
         return;
     }
-    flow *fl = flow_new(in);
     int answered = strcmp(l->state, "answered") == 0;
     if (answered || (strcmp(l->state, "pending") != 0 && strcmp(l->state, "started") != 0)) {
+        flow *done = flow_new(in);
         reply(rp, 410);
         if (answered)
-            page_thanks(&rp->body, fl);
+            page_thanks(&rp->body, done);
         else
             page_closed(&rp->body);
-        flow_free(fl);
+        flow_free(done);
         return;
     }
-    if (l->flow_state)
-        flow_state_read(fl, (const char *const *)l->values, l->flow_state);
+    flow *fl = link_flow(l, in);
     page_form pf = { .action = self, .code = code };
     const char *action = field_of(rq, "action");
     int posted = strcmp(rq->method, "POST") == 0 && action;
@@ -241,7 +302,7 @@ static void on_link(serve_app *app, const serve_request *rq, serve_response *rp,
         return;
     }
     if (strcmp(action, "save") == 0 && flow_where(fl) == FLOW_REVIEW) {
-        at_status rc = save(app, l, in, fl, &err);
+        at_status rc = save(app, sc, l, in, fl, &err);
         if (rc == AT_EEXIST) {
             /* answered meanwhile (another request), revoked or expired */
             reply(rp, 410);
@@ -276,17 +337,26 @@ static void on_link(serve_app *app, const serve_request *rq, serve_response *rp,
     }
     const char **vals = kept_values(in, fl);
     char *state = flow_state_write(fl);
-    pthread_mutex_lock(&app->lock);
-    at_status rc = store_invite_progress(app->s, l->id, vals, in->ncols, state, &err);
-    pthread_mutex_unlock(&app->lock);
+    at_status rc = store_invite_progress(sc->s, l->id, vals, in->ncols, state, &err);
     free(state);
     free(vals);
     if (rc == AT_EEXIST) {
         reply(rp, 410);
         page_closed(&rp->body);
     } else if (rc != AT_OK) {
-        server_error(rp, "Your last answer could not be kept just now. Please go back and "
-                     "try again in a moment.");
+        /* not kept (the study busy past the wait, as a final save can be):
+         * the screen it was sent from again, what was typed filled in, so
+         * that the same button sends it again */
+        flow_free(fl);
+        fl = link_flow(l, in);
+        if (flow_where(fl) == FLOW_QUESTION) {
+            char ignored[256];
+            take_posted(rq, fl, ignored, sizeof ignored, &typed);
+            pf.typed = typed;
+        }
+        pf.error = "Your answer could not be kept just now. It is filled in below: please "
+                   "send it again in a moment.";
+        render(rp, fl, &pf, 503);
     } else if (rq->browser && !code) {
         reply(rp, 303);
         snprintf(rp->location, sizeof rp->location, "%s", self);
@@ -305,23 +375,44 @@ static void too_many(serve_response *rp, long retry)
               "minute, then try again.");
 }
 
-/* Looks a link up by the hash of its token (by_code 0) or access code,
- * under the bad-guess limit: 1 when the address is blocked (*retry seconds
- * left); otherwise *rc is the lookup's (AT_ENOTFOUND for a hash NULL: a
- * string of the wrong shape), and a miss counts as a bad guess. */
-static int find_guarded(serve_app *app, const serve_request *rq, const char *hash, int by_code,
-                        long now, link *l, at_status *rc, long *retry, at_err *err)
+/* Looks a link up by the hash of its token (by_code 0) or access code (1)
+ * under the bad-guess limit, whose rule is:
+ *   - a link's token (192 random bits) cannot be guessed, so a request
+ *     that presents one is never turned away: it is looked up first, and
+ *     the guesses of others from the same address (all the clients of a
+ *     reverse proxy share its) do not shut it out;
+ *   - an access code is short enough to guess at, so an address over the
+ *     limit is turned away before its code is looked up: the answer then
+ *     tells nothing of whether the code fits;
+ *   - an unknown token and a wrong code count as bad guesses; past the
+ *     limit they are answered 429 rather than 404.
+ * Returns 1 when the request is turned away (*retry seconds left);
+ * otherwise *rc is the lookup's (AT_ENOTFOUND for hash NULL: a string of
+ * the wrong shape).  The limit's lock is not held across the store. */
+static int find_guarded(serve_app *app, serve_conn *sc, const serve_request *rq,
+                        const char *hash, int by_code, long now, link *l, at_status *rc,
+                        long *retry, at_err *err)
 {
+    if (by_code) {
+        pthread_mutex_lock(&app->lock);
+        int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
+        pthread_mutex_unlock(&app->lock);
+        if (blocked)
+            return 1;
+    }
+    *rc = hash ? store_invite_find(sc->s, hash, by_code, copy_link, l, err) : AT_ENOTFOUND;
+    if (*rc != AT_ENOTFOUND)
+        return 0;
     pthread_mutex_lock(&app->lock);
     int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
-    if (!blocked && hash)
-        *rc = store_invite_find(app->s, hash, by_code, copy_link, l, err);
-    if (!blocked && *rc == AT_ENOTFOUND)
+    if (!blocked)
         ratelimit_hit(&app->rl, rq->addr, now);
     pthread_mutex_unlock(&app->lock);
     return blocked;
 }
-static void on_token(serve_app *app, const serve_request *rq, serve_response *rp)
+
+static void on_token(serve_app *app, serve_conn *sc, const serve_request *rq,
+                     serve_response *rp)
 {
     const char *tok = rq->path + 3;
     long retry = 0, now = now_s();
@@ -333,7 +424,8 @@ static void on_token(serve_app *app, const serve_request *rq, serve_response *rp
     int shaped = weblink_token_ok(tok, strlen(tok));
     if (shaped)
         weblink_token_hash(tok, strlen(tok), hash);
-    int blocked = find_guarded(app, rq, shaped ? hash : NULL, 0, now, &l, &rc, &retry, &err);
+    int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, 0, now, &l, &rc, &retry,
+                               &err);
     if (blocked) {
         too_many(rp, retry);
     } else if (rc == AT_ENOTFOUND) {
@@ -342,12 +434,13 @@ static void on_token(serve_app *app, const serve_request *rq, serve_response *rp
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {
-        on_link(app, rq, rp, &l, rq->path, NULL);
+        on_link(app, sc, rq, rp, &l, rq->path, NULL);
     }
     link_release(&l);
 }
 
-static void on_code(serve_app *app, const serve_request *rq, serve_response *rp)
+static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
+                    serve_response *rp)
 {
     rp->route = "/code";
     const char *code = strcmp(rq->method, "POST") == 0 ? field_of(rq, "code") : NULL;
@@ -362,7 +455,8 @@ static void on_code(serve_app *app, const serve_request *rq, serve_response *rp)
     at_err err;
     at_status rc = AT_ENOTFOUND;
     int shaped = weblink_code_hash(code, hash);
-    int blocked = find_guarded(app, rq, shaped ? hash : NULL, 1, now, &l, &rc, &retry, &err);
+    int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, 1, now, &l, &rc, &retry,
+                               &err);
     if (blocked) {
         too_many(rp, retry);
     } else if (rc == AT_ENOTFOUND) {
@@ -372,7 +466,7 @@ static void on_code(serve_app *app, const serve_request *rq, serve_response *rp)
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {
-        on_link(app, rq, rp, &l, "/code", code);
+        on_link(app, sc, rq, rp, &l, "/code", code);
     }
     link_release(&l);
 }
@@ -399,12 +493,22 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
         page_note(&rp->body, "Not available", "This address takes only GET and POST.");
         return;
     }
-    if (strncmp(rq->path, "/s/", 3) == 0)
-        on_token(app, rq, rp);
-    else if (strcmp(rq->path, "/code") == 0 || (strcmp(rq->path, "/") == 0 && get))
-        on_code(app, rq, rp);
-    else {
+    int token = strncmp(rq->path, "/s/", 3) == 0;
+    int code = strcmp(rq->path, "/code") == 0 || (strcmp(rq->path, "/") == 0 && get);
+    if (!token && !code) {
         reply(rp, 404);
         page_closed(&rp->body);
+        return;
     }
+    serve_conn *sc = conn_take(app);
+    if (!sc) {
+        rp->route = token ? "/s/\xe2\x80\xa6" : "/code";
+        server_error(rp, NULL);
+        return;
+    }
+    if (token)
+        on_token(app, sc, rq, rp);
+    else
+        on_code(app, sc, rq, rp);
+    conn_give(app, sc);
 }

@@ -6,7 +6,8 @@
  *   handler.c    routes: a request (method, path, posted fields, the
  *                client's address) becomes a response (status, page), by
  *                way of the store's links and lib/answering/flow.h;
- *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit.
+ *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit;
+ *                baseurl.c the address links are made with.
  * Nothing here writes to a terminal but cmd_serve.c. */
 #ifndef COLLECT_SERVE_H
 #define COLLECT_SERVE_H
@@ -98,12 +99,15 @@ typedef struct serve_form {
     serve_field fields[SERVE_MAX_FIELDS];
     size_t n;
     int too_many;                /* more than SERVE_MAX_FIELDS were posted */
+    int nul;                     /* a value held a NUL byte (%00): no answer has one */
 } serve_form;
 
 /* Takes one piece of a field as libmicrohttpd's post processor gives it
  * (key and data decoded; data is size bytes at offset off of the value, a
  * long value coming in several pieces).  key NULL is ignored.  Returns 1,
- * or 0 (too_many set) when the form already holds SERVE_MAX_FIELDS. */
+ * or 0 when the form cannot be taken: too_many set when it already holds
+ * SERVE_MAX_FIELDS, nul when the piece holds a NUL byte (a C string would
+ * end there and keep only what came before). */
 int serve_form_add(serve_form *f, const char *key, const char *data, uint64_t off, size_t size);
 /* Frees the fields; f is empty again.  A zeroed serve_form is empty. */
 void serve_form_release(serve_form *f);
@@ -126,20 +130,45 @@ typedef struct serve_response {
     const char *route;           /* what the log line names: "/s/…", "/code", ... */
 } serve_response;
 
-typedef struct serve_app {
-    pthread_mutex_t lock;        /* one thread at a time in the store, the catalog and the
-                                    bad-guess limit; flows and pages are each request's own */
+/* A connection to the study with its catalog: one request's at a time. */
+typedef struct serve_conn {
     store *s;
     record_catalog *cat;
+    struct serve_conn *next;
+} serve_conn;
+
+typedef struct serve_app {
+    pthread_mutex_t lock;        /* the bad-guess limit and the spare connections; never held
+                                    across a call into the store, so a request waiting on a
+                                    busy study holds up no other */
+    char *db;                    /* the study, as given to store_open */
+    serve_conn *spare;           /* the connections no request holds now */
     ratelimit rl;
     const char *who;             /* recorded beside the account in the audit trail */
 } serve_app;
 
-/* s stays the caller's; the app holds a catalog of it. */
-void serve_app_init(serve_app *app, store *s);
+/* Opens the study db (NULL or "": the default) once, so that one that
+ * cannot be opened is told at once (AT_OK or the store's status and err).
+ * Each request then has a connection of its own: a spare one, or one
+ * opened for it when every one is in use, so there are as many as requests
+ * answered at once (the server's threads).  No two threads use one
+ * connection at once. */
+at_status serve_app_init(serve_app *app, const char *db, at_err *err);
+/* Closes the connections; none may be in use. */
 void serve_app_release(serve_app *app);
-/* Answers one request (any thread; the app serialises them). */
+/* Answers one request (any thread). */
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp);
 void serve_response_release(serve_response *rp);
+
+/* ---- the links' address (baseurl.c) ------------------------------------ */
+
+/* The base URL links are made with (given NULL: SERVE_DEFAULT_BASE), into
+ * *out without a trailing slash (caller frees).  It must be http:// or
+ * https://, a host and maybe a port, and no path but "/": the pages, their
+ * stylesheet, forms and redirects are at the root of the server (/s/TOKEN,
+ * /code, /style.css), so a reverse proxy forwards a host's root, not one of
+ * its folders.  Returns 0 with why (one line naming '--base-url') when
+ * refused. */
+int serve_base_url(const char *given, char **out, char *why, size_t whysz);
 
 #endif

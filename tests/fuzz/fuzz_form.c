@@ -170,7 +170,7 @@ static size_t url_decode(char *p, size_t n)
 static void post_body(serve_form *form, const char *body, size_t len, size_t piece)
 {
     size_t at = 0;
-    while (at <= len && !form->too_many) {
+    while (at <= len && !form->too_many && !form->nul) {
         const char *amp = memchr(body + at, '&', len - at);
         size_t end = amp ? (size_t)(amp - body) : len;
         if (end > at) {
@@ -240,12 +240,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fp || fwrite(template_bytes, 1, template_len, fp) != template_len || fclose(fp) != 0)
         die("the study's copy", NULL);
 
-    store *s = NULL;
     at_err err;
-    if (store_open(work_db, STORE_WRITE, &s, &err) != AT_OK)
-        die("the study's copy", &err);
     serve_app *app = xcalloc(1, sizeof *app);
-    serve_app_init(app, s);
+    if (serve_app_init(app, work_db, &err) != AT_OK)
+        die("the study's copy", &err);
     app->who = "fuzz";
     char path[64];
     if (by_code)
@@ -268,7 +266,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             post_body(form, sbuf_str(&body), body.len, piece);
         serve_request rq = { .method = get ? "GET" : "POST", .path = path, .addr = "127.0.0.1",
                              .fields = form->fields, .nfields = form->n, .browser = browser };
-        if (!form->too_many) {   /* the server answers 400 itself then */
+        if (!form->too_many && !form->nul) {   /* the server answers 400 itself then */
             serve_response rp;
             serve_handle(app, &rq, &rp);
             check(&rp, path);
@@ -285,6 +283,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sbuf_release(&body);
     serve_app_release(app);
     free(app);
-    store_close(s);
     return 0;
 }

@@ -1,5 +1,6 @@
 /* Unit tests for web links' tokens, access codes, their hashes and
- * expiry durations (weblink.h), and serve's bad-guess limit. */
+ * expiry durations (weblink.h), and serve's bad-guess limit, base URL rule
+ * and posted fields. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -172,13 +173,84 @@ static void test_ratelimit(void **state)
     free(rl);
 }
 
+static void test_base_url(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *given, *want;   /* want NULL: refused */
+    } cases[] = {
+        { NULL, SERVE_DEFAULT_BASE },
+        { "https://attune.clinic.lan", "https://attune.clinic.lan" },
+        { "https://attune.clinic.lan:8443/", "https://attune.clinic.lan:8443" },
+        { "http://[::1]:8080//", "http://[::1]:8080" },
+        { "http://host/attune", NULL },          /* a path: the pages are at the root */
+        { "https://host:8443/attune/", NULL },
+        { "http://host/s", NULL },
+        { "http://host/?x", NULL },
+        { "http://host#top", NULL },
+        { "http://", NULL },
+        { "http:///x", NULL },
+        { "ftp://host", NULL },
+        { "http://ho st", NULL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out = (char *)"unset", why[256] = "";
+        int ok = serve_base_url(cases[i].given, &out, why, sizeof why);
+        if (cases[i].want) {
+            assert_true(ok);
+            assert_string_equal(out, cases[i].want);
+        } else {
+            assert_false(ok);
+            assert_null(out);
+            assert_non_null(strstr(why, "'--base-url'"));
+        }
+        free(out);
+    }
+    char *out = NULL, why[256];
+    assert_false(serve_base_url("http://host/attune", &out, why, sizeof why));
+    assert_non_null(strstr(why, "without a path"));
+}
+
+static void test_form_fields(void **state)
+{
+    (void)state;
+    serve_form *f = calloc(1, sizeof *f);
+    /* a long value comes in pieces, appended */
+    assert_true(serve_form_add(f, "comment", "ab", 0, 2));
+    assert_true(serve_form_add(f, "comment", "cd", 2, 2));
+    assert_true(serve_form_add(f, "bond_1", "3", 0, 1));
+    assert_true(serve_form_add(f, NULL, "x", 0, 1));
+    assert_int_equal(f->n, 2);
+    assert_string_equal(f->fields[0].value, "abcd");
+    assert_string_equal(f->fields[1].value, "3");
+    /* a NUL byte (%00) in a value, first piece or later: refused, not cut */
+    assert_false(serve_form_add(f, "bond_2", "3\0junk", 0, 6));
+    assert_true(f->nul);
+    assert_int_equal(f->n, 2);
+    serve_form_release(f);
+    assert_false(f->nul);
+    assert_true(serve_form_add(f, "comment", "ab", 0, 2));
+    assert_false(serve_form_add(f, "comment", "c\0", 2, 2));
+    assert_true(f->nul);
+    serve_form_release(f);
+    /* more than SERVE_MAX_FIELDS */
+    for (int i = 0; i < SERVE_MAX_FIELDS; i++)
+        assert_true(serve_form_add(f, "x", "1", 0, 1));
+    assert_false(serve_form_add(f, "y", "1", 0, 1));
+    assert_true(f->too_many);
+    assert_false(f->nul);
+    serve_form_release(f);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_shape), cmocka_unit_test(test_randomness),
         cmocka_unit_test(test_token_ok), cmocka_unit_test(test_code_hash),
         cmocka_unit_test(test_duration), cmocka_unit_test(test_time_iso),
-        cmocka_unit_test(test_ratelimit),
+        cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_base_url),
+        cmocka_unit_test(test_form_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

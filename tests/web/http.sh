@@ -50,6 +50,21 @@ collect invite tpl --client C03 >/dev/null 2>"$W/e" && fail "a template form was
 grep -q 'template' "$W/e" || fail "template message: $(cat "$W/e")"
 ok "invite refuses a second link, bad durations, bad QR names, a template form"
 
+# the pages are at the server's root: a base URL with a path is refused, by
+# invite (whose links would lead there) and by serve; a trailing slash is not a path
+for b in http://host/attune https://host:8443/attune/ http://host/s; do
+  collect invite client_post_session --client C03 --base-url "$b" >/dev/null 2>"$W/e"; [ $? = 2 ] || fail "invite took --base-url $b"
+  grep -qF "'--base-url' takes a server's address without a path" "$W/e" || fail "base path message: $(cat "$W/e")"
+  timeout 10 collect serve --listen 127.0.0.1:0 --base-url "$b" >/dev/null 2>"$W/e"; [ $? = 2 ] || fail "serve took --base-url $b"
+  grep -qF "'--base-url' takes a server's address without a path" "$W/e" || fail "serve base path message: $(cat "$W/e")"
+done
+[ "$(dbq "SELECT count(*) FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C03'")" = 0 ] ||
+  fail "a refused base URL made a link"
+out=$(collect invite client_post_session --client C03 --session 9 --base-url https://attune.clinic.lan:8443/)
+echo "$out" | grep -Eqx 'https://attune\.clinic\.lan:8443/s/[A-Za-z0-9_-]{32}' || fail "link under a base with a slash: $out"
+echo "$out" | grep -qF '(at https://attune.clinic.lan:8443/code)' || fail "code address under a base with a slash: $out"
+ok "a base URL with a path is refused by invite and serve; one ending in / is the root"
+
 # ---- serve: refusals and listening -----------------------------------------
 collect serve --listen 0.0.0.0:0 >/dev/null 2>"$W/e"; [ $? = 2 ] || fail "a public address without TLS was taken"
 grep -q 'not a loopback address' "$W/e" || fail "public address message"
@@ -180,6 +195,27 @@ at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; 
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
 ok "the access code opens the same questionnaire, in any case, without the dash"
 
+# ---- forms that cannot be read: 400, nothing kept ----------------------------------
+linkf=$(invite_link client_post_session C01 --session 12)
+idf=$(dbq "SELECT max(id) FROM invitations")
+req GET "$linkf"; at=$(stamp)
+req POST "$linkf" --data "at=$at&action=next&bond_1=3%00junk"; expect 400 "a value with a NUL byte"
+has 'NUL byte'
+grep -qi "^content-security-policy: default-src 'none'" "$W/h" || fail "the 400 page has no CSP"
+printf -- '--other\r\nContent-Disposition: form-data; name="action"\r\n\r\nnext\r\n--other\r\nContent-Disposition: form-data; name="bond_1"\r\n\r\n3\r\n--other--\r\n' >"$W/mp"
+req POST "$linkf" -H 'Content-Type: multipart/form-data; boundary=xyz' --data-binary @"$W/mp"
+expect 400 "a multipart body under another boundary"
+[ "$(dbq "SELECT state || ' ' || answers FROM invitations WHERE id = $idf")" = 'pending []' ] ||
+  fail "an unreadable form was kept: $(dbq "SELECT answers FROM invitations WHERE id = $idf")"
+# the same body under its own boundary is read
+req POST "$linkf" -H 'Content-Type: multipart/form-data; boundary=other' --data-binary @"$W/mp"
+expect 303 "a multipart form"
+[ "$(dbq "SELECT answers FROM invitations WHERE id = $idf")" != '[]' ] || fail "a multipart answer not kept"
+req GET "$linkf"; has 'Question 2 of at most 14'; at=$(stamp)
+post "$linkf" "at=$at" action=back; expect 303
+req GET "$linkf"; has 'name="bond_1" value="3" checked'
+ok "a value with a NUL byte and a body the form reader cannot parse answer 400 and keep nothing"
+
 # ---- unknown, expired, revoked -------------------------------------------------
 req GET /s/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; expect 404; cp "$W/b" "$W/unknown.html"
 link3=$(invite_link client_post_session C06)
@@ -251,14 +287,78 @@ ok "one log line per request, no token or code in it; SIGTERM exits 0"
 serve_start
 for i in $(seq 13); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
 for i in $(seq 7); do post /code code=ZZZZZ-ZZZZZ action=open; expect 404; done
-# 20 bad guesses in the minute; the next one is turned away, and so is a good one
+# 20 bad guesses in the minute: the next unknown token is turned away, and
+# so is any code, a good one too (a code is short enough to guess at)
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCD; expect 429
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After"
-req GET "$link2"; expect 429
-post /code "code=$code" action=open; expect 429
+post /code "code=$code" action=open; expect 429 "a good code past the limit"
 req GET /code; expect 200
+# a link's token cannot be guessed: one that opens a link is never turned
+# away, though its address (a reverse proxy's, shared by all) is over the limit
+req GET "$link2"; expect 200 "a good link past the limit"; has 'Question 2 of at most 14'
+ACCEPT='*/*' step "$link2" next goal_1=2; expect 200 "an answer by a good link past the limit"
+has 'Question 3 of at most 14'
+c04="i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C04'"
+[ "$(dbq "SELECT count(*) FROM invitations $c04 AND answers LIKE '[\"5\",\"2\"%'")" = 1 ] ||
+  fail "the answer by a good link past the limit was not kept: $(dbq "SELECT answers FROM invitations $c04")"
+req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCE; expect 429 "an unknown link after a good one"
 serve_stop
-ok "more than 20 bad tokens or codes a minute from one address answer 429"
+ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens"
+
+# ---- a busy study: another program holds its write lock (SQLite) -------------------------
+if [ -z "$WEB_PG" ]; then
+  c06() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C06' AND s.number = $1"; }
+  # an answer that meets the study busy past the server's wait ($ATTUNE_WAIT,
+  # here 1 s) is not kept: its question again, with the answer filled in
+  linkb=$(invite_link client_post_session C06 --session 10)
+  export ATTUNE_WAIT=1
+  serve_start
+  unset ATTUNE_WAIT
+  step "$linkb" next bond_1=4; expect 303
+  req GET "$linkb"; at=$(stamp); has 'name="goal_1"'
+  study_hold
+  post "$linkb" "at=$at" action=next goal_1=2; expect 503 "an answer sent while the study is busy"
+  has 'send it again'; has 'role="alert"'; has 'name="goal_1" value="2" checked'
+  has 'value="next"'; [ "$(stamp)" = "$at" ] || fail "the busy answer's page is another screen: $(stamp)"
+  post /code "code=nonesuch" action=open; expect 404 "a code while the study is busy"
+  study_go
+  [ "$(c06 10)" = '["4"]' ] || fail "kept after a busy answer: $(c06 10)"
+  post "$linkb" "at=$at" action=next goal_1=2; expect 303 "the busy answer sent again"
+  req GET "$linkb"; has 'Question 3 of at most 14'
+  [ "$(c06 10)" = '["4","2"]' ] || fail "the busy answer sent again was not kept: $(c06 10)"
+  serve_stop
+  ok "an answer the busy study cannot take in the wait: 503, its question again with the answer filled in"
+
+  # a save waiting on the busy study (the default wait, 30 s) holds up no
+  # other request: they are answered while it still waits
+  linkw=$(invite_link client_post_session C06 --session 11)
+  serve_start
+  step "$linkw" next bond_1=3
+  req GET "$linkw"; at=$(stamp)
+  study_hold
+  curl -s -o /dev/null -w '%{http_code}' -H 'Accept: text/html' --trace-ascii "$W/wait.trace" \
+    --data "at=$at&action=next&goal_1=5" "$BASE$linkw" >"$W/wait.code" &
+  wpid=$!
+  for _ in $(seq 200); do grep -q '^=> Send data' "$W/wait.trace" 2>/dev/null && break; sleep 0.05; done
+  sleep 0.5
+  kill -0 $wpid 2>/dev/null || fail "the answer did not wait for the busy study: $(cat "$W/wait.code")"
+  # another link, and while it is under way the stylesheet and the code form
+  curl -s -m 15 -o "$W/other.html" -w '%{http_code}' -H 'Accept: text/html' "$BASE$linkb" >"$W/other.code" &
+  opid=$!
+  req GET /style.css -m 15; expect 200 "the stylesheet while an answer waits"
+  req GET /code -m 15; expect 200 "the code form while an answer waits"
+  wait $opid
+  [ "$(cat "$W/other.code")" = 200 ] || fail "another link while an answer waits: $(cat "$W/other.code")"
+  grep -qF 'Question 3 of at most 14' "$W/other.html" || fail "another link while an answer waits: not its page"
+  kill -0 $wpid 2>/dev/null || fail "the waiting answer ended before the others were asked: $(cat "$W/wait.code")"
+  study_held || fail "the study was let go before the others were answered"
+  study_go
+  wait $wpid
+  [ "$(cat "$W/wait.code")" = 303 ] || fail "the answer that waited: $(cat "$W/wait.code")"
+  [ "$(c06 11)" = '["3","5"]' ] || fail "the answer that waited was not kept: $(c06 11)"
+  serve_stop
+  ok "while an answer waits on the busy study, the stylesheet, another link and the code form are answered"
+fi
 
 # ---- a hostile dictionary is escaped ---------------------------------------------------
 cat >"$W/hostile.csv" <<'CSV'
@@ -280,6 +380,7 @@ serve_stop
 ok "every text of a hostile dictionary is escaped"
 # ---- a request under way when SIGTERM comes is answered first ---------------------------
 link6=$(invite_link client_post_session C02 --session 7)
+id6=$(dbq "SELECT max(id) FROM invitations")
 serve_start
 req GET "$link6"; at=$(stamp)
 { printf 'at=%s&action=next&bond_1=3&comment=' "$at"; head -c 40000 /dev/zero | tr '\0' b; } >"$W/slow"
@@ -293,7 +394,7 @@ sleep 0.3
 serve_stop
 wait $cpid
 [ "$(cat "$W/slow.code")" = 303 ] || fail "the request under way at SIGTERM answered '$(cat "$W/slow.code")'"
-[ "$(dbq "SELECT state FROM invitations WHERE answers LIKE '[\"3\"%'")" = started ] ||
+[ "$(dbq "SELECT state FROM invitations WHERE id = $id6 AND answers LIKE '[\"3\"%'")" = started ] ||
   fail "the request under way at SIGTERM was not kept"
 ok "SIGTERM lets the request under way finish, then exits 0"
 

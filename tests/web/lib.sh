@@ -88,7 +88,31 @@ serve_stop() {
   [ "$rc" = 0 ] || fail "serve exited $rc after SIGTERM"
 }
 
-serve_kill() { [ -n "${SERVE_PID:-}" ] && kill -KILL "$SERVE_PID" 2>/dev/null; wait 2>/dev/null; true; }
+serve_kill() { study_go; [ -n "${SERVE_PID:-}" ] && kill -KILL "$SERVE_PID" 2>/dev/null; wait 2>/dev/null; true; }
+
+# study_held: whether another program holds the (SQLite) study's write lock
+study_held() { ! sqlite3 -cmd ".timeout 0" "$ATTUNE_DB" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1; }
+# study_hold: another program takes the study's write lock and holds it
+# until study_go (at most two minutes), however slow the machine
+study_hold() {
+  rm -f "$W/letgo"
+  mkfifo "$W/letgo"
+  (echo "BEGIN IMMEDIATE;"; timeout 120 head -n 1 "$W/letgo" >/dev/null; echo "COMMIT;") |
+    sqlite3 -cmd ".timeout 5000" "$ATTUNE_DB" &
+  HOLDER=$!
+  for _ in $(seq 200); do study_held && break; sleep 0.05; done
+  study_held || fail "the study's write lock was not taken"
+}
+# study_go: the holder lets go (a fifo opened both ways never blocks, and
+# holds the line until the holder reads it)
+study_go() {
+  [ -n "${HOLDER:-}" ] || return 0
+  exec 3<>"$W/letgo"
+  echo go >&3
+  wait "$HOLDER"
+  exec 3>&-
+  HOLDER=
+}
 
 # req METHOD PATH [curl options...]: the status into $STATUS, headers into
 # $W/h, body into $W/b; a browser's Accept header unless ACCEPT is set.
