@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Line coverage of lib/ by the test suite: builds with gcc --coverage (no
-# sanitizers) in build-coverage/, runs the tests (but those below), and prints gcovr's table
-# of lib/'s files and the total.  ATTUNE_COVERAGE_MIN=N makes it fail when
+# sanitizers) in build-coverage/, runs the tests (but for the two kinds
+# named below), and prints gcovr's table of lib/'s files and the total.  ATTUNE_COVERAGE_MIN=N makes it fail when
 # lib/ is covered less than N percent.  The HTML report goes to
 # build-coverage/coverage.html.  Counters are updated atomically: analyze
 # reads on a second thread.
