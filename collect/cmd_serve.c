@@ -133,7 +133,7 @@ static enum MHD_Result send_note(struct MHD_Connection *mc, conn *c, int status,
 static const char *route_of(const char *url)
 {
     if (strncmp(url, "/s/", 3) == 0)
-        return "/s/\xe2\x80\xa6";
+        return SERVE_ROUTE_LINK;
     if (strcmp(url, "/code") == 0 || strcmp(url, "/") == 0 || strcmp(url, "/style.css") == 0)
         return url;
     return "other";

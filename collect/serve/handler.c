@@ -416,7 +416,7 @@ static void on_token(serve_app *app, serve_conn *sc, const serve_request *rq,
 {
     const char *tok = rq->path + 3;
     long retry = 0, now = now_s();
-    rp->route = "/s/\xe2\x80\xa6";
+    rp->route = SERVE_ROUTE_LINK;
     link l = { 0 };
     at_err err;
     at_status rc = AT_ENOTFOUND;
@@ -502,7 +502,7 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
     }
     serve_conn *sc = conn_take(app);
     if (!sc) {
-        rp->route = token ? "/s/\xe2\x80\xa6" : "/code";
+        rp->route = token ? SERVE_ROUTE_LINK : "/code";
         server_error(rp, NULL);
         return;
     }

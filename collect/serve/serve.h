@@ -24,6 +24,8 @@
 
 #define SERVE_DEFAULT_LISTEN "127.0.0.1:8080"
 #define SERVE_DEFAULT_BASE "http://127.0.0.1:8080"
+/* How the log names a request for a link: never with its token. */
+#define SERVE_ROUTE_LINK "/s/\xe2\x80\xa6"
 #define SERVE_MAX_BODY (64 * 1024)
 
 /* ---- the bad-guess limit (ratelimit.c) --------------------------------- */
