@@ -59,16 +59,27 @@ static void busy_notice(const char *path, long max_ms, void *ctx)
                 "up to %ld s\n", path, max_ms / 1000);
 }
 
+const char *cli_not_utf8(const char *answer)
+{
+    size_t n = strlen(answer);
+    return utf8_check(answer, n) < n ? "is not UTF-8 text (set the terminal to UTF-8)" : NULL;
+}
+
+long cli_wait_ms(long default_ms)
+{
+    long secs;
+    const char *w = getenv("ATTUNE_WAIT");
+    if (w && util_parse_long(w, &secs) && secs >= 0 && secs <= 24L * 3600)
+        return secs * 1000;
+    return default_ms;
+}
+
 store *cli_open(const char *db, store_mode mode)
 {
     store *s = NULL;
     at_err err;
-    /* what a person typed is worth a long wait; $ATTUNE_WAIT (seconds) sets it */
-    long wait_ms = CLI_BUSY_WAIT_MS, secs;
-    const char *w = getenv("ATTUNE_WAIT");
-    if (w && util_parse_long(w, &secs) && secs >= 0 && secs <= 24L * 3600)
-        wait_ms = secs * 1000;
-    store_wait_defaults(wait_ms, 1000, busy_notice, NULL);
+    /* what a person typed is worth a long wait */
+    store_wait_defaults(cli_wait_ms(CLI_BUSY_WAIT_MS), 1000, busy_notice, NULL);
     if (store_open(db, mode, &s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         return NULL;

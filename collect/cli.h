@@ -36,13 +36,17 @@ store *cli_open(const char *db, store_mode mode);
 int cli_open_out(outfile *o, const char *path, const store *s);
 
 /* Why an answer typed at the terminal or given on the command line is
- * refused when its bytes are not UTF-8: the terminal sends another
- * encoding. */
-#define CLI_NOT_UTF8 "is not UTF-8 text (set the terminal to UTF-8)"
+ * refused when its bytes are not UTF-8 (the terminal sends another
+ * encoding); NULL when they are. */
+const char *cli_not_utf8(const char *answer);
 
 /* How long a collect command waits for a study another program is writing
  * to before it gives up (a finished questionnaire is then kept in a file). */
 #define CLI_BUSY_WAIT_MS (5L * 60 * 1000)
+
+/* That wait in milliseconds: $ATTUNE_WAIT seconds when set (0 to a day),
+ * else default_ms. */
+long cli_wait_ms(long default_ms);
 
 /* The name given with --who (NULL: none), recorded in the audit trail
  * beside the operating-system account the store takes itself. */

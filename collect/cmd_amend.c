@@ -132,8 +132,9 @@ static int check_assign(const dict_instrument *in, const char *assign, long *col
         goto out;
     }
     char why[512];
-    if (utf8_check(eq + 1, strlen(eq + 1)) < strlen(eq + 1)) {
-        cli_fail("'%s': %s", name, CLI_NOT_UTF8);
+    const char *not_utf8 = cli_not_utf8(eq + 1);
+    if (not_utf8) {
+        cli_fail("'%s': %s", name, not_utf8);
         goto out;
     }
     if (!field_normalize(f, eq + 1, value, why, sizeof why)) {

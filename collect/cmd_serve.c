@@ -353,11 +353,7 @@ int cmd_serve(int argc, char **argv, const char *db)
     /* a save that meets a busy study waits (BUSY_WAIT_S, or $ATTUNE_WAIT
      * seconds); the answers so far are already kept in the link, and one
      * not kept when the wait runs out is shown again to send again */
-    long wait_s = BUSY_WAIT_S, secs;
-    const char *w = getenv("ATTUNE_WAIT");
-    if (w && util_parse_long(w, &secs) && secs >= 0 && secs <= 24L * 3600)
-        wait_s = secs;
-    store_wait_defaults(wait_s * 1000, 1000, NULL, NULL);
+    store_wait_defaults(cli_wait_ms(BUSY_WAIT_S * 1000L), 1000, NULL, NULL);
     if (serve_app_init(&app, db, &err) != AT_OK) {
         serve_app_release(&app);
         free(cert);

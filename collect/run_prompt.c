@@ -352,8 +352,9 @@ static int ask(run_dialog *d)
             flow_skip(d->fl, why, sizeof why);
             return ASK_MOVED;
         }
-        if (utf8_check(a, strlen(a)) < strlen(a))
-            snprintf(why, sizeof why, "%s", CLI_NOT_UTF8);
+        const char *not_utf8 = cli_not_utf8(a);
+        if (not_utf8)
+            snprintf(why, sizeof why, "%s", not_utf8);
         else if (flow_answer_typed(d->fl, a, why, sizeof why) &&
                  flow_next(d->fl, why, sizeof why))
             return ASK_MOVED;
