@@ -130,7 +130,7 @@ static void agree_row(void *st, const an_row *r)
     if (!s)
         return;
     /* the session therapist's own rating before a co-therapist's */
-    int own = s != &a->th || (v->therapist && strcmp(v->rater_code, v->therapist) == 0);
+    int own = s != &a->th || an_session_therapists(v);
     if (s->present && (own < s->own ||
                        (own == s->own && strcmp(r->form->in->name, s->instrument) >= 0)))
         return;

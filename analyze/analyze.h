@@ -212,6 +212,9 @@ void forms_free(an_forms *fs);     /* NULL is fine */
 /* The values of the terms of scale number si of r's form into out (NaN
  * blank); returns how many are answered. */
 size_t an_terms(const an_row *r, size_t si, double *out);
+/* Whether v is its session therapist's own rating (a therapist's whose
+ * rater code is the session's therapist), not a co-therapist's. */
+int an_session_therapists(const admin_view *v);
 
 /* Looks up the prep entry of an instrument and rater; NULL when none. */
 const an_prep_entry *prep_find(const an_prep *p, const char *instrument, const char *rater);

@@ -304,8 +304,7 @@ static void report_row(void *st, const an_row *r)
                        : strcmp(v->rater, "therapist") == 0 ? &rp->therapist_rupture
                                                             : NULL;
         /* of several therapists' ratings, the session therapist's own */
-        int own = side == &rp->therapist_rupture && v->therapist &&
-                  strcmp(v->rater_code, v->therapist) == 0;
+        int own = an_session_therapists(v);
         if (side && (isnan(*side) || (own && !rp->therapist_own))) {
             *side = r->role[ROLE_RUPTURE];
             if (side == &rp->therapist_rupture)

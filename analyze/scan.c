@@ -108,6 +108,12 @@ static const an_form *scan_form(scan_reader *rd, const admin_view *v, int *match
     return seen->f;
 }
 
+int an_session_therapists(const admin_view *v)
+{
+    return strcmp(v->rater, "therapist") == 0 && v->therapist &&
+           strcmp(v->rater_code, v->therapist) == 0;
+}
+
 size_t an_terms(const an_row *r, size_t si, double *out)
 {
     const dict_field *fd = &r->form->in->fields[r->form->scales[si].field];
