@@ -107,6 +107,9 @@ static const struct {
     { "intake", "old_dts", "2026-03-01 10:00:00", "2026-03-01 10:00:00", NULL },
     { "intake", "note", "  free text, anything  ", "free text, anything", NULL },
     { "intake", "note", "   ", NULL, NULL },     /* blank: valid, stored as NULL */
+    /* bytes that are not UTF-8: the reason names no terminal (a web form sends
+     * them too; collect's terminal adds its own hint) */
+    { "intake", "note", "caf\xe9", NULL, "is not UTF-8 text" },
     { "intake", "age", "", NULL, NULL },
     { "session_check", "mood", "2", "2", NULL },
     { "session_check", "mood", "7", NULL, "'7' is not one of 1, 2, 3" },
