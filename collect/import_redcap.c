@@ -11,9 +11,10 @@
  *
  * Which rows are the instrument's: a row of a repeating instrument says so
  * in redcap_repeat_instrument (rows of other repeating forms are skipped);
- * any other row is taken when it holds an answer to the instrument or a
- * <form>_complete above 0, so the rows of events the form is not in, and
- * the rows that hold only other forms, are left alone. */
+ * any other row is taken when it holds an answer to the instrument (an
+ * unticked checkbox option, which REDCap writes as 0 in every row, is none)
+ * or a <form>_complete above 0, so the rows of events the form is not in,
+ * and the rows that hold only other forms, are left alone. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -227,15 +228,21 @@ static long event_session(importer *im, long line, const char *event)
     return e->session;
 }
 
-/* Whether the row holds an answer of the instrument (a calc value is none:
- * REDCap may fill one in where nothing was asked). */
+/* Whether the row holds an answer of the instrument.  A calc value is
+ * none (REDCap may fill one in where nothing was asked), and neither is an
+ * unticked checkbox option: REDCap writes 0 in every option column of a
+ * form that was never filled in, so only a ticked one (1) tells that the
+ * form was answered. */
 static int has_answers(const importer *im, const csvrow *row)
 {
     const dict_instrument *in = im->in;
     for (size_t i = 0; i < row->n; i++) {
         long c = im->map[NLEAD + i];
-        if (c >= 0 && in->fields[in->cols[c].field].type != FT_CALC &&
-            *import_trim(row->fields[i]))
+        if (c < 0)
+            continue;
+        field_type t = in->fields[in->cols[c].field].type;
+        const char *cell = import_trim(row->fields[i]);
+        if (t != FT_CALC && *cell && !(t == FT_CHECKBOX && strcmp(cell, "0") == 0))
             return 1;
     }
     return 0;

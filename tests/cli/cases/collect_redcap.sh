@@ -102,6 +102,19 @@ csv_cells --key record_id --only $cols $R/survey_export.csv >in.cells
 csv_cells --key record_id --only $cols srs.csv >out.cells
 diff in.cells out.cells && echo "every answer cell is the same"
 
+echo "== a longitudinal project with a client and a therapist form; some events leave a form empty"
+# REDCap writes 0 in every checkbox column and in <form>_complete of a form
+# nobody filled in: such a row is no administration, and its event still
+# counts, so both forms number the events alike.
+use_store events.db
+setup collect init
+run collect instrument add $R/events_dict.csv
+run collect import client_visit $R/events_export.csv --format redcap
+run collect import therapist_visit $R/events_export.csv --format redcap
+sql "SELECT i.name, c.code, s.number, a.status FROM administrations a
+     JOIN instruments i ON i.id = a.instrument_id JOIN sessions s ON s.id = a.session_id
+     JOIN clients c ON c.id = s.client_id ORDER BY i.name, c.code, s.number"
+
 echo "== problems: named by file, line and column; nothing is kept"
 use_store attune.db
 before=$(store_fingerprint attune.db)
