@@ -203,8 +203,9 @@ void redcap_header(importer *im, const csvrow *row)
 }
 
 /* The session an event stands for: as --events lists it, or numbered in
- * the order events first appear, within each arm.  0 (after a problem)
- * when --events does not list it. */
+ * the order events first appear in the file (on any row, the form's or
+ * not), within each arm.  0 (after a problem) when --events does not list
+ * it. */
 static long event_session(importer *im, long line, const char *event)
 {
     redcap_map *m = im->rc;
@@ -256,6 +257,11 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     size_t before = im->reading.msgs->n;
     const char *form = m->rep_form >= 0 ? import_trim(row->fields[m->rep_form]) : "";
     const char *status = m->complete >= 0 ? import_trim(row->fields[m->complete]) : "";
+    /* every event in the file takes its place in the order, whether this
+     * form was filled in at it or not, so that each form of the project
+     * numbers the events alike */
+    if (m->event >= 0 && !m->ngiven && *import_trim(row->fields[m->event]))
+        event_session(im, line, import_trim(row->fields[m->event]));
     if (*form && strcmp(form, in->name) != 0)
         return 0;                                 /* another repeating form's row */
     if (!has_answers(im, row) && (!*status || strcmp(status, "0") == 0))
