@@ -17,12 +17,13 @@ static void add_choice(dict_field *f, const char *code, const char *label)
     f->nchoices++;
 }
 
-static int good_code(const char *s, int checkbox)
+/* Letters, digits, '_', '-' and '.', as REDCap takes a choice's code; a
+ * checkbox code may be negative as well (-99 for "unknown"), its column
+ * then named as REDCap names it (layout_columns). */
+static int good_code(const char *s)
 {
     for (; *s; s++) {
-        if (isalnum((unsigned char)*s) || *s == '_')
-            continue;
-        if (!checkbox && (*s == '-' || *s == '.'))
+        if (isalnum((unsigned char)*s) || *s == '_' || *s == '-' || *s == '.')
             continue;
         return 0;
     }
@@ -34,7 +35,6 @@ static int good_code(const char *s, int checkbox)
 static void parse_choices(dict_ctx *c, dict_field *f)
 {
     const char *text = f->cols[DC_CHOICES];
-    int checkbox = f->type == FT_CHECKBOX;
     char *all = xstrdup(text);
     if (!*dict_trim(all)) {
         dict_problem(c, f->line, "'%s': a %s field needs choices", f->name, field_type_name(f->type));
@@ -57,9 +57,9 @@ static void parse_choices(dict_ctx *c, dict_field *f)
             char *code = dict_trim(piece), *label = dict_trim(comma + 1);
             if (!*code) {
                 dict_problem(c, f->line, "'%s': choice %zu has no code", f->name, k + 1);
-            } else if (!good_code(code, checkbox)) {
-                dict_problem(c, f->line, "'%s': choice code '%s' may hold only letters, digits and "
-                             "underscores%s", f->name, code, checkbox ? "" : " (and . or -)");
+            } else if (!good_code(code)) {
+                dict_problem(c, f->line, "'%s': choice code '%s' may hold only letters, digits, "
+                             "underscores, '.' and '-'", f->name, code);
             } else {
                 int dup = 0;
                 for (size_t i = 0; i < f->nchoices && !dup; i++)
@@ -374,10 +374,12 @@ static void layout_columns(dict_ctx *c, dict_instrument *in)
             col->field = i;
             col->choice = f->type == FT_CHECKBOX ? (long)k : -1;
             if (f->type == FT_CHECKBOX) {
+                /* as REDCap names it: name___code, the code lower-cased and
+                 * any '-' or '.' in it written '_' (code -99: name____99) */
                 sbuf sb = SBUF_INIT;
                 sbuf_addf(&sb, "%s___", f->name);
                 for (const char *p = f->choices[k].code; *p; p++)
-                    sbuf_addc(&sb, (char)tolower((unsigned char)*p));
+                    sbuf_addc(&sb, isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_');
                 col->name = sbuf_detach(&sb);
             } else {
                 col->name = xstrdup(f->name);
@@ -391,9 +393,14 @@ static void layout_columns(dict_ctx *c, dict_instrument *in)
             if ((a->choice < 0 && b->choice < 0) || strcasecmp(a->name, b->name) != 0)
                 continue;
             const dict_column *box = a->choice >= 0 ? a : b, *other = box == a ? b : a;
-            dict_problem(c, in->fields[box->field].line, "'%s': column '%s' clashes with the "
-                         "field on line %ld", in->fields[box->field].name, box->name,
-                         in->fields[other->field].line);
+            const dict_field *bf = &in->fields[box->field];
+            if (a->field == b->field)
+                dict_problem(c, bf->line, "'%s': choice codes '%s' and '%s' give the same "
+                             "column '%s'", bf->name, bf->choices[b->choice].code,
+                             bf->choices[a->choice].code, a->name);
+            else
+                dict_problem(c, bf->line, "'%s': column '%s' clashes with the field on line %ld",
+                             bf->name, box->name, in->fields[other->field].line);
             break;
         }
     }

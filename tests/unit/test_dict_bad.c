@@ -76,8 +76,13 @@ static const struct bad_case {
       "'bad.csv' line 2: 'x': choice code 'A' appears twice" },   /* same column x___a */
     { { { .name = "x", .type = "checkbox" } }, "'bad.csv' line 2: 'x': a checkbox field needs choices" },
     { { { .name = "x", .type = "radio", .choices = "  " } }, "'bad.csv' line 2: 'x': a radio field needs choices" },
-    { { { .name = "x", .type = "checkbox", .choices = "a-b, One" } },
-      "'bad.csv' line 2: 'x': choice code 'a-b' may hold only letters, digits and underscores" },
+    { { { .name = "x", .type = "checkbox", .choices = "a/b, One" } },
+      "'bad.csv' line 2: 'x': choice code 'a/b' may hold only letters, digits, underscores, '.' and '-'" },
+    { { { .name = "x", .type = "radio", .choices = "1 2, One" } },
+      "'bad.csv' line 2: 'x': choice code '1 2' may hold only letters, digits, underscores, '.' and '-'" },
+    /* REDCap writes both as the column x____1 */
+    { { { .name = "x", .type = "checkbox", .choices = "-1, Minus one | _1, Other" } },
+      "'bad.csv' line 2: 'x': choice codes '-1' and '_1' give the same column 'x____1'" },
     { { { .name = "x", .type = "radio", .choices = ", One" } }, "'bad.csv' line 2: 'x': choice 1 has no code" },
     /* branching syntax error: 26 characters, the ')' is missing at 27 */
     { { RADIO("mood"), { .name = "x", .branch = "[mood] = 1 and ([mood] = 2" } },
