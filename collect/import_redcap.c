@@ -34,6 +34,7 @@ typedef struct redcap_map {
     char **given;               /* --events, split */
     size_t ngiven;
     size_t skipped;             /* columns of other forms */
+    int labels;                 /* the header is of REDCap's export of labels */
     sbuf skipped_names;
     char session[24];           /* the leading cells made for the row being read */
     char date_cell[64];
@@ -88,6 +89,25 @@ static long listed_session(const redcap_map *m, const char *event)
         if (strcmp(g, event) == 0 ||
             (!*garm && strlen(g) == base && strncmp(g, event, base) == 0))
             return place;
+    }
+    return 0;
+}
+
+/* Whether a header is that of REDCap's export of labels rather than of
+ * raw data: a cell is a field's label, a checkbox option's column as that
+ * export names it ("Label (choice=...)"), or the form status's
+ * "Complete?". */
+static int labels_header(const dict_instrument *in, const csvrow *row)
+{
+    for (size_t i = 0; i < row->n; i++) {
+        const char *cell = import_trim(row->fields[i]);
+        if (!*cell)
+            continue;
+        if (strstr(cell, "(choice=") || strcmp(cell, "Complete?") == 0)
+            return 1;
+        for (size_t k = 0; k < in->nfields; k++)
+            if (in->fields[k].type != FT_DESCRIPTIVE && strcmp(cell, in->fields[k].label) == 0)
+                return 1;
     }
     return 0;
 }
@@ -180,7 +200,12 @@ void redcap_header(importer *im, const csvrow *row)
     if (im->opt_events && m->event < 0)
         import_problem(im, &im->reading, row->line, "redcap_event_name", "the column is missing, "
                        "but --events was given (the file is not from a longitudinal project)");
-    if (!answers && m->complete < 0)
+    m->labels = !answers && m->complete < 0 && labels_header(in, row);
+    if (m->labels)
+        import_problem(im, &im->reading, row->line, in->name, "no column of '%s' is in the file: "
+                       "its header holds field labels, as REDCap's export of labels writes; "
+                       "export the raw data (variable names and codes) instead", in->name);
+    else if (!answers && m->complete < 0)
         import_problem(im, &im->reading, row->line, in->name, "no column of '%s' is in the file "
                        "(is it the export of another project?)", in->name);
     if (m->rep_form >= 0 && m->rep_inst < 0)
@@ -321,7 +346,7 @@ void redcap_finish(importer *im)
     if (m->order.len)
         msgs_addf(&im->notes, "'%s': the events were taken as sessions in the order they first "
                   "appear (--events sets another): %s", im->path, sbuf_str(&m->order));
-    if (m->skipped)
+    if (m->skipped && !m->labels)     /* labels are no columns of other forms */
         msgs_addf(&im->notes, "'%s': %zu column%s that %s not of '%s' (other forms) %s left "
                   "out: %s%s", im->path, m->skipped, m->skipped == 1 ? "" : "s",
                   m->skipped == 1 ? "is" : "are", im->in->name, m->skipped == 1 ? "was" : "were",

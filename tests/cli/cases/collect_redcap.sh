@@ -124,6 +124,12 @@ sed 's/^P02,weekly,1,/P02,weekly,one,/; s/,0,0,0,,1$/,0,0,0,,3/' $R/repeat_expor
 run collect import weekly bad2.csv --format redcap --replace
 run collect import weekly $R/repeat_export.csv --format redcap --record-id patient
 run collect import weekly $R/repeat_export.csv --format redcap --date-field when
+echo "# REDCap's export of labels (field labels as headers, choice labels as values)"
+cat >labels.csv <<'EOF'
+Record ID,Repeat Instrument,Repeat Instance,Date of the session,Therapist code,I felt understood,We worked on what matters to me,Was there a moment of strain?,What kind? (choice=Withdrawal),What kind? (choice=Confrontation),Complete?
+P01,Weekly,1,2026-02-02,T07,Quite,Very,No,Unchecked,Unchecked,Complete
+EOF
+run collect import weekly labels.csv --format redcap
 echo "store unchanged: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 run collect import weekly $R/repeat_export.csv --format wide
 run collect import weekly $R/repeat_export.csv --session 2
