@@ -3,7 +3,7 @@
  *
  * Each row of the file is turned into the wide import's row: the leading
  * cells (client from the record identifier, the session number from the
- * repeat instance, the event or --session, therapist and date from the
+ * repeat instance of a repeating instrument or event, the event or --session, therapist and date from the
  * fields --therapist-field and --date-field name) followed by the file's
  * own cells, of which the instrument's columns are answers and the rest
  * (other forms, REDCap's own columns) are skipped.  From there the rows are
@@ -215,7 +215,7 @@ void redcap_header(importer *im, const csvrow *row)
     im->lead_name[LEAD_CLIENT] = m->client_col;
     im->lead_name[LEAD_THERAPIST] = therapist ? (m->therapist >= 0 ? therapist : "therapist")
                                               : "therapist";
-    im->lead_name[LEAD_SESSION] = m->rep_form >= 0 ? "redcap_repeat_instance"
+    im->lead_name[LEAD_SESSION] = m->rep_form >= 0 || m->rep_inst >= 0 ? "redcap_repeat_instance"
                                   : m->event >= 0 ? "redcap_event_name" : "session";
     im->lead_name[LEAD_DATE] = date && m->date >= 0 ? date : "date";
     im->lead_name[LEAD_MODALITY] = "modality";
@@ -282,10 +282,13 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     size_t before = im->reading.msgs->n;
     const char *form = m->rep_form >= 0 ? import_trim(row->fields[m->rep_form]) : "";
     const char *status = m->complete >= 0 ? import_trim(row->fields[m->complete]) : "";
+    /* an instance without a repeating instrument: the row's event repeats */
+    const char *inst = m->rep_inst >= 0 ? import_trim(row->fields[m->rep_inst]) : "";
     /* every event in the file takes its place in the order, whether this
      * form was filled in at it or not, so that each form of the project
-     * numbers the events alike */
-    if (m->event >= 0 && !m->ngiven && *import_trim(row->fields[m->event]))
+     * numbers the events alike; a repeating event's rows are numbered by
+     * instance instead */
+    if (m->event >= 0 && !m->ngiven && !*inst && *import_trim(row->fields[m->event]))
         event_session(im, line, import_trim(row->fields[m->event]));
     if (*form && strcmp(form, in->name) != 0)
         return 0;                                 /* another repeating form's row */
@@ -293,8 +296,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
         return 0;                                 /* nothing of this form here */
 
     long session = im->opt_session ? im->opt_session : 1;
-    if (*form) {
-        const char *inst = import_trim(row->fields[m->rep_inst]);
+    if (*form || *inst) {      /* a repeating instrument's or event's instance */
         if (!util_parse_long(inst, &session) || session < 1) {
             import_problem(im, &im->reading, line, "redcap_repeat_instance",
                            "'%s' is not an instance number (1, 2, 3, ...)", inst);

@@ -115,6 +115,16 @@ sql "SELECT i.name, c.code, s.number, a.status FROM administrations a
      JOIN instruments i ON i.id = a.instrument_id JOIN sessions s ON s.id = a.session_id
      JOIN clients c ON c.id = s.client_id ORDER BY i.name, c.code, s.number"
 
+echo "# the same forms in a repeating event: each instance is a session"
+use_store repeat_event.db
+setup collect init
+setup collect instrument add $R/events_dict.csv
+run collect import client_visit $R/repeat_event_export.csv --format redcap
+run collect import therapist_visit $R/repeat_event_export.csv --format redcap
+sql "SELECT i.name, c.code, s.number, a.status FROM administrations a
+     JOIN instruments i ON i.id = a.instrument_id JOIN sessions s ON s.id = a.session_id
+     JOIN clients c ON c.id = s.client_id ORDER BY i.name, c.code, s.number"
+
 echo "== problems: named by file, line and column; nothing is kept"
 use_store attune.db
 before=$(store_fingerprint attune.db)
