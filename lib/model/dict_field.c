@@ -278,7 +278,74 @@ void dict_field_setup(dict_ctx *c, dict_field *f)
         dict_problem(c, f->line, "'%s': the minimum is above the maximum", f->name);
     f->required = flag(c, f, DC_REQUIRED, "Required Field?");
     f->identifier = flag(c, f, DC_IDENTIFIER, "Identifier?");
+    f->matrix = dict_trim(f->cols[DC_MATRIX_GROUP]);
+    f->matrix_ranked = flag(c, f, DC_MATRIX_RANKING, "Matrix Ranking?");
+    if (*f->matrix && !dict_good_name(f->matrix))
+        dict_problem(c, f->line, "'%s': matrix group name '%s' is not lower-case letters, digits "
+                     "and underscores, starting with a letter", f->name, f->matrix);
+    if (f->matrix_ranked && !*f->matrix)
+        dict_problem(c, f->line, "'%s': Matrix Ranking? is y, but the field is in no matrix group",
+                     f->name);
     parse_tags(c, f);
+}
+
+static int same_choices(const dict_field *a, const dict_field *b)
+{
+    if (a->nchoices != b->nchoices)
+        return 0;
+    for (size_t i = 0; i < a->nchoices; i++)
+        if (strcmp(a->choices[i].code, b->choices[i].code) != 0 ||
+            strcmp(a->choices[i].label, b->choices[i].label) != 0)
+            return 0;
+    return 1;
+}
+
+/* A matrix group, as REDCap draws it: adjacent fields, all radio or all
+ * checkbox, with the same choices; ranking (each choice given to one field
+ * at most) is for radio fields and holds for the whole group. */
+static void check_matrices(dict_ctx *c, dict_instrument *in)
+{
+    for (size_t i = 0; i < in->nfields; i++) {
+        dict_field *f = &in->fields[i];
+        if (!*f->matrix)
+            continue;
+        size_t first = i;
+        while (first > 0 && strcmp(in->fields[first - 1].matrix, f->matrix) == 0)
+            first--;
+        const dict_field *head = &in->fields[first];
+        if (first == i) {
+            for (size_t j = 0; j < first; j++) {
+                if (strcmp(in->fields[j].matrix, f->matrix) == 0) {
+                    dict_problem(c, f->line, "'%s': matrix group '%s' is on line %ld already, "
+                                 "with other fields between: a group's fields are adjacent",
+                                 f->name, f->matrix, in->fields[j].line);
+                    break;
+                }
+            }
+        }
+        if (f->type != FT_RADIO && f->type != FT_CHECKBOX)
+            dict_problem(c, f->line, "'%s': a field in matrix group '%s' is radio or checkbox, "
+                         "not %s", f->name, f->matrix, field_type_name(f->type));
+        else if (first != i && head->type != f->type &&
+                 (head->type == FT_RADIO || head->type == FT_CHECKBOX))
+            dict_problem(c, f->line, "'%s': matrix group '%s' is of %s fields (line %ld), not %s",
+                         f->name, f->matrix, field_type_name(head->type), head->line,
+                         field_type_name(f->type));
+        else if (first != i && !same_choices(head, f))
+            dict_problem(c, f->line, "'%s': the choices differ from those of '%s' (line %ld): "
+                         "the fields of matrix group '%s' share their choices", f->name,
+                         head->name, head->line, f->matrix);
+        if (f->matrix_ranked && f->type == FT_CHECKBOX)
+            dict_problem(c, f->line, "'%s': Matrix Ranking? is for radio fields, not checkboxes",
+                         f->name);
+    }
+    /* a group is ranked when any of its fields says so */
+    for (size_t i = 0; i < in->nfields; i++) {
+        dict_field *f = &in->fields[i];
+        for (size_t j = 0; j < in->nfields && *f->matrix && !f->matrix_ranked; j++)
+            if (in->fields[j].matrix_ranked && strcmp(in->fields[j].matrix, f->matrix) == 0)
+                f->matrix_ranked = 1;
+    }
 }
 
 /* Resolving [name] and [name(code)] against one instrument's columns. */
@@ -584,6 +651,7 @@ void dict_instrument_setup(dict_ctx *c, dict_instrument *in)
     free(s.mark);
     free(s.path);
     check_roles(c, in);
+    check_matrices(c, in);
 }
 
 void dict_field_release(dict_field *f)
