@@ -248,7 +248,7 @@ static int lookup_type(const char *s, field_type *out)
     return 0;
 }
 
-int dict_good_name(const char *s)
+static int good_name(const char *s)
 {
     if (!islower((unsigned char)s[0]))
         return 0;
@@ -305,7 +305,7 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
             rid = row;
             continue;
         }
-        if (!dict_good_name(name))
+        if (!good_name(name))
             dict_problem(c, row->line, "'%s': a variable name is lower-case letters, digits and "
                          "underscores, starting with a letter", name);
         if (!*form)

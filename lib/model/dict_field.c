@@ -280,9 +280,9 @@ void dict_field_setup(dict_ctx *c, dict_field *f)
     f->identifier = flag(c, f, DC_IDENTIFIER, "Identifier?");
     f->matrix = dict_trim(f->cols[DC_MATRIX_GROUP]);
     f->matrix_ranked = flag(c, f, DC_MATRIX_RANKING, "Matrix Ranking?");
-    if (*f->matrix && !dict_good_name(f->matrix))
+    if (f->matrix[strspn(f->matrix, "abcdefghijklmnopqrstuvwxyz0123456789_")] != '\0')
         dict_problem(c, f->line, "'%s': matrix group name '%s' is not lower-case letters, digits "
-                     "and underscores, starting with a letter", f->name, f->matrix);
+                     "and underscores", f->name, f->matrix);
     if (f->matrix_ranked && !*f->matrix)
         dict_problem(c, f->line, "'%s': Matrix Ranking? is y, but the field is in no matrix group",
                      f->name);

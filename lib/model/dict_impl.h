@@ -56,10 +56,6 @@ void field_why(char *why, size_t whysz, const char *fmt, ...) __attribute__((for
 /* The number of decimal digits at the start of s. */
 size_t field_ndigits(const char *s);
 
-/* Whether s is a REDCap variable name: lower-case letters, digits and
- * underscores, starting with a letter. */
-int dict_good_name(const char *s);
-
 /* Trims spaces at both ends of s in place; returns s. */
 char *dict_trim(char *s);
 
