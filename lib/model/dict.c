@@ -341,7 +341,11 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
             }
         }
     }
-    /* forms in order of first appearance */
+    /* forms in order of first appearance; a form's rows are adjacent, as
+     * REDCap requires (a row out of place has a mistaken form name, or
+     * belongs elsewhere) */
+    long prev = -1;
+    size_t prev_row = 0;
     for (size_t i = 0; i < n; i++) {
         form_of[i] = -1;
         if (kind[i] != ROW_FIELD)
@@ -350,6 +354,12 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
         for (k = 0; k < out->nforms; k++)
             if (strcmp(out->forms[k].name, forms[i]) == 0)
                 break;
+        if (k < out->nforms && (long)k != prev)
+            dict_problem(c, r->rows[i].line, "'%s': form '%s' has rows above, and form '%s' "
+                         "(line %ld) comes between: a form's fields are adjacent rows",
+                         names[i], forms[i], forms[prev_row], r->rows[prev_row].line);
+        prev = (long)k;
+        prev_row = i;
         if (k == out->nforms) {
             out->forms = xrealloc(out->forms, (k + 1) * sizeof *out->forms);
             memset(&out->forms[k], 0, sizeof out->forms[k]);

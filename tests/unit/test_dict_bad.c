@@ -159,6 +159,9 @@ static const struct bad_case {
     { { { .name = "x", .form = " " } }, "'bad.csv' line 2: 'x': no form name" },
     { { { .name = "x", .type = "checkbox", .choices = "1, a" }, { .name = "x___1" } },
       "'bad.csv' line 2: 'x': column 'x___1' clashes with the field on line 3" },
+    { { RADIO("a"), { .name = "b", .form = "g" }, { .name = "c" } },
+      "'bad.csv' line 4: 'c': form 'f' has rows above, and form 'g' (line 3) comes between: a "
+      "form's fields are adjacent rows" },
     /* matrix groups as REDCap draws them: adjacent radio or checkbox fields
      * sharing their choices; ranking for radio matrices */
 #define IN_MATRIX(n, t, ch, m) { .name = n, .type = t, .choices = ch, .matrix = m }
