@@ -369,6 +369,28 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
         form_of[i] = (long)k;
         out->forms[k].nfields++;
     }
+    /* the names of the columns REDCap adds to its exports and imports */
+    for (size_t i = 0; i < n; i++) {
+        static const char *const own[] = { "redcap_event_name", "redcap_repeat_instrument",
+                                           "redcap_repeat_instance", "redcap_data_access_group",
+                                           "redcap_survey_identifier" };
+        const char *why = NULL;
+        for (size_t j = 0; j < sizeof own / sizeof own[0] && !why; j++)
+            if (strcasecmp(names[i], own[j]) == 0)
+                why = "a column REDCap's exports and imports hold";
+        for (size_t k = 0; k < out->nforms && !why; k++) {
+            size_t fl = strlen(out->forms[k].name), nl = strlen(names[i]);
+            if (nl > fl && strncasecmp(names[i], out->forms[k].name, fl) == 0) {
+                if (strcasecmp(names[i] + fl, "_complete") == 0)
+                    why = "the column of a form's status in REDCap's exports";
+                else if (strcasecmp(names[i] + fl, "_timestamp") == 0)
+                    why = "the column of a survey's time in REDCap's exports";
+            }
+        }
+        if (why && kind[i] != ROW_SKIP)
+            dict_problem(c, r->rows[i].line, "'%s': the name is %s, so a field cannot have it",
+                         names[i], why);
+    }
     for (size_t k = 0; k < out->nforms; k++) {
         dict_instrument *in = &out->forms[k];
         in->fields = xcalloc(in->nfields, sizeof *in->fields);

@@ -162,6 +162,14 @@ static const struct bad_case {
     { { RADIO("a"), { .name = "b", .form = "g" }, { .name = "c" } },
       "'bad.csv' line 4: 'c': form 'f' has rows above, and form 'g' (line 3) comes between: a "
       "form's fields are adjacent rows" },
+    /* names REDCap gives columns of its own in exports */
+    { { RADIO("a"), { .name = "f_complete", .type = "yesno" } },
+      "'bad.csv' line 3: 'f_complete': the name is the column of a form's status in REDCap's "
+      "exports, so a field cannot have it" },
+    { { RADIO("a"), { .name = "g_timestamp", .form = "g" } },
+      "'bad.csv' line 3: 'g_timestamp': the name is the column of a survey's time" },
+    { { { .name = "redcap_event_name" } },
+      "'bad.csv' line 2: 'redcap_event_name': the name is a column REDCap's exports and imports hold" },
     /* matrix groups as REDCap draws them: adjacent radio or checkbox fields
      * sharing their choices; ranking for radio matrices */
 #define IN_MATRIX(n, t, ch, m) { .name = n, .type = t, .choices = ch, .matrix = m }
