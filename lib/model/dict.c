@@ -287,6 +287,7 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
     long *form_of = xcalloc(n, sizeof *form_of);
     rawrow *rid = NULL;
 
+    c->warnings = &out->warnings;
     for (size_t i = 0; i < n; i++) {
         rawrow *row = &r->rows[i];
         char *name = dict_trim(row->c[DC_NAME]);

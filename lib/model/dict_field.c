@@ -174,6 +174,28 @@ static void set_tag(dict_ctx *c, dict_field *f, int tag, const char *value)
     }
 }
 
+/* REDCap's action tags that keep a field from being asked there: attune
+ * keeps them in the file but asks the field, so the file's author hears
+ * of it. */
+static void redcap_tag(dict_ctx *c, dict_field *f, const char *nm, size_t nl)
+{
+    static const struct {
+        const char *tag, *what;
+    } unasked[] = {
+        { "HIDDEN", "hides it" }, { "HIDDEN-SURVEY", "hides it in surveys" },
+        { "READONLY", "lets nobody answer it" }, { "READONLY-SURVEY", "lets no respondent answer it" },
+        { "CALCTEXT", "computes it" }, { "CALCDATE", "computes it" },
+    };
+    if (f->type == FT_CALC || !c->warnings)
+        return;
+    for (size_t i = 0; i < sizeof unasked / sizeof unasked[0]; i++)
+        if (strlen(unasked[i].tag) == nl && strncasecmp(nm, unasked[i].tag, nl) == 0)
+            msgs_addf(c->warnings, "'%s' line %ld: '%s': @%s %s in REDCap, but attune %s it "
+                      "(of the action tags, attune follows only its own)", c->file, f->line,
+                      f->name, unasked[i].tag, unasked[i].what,
+                      f->type == FT_DESCRIPTIVE ? "shows" : "asks");
+}
+
 /* Finds attune's tags among the annotation's action tags; REDCap's own
  * (@HIDDEN, @DEFAULT='...') are left alone, quoted values skipped. */
 static void parse_tags(dict_ctx *c, dict_field *f)
@@ -198,8 +220,10 @@ static void parse_tags(dict_ctx *c, dict_field *f)
         for (int t = 0; t < NTAGS; t++)
             if (strlen(tag_names[t]) == nl && strncasecmp(nm, tag_names[t], nl) == 0)
                 tag = t;
-        if (tag < 0)
+        if (tag < 0) {
+            redcap_tag(c, f, nm, nl);
             continue;
+        }
         char value[128] = "";
         if (*p == '=') {
             p++;

@@ -11,6 +11,7 @@
 typedef struct dict_ctx {
     const char *file;          /* the name used in messages */
     at_msgs *problems;
+    at_msgs *warnings;         /* what loads but may not do what the file's author meant */
     const char *const *names;  /* every field name in the file ... */
     const char *const *forms;  /* ... and its form, for messages about references */
     size_t nnames;
