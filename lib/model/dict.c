@@ -1,6 +1,6 @@
 /* dict.c: reading a REDCap data dictionary (CSV) into instruments, writing
  * one form back out, and looking things up in an instrument.  Fields are
- * interpreted in dict_field.c. */
+ * interpreted in dict_field.c and put together into forms in dict_form.c. */
 #include "dict_impl.h"
 
 #include <ctype.h>
