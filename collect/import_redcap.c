@@ -3,7 +3,7 @@
  *
  * Each row of the file is turned into the wide import's row: the leading
  * cells (client from the record identifier, the session number from the
- * repeat instance, the event or --session, therapist and date from the
+ * repeat instance of a repeating instrument or event, the event or --session, therapist and date from the
  * fields --therapist-field and --date-field name) followed by the file's
  * own cells, of which the instrument's columns are answers and the rest
  * (other forms, REDCap's own columns) are skipped.  From there the rows are
@@ -11,9 +11,10 @@
  *
  * Which rows are the instrument's: a row of a repeating instrument says so
  * in redcap_repeat_instrument (rows of other repeating forms are skipped);
- * any other row is taken when it holds an answer to the instrument or a
- * <form>_complete above 0, so the rows of events the form is not in, and
- * the rows that hold only other forms, are left alone. */
+ * any other row is taken when it holds an answer to the instrument (an
+ * unticked checkbox option, which REDCap writes as 0 in every row, is none)
+ * or a <form>_complete above 0, so the rows of events the form is not in,
+ * and the rows that hold only other forms, are left alone. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ typedef struct redcap_map {
     char **given;               /* --events, split */
     size_t ngiven;
     size_t skipped;             /* columns of other forms */
+    int labels;                 /* the header is of REDCap's export of labels */
     sbuf skipped_names;
     char session[24];           /* the leading cells made for the row being read */
     char date_cell[64];
@@ -87,6 +89,25 @@ static long listed_session(const redcap_map *m, const char *event)
         if (strcmp(g, event) == 0 ||
             (!*garm && strlen(g) == base && strncmp(g, event, base) == 0))
             return place;
+    }
+    return 0;
+}
+
+/* Whether a header is that of REDCap's export of labels rather than of
+ * raw data: a cell is a field's label, a checkbox option's column as that
+ * export names it ("Label (choice=...)"), or the form status's
+ * "Complete?". */
+static int labels_header(const dict_instrument *in, const csvrow *row)
+{
+    for (size_t i = 0; i < row->n; i++) {
+        const char *cell = import_trim(row->fields[i]);
+        if (!*cell)
+            continue;
+        if (strstr(cell, "(choice=") || strcmp(cell, "Complete?") == 0)
+            return 1;
+        for (size_t k = 0; k < in->nfields; k++)
+            if (in->fields[k].type != FT_DESCRIPTIVE && strcmp(cell, in->fields[k].label) == 0)
+                return 1;
     }
     return 0;
 }
@@ -179,7 +200,12 @@ void redcap_header(importer *im, const csvrow *row)
     if (im->opt_events && m->event < 0)
         import_problem(im, &im->reading, row->line, "redcap_event_name", "the column is missing, "
                        "but --events was given (the file is not from a longitudinal project)");
-    if (!answers && m->complete < 0)
+    m->labels = !answers && m->complete < 0 && labels_header(in, row);
+    if (m->labels)
+        import_problem(im, &im->reading, row->line, in->name, "no column of '%s' is in the file: "
+                       "its header holds field labels, as REDCap's export of labels writes; "
+                       "export the raw data (variable names and codes) instead", in->name);
+    else if (!answers && m->complete < 0)
         import_problem(im, &im->reading, row->line, in->name, "no column of '%s' is in the file "
                        "(is it the export of another project?)", in->name);
     if (m->rep_form >= 0 && m->rep_inst < 0)
@@ -189,7 +215,7 @@ void redcap_header(importer *im, const csvrow *row)
     im->lead_name[LEAD_CLIENT] = m->client_col;
     im->lead_name[LEAD_THERAPIST] = therapist ? (m->therapist >= 0 ? therapist : "therapist")
                                               : "therapist";
-    im->lead_name[LEAD_SESSION] = m->rep_form >= 0 ? "redcap_repeat_instance"
+    im->lead_name[LEAD_SESSION] = m->rep_form >= 0 || m->rep_inst >= 0 ? "redcap_repeat_instance"
                                   : m->event >= 0 ? "redcap_event_name" : "session";
     im->lead_name[LEAD_DATE] = date && m->date >= 0 ? date : "date";
     im->lead_name[LEAD_MODALITY] = "modality";
@@ -202,8 +228,9 @@ void redcap_header(importer *im, const csvrow *row)
 }
 
 /* The session an event stands for: as --events lists it, or numbered in
- * the order events first appear, within each arm.  0 (after a problem)
- * when --events does not list it. */
+ * the order events first appear in the file (on any row, the form's or
+ * not), within each arm.  0 (after a problem) when --events does not list
+ * it. */
 static long event_session(importer *im, long line, const char *event)
 {
     redcap_map *m = im->rc;
@@ -227,15 +254,21 @@ static long event_session(importer *im, long line, const char *event)
     return e->session;
 }
 
-/* Whether the row holds an answer of the instrument (a calc value is none:
- * REDCap may fill one in where nothing was asked). */
+/* Whether the row holds an answer of the instrument.  A calc value is
+ * none (REDCap may fill one in where nothing was asked), and neither is an
+ * unticked checkbox option: REDCap writes 0 in every option column of a
+ * form that was never filled in, so only a ticked one (1) tells that the
+ * form was answered. */
 static int has_answers(const importer *im, const csvrow *row)
 {
     const dict_instrument *in = im->in;
     for (size_t i = 0; i < row->n; i++) {
         long c = im->map[NLEAD + i];
-        if (c >= 0 && in->fields[in->cols[c].field].type != FT_CALC &&
-            *import_trim(row->fields[i]))
+        if (c < 0)
+            continue;
+        field_type t = in->fields[in->cols[c].field].type;
+        const char *cell = import_trim(row->fields[i]);
+        if (t != FT_CALC && *cell && !(t == FT_CHECKBOX && strcmp(cell, "0") == 0))
             return 1;
     }
     return 0;
@@ -249,14 +282,21 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     size_t before = im->reading.msgs->n;
     const char *form = m->rep_form >= 0 ? import_trim(row->fields[m->rep_form]) : "";
     const char *status = m->complete >= 0 ? import_trim(row->fields[m->complete]) : "";
+    /* an instance without a repeating instrument: the row's event repeats */
+    const char *inst = m->rep_inst >= 0 ? import_trim(row->fields[m->rep_inst]) : "";
+    /* every event in the file takes its place in the order, whether this
+     * form was filled in at it or not, so that each form of the project
+     * numbers the events alike; a repeating event's rows are numbered by
+     * instance instead */
+    if (m->event >= 0 && !m->ngiven && !*inst && *import_trim(row->fields[m->event]))
+        event_session(im, line, import_trim(row->fields[m->event]));
     if (*form && strcmp(form, in->name) != 0)
         return 0;                                 /* another repeating form's row */
     if (!has_answers(im, row) && (!*status || strcmp(status, "0") == 0))
         return 0;                                 /* nothing of this form here */
 
     long session = im->opt_session ? im->opt_session : 1;
-    if (*form) {
-        const char *inst = import_trim(row->fields[m->rep_inst]);
+    if (*form || *inst) {      /* a repeating instrument's or event's instance */
         if (!util_parse_long(inst, &session) || session < 1) {
             import_problem(im, &im->reading, line, "redcap_repeat_instance",
                            "'%s' is not an instance number (1, 2, 3, ...)", inst);
@@ -308,7 +348,7 @@ void redcap_finish(importer *im)
     if (m->order.len)
         msgs_addf(&im->notes, "'%s': the events were taken as sessions in the order they first "
                   "appear (--events sets another): %s", im->path, sbuf_str(&m->order));
-    if (m->skipped)
+    if (m->skipped && !m->labels)     /* labels are no columns of other forms */
         msgs_addf(&im->notes, "'%s': %zu column%s that %s not of '%s' (other forms) %s left "
                   "out: %s%s", im->path, m->skipped, m->skipped == 1 ? "" : "s",
                   m->skipped == 1 ? "is" : "are", im->in->name, m->skipped == 1 ? "was" : "were",

@@ -341,6 +341,13 @@ static int take_value(flow *fl, const dict_field *f, const char *a, char *why, s
         normalize_why(why, whysz);
         return 0;
     }
+    long other = instrument_rank_taken(fl->in, fl->cur, out, (const char *const *)fl->vals);
+    if (other >= 0) {
+        snprintf(why, whysz, "%s is already the answer to another question of this group: "
+                 "each choice goes to one question only", out);
+        free(out);
+        return 0;
+    }
     set_answer(fl, f->col, out);
     apply_branching(fl);
     return 1;

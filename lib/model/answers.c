@@ -22,6 +22,23 @@ int instrument_shown(const dict_instrument *in, size_t i, const char *const *val
     return !f->branching || xval_truthy(expr_eval(f->branching, vals));
 }
 
+long instrument_rank_taken(const dict_instrument *in, size_t i, const char *value,
+                           const char *const *vals)
+{
+    const dict_field *f = &in->fields[i];
+    if (!f->matrix_ranked || blank_cell(value))
+        return -1;
+    for (size_t j = 0; j < in->nfields; j++) {
+        const dict_field *g = &in->fields[j];
+        if (j == i || !g->matrix_ranked || strcmp(g->matrix, f->matrix) != 0)
+            continue;
+        const char *v = vals[g->col];
+        if (v && strcmp(v, value) == 0 && instrument_shown(in, j, vals))
+            return (long)j;
+    }
+    return -1;
+}
+
 /* Scales of up to this many terms are valued with buffers on the stack;
  * a longer one term by term. */
 enum { SCALE_FAST_TERMS = 64 };
@@ -135,10 +152,16 @@ size_t instrument_check_as(const dict_instrument *in, const char *const *vals,
             free(norm);
         }
         int shown = instrument_shown(in, i, vals);
+        long other;
         if (!shown && answered)
             msgs_addf(problems, "%s'%s': is answered but hidden by its branching logic", prefix, f->name);
         else if (shown && f->required && !answered && !invalid && !partial)
             msgs_addf(problems, "%s'%s': is required", prefix, f->name);
+        else if (shown && answered && !invalid &&
+                 (other = instrument_rank_taken(in, i, vals[f->col], vals)) >= 0 && (size_t)other < i)
+            msgs_addf(problems, "%s'%s': %s is the answer to '%s' already (matrix '%s' ranks: "
+                      "each choice goes to one field)", prefix, f->name, vals[f->col],
+                      in->fields[other].name, f->matrix);
     }
     return problems->n - before;
 }

@@ -1,6 +1,6 @@
 /* dict.c: reading a REDCap data dictionary (CSV) into instruments, writing
  * one form back out, and looking things up in an instrument.  Fields are
- * interpreted in dict_field.c. */
+ * interpreted in dict_field.c and put together into forms in dict_form.c. */
 #include "dict_impl.h"
 
 #include <ctype.h>
@@ -287,6 +287,7 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
     long *form_of = xcalloc(n, sizeof *form_of);
     rawrow *rid = NULL;
 
+    c->warnings = &out->warnings;
     for (size_t i = 0; i < n; i++) {
         rawrow *row = &r->rows[i];
         char *name = dict_trim(row->c[DC_NAME]);
@@ -341,7 +342,11 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
             }
         }
     }
-    /* forms in order of first appearance */
+    /* forms in order of first appearance; a form's rows are adjacent, as
+     * REDCap requires (a row out of place has a mistaken form name, or
+     * belongs elsewhere) */
+    long prev = -1;
+    size_t prev_row = 0;
     for (size_t i = 0; i < n; i++) {
         form_of[i] = -1;
         if (kind[i] != ROW_FIELD)
@@ -350,6 +355,12 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
         for (k = 0; k < out->nforms; k++)
             if (strcmp(out->forms[k].name, forms[i]) == 0)
                 break;
+        if (k < out->nforms && (long)k != prev)
+            dict_problem(c, r->rows[i].line, "'%s': form '%s' has rows above, and form '%s' "
+                         "(line %ld) comes between: a form's fields are adjacent rows",
+                         names[i], forms[i], forms[prev_row], r->rows[prev_row].line);
+        prev = (long)k;
+        prev_row = i;
         if (k == out->nforms) {
             out->forms = xrealloc(out->forms, (k + 1) * sizeof *out->forms);
             memset(&out->forms[k], 0, sizeof out->forms[k]);
@@ -358,6 +369,28 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
         }
         form_of[i] = (long)k;
         out->forms[k].nfields++;
+    }
+    /* the names of the columns REDCap adds to its exports and imports */
+    for (size_t i = 0; i < n; i++) {
+        static const char *const own[] = { "redcap_event_name", "redcap_repeat_instrument",
+                                           "redcap_repeat_instance", "redcap_data_access_group",
+                                           "redcap_survey_identifier" };
+        const char *why = NULL;
+        for (size_t j = 0; j < sizeof own / sizeof own[0] && !why; j++)
+            if (strcasecmp(names[i], own[j]) == 0)
+                why = "a column REDCap's exports and imports hold";
+        for (size_t k = 0; k < out->nforms && !why; k++) {
+            size_t fl = strlen(out->forms[k].name), nl = strlen(names[i]);
+            if (nl > fl && strncasecmp(names[i], out->forms[k].name, fl) == 0) {
+                if (strcasecmp(names[i] + fl, "_complete") == 0)
+                    why = "the column of a form's status in REDCap's exports";
+                else if (strcasecmp(names[i] + fl, "_timestamp") == 0)
+                    why = "the column of a survey's time in REDCap's exports";
+            }
+        }
+        if (why && kind[i] != ROW_SKIP)
+            dict_problem(c, r->rows[i].line, "'%s': the name is %s, so a field cannot have it",
+                         names[i], why);
     }
     for (size_t k = 0; k < out->nforms; k++) {
         dict_instrument *in = &out->forms[k];

@@ -83,6 +83,8 @@ typedef struct dict_field {
     int has_alert_below, has_resolved_at;
     double alert_below, resolved_at;
     int template_mark;      /* @TEMPLATE in its annotation */
+    const char *matrix;     /* = cols[DC_MATRIX_GROUP], trimmed: its matrix group, "" none */
+    int matrix_ranked;      /* Matrix Ranking? y: in its group no two fields have one answer */
     long line;              /* line of the dictionary file */
     size_t col;             /* first column of this field in the answer array */
     size_t ncol;            /* columns it spans: nchoices for a checkbox, 0 descriptive, else 1 */
@@ -159,6 +161,12 @@ const char *field_choice_exact(const dict_field *f, const char *value);
 /* Whether field i is shown for the given answers (its branching is true or
  * absent). */
 int instrument_shown(const dict_instrument *in, size_t i, const char *const *vals);
+
+/* For field i of a ranked matrix group (Matrix Ranking? y), the index of
+ * another field of the group, shown for vals, whose answer is value (a
+ * code); -1 when there is none or the field is not ranked. */
+long instrument_rank_taken(const dict_instrument *in, size_t i, const char *value,
+                           const char *const *vals);
 
 /* Recomputes every calc column into vals: frees the old strings there and
  * stores new ones (NULL for blank).  The caller owns vals' strings.  Calcs

@@ -1,6 +1,6 @@
 /* dict_impl.h: what the dictionary reader's files share (dict.c reads the
- * file and groups forms, dict_field.c builds fields and binds expressions,
- * field.c checks values, answers.c evaluates answer sets).  Not part of the
+ * file and groups forms, dict_field.c builds fields, dict_form.c lays out
+ * a form's columns and binds its expressions, field.c checks values, answers.c evaluates answer sets).  Not part of the
  * public interface.  field_parse.c reads numbers, dates and times. */
 #ifndef ATTUNE_DICT_IMPL_H
 #define ATTUNE_DICT_IMPL_H
@@ -11,6 +11,7 @@
 typedef struct dict_ctx {
     const char *file;          /* the name used in messages */
     at_msgs *problems;
+    at_msgs *warnings;         /* what loads but may not do what the file's author meant */
     const char *const *names;  /* every field name in the file ... */
     const char *const *forms;  /* ... and its form, for messages about references */
     size_t nnames;

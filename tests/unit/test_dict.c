@@ -334,6 +334,69 @@ static void test_header_variants(void **state)
     dict_release(&d);
 }
 
+/* Choice codes as REDCap takes them: a checkbox may have a negative code
+ * (-99 for "unknown") and codes with '.', whose columns REDCap names with
+ * '_' in their place (x____99, x___1_5); branching names the code as it is. */
+static void test_checkbox_codes(void **state)
+{
+    (void)state;
+    const char *text = HEADER18
+        "kind,f,,checkbox,Kind,\"1, One | 1.5, Half | -99, Unknown | A, Letter\",,,,,,,,,,,,\n"
+        "why,f,,text,Why,,,,,,,[kind(-99)] = '1',,,,,,\n"
+        "mood,f,,radio,Mood,\"-1, Worse | 0, Same | 1, Better\",,,,,,,,,,,,\n";
+    dict_file d;
+    at_msgs p = AT_MSGS_INIT;
+    at_err err;
+    at_status st = dict_parse("codes.csv", text, strlen(text), NULL, &d, &p, &err);
+    if (st != AT_OK)
+        dump_problems(&p);
+    assert_int_equal(st, AT_OK);
+    const dict_instrument *in = &d.forms[0];
+    const char *const want[] = { "kind___1", "kind___1_5", "kind____99", "kind___a", "why", "mood" };
+    assert_int_equal(in->ncols, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(in->cols[i].name, want[i]);
+    assert_int_equal(instrument_col(in, "kind____99"), 2);
+    const char *vals[6] = { "0", "0", "1", "0", NULL, NULL };
+    assert_true(instrument_shown(in, 1, vals));
+    vals[2] = "0";
+    assert_false(instrument_shown(in, 1, vals));
+    dict_release(&d);
+    msgs_release(&p);
+}
+
+/* REDCap's action tags that keep a field from being asked there load, with
+ * a warning naming the line: attune asks the field all the same.  On a
+ * calc (never asked) and with tags that still show it to respondents
+ * (@HIDDEN-FORM) nothing is said. */
+static void test_redcap_tags_warned(void **state)
+{
+    (void)state;
+    const char *text = HEADER18
+        "a,f,,text,A,,,,,,,,,,,,,\"@HIDDEN @DEFAULT='1'\"\n"
+        "b,f,,text,B,,,,,,,,,,,,,\"@CALCTEXT(if([a] = '1', 'x', 'y'))\"\n"
+        "c,f,,calc,C,1,,,,,,,,,,,,@HIDDEN\n"
+        "d,f,,text,D,,,,,,,,,,,,,@HIDDEN-FORM\n"
+        "e,f,,descriptive,E,,,,,,,,,,,,,@hidden-survey\n";
+    dict_file d;
+    at_msgs p = AT_MSGS_INIT;
+    at_err err;
+    at_status st = dict_parse("tags.csv", text, strlen(text), NULL, &d, &p, &err);
+    if (st != AT_OK)
+        dump_problems(&p);
+    assert_int_equal(st, AT_OK);
+    assert_int_equal(d.warnings.n, 3);
+    assert_string_equal(d.warnings.items[0], "'tags.csv' line 2: 'a': @HIDDEN hides it in REDCap, "
+                        "but attune asks it (of the action tags, attune follows only its own)");
+    assert_string_equal(d.warnings.items[1], "'tags.csv' line 3: 'b': @CALCTEXT computes it in "
+                        "REDCap, but attune asks it (of the action tags, attune follows only its own)");
+    assert_string_equal(d.warnings.items[2], "'tags.csv' line 6: 'e': @HIDDEN-SURVEY hides it in "
+                        "surveys in REDCap, but attune shows it (of the action tags, attune follows "
+                        "only its own)");
+    dict_release(&d);
+    msgs_release(&p);
+}
+
 /* The roles each shipped form must carry (instruments/README.md): the
  * client's and therapist's questionnaires an alliance score and the rupture
  * items, the observer's rating markers and strategies, the two licensed
@@ -465,6 +528,8 @@ int main(void)
     const struct CMUnitTest others[] = {
         cmocka_unit_test(test_old17),
         cmocka_unit_test(test_header_variants),
+        cmocka_unit_test(test_checkbox_codes),
+        cmocka_unit_test(test_redcap_tags_warned),
         cmocka_unit_test(test_shipped_instruments),
     };
     int failed = cmocka_run_group_tests_name("good.csv", with_good, load_good, release_good);

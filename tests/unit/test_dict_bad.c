@@ -28,6 +28,7 @@ static void assert_problem(const at_msgs *p, const char *needle)
 
 typedef struct rowdef {
     const char *name, *form, *type, *choices, *valid, *min, *max, *branch, *req, *ann;
+    const char *matrix, *rank;
 } rowdef;
 
 /* A dictionary text: the header on line 1, rows on lines 2, 3, ... */
@@ -50,6 +51,8 @@ static char *build(const rowdef *rows)
         cells[DC_BRANCHING] = r->branch;
         cells[DC_REQUIRED] = r->req;
         cells[DC_ANNOTATION] = r->ann;
+        cells[DC_MATRIX_GROUP] = r->matrix;
+        cells[DC_MATRIX_RANKING] = r->rank;
         csvout_row(&w, cells, DC_NCOLS);
     }
     return sbuf_detach(&sb);
@@ -76,8 +79,13 @@ static const struct bad_case {
       "'bad.csv' line 2: 'x': choice code 'A' appears twice" },   /* same column x___a */
     { { { .name = "x", .type = "checkbox" } }, "'bad.csv' line 2: 'x': a checkbox field needs choices" },
     { { { .name = "x", .type = "radio", .choices = "  " } }, "'bad.csv' line 2: 'x': a radio field needs choices" },
-    { { { .name = "x", .type = "checkbox", .choices = "a-b, One" } },
-      "'bad.csv' line 2: 'x': choice code 'a-b' may hold only letters, digits and underscores" },
+    { { { .name = "x", .type = "checkbox", .choices = "a/b, One" } },
+      "'bad.csv' line 2: 'x': choice code 'a/b' may hold only letters, digits, underscores, '.' and '-'" },
+    { { { .name = "x", .type = "radio", .choices = "1 2, One" } },
+      "'bad.csv' line 2: 'x': choice code '1 2' may hold only letters, digits, underscores, '.' and '-'" },
+    /* REDCap writes both as the column x____1 */
+    { { { .name = "x", .type = "checkbox", .choices = "-1, Minus one | _1, Other" } },
+      "'bad.csv' line 2: 'x': choice codes '-1' and '_1' give the same column 'x____1'" },
     { { { .name = "x", .type = "radio", .choices = ", One" } }, "'bad.csv' line 2: 'x': choice 1 has no code" },
     /* branching syntax error: 26 characters, the ')' is missing at 27 */
     { { RADIO("mood"), { .name = "x", .branch = "[mood] = 1 and ([mood] = 2" } },
@@ -151,6 +159,38 @@ static const struct bad_case {
     { { { .name = "x", .form = " " } }, "'bad.csv' line 2: 'x': no form name" },
     { { { .name = "x", .type = "checkbox", .choices = "1, a" }, { .name = "x___1" } },
       "'bad.csv' line 2: 'x': column 'x___1' clashes with the field on line 3" },
+    { { RADIO("a"), { .name = "b", .form = "g" }, { .name = "c" } },
+      "'bad.csv' line 4: 'c': form 'f' has rows above, and form 'g' (line 3) comes between: a "
+      "form's fields are adjacent rows" },
+    /* names REDCap gives columns of its own in exports */
+    { { RADIO("a"), { .name = "f_complete", .type = "yesno" } },
+      "'bad.csv' line 3: 'f_complete': the name is the column of a form's status in REDCap's "
+      "exports, so a field cannot have it" },
+    { { RADIO("a"), { .name = "g_timestamp", .form = "g" } },
+      "'bad.csv' line 3: 'g_timestamp': the name is the column of a survey's time" },
+    { { { .name = "redcap_event_name" } },
+      "'bad.csv' line 2: 'redcap_event_name': the name is a column REDCap's exports and imports hold" },
+    /* matrix groups as REDCap draws them: adjacent radio or checkbox fields
+     * sharing their choices; ranking for radio matrices */
+#define IN_MATRIX(n, t, ch, m) { .name = n, .type = t, .choices = ch, .matrix = m }
+    { { IN_MATRIX("a", "radio", "1, Low | 2, High", "m"), IN_MATRIX("b", "dropdown", "1, Low | 2, High", "m") },
+      "'bad.csv' line 3: 'b': a field in matrix group 'm' is radio or checkbox, not dropdown" },
+    { { IN_MATRIX("a", "radio", "1, Low | 2, High", "m"), IN_MATRIX("b", "checkbox", "1, Low | 2, High", "m") },
+      "'bad.csv' line 3: 'b': matrix group 'm' is of radio fields (line 2), not checkbox" },
+    { { IN_MATRIX("a", "radio", "1, Low | 2, High", "m"), IN_MATRIX("b", "radio", "1, Low | 2, Top", "m") },
+      "'bad.csv' line 3: 'b': the choices differ from those of 'a' (line 2): the fields of matrix "
+      "group 'm' share their choices" },
+    { { IN_MATRIX("a", "radio", "1, Low | 2, High", "m"), RADIO("c"),
+        IN_MATRIX("b", "radio", "1, Low | 2, High", "m") },
+      "'bad.csv' line 4: 'b': matrix group 'm' is on line 2 already, with other fields between" },
+    { { IN_MATRIX("a", "radio", "1, Low | 2, High", "My matrix") },
+      "'bad.csv' line 2: 'a': matrix group name 'My matrix' is not lower-case letters" },
+    { { { .name = "a", .type = "radio", .choices = "1, Low | 2, High", .rank = "y" } },
+      "'bad.csv' line 2: 'a': Matrix Ranking? is y, but the field is in no matrix group" },
+    { { { .name = "a", .type = "checkbox", .choices = "1, Low | 2, High", .matrix = "m", .rank = "y" } },
+      "'bad.csv' line 2: 'a': Matrix Ranking? is for radio fields, not checkboxes" },
+    { { { .name = "a", .type = "radio", .choices = "1, Low | 2, High", .matrix = "m", .rank = "1" } },
+      "'bad.csv' line 2: 'a': Matrix Ranking? is '1', expected y or nothing" },
 };
 
 static void test_bad_dictionaries(void **state)
@@ -216,11 +256,14 @@ static void test_bad_files(void **state)
     const char *extra[] = { "'x.csv' line 2: the row has 19 cells, the header 18" };
     expect_problems("x.csv", HEADER18 "x,f,,text,X,,,,,,,,,,,,,,surplus\n", extra, 1);
     /* a cell left out moves an annotation into Matrix Ranking: refused,
-     * not read as a row whose last cells are blank */
+     * not read as a row whose last cells are blank (and the cell that
+     * landed there is no Matrix Ranking either) */
     const char *missing[] = { "'m.csv' line 3: the row has 17 cells, the header 18 (a cell is "
-                              "missing: every row has one for each column, blank or not)" };
+                              "missing: every row has one for each column, blank or not)",
+                              "'m.csv' line 3: 'intro': Matrix Ranking? is '@TEMPLATE', expected y "
+                              "or nothing" };
     expect_problems("m.csv", HEADER18 "x,f,,text,X,,,,,,,,,,,,,\n"
-                             "intro,f,,descriptive,Hello,,,,,,,,,,,,@TEMPLATE\n", missing, 1);
+                             "intro,f,,descriptive,Hello,,,,,,,,,,,,@TEMPLATE\n", missing, 2);
 }
 
 /* Every problem in a file is reported, each with its line. */

@@ -346,6 +346,40 @@ static void test_radio_words(void **state)
     dict_release(&d);
 }
 
+/* A ranked matrix (Matrix Ranking? y): each choice goes to one of its
+ * fields; the flow refuses a code another field of the group holds, and
+ * the answer check names both fields. */
+static void test_matrix_ranking(void **state)
+{
+    (void)state;
+    static const char text[] = HEADER18
+        "first,r,,radio,Most important,\"1, Bond | 2, Goals | 3, Tasks\",,,,,,,,,,rank,y,\n"
+        "second,r,,radio,Next,\"1, Bond | 2, Goals | 3, Tasks\",,,,,,,,,,rank,y,\n"
+        "other,r,,radio,Unranked,\"1, Bond | 2, Goals | 3, Tasks\",,,,,,,,,,,,\n";
+    dict_file d = { 0 };
+    at_msgs problems = AT_MSGS_INIT;
+    at_err err;
+    assert_int_equal(dict_parse("r.csv", text, strlen(text), NULL, &d, &problems, &err), AT_OK);
+    const dict_instrument *r = &d.forms[0];
+    flow *fl = flow_new(r);
+    char why[256];
+    assert_true(flow_answer_typed(fl, "2", why, sizeof why));
+    assert_true(flow_next(fl, why, sizeof why));
+    assert_false(flow_answer_typed(fl, "2", why, sizeof why));
+    assert_non_null(strstr(why, "2 is already the answer to another question of this group"));
+    assert_true(flow_answer_typed(fl, "3", why, sizeof why));
+    assert_true(flow_next(fl, why, sizeof why));
+    assert_true(flow_answer_typed(fl, "2", why, sizeof why));    /* not in the group */
+
+    const char *vals[] = { "2", "2", "2" };
+    assert_int_equal(instrument_check(r, vals, "", &problems), 1);
+    assert_string_equal(problems.items[0], "'second': 2 is the answer to 'first' already "
+                        "(matrix 'rank' ranks: each choice goes to one field)");
+    flow_free(fl);
+    msgs_release(&problems);
+    dict_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save, setup, teardown),
         cmocka_unit_test(test_answer_text),
         cmocka_unit_test(test_radio_words),
+        cmocka_unit_test(test_matrix_ranking),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

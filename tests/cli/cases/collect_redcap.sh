@@ -102,6 +102,29 @@ csv_cells --key record_id --only $cols $R/survey_export.csv >in.cells
 csv_cells --key record_id --only $cols srs.csv >out.cells
 diff in.cells out.cells && echo "every answer cell is the same"
 
+echo "== a longitudinal project with a client and a therapist form; some events leave a form empty"
+# REDCap writes 0 in every checkbox column and in <form>_complete of a form
+# nobody filled in: such a row is no administration, and its event still
+# counts, so both forms number the events alike.
+use_store events.db
+setup collect init
+run collect instrument add $R/events_dict.csv
+run collect import client_visit $R/events_export.csv --format redcap
+run collect import therapist_visit $R/events_export.csv --format redcap
+sql "SELECT i.name, c.code, s.number, a.status FROM administrations a
+     JOIN instruments i ON i.id = a.instrument_id JOIN sessions s ON s.id = a.session_id
+     JOIN clients c ON c.id = s.client_id ORDER BY i.name, c.code, s.number"
+
+echo "# the same forms in a repeating event: each instance is a session"
+use_store repeat_event.db
+setup collect init
+setup collect instrument add $R/events_dict.csv
+run collect import client_visit $R/repeat_event_export.csv --format redcap
+run collect import therapist_visit $R/repeat_event_export.csv --format redcap
+sql "SELECT i.name, c.code, s.number, a.status FROM administrations a
+     JOIN instruments i ON i.id = a.instrument_id JOIN sessions s ON s.id = a.session_id
+     JOIN clients c ON c.id = s.client_id ORDER BY i.name, c.code, s.number"
+
 echo "== problems: named by file, line and column; nothing is kept"
 use_store attune.db
 before=$(store_fingerprint attune.db)
@@ -111,6 +134,12 @@ sed 's/^P02,weekly,1,/P02,weekly,one,/; s/,0,0,0,,1$/,0,0,0,,3/' $R/repeat_expor
 run collect import weekly bad2.csv --format redcap --replace
 run collect import weekly $R/repeat_export.csv --format redcap --record-id patient
 run collect import weekly $R/repeat_export.csv --format redcap --date-field when
+echo "# REDCap's export of labels (field labels as headers, choice labels as values)"
+cat >labels.csv <<'EOF'
+Record ID,Repeat Instrument,Repeat Instance,Date of the session,Therapist code,I felt understood,We worked on what matters to me,Was there a moment of strain?,What kind? (choice=Withdrawal),What kind? (choice=Confrontation),Complete?
+P01,Weekly,1,2026-02-02,T07,Quite,Very,No,Unchecked,Unchecked,Complete
+EOF
+run collect import weekly labels.csv --format redcap
 echo "store unchanged: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 run collect import weekly $R/repeat_export.csv --format wide
 run collect import weekly $R/repeat_export.csv --session 2
