@@ -8,6 +8,8 @@ const [pwDir, base, linkPhone, codeDesktop, out] = process.argv.slice(2);
 const { chromium } = require(require('path').join(pwDir, 'node_modules', 'playwright-core'));
 const assert = require('assert');
 
+const LONG_WORD = 'see:clinic.example.org/notes/' + 'x'.repeat(60);
+
 async function shot(page, name) {
   await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
 }
@@ -64,12 +66,15 @@ async function answerAll(page, width, tag, shots) {
   await choose(page, 'No'); await next(page);
   await choose(page, 'Partly'); await next(page);
   await choose(page, 'Yes'); await next(page);
-  await page.getByLabel(/Anything else/).fill('<b>not bold</b> & fine');
+  // a word longer than the phone is wide (a pasted address, a long name)
+  // wraps inside the page rather than widening it
+  await page.getByLabel(/Anything else/).fill('<b>not bold</b> & fine ' + LONG_WORD);
   if (shots) { await checkLayout(page, width); await shot(page, `${tag}-question-notes`); }
   await next(page);
   // the review lists every answer; change one
   assert.strictEqual(await page.locator('h1').innerText(), 'Your answers');
   assert.match(await page.locator('main').innerText(), /<b>not bold<\/b> & fine/);
+  assert.ok((await page.locator('main').innerText()).replace(/\s/g, '').includes(LONG_WORD));
   if (shots) { await checkLayout(page, width); await shot(page, `${tag}-review`); }
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Change answer 1', exact: true }).click()]);
   await choose(page, 'Completely');
