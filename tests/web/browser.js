@@ -4,6 +4,8 @@
 // saves a screenshot of each kind of screen.
 //
 // usage: node browser.js PLAYWRIGHT_DIR BASE_URL LINK_PHONE CODE_DESKTOP OUT_DIR
+//        node browser.js PLAYWRIGHT_DIR --report REPORT.html OUT_DIR
+// (the second: analyze's HTML report at a phone's width, no wider than it)
 const [pwDir, base, linkPhone, codeDesktop, out] = process.argv.slice(2);
 const { chromium } = require(require('path').join(pwDir, 'node_modules', 'playwright-core'));
 const assert = require('assert');
@@ -87,10 +89,25 @@ async function answerAll(page, width, tag, shots) {
   if (shots) { await shot(page, `${tag}-thanks`); }
 }
 
+async function report(browser, file, dir) {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  await page.goto('file://' + file);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: `${dir}/report-phone.png`, fullPage: true });
+  assert.ok(wide <= 360, `the report is ${wide} px wide at 360`);
+  await ctx.close();
+}
+
 (async () => {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--no-proxy-server'] });
   try {
+    if (base === '--report') {
+      await report(browser, linkPhone, codeDesktop);
+      console.log('browser: report ok');
+      return;
+    }
     // a phone: the link
     let ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
     let page = await ctx.newPage();

@@ -34,4 +34,9 @@ for c in ("C01", "C02"):
     bad = {k: (rows[c][k], v) for k, v in want.items() if rows[c][k] != v}
     if bad: print(c, "stored, wanted:", bad); sys.exit(1)
 PY
+# the clinician's HTML report of these answers, on a phone: the long word
+# in the note wraps inside the page
+"$build/analyze/analyze" report --format html -o "$W/report.html" 2>/dev/null || fail "analyze report failed"
+grep -q "see:clinic.example.org" "$W/report.html" || fail "the report lacks the client's note"
+node "$here/browser.js" "$pw" --report "$W/report.html" "$out" || fail "the report is wider than a phone"
 echo "browser: $(ls "$out" | wc -l) screenshots in $out"
