@@ -397,6 +397,40 @@ void cv_text(canvas *c, double x, double y, const char *s, double size, int bold
     cairo_new_path(cr);
 }
 
+void cv_text_fit(canvas *c, double x, double y, const char *s, double size, int bold,
+                 double maxw, cv_color col)
+{
+    double w = cv_text_width(s, size, bold);
+    if (w <= maxw) {
+        cv_text(c, x, y, s, size, bold, CV_LEFT, col);
+        return;
+    }
+    double small = size / 2;
+    if (w * small / size <= maxw) {
+        /* a size in whole tenths of a point, for the same bytes on every run */
+        double fit = floor(size * maxw / w * 10) / 10;
+        cv_text(c, x, y, s, fit < small ? small : fit, bold, CV_LEFT, col);
+        return;
+    }
+    /* the most whole characters that fit with the ellipsis */
+    size_t n = strlen(s), keep = 0;
+    char *t = xmalloc(n + 4);
+    for (size_t k = 0; k < n;) {
+        size_t next = k + 1;
+        while (next < n && ((unsigned char)s[next] & 0xc0) == 0x80)
+            next++;
+        memcpy(t, s, next);
+        memcpy(t + next, "\xe2\x80\xa6", 4);
+        if (cv_text_width(t, small, bold) > maxw)
+            break;
+        keep = k = next;
+    }
+    memcpy(t, s, keep);
+    memcpy(t + keep, "\xe2\x80\xa6", 4);
+    cv_text(c, x, y, t, small, bold, CV_LEFT, col);
+    free(t);
+}
+
 void cv_text_up(canvas *c, double x, double y, const char *s, double size, cv_color col)
 {
     if (!c->cr) {

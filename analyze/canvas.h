@@ -59,6 +59,11 @@ void cv_mark(canvas *c, cv_shape s, double x, double y, double size, cv_color co
 /* Text with its baseline at y. */
 void cv_text(canvas *c, double x, double y, const char *s, double size, int bold,
              cv_anchor a, cv_color col);
+/* Left-anchored text no wider than maxw: in a smaller size when it would
+ * pass maxw (down to half of size), then cut short with an ellipsis,
+ * so a long client code or instrument name never runs off the picture. */
+void cv_text_fit(canvas *c, double x, double y, const char *s, double size, int bold,
+                 double maxw, cv_color col);
 /* The same turned a quarter left (for a y-axis label). */
 void cv_text_up(canvas *c, double x, double y, const char *s, double size, cv_color col);
 /* The width of s in the chart font. */

@@ -314,14 +314,14 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     double left = x0 + 62, right = x0 + w - 24, top = y0 + 86, bottom = y0 + h - 108;
     cv_rect(cv, x0, y0, w, h, WHITE);
     snprintf(b, sizeof b, "%s: alliance by session", ch->client);
-    cv_text(cv, x0 + 16, y0 + 24, b, 15, 1, CV_LEFT, INK);
+    cv_text_fit(cv, x0 + 16, y0 + 24, b, 15, 1, w - 32, INK);
     snprintf(b, sizeof b, "%s%s%s%s%s%s", ch->instrument ? ch->instrument : "no alliance score",
              ch->instrument ? ", " : "", ch->instrument ? rater_words(ch->rater) : "",
              ch->instrument ? " rating" : "", ch->therapist ? "; therapist " : "",
              ch->therapist ? ch->therapist : "");
     if (ch->rule[0])
         snprintf(b + strlen(b), sizeof b - strlen(b), "; ruptures by the rule %s", ch->rule);
-    cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
+    cv_text_fit(cv, x0 + 16, y0 + 42, b, 10.5, 0, w - 32, GREY);
     if (ch->therapist_elsewhere)
         cv_text(cv, x0 + 16, y0 + 56, "the therapist's own scores are on another scale and "
                 "are not drawn", 10.5, 0, CV_LEFT, GREY);
@@ -456,7 +456,7 @@ static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axi
 
 static void draw_panel(canvas *cv, const chart_panel *p, double x0, double y0, double w)
 {
-    char b[160], t[32];
+    char b[320], t[32];
     double left = x0 + 62, right = x0 + w - 24, top = y0 + 34, bottom = y0 + PANEL_H - 56;
     long ruptures = 0, answered = 0;
     for (size_t k = 0; k < p->nw; k++) {
@@ -466,7 +466,7 @@ static void draw_panel(canvas *cv, const chart_panel *p, double x0, double y0, d
     snprintf(b, sizeof b, "%s%s%s%s: %ld questionnaires, %ld with a rupture",
              p->therapist[0] ? "therapist " : "no therapist", p->therapist,
              p->cohort[0] ? ", cohort " : "", p->cohort, answered, ruptures);
-    cv_text(cv, x0 + 16, y0 + 18, b, 11.5, 1, CV_LEFT, INK);
+    cv_text_fit(cv, x0 + 16, y0 + 18, b, 11.5, 1, w - 32, INK);
     axis x = { -0.5, (double)(p->nw ? p->nw : 1) - 0.5, 1, left, right };
     axis y = { 0, 1, 0.25, bottom, top };
     y_grid(cv, &y, left, right, 1);
@@ -494,7 +494,7 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
 {
     double h = repair_height(rp);
     cv_rect(cv, x0, y0, w, h, WHITE);
-    cv_text(cv, x0 + 16, y0 + 24, rp->title, 15, 1, CV_LEFT, INK);
+    cv_text_fit(cv, x0 + 16, y0 + 24, rp->title, 15, 1, w - 32, INK);
     char b[160];
     snprintf(b, sizeof b, "ruptures %s questionnaires reported, and how many of them were resolved, by week",
              rater_words(rp->rater ? rp->rater : "client"));

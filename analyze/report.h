@@ -52,7 +52,9 @@ void rtext_para(FILE *fp, const char *s, int width, const char *first, const cha
 /* The terminal's width when fp is one, else 80. */
 int rtext_width(FILE *fp);
 /* Splits s into lines no wider than width (measured by wfn) at spaces;
- * calls line for each.  A word wider than width gets a line of its own. */
+ * calls line for each.  A word wider than width (a long code, an address
+ * pasted into a note) is cut between characters, as many as fit on each
+ * line (at least one), so that no line runs past the width. */
 void wrap_text(const char *s, double width, double (*wfn)(const char *s, size_t n, void *ctx),
                void *wctx, void (*line)(const char *s, size_t n, void *ctx), void *lctx);
 

@@ -48,7 +48,7 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
 
 static const char page_style[] =
     "body{font-family:\"DejaVu Sans\",Verdana,sans-serif;color:#1a1a1a;max-width:52em;"
-    "margin:1.5em auto;padding:0 1em;line-height:1.4}\n"
+    "margin:1.5em auto;padding:0 1em;line-height:1.4;overflow-wrap:anywhere}\n"
     "h1{font-size:1.5em;margin-bottom:0.2em}\n"
     "p.about{color:#555;margin-top:0}\n"
     "section.client{border-top:2px solid #1a1a1a;margin-top:1.5em;padding-top:0.5em}\n"

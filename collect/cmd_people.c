@@ -21,8 +21,8 @@ int people_code_ok(const char *cmd, const char *what, const char *code)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)code[i];
         if (!isalnum(c) && c != '-' && c != '_' && c != '.')
-            return cli_usage(cmd, "%s '%s': use only letters, digits, '-', '_' and '.'", what,
-                             code),
+            return cli_usage(cmd, "%s '%s': use only the letters a-z and A-Z (no accents), "
+                             "digits, '-', '_' and '.'", what, code),
                    0;
     }
     return 1;
@@ -158,7 +158,8 @@ static void therapist_usage(void)
           "\n"
           "add   adds a therapist (or trainee) by code; no names are kept.  --cohort\n"
           "      groups trainees of a training program (e.g. 2026a) for 'analyze trends\n"
-          "      --by cohort'.\n"
+          "      --by cohort'.  A code or cohort is up to 64 of the letters a-z and\n"
+          "      A-Z, digits, '-', '_' and '.'.\n"
           "list  therapist,cohort,clients,sessions: each therapist, the clients whose\n"
           "      therapist they are and the sessions they held.  Aligned text when\n"
           "      standard output is a terminal, CSV when it is not; --csv and --text\n"
@@ -178,7 +179,8 @@ static void client_usage(void)
           "\n"
           "add   adds a client by code (a pseudonym; no names are kept), seen by the\n"
           "      given therapist, who must have been added first.  New sessions of the\n"
-          "      client go to that therapist unless said otherwise.\n"
+          "      client go to that therapist unless said otherwise.  A code is up to 64\n"
+          "      of the letters a-z and A-Z, digits, '-', '_' and '.'.\n"
           "list  client,therapist,sessions,last_date,questionnaires: each client, their\n"
           "      therapist, how many sessions are recorded, the date of the latest and\n"
           "      how many questionnaires were given.  Aligned text when standard output\n"

@@ -241,14 +241,17 @@ int cmd_run(int argc, char **argv, const char *db)
     }
 
     /* what the clinician checks before handing over: no technical words */
+    char said[160];
     if (have_session && reused)
-        printf("Session %ld of today (already recorded; --session N for another)\n", session);
+        snprintf(said, sizeof said,
+                 "Session %ld of today (already recorded; --session N for another)", session);
     else if (have_session)
-        printf("Session %ld, %s\n", session, si.date);
+        snprintf(said, sizeof said, "Session %ld, %s", session, si.date);
     else if (session)
-        printf("Session %ld (new, today)\n", session);
+        snprintf(said, sizeof said, "Session %ld (new, today)", session);
     else
-        puts("A new session (today)");
+        snprintf(said, sizeof said, "A new session (today)");
+    run_say(said);
 
     char started[21];
     util_now_iso(started);
@@ -281,8 +284,9 @@ int cmd_run(int argc, char **argv, const char *db)
         goto out;
     }
     run_say_closing(&d);
-    printf("\nSaved as session %ld%s.\n", used,
-           strcmp(rec.status, "partial") == 0 ? ", with some questions unanswered" : "");
+    snprintf(said, sizeof said, "\nSaved as session %ld%s.", used,
+             strcmp(rec.status, "partial") == 0 ? ", with some questions unanswered" : "");
+    run_say(said);
     if (!a.quiet)
         print_scores(in, flow_values(d.fl));
     rc = EXIT_OK;

@@ -111,9 +111,15 @@ void import_read_header(importer *im, const csvrow *row)
         }
         map_answer(im, i, c);
     }
+    /* a header with no leading column in either layout is missing them as
+     * 'collect export' names them today, not as in the older layout */
+    int any_lead = prefixed;
+    for (int l = 0; l < NLEAD; l++)
+        any_lead |= im->lead[l] >= 0 || told[l];
+    const char *const *missing = any_lead ? lead_names : cli_wide_lead;
     for (int l = 0; l < NLEAD; l++)
         if (im->lead[l] < 0 && !lead_optional(l) && !told[l])
-            import_problem(im, &im->reading, row->line, lead_names[l], "the column is missing");
+            import_problem(im, &im->reading, row->line, missing[l], "the column is missing");
     strmap_release(&seen, NULL);
     im->header_bad = im->reading.msgs->n > 0;
 }

@@ -162,15 +162,24 @@ static int read_line(run_dialog *d)
     return IN_LINE;
 }
 
+/* The keys, each beside what it does, wrapped to the width as the
+ * questions are. */
 static void show_keys(void)
 {
-    fputs("   keys: type the answer and press Enter\n"
-          "     Enter alone  skip a question that is not required\n"
-          "                  (or keep the answer shown as 'now')\n"
-          "     -            clear an answer given before\n"
-          "     b            go back one question\n"
-          "     ?            show these keys\n"
-          "     Ctrl-D or Ctrl-C  stop without saving anything\n", stdout);
+    static const char *const keys[][2] = {
+        { "Enter alone", "skip a question that is not required\n(or keep the answer shown as "
+                         "'now')" },
+        { "-", "clear an answer given before" },
+        { "b", "go back one question" },
+        { "?", "show these keys" },
+        { "Ctrl-D or Ctrl-C", "stop without saving anything" },
+    };
+    say(3, "keys: type the answer and press Enter");
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        char head[32];
+        int n = snprintf(head, sizeof head, "     %-11s  ", keys[k][0]);
+        say_hanging(head, keys[k][1], (size_t)n);
+    }
 }
 
 /* ---- showing a question ------------------------------------------------ */
@@ -394,11 +403,13 @@ static size_t list_answers(const run_dialog *d)
 
 static void review_choices(size_t n)
 {
+    char b[128];
     if (n)
-        printf("Type y to save, a number from 1 to %zu to change that answer,\n"
-               "or q to stop without saving.\n", n);
+        snprintf(b, sizeof b, "Type y to save, a number from 1 to %zu to change that answer,\n"
+                 "or q to stop without saving.", n);
     else
-        puts("Type y to save, or q to stop without saving.");
+        snprintf(b, sizeof b, "Type y to save, or q to stop without saving.");
+    say(0, b);
 }
 
 static run_end review(run_dialog *d)
@@ -418,13 +429,15 @@ static run_end review(run_dialog *d)
         long k;
         if (util_parse_long(a, &k) && k >= 1 && (size_t)k <= n && flow_change(d->fl, (size_t)k))
             return RUN_CONTINUE;
+        char b[128];
         if (strcmp(a, "?") == 0)
-            fputs("   keys: y saves; a question's number changes its answer;\n"
-                  "         q, Ctrl-D or Ctrl-C stops without saving anything\n", stdout);
-        else if (n)
-            printf("   type y to save, a number from 1 to %zu, or q to stop\n", n);
-        else
-            puts("   type y to save, or q to stop");
+            say_hanging("   keys: ", "y saves; a question's number changes its answer;\n"
+                        "q, Ctrl-D or Ctrl-C stops without saving anything", 9);
+        else if (n) {
+            snprintf(b, sizeof b, "type y to save, a number from 1 to %zu, or q to stop", n);
+            say(3, b);
+        } else
+            say(3, "type y to save, or q to stop");
     }
 }
 
@@ -449,6 +462,11 @@ run_end run_dialog_go(run_dialog *d)
             return RUN_SAVE;
         }
     }
+}
+
+void run_say(const char *text)
+{
+    say(0, text);
 }
 
 void run_say_closing(const run_dialog *d)

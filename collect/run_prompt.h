@@ -40,6 +40,9 @@ void run_dialog_release(run_dialog *d);
  * ready for flow_save. */
 run_end run_dialog_go(run_dialog *d);
 
+/* Prints text wrapped to the terminal's width, as the questions are. */
+void run_say(const char *text);
+
 /* Prints the form's closing text (or the flow's default one). */
 void run_say_closing(const run_dialog *d);
 

@@ -1,6 +1,8 @@
 /* assets.c: the stylesheet, built into the program (no file is served
  * from disk).  Readable at 360 px and on a desktop; large targets; a
- * visible focus ring; no web fonts, no images. */
+ * visible focus ring; no web fonts, no images.  A word longer than the
+ * line (a pasted address, a long answer without spaces) breaks inside the
+ * page instead of widening it. */
 #include "serve.h"
 
 const char serve_style_css[] =
@@ -11,7 +13,7 @@ const char serve_style_css[] =
     "body{margin:0;background:var(--bg);color:var(--ink);"
     "font:1.0625rem/1.5 system-ui,-apple-system,\"Segoe UI\",Roboto,\"DejaVu Sans\",sans-serif}\n"
     "main{max-width:40rem;margin:0 auto;padding:1rem 1rem 2rem;background:var(--card);"
-    "min-height:100vh}\n"
+    "min-height:100vh;overflow-wrap:anywhere}\n"
     "@media (min-width:44rem){body{padding:2rem 0}main{min-height:0;border:1px solid var(--line);"
     "border-radius:.75rem;padding:2rem 2.5rem 2.5rem}}\n"
     "h1{font-size:1.35rem;line-height:1.3;margin:.25rem 0 1rem;font-weight:650}\n"
@@ -55,7 +57,7 @@ const char serve_style_css[] =
     ".actions .back,.actions .skip{flex:1 1 0}}\n"
     ":focus-visible{outline:3px solid var(--focus);outline-offset:2px}\n"
     ".review{list-style:none;padding:0;margin:0 0 1rem;border-top:1px solid var(--line)}\n"
-    ".review li{display:grid;grid-template-columns:1fr auto;gap:.25rem 1rem;align-items:center;"
+    ".review li{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:.25rem 1rem;align-items:center;"
     "padding:.75rem 0;border-bottom:1px solid var(--line)}\n"
     ".review .q{margin:0;grid-column:1}\n"
     ".review .a{margin:0;grid-column:1;font-weight:600}\n"

@@ -431,6 +431,44 @@ static void build(dict_ctx *c, reader *r, const char *record_id, dict_file *out)
     free(form_of);
 }
 
+/* The line a problem names ("'NAME' line N: ..."); 0 for one of the whole file. */
+static long problem_line(const char *msg, size_t prefix)
+{
+    if (strlen(msg) < prefix + 5 || strncmp(msg + prefix, "line ", 5) != 0)
+        return 0;
+    return strtol(msg + prefix + 5, NULL, 10);
+}
+
+typedef struct numbered {
+    long line;
+    size_t seq;
+    char *msg;
+} numbered;
+
+static int by_line(const void *a, const void *b)
+{
+    const numbered *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Puts problems[from..] in the order of their lines, keeping the order
+ * found among those of one line (the checks run in passes over the file,
+ * so a person would otherwise read line 7 before line 2). */
+static void problems_by_line(at_msgs *p, size_t from, const char *name)
+{
+    size_t prefix = strlen(name) + 3;   /* 'NAME' and a space */
+    size_t n = p->n - from;
+    numbered *v = xmalloc((n ? n : 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = (numbered){ problem_line(p->items[from + i], prefix), i, p->items[from + i] };
+    qsort(v, n, sizeof *v, by_line);
+    for (size_t i = 0; i < n; i++)
+        p->items[from + i] = v[i].msg;
+    free(v);
+}
+
 at_status dict_parse(const char *name, const char *text, size_t len, const char *record_id,
                      dict_file *out, at_msgs *problems, at_err *err)
 {
@@ -467,6 +505,7 @@ out:
     free(r.map);
     if (probs->n > before) {
         size_t nprob = probs->n - before;
+        problems_by_line(probs, before, name);
         dict_release(out);
         msgs_release(&local);
         return at_fail(err, AT_EINVAL, "'%s': %zu problem%s", name, nprob, nprob == 1 ? "" : "s");

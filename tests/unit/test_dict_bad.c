@@ -292,6 +292,16 @@ static void test_all_problems_reported(void **state)
     assert_problem(&p, "'m.csv' line 6: 'ok': the variable name is already used on line 4");
     assert_problem(&p, "'m.csv' line 7: 's': the calculation refers to 's' itself");
     assert_problem(&p, "'m.csv' line 7: 's': @ROLE=boss is not a role");
+    /* in the order of the file's lines, as a person fixes them */
+    long last = 0;
+    for (size_t i = 0; i < p.n; i++) {
+        long line = strtol(p.items[i] + strlen("'m.csv' line "), NULL, 10);
+        if (line < last) {
+            dump_problems(&p);
+            fail_msg("problem %zu is of line %ld, after one of line %ld", i + 1, line, last);
+        }
+        last = line;
+    }
     msgs_release(&p);
     free(text);
 }

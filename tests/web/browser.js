@@ -4,9 +4,13 @@
 // saves a screenshot of each kind of screen.
 //
 // usage: node browser.js PLAYWRIGHT_DIR BASE_URL LINK_PHONE CODE_DESKTOP OUT_DIR
+//        node browser.js PLAYWRIGHT_DIR --report REPORT.html OUT_DIR
+// (the second: analyze's HTML report at a phone's width, no wider than it)
 const [pwDir, base, linkPhone, codeDesktop, out] = process.argv.slice(2);
 const { chromium } = require(require('path').join(pwDir, 'node_modules', 'playwright-core'));
 const assert = require('assert');
+
+const LONG_WORD = 'see:clinic.example.org/notes/' + 'x'.repeat(60);
 
 async function shot(page, name) {
   await page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
@@ -64,12 +68,15 @@ async function answerAll(page, width, tag, shots) {
   await choose(page, 'No'); await next(page);
   await choose(page, 'Partly'); await next(page);
   await choose(page, 'Yes'); await next(page);
-  await page.getByLabel(/Anything else/).fill('<b>not bold</b> & fine');
+  // a word longer than the phone is wide (a pasted address, a long name)
+  // wraps inside the page rather than widening it
+  await page.getByLabel(/Anything else/).fill('<b>not bold</b> & fine ' + LONG_WORD);
   if (shots) { await checkLayout(page, width); await shot(page, `${tag}-question-notes`); }
   await next(page);
   // the review lists every answer; change one
   assert.strictEqual(await page.locator('h1').innerText(), 'Your answers');
   assert.match(await page.locator('main').innerText(), /<b>not bold<\/b> & fine/);
+  assert.ok((await page.locator('main').innerText()).replace(/\s/g, '').includes(LONG_WORD));
   if (shots) { await checkLayout(page, width); await shot(page, `${tag}-review`); }
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Change answer 1', exact: true }).click()]);
   await choose(page, 'Completely');
@@ -82,10 +89,25 @@ async function answerAll(page, width, tag, shots) {
   if (shots) { await shot(page, `${tag}-thanks`); }
 }
 
+async function report(browser, file, dir) {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  await page.goto('file://' + file);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.screenshot({ path: `${dir}/report-phone.png`, fullPage: true });
+  assert.ok(wide <= 360, `the report is ${wide} px wide at 360`);
+  await ctx.close();
+}
+
 (async () => {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--no-proxy-server'] });
   try {
+    if (base === '--report') {
+      await report(browser, linkPhone, codeDesktop);
+      console.log('browser: report ok');
+      return;
+    }
     // a phone: the link
     let ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
     let page = await ctx.newPage();

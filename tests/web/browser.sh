@@ -28,10 +28,15 @@ python3 - "$W/e.csv" <<'PY' || fail "the answers are not stored as given"
 import csv, sys
 want = dict(bond_1="5", goal_1="5", task_1="4", bond_2="3", goal_2="4", task_2="2", rupture="1",
             rupture_kind___1="0", rupture_kind___2="1", rupture_kind___5="0", rupture_other="",
-            tension="3", addressed="0", resolution="3", followup="1", comment="<b>not bold</b> & fine")
+            tension="3", addressed="0", resolution="3", followup="1", comment="<b>not bold</b> & fine see:clinic.example.org/notes/" + "x" * 60)
 rows = {r["attune.client"]: r for r in csv.DictReader(open(sys.argv[1]))}
 for c in ("C01", "C02"):
     bad = {k: (rows[c][k], v) for k, v in want.items() if rows[c][k] != v}
     if bad: print(c, "stored, wanted:", bad); sys.exit(1)
 PY
+# the clinician's HTML report of these answers, on a phone: the long word
+# in the note wraps inside the page
+"$build/analyze/analyze" report --format html -o "$W/report.html" 2>/dev/null || fail "analyze report failed"
+grep -q "see:clinic.example.org" "$W/report.html" || fail "the report lacks the client's note"
+node "$here/browser.js" "$pw" --report "$W/report.html" "$out" || fail "the report is wider than a phone"
 echo "browser: $(ls "$out" | wc -l) screenshots in $out"

@@ -45,3 +45,25 @@ pdftotext k4.pdf - | grep -F 'No alerts'
 run analyze report --client K4 --format html -o k4.html
 xmllint --xpath 'normalize-space(//*[local-name()="section" and @class="quiet"])' k4.html; echo
 run analyze report --format pdf
+
+echo "# a long client code and a long word stay inside the page and the chart"
+use_store long.db
+long=K-$(printf 'W%.0s' $(seq 62))
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect therapist add T-$(printf 'M%.0s' $(seq 62))
+setup collect client add "$long" --therapist T-$(printf 'M%.0s' $(seq 62))
+word=$(printf 'w%.0s' $(seq 150))
+printf '2\n2\n2\n2\n2\n4\n1\n1\n3\n0\n1\n1\n%s\ny\n' "$word" |
+  collect run client_post_session --client "$long" --session 1 --quiet >/dev/null
+# the right end of the rightmost word of each page (PDF points, rounded up)
+right_end() {
+  pdftotext -bbox "$1" - | sed -n 's/.*<page width="\([0-9.]*\)".*/page \1/p; s/.*xMax="\([0-9.]*\)".*/\1/p' |
+    awk '/^page/ { if (w) print int(m + 0.999) " of " int(w); w = $2; m = 0; next } $1 > m { m = $1 }
+         END { print int(m + 0.999) " of " int(w) }'
+}
+run analyze report --format pdf -o long.pdf
+echo "rightmost text on the report's page: $(right_end long.pdf)"
+pdftotext long.pdf - | tr -d '\n' | grep -c -F "$word"
+run analyze chart --client "$long" -o long-chart.pdf
+echo "rightmost text in the chart: $(right_end long-chart.pdf)"

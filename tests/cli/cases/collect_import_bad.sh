@@ -91,3 +91,8 @@ for t in 1 2; do
 done
 cmp -s broken1.out broken2.out && echo "a broken file: the same messages" || echo "a broken file: DIFFERENT messages"
 cat broken2.out
+
+echo "# a header without any leading column: they are named as 'collect export' writes them"
+printf 'bond_1,goal_1\n4,4\n' >noleads.csv
+run collect import client_post_session noleads.csv
+unchanged

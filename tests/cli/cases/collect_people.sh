@@ -23,6 +23,7 @@ before=$(store_fingerprint attune.db)
 run collect client add C001
 run collect client add C003 --therapist T99
 run collect client add "C,4"
+run collect client add "Zoë-4"
 echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 sql "SELECT c.code, t.code, t.cohort FROM clients c LEFT JOIN therapists t ON t.id = c.therapist_id ORDER BY c.code"
 

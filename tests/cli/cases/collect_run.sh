@@ -97,3 +97,12 @@ echo "# yes and no as words; text wrapped at word boundaries to a narrow termina
 COLUMNS=40 feed '4\n4\n4\n4\n4\n4\nYes\n2\n1\nN\n3\ny\n\ny\n' collect run client_post_session --client C001 --session 8 --quiet |
   sed -n '/^Question 7/,/^> Yes/p; /^Question 10/,/^> N/p; /^Thank you/,$p'
 sql "SELECT field, value FROM responses r JOIN administrations a ON a.id = r.administration_id JOIN sessions s ON s.id = a.session_id WHERE s.number = 8 AND field IN ('rupture', 'addressed', 'followup') ORDER BY field"
+
+echo "# at 40 columns every line fits: the session, the keys, the review and its prompts"
+printf '4\n?\n4\n4\n4\n4\n4\n0\n\nzz\n?\nq\n' |
+  COLUMNS=40 collect run client_post_session --client C002 --rater therapist --rater-code T01 >narrow.out 2>narrow.err
+echo "lines over 39 columns: $(awk 'length > 39' narrow.out | wc -l)"
+awk 'length > 39' narrow.out
+sed -n '1,2p; /^> ?$/,/^$/p' narrow.out | sed -n '1,/^$/p'
+sed -n '/^> zz/,$p' narrow.out
+cat narrow.err
