@@ -410,6 +410,10 @@ int opts_parse(int argc, char **argv, unsigned allowed, const char *usage, const
         if (r == RULE_SUDDEN && o->has_cutoff && o->has_reliability)
             return an_usage(cmd, "'--reliability' is not used when '--cutoff' is given");
     }
+    if (o->ranef && outpath_same(o->ranef, o->out))
+        return an_usage(cmd, "'--ranef %s' is where the growth table goes too (%s): give "
+                        "each table a file of its own", o->ranef,
+                        o->out && strcmp(o->out, "-") != 0 ? "-o" : "standard output");
     if (allowed & OPT_ALL)
         return chart_checks(cmd, o);
     if ((allowed & OPT_OUTDIR) && o->out)

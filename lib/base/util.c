@@ -531,6 +531,22 @@ static char *resolved_path(const char *p)
     return sbuf_detach(&sb);
 }
 
+int outpath_same(const char *a, const char *b)
+{
+    int a_std = !a || strcmp(a, "-") == 0, b_std = !b || strcmp(b, "-") == 0;
+    if (a_std || b_std)
+        return a_std && b_std;
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+        sa.st_ino == sb.st_ino)
+        return 1;
+    char *ra = resolved_path(a), *rb = ra ? resolved_path(b) : NULL;
+    int same = ra && rb && strcmp(ra, rb) == 0;
+    free(ra);
+    free(rb);
+    return same;
+}
+
 at_status outpath_check(const char *out, const char *study, at_err *err)
 {
     static const char *const beside[] = { "", "-wal", "-shm", "-journal" };
@@ -539,26 +555,15 @@ at_status outpath_check(const char *out, const char *study, at_err *err)
                                         "the study's rollback journal" };
     if (!out || strcmp(out, "-") == 0 || !study)
         return AT_OK;
-    struct stat so, sf;
-    int have_out = stat(out, &so) == 0;
-    char *rout = resolved_path(out);
     at_status rc = AT_OK;
     for (size_t i = 0; i < sizeof beside / sizeof beside[0] && rc == AT_OK; i++) {
         sbuf f = SBUF_INIT;
         sbuf_addf(&f, "%s%s", study, beside[i]);
-        int same = have_out && stat(f.buf, &sf) == 0 && so.st_dev == sf.st_dev &&
-                   so.st_ino == sf.st_ino;
-        if (!same && rout) {
-            char *rf = resolved_path(f.buf);
-            same = rf && strcmp(rf, rout) == 0;
-            free(rf);
-        }
-        if (same)
+        if (outpath_same(out, f.buf))
             rc = at_fail(err, AT_EINVAL, "'%s': is %s ('%s'); writing there would destroy the "
                          "study: choose another output file", out, what[i], f.buf);
         sbuf_release(&f);
     }
-    free(rout);
     return rc;
 }
 

@@ -124,6 +124,10 @@ at_status outfile_open(outfile *o, const char *path, at_err *err);
  * "-" (standard output) is fine.  Returns AT_OK, or AT_EINVAL with a
  * message naming the output path. */
 at_status outpath_check(const char *out, const char *study, at_err *err);
+/* Whether two output paths are one file: the same path once links are
+ * resolved, or the same file (device and inode) by another name; NULL and
+ * "-" are standard output, the same as each other and no file. */
+int outpath_same(const char *a, const char *b);
 at_status outfile_commit(outfile *o, at_err *err);
 /* Starts the kernel writing to disk what has been written to a temporary
  * file since the last call, once that is 8 MB or more, and returns

@@ -29,7 +29,7 @@
  * condition written, and a "?1 IS NULL OR" form costs a test a row even
  * when it is not used.  The client range is written as plain comparisons,
  * so that both SQLite and PostgreSQL walk just that part of the clients'
- * index. */
+ * index.  An undated session (date '') is in no date range. */
 enum { NCOND = 10, COND_SESSION = 7 };   /* the one number among them */
 
 /* each with "?" where its parameter's number goes */
@@ -40,7 +40,7 @@ static const char *const conds[NCOND] = {
     "se.therapist_id IN (SELECT id FROM therapists WHERE cohort = ?)",
     "a.rater = ?",
     "se.date >= ?",
-    "se.date <= ?",
+    "se.date <> '' AND se.date <= ?",   /* '' is no date, and sorts first */
     "se.number = ?",
     "c.code >= ?",
     "c.code < ?",

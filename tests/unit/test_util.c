@@ -500,6 +500,15 @@ static void test_outpath_check(void **state)
     assert_int_equal(outpath_check(NULL, study, &err), AT_OK);
     assert_int_equal(outpath_check("-", study, &err), AT_OK);
     assert_int_equal(outpath_check("/no/such/folder/s.db", study, &err), AT_OK);
+    /* two outputs: standard output (NULL or "-") is one, and no file */
+    assert_true(outpath_same(NULL, "-"));
+    assert_false(outpath_same("-", study));
+    assert_true(outpath_same(sym, hard));
+    assert_false(outpath_same(other, dotted.buf));
+    sbuf not_yet = SBUF_INIT;
+    sbuf_addf(&not_yet, "%s/./out.csv", t->dir);
+    assert_true(outpath_same(other, not_yet.buf));   /* neither exists yet */
+    sbuf_release(&not_yet);
     unlink(sym);
     unlink(hard);
     unlink(study);

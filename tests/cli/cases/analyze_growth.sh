@@ -27,6 +27,15 @@ awk -v tol=1e-5 -f data/analyze/compare.awk data/growth/reference/reml_ranef.csv
 analyze growth --therapist-level --ranef ranef.csv >/dev/null
 cut -d, -f4- ranef.csv >r.csv
 awk -v tol=1e-5 -f data/analyze/compare.awk data/growth/reference/reml_therapist_ranef.csv r.csv
+# the two tables never share one output: the same file (by any name) or
+# standard output for both is refused, and nothing is written
+run analyze growth -o both.csv --ranef both.csv
+run analyze growth -o both.csv --ranef ./both.csv
+run analyze growth --ranef -
+ls both.csv 2>/dev/null || echo "no both.csv"
+# the predicted lines on standard output, the model in a file
+analyze growth -o fit.csv --ranef - | head -n 1
+head -n 1 fit.csv
 
 # fixed effects at 1e-6
 analyze growth --therapist-level >g.csv

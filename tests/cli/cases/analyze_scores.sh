@@ -36,3 +36,13 @@ timeout 20 cat pipe.csv >piped.csv &
 run analyze scores -o pipe.csv
 wait
 [ -p pipe.csv ] && echo "pipe.csv is still a pipe; $(wc -l <piped.csv) lines came through it"
+
+# a session without a date (a blank date in the attune.-prefixed layout
+# leaves it undated) is in no date range: --from and --to both leave it out
+printf '%s\n' 'attune.client,attune.therapist,attune.session,attune.date,i1,i2,i3,i4' \
+  'C06,T1,1,2026-01-05,4,4,4,2' 'C06,T1,2,,2,2,2,4' 'C06,T1,3,2026-01-19,5,5,5,1' >undated.csv
+collect import psq_client undated.csv >/dev/null
+run analyze scores --client C06
+run analyze scores --client C06 --from 2026-01-01
+run analyze scores --client C06 --to 2026-12-31
+run analyze scores --client C06 --from 2026-01-01 --to 2026-12-31
