@@ -49,9 +49,9 @@ typedef struct report {
     char *latest_date, *latest_therapist;
     arows found_rows, before_rows;
     alerts found, before;       /* made from those at the client's end */
-    /* the highest session any row showed, and its date */
+    /* the highest session any row showed, its date and therapist */
     long last_seen;
-    char *last_seen_date;
+    char *last_seen_date, *last_seen_therapist;
     rlatest rup;
     chart_gather g;
 } report;
@@ -297,7 +297,9 @@ static void report_row(void *st, const an_row *r)
     if (v->session > rp->last_seen) {
         rp->last_seen = v->session;
         free(rp->last_seen_date);
+        free(rp->last_seen_therapist);
         rp->last_seen_date = xstrdup(v->date ? v->date : "");
+        rp->last_seen_therapist = xstrdup(v->therapist ? v->therapist : "");
     }
     if (r->form->role[ROLE_RUPTURE] >= 0) {
         double *side = strcmp(v->rater, "client") == 0      ? &rp->client_rupture
@@ -373,9 +375,11 @@ static void client_only_alert(alerts *to)
 }
 
 /* A session after the latest one the rater rated, already held (dated no
- * later than today and --to) and in the selection, with no questionnaire
- * of the rater: first those the scan saw (other raters' questionnaires),
- * then the sessions recorded after them, asked of the store in turn. */
+ * later than today and --to, or undated) and in the selection, with no
+ * questionnaire of the rater: first those the scan saw (other raters'
+ * questionnaires), then the sessions recorded after them, asked of the
+ * store in turn.  When the rater rated none of the client's sessions, the
+ * alert says so. */
 static void missing_alert(report *rp, const char *client)
 {
     const an_opts *o = rp->cx->o;
@@ -407,10 +411,16 @@ static void missing_alert(report *rp, const char *client)
     }
     if (best) {
         sbuf sb = SBUF_INIT;
-        sbuf_addf(&sb, "no questionnaire from the %s for session %ld%s%s, the latest session "
-                       "recorded",
-                  o->rater ? o->rater : "rater", best, best_date && best_date[0] ? " on " : "",
-                  best_date ? best_date : "");
+        const char *who = o->rater ? o->rater : "rater";
+        const char *on = best_date && best_date[0] ? " on " : "";
+        if (rp->have_latest)
+            sbuf_addf(&sb, "no questionnaire from the %s for session %ld%s%s, the latest "
+                           "session recorded",
+                      who, best, on, best_date ? best_date : "");
+        else
+            sbuf_addf(&sb, "no questionnaire from the %s for any session yet; the latest "
+                           "session recorded is %ld%s%s",
+                      who, best, on, best_date ? best_date : "");
         alerts_add(&rp->found, "no_questionnaire", &sb);
     }
     free(best_date);
@@ -476,6 +486,30 @@ static void write_block(report *rp, const an_client *c)
     sbuf_release(&what);
 }
 
+/* The client's alerts in the report's format, or the client among those
+ * without alerts. */
+static void client_alerts_out(report *rp, const an_client *c)
+{
+    if (rp->found.n && rp->format == FMT_CSV) {
+        for (size_t i = 0; i < rp->found.n; i++) {
+            csvout_field(&rp->w, c->code);
+            csvout_field(&rp->w, rp->latest_therapist);
+            csvout_int(&rp->w, rp->latest);
+            csvout_field(&rp->w, rp->latest_date);
+            csvout_field(&rp->w, rp->found.a[i].code);
+            csvout_field(&rp->w, rp->found.a[i].detail);
+            csvout_end(&rp->w);
+        }
+    } else if (rp->found.n) {
+        write_block(rp, c);
+    } else if (rp->page) {
+        rpage_quiet(rp->page, c->code);
+    } else if (rp->format == FMT_TEXT) {
+        sbuf_addf(&rp->quiet, "%s%s", rp->quiet.len ? ", " : "", c->code);
+    }
+    rp->printed += (long)rp->found.n;
+}
+
 static void report_client(void *st, const an_client *c)
 {
     report *rp = st;
@@ -492,24 +526,17 @@ static void report_client(void *st, const an_client *c)
             if (rp->prev_client_only)
                 client_only_alert(&rp->before);
         }
-        if (rp->found.n && rp->format == FMT_CSV) {
-            for (size_t i = 0; i < rp->found.n; i++) {
-                csvout_field(&rp->w, c->code);
-                csvout_field(&rp->w, rp->latest_therapist);
-                csvout_int(&rp->w, rp->latest);
-                csvout_field(&rp->w, rp->latest_date);
-                csvout_field(&rp->w, rp->found.a[i].code);
-                csvout_field(&rp->w, rp->found.a[i].detail);
-                csvout_end(&rp->w);
-            }
-        } else if (rp->found.n) {
-            write_block(rp, c);
-        } else if (rp->page) {
-            rpage_quiet(rp->page, c->code);
-        } else if (rp->format == FMT_TEXT) {
-            sbuf_addf(&rp->quiet, "%s%s", rp->quiet.len ? ", " : "", c->code);
+        client_alerts_out(rp, c);
+    } else if (rp->last_seen) {
+        /* sessions with other raters' questionnaires only: the rater has
+         * answered none, which the clinician should hear of */
+        missing_alert(rp, c->code);
+        if (rp->found.n) {
+            rp->latest = rp->last_seen;
+            rp->latest_date = xstrdup(rp->last_seen_date);
+            rp->latest_therapist = xstrdup(rp->last_seen_therapist);
+            client_alerts_out(rp, c);
         }
-        rp->printed += (long)rp->found.n;
     }
     gather_reset(&rp->g);
     rp->found_rows.n = rp->before_rows.n = 0;
@@ -519,7 +546,8 @@ static void report_client(void *st, const an_client *c)
     free(rp->latest_date);
     free(rp->latest_therapist);
     free(rp->last_seen_date);
-    rp->latest_date = rp->latest_therapist = rp->last_seen_date = NULL;
+    free(rp->last_seen_therapist);
+    rp->latest_date = rp->latest_therapist = rp->last_seen_date = rp->last_seen_therapist = NULL;
     rp->have_latest = 0;
     rp->latest = rp->prev = rp->last_seen = 0;
     rp->latest_client_only = rp->prev_client_only = 0;
@@ -566,6 +594,7 @@ static void report_free(void *st)
     free(rp->latest_date);
     free(rp->latest_therapist);
     free(rp->last_seen_date);
+    free(rp->last_seen_therapist);
     free(rp);
 }
 
@@ -589,7 +618,8 @@ const an_analysis an_report = {
         "    as a rupture (default sd k=1; see the episode options)\n"
         "  - the client reported a rupture and the therapist's questionnaire did not\n"
         "  - the questionnaire was partial and its alliance score could not be computed\n"
-        "  - a later session (dated today or before) has no questionnaire of the rater\n"
+        "  - a later session (dated today or before, or undated) has no questionnaire\n"
+        "    of the rater, or the rater has answered for none of the client's sessions\n"
         "Each block also says which alerts are new or gone since the rater's\n"
         "questionnaire before, and shows the latest reported rupture: its kinds and\n"
         "the free-text answers of that questionnaire (fields not marked Identifier).\n"
