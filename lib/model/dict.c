@@ -469,8 +469,8 @@ static void problems_by_line(at_msgs *p, size_t from, const char *name)
     free(v);
 }
 
-at_status dict_parse(const char *name, const char *text, size_t len, const char *record_id,
-                     dict_file *out, at_msgs *problems, at_err *err)
+static at_status parse(const char *name, const char *text, size_t len, const char *record_id,
+                       int stored, dict_file *out, at_msgs *problems, at_err *err)
 {
     at_msgs local = AT_MSGS_INIT;
     at_msgs *probs = problems ? problems : &local;
@@ -503,6 +503,14 @@ out:
             free(r.rows[i].c[k]);
     free(r.rows);
     free(r.map);
+    if (probs->n > before && stored && out->nforms > 0) {
+        /* kept as warnings: the attune that stored the dictionary took it */
+        problems_by_line(probs, before, name);
+        for (size_t i = before; i < probs->n; i++)
+            msgs_addf(&out->warnings, "%s", probs->items[i]);
+        while (probs->n > before)
+            free(probs->items[--probs->n]);
+    }
     if (probs->n > before) {
         size_t nprob = probs->n - before;
         problems_by_line(probs, before, name);
@@ -512,6 +520,19 @@ out:
     }
     at_err_clear(err);
     return AT_OK;
+}
+
+at_status dict_parse(const char *name, const char *text, size_t len, const char *record_id,
+                     dict_file *out, at_msgs *problems, at_err *err)
+{
+    return parse(name, text, len, record_id, 0, out, problems, err);
+}
+
+at_status dict_parse_stored(const char *name, const char *text, size_t len,
+                            const char *record_id, dict_file *out, at_msgs *problems,
+                            at_err *err)
+{
+    return parse(name, text, len, record_id, 1, out, problems, err);
 }
 
 void dict_release(dict_file *d)

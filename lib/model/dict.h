@@ -127,6 +127,16 @@ typedef struct dict_file {
 at_status dict_parse(const char *name, const char *text, size_t len, const char *record_id,
                      dict_file *out, at_msgs *problems, at_err *err);
 
+/* dict_parse for a dictionary a study already holds (as dict_write_form
+ * wrote it when it was added).  Rules added to the reader since then must
+ * not make a study's answers unreadable: what they would refuse is kept in
+ * out->warnings and the dictionary loads, as the attune that stored it
+ * loaded it.  A text that yields no form at all is refused as by
+ * dict_parse. */
+at_status dict_parse_stored(const char *name, const char *text, size_t len,
+                            const char *record_id, dict_file *out, at_msgs *problems,
+                            at_err *err);
+
 void dict_release(dict_file *d);
 
 /* Writes one form as a complete 18-column dictionary (header, the record

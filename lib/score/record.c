@@ -51,7 +51,7 @@ const dict_instrument *record_catalog_get_with(record_catalog *c, store *s, long
     const dict_instrument *out = NULL;
     if (store_instrument_by_id(s, instrument_id, &ii, err) != AT_OK)
         goto out;
-    if (dict_parse(ii.name, ii.dictionary, strlen(ii.dictionary), ii.record_id, &d,
+    if (dict_parse_stored(ii.name, ii.dictionary, strlen(ii.dictionary), ii.record_id, &d,
                    &problems, err) != AT_OK) {
         at_fail(err, AT_EINVAL, "stored instrument '%s' version %ld does not load: %s", ii.name,
                 ii.version, problems.n ? problems.items[0] : err->msg);

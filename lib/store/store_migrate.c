@@ -69,7 +69,7 @@ static at_status version_cols(store *s, long id, const char *name, const char *t
     at_err perr;
     long pos = 0;
     at_status rc = AT_OK;
-    if (dict_parse(name, text, strlen(text), record_id, &d, &problems, &perr) == AT_OK &&
+    if (dict_parse_stored(name, text, strlen(text), record_id, &d, &problems, &perr) == AT_OK &&
         d.nforms == 1)
         for (size_t c = 0; c < d.forms[0].ncols && rc == AT_OK; c++)
             rc = add_col(s, id, pos++, d.forms[0].cols[c].name, err);

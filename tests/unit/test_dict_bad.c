@@ -306,12 +306,50 @@ static void test_all_problems_reported(void **state)
     free(text);
 }
 
+/* A dictionary a study already holds loads whatever rules the reader has
+ * gained since it was stored: what dict_parse refuses is a warning of
+ * dict_parse_stored, and the form is whole.  A text with no form at all is
+ * refused by both. */
+static void test_stored_dictionaries(void **state)
+{
+    (void)state;
+    static const rowdef mixed[] = { IN_MATRIX("a", "radio", "1, Low | 2, High", "m"),
+                                    IN_MATRIX("b", "checkbox", "1, Low | 2, High", "m"),
+                                    { .name = "f_complete" },
+                                    { 0 } };
+    char *text = build(mixed);
+    dict_file d;
+    at_msgs p = AT_MSGS_INIT;
+    at_err err;
+    assert_int_equal(dict_parse("stored", text, strlen(text), NULL, &d, &p, &err), AT_EINVAL);
+    assert_int_equal(p.n, 2);
+    msgs_release(&p);
+    assert_int_equal(dict_parse_stored("stored", text, strlen(text), NULL, &d, &p, &err), AT_OK);
+    assert_int_equal(p.n, 0);
+    assert_int_equal(d.nforms, 1);
+    assert_int_equal(d.forms[0].nfields, 3);
+    assert_string_equal(d.forms[0].fields[1].name, "b");
+    assert_int_equal(d.forms[0].fields[1].type, FT_CHECKBOX);
+    assert_problem(&d.warnings, "'stored' line 3: 'b': matrix group 'm' is of radio fields");
+    assert_problem(&d.warnings, "'stored' line 4: 'f_complete'");
+    dict_release(&d);
+    free(text);
+
+    const char *empty = HEADER18;
+    assert_int_equal(dict_parse_stored("stored", empty, strlen(empty), NULL, &d, &p, &err),
+                     AT_EINVAL);
+    assert_problem(&p, "no fields");
+    assert_int_equal(d.nforms, 0);
+    msgs_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_dictionaries),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_all_problems_reported),
+        cmocka_unit_test(test_stored_dictionaries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
