@@ -35,6 +35,12 @@ typedef struct report {
     long printed;
     rpage *page;
     sbuf quiet;                 /* text: the clients without alerts */
+    long rated_clients;         /* clients with a questionnaire of the rater */
+    /* clients whose sessions hold other raters' questionnaires only: their
+     * codes (text) or their rows (CSV), told at the end when the rater has
+     * answered for some client, so that a rater the study does not use
+     * gives no alert for every client */
+    sbuf never, never_csv;
     /* the session being read */
     long session;
     int in_session, rated;
@@ -527,15 +533,23 @@ static void report_client(void *st, const an_client *c)
                 client_only_alert(&rp->before);
         }
         client_alerts_out(rp, c);
+        rp->rated_clients++;
     } else if (rp->last_seen) {
-        /* sessions with other raters' questionnaires only: the rater has
-         * answered none, which the clinician should hear of */
         missing_alert(rp, c->code);
-        if (rp->found.n) {
-            rp->latest = rp->last_seen;
-            rp->latest_date = xstrdup(rp->last_seen_date);
-            rp->latest_therapist = xstrdup(rp->last_seen_therapist);
-            client_alerts_out(rp, c);
+        if (rp->found.n && rp->format == FMT_CSV) {
+            csvout w;
+            csvout_init_buf(&w, &rp->never_csv);
+            csvout_field(&w, c->code);
+            csvout_field(&w, rp->last_seen_therapist);
+            csvout_int(&w, rp->last_seen);
+            csvout_field(&w, rp->last_seen_date);
+            csvout_field(&w, rp->found.a[0].code);
+            csvout_field(&w, rp->found.a[0].detail);
+            csvout_end(&w);
+        } else if (rp->found.n && rp->page) {
+            rpage_never(rp->page, c->code);
+        } else if (rp->found.n) {
+            sbuf_addf(&rp->never, "%s%s", rp->never.len ? ", " : "", c->code);
         }
     }
     gather_reset(&rp->g);
@@ -558,13 +572,24 @@ static int report_finish(void *st)
     report *rp = st;
     if (rp->page)
         return rpage_end(rp->page);
+    if (rp->format == FMT_CSV && rp->rated_clients && rp->never_csv.len)
+        fwrite(rp->never_csv.buf, 1, rp->never_csv.len, rp->fp);
     if (rp->format != FMT_TEXT)
         return 0;
     if (rp->printed == 0 && rp->quiet.len == 0) {
-        fputs("no alerts\n", rp->fp);
+        /* no client had a questionnaire of the rater: nothing was looked at */
+        fprintf(rp->fp, "no questionnaires from the %s to report on\n",
+                rp->cx->o->rater ? rp->cx->o->rater : "rater");
     } else if (rp->quiet.len) {
         sbuf line = SBUF_INIT;
         sbuf_addf(&line, "no alerts: %s", rp->quiet.buf);
+        rtext_para(rp->fp, line.buf, rp->width, "", "  ");
+        sbuf_release(&line);
+    }
+    if (rp->rated_clients && rp->never.len) {
+        sbuf line = SBUF_INIT;
+        sbuf_addf(&line, "no questionnaire from the %s yet: %s",
+                  rp->cx->o->rater ? rp->cx->o->rater : "rater", rp->never.buf);
         rtext_para(rp->fp, line.buf, rp->width, "", "  ");
         sbuf_release(&line);
     }
@@ -588,6 +613,8 @@ static void report_free(void *st)
     sbuf_release(&rp->rup.kinds);
     free(rp->rup.notes);
     sbuf_release(&rp->quiet);
+    sbuf_release(&rp->never);
+    sbuf_release(&rp->never_csv);
     gather_release(&rp->g);
     free(rp->date);
     free(rp->therapist);
@@ -609,7 +636,9 @@ const an_analysis an_report = {
     .help =
         "For each client, the alerts of the latest session the rater (default the\n"
         "client) filled in a questionnaire for, in plain words, as a block per client\n"
-        "(then one line naming the clients without alerts; \"no alerts\" when none):\n"
+        "(then a line naming the clients without alerts, and one naming those whose\n"
+        "sessions have other raters' questionnaires only; when no client has a\n"
+        "questionnaire of the rater, a line saying there is nothing to report on):\n"
         "  - a rupture that is not resolved (resolution under @RESOLVED-AT, or not rated)\n"
         "  - the client wants to talk about it next time (followup)\n"
         "  - the rupture was not talked about in the session (addressed = no)\n"
@@ -619,7 +648,7 @@ const an_analysis an_report = {
         "  - the client reported a rupture and the therapist's questionnaire did not\n"
         "  - the questionnaire was partial and its alliance score could not be computed\n"
         "  - a later session (dated today or before, or undated) has no questionnaire\n"
-        "    of the rater, or the rater has answered for none of the client's sessions\n"
+        "    of the rater\n"
         "Each block also says which alerts are new or gone since the rater's\n"
         "questionnaire before, and shows the latest reported rupture: its kinds and\n"
         "the free-text answers of that questionnaire (fields not marked Identifier).\n"

@@ -19,6 +19,7 @@ struct rpage {
     const an_opts *o;
     long blocks;
     sbuf quiet;                 /* the codes of clients without alerts, ", "-joined */
+    sbuf never;                 /* ... of clients the rater answered for at no session */
     sbuf html;
     /* PDF */
     cairo_surface_t *surface;
@@ -316,18 +317,35 @@ void rpage_quiet(rpage *p, const char *client)
     sbuf_addf(&p->quiet, "%s%s", p->quiet.len ? ", " : "", client);
 }
 
-static const char *quiet_text(const rpage *p)
+/* The closing line: the clients without alerts, or, when the selection
+ * held no questionnaire of the rater at all, that there was nothing to
+ * report on (not "no alerts", which would read as good news). */
+static void quiet_line(const rpage *p, sbuf *out)
 {
-    return p->quiet.len ? "No alerts: " : "No alerts.";
+    const char *rater = p->o->rater ? p->o->rater : "rater";
+    if (p->quiet.len == 0 && p->blocks == 0) {
+        sbuf_addf(out, "No questionnaires from the %s to report on.", rater);
+        return;
+    }
+    if (p->quiet.len)
+        sbuf_addf(out, "No alerts: %s%s", p->quiet.buf, p->never.len ? "." : "");
+    if (p->never.len)
+        sbuf_addf(out, "%sNo questionnaire from the %s yet: %s.", out->len ? " " : "", rater,
+                  p->never.buf);
+}
+
+void rpage_never(rpage *p, const char *client)
+{
+    sbuf_addf(&p->never, "%s%s", p->never.len ? ", " : "", client);
 }
 
 int rpage_end(rpage *p)
 {
     if (p->pdf) {
-        if (p->quiet.len || p->blocks == 0) {
+        if (p->quiet.len || p->never.len || p->blocks == 0) {
             pdf_page(p);
             sbuf sb = SBUF_INIT;
-            sbuf_addf(&sb, "%s%s", quiet_text(p), p->quiet.len ? p->quiet.buf : "");
+            quiet_line(p, &sb);
             pdf_para(p, sb.buf, MARGIN, 11, 0, INK);
             sbuf_release(&sb);
         }
@@ -347,10 +365,15 @@ int rpage_end(rpage *p)
         return 0;
     }
     sbuf *h = &p->html;
-    sbuf_adds(h, "<section class=\"quiet\">\n<p>");
-    html_escape(h, quiet_text(p));
-    html_escape(h, p->quiet.buf);
-    sbuf_adds(h, "</p>\n</section>\n</body>\n</html>\n");
+    sbuf line = SBUF_INIT;
+    quiet_line(p, &line);
+    if (line.len) {
+        sbuf_adds(h, "<section class=\"quiet\">\n<p>");
+        html_escape(h, line.buf);
+        sbuf_adds(h, "</p>\n</section>\n");
+    }
+    sbuf_release(&line);
+    sbuf_adds(h, "</body>\n</html>\n");
     html_flush(p);
     if (p->write_failed) {
         an_fail("writing the report failed");
@@ -369,6 +392,7 @@ void rpage_free(rpage *p)
     if (p->surface)
         cairo_surface_destroy(p->surface);
     sbuf_release(&p->quiet);
+    sbuf_release(&p->never);
     sbuf_release(&p->html);
     free(p);
 }

@@ -28,3 +28,7 @@ run analyze report --client C01 --format csv
 run analyze report --to 2026-01-31
 # the therapist's questionnaire as the source
 run analyze report --rater therapist
+echo "# C05 has the client's questionnaire only: told at the end, in every format"
+run analyze report --rater therapist --format csv
+run analyze report --rater therapist --format html -o therapist.html
+xmllint --xpath 'normalize-space(//*[local-name()="section" and @class="quiet"])' therapist.html; echo

@@ -45,6 +45,14 @@ pdftotext k4.pdf - | grep -F 'No alerts'
 run analyze report --client K4 --format html -o k4.html
 xmllint --xpath 'normalize-space(//*[local-name()="section" and @class="quiet"])' k4.html; echo
 run analyze report --format pdf
+echo "# a selection without a questionnaire of the rater: nothing to report on, not 'no alerts'"
+run analyze report --rater observer --format html -o none.html
+xmllint --xpath 'normalize-space(//*[local-name()="section" and @class="quiet"])' none.html; echo
+run analyze report --rater observer --format pdf -o none.pdf
+pdftotext none.pdf - | grep -F 'report on'
+echo "# with alerts for every client there is no line for the clients without"
+run analyze report --client K2 --format html -o k2.html
+echo "quiet sections: $(xmllint --xpath 'count(//*[local-name()="section" and @class="quiet"])' k2.html)"
 
 echo "# a long client code and a long word stay inside the page and the chart"
 use_store long.db
