@@ -170,6 +170,16 @@ static int instrument_add(int argc, char **argv, const char *db)
     }
     for (size_t w = 0; w < d.warnings.n; w++)
         fprintf(stderr, "collect: warning: %s\n", d.warnings.items[w]);
+    /* A REDCap project's first field is its record identifier, whatever its
+     * name; under another name than record_id it would be asked */
+    if (d.nforms && !d.forms[0].record_id && d.forms[0].nfields &&
+        d.forms[0].fields[0].type == FT_TEXT)
+        fprintf(stderr,
+                "collect: warning: '%s' line %ld: the first field, '%s', is asked as a "
+                "question; if it is the project's record identifier (REDCap's first field "
+                "always is), add the file with --record-id %s\n",
+                file, d.forms[0].fields[0].line, d.forms[0].fields[0].name,
+                d.forms[0].fields[0].name);
 
     s = cli_open(db, STORE_WRITE);
     if (!s)

@@ -40,6 +40,11 @@ sql "SELECT count(*) FROM instruments"
 
 echo "# a record identifier with another name (--record-id) is kept as such when read back"
 sed -e 's/^record_id,checkin/study_id,pulse/' -e 's/^\([a-z_]*\),checkin,/\1,pulse,/' data/two_forms.csv | grep -v ',consent,' >study_id.csv
+echo "# without --record-id, the first field would be asked: a warning says so"
+use_store warned.db
+setup collect init
+run collect instrument add study_id.csv
+use_store attune.db
 run collect instrument add study_id.csv --record-id study_id
 run collect instrument show pulse
 sql "SELECT name, record_id FROM instruments WHERE name IN ('pulse', 'checkin') ORDER BY name"
