@@ -34,10 +34,10 @@ typedef struct report {
     int width;
     long printed;
     rpage *page;
-    sbuf quiet;                 /* text: the clients without alerts */
+    sbuf quiet;                 /* text and pages: the clients without alerts */
     long rated_clients;         /* clients with a questionnaire of the rater */
     /* clients whose sessions hold other raters' questionnaires only: their
-     * codes (text) or their rows (CSV), told at the end when the rater has
+     * codes (text, pages) or their rows (CSV), told at the end when the rater has
      * answered for some client, so that a rater the study does not use
      * gives no alert for every client */
     sbuf never, never_csv;
@@ -492,27 +492,38 @@ static void write_block(report *rp, const an_client *c)
     sbuf_release(&what);
 }
 
+/* The CSV rows of a client's alerts, under the session they belong to. */
+static void alert_rows(csvout *w, const char *client, const char *therapist, long session,
+                       const char *date, const alerts *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        csvout_field(w, client);
+        csvout_field(w, therapist);
+        csvout_int(w, session);
+        csvout_field(w, date);
+        csvout_field(w, a->a[i].code);
+        csvout_field(w, a->a[i].detail);
+        csvout_end(w);
+    }
+}
+
+/* Adds a client's code to a ", "-joined list. */
+static void codes_add(sbuf *list, const char *code)
+{
+    sbuf_addf(list, "%s%s", list->len ? ", " : "", code);
+}
+
 /* The client's alerts in the report's format, or the client among those
  * without alerts. */
 static void client_alerts_out(report *rp, const an_client *c)
 {
-    if (rp->found.n && rp->format == FMT_CSV) {
-        for (size_t i = 0; i < rp->found.n; i++) {
-            csvout_field(&rp->w, c->code);
-            csvout_field(&rp->w, rp->latest_therapist);
-            csvout_int(&rp->w, rp->latest);
-            csvout_field(&rp->w, rp->latest_date);
-            csvout_field(&rp->w, rp->found.a[i].code);
-            csvout_field(&rp->w, rp->found.a[i].detail);
-            csvout_end(&rp->w);
-        }
-    } else if (rp->found.n) {
+    if (rp->found.n && rp->format == FMT_CSV)
+        alert_rows(&rp->w, c->code, rp->latest_therapist, rp->latest, rp->latest_date,
+                   &rp->found);
+    else if (rp->found.n)
         write_block(rp, c);
-    } else if (rp->page) {
-        rpage_quiet(rp->page, c->code);
-    } else if (rp->format == FMT_TEXT) {
-        sbuf_addf(&rp->quiet, "%s%s", rp->quiet.len ? ", " : "", c->code);
-    }
+    else if (rp->format != FMT_CSV)
+        codes_add(&rp->quiet, c->code);
     rp->printed += (long)rp->found.n;
 }
 
@@ -539,17 +550,10 @@ static void report_client(void *st, const an_client *c)
         if (rp->found.n && rp->format == FMT_CSV) {
             csvout w;
             csvout_init_buf(&w, &rp->never_csv);
-            csvout_field(&w, c->code);
-            csvout_field(&w, rp->last_seen_therapist);
-            csvout_int(&w, rp->last_seen);
-            csvout_field(&w, rp->last_seen_date);
-            csvout_field(&w, rp->found.a[0].code);
-            csvout_field(&w, rp->found.a[0].detail);
-            csvout_end(&w);
-        } else if (rp->found.n && rp->page) {
-            rpage_never(rp->page, c->code);
+            alert_rows(&w, c->code, rp->last_seen_therapist, rp->last_seen, rp->last_seen_date,
+                       &rp->found);
         } else if (rp->found.n) {
-            sbuf_addf(&rp->never, "%s%s", rp->never.len ? ", " : "", c->code);
+            codes_add(&rp->never, c->code);
         }
     }
     gather_reset(&rp->g);
@@ -571,7 +575,7 @@ static int report_finish(void *st)
 {
     report *rp = st;
     if (rp->page)
-        return rpage_end(rp->page);
+        return rpage_end(rp->page, sbuf_str(&rp->quiet), sbuf_str(&rp->never));
     if (rp->format == FMT_CSV && rp->rated_clients && rp->never_csv.len)
         fwrite(rp->never_csv.buf, 1, rp->never_csv.len, rp->fp);
     if (rp->format != FMT_TEXT)

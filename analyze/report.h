@@ -64,12 +64,10 @@ void wrap_text(const char *s, double width, double (*wfn)(const char *s, size_t 
 typedef struct rpage rpage;
 rpage *rpage_start(FILE *out, int pdf, const an_opts *o);
 void rpage_block(rpage *p, const rblock *b);
-void rpage_quiet(rpage *p, const char *client);
-/* A client whose sessions hold no questionnaire of the rater, told at the
- * end with those without alerts. */
-void rpage_never(rpage *p, const char *client);
-/* Returns 0, or -1 after printing an error. */
-int rpage_end(rpage *p);
+/* Ends the page with the codes of the clients without alerts (quiet) and of
+ * those whose sessions hold no questionnaire of the rater (never), each
+ * ", "-joined, "" for none.  Returns 0, or -1 after printing an error. */
+int rpage_end(rpage *p, const char *quiet, const char *never);
 void rpage_free(rpage *p);   /* NULL is fine */
 
 #endif

@@ -18,8 +18,6 @@ struct rpage {
     int pdf;
     const an_opts *o;
     long blocks;
-    sbuf quiet;                 /* the codes of clients without alerts, ", "-joined */
-    sbuf never;                 /* ... of clients the rater answered for at no session */
     sbuf html;
     /* PDF */
     cairo_surface_t *surface;
@@ -312,40 +310,30 @@ void rpage_block(rpage *p, const rblock *b)
     p->blocks++;
 }
 
-void rpage_quiet(rpage *p, const char *client)
-{
-    sbuf_addf(&p->quiet, "%s%s", p->quiet.len ? ", " : "", client);
-}
-
 /* The closing line: the clients without alerts, or, when the selection
  * held no questionnaire of the rater at all, that there was nothing to
  * report on (not "no alerts", which would read as good news). */
-static void quiet_line(const rpage *p, sbuf *out)
+static void quiet_line(const rpage *p, const char *quiet, const char *never, sbuf *out)
 {
     const char *rater = p->o->rater ? p->o->rater : "rater";
-    if (p->quiet.len == 0 && p->blocks == 0) {
+    if (!*quiet && p->blocks == 0) {
         sbuf_addf(out, "No questionnaires from the %s to report on.", rater);
         return;
     }
-    if (p->quiet.len)
-        sbuf_addf(out, "No alerts: %s%s", p->quiet.buf, p->never.len ? "." : "");
-    if (p->never.len)
+    if (*quiet)
+        sbuf_addf(out, "No alerts: %s%s", quiet, *never ? "." : "");
+    if (*never)
         sbuf_addf(out, "%sNo questionnaire from the %s yet: %s.", out->len ? " " : "", rater,
-                  p->never.buf);
+                  never);
 }
 
-void rpage_never(rpage *p, const char *client)
-{
-    sbuf_addf(&p->never, "%s%s", p->never.len ? ", " : "", client);
-}
-
-int rpage_end(rpage *p)
+int rpage_end(rpage *p, const char *quiet, const char *never)
 {
     if (p->pdf) {
-        if (p->quiet.len || p->never.len || p->blocks == 0) {
+        if (*quiet || *never || p->blocks == 0) {
             pdf_page(p);
             sbuf sb = SBUF_INIT;
-            quiet_line(p, &sb);
+            quiet_line(p, quiet, never, &sb);
             pdf_para(p, sb.buf, MARGIN, 11, 0, INK);
             sbuf_release(&sb);
         }
@@ -366,7 +354,7 @@ int rpage_end(rpage *p)
     }
     sbuf *h = &p->html;
     sbuf line = SBUF_INIT;
-    quiet_line(p, &line);
+    quiet_line(p, quiet, never, &line);
     if (line.len) {
         sbuf_adds(h, "<section class=\"quiet\">\n<p>");
         html_escape(h, line.buf);
@@ -391,8 +379,6 @@ void rpage_free(rpage *p)
         cairo_destroy(p->cr);
     if (p->surface)
         cairo_surface_destroy(p->surface);
-    sbuf_release(&p->quiet);
-    sbuf_release(&p->never);
     sbuf_release(&p->html);
     free(p);
 }
