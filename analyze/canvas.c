@@ -416,9 +416,7 @@ void cv_text_fit(canvas *c, double x, double y, const char *s, double size, int 
     size_t n = strlen(s), keep = 0;
     char *t = xmalloc(n + 4);
     for (size_t k = 0; k < n;) {
-        size_t next = k + 1;
-        while (next < n && ((unsigned char)s[next] & 0xc0) == 0x80)
-            next++;
+        size_t next = utf8_next(s, k, n);
         memcpy(t, s, next);
         memcpy(t + next, "\xe2\x80\xa6", 4);
         if (cv_text_width(t, small, bold) > maxw)

@@ -39,13 +39,9 @@ void wrap_text(const char *s, double width, double (*wfn)(const char *s, size_t 
         }
         if (wfn(s, fit, wctx) > width) {
             /* one word, too wide alone: the most whole characters that fit */
-            size_t cut = 1;
-            while (cut < fit && ((unsigned char)s[cut] & 0xc0) == 0x80)
-                cut++;
+            size_t cut = utf8_next(s, 0, fit);
             for (size_t k = cut; k < fit;) {
-                size_t n = k + 1;
-                while (n < fit && ((unsigned char)s[n] & 0xc0) == 0x80)
-                    n++;
+                size_t n = utf8_next(s, k, fit);
                 if (wfn(s, n, wctx) > width)
                     break;
                 cut = k = n;

@@ -255,6 +255,13 @@ at_status util_read_file(const char *path, char **out, size_t *len, at_err *err)
     return st;
 }
 
+size_t utf8_next(const char *s, size_t i, size_t n)
+{
+    for (i++; i < n && ((unsigned char)s[i] & 0xc0) == 0x80; i++)
+        ;
+    return i;
+}
+
 size_t utf8_check(const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;

@@ -143,6 +143,11 @@ void outfile_release(outfile *o);
  * not well formed); len when every byte is. */
 size_t utf8_check(const char *s, size_t len);
 
+/* The end of the character that starts at s[i] (i < n): i + 1 and any
+ * continuation bytes after it, up to n.  Cutting text there never splits
+ * a character. */
+size_t utf8_next(const char *s, size_t i, size_t n);
+
 /* Strict number parsing: the whole string (surrounding spaces allowed) must be
  * a number.  Return 1 on success, 0 otherwise. */
 int util_parse_double(const char *s, double *out);

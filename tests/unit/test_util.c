@@ -551,6 +551,20 @@ static void test_utf8_check(void **state)
     }
 }
 
+/* utf8_next steps over a whole character (1 to 4 bytes), never past n. */
+static void test_utf8_next(void **state)
+{
+    (void)state;
+    const char *s = "a\xc3\xa9\xe2\x80\xa6\xf0\x9f\x99\x82z";   /* a, e-acute, ellipsis, emoji, z */
+    const size_t want[] = { 1, 3, 6, 10, 11 };
+    size_t i = 0;
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        i = utf8_next(s, i, strlen(s));
+        assert_int_equal(i, want[k]);
+    }
+    assert_int_equal(utf8_next(s, 6, 8), 8);   /* a character cut by n ends at n */
+}
+
 /* util_copy against snprintf's "%s": every length around the size. */
 static void test_copy(void **state)
 {
@@ -595,6 +609,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_outfile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outpath_check, setup, teardown),
         cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_utf8_next),
         cmocka_unit_test(test_strerror),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
