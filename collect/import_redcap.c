@@ -3,8 +3,9 @@
  *
  * Each row of the file is turned into the wide import's row: the leading
  * cells (client from the record identifier, the session number from the
- * repeat instance of a repeating instrument or event, the event or --session, therapist and date from the
- * fields --therapist-field and --date-field name) followed by the file's
+ * repeat instance of a repeating instrument or event, the event or
+ * --session, therapist and date from the fields --therapist-field and
+ * --date-field name) followed by the file's
  * own cells, of which the instrument's columns are answers and the rest
  * (other forms, REDCap's own columns) are skipped.  From there the rows are
  * checked and saved exactly as a wide file's are.

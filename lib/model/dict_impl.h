@@ -1,7 +1,8 @@
 /* dict_impl.h: what the dictionary reader's files share (dict.c reads the
  * file and groups forms, dict_field.c builds fields, dict_form.c lays out
- * a form's columns and binds its expressions, field.c checks values, answers.c evaluates answer sets).  Not part of the
- * public interface.  field_parse.c reads numbers, dates and times. */
+ * a form's columns and binds its expressions, field.c checks values,
+ * answers.c evaluates answer sets).  Not part of the public interface.
+ * field_parse.c reads numbers, dates and times. */
 #ifndef ATTUNE_DICT_IMPL_H
 #define ATTUNE_DICT_IMPL_H
 
