@@ -106,24 +106,23 @@ echo "== a longitudinal project with a client and a therapist form; some events 
 # REDCap writes 0 in every checkbox column and in <form>_complete of a form
 # nobody filled in: such a row is no administration, and its event still
 # counts, so both forms number the events alike.
-use_store events.db
-setup collect init
-run collect instrument add $R/events_dict.csv
-run collect import client_visit $R/events_export.csv --format redcap
-run collect import therapist_visit $R/events_export.csv --format redcap
-sql "SELECT i.name, c.code, s.number, a.status FROM administrations a
+# visits STORE EXPORT: both forms of events_dict.csv imported from EXPORT
+# into a fresh STORE, then each administration's form, client, session
+# and status
+visits() {
+  use_store "$1"
+  setup collect init
+  run collect instrument add $R/events_dict.csv
+  run collect import client_visit "$2" --format redcap
+  run collect import therapist_visit "$2" --format redcap
+  sql "SELECT i.name, c.code, s.number, a.status FROM administrations a
      JOIN instruments i ON i.id = a.instrument_id JOIN sessions s ON s.id = a.session_id
      JOIN clients c ON c.id = s.client_id ORDER BY i.name, c.code, s.number"
+}
+visits events.db $R/events_export.csv
 
 echo "# the same forms in a repeating event: each instance is a session"
-use_store repeat_event.db
-setup collect init
-setup collect instrument add $R/events_dict.csv
-run collect import client_visit $R/repeat_event_export.csv --format redcap
-run collect import therapist_visit $R/repeat_event_export.csv --format redcap
-sql "SELECT i.name, c.code, s.number, a.status FROM administrations a
-     JOIN instruments i ON i.id = a.instrument_id JOIN sessions s ON s.id = a.session_id
-     JOIN clients c ON c.id = s.client_id ORDER BY i.name, c.code, s.number"
+visits repeat_event.db $R/repeat_event_export.csv
 
 echo "== problems: named by file, line and column; nothing is kept"
 use_store attune.db
