@@ -8,9 +8,10 @@
  * with a @ROLE=rupture item (the instruments may differ: the client's
  * questionnaire and the therapist's).  Of several therapists' ratings of a
  * session (a co-therapist's beside the session's therapist's), the session
- * therapist's own is used (by rater code), else the first rater code's; when
- * a rater filled in several such instruments, the one whose name sorts first
- * is used, its rupture answer and its alliance score. */
+ * therapist's own is used (by rater code), even with its rupture item blank,
+ * else the first rater code's; when a rater filled in several such
+ * instruments, the one whose name sorts first is used, its rupture answer
+ * and its alliance score (an_side_first; the report chooses alike). */
 #include "analyze.h"
 
 #include <math.h>
@@ -131,8 +132,7 @@ static void agree_row(void *st, const an_row *r)
         return;
     /* the session therapist's own rating before a co-therapist's */
     int own = s != &a->th || an_session_therapists(v);
-    if (s->present && (own < s->own ||
-                       (own == s->own && strcmp(r->form->in->name, s->instrument) >= 0)))
+    if (!an_side_first(own, r->form->in->name, s->own, s->present ? s->instrument : NULL))
         return;
     s->present = 1;
     s->own = own;

@@ -215,6 +215,14 @@ size_t an_terms(const an_row *r, size_t si, double *out);
 /* Whether v is its session therapist's own rating (a therapist's whose
  * rater code is the session's therapist), not a co-therapist's. */
 int an_session_therapists(const admin_view *v);
+/* Of one side's questionnaires with a rupture item in a session (the
+ * client's, or the therapists'), whether the one read now (by the session's
+ * own therapist when own; always 1 for the client's side) of the instrument
+ * called name takes the place of the one kept (kept_name NULL when none
+ * is): the session therapist's own before a co-therapist's, then the
+ * instrument whose name sorts first.  The one kept stands even when its
+ * rupture item is blank. */
+int an_side_first(int own, const char *name, int kept_own, const char *kept_name);
 
 /* Looks up the prep entry of an instrument and rater; NULL when none. */
 const an_prep_entry *prep_find(const an_prep *p, const char *instrument, const char *rater);

@@ -46,7 +46,11 @@ typedef struct report {
     int in_session, rated;
     int latest_client_only, prev_client_only;
     char *date, *therapist;
+    /* each side's rupture answer (NaN blank) and the instrument it is from
+     * (NULL when the side has none; owned by the catalog), chosen as
+     * agreement chooses (an_side_first) */
     double client_rupture, therapist_rupture;
+    const char *client_from, *therapist_from;
     int therapist_own;          /* therapist_rupture is the session therapist's own */
     arows pending;              /* the session being read */
     /* the latest session the rater rated, and the one before */
@@ -286,6 +290,7 @@ static void session_end(report *rp)
     rp->date = rp->therapist = NULL;
     rp->in_session = rp->rated = rp->therapist_own = 0;
     rp->client_rupture = rp->therapist_rupture = NAN;
+    rp->client_from = rp->therapist_from = NULL;
 }
 
 static void report_row(void *st, const an_row *r)
@@ -308,15 +313,19 @@ static void report_row(void *st, const an_row *r)
         rp->last_seen_therapist = xstrdup(v->therapist ? v->therapist : "");
     }
     if (r->form->role[ROLE_RUPTURE] >= 0) {
-        double *side = strcmp(v->rater, "client") == 0      ? &rp->client_rupture
-                       : strcmp(v->rater, "therapist") == 0 ? &rp->therapist_rupture
-                                                            : NULL;
-        /* of several therapists' ratings, the session therapist's own */
-        int own = an_session_therapists(v);
-        if (side && (isnan(*side) || (own && !rp->therapist_own))) {
-            *side = r->role[ROLE_RUPTURE];
-            if (side == &rp->therapist_rupture)
+        const char *name = r->form->in->name;
+        if (strcmp(v->rater, "client") == 0) {
+            if (an_side_first(1, name, 1, rp->client_from)) {
+                rp->client_rupture = r->role[ROLE_RUPTURE];
+                rp->client_from = name;
+            }
+        } else if (strcmp(v->rater, "therapist") == 0) {
+            int own = an_session_therapists(v);
+            if (an_side_first(own, name, rp->therapist_own, rp->therapist_from)) {
+                rp->therapist_rupture = r->role[ROLE_RUPTURE];
+                rp->therapist_from = name;
                 rp->therapist_own = own;
+            }
         }
     }
     if (!r->rater_ok)

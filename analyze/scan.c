@@ -114,6 +114,15 @@ int an_session_therapists(const admin_view *v)
            strcmp(v->rater_code, v->therapist) == 0;
 }
 
+int an_side_first(int own, const char *name, int kept_own, const char *kept_name)
+{
+    if (!kept_name)
+        return 1;
+    if (own != kept_own)
+        return own > kept_own;
+    return strcmp(name, kept_name) < 0;
+}
+
 size_t an_terms(const an_row *r, size_t si, double *out)
 {
     const dict_field *fd = &r->form->in->fields[r->form->scales[si].field];

@@ -63,3 +63,28 @@ setup collect import client_post_session co_client.csv
 setup collect import therapist_post_session co_therapist.csv
 run analyze agreement
 run analyze report --format csv --rater all
+
+# the session therapist's own questionnaire stands even when its rupture item
+# is blank (an instrument whose rupture item is optional), in agreement and
+# in the report alike: client B's rupture is not paired with T2's "no"
+# co-rating, and the report gives no client-only rupture.  T1's code sorts
+# before T2's, so the own questionnaire is read first.
+use_store cothera_blank.db
+setup collect init
+sed '/^rupture,/s/,,y,,,,,@ROLE=rupture/,,,,,,,@ROLE=rupture/' \
+  instruments/therapist_post_session.csv >optional_rupture.csv
+setup collect instrument add instruments/client_post_session.csv
+setup collect instrument add optional_rupture.csv
+cat >blank_client.csv <<CSV
+$lead,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture,tension,addressed,resolution,followup
+B,T1,1,2026-01-05,in-person,client,B,4,4,4,4,4,2,1,2,1,5,0
+CSV
+cat >blank_therapist.csv <<CSV
+$lead,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture,tension,addressed,resolution
+B,T1,1,2026-01-05,in-person,therapist,T1,4,4,4,4,4,2,,,,
+B,T1,1,2026-01-05,in-person,therapist,T2,4,4,4,4,4,2,0,,,
+CSV
+setup collect import client_post_session blank_client.csv
+setup collect import therapist_post_session blank_therapist.csv
+run analyze agreement
+run analyze report --format csv --rater all
