@@ -5,7 +5,7 @@
 #   BUILD_DIR  a build made with CC=clang -DATTUNE_FUZZ=ON -DATTUNE_SANITIZE=ON
 #   SECONDS    how long each harness runs (default 20); tests/run.sh gives a
 #              short run, a long one is e.g. 'tests/fuzz/run.sh build-fuzz 3600'
-#   NAME       dict, expr, csv, answers, form (default all)
+#   NAME       dict, expr, csv, answers, form, pack (default all)
 #
 # A harness's dictionary of words, tests/fuzz/NAME.dict, is used when there
 # is one.  ATTUNE_FUZZ_SEED fixes libFuzzer's seed (tests/run.sh sets 1, so its short
@@ -22,7 +22,7 @@ build=$(cd "$1" && pwd)
 secs=${2:-20}
 shift $(($# > 2 ? 2 : $#))
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(dict expr csv answers form)
+[ ${#names[@]} -gt 0 ] || names=(dict expr csv answers form pack)
 here=$(cd "$(dirname "$0")" && pwd)
 work=${ATTUNE_FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/attune-fuzz.XXXXXX")}
 mkdir -p "$work"
