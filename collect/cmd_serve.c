@@ -306,11 +306,18 @@ static int is_loopback(const struct sockaddr_storage *ss)
     return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
 }
 
+/* The library's messages name a request by its address: never a token in
+ * the log (serve_log_clean) */
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
-    fputs("collect: serve: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    sbuf msg = SBUF_INIT, line = SBUF_INIT;
+    sbuf_vaddf(&msg, fmt, ap);
+    sbuf_adds(&line, "collect: serve: ");
+    serve_log_clean(&line, sbuf_str(&msg));
+    fputs(sbuf_str(&line), stderr);
+    sbuf_release(&line);
+    sbuf_release(&msg);
 }
 
 int cmd_serve(int argc, char **argv, const char *db)

@@ -7,7 +7,8 @@
  *                client's address) becomes a response (status, page), by
  *                way of the store's links and lib/answering/flow.h;
  *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit;
- *                baseurl.c the address links are made with.
+ *                baseurl.c the address links are made with; logline.c
+ *                the library's messages made fit for the log.
  * Nothing here writes to a terminal but cmd_serve.c. */
 #ifndef COLLECT_SERVE_H
 #define COLLECT_SERVE_H
@@ -161,6 +162,16 @@ void serve_app_release(serve_app *app);
 /* Answers one request (any thread). */
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp);
 void serve_response_release(serve_response *rp);
+
+/* ---- the log (logline.c) ---------------------------------------------- */
+
+/* One of libmicrohttpd's messages, formatted, into out (appended) as the
+ * log may show it: the library names the request it failed to answer by
+ * its address, so a link's path /s/TOKEN becomes SERVE_ROUTE_LINK, and a
+ * byte that is not printable ASCII (the address is the visitor's, and a
+ * terminal may take an escape in it as a command) becomes '?'; a final
+ * newline is kept. */
+void serve_log_clean(sbuf *out, const char *msg);
 
 /* ---- the links' address (baseurl.c) ------------------------------------ */
 

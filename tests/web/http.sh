@@ -358,6 +358,34 @@ if [ -z "$WEB_PG" ]; then
   [ "$(c06 11)" = '["3","5"]' ] || fail "the answer that waited was not kept: $(c06 11)"
   serve_stop
   ok "while an answer waits on the busy study, the stylesheet, another link and the code form are answered"
+
+  # a client gone before its answer is sent (a phone that lost its network
+  # while the study was busy): the library's message about the reply it
+  # could not send names the request without its token
+  linkr=$(invite_link client_post_session C06 --session 13)
+  serve_start
+  req GET "$linkr"; at=$(stamp)
+  study_hold
+  python3 - "$BASE" "$linkr" "at=$at&action=next&bond_1=2" <<'PY' || fail "the reset request"
+import socket, struct, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+path, body = sys.argv[2], sys.argv[3]
+s = socket.create_connection((u.hostname, u.port))
+s.sendall(("POST %s HTTP/1.1\r\nHost: %s\r\nAccept: text/html\r\n"
+           "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s"
+           % (path, u.netloc, len(body), body)).encode())
+time.sleep(0.5)
+# closed with a reset, so that the answer cannot be sent
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+PY
+  study_go
+  for _ in $(seq 400); do grep -q '^POST /s/… ' "$W/serve.log" && break; sleep 0.05; done
+  serve_stop
+  grep -q "^collect: serve: .*/s/…'" "$W/serve.log" ||
+    fail "no message of the reply that could not be sent: $(cat "$W/serve.log")"
+  ! grep -qF "${linkr#/s/}" "$W/serve.log" || fail "a token in the log: $(grep -F "${linkr#/s/}" "$W/serve.log")"
+  ok "a reply to a client gone meanwhile: the library's message names the link without its token"
 fi
 
 # ---- a hostile dictionary is escaped ---------------------------------------------------
