@@ -325,6 +325,16 @@ static void button(sbuf *out, const char *value, const char *cls, const char *te
               value, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", text);
 }
 
+/* The section header a field opens, a descriptive text's as a question's. */
+static void section(sbuf *out, const dict_field *f)
+{
+    if (!f->cols[DC_SECTION][0])
+        return;
+    sbuf_adds(out, "<p class=\"section\">");
+    text_lines(out, f->cols[DC_SECTION]);
+    sbuf_adds(out, "</p>\n");
+}
+
 void page_question(sbuf *out, const flow *fl, const page_form *pf)
 {
     const dict_instrument *in = flow_instrument(fl);
@@ -343,15 +353,12 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
     size_t idx[64];
     size_t nt = flow_texts(fl, idx, sizeof idx / sizeof idx[0]);
     for (size_t i = 0; i < nt && i < sizeof idx / sizeof idx[0]; i++) {
+        section(out, &in->fields[idx[i]]);
         sbuf_adds(out, "<p class=\"text\">");
         text_lines(out, in->fields[idx[i]].label);
         sbuf_adds(out, "</p>\n");
     }
-    if (f->cols[DC_SECTION][0]) {
-        sbuf_adds(out, "<p class=\"section\">");
-        text_lines(out, f->cols[DC_SECTION]);
-        sbuf_adds(out, "</p>\n");
-    }
+    section(out, f);
     sbuf_adds(out, "<div class=\"question\">\n");
     if (pf->error)
         error_line(out, pf->error);

@@ -391,7 +391,7 @@ fi
 # ---- a hostile dictionary is escaped ---------------------------------------------------
 cat >"$W/hostile.csv" <<'CSV'
 "Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"
-intro,hostile,,descriptive,"<script>alert('intro')</script>",,,,,,,,,,,,,
+intro,hostile,"Part <u>one</u>",descriptive,"<script>alert('intro')</script>",,,,,,,,,,,,,
 q1,hostile,"<iframe src=x>",radio,"Pick <b onmouseover=alert(1)>one</b> ""quoted""","1, <img src=x onerror=alert(2)> | 2, '&amp;'","<style>body{display:none}</style>",,,,,,,,,,,
 q2,hostile,,text,"</label><script>x</script>",,"<b>note</b>",integer,1,5,,,,,,,,
 CSV
@@ -402,6 +402,10 @@ req GET "$hl"; expect 200
 for bad in '<script' '<b ' '<img' '<iframe' '<style>' 'onerror=alert(2)>'; do hasnt "$bad"; done
 has '&lt;script&gt;alert(&#39;intro&#39;)&lt;/script&gt;'; has '&lt;img src=x onerror=alert(2)&gt;'
 has '&quot;quoted&quot;'; has '&#39;&amp;amp;&#39;'
+# the section header a descriptive text opens is shown before it, as run shows it
+has '<p class="section">Part &lt;u&gt;one&lt;/u&gt;</p>'
+grep -A1 -F '<p class="section">Part' "$W/b" | tail -1 | grep -qF '<p class="text">&lt;script&gt;' ||
+  fail "the section header is not just before its text"
 step "$hl" next q1=1
 req GET "$hl"; hasnt '<script'; hasnt "</label><script"; has "&lt;/label&gt;&lt;script&gt;"; has "&lt;b&gt;note"
 serve_stop
