@@ -15,6 +15,8 @@
 
 #include "html.h"
 
+#define CODE_MAX 40             /* the most the access-code field takes */
+
 /* Escaped text with its line breaks kept. */
 static void text_lines(sbuf *out, const char *s)
 {
@@ -482,7 +484,7 @@ void page_closed(sbuf *out)
               "for a new one.");
 }
 
-void page_code(sbuf *out, const char *error)
+void page_code(sbuf *out, const char *error, const char *typed)
 {
     head(out, error ? "Please check: access code" : "Access code");
     sbuf_adds(out, "<form method=\"post\" action=\"/code\" novalidate>\n"
@@ -492,9 +494,16 @@ void page_code(sbuf *out, const char *error)
     if (error)
         error_line(out, error);
     sbuf_addf(out, "<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" "
-              "autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"40\" "
-              "aria-describedby=\"hint%s\">\n<div class=\"actions start\">\n",
-              error ? " error" : "");
+              "autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"%d\" "
+              "aria-describedby=\"hint%s\"", CODE_MAX, error ? " error" : "");
+    /* what was typed, to correct rather than type again (no more than the
+     * field holds) */
+    if (typed && strlen(typed) <= CODE_MAX) {
+        sbuf_adds(out, " value=\"");
+        html_escape(out, typed);
+        sbuf_addc(out, '"');
+    }
+    sbuf_adds(out, ">\n<div class=\"actions start\">\n");
     button(out, "open", "primary", "Open the questionnaire");
     sbuf_adds(out, "</div>\n</form>\n");
     foot(out);

@@ -78,8 +78,9 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf);
 void page_thanks(sbuf *out, const flow *fl);
 /* The one page for a link that is unknown, expired or revoked. */
 void page_closed(sbuf *out);
-/* The access-code form; error NULL or a sentence. */
-void page_code(sbuf *out, const char *error);
+/* The access-code form; error NULL or a sentence, typed the code that was
+ * refused (filled in again to correct) or NULL. */
+void page_code(sbuf *out, const char *error, const char *typed);
 /* A short page with a heading and one paragraph (429, 413, 500, ...). */
 void page_note(sbuf *out, const char *title, const char *text);
 

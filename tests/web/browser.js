@@ -130,6 +130,8 @@ async function report(browser, file, dir) {
     await page.getByLabel('Your access code').fill('wrong-code');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Open/ }).click()]);
     assert.match(await page.locator('[role=alert]').innerText(), /does not open/);
+    // the refused code is still in the field, to correct
+    assert.strictEqual(await page.getByLabel('Your access code').inputValue(), 'wrong-code');
     await checkLayout(page, 1280);
     await shot(page, 'desktop-code-error');
     await page.getByLabel('Your access code').fill(codeDesktop.toLowerCase().replace('-', ''));

@@ -189,11 +189,13 @@ ok "a rating recorded by run meanwhile: the web save answers 409 and the link ke
 # ---- the access code -----------------------------------------------------------
 code=$(collect invite client_post_session --client C05 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 req GET /code; expect 200; has '<label for="code">'
+post /code 'code=K7QM4-"><b>' action=open; expect 404
+has 'value="K7QM4-&quot;&gt;&lt;b&gt;"'; hasnt '"><b>'
 post /code "code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 200
 has 'Question 1 of at most 14'; has 'name="code" value="'; has 'action="/code"'
 at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
-ok "the access code opens the same questionnaire, in any case, without the dash"
+ok "the access code opens the same questionnaire, in any case, without the dash; a wrong one is shown again, escaped"
 
 # ---- forms that cannot be read: 400, nothing kept ----------------------------------
 linkf=$(invite_link client_post_session C01 --session 12)
