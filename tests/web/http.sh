@@ -85,6 +85,29 @@ req GET /style.css; expect 200; grep -qi '^content-type: text/css' "$W/h" || fai
 req DELETE "$link"; expect 405
 ok "security headers on every response; 405 for other methods"
 
+# raw REQUEST: what the server answers a request written byte for byte
+raw() {
+  python3 - "$BASE" "$1" <<'PY'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+s = socket.create_connection((u.hostname, u.port), timeout=10)
+s.sendall(sys.argv[2].encode())
+out = b""
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    out += d
+sys.stdout.write(out.decode("utf-8", "replace"))
+PY
+}
+raw $'GET /code HTTP/1.1\r\nConnection: close\r\n\r\n' >"$W/raw"
+head -1 "$W/raw" | grep -q '^HTTP/1.1 400 ' || fail "an HTTP/1.1 request without Host: $(head -1 "$W/raw")"
+grep -qi "^content-security-policy: default-src 'none'" "$W/raw" || fail "the 400 for no Host has no CSP"
+raw $'GET /code HTTP/1.0\r\n\r\n' >"$W/raw"
+head -1 "$W/raw" | grep -q '^HTTP/1.[01] 200 ' || fail "an HTTP/1.0 request without Host: $(head -1 "$W/raw")"
+ok "an HTTP/1.1 request without a Host header answers 400; HTTP/1.0 needs none"
+
 # ---- a whole questionnaire: branching, back, skip, review, change, save --------
 req GET "$link"; expect 200
 has '<html lang="en">'; has 'Question 1 of at most 14'; has 'A few questions about today'
