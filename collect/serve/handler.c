@@ -330,6 +330,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     const char *typed = NULL;
     if (!move(rq, fl, action, why, sizeof why, &typed)) {
         pf.error = why[0] ? why : NULL;
+        pf.refused = pf.error != NULL;
         pf.typed = typed;
         render(rp, fl, &pf, 200);
         flow_free(fl);

@@ -114,8 +114,9 @@ static int checked(const dict_field *f, const char *const *vals, size_t k)
     return v && strcmp(v, f->choices[k].code) == 0;
 }
 
+/* invalid: the answer was refused (error tells why): each input says so */
 static void choices(sbuf *out, const dict_instrument *in, const dict_field *f, const char *const *vals,
-                    const char *described)
+                    const char *described, int invalid)
 {
     int box = f->type == FT_CHECKBOX;
     sbuf_addf(out, "<fieldset%s%s%s>\n<legend><h1>", described ? " aria-describedby=\"" : "",
@@ -137,6 +138,8 @@ static void choices(sbuf *out, const dict_instrument *in, const dict_field *f, c
         sbuf_adds(out, "\" value=\"");
         html_escape(out, box ? "1" : f->choices[k].code);
         sbuf_addc(out, '"');
+        if (invalid)
+            sbuf_adds(out, " aria-invalid=\"true\"");
         if (checked(f, vals, k))
             sbuf_adds(out, " checked");
         sbuf_adds(out, "><label for=\"");
@@ -248,7 +251,18 @@ static int hint(sbuf *out, const dict_field *f)
     return 1;
 }
 
-static void single(sbuf *out, const dict_field *f, const char *value, const char *described)
+/* The attributes a screen reader reads beside an input's label: what
+ * describes it (ids, or NULL) and whether its answer was refused. */
+static void aria_attrs(sbuf *out, const char *described, int invalid)
+{
+    if (described)
+        sbuf_addf(out, " aria-describedby=\"%s\"", described);
+    if (invalid)
+        sbuf_adds(out, " aria-invalid=\"true\"");
+}
+
+static void single(sbuf *out, const dict_field *f, const char *value, const char *described,
+                   int invalid)
 {
     sbuf_adds(out, "<h1><label for=\"");
     input_id(out, f, -1);
@@ -268,8 +282,7 @@ static void single(sbuf *out, const dict_field *f, const char *value, const char
         sbuf_adds(out, "\" name=\"");
         html_escape(out, f->name);
         sbuf_addc(out, '"');
-        if (aria)
-            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        aria_attrs(out, aria, invalid);
         sbuf_adds(out, ">");
         html_escape(out, value);
         sbuf_adds(out, "</textarea>\n");
@@ -279,8 +292,7 @@ static void single(sbuf *out, const dict_field *f, const char *value, const char
         sbuf_adds(out, "\" name=\"");
         html_escape(out, f->name);
         sbuf_addc(out, '"');
-        if (aria)
-            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        aria_attrs(out, aria, invalid);
         sbuf_adds(out, ">\n<option value=\"\">Choose one</option>\n");
         for (size_t k = 0; k < f->nchoices; k++) {
             sbuf_adds(out, "<option value=\"");
@@ -314,8 +326,7 @@ static void single(sbuf *out, const dict_field *f, const char *value, const char
         sbuf_addc(out, '"');
         if (mode)
             sbuf_addf(out, " inputmode=\"%s\"", mode);
-        if (aria)
-            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        aria_attrs(out, aria, invalid);
         sbuf_adds(out, " autocomplete=\"off\">\n");
     }
     sbuf_release(&desc);
@@ -369,24 +380,29 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
         sbuf_adds(&desc, "error");
     if (f->cols[DC_NOTE][0])
         sbuf_adds(&desc, desc.len ? " note" : "note");
+    /* said unless the question says it already */
+    int optional = !f->required && f->type != FT_NOTES && !strstr(f->label, "(optional)") &&
+                   !strstr(f->cols[DC_NOTE], "(optional)");
+    if (optional)
+        sbuf_adds(&desc, desc.len ? " optional" : "optional");
     int choice = f->type == FT_RADIO || f->type == FT_YESNO || f->type == FT_TRUEFALSE ||
                  f->type == FT_CHECKBOX;
     if (choice) {
         if (f->type == FT_CHECKBOX && !strstr(f->label, "all that") &&
             !strstr(f->label, "All that"))
             sbuf_adds(&desc, desc.len ? " hint" : "hint");
-        choices(out, in, f, vals, desc.len ? desc.buf : NULL);
+        choices(out, in, f, vals, desc.len ? desc.buf : NULL, pf->refused);
     } else {
-        single(out, f, pf->typed ? pf->typed : vals[f->col], desc.len ? desc.buf : NULL);
+        single(out, f, pf->typed ? pf->typed : vals[f->col], desc.len ? desc.buf : NULL,
+               pf->refused);
     }
     if (f->cols[DC_NOTE][0]) {
         sbuf_adds(out, "<p class=\"note\" id=\"note\">");
         text_lines(out, f->cols[DC_NOTE]);
         sbuf_adds(out, "</p>\n");
     }
-    if (!f->required && f->type != FT_NOTES && !strstr(f->label, "(optional)") &&
-        !strstr(f->cols[DC_NOTE], "(optional)"))
-        sbuf_adds(out, "<p class=\"optional\">You may leave this one out.</p>\n");
+    if (optional)
+        sbuf_adds(out, "<p class=\"optional\" id=\"optional\">You may leave this one out.</p>\n");
     sbuf_release(&desc);
     sbuf_adds(out, "</div>\n<div class=\"actions\">\n");
     button(out, "next", "primary", "Next");

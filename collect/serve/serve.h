@@ -64,6 +64,8 @@ typedef struct page_form {
     const char *code;        /* the access code to post back (the /code way), or NULL */
     const char *error;       /* a sentence for the respondent, or NULL */
     const char *typed;       /* the refused answer, shown again to correct, or NULL */
+    int refused;             /* error says why the answer was refused: its inputs are
+                                marked invalid (not so when the study was busy) */
 } page_form;
 
 /* A screen's stamp ("q12", "r"): posted back, so a form sent twice (a

@@ -128,6 +128,7 @@ step "$link" back; req GET "$link"; has 'name="goal_1"'   # the skipped one
 step "$link" next goal_1=5
 step "$link" next task_1=3
 step "$link" next bond_2=9; expect 200; has 'role="alert"'  # refused: not a choice
+has 'name="bond_2" value="1" aria-invalid="true"'
 has 'name="bond_2"'
 step "$link" next bond_2=2
 step "$link" next goal_2=4
@@ -345,6 +346,7 @@ if [ -z "$WEB_PG" ]; then
   post "$linkb" "at=$at" action=next goal_1=2; expect 503 "an answer sent while the study is busy"
   has 'send it again'; has 'role="alert"'; has 'name="goal_1" value="2" checked'
   has 'value="next"'; [ "$(stamp)" = "$at" ] || fail "the busy answer's page is another screen: $(stamp)"
+  hasnt 'aria-invalid'   # the answer was not refused, only not kept yet
   post /code "code=nonesuch" action=open; expect 404 "a code while the study is busy"
   study_go
   [ "$(c06 10)" = '["4"]' ] || fail "kept after a busy answer: $(c06 10)"
