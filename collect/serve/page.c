@@ -452,16 +452,17 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf)
         sbuf_reset(&ans);
         if (flow_answered(fl, idx[i]))
             answer_words(f, vals, &ans);
-        sbuf_adds(out, "<li><p class=\"q\">");
+        sbuf_addf(out, "<li><p class=\"q\" id=\"q-%zu\">", i + 1);
         text_lines(out, f->label);
-        sbuf_adds(out, "</p>\n<p class=\"a\">");
+        sbuf_addf(out, "</p>\n<p class=\"a\" id=\"a-%zu\">", i + 1);
         if (ans.len)
             text_lines(out, ans.buf);
         else
             sbuf_adds(out, "<span class=\"none\">No answer</span>");
+        /* a screen reader reads the question and the answer with the button */
         sbuf_addf(out, "</p>\n<button type=\"submit\" name=\"action\" value=\"change-%zu\" "
-                  "class=\"change\">Change<span class=\"vh\"> answer %zu</span></button></li>\n",
-                  i + 1, i + 1);
+                  "class=\"change\" aria-describedby=\"q-%zu a-%zu\">Change<span class=\"vh\"> "
+                  "answer %zu</span></button></li>\n", i + 1, i + 1, i + 1, i + 1);
     }
     sbuf_release(&ans);
     free(idx);

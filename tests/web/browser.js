@@ -91,6 +91,9 @@ async function answerAll(page, width, tag, shots) {
   assert.match(await page.locator('main').innerText(), /<b>not bold<\/b> & fine/);
   assert.ok((await page.locator('main').innerText()).replace(/\s/g, '').includes(LONG_WORD));
   if (shots) { await checkLayout(page, width); await shot(page, `${tag}-review`); }
+  // each Change button is read with its question and answer
+  assert.strictEqual(await description(page, 'button[value="change-1"]'),
+    'Today I felt my therapist was on my side. | Mostly');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Change answer 1', exact: true }).click()]);
   await choose(page, 'Completely');
   await next(page);
