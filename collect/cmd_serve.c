@@ -109,7 +109,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, conn *c, serve_resp
     }
     if (rp->status == 405)
         MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
-    if (rp->status == 413)
+    if (rp->status == 413 || rp->status == 400)
         MHD_add_response_header(r, "Connection", "close");
     c->status = rp->status;
     c->route = rp->route;
@@ -160,7 +160,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
-    (void)cls, (void)version;
+    (void)cls;
     conn *c = *con_cls;
     if (!c) {
         c = xcalloc(1, sizeof *c);
@@ -169,6 +169,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         c->route = route_of(url);
         *con_cls = c;
         atomic_fetch_add(&inflight, 1);
+        /* HTTP/1.1 makes the Host header a must (RFC 9112, 3.2), and a
+         * request without one is answered 400 */
+        if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+            !MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
+            return send_note(mc, c, 400, "Not understood", "The request named no host.");
         if (strcmp(method, "POST") == 0) {
             const char *len = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
                                                           MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -306,11 +311,18 @@ static int is_loopback(const struct sockaddr_storage *ss)
     return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
 }
 
+/* The library's messages name a request by its address: never a token in
+ * the log (serve_log_clean) */
 static void log_mhd(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
-    fputs("collect: serve: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    sbuf msg = SBUF_INIT, line = SBUF_INIT;
+    sbuf_vaddf(&msg, fmt, ap);
+    sbuf_adds(&line, "collect: serve: ");
+    serve_log_clean(&line, sbuf_str(&msg));
+    fputs(sbuf_str(&line), stderr);
+    sbuf_release(&line);
+    sbuf_release(&msg);
 }
 
 int cmd_serve(int argc, char **argv, const char *db)

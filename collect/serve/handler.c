@@ -330,6 +330,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     const char *typed = NULL;
     if (!move(rq, fl, action, why, sizeof why, &typed)) {
         pf.error = why[0] ? why : NULL;
+        pf.refused = pf.error != NULL;
         pf.typed = typed;
         render(rp, fl, &pf, 200);
         flow_free(fl);
@@ -446,7 +447,7 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     const char *code = strcmp(rq->method, "POST") == 0 ? field_of(rq, "code") : NULL;
     if (!code) {
         reply(rp, 200);
-        page_code(&rp->body, NULL);
+        page_code(&rp->body, NULL, NULL);
         return;
     }
     long retry = 0, now = now_s();
@@ -462,7 +463,7 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
         page_code(&rp->body, "That code does not open a questionnaire. Please check it and "
-                  "try again.");
+                  "try again.", code);
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {

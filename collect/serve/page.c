@@ -15,6 +15,8 @@
 
 #include "html.h"
 
+#define CODE_MAX 40             /* the most the access-code field takes */
+
 /* Escaped text with its line breaks kept. */
 static void text_lines(sbuf *out, const char *s)
 {
@@ -112,8 +114,9 @@ static int checked(const dict_field *f, const char *const *vals, size_t k)
     return v && strcmp(v, f->choices[k].code) == 0;
 }
 
+/* invalid: the answer was refused (error tells why): each input says so */
 static void choices(sbuf *out, const dict_instrument *in, const dict_field *f, const char *const *vals,
-                    const char *described)
+                    const char *described, int invalid)
 {
     int box = f->type == FT_CHECKBOX;
     sbuf_addf(out, "<fieldset%s%s%s>\n<legend><h1>", described ? " aria-describedby=\"" : "",
@@ -135,6 +138,8 @@ static void choices(sbuf *out, const dict_instrument *in, const dict_field *f, c
         sbuf_adds(out, "\" value=\"");
         html_escape(out, box ? "1" : f->choices[k].code);
         sbuf_addc(out, '"');
+        if (invalid)
+            sbuf_adds(out, " aria-invalid=\"true\"");
         if (checked(f, vals, k))
             sbuf_adds(out, " checked");
         sbuf_adds(out, "><label for=\"");
@@ -246,7 +251,18 @@ static int hint(sbuf *out, const dict_field *f)
     return 1;
 }
 
-static void single(sbuf *out, const dict_field *f, const char *value, const char *described)
+/* The attributes a screen reader reads beside an input's label: what
+ * describes it (ids, or NULL) and whether its answer was refused. */
+static void aria_attrs(sbuf *out, const char *described, int invalid)
+{
+    if (described)
+        sbuf_addf(out, " aria-describedby=\"%s\"", described);
+    if (invalid)
+        sbuf_adds(out, " aria-invalid=\"true\"");
+}
+
+static void single(sbuf *out, const dict_field *f, const char *value, const char *described,
+                   int invalid)
 {
     sbuf_adds(out, "<h1><label for=\"");
     input_id(out, f, -1);
@@ -266,8 +282,7 @@ static void single(sbuf *out, const dict_field *f, const char *value, const char
         sbuf_adds(out, "\" name=\"");
         html_escape(out, f->name);
         sbuf_addc(out, '"');
-        if (aria)
-            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        aria_attrs(out, aria, invalid);
         sbuf_adds(out, ">");
         html_escape(out, value);
         sbuf_adds(out, "</textarea>\n");
@@ -277,8 +292,7 @@ static void single(sbuf *out, const dict_field *f, const char *value, const char
         sbuf_adds(out, "\" name=\"");
         html_escape(out, f->name);
         sbuf_addc(out, '"');
-        if (aria)
-            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        aria_attrs(out, aria, invalid);
         sbuf_adds(out, ">\n<option value=\"\">Choose one</option>\n");
         for (size_t k = 0; k < f->nchoices; k++) {
             sbuf_adds(out, "<option value=\"");
@@ -312,8 +326,7 @@ static void single(sbuf *out, const dict_field *f, const char *value, const char
         sbuf_addc(out, '"');
         if (mode)
             sbuf_addf(out, " inputmode=\"%s\"", mode);
-        if (aria)
-            sbuf_addf(out, " aria-describedby=\"%s\"", aria);
+        aria_attrs(out, aria, invalid);
         sbuf_adds(out, " autocomplete=\"off\">\n");
     }
     sbuf_release(&desc);
@@ -323,6 +336,16 @@ static void button(sbuf *out, const char *value, const char *cls, const char *te
 {
     sbuf_addf(out, "<button type=\"submit\" name=\"action\" value=\"%s\"%s%s%s>%s</button>\n",
               value, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", text);
+}
+
+/* The section header a field opens, a descriptive text's as a question's. */
+static void section(sbuf *out, const dict_field *f)
+{
+    if (!f->cols[DC_SECTION][0])
+        return;
+    sbuf_adds(out, "<p class=\"section\">");
+    text_lines(out, f->cols[DC_SECTION]);
+    sbuf_adds(out, "</p>\n");
 }
 
 void page_question(sbuf *out, const flow *fl, const page_form *pf)
@@ -343,15 +366,12 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
     size_t idx[64];
     size_t nt = flow_texts(fl, idx, sizeof idx / sizeof idx[0]);
     for (size_t i = 0; i < nt && i < sizeof idx / sizeof idx[0]; i++) {
+        section(out, &in->fields[idx[i]]);
         sbuf_adds(out, "<p class=\"text\">");
         text_lines(out, in->fields[idx[i]].label);
         sbuf_adds(out, "</p>\n");
     }
-    if (f->cols[DC_SECTION][0]) {
-        sbuf_adds(out, "<p class=\"section\">");
-        text_lines(out, f->cols[DC_SECTION]);
-        sbuf_adds(out, "</p>\n");
-    }
+    section(out, f);
     sbuf_adds(out, "<div class=\"question\">\n");
     if (pf->error)
         error_line(out, pf->error);
@@ -360,24 +380,29 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
         sbuf_adds(&desc, "error");
     if (f->cols[DC_NOTE][0])
         sbuf_adds(&desc, desc.len ? " note" : "note");
+    /* said unless the question says it already */
+    int optional = !f->required && f->type != FT_NOTES && !strstr(f->label, "(optional)") &&
+                   !strstr(f->cols[DC_NOTE], "(optional)");
+    if (optional)
+        sbuf_adds(&desc, desc.len ? " optional" : "optional");
     int choice = f->type == FT_RADIO || f->type == FT_YESNO || f->type == FT_TRUEFALSE ||
                  f->type == FT_CHECKBOX;
     if (choice) {
         if (f->type == FT_CHECKBOX && !strstr(f->label, "all that") &&
             !strstr(f->label, "All that"))
             sbuf_adds(&desc, desc.len ? " hint" : "hint");
-        choices(out, in, f, vals, desc.len ? desc.buf : NULL);
+        choices(out, in, f, vals, desc.len ? desc.buf : NULL, pf->refused);
     } else {
-        single(out, f, pf->typed ? pf->typed : vals[f->col], desc.len ? desc.buf : NULL);
+        single(out, f, pf->typed ? pf->typed : vals[f->col], desc.len ? desc.buf : NULL,
+               pf->refused);
     }
     if (f->cols[DC_NOTE][0]) {
         sbuf_adds(out, "<p class=\"note\" id=\"note\">");
         text_lines(out, f->cols[DC_NOTE]);
         sbuf_adds(out, "</p>\n");
     }
-    if (!f->required && f->type != FT_NOTES && !strstr(f->label, "(optional)") &&
-        !strstr(f->cols[DC_NOTE], "(optional)"))
-        sbuf_adds(out, "<p class=\"optional\">You may leave this one out.</p>\n");
+    if (optional)
+        sbuf_adds(out, "<p class=\"optional\" id=\"optional\">You may leave this one out.</p>\n");
     sbuf_release(&desc);
     sbuf_adds(out, "</div>\n<div class=\"actions\">\n");
     button(out, "next", "primary", "Next");
@@ -427,16 +452,17 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf)
         sbuf_reset(&ans);
         if (flow_answered(fl, idx[i]))
             answer_words(f, vals, &ans);
-        sbuf_adds(out, "<li><p class=\"q\">");
+        sbuf_addf(out, "<li><p class=\"q\" id=\"q-%zu\">", i + 1);
         text_lines(out, f->label);
-        sbuf_adds(out, "</p>\n<p class=\"a\">");
+        sbuf_addf(out, "</p>\n<p class=\"a\" id=\"a-%zu\">", i + 1);
         if (ans.len)
             text_lines(out, ans.buf);
         else
             sbuf_adds(out, "<span class=\"none\">No answer</span>");
+        /* a screen reader reads the question and the answer with the button */
         sbuf_addf(out, "</p>\n<button type=\"submit\" name=\"action\" value=\"change-%zu\" "
-                  "class=\"change\">Change<span class=\"vh\"> answer %zu</span></button></li>\n",
-                  i + 1, i + 1);
+                  "class=\"change\" aria-describedby=\"q-%zu a-%zu\">Change<span class=\"vh\"> "
+                  "answer %zu</span></button></li>\n", i + 1, i + 1, i + 1, i + 1);
     }
     sbuf_release(&ans);
     free(idx);
@@ -475,7 +501,7 @@ void page_closed(sbuf *out)
               "for a new one.");
 }
 
-void page_code(sbuf *out, const char *error)
+void page_code(sbuf *out, const char *error, const char *typed)
 {
     head(out, error ? "Please check: access code" : "Access code");
     sbuf_adds(out, "<form method=\"post\" action=\"/code\" novalidate>\n"
@@ -485,9 +511,16 @@ void page_code(sbuf *out, const char *error)
     if (error)
         error_line(out, error);
     sbuf_addf(out, "<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" "
-              "autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"40\" "
-              "aria-describedby=\"hint%s\">\n<div class=\"actions start\">\n",
-              error ? " error" : "");
+              "autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"%d\" "
+              "aria-describedby=\"hint%s\"", CODE_MAX, error ? " error" : "");
+    /* what was typed, to correct rather than type again (no more than the
+     * field holds) */
+    if (typed && strlen(typed) <= CODE_MAX) {
+        sbuf_adds(out, " value=\"");
+        html_escape(out, typed);
+        sbuf_addc(out, '"');
+    }
+    sbuf_adds(out, ">\n<div class=\"actions start\">\n");
     button(out, "open", "primary", "Open the questionnaire");
     sbuf_adds(out, "</div>\n</form>\n");
     foot(out);

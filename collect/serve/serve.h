@@ -7,7 +7,8 @@
  *                client's address) becomes a response (status, page), by
  *                way of the store's links and lib/answering/flow.h;
  *   page.c       the HTML of each screen; ratelimit.c the bad-guess limit;
- *                baseurl.c the address links are made with.
+ *                baseurl.c the address links are made with; logline.c
+ *                the library's messages made fit for the log.
  * Nothing here writes to a terminal but cmd_serve.c. */
 #ifndef COLLECT_SERVE_H
 #define COLLECT_SERVE_H
@@ -63,6 +64,8 @@ typedef struct page_form {
     const char *code;        /* the access code to post back (the /code way), or NULL */
     const char *error;       /* a sentence for the respondent, or NULL */
     const char *typed;       /* the refused answer, shown again to correct, or NULL */
+    int refused;             /* error says why the answer was refused: its inputs are
+                                marked invalid (not so when the study was busy) */
 } page_form;
 
 /* A screen's stamp ("q12", "r"): posted back, so a form sent twice (a
@@ -77,8 +80,9 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf);
 void page_thanks(sbuf *out, const flow *fl);
 /* The one page for a link that is unknown, expired or revoked. */
 void page_closed(sbuf *out);
-/* The access-code form; error NULL or a sentence. */
-void page_code(sbuf *out, const char *error);
+/* The access-code form; error NULL or a sentence, typed the code that was
+ * refused (filled in again to correct) or NULL. */
+void page_code(sbuf *out, const char *error, const char *typed);
 /* A short page with a heading and one paragraph (429, 413, 500, ...). */
 void page_note(sbuf *out, const char *title, const char *text);
 
@@ -161,6 +165,16 @@ void serve_app_release(serve_app *app);
 /* Answers one request (any thread). */
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp);
 void serve_response_release(serve_response *rp);
+
+/* ---- the log (logline.c) ---------------------------------------------- */
+
+/* One of libmicrohttpd's messages, formatted, into out (appended) as the
+ * log may show it: the library names the request it failed to answer by
+ * its address, so a link's path /s/TOKEN becomes SERVE_ROUTE_LINK, and a
+ * byte that is not printable ASCII (the address is the visitor's, and a
+ * terminal may take an escape in it as a command) becomes '?'; a final
+ * newline is kept. */
+void serve_log_clean(sbuf *out, const char *msg);
 
 /* ---- the links' address (baseurl.c) ------------------------------------ */
 

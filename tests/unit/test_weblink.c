@@ -243,6 +243,32 @@ static void test_form_fields(void **state)
     free(f);
 }
 
+static void test_log_clean(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *want; } cases[] = {
+        /* the library names the request it could not answer by its path */
+        { "Failed to send the response headers for the request for "
+          "`/s/Vb3k9yTqP0wZ2mXcR7uN4sLa1eJ8dHfG'. Error: reset\n",
+          "Failed to send the response headers for the request for `/s/\xe2\x80\xa6'. "
+          "Error: reset\n" },
+        { "Failed to send data in request for /s/abc_-XYZ.\n",
+          "Failed to send data in request for /s/\xe2\x80\xa6\n" },
+        /* an escape or a line break in a visitor's address is not passed on */
+        { "request for `/\x1b]0;title\x07\r\nx'\n", "request for `/?]0;title???x'\n" },
+        { "`/caf\xc3\xa9 ok", "`/caf?? ok" },
+        { "no request here\n", "no request here\n" },
+        { "", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sbuf out = SBUF_INIT;
+        sbuf_adds(&out, "x: ");
+        serve_log_clean(&out, cases[i].in);
+        assert_string_equal(sbuf_str(&out) + 3, cases[i].want);
+        sbuf_release(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,7 +276,7 @@ int main(void)
         cmocka_unit_test(test_token_ok), cmocka_unit_test(test_code_hash),
         cmocka_unit_test(test_duration), cmocka_unit_test(test_time_iso),
         cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_base_url),
-        cmocka_unit_test(test_form_fields),
+        cmocka_unit_test(test_form_fields), cmocka_unit_test(test_log_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,13 @@ async function checkLayout(page, width) {
   assert.strictEqual(r.scripts, 0);
 }
 
+// What a screen reader reads beside an element's label: the text of the
+// elements its aria-describedby names.
+async function description(page, selector) {
+  return page.evaluate(sel => (document.querySelector(sel).getAttribute('aria-describedby') || '')
+    .split(' ').filter(Boolean).map(id => document.getElementById(id).innerText).join(' | '), selector);
+}
+
 async function choose(page, label) {
   await page.getByLabel(label, { exact: true }).check();
 }
@@ -46,12 +53,18 @@ async function answerAll(page, width, tag, shots) {
   const items = ['Mostly', 'Completely', 'Mostly', 'Somewhat', 'Mostly', 'A little'];
   for (let i = 0; i < items.length; i++) {
     if (i === 0 && shots) { await checkLayout(page, width); await shot(page, `${tag}-question-first`); }
+    // a question that may be left out says so to a screen reader too
+    if (i === 0) assert.match(await description(page, 'fieldset'), /You may leave this one out/);
     await choose(page, items[i]);
     await next(page);
   }
   // the rupture question is required: Next without an answer says so
   await next(page);
   assert.match(await page.locator('[role=alert]').innerText(), /needs an answer/);
+  // the error is read with the question, and each option is marked invalid
+  assert.match(await description(page, 'fieldset'), /needs an answer/);
+  assert.deepStrictEqual(await page.locator('input[type=radio]').evaluateAll(
+    es => es.map(e => e.getAttribute('aria-invalid'))), ['true', 'true', 'true']);
   if (shots) { await checkLayout(page, width); await shot(page, `${tag}-question-error`); }
   await choose(page, 'Yes');
   await next(page);
@@ -78,6 +91,9 @@ async function answerAll(page, width, tag, shots) {
   assert.match(await page.locator('main').innerText(), /<b>not bold<\/b> & fine/);
   assert.ok((await page.locator('main').innerText()).replace(/\s/g, '').includes(LONG_WORD));
   if (shots) { await checkLayout(page, width); await shot(page, `${tag}-review`); }
+  // each Change button is read with its question and answer
+  assert.strictEqual(await description(page, 'button[value="change-1"]'),
+    'Today I felt my therapist was on my side. | Mostly');
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Change answer 1', exact: true }).click()]);
   await choose(page, 'Completely');
   await next(page);
@@ -130,6 +146,8 @@ async function report(browser, file, dir) {
     await page.getByLabel('Your access code').fill('wrong-code');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Open/ }).click()]);
     assert.match(await page.locator('[role=alert]').innerText(), /does not open/);
+    // the refused code is still in the field, to correct
+    assert.strictEqual(await page.getByLabel('Your access code').inputValue(), 'wrong-code');
     await checkLayout(page, 1280);
     await shot(page, 'desktop-code-error');
     await page.getByLabel('Your access code').fill(codeDesktop.toLowerCase().replace('-', ''));

@@ -85,6 +85,29 @@ req GET /style.css; expect 200; grep -qi '^content-type: text/css' "$W/h" || fai
 req DELETE "$link"; expect 405
 ok "security headers on every response; 405 for other methods"
 
+# raw REQUEST: what the server answers a request written byte for byte
+raw() {
+  python3 - "$BASE" "$1" <<'PY'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+s = socket.create_connection((u.hostname, u.port), timeout=10)
+s.sendall(sys.argv[2].encode())
+out = b""
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    out += d
+sys.stdout.write(out.decode("utf-8", "replace"))
+PY
+}
+raw $'GET /code HTTP/1.1\r\nConnection: close\r\n\r\n' >"$W/raw"
+head -1 "$W/raw" | grep -q '^HTTP/1.1 400 ' || fail "an HTTP/1.1 request without Host: $(head -1 "$W/raw")"
+grep -qi "^content-security-policy: default-src 'none'" "$W/raw" || fail "the 400 for no Host has no CSP"
+raw $'GET /code HTTP/1.0\r\n\r\n' >"$W/raw"
+head -1 "$W/raw" | grep -q '^HTTP/1.[01] 200 ' || fail "an HTTP/1.0 request without Host: $(head -1 "$W/raw")"
+ok "an HTTP/1.1 request without a Host header answers 400; HTTP/1.0 needs none"
+
 # ---- a whole questionnaire: branching, back, skip, review, change, save --------
 req GET "$link"; expect 200
 has '<html lang="en">'; has 'Question 1 of at most 14'; has 'A few questions about today'
@@ -105,6 +128,7 @@ step "$link" back; req GET "$link"; has 'name="goal_1"'   # the skipped one
 step "$link" next goal_1=5
 step "$link" next task_1=3
 step "$link" next bond_2=9; expect 200; has 'role="alert"'  # refused: not a choice
+has 'name="bond_2" value="1" aria-invalid="true"'
 has 'name="bond_2"'
 step "$link" next bond_2=2
 step "$link" next goal_2=4
@@ -189,11 +213,13 @@ ok "a rating recorded by run meanwhile: the web save answers 409 and the link ke
 # ---- the access code -----------------------------------------------------------
 code=$(collect invite client_post_session --client C05 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 req GET /code; expect 200; has '<label for="code">'
+post /code 'code=K7QM4-"><b>' action=open; expect 404
+has 'value="K7QM4-&quot;&gt;&lt;b&gt;"'; hasnt '"><b>'
 post /code "code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 200
 has 'Question 1 of at most 14'; has 'name="code" value="'; has 'action="/code"'
 at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
-ok "the access code opens the same questionnaire, in any case, without the dash"
+ok "the access code opens the same questionnaire, in any case, without the dash; a wrong one is shown again, escaped"
 
 # ---- forms that cannot be read: 400, nothing kept ----------------------------------
 linkf=$(invite_link client_post_session C01 --session 12)
@@ -320,6 +346,7 @@ if [ -z "$WEB_PG" ]; then
   post "$linkb" "at=$at" action=next goal_1=2; expect 503 "an answer sent while the study is busy"
   has 'send it again'; has 'role="alert"'; has 'name="goal_1" value="2" checked'
   has 'value="next"'; [ "$(stamp)" = "$at" ] || fail "the busy answer's page is another screen: $(stamp)"
+  hasnt 'aria-invalid'   # the answer was not refused, only not kept yet
   post /code "code=nonesuch" action=open; expect 404 "a code while the study is busy"
   study_go
   [ "$(c06 10)" = '["4"]' ] || fail "kept after a busy answer: $(c06 10)"
@@ -358,12 +385,40 @@ if [ -z "$WEB_PG" ]; then
   [ "$(c06 11)" = '["3","5"]' ] || fail "the answer that waited was not kept: $(c06 11)"
   serve_stop
   ok "while an answer waits on the busy study, the stylesheet, another link and the code form are answered"
+
+  # a client gone before its answer is sent (a phone that lost its network
+  # while the study was busy): the library's message about the reply it
+  # could not send names the request without its token
+  linkr=$(invite_link client_post_session C06 --session 13)
+  serve_start
+  req GET "$linkr"; at=$(stamp)
+  study_hold
+  python3 - "$BASE" "$linkr" "at=$at&action=next&bond_1=2" <<'PY' || fail "the reset request"
+import socket, struct, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+path, body = sys.argv[2], sys.argv[3]
+s = socket.create_connection((u.hostname, u.port))
+s.sendall(("POST %s HTTP/1.1\r\nHost: %s\r\nAccept: text/html\r\n"
+           "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s"
+           % (path, u.netloc, len(body), body)).encode())
+time.sleep(0.5)
+# closed with a reset, so that the answer cannot be sent
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+PY
+  study_go
+  for _ in $(seq 400); do grep -q '^POST /s/… ' "$W/serve.log" && break; sleep 0.05; done
+  serve_stop
+  grep -q "^collect: serve: .*/s/…'" "$W/serve.log" ||
+    fail "no message of the reply that could not be sent: $(cat "$W/serve.log")"
+  ! grep -qF "${linkr#/s/}" "$W/serve.log" || fail "a token in the log: $(grep -F "${linkr#/s/}" "$W/serve.log")"
+  ok "a reply to a client gone meanwhile: the library's message names the link without its token"
 fi
 
 # ---- a hostile dictionary is escaped ---------------------------------------------------
 cat >"$W/hostile.csv" <<'CSV'
 "Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"
-intro,hostile,,descriptive,"<script>alert('intro')</script>",,,,,,,,,,,,,
+intro,hostile,"Part <u>one</u>",descriptive,"<script>alert('intro')</script>",,,,,,,,,,,,,
 q1,hostile,"<iframe src=x>",radio,"Pick <b onmouseover=alert(1)>one</b> ""quoted""","1, <img src=x onerror=alert(2)> | 2, '&amp;'","<style>body{display:none}</style>",,,,,,,,,,,
 q2,hostile,,text,"</label><script>x</script>",,"<b>note</b>",integer,1,5,,,,,,,,
 CSV
@@ -374,6 +429,10 @@ req GET "$hl"; expect 200
 for bad in '<script' '<b ' '<img' '<iframe' '<style>' 'onerror=alert(2)>'; do hasnt "$bad"; done
 has '&lt;script&gt;alert(&#39;intro&#39;)&lt;/script&gt;'; has '&lt;img src=x onerror=alert(2)&gt;'
 has '&quot;quoted&quot;'; has '&#39;&amp;amp;&#39;'
+# the section header a descriptive text opens is shown before it, as run shows it
+has '<p class="section">Part &lt;u&gt;one&lt;/u&gt;</p>'
+grep -A1 -F '<p class="section">Part' "$W/b" | tail -1 | grep -qF '<p class="text">&lt;script&gt;' ||
+  fail "the section header is not just before its text"
 step "$hl" next q1=1
 req GET "$hl"; hasnt '<script'; hasnt "</label><script"; has "&lt;/label&gt;&lt;script&gt;"; has "&lt;b&gt;note"
 serve_stop

@@ -1,0 +1,26 @@
+/* logline.c: libmicrohttpd's own messages made fit for the log (serve.h). */
+#include "serve.h"
+
+#include <string.h>
+
+void serve_log_clean(sbuf *out, const char *msg)
+{
+    const char *p = msg;
+    while (*p) {
+        if (strncmp(p, "/s/", 3) == 0) {
+            /* the path of a link request, as the library quotes it: the
+             * token and whatever else the address held up to a quote or a
+             * space */
+            sbuf_adds(out, SERVE_ROUTE_LINK);
+            p += 3;
+            while (*p && !strchr(" '`\"", *p) && (unsigned char)*p >= 0x20)
+                p++;
+            continue;
+        }
+        unsigned char c = (unsigned char)*p++;
+        if (c == '\n' && !*p)
+            sbuf_addc(out, '\n');
+        else
+            sbuf_addc(out, c < 0x20 || c >= 0x7f ? '?' : (char)c);
+    }
+}
