@@ -151,6 +151,8 @@ static int invite_revoke(int argc, char **argv, const char *db)
     int rc = EXIT_OK;
     if (store_invite_revoke(s, id, &err) == AT_OK)
         printf("revoked link %ld\n", id);
+    else if (err.code == AT_ENOTFOUND)
+        rc = cli_fail("%s ('collect invite list' shows the links)", err.msg);
     else
         rc = cli_fail("%s", err.msg);
     store_close(s);
