@@ -150,9 +150,10 @@ static int already_given(store *s, const struct run_args *a, long session)
         return 0;
     if (st != AT_OK)
         return cli_fail("%s", err.msg), 1;
-    cli_fail("client '%s' session %ld: %s was already given to rater %s%s%s; "
-             "change answers with 'collect amend'", a->client, session, a->instrument, a->rater,
-             a->rater_code && *a->rater_code ? " " : "", a->rater_code ? a->rater_code : "");
+    int coded = !own && a->rater_code && *a->rater_code;
+    cli_fail("client '%s' session %ld: the %s%s%s has already answered %s; 'collect amend' "
+             "changes the answers (--session N for another session)", a->client, session,
+             a->rater, coded ? " " : "", coded ? a->rater_code : "", a->instrument);
     return 1;
 }
 
