@@ -209,8 +209,7 @@ static int invite_make(struct invite_args *a, const char *db)
     const dict_instrument *in = record_catalog_latest(cat, a->instrument, &iid, &err);
     if (!in) {
         if (err.code == AT_ENOTFOUND)
-            cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
-                     "FILE.csv' (see 'collect instrument list')", a->instrument);
+            cli_no_instrument(a->instrument);
         else
             cli_fail("%s", err.msg);
         goto out;
