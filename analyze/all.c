@@ -124,7 +124,8 @@ static void write_readme(FILE *fp, const an_run *run)
           fp);
     for (size_t i = 0; i < NTABLES; i++)
         fprintf(fp, "  %s: %s\n", tables[i].file, tables[i].about);
-    fputs("\nin R: read.csv(\"scores.csv\"); in pandas: pandas.read_csv(\"scores.csv\")\n", fp);
+    fputs("\nin R: read.csv(\"scores.csv\", na.strings = \"\") (a blank cell is NA in text\n"
+          "columns too); in pandas: pandas.read_csv(\"scores.csv\")\n", fp);
 }
 
 /* The progress line (standard error, at a terminal only): the

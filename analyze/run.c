@@ -41,7 +41,8 @@ static int check_names(store *s, const an_opts *o)
     }
     at_status found = o->client ? store_client_find(s, o->client, NULL, &err) : AT_OK;
     if (found == AT_ENOTFOUND) {
-        an_fail("'%s': no such client in the study", o->client);
+        an_fail("'%s': no such client in the study ('collect client list' shows them)",
+                o->client);
         return -1;
     }
     if (found != AT_OK) {
@@ -55,11 +56,13 @@ static int check_names(store *s, const an_opts *o)
             return -1;
         }
         if (o->therapist && !k.therapist_found) {
-            an_fail("'%s': no such therapist in the study", o->therapist);
+            an_fail("'%s': no such therapist in the study ('collect therapist list' "
+                    "shows them)", o->therapist);
             return -1;
         }
         if (o->cohort && !k.cohort_found) {
-            an_fail("'%s': no therapist of the study is in this cohort", o->cohort);
+            an_fail("'%s': no therapist of the study is in this cohort ('collect "
+                    "therapist list' shows the cohorts)", o->cohort);
             return -1;
         }
     }

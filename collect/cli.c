@@ -168,6 +168,18 @@ int cli_no_client(const char *code)
                     "the code", code, code);
 }
 
+int cli_no_instrument(const char *name)
+{
+    return cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
+                    "FILE.csv' (see 'collect instrument list')", name);
+}
+
+int cli_no_session(const char *client, long number)
+{
+    return cli_fail("client '%s' has no session %ld (see 'collect session list --client %s')",
+                    client, number, client);
+}
+
 int cli_rater_ok(const char *cmd, const char *rater)
 {
     if (store_is_rater(rater))

@@ -94,6 +94,14 @@ int cli_session_number(const char *cmd, const char *text, long *out);
  * returns EXIT_FAIL. */
 int cli_no_client(const char *code);
 
+/* Prints that the study has no instrument of this name, and how to add one;
+ * returns EXIT_FAIL. */
+int cli_no_instrument(const char *name);
+
+/* Prints that the client has no session of this number, and where the
+ * client's sessions are listed; returns EXIT_FAIL. */
+int cli_no_session(const char *client, long number);
+
 /* Checks a rater given on the command line of cmd ("client", "therapist"
  * or "observer"); prints the usage error and returns 0 when it is not one. */
 int cli_rater_ok(const char *cmd, const char *rater);

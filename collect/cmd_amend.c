@@ -147,6 +147,31 @@ out:
     return ok;
 }
 
+/* The client, the instrument and the session named exist; else says which
+ * does not, and returns 0. */
+static int known(store *s, record_catalog *cat, const struct amend_args *a, long session)
+{
+    at_err err;
+    long iid = 0;
+    session_info si = { 0 };
+    at_status st = store_client_find(s, a->client, NULL, &err);
+    if (st == AT_ENOTFOUND)
+        return cli_no_client(a->client), 0;
+    if (st == AT_OK && !record_catalog_latest(cat, a->instrument, &iid, &err)) {
+        if (err.code == AT_ENOTFOUND)
+            return cli_no_instrument(a->instrument), 0;
+        st = err.code;
+    }
+    if (st == AT_OK)
+        st = store_session_get(s, a->client, session, &si, &err);
+    session_info_release(&si);
+    if (st == AT_ENOTFOUND)
+        return cli_no_session(a->client, session), 0;
+    if (st != AT_OK)
+        return cli_fail("%s", err.msg), 0;
+    return 1;
+}
+
 int cmd_amend(int argc, char **argv, const char *db)
 {
     struct amend_args a = { 0 };
@@ -183,11 +208,14 @@ int cmd_amend(int argc, char **argv, const char *db)
         goto out;
     cat = record_catalog_new(s);
     long aid = 0, iid = 0;
+    if (!known(s, cat, &a, session))
+        goto out;
     at_status st = store_admin_find(s, a.instrument, a.client, session, a.rater, a.rater_code,
                                     &aid, &iid, &err);
     if (st == AT_ENOTFOUND) {
-        cli_fail("client '%s' session %ld: no %s from rater %s%s%s", a.client, session,
-                 a.instrument, a.rater, a.rater_code ? " " : "", a.rater_code ? a.rater_code : "");
+        cli_fail("client '%s' session %ld: no %s answered by the %s%s%s (see 'collect "
+                 "session list --client %s')", a.client, session, a.instrument, a.rater,
+                 a.rater_code ? " " : "", a.rater_code ? a.rater_code : "", a.client);
         goto out;
     }
     if (st != AT_OK || !(in = record_catalog_get(cat, iid, &err))) {

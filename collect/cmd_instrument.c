@@ -133,7 +133,8 @@ static int instrument_add(int argc, char **argv, const char *db)
     if (instrument_parse('a', argc, argv, &a, &args) != EXIT_OK)
         return EXIT_USAGE;
     if (!args.n)
-        return cli_usage("instrument", "'instrument add' needs a FILE.csv");
+        return cli_usage("instrument", "'instrument add' needs a FILE.csv or the NAME of a "
+                         "shipped instrument (see 'collect instrument shipped')");
     const char *file = args.v[0], *record_id = a.record_id;
     int rc;
 

@@ -151,6 +151,8 @@ static int invite_revoke(int argc, char **argv, const char *db)
     int rc = EXIT_OK;
     if (store_invite_revoke(s, id, &err) == AT_OK)
         printf("revoked link %ld\n", id);
+    else if (err.code == AT_ENOTFOUND)
+        rc = cli_fail("%s ('collect invite list' shows the links)", err.msg);
     else
         rc = cli_fail("%s", err.msg);
     store_close(s);
@@ -207,8 +209,7 @@ static int invite_make(struct invite_args *a, const char *db)
     const dict_instrument *in = record_catalog_latest(cat, a->instrument, &iid, &err);
     if (!in) {
         if (err.code == AT_ENOTFOUND)
-            cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
-                     "FILE.csv' (see 'collect instrument list')", a->instrument);
+            cli_no_instrument(a->instrument);
         else
             cli_fail("%s", err.msg);
         goto out;

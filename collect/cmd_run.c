@@ -150,9 +150,10 @@ static int already_given(store *s, const struct run_args *a, long session)
         return 0;
     if (st != AT_OK)
         return cli_fail("%s", err.msg), 1;
-    cli_fail("client '%s' session %ld: %s was already given to rater %s%s%s; "
-             "change answers with 'collect amend'", a->client, session, a->instrument, a->rater,
-             a->rater_code && *a->rater_code ? " " : "", a->rater_code ? a->rater_code : "");
+    int coded = !own && a->rater_code && *a->rater_code;
+    cli_fail("client '%s' session %ld: the %s%s%s has already answered %s; 'collect amend' "
+             "changes the answers (--session N for another session)", a->client, session,
+             a->rater, coded ? " " : "", coded ? a->rater_code : "", a->instrument);
     return 1;
 }
 
@@ -205,8 +206,7 @@ int cmd_run(int argc, char **argv, const char *db)
     const dict_instrument *in = record_catalog_latest(cat, a.instrument, &iid, &err);
     if (!in) {
         if (err.code == AT_ENOTFOUND)
-            cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
-                     "FILE.csv' (see 'collect instrument list')", a.instrument);
+            cli_no_instrument(a.instrument);
         else
             cli_fail("%s", err.msg);
         goto out;

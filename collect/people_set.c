@@ -147,8 +147,7 @@ int session_set(int argc, char **argv, const char *db)
     if (st == AT_OK)
         st = store_session_get(s, client, n, &was, &err);
     if (st == AT_ENOTFOUND) {
-        rc = cli_fail("client '%s' has no session %ld (see 'collect session list --client %s')",
-                      client, n, client);
+        rc = cli_no_session(client, n);
         goto out;
     }
     if (st == AT_OK)

@@ -83,7 +83,8 @@ static at_status add_body(store *s, const invite_rec *r, const char *code, long 
     db_finalize(st);
     if (rc == AT_OK)
         return at_fail(err, AT_EEXIST, "client '%s' session %ld already has an open link for "
-                       "this rating (link %ld; revoke it first)", r->client, r->session, dup);
+                       "this rating (link %ld; 'collect invite revoke %ld' closes it, then make "
+                       "another)", r->client, r->session, dup, dup);
     if (rc != AT_ENOTFOUND)
         return rc;
     if ((rc = store_prepare_insert(s,

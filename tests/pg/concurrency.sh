@@ -291,7 +291,7 @@ for s in $(seq 1 $runs); do
       won="$won$p"
     elif grep -q "session $s already has a client rating" "run$p-RS-$s.out"; then
       at_save=$((at_save + 1))
-    elif ! grep -q "was already given" "run$p-RS-$s.out"; then
+    elif ! grep -q "has already answered" "run$p-RS-$s.out"; then
       fail "run loop $p, RS session $s failed for another reason: $(errs "run$p-RS-$s.out")"
     fi
   done

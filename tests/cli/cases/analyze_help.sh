@@ -1,8 +1,13 @@
 # analyze: --help everywhere (stdout, exit 0); misuse is one line, a pointer
 # to --help and exit 2; failures are "analyze: <what>: <why>" and exit 1.
 run analyze --help
-for cmd in scores reliability trajectories episodes ruptures trends agreement report chart all; do
+for cmd in scores reliability trajectories growth episodes ruptures trends agreement report chart all; do
   run analyze $cmd --help
+done
+# an option's value never runs into what the option does: "--opt VALUE text"
+# with one space between is a help line that lost its column
+for cmd in scores reliability trajectories growth episodes ruptures trends agreement report chart all; do
+  analyze $cmd --help | grep -E '^  --[a-z-]+ [^ ]+ [a-z(]' | sed "s/^/run together in $cmd: /"
 done
 
 # misuse: exit 2

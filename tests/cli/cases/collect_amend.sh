@@ -34,6 +34,8 @@ run collect amend client_post_session --client C001 --session 1 rupture= --reaso
 run collect amend client_post_session --client C001 --session 1 rupture=0 --reason "no rupture after all"
 run collect amend client_post_session --client C001 --session 2 tension=2 --reason "typo"
 run collect amend client_post_session --client C001 --session 1 --rater therapist tension=2 --reason "typo"
+run collect amend client_post_sesion --client C001 --session 1 tension=2 --reason "typo"
+run collect amend client_post_session --client C01 --session 1 tension=2 --reason "typo"
 run collect amend client_post_session --client C001 --session 1 --rater boss tension=2 --reason "typo"
 echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 

@@ -1,0 +1,21 @@
+# collect invite: a link per questionnaire, its line and access code, the
+# list of links (never a link or a code in it), and revoking one; a link
+# number the study does not have is refused with where to find the numbers.
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect therapist add T1
+setup collect client add C1 --therapist T1
+
+# the link's own line and code are random: only their shape is shown
+collect invite client_post_session --client C1 --session 2 --expires 2d >made.txt
+echo "invite: exit $?"
+sed -n 1p made.txt | sed 's/open until .*/open until (2 days)/'
+sed -n 2p made.txt | sed -E 's#/s/[A-Za-z0-9_-]{32}$#/s/(32 characters)#'
+sed -n 3p made.txt | sed -E 's/[A-Z0-9]{5}-[A-Z0-9]{5}/(the code)/'
+
+run collect invite client_post_session --client C1 --session 2
+run collect invite revoke 7
+run collect invite revoke 1
+run collect invite revoke 1
+echo "\$ collect invite list --csv (without the times)"
+collect invite list --csv | cut -d, -f1-5,8
