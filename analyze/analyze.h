@@ -213,7 +213,8 @@ void forms_free(an_forms *fs);     /* NULL is fine */
  * blank); returns how many are answered. */
 size_t an_terms(const an_row *r, size_t si, double *out);
 /* Whether v is its session therapist's own rating (a therapist's whose
- * rater code is the session's therapist), not a co-therapist's. */
+ * rater code is the session's therapist, or blank: a blank code stands for
+ * the session's therapist, as in client set), not a co-therapist's. */
 int an_session_therapists(const admin_view *v);
 /* Of one side's questionnaires with a rupture item in a session (the
  * client's, or the therapists'), whether the one read now (by the session's

@@ -111,7 +111,7 @@ static const an_form *scan_form(scan_reader *rd, const admin_view *v, int *match
 int an_session_therapists(const admin_view *v)
 {
     return strcmp(v->rater, "therapist") == 0 && v->therapist &&
-           strcmp(v->rater_code, v->therapist) == 0;
+           (!v->rater_code || !v->rater_code[0] || strcmp(v->rater_code, v->therapist) == 0);
 }
 
 int an_side_first(int own, const char *name, int kept_own, const char *kept_name)

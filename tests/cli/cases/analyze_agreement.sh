@@ -88,3 +88,31 @@ setup collect import client_post_session blank_client.csv
 setup collect import therapist_post_session blank_therapist.csv
 run analyze agreement
 run analyze report --format csv --rater all
+
+# a therapist's questionnaire with a blank rater code is the session
+# therapist's own (as client set reads it), before a co-therapist's even of
+# an instrument whose name sorts first: client E's rupture is paired with
+# T1's "yes", not with T2's "no" in co_rating
+use_store cothera_nocode.db
+setup collect init
+sed 's/,therapist_post_session,/,co_rating,/' instruments/therapist_post_session.csv >co_rating.csv
+setup collect instrument add instruments/client_post_session.csv
+setup collect instrument add instruments/therapist_post_session.csv
+setup collect instrument add co_rating.csv
+cat >nocode_client.csv <<CSV
+$lead,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture,tension,addressed,resolution,followup
+E,T1,1,2026-01-05,in-person,client,E,4,4,4,4,4,2,1,2,1,5,0
+CSV
+cat >nocode_own.csv <<CSV
+$lead,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture,tension,addressed,resolution
+E,T1,1,2026-01-05,in-person,therapist,,4,4,4,4,4,2,1,3,1,4
+CSV
+cat >nocode_co.csv <<CSV
+$lead,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture,tension,addressed,resolution
+E,T1,1,2026-01-05,in-person,therapist,T2,4,4,4,4,4,2,0,,,
+CSV
+setup collect import client_post_session nocode_client.csv
+setup collect import therapist_post_session nocode_own.csv
+setup collect import co_rating nocode_co.csv
+run analyze agreement
+run analyze report --format csv --rater all
