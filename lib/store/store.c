@@ -637,6 +637,21 @@ static at_status connect(store *s, int immutable, at_err *err)
     return rc;
 }
 
+/* The folder path would be in, when that folder is missing (path names
+ * one); NULL otherwise.  Free it. */
+static char *missing_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return NULL;
+    char *dir = xstrndup(path, (size_t)(slash - path));
+    struct stat sb;
+    if (stat(dir, &sb) != 0 && errno == ENOENT)
+        return dir;
+    free(dir);
+    return NULL;
+}
+
 at_status store_open(const char *path, store_mode mode, store **out, at_err *err)
 {
     at_status rc = AT_OK;
@@ -668,6 +683,13 @@ at_status store_open(const char *path, store_mode mode, store **out, at_err *err
                            "'%s' does not exist (run 'collect init' to create a study file)",
                            path);
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        char *dir = fd < 0 && errno == ENOENT ? missing_folder(path) : NULL;
+        if (dir) {
+            rc = at_fail(err, AT_EIO, "'%s': cannot create: the folder '%s' does not exist",
+                         path, dir);
+            free(dir);
+            return rc;
+        }
         if (fd < 0)
             return at_fail(err, AT_EIO, "'%s': cannot create: %s", path, strerror(errno));
         close(fd);
