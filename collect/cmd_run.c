@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "opt.h"
+#include "people.h"
 #include "score.h"
 #include "run_prompt.h"
 
@@ -178,6 +179,8 @@ int cmd_run(int argc, char **argv, const char *db)
     if (a.session && !cli_session_number("run", a.session, &session))
         return EXIT_USAGE;
     if (!cli_rater_ok("run", a.rater))
+        return EXIT_USAGE;
+    if (a.rater_code && !people_code_ok("run", "rater code", a.rater_code))
         return EXIT_USAGE;
     if (a.rater_code && !store_rater_code(a.rater, a.client, a.rater_code))
         return cli_usage("run", "a client's own rating takes the client's code ('%s') as its "

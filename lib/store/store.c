@@ -1037,13 +1037,30 @@ at_status store_read_together(store *const *s, size_t n, at_err *err)
 
 /* ---- checks ------------------------------------------------------------- */
 
+const char *store_code_problem(const char *code)
+{
+    size_t n = code ? strlen(code) : 0;
+    if (n == 0)
+        return "it is empty";
+    if (n > STORE_CODE_MAX)
+        return "it is longer than 64 characters";
+    for (size_t i = 0; i < n; i++) {
+        char c = code[i];
+        if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') &&
+            c != '-' && c != '_' && c != '.')
+            return "use only the letters a-z and A-Z (no accents), digits, '-', '_' and '.'";
+    }
+    return NULL;
+}
+
 at_status store_check_code(const char *what, const char *code, at_err *err)
 {
     if (!code || !*code)
         return at_fail(err, AT_EINVAL, "a %s code must not be empty", what);
-    for (const unsigned char *p = (const unsigned char *)code; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return at_fail(err, AT_EINVAL, "%s code '%s' has a control character", what, code);
+    const char *why = store_code_problem(code);
+    if (why)
+        return at_fail(err, AT_EINVAL, "%s code '%.64s%s': %s", what, code,
+                       strlen(code) > STORE_CODE_MAX ? "..." : "", why);
     return AT_OK;
 }
 

@@ -495,6 +495,14 @@ at_status store_session_set(store *s, const char *client, long number, const cha
                             const char *modality, const char *reason, const char *who,
                             store_change *out, at_err *err);
 
+/* The rule for a client, therapist or rater code and a cohort name: up to
+ * STORE_CODE_MAX of the letters a-z and A-Z, digits, '-', '_' and '.', so a
+ * code is a pseudonym and never a name with spaces, an e-mail address or a
+ * line of free text.  NULL when code follows it; else why not, in words for
+ * the person who wrote it (a static string). */
+#define STORE_CODE_MAX 64
+const char *store_code_problem(const char *code);
+
 /* The raters and the modalities a study knows (NULL-terminated), and
  * whether a word is one of them. */
 extern const char *const store_raters[];      /* client, therapist, observer */
