@@ -233,11 +233,13 @@ at_status util_read_stream(FILE *fp, const char *name, char **out, size_t *len, 
     sbuf sb = SBUF_INIT;
     char chunk[65536];
     size_t n;
+    errno = 0;
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
         sbuf_add(&sb, chunk, n);
     if (ferror(fp)) {
+        int e = errno;
         sbuf_release(&sb);
-        return at_fail(err, AT_EIO, "'%s': read error", name);
+        return at_fail(err, AT_EIO, "'%s': cannot read: %s", name, e ? strerror(e) : "read error");
     }
     if (len)
         *len = sb.len;

@@ -41,6 +41,10 @@ unchanged
 run collect import no_such_instrument data/bad/import_letter.csv
 run collect import client_post_session data/bad/no_such_file.csv
 unchanged
+mkdir folder.csv
+run collect import client_post_session folder.csv
+run collect instrument add folder.csv
+unchanged
 
 # branching that reads a calc field: the calc is recomputed from the row
 # (its cell is ignored) before required and hidden answers are judged
