@@ -1,8 +1,12 @@
 /* collect run: give an instrument in the terminal and save the answers as
  * one administration. */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -23,8 +27,12 @@ static void usage(void)
           "not required, - clears an answer, b goes back one question, ? shows the keys.\n"
           "Questions hidden by branching are not asked and are saved blank.  At the end\n"
           "every answer is listed: type its number to change it, y to save, or q to\n"
-          "stop.  q, end of input or Ctrl-C before y saves nothing (exit 1).  Yes/no\n"
-          "questions also take y, yes, n, no.  Answers can be piped in.  Text is\n"
+          "stop.  q or the end of piped input before y saves nothing (exit 1).  Ctrl-C,\n"
+          "SIGTERM or the terminal closing save nothing in the study either, but keep\n"
+          "the answers given so far in attune-unsaved-INSTRUMENT-TIME.csv (readable\n"
+          "only by you, in the current folder, else the home folder), as a finished\n"
+          "questionnaire that the study is too busy to take is kept: import it later.\n"
+          "Yes/no questions also take y, yes, n, no.  Answers can be piped in.  Text is\n"
           "wrapped to the terminal's width ($COLUMNS, or 80, when not a terminal).\n"
           "\n"
           "Without --session, the client's session of today when one is recorded (a\n"
@@ -79,29 +87,63 @@ static void print_scores(const dict_instrument *in, const char *const *vals)
     score_form_free(sf);
 }
 
-/* A finished questionnaire the study could not take (busy past the wait, a
- * full disk) is never thrown away: it goes to a file in the import layout,
- * readable only by its owner, to import later. */
+/* A questionnaire the study could not take (busy past the wait, a full
+ * disk), or one cut off before it was saved (Ctrl-C, SIGTERM, the terminal
+ * closed), is never thrown away: what was answered goes to a file in the
+ * import layout, readable only by its owner, to import later.  finished:
+ * every question was gone through (the review was on screen, or y typed). */
 static void keep_unsaved(store *s, const dict_instrument *in, const struct run_args *a, long session,
-                         const char *const *vals)
+                         const char *const *vals, int finished)
 {
-    char stamp[21], name[160], today[11];
+    char stamp[21], today[11];
     at_err err;
     util_now_iso(stamp);
     util_today_iso(today);
     for (char *p = stamp; *p; p++)
         if (*p == ':')
             *p = '-';
-    snprintf(name, sizeof name, "attune-unsaved-%s-%s.csv", a->instrument, stamp);
     if (!session && store_session_next_number(s, a->client, &session, &err) != AT_OK)
         session = 0;
-    outfile o = OUTFILE_INIT;
-    if (outfile_open(&o, name, &err) != AT_OK) {
-        cli_fail("%s; the answers could not be kept", err.msg);
+    /* a new file, never one already there (another questionnaire kept in
+     * the same second): in the current folder, else in the home folder */
+    const char *home = getenv("HOME");
+    const char *dirs[] = { NULL, home && *home ? home : NULL };
+    sbuf name = SBUF_INIT;
+    FILE *fp = NULL;
+    int e = 0;
+    for (size_t d = 0; d < 2 && !fp; d++) {
+        if (d && !dirs[d])
+            break;
+        for (int k = 1; k <= 99 && !fp; k++) {
+            sbuf_reset(&name);
+            if (dirs[d])
+                sbuf_addf(&name, "%s/", dirs[d]);
+            sbuf_addf(&name, "attune-unsaved-%s-%s", a->instrument, stamp);
+            if (k > 1)
+                sbuf_addf(&name, "-%d", k);
+            sbuf_adds(&name, ".csv");
+            int fd = open(sbuf_str(&name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd < 0) {
+                e = errno;
+                if (e == EEXIST)
+                    continue;
+                break;           /* a folder that cannot take it: the next one */
+            }
+            if (!(fp = fdopen(fd, "w"))) {
+                e = errno;
+                close(fd);
+                unlink(sbuf_str(&name));
+            }
+        }
+    }
+    if (!fp) {
+        cli_fail("'%s': cannot write: %s; the answers could not be kept", sbuf_str(&name),
+                 strerror(e));
+        sbuf_release(&name);
         return;
     }
     csvout w;
-    csvout_init_file(&w, o.fp);
+    csvout_init_file(&w, fp);
     for (int k = 0; k < 7; k++)
         csvout_field(&w, cli_wide_lead[k]);
     for (size_t c = 0; c < in->ncols; c++)
@@ -120,18 +162,45 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
     for (size_t c = 0; c < in->ncols; c++)
         csvout_field(&w, in->fields[in->cols[c].field].type == FT_CALC ? NULL : vals[c]);
     csvout_end(&w);
-    if (outfile_commit(&o, &err) != AT_OK) {
-        cli_fail("%s; the answers could not be kept", err.msg);
+    int bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
+    e = errno;
+    if (fclose(fp) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        cli_fail("'%s': cannot write: %s; the answers could not be kept", sbuf_str(&name),
+                 strerror(e));
     } else {
-        fprintf(stderr, "collect: the answers are kept in '%s' (readable only by you); ",
-                name);
+        fprintf(stderr, "collect: the answers %s are kept in '%s' (readable only by you); ",
+                finished ? "typed" : "given so far", sbuf_str(&name));
+        if (!finished)
+            fprintf(stderr, "the questionnaire was not finished: to save them, fill in the "
+                    "questions still blank (or delete the file to drop them), then ");
         if (!session)
             fprintf(stderr, "the study could not say which session this is: write its number "
                     "in the attune.session column, then ");
         fprintf(stderr, "import them later with:\n  collect import %s %s\n", a->instrument,
-                name);
+                sbuf_str(&name));
     }
-    outfile_release(&o);
+    sbuf_release(&name);
+}
+
+/* How many questions have an answer (calc fields aside). */
+static size_t answers_given(const dict_instrument *in, const char *const *vals)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < in->ncols; c++)
+        n += in->fields[in->cols[c].field].type != FT_CALC && vals[c] && *vals[c];
+    return n;
+}
+
+/* What stopped the dialogue or the save, in the person's words. */
+static const char *stop_words(int sig)
+{
+    return sig == SIGHUP ? "the terminal was closed" :
+           sig == SIGTERM ? "stopped by the system or another program (SIGTERM)" :
+                            "interrupted";
 }
 
 /* Refuses a second administration of the same session, instrument and rater
@@ -264,9 +333,19 @@ int cmd_run(int argc, char **argv, const char *db)
     if (end != RUN_SAVE) {
         putchar('\n');
         fflush(stdout);
+        /* q is the person's choice to keep nothing; a signal, or a terminal
+         * that went away, is not: what was answered is kept in a file */
+        int cut = end == RUN_INTERRUPTED || (end == RUN_EOF && isatty(STDIN_FILENO));
+        if (cut && answers_given(in, flow_values(d.fl))) {
+            cli_fail("%s; nothing was saved in the study",
+                     end == RUN_EOF ? "the terminal's input ended" : stop_words(run_interrupted()));
+            keep_unsaved(s, in, &a, session, flow_values(d.fl),
+                         flow_where(d.fl) == FLOW_REVIEW);
+            goto out;
+        }
         cli_fail("%s; nothing was saved",
                  end == RUN_QUIT ? "stopped at the review" :
-                 end == RUN_EOF ? "end of input before saving" : "interrupted");
+                 end == RUN_EOF ? "end of input before saving" : stop_words(run_interrupted()));
         goto out;
     }
 
@@ -281,9 +360,14 @@ int cmd_run(int argc, char **argv, const char *db)
     };
     long aid = 0, used = 0;
     if (flow_save(d.fl, s, &rec, 0, cli_who(), &aid, &used, &err) != AT_OK) {
-        cli_fail("%s", err.msg);
+        if (run_interrupted() && isatty(STDERR_FILENO))
+            fputc('\n', stderr);   /* after the ^C the terminal shows */
+        if (run_interrupted())   /* while it waited for a busy study */
+            cli_fail("%s while waiting to save", stop_words(run_interrupted()));
+        else
+            cli_fail("%s", err.msg);
         fputs("collect: nothing was saved in the study\n", stderr);
-        keep_unsaved(s, in, &a, session, flow_values(d.fl));
+        keep_unsaved(s, in, &a, session, flow_values(d.fl), 1);
         goto out;
     }
     run_say_closing(&d);

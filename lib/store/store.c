@@ -195,7 +195,8 @@ static struct {
     long max_ms, notice_ms;
     void (*notice)(const char *path, long max_ms, void *ctx);
     void *ctx;
-} waiting = { 60000, 1000, NULL, NULL };
+    const volatile sig_atomic_t *stop;
+} waiting = { 60000, 1000, NULL, NULL, NULL };
 
 const char *store_default_path(void)
 {
@@ -350,6 +351,11 @@ void store_wait_defaults(long max_ms, long notice_ms,
     waiting.ctx = ctx;
 }
 
+void store_wait_stop(const volatile sig_atomic_t *flag)
+{
+    waiting.stop = flag;
+}
+
 static long now_ms(void)
 {
     struct timespec t;
@@ -368,7 +374,7 @@ static int busy_wait(void *arg, int count)
         s->busy_told = 0;
     }
     long waited = now - s->busy_since;
-    if (waited >= waiting.max_ms)
+    if (waited >= waiting.max_ms || (waiting.stop && *waiting.stop))
         return 0;
     if (!s->busy_told && waited >= waiting.notice_ms && waiting.notice) {
         waiting.notice(s->path, waiting.max_ms, waiting.ctx);

@@ -46,6 +46,7 @@
 #ifndef ATTUNE_STORE_H
 #define ATTUNE_STORE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "util.h"
 
@@ -79,6 +80,12 @@ long store_migrated_from(const store *s);
  * a message saying so, and its transaction leaves nothing behind. */
 void store_wait_defaults(long max_ms, long notice_ms,
                          void (*notice)(const char *path, long max_ms, void *ctx), void *ctx);
+
+/* A wait for a busy study ends early, as if its bound were reached, once
+ * *flag is not 0 (NULL: never); a program sets the flag when it is asked to
+ * stop (its signal handler), so a person is not kept waiting after pressing
+ * Ctrl-C and what they typed can still be kept elsewhere. */
+void store_wait_stop(const volatile sig_atomic_t *flag);
 
 /* The default path: $ATTUNE_DB or "attune.db". */
 const char *store_default_path(void);

@@ -22,6 +22,40 @@ echo "run: exit $?"
 grep -v "^$" run.err | sed -E 's/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g'
 kept=$(ls attune-unsaved-*.csv)
 echo "kept files: $(echo "$kept" | wc -l), mode $(stat -c %a "$kept")"
+echo "# a kept file never replaces another: one of the same name (made in the same"
+echo "# second) stays as it was, and the new one takes the next free name"
+mkdir same && cd same
+now=$(date -u +%s)
+for t in $(seq "$now" $((now + 600))); do
+  echo "earlier answers" >"attune-unsaved-client_post_session-$(date -u -d "@$t" +%Y-%m-%dT%H-%M-%SZ).csv"
+done
+printf "$answers" | ATTUNE_WAIT=1 collect --db ../attune.db run client_post_session --client C001 \
+  --session 1 --quiet >/dev/null 2>run.err
+echo "run: exit $?"
+grep -c '^earlier answers$' attune-unsaved-*Z.csv | grep -vc ':1$' | sed 's/^/earlier files changed: /'
+new=$(ls attune-unsaved-*Z-2.csv)
+echo "new file: $(echo "$new" | wc -l), $(wc -l <"$new") lines, mode $(stat -c %a "$new")"
+grep -c "'$new'" run.err | sed 's/^/named in the message: /'
+cd ..
+echo "# Ctrl-C, or the terminal closed, while a finished questionnaire waits for"
+echo "# the study: the wait ends at once and the answers are kept"
+for sig in INT HUP; do
+  mkdir "wait$sig" && cd "wait$sig"
+  mkfifo in.fifo
+  # on a terminal (script(1)), so the wait is told, with the answers piped in
+  script -qec "echo \$\$ >pid; ATTUNE_WAIT=86400 exec collect --db ../attune.db run client_post_session --client C001 --session 1 --quiet <in.fifo" /dev/null >pty.out 2>&1 &
+  spid=$!
+  exec 3>in.fifo
+  printf "$answers" >&3
+  for _ in $(seq 600); do grep -q 'is busy' pty.out && break; sleep 0.1; done
+  kill -"$sig" "$(cat pid)"
+  wait $spid
+  exec 3>&-
+  tr -d '\r' <pty.out | grep '^collect:' | sed -E 's/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g'
+  kept2=$(ls attune-unsaved-*.csv)
+  echo "kept: $(echo "$kept2" | wc -l), mode $(stat -c %a "$kept2"), the same answers: $(cmp -s <(tail -n 1 "$kept2") <(tail -n 1 "../$kept") && echo yes || echo no)"
+  cd ..
+done
 : >letgo
 wait
 echo "# once the other program is done, the kept answers import"
