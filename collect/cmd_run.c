@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -195,14 +194,6 @@ static size_t answers_given(const dict_instrument *in, const char *const *vals)
     return n;
 }
 
-/* What stopped the dialogue or the save, in the person's words. */
-static const char *stop_words(int sig)
-{
-    return sig == SIGHUP ? "the terminal was closed" :
-           sig == SIGTERM ? "stopped by the system or another program (SIGTERM)" :
-                            "interrupted";
-}
-
 /* Refuses a second administration of the same session, instrument and rater
  * before any question is asked. */
 static int already_given(store *s, const struct run_args *a, long session)
@@ -327,7 +318,7 @@ int cmd_run(int argc, char **argv, const char *db)
 
     char started[21];
     util_now_iso(started);
-    run_catch_interrupt();
+    cli_catch_stop();
     run_dialog_init(&d, in, !isatty(STDIN_FILENO));
     run_end end = run_dialog_go(&d);
     if (end != RUN_SAVE) {
@@ -338,14 +329,14 @@ int cmd_run(int argc, char **argv, const char *db)
         int cut = end == RUN_INTERRUPTED || (end == RUN_EOF && isatty(STDIN_FILENO));
         if (cut && answers_given(in, flow_values(d.fl))) {
             cli_fail("%s; nothing was saved in the study",
-                     end == RUN_EOF ? "the terminal's input ended" : stop_words(run_interrupted()));
+                     end == RUN_EOF ? "the terminal's input ended" : cli_stop_words(cli_stop_signal()));
             keep_unsaved(s, in, &a, session, flow_values(d.fl),
                          flow_where(d.fl) == FLOW_REVIEW);
             goto out;
         }
         cli_fail("%s; nothing was saved",
                  end == RUN_QUIT ? "stopped at the review" :
-                 end == RUN_EOF ? "end of input before saving" : stop_words(run_interrupted()));
+                 end == RUN_EOF ? "end of input before saving" : cli_stop_words(cli_stop_signal()));
         goto out;
     }
 
@@ -360,10 +351,10 @@ int cmd_run(int argc, char **argv, const char *db)
     };
     long aid = 0, used = 0;
     if (flow_save(d.fl, s, &rec, 0, cli_who(), &aid, &used, &err) != AT_OK) {
-        if (run_interrupted() && isatty(STDERR_FILENO))
+        if (cli_stop_signal() && isatty(STDERR_FILENO))
             fputc('\n', stderr);   /* after the ^C the terminal shows */
-        if (run_interrupted())   /* while it waited for a busy study */
-            cli_fail("%s while waiting to save", stop_words(run_interrupted()));
+        if (cli_stop_signal())   /* while it waited for a busy study */
+            cli_fail("%s while waiting to save", cli_stop_words(cli_stop_signal()));
         else
             cli_fail("%s", err.msg);
         fputs("collect: nothing was saved in the study\n", stderr);

@@ -27,14 +27,6 @@ typedef enum run_end {
     RUN_CONTINUE              /* (inside the dialogue: the review goes back to a question) */
 } run_end;
 
-/* Installs a handler of SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal
- * closed) that makes a pending read return, so the dialogue can stop
- * cleanly, and that ends a wait for a busy study (store_wait_stop). */
-void run_catch_interrupt(void);
-
-/* The signal that interrupted the dialogue or the save; 0 for none. */
-int run_interrupted(void);
-
 /* Sets up d for instrument in with every answer blank; echo as above. */
 void run_dialog_init(run_dialog *d, const dict_instrument *in, int echo);
 void run_dialog_release(run_dialog *d);

@@ -43,8 +43,11 @@ for sig in INT HUP; do
   mkdir "wait$sig" && cd "wait$sig"
   mkfifo in.fifo
   # on a terminal (script(1)), so the wait is told, with the answers piped in
+  # (with job control on, a background job takes Ctrl-C as a foreground one does)
+  set -m
   script -qec "echo \$\$ >pid; ATTUNE_WAIT=86400 exec collect --db ../attune.db run client_post_session --client C001 --session 1 --quiet <in.fifo" /dev/null >pty.out 2>&1 &
   spid=$!
+  set +m
   exec 3>in.fifo
   printf "$answers" >&3
   for _ in $(seq 600); do grep -q 'is busy' pty.out && break; sleep 0.1; done
@@ -69,6 +72,37 @@ awk -F, -v OFS=, 'NR == 1 { print; next } { $3 = 2; print }' "$kept" >more.csv
 ATTUNE_WAIT=20 collect import client_post_session more.csv
 wait
 sql "SELECT count(*) FROM administrations"
+echo "# an import stopped (Ctrl-C, SIGTERM, a closed terminal) says so and is undone whole"
+for sig in INT TERM HUP; do
+  before=$(store_dump attune.db)
+  rm -f rows.fifo
+  mkfifo rows.fifo
+  set -m
+  collect import client_post_session rows.fifo >stop.out 2>stop.err &
+  pid=$!
+  set +m
+  # the file is open once this open returns: the import's transaction has begun
+  exec 3>rows.fifo
+  { head -n 1 "$kept"; for n in $(seq 10 60); do tail -n 1 "$kept" | awk -F, -v OFS=, -v n="$n" '{ $3 = n; print }'; done; } >&3
+  for _ in $(seq 100); do held_by_other && break; sleep 0.1; done
+  kill -"$sig" $pid
+  exec 3>&-
+  wait $pid
+  echo "$sig: exit $?, $(cat stop.out stop.err)"
+  [ "$(store_dump attune.db)" = "$before" ] && echo "(store unchanged)" || echo "(STORE CHANGED)"
+done
+echo "# under nohup (SIGHUP ignored from the start) a closed terminal does not stop it"
+rm -f rows.fifo
+mkfifo rows.fifo
+(trap '' HUP; exec collect import client_post_session rows.fifo) >stop.out 2>stop.err &
+pid=$!
+exec 3>rows.fifo
+{ head -n 1 "$kept"; tail -n 1 "$kept" | awk -F, -v OFS=, '{ $3 = 10; print }'; } >&3
+for _ in $(seq 100); do held_by_other && break; sleep 0.1; done
+kill -HUP $pid
+exec 3>&-
+wait $pid
+echo "HUP under nohup: exit $?, $(cat stop.out stop.err)"
 echo "# a study kept with a rollback journal (as sqlite3 and other tools make one) is waited for too"
 cp data/schema2/study.db journal.db
 chmod 600 journal.db

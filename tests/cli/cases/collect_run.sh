@@ -56,8 +56,11 @@ echo "# answer given is kept in a file readable only by its owner"
 stop() {
   rm -f answers.fifo attune-unsaved-*.csv
   mkfifo answers.fifo
+  # (with job control on, a background job takes Ctrl-C as a foreground one does)
+  set -m
   collect run client_post_session --client C001 --session 6 <answers.fifo >int.out 2>int.err &
   pid=$!
+  set +m
   exec 3>answers.fifo
   printf "$2" >&3
   for _ in $(seq 400); do grep -q "$3" int.out && break; sleep 0.1; done
