@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *const cli_wide_lead[7] = { "attune.client", "attune.therapist", "attune.session",
@@ -123,6 +124,13 @@ store *cli_open(const char *db, store_mode mode)
         cli_fail("%s", err.msg);
         return NULL;
     }
+    /* a study copied from elsewhere (a USB stick, a shared folder) may have
+     * come with another file's mode: say so, as it holds personal data */
+    struct stat sb;
+    if (stat(store_path(s), &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 077))
+        fprintf(stderr, "collect: warning: '%s' can be read or changed by other accounts on "
+                "this machine (mode %03o); it holds personal data: 'chmod 600 %s' keeps it "
+                "to its owner\n", store_path(s), (unsigned)(sb.st_mode & 0777), store_path(s));
     if (store_migrated_from(s))
         fprintf(stderr, "collect: '%s' was brought up from schema %ld (an earlier attune) to "
                 "schema %d, keeping everything\n", store_path(s), store_migrated_from(s),
