@@ -29,10 +29,11 @@ static void usage(void)
           "stop.  q or the end of piped input before y saves nothing (exit 1).  Ctrl-C,\n"
           "SIGTERM or the terminal closing save nothing in the study either, but keep\n"
           "the answers given so far in attune-unsaved-INSTRUMENT-TIME.csv (readable\n"
-          "only by you, in the current folder, else the home folder), as a finished\n"
-          "questionnaire that the study is too busy to take is kept: import it later.\n"
-          "Yes/no questions also take y, yes, n, no.  Answers can be piped in.  Text is\n"
-          "wrapped to the terminal's width ($COLUMNS, or 80, when not a terminal).\n"
+          "only by you, in the current folder, else the home folder, else shown on the\n"
+          "screen), as a finished questionnaire that the study is too busy to take is\n"
+          "kept: import it later.  Yes/no questions also take y, yes, n, no.  Answers\n"
+          "can be piped in.  Text is wrapped to the terminal's width ($COLUMNS, or 80,\n"
+          "when not a terminal).\n"
           "\n"
           "Without --session, the client's session of today when one is recorded (a\n"
           "second questionnaire after the same session), else a new session with the\n"
@@ -91,6 +92,46 @@ static void print_scores(const dict_instrument *in, const char *const *vals)
  * closed), is never thrown away: what was answered goes to a file in the
  * import layout, readable only by its owner, to import later.  finished:
  * every question was gone through (the review was on screen, or y typed). */
+/* Writes text to a new file in dir (NULL: the current folder) named for the
+ * instrument and stamp, never over one already there (another
+ * questionnaire kept in the same second); 0 with the name in *name, or the
+ * errno, with no file left behind. */
+static int write_kept(const char *dir, const char *instrument, const char *stamp,
+                      const sbuf *text, sbuf *name)
+{
+    for (int k = 1; k <= 99; k++) {
+        sbuf_reset(name);
+        if (dir)
+            sbuf_addf(name, "%s/", dir);
+        sbuf_addf(name, "attune-unsaved-%s-%s", instrument, stamp);
+        if (k > 1)
+            sbuf_addf(name, "-%d", k);
+        sbuf_adds(name, ".csv");
+        int fd = open(sbuf_str(name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return errno;
+        size_t done = 0;
+        int e = 0;
+        while (done < text->len && !e) {
+            ssize_t n = write(fd, text->buf + done, text->len - done);
+            if (n > 0)
+                done += (size_t)n;
+            else if (n < 0 && errno != EINTR)
+                e = errno;
+        }
+        if (!e && fsync(fd) != 0)
+            e = errno;
+        if (close(fd) != 0 && !e)
+            e = errno;
+        if (e)
+            unlink(sbuf_str(name));   /* a part of the answers is no place to keep them */
+        return e;
+    }
+    return EEXIST;
+}
+
 static void keep_unsaved(store *s, const dict_instrument *in, const struct run_args *a, long session,
                          const char *const *vals, int finished)
 {
@@ -103,46 +144,9 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
             *p = '-';
     if (!session && store_session_next_number(s, a->client, &session, &err) != AT_OK)
         session = 0;
-    /* a new file, never one already there (another questionnaire kept in
-     * the same second): in the current folder, else in the home folder */
-    const char *home = getenv("HOME");
-    const char *dirs[] = { NULL, home && *home ? home : NULL };
-    sbuf name = SBUF_INIT;
-    FILE *fp = NULL;
-    int e = 0;
-    for (size_t d = 0; d < 2 && !fp; d++) {
-        if (d && !dirs[d])
-            break;
-        for (int k = 1; k <= 99 && !fp; k++) {
-            sbuf_reset(&name);
-            if (dirs[d])
-                sbuf_addf(&name, "%s/", dirs[d]);
-            sbuf_addf(&name, "attune-unsaved-%s-%s", a->instrument, stamp);
-            if (k > 1)
-                sbuf_addf(&name, "-%d", k);
-            sbuf_adds(&name, ".csv");
-            int fd = open(sbuf_str(&name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (fd < 0) {
-                e = errno;
-                if (e == EEXIST)
-                    continue;
-                break;           /* a folder that cannot take it: the next one */
-            }
-            if (!(fp = fdopen(fd, "w"))) {
-                e = errno;
-                close(fd);
-                unlink(sbuf_str(&name));
-            }
-        }
-    }
-    if (!fp) {
-        cli_fail("'%s': cannot write: %s; the answers could not be kept", sbuf_str(&name),
-                 strerror(e));
-        sbuf_release(&name);
-        return;
-    }
+    sbuf text = SBUF_INIT;
     csvout w;
-    csvout_init_file(&w, fp);
+    csvout_init_buf(&w, &text);
     for (int k = 0; k < 7; k++)
         csvout_field(&w, cli_wide_lead[k]);
     for (size_t c = 0; c < in->ncols; c++)
@@ -161,15 +165,21 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
     for (size_t c = 0; c < in->ncols; c++)
         csvout_field(&w, in->fields[in->cols[c].field].type == FT_CALC ? NULL : vals[c]);
     csvout_end(&w);
-    int bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
-    e = errno;
-    if (fclose(fp) != 0 && !bad) {
-        bad = 1;
-        e = errno;
+
+    /* in the current folder, else (a full disk, a folder that cannot be
+     * written) in the home folder, else on the screen */
+    const char *home = getenv("HOME");
+    sbuf name = SBUF_INIT;
+    int e = write_kept(NULL, a->instrument, stamp, &text, &name);
+    if (e) {
+        cli_fail("'%s': cannot write: %s", sbuf_str(&name), strerror(e));
+        if (home && *home && (e = write_kept(home, a->instrument, stamp, &text, &name)) != 0)
+            cli_fail("'%s': cannot write: %s", sbuf_str(&name), strerror(e));
     }
-    if (bad) {
-        cli_fail("'%s': cannot write: %s; the answers could not be kept", sbuf_str(&name),
-                 strerror(e));
+    if (e) {
+        fprintf(stderr, "collect: the answers could not be kept in a file; here they are, to copy "
+                "into a file and import later with 'collect import %s FILE':\n%s",
+                a->instrument, sbuf_str(&text));
     } else {
         fprintf(stderr, "collect: the answers %s are kept in '%s' (readable only by you); ",
                 finished ? "typed" : "given so far", sbuf_str(&name));
@@ -183,6 +193,7 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
                 sbuf_str(&name));
     }
     sbuf_release(&name);
+    sbuf_release(&text);
 }
 
 /* How many questions have an answer (calc fields aside). */
