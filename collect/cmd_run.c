@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -87,11 +86,6 @@ static void print_scores(const dict_instrument *in, const char *const *vals)
     score_form_free(sf);
 }
 
-/* A questionnaire the study could not take (busy past the wait, a full
- * disk), or one cut off before it was saved (Ctrl-C, SIGTERM, the terminal
- * closed), is never thrown away: what was answered goes to a file in the
- * import layout, readable only by its owner, to import later.  finished:
- * every question was gone through (the review was on screen, or y typed). */
 /* Writes text to a new file in dir (NULL: the current folder) named for the
  * instrument and stamp, never over one already there (another
  * questionnaire kept in the same second); 0 with the name in *name, or the
@@ -132,6 +126,11 @@ static int write_kept(const char *dir, const char *instrument, const char *stamp
     return EEXIST;
 }
 
+/* A questionnaire the study could not take (busy past the wait, a full
+ * disk), or one cut off before it was saved (Ctrl-C, SIGTERM, the terminal
+ * closed), is never thrown away: what was answered goes to a file in the
+ * import layout, readable only by its owner, to import later.  finished:
+ * every question was gone through (the review was on screen, or y typed). */
 static void keep_unsaved(store *s, const dict_instrument *in, const struct run_args *a, long session,
                          const char *const *vals, int finished)
 {
