@@ -48,7 +48,7 @@ setup collect --db busy/s.db client add C01
 if [ "$(id -u)" -eq 0 ]; then chown -R 65534:65534 busy home; fi
 chmod 555 stuck
 mkfifo letgo
-(echo "BEGIN IMMEDIATE;"; cat letgo >/dev/null; echo "COMMIT;") | as_user sqlite3 busy/s.db &
+(echo "BEGIN IMMEDIATE;"; cat letgo >/dev/null; echo "COMMIT;") | as_user sqlite3 -cmd ".timeout 5000" busy/s.db &
 for _ in $(seq 50); do
   ! sqlite3 -cmd ".timeout 0" busy/s.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 && break
   sleep 0.1
