@@ -132,7 +132,7 @@ static int write_kept(const char *dir, const char *instrument, const char *stamp
  * import layout, readable only by its owner, to import later.  finished:
  * every question was gone through (the review was on screen, or y typed). */
 static void keep_unsaved(store *s, const dict_instrument *in, const struct run_args *a, long session,
-                         const char *const *vals, int finished)
+                         const session_info *known, const char *const *vals, int finished)
 {
     char stamp[21], today[11];
     at_err err;
@@ -157,7 +157,9 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
         csvout_int(&w, session);
     else
         csvout_field(&w, "");
-    csvout_field(&w, today);
+    /* a session in the study keeps its own date (blank when it has none);
+     * a new one is dated today, as run would have made it */
+    csvout_field(&w, known ? known->date : today);
     csvout_field(&w, "");
     csvout_field(&w, a->rater);
     csvout_field(&w, a->rater_code ? a->rater_code : "");
@@ -340,7 +342,7 @@ int cmd_run(int argc, char **argv, const char *db)
         if (cut && answers_given(in, flow_values(d.fl))) {
             cli_fail("%s; nothing was saved in the study",
                      end == RUN_EOF ? "the terminal's input ended" : cli_stop_words(cli_stop_signal()));
-            keep_unsaved(s, in, &a, session, flow_values(d.fl),
+            keep_unsaved(s, in, &a, session, have_session ? &si : NULL, flow_values(d.fl),
                          flow_where(d.fl) == FLOW_REVIEW);
             goto out;
         }
@@ -368,7 +370,7 @@ int cmd_run(int argc, char **argv, const char *db)
         else
             cli_fail("%s", err.msg);
         fputs("collect: nothing was saved in the study\n", stderr);
-        keep_unsaved(s, in, &a, session, flow_values(d.fl), 1);
+        keep_unsaved(s, in, &a, session, have_session ? &si : NULL, flow_values(d.fl), 1);
         goto out;
     }
     run_say_closing(&d);

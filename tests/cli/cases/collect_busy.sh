@@ -6,6 +6,7 @@ setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect therapist add T01
 setup collect client add C001 --therapist T01
+setup collect session add --client C001 --number 5 --date 2026-09-01
 # held_by_other: whether another program holds the study's write lock now
 held_by_other() {
   ! sqlite3 -cmd ".timeout 0" attune.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1
@@ -22,6 +23,13 @@ echo "run: exit $?"
 grep -v "^$" run.err | sed -E 's/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g'
 kept=$(ls attune-unsaved-*.csv)
 echo "kept files: $(echo "$kept" | wc -l), mode $(stat -c %a "$kept")"
+echo "# a session already in the study, dated before today: the kept file holds its date"
+mkdir dated && cd dated
+printf "$answers" | ATTUNE_WAIT=1 collect --db ../attune.db run client_post_session --client C001 \
+  --session 5 --quiet >/dev/null 2>/dev/null
+dated=$PWD/$(ls attune-unsaved-*.csv)
+tail -n 1 "$dated" | cut -d, -f1-7
+cd ..
 echo "# a kept file never replaces another: one of the same name (made in the same"
 echo "# second) stays as it was, and the new one takes the next free name"
 mkdir same && cd same
@@ -65,6 +73,7 @@ echo "# once the other program is done, the kept answers import"
 collect import client_post_session "$kept"
 sql "SELECT count(*) FROM administrations"
 sql "SELECT field, value FROM responses WHERE field IN ('tension', 'resolution', 'rupture_kind___3') ORDER BY field"
+collect import client_post_session "$dated"
 echo "# an import waits for the other writer to finish, then goes through"
 (echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 -cmd ".timeout 5000" attune.db &
 for _ in $(seq 50); do held_by_other && break; sleep 0.1; done
