@@ -70,7 +70,7 @@ static int open_in(outfile *o, const an_run *run, const char *file)
 int an_make_dir(const char *dir)
 {
     struct stat sb;
-    if (mkdir(dir, 0777) == 0)
+    if (mkdir(dir, 0700) == 0)   /* like every file written in it: its owner's only */
         return 0;
     if (errno == EEXIST && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
         return 0;

@@ -10,6 +10,7 @@
 #include "analyze.h"
 #include "canvas.h"
 #include "opt.h"
+#include "stop.h"
 
 static const an_analysis *const analyses[] = {
     &an_scores, &an_reliability, &an_trajectories, &an_growth, &an_episodes,
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
           &version },
         { NULL, NULL, NULL, NULL, NULL } };
     say_tool("analyze");
+    stop_discard_outputs();
     stats_init();
     if (opt_complete(argc, argv, 1, opts))
         return EXIT_OK;

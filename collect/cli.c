@@ -1,9 +1,11 @@
 /* cli.c: helpers shared by collect's commands. */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *const cli_wide_lead[7] = { "attune.client", "attune.therapist", "attune.session",
@@ -65,6 +67,44 @@ const char *cli_not_utf8(const char *answer)
     return utf8_check(answer, n) < n ? "is not UTF-8 text (set the terminal to UTF-8)" : NULL;
 }
 
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+void cli_catch_stop(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a read in progress returns */
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction was;
+        /* a signal ignored when the program started stays so: nohup's
+         * SIGHUP, a background job's SIGINT */
+        if (sigaction(sigs[i], NULL, &was) == 0 && was.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+    store_wait_stop(&stop_signal);
+}
+
+int cli_stop_signal(void)
+{
+    return stop_signal;
+}
+
+const char *cli_stop_words(int sig)
+{
+    return sig == SIGHUP ? "the terminal was closed" :
+           sig == SIGTERM ? "stopped by the system or another program (SIGTERM)" :
+                            "interrupted";
+}
+
 long cli_wait_ms(long default_ms)
 {
     long secs;
@@ -84,6 +124,13 @@ store *cli_open(const char *db, store_mode mode)
         cli_fail("%s", err.msg);
         return NULL;
     }
+    /* a study copied from elsewhere (a USB stick, a shared folder) may have
+     * come with another file's mode: say so, as it holds personal data */
+    struct stat sb;
+    if (stat(store_path(s), &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 077))
+        fprintf(stderr, "collect: warning: '%s' can be read or changed by other accounts on "
+                "this machine (mode %03o); it holds personal data: 'chmod 600 %s' keeps it "
+                "to its owner\n", store_path(s), (unsigned)(sb.st_mode & 0777), store_path(s));
     if (store_migrated_from(s))
         fprintf(stderr, "collect: '%s' was brought up from schema %ld (an earlier attune) to "
                 "schema %d, keeping everything\n", store_path(s), store_migrated_from(s),

@@ -48,6 +48,18 @@ const char *cli_not_utf8(const char *answer);
  * else default_ms. */
 long cli_wait_ms(long default_ms);
 
+/* Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closed) set a flag
+ * instead of ending the program, so a command can stop cleanly and keep or
+ * undo what it was doing; a read in progress returns (no SA_RESTART) and a
+ * wait for a busy study ends (store_wait_stop).  A signal ignored when the
+ * program started (nohup, a background job) stays ignored.  cli_stop_signal() is the
+ * signal received, 0 before any. */
+void cli_catch_stop(void);
+int cli_stop_signal(void);
+/* What stopped a command, in the person's words ("interrupted", "the
+ * terminal was closed", ...). */
+const char *cli_stop_words(int sig);
+
 /* The name given with --who (NULL: none), recorded in the audit trail
  * beside the operating-system account the store takes itself. */
 const char *cli_who(void);

@@ -48,13 +48,17 @@ static void usage(void)
           "Each row needs a client code and a session number; therapist, date (YYYY-MM-DD;\n"
           "blank leaves a new session undated, or, in a file with the earlier names, dates\n"
           "it today), modality (in-person or telehealth) and rater_code may be blank; a\n"
-          "blank rater means client.  Clients, therapists and sessions that are not in\n"
-          "the study yet are created.  Every answer is checked against the dictionary:\n"
-          "codes, ranges, validation, required answers and branching (an answer to a\n"
-          "question its branching hides is an error).  Spaces around a cell are\n"
-          "ignored, and so are rows whose cells are all blank.  The file must be UTF-8\n"
-          "text (a UTF-16 or UTF-32 file is refused with the command that converts it);\n"
-          "a cell holds at most 1 MB; a file separated by semicolons is read as such.\n"
+          "blank rater means client.  Client, therapist and rater codes are pseudonyms,\n"
+          "as 'collect client add' takes them (up to 64 of a-z, A-Z, 0-9, '-', '_', '.'):\n"
+          "a name or an e-mail address there is an error.  Clients, therapists and\n"
+          "sessions that are not in the study yet are created.  Every answer is checked\n"
+          "against the dictionary: codes, ranges, validation, required answers and\n"
+          "branching (an answer to a question its branching hides is an error).  Spaces\n"
+          "around a cell are ignored, and so are rows whose cells are all blank.  The file\n"
+          "must be UTF-8 text (a UTF-16 or UTF-32 file is refused with the command that\n"
+          "converts it); a cell holds at most 1 MB; a file separated by semicolons is\n"
+          "read as such.  Ctrl-C, SIGTERM or a closed terminal (unless under nohup) stop\n"
+          "an import before it is saved and undo it whole, and say so.\n"
           "\n"
           "--format redcap reads what REDCap's Export Data writes (raw values, variable\n"
           "names as headers).  The record identifier (the dictionary's, or the first\n"
@@ -231,6 +235,8 @@ static meter progress_line;   /* on stderr, at a terminal only */
 
 static int save_batch(importer *im, const row_batch *b)
 {
+    if (cli_stop_signal())
+        return 1;   /* Ctrl-C, SIGTERM, a closed terminal: the import is undone */
     for (size_t i = 0; i < b->n; i++)
         if (save_read_row(im, b, &b->rows[i]))
             return 1;
@@ -271,6 +277,8 @@ static int on_row(const csvrow *row, void *ctx)
 {
     reading *rd = ctx;
     importer *im = rd->im;
+    if (cli_stop_signal())
+        return 1;
     if (!rd->cur) {
         if (rd->one) {
             rd->cur = rd->one;
@@ -467,6 +475,7 @@ int cmd_import(int argc, char **argv, const char *db)
         }
         store_close(probe);
     }
+    cli_catch_stop();
     im.s = cli_open(db, STORE_WRITE);
     if (!im.s)
         goto out;
@@ -492,13 +501,23 @@ int cmd_import(int argc, char **argv, const char *db)
     im.calc_in = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.calc_in);
 
     if (store_begin_bulk(im.s, &err) != AT_OK) {
-        cli_fail("%s", err.msg);
+        if (cli_stop_signal())
+            cli_fail("%s while waiting for the study; nothing was imported",
+                     cli_stop_words(cli_stop_signal()));
+        else
+            cli_fail("%s", err.msg);
         goto out;
     }
     in_txn = 1;
     meter_start_file(&progress_line, "collect", "rows", im.path_arg);
     at_status read_rc = read_and_save(&im, &err);
     meter_end(&progress_line);
+    if (cli_stop_signal()) {
+        /* before the commit: undone whole, the study as it was */
+        cli_fail("%s; nothing was imported (the study is as it was)",
+                 cli_stop_words(cli_stop_signal()));
+        goto out;
+    }
     if (im.semicolons)
         fprintf(stderr, "collect: note: '%s' is separated by semicolons (as spreadsheets "
                 "save CSV in many locales); it was read so\n", im.path);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "opt.h"
+#include "people.h"
 #include "qr.h"
 #include "serve/serve.h"
 #include "table.h"
@@ -179,6 +180,8 @@ static int invite_make(struct invite_args *a, const char *db)
         return cli_usage("invite", "'--expires' takes a duration such as 7d, 48h or 30m "
                          "(1 minute to 366 days), not '%s'", a->expires);
     if (!cli_rater_ok("invite", a->rater))
+        return EXIT_USAGE;
+    if (a->rater_code && !people_code_ok("invite", "rater code", a->rater_code))
         return EXIT_USAGE;
     if (a->rater_code && !store_rater_code(a->rater, a->client, a->rater_code))
         return cli_usage("invite", "a client's own rating takes the client's code ('%s') as "

@@ -13,19 +13,16 @@
 
 int people_code_ok(const char *cmd, const char *what, const char *code)
 {
-    size_t n = strlen(code);
-    if (n == 0)
-        return cli_usage(cmd, "%s is empty", what), 0;
-    if (n > 64)
-        return cli_usage(cmd, "%s '%.20s...': longer than 64 characters", what, code), 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)code[i];
-        if (!isalnum(c) && c != '-' && c != '_' && c != '.')
-            return cli_usage(cmd, "%s '%s': use only the letters a-z and A-Z (no accents), "
-                             "digits, '-', '_' and '.'", what, code),
-                   0;
-    }
-    return 1;
+    const char *why = store_code_problem(code);
+    if (!why)
+        return 1;
+    if (strlen(code) > STORE_CODE_MAX)
+        cli_usage(cmd, "%s '%.20s...': %s", what, code, why);
+    else if (!*code)
+        cli_usage(cmd, "%s is empty", what);
+    else
+        cli_usage(cmd, "%s '%s': %s", what, code, why);
+    return 0;
 }
 
 int people_date_ok(const char *date)

@@ -1,5 +1,7 @@
 /* collect run: give an instrument in the terminal and save the answers as
  * one administration. */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "opt.h"
+#include "people.h"
 #include "score.h"
 #include "run_prompt.h"
 
@@ -22,9 +25,14 @@ static void usage(void)
           "not required, - clears an answer, b goes back one question, ? shows the keys.\n"
           "Questions hidden by branching are not asked and are saved blank.  At the end\n"
           "every answer is listed: type its number to change it, y to save, or q to\n"
-          "stop.  q, end of input or Ctrl-C before y saves nothing (exit 1).  Yes/no\n"
-          "questions also take y, yes, n, no.  Answers can be piped in.  Text is\n"
-          "wrapped to the terminal's width ($COLUMNS, or 80, when not a terminal).\n"
+          "stop.  q or the end of piped input before y saves nothing (exit 1).  Ctrl-C,\n"
+          "SIGTERM or the terminal closing save nothing in the study either, but keep\n"
+          "the answers given so far in attune-unsaved-INSTRUMENT-TIME.csv (readable\n"
+          "only by you, in the current folder, else the home folder, else shown on the\n"
+          "screen), as a finished questionnaire that the study is too busy to take is\n"
+          "kept: import it later.  Yes/no questions also take y, yes, n, no.  Answers\n"
+          "can be piped in.  Text is wrapped to the terminal's width ($COLUMNS, or 80,\n"
+          "when not a terminal).\n"
           "\n"
           "Without --session, the client's session of today when one is recorded (a\n"
           "second questionnaire after the same session), else a new session with the\n"
@@ -78,29 +86,66 @@ static void print_scores(const dict_instrument *in, const char *const *vals)
     score_form_free(sf);
 }
 
-/* A finished questionnaire the study could not take (busy past the wait, a
- * full disk) is never thrown away: it goes to a file in the import layout,
- * readable only by its owner, to import later. */
-static void keep_unsaved(store *s, const dict_instrument *in, const struct run_args *a, long session,
-                         const char *const *vals)
+/* Writes text to a new file in dir (NULL: the current folder) named for the
+ * instrument and stamp, never over one already there (another
+ * questionnaire kept in the same second); 0 with the name in *name, or the
+ * errno, with no file left behind. */
+static int write_kept(const char *dir, const char *instrument, const char *stamp,
+                      const sbuf *text, sbuf *name)
 {
-    char stamp[21], name[160], today[11];
+    for (int k = 1; k <= 99; k++) {
+        sbuf_reset(name);
+        if (dir)
+            sbuf_addf(name, "%s/", dir);
+        sbuf_addf(name, "attune-unsaved-%s-%s", instrument, stamp);
+        if (k > 1)
+            sbuf_addf(name, "-%d", k);
+        sbuf_adds(name, ".csv");
+        int fd = open(sbuf_str(name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
+            return errno;
+        size_t done = 0;
+        int e = 0;
+        while (done < text->len && !e) {
+            ssize_t n = write(fd, text->buf + done, text->len - done);
+            if (n > 0)
+                done += (size_t)n;
+            else if (n < 0 && errno != EINTR)
+                e = errno;
+        }
+        if (!e && fsync(fd) != 0)
+            e = errno;
+        if (close(fd) != 0 && !e)
+            e = errno;
+        if (e)
+            unlink(sbuf_str(name));   /* a part of the answers is no place to keep them */
+        return e;
+    }
+    return EEXIST;
+}
+
+/* A questionnaire the study could not take (busy past the wait, a full
+ * disk), or one cut off before it was saved (Ctrl-C, SIGTERM, the terminal
+ * closed), is never thrown away: what was answered goes to a file in the
+ * import layout, readable only by its owner, to import later.  finished:
+ * every question was gone through (the review was on screen, or y typed). */
+static void keep_unsaved(store *s, const dict_instrument *in, const struct run_args *a, long session,
+                         const session_info *known, const char *const *vals, int finished)
+{
+    char stamp[21], today[11];
     at_err err;
     util_now_iso(stamp);
     util_today_iso(today);
     for (char *p = stamp; *p; p++)
         if (*p == ':')
             *p = '-';
-    snprintf(name, sizeof name, "attune-unsaved-%s-%s.csv", a->instrument, stamp);
     if (!session && store_session_next_number(s, a->client, &session, &err) != AT_OK)
         session = 0;
-    outfile o = OUTFILE_INIT;
-    if (outfile_open(&o, name, &err) != AT_OK) {
-        cli_fail("%s; the answers could not be kept", err.msg);
-        return;
-    }
+    sbuf text = SBUF_INIT;
     csvout w;
-    csvout_init_file(&w, o.fp);
+    csvout_init_buf(&w, &text);
     for (int k = 0; k < 7; k++)
         csvout_field(&w, cli_wide_lead[k]);
     for (size_t c = 0; c < in->ncols; c++)
@@ -112,25 +157,53 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
         csvout_int(&w, session);
     else
         csvout_field(&w, "");
-    csvout_field(&w, today);
+    /* a session in the study keeps its own date (blank when it has none);
+     * a new one is dated today, as run would have made it */
+    csvout_field(&w, known ? known->date : today);
     csvout_field(&w, "");
     csvout_field(&w, a->rater);
     csvout_field(&w, a->rater_code ? a->rater_code : "");
     for (size_t c = 0; c < in->ncols; c++)
         csvout_field(&w, in->fields[in->cols[c].field].type == FT_CALC ? NULL : vals[c]);
     csvout_end(&w);
-    if (outfile_commit(&o, &err) != AT_OK) {
-        cli_fail("%s; the answers could not be kept", err.msg);
+
+    /* in the current folder, else (a full disk, a folder that cannot be
+     * written) in the home folder, else on the screen */
+    const char *home = getenv("HOME");
+    sbuf name = SBUF_INIT;
+    int e = write_kept(NULL, a->instrument, stamp, &text, &name);
+    if (e) {
+        cli_fail("'%s': cannot write: %s", sbuf_str(&name), strerror(e));
+        if (home && *home && (e = write_kept(home, a->instrument, stamp, &text, &name)) != 0)
+            cli_fail("'%s': cannot write: %s", sbuf_str(&name), strerror(e));
+    }
+    if (e) {
+        fprintf(stderr, "collect: the answers could not be kept in a file; here they are, to copy "
+                "into a file and import later with 'collect import %s FILE':\n%s",
+                a->instrument, sbuf_str(&text));
     } else {
-        fprintf(stderr, "collect: the answers are kept in '%s' (readable only by you); ",
-                name);
+        fprintf(stderr, "collect: the answers %s are kept in '%s' (readable only by you); ",
+                finished ? "typed" : "given so far", sbuf_str(&name));
+        if (!finished)
+            fprintf(stderr, "the questionnaire was not finished: to save them, fill in the "
+                    "questions still blank (or delete the file to drop them), then ");
         if (!session)
             fprintf(stderr, "the study could not say which session this is: write its number "
                     "in the attune.session column, then ");
         fprintf(stderr, "import them later with:\n  collect import %s %s\n", a->instrument,
-                name);
+                sbuf_str(&name));
     }
-    outfile_release(&o);
+    sbuf_release(&name);
+    sbuf_release(&text);
+}
+
+/* How many questions have an answer (calc fields aside). */
+static size_t answers_given(const dict_instrument *in, const char *const *vals)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < in->ncols; c++)
+        n += in->fields[in->cols[c].field].type != FT_CALC && vals[c] && *vals[c];
+    return n;
 }
 
 /* Refuses a second administration of the same session, instrument and rater
@@ -179,6 +252,8 @@ int cmd_run(int argc, char **argv, const char *db)
     if (a.session && !cli_session_number("run", a.session, &session))
         return EXIT_USAGE;
     if (!cli_rater_ok("run", a.rater))
+        return EXIT_USAGE;
+    if (a.rater_code && !people_code_ok("run", "rater code", a.rater_code))
         return EXIT_USAGE;
     if (a.rater_code && !store_rater_code(a.rater, a.client, a.rater_code))
         return cli_usage("run", "a client's own rating takes the client's code ('%s') as its "
@@ -255,15 +330,25 @@ int cmd_run(int argc, char **argv, const char *db)
 
     char started[21];
     util_now_iso(started);
-    run_catch_interrupt();
+    cli_catch_stop();
     run_dialog_init(&d, in, !isatty(STDIN_FILENO));
     run_end end = run_dialog_go(&d);
     if (end != RUN_SAVE) {
         putchar('\n');
         fflush(stdout);
+        /* q is the person's choice to keep nothing; a signal, or a terminal
+         * that went away, is not: what was answered is kept in a file */
+        int cut = end == RUN_INTERRUPTED || (end == RUN_EOF && isatty(STDIN_FILENO));
+        if (cut && answers_given(in, flow_values(d.fl))) {
+            cli_fail("%s; nothing was saved in the study",
+                     end == RUN_EOF ? "the terminal's input ended" : cli_stop_words(cli_stop_signal()));
+            keep_unsaved(s, in, &a, session, have_session ? &si : NULL, flow_values(d.fl),
+                         flow_where(d.fl) == FLOW_REVIEW);
+            goto out;
+        }
         cli_fail("%s; nothing was saved",
                  end == RUN_QUIT ? "stopped at the review" :
-                 end == RUN_EOF ? "end of input before saving" : "interrupted");
+                 end == RUN_EOF ? "end of input before saving" : cli_stop_words(cli_stop_signal()));
         goto out;
     }
 
@@ -278,9 +363,14 @@ int cmd_run(int argc, char **argv, const char *db)
     };
     long aid = 0, used = 0;
     if (flow_save(d.fl, s, &rec, 0, cli_who(), &aid, &used, &err) != AT_OK) {
-        cli_fail("%s", err.msg);
+        if (cli_stop_signal() && isatty(STDERR_FILENO))
+            fputc('\n', stderr);   /* after the ^C the terminal shows */
+        if (cli_stop_signal())   /* while it waited for a busy study */
+            cli_fail("%s while waiting to save", cli_stop_words(cli_stop_signal()));
+        else
+            cli_fail("%s", err.msg);
         fputs("collect: nothing was saved in the study\n", stderr);
-        keep_unsaved(s, in, &a, session, flow_values(d.fl));
+        keep_unsaved(s, in, &a, session, have_session ? &si : NULL, flow_values(d.fl), 1);
         goto out;
     }
     run_say_closing(&d);

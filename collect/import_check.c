@@ -106,6 +106,22 @@ static int has_control(const char *s)
     return 0;
 }
 
+/* A code in a leading column follows the rule every code of the study
+ * does (store_code_problem): a name or an e-mail address in the client
+ * column is refused, not stored as a pseudonym. */
+static void check_code(importer *im, long line, int lead, const char *code)
+{
+    const char *why = store_code_problem(code);
+    if (!why)
+        return;
+    if (has_control(code))
+        import_problem(im, &im->reading, line, im->lead_name[lead],
+                       "the code has a control character");
+    else
+        import_problem(im, &im->reading, line, im->lead_name[lead], "'%.64s%s' is not a code: %s",
+                       code, strlen(code) > STORE_CODE_MAX ? "..." : "", why);
+}
+
 char *import_trim(char *s)
 {
     while (*s == ' ' || *s == '\t')
@@ -169,12 +185,12 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
 
     if (!lv->client)
         import_problem(im, sd, line, im->lead_name[LEAD_CLIENT], "a client code is required");
-    else if (has_control(lv->client))
-        import_problem(im, sd, line, im->lead_name[LEAD_CLIENT], "the code has a control character");
-    if (lv->therapist && has_control(lv->therapist))
-        import_problem(im, sd, line, im->lead_name[LEAD_THERAPIST], "the code has a control character");
-    if (lv->rater_code && has_control(lv->rater_code))
-        import_problem(im, sd, line, im->lead_name[LEAD_RATER_CODE], "the code has a control character");
+    else
+        check_code(im, line, LEAD_CLIENT, lv->client);
+    if (lv->therapist)
+        check_code(im, line, LEAD_THERAPIST, lv->therapist);
+    if (lv->rater_code && !(lv->client && strcmp(lv->rater_code, lv->client) == 0))
+        check_code(im, line, LEAD_RATER_CODE, lv->rater_code);
 
     lv->session = 0;
     if (!session)

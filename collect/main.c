@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "opt.h"
+#include "stop.h"
 
 static const struct command {
     const char *name;
@@ -73,6 +74,7 @@ int main(int argc, char **argv)
           &version },
         { NULL, NULL, NULL, NULL, NULL } };
     say_tool("collect");
+    stop_discard_outputs();
     if (opt_complete(argc, argv, 1, opts))
         return EXIT_OK;
     opt_args command = { .stop = 1 };

@@ -4,7 +4,6 @@
 #include "run_prompt.h"
 #include "cli.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,24 +11,6 @@
 #include <sys/ioctl.h>
 #include <sys/types.h>
 #include <unistd.h>
-
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-void run_catch_interrupt(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0; /* no SA_RESTART: a read in progress returns */
-    sigaction(SIGINT, &sa, NULL);
-}
 
 /* The width text is wrapped to: the terminal's, else $COLUMNS, else 80. */
 static size_t text_width(void)
@@ -143,10 +124,10 @@ static int read_line(run_dialog *d)
 {
     fputs("> ", stdout);
     fflush(stdout);
-    if (interrupted)
+    if (cli_stop_signal())
         return IN_INT;
     ssize_t n = getline(&d->line, &d->cap, stdin);
-    if (interrupted)
+    if (cli_stop_signal())
         return IN_INT;
     if (n < 0)
         return IN_EOF;

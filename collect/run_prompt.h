@@ -27,10 +27,6 @@ typedef enum run_end {
     RUN_CONTINUE              /* (inside the dialogue: the review goes back to a question) */
 } run_end;
 
-/* Installs a SIGINT handler that makes a pending read return, so the
- * dialogue can stop cleanly. */
-void run_catch_interrupt(void);
-
 /* Sets up d for instrument in with every answer blank; echo as above. */
 void run_dialog_init(run_dialog *d, const dict_instrument *in, int echo);
 void run_dialog_release(run_dialog *d);

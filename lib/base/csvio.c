@@ -323,11 +323,13 @@ at_status csvin_read_file_as(const char *path, unsigned flags, csvin_row_fn fn, 
     sbuf buf = SBUF_INIT;
     while (st == AT_OK && !r.stop) {
         sbuf_grow(&buf, READ_PIECE);
+        errno = 0;
         size_t got = fread(buf.buf + buf.len, 1, READ_PIECE, fp);
         buf.len += got;
         if (got == 0) {
             if (ferror(fp))
-                st = at_fail(err, AT_EIO, "'%s': read error", name);
+                st = at_fail(err, AT_EIO, "'%s': cannot read: %s", name,
+                             errno ? strerror(errno) : "read error");
             else if (buf.len)
                 st = feed(&p, &r, buf.buf, buf.len, err);
             break;

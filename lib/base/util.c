@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,11 +235,13 @@ at_status util_read_stream(FILE *fp, const char *name, char **out, size_t *len, 
     sbuf sb = SBUF_INIT;
     char chunk[65536];
     size_t n;
+    errno = 0;
     while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
         sbuf_add(&sb, chunk, n);
     if (ferror(fp)) {
+        int e = errno;
         sbuf_release(&sb);
-        return at_fail(err, AT_EIO, "'%s': read error", name);
+        return at_fail(err, AT_EIO, "'%s': cannot read: %s", name, e ? strerror(e) : "read error");
     }
     if (len)
         *len = sb.len;
@@ -409,6 +413,47 @@ void util_now_iso(char buf[21])
 
 enum { OUTFILE_BUFSIZE = 1 << 16 };
 
+/* The temporary files of the outfiles open now, for outfile_discard_pending:
+ * fixed slots a signal handler can walk without a lock or an allocation (a
+ * slot is filled, then marked in use; unmarked, then reused). */
+enum { PENDING_SLOTS = 64, PENDING_PATH = 4096 };
+static char pending_path[PENDING_SLOTS][PENDING_PATH];
+static volatile sig_atomic_t pending_used[PENDING_SLOTS];
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void pending_add(const char *tmp)
+{
+    size_t n = strlen(tmp);
+    if (n >= PENDING_PATH)
+        return;
+    pthread_mutex_lock(&pending_lock);
+    for (int i = 0; i < PENDING_SLOTS; i++)
+        if (!pending_used[i]) {
+            memcpy(pending_path[i], tmp, n + 1);
+            pending_used[i] = 1;
+            break;
+        }
+    pthread_mutex_unlock(&pending_lock);
+}
+
+static void pending_drop(const char *tmp)
+{
+    pthread_mutex_lock(&pending_lock);
+    for (int i = 0; i < PENDING_SLOTS; i++)
+        if (pending_used[i] && strcmp(pending_path[i], tmp) == 0) {
+            pending_used[i] = 0;
+            break;
+        }
+    pthread_mutex_unlock(&pending_lock);
+}
+
+void outfile_discard_pending(void)
+{
+    for (int i = 0; i < PENDING_SLOTS; i++)
+        if (pending_used[i])
+            unlink(pending_path[i]);
+}
+
 at_status outfile_open(outfile *o, const char *path, at_err *err)
 {
     struct stat st;
@@ -435,6 +480,7 @@ at_status outfile_open(outfile *o, const char *path, at_err *err)
         goto fail;
     }
     o->tmp = sbuf_detach(&tmp);
+    pending_add(o->tmp);
     if ((o->fp = fdopen(fd, "w"))) {
         /* tables run to hundreds of megabytes: fewer, larger writes */
         o->iobuf = xmalloc(OUTFILE_BUFSIZE);
@@ -494,7 +540,8 @@ at_status outfile_commit(outfile *o, at_err *err)
     }
     if (bad) {
         rc = at_fail(err, AT_EIO, "'%s': cannot write: %s", o->path, strerror(e));
-    } else {
+    } else if (o->tmp) {
+        pending_drop(o->tmp);
         free(o->tmp);          /* renamed: nothing to discard */
         o->tmp = NULL;
     }
@@ -510,8 +557,10 @@ void outfile_release(outfile *o)
     if (o->fp && o->fp != stdout)
         fclose(o->fp);
     free(o->iobuf);            /* only once the stream is closed */
-    if (o->tmp)
+    if (o->tmp) {
         unlink(o->tmp);
+        pending_drop(o->tmp);
+    }
     free(o->tmp);
     free(o->path);
     o->fp = NULL;

@@ -137,6 +137,11 @@ at_status outfile_commit(outfile *o, at_err *err);
  * write then.  Changes nothing of what is written or when it is whole. */
 void outfile_writeback(outfile *o);
 void outfile_release(outfile *o);
+/* Removes the temporary file of every outfile opened and neither committed
+ * nor released, so that an output cut off leaves no partial copy of the
+ * study's data behind.  Async-signal-safe: for a program's handler of
+ * SIGINT and SIGTERM (lib/ installs none). */
+void outfile_discard_pending(void);
 
 /* Where the first byte that is not part of well-formed UTF-8 lies in
  * s[0..len) (overlong forms, surrogates and code points past U+10FFFF are

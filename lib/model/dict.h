@@ -159,7 +159,11 @@ long instrument_role(const dict_instrument *in, field_role role);
  * failure (text that is not UTF-8 among them) returns 0 and writes a reason
  * without the field name into why,
  * e.g. "is 7, allowed 1-5", "'x' is not a number", "2026-02-30 is not a
- * date".  Blank is valid here: required answers are checked apart. */
+ * date".  Blank is valid here: required answers are checked apart.  An
+ * answer holds at most FIELD_MAX_ANSWER bytes, the longest cell attune
+ * reads from a CSV file (CSVIN_MAX_CELL), so whatever is saved by any face
+ * can be exported and imported again. */
+enum { FIELD_MAX_ANSWER = 1 << 20 };
 int field_normalize(const dict_field *f, const char *value, char **out, char *why, size_t whysz);
 
 /* The text field_normalize stores for value when value is exactly one of

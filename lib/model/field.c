@@ -1,5 +1,6 @@
 /* field.c: checking and normalising one answer against its field. */
 #include "dict_impl.h"
+#include "csvio.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -355,6 +356,9 @@ const char *field_choice_exact(const dict_field *f, const char *value)
     }
 }
 
+_Static_assert((long)FIELD_MAX_ANSWER == (long)CSVIN_MAX_CELL,
+               "an answer saved must fit in a cell that import reads");
+
 int field_normalize(const dict_field *f, const char *value, char **out, char *why, size_t whysz)
 {
     *out = NULL;
@@ -371,6 +375,11 @@ int field_normalize(const dict_field *f, const char *value, char **out, char *wh
         return 1;
     if (utf8_check(value, n) < n) {
         field_why(why, whysz, "is not UTF-8 text");
+        return 0;
+    }
+    if (n > FIELD_MAX_ANSWER) {
+        field_why(why, whysz, "is longer than 1 MB (%d bytes), the most an answer holds",
+                  FIELD_MAX_ANSWER);
         return 0;
     }
     char *s = xstrndup(value, n);

@@ -195,7 +195,8 @@ static struct {
     long max_ms, notice_ms;
     void (*notice)(const char *path, long max_ms, void *ctx);
     void *ctx;
-} waiting = { 60000, 1000, NULL, NULL };
+    const volatile sig_atomic_t *stop;
+} waiting = { 60000, 1000, NULL, NULL, NULL };
 
 const char *store_default_path(void)
 {
@@ -350,6 +351,11 @@ void store_wait_defaults(long max_ms, long notice_ms,
     waiting.ctx = ctx;
 }
 
+void store_wait_stop(const volatile sig_atomic_t *flag)
+{
+    waiting.stop = flag;
+}
+
 static long now_ms(void)
 {
     struct timespec t;
@@ -368,7 +374,7 @@ static int busy_wait(void *arg, int count)
         s->busy_told = 0;
     }
     long waited = now - s->busy_since;
-    if (waited >= waiting.max_ms)
+    if (waited >= waiting.max_ms || (waiting.stop && *waiting.stop))
         return 0;
     if (!s->busy_told && waited >= waiting.notice_ms && waiting.notice) {
         waiting.notice(s->path, waiting.max_ms, waiting.ctx);
@@ -1059,13 +1065,30 @@ at_status store_read_together(store *const *s, size_t n, at_err *err)
 
 /* ---- checks ------------------------------------------------------------- */
 
+const char *store_code_problem(const char *code)
+{
+    size_t n = code ? strlen(code) : 0;
+    if (n == 0)
+        return "it is empty";
+    if (n > STORE_CODE_MAX)
+        return "it is longer than 64 characters";
+    for (size_t i = 0; i < n; i++) {
+        char c = code[i];
+        if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') &&
+            c != '-' && c != '_' && c != '.')
+            return "use only the letters a-z and A-Z (no accents), digits, '-', '_' and '.'";
+    }
+    return NULL;
+}
+
 at_status store_check_code(const char *what, const char *code, at_err *err)
 {
     if (!code || !*code)
         return at_fail(err, AT_EINVAL, "a %s code must not be empty", what);
-    for (const unsigned char *p = (const unsigned char *)code; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return at_fail(err, AT_EINVAL, "%s code '%s' has a control character", what, code);
+    const char *why = store_code_problem(code);
+    if (why)
+        return at_fail(err, AT_EINVAL, "%s code '%.64s%s': %s", what, code,
+                       strlen(code) > STORE_CODE_MAX ? "..." : "", why);
     return AT_OK;
 }
 

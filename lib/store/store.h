@@ -46,6 +46,7 @@
 #ifndef ATTUNE_STORE_H
 #define ATTUNE_STORE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "util.h"
 
@@ -79,6 +80,12 @@ long store_migrated_from(const store *s);
  * a message saying so, and its transaction leaves nothing behind. */
 void store_wait_defaults(long max_ms, long notice_ms,
                          void (*notice)(const char *path, long max_ms, void *ctx), void *ctx);
+
+/* A wait for a busy study ends early, as if its bound were reached, once
+ * *flag is not 0 (NULL: never); a program sets the flag when it is asked to
+ * stop (its signal handler), so a person is not kept waiting after pressing
+ * Ctrl-C and what they typed can still be kept elsewhere. */
+void store_wait_stop(const volatile sig_atomic_t *flag);
 
 /* The default path: $ATTUNE_DB or "attune.db". */
 const char *store_default_path(void);
@@ -494,6 +501,14 @@ at_status store_therapist_set_cohort(store *s, const char *code, const char *coh
 at_status store_session_set(store *s, const char *client, long number, const char *date,
                             const char *modality, const char *reason, const char *who,
                             store_change *out, at_err *err);
+
+/* The rule for a client, therapist or rater code and a cohort name: up to
+ * STORE_CODE_MAX of the letters a-z and A-Z, digits, '-', '_' and '.', so a
+ * code is a pseudonym and never a name with spaces, an e-mail address or a
+ * line of free text.  NULL when code follows it; else why not, in words for
+ * the person who wrote it (a static string). */
+#define STORE_CODE_MAX 64
+const char *store_code_problem(const char *code);
 
 /* The raters and the modalities a study knows (NULL-terminated), and
  * whether a word is one of them. */

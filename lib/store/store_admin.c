@@ -59,9 +59,12 @@ static at_status check_rec(const admin_rec *r, at_err *err)
     if (!one_of(r->rater, store_raters))
         return at_fail(err, AT_EINVAL, "'%s' is not a rater (client, therapist or observer)",
                        r->rater ? r->rater : "");
-    if (!store_rater_code(r->rater, r->client, r->rater_code))
+    const char *code = store_rater_code(r->rater, r->client, r->rater_code);
+    if (!code)
         return at_fail(err, AT_EINVAL, "a client's own rating takes the client's code ('%s') "
                        "as its rater code, not '%s'", r->client, r->rater_code);
+    if (*code && (rc = store_check_code("rater", code, err)) != AT_OK)
+        return rc;
     if (!one_of(r->status, statuses))
         return at_fail(err, AT_EINVAL, "'%s' is not a status (complete or partial)",
                        r->status ? r->status : "");

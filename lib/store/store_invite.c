@@ -128,6 +128,8 @@ at_status store_invite_add(store *s, const invite_rec *r, long *id, at_err *err)
     if (!code)
         return at_fail(err, AT_EINVAL, "a client's own rating takes the client's code ('%s') "
                        "as its rater code, not '%s'", r->client, r->rater_code);
+    if (*code && (rc = store_check_code("rater", code, err)) != AT_OK)
+        return rc;
     if (!is_hash(r->token_hash) || !is_hash(r->code_hash))
         return at_fail(err, AT_EINVAL, "a link needs the sha256 of its token and access code");
     if (!r->expires_at || strlen(r->expires_at) != 20 || strcmp(r->expires_at, now) <= 0)

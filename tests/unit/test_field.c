@@ -156,6 +156,27 @@ static void test_normalize(void **state)
     }
 }
 
+/* An answer is at most as long as a CSV cell attune reads, so that what is
+ * saved can be exported and imported again: 1 MB of text is an answer, one
+ * byte more is not (spaces around it aside). */
+static void test_normalize_length(void **state)
+{
+    (void)state;
+    const dict_field *f = field_named(form_named(&good, "intake"), "note");
+    char *text = xmalloc(FIELD_MAX_ANSWER + 4);
+    memset(text, 'a', FIELD_MAX_ANSWER + 1);
+    text[FIELD_MAX_ANSWER + 1] = '\0';
+    char *out = NULL, why[256] = "";
+    assert_int_equal(field_normalize(f, text, &out, why, sizeof why), 0);
+    assert_null(out);
+    assert_string_equal(why, "is longer than 1 MB (1048576 bytes), the most an answer holds");
+    text[FIELD_MAX_ANSWER] = ' ';
+    assert_int_equal(field_normalize(f, text, &out, why, sizeof why), 1);
+    assert_int_equal(strlen(out), FIELD_MAX_ANSWER);
+    free(out);
+    free(text);
+}
+
 /* field_choice_exact gives what field_normalize stores, for every field
  * of every form and every code of each, and hands the rest (spaces, other
  * case, other codes, blanks) to field_normalize. */
@@ -425,6 +446,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_normalize_length),
         cmocka_unit_test(test_choice_exact),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_shown),

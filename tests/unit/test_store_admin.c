@@ -202,8 +202,22 @@ static void test_save_refusals(void **state)
                           NULL, &err), AT_EINVAL);
     assert_int_equal(save(s, (save_args){ "C01", 0, 2, 0, 0, 999, 0, 0, 0, "a=1" }, 0, NULL,
                           NULL, &err), AT_ENOTFOUND);
+    /* a code is a pseudonym: a name, an address or an accented letter is not one */
+    assert_int_equal(save(s, (save_args){ "Jane Doe", 0, 1, 0, 0, 0, 0, 0, 0, "a=1" }, 0, NULL,
+                          NULL, &err), AT_EINVAL);
+    assert_string_equal(err.msg, "client code 'Jane Doe': use only the letters a-z and A-Z "
+                                 "(no accents), digits, '-', '_' and '.'");
+    assert_int_equal(save(s, (save_args){ "C02", "Dr.Smith, MD", 1, 0, 0, 0, 0, 0, 0, "a=1" }, 0,
+                          NULL, NULL, &err), AT_EINVAL);
+    assert_int_equal(save(s, (save_args){ "C01", 0, 2, 0, 0, 0, "observer", "j.doe@clinic.org", 0,
+                                          "a=1" }, 0, NULL, NULL, &err), AT_EINVAL);
+    assert_int_equal(save(s, (save_args){ "Zo\xc3\xab", 0, 1, 0, 0, 0, 0, 0, 0, "a=1" }, 0, NULL,
+                          NULL, &err), AT_EINVAL);
+    assert_int_equal(store_client_add(s, "C 3", NULL, &err), AT_EINVAL);
     assert_int_equal(db_long(s, "SELECT count(*) FROM administrations"), admins);
     assert_int_equal(db_long(s, "SELECT count(*) FROM sessions"), 1);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM clients"), 1);
+    assert_int_equal(db_long(s, "SELECT count(*) FROM therapists"), 2);
     /* a modality is filled in when the session had none, and then holds */
     save_ok(s, (save_args){ "C01", 0, 1, 0, "telehealth", 0, "therapist", 0, 0, "a=1" }, NULL);
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, "in-person", 0, "observer", 0, 0,

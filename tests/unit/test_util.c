@@ -427,6 +427,33 @@ static void test_outfile(void **state)
     list_dir(t, &names);
     assert_string_equal(names.buf, "table.csv");
 
+    /* cut off (a program's signal handler): every output not yet committed
+     * loses its temporary file, the older file stays as it was, and an
+     * output committed before, or released, is not touched */
+    char *other = path_in(t, "other.csv");
+    outfile o2 = OUTFILE_INIT, o3 = OUTFILE_INIT;
+    assert_int_equal(outfile_open(&o, path, &err), AT_OK);
+    assert_int_equal(outfile_open(&o2, other, &err), AT_OK);
+    assert_int_equal(outfile_open(&o3, other, &err), AT_OK);
+    fputs("half", o.fp);
+    fputs("whole\n", o3.fp);
+    assert_int_equal(outfile_commit(&o3, &err), AT_OK);
+    list_dir(t, &names);
+    assert_non_null(strstr(names.buf, "table.csv."));
+    outfile_discard_pending();
+    list_dir(t, &names);
+    assert_string_equal(names.buf, "other.csv table.csv");
+    assert_int_equal(util_read_file(path, &text, &len, &err), AT_OK);
+    assert_string_equal(text, "x,y\n1,2\n");
+    free(text);
+    assert_int_equal(util_read_file(other, &text, &len, &err), AT_OK);
+    assert_string_equal(text, "whole\n");
+    free(text);
+    outfile_release(&o);
+    outfile_release(&o2);
+    unlink(other);
+    free(other);
+
     /* a folder that does not exist */
     char *bad = path_in(t, "no/such.csv");
     assert_int_equal(outfile_open(&o, bad, &err), AT_EIO);

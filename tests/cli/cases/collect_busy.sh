@@ -6,6 +6,7 @@ setup collect init
 setup collect instrument add instruments/client_post_session.csv
 setup collect therapist add T01
 setup collect client add C001 --therapist T01
+setup collect session add --client C001 --number 5 --date 2026-09-01
 # held_by_other: whether another program holds the study's write lock now
 held_by_other() {
   ! sqlite3 -cmd ".timeout 0" attune.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1
@@ -22,12 +23,57 @@ echo "run: exit $?"
 grep -v "^$" run.err | sed -E 's/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g'
 kept=$(ls attune-unsaved-*.csv)
 echo "kept files: $(echo "$kept" | wc -l), mode $(stat -c %a "$kept")"
+echo "# a session already in the study, dated before today: the kept file holds its date"
+mkdir dated && cd dated
+printf "$answers" | ATTUNE_WAIT=1 collect --db ../attune.db run client_post_session --client C001 \
+  --session 5 --quiet >/dev/null 2>/dev/null
+dated=$PWD/$(ls attune-unsaved-*.csv)
+tail -n 1 "$dated" | cut -d, -f1-7
+cd ..
+echo "# a kept file never replaces another: one of the same name (made in the same"
+echo "# second) stays as it was, and the new one takes the next free name"
+mkdir same && cd same
+now=$(date -u +%s)
+for t in $(seq "$now" $((now + 600))); do
+  echo "earlier answers" >"attune-unsaved-client_post_session-$(date -u -d "@$t" +%Y-%m-%dT%H-%M-%SZ).csv"
+done
+printf "$answers" | ATTUNE_WAIT=1 collect --db ../attune.db run client_post_session --client C001 \
+  --session 1 --quiet >/dev/null 2>run.err
+echo "run: exit $?"
+grep -c '^earlier answers$' attune-unsaved-*Z.csv | grep -vc ':1$' | sed 's/^/earlier files changed: /'
+new=$(ls attune-unsaved-*Z-2.csv)
+echo "new file: $(echo "$new" | wc -l), $(wc -l <"$new") lines, mode $(stat -c %a "$new")"
+grep -c "'$new'" run.err | sed 's/^/named in the message: /'
+cd ..
+echo "# Ctrl-C, or the terminal closed, while a finished questionnaire waits for"
+echo "# the study: the wait ends at once and the answers are kept"
+for sig in INT HUP; do
+  mkdir "wait$sig" && cd "wait$sig"
+  mkfifo in.fifo
+  # on a terminal (script(1)), so the wait is told, with the answers piped in
+  # (with job control on, a background job takes Ctrl-C as a foreground one does)
+  set -m
+  script -qec "echo \$\$ >pid; ATTUNE_WAIT=86400 exec collect --db ../attune.db run client_post_session --client C001 --session 1 --quiet <in.fifo" /dev/null >pty.out 2>&1 &
+  spid=$!
+  set +m
+  exec 3>in.fifo
+  printf "$answers" >&3
+  for _ in $(seq 600); do grep -q 'is busy' pty.out && break; sleep 0.1; done
+  kill -"$sig" "$(cat pid)"
+  wait $spid
+  exec 3>&-
+  tr -d '\r' <pty.out | grep '^collect:' | sed -E 's/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g'
+  kept2=$(ls attune-unsaved-*.csv)
+  echo "kept: $(echo "$kept2" | wc -l), mode $(stat -c %a "$kept2"), the same answers: $(cmp -s <(tail -n 1 "$kept2") <(tail -n 1 "../$kept") && echo yes || echo no)"
+  cd ..
+done
 : >letgo
 wait
 echo "# once the other program is done, the kept answers import"
 collect import client_post_session "$kept"
 sql "SELECT count(*) FROM administrations"
 sql "SELECT field, value FROM responses WHERE field IN ('tension', 'resolution', 'rupture_kind___3') ORDER BY field"
+collect import client_post_session "$dated"
 echo "# an import waits for the other writer to finish, then goes through"
 (echo "BEGIN IMMEDIATE;"; sleep 2; echo "COMMIT;") | sqlite3 -cmd ".timeout 5000" attune.db &
 for _ in $(seq 50); do held_by_other && break; sleep 0.1; done
@@ -35,6 +81,37 @@ awk -F, -v OFS=, 'NR == 1 { print; next } { $3 = 2; print }' "$kept" >more.csv
 ATTUNE_WAIT=20 collect import client_post_session more.csv
 wait
 sql "SELECT count(*) FROM administrations"
+echo "# an import stopped (Ctrl-C, SIGTERM, a closed terminal) says so and is undone whole"
+for sig in INT TERM HUP; do
+  before=$(store_dump attune.db)
+  rm -f rows.fifo
+  mkfifo rows.fifo
+  set -m
+  collect import client_post_session rows.fifo >stop.out 2>stop.err &
+  pid=$!
+  set +m
+  # the file is open once this open returns: the import's transaction has begun
+  exec 3>rows.fifo
+  { head -n 1 "$kept"; for n in $(seq 10 60); do tail -n 1 "$kept" | awk -F, -v OFS=, -v n="$n" '{ $3 = n; print }'; done; } >&3
+  for _ in $(seq 100); do held_by_other && break; sleep 0.1; done
+  kill -"$sig" $pid
+  exec 3>&-
+  wait $pid
+  echo "$sig: exit $?, $(cat stop.out stop.err)"
+  [ "$(store_dump attune.db)" = "$before" ] && echo "(store unchanged)" || echo "(STORE CHANGED)"
+done
+echo "# under nohup (SIGHUP ignored from the start) a closed terminal does not stop it"
+rm -f rows.fifo
+mkfifo rows.fifo
+(trap '' HUP; exec collect import client_post_session rows.fifo) >stop.out 2>stop.err &
+pid=$!
+exec 3>rows.fifo
+{ head -n 1 "$kept"; tail -n 1 "$kept" | awk -F, -v OFS=, '{ $3 = 10; print }'; } >&3
+for _ in $(seq 100); do held_by_other && break; sleep 0.1; done
+kill -HUP $pid
+exec 3>&-
+wait $pid
+echo "HUP under nohup: exit $?, $(cat stop.out stop.err)"
 echo "# a study kept with a rollback journal (as sqlite3 and other tools make one) is waited for too"
 cp data/schema2/study.db journal.db
 chmod 600 journal.db

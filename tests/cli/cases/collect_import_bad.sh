@@ -41,6 +41,10 @@ unchanged
 run collect import no_such_instrument data/bad/import_letter.csv
 run collect import client_post_session data/bad/no_such_file.csv
 unchanged
+mkdir folder.csv
+run collect import client_post_session folder.csv
+run collect instrument add folder.csv
+unchanged
 
 # branching that reads a calc field: the calc is recomputed from the row
 # (its cell is ignored) before required and hidden answers are judged
@@ -95,4 +99,24 @@ cat broken2.out
 echo "# a header without any leading column: they are named as 'collect export' writes them"
 printf 'bond_1,goal_1\n4,4\n' >noleads.csv
 run collect import client_post_session noleads.csv
+unchanged
+
+echo "# codes are pseudonyms: a name, an e-mail address or an accented letter in a code column is refused"
+{
+  head -1 examples/sample/client_post_session.csv
+  echo "Jane Doe,T01,1,2026-09-07,in-person,client,,4,4,4,4,4,2,,,,,0,,,,,,,,,,,"
+  echo "C40,Dr Smith,1,2026-09-07,in-person,client,C40,4,4,4,4,4,2,,,,,0,,,,,,,,,,,"
+  echo "C41,T01,1,2026-09-07,in-person,observer,j.doe@clinic.org,4,4,4,4,4,2,,,,,0,,,,,,,,,,,"
+  echo "Zoë,T01,1,2026-09-07,in-person,client,Zoë,4,4,4,4,4,2,,,,,0,,,,,,,,,,,"
+} >names.csv
+run collect import client_post_session names.csv
+unchanged
+setup collect instrument add data/redcap/survey_dict.csv
+before=$(store_dump attune.db)
+printf 'record_id,relation,approach,srs_complete\nAnna Berg,8,9,2\n' >redcap_names.csv
+run collect import srs redcap_names.csv --format redcap
+unchanged
+feed '4\n4\n5\n4\n4\n2\n0\n\ny\n' collect run client_post_session --client C01 --rater therapist --rater-code "Dr Smith" --quiet
+unchanged
+run collect invite client_post_session --client C01 --rater observer --rater-code "Dr Who"
 unchanged

@@ -49,20 +49,45 @@ feed 'b\n3\n3\n3\n3\n3\n3\n0\nnote\nzz\n8\n-\ny\n' \
   sed -n '/^Question 1 of/,/^> 3/p; /^> zz/,$p'
 sql "SELECT count(*) FROM responses WHERE administration_id = 4 AND field = 'comment'"
 
-echo "# Ctrl-C while a question waits: nothing is saved"
-mkfifo answers.fifo
-collect run client_post_session --client C001 --session 6 <answers.fifo >int.out 2>int.err &
-pid=$!
-exec 3>answers.fifo
-printf '4\n' >&3
-# wait until the second question is on screen: the handler is in place by then
-for _ in $(seq 400); do grep -q '^Question 2 of' int.out && break; sleep 0.1; done
-kill -INT $pid
-exec 3>&-
-wait $pid
-echo "exit $?"
-tail -n 3 int.out
-cat int.err
+echo "# Ctrl-C while a question waits: nothing is saved in the study, and the"
+echo "# answer given is kept in a file readable only by its owner"
+# stop SIG ANSWERS UNTIL: gives ANSWERS (one a line) to run session 6, waits
+# until the line UNTIL is on screen (the handler is in place by then), sends SIG
+stop() {
+  rm -f answers.fifo attune-unsaved-*.csv
+  mkfifo answers.fifo
+  # (with job control on, a background job takes Ctrl-C as a foreground one does)
+  set -m
+  collect run client_post_session --client C001 --session 6 <answers.fifo >int.out 2>int.err &
+  pid=$!
+  set +m
+  exec 3>answers.fifo
+  printf "$2" >&3
+  for _ in $(seq 400); do grep -q "$3" int.out && break; sleep 0.1; done
+  kill -"$1" $pid
+  exec 3>&-
+  wait $pid
+  echo "exit $?"
+  tail -n 3 int.out
+  sed -E 's/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g' int.err
+  kept=$(ls attune-unsaved-*.csv 2>/dev/null)
+  echo "kept files: $(ls attune-unsaved-*.csv 2>/dev/null | wc -l)${kept:+, mode $(stat -c %a "$kept")}"
+}
+before=$(query "SELECT count(*) FROM administrations")
+stop INT '4\n' '^Question 2 of'
+tail -n 1 "$kept" | cut -d, -f1-3,5-13   # (field 4, the date, is today)
+echo "# the terminal closed (SIGHUP), or SIGTERM, at the review: every answer is kept, and imports"
+stop HUP '4\n4\n4\n4\n4\n2\n0\n\n' '^Type y to save'
+stop TERM '4\n4\n4\n4\n4\n2\n0\n\n' '^Type y to save'
+echo "administrations before $before, after $(query "SELECT count(*) FROM administrations")"
+collect import client_post_session "$kept"
+sql "SELECT field, value FROM responses r JOIN administrations a ON a.id = r.administration_id
+     JOIN sessions se ON se.id = a.session_id WHERE se.number = 6 AND field IN ('bond_1', 'task_2', 'rupture')
+     ORDER BY field"
+rm -f "$kept"
+echo "# q at the review is the client's choice: nothing is kept anywhere"
+feed '4\n4\n4\n4\n4\n2\n0\n\nq\n' collect run client_post_session --client C001 --session 9 --quiet | tail -n 2
+echo "kept files: $(ls attune-unsaved-*.csv 2>/dev/null | wc -l)"
 
 echo "# end of input before saving: nothing is saved"
 before=$(query "SELECT count(*) FROM administrations")

@@ -41,3 +41,10 @@ echo "# a place that cannot be written"
 run collect --db no/such/dir/attune.db init
 run collect --db /proc/attune.db init
 ls
+
+echo "# a study that other accounts can read (copied with another file's mode) is named so"
+setup collect --db copied.db init
+chmod 644 copied.db
+run collect --db copied.db therapist add T01
+chmod 600 copied.db
+run collect --db copied.db therapist add T02

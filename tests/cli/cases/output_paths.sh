@@ -66,3 +66,34 @@ echo "export.csv $(wc -l <export.csv) lines, log.csv $(wc -l <log.csv), scores.c
 echo "# collect instrument list -o"
 refused collect instrument list -o attune.db
 refused collect instrument list -o link.db
+echo "# analyze or export stopped part way (SIGTERM, Ctrl-C, a closed terminal): no"
+echo "# partial copy of the study's data is left beside the outputs, and the"
+echo "# files written before are as they were"
+attune-simulate --administrations 20000 --seed 3 -o sim.csv
+db=$(store sim.db)
+collect --db "$db" init >/dev/null
+collect --db "$db" instrument add instruments/client_post_session.csv >/dev/null
+collect --db "$db" import client_post_session sim.csv >/dev/null
+analyze --db "$db" all --out-dir res >/dev/null 2>&1
+collect --db "$db" export client_post_session -o res/export.csv >/dev/null
+was=$(cat res/* | sha256sum)
+# (job control on: a background job takes Ctrl-C as a foreground one does)
+for sig in TERM INT HUP; do
+  for cmd in "analyze --db $db all --out-dir res --threads 1" \
+             "collect --db $db export client_post_session --format long -o res/export.csv"; do
+    # the command is stopped once its temporary files are there, which a fast
+    # machine may beat: tried again until it is stopped part way
+    stopped=no
+    for _ in $(seq 30); do
+      set -m
+      $cmd >/dev/null 2>&1 &
+      pid=$!
+      set +m
+      for _ in $(seq 500); do ls res | grep -q '\.csv\.' && break; sleep 0.01; done
+      kill -"$sig" $pid 2>/dev/null
+      { wait $pid; } 2>/dev/null
+      [ $? -gt 128 ] && { stopped=yes; break; }
+    done
+    echo "$sig ${cmd%% -*}: stopped part way $stopped; files left beside the outputs: $(ls res | grep -c '\.csv\.'); the outputs as before: $([ "$(cat res/* | sha256sum)" = "$was" ] && echo yes || echo NO)"
+  done
+done

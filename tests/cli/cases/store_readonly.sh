@@ -37,3 +37,30 @@ chmod 444 open/s.db
 run as_user collect --db open/s.db therapist add T9
 as_user analyze --db open/s.db scores --instrument client_post_session | wc -l
 chmod 755 shut open
+
+echo "# a questionnaire the study cannot take, typed in a folder that cannot be"
+echo "# written: kept in the home folder, else shown on the screen to copy"
+top=$PWD
+mkdir busy home stuck
+setup collect --db busy/s.db init
+setup collect --db busy/s.db instrument add instruments/client_post_session.csv
+setup collect --db busy/s.db client add C01
+if [ "$(id -u)" -eq 0 ]; then chown -R 65534:65534 busy home; fi
+chmod 555 stuck
+mkfifo letgo
+(echo "BEGIN IMMEDIATE;"; cat letgo >/dev/null; echo "COMMIT;") | as_user sqlite3 -cmd ".timeout 5000" busy/s.db &
+for _ in $(seq 50); do
+  ! sqlite3 -cmd ".timeout 0" busy/s.db "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+for h in home stuck; do
+  (cd stuck && printf '4\n4\n4\n4\n4\n2\n0\n\ny\n' |
+     HOME="$top/$h" ATTUNE_WAIT=0 as_user collect --db ../busy/s.db run client_post_session \
+       --client C01 --session 1 --quiet >/dev/null 2>"$top/kept-$h.err")
+  echo "exit $?"
+  sed -E "s|$top/||g; s/attune-unsaved-[^ ]*\.csv/attune-unsaved-TIME.csv/g; s/,20[0-9-]{8},/,TODAY,/" "$top/kept-$h.err"
+done
+echo "kept in the home folder: $(ls home | sed -E 's/-20[0-9T-]*Z/-TIME/'), mode $(stat -c %a home/attune-unsaved-*.csv); in the folder: $(ls stuck | wc -l) files"
+: >letgo
+wait
+chmod 755 stuck
