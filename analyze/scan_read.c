@@ -443,7 +443,7 @@ at_status scan_two_readers(scan *sc, const admin_filter *flt, int all_scales, in
     int started = 0;
     for (int k = 0; k < 2; k++) {
         reader_init(&r[k], sc, conn[k], all_scales, flt, &bl, (size_t)k);
-        if (started == k && pthread_create(&r[k].thread, NULL, reader_main, &r[k]) == 0)
+        if (started == k && thread_start(&r[k].thread, reader_main, &r[k]) == 0)
             started++;
     }
     if (started == 2) {

@@ -447,6 +447,27 @@ static void pending_drop(const char *tmp)
     pthread_mutex_unlock(&pending_lock);
 }
 
+/* The signals that stop a tool (stop_discard_outputs handles them), blocked
+ * in the calling thread; was gets the mask to put back. */
+static void stops_block(sigset_t *was)
+{
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stops, was);
+}
+
+int thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+    sigset_t was;
+    stops_block(&was);   /* the new thread starts with them blocked */
+    int rc = pthread_create(t, NULL, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &was, NULL);
+    return rc;
+}
+
 void outfile_discard_pending(void)
 {
     for (int i = 0; i < PENDING_SLOTS; i++)
@@ -475,12 +496,18 @@ at_status outfile_open(outfile *o, const char *path, at_err *err)
         goto fail;
     }
     sbuf_addf(&tmp, "%s.XXXXXX", path);
+    /* a stop that came between the file's making and its listing would
+     * leave it behind: the stop waits until it is listed */
+    sigset_t was;
+    stops_block(&was);
     if ((fd = mkstemp(tmp.buf)) < 0) {        /* created mode 0600 */
         e = errno;
+        pthread_sigmask(SIG_SETMASK, &was, NULL);
         goto fail;
     }
     o->tmp = sbuf_detach(&tmp);
     pending_add(o->tmp);
+    pthread_sigmask(SIG_SETMASK, &was, NULL);
     if ((o->fp = fdopen(fd, "w"))) {
         /* tables run to hundreds of megabytes: fewer, larger writes */
         o->iobuf = xmalloc(OUTFILE_BUFSIZE);

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdio.h>
 
 typedef enum at_status {
@@ -142,6 +143,11 @@ void outfile_release(outfile *o);
  * study's data behind.  Async-signal-safe: for a program's handler of
  * SIGINT and SIGTERM (lib/ installs none). */
 void outfile_discard_pending(void);
+/* pthread_create with SIGINT, SIGTERM and SIGHUP blocked in the new thread,
+ * so that a stop is taken by the thread that opens the outputs, never by a
+ * worker: outfile_open holds a stop back while it lists a new file, which
+ * holds nothing back in a thread that does not take the signal. */
+int thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* Where the first byte that is not part of well-formed UTF-8 lies in
  * s[0..len) (overlong forms, surrogates and code points past U+10FFFF are

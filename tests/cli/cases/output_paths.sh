@@ -80,6 +80,7 @@ was=$(cat res/* | sha256sum)
 # (job control on: a background job takes Ctrl-C as a foreground one does)
 for sig in TERM INT HUP; do
   for cmd in "analyze --db $db all --out-dir res --threads 1" \
+             "analyze --db $db all --out-dir res --threads 2" \
              "collect --db $db export client_post_session --format long -o res/export.csv"; do
     # the command is stopped once its temporary files are there, which a fast
     # machine may beat: tried again until it is stopped part way
@@ -94,6 +95,6 @@ for sig in TERM INT HUP; do
       { wait $pid; } 2>/dev/null
       [ $? -gt 128 ] && { stopped=yes; break; }
     done
-    echo "$sig ${cmd%% -*}: stopped part way $stopped; files left beside the outputs: $(ls res | grep -c '\.csv\.'); the outputs as before: $([ "$(cat res/* | sha256sum)" = "$was" ] && echo yes || echo NO)"
+    echo "$sig $(echo "$cmd" | sed 's/ --db [^ ]*//; s/ --out-dir res//; s/ client_post_session.*//'): stopped part way $stopped; files left beside the outputs: $(ls res | grep -c '\.csv\.'); the outputs as before: $([ "$(cat res/* | sha256sum)" = "$was" ] && echo yes || echo NO)"
   done
 done
