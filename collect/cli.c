@@ -209,6 +209,28 @@ int cli_session_number(const char *cmd, const char *text, long *out)
     return 1;
 }
 
+char *cli_therapist_code(store *s, const char *rater, const char *rater_code,
+                         const char *client, long session)
+{
+    if (!rater || strcmp(rater, "therapist") != 0 || (rater_code && *rater_code))
+        return NULL;
+    at_err err;
+    char *code = NULL;
+    session_info si = { 0 };
+    if (session && store_session_get(s, client, session, &si, &err) == AT_OK) {
+        code = si.therapist;
+        si.therapist = NULL;
+        session_info_release(&si);
+    } else if (store_client_find(s, client, &code, &err) != AT_OK) {
+        code = NULL;
+    }
+    if (code && !*code) {
+        free(code);
+        code = NULL;
+    }
+    return code;
+}
+
 int cli_no_client(const char *code)
 {
     return cli_fail("client '%s': no such client; add it with 'collect client add %s' or check "

@@ -102,6 +102,15 @@ extern const char *const cli_wide_lead_old[7];
  * of 1 or more); prints the usage error and returns 0 when it is not one. */
 int cli_session_number(const char *cmd, const char *text, long *out);
 
+/* The rater code a therapist's questionnaire takes when none is given: the
+ * therapist of the client's session number session (the client's
+ * therapist when that session is not recorded yet), so that it is the
+ * session therapist's own and a second one of the session is refused.
+ * Returns a code to free, or NULL when the rater is not a therapist, a code
+ * was given, or no therapist is recorded. */
+char *cli_therapist_code(store *s, const char *rater, const char *rater_code,
+                         const char *client, long session);
+
 /* Prints that there is no client with this code, and how to add one;
  * returns EXIT_FAIL. */
 int cli_no_client(const char *code);

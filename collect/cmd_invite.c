@@ -54,7 +54,7 @@ static void invite_opts(struct invite_args *a, opt_spec *o)
         { "--session", "N", "session N of the client", &a->session, NULL },
         { "--rater", "R", "who answers: client (default), therapist or observer", &a->rater,
           NULL },
-        { "--rater-code", "X", "which therapist or observer answers", &a->rater_code, NULL },
+        { "--rater-code", "X", "which therapist or observer answers; a therapist's link without it is for the session's therapist", &a->rater_code, NULL },
         { "--expires", "D", "how long the link stays open: 7d (default), 48h, 30m, 1d12h",
           &a->expires, NULL },
         { "--base-url", "URL", "where 'collect serve' is reached from the respondent's device "
@@ -196,6 +196,7 @@ static int invite_make(struct invite_args *a, const char *db)
     store *s = cli_open(db, STORE_WRITE);
     record_catalog *cat = s ? record_catalog_new(s) : NULL;
     sbuf url = SBUF_INIT;
+    char *own_code = NULL;
     at_err err;
     if (!s)
         goto out;
@@ -225,6 +226,11 @@ static int invite_make(struct invite_args *a, const char *db)
     if ((rc = pick_session(s, a, &session)) != EXIT_OK)
         goto out;
     rc = EXIT_FAIL;
+    /* a therapist's link is for the session therapist unless --rater-code
+     * says whose */
+    own_code = cli_therapist_code(s, a->rater, a->rater_code, a->client, session);
+    if (own_code)
+        a->rater_code = own_code;
 
     char tok[WEBLINK_TOKEN_LEN + 1], code[WEBLINK_CODE_LEN + 2], th[65], ch[65], until[21];
     if (weblink_new(tok, code, &err) != AT_OK) {
@@ -258,6 +264,7 @@ static int invite_make(struct invite_args *a, const char *db)
     }
     rc = fflush(stdout) == 0 ? EXIT_OK : cli_fail("standard output: cannot write");
 out:
+    free(own_code);
     sbuf_release(&url);
     record_catalog_free(cat);
     store_close(s);

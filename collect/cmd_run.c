@@ -207,8 +207,10 @@ static size_t answers_given(const dict_instrument *in, const char *const *vals)
 }
 
 /* Refuses a second administration of the same session, instrument and rater
- * before any question is asked. */
-static int already_given(store *s, const struct run_args *a, long session)
+ * before any question is asked; also_blank: the rater code is the session
+ * therapist's, which a therapist's questionnaire stored with a blank code
+ * stands for too. */
+static int already_given(store *s, const struct run_args *a, long session, int also_blank)
 {
     long aid, iid;
     at_err err;
@@ -217,6 +219,9 @@ static int already_given(store *s, const struct run_args *a, long session)
     at_status st = store_admin_find(s, a->instrument, a->client, session, a->rater,
                                     own ? NULL : a->rater_code ? a->rater_code : "", &aid, &iid,
                                     &err);
+    if (st == AT_ENOTFOUND && also_blank)
+        st = store_admin_find(s, a->instrument, a->client, session, a->rater, "", &aid, &iid,
+                              &err);
     if (st == AT_EINVAL && own)
         st = AT_OK;   /* several: given already all the same */
     if (st == AT_ENOTFOUND)
@@ -238,7 +243,7 @@ int cmd_run(int argc, char **argv, const char *db)
         { "--session", "N", "session N of the client", &a.session, NULL },
         { "--rater", "R", "who answers: client (default), therapist or observer", &a.rater,
           NULL },
-        { "--rater-code", "X", "which therapist or observer answers (e.g. a supervisor code)",
+        { "--rater-code", "X", "which therapist or observer answers (e.g. a supervisor code); a therapist's questionnaire without it is the session therapist's",
           &a.rater_code, NULL },
         { "--quiet", NULL, "do not print the scale scores after saving (for a client answering "
                            "on the clinician's screen)", NULL, &a.quiet },
@@ -265,6 +270,7 @@ int cmd_run(int argc, char **argv, const char *db)
         return EXIT_FAIL;
     record_catalog *cat = record_catalog_new(s);
     session_info si = { 0 };
+    char *own_code = NULL;
     run_dialog d = { 0 };
     at_err err;
 
@@ -303,6 +309,11 @@ int cmd_run(int argc, char **argv, const char *db)
         }
         reused = session != 0;
     }
+    /* a therapist's questionnaire is the session therapist's own unless
+     * --rater-code says whose */
+    own_code = cli_therapist_code(s, a.rater, a.rater_code, a.client, session);
+    if (own_code)
+        a.rater_code = own_code;
     int have_session = 0;
     if (session) {
         at_status st = store_session_get(s, a.client, session, &si, &err);
@@ -311,7 +322,7 @@ int cmd_run(int argc, char **argv, const char *db)
             goto out;
         }
         have_session = st == AT_OK;
-        if (have_session && already_given(s, &a, session))
+        if (have_session && already_given(s, &a, session, own_code != NULL))
             goto out;
     }
 
@@ -383,6 +394,7 @@ int cmd_run(int argc, char **argv, const char *db)
 out:
     if (d.in)
         run_dialog_release(&d);
+    free(own_code);
     session_info_release(&si);
     record_catalog_free(cat);
     store_close(s);

@@ -19,3 +19,7 @@ run collect invite revoke 1
 run collect invite revoke 1
 echo "\$ collect invite list --csv (without the times)"
 collect invite list --csv | cut -d, -f1-5,8
+echo "# a therapist's link without --rater-code is for the session's therapist"
+collect invite client_post_session --client C1 --session 3 --rater therapist | sed -n 1p | sed 's/; open until .*//'
+collect invite client_post_session --client C1 --session 3 --rater therapist --rater-code S9 | sed -n 1p | sed 's/; open until .*//'
+collect invite list --csv | cut -d, -f1-5,8

@@ -131,3 +131,19 @@ awk 'length > 39' narrow.out
 sed -n '1,2p; /^> ?$/,/^$/p' narrow.out | sed -n '1,/^$/p'
 sed -n '/^> zz/,$p' narrow.out
 cat narrow.err
+
+echo "# a therapist's questionnaire without --rater-code is the session therapist's"
+echo "# own, under their code; a second is refused, and so it is when the first"
+echo "# was imported with a blank code (which stands for the session's therapist)"
+feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' \
+  collect run client_post_session --client C001 --session 9 --rater therapist --quiet >/dev/null
+sql "SELECT a.rater, a.rater_code FROM administrations a JOIN sessions s ON s.id = a.session_id WHERE s.number = 9"
+run collect run client_post_session --client C001 --session 9 --rater therapist
+printf '%s\n%s\n' "attune.client,attune.therapist,attune.session,attune.date,attune.modality,attune.rater,attune.rater_code,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture" \
+  "C001,T01,10,2026-03-20,,therapist,,4,4,4,4,4,4,0" >blank_code.csv
+collect import client_post_session blank_code.csv >/dev/null
+run collect run client_post_session --client C001 --session 10 --rater therapist
+echo "# with --rater-code, a co-therapist's questionnaire of the same session"
+feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' \
+  collect run client_post_session --client C001 --session 9 --rater therapist --rater-code T02 --quiet >/dev/null
+sql "SELECT a.rater_code FROM administrations a JOIN sessions s ON s.id = a.session_id WHERE s.number = 9 ORDER BY a.id"
