@@ -13,12 +13,12 @@ static void on_stop(int sig)
     raise(sig);   /* delivered once this handler returns: the usual ending */
 }
 
-void stop_discard_outputs(void)
+void stop_handle(void (*fn)(int))
 {
     static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
+    sa.sa_handler = fn;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction was;
@@ -26,4 +26,9 @@ void stop_discard_outputs(void)
             continue;
         sigaction(sigs[i], &sa, NULL);
     }
+}
+
+void stop_discard_outputs(void)
+{
+    stop_handle(on_stop);
 }

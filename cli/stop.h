@@ -12,4 +12,10 @@
  * cleanly on its own (collect run, import) installs its handler after. */
 void stop_discard_outputs(void);
 
+/* Makes fn the handler of SIGINT, SIGTERM and SIGHUP, without SA_RESTART
+ * (a read under way returns), except for a signal ignored when the program
+ * started (nohup's SIGHUP, a background job's SIGINT), which stays
+ * ignored. */
+void stop_handle(void (*fn)(int));
+
 #endif

@@ -1,5 +1,6 @@
 /* cli.c: helpers shared by collect's commands. */
 #include "cli.h"
+#include "stop.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -76,20 +77,7 @@ static void on_stop(int sig)
 
 void cli_catch_stop(void)
 {
-    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0; /* no SA_RESTART: a read in progress returns */
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        struct sigaction was;
-        /* a signal ignored when the program started stays so: nohup's
-         * SIGHUP, a background job's SIGINT */
-        if (sigaction(sigs[i], NULL, &was) == 0 && was.sa_handler == SIG_IGN)
-            continue;
-        sigaction(sigs[i], &sa, NULL);
-    }
+    stop_handle(on_stop);   /* no SA_RESTART: a read in progress returns */
     store_wait_stop(&stop_signal);
 }
 
