@@ -343,6 +343,7 @@ int cmd_run(int argc, char **argv, const char *db)
     util_now_iso(started);
     cli_catch_stop();
     run_dialog_init(&d, in, !isatty(STDIN_FILENO));
+    flow_set_rater(d.fl, a.rater);
     run_end end = run_dialog_go(&d);
     if (end != RUN_SAVE) {
         putchar('\n');

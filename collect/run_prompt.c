@@ -456,7 +456,7 @@ void run_say_closing(const run_dialog *d)
     size_t n = flow_closing(d->fl, idx, d->in->nfields);
     putchar('\n');
     if (!n)
-        say(0, flow_closing_default());
+        say(0, flow_closing_default(d->fl));
     for (size_t t = 0; t < n; t++)
         say(0, d->in->fields[idx[t]].label);
     free(idx);

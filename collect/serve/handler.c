@@ -127,6 +127,7 @@ typedef struct link {
     long id;
     long instrument_id;
     char state[16];
+    char rater[16];
     char *flow_state;
     size_t n;
     char **values;
@@ -138,6 +139,7 @@ static int copy_link(const invite_view *v, void *ctx)
     l->id = v->id;
     l->instrument_id = v->instrument_id;
     snprintf(l->state, sizeof l->state, "%s", v->state);
+    snprintf(l->rater, sizeof l->rater, "%s", v->rater ? v->rater : "client");
     l->flow_state = xstrdup(v->flow_state);
     l->n = v->n;
     l->values = xcalloc(v->n ? v->n : 1, sizeof *l->values);
@@ -256,6 +258,7 @@ static at_status save(serve_app *app, serve_conn *sc, const link *l, const dict_
 static flow *link_flow(const link *l, const dict_instrument *in)
 {
     flow *fl = flow_new(in);
+    flow_set_rater(fl, l->rater);
     if (l->flow_state)
         flow_state_read(fl, (const char *const *)l->values, l->flow_state);
     return fl;
@@ -274,6 +277,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     int answered = strcmp(l->state, "answered") == 0;
     if (answered || (strcmp(l->state, "pending") != 0 && strcmp(l->state, "started") != 0)) {
         flow *done = flow_new(in);
+        flow_set_rater(done, l->rater);
         reply(rp, 410);
         if (answered)
             page_thanks(&rp->body, done);

@@ -481,7 +481,7 @@ void page_thanks(sbuf *out, const flow *fl)
     sbuf_adds(out, "<h1>All done</h1>\n");
     if (!n) {
         sbuf_adds(out, "<p>");
-        html_escape(out, flow_closing_default());
+        html_escape(out, flow_closing_default(fl));
         sbuf_adds(out, "</p>\n");
     }
     for (size_t i = 0; i < n && i < sizeof idx / sizeof idx[0]; i++) {

@@ -16,6 +16,7 @@ struct flow {
     size_t cur;               /* the field on screen at FLOW_QUESTION */
     flow_screen where;
     int changing;             /* a change made from the review is being walked */
+    int not_client;           /* answered by a therapist or an observer */
 };
 
 int flow_is_question(const dict_field *f)
@@ -175,8 +176,15 @@ size_t flow_closing(const flow *fl, size_t *idx, size_t max)
     return texts_between(fl, after_previous_question(fl, end), end, idx, max);
 }
 
-const char *flow_closing_default(void)
+void flow_set_rater(flow *fl, const char *rater)
 {
+    fl->not_client = rater && strcmp(rater, "client") != 0;
+}
+
+const char *flow_closing_default(const flow *fl)
+{
+    if (fl->not_client)
+        return "Thank you. Your answers are saved in the study.";
     return "Thank you. Your answers are saved. They are read by the people who look after "
            "your care or run this study, and no one else.";
 }

@@ -57,7 +57,11 @@ size_t flow_texts(const flow *fl, size_t *idx, size_t max);
  * question), as flow_texts.  When there are none, a face shows
  * flow_closing_default(). */
 size_t flow_closing(const flow *fl, size_t *idx, size_t max);
-const char *flow_closing_default(void);
+/* Who answers: "client" (the default), "therapist" or "observer".  It
+ * chooses flow_closing_default's words: a client is told who reads the
+ * answers; a therapist or an observer only that they are saved. */
+void flow_set_rater(flow *fl, const char *rater);
+const char *flow_closing_default(const flow *fl);
 
 /* Where the question on screen stands among the questions shown now:
  * *k of *n.  *exact is 0 when branching could still change the count (a

@@ -309,7 +309,16 @@ static void test_answer_text(void **state)
     flow_answer_text(in, &in->fields[F_MORE], flow_values(fl), &sb);
     assert_string_equal(sbuf_str(&sb), "(skipped)");
     sbuf_release(&sb);
-    assert_true(strlen(flow_closing_default()) > 10);
+    /* the closing words: a client is told who reads the answers, a
+     * therapist or an observer is not spoken to about their care */
+    assert_non_null(strstr(flow_closing_default(fl), "your care"));
+    flow_set_rater(fl, "therapist");
+    assert_null(strstr(flow_closing_default(fl), "your care"));
+    assert_non_null(strstr(flow_closing_default(fl), "saved"));
+    flow_set_rater(fl, "observer");
+    assert_null(strstr(flow_closing_default(fl), "your care"));
+    flow_set_rater(fl, "client");
+    assert_non_null(strstr(flow_closing_default(fl), "your care"));
     assert_ptr_equal(flow_instrument(fl), in);
     flow_mark_saved(fl);
     assert_int_equal(flow_where(fl), FLOW_DONE);
