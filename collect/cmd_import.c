@@ -482,7 +482,10 @@ int cmd_import(int argc, char **argv, const char *db)
     cat = record_catalog_new(im.s);
     im.in = record_catalog_latest(cat, name, &im.instrument_id, &err);
     if (!im.in) {
-        cli_fail("%s", err.msg);
+        if (err.code == AT_ENOTFOUND)
+            cli_no_instrument(name);
+        else
+            cli_fail("%s", err.msg);
         goto out;
     }
     instrument_info ii = { 0 };
