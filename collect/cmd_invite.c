@@ -54,7 +54,9 @@ static void invite_opts(struct invite_args *a, opt_spec *o)
         { "--session", "N", "session N of the client", &a->session, NULL },
         { "--rater", "R", "who answers: client (default), therapist or observer", &a->rater,
           NULL },
-        { "--rater-code", "X", "which therapist or observer answers; a therapist's link without it is for the session's therapist", &a->rater_code, NULL },
+        { "--rater-code", "X", "which therapist or observer answers; a therapist's link "
+                               "without it is for the session's therapist",
+          &a->rater_code, NULL },
         { "--expires", "D", "how long the link stays open: 7d (default), 48h, 30m, 1d12h",
           &a->expires, NULL },
         { "--base-url", "URL", "where 'collect serve' is reached from the respondent's device "

@@ -243,7 +243,8 @@ int cmd_run(int argc, char **argv, const char *db)
         { "--session", "N", "session N of the client", &a.session, NULL },
         { "--rater", "R", "who answers: client (default), therapist or observer", &a.rater,
           NULL },
-        { "--rater-code", "X", "which therapist or observer answers (e.g. a supervisor code); a therapist's questionnaire without it is the session therapist's",
+        { "--rater-code", "X", "which therapist or observer answers (e.g. a supervisor code); a "
+                               "therapist's questionnaire without it is the session therapist's",
           &a.rater_code, NULL },
         { "--quiet", NULL, "do not print the scale scores after saving (for a client answering "
                            "on the clinician's screen)", NULL, &a.quiet },
@@ -353,7 +354,8 @@ int cmd_run(int argc, char **argv, const char *db)
         int cut = end == RUN_INTERRUPTED || (end == RUN_EOF && isatty(STDIN_FILENO));
         if (cut && answers_given(in, flow_values(d.fl))) {
             cli_fail("%s; nothing was saved in the study",
-                     end == RUN_EOF ? "the terminal's input ended" : cli_stop_words(cli_stop_signal()));
+                     end == RUN_EOF ? "the terminal's input ended"
+                                    : cli_stop_words(cli_stop_signal()));
             keep_unsaved(s, in, &a, session, have_session ? &si : NULL, flow_values(d.fl),
                          flow_where(d.fl) == FLOW_REVIEW);
             goto out;

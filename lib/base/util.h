@@ -141,12 +141,12 @@ void outfile_release(outfile *o);
 /* Removes the temporary file of every outfile opened and neither committed
  * nor released, so that an output cut off leaves no partial copy of the
  * study's data behind.  Async-signal-safe: for a program's handler of
- * SIGINT and SIGTERM (lib/ installs none). */
+ * SIGINT, SIGTERM and SIGHUP (lib/ installs none). */
 void outfile_discard_pending(void);
 /* pthread_create with SIGINT, SIGTERM and SIGHUP blocked in the new thread,
  * so that a stop is taken by the thread that opens the outputs, never by a
- * worker: outfile_open holds a stop back while it lists a new file, which
- * holds nothing back in a thread that does not take the signal. */
+ * worker.  outfile_open blocks a stop while it makes and lists a new file,
+ * which only helps when no other thread can take the stop meanwhile. */
 int thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /* Where the first byte that is not part of well-formed UTF-8 lies in
