@@ -580,6 +580,15 @@ static void report_client(void *st, const an_client *c)
     rp->latest_client_only = rp->prev_client_only = 0;
 }
 
+/* A text line "head: list", wrapped to the report's width. */
+static void text_list(report *rp, const char *head, const char *list)
+{
+    sbuf line = SBUF_INIT;
+    sbuf_addf(&line, "%s: %s", head, list);
+    rtext_para(rp->fp, line.buf, rp->width, "", "  ");
+    sbuf_release(&line);
+}
+
 static int report_finish(void *st)
 {
     report *rp = st;
@@ -589,22 +598,18 @@ static int report_finish(void *st)
         fwrite(rp->never_csv.buf, 1, rp->never_csv.len, rp->fp);
     if (rp->format != FMT_TEXT)
         return 0;
-    if (rp->printed == 0 && rp->quiet.len == 0) {
+    const char *who = rp->cx->o->rater ? rp->cx->o->rater : "rater";
+    if (!rp->rated_clients) {
         /* no client had a questionnaire of the rater: nothing was looked at */
-        fprintf(rp->fp, "no questionnaires from the %s to report on\n",
-                rp->cx->o->rater ? rp->cx->o->rater : "rater");
+        fprintf(rp->fp, "no questionnaires from the %s to report on\n", who);
     } else if (rp->quiet.len) {
-        sbuf line = SBUF_INIT;
-        sbuf_addf(&line, "no alerts: %s", rp->quiet.buf);
-        rtext_para(rp->fp, line.buf, rp->width, "", "  ");
-        sbuf_release(&line);
+        text_list(rp, "no alerts", rp->quiet.buf);
     }
     if (rp->rated_clients && rp->never.len) {
-        sbuf line = SBUF_INIT;
-        sbuf_addf(&line, "no questionnaire from the %s yet: %s",
-                  rp->cx->o->rater ? rp->cx->o->rater : "rater", rp->never.buf);
-        rtext_para(rp->fp, line.buf, rp->width, "", "  ");
-        sbuf_release(&line);
+        sbuf head = SBUF_INIT;
+        sbuf_addf(&head, "no questionnaire from the %s yet", who);
+        text_list(rp, head.buf, rp->never.buf);
+        sbuf_release(&head);
     }
     return 0;
 }
