@@ -43,6 +43,16 @@ const char *store_rater_code(const char *rater, const char *client, const char *
     return NULL;
 }
 
+at_status store_check_rater_code(const char *rater, const char *client, const char *code,
+                                 const char **out, at_err *err)
+{
+    *out = store_rater_code(rater, client, code);
+    if (!*out)
+        return at_fail(err, AT_EINVAL, "a client's own rating takes the client's code ('%s') "
+                       "as its rater code, not '%s'", client, code);
+    return **out ? store_check_code("rater", *out, err) : AT_OK;
+}
+
 static at_status check_rec(const admin_rec *r, at_err *err)
 {
     at_status rc = store_check_code("client", r->client, err);
@@ -59,11 +69,8 @@ static at_status check_rec(const admin_rec *r, at_err *err)
     if (!one_of(r->rater, store_raters))
         return at_fail(err, AT_EINVAL, "'%s' is not a rater (client, therapist or observer)",
                        r->rater ? r->rater : "");
-    const char *code = store_rater_code(r->rater, r->client, r->rater_code);
-    if (!code)
-        return at_fail(err, AT_EINVAL, "a client's own rating takes the client's code ('%s') "
-                       "as its rater code, not '%s'", r->client, r->rater_code);
-    if (*code && (rc = store_check_code("rater", code, err)) != AT_OK)
+    const char *code;
+    if ((rc = store_check_rater_code(r->rater, r->client, r->rater_code, &code, err)) != AT_OK)
         return rc;
     if (!one_of(r->status, statuses))
         return at_fail(err, AT_EINVAL, "'%s' is not a status (complete or partial)",

@@ -219,6 +219,11 @@ at_status store_pg_reconnect(store *s, at_err *err);
 
 /* Checks shared by the public functions. */
 at_status store_check_code(const char *what, const char *code, at_err *err);
+/* The rater code a rating is stored with (store_rater_code), into *out,
+ * checked: AT_EINVAL when a client's own rating names another code or the
+ * code is not one (store_check_code). */
+at_status store_check_rater_code(const char *rater, const char *client, const char *code,
+                                 const char **out, at_err *err);
 at_status store_check_date(const char *date, at_err *err);
 at_status store_check_modality(const char *modality, at_err *err);
 

@@ -124,11 +124,8 @@ at_status store_invite_add(store *s, const invite_rec *r, long *id, at_err *err)
     if (!store_is_rater(r->rater))
         return at_fail(err, AT_EINVAL, "'%s' is not a rater (client, therapist or observer)",
                        r->rater ? r->rater : "");
-    const char *code = store_rater_code(r->rater, r->client, r->rater_code);
-    if (!code)
-        return at_fail(err, AT_EINVAL, "a client's own rating takes the client's code ('%s') "
-                       "as its rater code, not '%s'", r->client, r->rater_code);
-    if (*code && (rc = store_check_code("rater", code, err)) != AT_OK)
+    const char *code;
+    if ((rc = store_check_rater_code(r->rater, r->client, r->rater_code, &code, err)) != AT_OK)
         return rc;
     if (!is_hash(r->token_hash) || !is_hash(r->code_hash))
         return at_fail(err, AT_EINVAL, "a link needs the sha256 of its token and access code");
