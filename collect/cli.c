@@ -231,6 +231,17 @@ int cli_no_instrument(const char *name)
                     "FILE.csv' (see 'collect instrument list')", name);
 }
 
+const dict_instrument *cli_instrument_latest(record_catalog *cat, const char *name, long *iid)
+{
+    at_err err;
+    const dict_instrument *in = record_catalog_latest(cat, name, iid, &err);
+    if (!in && err.code == AT_ENOTFOUND)
+        cli_no_instrument(name);
+    else if (!in)
+        cli_fail("%s", err.msg);
+    return in;
+}
+
 int cli_no_session(const char *client, long number)
 {
     return cli_fail("client '%s' has no session %ld (see 'collect session list --client %s')",

@@ -119,6 +119,11 @@ int cli_no_client(const char *code);
  * returns EXIT_FAIL. */
 int cli_no_instrument(const char *name);
 
+/* The latest version of instrument name (its id into *iid when iid is not
+ * NULL), or NULL after saying why: no such instrument (cli_no_instrument),
+ * or the store's error. */
+const dict_instrument *cli_instrument_latest(record_catalog *cat, const char *name, long *iid);
+
 /* Prints that the client has no session of this number, and where the
  * client's sessions are listed; returns EXIT_FAIL. */
 int cli_no_session(const char *client, long number);

@@ -480,14 +480,9 @@ int cmd_import(int argc, char **argv, const char *db)
     if (!im.s)
         goto out;
     cat = record_catalog_new(im.s);
-    im.in = record_catalog_latest(cat, name, &im.instrument_id, &err);
-    if (!im.in) {
-        if (err.code == AT_ENOTFOUND)
-            cli_no_instrument(name);
-        else
-            cli_fail("%s", err.msg);
+    im.in = cli_instrument_latest(cat, name, &im.instrument_id);
+    if (!im.in)
         goto out;
-    }
     instrument_info ii = { 0 };
     if (store_instrument_by_id(im.s, im.instrument_id, &ii, &err) != AT_OK) {
         cli_fail("%s", err.msg);

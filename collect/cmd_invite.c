@@ -212,14 +212,9 @@ static int invite_make(struct invite_args *a, const char *db)
         goto out;
     }
     long iid = 0, session = 0, id = 0;
-    const dict_instrument *in = record_catalog_latest(cat, a->instrument, &iid, &err);
-    if (!in) {
-        if (err.code == AT_ENOTFOUND)
-            cli_no_instrument(a->instrument);
-        else
-            cli_fail("%s", err.msg);
+    const dict_instrument *in = cli_instrument_latest(cat, a->instrument, &iid);
+    if (!in)
         goto out;
-    }
     if (in->is_template) {
         cli_fail("instrument '%s' is a template: its licensed wording is still to be pasted "
                  "in (see instruments/README.md), so it is not given to anyone", a->instrument);

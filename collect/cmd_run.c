@@ -285,14 +285,9 @@ int cmd_run(int argc, char **argv, const char *db)
         goto out;
     }
     long iid = 0;
-    const dict_instrument *in = record_catalog_latest(cat, a.instrument, &iid, &err);
-    if (!in) {
-        if (err.code == AT_ENOTFOUND)
-            cli_no_instrument(a.instrument);
-        else
-            cli_fail("%s", err.msg);
+    const dict_instrument *in = cli_instrument_latest(cat, a.instrument, &iid);
+    if (!in)
         goto out;
-    }
     if (in->is_template) {
         cli_fail("instrument '%s' is a template whose wording is still to be pasted in "
                  "(@TEMPLATE); paste the licensed wording into its dictionary, remove "
