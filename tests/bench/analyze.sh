@@ -12,7 +12,9 @@
 #     analyze has that option (the two outputs are compared byte for byte);
 # and prints the ratio of analyze all to the scan (target of issue 6: at most
 # 2) and its peak memory (target: under 64 MB), and the size of each output.
-# Then it times dd writing as many bytes as analyze all wrote into a new
+# Then it times SQLite handing over the columns analyze reads, with nothing
+# done with them (tests/bench/read_floor.c), in row id order and in
+# analyze's order, and dd writing as many bytes as analyze all wrote into a new
 # file, 64 KiB at a time: the least that writing the tables costs by itself,
 # shown as a ratio to the scan beside the target.
 # Each timed step runs twice; the figures are the shorter wall and CPU (user +
@@ -89,6 +91,20 @@ for run in 1 2; do
 done
 printf '      %s\n' "$(cat "$work/last.out")"
 
+# What SQLite costs by itself to hand over the columns analyze reads
+# (tests/bench/read_floor.c, every column fetched, nothing done with it):
+# in row id order, the cheapest order there is, and in analyze's order (the
+# walk of clients, sessions and administrations its one ordered pass makes).
+cc -O2 -Wall -Wextra -o "$work/read_floor" "$top/tests/bench/read_floor.c" -lsqlite3
+for mode in rowid walk; do
+  echo "-- SQLite reading analyze's columns in $([ $mode = rowid ] && echo "row id order" || echo "analyze's order")"
+  for run in 1 2; do
+    timed "$work/read_floor" "$db" $mode
+    note "read-$mode" "reading, run $run"
+  done
+  printf '      %s\n' "$(cat "$work/last.out")"
+done
+
 variants=(default)
 if "$analyze" all --help 2>&1 | grep -q -- '--threads'; then
   variants=(threads1 default)
@@ -144,6 +160,8 @@ row() {
     "$(ratio "${best_secs[$2]}" "${best_secs[scan]}")" "$(ratio "${best_cpu[$2]}" "${best_cpu[scan]}")"
 }
 row "sqlite3 scan of administrations" scan
+row "SQLite: columns in row id order" read-rowid
+row "SQLite: columns in analyze's order" read-walk
 row "dd: writing as many bytes" floor
 for v in "${variants[@]}"; do
   case $v in
@@ -163,6 +181,8 @@ for v in "${variants[@]}"; do
 done
 printf '   writing the %s bytes of the tables alone takes %s x the scan\n' "$out_bytes" \
   "$(ratio "${best_secs[floor]}" "${best_secs[scan]}")"
+printf '   reading the columns analyze needs alone takes %s x the scan in row id order, %s x in its order\n' \
+  "$(ratio "${best_secs[read-rowid]}" "${best_secs[scan]}")" "$(ratio "${best_secs[read-walk]}" "${best_secs[scan]}")"
 
 # ---- where the time goes ----------------------------------------------------
 
