@@ -1,7 +1,7 @@
 /* read_floor.c: the least that reading a study through SQLite costs, for
  * tests/bench/analyze.sh (a benchmark tool, not part of attune).
  *
- * usage: read_floor STUDY scan|rowid|walk
+ * usage: read_floor STUDY scan|rowid|order|walk
  *   scan   the bare scan the benchmark times in sqlite3: count(*) and
  *          sum(length(answers)) of administrations, here in one statement
  *          stepped from C, so that the three modes differ only in what
@@ -9,6 +9,9 @@
  *   rowid  every column analyze reads from administrations (id, session,
  *          instrument version, rater, rater code, status, the packed
  *          answers), in row id order, the cheapest order there is;
+ *   order  analyze's order alone: the same walk, with only the columns
+ *          the indexes hold (no row of a session or an administration is
+ *          read);
  *   walk   the statement analyze runs for its ordered pass (clients by
  *          code, their sessions by number, each session's administrations
  *          by rater, rater code and id), every column of it.
@@ -27,22 +30,29 @@ static const char *const rowid_sql =
     "SELECT id, session_id, instrument_id, rater, rater_code, status, answers"
     " FROM administrations";
 
+#define WALK_FROM                                                                         \
+    " FROM clients c"                                                                     \
+    " CROSS JOIN sessions se ON se.client_id = c.id"                                      \
+    " CROSS JOIN administrations a ON a.session_id = se.id"                               \
+    " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id"
+
+static const char *const order_sql =
+    "SELECT a.id, c.code, se.number, a.rater, a.rater_code" WALK_FROM;
+
 static const char *const walk_sql =
     "SELECT a.id, c.code, se.therapist_id, se.number, se.date, coalesce(se.modality, ''),"
     " a.instrument_id, a.rater, a.rater_code, a.status, NULL, NULL, NULL, a.answers"
-    " FROM clients c"
-    " CROSS JOIN sessions se ON se.client_id = c.id"
-    " CROSS JOIN administrations a ON a.session_id = se.id"
-    " ORDER BY c.code, se.number, a.rater, a.rater_code, a.id";
+    WALK_FROM;
 
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s STUDY scan|rowid|walk\n", argv[0]);
+        fprintf(stderr, "usage: %s STUDY scan|rowid|order|walk\n", argv[0]);
         return 2;
     }
     const char *sql = strcmp(argv[2], "scan") == 0    ? scan_sql
                       : strcmp(argv[2], "rowid") == 0 ? rowid_sql
+                      : strcmp(argv[2], "order") == 0 ? order_sql
                       : strcmp(argv[2], "walk") == 0  ? walk_sql
                                                       : NULL;
     if (!sql) {
