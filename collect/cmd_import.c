@@ -76,8 +76,10 @@ static void usage(void)
           "--format redcap' writes, are read when present); a date the file does not\n"
           "hold stays unknown.  <form>_complete 2 (complete) is a complete\n"
           "administration, 0 (incomplete) and 1 (unverified) partial ones, whose\n"
-          "required answers may be missing.  redcap_survey_identifier and\n"
-          "<form>_timestamp are left out.  The rater is the client.\n"
+          "required answers may be missing; a form marked 2 with a required answer\n"
+          "blank (REDCap lets a user save past its prompt) is partial, with a warning.\n"
+          "redcap_survey_identifier and <form>_timestamp are left out.  The rater is\n"
+          "the client.\n"
           "\n"
           "Nothing is imported when any row is bad: every problem is reported as\n"
           "'FILE' line N: 'column': reason (the first 50, then a count).  A session that\n"
@@ -319,8 +321,8 @@ static int on_row(const csvrow *row, void *ctx)
                 return 0;           /* nothing of this instrument in the row */
         }
         size_t lead_bad = import_check_lead(im, &wide, &lv);
+        import_check_answers(im, &wide);   /* may find a complete form partial */
         lv.partial = im->row_partial;
-        import_check_answers(im, &wide);
         /* the session and administration checks need sound leading cells */
         batch_row(im, rd->cur, row->line, &lv, !lead_bad && use > 0);
     }

@@ -165,6 +165,29 @@ static void compare_calcs(importer *im, const csvrow *row, const char *client)
     }
 }
 
+/* A form REDCap marks complete may still have required answers blank:
+ * REDCap lets its user save past the prompt, and its data import does not
+ * ask for them.  attune calls such an administration partial, and says so. */
+static void redcap_required_blank(importer *im, const csvrow *row)
+{
+    const dict_instrument *in = im->in;
+    size_t first = 0;
+    size_t n = instrument_required_blank(in, (const char *const *)im->vals, im->valid, &first);
+    if (!n)
+        return;
+    im->row_partial = 1;
+    const char *client = im->lead[LEAD_CLIENT] >= 0
+                             ? import_trim(row->fields[im->lead[LEAD_CLIENT]]) : "";
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "'%s' line %ld: '%s'", im->path, row->line, in->fields[first].name);
+    if (n > 1)
+        sbuf_addf(&sb, " and %zu more required field%s", n - 1, n > 2 ? "s" : "");
+    sbuf_addf(&sb, " left blank in a form REDCap marks complete (record '%s'): imported as "
+              "partial", client);
+    msgs_addf(&im->warnings, "%s", sbuf_str(&sb));
+    sbuf_release(&sb);
+}
+
 void import_clear_vals(importer *im)
 {
     for (size_t c = 0; c < im->in->ncols; c++) {
@@ -215,6 +238,8 @@ void import_check_answers(importer *im, const csvrow *row)
     }
     if (im->branch_on_calc || im->has_calc_cols)
         instrument_compute(in, im->vals);
+    if (im->redcap && !im->row_partial)
+        redcap_required_blank(im, row);
     instrument_check_as(in, (const char *const *)im->vals, im->valid, im->row_partial,
                         import_prefix(im, &im->reading, row->line), im->reading.msgs);
     if (im->has_calc_cols && im->reading.msgs->n == before)

@@ -119,6 +119,57 @@ size_t instrument_check_known(const dict_instrument *in, const char *const *vals
     return instrument_check_as(in, vals, valid, 0, prefix, problems);
 }
 
+/* Whether field f of in has an answer in vals: a cell that is not blank,
+ * and for a checkbox an option ticked.  Cells c with valid[c] set are
+ * taken as normalised; any other is normalised here, and one that does not
+ * normalise sets *invalid and, when problems is given, adds its reason. */
+static int field_answered(const dict_instrument *in, const dict_field *f,
+                          const char *const *vals, const unsigned char *valid,
+                          const char *prefix, at_msgs *problems, int *invalid)
+{
+    int answered = 0;
+    *invalid = 0;
+    for (size_t k = 0; k < f->ncol; k++) {
+        const char *v = vals[f->col + k];
+        if (blank_cell(v))
+            continue;
+        if (valid && valid[f->col + k]) {
+            if (f->type != FT_CHECKBOX || strcmp(v, "1") == 0)
+                answered = 1;
+            continue;
+        }
+        char *norm, why[512];
+        if (!field_normalize(f, v, &norm, why, sizeof why)) {
+            if (problems)
+                msgs_addf(problems, "%s'%s': %s", prefix, in->cols[f->col + k].name, why);
+            *invalid = 1;
+            continue;
+        }
+        /* an unticked checkbox option is not an answer */
+        if (f->type != FT_CHECKBOX || strcmp(norm, "1") == 0)
+            answered = 1;
+        free(norm);
+    }
+    return answered;
+}
+
+size_t instrument_required_blank(const dict_instrument *in, const char *const *vals,
+                                 const unsigned char *valid, size_t *first)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < in->nfields; i++) {
+        const dict_field *f = &in->fields[i];
+        int invalid;
+        if (!f->required || f->type == FT_DESCRIPTIVE || f->type == FT_CALC ||
+            field_answered(in, f, vals, valid, NULL, NULL, &invalid) || invalid ||
+            !instrument_shown(in, i, vals))
+            continue;
+        if (n++ == 0 && first)
+            *first = i;
+    }
+    return n;
+}
+
 size_t instrument_check_as(const dict_instrument *in, const char *const *vals,
                            const unsigned char *valid, int partial, const char *prefix,
                            at_msgs *problems)
@@ -130,27 +181,8 @@ size_t instrument_check_as(const dict_instrument *in, const char *const *vals,
         const dict_field *f = &in->fields[i];
         if (f->type == FT_DESCRIPTIVE || f->type == FT_CALC)
             continue;
-        int answered = 0, invalid = 0;
-        for (size_t k = 0; k < f->ncol; k++) {
-            const char *v = vals[f->col + k];
-            if (blank_cell(v))
-                continue;
-            if (valid && valid[f->col + k]) {
-                if (f->type != FT_CHECKBOX || strcmp(v, "1") == 0)
-                    answered = 1;
-                continue;
-            }
-            char *norm, why[512];
-            if (!field_normalize(f, v, &norm, why, sizeof why)) {
-                msgs_addf(problems, "%s'%s': %s", prefix, in->cols[f->col + k].name, why);
-                invalid = 1;
-                continue;
-            }
-            /* an unticked checkbox option is not an answer */
-            if (f->type != FT_CHECKBOX || strcmp(norm, "1") == 0)
-                answered = 1;
-            free(norm);
-        }
+        int invalid;
+        int answered = field_answered(in, f, vals, valid, prefix, problems, &invalid);
         int shown = instrument_shown(in, i, vals);
         long other;
         if (!shown && answered)

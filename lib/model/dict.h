@@ -204,6 +204,13 @@ size_t instrument_check_as(const dict_instrument *in, const char *const *vals,
                            const unsigned char *valid, int partial, const char *prefix,
                            at_msgs *problems);
 
+/* The shown required fields without an answer in vals (cells blank, or a
+ * checkbox with no option ticked), as instrument_check would name them;
+ * the first one's index into in->fields goes to *first (may be NULL).  A
+ * cell that does not normalise counts as an answer (the check names it). */
+size_t instrument_required_blank(const dict_instrument *in, const char *const *vals,
+                                 const unsigned char *valid, size_t *first);
+
 /* A scale score: evaluates field f's calc with @MINITEMS honoured.  Stores
  * the number of answered terms in *answered (may be NULL) and returns the
  * score, or NaN when it is blank or has too few answered terms. */

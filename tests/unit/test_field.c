@@ -300,6 +300,37 @@ static void test_check(void **state)
     }
 }
 
+/* The required fields left blank are the ones the check names "is
+ * required", in the same order, on every answer set above (an invalid
+ * answer is not blank). */
+static void test_required_blank(void **state)
+{
+    (void)state;
+    const dict_instrument *in = form_named(&good, "session_check");
+    for (size_t i = 0; i < sizeof check_cases / sizeof check_cases[0]; i++) {
+        char **vals = answer_set(in, check_cases[i].answers);
+        size_t first = SIZE_MAX;
+        size_t n = instrument_required_blank(in, (const char *const *)vals, NULL, &first);
+        size_t want = 0;
+        char named[64] = "";
+        for (const char *p = check_cases[i].problems; (p = strstr(p, "': is required")); p++) {
+            if (want++ == 0) {
+                const char *q = p;
+                while (q > check_cases[i].problems && q[-1] != '\'')
+                    q--;
+                snprintf(named, sizeof named, "%.*s", (int)(p - q), q);
+            }
+        }
+        if (n != want)
+            fail_msg("answers '%s': %zu blank, want %zu", check_cases[i].answers, n, want);
+        if (n)
+            assert_string_equal(in->fields[first].name, named);
+        else
+            assert_int_equal(first, SIZE_MAX);
+        free_set(in, vals);
+    }
+}
+
 static void test_shown(void **state)
 {
     (void)state;
@@ -449,6 +480,7 @@ int main(void)
         cmocka_unit_test(test_normalize_length),
         cmocka_unit_test(test_choice_exact),
         cmocka_unit_test(test_check),
+        cmocka_unit_test(test_required_blank),
         cmocka_unit_test(test_shown),
         cmocka_unit_test(test_compute_and_scale),
     };

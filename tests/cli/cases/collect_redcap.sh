@@ -101,6 +101,27 @@ cols=relation,approach,comment
 csv_cells --key record_id --only $cols $R/survey_export.csv >in.cells
 csv_cells --key record_id --only $cols srs.csv >out.cells
 diff in.cells out.cells && echo "every answer cell is the same"
+echo "# REDCap lets a form be marked complete with a required answer blank: such a"
+echo "# record comes in as partial, with a warning; a bad cell beside it still refuses"
+use_store survey_blank.db
+setup collect init
+setup collect instrument add $R/survey_dict.csv
+# S01: approach (required) blank; S02: both required blank; S03 whole
+sed '2s/,8,9,17,/,8,,8,/; 3s/,6,7,12,/,,,,/' $R/survey_export.csv >blank.csv
+run collect import srs blank.csv --format redcap
+sql "SELECT c.code, a.status, count(r.field) FROM administrations a
+     JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
+     LEFT JOIN responses r ON r.administration_id = a.id GROUP BY c.code, a.status ORDER BY c.code"
+sql "SELECT c.code, r.field, r.value FROM responses r
+     JOIN administrations a ON a.id = r.administration_id
+     JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
+     ORDER BY c.code, r.field"
+use_store survey_bad.db
+setup collect init
+setup collect instrument add $R/survey_dict.csv
+sed '2s/,8,9,17,/,8,,8,/; 3s/,6,7,12,/,6,eleven,,/' $R/survey_export.csv >blank_bad.csv
+run collect import srs blank_bad.csv --format redcap
+sql "SELECT count(*) FROM administrations"
 
 echo "== a longitudinal project with a client and a therapist form; some events leave a form empty"
 # REDCap writes 0 in every checkbox column and in <form>_complete of a form
