@@ -76,6 +76,26 @@ head -2 blank_codes.csv >again.csv
 run collect import therapist_post_session again.csv
 sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code" \
   "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code ORDER BY 1, 2 NULLS FIRST"
+echo "# a blank therapist code is the session therapist's own: beside that therapist's"
+echo "# coded rating it is the same rating (in the study, and in one file); another"
+echo "# therapist's code is another rating"
+use_store coded.db
+setup collect init
+setup collect instrument add instruments/therapist_post_session.csv
+head -2 examples/sample/therapist_post_session.csv >coded.csv
+setup collect import therapist_post_session coded.csv
+sed -n 2p coded.csv | cut -d, -f1-2
+awk -F, -v OFS=, 'NR == 2 { $7 = "" } { print }' coded.csv >uncoded.csv
+run collect import therapist_post_session uncoded.csv
+(cat coded.csv; sed 1d uncoded.csv) >both.csv
+use_store coded2.db
+setup collect init
+setup collect instrument add instruments/therapist_post_session.csv
+run collect import therapist_post_session both.csv
+awk -F, -v OFS=, 'NR == 2 { $7 = "T-supervisor" } { print }' coded.csv >supervisor.csv
+(cat uncoded.csv; sed 1d supervisor.csv) >two.csv
+run collect import therapist_post_session two.csv
+sql "SELECT rater, rater_code FROM administrations ORDER BY id"
 
 echo "# a file separated by semicolons, as spreadsheets save CSV in many locales, is read so"
 use_store semi.db
