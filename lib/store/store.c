@@ -390,6 +390,8 @@ static int busy_wait(void *arg, int count)
     return 1;
 }
 
+enum { PG_WAIT_SLICE_MS = 250 };   /* the longest wait in the server between looks at a stop */
+
 /* On PostgreSQL, writers take turns as they do on SQLite: a write
  * transaction first holds the study's advisory lock (by its schema's name),
  * waited for as SQLite's busy handler waits, so rules that span rows (one
@@ -411,29 +413,45 @@ static at_status pg_write_begin(store *s, at_err *err)
     if (rc == AT_OK && got)
         return AT_OK;
     if (rc == AT_OK) {
-        /* another writer has it: waited for in the server (woken the
-         * moment it is free), first up to the notice's time, then, after
-         * saying so, for the rest of the bound */
-        long first = waiting.notice && waiting.notice_ms < waiting.max_ms ? waiting.notice_ms
-                                                                           : waiting.max_ms;
-        char q[160];
-        snprintf(q, sizeof q, "SAVEPOINT attune_wait; SET LOCAL lock_timeout = %ld;"
-                 " SELECT pg_advisory_xact_lock" PG_TURN,
-                 first > 0 ? first : 1);
-        if (db_exec(&s->conn, q) == 0) {
-            rc = AT_OK;
-        } else if (first < waiting.max_ms && db_fault_of(&s->conn) == DB_FAULT_BUSY) {
-            waiting.notice(s->path, waiting.max_ms, waiting.ctx);
-            snprintf(q, sizeof q, "ROLLBACK TO SAVEPOINT attune_wait; SET LOCAL lock_timeout = %ld;"
-                     " SELECT pg_advisory_xact_lock" PG_TURN,
-                     waiting.max_ms - first);
-            rc = db_exec(&s->conn, q) == 0 ? AT_OK : AT_EBUSY;
-        } else {
-            rc = AT_EBUSY;
+        /* another writer has it: waited for in the server, which wakes
+         * this one the moment it is free, a slice at a time, so that the
+         * wait is told once past the notice's time and a stop (Ctrl-C)
+         * ends it within a slice, as on SQLite */
+        rc = AT_EBUSY;
+        int told = 0;
+        long since = now_ms();
+        if (db_exec(&s->conn, "SAVEPOINT attune_wait") != 0) {
+            rc = store_dberr(s, err);
+            goto out;
+        }
+        for (;;) {
+            long waited = now_ms() - since, slice = waiting.max_ms - waited;
+            if (!told && waiting.notice && waited >= waiting.notice_ms) {
+                waiting.notice(s->path, waiting.max_ms, waiting.ctx);
+                told = 1;
+            }
+            if (slice <= 0 || (waiting.stop && *waiting.stop))
+                break;
+            if (slice > PG_WAIT_SLICE_MS)
+                slice = PG_WAIT_SLICE_MS;
+            if (!told && waiting.notice && waiting.notice_ms - waited < slice)
+                slice = waiting.notice_ms - waited > 0 ? waiting.notice_ms - waited : 1;
+            char q[160];
+            snprintf(q, sizeof q, "SET LOCAL lock_timeout = %ld; SELECT pg_advisory_xact_lock"
+                     PG_TURN, slice);
+            if (db_exec(&s->conn, q) == 0) {
+                rc = AT_OK;
+                break;
+            }
+            if (db_fault_of(&s->conn) != DB_FAULT_BUSY ||
+                db_exec(&s->conn, "ROLLBACK TO SAVEPOINT attune_wait") != 0) {
+                rc = store_dberr(s, err);
+                goto out;
+            }
         }
         if (rc == AT_OK && db_exec(&s->conn, "SET LOCAL lock_timeout = DEFAULT") == 0)
             return AT_OK;
-        if (rc == AT_EBUSY && db_fault_of(&s->conn) == DB_FAULT_BUSY)
+        if (rc == AT_EBUSY)
             rc = at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to it "
                          "for longer than the %ld s this waits", s->path,
                          waiting.max_ms / 1000);
@@ -442,6 +460,7 @@ static at_status pg_write_begin(store *s, at_err *err)
     } else if (rc == AT_ENOTFOUND) {
         rc = store_dberr(s, err);
     }
+out:
     db_exec(&s->conn, "ROLLBACK");
     return rc;
 }

@@ -122,6 +122,36 @@ wait "$holder"; holder=
 [ "$(q "SELECT count(*) FROM attune.clients WHERE code IN ('C900', 'C901')")" = 1 ] || fail "busy writes stored wrongly"
 ok "a busy study is waited for, within the bound, and a write past it is refused whole"
 
+# Ctrl-C while a finished questionnaire waits for the held study: the wait
+# (a day's bound here) ends at once, nothing is stored, the answers are kept
+collect client add C950 >/dev/null || fail "client add C950"
+mkfifo "$W/letgo2" "$W/in.fifo"
+(echo "BEGIN; SELECT pg_advisory_xact_lock(1635021941, hashtext('attune'));"; cat "$W/letgo2" >/dev/null; echo "COMMIT;") |
+  psql -X -q -h "$host" "$db" >/dev/null &
+holder=$!
+mkdir "$W/stop"
+before=$(q "SELECT count(*) FROM attune.administrations")
+set -m   # with job control, a background job takes Ctrl-C as a foreground one does
+(cd "$W/stop" && script -qec "echo \$\$ >pid; ATTUNE_WAIT=86400 exec collect run client_post_session --client C950 --session 1 --quiet <'$W/in.fifo'" /dev/null >pty.out 2>&1) &
+spid=$!
+set +m
+exec 3>"$W/in.fifo"
+printf '4\n4\n4\n4\n4\n4\n0\n0\n\ny\n' >&3
+for _ in $(seq 600); do grep -q 'is busy' "$W/stop/pty.out" 2>/dev/null && break; sleep 0.1; done
+grep -q 'is busy' "$W/stop/pty.out" || fail "run did not say it waits: $(cat "$W/stop/pty.out")"
+kill -INT "$(cat "$W/stop/pid")"
+for _ in $(seq 300); do kill -0 $spid 2>/dev/null || break; sleep 0.1; done
+kill -0 $spid 2>/dev/null && fail "Ctrl-C did not end the wait for the study"
+wait $spid
+exec 3>&-
+echo >"$W/letgo2"; wait "$holder"; holder=
+[ "$(q "SELECT count(*) FROM attune.administrations")" = "$before" ] || fail "a stopped run stored its answers"
+kept=$(ls "$W/stop"/attune-unsaved-*.csv 2>/dev/null)
+[ -n "$kept" ] || fail "no answers kept: $(cat "$W/stop/pty.out")"
+collect import client_post_session "$kept" >/dev/null || fail "the kept answers do not import"
+[ "$(q "SELECT count(*) FROM attune.administrations")" = $((before + 1)) ] || fail "the kept answers imported wrongly"
+ok "Ctrl-C ends the wait for a held study at once, and the answers kept import"
+
 # ---- read-only commands, and a schema of one's own ------------------------------
 before=$(q "SELECT count(*) FROM attune.audit")
 analyze all --out-dir "$W/out" >/dev/null 2>"$W/e" || fail "analyze all: $(cat "$W/e")"
