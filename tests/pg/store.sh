@@ -19,6 +19,8 @@ private=
 cleanup() {
   [ -n "$holder" ] && kill "$holder" 2>/dev/null
   [ -n "$private" ] && bash "$here/server.sh" stop "$private" >/dev/null 2>&1
+  # a check that failed part way may leave a server or a run behind
+  pkill -P $$ 2>/dev/null
   wait 2>/dev/null
   dropdb -h "$host" --if-exists "$db" >/dev/null 2>&1
   rm -rf "$W"
