@@ -12,6 +12,7 @@
 #include "html.h"
 
 #include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
 
 struct canvas {
     cairo_t *cr;        /* the cairo face; NULL for SVG */
@@ -21,25 +22,48 @@ struct canvas {
 
 static cairo_surface_t *measure_s;   /* for measuring text */
 static cairo_t *measure_c;
-static cairo_font_face_t *faces[2];  /* regular and bold, made once */
+static PangoLayout *measure_l;
+static PangoFontDescription *fonts[2];   /* regular and bold, made once */
 static cairo_font_options_t *font_opts;
 
-void canvas_font(cairo_t *cr, double size, int bold)
+/* Rendering options fixed here, so the same text gives the same pixels
+ * whatever the user's font settings. */
+static const cairo_font_options_t *fixed_options(void)
 {
-    bold = bold != 0;
-    if (!faces[bold])
-        faces[bold] = cairo_toy_font_face_create(CANVAS_FONT, CAIRO_FONT_SLANT_NORMAL,
-                                                 bold ? CAIRO_FONT_WEIGHT_BOLD
-                                                      : CAIRO_FONT_WEIGHT_NORMAL);
     if (!font_opts) {
         font_opts = cairo_font_options_create();
         cairo_font_options_set_antialias(font_opts, CAIRO_ANTIALIAS_GRAY);
         cairo_font_options_set_hint_style(font_opts, CAIRO_HINT_STYLE_NONE);
         cairo_font_options_set_hint_metrics(font_opts, CAIRO_HINT_METRICS_OFF);
     }
-    cairo_set_font_face(cr, faces[bold]);
-    cairo_set_font_size(cr, size);
-    cairo_set_font_options(cr, font_opts);
+    return font_opts;
+}
+
+/* A layout of s in the chart font on cr (size in cr's units).  Pango
+ * takes each character the chart font lacks (Chinese, Japanese, Korean,
+ * and other scripts) from a font that has it, and shapes and orders the
+ * text as its script needs. */
+static void set_layout(PangoLayout *l, const char *s, double size, int bold)
+{
+    bold = bold != 0;
+    if (!fonts[bold]) {
+        fonts[bold] = pango_font_description_from_string(CANVAS_FONT);
+        pango_font_description_set_weight(fonts[bold],
+                                          bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    }
+    pango_font_description_set_absolute_size(fonts[bold], size * PANGO_SCALE);
+    pango_layout_set_font_description(l, fonts[bold]);
+    pango_layout_set_text(l, s, -1);
+}
+
+static PangoLayout *layout_on(cairo_t *cr)
+{
+    PangoContext *pc = pango_cairo_create_context(cr);
+    pango_cairo_context_set_font_options(pc, fixed_options());
+    pango_context_set_round_glyph_positions(pc, FALSE);   /* as measured */
+    PangoLayout *l = pango_layout_new(pc);
+    g_object_unref(pc);
+    return l;
 }
 
 canvas *canvas_cairo(cairo_t *cr)
@@ -311,34 +335,40 @@ void cv_mark(canvas *c, cv_shape s, double x, double y, double size, cv_color co
     sbuf_adds(sb, "/>\n");
 }
 
-static cairo_t *measure_cr(void)
+static PangoLayout *measure_layout(void)
 {
-    if (!measure_c) {
+    if (!measure_l) {
         measure_s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
         measure_c = cairo_create(measure_s);
+        measure_l = layout_on(measure_c);
     }
-    return measure_c;
+    return measure_l;
 }
 
 void canvas_cleanup(void)
 {
+    int used = measure_l || fonts[0] || fonts[1];
+    if (measure_l)
+        g_object_unref(measure_l);
     if (measure_c)
         cairo_destroy(measure_c);
     if (measure_s)
         cairo_surface_destroy(measure_s);
+    measure_l = NULL;
     measure_c = NULL;
     measure_s = NULL;
-    int used = faces[0] || faces[1];
     for (int i = 0; i < 2; i++) {
-        if (faces[i])
-            cairo_font_face_destroy(faces[i]);
-        faces[i] = NULL;
+        if (fonts[i])
+            pango_font_description_free(fonts[i]);
+        fonts[i] = NULL;
     }
     if (font_opts)
         cairo_font_options_destroy(font_opts);
     font_opts = NULL;
     if (used) {
-        /* cairo's and fontconfig's caches, so that a leak checker sees none */
+        /* pango's, cairo's and fontconfig's caches, so that a leak checker
+         * sees none */
+        pango_cairo_font_map_set_default(NULL);
         cairo_debug_reset_static_data();
         FcFini();
     }
@@ -346,11 +376,22 @@ void canvas_cleanup(void)
 
 double cv_text_width(const char *s, double size, int bold)
 {
-    cairo_t *cr = measure_cr();
-    cairo_text_extents_t te;
-    canvas_font(cr, size, bold);
-    cairo_text_extents(cr, s, &te);
-    return te.x_advance;
+    PangoLayout *l = measure_layout();
+    PangoRectangle ink, logical;
+    set_layout(l, s, size, bold);
+    pango_layout_get_extents(l, &ink, &logical);
+    return (double)logical.width / PANGO_SCALE;
+}
+
+/* Draws s on cr with its baseline's left end at the current point. */
+static void show_text(cairo_t *cr, const char *s, double size, int bold)
+{
+    PangoLayout *l = layout_on(cr);
+    set_layout(l, s, size, bold);
+    double base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+    cairo_rel_move_to(cr, 0, -base);
+    pango_cairo_show_layout(cr, l);
+    g_object_unref(l);
 }
 
 static void svg_text(canvas *c, double x, double y, const char *s, double size, int bold,
@@ -390,10 +431,9 @@ void cv_text(canvas *c, double x, double y, const char *s, double size, int bold
     }
     cairo_t *cr = c->cr;
     double w = a == CV_LEFT ? 0 : cv_text_width(s, size, bold);
-    canvas_font(cr, size, bold);
     set_color(cr, col);
     cairo_move_to(cr, a == CV_LEFT ? x : a == CV_MIDDLE ? x - w / 2 : x - w, y);
-    cairo_show_text(cr, s);
+    show_text(cr, s, size, bold);
     cairo_new_path(cr);
 }
 
@@ -440,10 +480,9 @@ void cv_text_up(canvas *c, double x, double y, const char *s, double size, cv_co
     cairo_save(cr);
     cairo_translate(cr, x, y);
     cairo_rotate(cr, -M_PI / 2);
-    canvas_font(cr, size, 0);
     set_color(cr, col);
     cairo_move_to(cr, -w / 2, 0);
-    cairo_show_text(cr, s);
+    show_text(cr, s, size, 0);
     cairo_new_path(cr);
     cairo_restore(cr);
 }

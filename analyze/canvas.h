@@ -3,8 +3,9 @@
  * written element by element, so that an SVG chart has one element per
  * mark (class and id) and its words stay text, escaped by html_escape.
  *
- * Coordinates are points from the top left.  Text is measured with cairo
- * in the chart font (DejaVu Sans) on both faces, so both lay out alike. */
+ * Coordinates are points from the top left.  Text is laid out with Pango
+ * in the chart font (DejaVu Sans, other fonts giving the characters it
+ * lacks) and measured so on both faces, so both lay out alike. */
 #ifndef ANALYZE_CANVAS_H
 #define ANALYZE_CANVAS_H
 
@@ -72,9 +73,5 @@ double cv_text_width(const char *s, double size, int bold);
 /* Frees the text-measuring context and the font caches at the end of a
  * run (every surface and context must be gone by then). */
 void canvas_cleanup(void);
-
-/* Sets cr's font to the chart font with fixed rendering options, so that
- * the same text gives the same pixels whatever the user's font settings. */
-void canvas_font(cairo_t *cr, double size, int bold);
 
 #endif

@@ -3,7 +3,7 @@
 # Used by examples/quickstart.sh and tests/run.sh; runs apt-get with sudo
 # when not root.  Extra package names may be given as arguments.
 set -euo pipefail
-pkgs=(cmake make gcc pkg-config libcsv-dev libgsl-dev libsqlite3-dev libcmocka-dev nettle-dev sqlite3 libcairo2-dev fonts-dejavu-core libmicrohttpd-dev libqrencode-dev libpq-dev "$@")
+pkgs=(cmake make gcc pkg-config libcsv-dev libgsl-dev libsqlite3-dev libcmocka-dev nettle-dev sqlite3 libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei libmicrohttpd-dev libqrencode-dev libpq-dev "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

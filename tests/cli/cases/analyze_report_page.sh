@@ -75,3 +75,12 @@ echo "rightmost text on the report's page: $(right_end long.pdf)"
 pdftotext long.pdf - | tr -d '\n' | grep -c -F "$word"
 run analyze chart --client "$long" -o long-chart.pdf
 echo "rightmost text in the chart: $(right_end long-chart.pdf)"
+echo "# words in scripts the chart font lacks come from a font that has them, not as"
+echo "# empty boxes"
+setup collect client add K-zh
+printf '2\n2\n2\n2\n2\n4\n1\n1\n3\n0\n1\n1\n%s\ny\n' "下次我想谈谈这件事。次回もよろしく。" |
+  collect run client_post_session --client K-zh --session 1 --quiet >/dev/null
+run analyze report --client K-zh --format pdf -o zh.pdf
+pdftotext zh.pdf - | grep -o -F "下次我想谈谈这件事。次回もよろしく。"
+fonts() { pdffonts "$1" | tail -n +3 | awk '{ print $1 }' | sed 's/^[A-Z]*+//' | sort -u; }
+echo "DejaVu Sans: $(fonts zh.pdf | grep -c '^DejaVuSans'), other fonts: $(fonts zh.pdf | grep -c -v '^DejaVuSans')"
