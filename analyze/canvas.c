@@ -6,6 +6,7 @@
 #endif
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,10 @@ struct canvas {
 static cairo_surface_t *measure_s;   /* for measuring text */
 static cairo_t *measure_c;
 static PangoLayout *measure_l;
+static PangoLayout *draw_l;              /* for drawing, moved onto each context */
+static GHashTable *widths;               /* size, weight and text -> its width */
 static PangoFontDescription *fonts[2];   /* regular and bold, made once */
+static cairo_font_face_t *faces[2];      /* the same for cairo's own text */
 static cairo_font_options_t *font_opts;
 
 /* Rendering options fixed here, so the same text gives the same pixels
@@ -37,6 +41,36 @@ static const cairo_font_options_t *fixed_options(void)
         cairo_font_options_set_hint_metrics(font_opts, CAIRO_HINT_METRICS_OFF);
     }
     return font_opts;
+}
+
+/* Text in the scripts before Hebrew in Unicode (Latin, Greek, Cyrillic,
+ * Armenian and their marks), all of which the chart font has, is drawn
+ * with cairo's own text operations, glyph by glyph; anything else (a
+ * script written right to left, one whose letters join or combine, one
+ * the font lacks) is laid out by Pango. */
+static int needs_layout(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0xC0)
+            continue;
+        if (*p >= 0xE0)                          /* U+0800 and above */
+            return 1;
+        if (((p[0] & 0x1Fu) << 6 | (p[1] & 0x3Fu)) >= 0x590)
+            return 1;
+    }
+    return 0;
+}
+
+static void cairo_font(cairo_t *cr, double size, int bold)
+{
+    bold = bold != 0;
+    if (!faces[bold])
+        faces[bold] = cairo_toy_font_face_create(CANVAS_FONT, CAIRO_FONT_SLANT_NORMAL,
+                                                 bold ? CAIRO_FONT_WEIGHT_BOLD
+                                                      : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_face(cr, faces[bold]);
+    cairo_set_font_size(cr, size);
+    cairo_set_font_options(cr, fixed_options());
 }
 
 /* A layout of s in the chart font on cr (size in cr's units).  Pango
@@ -347,9 +381,15 @@ static PangoLayout *measure_layout(void)
 
 void canvas_cleanup(void)
 {
-    int used = measure_l || fonts[0] || fonts[1];
+    int used = measure_l || draw_l || fonts[0] || fonts[1] || faces[0] || faces[1];
     if (measure_l)
         g_object_unref(measure_l);
+    if (draw_l)
+        g_object_unref(draw_l);
+    if (widths)
+        g_hash_table_destroy(widths);
+    draw_l = NULL;
+    widths = NULL;
     if (measure_c)
         cairo_destroy(measure_c);
     if (measure_s)
@@ -360,7 +400,10 @@ void canvas_cleanup(void)
     for (int i = 0; i < 2; i++) {
         if (fonts[i])
             pango_font_description_free(fonts[i]);
+        if (faces[i])
+            cairo_font_face_destroy(faces[i]);
         fonts[i] = NULL;
+        faces[i] = NULL;
     }
     if (font_opts)
         cairo_font_options_destroy(font_opts);
@@ -374,24 +417,63 @@ void canvas_cleanup(void)
     }
 }
 
+/* Widths measured are kept (charts repeat their labels, and wrapping a
+ * paragraph measures its words again and again), up to a bound. */
+enum { WIDTHS_KEPT = 8192 };
+
 double cv_text_width(const char *s, double size, int bold)
 {
+    if (!widths)
+        widths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    /* the key: the size's bits in hex, the weight, the text */
+    uint64_t bits;
+    memcpy(&bits, &size, sizeof bits);
+    size_t n = strlen(s);
+    char *key = g_malloc(16 + 1 + n + 1);
+    for (int i = 0; i < 16; i++)
+        key[i] = "0123456789abcdef"[(bits >> (60 - 4 * i)) & 15];
+    key[16] = bold ? 'b' : 'r';
+    memcpy(key + 17, s, n + 1);
+    const double *kept = g_hash_table_lookup(widths, key);
+    if (kept) {
+        g_free(key);
+        return *kept;
+    }
     PangoLayout *l = measure_layout();
-    PangoRectangle ink, logical;
-    set_layout(l, s, size, bold);
-    pango_layout_get_extents(l, &ink, &logical);
-    return (double)logical.width / PANGO_SCALE;
+    double *w = g_new(double, 1);
+    if (needs_layout(s)) {
+        PangoRectangle ink, logical;
+        set_layout(l, s, size, bold);
+        pango_layout_get_extents(l, &ink, &logical);
+        *w = (double)logical.width / PANGO_SCALE;
+    } else {
+        cairo_text_extents_t te;
+        cairo_font(measure_c, size, bold);
+        cairo_text_extents(measure_c, s, &te);
+        *w = te.x_advance;
+    }
+    if (g_hash_table_size(widths) >= WIDTHS_KEPT)
+        g_hash_table_remove_all(widths);
+    g_hash_table_insert(widths, key, w);
+    return *w;
 }
 
 /* Draws s on cr with its baseline's left end at the current point. */
 static void show_text(cairo_t *cr, const char *s, double size, int bold)
 {
-    PangoLayout *l = layout_on(cr);
-    set_layout(l, s, size, bold);
-    double base = (double)pango_layout_get_baseline(l) / PANGO_SCALE;
+    if (!needs_layout(s)) {
+        cairo_font(cr, size, bold);
+        cairo_show_text(cr, s);
+        return;
+    }
+    if (!draw_l)
+        draw_l = layout_on(cr);
+    else
+        pango_cairo_update_layout(cr, draw_l);
+    set_layout(draw_l, s, size, bold);
+    double base = (double)pango_layout_get_baseline(draw_l) / PANGO_SCALE;
     cairo_rel_move_to(cr, 0, -base);
-    pango_cairo_show_layout(cr, l);
-    g_object_unref(l);
+    pango_cairo_show_layout(cr, draw_l);
 }
 
 static void svg_text(canvas *c, double x, double y, const char *s, double size, int bold,

@@ -3,9 +3,10 @@
  * written element by element, so that an SVG chart has one element per
  * mark (class and id) and its words stay text, escaped by html_escape.
  *
- * Coordinates are points from the top left.  Text is laid out with Pango
- * in the chart font (DejaVu Sans, other fonts giving the characters it
- * lacks) and measured so on both faces, so both lay out alike. */
+ * Coordinates are points from the top left.  Text is measured in the chart
+ * font (DejaVu Sans) on both faces, so both lay out alike: with cairo's own
+ * text operations for the simple scripts that font holds, and laid out by
+ * Pango for any other (other fonts giving the characters it lacks). */
 #ifndef ANALYZE_CANVAS_H
 #define ANALYZE_CANVAS_H
 
