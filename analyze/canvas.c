@@ -369,13 +369,21 @@ void cv_mark(canvas *c, cv_shape s, double x, double y, double size, cv_color co
     sbuf_adds(sb, "/>\n");
 }
 
-static PangoLayout *measure_layout(void)
+static cairo_t *measure_cr(void)
 {
-    if (!measure_l) {
+    if (!measure_c) {
         measure_s = cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1);
         measure_c = cairo_create(measure_s);
-        measure_l = layout_on(measure_c);
     }
+    return measure_c;
+}
+
+/* Made only for text that needs it: a run that meets none never starts
+ * Pango. */
+static PangoLayout *measure_layout(void)
+{
+    if (!measure_l)
+        measure_l = layout_on(measure_cr());
     return measure_l;
 }
 
@@ -439,17 +447,18 @@ double cv_text_width(const char *s, double size, int bold)
         g_free(key);
         return *kept;
     }
-    PangoLayout *l = measure_layout();
     double *w = g_new(double, 1);
     if (needs_layout(s)) {
+        PangoLayout *l = measure_layout();
         PangoRectangle ink, logical;
         set_layout(l, s, size, bold);
         pango_layout_get_extents(l, &ink, &logical);
         *w = (double)logical.width / PANGO_SCALE;
     } else {
         cairo_text_extents_t te;
-        cairo_font(measure_c, size, bold);
-        cairo_text_extents(measure_c, s, &te);
+        cairo_t *cr = measure_cr();
+        cairo_font(cr, size, bold);
+        cairo_text_extents(cr, s, &te);
         *w = te.x_advance;
     }
     if (g_hash_table_size(widths) >= WIDTHS_KEPT)
