@@ -14,6 +14,7 @@
 
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
 
 struct canvas {
     cairo_t *cr;        /* the cairo face; NULL for SVG */
@@ -389,7 +390,8 @@ static PangoLayout *measure_layout(void)
 
 void canvas_cleanup(void)
 {
-    int used = measure_l || draw_l || fonts[0] || fonts[1] || faces[0] || faces[1];
+    int pango = measure_l || draw_l;
+    int used = pango || faces[0] || faces[1];
     if (measure_l)
         g_object_unref(measure_l);
     if (draw_l)
@@ -417,9 +419,15 @@ void canvas_cleanup(void)
         cairo_font_options_destroy(font_opts);
     font_opts = NULL;
     if (used) {
-        /* pango's, cairo's and fontconfig's caches, so that a leak checker
-         * sees none */
-        pango_cairo_font_map_set_default(NULL);
+        /* Pango's, cairo's and fontconfig's caches, so that a leak checker
+         * sees none: Pango's font map lets go of the cairo fonts it keeps
+         * only when shut down, and cairo's must be empty to be reset */
+        if (pango) {
+            PangoFontMap *fm = pango_cairo_font_map_get_default();
+            if (PANGO_IS_FC_FONT_MAP(fm))
+                pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fm));
+            pango_cairo_font_map_set_default(NULL);
+        }
         cairo_debug_reset_static_data();
         FcFini();
     }
