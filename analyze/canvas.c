@@ -6,7 +6,6 @@
 #endif
 
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +25,6 @@ static cairo_surface_t *measure_s;   /* for measuring text */
 static cairo_t *measure_c;
 static PangoLayout *measure_l;
 static PangoLayout *draw_l;              /* for drawing, moved onto each context */
-static GHashTable *widths;               /* size, weight and text -> its width */
 static PangoFontDescription *fonts[2];   /* regular and bold, made once */
 static cairo_font_face_t *faces[2];      /* the same for cairo's own text */
 static cairo_font_options_t *font_opts;
@@ -74,7 +72,7 @@ static void cairo_font(cairo_t *cr, double size, int bold)
     cairo_set_font_options(cr, fixed_options());
 }
 
-/* A layout of s in the chart font on cr (size in cr's units).  Pango
+/* Sets l to s in the chart font (size in its context's units).  Pango
  * takes each character the chart font lacks (Chinese, Japanese, Korean,
  * and other scripts) from a font that has it, and shapes and orders the
  * text as its script needs. */
@@ -396,10 +394,7 @@ void canvas_cleanup(void)
         g_object_unref(measure_l);
     if (draw_l)
         g_object_unref(draw_l);
-    if (widths)
-        g_hash_table_destroy(widths);
     draw_l = NULL;
-    widths = NULL;
     if (measure_c)
         cairo_destroy(measure_c);
     if (measure_s)
@@ -433,46 +428,20 @@ void canvas_cleanup(void)
     }
 }
 
-/* Widths measured are kept (charts repeat their labels, and wrapping a
- * paragraph measures its words again and again), up to a bound. */
-enum { WIDTHS_KEPT = 8192 };
-
 double cv_text_width(const char *s, double size, int bold)
 {
-    if (!widths)
-        widths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    /* the key: the size's bits in hex, the weight, the text */
-    uint64_t bits;
-    memcpy(&bits, &size, sizeof bits);
-    size_t n = strlen(s);
-    char *key = g_malloc(16 + 1 + n + 1);
-    for (int i = 0; i < 16; i++)
-        key[i] = "0123456789abcdef"[(bits >> (60 - 4 * i)) & 15];
-    key[16] = bold ? 'b' : 'r';
-    memcpy(key + 17, s, n + 1);
-    const double *kept = g_hash_table_lookup(widths, key);
-    if (kept) {
-        g_free(key);
-        return *kept;
-    }
-    double *w = g_new(double, 1);
     if (needs_layout(s)) {
         PangoLayout *l = measure_layout();
         PangoRectangle ink, logical;
         set_layout(l, s, size, bold);
         pango_layout_get_extents(l, &ink, &logical);
-        *w = (double)logical.width / PANGO_SCALE;
-    } else {
-        cairo_text_extents_t te;
-        cairo_t *cr = measure_cr();
-        cairo_font(cr, size, bold);
-        cairo_text_extents(cr, s, &te);
-        *w = te.x_advance;
+        return (double)logical.width / PANGO_SCALE;
     }
-    if (g_hash_table_size(widths) >= WIDTHS_KEPT)
-        g_hash_table_remove_all(widths);
-    g_hash_table_insert(widths, key, w);
-    return *w;
+    cairo_text_extents_t te;
+    cairo_t *cr = measure_cr();
+    cairo_font(cr, size, bold);
+    cairo_text_extents(cr, s, &te);
+    return te.x_advance;
 }
 
 /* Draws s on cr with its baseline's left end at the current point. */
