@@ -233,14 +233,19 @@ const char *store_account(store *s)
     return s->account;
 }
 
+/* The study stayed busy for the whole wait. */
+static at_status busy_fail(const store *s, at_err *err)
+{
+    return at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to it for "
+                   "longer than the %ld s this waits", s->path, waiting.max_ms / 1000);
+}
+
 at_status store_dberr(store *s, at_err *err)
 {
     if (s->conn.pg) {
         switch (db_fault_of(&s->conn)) {
         case DB_FAULT_BUSY:
-            return at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to "
-                           "it for longer than the %ld s this waits", s->path,
-                           waiting.max_ms / 1000);
+            return busy_fail(s, err);
         case DB_FAULT_IO:
             return at_fail(err, AT_EIO, "'%s': %s", s->path, db_errmsg(&s->conn));
         default:
@@ -253,9 +258,7 @@ at_status store_dberr(store *s, at_err *err)
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to it "
-                       "for longer than the %ld s this waits", s->path,
-                       waiting.max_ms / 1000);
+        return busy_fail(s, err);
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_READONLY:
@@ -452,9 +455,7 @@ static at_status pg_write_begin(store *s, at_err *err)
         if (rc == AT_OK && db_exec(&s->conn, "SET LOCAL lock_timeout = DEFAULT") == 0)
             return AT_OK;
         if (rc == AT_EBUSY)
-            rc = at_fail(err, AT_EBUSY, "'%s' is busy: another program has been writing to it "
-                         "for longer than the %ld s this waits", s->path,
-                         waiting.max_ms / 1000);
+            rc = busy_fail(s, err);
         else
             rc = store_dberr(s, err);
     } else if (rc == AT_ENOTFOUND) {
