@@ -413,16 +413,18 @@ void canvas_cleanup(void)
     if (font_opts)
         cairo_font_options_destroy(font_opts);
     font_opts = NULL;
-    if (used) {
-        /* Pango's, cairo's and fontconfig's caches, so that a leak checker
-         * sees none: Pango's font map lets go of the cairo fonts it keeps
-         * only when shut down, and cairo's must be empty to be reset */
-        if (pango) {
-            PangoFontMap *fm = pango_cairo_font_map_get_default();
-            if (PANGO_IS_FC_FONT_MAP(fm))
-                pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fm));
-            pango_cairo_font_map_set_default(NULL);
-        }
+    if (pango) {
+        /* Pango's font map lets go of the fonts it keeps only when shut
+         * down.  Fontconfig, which it loads on a thread of its own, cannot
+         * be finished safely then (FcFini asserts on a cache still held),
+         * so cairo's and fontconfig's caches are left to the end of the
+         * process (tests/lsan.supp says so to the leak checker) */
+        PangoFontMap *fm = pango_cairo_font_map_get_default();
+        if (PANGO_IS_FC_FONT_MAP(fm))
+            pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fm));
+        pango_cairo_font_map_set_default(NULL);
+    } else if (used) {
+        /* cairo's and fontconfig's caches, so that a leak checker sees none */
         cairo_debug_reset_static_data();
         FcFini();
     }

@@ -24,6 +24,7 @@ command -v npm >/dev/null || bash examples/install-deps.sh npm
 build=${ATTUNE_TEST_BUILD:-build-test}
 jobs=$(nproc)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 start=$SECONDS
 
