@@ -4,10 +4,12 @@
 # unprivileged user: as root, through setpriv as 'nobody', since root writes
 # anything.
 export ATTUNE_DB=attune.db
-# (in a coverage build, that user's counts go to a folder it may write)
+# (in a coverage build, that user's counts go to a folder it may write,
+# named once, as some commands run from another folder)
+gcov_other="$PWD/gcov-other"
 as_user() {
   if [ "$(id -u)" -eq 0 ]; then
-    GCOV_PREFIX="$PWD/gcov-other" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+    GCOV_PREFIX="$gcov_other" setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
   else
     "$@"
   fi
