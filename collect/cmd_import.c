@@ -30,7 +30,8 @@ static void usage(void)
     fputs("usage: collect [--db STUDY] import INSTRUMENT FILE.csv [--dry-run] [--replace]\n"
           "       collect [--db STUDY] import INSTRUMENT FILE.csv --format redcap\n"
           "               [--record-id F] [--events E1,E2,...] [--session N]\n"
-          "               [--therapist-field F] [--date-field F] [--dry-run] [--replace]\n"
+          "               [--therapist-field F] [--date-field F] [--rater R]\n"
+          "               [--rater-code X] [--dry-run] [--replace]\n"
           "\n"
           "Imports answers to INSTRUMENT (its latest version) from a CSV file.\n"
           "\n"
@@ -80,11 +81,15 @@ static void usage(void)
           "required answers may be missing; a form marked 2 with a required answer\n"
           "blank (REDCap lets a user save past its prompt) is partial, with a warning.\n"
           "redcap_survey_identifier and <form>_timestamp are left out.  The rater is\n"
-          "the client.\n"
+          "the client, or the one --rater names (as 'export --format redcap --rater'\n"
+          "writes one rater's answers), with --rater-code the therapist's or\n"
+          "observer's code (blank: the session's therapist).  A --date-field of the\n"
+          "form is read as its validation reads it (date_mdy: 01/15/2026).\n"
           "\n"
           "Nothing is imported when any row is bad: every problem is reported as\n"
           "'FILE' line N: 'column': reason (the first 50, then a count).  A session that\n"
-          "exists with another therapist, date or modality is an error, and so is an\n"
+          "exists with another therapist, date or modality is an error (an undated\n"
+          "session, or one without modality, takes the row's), and so is an\n"
           "administration (client, session, rater, rater code) given twice in the file.\n"
           "--dry-run checks the rows inside a transaction that is undone, so the study\n"
           "must be writable (and of this attune's schema: it does not bring up an\n"
@@ -411,7 +416,8 @@ static void report(const importer *im, const size_t counts[4])
 int cmd_import(int argc, char **argv, const char *db)
 {
     const char *name = NULL, *path = NULL, *format = NULL, *record_id = NULL, *events = NULL,
-               *therapist = NULL, *date = NULL, *threads_arg = NULL, *session_arg = NULL;
+               *therapist = NULL, *date = NULL, *threads_arg = NULL, *session_arg = NULL,
+               *rater = NULL, *rater_code = NULL;
     long session = 0;
     int dry_run = 0, replace = 0;
     const opt_spec opts[] = {
@@ -428,6 +434,10 @@ int cmd_import(int argc, char **argv, const char *db)
         { "--therapist-field", "F", "redcap: the field holding the therapist code", &therapist,
           NULL },
         { "--date-field", "F", "redcap: the field holding the session date", &date, NULL },
+        { "--rater", "R", "redcap: whose ratings the file holds (client, the default, "
+                          "therapist or observer)", &rater, NULL },
+        { "--rater-code", "X", "redcap: the code of the therapist or observer who rated (blank: "
+                               "the session's therapist)", &rater_code, NULL },
         { "--threads", "N", "1 or 2: read the file on a second thread while saving", &threads_arg,
           NULL },
         { NULL, NULL, NULL, NULL, NULL } };
@@ -449,9 +459,17 @@ int cmd_import(int argc, char **argv, const char *db)
     int redcap = format && strcmp(format, "redcap") == 0;
     if (format && !redcap && strcmp(format, "wide") != 0)
         return cli_usage("import", "'%s' is not a format (wide or redcap)", format);
-    if (!redcap && (record_id || events || therapist || date || session))
-        return cli_usage("import", "--record-id, --events, --session, --therapist-field and "
-                         "--date-field go with --format redcap");
+    if (!redcap && (record_id || events || therapist || date || session || rater || rater_code))
+        return cli_usage("import", "--record-id, --events, --session, --therapist-field, "
+                         "--date-field, --rater and --rater-code go with --format redcap (a "
+                         "wide file names its raters in attune.rater and attune.rater_code)");
+    if (rater && !store_is_rater(rater))
+        return cli_usage("import", "'%s' is not a rater (client, therapist or observer)", rater);
+    if (rater_code && (!rater || strcmp(rater, "client") == 0))
+        return cli_usage("import", "--rater-code goes with --rater therapist or --rater observer "
+                         "(a client's own rating takes the client's code)");
+    if (rater_code && store_code_problem(rater_code))
+        return cli_usage("import", "'--rater-code': %s", store_code_problem(rater_code));
     if (events && session)
         return cli_usage("import", "--events and --session do not go together: the events "
                          "give the sessions");
@@ -462,7 +480,8 @@ int cmd_import(int argc, char **argv, const char *db)
                     .dry_run = dry_run, .replace = replace, .who = cli_who(),
                     .threads = (int)threads, .redcap = redcap, .opt_record_id = record_id,
                     .opt_events = events, .opt_therapist = therapist, .opt_date = date,
-                    .opt_session = session };
+                    .opt_session = session, .opt_rater = rater,
+                    .opt_rater_code = rater_code };
     im.reading.msgs = &im.row_msgs;
     im.saving.msgs = &im.problems;
     record_catalog *cat = NULL;

@@ -58,6 +58,7 @@ typedef struct importer {
     /* --format redcap and its options (see import_redcap.c) */
     int redcap;
     const char *opt_record_id, *opt_events, *opt_therapist, *opt_date;
+    const char *opt_rater, *opt_rater_code;  /* every row's, NULL: client, blank */
     long opt_session;     /* 0: session 1 */
     struct redcap_map *rc;
 

@@ -39,6 +39,7 @@ typedef struct redcap_map {
     sbuf skipped_names;
     char session[24];           /* the leading cells made for the row being read */
     char date_cell[64];
+    const dict_field *date_field;   /* the instrument's field --date-field names, or NULL */
     char client_col[256];
     char complete_col[256];
 } redcap_map;
@@ -95,22 +96,40 @@ static long listed_session(const redcap_map *m, const char *event)
 }
 
 /* Whether a header is that of REDCap's export of labels rather than of
- * raw data: a cell is a field's label, a checkbox option's column as that
- * export names it ("Label (choice=...)"), or the form status's
- * "Complete?". */
-static int labels_header(const dict_instrument *in, const csvrow *row)
+ * raw data: a checkbox option's column as that export names it
+ * ("Label (choice=...)") or the form status's "Complete?" (marks no raw
+ * header has), or, when no cell names one of the form's fields (answers
+ * 0), a cell that is a field's label (a label may also be a field's name,
+ * matched already as an answer column). */
+static int labels_header(const dict_instrument *in, const csvrow *row, size_t answers)
 {
     for (size_t i = 0; i < row->n; i++) {
         const char *cell = import_trim(row->fields[i]);
-        if (!*cell)
-            continue;
         if (strstr(cell, "(choice=") || strcmp(cell, "Complete?") == 0)
             return 1;
+    }
+    for (size_t i = 0; i < row->n && !answers; i++) {
+        const char *cell = import_trim(row->fields[i]);
+        if (!*cell)
+            continue;
         for (size_t k = 0; k < in->nfields; k++)
             if (in->fields[k].type != FT_DESCRIPTIVE && strcmp(cell, in->fields[k].label) == 0)
                 return 1;
     }
     return 0;
+}
+
+/* The form's checkbox a "name___code" column is of, when the code is none
+ * of its choices; NULL for any other column. */
+static const dict_field *stray_choice(const dict_instrument *in, const char *name)
+{
+    const char *sep = strstr(name, "___");
+    if (!sep || sep == name)
+        return NULL;
+    char field[256];
+    snprintf(field, sizeof field, "%.*s", (int)(sep - name), name);
+    long f = instrument_field(in, field);
+    return f >= 0 && in->fields[f].type == FT_CHECKBOX ? &in->fields[f] : NULL;
 }
 
 void redcap_header(importer *im, const csvrow *row)
@@ -157,9 +176,13 @@ void redcap_header(importer *im, const csvrow *row)
             continue;
         if (therapist && strcmp(name, therapist) == 0)
             m->therapist = (long)i;
-        if (date && strcmp(name, date) == 0)
+        if (date && strcmp(name, date) == 0) {
             m->date = (long)i;
+            long f = instrument_field(in, name);
+            m->date_field = f >= 0 ? &in->fields[f] : NULL;
+        }
         long c = instrument_col(in, name);
+        const dict_field *cb;
         if (strcmp(name, rid) == 0) {
             m->record = (long)i;
         } else if (strcmp(name, "redcap_event_name") == 0) {
@@ -183,6 +206,13 @@ void redcap_header(importer *im, const csvrow *row)
         } else if (*name == '\0') {
             import_problem(im, &im->reading, row->line, name, "a column without a name (column %zu)",
                            i + 1);
+        } else if ((cb = stray_choice(in, name)) != NULL) {
+            sbuf codes = SBUF_INIT;
+            for (size_t k = 0; k < cb->nchoices; k++)
+                sbuf_addf(&codes, "%s%s", k ? ", " : "", cb->choices[k].code);
+            import_problem(im, &im->reading, row->line, name, "'%s' has no choice '%s' (its "
+                           "choices: %s)", cb->name, strstr(name, "___") + 3, sbuf_str(&codes));
+            sbuf_release(&codes);
         } else {
             if (m->skipped < 5)
                 sbuf_addf(&m->skipped_names, "%s%s", m->skipped ? ", " : "", name);
@@ -201,9 +231,9 @@ void redcap_header(importer *im, const csvrow *row)
     if (im->opt_events && m->event < 0)
         import_problem(im, &im->reading, row->line, "redcap_event_name", "the column is missing, "
                        "but --events was given (the file is not from a longitudinal project)");
-    m->labels = !answers && m->complete < 0 && labels_header(in, row);
+    m->labels = m->complete < 0 && labels_header(in, row, answers);
     if (m->labels)
-        import_problem(im, &im->reading, row->line, in->name, "no column of '%s' is in the file: "
+        import_problem(im, &im->reading, row->line, in->name, "'%s' cannot be read from this file: "
                        "its header holds field labels, as REDCap's export of labels writes; "
                        "export the raw data (variable names and codes) instead", in->name);
     else if (!answers && m->complete < 0)
@@ -321,11 +351,17 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     snprintf(m->session, sizeof m->session, "%ld", session > 0 ? session : 1);
     m->date_cell[0] = '\0';
     if (m->date >= 0) {
-        /* a date and time field gives its date */
+        /* a field of the form is read as its validation reads it (a date
+         * in the order date_mdy or date_dmy names); a date and time gives
+         * its date */
         const char *d = import_trim(row->fields[m->date]);
+        char *norm = NULL, why[200];
+        if (m->date_field && *d && field_normalize(m->date_field, d, &norm, why, sizeof why) && norm)
+            d = norm;
         int n = strlen(d) > 10 && (d[10] == ' ' || d[10] == 'T') ? 10
                                                                  : (int)sizeof m->date_cell - 1;
         snprintf(m->date_cell, sizeof m->date_cell, "%.*s", n, d);
+        free(norm);
     }
     static char empty[1] = "";
     out->fields[LEAD_CLIENT] = m->record >= 0 ? row->fields[m->record] : empty;
@@ -333,8 +369,8 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     out->fields[LEAD_SESSION] = m->session;   /* "1" after a problem: the row is not saved */
     out->fields[LEAD_DATE] = m->date_cell;
     out->fields[LEAD_MODALITY] = empty;
-    out->fields[LEAD_RATER] = empty;
-    out->fields[LEAD_RATER_CODE] = empty;
+    out->fields[LEAD_RATER] = im->opt_rater ? (char *)im->opt_rater : empty;
+    out->fields[LEAD_RATER_CODE] = im->opt_rater_code ? (char *)im->opt_rater_code : empty;
     for (size_t i = 0; i < row->n; i++)
         out->fields[NLEAD + i] = row->fields[i];
     out->n = row->n + NLEAD;

@@ -133,6 +133,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SESSION_INS_ID] = "INSERT INTO sessions(client_id, therapist_id, number, date, modality, id)"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_SESSION_SET_MODALITY] = "UPDATE sessions SET modality = ?2 WHERE id = ?1",
+    [ST_SESSION_SET_DATE] = "UPDATE sessions SET date = ?2 WHERE id = ?1",
     [ST_INSTR_NAME] = "SELECT name FROM instruments WHERE id = ?1",
     [ST_ADMIN_DUP] = "SELECT a.id, a.status FROM administrations a"
                      " JOIN instruments i ON i.id = a.instrument_id"

@@ -227,6 +227,25 @@ at_status store_session_check(store *s, const char *client, long number, const c
     return AT_OK;
 }
 
+/* Sets the cached session's date or modality (which), in the study and in
+ * the cache. */
+static at_status session_fill(store *s, enum store_stmt which, const char *value, at_err *err)
+{
+    store_walk_stop(s);
+    db_stmt *st = store_stmt(s, which, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    db_bind_int64(st, 1, s->session.id);
+    store_bind_str(st, 2, value);
+    at_status rc = store_step_done(s, st, NULL, err);
+    if (rc != AT_OK)
+        return rc;
+    char **field = which == ST_SESSION_SET_DATE ? &s->session.date : &s->session.modality;
+    free(*field);
+    *field = xstrdup(value);
+    return AT_OK;
+}
+
 /* Finds or creates the session of a save; *fresh = 1 when created. */
 static at_status resolve_session(store *s, const admin_rec *r, long cid, long tid,
                                  long *number, int *fresh, at_err *err)
@@ -248,17 +267,14 @@ static at_status resolve_session(store *s, const admin_rec *r, long cid, long ti
                                  "in the study", why, sizeof why);
             return at_fail(err, AT_EINVAL, "%s", why);
         }
-        if (r->modality && *r->modality && !s->session.modality) {
-            store_walk_stop(s);
-            db_stmt *st = store_stmt(s, ST_SESSION_SET_MODALITY, err);
-            if (!st)
-                return err ? err->code : AT_EDB;
-            db_bind_int64(st, 1, s->session.id);
-            store_bind_str(st, 2, r->modality);
-            if ((rc = store_step_done(s, st, NULL, err)) != AT_OK)
-                return rc;
-            s->session.modality = xstrdup(r->modality);
-        }
+        /* what the session lacks (its date unknown, its modality not
+         * given) is filled in from the save, as the rule lets it take any */
+        if (r->date && *r->date && !*s->session.date &&
+            (rc = session_fill(s, ST_SESSION_SET_DATE, r->date, err)) != AT_OK)
+            return rc;
+        if (r->modality && *r->modality && !s->session.modality &&
+            (rc = session_fill(s, ST_SESSION_SET_MODALITY, r->modality, err)) != AT_OK)
+            return rc;
         return AT_OK;
     }
     *number = r->session;

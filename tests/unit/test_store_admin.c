@@ -654,13 +654,18 @@ static void test_unknown_date(void **state)
                   "WHERE c.code = 'U2' AND se.date = '%s'", today);
     assert_int_equal(db_long(s, sbuf_str(&q)), 1);
     sbuf_release(&q);
-    /* an undated session takes a later save that gives a date, and keeps none */
+    /* an undated session takes the date of a later save that gives one, and
+     * then refuses another date */
     r.client = "U1";
     r.instrument_id = other1;
     r.date = "2026-05-01";
     assert_int_equal(store_admin_save(s, &r, 0, "alice", &id, &session, &err), AT_OK);
     assert_int_equal(db_long(s, "SELECT count(*) FROM sessions se JOIN clients c ON c.id = "
-                                "se.client_id WHERE c.code = 'U1' AND se.date = ''"), 1);
+                                "se.client_id WHERE c.code = 'U1' AND se.date = '2026-05-01'"), 1);
+    r.rater = "therapist";
+    r.date = "2026-05-02";
+    assert_int_equal(store_admin_save(s, &r, 0, "alice", &id, &session, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "is dated 2026-05-01"));
     store_close(s);
 }
 

@@ -76,6 +76,21 @@ head -2 blank_codes.csv >again.csv
 run collect import therapist_post_session again.csv
 sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code" \
   "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code ORDER BY 1, 2 NULLS FIRST"
+echo "# a session left undated (and without modality) by one form takes the date"
+echo "# and modality a second form gives it; a date that differs is still refused"
+use_store undated.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect instrument add instruments/therapist_post_session.csv
+awk -F, -v OFS=, 'NR > 1 { $4 = ""; $5 = "" } { print }' examples/sample/client_post_session.csv >undated.csv
+setup collect import client_post_session undated.csv
+sql "SELECT count(*) FROM sessions WHERE date = '' AND modality IS NULL"
+run collect import therapist_post_session examples/sample/therapist_post_session.csv
+sql "SELECT s.number, s.date, s.modality FROM sessions s JOIN clients c ON c.id = s.client_id
+     WHERE c.code = 'C01' AND s.number <= 3 ORDER BY s.number"
+sql "SELECT count(*) FROM sessions WHERE date = '' OR modality IS NULL"
+awk -F, -v OFS=, 'NR == 2 { $4 = "2026-01-01" } NR <= 2 { print }' examples/sample/therapist_post_session.csv >redated.csv
+run collect import therapist_post_session redated.csv --replace
 echo "# a blank therapist code is the session therapist's own: beside that therapist's"
 echo "# coded rating it is the same rating (in the study, and in one file); another"
 echo "# therapist's code is another rating"

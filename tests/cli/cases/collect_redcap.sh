@@ -160,8 +160,49 @@ Record ID,Repeat Instrument,Repeat Instance,Date of the session,Therapist code,I
 P01,Weekly,1,2026-02-02,T07,Quite,Very,No,Unchecked,Unchecked,Complete
 EOF
 run collect import weekly labels.csv --format redcap
+echo "# ... also when a label is a field's name too (its header cell then reads as that field)"
+sed '1s/I felt understood/Bond/' labels.csv >labels2.csv
+run collect import weekly labels2.csv --format redcap --record-id "Record ID"
+echo "# a column of one of the form's checkboxes, with a code the checkbox does not have"
+sed '1s/$/,kind___3/; 2,$s/$/,1/' $R/repeat_export.csv >stray.csv
+run collect import weekly stray.csv --format redcap --replace
 echo "store unchanged: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 run collect import weekly $R/repeat_export.csv --format wide
 run collect import weekly $R/repeat_export.csv --session 2
 run collect import weekly $R/repeat_export.csv --format redcap --events a --session 2
 run collect import weekly $R/repeat_export.csv --format csv
+
+echo "== a --date-field of the form is read as its validation reads it (date_mdy)"
+use_store mdy.db
+setup collect init
+sed 's/,date_ymd,/,date_mdy,/' $R/repeat_dict.csv >mdy_dict.csv
+setup collect instrument add mdy_dict.csv
+sed -E 's#,2026-([0-9]{2})-([0-9]{2}),#,\1/\2/2026,#' $R/repeat_export.csv >mdy.csv
+grep -c '/2026,' mdy.csv
+run collect import weekly mdy.csv --format redcap --therapist-field clinician --date-field weekly_date
+sql "SELECT c.code, s.number, s.date FROM sessions s JOIN clients c ON c.id = s.client_id
+     ORDER BY c.code, s.number LIMIT 3"
+
+echo "== one rater's answers (export --rater) come back as that rater's (import --rater)"
+use_store rater.db
+setup collect init
+setup collect instrument add instruments/therapist_post_session.csv
+setup collect import therapist_post_session examples/sample/therapist_post_session.csv
+run collect export therapist_post_session --format redcap --rater therapist -o ther.csv
+use_store rater2.db
+setup collect init
+setup collect instrument add instruments/therapist_post_session.csv
+run collect import therapist_post_session ther.csv --format redcap --rater therapist
+sql "SELECT rater, quote(rater_code), count(*) FROM administrations GROUP BY 1, 2" \
+  "SELECT rater, quote_nullable(rater_code), count(*) FROM administrations GROUP BY 1, 2"
+collect export therapist_post_session --format redcap --rater therapist | cmp - ther.csv &&
+  echo "ther.csv again: same bytes"
+use_store rater3.db
+setup collect init
+setup collect instrument add instruments/therapist_post_session.csv
+run collect import therapist_post_session ther.csv --format redcap --rater observer --rater-code OBS-1
+sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY 1, 2"
+run collect import therapist_post_session ther.csv --format redcap --rater-code OBS-1
+run collect import therapist_post_session ther.csv --format redcap --rater supervisor
+run collect import therapist_post_session ther.csv --format redcap --rater observer --rater-code "Dr X"
+run collect import therapist_post_session examples/sample/therapist_post_session.csv --rater therapist
