@@ -108,11 +108,10 @@ static int prep_finish(void *st)
         e->nclients = a->nfirst;
         e->sd0 = stats_sd(a->first, a->nfirst);
         e->r = o->has_reliability ? o->reliability : NAN;
-        if (!o->has_reliability && a->k >= 2 && !a->mixed) {
-            alpha_result res;
-            if (alpha_acc_result(a->terms, 0, a->is_mean, &res, NULL) == 0)
-                e->r = res.alpha;
-        }
+        alpha_result res = { 0 };
+        if (!o->has_reliability && a->k >= 2 && !a->mixed &&
+            alpha_acc_result(a->terms, 0, a->is_mean, &res, NULL) == 0)
+            e->r = res.alpha;
         e->cutoff = stats_rci_cutoff(e->sd0, e->r);
         if (isnan(e->sd0))
             an_note("'%s' rater %s: the RCI threshold needs the first scores of 2 or more "
@@ -123,8 +122,25 @@ static int prep_finish(void *st)
                     "give --reliability", a->instrument, a->rater,
                     a->mixed ? "its versions have different terms"
                     : a->k < 2 ? "it is not a scale of 2 or more terms"
-                               : "fewer than 3 complete cases");
-        else if (!isfinite(e->cutoff))
+                    : res.n < 3 ? "fewer than 3 complete cases"
+                                : "the scale score does not vary");
+        else if (e->r < 0) {
+            /* a negative alpha says the terms do not hang together; it is
+             * no reliability to judge change by */
+            char b[32];
+            an_note("'%s' rater %s: the alliance scale's alpha is %s, below 0, so it gives no "
+                    "RCI threshold; no %s episodes (give --reliability)", a->instrument, a->rater,
+                    an_fmt(e->r, b), o->ep.rule == RULE_SUDDEN ? "sudden" : "rci");
+            e->cutoff = NAN;
+        } else if (e->cutoff == 0) {
+            /* as the sd rule needs SD > 0: a threshold of 0 would make
+             * every drop, however small, a rupture */
+            an_note("'%s' rater %s: the RCI threshold is 0 (%s); no %s episodes", a->instrument,
+                    a->rater, e->sd0 == 0 ? "every client's first score is the same"
+                                          : "a reliability of 1",
+                    o->ep.rule == RULE_SUDDEN ? "sudden" : "rci");
+            e->cutoff = NAN;
+        } else if (!isfinite(e->cutoff))
             e->cutoff = NAN;
     }
     return 0;

@@ -16,6 +16,10 @@ vs episodes_psq_sd.csv analyze episodes
 vs episodes_psq_rci.csv analyze episodes --rule rci
 # the threshold is whole-sample: one client shown, the same threshold
 run analyze episodes --rule rci --client C04
+# a reliability of 1 makes the threshold 0, so that every drop, however
+# small, would be a rupture: no rci episodes, and a note says why (as the sd
+# rule needs SD > 0)
+run analyze episodes --rule rci --reliability 1
 
 remove_store attune.db
 track_store
@@ -64,3 +68,29 @@ vs episodes_track_sudden.csv analyze episodes --therapist TU --rule sudden --cut
 remove_store attune.db
 track_store TU
 vs episodes_track_sudden_rci.csv analyze episodes --rule sudden --reliability 0.9
+
+# no RCI threshold from a negative alpha (terms that pull apart: i1 and i3
+# against i2 and i4 reversed; alpha -3.0394, as psych::alpha gives), nor
+# from first scores that are all the same (every first score here is 3:
+# SD0 = 0, a threshold of 0), nor from a scale score that never varies
+remove_store attune.db
+cat >apart.csv <<'EOF'
+client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4
+N1,T1,1,2026-05-04,,client,,1,5,1,1
+N2,T1,1,2026-05-04,,client,,5,1,5,5
+N3,T1,1,2026-05-04,,client,,2,4,2,2
+N4,T1,1,2026-05-04,,client,,4,2,4,4
+N1,T1,2,2026-05-11,,client,,3,3,1,5
+N2,T1,2,2026-05-11,,client,,2,5,3,3
+EOF
+{ collect init; collect instrument add data/analyze/psq_client.csv
+  collect import psq_client apart.csv; } >/dev/null
+analyze reliability --instrument psq_client 2>/dev/null | grep -E '^(instrument|psq_client,alliance),'
+run analyze episodes --rule rci
+run analyze episodes --rule sudden
+run analyze episodes --rule rci --reliability 0.8
+remove_store attune.db
+head -5 apart.csv >flat.csv
+{ collect init; collect instrument add data/analyze/psq_client.csv
+  collect import psq_client flat.csv; } >/dev/null
+run analyze episodes --rule rci
