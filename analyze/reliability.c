@@ -164,6 +164,12 @@ static int rel_finish(void *st)
                                   ? "the scale score does not vary, or some pair of terms is "
                                     "answered together fewer than 3 times"
                                   : "the scale score does not vary");
+        for (size_t t = 0; ok == 0 && t < a->k; t++)
+            if (items[t].sd == 0)
+                an_note("'%s' scale '%s': the term %s does not vary; alpha keeps it, as "
+                        "Cronbach's formula does (psych::alpha and SPSS leave such a term out, "
+                        "which gives a higher alpha); alpha_std and average_r, which need every "
+                        "term's correlations, are left blank", a->instrument, a->scale, a->items[t]);
         if (r->want_scales) {
             csvout_field(&r->w, a->instrument);
             csvout_field(&r->w, a->scale);

@@ -20,3 +20,25 @@ vs reliability_therapist.csv analyze reliability --rater therapist
 run analyze reliability --client C05
 # no administrations at all: the header only
 run analyze reliability --from 2030-01-01
+
+# a term that never varies (every i3 here is 4) stays in alpha, as
+# Cronbach's formula has it, with a note (psych::alpha and SPSS leave it
+# out); alpha from the formula k/(k-1) (1 - sum of the terms' variances /
+# the variance of their sum), worked out here by awk on the same answers
+remove_store attune.db
+{
+  echo "client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4"
+  n=0
+  for t in "2,3,4,4" "4,4,4,2" "3,3,4,3" "5,4,4,1" "1,2,4,5" "4,5,4,2"; do
+    n=$((n + 1))
+    echo "K$n,T1,1,2026-05-04,,client,,$t"
+  done
+} >still.csv
+{ collect init; collect instrument add data/analyze/psq_client.csv
+  collect import psq_client still.csv; } >/dev/null
+analyze reliability --instrument psq_client 2>&1 | grep -E "^(instrument|psq_client,alliance,)|c1|i3"
+awk -F, 'NR > 1 { t[1] = $8; t[2] = $9; t[3] = $10; t[4] = 6 - $11; s = 0
+    for (j = 1; j <= 4; j++) { a[j] += t[j]; q[j] += t[j] * t[j]; s += t[j] }
+    S += s; SS += s * s; n++ }
+  END { v = 0; for (j = 1; j <= 4; j++) v += (q[j] - a[j] * a[j] / n) / (n - 1)
+    vt = (SS - S * S / n) / (n - 1); printf "alpha by the formula: %.12f\n", 4 / 3 * (1 - v / vt) }' still.csv
