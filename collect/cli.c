@@ -33,11 +33,21 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return rc;
 }
 
+void cli_print_msg(const char *kind, const char *msg)
+{
+    /* a message quotes what a file held: its control bytes are shown as
+     * \xNN, never sent to the terminal as they are */
+    sbuf sb = SBUF_INIT;
+    sbuf_add_visible(&sb, msg);
+    fprintf(stderr, "collect: %s%s%s\n", kind ? kind : "", kind ? ": " : "", sbuf_str(&sb));
+    sbuf_release(&sb);
+}
+
 void cli_print_msgs(const at_msgs *m, size_t max)
 {
     size_t shown = m->n < max ? m->n : max;
     for (size_t i = 0; i < shown; i++)
-        fprintf(stderr, "collect: %s\n", m->items[i]);
+        cli_print_msg(NULL, m->items[i]);
     if (m->n > shown)
         fprintf(stderr, "collect: ... and %zu more problems\n", m->n - shown);
 }

@@ -544,7 +544,7 @@ int cmd_import(int argc, char **argv, const char *db)
     if (im.redcap)
         redcap_finish(&im);
     for (size_t k = 0; k < im.notes.n; k++)
-        fprintf(stderr, "collect: note: %s\n", im.notes.items[k]);
+        cli_print_msg("note", im.notes.items[k]);
 
     if (read_rc != AT_OK) {
         cli_print_msgs(&im.problems, MAX_SHOWN);
@@ -563,7 +563,7 @@ int cmd_import(int argc, char **argv, const char *db)
         goto out;
     }
     for (size_t k = 0; k < im.warnings.n && k < MAX_SHOWN; k++)
-        fprintf(stderr, "collect: warning: %s\n", im.warnings.items[k]);
+        cli_print_msg("warning", im.warnings.items[k]);
     if (im.warnings.n > MAX_SHOWN)
         fprintf(stderr, "collect: warning: ... and %zu more calc values that differ\n",
                 im.warnings.n - MAX_SHOWN);

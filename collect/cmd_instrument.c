@@ -170,7 +170,7 @@ static int instrument_add(int argc, char **argv, const char *db)
         goto out;
     }
     for (size_t w = 0; w < d.warnings.n; w++)
-        fprintf(stderr, "collect: warning: %s\n", d.warnings.items[w]);
+        cli_print_msg("warning", d.warnings.items[w]);
     /* A REDCap project's first field is its record identifier, whatever its
      * name; under another name than record_id it would be asked */
     if (d.nforms && !d.forms[0].record_id && d.forms[0].nfields &&

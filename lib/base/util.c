@@ -172,6 +172,16 @@ void sbuf_addc(sbuf *sb, char c)
     sbuf_add(sb, &c, 1);
 }
 
+void sbuf_add_visible(sbuf *sb, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            sbuf_addf(sb, "\\x%02x", *p);
+        else
+            sbuf_addc(sb, (char)*p);
+    }
+}
+
 void sbuf_vaddf(sbuf *sb, const char *fmt, va_list ap)
 {
     va_list cp;

@@ -58,6 +58,9 @@ void sbuf_grow(sbuf *sb, size_t extra);           /* room for extra more bytes a
 void sbuf_add(sbuf *sb, const char *s, size_t n);
 void sbuf_adds(sbuf *sb, const char *s);
 void sbuf_addc(sbuf *sb, char c);
+/* s with each control byte (below 0x20, and 0x7f) written as \xNN, so text
+ * quoted from a file cannot act on the terminal that shows a message */
+void sbuf_add_visible(sbuf *sb, const char *s);
 void sbuf_addf(sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vaddf(sbuf *sb, const char *fmt, va_list ap);
 /* Returns the string (never NULL) and leaves sb empty; the caller owns it. */

@@ -125,3 +125,11 @@ setup collect instrument add instruments/client_post_session.csv
 setup collect import client_post_session examples/sample/client_post_session.csv
 collect export client_post_session --format wide -o comma-out.csv 2>/dev/null
 echo "the same study as from the comma file: $(cmp -s semi-out.csv comma-out.csv && echo yes || echo NO)"
+
+echo "# a bad answer is quoted with its control bytes shown as \\xNN: a file cannot"
+echo "# clear or retitle the terminal that shows the message"
+use_store control.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+printf 'attune.client,attune.therapist,attune.session,attune.date,bond_1,rupture\nC01,T01,1,,"\033[2J\033]0;x\0075",0\n' >control.csv
+run collect import client_post_session control.csv
