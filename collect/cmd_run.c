@@ -338,15 +338,19 @@ int cmd_run(int argc, char **argv, const char *db)
     char started[21];
     util_now_iso(started);
     cli_catch_stop();
-    run_dialog_init(&d, in, !isatty(STDIN_FILENO));
+    /* asked now: a terminal that is closed is no terminal afterwards */
+    int on_terminal = isatty(STDIN_FILENO);
+    run_dialog_init(&d, in, !on_terminal);
     flow_set_rater(d.fl, a.rater);
     run_end end = run_dialog_go(&d);
+    if (end == RUN_EOF && cli_stop_signal())
+        end = RUN_INTERRUPTED;   /* a closed terminal ends the input before its SIGHUP lands */
     if (end != RUN_SAVE) {
         putchar('\n');
         fflush(stdout);
         /* q is the person's choice to keep nothing; a signal, or a terminal
          * that went away, is not: what was answered is kept in a file */
-        int cut = end == RUN_INTERRUPTED || (end == RUN_EOF && isatty(STDIN_FILENO));
+        int cut = end == RUN_INTERRUPTED || (end == RUN_EOF && on_terminal);
         if (cut && answers_given(in, flow_values(d.fl))) {
             cli_fail("%s; nothing was saved in the study",
                      end == RUN_EOF ? "the terminal's input ended"
