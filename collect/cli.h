@@ -21,9 +21,9 @@ typedef int (*cmd_fn)(int argc, char **argv, const char *db);
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "collect: <message>" and "try 'collect CMD --help'"; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prints every message of a list (the first max, then a count) on stderr. */
 /* "collect: KIND: MSG" (KIND NULL: none) on stderr, control bytes shown as \xNN */
 void cli_print_msg(const char *kind, const char *msg);
+/* Prints every message of a list (the first max, then a count) on stderr. */
 void cli_print_msgs(const at_msgs *m, size_t max);
 
 /* True when argv has -h or --help before any "--". */
