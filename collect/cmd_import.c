@@ -41,7 +41,10 @@ static void usage(void)
           "columns by name (a checkbox as name___code columns holding 0 or 1).  Files\n"
           "with the names of earlier versions (client, therapist, ...) are read too.\n"
           "Answer columns may come in any order and may be left out (blank); so may\n"
-          "modality, rater and rater_code.  A column the instrument does not have is an\n"
+          "modality, rater and rater_code.  With --replace, a column left out that holds\n"
+          "an answer of the replaced administration is an error (a default export\n"
+          "leaves free-form text out: export with --include-free-text, or add the\n"
+          "column blank to clear it).  A column the instrument does not have is an\n"
           "error.  Calc values are recomputed from the answers; one in the file that\n"
           "differs from attune's (compared as numbers: 2 and 2.0 agree) is a warning\n"
           "naming the line, the field and both values.\n"
@@ -591,6 +594,7 @@ out:
     free(im.pack_vals);
     free(im.calc_in);
     free(im.map);
+    free(im.absent);
     redcap_release(&im);
     msgs_release(&im.warnings);
     msgs_release(&im.notes);

@@ -67,6 +67,11 @@ typedef struct importer {
     const char *lead_name[NLEAD]; /* each leading cell's column, for messages */
     long lead[NLEAD];     /* CSV index of each leading column */
     long *map;            /* CSV index -> instrument column, COL_LEAD or COL_SKIP */
+    long *absent;         /* the answer columns the file has none of (saving side, made
+                             at the first row that replaces: --replace keeps no answer
+                             of them), nabsent of them */
+    size_t nabsent;
+    int absent_made;
     int header_bad;
     int branch_on_calc;   /* some branching logic reads a calc field */
 

@@ -236,6 +236,77 @@ static size_t db_problem(importer *im, long line, const at_err *err)
     return 1;
 }
 
+/* The instrument's answer columns (calc fields are recomputed, so never
+ * missed) that no column of the file fills. */
+static void find_absent(importer *im)
+{
+    const dict_instrument *in = im->in;
+    unsigned char *have = xcalloc(in->ncols ? in->ncols : 1, 1);
+    for (size_t i = 0; i < im->ncsv; i++)
+        if (im->map[i] >= 0)
+            have[im->map[i]] = 1;
+    im->absent = xmalloc((in->ncols ? in->ncols : 1) * sizeof *im->absent);
+    for (size_t c = 0; c < in->ncols; c++)
+        if (!have[c] && in->fields[in->cols[c].field].type != FT_CALC)
+            im->absent[im->nabsent++] = (long)c;
+    free(have);
+    im->absent_made = 1;
+}
+
+struct absent_ctx {
+    importer *im;
+    const lead_vals *lv;
+    long line;
+};
+
+static void check_absent(size_t n, const char *const *names, const char *const *values,
+                         void *vctx)
+{
+    struct absent_ctx *a = vctx;
+    importer *im = a->im;
+    sbuf list = SBUF_INIT;
+    const char *first = NULL;
+    size_t found = 0;
+    for (size_t k = 0; k < im->nabsent; k++) {
+        const char *name = im->in->cols[im->absent[k]].name;
+        for (size_t i = 0; i < n; i++)
+            if (values[i] && *values[i] && strcmp(names[i], name) == 0) {
+                if (!first)
+                    first = name;
+                if (found < 5)
+                    sbuf_addf(&list, "%s'%s'", found ? ", " : "", name);
+                found++;
+                break;
+            }
+    }
+    if (found > 5)
+        sbuf_addf(&list, " and %zu more", found - 5);
+    if (found)
+        import_problem(im, &im->saving, a->line, first,
+                       "session %ld of client '%s' has an answer to %s in the study, which "
+                       "--replace would blank: the file has no column for %s (an export "
+                       "leaves free-form text out unless --include-free-text is given); add "
+                       "the column%s, blank where an answer is to be cleared",
+                       a->lv->session, a->lv->client, sbuf_str(&list),
+                       found == 1 ? "it" : "them", found == 1 ? "" : "s");
+    sbuf_release(&list);
+}
+
+/* A replacement from a file without some of the answer columns would blank
+ * the answers stored under them: a problem, named by column, rather than a
+ * loss nobody asked for (the trail would keep them, but nothing says so). */
+static void keeps_absent(importer *im, long admin_id, const lead_vals *lv, long line)
+{
+    if (!im->absent_made)
+        find_absent(im);
+    if (!im->nabsent)
+        return;
+    struct absent_ctx a = { im, lv, line };
+    at_err err;
+    if (store_admin_answers(im->s, admin_id, check_absent, &a, &err) != AT_OK)
+        db_problem(im, line, &err);
+}
+
 size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exists,
                           int *replaces)
 {
@@ -279,8 +350,10 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
                        "%s for session %ld of client '%s' is already on line %ld",
                        sbuf_str(&what), lv->session, lv->client,
                        lines_get(&im->admin_lines, seq));
-    else if (im->replace)
+    else if (im->replace) {
         *replaces = 1;
+        keeps_absent(im, admin_id, lv, line);
+    }
     else
         import_problem(im, &im->saving, line, im->lead_name[LEAD_SESSION],
                        "session %ld of client '%s' already has %s of '%s' in the study "

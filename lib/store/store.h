@@ -330,6 +330,14 @@ at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_e
 at_status store_admin_each(store *s, const admin_filter *flt,
                            int (*fn)(const admin_view *v, void *ctx), void *ctx, at_err *err);
 
+/* Calls fn with the stored answers of administration admin_id: the n
+ * columns of its version by name, and their values (NULL for blank).
+ * AT_ENOTFOUND when there is no such administration. */
+at_status store_admin_answers(store *s, long admin_id,
+                              void (*fn)(size_t n, const char *const *names,
+                                         const char *const *values, void *ctx),
+                              void *ctx, at_err *err);
+
 /* Amends one answer of an existing administration, recording who, when, the
  * old and new values and the reason in the audit trail.  value NULL or ""
  * clears it.  AT_ENOTFOUND when there is no such administration. */

@@ -701,6 +701,20 @@ at_status store_admin_save(store *s, const admin_rec *rec, int replace, const ch
     return rc;
 }
 
+at_status store_admin_answers(store *s, long admin_id,
+                              void (*fn)(size_t n, const char *const *names,
+                                         const char *const *values, void *ctx),
+                              void *ctx, at_err *err)
+{
+    stored_answers a;
+    at_status rc = stored_read(s, admin_id, &a, err);
+    if (rc != AT_OK)
+        return rc;
+    fn(a.cols->n, (const char *const *)a.cols->names, a.vals, ctx);
+    stored_release(&a);
+    return AT_OK;
+}
+
 static at_status amend_body(store *s, long admin_id, const char *field, const char *value,
                             const char *reason, const char *who, at_err *err)
 {

@@ -56,7 +56,12 @@ echo "# a notes field's values are hidden in the log as in exports; --include-id
 collect log --include-identifiers | grep ',comment,' | cut -d, -f2-
 
 echo "# a replacement's values are hidden in the log as an amend's are"
+# (a file without a column of the form that the study has an answer to is
+# refused: the replacement would blank it; here every column is given)
 printf 'client,therapist,session,date,rater,bond_1,rupture\nC001,T01,1,2026-03-02,client,5,0\n' >again.csv
+run collect import client_post_session again.csv --replace
+kind=$(printf ',rupture_kind___%s' 1 2 3 4 5)
+printf 'client,therapist,session,date,rater,bond_1,rupture,goal_1,task_1,bond_2,goal_2,task_2%s,comment\nC001,T01,1,2026-03-02,client,5,0,,,,,,,,,,,\n' "$kind" >again.csv
 collect import client_post_session again.csv --replace >/dev/null; echo "replaced: exit $?"
 collect log | grep ',replace,' | grep -E ',(comment|bond_1),' | cut -d, -f3-
 collect log --include-identifiers | grep ',replace,' | grep ',comment,' | cut -d, -f3-

@@ -60,6 +60,19 @@ sql "SELECT who, who_name, action, field, old, new, reason FROM audit ORDER BY i
 echo "\$ collect log | cut -d, -f2-   (the time left out)"
 collect log | cut -d, -f2- | head -4
 
+echo "# a de-identified export (free-form text left out), edited and imported back"
+echo "# with --replace, would blank the text the study holds: refused, naming it;"
+echo "# the export with --include-free-text goes back whole, the text kept"
+setup collect amend client_post_session --client C02 --session 2 "comment=we spoke about the missed week" --reason "from the paper form"
+collect export client_post_session | awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bond_1") b = i; print } $1 == "C02" && $3 == 2 { $b = 1; print }' >edited.csv
+echo "comment column in the default export: $(head -1 edited.csv | tr ',' '\n' | grep -c '^comment$')"
+run collect import client_post_session edited.csv --replace
+collect export client_post_session --include-free-text | awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "bond_1") b = i; print } $1 == "C02" && $3 == 2 { $b = 1; print }' >edited.csv
+run collect import client_post_session edited.csv --replace
+sql "SELECT r.field, r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
+     JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
+     WHERE c.code = 'C02' AND s.number = 2 AND r.field IN ('bond_1', 'comment') ORDER BY r.field"
+
 run collect import --help
 run collect import client_post_session
 run collect import client_post_session $sample --force
