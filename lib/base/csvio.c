@@ -29,6 +29,9 @@ typedef struct reader {
     int started;      /* past the start of the input (and its byte order mark) */
     int semicolons;   /* the file is separated by semicolons */
     int sniff;        /* look at the header for semicolons (CSVIN_SEMICOLONS) */
+    char eol;         /* the byte lines end with: '\n' (also after '\r'), or '\r' in a
+                         file whose lines end with it alone (classic Mac OS, and
+                         spreadsheets' "CSV (Macintosh)") */
     at_status st;     /* a cell that cannot be read stops the reading */
     at_err *err;
 } reader;
@@ -58,7 +61,7 @@ static long line_at(const reader *r, const char *s, size_t len, size_t off)
 {
     long line = r->line;
     for (size_t k = off; k < len; k++)
-        line -= s[k] == '\n';
+        line -= s[k] == r->eol;
     return line;
 }
 
@@ -202,6 +205,17 @@ static int semicolon_header(const char *data, size_t len)
     return semi;
 }
 
+/* Whether the first line of data ends with a carriage return alone. */
+static int cr_lines(const char *data, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (data[i] == '\n')
+            return 0;
+        else if (data[i] == '\r')
+            return i + 1 < len && data[i + 1] != '\n';
+    return 0;
+}
+
 /* Feeds data[0..len) to the parser a physical line at a time, so that each
  * row knows the line it starts on; data may end inside a line, which the
  * next piece goes on with.  Returns the first error: malformed CSV, or a
@@ -225,10 +239,11 @@ static at_status feed(struct csv_parser *p, reader *r, const char *data, size_t 
             csv_set_delim(p, ';');
             r->semicolons = 1;
         }
+        r->eol = cr_lines(data, len) ? '\r' : '\n';
     }
     size_t pos = 0;
     while (pos < len && !r->stop) {
-        const char *nl = memchr(data + pos, '\n', len - pos);
+        const char *nl = memchr(data + pos, r->eol, len - pos);
         size_t end = nl ? (size_t)(nl - data) + 1 : len;
         if (!r->mid_line)
             r->line++;
@@ -335,8 +350,9 @@ at_status csvin_read_file_as(const char *path, unsigned flags, csvin_row_fn fn, 
             break;
         }
         const char *last = NULL;
+        char eol = r.started ? r.eol : '\n';
         for (size_t i = buf.len; i > buf.len - got; i--)
-            if (buf.buf[i - 1] == '\n') {
+            if (buf.buf[i - 1] == eol) {
                 last = buf.buf + i;
                 break;
             }

@@ -345,6 +345,45 @@ static void test_read_file(void **state)
     assert_non_null(strstr(err.msg, "No such file or directory"));
 }
 
+/* A file whose lines end with a carriage return alone (classic Mac OS, a
+ * spreadsheet's "CSV (Macintosh)"): its rows and errors are numbered by
+ * those lines, in memory and from a file read in pieces. */
+static void test_cr_lines(void **state)
+{
+    (void)state;
+    check_parse("a,b\r1,2\r\r3,4\r", "1:a|b\n2:1|2\n4:3|4\n");
+    check_parse("a,b\r\"x\ry\",2\r5,6", "1:a|b\n2:x\ry|2\n4:5|6\n");
+    const char *bad = "a,b\r1,2\r\"open,3\r";
+    collected c = { SBUF_INIT, 0 };
+    at_err err;
+    assert_int_equal(csvin_read_mem("bad.csv", bad, strlen(bad), collect_row, &c, &err),
+                     AT_EINVAL);
+    assert_non_null(strstr(err.msg, "'bad.csv' line 3"));
+    sbuf_reset(&c.text);
+
+    /* more lines than one piece of the reading holds: the 30,000th row on
+     * line 30,001, and a bad row after it named by its line */
+    sbuf in = SBUF_INIT;
+    sbuf_adds(&in, "n,v\r");
+    for (int i = 1; i <= 30000; i++)
+        sbuf_addf(&in, "%d,x\r", i);
+    sbuf_adds(&in, "\"open,1\r");
+    char path[] = "/tmp/attune-csvio-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, in.buf, in.len), (ssize_t)in.len);
+    close(fd);
+    assert_int_equal(csvin_read_file(path, collect_row, &c, &err), AT_EINVAL);
+    char want[128];
+    snprintf(want, sizeof want, "'%s' line 30002: malformed CSV (a quoted field is not closed)",
+             path);
+    assert_string_equal(err.msg, want);
+    assert_non_null(strstr(sbuf_str(&c.text), "\n30001:30000|x\n"));
+    unlink(path);
+    sbuf_release(&in);
+    sbuf_release(&c.text);
+}
+
 /* A header with semicolons and no comma outside quotes: the file is read
  * as separated by semicolons; otherwise by commas. */
 static void check_file_as(const char *in, unsigned flags, const char *want)
@@ -386,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_write_fields),
         cmocka_unit_test(test_write_file_rows),
         cmocka_unit_test(test_read_file),
+        cmocka_unit_test(test_cr_lines),
         cmocka_unit_test(test_semicolons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
