@@ -119,18 +119,34 @@ void run_dialog_release(run_dialog *d)
 
 enum { IN_LINE, IN_EOF, IN_INT };
 
-/* Prompts and reads one line into d->line, trimmed of surrounding spaces. */
+/* The most a terminal takes in one line before Enter (Linux's line
+ * discipline keeps 4,096 bytes, the last for the Enter): past it, what is
+ * typed or pasted is dropped before attune can read it. */
+enum { TTY_LINE_MAX = 4095 };
+
+/* Prompts and reads one line into d->line, trimmed of surrounding spaces.
+ * A line from a terminal that fills the terminal's line is asked again:
+ * its end may have been dropped, and a cut answer must not be saved as if
+ * it were whole. */
 static int read_line(run_dialog *d)
 {
-    fputs("> ", stdout);
-    fflush(stdout);
-    if (cli_stop_signal())
-        return IN_INT;
-    ssize_t n = getline(&d->line, &d->cap, stdin);
-    if (cli_stop_signal())
-        return IN_INT;
-    if (n < 0)
-        return IN_EOF;
+    ssize_t n;
+    for (;;) {
+        fputs("> ", stdout);
+        fflush(stdout);
+        if (cli_stop_signal())
+            return IN_INT;
+        n = getline(&d->line, &d->cap, stdin);
+        if (cli_stop_signal())
+            return IN_INT;
+        if (n < 0)
+            return IN_EOF;
+        if (d->echo || n < TTY_LINE_MAX)
+            break;
+        say(3, "not accepted: the terminal takes at most 4,095 bytes in one line, and this "
+               "line filled it, so its end may have been cut off; please type a shorter "
+               "answer");
+    }
     char *s = d->line;
     size_t len = (size_t)n;
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' ||
@@ -153,7 +169,8 @@ static void show_keys(void)
         { "-", "clear an answer given before" },
         { "b", "go back one question" },
         { "?", "show these keys" },
-        { "Ctrl-D or Ctrl-C", "stop without saving anything" },
+        { "Ctrl-C or Ctrl-D", "stop here: nothing goes into the study, and the "
+                              "answers so far are set aside in a file" },
     };
     say(3, "keys: type the answer and press Enter");
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
@@ -413,7 +430,8 @@ static run_end review(run_dialog *d)
         char b[128];
         if (strcmp(a, "?") == 0)
             say_hanging("   keys: ", "y saves; a question's number changes its answer;\n"
-                        "q, Ctrl-D or Ctrl-C stops without saving anything", 9);
+                        "q stops without saving anything;\nCtrl-C or Ctrl-D stops and sets the "
+                        "answers aside in a file", 9);
         else if (n) {
             snprintf(b, sizeof b, "type y to save, a number from 1 to %zu, or q to stop", n);
             say(3, b);

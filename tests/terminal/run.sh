@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# collect run on a pseudo-terminal (made by script(1)), where the terminal's
+# own line discipline stands between the person and attune:
+#   - a line that fills the terminal's line (4,095 bytes: the rest of a
+#     long paste is dropped by the terminal) is asked again, not saved cut;
+#   - a terminal closed in the middle of the questionnaire keeps the
+#     answers given so far in the unsaved file.
+#
+# usage: run.sh BUILD_DIR
+set -u
+build=$(cd "$1" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/attune-terminal.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export PATH="$build/collect:$PATH" TZ=UTC LC_ALL=C ATTUNE_DB="$work/attune.db"
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+
+collect init >/dev/null && collect instrument add client_post_session >/dev/null &&
+  collect therapist add T01 >/dev/null && collect client add C01 --therapist T01 >/dev/null ||
+  { echo "FAIL: cannot set up the study"; exit 1; }
+
+# type LINE...: the lines, one every 0.2 s, as a person at the terminal
+type_lines() {
+  sleep 1
+  for l in "$@"; do
+    printf '%s\n' "$l"
+    sleep 0.2
+  done
+}
+
+# six alliance answers, no rupture, then the comment: first 5,000 bytes in
+# one line, then a short one, then y at the review
+long=$(head -c 5000 /dev/zero | tr '\0' 'x')
+type_lines 4 4 4 4 4 4 0 "$long" "a short note" y |
+  timeout 60 script -qec "collect run client_post_session --client C01" /dev/null >long.tty 2>&1
+grep -aq "not accepted: the terminal takes at most 4,095 bytes in one line" long.tty ||
+  fail "a line the terminal cut was taken: $(tail -c 400 long.tty)"
+grep -aq "Saved as session 1" long.tty || fail "the questionnaire was not saved: $(tail -c 400 long.tty)"
+comment=$(sqlite3 "$ATTUNE_DB" "SELECT value FROM responses WHERE field = 'comment'")
+[ "$comment" = "a short note" ] || fail "the comment stored is '${comment:0:40}...' (${#comment} bytes)"
+
+# a closed terminal: script is killed (its pseudo-terminal closes, collect
+# gets SIGHUP) after three answers
+mkfifo typed
+(type_lines 5 5 5; sleep 30) >typed &
+feeder=$!
+script -qec "collect run client_post_session --client C01 --session 2" /dev/null <typed \
+  >closed.tty 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  [ "$(grep -ao '> 5' closed.tty 2>/dev/null | wc -l)" -ge 3 ] && break
+  sleep 0.1
+done
+sleep 0.5
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+kill "$feeder" 2>/dev/null
+for _ in $(seq 100); do
+  ls attune-unsaved-client_post_session-*.csv >/dev/null 2>&1 && break
+  sleep 0.1
+done
+sleep 0.5   # the file is written whole before its name appears; let collect end
+f=$(ls attune-unsaved-client_post_session-*.csv 2>/dev/null | head -1)
+if [ -z "$f" ]; then
+  fail "no unsaved file after the terminal closed: $(tail -c 300 closed.tty)"
+else
+  [ "$(stat -c %a "$f")" = 600 ] || fail "the unsaved file is mode $(stat -c %a "$f")"
+  row=$(sed -n 2p "$f")
+  case $row in
+    C01,*,2,*,client,*,5,5,5,*) ;;
+    *) fail "the unsaved file holds: $(cat "$f")" ;;
+  esac
+fi
+n=$(sqlite3 "$ATTUNE_DB" "SELECT count(*) FROM administrations")
+[ "$n" = 1 ] || fail "$n administrations in the study, not the one saved"
+
+[ $failed = 0 ] && echo "terminal: ok"
+exit $failed
