@@ -26,13 +26,37 @@ static size_t text_width(void)
     return (size_t)(cols > 100 ? 100 : cols) - 1;
 }
 
-/* Characters as a terminal counts them (UTF-8 continuation bytes aside). */
-static size_t text_len(const char *s, size_t n)
+/* Whether s (one character) is a closing mark of Chinese or Japanese text
+ * (。，、！？：；）」』】), which a line never starts with. */
+static int closing_mark(const char *s, size_t len)
 {
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        w += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return w;
+    static const char *const marks[] = { "\u3002", "\uFF0C", "\u3001", "\uFF01", "\uFF1F",
+                                         "\uFF1A", "\uFF1B", "\uFF09", "\u300D", "\u300F",
+                                         "\u3011" };
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+        if (strlen(marks[k]) == len && memcmp(marks[k], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The next piece of a line to place whole, from p (not a space): a wide
+ * character with the closing marks right after it (Chinese, Japanese and
+ * Korean text breaks between any two characters, but not before such a
+ * mark), else the characters up to a space or a wide character.  Its
+ * length in bytes, and its columns into *cols. */
+static size_t next_piece(const char *p, const char *end, size_t *cols)
+{
+    size_t c = 0, n = util_char_next(p, (size_t)(end - p), &c), w = c;
+    int wide = c == 2;
+    while (p + n < end && p[n] != ' ') {
+        size_t l = util_char_next(p + n, (size_t)(end - p - n), &c);
+        if (wide ? !closing_mark(p + n, l) : c == 2)
+            break;
+        n += l;
+        w += c;
+    }
+    *cols = w;
+    return n;
 }
 
 void run_wrap(const char *text, size_t indent, size_t width, sbuf *out)
@@ -48,21 +72,22 @@ void run_wrap(const char *text, size_t indent, size_t width, sbuf *out)
             sbuf_addc(out, '\n');
         }
         while (p < end) {
+            const char *from = p;
             while (p < end && *p == ' ')
                 p++;
             if (p == end)
                 break;
-            size_t wl = 0;
-            while (p + wl < end && p[wl] != ' ')
-                wl++;
-            size_t ww = text_len(p, wl);
+            int spaced = p > from;
+            size_t ww = 0;
+            size_t wl = next_piece(p, end, &ww);
+            size_t sep = spaced ? 1 : 0;
             if (first) {
                 sbuf_addf(out, "%*s", (int)indent, "");
                 col = indent;
-            } else if (col + 1 + ww > width) {
+            } else if (col + sep + ww > width) {
                 sbuf_addf(out, "\n%*s", (int)indent, "");
                 col = indent;
-            } else {
+            } else if (sep) {
                 sbuf_addc(out, ' ');
                 col++;
             }

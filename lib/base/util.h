@@ -61,6 +61,13 @@ void sbuf_addc(sbuf *sb, char c);
 /* s with each control byte (below 0x20, and 0x7f) written as \xNN, so text
  * quoted from a file cannot act on the terminal that shows a message */
 void sbuf_add_visible(sbuf *sb, const char *s);
+/* The columns a terminal gives s[0..n) (UTF-8): two for a wide character
+ * (Chinese, Japanese, Korean), none for a combining mark or a control byte,
+ * as wcwidth counts them in a UTF-8 locale whatever the program's. */
+size_t util_text_cols(const char *s, size_t n);
+/* The length of the character at s[0..n) (its UTF-8 bytes; a stray byte is
+ * one), and its columns into *cols when cols is not NULL. */
+size_t util_char_next(const char *s, size_t n, size_t *cols);
 void sbuf_addf(sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vaddf(sbuf *sb, const char *fmt, va_list ap);
 /* Returns the string (never NULL) and leaves sb empty; the caller owns it. */

@@ -147,3 +147,21 @@ echo "# with --rater-code, a co-therapist's questionnaire of the same session"
 feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' \
   collect run client_post_session --client C001 --session 9 --rater therapist --rater-code T02 --quiet >/dev/null
 sql "SELECT a.rater_code FROM administrations a JOIN sessions s ON s.id = a.session_id WHERE s.number = 9 ORDER BY a.id"
+
+echo "# wide characters take two columns of the terminal: a Chinese question is"
+echo "# wrapped to the width counted so, breaking between characters (never"
+echo "# before a closing mark), and mixed with Latin words"
+use_store wide.db
+collect init >/dev/null
+cat >wide.csv <<'DICT'
+Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"Choices, Calculations, OR Slider Labels",Field Note,Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max,Identifier?,Branching Logic (Show field only if...),Required Field?,Custom Alignment,Question Number (surveys only),Matrix Group Name,Matrix Ranking?,Field Annotation
+record_id,wide_form,,text,Record ID,,,,,,,,,,,,,
+heard,wide_form,,radio,今天的会谈里，你是否觉得治疗师明白了你最想谈的事情？请选出最接近你感受的一项。,"1, 一点也不 | 2, 有一些 | 3, 完全明白",,,,,,,y,,,,,
+note,wide_form,,notes,"如果有什么想补充的 (for example a word in English)，请写在这里。",,,,,,,,,,,,,
+DICT
+collect instrument add wide.csv >/dev/null
+collect therapist add T01 >/dev/null
+collect client add C001 --therapist T01 >/dev/null
+COLUMNS=40 feed '2\n\ny\n' collect run wide_form --client C001 --session 1 --quiet >wide.out
+cat wide.out
+echo "widest line of the run (wc -L in a UTF-8 locale): $(sed 1d wide.out | LC_ALL=C.UTF-8 wc -L) columns of 39"
