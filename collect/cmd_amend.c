@@ -23,10 +23,11 @@ static void amend_usage(void)
           "keeps who, when, the old and new value and the reason in the audit trail\n"
           "('collect log').  Each value is checked as if it had been typed in 'run'.\n"
           "FIELD= (nothing after '=') clears an answer; a checkbox option is changed\n"
-          "by its column, e.g. rupture_kind___2=1.  Calculated fields are never\n"
-          "stored: they follow from the answers.  All changes are saved together or\n"
-          "not at all; a change that would leave an answer on a question hidden by\n"
-          "branching, or a required question blank, is refused.\n"
+          "by its column, e.g. rupture_kind___2=1 (the other options of a checkbox\n"
+          "left blank become 0, not ticked: the question is answered).  Calculated\n"
+          "fields are never stored: they follow from the answers.  All changes are\n"
+          "saved together or not at all; a change that would leave an answer on a\n"
+          "question hidden by branching, or a required question blank, is refused.\n"
           "\n", stdout);
     struct amend_args dummy;
     opt_spec specs[6];
@@ -147,6 +148,27 @@ out:
     return ok;
 }
 
+/* A checkbox left blank (never answered, or hidden before) whose option an
+ * assignment sets is answered now: its other blank options become 0, not
+ * ticked, as a questionnaire answered in 'run' keeps them.  Adds their
+ * columns to cols after the first n; returns how many. */
+static size_t answer_checkboxes(const dict_instrument *in, char **newv, long *cols, size_t n)
+{
+    size_t added = 0;
+    for (size_t k = 0; k < n; k++) {
+        const dict_column *dc = &in->cols[cols[k]];
+        if (dc->choice < 0 || !newv[cols[k]])
+            continue;
+        for (size_t c = 0; c < in->ncols; c++) {
+            if (in->cols[c].field != dc->field || newv[c])
+                continue;
+            newv[c] = xstrdup("0");
+            cols[n + added++] = (long)c;
+        }
+    }
+    return added;
+}
+
 /* The client, the instrument and the session named exist; else says which
  * does not, and returns 0. */
 static int known(store *s, record_catalog *cat, const struct amend_args *a, long session)
@@ -194,7 +216,8 @@ int cmd_amend(int argc, char **argv, const char *db)
     store *s = NULL;
     record_catalog *cat = NULL;
     char **vals = NULL, **newv = NULL;
-    long *cols = xcalloc(a.nassign, sizeof *cols);
+    long *cols = NULL;   /* the columns changed: the assignments', then those they imply */
+    size_t ncols = 0;
     at_msgs before = AT_MSGS_INIT, after = AT_MSGS_INIT;
     const dict_instrument *in = NULL;
     at_err err;
@@ -237,6 +260,8 @@ int cmd_amend(int argc, char **argv, const char *db)
     /* check every assignment, then the answer set as a whole */
     for (size_t c = 0; c < in->ncols; c++)
         newv[c] = xstrdup(vals[c]);
+    cols = xcalloc(a.nassign + in->ncols, sizeof *cols);
+    ncols = a.nassign;
     for (size_t k = 0; k < a.nassign; k++) {
         char *v = NULL;
         if (!check_assign(in, a.assign[k], &cols[k], &v)) {
@@ -253,6 +278,7 @@ int cmd_amend(int argc, char **argv, const char *db)
     }
     if (bad)
         goto out;
+    ncols += answer_checkboxes(in, newv, cols, ncols);
     instrument_compute(in, newv);
     instrument_check(in, (const char *const *)vals, "", &before);
     instrument_check(in, (const char *const *)newv, "", &after);
@@ -270,7 +296,7 @@ int cmd_amend(int argc, char **argv, const char *db)
     }
     open_tx = 1;
     size_t changed = 0;
-    for (size_t k = 0; k < a.nassign; k++) {
+    for (size_t k = 0; k < ncols; k++) {
         const char *old = vals[cols[k]], *nv = newv[cols[k]];
         if ((!old && !nv) || (old && nv && strcmp(old, nv) == 0))
             continue;
@@ -287,11 +313,13 @@ int cmd_amend(int argc, char **argv, const char *db)
     open_tx = 0;
     printf("%s, client %s, session %ld, rater %s%s%s:\n", a.instrument, a.client, session,
            a.rater, a.rater_code ? " " : "", a.rater_code ? a.rater_code : "");
-    for (size_t k = 0; k < a.nassign; k++) {
+    for (size_t k = 0; k < ncols; k++) {
         const char *old = vals[cols[k]], *nv = newv[cols[k]];
         int same = (!old && !nv) || (old && nv && strcmp(old, nv) == 0);
         printf("  %s: %s -> %s%s\n", in->cols[cols[k]].name, old ? old : "(blank)",
-               nv ? nv : "(blank)", same ? " (unchanged)" : "");
+               nv ? nv : "(blank)",
+               same ? " (unchanged)" : k >= a.nassign ? " (not ticked: the question is "
+                                                        "answered now)" : "");
     }
     printf("%zu answer%s changed\n", changed, changed == 1 ? "" : "s");
     rc = EXIT_OK;

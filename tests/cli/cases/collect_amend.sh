@@ -42,6 +42,15 @@ echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before"
 echo "# branching: saying there was no rupture needs the follow-ups cleared in the same amend"
 run collect amend client_post_session --client C001 --session 1 rupture=0 rupture_kind___1=0 rupture_kind___4=0 tension= addressed= resolution= followup= --reason "client said it was about another session"
 sql "SELECT field, value FROM responses ORDER BY field"
+echo "# the other way: a session saved without a rupture (its kinds hidden, so blank),"
+echo "# amended to one: ticking one kind answers the question, the others become 0"
+collect session add --client C001 --date 2026-03-09 >/dev/null
+printf '4\n4\n5\n4\n4\n4\n0\n\ny\n' | collect run client_post_session --client C001 --session 2 >/dev/null
+sql "SELECT count(*) FROM responses r JOIN administrations a ON a.id = r.administration_id
+     JOIN sessions s ON s.id = a.session_id WHERE s.number = 2 AND r.field LIKE 'rupture_kind%'"
+run collect amend client_post_session --client C001 --session 2 rupture=1 rupture_kind___2=1 tension=2 addressed=1 resolution=3 followup=0 --reason "client told me at the next session"
+sql "SELECT r.field, r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
+     JOIN sessions s ON s.id = a.session_id WHERE s.number = 2 AND r.field LIKE 'rupture_kind%' ORDER BY r.field"
 echo "# a change to the same value is not recorded"
 run collect amend client_post_session --client C001 --session 1 bond_1=4 --reason "checked"
 
