@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "opt.h"
+#include "flow.h"
 
 struct amend_args {
     const char *instrument, *client, *session, *rater, *rater_code, *reason;
@@ -28,6 +29,9 @@ static void amend_usage(void)
           "fields are never stored: they follow from the answers.  All changes are\n"
           "saved together or not at all; a change that would leave an answer on a\n"
           "question hidden by branching, or a required question blank, is refused.\n"
+          "The status follows the answers: answering the last question a partial\n"
+          "administration left blank makes it complete, clearing a shown answer of a\n"
+          "complete one partial (kept in the trail as attune.status).\n"
           "\n", stdout);
     struct amend_args dummy;
     opt_spec specs[6];
@@ -86,6 +90,7 @@ struct find_ctx {
     const dict_instrument *in;
     char **vals;
     int found;
+    char status[16];
 };
 
 static int take_admin(const admin_view *v, void *vctx)
@@ -94,6 +99,7 @@ static int take_admin(const admin_view *v, void *vctx)
     if (v->id != c->id)
         return 0;
     record_fill(c->in, v, c->vals, NULL);
+    snprintf(c->status, sizeof c->status, "%s", v->status ? v->status : "");
     c->found = 1;
     return 1;
 }
@@ -248,7 +254,7 @@ int cmd_amend(int argc, char **argv, const char *db)
 
     vals = xcalloc(in->ncols ? in->ncols : 1, sizeof *vals);
     newv = xcalloc(in->ncols ? in->ncols : 1, sizeof *newv);
-    struct find_ctx fc = { aid, in, vals, 0 };
+    struct find_ctx fc = { aid, in, vals, 0, "" };
     admin_filter flt = { .instrument = a.instrument, .client = a.client, .session = session,
                          .rater = a.rater };
     if (store_admin_each(s, &flt, take_admin, &fc, &err) != AT_OK || !fc.found) {
@@ -290,6 +296,14 @@ int cmd_amend(int argc, char **argv, const char *db)
     if (bad)
         goto out;
 
+    /* the status follows the answers when the change moves it as a
+     * questionnaire saved with them would be (a partial one now answered
+     * in full, a complete one with a shown question cleared); a status
+     * that was not the answers' own (a REDCap form left unverified) stays */
+    const char *was = flow_status_of(in, (const char *const *)vals);
+    const char *now = flow_status_of(in, (const char *const *)newv);
+    const char *status = strcmp(was, now) != 0 && strcmp(fc.status, was) == 0 ? now : NULL;
+
     if (store_begin(s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
@@ -306,6 +320,10 @@ int cmd_amend(int argc, char **argv, const char *db)
         }
         changed++;
     }
+    if (status && store_admin_set_status(s, aid, status, a.reason, cli_who(), &err) != AT_OK) {
+        cli_fail("%s", err.msg);
+        goto out;
+    }
     if (store_commit(s, &err) != AT_OK) {
         cli_fail("%s", err.msg);
         goto out;
@@ -321,6 +339,10 @@ int cmd_amend(int argc, char **argv, const char *db)
                same ? " (unchanged)" : k >= a.nassign ? " (not ticked: the question is "
                                                         "answered now)" : "");
     }
+    if (status)
+        printf("  status: %s -> %s (%s)\n", fc.status, status,
+               strcmp(status, "complete") == 0 ? "every question shown is answered now"
+                                                : "a question shown is unanswered now");
     printf("%zu answer%s changed\n", changed, changed == 1 ? "" : "s");
     rc = EXIT_OK;
 out:

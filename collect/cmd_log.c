@@ -39,10 +39,10 @@ typedef struct logger {
 /* Whether the values of an amended or replaced field may be shown: the
  * field is a column of the instrument's latest version that exports keep.
  * A row without a field (a replacement's own line, naming the two
- * administrations) holds no answer. */
+ * administrations) holds no answer, nor does a change of status. */
 static int shown(logger *lg, const audit_view *v)
 {
-    if (lg->ids || !v->field[0] || !v->instrument[0])
+    if (lg->ids || !v->field[0] || !v->instrument[0] || strcmp(v->field, "attune.status") == 0)
         return 1;
     at_err err;
     const dict_instrument *in = record_catalog_latest(lg->cat, v->instrument, NULL, &err);

@@ -514,16 +514,24 @@ void flow_to_review(flow *fl)
     fl->changing = 0;
 }
 
-const char *flow_status(const flow *fl)
+const char *flow_status_of(const dict_instrument *in, const char *const *vals)
 {
-    for (size_t i = 0; i < fl->in->nfields; i++) {
-        const dict_field *f = &fl->in->fields[i];
-        if (!flow_is_question(f) || f->type == FT_NOTES || !shown(fl, i))
+    for (size_t i = 0; i < in->nfields; i++) {
+        const dict_field *f = &in->fields[i];
+        if (!flow_is_question(f) || f->type == FT_NOTES || !instrument_shown(in, i, vals))
             continue;
-        if (!flow_answered(fl, i))
+        int answered = 0;
+        for (size_t c = f->col; c < f->col + f->ncol && !answered; c++)
+            answered = vals[c] != NULL;
+        if (!answered)
             return "partial";
     }
     return "complete";
+}
+
+const char *flow_status(const flow *fl)
+{
+    return flow_status_of(fl->in, (const char *const *)fl->vals);
 }
 
 void flow_answer_text(const dict_instrument *in, const dict_field *f, const char *const *vals, sbuf *out)

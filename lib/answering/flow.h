@@ -120,6 +120,9 @@ void flow_to_review(flow *fl);
 /* "complete" when every shown question other than a notes field has an
  * answer, else "partial". */
 const char *flow_status(const flow *fl);
+/* The same of an answer set of in (in->ncols, NULL blank, calc columns
+ * computed), as a questionnaire saved with those answers would be. */
+const char *flow_status_of(const dict_instrument *in, const char *const *vals);
 
 /* The answer to field f as a respondent reads it ("4 Mostly", "1 ..., 3
  * ...", "(skipped)"). */

@@ -153,6 +153,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ADMIN_DEL] = "DELETE FROM administrations WHERE id = ?1",
     [ST_ADMIN_ANSWERS] = "SELECT instrument_id, answers FROM administrations WHERE id = ?1",
     [ST_ADMIN_SET_ANSWERS] = "UPDATE administrations SET answers = ?2 WHERE id = ?1",
+    [ST_ADMIN_STATUS] = "SELECT status FROM administrations WHERE id = ?1",
+    [ST_ADMIN_SET_STATUS] = "UPDATE administrations SET status = ?2 WHERE id = ?1",
     [ST_AUDIT_INS] = "INSERT INTO audit(at, who, action, administration_id, field, old, new,"
                      " reason, who_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [ST_AUDIT_REPOINT] = "UPDATE audit SET administration_id = ?2 WHERE administration_id = ?1",

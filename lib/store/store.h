@@ -344,6 +344,13 @@ at_status store_admin_answers(store *s, long admin_id,
 at_status store_amend(store *s, long admin_id, const char *field, const char *value,
                       const char *reason, const char *who, at_err *err);
 
+/* Sets the status ("complete" or "partial") of an existing administration,
+ * recording it in the audit trail as an amend of the field attune.status
+ * (old and new status, who, when, the reason).  The same status writes
+ * nothing.  AT_ENOTFOUND when there is no such administration. */
+at_status store_admin_set_status(store *s, long admin_id, const char *status,
+                                 const char *reason, const char *who, at_err *err);
+
 /* Finds the administration of instrument (any version) for a client's
  * session, rater and rater code (NULL = any code, but only when unique). */
 at_status store_admin_find(store *s, const char *instrument, const char *client, long session,

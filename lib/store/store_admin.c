@@ -760,3 +760,42 @@ at_status store_amend(store *s, long admin_id, const char *field, const char *va
         return rc;
     return store_wend(s, amend_body(s, admin_id, field, value, reason, who, err), err);
 }
+
+static at_status status_body(store *s, long admin_id, const char *status, const char *reason,
+                             const char *who, at_err *err)
+{
+    db_stmt *st = store_stmt(s, ST_ADMIN_STATUS, err);
+    if (!st)
+        return err ? err->code : AT_EDB;
+    db_bind_int64(st, 1, admin_id);
+    int step = db_step(st);
+    char old[16] = "";
+    if (step == DB_ROW)
+        snprintf(old, sizeof old, "%s", store_col(st, 0));
+    db_reset(st);
+    if (step == DB_DONE)
+        return at_fail(err, AT_ENOTFOUND, "administration %ld does not exist", admin_id);
+    if (step != DB_ROW)
+        return store_dberr(s, err);
+    if (strcmp(old, status) == 0)
+        return AT_OK;
+    at_status rc = audit_add(s, who, "amend", admin_id, "attune.status", old, status,
+                             reason && *reason ? reason : NULL, err);
+    if (rc != AT_OK || !(st = store_stmt(s, ST_ADMIN_SET_STATUS, err)))
+        return rc != AT_OK ? rc : err ? err->code : AT_EDB;
+    db_bind_int64(st, 1, admin_id);
+    store_bind_str(st, 2, status);
+    return store_step_done(s, st, NULL, err);
+}
+
+at_status store_admin_set_status(store *s, long admin_id, const char *status,
+                                 const char *reason, const char *who, at_err *err)
+{
+    if (!status || (strcmp(status, "complete") != 0 && strcmp(status, "partial") != 0))
+        return at_fail(err, AT_EINVAL, "a status is complete or partial, not '%s'",
+                       status ? status : "");
+    at_status rc = store_wbegin(s, err);
+    if (rc != AT_OK)
+        return rc;
+    return store_wend(s, status_body(s, admin_id, status, reason, who, err), err);
+}

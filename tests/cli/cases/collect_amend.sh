@@ -51,6 +51,23 @@ sql "SELECT count(*) FROM responses r JOIN administrations a ON a.id = r.adminis
 run collect amend client_post_session --client C001 --session 2 rupture=1 rupture_kind___2=1 tension=2 addressed=1 resolution=3 followup=0 --reason "client told me at the next session"
 sql "SELECT r.field, r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
      JOIN sessions s ON s.id = a.session_id WHERE s.number = 2 AND r.field LIKE 'rupture_kind%' ORDER BY r.field"
+echo "# the status follows the answers: a questionnaire saved with a question skipped"
+echo "# is partial; answering it makes it complete, clearing it again partial"
+collect session add --client C001 --date 2026-03-16 >/dev/null
+printf '4\n\n5\n4\n4\n4\n0\n\ny\n' | collect run client_post_session --client C001 --session 3 >/dev/null
+status3() {
+  sql "SELECT a.status FROM administrations a JOIN sessions s ON s.id = a.session_id WHERE s.number = 3"
+}
+status3
+run collect amend client_post_session --client C001 --session 3 goal_1=3 --reason "typed from the paper form"
+status3
+run collect amend client_post_session --client C001 --session 3 goal_1= --reason "the client crossed it out"
+status3
+collect log | grep ',attune.status,' | cut -d, -f3-
+echo "# a partial status the answers do not explain (a form left unverified in REDCap) stays"
+sqlite3 attune.db "UPDATE administrations SET status = 'partial' WHERE session_id = (SELECT id FROM sessions WHERE number = 2)"
+run collect amend client_post_session --client C001 --session 2 bond_1=5 --reason "typo"
+sql "SELECT a.status FROM administrations a JOIN sessions s ON s.id = a.session_id WHERE s.number = 2"
 echo "# a change to the same value is not recorded"
 run collect amend client_post_session --client C001 --session 1 bond_1=4 --reason "checked"
 
