@@ -229,6 +229,30 @@ char *cli_therapist_code(store *s, const char *rater, const char *rater_code,
     return code;
 }
 
+int cli_default_rater_ok(store *s, const char *cmd, const char *instrument)
+{
+    static const char *const others[] = { "therapist", "observer" };
+    at_err err;
+    long by_client = 0, n[2] = { 0, 0 };
+    admin_filter flt = { .instrument = instrument, .rater = "client" };
+    if (store_admin_count(s, &flt, &by_client, &err) != AT_OK || by_client)
+        return 1;   /* a reading that fails is no reason to refuse; the save says more */
+    for (int k = 0; k < 2; k++) {
+        flt.rater = others[k];
+        if (store_admin_count(s, &flt, &n[k], &err) != AT_OK)
+            return 1;
+    }
+    if (!n[0] && !n[1])
+        return 1;
+    int k = n[1] > n[0];
+    cli_fail("'%s' has been answered in this study by %s%s only (%ld time%s), never by a "
+             "client: say who answers with '%s --rater %s' (or --rater client if the client "
+             "does)", instrument, n[0] && n[1] ? "therapist" : others[k],
+             n[0] && n[1] ? "s and observers" : "s", n[0] + n[1],
+             n[0] + n[1] == 1 ? "" : "s", cmd, others[k]);
+    return 0;
+}
+
 int cli_no_client(const char *code)
 {
     return cli_fail("client '%s': no such client; add it with 'collect client add %s' or check "

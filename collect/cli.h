@@ -113,6 +113,13 @@ int cli_session_number(const char *cmd, const char *text, long *out);
 char *cli_therapist_code(store *s, const char *rater, const char *rater_code,
                          const char *client, long session);
 
+/* Whether the client may answer instrument when the command was not told
+ * who answers (rater client by default): not when the study holds its
+ * administrations by therapists or observers only (a therapist's form
+ * given without --rater would be stored as the client's rating, and the
+ * analyses would read it as such).  Prints why and returns 0 then. */
+int cli_default_rater_ok(store *s, const char *cmd, const char *instrument);
+
 /* Prints that there is no client with this code, and how to add one;
  * returns EXIT_FAIL. */
 int cli_no_client(const char *code);

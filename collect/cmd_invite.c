@@ -16,6 +16,7 @@
 
 struct invite_args {
     const char *instrument, *client, *session, *rater, *rater_code, *expires, *base, *qr;
+    int rater_given;          /* --rater was given (else client) */
 };
 
 static void usage(void)
@@ -35,7 +36,9 @@ static void usage(void)
           "\n"
           "Without --session, the link is for the client's session of today when one is\n"
           "recorded, else the next number; the session is recorded now (today, the\n"
-          "client's therapist) when it is not in the study yet.\n"
+          "client's therapist) when it is not in the study yet.  Without --rater, a form\n"
+          "the study holds from therapists or observers only (never from a client) is\n"
+          "refused: say who answers.\n"
           "\n"
           "'invite list' prints every link: id, instrument, client, session, rater,\n"
           "created, expires, state (pending, started, answered, expired or revoked); never\n"
@@ -80,6 +83,7 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct invite
         return cli_usage("invite", "'invite' needs an INSTRUMENT (or list, or revoke ID)");
     if (!a->client)
         return cli_usage("invite", "'invite' needs --client");
+    a->rater_given = a->rater != NULL;
     if (!a->rater)
         a->rater = "client";
     return EXIT_OK;
@@ -220,6 +224,8 @@ static int invite_make(struct invite_args *a, const char *db)
                  "in (see instruments/README.md), so it is not given to anyone", a->instrument);
         goto out;
     }
+    if (!a->rater_given && !cli_default_rater_ok(s, "invite", a->instrument))
+        goto out;
     if ((rc = pick_session(s, a, &session)) != EXIT_OK)
         goto out;
     rc = EXIT_FAIL;

@@ -38,6 +38,8 @@ static void usage(void)
           "second questionnaire after the same session), else a new session with the\n"
           "next number; a session given that does not exist is created (today, the\n"
           "client's therapist).  A client's own rating always has the client's code.\n"
+          "Without --rater, a form the study holds from therapists or observers only\n"
+          "(never from a client) is refused: say who answers.\n"
           "The administration is saved as complete when every question shown has an\n"
           "answer (free-text notes fields aside), else as partial.  A form marked\n"
           "@TEMPLATE (its licensed wording still to be pasted in) is refused.\n", stdout);
@@ -46,6 +48,7 @@ static void usage(void)
 struct run_args {
     const char *instrument, *client, *session, *rater, *rater_code;
     int quiet;
+    int rater_given;          /* --rater was given (else client) */
 };
 
 static int parse_args(int argc, char **argv, const opt_spec *opts, struct run_args *a)
@@ -58,6 +61,7 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct run_ar
         return cli_usage("run", "'run' needs an INSTRUMENT");
     if (!a->client)
         return cli_usage("run", "'run' needs --client");
+    a->rater_given = a->rater != NULL;
     if (!a->rater)
         a->rater = "client";
     return EXIT_OK;
@@ -294,6 +298,8 @@ int cmd_run(int argc, char **argv, const char *db)
                  "@TEMPLATE and add it again before giving it", a.instrument);
         goto out;
     }
+    if (!a.rater_given && !cli_default_rater_ok(s, "run", a.instrument))
+        goto out;
 
     /* a second questionnaire after the same session: the session recorded
      * today, not a new one */

@@ -165,3 +165,16 @@ collect client add C001 --therapist T01 >/dev/null
 COLUMNS=40 feed '2\n\ny\n' collect run wide_form --client C001 --session 1 --quiet >wide.out
 cat wide.out
 echo "widest line of the run (wc -L in a UTF-8 locale): $(sed 1d wide.out | LC_ALL=C.UTF-8 wc -L) columns of 39"
+
+echo "# a form the study holds from therapists only is not given to the client"
+echo "# unless --rater says so: a therapist's form run without --rater would be"
+echo "# stored as the client's rating"
+use_store raters.db
+collect init >/dev/null
+collect instrument add instruments/therapist_post_session.csv >/dev/null
+collect import therapist_post_session examples/sample/therapist_post_session.csv >/dev/null
+run collect run therapist_post_session --client C01 --session 30
+run collect invite therapist_post_session --client C01 --session 30
+feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' collect run therapist_post_session --client C01 --session 30 --rater client --quiet >/dev/null
+echo "with --rater client: exit $?"
+sql "SELECT a.rater, count(*) FROM administrations a GROUP BY a.rater ORDER BY 1"
