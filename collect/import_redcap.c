@@ -42,6 +42,12 @@ typedef struct redcap_map {
     const dict_field *date_field;   /* the instrument's field --date-field names, or NULL */
     char client_col[256];
     char complete_col[256];
+    /* the event rows of the record being read, for the check of the order
+     * events are numbered in (REDCap writes a record's events in the
+     * project's order) */
+    char *last_record, *last_event;
+    long last_session;
+    int order_bad;              /* reported once */
 } redcap_map;
 
 /* "_arm_N" at the end of a unique event name, or "" for none. */
@@ -305,6 +311,38 @@ static int has_answers(const importer *im, const csvrow *row)
     return 0;
 }
 
+/* Numbered in the order events first appear, a record's events must come
+ * in rising order, as REDCap writes them: one that comes after an event of
+ * a higher number shows that the first rows did not hold every event in
+ * its place (a record without the first events, say), and the numbers
+ * would put sessions out of their order.  Reported once: --events tells
+ * the order. */
+static void check_order(importer *im, long line, const csvrow *row, long session)
+{
+    redcap_map *m = im->rc;
+    const char *record = m->record >= 0 ? import_trim(row->fields[m->record]) : "";
+    const char *event = import_trim(row->fields[m->event]);
+    if (m->last_record && strcmp(m->last_record, record) == 0) {
+        if (session < m->last_session && !m->order_bad) {
+            m->order_bad = 1;
+            import_problem(im, &im->reading, line, "redcap_event_name",
+                           "record '%s' has '%s' after '%s', but '%s' first appears later "
+                           "in the file, so numbered in the order events first appear, the "
+                           "sessions would be out of their order (session %ld after session "
+                           "%ld): give the events' order with --events E1,E2,... (as the "
+                           "project's list of events has them)",
+                           record, event, m->last_event, m->last_event, session,
+                           m->last_session);
+        }
+    } else {
+        free(m->last_record);
+        m->last_record = xstrdup(record);
+    }
+    free(m->last_event);
+    m->last_event = xstrdup(event);
+    m->last_session = session;
+}
+
 int redcap_row(importer *im, const csvrow *row, csvrow *out)
 {
     redcap_map *m = im->rc;
@@ -320,7 +358,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
      * numbers the events alike; a repeating event's rows are numbered by
      * instance instead */
     if (m->event >= 0 && !m->ngiven && !*inst && *import_trim(row->fields[m->event]))
-        event_session(im, line, import_trim(row->fields[m->event]));
+        check_order(im, line, row, event_session(im, line, import_trim(row->fields[m->event])));
     if (*form && strcmp(form, in->name) != 0)
         return 0;                                 /* another repeating form's row */
     if (!has_answers(im, row) && (!*status || strcmp(status, "0") == 0))
@@ -398,6 +436,8 @@ void redcap_release(importer *im)
     if (!m)
         return;
     strmap_release(&m->events, free);
+    free(m->last_record);
+    free(m->last_event);
     strmap_release(&m->arms, NULL);
     sbuf_release(&m->order);
     sbuf_release(&m->skipped_names);

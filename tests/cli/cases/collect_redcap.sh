@@ -142,6 +142,17 @@ visits() {
 }
 visits events.db $R/events_export.csv
 
+echo "# a first record without week 1: week 1 first appears after week 2, so the"
+echo "# order events first appear in would number it after week 2; the second"
+echo "# record shows the true order, so the import stops and asks for --events"
+use_store misordered.db
+setup collect init
+setup collect instrument add $R/events_dict.csv
+{ awk -F, '$1 != "E01" || $2 != "week_1_arm_1"' $R/events_export.csv
+  echo "E02,week_2_arm_1,3,0,0,0,2,,0,0,0"; } >misordered.csv
+run collect import client_visit misordered.csv --format redcap
+run collect import client_visit misordered.csv --format redcap --events baseline,week_1,week_2,week_3
+sql "SELECT c.code, s.number FROM sessions s JOIN clients c ON c.id = s.client_id ORDER BY 1, 2"
 echo "# the same forms in a repeating event: each instance is a session"
 visits repeat_event.db $R/repeat_event_export.csv
 
