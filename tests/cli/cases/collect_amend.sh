@@ -65,7 +65,7 @@ run collect amend client_post_session --client C001 --session 3 goal_1= --reason
 status3
 collect log | grep ',attune.status,' | cut -d, -f3-
 echo "# a partial status the answers do not explain (a form left unverified in REDCap) stays"
-sqlite3 attune.db "UPDATE administrations SET status = 'partial' WHERE session_id = (SELECT id FROM sessions WHERE number = 2)"
+sql_exec "UPDATE administrations SET status = 'partial' WHERE session_id = (SELECT id FROM sessions WHERE number = 2)" >/dev/null
 run collect amend client_post_session --client C001 --session 2 bond_1=5 --reason "typo"
 sql "SELECT a.status FROM administrations a JOIN sessions s ON s.id = a.session_id WHERE s.number = 2"
 echo "# a change to the same value is not recorded"
