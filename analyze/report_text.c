@@ -39,13 +39,18 @@ void wrap_text(const char *s, double width, double (*wfn)(const char *s, size_t 
         }
         if (wfn(s, fit, wctx) > width) {
             /* one word, too wide alone: the most whole characters that fit */
-            size_t cut = utf8_next(s, 0, fit);
+            size_t cut = utf8_next(s, 0, fit), before = 0;
             for (size_t k = cut; k < fit;) {
                 size_t n = utf8_next(s, k, fit);
                 if (wfn(s, n, wctx) > width)
                     break;
+                before = cut;
                 cut = k = n;
             }
+            /* a closing mark (，。) stays with the character before it */
+            if (cut < fit && before &&
+                util_closing_mark(s + cut, utf8_next(s, cut, fit) - cut))
+                cut = before;
             fit = cut;
         }
         line(s, fit, lctx);
@@ -57,13 +62,12 @@ void wrap_text(const char *s, double width, double (*wfn)(const char *s, size_t 
     }
 }
 
+/* The columns of s[0..n) on a terminal (a Chinese, Japanese or Korean
+ * character takes two). */
 static double chars(const char *s, size_t n, void *ctx)
 {
     (void)ctx;
-    double w = 0;
-    for (size_t i = 0; i < n; i++)
-        w += ((unsigned char)s[i] & 0xc0) != 0x80;
-    return w;
+    return (double)util_text_cols(s, n);
 }
 
 typedef struct indent {

@@ -26,19 +26,6 @@ static size_t text_width(void)
     return (size_t)(cols > 100 ? 100 : cols) - 1;
 }
 
-/* Whether s (one character) is a closing mark of Chinese or Japanese text
- * (。，、！？：；）」』】), which a line never starts with. */
-static int closing_mark(const char *s, size_t len)
-{
-    static const char *const marks[] = { "\u3002", "\uFF0C", "\u3001", "\uFF01", "\uFF1F",
-                                         "\uFF1A", "\uFF1B", "\uFF09", "\u300D", "\u300F",
-                                         "\u3011" };
-    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
-        if (strlen(marks[k]) == len && memcmp(marks[k], s, len) == 0)
-            return 1;
-    return 0;
-}
-
 /* The next piece of a line to place whole, from p (not a space): a wide
  * character with the closing marks right after it (Chinese, Japanese and
  * Korean text breaks between any two characters, but not before such a
@@ -50,7 +37,7 @@ static size_t next_piece(const char *p, const char *end, size_t *cols)
     int wide = c == 2;
     while (p + n < end && p[n] != ' ') {
         size_t l = util_char_next(p + n, (size_t)(end - p - n), &c);
-        if (wide ? !closing_mark(p + n, l) : c == 2)
+        if (wide ? !util_closing_mark(p + n, l) : c == 2)
             break;
         n += l;
         w += c;

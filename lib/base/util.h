@@ -68,6 +68,9 @@ size_t util_text_cols(const char *s, size_t n);
 /* The length of the character at s[0..n) (its UTF-8 bytes; a stray byte is
  * one), and its columns into *cols when cols is not NULL. */
 size_t util_char_next(const char *s, size_t n, size_t *cols);
+/* Whether the character s[0..len) is a closing mark of Chinese or Japanese
+ * text (。，、！？：；）」』】), which a line never starts with. */
+int util_closing_mark(const char *s, size_t len);
 void sbuf_addf(sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vaddf(sbuf *sb, const char *fmt, va_list ap);
 /* Returns the string (never NULL) and leaves sb empty; the caller owns it. */

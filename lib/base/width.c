@@ -31,26 +31,12 @@ static size_t char_cols(const char *s, size_t len)
     return w < 0 ? 1 : (size_t)w;
 }
 
-/* The length of the UTF-8 sequence starting with byte b (1 for a stray
- * byte). */
-static size_t seq_len(unsigned char b)
-{
-    return b >= 0xF0 && b < 0xF8 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
-}
-
 size_t util_char_next(const char *s, size_t n, size_t *cols)
 {
     if (!n)
         return 0;
     unsigned char b = (unsigned char)s[0];
-    size_t len = b < 0x80 ? 1 : seq_len(b);
-    if (len > n)
-        len = n;
-    for (size_t k = 1; k < len; k++)
-        if (((unsigned char)s[k] & 0xC0) != 0x80) {
-            len = k;
-            break;
-        }
+    size_t len = b < 0x80 ? 1 : utf8_next(s, 0, n);
     if (cols) {
         if (b < 0x80)
             *cols = b >= 0x20 && b != 0x7f;
@@ -71,4 +57,15 @@ size_t util_text_cols(const char *s, size_t n)
         w += c;
     }
     return w;
+}
+
+int util_closing_mark(const char *s, size_t len)
+{
+    static const char *const marks[] = { "\u3002", "\uFF0C", "\u3001", "\uFF01", "\uFF1F",
+                                         "\uFF1A", "\uFF1B", "\uFF09", "\u300D", "\u300F",
+                                         "\u3011" };
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+        if (strlen(marks[k]) == len && memcmp(marks[k], s, len) == 0)
+            return 1;
+    return 0;
 }
