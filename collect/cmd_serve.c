@@ -107,8 +107,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, conn *c, serve_resp
         snprintf(secs, sizeof secs, "%ld", rp->retry_after);
         MHD_add_response_header(r, "Retry-After", secs);
     }
-    if (rp->status == 405)
-        MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
+    if (rp->status == 405 && rp->allow)
+        MHD_add_response_header(r, "Allow", rp->allow);
     if (rp->status == 413 || rp->status == 400)
         MHD_add_response_header(r, "Connection", "close");
     c->status = rp->status;
@@ -181,9 +181,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
             if (len && (!util_parse_long(len, &n) || n > SERVE_MAX_BODY))
                 return send_note(mc, c, 413, "Too much at once",
                                  "The form sent more than this questionnaire takes.");
-            c->pp = MHD_create_post_processor(mc, 4096, on_field, c);
-            if (!c->pp)
-                c->bad_type = 1;
+            if (serve_takes_form(method, url)) {
+                c->pp = MHD_create_post_processor(mc, 4096, on_field, c);
+                if (!c->pp)
+                    c->bad_type = 1;
+            }
         }
         return MHD_YES;
     }

@@ -476,6 +476,12 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     link_release(&l);
 }
 
+int serve_takes_form(const char *method, const char *path)
+{
+    return strcmp(method, "POST") == 0 &&
+           (strncmp(path, "/s/", 3) == 0 || strcmp(path, "/code") == 0);
+}
+
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
 {
     sbuf_init(&rp->body);
@@ -483,18 +489,30 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
     rp->type = html_type;
     rp->location[0] = '\0';
     rp->retry_after = 0;
+    rp->allow = NULL;
     rp->route = "other";
     int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     int post = strcmp(rq->method, "POST") == 0;
-    if (strcmp(rq->path, "/style.css") == 0 && get) {
+    if (strcmp(rq->path, "/style.css") == 0) {
         rp->route = "/style.css";
+        if (!get) {
+            reply(rp, 405);
+            rp->allow = "GET, HEAD";
+            page_note(&rp->body, "Not available", "This address takes only GET.");
+            return;
+        }
         rp->status = 200;
         rp->type = "text/css; charset=utf-8";
         sbuf_adds(&rp->body, serve_style_css);
         return;
     }
     if (!get && !post) {
+        if (strncmp(rq->path, "/s/", 3) == 0)
+            rp->route = SERVE_ROUTE_LINK;
+        else if (strcmp(rq->path, "/code") == 0 || strcmp(rq->path, "/") == 0)
+            rp->route = rq->path[1] ? "/code" : "/";
         reply(rp, 405);
+        rp->allow = "GET, HEAD, POST";
         page_note(&rp->body, "Not available", "This address takes only GET and POST.");
         return;
     }

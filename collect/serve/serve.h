@@ -133,6 +133,7 @@ typedef struct serve_response {
     sbuf body;
     char location[96];           /* for 303: the path to GET */
     long retry_after;            /* for 429: seconds, 0 none */
+    const char *allow;           /* for 405: the methods the address takes */
     const char *route;           /* what the log line names: "/s/…", "/code", ... */
 } serve_response;
 
@@ -162,6 +163,9 @@ typedef struct serve_app {
 at_status serve_app_init(serve_app *app, const char *db, at_err *err);
 /* Closes the connections; none may be in use. */
 void serve_app_release(serve_app *app);
+/* Whether a request's body is a form to read: a POST to a link or to
+ * /code.  Any other body is not read (its size still counts). */
+int serve_takes_form(const char *method, const char *path);
 /* Answers one request (any thread). */
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp);
 void serve_response_release(serve_response *rp);

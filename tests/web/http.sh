@@ -83,7 +83,20 @@ for p in /code /style.css "$link" /s/nothing /nowhere; do
 done
 req GET /style.css; expect 200; grep -qi '^content-type: text/css' "$W/h" || fail "css type"
 req DELETE "$link"; expect 405
-ok "security headers on every response; 405 for other methods"
+grep -qix 'allow: GET, HEAD, POST'$'\r' "$W/h" || fail "405 for a link: $(grep -i '^allow' "$W/h")"
+# the stylesheet takes GET and HEAD alone: a post to it, with a form or
+# with no body, or any other method answers 405 naming those two
+css405() {
+  expect 405 "$1 /style.css"
+  grep -qix 'allow: GET, HEAD'$'\r' "$W/h" || fail "$1 /style.css: $(grep -i '^allow' "$W/h")"
+  hasnt ':root{'
+}
+req POST /style.css --data x=1; css405 "a form posted to"
+req POST /style.css; css405 "an empty POST to"
+req PUT /style.css --data x=1; css405 PUT
+req DELETE /style.css; css405 DELETE
+req HEAD /style.css -I; expect 200 "HEAD /style.css"
+ok "security headers on every response; 405 with Allow for other methods (GET and HEAD alone for the stylesheet)"
 
 # raw REQUEST: what the server answers a request written byte for byte
 raw() {
