@@ -47,7 +47,7 @@ static void usage(void)
 
 typedef struct conn {
     struct timespec start;
-    char method[8];
+    const char *method;          /* as the log names it (serve_log_method) */
     const char *route;
     int status;
     size_t body;                 /* bytes of the body seen so far */
@@ -165,7 +165,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     if (!c) {
         c = xcalloc(1, sizeof *c);
         clock_gettime(CLOCK_MONOTONIC, &c->start);
-        snprintf(c->method, sizeof c->method, "%s", method);
+        c->method = serve_log_method(method);
         c->route = route_of(url);
         *con_cls = c;
         atomic_fetch_add(&inflight, 1);

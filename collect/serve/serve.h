@@ -179,6 +179,11 @@ void serve_response_release(serve_response *rp);
  * terminal may take an escape in it as a command) becomes '?'; a final
  * newline is kept. */
 void serve_log_clean(sbuf *out, const char *msg);
+/* How the log names a request's method: one of HTTP's own (GET, HEAD,
+ * POST, PUT, DELETE, OPTIONS, PATCH, TRACE, CONNECT) as it is, anything
+ * else "other", so that no byte of the visitor's choosing reaches the log.
+ * A static string. */
+const char *serve_log_method(const char *method);
 
 /* ---- the links' address (baseurl.c) ------------------------------------ */
 

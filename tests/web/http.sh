@@ -120,6 +120,12 @@ grep -qi "^content-security-policy: default-src 'none'" "$W/raw" || fail "the 40
 raw $'GET /code HTTP/1.0\r\n\r\n' >"$W/raw"
 head -1 "$W/raw" | grep -q '^HTTP/1.[01] 200 ' || fail "an HTTP/1.0 request without Host: $(head -1 "$W/raw")"
 ok "an HTTP/1.1 request without a Host header answers 400; HTTP/1.0 needs none"
+# a method of the visitor's making (escapes for a terminal, a very long one,
+# a link's token): 405, and the log names it "other" (checked below)
+for m in $'BREW\033[2J\033]0;owned\007' "$(printf 'M%.0s' $(seq 300))" "$tok" $'GET\033[31m'; do
+  raw "$m /code HTTP/1.1"$'\r\nHost: x\r\nConnection: close\r\n\r\n' >"$W/raw"
+  head -1 "$W/raw" | grep -q '^HTTP/1.1 405 ' || fail "an odd method: $(head -1 "$W/raw")"
+done
 
 # ---- a whole questionnaire: branching, back, skip, review, change, save --------
 req GET "$link"; expect 200
@@ -319,6 +325,13 @@ grep -q '^stopped' "$W/serve.log" || fail "no stop line"
 ! grep -qF "${link2#/s/}" "$W/serve.log" || fail "a token in the log"
 ! grep -qiF "${code%-*}" "$W/serve.log" || fail "a code in the log"
 grep -Eq '^POST /s/… 303 [0-9.]+ ms$' "$W/serve.log" || fail "log lines: $(head -5 "$W/serve.log")"
+# every request's line is made of known words: HTTP's own methods or
+# "other", a kind of address, a status and a time; no control byte
+LC_ALL=C grep -v -e '^listening on ' -e '^stopped ' -e '^collect: serve: ' "$W/serve.log" |
+  LC_ALL=C grep -Ev '^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT|other) (/s/…|/code|/|/style\.css|other) ([0-9]{3}|-) [0-9.]+ ms( \((timed out|dropped)\))?$' >"$W/odd.log"
+[ ! -s "$W/odd.log" ] || fail "log lines of another shape: $(head -3 "$W/odd.log" | cat -v)"
+! LC_ALL=C grep -q '[[:cntrl:]]' "$W/serve.log" || fail "a control byte in the log: $(LC_ALL=C grep '[[:cntrl:]]' "$W/serve.log" | cat -v | head -3)"
+[ "$(grep -c '^other /code 405 ' "$W/serve.log")" = 4 ] || fail "the odd methods' lines: $(grep '^other ' "$W/serve.log")"
 [ "$(grep -c ' ms$' "$W/serve.log")" -ge 100 ] || fail "too few log lines"
 ok "one log line per request, no token or code in it; SIGTERM exits 0"
 
