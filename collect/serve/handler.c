@@ -264,9 +264,40 @@ static flow *link_flow(const link *l, const dict_instrument *in)
     return fl;
 }
 
-/* A request for link l (found): GET shows it, POST moves it. */
+/* The answer for link l when it is no longer open (410): the thank-you
+ * page when it is answered, else the page of a link that is not open. */
+static void closed(serve_response *rp, const link *l, const dict_instrument *in, int answered)
+{
+    reply(rp, 410);
+    sbuf_reset(&rp->body);
+    if (answered) {
+        flow *done = flow_new(in);
+        flow_set_rater(done, l->rater);
+        page_thanks(&rp->body, done);
+        flow_free(done);
+    } else {
+        page_closed(&rp->body);
+    }
+}
+
+/* Whether the link found by hash (as find_guarded was given it) is answered
+ * now: a move or a save that found it no longer open asks, so that a save
+ * sent twice at once (a double tap) is thanked for both times, not told
+ * that the link is closed. */
+static int answered_now(serve_conn *sc, const char *hash, int by_code)
+{
+    link now = { 0 };
+    at_err err;
+    int yes = store_invite_find(sc->s, hash, by_code, copy_link, &now, &err) == AT_OK &&
+              strcmp(now.state, "answered") == 0;
+    link_release(&now);
+    return yes;
+}
+
+/* A request for link l (found by hash, a token's or by_code an access
+ * code's): GET shows it, POST moves it. */
 static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, serve_response *rp,
-                    link *l, const char *self, const char *code)
+                    link *l, const char *hash, int by_code, const char *self, const char *code)
 {
     at_err err;
     const dict_instrument *in = record_catalog_get(sc->cat, l->instrument_id, &err);
@@ -274,16 +305,8 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         server_error(rp, NULL);
         return;
     }
-    int answered = strcmp(l->state, "answered") == 0;
-    if (answered || (strcmp(l->state, "pending") != 0 && strcmp(l->state, "started") != 0)) {
-        flow *done = flow_new(in);
-        flow_set_rater(done, l->rater);
-        reply(rp, 410);
-        if (answered)
-            page_thanks(&rp->body, done);
-        else
-            page_closed(&rp->body);
-        flow_free(done);
+    if (strcmp(l->state, "pending") != 0 && strcmp(l->state, "started") != 0) {
+        closed(rp, l, in, strcmp(l->state, "answered") == 0);
         return;
     }
     flow *fl = link_flow(l, in);
@@ -308,9 +331,9 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     if (strcmp(action, "save") == 0 && flow_where(fl) == FLOW_REVIEW) {
         at_status rc = save(app, sc, l, in, fl, &err);
         if (rc == AT_EEXIST) {
-            /* answered meanwhile (another request), revoked or expired */
-            reply(rp, 410);
-            page_closed(&rp->body);
+            /* answered meanwhile (the same Save sent twice, or from
+             * another tab), revoked or expired */
+            closed(rp, l, in, answered_now(sc, hash, by_code));
         } else if (rc == AT_EINVAL) {
             reply(rp, 409);
             page_note(&rp->body, "Not saved",
@@ -346,8 +369,8 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     free(state);
     free(vals);
     if (rc == AT_EEXIST) {
-        reply(rp, 410);
-        page_closed(&rp->body);
+        /* saved meanwhile (from another tab), revoked or expired */
+        closed(rp, l, in, answered_now(sc, hash, by_code));
     } else if (rc != AT_OK) {
         /* not kept (the study busy past the wait, as a final save can be):
          * the screen it was sent from again, what was typed filled in, so
@@ -439,7 +462,7 @@ static void on_token(serve_app *app, serve_conn *sc, const serve_request *rq,
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {
-        on_link(app, sc, rq, rp, &l, rq->path, NULL);
+        on_link(app, sc, rq, rp, &l, hash, 0, rq->path, NULL);
     }
     link_release(&l);
 }
@@ -471,7 +494,7 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {
-        on_link(app, sc, rq, rp, &l, "/code", code);
+        on_link(app, sc, rq, rp, &l, hash, 1, "/code", code);
     }
     link_release(&l);
 }

@@ -412,6 +412,54 @@ if [ -z "$WEB_PG" ]; then
   serve_stop
   ok "while an answer waits on the busy study, the stylesheet, another link and the code form are answered"
 
+  # sent_held NAME FORM PATH: FORM posted to PATH in the background while the
+  # study is held, back once the post is sent and its request waits on the
+  # study (its pid in HELD); its status into $W/NAME.code, its page into $W/NAME.html
+  sent_held() {
+    curl -s -o "$W/$1.html" -w '%{http_code}' -H 'Accept: text/html' --trace-ascii "$W/$1.trace" \
+      --data "$2" "$BASE$3" >"$W/$1.code" &
+    HELD=$!
+    for _ in $(seq 200); do grep -q '^=> Send data' "$W/$1.trace" 2>/dev/null && break; sleep 0.05; done
+  }
+  # Save pressed twice at once: both presses find the link open, one saves
+  # it, the other then finds it answered, and is thanked all the same
+  linkd=$(invite_link client_post_session C06 --session 14)
+  serve_start
+  walk_to_review "$linkd"
+  study_hold
+  sent_held tap1 'at=r&action=save' "$linkd"; tap1=$HELD
+  sent_held tap2 'at=r&action=save' "$linkd"; tap2=$HELD
+  sleep 0.5
+  study_go
+  wait $tap1 $tap2
+  taps="$(cat "$W/tap1.code") $(cat "$W/tap2.code")"
+  [ "$taps" = "303 410" ] || [ "$taps" = "410 303" ] || fail "a double-tapped save answered: $taps"
+  late=tap1; [ "$(cat "$W/tap1.code")" = 410 ] || late=tap2
+  grep -qF '<h1>All done</h1>' "$W/$late.html" || fail "the second tap of Save: $(grep '<h1>' "$W/$late.html")"
+  ! grep -qF 'not open' "$W/$late.html" || fail "the second tap of Save is told the link is not open"
+  [ "$(admins "a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C06' AND s.number = 14")" = 1 ] ||
+    fail "not one administration from a double-tapped save"
+  # a move from another tab while the link is saved (here by the holder of
+  # the study, as another server would save it): thanked too; a move or a
+  # save while the link is revoked: not open
+  n=15
+  for end_form in answered:change-1 revoked:change-1 revoked:save; do
+    end=${end_form%%:*} action=${end_form#*:}
+    linke=$(invite_link client_post_session C06 --session $n); n=$((n + 1))
+    ide=$(dbq "SELECT max(id) FROM invitations")
+    walk_to_review "$linke"
+    study_hold
+    sent_held late "at=r&action=$action" "$linke"
+    sleep 0.5
+    study_go "UPDATE invitations SET state = '$end', answers = '[]', flow_state = NULL WHERE id = $ide;"
+    wait $HELD
+    [ "$(cat "$W/late.code")" = 410 ] || fail "$action on a link $end meanwhile answered $(cat "$W/late.code")"
+    want='<h1>All done</h1>'; [ $end = answered ] || want='<h1>This link is not open</h1>'
+    grep -qF "$want" "$W/late.html" || fail "$action on a link $end meanwhile: $(grep '<h1>' "$W/late.html")"
+  done
+  serve_stop
+  ok "a save or a move that finds the link saved meanwhile (a double tap): the thank-you page; revoked meanwhile: not open"
+
   # a client gone before its answer is sent (a phone that lost its network
   # while the study was busy): the library's message about the reply it
   # could not send names the request without its token
