@@ -394,13 +394,17 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     flow_free(fl);
 }
 
-static void too_many(serve_response *rp, long retry)
+/* The answer of a request turned away (429).  again: a move posted through
+ * the access code, whose fields the page keeps to send again (they are the
+ * sender's own, and the same whether the code fits or not), or NULL. */
+static void too_many(serve_response *rp, long retry, const serve_request *again)
 {
     reply(rp, 429);
     rp->retry_after = retry > 0 ? retry : 1;
-    page_note(&rp->body, "Please wait a minute",
-              "Too many links or codes that do not fit were tried from here. Please wait a "
-              "minute, then try again.");
+    if (again)
+        page_wait(&rp->body, again->fields, again->nfields);
+    else
+        page_wait(&rp->body, NULL, 0);
 }
 
 /* Looks a link up by the hash of its token (by_code 0) or access code (1)
@@ -411,7 +415,8 @@ static void too_many(serve_response *rp, long retry)
  *     reverse proxy share its) do not shut it out;
  *   - an access code is short enough to guess at, so an address over the
  *     limit is turned away before its code is looked up: the answer then
- *     tells nothing of whether the code fits;
+ *     tells nothing of whether the code fits (a move posted with the code
+ *     gets its own fields back in the 429 page, to send again: too_many);
  *   - an unknown token and a wrong code count as bad guesses; past the
  *     limit they are answered 429 rather than 404.
  * Returns 1 when the request is turned away (*retry seconds left);
@@ -455,7 +460,7 @@ static void on_token(serve_app *app, serve_conn *sc, const serve_request *rq,
     int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, 0, now, &l, &rc, &retry,
                                &err);
     if (blocked) {
-        too_many(rp, retry);
+        too_many(rp, retry, NULL);
     } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
         page_closed(&rp->body);
@@ -486,7 +491,9 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, 1, now, &l, &rc, &retry,
                                &err);
     if (blocked) {
-        too_many(rp, retry);
+        /* a move (any action but the code form's own) is kept to send again */
+        const char *action = field_of(rq, "action");
+        too_many(rp, retry, action && strcmp(action, "open") != 0 ? rq : NULL);
     } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
         page_code(&rp->body, "That code does not open a questionnaire. Please check it and "

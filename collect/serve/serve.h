@@ -59,6 +59,11 @@ int ratelimit_blocked(const ratelimit *rl, const char *addr, long now, long *ret
 
 /* ---- pages (page.c) ----------------------------------------------------- */
 
+/* One field of a posted form (routes, below). */
+typedef struct serve_field {
+    char *name, *value;
+} serve_field;
+
 typedef struct page_form {
     const char *action;      /* where the form posts: "/s/TOKEN" or "/code" */
     const char *code;        /* the access code to post back (the /code way), or NULL */
@@ -83,17 +88,16 @@ void page_closed(sbuf *out);
 /* The access-code form; error NULL or a sentence, typed the code that was
  * refused (filled in again to correct) or NULL. */
 void page_code(sbuf *out, const char *error, const char *typed);
+/* The page of a request turned away by the bad-guess limit (429).  With
+ * fields (a move posted through the access code), a form that posts those
+ * n fields again to /code as they came, with a Send again button: what was
+ * typed is not lost.  fields NULL: the page alone. */
+void page_wait(sbuf *out, const serve_field *fields, size_t n);
 /* A short page with a heading and one paragraph (429, 413, 500, ...). */
 void page_note(sbuf *out, const char *title, const char *text);
 
 /* The stylesheet served at /style.css (assets.c). */
 extern const char serve_style_css[];
-
-/* ---- routes (handler.c) ------------------------------------------------- */
-
-typedef struct serve_field {
-    char *name, *value;
-} serve_field;
 
 /* ---- a posted form (form.c) -------------------------------------------- */
 
@@ -117,6 +121,8 @@ typedef struct serve_form {
 int serve_form_add(serve_form *f, const char *key, const char *data, uint64_t off, size_t size);
 /* Frees the fields; f is empty again.  A zeroed serve_form is empty. */
 void serve_form_release(serve_form *f);
+
+/* ---- routes (handler.c) ------------------------------------------------- */
 
 typedef struct serve_request {
     const char *method;          /* "GET", "HEAD" or "POST" */

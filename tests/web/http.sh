@@ -337,6 +337,10 @@ ok "one log line per request, no token or code in it; SIGTERM exits 0"
 
 # ---- the bad-guess limit (a fresh server, so the count starts at 0) ----------------------
 serve_start
+# the questionnaire opened by the code is under way (at its second question)
+post /code "code=$code" action=open; expect 200; has 'Question 2 of at most 14'; at2=$(stamp)
+c05() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'"; }
+kept05=$(c05)
 for i in $(seq 13); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
 for i in $(seq 7); do post /code code=ZZZZZ-ZZZZZ action=open; expect 404; done
 # 20 bad guesses in the minute: the next unknown token is turned away, and
@@ -344,6 +348,38 @@ for i in $(seq 7); do post /code code=ZZZZZ-ZZZZZ action=open; expect 404; done
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCD; expect 429
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After"
 post /code "code=$code" action=open; expect 429 "a good code past the limit"
+hasnt 'Send again'
+# a move through the code past the limit (everyone behind a reverse proxy
+# shares its address): turned away, but the page keeps what was posted, to
+# send again in a minute: a form of the same fields, each escaped
+odd=$'says "hi" & \'<b>bye</b>\' &amp;\nsecond line \xc3\xa9'
+post /code "code=$code" "at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
+grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After for a move"
+has 'Send again'; has 'not lost'; hasnt '<b>'; hasnt '<script'
+python3 - "$W/b" "$W/again" "$code" "$at2" "$odd" <<'PY' || fail "the fields to send again: $(grep -F '<input' "$W/b")"
+import html.parser, sys, urllib.parse
+page, again, code, at, odd = sys.argv[1:]
+class P(html.parser.HTMLParser):
+    forms, inputs, buttons = [], [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form": self.forms.append(a)
+        if tag == "input": self.inputs.append(a)
+        if tag == "button": self.buttons.append(a)
+p = P(); p.feed(open(page, encoding="utf-8").read())
+assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
+want = [("code", code), ("at", at), ("action", "next"), ("goal_1", "3"), ("comment", odd)]
+got = [(i.get("name"), i.get("value")) for i in p.inputs]
+assert all(i.get("type") == "hidden" for i in p.inputs), p.inputs
+assert got == want, got
+assert len(p.buttons) == 1 and "name" not in p.buttons[0] and p.buttons[0].get("type") == "submit", p.buttons
+open(again, "w").write(urllib.parse.urlencode(got))
+PY
+cp "$W/b" "$W/wait.html"
+# the page is the same for a code that fits no link: it tells nothing of the code
+post /code "code=ZZZZZ-ZZZZZ" "at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move with a wrong code past the limit"
+sed "s/ZZZZZ-ZZZZZ/$code/" "$W/b" | cmp -s - "$W/wait.html" || fail "the page for a move differs by whether its code fits"
+[ "$(c05)" = "$kept05" ] || fail "a move turned away was kept: $(c05)"
 req GET /code; expect 200
 # a link's token cannot be guessed: one that opens a link is never turned
 # away, though its address (a reverse proxy's, shared by all) is over the limit
@@ -355,7 +391,13 @@ c04="i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_
   fail "the answer by a good link past the limit was not kept: $(dbq "SELECT answers FROM invitations $c04")"
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCE; expect 429 "an unknown link after a good one"
 serve_stop
-ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens"
+# the move sent again from that page once the limit is over (here: to a
+# fresh server, whose count starts at 0) is made
+serve_start
+req POST /code --data @"$W/again"; expect 200 "the move sent again"; has 'Question 3 of at most 14'
+[ "$(c05)" != "$kept05" ] && [ "$(c05)" = "$(echo "$kept05" | sed 's/]$/,"3"]/')" ] || fail "the move sent again was not kept: $kept05 -> $(c05)"
+serve_stop
+ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens; a move through a code is kept on the 429 page to send again"
 
 # ---- a busy study: another program holds its write lock (SQLite) -------------------------
 if [ -z "$WEB_PG" ]; then
