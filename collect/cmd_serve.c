@@ -47,7 +47,7 @@ static void usage(void)
 
 typedef struct conn {
     struct timespec start;
-    char method[8];
+    const char *method;          /* as the log names it (serve_log_method) */
     const char *route;
     int status;
     size_t body;                 /* bytes of the body seen so far */
@@ -107,8 +107,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, conn *c, serve_resp
         snprintf(secs, sizeof secs, "%ld", rp->retry_after);
         MHD_add_response_header(r, "Retry-After", secs);
     }
-    if (rp->status == 405)
-        MHD_add_response_header(r, "Allow", "GET, HEAD, POST");
+    if (rp->status == 405 && rp->allow)
+        MHD_add_response_header(r, "Allow", rp->allow);
     if (rp->status == 413 || rp->status == 400)
         MHD_add_response_header(r, "Connection", "close");
     c->status = rp->status;
@@ -165,7 +165,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     if (!c) {
         c = xcalloc(1, sizeof *c);
         clock_gettime(CLOCK_MONOTONIC, &c->start);
-        snprintf(c->method, sizeof c->method, "%s", method);
+        c->method = serve_log_method(method);
         c->route = route_of(url);
         *con_cls = c;
         atomic_fetch_add(&inflight, 1);
@@ -181,9 +181,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
             if (len && (!util_parse_long(len, &n) || n > SERVE_MAX_BODY))
                 return send_note(mc, c, 413, "Too much at once",
                                  "The form sent more than this questionnaire takes.");
-            c->pp = MHD_create_post_processor(mc, 4096, on_field, c);
-            if (!c->pp)
-                c->bad_type = 1;
+            if (serve_takes_form(method, url)) {
+                c->pp = MHD_create_post_processor(mc, 4096, on_field, c);
+                if (!c->pp)
+                    c->bad_type = 1;
+            }
         }
         return MHD_YES;
     }

@@ -264,9 +264,40 @@ static flow *link_flow(const link *l, const dict_instrument *in)
     return fl;
 }
 
-/* A request for link l (found): GET shows it, POST moves it. */
+/* The answer for link l when it is no longer open (410): the thank-you
+ * page when it is answered, else the page of a link that is not open. */
+static void closed(serve_response *rp, const link *l, const dict_instrument *in, int answered)
+{
+    reply(rp, 410);
+    sbuf_reset(&rp->body);
+    if (answered) {
+        flow *done = flow_new(in);
+        flow_set_rater(done, l->rater);
+        page_thanks(&rp->body, done);
+        flow_free(done);
+    } else {
+        page_closed(&rp->body);
+    }
+}
+
+/* Whether the link found by hash (as find_guarded was given it) is answered
+ * now: a move or a save that found it no longer open asks, so that a save
+ * sent twice at once (a double tap) is thanked for both times, not told
+ * that the link is closed. */
+static int answered_now(serve_conn *sc, const char *hash, int by_code)
+{
+    link now = { 0 };
+    at_err err;
+    int yes = store_invite_find(sc->s, hash, by_code, copy_link, &now, &err) == AT_OK &&
+              strcmp(now.state, "answered") == 0;
+    link_release(&now);
+    return yes;
+}
+
+/* A request for link l (found by hash, a token's or by_code an access
+ * code's): GET shows it, POST moves it. */
 static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, serve_response *rp,
-                    link *l, const char *self, const char *code)
+                    link *l, const char *hash, int by_code, const char *self, const char *code)
 {
     at_err err;
     const dict_instrument *in = record_catalog_get(sc->cat, l->instrument_id, &err);
@@ -274,16 +305,8 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         server_error(rp, NULL);
         return;
     }
-    int answered = strcmp(l->state, "answered") == 0;
-    if (answered || (strcmp(l->state, "pending") != 0 && strcmp(l->state, "started") != 0)) {
-        flow *done = flow_new(in);
-        flow_set_rater(done, l->rater);
-        reply(rp, 410);
-        if (answered)
-            page_thanks(&rp->body, done);
-        else
-            page_closed(&rp->body);
-        flow_free(done);
+    if (strcmp(l->state, "pending") != 0 && strcmp(l->state, "started") != 0) {
+        closed(rp, l, in, strcmp(l->state, "answered") == 0);
         return;
     }
     flow *fl = link_flow(l, in);
@@ -308,9 +331,9 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     if (strcmp(action, "save") == 0 && flow_where(fl) == FLOW_REVIEW) {
         at_status rc = save(app, sc, l, in, fl, &err);
         if (rc == AT_EEXIST) {
-            /* answered meanwhile (another request), revoked or expired */
-            reply(rp, 410);
-            page_closed(&rp->body);
+            /* answered meanwhile (the same Save sent twice, or from
+             * another tab), revoked or expired */
+            closed(rp, l, in, answered_now(sc, hash, by_code));
         } else if (rc == AT_EINVAL) {
             reply(rp, 409);
             page_note(&rp->body, "Not saved",
@@ -346,8 +369,8 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     free(state);
     free(vals);
     if (rc == AT_EEXIST) {
-        reply(rp, 410);
-        page_closed(&rp->body);
+        /* saved meanwhile (from another tab), revoked or expired */
+        closed(rp, l, in, answered_now(sc, hash, by_code));
     } else if (rc != AT_OK) {
         /* not kept (the study busy past the wait, as a final save can be):
          * the screen it was sent from again, what was typed filled in, so
@@ -371,13 +394,17 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     flow_free(fl);
 }
 
-static void too_many(serve_response *rp, long retry)
+/* The answer of a request turned away (429).  again: a move posted through
+ * the access code, whose fields the page keeps to send again (they are the
+ * sender's own, and the same whether the code fits or not), or NULL. */
+static void too_many(serve_response *rp, long retry, const serve_request *again)
 {
     reply(rp, 429);
     rp->retry_after = retry > 0 ? retry : 1;
-    page_note(&rp->body, "Please wait a minute",
-              "Too many links or codes that do not fit were tried from here. Please wait a "
-              "minute, then try again.");
+    if (again)
+        page_wait(&rp->body, again->fields, again->nfields);
+    else
+        page_wait(&rp->body, NULL, 0);
 }
 
 /* Looks a link up by the hash of its token (by_code 0) or access code (1)
@@ -388,7 +415,8 @@ static void too_many(serve_response *rp, long retry)
  *     reverse proxy share its) do not shut it out;
  *   - an access code is short enough to guess at, so an address over the
  *     limit is turned away before its code is looked up: the answer then
- *     tells nothing of whether the code fits;
+ *     tells nothing of whether the code fits (a move posted with the code
+ *     gets its own fields back in the 429 page, to send again: too_many);
  *   - an unknown token and a wrong code count as bad guesses; past the
  *     limit they are answered 429 rather than 404.
  * Returns 1 when the request is turned away (*retry seconds left);
@@ -432,14 +460,14 @@ static void on_token(serve_app *app, serve_conn *sc, const serve_request *rq,
     int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, 0, now, &l, &rc, &retry,
                                &err);
     if (blocked) {
-        too_many(rp, retry);
+        too_many(rp, retry, NULL);
     } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
         page_closed(&rp->body);
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {
-        on_link(app, sc, rq, rp, &l, rq->path, NULL);
+        on_link(app, sc, rq, rp, &l, hash, 0, rq->path, NULL);
     }
     link_release(&l);
 }
@@ -463,7 +491,9 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, 1, now, &l, &rc, &retry,
                                &err);
     if (blocked) {
-        too_many(rp, retry);
+        /* a move (any action but the code form's own) is kept to send again */
+        const char *action = field_of(rq, "action");
+        too_many(rp, retry, action && strcmp(action, "open") != 0 ? rq : NULL);
     } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
         page_code(&rp->body, "That code does not open a questionnaire. Please check it and "
@@ -471,9 +501,15 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {
-        on_link(app, sc, rq, rp, &l, "/code", code);
+        on_link(app, sc, rq, rp, &l, hash, 1, "/code", code);
     }
     link_release(&l);
+}
+
+int serve_takes_form(const char *method, const char *path)
+{
+    return strcmp(method, "POST") == 0 &&
+           (strncmp(path, "/s/", 3) == 0 || strcmp(path, "/code") == 0);
 }
 
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
@@ -483,18 +519,30 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
     rp->type = html_type;
     rp->location[0] = '\0';
     rp->retry_after = 0;
+    rp->allow = NULL;
     rp->route = "other";
     int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     int post = strcmp(rq->method, "POST") == 0;
-    if (strcmp(rq->path, "/style.css") == 0 && get) {
+    if (strcmp(rq->path, "/style.css") == 0) {
         rp->route = "/style.css";
+        if (!get) {
+            reply(rp, 405);
+            rp->allow = "GET, HEAD";
+            page_note(&rp->body, "Not available", "This address takes only GET.");
+            return;
+        }
         rp->status = 200;
         rp->type = "text/css; charset=utf-8";
         sbuf_adds(&rp->body, serve_style_css);
         return;
     }
     if (!get && !post) {
+        if (strncmp(rq->path, "/s/", 3) == 0)
+            rp->route = SERVE_ROUTE_LINK;
+        else if (strcmp(rq->path, "/code") == 0 || strcmp(rq->path, "/") == 0)
+            rp->route = rq->path[1] ? "/code" : "/";
         reply(rp, 405);
+        rp->allow = "GET, HEAD, POST";
         page_note(&rp->body, "Not available", "This address takes only GET and POST.");
         return;
     }

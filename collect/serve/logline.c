@@ -24,3 +24,13 @@ void serve_log_clean(sbuf *out, const char *msg)
             sbuf_addc(out, c < 0x20 || c >= 0x7f ? '?' : (char)c);
     }
 }
+
+const char *serve_log_method(const char *method)
+{
+    static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS",
+                                         "PATCH", "TRACE", "CONNECT" };
+    for (size_t i = 0; method && i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(method, known[i]) == 0)
+            return known[i];
+    return "other";
+}

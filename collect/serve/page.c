@@ -536,3 +536,33 @@ void page_note(sbuf *out, const char *title, const char *text)
     sbuf_adds(out, "</p>\n");
     foot(out);
 }
+
+void page_wait(sbuf *out, const serve_field *fields, size_t n)
+{
+    static const char title[] = "Please wait a minute";
+    head(out, title);
+    sbuf_adds(out, "<h1>");
+    html_escape(out, title);
+    sbuf_adds(out, "</h1>\n<p>Too many links or codes that do not fit were tried from here");
+    if (!fields) {
+        sbuf_adds(out, ". Please wait a minute, then try again.</p>\n");
+        foot(out);
+        return;
+    }
+    sbuf_adds(out, ", so nothing can be sent from here for a minute.</p>\n");
+    /* the fields as they came, each escaped: sent again as they were, the
+     * move they carry is made then (its screen's stamp included) */
+    sbuf_adds(out, "<form method=\"post\" action=\"/code\" novalidate>\n");
+    for (size_t i = 0; i < n; i++) {
+        sbuf_adds(out, "<input type=\"hidden\" name=\"");
+        html_escape(out, fields[i].name);
+        sbuf_adds(out, "\" value=\"");
+        html_escape(out, fields[i].value);
+        sbuf_adds(out, "\">\n");
+    }
+    sbuf_adds(out, "<p class=\"again\">Your answer is not lost: it is kept on this page. In a "
+              "minute, press Send again.</p>\n<div class=\"actions start\">\n"
+              "<button type=\"submit\" class=\"primary\">Send again</button>\n</div>\n"
+              "</form>\n");
+    foot(out);
+}

@@ -59,6 +59,11 @@ int ratelimit_blocked(const ratelimit *rl, const char *addr, long now, long *ret
 
 /* ---- pages (page.c) ----------------------------------------------------- */
 
+/* One field of a posted form (routes, below). */
+typedef struct serve_field {
+    char *name, *value;
+} serve_field;
+
 typedef struct page_form {
     const char *action;      /* where the form posts: "/s/TOKEN" or "/code" */
     const char *code;        /* the access code to post back (the /code way), or NULL */
@@ -83,17 +88,16 @@ void page_closed(sbuf *out);
 /* The access-code form; error NULL or a sentence, typed the code that was
  * refused (filled in again to correct) or NULL. */
 void page_code(sbuf *out, const char *error, const char *typed);
+/* The page of a request turned away by the bad-guess limit (429).  With
+ * fields (a move posted through the access code), a form that posts those
+ * n fields again to /code as they came, with a Send again button: what was
+ * typed is not lost.  fields NULL: the page alone. */
+void page_wait(sbuf *out, const serve_field *fields, size_t n);
 /* A short page with a heading and one paragraph (429, 413, 500, ...). */
 void page_note(sbuf *out, const char *title, const char *text);
 
 /* The stylesheet served at /style.css (assets.c). */
 extern const char serve_style_css[];
-
-/* ---- routes (handler.c) ------------------------------------------------- */
-
-typedef struct serve_field {
-    char *name, *value;
-} serve_field;
 
 /* ---- a posted form (form.c) -------------------------------------------- */
 
@@ -118,6 +122,8 @@ int serve_form_add(serve_form *f, const char *key, const char *data, uint64_t of
 /* Frees the fields; f is empty again.  A zeroed serve_form is empty. */
 void serve_form_release(serve_form *f);
 
+/* ---- routes (handler.c) ------------------------------------------------- */
+
 typedef struct serve_request {
     const char *method;          /* "GET", "HEAD" or "POST" */
     const char *path;
@@ -133,6 +139,7 @@ typedef struct serve_response {
     sbuf body;
     char location[96];           /* for 303: the path to GET */
     long retry_after;            /* for 429: seconds, 0 none */
+    const char *allow;           /* for 405: the methods the address takes */
     const char *route;           /* what the log line names: "/s/…", "/code", ... */
 } serve_response;
 
@@ -162,6 +169,9 @@ typedef struct serve_app {
 at_status serve_app_init(serve_app *app, const char *db, at_err *err);
 /* Closes the connections; none may be in use. */
 void serve_app_release(serve_app *app);
+/* Whether a request's body is a form to read: a POST to a link or to
+ * /code.  Any other body is not read (its size still counts). */
+int serve_takes_form(const char *method, const char *path);
 /* Answers one request (any thread). */
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp);
 void serve_response_release(serve_response *rp);
@@ -175,6 +185,11 @@ void serve_response_release(serve_response *rp);
  * terminal may take an escape in it as a command) becomes '?'; a final
  * newline is kept. */
 void serve_log_clean(sbuf *out, const char *msg);
+/* How the log names a request's method: one of HTTP's own (GET, HEAD,
+ * POST, PUT, DELETE, OPTIONS, PATCH, TRACE, CONNECT) as it is, anything
+ * else "other", so that no byte of the visitor's choosing reaches the log.
+ * A static string. */
+const char *serve_log_method(const char *method);
 
 /* ---- the links' address (baseurl.c) ------------------------------------ */
 

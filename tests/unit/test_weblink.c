@@ -269,6 +269,21 @@ static void test_log_clean(void **state)
     }
 }
 
+static void test_log_method(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *want; } cases[] = {
+        { "GET", "GET" }, { "HEAD", "HEAD" }, { "POST", "POST" }, { "DELETE", "DELETE" },
+        { "OPTIONS", "OPTIONS" }, { "CONNECT", "CONNECT" },
+        /* anything else, however like a method, is "other" */
+        { "get", "other" }, { "GET\x1b[31m", "other" }, { "BREW\x1b[2J", "other" },
+        { "POSTS", "other" }, { "PROPFIND", "other" }, { "", "other" }, { NULL, "other" },
+        { "Vb3k9yTqP0wZ2mXcR7uN4sLa1eJ8dHfG", "other" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_string_equal(serve_log_method(cases[i].in), cases[i].want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +292,7 @@ int main(void)
         cmocka_unit_test(test_duration), cmocka_unit_test(test_time_iso),
         cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_base_url),
         cmocka_unit_test(test_form_fields), cmocka_unit_test(test_log_clean),
+        cmocka_unit_test(test_log_method),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

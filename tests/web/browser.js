@@ -3,10 +3,10 @@
 // desktop's, using only the keyboard and clicks a person would use, and
 // saves a screenshot of each kind of screen.
 //
-// usage: node browser.js PLAYWRIGHT_DIR BASE_URL LINK_PHONE CODE_DESKTOP OUT_DIR
+// usage: node browser.js PLAYWRIGHT_DIR BASE_URL LINK_PHONE CODE_DESKTOP OUT_DIR CODE_WAIT
 //        node browser.js PLAYWRIGHT_DIR --report REPORT.html OUT_DIR
 // (the second: analyze's HTML report at a phone's width, no wider than it)
-const [pwDir, base, linkPhone, codeDesktop, out] = process.argv.slice(2);
+const [pwDir, base, linkPhone, codeDesktop, out, codeWait] = process.argv.slice(2);
 const { chromium } = require(require('path').join(pwDir, 'node_modules', 'playwright-core'));
 const assert = require('assert');
 
@@ -153,6 +153,45 @@ async function report(browser, file, dir) {
     await page.getByLabel('Your access code').fill(codeDesktop.toLowerCase().replace('-', ''));
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Open/ }).click()]);
     await answerAll(page, 1280, 'desktop', true);
+    await ctx.close();
+
+    // a phone part way through by a code when the bad-guess limit is full
+    // (as behind a reverse proxy, where everyone shares one address): Next
+    // answers 429, with the answer kept in a form to send again
+    ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
+    page = await ctx.newPage();
+    await page.goto(base + '/code');
+    await page.getByLabel('Your access code').fill(codeWait);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Open/ }).click()]);
+    await choose(page, 'Mostly');
+    await next(page);
+    for (let i = 0; i < 25; i++) {
+      const r = await ctx.request.post(base + '/code', { form: { code: 'ZZZZZ-ZZZZZ', action: 'open' } });
+      if (r.status() === 429) break;
+      assert.strictEqual(r.status(), 404);
+    }
+    await choose(page, 'Completely');
+    const chosen = await page.getByLabel('Completely', { exact: true }).getAttribute('value');
+    const kept = () => page.locator('form input[type=hidden]').evaluateAll(
+      es => es.map(e => [e.name, e.value]));
+    let [resp] = await Promise.all([page.waitForNavigation(),
+      page.getByRole('button', { name: 'Next' }).click()]);
+    assert.strictEqual(resp.status(), 429);
+    assert.strictEqual(await page.locator('h1').innerText(), 'Please wait a minute');
+    assert.match(await page.locator('main').innerText(), /not lost/);
+    const fields = await kept();
+    const posted = Object.fromEntries(fields);
+    assert.deepStrictEqual(Object.keys(posted).sort(), ['action', 'at', 'code', 'goal_1']);
+    assert.strictEqual(posted.code, codeWait);
+    assert.strictEqual(posted.action, 'next');
+    assert.strictEqual(posted.goal_1, chosen);
+    await checkLayout(page, 360);
+    await shot(page, 'phone-wait');
+    // sent again within the minute: turned away again, with the same fields
+    [resp] = await Promise.all([page.waitForNavigation(),
+      page.getByRole('button', { name: 'Send again' }).click()]);
+    assert.strictEqual(resp.status(), 429);
+    assert.deepStrictEqual(await kept(), fields);
     await ctx.close();
   } finally {
     await browser.close();

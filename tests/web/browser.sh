@@ -16,10 +16,11 @@ source "$here/lib.sh"
 web_setup "$build" "${2:-}"
 link=$(invite_link client_post_session C01)
 code=$(collect invite client_post_session --client C02 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+wait_code=$(collect invite client_post_session --client C03 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 out=$build/tests/web/screens${2:+-$2}
 rm -rf "$out" && mkdir -p "$out"
 serve_start
-node "$here/browser.js" "$pw" "$BASE" "$BASE$link" "$code" "$out" || fail "the browser run failed"
+node "$here/browser.js" "$pw" "$BASE" "$BASE$link" "$code" "$out" "$wait_code" || fail "the browser run failed"
 serve_stop
 collect export client_post_session --include-identifiers -o "$W/e.csv" 2>/dev/null
 rows=$(($(wc -l <"$W/e.csv") - 1))

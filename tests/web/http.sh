@@ -83,7 +83,20 @@ for p in /code /style.css "$link" /s/nothing /nowhere; do
 done
 req GET /style.css; expect 200; grep -qi '^content-type: text/css' "$W/h" || fail "css type"
 req DELETE "$link"; expect 405
-ok "security headers on every response; 405 for other methods"
+grep -qix 'allow: GET, HEAD, POST'$'\r' "$W/h" || fail "405 for a link: $(grep -i '^allow' "$W/h")"
+# the stylesheet takes GET and HEAD alone: a post to it, with a form or
+# with no body, or any other method answers 405 naming those two
+css405() {
+  expect 405 "$1 /style.css"
+  grep -qix 'allow: GET, HEAD'$'\r' "$W/h" || fail "$1 /style.css: $(grep -i '^allow' "$W/h")"
+  hasnt ':root{'
+}
+req POST /style.css --data x=1; css405 "a form posted to"
+req POST /style.css; css405 "an empty POST to"
+req PUT /style.css --data x=1; css405 PUT
+req DELETE /style.css; css405 DELETE
+req HEAD /style.css -I; expect 200 "HEAD /style.css"
+ok "security headers on every response; 405 with Allow for other methods (GET and HEAD alone for the stylesheet)"
 
 # raw REQUEST: what the server answers a request written byte for byte
 raw() {
@@ -107,6 +120,12 @@ grep -qi "^content-security-policy: default-src 'none'" "$W/raw" || fail "the 40
 raw $'GET /code HTTP/1.0\r\n\r\n' >"$W/raw"
 head -1 "$W/raw" | grep -q '^HTTP/1.[01] 200 ' || fail "an HTTP/1.0 request without Host: $(head -1 "$W/raw")"
 ok "an HTTP/1.1 request without a Host header answers 400; HTTP/1.0 needs none"
+# a method of the visitor's making (escapes for a terminal, a very long one,
+# a link's token): 405, and the log names it "other" (checked below)
+for m in $'BREW\033[2J\033]0;owned\007' "$(printf 'M%.0s' $(seq 300))" "$tok" $'GET\033[31m'; do
+  raw "$m /code HTTP/1.1"$'\r\nHost: x\r\nConnection: close\r\n\r\n' >"$W/raw"
+  head -1 "$W/raw" | grep -q '^HTTP/1.1 405 ' || fail "an odd method: $(head -1 "$W/raw")"
+done
 
 # ---- a whole questionnaire: branching, back, skip, review, change, save --------
 req GET "$link"; expect 200
@@ -306,11 +325,22 @@ grep -q '^stopped' "$W/serve.log" || fail "no stop line"
 ! grep -qF "${link2#/s/}" "$W/serve.log" || fail "a token in the log"
 ! grep -qiF "${code%-*}" "$W/serve.log" || fail "a code in the log"
 grep -Eq '^POST /s/… 303 [0-9.]+ ms$' "$W/serve.log" || fail "log lines: $(head -5 "$W/serve.log")"
+# every request's line is made of known words: HTTP's own methods or
+# "other", a kind of address, a status and a time; no control byte
+LC_ALL=C grep -v -e '^listening on ' -e '^stopped ' -e '^collect: serve: ' "$W/serve.log" |
+  LC_ALL=C grep -Ev '^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT|other) (/s/…|/code|/|/style\.css|other) ([0-9]{3}|-) [0-9.]+ ms( \((timed out|dropped)\))?$' >"$W/odd.log"
+[ ! -s "$W/odd.log" ] || fail "log lines of another shape: $(head -3 "$W/odd.log" | cat -v)"
+! LC_ALL=C grep -q '[[:cntrl:]]' "$W/serve.log" || fail "a control byte in the log: $(LC_ALL=C grep '[[:cntrl:]]' "$W/serve.log" | cat -v | head -3)"
+[ "$(grep -c '^other /code 405 ' "$W/serve.log")" = 4 ] || fail "the odd methods' lines: $(grep '^other ' "$W/serve.log")"
 [ "$(grep -c ' ms$' "$W/serve.log")" -ge 100 ] || fail "too few log lines"
 ok "one log line per request, no token or code in it; SIGTERM exits 0"
 
 # ---- the bad-guess limit (a fresh server, so the count starts at 0) ----------------------
 serve_start
+# the questionnaire opened by the code is under way (at its second question)
+post /code "code=$code" action=open; expect 200; has 'Question 2 of at most 14'; at2=$(stamp)
+c05() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'"; }
+kept05=$(c05)
 for i in $(seq 13); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
 for i in $(seq 7); do post /code code=ZZZZZ-ZZZZZ action=open; expect 404; done
 # 20 bad guesses in the minute: the next unknown token is turned away, and
@@ -318,6 +348,38 @@ for i in $(seq 7); do post /code code=ZZZZZ-ZZZZZ action=open; expect 404; done
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCD; expect 429
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After"
 post /code "code=$code" action=open; expect 429 "a good code past the limit"
+hasnt 'Send again'
+# a move through the code past the limit (everyone behind a reverse proxy
+# shares its address): turned away, but the page keeps what was posted, to
+# send again in a minute: a form of the same fields, each escaped
+odd=$'says "hi" & \'<b>bye</b>\' &amp;\nsecond line \xc3\xa9'
+post /code "code=$code" "at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
+grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After for a move"
+has 'Send again'; has 'not lost'; hasnt '<b>'; hasnt '<script'
+python3 - "$W/b" "$W/again" "$code" "$at2" "$odd" <<'PY' || fail "the fields to send again: $(grep -F '<input' "$W/b")"
+import html.parser, sys, urllib.parse
+page, again, code, at, odd = sys.argv[1:]
+class P(html.parser.HTMLParser):
+    forms, inputs, buttons = [], [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form": self.forms.append(a)
+        if tag == "input": self.inputs.append(a)
+        if tag == "button": self.buttons.append(a)
+p = P(); p.feed(open(page, encoding="utf-8").read())
+assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
+want = [("code", code), ("at", at), ("action", "next"), ("goal_1", "3"), ("comment", odd)]
+got = [(i.get("name"), i.get("value")) for i in p.inputs]
+assert all(i.get("type") == "hidden" for i in p.inputs), p.inputs
+assert got == want, got
+assert len(p.buttons) == 1 and "name" not in p.buttons[0] and p.buttons[0].get("type") == "submit", p.buttons
+open(again, "w").write(urllib.parse.urlencode(got))
+PY
+cp "$W/b" "$W/wait.html"
+# the page is the same for a code that fits no link: it tells nothing of the code
+post /code "code=ZZZZZ-ZZZZZ" "at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move with a wrong code past the limit"
+sed "s/ZZZZZ-ZZZZZ/$code/" "$W/b" | cmp -s - "$W/wait.html" || fail "the page for a move differs by whether its code fits"
+[ "$(c05)" = "$kept05" ] || fail "a move turned away was kept: $(c05)"
 req GET /code; expect 200
 # a link's token cannot be guessed: one that opens a link is never turned
 # away, though its address (a reverse proxy's, shared by all) is over the limit
@@ -329,7 +391,13 @@ c04="i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_
   fail "the answer by a good link past the limit was not kept: $(dbq "SELECT answers FROM invitations $c04")"
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCE; expect 429 "an unknown link after a good one"
 serve_stop
-ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens"
+# the move sent again from that page once the limit is over (here: to a
+# fresh server, whose count starts at 0) is made
+serve_start
+req POST /code --data @"$W/again"; expect 200 "the move sent again"; has 'Question 3 of at most 14'
+[ "$(c05)" != "$kept05" ] && [ "$(c05)" = "$(echo "$kept05" | sed 's/]$/,"3"]/')" ] || fail "the move sent again was not kept: $kept05 -> $(c05)"
+serve_stop
+ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens; a move through a code is kept on the 429 page to send again"
 
 # ---- a busy study: another program holds its write lock (SQLite) -------------------------
 if [ -z "$WEB_PG" ]; then
@@ -385,6 +453,54 @@ if [ -z "$WEB_PG" ]; then
   [ "$(c06 11)" = '["3","5"]' ] || fail "the answer that waited was not kept: $(c06 11)"
   serve_stop
   ok "while an answer waits on the busy study, the stylesheet, another link and the code form are answered"
+
+  # sent_held NAME FORM PATH: FORM posted to PATH in the background while the
+  # study is held, back once the post is sent and its request waits on the
+  # study (its pid in HELD); its status into $W/NAME.code, its page into $W/NAME.html
+  sent_held() {
+    curl -s -o "$W/$1.html" -w '%{http_code}' -H 'Accept: text/html' --trace-ascii "$W/$1.trace" \
+      --data "$2" "$BASE$3" >"$W/$1.code" &
+    HELD=$!
+    for _ in $(seq 200); do grep -q '^=> Send data' "$W/$1.trace" 2>/dev/null && break; sleep 0.05; done
+  }
+  # Save pressed twice at once: both presses find the link open, one saves
+  # it, the other then finds it answered, and is thanked all the same
+  linkd=$(invite_link client_post_session C06 --session 14)
+  serve_start
+  walk_to_review "$linkd"
+  study_hold
+  sent_held tap1 'at=r&action=save' "$linkd"; tap1=$HELD
+  sent_held tap2 'at=r&action=save' "$linkd"; tap2=$HELD
+  sleep 0.5
+  study_go
+  wait $tap1 $tap2
+  taps="$(cat "$W/tap1.code") $(cat "$W/tap2.code")"
+  [ "$taps" = "303 410" ] || [ "$taps" = "410 303" ] || fail "a double-tapped save answered: $taps"
+  late=tap1; [ "$(cat "$W/tap1.code")" = 410 ] || late=tap2
+  grep -qF '<h1>All done</h1>' "$W/$late.html" || fail "the second tap of Save: $(grep '<h1>' "$W/$late.html")"
+  ! grep -qF 'not open' "$W/$late.html" || fail "the second tap of Save is told the link is not open"
+  [ "$(admins "a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C06' AND s.number = 14")" = 1 ] ||
+    fail "not one administration from a double-tapped save"
+  # a move from another tab while the link is saved (here by the holder of
+  # the study, as another server would save it): thanked too; a move or a
+  # save while the link is revoked: not open
+  n=15
+  for end_form in answered:change-1 revoked:change-1 revoked:save; do
+    end=${end_form%%:*} action=${end_form#*:}
+    linke=$(invite_link client_post_session C06 --session $n); n=$((n + 1))
+    ide=$(dbq "SELECT max(id) FROM invitations")
+    walk_to_review "$linke"
+    study_hold
+    sent_held late "at=r&action=$action" "$linke"
+    sleep 0.5
+    study_go "UPDATE invitations SET state = '$end', answers = '[]', flow_state = NULL WHERE id = $ide;"
+    wait $HELD
+    [ "$(cat "$W/late.code")" = 410 ] || fail "$action on a link $end meanwhile answered $(cat "$W/late.code")"
+    want='<h1>All done</h1>'; [ $end = answered ] || want='<h1>This link is not open</h1>'
+    grep -qF "$want" "$W/late.html" || fail "$action on a link $end meanwhile: $(grep '<h1>' "$W/late.html")"
+  done
+  serve_stop
+  ok "a save or a move that finds the link saved meanwhile (a double tap): the thank-you page; revoked meanwhile: not open"
 
   # a client gone before its answer is sent (a phone that lost its network
   # while the study was busy): the library's message about the reply it

@@ -97,18 +97,19 @@ study_held() { ! sqlite3 -cmd ".timeout 0" "$ATTUNE_DB" "BEGIN IMMEDIATE; ROLLBA
 study_hold() {
   rm -f "$W/letgo"
   mkfifo "$W/letgo"
-  (echo "BEGIN IMMEDIATE;"; timeout 120 head -n 1 "$W/letgo" >/dev/null; echo "COMMIT;") |
+  (echo "BEGIN IMMEDIATE;"; timeout 120 head -n 1 "$W/letgo" | sed '/^go$/d'; echo "COMMIT;") |
     sqlite3 -cmd ".timeout 5000" "$ATTUNE_DB" &
   HOLDER=$!
   for _ in $(seq 200); do study_held && break; sleep 0.05; done
   study_held || fail "the study's write lock was not taken"
 }
-# study_go: the holder lets go (a fifo opened both ways never blocks, and
-# holds the line until the holder reads it)
+# study_go [SQL]: the holder lets go, having first run SQL (one line) in the
+# transaction it holds (a fifo opened both ways never blocks, and holds the
+# line until the holder reads it)
 study_go() {
   [ -n "${HOLDER:-}" ] || return 0
   exec 3<>"$W/letgo"
-  echo go >&3
+  echo "${1:-go}" >&3
   wait "$HOLDER"
   exec 3>&-
   HOLDER=
