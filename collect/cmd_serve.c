@@ -21,6 +21,9 @@
 
 #define IDLE_TIMEOUT_S 20      /* a connection quiet this long is closed */
 #define THREADS 4              /* requests answered at once, each with its own study connection */
+#define PER_ADDRESS 50         /* connections one address may hold at once, on an address
+                                  other than loopback (on loopback every connection is a
+                                  reverse proxy's) */
 #define BUSY_WAIT_S 30         /* how long a save waits for a busy study ($ATTUNE_WAIT) */
 
 static void usage(void)
@@ -391,6 +394,7 @@ int cmd_serve(int argc, char **argv, const char *db)
         flags |= MHD_USE_IPv6;
     if (tls)
         flags |= MHD_USE_TLS;
+    unsigned per_address = is_loopback(&ss) ? 0u : (unsigned)PER_ADDRESS;   /* 0: no limit */
     struct MHD_Daemon *d =
         tls ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
@@ -400,14 +404,15 @@ int cmd_serve(int argc, char **argv, const char *db)
                                MHD_OPTION_CONNECTION_LIMIT, 1000u,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
                                MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-                               MHD_OPTION_END)
+                               MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_END)
             : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, 1000u,
-                               MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_END);
+                               MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                               MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_END);
     if (!d) {
         rc = cli_fail("cannot listen on %s: %s", a.listen,
                       errno ? strerror(errno) : "the server did not start");

@@ -573,6 +573,49 @@ wait $cpid
   fail "the request under way at SIGTERM was not kept"
 ok "SIGTERM lets the request under way finish, then exits 0"
 
+# ---- connections per address ---------------------------------------------------------
+# open_held PORT N: opens N connections to PORT and sends nothing; prints
+# how many the server kept open (one it turns away is closed at once)
+open_held() {
+  python3 - "$1" "$2" <<'PY2'
+import socket, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+socks = []
+for _ in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    socks.append(s)
+time.sleep(1.0)
+held = 0
+for s in socks:
+    s.settimeout(0.05)
+    try:
+        held += s.recv(1) != b""
+    except socket.timeout:
+        held += 1          # still open, waiting for a request
+    except OSError:
+        pass               # reset: turned away
+print(held)
+PY2
+}
+# beyond loopback (here all addresses, reached from 127.0.0.1) one address
+# holds at most 50 connections at once; on loopback (a reverse proxy's
+# every connection) there is no such limit
+rm -f "$W/serve.log"
+collect serve --listen 0.0.0.0:0 --insecure-http 2>"$W/serve.log" &
+SERVE_PID=$!
+for _ in $(seq 400); do grep -q '^listening on ' "$W/serve.log" 2>/dev/null && break; sleep 0.05; done
+port=$(sed -n '1s/^listening on http:\/\/0.0.0.0:\([0-9]*\).*/\1/p' "$W/serve.log")
+[ -n "$port" ] || fail "0.0.0.0: $(cat "$W/serve.log")"
+held=$(open_held "$port" 60)
+[ "$held" = 50 ] || fail "beyond loopback one address held $held of 60 connections, not 50"
+serve_stop
+serve_start
+port=${BASE##*:}
+held=$(open_held "$port" 60)
+[ "$held" = 60 ] || fail "on loopback $held of 60 connections were held, not all"
+serve_stop
+ok "beyond loopback one address holds at most 50 connections; on loopback no limit"
+
 # ---- TLS --------------------------------------------------------------------------------
 if command -v openssl >/dev/null; then
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$W/key.pem" \
