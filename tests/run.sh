@@ -16,9 +16,10 @@ cd "$(dirname "$0")/.."
 # chart and report tests; help2man for the man pages; bash-completion for the
 # completion test (script, for the progress test and the web tests' terminal
 # QR code, is in bsdutils); curl, chromium, file and npm for the web tests;
-# postgresql for the server the cli-pg tests run against
+# postgresql for the server the cli-pg tests run against; tmux for the
+# terminal test (a terminal closed under collect run)
 bash examples/install-deps.sh clang libclang-rt-14-dev poppler-utils libxml2-utils help2man bash-completion \
-  curl chromium file bsdutils postgresql
+  curl chromium file bsdutils postgresql tmux
 command -v npm >/dev/null || bash examples/install-deps.sh npm
 
 build=${ATTUNE_TEST_BUILD:-build-test}

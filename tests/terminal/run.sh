@@ -3,8 +3,8 @@
 # own line discipline stands between the person and attune:
 #   - a line that fills the terminal's line (4,095 bytes: the rest of a
 #     long paste is dropped by the terminal) is asked again, not saved cut;
-#   - a terminal closed in the middle of the questionnaire keeps the
-#     answers given so far in the unsaved file.
+#   - a terminal closed in the middle of the questionnaire (a tmux session
+#     killed) keeps the answers given so far in the unsaved file.
 #
 # usage: run.sh BUILD_DIR
 set -u
@@ -40,37 +40,37 @@ grep -aq "Saved as session 1" long.tty || fail "the questionnaire was not saved:
 comment=$(sqlite3 "$ATTUNE_DB" "SELECT value FROM responses WHERE field = 'comment'")
 [ "$comment" = "a short note" ] || fail "the comment stored is '${comment:0:40}...' (${#comment} bytes)"
 
-# a closed terminal: script is killed (its pseudo-terminal closes, collect
-# gets SIGHUP) after three answers
-mkfifo typed
-(type_lines 5 5 5; sleep 30) >typed &
-feeder=$!
-script -qec "collect run client_post_session --client C01 --session 2" /dev/null <typed \
-  >closed.tty 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-  [ "$(grep -ao '> 5' closed.tty 2>/dev/null | wc -l)" -ge 3 ] && break
-  sleep 0.1
-done
-sleep 0.5
-kill -KILL "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-kill "$feeder" 2>/dev/null
-for _ in $(seq 100); do
-  ls attune-unsaved-client_post_session-*.csv >/dev/null 2>&1 && break
-  sleep 0.1
-done
-sleep 0.5   # the file is written whole before its name appears; let collect end
-f=$(ls attune-unsaved-client_post_session-*.csv 2>/dev/null | head -1)
-if [ -z "$f" ]; then
-  fail "no unsaved file after the terminal closed: $(tail -c 300 closed.tty)"
+# a closed terminal: the questionnaire in a tmux window, three answers
+# typed, then the window's session killed (the terminal goes away under
+# collect, which gets SIGHUP and an end of input)
+if command -v tmux >/dev/null; then
+  sock="attune-terminal-$$"
+  tmux -L "$sock" new-session -d -s q -x 100 -y 30 \
+    "cd '$work' && collect run client_post_session --client C01 --session 2; sleep 30"
+  sleep 1
+  for a in 5 5 5; do
+    tmux -L "$sock" send-keys -t q "$a" Enter
+    sleep 0.3
+  done
+  tmux -L "$sock" kill-server
+  for _ in $(seq 100); do
+    ls attune-unsaved-client_post_session-*.csv >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  sleep 0.5   # the file is written whole before its name appears; let collect end
+  f=$(ls attune-unsaved-client_post_session-*.csv 2>/dev/null | head -1)
+  if [ -z "$f" ]; then
+    fail "no unsaved file after the terminal closed: $(ls)"
+  else
+    [ "$(stat -c %a "$f")" = 600 ] || fail "the unsaved file is mode $(stat -c %a "$f")"
+    row=$(sed -n 2p "$f")
+    case $row in
+      C01,*,2,*,client,*,5,5,5,*) ;;
+      *) fail "the unsaved file holds: $(cat "$f")" ;;
+    esac
+  fi
 else
-  [ "$(stat -c %a "$f")" = 600 ] || fail "the unsaved file is mode $(stat -c %a "$f")"
-  row=$(sed -n 2p "$f")
-  case $row in
-    C01,*,2,*,client,*,5,5,5,*) ;;
-    *) fail "the unsaved file holds: $(cat "$f")" ;;
-  esac
+  echo "terminal: tmux missing (tests/run.sh installs it): the closed terminal is not checked"
 fi
 n=$(sqlite3 "$ATTUNE_DB" "SELECT count(*) FROM administrations")
 [ "$n" = 1 ] || fail "$n administrations in the study, not the one saved"
