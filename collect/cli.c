@@ -75,7 +75,8 @@ static void busy_notice(const char *path, long max_ms, void *ctx)
 const char *cli_not_utf8(const char *answer)
 {
     size_t n = strlen(answer);
-    return utf8_check(answer, n) < n ? "is not UTF-8 text (set the terminal to UTF-8)" : NULL;
+    return utf8_check(answer, n) < n ? "the answer is not UTF-8 text (set the terminal to UTF-8)"
+                                   : NULL;
 }
 
 static volatile sig_atomic_t stop_signal;
