@@ -128,6 +128,10 @@ static void rlatest_clear(rlatest *r)
     r->have = 0;
 }
 
+/* --format csv */
+static const char *const csv_head[] = { "client", "therapist", "session", "date", "alert",
+                                        "detail", NULL };
+
 static void *report_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
@@ -139,10 +143,8 @@ static void *report_start(const an_ctx *cx, FILE *out, FILE *extra)
     r->client_rupture = r->therapist_rupture = NAN;
     gather_init(&r->g, cx);
     if (r->format == FMT_CSV) {
-        static const char *const head[] = { "client", "therapist", "session", "date", "alert",
-                                            "detail" };
         csvout_init_file(&r->w, out);
-        csvout_row(&r->w, head, sizeof head / sizeof head[0]);
+        csvout_row(&r->w, csv_head, an_ncolumns(csv_head));
     } else if (r->format == FMT_HTML || r->format == FMT_PDF) {
         r->page = rpage_start(out, r->format == FMT_PDF, cx->o);
     }
@@ -699,6 +701,7 @@ const an_analysis an_report = {
     .options = OPT_FORMAT | OPT_EPISODE | OPT_RESOLVED,
     .flags = report_flags,
     .start = report_start,
+    .columns = csv_head,
     .row = report_row,
     .client_end = report_client,
     .finish = report_finish,

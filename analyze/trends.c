@@ -111,19 +111,20 @@ static void names_clear(trends *t)
     t->nnames = 0;
 }
 
+static const char *const head[] = {
+    "level", "id", "cohort", "sessions", "ruptures", "rupture_rate", "addressed_rate",
+    "resolved_rate", "mean_tension", "mean_resolution", "resolution_slope",
+    "resolution_slope_se", "alliance_slope", "alliance_slope_se", "questionnaires", NULL
+};
+
 static void *trends_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
-    static const char *const head[] = {
-        "level", "id", "cohort", "sessions", "ruptures", "rupture_rate", "addressed_rate",
-        "resolved_rate", "mean_tension", "mean_resolution", "resolution_slope",
-        "resolution_slope_se", "alliance_slope", "alliance_slope_se", "questionnaires"
-    };
     trends *t = xcalloc(1, sizeof *t);
     t->o = cx->o;
     t->by = cx->o->by;
     csvout_init_file(&t->w, out);
-    csvout_row(&t->w, head, sizeof head / sizeof head[0]);
+    csvout_row(&t->w, head, an_ncolumns(head));
     return t;
 }
 
@@ -428,6 +429,7 @@ const an_analysis an_trends = {
     .options = OPT_BY | OPT_OVER | OPT_RESOLVED,
     .flags = trends_flags,
     .start = trends_start,
+    .columns = head,
     .row = trends_row,
     .client_end = trends_client,
     .finish = trends_finish,
