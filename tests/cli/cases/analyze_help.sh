@@ -9,6 +9,19 @@ done
 for cmd in scores reliability trajectories growth episodes ruptures trends agreement report chart all; do
   analyze $cmd --help | grep -E '^  --[a-z-]+ [^ ]+ [a-z(]' | sed "s/^/run together in $cmd: /"
 done
+# every option a command takes (as it offers them for completion) is named
+# in its help, and each of -o and --output is offered only with a line of its own
+for cmd in scores reliability trajectories growth episodes ruptures trends agreement report chart all; do
+  analyze $cmd --help >help.txt
+  analyze $cmd --complete-options | while read -r opt _; do
+    grep -q -e "$opt\([ ,.;:)]\|\$\)" help.txt || echo "$cmd --help does not name '$opt'"
+  done
+  for opt in -o --output; do
+    if analyze $cmd --complete-options | grep -q -- "^$opt "; then
+      grep -q -E -- "^  $opt FILE  " help.txt || echo "$cmd --help has no line for '$opt'"
+    fi
+  done
+done
 
 # misuse: exit 2
 run analyze
