@@ -547,7 +547,9 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
     cv_text_fit(cv, x0 + 16, y0 + 24, rp->title, 15, 1, w - 32, INK);
     char b[160];
     snprintf(b, sizeof b, "ruptures %s questionnaires reported, and how many of them were resolved, by week",
-             rater_words(rp->rater ? rp->rater : "client"));
+             rp->rater && strcmp(rp->rater, "all") == 0 ? "every rater's"
+                                                         : rater_words(rp->rater ? rp->rater
+                                                                                 : "client"));
     cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
     if (rp->n == 0)
         cv_text(cv, x0 + 16, y0 + 90,

@@ -98,6 +98,12 @@ run analyze chart --cohort Z -o z.svg
 run analyze report --format svg
 ls k1.jpg k9.svg 2>&1 | sed 's/.*cannot access/cannot access/'
 
+echo "# --rater all: the repair picture counts every rater's questionnaires and says so"
+analyze chart --therapist TA -o TA1.svg && analyze chart --therapist TA --rater all -o TAall.svg
+for f in TA1 TAall; do
+  echo "$f: $(grep -o '[0-9]* questionnaires, [0-9]* with a rupture' $f.svg); $(grep -o 'ruptures [a-z]* [a-z]*&#39;s questionnaires' $f.svg | sed 's/&#39;/'"'"'/')"
+done
+
 echo "# a therapist with three clients or more: the lines are the growth model's"
 use_store sample.db
 setup collect init
