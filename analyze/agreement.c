@@ -45,20 +45,24 @@ typedef struct agree {
     tally all;
 } agree;
 
+static const char *const columns[] = { "level", "id", "pairs", "both", "client_only",
+                                       "therapist_only", "neither", "kappa", "kappa_se",
+                                       "alliance_r", "kappa_se0", "kappa_z", "kappa_p",
+                                       "kappa_ci_lower", "kappa_ci_upper", NULL };
+
 static void *agree_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
-    const char *head[] = { "level", "id", "pairs", "both", "client_only", "therapist_only",
-                           "neither", "kappa", "kappa_se", "alliance_r", "kappa_se0",
-                           "kappa_z", "kappa_p", "kappa_ci_lower", "kappa_ci_upper" };
+    const char *head[sizeof columns / sizeof columns[0]];
+    memcpy(head, columns, sizeof head);
     agree *a = xcalloc(1, sizeof *a);
     a->o = cx->o;
     a->first = cx->o->pair_observer ? "observer" : "client";
     if (cx->o->pair_observer)
-        head[4] = "observer_only";
+        head[4] = "observer_only";   /* --pair observer,therapist */
     a->all.id = xstrdup("all");
     csvout_init_file(&a->w, out);
-    csvout_row(&a->w, head, sizeof head / sizeof head[0]);
+    csvout_row(&a->w, head, an_ncolumns(head));
     return a;
 }
 
@@ -243,6 +247,7 @@ const an_analysis an_agreement = {
     .options = OPT_PAIR,
     .flags = agree_flags,
     .start = agree_start,
+    .columns = columns,
     .row = agree_row,
     .client_end = agree_client,
     .finish = agree_finish,

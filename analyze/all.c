@@ -1,6 +1,7 @@
 /* all.c: every table of the study into one folder, from one reading of the
  * store (two when the episode rule needs whole-sample values first), with a
- * README.txt saying what each file holds and the parameters used. */
+ * README.txt saying what each file holds, its columns and the parameters
+ * used. */
 #include "analyze.h"
 #include "meter.h"
 
@@ -13,12 +14,12 @@ const char *const all_help =
     "same names are replaced, and left as they were when the tables cannot be\n"
     "made): scores.csv, reliability.csv, reliability_items.csv, trajectories.csv,\n"
     "growth.csv, episodes.csv, ruptures.csv, trends.csv, agreement.csv,\n"
-    "report.csv, and README.txt, which says what each file holds and the\n"
-    "parameters used.  Each table is what the command of the same name writes\n"
-    "with its defaults; trends holds the client, therapist and cohort levels\n"
-    "unless --by is given.  Files are readable only by you.  A study file (or\n"
-    "its -wal/-shm) of one of those names is never replaced: nothing is written\n"
-    "then.\n"
+    "report.csv, and README.txt, which says what each file holds, lists its\n"
+    "columns and gives the parameters used.  Each table is what the command of\n"
+    "the same name writes with its defaults; trends holds the client, therapist\n"
+    "and cohort levels unless --by is given.  Files are readable only by you.  A\n"
+    "study file (or its -wal/-shm) of one of those names is never replaced:\n"
+    "nothing is written then.\n"
     "\n"
     "  --out-dir DIR       the folder (required)\n"
     "  --pairwise          reliability on pairwise-complete covariances\n"
@@ -28,7 +29,7 @@ const char *const all_help =
 typedef struct table {
     const an_analysis *a;
     const char *file, *extra;
-    const char *about;
+    const char *about, *extra_about;
     outfile out, xout;          /* the table and its extra table (extra != NULL) */
     void *st;
     unsigned flags;
@@ -38,8 +39,8 @@ static table tables[] = {
     { .a = &an_scores, .file = "scores.csv",
       .about = "every scale score of every administration (blank below @MINITEMS)" },
     { .a = &an_reliability, .file = "reliability.csv", .extra = "reliability_items.csv",
-      .about = "Cronbach's alpha (raw, standardized), average r, mean and SD of each scale;\n"
-               "  reliability_items.csv: mean, SD, r_drop and alpha if deleted of each term" },
+      .about = "Cronbach's alpha (raw, standardized), average r, mean and SD of each scale",
+      .extra_about = "mean, SD, r_drop and alpha if deleted of each term" },
     { .a = &an_trajectories, .file = "trajectories.csv",
       .about = "each client's OLS line of the alliance score on session number (3+ sessions)" },
     { .a = &an_growth, .file = "growth.csv",
@@ -77,6 +78,28 @@ int an_make_dir(const char *dir)
     an_fail("'%s': cannot make the folder: %s", dir, errno == EEXIST ? "a file has that name"
                                                                      : strerror(errno));
     return -1;
+}
+
+/* "    columns: a, b, ..." wrapped to 78 columns, the header a table's
+ * analysis writes. */
+static void readme_columns(FILE *fp, const char *const *columns)
+{
+    const char *head = "    columns: ", *indent = "      ";
+    size_t at = strlen(head);
+    fputs(head, fp);
+    for (size_t i = 0; columns && columns[i]; i++) {
+        size_t w = strlen(columns[i]) + (columns[i + 1] ? 1 : 0);
+        if (i && at + 1 + w > 78) {
+            fprintf(fp, "\n%s", indent);
+            at = strlen(indent);
+        } else if (i) {
+            fputc(' ', fp);
+            at++;
+        }
+        fprintf(fp, "%s%s", columns[i], columns[i + 1] ? "," : "");
+        at += w;
+    }
+    fputc('\n', fp);
 }
 
 static void write_readme(FILE *fp, const an_run *run)
@@ -122,8 +145,15 @@ static void write_readme(FILE *fp, const an_run *run)
     fputs("  growth: score ~ time + (time | client) by REML, time = session number\n", fp);
     fputs("\nfiles (CSV, one header row, empty cell = missing; 'analyze CMD --help' tells more):\n",
           fp);
-    for (size_t i = 0; i < NTABLES; i++)
-        fprintf(fp, "  %s: %s\n", tables[i].file, tables[i].about);
+    for (size_t i = 0; i < NTABLES; i++) {
+        const table *t = &tables[i];
+        fprintf(fp, "  %s: %s\n", t->file, t->about);
+        readme_columns(fp, t->a->columns);
+        if (t->extra) {
+            fprintf(fp, "  %s: %s\n", t->extra, t->extra_about);
+            readme_columns(fp, t->a->extra_columns);
+        }
+    }
     fputs("\nin R: read.csv(\"scores.csv\", na.strings = \"\") (a blank cell is NA in text\n"
           "columns too); in pandas: pandas.read_csv(\"scores.csv\")\n", fp);
 }

@@ -156,6 +156,10 @@ typedef struct an_analysis {
     /* Opens the analysis, writing the header(s); out and extra may be NULL
      * when that table is not wanted.  Returns NULL on failure (printed). */
     void *(*start)(const an_ctx *cx, FILE *out, FILE *extra);
+    /* The header of the table (of the extra table), NULL-terminated: what
+     * start writes, and what analyze all's README.txt lists; NULL for an
+     * analysis that writes no CSV table. */
+    const char *const *columns, *const *extra_columns;
     void (*row)(void *st, const an_row *r);
     void (*client_end)(void *st, const an_client *c);
     /* Writes what is left; returns 0, or -1 after printing an error. */
@@ -170,6 +174,9 @@ enum {
     OPT_FORMAT = 1 << 6, OPT_OUTDIR = 1 << 7, OPT_ALL = 1 << 8, OPT_GROWTH = 1 << 9,
     OPT_PAIR = 1 << 10
 };
+
+/* The number of names in a NULL-terminated column list. */
+size_t an_ncolumns(const char *const *columns);
 
 extern const an_analysis an_scores, an_reliability, an_trajectories, an_episodes,
     an_ruptures, an_trends, an_agreement, an_report, an_chart, an_prep_pass, an_growth;

@@ -57,7 +57,7 @@ static void *chart_start(const an_ctx *cx, FILE *out, FILE *extra)
         else
             sbuf_addf(&t, "Repair by week: cohort %s, one panel per trainee", o->cohort);
         cr->rep.title = sbuf_detach(&t);
-        cr->rep.rater = xstrdup(o->rater ? o->rater : "client");
+        cr->rep.rater = xstrdup(o->rater ? o->rater : "all");   /* NULL: --rater all */
     }
     return cr;
 }

@@ -148,15 +148,26 @@ static void client_ranges(const chart_client *ch, axis *x, axis *y)
     x->hi = ch->n ? (double)ch->s[ch->n - 1].session + 0.5 : 1;
 }
 
+/* How many units apart axis labels go: 1, 2, 5, 10, 20, 50, ... whichever
+ * first leaves `need` points between two, `room` being one unit's width. */
+static long label_step(double room, double need)
+{
+    static const long m[] = { 1, 2, 5 };
+    for (long mag = 1;; mag *= 10)
+        for (size_t i = 0; i < 3; i++)
+            if (room * (double)(m[i] * mag) >= need || mag > 100000000)
+                return m[i] * mag;
+}
+
+/* The session numbers under the axis (and the dates under them): every
+ * session when there is room, else the multiples of a step wide enough
+ * that no two labels touch. */
 static void session_labels(canvas *cv, const chart_client *ch, const axis *x, double y)
 {
-    size_t every = 1;
-    double room = (x->p1 - x->p0) / (x->hi - x->lo);
-    while (room * (double)every < 38)
-        every++;
+    long every = label_step((x->p1 - x->p0) / (x->hi - x->lo), 38);
     for (size_t i = 0; i < ch->n; i++) {
         const chart_session *s = &ch->s[i];
-        if ((size_t)(s->session - ch->s[0].session) % every != 0)
+        if (every > 1 && s->session % every != 0)
             continue;
         char b[32];
         double px = sess_x(x, s->session);
@@ -210,28 +221,38 @@ static double score_at(const chart_client *ch, long session)
     return NAN;
 }
 
-/* Text labels placed so far on a chart, so that a label that would cover
- * another is left out (what it says is in the mark's tip and the tables). */
+/* The marks and text labels placed so far on a chart, however many, so
+ * that a label that would cover one is left out (what it says is in the
+ * mark's tip, the legend and the tables). */
 typedef struct placed {
-    double box[64][4];
-    size_t n;
+    double (*box)[4];
+    size_t n, cap;
 } placed;
 
+/* Keeps a box as taken (a mark: always). */
+static void taken(placed *pl, double x0, double y0, double x1, double y1)
+{
+    if (pl->n == pl->cap) {
+        pl->cap = pl->cap ? 2 * pl->cap : 64;
+        pl->box = xrealloc(pl->box, pl->cap * sizeof *pl->box);
+    }
+    pl->box[pl->n][0] = x0, pl->box[pl->n][1] = y0;
+    pl->box[pl->n][2] = x1, pl->box[pl->n][3] = y1;
+    pl->n++;
+}
+
+/* Whether a box is free; a label's box that is gets taken. */
 static int place(placed *pl, double x0, double y0, double x1, double y1)
 {
     for (size_t i = 0; i < pl->n; i++)
         if (x0 < pl->box[i][2] && pl->box[i][0] < x1 && y0 < pl->box[i][3] && pl->box[i][1] < y1)
             return 0;
-    if (pl->n < sizeof pl->box / sizeof pl->box[0]) {
-        pl->box[pl->n][0] = x0, pl->box[pl->n][1] = y0;
-        pl->box[pl->n][2] = x1, pl->box[pl->n][3] = y1;
-        pl->n++;
-    }
+    taken(pl, x0, y0, x1, y1);
     return 1;
 }
 
 /* A label at x (left-anchored, or right-anchored when it would pass xmax),
- * baseline y, unless it would cover one placed before. */
+ * baseline y, unless it would cover a mark or a label placed before. */
 static void label(canvas *cv, placed *pl, double x, double y, double xmax, const char *t,
                   double size, int bold)
 {
@@ -295,6 +316,27 @@ static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, dou
     }
 }
 
+/* "alert zone: under X" by the line at ty: under its right end, else its
+ * left end, else over either, wherever no mark is; left out when every
+ * place is taken (the legend names the zone too). */
+static void alert_label(canvas *cv, placed *pl, double below, double left, double right,
+                        double ty)
+{
+    char b[64], n1[32];
+    snprintf(b, sizeof b, "alert zone: under %s", tick_text(below, n1));
+    double size = 9.5, w = cv_text_width(b, size, 0);
+    static const struct { int at_left; double dy; } spot[] = {
+        { 0, 13 }, { 1, 13 }, { 0, -5 }, { 1, -5 },
+    };
+    for (size_t i = 0; i < sizeof spot / sizeof spot[0]; i++) {
+        double x0 = spot[i].at_left ? left + 4 : right - 4 - w, y = ty + spot[i].dy;
+        if (place(pl, x0, y - size, x0 + w, y + 2)) {
+            cv_text(cv, x0, y, b, size, 0, CV_LEFT, INK);
+            return;
+        }
+    }
+}
+
 /* "the client's" and the like (callers may skip the leading "the "). */
 static const char *rater_words(const char *rater)
 {
@@ -334,11 +376,34 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
         cv_rect(cv, left, ty, right - left, bottom - ty, BAND);
     }
     y_grid(cv, &y, left, right, 0);
+    /* the marks' places first, so that no label covers one */
+    double sy = top - 16;    /* the strip of reported ruptures above the plot */
+    placed pl = { NULL, 0, 0 };
+    for (size_t i = 0; i < ch->n; i++) {
+        double px = sess_x(&x, ch->s[i].session);
+        if (ch->s[i].reported == 1)
+            taken(&pl, px - 6, sy - 7, px + 6, sy + 7);
+        double v[2] = { ch->s[i].score, ch->therapist_instrument ? ch->s[i].therapist_score : NAN };
+        for (int k = 0; k < 2; k++)
+            if (!isnan(v[k])) {
+                double py = ax_pos(&y, v[k]);
+                taken(&pl, px - 5, py - 5, px + 5, py + 5);
+            }
+    }
+    for (size_t i = 0; i < ch->nep; i++) {
+        double px = sess_x(&x, ch->ep[i].rupture_session);
+        double py = ax_pos(&y, ch->ep[i].rupture_score) + 14;
+        taken(&pl, px - 6, py - 6, px + 6, py + 6);
+        if (ch->ep[i].repaired) {
+            double qx = sess_x(&x, ch->ep[i].repair_session);
+            double qy = ax_pos(&y, score_at(ch, ch->ep[i].repair_session)) + 14;
+            taken(&pl, qx - 6, qy - 6, qx + 6, qy + 6);
+        }
+    }
     if (ch->has_alert && ch->alert_below > y.lo && ch->alert_below <= y.hi) {
         double ty = ax_pos(&y, ch->alert_below);
         cv_line(cv, left, ty, right, ty, (cv_pen){ EDGE, 1, 0 });
-        snprintf(b, sizeof b, "alert zone: under %s", tick_text(ch->alert_below, n1));
-        cv_text(cv, right - 4, ty + 13, b, 9.5, 0, CV_RIGHT, INK);
+        alert_label(cv, &pl, ch->alert_below, left, right, ty);
     }
     cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });
     cv_line(cv, left, top, left, bottom, (cv_pen){ INK, 1, 0 });
@@ -347,8 +412,6 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
             CV_MIDDLE, INK);
     cv_text_up(cv, x0 + 18, (top + bottom) / 2, "alliance score", 10.5, INK);
 
-    /* the strip of reported ruptures above the plot */
-    double sy = top - 16;
     cv_text(cv, left - 6, sy + 4, "reported", 9.5, 0, CV_RIGHT, GREY);
     cv_line(cv, left, sy, right, sy, (cv_pen){ GRID, 1, 0 });
 
@@ -358,20 +421,9 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     if (ch->therapist_instrument)
         draw_series(cv, ch, &x, &y, 1);
     draw_series(cv, ch, &x, &y, 0);
-    placed pl = { .n = 0 };
-    /* the marks first, so that no label covers one */
-    for (size_t i = 0; i < ch->n; i++)
-        if (ch->s[i].reported == 1) {
-            double px = sess_x(&x, ch->s[i].session);
-            place(&pl, px - 6, sy - 7, px + 6, sy + 7);
-        }
-    for (size_t i = 0; i < ch->nep; i++) {
-        double px = sess_x(&x, ch->ep[i].rupture_session);
-        double py = ax_pos(&y, ch->ep[i].rupture_score) + 14;
-        place(&pl, px - 6, py - 6, px + 6, py + 6);
-    }
     draw_episodes(cv, ch, &x, &y, &pl);
     draw_reported(cv, ch, &x, sy, &pl);
+    free(pl.box);
 
     int repaired = 0, reported = 0, resolved = 0;
     for (size_t i = 0; i < ch->nep; i++)
@@ -472,9 +524,7 @@ static void draw_panel(canvas *cv, const chart_panel *p, double x0, double y0, d
     y_grid(cv, &y, left, right, 1);
     cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });
     cv_line(cv, left, top, left, bottom, (cv_pen){ INK, 1, 0 });
-    size_t every = 1;
-    while ((right - left) / (x.hi - x.lo) * (double)every < 26)
-        every++;
+    size_t every = (size_t)label_step((right - left) / (x.hi - x.lo), 26);
     for (size_t k = 0; k < p->nw; k += every) {
         double px = ax_pos(&x, (double)k);
         cv_line(cv, px, bottom, px, bottom + 4, (cv_pen){ INK, 1, 0 });
@@ -497,7 +547,9 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
     cv_text_fit(cv, x0 + 16, y0 + 24, rp->title, 15, 1, w - 32, INK);
     char b[160];
     snprintf(b, sizeof b, "ruptures %s questionnaires reported, and how many of them were resolved, by week",
-             rater_words(rp->rater ? rp->rater : "client"));
+             rp->rater && strcmp(rp->rater, "all") == 0 ? "every rater's"
+                                                         : rater_words(rp->rater ? rp->rater
+                                                                                 : "client"));
     cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
     if (rp->n == 0)
         cv_text(cv, x0 + 16, y0 + 90,

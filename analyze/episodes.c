@@ -40,18 +40,19 @@ typedef struct epi {
     char rule[96];
 } epi;
 
+static const char *const head[] = {
+    "instrument", "scale", "rater", "client", "therapist", "rule", "rupture_session",
+    "pre_score", "rupture_score", "drop", "threshold", "repair_session", "repaired",
+    "sessions_to_repair", "censored", NULL
+};
+
 static void *epi_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
-    static const char *const head[] = {
-        "instrument", "scale", "rater", "client", "therapist", "rule", "rupture_session",
-        "pre_score", "rupture_score", "drop", "threshold", "repair_session", "repaired",
-        "sessions_to_repair", "censored"
-    };
     epi *e = xcalloc(1, sizeof *e);
     e->cx = cx;
     csvout_init_file(&e->w, out);
-    csvout_row(&e->w, head, sizeof head / sizeof head[0]);
+    csvout_row(&e->w, head, an_ncolumns(head));
     return e;
 }
 
@@ -138,6 +139,7 @@ const an_analysis an_episodes = {
     .options = OPT_EPISODE,
     .flags = episodes_flags,
     .start = epi_start,
+    .columns = head,
     .client_end = epi_client,
     .finish = epi_finish,
     .free = epi_free,

@@ -55,9 +55,9 @@ typedef struct growth {
 } growth;
 
 static const char *const head[] = { "instrument", "scale", "rater", "model", "effect",
-                                    "group", "term", "estimate", "std_error", "statistic" };
+                                    "group", "term", "estimate", "std_error", "statistic", NULL };
 static const char *const rhead[] = { "instrument", "scale", "rater", "client", "therapist",
-                                     "intercept", "slope" };
+                                     "intercept", "slope", NULL };
 
 static void growth_free(void *st);
 
@@ -66,7 +66,7 @@ static void *growth_start(const an_ctx *cx, FILE *out, FILE *extra)
     growth *g = xcalloc(1, sizeof *g);
     g->o = cx->o;
     csvout_init_file(&g->w, out);
-    csvout_row(&g->w, head, sizeof head / sizeof head[0]);
+    csvout_row(&g->w, head, an_ncolumns(head));
     if (!extra && cx->o->ranef) {
         if (an_open_out(&g->rout, cx->o->ranef, store_path(cx->s)) != 0) {
             growth_free(g);
@@ -77,7 +77,7 @@ static void *growth_start(const an_ctx *cx, FILE *out, FILE *extra)
     if (extra) {
         g->want_ranef = 1;
         csvout_init_file(&g->rw, extra);
-        csvout_row(&g->rw, rhead, sizeof rhead / sizeof rhead[0]);
+        csvout_row(&g->rw, rhead, an_ncolumns(rhead));
     }
     return g;
 }
@@ -452,6 +452,8 @@ const an_analysis an_growth = {
     .options = OPT_GROWTH,
     .flags = growth_flags,
     .start = growth_start,
+    .columns = head,
+    .extra_columns = rhead,
     .row = growth_row,
     .client_end = growth_client,
     .finish = growth_finish,

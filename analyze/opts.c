@@ -112,7 +112,14 @@ static const struct opt {
     { { "-o", "FILE", "write to FILE instead of standard output; the file is readable only by "
         "you and written whole or not at all, and may not be the study file or its -wal/-shm",
         NULL, NULL }, O_OUT, 0, SEC_OUTPUT },
-    { { "--output", "FILE", NULL, NULL, NULL }, O_OUT, 0, SEC_NONE },
+    { { "--output", "FILE", "the same as -o", NULL, NULL }, O_OUT, 0, SEC_OUTPUT },
+    /* chart's own: a file it draws, never standard output (listed in its
+     * help in place of the two above) */
+    { { "-o", "FILE", "the chart's file, with --client, --therapist or --cohort (--all "
+        "writes into --out-dir instead); its extension, .svg, .png or .pdf, names the format; "
+        "the file is readable only by you and written whole or not at all, and may not be the "
+        "study file or its -wal/-shm", NULL, NULL }, O_OUT, OPT_ALL, SEC_OUTPUT },
+    { { "--output", "FILE", "the same as -o", NULL, NULL }, O_OUT, OPT_ALL, SEC_OUTPUT },
     { { "--db", "STUDY", "the study: an SQLite file or a postgresql:// URL (default $ATTUNE_DB, "
         "else ./attune.db); it is opened read-only and never changed", NULL, NULL }, O_DB, 0, SEC_OUTPUT },
     { { "--threads", "N", "1: one thread; 2: the study is read and scored on two threads, "
@@ -157,8 +164,8 @@ static void opts_of(unsigned allowed, int section, opt_spec *out)
         const struct opt *o = &opt_table[i];
         if ((o->bit && !(o->bit & allowed)) || (section >= 0 && o->section != section))
             continue;
-        /* -o goes with the analyses that write one file */
-        if (o->id == O_OUT && (allowed & OPT_OUTDIR))
+        /* -o goes with the analyses that write one file; chart's is its own */
+        if (o->id == O_OUT && !o->bit && (allowed & OPT_OUTDIR))
             continue;
         out[n++] = o->spec;
     }

@@ -39,6 +39,11 @@ typedef struct rel {
     size_t rowcap;
 } rel;
 
+static const char *const head[] = { "instrument", "scale", "n", "k", "alpha", "alpha_std",
+                                    "average_r", "mean", "sd", NULL };
+static const char *const item_head[] = { "instrument", "scale", "item", "mean", "sd", "r_drop",
+                                         "alpha_if_deleted", NULL };
+
 static void *rel_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     rel *r = xcalloc(1, sizeof *r);
@@ -48,17 +53,13 @@ static void *rel_start(const an_ctx *cx, FILE *out, FILE *extra)
         out = NULL;
     }
     if (out) {
-        static const char *const head[] = { "instrument", "scale", "n", "k", "alpha",
-                                            "alpha_std", "average_r", "mean", "sd" };
         csvout_init_file(&r->w, out);
-        csvout_row(&r->w, head, sizeof head / sizeof head[0]);
+        csvout_row(&r->w, head, an_ncolumns(head));
         r->want_scales = 1;
     }
     if (extra) {
-        static const char *const head[] = { "instrument", "scale", "item", "mean", "sd",
-                                            "r_drop", "alpha_if_deleted" };
         csvout_init_file(&r->wi, extra);
-        csvout_row(&r->wi, head, sizeof head / sizeof head[0]);
+        csvout_row(&r->wi, item_head, an_ncolumns(item_head));
         r->want_items = 1;
     }
     return r;
@@ -242,6 +243,8 @@ const an_analysis an_reliability = {
         "--items: instrument,scale,item,mean,sd,r_drop,alpha_if_deleted\n",
     .options = OPT_PAIRWISE | OPT_ITEMS,
     .start = rel_start,
+    .columns = head,
+    .extra_columns = item_head,
     .row = rel_row,
     .finish = rel_finish,
     .free = rel_free,

@@ -26,6 +26,14 @@ typedef struct arows {
     size_t n, cap;
 } arows;
 
+/* The latest rupture the rater reported up to some session: the first
+ * questionnaire of its session that reported it. */
+typedef struct rthread {
+    int have;
+    long session;
+    arow row;
+} rthread;
+
 typedef struct report {
     const an_ctx *cx;
     FILE *fp;
@@ -45,6 +53,7 @@ typedef struct report {
     long session;
     int in_session, rated;
     int latest_client_only, prev_client_only;
+    int latest_client_rupture;  /* the client reported a rupture at the latest */
     char *date, *therapist;
     /* each side's rupture answer (NaN blank) and the instrument it is from
      * (NULL when the side has none; owned by the catalog), chosen as
@@ -58,6 +67,9 @@ typedef struct report {
     long latest, prev;
     char *latest_date, *latest_therapist;
     arows found_rows, before_rows;
+    /* the latest rupture up to the session being read, the latest rated
+     * session and the one before */
+    rthread pending_rup, latest_rup, before_rup;
     alerts found, before;       /* made from those at the client's end */
     /* the highest session any row showed, its date and therapist */
     long last_seen;
@@ -103,14 +115,6 @@ static void alerts_clear(alerts *l)
     l->n = 0;
 }
 
-static int alerts_has(const alerts *l, const char *code)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->a[i].code, code) == 0)
-            return 1;
-    return 0;
-}
-
 static void rlatest_clear(rlatest *r)
 {
     free(r->date);
@@ -124,6 +128,10 @@ static void rlatest_clear(rlatest *r)
     r->have = 0;
 }
 
+/* --format csv */
+static const char *const csv_head[] = { "client", "therapist", "session", "date", "alert",
+                                        "detail", NULL };
+
 static void *report_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
@@ -135,10 +143,8 @@ static void *report_start(const an_ctx *cx, FILE *out, FILE *extra)
     r->client_rupture = r->therapist_rupture = NAN;
     gather_init(&r->g, cx);
     if (r->format == FMT_CSV) {
-        static const char *const head[] = { "client", "therapist", "session", "date", "alert",
-                                            "detail" };
         csvout_init_file(&r->w, out);
-        csvout_row(&r->w, head, sizeof head / sizeof head[0]);
+        csvout_row(&r->w, csv_head, an_ncolumns(csv_head));
     } else if (r->format == FMT_HTML || r->format == FMT_PDF) {
         r->page = rpage_start(out, r->format == FMT_PDF, cx->o);
     }
@@ -178,28 +184,41 @@ static void unscored_alert(const arow *k, alerts *to)
     alerts_add(to, "unscored", &sb);
 }
 
+/* Whether the administration reported a rupture that is not resolved: its
+ * resolution rated under @RESOLVED-AT, or not rated at all. */
+static int rupture_open(const arow *k)
+{
+    return k->role[ROLE_RUPTURE] == 1 &&
+           (k->resolved == 0 || (k->resolved < 0 && isnan(k->role[ROLE_RESOLUTION]) &&
+                                 k->form->role[ROLE_RESOLUTION] >= 0));
+}
+
+/* "(tension T, resolution R; X or more counts as resolved)" for an open rupture. */
+static void open_terms(const arow *k, sbuf *sb)
+{
+    char b1[32], b2[32], b3[32];
+    sbuf_addc(sb, '(');
+    if (!isnan(k->role[ROLE_TENSION]))
+        sbuf_addf(sb, "tension %s, ", nice(k->role[ROLE_TENSION], b1));
+    if (k->resolved == 0)
+        sbuf_addf(sb, "resolution %s; %s or more counts as resolved)",
+                  nice(k->role[ROLE_RESOLUTION], b2), nice(k->form->resolved_at, b3));
+    else
+        sbuf_adds(sb, "resolution not rated)");
+}
+
 /* The alerts of one administration of the rater, added to `to`. */
 static void row_alerts(const arow *k, alerts *to)
 {
     const an_form *f = k->form;
     const double *role = k->role;
     sbuf sb = SBUF_INIT;
-    char b1[32], b2[32], b3[32];
+    char b1[32], b2[32];
     double rupture = role[ROLE_RUPTURE];
-    if (rupture == 1) {
-        int res = k->resolved;
-        double tension = role[ROLE_TENSION];
-        if (res == 0 || (res < 0 && isnan(role[ROLE_RESOLUTION]) && f->role[ROLE_RESOLUTION] >= 0)) {
-            sbuf_adds(&sb, "rupture not resolved (");
-            if (!isnan(tension))
-                sbuf_addf(&sb, "tension %s, ", nice(tension, b1));
-            if (res == 0)
-                sbuf_addf(&sb, "resolution %s; %s or more counts as resolved)",
-                          nice(role[ROLE_RESOLUTION], b2), nice(f->resolved_at, b3));
-            else
-                sbuf_adds(&sb, "resolution not rated)");
-            alerts_add(to, "unresolved_rupture", &sb);
-        }
+    if (rupture_open(k)) {
+        sbuf_adds(&sb, "rupture not resolved ");
+        open_terms(k, &sb);
+        alerts_add(to, "unresolved_rupture", &sb);
     }
     if (role[ROLE_FOLLOWUP] == 1) {
         sbuf_adds(&sb, "wants to talk about it next time");
@@ -224,6 +243,22 @@ static void arows_alerts(const arows *l, alerts *to)
 {
     for (size_t i = 0; i < l->n; i++)
         row_alerts(&l->a[i], to);
+}
+
+/* A rupture reported before session `at` and not resolved, when the
+ * questionnaires since have reported none: a questionnaire that says
+ * nothing of a rupture does not say it was resolved, so it stays in view
+ * until a later one reports a rupture (then that one counts). */
+static void earlier_alert(const rthread *t, long at, alerts *to)
+{
+    if (!t->have || t->session == at || !rupture_open(&t->row))
+        return;
+    sbuf sb = SBUF_INIT;
+    sbuf_addf(&sb, "rupture reported at session %ld still not known to be resolved ",
+              t->session);
+    open_terms(&t->row, &sb);
+    sbuf_adds(&sb, ": no questionnaire since says it was");
+    alerts_add(to, "earlier_unresolved_rupture", &sb);
 }
 
 /* Keeps the rupture of r (the rater's, reported) as the latest one. */
@@ -271,6 +306,10 @@ static void session_end(report *rp)
     if (rp->in_session && rp->rated) {
         rp->prev_client_only = rp->latest_client_only;
         rp->latest_client_only = rp->client_rupture == 1 && rp->therapist_rupture == 0;
+        rp->latest_client_rupture = rp->client_rupture == 1;
+        rp->before_rup = rp->latest_rup;
+        if (rp->pending_rup.have)
+            rp->latest_rup = rp->pending_rup;
         arows old = rp->before_rows;
         rp->before_rows = rp->found_rows;
         rp->found_rows = rp->pending;
@@ -285,6 +324,7 @@ static void session_end(report *rp)
         rp->date = rp->therapist = NULL;
     }
     rp->pending.n = 0;
+    rp->pending_rup.have = 0;
     free(rp->date);
     free(rp->therapist);
     rp->date = rp->therapist = NULL;
@@ -338,6 +378,11 @@ static void report_row(void *st, const an_row *r)
     if (r->role[ROLE_RUPTURE] == 1 && (!rp->rup.have || rp->rup.session != v->session))
         keep_rupture(rp, r);
     arow_keep(&rp->pending, r);
+    if (r->role[ROLE_RUPTURE] == 1 && !rp->pending_rup.have) {
+        rp->pending_rup.have = 1;
+        rp->pending_rup.session = v->session;
+        rp->pending_rup.row = rp->pending.a[rp->pending.n - 1];
+    }
 }
 
 typedef struct drop_ctx {
@@ -441,55 +486,18 @@ static void missing_alert(report *rp, const char *client)
     free(best_date);
 }
 
-/* Plain words for what an alert code means, for the list of changes. */
-static const char *alert_words(const char *code)
-{
-    static const char *const words[][2] = {
-        { "unresolved_rupture", "rupture not resolved" },
-        { "wants_to_talk", "wants to talk about it" },
-        { "not_talked_about", "rupture not talked about" },
-        { "low_alliance", "low alliance" },
-        { "alliance_drop", "alliance drop" },
-        { "client_only_rupture", "rupture only the client reported" },
-        { "unscored", "questionnaire not scored" },
-        { "no_questionnaire", "no questionnaire" },
-    };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(words[i][0], code) == 0)
-            return words[i][1];
-    return code;
-}
-
-/* What changed against the questionnaire before: "new: a, b; no longer: c". */
-static void changes(const alerts *now, const alerts *before, sbuf *out)
-{
-    if (before->n == 0) {
-        sbuf_adds(out, "every alert is new; there were none then");
-        return;
-    }
-    sbuf gone = SBUF_INIT;
-    for (size_t i = 0; i < now->n; i++)
-        if (!alerts_has(before, now->a[i].code) &&
-            (i == 0 || strcmp(now->a[i - 1].code, now->a[i].code) != 0))
-            sbuf_addf(out, "%s%s", out->len ? ", " : "new: ", alert_words(now->a[i].code));
-    for (size_t i = 0; i < before->n; i++)
-        if (!alerts_has(now, before->a[i].code) &&
-            (i == 0 || strcmp(before->a[i - 1].code, before->a[i].code) != 0))
-            sbuf_addf(&gone, "%s%s", gone.len ? ", " : "no longer: ",
-                      alert_words(before->a[i].code));
-    if (out->len && gone.len)
-        sbuf_adds(out, "; ");
-    sbuf_adds(out, sbuf_str(&gone));
-    if (!out->len)
-        sbuf_adds(out, "the same alerts as then");
-    sbuf_release(&gone);
-}
-
 static void write_block(report *rp, const an_client *c)
 {
     sbuf what = SBUF_INIT;
-    if (rp->prev)
-        changes(&rp->found, &rp->before, &what);
+    if (rp->prev) {
+        rfacts now = { 0, rp->latest_client_rupture, 0 };
+        for (size_t i = 0; i < rp->found_rows.n; i++) {
+            const arow *k = &rp->found_rows.a[i];
+            now.rupture |= k->role[ROLE_RUPTURE] == 1;
+            now.scored |= k->form->role[ROLE_ALLIANCE] >= 0 && !isnan(k->alliance);
+        }
+        rchanges(&rp->found, &rp->before, &now, &what);
+    }
     int drawn = rp->page && gather_client(&rp->g, c);
     rblock b = { c->code, rp->latest_therapist, rp->latest_date, rp->latest, &rp->found,
                  rp->prev ? what.buf : NULL, rp->prev, rp->rup.have ? &rp->rup : NULL,
@@ -541,7 +549,10 @@ static void report_client(void *st, const an_client *c)
     report *rp = st;
     session_end(rp);
     if (rp->have_latest) {
+        earlier_alert(&rp->latest_rup, rp->latest, &rp->found);
         arows_alerts(&rp->found_rows, &rp->found);
+        if (rp->prev)
+            earlier_alert(&rp->before_rup, rp->prev, &rp->before);
         arows_alerts(&rp->before_rows, &rp->before);   /* none without a session before */
         drop_alerts(rp, c, rp->latest, &rp->found);
         if (rp->latest_client_only)
@@ -577,7 +588,8 @@ static void report_client(void *st, const an_client *c)
     rp->latest_date = rp->latest_therapist = rp->last_seen_date = rp->last_seen_therapist = NULL;
     rp->have_latest = 0;
     rp->latest = rp->prev = rp->last_seen = 0;
-    rp->latest_client_only = rp->prev_client_only = 0;
+    rp->latest_client_only = rp->prev_client_only = rp->latest_client_rupture = 0;
+    rp->latest_rup.have = rp->before_rup.have = 0;
 }
 
 /* A text line "head: list", wrapped to the report's width. */
@@ -658,6 +670,9 @@ const an_analysis an_report = {
         "sessions have other raters' questionnaires only; when no client has a\n"
         "questionnaire of the rater, a line saying there is nothing to report on):\n"
         "  - a rupture that is not resolved (resolution under @RESOLVED-AT, or not rated)\n"
+        "  - such a rupture reported at an earlier session, when the questionnaires\n"
+        "    since report no rupture: none of them says it was resolved, so it stays\n"
+        "    until a later questionnaire reports a rupture again\n"
         "  - the client wants to talk about it next time (followup)\n"
         "  - the rupture was not talked about in the session (addressed = no)\n"
         "  - an alliance score under the instrument's @ALERT-BELOW\n"
@@ -668,13 +683,16 @@ const an_analysis an_report = {
         "  - a later session (dated today or before, or undated) has no questionnaire\n"
         "    of the rater\n"
         "Each block also says which alerts are new or gone since the rater's\n"
-        "questionnaire before, and shows the latest reported rupture: its kinds and\n"
-        "the free-text answers of that questionnaire (fields not marked Identifier).\n"
+        "questionnaire before (\"not reported this time\" for one the latest could not\n"
+        "have repeated: no rupture reported, or no alliance score), and shows the\n"
+        "latest reported rupture: its kinds and the free-text answers of that\n"
+        "questionnaire (fields not marked Identifier).\n"
         "\n"
         "  --format text|csv|html|pdf\n"
         "                      text: wrapped to the terminal (80 columns otherwise);\n"
         "                      csv: client,therapist,session,date,alert,detail, one row\n"
-        "                      per alert (alert: unresolved_rupture, wants_to_talk,\n"
+        "                      per alert (alert: unresolved_rupture,\n"
+        "                      earlier_unresolved_rupture, wants_to_talk,\n"
         "                      not_talked_about, low_alliance, alliance_drop,\n"
         "                      client_only_rupture, unscored, no_questionnaire);\n"
         "                      html: one self-contained page with each client's chart;\n"
@@ -683,6 +701,7 @@ const an_analysis an_report = {
     .options = OPT_FORMAT | OPT_EPISODE | OPT_RESOLVED,
     .flags = report_flags,
     .start = report_start,
+    .columns = csv_head,
     .row = report_row,
     .client_end = report_client,
     .finish = report_finish,

@@ -44,6 +44,20 @@ typedef struct rblock {
     const chart_client *chart;  /* NULL when there is nothing to draw */
 } rblock;
 
+/* What the latest session's questionnaires of the rater answered, for
+ * telling an alert that is over from one they had nothing to say about. */
+typedef struct rfacts {
+    int rupture;                /* one reported a rupture */
+    int client_rupture;         /* the client's questionnaire reported one */
+    int scored;                 /* one has an alliance score */
+} rfacts;
+
+/* report_changes.c: appends to out what changed from the alerts before to
+ * those now: "new: ...; no longer: ...; not reported this time: ...", the
+ * last for alerts the latest questionnaires could not have repeated (no
+ * rupture reported, no alliance score), or a sentence when nothing did. */
+void rchanges(const alerts *now, const alerts *before, const rfacts *facts, sbuf *out);
+
 /* report_text.c: the block as text wrapped to width columns. */
 void rtext_block(FILE *fp, const rblock *b, int width);
 /* A paragraph wrapped to width columns, its first line after first, the

@@ -166,6 +166,14 @@ static void count_row(void *st, const an_row *r)
 
 const an_analysis an_count = { .name = "count", .row = count_row };
 
+size_t an_ncolumns(const char *const *columns)
+{
+    size_t n = 0;
+    while (columns && columns[n])
+        n++;
+    return n;
+}
+
 void run_note_empty(const an_opts *o, long count, int every)
 {
     const char *what = every ? "every table is empty" : "the table is empty";

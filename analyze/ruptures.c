@@ -59,16 +59,17 @@ typedef struct rup {
     sbuf kinds;
 } rup;
 
+static const char *const head[] = { "instrument", "client", "therapist", "session", "date",
+                                    "rater", "rupture", "tension", "addressed", "resolution",
+                                    "resolved", "followup", "kinds", NULL };
+
 static void *rup_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)cx;
     (void)extra;
-    static const char *const head[] = { "instrument", "client", "therapist", "session",
-                                        "date", "rater", "rupture", "tension", "addressed",
-                                        "resolution", "resolved", "followup", "kinds" };
     rup *u = xcalloc(1, sizeof *u);
     csvout_init_file(&u->w, out);
-    csvout_row(&u->w, head, sizeof head / sizeof head[0]);
+    csvout_row(&u->w, head, an_ncolumns(head));
     return u;
 }
 
@@ -131,6 +132,7 @@ const an_analysis an_ruptures = {
         "         addressed,resolution,resolved,followup,kinds\n",
     .options = OPT_RESOLVED,
     .start = rup_start,
+    .columns = head,
     .row = rup_row,
     .finish = rup_finish,
     .free = rup_free,

@@ -8,16 +8,17 @@ typedef struct scores {
     sbuf lead;      /* the administration's first 8 columns, as CSV */
 } scores;
 
+static const char *const head[] = { "instrument", "client", "therapist", "session", "date",
+                                    "modality", "rater", "rater_code", "scale", "score",
+                                    "items_answered", "items_total", NULL };
+
 static void *scores_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)cx;
     (void)extra;
-    static const char *const head[] = { "instrument", "client", "therapist", "session",
-                                        "date", "modality", "rater", "rater_code", "scale",
-                                        "score", "items_answered", "items_total" };
     scores *s = xcalloc(1, sizeof *s);
     csvout_init_file(&s->w, out);
-    csvout_row(&s->w, head, sizeof head / sizeof head[0]);
+    csvout_row(&s->w, head, an_ncolumns(head));
     return s;
 }
 
@@ -84,6 +85,7 @@ const an_analysis an_scores = {
         "columns: instrument,client,therapist,session,date,modality,rater,rater_code,\n"
         "         scale,score,items_answered,items_total\n",
     .start = scores_start,
+    .columns = head,
     .row = scores_row,
     .finish = scores_finish,
     .free = scores_free,

@@ -10,15 +10,16 @@ typedef struct traj {
     size_t cap;
 } traj;
 
+static const char *const head[] = { "instrument", "scale", "rater", "client", "therapist",
+                                    "n", "intercept", "slope", "slope_se", "r2", NULL };
+
 static void *traj_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)cx;
     (void)extra;
-    static const char *const head[] = { "instrument", "scale", "rater", "client", "therapist",
-                                        "n", "intercept", "slope", "slope_se", "r2" };
     traj *t = xcalloc(1, sizeof *t);
     csvout_init_file(&t->w, out);
-    csvout_row(&t->w, head, sizeof head / sizeof head[0]);
+    csvout_row(&t->w, head, an_ncolumns(head));
     return t;
 }
 
@@ -78,6 +79,7 @@ const an_analysis an_trajectories = {
         "\n"
         "columns: instrument,scale,rater,client,therapist,n,intercept,slope,slope_se,r2\n",
     .start = traj_start,
+    .columns = head,
     .client_end = traj_client,
     .finish = traj_finish,
     .free = traj_free,

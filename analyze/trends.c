@@ -111,19 +111,20 @@ static void names_clear(trends *t)
     t->nnames = 0;
 }
 
+static const char *const head[] = {
+    "level", "id", "cohort", "sessions", "ruptures", "rupture_rate", "addressed_rate",
+    "resolved_rate", "mean_tension", "mean_resolution", "resolution_slope",
+    "resolution_slope_se", "alliance_slope", "alliance_slope_se", "questionnaires", NULL
+};
+
 static void *trends_start(const an_ctx *cx, FILE *out, FILE *extra)
 {
     (void)extra;
-    static const char *const head[] = {
-        "level", "id", "cohort", "sessions", "ruptures", "rupture_rate", "addressed_rate",
-        "resolved_rate", "mean_tension", "mean_resolution", "resolution_slope",
-        "resolution_slope_se", "alliance_slope", "alliance_slope_se", "questionnaires"
-    };
     trends *t = xcalloc(1, sizeof *t);
     t->o = cx->o;
     t->by = cx->o->by;
     csvout_init_file(&t->w, out);
-    csvout_row(&t->w, head, sizeof head / sizeof head[0]);
+    csvout_row(&t->w, head, an_ncolumns(head));
     return t;
 }
 
@@ -237,6 +238,21 @@ static void rate(csvout *w, double num, long den)
     csvout_num(w, den > 0 ? num / (double)den : NAN);
 }
 
+/* A row as a note names it: "cohort 'A'"; a row with an empty id (the
+ * sessions whose therapist has no cohort, or that have no therapist) is
+ * named by what it holds. */
+static void row_name(const char *level, const char *id, sbuf *out)
+{
+    if (id[0])
+        sbuf_addf(out, "%s '%s'", level, id);
+    else if (strcmp(level, "cohort") == 0)
+        sbuf_adds(out, "the sessions without a cohort, in the cohort row with an empty id");
+    else if (strcmp(level, "therapist") == 0)
+        sbuf_adds(out, "the sessions without a therapist, in the therapist row with an empty id");
+    else
+        sbuf_addf(out, "the %s row with an empty id", level);
+}
+
 /* The slope and its SE: the client's own OLS line for one client, else the
  * random-intercept model's fixed slope; blank with fewer than 3 points or
  * x constant, and when the values come from several instruments. */
@@ -244,11 +260,13 @@ static void slope(trends *t, const grp *g, const char *level, const char *what,
                   const mixed_data *d)
 {
     double b = NAN, se = NAN;
+    sbuf name = SBUF_INIT;
+    row_name(level, g->id, &name);
     if (g->mixed) {
         if (!t->noted_mixed)
             an_note("trends: slopes are left blank where a row's values come from more "
-                    "than one instrument, whose scales differ (first: the %s of %s '%s'); "
-                    "give --instrument, or one --rater", what, level, g->id);
+                    "than one instrument, whose scales differ (first: the %s of %s); "
+                    "give --instrument, or one --rater", what, name.buf);
         t->noted_mixed = 1;
     } else if (mixed_data_nclients(d) <= 1 || mixed_data_nobs(d) < 3) {
         mixed_data_ols(d, &b, &se);
@@ -264,11 +282,12 @@ static void slope(trends *t, const grp *g, const char *level, const char *what,
             b = r.beta[1];
             se = r.beta_se[1];
             if (!r.converged)
-                an_note("trends: %s '%s': the %s slope's model did not converge (gradient "
-                        "%g); read it with care", level, g->id, what, r.gradient);
+                an_note("trends: %s: the %s slope's model did not converge (gradient "
+                        "%g); read it with care", name.buf, what, r.gradient);
         }
         mixed_result_release(&r);
     }
+    sbuf_release(&name);
     csvout_num(&t->w, b);
     csvout_num(&t->w, se);
 }
@@ -358,8 +377,8 @@ static int trends_finish(void *st)
     for (size_t i = 0; i < t->nc; i++)
         grp_write(t, "cohort", &t->c[i]);
     if (!t->rows)
-        an_note("trends: no %s questionnaire with a @ROLE=rupture item in the selection; the "
-                "table is empty%s", t->o->rater ? t->o->rater : "",
+        an_note("trends: no %s%squestionnaire with a @ROLE=rupture item in the selection; the "
+                "table is empty%s", t->o->rater ? t->o->rater : "", t->o->rater ? " " : "",
                 t->o->rater && !strcmp(t->o->rater, "client")
                     ? " (the default rater is client; --rater chooses another)"
                     : "");
@@ -428,6 +447,7 @@ const an_analysis an_trends = {
     .options = OPT_BY | OPT_OVER | OPT_RESOLVED,
     .flags = trends_flags,
     .start = trends_start,
+    .columns = head,
     .row = trends_row,
     .client_end = trends_client,
     .finish = trends_finish,

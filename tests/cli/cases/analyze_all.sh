@@ -13,6 +13,23 @@ ls out
 (umask 000; analyze all --out-dir open >/dev/null 2>&1; analyze chart --all --out-dir charts >/dev/null 2>&1)
 echo "modes: folder $(stat -c %a open), tables $(stat -c %a open/* | sort -u | tr '\n' ' ')chart folder $(stat -c %a charts)"
 sed "s|$PWD/||" out/README.txt
+echo "# README.txt names every table written, each with the header row it has"
+awk '/^  [a-z_]+\.csv: / {f = $1; sub(/:$/, "", f); files[++n] = f; cur = f; next}
+     cur && /^    columns: / {sub(/^    columns: /, ""); cols[cur] = $0; next}
+     cur && /^      / {sub(/^ +/, ""); cols[cur] = cols[cur] " " $0; next}
+     {cur = ""}
+     END {for (i = 1; i <= n; i++) {c = cols[files[i]]; gsub(/, /, ",", c); print files[i] " " c}}' \
+  out/README.txt >listed.txt
+for f in out/*.csv; do
+  name=${f#out/}
+  if grep -q "^$name " listed.txt; then
+    [ "$(grep "^$name " listed.txt | cut -d' ' -f2-)" = "$(head -n 1 "$f")" ] &&
+      echo "$name: columns as written" || echo "$name: README.txt lists other columns"
+  else
+    echo "$name: not in README.txt"
+  fi
+done
+grep -n ';$' out/README.txt || echo "no line ends in ';'"
 # each table is byte for byte what its command writes
 same() { cmp -s "$1" "$2" && echo "$1: same as '${*:3}'" || { echo "$1 differs from '${*:3}':"; diff "$1" "$2"; }; }
 analyze scores >t.csv; same out/scores.csv t.csv analyze scores

@@ -98,6 +98,12 @@ run analyze chart --cohort Z -o z.svg
 run analyze report --format svg
 ls k1.jpg k9.svg 2>&1 | sed 's/.*cannot access/cannot access/'
 
+echo "# --rater all: the repair picture counts every rater's questionnaires and says so"
+analyze chart --therapist TA -o TA1.svg && analyze chart --therapist TA --rater all -o TAall.svg
+for f in TA1 TAall; do
+  echo "$f: $(grep -o '[0-9]* questionnaires, [0-9]* with a rupture' $f.svg); $(grep -o 'ruptures [a-z]* [a-z]*&#39;s questionnaires' $f.svg | sed 's/&#39;/'"'"'/')"
+done
+
 echo "# a therapist with three clients or more: the lines are the growth model's"
 use_store sample.db
 setup collect init
@@ -121,3 +127,22 @@ head -3 examples/sample/client_post_session.csv | awk -F, -v OFS=, 'NR > 1 { $4 
 setup collect --db "$undated" import client_post_session undated.csv
 run analyze --db "$undated" chart --therapist T01 -o undated.svg
 grep -o 'no week for the questionnaires[^<]*\|no questionnaires with rupture items[^<]*' undated.svg
+echo "# many sessions (data/charts/many_sessions.csv: 40 weekly ones for M40, 80 for"
+echo "# M80, many with a reported rupture or a drop): no text covers a mark or another"
+echo "# text, and the session numbers under the axis are the multiples of a round"
+echo "# step; the repair picture of their 80 weeks likewise"
+use_store many.db
+setup collect init
+setup collect therapist add T1
+setup collect instrument add data/analyze/psq_client.csv
+setup collect import psq_client data/charts/many_sessions.csv
+for c in M40 M80; do
+  run analyze chart --client $c -o $c.svg
+  awk -f data/charts/overlap.awk $c.svg
+  grep -o '<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*</text>' $c.svg |
+    sed 's/.*>\([0-9]*\)<.*/\1/' | tr '\n' ' '; echo
+done
+run analyze chart --therapist T1 -o T1.svg
+awk -f data/charts/overlap.awk T1.svg
+grep -o '<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*</text>' T1.svg |
+  sed 's/.*>\([0-9]*\)<.*/\1/' | tr '\n' ' '; echo

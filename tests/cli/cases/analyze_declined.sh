@@ -1,7 +1,8 @@
 # A client who would rather not say whether there was a strain (rupture 9 on
 # the shipped client form): neither a rupture nor no rupture.  The analyses
 # read it as no answer: a blank in ruptures, left out of the rupture rate and
-# of the agreement pairs, and no alert in the report.
+# of the agreement pairs, and no alert of its own in the report (an earlier
+# rupture not resolved stays in view, as after a session without a rupture).
 use_store attune.db
 setup collect init
 setup collect therapist add T01
@@ -32,7 +33,8 @@ echo "# 2 sessions answered the question, 1 with a rupture"
 analyze trends --instrument client_post_session | cut -d, -f1-7
 echo "# pairs: sessions 1 and 3 only"
 analyze agreement | cut -d, -f1-8
-echo "# the report for session 4: no rupture alert, and no 'client only' one"
+echo "# the report for session 4: no alert of its own about a rupture and no 'client only'"
+echo "# one; the rupture of session 3 is still open, and nothing that followed from it is over"
 run analyze report
 echo "# a dictionary whose yes/no role has no 0 is refused"
 sed 's/"1, Yes | 0, No | 9, I'"'"'d rather not say"/"1, Yes | 2, No"/' instruments/client_post_session.csv >other.csv

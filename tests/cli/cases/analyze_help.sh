@@ -9,6 +9,23 @@ done
 for cmd in scores reliability trajectories growth episodes ruptures trends agreement report chart all; do
   analyze $cmd --help | grep -E '^  --[a-z-]+ [^ ]+ [a-z(]' | sed "s/^/run together in $cmd: /"
 done
+# every option a command offers for completion is named in its help, and
+# -o and --output, when the command takes them (no complaint about the
+# option; there is no study here, so nothing is written), have a line each
+# there and are offered for completion
+for cmd in scores reliability trajectories growth episodes ruptures trends agreement report chart all; do
+  analyze $cmd --help >help.txt
+  analyze $cmd --complete-options >offered.txt
+  while read -r opt _; do
+    grep -q -e "$opt\([ ,.;:)]\|\$\)" help.txt || echo "$cmd --help does not name '$opt'"
+  done <offered.txt
+  for opt in -o --output; do
+    if ! analyze $cmd $opt x.out 2>&1 >/dev/null | grep -q -e 'does not apply' -e 'unknown option'; then
+      grep -q -E -- "^  $opt FILE  " help.txt || echo "$cmd --help has no line for '$opt'"
+      grep -q -- "^$opt " offered.txt || echo "$cmd does not offer '$opt' for completion"
+    fi
+  done
+done
 
 # misuse: exit 2
 run analyze

@@ -24,7 +24,8 @@ run analyze report --client C02 --resolved-at 1
 # clients without alerts: nothing for them, "no alerts" when none at all
 run analyze report --client C01
 run analyze report --client C01 --format csv
-# the latest session before 2026-02-01: C04 s3 has no alert, C03 s4 one
+# the latest session before 2026-02-01: C03 s4 has an alert; C02 s3 and C04 s3
+# report no rupture after one not resolved at s2, which stays in view
 run analyze report --to 2026-01-31
 # the therapist's questionnaire as the source
 run analyze report --rater therapist
@@ -32,3 +33,31 @@ echo "# C05 has the client's questionnaire only: told at the end, in every forma
 run analyze report --rater therapist --format csv
 run analyze report --rater therapist --format html -o therapist.html
 xmllint --xpath 'normalize-space(//*[local-name()="section" and @class="quiet"])' therapist.html; echo
+
+echo "# a rupture not resolved, then questionnaires that report none: it stays in"
+echo "# view, and the alerts that followed from it are not said to be over"
+use_store carry.db
+setup collect init
+setup collect therapist add T9
+setup collect instrument add data/analyze/psq_client.csv
+cat >carry.csv <<'CSV'
+client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+R1,T9,1,2026-03-02,,client,,4,4,4,2,,,1,1,0,0,4,0,2,1
+R1,T9,2,2026-03-09,,client,,2,2,2,4,,,0,,,,,,,
+R1,T9,3,2026-03-16,,client,,4,4,4,2,,,0,,,,,,,
+R1,T9,4,2026-03-23,,client,,2,2,2,4,,,1,0,1,0,2,1,5,0
+R2,T9,1,2026-03-03,,client,,2,2,2,4,,,0,,,,,,,
+R2,T9,2,2026-03-10,,client,,4,,,,,,0,,,,,,,
+CSV
+setup collect import psq_client carry.csv
+# session 2: a low score and no rupture reported; the rupture of session 1
+# is still open, and the follow-up alerts are not reported this time
+run analyze report --client R1 --to 2026-03-09
+# session 3: nothing new, but the rupture of session 1 is not known to be resolved
+run analyze report --client R1 --to 2026-03-16
+run analyze report --client R1 --to 2026-03-16 --format csv
+# session 4 reports a rupture rated resolved (and a low score): now the
+# rupture alert is over
+run analyze report --client R1
+# R2's low alliance is not over when the next questionnaire has no score
+run analyze report --client R2

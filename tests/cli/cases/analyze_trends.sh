@@ -48,3 +48,17 @@ run analyze trends --rater observer --by therapist
 # questionnaires are different instruments with different scales; their
 # values are not pooled into one slope
 run analyze trends --rater all --by therapist
+
+echo "# a note about a row with an empty id names what the row holds: here T1"
+echo "# and T3 (made by the import) have no cohort; their row sorts first"
+remove_store attune.db
+setup collect init
+setup collect therapist add T1
+setup collect therapist add T2 --cohort A
+setup collect instrument add data/analyze/psq_client.csv
+setup collect instrument add data/analyze/psq_therapist.csv
+setup collect import psq_client data/analyze/psq_client_answers.csv
+setup collect import psq_therapist data/analyze/psq_therapist_answers.csv
+run analyze trends --rater all --by cohort
+# every rater and nothing in the selection: no word left out of the note
+run analyze trends --rater all --from 2030-01-01
