@@ -1,7 +1,8 @@
 /* report_page.c: the report as one self-contained HTML page (styles in the
  * page, charts as inline SVG, nothing fetched from anywhere; every word
  * from the study goes through html_escape) or as PDF pages drawn with
- * cairo, one page per client that needs attention and one for the rest. */
+ * cairo: the title on the first page, a page for each client that needs
+ * attention, and the rest named under the last of them. */
 #include "report.h"
 
 #include <cairo-pdf.h>
@@ -59,6 +60,21 @@ static const char page_style[] =
     "p.changes{color:#333;font-style:italic}\n"
     "@media print{section.client{page-break-inside:avoid}}\n";
 
+static const char page_title[] = "Before the next sessions";
+
+/* The line under the title: whose alerts, and which selection. */
+static void about_text(const an_opts *o, sbuf *out)
+{
+    sbuf_adds(out, "Alerts from each client's latest questionnaire");
+    if (o->rater && strcmp(o->rater, "client") != 0)
+        sbuf_addf(out, " (the %s's)", o->rater);
+    if (o->instrument)
+        sbuf_addf(out, ", instrument %s", o->instrument);
+    if (o->to)
+        sbuf_addf(out, ", sessions up to %s", o->to);
+    sbuf_adds(out, ".");
+}
+
 rpage *rpage_start(FILE *out, int pdf, const an_opts *o)
 {
     rpage *p = xcalloc(1, sizeof *p);
@@ -68,32 +84,21 @@ rpage *rpage_start(FILE *out, int pdf, const an_opts *o)
     if (pdf) {
         p->surface = cairo_pdf_surface_create_for_stream(to_file, out, PAGE_W, PAGE_H);
         chart_pdf_fixed(p->surface);
-        cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE,
-                                       "Before the next sessions");
+        cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_TITLE, page_title);
         p->cr = cairo_create(p->surface);
         p->cv = canvas_cairo(p->cr);
         return p;
     }
     sbuf *h = &p->html;
-    sbuf_adds(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-                 "<title>Before the next sessions</title>\n<style>\n");
+    sbuf_addf(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+                 "<title>%s</title>\n<style>\n", page_title);
     sbuf_adds(h, page_style);
-    sbuf_adds(h, "</style>\n</head>\n<body>\n<h1>Before the next sessions</h1>\n<p class=\"about\">");
-    sbuf_adds(h, "Alerts from each client's latest questionnaire");
-    if (o->rater && strcmp(o->rater, "client") != 0) {
-        sbuf_adds(h, " (the ");
-        html_escape(h, o->rater);
-        sbuf_adds(h, "&#39;s)");
-    }
-    if (o->instrument) {
-        sbuf_adds(h, ", instrument ");
-        html_escape(h, o->instrument);
-    }
-    if (o->to) {
-        sbuf_adds(h, ", sessions up to ");
-        html_escape(h, o->to);
-    }
-    sbuf_adds(h, ".</p>\n");
+    sbuf_addf(h, "</style>\n</head>\n<body>\n<h1>%s</h1>\n<p class=\"about\">", page_title);
+    sbuf about = SBUF_INIT;
+    about_text(o, &about);
+    html_escape(h, about.buf);
+    sbuf_release(&about);
+    sbuf_adds(h, "</p>\n");
     return p;
 }
 
@@ -188,12 +193,30 @@ static void pdf_close(rpage *p)
     p->page_open = 0;
 }
 
+static void pdf_para(rpage *p, const char *s, double x, double size, int bold, cv_color c);
+
+/* A new page; the first begins with the title and the line under it. */
 static void pdf_page(rpage *p)
 {
     pdf_close(p);
     p->page_open = 1;
     p->pages++;
     p->y = MARGIN + 10;
+    if (p->pages > 1)
+        return;
+    sbuf about = SBUF_INIT;
+    about_text(p->o, &about);
+    p->y -= 10;
+    pdf_para(p, page_title, MARGIN, 18, 1, INK);
+    pdf_para(p, about.buf, MARGIN, 10.5, 0, GREY);
+    sbuf_release(&about);
+    p->y += 14;
+    cairo_set_source_rgb(p->cr, INK.r, INK.g, INK.b);
+    cairo_set_line_width(p->cr, 1);
+    cairo_move_to(p->cr, MARGIN, p->y);
+    cairo_line_to(p->cr, PAGE_W - MARGIN, p->y);
+    cairo_stroke(p->cr);
+    p->y += 10;
 }
 
 /* Room for h more points on the page, else a new page. */
@@ -238,7 +261,8 @@ static void pdf_para(rpage *p, const char *s, double x, double size, int bold, c
 static void pdf_block(rpage *p, const rblock *b)
 {
     sbuf sb = SBUF_INIT;
-    pdf_page(p);
+    if (p->blocks || !p->page_open)
+        pdf_page(p);   /* a page of its own for each client; the first shares the title's */
     sbuf_adds(&sb, b->client);
     pdf_para(p, sb.buf, MARGIN, 15, 1, INK);
     sbuf_reset(&sb);
@@ -331,7 +355,10 @@ int rpage_end(rpage *p, const char *quiet, const char *never)
 {
     if (p->pdf) {
         if (*quiet || *never || p->blocks == 0) {
-            pdf_page(p);
+            /* under the last client's block when it fits there */
+            if (p->page_open)
+                p->y += 24;
+            pdf_room(p, 60);
             sbuf sb = SBUF_INIT;
             quiet_line(p, quiet, never, &sb);
             pdf_para(p, sb.buf, MARGIN, 11, 0, INK);

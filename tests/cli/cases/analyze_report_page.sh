@@ -28,9 +28,14 @@ grep -o ' id="[^"]*"' report.html | sort | uniq -d | wc -l
 echo "# the same bytes on every run"
 analyze report --format html -o again.html && cmp report.html again.html && echo "same bytes"
 
-echo "# PDF: a page per client with alerts and one for the rest"
+echo "# PDF: the title on the first page, a page per client with alerts, and the"
+echo "# clients without alerts named under the last of them"
 run analyze report --format pdf -o report.pdf
 pdfinfo report.pdf | grep -E '^(Pages|Page size|Title):'
+pages=$(pdfinfo report.pdf | sed -n 's/^Pages: *//p')
+echo "page 1 begins: $(pdftotext -f 1 -l 1 report.pdf - | head -2 | tr '\n' '|')"
+echo "title on later pages: $(pdftotext -f 2 report.pdf - | grep -c -F 'Before the next sessions')"
+echo "the last page ($pages) holds a client and the line of the rest: $(pdftotext -f "$pages" -l "$pages" report.pdf - | grep -c -E '^K[0-9]$|^No alerts: ')"
 pdftotext report.pdf - | tr '\n' ' ' | tr -s ' ' >report.txt
 for w in K1 K2 K3 K4 K5 "rupture not resolved" "wants to talk about it" "could not be computed" \
          "no questionnaire from the client for session 6" "No alerts: K4" "the homework talk"; do
