@@ -19,6 +19,7 @@ typedef struct arow {
     size_t answered;            /* of the alliance scale's items */
     int partial;
     int resolved;               /* role_resolved */
+    const char *by;             /* the rater, when the report reads every rater's (else NULL) */
 } arow;
 
 typedef struct arows {
@@ -151,7 +152,21 @@ static void *report_start(const an_ctx *cx, FILE *out, FILE *extra)
     return r;
 }
 
-static void arow_keep(arows *l, const an_row *r)
+/* The rater of r as a word that lives as long as the report, when the
+ * report reads every rater's questionnaires (--rater all), else NULL: a
+ * rupture's alert then says whose questionnaire reported it. */
+static const char *row_by(const report *rp, const an_row *r)
+{
+    static const char *const raters[] = { "client", "therapist", "observer" };
+    if (rp->cx->o->rater)
+        return NULL;
+    for (size_t i = 0; i < sizeof raters / sizeof raters[0]; i++)
+        if (strcmp(r->v->rater, raters[i]) == 0)
+            return raters[i];
+    return NULL;
+}
+
+static void arow_keep(arows *l, const an_row *r, const char *by)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 4;
@@ -165,6 +180,7 @@ static void arow_keep(arows *l, const an_row *r)
     k->answered = f->alliance_scale >= 0 ? r->scale_answered[f->alliance_scale] : 0;
     k->partial = r->v->status && strcmp(r->v->status, "partial") == 0;
     k->resolved = role_resolved(r);
+    k->by = by;
 }
 
 /* The alliance score could not be computed: how many items were answered. */
@@ -207,6 +223,14 @@ static void open_terms(const arow *k, sbuf *sb)
         sbuf_adds(sb, "resolution not rated)");
 }
 
+/* "the therapist's questionnaire: " before an alert about a rupture, when
+ * the report reads every rater's. */
+static void by_prefix(const arow *k, sbuf *sb)
+{
+    if (k->by)
+        sbuf_addf(sb, "the %s's questionnaire: ", k->by);
+}
+
 /* The alerts of one administration of the rater, added to `to`. */
 static void row_alerts(const arow *k, alerts *to)
 {
@@ -216,15 +240,18 @@ static void row_alerts(const arow *k, alerts *to)
     char b1[32], b2[32];
     double rupture = role[ROLE_RUPTURE];
     if (rupture_open(k)) {
+        by_prefix(k, &sb);
         sbuf_adds(&sb, "rupture not resolved ");
         open_terms(k, &sb);
         alerts_add(to, "unresolved_rupture", &sb);
     }
     if (role[ROLE_FOLLOWUP] == 1) {
+        by_prefix(k, &sb);
         sbuf_adds(&sb, "wants to talk about it next time");
         alerts_add(to, "wants_to_talk", &sb);
     }
     if (rupture == 1 && role[ROLE_ADDRESSED] == 0) {
+        by_prefix(k, &sb);
         sbuf_adds(&sb, "the rupture was not talked about in the session");
         alerts_add(to, "not_talked_about", &sb);
     }
@@ -254,6 +281,7 @@ static void earlier_alert(const rthread *t, long at, alerts *to)
     if (!t->have || t->session == at || !rupture_open(&t->row))
         return;
     sbuf sb = SBUF_INIT;
+    by_prefix(&t->row, &sb);
     sbuf_addf(&sb, "rupture reported at session %ld still not known to be resolved ",
               t->session);
     open_terms(&t->row, &sb);
@@ -273,6 +301,7 @@ static void keep_rupture(report *rp, const an_row *r)
     l->tension = r->role[ROLE_TENSION];
     l->resolution = r->role[ROLE_RESOLUTION];
     l->resolved = role_resolved(r);
+    l->by = row_by(rp, r);
     long kf = r->form->role[ROLE_RUPTURE_KIND];
     if (kf >= 0 && in->fields[kf].type == FT_CHECKBOX) {
         const dict_field *f = &in->fields[kf];
@@ -377,7 +406,7 @@ static void report_row(void *st, const an_row *r)
     }
     if (r->role[ROLE_RUPTURE] == 1 && (!rp->rup.have || rp->rup.session != v->session))
         keep_rupture(rp, r);
-    arow_keep(&rp->pending, r);
+    arow_keep(&rp->pending, r, row_by(rp, r));
     if (r->role[ROLE_RUPTURE] == 1 && !rp->pending_rup.have) {
         rp->pending_rup.have = 1;
         rp->pending_rup.session = v->session;

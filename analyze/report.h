@@ -28,6 +28,8 @@ typedef struct rlatest {
     char *date;
     double tension, resolution;
     int resolved;               /* 1, 0, -1 unknown */
+    const char *by;             /* the rater whose questionnaire reported it, when the
+                                   report reads every rater's (--rater all); else NULL */
     sbuf kinds;                 /* the checked kinds' labels joined by "; " */
     rnote *notes;
     size_t nnotes, ncap;

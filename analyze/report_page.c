@@ -112,6 +112,8 @@ static void html_rupture(sbuf *h, const rlatest *r)
         sbuf_adds(h, " on ");
         html_escape(h, r->date);
     }
+    if (r->by)
+        sbuf_addf(h, " (the %s&#39;s questionnaire)", r->by);
     sbuf_adds(h, "</h3>\n<p>");
     if (r->kinds.len) {
         html_escape(h, r->kinds.buf);
@@ -296,6 +298,8 @@ static void pdf_block(rpage *p, const rblock *b)
         sbuf_reset(&sb);
         sbuf_addf(&sb, "Latest reported rupture: session %ld%s%s", r->session,
                   r->date && r->date[0] ? " on " : "", r->date ? r->date : "");
+        if (r->by)
+            sbuf_addf(&sb, " (the %s's questionnaire)", r->by);
         pdf_para(p, sb.buf, MARGIN, 11.5, 1, INK);
         sbuf_reset(&sb);
         if (r->kinds.len)

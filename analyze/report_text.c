@@ -124,6 +124,8 @@ void rtext_block(FILE *fp, const rblock *b, int width)
         const rlatest *r = b->rupture;
         sbuf_reset(&sb);
         sbuf_addf(&sb, "latest reported rupture: session %ld", r->session);
+        if (r->by)
+            sbuf_addf(&sb, " (the %s's questionnaire)", r->by);
         if (r->kinds.len)
             sbuf_addf(&sb, "; %s", r->kinds.buf);
         if (!isnan(r->tension))

@@ -61,3 +61,7 @@ run analyze report --client R1 --to 2026-03-16 --format csv
 run analyze report --client R1
 # R2's low alliance is not over when the next questionnaire has no score
 run analyze report --client R2
+echo "# every rater's questionnaires: each alert about a rupture, and the latest"
+echo "# rupture, say whose questionnaire reported it"
+use_store attune.db
+run analyze report --rater all --client C02
