@@ -523,6 +523,14 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
     rp->route = "other";
     int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     int post = strcmp(rq->method, "POST") == 0;
+    /* the front page shows the access-code form, which posts to /code */
+    if (strcmp(rq->path, "/") == 0 && !get) {
+        rp->route = "/";
+        reply(rp, 405);
+        rp->allow = "GET, HEAD";
+        page_note(&rp->body, "Not available", "This address takes only GET.");
+        return;
+    }
     if (strcmp(rq->path, "/style.css") == 0) {
         rp->route = "/style.css";
         if (!get) {
@@ -539,8 +547,8 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
     if (!get && !post) {
         if (strncmp(rq->path, "/s/", 3) == 0)
             rp->route = SERVE_ROUTE_LINK;
-        else if (strcmp(rq->path, "/code") == 0 || strcmp(rq->path, "/") == 0)
-            rp->route = rq->path[1] ? "/code" : "/";
+        else if (strcmp(rq->path, "/code") == 0)
+            rp->route = "/code";
         reply(rp, 405);
         rp->allow = "GET, HEAD, POST";
         page_note(&rp->body, "Not available", "This address takes only GET and POST.");

@@ -96,6 +96,10 @@ req POST /style.css; css405 "an empty POST to"
 req PUT /style.css --data x=1; css405 PUT
 req DELETE /style.css; css405 DELETE
 req HEAD /style.css -I; expect 200 "HEAD /style.css"
+# the front page (the access-code form, which posts to /code) takes GET and HEAD
+req POST / --data code=x; expect 405 "POST /"
+grep -qix 'allow: GET, HEAD'$'\r' "$W/h" || fail "POST /: $(grep -i '^allow' "$W/h")"
+req GET /; expect 200 "GET /"
 ok "security headers on every response; 405 with Allow for other methods (GET and HEAD alone for the stylesheet)"
 
 # raw REQUEST: what the server answers a request written byte for byte
