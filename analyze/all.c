@@ -39,12 +39,12 @@ static table tables[] = {
     { .a = &an_scores, .file = "scores.csv",
       .about = "every scale score of every administration (blank below @MINITEMS)" },
     { .a = &an_reliability, .file = "reliability.csv", .extra = "reliability_items.csv",
-      .about = "Cronbach's alpha (raw, standardized), average r, mean and SD of each scale",
+      .about = "each scale's alpha (raw, standardized), average r, mean, SD",
       .extra_about = "mean, SD, r_drop and alpha if deleted of each term" },
     { .a = &an_trajectories, .file = "trajectories.csv",
-      .about = "each client's OLS line of the alliance score on session number (3+ sessions)" },
+      .about = "each client's OLS line of alliance on session (3+ sessions)" },
     { .a = &an_growth, .file = "growth.csv",
-      .about = "the mixed model score ~ time + (time | client) by REML, broom.mixed's layout" },
+      .about = "score ~ time + (time | client) by REML, broom.mixed's layout" },
     { .a = &an_episodes, .file = "episodes.csv",
       .about = "alliance rupture-repair episodes, one row per rupture" },
     { .a = &an_ruptures, .file = "ruptures.csv",
@@ -143,8 +143,8 @@ static void write_readme(FILE *fp, const an_run *run)
             (o->by & BY_THERAPIST) ? " therapist" : "", (o->by & BY_COHORT) ? " cohort" : "",
             o->over_week ? "weeks (dates as days since 1970-01-01 / 7)" : "session number");
     fputs("  growth: score ~ time + (time | client) by REML, time = session number\n", fp);
-    fputs("\nfiles (CSV, one header row, empty cell = missing; 'analyze CMD --help' tells more):\n",
-          fp);
+    fputs("\nfiles (CSV, one header row, an empty cell is missing; 'analyze CMD --help'\n"
+          "tells more of each):\n", fp);
     for (size_t i = 0; i < NTABLES; i++) {
         const table *t = &tables[i];
         fprintf(fp, "  %s: %s\n", t->file, t->about);
