@@ -346,8 +346,8 @@ static int instrument_shipped(int argc, char **argv)
 
 static void show_field(const dict_instrument *in, const dict_field *f, size_t number)
 {
-    if (f->cols[DC_SECTION][0])
-        printf("\n== %s ==\n", f->cols[DC_SECTION]);
+    if (f->section[0])
+        printf("\n== %s ==\n", f->section);
     if (f->type == FT_DESCRIPTIVE) {
         printf("     %s  (text shown, not answered)\n", f->name);
         printf("     %s\n", f->label);
@@ -374,8 +374,8 @@ static void show_field(const dict_instrument *in, const dict_field *f, size_t nu
         putchar('\n');
         printf("     %s\n", f->label);
     }
-    if (f->cols[DC_NOTE][0])
-        printf("     note: %s\n", f->cols[DC_NOTE]);
+    if (f->note[0])
+        printf("     note: %s\n", f->note);
     if (f->type == FT_SLIDER && f->cols[DC_CHOICES][0])
         printf("     labels: %s\n", f->cols[DC_CHOICES]);
     if (f->type != FT_CALC)

@@ -3,6 +3,7 @@
  * the answers typed, and the review before saving. */
 #include "run_prompt.h"
 #include "cli.h"
+#include "html.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,7 +204,7 @@ static void slider_hint(const dict_field *f)
     const char *hi = f->cols[DC_MAX][0] ? f->cols[DC_MAX] : fmt_num(f->max, hibuf);
     sbuf sb = SBUF_INIT;
     sbuf_addf(&sb, "(a number from %s to %s", lo, hi);
-    char *labels = xstrdup(f->cols[DC_CHOICES]);
+    char *labels = html_to_text(f->cols[DC_CHOICES]);   /* a slider's, as text */
     char *part[3] = { NULL, NULL, NULL };
     size_t np = 0;
     for (char *p = labels; p && np < 3;) {
@@ -262,9 +263,9 @@ static int offers_yes_no(const dict_field *f)
 static void show_section(run_dialog *d, size_t fi)
 {
     const dict_field *f = &d->in->fields[fi];
-    if (f->cols[DC_SECTION][0] && !(d->printed[fi] & 2)) {
+    if (f->section[0] && !(d->printed[fi] & 2)) {
         sbuf sb = SBUF_INIT;
-        sbuf_addf(&sb, "-- %s --", f->cols[DC_SECTION]);
+        sbuf_addf(&sb, "-- %s --", f->section);
         putchar('\n');
         say(0, sbuf_str(&sb));
         sbuf_release(&sb);
@@ -299,8 +300,8 @@ static void show_question(run_dialog *d)
     sbuf sb = SBUF_INIT;
     sbuf_addf(&sb, "%s%s", f->label, f->required ? " (needs an answer)" : "");
     say(0, sbuf_str(&sb));
-    if (f->cols[DC_NOTE][0])
-        say(3, f->cols[DC_NOTE]);
+    if (f->note[0])
+        say(3, f->note);
     for (size_t c = 0; c < f->nchoices; c++) {
         char head[64];
         snprintf(head, sizeof head, "   %3s  ", f->choices[c].code);

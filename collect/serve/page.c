@@ -184,7 +184,7 @@ static int hint(sbuf *out, const dict_field *f)
 {
     const char *kind = f->type == FT_SLIDER ? "a number" : text_kind(f);
     /* a field note says what to type in the dictionary's own words */
-    if (f->cols[DC_NOTE][0] && f->type != FT_SLIDER)
+    if (f->note[0] && f->type != FT_SLIDER)
         kind = NULL;
     int lo = f->has_min && f->cols[DC_MIN][0], hi = f->has_max && f->cols[DC_MAX][0];
     if (f->type == FT_SLIDER) {
@@ -201,7 +201,7 @@ static int hint(sbuf *out, const dict_field *f)
         fmt_num((lo_v + hi_v) / 2, m);
         sbuf_addf(out, "A number from %s to %s", a, b);
         /* the labels "left | middle | right" (or "left | right") at their ends */
-        char *labels = xstrdup(f->cols[DC_CHOICES]);
+        char *labels = html_to_text(f->cols[DC_CHOICES]);   /* a slider's, as text */
         char *part[3] = { NULL, NULL, NULL };
         size_t np = 0;
         for (char *p = labels, *bar; p && np < 3; p = bar ? bar + 1 : NULL) {
@@ -341,10 +341,10 @@ static void button(sbuf *out, const char *value, const char *cls, const char *te
 /* The section header a field opens, a descriptive text's as a question's. */
 static void section(sbuf *out, const dict_field *f)
 {
-    if (!f->cols[DC_SECTION][0])
+    if (!f->section[0])
         return;
     sbuf_adds(out, "<p class=\"section\">");
-    text_lines(out, f->cols[DC_SECTION]);
+    text_lines(out, f->section);
     sbuf_adds(out, "</p>\n");
 }
 
@@ -378,11 +378,11 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
     sbuf desc = SBUF_INIT;
     if (pf->error)
         sbuf_adds(&desc, "error");
-    if (f->cols[DC_NOTE][0])
+    if (f->note[0])
         sbuf_adds(&desc, desc.len ? " note" : "note");
     /* said unless the question says it already */
     int optional = !f->required && f->type != FT_NOTES && !strstr(f->label, "(optional)") &&
-                   !strstr(f->cols[DC_NOTE], "(optional)");
+                   !strstr(f->note, "(optional)");
     if (optional)
         sbuf_adds(&desc, desc.len ? " optional" : "optional");
     int choice = f->type == FT_RADIO || f->type == FT_YESNO || f->type == FT_TRUEFALSE ||
@@ -396,9 +396,9 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
         single(out, f, pf->typed ? pf->typed : vals[f->col], desc.len ? desc.buf : NULL,
                pf->refused);
     }
-    if (f->cols[DC_NOTE][0]) {
+    if (f->note[0]) {
         sbuf_adds(out, "<p class=\"note\" id=\"note\">");
-        text_lines(out, f->cols[DC_NOTE]);
+        text_lines(out, f->note);
         sbuf_adds(out, "</p>\n");
     }
     if (optional)

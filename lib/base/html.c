@@ -1,5 +1,11 @@
 /* html.c: escaping text for HTML and SVG. */
+#define _GNU_SOURCE         /* strcasestr */
 #include "html.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 /* The length of the well-formed UTF-8 sequence at s, 0 when it is not one. */
 static size_t utf8_len(const unsigned char *s)
@@ -57,4 +63,108 @@ void html_escape(sbuf *out, const char *s)
         sbuf_add(out, (const char *)p, n);
         p += n;
     }
+}
+
+/* ---- REDCap's rich text as plain text ------------------------------------ */
+
+/* Tags whose end (or, for br, the tag itself) ends a line of text. */
+static int breaks_line(const char *name, size_t n, int closing)
+{
+    static const char *const blocks[] = { "p", "div", "li", "tr", "h1", "h2", "h3", "h4",
+                                          "h5", "h6", "blockquote", "ul", "ol", "table" };
+    if (n == 2 && strncasecmp(name, "br", 2) == 0)
+        return 1;
+    if (!closing)
+        return 0;
+    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        if (strlen(blocks[i]) == n && strncasecmp(name, blocks[i], n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends code point cp as UTF-8 (a code point that cannot be one, as
+ * U+FFFD). */
+static void put_code_point(sbuf *out, unsigned long cp)
+{
+    char b[4];
+    if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        cp = 0xfffd;
+    sbuf_add(out, b, (size_t)(utf8_put(b, cp) - b));
+}
+
+/* The character reference at s ("&amp;", "&#233;", "&#xE9;"), appended as
+ * text; returns its length, 0 when s is not one this knows (the '&' is
+ * then text). */
+static size_t reference(const char *s, sbuf *out)
+{
+    static const struct { const char *name, *text; } named[] = {
+        { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" },
+        { "nbsp", " " }, { "ndash", "\xe2\x80\x93" }, { "mdash", "\xe2\x80\x94" },
+        { "hellip", "\xe2\x80\xa6" }, { "rsquo", "\xe2\x80\x99" }, { "lsquo", "\xe2\x80\x98" },
+        { "rdquo", "\xe2\x80\x9d" }, { "ldquo", "\xe2\x80\x9c" },
+    };
+    const char *semi = strchr(s, ';');
+    if (!semi || semi - s > 12)
+        return 0;
+    size_t n = (size_t)(semi - s) - 1;
+    if (s[1] == '#') {
+        char *end = NULL;
+        int hex = s[2] == 'x' || s[2] == 'X';
+        if (!isxdigit((unsigned char)s[hex ? 3 : 2]))
+            return 0;
+        unsigned long cp = strtoul(s + (hex ? 3 : 2), &end, hex ? 16 : 10);
+        if (end != semi)
+            return 0;
+        put_code_point(out, cp);
+        return n + 2;
+    }
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (strlen(named[i].name) == n && strncmp(s + 1, named[i].name, n) == 0) {
+            sbuf_adds(out, named[i].text);
+            return n + 2;
+        }
+    return 0;
+}
+
+char *html_to_text(const char *s)
+{
+    if (!s)
+        return xstrdup("");
+    if (!strpbrk(s, "<&"))
+        return xstrdup(s);
+    sbuf out = SBUF_INIT;
+    for (const char *p = s; *p;) {
+        if (*p == '&') {
+            size_t n = reference(p, &out);
+            if (n) {
+                p += n;
+                continue;
+            }
+        } else if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')) {
+            const char *gt = strchr(p, '>');
+            if (gt) {
+                int closing = p[1] == '/';
+                const char *name = p + 1 + closing;
+                size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789");
+                if (breaks_line(name, n, closing) && out.len && out.buf[out.len - 1] != '\n')
+                    sbuf_addc(&out, '\n');
+                p = gt + 1;
+                /* a script's or a style's content is not text */
+                if (!closing && ((n == 6 && strncasecmp(name, "script", 6) == 0) ||
+                                 (n == 5 && strncasecmp(name, "style", 5) == 0))) {
+                    const char *end = strcasestr(p, n == 6 ? "</script" : "</style");
+                    if (!end)
+                        break;
+                    p = end;
+                }
+                continue;
+            }
+        }
+        sbuf_addc(&out, *p++);
+    }
+    /* no line break left at the end, nor spaces before one */
+    while (out.len && (out.buf[out.len - 1] == '\n' || out.buf[out.len - 1] == ' '))
+        out.buf[--out.len] = '\0';
+    return sbuf_detach(&out);
 }

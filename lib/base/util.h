@@ -170,6 +170,9 @@ size_t utf8_check(const char *s, size_t len);
 /* The end of the character that starts at s[i] (i < n): i + 1 and any
  * continuation bytes after it, up to n.  Cutting text there never splits
  * a character. */
+/* Writes code point cp (at most 0x10FFFF) as UTF-8 at w (up to 4 bytes);
+ * returns the byte after it. */
+char *utf8_put(char *w, unsigned long cp);
 size_t utf8_next(const char *s, size_t i, size_t n);
 
 /* Strict number parsing: the whole string (surrounding spaces allowed) must be

@@ -61,7 +61,9 @@ enum {
 typedef struct dict_field {
     char *cols[DC_NCOLS];   /* the raw cells ("" when absent) */
     const char *name;       /* = cols[DC_NAME] */
-    const char *label;      /* = cols[DC_LABEL] */
+    char *label;            /* cols[DC_LABEL] as text (html_to_text: REDCap's rich text
+                               without its tags) */
+    char *section, *note;   /* cols[DC_SECTION] and cols[DC_NOTE] as text, likewise */
     field_type type;
     field_valid valid;
     dict_choice *choices;        /* radio, dropdown, checkbox; yesno/truefalse get theirs filled in */

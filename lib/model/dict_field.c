@@ -1,6 +1,7 @@
 /* dict_field.c: interpreting a dictionary row (choices, validation, flags,
  * annotation tags); dict_form.c puts a form's fields together. */
 #include "dict_impl.h"
+#include "html.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@ static void add_choice(dict_field *f, const char *code, const char *label)
 {
     f->choices = xrealloc(f->choices, (f->nchoices + 1) * sizeof *f->choices);
     f->choices[f->nchoices].code = xstrdup(code);
-    f->choices[f->nchoices].label = xstrdup(label);
+    f->choices[f->nchoices].label = html_to_text(label);
     f->nchoices++;
 }
 
@@ -257,7 +258,9 @@ static void parse_tags(dict_ctx *c, dict_field *f)
 void dict_field_setup(dict_ctx *c, dict_field *f)
 {
     f->name = f->cols[DC_NAME];
-    f->label = f->cols[DC_LABEL];
+    f->label = html_to_text(f->cols[DC_LABEL]);
+    f->section = html_to_text(f->cols[DC_SECTION]);
+    f->note = html_to_text(f->cols[DC_NOTE]);
     switch (f->type) {
     case FT_RADIO:
     case FT_DROPDOWN:
@@ -316,6 +319,9 @@ void dict_field_release(dict_field *f)
 {
     for (int d = 0; d < DC_NCOLS; d++)
         free(f->cols[d]);
+    free(f->label);
+    free(f->section);
+    free(f->note);
     for (size_t i = 0; i < f->nchoices; i++) {
         free(f->choices[i].code);
         free(f->choices[i].label);

@@ -90,26 +90,6 @@ static int read_hex4(const char *p, unsigned *out)
     return 1;
 }
 
-static char *put_utf8(char *w, unsigned cp)
-{
-    if (cp < 0x80) {
-        *w++ = (char)cp;
-    } else if (cp < 0x800) {
-        *w++ = (char)(0xC0 | (cp >> 6));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        *w++ = (char)(0xE0 | (cp >> 12));
-        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    } else {
-        *w++ = (char)(0xF0 | (cp >> 18));
-        *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    }
-    return w;
-}
-
 /* Unescapes the string that starts after the quote at *pp, in place (the
  * text never grows); returns its start, NUL-terminated, with *pp after the
  * closing quote, or NULL when it is not a JSON string. */
@@ -151,7 +131,7 @@ static char *unescape(char **pp)
             }
             if (cp == 0)
                 cp = 0xFFFD;   /* a NUL cannot be in an answer: shown as the replacement mark */
-            w = put_utf8(w, cp);
+            w = utf8_put(w, cp);
             break;
         }
         default:

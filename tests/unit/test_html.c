@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "html.h"
@@ -50,12 +51,49 @@ static void test_null_appends_nothing(void **state)
     sbuf_release(&sb);
 }
 
+static void check_text(const char *in, const char *want)
+{
+    char *got = html_to_text(in);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* REDCap's rich text as the text a person reads. */
+static void test_rich_text(void **state)
+{
+    (void)state;
+    /* plain text is copied as it is, spaces and all */
+    check_text("How was today?  ", "How was today?  ");
+    check_text(NULL, "");
+    /* tags go, their text stays; attributes and case do not matter */
+    check_text("<b>Today</b>, did you feel <SPAN style=\"color:red\">heard</SPAN>?",
+               "Today, did you feel heard?");
+    /* a line break for <br> and the end of a paragraph or list item; none at the end */
+    check_text("<p>First</p><p>Second<br/>line</p>", "First\nSecond\nline");
+    check_text("<ul><li>one</li><li>two</li></ul>", "one\ntwo");
+    /* references decoded, numeric ones as UTF-8 */
+    check_text("caf&eacute;? caf&#233; caf&#xE9; &amp; &lt;b&gt; &quot;x&quot; a&nbsp;b",
+               "caf&eacute;? caf\xc3\xa9 caf\xc3\xa9 & <b> \"x\" a b");
+    check_text("&#0; &#xD800; &#1114112;", "\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd");
+    /* a '<' or '&' that begins no tag or reference is text */
+    check_text("score < 3 & more <= 4, a <3", "score < 3 & more <= 4, a <3");
+    check_text("a &unknown; b & c;", "a &unknown; b & c;");
+    /* a tag never closed is text */
+    check_text("1 <b 2", "1 <b 2");
+    /* a script's and a style's content is not text */
+    check_text("<script>alert('x')</script>Hi<style>p{x:y}</style>!", "Hi!");
+    check_text("Hi<script>never closed", "Hi");
+    /* comments */
+    check_text("a<!-- note -->b", "ab");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_markup),
         cmocka_unit_test(test_controls_and_utf8),
         cmocka_unit_test(test_null_appends_nothing),
+        cmocka_unit_test(test_rich_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

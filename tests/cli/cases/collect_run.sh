@@ -178,3 +178,16 @@ run collect invite therapist_post_session --client C01 --session 30
 feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' collect run therapist_post_session --client C01 --session 30 --rater client --quiet >/dev/null
 echo "with --rater client: exit $?"
 sql "SELECT a.rater, count(*) FROM administrations a GROUP BY a.rater ORDER BY 1"
+
+echo "# a label in REDCap's rich text is shown as its text"
+use_store rich.db
+collect init >/dev/null
+cat >rich.csv <<'DICT'
+Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"Choices, Calculations, OR Slider Labels",Field Note,Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max,Identifier?,Branching Logic (Show field only if...),Required Field?,Custom Alignment,Question Number (surveys only),Matrix Group Name,Matrix Ranking?,Field Annotation
+record_id,rich_form,,text,Record ID,,,,,,,,,,,,,
+heard,rich_form,<h3>About <i>today</i></h3>,radio,"<p><b>Today</b>, did you feel <span style=""color:#c00"">heard</span>?</p><p>Think of the whole hour.</p>","1, <i>Not</i> at all | 2, Yes &amp; more",<small>one answer</small>,,,,,,,,,,,
+DICT
+collect instrument add rich.csv >/dev/null
+collect therapist add T01 >/dev/null
+collect client add C001 --therapist T01 >/dev/null
+feed '2\ny\n' collect run rich_form --client C001 --session 1 --quiet
