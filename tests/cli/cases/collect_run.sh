@@ -151,17 +151,23 @@ sql "SELECT a.rater_code FROM administrations a JOIN sessions s ON s.id = a.sess
 echo "# wide characters take two columns of the terminal: a Chinese question is"
 echo "# wrapped to the width counted so, breaking between characters (never"
 echo "# before a closing mark), and mixed with Latin words"
-use_store wide.db
-collect init >/dev/null
-cat >wide.csv <<'DICT'
-Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"Choices, Calculations, OR Slider Labels",Field Note,Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max,Identifier?,Branching Logic (Show field only if...),Required Field?,Custom Alignment,Question Number (surveys only),Matrix Group Name,Matrix Ranking?,Field Annotation
-record_id,wide_form,,text,Record ID,,,,,,,,,,,,,
+# form_study NAME: a new study NAME.db with the form of the dictionary rows
+# on standard input (after the header, and a record_id row), therapist T01
+# and client C001
+form_study() {
+  use_store "$1.db"
+  collect init >/dev/null
+  { printf '%s\n' 'Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"Choices, Calculations, OR Slider Labels",Field Note,Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max,Identifier?,Branching Logic (Show field only if...),Required Field?,Custom Alignment,Question Number (surveys only),Matrix Group Name,Matrix Ranking?,Field Annotation'
+    printf 'record_id,%s_form,,text,Record ID,,,,,,,,,,,,,\n' "$1"
+    cat; } >"$1.csv"
+  collect instrument add "$1.csv" >/dev/null
+  collect therapist add T01 >/dev/null
+  collect client add C001 --therapist T01 >/dev/null
+}
+form_study wide <<'DICT'
 heard,wide_form,,radio,今天的会谈里，你是否觉得治疗师明白了你最想谈的事情？请选出最接近你感受的一项。,"1, 一点也不 | 2, 有一些 | 3, 完全明白",,,,,,,y,,,,,
 note,wide_form,,notes,"如果有什么想补充的 (for example a word in English)，请写在这里。",,,,,,,,,,,,,
 DICT
-collect instrument add wide.csv >/dev/null
-collect therapist add T01 >/dev/null
-collect client add C001 --therapist T01 >/dev/null
 COLUMNS=40 feed '2\n\ny\n' collect run wide_form --client C001 --session 1 --quiet >wide.out
 cat wide.out
 echo "widest line of the run (wc -L in a UTF-8 locale): $(sed 1d wide.out | LC_ALL=C.UTF-8 wc -L) columns of 39"
@@ -180,14 +186,7 @@ echo "with --rater client: exit $?"
 sql "SELECT a.rater, count(*) FROM administrations a GROUP BY a.rater ORDER BY 1"
 
 echo "# a label in REDCap's rich text is shown as its text"
-use_store rich.db
-collect init >/dev/null
-cat >rich.csv <<'DICT'
-Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"Choices, Calculations, OR Slider Labels",Field Note,Text Validation Type OR Show Slider Number,Text Validation Min,Text Validation Max,Identifier?,Branching Logic (Show field only if...),Required Field?,Custom Alignment,Question Number (surveys only),Matrix Group Name,Matrix Ranking?,Field Annotation
-record_id,rich_form,,text,Record ID,,,,,,,,,,,,,
+form_study rich <<'DICT'
 heard,rich_form,<h3>About <i>today</i></h3>,radio,"<p><b>Today</b>, did you feel <span style=""color:#c00"">heard</span>?</p><p>Think of the whole hour.</p>","1, <i>Not</i> at all | 2, Yes &amp; more",<small>one answer</small>,,,,,,,,,,,
 DICT
-collect instrument add rich.csv >/dev/null
-collect therapist add T01 >/dev/null
-collect client add C001 --therapist T01 >/dev/null
 feed '2\ny\n' collect run rich_form --client C001 --session 1 --quiet
