@@ -30,7 +30,9 @@ for f in out/*.csv; do
   fi
 done
 grep -n ';$' out/README.txt || echo "no line ends in ';'"
-sed "s|$PWD/||" out/README.txt | awk 'length > 80 { print "over 80 columns: " $0; n++ } END { if (!n) print "every line of README.txt within 80 columns" }'
+# (the study file's line aside: a path or a server's address is as long as it is)
+awk '!/^study file: / && length > 80 { print "over 80 columns: " $0; n++ }
+     END { if (!n) print "every line of README.txt within 80 columns" }' out/README.txt
 # each table is byte for byte what its command writes
 same() { cmp -s "$1" "$2" && echo "$1: same as '${*:3}'" || { echo "$1 differs from '${*:3}':"; diff "$1" "$2"; }; }
 analyze scores >t.csv; same out/scores.csv t.csv analyze scores
