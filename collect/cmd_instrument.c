@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "html.h"
 #include "commands.h"
 #include "shipped.h"
 #include "table.h"
@@ -376,8 +377,11 @@ static void show_field(const dict_instrument *in, const dict_field *f, size_t nu
     }
     if (f->note[0])
         printf("     note: %s\n", f->note);
-    if (f->type == FT_SLIDER && f->cols[DC_CHOICES][0])
-        printf("     labels: %s\n", f->cols[DC_CHOICES]);
+    if (f->type == FT_SLIDER && f->cols[DC_CHOICES][0]) {
+        char *labels = html_to_text(f->cols[DC_CHOICES]);
+        printf("     labels: %s\n", labels);
+        free(labels);
+    }
     if (f->type != FT_CALC)
         for (size_t c = 0; c < f->nchoices; c++) {
             if (f->type == FT_CHECKBOX)
