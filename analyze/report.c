@@ -407,10 +407,15 @@ static void report_row(void *st, const an_row *r)
     if (r->role[ROLE_RUPTURE] == 1 && (!rp->rup.have || rp->rup.session != v->session))
         keep_rupture(rp, r);
     arow_keep(&rp->pending, r, row_by(rp, r));
-    if (r->role[ROLE_RUPTURE] == 1 && !rp->pending_rup.have) {
+    /* the session's rupture to carry forward: the first reported, or a
+     * later questionnaire's (another rater's, with --rater all) when that
+     * one is still open and the first is not */
+    const arow *kept = &rp->pending.a[rp->pending.n - 1];
+    if (r->role[ROLE_RUPTURE] == 1 &&
+        (!rp->pending_rup.have || (!rupture_open(&rp->pending_rup.row) && rupture_open(kept)))) {
         rp->pending_rup.have = 1;
         rp->pending_rup.session = v->session;
-        rp->pending_rup.row = rp->pending.a[rp->pending.n - 1];
+        rp->pending_rup.row = *kept;
     }
 }
 

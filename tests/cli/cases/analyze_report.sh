@@ -65,3 +65,18 @@ echo "# every rater's questionnaires: each alert about a rupture, and the latest
 echo "# rupture, say whose questionnaire reported it"
 use_store attune.db
 run analyze report --rater all --client C02
+echo "# every rater's questionnaires, one session with two ruptures: the client's"
+echo "# resolved, the therapist's not; the therapist's stays in view after"
+use_store two_raters.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+setup collect instrument add instruments/therapist_post_session.csv
+{ head -1 examples/sample/client_post_session.csv
+  echo "R1,T01,1,2026-03-02,in-person,client,,4,4,4,4,4,4,,,,,1,1,0,0,0,0,,2,1,5,0,"
+  echo "R1,T01,2,2026-03-09,in-person,client,,4,4,4,4,4,4,,,,,0,,,,,,,,,,,"; } >two_client.csv
+{ head -1 examples/sample/therapist_post_session.csv
+  echo "R1,T01,1,2026-03-02,in-person,therapist,T01,4,4,4,4,4,4,,,,,1,1,,,,,,,,,,,,,,3,1,,,,,,,,,1,1,"
+  echo "R1,T01,2,2026-03-09,in-person,therapist,T01,4,4,4,4,4,4,,,,,0,,,,,,,,,,,,,,,,,,,,,,,,,,,"; } >two_therapist.csv
+setup collect import client_post_session two_client.csv
+setup collect import therapist_post_session two_therapist.csv
+run analyze report --rater all
