@@ -267,10 +267,12 @@ static void check_absent(size_t n, const char *const *names, const char *const *
     sbuf list = SBUF_INIT;
     const char *first = NULL;
     size_t found = 0;
+    int ident = 0;   /* one of them is an Identifier field */
     for (size_t k = 0; k < im->nabsent; k++) {
         const char *name = im->in->cols[im->absent[k]].name;
         for (size_t i = 0; i < n; i++)
             if (values[i] && *values[i] && strcmp(names[i], name) == 0) {
+                ident |= im->in->fields[im->in->cols[im->absent[k]].field].identifier;
                 if (!first)
                     first = name;
                 if (found < 5)
@@ -285,10 +287,13 @@ static void check_absent(size_t n, const char *const *names, const char *const *
         import_problem(im, &im->saving, a->line, first,
                        "session %ld of client '%s' has an answer to %s in the study, which "
                        "--replace would blank: the file has no column for %s (an export "
-                       "leaves free-form text out unless --include-free-text is given); add "
-                       "the column%s, blank where an answer is to be cleared",
+                       "leaves %s out unless %s is given); add the column%s, blank where an "
+                       "answer is to be cleared",
                        a->lv->session, a->lv->client, sbuf_str(&list),
-                       found == 1 ? "it" : "them", found == 1 ? "" : "s");
+                       found == 1 ? "it" : "them",
+                       ident ? "fields marked Identifier" : "free-form text",
+                       ident ? "--include-identifiers" : "--include-free-text",
+                       found == 1 ? "" : "s");
     sbuf_release(&list);
 }
 
