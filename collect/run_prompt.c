@@ -154,7 +154,8 @@ static int read_line(run_dialog *d)
             return IN_INT;
         if (n < 0)
             return IN_EOF;
-        if (d->echo || n < TTY_LINE_MAX)
+        size_t body = (size_t)n - (n && d->line[n - 1] == '\n');   /* without the Enter */
+        if (d->echo || body < TTY_LINE_MAX)
             break;
         say(3, "not accepted: the terminal takes at most 4,095 bytes in one line, and this "
                "line filled it, so its end may have been cut off; please type a shorter "

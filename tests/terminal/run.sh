@@ -30,15 +30,17 @@ type_lines() {
 }
 
 # six alliance answers, no rupture, then the comment: first 5,000 bytes in
-# one line, then a short one, then y at the review
+# one line (cut by the terminal: asked again), then 4,094 (whole: taken),
+# then y at the review
 long=$(head -c 5000 /dev/zero | tr '\0' 'x')
-type_lines 4 4 4 4 4 4 0 "$long" "a short note" y |
+fits=$(head -c 4094 /dev/zero | tr '\0' 'y')   # with its Enter, the most a terminal line holds
+type_lines 4 4 4 4 4 4 0 "$long" "$fits" y |
   timeout 60 script -qec "collect run client_post_session --client C01" /dev/null >long.tty 2>&1
 grep -aq "not accepted: the terminal takes at most 4,095 bytes in one line" long.tty ||
   fail "a line the terminal cut was taken: $(tail -c 400 long.tty)"
 grep -aq "Saved as session 1" long.tty || fail "the questionnaire was not saved: $(tail -c 400 long.tty)"
 comment=$(sqlite3 "$ATTUNE_DB" "SELECT value FROM responses WHERE field = 'comment'")
-[ "$comment" = "a short note" ] || fail "the comment stored is '${comment:0:40}...' (${#comment} bytes)"
+[ "$comment" = "$fits" ] || fail "the comment stored is '${comment:0:40}...' (${#comment} bytes), not the 4,094 bytes typed"
 
 # a closed terminal: the questionnaire in a tmux window, three answers
 # typed, then the window's session killed (the terminal goes away under
