@@ -39,18 +39,22 @@ void wrap_text(const char *s, double width, double (*wfn)(const char *s, size_t 
         }
         if (wfn(s, fit, wctx) > width) {
             /* one word, too wide alone: the most whole characters that fit */
-            size_t cut = utf8_next(s, 0, fit), before = 0;
+            size_t first = utf8_next(s, 0, fit), cut = first;
             for (size_t k = cut; k < fit;) {
                 size_t n = utf8_next(s, k, fit);
                 if (wfn(s, n, wctx) > width)
                     break;
-                before = cut;
                 cut = k = n;
             }
-            /* a closing mark (，。) stays with the character before it */
-            if (cut < fit && before &&
-                util_closing_mark(s + cut, utf8_next(s, cut, fit) - cut))
-                cut = before;
+            /* a closing mark (，。」) stays with the character before it:
+             * the cut goes back before the marks, keeping one character */
+            while (cut > first && cut < fit &&
+                   util_closing_mark(s + cut, utf8_next(s, cut, fit) - cut)) {
+                size_t b = cut - 1;
+                while (b > 0 && ((unsigned char)s[b] & 0xc0) == 0x80)
+                    b--;
+                cut = b;
+            }
             fit = cut;
         }
         line(s, fit, lctx);

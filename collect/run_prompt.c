@@ -38,7 +38,8 @@ static size_t next_piece(const char *p, const char *end, size_t *cols)
     int wide = c == 2;
     while (p + n < end && p[n] != ' ') {
         size_t l = util_char_next(p + n, (size_t)(end - p - n), &c);
-        if (wide ? !util_closing_mark(p + n, l) : c == 2)
+        /* a closing mark stays with what it closes, Latin or not */
+        if (!util_closing_mark(p + n, l) && (wide || c == 2))
             break;
         n += l;
         w += c;

@@ -67,19 +67,26 @@ void html_escape(sbuf *out, const char *s)
 
 /* ---- REDCap's rich text as plain text ------------------------------------ */
 
-/* Tags whose end (or, for br, the tag itself) ends a line of text. */
-static int breaks_line(const char *name, size_t n, int closing)
+/* Whether the tag name[0..n) is one whose start and end (and, for br,
+ * itself) begin a new line of text: a paragraph, a list or its item, a
+ * heading, a table row. */
+static int breaks_line(const char *name, size_t n)
 {
-    static const char *const blocks[] = { "p", "div", "li", "tr", "h1", "h2", "h3", "h4",
+    static const char *const blocks[] = { "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4",
                                           "h5", "h6", "blockquote", "ul", "ol", "table" };
-    if (n == 2 && strncasecmp(name, "br", 2) == 0)
-        return 1;
-    if (!closing)
-        return 0;
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
         if (strlen(blocks[i]) == n && strncasecmp(name, blocks[i], n) == 0)
             return 1;
     return 0;
+}
+
+/* A line break, unless the text is empty or ends with one already (so
+ * the breaks of nested and adjacent blocks, and a line break written in
+ * the source beside one, count once). */
+static void line_break(sbuf *out)
+{
+    if (out->len && out->buf[out->len - 1] != '\n')
+        sbuf_addc(out, '\n');
 }
 
 /* Appends code point cp as UTF-8 (a code point that cannot be one, as
@@ -87,7 +94,9 @@ static int breaks_line(const char *name, size_t n, int closing)
 static void put_code_point(sbuf *out, unsigned long cp)
 {
     char b[4];
-    if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    if ((cp < 0x20 && cp != '\t' && cp != '\n') || (cp >= 0x7f && cp < 0xa0))
+        return;   /* a control character is no text */
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
         cp = 0xfffd;
     sbuf_add(out, b, (size_t)(utf8_put(b, cp) - b));
 }
@@ -140,6 +149,12 @@ char *html_to_text(const char *s)
                 p += n;
                 continue;
             }
+        } else if (strncmp(p, "<!--", 4) == 0) {
+            const char *end = strstr(p + 4, "-->");
+            if (!end)
+                break;
+            p = end + 3;
+            continue;
         } else if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')) {
             const char *gt = strchr(p, '>');
             if (gt) {
@@ -147,8 +162,12 @@ char *html_to_text(const char *s)
                 const char *name = p + 1 + closing;
                 size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                         "0123456789");
-                if (breaks_line(name, n, closing) && out.len && out.buf[out.len - 1] != '\n')
-                    sbuf_addc(&out, '\n');
+                if (breaks_line(name, n))
+                    line_break(&out);
+                else if (!closing && n == 2 &&
+                         (strncasecmp(name, "td", 2) == 0 || strncasecmp(name, "th", 2) == 0) &&
+                         out.len && !strchr(" \n", out.buf[out.len - 1]))
+                    sbuf_addc(&out, ' ');   /* table cells side by side */
                 p = gt + 1;
                 /* a script's or a style's content is not text */
                 if (!closing && ((n == 6 && strncasecmp(name, "script", 6) == 0) ||
@@ -160,6 +179,17 @@ char *html_to_text(const char *s)
                 }
                 continue;
             }
+        }
+        if (*p == '\r') {   /* a line end written as CR LF, or CR alone */
+            p++;
+            if (*p != '\n')
+                line_break(&out);
+            continue;
+        }
+        if (*p == '\n') {
+            p++;
+            line_break(&out);
+            continue;
         }
         sbuf_addc(&out, *p++);
     }

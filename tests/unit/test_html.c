@@ -74,7 +74,7 @@ static void test_rich_text(void **state)
     /* references decoded, numeric ones as UTF-8 */
     check_text("caf&eacute;? caf&#233; caf&#xE9; &amp; &lt;b&gt; &quot;x&quot; a&nbsp;b",
                "caf&eacute;? caf\xc3\xa9 caf\xc3\xa9 & <b> \"x\" a b");
-    check_text("&#0; &#xD800; &#1114112;", "\xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd");
+    check_text("&#0;x &#xD800; &#1114112;", "x \xef\xbf\xbd \xef\xbf\xbd");
     /* a '<' or '&' that begins no tag or reference is text */
     check_text("score < 3 & more <= 4, a <3", "score < 3 & more <= 4, a <3");
     check_text("a &unknown; b & c;", "a &unknown; b & c;");
@@ -83,8 +83,20 @@ static void test_rich_text(void **state)
     /* a script's and a style's content is not text */
     check_text("<script>alert('x')</script>Hi<style>p{x:y}</style>!", "Hi!");
     check_text("Hi<script>never closed", "Hi");
-    /* comments */
+    /* comments, also with a '>' inside */
     check_text("a<!-- note -->b", "ab");
+    check_text("a<!-- a > b -->c", "ac");
+    /* a block begins a line whatever came before; line ends written in the
+     * source beside a block's count once; no break at the start */
+    check_text("Over the last week:<ul><li>sleep</li><li>mood</li></ul>",
+               "Over the last week:\nsleep\nmood");
+    check_text("Intro<p>Para</p>", "Intro\nPara");
+    check_text("<p>Hello</p>\r\n<p>World</p>", "Hello\nWorld");
+    check_text("<br>one<br>", "one");
+    /* table cells side by side */
+    check_text("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table>", "a b\nc");
+    /* a reference to a control character is no text */
+    check_text("a&#27;[31mb&#1;c&#x9f;d", "a[31mbcd");
 }
 
 int main(void)

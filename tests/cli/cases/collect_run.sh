@@ -171,6 +171,18 @@ DICT
 COLUMNS=40 feed '2\n\ny\n' collect run wide_form --client C001 --session 1 --quiet >wide.out
 cat wide.out
 echo "widest line of the run (wc -L in a UTF-8 locale): $(sed 1d wide.out | LC_ALL=C.UTF-8 wc -L) columns of 39"
+# at every width from 14 to 40 columns, no line of a question mixing Latin
+# words, brackets and closing marks starts with a closing mark
+form_study marks <<'DICT'
+q,marks_form,,radio,我们在会谈里用Excel。然后他说「好的」。我们继续谈了（很久）。,"1, 是 | 2, 否",,,,,,,y,,,,,
+DICT
+starts=0
+for w in $(seq 14 40); do
+  n=$(COLUMNS=$w collect run marks_form --client C001 --session 1 --quiet <<<$'1\nq' 2>/dev/null |
+      LC_ALL=C.UTF-8 grep -c '^ *[。，、！？：；）」』】]')
+  starts=$((starts + n))
+done
+echo "lines starting with a closing mark at widths 14 to 40: $starts"
 
 echo "# a form the study holds from therapists only is not given to the client"
 echo "# unless --rater says so: a therapist's form run without --rater would be"
