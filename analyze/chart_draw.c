@@ -159,24 +159,41 @@ static long label_step(double room, double need)
                 return m[i] * mag;
 }
 
+static void session_label(canvas *cv, const chart_session *s, double px, double y)
+{
+    char b[32];
+    cv_line(cv, px, y, px, y + 4, (cv_pen){ INK, 1, 0 });
+    snprintf(b, sizeof b, "%ld", s->session);
+    cv_text(cv, px, y + 15, b, 10, 0, CV_MIDDLE, INK);
+    if (s->date[0])
+        cv_text(cv, px, y + 27, s->date + 5, 9, 0, CV_MIDDLE, GREY);
+}
+
 /* The session numbers under the axis (and the dates under them): every
- * session when there is room, else the multiples of a step wide enough
- * that no two labels touch. */
+ * session when there is room, else the sessions whose numbers are
+ * multiples of a step wide enough that no two labels touch, and then any
+ * other session with room on both sides (so that sessions 1, 3, 5, ...
+ * under a step of 10 are labelled too). */
 static void session_labels(canvas *cv, const chart_client *ch, const axis *x, double y)
 {
-    long every = label_step((x->p1 - x->p0) / (x->hi - x->lo), 38);
+    const double need = 38;
+    long every = label_step((x->p1 - x->p0) / (x->hi - x->lo), need);
+    unsigned char *on = xcalloc(ch->n ? ch->n : 1, 1);
+    for (size_t i = 0; i < ch->n; i++)
+        on[i] = every == 1 || ch->s[i].session % every == 0;
     for (size_t i = 0; i < ch->n; i++) {
-        const chart_session *s = &ch->s[i];
-        if (every > 1 && s->session % every != 0)
+        if (on[i])
             continue;
-        char b[32];
-        double px = sess_x(x, s->session);
-        cv_line(cv, px, y, px, y + 4, (cv_pen){ INK, 1, 0 });
-        snprintf(b, sizeof b, "%ld", s->session);
-        cv_text(cv, px, y + 15, b, 10, 0, CV_MIDDLE, INK);
-        if (s->date[0])
-            cv_text(cv, px, y + 27, s->date + 5, 9, 0, CV_MIDDLE, GREY);
+        double px = sess_x(x, ch->s[i].session);
+        int room = 1;
+        for (size_t j = 0; j < ch->n && room; j++)
+            room = !on[j] || fabs(sess_x(x, ch->s[j].session) - px) >= need;
+        on[i] = (unsigned char)room;
     }
+    for (size_t i = 0; i < ch->n; i++)
+        if (on[i])
+            session_label(cv, &ch->s[i], sess_x(x, ch->s[i].session), y);
+    free(on);
 }
 
 static void draw_series(canvas *cv, const chart_client *ch, const axis *x, const axis *y,

@@ -130,7 +130,8 @@ grep -o 'no week for the questionnaires[^<]*\|no questionnaires with rupture ite
 echo "# many sessions (data/charts/many_sessions.csv: 40 weekly ones for M40, 80 for"
 echo "# M80, many with a reported rupture or a drop): no text covers a mark or another"
 echo "# text, and the session numbers under the axis are the multiples of a round"
-echo "# step; the repair picture of their 80 weeks likewise"
+echo "# step (and another session where there is room); the repair picture of their"
+echo "# 80 weeks likewise"
 use_store many.db
 setup collect init
 setup collect therapist add T1
@@ -142,6 +143,14 @@ for c in M40 M80; do
   grep -o '<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*</text>' $c.svg |
     sed 's/.*>\([0-9]*\)<.*/\1/' | tr '\n' ' '; echo
 done
+echo "# M40's odd sessions alone (1, 3, ..., 39), none a multiple of the step: still labelled"
+awk -F, 'NR == 1 || ($1 == "M40" && $3 % 2 == 1) { sub(/^M40,/, "ODD,"); print }' \
+  data/charts/many_sessions.csv >odd.csv
+setup collect import psq_client odd.csv
+run analyze chart --client ODD -o ODD.svg
+awk -f data/charts/overlap.awk ODD.svg
+grep -o '<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*</text>' ODD.svg |
+  sed 's/.*>\([0-9]*\)<.*/\1/' | tr '\n' ' '; echo
 run analyze chart --therapist T1 -o T1.svg
 awk -f data/charts/overlap.awk T1.svg
 grep -o '<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*</text>' T1.svg |
