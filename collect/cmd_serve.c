@@ -21,15 +21,15 @@
 
 #define IDLE_TIMEOUT_S 20      /* a connection quiet this long is closed */
 #define THREADS 4              /* requests answered at once, each with its own study connection */
-#define PER_ADDRESS 50         /* connections one address may hold at once, on an address
-                                  other than loopback (on loopback every connection is a
-                                  reverse proxy's) */
+#define PER_ADDRESS 50         /* connections one address may hold at once, by default on
+                                  an address other than loopback (on loopback every
+                                  connection is a reverse proxy's); --per-address sets it */
 #define BUSY_WAIT_S 30         /* how long a save waits for a busy study ($ATTUNE_WAIT) */
 
 static void usage(void)
 {
     fputs("usage: collect serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]\n"
-          "                     [--base-url URL] [--insecure-http]\n"
+          "                     [--base-url URL] [--insecure-http] [--per-address N]\n"
           "\n"
           "Serves the questionnaires of the study's private links ('collect invite') to\n"
           "the respondents' own browsers, one question a screen, until Ctrl-C or SIGTERM\n"
@@ -40,6 +40,9 @@ static void usage(void)
           "Without --listen, " SERVE_DEFAULT_LISTEN "; port 0 picks a free one, [::1]:PORT\n"
           "is IPv6.  An address other than loopback needs --tls-cert and --tls-key, or\n"
           "--insecure-http for a network you trust (answers would cross it unencrypted).\n"
+          "There one address holds at most 50 connections at once (--per-address N sets\n"
+          "another number, 0 none: a reverse proxy on another machine is one address);\n"
+          "on loopback there is no such limit unless --per-address is given.\n"
           "\n"
           "The pages are built into this program; nothing is read from disk or fetched\n"
           "from any other host.  Answers so far are kept in the study as they are given,\n"
@@ -258,8 +261,9 @@ static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls,
 /* ---- the command -------------------------------------------------------- */
 
 struct serve_args {
-    const char *listen, *cert, *key, *base;
+    const char *listen, *cert, *key, *base, *per_address;
     int insecure;
+    long per;                  /* --per-address, -1 when not given */
 };
 
 static int parse_args(int argc, char **argv, const opt_spec *opts, struct serve_args *a)
@@ -270,6 +274,11 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct serve_
         a->listen = SERVE_DEFAULT_LISTEN;
     if (!a->cert != !a->key)
         return cli_usage("serve", "'--tls-cert' and '--tls-key' go together");
+    a->per = -1;
+    if (a->per_address && (!util_parse_long(a->per_address, &a->per) || a->per < 0 ||
+                           a->per > 100000))
+        return cli_usage("serve", "'--per-address' takes a number of connections (0 for no "
+                         "limit), not '%s'", a->per_address);
     char *base = NULL, why[256];
     if (a->base && !serve_base_url(a->base, &base, why, sizeof why))
         return cli_usage("serve", "%s", why);
@@ -343,6 +352,9 @@ int cmd_serve(int argc, char **argv, const char *db)
                                "(printed with 'listening on')", &a.base, NULL },
         { "--insecure-http", NULL, "allow plain HTTP on an address other than loopback", NULL,
           &a.insecure },
+        { "--per-address", "N", "connections one address may hold at once (default 50 "
+                                "beyond loopback, no limit on it; 0: none)", &a.per_address,
+          NULL },
         { NULL, NULL, NULL, NULL, NULL } };
     if (cli_help_or_complete(argc, argv, opts, usage))
         return EXIT_OK;
@@ -394,7 +406,9 @@ int cmd_serve(int argc, char **argv, const char *db)
         flags |= MHD_USE_IPv6;
     if (tls)
         flags |= MHD_USE_TLS;
-    unsigned per_address = is_loopback(&ss) ? 0u : (unsigned)PER_ADDRESS;   /* 0: no limit */
+    unsigned per_address = a.per >= 0       ? (unsigned)a.per
+                           : is_loopback(&ss) ? 0u
+                                              : (unsigned)PER_ADDRESS;   /* 0: no limit */
     struct MHD_Daemon *d =
         tls ? MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
                                MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL,

@@ -12,7 +12,10 @@ static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
 
 static void utf8_open(void)
 {
-    utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    /* C.UTF-8 where the C library has it built in, else a common one */
+    static const char *const names[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !utf8_loc; i++)
+        utf8_loc = newlocale(LC_CTYPE_MASK, names[i], (locale_t)0);
 }
 
 /* The columns of the character of length len at s (wcwidth under a UTF-8

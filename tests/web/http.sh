@@ -625,7 +625,21 @@ port=${BASE##*:}
 held=$(open_held "$port" 60)
 [ "$held" = 60 ] || fail "on loopback $held of 60 connections were held, not all"
 serve_stop
-ok "beyond loopback one address holds at most 50 connections; on loopback no limit"
+# --per-address sets the number anywhere (0: none, for a reverse proxy on
+# another machine, which is one address)
+serve_start --per-address 10
+held=$(open_held "${BASE##*:}" 20)
+[ "$held" = 10 ] || fail "with --per-address 10, $held of 20 connections were held"
+serve_stop
+rm -f "$W/serve.log"
+collect serve --listen 0.0.0.0:0 --insecure-http --per-address 0 2>"$W/serve.log" &
+SERVE_PID=$!
+for _ in $(seq 400); do grep -q '^listening on ' "$W/serve.log" 2>/dev/null && break; sleep 0.05; done
+port=$(sed -n '1s/^listening on http:\/\/0.0.0.0:\([0-9]*\).*/\1/p' "$W/serve.log")
+held=$(open_held "$port" 60)
+[ "$held" = 60 ] || fail "beyond loopback with --per-address 0, $held of 60 connections were held"
+serve_stop
+ok "beyond loopback one address holds at most 50 connections; on loopback no limit; --per-address sets it"
 
 # ---- TLS --------------------------------------------------------------------------------
 if command -v openssl >/dev/null; then
