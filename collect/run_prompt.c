@@ -35,12 +35,15 @@ static size_t text_width(void)
 static size_t next_piece(const char *p, const char *end, size_t *cols)
 {
     size_t c = 0, n = util_char_next(p, (size_t)(end - p), &c), w = c;
-    int wide = c == 2;
+    int wide = c == 2, marked = 0;
     while (p + n < end && p[n] != ' ') {
         size_t l = util_char_next(p + n, (size_t)(end - p - n), &c);
-        /* a closing mark stays with what it closes, Latin or not */
-        if (!util_closing_mark(p + n, l) && (wide || c == 2))
+        /* a closing mark stays with what it closes, Latin or not; the piece
+         * ends after its marks */
+        int mark = util_closing_mark(p + n, l);
+        if (!mark && (wide || marked || c == 2))
             break;
+        marked |= mark;
         n += l;
         w += c;
     }

@@ -171,18 +171,21 @@ DICT
 COLUMNS=40 feed '2\n\ny\n' collect run wide_form --client C001 --session 1 --quiet >wide.out
 cat wide.out
 echo "widest line of the run (wc -L in a UTF-8 locale): $(sed 1d wide.out | LC_ALL=C.UTF-8 wc -L) columns of 39"
-# at every width from 14 to 40 columns, no line of a question mixing Latin
-# words, brackets and closing marks starts with a closing mark
+# at every width from 20 to 40 columns (the narrowest run takes), no line of
+# a question mixing Latin words, brackets and closing marks starts with a
+# closing mark, and none is wider than the width
 form_study marks <<'DICT'
 q,marks_form,,radio,我们在会谈里用Excel。然后他说「好的」。我们继续谈了（很久）。,"1, 是 | 2, 否",,,,,,,y,,,,,
+r,marks_form,,radio,量表有PHQ-9，GAD-7，WAI-SR，SRS，ORS，CORE-10，OQ-45，BDI-II，HAMD，PCL-5。,"1, 是 | 2, 否",,,,,,,y,,,,,
 DICT
-starts=0
-for w in $(seq 14 40); do
-  n=$(COLUMNS=$w collect run marks_form --client C001 --session 1 --quiet <<<$'1\nq' 2>/dev/null |
-      LC_ALL=C.UTF-8 grep -c '^ *[。，、！？：；）」』】]')
-  starts=$((starts + n))
+starts=0 over=0
+for w in $(seq 20 40); do
+  COLUMNS=$w collect run marks_form --client C001 --session 1 --quiet <<<$'1\n1\nq' >marks.out 2>/dev/null
+  starts=$((starts + $(LC_ALL=C.UTF-8 grep -c '^ *[。，、！？：；）」』】]' marks.out)))
+  [ "$(LC_ALL=C.UTF-8 wc -L <marks.out)" -le $((w - 1)) ] || over=$((over + 1))
 done
-echo "lines starting with a closing mark at widths 14 to 40: $starts"
+echo "lines starting with a closing mark at widths 20 to 40: $starts"
+echo "widths of 20 to 40 columns with a line wider than the width: $over"
 
 echo "# a form the study holds from therapists only is not given to the client"
 echo "# unless --rater says so: a therapist's form run without --rater would be"
