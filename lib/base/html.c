@@ -80,13 +80,32 @@ static int breaks_line(const char *name, size_t n)
     return 0;
 }
 
+/* Drops the spaces and tabs at the end of out. */
+static void trim_end(sbuf *out)
+{
+    while (out->len && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
+        out->buf[--out->len] = '\0';
+}
+
 /* A line break, unless the text is empty or ends with one already (so
- * the breaks of nested and adjacent blocks, and a line break written in
- * the source beside one, count once). */
+ * the breaks of nested and adjacent blocks count once), without the
+ * spaces before it. */
 static void line_break(sbuf *out)
 {
+    trim_end(out);
     if (out->len && out->buf[out->len - 1] != '\n')
         sbuf_addc(out, '\n');
+}
+
+/* Whether s needs more than a copy: markup, a reference, a CR, or a
+ * control character (C0 but tab and line feed, DEL, C1). */
+static int needs_work(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p == '<' || *p == '&' || *p == '\r' || (*p < 0x20 && *p != '\n' && *p != '\t') ||
+            *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return 1;
+    return 0;
 }
 
 /* Appends code point cp as UTF-8 (a code point that cannot be one, as
@@ -139,35 +158,46 @@ char *html_to_text(const char *s)
 {
     if (!s)
         return xstrdup("");
-    if (!strpbrk(s, "<&"))
+    if (!needs_work(s))
         return xstrdup(s);
     sbuf out = SBUF_INIT;
+    int after_tag = 0;   /* the text ends with a line break a tag made */
+    int table = 0;       /* inside a table: a line end in the source is a space */
     for (const char *p = s; *p;) {
-        if (*p == '&') {
+        unsigned char c = (unsigned char)*p;
+        if (c == '&') {
             size_t n = reference(p, &out);
             if (n) {
                 p += n;
+                after_tag = 0;
                 continue;
             }
         } else if (strncmp(p, "<!--", 4) == 0) {
-            const char *end = strstr(p + 4, "-->");
+            /* a comment, also the empty ones <!--> and <!---> */
+            const char *end = p[4] == '>'                  ? p + 2
+                              : p[4] == '-' && p[5] == '>' ? p + 3
+                                                           : strstr(p + 4, "-->");
             if (!end)
                 break;
             p = end + 3;
             continue;
-        } else if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')) {
+        } else if (c == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')) {
             const char *gt = strchr(p, '>');
             if (gt) {
                 int closing = p[1] == '/';
                 const char *name = p + 1 + closing;
                 size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                         "0123456789");
-                if (breaks_line(name, n))
+                int cell = n == 2 && (strncasecmp(name, "td", 2) == 0 ||
+                                      strncasecmp(name, "th", 2) == 0);
+                if (n == 5 && strncasecmp(name, "table", 5) == 0)
+                    table += closing ? (table > 0 ? -1 : 0) : 1;
+                if (breaks_line(name, n)) {
                     line_break(&out);
-                else if (!closing && n == 2 &&
-                         (strncasecmp(name, "td", 2) == 0 || strncasecmp(name, "th", 2) == 0) &&
-                         out.len && !strchr(" \n", out.buf[out.len - 1]))
+                    after_tag = 1;
+                } else if (!closing && cell && out.len && !strchr(" \n", out.buf[out.len - 1])) {
                     sbuf_addc(&out, ' ');   /* table cells side by side */
+                }
                 p = gt + 1;
                 /* a script's or a style's content is not text */
                 if (!closing && ((n == 6 && strncasecmp(name, "script", 6) == 0) ||
@@ -180,21 +210,40 @@ char *html_to_text(const char *s)
                 continue;
             }
         }
-        if (*p == '\r') {   /* a line end written as CR LF, or CR alone */
-            p++;
-            if (*p != '\n')
-                line_break(&out);
+        if (c == '\r' || c == '\n') {
+            /* a line end written in the source (CR LF, LF or CR alone): a
+             * space inside a table, nothing beside a tag's break, else a
+             * line break (two make one blank line, no more) */
+            p += c == '\r' && p[1] == '\n' ? 2 : 1;
+            if (table) {
+                if (out.len && !strchr(" \n", out.buf[out.len - 1]))
+                    sbuf_addc(&out, ' ');
+            } else if (!after_tag) {
+                trim_end(&out);
+                if (out.len && !(out.len >= 2 && out.buf[out.len - 1] == '\n' &&
+                                 out.buf[out.len - 2] == '\n'))
+                    sbuf_addc(&out, '\n');
+            }
             continue;
         }
-        if (*p == '\n') {
-            p++;
-            line_break(&out);
+        if ((c == ' ' || c == '\t') && (!out.len || out.buf[out.len - 1] == '\n')) {
+            p++;   /* the indentation of a line of the source */
+            continue;
+        }
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            p++;   /* a control character is no text */
+            continue;
+        }
+        if (c == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f) {
+            p += 2;
             continue;
         }
         sbuf_addc(&out, *p++);
+        after_tag = 0;
     }
     /* no line break left at the end, nor spaces before one */
-    while (out.len && (out.buf[out.len - 1] == '\n' || out.buf[out.len - 1] == ' '))
+    while (out.len && (out.buf[out.len - 1] == '\n' || out.buf[out.len - 1] == ' ' ||
+                       out.buf[out.len - 1] == '\t'))
         out.buf[--out.len] = '\0';
     return sbuf_detach(&out);
 }

@@ -95,8 +95,19 @@ static void test_rich_text(void **state)
     check_text("<br>one<br>", "one");
     /* table cells side by side */
     check_text("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table>", "a b\nc");
-    /* a reference to a control character is no text */
+    /* a reference to a control character is no text, nor is one written */
     check_text("a&#27;[31mb&#1;c&#x9f;d", "a[31mbcd");
+    check_text("a\x1b[31mb<b>x</b>\xc2\x9b", "a[31mbx");
+    check_text("First line\rSecond line", "First line\nSecond line");
+    check_text("tab\there", "tab\there");
+    /* indented HTML: line ends and indentation of the source are no text */
+    check_text("<table>\n<tr>\n<td>a</td>\n<td>b</td>\n</tr>\n</table>", "a b");
+    check_text("<p>Hello</p> <p>World</p>", "Hello\nWorld");
+    check_text("<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>", "a\nb");
+    /* a blank line written in the source stays one, markup or not */
+    check_text("Para one\n\n\nPara two <b>x</b>", "Para one\n\nPara two x");
+    /* the empty comments */
+    check_text("a<!-->b<!--->c", "abc");
 }
 
 int main(void)
