@@ -181,7 +181,10 @@ static void session_labels(canvas *cv, const chart_client *ch, const axis *x, do
     unsigned char *on = xcalloc(ch->n ? ch->n : 1, 1);
     for (size_t i = 0; i < ch->n; i++)
         on[i] = every == 1 || ch->s[i].session % every == 0;
-    for (size_t i = 0; i < ch->n; i++) {
+    /* the latest and the first session first, then the others in order,
+     * so that both ends of the series are labelled where there is room */
+    for (size_t k = 0; k < ch->n; k++) {
+        size_t i = k == 0 ? ch->n - 1 : k == 1 ? 0 : k - 1;
         if (on[i])
             continue;
         double px = sess_x(x, ch->s[i].session);

@@ -404,13 +404,16 @@ static void report_row(void *st, const an_row *r)
         rp->date = xstrdup(v->date);
         rp->therapist = xstrdup(v->therapist ? v->therapist : "");
     }
-    if (r->role[ROLE_RUPTURE] == 1 && (!rp->rup.have || rp->rup.session != v->session))
-        keep_rupture(rp, r);
     arow_keep(&rp->pending, r, row_by(rp, r));
-    /* the session's rupture to carry forward: the first reported, or a
-     * later questionnaire's (another rater's, with --rater all) when that
-     * one is still open and the first is not */
     const arow *kept = &rp->pending.a[rp->pending.n - 1];
+    /* the latest rupture shown: the session's first reported, or a later
+     * questionnaire's of the session (another rater's, with --rater all)
+     * that is open where the first was resolved */
+    if (r->role[ROLE_RUPTURE] == 1 &&
+        (!rp->rup.have || rp->rup.session != v->session ||
+         (rp->rup.resolved == 1 && rupture_open(kept))))
+        keep_rupture(rp, r);
+    /* the session's rupture to carry forward, by the same rule */
     if (r->role[ROLE_RUPTURE] == 1 &&
         (!rp->pending_rup.have || (!rupture_open(&rp->pending_rup.row) && rupture_open(kept)))) {
         rp->pending_rup.have = 1;

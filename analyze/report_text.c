@@ -48,6 +48,7 @@ void wrap_text(const char *s, double width, double (*wfn)(const char *s, size_t 
             }
             /* a closing mark (，。」) stays with the character before it:
              * the cut goes back before the marks, keeping one character */
+            size_t most = cut;
             while (cut > first && cut < fit &&
                    util_closing_mark(s + cut, utf8_next(s, cut, fit) - cut)) {
                 size_t b = cut - 1;
@@ -55,6 +56,9 @@ void wrap_text(const char *s, double width, double (*wfn)(const char *s, size_t 
                     b--;
                 cut = b;
             }
+            /* marks all the way back: shortening the line gains nothing */
+            if (cut < fit && util_closing_mark(s + cut, utf8_next(s, cut, fit) - cut))
+                cut = most;
             fit = cut;
         }
         line(s, fit, lctx);

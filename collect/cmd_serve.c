@@ -24,6 +24,7 @@
 #define PER_ADDRESS 50         /* connections one address may hold at once, by default on
                                   an address other than loopback (on loopback every
                                   connection is a reverse proxy's); --per-address sets it */
+#define MAX_CONNECTIONS 1000  /* connections held at once, from all addresses */
 #define BUSY_WAIT_S 30         /* how long a save waits for a busy study ($ATTUNE_WAIT) */
 
 static void usage(void)
@@ -276,9 +277,9 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct serve_
         return cli_usage("serve", "'--tls-cert' and '--tls-key' go together");
     a->per = -1;
     if (a->per_address && (!util_parse_long(a->per_address, &a->per) || a->per < 0 ||
-                           a->per > 100000))
-        return cli_usage("serve", "'--per-address' takes a number of connections (0 for no "
-                         "limit), not '%s'", a->per_address);
+                           a->per > MAX_CONNECTIONS))
+        return cli_usage("serve", "'--per-address' takes a number of connections from 1 to "
+                         "%d, or 0 for no limit, not '%s'", MAX_CONNECTIONS, a->per_address);
     char *base = NULL, why[256];
     if (a->base && !serve_base_url(a->base, &base, why, sizeof why))
         return cli_usage("serve", "%s", why);
@@ -415,7 +416,7 @@ int cmd_serve(int argc, char **argv, const char *db)
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
-                               MHD_OPTION_CONNECTION_LIMIT, 1000u,
+                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
                                MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_END)
@@ -424,7 +425,7 @@ int cmd_serve(int argc, char **argv, const char *db)
                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
-                               MHD_OPTION_CONNECTION_LIMIT, 1000u,
+                               MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_END);
     if (!d) {
