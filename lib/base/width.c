@@ -2,6 +2,7 @@
 #define _GNU_SOURCE         /* newlocale, uselocale */
 #include "util.h"
 
+#include <langinfo.h>
 #include <locale.h>
 #include <pthread.h>
 #include <string.h>
@@ -12,10 +13,18 @@ static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
 
 static void utf8_open(void)
 {
-    /* C.UTF-8 where the C library has it built in, else a common one */
-    static const char *const names[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8" };
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && !utf8_loc; i++)
-        utf8_loc = newlocale(LC_CTYPE_MASK, names[i], (locale_t)0);
+    /* C.UTF-8 where the C library has it built in, else the user's own
+     * when it is UTF-8, else a common one */
+    utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (!utf8_loc) {
+        locale_t own = newlocale(LC_CTYPE_MASK, "", (locale_t)0);
+        if (own && strcmp(nl_langinfo_l(CODESET, own), "UTF-8") == 0)
+            utf8_loc = own;
+        else if (own)
+            freelocale(own);
+    }
+    if (!utf8_loc)
+        utf8_loc = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
 }
 
 /* The columns of the character of length len at s (wcwidth under a UTF-8
