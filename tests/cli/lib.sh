@@ -35,6 +35,16 @@ setup() {
   out=$("$@" 2>&1) || printf 'setup failed: %s\n%s\n' "$*" "$out"
 }
 
+# forms_study NAME: a new study NAME (use_store) with the shipped client and
+# therapist post-session forms
+forms_study() {
+  use_store "$1"
+  setup collect init
+  setup collect instrument add instruments/client_post_session.csv
+  setup collect instrument add instruments/therapist_post_session.csv
+}
+
+
 # fingerprint FILE: a checksum, to show a file was left as it was.
 fingerprint() {
   sha256sum "$1" | cut -c1-16

@@ -67,10 +67,7 @@ use_store attune.db
 run analyze report --rater all --client C02
 echo "# every rater's questionnaires, one session with two ruptures: the client's"
 echo "# resolved, the therapist's not; the therapist's stays in view after"
-use_store two_raters.db
-setup collect init
-setup collect instrument add instruments/client_post_session.csv
-setup collect instrument add instruments/therapist_post_session.csv
+forms_study two_raters.db
 { head -1 examples/sample/client_post_session.csv
   echo "R1,T01,1,2026-03-02,in-person,client,,4,4,4,4,4,4,,,,,1,1,0,0,0,0,,2,1,5,0,"
   echo "R1,T01,2,2026-03-09,in-person,client,,4,4,4,4,4,4,,,,,0,,,,,,,,,,,"; } >two_client.csv

@@ -78,10 +78,7 @@ run collect import client_post_session
 run collect import client_post_session $sample --force
 
 echo "# a second form into the sessions of the first, its rater codes left blank"
-use_store second.db
-setup collect init
-setup collect instrument add instruments/client_post_session.csv
-setup collect instrument add instruments/therapist_post_session.csv
+forms_study second.db
 setup collect import client_post_session examples/sample/client_post_session.csv
 awk -F, -v OFS=, 'NR > 1 { $7 = "" } { print }' examples/sample/therapist_post_session.csv >blank_codes.csv
 run collect import therapist_post_session blank_codes.csv
@@ -91,10 +88,7 @@ sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rat
   "SELECT rater, rater_code, count(*) FROM administrations GROUP BY rater, rater_code ORDER BY 1, 2 NULLS FIRST"
 echo "# a session left undated (and without modality) by one form takes the date"
 echo "# and modality a second form gives it; a date that differs is still refused"
-use_store undated.db
-setup collect init
-setup collect instrument add instruments/client_post_session.csv
-setup collect instrument add instruments/therapist_post_session.csv
+forms_study undated.db
 awk -F, -v OFS=, 'NR > 1 { $4 = ""; $5 = "" } { print }' examples/sample/client_post_session.csv >undated.csv
 setup collect import client_post_session undated.csv
 sql "SELECT count(*) FROM sessions WHERE date = '' AND modality IS NULL"
