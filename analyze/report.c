@@ -285,7 +285,11 @@ static void earlier_alert(const rthread *t, long at, alerts *to)
     sbuf_addf(&sb, "rupture reported at session %ld still not known to be resolved ",
               t->session);
     open_terms(&t->row, &sb);
-    sbuf_adds(&sb, ": no questionnaire since says it was");
+    long since = at - t->session;
+    if (since > 1)
+        sbuf_addf(&sb, ": no questionnaire of the %ld sessions since says it was", since);
+    else
+        sbuf_adds(&sb, ": no questionnaire of the session after it says it was");
     alerts_add(to, "earlier_unresolved_rupture", &sb);
 }
 
