@@ -234,10 +234,12 @@ int cli_default_rater_ok(store *s, const char *cmd, const char *instrument)
 {
     static const char *const others[] = { "therapist", "observer" };
     at_err err;
-    long by_client = 0, n[2] = { 0, 0 };
+    long n[2] = { 0, 0 };
+    int by_client = 0;
     admin_filter flt = { .instrument = instrument, .rater = "client" };
-    if (store_admin_count(s, &flt, &by_client, &err) != AT_OK || by_client)
+    if (store_admin_any(s, &flt, &by_client, &err) != AT_OK || by_client)
         return 1;   /* a reading that fails is no reason to refuse; the save says more */
+    /* counted only to say why the form is refused */
     for (int k = 0; k < 2; k++) {
         flt.rater = others[k];
         if (store_admin_count(s, &flt, &n[k], &err) != AT_OK)

@@ -325,6 +325,8 @@ typedef struct admin_view {
 
 /* How many administrations match (what store_admin_each would give). */
 at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err);
+/* Whether any administration matches: the first found ends the search. */
+at_status store_admin_any(store *s, const admin_filter *flt, int *any, at_err *err);
 
 /* Calls fn for each matching administration; a non-zero return stops. */
 at_status store_admin_each(store *s, const admin_filter *flt,

@@ -104,22 +104,38 @@ static void bind_filter(db_stmt *st, const admin_filter *flt)
     }
 }
 
-at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err)
+/* The one number of the statement admin_sql makes of head, flt and tail. */
+static at_status admin_number(store *s, const admin_filter *flt, const char *head,
+                              const char *tail, long *out, at_err *err)
 {
     static const admin_filter none = { 0 };
     db_stmt *st = NULL;
     sbuf q = SBUF_INIT;
-    *count = 0;
+    *out = 0;
     if (!flt)
         flt = &none;
-    admin_sql(&q, "SELECT count(*)", flt, "");
+    admin_sql(&q, head, flt, tail);
     at_status rc = store_prepare(s, q.buf, &st, err);
     if (rc == AT_OK) {
         bind_filter(st, flt);
-        rc = store_step_ints(s, st, count, 1, err);
+        rc = store_step_ints(s, st, out, 1, err);
     }
     db_finalize(st);
     sbuf_release(&q);
+    return rc;
+}
+
+at_status store_admin_count(store *s, const admin_filter *flt, long *count, at_err *err)
+{
+    return admin_number(s, flt, "SELECT count(*)", "", count, err);
+}
+
+at_status store_admin_any(store *s, const admin_filter *flt, int *any, at_err *err)
+{
+    long n = 0;
+    at_status rc = admin_number(s, flt, "SELECT count(*) FROM (SELECT 1", " LIMIT 1) AS one", &n,
+                                err);
+    *any = n > 0;
     return rc;
 }
 
