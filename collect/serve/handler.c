@@ -401,10 +401,7 @@ static void too_many(serve_response *rp, long retry, const serve_request *again)
 {
     reply(rp, 429);
     rp->retry_after = retry > 0 ? retry : 1;
-    if (again)
-        page_wait(&rp->body, again->fields, again->nfields);
-    else
-        page_wait(&rp->body, NULL, 0);
+    page_wait(&rp->body, again ? again->fields : NULL, again ? again->nfields : 0);
 }
 
 /* Looks a link up by the hash of its token (by_code 0) or access code (1)
@@ -523,22 +520,18 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
     rp->route = "other";
     int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
     int post = strcmp(rq->method, "POST") == 0;
-    /* the front page shows the access-code form, which posts to /code */
-    if (strcmp(rq->path, "/") == 0 && !get) {
-        rp->route = "/";
+    /* the stylesheet, and the front page (the access-code form, which posts
+     * to /code), take GET and HEAD alone */
+    int css = strcmp(rq->path, "/style.css") == 0;
+    if ((css || strcmp(rq->path, "/") == 0) && !get) {
+        rp->route = css ? "/style.css" : "/";
         reply(rp, 405);
         rp->allow = "GET, HEAD";
         page_note(&rp->body, "Not available", "This address takes only GET.");
         return;
     }
-    if (strcmp(rq->path, "/style.css") == 0) {
+    if (css) {
         rp->route = "/style.css";
-        if (!get) {
-            reply(rp, 405);
-            rp->allow = "GET, HEAD";
-            page_note(&rp->body, "Not available", "This address takes only GET.");
-            return;
-        }
         rp->status = 200;
         rp->type = "text/css; charset=utf-8";
         sbuf_adds(&rp->body, serve_style_css);

@@ -108,8 +108,8 @@ static int needs_work(const char *s)
     return 0;
 }
 
-/* Appends code point cp as UTF-8 (a code point that cannot be one, as
- * U+FFFD). */
+/* Appends code point cp as UTF-8: nothing for a control character, U+FFFD
+ * for a code point that cannot be one. */
 static void put_code_point(sbuf *out, unsigned long cp)
 {
     char b[4];
@@ -138,7 +138,8 @@ static size_t reference(const char *s, sbuf *out)
     if (s[1] == '#') {
         char *end = NULL;
         int hex = s[2] == 'x' || s[2] == 'X';
-        if (!isxdigit((unsigned char)s[hex ? 3 : 2]))
+        unsigned char first = (unsigned char)s[hex ? 3 : 2];
+        if (hex ? !isxdigit(first) : !isdigit(first))
             return 0;
         unsigned long cp = strtoul(s + (hex ? 3 : 2), &end, hex ? 16 : 10);
         if (end != semi)
