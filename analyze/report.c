@@ -28,7 +28,8 @@ typedef struct arows {
 } arows;
 
 /* The latest rupture the rater reported up to some session: the first
- * questionnaire of its session that reported it. */
+ * questionnaire of its session that reported it, or a later one of the
+ * session whose rupture is open where the first's is not. */
 typedef struct rthread {
     int have;
     long session;
@@ -410,19 +411,15 @@ static void report_row(void *st, const an_row *r)
     }
     arow_keep(&rp->pending, r, row_by(rp, r));
     const arow *kept = &rp->pending.a[rp->pending.n - 1];
-    /* the latest rupture shown: the session's first reported, or a later
-     * questionnaire's of the session (another rater's, with --rater all)
-     * that is open where the first was resolved */
-    if (r->role[ROLE_RUPTURE] == 1 &&
-        (!rp->rup.have || rp->rup.session != v->session ||
-         (rp->rup.resolved == 1 && rupture_open(kept))))
-        keep_rupture(rp, r);
-    /* the session's rupture to carry forward, by the same rule */
+    /* the session's rupture, carried forward and shown as the latest: the
+     * first reported, or a later questionnaire's of the session (another
+     * rater's, with --rater all) that is open where the first is not */
     if (r->role[ROLE_RUPTURE] == 1 &&
         (!rp->pending_rup.have || (!rupture_open(&rp->pending_rup.row) && rupture_open(kept)))) {
         rp->pending_rup.have = 1;
         rp->pending_rup.session = v->session;
         rp->pending_rup.row = *kept;
+        keep_rupture(rp, r);
     }
 }
 
