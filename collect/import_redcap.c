@@ -16,6 +16,7 @@
  * unticked checkbox option, which REDCap writes as 0 in every row, is none)
  * or a <form>_complete above 0, so the rows of events the form is not in,
  * and the rows that hold only other forms, are left alone. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,13 @@ typedef struct redcap_map {
     char *last_record, *last_event;
     long last_session;
     int order_bad;              /* reported once */
+    /* the form's rows of the record being read, for sessions numbered on
+     * through a record's events when the form repeats at more than one */
+    char *form_record, *form_event;
+    long form_base;             /* the sessions of the record's earlier events */
+    long form_max;              /* the record's highest session so far */
+    int form_repeated;          /* an instance row of the form was in the record */
+    sbuf spread;                /* the first such numbering, for the note */
 } redcap_map;
 
 /* "_arm_N" at the end of a unique event name, or "" for none. */
@@ -343,6 +351,28 @@ static void check_order(importer *im, long line, const csvrow *row, long session
     m->last_session = session;
 }
 
+/* Where the form's row of `event` in `record` starts counting: 0 for the
+ * first event of the form in the record, else the highest session its
+ * earlier events took (REDCap writes a record's rows together, its events
+ * in order, so a form repeating at two events gives its second event's
+ * instances the sessions after the first's). */
+static long form_base(redcap_map *m, const char *record, const char *event)
+{
+    if (!m->form_record || strcmp(m->form_record, record) != 0) {
+        free(m->form_record);
+        free(m->form_event);
+        m->form_record = xstrdup(record);
+        m->form_event = xstrdup(event);
+        m->form_base = m->form_max = 0;
+        m->form_repeated = 0;
+    } else if (strcmp(m->form_event, event) != 0) {
+        free(m->form_event);
+        m->form_event = xstrdup(event);
+        m->form_base = m->form_max;
+    }
+    return m->form_base;
+}
+
 int redcap_row(importer *im, const csvrow *row, csvrow *out)
 {
     redcap_map *m = im->rc;
@@ -365,21 +395,36 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
         return 0;                                 /* nothing of this form here */
 
     long session = im->opt_session ? im->opt_session : 1;
+    const char *record = m->record >= 0 ? import_trim(row->fields[m->record]) : "";
+    const char *event = m->event >= 0 ? import_trim(row->fields[m->event]) : "";
+    long base = form_base(m, record, event);
     if (*form || *inst) {      /* a repeating instrument's or event's instance */
-        if (!util_parse_long(inst, &session) || session < 1) {
+        long instance;
+        if (!util_parse_long(inst, &instance) || instance < 1 || instance > LONG_MAX - base) {
             import_problem(im, &im->reading, line, "redcap_repeat_instance",
                            "'%s' is not an instance number (1, 2, 3, ...)", inst);
             session = 0;
+        } else {
+            session = base + instance;
+            m->form_repeated = 1;
+            if (base && !m->spread.len)
+                sbuf_addf(&m->spread, "record '%s', %s instance %ld = session %ld", record,
+                          event, instance, session);
         }
     } else if (m->event >= 0) {
-        const char *event = import_trim(row->fields[m->event]);
         if (!*event) {
             import_problem(im, &im->reading, line, "redcap_event_name", "no event is given");
             session = 0;
+        } else if (m->form_repeated) {
+            /* an event after the record's instances of the form: the
+             * session after them */
+            session = base + 1;
         } else {
             session = event_session(im, line, event);
         }
     }
+    if (session > m->form_max)
+        m->form_max = session;
     if (*status && strcmp(status, "0") != 0 && strcmp(status, "1") != 0 &&
         strcmp(status, "2") != 0)
         import_problem(im, &im->reading, line, m->complete_col, "'%s' is not a form status "
@@ -423,6 +468,11 @@ void redcap_finish(importer *im)
     if (m->order.len)
         msgs_addf(&im->notes, "'%s': the events were taken as sessions in the order they first "
                   "appear (--events sets another): %s", im->path, sbuf_str(&m->order));
+    if (m->spread.len)
+        msgs_addf(&im->notes, "'%s': '%s' repeats at more than one event of a record, so its "
+                  "sessions were numbered on through each record's events in the order the "
+                  "file has them, the instances of an event after those of the events before "
+                  "it (%s)", im->path, im->in->name, sbuf_str(&m->spread));
     if (m->skipped && !m->labels)     /* labels are no columns of other forms */
         msgs_addf(&im->notes, "'%s': %zu column%s that %s not of '%s' (other forms) %s left "
                   "out: %s%s", im->path, m->skipped, m->skipped == 1 ? "" : "s",
@@ -438,6 +488,9 @@ void redcap_release(importer *im)
     strmap_release(&m->events, free);
     free(m->last_record);
     free(m->last_event);
+    free(m->form_record);
+    free(m->form_event);
+    sbuf_release(&m->spread);
     strmap_release(&m->arms, NULL);
     sbuf_release(&m->order);
     sbuf_release(&m->skipped_names);

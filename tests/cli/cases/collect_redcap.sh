@@ -156,6 +156,35 @@ sql "SELECT c.code, s.number FROM sessions s JOIN clients c ON c.id = s.client_i
 echo "# the same forms in a repeating event: each instance is a session"
 visits repeat_event.db $R/repeat_event_export.csv
 
+echo "# a repeating form at two events of a record, and once more at a later"
+echo "# event that does not repeat: the sessions go on through the record's"
+echo "# events (P01: phase 1 gives 1-2, phase 2's instances 1 and 3 are 3 and 5,"
+echo "# the follow-up 6); P02 has the form at phase 2 only, so 1-2"
+use_store spread.db
+setup collect init
+setup collect instrument add $R/repeat_dict.csv
+cat >spread.csv <<'CSV'
+record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,age,referral,intake_complete,weekly_date,clinician,bond,goal,score,rupture,kind___1,kind___2,what,weekly_complete
+P01,intake_arm_1,,,34,GP,2,,,,,,,,,,
+P01,phase1_arm_1,weekly,1,,,,2026-02-02,T07,4,5,4.5,0,0,0,,2
+P01,phase1_arm_1,weekly,2,,,,2026-02-09,T07,2,3,2.5,1,1,0,,2
+P01,phase2_arm_1,weekly,1,,,,2026-03-02,T07,4,4,4.0,0,0,0,,2
+P01,phase2_arm_1,weekly,3,,,,2026-03-16,T07,3,4,3.5,0,0,0,,2
+P01,followup_arm_1,,,,,,2026-06-01,T07,5,5,5.0,0,0,0,,2
+P02,intake_arm_1,,,41,self,2,,,,,,,,,,
+P02,phase2_arm_1,weekly,1,,,,2026-03-03,T07,3,3,3.0,0,0,0,,2
+P02,phase2_arm_1,weekly,2,,,,2026-03-10,T07,2,2,2.0,1,0,1,,2
+CSV
+run collect import weekly spread.csv --format redcap --therapist-field clinician \
+  --date-field weekly_date
+sql "SELECT c.code, s.number, s.date, r.value FROM administrations a
+     JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
+     JOIN responses r ON r.administration_id = a.id AND r.field = 'bond'
+     ORDER BY c.code, s.number"
+echo "# imported again with --replace: the same sessions, nothing changed"
+run collect import weekly spread.csv --format redcap --therapist-field clinician \
+  --date-field weekly_date --replace
+
 echo "== problems: named by file, line and column; nothing is kept"
 use_store attune.db
 before=$(store_fingerprint attune.db)
