@@ -120,17 +120,45 @@ static void put_code_point(sbuf *out, unsigned long cp)
     sbuf_add(out, b, (size_t)(utf8_put(b, cp) - b));
 }
 
-/* The character reference at s ("&amp;", "&#233;", "&#xE9;"), appended as
- * text; returns its length, 0 when s is not one this knows (the '&' is
+/* The names of HTML's references to U+00A0 to U+00FF, in that order. */
+static const char *const latin1[96] = {
+    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy",
+    "ordf", "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute",
+    "micro", "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34",
+    "iquest", "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil",
+    "Egrave", "Eacute", "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde",
+    "Ograve", "Oacute", "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute",
+    "Ucirc", "Uuml", "Yacute", "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml",
+    "aring", "aelig", "ccedil", "egrave", "eacute", "ecirc", "euml", "igrave", "iacute",
+    "icirc", "iuml", "eth", "ntilde", "ograve", "oacute", "ocirc", "otilde", "ouml", "divide",
+    "oslash", "ugrave", "uacute", "ucirc", "uuml", "yacute", "thorn", "yuml",
+};
+
+/* Other named references a rich-text editor writes: punctuation, the
+ * letters of Latin-9 beyond Latin-1, arrows and a few signs. */
+static const struct {
+    const char *name;
+    unsigned long cp;
+} named[] = {
+    { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' },
+    { "OElig", 0x152 }, { "oelig", 0x153 }, { "Scaron", 0x160 }, { "scaron", 0x161 },
+    { "Yuml", 0x178 }, { "fnof", 0x192 }, { "circ", 0x2c6 }, { "tilde", 0x2dc },
+    { "ensp", 0x2002 }, { "emsp", 0x2003 }, { "thinsp", 0x2009 }, { "ndash", 0x2013 },
+    { "mdash", 0x2014 }, { "lsquo", 0x2018 }, { "rsquo", 0x2019 }, { "sbquo", 0x201a },
+    { "ldquo", 0x201c }, { "rdquo", 0x201d }, { "bdquo", 0x201e }, { "dagger", 0x2020 },
+    { "Dagger", 0x2021 }, { "bull", 0x2022 }, { "hellip", 0x2026 }, { "permil", 0x2030 },
+    { "prime", 0x2032 }, { "Prime", 0x2033 }, { "lsaquo", 0x2039 }, { "rsaquo", 0x203a },
+    { "euro", 0x20ac }, { "trade", 0x2122 }, { "larr", 0x2190 }, { "uarr", 0x2191 },
+    { "rarr", 0x2192 }, { "darr", 0x2193 }, { "harr", 0x2194 }, { "minus", 0x2212 },
+    { "ne", 0x2260 }, { "le", 0x2264 }, { "ge", 0x2265 },
+};
+
+/* The character reference at s ("&amp;", "&eacute;", "&#233;", "&#xE9;"),
+ * appended as text (a no-break space as a space, a soft hyphen as
+ * nothing); returns its length, 0 when s is not one this knows (the '&' is
  * then text). */
 static size_t reference(const char *s, sbuf *out)
 {
-    static const struct { const char *name, *text; } named[] = {
-        { "amp", "&" }, { "lt", "<" }, { "gt", ">" }, { "quot", "\"" }, { "apos", "'" },
-        { "nbsp", " " }, { "ndash", "\xe2\x80\x93" }, { "mdash", "\xe2\x80\x94" },
-        { "hellip", "\xe2\x80\xa6" }, { "rsquo", "\xe2\x80\x99" }, { "lsquo", "\xe2\x80\x98" },
-        { "rdquo", "\xe2\x80\x9d" }, { "ldquo", "\xe2\x80\x9c" },
-    };
     const char *semi = strchr(s, ';');
     if (!semi || semi - s > 12)
         return 0;
@@ -147,12 +175,41 @@ static size_t reference(const char *s, sbuf *out)
         put_code_point(out, cp);
         return n + 2;
     }
-    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-        if (strlen(named[i].name) == n && strncmp(s + 1, named[i].name, n) == 0) {
-            sbuf_adds(out, named[i].text);
-            return n + 2;
+    unsigned long cp = 0;
+    for (size_t i = 0; i < sizeof latin1 / sizeof latin1[0] && !cp; i++)
+        if (strlen(latin1[i]) == n && strncmp(s + 1, latin1[i], n) == 0)
+            cp = 0xa0 + i;
+    for (size_t i = 0; i < sizeof named / sizeof named[0] && !cp; i++)
+        if (strlen(named[i].name) == n && strncmp(s + 1, named[i].name, n) == 0)
+            cp = named[i].cp;
+    if (!cp)
+        return 0;
+    if (cp == 0xa0)
+        sbuf_addc(out, ' ');
+    else if (cp != 0xad)
+        put_code_point(out, cp);
+    return n + 2;
+}
+
+/* The '>' that ends the tag at p, past any '>' inside a quoted attribute
+ * value (<span title="a > b">); NULL when the tag has no end.  A quote left
+ * open is taken as text of the tag, so the first '>' after it ends it. */
+static const char *tag_end(const char *p)
+{
+    for (const char *q = p + 1; *q; q++) {
+        if (*q == '>')
+            return q;
+        if (*q != '=')
+            continue;
+        q += strspn(q + 1, " \t\r\n");   /* name = "value" */
+        if (q[1] == '"' || q[1] == '\'') {
+            const char *close = strchr(q + 2, q[1]);
+            if (!close)
+                return strchr(q + 1, '>');
+            q = close;
         }
-    return 0;
+    }
+    return NULL;
 }
 
 char *html_to_text(const char *s)
@@ -183,7 +240,7 @@ char *html_to_text(const char *s)
             p = end + 3;
             continue;
         } else if (c == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')) {
-            const char *gt = strchr(p, '>');
+            const char *gt = tag_end(p);
             if (gt) {
                 int closing = p[1] == '/';
                 const char *name = p + 1 + closing;

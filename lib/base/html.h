@@ -13,7 +13,8 @@ void html_escape(sbuf *out, const char *s);
 /* The text of s, which may be rich text as REDCap's editor writes it
  * (<b>, <span style=...>, <p>, <br>, &amp;, &#233;): tags dropped, a line
  * break for <br> and the end of a paragraph, list item or heading, the
- * common character references decoded; a '<' that begins no tag ("score
+ * numeric character references and the named ones of Latin-1 letters and
+ * common punctuation decoded; a '<' that begins no tag ("score
  * < 3") and an '&' that begins no reference stay as they are.  A new
  * string (a copy of s when it holds neither '<' nor '&'); NULL gives "". */
 char *html_to_text(const char *s);

@@ -72,8 +72,13 @@ static void test_rich_text(void **state)
     check_text("<p>First</p><p>Second<br/>line</p>", "First\nSecond\nline");
     check_text("<ul><li>one</li><li>two</li></ul>", "one\ntwo");
     /* references decoded, numeric ones as UTF-8 */
-    check_text("caf&eacute;? caf&#233; caf&#xE9; &amp; &lt;b&gt; &quot;x&quot; a&nbsp;b",
-               "caf&eacute;? caf\xc3\xa9 caf\xc3\xa9 & <b> \"x\" a b");
+    check_text("caf&#233; caf&#xE9; &amp; &lt;b&gt; &quot;x&quot; a&nbsp;b",
+               "caf\xc3\xa9 caf\xc3\xa9 & <b> \"x\" a b");
+    /* named references to accented letters, as an editor writes them for
+     * a label in French, Spanish or German; a soft hyphen is no text */
+    check_text("caf&eacute; &Agrave; &ntilde; &szlig;&yuml; &euro;5 &ndash; &shy;x &Eacute",
+               "caf\xc3\xa9 \xc3\x80 \xc3\xb1 \xc3\x9f\xc3\xbf \xe2\x82\xac" "5 \xe2\x80\x93 x &Eacute");
+    check_text("&AElig;&aelig;&OElig;", "\xc3\x86\xc3\xa6\xc5\x92");
     check_text("&#0;x &#xD800; &#1114112;", "x \xef\xbf\xbd \xef\xbf\xbd");
     /* a '<' or '&' that begins no tag or reference is text */
     check_text("score < 3 & more <= 4, a <3", "score < 3 & more <= 4, a <3");
@@ -86,6 +91,12 @@ static void test_rich_text(void **state)
     /* comments, also with a '>' inside */
     check_text("a<!-- note -->b", "ab");
     check_text("a<!-- a > b -->c", "ac");
+    /* a '>' inside a quoted attribute value does not end the tag */
+    check_text("<span title=\"a > b\">heard</span>?", "heard?");
+    check_text("<span title = 'x>y' class=c>heard</span>", "heard");
+    check_text("<a href=x>y</a> 2 > 1", "y 2 > 1");
+    /* a quote never closed: the first '>' after it ends the tag */
+    check_text("<span title=\"open>heard</span>", "heard");
     /* a block begins a line whatever came before; line ends written in the
      * source beside a block's count once; no break at the start */
     check_text("Over the last week:<ul><li>sleep</li><li>mood</li></ul>",
