@@ -268,11 +268,14 @@ static void check_absent(size_t n, const char *const *names, const char *const *
     const char *first = NULL;
     size_t found = 0;
     int ident = 0;   /* one of them is an Identifier field */
+    int free_text = 0;   /* one of them is free-form text */
     for (size_t k = 0; k < im->nabsent; k++) {
         const char *name = im->in->cols[im->absent[k]].name;
+        const dict_field *f = &im->in->fields[im->in->cols[im->absent[k]].field];
         for (size_t i = 0; i < n; i++)
             if (values[i] && *values[i] && strcmp(names[i], name) == 0) {
-                ident |= im->in->fields[im->in->cols[im->absent[k]].field].identifier;
+                ident |= f->identifier;
+                free_text |= cli_free_text(f);
                 if (!first)
                     first = name;
                 if (found < 5)
@@ -283,17 +286,19 @@ static void check_absent(size_t n, const char *const *names, const char *const *
     }
     if (found > 5)
         sbuf_addf(&list, " and %zu more", found - 5);
+    /* why an export may have left them out, when it would have */
+    char hint[160] = "";
+    if (ident || free_text)
+        snprintf(hint, sizeof hint, " (an export leaves %s out unless %s is given)",
+                 ident ? "fields marked Identifier" : "free-form text",
+                 ident ? "--include-identifiers" : "--include-free-text");
     if (found)
         import_problem(im, &im->saving, a->line, first,
                        "session %ld of client '%s' has an answer to %s in the study, which "
-                       "--replace would blank: the file has no column for %s (an export "
-                       "leaves %s out unless %s is given); add the column%s, blank where an "
-                       "answer is to be cleared",
+                       "--replace would blank: the file has no column for %s%s; add the "
+                       "column%s, blank where an answer is to be cleared",
                        a->lv->session, a->lv->client, sbuf_str(&list),
-                       found == 1 ? "it" : "them",
-                       ident ? "fields marked Identifier" : "free-form text",
-                       ident ? "--include-identifiers" : "--include-free-text",
-                       found == 1 ? "" : "s");
+                       found == 1 ? "it" : "them", hint, found == 1 ? "" : "s");
     sbuf_release(&list);
 }
 

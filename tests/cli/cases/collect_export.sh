@@ -27,6 +27,18 @@ echo "mode $(stat -c %a demo.csv), $(wc -l <demo.csv) lines"
 run collect export export_demo -o no/such/dir/demo.csv
 ls no 2>&1 | sed 's/^/ls: /'
 
+# an export sent back with --replace: what it left out would be blanked, so
+# it is refused, with the option that keeps it named (the initials are an
+# Identifier field, the note free-form text); a column left out by hand
+# has no option to name
+setup collect export export_demo -o plain.csv
+run collect import export_demo plain.csv --replace
+setup collect export export_demo --include-free-text -o text.csv
+run collect import export_demo text.csv --replace
+setup collect export export_demo --include-identifiers -o all.csv
+cut -d, -f1-8,10- all.csv >nodate.csv
+run collect import export_demo nodate.csv --replace
+
 # a second version: its columns lead the wide layout; answers to the old
 # 'sleep' have no column there (long keeps each administration's version)
 setup collect instrument add data/export_demo_v2.csv
