@@ -55,6 +55,7 @@ typedef struct redcap_map {
     long form_base;             /* the sessions of the record's earlier events */
     long form_max;              /* the record's highest session so far */
     int form_repeated;          /* an instance row of the form was in the record */
+    int by_event;               /* a row of the form was numbered by its event */
     sbuf spread;                /* the first such numbering, for the note */
 } redcap_map;
 
@@ -421,6 +422,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
             session = base + 1;
         } else {
             session = event_session(im, line, event);
+            m->by_event = 1;
         }
     }
     if (session > m->form_max)
@@ -465,7 +467,7 @@ void redcap_finish(importer *im)
     redcap_map *m = im->rc;
     if (!m)
         return;
-    if (m->order.len)
+    if (m->order.len && m->by_event)
         msgs_addf(&im->notes, "'%s': the events were taken as sessions in the order they first "
                   "appear (--events sets another): %s", im->path, sbuf_str(&m->order));
     if (m->spread.len)
