@@ -156,6 +156,16 @@ static void tally_write(csvout *w, const char *level, const tally *t)
     kappa_result k;
     long pairs = t->both + t->client_only + t->therapist_only + t->neither;
     stats_kappa(t->both, t->client_only, t->therapist_only, t->neither, &k);   /* NaN when undefined */
+    /* One side gave the same answer in every pair (always the case with a
+     * single pair): observed agreement is then chance agreement whatever the
+     * other side said, so kappa is 0 by construction, and both large-sample
+     * variances are 0 by their formulas (or a rounding error away from it).
+     * An SE of 0 would say kappa is known exactly, and 0 / 0 is no test:
+     * the SEs, the test and the interval are left blank. */
+    long first_yes = t->both + t->client_only, other_yes = t->both + t->therapist_only;
+    if (pairs > 0 && (first_yes == 0 || first_yes == pairs || other_yes == 0 ||
+                      other_yes == pairs))
+        k.se = k.se0 = k.z = k.p = k.lo = k.hi = NAN;
     csvout_field(w, level);
     csvout_field(w, t->id);
     csvout_int(w, pairs);
@@ -234,11 +244,13 @@ const an_analysis an_agreement = {
         "notice the strains a supervisor sees?  kappa is Cohen's kappa; kappa_se its\n"
         "large-sample SE (Fleiss, Cohen & Everitt 1969), which gives the 95% interval\n"
         "kappa_ci_lower, kappa_ci_upper; kappa_se0 the SE under kappa = 0, which gives\n"
-        "kappa_z = kappa / kappa_se0 and its two-sided p value kappa_p.  alliance_r is\n"
-        "the Pearson correlation of the two alliance scores over sessions where both\n"
-        "have one.  One row per therapist (of the session), then level all.  --rater\n"
-        "does not apply: both sides are read; --instrument limits both sides to that\n"
-        "one instrument.\n"
+        "kappa_z = kappa / kappa_se0 and its two-sided p value kappa_p.  When one side\n"
+        "gave the same answer in every pair (as with a single pair), kappa is 0 by\n"
+        "construction and the SEs, the test and the interval are left blank.\n"
+        "alliance_r is the Pearson correlation of the two alliance scores over\n"
+        "sessions where both have one.  One row per therapist (of the session), then\n"
+        "level all.  --rater does not apply: both sides are read; --instrument limits\n"
+        "both sides to that one instrument.\n"
         "\n"
         "  --pair client,therapist|observer,therapist   the two sides (default client)\n"
         "\n"

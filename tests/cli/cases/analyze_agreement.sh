@@ -116,3 +116,21 @@ setup collect import therapist_post_session nocode_own.csv
 setup collect import co_rating nocode_co.csv
 run analyze agreement
 run analyze report --format csv --rater all
+
+# one side gives the same answer in every pair: T1 has a single pair (client
+# yes, therapist no), T2's therapist always says yes (2 of the client's 5),
+# T3's client always no (2 of the therapist's 5).  Observed agreement then
+# equals chance agreement whatever the other side said: kappa = 0 (po = pe),
+# and both large-sample variances are 0 by their formulas (psych's var.kappa
+# is 0, or a rounding error from it: 1.6e-16 for T3's table), so kappa_se,
+# kappa_se0, the test and the interval are blank, the same for every such
+# row.  By hand for all (2, 1, 5, 3 over 11 pairs): po = 5/11, pe = (3 x 7 +
+# 8 x 4) / 121 = 53/121, kappa = (55 - 53) / (121 - 53) = 1/34; its SEs and
+# the interval from psych::cohen.kappa and the margins (reference.R).
+use_store constant.db
+setup collect init
+setup collect instrument add data/analyze/psq_client.csv
+setup collect instrument add data/analyze/psq_therapist.csv
+setup collect import psq_client data/analyze/constant_client_answers.csv
+setup collect import psq_therapist data/analyze/constant_therapist_answers.csv
+vs agreement_constant.csv analyze agreement

@@ -252,6 +252,35 @@ ago <- rbind(do.call(rbind, lapply(split(mo, mo$therapist), function(d)
   agree(mo, "all", "all", "observer_only"))
 w(ago, "agreement_observer.csv")
 
+# ---- agreement where one side gave the same answer in every pair
+# (constant_client_answers.csv, constant_therapist_answers.csv): T1 one pair
+# (client yes, therapist no), T2 the therapist always yes, T3 the client
+# always no.  Observed agreement is then chance agreement whatever the other
+# side said, so kappa is 0, and psych's var.kappa and the null variance are
+# 0 (or a rounding error from it): analyze leaves the SEs, the test and the
+# interval of such a row blank, and so does this reference.  The all row
+# (2, 1, 5, 3 over 11 pairs) varies on both sides: kappa = (5/11 - 53/121) /
+# (1 - 53/121) = 1/34.
+kc <- read.csv(file.path(src, "constant_client_answers.csv"), na.strings = "")
+kt <- read.csv(file.path(src, "constant_therapist_answers.csv"), na.strings = "")
+kc$alliance <- rowMeans(cbind(kc$i1, kc$i2, kc$i3, 6 - kc$i4))
+kt$alliance <- rowMeans(cbind(kt$t1, kt$t2, kt$t3))
+mk <- merge(kc[, c("client", "session", "therapist", "rupture", "alliance")],
+            kt[, c("client", "session", "rupture", "alliance")],
+            by = c("client", "session"), suffixes = c(".c", ".t"))
+agree_const <- function(d, level, id) {
+  out <- agree(d, level, id)
+  yes_c <- out$both + out$client_only
+  yes_t <- out$both + out$therapist_only
+  if (yes_c %in% c(0, out$pairs) || yes_t %in% c(0, out$pairs))
+    out[, c("kappa_se", "kappa_se0", "kappa_z", "kappa_p", "kappa_ci_lower",
+            "kappa_ci_upper")] <- NA
+  out
+}
+agc <- rbind(do.call(rbind, lapply(split(mk, mk$therapist), function(d)
+  agree_const(d, "therapist", d$therapist[1]))), agree_const(mk, "all", "all"))
+w(agc, "agreement_constant.csv")
+
 # ---- trends of the training guide (analyze_training): a trainee's own and
 # a supervisor's questionnaires, one each per session, per week
 tt <- read.csv(file.path(src, "training_therapist_answers.csv"), na.strings = "")
