@@ -35,6 +35,9 @@ typedef struct grp {
     long sessions, questionnaires, rup_n, addr_n, res_n, ten_n, resol_n;
     double ruptures, addr, res, ten, resol;
     mixed_data *resol_d, *alli_d;
+    /* whether some client's resolution (alliance) values change between its
+     * sessions, and whether some client's x does (over the points with a value) */
+    int resol_varies, alli_varies, resol_x_varies, alli_x_varies;
     const char *instrument;
     int mixed;                  /* values of more than one instrument */
 } grp;
@@ -208,6 +211,25 @@ static void grp_add(grp *g, const tsess *s)
         g->instrument = s->instrument;
 }
 
+/* Notes in *varies whether the values y (of the points with an x) change
+ * within this client, and in *x_varies whether their x does. */
+static void within(const double *x, const double *y, size_t n, int *varies, int *x_varies)
+{
+    size_t first = n;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]) || isnan(y[i]))
+            continue;
+        if (first == n) {
+            first = i;
+            continue;
+        }
+        if (y[i] != y[first])
+            *varies = 1;
+        if (x[i] != x[first])
+            *x_varies = 1;
+    }
+}
+
 /* Adds the client's sessions that belong to group g (all of them when
  * which is NULL; else those whose therapist or cohort is g->id) as one
  * client of the group's slope models. */
@@ -226,6 +248,8 @@ static void grp_add_client(grp *g, trends *t, size_t (*which)(const tsess *), si
         ya[n] = mean_of(s->alli, s->alli_n);
         n++;
     }
+    within(x, yr, n, &g->resol_varies, &g->resol_x_varies);
+    within(x, ya, n, &g->alli_varies, &g->alli_x_varies);
     mixed_data_add(g->resol_d, 0, x, yr, n);
     mixed_data_add(g->alli_d, 0, x, ya, n);
     free(x);
@@ -255,9 +279,14 @@ static void row_name(const char *level, const char *id, sbuf *out)
 
 /* The slope and its SE: the client's own OLS line for one client, else the
  * random-intercept model's fixed slope; blank with fewer than 3 points or
- * x constant, and when the values come from several instruments. */
+ * x constant, and when the values come from several instruments.  When no
+ * client's value changes between its sessions while some client's x does,
+ * the slope within clients is 0 and fits every point exactly: the REML
+ * criterion then falls without bound as the residual variance goes to 0,
+ * and the model's slope and SE go to 0 and 0, which are written (as the OLS
+ * line of one such client has them) rather than where a minimizer stopped. */
 static void slope(trends *t, const grp *g, const char *level, const char *what,
-                  const mixed_data *d)
+                  const mixed_data *d, int varies, int x_varies)
 {
     double b = NAN, se = NAN;
     sbuf name = SBUF_INIT;
@@ -274,6 +303,9 @@ static void slope(trends *t, const grp *g, const char *level, const char *what,
         /* one point within clients beyond the slope, or none: the REML
          * criterion is flat in the clients' variance and the slope is not
          * determined */
+    } else if (!varies && x_varies) {
+        b = 0;
+        se = 0;
     } else {
         mixed_spec sp = { 0, 0, 1, MIXED_CENTER_NONE, 0 };
         mixed_result r;
@@ -305,8 +337,8 @@ static void grp_write(trends *t, const char *level, const grp *g)
     rate(w, g->res, g->res_n);
     csvout_num(w, mean_of(g->ten, g->ten_n));
     csvout_num(w, mean_of(g->resol, g->resol_n));
-    slope(t, g, level, "resolution", g->resol_d);
-    slope(t, g, level, "alliance", g->alli_d);
+    slope(t, g, level, "resolution", g->resol_d, g->resol_varies, g->resol_x_varies);
+    slope(t, g, level, "alliance", g->alli_d, g->alli_varies, g->alli_x_varies);
     csvout_int(w, g->questionnaires);
     csvout_end(w);
     t->rows++;
@@ -432,6 +464,8 @@ const an_analysis an_trends = {
         "                  3 points, x constant, fewer points than clients + 2 (the\n"
         "                  slope is then not determined), or values of several\n"
         "                  instruments (scales differ: give --instrument or one --rater).\n"
+        "                  0 with SE 0 when no client's value changes between its\n"
+        "                  sessions (the limit of the model's fit).\n"
         "x is the session number, or with --over week the session's date as days\n"
         "since 1970-01-01 / 7, so a slope is per week of calendar time and depends\n"
         "on no other client's dates; a training program follows each trainee\n"

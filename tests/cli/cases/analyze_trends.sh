@@ -62,3 +62,38 @@ setup collect import psq_therapist data/analyze/psq_therapist_answers.csv
 run analyze trends --rater all --by cohort
 # every rater and nothing in the selection: no word left out of the note
 run analyze trends --rater all --from 2030-01-01
+
+# alliance scores that never change within a client (a ceiling, say): T1's
+# clients F1 (3, 3, 3) and F2 (4, 4, 4); T2's F3 (5 five times) beside F4 and
+# F5 with one session each.  The slope within clients is 0 and fits every
+# point exactly, so the REML criterion of y ~ session + (1 | client) falls
+# without bound as the residual variance goes to 0, and the fixed slope and
+# its SE go to 0 and 0 (lme4 stops anywhere near there: -6e-16 with SE
+# 5.7e-09 for T2's data).  Both rows say 0 and 0, as the OLS line of one
+# such client does (lm: 0 and 0); no rupture, so the resolution slopes are
+# blank.
+use_store flat.db
+setup collect init
+setup collect therapist add T1 --cohort A
+setup collect therapist add T2 --cohort A
+setup collect instrument add data/analyze/psq_client.csv
+cat >flat.csv <<CSV
+client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+F1,T1,1,2026-03-02,,client,,3,3,3,3,,,0,,,,,,,
+F1,T1,2,2026-03-09,,client,,3,3,3,3,,,0,,,,,,,
+F1,T1,3,2026-03-16,,client,,3,3,3,3,,,0,,,,,,,
+F2,T1,1,2026-03-03,,client,,4,4,4,2,,,0,,,,,,,
+F2,T1,2,2026-03-10,,client,,4,4,4,2,,,0,,,,,,,
+F2,T1,3,2026-03-17,,client,,4,4,4,2,,,0,,,,,,,
+F3,T2,1,2026-03-04,,client,,5,5,5,1,,,0,,,,,,,
+F3,T2,2,2026-03-11,,client,,5,5,5,1,,,0,,,,,,,
+F3,T2,3,2026-03-18,,client,,5,5,5,1,,,0,,,,,,,
+F3,T2,4,2026-03-25,,client,,5,5,5,1,,,0,,,,,,,
+F3,T2,5,2026-04-01,,client,,5,5,5,1,,,0,,,,,,,
+F4,T2,1,2026-03-05,,client,,2,3,2,4,,,0,,,,,,,
+F5,T2,1,2026-03-06,,client,,4,3,4,3,,,0,,,,,,,
+CSV
+setup collect import psq_client flat.csv
+run analyze trends --client F1
+run analyze trends --by therapist
+run analyze trends --by cohort --over week
