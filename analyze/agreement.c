@@ -159,9 +159,9 @@ static void tally_write(csvout *w, const char *level, const tally *t)
     /* One side gave the same answer in every pair (always the case with a
      * single pair): observed agreement is then chance agreement whatever the
      * other side said, so kappa is 0 by construction, and both large-sample
-     * variances are 0 by their formulas (or a rounding error away from it).
-     * An SE of 0 would say kappa is known exactly, and 0 / 0 is no test:
-     * the SEs, the test and the interval are left blank. */
+     * variances are 0 by their formulas (or a rounding error away from it)
+     * because kappa cannot move, not because agreement was measured; and
+     * 0 / 0 is no test: the SEs, the test and the interval are left blank. */
     long first_yes = t->both + t->client_only, other_yes = t->both + t->therapist_only;
     if (pairs > 0 && (first_yes == 0 || first_yes == pairs || other_yes == 0 ||
                       other_yes == pairs))
