@@ -38,6 +38,9 @@ typedef struct grp {
     /* whether some client's resolution (alliance) values change between its
      * sessions, and whether some client's x does (over the points with a value) */
     int resol_varies, alli_varies, resol_x_varies, alli_x_varies;
+    /* the OLS line (slope, SE) of the first client with points, which is
+     * the slope of a group that has no other */
+    ols_result resol_ols, alli_ols;
     const char *instrument;
     int mixed;                  /* values of more than one instrument */
 } grp;
@@ -72,6 +75,8 @@ static void grp_init(grp *g, const char *id, const char *cohort)
     g->cohort = xstrdup(cohort ? cohort : "");
     g->resol_d = mixed_data_new();
     g->alli_d = mixed_data_new();
+    g->resol_ols.slope = g->resol_ols.slope_se = NAN;
+    g->alli_ols.slope = g->alli_ols.slope_se = NAN;
 }
 
 static grp *grp_find(grp **list, size_t *n, size_t *cap, const char *id, const char *cohort)
@@ -250,6 +255,12 @@ static void grp_add_client(grp *g, trends *t, size_t (*which)(const tsess *), si
     }
     within(x, yr, n, &g->resol_varies, &g->resol_x_varies);
     within(x, ya, n, &g->alli_varies, &g->alli_x_varies);
+    /* from the points themselves (GSL), not from the model's sums, whose
+     * SSE = Syy - b Sxy loses the digits of an SE near 0 */
+    if (mixed_data_nclients(g->resol_d) == 0)
+        stats_ols(x, yr, n, 3, &g->resol_ols);
+    if (mixed_data_nclients(g->alli_d) == 0)
+        stats_ols(x, ya, n, 3, &g->alli_ols);
     mixed_data_add(g->resol_d, 0, x, yr, n);
     mixed_data_add(g->alli_d, 0, x, ya, n);
     free(x);
@@ -286,7 +297,7 @@ static void row_name(const char *level, const char *id, sbuf *out)
  * and the model's slope and SE go to 0 and 0, which are written (as the OLS
  * line of one such client has them) rather than where a minimizer stopped. */
 static void slope(trends *t, const grp *g, const char *level, const char *what,
-                  const mixed_data *d, int varies, int x_varies)
+                  const mixed_data *d, const ols_result *ols, int varies, int x_varies)
 {
     double b = NAN, se = NAN;
     sbuf name = SBUF_INIT;
@@ -297,8 +308,11 @@ static void slope(trends *t, const grp *g, const char *level, const char *what,
                     "than one instrument, whose scales differ (first: the %s of %s); "
                     "give --instrument, or one --rater", what, name.buf);
         t->noted_mixed = 1;
-    } else if (mixed_data_nclients(d) <= 1 || mixed_data_nobs(d) < 3) {
-        mixed_data_ols(d, &b, &se);
+    } else if (mixed_data_nclients(d) == 1) {
+        b = ols->slope;
+        se = ols->slope_se;
+    } else if (mixed_data_nclients(d) == 0 || mixed_data_nobs(d) < 3) {
+        /* no points, or fewer than 3 */
     } else if (mixed_data_nobs(d) < mixed_data_nclients(d) + 2) {
         /* one point within clients beyond the slope, or none: the REML
          * criterion is flat in the clients' variance and the slope is not
@@ -337,8 +351,9 @@ static void grp_write(trends *t, const char *level, const grp *g)
     rate(w, g->res, g->res_n);
     csvout_num(w, mean_of(g->ten, g->ten_n));
     csvout_num(w, mean_of(g->resol, g->resol_n));
-    slope(t, g, level, "resolution", g->resol_d, g->resol_varies, g->resol_x_varies);
-    slope(t, g, level, "alliance", g->alli_d, g->alli_varies, g->alli_x_varies);
+    slope(t, g, level, "resolution", g->resol_d, &g->resol_ols, g->resol_varies,
+          g->resol_x_varies);
+    slope(t, g, level, "alliance", g->alli_d, &g->alli_ols, g->alli_varies, g->alli_x_varies);
     csvout_int(w, g->questionnaires);
     csvout_end(w);
     t->rows++;

@@ -97,3 +97,32 @@ setup collect import psq_client flat.csv
 run analyze trends --client F1
 run analyze trends --by therapist
 run analyze trends --by cohort --over week
+
+# alliance scores on an exact line: L1's sessions 1, 4, 5 score 2.25, 3,
+# 3.25 (means of 5 1 1 2, 5 2 1 4, 3 5 4 1 with i4 reversed).  By hand:
+# mean session 10/3, Sxx = 26/3, Sxy = 13/6, slope = 1/4, every residual 0,
+# so the SE is 0 (lm: 0.25 and 7.5e-17).  The client's row and its
+# therapist's (one client: the same line) agree with that to 1e-12
+# absolute, as trajectories does, rather than an SE of 5e-09 left by
+# subtracting two sums.
+use_store line.db
+setup collect init
+setup collect therapist add T1 --cohort A
+setup collect instrument add data/analyze/psq_client.csv
+cat >line.csv <<CSV
+client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+L1,T1,1,2026-03-02,,client,,5,1,1,4,,,0,,,,,,,
+L1,T1,4,2026-03-23,,client,,5,2,1,2,,,0,,,,,,,
+L1,T1,5,2026-03-30,,client,,3,5,4,5,,,0,,,,,,,
+CSV
+setup collect import psq_client line.csv
+cat >line_ref.csv <<CSV
+level,id,cohort,sessions,ruptures,rupture_rate,addressed_rate,resolved_rate,mean_tension,mean_resolution,resolution_slope,resolution_slope_se,alliance_slope,alliance_slope_se,questionnaires
+client,L1,A,3,0,0,,,,,,,0.25,0,3
+therapist,T1,A,3,0,0,,,,,,,0.25,0,3
+CSV
+analyze trends >t1.csv
+analyze trends --by therapist >t2.csv
+(cat t1.csv; tail -n +2 t2.csv) >line_out.csv
+awk -v tol=1e-9 -f data/analyze/compare.awk line_ref.csv line_out.csv
+run analyze trajectories
