@@ -71,33 +71,6 @@ size_t mixed_data_nclients(const mixed_data *d)
     return d ? d->n : 0;
 }
 
-int mixed_data_ols(const mixed_data *d, double *slope, double *slope_se)
-{
-    *slope = *slope_se = NAN;
-    if (!d || d->nobs < 3)
-        return -1;
-    double N = (double)d->nobs, xm = 0, ym = 0, sxx = 0, sxy = 0, syy = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        xm += d->c[i].n * d->c[i].mx;
-        ym += d->c[i].n * d->c[i].my;
-    }
-    xm /= N;
-    ym /= N;
-    for (size_t i = 0; i < d->n; i++) {
-        const cstat *c = &d->c[i];
-        double dx = c->mx - xm, dy = c->my - ym;
-        sxx += c->sxx + c->n * dx * dx;
-        sxy += c->sxy + c->n * dx * dy;
-        syy += c->syy + c->n * dy * dy;
-    }
-    if (!(sxx > 0))
-        return -1;
-    double b = sxy / sxx, sse = fmax(syy - b * sxy, 0);
-    *slope = b;
-    *slope_se = sqrt(sse / (N - 2) / sxx);
-    return 0;
-}
-
 /* The client factor Lambda_c (lower triangular, row-major q x q) and the
  * therapist factor g from theta; diagonal entries are taken by absolute
  * value, which leaves Lambda Lambda' unchanged up to the sign of the

@@ -57,11 +57,6 @@ long mixed_data_add(mixed_data *d, size_t therapist, const double *x, const doub
                     size_t n);
 size_t mixed_data_nobs(const mixed_data *d);
 size_t mixed_data_nclients(const mixed_data *d);
-/* The ordinary least squares line of y on x over every observation, the
- * clients pooled (for one client, its own line), from the same sums:
- * slope_se = sqrt(SSE / (n - 2) / Sxx).  Returns 0, or -1 (NaN out) with
- * fewer than 3 observations or x constant. */
-int mixed_data_ols(const mixed_data *d, double *slope, double *slope_se);
 
 typedef struct mixed_result {
     size_t nobs, nclients, ntherapists;
