@@ -374,6 +374,33 @@ static void group_designs(fitwork *w)
     free(sorted);
 }
 
+/* The minimum of the criterion from th, left in th: the simplex finds the
+ * basin, Newton steps go the last digits; when they cannot (the Hessian
+ * not positive definite there), a finer simplex from where it stopped, and
+ * Newton again.  *ok: the simplex converged; *gmax: lme4's gradient
+ * measure there. */
+static double minimize(fitwork *w, double *th, int *ok, double *gmax)
+{
+    int fixed[4];
+    double f = INFINITY, gr[4], H[16];
+    *ok = mixed_simplex(w, th, 0.25, 1e-3);
+    *gmax = INFINITY;
+    for (int round = 0; round < 2; round++) {
+        if (round)
+            *ok = mixed_simplex(w, th, 0.01, 1e-6);
+        mixed_polish(w, th, fixed);
+        for (size_t i = 0; i < w->ntheta; i++)
+            if (mixed_is_diag(w, i))
+                th[i] = fabs(th[i]);
+        f = mixed_criterion(w, th);
+        mixed_derivs(w, th, fixed, f, gr, H);
+        *gmax = mixed_gradient_measure(H, gr, w->ntheta);
+        if (*gmax < 1e-4)
+            break;
+    }
+    return f;
+}
+
 at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
                     mixed_result *out, at_err *err)
 {
@@ -432,24 +459,23 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
     double th[4] = { 1, 0, 1, 1 };
     if (!sp->random_slope)
         th[1] = 1;
-    /* The simplex finds the basin, Newton steps go the last digits; when
-     * they cannot (the Hessian not positive definite there), a finer
-     * simplex from where it stopped, and Newton again. */
-    int ok = mixed_simplex(&w, th, 0.25, 1e-3);
-    int fixed[4];
-    double f, gr[4], H[16], gmax = INFINITY;
-    for (int round = 0; round < 2; round++) {
-        if (round)
-            ok = mixed_simplex(&w, th, 0.01, 1e-6);
-        f = mixed_polish(&w, th, fixed);
-        for (size_t i = 0; i < w.ntheta; i++)
-            if (mixed_is_diag(&w, i))
-                th[i] = fabs(th[i]);
-        f = mixed_criterion(&w, th);
-        mixed_derivs(&w, th, fixed, f, gr, H);
-        gmax = mixed_gradient_measure(H, gr, w.ntheta);
-        if (gmax < 1e-4)
-            break;
+    double gmax;
+    int ok;
+    double f = minimize(&w, th, &ok, &gmax);
+    /* The criterion may have more than one minimum (few clients, few
+     * sessions): where a point of a coarse grid lies below the one found,
+     * the search goes again from there, and the lower minimum is kept. */
+    double other[4];
+    if (mixed_scan(&w, other) < f - 1e-9 * fmax(1, fabs(f))) {
+        double ogmax;
+        int ook;
+        double of = minimize(&w, other, &ook, &ogmax);
+        if (of < f) {
+            f = of;
+            ok = ook;
+            gmax = ogmax;
+            memcpy(th, other, sizeof th);
+        }
     }
     f = mixed_criterion(&w, th);      /* leaves beta and the pivots at the optimum */
 

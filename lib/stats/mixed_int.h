@@ -66,5 +66,10 @@ void mixed_derivs(fitwork *w, const double *th, const int *fixed, double f0, dou
                   double *H);
 /* lme4's convergence measure from the gradient and Hessian. */
 double mixed_gradient_measure(const double *H, const double *gr, size_t p);
+/* The criterion on a coarse grid of theta (diagonal entries from 0 to
+ * 100, spaced by ratios, and off-diagonal ones of either sign), for a
+ * basin the search from lme4's start did not reach: the lowest point's
+ * criterion, its theta in th. */
+double mixed_scan(fitwork *w, double *th);
 
 #endif

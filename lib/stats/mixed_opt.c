@@ -211,3 +211,48 @@ double mixed_polish(fitwork *w, double *th, int *fixed)
     }
     return f;
 }
+
+double mixed_scan(fitwork *w, double *th)
+{
+    /* finer where there is one parameter, coarser where the grid has
+     * three or four dimensions */
+    static const double diag1[] = { 0,   0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1,
+                                    1.5, 2,    3,    4,    6,   8,   12,   20,  40,   100 };
+    static const double diag2[] = { 0, 0.03, 0.1, 0.3, 1, 2, 4, 10, 30 };
+    static const double diag3[] = { 0.05, 0.3, 1.5, 8 };
+    static const double off[] = { -1, -0.1, 0, 0.1, 1 };
+    const double *vals[4];
+    size_t nvals[4], idx[4] = { 0, 0, 0, 0 };
+    for (size_t i = 0; i < w->ntheta; i++) {
+        if (!mixed_is_diag(w, i)) {
+            vals[i] = off;
+            nvals[i] = sizeof off / sizeof off[0];
+        } else if (w->ntheta == 1) {
+            vals[i] = diag1;
+            nvals[i] = sizeof diag1 / sizeof diag1[0];
+        } else if (w->ntheta == 2) {
+            vals[i] = diag2;
+            nvals[i] = sizeof diag2 / sizeof diag2[0];
+        } else {
+            vals[i] = diag3;
+            nvals[i] = sizeof diag3 / sizeof diag3[0];
+        }
+    }
+    double best = INFINITY;
+    for (;;) {
+        double t[4];
+        for (size_t i = 0; i < w->ntheta; i++)
+            t[i] = vals[i][idx[i]];
+        double f = mixed_criterion(w, t);
+        if (f < best) {
+            best = f;
+            memcpy(th, t, w->ntheta * sizeof *t);
+        }
+        size_t i = 0;   /* the next point, the first index turning fastest */
+        while (i < w->ntheta && ++idx[i] == nvals[i])
+            idx[i++] = 0;
+        if (i == w->ntheta)
+            break;
+    }
+    return best;
+}

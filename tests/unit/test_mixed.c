@@ -264,6 +264,37 @@ static void test_not_converged(void **state)
     mixed_data_free(d);
 }
 
+/* A criterion with two minima: three clients, five scores
+ * (y ~ x + (1 | client), REML).  From lme4's start theta = 1 the nearer
+ * minimum is at theta near 1 (REMLcrit 14.3296 there); the lower one, which
+ * lme4 1.1-31 finds (bobyqa, rhoend 1e-12), is at theta 4.0946:
+ *   fixef 2.448756331068046, 0.276130779938303
+ *   SE    1.47443843544294,  0.20107186423070
+ *   REMLcrit 14.2415432237098 */
+static void test_two_minima(void **state)
+{
+    (void)state;
+    const double x[3][2] = { { 1 }, { 6, 7 }, { 4, 7 } };
+    const double y[3][2] = { { 5 }, { 3, 4 }, { 2, 3 } };
+    const size_t n[3] = { 1, 2, 2 };
+    mixed_data *d = mixed_data_new();
+    for (size_t c = 0; c < 3; c++)
+        assert_int_equal(mixed_data_add(d, 0, x[c], y[c], n[c]), (long)c);
+    mixed_spec sp = { 0, 0, 1, MIXED_CENTER_NONE, 0 };
+    mixed_result r;
+    at_err err;
+    assert_int_equal(mixed_fit(d, &sp, 0, &r, &err), AT_OK);
+    check_close(r.criterion, 14.2415432237098, 1e-9);
+    check_close(r.theta[0], 4.09460021407889, 1e-5);
+    check_close(r.beta[0], 2.448756331068046, 1e-6);
+    check_close(r.beta[1], 0.276130779938303, 1e-6);
+    check_close(r.beta_se[0], 1.47443843544294, 1e-6);
+    check_close(r.beta_se[1], 0.20107186423070, 1e-6);
+    assert_true(r.converged);
+    mixed_result_release(&r);
+    mixed_data_free(d);
+}
+
 /* Models that cannot be fitted say why. */
 static void test_refusals(void **state)
 {
@@ -312,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_fit),
         cmocka_unit_test(test_singular_on_bound),
         cmocka_unit_test(test_not_converged),
+        cmocka_unit_test(test_two_minima),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
