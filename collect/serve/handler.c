@@ -254,6 +254,36 @@ static at_status save(serve_app *app, serve_conn *sc, const link *l, const dict_
     return rc;
 }
 
+/* The review's number (1-based, as flow_change takes it) of the first
+ * shown question that needs an answer and has none, or 0.  The review can
+ * hold one: a question that a changed answer newly shows and that Back
+ * left behind on the way to the review, or a required answer cleared
+ * before Back.  A save is refused then, as 'collect run' refuses it. */
+static size_t first_missing(const flow *fl)
+{
+    const dict_instrument *in = flow_instrument(fl);
+    size_t n = flow_review_list(fl, NULL, 0), k = 0;
+    size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+    flow_review_list(fl, idx, n);
+    for (size_t i = 0; i < n && !k; i++)
+        if (in->fields[idx[i]].required && !flow_answered(fl, idx[i]))
+            k = i + 1;
+    free(idx);
+    return k;
+}
+
+/* Keeps the answers and the place of fl in link l. */
+static at_status keep(serve_conn *sc, const link *l, const dict_instrument *in, const flow *fl,
+                      at_err *err)
+{
+    const char **vals = kept_values(in, fl);
+    char *state = flow_state_write(fl);
+    at_status rc = store_invite_progress(sc->s, l->id, vals, in->ncols, state, err);
+    free(state);
+    free(vals);
+    return rc;
+}
+
 /* The flow of link l at the screen kept for it. */
 static flow *link_flow(const link *l, const dict_instrument *in)
 {
@@ -328,6 +358,29 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         flow_free(fl);
         return;
     }
+    size_t missing = strcmp(action, "save") == 0 && flow_where(fl) == FLOW_REVIEW
+                         ? first_missing(fl) : 0;
+    if (missing) {
+        /* not saved: the question that needs its answer, kept as the
+         * screen the link is at, with why */
+        flow_change(fl, missing);
+        at_status rc = keep(sc, l, in, fl, &err);
+        if (rc == AT_EEXIST) {
+            closed(rp, l, in, answered_now(sc, hash, by_code));
+        } else if (rc != AT_OK) {
+            flow_free(fl);
+            fl = link_flow(l, in);
+            pf.error = "Your answers could not be saved just now. Nothing is lost: please "
+                       "press Save again in a moment.";
+            render(rp, fl, &pf, 503);
+        } else {
+            pf.error = "this question needs an answer before your answers can be saved";
+            pf.refused = 1;
+            render(rp, fl, &pf, 200);
+        }
+        flow_free(fl);
+        return;
+    }
     if (strcmp(action, "save") == 0 && flow_where(fl) == FLOW_REVIEW) {
         at_status rc = save(app, sc, l, in, fl, &err);
         if (rc == AT_EEXIST) {
@@ -363,11 +416,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         flow_free(fl);
         return;
     }
-    const char **vals = kept_values(in, fl);
-    char *state = flow_state_write(fl);
-    at_status rc = store_invite_progress(sc->s, l->id, vals, in->ncols, state, &err);
-    free(state);
-    free(vals);
+    at_status rc = keep(sc, l, in, fl, &err);
     if (rc == AT_EEXIST) {
         /* saved meanwhile (from another tab), revoked or expired */
         closed(rp, l, in, answered_now(sc, hash, by_code));

@@ -586,6 +586,42 @@ req GET "$hl"; hasnt '<script'; hasnt "</label><script"; hasnt "&lt;/label&gt;";
 has ">note<"; hasnt "&lt;b&gt;"
 serve_stop
 ok "a hostile dictionary's rich text is shown as its text, never as markup"
+
+# ---- a required question the review holds without its answer ----------------------------
+# a changed answer shows a required question, and Back twice leads from it
+# to the review (as a browser can): Save is refused there and goes to it,
+# as run refuses it; answered, the review saves
+cat >"$W/req.csv" <<'CSV'
+"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"
+record_id,req,,text,Record,,,,,,,,,,,,,
+strain,req,,yesno,"Was there a strain?",,,,,,,,y,,,,,
+what,req,,text,"What was it?",,,,,,,"[strain] = '1'",y,,,,,
+CSV
+collect instrument add "$W/req.csv" >/dev/null || fail "add req"
+rl=$(invite_link req C09)
+rid=$(dbq "SELECT max(id) FROM invitations")
+serve_start
+step "$rl" next strain=0
+req GET "$rl"; has '<h1>Your answers</h1>'
+at=$(stamp); post "$rl" "at=$at" action=change-1; expect 303
+step "$rl" next strain=1
+req GET "$rl"; has 'What was it?'
+step "$rl" back; step "$rl" back strain=1
+req GET "$rl"; has '<h1>Your answers</h1>'; has 'No answer'
+step "$rl" save; expect 200 "a save with a required answer missing"
+has 'What was it?'; has 'role="alert"'; has 'needs an answer'; has 'aria-invalid="true"'
+[ "$(dbq "SELECT state FROM invitations WHERE id = $rid")" = started ] || fail "a save with a required answer missing closed the link"
+[ "$(dbq "SELECT count(*) FROM invitations WHERE id = $rid AND administration_id IS NOT NULL")" = 0 ] ||
+  fail "a save with a required answer missing was stored"
+req GET "$rl"; has 'What was it?'      # the link is kept at that question
+step "$rl" next "what=a clash"
+req GET "$rl"
+for _ in 1 2 3; do grep -qF "<h1>Your answers</h1>" "$W/b" && break; step "$rl" next strain=1; req GET "$rl"; done
+has '<h1>Your answers</h1>'; has 'a clash'
+step "$rl" save; expect 303
+[ "$(dbq "SELECT state FROM invitations WHERE id = $rid")" = answered ] || fail "the answered form was not saved"
+serve_stop
+ok "a save with a required question unanswered goes to that question and stores nothing"
 # ---- a request under way when SIGTERM comes is answered first ---------------------------
 link6=$(invite_link client_post_session C02 --session 7)
 id6=$(dbq "SELECT max(id) FROM invitations")
