@@ -3,7 +3,8 @@
  *   GET  /s/TOKEN   the screen the link is at (a question or the review)
  *   POST /s/TOKEN   a move (next, back, skip, change-K, save); a browser is
  *                   then sent to GET the same URL (303), another client gets
- *                   the next screen at once
+ *                   the next screen at once; a save is answered with the
+ *                   thank-you page at once (200)
  *   GET  /code, /   the access-code form
  *   POST /code      the code (and, from then on, the moves: the code rides
  *                   along in the form, never in a URL)
@@ -397,10 +398,12 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
             pf.error = "Your answers could not be saved just now. Nothing is lost: please "
                        "press Save again in a moment.";
             render(rp, fl, &pf, 503);
-        } else if (rq->browser && !code) {
-            reply(rp, 303);
-            snprintf(rp->location, sizeof rp->location, "%s", self);
         } else {
+            /* the thank-you page at once, a browser's too (not 303): its
+             * closing text is the one the answers show (a form may say
+             * something else to one who reported a strain), and they are
+             * the link's no longer, so the link's address shows only the
+             * closing that needs no answer from now on */
             render(rp, fl, &pf, 200);
         }
         flow_free(fl);
