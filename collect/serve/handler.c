@@ -351,10 +351,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     }
     /* a form sent from another screen than the one the flow is at (sent
      * twice, or from a page left open elsewhere) does not move it */
-    char stamp[24];
-    page_stamp(fl, stamp);
-    const char *at = field_of(rq, "at");
-    if (at && strcmp(at, stamp) != 0) {
+    if (!page_stamp_fits(fl, field_of(rq, "at"))) {
         render(rp, fl, &pf, 200);
         flow_free(fl);
         return;

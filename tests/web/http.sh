@@ -327,6 +327,7 @@ walk_to_review() {   # walk_to_review PATH: every question answered, at the revi
 }
 link5=$(invite_link client_post_session C08)
 walk_to_review "$link5"
+# (the bare stamp "r" of a script that does not read the review's own)
 collect serve --listen 127.0.0.1:0 2>"$W/serve2.log" & pid2=$!
 for _ in $(seq 400); do grep -q '^listening on ' "$W/serve2.log" && break; sleep 0.05; done
 base2=$(sed -n '1s/^listening on //p' "$W/serve2.log")
@@ -343,6 +344,27 @@ codes=$(cat "$W"/save.* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
   fail "not one administration from six saves"
 kill -TERM $pid2; wait $pid2; [ $? = 0 ] || fail "the second server's exit"
 ok "six saves of one link at once through two servers store one administration ($codes)"
+
+# ---- a review left open in another tab -------------------------------------------------
+# its answers changed since in this tab (the strain questions added): its
+# Change and its Save act on no answers it did not show, and the review as
+# it is now comes back instead
+linkt=$(invite_link client_post_session C02 --session 8)
+walk_to_review "$linkt"; old=$(stamp)
+grep -qF 'value="change-8"' "$W/b" || fail "no eighth answer on the review"
+at=$(stamp); post "$linkt" "at=$at" action=change-7
+step "$linkt" next rupture=1
+for kv in rupture_kind___1=1 tension=2 addressed=1 resolution=3 followup=0; do step "$linkt" next "$kv"; done
+req GET "$linkt"; has '<h1>Your answers</h1>'; has 'value="change-13"'
+[ "$(stamp)" != "$old" ] || fail "the review's stamp did not change with its answers"
+post "$linkt" "at=$old" action=change-8; expect 200 "Change from a review left open"
+has '<h1>Your answers</h1>'; hasnt 'name="rupture_kind___1"'
+post "$linkt" "at=$old" action=save; expect 200 "Save from a review left open"
+has '<h1>Your answers</h1>'; has 'How strong was it?'
+[ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C02' AND s.number = 8")" = started ] ||
+  fail "a review left open in another tab saved"
+at=$(stamp); post "$linkt" "at=$at" action=save; expect 200 "Save from the review as it is"; has '<h1>All done</h1>'
+ok "a review left open in another tab, its answers changed since: its Change and Save show the review as it is now"
 
 # ---- the log of the first server ----------------------------------------------------
 serve_stop
@@ -493,10 +515,10 @@ if [ -z "$WEB_PG" ]; then
   # it, the other then finds it answered, and is thanked all the same
   linkd=$(invite_link client_post_session C06 --session 14)
   serve_start
-  walk_to_review "$linkd"
+  walk_to_review "$linkd"; rs=$(stamp)
   study_hold
-  sent_held tap1 'at=r&action=save' "$linkd"; tap1=$HELD
-  sent_held tap2 'at=r&action=save' "$linkd"; tap2=$HELD
+  sent_held tap1 "at=$rs&action=save" "$linkd"; tap1=$HELD
+  sent_held tap2 "at=$rs&action=save" "$linkd"; tap2=$HELD
   sleep 0.5
   study_go
   wait $tap1 $tap2
@@ -515,9 +537,9 @@ if [ -z "$WEB_PG" ]; then
     end=${end_form%%:*} action=${end_form#*:}
     linke=$(invite_link client_post_session C06 --session $n); n=$((n + 1))
     ide=$(dbq "SELECT max(id) FROM invitations")
-    walk_to_review "$linke"
+    walk_to_review "$linke"; rs=$(stamp)
     study_hold
-    sent_held late "at=r&action=$action" "$linke"
+    sent_held late "at=$rs&action=$action" "$linke"
     sleep 0.5
     study_go "UPDATE invitations SET state = '$end', answers = '[]', flow_state = NULL WHERE id = $ide;"
     wait $HELD
@@ -642,7 +664,7 @@ req GET "$bl"; expect 410; has '<h1>All done</h1>'; hasnt 'telling us'; hasnt 'g
 bcode=$(collect invite bye --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 post /code "code=$bcode" action=open; at=$(stamp)
 post /code "code=$bcode" "at=$at" action=next strain=0
-post /code "code=$bcode" at=r action=save; expect 200 "a save through the code"
+at=$(stamp); post /code "code=$bcode" "at=$at" action=save; expect 200 "a save through the code"
 has 'Thank you, glad it went well.'; hasnt 'telling us'
 serve_stop
 ok "the save shows the closing text its answers choose, by the link as by the code; the link later shows none of it"
