@@ -396,11 +396,10 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
                        "press Save again in a moment.";
             render(rp, fl, &pf, 503);
         } else {
-            /* the thank-you page at once, a browser's too (not 303): its
-             * closing text is the one the answers show (a form may say
-             * something else to one who reported a strain), and they are
-             * the link's no longer, so the link's address shows only the
-             * closing that needs no answer from now on */
+            /* the thank-you page at once, a browser's too (no 303): its
+             * closing text is the one these answers choose (a form may say
+             * something else to one who reported a strain), which the
+             * link's address, holding no answers once saved, cannot show */
             render(rp, fl, &pf, 200);
         }
         flow_free(fl);
