@@ -26,6 +26,9 @@
                                   connection is a reverse proxy's); --per-address sets it */
 #define MAX_CONNECTIONS 1000  /* connections held at once, from all addresses */
 #define BUSY_WAIT_S 30         /* how long a save waits for a busy study ($ATTUNE_WAIT) */
+#define BODY_CUT (16 * SERVE_MAX_BODY) /* a body sent without a length is read no further than
+                                  this: its 413 can only follow its end, which a sender may
+                                  put off for ever, so past this it is dropped unanswered */
 
 static void usage(void)
 {
@@ -200,6 +203,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         c->body += *upload_data_size;
         if (c->body > SERVE_MAX_BODY)
             c->too_big = 1;
+        /* libmicrohttpd takes a reply only before the body or after its
+         * end: a body past the limit is counted, not kept, until it ends
+         * (413), or until it passes BODY_CUT, when the connection is
+         * closed */
+        if (c->body > BODY_CUT)
+            return MHD_NO;
         if (!c->too_big && !c->unread && c->pp &&
             MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES)
             c->unread = 1;

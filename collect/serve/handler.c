@@ -3,7 +3,8 @@
  *   GET  /s/TOKEN   the screen the link is at (a question or the review)
  *   POST /s/TOKEN   a move (next, back, skip, change-K, save); a browser is
  *                   then sent to GET the same URL (303), another client gets
- *                   the next screen at once
+ *                   the next screen at once; a save is answered with the
+ *                   thank-you page at once (200)
  *   GET  /code, /   the access-code form
  *   POST /code      the code (and, from then on, the moves: the code rides
  *                   along in the form, never in a URL)
@@ -254,6 +255,36 @@ static at_status save(serve_app *app, serve_conn *sc, const link *l, const dict_
     return rc;
 }
 
+/* The review's number (1-based, as flow_change takes it) of the first
+ * shown question that needs an answer and has none, or 0.  The review can
+ * hold one: a question that a changed answer newly shows and that Back
+ * left behind on the way to the review, or a required answer cleared
+ * before Back.  A save is refused then, as 'collect run' refuses it. */
+static size_t first_missing(const flow *fl)
+{
+    const dict_instrument *in = flow_instrument(fl);
+    size_t n = flow_review_list(fl, NULL, 0), k = 0;
+    size_t *idx = xcalloc(n ? n : 1, sizeof *idx);
+    flow_review_list(fl, idx, n);
+    for (size_t i = 0; i < n && !k; i++)
+        if (in->fields[idx[i]].required && !flow_answered(fl, idx[i]))
+            k = i + 1;
+    free(idx);
+    return k;
+}
+
+/* Keeps the answers and the place of fl in link l. */
+static at_status keep(serve_conn *sc, const link *l, const dict_instrument *in, const flow *fl,
+                      at_err *err)
+{
+    const char **vals = kept_values(in, fl);
+    char *state = flow_state_write(fl);
+    at_status rc = store_invite_progress(sc->s, l->id, vals, in->ncols, state, err);
+    free(state);
+    free(vals);
+    return rc;
+}
+
 /* The flow of link l at the screen kept for it. */
 static flow *link_flow(const link *l, const dict_instrument *in)
 {
@@ -320,11 +351,31 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     }
     /* a form sent from another screen than the one the flow is at (sent
      * twice, or from a page left open elsewhere) does not move it */
-    char stamp[24];
-    page_stamp(fl, stamp);
-    const char *at = field_of(rq, "at");
-    if (at && strcmp(at, stamp) != 0) {
+    if (!page_stamp_fits(fl, field_of(rq, "at"))) {
         render(rp, fl, &pf, 200);
+        flow_free(fl);
+        return;
+    }
+    size_t missing = strcmp(action, "save") == 0 && flow_where(fl) == FLOW_REVIEW
+                         ? first_missing(fl) : 0;
+    if (missing) {
+        /* not saved: the question that needs its answer, kept as the
+         * screen the link is at, with why */
+        flow_change(fl, missing);
+        at_status rc = keep(sc, l, in, fl, &err);
+        if (rc == AT_EEXIST) {
+            closed(rp, l, in, answered_now(sc, hash, by_code));
+        } else if (rc != AT_OK) {
+            flow_free(fl);
+            fl = link_flow(l, in);
+            pf.error = "Your answers could not be saved just now. Nothing is lost: please "
+                       "press Save again in a moment.";
+            render(rp, fl, &pf, 503);
+        } else {
+            pf.error = "this question needs an answer before your answers can be saved";
+            pf.refused = 1;
+            render(rp, fl, &pf, 200);
+        }
         flow_free(fl);
         return;
     }
@@ -344,10 +395,11 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
             pf.error = "Your answers could not be saved just now. Nothing is lost: please "
                        "press Save again in a moment.";
             render(rp, fl, &pf, 503);
-        } else if (rq->browser && !code) {
-            reply(rp, 303);
-            snprintf(rp->location, sizeof rp->location, "%s", self);
         } else {
+            /* the thank-you page at once, a browser's too (no 303): its
+             * closing text is the one these answers choose (a form may say
+             * something else to one who reported a strain), which the
+             * link's address, holding no answers once saved, cannot show */
             render(rp, fl, &pf, 200);
         }
         flow_free(fl);
@@ -363,11 +415,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         flow_free(fl);
         return;
     }
-    const char **vals = kept_values(in, fl);
-    char *state = flow_state_write(fl);
-    at_status rc = store_invite_progress(sc->s, l->id, vals, in->ncols, state, &err);
-    free(state);
-    free(vals);
+    at_status rc = keep(sc, l, in, fl, &err);
     if (rc == AT_EEXIST) {
         /* saved meanwhile (from another tab), revoked or expired */
         closed(rp, l, in, answered_now(sc, hash, by_code));

@@ -62,6 +62,28 @@ static void foot(sbuf *out)
     sbuf_adds(out, "</main>\n</body>\n</html>\n");
 }
 
+/* The review's stamp: "r" and the start of a digest of the answers it
+ * lists, so that a review left open in another tab, whose answers have been
+ * changed since in this one, neither saves answers it did not show nor
+ * changes a question by a number that now names another. */
+static void review_stamp(const flow *fl, char buf[24])
+{
+    const dict_instrument *in = flow_instrument(fl);
+    const char *const *v = flow_values(fl);
+    sbuf all = SBUF_INIT;
+    char hex[65];
+    for (size_t c = 0; c < in->ncols; c++) {
+        /* a blank apart from any value: each value is led by its length */
+        if (v[c])
+            sbuf_addf(&all, "%zu:%s", strlen(v[c]), v[c]);
+        else
+            sbuf_adds(&all, "-");
+    }
+    store_sha256(all.len ? all.buf : "", all.len, hex);
+    sbuf_release(&all);
+    snprintf(buf, 24, "r%.16s", hex);
+}
+
 void page_stamp(const flow *fl, char buf[24])
 {
     switch (flow_where(fl)) {
@@ -69,12 +91,21 @@ void page_stamp(const flow *fl, char buf[24])
         snprintf(buf, 24, "q%zu", flow_field(fl));
         break;
     case FLOW_REVIEW:
-        snprintf(buf, 24, "r");
+        review_stamp(fl, buf);
         break;
     default:
         snprintf(buf, 24, "d");
         break;
     }
+}
+
+int page_stamp_fits(const flow *fl, const char *at)
+{
+    char stamp[24];
+    if (!at)
+        return 1;
+    page_stamp(fl, stamp);
+    return strcmp(at, stamp) == 0 || (flow_where(fl) == FLOW_REVIEW && strcmp(at, "r") == 0);
 }
 
 static void form_open(sbuf *out, const flow *fl, const page_form *pf)

@@ -73,9 +73,16 @@ typedef struct page_form {
                                 marked invalid (not so when the study was busy) */
 } page_form;
 
-/* A screen's stamp ("q12", "r"): posted back, so a form sent twice (a
- * reload, a double tap) moves the flow once. */
+/* A screen's stamp ("q12"; the review's "r" and a digest of its answers):
+ * posted back, so a form sent twice (a reload, a double tap) moves the flow
+ * once, and a review left open in another tab acts on no answers it did not
+ * show. */
 void page_stamp(const flow *fl, char buf[24]);
+/* Whether a form posted with stamp at (the "at" field, NULL when it has
+ * none) was sent from the screen fl is at.  A form without one, as a
+ * script may send, is taken as sent from there, and so is the bare "r" at
+ * the review (from a review, whichever answers it showed). */
+int page_stamp_fits(const flow *fl, const char *at);
 
 /* Whole pages into out (appended). */
 void page_question(sbuf *out, const flow *fl, const page_form *pf);

@@ -195,7 +195,7 @@ req GET "$link"; has '<h1>Your answers</h1>'
 [ "$(dbq 'SELECT state FROM invitations WHERE id = 1')" = started ] || fail "state not started"
 # a form sent twice moves once: an old stamp does nothing
 post "$link" "at=q3" action=next task_1=1; req GET "$link"; has '<h1>Your answers</h1>'
-step "$link" save; expect 303
+step "$link" save; expect 200; has '<h1>All done</h1>'; has 'Thank you'
 req GET "$link"; expect 410; has 'Thank you'; hasnt 'Completely'; hasnt 'homework'
 [ "$(admins "WHERE source = 'web'")" = 1 ] || fail "not one web administration"
 collect export client_post_session --include-identifiers -o "$W/e.csv" 2>/dev/null
@@ -295,7 +295,29 @@ req POST "$link2" --data-binary @"$W/big" -H 'Content-Type: application/x-www-fo
 expect 413
 req POST "$link2" --data-binary @"$W/big" -H 'Content-Type: application/x-www-form-urlencoded' -H 'Transfer-Encoding: chunked'
 expect 413
-ok "bodies over 64 KiB answer 413 (with or without a length)"
+# a body without a length that never ends is not read for ever: the server
+# closes the connection long before 256 MiB have gone (what it holds unread
+# in the sockets' buffers is a few MiB)
+sent=$(python3 - "$BASE" "$link2" <<'PY'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+s = socket.create_connection((u.hostname, u.port), timeout=30)
+s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+           "Transfer-Encoding: chunked\r\n\r\n" % sys.argv[2]).encode())
+chunk = b"10000\r\n" + b"comment=" + b"a" * (0x10000 - 8) + b"\r\n"
+sent = 0
+try:
+    while sent < 256 << 20:
+        s.sendall(chunk)
+        sent += 0x10000
+except OSError:
+    pass
+print(sent >> 20)
+PY
+)
+[ "$sent" -lt 64 ] || fail "an endless chunked body was read for $sent MiB"
+req GET "$link2"; expect 200 "the link after an endless body"
+ok "bodies over 64 KiB answer 413 (with or without a length); an endless one is cut off"
 
 # ---- concurrent final saves of one link, by one server and by two ---------------------
 walk_to_review() {   # walk_to_review PATH: every question answered, at the review
@@ -305,6 +327,7 @@ walk_to_review() {   # walk_to_review PATH: every question answered, at the revi
 }
 link5=$(invite_link client_post_session C08)
 walk_to_review "$link5"
+# (the bare stamp "r" of a script that does not read the review's own)
 collect serve --listen 127.0.0.1:0 2>"$W/serve2.log" & pid2=$!
 for _ in $(seq 400); do grep -q '^listening on ' "$W/serve2.log" && break; sleep 0.05; done
 base2=$(sed -n '1s/^listening on //p' "$W/serve2.log")
@@ -315,12 +338,33 @@ done
 wait $(jobs -p | grep -v "^$SERVE_PID$" | grep -v "^$pid2$") 2>/dev/null
 sleep 0.2
 codes=$(cat "$W"/save.* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
-[ "$(cat "$W"/save.* | grep -c 303)" = 1 ] || fail "saves answered: $codes"
+[ "$(cat "$W"/save.* | grep -c 200)" = 1 ] || fail "saves answered: $codes"
 [ "$(cat "$W"/save.* | grep -c 410)" = 5 ] || fail "saves answered: $codes"
 [ "$(admins "a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C08'")" = 1 ] ||
   fail "not one administration from six saves"
 kill -TERM $pid2; wait $pid2; [ $? = 0 ] || fail "the second server's exit"
 ok "six saves of one link at once through two servers store one administration ($codes)"
+
+# ---- a review left open in another tab -------------------------------------------------
+# its answers changed since in this tab (the strain questions added): its
+# Change and its Save act on no answers it did not show, and the review as
+# it is now comes back instead
+linkt=$(invite_link client_post_session C02 --session 8)
+walk_to_review "$linkt"; old=$(stamp)
+grep -qF 'value="change-8"' "$W/b" || fail "no eighth answer on the review"
+at=$(stamp); post "$linkt" "at=$at" action=change-7
+step "$linkt" next rupture=1
+for kv in rupture_kind___1=1 tension=2 addressed=1 resolution=3 followup=0; do step "$linkt" next "$kv"; done
+req GET "$linkt"; has '<h1>Your answers</h1>'; has 'value="change-13"'
+[ "$(stamp)" != "$old" ] || fail "the review's stamp did not change with its answers"
+post "$linkt" "at=$old" action=change-8; expect 200 "Change from a review left open"
+has '<h1>Your answers</h1>'; hasnt 'name="rupture_kind___1"'
+post "$linkt" "at=$old" action=save; expect 200 "Save from a review left open"
+has '<h1>Your answers</h1>'; has 'How strong was it?'
+[ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C02' AND s.number = 8")" = started ] ||
+  fail "a review left open in another tab saved"
+at=$(stamp); post "$linkt" "at=$at" action=save; expect 200 "Save from the review as it is"; has '<h1>All done</h1>'
+ok "a review left open in another tab, its answers changed since: its Change and Save show the review as it is now"
 
 # ---- the log of the first server ----------------------------------------------------
 serve_stop
@@ -471,15 +515,15 @@ if [ -z "$WEB_PG" ]; then
   # it, the other then finds it answered, and is thanked all the same
   linkd=$(invite_link client_post_session C06 --session 14)
   serve_start
-  walk_to_review "$linkd"
+  walk_to_review "$linkd"; rs=$(stamp)
   study_hold
-  sent_held tap1 'at=r&action=save' "$linkd"; tap1=$HELD
-  sent_held tap2 'at=r&action=save' "$linkd"; tap2=$HELD
+  sent_held tap1 "at=$rs&action=save" "$linkd"; tap1=$HELD
+  sent_held tap2 "at=$rs&action=save" "$linkd"; tap2=$HELD
   sleep 0.5
   study_go
   wait $tap1 $tap2
   taps="$(cat "$W/tap1.code") $(cat "$W/tap2.code")"
-  [ "$taps" = "303 410" ] || [ "$taps" = "410 303" ] || fail "a double-tapped save answered: $taps"
+  [ "$taps" = "200 410" ] || [ "$taps" = "410 200" ] || fail "a double-tapped save answered: $taps"
   late=tap1; [ "$(cat "$W/tap1.code")" = 410 ] || late=tap2
   grep -qF '<h1>All done</h1>' "$W/$late.html" || fail "the second tap of Save: $(grep '<h1>' "$W/$late.html")"
   ! grep -qF 'not open' "$W/$late.html" || fail "the second tap of Save is told the link is not open"
@@ -493,9 +537,9 @@ if [ -z "$WEB_PG" ]; then
     end=${end_form%%:*} action=${end_form#*:}
     linke=$(invite_link client_post_session C06 --session $n); n=$((n + 1))
     ide=$(dbq "SELECT max(id) FROM invitations")
-    walk_to_review "$linke"
+    walk_to_review "$linke"; rs=$(stamp)
     study_hold
-    sent_held late "at=r&action=$action" "$linke"
+    sent_held late "at=$rs&action=$action" "$linke"
     sleep 0.5
     study_go "UPDATE invitations SET state = '$end', answers = '[]', flow_state = NULL WHERE id = $ide;"
     wait $HELD
@@ -564,6 +608,66 @@ req GET "$hl"; hasnt '<script'; hasnt "</label><script"; hasnt "&lt;/label&gt;";
 has ">note<"; hasnt "&lt;b&gt;"
 serve_stop
 ok "a hostile dictionary's rich text is shown as its text, never as markup"
+
+# ---- a required question the review holds without its answer ----------------------------
+# a changed answer shows a required question, and Back twice leads from it
+# to the review (as a browser can): Save is refused there and goes to it,
+# as run refuses it; answered, the review saves
+cat >"$W/req.csv" <<'CSV'
+"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"
+record_id,req,,text,Record,,,,,,,,,,,,,
+strain,req,,yesno,"Was there a strain?",,,,,,,,y,,,,,
+what,req,,text,"What was it?",,,,,,,"[strain] = '1'",y,,,,,
+CSV
+collect instrument add "$W/req.csv" >/dev/null || fail "add req"
+rl=$(invite_link req C09)
+rid=$(dbq "SELECT max(id) FROM invitations")
+serve_start
+step "$rl" next strain=0
+req GET "$rl"; has '<h1>Your answers</h1>'
+at=$(stamp); post "$rl" "at=$at" action=change-1; expect 303
+step "$rl" next strain=1
+req GET "$rl"; has 'What was it?'
+step "$rl" back; step "$rl" back strain=1
+req GET "$rl"; has '<h1>Your answers</h1>'; has 'No answer'
+step "$rl" save; expect 200 "a save with a required answer missing"
+has 'What was it?'; has 'role="alert"'; has 'needs an answer'; has 'aria-invalid="true"'
+[ "$(dbq "SELECT state FROM invitations WHERE id = $rid")" = started ] || fail "a save with a required answer missing closed the link"
+[ "$(dbq "SELECT count(*) FROM invitations WHERE id = $rid AND administration_id IS NOT NULL")" = 0 ] ||
+  fail "a save with a required answer missing was stored"
+req GET "$rl"; has 'What was it?'      # the link is kept at that question
+step "$rl" next "what=a clash"
+req GET "$rl"
+for _ in 1 2 3; do grep -qF "<h1>Your answers</h1>" "$W/b" && break; step "$rl" next strain=1; req GET "$rl"; done
+has '<h1>Your answers</h1>'; has 'a clash'
+step "$rl" save; expect 200
+[ "$(dbq "SELECT state FROM invitations WHERE id = $rid")" = answered ] || fail "the answered form was not saved"
+ok "a save with a required question unanswered goes to that question and stores nothing"
+
+# ---- a closing text that follows the answers ------------------------------------------------
+# the save is answered with the form's closing text as the answers choose it,
+# through the link as through the code; the link's address afterwards shows
+# no text that tells what was answered
+cat >"$W/bye.csv" <<'CSV'
+"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"
+record_id,bye,,text,Record,,,,,,,,,,,,,
+strain,bye,,yesno,"Was there a strain?",,,,,,,,y,,,,,
+bye_yes,bye,,descriptive,"Thank you for telling us about it.",,,,,,,"[strain] = '1'",,,,,,
+bye_no,bye,,descriptive,"Thank you, glad it went well.",,,,,,,"[strain] = '0'",,,,,,
+CSV
+collect instrument add "$W/bye.csv" >/dev/null || fail "add bye"
+bl=$(invite_link bye C09)
+step "$bl" next strain=1
+step "$bl" save; expect 200 "a save through the link"
+has '<h1>All done</h1>'; has 'Thank you for telling us about it.'; hasnt 'glad it went well'
+req GET "$bl"; expect 410; has '<h1>All done</h1>'; hasnt 'telling us'; hasnt 'glad it went well'
+bcode=$(collect invite bye --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+post /code "code=$bcode" action=open; at=$(stamp)
+post /code "code=$bcode" "at=$at" action=next strain=0
+at=$(stamp); post /code "code=$bcode" "at=$at" action=save; expect 200 "a save through the code"
+has 'Thank you, glad it went well.'; hasnt 'telling us'
+serve_stop
+ok "the save shows the closing text its answers choose, by the link as by the code; the link later shows none of it"
 # ---- a request under way when SIGTERM comes is answered first ---------------------------
 link6=$(invite_link client_post_session C02 --session 7)
 id6=$(dbq "SELECT max(id) FROM invitations")
