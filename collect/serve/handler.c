@@ -466,11 +466,14 @@ static void too_many(serve_response *rp, long retry, const serve_request *again)
  *     limit they are answered 429 rather than 404.
  * Returns 1 when the request is turned away (*retry seconds left);
  * otherwise *rc is the lookup's (AT_ENOTFOUND for hash NULL: a string of
- * the wrong shape).  The limit's lock is not held across the store. */
+ * the wrong shape), by hash or else by alt when it is given (*by_alt set
+ * when that found the link).  The limit's lock is not held across the
+ * store. */
 static int find_guarded(serve_app *app, serve_conn *sc, const serve_request *rq,
-                        const char *hash, int by_code, long now, link *l, at_status *rc,
-                        long *retry, at_err *err)
+                        const char *hash, const char *alt, int by_code, long now, link *l,
+                        at_status *rc, long *retry, at_err *err, int *by_alt)
 {
+    *by_alt = 0;
     if (by_code) {
         pthread_mutex_lock(&app->lock);
         int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
@@ -479,6 +482,10 @@ static int find_guarded(serve_app *app, serve_conn *sc, const serve_request *rq,
             return 1;
     }
     *rc = hash ? store_invite_find(sc->s, hash, by_code, copy_link, l, err) : AT_ENOTFOUND;
+    if (*rc == AT_ENOTFOUND && alt) {
+        *rc = store_invite_find(sc->s, alt, by_code, copy_link, l, err);
+        *by_alt = *rc != AT_ENOTFOUND;
+    }
     if (*rc != AT_ENOTFOUND)
         return 0;
     pthread_mutex_lock(&app->lock);
@@ -502,8 +509,9 @@ static void on_token(serve_app *app, serve_conn *sc, const serve_request *rq,
     int shaped = weblink_token_ok(tok, strlen(tok));
     if (shaped)
         weblink_token_hash(tok, strlen(tok), hash);
-    int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, 0, now, &l, &rc, &retry,
-                               &err);
+    int by_alt;
+    int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, NULL, 0, now, &l, &rc,
+                               &retry, &err, &by_alt);
     if (blocked) {
         too_many(rp, retry, NULL);
     } else if (rc == AT_ENOTFOUND) {
@@ -532,9 +540,14 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     link l = { 0 };
     at_err err;
     at_status rc = AT_ENOTFOUND;
-    int shaped = weblink_code_hash(code, hash);
-    int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, 1, now, &l, &rc, &retry,
-                               &err);
+    char plain[65];
+    int shaped = weblink_code_hash(code, hash) && weblink_code_hash_plain(code, plain);
+    int by_alt;
+    /* a link made before codes were hashed in rounds is found by the plain hash */
+    int blocked = find_guarded(app, sc, rq, shaped ? hash : NULL, shaped ? plain : NULL, 1,
+                               now, &l, &rc, &retry, &err, &by_alt);
+    if (by_alt)
+        memcpy(hash, plain, sizeof hash);
     if (blocked) {
         /* a move (any action but the code form's own) is kept to send again */
         const char *action = field_of(rq, "action");

@@ -2,8 +2,12 @@
 #include "weblink.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
+
+#include <nettle/pbkdf2.h>
+#include <nettle/sha2.h>
 
 #include "store.h"
 
@@ -79,10 +83,12 @@ void weblink_token_hash(const char *tok, size_t len, char hex[65])
     store_sha256(tok, len, hex);
 }
 
-int weblink_code_hash(const char *typed, char hex[65])
+/* The code as typed with case, spaces and dashes taken out, after the
+ * prefix "attune:" (which keeps a code's hash apart from any token's), in
+ * norm; its length, 0 when it is not a code. */
+static size_t code_norm(const char *typed, char norm[8 + WEBLINK_CODE_LEN + 1])
 {
-    /* a prefix keeps a code's hash apart from any token's */
-    char norm[8 + WEBLINK_CODE_LEN + 1] = "attune:";
+    strcpy(norm, "attune:");
     size_t n = strlen(norm), k = 0;
     for (const char *p = typed ? typed : ""; *p; p++) {
         char c = *p;
@@ -90,13 +96,39 @@ int weblink_code_hash(const char *typed, char hex[65])
             continue;
         if (c >= 'a' && c <= 'z')
             c = (char)(c - 'a' + 'A');
-        if (c == '\0' || !strchr(WEBLINK_CODE_ALPHABET, c) || k == WEBLINK_CODE_LEN)
+        if (!strchr(WEBLINK_CODE_ALPHABET, c) || k == WEBLINK_CODE_LEN)
             return 0;
         norm[n + k++] = c;
     }
-    if (k != WEBLINK_CODE_LEN)
+    return k == WEBLINK_CODE_LEN ? n + k : 0;
+}
+
+int weblink_code_hash(const char *typed, char hex[65])
+{
+    char norm[8 + WEBLINK_CODE_LEN + 1];
+    size_t n = code_norm(typed, norm);
+    if (!n)
         return 0;
-    store_sha256(norm, n + k, hex);
+    static const char salt[] = "attune access code";
+    uint8_t key[SHA256_DIGEST_SIZE];
+    pbkdf2_hmac_sha256(n, (const uint8_t *)norm, WEBLINK_CODE_ROUNDS, sizeof salt - 1,
+                       (const uint8_t *)salt, sizeof key, key);
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof key; i++) {
+        hex[2 * i] = digits[key[i] >> 4];
+        hex[2 * i + 1] = digits[key[i] & 15];
+    }
+    hex[64] = '\0';
+    return 1;
+}
+
+int weblink_code_hash_plain(const char *typed, char hex[65])
+{
+    char norm[8 + WEBLINK_CODE_LEN + 1];
+    size_t n = code_norm(typed, norm);
+    if (!n)
+        return 0;
+    store_sha256(norm, n, hex);
     return 1;
 }
 

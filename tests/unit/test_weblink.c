@@ -95,6 +95,16 @@ static void test_code_hash(void **state)
     assert_string_equal(a, b);
     assert_string_equal(a, c);
     assert_int_equal(strlen(a), 64);
+    /* PBKDF2-HMAC-SHA256 of "attune:K7QM4XRP2D", salt "attune access code",
+     * 100,000 rounds, as Python's hashlib.pbkdf2_hmac gives it */
+    assert_string_equal(a, "a74b167eec5d685ae8b065b3bccfe5892899cd3795ae9c9771180135903c18c6");
+    /* the plain hash of links made before: sha256 of "attune:K7QM4XRP2D"
+     * (sha256sum) */
+    assert_true(weblink_code_hash_plain("k7qm4-xrp2d", t));
+    assert_string_equal(t, "ea94791be2bc8c023c03df5459c05e7668d906bf4f35c1fbc40557371d8e5f2f");
+    strcpy(t, "untouched");
+    assert_false(weblink_code_hash_plain("K7QM4-XRP2", t));
+    assert_string_equal(t, "untouched");
     /* the hash is not the token hash of the same text */
     weblink_token_hash("K7QM4XRP2D", 10, t);
     assert_string_not_equal(a, t);

@@ -244,6 +244,21 @@ at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; 
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
 ok "the access code opens the same questionnaire, in any case, without the dash; a wrong one is shown again, escaped"
 
+# the code's hash is PBKDF2-HMAC-SHA256 in 100,000 rounds (computed here by
+# Python's hashlib), not a plain sha256 one could search every code with
+pbkdf2() { python3 -c 'import hashlib, sys; print(hashlib.pbkdf2_hmac("sha256", ("attune:" + sys.argv[1].replace("-", "")).encode(), b"attune access code", 100000).hex())' "$1"; }
+plain_sha() { printf 'attune:%s' "$(echo "$1" | tr -d -)" | sha256sum | cut -d' ' -f1; }
+hash_of() { dbq "SELECT i.code_hash FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = '$1'${2:+ AND s.number = $2}"; }
+[ "$(hash_of C05)" = "$(pbkdf2 "$code")" ] || fail "the code's stored hash is not its PBKDF2: $(hash_of C05)"
+# a link made when codes were kept as a plain sha256 still opens by its code
+old=$(collect invite client_post_session --client C09 --session 30 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+dbw "UPDATE invitations SET code_hash = '$(plain_sha "$old")' WHERE code_hash = '$(pbkdf2 "$old")'"
+[ "$(hash_of C09 30)" = "$(plain_sha "$old")" ] || fail "the older link's hash not set"
+post /code "code=$old" action=open; expect 200; has 'Question 1 of at most 14'
+at=$(stamp); post /code "code=$old" "at=$at" action=next bond_1=4; expect 200; has 'Question 2 of at most 14'
+[ "$(dbq "SELECT state FROM invitations WHERE code_hash = '$(plain_sha "$old")'")" = started ] || fail "the older link's progress not kept"
+ok "an access code is kept as PBKDF2-HMAC-SHA256 of 100,000 rounds; a link kept by a plain sha256 (made before) still opens"
+
 # ---- forms that cannot be read: 400, nothing kept ----------------------------------
 linkf=$(invite_link client_post_session C01 --session 12)
 idf=$(dbq "SELECT max(id) FROM invitations")
