@@ -297,6 +297,15 @@ static flow *link_flow(const link *l, const dict_instrument *in)
 
 /* The answer for link l when it is no longer open (410): the thank-you
  * page when it is answered, else the page of a link that is not open. */
+/* Save not kept (the study busy past the wait): the review again, with
+ * why, so that the same button sends it again. */
+static void not_saved_now(serve_response *rp, const flow *fl, page_form *pf)
+{
+    pf->error = "Your answers could not be saved just now. Nothing is lost: please "
+                "press Save again in a moment.";
+    render(rp, fl, pf, 503);
+}
+
 static void closed(serve_response *rp, const link *l, const dict_instrument *in, int answered)
 {
     reply(rp, 410);
@@ -368,9 +377,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         } else if (rc != AT_OK) {
             flow_free(fl);
             fl = link_flow(l, in);
-            pf.error = "Your answers could not be saved just now. Nothing is lost: please "
-                       "press Save again in a moment.";
-            render(rp, fl, &pf, 503);
+            not_saved_now(rp, fl, &pf);
         } else {
             pf.error = "this question needs an answer before your answers can be saved";
             pf.refused = 1;
@@ -392,9 +399,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
                       "for this session has been recorded another way. Your answers are kept "
                       "with the link; please tell the person who gave it to you.");
         } else if (rc != AT_OK) {
-            pf.error = "Your answers could not be saved just now. Nothing is lost: please "
-                       "press Save again in a moment.";
-            render(rp, fl, &pf, 503);
+            not_saved_now(rp, fl, &pf);
         } else {
             /* the thank-you page at once, a browser's too (no 303): its
              * closing text is the one these answers choose (a form may say

@@ -103,9 +103,9 @@ int page_stamp_fits(const flow *fl, const char *at)
 {
     char stamp[24];
     if (!at)
-        return 1;
+        return flow_where(fl) != FLOW_REVIEW;
     page_stamp(fl, stamp);
-    return strcmp(at, stamp) == 0 || (flow_where(fl) == FLOW_REVIEW && strcmp(at, "r") == 0);
+    return strcmp(at, stamp) == 0;
 }
 
 static void form_open(sbuf *out, const flow *fl, const page_form *pf)

@@ -79,9 +79,9 @@ typedef struct page_form {
  * show. */
 void page_stamp(const flow *fl, char buf[24]);
 /* Whether a form posted with stamp at (the "at" field, NULL when it has
- * none) was sent from the screen fl is at.  A form without one, as a
- * script may send, is taken as sent from there, and so is the bare "r" at
- * the review (from a review, whichever answers it showed). */
+ * none) was sent from the screen fl is at.  A question's form without
+ * one, as a script may send, is taken as sent from there; a review's must
+ * carry the stamp of the answers it showed. */
 int page_stamp_fits(const flow *fl, const char *at);
 
 /* Whole pages into out (appended). */

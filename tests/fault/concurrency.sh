@@ -26,7 +26,8 @@ spid=$!
 for _ in $(seq 400); do grep -q '^listening on ' serve.log && break; sleep 0.05; done
 base=$(sed -n '1s/^listening on //p' serve.log)
 [ -n "$base" ] || fail "serve did not start: $(cat serve.log)"
-# web_ready CLIENT SESSION: a link answered up to its review; prints its path
+# web_ready CLIENT SESSION: a link answered up to its review; prints its path and
+# the review's stamp
 web_ready() {
   local link at
   link=$(collect invite client_post_session --client "$1" --session "$2" | grep -o '/s/[A-Za-z0-9_-]*')
@@ -36,7 +37,8 @@ web_ready() {
     curl -s --data "at=$at&action=next&$kv" "$base$link" >page
   done
   grep -q 'value="save"' page || fail "link of $1 not at its review"
-  echo "$link"
+  at=$(sed -n 's/.*name="at" value="\([^"]*\)".*/\1/p' page | head -1)
+  echo "$link $at"
 }
 # something to analyse from the start
 answers S 200 >seed.csv
@@ -58,7 +60,8 @@ for round in 1 2; do
     pids+=($!) what+=("run R$r session $round") outs+=("out.r$round-$r")
   done
   for w in $(seq 1 $webbers); do
-    curl -s -o /dev/null -w '%{http_code}' --data 'at=r&action=save' "$base${links[$((w - 1))]}" \
+    read -r lk lat <<<"${links[$((w - 1))]}"
+    curl -s -o /dev/null -w '%{http_code}' --data "at=$lat&action=save" "$base$lk" \
       >"out.w$round-$w" 2>&1 &
     pids+=($!) what+=("web save W$w session $round") outs+=("out.w$round-$w")
   done

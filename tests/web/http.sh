@@ -341,14 +341,13 @@ walk_to_review() {   # walk_to_review PATH: every question answered, at the revi
   req GET "$p"; has '<h1>Your answers</h1>'
 }
 link5=$(invite_link client_post_session C08)
-walk_to_review "$link5"
-# (the bare stamp "r" of a script that does not read the review's own)
+walk_to_review "$link5"; rs=$(stamp)
 collect serve --listen 127.0.0.1:0 2>"$W/serve2.log" & pid2=$!
 for _ in $(seq 400); do grep -q '^listening on ' "$W/serve2.log" && break; sleep 0.05; done
 base2=$(sed -n '1s/^listening on //p' "$W/serve2.log")
 for i in 1 2 3 4 5 6; do
   b=$BASE; [ $((i % 2)) = 0 ] && b=$base2
-  curl -s -o /dev/null -w '%{http_code}\n' -H 'Accept: text/html' --data 'at=r&action=save' "$b$link5" >"$W/save.$i" &
+  curl -s -o /dev/null -w '%{http_code}\n' -H 'Accept: text/html' --data "at=$rs&action=save" "$b$link5" >"$W/save.$i" &
 done
 wait $(jobs -p | grep -v "^$SERVE_PID$" | grep -v "^$pid2$") 2>/dev/null
 sleep 0.2
@@ -376,10 +375,13 @@ post "$linkt" "at=$old" action=change-8; expect 200 "Change from a review left o
 has '<h1>Your answers</h1>'; hasnt 'name="rupture_kind___1"'
 post "$linkt" "at=$old" action=save; expect 200 "Save from a review left open"
 has '<h1>Your answers</h1>'; has 'How strong was it?'
+# nor does a Save that names no review (a bare "r", or no stamp at all)
+post "$linkt" "at=r" action=save; expect 200 "Save with a bare review stamp"; has '<h1>Your answers</h1>'
+post "$linkt" action=save; expect 200 "Save with no stamp"; has '<h1>Your answers</h1>'
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C02' AND s.number = 8")" = started ] ||
   fail "a review left open in another tab saved"
 at=$(stamp); post "$linkt" "at=$at" action=save; expect 200 "Save from the review as it is"; has '<h1>All done</h1>'
-ok "a review left open in another tab, its answers changed since: its Change and Save show the review as it is now"
+ok "a review left open in another tab, its answers changed since, or a Save naming no review: the review as it is now"
 
 # ---- the log of the first server ----------------------------------------------------
 serve_stop
