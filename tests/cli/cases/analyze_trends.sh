@@ -63,6 +63,17 @@ run analyze trends --rater all --by cohort
 # every rater and nothing in the selection: no word left out of the note
 run analyze trends --rater all --from 2030-01-01
 
+# client_form_study DB T...: a new study DB with the client form and
+# therapists T... of cohort A; CLIENT_HEADER: the header of its answers
+client_form_study() {
+  use_store "$1"
+  shift
+  setup collect init
+  for t in "$@"; do setup collect therapist add "$t" --cohort A; done
+  setup collect instrument add data/analyze/psq_client.csv
+}
+CLIENT_HEADER=client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+
 # alliance scores that never change within a client (a ceiling, say): T1's
 # clients F1 (3, 3, 3) and F2 (4, 4, 4); T2's F3 (5 five times) beside F4 and
 # F5 with one session each.  The slope within clients is 0 and fits every
@@ -72,13 +83,9 @@ run analyze trends --rater all --from 2030-01-01
 # 5.7e-09 for T2's data).  Both rows say 0 and 0, as the OLS line of one
 # such client does (lm: 0 and 0); no rupture, so the resolution slopes are
 # blank.
-use_store flat.db
-setup collect init
-setup collect therapist add T1 --cohort A
-setup collect therapist add T2 --cohort A
-setup collect instrument add data/analyze/psq_client.csv
+client_form_study flat.db T1 T2
 cat >flat.csv <<CSV
-client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+$CLIENT_HEADER
 F1,T1,1,2026-03-02,,client,,3,3,3,3,,,0,,,,,,,
 F1,T1,2,2026-03-09,,client,,3,3,3,3,,,0,,,,,,,
 F1,T1,3,2026-03-16,,client,,3,3,3,3,,,0,,,,,,,
@@ -105,12 +112,9 @@ run analyze trends --by cohort --over week
 # therapist's (one client: the same line) agree with that to 1e-12
 # absolute, as trajectories does, rather than an SE of 5e-09 left by
 # subtracting two sums.
-use_store line.db
-setup collect init
-setup collect therapist add T1 --cohort A
-setup collect instrument add data/analyze/psq_client.csv
+client_form_study line.db T1
 cat >line.csv <<CSV
-client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+$CLIENT_HEADER
 L1,T1,1,2026-03-02,,client,,5,1,1,4,,,0,,,,,,,
 L1,T1,4,2026-03-23,,client,,5,2,1,2,,,0,,,,,,,
 L1,T1,5,2026-03-30,,client,,3,5,4,5,,,0,,,,,,,
