@@ -75,10 +75,12 @@ static void usage(void)
           "(redcap_event_name) is a session, in the order --events gives (names with or\n"
           "without _arm_N; each arm counts on its own) or else the order events first\n"
           "appear in each arm, on any row of the file, as a note says (a record whose\n"
-          "events come out of that order is an error: give --events); otherwise a record\n"
-          "is one administration, session 1 (or --session N).  Rows and columns of other\n"
-          "forms are left out (a note names the columns), and so are rows without an\n"
-          "answer of the form (an unticked checkbox, 0, is none).\n"
+          "events come out of that order stops the import of a form with rows so\n"
+          "numbered, and --events then gives the order, but not of one numbered by\n"
+          "redcap_repeat_instance alone); otherwise a record is one administration,\n"
+          "session 1 (or --session N).  Rows and columns of other forms are left out (a\n"
+          "note names the columns), and so are rows without an answer of the form (an\n"
+          "unticked checkbox, 0, is none).\n"
           "--therapist-field and --date-field name the fields holding the therapist code\n"
           "and the session date (attune_therapist and attune_date, which 'export\n"
           "--format redcap' writes, are read when present); a date the file does not\n"
@@ -329,14 +331,21 @@ static int on_row(const csvrow *row, void *ctx)
             if (!rd->cells)
                 rd->cells = xcalloc(im->ncsv, sizeof *rd->cells);
             wide.fields = rd->cells;
-            if ((use = redcap_row(im, row, &wide)) == 0)
+            use = redcap_row(im, row, &wide);
+            if (use == 0 && !im->row_msgs.n)
                 return 0;           /* nothing of this instrument in the row */
         }
-        size_t lead_bad = import_check_lead(im, &wide, &lv);
-        import_check_answers(im, &wide);   /* may find a complete form partial */
-        lv.partial = im->row_partial;
-        /* the session and administration checks need sound leading cells */
-        batch_row(im, rd->cur, row->line, &lv, !lead_bad && use > 0);
+        if (use == 0) {
+            /* another form's row, with a problem of the file found on it
+             * (its events out of their order, for a form numbered by them) */
+            batch_row(im, rd->cur, row->line, &lv, 0);
+        } else {
+            size_t lead_bad = import_check_lead(im, &wide, &lv);
+            import_check_answers(im, &wide);   /* may find a complete form partial */
+            lv.partial = im->row_partial;
+            /* the session and administration checks need sound leading cells */
+            batch_row(im, rd->cur, row->line, &lv, !lead_bad && use > 0);
+        }
     }
     if (rd->cur->n == ROWS_PER_BATCH)
         return send_cur(rd);

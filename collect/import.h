@@ -172,7 +172,8 @@ void redcap_header(importer *im, const csvrow *row);
 /* Turns a row of a REDCap export into the leading cells and the file's
  * cells in out (whose fields array has room for im->ncsv cells and whose
  * buffers the importer owns).  Returns 0 when the row holds nothing of the
- * instrument (another form's row, or one without answers), 1 when out is
+ * instrument (another form's row, or one without answers; a problem of the
+ * file found on it, in im->reading, is reported all the same), 1 when out is
  * the row to check, -1 when it is one with problems already reported (its
  * answers are checked all the same; it is not saved). */
 int redcap_row(importer *im, const csvrow *row, csvrow *out);

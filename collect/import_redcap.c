@@ -48,7 +48,12 @@ typedef struct redcap_map {
      * project's order) */
     char *last_record, *last_event;
     long last_session;
-    int order_bad;              /* reported once */
+    /* the first record whose events came out of their order: a problem
+     * only for a form with rows numbered by their event (by_event), so
+     * kept until one is, and told once */
+    long order_line;            /* 0 none */
+    sbuf order_why;
+    int order_told;
     /* the form's rows of the record being read, for sessions numbered on
      * through a record's events when the form repeats at more than one */
     char *form_record, *form_event;
@@ -320,28 +325,43 @@ static int has_answers(const importer *im, const csvrow *row)
     return 0;
 }
 
+/* Tells the first record whose events came out of their order (see
+ * check_order), once, when the form has a row numbered by its event: the
+ * form's sessions are then out of their order too.  A form numbered by its
+ * repeat instances alone is not numbered by events, so it is not told. */
+static void tell_order(importer *im)
+{
+    redcap_map *m = im->rc;
+    if (!m->order_line || m->order_told || !m->by_event)
+        return;
+    m->order_told = 1;
+    import_problem(im, &im->reading, m->order_line, "redcap_event_name", "%s",
+                   sbuf_str(&m->order_why));
+}
+
 /* Numbered in the order events first appear, a record's events must come
  * in rising order, as REDCap writes them: one that comes after an event of
  * a higher number shows that the first rows did not hold every event in
  * its place (a record without the first events, say), and the numbers
- * would put sessions out of their order.  Reported once: --events tells
- * the order. */
+ * would put sessions out of their order.  Every event row is checked,
+ * whichever form it holds (the numbering is that of every form), and the
+ * first misorder is kept; it is a problem only for a form numbered by its
+ * events (tell_order), and told once: --events tells the order. */
 static void check_order(importer *im, long line, const csvrow *row, long session)
 {
     redcap_map *m = im->rc;
     const char *record = m->record >= 0 ? import_trim(row->fields[m->record]) : "";
     const char *event = import_trim(row->fields[m->event]);
     if (m->last_record && strcmp(m->last_record, record) == 0) {
-        if (session < m->last_session && !m->order_bad) {
-            m->order_bad = 1;
-            import_problem(im, &im->reading, line, "redcap_event_name",
-                           "record '%s' has '%s' after '%s', but '%s' first appears later "
-                           "in the file, so numbered in the order events first appear, the "
-                           "sessions would be out of their order (session %ld after session "
-                           "%ld): give the events' order with --events E1,E2,... (as the "
-                           "project's list of events has them)",
-                           record, event, m->last_event, m->last_event, session,
-                           m->last_session);
+        if (session < m->last_session && !m->order_line) {
+            m->order_line = line;
+            sbuf_addf(&m->order_why, "record '%s' has '%s' after '%s', but '%s' first appears "
+                      "later in the file, so numbered in the order events first appear, the "
+                      "sessions would be out of their order (session %ld after session %ld): "
+                      "give the events' order with --events E1,E2,... (as the project's list "
+                      "of events has them)",
+                      record, event, m->last_event, m->last_event, session, m->last_session);
+            tell_order(im);
         }
     } else {
         free(m->last_record);
@@ -423,6 +443,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
         } else {
             session = event_session(im, line, event);
             m->by_event = 1;
+            tell_order(im);     /* a misorder seen before matters now */
         }
     }
     if (session > m->form_max)
@@ -490,6 +511,7 @@ void redcap_release(importer *im)
     strmap_release(&m->events, free);
     free(m->last_record);
     free(m->last_event);
+    sbuf_release(&m->order_why);
     free(m->form_record);
     free(m->form_event);
     sbuf_release(&m->spread);

@@ -185,6 +185,46 @@ echo "# imported again with --replace: the same sessions, nothing changed"
 run collect import weekly spread.csv --format redcap --therapist-field clinician \
   --date-field weekly_date --replace
 
+echo "== events out of their first-seen order matter only to a form numbered by them"
+# Q02 has consent before screen, which the first record lacks, so numbered
+# in the order events first appear consent would follow screen.  weekly
+# repeats at therapy: numbered by its instances, it comes in whatever the
+# events' order; intake is at screen and consent, numbered by its events,
+# so it is refused, in A on its own row, in B on a row without intake
+# after Q01's intake row, in C once Q03's intake row comes after it.
+use_store order.db
+setup collect init
+setup collect instrument add $R/repeat_dict.csv
+cat >order_a.csv <<'CSV'
+record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,age,referral,intake_complete,weekly_date,clinician,bond,goal,score,rupture,kind___1,kind___2,what,weekly_complete
+Q01,screen_arm_1,,,34,GP,2,,,,,,,,,,
+Q01,therapy_arm_1,weekly,1,,,,2026-04-06,T07,4,5,4.5,0,0,0,,2
+Q01,therapy_arm_1,weekly,2,,,,2026-04-13,T07,3,4,3.5,0,0,0,,2
+Q02,consent_arm_1,,,41,self,2,,,,,,,,,,
+Q02,screen_arm_1,,,41,self,1,,,,,,,,,,
+Q02,therapy_arm_1,weekly,1,,,,2026-04-07,T08,2,2,2.0,1,1,0,,2
+Q02,therapy_arm_1,weekly,2,,,,2026-04-14,T08,4,4,4.0,0,0,0,,2
+CSV
+sed '5,6s/,41,self,[12],/,,,0,/' order_a.csv >order_b.csv
+{ sed '2s/,34,GP,2,/,,,0,/' order_b.csv; echo "Q03,screen_arm_1,,,29,GP,2,,,,,,,,,,"; } >order_c.csv
+for f in order_a order_b order_c; do
+  run collect import weekly $f.csv --format redcap --therapist-field clinician \
+    --date-field weekly_date --dry-run
+done
+run collect import weekly order_a.csv --format redcap --therapist-field clinician \
+  --date-field weekly_date
+sql "SELECT c.code, s.number, s.date, r.value FROM administrations a
+     JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
+     JOIN responses r ON r.administration_id = a.id AND r.field = 'bond'
+     ORDER BY c.code, s.number"
+for f in order_a order_b order_c; do
+  run collect import intake $f.csv --format redcap
+done
+run collect import intake order_a.csv --format redcap --events consent,screen,therapy
+sql "SELECT c.code, s.number, i.name FROM administrations a
+     JOIN instruments i ON i.id = a.instrument_id JOIN sessions s ON s.id = a.session_id
+     JOIN clients c ON c.id = s.client_id ORDER BY c.code, s.number, i.name"
+
 echo "== problems: named by file, line and column; nothing is kept"
 use_store attune.db
 before=$(store_fingerprint attune.db)
