@@ -4,6 +4,7 @@
  * by mark shape and line style as well as by colour (Okabe-Ito colours),
  * and the alert zone is named in words. */
 #include "chart.h"
+#include "chart_place.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -67,9 +68,10 @@ static void y_grid(canvas *cv, const axis *y, double x0, double x1, int percent)
     }
 }
 
-/* A fitted line from xa to xb, the part of it between ylo and yhi. */
-static void draw_fit(canvas *cv, const chart_fit *f, const axis *x, const axis *y, double xa,
-                     double xb, double ylo, double yhi, cv_pen pen)
+/* The part of a fitted line from xa to xb that lies between ylo and yhi,
+ * as its ends on the page; 0 when none of it does. */
+static int fit_ends(const chart_fit *f, const axis *x, const axis *y, double xa, double xb,
+                    double ylo, double yhi, place_seg *out)
 {
     double a = f->intercept, b = f->slope;
     if (b != 0) {
@@ -78,12 +80,24 @@ static void draw_fit(canvas *cv, const chart_fit *f, const axis *x, const axis *
         xa = fmax(xa, lo);
         xb = fmin(xb, hi);
     } else if (a < ylo || a > yhi) {
-        return;
+        return 0;
     }
     if (!(xb > xa))
+        return 0;
+    *out = (place_seg){ ax_pos(x, xa), ax_pos(y, a + b * xa), ax_pos(x, xb),
+                        ax_pos(y, a + b * xb) };
+    return 1;
+}
+
+/* A fitted line from xa to xb, the part of it between ylo and yhi. */
+static void draw_fit(canvas *cv, const chart_fit *f, const axis *x, const axis *y, double xa,
+                     double xb, double ylo, double yhi, cv_pen pen)
+{
+    place_seg e;
+    if (!fit_ends(f, x, y, xa, xb, ylo, yhi, &e))
         return;
     cv_group(cv, "fit", NULL, f->label);
-    cv_line(cv, ax_pos(x, xa), ax_pos(y, a + b * xa), ax_pos(x, xb), ax_pos(y, a + b * xb), pen);
+    cv_line(cv, e.ax, e.ay, e.bx, e.by, pen);
     cv_group_end(cv);
 }
 
@@ -199,8 +213,10 @@ static void session_labels(canvas *cv, const chart_client *ch, const axis *x, do
     free(on);
 }
 
-static void draw_series(canvas *cv, const chart_client *ch, const axis *x, const axis *y,
-                        int therapist)
+/* The points of the client's series (or the therapist's) on the page, in
+ * px and py (the caller frees both); returns how many. */
+static size_t series_points(const chart_client *ch, const axis *x, const axis *y, int therapist,
+                            double **px_out, double **py_out)
 {
     double *px = xmalloc((ch->n ? ch->n : 1) * sizeof *px);
     double *py = xmalloc((ch->n ? ch->n : 1) * sizeof *py);
@@ -212,6 +228,15 @@ static void draw_series(canvas *cv, const chart_client *ch, const axis *x, const
         px[n] = sess_x(x, ch->s[i].session);
         py[n++] = ax_pos(y, v);
     }
+    *px_out = px, *py_out = py;
+    return n;
+}
+
+static void draw_series(canvas *cv, const chart_client *ch, const axis *x, const axis *y,
+                        int therapist)
+{
+    double *px, *py;
+    size_t n = series_points(ch, x, y, therapist, &px, &py);
     cv_polyline(cv, px, py, n, therapist ? (cv_pen){ VERMILION, 1.6, 1 }
                                           : (cv_pen){ BLUE, 2.2, 0 });
     char id[32], tip[96], b[32];
@@ -241,36 +266,6 @@ static double score_at(const chart_client *ch, long session)
     return NAN;
 }
 
-/* The marks and text labels placed so far on a chart, however many, so
- * that a label that would cover one is left out (what it says is in the
- * mark's tip, the legend and the tables). */
-typedef struct placed {
-    double (*box)[4];
-    size_t n, cap;
-} placed;
-
-/* Keeps a box as taken (a mark: always). */
-static void taken(placed *pl, double x0, double y0, double x1, double y1)
-{
-    if (pl->n == pl->cap) {
-        pl->cap = pl->cap ? 2 * pl->cap : 64;
-        pl->box = xrealloc(pl->box, pl->cap * sizeof *pl->box);
-    }
-    pl->box[pl->n][0] = x0, pl->box[pl->n][1] = y0;
-    pl->box[pl->n][2] = x1, pl->box[pl->n][3] = y1;
-    pl->n++;
-}
-
-/* Whether a box is free; a label's box that is gets taken. */
-static int place(placed *pl, double x0, double y0, double x1, double y1)
-{
-    for (size_t i = 0; i < pl->n; i++)
-        if (x0 < pl->box[i][2] && pl->box[i][0] < x1 && y0 < pl->box[i][3] && pl->box[i][1] < y1)
-            return 0;
-    taken(pl, x0, y0, x1, y1);
-    return 1;
-}
-
 /* A label at x (left-anchored, or right-anchored when it would pass xmax),
  * baseline y, unless it would cover a mark or a label placed before. */
 static void label(canvas *cv, placed *pl, double x, double y, double xmax, const char *t,
@@ -279,7 +274,7 @@ static void label(canvas *cv, placed *pl, double x, double y, double xmax, const
     double w = cv_text_width(t, size, bold), x0 = x + 8;
     if (x0 + w > xmax)
         x0 = x - 8 - w;
-    if (!place(pl, x0, y - size, x0 + w, y + 2))
+    if (!place_label(pl, x0, y - size, x0 + w, y + 2))
         return;
     cv_text(cv, x0, y, t, size, bold, CV_LEFT, INK);
 }
@@ -336,25 +331,39 @@ static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, dou
     }
 }
 
-/* "alert zone: under X" by the line at ty: under its right end, else its
- * left end, else over either, wherever no mark is; left out when every
- * place is taken (the legend names the zone too). */
-static void alert_label(canvas *cv, placed *pl, double below, double left, double right,
-                        double ty)
+/* "alert zone: under X" in the zone z (place_alert says where: clear of
+ * every mark and line); left out when every place is taken (the legend
+ * names the zone too). */
+static void alert_label(canvas *cv, placed *pl, double below, const place_zone *z)
 {
     char b[64], n1[32];
     snprintf(b, sizeof b, "alert zone: under %s", tick_text(below, n1));
-    double size = 9.5, w = cv_text_width(b, size, 0);
-    static const struct { int at_left; double dy; } spot[] = {
-        { 0, 13 }, { 1, 13 }, { 0, -5 }, { 1, -5 },
-    };
-    for (size_t i = 0; i < sizeof spot / sizeof spot[0]; i++) {
-        double x0 = spot[i].at_left ? left + 4 : right - 4 - w, y = ty + spot[i].dy;
-        if (place(pl, x0, y - size, x0 + w, y + 2)) {
-            cv_text(cv, x0, y, b, size, 0, CV_LEFT, INK);
-            return;
-        }
+    double size = 9.5, w = cv_text_width(b, size, 0), tx, ty;
+    if (place_alert(pl, z, w, size, 2, &tx, &ty))
+        cv_text(cv, tx, ty, b, size, 0, CV_LEFT, INK);
+}
+
+/* Notes the lines drawn over the plot (the fitted line, the series, the
+ * repairs), which the alert zone's label keeps off. */
+static void note_lines(placed *pl, const chart_client *ch, const axis *x, const axis *y)
+{
+    place_seg e;
+    if (ch->fit.has && fit_ends(&ch->fit, x, y, x->lo + 0.5, x->hi - 0.5, y->lo, y->hi, &e))
+        place_line(pl, e.ax, e.ay, e.bx, e.by);
+    for (int therapist = 0; therapist < (ch->therapist_instrument ? 2 : 1); therapist++) {
+        double *px, *py;
+        size_t n = series_points(ch, x, y, therapist, &px, &py);
+        for (size_t i = 1; i < n; i++)
+            place_line(pl, px[i - 1], py[i - 1], px[i], py[i]);
+        free(px);
+        free(py);
     }
+    for (size_t i = 0; i < ch->nep; i++)
+        if (ch->ep[i].repaired)
+            place_line(pl, sess_x(x, ch->ep[i].rupture_session),
+                       ax_pos(y, ch->ep[i].rupture_score) + 14,
+                       sess_x(x, ch->ep[i].repair_session),
+                       ax_pos(y, score_at(ch, ch->ep[i].repair_session)) + 14);
 }
 
 /* "the client's" and the like (callers may skip the leading "the "). */
@@ -398,32 +407,34 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     y_grid(cv, &y, left, right, 0);
     /* the marks' places first, so that no label covers one */
     double sy = top - 16;    /* the strip of reported ruptures above the plot */
-    placed pl = { NULL, 0, 0 };
+    placed pl = { 0 };
     for (size_t i = 0; i < ch->n; i++) {
         double px = sess_x(&x, ch->s[i].session);
         if (ch->s[i].reported == 1)
-            taken(&pl, px - 6, sy - 7, px + 6, sy + 7);
+            place_mark(&pl, px - 6, sy - 7, px + 6, sy + 7);
         double v[2] = { ch->s[i].score, ch->therapist_instrument ? ch->s[i].therapist_score : NAN };
         for (int k = 0; k < 2; k++)
             if (!isnan(v[k])) {
                 double py = ax_pos(&y, v[k]);
-                taken(&pl, px - 5, py - 5, px + 5, py + 5);
+                place_mark(&pl, px - 5, py - 5, px + 5, py + 5);
             }
     }
     for (size_t i = 0; i < ch->nep; i++) {
         double px = sess_x(&x, ch->ep[i].rupture_session);
         double py = ax_pos(&y, ch->ep[i].rupture_score) + 14;
-        taken(&pl, px - 6, py - 6, px + 6, py + 6);
+        place_mark(&pl, px - 6, py - 6, px + 6, py + 6);
         if (ch->ep[i].repaired) {
             double qx = sess_x(&x, ch->ep[i].repair_session);
             double qy = ax_pos(&y, score_at(ch, ch->ep[i].repair_session)) + 14;
-            taken(&pl, qx - 6, qy - 6, qx + 6, qy + 6);
+            place_mark(&pl, qx - 6, qy - 6, qx + 6, qy + 6);
         }
     }
     if (ch->has_alert && ch->alert_below > y.lo && ch->alert_below <= y.hi) {
         double ty = ax_pos(&y, ch->alert_below);
         cv_line(cv, left, ty, right, ty, (cv_pen){ EDGE, 1, 0 });
-        alert_label(cv, &pl, ch->alert_below, left, right, ty);
+        place_zone z = { left, right, top, ty, bottom };
+        note_lines(&pl, ch, &x, &y);
+        alert_label(cv, &pl, ch->alert_below, &z);
     }
     cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });
     cv_line(cv, left, top, left, bottom, (cv_pen){ INK, 1, 0 });
@@ -443,7 +454,7 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     draw_series(cv, ch, &x, &y, 0);
     draw_episodes(cv, ch, &x, &y, &pl);
     draw_reported(cv, ch, &x, sy, &pl);
-    free(pl.box);
+    place_release(&pl);
 
     int repaired = 0, reported = 0, resolved = 0;
     for (size_t i = 0; i < ch->nep; i++)

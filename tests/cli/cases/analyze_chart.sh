@@ -155,3 +155,21 @@ run analyze chart --therapist T1 -o T1.svg
 awk -f data/charts/overlap.awk T1.svg
 grep -o '<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*</text>' T1.svg |
   sed 's/.*>\([0-9]*\)<.*/\1/' | tr '\n' ' '; echo
+echo "# the alert zone's label is never on a line or a mark: F1 (data/charts/falling.csv)"
+echo "# falls into the zone at its last two sessions, and its least-squares line runs"
+echo "# just under the zone's edge at the right end, where the label went; the label"
+echo "# goes under the edge at the left end.  M40, M80 (the label in the zone's bottom"
+echo "# corner, the edge's ends being taken) and K1 likewise"
+use_store falling.db
+setup collect init
+setup collect therapist add TF
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session data/charts/falling.csv
+run analyze chart --client F1 -o F1.svg
+awk -f data/charts/crossing.awk F1.svg
+grep -o '<text x="[0-9.]*" y="[0-9.]*"[^>]*>alert zone: under [^<]*' F1.svg |
+  sed 's/<text x="\([^"]*\)" y="\([^"]*\)"[^>]*>/at \1,\2: /'
+awk -f data/charts/overlap.awk F1.svg
+for f in M40 M80 K1; do
+  echo "$f: $(awk -f data/charts/crossing.awk $f.svg)"
+done
