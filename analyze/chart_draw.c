@@ -266,17 +266,23 @@ static double score_at(const chart_client *ch, long session)
     return NAN;
 }
 
-/* A label at x (left-anchored, or right-anchored when it would pass xmax),
- * baseline y, unless it would cover a mark or a label placed before. */
-static void label(canvas *cv, placed *pl, double x, double y, double xmax, const char *t,
-                  double size, int bold)
+/* A label beside the mark at x, baseline y: on its right, or on its left
+ * where the right would pass xmax or cross a line the left is clear of
+ * (the left only while it stays right of xmin); left out when each side
+ * would cover a mark or a label placed before. */
+static void label(canvas *cv, placed *pl, double x, double y, double xmin, double xmax,
+                  const char *t, double size, int bold)
 {
-    double w = cv_text_width(t, size, bold), x0 = x + 8;
-    if (x0 + w > xmax)
-        x0 = x - 8 - w;
-    if (!place_label(pl, x0, y - size, x0 + w, y + 2))
-        return;
-    cv_text(cv, x0, y, t, size, bold, CV_LEFT, INK);
+    double w = cv_text_width(t, size, bold);
+    place_box side[2];
+    size_t n = 0;
+    if (x + 8 + w <= xmax)
+        side[n++] = (place_box){ x + 8, y - size, x + 8 + w, y + 2 };
+    if (!n || x - 8 - w >= xmin)
+        side[n++] = (place_box){ x - 8 - w, y - size, x - 8, y + 2 };
+    int k = place_beside(pl, side, n);
+    if (k >= 0)
+        cv_text(cv, side[k].x0, y, t, size, bold, CV_LEFT, INK);
 }
 
 static void draw_episodes(canvas *cv, const chart_client *ch, const axis *x, const axis *y,
@@ -302,7 +308,7 @@ static void draw_episodes(canvas *cv, const chart_client *ch, const axis *x, con
         cv_mark(cv, CV_DOWN, rx, ry, 10, INK);
         snprintf(t, sizeof t, "\xe2\x88\x92%s%s", tick_text(e->drop, b1),
                  e->repaired ? "" : e->censored ? ", open" : ", not repaired");
-        label(cv, pl, rx, ry + 4, x->p1 + 20, t, 9.5, 1);
+        label(cv, pl, rx, ry + 4, x->p0, x->p1 + 20, t, 9.5, 1);
         cv_group_end(cv);
     }
 }
@@ -325,7 +331,7 @@ static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, dou
         cv_mark(cv, s->resolved == 1 ? CV_DIAMOND_OPEN : CV_DIAMOND, px, sy, 10, INK);
         if (!isnan(s->tension)) {
             snprintf(t, sizeof t, "%s", tick_text(s->tension, b));
-            label(cv, pl, px, sy + 4, x->p1 + 20, t, 9.5, 0);
+            label(cv, pl, px, sy + 4, x->p0, x->p1 + 20, t, 9.5, 0);
         }
         cv_group_end(cv);
     }
@@ -429,11 +435,11 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
             place_mark(&pl, qx - 6, qy - 6, qx + 6, qy + 6);
         }
     }
+    note_lines(&pl, ch, &x, &y);
     if (ch->has_alert && ch->alert_below > y.lo && ch->alert_below <= y.hi) {
         double ty = ax_pos(&y, ch->alert_below);
         cv_line(cv, left, ty, right, ty, (cv_pen){ EDGE, 1, 0 });
         place_zone z = { left, right, top, ty, bottom };
-        note_lines(&pl, ch, &x, &y);
         alert_label(cv, &pl, ch->alert_below, &z);
     }
     cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });

@@ -86,6 +86,24 @@ static int clear_of_lines(const placed *pl, const place_box *b)
     return 1;
 }
 
+int place_beside(placed *pl, const place_box *c, size_t n)
+{
+    long first = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!clear_of_boxes(pl, &c[i]))
+            continue;
+        if (clear_of_lines(pl, &c[i])) {
+            first = (long)i;
+            break;
+        }
+        if (first < 0)
+            first = (long)i;
+    }
+    if (first >= 0)
+        place_mark(pl, c[first].x0, c[first].y0, c[first].x1, c[first].y1);
+    return (int)first;
+}
+
 typedef struct spot_try {
     placed *pl;
     const place_zone *z;

@@ -5,8 +5,9 @@
  * chart notes each mark it draws as a box and each line as a segment; a
  * label is then given the first of its places that is clear of them.  The
  * labels drawn beside their marks (a drop's size, a tension) keep off the
- * marks and the labels placed before them; the alert zone's label, which
- * may go anywhere in its zone, keeps off the lines too. */
+ * marks and the labels placed before them, and off the lines where a side
+ * of the mark is clear of them; the alert zone's label, which may go
+ * anywhere in its zone, keeps off the lines always. */
 #ifndef ANALYZE_CHART_PLACE_H
 #define ANALYZE_CHART_PLACE_H
 
@@ -45,6 +46,12 @@ void place_line(placed *pl, double ax, double ay, double bx, double by);
 /* Whether a box is clear of the boxes taken (the lines are not looked
  * at); one that is gets taken. */
 int place_label(placed *pl, double x0, double y0, double x1, double y1);
+
+/* The first of the n boxes c that is clear of the boxes taken and, by
+ * PLACE_LINE_GAP, of the lines; else the first clear of the boxes alone (a
+ * label beside its mark is better across a line than left out).  Returns
+ * its index, the box taken, or -1 when each covers a box. */
+int place_beside(placed *pl, const place_box *c, size_t n);
 
 /* The alert zone on the plot: between left and right, from its edge (the
  * line at the threshold) down to the plot's bottom; top is the plot's top. */

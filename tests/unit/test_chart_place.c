@@ -172,6 +172,40 @@ static double rnd(unsigned long long *r)
 
 /* Random series, fitted lines and marks: wherever the label goes, it is
  * clear of them all. */
+/* A label beside its mark: its right side, else its left where the right
+ * crosses a line and the left does not, else the first side clear of the
+ * marks, else none; the side chosen is taken. */
+static void test_beside(void **state)
+{
+    (void)state;
+    const place_box side[2] = { { 108, 90, 140, 101 }, { 60, 90, 92, 101 } };
+    placed pl = { 0 };
+    assert_int_equal(place_beside(&pl, side, 2), 0);
+    assert_int_equal(pl.n, 1);
+    assert_int_equal(place_beside(&pl, side, 2), 1);     /* the right is taken now */
+    assert_int_equal(place_beside(&pl, side, 2), -1);    /* and so is the left */
+    place_release(&pl);
+
+    place_line(&pl, 100, 80, 150, 110);                  /* a line through the right */
+    assert_int_equal(place_beside(&pl, side, 2), 1);
+    place_release(&pl);
+
+    place_line(&pl, 100, 95, 150, 95);                   /* a line just off the right: */
+    place_line(&pl, 100, 88.5, 150, 88.5);               /* within the gap all the same */
+    assert_int_equal(place_beside(&pl, side, 2), 1);
+    place_release(&pl);
+
+    place_line(&pl, 50, 95, 150, 95);                    /* through both: the right */
+    assert_int_equal(place_beside(&pl, side, 2), 0);
+    place_release(&pl);
+
+    place_line(&pl, 50, 95, 95, 95);                     /* through the left; */
+    place_mark(&pl, 120, 85, 130, 95);                   /* a mark on the right */
+    assert_int_equal(place_beside(&pl, side, 1), -1);
+    assert_int_equal(place_beside(&pl, side, 2), 1);
+    place_release(&pl);
+}
+
 static void test_alert_random(void **state)
 {
     (void)state;
@@ -212,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_alert_corners_taken),
         cmocka_unit_test(test_alert_nowhere),
         cmocka_unit_test(test_alert_random),
+        cmocka_unit_test(test_beside),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -173,3 +173,8 @@ awk -f data/charts/overlap.awk F1.svg
 for f in M40 M80 K1; do
   echo "$f: $(awk -f data/charts/crossing.awk $f.svg)"
 done
+echo "# a drop's label goes on the mark's left where a line crosses its right: F1's"
+echo "# falling series runs through the right of its drop at session 7"
+for f in F1 K1; do
+  echo "$f: $(awk -v drops=1 -f data/charts/crossing.awk $f.svg)"
+done
