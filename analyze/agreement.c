@@ -158,7 +158,8 @@ static void tally_write(csvout *w, const char *level, const tally *t)
     stats_kappa(t->both, t->client_only, t->therapist_only, t->neither, &k);   /* NaN when undefined */
     /* One side gave the same answer in every pair (always the case with a
      * single pair): observed agreement is then chance agreement whatever the
-     * other side said, so kappa is 0 by construction, and both large-sample
+     * other side said, so kappa is 0 by construction (0 / 0, blank, when
+     * both sides gave one and the same answer), and both large-sample
      * variances are 0 by their formulas (or a rounding error away from it)
      * because kappa cannot move, not because agreement was measured; and
      * 0 / 0 is no test: the SEs, the test and the interval are left blank. */
@@ -246,7 +247,9 @@ const an_analysis an_agreement = {
         "kappa_ci_lower, kappa_ci_upper; kappa_se0 the SE under kappa = 0, which gives\n"
         "kappa_z = kappa / kappa_se0 and its two-sided p value kappa_p.  When one side\n"
         "gave the same answer in every pair (as with a single pair), kappa is 0 by\n"
-        "construction and the SEs, the test and the interval are left blank.\n"
+        "construction and the SEs, the test and the interval are left blank; when\n"
+        "both sides gave one and the same answer throughout, kappa (0 / 0) is blank\n"
+        "too.\n"
         "alliance_r is the Pearson correlation of the two alliance scores over\n"
         "sessions where both have one.  One row per therapist (of the session), then\n"
         "level all.  --rater does not apply: both sides are read; --instrument limits\n"

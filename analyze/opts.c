@@ -269,9 +269,9 @@ static int opt_apply(const char *cmd, const struct opt *op, const char *v, an_op
         }
         break;
     case O_K:
-        rc = number_opt(cmd, name, v, 0, 100, &o->ep.k);
-        if (rc == EXIT_OK && !(o->ep.k > 0))
-            rc = an_usage(cmd, "'%s' must be more than 0", name);
+        rc = number_opt(cmd, name, v, -INFINITY, INFINITY, &o->ep.k);
+        if (rc == EXIT_OK && !(o->ep.k > 0 && o->ep.k <= 100))
+            rc = an_usage(cmd, "'%s' is %s, allowed more than 0, up to 100", name, v);
         *has_k = 1;
         break;
     case O_WINDOW:

@@ -429,6 +429,12 @@ at_status mixed_fit(const mixed_data *d, const mixed_spec *sp, int want_ranef,
     }
     xm /= N;
     ym /= N;
+    int varies = 0;
+    for (size_t i = 0; i < d->n && !varies; i++)
+        varies = d->c[i].syy > 0 || d->c[i].my != ym;
+    if (!varies)
+        return at_fail(err, AT_EINVAL, "the scores do not vary (every one is %g): a model "
+                       "has nothing to fit", ym);
     double shift = sp->center == MIXED_CENTER_GRAND ? xm : 0;
     /* With a random intercept only, shifting x changes nothing but the
      * intercept, so x is centred inside the fit for the conditioning of

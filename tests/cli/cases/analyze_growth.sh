@@ -61,3 +61,16 @@ run analyze growth --scale nosuch
 run analyze growth --time month
 run analyze growth --center mean
 run analyze growth --from 2030-01-01
+
+# scores that never vary (4 clients, 3 sessions each, every score 60): no
+# model, and the note says why (lme4 returns the intercept 60 with a
+# residual variance of 0, its criterion at -Inf)
+remove_store attune.db
+{
+  echo 'client,therapist,session,date,modality,rater,rater_code,score'
+  for c in K1 K2 K3 K4; do
+    for n in 1 2 3; do echo "$c,T1,$n,2026-02-0$n,,client,,60"; done
+  done
+} >constant.csv
+growth_store ./constant.csv
+run analyze growth

@@ -42,6 +42,8 @@ run analyze reliability --items=yes
 run analyze episodes --rule median
 run analyze episodes --rule rci --k 2
 run analyze episodes --k 0
+run analyze episodes --k -1
+run analyze episodes --k 101
 run analyze episodes --k two
 run analyze episodes --rule abs
 run analyze episodes --rule sd --cutoff 3

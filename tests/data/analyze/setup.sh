@@ -58,12 +58,14 @@ vs() {
 
 # growth_store [ANSWERS]: the simulated study of data/growth (default
 # growth_answers.csv: 30 clients of 6 therapists) in the instrument
-# data/growth/growth.csv.
+# data/growth/growth.csv; ANSWERS with a / in it is a path of its own.
 growth_store() {
   {
     collect init
     collect instrument add data/growth/growth.csv
-    collect import growth "data/growth/${1:-growth_answers.csv}"
+    local f=${1:-growth_answers.csv}
+    case $f in */*) ;; *) f=data/growth/$f ;; esac
+    collect import growth "$f"
   } >/dev/null || echo "growth_store: building the store failed"
 }
 
