@@ -272,7 +272,8 @@ static void fit_line(chart_fit *f, const double *x, const double *y, size_t n, c
  * resolved rate) from the growth model trends fits, y ~ week + (1 | client)
  * by REML over the questionnaires themselves (1 for a rupture, 0 for none),
  * so each client counts as one client and not by its number of sessions.
- * Returns 0 when fitted, -1 when the model cannot be (too few clients). */
+ * Returns 0 when fitted, -1 when the model cannot be (fewer than 3 clients,
+ * or fewer questionnaires than clients + 2). */
 static int model_line(const chart_panel *p, int which, chart_fit *f, const char *what)
 {
     mixed_data *d = mixed_data_new();
@@ -298,7 +299,11 @@ static int model_line(const chart_panel *p, int which, chart_fit *f, const char 
     mixed_result res;
     at_err err;
     memset(&res, 0, sizeof res);
-    int rc = mixed_data_nclients(d) >= 3 && mixed_fit(d, &spec, 0, &res, &err) == AT_OK &&
+    /* as trends does: with fewer points than clients + 2 the slope is not
+     * determined (the criterion is flat in the clients' variance) */
+    int rc = mixed_data_nclients(d) >= 3 &&
+                     mixed_data_nobs(d) >= mixed_data_nclients(d) + 2 &&
+                     mixed_fit(d, &spec, 0, &res, &err) == AT_OK &&
                      isfinite(res.beta[0]) && isfinite(res.beta[1])
                  ? 0
                  : -1;

@@ -104,7 +104,10 @@ for f in TA1 TAall; do
   echo "$f: $(grep -o '[0-9]* questionnaires, [0-9]* with a rupture' $f.svg); $(grep -o 'ruptures [a-z]* [a-z]*&#39;s questionnaires' $f.svg | sed 's/&#39;/'"'"'/')"
 done
 
-echo "# a therapist with three clients or more: the lines are the growth model's"
+echo "# a therapist with three clients or more: the lines are the growth model's,"
+echo "# where it finds a slope: T01's 4 rated ruptures of 3 clients are fewer than"
+echo "# clients + 2, so its resolved rate has none (trends leaves the slope blank),"
+echo "# and its weekly rates are in 2 weeks, too few for a least-squares line"
 use_store sample.db
 setup collect init
 setup collect instrument add instruments/client_post_session.csv
