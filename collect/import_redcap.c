@@ -5,7 +5,8 @@
  * cells (client from the record identifier, the session number from the
  * repeat instance of a repeating instrument or event, the event or
  * --session, therapist and date from the fields --therapist-field and
- * --date-field name) followed by the file's
+ * --date-field name; a therapist blank on an instance's row from the
+ * record's own row at that event, a date not) followed by the file's
  * own cells, of which the instrument's columns are answers and the rest
  * (other forms, REDCap's own columns) are skipped.  From there the rows are
  * checked and saved exactly as a wide file's are.
@@ -62,6 +63,13 @@ typedef struct redcap_map {
     int form_repeated;          /* an instance row of the form was in the record */
     int by_event;               /* a row of the form was numbered by its event */
     sbuf spread;                /* the first such numbering, for the note */
+    /* the record's own row at an event (no repeat instrument or instance),
+     * where REDCap writes the fields of forms that do not repeat, before
+     * the record's instances: the therapist and date cells found there */
+    char *base_record, *base_event, *base_therapist, *base_date;
+    long base_line;
+    sbuf therapist_from_base;   /* the first instance given the row's therapist, for the note */
+    sbuf date_on_base;          /* the first instance whose date was only there, for the warning */
 } redcap_map;
 
 /* "_arm_N" at the end of a unique event name, or "" for none. */
@@ -394,6 +402,28 @@ static long form_base(redcap_map *m, const char *record, const char *event)
     return m->form_base;
 }
 
+/* Keeps the therapist and date cells of a record's own row (see
+ * redcap_map), for the instances of the record's event that follow. */
+static void remember_base(redcap_map *m, const csvrow *row)
+{
+    free(m->base_record);
+    free(m->base_event);
+    free(m->base_therapist);
+    free(m->base_date);
+    m->base_record = xstrdup(m->record >= 0 ? import_trim(row->fields[m->record]) : "");
+    m->base_event = xstrdup(m->event >= 0 ? import_trim(row->fields[m->event]) : "");
+    m->base_therapist = xstrdup(m->therapist >= 0 ? import_trim(row->fields[m->therapist]) : "");
+    m->base_date = xstrdup(m->date >= 0 ? import_trim(row->fields[m->date]) : "");
+    m->base_line = row->line;
+}
+
+/* Whether the record's own row last kept is that of record at event. */
+static int base_of(const redcap_map *m, const char *record, const char *event)
+{
+    return m->base_record && strcmp(m->base_record, record) == 0 &&
+           strcmp(m->base_event, event) == 0;
+}
+
 int redcap_row(importer *im, const csvrow *row, csvrow *out)
 {
     redcap_map *m = im->rc;
@@ -410,6 +440,8 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
      * instance instead */
     if (m->event >= 0 && !m->ngiven && !*inst && *import_trim(row->fields[m->event]))
         check_order(im, line, row, event_session(im, line, import_trim(row->fields[m->event])));
+    if (!*form && !*inst)
+        remember_base(m, row);
     if (*form && strcmp(form, in->name) != 0)
         return 0;                                 /* another repeating form's row */
     if (!has_answers(im, row) && (!*status || strcmp(status, "0") == 0))
@@ -461,6 +493,12 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
          * in the order date_mdy or date_dmy names); a date and time gives
          * its date */
         const char *d = import_trim(row->fields[m->date]);
+        /* a date on the record's own row only is one date for the whole
+         * record, not that of each of its instances: not used (the
+         * sessions stay undated), with a warning */
+        if (!*d && (*form || *inst) && base_of(m, record, event) && *m->base_date &&
+            !m->date_on_base.len)
+            sbuf_addf(&m->date_on_base, "record '%s', line %ld", record, m->base_line);
         char *norm = NULL, why[200];
         if (m->date_field && *d && field_normalize(m->date_field, d, &norm, why, sizeof why) && norm)
             d = norm;
@@ -472,6 +510,15 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     static char empty[1] = "";
     out->fields[LEAD_CLIENT] = m->record >= 0 ? row->fields[m->record] : empty;
     out->fields[LEAD_THERAPIST] = m->therapist >= 0 ? row->fields[m->therapist] : empty;
+    /* a therapist field of a form that does not repeat is written on the
+     * record's own row alone: the instances of that record and event take
+     * it from there */
+    if (m->therapist >= 0 && !*import_trim(row->fields[m->therapist]) && (*form || *inst) &&
+        base_of(m, record, event) && *m->base_therapist) {
+        out->fields[LEAD_THERAPIST] = m->base_therapist;
+        if (!m->therapist_from_base.len)
+            sbuf_addf(&m->therapist_from_base, "record '%s', line %ld", record, m->base_line);
+    }
     out->fields[LEAD_SESSION] = m->session;   /* "1" after a problem: the row is not saved */
     out->fields[LEAD_DATE] = m->date_cell;
     out->fields[LEAD_MODALITY] = empty;
@@ -496,6 +543,19 @@ void redcap_finish(importer *im)
                   "sessions were numbered on through each record's events in the order the "
                   "file has them, the instances of an event after those of the events before "
                   "it (%s)", im->path, im->in->name, sbuf_str(&m->spread));
+    if (m->therapist_from_base.len)
+        msgs_addf(&im->notes, "'%s': '%s' is blank on the rows of '%s', so each instance "
+                  "took the therapist from its record's own row at its event (the row without "
+                  "a repeat instrument, where REDCap writes the fields of forms that do not "
+                  "repeat; first: %s)", im->path, im->lead_name[LEAD_THERAPIST], im->in->name,
+                  sbuf_str(&m->therapist_from_base));
+    if (m->date_on_base.len)
+        msgs_addf(&im->warnings, "'%s': '%s' is on the record's own row (the row without a "
+                  "repeat instrument; first: %s), not on the rows of '%s': that is one date for "
+                  "the whole record, not a session's, so it was not used and sessions without "
+                  "a date of their own are undated (a later import may date them); name a "
+                  "date field of '%s' with --date-field", im->path, im->lead_name[LEAD_DATE],
+                  sbuf_str(&m->date_on_base), im->in->name, im->in->name);
     if (m->skipped && !m->labels)     /* labels are no columns of other forms */
         msgs_addf(&im->notes, "'%s': %zu column%s that %s not of '%s' (other forms) %s left "
                   "out: %s%s", im->path, m->skipped, m->skipped == 1 ? "" : "s",
@@ -515,6 +575,12 @@ void redcap_release(importer *im)
     free(m->form_record);
     free(m->form_event);
     sbuf_release(&m->spread);
+    free(m->base_record);
+    free(m->base_event);
+    free(m->base_therapist);
+    free(m->base_date);
+    sbuf_release(&m->therapist_from_base);
+    sbuf_release(&m->date_on_base);
     strmap_release(&m->arms, NULL);
     sbuf_release(&m->order);
     sbuf_release(&m->skipped_names);

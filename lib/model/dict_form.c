@@ -13,7 +13,8 @@
 typedef struct resolver {
     dict_ctx *c;
     const dict_instrument *in;
-    char why[256];
+    const char *what;          /* "branching logic" or "calculation", for messages */
+    char why[640];
 } resolver;
 
 static long resolve(const char *name, const char *code, void *ctx)
@@ -28,8 +29,14 @@ static long resolve(const char *name, const char *code, void *ctx)
                     snprintf(r->why, sizeof r->why, "'%s' is the record identifier, which has no "
                              "answer to test", name);
                 else if (strcmp(r->c->forms[i], r->in->name) != 0)
-                    snprintf(r->why, sizeof r->why, "'%s' is on form '%s', not on '%s'", name,
-                             r->c->forms[i], r->in->name);
+                    /* REDCap allows it, but a questionnaire holds one form's
+                     * answers, so the reference could never be evaluated */
+                    snprintf(r->why, sizeof r->why, "'%s' is on form '%s', not on '%s': a form "
+                             "sees only its own answers (a questionnaire holds one form), so "
+                             "'%s' cannot be added with this %s; leave form '%s' out of the "
+                             "file (or the reference out of the %s) to add the other forms",
+                             name, r->c->forms[i], r->in->name, r->in->name, r->what,
+                             r->in->name, r->what);
                 else
                     snprintf(r->why, sizeof r->why, "'%s' has no answer (it is left out)", name);
                 break;
@@ -66,7 +73,7 @@ static expr *load_expr(dict_ctx *c, dict_instrument *in, dict_field *f, const ch
     expr *e = NULL;
     at_err err;
     size_t pos;
-    resolver r = { .c = c, .in = in };
+    resolver r = { .c = c, .in = in, .what = what };
     char *t = dict_trim(xstrdup(src));
     if (!*t)
         goto out;

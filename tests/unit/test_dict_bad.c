@@ -96,6 +96,18 @@ static const struct bad_case {
       "'bad.csv' line 3: 'x': branching logic: unknown field 'moood'" },
     { { RADIO("mood"), { .name = "x", .form = "g", .branch = "[mood] = 1" } },
       "'bad.csv' line 3: 'x': branching logic: 'mood' is on form 'f', not on 'g'" },
+    /* REDCap allows another form's field, but a questionnaire holds one
+     * form: the message says which form to leave out to add the others */
+    { { RADIO("mood"), { .name = "x", .form = "g", .branch = "[mood] = 1" } },
+      "'bad.csv' line 3: 'x': branching logic: 'mood' is on form 'f', not on 'g': a form sees "
+      "only its own answers (a questionnaire holds one form), so 'g' cannot be added with this "
+      "branching logic; leave form 'g' out of the file (or the reference out of the branching "
+      "logic) to add the other forms" },
+    { { RADIO("mood"), { .name = "x", .form = "g", .type = "calc", .choices = "[mood] * 2" } },
+      "'bad.csv' line 3: 'x': calculation: 'mood' is on form 'f', not on 'g': a form sees only "
+      "its own answers (a questionnaire holds one form), so 'g' cannot be added with this "
+      "calculation; leave form 'g' out of the file (or the reference out of the calculation) "
+      "to add the other forms" },
     { { CHECKBOX("kind"), { .name = "x", .branch = "[kind] = 1" } },
       "'bad.csv' line 3: 'x': branching logic: 'kind' is a checkbox: name one option, as [kind(code)]" },
     { { CHECKBOX("kind"), { .name = "x", .branch = "[kind(9)] = 1" } },

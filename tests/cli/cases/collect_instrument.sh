@@ -38,6 +38,13 @@ run collect instrument add empty.csv
 echo "unchanged after refusals: $([ "$(store_fingerprint attune.db)" = "$before" ] && echo yes || echo NO)"
 sql "SELECT count(*) FROM instruments"
 
+echo "# branching on another form's field: the form left out, as the message says, the others load"
+grep -v ',weekly,' data/bad/dict_cross_form.csv >cross_left_out.csv
+use_store cross.db
+setup collect init
+run collect instrument add cross_left_out.csv
+use_store attune.db
+
 echo "# a record identifier with another name (--record-id) is kept as such when read back"
 sed -e 's/^record_id,checkin/study_id,pulse/' -e 's/^\([a-z_]*\),checkin,/\1,pulse,/' data/two_forms.csv | grep -v ',consent,' >study_id.csv
 echo "# without --record-id, the first field would be asked: a warning says so"

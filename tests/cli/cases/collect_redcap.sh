@@ -286,3 +286,35 @@ run collect import therapist_post_session ther.csv --format redcap --rater-code 
 run collect import therapist_post_session ther.csv --format redcap --rater supervisor
 run collect import therapist_post_session ther.csv --format redcap --rater observer --rater-code "Dr X"
 run collect import therapist_post_session examples/sample/therapist_post_session.csv --rater therapist
+
+echo "== a therapist or date field of a form that does not repeat: on the record's own row only"
+use_store base.db
+setup collect init
+setup collect instrument add $R/base_dict.csv
+echo "# the instances take the therapist from their record's row (a note says so); the date,"
+echo "# one for the whole record, is not taken (a warning says so): the sessions stay undated"
+run collect import checkin $R/base_export.csv --format redcap --therapist-field clinician \
+  --date-field enrol_date
+run collect session list
+echo "# the form that does not repeat has both on its own row"
+run collect import enrolment $R/base_export.csv --format redcap --therapist-field clinician \
+  --date-field enrol_date
+sql "SELECT c.code, s.number, quote(s.date), quote(t.code) FROM sessions s
+     JOIN clients c ON c.id = s.client_id LEFT JOIN therapists t ON t.id = s.therapist_id
+     ORDER BY c.code, s.number" \
+  "SELECT c.code, s.number, quote_nullable(s.date), quote_nullable(t.code) FROM sessions s
+     JOIN clients c ON c.id = s.client_id LEFT JOIN therapists t ON t.id = s.therapist_id
+     ORDER BY c.code, s.number"
+echo "# with events: only the record's row of the same event gives it (R2 has checkin at"
+echo "# followup only, and its row at baseline); R1's session 3 takes R1's therapist"
+use_store base_events.db
+setup collect init
+setup collect instrument add $R/base_dict.csv
+run collect import checkin $R/base_events_export.csv --format redcap --therapist-field clinician
+run collect session list
+echo "# a therapist code taken from the record's row is checked as any other"
+sed 's/T01/Dr Who/' $R/base_events_export.csv >base_bad.csv
+use_store base_bad.db
+setup collect init
+setup collect instrument add $R/base_dict.csv
+run collect import checkin base_bad.csv --format redcap --therapist-field clinician
