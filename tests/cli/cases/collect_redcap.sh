@@ -4,6 +4,12 @@
 # survey, and fields named date, client and session.  Each is imported,
 # exported in REDCap's layout and compared with the input cell by cell.
 R=data/redcap
+# new_study DB DICT: a new study DB (use_store) with the instruments of DICT
+new_study() {
+  use_store "$1"
+  setup collect init
+  setup collect instrument add "$2"
+}
 
 echo "== a project with a repeating instrument (weekly) beside a plain one (intake)"
 setup collect init
@@ -34,9 +40,7 @@ csv_cells --key record_id,redcap_repeat_instance --only weekly_complete weekly.c
 echo "# free text (notes, text without a validation) stays out by default:"
 collect export weekly --format redcap | head -1
 echo "# attune's REDCap file comes back in as it went out (attune_date, attune_therapist read)"
-use_store again.db
-setup collect init
-setup collect instrument add $R/repeat_dict.csv
+new_study again.db $R/repeat_dict.csv
 run collect import weekly weekly.csv --format redcap
 collect export weekly --format redcap --include-free-text | cmp - weekly.csv && echo "weekly.csv again: same bytes"
 use_store attune.db
@@ -72,9 +76,7 @@ sql "SELECT c.code, s.number, s.date, a.status FROM administrations a
      ORDER BY c.code, s.number"
 run collect export visit --include-identifiers -o wide.csv
 head -1 wide.csv
-use_store long2.db
-setup collect init
-setup collect instrument add $R/long_dict.csv
+new_study long2.db $R/long_dict.csv
 run collect import visit wide.csv
 collect export visit --include-identifiers | cmp - wide.csv && echo "wide export, import, export: same bytes"
 use_store long.db
@@ -103,9 +105,7 @@ csv_cells --key record_id --only $cols srs.csv >out.cells
 diff in.cells out.cells && echo "every answer cell is the same"
 echo "# REDCap lets a form be marked complete with a required answer blank: such a"
 echo "# record comes in as partial, with a warning; a bad cell beside it still refuses"
-use_store survey_blank.db
-setup collect init
-setup collect instrument add $R/survey_dict.csv
+new_study survey_blank.db $R/survey_dict.csv
 # S01: approach (required) blank; S02: both required blank; S03 whole
 sed '2s/,8,9,17,/,8,,8,/; 3s/,6,7,12,/,,,,/' $R/survey_export.csv >blank.csv
 run collect import srs blank.csv --format redcap
@@ -116,9 +116,7 @@ sql "SELECT c.code, r.field, r.value FROM responses r
      JOIN administrations a ON a.id = r.administration_id
      JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id
      ORDER BY c.code, r.field"
-use_store survey_bad.db
-setup collect init
-setup collect instrument add $R/survey_dict.csv
+new_study survey_bad.db $R/survey_dict.csv
 sed '2s/,8,9,17,/,8,,8,/; 3s/,6,7,12,/,6,eleven,,/' $R/survey_export.csv >blank_bad.csv
 run collect import srs blank_bad.csv --format redcap
 sql "SELECT count(*) FROM administrations"
@@ -145,9 +143,7 @@ visits events.db $R/events_export.csv
 echo "# a first record without week 1: week 1 first appears after week 2, so the"
 echo "# order events first appear in would number it after week 2; the second"
 echo "# record shows the true order, so the import stops and asks for --events"
-use_store misordered.db
-setup collect init
-setup collect instrument add $R/events_dict.csv
+new_study misordered.db $R/events_dict.csv
 { awk -F, '$1 != "E01" || $2 != "week_1_arm_1"' $R/events_export.csv
   echo "E02,week_2_arm_1,3,0,0,0,2,,0,0,0"; } >misordered.csv
 run collect import client_visit misordered.csv --format redcap
@@ -160,9 +156,7 @@ echo "# a repeating form at two events of a record, and once more at a later"
 echo "# event that does not repeat: the sessions go on through the record's"
 echo "# events (P01: phase 1 gives 1-2, phase 2's instances 1 and 3 are 3 and 5,"
 echo "# the follow-up 6); P02 has the form at phase 2 only, so 1-2"
-use_store spread.db
-setup collect init
-setup collect instrument add $R/repeat_dict.csv
+new_study spread.db $R/repeat_dict.csv
 cat >spread.csv <<'CSV'
 record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,age,referral,intake_complete,weekly_date,clinician,bond,goal,score,rupture,kind___1,kind___2,what,weekly_complete
 P01,intake_arm_1,,,34,GP,2,,,,,,,,,,
@@ -192,9 +186,7 @@ echo "== events out of their first-seen order matter only to a form numbered by 
 # events' order; intake is at screen and consent, numbered by its events,
 # so it is refused, in A on its own row, in B on a row without intake
 # after Q01's intake row, in C once Q03's intake row comes after it.
-use_store order.db
-setup collect init
-setup collect instrument add $R/repeat_dict.csv
+new_study order.db $R/repeat_dict.csv
 cat >order_a.csv <<'CSV'
 record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,age,referral,intake_complete,weekly_date,clinician,bond,goal,score,rupture,kind___1,kind___2,what,weekly_complete
 Q01,screen_arm_1,,,34,GP,2,,,,,,,,,,
@@ -264,22 +256,16 @@ sql "SELECT c.code, s.number, s.date FROM sessions s JOIN clients c ON c.id = s.
      ORDER BY c.code, s.number LIMIT 3"
 
 echo "== one rater's answers (export --rater) come back as that rater's (import --rater)"
-use_store rater.db
-setup collect init
-setup collect instrument add instruments/therapist_post_session.csv
+new_study rater.db instruments/therapist_post_session.csv
 setup collect import therapist_post_session examples/sample/therapist_post_session.csv
 run collect export therapist_post_session --format redcap --rater therapist -o ther.csv
-use_store rater2.db
-setup collect init
-setup collect instrument add instruments/therapist_post_session.csv
+new_study rater2.db instruments/therapist_post_session.csv
 run collect import therapist_post_session ther.csv --format redcap --rater therapist
 sql "SELECT rater, quote(rater_code), count(*) FROM administrations GROUP BY 1, 2" \
   "SELECT rater, quote_nullable(rater_code), count(*) FROM administrations GROUP BY 1, 2"
 collect export therapist_post_session --format redcap --rater therapist | cmp - ther.csv &&
   echo "ther.csv again: same bytes"
-use_store rater3.db
-setup collect init
-setup collect instrument add instruments/therapist_post_session.csv
+new_study rater3.db instruments/therapist_post_session.csv
 run collect import therapist_post_session ther.csv --format redcap --rater observer --rater-code OBS-1
 sql "SELECT rater, rater_code, count(*) FROM administrations GROUP BY 1, 2"
 run collect import therapist_post_session ther.csv --format redcap --rater-code OBS-1
@@ -288,9 +274,7 @@ run collect import therapist_post_session ther.csv --format redcap --rater obser
 run collect import therapist_post_session examples/sample/therapist_post_session.csv --rater therapist
 
 echo "== a therapist or date field of a form that does not repeat: on the record's own row only"
-use_store base.db
-setup collect init
-setup collect instrument add $R/base_dict.csv
+new_study base.db $R/base_dict.csv
 echo "# the instances take the therapist from their record's row (a note says so); the date,"
 echo "# one for the whole record, is not taken (a warning says so): the sessions stay undated"
 run collect import checkin $R/base_export.csv --format redcap --therapist-field clinician \
@@ -307,14 +291,10 @@ sql "SELECT c.code, s.number, quote(s.date), quote(t.code) FROM sessions s
      ORDER BY c.code, s.number"
 echo "# with events: only the record's row of the same event gives it (R2 has checkin at"
 echo "# followup only, and its row at baseline); R1's session 3 takes R1's therapist"
-use_store base_events.db
-setup collect init
-setup collect instrument add $R/base_dict.csv
+new_study base_events.db $R/base_dict.csv
 run collect import checkin $R/base_events_export.csv --format redcap --therapist-field clinician
 run collect session list
 echo "# a therapist code taken from the record's row is checked as any other"
 sed 's/T01/Dr Who/' $R/base_events_export.csv >base_bad.csv
-use_store base_bad.db
-setup collect init
-setup collect instrument add $R/base_dict.csv
+new_study base_bad.db $R/base_dict.csv
 run collect import checkin base_bad.csv --format redcap --therapist-field clinician
