@@ -32,7 +32,9 @@ static void usage(void)
           "running.  Prints the link on a line of its own, an access code to type at\n"
           "BASE/code instead, and, when the output is a terminal, the link as a QR code\n"
           "to scan.  Only a hash of the link and of the code is kept in the study: copy\n"
-          "them now, they cannot be shown again (make a new link if one is lost).\n"
+          "them now, they cannot be shown again (make a new link if one is lost).  With\n"
+          "--qr, the file is written before the link is kept: a FILE that cannot be\n"
+          "written refuses the link, and no link, session or file is made.\n"
           "\n"
           "Without --session, the link is for the client's session of today when one is\n"
           "recorded, else the next number; the session is recorded now (today, the\n"
@@ -203,6 +205,7 @@ static int invite_make(struct invite_args *a, const char *db)
     record_catalog *cat = s ? record_catalog_new(s) : NULL;
     sbuf url = SBUF_INIT;
     char *own_code = NULL;
+    outfile qr = OUTFILE_INIT;
     at_err err;
     if (!s)
         goto out;
@@ -243,6 +246,14 @@ static int invite_make(struct invite_args *a, const char *db)
     weblink_token_hash(tok, strlen(tok), th);
     weblink_code_hash(code, ch);
     weblink_time_iso(time(NULL) + expires, until);
+    sbuf_addf(&url, "%s/s/%s", base, tok);
+    /* all or nothing: the QR file is written (beside its place, under a
+     * temporary name) before the link is kept, so a folder that cannot be
+     * written refuses the link, and put in its place once the link is made */
+    if (a->qr && qr_file_begin(&qr, url.buf, a->qr, &err) != AT_OK) {
+        cli_fail("%s; no link was made", err.msg);
+        goto out;
+    }
     invite_rec r = { .client = a->client, .session = session, .instrument_id = iid,
                      .rater = a->rater, .rater_code = a->rater_code, .token_hash = th,
                      .code_hash = ch, .expires_at = until };
@@ -250,7 +261,15 @@ static int invite_make(struct invite_args *a, const char *db)
         cli_fail("%s", err.msg);
         goto out;
     }
-    sbuf_addf(&url, "%s/s/%s", base, tok);
+    if (a->qr && outfile_commit(&qr, &err) != AT_OK) {
+        /* the file could not take its place after all: the link goes too */
+        at_err rerr;
+        if (store_invite_revoke(s, id, &rerr) == AT_OK)
+            cli_fail("%s; link %ld is revoked", err.msg, id);
+        else
+            cli_fail("%s; link %ld is made but its QR file is not: %s", err.msg, id, rerr.msg);
+        goto out;
+    }
     printf("link %ld: %s for client %s, session %ld, rater %s%s%s; open until %.10s %.5s UTC\n",
            id, a->instrument, a->client, session, a->rater, a->rater_code ? " " : "",
            a->rater_code ? a->rater_code : "", until, until + 11);
@@ -258,15 +277,11 @@ static int invite_make(struct invite_args *a, const char *db)
     printf("access code: %s (at %s/code)\n", code, base);
     if (isatty(STDOUT_FILENO) && qr_terminal(url.buf, stdout, &err) != AT_OK)
         cli_fail("%s", err.msg);
-    if (a->qr) {
-        if (qr_file(url.buf, a->qr, &err) != AT_OK) {
-            cli_fail("%s (the link above is made and works)", err.msg);
-            goto out;
-        }
+    if (a->qr)
         printf("QR code written to %s\n", a->qr);
-    }
     rc = fflush(stdout) == 0 ? EXIT_OK : cli_fail("standard output: cannot write");
 out:
+    outfile_release(&qr);
     free(own_code);
     sbuf_release(&url);
     record_catalog_free(cat);
