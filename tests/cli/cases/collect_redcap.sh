@@ -286,3 +286,13 @@ run collect import therapist_post_session ther.csv --format redcap --rater-code 
 run collect import therapist_post_session ther.csv --format redcap --rater supervisor
 run collect import therapist_post_session ther.csv --format redcap --rater observer --rater-code "Dr X"
 run collect import therapist_post_session examples/sample/therapist_post_session.csv --rater therapist
+
+echo "== a --date-field date later than today is a problem of its row"
+use_store later.db
+setup collect init
+setup collect instrument add $R/repeat_dict.csv
+sed 's/^P01,weekly,1,,,,2026-02-02,/P01,weekly,1,,,,2099-02-02,/' $R/repeat_export.csv >later.csv
+grep -c 2099 later.csv
+run collect import weekly later.csv --format redcap --therapist-field clinician --date-field weekly_date |
+  sed "s/$(date +%F)/TODAY/"
+sql "SELECT count(*) FROM administrations"
