@@ -32,13 +32,18 @@ static void usage(void)
           "running.  Prints the link on a line of its own, an access code to type at\n"
           "BASE/code instead, and, when the output is a terminal, the link as a QR code\n"
           "to scan.  Only a hash of the link and of the code is kept in the study: copy\n"
-          "them now, they cannot be shown again (make a new link if one is lost).\n"
+          "them now, they cannot be shown again (make a new link if one is lost).  With\n"
+          "--qr, the file is written before the link is kept: a FILE that cannot be\n"
+          "written refuses the link, and no link, session or file is made.\n"
           "\n"
           "Without --session, the link is for the client's session of today when one is\n"
           "recorded, else the next number; the session is recorded now (today, the\n"
-          "client's therapist) when it is not in the study yet.  Without --rater, a form\n"
-          "the study holds from therapists or observers only (never from a client) is\n"
-          "refused: say who answers.\n"
+          "client's therapist) when it is not in the study yet.  A link may be made for\n"
+          "a session dated later than today (next week's), but its answers are saved\n"
+          "only from that day on: a save before it is refused with a page asking to\n"
+          "try again after the session, and the answers stay with the link.  Without\n"
+          "--rater, a form the study holds from therapists or observers only (never\n"
+          "from a client) is refused: say who answers.\n"
           "\n"
           "'invite list' prints every link: id, instrument, client, session, rater,\n"
           "created, expires, state (pending, started, answered, expired or revoked); never\n"
@@ -203,6 +208,7 @@ static int invite_make(struct invite_args *a, const char *db)
     record_catalog *cat = s ? record_catalog_new(s) : NULL;
     sbuf url = SBUF_INIT;
     char *own_code = NULL;
+    outfile qr = OUTFILE_INIT;
     at_err err;
     if (!s)
         goto out;
@@ -243,6 +249,14 @@ static int invite_make(struct invite_args *a, const char *db)
     weblink_token_hash(tok, strlen(tok), th);
     weblink_code_hash(code, ch);
     weblink_time_iso(time(NULL) + expires, until);
+    sbuf_addf(&url, "%s/s/%s", base, tok);
+    /* all or nothing: the QR file is written (beside its place, under a
+     * temporary name) before the link is kept, so a folder that cannot be
+     * written refuses the link, and put in its place once the link is made */
+    if (a->qr && qr_file_begin(&qr, url.buf, a->qr, &err) != AT_OK) {
+        cli_fail("%s; no link was made", err.msg);
+        goto out;
+    }
     invite_rec r = { .client = a->client, .session = session, .instrument_id = iid,
                      .rater = a->rater, .rater_code = a->rater_code, .token_hash = th,
                      .code_hash = ch, .expires_at = until };
@@ -250,7 +264,15 @@ static int invite_make(struct invite_args *a, const char *db)
         cli_fail("%s", err.msg);
         goto out;
     }
-    sbuf_addf(&url, "%s/s/%s", base, tok);
+    if (a->qr && outfile_commit(&qr, &err) != AT_OK) {
+        /* the file could not take its place after all: the link goes too */
+        at_err rerr;
+        if (store_invite_revoke(s, id, &rerr) == AT_OK)
+            cli_fail("%s; link %ld is revoked", err.msg, id);
+        else
+            cli_fail("%s; link %ld is made but its QR file is not: %s", err.msg, id, rerr.msg);
+        goto out;
+    }
     printf("link %ld: %s for client %s, session %ld, rater %s%s%s; open until %.10s %.5s UTC\n",
            id, a->instrument, a->client, session, a->rater, a->rater_code ? " " : "",
            a->rater_code ? a->rater_code : "", until, until + 11);
@@ -258,15 +280,11 @@ static int invite_make(struct invite_args *a, const char *db)
     printf("access code: %s (at %s/code)\n", code, base);
     if (isatty(STDOUT_FILENO) && qr_terminal(url.buf, stdout, &err) != AT_OK)
         cli_fail("%s", err.msg);
-    if (a->qr) {
-        if (qr_file(url.buf, a->qr, &err) != AT_OK) {
-            cli_fail("%s (the link above is made and works)", err.msg);
-            goto out;
-        }
+    if (a->qr)
         printf("QR code written to %s\n", a->qr);
-    }
     rc = fflush(stdout) == 0 ? EXIT_OK : cli_fail("standard output: cannot write");
 out:
+    outfile_release(&qr);
     free(own_code);
     sbuf_release(&url);
     record_catalog_free(cat);

@@ -296,7 +296,10 @@ static void session_usage(void)
           "      --text choose.\n"
           "set   corrects a session's date or modality, kept in the audit trail with\n"
           "      who and the reason.  A session comes before its questionnaires: a date\n"
-          "      after the day its first questionnaire was saved is refused.\n",
+          "      after the day its first questionnaire was saved is refused; and no\n"
+          "      questionnaire is saved into a session dated after the day it is saved\n"
+          "      (run and import refuse it, a web link's save waits for that day), so a\n"
+          "      session added ahead is answered once its day has come.\n",
           stdout);
     people_help("session");
 }

@@ -37,7 +37,10 @@ static void usage(void)
           "Without --session, the client's session of today when one is recorded (a\n"
           "second questionnaire after the same session), else a new session with the\n"
           "next number; a session given that does not exist is created (today, the\n"
-          "client's therapist).  A client's own rating always has the client's code.\n"
+          "client's therapist).  A session dated later than today is refused before any\n"
+          "question: a questionnaire is not saved into a session dated later than the\n"
+          "day it is saved ('collect session set --date' corrects a wrong date).  A\n"
+          "client's own rating always has the client's code.\n"
           "Without --rater, a form the study holds from therapists or observers only\n"
           "(never from a client) is refused: say who answers.\n"
           "The administration is saved as complete when every question shown has an\n"
@@ -326,6 +329,16 @@ int cmd_run(int argc, char **argv, const char *db)
         have_session = st == AT_OK;
         if (have_session && already_given(s, &a, session, own_code != NULL))
             goto out;
+        /* a session comes before its questionnaires: refused before any
+         * question, not after the answers are typed */
+        if (have_session && store_session_later(si.date, NULL)) {
+            cli_fail("client '%s' session %ld is dated %s, later than today: a questionnaire "
+                     "is not saved into a session dated later than the day it is saved; give "
+                     "it after the session, or correct the date with 'collect session set "
+                     "--client %s --session %ld --date YYYY-MM-DD'", a.client, session, si.date,
+                     a.client, session);
+            goto out;
+        }
     }
 
     /* what the clinician checks before handing over: no technical words */

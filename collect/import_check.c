@@ -321,7 +321,7 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
                           int *replaces)
 {
     const char *const cols[] = { im->lead_name[LEAD_THERAPIST], im->lead_name[LEAD_DATE],
-                                 im->lead_name[LEAD_MODALITY] };
+                                 im->lead_name[LEAD_MODALITY], im->lead_name[LEAD_DATE] };
     size_t before = im->problems.n;
     session_check sc;
     at_err err;
@@ -331,14 +331,21 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
                             lv->modality, &sc, &err) != AT_OK)
         return db_problem(im, line, &err);
     *exists = sc.exists;
-    if (!sc.exists)
-        return 0;   /* a new session has no administrations yet */
     char where[48], why[512];
     long from = lines_get(&im->session_lines, sc.seq);
     if (sc.seq)
         snprintf(where, sizeof where, "on line %ld", from);
     else
         snprintf(where, sizeof where, "in the study");
+    /* a session dated later than today (the row's date, or the session's
+     * own) takes no questionnaire: the rule store_admin_save applies */
+    if (sc.conflicts & SESSION_LATER) {
+        store_session_reason(im->s, SESSION_LATER, lv->client, lv->session, lv->date, where, why,
+                             sizeof why);
+        import_problem(im, &im->saving, line, cols[3], "%s", why);
+    }
+    if (!sc.exists)
+        return im->problems.n - before;   /* a new session has no administrations yet */
     const char *given[] = { lv->therapist, lv->date, lv->modality };
     for (int k = 0; k < 3; k++)
         if (sc.conflicts & (1u << k)) {

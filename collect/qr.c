@@ -103,26 +103,36 @@ static void write_svg(const QRcode *q, FILE *fp)
     fputs("\"/>\n</svg>\n", fp);
 }
 
-at_status qr_file(const char *text, const char *path, at_err *err)
+at_status qr_file_begin(outfile *o, const char *text, const char *path, at_err *err)
 {
+    *o = (outfile)OUTFILE_INIT;
     if (!qr_file_kind_ok(path))
         return at_fail(err, AT_EINVAL, "'%s': a QR code is written as .png or .svg", path);
     QRcode *q = encode(text, err);
     if (!q)
         return err ? err->code : AT_EINVAL;
-    outfile o = OUTFILE_INIT;
-    at_status rc = outfile_open(&o, path, err);
+    at_status rc = outfile_open(o, path, err);
     if (rc == AT_OK) {
         if (ends_with(path, ".png")) {
-            if (!write_png(q, o.fp))
+            if (!write_png(q, o->fp))
                 rc = at_fail(err, AT_EIO, "'%s': cannot write the PNG", path);
         } else {
-            write_svg(q, o.fp);
+            write_svg(q, o->fp);
         }
     }
-    if (rc == AT_OK)
-        rc = outfile_commit(&o, err);
-    outfile_release(&o);
+    /* what is written reaches the file now: a full disk shows here, before
+     * the caller does what the file is for */
+    if (rc == AT_OK && (fflush(o->fp) != 0 || ferror(o->fp)))
+        rc = at_fail(err, AT_EIO, "'%s': cannot write: %s", path, strerror(errno));
+    if (rc != AT_OK)
+        outfile_release(o);
     QRcode_free(q);
     return rc;
+}
+
+at_status qr_file(const char *text, const char *path, at_err *err)
+{
+    outfile o;
+    at_status rc = qr_file_begin(&o, text, path, err);
+    return rc == AT_OK ? outfile_commit(&o, err) : rc;
 }

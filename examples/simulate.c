@@ -77,7 +77,9 @@ static void usage(FILE *fp)
         "  --sessions-per-client N   sessions per client (default 10)\n"
         "  --therapists N            therapists T001.. (default 50)\n"
         "  --rater R                 client, therapist or observer (default client)\n"
-        "  --start YYYY-MM-DD        date of the first sessions (default 2026-09-07)\n"
+        "  --start YYYY-MM-DD        date of the first sessions (default 2025-09-01); clients\n"
+        "                            join weekly over half a year: collect import takes no\n"
+        "                            session dated later than today\n"
         "  --seed N                  random seed (default 1); same seed, same output; the\n"
         "                            sessions (dates, modality) depend only on the seed and\n"
         "                            the counts, so files of several instruments describe\n"
@@ -551,7 +553,7 @@ static void simulate(const opts *o, const dict_instrument *in, csvout *w)
 
 int main(int argc, char **argv)
 {
-    opts o = { "client_post_session", NULL, NULL, "client", "2026-09-07",
+    opts o = { "client_post_session", NULL, NULL, "client", "2025-09-01",
                1000, 10, 50, 1, 0 };
     int done, rc = parse_args(argc, argv, &o, &done);
     if (rc || done)

@@ -129,6 +129,8 @@ typedef struct link {
     long instrument_id;
     char state[16];
     char rater[16];
+    char *client;       /* the link's client and session */
+    long session;
     char *flow_state;
     size_t n;
     char **values;
@@ -141,6 +143,8 @@ static int copy_link(const invite_view *v, void *ctx)
     l->instrument_id = v->instrument_id;
     snprintf(l->state, sizeof l->state, "%s", v->state);
     snprintf(l->rater, sizeof l->rater, "%s", v->rater ? v->rater : "client");
+    l->client = xstrdup(v->client);
+    l->session = v->session;
     l->flow_state = xstrdup(v->flow_state);
     l->n = v->n;
     l->values = xcalloc(v->n ? v->n : 1, sizeof *l->values);
@@ -154,6 +158,7 @@ static void link_release(link *l)
     for (size_t i = 0; l->values && i < l->n; i++)
         free(l->values[i]);
     free(l->values);
+    free(l->client);
     free(l->flow_state);
     memset(l, 0, sizeof *l);
 }
@@ -273,6 +278,20 @@ static size_t first_missing(const flow *fl)
     return k;
 }
 
+/* Whether link l's session is dated later than today (store_session_later),
+ * which a save refused as invalid asks: its date into when. */
+static int session_to_come(serve_conn *sc, const link *l, char *when, size_t size)
+{
+    session_info si = { 0 };
+    at_err err;
+    int later = store_session_get(sc->s, l->client, l->session, &si, &err) == AT_OK &&
+                store_session_later(si.date, NULL);
+    if (later)
+        snprintf(when, size, "%s", si.date);
+    session_info_release(&si);
+    return later;
+}
+
 /* Keeps the answers and the place of fl in link l. */
 static at_status keep(serve_conn *sc, const link *l, const dict_instrument *in, const flow *fl,
                       at_err *err)
@@ -387,11 +406,25 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         return;
     }
     if (strcmp(action, "save") == 0 && flow_where(fl) == FLOW_REVIEW) {
+        char when[11];
         at_status rc = save(app, sc, l, in, fl, &err);
         if (rc == AT_EEXIST) {
             /* answered meanwhile (the same Save sent twice, or from
              * another tab), revoked or expired */
             closed(rp, l, in, answered_now(sc, hash, by_code));
+        } else if (rc == AT_EINVAL && session_to_come(sc, l, when, sizeof when)) {
+            /* a link made ahead for a session still to come: the answers
+             * stay with the link, and Save works once the session's day
+             * has come (or its date is corrected) */
+            char text[400];
+            snprintf(text, sizeof text,
+                     "This questionnaire is about your session of %s, and a session's "
+                     "questionnaire is saved after the session, so these answers cannot be "
+                     "saved yet. Nothing is lost: they are kept with this link. Please open "
+                     "the link again after your session and press Save, or tell the person "
+                     "who gave it to you.", when);
+            reply(rp, 409);
+            page_note(&rp->body, "Not saved yet", text);
         } else if (rc == AT_EINVAL) {
             reply(rp, 409);
             page_note(&rp->body, "Not saved",

@@ -780,6 +780,7 @@ void store_close(store *s)
     if (s->in_txn)
         store_rollback(s);
     store_read_end(s);
+    store_walk_stop(s);   /* a walk left open by a lookup outside a transaction */
     for (int i = 0; i < ST_COUNT; i++)
         db_finalize(s->st[i]);
     if (s->conn.pg)

@@ -247,24 +247,29 @@ at_status store_session_today(store *s, const char *client, long *number, at_err
 /* Checking a save before making it, as an import does for each row, by the
  * same rules store_admin_save applies.  The lookups are cached statements,
  * and store_admin_save does not repeat the ones just made. */
-enum { SESSION_THERAPIST = 1, SESSION_DATE = 2, SESSION_MODALITY = 4 };
+enum { SESSION_THERAPIST = 1, SESSION_DATE = 2, SESSION_MODALITY = 4, SESSION_LATER = 8 };
 typedef struct session_check {
     int exists;          /* the client has that session (stored, or made in the open transaction) */
     long id;             /* its row id when it exists */
     long seq;            /* made in the open transaction: its place among the sessions made
                             there (1, 2, ...); 0 otherwise */
-    unsigned conflicts;  /* SESSION_* bits: the given values that disagree with it */
+    unsigned conflicts;  /* SESSION_* bits: the given values that disagree with it, and
+                            SESSION_LATER when it (existing or not) would be dated
+                            later than today: it cannot hold a questionnaire saved now */
 } session_check;
 /* Looks up a client's session (for a save by rater) and compares it with
  * the therapist, date and modality a save would give (NULL: not given; a blank agrees with anything,
- * and a modality where none is recorded is added, not a conflict). */
+ * and a modality where none is recorded is added, not a conflict), and the
+ * date it would have (its own, else the one given) with today
+ * (store_session_later). */
 at_status store_session_check(store *s, const char *client, long number, const char *rater,
                               const char *therapist, const char *date, const char *modality,
                               session_check *out, at_err *err);
 /* The reason for one SESSION_* bit of the last store_session_check, where
  * saying where the session comes from ("in the study", "on line 4"): e.g.
  * "session 3 of client 'C01' is dated 2026-03-02 (in the study), not
- * 2026-03-09". */
+ * 2026-03-09"; for SESSION_LATER given is the date the save gives (NULL:
+ * none). */
 void store_session_reason(store *s, unsigned bit, const char *client, long number,
                           const char *given, const char *where, char *buf, size_t size);
 /* The administration a save into session_id (store_session_check's id)
@@ -513,11 +518,21 @@ at_status store_therapist_set_cohort(store *s, const char *code, const char *coh
 /* Sets a session's date and/or modality (NULL: left as it is; a modality is
  * "in-person" or "telehealth").  A session comes before its questionnaires:
  * a date later than the day (local time) its first questionnaire was saved
- * is refused (AT_EINVAL), as is an unknown client or session
- * (AT_ENOTFOUND). */
+ * is refused (AT_EINVAL, store_session_later), as is an unknown client or
+ * session (AT_ENOTFOUND). */
 at_status store_session_set(store *s, const char *client, long number, const char *date,
                             const char *modality, const char *reason, const char *who,
                             store_change *out, at_err *err);
+
+/* A session comes before its questionnaires: the rule, in one place.
+ * Whether a session dated date (YYYY-MM-DD; NULL or "" when its date is
+ * unknown) is later than day (YYYY-MM-DD, local time; NULL: today), the day
+ * its first questionnaire was saved, or the day one would be: a session so
+ * dated cannot hold it.  store_session_set refuses such a date,
+ * store_admin_save such a save (a questionnaire is not saved into a session
+ * dated later than the day it is saved), and store_session_check reports
+ * it (SESSION_LATER), so that a face can refuse before asking anything. */
+int store_session_later(const char *date, const char *day);
 
 /* The rule for a client, therapist or rater code and a cohort name: up to
  * STORE_CODE_MAX of the letters a-z and A-Z, digits, '-', '_' and '.', so a

@@ -81,6 +81,26 @@ static at_status check_rec(const admin_rec *r, at_err *err)
     return AT_OK;
 }
 
+/* The time now as now_iso writes it, and today's date (local time),
+ * formatted at most once a second (an import saves many administrations
+ * in one). */
+static const char *clock_now(store *s)
+{
+    time_t t = time(NULL);
+    if (!s->clock.text[0] || t != s->clock.at) {
+        util_now_iso(s->clock.text);
+        util_today_iso(s->clock.day);
+        s->clock.at = t;
+    }
+    return s->clock.text;
+}
+
+static const char *clock_today(store *s)
+{
+    clock_now(s);
+    return s->clock.day;
+}
+
 /* "'T01'", or "none" for id 0 (buf holds the text). */
 static const char *therapist_code(store *s, long id, char *buf, size_t size)
 {
@@ -195,6 +215,17 @@ void store_session_reason(store *s, unsigned bit, const char *client, long numbe
         snprintf(buf, size, "session %ld of client '%s' is dated %s (%s), not %s", number, client,
                  s->session.date ? s->session.date : "", where, given);
         break;
+    case SESSION_LATER:
+        if (given && *given && store_session_later(given, clock_today(s)))
+            snprintf(buf, size, "session %ld of client '%s' cannot be dated %s, later than today "
+                     "(%s): a questionnaire is not saved into a session dated later than the "
+                     "day it is saved", number, client, given, clock_today(s));
+        else
+            snprintf(buf, size, "session %ld of client '%s' is dated %s (%s), later than today "
+                     "(%s): a questionnaire is not saved into a session dated later than the "
+                     "day it is saved", number, client, s->session.date ? s->session.date : "",
+                     where, clock_today(s));
+        break;
     default:
         snprintf(buf, size, "session %ld of client '%s' is %s (%s), not %s", number, client,
                  s->session.modality ? s->session.modality : "", where, given);
@@ -208,6 +239,9 @@ at_status store_session_check(store *s, const char *client, long number, const c
 {
     long cid = 0, ctid = 0, tid = 0;
     memset(out, 0, sizeof *out);
+    /* a date given later than today: whether the session exists or not */
+    if (store_session_later(date, clock_today(s)))
+        out->conflicts |= SESSION_LATER;
     at_status rc = store_client_id(s, client, &cid, &ctid, NULL);
     if (rc == AT_ENOTFOUND)
         return AT_OK;
@@ -223,7 +257,9 @@ at_status store_session_check(store *s, const char *client, long number, const c
     out->exists = 1;
     out->id = s->session.id;
     out->seq = s->in_txn && s->session.id > s->session0 ? s->session.id - s->session0 : 0;
-    out->conflicts = session_conflicts(s, therapist, tid, date, modality);
+    out->conflicts |= session_conflicts(s, therapist, tid, date, modality);
+    if (store_session_later(s->session.date, clock_today(s)))
+        out->conflicts |= SESSION_LATER;
     return AT_OK;
 }
 
@@ -472,18 +508,6 @@ out:
     return rc;
 }
 
-/* The time now as now_iso writes it, formatted at most once a second (an
- * import saves many administrations in one). */
-static const char *clock_now(store *s)
-{
-    time_t t = time(NULL);
-    if (!s->clock.text[0] || t != s->clock.at) {
-        util_now_iso(s->clock.text);
-        s->clock.at = t;
-    }
-    return s->clock.text;
-}
-
 /* The duplicate check, cached: store_admin_dup and then store_admin_save
  * for the same administration ask once. */
 static at_status dup_find(store *s, long session_id, const char *iname, const char *rater,
@@ -616,6 +640,15 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
         rc = resolve_session(s, r, cid, tid, &number, &fresh, err);
     if (rc != AT_OK)
         return rc;
+    /* a session comes before its questionnaires: none is saved into a
+     * session dated later than the day it is answered */
+    char day[11];
+    const char *on = r->finished_at ? store_local_day(r->finished_at, day) : clock_today(s);
+    if (store_session_later(s->session.date, on))
+        return at_fail(err, AT_EINVAL, "session %ld of client '%s' is dated %s, later than %s%s: "
+                       "a questionnaire is not saved into a session dated later than the day "
+                       "it is saved", number, r->client, s->session.date,
+                       r->finished_at ? "the day it was answered, " : "today, ", on);
 
     if (!fresh) {
         if ((rc = dup_find(s, s->session.id, iname, r->rater, code, &old_id, old_status,

@@ -116,7 +116,7 @@ struct store {
      * (an import asks for them one after the other): on the row of number
      * at (LONG_MAX past the last) */
     struct { int on; long client_id, at; char rater[16]; } walk;
-    struct { time_t at; char text[21]; } clock;   /* see clock_now in store_admin.c */
+    struct { time_t at; char text[21], day[11]; } clock;   /* see clock_now in store_admin.c */
 };
 
 /* The statement id, ready to bind; NULL with err filled on failure. */
@@ -229,6 +229,9 @@ at_status store_check_rater_code(const char *rater, const char *client, const ch
                                  const char **out, at_err *err);
 at_status store_check_date(const char *date, at_err *err);
 at_status store_check_modality(const char *modality, at_err *err);
+/* The local date (YYYY-MM-DD) of a stored time (UTC, "YYYY-MM-DDTHH:MM:SSZ")
+ * into day, "" when it is not one; returns day. */
+const char *store_local_day(const char *utc, char day[11]);
 
 /* Splits an audit field of a change without an administration
  * ("session.date:C01:4") into field (a copy, cut to "session.date") and

@@ -196,22 +196,33 @@ at_status store_instrument_uses(store *s, long instrument_id, long *count, at_er
 
 /* ---- a client moves to another therapist -------------------------------- */
 
-/* The local date of a stored time (UTC, "YYYY-MM-DDTHH:MM:SSZ"); "" for
- * none.  Caller frees. */
-static char *local_date(const char *utc)
+const char *store_local_day(const char *utc, char day[11])
 {
     struct tm tm = { 0 };
-    char day[11] = "";
-    if (*utc && sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                       &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
+    day[0] = '\0';
+    if (utc && *utc && sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+                              &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) == 6) {
         tm.tm_year -= 1900;
         tm.tm_mon -= 1;
         time_t t = timegm(&tm);
         struct tm local;
         if (localtime_r(&t, &local))
-            strftime(day, sizeof day, "%Y-%m-%d", &local);
+            strftime(day, 11, "%Y-%m-%d", &local);
     }
-    return xstrdup(day);
+    return day;
+}
+
+int store_session_later(const char *date, const char *day)
+{
+    char today[11];
+    if (!date || !*date)
+        return 0;   /* an undated session takes any day */
+    if (!day) {
+        util_today_iso(today);
+        day = today;
+    }
+    /* ISO dates compare as text */
+    return *day && strcmp(date, day) > 0;
 }
 
 /* The first session of client_id numbered from on whose therapist's
@@ -416,7 +427,7 @@ static at_status session_body(store *s, const char *client, long number, const c
 {
     db_stmt *st = NULL;
     sbuf field = SBUF_INIT;
-    char *was_date = NULL, *was_modality = NULL, *first = NULL;
+    char *was_date = NULL, *was_modality = NULL, first[11];
     long cid, tid;
     at_status rc = store_client_id(s, client, &cid, &tid, err);
     if (rc != AT_OK)
@@ -443,10 +454,10 @@ static at_status session_body(store *s, const char *client, long number, const c
     long sid = (long)db_column_int64(st, 0);
     was_date = xstrdup(store_col(st, 1));
     was_modality = xstrdup(store_col(st, 2));
-    first = local_date(store_col(st, 3));
+    store_local_day(store_col(st, 3), first);
     db_finalize(st);
     st = NULL;
-    if (date && *first && strcmp(date, first) > 0) {
+    if (date && *first && store_session_later(date, first)) {
         rc = at_fail(err, AT_EINVAL,
                      "session %ld of client '%s' cannot be dated %s: its first questionnaire "
                      "was answered on %s, and a session comes before its questionnaires",
@@ -479,7 +490,6 @@ out:
     sbuf_release(&field);
     free(was_date);
     free(was_modality);
-    free(first);
     return rc;
 }
 

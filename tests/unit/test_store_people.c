@@ -392,6 +392,62 @@ static void test_audit_subject(void **state)
     }
 }
 
+/* The other side of the rule: no questionnaire is saved into a session
+ * dated later than the day it is saved (or was answered), whether the
+ * session is in the study or the save would make it; store_session_check
+ * says so before the save. */
+static void test_session_later(void **state)
+{
+    fixture *f = *state;
+    store *s = seed(f);
+    at_err err;
+    long n, aid, used;
+    session_check sc;
+    const char *values[] = { "1", "2" };
+
+    assert_int_equal(store_session_later("2099-12-20", "2099-12-19"), 1);
+    assert_int_equal(store_session_later("2099-12-19", "2099-12-19"), 0);
+    assert_int_equal(store_session_later("2026-03-08", "2099-12-19"), 0);
+    assert_int_equal(store_session_later("", "2026-03-08"), 0);
+    assert_int_equal(store_session_later(NULL, NULL), 0);
+    assert_int_equal(store_session_later("2099-12-20", NULL), 1);
+
+    assert_int_equal(store_session_add(s, "C01", NULL, 4, "2099-12-20", NULL, &n, &err), AT_OK);
+    admin_rec r = { .client = "C01", .session = 4, .instrument_id = instr, .rater = "client",
+                    .status = "complete", .source = "interactive", .values = values, .n = 2 };
+    assert_int_equal(store_admin_save(s, &r, 0, NULL, &aid, &used, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "session 4 of client 'C01' is dated 2099-12-20, later than "
+                                    "today"));
+    /* answered on a day after the session's: taken */
+    r.started_at = r.finished_at = "2099-12-21T09:00:00Z";
+    assert_int_equal(store_admin_save(s, &r, 0, NULL, &aid, &used, &err), AT_OK);
+    /* a new session given a date later than the day of answering: none made */
+    r.session = 5;
+    r.date = "2099-12-22";
+    assert_int_equal(store_admin_save(s, &r, 0, NULL, &aid, &used, &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "later than the day it was answered, 2099-12-21"));
+    assert_int_equal(store_session_check(s, "C01", 5, "client", NULL, NULL, NULL, &sc, &err),
+                     AT_OK);
+    assert_int_equal(sc.exists, 0);
+    assert_int_equal(sc.conflicts, 0);
+
+    /* the check before a save made now */
+    assert_int_equal(store_session_check(s, "C01", 4, "client", NULL, NULL, NULL, &sc, &err),
+                     AT_OK);
+    assert_int_equal(sc.exists, 1);
+    assert_int_equal(sc.conflicts, SESSION_LATER);
+    assert_int_equal(store_session_check(s, "C01", 5, "client", NULL, "2099-01-01", NULL, &sc,
+                                         &err), AT_OK);
+    assert_int_equal(sc.conflicts, SESSION_LATER);
+    assert_int_equal(store_session_check(s, "C09", 1, "client", NULL, "2099-01-01", NULL, &sc,
+                                         &err), AT_OK);
+    assert_int_equal(sc.conflicts, SESSION_LATER);
+    assert_int_equal(store_session_check(s, "C01", 3, "client", NULL, "2026-03-16", NULL, &sc,
+                                         &err), AT_OK);
+    assert_int_equal(sc.conflicts, 0);
+    store_close(s);
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -401,6 +457,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_client_move_rater_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cohort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_session_later, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
         cmocka_unit_test(test_audit_subject),
     };

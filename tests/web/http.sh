@@ -233,6 +233,21 @@ collect invite list | grep -q ',C03,5,client,.*,started$' || fail "the link did 
   fail "two ratings of one session"
 ok "a rating recorded by run meanwhile: the web save answers 409 and the link keeps its answers"
 
+# ---- a link made ahead, saved before its session's day: 409, the answers kept ----------
+collect client add C20 >/dev/null
+collect session add --client C20 --number 1 --date 2099-12-20 >/dev/null
+link8=$(invite_link client_post_session C20 --session 1)
+for kv in bond_1=4 goal_1=4 task_1=4 bond_2=4 goal_2=4 task_2=4 rupture=0 comment=early; do step "$link8" next "$kv"; done
+step "$link8" save; expect 409; has 'Not saved yet'; has 'session of 2099-12-20'
+collect invite list | grep -q ',C20,1,client,.*,started$' || fail "the early link did not stay open"
+[ "$(admins "a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C20'")" = 0 ] ||
+  fail "a questionnaire saved into a session dated later than today"
+collect session set --client C20 --session 1 --date 2026-01-05 >/dev/null || fail "the early session's date not corrected"
+step "$link8" save; expect 200; has 'Thank you'
+[ "$(admins "a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C20'")" = 1 ] ||
+  fail "the kept answers were not saved once the session's date was right"
+ok "a link saved before its session's day answers 409, keeps the answers, and saves them later"
+
 # ---- the access code -----------------------------------------------------------
 code=$(collect invite client_post_session --client C05 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 req GET /code; expect 200; has '<label for="code">'

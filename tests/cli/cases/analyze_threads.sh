@@ -39,8 +39,8 @@ both --client C0500 --rater all --instrument therapist_post_session
 both --client C1000
 both --therapist T07 --rater all
 both --cohort A
-both --from 2026-11-01 --to 2027-01-15 --rater all
-both --from 2027-01-20
+both --from 2025-10-26 --to 2026-01-09 --rater all
+both --from 2026-01-14
 both --rule rci --therapist T22
 
 # a reading that fails part way: the same message and exit, and the same

@@ -120,3 +120,19 @@ feed '4\n4\n5\n4\n4\n2\n0\n\ny\n' collect run client_post_session --client C01 -
 unchanged
 run collect invite client_post_session --client C01 --rater observer --rater-code "Dr Who"
 unchanged
+
+echo "# a session dated later than today takes no questionnaire: a row dated so,"
+echo "# or one whose session the study has so dated, is a problem of that row"
+setup collect session add --client C01 --number 40 --date 2099-12-20
+before=$(store_dump attune.db)
+{
+  echo "attune.client,attune.therapist,attune.session,attune.date,attune.modality,attune.rater,attune.rater_code,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture"
+  echo "C01,,40,,,client,,4,4,4,4,4,4,0"
+  echo "C01,,41,2099-01-04,,client,,4,4,4,4,4,4,0"
+  echo "C60,T01,1,2099-01-04,in-person,client,,4,4,4,4,4,4,0"
+  echo "C60,T01,2,2026-09-14,in-person,client,,4,4,4,4,4,4,0"
+} >later.csv
+run collect import client_post_session later.csv | sed "s/$(date +%F)/TODAY/"
+unchanged
+run collect import client_post_session later.csv --dry-run | sed "s/$(date +%F)/TODAY/"
+unchanged

@@ -23,3 +23,15 @@ echo "# a therapist's link without --rater-code is for the session's therapist"
 collect invite client_post_session --client C1 --session 3 --rater therapist | sed -n 1p | sed 's/; open until .*//'
 collect invite client_post_session --client C1 --session 3 --rater therapist --rater-code S9 | sed -n 1p | sed 's/; open until .*//'
 collect invite list --csv | cut -d, -f1-5,8
+echo "# --qr: all or nothing; a QR file that cannot be written makes no link and no session"
+setup collect client add C5
+run collect invite client_post_session --client C5 --session 2 --qr nowhere/x.png
+run collect invite client_post_session --client C5 --session 2 --qr made.txt/x.svg
+collect invite list --csv | cut -d, -f1-5,8
+collect session list --client C5 --csv
+collect invite client_post_session --client C5 --session 2 --qr qr.png | sed -n '1s/; open until .*//p;4p'
+head -c 4 qr.png | tail -c 3; echo
+echo "# a link refused by the study (one is open) leaves no QR file either"
+run collect invite client_post_session --client C5 --session 2 --qr qr2.svg
+ls | grep qr
+collect session list --client C5 --csv | sed "s/$(date +%F)/TODAY/"

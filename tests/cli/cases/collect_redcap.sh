@@ -298,3 +298,11 @@ echo "# a therapist code taken from the record's row is checked as any other"
 sed 's/T01/Dr Who/' $R/base_events_export.csv >base_bad.csv
 new_study base_bad.db $R/base_dict.csv
 run collect import checkin base_bad.csv --format redcap --therapist-field clinician
+
+echo "== a --date-field date later than today is a problem of its row"
+new_study later.db $R/repeat_dict.csv
+sed 's/^P01,weekly,1,,,,2026-02-02,/P01,weekly,1,,,,2099-02-02,/' $R/repeat_export.csv >later.csv
+grep -c 2099 later.csv
+run collect import weekly later.csv --format redcap --therapist-field clinician --date-field weekly_date |
+  sed "s/$(date +%F)/TODAY/"
+sql "SELECT count(*) FROM administrations"

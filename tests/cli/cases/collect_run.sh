@@ -205,3 +205,17 @@ form_study rich <<'DICT'
 heard,rich_form,<h3>About <i>today</i></h3>,radio,"<p><b>Today</b>, did you feel <span style=""color:#c00"">heard</span>?</p><p>Think of the whole hour.</p>","1, <i>Not</i> at all | 2, Yes &amp; more",<small>one answer</small>,,,,,,,,,,,
 DICT
 feed '2\ny\n' collect run rich_form --client C001 --session 1 --quiet
+
+echo "# a session dated later than today is refused before any question: a"
+echo "# questionnaire is not saved into a session dated later than the day it is saved"
+forms_study later.db
+setup collect therapist add T01
+setup collect client add C01 --therapist T01
+setup collect session add --client C01 --number 1 --date 2099-12-20
+feed '5\n5\n5\n5\n5\n5\n0\n\ny\n' collect run client_post_session --client C01 --session 1 --quiet
+ls attune-unsaved-* 2>/dev/null
+run collect session list --client C01 --csv
+echo "# the date is corrected, and the session takes its questionnaire"
+run collect session set --client C01 --session 1 --date 2026-01-05 --reason typo
+printf '5\n5\n5\n5\n5\n5\n0\n\ny\n' | collect run client_post_session --client C01 --session 1 --quiet | tail -1
+run collect session list --client C01 --csv
