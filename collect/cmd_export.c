@@ -42,9 +42,11 @@ static void usage(void)
           "          date or client), then the latest version's columns in dictionary\n"
           "          order (a checkbox as name___code columns, calc fields with their\n"
           "          values recomputed); one row per administration.  Answers given with\n"
-          "          an older version go in by column name and are scored with the\n"
-          "          latest version's calc fields.  Exporting with --include-identifiers,\n"
-          "          importing into a new study and exporting again gives the same bytes.\n"
+          "          an older version go in by column name, with the calc values of the\n"
+          "          version they were given with, computed by its formulas (blank for a\n"
+          "          calc that version does not have).  Exporting with\n"
+          "          --include-identifiers, importing into a new study and exporting\n"
+          "          again gives the same bytes.\n"
           "  long    client, therapist, session, date, modality, rater, rater_code,\n"
           "          instrument, version, field, value: one row per non-blank answer,\n"
           "          calc values included, each administration in its own version.\n"
@@ -138,18 +140,31 @@ static void write_lead(csvout *w, const admin_view *v)
     csvout_field(w, v->rater_code);
 }
 
-static void write_wide(exporter *ex, const admin_view *v)
+/* v's answers in the latest version's columns, its calc values those of the
+ * version it was given with. */
+static int fill_latest(exporter *ex, const admin_view *v)
+{
+    const dict_instrument *own = record_catalog_get(ex->cat, v->instrument_id, &ex->err);
+    if (!own)
+        return -1;
+    size_t unknown = 0;
+    record_fill_as(ex->latest, own, v, ex->vals, &unknown);
+    ex->dropped += unknown;
+    return 0;
+}
+
+static int write_wide(exporter *ex, const admin_view *v)
 {
     const dict_instrument *in = ex->latest;
-    size_t unknown = 0;
-    record_fill(in, v, ex->vals, &unknown);
-    ex->dropped += unknown;
+    if (fill_latest(ex, v) != 0)
+        return -1;
     write_lead(&ex->w, v);
     for (size_t c = 0; c < in->ncols; c++)
         if (cli_col_exported(in, c, ex->ids))
             csvout_field(&ex->w, ex->vals[c]);
     csvout_end(&ex->w);
     record_clear(ex->vals, in->ncols);
+    return 0;
 }
 
 static int write_long(exporter *ex, const admin_view *v)
@@ -173,12 +188,11 @@ static int write_long(exporter *ex, const admin_view *v)
     return 0;
 }
 
-static void write_redcap(exporter *ex, const admin_view *v)
+static int write_redcap(exporter *ex, const admin_view *v)
 {
     const dict_instrument *in = ex->latest;
-    size_t unknown = 0;
-    record_fill(in, v, ex->vals, &unknown);
-    ex->dropped += unknown;
+    if (fill_latest(ex, v) != 0)
+        return -1;
     csvout_field(&ex->w, v->client);
     csvout_field(&ex->w, in->name);
     csvout_int(&ex->w, v->session);
@@ -190,6 +204,7 @@ static void write_redcap(exporter *ex, const admin_view *v)
     csvout_field(&ex->w, strcmp(v->status, "complete") == 0 ? "2" : "0");
     csvout_end(&ex->w);
     record_clear(ex->vals, in->ncols);
+    return 0;
 }
 
 static int keep(const exporter *ex, const admin_view *v)
@@ -202,19 +217,12 @@ static int on_admin(const admin_view *v, void *ctx)
     exporter *ex = ctx;
     if (!keep(ex, v))
         return 0;
-    switch (ex->format) {
-    case FMT_WIDE:
-        write_wide(ex, v);
-        break;
-    case FMT_LONG:
-        if (write_long(ex, v) != 0) {
-            ex->failed = 1;
-            return 1;
-        }
-        break;
-    case FMT_REDCAP:
-        write_redcap(ex, v);
-        break;
+    int r = ex->format == FMT_WIDE  ? write_wide(ex, v)
+          : ex->format == FMT_LONG  ? write_long(ex, v)
+                                    : write_redcap(ex, v);
+    if (r != 0) {
+        ex->failed = 1;
+        return 1;
     }
     ex->written++;
     return 0;
