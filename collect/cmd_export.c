@@ -13,7 +13,8 @@ typedef struct exporter {
     const dict_instrument *latest;
     out_format format;
     unsigned ids;            /* CLI_EXPORT_IDENTIFIERS, CLI_EXPORT_FREE_TEXT */
-    const char *rater_code;  /* NULL: every rater code */
+    const char *rater_code;  /* NULL: every rater code; a therapist's blank code is the
+                                session therapist's (the store's rule) */
     csvout w;
     char **vals;
     size_t nvals;
@@ -207,16 +208,9 @@ static int write_redcap(exporter *ex, const admin_view *v)
     return 0;
 }
 
-static int keep(const exporter *ex, const admin_view *v)
-{
-    return !ex->rater_code || strcmp(ex->rater_code, v->rater_code) == 0;
-}
-
 static int on_admin(const admin_view *v, void *ctx)
 {
     exporter *ex = ctx;
-    if (!keep(ex, v))
-        return 0;
     int r = ex->format == FMT_WIDE  ? write_wide(ex, v)
           : ex->format == FMT_LONG  ? write_long(ex, v)
                                     : write_redcap(ex, v);
@@ -234,8 +228,6 @@ static int on_admin(const admin_view *v, void *ctx)
 static int on_instance(const admin_view *v, void *ctx)
 {
     exporter *ex = ctx;
-    if (!keep(ex, v))
-        return 0;
     if (ex->prev_client && strcmp(ex->prev_client, v->client) == 0 &&
         ex->prev_session == v->session) {
         at_fail(&ex->err, AT_EINVAL,
@@ -282,7 +274,9 @@ int cmd_export(int argc, char **argv, const char *db)
           NULL, &with_ids },
         { "--rater", "R", "only client, therapist or observer ratings (redcap: default client)",
           &rater, NULL },
-        { "--rater-code", "X", "only the ratings with this rater code", &ex.rater_code, NULL },
+        { "--rater-code", "X", "only the ratings with this rater code (a therapist's rating "
+                               "stored without a code is the session therapist's)",
+          &ex.rater_code, NULL },
         { NULL, NULL, NULL, NULL, NULL } };
     if (cli_help_or_complete(argc, argv, opts, usage))
         return EXIT_OK;
@@ -315,7 +309,7 @@ int cmd_export(int argc, char **argv, const char *db)
         goto done;
     }
     grow_vals(&ex, ex.latest->ncols);
-    admin_filter flt = { .instrument = name, .rater = rater };
+    admin_filter flt = { .instrument = name, .rater = rater, .rater_code = ex.rater_code };
 
     if (ex.format == FMT_REDCAP) {
         at_status st = store_admin_each(s, &flt, on_instance, &ex, &ex.err);

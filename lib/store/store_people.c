@@ -219,7 +219,7 @@ static char *local_date(const char *utc)
  * is the session's therapist): its number and rater code, or 0. */
 /* who gave a therapist's questionnaire: its rater code, else the session's
  * therapist */
-#define RATED_BY "(CASE WHEN a.rater_code = '' THEN coalesce(t.code, '') ELSE a.rater_code END)"
+#define RATED_BY STORE_RATED_BY("a", "t.code")
 
 static at_status rated_elsewhere(store *s, long client_id, long from, const char *code,
                                  long *number, char **by, at_err *err)

@@ -93,6 +93,25 @@ done
 run collect --db "$sample" export client_post_session --include-identifiers -o full.csv
 cmp full.csv examples/sample/client_post_session.csv && echo "export --include-identifiers gives the sample file byte for byte"
 
+# --rater-code: a therapist's rating stored without a code is the session
+# therapist's, found by that code (as import and run take it); "" finds it too
+ther=$(store ther.db)
+setup collect --db "$ther" init
+setup collect --db "$ther" instrument add instruments/therapist_post_session.csv
+cat >ther.csv <<'CSV'
+attune.client,attune.therapist,attune.session,attune.date,attune.rater,attune.rater_code,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture
+C7,T1,1,2026-01-01,therapist,,4,4,4,4,4,4,0
+C7,T1,1,2026-01-01,therapist,T2,3,3,3,3,3,3,0
+C7,T1,2,2026-01-08,therapist,T1,5,5,5,5,5,5,0
+C8,,1,2026-01-02,therapist,,2,2,2,2,2,2,0
+CSV
+setup collect --db "$ther" import therapist_post_session ther.csv
+for code in T1 T2 ""; do
+  run collect --db "$ther" export therapist_post_session --format redcap --rater therapist --rater-code "$code"
+done
+run collect --db "$ther" export therapist_post_session --rater-code T1
+run collect --db "$ther" export therapist_post_session --format redcap --rater therapist
+
 run collect export --help
 run collect export export_demo --format xml
 run collect export
