@@ -46,7 +46,8 @@ static void amend_opts(struct amend_args *a, opt_spec *specs)
         { "--session", "N", "the session's number (required)", &a->session, NULL },
         { "--rater", "R", "client (default), therapist or observer", &a->rater, NULL },
         { "--rater-code", "X", "the rater's code, when the session has several ratings by "
-                               "that rater", &a->rater_code, NULL },
+                               "that rater (a therapist's rating stored without a code is "
+                               "the session therapist's: give that code)", &a->rater_code, NULL },
         { "--reason", "TEXT", "why the answers change (required), kept in the audit trail",
           &a->reason, NULL },
         { NULL, NULL, NULL, NULL, NULL } };
@@ -239,12 +240,15 @@ int cmd_amend(int argc, char **argv, const char *db)
     long aid = 0, iid = 0;
     if (!known(s, cat, &a, session))
         goto out;
+    /* a therapist's rating stored without a code is the session therapist's:
+     * that code finds it (the store's rule, as run and import take it) */
     at_status st = store_admin_find(s, a.instrument, a.client, session, a.rater, a.rater_code,
                                     &aid, &iid, &err);
+    int coded = a.rater_code && *a.rater_code;
     if (st == AT_ENOTFOUND) {
         cli_fail("client '%s' session %ld: no %s answered by the %s%s%s (see 'collect "
                  "session list --client %s')", a.client, session, a.instrument, a.rater,
-                 a.rater_code ? " " : "", a.rater_code ? a.rater_code : "", a.client);
+                 coded ? " " : "", coded ? a.rater_code : "", a.client);
         goto out;
     }
     if (st != AT_OK || !(in = record_catalog_get(cat, iid, &err))) {
@@ -330,7 +334,7 @@ int cmd_amend(int argc, char **argv, const char *db)
     }
     open_tx = 0;
     printf("%s, client %s, session %ld, rater %s%s%s:\n", a.instrument, a.client, session,
-           a.rater, a.rater_code ? " " : "", a.rater_code ? a.rater_code : "");
+           a.rater, coded ? " " : "", coded ? a.rater_code : "");
     for (size_t k = 0; k < ncols; k++) {
         const char *old = vals[cols[k]], *nv = newv[cols[k]];
         int same = (!old && !nv) || (old && nv && strcmp(old, nv) == 0);

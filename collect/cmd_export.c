@@ -13,7 +13,8 @@ typedef struct exporter {
     const dict_instrument *latest;
     out_format format;
     unsigned ids;            /* CLI_EXPORT_IDENTIFIERS, CLI_EXPORT_FREE_TEXT */
-    const char *rater_code;  /* NULL: every rater code */
+    const char *rater_code;  /* NULL: every rater code; a therapist's blank code is the
+                                session therapist's (the store's rule) */
     csvout w;
     char **vals;
     size_t nvals;
@@ -42,9 +43,11 @@ static void usage(void)
           "          date or client), then the latest version's columns in dictionary\n"
           "          order (a checkbox as name___code columns, calc fields with their\n"
           "          values recomputed); one row per administration.  Answers given with\n"
-          "          an older version go in by column name and are scored with the\n"
-          "          latest version's calc fields.  Exporting with --include-identifiers,\n"
-          "          importing into a new study and exporting again gives the same bytes.\n"
+          "          an older version go in by column name, with the calc values of the\n"
+          "          version they were given with, computed by its formulas (blank for a\n"
+          "          calc that version does not have).  Exporting with\n"
+          "          --include-identifiers, importing into a new study and exporting\n"
+          "          again gives the same bytes.\n"
           "  long    client, therapist, session, date, modality, rater, rater_code,\n"
           "          instrument, version, field, value: one row per non-blank answer,\n"
           "          calc values included, each administration in its own version.\n"
@@ -138,18 +141,31 @@ static void write_lead(csvout *w, const admin_view *v)
     csvout_field(w, v->rater_code);
 }
 
-static void write_wide(exporter *ex, const admin_view *v)
+/* v's answers in the latest version's columns, its calc values those of the
+ * version it was given with. */
+static int fill_latest(exporter *ex, const admin_view *v)
+{
+    const dict_instrument *own = record_catalog_get(ex->cat, v->instrument_id, &ex->err);
+    if (!own)
+        return -1;
+    size_t unknown = 0;
+    record_fill_as(ex->latest, own, v, ex->vals, &unknown);
+    ex->dropped += unknown;
+    return 0;
+}
+
+static int write_wide(exporter *ex, const admin_view *v)
 {
     const dict_instrument *in = ex->latest;
-    size_t unknown = 0;
-    record_fill(in, v, ex->vals, &unknown);
-    ex->dropped += unknown;
+    if (fill_latest(ex, v) != 0)
+        return -1;
     write_lead(&ex->w, v);
     for (size_t c = 0; c < in->ncols; c++)
         if (cli_col_exported(in, c, ex->ids))
             csvout_field(&ex->w, ex->vals[c]);
     csvout_end(&ex->w);
     record_clear(ex->vals, in->ncols);
+    return 0;
 }
 
 static int write_long(exporter *ex, const admin_view *v)
@@ -173,12 +189,11 @@ static int write_long(exporter *ex, const admin_view *v)
     return 0;
 }
 
-static void write_redcap(exporter *ex, const admin_view *v)
+static int write_redcap(exporter *ex, const admin_view *v)
 {
     const dict_instrument *in = ex->latest;
-    size_t unknown = 0;
-    record_fill(in, v, ex->vals, &unknown);
-    ex->dropped += unknown;
+    if (fill_latest(ex, v) != 0)
+        return -1;
     csvout_field(&ex->w, v->client);
     csvout_field(&ex->w, in->name);
     csvout_int(&ex->w, v->session);
@@ -190,31 +205,18 @@ static void write_redcap(exporter *ex, const admin_view *v)
     csvout_field(&ex->w, strcmp(v->status, "complete") == 0 ? "2" : "0");
     csvout_end(&ex->w);
     record_clear(ex->vals, in->ncols);
-}
-
-static int keep(const exporter *ex, const admin_view *v)
-{
-    return !ex->rater_code || strcmp(ex->rater_code, v->rater_code) == 0;
+    return 0;
 }
 
 static int on_admin(const admin_view *v, void *ctx)
 {
     exporter *ex = ctx;
-    if (!keep(ex, v))
-        return 0;
-    switch (ex->format) {
-    case FMT_WIDE:
-        write_wide(ex, v);
-        break;
-    case FMT_LONG:
-        if (write_long(ex, v) != 0) {
-            ex->failed = 1;
-            return 1;
-        }
-        break;
-    case FMT_REDCAP:
-        write_redcap(ex, v);
-        break;
+    int r = ex->format == FMT_WIDE  ? write_wide(ex, v)
+          : ex->format == FMT_LONG  ? write_long(ex, v)
+                                    : write_redcap(ex, v);
+    if (r != 0) {
+        ex->failed = 1;
+        return 1;
     }
     ex->written++;
     return 0;
@@ -226,8 +228,6 @@ static int on_admin(const admin_view *v, void *ctx)
 static int on_instance(const admin_view *v, void *ctx)
 {
     exporter *ex = ctx;
-    if (!keep(ex, v))
-        return 0;
     if (ex->prev_client && strcmp(ex->prev_client, v->client) == 0 &&
         ex->prev_session == v->session) {
         at_fail(&ex->err, AT_EINVAL,
@@ -274,7 +274,9 @@ int cmd_export(int argc, char **argv, const char *db)
           NULL, &with_ids },
         { "--rater", "R", "only client, therapist or observer ratings (redcap: default client)",
           &rater, NULL },
-        { "--rater-code", "X", "only the ratings with this rater code", &ex.rater_code, NULL },
+        { "--rater-code", "X", "only the ratings with this rater code (a therapist's rating "
+                               "stored without a code is the session therapist's)",
+          &ex.rater_code, NULL },
         { NULL, NULL, NULL, NULL, NULL } };
     if (cli_help_or_complete(argc, argv, opts, usage))
         return EXIT_OK;
@@ -307,7 +309,7 @@ int cmd_export(int argc, char **argv, const char *db)
         goto done;
     }
     grow_vals(&ex, ex.latest->ncols);
-    admin_filter flt = { .instrument = name, .rater = rater };
+    admin_filter flt = { .instrument = name, .rater = rater, .rater_code = ex.rater_code };
 
     if (ex.format == FMT_REDCAP) {
         at_status st = store_admin_each(s, &flt, on_instance, &ex, &ex.err);

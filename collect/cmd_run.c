@@ -214,10 +214,9 @@ static size_t answers_given(const dict_instrument *in, const char *const *vals)
 }
 
 /* Refuses a second administration of the same session, instrument and rater
- * before any question is asked; also_blank: the rater code is the session
- * therapist's, which a therapist's questionnaire stored with a blank code
- * stands for too. */
-static int already_given(store *s, const struct run_args *a, long session, int also_blank)
+ * before any question is asked (a therapist's questionnaire stored without a
+ * code is the session therapist's: the store finds it by that code too). */
+static int already_given(store *s, const struct run_args *a, long session)
 {
     long aid, iid;
     at_err err;
@@ -226,9 +225,6 @@ static int already_given(store *s, const struct run_args *a, long session, int a
     at_status st = store_admin_find(s, a->instrument, a->client, session, a->rater,
                                     own ? NULL : a->rater_code ? a->rater_code : "", &aid, &iid,
                                     &err);
-    if (st == AT_ENOTFOUND && also_blank)
-        st = store_admin_find(s, a->instrument, a->client, session, a->rater, "", &aid, &iid,
-                              &err);
     if (st == AT_EINVAL && own)
         st = AT_OK;   /* several: given already all the same */
     if (st == AT_ENOTFOUND)
@@ -327,7 +323,7 @@ int cmd_run(int argc, char **argv, const char *db)
             goto out;
         }
         have_session = st == AT_OK;
-        if (have_session && already_given(s, &a, session, own_code != NULL))
+        if (have_session && already_given(s, &a, session))
             goto out;
         /* a session comes before its questionnaires: refused before any
          * question, not after the answers are typed */

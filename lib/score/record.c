@@ -107,3 +107,23 @@ void record_fill(const dict_instrument *in, const admin_view *v, char **vals, si
             vals[c] = xstrdup(vals[c]);
     instrument_compute(in, vals);
 }
+
+void record_fill_as(const dict_instrument *in, const dict_instrument *own, const admin_view *v,
+                    char **vals, size_t *unknown)
+{
+    record_fill(in, v, vals, unknown);
+    if (own == in || in->ncalc == 0)
+        return;
+    char **mine = xcalloc(own->ncols ? own->ncols : 1, sizeof *mine);
+    record_fill(own, v, mine, NULL);
+    for (size_t k = 0; k < in->ncalc; k++) {
+        size_t c = in->fields[in->calc_order[k]].col;
+        long oc = instrument_col(own, in->cols[c].name);
+        free(vals[c]);
+        vals[c] = NULL;
+        if (oc >= 0 && mine[oc])
+            vals[c] = xstrdup(mine[oc]);
+    }
+    record_clear(mine, own->ncols);
+    free(mine);
+}

@@ -4,7 +4,9 @@
  * and keeps it until record_catalog_free.  record_fill turns an administration's
  * stored responses into the column array of an instrument (possibly another
  * version of the same instrument: answers are matched by column name, and
- * columns the version lacks stay blank), then recomputes the calc columns. */
+ * columns the version lacks stay blank), then recomputes the calc columns;
+ * record_fill_as takes the calc values from the administration's own
+ * version instead. */
 #ifndef ATTUNE_RECORD_H
 #define ATTUNE_RECORD_H
 
@@ -34,5 +36,14 @@ void record_clear(char **vals, size_t n);
  * recomputes calc columns.  Responses whose field is not a column of in are
  * ignored; the count of those goes to *unknown when not NULL. */
 void record_fill(const dict_instrument *in, const admin_view *v, char **vals, size_t *unknown);
+
+/* record_fill into the columns of in for an administration given with own
+ * (another version of the same instrument, or in itself): the answers go in
+ * by column name, and each calc column of in holds the value own gives the
+ * column of that name (blank when own has none), as calc values are those
+ * of the version an administration was given with, never recomputed with a
+ * later version's formula. */
+void record_fill_as(const dict_instrument *in, const dict_instrument *own, const admin_view *v,
+                    char **vals, size_t *unknown);
 
 #endif

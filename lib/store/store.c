@@ -138,11 +138,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ADMIN_DUP] = "SELECT a.id, a.status FROM administrations a"
                      " JOIN instruments i ON i.id = a.instrument_id"
                      " WHERE a.session_id = ?1 AND a.rater = ?2"
-                     " AND (a.rater_code = ?3 OR (?2 = 'client' AND a.rater_code = '')"
-                     /* a therapist's blank code is the session therapist's own */
-                     " OR (?2 = 'therapist' AND (a.rater_code = '' OR ?3 = '')"
-                     " AND (SELECT t.code FROM sessions se JOIN therapists t"
-                     " ON t.id = se.therapist_id WHERE se.id = ?1) IN (a.rater_code, ?3)))"
+                     " AND (?2 = 'client' AND a.rater_code = '' OR "
+                     STORE_SAME_RATER_CODE("a", "(SELECT t.code FROM sessions se JOIN therapists t"
+                                                " ON t.id = se.therapist_id WHERE se.id = ?1)",
+                                           "?3") ")"
                      " AND i.name = ?4 ORDER BY a.id LIMIT 1",
     [ST_ADMIN_INS] = "INSERT INTO administrations(session_id, instrument_id, rater, rater_code,"
                      " status, started_at, finished_at, source, answers)"

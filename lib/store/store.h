@@ -297,6 +297,10 @@ typedef struct admin_filter {
      * no bound on that side), codes compared byte by byte, the order the
      * rows come in: a reading can be split into runs of clients. */
     const char *client_from, *client_to;
+    /* The ratings with this rater code: a therapist's rating stored without
+     * one is the session therapist's, and "" finds it and the one stored with
+     * the session therapist's code (STORE_SAME_RATER_CODE in store_int.h) */
+    const char *rater_code;
     /* Leave out what only an export shows: source, started_at and
      * finished_at read as "" (three columns a row fewer to read and copy). */
     int brief;
@@ -359,7 +363,11 @@ at_status store_admin_set_status(store *s, long admin_id, const char *status,
                                  const char *reason, const char *who, at_err *err);
 
 /* Finds the administration of instrument (any version) for a client's
- * session, rater and rater code (NULL = any code, but only when unique). */
+ * session, rater and rater code (NULL = any code, but only when unique;
+ * several is AT_EINVAL, the message naming who gave each).  A therapist's
+ * rating stored without a code is the session therapist's: that
+ * therapist's code finds it, and "" finds one stored with that code, as a
+ * save takes them for the same rating. */
 at_status store_admin_find(store *s, const char *instrument, const char *client, long session,
                            const char *rater, const char *rater_code, long *admin_id,
                            long *instrument_id, at_err *err);

@@ -204,6 +204,22 @@ at_status store_migrate_2(store *s, at_err *err);
     " FROM invitations i JOIN instruments a ON a.id = i.instrument_id" \
     " JOIN sessions se ON se.id = i.session_id JOIN clients c ON c.id = se.client_id"
 
+/* The one rule of which stored rating a rater code names, as SQL:
+ * whether administration A (a table alias) is the rating with rater code
+ * P (an SQL value, a parameter) in a session whose therapist's code is the
+ * SQL value T (NULL when none): the same code, or, for a therapist's
+ * rating, a blank code and the session therapist's code standing for each
+ * other (a therapist's questionnaire without a code is the session
+ * therapist's own).  A client's rating always has the client's code
+ * (store_rater_code).  STORE_RATED_BY is who gave A: its code, or the
+ * session therapist's for a therapist's rating without one. */
+#define STORE_SAME_RATER_CODE(A, T, P)                                                   \
+    "(" A ".rater_code = " P " OR (" A ".rater = 'therapist'"                             \
+    " AND (" A ".rater_code = '' OR " P " = '') AND " T " IN (" A ".rater_code, " P ")))"
+#define STORE_RATED_BY(A, T)                                                             \
+    "(CASE WHEN " A ".rater = 'therapist' AND " A ".rater_code = ''"                      \
+    " THEN coalesce(" T ", '') ELSE " A ".rater_code END)"
+
 /* Migrates schema 2 to 3 (web links) inside the open transaction. */
 at_status store_migrate_3(store *s, at_err *err);
 /* Rewrites a schema-3 administrations table's source check from an IN

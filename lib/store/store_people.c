@@ -230,7 +230,7 @@ int store_session_later(const char *date, const char *day)
  * is the session's therapist): its number and rater code, or 0. */
 /* who gave a therapist's questionnaire: its rater code, else the session's
  * therapist */
-#define RATED_BY "(CASE WHEN a.rater_code = '' THEN coalesce(t.code, '') ELSE a.rater_code END)"
+#define RATED_BY STORE_RATED_BY("a", "t.code")
 
 static at_status rated_elsewhere(store *s, long client_id, long from, const char *code,
                                  long *number, char **by, at_err *err)

@@ -30,9 +30,10 @@
  * when it is not used.  The client range is written as plain comparisons,
  * so that both SQLite and PostgreSQL walk just that part of the clients'
  * index.  An undated session (date '') is in no date range. */
-enum { NCOND = 10, COND_SESSION = 7 };   /* the one number among them */
+enum { NCOND = 11, COND_SESSION = 7 };   /* the one number among them */
 
-/* each with "?" where its parameter's number goes */
+/* each with "?" where its parameter's number goes (the one parameter may
+ * be read at several places) */
 static const char *const conds[NCOND] = {
     "a.instrument_id IN (SELECT id FROM instruments WHERE name = ?)",
     "c.code = ?",
@@ -44,6 +45,8 @@ static const char *const conds[NCOND] = {
     "se.number = ?",
     "c.code >= ?",
     "c.code < ?",
+    STORE_SAME_RATER_CODE("a", "(SELECT t.code FROM therapists t WHERE t.id = se.therapist_id)",
+                          "?"),
 };
 
 /* The text of condition k's value in flt, NULL when flt does not give it;
@@ -65,7 +68,8 @@ static const char *cond_value(const admin_filter *flt, int k, long *num)
     case 8:   /* codes are not "": "" bounds nothing */
         return flt->client_from || flt->client_to ? (flt->client_from ? flt->client_from : "")
                                                   : NULL;
-    default: return flt->client_to;
+    case 9: return flt->client_to;
+    default: return flt->rater_code;
     }
 }
 
@@ -80,10 +84,13 @@ static void admin_sql(sbuf *q, const char *head, const admin_filter *flt, const 
         long num;
         if (!cond_value(flt, k, &num))
             continue;
-        const char *mark = strchr(conds[k], '?');
         sbuf_adds(q, at ? " AND " : " WHERE ");
-        sbuf_add(q, conds[k], (size_t)(mark - conds[k]));
-        sbuf_addf(q, "?%d%s", ++at, mark + 1);
+        ++at;
+        for (const char *c = conds[k]; *c; c++)
+            if (*c == '?')
+                sbuf_addf(q, "?%d", at);
+            else
+                sbuf_addc(q, *c);
     }
     sbuf_adds(q, tail);
 }
@@ -290,16 +297,19 @@ at_status store_admin_find(store *s, const char *instrument, const char *client,
                            long *instrument_id, at_err *err)
 {
     db_stmt *st = NULL;
+    sbuf by = SBUF_INIT;
     at_status rc = AT_OK;
     if ((rc = store_prepare(s,
-                            "SELECT a.id, a.instrument_id FROM clients c"
+                            "SELECT a.id, a.instrument_id, a.rater, " STORE_RATED_BY("a", "t.code")
+                            " FROM clients c"
                             " JOIN sessions se ON se.client_id = c.id"
+                            " LEFT JOIN therapists t ON t.id = se.therapist_id"
                             " JOIN administrations a ON a.session_id = se.id"
                             " JOIN instruments i ON i.id = a.instrument_id"
                             " WHERE c.code = ?1 AND se.number = ?2 AND i.name = ?3"
                             " AND (?4 IS NULL OR a.rater = ?4)"
-                            " AND (?5 IS NULL OR a.rater_code = ?5)"
-                            " ORDER BY a.id LIMIT 2", &st, err)) != AT_OK)
+                            " AND (?5 IS NULL OR " STORE_SAME_RATER_CODE("a", "t.code", "?5") ")"
+                            " ORDER BY a.rater, a.rater_code, a.id", &st, err)) != AT_OK)
         goto out;
     store_bind_str(st, 1, client ? client : "");
     db_bind_int64(st, 2, session);
@@ -313,22 +323,38 @@ at_status store_admin_find(store *s, const char *instrument, const char *client,
                      instrument ? instrument : "");
         goto out;
     }
-    if (step != DB_ROW) {
-        rc = store_dberr(s, err);
-        goto out;
+    /* several: who gave each, the codes to choose from ("'T1', 'T2' and 'T3'") */
+    size_t n = 0, last = 0;
+    for (; step == DB_ROW; step = db_step(st), n++) {
+        if (n == 0) {
+            *admin_id = (long)db_column_int64(st, 0);
+            if (instrument_id)
+                *instrument_id = (long)db_column_int64(st, 1);
+        }
+        last = by.len;
+        sbuf_adds(&by, n ? ", " : "");
+        if (!rater)
+            sbuf_addf(&by, "%s ", store_col(st, 2));
+        sbuf_addf(&by, "'%s'", store_col(st, 3));
     }
-    *admin_id = (long)db_column_int64(st, 0);
-    if (instrument_id)
-        *instrument_id = (long)db_column_int64(st, 1);
-    step = db_step(st);
-    if (step == DB_ROW)
-        rc = at_fail(err, AT_EINVAL,
-                     "client '%s' session %ld has several %s%sratings of '%s'"
-                     " (give the rater and rater code)", client ? client : "", session,
-                     rater ? rater : "", rater ? " " : "", instrument ? instrument : "");
-    else if (step != DB_DONE)
+    if (n > 1) {
+        sbuf tail = SBUF_INIT;
+        sbuf_adds(&tail, sbuf_str(&by) + last + 2);
+        by.len = last;
+        by.buf[last] = '\0';
+        sbuf_addf(&by, " and %s", sbuf_str(&tail));
+        sbuf_release(&tail);
+    }
+    if (step != DB_DONE)
         rc = store_dberr(s, err);
+    else if (n > 1)
+        rc = at_fail(err, AT_EINVAL,
+                     "client '%s' session %ld has several %s%sratings of '%s', by %s"
+                     " (give the %srater code)", client ? client : "", session,
+                     rater ? rater : "", rater ? " " : "", instrument ? instrument : "",
+                     sbuf_str(&by), rater ? "" : "rater and ");
 out:
+    sbuf_release(&by);
     db_finalize(st);
     return rc;
 }

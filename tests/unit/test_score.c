@@ -1,8 +1,9 @@
 /* Unit tests for the scoring model (lib/score/score.c) and the catalog of stored
  * versions (lib/score/record.c): term names (reverse keying, terms of several
  * items), answers filled by position or by name, one scale or all scored,
- * calc columns computed when a score reads one, and stored dictionaries
- * that do not load refused with the version named. */
+ * calc columns computed when a score reads one, an older version's
+ * administration in a later version's columns with its own calc values,
+ * and stored dictionaries that do not load refused with the version named. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -204,11 +205,64 @@ static void test_catalog_refusals(void **state)
     store_close(s);
 }
 
+/* An administration given with an older version, put in a later one's
+ * columns: answers by name, each calc as the older version computes it
+ * (blank for a calc it does not have), never the later formula's value. */
+static void test_fill_as_own_version(void **state)
+{
+    (void)state;
+    static const char v1_rows[] =
+        "a,f,,text,A,,,integer,,,,,,,,,,\n"
+        "b,f,,text,B,,,integer,,,,,,,,,,\n"
+        "tot,f,,calc,Total,\"sum([a], [b])\",,,,,,,,,,,,\n";
+    static const char v2_rows[] =
+        "b,f,,text,B,,,integer,,,,,,,,,,\n"
+        "tot,f,,calc,Total,\"sum([b])\",,,,,,,,,,,,\n"
+        "twice,f,,calc,Twice,\"[b] * 2\",,,,,,,,,,,,\n";
+    dict_file d1 = { 0 }, d2 = { 0 };
+    const char *const rows_of[2] = { v1_rows, v2_rows };
+    dict_file *into[2] = { &d1, &d2 };
+    for (int k = 0; k < 2; k++) {
+        sbuf t = SBUF_INIT;
+        at_msgs problems = AT_MSGS_INIT;
+        at_err err;
+        sbuf_adds(&t, header);
+        sbuf_adds(&t, rows_of[k]);
+        if (dict_parse("f.csv", t.buf, t.len, NULL, into[k], &problems, &err) != AT_OK)
+            fail_msg("%s: %s", err.msg, problems.n ? problems.items[0] : "");
+        msgs_release(&problems);
+        sbuf_release(&t);
+    }
+    const dict_instrument *v1 = &d1.forms[0], *v2 = &d2.forms[0];
+    /* as the store gives it: version 1's columns and answers, a stale calc */
+    const char *fields[] = { "a", "b", "tot" };
+    const char *values[] = { "5", "2", "99" };
+    admin_view v = { .n = 3, .fields = fields, .values = values };
+    char *vals[3] = { NULL, NULL, NULL };
+    size_t unknown = 0;
+
+    record_fill(v2, &v, vals, &unknown);        /* the later formulas */
+    assert_string_equal(vals[1], "2");
+    assert_string_equal(vals[2], "4");
+    record_fill_as(v2, v1, &v, vals, &unknown); /* the administration's own */
+    assert_int_equal(unknown, 1);               /* a has no column in version 2 */
+    assert_string_equal(vals[0], "2");
+    assert_string_equal(vals[1], "7");
+    assert_null(vals[2]);
+    record_fill_as(v2, v2, &v, vals, NULL);     /* its own version: record_fill */
+    assert_string_equal(vals[1], "2");
+    assert_string_equal(vals[2], "4");
+    record_clear(vals, 3);
+    dict_release(&d1);
+    dict_release(&d2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model),
         cmocka_unit_test(test_yes_no_roles),
+        cmocka_unit_test(test_fill_as_own_version),
         cmocka_unit_test_setup_teardown(test_catalog_refusals, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

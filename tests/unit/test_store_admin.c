@@ -447,6 +447,51 @@ static void test_find(void **state)
                                       &err), AT_ENOTFOUND);
     assert_int_equal(store_admin_find(s, "other", "C01", 1, "client", NULL, &id, &instr, &err),
                      AT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "has no client rating of 'other'"));
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, "observer", NULL, &id, &instr,
+                                      &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "several observer ratings of 'psq_client', by 'S1' and 'S2'"));
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, NULL, NULL, &id, &instr, &err),
+                     AT_EINVAL);
+    assert_non_null(strstr(err.msg, "by client 'C01', observer 'S1' and observer 'S2' (give the "
+                                    "rater and rater code)"));
+
+    /* a therapist's rating without a code is the session therapist's (T1):
+     * that code finds it and "" finds one under T1's code, not another's */
+    long t, u;
+    save_ok(s, (save_args){ "C01", "T1", 1, 0, 0, 0, "therapist", "", 0, "a=1" }, &t);
+    save_ok(s, (save_args){ "C01", "T1", 1, 0, 0, 0, "therapist", "T2", 0, "a=1" }, &u);
+    save_ok(s, (save_args){ "C01", "T1", 2, 0, 0, 0, "therapist", "T1", 0, "a=1" }, &c);
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, "therapist", "T1", &id, &instr,
+                                      &err), AT_OK);
+    assert_int_equal(id, t);
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, "therapist", "T2", &id, &instr,
+                                      &err), AT_OK);
+    assert_int_equal(id, u);
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, "therapist", NULL, &id, &instr,
+                                      &err), AT_EINVAL);
+    assert_non_null(strstr(err.msg, "several therapist ratings of 'psq_client', by 'T1' and 'T2'"));
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 2, "therapist", "", &id, &instr,
+                                      &err), AT_OK);
+    assert_int_equal(id, c);
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 2, "therapist", "T2", &id, &instr,
+                                      &err), AT_ENOTFOUND);
+    /* an observer's blank code stands for no one */
+    assert_int_equal(store_admin_find(s, "psq_client", "C01", 1, "observer", "T1", &id, &instr,
+                                      &err), AT_ENOTFOUND);
+
+    /* the same rule filters a reading */
+    long count = 0;
+    assert_int_equal(store_admin_count(s, &(admin_filter){ .rater_code = "T1" }, &count, &err),
+                     AT_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(store_admin_count(s, &(admin_filter){ .rater_code = "" }, &count, &err),
+                     AT_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(store_admin_count(s, &(admin_filter){ .rater = "observer",
+                                                           .rater_code = "S2" }, &count, &err),
+                     AT_OK);
+    assert_int_equal(count, 1);
     (void)b;
     store_close(s);
 }

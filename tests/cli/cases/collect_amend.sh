@@ -91,3 +91,26 @@ printf 'client,therapist,session,date,rater,bond_1,rupture,goal_1,task_1,bond_2,
 collect import client_post_session again.csv --replace >/dev/null; echo "replaced: exit $?"
 collect log | grep ',replace,' | grep -E ',(comment|bond_1),' | cut -d, -f3-
 collect log --include-identifiers | grep ',replace,' | grep ',comment,' | cut -d, -f3-
+
+echo "# a therapist's rating without a rater code is the session therapist's: that"
+echo "# code finds it, as import and run take the two for the same rating"
+use_store ther.db
+setup collect init
+setup collect instrument add instruments/therapist_post_session.csv
+cat >ther.csv <<'CSV'
+attune.client,attune.therapist,attune.session,attune.date,attune.rater,attune.rater_code,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture
+C7,T1,1,2026-01-01,therapist,,4,4,4,4,4,4,0
+C7,T1,1,2026-01-01,therapist,T2,3,3,3,3,3,3,0
+C7,T1,2,2026-01-08,therapist,,4,4,4,4,4,4,0
+CSV
+setup collect import therapist_post_session ther.csv
+# two ratings: the hint names the code of each (the blank one by its therapist's)
+run collect amend therapist_post_session --client C7 --session 1 --rater therapist bond_1=5 --reason "typo"
+run collect amend therapist_post_session --client C7 --session 1 --rater therapist --rater-code T1 bond_1=5 --reason "typo"
+run collect amend therapist_post_session --client C7 --session 1 --rater therapist --rater-code T2 bond_1=4 --reason "typo"
+run collect amend therapist_post_session --client C7 --session 1 --rater therapist --rater-code T3 bond_1=4 --reason "typo"
+# one rating: found without a code, and a blank code is shown as none
+run collect amend therapist_post_session --client C7 --session 2 --rater therapist --rater-code "" goal_1=5 --reason "typo"
+run collect amend therapist_post_session --client C7 --session 2 --rater therapist --rater-code T1 goal_1=3 --reason "typo"
+sql "SELECT s.number, CASE WHEN a.rater_code = '' THEN '(none)' ELSE a.rater_code END, r.field, r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
+     JOIN sessions s ON s.id = a.session_id WHERE r.field IN ('bond_1', 'goal_1') ORDER BY 1, 2, 3"

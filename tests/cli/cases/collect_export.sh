@@ -40,10 +40,36 @@ cut -d, -f1-8,10- all.csv >nodate.csv
 run collect import export_demo nodate.csv --replace
 
 # a second version: its columns lead the wide layout; answers to the old
-# 'sleep' have no column there (long keeps each administration's version)
+# 'sleep' have no column there (long keeps each administration's version),
+# and the calc 'score' keeps the value of the version it was given with
+# (mean of mood and sleep), the one analyze scores gives, not one recomputed
+# with the new formula (mean of mood and energy); redcap leaves calcs out
 setup collect instrument add data/export_demo_v2.csv
 run collect export export_demo --format wide
 run collect export export_demo --format long --rater client
+run analyze scores --instrument export_demo
+run collect export export_demo --format redcap
+
+# the same in a study of its own: 'tot' sums a and b in version 1 and b
+# alone in version 2, which adds 'twice' (version 1's answers have none)
+vstudy=$(store versions.db)
+setup collect --db "$vstudy" init
+head -1 data/export_demo.csv >vhead.csv
+{ cat vhead.csv; printf '%s\n' 'record_id,f,,text,ID,,,,,,,,,,,,,' \
+    'a,f,,text,A,,,integer,,,,,,,,,,' 'b,f,,text,B,,,integer,,,,,,,,,,' \
+    'tot,f,,calc,Total,"sum([a],[b])",,,,,,,,,,,,'; } >v1.csv
+{ cat vhead.csv; printf '%s\n' 'record_id,f,,text,ID,,,,,,,,,,,,,' \
+    'b,f,,text,B,,,integer,,,,,,,,,,' 'tot,f,,calc,Total,"sum([b])",,,,,,,,,,,,' \
+    'twice,f,,calc,Twice,"[b] * 2",,,,,,,,,,,,'; } >v2.csv
+printf 'attune.client,attune.therapist,attune.session,attune.date,a,b\nC1,,1,2026-01-05,5,2\n' >v1_answers.csv
+printf 'attune.client,attune.therapist,attune.session,attune.date,b\nC1,,2,2026-01-12,4\n' >v2_answers.csv
+setup collect --db "$vstudy" instrument add v1.csv
+setup collect --db "$vstudy" import f v1_answers.csv
+setup collect --db "$vstudy" instrument add v2.csv
+setup collect --db "$vstudy" import f v2_answers.csv
+run collect --db "$vstudy" export f
+run collect --db "$vstudy" export f --format long
+run analyze --db "$vstudy" scores --instrument f
 
 # round trip with the shipped sample, with and without identifiers
 sample=$(store sample.db)
@@ -66,6 +92,25 @@ done
 # the sample itself is what export writes (calc values included)
 run collect --db "$sample" export client_post_session --include-identifiers -o full.csv
 cmp full.csv examples/sample/client_post_session.csv && echo "export --include-identifiers gives the sample file byte for byte"
+
+# --rater-code: a therapist's rating stored without a code is the session
+# therapist's, found by that code (as import and run take it); "" finds it too
+ther=$(store ther.db)
+setup collect --db "$ther" init
+setup collect --db "$ther" instrument add instruments/therapist_post_session.csv
+cat >ther.csv <<'CSV'
+attune.client,attune.therapist,attune.session,attune.date,attune.rater,attune.rater_code,bond_1,goal_1,task_1,bond_2,goal_2,task_2,rupture
+C7,T1,1,2026-01-01,therapist,,4,4,4,4,4,4,0
+C7,T1,1,2026-01-01,therapist,T2,3,3,3,3,3,3,0
+C7,T1,2,2026-01-08,therapist,T1,5,5,5,5,5,5,0
+C8,,1,2026-01-02,therapist,,2,2,2,2,2,2,0
+CSV
+setup collect --db "$ther" import therapist_post_session ther.csv
+for code in T1 T2 ""; do
+  run collect --db "$ther" export therapist_post_session --format redcap --rater therapist --rater-code "$code"
+done
+run collect --db "$ther" export therapist_post_session --rater-code T1
+run collect --db "$ther" export therapist_post_session --format redcap --rater therapist
 
 run collect export --help
 run collect export export_demo --format xml

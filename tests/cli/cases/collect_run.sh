@@ -143,6 +143,8 @@ printf '%s\n%s\n' "attune.client,attune.therapist,attune.session,attune.date,att
   "C001,T01,10,2026-03-20,,therapist,,4,4,4,4,4,4,0" >blank_code.csv
 collect import client_post_session blank_code.csv >/dev/null
 run collect run client_post_session --client C001 --session 10 --rater therapist
+# the session therapist's code given: the same rating, refused before a question
+run collect run client_post_session --client C001 --session 10 --rater therapist --rater-code T01
 echo "# with --rater-code, a co-therapist's questionnaire of the same session"
 feed '4\n4\n4\n4\n4\n4\n0\n\ny\n' \
   collect run client_post_session --client C001 --session 9 --rater therapist --rater-code T02 --quiet >/dev/null
