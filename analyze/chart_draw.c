@@ -245,9 +245,9 @@ static void draw_series(canvas *cv, const chart_client *ch, const axis *x, const
         if (isnan(v))
             continue;
         snprintf(id, sizeof id, "%s%ld", therapist ? "t" : "s", ch->s[i].session);
-        snprintf(tip, sizeof tip, "session %ld%s%s: %s alliance %s", ch->s[i].session,
+        snprintf(tip, sizeof tip, "session %ld%s%s: %salliance %s", ch->s[i].session,
                  ch->s[i].date[0] ? ", " : "", ch->s[i].date,
-                 therapist ? "therapist's" : "", tick_text(v, b));
+                 therapist ? "therapist's " : "", tick_text(v, b));
         cv_group(cv, therapist ? "therapist-session" : "session", id, tip);
         cv_mark(cv, therapist ? CV_SQUARE : CV_DOT, px[k], py[k], therapist ? 7.5 : 8.5,
                 therapist ? VERMILION : BLUE);
@@ -600,7 +600,7 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
     key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, "rupture rate");
     key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION,
         "resolved rate (of rated ruptures)");
-    int model = 0, ols = 0;
+    int model = 0, ols = 0, none = 0;
     for (size_t i = 0; i < rp->n; i++) {
         const chart_fit *f[2] = { &rp->p[i].fit_rupture, &rp->p[i].fit_resolved };
         for (int k = 0; k < 2; k++)
@@ -608,11 +608,17 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
                 model = 1;
             else if (f[k]->has)
                 ols = 1;
+            else
+                none = 1;
     }
-    if (model)
-        key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY,
-            "growth model lines (each in its rate's colour)");
-    if (ols)
-        key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY,
-            "least-squares lines (each in its rate's colour)");
+    /* a rate without a line has too few questionnaires or weeks for one
+     * (as trends leaves its slope blank): the last key says so */
+    const char *lines[2] = { "growth model lines", "least-squares lines" };
+    for (int k = 0; k < 2; k++)
+        if (k ? ols : model) {
+            snprintf(b, sizeof b, "%s (each in its rate's colour%s)", lines[k],
+                     none && !(k == 0 && ols) ? "; none for a rate with too few questionnaires"
+                                              : "");
+            key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY, b);
+        }
 }

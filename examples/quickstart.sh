@@ -8,8 +8,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bash "$top/examples/install-deps.sh" help2man
 
 build="$top/build"
-echo "== building attune (release) in $build"
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+if [ -f "$build/CMakeCache.txt" ]; then
+  # a build folder set up before keeps its settings (a debug build, tests)
+  echo "== building attune in $build (its settings kept)"
+else
+  echo "== building attune (release) in $build"
+  cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+fi
 cmake --build "$build" -j"$(nproc)" >/dev/null
 collect="$build/collect/collect"
 analyze="$build/analyze/analyze"
@@ -46,7 +51,7 @@ if [ -x "$analyze" ]; then
   "$analyze" report --format html -o "$out/report.html"
   echo
   echo "== headline numbers"
-  "$analyze" reliability --instrument client_post_session | awk -F, 'NR>1 && $2=="alliance" {printf "alpha of the client alliance scale: %s (n = %s sessions)\n", $5, $3}'
+  "$analyze" reliability --instrument client_post_session | awk -F, 'NR>1 && $2=="alliance" {printf "alpha of the client alliance scale: %.2f (n = %s sessions)\n", $5, $3}'
   "$analyze" episodes --instrument client_post_session | awk -F, 'NR>1 {n++; if ($13==1) r++} END {printf "alliance ruptures found (sd rule, k = 1): %d, repaired: %d\n", n, r}'
   echo
   echo "== the clinician's report for the next sessions"
