@@ -65,7 +65,8 @@ static void invite_opts(struct invite_args *a, opt_spec *o)
         { "--rater-code", "X", "which therapist or observer answers; a therapist's link "
                                "without it is for the session's therapist",
           &a->rater_code, NULL },
-        { "--expires", "D", "how long the link stays open: 7d (default), 48h, 30m, 1d12h",
+        { "--expires", "D", "how long the link stays open: 7d (default), 48h, 30m, 1d12h "
+          "(from now, or for a session dated later than today from the end of its day)",
           &a->expires, NULL },
         { "--base-url", "URL", "where 'collect serve' is reached from the respondent's device "
                                "(default " SERVE_DEFAULT_BASE ")", &a->base, NULL },
@@ -184,6 +185,25 @@ static int pick_session(store *s, const struct invite_args *a, long *session)
     return EXIT_OK;
 }
 
+/* When a link's time starts: now, or for a session dated later than
+ * today the end of its day (UTC), so that a link made ahead for next
+ * week's session is open for as long after it as --expires says (the
+ * client answers after the session; a Save before its day waits). */
+static time_t link_opens(store *s, const char *client, long session)
+{
+    time_t now = time(NULL);
+    session_info si = { 0 };
+    at_err err;
+    if (store_session_get(s, client, session, &si, &err) == AT_OK && si.date &&
+        util_valid_iso_date(si.date)) {
+        time_t end = (time_t)(util_iso_date_days(si.date) + 1) * 86400;
+        if (end > now)
+            now = end;
+    }
+    session_info_release(&si);
+    return now;
+}
+
 static int invite_make(struct invite_args *a, const char *db)
 {
     long expires = a->expires ? weblink_duration(a->expires) : 7L * 86400;
@@ -248,7 +268,7 @@ static int invite_make(struct invite_args *a, const char *db)
     }
     weblink_token_hash(tok, strlen(tok), th);
     weblink_code_hash(code, ch);
-    weblink_time_iso(time(NULL) + expires, until);
+    weblink_time_iso(link_opens(s, a->client, session) + expires, until);
     sbuf_addf(&url, "%s/s/%s", base, tok);
     /* all or nothing: the QR file is written (beside its place, under a
      * temporary name) before the link is kept, so a folder that cannot be

@@ -535,9 +535,11 @@ at_status store_session_set(store *s, const char *client, long number, const cha
 /* A session comes before its questionnaires: the rule, in one place.
  * Whether a session dated date (YYYY-MM-DD; NULL or "" when its date is
  * unknown) is later than day (YYYY-MM-DD, local time; NULL: today), the day
- * its first questionnaire was saved, or the day one would be: a session so
- * dated cannot hold it.  store_session_set refuses such a date,
- * store_admin_save such a save (a questionnaire is not saved into a session
+ * its first questionnaire was saved, or the day one would be, by more than
+ * a day (the leeway of a clinician's local day ahead of this machine's,
+ * as a link's server may be): a session so dated cannot hold it.
+ * store_session_set refuses a date later than its first questionnaire's
+ * day, exactly (both days this machine's); store_admin_save refuses a save (a questionnaire is not saved into a session
  * dated later than the day it is saved), and store_session_check reports
  * it (SESSION_LATER), so that a face can refuse before asking anything. */
 int store_session_later(const char *date, const char *day);

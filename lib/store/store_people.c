@@ -221,8 +221,15 @@ int store_session_later(const char *date, const char *day)
         util_today_iso(today);
         day = today;
     }
-    /* ISO dates compare as text */
-    return *day && strcmp(date, day) > 0;
+    if (!*day)
+        return 0;
+    /* a day's leeway: the date a clinician gives is their local day, which
+     * may be a day ahead of this machine's (a server kept in UTC, a clinic
+     * east of it), so only a date past the next day is later */
+    long d = util_iso_date_days(date), t = util_iso_date_days(day);
+    if (!util_valid_iso_date(date) || !util_valid_iso_date(day))
+        return strcmp(date, day) > 0;   /* ISO dates compare as text */
+    return d > t + 1;
 }
 
 /* The first session of client_id numbered from on whose therapist's
@@ -457,7 +464,8 @@ static at_status session_body(store *s, const char *client, long number, const c
     store_local_day(store_col(st, 3), first);
     db_finalize(st);
     st = NULL;
-    if (date && *first && store_session_later(date, first)) {
+    /* exact: both days are this machine's (no leeway, as a save has) */
+    if (date && *first && strcmp(date, first) > 0) {
         rc = at_fail(err, AT_EINVAL,
                      "session %ld of client '%s' cannot be dated %s: its first questionnaire "
                      "was answered on %s, and a session comes before its questionnaires",

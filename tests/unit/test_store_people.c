@@ -405,7 +405,11 @@ static void test_session_later(void **state)
     session_check sc;
     const char *values[] = { "1", "2" };
 
-    assert_int_equal(store_session_later("2099-12-20", "2099-12-19"), 1);
+    assert_int_equal(store_session_later("2099-12-21", "2099-12-19"), 1);
+    assert_int_equal(store_session_later("2100-01-01", "2099-12-30"), 1);
+    /* a day's leeway, for a clinician's day ahead of the machine's */
+    assert_int_equal(store_session_later("2099-12-20", "2099-12-19"), 0);
+    assert_int_equal(store_session_later("2100-01-01", "2099-12-31"), 0);
     assert_int_equal(store_session_later("2099-12-19", "2099-12-19"), 0);
     assert_int_equal(store_session_later("2026-03-08", "2099-12-19"), 0);
     assert_int_equal(store_session_later("", "2026-03-08"), 0);
@@ -421,9 +425,10 @@ static void test_session_later(void **state)
     /* answered on a day after the session's: taken */
     r.started_at = r.finished_at = "2099-12-21T09:00:00Z";
     assert_int_equal(store_admin_save(s, &r, 0, NULL, &aid, &used, &err), AT_OK);
-    /* a new session given a date later than the day of answering: none made */
+    /* a new session given a date later than the day of answering: none made
+     * (the next day is within the leeway, the day after it is not) */
     r.session = 5;
-    r.date = "2099-12-22";
+    r.date = "2099-12-23";
     assert_int_equal(store_admin_save(s, &r, 0, NULL, &aid, &used, &err), AT_EINVAL);
     assert_non_null(strstr(err.msg, "later than the day it was answered, 2099-12-21"));
     assert_int_equal(store_session_check(s, "C01", 5, "client", NULL, NULL, NULL, &sc, &err),

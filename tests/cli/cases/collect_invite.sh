@@ -35,3 +35,8 @@ echo "# a link refused by the study (one is open) leaves no QR file either"
 run collect invite client_post_session --client C5 --session 2 --qr qr2.svg
 ls | grep qr
 collect session list --client C5 --csv | sed "s/$(date +%F)/TODAY/"
+echo "# a link made ahead, for a session dated later than today, is open for as long"
+echo "# after the end of the session's day as --expires says (2099-03-10 + 2 days)"
+setup collect client add C6 --therapist T1
+setup collect session add --client C6 --number 1 --date 2099-03-10
+collect invite client_post_session --client C6 --session 1 --expires 2d | sed -n '1s/.*; //p'
