@@ -189,16 +189,24 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
                 "into a file and import later with 'collect import %s FILE':\n%s",
                 a->instrument, sbuf_str(&text));
     } else {
-        fprintf(stderr, "collect: the answers %s are kept in '%s' (readable only by you); ",
-                finished ? "typed" : "given so far", sbuf_str(&name));
+        /* wrapped as the questions are; the command on a line of its own,
+         * whole, to copy */
+        sbuf msg = SBUF_INIT, wrapped = SBUF_INIT;
+        sbuf_addf(&msg, "collect: the answers %s are kept in '%s' (readable only by you); ",
+                  finished ? "typed" : "given so far", sbuf_str(&name));
         if (!finished)
-            fprintf(stderr, "the questionnaire was not finished: to save them, fill in the "
-                    "questions still blank (or delete the file to drop them), then ");
+            sbuf_adds(&msg, "the questionnaire was not finished, so it comes in as partial "
+                      "(fill in the questions still blank first to make it complete, or "
+                      "delete the file to drop the answers); ");
         if (!session)
-            fprintf(stderr, "the study could not say which session this is: write its number "
-                    "in the attune.session column, then ");
-        fprintf(stderr, "import them later with:\n  collect import %s %s\n", a->instrument,
+            sbuf_adds(&msg, "the study could not say which session this is: write its number "
+                      "in the attune.session column, then ");
+        sbuf_adds(&msg, "import them later with:");
+        run_wrap(sbuf_str(&msg), 0, run_width(), &wrapped);
+        fprintf(stderr, "%s  collect import %s %s\n", sbuf_str(&wrapped), a->instrument,
                 sbuf_str(&name));
+        sbuf_release(&msg);
+        sbuf_release(&wrapped);
     }
     sbuf_release(&name);
     sbuf_release(&text);

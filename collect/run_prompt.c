@@ -27,6 +27,11 @@ static size_t text_width(void)
     return (size_t)(cols > 100 ? 100 : cols) - 1;
 }
 
+size_t run_width(void)
+{
+    return text_width();
+}
+
 /* The next piece of a line to place whole, from p (not a space): a wide
  * character with the closing marks right after it (Chinese, Japanese and
  * Korean text breaks between any two characters, but not before such a
@@ -316,9 +321,9 @@ static void show_question(run_dialog *d)
     if (f->type == FT_CHECKBOX)
         say(3, "(one or more codes, separated by commas or spaces)");
     else if (f->type == FT_YESNO || offers_yes_no(f))
-        say(3, "(y or n also does)");
+        say(3, "(y or n works too)");
     else if (f->type == FT_TRUEFALSE)
-        say(3, "(t or f also does)");
+        say(3, "(t or f works too)");
     else if (f->type == FT_SLIDER)
         slider_hint(f);
     else if (f->type == FT_NOTES)

@@ -46,5 +46,8 @@ void run_say_closing(const run_dialog *d);
  * line indented by indent spaces and ended by a newline; a word longer than
  * the width stays whole on its own line. */
 void run_wrap(const char *text, size_t indent, size_t width, sbuf *out);
+/* The width run wraps its text to: the terminal's, else $COLUMNS, else 80
+ * (at most 100), less one. */
+size_t run_width(void);
 
 #endif

@@ -537,8 +537,8 @@ void page_code(sbuf *out, const char *error, const char *typed)
     head(out, error ? "Please check: access code" : "Access code");
     sbuf_adds(out, "<form method=\"post\" action=\"/code\" novalidate>\n"
               "<h1><label for=\"code\">Your access code</label></h1>\n"
-              "<p class=\"hint\" id=\"hint\">The ten letters and digits you were given, as "
-              "K7QM4-XRP2D. Small or capital letters both work.</p>\n");
+              "<p class=\"hint\" id=\"hint\">The ten letters and digits you were given, "
+              "written like K7QM4-XRP2D. Small or capital letters both work.</p>\n");
     if (error)
         error_line(out, error);
     sbuf_addf(out, "<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" "
