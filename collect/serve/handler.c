@@ -418,13 +418,14 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
              * has come (or its date is corrected) */
             char text[400];
             snprintf(text, sizeof text,
-                     "This questionnaire is about your session of %s, and a session's "
-                     "questionnaire is saved after the session, so these answers cannot be "
-                     "saved yet. Nothing is lost: they are kept with this link. Please open "
-                     "the link again after your session and press Save, or tell the person "
-                     "who gave it to you.", when);
-            reply(rp, 409);
-            page_note(&rp->body, "Not saved yet", text);
+                     "Not saved yet: this questionnaire is about your session of %s, and a "
+                     "session's questionnaire is saved after the session. Nothing is lost: "
+                     "your answers are kept with this link. Please open it again after your "
+                     "session and press Save, or tell the person who gave it to you.", when);
+            /* the review again, with why, so that the answers can still be
+             * read and changed, and Save pressed once the day has come */
+            pf.error = text;
+            render(rp, fl, &pf, 409);
         } else if (rc == AT_EINVAL) {
             reply(rp, 409);
             page_note(&rp->body, "Not saved",

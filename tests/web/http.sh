@@ -239,6 +239,7 @@ collect session add --client C20 --number 1 --date 2099-12-20 >/dev/null
 link8=$(invite_link client_post_session C20 --session 1)
 for kv in bond_1=4 goal_1=4 task_1=4 bond_2=4 goal_2=4 task_2=4 rupture=0 comment=early; do step "$link8" next "$kv"; done
 step "$link8" save; expect 409; has 'Not saved yet'; has 'session of 2099-12-20'
+has '<h1>Your answers</h1>'; has 'value="save"'   # the review, with why
 collect invite list | grep -q ',C20,1,client,.*,started$' || fail "the early link did not stay open"
 [ "$(admins "a JOIN sessions s ON s.id = a.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C20'")" = 0 ] ||
   fail "a questionnaire saved into a session dated later than today"
