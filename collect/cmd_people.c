@@ -304,6 +304,26 @@ static void session_usage(void)
     people_help("session");
 }
 
+
+/* A warning when session si is dated before the session numbered just
+ * before it, or after the one just after: the analyses take sessions in
+ * the order of their numbers, so such a date is most likely mistyped. */
+static void warn_out_of_order(store *s, const char *client, const session_info *si)
+{
+    for (int k = -1; k <= 1; k += 2) {
+        session_info o = { 0 };
+        at_err err;
+        if (si->date && *si->date &&
+            store_session_get(s, client, si->number + k, &o, &err) == AT_OK && o.date &&
+            *o.date && (k < 0 ? strcmp(si->date, o.date) < 0 : strcmp(si->date, o.date) > 0))
+            fprintf(stderr, "collect: warning: session %ld is dated %s, %s session %ld (%s): "
+                    "the analyses take sessions in the order of their numbers; 'collect "
+                    "session set --client %s --session N --date YYYY-MM-DD' corrects a date\n",
+                    si->number, si->date, k < 0 ? "before" : "after", o.number, o.date, client);
+        session_info_release(&o);
+    }
+}
+
 int cmd_session(int argc, char **argv, const char *db)
 {
     if (cli_wants_help(argc, argv)) {
@@ -375,6 +395,7 @@ int cmd_session(int argc, char **argv, const char *db)
     if (si.modality)
         printf(", %s", si.modality);
     fputs(")\n", stdout);
+    warn_out_of_order(s, client, &si);
 out:
     session_info_release(&si);
     store_close(s);

@@ -30,6 +30,10 @@ sql "SELECT c.code, t.code, t.cohort FROM clients c LEFT JOIN therapists t ON t.
 run collect session add --client C001 --date 2026-03-02 --modality in-person
 run collect session add --client C001 --date 2026-03-09 --modality telehealth --therapist T02
 run collect session add --client C001 --number 5 --date=2026-04-06
+# dated before the session numbered just before it, or after the one just
+# after: added, with a warning
+run collect session add --client C001 --number 4 --date 2026-04-13
+run collect session add --client C001 --number 3 --date 2026-03-05
 run collect session add --client C002 --date 2026-03-03
 before=$(store_fingerprint attune.db)
 run collect session add --client C001 --number 2 --date 2026-03-16
