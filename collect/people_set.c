@@ -68,9 +68,13 @@ int client_set(int argc, char **argv, const char *db)
         printf("client %s: therapist %s already%s; nothing changed\n", code, therapist,
                n ? " for those sessions" : "");
     else {
-        if (ch.client)
-            printf("client %s: therapist %s (was %s)\n", code, therapist,
-                   was ? was : "none");
+        if (ch.client) {
+            printf("client %s: therapist %s (was %s) ", code, therapist, was ? was : "none");
+            if (n)
+                printf("from session %ld on\n", n);
+            else
+                printf("from the next session on\n");
+        }
         if (ch.sessions)
             printf("client %s: %ld recorded session%s from session %ld on moved to "
                    "therapist %s\n", code, ch.sessions, ch.sessions == 1 ? "" : "s", n,
