@@ -206,7 +206,8 @@ wait $rpid; rc=$?
 [ $rc = 1 ] || fail "run with its server gone exited $rc: $(tail -3 "$W/run2.out")"
 kept=$(cd "$W" && ls attune-unsaved-client_post_session-*.csv 2>/dev/null | head -1)
 [ -n "$kept" ] || fail "no answers kept: $(tail -3 "$W/run2.out")"
-grep -q "write its number in the attune.session column" "$W/run2.out" || fail "no word of the session number: $(tail -3 "$W/run2.out")"
+# (the message is wrapped to the terminal: read as one line)
+tr '\n' ' ' <"$W/run2.out" | grep -q "write its number in the attune.session column" || fail "no word of the session number: $(tail -3 "$W/run2.out")"
 grep -q "collect import client_post_session $kept" "$W/run2.out" || fail "no import command: $(tail -3 "$W/run2.out")"
 [ "$(stat -c %a "$W/$kept")" = 600 ] || fail "the kept answers are readable by others"
 # filled in and imported into the study, they are stored as answered
