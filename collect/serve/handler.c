@@ -325,7 +325,8 @@ static void not_saved_now(serve_response *rp, const flow *fl, page_form *pf)
     render(rp, fl, pf, 503);
 }
 
-static void closed(serve_response *rp, const link *l, const dict_instrument *in, int answered)
+static void closed(serve_response *rp, const link *l, const dict_instrument *in, int answered,
+                   int by_code)
 {
     reply(rp, 410);
     sbuf_reset(&rp->body);
@@ -335,7 +336,7 @@ static void closed(serve_response *rp, const link *l, const dict_instrument *in,
         page_thanks(&rp->body, done);
         flow_free(done);
     } else {
-        page_closed(&rp->body);
+        page_closed(&rp->body, by_code);
     }
 }
 
@@ -365,7 +366,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         return;
     }
     if (strcmp(l->state, "pending") != 0 && strcmp(l->state, "started") != 0) {
-        closed(rp, l, in, strcmp(l->state, "answered") == 0);
+        closed(rp, l, in, strcmp(l->state, "answered") == 0, by_code);
         return;
     }
     flow *fl = link_flow(l, in);
@@ -392,7 +393,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         flow_change(fl, missing);
         at_status rc = keep(sc, l, in, fl, &err);
         if (rc == AT_EEXIST) {
-            closed(rp, l, in, answered_now(sc, hash, by_code));
+            closed(rp, l, in, answered_now(sc, hash, by_code), by_code);
         } else if (rc != AT_OK) {
             flow_free(fl);
             fl = link_flow(l, in);
@@ -411,7 +412,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
         if (rc == AT_EEXIST) {
             /* answered meanwhile (the same Save sent twice, or from
              * another tab), revoked or expired */
-            closed(rp, l, in, answered_now(sc, hash, by_code));
+            closed(rp, l, in, answered_now(sc, hash, by_code), by_code);
         } else if (rc == AT_EINVAL && session_to_come(sc, l, when, sizeof when)) {
             /* a link made ahead for a session still to come: the answers
              * stay with the link, and Save works once the session's day
@@ -457,7 +458,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     at_status rc = keep(sc, l, in, fl, &err);
     if (rc == AT_EEXIST) {
         /* saved meanwhile (from another tab), revoked or expired */
-        closed(rp, l, in, answered_now(sc, hash, by_code));
+        closed(rp, l, in, answered_now(sc, hash, by_code), by_code);
     } else if (rc != AT_OK) {
         /* not kept (the study busy past the wait, as a final save can be):
          * the screen it was sent from again, what was typed filled in, so
@@ -555,7 +556,7 @@ static void on_token(serve_app *app, serve_conn *sc, const serve_request *rq,
         too_many(rp, retry, NULL);
     } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
-        page_closed(&rp->body);
+        page_closed(&rp->body, 0);
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {
@@ -651,7 +652,7 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
     int code = strcmp(rq->path, "/code") == 0 || (strcmp(rq->path, "/") == 0 && get);
     if (!token && !code) {
         reply(rp, 404);
-        page_closed(&rp->body);
+        page_closed(&rp->body, 0);
         return;
     }
     serve_conn *sc = conn_take(app);

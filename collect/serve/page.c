@@ -524,12 +524,22 @@ void page_thanks(sbuf *out, const flow *fl)
     foot(out);
 }
 
-void page_closed(sbuf *out)
+void page_closed(sbuf *out, int by_code)
 {
-    page_note(out, "This link is not open",
-              "There is no questionnaire to answer here. The link may be mistyped, or no "
-              "longer open. If you expected one, please ask the person who gave you the link "
-              "for a new one.");
+    if (!by_code) {
+        page_note(out, "This link is not open",
+                  "There is no questionnaire to answer here. The link may be mistyped, or no "
+                  "longer open. If you expected one, please ask the person who gave you the "
+                  "link for a new one.");
+        return;
+    }
+    static const char title[] = "This code is not open";
+    head(out, title);
+    sbuf_adds(out, "<h1>This code is not open</h1>\n<p>The questionnaire of this access code "
+              "is no longer open (it has expired or been closed). If you expected one, please "
+              "ask the person who gave you the code for a new one.</p>\n"
+              "<p><a href=\"/code\">Type another code</a></p>\n");
+    foot(out);
 }
 
 void page_code(sbuf *out, const char *error, const char *typed)

@@ -90,8 +90,10 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf);
 /* The end: the form's closing text (flow_closing) or flow_closing_default;
  * no answer is shown. */
 void page_thanks(sbuf *out, const flow *fl);
-/* The one page for a link that is unknown, expired or revoked. */
-void page_closed(sbuf *out);
+/* The one page for a link that is unknown, expired or revoked; by_code,
+ * for an access code that is expired or revoked, with the way back to the
+ * code's form. */
+void page_closed(sbuf *out, int by_code);
 /* The access-code form; error NULL or a sentence, typed the code that was
  * refused (filled in again to correct) or NULL. */
 void page_code(sbuf *out, const char *error, const char *typed);

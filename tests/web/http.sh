@@ -259,6 +259,13 @@ has 'Question 1 of at most 14'; has 'name="code" value="'; has 'action="/code"'
 at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
 ok "the access code opens the same questionnaire, in any case, without the dash; a wrong one is shown again, escaped"
+# a code whose link was revoked: not open, with the way back to the code's form
+collect client add C21 >/dev/null
+code21=$(collect invite client_post_session --client C21 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+collect invite revoke "$(dbq "SELECT max(id) FROM invitations")" >/dev/null
+post /code "code=$code21" action=open; expect 410; has 'This code is not open'; has '<a href="/code">'
+hasnt 'The link may be mistyped'
+ok "a revoked code's page says so and leads back to the code's form"
 
 # the code's hash is PBKDF2-HMAC-SHA256 in 100,000 rounds (computed here by
 # Python's hashlib), not a plain sha256 one could search every code with
