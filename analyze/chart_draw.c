@@ -350,7 +350,8 @@ static void alert_label(canvas *cv, placed *pl, double below, const place_zone *
 }
 
 /* Notes the lines drawn over the plot (the fitted line, the series, the
- * repairs), which the alert zone's label keeps off. */
+ * repairs), which the alert zone's label keeps off, and a label beside its
+ * mark where it can. */
 static void note_lines(placed *pl, const chart_client *ch, const axis *x, const axis *y)
 {
     place_seg e;
@@ -614,11 +615,11 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
     /* a rate without a line has too few questionnaires or weeks for one
      * (as trends leaves its slope blank): the last key says so */
     const char *lines[2] = { "growth model lines", "least-squares lines" };
+    int last = ols ? 1 : 0;
     for (int k = 0; k < 2; k++)
         if (k ? ols : model) {
             snprintf(b, sizeof b, "%s (each in its rate's colour%s)", lines[k],
-                     none && !(k == 0 && ols) ? "; none for a rate with too few questionnaires"
-                                              : "");
+                     none && k == last ? "; none for a rate with too few questionnaires" : "");
             key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY, b);
         }
 }

@@ -67,15 +67,6 @@ static int clear_of_boxes(const placed *pl, const place_box *b)
     return 1;
 }
 
-int place_label(placed *pl, double x0, double y0, double x1, double y1)
-{
-    place_box b = { x0, y0, x1, y1 };
-    if (!clear_of_boxes(pl, &b))
-        return 0;
-    place_mark(pl, x0, y0, x1, y1);
-    return 1;
-}
-
 static int clear_of_lines(const placed *pl, const place_box *b)
 {
     place_box wide = { b->x0 - PLACE_LINE_GAP, b->y0 - PLACE_LINE_GAP, b->x1 + PLACE_LINE_GAP,

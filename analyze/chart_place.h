@@ -30,7 +30,7 @@ typedef struct placed {
     size_t nseg, segcap;
 } placed;
 
-/* How far the alert zone's label keeps from a line (points, either side):
+/* How far a label keeps from a line (points, either side):
  * more than half the widest line the charts draw. */
 #define PLACE_LINE_GAP 2.0
 
@@ -43,9 +43,6 @@ int place_seg_meets(const place_seg *s, const place_box *b);
 void place_mark(placed *pl, double x0, double y0, double x1, double y1);
 /* Notes a line from a to b. */
 void place_line(placed *pl, double ax, double ay, double bx, double by);
-/* Whether a box is clear of the boxes taken (the lines are not looked
- * at); one that is gets taken. */
-int place_label(placed *pl, double x0, double y0, double x1, double y1);
 
 /* The first of the n boxes c that is clear of the boxes taken and, by
  * PLACE_LINE_GAP, of the lines; else the first clear of the boxes alone (a
