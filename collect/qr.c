@@ -129,10 +129,3 @@ at_status qr_file_begin(outfile *o, const char *text, const char *path, at_err *
     QRcode_free(q);
     return rc;
 }
-
-at_status qr_file(const char *text, const char *path, at_err *err)
-{
-    outfile o;
-    at_status rc = qr_file_begin(&o, text, path, err);
-    return rc == AT_OK ? outfile_commit(&o, err) : rc;
-}
