@@ -304,7 +304,6 @@ static void session_usage(void)
     people_help("session");
 }
 
-
 /* A warning when session si is dated before the session numbered just
  * before it, or after the one just after: the analyses take sessions in
  * the order of their numbers, so such a date is most likely mistyped. */

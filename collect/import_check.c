@@ -321,7 +321,7 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
                           int *replaces)
 {
     const char *const cols[] = { im->lead_name[LEAD_THERAPIST], im->lead_name[LEAD_DATE],
-                                 im->lead_name[LEAD_MODALITY], im->lead_name[LEAD_DATE] };
+                                 im->lead_name[LEAD_MODALITY] };
     size_t before = im->problems.n;
     session_check sc;
     at_err err;
@@ -342,7 +342,7 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
     if (sc.conflicts & SESSION_LATER) {
         store_session_reason(im->s, SESSION_LATER, lv->client, lv->session, lv->date, where, why,
                              sizeof why);
-        import_problem(im, &im->saving, line, cols[3], "%s", why);
+        import_problem(im, &im->saving, line, im->lead_name[LEAD_DATE], "%s", why);
     }
     if (!sc.exists)
         return im->problems.n - before;   /* a new session has no administrations yet */

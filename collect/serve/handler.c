@@ -314,8 +314,6 @@ static flow *link_flow(const link *l, const dict_instrument *in)
     return fl;
 }
 
-/* The answer for link l when it is no longer open (410): the thank-you
- * page when it is answered, else the page of a link that is not open. */
 /* Save not kept (the study busy past the wait): the review again, with
  * why, so that the same button sends it again. */
 static void not_saved_now(serve_response *rp, const flow *fl, page_form *pf)
@@ -325,6 +323,9 @@ static void not_saved_now(serve_response *rp, const flow *fl, page_form *pf)
     render(rp, fl, pf, 503);
 }
 
+/* The answer for link l when it is no longer open (410): the thank-you
+ * page when it is answered, else the page of a link (by_code: of an access
+ * code) that is not open. */
 static void closed(serve_response *rp, const link *l, const dict_instrument *in, int answered,
                    int by_code)
 {

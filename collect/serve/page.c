@@ -533,8 +533,7 @@ void page_closed(sbuf *out, int by_code)
                   "link for a new one.");
         return;
     }
-    static const char title[] = "This code is not open";
-    head(out, title);
+    head(out, "This code is not open");
     sbuf_adds(out, "<h1>This code is not open</h1>\n<p>The questionnaire of this access code "
               "is no longer open (it has expired or been closed). If you expected one, please "
               "ask the person who gave you the code for a new one.</p>\n"

@@ -539,9 +539,10 @@ at_status store_session_set(store *s, const char *client, long number, const cha
  * a day (the leeway of a clinician's local day ahead of this machine's,
  * as a link's server may be): a session so dated cannot hold it.
  * store_session_set refuses a date later than its first questionnaire's
- * day, exactly (both days this machine's); store_admin_save refuses a save (a questionnaire is not saved into a session
- * dated later than the day it is saved), and store_session_check reports
- * it (SESSION_LATER), so that a face can refuse before asking anything. */
+ * day, exactly (both days this machine's); store_admin_save refuses a save
+ * (a questionnaire is not saved into a session dated later than the day it
+ * is saved), and store_session_check reports it (SESSION_LATER), so that a
+ * face can refuse before asking anything. */
 int store_session_later(const char *date, const char *day);
 
 /* The rule for a client, therapist or rater code and a cohort name: up to

@@ -226,10 +226,9 @@ int store_session_later(const char *date, const char *day)
     /* a day's leeway: the date a clinician gives is their local day, which
      * may be a day ahead of this machine's (a server kept in UTC, a clinic
      * east of it), so only a date past the next day is later */
-    long d = util_iso_date_days(date), t = util_iso_date_days(day);
     if (!util_valid_iso_date(date) || !util_valid_iso_date(day))
         return strcmp(date, day) > 0;   /* ISO dates compare as text */
-    return d > t + 1;
+    return util_iso_date_days(date) > util_iso_date_days(day) + 1;
 }
 
 /* The first session of client_id numbered from on whose therapist's
