@@ -48,7 +48,10 @@ static void usage(void)
           "clear it).  A column the instrument does not have is an\n"
           "error.  Calc values are recomputed from the answers; one in the file that\n"
           "differs from attune's (compared as numbers: 2 and 2.0 agree) is a warning\n"
-          "naming the line, the field and both values.\n"
+          "naming the line, the field and both values.  An attune.status column (the\n"
+          "file 'collect run' keeps when stopped has one) may say partial: required\n"
+          "answers may be blank then, and the administration is saved as partial; blank\n"
+          "or complete is the default, a complete administration.\n"
           "\n"
           "Each row needs a client code and a session number; therapist, date (YYYY-MM-DD;\n"
           "blank leaves a new session undated, or, in a file with the earlier names, dates\n"
@@ -349,6 +352,8 @@ static int on_row(const csvrow *row, void *ctx)
             batch_row(im, rd->cur, row->line, &lv, 0);
         } else {
             size_t lead_bad = import_check_lead(im, &wide, &lv);
+            if (!im->redcap)
+                import_read_status(im, &wide);
             import_check_answers(im, &wide);   /* may find a complete form partial */
             lv.partial = im->row_partial;
             /* the session and administration checks need sound leading cells */
@@ -504,7 +509,7 @@ int cmd_import(int argc, char **argv, const char *db)
                     .threads = (int)threads, .redcap = redcap, .opt_record_id = record_id,
                     .opt_events = events, .opt_therapist = therapist, .opt_date = date,
                     .opt_session = session, .opt_rater = rater,
-                    .opt_rater_code = rater_code };
+                    .opt_rater_code = rater_code, .status_col = -1 };
     im.reading.msgs = &im.row_msgs;
     im.saving.msgs = &im.problems;
     record_catalog *cat = NULL;

@@ -30,7 +30,8 @@ static void usage(void)
           "the answers given so far in attune-unsaved-INSTRUMENT-TIME.csv (readable\n"
           "only by you, in the current folder, else the home folder, else shown on the\n"
           "screen), as a finished questionnaire that the study is too busy to take is\n"
-          "kept: import it later.  Yes/no questions also take y, yes, n, no.  Answers\n"
+          "kept: import it later (a questionnaire stopped before its end comes in as\n"
+          "partial, its attune.status column saying so).  Yes/no questions also take y, yes, n, no.  Answers\n"
           "can be piped in.  Text is wrapped to the terminal's width ($COLUMNS, or 80,\n"
           "when not a terminal).\n"
           "\n"
@@ -155,6 +156,7 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
     csvout_init_buf(&w, &text);
     for (int k = 0; k < 7; k++)
         csvout_field(&w, cli_wide_lead[k]);
+    csvout_field(&w, CLI_WIDE_STATUS);
     for (size_t c = 0; c < in->ncols; c++)
         csvout_field(&w, in->cols[c].name);
     csvout_end(&w);
@@ -170,6 +172,9 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
     csvout_field(&w, "");
     csvout_field(&w, a->rater);
     csvout_field(&w, a->rater_code ? a->rater_code : "");
+    /* as run would have saved it; a questionnaire stopped before its end
+     * is partial, so its required questions may still be blank */
+    csvout_field(&w, finished ? flow_status_of(in, vals) : "partial");
     for (size_t c = 0; c < in->ncols; c++)
         csvout_field(&w, in->fields[in->cols[c].field].type == FT_CALC ? NULL : vals[c]);
     csvout_end(&w);
@@ -196,8 +201,8 @@ static void keep_unsaved(store *s, const dict_instrument *in, const struct run_a
                   finished ? "typed" : "given so far", sbuf_str(&name));
         if (!finished)
             sbuf_adds(&msg, "the questionnaire was not finished, so it comes in as partial "
-                      "(fill in the questions still blank first to make it complete, or "
-                      "delete the file to drop the answers); ");
+                      "(its attune.status column says so), or delete the file to drop the "
+                      "answers; ");
         if (!session)
             sbuf_adds(&msg, "the study could not say which session this is: write its number "
                       "in the attune.session column, then ");

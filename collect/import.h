@@ -80,6 +80,7 @@ typedef struct importer {
     at_msgs warnings;     /* calc values that differ (reading side; shown at the end) */
     at_msgs notes;        /* what the reading side has to say (shown at the end) */
     int row_partial;      /* the row being read is a partial administration */
+    long status_col;      /* the wide file's attune.status column, -1 when it has none */
     int blank_date_unknown; /* a blank date leaves a new session undated (REDCap files and
                                the attune.* layout); files of the layout before make it
                                today's, as they always did */
@@ -115,6 +116,10 @@ char *import_trim(char *s);
  * matched to fields without regard to case, so "bond_1" and "BOND_1" are
  * one column); reports it as a problem of the header row when it was. */
 int import_column_again(importer *im, strmap *seen, long line, const char *name);
+
+/* A wide row's attune.status cell: "partial" makes im->row_partial; blank
+ * and "complete" leave it; anything else is a problem of the row. */
+void import_read_status(importer *im, const csvrow *row);
 
 /* Whether every cell of a row is blank (a spreadsheet's empty row). */
 int import_blank_row(const csvrow *row);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import.h"
 #include "strmap.h"
@@ -74,6 +75,11 @@ void import_read_header(importer *im, const csvrow *row)
             im->map[i] = COL_SKIP;
             continue;
         }
+        if (prefixed && strcmp(name, CLI_WIDE_STATUS) == 0) {
+            im->status_col = (long)i;
+            im->map[i] = COL_LEAD;
+            continue;
+        }
         int lead = -1;
         for (int l = 0; l < NLEAD; l++)
             if (strcmp(name, lead_names[l]) == 0)
@@ -125,6 +131,18 @@ void import_read_header(importer *im, const csvrow *row)
 }
 
 /* ---- the answers --------------------------------------------------------- */
+
+void import_read_status(importer *im, const csvrow *row)
+{
+    if (im->status_col < 0)
+        return;
+    const char *v = import_trim(row->fields[im->status_col]);
+    if (strcasecmp(v, "partial") == 0)
+        im->row_partial = 1;
+    else if (*v && strcasecmp(v, "complete") != 0)
+        import_problem(im, &im->reading, row->line, CLI_WIDE_STATUS,
+                       "'%s' is not a status: partial or complete (blank is complete)", v);
+}
 
 /* Normalises the row's answers into im->vals and checks them as a whole. */
 /* Whether a calc value from the file agrees with attune's: the file's is

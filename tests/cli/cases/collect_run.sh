@@ -76,6 +76,7 @@ stop() {
 before=$(query "SELECT count(*) FROM administrations")
 stop INT '4\n' '^Question 2 of'
 tail -n 1 "$kept" | cut -d, -f1-3,5-13   # (field 4, the date, is today)
+cp "$kept" unfinished.csv
 echo "# the terminal closed (SIGHUP), or SIGTERM, at the review: every answer is kept, and imports"
 stop HUP '4\n4\n4\n4\n4\n2\n0\n\n' '^Type y to save'
 stop TERM '4\n4\n4\n4\n4\n2\n0\n\n' '^Type y to save'
@@ -85,6 +86,17 @@ sql "SELECT field, value FROM responses r JOIN administrations a ON a.id = r.adm
      JOIN sessions se ON se.id = a.session_id WHERE se.number = 6 AND field IN ('bond_1', 'task_2', 'rupture')
      ORDER BY field"
 rm -f "$kept"
+echo "# the unfinished file imports as partial, its required questions blank (here into session 20)"
+sed -i -E '2s/^C001,,6,/C001,,20,/' unfinished.csv
+collect import client_post_session unfinished.csv
+sql "SELECT s.number, a.status, a.source FROM administrations a JOIN sessions s ON s.id = a.session_id WHERE s.number = 20"
+echo "# without its status the same row is refused: its required answers are blank"
+cut -d, -f1-7,9- unfinished.csv | sed '2s/,20,/,21,/' >complete.csv
+collect import client_post_session complete.csv 2>&1 | head -n 2
+echo "# a status other than partial, complete or blank is the row's problem"
+sed '2s/,partial,/,half,/; 2s/,20,/,21,/' unfinished.csv >half.csv
+collect import client_post_session half.csv
+rm -f unfinished.csv complete.csv half.csv
 echo "# q at the review is the client's choice: nothing is kept anywhere"
 feed '4\n4\n4\n4\n4\n2\n0\n\nq\n' collect run client_post_session --client C001 --session 9 --quiet | tail -n 2
 echo "kept files: $(ls attune-unsaved-*.csv 2>/dev/null | wc -l)"
