@@ -43,7 +43,8 @@ static void usage(void)
           "only from that day on: a save before it is refused with a page asking to\n"
           "try again after the session, and the answers stay with the link.  Without\n"
           "--rater, a form the study holds from therapists or observers only (never\n"
-          "from a client) is refused: say who answers.\n"
+          "from a client) is refused: say who answers.  So is a form with a field named\n"
+          "action, the name of the web form's buttons.\n"
           "\n"
           "'invite list' prints every link: id, instrument, client, session, rater,\n"
           "created, expires, state (pending, started, answered, expired or revoked); never\n"
@@ -194,8 +195,10 @@ static time_t link_opens(store *s, const char *client, long session)
     time_t now = time(NULL);
     session_info si = { 0 };
     at_err err;
+    char today[11];
+    util_today_iso(today);
     if (store_session_get(s, client, session, &si, &err) == AT_OK && si.date &&
-        util_valid_iso_date(si.date)) {
+        util_valid_iso_date(si.date) && strcmp(si.date, today) > 0) {
         time_t end = (time_t)(util_iso_date_days(si.date) + 1) * 86400;
         if (end > now)
             now = end;
@@ -250,6 +253,14 @@ static int invite_make(struct invite_args *a, const char *db)
                  "in (see instruments/README.md), so it is not given to anyone", a->instrument);
         goto out;
     }
+    for (size_t i = 0; i < in->nfields; i++)
+        if (strcmp(in->fields[i].name, FORM_ACTION) == 0) {
+            cli_fail("instrument '%s': its field '%s' has the name the web form gives its "
+                     "buttons, so the form could not tell an answer from a press; rename the "
+                     "field in the dictionary to give it on the web ('collect run' and "
+                     "'collect import' take it as it is)", a->instrument, FORM_ACTION);
+            goto out;
+        }
     if (!a->rater_given && !cli_default_rater_ok(s, "invite", a->instrument))
         goto out;
     if ((rc = pick_session(s, a, &session)) != EXIT_OK)

@@ -372,7 +372,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     }
     flow *fl = link_flow(l, in);
     page_form pf = { .action = self, .code = code };
-    const char *action = field_of(rq, "action");
+    const char *action = field_of(rq, FORM_ACTION);
     int posted = strcmp(rq->method, "POST") == 0 && action;
     if (!posted) {
         render(rp, fl, &pf, 200);
@@ -381,7 +381,7 @@ static void on_link(serve_app *app, serve_conn *sc, const serve_request *rq, ser
     }
     /* a form sent from another screen than the one the flow is at (sent
      * twice, or from a page left open elsewhere) does not move it */
-    if (!page_stamp_fits(fl, field_of(rq, "at"))) {
+    if (!page_stamp_fits(fl, field_of(rq, FORM_STAMP))) {
         render(rp, fl, &pf, 200);
         flow_free(fl);
         return;
@@ -570,7 +570,7 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
                     serve_response *rp)
 {
     rp->route = "/code";
-    const char *code = strcmp(rq->method, "POST") == 0 ? field_of(rq, "code") : NULL;
+    const char *code = strcmp(rq->method, "POST") == 0 ? field_of(rq, FORM_CODE) : NULL;
     if (!code) {
         reply(rp, 200);
         page_code(&rp->body, NULL, NULL);
@@ -591,7 +591,7 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
         memcpy(hash, plain, sizeof hash);
     if (blocked) {
         /* a move (any action but the code form's own) is kept to send again */
-        const char *action = field_of(rq, "action");
+        const char *action = field_of(rq, FORM_ACTION);
         too_many(rp, retry, action && strcmp(action, "open") != 0 ? rq : NULL);
     } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);

@@ -114,11 +114,11 @@ static void form_open(sbuf *out, const flow *fl, const page_form *pf)
     page_stamp(fl, stamp);
     sbuf_adds(out, "<form method=\"post\" action=\"");
     html_escape(out, pf->action);
-    sbuf_adds(out, "\" novalidate>\n<input type=\"hidden\" name=\"at\" value=\"");
+    sbuf_adds(out, "\" novalidate>\n<input type=\"hidden\" name=\"" FORM_STAMP "\" value=\"");
     sbuf_adds(out, stamp);
     sbuf_adds(out, "\">\n");
     if (pf->code) {
-        sbuf_adds(out, "<input type=\"hidden\" name=\"code\" value=\"");
+        sbuf_adds(out, "<input type=\"hidden\" name=\"" FORM_CODE "\" value=\"");
         html_escape(out, pf->code);
         sbuf_adds(out, "\">\n");
     }
@@ -365,7 +365,7 @@ static void single(sbuf *out, const dict_field *f, const char *value, const char
 
 static void button(sbuf *out, const char *value, const char *cls, const char *text)
 {
-    sbuf_addf(out, "<button type=\"submit\" name=\"action\" value=\"%s\"%s%s%s>%s</button>\n",
+    sbuf_addf(out, "<button type=\"submit\" name=\"" FORM_ACTION "\" value=\"%s\"%s%s%s>%s</button>\n",
               value, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "", text);
 }
 
@@ -491,7 +491,7 @@ void page_review(sbuf *out, const flow *fl, const page_form *pf)
         else
             sbuf_adds(out, "<span class=\"none\">No answer</span>");
         /* a screen reader reads the question and the answer with the button */
-        sbuf_addf(out, "</p>\n<button type=\"submit\" name=\"action\" value=\"change-%zu\" "
+        sbuf_addf(out, "</p>\n<button type=\"submit\" name=\"" FORM_ACTION "\" value=\"change-%zu\" "
                   "class=\"change\" aria-describedby=\"q-%zu a-%zu\">Change<span class=\"vh\"> "
                   "answer %zu</span></button></li>\n", i + 1, i + 1, i + 1, i + 1);
     }
@@ -550,7 +550,7 @@ void page_code(sbuf *out, const char *error, const char *typed)
               "written like K7QM4-XRP2D. Small or capital letters both work.</p>\n");
     if (error)
         error_line(out, error);
-    sbuf_addf(out, "<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" "
+    sbuf_addf(out, "<input type=\"text\" id=\"code\" name=\"" FORM_CODE "\" autocomplete=\"off\" "
               "autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"%d\" "
               "aria-describedby=\"hint%s\"", CODE_MAX, error ? " error" : "");
     /* what was typed, to correct rather than type again (no more than the

@@ -28,6 +28,14 @@
 /* How the log names a request for a link: never with its token. */
 #define SERVE_ROUTE_LINK "/s/\xe2\x80\xa6"
 #define SERVE_MAX_BODY (64 * 1024)
+/* The names of the form's own hidden fields (its screen stamp and, on the
+ * access-code route, the code): they start with '_', as no dictionary field
+ * can, so no question's answer is ever taken for them.  The buttons are
+ * named "action", a name a questionnaire given on the web may not use
+ * (collect invite refuses such a form). */
+#define FORM_STAMP "_at"
+#define FORM_CODE "_code"
+#define FORM_ACTION "action"
 
 /* ---- the bad-guess limit (ratelimit.c) --------------------------------- */
 
@@ -78,7 +86,7 @@ typedef struct page_form {
  * once, and a review left open in another tab acts on no answers it did not
  * show. */
 void page_stamp(const flow *fl, char buf[24]);
-/* Whether a form posted with stamp at (the "at" field, NULL when it has
+/* Whether a form posted with stamp at (the FORM_STAMP field, NULL when it has
  * none) was sent from the screen fl is at.  A question's form without
  * one, as a script may send, is taken as sent from there; a review's must
  * carry the stamp of the answers it showed. */

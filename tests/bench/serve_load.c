@@ -81,9 +81,9 @@ static void make_request(client *c, const char *host)
     } else {
         char body[256];
         if (c->step <= NSTEPS)
-            snprintf(body, sizeof body, "at=%s&action=next&%s", c->stamp, steps[c->step - 1]);
+            snprintf(body, sizeof body, "_at=%s&action=next&%s", c->stamp, steps[c->step - 1]);
         else
-            snprintf(body, sizeof body, "at=%s&action=save", c->stamp);
+            snprintf(body, sizeof body, "_at=%s&action=save", c->stamp);
         c->outlen = (size_t)snprintf(c->out, sizeof c->out,
                                      "POST %s HTTP/1.1\r\nHost: %s\r\nAccept: */*\r\n"
                                      "Content-Type: application/x-www-form-urlencoded\r\n"
@@ -118,7 +118,7 @@ static int complete(client *c, int *status, const char **body, size_t *blen)
 
 static void stamp_of(client *c, const char *body)
 {
-    const char *p = strstr(body, "name=\"at\" value=\"");
+    const char *p = strstr(body, "name=\"_at\" value=\"");
     c->stamp[0] = '\0';
     if (p) {
         p += 17;
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
             record(now_ms() - c->sent);
             requests++;
             int want_save = c->step == NSTEPS + 1;
-            if (status != 200 || (!want_save && !memmem(body, blen, "name=\"at\"", 9)) ||
+            if (status != 200 || (!want_save && !memmem(body, blen, "name=\"_at\"", 10)) ||
                 (want_save && !memmem(body, blen, "Thank you", 9))) {
                 fprintf(stderr, "serve_load: %s (port %d) step %zu: status %d\n", c->path, c->port,
                         c->step, status);

@@ -33,11 +33,11 @@ web_ready() {
   link=$(collect invite client_post_session --client "$1" --session "$2" | grep -o '/s/[A-Za-z0-9_-]*')
   curl -s "$base$link" >page
   for kv in bond_1=4 goal_1=3 task_1=4 bond_2=5 goal_2=4 task_2=2 rupture=0 comment=fine; do
-    at=$(sed -n 's/.*name="at" value="\([^"]*\)".*/\1/p' page | head -1)
-    curl -s --data "at=$at&action=next&$kv" "$base$link" >page
+    at=$(sed -n 's/.*name="_at" value="\([^"]*\)".*/\1/p' page | head -1)
+    curl -s --data "_at=$at&action=next&$kv" "$base$link" >page
   done
   grep -q 'value="save"' page || fail "link of $1 not at its review"
-  at=$(sed -n 's/.*name="at" value="\([^"]*\)".*/\1/p' page | head -1)
+  at=$(sed -n 's/.*name="_at" value="\([^"]*\)".*/\1/p' page | head -1)
   echo "$link $at"
 }
 # something to analyse from the start
@@ -61,7 +61,7 @@ for round in 1 2; do
   done
   for w in $(seq 1 $webbers); do
     read -r lk lat <<<"${links[$((w - 1))]}"
-    curl -s -o /dev/null -w '%{http_code}' --data "at=$lat&action=save" "$base$lk" \
+    curl -s -o /dev/null -w '%{http_code}' --data "_at=$lat&action=save" "$base$lk" \
       >"out.w$round-$w" 2>&1 &
     pids+=($!) what+=("web save W$w session $round") outs+=("out.w$round-$w")
   done

@@ -182,7 +182,7 @@ web_answers() {
        "bond_2=$((1 + (k + 3) % 5)) goal_2=$((1 + (k + 4) % 5)) task_2=$((1 + (k + 1) % 5))" \
        "rupture=0 comment=web+$k"
 }
-stamp() { sed -n 's/.*name="at" value="\([^"]*\)".*/\1/p' "$1" | head -1; }
+stamp() { sed -n 's/.*name="_at" value="\([^"]*\)".*/\1/p' "$1" | head -1; }
 # walk K BASE BASE2: answers link K to its review, request i through BASE
 # when i is even and BASE2 when odd; the review page is left in web-K.page
 walk() {
@@ -191,7 +191,7 @@ walk() {
   for kv in $(web_answers "$k"); do
     b=$b1; [ $((i % 2)) = 1 ] && b=$b2
     at=$(stamp "$p")
-    curl -s -H 'Accept: */*' --data "at=$at&action=next&$kv" "$b${links[$k]}" >"$p" || return 1
+    curl -s -H 'Accept: */*' --data "_at=$at&action=next&$kv" "$b${links[$k]}" >"$p" || return 1
     i=$((i + 1))
   done
   grep -q 'value="save"' "$p"
@@ -200,7 +200,7 @@ walk() {
 save() {
   local at
   at=$(stamp "web-$1.page")
-  curl -s -o "web-$1.$3.body" -w '%{http_code}' -H 'Accept: */*' --data "at=$at&action=save" \
+  curl -s -o "web-$1.$3.body" -w '%{http_code}' -H 'Accept: */*' --data "_at=$at&action=save" \
     "$2${links[$1]}" >"web-$1.$3"
 }
 web_one() {   # web_one FIRST LAST BASE: links answered through one server

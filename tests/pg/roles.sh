@@ -63,7 +63,7 @@ for a in bond_1=4 bond_2=4 goal_1=4 goal_2=4 task_1=4 task_2=4 rupture=0 followu
   step "$link" next "$a"
 done
 req GET "$link"; grep -q 'value="save"' "$W/b" || fail "no review page as serve: $(sed -n 's/.*<h1>\(.*\)<\/h1>.*/\1/p' "$W/b")"
-at=$(stamp); post "$link" "at=$at" action=save
+at=$(stamp); post "$link" "_at=$at" action=save
 req GET "$link"; [ "$STATUS" = 410 ] || fail "the answered link still open ($STATUS)"
 serve_stop
 n=$(psql_ -At "$db" -c "SELECT count(*) FROM $schema.administrations WHERE source = 'web'")

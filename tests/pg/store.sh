@@ -179,7 +179,7 @@ base=$(sed -n '1s/^listening on //p' "$W/serve.log")
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base$link")" = 200 ] || fail "serve's first page"
 cut_links
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base$link")" = 200 ] || fail "serve after its link broke: $(tail -2 "$W/serve.log")"
-[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept: text/html' --data 'at=q1&action=next&bond_1=3' "$base$link")" = 303 ] ||
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept: text/html' --data '_at=q1&action=next&bond_1=3' "$base$link")" = 303 ] ||
   fail "a save after the link broke"
 kill -TERM $spid; wait $spid || fail "serve's exit"
 answers='4\n4\n4\n4\n4\n4\n'

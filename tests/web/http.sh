@@ -97,7 +97,7 @@ req PUT /style.css --data x=1; css405 PUT
 req DELETE /style.css; css405 DELETE
 req HEAD /style.css -I; expect 200 "HEAD /style.css"
 # the front page (the access-code form, which posts to /code) takes GET and HEAD
-req POST / --data code=x; expect 405 "POST /"
+req POST / --data _code=x; expect 405 "POST /"
 grep -qix 'allow: GET, HEAD'$'\r' "$W/h" || fail "POST /: $(grep -i '^allow' "$W/h")"
 req GET /; expect 200 "GET /"
 ok "security headers on every response; 405 with Allow for other methods (GET and HEAD alone for the stylesheet)"
@@ -178,12 +178,12 @@ step "$link" next "comment=<script>alert(1)</script>"
 req GET "$link"; has '<h1>Your answers</h1>'; has '&lt;script&gt;alert(1)&lt;/script&gt;'
 hasnt '<script>'; has 'value="save"'; hasnt 'value="next"'
 # change the rupture answer to No: the strain answers go
-at=$(stamp); post "$link" "at=$at" action=change-7; expect 303
+at=$(stamp); post "$link" "_at=$at" action=change-7; expect 303
 req GET "$link"; has 'name="rupture"'
 step "$link" next rupture=0; expect 303
 req GET "$link"; has '<h1>Your answers</h1>'; hasnt 'How strong was it'
 # and back to Yes: its questions are asked again, then the review
-at=$(stamp); post "$link" "at=$at" action=change-7
+at=$(stamp); post "$link" "_at=$at" action=change-7
 step "$link" next rupture=1
 req GET "$link"; has 'name="rupture_kind___1"'
 step "$link" next rupture_kind___1=1
@@ -194,7 +194,7 @@ step "$link" next followup=1
 req GET "$link"; has '<h1>Your answers</h1>'
 [ "$(dbq 'SELECT state FROM invitations WHERE id = 1')" = started ] || fail "state not started"
 # a form sent twice moves once: an old stamp does nothing
-post "$link" "at=q3" action=next task_1=1; req GET "$link"; has '<h1>Your answers</h1>'
+post "$link" "_at=q3" action=next task_1=1; req GET "$link"; has '<h1>Your answers</h1>'
 step "$link" save; expect 200; has '<h1>All done</h1>'; has 'Thank you'
 req GET "$link"; expect 410; has 'Thank you'; hasnt 'Completely'; hasnt 'homework'
 [ "$(admins "WHERE source = 'web'")" = 1 ] || fail "not one web administration"
@@ -252,18 +252,18 @@ ok "a link saved before its session's day answers 409, keeps the answers, and sa
 # ---- the access code -----------------------------------------------------------
 code=$(collect invite client_post_session --client C05 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 req GET /code; expect 200; has '<label for="code">'
-post /code 'code=K7QM4-"><b>' action=open; expect 404
+post /code '_code=K7QM4-"><b>' action=open; expect 404
 has 'value="K7QM4-&quot;&gt;&lt;b&gt;"'; hasnt '"><b>'
-post /code "code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 200
-has 'Question 1 of at most 14'; has 'name="code" value="'; has 'action="/code"'
-at=$(stamp); post /code "code=$code" "at=$at" action=next bond_1=2; expect 200; has 'Question 2 of at most 14'
+post /code "_code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 200
+has 'Question 1 of at most 14'; has 'name="_code" value="'; has 'action="/code"'
+at=$(stamp); post /code "_code=$code" "_at=$at" action=next bond_1=2; expect 200; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
 ok "the access code opens the same questionnaire, in any case, without the dash; a wrong one is shown again, escaped"
 # a code whose link was revoked: not open, with the way back to the code's form
 collect client add C21 >/dev/null
 code21=$(collect invite client_post_session --client C21 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 collect invite revoke "$(dbq "SELECT max(id) FROM invitations")" >/dev/null
-post /code "code=$code21" action=open; expect 410; has 'This code is not open'; has '<a href="/code">'
+post /code "_code=$code21" action=open; expect 410; has 'This code is not open'; has '<a href="/code">'
 hasnt 'The link may be mistyped'
 ok "a revoked code's page says so and leads back to the code's form"
 
@@ -277,8 +277,8 @@ hash_of() { dbq "SELECT i.code_hash FROM invitations i JOIN sessions s ON s.id =
 old=$(collect invite client_post_session --client C09 --session 30 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 dbw "UPDATE invitations SET code_hash = '$(plain_sha "$old")' WHERE code_hash = '$(pbkdf2 "$old")'"
 [ "$(hash_of C09 30)" = "$(plain_sha "$old")" ] || fail "the older link's hash not set"
-post /code "code=$old" action=open; expect 200; has 'Question 1 of at most 14'
-at=$(stamp); post /code "code=$old" "at=$at" action=next bond_1=4; expect 200; has 'Question 2 of at most 14'
+post /code "_code=$old" action=open; expect 200; has 'Question 1 of at most 14'
+at=$(stamp); post /code "_code=$old" "_at=$at" action=next bond_1=4; expect 200; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations WHERE code_hash = '$(plain_sha "$old")'")" = started ] || fail "the older link's progress not kept"
 ok "an access code is kept as PBKDF2-HMAC-SHA256 of 100,000 rounds; a link kept by a plain sha256 (made before) still opens"
 
@@ -286,7 +286,7 @@ ok "an access code is kept as PBKDF2-HMAC-SHA256 of 100,000 rounds; a link kept 
 linkf=$(invite_link client_post_session C01 --session 12)
 idf=$(dbq "SELECT max(id) FROM invitations")
 req GET "$linkf"; at=$(stamp)
-req POST "$linkf" --data "at=$at&action=next&bond_1=3%00junk"; expect 400 "a value with a NUL byte"
+req POST "$linkf" --data "_at=$at&action=next&bond_1=3%00junk"; expect 400 "a value with a NUL byte"
 has 'NUL byte'
 grep -qi "^content-security-policy: default-src 'none'" "$W/h" || fail "the 400 page has no CSP"
 printf -- '--other\r\nContent-Disposition: form-data; name="action"\r\n\r\nnext\r\n--other\r\nContent-Disposition: form-data; name="bond_1"\r\n\r\n3\r\n--other--\r\n' >"$W/mp"
@@ -299,7 +299,7 @@ req POST "$linkf" -H 'Content-Type: multipart/form-data; boundary=other' --data-
 expect 303 "a multipart form"
 [ "$(dbq "SELECT answers FROM invitations WHERE id = $idf")" != '[]' ] || fail "a multipart answer not kept"
 req GET "$linkf"; has 'Question 2 of at most 14'; at=$(stamp)
-post "$linkf" "at=$at" action=back; expect 303
+post "$linkf" "_at=$at" action=back; expect 303
 req GET "$linkf"; has 'name="bond_1" value="3" checked'
 ok "a value with a NUL byte and a body the form reader cannot parse answer 400 and keep nothing"
 
@@ -370,7 +370,7 @@ for _ in $(seq 400); do grep -q '^listening on ' "$W/serve2.log" && break; sleep
 base2=$(sed -n '1s/^listening on //p' "$W/serve2.log")
 for i in 1 2 3 4 5 6; do
   b=$BASE; [ $((i % 2)) = 0 ] && b=$base2
-  curl -s -o /dev/null -w '%{http_code}\n' -H 'Accept: text/html' --data "at=$rs&action=save" "$b$link5" >"$W/save.$i" &
+  curl -s -o /dev/null -w '%{http_code}\n' -H 'Accept: text/html' --data "_at=$rs&action=save" "$b$link5" >"$W/save.$i" &
 done
 wait $(jobs -p | grep -v "^$SERVE_PID$" | grep -v "^$pid2$") 2>/dev/null
 sleep 0.2
@@ -389,21 +389,21 @@ ok "six saves of one link at once through two servers store one administration (
 linkt=$(invite_link client_post_session C02 --session 8)
 walk_to_review "$linkt"; old=$(stamp)
 grep -qF 'value="change-8"' "$W/b" || fail "no eighth answer on the review"
-at=$(stamp); post "$linkt" "at=$at" action=change-7
+at=$(stamp); post "$linkt" "_at=$at" action=change-7
 step "$linkt" next rupture=1
 for kv in rupture_kind___1=1 tension=2 addressed=1 resolution=3 followup=0; do step "$linkt" next "$kv"; done
 req GET "$linkt"; has '<h1>Your answers</h1>'; has 'value="change-13"'
 [ "$(stamp)" != "$old" ] || fail "the review's stamp did not change with its answers"
-post "$linkt" "at=$old" action=change-8; expect 200 "Change from a review left open"
+post "$linkt" "_at=$old" action=change-8; expect 200 "Change from a review left open"
 has '<h1>Your answers</h1>'; hasnt 'name="rupture_kind___1"'
-post "$linkt" "at=$old" action=save; expect 200 "Save from a review left open"
+post "$linkt" "_at=$old" action=save; expect 200 "Save from a review left open"
 has '<h1>Your answers</h1>'; has 'How strong was it?'
 # nor does a Save that names no review (a bare "r", or no stamp at all)
-post "$linkt" "at=r" action=save; expect 200 "Save with a bare review stamp"; has '<h1>Your answers</h1>'
+post "$linkt" "_at=r" action=save; expect 200 "Save with a bare review stamp"; has '<h1>Your answers</h1>'
 post "$linkt" action=save; expect 200 "Save with no stamp"; has '<h1>Your answers</h1>'
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C02' AND s.number = 8")" = started ] ||
   fail "a review left open in another tab saved"
-at=$(stamp); post "$linkt" "at=$at" action=save; expect 200 "Save from the review as it is"; has '<h1>All done</h1>'
+at=$(stamp); post "$linkt" "_at=$at" action=save; expect 200 "Save from the review as it is"; has '<h1>All done</h1>'
 ok "a review left open in another tab, its answers changed since, or a Save naming no review: the review as it is now"
 
 # ---- the log of the first server ----------------------------------------------------
@@ -426,22 +426,22 @@ ok "one log line per request, no token or code in it; SIGTERM exits 0"
 # ---- the bad-guess limit (a fresh server, so the count starts at 0) ----------------------
 serve_start
 # the questionnaire opened by the code is under way (at its second question)
-post /code "code=$code" action=open; expect 200; has 'Question 2 of at most 14'; at2=$(stamp)
+post /code "_code=$code" action=open; expect 200; has 'Question 2 of at most 14'; at2=$(stamp)
 c05() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'"; }
 kept05=$(c05)
 for i in $(seq 13); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
-for i in $(seq 7); do post /code code=ZZZZZ-ZZZZZ action=open; expect 404; done
+for i in $(seq 7); do post /code _code=ZZZZZ-ZZZZZ action=open; expect 404; done
 # 20 bad guesses in the minute: the next unknown token is turned away, and
 # so is any code, a good one too (a code is short enough to guess at)
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCD; expect 429
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After"
-post /code "code=$code" action=open; expect 429 "a good code past the limit"
+post /code "_code=$code" action=open; expect 429 "a good code past the limit"
 hasnt 'Send again'
 # a move through the code past the limit (everyone behind a reverse proxy
 # shares its address): turned away, but the page keeps what was posted, to
 # send again in a minute: a form of the same fields, each escaped
 odd=$'says "hi" & \'<b>bye</b>\' &amp;\nsecond line \xc3\xa9'
-post /code "code=$code" "at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
+post /code "_code=$code" "_at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After for a move"
 has 'Send again'; has 'not lost'; hasnt '<b>'; hasnt '<script'
 python3 - "$W/b" "$W/again" "$code" "$at2" "$odd" <<'PY' || fail "the fields to send again: $(grep -F '<input' "$W/b")"
@@ -456,7 +456,7 @@ class P(html.parser.HTMLParser):
         if tag == "button": self.buttons.append(a)
 p = P(); p.feed(open(page, encoding="utf-8").read())
 assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
-want = [("code", code), ("at", at), ("action", "next"), ("goal_1", "3"), ("comment", odd)]
+want = [("_code", code), ("_at", at), ("action", "next"), ("goal_1", "3"), ("comment", odd)]
 got = [(i.get("name"), i.get("value")) for i in p.inputs]
 assert all(i.get("type") == "hidden" for i in p.inputs), p.inputs
 assert got == want, got
@@ -465,7 +465,7 @@ open(again, "w").write(urllib.parse.urlencode(got))
 PY
 cp "$W/b" "$W/wait.html"
 # the page is the same for a code that fits no link: it tells nothing of the code
-post /code "code=ZZZZZ-ZZZZZ" "at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move with a wrong code past the limit"
+post /code "_code=ZZZZZ-ZZZZZ" "_at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move with a wrong code past the limit"
 sed "s/ZZZZZ-ZZZZZ/$code/" "$W/b" | cmp -s - "$W/wait.html" || fail "the page for a move differs by whether its code fits"
 [ "$(c05)" = "$kept05" ] || fail "a move turned away was kept: $(c05)"
 req GET /code; expect 200
@@ -499,14 +499,14 @@ if [ -z "$WEB_PG" ]; then
   step "$linkb" next bond_1=4; expect 303
   req GET "$linkb"; at=$(stamp); has 'name="goal_1"'
   study_hold
-  post "$linkb" "at=$at" action=next goal_1=2; expect 503 "an answer sent while the study is busy"
+  post "$linkb" "_at=$at" action=next goal_1=2; expect 503 "an answer sent while the study is busy"
   has 'send it again'; has 'role="alert"'; has 'name="goal_1" value="2" checked'
   has 'value="next"'; [ "$(stamp)" = "$at" ] || fail "the busy answer's page is another screen: $(stamp)"
   hasnt 'aria-invalid'   # the answer was not refused, only not kept yet
-  post /code "code=nonesuch" action=open; expect 404 "a code while the study is busy"
+  post /code "_code=nonesuch" action=open; expect 404 "a code while the study is busy"
   study_go
   [ "$(c06 10)" = '["4"]' ] || fail "kept after a busy answer: $(c06 10)"
-  post "$linkb" "at=$at" action=next goal_1=2; expect 303 "the busy answer sent again"
+  post "$linkb" "_at=$at" action=next goal_1=2; expect 303 "the busy answer sent again"
   req GET "$linkb"; has 'Question 3 of at most 14'
   [ "$(c06 10)" = '["4","2"]' ] || fail "the busy answer sent again was not kept: $(c06 10)"
   serve_stop
@@ -520,7 +520,7 @@ if [ -z "$WEB_PG" ]; then
   req GET "$linkw"; at=$(stamp)
   study_hold
   curl -s -o /dev/null -w '%{http_code}' -H 'Accept: text/html' --trace-ascii "$W/wait.trace" \
-    --data "at=$at&action=next&goal_1=5" "$BASE$linkw" >"$W/wait.code" &
+    --data "_at=$at&action=next&goal_1=5" "$BASE$linkw" >"$W/wait.code" &
   wpid=$!
   for _ in $(seq 200); do grep -q '^=> Send data' "$W/wait.trace" 2>/dev/null && break; sleep 0.05; done
   sleep 0.5
@@ -557,8 +557,8 @@ if [ -z "$WEB_PG" ]; then
   serve_start
   walk_to_review "$linkd"; rs=$(stamp)
   study_hold
-  sent_held tap1 "at=$rs&action=save" "$linkd"; tap1=$HELD
-  sent_held tap2 "at=$rs&action=save" "$linkd"; tap2=$HELD
+  sent_held tap1 "_at=$rs&action=save" "$linkd"; tap1=$HELD
+  sent_held tap2 "_at=$rs&action=save" "$linkd"; tap2=$HELD
   sleep 0.5
   study_go
   wait $tap1 $tap2
@@ -579,7 +579,7 @@ if [ -z "$WEB_PG" ]; then
     ide=$(dbq "SELECT max(id) FROM invitations")
     walk_to_review "$linke"; rs=$(stamp)
     study_hold
-    sent_held late "at=$rs&action=$action" "$linke"
+    sent_held late "_at=$rs&action=$action" "$linke"
     sleep 0.5
     study_go "UPDATE invitations SET state = '$end', answers = '[]', flow_state = NULL WHERE id = $ide;"
     wait $HELD
@@ -597,7 +597,7 @@ if [ -z "$WEB_PG" ]; then
   serve_start
   req GET "$linkr"; at=$(stamp)
   study_hold
-  python3 - "$BASE" "$linkr" "at=$at&action=next&bond_1=2" <<'PY' || fail "the reset request"
+  python3 - "$BASE" "$linkr" "_at=$at&action=next&bond_1=2" <<'PY' || fail "the reset request"
 import socket, struct, sys, time, urllib.parse
 u = urllib.parse.urlsplit(sys.argv[1])
 path, body = sys.argv[2], sys.argv[3]
@@ -665,7 +665,7 @@ rid=$(dbq "SELECT max(id) FROM invitations")
 serve_start
 step "$rl" next strain=0
 req GET "$rl"; has '<h1>Your answers</h1>'
-at=$(stamp); post "$rl" "at=$at" action=change-1; expect 303
+at=$(stamp); post "$rl" "_at=$at" action=change-1; expect 303
 step "$rl" next strain=1
 req GET "$rl"; has 'What was it?'
 step "$rl" back; step "$rl" back strain=1
@@ -702,18 +702,40 @@ step "$bl" save; expect 200 "a save through the link"
 has '<h1>All done</h1>'; has 'Thank you for telling us about it.'; hasnt 'glad it went well'
 req GET "$bl"; expect 410; has '<h1>All done</h1>'; hasnt 'telling us'; hasnt 'glad it went well'
 bcode=$(collect invite bye --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
-post /code "code=$bcode" action=open; at=$(stamp)
-post /code "code=$bcode" "at=$at" action=next strain=0
-at=$(stamp); post /code "code=$bcode" "at=$at" action=save; expect 200 "a save through the code"
+post /code "_code=$bcode" action=open; at=$(stamp)
+post /code "_code=$bcode" "_at=$at" action=next strain=0
+at=$(stamp); post /code "_code=$bcode" "_at=$at" action=save; expect 200 "a save through the code"
 has 'Thank you, glad it went well.'; hasnt 'telling us'
 serve_stop
 ok "the save shows the closing text its answers choose, by the link as by the code; the link later shows none of it"
+# ---- fields named like the form's own hidden fields -------------------------------------
+# a dictionary may name its questions code and at: their answers are the
+# ones typed, never the page's stamp or the access code, which stays out of the study
+cat >"$W/named.csv" <<'CSV'
+"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min","Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?","Field Annotation"
+record_id,named,,text,Record,,,,,,,,,,,,,
+code,named,,text,"A word, please",,,,,,,,y,,,,,
+at,named,,text,"Another word",,,,,,,,y,,,,,
+CSV
+collect instrument add "$W/named.csv" >/dev/null || fail "add named"
+ncode=$(collect invite named --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+serve_start
+post /code "_code=$ncode" action=open; expect 200; has 'name="code"'; at=$(stamp)
+post /code "_code=$ncode" "_at=$at" action=next code=hello; expect 200; has 'name="at"'; at=$(stamp)
+post /code "_code=$ncode" "_at=$at" action=next at=world; expect 200; has '<h1>Your answers</h1>'; at=$(stamp)
+post /code "_code=$ncode" "_at=$at" action=save; expect 200 "a save of fields named code and at"
+serve_stop
+got=$(dbq "SELECT r.field || '=' || r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
+             JOIN instruments i ON i.id = a.instrument_id WHERE i.name = 'named' ORDER BY r.field" | tr '\n' ' ')
+[ "$got" = "at=world code=hello " ] || fail "the answers to code and at: $got"
+! db_dump | grep -qiF -e "$ncode" -e "$(echo "$ncode" | tr -d -)" || fail "the access code is in the study"
+ok "questions named code and at keep the answers typed; the access code stays out of the study"
 # ---- a request under way when SIGTERM comes is answered first ---------------------------
 link6=$(invite_link client_post_session C02 --session 7)
 id6=$(dbq "SELECT max(id) FROM invitations")
 serve_start
 req GET "$link6"; at=$(stamp)
-{ printf 'at=%s&action=next&bond_1=3&comment=' "$at"; head -c 40000 /dev/zero | tr '\0' b; } >"$W/slow"
+{ printf '_at=%s&action=next&bond_1=3&comment=' "$at"; head -c 40000 /dev/zero | tr '\0' b; } >"$W/slow"
 curl -s -o /dev/null -w '%{http_code}' --limit-rate 10k -H 'Accept: text/html' --trace-ascii "$W/slow.trace" \
   -H 'Content-Type: application/x-www-form-urlencoded' --data-binary @"$W/slow" "$BASE$link6" >"$W/slow.code" &
 cpid=$!

@@ -140,7 +140,7 @@ has() { grep -qF -- "$1" "$W/b" || { head -c 1500 "$W/b"; fail "the page lacks: 
 hasnt() { ! grep -qF -- "$1" "$W/b" || fail "the page has: $1"; }
 
 # stamp: the screen stamp of the last page (the hidden "at" input)
-stamp() { sed -n 's/.*name="at" value="\([^"]*\)".*/\1/p' "$W/b" | head -1; }
+stamp() { sed -n 's/.*name="_at" value="\([^"]*\)".*/\1/p' "$W/b" | head -1; }
 
 # step PATH ACTION [FIELD=VALUE...]: posts a move from the screen now shown
 # (GET first, for its stamp); a browser gets 303 back to PATH
@@ -150,5 +150,5 @@ step() {
   req GET "$p"
   local at
   at=$(stamp)
-  post "$p" "at=$at" "action=$a" "$@"
+  post "$p" "_at=$at" "action=$a" "$@"
 }

@@ -40,3 +40,14 @@ echo "# after the end of the session's day as --expires says (2099-03-10 + 2 day
 setup collect client add C6 --therapist T1
 setup collect session add --client C6 --number 1 --date 2099-03-10
 collect invite client_post_session --client C6 --session 1 --expires 2d | sed -n '1s/.*; //p'
+echo "# for a session dated today (or earlier), --expires counts from now"
+setup collect client add C7 --therapist T1
+setup collect session add --client C7 --number 1
+until=$(collect invite client_post_session --client C7 --session 1 --expires 30m | sed -n '1s/.*open until \(.*\) UTC$/\1/p')
+left=$(( ($(date -u -d "$until" +%s) - $(date -u +%s)) / 60 ))
+[ "$left" -ge 28 ] && [ "$left" -le 30 ] && echo "open for about 30 minutes" || echo "open for $left minutes"
+echo "# a form with a field named like the web form's buttons is not given on the web"
+sed 's/^comment,/action,/' instruments/client_post_session.csv >act.csv
+setup collect instrument add act.csv
+run collect invite client_post_session --client C7 --session 1 --rater observer
+collect invite list --csv | grep -c observer
