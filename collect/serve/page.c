@@ -210,6 +210,24 @@ static void bound(sbuf *out, const dict_field *f, int is_min)
     html_escape(out, f->cols[is_min ? DC_MIN : DC_MAX]);
 }
 
+/* After a number's range: how many decimals it takes, and after a point or
+ * a comma, as its check wants them ("" when any number will do). */
+static const char *decimals(const dict_field *f)
+{
+    switch (f->valid) {
+    case FV_NUMBER_1DP: return ", with 1 decimal, as 2.5";
+    case FV_NUMBER_2DP: return ", with 2 decimals, as 2.50";
+    case FV_NUMBER_3DP: return ", with 3 decimals, as 2.500";
+    case FV_NUMBER_4DP: return ", with 4 decimals, as 2.5000";
+    case FV_NUMBER_COMMA: return ", with a comma before any decimals, as 2,5";
+    case FV_NUMBER_1DP_COMMA: return ", with 1 decimal after a comma, as 2,5";
+    case FV_NUMBER_2DP_COMMA: return ", with 2 decimals after a comma, as 2,50";
+    case FV_NUMBER_3DP_COMMA: return ", with 3 decimals after a comma, as 2,500";
+    case FV_NUMBER_4DP_COMMA: return ", with 4 decimals after a comma, as 2,5000";
+    default: return "";
+    }
+}
+
 /* The hint under a text or slider input: its kind and range. */
 static int hint(sbuf *out, const dict_field *f)
 {
@@ -278,6 +296,8 @@ static int hint(sbuf *out, const dict_field *f)
         sbuf_adds(out, ", at most ");
         bound(out, f, 0);
     }
+    if (kind && f->type != FT_SLIDER)
+        sbuf_adds(out, decimals(f));
     sbuf_adds(out, ".</p>\n");
     return 1;
 }
@@ -340,8 +360,11 @@ static void single(sbuf *out, const dict_field *f, const char *value, const char
         const char *type = "text", *mode = NULL;
         if (f->type == FT_SLIDER || f->valid == FV_INTEGER)
             mode = "numeric";
-        else if (text_kind(f) && strcmp(text_kind(f), "a number") == 0)
-            mode = "decimal";
+        else if (f->valid == FV_NUMBER || f->valid == FV_NUMBER_1DP ||
+                 f->valid == FV_NUMBER_2DP || f->valid == FV_NUMBER_3DP ||
+                 f->valid == FV_NUMBER_4DP)
+            mode = "decimal";   /* (a decimal comma keeps the whole keyboard: a phone's
+                                   number pad may offer only its own locale's mark) */
         else if (f->valid == FV_DATE_YMD || f->valid == FV_DATE_MDY || f->valid == FV_DATE_DMY)
             type = "date";
         else if (f->valid == FV_EMAIL)

@@ -716,20 +716,25 @@ cat >"$W/named.csv" <<'CSV'
 record_id,named,,text,Record,,,,,,,,,,,,,
 code,named,,text,"A word, please",,,,,,,,y,,,,,
 at,named,,text,"Another word",,,,,,,,y,,,,,
+temp,named,,text,"Your temperature",,,number_1dp_comma_decimal,35,42,,,,,,,,
 CSV
 collect instrument add "$W/named.csv" >/dev/null || fail "add named"
 ncode=$(collect invite named --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 serve_start
 post /code "_code=$ncode" action=open; expect 200; has 'name="code"'; at=$(stamp)
 post /code "_code=$ncode" "_at=$at" action=next code=hello; expect 200; has 'name="at"'; at=$(stamp)
-post /code "_code=$ncode" "_at=$at" action=next at=world; expect 200; has '<h1>Your answers</h1>'; at=$(stamp)
+post /code "_code=$ncode" "_at=$at" action=next at=world; expect 200; at=$(stamp)
+# a number with a decimal comma: the hint says how to write it, and the whole
+# keyboard is offered (a phone's number pad may have only a point)
+has 'A number from 35 to 42, with 1 decimal after a comma, as 2,5.'; hasnt 'inputmode="decimal"'
+post /code "_code=$ncode" "_at=$at" action=next temp=36,6; expect 200; has '<h1>Your answers</h1>'; at=$(stamp)
 post /code "_code=$ncode" "_at=$at" action=save; expect 200 "a save of fields named code and at"
 serve_stop
 got=$(dbq "SELECT r.field || '=' || r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
              JOIN instruments i ON i.id = a.instrument_id WHERE i.name = 'named' ORDER BY r.field" | tr '\n' ' ')
-[ "$got" = "at=world code=hello " ] || fail "the answers to code and at: $got"
+[ "$got" = "at=world code=hello temp=36,6 " ] || fail "the answers to code and at: $got"
 ! db_dump | grep -qiF -e "$ncode" -e "$(echo "$ncode" | tr -d -)" || fail "the access code is in the study"
-ok "questions named code and at keep the answers typed; the access code stays out of the study"
+ok "questions named code and at keep the answers typed; the access code stays out of the study; a decimal comma is hinted"
 # ---- a request under way when SIGTERM comes is answered first ---------------------------
 link6=$(invite_link client_post_session C02 --session 7)
 id6=$(dbq "SELECT max(id) FROM invitations")
