@@ -82,6 +82,23 @@ static int name_ok(const char *name, size_t n)
     return 1;
 }
 
+/* The first shipped folder's NAME.csv (name: n bytes) into *path. */
+static int in_dirs(const char *name, size_t n, char **path)
+{
+    at_msgs dirs = AT_MSGS_INIT;
+    sbuf p = SBUF_INIT;
+    shipped_dirs(&dirs);
+    for (size_t i = 0; i < dirs.n && !*path; i++) {
+        sbuf_reset(&p);
+        sbuf_addf(&p, "%s/%.*s.csv", dirs.items[i], (int)n, name);
+        if (is_file(sbuf_str(&p)))
+            *path = sbuf_detach(&p);
+    }
+    sbuf_release(&p);
+    msgs_release(&dirs);
+    return *path != NULL;
+}
+
 int shipped_find(const char *arg, char **path)
 {
     *path = NULL;
@@ -90,18 +107,15 @@ int shipped_find(const char *arg, char **path)
         n -= 4;
     if (strchr(arg, '/') || !name_ok(arg, n) || access(arg, F_OK) == 0)
         return 0;
-    at_msgs dirs = AT_MSGS_INIT;
-    shipped_dirs(&dirs);
+    /* NAME.csv in the current folder wins over a shipped NAME */
     sbuf p = SBUF_INIT;
-    for (size_t i = 0; i < dirs.n && !*path; i++) {
-        sbuf_reset(&p);
-        sbuf_addf(&p, "%s/%.*s.csv", dirs.items[i], (int)n, arg);
-        if (is_file(sbuf_str(&p)))
-            *path = sbuf_detach(&p);
+    sbuf_addf(&p, "%.*s.csv", (int)n, arg);
+    if (n == strlen(arg) && is_file(sbuf_str(&p))) {
+        *path = sbuf_detach(&p);
+        return 1;
     }
     sbuf_release(&p);
-    msgs_release(&dirs);
-    return *path != NULL;
+    return in_dirs(arg, n, path);
 }
 
 static int by_name(const void *a, const void *b)
@@ -129,7 +143,7 @@ void shipped_each(void (*fn)(const char *name, const char *path, void *ctx), voi
         if (i && strcmp(names.items[i], names.items[i - 1]) == 0)
             continue;
         char *path = NULL;
-        if (shipped_find(names.items[i], &path))
+        if (in_dirs(names.items[i], strlen(names.items[i]), &path))
             fn(names.items[i], path, ctx);
         free(path);
     }

@@ -18,8 +18,9 @@
 /* The folders above that exist, in order (caller frees with msgs_release). */
 void shipped_dirs(at_msgs *dirs);
 
-/* When arg is not an existing path and has no '/', the path of the shipped
- * instrument of that name into *path (caller frees) and 1; 0 when there is
+/* When arg is not an existing path and has no '/', the path of the
+ * instrument of that name into *path (caller frees) and 1: NAME.csv in the
+ * current folder when there is one, else the shipped one; 0 when there is
  * none (then *path is NULL). */
 int shipped_find(const char *arg, char **path);
 

@@ -61,3 +61,8 @@ run collect instrument add data/dict/old17.csv --record-id client_code
 run collect instrument show wellbeing
 run collect client add W1
 feed '2\n40\ny\n' collect run wellbeing --client W1 --quiet
+echo "# a name finds NAME.csv in the current folder before the shipped instrument"
+sed 's/in this session?/in this session as you saw it?/' instruments/observer_session_rating.csv >observer_session_rating.csv
+run collect instrument add observer_session_rating
+collect instrument export observer_session_rating | grep -c "as you saw it"
+rm observer_session_rating.csv
