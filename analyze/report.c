@@ -80,12 +80,12 @@ typedef struct report {
     chart_gather g;
 } report;
 
-/* A number for people: at most 2 decimals, no trailing zeros. */
-static const char *nice(double x, char buf[32])
+/* x with `dec` decimals at most, no trailing zeros. */
+static const char *nice_dec(double x, int dec, char buf[32])
 {
     if (!isfinite(x))
         return "blank";
-    snprintf(buf, 32, "%.2f", x);
+    snprintf(buf, 32, "%.*f", dec, x);
     char *dot = strchr(buf, '.');
     if (dot) {
         char *end = buf + strlen(buf) - 1;
@@ -97,6 +97,26 @@ static const char *nice(double x, char buf[32])
     if (strcmp(buf, "-0") == 0)
         strcpy(buf, "0");
     return buf;
+}
+
+/* A number for people: at most 2 decimals, no trailing zeros. */
+static const char *nice(double x, char buf[32])
+{
+    return nice_dec(x, 2, buf);
+}
+
+/* A value and the threshold it is compared with, for a sentence that says
+ * one is more (or less) than the other: 2 decimals, more when the two
+ * differ but read the same, up to 6; so 0.6333 and 0.6331 are not both
+ * "0.63". */
+static void nice_pair(double x, double y, char bx[32], char by[32])
+{
+    for (int dec = 2;; dec++) {
+        nice_dec(x, dec, bx);
+        nice_dec(y, dec, by);
+        if (dec == 6 || x == y || strcmp(bx, by) != 0)
+            return;
+    }
 }
 
 static void alerts_add(alerts *l, const char *code, sbuf *detail)
@@ -217,11 +237,12 @@ static void open_terms(const arow *k, sbuf *sb)
     sbuf_addc(sb, '(');
     if (!isnan(k->role[ROLE_TENSION]))
         sbuf_addf(sb, "tension %s, ", nice(k->role[ROLE_TENSION], b1));
-    if (k->resolved == 0)
-        sbuf_addf(sb, "resolution %s; %s or more counts as resolved)",
-                  nice(k->role[ROLE_RESOLUTION], b2), nice(k->form->resolved_at, b3));
-    else
+    if (k->resolved == 0) {
+        nice_pair(k->role[ROLE_RESOLUTION], k->form->resolved_at, b2, b3);
+        sbuf_addf(sb, "resolution %s; %s or more counts as resolved)", b2, b3);
+    } else {
         sbuf_adds(sb, "resolution not rated)");
+    }
 }
 
 /* "the therapist's questionnaire: " before an alert about a rupture, when
@@ -257,8 +278,8 @@ static void row_alerts(const arow *k, alerts *to)
         alerts_add(to, "not_talked_about", &sb);
     }
     if (f->has_alert_below && !isnan(k->alliance) && k->alliance < f->alert_below) {
-        sbuf_addf(&sb, "alliance %s on %s, under %s", nice(k->alliance, b1), f->in->name,
-                  nice(f->alert_below, b2));
+        nice_pair(k->alliance, f->alert_below, b1, b2);
+        sbuf_addf(&sb, "alliance %s on %s, under %s", b1, f->in->name, b2);
         alerts_add(to, "low_alliance", &sb);
     }
     if (f->role[ROLE_ALLIANCE] >= 0 && isnan(k->alliance))
@@ -457,9 +478,10 @@ static void drop_alerts(report *rp, const an_client *c, long at, alerts *to)
         if (!d.hit)
             continue;
         sbuf sb = SBUF_INIT;
+        nice_pair(d.hit->drop, d.hit->threshold, b3, b4);
         sbuf_addf(&sb, "alliance fell from %s to %s on %s (drop %s, more than %s by the rule %s)",
                   nice(d.hit->pre_score, b1), nice(d.hit->rupture_score, b2), s->instrument,
-                  nice(d.hit->drop, b3), nice(d.hit->threshold, b4), rule);
+                  b3, b4, rule);
         alerts_add(to, "alliance_drop", &sb);
     }
 }

@@ -19,6 +19,9 @@ run analyze report --client C02 --format csv
 run analyze report --client C04 --k 2
 run analyze report --client C04 --rule abs --cutoff 0.75
 run analyze report --client C04 --rule abs --cutoff 0.7
+# a cut-off that rounds to the drop (0.749 beside 0.75): both are given with
+# the digits that tell them apart, not as "drop 0.75, more than 0.75"
+run analyze report --client C04 --rule abs --cutoff 0.749 --format csv
 # --resolved-at 1: C02's resolution 1 counts as resolved
 run analyze report --client C02 --resolved-at 1
 # clients without alerts: nothing for them, "no alerts" when none at all
