@@ -80,12 +80,12 @@ typedef struct report {
     chart_gather g;
 } report;
 
-/* A number for people: at most 2 decimals, no trailing zeros. */
-static const char *nice(double x, char buf[32])
+/* x with `dec` decimals at most, no trailing zeros. */
+static const char *nice_dec(double x, int dec, char buf[32])
 {
     if (!isfinite(x))
         return "blank";
-    snprintf(buf, 32, "%.2f", x);
+    snprintf(buf, 32, "%.*f", dec, x);
     char *dot = strchr(buf, '.');
     if (dot) {
         char *end = buf + strlen(buf) - 1;
@@ -99,13 +99,37 @@ static const char *nice(double x, char buf[32])
     return buf;
 }
 
-static void alerts_add(alerts *l, const char *code, sbuf *detail)
+/* A number for people: at most 2 decimals, no trailing zeros. */
+static const char *nice(double x, char buf[32])
+{
+    return nice_dec(x, 2, buf);
+}
+
+/* A value and the threshold it is compared with, for a sentence that says
+ * one is more (or less) than the other: 2 decimals, more when the two
+ * differ but read the same, up to 6; so 0.6333 and 0.6331 are not both
+ * "0.63". */
+static void nice_pair(double x, double y, char bx[32], char by[32])
+{
+    for (int dec = 2;; dec++) {
+        nice_dec(x, dec, bx);
+        nice_dec(y, dec, by);
+        if (dec == 6 || x == y || strcmp(bx, by) != 0)
+            return;
+    }
+}
+
+/* Adds an alert about instrument and rater (either may be NULL). */
+static void alerts_add(alerts *l, const char *code, const char *instrument, const char *rater,
+                       sbuf *detail)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 4;
         l->a = xrealloc(l->a, l->cap * sizeof *l->a);
     }
     l->a[l->n].code = code;
+    l->a[l->n].instrument = instrument;
+    l->a[l->n].rater = rater;
     l->a[l->n].detail = sbuf_detach(detail);
     l->n++;
 }
@@ -198,7 +222,7 @@ static void unscored_alert(const arow *k, alerts *to)
             sbuf_addf(&sb, ", %d needed", af->minitems);
         sbuf_addc(&sb, ')');
     }
-    alerts_add(to, "unscored", &sb);
+    alerts_add(to, "unscored", f->in->name, k->by, &sb);
 }
 
 /* Whether the administration reported a rupture that is not resolved: its
@@ -217,11 +241,12 @@ static void open_terms(const arow *k, sbuf *sb)
     sbuf_addc(sb, '(');
     if (!isnan(k->role[ROLE_TENSION]))
         sbuf_addf(sb, "tension %s, ", nice(k->role[ROLE_TENSION], b1));
-    if (k->resolved == 0)
-        sbuf_addf(sb, "resolution %s; %s or more counts as resolved)",
-                  nice(k->role[ROLE_RESOLUTION], b2), nice(k->form->resolved_at, b3));
-    else
+    if (k->resolved == 0) {
+        nice_pair(k->role[ROLE_RESOLUTION], k->form->resolved_at, b2, b3);
+        sbuf_addf(sb, "resolution %s; %s or more counts as resolved)", b2, b3);
+    } else {
         sbuf_adds(sb, "resolution not rated)");
+    }
 }
 
 /* "the therapist's questionnaire: " before an alert about a rupture, when
@@ -244,22 +269,22 @@ static void row_alerts(const arow *k, alerts *to)
         by_prefix(k, &sb);
         sbuf_adds(&sb, "rupture not resolved ");
         open_terms(k, &sb);
-        alerts_add(to, "unresolved_rupture", &sb);
+        alerts_add(to, "unresolved_rupture", f->in->name, k->by, &sb);
     }
     if (role[ROLE_FOLLOWUP] == 1) {
         by_prefix(k, &sb);
         sbuf_adds(&sb, "wants to talk about it next time");
-        alerts_add(to, "wants_to_talk", &sb);
+        alerts_add(to, "wants_to_talk", f->in->name, k->by, &sb);
     }
     if (rupture == 1 && role[ROLE_ADDRESSED] == 0) {
         by_prefix(k, &sb);
         sbuf_adds(&sb, "the rupture was not talked about in the session");
-        alerts_add(to, "not_talked_about", &sb);
+        alerts_add(to, "not_talked_about", f->in->name, k->by, &sb);
     }
     if (f->has_alert_below && !isnan(k->alliance) && k->alliance < f->alert_below) {
-        sbuf_addf(&sb, "alliance %s on %s, under %s", nice(k->alliance, b1), f->in->name,
-                  nice(f->alert_below, b2));
-        alerts_add(to, "low_alliance", &sb);
+        nice_pair(k->alliance, f->alert_below, b1, b2);
+        sbuf_addf(&sb, "alliance %s on %s, under %s", b1, f->in->name, b2);
+        alerts_add(to, "low_alliance", f->in->name, k->by, &sb);
     }
     if (f->role[ROLE_ALLIANCE] >= 0 && isnan(k->alliance))
         unscored_alert(k, to);
@@ -291,7 +316,8 @@ static void earlier_alert(const rthread *t, long at, alerts *to)
         sbuf_addf(&sb, ": no questionnaire of the %ld sessions since says it was", since);
     else
         sbuf_adds(&sb, ": no questionnaire of the session after it says it was");
-    alerts_add(to, "earlier_unresolved_rupture", &sb);
+    alerts_add(to, "earlier_unresolved_rupture", t->row.form->in->name, t->row.by,
+               &sb);
 }
 
 /* Keeps the rupture of r (the rater's, reported) as the latest one. */
@@ -457,10 +483,11 @@ static void drop_alerts(report *rp, const an_client *c, long at, alerts *to)
         if (!d.hit)
             continue;
         sbuf sb = SBUF_INIT;
+        nice_pair(d.hit->drop, d.hit->threshold, b3, b4);
         sbuf_addf(&sb, "alliance fell from %s to %s on %s (drop %s, more than %s by the rule %s)",
                   nice(d.hit->pre_score, b1), nice(d.hit->rupture_score, b2), s->instrument,
-                  nice(d.hit->drop, b3), nice(d.hit->threshold, b4), rule);
-        alerts_add(to, "alliance_drop", &sb);
+                  b3, b4, rule);
+        alerts_add(to, "alliance_drop", s->instrument, rp->cx->o->rater ? NULL : s->rater, &sb);
     }
 }
 
@@ -469,7 +496,7 @@ static void client_only_alert(alerts *to)
     sbuf sb = SBUF_INIT;
     sbuf_adds(&sb, "the client reported a rupture that the therapist's questionnaire "
                    "does not record");
-    alerts_add(to, "client_only_rupture", &sb);
+    alerts_add(to, "client_only_rupture", NULL, NULL, &sb);
 }
 
 /* A session after the latest one the rater rated, already held (dated no
@@ -519,7 +546,7 @@ static void missing_alert(report *rp, const char *client)
             sbuf_addf(&sb, "no questionnaire from the %s for any session yet; the latest "
                            "session recorded is %ld%s%s",
                       who, best, on, best_date ? best_date : "");
-        alerts_add(&rp->found, "no_questionnaire", &sb);
+        alerts_add(&rp->found, "no_questionnaire", NULL, NULL, &sb);
     }
     free(best_date);
 }

@@ -6,8 +6,14 @@
 
 #include "chart.h"
 
+/* An alert, with what it is about: the instrument whose questionnaire or
+ * score gave it and, when the report reads every rater's (--rater all),
+ * the rater; NULL for an alert about neither (a session without a
+ * questionnaire, a rupture only the client reported).  Both names live as
+ * long as the client's block. */
 typedef struct alert {
     const char *code;
+    const char *instrument, *rater;
     char *detail;
 } alert;
 

@@ -7,17 +7,31 @@
 
 #define EARLIER "earlier_unresolved_rupture"
 
-/* Whether an alert `code` of one session and `other` of another are about
- * the same matter: an earlier rupture still not known to be resolved
- * continues the rupture not resolved (or the earlier one) of the session
- * before; a rupture not resolved at the latest session is new after an
- * earlier one that was only carried along.  `code_later` says code is of
- * the later session. */
-static int same_matter(const char *code, const char *other, int code_later)
+/* Whether two names an alert is about are the same (NULL for none). */
+static int same_name(const char *a, const char *b)
 {
-    if (strcmp(code, other) == 0)
+    return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* Whether alerts a and b are about the same instrument and rater. */
+static int same_about(const alert *a, const alert *b)
+{
+    return same_name(a->instrument, b->instrument) && same_name(a->rater, b->rater);
+}
+
+/* Whether an alert a of one session and b of another are about the same
+ * matter: the same code on the same instrument and rater; and an earlier
+ * rupture still not known to be resolved continues the rupture not
+ * resolved (or the earlier one) of the session before, while a rupture not
+ * resolved at the latest session is new after an earlier one that was only
+ * carried along.  `a_later` says a is of the later session. */
+static int same_matter(const alert *a, const alert *b, int a_later)
+{
+    if (!same_about(a, b))
+        return 0;
+    if (strcmp(a->code, b->code) == 0)
         return 1;
-    const char *later = code_later ? code : other, *earlier = code_later ? other : code;
+    const char *later = a_later ? a->code : b->code, *earlier = a_later ? b->code : a->code;
     return strcmp(later, EARLIER) == 0 && strcmp(earlier, "unresolved_rupture") == 0;
 }
 
@@ -46,23 +60,52 @@ static const char *alert_words(const char *key)
     return key;
 }
 
-/* Whether l has, among its first n, an alert about the same matter as
- * code (l of the later session when code_later is 0). */
-static int has_same(const alerts *l, size_t n, const char *code, int code_later)
+/* Whether l has, among its first n, an alert about the same matter as a
+ * (l of the later session when a_later is 0). */
+static int has_same(const alerts *l, size_t n, const alert *a, int a_later)
 {
     for (size_t i = 0; i < n && i < l->n; i++)
-        if (same_matter(code, l->a[i].code, code_later))
+        if (same_matter(a, &l->a[i], a_later))
             return 1;
     return 0;
 }
 
-/* Whether l has code among its first n. */
-static int has_code(const alerts *l, size_t n, const char *code)
+/* Whether l has, among its first n, an alert with code about the same
+ * instrument and rater as a. */
+static int has_code(const alerts *l, size_t n, const char *code, const alert *a)
 {
     for (size_t i = 0; i < n && i < l->n; i++)
-        if (strcmp(l->a[i].code, code) == 0)
+        if (strcmp(l->a[i].code, code) == 0 && same_about(&l->a[i], a))
             return 1;
     return 0;
+}
+
+/* What the change line names of the alert a: NAME_INSTRUMENT when the
+ * alerts now and before hold alerts of a's kind (its words) about another
+ * instrument, NAME_RATER when they hold one about a's instrument from
+ * another rater. */
+enum { NAME_INSTRUMENT = 1, NAME_RATER = 2 };
+
+static int names_of(const alerts *now, const alerts *before, const alert *a)
+{
+    const char *key = alert_key(a->code);
+    const alerts *lists[] = { now, before };
+    int names = 0;
+    for (size_t j = 0; j < 2; j++)
+        for (size_t i = 0; i < lists[j]->n; i++) {
+            const alert *b = &lists[j]->a[i];
+            if (strcmp(alert_key(b->code), key) != 0)
+                continue;
+            if (!same_name(a->instrument, b->instrument))
+                names |= NAME_INSTRUMENT;
+            else if (!same_name(a->rater, b->rater))
+                names |= NAME_RATER;
+        }
+    if (!a->instrument)
+        names &= ~NAME_INSTRUMENT;
+    if (!a->rater)
+        names &= ~NAME_RATER;
+    return names;
 }
 
 /* Whether the latest questionnaires could have repeated an alert about
@@ -80,9 +123,20 @@ static int could_repeat(const char *key, const rfacts *now)
     return 1;
 }
 
-static void add_to(sbuf *list, const char *head, const char *words)
+/* Adds a's words to list, with the instrument (and rater) it is about in
+ * brackets when alerts of its kind are about more than one:
+ * "alliance drop (psq_client)". */
+static void add_to(sbuf *list, const char *head, const alert *a, const alerts *now,
+                   const alerts *before)
 {
-    sbuf_addf(list, "%s%s", list->len ? ", " : head, words);
+    sbuf_addf(list, "%s%s", list->len ? ", " : head, alert_words(alert_key(a->code)));
+    int names = names_of(now, before, a);
+    if (names == NAME_INSTRUMENT)
+        sbuf_addf(list, " (%s)", a->instrument);
+    else if (names == NAME_RATER)
+        sbuf_addf(list, " (rated by the %s)", a->rater);
+    else if (names)
+        sbuf_addf(list, " (%s, rated by the %s)", a->instrument, a->rater);
 }
 
 void rchanges(const alerts *now, const alerts *before, const rfacts *facts, sbuf *out)
@@ -93,21 +147,21 @@ void rchanges(const alerts *now, const alerts *before, const rfacts *facts, sbuf
     }
     sbuf fresh = SBUF_INIT, gone = SBUF_INIT, unsaid = SBUF_INIT;
     for (size_t i = 0; i < now->n; i++) {
-        const char *code = now->a[i].code;
-        if (!has_same(before, before->n, code, 1) && !has_code(now, i, code))
-            add_to(&fresh, "new: ", alert_words(alert_key(code)));
+        const alert *a = &now->a[i];
+        if (!has_same(before, before->n, a, 1) && !has_code(now, i, a->code, a))
+            add_to(&fresh, "new: ", a, now, before);
     }
     for (size_t i = 0; i < before->n; i++) {
-        const char *code = before->a[i].code, *key = alert_key(code);
+        const alert *a = &before->a[i];
         /* an earlier rupture carried along is over when a rupture is
          * reported again: as resolved (no longer), or not (new) */
-        if (has_same(now, now->n, code, 0) || has_code(before, i, code) ||
-            (strcmp(code, EARLIER) == 0 && has_code(now, now->n, "unresolved_rupture")))
+        if (has_same(now, now->n, a, 0) || has_code(before, i, a->code, a) ||
+            (strcmp(a->code, EARLIER) == 0 && has_code(now, now->n, "unresolved_rupture", a)))
             continue;
-        if (could_repeat(key, facts))
-            add_to(&gone, "no longer: ", alert_words(key));
+        if (could_repeat(alert_key(a->code), facts))
+            add_to(&gone, "no longer: ", a, now, before);
         else
-            add_to(&unsaid, "not reported this time: ", alert_words(key));
+            add_to(&unsaid, "not reported this time: ", a, now, before);
     }
     const sbuf *parts[] = { &fresh, &gone, &unsaid };
     for (size_t i = 0; i < 3; i++)

@@ -61,7 +61,9 @@ int stats_ols(const double *x, const double *y, size_t n, size_t min_n, ols_resu
     /* the residual variance has n - 2 degrees of freedom */
     out->slope_se = m > 2 && isfinite(cov11) && cov11 >= 0 ? sqrt(cov11) : NAN;
     double sst = gsl_stats_tss(ys, 1, m);
-    out->r2 = sst > 0 ? 1 - sse / sst : NAN;
+    /* 1 - SSE / SST can round to just below 0 for a flat fit (SSE = SST);
+     * r2 is kept within its range 0..1 */
+    out->r2 = sst > 0 ? fmin(fmax(1 - sse / sst, 0), 1) : NAN;
     rc = 0;
 done:
     free(xs);

@@ -87,8 +87,9 @@ void alpha_acc_free(alpha_acc *a);
 
 /* Ordinary least squares of y on x (NaN pairs skipped), gsl_fit_linear.
  * slope_se = sqrt(s^2 / Sxx) with s^2 = SSE / (n - 2), NaN when n = 2;
- * r2 = 1 - SSE / SST, NaN when y is constant (SST = 0; R's lm gives NaN too),
- * the line then being flat with slope_se 0. */
+ * r2 = 1 - SSE / SST kept within 0..1 (rounding can take it just below 0),
+ * NaN when y is constant (SST = 0; R's lm gives NaN too), the line then
+ * being flat with slope_se 0. */
 typedef struct ols_result {
     size_t n;
     double intercept, slope, slope_se, r2;

@@ -92,6 +92,13 @@ static void test_ols_edges(void **state)
     check_abs(o.intercept, 0, 1e-15);
     check_nan(o.slope_se);
     check_close(o.r2, 1, REL);
+    /* a flat fit through scores that vary: 1 - SSE/SST rounds to -2.2e-16
+     * here; R's summary(lm(c(5,4,5) ~ c(1,2,3)))$r.squared is 1.2e-30 */
+    double x3[3] = { 1, 2, 3 }, y3[3] = { 5, 4, 5 };
+    assert_int_equal(stats_ols(x3, y3, 3, 3, &o), 0);
+    check_abs(o.slope, 0, 1e-15);
+    assert_true(o.r2 >= 0);
+    check_abs(o.r2, 0, 1e-12);
     /* fewer than 2 pairs whatever min_n says */
     assert_int_equal(stats_ols(x2, y2, 1, 0, &o), -1);
     assert_int_equal(stats_ols(x2, y2, 0, 0, &o), -1);

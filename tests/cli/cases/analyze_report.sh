@@ -19,6 +19,9 @@ run analyze report --client C02 --format csv
 run analyze report --client C04 --k 2
 run analyze report --client C04 --rule abs --cutoff 0.75
 run analyze report --client C04 --rule abs --cutoff 0.7
+# a cut-off that rounds to the drop (0.749 beside 0.75): both are given with
+# the digits that tell them apart, not as "drop 0.75, more than 0.75"
+run analyze report --client C04 --rule abs --cutoff 0.749 --format csv
 # --resolved-at 1: C02's resolution 1 counts as resolved
 run analyze report --client C02 --resolved-at 1
 # clients without alerts: nothing for them, "no alerts" when none at all
@@ -77,3 +80,31 @@ forms_study two_raters.db
 setup collect import client_post_session two_client.csv
 setup collect import therapist_post_session two_therapist.csv
 run analyze report --rater all
+echo "# every rater's questionnaires, an alliance drop on each instrument in turn:"
+echo "# the therapist's score falls at session 3, the client's at session 4; the"
+echo "# change line tells the two drops apart and names the instrument of each"
+use_store drops.db
+setup collect init
+setup collect therapist add T9
+setup collect instrument add data/analyze/psq_client.csv
+setup collect instrument add data/analyze/psq_therapist.csv
+cat >drops_client.csv <<'CSV'
+client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+D1,T9,1,2026-03-02,,client,,4,4,4,2,,,0,,,,,,,
+D1,T9,2,2026-03-09,,client,,4,4,4,2,,,0,,,,,,,
+D1,T9,3,2026-03-16,,client,,4,4,4,2,,,0,,,,,,,
+D1,T9,4,2026-03-23,,client,,3,3,3,3,,,0,,,,,,,
+CSV
+cat >drops_therapist.csv <<'CSV'
+client,therapist,session,date,modality,rater,rater_code,t1,t2,t3,rupture,resolution
+D1,T9,1,2026-03-02,,therapist,T9,4,4,4,0,
+D1,T9,2,2026-03-09,,therapist,T9,4,4,4,0,
+D1,T9,3,2026-03-16,,therapist,T9,3,3,3,0,
+D1,T9,4,2026-03-23,,therapist,T9,3,3,3,0,
+CSV
+setup collect import psq_client drops_client.csv
+setup collect import psq_therapist drops_therapist.csv
+run analyze report --rater all --to 2026-03-16
+run analyze report --rater all
+# one instrument's drops alone: the line keeps its plain words
+run analyze report --rater all --instrument psq_client
