@@ -145,7 +145,16 @@ static int check_assign(const dict_instrument *in, const char *assign, long *col
         cli_fail("'%s': %s", name, not_utf8);
         goto out;
     }
-    if (!field_normalize(f, eq + 1, value, why, sizeof why)) {
+    /* the words run takes (y, no, a choice's label) stand for their codes */
+    const char *v = eq + 1 + strspn(eq + 1, " \t");
+    size_t vn = strlen(v);
+    while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+        vn--;
+    char *word = xstrndup(v, vn);
+    const char *code = field_word_code(f, word);
+    int good = field_normalize(f, code ? code : eq + 1, value, why, sizeof why);
+    free(word);
+    if (!good) {
         cli_fail("'%s': %s", name, why);
         goto out;
     }

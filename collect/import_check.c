@@ -224,7 +224,7 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
 
 static void rater_words(sbuf *sb, const lead_vals *lv)
 {
-    sbuf_addf(sb, "a %s rating", lv->rater);
+    sbuf_addf(sb, "%s %s rating", store_rater_article(lv->rater), lv->rater);
     if (lv->rater_code)
         sbuf_addf(sb, " by '%s'", lv->rater_code);
 }

@@ -182,15 +182,30 @@ static int read_line(run_dialog *d)
     return IN_LINE;
 }
 
-/* The keys, each beside what it does, wrapped to the width as the
- * questions are. */
-static void show_keys(void)
+/* Whether b is an answer to field f rather than the back key: f has a
+ * choice coded b (codes are taken in any case).  < goes back everywhere, as
+ * no choice code can be <. */
+static int b_is_choice(const dict_field *f)
 {
-    static const char *const keys[][2] = {
+    if (f->type != FT_RADIO && f->type != FT_DROPDOWN && f->type != FT_CHECKBOX)
+        return 0;
+    for (size_t c = 0; c < f->nchoices; c++)
+        if (strcasecmp(f->choices[c].code, "b") == 0)
+            return 1;
+    return 0;
+}
+
+/* The keys, each beside what it does, wrapped to the width as the
+ * questions are; on field f b may be a choice. */
+static void show_keys(const dict_field *f)
+{
+    int b_choice = b_is_choice(f);
+    const char *const keys[][2] = {
         { "Enter alone", "skip a question that is not required\n(or keep the answer shown as "
                          "'now')" },
         { "-", "clear an answer given before" },
-        { "b", "go back one question" },
+        { b_choice ? "<" : "< or b",
+          b_choice ? "go back one question (b is a choice here)" : "go back one question" },
         { "?", "show these keys" },
         { "Ctrl-C or Ctrl-D", "stop here: nothing goes into the study, and the "
                               "answers so far are set aside in a file" },
@@ -334,6 +349,8 @@ static void show_question(run_dialog *d)
         sbuf_addc(&sb, ')');
         say(3, sbuf_str(&sb));
     }
+    if (b_is_choice(f))
+        say(3, "(b is a choice here; < goes back)");
     if (flow_answered(d->fl, fi)) {
         sbuf_reset(&sb);
         sbuf_adds(&sb, "now: ");
@@ -361,10 +378,11 @@ static int ask(run_dialog *d)
             return r == IN_EOF ? ASK_EOF : ASK_INT;
         const char *a = d->line;
         if (strcmp(a, "?") == 0) {
-            show_keys();
+            show_keys(f);
             continue;
         }
-        if (strcmp(a, "b") == 0 || strcmp(a, "B") == 0) {
+        if (strcmp(a, "<") == 0 || ((strcmp(a, "b") == 0 || strcmp(a, "B") == 0) &&
+                                    !b_is_choice(f))) {
             if (flow_back(d->fl))
                 return ASK_MOVED;
             puts("   (there is no question to go back to)");

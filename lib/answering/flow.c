@@ -246,44 +246,6 @@ static void set_answer(flow *fl, size_t col, char *v)
     fl->vals[col] = v;
 }
 
-/* Words a person may type for yes/no and true/false, and for a radio or
- * dropdown a choice's label typed whole (yes/no words also pick the
- * choices labelled Yes and No, as in a question that offers a third
- * answer). */
-static const char *word_code(const dict_field *f, const char *a)
-{
-    static const char *const yes[] = { "y", "yes", NULL }, *const no[] = { "n", "no", NULL };
-    static const char *const tr[] = { "t", "true", NULL }, *const fa[] = { "f", "false", NULL };
-    int radio = f->type == FT_RADIO || f->type == FT_DROPDOWN;
-    const char *const *one = f->type == FT_TRUEFALSE ? tr : yes;
-    const char *const *zero = f->type == FT_TRUEFALSE ? fa : no;
-    if (!radio && f->type != FT_YESNO && f->type != FT_TRUEFALSE)
-        return NULL;
-    if (radio) {
-        for (size_t c = 0; c < f->nchoices; c++)
-            if (strcasecmp(a, f->choices[c].code) == 0)
-                return NULL;           /* a code: taken as one */
-        for (size_t c = 0; c < f->nchoices; c++)
-            if (strcasecmp(a, f->choices[c].label) == 0)
-                return f->choices[c].code;
-    }
-    const char *want = NULL;
-    for (size_t i = 0; one[i] && !want; i++)
-        if (strcasecmp(a, one[i]) == 0)
-            want = "yes";
-    for (size_t i = 0; zero[i] && !want; i++)
-        if (strcasecmp(a, zero[i]) == 0)
-            want = "no";
-    if (!want)
-        return NULL;
-    if (!radio)
-        return strcmp(want, "yes") == 0 ? "1" : "0";
-    for (size_t c = 0; c < f->nchoices; c++)
-        if (strcasecmp(f->choices[c].label, want) == 0)
-            return f->choices[c].code;
-    return NULL;
-}
-
 static void list_codes(const dict_field *f, sbuf *sb)
 {
     for (size_t c = 0; c < f->nchoices; c++)
@@ -377,7 +339,7 @@ int flow_answer_typed(flow *fl, const char *typed, char *why, size_t whysz)
         apply_branching(fl);
         return 1;
     }
-    const char *w = word_code(f, typed + lead);
+    const char *w = field_word_code(f, typed + lead);
     return take_value(fl, f, w ? w : typed, why, whysz);
 }
 

@@ -174,6 +174,17 @@ int field_normalize(const dict_field *f, const char *value, char **out, char *wh
  * any other value or field type (field_normalize then decides). */
 const char *field_choice_exact(const dict_field *f, const char *value);
 
+/* The code a word typed for field f stands for: for yes/no y, yes, n, no
+ * and for true/false t, true, f, false (any case) give "1" or "0"; for a
+ * radio or dropdown a choice's label typed whole gives its code, and
+ * y/yes/n/no the codes of its choices labelled Yes and No (as in a
+ * question that offers a third answer), while a choice's code is left as
+ * it is.  The dictionary's own string or a constant, valid as long as f;
+ * NULL when a is no such word (field_normalize then decides).  Answers
+ * typed in 'collect run' and values given to 'collect amend' are both read
+ * with it. */
+const char *field_word_code(const dict_field *f, const char *a);
+
 /* Whether field i is shown for the given answers (its branching is true or
  * absent). */
 int instrument_shown(const dict_instrument *in, size_t i, const char *const *vals);

@@ -356,6 +356,40 @@ const char *field_choice_exact(const dict_field *f, const char *value)
     }
 }
 
+const char *field_word_code(const dict_field *f, const char *a)
+{
+    static const char *const yes[] = { "y", "yes", NULL }, *const no[] = { "n", "no", NULL };
+    static const char *const tr[] = { "t", "true", NULL }, *const fa[] = { "f", "false", NULL };
+    int radio = f->type == FT_RADIO || f->type == FT_DROPDOWN;
+    const char *const *one = f->type == FT_TRUEFALSE ? tr : yes;
+    const char *const *zero = f->type == FT_TRUEFALSE ? fa : no;
+    if (!radio && f->type != FT_YESNO && f->type != FT_TRUEFALSE)
+        return NULL;
+    if (radio) {
+        for (size_t c = 0; c < f->nchoices; c++)
+            if (strcasecmp(a, f->choices[c].code) == 0)
+                return NULL;           /* a code: taken as one */
+        for (size_t c = 0; c < f->nchoices; c++)
+            if (strcasecmp(a, f->choices[c].label) == 0)
+                return f->choices[c].code;
+    }
+    const char *want = NULL;
+    for (size_t i = 0; one[i] && !want; i++)
+        if (strcasecmp(a, one[i]) == 0)
+            want = "yes";
+    for (size_t i = 0; zero[i] && !want; i++)
+        if (strcasecmp(a, zero[i]) == 0)
+            want = "no";
+    if (!want)
+        return NULL;
+    if (!radio)
+        return strcmp(want, "yes") == 0 ? "1" : "0";
+    for (size_t c = 0; c < f->nchoices; c++)
+        if (strcasecmp(f->choices[c].label, want) == 0)
+            return f->choices[c].code;
+    return NULL;
+}
+
 _Static_assert((long)FIELD_MAX_ANSWER == (long)CSVIN_MAX_CELL,
                "an answer saved must fit in a cell that import reads");
 

@@ -559,6 +559,9 @@ extern const char *const store_raters[];      /* client, therapist, observer */
 extern const char *const store_modalities[];  /* in-person, telehealth */
 int store_is_rater(const char *word);
 int store_is_modality(const char *word);
+/* "an" before a rater's word that starts with a vowel ("an observer
+ * rating"), else "a" ("a client rating"). */
+const char *store_rater_article(const char *rater);
 
 /* Lowercase hex sha256 of text into hex[65]. */
 void store_sha256(const char *text, size_t len, char hex[65]);

@@ -29,6 +29,11 @@ int store_is_modality(const char *word)
     return one_of(word, store_modalities);
 }
 
+const char *store_rater_article(const char *rater)
+{
+    return rater && *rater && strchr("aeiouAEIOU", *rater) ? "an" : "a";
+}
+
 static const char *const statuses[] = { "complete", "partial", NULL };
 static const char *const sources[] = { "interactive", "import", "web", NULL };
 
@@ -656,8 +661,8 @@ static at_status save_body(store *s, const admin_rec *r, int replace, const char
             return rc;
         if (old_id && !replace)
             return at_fail(err, AT_EEXIST,
-                           "client '%s' session %ld already has a %s rating%s%s%s of '%s'",
-                           r->client, number, r->rater,
+                           "client '%s' session %ld already has %s %s rating%s%s%s of '%s'",
+                           r->client, number, store_rater_article(r->rater), r->rater,
                            *code ? " by '" : "", code, *code ? "'" : "", iname);
     }
 

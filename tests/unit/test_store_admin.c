@@ -287,7 +287,7 @@ static void test_duplicate_and_replace(void **state)
     save_ok(s, (save_args){ "C01", 0, 1, 0, 0, 0, "observer", "X", 0, "a=5" }, &idx);
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, 0, 0, 0, "observer", "X", 0, "a=5" }, 0,
                           NULL, NULL, &err), AT_EEXIST);
-    assert_non_null(strstr(err.msg, "a observer rating by 'X' of 'psq_client'"));
+    assert_non_null(strstr(err.msg, "an observer rating by 'X' of 'psq_client'"));
     /* a replacement that fails leaves the old one as it was */
     assert_int_equal(save(s, (save_args){ "C01", 0, 1, "2026-02-02", 0, psq2, 0, 0, 0, "a=3" },
                           1, NULL, NULL, &err), AT_EINVAL);

@@ -43,14 +43,17 @@ echo "# branching: saying there was no rupture needs the follow-ups cleared in t
 run collect amend client_post_session --client C001 --session 1 rupture=0 rupture_kind___1=0 rupture_kind___4=0 tension= addressed= resolution= followup= --reason "client said it was about another session"
 sql "SELECT field, value FROM responses ORDER BY field"
 echo "# the other way: a session saved without a rupture (its kinds hidden, so blank),"
-echo "# amended to one: ticking one kind answers the question, the others become 0"
+echo "# amended to one: ticking one kind answers the question, the others become 0;"
+echo "# yes and no as words, as run takes them, are stored as their codes"
 collect session add --client C001 --date 2026-03-09 >/dev/null
 printf '4\n4\n5\n4\n4\n4\n0\n\ny\n' | collect run client_post_session --client C001 --session 2 >/dev/null
 sql "SELECT count(*) FROM responses r JOIN administrations a ON a.id = r.administration_id
      JOIN sessions s ON s.id = a.session_id WHERE s.number = 2 AND r.field LIKE 'rupture_kind%'"
-run collect amend client_post_session --client C001 --session 2 rupture=1 rupture_kind___2=1 tension=2 addressed=1 resolution=3 followup=0 --reason "client told me at the next session"
+run collect amend client_post_session --client C001 --session 2 rupture=Yes rupture_kind___2=1 tension=2 addressed=y resolution=3 followup=no --reason "client told me at the next session"
 sql "SELECT r.field, r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
      JOIN sessions s ON s.id = a.session_id WHERE s.number = 2 AND r.field LIKE 'rupture_kind%' ORDER BY r.field"
+sql "SELECT r.field, r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
+     JOIN sessions s ON s.id = a.session_id WHERE s.number = 2 AND r.field IN ('rupture', 'addressed', 'followup') ORDER BY r.field"
 echo "# the status follows the answers: a questionnaire saved with a question skipped"
 echo "# is partial; answering it makes it complete, clearing it again partial"
 collect session add --client C001 --date 2026-03-16 >/dev/null

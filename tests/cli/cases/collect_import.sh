@@ -118,6 +118,12 @@ awk -F, -v OFS=, 'NR == 2 { $7 = "T-supervisor" } { print }' coded.csv >supervis
 (cat uncoded.csv; sed 1d supervisor.csv) >two.csv
 run collect import therapist_post_session two.csv
 sql "SELECT rater, rater_code FROM administrations ORDER BY id"
+echo "# an observer's rating twice, in one file and then in the study"
+awk -F, -v OFS=, 'NR == 2 { $6 = "observer"; $7 = "S01" } { print }' coded.csv >observer.csv
+(cat observer.csv; sed 1d observer.csv) >observer2.csv
+run collect import therapist_post_session observer2.csv
+setup collect import therapist_post_session observer.csv
+run collect import therapist_post_session observer.csv
 
 echo "# a file separated by semicolons, as spreadsheets save CSV in many locales, is read so"
 use_store semi.db

@@ -220,6 +220,16 @@ heard,rich_form,<h3>About <i>today</i></h3>,radio,"<p><b>Today</b>, did you feel
 DICT
 feed '2\ny\n' collect run rich_form --client C001 --session 1 --quiet
 
+echo "# a choice coded b (any case) is chosen by typing b; < goes back on every"
+echo "# question, b still goes back on a question without such a choice"
+form_study letters <<'DICT'
+pick,letters_form,,dropdown,Pick one,"a, Apple | B, Banana",,,,,,,y,,,,,
+more,letters_form,,checkbox,Any others?,"b, Berries | c, Cherries",,,,,,,,,,,,
+word,letters_form,,text,One word,,,,,,,,,,,,,
+DICT
+feed '?\nb\n<\n\nB\nb\n\n?\nkiwi\ny\n' collect run letters_form --client C001 --session 1 --quiet
+sql "SELECT field, value FROM responses ORDER BY field"
+
 echo "# a session dated later than today is refused before any question: a"
 echo "# questionnaire is not saved into a session dated later than the day it is saved"
 forms_study later.db
