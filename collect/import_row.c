@@ -148,7 +148,7 @@ void import_read_status(importer *im, const csvrow *row)
 /* Whether a calc value from the file agrees with attune's: the file's is
  * blank (not given), or it is the same number (to 1e-9 relative, so 2 and
  * 2.0 agree and a last-digit rounding does not count) or the same text. */
-static int calc_agrees(const char *file, const char *ours)
+static int calc_agrees(const char *file, const char *ours, int decimal_comma)
 {
     if (!file || !*file)
         return 1;
@@ -156,6 +156,15 @@ static int calc_agrees(const char *file, const char *ours)
         return 0;
     if (strcmp(file, ours) == 0)     /* mostly: the file's export of the same value */
         return 1;
+    /* a file separated by semicolons, as a spreadsheet saves it where a
+     * comma marks the decimals: 4,5 there is the number 4.5 */
+    char point[64];
+    const char *comma = decimal_comma ? strchr(file, ',') : NULL;
+    if (comma && !strchr(comma + 1, ',') && strlen(file) < sizeof point) {
+        strcpy(point, file);
+        point[comma - file] = '.';
+        file = point;
+    }
     double a, b;
     if (util_parse_double(file, &a) && util_parse_double(ours, &b))
         return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
@@ -170,7 +179,7 @@ static void compare_calcs(importer *im, const csvrow *row, const char *client)
         if (in->fields[in->cols[c].field].type != FT_CALC || !im->calc_in[c])
             continue;
         const char *ours = im->vals[c];
-        if (calc_agrees(im->calc_in[c], ours))
+        if (calc_agrees(im->calc_in[c], ours, im->semicolons))
             continue;
         sbuf sb = SBUF_INIT;
         sbuf_addf(&sb, "'%s' line %ld: '%s': the file has %s, attune computes %s", im->path,

@@ -138,6 +138,15 @@ setup collect instrument add instruments/client_post_session.csv
 setup collect import client_post_session examples/sample/client_post_session.csv
 collect export client_post_session --format wide -o comma-out.csv 2>/dev/null
 echo "the same study as from the comma file: $(cmp -s semi-out.csv comma-out.csv && echo yes || echo NO)"
+echo "# its calc values written with a decimal comma (4,5) agree with attune's 4.5; a real difference is still told"
+use_store eu.db
+setup collect init
+setup collect instrument add instruments/client_post_session.csv
+sed -E 's/([0-9])\.([0-9])/\1,\2/g' semi.csv >eu.csv
+grep -c ';4,5;' eu.csv
+collect import client_post_session eu.csv --dry-run 2>&1 | grep -c 'attune computes'
+sed -E '2s/;4,5;/;3,5;/' eu.csv >eu-off.csv
+collect import client_post_session eu-off.csv --dry-run 2>&1 | grep 'attune computes'
 
 echo "# a bad answer is quoted with its control bytes shown as \\xNN: a file cannot"
 echo "# clear or retitle the terminal that shows the message"
