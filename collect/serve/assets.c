@@ -6,7 +6,7 @@
 #include "serve.h"
 
 const char serve_style_css[] =
-    ":root{--ink:#1d2530;--muted:#4d5866;--line:#c5ccd6;--accent:#1f5fa8;--accent-ink:#fff;"
+    ":root{--ink:#1d2530;--muted:#4d5866;--line:#7d8796;--accent:#1f5fa8;--accent-ink:#fff;"
     "--bg:#f5f7fa;--card:#fff;--error:#a4231c;--focus:#f0b400}\n"
     "*{box-sizing:border-box}\n"
     "html{font-size:100%;-webkit-text-size-adjust:100%}\n"
@@ -35,7 +35,8 @@ const char serve_style_css[] =
     "border:1px solid var(--line);border-radius:.5rem;cursor:pointer;background:var(--card)}\n"
     ".choice input:checked+label{border-color:var(--accent);background:#e8f0fa;"
     "box-shadow:inset 0 0 0 1px var(--accent)}\n"
-    ".choice input:focus-visible+label{outline:3px solid var(--focus);outline-offset:2px}\n"
+    ".choice input:focus-visible+label{outline:3px solid var(--ink);outline-offset:2px;"
+    "box-shadow:0 0 0 2px var(--focus)}\n"
     "input[type=text],input[type=date],input[type=email],input[type=tel],select,textarea{"
     "display:block;width:100%;font:inherit;color:inherit;padding:.75rem;min-height:3rem;"
     "border:1px solid var(--muted);border-radius:.5rem;background:#fff}\n"
@@ -55,7 +56,9 @@ const char serve_style_css[] =
     "button.primary{background:var(--accent);color:var(--accent-ink)}\n"
     "@media (max-width:30rem){.actions .primary{flex:1 1 100%;order:0}"
     ".actions .back,.actions .skip{flex:1 1 0}}\n"
-    ":focus-visible{outline:3px solid var(--focus);outline-offset:2px}\n"
+    /* a dark ring apart from the element, a yellow one against it: one of the
+     * two stands out on any background */
+    ":focus-visible{outline:3px solid var(--ink);outline-offset:2px;box-shadow:0 0 0 2px var(--focus)}\n"
     ".review{list-style:none;padding:0;margin:0 0 1rem;border-top:1px solid var(--line)}\n"
     ".review li{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:.25rem 1rem;align-items:center;"
     "padding:.75rem 0;border-bottom:1px solid var(--line)}\n"
