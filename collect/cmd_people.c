@@ -304,10 +304,7 @@ static void session_usage(void)
     people_help("session");
 }
 
-/* A warning when session si is dated before the session numbered just
- * before it, or after the one just after: the analyses take sessions in
- * the order of their numbers, so such a date is most likely mistyped. */
-static void warn_out_of_order(store *s, const char *client, const session_info *si)
+void people_warn_session_order(store *s, const char *client, const session_info *si)
 {
     for (int k = -1; k <= 1; k += 2) {
         session_info o = { 0 };
@@ -394,7 +391,7 @@ int cmd_session(int argc, char **argv, const char *db)
     if (si.modality)
         printf(", %s", si.modality);
     fputs(")\n", stdout);
-    warn_out_of_order(s, client, &si);
+    people_warn_session_order(s, client, &si);
 out:
     session_info_release(&si);
     store_close(s);
