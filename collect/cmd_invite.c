@@ -288,6 +288,9 @@ static int invite_make(struct invite_args *a, const char *db)
         cli_fail("%s; no link was made", err.msg);
         goto out;
     }
+    session_info had = { 0 };
+    at_status known = store_session_get(s, a->client, session, &had, &err);
+    session_info_release(&had);
     invite_rec r = { .client = a->client, .session = session, .instrument_id = iid,
                      .rater = a->rater, .rater_code = a->rater_code, .token_hash = th,
                      .code_hash = ch, .expires_at = until };
@@ -303,6 +306,12 @@ static int invite_make(struct invite_args *a, const char *db)
         else
             cli_fail("%s; link %ld is made but its QR file is not: %s", err.msg, id, rerr.msg);
         goto out;
+    }
+    if (known == AT_ENOTFOUND) {
+        session_info made = { 0 };
+        if (store_session_get(s, a->client, session, &made, &err) == AT_OK)
+            people_warn_session_order(s, a->client, &made);
+        session_info_release(&made);
     }
     printf("link %ld: %s for client %s, session %ld, rater %s%s%s; open until %.10s %.5s UTC\n",
            id, a->instrument, a->client, session, a->rater, a->rater_code ? " " : "",

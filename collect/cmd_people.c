@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -203,6 +204,21 @@ static const person_kind therapist_kind = { "therapist", "cohort", "cohort name"
                                             store_therapist_add };
 static const person_kind client_kind = { "client", "therapist", NULL, store_client_add };
 
+/* The code of an existing person that equals code but for case. */
+struct case_twin {
+    const char *code;
+    char *twin;
+};
+
+static int find_case_twin(const char *code, const char *other, void *ctx)
+{
+    (void)other;
+    struct case_twin *t = ctx;
+    if (!t->twin && strcmp(code, t->code) != 0 && strcasecmp(code, t->code) == 0)
+        t->twin = strdup(code);
+    return 0;
+}
+
 /* therapist add CODE [--cohort NAME], client add CODE [--therapist CODE] */
 static int add_person(const person_kind *k, int argc, char **argv, const char *db)
 {
@@ -225,6 +241,11 @@ static int add_person(const person_kind *k, int argc, char **argv, const char *d
     if (!s)
         return EXIT_FAIL;
     at_err err;
+    struct case_twin twin = { code, NULL };
+    if (k == &client_kind)
+        store_client_each(s, find_case_twin, &twin, &err);
+    else
+        store_therapist_each(s, find_case_twin, &twin, &err);
     at_status st = k->add(s, code, opt, &err);
     rc = EXIT_OK;
     if (st == AT_EEXIST)
@@ -238,6 +259,10 @@ static int add_person(const person_kind *k, int argc, char **argv, const char *d
         printf("added %s %s (%s %s)\n", k->name, code, k->opt_noun, opt);
     else
         printf("added %s %s\n", k->name, code);
+    if (st == AT_OK && twin.twin)
+        fprintf(stderr, "collect: warning: %s '%s' differs from the existing %s '%s' only in "
+                "case: they are two %ss\n", k->name, code, k->name, twin.twin, k->name);
+    free(twin.twin);
     store_close(s);
     return rc;
 }
@@ -304,10 +329,7 @@ static void session_usage(void)
     people_help("session");
 }
 
-/* A warning when session si is dated before the session numbered just
- * before it, or after the one just after: the analyses take sessions in
- * the order of their numbers, so such a date is most likely mistyped. */
-static void warn_out_of_order(store *s, const char *client, const session_info *si)
+void people_warn_session_order(store *s, const char *client, const session_info *si)
 {
     for (int k = -1; k <= 1; k += 2) {
         session_info o = { 0 };
@@ -394,7 +416,7 @@ int cmd_session(int argc, char **argv, const char *db)
     if (si.modality)
         printf(", %s", si.modality);
     fputs(")\n", stdout);
-    warn_out_of_order(s, client, &si);
+    people_warn_session_order(s, client, &si);
 out:
     session_info_release(&si);
     store_close(s);

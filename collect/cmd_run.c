@@ -416,6 +416,12 @@ int cmd_run(int argc, char **argv, const char *db)
         keep_unsaved(s, in, &a, session, have_session ? &si : NULL, flow_values(d.fl), 1);
         goto out;
     }
+    if (!have_session) {
+        session_info made = { 0 };
+        if (store_session_get(s, a.client, used, &made, &err) == AT_OK)
+            people_warn_session_order(s, a.client, &made);
+        session_info_release(&made);
+    }
     run_say_closing(&d);
     snprintf(said, sizeof said, "\nSaved as session %ld%s.", used,
              strcmp(rec.status, "partial") == 0 ? ", with some questions unanswered" : "");

@@ -13,6 +13,14 @@ int people_date_ok(const char *date);
 int people_modality_ok(const char *cmd, const char *modality);
 
 #include "opt.h"
+#include "store.h"
+
+/* A warning on stderr when session si of client is dated before the
+ * session numbered just before it, or after the one just after: the
+ * analyses take sessions in the order of their numbers, so such a date is
+ * most likely mistyped (session add, and the session run and invite
+ * create). */
+void people_warn_session_order(store *s, const char *client, const session_info *si);
 
 /* The option values of every therapist, client and session subcommand. */
 typedef struct people_args {

@@ -46,6 +46,10 @@ setup collect session add --client C7 --number 1
 until=$(collect invite client_post_session --client C7 --session 1 --expires 30m | sed -n '1s/.*open until \(.*\) UTC$/\1/p')
 left=$(( ($(date -u -d "$until" +%s) - $(date -u +%s)) / 60 ))
 [ "$left" -ge 28 ] && [ "$left" -le 30 ] && echo "open for about 30 minutes" || echo "open for $left minutes"
+echo "# a new session numbered after one planned ahead is dated before it: a warning"
+setup collect client add C8 --therapist T1
+setup collect session add --client C8 --number 1 --date 2099-12-20
+collect invite client_post_session --client C8 2>&1 >/dev/null | sed 's/dated [0-9-]*, before/dated TODAY, before/'
 echo "# a form with a field named like the web form's buttons is not given on the web"
 sed 's/^comment,/action,/' instruments/client_post_session.csv >act.csv
 setup collect instrument add act.csv

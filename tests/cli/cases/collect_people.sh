@@ -51,3 +51,6 @@ sql "SELECT c.code, s.number, s.date, t.code, s.modality FROM sessions s JOIN cl
 echo "# a session without a date gets today's"
 run collect session add --client C002 >out.txt
 sed "s/$(date +%F)/TODAY/" out.txt
+echo "# a code that differs from an existing one only in case: a warning"
+run collect therapist add t01
+run collect client add c001 --therapist T01

@@ -243,3 +243,7 @@ echo "# the date is corrected, and the session takes its questionnaire"
 run collect session set --client C01 --session 1 --date 2026-01-05 --reason typo
 printf '5\n5\n5\n5\n5\n5\n0\n\ny\n' | collect run client_post_session --client C01 --session 1 --quiet | tail -1
 run collect session list --client C01 --csv
+echo "# a new session numbered after one planned ahead is dated before it: a warning"
+setup collect session add --client C01 --number 2 --date 2099-12-20
+printf '5\n5\n5\n5\n5\n5\n0\n\ny\n' | collect run client_post_session --client C01 --quiet 2>&1 \
+    | sed 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]/DATE/; s/dated DATE, before/dated TODAY, before/' | grep -E "warning|Saved"
