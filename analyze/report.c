@@ -464,8 +464,10 @@ static void on_episode(const episode *e, void *ctx)
     }
 }
 
-/* An alliance drop at session `at` that the episode rule counts. */
-static void drop_alerts(report *rp, const an_client *c, long at, alerts *to)
+/* An alliance drop at session `at` that the episode rule counts; with
+ * `untested`, a note where the score fell but the fall could not be judged, as
+ * the sd rule needs more scores than the series has up to `at`. */
+static void drop_alerts(report *rp, const an_client *c, long at, int untested, alerts *to)
 {
     char rule[96], b1[32], b2[32], b3[32], b4[32];
     for (size_t i = 0; i < c->nseries; i++) {
@@ -478,6 +480,15 @@ static void drop_alerts(report *rp, const an_client *c, long at, alerts *to)
             k++;
         if (k == s->n || episodes_params(rp->cx, s, &p, rule, sizeof rule) != 0)
             continue;
+        if (untested && p.rule == RULE_SD && k + 1 < 3 && k > 0 && s->score[k] < s->score[k - 1]) {
+            sbuf sb = SBUF_INIT;
+            sbuf_addf(&sb, "alliance drop not checked on %s: %zu scores, the rule %s needs 3 "
+                           "(the score went from %s to %s)",
+                      s->instrument, k + 1, rule, nice(s->score[k - 1], b1), nice(s->score[k], b2));
+            alerts_add(to, "drop_not_checked", s->instrument, rp->cx->o->rater ? NULL : s->rater,
+                       &sb);
+            continue;
+        }
         drop_ctx d = { at, NULL, { 0 } };
         episodes_find(s->session, s->score, k + 1, &p, on_episode, &d);
         if (!d.hit)
@@ -619,12 +630,12 @@ static void report_client(void *st, const an_client *c)
         if (rp->prev)
             earlier_alert(&rp->before_rup, rp->prev, &rp->before);
         arows_alerts(&rp->before_rows, &rp->before);   /* none without a session before */
-        drop_alerts(rp, c, rp->latest, &rp->found);
+        drop_alerts(rp, c, rp->latest, 1, &rp->found);
         if (rp->latest_client_only)
             client_only_alert(&rp->found);
         missing_alert(rp, c->code);
         if (rp->prev) {
-            drop_alerts(rp, c, rp->prev, &rp->before);
+            drop_alerts(rp, c, rp->prev, 0, &rp->before);
             if (rp->prev_client_only)
                 client_only_alert(&rp->before);
         }
@@ -759,7 +770,8 @@ const an_analysis an_report = {
         "                      per alert (alert: unresolved_rupture,\n"
         "                      earlier_unresolved_rupture, wants_to_talk,\n"
         "                      not_talked_about, low_alliance, alliance_drop,\n"
-        "                      client_only_rupture, unscored, no_questionnaire);\n"
+        "                      client_only_rupture, unscored, no_questionnaire,\n"
+        "                      drop_not_checked: too few scores for the sd rule);\n"
         "                      html: one self-contained page with each client's chart;\n"
         "                      pdf (needs -o FILE): the same as pages for printing\n"
         "  --resolved-at X     a resolution of X or more counts as resolved\n",

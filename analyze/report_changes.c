@@ -53,6 +53,7 @@ static const char *alert_words(const char *key)
         { "client_only_rupture", "rupture only the client reported" },
         { "unscored", "questionnaire not scored" },
         { "no_questionnaire", "no questionnaire" },
+        { "drop_not_checked", "alliance drop not checked" },
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(words[i][0], key) == 0)

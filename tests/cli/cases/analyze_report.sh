@@ -108,3 +108,17 @@ run analyze report --rater all --to 2026-03-16
 run analyze report --rater all
 # one instrument's drops alone: the line keeps its plain words
 run analyze report --rater all --instrument psq_client
+echo "# a fall at the second scored session: the sd rule needs 3 scores, so the"
+echo "# report says the drop was not checked rather than \"no alerts\""
+use_store few.db
+setup collect init
+setup collect therapist add T9
+setup collect instrument add data/analyze/psq_client.csv
+cat >few.csv <<'CSV'
+client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+F1,T9,1,2026-03-02,,client,,5,5,5,1,,,0,,,,,,,
+F1,T9,2,2026-03-09,,client,,4,4,4,2,,,0,,,,,,,
+CSV
+setup collect import psq_client few.csv
+run analyze report
+run analyze report --format csv
