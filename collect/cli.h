@@ -93,9 +93,12 @@ const dict_field *cli_next_scale(const dict_instrument *in, size_t *i);
  * files written before had (client ... rater_code), still read. */
 extern const char *const cli_wide_lead[7];
 extern const char *const cli_wide_lead_old[7];
-/* A column the wide layout may add after them (import reads it; the file
- * collect run keeps when stopped writes it): an administration's status,
- * partial letting required answers be blank. */
+/* Columns the wide layout may add after them (import reads them; export
+ * writes them when some administration needs them, and the file collect run
+ * keeps when stopped has the status): the instrument version an
+ * administration was given with, and its status, partial letting required
+ * answers be blank. */
+#define CLI_WIDE_VERSION "attune.version"
 #define CLI_WIDE_STATUS "attune.status"
 
 /* The columns that carry the session date and the therapist in REDCap's

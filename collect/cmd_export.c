@@ -1,4 +1,5 @@
 /* collect export: answers out as wide, long or REDCap CSV. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,15 @@
 #include "opt.h"
 
 typedef enum { FMT_WIDE, FMT_LONG, FMT_REDCAP } out_format;
+
+/* --format wide: a version some administration was given with, and where
+ * its columns go among the file's answer columns. */
+typedef struct wide_version {
+    long instrument_id;
+    long version;
+    const dict_instrument *in;
+    long *col;               /* the file's answer column j -> this version's column, -1 */
+} wide_version;
 
 typedef struct exporter {
     record_catalog *cat;
@@ -22,6 +32,14 @@ typedef struct exporter {
     size_t dropped;          /* answers with no column in the latest version */
     at_err err;
     int failed;
+    /* --format wide: the answer columns (the latest version's, then those only
+     * earlier versions have), the versions given, and the two optional
+     * leading columns, written when some administration needs them */
+    const char **cols;
+    size_t ncols;
+    wide_version *vers;
+    size_t nvers;
+    int with_version, with_status;
     /* --format redcap: the previous administration, to find two in one instance */
     char *prev_client, *prev_code;
     long prev_session;
@@ -40,14 +58,17 @@ static void usage(void)
           "  wide    the layout 'collect import' reads: attune.client, attune.therapist,\n"
           "          attune.session, attune.date, attune.modality, attune.rater,\n"
           "          attune.rater_code (names no field can have, so a field may be called\n"
-          "          date or client), then the latest version's columns in dictionary\n"
+          "          date or client), then attune.version when some administration was\n"
+          "          given with an earlier version of the instrument and attune.status\n"
+          "          when one is partial, then the latest version's columns in dictionary\n"
           "          order (a checkbox as name___code columns, calc fields with their\n"
-          "          values recomputed); one row per administration.  Answers given with\n"
-          "          an older version go in by column name, with the calc values of the\n"
-          "          version they were given with, computed by its formulas (blank for a\n"
-          "          calc that version does not have).  Exporting with\n"
-          "          --include-identifiers, importing into a new study and exporting\n"
-          "          again gives the same bytes.\n"
+          "          values recomputed), then those of earlier versions that it has not;\n"
+          "          one row per administration.  Answers given with an earlier version\n"
+          "          go in by column name, with the calc values of the version they were\n"
+          "          given with, computed by its formulas (blank for a calc that version\n"
+          "          does not have).  Exporting with --include-identifiers, importing\n"
+          "          into a new study with the same versions and exporting again gives\n"
+          "          the same bytes.\n"
           "  long    client, therapist, session, date, modality, rater, rater_code,\n"
           "          instrument, version, field, value: one row per non-blank answer,\n"
           "          calc values included, each administration in its own version.\n"
@@ -55,7 +76,8 @@ static void usage(void)
           "          record_id (the client code), redcap_repeat_instrument (the form),\n"
           "          redcap_repeat_instance (the session number), attune_date (the\n"
           "          session date) and attune_therapist (the therapist code), the answer\n"
-          "          columns (calc fields left out: REDCap computes them) and\n"
+          "          columns of the latest version (calc fields left out: REDCap\n"
+          "          computes them) and\n"
           "          <form>_complete (2 complete, 0 partial).  REDCap takes the two\n"
           "          attune_ columns once the project has those fields: 'collect\n"
           "          instrument export NAME --session-fields' writes the dictionary with\n"
@@ -113,6 +135,14 @@ static void write_header(exporter *ex)
     } else {
         for (size_t l = 0; l < 7; l++)
             csvout_field(w, cli_wide_lead[l]);
+        if (ex->with_version)
+            csvout_field(w, CLI_WIDE_VERSION);
+        if (ex->with_status)
+            csvout_field(w, CLI_WIDE_STATUS);
+        for (size_t j = 0; j < ex->ncols; j++)
+            csvout_field(w, ex->cols[j]);
+        csvout_end(w);
+        return;
     }
     for (size_t c = 0; c < in->ncols; c++) {
         if (!cli_col_exported(in, c, ex->ids))
@@ -154,17 +184,105 @@ static int fill_latest(exporter *ex, const admin_view *v)
     return 0;
 }
 
+/* ---- --format wide: every version's answers, each in its own version ---- */
+
+/* The first pass: which versions the administrations were given with, and
+ * whether any is partial. */
+static int on_survey(const admin_view *v, void *ctx)
+{
+    exporter *ex = ctx;
+    if (strcmp(v->status, "complete") != 0)
+        ex->with_status = 1;
+    for (size_t k = 0; k < ex->nvers; k++)
+        if (ex->vers[k].instrument_id == v->instrument_id)
+            return 0;
+    const dict_instrument *in = record_catalog_get(ex->cat, v->instrument_id, &ex->err);
+    if (!in) {
+        ex->failed = 1;
+        return 1;
+    }
+    ex->vers = xrealloc(ex->vers, (ex->nvers + 1) * sizeof *ex->vers);
+    ex->vers[ex->nvers++] = (wide_version){ v->instrument_id, v->version, in, NULL };
+    return 0;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    const wide_version *x = a, *y = b;
+    return (x->version < y->version) - (x->version > y->version);
+}
+
+static int have_col(const exporter *ex, const char *name)
+{
+    for (size_t j = 0; j < ex->ncols; j++)
+        if (strcmp(ex->cols[j], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The file's answer columns: the latest version's in dictionary order, then
+ * each earlier version's (newest first) that no later one has, so that an
+ * answer given with any version has its column; and where each version's
+ * columns go among them. */
+static void plan_wide(exporter *ex, long latest_id)
+{
+    int latest_given = 0;
+    for (size_t k = 0; k < ex->nvers; k++) {
+        latest_given |= ex->vers[k].instrument_id == latest_id;
+        ex->with_version |= ex->vers[k].instrument_id != latest_id;
+    }
+    if (!latest_given) {
+        ex->vers = xrealloc(ex->vers, (ex->nvers + 1) * sizeof *ex->vers);
+        ex->vers[ex->nvers++] = (wide_version){ latest_id, 0, ex->latest, NULL };
+    }
+    for (size_t k = 0; k < ex->nvers; k++)
+        if (ex->vers[k].instrument_id == latest_id)
+            ex->vers[k].version = LONG_MAX;   /* first, whatever its number */
+    qsort(ex->vers, ex->nvers, sizeof *ex->vers, newest_first);
+    size_t room = 0;
+    for (size_t k = 0; k < ex->nvers; k++)
+        room += ex->vers[k].in->ncols;
+    ex->cols = xmalloc((room ? room : 1) * sizeof *ex->cols);
+    for (size_t k = 0; k < ex->nvers; k++) {
+        const dict_instrument *in = ex->vers[k].in;
+        for (size_t c = 0; c < in->ncols; c++)
+            if (cli_col_exported(in, c, ex->ids) && !have_col(ex, in->cols[c].name))
+                ex->cols[ex->ncols++] = in->cols[c].name;
+    }
+    size_t most = 0;
+    for (size_t k = 0; k < ex->nvers; k++) {
+        wide_version *wv = &ex->vers[k];
+        wv->col = xmalloc((ex->ncols ? ex->ncols : 1) * sizeof *wv->col);
+        for (size_t j = 0; j < ex->ncols; j++) {
+            long c = instrument_col(wv->in, ex->cols[j]);
+            wv->col[j] = c >= 0 && cli_col_exported(wv->in, (size_t)c, ex->ids) ? c : -1;
+        }
+        if (wv->in->ncols > most)
+            most = wv->in->ncols;
+    }
+    grow_vals(ex, most);
+}
+
 static int write_wide(exporter *ex, const admin_view *v)
 {
-    const dict_instrument *in = ex->latest;
-    if (fill_latest(ex, v) != 0)
+    const wide_version *wv = NULL;
+    for (size_t k = 0; k < ex->nvers && !wv; k++)
+        if (ex->vers[k].instrument_id == v->instrument_id)
+            wv = &ex->vers[k];
+    if (!wv) {   /* given while the export ran: not in the first pass */
+        at_fail(&ex->err, AT_EINVAL, "the study changed while it was exported; export again");
         return -1;
+    }
+    record_fill(wv->in, v, ex->vals, NULL);
     write_lead(&ex->w, v);
-    for (size_t c = 0; c < in->ncols; c++)
-        if (cli_col_exported(in, c, ex->ids))
-            csvout_field(&ex->w, ex->vals[c]);
+    if (ex->with_version)
+        csvout_int(&ex->w, v->version);
+    if (ex->with_status)
+        csvout_field(&ex->w, v->status);
+    for (size_t j = 0; j < ex->ncols; j++)
+        csvout_field(&ex->w, wv->col[j] >= 0 ? ex->vals[wv->col[j]] : NULL);
     csvout_end(&ex->w);
-    record_clear(ex->vals, in->ncols);
+    record_clear(ex->vals, wv->in->ncols);
     return 0;
 }
 
@@ -300,7 +418,8 @@ int cmd_export(int argc, char **argv, const char *db)
     if (!s)
         goto done;
     ex.cat = record_catalog_new(s);
-    ex.latest = record_catalog_latest(ex.cat, name, NULL, &ex.err);
+    long latest_id = 0;
+    ex.latest = record_catalog_latest(ex.cat, name, &latest_id, &ex.err);
     if (!ex.latest) {
         if (ex.err.code == AT_ENOTFOUND)
             cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
@@ -311,13 +430,17 @@ int cmd_export(int argc, char **argv, const char *db)
     grow_vals(&ex, ex.latest->ncols);
     admin_filter flt = { .instrument = name, .rater = rater, .rater_code = ex.rater_code };
 
-    if (ex.format == FMT_REDCAP) {
-        at_status st = store_admin_each(s, &flt, on_instance, &ex, &ex.err);
+    if (ex.format != FMT_LONG) {
+        at_status st = store_admin_each(s, &flt, ex.format == FMT_WIDE ? on_survey
+                                                                        : on_instance,
+                                        &ex, &ex.err);
         if (st != AT_OK || ex.failed) {
             cli_fail("%s", ex.err.msg);
             goto done;
         }
     }
+    if (ex.format == FMT_WIDE)
+        plan_wide(&ex, latest_id);
 
     if (cli_open_out(&out, path, s) != 0)
         goto done;
@@ -335,7 +458,8 @@ int cmd_export(int argc, char **argv, const char *db)
     if (ex.dropped)
         fprintf(stderr,
                 "collect: warning: %zu answer%s from older versions of '%s' %s no column in the "
-                "latest version and %s left out ('--format long' keeps them)\n",
+                "latest version and %s left out (REDCap's layout has the latest version's "
+                "columns only; '--format wide' and '--format long' keep them)\n",
                 ex.dropped, ex.dropped == 1 ? "" : "s", name, ex.dropped == 1 ? "has" : "have",
                 ex.dropped == 1 ? "is" : "are");
     if (path && strcmp(path, "-") != 0)
@@ -349,6 +473,10 @@ done:
     free(ex.vals);
     free(ex.prev_client);
     free(ex.prev_code);
+    for (size_t k = 0; k < ex.nvers; k++)
+        free(ex.vers[k].col);
+    free(ex.vers);
+    free(ex.cols);
     record_catalog_free(ex.cat);
     store_close(s);
     return rc;

@@ -33,7 +33,8 @@ static void usage(void)
           "               [--therapist-field F] [--date-field F] [--rater R]\n"
           "               [--rater-code X] [--dry-run] [--replace]\n"
           "\n"
-          "Imports answers to INSTRUMENT (its latest version) from a CSV file.\n"
+          "Imports answers to INSTRUMENT (its latest version, or in a wide file the\n"
+          "version each row's attune.version names) from a CSV file.\n"
           "\n"
           "--format wide (the default) reads the layout 'collect export' writes: the\n"
           "columns attune.client, attune.therapist, attune.session, attune.date,\n"
@@ -51,7 +52,11 @@ static void usage(void)
           "naming the line, the field and both values.  An attune.status column (the\n"
           "file 'collect run' keeps when stopped has one) may say partial: required\n"
           "answers may be blank then, and the administration is saved as partial; blank\n"
-          "or complete is the default, a complete administration.\n"
+          "or complete is the default, a complete administration.  An attune.version\n"
+          "column (export writes one when some answers were given with an earlier\n"
+          "version) names the version of the row's answers, blank the latest: they are\n"
+          "checked against that version and saved under it, a column of another\n"
+          "version being blank in the row.\n"
           "\n"
           "Each row needs a client code and a session number; therapist, date (YYYY-MM-DD;\n"
           "blank leaves a new session undated, or, in a file with the earlier names, dates\n"
@@ -130,6 +135,7 @@ typedef struct read_row {
     size_t lead[6];              /* client, therapist, date, modality, rater, rater_code */
     long session;
     int partial;
+    size_t ver;                  /* its version: an index into the importer's vers */
     size_t packed, packed_len;   /* its answers packed for the store, in text */
 } read_row;
 
@@ -188,6 +194,7 @@ static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv
         r->lead[k] = keep(b, lead[k]);
     r->session = lv->session;
     r->partial = lv->partial;
+    r->ver = im->row_ver;
     const dict_instrument *in = im->in;
     for (size_t c = 0; c < in->ncols; c++)   /* calc values are not saved */
         im->pack_vals[c] = in->fields[in->cols[c].field].type == FT_CALC ? NULL : im->vals[c];
@@ -201,8 +208,8 @@ static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv
 
 /* ---- saving ---------------------------------------------------------------- */
 
-static int save_row(importer *im, const lead_vals *lv, long line, int made_session,
-                    const char *packed, size_t packed_len)
+static int save_row(importer *im, const import_version *v, const lead_vals *lv, long line,
+                    int made_session, const char *packed, size_t packed_len)
 {
     admin_rec rec = {
         .client = lv->client,
@@ -210,13 +217,13 @@ static int save_row(importer *im, const lead_vals *lv, long line, int made_sessi
         .session = lv->session,
         .date = lv->date,
         .modality = lv->modality,
-        .instrument_id = im->instrument_id,
+        .instrument_id = v->instrument_id,
         .rater = lv->rater,
         .rater_code = lv->rater_code,
         .status = lv->partial ? "partial" : "complete",
         .source = "import",
         .date_unknown = im->blank_date_unknown,
-        .n = im->in->ncols,
+        .n = v->in->ncols,
         .packed = packed,
         .packed_len = packed_len,
     };
@@ -247,12 +254,14 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
                      text_at(b, r->lead[3]), text_at(b, r->lead[4]), text_at(b, r->lead[5]),
                      r->session, r->partial };
     int exists = 0, replaces = 0;
-    if (import_check_store(im, &lv, r->line, &exists, &replaces))
+    import_version *v = &im->vers[r->ver];
+    if (import_check_store(im, v, &lv, r->line, &exists, &replaces))
         return im->db_failed;
-    if (save_row(im, &lv, r->line, !exists, text_at(b, r->packed), r->packed_len))
+    if (save_row(im, v, &lv, r->line, !exists, text_at(b, r->packed), r->packed_len))
         return 1;
     if (!r->bad) {
         im->admins_ok++;
+        v->admins++;
         im->replaced += (size_t)replaces;
     }
     return 0;
@@ -323,6 +332,8 @@ static int on_row(const csvrow *row, void *ctx)
             redcap_header(im, row);
         else
             import_read_header(im, row);
+        if (!im->vers[0].map)
+            im->vers[0].map = im->map;
         batch_row(im, rd->cur, row->line, &lv, 0);
         return im->header_bad;   /* without a usable header the rows mean nothing */
     }
@@ -352,8 +363,10 @@ static int on_row(const csvrow *row, void *ctx)
             batch_row(im, rd->cur, row->line, &lv, 0);
         } else {
             size_t lead_bad = import_check_lead(im, &wide, &lv);
-            if (!im->redcap)
+            if (!im->redcap) {
                 import_read_status(im, &wide);
+                import_read_version(im, &wide);
+            }
             import_check_answers(im, &wide);   /* may find a complete form partial */
             lv.partial = im->row_partial;
             /* the session and administration checks need sound leading cells */
@@ -425,14 +438,66 @@ static at_status read_and_save(importer *im, at_err *err)
 
 /* ---- the command --------------------------------------------------------- */
 
+/* im->vers: the latest version (im->in, im->instrument_id) and each
+ * earlier one, newest first, for the rows a wide file's attune.version
+ * gives another; im->maxcols the most columns of any. */
+static at_status load_versions(importer *im, record_catalog *cat, at_err *err)
+{
+    instrument_info ii = { 0 };
+    if (store_instrument_by_id(im->s, im->instrument_id, &ii, err) != AT_OK)
+        return err->code;
+    long latest = ii.version;
+    instrument_info_release(&ii);
+    im->vers = xcalloc((size_t)latest, sizeof *im->vers);
+    im->vers[0] = (import_version){ .in = im->in, .instrument_id = im->instrument_id,
+                                    .version = latest };
+    im->nvers = 1;
+    im->maxcols = im->in->ncols;
+    for (long n = latest - 1; n >= 1; n--) {
+        at_status st = store_instrument_get(im->s, im->in->name, n, &ii, err);
+        if (st == AT_ENOTFOUND)
+            continue;
+        if (st != AT_OK)
+            return st;
+        import_version *v = &im->vers[im->nvers];
+        v->instrument_id = ii.id;
+        v->version = n;
+        instrument_info_release(&ii);
+        if (!(v->in = record_catalog_get(cat, v->instrument_id, err)))
+            return err->code;
+        if (v->in->ncols > im->maxcols)
+            im->maxcols = v->in->ncols;
+        im->nvers++;
+    }
+    return AT_OK;
+}
+
 static void report(const importer *im, const size_t counts[4])
 {
-    printf("%s %zu administration%s of '%s' version %ld (%zu client%s, %zu therapist%s, "
-           "%zu session%s)",
-           im->dry_run ? "would import" : "imported", im->admins_ok,
-           im->admins_ok == 1 ? "" : "s", im->in->name, im->version, counts[1],
-           counts[1] == 1 ? "" : "s", counts[2], counts[2] == 1 ? "" : "s",
-           counts[3], counts[3] == 1 ? "" : "s");
+    const import_version *one = &im->vers[0];   /* the version of every row, if one */
+    for (size_t k = 1; k < im->nvers; k++)
+        if (im->vers[k].admins == im->admins_ok && im->admins_ok)
+            one = &im->vers[k];
+    printf("%s %zu administration%s of '%s'", im->dry_run ? "would import" : "imported",
+           im->admins_ok, im->admins_ok == 1 ? "" : "s", one->in->name);
+    if (one->admins == im->admins_ok) {
+        printf(" version %ld", one->version);
+    } else {
+        /* "..., 2 of version 3 and 1 of version 1": the versions rows named */
+        size_t told = 0, named = 0;
+        for (size_t k = 0; k < im->nvers; k++)
+            named += im->vers[k].admins > 0;
+        for (size_t k = 0; k < im->nvers; k++) {
+            if (!im->vers[k].admins)
+                continue;
+            told++;
+            printf("%s%zu of version %ld", told == 1 ? ", " : told == named ? " and " : ", ",
+                   im->vers[k].admins, im->vers[k].version);
+        }
+    }
+    printf(" (%zu client%s, %zu therapist%s, %zu session%s)", counts[1],
+           counts[1] == 1 ? "" : "s", counts[2], counts[2] == 1 ? "" : "s", counts[3],
+           counts[3] == 1 ? "" : "s");
     if (im->replaced)
         printf(", %s %zu earlier one%s", im->dry_run ? "replacing" : "replaced", im->replaced,
                im->replaced == 1 ? "" : "s");
@@ -509,7 +574,7 @@ int cmd_import(int argc, char **argv, const char *db)
                     .threads = (int)threads, .redcap = redcap, .opt_record_id = record_id,
                     .opt_events = events, .opt_therapist = therapist, .opt_date = date,
                     .opt_session = session, .opt_rater = rater,
-                    .opt_rater_code = rater_code, .status_col = -1 };
+                    .opt_rater_code = rater_code, .status_col = -1, .version_col = -1 };
     im.reading.msgs = &im.row_msgs;
     im.saving.msgs = &im.problems;
     record_catalog *cat = NULL;
@@ -531,22 +596,19 @@ int cmd_import(int argc, char **argv, const char *db)
         goto out;
     cat = record_catalog_new(im.s);
     im.in = cli_instrument_latest(cat, name, &im.instrument_id);
-    if (!im.in)
-        goto out;
-    instrument_info ii = { 0 };
-    if (store_instrument_by_id(im.s, im.instrument_id, &ii, &err) != AT_OK) {
-        cli_fail("%s", err.msg);
+    if (!im.in || load_versions(&im, cat, &err) != AT_OK) {
+        if (im.in)
+            cli_fail("%s", err.msg);
         goto out;
     }
-    im.version = ii.version;
-    instrument_info_release(&ii);
 
     import_find_branch_on_calc(&im);
-    im.vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.vals);
-    im.valid = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
-    im.borrowed = xcalloc(im.in->ncols ? im.in->ncols : 1, 1);
-    im.pack_vals = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.pack_vals);
-    im.calc_in = xcalloc(im.in->ncols ? im.in->ncols : 1, sizeof *im.calc_in);
+    size_t room = im.maxcols ? im.maxcols : 1;
+    im.vals = xcalloc(room, sizeof *im.vals);
+    im.valid = xcalloc(room, 1);
+    im.borrowed = xcalloc(room, 1);
+    im.pack_vals = xcalloc(room, sizeof *im.pack_vals);
+    im.calc_in = xcalloc(room, sizeof *im.calc_in);
 
     if (store_begin_bulk(im.s, &err) != AT_OK) {
         if (cli_stop_signal())
@@ -618,8 +680,19 @@ out:
     free(im.borrowed);
     free(im.pack_vals);
     free(im.calc_in);
-    free(im.map);
-    free(im.absent);
+    /* the header's map is the latest version's (vers[0]), and im->map the
+     * last row's version's */
+    if (!im.nvers || !im.vers[0].map)
+        free(im.map);
+    for (size_t k = 0; k < im.nvers; k++) {
+        free(im.vers[k].map);
+        free(im.vers[k].absent);
+    }
+    free(im.vers);
+    if (im.other_names)
+        for (size_t i = 0; i < im.ncsv; i++)
+            free(im.other_names[i]);
+    free(im.other_names);
     redcap_release(&im);
     msgs_release(&im.warnings);
     msgs_release(&im.notes);

@@ -10,8 +10,10 @@
 
 /* What a column of the file is (im->map): a leading column, a column to
  * skip (another form's, REDCap's own, or one already reported as a
- * problem), or else the instrument's answer or calc column of that index. */
-enum { COL_LEAD = -2, COL_SKIP = -1 };
+ * problem), a column of another version of the instrument than the row's
+ * (blank in the row's), or else the instrument's answer or calc column of
+ * that index. */
+enum { COL_OTHER = -3, COL_LEAD = -2, COL_SKIP = -1 };
 
 enum { LEAD_CLIENT, LEAD_THERAPIST, LEAD_SESSION, LEAD_DATE, LEAD_MODALITY, LEAD_RATER,
        LEAD_RATER_CODE, NLEAD };
@@ -41,6 +43,23 @@ typedef struct import_side {
     sbuf prefix;
 } import_side;
 
+/* A version of the instrument the rows may be given with: the latest
+ * (vers[0]) and, in a wide file with an attune.version column, each
+ * earlier one.  Set before the reading starts, and then only read, except
+ * for the saving side's own (absent, admins). */
+typedef struct import_version {
+    const dict_instrument *in;
+    long instrument_id;
+    long version;
+    long *map;            /* CSV index -> this version's column, as im->map */
+    long *absent;         /* the answer columns the file has none of (made at the
+                             first row of this version that replaces: --replace keeps
+                             no answer of them), nabsent of them */
+    size_t nabsent;
+    int absent_made;
+    size_t admins;        /* administrations saved with it */
+} import_version;
+
 /* One import: the file, the store, and what the rows so far have said.
  * The rows are saved as they come, inside one transaction, so the store
  * itself answers what earlier rows said (their sessions and
@@ -50,9 +69,19 @@ typedef struct importer {
     const char *path;     /* the file as messages name it */
     const char *path_arg; /* as given ("-": standard input) */
     store *s;
+    /* the reading side's version: that of the row being read (the latest,
+     * but for a row whose attune.version names another); the saving side
+     * reads vers[] by the row's index instead */
     const dict_instrument *in;
     long instrument_id;
-    long version;
+    long *map;            /* CSV index -> instrument column, COL_LEAD or COL_SKIP */
+    size_t row_ver;       /* the row's index in vers */
+    int row_version_bad;  /* the row's attune.version names no version */
+    import_version *vers; /* every version of the instrument, the latest first */
+    size_t nvers;
+    size_t maxcols;       /* the most columns of any of them */
+    long version_col;     /* the wide file's attune.version column, -1 when it has none */
+    char **other_names;   /* ncsv names, NULL but for a column some version has not */
     int dry_run, replace;
 
     /* --format redcap and its options (see import_redcap.c) */
@@ -66,12 +95,6 @@ typedef struct importer {
                              turned into NLEAD leading cells and then the file's own) */
     const char *lead_name[NLEAD]; /* each leading cell's column, for messages */
     long lead[NLEAD];     /* CSV index of each leading column */
-    long *map;            /* CSV index -> instrument column, COL_LEAD or COL_SKIP */
-    long *absent;         /* the answer columns the file has none of (saving side, made
-                             at the first row that replaces: --replace keeps no answer
-                             of them), nabsent of them */
-    size_t nabsent;
-    int absent_made;
     int header_bad;
     int branch_on_calc;   /* some branching logic reads a calc field */
 
@@ -85,7 +108,7 @@ typedef struct importer {
                                the attune.* layout); files of the layout before make it
                                today's, as they always did */
 
-    char **vals;          /* in->ncols answers of the row being read */
+    char **vals;          /* in->ncols answers of the row being read (room for maxcols) */
     unsigned char *borrowed; /* vals that are the dictionary's text, not owned */
     unsigned char *valid; /* the cells field_normalize took (not checked again) */
     at_msgs row_msgs;     /* the problems of the row being read */
@@ -121,6 +144,12 @@ int import_column_again(importer *im, strmap *seen, long line, const char *name)
  * and "complete" leave it; anything else is a problem of the row. */
 void import_read_status(importer *im, const csvrow *row);
 
+/* A wide row's attune.version cell: sets the reading side's version (im->in,
+ * im->map, im->instrument_id, im->row_ver) to the one it names, the latest
+ * when blank or when the file has no such column; another value is a
+ * problem of the row. */
+void import_read_version(importer *im, const csvrow *row);
+
 /* Whether every cell of a row is blank (a spreadsheet's empty row). */
 int import_blank_row(const csvrow *row);
 
@@ -140,8 +169,8 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv);
  * holds every row saved before it); returns the number of problems found.
  * *exists says whether the session exists yet; *replaces whether the row
  * replaces an administration of the study. */
-size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exists,
-                          int *replaces);
+size_t import_check_store(importer *im, import_version *v, const lead_vals *lv, long line,
+                          int *exists, int *replaces);
 
 /* Records that the row on line saved an administration (and made its
  * session when made_session). */
@@ -156,7 +185,8 @@ void import_release_lines(importer *im);
 void import_find_branch_on_calc(importer *im);
 
 /* Reads a wide file's header (attune.client ... or the names before):
- * sets im->map, im->lead, im->lead_name and im->ncsv, and reports what is
+ * sets im->map, im->lead, im->lead_name and im->ncsv (and each version's
+ * map when the file has an attune.version column), and reports what is
  * wrong with it. */
 void import_read_header(importer *im, const csvrow *row);
 

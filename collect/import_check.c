@@ -238,23 +238,24 @@ static size_t db_problem(importer *im, long line, const at_err *err)
 
 /* The instrument's answer columns (calc fields are recomputed, so never
  * missed) that no column of the file fills. */
-static void find_absent(importer *im)
+static void find_absent(importer *im, import_version *v)
 {
-    const dict_instrument *in = im->in;
+    const dict_instrument *in = v->in;
     unsigned char *have = xcalloc(in->ncols ? in->ncols : 1, 1);
     for (size_t i = 0; i < im->ncsv; i++)
-        if (im->map[i] >= 0)
-            have[im->map[i]] = 1;
-    im->absent = xmalloc((in->ncols ? in->ncols : 1) * sizeof *im->absent);
+        if (v->map[i] >= 0)
+            have[v->map[i]] = 1;
+    v->absent = xmalloc((in->ncols ? in->ncols : 1) * sizeof *v->absent);
     for (size_t c = 0; c < in->ncols; c++)
         if (!have[c] && in->fields[in->cols[c].field].type != FT_CALC)
-            im->absent[im->nabsent++] = (long)c;
+            v->absent[v->nabsent++] = (long)c;
     free(have);
-    im->absent_made = 1;
+    v->absent_made = 1;
 }
 
 struct absent_ctx {
     importer *im;
+    const import_version *v;
     const lead_vals *lv;
     long line;
 };
@@ -264,14 +265,15 @@ static void check_absent(size_t n, const char *const *names, const char *const *
 {
     struct absent_ctx *a = vctx;
     importer *im = a->im;
+    const import_version *v = a->v;
     sbuf list = SBUF_INIT;
     const char *first = NULL;
     size_t found = 0;
     int ident = 0;   /* one of them is an Identifier field */
     int free_text = 0;   /* one of them is free-form text */
-    for (size_t k = 0; k < im->nabsent; k++) {
-        const char *name = im->in->cols[im->absent[k]].name;
-        const dict_field *f = &im->in->fields[im->in->cols[im->absent[k]].field];
+    for (size_t k = 0; k < v->nabsent; k++) {
+        const char *name = v->in->cols[v->absent[k]].name;
+        const dict_field *f = &v->in->fields[v->in->cols[v->absent[k]].field];
         for (size_t i = 0; i < n; i++)
             if (values[i] && *values[i] && strcmp(names[i], name) == 0) {
                 ident |= f->identifier;
@@ -305,20 +307,21 @@ static void check_absent(size_t n, const char *const *names, const char *const *
 /* A replacement from a file without some of the answer columns would blank
  * the answers stored under them: a problem, named by column, rather than a
  * loss nobody asked for (the trail would keep them, but nothing says so). */
-static void keeps_absent(importer *im, long admin_id, const lead_vals *lv, long line)
+static void keeps_absent(importer *im, import_version *v, long admin_id, const lead_vals *lv,
+                         long line)
 {
-    if (!im->absent_made)
-        find_absent(im);
-    if (!im->nabsent)
+    if (!v->absent_made)
+        find_absent(im, v);
+    if (!v->nabsent)
         return;
-    struct absent_ctx a = { im, lv, line };
+    struct absent_ctx a = { im, v, lv, line };
     at_err err;
     if (store_admin_answers(im->s, admin_id, check_absent, &a, &err) != AT_OK)
         db_problem(im, line, &err);
 }
 
-size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exists,
-                          int *replaces)
+size_t import_check_store(importer *im, import_version *v, const lead_vals *lv, long line,
+                          int *exists, int *replaces)
 {
     const char *const cols[] = { im->lead_name[LEAD_THERAPIST], im->lead_name[LEAD_DATE],
                                  im->lead_name[LEAD_MODALITY] };
@@ -355,7 +358,7 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
         }
 
     long admin_id = 0, seq = 0;
-    if (store_admin_dup(im->s, sc.id, im->instrument_id, lv->rater, lv->rater_code, &admin_id,
+    if (store_admin_dup(im->s, sc.id, v->instrument_id, lv->rater, lv->rater_code, &admin_id,
                         &seq, &err) != AT_OK)
         return db_problem(im, line, &err);
     if (!admin_id)
@@ -369,13 +372,13 @@ size_t import_check_store(importer *im, const lead_vals *lv, long line, int *exi
                        lines_get(&im->admin_lines, seq));
     else if (im->replace) {
         *replaces = 1;
-        keeps_absent(im, admin_id, lv, line);
+        keeps_absent(im, v, admin_id, lv, line);
     }
     else
         import_problem(im, &im->saving, line, im->lead_name[LEAD_SESSION],
                        "session %ld of client '%s' already has %s of '%s' in the study "
                        "(--replace replaces it)", lv->session, lv->client, sbuf_str(&what),
-                       im->in->name);
+                       v->in->name);
     sbuf_release(&what);
     return im->problems.n - before;
 }

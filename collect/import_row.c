@@ -11,20 +11,29 @@
 #include "import.h"
 #include "strmap.h"
 
+struct calc_ref {
+    importer *im;
+    const dict_instrument *in;
+};
+
 static void note_calc_ref(long col, void *ctx)
 {
-    importer *im = ctx;
-    if (col >= 0 && im->in->fields[im->in->cols[col].field].type == FT_CALC)
-        im->branch_on_calc = 1;
+    struct calc_ref *r = ctx;
+    if (col >= 0 && r->in->fields[r->in->cols[col].field].type == FT_CALC)
+        r->im->branch_on_calc = 1;
 }
 
 /* Calc values are not saved (they are recomputed whenever they are read), so
- * a row needs them only when a branching logic reads one. */
+ * a row needs them only when a branching logic (of any version a row may
+ * name) reads one. */
 void import_find_branch_on_calc(importer *im)
 {
-    for (size_t i = 0; i < im->in->nfields; i++)
-        if (im->in->fields[i].branching)
-            expr_each_ref(im->in->fields[i].branching, note_calc_ref, im);
+    for (size_t k = 0; k < im->nvers; k++) {
+        struct calc_ref r = { im, im->vers[k].in };
+        for (size_t i = 0; i < r.in->nfields; i++)
+            if (r.in->fields[i].branching)
+                expr_each_ref(r.in->fields[i].branching, note_calc_ref, &r);
+    }
 }
 
 /* ---- the header ---------------------------------------------------------- */
@@ -46,12 +55,58 @@ static int lead_optional(int l)
     return l == LEAD_MODALITY || l == LEAD_RATER || l == LEAD_RATER_CODE;
 }
 
-/* Maps an answer or calc column c of the instrument at CSV index i. */
-static void map_answer(importer *im, size_t i, long c)
+/* Maps an answer or calc column c of in at CSV index i of map. */
+static void map_answer(importer *im, long *map, const dict_instrument *in, size_t i, long c)
 {
-    im->map[i] = c;
-    if (im->in->fields[im->in->cols[c].field].type == FT_CALC)
+    map[i] = c;
+    if (in->fields[in->cols[c].field].type == FT_CALC)
         im->has_calc_cols = 1;
+}
+
+/* The earlier version of the instrument that has a column name, 0 when none
+ * has. */
+static long older_version_with(const importer *im, const char *name)
+{
+    for (size_t k = 1; k < im->nvers; k++)
+        if (instrument_col(im->vers[k].in, name) >= 0)
+            return im->vers[k].version;
+    return 0;
+}
+
+/* Keeps the name of column i, which some version's rows leave blank, for
+ * the message about a row that does not. */
+static void note_other(importer *im, const csvrow *row, size_t i)
+{
+    if (!im->other_names)
+        im->other_names = xcalloc(row->n ? row->n : 1, sizeof *im->other_names);
+    if (!im->other_names[i])
+        im->other_names[i] = xstrdup(import_trim(row->fields[i]));
+}
+
+/* In a file with an attune.version column: each earlier version's map, the
+ * latest's leading and skipped columns as they are, and each answer column
+ * (of any version) that version's column of that name, or COL_OTHER. */
+static void map_versions(importer *im, const csvrow *row)
+{
+    im->vers[0].map = im->map;
+    for (size_t k = 1; k < im->nvers; k++) {
+        import_version *v = &im->vers[k];
+        v->map = xmalloc((row->n ? row->n : 1) * sizeof *v->map);
+        for (size_t i = 0; i < row->n; i++) {
+            long c = im->map[i];
+            if (c == COL_LEAD || c == COL_SKIP) {
+                v->map[i] = c;
+                continue;
+            }
+            long own = instrument_col(v->in, import_trim(row->fields[i]));
+            if (own >= 0)
+                map_answer(im, v->map, v->in, i, own);
+            else {
+                v->map[i] = COL_OTHER;
+                note_other(im, row, i);
+            }
+        }
+    }
 }
 
 void import_read_header(importer *im, const csvrow *row)
@@ -68,6 +123,9 @@ void import_read_header(importer *im, const csvrow *row)
     }
     strmap seen = STRMAP_INIT;
     int told[NLEAD] = { 0 };   /* a leading column already reported */
+    int versioned = 0;         /* the file has an attune.version column */
+    for (size_t i = 0; prefixed && i < row->n; i++)
+        versioned |= strcmp(import_trim(row->fields[i]), CLI_WIDE_VERSION) == 0;
 
     for (size_t i = 0; i < row->n; i++) {
         const char *name = import_trim(row->fields[i]);
@@ -77,6 +135,11 @@ void import_read_header(importer *im, const csvrow *row)
         }
         if (prefixed && strcmp(name, CLI_WIDE_STATUS) == 0) {
             im->status_col = (long)i;
+            im->map[i] = COL_LEAD;
+            continue;
+        }
+        if (prefixed && strcmp(name, CLI_WIDE_VERSION) == 0) {
+            im->version_col = (long)i;
             im->map[i] = COL_LEAD;
             continue;
         }
@@ -100,6 +163,21 @@ void import_read_header(importer *im, const csvrow *row)
             im->map[i] = COL_LEAD;
             continue;
         }
+        long older = c < 0 ? older_version_with(im, name) : 0;
+        if (c < 0 && older && versioned) {
+            im->map[i] = COL_OTHER;   /* an earlier version's: map_versions maps it */
+            note_other(im, row, i);
+            continue;
+        }
+        if (c < 0 && older) {
+            import_problem(im, &im->reading, row->line, name, "not a column of version %ld of "
+                           "'%s', the latest, but of version %ld: a file of answers given "
+                           "with an earlier version names each row's version in an %s "
+                           "column, as 'collect export' writes it", im->vers[0].version,
+                           in->name, older, CLI_WIDE_VERSION);
+            im->map[i] = COL_SKIP;
+            continue;
+        }
         if (c < 0) {
             if (in->record_id && strcmp(name, in->record_id) == 0)
                 import_problem(im, &im->reading, row->line, name, "the record identifier has no column "
@@ -115,7 +193,7 @@ void import_read_header(importer *im, const csvrow *row)
             im->map[i] = COL_SKIP;
             continue;
         }
-        map_answer(im, i, c);
+        map_answer(im, im->map, in, i, c);
     }
     /* a header with no leading column in either layout is missing them as
      * 'collect export' names them today, not as in the older layout */
@@ -127,6 +205,8 @@ void import_read_header(importer *im, const csvrow *row)
         if (im->lead[l] < 0 && !lead_optional(l) && !told[l])
             import_problem(im, &im->reading, row->line, missing[l], "the column is missing");
     strmap_release(&seen, NULL);
+    if (versioned)
+        map_versions(im, row);
     im->header_bad = im->reading.msgs->n > 0;
 }
 
@@ -142,6 +222,33 @@ void import_read_status(importer *im, const csvrow *row)
     else if (*v && strcasecmp(v, "complete") != 0)
         import_problem(im, &im->reading, row->line, CLI_WIDE_STATUS,
                        "'%s' is not a status: partial or complete (blank is complete)", v);
+}
+
+void import_read_version(importer *im, const csvrow *row)
+{
+    size_t k = 0;
+    if (im->version_col < 0)
+        return;
+    {
+        const char *cell = import_trim(row->fields[im->version_col]);
+        long n = 0;
+        int ok = !*cell;
+        if (*cell && util_parse_long(cell, &n))
+            for (size_t j = 0; j < im->nvers; j++)
+                if (im->vers[j].version == n) {
+                    k = j;
+                    ok = 1;
+                }
+        im->row_version_bad = !ok;
+        if (!ok)
+            import_problem(im, &im->reading, row->line, CLI_WIDE_VERSION,
+                           "'%s' is not a version of '%s' (it has versions 1 to %ld; blank is "
+                           "the latest)", cell, im->vers[0].in->name, im->vers[0].version);
+    }
+    im->row_ver = k;
+    im->in = im->vers[k].in;
+    im->map = im->vers[k].map;
+    im->instrument_id = im->vers[k].instrument_id;
 }
 
 /* Normalises the row's answers into im->vals and checks them as a whole. */
@@ -217,7 +324,7 @@ static void redcap_required_blank(importer *im, const csvrow *row)
 
 void import_clear_vals(importer *im)
 {
-    for (size_t c = 0; c < im->in->ncols; c++) {
+    for (size_t c = 0; c < im->maxcols; c++) {
         if (!im->borrowed[c])
             free(im->vals[c]);
         im->vals[c] = NULL;
@@ -237,6 +344,13 @@ void import_check_answers(importer *im, const csvrow *row)
     for (size_t i = 0; i < im->ncsv; i++) {
         long c = im->map[i];
         const char *raw = row->fields[i];
+        if (c == COL_OTHER && !im->row_version_bad && *import_trim(row->fields[i]))
+            import_problem(im, &im->reading, row->line, im->other_names[i],
+                           "version %ld of '%s', %s, has no such field",
+                           im->vers[im->row_ver].version, in->name,
+                           *import_trim(row->fields[im->version_col])
+                               ? "the row's " CLI_WIDE_VERSION
+                               : "the latest (the row's " CLI_WIDE_VERSION " is blank)");
         if (c < 0)
             continue;
         const dict_field *f = &in->fields[in->cols[c].field];

@@ -36,14 +36,17 @@ run collect import export_demo plain.csv --replace
 setup collect export export_demo --include-free-text -o text.csv
 run collect import export_demo text.csv --replace
 setup collect export export_demo --include-identifiers -o all.csv
-cut -d, -f1-8,10- all.csv >nodate.csv
+c=$(head -1 all.csv | tr , '\n' | grep -nx visit_date | cut -d: -f1)
+cut -d, -f"1-$((c - 1)),$((c + 1))-" all.csv >nodate.csv
 run collect import export_demo nodate.csv --replace
 
-# a second version: its columns lead the wide layout; answers to the old
-# 'sleep' have no column there (long keeps each administration's version),
-# and the calc 'score' keeps the value of the version it was given with
-# (mean of mood and sleep), the one analyze scores gives, not one recomputed
-# with the new formula (mean of mood and energy); redcap leaves calcs out
+# a second version: its columns lead the wide layout, then the old
+# 'sleep', which only version 1 has; each row names its version
+# (attune.version) and, as one administration is partial, its status; the
+# calc 'score' keeps the value of the version it was given with (mean of
+# mood and sleep), the one analyze scores gives, not one recomputed with the
+# new formula (mean of mood and energy); redcap has the latest version's
+# columns only, and leaves calcs out
 setup collect instrument add data/export_demo_v2.csv
 run collect export export_demo --format wide
 run collect export export_demo --format long --rater client
@@ -70,6 +73,32 @@ setup collect --db "$vstudy" import f v2_answers.csv
 run collect --db "$vstudy" export f
 run collect --db "$vstudy" export f --format long
 run analyze --db "$vstudy" scores --instrument f
+
+# the wide file goes back whole: into a new study with both versions, each
+# administration keeps its version, its answers and its own calc values, and
+# the export is the same bytes; with a partial administration too
+setup collect --db "$vstudy" export f -o vwide.csv
+printf 'attune.client,attune.therapist,attune.session,attune.date,attune.status,b\nC2,,1,2026-01-06,partial,\n' >v2_partial.csv
+setup collect --db "$vstudy" import f v2_partial.csv
+setup collect --db "$vstudy" export f -o vwide.csv
+cat vwide.csv
+v2study=$(store versions2.db)
+setup collect --db "$v2study" init
+setup collect --db "$v2study" instrument add v1.csv
+setup collect --db "$v2study" instrument add v2.csv
+run collect --db "$v2study" import f vwide.csv
+setup collect --db "$v2study" export f -o vwide2.csv
+echo "export, import into a new study, export: $(cmp -s vwide.csv vwide2.csv && echo same bytes || echo DIFFERENT)"
+collect --db "$v2study" export f --format long | cut -d, -f1,3,8-
+# a version the instrument has not; an answer to a field the row's version
+# has not (version 1 has no 'twice' column to fill, version 2 no 'a'); and
+# a file without attune.version that has a column of version 1 only
+sed -e '2s/^C1,,1,2026-01-05,,client,C1,1,/C1,,1,2026-01-05,,client,C1,3,/' vwide.csv >vbad.csv
+run collect --db "$v2study" import f vbad.csv --replace --dry-run
+sed -e '2s/,7,,5$/,7,9,5/' -e '3s/,8,$/,8,3/' vwide.csv >vbad2.csv
+run collect --db "$v2study" import f vbad2.csv --replace --dry-run
+printf 'attune.client,attune.therapist,attune.session,attune.date,a,b\nC3,,1,2026-01-05,5,2\n' >vold.csv
+run collect --db "$v2study" import f vold.csv --dry-run
 
 # round trip with the shipped sample, with and without identifiers
 sample=$(store sample.db)

@@ -32,7 +32,11 @@ echo "# every export holds what attune 0.1.0 wrote: long byte for byte; wide wit
 echo "# leading columns now named attune.client ...; redcap with the session date and"
 echo "# therapist added; the default export without free-form text, now left out;"
 echo "# export_demo's calc 'score' in the wide layout is each administration's own"
-echo "# version's, as in long (0.1.0 computed version 1's with version 2's formula)"
+echo "# version's, as in long (0.1.0 computed version 1's with version 2's formula),"
+echo "# and each row names its version (attune.version), and version 1's answers to"
+echo "# 'sleep' (which version 2 has not) have a column (0.1.0 left them out)"
+# the columns of file $1's header that file $2's has not, comma-separated
+added_cols() { head -1 "$1" | tr , '\n' | grep -vxF -f <(head -1 "$2" | tr , '\n') | paste -sd ,; }
 lead_old=client,therapist,session,date,modality,rater,rater_code,
 lead_new=attune.client,attune.therapist,attune.session,attune.date,attune.modality,attune.rater,attune.rater_code,
 for i in client_post_session therapist_post_session export_demo; do
@@ -44,10 +48,13 @@ for i in client_post_session therapist_post_session export_demo; do
     case $f in
       wide) sed "1s/^$lead_old/$lead_new/" "$fixture/$i.$f.csv" >then.csv
             if [ "$i" = export_demo ]; then
-              csv_cells --drop score out.csv >now.cells
+              added=$(added_cols out.csv then.csv)
+              csv_cells --drop "score,$added" out.csv >now.cells
               csv_cells --drop score then.csv >then.cells
               echo "$i $f: $(cmp -s now.cells then.cells && echo same || echo DIFFERENT) but" \
                    "for score, by row: $(csv_cells --only score out.csv | sed 's/.*= //' | paste -sd ' ')"
+              echo "  and the columns added: $added"
+              echo "  sleep, by row: $(csv_cells --only sleep out.csv | sed 's/.*= //' | paste -sd ' ')"
             else
               echo "$i $f: $(cmp -s out.csv then.csv && echo same || echo DIFFERENT)"
             fi ;;
@@ -62,10 +69,11 @@ for i in client_post_session therapist_post_session export_demo; do
   sed "1s/^$lead_old/$lead_new/" "$fixture/$i.default.csv" >then.csv
   drop=
   [ "$i" = export_demo ] && drop=score
-  csv_cells --drop "$drop" out.csv >now.cells
+  added=$(added_cols out.csv then.csv)
+  csv_cells --drop "$drop,$added" out.csv >now.cells
   csv_cells --only "$(head -1 out.csv)" --drop "$drop" then.csv >then.cells
-  gone=$(head -1 then.csv | tr , '\n' | grep -vxF -f <(head -1 out.csv | tr , '\n') | paste -sd ' ')
-  echo "$i default: $(cmp -s now.cells then.cells && echo same || echo DIFFERENT) but for free text (${gone:-none})"
+  gone=$(added_cols then.csv out.csv | tr , ' ')
+  echo "$i default: $(cmp -s now.cells then.cells && echo same || echo DIFFERENT) but for free text (${gone:-none})${added:+ and the columns added: $added}"
 done
 # (0.1.0's log showed every value; --include-identifiers shows them now)
 collect --db old.db log --include-identifiers -o log.csv
