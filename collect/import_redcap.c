@@ -500,8 +500,12 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
             !m->date_on_base.len)
             sbuf_addf(&m->date_on_base, "record '%s', line %ld", record, m->base_line);
         char *norm = NULL, why[200];
-        if (m->date_field && *d && field_normalize(m->date_field, d, &norm, why, sizeof why) && norm)
-            d = norm;
+        if (m->date_field && *d) {
+            if (!field_normalize(m->date_field, d, &norm, why, sizeof why))
+                d = "";   /* not one: the field's own check names the cell, once */
+            else if (norm)
+                d = norm;
+        }
         int n = strlen(d) > 10 && (d[10] == ' ' || d[10] == 'T') ? 10
                                                                  : (int)sizeof m->date_cell - 1;
         snprintf(m->date_cell, sizeof m->date_cell, "%.*s", n, d);

@@ -178,6 +178,10 @@ sql "SELECT c.code, s.number, s.date, r.value FROM administrations a
 echo "# imported again with --replace: the same sessions, nothing changed"
 run collect import weekly spread.csv --format redcap --therapist-field clinician \
   --date-field weekly_date --replace
+echo "# a --date-field that is a date field of the form and holds no date: one problem"
+sed 's/2026-02-09/2026-02-30/' spread.csv >baddate.csv
+run collect import weekly baddate.csv --format redcap --therapist-field clinician \
+  --date-field weekly_date --replace --dry-run
 
 echo "== events out of their first-seen order matter only to a form numbered by them"
 # Q02 has consent before screen, which the first record lacks, so numbered
