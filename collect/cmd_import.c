@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "opt.h"
 #include "import.h"
+#include "people.h"
 #include "handoff.h"
 #include "meter.h"
 
@@ -578,6 +579,7 @@ int cmd_import(int argc, char **argv, const char *db)
     im.reading.msgs = &im.row_msgs;
     im.saving.msgs = &im.problems;
     record_catalog *cat = NULL;
+    case_watch twins = CASE_WATCH_INIT;
     int in_txn = 0;
     size_t counts[4] = { 0, 0, 0, 0 };
 
@@ -594,6 +596,7 @@ int cmd_import(int argc, char **argv, const char *db)
     im.s = cli_open(db, STORE_WRITE);
     if (!im.s)
         goto out;
+    people_case_start(im.s, &twins);
     cat = record_catalog_new(im.s);
     im.in = cli_instrument_latest(cat, name, &im.instrument_id);
     if (!im.in || load_versions(&im, cat, &err) != AT_OK) {
@@ -657,6 +660,10 @@ int cmd_import(int argc, char **argv, const char *db)
     if (im.warnings.n > MAX_SHOWN)
         fprintf(stderr, "collect: warning: ... and %zu more calc values that differ\n",
                 im.warnings.n - MAX_SHOWN);
+    sbuf quoted = SBUF_INIT;
+    sbuf_addf(&quoted, "'%s'", im.path);
+    people_case_report(im.s, &twins, sbuf_str(&quoted));
+    sbuf_release(&quoted);
     if (store_txn_counts(im.s, counts, &err) != AT_OK) {
         cli_fail("%s; nothing was imported", err.msg);
         goto out;
@@ -702,6 +709,7 @@ out:
     sbuf_release(&im.reading.prefix);
     sbuf_release(&im.saving.prefix);
     record_catalog_free(cat);
+    people_case_release(&twins);
     store_close(im.s);
     return rc;
 }

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -204,21 +203,6 @@ static const person_kind therapist_kind = { "therapist", "cohort", "cohort name"
                                             store_therapist_add };
 static const person_kind client_kind = { "client", "therapist", NULL, store_client_add };
 
-/* The code of an existing person that equals code but for case. */
-struct case_twin {
-    const char *code;
-    char *twin;
-};
-
-static int find_case_twin(const char *code, const char *other, void *ctx)
-{
-    (void)other;
-    struct case_twin *t = ctx;
-    if (!t->twin && strcmp(code, t->code) != 0 && strcasecmp(code, t->code) == 0)
-        t->twin = strdup(code);
-    return 0;
-}
-
 /* therapist add CODE [--cohort NAME], client add CODE [--therapist CODE] */
 static int add_person(const person_kind *k, int argc, char **argv, const char *db)
 {
@@ -241,11 +225,8 @@ static int add_person(const person_kind *k, int argc, char **argv, const char *d
     if (!s)
         return EXIT_FAIL;
     at_err err;
-    struct case_twin twin = { code, NULL };
-    if (k == &client_kind)
-        store_client_each(s, find_case_twin, &twin, &err);
-    else
-        store_therapist_each(s, find_case_twin, &twin, &err);
+    case_watch twins = CASE_WATCH_INIT;
+    people_case_start(s, &twins);
     at_status st = k->add(s, code, opt, &err);
     rc = EXIT_OK;
     if (st == AT_EEXIST)
@@ -259,10 +240,9 @@ static int add_person(const person_kind *k, int argc, char **argv, const char *d
         printf("added %s %s (%s %s)\n", k->name, code, k->opt_noun, opt);
     else
         printf("added %s %s\n", k->name, code);
-    if (st == AT_OK && twin.twin)
-        fprintf(stderr, "collect: warning: %s '%s' differs from the existing %s '%s' only in "
-                "case: they are two %ss\n", k->name, code, k->name, twin.twin, k->name);
-    free(twin.twin);
+    if (st == AT_OK)
+        people_case_report(s, &twins, NULL);
+    people_case_release(&twins);
     store_close(s);
     return rc;
 }

@@ -14,6 +14,7 @@ int people_modality_ok(const char *cmd, const char *modality);
 
 #include "opt.h"
 #include "store.h"
+#include "strmap.h"
 
 /* A warning on stderr when session si of client is dated before the
  * session numbered just before it, or after the one just after: the
@@ -21,6 +22,21 @@ int people_modality_ok(const char *cmd, const char *modality);
  * most likely mistyped (session add, and the session run and invite
  * create). */
 void people_warn_session_order(store *s, const char *client, const session_info *si);
+
+/* Codes that differ only in case ("C01", "c01") are two people to the
+ * analyses.  people_case_start notes the study's client and therapist codes;
+ * people_case_report, after the command made its people (in its open
+ * transaction, or after it), warns on stderr of each new code that differs
+ * only in case from another, after cmd and ": " (the file an import read;
+ * NULL: nothing). */
+typedef struct case_watch {
+    strmap before[2];        /* clients, therapists */
+    int failed;              /* the codes could not be read: nothing is said */
+} case_watch;
+#define CASE_WATCH_INIT { { STRMAP_INIT, STRMAP_INIT }, 0 }
+void people_case_start(store *s, case_watch *w);
+void people_case_report(store *s, case_watch *w, const char *cmd);
+void people_case_release(case_watch *w);
 
 /* The option values of every therapist, client and session subcommand. */
 typedef struct people_args {

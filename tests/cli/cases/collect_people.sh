@@ -54,3 +54,8 @@ sed "s/$(date +%F)/TODAY/" out.txt
 echo "# a code that differs from an existing one only in case: a warning"
 run collect therapist add t01
 run collect client add c001 --therapist T01
+echo "# and an import that makes such codes: one warning for each, and a pair"
+echo "# the study had before is not told again"
+printf 'attune.client,attune.therapist,attune.session,attune.date,bond_1,rupture\nC900,t01,1,,4,0\nc900,,1,,4,0\nC001,,1,,4,0\nc002,T01,1,,3,0\n' >cases.csv
+setup collect instrument add client_post_session
+run collect import client_post_session cases.csv --dry-run
