@@ -1,5 +1,6 @@
 /* cli.c: helpers shared by collect's commands. */
 #include "cli.h"
+#include "shipped.h"
 #include "stop.h"
 
 #include <signal.h>
@@ -264,8 +265,24 @@ int cli_no_client(const char *code)
 
 int cli_no_instrument(const char *name)
 {
-    return cli_fail("instrument '%s': no such instrument; add it with 'collect instrument add "
-                    "FILE.csv' (see 'collect instrument list')", name);
+    /* the name of a shipped file that holds forms of other names (srs_template
+     * holds srs): the form's name is the one to use */
+    char *path = NULL;
+    sbuf forms = SBUF_INIT;
+    int template = 0;
+    int rc;
+    if (shipped_find(name, &path) && shipped_forms(path, &forms, &template) &&
+        strcmp(sbuf_str(&forms), name) != 0)
+        rc = cli_fail("instrument '%s': no such instrument; '%s' names a shipped file, which "
+                      "holds the form%s %s: name the form (once 'collect instrument add %s' "
+                      "has added it; see 'collect instrument list')", name, name,
+                      strchr(sbuf_str(&forms), ' ') ? "s" : "", sbuf_str(&forms), name);
+    else
+        rc = cli_fail("instrument '%s': no such instrument; add it with 'collect instrument "
+                      "add FILE.csv' (see 'collect instrument list')", name);
+    free(path);
+    sbuf_release(&forms);
+    return rc;
 }
 
 const dict_instrument *cli_instrument_latest(record_catalog *cat, const char *name, long *iid)

@@ -422,7 +422,7 @@ int cmd_export(int argc, char **argv, const char *db)
     ex.latest = record_catalog_latest(ex.cat, name, &latest_id, &ex.err);
     if (!ex.latest) {
         if (ex.err.code == AT_ENOTFOUND)
-            cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
+            cli_no_instrument(name);
         else
             cli_fail("%s", ex.err.msg);
         goto done;

@@ -82,7 +82,10 @@ static void usage(void)
           "      is a terminal, CSV when it is not or with -o (which writes FILE whole\n"
           "      or not at all, readable only by you; never the study file or its\n"
           "      -wal/-shm); --csv and --text choose.\n"
-          "shipped  lists the instruments that come with attune, and their files:\n"
+          "shipped  lists the instruments that come with attune: name,forms,template,file\n"
+          "      (the name 'add' takes; the forms the file holds, whose names the other\n"
+          "      commands take, srs_template holding srs; whether a form is a template\n"
+          "      still to be given its licensed wording; the file), the files found\n"
           "      from $ATTUNE_INSTRUMENTS (folders separated by ':'), then the installed\n"
           "      share/attune/instruments beside collect's bin/, then, for a collect\n"
           "      run from its build folder, the source tree's instruments/\n"
@@ -226,6 +229,10 @@ static int instrument_add(int argc, char **argv, const char *db)
             sbuf_reset(&desc);
             describe(&d.forms[f], &desc);
             printf("added %s version %ld (%s)\n", d.forms[f].name, versions[f], sbuf_str(&desc));
+            if (d.forms[f].is_template)
+                fprintf(stderr, "collect: note: '%s' is a template (@TEMPLATE): it is given to "
+                        "no one until its licensed wording is pasted into the dictionary, "
+                        "@TEMPLATE removed and the file added again\n", d.forms[f].name);
         } else {
             printf("%s version %ld unchanged\n", d.forms[f].name, versions[f]);
         }
@@ -325,12 +332,21 @@ out:
 
 /* ---- shipped ------------------------------------------------------------ */
 
+/* A shipped file's name is what 'instrument add' takes; the forms it holds
+ * are the names run, invite and export take after it (srs_template holds
+ * srs), a template marked so. */
 static void shipped_row(const char *name, const char *path, void *ctx)
 {
     csvout *w = ctx;
+    sbuf forms = SBUF_INIT;
+    int template = 0;
+    shipped_forms(path, &forms, &template);
     csvout_field(w, name);
+    csvout_field(w, sbuf_str(&forms));
+    csvout_field(w, template ? "yes" : "no");
     csvout_field(w, path);
     csvout_end(w);
+    sbuf_release(&forms);
 }
 
 static int instrument_shipped(int argc, char **argv)
@@ -341,8 +357,8 @@ static int instrument_shipped(int argc, char **argv)
         return EXIT_USAGE;
     csvout w;
     csvout_init_file(&w, stdout);
-    static const char *const head[] = { "name", "file" };
-    csvout_row(&w, head, 2);
+    static const char *const head[] = { "name", "forms", "template", "file" };
+    csvout_row(&w, head, 4);
     shipped_each(shipped_row, &w);
     return EXIT_OK;
 }
@@ -450,7 +466,7 @@ static int version_get(store *s, const char *name, long version, instrument_info
     else if (version)
         cli_fail("instrument '%s': no version %ld (see 'collect instrument list')", name, version);
     else
-        cli_fail("instrument '%s': no such instrument (see 'collect instrument list')", name);
+        cli_no_instrument(name);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* shipped.c: the shipped instruments' folders, and finding one by name. */
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "shipped.h"
+#include "dict.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -149,4 +150,24 @@ void shipped_each(void (*fn)(const char *name, const char *path, void *ctx), voi
     }
     msgs_release(&names);
     msgs_release(&dirs);
+}
+
+int shipped_forms(const char *path, sbuf *names, int *template)
+{
+    char *text = NULL;
+    size_t len = 0;
+    at_err err;
+    dict_file d = { 0 };
+    at_msgs problems = AT_MSGS_INIT;
+    int ok = util_read_file(path, &text, &len, &err) == AT_OK &&
+             dict_parse(path, text, len, NULL, &d, &problems, &err) == AT_OK;
+    *template = 0;
+    for (size_t f = 0; ok && f < d.nforms; f++) {
+        sbuf_addf(names, "%s%s", f ? " " : "", d.forms[f].name);
+        *template |= d.forms[f].is_template;
+    }
+    dict_release(&d);
+    msgs_release(&problems);
+    free(text);
+    return ok;
 }

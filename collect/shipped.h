@@ -28,4 +28,9 @@ int shipped_find(const char *arg, char **path);
  * the first folder that has one of that name, names in order. */
 void shipped_each(void (*fn)(const char *name, const char *path, void *ctx), void *ctx);
 
+/* The names of the forms the dictionary at path holds, separated by spaces,
+ * added to names, and whether one of them is a template (@TEMPLATE).
+ * Returns 0 when the file cannot be read as a dictionary. */
+int shipped_forms(const char *path, sbuf *names, int *template);
+
 #endif

@@ -63,7 +63,7 @@ out=$("$bin/collect" instrument add client_post_session 2>&1) ||
 case "$out" in "added client_post_session version 1 "*) ;; *) fail "instrument add said: $out" ;; esac
 "$bin/collect" instrument add therapist_post_session.csv >/dev/null 2>&1 ||
   fail "installed collect does not find therapist_post_session.csv"
-listed=$("$bin/collect" instrument shipped | cut -d, -f2 | tail -n +2 | sort -u)
+listed=$("$bin/collect" instrument shipped | cut -d, -f4 | tail -n +2 | sort -u)
 expect=$(for f in "$top"/instruments/*.csv; do echo "$share/$(basename "$f")"; done | sort)
 [ "$listed" = "$expect" ] || fail "instrument shipped lists
 $listed

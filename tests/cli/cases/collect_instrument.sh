@@ -66,3 +66,10 @@ sed 's/in this session?/in this session as you saw it?/' instruments/observer_se
 run collect instrument add observer_session_rating
 collect instrument export observer_session_rating | grep -c "as you saw it"
 rm observer_session_rating.csv
+echo "# the shipped files, the forms they hold (srs_template holds srs) and"
+echo "# whether a form is a template; a file's name where a form's is wanted says"
+echo "# which form to name"
+collect instrument shipped | cut -d, -f1-3
+run collect instrument add srs_template
+run collect export srs_template
+run collect export srs
