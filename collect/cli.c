@@ -201,8 +201,9 @@ int cli_help_or_complete(int argc, char **argv, const opt_spec *opts, void (*usa
 int cli_session_number(const char *cmd, const char *text, long *out)
 {
     long n;
-    if (!util_parse_long(text, &n) || n < 1) {
-        cli_usage(cmd, "session number '%s': not a whole number of 1 or more", text);
+    if (!util_parse_long(text, &n) || n < 1 || n > STORE_SESSION_MAX) {
+        cli_usage(cmd, "session number '%s': not a whole number from 1 to %ld", text,
+                  STORE_SESSION_MAX);
         return 0;
     }
     *out = n;

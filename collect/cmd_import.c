@@ -546,8 +546,10 @@ int cmd_import(int argc, char **argv, const char *db)
     long threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     if (threads_arg && (!util_parse_long(threads_arg, &threads) || threads < 1 || threads > 2))
         return cli_usage("import", "'--threads' takes 1 or 2");
-    if (session_arg && (!util_parse_long(session_arg, &session) || session < 1))
-        return cli_usage("import", "'--session' takes a session number (1, 2, 3, ...)");
+    if (session_arg && (!util_parse_long(session_arg, &session) || session < 1 ||
+                        session > STORE_SESSION_MAX))
+        return cli_usage("import", "'--session' takes a session number (1, 2, 3, ... up to "
+                         "%ld)", STORE_SESSION_MAX);
     if (!name || !path)
         return cli_usage("import", "import needs an instrument name and a CSV file");
     int redcap = format && strcmp(format, "redcap") == 0;

@@ -182,7 +182,7 @@ static int pick_session(store *s, const struct invite_args *a, long *session)
     if (store_session_today(s, a->client, session, &err) != AT_OK)
         return cli_fail("%s", err.msg);
     if (!*session && store_session_next_number(s, a->client, session, &err) != AT_OK)
-        return cli_fail("%s", err.msg);
+        return cli_fail("client '%s': %s", a->client, err.msg);
     return EXIT_OK;
 }
 

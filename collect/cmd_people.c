@@ -383,7 +383,7 @@ int cmd_session(int argc, char **argv, const char *db)
         goto out;
     }
     if (st != AT_OK) {
-        rc = cli_fail("%s", err.msg);
+        rc = n ? cli_fail("%s", err.msg) : cli_fail("client '%s': %s", client, err.msg);
         goto out;
     }
     if (store_session_get(s, client, used, &si, &err) != AT_OK) {

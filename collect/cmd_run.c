@@ -324,6 +324,11 @@ int cmd_run(int argc, char **argv, const char *db)
             goto out;
         }
         reused = session != 0;
+        long next;   /* the new session's number must exist: said before any question */
+        if (!session && store_session_next_number(s, a.client, &next, &err) != AT_OK) {
+            cli_fail("client '%s': %s", a.client, err.msg);
+            goto out;
+        }
     }
     /* a therapist's questionnaire is the session therapist's own unless
      * --rater-code says whose */

@@ -195,9 +195,10 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
     lv->session = 0;
     if (!session)
         import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "a session number is required");
-    else if (!util_parse_long(session, &lv->session) || lv->session < 1)
-        import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "'%s' is not a session number (1, 2, 3, ...)",
-                       session);
+    else if (!util_parse_long(session, &lv->session) || lv->session < 1 ||
+             lv->session > STORE_SESSION_MAX)
+        import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "'%s' is not a session number "
+                       "(1, 2, 3, ... up to %ld)", session, STORE_SESSION_MAX);
 
     if (lv->date && !util_valid_iso_date(lv->date))
         import_problem(im, sd, line, im->lead_name[LEAD_DATE], "'%s' is not a date (YYYY-MM-DD)", lv->date);

@@ -1119,6 +1119,16 @@ at_status store_check_code(const char *what, const char *code, at_err *err)
     return AT_OK;
 }
 
+at_status store_check_session(long number, int zero_ok, at_err *err)
+{
+    if (number < (zero_ok ? 0 : 1))
+        return at_fail(err, AT_EINVAL, "session number %ld is not a positive number", number);
+    if (number > STORE_SESSION_MAX)
+        return at_fail(err, AT_EINVAL, "session number %ld is more than %ld, the highest a "
+                       "session may have", number, STORE_SESSION_MAX);
+    return AT_OK;
+}
+
 at_status store_check_date(const char *date, at_err *err)
 {
     if (date && !util_valid_iso_date(date))

@@ -553,6 +553,13 @@ int store_session_later(const char *date, const char *day);
 #define STORE_CODE_MAX 64
 const char *store_code_problem(const char *code);
 
+/* Session numbers run from 1 to STORE_SESSION_MAX (a million sessions of
+ * one client is a typing slip, and the next number after the last must
+ * exist).  store_check_session: AT_EINVAL with the reason for a number
+ * outside them, 0 allowed when zero_ok (the next session). */
+#define STORE_SESSION_MAX 999999L
+at_status store_check_session(long number, int zero_ok, at_err *err);
+
 /* The raters and the modalities a study knows (NULL-terminated), and
  * whether a word is one of them. */
 extern const char *const store_raters[];      /* client, therapist, observer */

@@ -90,6 +90,10 @@ at_status store_session_next(store *s, long client_id, long *number, at_err *err
         return err ? err->code : AT_EDB;
     db_bind_int64(st, 1, client_id);
     at_status rc = store_step_ints(s, st, number, 1, err);
+    if (rc == AT_OK && *number > STORE_SESSION_MAX)
+        return at_fail(err, AT_EINVAL, "no session comes after session %ld, the highest "
+                       "number a session may have: give the new one a free number below it",
+                       *number - 1);
     return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
 
@@ -221,8 +225,8 @@ at_status store_session_add(store *s, const char *client, const char *therapist,
     if (date && !*date)
         date = NULL;
     at_status rc = store_check_code("client", client, err);
-    if (rc == AT_OK && number < 0)
-        rc = at_fail(err, AT_EINVAL, "session number %ld is not a positive number", number);
+    if (rc == AT_OK)
+        rc = store_check_session(number, 1, err);
     if (rc == AT_OK)
         rc = store_check_date(date, err);
     if (rc == AT_OK)

@@ -59,3 +59,12 @@ echo "# the study had before is not told again"
 printf 'attune.client,attune.therapist,attune.session,attune.date,bond_1,rupture\nC900,t01,1,,4,0\nc900,,1,,4,0\nC001,,1,,4,0\nc002,T01,1,,3,0\n' >cases.csv
 setup collect instrument add client_post_session
 run collect import client_post_session cases.csv --dry-run
+echo "# session numbers run up to 999999: a larger one is refused, and after"
+echo "# the highest no command makes a session (said before any question)"
+setup collect client add C950
+run collect session add --client C950 --number 9223372036854775807
+run collect session add --client C950 --number 999999 --date 2026-01-05
+run collect session add --client C950
+feed '4\n' collect run client_post_session --client C950
+printf 'attune.client,attune.therapist,attune.session,attune.date,bond_1,rupture\nC950,,1000000,,4,0\n' >bignum.csv
+run collect import client_post_session bignum.csv --dry-run
