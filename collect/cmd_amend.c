@@ -146,12 +146,8 @@ static int check_assign(const dict_instrument *in, const char *assign, long *col
         goto out;
     }
     /* the words run takes (y, no, a choice's label) stand for their codes */
-    const char *v = eq + 1 + strspn(eq + 1, " \t");
-    size_t vn = strlen(v);
-    while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
-        vn--;
-    char *word = xstrndup(v, vn);
-    const char *code = field_word_code(f, word);
+    char *word = xstrdup(eq + 1);
+    const char *code = field_word_code(f, util_trim(word));
     int good = field_normalize(f, code ? code : eq + 1, value, why, sizeof why);
     free(word);
     if (!good) {

@@ -132,9 +132,6 @@ typedef struct lead_vals {
     int partial;          /* status partial (REDCap's incomplete and unverified) */
 } lead_vals;
 
-/* Cuts the spaces and tabs around s, in place; returns its new start. */
-char *import_trim(char *s);
-
 /* Whether a header's column name was seen before in seen (names are
  * matched to fields without regard to case, so "bond_1" and "BOND_1" are
  * one column); reports it as a problem of the header row when it was. */

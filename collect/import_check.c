@@ -122,16 +122,6 @@ static void check_code(importer *im, long line, int lead, const char *code)
                        code, strlen(code) > STORE_CODE_MAX ? "..." : "", why);
 }
 
-char *import_trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
 int import_column_again(importer *im, strmap *seen, long line, const char *name)
 {
     sbuf low = SBUF_INIT;
@@ -156,7 +146,7 @@ int import_column_again(importer *im, strmap *seen, long line, const char *name)
 int import_blank_row(const csvrow *row)
 {
     for (size_t i = 0; i < row->n; i++)
-        if (*import_trim(row->fields[i]))
+        if (*util_trim(row->fields[i]))
             return 0;
     return 1;
 }
@@ -166,7 +156,7 @@ static const char *cell(const csvrow *row, long i)
 {
     if (i < 0)              /* a column the file leaves out */
         return NULL;
-    const char *v = import_trim(row->fields[i]);
+    const char *v = util_trim(row->fields[i]);
     return *v ? v : NULL;
 }
 

@@ -93,7 +93,7 @@ static void split_events(redcap_map *m, const char *list)
 {
     char *copy = xstrdup(list), *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        tok = import_trim(tok);
+        tok = util_trim(tok);
         if (!*tok)
             continue;
         m->given = xrealloc(m->given, (m->ngiven + 1) * sizeof *m->given);
@@ -132,12 +132,12 @@ static long listed_session(const redcap_map *m, const char *event)
 static int labels_header(const dict_instrument *in, const csvrow *row, size_t answers)
 {
     for (size_t i = 0; i < row->n; i++) {
-        const char *cell = import_trim(row->fields[i]);
+        const char *cell = util_trim(row->fields[i]);
         if (strstr(cell, "(choice=") || strcmp(cell, "Complete?") == 0)
             return 1;
     }
     for (size_t i = 0; i < row->n && !answers; i++) {
-        const char *cell = import_trim(row->fields[i]);
+        const char *cell = util_trim(row->fields[i]);
         if (!*cell)
             continue;
         for (size_t k = 0; k < in->nfields; k++)
@@ -178,12 +178,12 @@ void redcap_header(importer *im, const csvrow *row)
 
     const char *rid = im->opt_record_id ? im->opt_record_id
                       : in->record_id ? in->record_id
-                      : row->n ? import_trim(row->fields[0]) : "record_id";
+                      : row->n ? util_trim(row->fields[0]) : "record_id";
     snprintf(m->client_col, sizeof m->client_col, "%s", rid);
     const char *therapist = im->opt_therapist, *date = im->opt_date;
     /* the columns export --format redcap writes, unless others are named */
     for (size_t i = 0; i < row->n; i++) {
-        const char *name = import_trim(row->fields[i]);
+        const char *name = util_trim(row->fields[i]);
         if (!im->opt_therapist && strcmp(name, CLI_REDCAP_THERAPIST) == 0)
             therapist = CLI_REDCAP_THERAPIST;
         if (!im->opt_date && strcmp(name, CLI_REDCAP_DATE) == 0)
@@ -197,7 +197,7 @@ void redcap_header(importer *im, const csvrow *row)
     strmap seen = STRMAP_INIT;
     size_t answers = 0;
     for (size_t i = 0; i < row->n; i++) {
-        const char *name = import_trim(row->fields[i]);
+        const char *name = util_trim(row->fields[i]);
         long *slot = &im->map[NLEAD + i];
         *slot = COL_SKIP;
         if (import_column_again(im, &seen, row->line, name))
@@ -326,7 +326,7 @@ static int has_answers(const importer *im, const csvrow *row)
         if (c < 0)
             continue;
         field_type t = in->fields[in->cols[c].field].type;
-        const char *cell = import_trim(row->fields[i]);
+        const char *cell = util_trim(row->fields[i]);
         if (t != FT_CALC && *cell && !(t == FT_CHECKBOX && strcmp(cell, "0") == 0))
             return 1;
     }
@@ -358,8 +358,8 @@ static void tell_order(importer *im)
 static void check_order(importer *im, long line, const csvrow *row, long session)
 {
     redcap_map *m = im->rc;
-    const char *record = m->record >= 0 ? import_trim(row->fields[m->record]) : "";
-    const char *event = import_trim(row->fields[m->event]);
+    const char *record = m->record >= 0 ? util_trim(row->fields[m->record]) : "";
+    const char *event = util_trim(row->fields[m->event]);
     if (m->last_record && strcmp(m->last_record, record) == 0) {
         if (session < m->last_session && !m->order_line) {
             m->order_line = line;
@@ -410,10 +410,10 @@ static void remember_base(redcap_map *m, const csvrow *row)
     free(m->base_event);
     free(m->base_therapist);
     free(m->base_date);
-    m->base_record = xstrdup(m->record >= 0 ? import_trim(row->fields[m->record]) : "");
-    m->base_event = xstrdup(m->event >= 0 ? import_trim(row->fields[m->event]) : "");
-    m->base_therapist = xstrdup(m->therapist >= 0 ? import_trim(row->fields[m->therapist]) : "");
-    m->base_date = xstrdup(m->date >= 0 ? import_trim(row->fields[m->date]) : "");
+    m->base_record = xstrdup(m->record >= 0 ? util_trim(row->fields[m->record]) : "");
+    m->base_event = xstrdup(m->event >= 0 ? util_trim(row->fields[m->event]) : "");
+    m->base_therapist = xstrdup(m->therapist >= 0 ? util_trim(row->fields[m->therapist]) : "");
+    m->base_date = xstrdup(m->date >= 0 ? util_trim(row->fields[m->date]) : "");
     m->base_line = row->line;
 }
 
@@ -430,16 +430,16 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     const dict_instrument *in = im->in;
     long line = row->line;
     size_t before = im->reading.msgs->n;
-    const char *form = m->rep_form >= 0 ? import_trim(row->fields[m->rep_form]) : "";
-    const char *status = m->complete >= 0 ? import_trim(row->fields[m->complete]) : "";
+    const char *form = m->rep_form >= 0 ? util_trim(row->fields[m->rep_form]) : "";
+    const char *status = m->complete >= 0 ? util_trim(row->fields[m->complete]) : "";
     /* an instance without a repeating instrument: the row's event repeats */
-    const char *inst = m->rep_inst >= 0 ? import_trim(row->fields[m->rep_inst]) : "";
+    const char *inst = m->rep_inst >= 0 ? util_trim(row->fields[m->rep_inst]) : "";
     /* every event in the file takes its place in the order, whether this
      * form was filled in at it or not, so that each form of the project
      * numbers the events alike; a repeating event's rows are numbered by
      * instance instead */
-    if (m->event >= 0 && !m->ngiven && !*inst && *import_trim(row->fields[m->event]))
-        check_order(im, line, row, event_session(im, line, import_trim(row->fields[m->event])));
+    if (m->event >= 0 && !m->ngiven && !*inst && *util_trim(row->fields[m->event]))
+        check_order(im, line, row, event_session(im, line, util_trim(row->fields[m->event])));
     if (!*form && !*inst)
         remember_base(m, row);
     if (*form && strcmp(form, in->name) != 0)
@@ -448,8 +448,8 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
         return 0;                                 /* nothing of this form here */
 
     long session = im->opt_session ? im->opt_session : 1;
-    const char *record = m->record >= 0 ? import_trim(row->fields[m->record]) : "";
-    const char *event = m->event >= 0 ? import_trim(row->fields[m->event]) : "";
+    const char *record = m->record >= 0 ? util_trim(row->fields[m->record]) : "";
+    const char *event = m->event >= 0 ? util_trim(row->fields[m->event]) : "";
     long base = form_base(m, record, event);
     if (*form || *inst) {      /* a repeating instrument's or event's instance */
         long instance;
@@ -492,7 +492,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
         /* a field of the form is read as its validation reads it (a date
          * in the order date_mdy or date_dmy names); a date and time gives
          * its date */
-        const char *d = import_trim(row->fields[m->date]);
+        const char *d = util_trim(row->fields[m->date]);
         /* a date on the record's own row only is one date for the whole
          * record, not that of each of its instances: not used (the
          * sessions stay undated), with a warning */
@@ -517,7 +517,7 @@ int redcap_row(importer *im, const csvrow *row, csvrow *out)
     /* a therapist field of a form that does not repeat is written on the
      * record's own row alone: the instances of that record and event take
      * it from there */
-    if (m->therapist >= 0 && !*import_trim(row->fields[m->therapist]) && (*form || *inst) &&
+    if (m->therapist >= 0 && !*util_trim(row->fields[m->therapist]) && (*form || *inst) &&
         base_of(m, record, event) && *m->base_therapist) {
         out->fields[LEAD_THERAPIST] = m->base_therapist;
         if (!m->therapist_from_base.len)

@@ -43,7 +43,7 @@ void import_find_branch_on_calc(importer *im)
 static int prefixed_layout(const csvrow *row)
 {
     for (size_t i = 0; i < row->n; i++)
-        if (strncmp(import_trim(row->fields[i]), "attune.", 7) == 0)
+        if (strncmp(util_trim(row->fields[i]), "attune.", 7) == 0)
             return 1;
     return 0;
 }
@@ -80,7 +80,7 @@ static void note_other(importer *im, const csvrow *row, size_t i)
     if (!im->other_names)
         im->other_names = xcalloc(row->n ? row->n : 1, sizeof *im->other_names);
     if (!im->other_names[i])
-        im->other_names[i] = xstrdup(import_trim(row->fields[i]));
+        im->other_names[i] = xstrdup(util_trim(row->fields[i]));
 }
 
 /* In a file with an attune.version column: each earlier version's map, the
@@ -98,7 +98,7 @@ static void map_versions(importer *im, const csvrow *row)
                 v->map[i] = c;
                 continue;
             }
-            long own = instrument_col(v->in, import_trim(row->fields[i]));
+            long own = instrument_col(v->in, util_trim(row->fields[i]));
             if (own >= 0)
                 map_answer(im, v->map, v->in, i, own);
             else {
@@ -125,10 +125,10 @@ void import_read_header(importer *im, const csvrow *row)
     int told[NLEAD] = { 0 };   /* a leading column already reported */
     int versioned = 0;         /* the file has an attune.version column */
     for (size_t i = 0; prefixed && i < row->n; i++)
-        versioned |= strcmp(import_trim(row->fields[i]), CLI_WIDE_VERSION) == 0;
+        versioned |= strcmp(util_trim(row->fields[i]), CLI_WIDE_VERSION) == 0;
 
     for (size_t i = 0; i < row->n; i++) {
-        const char *name = import_trim(row->fields[i]);
+        const char *name = util_trim(row->fields[i]);
         if (import_column_again(im, &seen, row->line, name)) {
             im->map[i] = COL_SKIP;
             continue;
@@ -216,7 +216,7 @@ void import_read_status(importer *im, const csvrow *row)
 {
     if (im->status_col < 0)
         return;
-    const char *v = import_trim(row->fields[im->status_col]);
+    const char *v = util_trim(row->fields[im->status_col]);
     if (strcasecmp(v, "partial") == 0)
         im->row_partial = 1;
     else if (*v && strcasecmp(v, "complete") != 0)
@@ -230,7 +230,7 @@ void import_read_version(importer *im, const csvrow *row)
     if (im->version_col < 0)
         return;
     {
-        const char *cell = import_trim(row->fields[im->version_col]);
+        const char *cell = util_trim(row->fields[im->version_col]);
         long n = 0;
         int ok = !*cell;
         if (*cell && util_parse_long(cell, &n))
@@ -311,7 +311,7 @@ static void redcap_required_blank(importer *im, const csvrow *row)
         return;
     im->row_partial = 1;
     const char *client = im->lead[LEAD_CLIENT] >= 0
-                             ? import_trim(row->fields[im->lead[LEAD_CLIENT]]) : "";
+                             ? util_trim(row->fields[im->lead[LEAD_CLIENT]]) : "";
     sbuf sb = SBUF_INIT;
     sbuf_addf(&sb, "'%s' line %ld: '%s'", im->path, row->line, in->fields[first].name);
     if (n > 1)
@@ -344,18 +344,18 @@ void import_check_answers(importer *im, const csvrow *row)
     for (size_t i = 0; i < im->ncsv; i++) {
         long c = im->map[i];
         const char *raw = row->fields[i];
-        if (c == COL_OTHER && !im->row_version_bad && *import_trim(row->fields[i]))
+        if (c == COL_OTHER && !im->row_version_bad && *util_trim(row->fields[i]))
             import_problem(im, &im->reading, row->line, im->other_names[i],
                            "version %ld of '%s', %s, has no such field",
                            im->vers[im->row_ver].version, in->name,
-                           *import_trim(row->fields[im->version_col])
+                           *util_trim(row->fields[im->version_col])
                                ? "the row's " CLI_WIDE_VERSION
                                : "the latest (the row's " CLI_WIDE_VERSION " is blank)");
         if (c < 0)
             continue;
         const dict_field *f = &in->fields[in->cols[c].field];
         if (f->type == FT_CALC) {     /* recomputed, never trusted: compared below */
-            im->calc_in[c] = import_trim(row->fields[i]);
+            im->calc_in[c] = util_trim(row->fields[i]);
             continue;
         }
         if (!*raw)
@@ -385,6 +385,6 @@ void import_check_answers(importer *im, const csvrow *row)
                         import_prefix(im, &im->reading, row->line), im->reading.msgs);
     if (im->has_calc_cols && im->reading.msgs->n == before)
         compare_calcs(im, row, im->lead[LEAD_CLIENT] >= 0
-                                   ? import_trim(row->fields[im->lead[LEAD_CLIENT]]) : NULL);
+                                   ? util_trim(row->fields[im->lead[LEAD_CLIENT]]) : NULL);
 }
 

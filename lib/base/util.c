@@ -688,3 +688,13 @@ const char *version_text(void)
                  ATTUNE_GIT_DESCRIBE[0] ? "; git " : "", ATTUNE_GIT_DESCRIBE);
     return text;
 }
+
+char *util_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}

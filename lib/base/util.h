@@ -179,6 +179,8 @@ size_t utf8_next(const char *s, size_t i, size_t n);
  * a number.  Return 1 on success, 0 otherwise. */
 int util_parse_double(const char *s, double *out);
 int util_parse_long(const char *s, long *out);
+/* Cuts the spaces and tabs around s, in place; returns its new start. */
+char *util_trim(char *s);
 
 /* Checks YYYY-MM-DD and that the day exists (2026-02-30 is refused). */
 int util_valid_iso_date(const char *s);

@@ -66,6 +66,26 @@ static void test_parse_numbers(void **state)
     }
 }
 
+/* Spaces and tabs go from both ends, and nothing else: not a newline, not a
+ * space inside. */
+static void test_trim(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        { "  a b\t", "a b" }, { "\t\t", "" }, { "", "" }, { "x", "x" },
+        { " \nx\n ", "\nx\n" }, { "a  ", "a" }, { "\t a", "a" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%s", cases[i].in);
+        const char *got = util_trim(buf);
+        assert_true(got >= buf && got <= buf + strlen(cases[i].in));
+        assert_string_equal(got, cases[i].want);
+    }
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -626,6 +646,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_numbers),
+        cmocka_unit_test(test_trim),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_fmt_num),
         cmocka_unit_test(test_fmt_num_is_printf),
