@@ -201,9 +201,8 @@ int cli_help_or_complete(int argc, char **argv, const opt_spec *opts, void (*usa
 int cli_session_number(const char *cmd, const char *text, long *out)
 {
     long n;
-    if (!util_parse_long(text, &n) || n < 1 || n > STORE_SESSION_MAX) {
-        cli_usage(cmd, "session number '%s': not a whole number from 1 to %ld", text,
-                  STORE_SESSION_MAX);
+    if (!util_parse_long(text, &n) || n < 1) {
+        cli_usage(cmd, "session number '%s': not a whole number of 1 or more", text);
         return 0;
     }
     *out = n;
@@ -275,8 +274,8 @@ int cli_no_instrument(const char *name)
     if (shipped_find(name, &path) && shipped_forms(path, &forms, &template) &&
         strcmp(sbuf_str(&forms), name) != 0)
         rc = cli_fail("instrument '%s': no such instrument; '%s' names a shipped file, which "
-                      "holds the form%s %s: name the form (once 'collect instrument add %s' "
-                      "has added it; see 'collect instrument list')", name, name,
+                      "holds the form%s %s: name the form ('collect instrument add %s' adds "
+                      "the file; see 'collect instrument list')", name, name,
                       strchr(sbuf_str(&forms), ' ') ? "s" : "", sbuf_str(&forms), name);
     else
         rc = cli_fail("instrument '%s': no such instrument; add it with 'collect instrument "

@@ -212,6 +212,20 @@ static int newest_first(const void *a, const void *b)
     return (x->version < y->version) - (x->version > y->version);
 }
 
+/* Whether the column name goes out: in every version that has it (a field
+ * free-form text or an Identifier in one version stays out of the whole file
+ * unless asked for, so that its column is never there blank for the rows
+ * of that version, which an import with --replace would then clear). */
+static int col_exported(const exporter *ex, const char *name)
+{
+    for (size_t k = 0; k < ex->nvers; k++) {
+        long c = instrument_col(ex->vers[k].in, name);
+        if (c >= 0 && !cli_col_exported(ex->vers[k].in, (size_t)c, ex->ids))
+            return 0;
+    }
+    return 1;
+}
+
 static int have_col(const exporter *ex, const char *name)
 {
     for (size_t j = 0; j < ex->ncols; j++)
@@ -246,7 +260,7 @@ static void plan_wide(exporter *ex, long latest_id)
     for (size_t k = 0; k < ex->nvers; k++) {
         const dict_instrument *in = ex->vers[k].in;
         for (size_t c = 0; c < in->ncols; c++)
-            if (cli_col_exported(in, c, ex->ids) && !have_col(ex, in->cols[c].name))
+            if (!have_col(ex, in->cols[c].name) && col_exported(ex, in->cols[c].name))
                 ex->cols[ex->ncols++] = in->cols[c].name;
     }
     size_t most = 0;
@@ -254,8 +268,7 @@ static void plan_wide(exporter *ex, long latest_id)
         wide_version *wv = &ex->vers[k];
         wv->col = xmalloc((ex->ncols ? ex->ncols : 1) * sizeof *wv->col);
         for (size_t j = 0; j < ex->ncols; j++) {
-            long c = instrument_col(wv->in, ex->cols[j]);
-            wv->col[j] = c >= 0 && cli_col_exported(wv->in, (size_t)c, ex->ids) ? c : -1;
+            wv->col[j] = instrument_col(wv->in, ex->cols[j]);
         }
         if (wv->in->ncols > most)
             most = wv->in->ncols;

@@ -136,6 +136,7 @@ typedef struct read_row {
     size_t lead[6];              /* client, therapist, date, modality, rater, rater_code */
     long session;
     int partial;
+    int version_bad;             /* its attune.version names none (reported) */
     size_t ver;                  /* its version: an index into the importer's vers */
     size_t packed, packed_len;   /* its answers packed for the store, in text */
 } read_row;
@@ -196,6 +197,7 @@ static void batch_row(importer *im, row_batch *b, long line, const lead_vals *lv
     r->session = lv->session;
     r->partial = lv->partial;
     r->ver = im->row_ver;
+    r->version_bad = lv->version_bad;
     const dict_instrument *in = im->in;
     for (size_t c = 0; c < in->ncols; c++)   /* calc values are not saved */
         im->pack_vals[c] = in->fields[in->cols[c].field].type == FT_CALC ? NULL : im->vals[c];
@@ -253,7 +255,7 @@ static int save_read_row(importer *im, const row_batch *b, const read_row *r)
         return 0;
     lead_vals lv = { text_at(b, r->lead[0]), text_at(b, r->lead[1]), text_at(b, r->lead[2]),
                      text_at(b, r->lead[3]), text_at(b, r->lead[4]), text_at(b, r->lead[5]),
-                     r->session, r->partial };
+                     r->session, r->partial, r->version_bad };
     int exists = 0, replaces = 0;
     import_version *v = &im->vers[r->ver];
     if (import_check_store(im, v, &lv, r->line, &exists, &replaces))
@@ -370,6 +372,7 @@ static int on_row(const csvrow *row, void *ctx)
             }
             import_check_answers(im, &wide);   /* may find a complete form partial */
             lv.partial = im->row_partial;
+            lv.version_bad = im->row_version_bad;
             /* the session and administration checks need sound leading cells */
             batch_row(im, rd->cur, row->line, &lv, !lead_bad && use > 0);
         }
@@ -546,10 +549,8 @@ int cmd_import(int argc, char **argv, const char *db)
     long threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
     if (threads_arg && (!util_parse_long(threads_arg, &threads) || threads < 1 || threads > 2))
         return cli_usage("import", "'--threads' takes 1 or 2");
-    if (session_arg && (!util_parse_long(session_arg, &session) || session < 1 ||
-                        session > STORE_SESSION_MAX))
-        return cli_usage("import", "'--session' takes a session number (1, 2, 3, ... up to "
-                         "%ld)", STORE_SESSION_MAX);
+    if (session_arg && (!util_parse_long(session_arg, &session) || session < 1))
+        return cli_usage("import", "'--session' takes a session number (1, 2, 3, ...)");
     if (!name || !path)
         return cli_usage("import", "import needs an instrument name and a CSV file");
     int redcap = format && strcmp(format, "redcap") == 0;
@@ -657,6 +658,11 @@ int cmd_import(int argc, char **argv, const char *db)
                  im.problems.n == 1 ? "" : "s");
         goto out;
     }
+    for (size_t k = 0; k < im.save_warnings.n && k < MAX_SHOWN; k++)
+        cli_print_msg("warning", im.save_warnings.items[k]);
+    if (im.save_warnings.n > MAX_SHOWN)
+        fprintf(stderr, "collect: warning: ... and %zu more replacements that drop answers\n",
+                im.save_warnings.n - MAX_SHOWN);
     for (size_t k = 0; k < im.warnings.n && k < MAX_SHOWN; k++)
         cli_print_msg("warning", im.warnings.items[k]);
     if (im.warnings.n > MAX_SHOWN)
@@ -704,6 +710,7 @@ out:
     free(im.other_names);
     redcap_release(&im);
     msgs_release(&im.warnings);
+    msgs_release(&im.save_warnings);
     msgs_release(&im.notes);
     import_release_lines(&im);
     msgs_release(&im.problems);

@@ -345,6 +345,10 @@ int cmd_run(int argc, char **argv, const char *db)
         have_session = st == AT_OK;
         if (have_session && already_given(s, &a, session))
             goto out;
+        if (!have_session && store_check_session(session, 0, &err) != AT_OK) {
+            cli_fail("client '%s': %s", a.client, err.msg);   /* before any question */
+            goto out;
+        }
         /* a session comes before its questionnaires: refused before any
          * question, not after the answers are typed */
         if (have_session && store_session_later(si.date, NULL)) {

@@ -101,6 +101,7 @@ typedef struct importer {
     int has_calc_cols;    /* the file has calc columns: compared with attune's values */
     const char **calc_in; /* in->ncols: the file's calc values in the row being read */
     at_msgs warnings;     /* calc values that differ (reading side; shown at the end) */
+    at_msgs save_warnings; /* what a replacement drops (saving side; shown at the end) */
     at_msgs notes;        /* what the reading side has to say (shown at the end) */
     int row_partial;      /* the row being read is a partial administration */
     long status_col;      /* the wide file's attune.status column, -1 when it has none */
@@ -130,6 +131,7 @@ typedef struct lead_vals {
     const char *client, *therapist, *date, *modality, *rater, *rater_code;
     long session;
     int partial;          /* status partial (REDCap's incomplete and unverified) */
+    int version_bad;      /* attune.version names no version (a problem already) */
 } lead_vals;
 
 /* Whether a header's column name was seen before in seen (names are

@@ -185,10 +185,9 @@ size_t import_check_lead(importer *im, const csvrow *row, lead_vals *lv)
     lv->session = 0;
     if (!session)
         import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "a session number is required");
-    else if (!util_parse_long(session, &lv->session) || lv->session < 1 ||
-             lv->session > STORE_SESSION_MAX)
-        import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "'%s' is not a session number "
-                       "(1, 2, 3, ... up to %ld)", session, STORE_SESSION_MAX);
+    else if (!util_parse_long(session, &lv->session) || lv->session < 1)
+        import_problem(im, sd, line, im->lead_name[LEAD_SESSION], "'%s' is not a session number (1, 2, 3, ...)",
+                       session);
 
     if (lv->date && !util_valid_iso_date(lv->date))
         import_problem(im, sd, line, im->lead_name[LEAD_DATE], "'%s' is not a date (YYYY-MM-DD)", lv->date);
@@ -293,6 +292,30 @@ static void check_absent(size_t n, const char *const *names, const char *const *
                        a->lv->session, a->lv->client, sbuf_str(&list),
                        found == 1 ? "it" : "them", hint, found == 1 ? "" : "s");
     sbuf_release(&list);
+
+    /* answers of another version of the instrument, to questions the row's
+     * version has not: a replacement with it would drop them */
+    size_t other = 0;
+    first = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!values[i] || !*values[i] || instrument_col(v->in, names[i]) >= 0)
+            continue;
+        if (!first)
+            first = names[i];
+        if (other < 5)
+            sbuf_addf(&list, "%s'%s'", other ? ", " : "", names[i]);
+        other++;
+    }
+    if (other > 5)
+        sbuf_addf(&list, " and %zu more", other - 5);
+    if (other)
+        msgs_addf(&im->save_warnings, "%ssession %ld of client '%s' had an answer to %s, "
+                  "given with another version of '%s', which version %ld, the row's, has "
+                  "not: the replacement drops %s (the audit trail keeps %s)",
+                  import_prefix(im, &im->saving, a->line), a->lv->session,
+                  a->lv->client, sbuf_str(&list), v->in->name, v->version,
+                  other == 1 ? "it" : "them", other == 1 ? "it" : "them");
+    sbuf_release(&list);
 }
 
 /* A replacement from a file without some of the answer columns would blank
@@ -303,8 +326,8 @@ static void keeps_absent(importer *im, import_version *v, long admin_id, const l
 {
     if (!v->absent_made)
         find_absent(im, v);
-    if (!v->nabsent)
-        return;
+    if (!v->nabsent && im->nvers == 1)
+        return;   /* nothing left out, and no other version's answers to drop */
     struct absent_ctx a = { im, v, lv, line };
     at_err err;
     if (store_admin_answers(im->s, admin_id, check_absent, &a, &err) != AT_OK)
@@ -338,6 +361,9 @@ size_t import_check_store(importer *im, import_version *v, const lead_vals *lv, 
                              sizeof why);
         import_problem(im, &im->saving, line, im->lead_name[LEAD_DATE], "%s", why);
     }
+    at_err big;
+    if (!sc.exists && store_check_session(lv->session, 0, &big) != AT_OK)
+        import_problem(im, &im->saving, line, im->lead_name[LEAD_SESSION], "%s", big.msg);
     if (!sc.exists)
         return im->problems.n - before;   /* a new session has no administrations yet */
     const char *given[] = { lv->therapist, lv->date, lv->modality };
@@ -363,7 +389,8 @@ size_t import_check_store(importer *im, import_version *v, const lead_vals *lv, 
                        lines_get(&im->admin_lines, seq));
     else if (im->replace) {
         *replaces = 1;
-        keeps_absent(im, v, admin_id, lv, line);
+        if (!lv->version_bad)   /* the row's version is not known */
+            keeps_absent(im, v, admin_id, lv, line);
     }
     else
         import_problem(im, &im->saving, line, im->lead_name[LEAD_SESSION],

@@ -173,8 +173,10 @@ void import_read_header(importer *im, const csvrow *row)
             import_problem(im, &im->reading, row->line, name, "not a column of version %ld of "
                            "'%s', the latest, but of version %ld: a file of answers given "
                            "with an earlier version names each row's version in an %s "
-                           "column, as 'collect export' writes it", im->vers[0].version,
-                           in->name, older, CLI_WIDE_VERSION);
+                           "column, as 'collect export' writes it%s", im->vers[0].version,
+                           in->name, older, CLI_WIDE_VERSION,
+                           prefixed ? "" : " (with the leading columns named attune.client, "
+                                           "attune.therapist, ...)");
             im->map[i] = COL_SKIP;
             continue;
         }
@@ -240,10 +242,17 @@ void import_read_version(importer *im, const csvrow *row)
                     ok = 1;
                 }
         im->row_version_bad = !ok;
-        if (!ok)
+        if (!ok) {
+            sbuf have = SBUF_INIT;   /* "1, 2 and 4", oldest first */
+            for (size_t j = im->nvers; j-- > 0;)
+                sbuf_addf(&have, "%s%ld", j == im->nvers - 1 ? "" : j ? ", " : " and ",
+                          im->vers[j].version);
             import_problem(im, &im->reading, row->line, CLI_WIDE_VERSION,
-                           "'%s' is not a version of '%s' (it has versions 1 to %ld; blank is "
-                           "the latest)", cell, im->vers[0].in->name, im->vers[0].version);
+                           "'%s' is not a version of '%s' (it has %s %s; blank is the "
+                           "latest)", cell, im->vers[0].in->name,
+                           im->nvers == 1 ? "only version" : "versions", sbuf_str(&have));
+            sbuf_release(&have);
+        }
     }
     im->row_ver = k;
     im->in = im->vers[k].in;
@@ -332,6 +341,19 @@ void import_clear_vals(importer *im)
     }
 }
 
+/* A checkbox option's column holding 0 (not ticked) where the row's version
+ * has the checkbox but not that option: nothing to store, so no problem. */
+static int unticked_other_option(const dict_instrument *in, const char *col, const char *cell)
+{
+    const char *sep = strstr(col, "___");
+    if (strcmp(cell, "0") != 0 || !sep)
+        return 0;
+    char *base = xstrndup(col, (size_t)(sep - col));
+    long f = instrument_field(in, base);
+    free(base);
+    return f >= 0 && in->fields[f].type == FT_CHECKBOX;
+}
+
 void import_check_answers(importer *im, const csvrow *row)
 {
     const dict_instrument *in = im->in;
@@ -344,9 +366,10 @@ void import_check_answers(importer *im, const csvrow *row)
     for (size_t i = 0; i < im->ncsv; i++) {
         long c = im->map[i];
         const char *raw = row->fields[i];
-        if (c == COL_OTHER && !im->row_version_bad && *util_trim(row->fields[i]))
+        if (c == COL_OTHER && !im->row_version_bad && *util_trim(row->fields[i]) &&
+            !unticked_other_option(in, im->other_names[i], util_trim(row->fields[i])))
             import_problem(im, &im->reading, row->line, im->other_names[i],
-                           "version %ld of '%s', %s, has no such field",
+                           "version %ld of '%s', %s, has no such column",
                            im->vers[im->row_ver].version, in->name,
                            *util_trim(row->fields[im->version_col])
                                ? "the row's " CLI_WIDE_VERSION

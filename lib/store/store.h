@@ -553,10 +553,11 @@ int store_session_later(const char *date, const char *day);
 #define STORE_CODE_MAX 64
 const char *store_code_problem(const char *code);
 
-/* Session numbers run from 1 to STORE_SESSION_MAX (a million sessions of
- * one client is a typing slip, and the next number after the last must
- * exist).  store_check_session: AT_EINVAL with the reason for a number
- * outside them, 0 allowed when zero_ok (the next session). */
+/* A new session's number is from 1 to STORE_SESSION_MAX (a million sessions
+ * of one client is a typing slip, and the next number after the last must
+ * exist; a session a study holds keeps its number, whatever it is).
+ * store_check_session: AT_EINVAL with the reason for a number outside them,
+ * 0 allowed when zero_ok (the next session). */
 #define STORE_SESSION_MAX 999999L
 at_status store_check_session(long number, int zero_ok, at_err *err);
 

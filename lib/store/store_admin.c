@@ -65,8 +65,9 @@ static at_status check_rec(const admin_rec *r, at_err *err)
         rc = store_check_code("therapist", r->therapist, err);
     if (rc != AT_OK)
         return rc;
-    if ((rc = store_check_session(r->session, 1, err)) != AT_OK)
-        return rc;
+    if (r->session < 0)
+        return at_fail(err, AT_EINVAL, "session number %ld is not a positive number",
+                       r->session);
     if ((rc = store_check_date(r->date, err)) != AT_OK ||
         (rc = store_check_modality(r->modality, err)) != AT_OK)
         return rc;

@@ -92,7 +92,8 @@ at_status store_session_next(store *s, long client_id, long *number, at_err *err
     at_status rc = store_step_ints(s, st, number, 1, err);
     if (rc == AT_OK && *number > STORE_SESSION_MAX)
         return at_fail(err, AT_EINVAL, "no session comes after session %ld, the highest "
-                       "number a session may have: give the new one a free number below it",
+                       "number a session may have: give the new session a free number below "
+                       "it ('session add --number N', or '--session N' of run and invite)",
                        *number - 1);
     return rc == AT_ENOTFOUND ? store_dberr(s, err) : rc;
 }
@@ -101,6 +102,9 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
                                const char *date, const char *modality, long *id,
                                at_err *err)
 {
+    at_status rc = store_check_session(number, 0, err);   /* a new session's number */
+    if (rc != AT_OK)
+        return rc;
     store_walk_stop(s);   /* an open read of sessions must not see the table change */
     int given = store_ids_given(s);
     db_stmt *st = store_stmt(s, given ? ST_SESSION_INS_ID : ST_SESSION_INS, err);
@@ -113,7 +117,7 @@ at_status store_session_insert(store *s, long client_id, long therapist_id, long
     store_bind_str(st, 5, modality && *modality ? modality : NULL);
     if (given)
         db_bind_int64(st, 6, s->session_top + 1);
-    at_status rc = store_step_done(s, st, given ? NULL : id, err);
+    rc = store_step_done(s, st, given ? NULL : id, err);
     if (rc == AT_OK && given)
         *id = ++s->session_top;
     if (rc != AT_OK)

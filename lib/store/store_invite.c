@@ -118,8 +118,9 @@ at_status store_invite_add(store *s, const invite_rec *r, long *id, at_err *err)
     at_status rc = store_check_code("client", r->client, err);
     if (rc != AT_OK)
         return rc;
-    if ((rc = store_check_session(r->session, 0, err)) != AT_OK)
-        return rc;
+    if (r->session < 1)
+        return at_fail(err, AT_EINVAL, "session number %ld is not a positive number",
+                       r->session);
     if (!store_is_rater(r->rater))
         return at_fail(err, AT_EINVAL, "'%s' is not a rater (client, therapist or observer)",
                        r->rater ? r->rater : "");

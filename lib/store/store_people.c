@@ -356,8 +356,8 @@ at_status store_client_move(store *s, const char *client, const char *therapist,
                             at_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (store_check_session(from, 1, err) != AT_OK)
-        return err->code;
+    if (from < 0)
+        return at_fail(err, AT_EINVAL, "session number %ld is not a positive number", from);
     at_status rc = store_wbegin(s, err);
     if (rc != AT_OK)
         return rc;
