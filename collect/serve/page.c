@@ -456,7 +456,10 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
         sbuf_adds(out, "</p>\n");
     }
     if (optional)
-        sbuf_adds(out, "<p class=\"optional\" id=\"optional\">You may leave this one out.</p>\n");
+        sbuf_adds(out, flow_answered(fl, flow_field(fl))
+                           ? "<p class=\"optional\" id=\"optional\">You may leave this one out: "
+                             "Clear and skip takes your answer away.</p>\n"
+                           : "<p class=\"optional\" id=\"optional\">You may leave this one out.</p>\n");
     sbuf_release(&desc);
     sbuf_adds(out, "</div>\n<div class=\"actions\">\n");
     button(out, "next", "primary", "Next");
@@ -464,8 +467,12 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
      * answer from the review (it leads back there) */
     if (flow_can_back(fl))
         button(out, "back", "back", "Back");
+    /* Skip leaves the question without an answer: one given before (the
+     * question opened again by Back or Change) goes, and the button says
+     * so, for it is the only way to take back a choice of a radio button
+     * without a script; Next keeps it */
     if (!f->required)
-        button(out, "skip", "skip", "Skip");
+        button(out, "skip", "skip", flow_answered(fl, flow_field(fl)) ? "Clear and skip" : "Skip");
     sbuf_adds(out, "</div>\n</form>\n");
     foot(out);
 }

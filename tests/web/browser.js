@@ -55,6 +55,16 @@ async function answerAll(page, width, tag, shots) {
     if (i === 0 && shots) { await checkLayout(page, width); await shot(page, `${tag}-question-first`); }
     // a question that may be left out says so to a screen reader too
     if (i === 0) assert.match(await description(page, 'fieldset'), /You may leave this one out/);
+    // back on the first, answered: its Skip says it takes the answer away,
+    // and Next keeps the answer
+    if (i === 1) {
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Back' }).click()]);
+      assert.ok(await page.getByLabel(items[0], { exact: true }).isChecked());
+      assert.strictEqual(await page.locator('button[value=skip]').innerText(), 'Clear and skip');
+      assert.match(await description(page, 'fieldset'), /Clear and skip takes your answer away/);
+      if (shots) { await checkLayout(page, width); await shot(page, `${tag}-question-answered`); }
+      await next(page);
+    }
     await choose(page, items[i]);
     await next(page);
   }

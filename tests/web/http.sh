@@ -148,6 +148,14 @@ step "$link" next task_1=3
 step "$link" back                                   # back to task_1, kept
 req GET "$link"; has 'name="task_1" value="3" checked'
 step "$link" back; req GET "$link"; has 'name="goal_1"'   # the skipped one
+has '>Skip</button>'; hasnt 'Clear and skip'
+step "$link" next goal_1=5
+# an optional question answered before, opened again by Back: its Skip says
+# that it takes the answer away (and does); Next keeps it
+step "$link" back; req GET "$link"; has 'name="goal_1" value="5" checked'
+has 'value="skip" class="skip">Clear and skip</button>'; has 'Clear and skip takes your answer away.'
+step "$link" skip; req GET "$link"; has 'name="task_1"'
+step "$link" back; req GET "$link"; has 'name="goal_1"'; hasnt 'checked'; has '>Skip</button>'
 step "$link" next goal_1=5
 step "$link" next task_1=3
 step "$link" next bond_2=9; expect 200; has 'role="alert"'  # refused: not a choice
