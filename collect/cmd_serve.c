@@ -144,6 +144,8 @@ static const char *route_of(const char *url)
 {
     if (strncmp(url, "/s/", 3) == 0)
         return SERVE_ROUTE_LINK;
+    if (strncmp(url, "/c/", 3) == 0)
+        return SERVE_ROUTE_VISIT;
     if (strcmp(url, "/code") == 0 || strcmp(url, "/") == 0 || strcmp(url, "/style.css") == 0)
         return url;
     return "other";

@@ -571,8 +571,10 @@ void page_closed(sbuf *out, int by_code)
     foot(out);
 }
 
-void page_code(sbuf *out, const char *error, const char *typed)
+void page_code(sbuf *out, const char *error, const char *typed, const serve_field *keep,
+               size_t n)
 {
+    const char *action = "open";
     head(out, error ? "Please check: access code" : "Access code");
     sbuf_adds(out, "<form method=\"post\" action=\"/code\" novalidate>\n"
               "<h1><label for=\"code\">Your access code</label></h1>\n"
@@ -590,8 +592,25 @@ void page_code(sbuf *out, const char *error, const char *typed)
         html_escape(out, typed);
         sbuf_addc(out, '"');
     }
-    sbuf_adds(out, ">\n<div class=\"actions start\">\n");
-    button(out, "open", "primary", "Open the questionnaire");
+    sbuf_adds(out, ">\n");
+    /* the move's own fields, as they came; its button is this form's */
+    for (size_t i = 0; keep && i < n; i++) {
+        if (strcmp(keep[i].name, FORM_ACTION) == 0) {
+            if (strcmp(action, "open") == 0 && keep[i].value[0] && strspn(keep[i].value,
+                    "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(keep[i].value))
+                action = keep[i].value;
+            continue;
+        }
+        if (strcmp(keep[i].name, FORM_CODE) == 0)
+            continue;
+        sbuf_adds(out, "<input type=\"hidden\" name=\"");
+        html_escape(out, keep[i].name);
+        sbuf_adds(out, "\" value=\"");
+        html_escape(out, keep[i].value);
+        sbuf_adds(out, "\">\n");
+    }
+    sbuf_adds(out, "<div class=\"actions start\">\n");
+    button(out, action, "primary", "Open the questionnaire");
     sbuf_adds(out, "</div>\n</form>\n");
     foot(out);
 }

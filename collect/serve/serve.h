@@ -65,6 +65,41 @@ void ratelimit_hit(ratelimit *rl, const char *addr, long now);
  * into *retry (when not NULL). */
 int ratelimit_blocked(const ratelimit *rl, const char *addr, long now, long *retry);
 
+/* ---- the access code's visits (visit.c) --------------------------------- */
+
+/* A browser that opens a questionnaire by its access code is sent on (303)
+ * to an address of its own, /c/ID, and goes on there as by a link (each
+ * move posted, then a 303 back), so that the browser's Back and reload lead
+ * to the screen it is at, and the code itself travels no further: it is in
+ * no address and, from then on, in no page.  ID is as random as a link's
+ * token, lives in this server's memory alone, and is forgotten once unused
+ * for VISIT_IDLE seconds (or when the server stops): the code is then asked
+ * again.  One ID for each link whose code was typed (typed again, the same
+ * ID); a fixed table, the least recently used making room. */
+#define VISIT_IDLE (60 * 60)
+#define VISIT_SLOTS 4096
+#define VISIT_ID_LEN 32            /* a token's length (WEBLINK_TOKEN_LEN) */
+#define SERVE_ROUTE_VISIT "/c/\xe2\x80\xa6"   /* how the log names /c/ID */
+
+typedef struct visit {
+    char id[VISIT_ID_LEN + 1];     /* "" for an empty slot */
+    char hash[65];                 /* the hash the link was found by */
+    long last;                     /* when last used (seconds) */
+} visit;
+
+typedef struct visits {
+    visit slots[VISIT_SLOTS];
+} visits;
+
+void visits_init(visits *v);
+/* The ID of the visit to the link found by hash, at now, into id: the one
+ * it has while fresh, else a new one.  0 when the operating system gives
+ * no random bytes. */
+int visits_open(visits *v, const char *hash, long now, char id[VISIT_ID_LEN + 1]);
+/* The hash of the link of visit id into hash, its use at now recorded; 0
+ * when id is not one, or unused for VISIT_IDLE seconds. */
+int visits_find(visits *v, const char *id, long now, char hash[65]);
+
 /* ---- pages (page.c) ----------------------------------------------------- */
 
 /* One field of a posted form (routes, below). */
@@ -103,8 +138,11 @@ void page_thanks(sbuf *out, const flow *fl);
  * code's form. */
 void page_closed(sbuf *out, int by_code);
 /* The access-code form; error NULL or a sentence, typed the code that was
- * refused (filled in again to correct) or NULL. */
-void page_code(sbuf *out, const char *error, const char *typed);
+ * refused (filled in again to correct) or NULL.  keep: the n fields of a
+ * move that found its visit forgotten (visits), posted again with the
+ * code, each escaped, so that what was sent is not lost; NULL: none. */
+void page_code(sbuf *out, const char *error, const char *typed, const serve_field *keep,
+               size_t n);
 /* The page of a request turned away by the bad-guess limit (429).  With
  * fields (a move posted through the access code), a form that posts those
  * n fields again to /code as they came, with a Send again button: what was
@@ -174,6 +212,7 @@ typedef struct serve_app {
     char *db;                    /* the study, as given to store_open */
     serve_conn *spare;           /* the connections no request holds now */
     ratelimit rl;
+    visits visits;               /* under lock too */
     const char *who;             /* recorded beside the account in the audit trail */
 } serve_app;
 

@@ -262,11 +262,59 @@ code=$(collect invite client_post_session --client C05 | sed -n 's/^access code:
 req GET /code; expect 200; has '<label for="code">'
 post /code '_code=K7QM4-"><b>' action=open; expect 404
 has 'value="K7QM4-&quot;&gt;&lt;b&gt;"'; hasnt '"><b>'
-post /code "_code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 200
-has 'Question 1 of at most 14'; has 'name="_code" value="'; has 'action="/code"'
-at=$(stamp); post /code "_code=$code" "_at=$at" action=next bond_1=2; expect 200; has 'Question 2 of at most 14'
+# a browser is sent on to the visit's own address, /c/ID (no code in it),
+# and goes on there as by a link: each move a 303 back to it, so the
+# browser's Back and reload find the screen it is at
+post /code "_code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 303
+visit=$(location)
+echo "$visit" | grep -Eq '^/c/[A-Za-z0-9_-]{32}$' || fail "the code's browser is sent to '$visit'"
+req GET "$visit"; expect 200
+has 'Question 1 of at most 14'; has "action=\"$visit\""; hasnt 'name="_code"'; hasnt "${code%-*}"
+step "$visit" next bond_1=2; expect 303 "a move by a visit"
+[ "$(location)" = "$visit" ] || fail "a move by a visit goes to '$(location)'"
+hasnt "${code%-*}"
+req GET "$visit"; expect 200; has 'Question 2 of at most 14'
+req GET "$visit"; expect 200 "the visit's page again (Back, reload)"; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
-ok "the access code opens the same questionnaire, in any case, without the dash; a wrong one is shown again, escaped"
+# the code typed again: the same visit
+post /code "_code=$code" action=open; expect 303; [ "$(location)" = "$visit" ] || fail "the code typed again: another visit"
+# a client that takes no HTML gets the screen at once, the code in its form
+ACCEPT='*/*' post /code "_code=$code" action=open; expect 200
+has 'Question 2 of at most 14'; has 'name="_code" value="'; has 'action="/code"'
+at=$(stamp); ACCEPT='*/*' post /code "_code=$code" "_at=$at" action=next goal_1=3; expect 200; has 'Question 3 of at most 14'
+req GET "$visit"; has 'Question 3 of at most 14'
+step "$visit" back; expect 303; req GET "$visit"; has 'Question 2 of at most 14'
+ok "the access code opens the same questionnaire, in any case, without the dash; a browser goes on at an address without the code; a wrong one is shown again, escaped"
+# a visit the server does not know (forgotten once unused an hour, or from
+# before it started again): the code is asked again, and a move posted
+# there goes with it, so that nothing sent is lost
+req GET /c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; expect 404 "an unknown visit"
+has 'your access code is asked again'; has 'name="_code"'; has 'value="open"'
+post /c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA "_at=$(req GET "$visit"; stamp)" action=next goal_1=4 '_code=X"><b>'
+expect 404 "a move by an unknown visit"; has 'the one you sent goes with the code'
+python3 - "$W/b" "$W/again" "$code" <<'PY' || fail "the code's form after a forgotten visit: $(grep -F -e '<input' -e '<button' "$W/b")"
+import html.parser, sys, urllib.parse
+page, again, code = sys.argv[1:]
+class P(html.parser.HTMLParser):
+    forms, inputs, buttons = [], [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form": self.forms.append(a)
+        if tag == "input": self.inputs.append(a)
+        if tag == "button": self.buttons.append(a)
+p = P(); p.feed(open(page, encoding="utf-8").read())
+assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
+got = [(i.get("name"), i.get("value")) for i in p.inputs if i.get("type") == "hidden"]
+assert [n for n, _ in got] == ["_at", "goal_1"] and got[1][1] == "4", got
+assert [(b.get("name"), b.get("value")) for b in p.buttons] == [("action", "next")], p.buttons
+open(again, "w").write(urllib.parse.urlencode(got + [("_code", code), ("action", "next")]))
+PY
+req POST /code --data @"$W/again"; expect 303 "the move sent again with the code"
+[ "$(location)" = "$visit" ] || fail "the move sent again goes to '$(location)'"
+req GET "$visit"; has 'Question 3 of at most 14'
+[ "$(dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = '["2","4"]' ] ||
+  fail "the move sent with the code again not kept: $(dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")"
+ok "a visit the server does not know asks for the code again and keeps the move it was sent"
 # a code whose link was revoked: not open, with the way back to the code's form
 collect client add C21 >/dev/null
 code21=$(collect invite client_post_session --client C21 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
@@ -285,8 +333,8 @@ hash_of() { dbq "SELECT i.code_hash FROM invitations i JOIN sessions s ON s.id =
 old=$(collect invite client_post_session --client C09 --session 30 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 dbw "UPDATE invitations SET code_hash = '$(plain_sha "$old")' WHERE code_hash = '$(pbkdf2 "$old")'"
 [ "$(hash_of C09 30)" = "$(plain_sha "$old")" ] || fail "the older link's hash not set"
-post /code "_code=$old" action=open; expect 200; has 'Question 1 of at most 14'
-at=$(stamp); post /code "_code=$old" "_at=$at" action=next bond_1=4; expect 200; has 'Question 2 of at most 14'
+ACCEPT='*/*' post /code "_code=$old" action=open; expect 200; has 'Question 1 of at most 14'
+at=$(stamp); ACCEPT='*/*' post /code "_code=$old" "_at=$at" action=next bond_1=4; expect 200; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations WHERE code_hash = '$(plain_sha "$old")'")" = started ] || fail "the older link's progress not kept"
 ok "an access code is kept as PBKDF2-HMAC-SHA256 of 100,000 rounds; a link kept by a plain sha256 (made before) still opens"
 
@@ -420,11 +468,13 @@ grep -q '^stopped' "$W/serve.log" || fail "no stop line"
 ! grep -qF "$tok" "$W/serve.log" || fail "a token in the log"
 ! grep -qF "${link2#/s/}" "$W/serve.log" || fail "a token in the log"
 ! grep -qiF "${code%-*}" "$W/serve.log" || fail "a code in the log"
+! grep -qF "${visit#/c/}" "$W/serve.log" || fail "a visit's ID in the log"
+grep -Eq '^POST /c/… 303 [0-9.]+ ms$' "$W/serve.log" || fail "no visit's line in the log"
 grep -Eq '^POST /s/… 303 [0-9.]+ ms$' "$W/serve.log" || fail "log lines: $(head -5 "$W/serve.log")"
 # every request's line is made of known words: HTTP's own methods or
 # "other", a kind of address, a status and a time; no control byte
 LC_ALL=C grep -v -e '^listening on ' -e '^stopped ' -e '^collect: serve: ' "$W/serve.log" |
-  LC_ALL=C grep -Ev '^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT|other) (/s/…|/code|/|/style\.css|other) ([0-9]{3}|-) [0-9.]+ ms( \((timed out|dropped)\))?$' >"$W/odd.log"
+  LC_ALL=C grep -Ev '^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT|other) (/s/…|/c/…|/code|/|/style\.css|other) ([0-9]{3}|-) [0-9.]+ ms( \((timed out|dropped)\))?$' >"$W/odd.log"
 [ ! -s "$W/odd.log" ] || fail "log lines of another shape: $(head -3 "$W/odd.log" | cat -v)"
 ! LC_ALL=C grep -q '[[:cntrl:]]' "$W/serve.log" || fail "a control byte in the log: $(LC_ALL=C grep '[[:cntrl:]]' "$W/serve.log" | cat -v | head -3)"
 [ "$(grep -c '^other /code 405 ' "$W/serve.log")" = 4 ] || fail "the odd methods' lines: $(grep '^other ' "$W/serve.log")"
@@ -434,7 +484,9 @@ ok "one log line per request, no token or code in it; SIGTERM exits 0"
 # ---- the bad-guess limit (a fresh server, so the count starts at 0) ----------------------
 serve_start
 # the questionnaire opened by the code is under way (at its second question)
-post /code "_code=$code" action=open; expect 200; has 'Question 2 of at most 14'; at2=$(stamp)
+ACCEPT='*/*' post /code "_code=$code" action=open; expect 200; has 'Question 3 of at most 14'; at2=$(stamp)
+# and, by a browser, at its visit's address
+post /code "_code=$code" action=open; expect 303; visit=$(location)
 c05() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'"; }
 kept05=$(c05)
 for i in $(seq 13); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
@@ -449,7 +501,7 @@ hasnt 'Send again'
 # shares its address): turned away, but the page keeps what was posted, to
 # send again in a minute: a form of the same fields, each escaped
 odd=$'says "hi" & \'<b>bye</b>\' &amp;\nsecond line \xc3\xa9'
-post /code "_code=$code" "_at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
+post /code "_code=$code" "_at=$at2" action=next task_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After for a move"
 has 'Send again'; has 'not lost'; hasnt '<b>'; hasnt '<script'
 python3 - "$W/b" "$W/again" "$code" "$at2" "$odd" <<'PY' || fail "the fields to send again: $(grep -F '<input' "$W/b")"
@@ -464,7 +516,7 @@ class P(html.parser.HTMLParser):
         if tag == "button": self.buttons.append(a)
 p = P(); p.feed(open(page, encoding="utf-8").read())
 assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
-want = [("_code", code), ("_at", at), ("action", "next"), ("goal_1", "3"), ("comment", odd)]
+want = [("_code", code), ("_at", at), ("action", "next"), ("task_1", "3"), ("comment", odd)]
 got = [(i.get("name"), i.get("value")) for i in p.inputs]
 assert all(i.get("type") == "hidden" for i in p.inputs), p.inputs
 assert got == want, got
@@ -473,7 +525,7 @@ open(again, "w").write(urllib.parse.urlencode(got))
 PY
 cp "$W/b" "$W/wait.html"
 # the page is the same for a code that fits no link: it tells nothing of the code
-post /code "_code=ZZZZZ-ZZZZZ" "_at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move with a wrong code past the limit"
+post /code "_code=ZZZZZ-ZZZZZ" "_at=$at2" action=next task_1=3 "comment=$odd"; expect 429 "a move with a wrong code past the limit"
 sed "s/ZZZZZ-ZZZZZ/$code/" "$W/b" | cmp -s - "$W/wait.html" || fail "the page for a move differs by whether its code fits"
 [ "$(c05)" = "$kept05" ] || fail "a move turned away was kept: $(c05)"
 req GET /code; expect 200
@@ -486,11 +538,15 @@ c04="i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_
 [ "$(dbq "SELECT count(*) FROM invitations $c04 AND answers LIKE '[\"5\",\"2\"%'")" = 1 ] ||
   fail "the answer by a good link past the limit was not kept: $(dbq "SELECT answers FROM invitations $c04")"
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCE; expect 429 "an unknown link after a good one"
+# nor is a visit's address: its ID is not to be guessed either, so one
+# part way through by a code goes on (it is only the code that is limited)
+req GET "$visit"; expect 200 "a visit past the limit"; has 'Question 3 of at most 14'
+req GET /c/DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD; expect 404 "an unknown visit past the limit"
 serve_stop
 # the move sent again from that page once the limit is over (here: to a
 # fresh server, whose count starts at 0) is made
 serve_start
-req POST /code --data @"$W/again"; expect 200 "the move sent again"; has 'Question 3 of at most 14'
+ACCEPT='*/*' req POST /code --data @"$W/again"; expect 200 "the move sent again"; has 'Question 4 of at most 14'
 [ "$(c05)" != "$kept05" ] && [ "$(c05)" = "$(echo "$kept05" | sed 's/]$/,"3"]/')" ] || fail "the move sent again was not kept: $kept05 -> $(c05)"
 serve_stop
 ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens; a move through a code is kept on the 429 page to send again"
@@ -710,9 +766,16 @@ step "$bl" save; expect 200 "a save through the link"
 has '<h1>All done</h1>'; has 'Thank you for telling us about it.'; hasnt 'glad it went well'
 req GET "$bl"; expect 410; has '<h1>All done</h1>'; hasnt 'telling us'; hasnt 'glad it went well'
 bcode=$(collect invite bye --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
-post /code "_code=$bcode" action=open; at=$(stamp)
-post /code "_code=$bcode" "_at=$at" action=next strain=0
-at=$(stamp); post /code "_code=$bcode" "_at=$at" action=save; expect 200 "a save through the code"
+post /code "_code=$bcode" action=open; expect 303; bv=$(location)
+step "$bv" next strain=0; expect 303
+step "$bv" save; expect 200 "a save through the code"
+has 'Thank you, glad it went well.'; hasnt 'telling us'
+req GET "$bv"; expect 410 "the visit once saved"; has '<h1>All done</h1>'; hasnt 'glad it went well'
+# and so for a client that takes no HTML, the code in its form
+bcode=$(collect invite bye --client C08 --session 2 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+ACCEPT='*/*' post /code "_code=$bcode" action=open; at=$(stamp)
+ACCEPT='*/*' post /code "_code=$bcode" "_at=$at" action=next strain=0
+at=$(stamp); ACCEPT='*/*' post /code "_code=$bcode" "_at=$at" action=save; expect 200 "a save through the code"
 has 'Thank you, glad it went well.'; hasnt 'telling us'
 serve_stop
 ok "the save shows the closing text its answers choose, by the link as by the code; the link later shows none of it"
@@ -729,6 +792,7 @@ CSV
 collect instrument add "$W/named.csv" >/dev/null || fail "add named"
 ncode=$(collect invite named --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 serve_start
+export ACCEPT='*/*'   # a client that takes no HTML: the code rides in the form
 post /code "_code=$ncode" action=open; expect 200; has 'name="code"'; at=$(stamp)
 post /code "_code=$ncode" "_at=$at" action=next code=hello; expect 200; has 'name="at"'; at=$(stamp)
 post /code "_code=$ncode" "_at=$at" action=next at=world; expect 200; at=$(stamp)
@@ -737,6 +801,7 @@ post /code "_code=$ncode" "_at=$at" action=next at=world; expect 200; at=$(stamp
 has 'A number from 35 to 42, with 1 decimal after a comma, as 2,5.'; hasnt 'inputmode="decimal"'
 post /code "_code=$ncode" "_at=$at" action=next temp=36,6; expect 200; has '<h1>Your answers</h1>'; at=$(stamp)
 post /code "_code=$ncode" "_at=$at" action=save; expect 200 "a save of fields named code and at"
+unset ACCEPT
 serve_stop
 got=$(dbq "SELECT r.field || '=' || r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
              JOIN instruments i ON i.id = a.instrument_id WHERE i.name = 'named' ORDER BY r.field" | tr '\n' ' ')
