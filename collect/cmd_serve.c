@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,12 +35,13 @@ static void usage(void)
 {
     fputs("usage: collect serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]\n"
           "                     [--base-url URL] [--insecure-http] [--per-address N]\n"
+          "                     [--trust-proxy ADDR]\n"
           "\n"
           "Serves the questionnaires of the study's private links ('collect invite') to\n"
           "the respondents' own browsers, one question a screen, until Ctrl-C or SIGTERM\n"
           "(requests under way are finished first).  The first line on stderr is\n"
           "'listening on URL'; then one line per request (method, kind of address,\n"
-          "status, time), never a link's token or an access code.\n"
+          "status, time), never a link's token, an access code or the address it opens.\n"
           "\n"
           "Without --listen, " SERVE_DEFAULT_LISTEN "; port 0 picks a free one, [::1]:PORT\n"
           "is IPv6.  An address other than loopback needs --tls-cert and --tls-key, or\n"
@@ -47,6 +49,16 @@ static void usage(void)
           "There one address holds at most 50 connections at once (--per-address N sets\n"
           "another number, 0 none: a reverse proxy on another machine is one address);\n"
           "on loopback there is no such limit unless --per-address is given.\n"
+          "\n"
+          "More than 20 unknown links or wrong access codes in a minute from one address\n"
+          "are turned away (429) for the rest of it; a good link never is, nor the\n"
+          "address a browser goes on at once its code fits.  Behind a reverse proxy\n"
+          "every request has the proxy's address, so everyone behind it shares one\n"
+          "count of bad guesses, unless --trust-proxy ADDR names the proxy: a request from\n"
+          "ADDR then counts by the last address of its X-Forwarded-For header, the one the\n"
+          "proxy took it from (nginx: proxy_set_header X-Forwarded-For\n"
+          "$proxy_add_x_forwarded_for).  Give it only when no one but the proxy can reach\n"
+          "serve's address: anyone else there could name any address.\n"
           "\n"
           "The pages are built into this program; nothing is read from disk or fetched\n"
           "from any other host.  Answers so far are kept in the study as they are given,\n"
@@ -151,20 +163,38 @@ static const char *route_of(const char *url)
     return "other";
 }
 
+/* The reverse proxy whose X-Forwarded-For is believed (--trust-proxy), as
+ * inet_ntop writes it, or NULL */
+static const char *trusted_proxy;
+
+/* Keeps the last X-Forwarded-For header's value: a proxy that adds a line
+ * of its own rather than adding to the one it was sent puts it last. */
+static enum MHD_Result last_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    if (key && value && strcasecmp(key, "X-Forwarded-For") == 0)
+        *(const char **)cls = value;
+    return MHD_YES;
+}
+
+/* The address the bad-guess limit counts the request by (ratelimit_key) */
 static void client_addr(struct MHD_Connection *mc, char *buf, size_t size)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(buf, size, "?");
-    if (!ci || !ci->client_addr)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-                  (socklen_t)size);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
-                  (socklen_t)size);
+    char peer[INET6_ADDRSTRLEN] = "?";
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
+                  sizeof peer);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer,
+                  sizeof peer);
+    const char *forwarded = NULL;
+    if (trusted_proxy)
+        MHD_get_connection_values(mc, MHD_HEADER_KIND, last_forwarded, &forwarded);
+    ratelimit_key(peer, forwarded, trusted_proxy, buf, size);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
@@ -273,7 +303,7 @@ static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls,
 /* ---- the command -------------------------------------------------------- */
 
 struct serve_args {
-    const char *listen, *cert, *key, *base, *per_address;
+    const char *listen, *cert, *key, *base, *per_address, *trust_proxy;
     int insecure;
     long per;                  /* --per-address, -1 when not given */
 };
@@ -291,6 +321,17 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct serve_
                            a->per > MAX_CONNECTIONS))
         return cli_usage("serve", "'--per-address' takes a number of connections from 1 to "
                          "%d, or 0 for no limit, not '%s'", MAX_CONNECTIONS, a->per_address);
+    if (a->trust_proxy) {
+        /* kept as inet_ntop writes it, as the connection's address is */
+        static char canon[INET6_ADDRSTRLEN];
+        unsigned char ip[16];
+        int v6 = strchr(a->trust_proxy, ':') != NULL;
+        if (inet_pton(v6 ? AF_INET6 : AF_INET, a->trust_proxy, ip) != 1 ||
+            !inet_ntop(v6 ? AF_INET6 : AF_INET, ip, canon, sizeof canon))
+            return cli_usage("serve", "'--trust-proxy' takes the reverse proxy's IP address "
+                             "(as 127.0.0.1 or ::1), not '%s'", a->trust_proxy);
+        trusted_proxy = canon;
+    }
     char *base = NULL, why[256];
     if (a->base && !serve_base_url(a->base, &base, why, sizeof why))
         return cli_usage("serve", "%s", why);
@@ -366,6 +407,9 @@ int cmd_serve(int argc, char **argv, const char *db)
           &a.insecure },
         { "--per-address", "N", "connections one address may hold at once (default 50 "
                                 "beyond loopback, no limit on it; 0: none)", &a.per_address,
+          NULL },
+        { "--trust-proxy", "ADDR", "the reverse proxy at ADDR names each visitor's address in "
+                                   "X-Forwarded-For: count bad guesses by it", &a.trust_proxy,
           NULL },
         { NULL, NULL, NULL, NULL, NULL } };
     if (cli_help_or_complete(argc, argv, opts, usage))

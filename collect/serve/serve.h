@@ -64,6 +64,15 @@ void ratelimit_hit(ratelimit *rl, const char *addr, long now);
 /* Whether addr is turned away at time now; the seconds until it is not
  * into *retry (when not NULL). */
 int ratelimit_blocked(const ratelimit *rl, const char *addr, long now, long *retry);
+/* The address a request counts by, into out (size at least 48): peer, the
+ * connection's (as inet_ntop writes it), unless peer is trusted, the
+ * reverse proxy's address that --trust-proxy names (NULL: none), and
+ * forwarded, the request's X-Forwarded-For, is given: then the last
+ * address in it, the one the proxy took the request from (what comes
+ * before it is the visitor's to make up), when that is an address.  An
+ * IPv6 address counts by its /64, which one host may hold whole. */
+void ratelimit_key(const char *peer, const char *forwarded, const char *trusted, char *out,
+                   size_t size);
 
 /* ---- the access code's visits (visit.c) --------------------------------- */
 

@@ -183,6 +183,41 @@ static void test_ratelimit(void **state)
     free(rl);
 }
 
+static void test_ratelimit_key(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *peer, *forwarded, *trusted, *want;
+    } cases[] = {
+        /* no proxy trusted: the connection's own, whatever the header says */
+        { "127.0.0.1", "10.0.0.7", NULL, "127.0.0.1" },
+        { "127.0.0.1", NULL, NULL, "127.0.0.1" },
+        /* the trusted proxy: the last address it names, spaces around */
+        { "127.0.0.1", "10.0.0.7", "127.0.0.1", "10.0.0.7" },
+        { "127.0.0.1", "1.2.3.4, 10.0.0.7", "127.0.0.1", "10.0.0.7" },
+        { "127.0.0.1", "1.2.3.4 ,  10.0.0.7 ", "127.0.0.1", "10.0.0.7" },
+        /* what is not an address, or nothing: the proxy's own */
+        { "127.0.0.1", "1.2.3.4, unknown", "127.0.0.1", "127.0.0.1" },
+        { "127.0.0.1", "10.0.0.7:5555", "127.0.0.1", "127.0.0.1" },
+        { "127.0.0.1", "", "127.0.0.1", "127.0.0.1" },
+        { "127.0.0.1", NULL, "127.0.0.1", "127.0.0.1" },
+        /* another address than the proxy's: its own */
+        { "127.0.0.2", "10.0.0.7", "127.0.0.1", "127.0.0.2" },
+        { "10.0.0.9", "10.0.0.7", "10.0.0.8", "10.0.0.9" },
+        /* IPv6 by its /64, written one way; loopback as it is */
+        { "::1", "2001:db8:1:2:aaaa::1", "::1", "2001:db8:1:2::" },
+        { "::1", "2001:DB8:1:2:0:0:0:ffff", "0:0::1", "2001:db8:1:2::" },
+        { "2001:db8:1:2:3:4:5:6", NULL, NULL, "2001:db8:1:2::" },
+        { "::1", NULL, NULL, "::1" },
+        { "?", "10.0.0.7", "127.0.0.1", "?" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[64];
+        ratelimit_key(cases[i].peer, cases[i].forwarded, cases[i].trusted, out, sizeof out);
+        assert_string_equal(out, cases[i].want);
+    }
+}
+
 static void test_visits(void **state)
 {
     (void)state;
@@ -340,7 +375,8 @@ int main(void)
         cmocka_unit_test(test_token_shape), cmocka_unit_test(test_randomness),
         cmocka_unit_test(test_token_ok), cmocka_unit_test(test_code_hash),
         cmocka_unit_test(test_duration), cmocka_unit_test(test_time_iso),
-        cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_visits),
+        cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_ratelimit_key),
+        cmocka_unit_test(test_visits),
         cmocka_unit_test(test_base_url),
         cmocka_unit_test(test_form_fields), cmocka_unit_test(test_log_clean),
         cmocka_unit_test(test_log_method),

@@ -551,6 +551,40 @@ ACCEPT='*/*' req POST /code --data @"$W/again"; expect 200 "the move sent again"
 serve_stop
 ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens; a move through a code is kept on the 429 page to send again"
 
+# behind a reverse proxy every request has the proxy's address: 20 bad
+# guesses by one visitor turn every code away, unless --trust-proxy names
+# the proxy, whose X-Forwarded-For (its last address) then counts
+xff() {
+  local a=$1 p=$2 args=()
+  shift 2
+  for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+  req POST "$p" -H "X-Forwarded-For: $a" "${args[@]}"
+}
+codep=$(collect invite client_post_session --client C07 --session 40 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+guesses() { for i in $(seq 21); do xff "$1" /code _code=ZZZZZ-ZZZZZ action=open; done; expect 429 "guesses from $1"; }
+serve_start
+guesses 10.0.0.1
+xff 10.0.0.2 /code "_code=$codep" action=open; expect 429 "a code from another visitor, no proxy trusted"
+serve_stop
+serve_start --trust-proxy 127.0.0.1
+guesses 10.0.0.1
+xff 10.0.0.1 /code "_code=$codep" action=open; expect 429 "a code from the guesser behind the trusted proxy"
+xff 10.0.0.2 /code "_code=$codep" action=open; expect 303 "a code from another visitor behind the trusted proxy"
+# what the visitor wrote before the proxy's own address counts for nothing
+xff "10.0.0.3, 10.0.0.1" /code "_code=$codep" action=open; expect 429 "an address made up before the guesser's"
+xff "10.0.0.1, 10.0.0.4" /code "_code=$codep" action=open; expect 303 "the proxy's last address"
+# no header, or one that names no address: the proxy's own count, not filled
+post /code "_code=$codep" action=open; expect 303 "a code from the proxy itself"
+xff "nonsense" /code "_code=$codep" action=open; expect 303 "a header without an address"
+# one IPv6 host counts by its /64 however it changes its address in it
+for i in $(seq 21); do xff "2001:db8:5:6::$i" /code _code=ZZZZZ-ZZZZZ action=open; done
+xff "2001:db8:5:6:ffff::1" /code "_code=$codep" action=open; expect 429 "another address of the same /64"
+xff "2001:db8:5:7::1" /code "_code=$codep" action=open; expect 303 "another /64"
+serve_stop
+collect serve --trust-proxy localhost 2>"$W/err"; [ $? = 2 ] || fail "--trust-proxy took a name"
+grep -qF "'--trust-proxy' takes the reverse proxy's IP address" "$W/err" || fail "--trust-proxy's error: $(cat "$W/err")"
+ok "--trust-proxy ADDR counts bad guesses by the last address of the proxy's X-Forwarded-For, an IPv6 one by its /64; without it the header is not believed"
+
 # ---- a busy study: another program holds its write lock (SQLite) -------------------------
 if [ -z "$WEB_PG" ]; then
   c06() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C06' AND s.number = $1"; }
