@@ -510,7 +510,10 @@ static void too_many(serve_response *rp, long retry, const serve_request *again)
  *     tells nothing of whether the code fits (a move posted with the code
  *     gets its own fields back in the 429 page, to send again: too_many);
  *   - an unknown token and a wrong code count as bad guesses; past the
- *     limit they are answered 429 rather than 404.
+ *     limit they are answered 429 rather than 404.  Each has a count of
+ *     its own, so that mistyped links and a crawler's (from everyone behind
+ *     one proxy) do not shut the code's form, and codes guessed at do not
+ *     stop a link's address being told unknown.
  * Returns 1 when the request is turned away (*retry seconds left);
  * otherwise *rc is the lookup's (AT_ENOTFOUND for hash NULL: a string of
  * the wrong shape), by hash or else by alt when it is given (*by_alt set
@@ -521,9 +524,11 @@ static int find_guarded(serve_app *app, serve_conn *sc, const serve_request *rq,
                         at_status *rc, long *retry, at_err *err, int *by_alt)
 {
     *by_alt = 0;
+    char key[sizeof app->rl.slots[0].addr];
+    snprintf(key, sizeof key, "%s%s", by_code ? "code " : "link ", rq->addr);
     if (by_code) {
         pthread_mutex_lock(&app->lock);
-        int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
+        int blocked = ratelimit_blocked(&app->rl, key, now, retry);
         pthread_mutex_unlock(&app->lock);
         if (blocked)
             return 1;
@@ -536,9 +541,9 @@ static int find_guarded(serve_app *app, serve_conn *sc, const serve_request *rq,
     if (*rc != AT_ENOTFOUND)
         return 0;
     pthread_mutex_lock(&app->lock);
-    int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
+    int blocked = ratelimit_blocked(&app->rl, key, now, retry);
     if (!blocked)
-        ratelimit_hit(&app->rl, rq->addr, now);
+        ratelimit_hit(&app->rl, key, now);
     pthread_mutex_unlock(&app->lock);
     return blocked;
 }

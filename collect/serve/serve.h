@@ -39,16 +39,18 @@
 
 /* ---- the bad-guess limit (ratelimit.c) --------------------------------- */
 
-/* More than RATE_MAX unknown tokens or wrong access codes from one address
- * within RATE_WINDOW seconds: that address is turned away (429) until the
- * oldest of them is a window old.  A fixed table of the addresses seen
+/* More than RATE_MAX unknown tokens, or more than RATE_MAX wrong access
+ * codes, from one address within RATE_WINDOW seconds: that address is
+ * turned away (429) from links it does not hold, or from the code's form,
+ * until the oldest of them is a window old (the routes count the two
+ * apart, under keys of their own).  A fixed table of the addresses seen
  * last; the one least recently seen makes room. */
 #define RATE_MAX 20
 #define RATE_WINDOW 60
 #define RATE_SLOTS 1024
 
 typedef struct rate_slot {
-    char addr[48];
+    char addr[64];             /* what is counted: a kind of guess and an address */
     long hits[RATE_MAX];   /* times of the last RATE_MAX bad guesses, a ring */
     size_t n, next;
     long last;
