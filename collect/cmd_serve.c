@@ -26,6 +26,9 @@
                                   an address other than loopback (on loopback every
                                   connection is a reverse proxy's); --per-address sets it */
 #define MAX_CONNECTIONS 1000  /* connections held at once, from all addresses */
+#define REQUEST_DEADLINE_S 30  /* a request not received whole this long after it began (a
+                                  sender of a byte now and then, which the idle timeout
+                                  never closes) has its connection cut */
 #define BUSY_WAIT_S 30         /* how long a save waits for a busy study ($ATTUNE_WAIT) */
 #define BODY_CUT (16 * SERVE_MAX_BODY) /* a body sent without a length is read no further than
                                   this: its 413 can only follow its end, which a sender may
@@ -81,6 +84,91 @@ typedef struct conn {
 
 static serve_app app;
 static atomic_int inflight;
+
+/* ---- the request deadline ----------------------------------------------
+ * libmicrohttpd closes a connection idle for IDLE_TIMEOUT_S, but one that
+ * sends a byte of its headers or body now and then is never idle.  Each
+ * connection is watched from when it opens, and again from the end of each
+ * request on it, until its next request is received whole; the main
+ * thread looks every second and shuts the socket of one still receiving
+ * after REQUEST_DEADLINE_S, which the library then closes.  A connection
+ * leaves the list (under watch_lock) when the library says it closes it,
+ * before its socket is closed, so no socket is shut that is not its. */
+typedef struct watched {
+    MHD_socket fd;
+    struct timespec since;       /* when its request began */
+    int receiving;               /* that request not yet received whole */
+    int cut;
+    struct watched *prev, *next;
+} watched;
+
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static watched *watch_head;
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+        watched *w = xcalloc(1, sizeof *w);
+        w->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+        w->receiving = 1;
+        clock_gettime(CLOCK_MONOTONIC, &w->since);
+        pthread_mutex_lock(&watch_lock);
+        w->next = watch_head;
+        if (watch_head)
+            watch_head->prev = w;
+        watch_head = w;
+        pthread_mutex_unlock(&watch_lock);
+        *socket_context = w;
+        return;
+    }
+    watched *w = *socket_context;
+    if (!w)
+        return;
+    pthread_mutex_lock(&watch_lock);
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        watch_head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    pthread_mutex_unlock(&watch_lock);
+    free(w);
+    *socket_context = NULL;
+}
+
+/* The request on mc is received whole (receiving 0), or over and the next
+ * one on the connection begins (1). */
+static void watch_request(struct MHD_Connection *mc, int receiving)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    watched *w = ci ? ci->socket_context : NULL;
+    if (!w)
+        return;
+    pthread_mutex_lock(&watch_lock);
+    w->receiving = receiving;
+    if (receiving)
+        clock_gettime(CLOCK_MONOTONIC, &w->since);
+    pthread_mutex_unlock(&watch_lock);
+}
+
+static void watch_sweep(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    pthread_mutex_lock(&watch_lock);
+    for (watched *w = watch_head; w; w = w->next)
+        if (w->receiving && !w->cut && w->fd != MHD_INVALID_SOCKET &&
+            now.tv_sec - w->since.tv_sec >= REQUEST_DEADLINE_S) {
+            shutdown(w->fd, SHUT_RDWR);
+            w->cut = 1;
+        }
+    pthread_mutex_unlock(&watch_lock);
+}
 
 static void conn_free(conn *c)
 {
@@ -247,6 +335,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         *upload_data_size = 0;
         return MHD_YES;
     }
+    watch_request(mc, 0);
     /* the body is all in: a post processor left midway (a field or an
      * escape cut short) says so here; one that found no field in a body
      * (a multipart body whose parts are not under its boundary, taken for
@@ -282,10 +371,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls,
                     enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)mc;
+    (void)cls;
     conn *c = *con_cls;
-    if (!c)
+    if (!c) {
+        watch_request(mc, 1);
         return;
+    }
     struct timespec end;
     clock_gettime(CLOCK_MONOTONIC, &end);
     double ms = (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
@@ -298,6 +389,7 @@ static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls,
     conn_free(c);
     *con_cls = NULL;
     atomic_fetch_sub(&inflight, 1);
+    watch_request(mc, 1);
 }
 
 /* ---- the command -------------------------------------------------------- */
@@ -473,6 +565,7 @@ int cmd_serve(int argc, char **argv, const char *db)
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                               MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
                                MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_END)
             : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
@@ -482,6 +575,7 @@ int cmd_serve(int argc, char **argv, const char *db)
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                               MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_END);
     if (!d) {
         rc = cli_fail("cannot listen on %s: %s", a.listen,
@@ -498,8 +592,13 @@ int cmd_serve(int argc, char **argv, const char *db)
     fflush(stderr);
 
     int sig = 0;
-    while (sigwait(&stop, &sig) != 0)
-        ;
+    for (;;) {
+        struct timespec second = { 1, 0 };
+        sig = sigtimedwait(&stop, NULL, &second);
+        if (sig > 0)
+            break;
+        watch_sweep();
+    }
     /* no new connections; the requests under way are answered first */
     MHD_socket ls = MHD_quiesce_daemon(d);
     for (int waited = 0; atomic_load(&inflight) > 0 && waited < 10000; waited += 10) {

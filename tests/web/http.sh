@@ -11,6 +11,47 @@ web_setup "$build" "${2:-}"
 ok() { echo "ok: $*"; }
 admins() { dbq "SELECT count(*) FROM administrations $*"; }
 
+# ---- a slow sender (run beside the rest; checked at the end) -----------------
+# a client that sends a byte of its headers, or of its body, every two
+# seconds is never idle; its connection is cut once its request has taken
+# 30 s without being received whole
+collect serve --listen 127.0.0.1:0 2>"$W/slow-serve.log" &
+slowpid=$!
+trap 'kill -KILL $slowpid 2>/dev/null; serve_kill; web_drop; rm -rf "$W"' EXIT
+for _ in $(seq 400); do grep -q '^listening on ' "$W/slow-serve.log" 2>/dev/null && break; sleep 0.05; done
+slowport=$(sed -n '1s/^listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$W/slow-serve.log")
+[ -n "$slowport" ] || fail "the slow sender's server did not start"
+python3 - "$slowport" >"$W/slow.out" 2>&1 <<'PY' &
+import socket, sys, threading, time
+port = int(sys.argv[1])
+def run(name, head, dribble):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(1)
+    t0 = time.time()
+    s.sendall(head)
+    while time.time() - t0 < 45:
+        try:
+            if s.recv(100) == b"":
+                break
+        except socket.timeout:
+            pass
+        except OSError:
+            break
+        try:
+            s.sendall(dribble)
+        except OSError:
+            break
+        time.sleep(1)
+    print("%s %.0f" % (name, time.time() - t0))
+ts = [threading.Thread(target=run, args=a) for a in (
+    ("headers", b"GET /code HTTP/1.1\r\nHost: x\r\n", b"X-A: b\r\n"),
+    ("body", b"POST /code HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+             b"Content-Length: 900\r\n\r\n_code=", b"A"))]
+for t in ts: t.start()
+for t in ts: t.join()
+PY
+slowcheck=$!
+
 # ---- invite ---------------------------------------------------------------
 out=$(collect invite client_post_session --client C01 --session 3 --qr "$W/q.png")
 link=$(echo "$out" | grep -o '/s/[A-Za-z0-9_-]*')
@@ -428,7 +469,7 @@ for i in 1 2 3 4 5 6; do
   b=$BASE; [ $((i % 2)) = 0 ] && b=$base2
   curl -s -o /dev/null -w '%{http_code}\n' -H 'Accept: text/html' --data "_at=$rs&action=save" "$b$link5" >"$W/save.$i" &
 done
-wait $(jobs -p | grep -v "^$SERVE_PID$" | grep -v "^$pid2$") 2>/dev/null
+wait $(jobs -p | grep -v -e "^$SERVE_PID$" -e "^$pid2$" -e "^$slowpid$" -e "^$slowcheck$") 2>/dev/null
 sleep 0.2
 codes=$(cat "$W"/save.* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 [ "$(cat "$W"/save.* | grep -c 200)" = 1 ] || fail "saves answered: $codes"
@@ -937,4 +978,13 @@ if command -v openssl >/dev/null; then
   serve_stop
   ok "with a certificate, serve listens beyond loopback over HTTPS only"
 fi
+# the slow senders, begun at the start
+wait $slowcheck
+for kind in headers body; do
+  t=$(sed -n "s/^$kind //p" "$W/slow.out")
+  [ -n "$t" ] && [ "$t" -ge 28 ] && [ "$t" -le 40 ] || fail "a slow sender of $kind was cut after '${t:-?}' s (want 30): $(cat "$W/slow.out")"
+done
+kill -TERM $slowpid; wait $slowpid || fail "the slow senders' server exited $?"
+grep -q '^POST /code - [0-9.]* ms (dropped)$' "$W/slow-serve.log" || fail "the cut request's log line: $(cat "$W/slow-serve.log")"
+ok "a connection that sends a byte now and then, of its headers or its body, is cut 30 s after its request began"
 echo "http: all passed"
