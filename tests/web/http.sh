@@ -165,6 +165,20 @@ grep -qi "^content-security-policy: default-src 'none'" "$W/raw" || fail "the 40
 raw $'GET /code HTTP/1.0\r\n\r\n' >"$W/raw"
 head -1 "$W/raw" | grep -q '^HTTP/1.[01] 200 ' || fail "an HTTP/1.0 request without Host: $(head -1 "$W/raw")"
 ok "an HTTP/1.1 request without a Host header answers 400; HTTP/1.0 needs none"
+# the few replies libmicrohttpd makes itself, to a request it cannot take
+# (no header of ours can be added to them): its fixed text alone, nothing
+# of the request (the token in its address), no script, and the connection closed
+big=$(head -c 40000 /dev/zero | tr '\0' a)
+for r in "431|GET $link HTTP/1.1"$'\r\nHost: x\r\nX-Big: '"$big"$'\r\n\r\n' \
+         "400|GET $link HTTP/1.1"$'\r\nHost: x\r\nno colon here\r\n\r\n' \
+         "400|POST $link HTTP/1.1"$'\r\nHost: x\r\nContent-Length: abc\r\n\r\n' \
+         "414|GET $link$big HTTP/1.1"$'\r\nHost: x\r\n\r\n'; do
+  raw "${r#*|}" >"$W/raw" || fail "the library's ${r%%|*} did not close the connection"
+  head -1 "$W/raw" | grep -q "^HTTP/1.1 ${r%%|*} " || fail "the library's answer: $(head -1 "$W/raw")"
+  grep -qix 'connection: close'$'\r' "$W/raw" || fail "the library's ${r%%|*} keeps the connection"
+  ! grep -qF -e "${link#/s/}" -e '<script' "$W/raw" || fail "the library's ${r%%|*} holds the request: $(head -c 400 "$W/raw")"
+done
+ok "the library's own 400, 414 and 431 hold its fixed text alone and close the connection"
 # a method of the visitor's making (escapes for a terminal, a very long one,
 # a link's token): 405, and the log names it "other" (checked below)
 for m in $'BREW\033[2J\033]0;owned\007' "$(printf 'M%.0s' $(seq 300))" "$tok" $'GET\033[31m'; do
