@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,9 @@
                                   an address other than loopback (on loopback every
                                   connection is a reverse proxy's); --per-address sets it */
 #define MAX_CONNECTIONS 1000  /* connections held at once, from all addresses */
+#define REQUEST_DEADLINE_S 30  /* a request not received whole this long after it began (a
+                                  sender of a byte now and then, which the idle timeout
+                                  never closes) has its connection cut */
 #define BUSY_WAIT_S 30         /* how long a save waits for a busy study ($ATTUNE_WAIT) */
 #define BODY_CUT (16 * SERVE_MAX_BODY) /* a body sent without a length is read no further than
                                   this: its 413 can only follow its end, which a sender may
@@ -34,12 +38,13 @@ static void usage(void)
 {
     fputs("usage: collect serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]\n"
           "                     [--base-url URL] [--insecure-http] [--per-address N]\n"
+          "                     [--trust-proxy ADDR]\n"
           "\n"
           "Serves the questionnaires of the study's private links ('collect invite') to\n"
           "the respondents' own browsers, one question a screen, until Ctrl-C or SIGTERM\n"
           "(requests under way are finished first).  The first line on stderr is\n"
           "'listening on URL'; then one line per request (method, kind of address,\n"
-          "status, time), never a link's token or an access code.\n"
+          "status, time), never a link's token, an access code or the address it opens.\n"
           "\n"
           "Without --listen, " SERVE_DEFAULT_LISTEN "; port 0 picks a free one, [::1]:PORT\n"
           "is IPv6.  An address other than loopback needs --tls-cert and --tls-key, or\n"
@@ -47,6 +52,16 @@ static void usage(void)
           "There one address holds at most 50 connections at once (--per-address N sets\n"
           "another number, 0 none: a reverse proxy on another machine is one address);\n"
           "on loopback there is no such limit unless --per-address is given.\n"
+          "\n"
+          "More than 20 unknown links, or 20 wrong access codes, in a minute from one\n"
+          "address are turned away (429) for the rest of it; a good link never is, nor\n"
+          "the address a browser goes on at once its code fits.  Behind a reverse proxy\n"
+          "every request has the proxy's address, so everyone behind it shares one\n"
+          "count of bad guesses, unless --trust-proxy ADDR names the proxy: a request from\n"
+          "ADDR then counts by the last address of its X-Forwarded-For header, the one the\n"
+          "proxy took it from (nginx: proxy_set_header X-Forwarded-For\n"
+          "$proxy_add_x_forwarded_for).  Give it only when no one but the proxy can reach\n"
+          "serve's address: anyone else there could name any address.\n"
           "\n"
           "The pages are built into this program; nothing is read from disk or fetched\n"
           "from any other host.  Answers so far are kept in the study as they are given,\n"
@@ -69,6 +84,91 @@ typedef struct conn {
 
 static serve_app app;
 static atomic_int inflight;
+
+/* ---- the request deadline ----------------------------------------------
+ * libmicrohttpd closes a connection idle for IDLE_TIMEOUT_S, but one that
+ * sends a byte of its headers or body now and then is never idle.  Each
+ * connection is watched from when it opens, and again from the end of each
+ * request on it, until its next request is received whole; the main
+ * thread looks every second and shuts the socket of one still receiving
+ * after REQUEST_DEADLINE_S, which the library then closes.  A connection
+ * leaves the list (under watch_lock) when the library says it closes it,
+ * before its socket is closed, so no socket is shut that is not its. */
+typedef struct watched {
+    MHD_socket fd;
+    struct timespec since;       /* when its request began */
+    int receiving;               /* that request not yet received whole */
+    int cut;
+    struct watched *prev, *next;
+} watched;
+
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static watched *watch_head;
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CONNECTION_FD);
+        watched *w = xcalloc(1, sizeof *w);
+        w->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+        w->receiving = 1;
+        clock_gettime(CLOCK_MONOTONIC, &w->since);
+        pthread_mutex_lock(&watch_lock);
+        w->next = watch_head;
+        if (watch_head)
+            watch_head->prev = w;
+        watch_head = w;
+        pthread_mutex_unlock(&watch_lock);
+        *socket_context = w;
+        return;
+    }
+    watched *w = *socket_context;
+    if (!w)
+        return;
+    pthread_mutex_lock(&watch_lock);
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        watch_head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    pthread_mutex_unlock(&watch_lock);
+    free(w);
+    *socket_context = NULL;
+}
+
+/* The request on mc is received whole (receiving 0), or over and the next
+ * one on the connection begins (1). */
+static void watch_request(struct MHD_Connection *mc, int receiving)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    watched *w = ci ? ci->socket_context : NULL;
+    if (!w)
+        return;
+    pthread_mutex_lock(&watch_lock);
+    w->receiving = receiving;
+    if (receiving)
+        clock_gettime(CLOCK_MONOTONIC, &w->since);
+    pthread_mutex_unlock(&watch_lock);
+}
+
+static void watch_sweep(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    pthread_mutex_lock(&watch_lock);
+    for (watched *w = watch_head; w; w = w->next)
+        if (w->receiving && !w->cut && w->fd != MHD_INVALID_SOCKET &&
+            now.tv_sec - w->since.tv_sec >= REQUEST_DEADLINE_S) {
+            shutdown(w->fd, SHUT_RDWR);
+            w->cut = 1;
+        }
+    pthread_mutex_unlock(&watch_lock);
+}
 
 static void conn_free(conn *c)
 {
@@ -144,25 +244,45 @@ static const char *route_of(const char *url)
 {
     if (strncmp(url, "/s/", 3) == 0)
         return SERVE_ROUTE_LINK;
+    if (strncmp(url, "/c/", 3) == 0)
+        return SERVE_ROUTE_VISIT;
     if (strcmp(url, "/code") == 0 || strcmp(url, "/") == 0 || strcmp(url, "/style.css") == 0)
         return url;
     return "other";
 }
 
+/* The reverse proxy whose X-Forwarded-For is believed (--trust-proxy), as
+ * inet_ntop writes it, or NULL */
+static const char *trusted_proxy;
+
+/* Keeps the last X-Forwarded-For header's value: a proxy that adds a line
+ * of its own rather than adding to the one it was sent puts it last. */
+static enum MHD_Result last_forwarded(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    if (key && value && strcasecmp(key, "X-Forwarded-For") == 0)
+        *(const char **)cls = value;
+    return MHD_YES;
+}
+
+/* The address the bad-guess limit counts the request by (ratelimit_key) */
 static void client_addr(struct MHD_Connection *mc, char *buf, size_t size)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(buf, size, "?");
-    if (!ci || !ci->client_addr)
-        return;
-    const struct sockaddr *sa = ci->client_addr;
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
-                  (socklen_t)size);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf,
-                  (socklen_t)size);
+    char peer[INET6_ADDRSTRLEN] = "?";
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
+                  sizeof peer);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer,
+                  sizeof peer);
+    const char *forwarded = NULL;
+    if (trusted_proxy)
+        MHD_get_connection_values(mc, MHD_HEADER_KIND, last_forwarded, &forwarded);
+    ratelimit_key(peer, forwarded, trusted_proxy, buf, size);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
@@ -215,6 +335,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         *upload_data_size = 0;
         return MHD_YES;
     }
+    watch_request(mc, 0);
     /* the body is all in: a post processor left midway (a field or an
      * escape cut short) says so here; one that found no field in a body
      * (a multipart body whose parts are not under its boundary, taken for
@@ -250,10 +371,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls,
                     enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)mc;
+    (void)cls;
     conn *c = *con_cls;
-    if (!c)
+    if (!c) {
+        watch_request(mc, 1);
         return;
+    }
     struct timespec end;
     clock_gettime(CLOCK_MONOTONIC, &end);
     double ms = (double)(end.tv_sec - c->start.tv_sec) * 1e3 +
@@ -266,12 +389,13 @@ static void on_done(void *cls, struct MHD_Connection *mc, void **con_cls,
     conn_free(c);
     *con_cls = NULL;
     atomic_fetch_sub(&inflight, 1);
+    watch_request(mc, 1);
 }
 
 /* ---- the command -------------------------------------------------------- */
 
 struct serve_args {
-    const char *listen, *cert, *key, *base, *per_address;
+    const char *listen, *cert, *key, *base, *per_address, *trust_proxy;
     int insecure;
     long per;                  /* --per-address, -1 when not given */
 };
@@ -289,6 +413,17 @@ static int parse_args(int argc, char **argv, const opt_spec *opts, struct serve_
                            a->per > MAX_CONNECTIONS))
         return cli_usage("serve", "'--per-address' takes a number of connections from 1 to "
                          "%d, or 0 for no limit, not '%s'", MAX_CONNECTIONS, a->per_address);
+    if (a->trust_proxy) {
+        /* kept as inet_ntop writes it, as the connection's address is */
+        static char canon[INET6_ADDRSTRLEN];
+        unsigned char ip[16];
+        int v6 = strchr(a->trust_proxy, ':') != NULL;
+        if (inet_pton(v6 ? AF_INET6 : AF_INET, a->trust_proxy, ip) != 1 ||
+            !inet_ntop(v6 ? AF_INET6 : AF_INET, ip, canon, sizeof canon))
+            return cli_usage("serve", "'--trust-proxy' takes the reverse proxy's IP address "
+                             "(as 127.0.0.1 or ::1), not '%s'", a->trust_proxy);
+        trusted_proxy = canon;
+    }
     char *base = NULL, why[256];
     if (a->base && !serve_base_url(a->base, &base, why, sizeof why))
         return cli_usage("serve", "%s", why);
@@ -365,6 +500,9 @@ int cmd_serve(int argc, char **argv, const char *db)
         { "--per-address", "N", "connections one address may hold at once (default 50 "
                                 "beyond loopback, no limit on it; 0: none)", &a.per_address,
           NULL },
+        { "--trust-proxy", "ADDR", "the reverse proxy at ADDR names each visitor's address in "
+                                   "X-Forwarded-For: count bad guesses by it", &a.trust_proxy,
+          NULL },
         { NULL, NULL, NULL, NULL, NULL } };
     if (cli_help_or_complete(argc, argv, opts, usage))
         return EXIT_OK;
@@ -427,6 +565,7 @@ int cmd_serve(int argc, char **argv, const char *db)
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                               MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
                                MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_END)
             : MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, NULL,
@@ -436,6 +575,7 @@ int cmd_serve(int argc, char **argv, const char *db)
                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
                                MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
                                MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                               MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
                                MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_END);
     if (!d) {
         rc = cli_fail("cannot listen on %s: %s", a.listen,
@@ -452,8 +592,13 @@ int cmd_serve(int argc, char **argv, const char *db)
     fflush(stderr);
 
     int sig = 0;
-    while (sigwait(&stop, &sig) != 0)
-        ;
+    for (;;) {
+        struct timespec second = { 1, 0 };
+        sig = sigtimedwait(&stop, NULL, &second);
+        if (sig > 0)
+            break;
+        watch_sweep();
+    }
     /* no new connections; the requests under way are answered first */
     MHD_socket ls = MHD_quiesce_daemon(d);
     for (int waited = 0; atomic_load(&inflight) > 0 && waited < 10000; waited += 10) {

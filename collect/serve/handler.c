@@ -6,8 +6,13 @@
  *                   the next screen at once; a save is answered with the
  *                   thank-you page at once (200)
  *   GET  /code, /   the access-code form
- *   POST /code      the code (and, from then on, the moves: the code rides
- *                   along in the form, never in a URL)
+ *   POST /code      the code: a browser is sent on (303) to /c/ID, the
+ *                   visit's address (visits, serve.h), never one with the
+ *                   code; another client gets the screen at once, and from
+ *                   then on posts its moves here, the code riding along in
+ *                   the form
+ *   GET  /c/ID      as GET /s/TOKEN, for the link the code opened
+ *   POST /c/ID      as POST /s/TOKEN
  *   GET  /style.css the stylesheet
  * A link that is unknown answers 404, one expired or revoked 410, both with
  * the same page; an answered one 410 with the thank-you page.  Unknown
@@ -52,6 +57,7 @@ at_status serve_app_init(serve_app *app, const char *db, at_err *err)
     pthread_mutex_init(&app->lock, NULL);
     app->db = xstrdup(db ? db : "");
     ratelimit_init(&app->rl);
+    visits_init(&app->visits);
     app->spare = conn_open(app->db, err);
     return app->spare ? AT_OK : err ? err->code : AT_EDB;
 }
@@ -504,7 +510,10 @@ static void too_many(serve_response *rp, long retry, const serve_request *again)
  *     tells nothing of whether the code fits (a move posted with the code
  *     gets its own fields back in the 429 page, to send again: too_many);
  *   - an unknown token and a wrong code count as bad guesses; past the
- *     limit they are answered 429 rather than 404.
+ *     limit they are answered 429 rather than 404.  Each has a count of
+ *     its own, so that mistyped links and a crawler's (from everyone behind
+ *     one proxy) do not shut the code's form, and codes guessed at do not
+ *     stop a link's address being told unknown.
  * Returns 1 when the request is turned away (*retry seconds left);
  * otherwise *rc is the lookup's (AT_ENOTFOUND for hash NULL: a string of
  * the wrong shape), by hash or else by alt when it is given (*by_alt set
@@ -515,9 +524,11 @@ static int find_guarded(serve_app *app, serve_conn *sc, const serve_request *rq,
                         at_status *rc, long *retry, at_err *err, int *by_alt)
 {
     *by_alt = 0;
+    char key[sizeof app->rl.slots[0].addr];
+    snprintf(key, sizeof key, "%s%s", by_code ? "code " : "link ", rq->addr);
     if (by_code) {
         pthread_mutex_lock(&app->lock);
-        int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
+        int blocked = ratelimit_blocked(&app->rl, key, now, retry);
         pthread_mutex_unlock(&app->lock);
         if (blocked)
             return 1;
@@ -530,9 +541,9 @@ static int find_guarded(serve_app *app, serve_conn *sc, const serve_request *rq,
     if (*rc != AT_ENOTFOUND)
         return 0;
     pthread_mutex_lock(&app->lock);
-    int blocked = ratelimit_blocked(&app->rl, rq->addr, now, retry);
+    int blocked = ratelimit_blocked(&app->rl, key, now, retry);
     if (!blocked)
-        ratelimit_hit(&app->rl, rq->addr, now);
+        ratelimit_hit(&app->rl, key, now);
     pthread_mutex_unlock(&app->lock);
     return blocked;
 }
@@ -573,7 +584,7 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     const char *code = strcmp(rq->method, "POST") == 0 ? field_of(rq, FORM_CODE) : NULL;
     if (!code) {
         reply(rp, 200);
-        page_code(&rp->body, NULL, NULL);
+        page_code(&rp->body, NULL, NULL, NULL, 0);
         return;
     }
     long retry = 0, now = now_s();
@@ -596,11 +607,71 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
     } else if (rc == AT_ENOTFOUND) {
         reply(rp, 404);
         page_code(&rp->body, "That code does not open a questionnaire. Please check it and "
-                  "try again.", code);
+                  "try again.", code, NULL, 0);
+    } else if (rc != AT_OK) {
+        server_error(rp, NULL);
+    } else if (rq->browser) {
+        /* a browser goes on at an address of its own for this visit
+         * (visits), with the code in no address and no page: sent there
+         * at once to open it (303), after the move it posts otherwise (a
+         * form sent again from the 429 page or the code's form) */
+        char id[VISIT_ID_LEN + 1], self[8 + VISIT_ID_LEN];
+        pthread_mutex_lock(&app->lock);
+        int made = visits_open(&app->visits, hash, now, id);
+        pthread_mutex_unlock(&app->lock);
+        const char *action = field_of(rq, FORM_ACTION);
+        snprintf(self, sizeof self, "/c/%s", made ? id : "");
+        if (!made) {
+            server_error(rp, NULL);
+        } else if ((!action || strcmp(action, "open") == 0) &&
+                   (strcmp(l.state, "pending") == 0 || strcmp(l.state, "started") == 0)) {
+            reply(rp, 303);
+            snprintf(rp->location, sizeof rp->location, "%s", self);
+        } else {
+            on_link(app, sc, rq, rp, &l, hash, 1, self, NULL);
+        }
+    } else {
+        on_link(app, sc, rq, rp, &l, hash, 1, "/code", code);
+    }
+    link_release(&l);
+}
+
+/* A request at a visit's address /c/ID (visits): as by a link, once its
+ * ID is found; one forgotten (unused too long, or the server started
+ * again) asks for the code again, with the fields of a move it posted, so
+ * that nothing sent is lost.  An ID is not to be guessed, as a token is
+ * not, and one not found is no guess at a code: it does not count towards
+ * the bad-guess limit. */
+static void on_visit(serve_app *app, serve_conn *sc, const serve_request *rq,
+                     serve_response *rp)
+{
+    rp->route = SERVE_ROUTE_VISIT;
+    char hash[65];
+    pthread_mutex_lock(&app->lock);
+    int found = visits_find(&app->visits, rq->path + 3, now_s(), hash);
+    pthread_mutex_unlock(&app->lock);
+    int posted = strcmp(rq->method, "POST") == 0 && field_of(rq, FORM_ACTION);
+    if (!found) {
+        reply(rp, 404);
+        page_code(&rp->body, posted
+                      ? "This page was left too long, so your access code is asked again. "
+                        "Nothing is lost: your answers so far are kept, and the one you "
+                        "sent goes with the code."
+                      : "This page was left too long, so your access code is asked again. "
+                        "Nothing is lost: your answers so far are kept.",
+                  NULL, posted ? rq->fields : NULL, posted ? rq->nfields : 0);
+        return;
+    }
+    link l = { 0 };
+    at_err err;
+    at_status rc = store_invite_find(sc->s, hash, 1, copy_link, &l, &err);
+    if (rc == AT_ENOTFOUND) {
+        reply(rp, 410);
+        page_closed(&rp->body, 1);
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else {
-        on_link(app, sc, rq, rp, &l, hash, 1, "/code", code);
+        on_link(app, sc, rq, rp, &l, hash, 1, rq->path, NULL);
     }
     link_release(&l);
 }
@@ -608,7 +679,8 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
 int serve_takes_form(const char *method, const char *path)
 {
     return strcmp(method, "POST") == 0 &&
-           (strncmp(path, "/s/", 3) == 0 || strcmp(path, "/code") == 0);
+           (strncmp(path, "/s/", 3) == 0 || strncmp(path, "/c/", 3) == 0 ||
+            strcmp(path, "/code") == 0);
 }
 
 void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
@@ -642,6 +714,8 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
     if (!get && !post) {
         if (strncmp(rq->path, "/s/", 3) == 0)
             rp->route = SERVE_ROUTE_LINK;
+        else if (strncmp(rq->path, "/c/", 3) == 0)
+            rp->route = SERVE_ROUTE_VISIT;
         else if (strcmp(rq->path, "/code") == 0)
             rp->route = "/code";
         reply(rp, 405);
@@ -650,20 +724,23 @@ void serve_handle(serve_app *app, const serve_request *rq, serve_response *rp)
         return;
     }
     int token = strncmp(rq->path, "/s/", 3) == 0;
+    int by_visit = strncmp(rq->path, "/c/", 3) == 0;
     int code = strcmp(rq->path, "/code") == 0 || (strcmp(rq->path, "/") == 0 && get);
-    if (!token && !code) {
+    if (!token && !by_visit && !code) {
         reply(rp, 404);
         page_closed(&rp->body, 0);
         return;
     }
     serve_conn *sc = conn_take(app);
     if (!sc) {
-        rp->route = token ? SERVE_ROUTE_LINK : "/code";
+        rp->route = token ? SERVE_ROUTE_LINK : by_visit ? SERVE_ROUTE_VISIT : "/code";
         server_error(rp, NULL);
         return;
     }
     if (token)
         on_token(app, sc, rq, rp);
+    else if (by_visit)
+        on_visit(app, sc, rq, rp);
     else
         on_code(app, sc, rq, rp);
     conn_give(app, sc);

@@ -7,11 +7,11 @@ void serve_log_clean(sbuf *out, const char *msg)
 {
     const char *p = msg;
     while (*p) {
-        if (strncmp(p, "/s/", 3) == 0) {
-            /* the path of a link request, as the library quotes it: the
-             * token and whatever else the address held up to a quote or a
-             * space */
-            sbuf_adds(out, SERVE_ROUTE_LINK);
+        if (strncmp(p, "/s/", 3) == 0 || strncmp(p, "/c/", 3) == 0) {
+            /* the path of a link's or a visit's request, as the library
+             * quotes it: the token or ID and whatever else the address
+             * held up to a quote or a space */
+            sbuf_adds(out, p[1] == 's' ? SERVE_ROUTE_LINK : SERVE_ROUTE_VISIT);
             p += 3;
             while (*p && !strchr(" '`\"", *p) && (unsigned char)*p >= 0x20)
                 p++;

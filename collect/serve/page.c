@@ -456,7 +456,10 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
         sbuf_adds(out, "</p>\n");
     }
     if (optional)
-        sbuf_adds(out, "<p class=\"optional\" id=\"optional\">You may leave this one out.</p>\n");
+        sbuf_adds(out, flow_answered(fl, flow_field(fl))
+                           ? "<p class=\"optional\" id=\"optional\">You may leave this one out: "
+                             "Clear and skip takes your answer away.</p>\n"
+                           : "<p class=\"optional\" id=\"optional\">You may leave this one out.</p>\n");
     sbuf_release(&desc);
     sbuf_adds(out, "</div>\n<div class=\"actions\">\n");
     button(out, "next", "primary", "Next");
@@ -464,8 +467,12 @@ void page_question(sbuf *out, const flow *fl, const page_form *pf)
      * answer from the review (it leads back there) */
     if (flow_can_back(fl))
         button(out, "back", "back", "Back");
+    /* Skip leaves the question without an answer: one given before (the
+     * question opened again by Back or Change) goes, and the button says
+     * so, for it is the only way to take back a choice of a radio button
+     * without a script; Next keeps it */
     if (!f->required)
-        button(out, "skip", "skip", "Skip");
+        button(out, "skip", "skip", flow_answered(fl, flow_field(fl)) ? "Clear and skip" : "Skip");
     sbuf_adds(out, "</div>\n</form>\n");
     foot(out);
 }
@@ -564,8 +571,10 @@ void page_closed(sbuf *out, int by_code)
     foot(out);
 }
 
-void page_code(sbuf *out, const char *error, const char *typed)
+void page_code(sbuf *out, const char *error, const char *typed, const serve_field *keep,
+               size_t n)
 {
+    const char *action = "open";
     head(out, error ? "Please check: access code" : "Access code");
     sbuf_adds(out, "<form method=\"post\" action=\"/code\" novalidate>\n"
               "<h1><label for=\"code\">Your access code</label></h1>\n"
@@ -583,8 +592,25 @@ void page_code(sbuf *out, const char *error, const char *typed)
         html_escape(out, typed);
         sbuf_addc(out, '"');
     }
-    sbuf_adds(out, ">\n<div class=\"actions start\">\n");
-    button(out, "open", "primary", "Open the questionnaire");
+    sbuf_adds(out, ">\n");
+    /* the move's own fields, as they came; its button is this form's */
+    for (size_t i = 0; keep && i < n; i++) {
+        if (strcmp(keep[i].name, FORM_ACTION) == 0) {
+            if (strcmp(action, "open") == 0 && keep[i].value[0] && strspn(keep[i].value,
+                    "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(keep[i].value))
+                action = keep[i].value;
+            continue;
+        }
+        if (strcmp(keep[i].name, FORM_CODE) == 0)
+            continue;
+        sbuf_adds(out, "<input type=\"hidden\" name=\"");
+        html_escape(out, keep[i].name);
+        sbuf_adds(out, "\" value=\"");
+        html_escape(out, keep[i].value);
+        sbuf_adds(out, "\">\n");
+    }
+    sbuf_adds(out, "<div class=\"actions start\">\n");
+    button(out, action, "primary", "Open the questionnaire");
     sbuf_adds(out, "</div>\n</form>\n");
     foot(out);
 }

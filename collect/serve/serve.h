@@ -39,16 +39,18 @@
 
 /* ---- the bad-guess limit (ratelimit.c) --------------------------------- */
 
-/* More than RATE_MAX unknown tokens or wrong access codes from one address
- * within RATE_WINDOW seconds: that address is turned away (429) until the
- * oldest of them is a window old.  A fixed table of the addresses seen
+/* More than RATE_MAX unknown tokens, or more than RATE_MAX wrong access
+ * codes, from one address within RATE_WINDOW seconds: that address is
+ * turned away (429) from links it does not hold, or from the code's form,
+ * until the oldest of them is a window old (the routes count the two
+ * apart, under keys of their own).  A fixed table of the addresses seen
  * last; the one least recently seen makes room. */
 #define RATE_MAX 20
 #define RATE_WINDOW 60
 #define RATE_SLOTS 1024
 
 typedef struct rate_slot {
-    char addr[48];
+    char addr[64];             /* what is counted: a kind of guess and an address */
     long hits[RATE_MAX];   /* times of the last RATE_MAX bad guesses, a ring */
     size_t n, next;
     long last;
@@ -64,6 +66,50 @@ void ratelimit_hit(ratelimit *rl, const char *addr, long now);
 /* Whether addr is turned away at time now; the seconds until it is not
  * into *retry (when not NULL). */
 int ratelimit_blocked(const ratelimit *rl, const char *addr, long now, long *retry);
+/* The address a request counts by, into out (size at least 48): peer, the
+ * connection's (as inet_ntop writes it), unless peer is trusted, the
+ * reverse proxy's address that --trust-proxy names (NULL: none), and
+ * forwarded, the request's X-Forwarded-For, is given: then the last
+ * address in it, the one the proxy took the request from (what comes
+ * before it is the visitor's to make up), when that is an address.  An
+ * IPv6 address counts by its /64, which one host may hold whole. */
+void ratelimit_key(const char *peer, const char *forwarded, const char *trusted, char *out,
+                   size_t size);
+
+/* ---- the access code's visits (visit.c) --------------------------------- */
+
+/* A browser that opens a questionnaire by its access code is sent on (303)
+ * to an address of its own, /c/ID, and goes on there as by a link (each
+ * move posted, then a 303 back), so that the browser's Back and reload lead
+ * to the screen it is at, and the code itself travels no further: it is in
+ * no address and, from then on, in no page.  ID is as random as a link's
+ * token, lives in this server's memory alone, and is forgotten once unused
+ * for VISIT_IDLE seconds (or when the server stops): the code is then asked
+ * again.  One ID for each link whose code was typed (typed again, the same
+ * ID); a fixed table, the least recently used making room. */
+#define VISIT_IDLE (60 * 60)
+#define VISIT_SLOTS 4096
+#define VISIT_ID_LEN 32            /* a token's length (WEBLINK_TOKEN_LEN) */
+#define SERVE_ROUTE_VISIT "/c/\xe2\x80\xa6"   /* how the log names /c/ID */
+
+typedef struct visit {
+    char id[VISIT_ID_LEN + 1];     /* "" for an empty slot */
+    char hash[65];                 /* the hash the link was found by */
+    long last;                     /* when last used (seconds) */
+} visit;
+
+typedef struct visits {
+    visit slots[VISIT_SLOTS];
+} visits;
+
+void visits_init(visits *v);
+/* The ID of the visit to the link found by hash, at now, into id: the one
+ * it has while fresh, else a new one.  0 when the operating system gives
+ * no random bytes. */
+int visits_open(visits *v, const char *hash, long now, char id[VISIT_ID_LEN + 1]);
+/* The hash of the link of visit id into hash, its use at now recorded; 0
+ * when id is not one, or unused for VISIT_IDLE seconds. */
+int visits_find(visits *v, const char *id, long now, char hash[65]);
 
 /* ---- pages (page.c) ----------------------------------------------------- */
 
@@ -103,8 +149,11 @@ void page_thanks(sbuf *out, const flow *fl);
  * code's form. */
 void page_closed(sbuf *out, int by_code);
 /* The access-code form; error NULL or a sentence, typed the code that was
- * refused (filled in again to correct) or NULL. */
-void page_code(sbuf *out, const char *error, const char *typed);
+ * refused (filled in again to correct) or NULL.  keep: the n fields of a
+ * move that found its visit forgotten (visits), posted again with the
+ * code, each escaped, so that what was sent is not lost; NULL: none. */
+void page_code(sbuf *out, const char *error, const char *typed, const serve_field *keep,
+               size_t n);
 /* The page of a request turned away by the bad-guess limit (429).  With
  * fields (a move posted through the access code), a form that posts those
  * n fields again to /code as they came, with a Send again button: what was
@@ -174,6 +223,7 @@ typedef struct serve_app {
     char *db;                    /* the study, as given to store_open */
     serve_conn *spare;           /* the connections no request holds now */
     ratelimit rl;
+    visits visits;               /* under lock too */
     const char *who;             /* recorded beside the account in the audit trail */
 } serve_app;
 

@@ -117,7 +117,7 @@ expect "collect --db other.db invite revoke " ""
 expect "collect invite client_post_session --" "--base-url --client --expires --qr --rater --rater-code --session"
 expect "collect invite client_post_session --client " "C01 C02"
 expect "collect invite client_post_session --client C01 " ""
-expect "collect serve --" "--base-url --insecure-http --listen --per-address --tls-cert --tls-key"
+expect "collect serve --" "--base-url --insecure-http --listen --per-address --tls-cert --tls-key --trust-proxy"
 expect "collect serve --tls-cert n" "notes.txt"
 expect "collect serve --listen " ""
 # a study that is not there: no codes, and no error text in the replies

@@ -183,6 +183,78 @@ static void test_ratelimit(void **state)
     free(rl);
 }
 
+static void test_ratelimit_key(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *peer, *forwarded, *trusted, *want;
+    } cases[] = {
+        /* no proxy trusted: the connection's own, whatever the header says */
+        { "127.0.0.1", "10.0.0.7", NULL, "127.0.0.1" },
+        { "127.0.0.1", NULL, NULL, "127.0.0.1" },
+        /* the trusted proxy: the last address it names, spaces around */
+        { "127.0.0.1", "10.0.0.7", "127.0.0.1", "10.0.0.7" },
+        { "127.0.0.1", "1.2.3.4, 10.0.0.7", "127.0.0.1", "10.0.0.7" },
+        { "127.0.0.1", "1.2.3.4 ,  10.0.0.7 ", "127.0.0.1", "10.0.0.7" },
+        /* what is not an address, or nothing: the proxy's own */
+        { "127.0.0.1", "1.2.3.4, unknown", "127.0.0.1", "127.0.0.1" },
+        { "127.0.0.1", "10.0.0.7:5555", "127.0.0.1", "127.0.0.1" },
+        { "127.0.0.1", "", "127.0.0.1", "127.0.0.1" },
+        { "127.0.0.1", NULL, "127.0.0.1", "127.0.0.1" },
+        /* another address than the proxy's: its own */
+        { "127.0.0.2", "10.0.0.7", "127.0.0.1", "127.0.0.2" },
+        { "10.0.0.9", "10.0.0.7", "10.0.0.8", "10.0.0.9" },
+        /* IPv6 by its /64, written one way; loopback as it is */
+        { "::1", "2001:db8:1:2:aaaa::1", "::1", "2001:db8:1:2::" },
+        { "::1", "2001:DB8:1:2:0:0:0:ffff", "0:0::1", "2001:db8:1:2::" },
+        { "2001:db8:1:2:3:4:5:6", NULL, NULL, "2001:db8:1:2::" },
+        { "::1", NULL, NULL, "::1" },
+        { "?", "10.0.0.7", "127.0.0.1", "?" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[64];
+        ratelimit_key(cases[i].peer, cases[i].forwarded, cases[i].trusted, out, sizeof out);
+        assert_string_equal(out, cases[i].want);
+    }
+}
+
+static void test_visits(void **state)
+{
+    (void)state;
+    visits *v = malloc(sizeof *v);
+    char a[VISIT_ID_LEN + 1], b[VISIT_ID_LEN + 1], c[VISIT_ID_LEN + 1], h[65];
+    visits_init(v);
+    assert_true(visits_open(v, "hash-a", 1000, a));
+    assert_true(weblink_token_ok(a, strlen(a)));
+    assert_true(visits_open(v, "hash-b", 1000, b));
+    assert_string_not_equal(a, b);
+    /* the same link typed again: the same visit */
+    assert_true(visits_open(v, "hash-a", 1500, c));
+    assert_string_equal(a, c);
+    assert_true(visits_find(v, a, 1600, h));
+    assert_string_equal(h, "hash-a");
+    assert_false(visits_find(v, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 1600, h));
+    assert_false(visits_find(v, "", 1600, h));
+    /* each use keeps it; unused for VISIT_IDLE it is forgotten */
+    assert_true(visits_find(v, a, 1600 + VISIT_IDLE - 1, h));
+    assert_false(visits_find(v, b, 1000 + VISIT_IDLE, h));
+    assert_false(visits_find(v, a, 1600 + 2 * VISIT_IDLE, h));
+    /* then the link gets another */
+    assert_true(visits_open(v, "hash-a", 1600 + 2 * VISIT_IDLE, c));
+    assert_string_not_equal(a, c);
+    /* a full table makes room by the visit used least recently */
+    for (int i = 0; i < VISIT_SLOTS; i++) {
+        char hash[32];
+        snprintf(hash, sizeof hash, "more-%d", i);
+        assert_true(visits_open(v, hash, 9000 + i / 2, b));
+    }
+    long then = 9000 + VISIT_SLOTS / 2;
+    assert_true(visits_find(v, b, then, h));
+    assert_string_equal(h, "more-4095");
+    assert_false(visits_find(v, c, then, h));
+    free(v);
+}
+
 static void test_base_url(void **state)
 {
     (void)state;
@@ -264,6 +336,9 @@ static void test_log_clean(void **state)
           "Error: reset\n" },
         { "Failed to send data in request for /s/abc_-XYZ.\n",
           "Failed to send data in request for /s/\xe2\x80\xa6\n" },
+        /* and a visit's by its ID */
+        { "Failed to send data in request for `/c/Vb3k9yTqP0wZ2mXcR7uN4sLa1eJ8dHfG'.\n",
+          "Failed to send data in request for `/c/\xe2\x80\xa6'.\n" },
         /* an escape or a line break in a visitor's address is not passed on */
         { "request for `/\x1b]0;title\x07\r\nx'\n", "request for `/?]0;title???x'\n" },
         { "`/caf\xc3\xa9 ok", "`/caf?? ok" },
@@ -300,7 +375,9 @@ int main(void)
         cmocka_unit_test(test_token_shape), cmocka_unit_test(test_randomness),
         cmocka_unit_test(test_token_ok), cmocka_unit_test(test_code_hash),
         cmocka_unit_test(test_duration), cmocka_unit_test(test_time_iso),
-        cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_base_url),
+        cmocka_unit_test(test_ratelimit), cmocka_unit_test(test_ratelimit_key),
+        cmocka_unit_test(test_visits),
+        cmocka_unit_test(test_base_url),
         cmocka_unit_test(test_form_fields), cmocka_unit_test(test_log_clean),
         cmocka_unit_test(test_log_method),
     };

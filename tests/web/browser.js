@@ -55,6 +55,16 @@ async function answerAll(page, width, tag, shots) {
     if (i === 0 && shots) { await checkLayout(page, width); await shot(page, `${tag}-question-first`); }
     // a question that may be left out says so to a screen reader too
     if (i === 0) assert.match(await description(page, 'fieldset'), /You may leave this one out/);
+    // back on the first, answered: its Skip says it takes the answer away,
+    // and Next keeps the answer
+    if (i === 1) {
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Back' }).click()]);
+      assert.ok(await page.getByLabel(items[0], { exact: true }).isChecked());
+      assert.strictEqual(await page.locator('button[value=skip]').innerText(), 'Clear and skip');
+      assert.match(await description(page, 'fieldset'), /Clear and skip takes your answer away/);
+      if (shots) { await checkLayout(page, width); await shot(page, `${tag}-question-answered`); }
+      await next(page);
+    }
     await choose(page, items[i]);
     await next(page);
   }
@@ -155,43 +165,57 @@ async function report(browser, file, dir) {
     await answerAll(page, 1280, 'desktop', true);
     await ctx.close();
 
-    // a phone part way through by a code when the bad-guess limit is full
-    // (as behind a reverse proxy, where everyone shares one address): Next
-    // answers 429, with the answer kept in a form to send again
+    // a phone part way through by a code: the browser's own Back and reload
+    // lead to a screen to go on from (not a page asking to send a form
+    // again), and its address holds no code
     ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
     page = await ctx.newPage();
     await page.goto(base + '/code');
     await page.getByLabel('Your access code').fill(codeWait);
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Open/ }).click()]);
+    const visit = page.url();
+    assert.match(visit, /\/c\/[A-Za-z0-9_-]{32}$/);
+    const bare = codeWait.replace('-', '');
+    const noCode = u => assert.ok(!u.toUpperCase().replace(/-/g, '').includes(bare), `the code in ${u}`);
+    noCode(visit);
     await choose(page, 'Mostly');
     await next(page);
+    assert.strictEqual(page.url(), visit);
+    assert.match(await page.locator('main').innerText(), /Question 2 of/);
+    let resp = await page.goBack();
+    assert.ok(resp, 'Back led nowhere');
+    assert.strictEqual(resp.status(), 200);
+    // (the screen the questionnaire is at, as on the link's address)
+    assert.strictEqual(page.url(), visit);
+    assert.match(await page.locator('main').innerText(), /Question 2 of/);
+    await shot(page, 'phone-code-back');
+    resp = await page.reload();
+    assert.strictEqual(resp.status(), 200);
+    assert.match(await page.locator('main').innerText(), /Question 2 of/);
+    // the bad-guess limit full (as behind a reverse proxy, where everyone
+    // shares one address): the visit goes on, as a link does
     for (let i = 0; i < 25; i++) {
       const r = await ctx.request.post(base + '/code', { form: { _code: 'ZZZZZ-ZZZZZ', action: 'open' } });
       if (r.status() === 429) break;
       assert.strictEqual(r.status(), 404);
     }
     await choose(page, 'Completely');
-    const chosen = await page.getByLabel('Completely', { exact: true }).getAttribute('value');
-    const kept = () => page.locator('form input[type=hidden]').evaluateAll(
-      es => es.map(e => [e.name, e.value]));
-    let [resp] = await Promise.all([page.waitForNavigation(),
-      page.getByRole('button', { name: 'Next' }).click()]);
+    await next(page);
+    assert.match(await page.locator('main').innerText(), /Question 3 of/);
+    // the code typed then is turned away, with a page that says to wait
+    await page.goto(base + '/code');
+    await page.getByLabel('Your access code').fill(codeWait);
+    [resp] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Open/ }).click()]);
     assert.strictEqual(resp.status(), 429);
     assert.strictEqual(await page.locator('h1').innerText(), 'Please wait a minute');
-    assert.match(await page.locator('main').innerText(), /not lost/);
-    const fields = await kept();
-    const posted = Object.fromEntries(fields);
-    assert.deepStrictEqual(Object.keys(posted).sort(), ['_at', '_code', 'action', 'goal_1']);
-    assert.strictEqual(posted._code, codeWait);
-    assert.strictEqual(posted.action, 'next');
-    assert.strictEqual(posted.goal_1, chosen);
     await checkLayout(page, 360);
     await shot(page, 'phone-wait');
-    // sent again within the minute: turned away again, with the same fields
-    [resp] = await Promise.all([page.waitForNavigation(),
-      page.getByRole('button', { name: 'Send again' }).click()]);
-    assert.strictEqual(resp.status(), 429);
-    assert.deepStrictEqual(await kept(), fields);
+    // a visit the server no longer knows asks for the code again
+    resp = await page.goto(base + '/c/' + 'A'.repeat(32));
+    assert.strictEqual(resp.status(), 404);
+    assert.match(await page.locator('[role=alert]').innerText(), /asked again/);
+    await checkLayout(page, 360);
+    await shot(page, 'phone-code-again');
     await ctx.close();
   } finally {
     await browser.close();

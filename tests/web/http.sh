@@ -11,6 +11,47 @@ web_setup "$build" "${2:-}"
 ok() { echo "ok: $*"; }
 admins() { dbq "SELECT count(*) FROM administrations $*"; }
 
+# ---- a slow sender (run beside the rest; checked at the end) -----------------
+# a client that sends a byte of its headers, or of its body, every two
+# seconds is never idle; its connection is cut once its request has taken
+# 30 s without being received whole
+collect serve --listen 127.0.0.1:0 2>"$W/slow-serve.log" &
+slowpid=$!
+trap 'kill -KILL $slowpid 2>/dev/null; serve_kill; web_drop; rm -rf "$W"' EXIT
+for _ in $(seq 400); do grep -q '^listening on ' "$W/slow-serve.log" 2>/dev/null && break; sleep 0.05; done
+slowport=$(sed -n '1s/^listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$W/slow-serve.log")
+[ -n "$slowport" ] || fail "the slow sender's server did not start"
+python3 - "$slowport" >"$W/slow.out" 2>&1 <<'PY' &
+import socket, sys, threading, time
+port = int(sys.argv[1])
+def run(name, head, dribble):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.settimeout(1)
+    t0 = time.time()
+    s.sendall(head)
+    while time.time() - t0 < 45:
+        try:
+            if s.recv(100) == b"":
+                break
+        except socket.timeout:
+            pass
+        except OSError:
+            break
+        try:
+            s.sendall(dribble)
+        except OSError:
+            break
+        time.sleep(1)
+    print("%s %.0f" % (name, time.time() - t0))
+ts = [threading.Thread(target=run, args=a) for a in (
+    ("headers", b"GET /code HTTP/1.1\r\nHost: x\r\n", b"X-A: b\r\n"),
+    ("body", b"POST /code HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+             b"Content-Length: 900\r\n\r\n_code=", b"A"))]
+for t in ts: t.start()
+for t in ts: t.join()
+PY
+slowcheck=$!
+
 # ---- invite ---------------------------------------------------------------
 out=$(collect invite client_post_session --client C01 --session 3 --qr "$W/q.png")
 link=$(echo "$out" | grep -o '/s/[A-Za-z0-9_-]*')
@@ -124,6 +165,20 @@ grep -qi "^content-security-policy: default-src 'none'" "$W/raw" || fail "the 40
 raw $'GET /code HTTP/1.0\r\n\r\n' >"$W/raw"
 head -1 "$W/raw" | grep -q '^HTTP/1.[01] 200 ' || fail "an HTTP/1.0 request without Host: $(head -1 "$W/raw")"
 ok "an HTTP/1.1 request without a Host header answers 400; HTTP/1.0 needs none"
+# the few replies libmicrohttpd makes itself, to a request it cannot take
+# (no header of ours can be added to them): its fixed text alone, nothing
+# of the request (the token in its address), no script, and the connection closed
+big=$(head -c 40000 /dev/zero | tr '\0' a)
+for r in "431|GET $link HTTP/1.1"$'\r\nHost: x\r\nX-Big: '"$big"$'\r\n\r\n' \
+         "400|GET $link HTTP/1.1"$'\r\nHost: x\r\nno colon here\r\n\r\n' \
+         "400|POST $link HTTP/1.1"$'\r\nHost: x\r\nContent-Length: abc\r\n\r\n' \
+         "414|GET $link$big HTTP/1.1"$'\r\nHost: x\r\n\r\n'; do
+  raw "${r#*|}" >"$W/raw" || fail "the library's ${r%%|*} did not close the connection"
+  head -1 "$W/raw" | grep -q "^HTTP/1.1 ${r%%|*} " || fail "the library's answer: $(head -1 "$W/raw")"
+  grep -qix 'connection: close'$'\r' "$W/raw" || fail "the library's ${r%%|*} keeps the connection"
+  ! grep -qF -e "${link#/s/}" -e '<script' "$W/raw" || fail "the library's ${r%%|*} holds the request: $(head -c 400 "$W/raw")"
+done
+ok "the library's own 400, 414 and 431 hold its fixed text alone and close the connection"
 # a method of the visitor's making (escapes for a terminal, a very long one,
 # a link's token): 405, and the log names it "other" (checked below)
 for m in $'BREW\033[2J\033]0;owned\007' "$(printf 'M%.0s' $(seq 300))" "$tok" $'GET\033[31m'; do
@@ -148,6 +203,14 @@ step "$link" next task_1=3
 step "$link" back                                   # back to task_1, kept
 req GET "$link"; has 'name="task_1" value="3" checked'
 step "$link" back; req GET "$link"; has 'name="goal_1"'   # the skipped one
+has '>Skip</button>'; hasnt 'Clear and skip'
+step "$link" next goal_1=5
+# an optional question answered before, opened again by Back: its Skip says
+# that it takes the answer away (and does); Next keeps it
+step "$link" back; req GET "$link"; has 'name="goal_1" value="5" checked'
+has 'value="skip" class="skip">Clear and skip</button>'; has 'Clear and skip takes your answer away.'
+step "$link" skip; req GET "$link"; has 'name="task_1"'
+step "$link" back; req GET "$link"; has 'name="goal_1"'; hasnt 'checked'; has '>Skip</button>'
 step "$link" next goal_1=5
 step "$link" next task_1=3
 step "$link" next bond_2=9; expect 200; has 'role="alert"'  # refused: not a choice
@@ -254,11 +317,59 @@ code=$(collect invite client_post_session --client C05 | sed -n 's/^access code:
 req GET /code; expect 200; has '<label for="code">'
 post /code '_code=K7QM4-"><b>' action=open; expect 404
 has 'value="K7QM4-&quot;&gt;&lt;b&gt;"'; hasnt '"><b>'
-post /code "_code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 200
-has 'Question 1 of at most 14'; has 'name="_code" value="'; has 'action="/code"'
-at=$(stamp); post /code "_code=$code" "_at=$at" action=next bond_1=2; expect 200; has 'Question 2 of at most 14'
+# a browser is sent on to the visit's own address, /c/ID (no code in it),
+# and goes on there as by a link: each move a 303 back to it, so the
+# browser's Back and reload find the screen it is at
+post /code "_code=$(echo "$code" | tr 'A-Z' 'a-z' | tr -d -)" action=open; expect 303
+visit=$(location)
+echo "$visit" | grep -Eq '^/c/[A-Za-z0-9_-]{32}$' || fail "the code's browser is sent to '$visit'"
+req GET "$visit"; expect 200
+has 'Question 1 of at most 14'; has "action=\"$visit\""; hasnt 'name="_code"'; hasnt "${code%-*}"
+step "$visit" next bond_1=2; expect 303 "a move by a visit"
+[ "$(location)" = "$visit" ] || fail "a move by a visit goes to '$(location)'"
+hasnt "${code%-*}"
+req GET "$visit"; expect 200; has 'Question 2 of at most 14'
+req GET "$visit"; expect 200 "the visit's page again (Back, reload)"; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = started ] || fail "the code's progress not kept"
-ok "the access code opens the same questionnaire, in any case, without the dash; a wrong one is shown again, escaped"
+# the code typed again: the same visit
+post /code "_code=$code" action=open; expect 303; [ "$(location)" = "$visit" ] || fail "the code typed again: another visit"
+# a client that takes no HTML gets the screen at once, the code in its form
+ACCEPT='*/*' post /code "_code=$code" action=open; expect 200
+has 'Question 2 of at most 14'; has 'name="_code" value="'; has 'action="/code"'
+at=$(stamp); ACCEPT='*/*' post /code "_code=$code" "_at=$at" action=next goal_1=3; expect 200; has 'Question 3 of at most 14'
+req GET "$visit"; has 'Question 3 of at most 14'
+step "$visit" back; expect 303; req GET "$visit"; has 'Question 2 of at most 14'
+ok "the access code opens the same questionnaire, in any case, without the dash; a browser goes on at an address without the code; a wrong one is shown again, escaped"
+# a visit the server does not know (forgotten once unused an hour, or from
+# before it started again): the code is asked again, and a move posted
+# there goes with it, so that nothing sent is lost
+req GET /c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; expect 404 "an unknown visit"
+has 'your access code is asked again'; has 'name="_code"'; has 'value="open"'
+post /c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA "_at=$(req GET "$visit"; stamp)" action=next goal_1=4 '_code=X"><b>'
+expect 404 "a move by an unknown visit"; has 'the one you sent goes with the code'
+python3 - "$W/b" "$W/again" "$code" <<'PY' || fail "the code's form after a forgotten visit: $(grep -F -e '<input' -e '<button' "$W/b")"
+import html.parser, sys, urllib.parse
+page, again, code = sys.argv[1:]
+class P(html.parser.HTMLParser):
+    forms, inputs, buttons = [], [], []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form": self.forms.append(a)
+        if tag == "input": self.inputs.append(a)
+        if tag == "button": self.buttons.append(a)
+p = P(); p.feed(open(page, encoding="utf-8").read())
+assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
+got = [(i.get("name"), i.get("value")) for i in p.inputs if i.get("type") == "hidden"]
+assert [n for n, _ in got] == ["_at", "goal_1"] and got[1][1] == "4", got
+assert [(b.get("name"), b.get("value")) for b in p.buttons] == [("action", "next")], p.buttons
+open(again, "w").write(urllib.parse.urlencode(got + [("_code", code), ("action", "next")]))
+PY
+req POST /code --data @"$W/again"; expect 303 "the move sent again with the code"
+[ "$(location)" = "$visit" ] || fail "the move sent again goes to '$(location)'"
+req GET "$visit"; has 'Question 3 of at most 14'
+[ "$(dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")" = '["2","4"]' ] ||
+  fail "the move sent with the code again not kept: $(dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'")"
+ok "a visit the server does not know asks for the code again and keeps the move it was sent"
 # a code whose link was revoked: not open, with the way back to the code's form
 collect client add C21 >/dev/null
 code21=$(collect invite client_post_session --client C21 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
@@ -277,8 +388,8 @@ hash_of() { dbq "SELECT i.code_hash FROM invitations i JOIN sessions s ON s.id =
 old=$(collect invite client_post_session --client C09 --session 30 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 dbw "UPDATE invitations SET code_hash = '$(plain_sha "$old")' WHERE code_hash = '$(pbkdf2 "$old")'"
 [ "$(hash_of C09 30)" = "$(plain_sha "$old")" ] || fail "the older link's hash not set"
-post /code "_code=$old" action=open; expect 200; has 'Question 1 of at most 14'
-at=$(stamp); post /code "_code=$old" "_at=$at" action=next bond_1=4; expect 200; has 'Question 2 of at most 14'
+ACCEPT='*/*' post /code "_code=$old" action=open; expect 200; has 'Question 1 of at most 14'
+at=$(stamp); ACCEPT='*/*' post /code "_code=$old" "_at=$at" action=next bond_1=4; expect 200; has 'Question 2 of at most 14'
 [ "$(dbq "SELECT state FROM invitations WHERE code_hash = '$(plain_sha "$old")'")" = started ] || fail "the older link's progress not kept"
 ok "an access code is kept as PBKDF2-HMAC-SHA256 of 100,000 rounds; a link kept by a plain sha256 (made before) still opens"
 
@@ -372,7 +483,7 @@ for i in 1 2 3 4 5 6; do
   b=$BASE; [ $((i % 2)) = 0 ] && b=$base2
   curl -s -o /dev/null -w '%{http_code}\n' -H 'Accept: text/html' --data "_at=$rs&action=save" "$b$link5" >"$W/save.$i" &
 done
-wait $(jobs -p | grep -v "^$SERVE_PID$" | grep -v "^$pid2$") 2>/dev/null
+wait $(jobs -p | grep -v -e "^$SERVE_PID$" -e "^$pid2$" -e "^$slowpid$" -e "^$slowcheck$") 2>/dev/null
 sleep 0.2
 codes=$(cat "$W"/save.* | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 [ "$(cat "$W"/save.* | grep -c 200)" = 1 ] || fail "saves answered: $codes"
@@ -412,11 +523,13 @@ grep -q '^stopped' "$W/serve.log" || fail "no stop line"
 ! grep -qF "$tok" "$W/serve.log" || fail "a token in the log"
 ! grep -qF "${link2#/s/}" "$W/serve.log" || fail "a token in the log"
 ! grep -qiF "${code%-*}" "$W/serve.log" || fail "a code in the log"
+! grep -qF "${visit#/c/}" "$W/serve.log" || fail "a visit's ID in the log"
+grep -Eq '^POST /c/… 303 [0-9.]+ ms$' "$W/serve.log" || fail "no visit's line in the log"
 grep -Eq '^POST /s/… 303 [0-9.]+ ms$' "$W/serve.log" || fail "log lines: $(head -5 "$W/serve.log")"
 # every request's line is made of known words: HTTP's own methods or
 # "other", a kind of address, a status and a time; no control byte
 LC_ALL=C grep -v -e '^listening on ' -e '^stopped ' -e '^collect: serve: ' "$W/serve.log" |
-  LC_ALL=C grep -Ev '^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT|other) (/s/…|/code|/|/style\.css|other) ([0-9]{3}|-) [0-9.]+ ms( \((timed out|dropped)\))?$' >"$W/odd.log"
+  LC_ALL=C grep -Ev '^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT|other) (/s/…|/c/…|/code|/|/style\.css|other) ([0-9]{3}|-) [0-9.]+ ms( \((timed out|dropped)\))?$' >"$W/odd.log"
 [ ! -s "$W/odd.log" ] || fail "log lines of another shape: $(head -3 "$W/odd.log" | cat -v)"
 ! LC_ALL=C grep -q '[[:cntrl:]]' "$W/serve.log" || fail "a control byte in the log: $(LC_ALL=C grep '[[:cntrl:]]' "$W/serve.log" | cat -v | head -3)"
 [ "$(grep -c '^other /code 405 ' "$W/serve.log")" = 4 ] || fail "the odd methods' lines: $(grep '^other ' "$W/serve.log")"
@@ -426,22 +539,27 @@ ok "one log line per request, no token or code in it; SIGTERM exits 0"
 # ---- the bad-guess limit (a fresh server, so the count starts at 0) ----------------------
 serve_start
 # the questionnaire opened by the code is under way (at its second question)
-post /code "_code=$code" action=open; expect 200; has 'Question 2 of at most 14'; at2=$(stamp)
+ACCEPT='*/*' post /code "_code=$code" action=open; expect 200; has 'Question 3 of at most 14'; at2=$(stamp)
+# and, by a browser, at its visit's address
+post /code "_code=$code" action=open; expect 303; visit=$(location)
 c05() { dbq "SELECT answers FROM invitations i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_id WHERE c.code = 'C05'"; }
 kept05=$(c05)
-for i in $(seq 13); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
-for i in $(seq 7); do post /code _code=ZZZZZ-ZZZZZ action=open; expect 404; done
-# 20 bad guesses in the minute: the next unknown token is turned away, and
-# so is any code, a good one too (a code is short enough to guess at)
+for i in $(seq 20); do req GET "/s/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB$(printf %02d $i)"; expect 404; done
+# 20 unknown tokens in the minute: the next is turned away; mistyped links
+# (everyone's, behind a proxy) leave the code's form open, with its own count
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCD; expect 429
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After"
+post /code "_code=$code" action=open; expect 303 "a good code past the limit of links"
+for i in $(seq 20); do post /code _code=ZZZZZ-ZZZZZ action=open; expect 404; done
+# 20 wrong codes: any code is turned away, a good one too (a code is short
+# enough to guess at)
 post /code "_code=$code" action=open; expect 429 "a good code past the limit"
 hasnt 'Send again'
 # a move through the code past the limit (everyone behind a reverse proxy
 # shares its address): turned away, but the page keeps what was posted, to
 # send again in a minute: a form of the same fields, each escaped
 odd=$'says "hi" & \'<b>bye</b>\' &amp;\nsecond line \xc3\xa9'
-post /code "_code=$code" "_at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
+post /code "_code=$code" "_at=$at2" action=next task_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After for a move"
 has 'Send again'; has 'not lost'; hasnt '<b>'; hasnt '<script'
 python3 - "$W/b" "$W/again" "$code" "$at2" "$odd" <<'PY' || fail "the fields to send again: $(grep -F '<input' "$W/b")"
@@ -456,7 +574,7 @@ class P(html.parser.HTMLParser):
         if tag == "button": self.buttons.append(a)
 p = P(); p.feed(open(page, encoding="utf-8").read())
 assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
-want = [("_code", code), ("_at", at), ("action", "next"), ("goal_1", "3"), ("comment", odd)]
+want = [("_code", code), ("_at", at), ("action", "next"), ("task_1", "3"), ("comment", odd)]
 got = [(i.get("name"), i.get("value")) for i in p.inputs]
 assert all(i.get("type") == "hidden" for i in p.inputs), p.inputs
 assert got == want, got
@@ -465,7 +583,7 @@ open(again, "w").write(urllib.parse.urlencode(got))
 PY
 cp "$W/b" "$W/wait.html"
 # the page is the same for a code that fits no link: it tells nothing of the code
-post /code "_code=ZZZZZ-ZZZZZ" "_at=$at2" action=next goal_1=3 "comment=$odd"; expect 429 "a move with a wrong code past the limit"
+post /code "_code=ZZZZZ-ZZZZZ" "_at=$at2" action=next task_1=3 "comment=$odd"; expect 429 "a move with a wrong code past the limit"
 sed "s/ZZZZZ-ZZZZZ/$code/" "$W/b" | cmp -s - "$W/wait.html" || fail "the page for a move differs by whether its code fits"
 [ "$(c05)" = "$kept05" ] || fail "a move turned away was kept: $(c05)"
 req GET /code; expect 200
@@ -478,14 +596,52 @@ c04="i JOIN sessions s ON s.id = i.session_id JOIN clients c ON c.id = s.client_
 [ "$(dbq "SELECT count(*) FROM invitations $c04 AND answers LIKE '[\"5\",\"2\"%'")" = 1 ] ||
   fail "the answer by a good link past the limit was not kept: $(dbq "SELECT answers FROM invitations $c04")"
 req GET /s/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCE; expect 429 "an unknown link after a good one"
+# nor is a visit's address: its ID is not to be guessed either, so one
+# part way through by a code goes on (it is only the code that is limited)
+req GET "$visit"; expect 200 "a visit past the limit"; has 'Question 3 of at most 14'
+req GET /c/DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD; expect 404 "an unknown visit past the limit"
 serve_stop
 # the move sent again from that page once the limit is over (here: to a
 # fresh server, whose count starts at 0) is made
 serve_start
-req POST /code --data @"$W/again"; expect 200 "the move sent again"; has 'Question 3 of at most 14'
+ACCEPT='*/*' req POST /code --data @"$W/again"; expect 200 "the move sent again"; has 'Question 4 of at most 14'
 [ "$(c05)" != "$kept05" ] && [ "$(c05)" = "$(echo "$kept05" | sed 's/]$/,"3"]/')" ] || fail "the move sent again was not kept: $kept05 -> $(c05)"
 serve_stop
-ok "past 20 unknown tokens or wrong codes a minute from one address: those and codes answer 429, a good link still opens; a move through a code is kept on the 429 page to send again"
+ok "past 20 unknown tokens a minute from one address, unknown tokens answer 429; past 20 wrong codes, codes do (each counted apart); a good link and a visit still open; a move through a code is kept on the 429 page to send again"
+
+# behind a reverse proxy every request has the proxy's address: 20 bad
+# guesses by one visitor turn every code away, unless --trust-proxy names
+# the proxy, whose X-Forwarded-For (its last address) then counts
+xff() {
+  local a=$1 p=$2 args=()
+  shift 2
+  for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+  req POST "$p" -H "X-Forwarded-For: $a" "${args[@]}"
+}
+codep=$(collect invite client_post_session --client C07 --session 40 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+guesses() { for i in $(seq 21); do xff "$1" /code _code=ZZZZZ-ZZZZZ action=open; done; expect 429 "guesses from $1"; }
+serve_start
+guesses 10.0.0.1
+xff 10.0.0.2 /code "_code=$codep" action=open; expect 429 "a code from another visitor, no proxy trusted"
+serve_stop
+serve_start --trust-proxy 127.0.0.1
+guesses 10.0.0.1
+xff 10.0.0.1 /code "_code=$codep" action=open; expect 429 "a code from the guesser behind the trusted proxy"
+xff 10.0.0.2 /code "_code=$codep" action=open; expect 303 "a code from another visitor behind the trusted proxy"
+# what the visitor wrote before the proxy's own address counts for nothing
+xff "10.0.0.3, 10.0.0.1" /code "_code=$codep" action=open; expect 429 "an address made up before the guesser's"
+xff "10.0.0.1, 10.0.0.4" /code "_code=$codep" action=open; expect 303 "the proxy's last address"
+# no header, or one that names no address: the proxy's own count, not filled
+post /code "_code=$codep" action=open; expect 303 "a code from the proxy itself"
+xff "nonsense" /code "_code=$codep" action=open; expect 303 "a header without an address"
+# one IPv6 host counts by its /64 however it changes its address in it
+for i in $(seq 21); do xff "2001:db8:5:6::$i" /code _code=ZZZZZ-ZZZZZ action=open; done
+xff "2001:db8:5:6:ffff::1" /code "_code=$codep" action=open; expect 429 "another address of the same /64"
+xff "2001:db8:5:7::1" /code "_code=$codep" action=open; expect 303 "another /64"
+serve_stop
+collect serve --trust-proxy localhost 2>"$W/err"; [ $? = 2 ] || fail "--trust-proxy took a name"
+grep -qF "'--trust-proxy' takes the reverse proxy's IP address" "$W/err" || fail "--trust-proxy's error: $(cat "$W/err")"
+ok "--trust-proxy ADDR counts bad guesses by the last address of the proxy's X-Forwarded-For, an IPv6 one by its /64; without it the header is not believed"
 
 # ---- a busy study: another program holds its write lock (SQLite) -------------------------
 if [ -z "$WEB_PG" ]; then
@@ -702,9 +858,16 @@ step "$bl" save; expect 200 "a save through the link"
 has '<h1>All done</h1>'; has 'Thank you for telling us about it.'; hasnt 'glad it went well'
 req GET "$bl"; expect 410; has '<h1>All done</h1>'; hasnt 'telling us'; hasnt 'glad it went well'
 bcode=$(collect invite bye --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
-post /code "_code=$bcode" action=open; at=$(stamp)
-post /code "_code=$bcode" "_at=$at" action=next strain=0
-at=$(stamp); post /code "_code=$bcode" "_at=$at" action=save; expect 200 "a save through the code"
+post /code "_code=$bcode" action=open; expect 303; bv=$(location)
+step "$bv" next strain=0; expect 303
+step "$bv" save; expect 200 "a save through the code"
+has 'Thank you, glad it went well.'; hasnt 'telling us'
+req GET "$bv"; expect 410 "the visit once saved"; has '<h1>All done</h1>'; hasnt 'glad it went well'
+# and so for a client that takes no HTML, the code in its form
+bcode=$(collect invite bye --client C08 --session 2 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
+ACCEPT='*/*' post /code "_code=$bcode" action=open; at=$(stamp)
+ACCEPT='*/*' post /code "_code=$bcode" "_at=$at" action=next strain=0
+at=$(stamp); ACCEPT='*/*' post /code "_code=$bcode" "_at=$at" action=save; expect 200 "a save through the code"
 has 'Thank you, glad it went well.'; hasnt 'telling us'
 serve_stop
 ok "the save shows the closing text its answers choose, by the link as by the code; the link later shows none of it"
@@ -721,6 +884,7 @@ CSV
 collect instrument add "$W/named.csv" >/dev/null || fail "add named"
 ncode=$(collect invite named --client C08 | sed -n 's/^access code: \([A-Z0-9-]*\).*/\1/p')
 serve_start
+export ACCEPT='*/*'   # a client that takes no HTML: the code rides in the form
 post /code "_code=$ncode" action=open; expect 200; has 'name="code"'; at=$(stamp)
 post /code "_code=$ncode" "_at=$at" action=next code=hello; expect 200; has 'name="at"'; at=$(stamp)
 post /code "_code=$ncode" "_at=$at" action=next at=world; expect 200; at=$(stamp)
@@ -729,6 +893,7 @@ post /code "_code=$ncode" "_at=$at" action=next at=world; expect 200; at=$(stamp
 has 'A number from 35 to 42, with 1 decimal after a comma, as 2,5.'; hasnt 'inputmode="decimal"'
 post /code "_code=$ncode" "_at=$at" action=next temp=36,6; expect 200; has '<h1>Your answers</h1>'; at=$(stamp)
 post /code "_code=$ncode" "_at=$at" action=save; expect 200 "a save of fields named code and at"
+unset ACCEPT
 serve_stop
 got=$(dbq "SELECT r.field || '=' || r.value FROM responses r JOIN administrations a ON a.id = r.administration_id
              JOIN instruments i ON i.id = a.instrument_id WHERE i.name = 'named' ORDER BY r.field" | tr '\n' ' ')
@@ -827,4 +992,13 @@ if command -v openssl >/dev/null; then
   serve_stop
   ok "with a certificate, serve listens beyond loopback over HTTPS only"
 fi
+# the slow senders, begun at the start
+wait $slowcheck
+for kind in headers body; do
+  t=$(sed -n "s/^$kind //p" "$W/slow.out")
+  [ -n "$t" ] && [ "$t" -ge 28 ] && [ "$t" -le 40 ] || fail "a slow sender of $kind was cut after '${t:-?}' s (want 30): $(cat "$W/slow.out")"
+done
+kill -TERM $slowpid; wait $slowpid || fail "the slow senders' server exited $?"
+grep -q '^POST /code - [0-9.]* ms (dropped)$' "$W/slow-serve.log" || fail "the cut request's log line: $(cat "$W/slow-serve.log")"
+ok "a connection that sends a byte now and then, of its headers or its body, is cut 30 s after its request began"
 echo "http: all passed"

@@ -139,6 +139,9 @@ expect() { [ "$STATUS" = "$1" ] || { head -c 600 "$W/b"; fail "${2:-request}: st
 has() { grep -qF -- "$1" "$W/b" || { head -c 1500 "$W/b"; fail "the page lacks: $1"; }; }
 hasnt() { ! grep -qF -- "$1" "$W/b" || fail "the page has: $1"; }
 
+# location: the Location header of the last answer
+location() { sed -n 's/^[Ll]ocation: \([^[:space:]]*\).*/\1/p' "$W/h" | head -1; }
+
 # stamp: the screen stamp of the last page (the hidden "at" input)
 stamp() { sed -n 's/.*name="_at" value="\([^"]*\)".*/\1/p' "$W/b" | head -1; }
 

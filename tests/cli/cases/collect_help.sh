@@ -61,4 +61,5 @@ run collect invite client_post_session --client C01 --expires 1w
 run collect serve --listen 10.1.2.3:80
 run collect serve --listen 127.0.0.1
 run collect serve --tls-key k.pem
+run collect serve --trust-proxy localhost
 echo "no store made: $(store_exists attune.db && echo NO || echo yes)"
