@@ -503,6 +503,15 @@ double repair_height(const chart_repair *rp)
     return 62 + (double)(rp->n ? rp->n : 1) * PANEL_H + 44;
 }
 
+/* A repair chart's fitted line: long dashes for the growth model's, dots
+ * for a least-squares line, so that the two kinds read apart. */
+enum { FIT_MODEL_DASH = 3, FIT_OLS_DASH = 2 };
+
+static int fit_dash(const chart_fit *f)
+{
+    return strncmp(f->label, "growth", 6) == 0 ? FIT_MODEL_DASH : FIT_OLS_DASH;
+}
+
 static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axis *y,
                       int resolved)
 {
@@ -510,11 +519,15 @@ static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axi
     double *py = xmalloc((p->nw ? p->nw : 1) * sizeof *py);
     double *rate = xmalloc((p->nw ? p->nw : 1) * sizeof *rate);
     size_t n = 0;
+    double first = 0, last = 0;   /* the weeks the rate has points in */
     for (size_t k = 0; k < p->nw; k++) {
         const chart_week *w = &p->w[k];
         long den = resolved ? w->rated : w->answered, num = resolved ? w->resolved : w->ruptures;
         if (den == 0)
             continue;
+        if (n == 0)
+            first = (double)w->week;
+        last = (double)w->week;
         rate[n] = (double)num / (double)den;
         px[n] = ax_pos(x, (double)w->week);
         py[n] = ax_pos(y, rate[n]);
@@ -523,8 +536,10 @@ static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axi
     cv_pen pen = resolved ? (cv_pen){ VERMILION, 1.6, 1 } : (cv_pen){ BLUE, 2.2, 0 };
     cv_polyline(cv, px, py, n, pen);
     const chart_fit *f = resolved ? &p->fit_resolved : &p->fit_rupture;
+    /* the line over the weeks its rate has points in, not the whole panel:
+     * a resolved rate's line says nothing of weeks without a rated rupture */
     if (f->has)
-        draw_fit(cv, f, x, y, 0, (double)(p->nw - 1), 0, 1, (cv_pen){ pen.c, 1.1, 3 });
+        draw_fit(cv, f, x, y, first, last, 0, 1, (cv_pen){ pen.c, 1.1, fit_dash(f) });
     char id[32], tip[96];
     for (size_t k = 0, i = 0; k < p->nw; k++) {
         const chart_week *w = &p->w[k];
@@ -620,6 +635,7 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
         if (k ? ols : model) {
             snprintf(b, sizeof b, "%s (each in its rate's colour%s)", lines[k],
                      none && k == last ? "; none for a rate with too few questionnaires" : "");
-            key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY, b);
+            key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, k ? FIT_OLS_DASH : FIT_MODEL_DASH }, 0, CV_DOT,
+                GREY, b);
         }
 }

@@ -122,6 +122,26 @@ grep -E '^attune.client|^C0[12],' examples/sample/client_post_session.csv >two.c
 setup collect --db "$few" import client_post_session two.csv
 analyze --db "$few" chart --therapist T01 -o few.svg
 grep -o 'growth model of the [a-z]* rate\|least-squares line of the [a-z]* rate' few.svg | sort | uniq -c
+echo "# the two kinds of line are drawn apart, in the plot and in the legend: the"
+echo "# growth model's with long dashes, a least-squares line with dots.  Cohort SP"
+echo "# (data/charts/span.csv): TS has 3 clients (growth model lines), TU 2"
+echo "# (least-squares lines).  Each line runs over the weeks its rate has marks"
+echo "# in, no further: TS's and TU's ruptures (the resolved rates' marks) are in"
+echo "# weeks 2-5 and 1-4 of panels of 8 and 7 weeks.  The shares at the ends are"
+echo "# R's: lme4's lmer(y ~ week + (1 | client)) on TS's questionnaires (0.25 flat)"
+echo "# and its 6 rated ruptures (0.1709 + 0.09404 * week), lm on TU's weekly rates"
+echo "# (0.4643 - 0.03571 * week; 1 - 0.25 * week)"
+use_store span.db
+setup collect init
+setup collect therapist add TS --cohort SP
+setup collect therapist add TU --cohort SP
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session data/charts/span.csv
+run analyze chart --cohort SP -o SP.svg
+grep -A1 '<g class="fit">' SP.svg | sed -n 's/.*<title>\(.*\)<\/title>.*/\1/p; s/.*stroke-dasharray="\([^"]*\)".*/  dashes \1/p'
+grep -B1 '>growth model lines\|>least-squares lines' SP.svg |
+  sed -n 's/.*stroke-dasharray="\([^"]*\)".*/key dashes \1:/p; s/.*>\([a-z -]* lines\) (.*/  \1/p'
+awk -f data/charts/fit_span.awk SP.svg
 echo "# sessions without a date have no week: the chart says so, not that there are no questionnaires"
 undated=$(store undated.db)
 setup collect --db "$undated" init
