@@ -32,6 +32,7 @@ static chart_session *session_at(chart_client *ch, long session)
     s->session = session;
     s->score = s->therapist_score = s->tension = NAN;
     s->reported = s->resolved = -1;
+    s->alert_below = NAN;
     return s;
 }
 
@@ -58,17 +59,103 @@ void gather_row(chart_gather *g, const an_row *r)
         s->tension = r->role[ROLE_TENSION];
         s->resolved = role_resolved(r);
     }
-    if (f->role[ROLE_ALLIANCE] >= 0 && f->has_alert_below) {
-        size_t i = 0;
-        while (i < g->nalert && strcmp(g->alert[i].instrument, f->in->name) != 0)
-            i++;
-        if (i < sizeof g->alert / sizeof g->alert[0]) {
-            g->alert[i].instrument = f->in->name;   /* owned by the catalog */
-            g->alert[i].below = f->alert_below;
-            if (i == g->nalert)
-                g->nalert++;
+    if (f->role[ROLE_ALLIANCE] >= 0) {
+        if (g->ngiven == g->givencap) {
+            g->givencap = g->givencap ? 2 * g->givencap : 16;
+            g->given = xrealloc(g->given, g->givencap * sizeof *g->given);
+        }
+        chart_given *gv = &g->given[g->ngiven++];
+        gv->instrument = f->in->name;
+        snprintf(gv->rater, sizeof gv->rater, "%s", v->rater ? v->rater : "");
+        gv->session = v->session;
+        gv->version = v->version;
+        gv->form = f;
+    }
+}
+
+/* The alliance field of a version; NULL when it has none. */
+static const dict_field *alliance_field(const an_form *f)
+{
+    return f->role[ROLE_ALLIANCE] >= 0 ? &f->in->fields[f->role[ROLE_ALLIANCE]] : NULL;
+}
+
+/* How version b's alliance score and cut-off differ from a's, into what. */
+static void change_words(const an_form *a, const an_form *b, char *what, size_t n)
+{
+    const dict_field *fa = alliance_field(a), *fb = alliance_field(b);
+    char n1[32], n2[32];
+    size_t len = 0;
+    what[0] = '\0';
+    if (fa && fb && (strcmp(fa->cols[DC_CHOICES], fb->cols[DC_CHOICES]) != 0 ||
+                     strcmp(fa->cols[DC_TYPE], fb->cols[DC_TYPE]) != 0 ||
+                     fa->minitems != fb->minitems)) {
+        if (fa->terms && fb->terms && fa->nterms != fb->nterms)
+            len += (size_t)snprintf(what, n, "the alliance score of %zu terms, not %zu",
+                                    fb->nterms, fa->nterms);
+        else
+            len += (size_t)snprintf(what, n, "the alliance score worked out differently");
+    }
+    if (a->has_alert_below != b->has_alert_below ||
+        (a->has_alert_below && a->alert_below != b->alert_below)) {
+        const char *sep = len ? "; " : "";
+        if (len < n && b->has_alert_below && a->has_alert_below)
+            len += (size_t)snprintf(what + len, n - len, "%salert under %s, not %s", sep,
+                                    an_fmt(b->alert_below, n1), an_fmt(a->alert_below, n2));
+        else if (len < n && b->has_alert_below)
+            len += (size_t)snprintf(what + len, n - len, "%salert under %s, none before", sep,
+                                    an_fmt(b->alert_below, n1));
+        else if (len < n)
+            len += (size_t)snprintf(what + len, n - len, "%sno alert cut-off, under %s before",
+                                    sep, an_fmt(a->alert_below, n2));
+    }
+    if (len == 0)
+        snprintf(what, n, "the alliance score and its cut-off as before");
+}
+
+/* Each session's version of the drawn series (m) and its cut-off; the
+ * sessions where the version changes. */
+static void session_versions(chart_gather *g, chart_client *ch, const an_series *m)
+{
+    const an_form **form = xcalloc(ch->n ? ch->n : 1, sizeof *form);
+    for (size_t k = 0; k < g->ngiven; k++) {
+        const chart_given *gv = &g->given[k];
+        if (strcmp(gv->instrument, m->instrument) != 0 || strcmp(gv->rater, m->rater) != 0)
+            continue;
+        for (size_t i = 0; i < ch->n; i++)
+            if (ch->s[i].session == gv->session && !form[i]) {
+                form[i] = gv->form;
+                ch->s[i].version = gv->version;
+            }
+    }
+    /* a session without one takes the session before's, the first ones
+     * the first session's with one */
+    const an_form *last = NULL;
+    long last_version = 0;
+    for (size_t i = 0; i < ch->n && !last; i++)
+        if (form[i])
+            last = form[i], last_version = ch->s[i].version;
+    for (size_t i = 0; i < ch->n; i++) {
+        chart_session *s = &ch->s[i];
+        if (!form[i]) {
+            s->version = 0;
+            form[i] = last;
+        } else if (last && s->version != last_version) {
+            if (ch->nchange < sizeof ch->change / sizeof ch->change[0]) {
+                chart_change *c = &ch->change[ch->nchange++];
+                c->session = s->session;
+                c->version = s->version;
+                change_words(last, form[i], c->what, sizeof c->what);
+            }
+            last_version = s->version;
+        }
+        if (form[i]) {
+            last = form[i];
+            s->has_alert = form[i]->has_alert_below;
+            s->alert_below = form[i]->has_alert_below ? form[i]->alert_below : NAN;
+            ch->has_alert |= s->has_alert;
         }
     }
+    free(form);
 }
 
 /* The series drawn: the first (by instrument name) of the rater asked for,
@@ -148,13 +235,9 @@ int gather_client(chart_gather *g, const an_client *c)
     if (m) {
         ch->instrument = xstrdup(m->instrument);
         ch->rater = xstrdup(m->rater);
-        for (size_t i = 0; i < g->nalert; i++)
-            if (strcmp(g->alert[i].instrument, m->instrument) == 0) {
-                ch->has_alert = 1;
-                ch->alert_below = g->alert[i].below;
-            }
         for (size_t j = 0; j < m->n; j++)
             session_at(ch, m->session[j])->score = m->score[j];
+        session_versions(g, ch, m);
         episode_params p;
         if (m->n >= 2 && episodes_params(g->cx, m, &p, ch->rule, sizeof ch->rule) == 0)
             episodes_find(m->session, m->score, m->n, &p, on_episode, ch);
@@ -193,8 +276,9 @@ void gather_reset(chart_gather *g)
     ch->n = ch->nep = 0;
     ch->rule[0] = '\0';
     ch->has_alert = 0;
+    ch->nchange = 0;
     ch->therapist_elsewhere = 0;
-    g->nalert = 0;
+    g->ngiven = 0;
     memset(&ch->fit, 0, sizeof ch->fit);
 }
 
@@ -203,6 +287,7 @@ void gather_release(chart_gather *g)
     gather_reset(g);
     free(g->cur.s);
     free(g->cur.ep);
+    free(g->given);
     memset(g, 0, sizeof *g);
 }
 

@@ -149,10 +149,11 @@ static void client_ranges(const chart_client *ch, axis *x, axis *y)
                 hi = fmax(hi, v[k]);
             }
     }
-    if (ch->has_alert) {
-        lo = fmin(lo, ch->alert_below);
-        hi = fmax(hi, ch->alert_below);
-    }
+    for (size_t i = 0; i < ch->n; i++)
+        if (ch->s[i].has_alert) {
+            lo = fmin(lo, ch->s[i].alert_below);
+            hi = fmax(hi, ch->s[i].alert_below);
+        }
     if (!isfinite(lo))
         lo = 0, hi = 1;
     /* room under the lowest score for the rupture marks */
@@ -337,6 +338,44 @@ static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, dou
     }
 }
 
+/* A stretch of sessions given with one alert cut-off (or none): the
+ * sessions of one version, or of versions with the same cut-off. */
+typedef struct zone_run {
+    double x0, x1;          /* on the page: halfway to the sessions either side */
+    long from;              /* its first session */
+    int has;
+    double below;
+} zone_run;
+
+/* The chart's stretches, in session order, into runs (ch->n of room);
+ * returns how many. */
+static size_t zone_runs(const chart_client *ch, const axis *x, zone_run *runs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ch->n; i++) {
+        const chart_session *s = &ch->s[i];
+        if (n && runs[n - 1].has == s->has_alert &&
+            (!s->has_alert || runs[n - 1].below == s->alert_below))
+            continue;
+        double edge = i ? ax_pos(x, ((double)ch->s[i - 1].session + (double)s->session) / 2)
+                        : x->p0;
+        if (n)
+            runs[n - 1].x1 = edge;
+        runs[n++] = (zone_run){ edge, x->p1, s->session, s->has_alert, s->alert_below };
+    }
+    return n;
+}
+
+/* Where the version changes (chart_change), halfway between the session
+ * before and the change's session, on the page. */
+static double change_x(const chart_client *ch, const axis *x, const chart_change *c)
+{
+    for (size_t i = 1; i < ch->n; i++)
+        if (ch->s[i].session == c->session)
+            return ax_pos(x, ((double)ch->s[i - 1].session + (double)c->session) / 2);
+    return sess_x(x, c->session);
+}
+
 /* "alert zone: under X" in the zone z (place_alert says where: clear of
  * every mark and line); left out when every place is taken (the legend
  * names the zone too). */
@@ -400,17 +439,27 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     if (ch->rule[0])
         snprintf(b + strlen(b), sizeof b - strlen(b), "; ruptures by the rule %s", ch->rule);
     cv_text_fit(cv, x0 + 16, y0 + 42, b, 10.5, 0, w - 32, GREY);
+    /* the notes: the therapist's scores left out, the instrument's versions */
+    b[0] = '\0';
     if (ch->therapist_elsewhere)
-        cv_text(cv, x0 + 16, y0 + 56, "the therapist's own scores are on another scale and "
-                "are not drawn", 10.5, 0, CV_LEFT, GREY);
+        snprintf(b, sizeof b, "the therapist's own scores are on another scale and are not drawn");
+    for (size_t i = 0; i < ch->nchange; i++)
+        snprintf(b + strlen(b), sizeof b - strlen(b), "%s%s version %ld from session %ld: %s",
+                 b[0] ? "; " : "", ch->instrument, ch->change[i].version, ch->change[i].session,
+                 ch->change[i].what);
+    if (b[0])
+        cv_text_fit(cv, x0 + 16, y0 + 56, b, 10.5, 0, w - 32, GREY);
 
     client_ranges(ch, &x, &y);
     x.p0 = left, x.p1 = right;
     y.p0 = bottom, y.p1 = top;
-    if (ch->has_alert && ch->alert_below > y.lo) {
-        double ty = ax_pos(&y, fmin(ch->alert_below, y.hi));
-        cv_rect(cv, left, ty, right - left, bottom - ty, BAND);
-    }
+    zone_run *runs = xmalloc((ch->n ? ch->n : 1) * sizeof *runs);
+    size_t nruns = zone_runs(ch, &x, runs);
+    for (size_t i = 0; i < nruns; i++)
+        if (runs[i].has && runs[i].below > y.lo) {
+            double ty = ax_pos(&y, fmin(runs[i].below, y.hi));
+            cv_rect(cv, runs[i].x0, ty, runs[i].x1 - runs[i].x0, bottom - ty, BAND);
+        }
     y_grid(cv, &y, left, right, 0);
     /* the marks' places first, so that no label covers one */
     double sy = top - 16;    /* the strip of reported ruptures above the plot */
@@ -437,12 +486,24 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
         }
     }
     note_lines(&pl, ch, &x, &y);
-    if (ch->has_alert && ch->alert_below > y.lo && ch->alert_below <= y.hi) {
-        double ty = ax_pos(&y, ch->alert_below);
-        cv_line(cv, left, ty, right, ty, (cv_pen){ EDGE, 1, 0 });
-        place_zone z = { left, right, top, ty, bottom };
-        alert_label(cv, &pl, ch->alert_below, &z);
+    /* a version change: a dotted line down the plot, "version N" beside it */
+    for (size_t i = 0; i < ch->nchange; i++) {
+        double cx = change_x(ch, &x, &ch->change[i]);
+        char t[40];
+        cv_group(cv, "version", NULL, ch->change[i].what);
+        cv_line(cv, cx, top, cx, bottom, (cv_pen){ GREY, 1, 2 });
+        snprintf(t, sizeof t, "version %ld", ch->change[i].version);
+        label(cv, &pl, cx - 4, top + 12, left, right, t, 9, 0);
+        cv_group_end(cv);
+        place_line(&pl, cx, top, cx, bottom);
     }
+    for (size_t i = 0; i < nruns; i++)
+        if (runs[i].has && runs[i].below > y.lo && runs[i].below <= y.hi) {
+            double ty = ax_pos(&y, runs[i].below);
+            cv_line(cv, runs[i].x0, ty, runs[i].x1, ty, (cv_pen){ EDGE, 1, 0 });
+            place_zone z = { runs[i].x0, runs[i].x1, top, ty, bottom };
+            alert_label(cv, &pl, runs[i].below, &z);
+        }
     cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });
     cv_line(cv, left, top, left, bottom, (cv_pen){ INK, 1, 0 });
     session_labels(cv, ch, &x, bottom);
@@ -482,9 +543,24 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     if (ch->fit.has)
         key(&l, KEY_LINE, (cv_pen){ GREY, 1.2, 3 }, 0, CV_DOT, GREY, ch->fit.label);
     if (ch->has_alert) {
-        snprintf(b, sizeof b, "alert zone (under %s)", tick_text(ch->alert_below, n1));
+        /* "alert zone (under 3.5)", or with cut-offs that change, "(under 3.5,
+         * under 4.5 from session 6)" */
+        snprintf(b, sizeof b, "alert zone (");
+        for (size_t i = 0; i < nruns; i++) {
+            size_t len = strlen(b);
+            if (i == 0 && runs[i].has)
+                snprintf(b + len, sizeof b - len, "under %s", tick_text(runs[i].below, n1));
+            else if (i == 0)
+                snprintf(b + len, sizeof b - len, "none");
+            else
+                snprintf(b + len, sizeof b - len, ", %s%s from session %ld",
+                         runs[i].has ? "under " : "none", runs[i].has ? tick_text(runs[i].below, n1) : "",
+                         runs[i].from);
+        }
+        snprintf(b + strlen(b), sizeof b - strlen(b), ")");
         key(&l, KEY_BAND, NOPEN, 0, CV_DOT, INK, b);
     }
+    free(runs);
     if (ch->nep)
         key(&l, KEY_LINE, NOPEN, 1, CV_DOWN, INK, "rupture: a drop the rule counts (its size)");
     if (repaired)

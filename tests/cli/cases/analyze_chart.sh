@@ -201,3 +201,22 @@ echo "# falling series runs through the right of its drop at session 7"
 for f in F1 K1; do
   echo "$f: $(awk -v drops=1 -f data/charts/crossing.awk $f.svg)"
 done
+echo "# an instrument's new version: each session's alert zone is its own version's"
+echo "# cut-off, and the chart marks and names the change.  V1 (data/charts/versions.csv)"
+echo "# answered version 1 (6 terms, alert under 3.5) at sessions 1-5 and a version 2"
+echo "# (4 terms, under 4.5) at 6-7; the report judges each session by its version too"
+use_store versions.db
+setup collect init
+setup collect therapist add TV
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session data/charts/versions.csv
+sed -e 's/"mean(\[bond_1\], \[goal_1\], \[task_1\], \[bond_2\], \[goal_2\], (6 - \[task_2\]))",,,,,,,,,,,,@ROLE=alliance @MINITEMS=5 @ALERT-BELOW=3.5/"mean([bond_1], [goal_1], [task_1], [bond_2])",,,,,,,,,,,,@ROLE=alliance @MINITEMS=3 @ALERT-BELOW=4.5/' \
+  instruments/client_post_session.csv >cps_v2.csv
+setup collect instrument add cps_v2.csv
+setup collect import client_post_session data/charts/versions_v2.csv
+run analyze chart --client V1 -o V1.svg
+awk -f data/charts/zones.awk V1.svg
+grep -o 'client_post_session version 2 from session[^<]*\|alert zone ([^<]*' V1.svg
+for d in 2026-03-30 2026-04-06; do
+  echo "report to $d:"; analyze report --client V1 --to $d | grep -- '- alliance'
+done
