@@ -36,6 +36,11 @@ typedef struct chart_session {
     long version;
     int has_alert;
     double alert_below;
+    /* a questionnaire of the drawn series without a score (too few items
+     * answered): the items its alliance score has, answered and needed
+     * (@MINITEMS, 0 when not given); answered -1 when the score is not a scale */
+    int unscored;
+    long answered, nterms, needed;
 } chart_session;
 
 /* Where the drawn series' instrument changes version: from session
@@ -72,6 +77,8 @@ typedef struct chart_given {
     long session;
     long version;
     const an_form *form;        /* kept for the run */
+    int scored;                 /* its alliance score could be worked out */
+    long answered, nterms, needed;  /* as in chart_session */
 } chart_given;
 
 /* Per-client gathering for charts: fed each row, then the finished client. */

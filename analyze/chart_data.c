@@ -70,6 +70,15 @@ void gather_row(chart_gather *g, const an_row *r)
         gv->session = v->session;
         gv->version = v->version;
         gv->form = f;
+        gv->scored = !isnan(r->alliance);
+        gv->answered = -1;
+        gv->nterms = gv->needed = 0;
+        if (f->alliance_scale >= 0) {
+            const dict_field *fd = &f->in->fields[f->scales[f->alliance_scale].field];
+            gv->answered = (long)r->scale_answered[f->alliance_scale];
+            gv->nterms = (long)fd->nterms;
+            gv->needed = fd->minitems;
+        }
     }
 }
 
@@ -114,18 +123,29 @@ static void change_words(const an_form *a, const an_form *b, char *what, size_t 
 
 /* Each session's version of the drawn series (m) and its cut-off; the
  * sessions where the version changes. */
-static void session_versions(chart_gather *g, chart_client *ch, const an_series *m)
+static void session_versions(chart_gather *g, chart_client *ch, const char *instrument,
+                             const char *rater)
 {
     const an_form **form = xcalloc(ch->n ? ch->n : 1, sizeof *form);
     for (size_t k = 0; k < g->ngiven; k++) {
         const chart_given *gv = &g->given[k];
-        if (strcmp(gv->instrument, m->instrument) != 0 || strcmp(gv->rater, m->rater) != 0)
+        if (strcmp(gv->instrument, instrument) != 0 || strcmp(gv->rater, rater) != 0)
             continue;
-        for (size_t i = 0; i < ch->n; i++)
-            if (ch->s[i].session == gv->session && !form[i]) {
+        for (size_t i = 0; i < ch->n; i++) {
+            chart_session *s = &ch->s[i];
+            if (s->session != gv->session)
+                continue;
+            if (!form[i]) {
                 form[i] = gv->form;
-                ch->s[i].version = gv->version;
+                s->version = gv->version;
             }
+            if (!gv->scored && isnan(s->score) && !s->unscored) {
+                s->unscored = 1;
+                s->answered = gv->answered;
+                s->nterms = gv->nterms;
+                s->needed = gv->needed;
+            }
+        }
     }
     /* a session without one takes the session before's, the first ones
      * the first session's with one */
@@ -230,14 +250,21 @@ int gather_client(chart_gather *g, const an_client *c)
     for (size_t i = 0; i < ch->n; i++)
         if (ch->s[i].reported >= 0)
             any_report = 1;
-    if (!m && !any_report)
+    /* without a score, the questionnaires that could not be scored: the
+     * client's first, as main_series chooses */
+    const chart_given *unscored = NULL;
+    for (size_t k = 0; k < g->ngiven && !m; k++)
+        if (!unscored || (strcmp(g->given[k].rater, "client") == 0 &&
+                          strcmp(unscored->rater, "client") != 0))
+            unscored = &g->given[k];
+    if (!m && !any_report && !unscored)
         return 0;
     if (m) {
         ch->instrument = xstrdup(m->instrument);
         ch->rater = xstrdup(m->rater);
         for (size_t j = 0; j < m->n; j++)
             session_at(ch, m->session[j])->score = m->score[j];
-        session_versions(g, ch, m);
+        session_versions(g, ch, m->instrument, m->rater);
         episode_params p;
         if (m->n >= 2 && episodes_params(g->cx, m, &p, ch->rule, sizeof ch->rule) == 0)
             episodes_find(m->session, m->score, m->n, &p, on_episode, ch);
@@ -258,6 +285,10 @@ int gather_client(chart_gather *g, const an_client *c)
                 break;
             }
         }
+    } else if (unscored) {
+        ch->instrument = xstrdup(unscored->instrument);
+        ch->rater = xstrdup(unscored->rater);
+        session_versions(g, ch, ch->instrument, ch->rater);
     } else {
         ch->rater = xstrdup(g->cx->o->rater ? g->cx->o->rater : "client");
     }

@@ -163,6 +163,43 @@ static void client_ranges(const chart_client *ch, axis *x, axis *y)
     x->hi = ch->n ? (double)ch->s[ch->n - 1].session + 0.5 : 1;
 }
 
+/* The first and the last session with a score of the drawn series, into
+ * *a and *b (a fitted line rests on these and runs no further); 0 when
+ * no session has one. */
+static int scored_span(const chart_client *ch, double *a, double *b)
+{
+    int any = 0;
+    for (size_t i = 0; i < ch->n; i++)
+        if (!isnan(ch->s[i].score)) {
+            if (!any)
+                *a = (double)ch->s[i].session;
+            *b = (double)ch->s[i].session;
+            any = 1;
+        }
+    return any;
+}
+
+/* Whether the chart has any score to draw (the client's or the therapist's). */
+static int any_score(const chart_client *ch)
+{
+    for (size_t i = 0; i < ch->n; i++)
+        if (!isnan(ch->s[i].score) || (ch->therapist_instrument && !isnan(ch->s[i].therapist_score)))
+            return 1;
+    return 0;
+}
+
+/* "3 of 4 items answered, 4 needed" and the like, of an unscored session. */
+static void unscored_words(const chart_session *s, char *b, size_t n)
+{
+    if (s->answered < 0)
+        snprintf(b, n, "not answered");
+    else if (s->needed > 0)
+        snprintf(b, n, "%ld of %ld items answered, %ld needed", s->answered, s->nterms,
+                 s->needed);
+    else
+        snprintf(b, n, "%ld of %ld items answered", s->answered, s->nterms);
+}
+
 /* How many units apart axis labels go: 1, 2, 5, 10, 20, 50, ... whichever
  * first leaves `need` points between two, `room` being one unit's width. */
 static long label_step(double room, double need)
@@ -394,7 +431,9 @@ static void alert_label(canvas *cv, placed *pl, double below, const place_zone *
 static void note_lines(placed *pl, const chart_client *ch, const axis *x, const axis *y)
 {
     place_seg e;
-    if (ch->fit.has && fit_ends(&ch->fit, x, y, x->lo + 0.5, x->hi - 0.5, y->lo, y->hi, &e))
+    double fa, fb;
+    if (ch->fit.has && scored_span(ch, &fa, &fb) &&
+        fit_ends(&ch->fit, x, y, fa, fb, y->lo, y->hi, &e))
         place_line(pl, e.ax, e.ay, e.bx, e.by);
     for (int therapist = 0; therapist < (ch->therapist_instrument ? 2 : 1); therapist++) {
         double *px, *py;
@@ -453,14 +492,34 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     client_ranges(ch, &x, &y);
     x.p0 = left, x.p1 = right;
     y.p0 = bottom, y.p1 = top;
+    /* without any score, no scale and no alert zone: a note says why */
+    int scores = any_score(ch);
     zone_run *runs = xmalloc((ch->n ? ch->n : 1) * sizeof *runs);
-    size_t nruns = zone_runs(ch, &x, runs);
+    size_t nruns = scores ? zone_runs(ch, &x, runs) : 0;
     for (size_t i = 0; i < nruns; i++)
         if (runs[i].has && runs[i].below > y.lo) {
             double ty = ax_pos(&y, fmin(runs[i].below, y.hi));
             cv_rect(cv, runs[i].x0, ty, runs[i].x1 - runs[i].x0, bottom - ty, BAND);
         }
-    y_grid(cv, &y, left, right, 0);
+    if (scores) {
+        y_grid(cv, &y, left, right, 0);
+    } else {
+        long nq = 0, most = -1, nterms = 0;
+        for (size_t i = 0; i < ch->n; i++)
+            if (ch->s[i].unscored) {
+                nq++;
+                if (ch->s[i].answered > most)
+                    most = ch->s[i].answered, nterms = ch->s[i].nterms;
+            }
+        if (nq && most >= 0)
+            snprintf(b, sizeof b, "no questionnaire could be scored (at most %ld of %ld items "
+                     "answered)", most, nterms);
+        else if (nq)
+            snprintf(b, sizeof b, "no questionnaire could be scored");
+        else
+            snprintf(b, sizeof b, "no alliance score in these questionnaires");
+        cv_text(cv, (left + right) / 2, (top + bottom) / 2, b, 11, 0, CV_MIDDLE, INK);
+    }
     /* the marks' places first, so that no label covers one */
     double sy = top - 16;    /* the strip of reported ruptures above the plot */
     placed pl = { 0 };
@@ -474,6 +533,8 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
                 double py = ax_pos(&y, v[k]);
                 place_mark(&pl, px - 5, py - 5, px + 5, py + 5);
             }
+        if (ch->s[i].unscored)
+            place_mark(&pl, px - 5, bottom - 14, px + 5, bottom - 4);
     }
     for (size_t i = 0; i < ch->nep; i++) {
         double px = sess_x(&x, ch->ep[i].rupture_session);
@@ -514,9 +575,27 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     cv_text(cv, left - 6, sy + 4, "reported", 9.5, 0, CV_RIGHT, GREY);
     cv_line(cv, left, sy, right, sy, (cv_pen){ GRID, 1, 0 });
 
-    if (ch->fit.has)
-        draw_fit(cv, &ch->fit, &x, &y, x.lo + 0.5, x.hi - 0.5, y.lo, y.hi,
-                 (cv_pen){ GREY, 1.2, 3 });
+    double fa, fb;
+    if (ch->fit.has && scored_span(ch, &fa, &fb))
+        draw_fit(cv, &ch->fit, &x, &y, fa, fb, y.lo, y.hi, (cv_pen){ GREY, 1.2, 3 });
+    /* a questionnaire that could not be scored: a ring at the plot's foot */
+    int unscored = 0;
+    for (size_t i = 0; i < ch->n; i++) {
+        const chart_session *s = &ch->s[i];
+        if (!s->unscored)
+            continue;
+        char id[32], tip[128], why[64];
+        unscored_words(s, why, sizeof why);
+        snprintf(id, sizeof id, "u%ld", s->session);
+        snprintf(tip, sizeof tip, "session %ld%s%s: not scored, %s", s->session,
+                 s->date[0] ? ", " : "", s->date, why);
+        cv_group(cv, "unscored", id, tip);
+        cv_mark(cv, CV_RING, sess_x(&x, s->session), bottom - 9, 8, BLUE);
+        label(cv, &pl, sess_x(&x, s->session), bottom - 5.5, left, right, "not scored", 9,
+              0);
+        cv_group_end(cv);
+        unscored = 1;
+    }
     if (ch->therapist_instrument)
         draw_series(cv, ch, &x, &y, 1);
     draw_series(cv, ch, &x, &y, 0);
@@ -533,16 +612,20 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
             resolved |= ch->s[i].resolved == 1;
         }
     legend l = { cv, x0 + 16, x0 + 16, bottom + 66, x0 + w - 16 };
-    snprintf(b, sizeof b, "%s alliance score (%s)", rater_words(ch->rater) + 4,
-             ch->instrument ? ch->instrument : "none");
-    key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, b);
+    if (scores) {
+        snprintf(b, sizeof b, "%s alliance score (%s)", rater_words(ch->rater) + 4,
+                 ch->instrument ? ch->instrument : "none");
+        key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, b);
+    }
+    if (unscored)
+        key(&l, KEY_LINE, NOPEN, 1, CV_RING, BLUE, "questionnaire not scored (too few items answered)");
     if (ch->therapist_instrument) {
         snprintf(b, sizeof b, "therapist's own score (%s)", ch->therapist_instrument);
         key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION, b);
     }
     if (ch->fit.has)
         key(&l, KEY_LINE, (cv_pen){ GREY, 1.2, 3 }, 0, CV_DOT, GREY, ch->fit.label);
-    if (ch->has_alert) {
+    if (ch->has_alert && scores) {
         /* "alert zone (under 3.5)", or with cut-offs that change, "(under 3.5,
          * under 4.5 from session 6)" */
         snprintf(b, sizeof b, "alert zone (");

@@ -81,6 +81,14 @@ echo "# K5's scale (srs, 0-40) and the therapist's (1-5) do not share an axis"
 run analyze chart --client K5 -o K5.svg
 marks K5.svg
 grep -o 'own scores are on another scale[^<]*' K5.svg
+echo "# a questionnaire that could not be scored: a ring at the plot's foot, its"
+echo "# tooltip saying why, and the least-squares line over the scored sessions"
+echo "# only: K3's session 6 (2 of 6 items answered) is not scored, and trajectories"
+echo "# fits sessions 1-5 (n = 5)"
+run analyze chart --client K3 -o K3.svg
+awk -f data/charts/zones.awk K3.svg | grep -v '^alert zone'
+analyze trajectories --client K3 | cut -d, -f4,6
+grep -o 'questionnaire not scored[^<]*' K3.svg
 echo "# nothing to draw: the client's rater has no questionnaire of that instrument"
 run analyze chart --client K1 --instrument therapist_post_session -o none.svg
 ls none.svg 2>&1 | sed 's/.*cannot access/cannot access/'
@@ -220,3 +228,18 @@ grep -o 'client_post_session version 2 from session[^<]*\|alert zone ([^<]*' V1.
 for d in 2026-03-30 2026-04-06; do
   echo "report to $d:"; analyze report --client V1 --to $d | grep -- '- alliance'
 done
+echo "# no questionnaire scored at all (U1, data/charts/unscored.csv: no item"
+echo "# answered): no scale, no alert zone, no key for a series that is not there;"
+echo "# a note says why, and each questionnaire has its ring"
+use_store unscored.db
+setup collect init
+setup collect therapist add TU
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session data/charts/unscored.csv
+run analyze chart --client U1 -o U1.svg
+grep -o 'no questionnaire could be scored[^<]*' U1.svg
+echo "y-axis values: $(grep -c '<text [^>]*font-size="10" text-anchor="end"' U1.svg)"
+echo "alert zones: $(grep -c 'fill="#f7decc"' U1.svg)"
+grep -c '<g class="unscored"' U1.svg
+grep -o '<title>session 1[^<]*' U1.svg
+grep -o '>[a-z][^<]*(client_post_session)<\|>questionnaire not scored[^<]*' U1.svg

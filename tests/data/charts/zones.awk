@@ -1,7 +1,9 @@
 # zones.awk: reads an SVG client chart and prints its alert zones (the
-# shaded rectangles of the plot) and its version lines, in the chart's own
-# units: a zone's top as a score and its ends as session numbers, a version
-# line's place as a session number and its title.  The units come from the
+# shaded rectangles of the plot), its version lines, its fitted line and
+# its marks of questionnaires not scored, in the chart's own units: a
+# zone's top as a score and its ends as session numbers, a version line's
+# place as a session number and its title, the fitted line's ends as
+# session numbers, a mark not scored by its session number and title.  The units come from the
 # score marks (class "session": the session from the id sN, the score from
 # the title "...: alliance X", the place from the circle's centre), through
 # two marks at different sessions and two at different scores (the axes
@@ -21,6 +23,13 @@ function score(py) { return sprintf("%.2f", va + (py - qa) * (vb - va) / (qb - q
   getline; split(attr($0, "points"), p, /[ ,]/)
   nv++; vx[nv] = p[1]; vt[nv] = t
 }
+/<g class="fit">/ {
+  getline; split(attr($0, "points"), p, /[ ,]/); fx0 = p[1]; fx1 = p[3]; nf++
+}
+/<g class="unscored"/ {
+  t = $0; sub(/^.*<title>/, "", t); sub(/<\/title>.*$/, "", t)
+  getline; nu++; ux[nu] = attr($0, "cx"); ut[nu] = t
+}
 /<g class="session" id="s[0-9]*">/ {
   id = attr($0, "id"); sub(/^s/, "", id)
   v = $0; sub(/^.*alliance /, "", v); sub(/<.*$/, "", v)
@@ -33,4 +42,8 @@ END {
     printf "alert zone under %s from session %s to %s\n", score(zy[i]), sess(zx[i]), sess(zx[i] + zw[i])
   for (i = 1; i <= nv; i++)
     printf "version line at session %s: %s\n", sess(vx[i]), vt[i]
+  if (nf)
+    printf "fitted line from session %s to %s\n", sess(fx0), sess(fx1)
+  for (i = 1; i <= nu; i++)
+    printf "mark at session %s: %s\n", sess(ux[i]), ut[i]
 }
