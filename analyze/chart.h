@@ -122,6 +122,7 @@ typedef struct chart_panel {
     size_t nw;
     chart_fit fit_rupture, fit_resolved;   /* the growth model's lines (a random intercept per
                                               client, as trends fits), else least squares */
+    size_t undated;             /* its questionnaires left out: their session has no date */
 } chart_panel;
 
 typedef struct chart_repair {
@@ -130,6 +131,10 @@ typedef struct chart_repair {
     chart_panel *p;
     size_t n, cap;
     size_t undated;     /* questionnaires with rupture items left out: their session has no date */
+    struct { char *therapist; size_t n; } *und;   /* of them, those whose rupture
+                                                     item is answered, by therapist */
+    size_t nund, undcap;
+    size_t undated_alone;   /* of them, those of therapists without a panel (after repair_finish) */
 } chart_repair;
 
 void repair_row(chart_repair *rp, const an_row *r);

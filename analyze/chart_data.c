@@ -347,6 +347,22 @@ void repair_row(chart_repair *rp, const an_row *r)
         return;
     if (!v->date || !util_valid_iso_date(v->date)) {
         rp->undated++;
+        if (isnan(r->role[ROLE_RUPTURE]))
+            return;     /* not counted among the questionnaires either way */
+        const char *t = v->therapist ? v->therapist : "";
+        size_t i = rp->nund;
+        while (i-- > 0 && strcmp(rp->und[i].therapist, t) != 0)
+            ;
+        if (i == (size_t)-1) {
+            if (rp->nund == rp->undcap) {
+                rp->undcap = rp->undcap ? 2 * rp->undcap : 4;
+                rp->und = xrealloc(rp->und, rp->undcap * sizeof *rp->und);
+            }
+            i = rp->nund++;
+            rp->und[i].therapist = xstrdup(t);
+            rp->und[i].n = 0;
+        }
+        rp->und[i].n++;
         return;
     }
     chart_panel *p = panel_of(rp, v->therapist ? v->therapist : "", v->cohort ? v->cohort : "");
@@ -490,6 +506,16 @@ void repair_finish(chart_repair *rp)
         qsort(rp->p, rp->n, sizeof *rp->p, by_therapist);
     for (size_t i = 0; i < rp->n; i++)
         panel_finish(&rp->p[i]);
+    rp->undated_alone = 0;
+    for (size_t k = 0; k < rp->nund; k++) {
+        size_t i = 0;
+        while (i < rp->n && strcmp(rp->p[i].therapist, rp->und[k].therapist) != 0)
+            i++;
+        if (i < rp->n)
+            rp->p[i].undated = rp->und[k].n;
+        else
+            rp->undated_alone += rp->und[k].n;
+    }
 }
 
 void repair_release(chart_repair *rp)
@@ -502,6 +528,9 @@ void repair_release(chart_repair *rp)
         free(rp->p[i].w);
     }
     free(rp->p);
+    for (size_t k = 0; k < rp->nund; k++)
+        free(rp->und[k].therapist);
+    free(rp->und);
     free(rp->title);
     free(rp->rater);
     memset(rp, 0, sizeof *rp);

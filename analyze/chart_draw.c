@@ -730,6 +730,9 @@ static void draw_panel(canvas *cv, const chart_panel *p, double x0, double y0, d
     snprintf(b, sizeof b, "%s%s%s%s: %ld questionnaires, %ld with a rupture",
              p->therapist[0] ? "therapist " : "no therapist", p->therapist,
              p->cohort[0] ? ", cohort " : "", p->cohort, answered, ruptures);
+    if (p->undated)
+        snprintf(b + strlen(b), sizeof b - strlen(b), "; %zu more without a date, not shown",
+                 p->undated);
     cv_text_fit(cv, x0 + 16, y0 + 18, b, 11.5, 1, w - 32, INK);
     axis x = { -0.5, (double)(p->nw ? p->nw : 1) - 0.5, 1, left, right };
     axis y = { 0, 1, 0.25, bottom, top };
@@ -757,12 +760,15 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
     double h = repair_height(rp);
     cv_rect(cv, x0, y0, w, h, WHITE);
     cv_text_fit(cv, x0 + 16, y0 + 24, rp->title, 15, 1, w - 32, INK);
-    char b[160];
+    char b[320];
     snprintf(b, sizeof b, "ruptures %s questionnaires reported, and how many of them were resolved, by week",
              rp->rater && strcmp(rp->rater, "all") == 0 ? "every rater's"
                                                          : rater_words(rp->rater ? rp->rater
                                                                                  : "client"));
-    cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
+    if (rp->n && rp->undated_alone)
+        snprintf(b + strlen(b), sizeof b - strlen(b), "; %zu questionnaires without a date "
+                 "(of trainees with no dated one) not shown", rp->undated_alone);
+    cv_text_fit(cv, x0 + 16, y0 + 42, b, 10.5, 0, w - 32, GREY);
     if (rp->n == 0)
         cv_text(cv, x0 + 16, y0 + 90,
                 rp->undated ? "no week for the questionnaires with rupture items: their "

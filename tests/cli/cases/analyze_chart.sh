@@ -158,6 +158,21 @@ head -3 examples/sample/client_post_session.csv | awk -F, -v OFS=, 'NR > 1 { $4 
 setup collect --db "$undated" import client_post_session undated.csv
 run analyze --db "$undated" chart --therapist T01 -o undated.svg
 grep -o 'no week for the questionnaires[^<]*\|no questionnaires with rupture items[^<]*' undated.svg
+echo "# some sessions without a date: each panel says how many of its questionnaires"
+echo "# it leaves out, and the subtitle those of a trainee with no dated one (C01's"
+echo "# sessions 2-3 undated; C07, T03's one client, a copy of C04 without dates)"
+partly=$(store partly.db)
+setup collect --db "$partly" init
+for t in T01 T02 T03; do setup collect --db "$partly" therapist add $t --cohort S; done
+setup collect --db "$partly" instrument add instruments/client_post_session.csv
+awk -F, -v OFS=, '$1 == "C01" && ($3 == 2 || $3 == 3) { $4 = "" } { print }
+  $1 == "C04" { $1 = "C07"; $2 = "T03"; $4 = ""; $7 = ""; print }' \
+  examples/sample/client_post_session.csv >partly.csv
+setup collect --db "$partly" import client_post_session partly.csv
+run analyze --db "$partly" chart --cohort S -o partly.svg
+grep -o 'therapist T0[0-9], cohort S: [^<]*\|ruptures the client[^<]*' partly.svg | sed "s/&#39;/'/g"
+echo "undated with a rupture answer, by therapist (from analyze ruptures):"
+analyze --db "$partly" ruptures | awk -F, 'NR > 1 && $5 == "" && $7 != "" { n[$3]++ } END { for (t in n) print t, n[t] }' | sort
 echo "# many sessions (data/charts/many_sessions.csv: 40 weekly ones for M40, 80 for"
 echo "# M80, many with a reported rupture or a drop): no text covers a mark or another"
 echo "# text, and the session numbers under the axis are the multiples of a round"
