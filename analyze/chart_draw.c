@@ -245,9 +245,18 @@ static void session_labels(canvas *cv, const chart_client *ch, const axis *x, do
             room = !on[j] || fabs(sess_x(x, ch->s[j].session) - px) >= need;
         on[i] = (unsigned char)room;
     }
+    /* the year under the first labelled date, and under each labelled
+     * date whose year is not the one before's (a chart across new year) */
+    char year[5] = "";
     for (size_t i = 0; i < ch->n; i++)
-        if (on[i])
-            session_label(cv, &ch->s[i], sess_x(x, ch->s[i].session), y);
+        if (on[i]) {
+            double px = sess_x(x, ch->s[i].session);
+            session_label(cv, &ch->s[i], px, y);
+            if (ch->s[i].date[0] && memcmp(ch->s[i].date, year, 4) != 0) {
+                memcpy(year, ch->s[i].date, 4);
+                cv_text(cv, px, y + 38, year, 9, 0, CV_MIDDLE, GREY);
+            }
+        }
     free(on);
 }
 
@@ -568,7 +577,7 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });
     cv_line(cv, left, top, left, bottom, (cv_pen){ INK, 1, 0 });
     session_labels(cv, ch, &x, bottom);
-    cv_text(cv, (left + right) / 2, bottom + 44, "session (number, month-day)", 10.5, 0,
+    cv_text(cv, (left + right) / 2, bottom + 51, "session (number, month-day, year)", 10.5, 0,
             CV_MIDDLE, INK);
     cv_text_up(cv, x0 + 18, (top + bottom) / 2, "alliance score", 10.5, INK);
 

@@ -189,6 +189,18 @@ for c in M40 M80; do
   grep -o '<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*</text>' $c.svg |
     sed 's/.*>\([0-9]*\)<.*/\1/' | tr '\n' ' '; echo
 done
+echo "# the year under the first labelled date and where it changes: M80 runs from"
+echo "# 2025-01-06 to 2026-07-13, labelled every 5th session (50 in 2025, 55 in 2026);"
+echo "# M40 within 2025"
+for c in M40 M80; do
+  echo "$c: $(awk '/<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*<\/text>/ {
+      x = $0; sub(/.*x="/, "", x); sub(/".*/, "", x); t = $0; sub(/.*">/, "", t); sub(/<.*/, "", t)
+      at[x] = t }
+    /<text [^>]*font-size="9" text-anchor="middle"[^>]*>[0-9][0-9][0-9][0-9]<\/text>/ {
+      x = $0; sub(/.*x="/, "", x); sub(/".*/, "", x); t = $0; sub(/.*">/, "", t); sub(/<.*/, "", t)
+      printf "%s under session %s; ", t, at[x] }' $c.svg)"
+done
+awk -F, '$1 == "M80" && ($3 == 50 || $3 == 55) { print "M80 session " $3 ": " $4 }' data/charts/many_sessions.csv
 echo "# M40's odd sessions alone (1, 3, ..., 39), none a multiple of the step: still labelled"
 awk -F, 'NR == 1 || ($1 == "M40" && $3 % 2 == 1) { sub(/^M40,/, "ODD,"); print }' \
   data/charts/many_sessions.csv >odd.csv
