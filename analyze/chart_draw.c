@@ -183,7 +183,8 @@ static int scored_span(const chart_client *ch, double *a, double *b)
 static int any_score(const chart_client *ch)
 {
     for (size_t i = 0; i < ch->n; i++)
-        if (!isnan(ch->s[i].score) || (ch->therapist_instrument && !isnan(ch->s[i].therapist_score)))
+        if (!isnan(ch->s[i].score) ||
+            (ch->therapist_instrument && !isnan(ch->s[i].therapist_score)))
             return 1;
     return 0;
 }
@@ -627,7 +628,8 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
         key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, b);
     }
     if (unscored)
-        key(&l, KEY_LINE, NOPEN, 1, CV_RING, BLUE, "questionnaire not scored (too few items answered)");
+        key(&l, KEY_LINE, NOPEN, 1, CV_RING, BLUE,
+            "questionnaire not scored (too few items answered)");
     if (ch->therapist_instrument) {
         snprintf(b, sizeof b, "therapist's own score (%s)", ch->therapist_instrument);
         key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION, b);
@@ -646,7 +648,8 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
                 snprintf(b + len, sizeof b - len, "none");
             else
                 snprintf(b + len, sizeof b - len, ", %s%s from session %ld",
-                         runs[i].has ? "under " : "none", runs[i].has ? tick_text(runs[i].below, n1) : "",
+                         runs[i].has ? "under " : "none",
+                         runs[i].has ? tick_text(runs[i].below, n1) : "",
                          runs[i].from);
         }
         snprintf(b + strlen(b), sizeof b - strlen(b), ")");
