@@ -30,7 +30,27 @@ typedef struct chart_session {
     int reported;           /* 1 yes, 0 no, -1 not answered or no such item */
     double tension;
     int resolved;           /* 1, 0, -1 unknown */
+    /* the version of the drawn series' instrument this session's score was
+     * given with (0 when the session has none: then that of the session
+     * before, or of the first one after), and that version's @ALERT-BELOW */
+    long version;
+    int has_alert;
+    double alert_below;
+    /* a questionnaire of the drawn series without a score (too few items
+     * answered): the items its alliance score has, answered and needed
+     * (@MINITEMS, 0 when not given); answered -1 when the score is not a scale */
+    int unscored;
+    long answered, nterms, needed;
 } chart_session;
+
+/* Where the drawn series' instrument changes version: from session
+ * `session` on, version `version`; what says how the alliance score and
+ * its cut-off differ from the version before ("4 terms, not 6; alert
+ * under 4.5, not 3.5"). */
+typedef struct chart_change {
+    long session, version;
+    char what[96];
+} chart_change;
 
 typedef struct chart_client {
     char *client, *therapist;
@@ -42,17 +62,31 @@ typedef struct chart_client {
     episode *ep;
     size_t nep, epcap;
     char rule[96];
-    int has_alert;
-    double alert_below;
+    int has_alert;          /* some session has an alert cut-off (chart_session) */
+    chart_change change[4]; /* the first version changes */
+    size_t nchange;
     chart_fit fit;          /* over the client's scores */
 } chart_client;
+
+/* The version of an instrument one of the client's administrations of the
+ * rater asked for was given with, by session (gathered until the drawn
+ * series is known). */
+typedef struct chart_given {
+    const char *instrument;     /* owned by the catalog */
+    char rater[16];
+    long session;
+    long version;
+    const an_form *form;        /* kept for the run */
+    int scored;                 /* its alliance score could be worked out */
+    long answered, nterms, needed;  /* as in chart_session */
+} chart_given;
 
 /* Per-client gathering for charts: fed each row, then the finished client. */
 typedef struct chart_gather {
     const an_ctx *cx;
     chart_client cur;       /* rows of the client being read */
-    struct { const char *instrument; double below; } alert[8];  /* @ALERT-BELOW seen */
-    size_t nalert;
+    chart_given *given;     /* the client's administrations with an alliance score */
+    size_t ngiven, givencap;
     /* The line drawn over a client's scores: when fit_for is set and gives a
      * line (returns 1; for example a growth model's prediction for the
      * client, with its label), that one; else the scores' least-squares line. */
@@ -88,6 +122,7 @@ typedef struct chart_panel {
     size_t nw;
     chart_fit fit_rupture, fit_resolved;   /* the growth model's lines (a random intercept per
                                               client, as trends fits), else least squares */
+    size_t undated;             /* its questionnaires left out: their session has no date */
 } chart_panel;
 
 typedef struct chart_repair {
@@ -96,6 +131,10 @@ typedef struct chart_repair {
     chart_panel *p;
     size_t n, cap;
     size_t undated;     /* questionnaires with rupture items left out: their session has no date */
+    struct { char *therapist; size_t n; } *und;   /* of them, those whose rupture
+                                                     item is answered, by therapist */
+    size_t nund, undcap;
+    size_t undated_alone;   /* of them, those of therapists without a panel (after repair_finish) */
 } chart_repair;
 
 void repair_row(chart_repair *rp, const an_row *r);

@@ -32,6 +32,7 @@ static chart_session *session_at(chart_client *ch, long session)
     s->session = session;
     s->score = s->therapist_score = s->tension = NAN;
     s->reported = s->resolved = -1;
+    s->alert_below = NAN;
     return s;
 }
 
@@ -58,17 +59,123 @@ void gather_row(chart_gather *g, const an_row *r)
         s->tension = r->role[ROLE_TENSION];
         s->resolved = role_resolved(r);
     }
-    if (f->role[ROLE_ALLIANCE] >= 0 && f->has_alert_below) {
-        size_t i = 0;
-        while (i < g->nalert && strcmp(g->alert[i].instrument, f->in->name) != 0)
-            i++;
-        if (i < sizeof g->alert / sizeof g->alert[0]) {
-            g->alert[i].instrument = f->in->name;   /* owned by the catalog */
-            g->alert[i].below = f->alert_below;
-            if (i == g->nalert)
-                g->nalert++;
+    if (f->role[ROLE_ALLIANCE] >= 0) {
+        if (g->ngiven == g->givencap) {
+            g->givencap = g->givencap ? 2 * g->givencap : 16;
+            g->given = xrealloc(g->given, g->givencap * sizeof *g->given);
+        }
+        chart_given *gv = &g->given[g->ngiven++];
+        gv->instrument = f->in->name;
+        snprintf(gv->rater, sizeof gv->rater, "%s", v->rater ? v->rater : "");
+        gv->session = v->session;
+        gv->version = v->version;
+        gv->form = f;
+        gv->scored = !isnan(r->alliance);
+        gv->answered = -1;
+        gv->nterms = gv->needed = 0;
+        if (f->alliance_scale >= 0) {
+            const dict_field *fd = &f->in->fields[f->scales[f->alliance_scale].field];
+            gv->answered = (long)r->scale_answered[f->alliance_scale];
+            gv->nterms = (long)fd->nterms;
+            gv->needed = fd->minitems;
         }
     }
+}
+
+/* The alliance field of a version; NULL when it has none. */
+static const dict_field *alliance_field(const an_form *f)
+{
+    return f->role[ROLE_ALLIANCE] >= 0 ? &f->in->fields[f->role[ROLE_ALLIANCE]] : NULL;
+}
+
+/* How version b's alliance score and cut-off differ from a's, into what. */
+static void change_words(const an_form *a, const an_form *b, char *what, size_t n)
+{
+    const dict_field *fa = alliance_field(a), *fb = alliance_field(b);
+    char n1[32], n2[32];
+    size_t len = 0;
+    what[0] = '\0';
+    if (fa && fb && (strcmp(fa->cols[DC_CHOICES], fb->cols[DC_CHOICES]) != 0 ||
+                     strcmp(fa->cols[DC_TYPE], fb->cols[DC_TYPE]) != 0 ||
+                     fa->minitems != fb->minitems)) {
+        if (fa->terms && fb->terms && fa->nterms != fb->nterms)
+            len += (size_t)snprintf(what, n, "the alliance score of %zu terms, not %zu",
+                                    fb->nterms, fa->nterms);
+        else
+            len += (size_t)snprintf(what, n, "the alliance score worked out differently");
+    }
+    if (a->has_alert_below != b->has_alert_below ||
+        (a->has_alert_below && a->alert_below != b->alert_below)) {
+        const char *sep = len ? "; " : "";
+        if (len < n && b->has_alert_below && a->has_alert_below)
+            len += (size_t)snprintf(what + len, n - len, "%salert under %s, not %s", sep,
+                                    an_fmt(b->alert_below, n1), an_fmt(a->alert_below, n2));
+        else if (len < n && b->has_alert_below)
+            len += (size_t)snprintf(what + len, n - len, "%salert under %s, none before", sep,
+                                    an_fmt(b->alert_below, n1));
+        else if (len < n)
+            len += (size_t)snprintf(what + len, n - len, "%sno alert cut-off, under %s before",
+                                    sep, an_fmt(a->alert_below, n2));
+    }
+    if (len == 0)
+        snprintf(what, n, "the alliance score and its cut-off as before");
+}
+
+/* Each session's version of the drawn series (m) and its cut-off; the
+ * sessions where the version changes. */
+static void session_versions(chart_gather *g, chart_client *ch, const char *instrument,
+                             const char *rater)
+{
+    const an_form **form = xcalloc(ch->n ? ch->n : 1, sizeof *form);
+    for (size_t k = 0; k < g->ngiven; k++) {
+        const chart_given *gv = &g->given[k];
+        if (strcmp(gv->instrument, instrument) != 0 || strcmp(gv->rater, rater) != 0)
+            continue;
+        for (size_t i = 0; i < ch->n; i++) {
+            chart_session *s = &ch->s[i];
+            if (s->session != gv->session)
+                continue;
+            if (!form[i]) {
+                form[i] = gv->form;
+                s->version = gv->version;
+            }
+            if (!gv->scored && isnan(s->score) && !s->unscored) {
+                s->unscored = 1;
+                s->answered = gv->answered;
+                s->nterms = gv->nterms;
+                s->needed = gv->needed;
+            }
+        }
+    }
+    /* a session without one takes the session before's, the first ones
+     * the first session's with one */
+    const an_form *last = NULL;
+    long last_version = 0;
+    for (size_t i = 0; i < ch->n && !last; i++)
+        if (form[i])
+            last = form[i], last_version = ch->s[i].version;
+    for (size_t i = 0; i < ch->n; i++) {
+        chart_session *s = &ch->s[i];
+        if (!form[i]) {
+            s->version = 0;
+            form[i] = last;
+        } else if (last && s->version != last_version) {
+            if (ch->nchange < sizeof ch->change / sizeof ch->change[0]) {
+                chart_change *c = &ch->change[ch->nchange++];
+                c->session = s->session;
+                c->version = s->version;
+                change_words(last, form[i], c->what, sizeof c->what);
+            }
+            last_version = s->version;
+        }
+        if (form[i]) {
+            last = form[i];
+            s->has_alert = form[i]->has_alert_below;
+            s->alert_below = form[i]->has_alert_below ? form[i]->alert_below : NAN;
+            ch->has_alert |= s->has_alert;
+        }
+    }
+    free(form);
 }
 
 /* The series drawn: the first (by instrument name) of the rater asked for,
@@ -143,18 +250,21 @@ int gather_client(chart_gather *g, const an_client *c)
     for (size_t i = 0; i < ch->n; i++)
         if (ch->s[i].reported >= 0)
             any_report = 1;
-    if (!m && !any_report)
+    /* without a score, the questionnaires that could not be scored: the
+     * client's first, as main_series chooses */
+    const chart_given *unscored = NULL;
+    for (size_t k = 0; k < g->ngiven && !m; k++)
+        if (!unscored || (strcmp(g->given[k].rater, "client") == 0 &&
+                          strcmp(unscored->rater, "client") != 0))
+            unscored = &g->given[k];
+    if (!m && !any_report && !unscored)
         return 0;
     if (m) {
         ch->instrument = xstrdup(m->instrument);
         ch->rater = xstrdup(m->rater);
-        for (size_t i = 0; i < g->nalert; i++)
-            if (strcmp(g->alert[i].instrument, m->instrument) == 0) {
-                ch->has_alert = 1;
-                ch->alert_below = g->alert[i].below;
-            }
         for (size_t j = 0; j < m->n; j++)
             session_at(ch, m->session[j])->score = m->score[j];
+        session_versions(g, ch, m->instrument, m->rater);
         episode_params p;
         if (m->n >= 2 && episodes_params(g->cx, m, &p, ch->rule, sizeof ch->rule) == 0)
             episodes_find(m->session, m->score, m->n, &p, on_episode, ch);
@@ -175,6 +285,10 @@ int gather_client(chart_gather *g, const an_client *c)
                 break;
             }
         }
+    } else if (unscored) {
+        ch->instrument = xstrdup(unscored->instrument);
+        ch->rater = xstrdup(unscored->rater);
+        session_versions(g, ch, ch->instrument, ch->rater);
     } else {
         ch->rater = xstrdup(g->cx->o->rater ? g->cx->o->rater : "client");
     }
@@ -193,8 +307,9 @@ void gather_reset(chart_gather *g)
     ch->n = ch->nep = 0;
     ch->rule[0] = '\0';
     ch->has_alert = 0;
+    ch->nchange = 0;
     ch->therapist_elsewhere = 0;
-    g->nalert = 0;
+    g->ngiven = 0;
     memset(&ch->fit, 0, sizeof ch->fit);
 }
 
@@ -203,6 +318,7 @@ void gather_release(chart_gather *g)
     gather_reset(g);
     free(g->cur.s);
     free(g->cur.ep);
+    free(g->given);
     memset(g, 0, sizeof *g);
 }
 
@@ -231,6 +347,22 @@ void repair_row(chart_repair *rp, const an_row *r)
         return;
     if (!v->date || !util_valid_iso_date(v->date)) {
         rp->undated++;
+        if (isnan(r->role[ROLE_RUPTURE]))
+            return;     /* not counted among the questionnaires either way */
+        const char *t = v->therapist ? v->therapist : "";
+        size_t i = rp->nund;
+        while (i-- > 0 && strcmp(rp->und[i].therapist, t) != 0)
+            ;
+        if (i == (size_t)-1) {
+            if (rp->nund == rp->undcap) {
+                rp->undcap = rp->undcap ? 2 * rp->undcap : 4;
+                rp->und = xrealloc(rp->und, rp->undcap * sizeof *rp->und);
+            }
+            i = rp->nund++;
+            rp->und[i].therapist = xstrdup(t);
+            rp->und[i].n = 0;
+        }
+        rp->und[i].n++;
         return;
     }
     chart_panel *p = panel_of(rp, v->therapist ? v->therapist : "", v->cohort ? v->cohort : "");
@@ -374,6 +506,16 @@ void repair_finish(chart_repair *rp)
         qsort(rp->p, rp->n, sizeof *rp->p, by_therapist);
     for (size_t i = 0; i < rp->n; i++)
         panel_finish(&rp->p[i]);
+    rp->undated_alone = 0;
+    for (size_t k = 0; k < rp->nund; k++) {
+        size_t i = 0;
+        while (i < rp->n && strcmp(rp->p[i].therapist, rp->und[k].therapist) != 0)
+            i++;
+        if (i < rp->n)
+            rp->p[i].undated = rp->und[k].n;
+        else
+            rp->undated_alone += rp->und[k].n;
+    }
 }
 
 void repair_release(chart_repair *rp)
@@ -386,6 +528,9 @@ void repair_release(chart_repair *rp)
         free(rp->p[i].w);
     }
     free(rp->p);
+    for (size_t k = 0; k < rp->nund; k++)
+        free(rp->und[k].therapist);
+    free(rp->und);
     free(rp->title);
     free(rp->rater);
     memset(rp, 0, sizeof *rp);

@@ -149,10 +149,11 @@ static void client_ranges(const chart_client *ch, axis *x, axis *y)
                 hi = fmax(hi, v[k]);
             }
     }
-    if (ch->has_alert) {
-        lo = fmin(lo, ch->alert_below);
-        hi = fmax(hi, ch->alert_below);
-    }
+    for (size_t i = 0; i < ch->n; i++)
+        if (ch->s[i].has_alert) {
+            lo = fmin(lo, ch->s[i].alert_below);
+            hi = fmax(hi, ch->s[i].alert_below);
+        }
     if (!isfinite(lo))
         lo = 0, hi = 1;
     /* room under the lowest score for the rupture marks */
@@ -160,6 +161,44 @@ static void client_ranges(const chart_client *ch, axis *x, axis *y)
     ax_nice(y, lo - span * 0.22, hi + span * 0.1);
     x->lo = ch->n ? (double)ch->s[0].session - 0.5 : 0;
     x->hi = ch->n ? (double)ch->s[ch->n - 1].session + 0.5 : 1;
+}
+
+/* The first and the last session with a score of the drawn series, into
+ * *a and *b (a fitted line rests on these and runs no further); 0 when
+ * no session has one. */
+static int scored_span(const chart_client *ch, double *a, double *b)
+{
+    int any = 0;
+    for (size_t i = 0; i < ch->n; i++)
+        if (!isnan(ch->s[i].score)) {
+            if (!any)
+                *a = (double)ch->s[i].session;
+            *b = (double)ch->s[i].session;
+            any = 1;
+        }
+    return any;
+}
+
+/* Whether the chart has any score to draw (the client's or the therapist's). */
+static int any_score(const chart_client *ch)
+{
+    for (size_t i = 0; i < ch->n; i++)
+        if (!isnan(ch->s[i].score) ||
+            (ch->therapist_instrument && !isnan(ch->s[i].therapist_score)))
+            return 1;
+    return 0;
+}
+
+/* "3 of 4 items answered, 4 needed" and the like, of an unscored session. */
+static void unscored_words(const chart_session *s, char *b, size_t n)
+{
+    if (s->answered < 0)
+        snprintf(b, n, "not answered");
+    else if (s->needed > 0)
+        snprintf(b, n, "%ld of %ld items answered, %ld needed", s->answered, s->nterms,
+                 s->needed);
+    else
+        snprintf(b, n, "%ld of %ld items answered", s->answered, s->nterms);
 }
 
 /* How many units apart axis labels go: 1, 2, 5, 10, 20, 50, ... whichever
@@ -207,9 +246,18 @@ static void session_labels(canvas *cv, const chart_client *ch, const axis *x, do
             room = !on[j] || fabs(sess_x(x, ch->s[j].session) - px) >= need;
         on[i] = (unsigned char)room;
     }
+    /* the year under the first labelled date, and under each labelled
+     * date whose year is not the one before's (a chart across new year) */
+    char year[5] = "";
     for (size_t i = 0; i < ch->n; i++)
-        if (on[i])
-            session_label(cv, &ch->s[i], sess_x(x, ch->s[i].session), y);
+        if (on[i]) {
+            double px = sess_x(x, ch->s[i].session);
+            session_label(cv, &ch->s[i], px, y);
+            if (ch->s[i].date[0] && memcmp(ch->s[i].date, year, 4) != 0) {
+                memcpy(year, ch->s[i].date, 4);
+                cv_text(cv, px, y + 38, year, 9, 0, CV_MIDDLE, GREY);
+            }
+        }
     free(on);
 }
 
@@ -337,6 +385,44 @@ static void draw_reported(canvas *cv, const chart_client *ch, const axis *x, dou
     }
 }
 
+/* A stretch of sessions given with one alert cut-off (or none): the
+ * sessions of one version, or of versions with the same cut-off. */
+typedef struct zone_run {
+    double x0, x1;          /* on the page: halfway to the sessions either side */
+    long from;              /* its first session */
+    int has;
+    double below;
+} zone_run;
+
+/* The chart's stretches, in session order, into runs (ch->n of room);
+ * returns how many. */
+static size_t zone_runs(const chart_client *ch, const axis *x, zone_run *runs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ch->n; i++) {
+        const chart_session *s = &ch->s[i];
+        if (n && runs[n - 1].has == s->has_alert &&
+            (!s->has_alert || runs[n - 1].below == s->alert_below))
+            continue;
+        double edge = i ? ax_pos(x, ((double)ch->s[i - 1].session + (double)s->session) / 2)
+                        : x->p0;
+        if (n)
+            runs[n - 1].x1 = edge;
+        runs[n++] = (zone_run){ edge, x->p1, s->session, s->has_alert, s->alert_below };
+    }
+    return n;
+}
+
+/* Where the version changes (chart_change), halfway between the session
+ * before and the change's session, on the page. */
+static double change_x(const chart_client *ch, const axis *x, const chart_change *c)
+{
+    for (size_t i = 1; i < ch->n; i++)
+        if (ch->s[i].session == c->session)
+            return ax_pos(x, ((double)ch->s[i - 1].session + (double)c->session) / 2);
+    return sess_x(x, c->session);
+}
+
 /* "alert zone: under X" in the zone z (place_alert says where: clear of
  * every mark and line); left out when every place is taken (the legend
  * names the zone too). */
@@ -355,7 +441,9 @@ static void alert_label(canvas *cv, placed *pl, double below, const place_zone *
 static void note_lines(placed *pl, const chart_client *ch, const axis *x, const axis *y)
 {
     place_seg e;
-    if (ch->fit.has && fit_ends(&ch->fit, x, y, x->lo + 0.5, x->hi - 0.5, y->lo, y->hi, &e))
+    double fa, fb;
+    if (ch->fit.has && scored_span(ch, &fa, &fb) &&
+        fit_ends(&ch->fit, x, y, fa, fb, y->lo, y->hi, &e))
         place_line(pl, e.ax, e.ay, e.bx, e.by);
     for (int therapist = 0; therapist < (ch->therapist_instrument ? 2 : 1); therapist++) {
         double *px, *py;
@@ -400,18 +488,48 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
     if (ch->rule[0])
         snprintf(b + strlen(b), sizeof b - strlen(b), "; ruptures by the rule %s", ch->rule);
     cv_text_fit(cv, x0 + 16, y0 + 42, b, 10.5, 0, w - 32, GREY);
+    /* the notes: the therapist's scores left out, the instrument's versions */
+    b[0] = '\0';
     if (ch->therapist_elsewhere)
-        cv_text(cv, x0 + 16, y0 + 56, "the therapist's own scores are on another scale and "
-                "are not drawn", 10.5, 0, CV_LEFT, GREY);
+        snprintf(b, sizeof b, "the therapist's own scores are on another scale and are not drawn");
+    for (size_t i = 0; i < ch->nchange; i++)
+        snprintf(b + strlen(b), sizeof b - strlen(b), "%s%s version %ld from session %ld: %s",
+                 b[0] ? "; " : "", ch->instrument, ch->change[i].version, ch->change[i].session,
+                 ch->change[i].what);
+    if (b[0])
+        cv_text_fit(cv, x0 + 16, y0 + 56, b, 10.5, 0, w - 32, GREY);
 
     client_ranges(ch, &x, &y);
     x.p0 = left, x.p1 = right;
     y.p0 = bottom, y.p1 = top;
-    if (ch->has_alert && ch->alert_below > y.lo) {
-        double ty = ax_pos(&y, fmin(ch->alert_below, y.hi));
-        cv_rect(cv, left, ty, right - left, bottom - ty, BAND);
+    /* without any score, no scale and no alert zone: a note says why */
+    int scores = any_score(ch);
+    zone_run *runs = xmalloc((ch->n ? ch->n : 1) * sizeof *runs);
+    size_t nruns = scores ? zone_runs(ch, &x, runs) : 0;
+    for (size_t i = 0; i < nruns; i++)
+        if (runs[i].has && runs[i].below > y.lo) {
+            double ty = ax_pos(&y, fmin(runs[i].below, y.hi));
+            cv_rect(cv, runs[i].x0, ty, runs[i].x1 - runs[i].x0, bottom - ty, BAND);
+        }
+    if (scores) {
+        y_grid(cv, &y, left, right, 0);
+    } else {
+        long nq = 0, most = -1, nterms = 0;
+        for (size_t i = 0; i < ch->n; i++)
+            if (ch->s[i].unscored) {
+                nq++;
+                if (ch->s[i].answered > most)
+                    most = ch->s[i].answered, nterms = ch->s[i].nterms;
+            }
+        if (nq && most >= 0)
+            snprintf(b, sizeof b, "no questionnaire could be scored (at most %ld of %ld items "
+                     "answered)", most, nterms);
+        else if (nq)
+            snprintf(b, sizeof b, "no questionnaire could be scored");
+        else
+            snprintf(b, sizeof b, "no alliance score in these questionnaires");
+        cv_text(cv, (left + right) / 2, (top + bottom) / 2, b, 11, 0, CV_MIDDLE, INK);
     }
-    y_grid(cv, &y, left, right, 0);
     /* the marks' places first, so that no label covers one */
     double sy = top - 16;    /* the strip of reported ruptures above the plot */
     placed pl = { 0 };
@@ -425,6 +543,8 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
                 double py = ax_pos(&y, v[k]);
                 place_mark(&pl, px - 5, py - 5, px + 5, py + 5);
             }
+        if (ch->s[i].unscored)
+            place_mark(&pl, px - 5, bottom - 14, px + 5, bottom - 4);
     }
     for (size_t i = 0; i < ch->nep; i++) {
         double px = sess_x(&x, ch->ep[i].rupture_session);
@@ -437,25 +557,55 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
         }
     }
     note_lines(&pl, ch, &x, &y);
-    if (ch->has_alert && ch->alert_below > y.lo && ch->alert_below <= y.hi) {
-        double ty = ax_pos(&y, ch->alert_below);
-        cv_line(cv, left, ty, right, ty, (cv_pen){ EDGE, 1, 0 });
-        place_zone z = { left, right, top, ty, bottom };
-        alert_label(cv, &pl, ch->alert_below, &z);
+    /* a version change: a dotted line down the plot, "version N" beside it */
+    for (size_t i = 0; i < ch->nchange; i++) {
+        double cx = change_x(ch, &x, &ch->change[i]);
+        char t[40];
+        cv_group(cv, "version", NULL, ch->change[i].what);
+        cv_line(cv, cx, top, cx, bottom, (cv_pen){ GREY, 1, 2 });
+        snprintf(t, sizeof t, "version %ld", ch->change[i].version);
+        label(cv, &pl, cx - 4, top + 12, left, right, t, 9, 0);
+        cv_group_end(cv);
+        place_line(&pl, cx, top, cx, bottom);
     }
+    for (size_t i = 0; i < nruns; i++)
+        if (runs[i].has && runs[i].below > y.lo && runs[i].below <= y.hi) {
+            double ty = ax_pos(&y, runs[i].below);
+            cv_line(cv, runs[i].x0, ty, runs[i].x1, ty, (cv_pen){ EDGE, 1, 0 });
+            place_zone z = { runs[i].x0, runs[i].x1, top, ty, bottom };
+            alert_label(cv, &pl, runs[i].below, &z);
+        }
     cv_line(cv, left, bottom, right, bottom, (cv_pen){ INK, 1, 0 });
     cv_line(cv, left, top, left, bottom, (cv_pen){ INK, 1, 0 });
     session_labels(cv, ch, &x, bottom);
-    cv_text(cv, (left + right) / 2, bottom + 44, "session (number, month-day)", 10.5, 0,
+    cv_text(cv, (left + right) / 2, bottom + 51, "session (number, month-day, year)", 10.5, 0,
             CV_MIDDLE, INK);
     cv_text_up(cv, x0 + 18, (top + bottom) / 2, "alliance score", 10.5, INK);
 
     cv_text(cv, left - 6, sy + 4, "reported", 9.5, 0, CV_RIGHT, GREY);
     cv_line(cv, left, sy, right, sy, (cv_pen){ GRID, 1, 0 });
 
-    if (ch->fit.has)
-        draw_fit(cv, &ch->fit, &x, &y, x.lo + 0.5, x.hi - 0.5, y.lo, y.hi,
-                 (cv_pen){ GREY, 1.2, 3 });
+    double fa, fb;
+    if (ch->fit.has && scored_span(ch, &fa, &fb))
+        draw_fit(cv, &ch->fit, &x, &y, fa, fb, y.lo, y.hi, (cv_pen){ GREY, 1.2, 3 });
+    /* a questionnaire that could not be scored: a ring at the plot's foot */
+    int unscored = 0;
+    for (size_t i = 0; i < ch->n; i++) {
+        const chart_session *s = &ch->s[i];
+        if (!s->unscored)
+            continue;
+        char id[32], tip[128], why[64];
+        unscored_words(s, why, sizeof why);
+        snprintf(id, sizeof id, "u%ld", s->session);
+        snprintf(tip, sizeof tip, "session %ld%s%s: not scored, %s", s->session,
+                 s->date[0] ? ", " : "", s->date, why);
+        cv_group(cv, "unscored", id, tip);
+        cv_mark(cv, CV_RING, sess_x(&x, s->session), bottom - 9, 8, BLUE);
+        label(cv, &pl, sess_x(&x, s->session), bottom - 5.5, left, right, "not scored", 9,
+              0);
+        cv_group_end(cv);
+        unscored = 1;
+    }
     if (ch->therapist_instrument)
         draw_series(cv, ch, &x, &y, 1);
     draw_series(cv, ch, &x, &y, 0);
@@ -472,19 +622,40 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
             resolved |= ch->s[i].resolved == 1;
         }
     legend l = { cv, x0 + 16, x0 + 16, bottom + 66, x0 + w - 16 };
-    snprintf(b, sizeof b, "%s alliance score (%s)", rater_words(ch->rater) + 4,
-             ch->instrument ? ch->instrument : "none");
-    key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, b);
+    if (scores) {
+        snprintf(b, sizeof b, "%s alliance score (%s)", rater_words(ch->rater) + 4,
+                 ch->instrument ? ch->instrument : "none");
+        key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, b);
+    }
+    if (unscored)
+        key(&l, KEY_LINE, NOPEN, 1, CV_RING, BLUE,
+            "questionnaire not scored (too few items answered)");
     if (ch->therapist_instrument) {
         snprintf(b, sizeof b, "therapist's own score (%s)", ch->therapist_instrument);
         key(&l, KEY_LINE, (cv_pen){ VERMILION, 1.6, 1 }, 1, CV_SQUARE, VERMILION, b);
     }
     if (ch->fit.has)
         key(&l, KEY_LINE, (cv_pen){ GREY, 1.2, 3 }, 0, CV_DOT, GREY, ch->fit.label);
-    if (ch->has_alert) {
-        snprintf(b, sizeof b, "alert zone (under %s)", tick_text(ch->alert_below, n1));
+    if (ch->has_alert && scores) {
+        /* "alert zone (under 3.5)", or with cut-offs that change, "(under 3.5,
+         * under 4.5 from session 6)" */
+        snprintf(b, sizeof b, "alert zone (");
+        for (size_t i = 0; i < nruns; i++) {
+            size_t len = strlen(b);
+            if (i == 0 && runs[i].has)
+                snprintf(b + len, sizeof b - len, "under %s", tick_text(runs[i].below, n1));
+            else if (i == 0)
+                snprintf(b + len, sizeof b - len, "none");
+            else
+                snprintf(b + len, sizeof b - len, ", %s%s from session %ld",
+                         runs[i].has ? "under " : "none",
+                         runs[i].has ? tick_text(runs[i].below, n1) : "",
+                         runs[i].from);
+        }
+        snprintf(b + strlen(b), sizeof b - strlen(b), ")");
         key(&l, KEY_BAND, NOPEN, 0, CV_DOT, INK, b);
     }
+    free(runs);
     if (ch->nep)
         key(&l, KEY_LINE, NOPEN, 1, CV_DOWN, INK, "rupture: a drop the rule counts (its size)");
     if (repaired)
@@ -503,6 +674,15 @@ double repair_height(const chart_repair *rp)
     return 62 + (double)(rp->n ? rp->n : 1) * PANEL_H + 44;
 }
 
+/* A repair chart's fitted line: long dashes for the growth model's, dots
+ * for a least-squares line, so that the two kinds read apart. */
+enum { FIT_MODEL_DASH = 3, FIT_OLS_DASH = 2 };
+
+static int fit_dash(const chart_fit *f)
+{
+    return strncmp(f->label, "growth", 6) == 0 ? FIT_MODEL_DASH : FIT_OLS_DASH;
+}
+
 static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axis *y,
                       int resolved)
 {
@@ -510,11 +690,15 @@ static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axi
     double *py = xmalloc((p->nw ? p->nw : 1) * sizeof *py);
     double *rate = xmalloc((p->nw ? p->nw : 1) * sizeof *rate);
     size_t n = 0;
+    double first = 0, last = 0;   /* the weeks the rate has points in */
     for (size_t k = 0; k < p->nw; k++) {
         const chart_week *w = &p->w[k];
         long den = resolved ? w->rated : w->answered, num = resolved ? w->resolved : w->ruptures;
         if (den == 0)
             continue;
+        if (n == 0)
+            first = (double)w->week;
+        last = (double)w->week;
         rate[n] = (double)num / (double)den;
         px[n] = ax_pos(x, (double)w->week);
         py[n] = ax_pos(y, rate[n]);
@@ -523,8 +707,10 @@ static void draw_rate(canvas *cv, const chart_panel *p, const axis *x, const axi
     cv_pen pen = resolved ? (cv_pen){ VERMILION, 1.6, 1 } : (cv_pen){ BLUE, 2.2, 0 };
     cv_polyline(cv, px, py, n, pen);
     const chart_fit *f = resolved ? &p->fit_resolved : &p->fit_rupture;
+    /* the line over the weeks its rate has points in, not the whole panel:
+     * a resolved rate's line says nothing of weeks without a rated rupture */
     if (f->has)
-        draw_fit(cv, f, x, y, 0, (double)(p->nw - 1), 0, 1, (cv_pen){ pen.c, 1.1, 3 });
+        draw_fit(cv, f, x, y, first, last, 0, 1, (cv_pen){ pen.c, 1.1, fit_dash(f) });
     char id[32], tip[96];
     for (size_t k = 0, i = 0; k < p->nw; k++) {
         const chart_week *w = &p->w[k];
@@ -556,6 +742,9 @@ static void draw_panel(canvas *cv, const chart_panel *p, double x0, double y0, d
     snprintf(b, sizeof b, "%s%s%s%s: %ld questionnaires, %ld with a rupture",
              p->therapist[0] ? "therapist " : "no therapist", p->therapist,
              p->cohort[0] ? ", cohort " : "", p->cohort, answered, ruptures);
+    if (p->undated)
+        snprintf(b + strlen(b), sizeof b - strlen(b), "; %zu more without a date, not shown",
+                 p->undated);
     cv_text_fit(cv, x0 + 16, y0 + 18, b, 11.5, 1, w - 32, INK);
     axis x = { -0.5, (double)(p->nw ? p->nw : 1) - 0.5, 1, left, right };
     axis y = { 0, 1, 0.25, bottom, top };
@@ -583,12 +772,15 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
     double h = repair_height(rp);
     cv_rect(cv, x0, y0, w, h, WHITE);
     cv_text_fit(cv, x0 + 16, y0 + 24, rp->title, 15, 1, w - 32, INK);
-    char b[160];
+    char b[320];
     snprintf(b, sizeof b, "ruptures %s questionnaires reported, and how many of them were resolved, by week",
              rp->rater && strcmp(rp->rater, "all") == 0 ? "every rater's"
                                                          : rater_words(rp->rater ? rp->rater
                                                                                  : "client"));
-    cv_text(cv, x0 + 16, y0 + 42, b, 10.5, 0, CV_LEFT, GREY);
+    if (rp->n && rp->undated_alone)
+        snprintf(b + strlen(b), sizeof b - strlen(b), "; %zu questionnaires without a date "
+                 "(of trainees with no dated one) not shown", rp->undated_alone);
+    cv_text_fit(cv, x0 + 16, y0 + 42, b, 10.5, 0, w - 32, GREY);
     if (rp->n == 0)
         cv_text(cv, x0 + 16, y0 + 90,
                 rp->undated ? "no week for the questionnaires with rupture items: their "
@@ -620,6 +812,7 @@ void draw_repair(canvas *cv, const chart_repair *rp, double x0, double y0, doubl
         if (k ? ols : model) {
             snprintf(b, sizeof b, "%s (each in its rate's colour%s)", lines[k],
                      none && k == last ? "; none for a rate with too few questionnaires" : "");
-            key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, 3 }, 0, CV_DOT, GREY, b);
+            key(&l, KEY_LINE, (cv_pen){ GREY, 1.1, k ? FIT_OLS_DASH : FIT_MODEL_DASH }, 0, CV_DOT,
+                GREY, b);
         }
 }

@@ -8,6 +8,8 @@
  * scale has a different number of terms is left out with a note. */
 #include "analyze.h"
 
+#include <gsl/gsl_rstat.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,9 @@ typedef struct acc {
     int is_mean;
     char *const *items;         /* term names, owned by the form */
     alpha_acc *moments;         /* running moments of the term values */
+    gsl_rstat_workspace **term; /* with --pairwise, each term's own answers: its mean and
+                                   SD when no covariance matrix can be had (R's mean and
+                                   sd with na.rm = TRUE) */
     int mixed_noted;
 } acc;
 
@@ -84,6 +89,11 @@ static size_t acc_find(rel *r, const an_form *f, size_t si)
     a->is_mean = fd->scale_is_mean;
     a->items = f->scales[si].items;
     a->moments = alpha_acc_new_as(a->k, r->o->pairwise);
+    if (r->o->pairwise) {
+        a->term = xcalloc(a->k ? a->k : 1, sizeof *a->term);
+        for (size_t t = 0; t < a->k; t++)
+            a->term[t] = gsl_rstat_alloc();
+    }
     if (r->rowcap < a->k) {
         r->rowcap = a->k;
         r->row = xrealloc(r->row, r->rowcap * sizeof *r->row);
@@ -126,6 +136,9 @@ static void rel_row(void *st, const an_row *row)
         if (got == 0 || (!r->o->pairwise && got < a->k))
             continue;
         alpha_acc_add(a->moments, r->row);
+        for (size_t t = 0; a->term && t < a->k; t++)
+            if (isfinite(r->row[t]))
+                gsl_rstat_add(r->row[t], a->term[t]);
     }
 }
 
@@ -151,6 +164,14 @@ static int rel_finish(void *st)
         alpha_result res;
         alpha_item *items = xcalloc(a->k, sizeof *items);
         int ok = alpha_acc_result(a->moments, r->o->pairwise, a->is_mean, &res, items);
+        /* pairwise without a covariance matrix (some pair of terms seldom
+         * answered together): each term's mean and SD from its own answers */
+        for (size_t t = 0; a->term && a->k >= 2 && t < a->k; t++)
+            if (isnan(items[t].mean)) {
+                size_t m = gsl_rstat_n(a->term[t]);
+                items[t].mean = m >= 1 ? gsl_rstat_mean(a->term[t]) : NAN;
+                items[t].sd = m >= 2 ? gsl_rstat_sd(a->term[t]) : NAN;
+            }
         if (a->k < 2)
             an_note("'%s' scale '%s' has %zu term; reliability needs 2 or more, left blank",
                     a->instrument, a->scale, a->k);
@@ -204,8 +225,12 @@ static void rel_free(void *st)
     rel *r = st;
     if (!r)
         return;
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < r->n; i++) {
         alpha_acc_free(r->a[i].moments);
+        for (size_t t = 0; r->a[i].term && t < r->a[i].k; t++)
+            gsl_rstat_free(r->a[i].term[t]);
+        free(r->a[i].term);
+    }
     for (size_t i = 0; i < r->nfm; i++)
         free(r->fm[i].acc);
     free(r->a);

@@ -510,34 +510,37 @@ static void client_only_alert(alerts *to)
     alerts_add(to, "client_only_rupture", NULL, NULL, &sb);
 }
 
-/* A session after the latest one the rater rated, already held (dated no
- * later than today and --to, or undated) and in the selection, with no
- * questionnaire of the rater: first those the scan saw (other raters'
- * questionnaires), then the sessions recorded after them, asked of the
- * store in turn.  When the rater rated none of the client's sessions, the
- * alert says so. */
+/* The sessions after the latest one the rater rated, already held (dated
+ * no later than today and --to) and in the selection, with no
+ * questionnaire of the rater: the sessions recorded after the latest
+ * rated one, asked of the store in turn (up to the first not held or not
+ * recorded), and the latest the scan saw (other raters' questionnaires)
+ * where that lookup stopped before it.  The alert names them all (two in a
+ * row unanswered say more than one); when the rater rated none of the
+ * client's sessions, it says so. */
 static void missing_alert(report *rp, const char *client)
 {
     const an_opts *o = rp->cx->o;
     char today[11];
     util_today_iso(today);
     const char *upto = o->to && strcmp(o->to, today) < 0 ? o->to : today;
-    long best = 0;
+    long *miss = NULL;
+    size_t n = 0, cap = 0;
     char *best_date = NULL;
-    if (rp->last_seen > rp->latest && rp->last_seen_date && strcmp(rp->last_seen_date, upto) <= 0) {
-        best = rp->last_seen;
-        best_date = xstrdup(rp->last_seen_date);
-    }
-    for (long n = (rp->last_seen > rp->latest ? rp->last_seen : rp->latest) + 1;; n++) {
+    for (long k = rp->latest + 1;; k++) {
         session_info si;
         at_err err;
         /* the lookup connection: the scan's own belongs to the reading thread */
-        if (store_session_get(rp->cx->lookup, client, n, &si, &err) != AT_OK)
+        if (store_session_get(rp->cx->lookup, client, k, &si, &err) != AT_OK)
             break;
         int held = si.date && strcmp(si.date, upto) <= 0;
         int in_sel = !o->therapist || (si.therapist && strcmp(si.therapist, o->therapist) == 0);
         if (held && in_sel) {
-            best = n;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 8;
+                miss = xrealloc(miss, cap * sizeof *miss);
+            }
+            miss[n++] = k;
             free(best_date);
             best_date = xstrdup(si.date);
         }
@@ -545,20 +548,47 @@ static void missing_alert(report *rp, const char *client)
         if (!held)
             break;
     }
-    if (best) {
-        sbuf sb = SBUF_INIT;
+    if (rp->last_seen > rp->latest && rp->last_seen_date && strcmp(rp->last_seen_date, upto) <= 0 &&
+        (n == 0 || miss[n - 1] < rp->last_seen)) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            miss = xrealloc(miss, cap * sizeof *miss);
+        }
+        miss[n++] = rp->last_seen;
+        free(best_date);
+        best_date = xstrdup(rp->last_seen_date);
+    }
+    if (n) {
+        sbuf sb = SBUF_INIT, list = SBUF_INIT;
         const char *who = o->rater ? o->rater : "rater";
         const char *on = best_date && best_date[0] ? " on " : "";
-        if (rp->have_latest)
+        long best = miss[n - 1];
+        /* "7 and 8", "6 to 9", "3, 5 and 6" */
+        if (n > 2 && miss[n - 1] - miss[0] == (long)n - 1)
+            sbuf_addf(&list, "%ld to %ld", miss[0], best);
+        else
+            for (size_t i = 0; i < n; i++)
+                sbuf_addf(&list, "%s%ld", i == 0 ? "" : i + 1 == n ? " and " : ", ", miss[i]);
+        if (rp->have_latest && n == 1)
             sbuf_addf(&sb, "no questionnaire from the %s for session %ld%s%s, the latest "
                            "session recorded",
                       who, best, on, best_date ? best_date : "");
-        else
+        else if (rp->have_latest)
+            sbuf_addf(&sb, "no questionnaire from the %s for the last %zu sessions recorded "
+                           "(%s, the latest%s%s)",
+                      who, n, list.buf, on, best_date ? best_date : "");
+        else if (n == 1)
             sbuf_addf(&sb, "no questionnaire from the %s for any session yet; the latest "
                            "session recorded is %ld%s%s",
                       who, best, on, best_date ? best_date : "");
+        else
+            sbuf_addf(&sb, "no questionnaire from the %s for any of the %zu sessions recorded "
+                           "yet (%s, the latest%s%s)",
+                      who, n, list.buf, on, best_date ? best_date : "");
+        sbuf_release(&list);
         alerts_add(&rp->found, "no_questionnaire", NULL, NULL, &sb);
     }
+    free(miss);
     free(best_date);
 }
 

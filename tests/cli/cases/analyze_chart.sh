@@ -81,6 +81,14 @@ echo "# K5's scale (srs, 0-40) and the therapist's (1-5) do not share an axis"
 run analyze chart --client K5 -o K5.svg
 marks K5.svg
 grep -o 'own scores are on another scale[^<]*' K5.svg
+echo "# a questionnaire that could not be scored: a ring at the plot's foot, its"
+echo "# tooltip saying why, and the least-squares line over the scored sessions"
+echo "# only: K3's session 6 (2 of 6 items answered) is not scored, and trajectories"
+echo "# fits sessions 1-5 (n = 5)"
+run analyze chart --client K3 -o K3.svg
+awk -f data/charts/zones.awk K3.svg | grep -v '^alert zone'
+analyze trajectories --client K3 | cut -d, -f4,6
+grep -o 'questionnaire not scored[^<]*' K3.svg
 echo "# nothing to draw: the client's rater has no questionnaire of that instrument"
 run analyze chart --client K1 --instrument therapist_post_session -o none.svg
 ls none.svg 2>&1 | sed 's/.*cannot access/cannot access/'
@@ -122,6 +130,26 @@ grep -E '^attune.client|^C0[12],' examples/sample/client_post_session.csv >two.c
 setup collect --db "$few" import client_post_session two.csv
 analyze --db "$few" chart --therapist T01 -o few.svg
 grep -o 'growth model of the [a-z]* rate\|least-squares line of the [a-z]* rate' few.svg | sort | uniq -c
+echo "# the two kinds of line are drawn apart, in the plot and in the legend: the"
+echo "# growth model's with long dashes, a least-squares line with dots.  Cohort SP"
+echo "# (data/charts/span.csv): TS has 3 clients (growth model lines), TU 2"
+echo "# (least-squares lines).  Each line runs over the weeks its rate has marks"
+echo "# in, no further: TS's and TU's ruptures (the resolved rates' marks) are in"
+echo "# weeks 2-5 and 1-4 of panels of 8 and 7 weeks.  The shares at the ends are"
+echo "# R's: lme4's lmer(y ~ week + (1 | client)) on TS's questionnaires (0.25 flat)"
+echo "# and its 6 rated ruptures (0.1709 + 0.09404 * week), lm on TU's weekly rates"
+echo "# (0.4643 - 0.03571 * week; 1 - 0.25 * week)"
+use_store span.db
+setup collect init
+setup collect therapist add TS --cohort SP
+setup collect therapist add TU --cohort SP
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session data/charts/span.csv
+run analyze chart --cohort SP -o SP.svg
+grep -A1 '<g class="fit">' SP.svg | sed -n 's/.*<title>\(.*\)<\/title>.*/\1/p; s/.*stroke-dasharray="\([^"]*\)".*/  dashes \1/p'
+grep -B1 '>growth model lines\|>least-squares lines' SP.svg |
+  sed -n 's/.*stroke-dasharray="\([^"]*\)".*/key dashes \1:/p; s/.*>\([a-z -]* lines\) (.*/  \1/p'
+awk -f data/charts/fit_span.awk SP.svg
 echo "# sessions without a date have no week: the chart says so, not that there are no questionnaires"
 undated=$(store undated.db)
 setup collect --db "$undated" init
@@ -130,6 +158,21 @@ head -3 examples/sample/client_post_session.csv | awk -F, -v OFS=, 'NR > 1 { $4 
 setup collect --db "$undated" import client_post_session undated.csv
 run analyze --db "$undated" chart --therapist T01 -o undated.svg
 grep -o 'no week for the questionnaires[^<]*\|no questionnaires with rupture items[^<]*' undated.svg
+echo "# some sessions without a date: each panel says how many of its questionnaires"
+echo "# it leaves out, and the subtitle those of a trainee with no dated one (C01's"
+echo "# sessions 2-3 undated; C07, T03's one client, a copy of C04 without dates)"
+partly=$(store partly.db)
+setup collect --db "$partly" init
+for t in T01 T02 T03; do setup collect --db "$partly" therapist add $t --cohort S; done
+setup collect --db "$partly" instrument add instruments/client_post_session.csv
+awk -F, -v OFS=, '$1 == "C01" && ($3 == 2 || $3 == 3) { $4 = "" } { print }
+  $1 == "C04" { $1 = "C07"; $2 = "T03"; $4 = ""; $7 = ""; print }' \
+  examples/sample/client_post_session.csv >partly.csv
+setup collect --db "$partly" import client_post_session partly.csv
+run analyze --db "$partly" chart --cohort S -o partly.svg
+grep -o 'therapist T0[0-9], cohort S: [^<]*\|ruptures the client[^<]*' partly.svg | sed "s/&#39;/'/g"
+echo "undated with a rupture answer, by therapist (from analyze ruptures):"
+analyze --db "$partly" ruptures | awk -F, 'NR > 1 && $5 == "" && $7 != "" { n[$3]++ } END { for (t in n) print t, n[t] }' | sort
 echo "# many sessions (data/charts/many_sessions.csv: 40 weekly ones for M40, 80 for"
 echo "# M80, many with a reported rupture or a drop): no text covers a mark or another"
 echo "# text, and the session numbers under the axis are the multiples of a round"
@@ -146,6 +189,18 @@ for c in M40 M80; do
   grep -o '<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*</text>' $c.svg |
     sed 's/.*>\([0-9]*\)<.*/\1/' | tr '\n' ' '; echo
 done
+echo "# the year under the first labelled date and where it changes: M80 runs from"
+echo "# 2025-01-06 to 2026-07-13, labelled every 5th session (50 in 2025, 55 in 2026);"
+echo "# M40 within 2025"
+for c in M40 M80; do
+  echo "$c: $(awk '/<text [^>]*font-size="10" text-anchor="middle"[^>]*>[0-9]*<\/text>/ {
+      x = $0; sub(/.*x="/, "", x); sub(/".*/, "", x); t = $0; sub(/.*">/, "", t); sub(/<.*/, "", t)
+      at[x] = t }
+    /<text [^>]*font-size="9" text-anchor="middle"[^>]*>[0-9][0-9][0-9][0-9]<\/text>/ {
+      x = $0; sub(/.*x="/, "", x); sub(/".*/, "", x); t = $0; sub(/.*">/, "", t); sub(/<.*/, "", t)
+      printf "%s under session %s; ", t, at[x] }' $c.svg)"
+done
+awk -F, '$1 == "M80" && ($3 == 50 || $3 == 55) { print "M80 session " $3 ": " $4 }' data/charts/many_sessions.csv
 echo "# M40's odd sessions alone (1, 3, ..., 39), none a multiple of the step: still labelled"
 awk -F, 'NR == 1 || ($1 == "M40" && $3 % 2 == 1) { sub(/^M40,/, "ODD,"); print }' \
   data/charts/many_sessions.csv >odd.csv
@@ -181,3 +236,37 @@ echo "# falling series runs through the right of its drop at session 7"
 for f in F1 K1; do
   echo "$f: $(awk -v drops=1 -f data/charts/crossing.awk $f.svg)"
 done
+echo "# an instrument's new version: each session's alert zone is its own version's"
+echo "# cut-off, and the chart marks and names the change.  V1 (data/charts/versions.csv)"
+echo "# answered version 1 (6 terms, alert under 3.5) at sessions 1-5 and a version 2"
+echo "# (4 terms, under 4.5) at 6-7; the report judges each session by its version too"
+use_store versions.db
+setup collect init
+setup collect therapist add TV
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session data/charts/versions.csv
+sed -e 's/"mean(\[bond_1\], \[goal_1\], \[task_1\], \[bond_2\], \[goal_2\], (6 - \[task_2\]))",,,,,,,,,,,,@ROLE=alliance @MINITEMS=5 @ALERT-BELOW=3.5/"mean([bond_1], [goal_1], [task_1], [bond_2])",,,,,,,,,,,,@ROLE=alliance @MINITEMS=3 @ALERT-BELOW=4.5/' \
+  instruments/client_post_session.csv >cps_v2.csv
+setup collect instrument add cps_v2.csv
+setup collect import client_post_session data/charts/versions_v2.csv
+run analyze chart --client V1 -o V1.svg
+awk -f data/charts/zones.awk V1.svg
+grep -o 'client_post_session version 2 from session[^<]*\|alert zone ([^<]*' V1.svg
+for d in 2026-03-30 2026-04-06; do
+  echo "report to $d:"; analyze report --client V1 --to $d | grep -- '- alliance'
+done
+echo "# no questionnaire scored at all (U1, data/charts/unscored.csv: no item"
+echo "# answered): no scale, no alert zone, no key for a series that is not there;"
+echo "# a note says why, and each questionnaire has its ring"
+use_store unscored.db
+setup collect init
+setup collect therapist add TU
+setup collect instrument add instruments/client_post_session.csv
+setup collect import client_post_session data/charts/unscored.csv
+run analyze chart --client U1 -o U1.svg
+grep -o 'no questionnaire could be scored[^<]*' U1.svg
+echo "y-axis values: $(grep -c '<text [^>]*font-size="10" text-anchor="end"' U1.svg)"
+echo "alert zones: $(grep -c 'fill="#f7decc"' U1.svg)"
+grep -c '<g class="unscored"' U1.svg
+grep -o '<title>session 1[^<]*' U1.svg
+grep -o '>[a-z][^<]*(client_post_session)<\|>questionnaire not scored[^<]*' U1.svg

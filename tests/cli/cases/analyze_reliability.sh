@@ -42,3 +42,25 @@ awk -F, 'NR > 1 { t[1] = $8; t[2] = $9; t[3] = $10; t[4] = 6 - $11; s = 0
     S += s; SS += s * s; n++ }
   END { v = 0; for (j = 1; j <= 4; j++) v += (q[j] - a[j] * a[j] / n) / (n - 1)
     vt = (SS - S * S / n) / (n - 1); printf "alpha by the formula: %.12f\n", 4 / 3 * (1 - v / vt) }' still.csv
+
+# --pairwise when some pair of terms is never answered together (odd
+# sessions answer i1 and i3, even ones i2 and i4): alpha is undefined, but
+# each term's mean and SD are those of its own answers, as R's mean and sd
+# (na.rm = TRUE) give them; worked out here by awk on the same answers
+remove_store attune.db
+{
+  echo "client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4"
+  n=0
+  for t in "2,,3," ",4,,2" "5,,4," ",1,,5" "3,,3," ",5,,1" "4,,1," ",2,,4"; do
+    n=$((n + 1))
+    echo "P1,T1,$n,2026-05-0$n,,client,,$t"
+  done
+} >apart.csv
+{ collect init; collect instrument add data/analyze/psq_client.csv
+  collect import psq_client apart.csv; } >/dev/null
+analyze reliability --instrument psq_client --pairwise --items 2>/dev/null | grep -E '^(instrument|psq_client,alliance,)'
+awk -F, 'NR > 1 { t[1] = $8; t[2] = $9; t[3] = $10; t[4] = $11 == "" ? "" : 6 - $11
+    for (j = 1; j <= 4; j++) if (t[j] != "") { a[j] += t[j]; q[j] += t[j] * t[j]; m[j]++ } }
+  END { split("i1 i2 i3 i4-", name, " ")
+    for (j = 1; j <= 4; j++)
+      printf "%s: mean %.12g, sd %.12g\n", name[j], a[j] / m[j], sqrt((q[j] - a[j] * a[j] / m[j]) / (m[j] - 1)) }' apart.csv

@@ -122,3 +122,13 @@ CSV
 setup collect import psq_client few.csv
 run analyze report
 run analyze report --format csv
+echo "# sessions held after the latest questionnaire: each is named, not the latest"
+echo "# alone (F1's sessions 3 and 4, then 3 to 5; session 6 is dated 2099, not held"
+echo "# yet; with --to 2026-03-16 only session 3 had been held)"
+setup collect session add --client F1 --number 3 --date 2026-03-16
+setup collect session add --client F1 --number 4 --date 2026-03-23
+run analyze report --format csv
+setup collect session add --client F1 --number 5 --date 2026-03-30
+setup collect session add --client F1 --number 6 --date 2099-01-05
+run analyze report
+run analyze report --to 2026-03-16 --format csv
