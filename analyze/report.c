@@ -527,12 +527,14 @@ static void missing_alert(report *rp, const char *client)
     long *miss = NULL;
     size_t n = 0, cap = 0;
     char *best_date = NULL;
-    for (long k = rp->latest + 1;; k++) {
+    for (long k = rp->latest;;) {
         session_info si;
         at_err err;
-        /* the lookup connection: the scan's own belongs to the reading thread */
-        if (store_session_get(rp->cx->lookup, client, k, &si, &err) != AT_OK)
+        /* the next session recorded, whatever numbers lie between (the lookup
+         * connection: the scan's own belongs to the reading thread) */
+        if (store_session_after(rp->cx->lookup, client, k, &si, &err) != AT_OK)
             break;
+        k = si.number;
         int held = si.date && strcmp(si.date, upto) <= 0;
         int in_sel = !o->therapist || (si.therapist && strcmp(si.therapist, o->therapist) == 0);
         if (held && in_sel) {

@@ -168,6 +168,10 @@ static const char *const stmt_sql[ST_COUNT] = {
                            " JOIN clients c ON c.id = se.client_id"
                            " LEFT JOIN therapists t ON t.id = se.therapist_id"
                            " WHERE c.code = ?1 AND se.number = ?2",
+    [ST_SESSION_AFTER] = "SELECT se.id, t.code, se.date, se.modality, se.number FROM sessions se"
+                         " JOIN clients c ON c.id = se.client_id"
+                         " LEFT JOIN therapists t ON t.id = se.therapist_id"
+                         " WHERE c.code = ?1 AND se.number > ?2 ORDER BY se.number LIMIT 1",
     [ST_SESSION_WALK] = "SELECT se.number, se.id, se.therapist_id, se.date, se.modality,"
                         " EXISTS (SELECT 1 FROM administrations a"
                         "   WHERE a.session_id = se.id AND a.rater = ?3)"

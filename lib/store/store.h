@@ -154,6 +154,10 @@ typedef struct session_info {
 /* Finds a client's session; AT_ENOTFOUND when absent. */
 at_status store_session_get(store *s, const char *client, long number, session_info *out,
                             at_err *err);
+/* The first session of a client numbered after number (gaps in the numbers
+ * skipped); AT_ENOTFOUND when there is none. */
+at_status store_session_after(store *s, const char *client, long number, session_info *out,
+                              at_err *err);
 void session_info_release(session_info *si);
 
 /* Instruments.  Adds a version when text's sha256 is new for that name

@@ -300,11 +300,13 @@ at_status store_session_next_number(store *s, const char *client, long *number, 
     return store_session_next(s, cid, number, err);
 }
 
-at_status store_session_get(store *s, const char *client, long number, session_info *out,
-                            at_err *err)
+/* store_session_get and store_session_after: one session by number, or the
+ * first numbered after it. */
+static at_status session_fetch(store *s, int after, const char *client, long number,
+                               session_info *out, at_err *err)
 {
     memset(out, 0, sizeof *out);
-    db_stmt *st = store_stmt(s, ST_SESSION_BY_CODE, err);
+    db_stmt *st = store_stmt(s, after ? ST_SESSION_AFTER : ST_SESSION_BY_CODE, err);
     if (!st)
         return err ? err->code : AT_EDB;
     store_bind_str(st, 1, client);
@@ -312,7 +314,7 @@ at_status store_session_get(store *s, const char *client, long number, session_i
     int step = db_step(st);
     if (step == DB_ROW) {
         out->id = (long)db_column_int64(st, 0);
-        out->number = number;
+        out->number = after ? (long)db_column_int64(st, 4) : number;
         out->therapist = db_column_isnull(st, 1) ? NULL
                                                                    : xstrdup(store_col(st, 1));
         out->date = xstrdup(store_col(st, 2));
@@ -321,9 +323,21 @@ at_status store_session_get(store *s, const char *client, long number, session_i
     }
     db_reset(st);
     if (step == DB_DONE)
-        return at_fail(err, AT_ENOTFOUND, "client '%s' has no session %ld",
-                       client ? client : "", number);
+        return at_fail(err, AT_ENOTFOUND, "client '%s' has no session %ld%s",
+                       client ? client : "", number, after ? " or after it" : "");
     return step == DB_ROW ? AT_OK : store_dberr(s, err);
+}
+
+at_status store_session_get(store *s, const char *client, long number, session_info *out,
+                            at_err *err)
+{
+    return session_fetch(s, 0, client, number, out, err);
+}
+
+at_status store_session_after(store *s, const char *client, long number, session_info *out,
+                              at_err *err)
+{
+    return session_fetch(s, 1, client, number, out, err);
 }
 
 void session_info_release(session_info *si)

@@ -50,6 +50,7 @@ enum store_stmt {
     ST_MAX_IDS,
     ST_SESSION_WALK,
     ST_SESSION_BY_CODE,
+    ST_SESSION_AFTER,
     ST_ORPHANS,
     ST_INVITE_BY_TOKEN,
     ST_INVITE_BY_CODE,

@@ -132,3 +132,14 @@ setup collect session add --client F1 --number 5 --date 2026-03-30
 setup collect session add --client F1 --number 6 --date 2099-01-05
 run analyze report
 run analyze report --to 2026-03-16 --format csv
+echo "# sessions numbered with a gap after the latest questionnaire are found all"
+echo "# the same (F2 answered sessions 1 and 2; sessions 7 and 8 were held)"
+cat >few2.csv <<'CSV'
+client,therapist,session,date,modality,rater,rater_code,i1,i2,i3,i4,x1,x2,rupture,kind___a,kind___b,kind___c,tension,addressed,resolution,followup
+F2,T9,1,2026-03-02,,client,,5,5,5,1,,,0,,,,,,,
+F2,T9,2,2026-03-09,,client,,5,5,5,1,,,0,,,,,,,
+CSV
+setup collect import psq_client few2.csv
+setup collect session add --client F2 --number 7 --date 2026-03-16
+setup collect session add --client F2 --number 8 --date 2026-03-23
+run analyze report --client F2 --format csv
