@@ -600,7 +600,7 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
         snprintf(tip, sizeof tip, "session %ld%s%s: not scored, %s", s->session,
                  s->date[0] ? ", " : "", s->date, why);
         cv_group(cv, "unscored", id, tip);
-        cv_mark(cv, CV_RING, sess_x(&x, s->session), bottom - 9, 8, BLUE);
+        cv_mark(cv, CV_RING, sess_x(&x, s->session), bottom - 9, 8, GREY);   /* not a score */
         label(cv, &pl, sess_x(&x, s->session), bottom - 5.5, left, right, "not scored", 9,
               0);
         cv_group_end(cv);
@@ -628,7 +628,7 @@ void draw_client(canvas *cv, const chart_client *ch, double x0, double y0, doubl
         key(&l, KEY_LINE, (cv_pen){ BLUE, 2.2, 0 }, 1, CV_DOT, BLUE, b);
     }
     if (unscored)
-        key(&l, KEY_LINE, NOPEN, 1, CV_RING, BLUE,
+        key(&l, KEY_LINE, NOPEN, 1, CV_RING, GREY,
             "questionnaire not scored (too few items answered)");
     if (ch->therapist_instrument) {
         snprintf(b, sizeof b, "therapist's own score (%s)", ch->therapist_instrument);
