@@ -213,7 +213,16 @@ void cv_rect(canvas *c, double x, double y, double w, double h, cv_color fill)
     sbuf_adds(c->svg, "\"/>\n");
 }
 
-static const double dashes[4][2] = { { 0, 0 }, { 6, 3.5 }, { 1.5, 2.5 }, { 11, 5 } };
+/* on and off lengths, by cv_pen.dash */
+static const struct {
+    double len[4];
+    int n;
+} dashes[5] = { { { 0 }, 0 },
+                { { 6, 3.5 }, 2 },
+                { { 1.5, 2.5 }, 2 },
+                { { 11, 5 }, 2 },
+                { { 10, 3, 2, 3 }, 4 } };
+enum { NDASHES = sizeof dashes / sizeof dashes[0] };
 
 static void cairo_pen(cairo_t *cr, cv_pen p)
 {
@@ -221,8 +230,8 @@ static void cairo_pen(cairo_t *cr, cv_pen p)
     cairo_set_line_width(cr, p.width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, p.dash == 2 ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
-    if (p.dash > 0 && p.dash < 4)
-        cairo_set_dash(cr, dashes[p.dash], 2, 0);
+    if (p.dash > 0 && p.dash < NDASHES)
+        cairo_set_dash(cr, dashes[p.dash].len, dashes[p.dash].n, 0);
     else
         cairo_set_dash(cr, NULL, 0, 0);
 }
@@ -233,11 +242,13 @@ static void svg_pen(sbuf *sb, cv_pen p)
     color(sb, p.c);
     sbuf_addc(sb, '"');
     attr(sb, "stroke-width", p.width);
-    if (p.dash > 0 && p.dash < 4) {
+    if (p.dash > 0 && p.dash < NDASHES) {
         sbuf_adds(sb, " stroke-dasharray=\"");
-        num(sb, dashes[p.dash][0]);
-        sbuf_addc(sb, ' ');
-        num(sb, dashes[p.dash][1]);
+        for (int k = 0; k < dashes[p.dash].n; k++) {
+            if (k)
+                sbuf_addc(sb, ' ');
+            num(sb, dashes[p.dash].len[k]);
+        }
         sbuf_addc(sb, '"');
         if (p.dash == 2)
             sbuf_adds(sb, " stroke-linecap=\"round\"");

@@ -32,7 +32,8 @@ typedef enum cv_shape {
 
 typedef enum cv_anchor { CV_LEFT, CV_MIDDLE, CV_RIGHT } cv_anchor;
 
-/* A line's look: width in points, dash 0 solid, 1 dashed, 2 dotted, 3 long dashes. */
+/* A line's look: width in points, dash 0 solid, 1 dashed, 2 dotted, 3 long
+ * dashes, 4 dashes and dots. */
 typedef struct cv_pen {
     cv_color c;
     double width;

@@ -674,9 +674,9 @@ double repair_height(const chart_repair *rp)
     return 62 + (double)(rp->n ? rp->n : 1) * PANEL_H + 44;
 }
 
-/* A repair chart's fitted line: long dashes for the growth model's, dots
+/* A repair chart's fitted line: dashes and dots for the growth model's, dots
  * for a least-squares line, so that the two kinds read apart. */
-enum { FIT_MODEL_DASH = 3, FIT_OLS_DASH = 2 };
+enum { FIT_MODEL_DASH = 4, FIT_OLS_DASH = 2 };
 
 static int fit_dash(const chart_fit *f)
 {

@@ -131,7 +131,7 @@ setup collect --db "$few" import client_post_session two.csv
 analyze --db "$few" chart --therapist T01 -o few.svg
 grep -o 'growth model of the [a-z]* rate\|least-squares line of the [a-z]* rate' few.svg | sort | uniq -c
 echo "# the two kinds of line are drawn apart, in the plot and in the legend: the"
-echo "# growth model's with long dashes, a least-squares line with dots.  Cohort SP"
+echo "# growth model's of dashes and dots, a least-squares line of dots.  Cohort SP"
 echo "# (data/charts/span.csv): TS has 3 clients (growth model lines), TU 2"
 echo "# (least-squares lines).  Each line runs over the weeks its rate has marks"
 echo "# in, no further: TS's and TU's ruptures (the resolved rates' marks) are in"
