@@ -70,10 +70,18 @@ int ratelimit_blocked(const ratelimit *rl, const char *addr, long now, long *ret
 
 /* addr (an IPv4 or IPv6 address as text) into *ip, the family into *v6;
  * 0 when it is not one */
+/* An address into ip; an IPv4 address written as IPv6 (::ffff:a.b.c.d, as a
+ * dual-stack listener sees IPv4 visitors) is taken as the IPv4 one. */
 static int parse_ip(const char *addr, unsigned char ip[16], int *v6)
 {
     *v6 = strchr(addr, ':') != NULL;
-    return inet_pton(*v6 ? AF_INET6 : AF_INET, addr, ip) == 1;
+    if (inet_pton(*v6 ? AF_INET6 : AF_INET, addr, ip) != 1)
+        return 0;
+    if (*v6 && IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(const void *)ip)) {
+        memmove(ip, ip + 12, 4);
+        *v6 = 0;
+    }
+    return 1;
 }
 
 void ratelimit_key(const char *peer, const char *forwarded, const char *trusted, char *out,

@@ -210,6 +210,13 @@ static void test_ratelimit_key(void **state)
         { "2001:db8:1:2:3:4:5:6", NULL, NULL, "2001:db8:1:2::" },
         { "::1", NULL, NULL, "::1" },
         { "?", "10.0.0.7", "127.0.0.1", "?" },
+        /* IPv4 visitors of a dual-stack listener, written as IPv6: each its
+         * own IPv4 address (not one /64 for all), and a proxy so written is
+         * the one --trust-proxy names as IPv4 */
+        { "::ffff:10.0.0.7", NULL, NULL, "10.0.0.7" },
+        { "::ffff:10.0.0.8", NULL, NULL, "10.0.0.8" },
+        { "::ffff:127.0.0.1", "10.0.0.7", "127.0.0.1", "10.0.0.7" },
+        { "127.0.0.1", "::ffff:192.0.2.5", "127.0.0.1", "192.0.2.5" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char out[64];
