@@ -605,9 +605,13 @@ static void on_code(serve_app *app, serve_conn *sc, const serve_request *rq,
         const char *action = field_of(rq, FORM_ACTION);
         too_many(rp, retry, action && strcmp(action, "open") != 0 ? rq : NULL);
     } else if (rc == AT_ENOTFOUND) {
+        /* a move carried with the code (its visit forgotten) stays on the
+         * page, to go with the code once it is typed right */
+        const char *action = field_of(rq, FORM_ACTION);
+        int carried = action && strcmp(action, "open") != 0;
         reply(rp, 404);
         page_code(&rp->body, "That code does not open a questionnaire. Please check it and "
-                  "try again.", code, NULL, 0);
+                  "try again.", code, carried ? rq->fields : NULL, carried ? rq->nfields : 0);
     } else if (rc != AT_OK) {
         server_error(rp, NULL);
     } else if (rq->browser) {

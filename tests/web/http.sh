@@ -364,6 +364,10 @@ assert [n for n, _ in got] == ["_at", "goal_1"] and got[1][1] == "4", got
 assert [(b.get("name"), b.get("value")) for b in p.buttons] == [("action", "next")], p.buttons
 open(again, "w").write(urllib.parse.urlencode(got + [("_code", code), ("action", "next")]))
 PY
+# the code mistyped there: the move stays on the page that asks again
+sed "s/_code=[^&]*/_code=ZZZZZ-ZZZZZ/" "$W/again" >"$W/again-wrong"
+req POST /code --data @"$W/again-wrong"; expect 404 "the carried move with a wrong code"
+has 'That code does not open'; has 'name="goal_1" value="4"'; has 'value="next"'
 req POST /code --data @"$W/again"; expect 303 "the move sent again with the code"
 [ "$(location)" = "$visit" ] || fail "the move sent again goes to '$(location)'"
 req GET "$visit"; has 'Question 3 of at most 14'
