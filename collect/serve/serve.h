@@ -84,10 +84,11 @@ void ratelimit_key(const char *peer, const char *forwarded, const char *trusted,
  * to the screen it is at, and the code itself travels no further: it is in
  * no address and, from then on, in no page.  ID is as random as a link's
  * token, lives in this server's memory alone, and is forgotten once unused
- * for VISIT_IDLE seconds (or when the server stops): the code is then asked
- * again.  One ID for each link whose code was typed (typed again, the same
+ * for VISIT_IDLE seconds, VISIT_LIFE seconds after it was made however much
+ * it is used, or when the server stops: the code is then asked again.  One ID for each link whose code was typed (typed again, the same
  * ID); a fixed table, the least recently used making room. */
 #define VISIT_IDLE (60 * 60)
+#define VISIT_LIFE (12 * 60 * 60)
 #define VISIT_SLOTS 4096
 #define VISIT_ID_LEN 32            /* a token's length (WEBLINK_TOKEN_LEN) */
 #define SERVE_ROUTE_VISIT "/c/\xe2\x80\xa6"   /* how the log names /c/ID */
@@ -96,6 +97,7 @@ typedef struct visit {
     char id[VISIT_ID_LEN + 1];     /* "" for an empty slot */
     char hash[65];                 /* the hash the link was found by */
     long last;                     /* when last used (seconds) */
+    long born;                     /* when made */
 } visit;
 
 typedef struct visits {
@@ -108,7 +110,9 @@ void visits_init(visits *v);
  * no random bytes. */
 int visits_open(visits *v, const char *hash, long now, char id[VISIT_ID_LEN + 1]);
 /* The hash of the link of visit id into hash, its use at now recorded; 0
- * when id is not one, or unused for VISIT_IDLE seconds. */
+ * when id is not one, was unused for VISIT_IDLE seconds or was made
+ * VISIT_LIFE seconds ago.  IDs are compared in time that does not depend
+ * on where they differ. */
 int visits_find(visits *v, const char *id, long now, char hash[65]);
 
 /* ---- pages (page.c) ----------------------------------------------------- */

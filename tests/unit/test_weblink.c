@@ -249,13 +249,32 @@ static void test_visits(void **state)
     /* then the link gets another */
     assert_true(visits_open(v, "hash-a", 1600 + 2 * VISIT_IDLE, c));
     assert_string_not_equal(a, c);
+    /* used again and again, a visit still ends VISIT_LIFE after it began */
+    long born = 1600 + 2 * VISIT_IDLE, t = born;
+    while (t + VISIT_IDLE / 2 < born + VISIT_LIFE) {
+        t += VISIT_IDLE / 2;
+        assert_true(visits_find(v, c, t, h));
+    }
+    assert_true(visits_find(v, c, born + VISIT_LIFE - 1, h));
+    assert_false(visits_find(v, c, born + VISIT_LIFE, h));
+    /* an ID one byte off, at its start or at its end, is not the visit */
+    assert_true(visits_open(v, "hash-a", born + VISIT_LIFE, c));
+    char off[VISIT_ID_LEN + 1];
+    memcpy(off, c, sizeof off);
+    off[0] = off[0] == 'A' ? 'B' : 'A';
+    assert_false(visits_find(v, off, born + VISIT_LIFE, h));
+    memcpy(off, c, sizeof off);
+    off[VISIT_ID_LEN - 1] = off[VISIT_ID_LEN - 1] == 'A' ? 'B' : 'A';
+    assert_false(visits_find(v, off, born + VISIT_LIFE, h));
+    assert_true(visits_find(v, c, born + VISIT_LIFE, h));
+    long later = born + VISIT_LIFE + 1;
     /* a full table makes room by the visit used least recently */
     for (int i = 0; i < VISIT_SLOTS; i++) {
         char hash[32];
         snprintf(hash, sizeof hash, "more-%d", i);
-        assert_true(visits_open(v, hash, 9000 + i / 2, b));
+        assert_true(visits_open(v, hash, later + i / 2, b));
     }
-    long then = 9000 + VISIT_SLOTS / 2;
+    long then = later + VISIT_SLOTS / 2;
     assert_true(visits_find(v, b, then, h));
     assert_string_equal(h, "more-4095");
     assert_false(visits_find(v, c, then, h));
