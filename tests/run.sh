@@ -4,8 +4,9 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer (the two compilers'
 # sanitizers find different things).  The clang build also holds the
 # libFuzzer harnesses, which then run for a short while each on their
-# corpora (ATTUNE_FUZZ_SECONDS, default 10; 0 skips them).  Last, a
-# coverage build checks that the suite covers 95% of lib/'s lines.
+# corpora (ATTUNE_FUZZ_SECONDS, default 10; 0 skips them).  The gcc build
+# also counts the lines run (gcc --coverage): last, tests/coverage.sh reads
+# them and checks that the suite covers 95% of lib/'s lines.
 #
 # ATTUNE_TEST_BUILD names the gcc build folder (default build-test); the
 # clang one is the same name with -clang.
@@ -43,6 +44,7 @@ suite() {   # suite COMPILER DIR [CMAKE OPTIONS...]
   cmake -S . -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug -DATTUNE_WERROR=ON \
     -DATTUNE_SANITIZE=ON "$@" >/dev/null
   cmake --build "$dir" -j"$jobs" >/dev/null
+  find "$dir" -name '*.gcda' -delete     # line counts of an earlier run
   # playwright-core drives chromium in the browser test; it lives in the
   # build folder and is used by the tests only
   [ -d "$dir/web-node/node_modules/playwright-core" ] ||
@@ -52,10 +54,11 @@ suite() {   # suite COMPILER DIR [CMAKE OPTIONS...]
   ctest --test-dir "$dir" --output-on-failure -j"$jobs" ${CTEST_EXCLUDE:+-E "$CTEST_EXCLUDE"}
 }
 
-suite gcc "$build"
+cover=${ATTUNE_COVERAGE:-1}     # 0: no line counts and no coverage check
+suite gcc "$build" -DATTUNE_COVERAGE="$([ "$cover" = 0 ] && echo OFF || echo ON)"
 # the clang build runs every test but the second, PostgreSQL run of the
 # end-to-end cases and web tests and the PostgreSQL concurrency test (the
-# gcc build and the coverage run have them; pg.store, pg.roles and
+# gcc build has them; pg.store, pg.roles and
 # unit.test_db run here too), to keep the suite within ten minutes
 CTEST_EXCLUDE='^(cli-pg|web-pg)\.|^pg\.concurrency$' suite clang "$build-clang" -DATTUNE_FUZZ=ON
 secs=${ATTUNE_FUZZ_SECONDS:-10}
@@ -64,8 +67,8 @@ if [ "$secs" -gt 0 ]; then
   ATTUNE_FUZZ_SEED=${ATTUNE_FUZZ_SEED:-1} bash tests/fuzz/run.sh "$build-clang" "$secs"
 fi
 # lib/'s line coverage by the suite stays at 95% or more (ATTUNE_COVERAGE=0 skips)
-if [ "${ATTUNE_COVERAGE:-1}" != 0 ]; then
+if [ "$cover" != 0 ]; then
   echo "== coverage of lib/"
-  ATTUNE_COVERAGE_MIN=95 bash tests/coverage.sh | tail -3
+  ATTUNE_COVERAGE_MIN=95 bash tests/coverage.sh --read "$build" | tail -3
 fi
 echo "== all tests passed in $((SECONDS - start))s"

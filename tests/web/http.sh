@@ -347,21 +347,15 @@ req GET /c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA; expect 404 "an unknown visit"
 has 'your access code is asked again'; has 'name="_code"'; has 'value="open"'
 post /c/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA "_at=$(req GET "$visit"; stamp)" action=next goal_1=4 '_code=X"><b>'
 expect 404 "a move by an unknown visit"; has 'the one you sent goes with the code'
-python3 - "$W/b" "$W/again" "$code" <<'PY' || fail "the code's form after a forgotten visit: $(grep -F -e '<input' -e '<button' "$W/b")"
-import html.parser, sys, urllib.parse
+PYTHONPATH=$here python3 - "$W/b" "$W/again" "$code" <<'PY' || fail "the code's form after a forgotten visit: $(grep -F -e '<input' -e '<button' "$W/b")"
+import sys, urllib.parse
+from forms import controls
 page, again, code = sys.argv[1:]
-class P(html.parser.HTMLParser):
-    forms, inputs, buttons = [], [], []
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form": self.forms.append(a)
-        if tag == "input": self.inputs.append(a)
-        if tag == "button": self.buttons.append(a)
-p = P(); p.feed(open(page, encoding="utf-8").read())
-assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
-got = [(i.get("name"), i.get("value")) for i in p.inputs if i.get("type") == "hidden"]
+forms, inputs, buttons = controls(page)
+assert [(f.get("method"), f.get("action")) for f in forms] == [("post", "/code")], forms
+got = [(i.get("name"), i.get("value")) for i in inputs if i.get("type") == "hidden"]
 assert [n for n, _ in got] == ["_at", "goal_1"] and got[1][1] == "4", got
-assert [(b.get("name"), b.get("value")) for b in p.buttons] == [("action", "next")], p.buttons
+assert [(b.get("name"), b.get("value")) for b in buttons] == [("action", "next")], buttons
 open(again, "w").write(urllib.parse.urlencode(got + [("_code", code), ("action", "next")]))
 PY
 # the code mistyped there: the move stays on the page that asks again
@@ -566,23 +560,17 @@ odd=$'says "hi" & \'<b>bye</b>\' &amp;\nsecond line \xc3\xa9'
 post /code "_code=$code" "_at=$at2" action=next task_1=3 "comment=$odd"; expect 429 "a move through a code past the limit"
 grep -qi '^retry-after: [1-9]' "$W/h" || fail "no Retry-After for a move"
 has 'Send again'; has 'not lost'; hasnt '<b>'; hasnt '<script'
-python3 - "$W/b" "$W/again" "$code" "$at2" "$odd" <<'PY' || fail "the fields to send again: $(grep -F '<input' "$W/b")"
-import html.parser, sys, urllib.parse
+PYTHONPATH=$here python3 - "$W/b" "$W/again" "$code" "$at2" "$odd" <<'PY' || fail "the fields to send again: $(grep -F '<input' "$W/b")"
+import sys, urllib.parse
+from forms import controls
 page, again, code, at, odd = sys.argv[1:]
-class P(html.parser.HTMLParser):
-    forms, inputs, buttons = [], [], []
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form": self.forms.append(a)
-        if tag == "input": self.inputs.append(a)
-        if tag == "button": self.buttons.append(a)
-p = P(); p.feed(open(page, encoding="utf-8").read())
-assert [(f.get("method"), f.get("action")) for f in p.forms] == [("post", "/code")], p.forms
+forms, inputs, buttons = controls(page)
+assert [(f.get("method"), f.get("action")) for f in forms] == [("post", "/code")], forms
 want = [("_code", code), ("_at", at), ("action", "next"), ("task_1", "3"), ("comment", odd)]
-got = [(i.get("name"), i.get("value")) for i in p.inputs]
-assert all(i.get("type") == "hidden" for i in p.inputs), p.inputs
+got = [(i.get("name"), i.get("value")) for i in inputs]
+assert all(i.get("type") == "hidden" for i in inputs), inputs
 assert got == want, got
-assert len(p.buttons) == 1 and "name" not in p.buttons[0] and p.buttons[0].get("type") == "submit", p.buttons
+assert len(buttons) == 1 and "name" not in buttons[0] and buttons[0].get("type") == "submit", buttons
 open(again, "w").write(urllib.parse.urlencode(got))
 PY
 cp "$W/b" "$W/wait.html"
