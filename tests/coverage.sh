@@ -28,7 +28,6 @@ else
     echo "coverage: some tests failed (see ctest --test-dir $dir)" >&2
 fi
 find "$dir/CMakeFiles" -name '*.gcno' -delete     # CMake's compiler probe
-args=(--root . --object-directory "$dir" --filter 'lib/')
-gcovr "${args[@]}" --html-details "$dir/coverage.html" >/dev/null
+args=(--root . --object-directory "$dir" --filter 'lib/' --html-details "$dir/coverage.html")
 [ -z "${ATTUNE_COVERAGE_MIN:-}" ] || args+=(--fail-under-line "$ATTUNE_COVERAGE_MIN")
 gcovr "${args[@]}" --print-summary
